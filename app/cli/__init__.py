@@ -1,0 +1,71 @@
+"""`python -m app` / `sovipham`: the window with no command, else one operation per command.
+
+Exit status (shared/spec/cli.md): 0 done, 1 input refused, 2 wrong usage,
+3 not allowed, 4 data folder broken or held by another program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from app import __version__
+from app.cli import argparse_vi
+from app.cli.base import EXIT_OK, Command, Invocation, StdinLines, run_command
+from app.cli.commands import COMMANDS
+from app.paths import DataPaths
+
+
+def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    argparse_vi.install()
+    parser = argparse.ArgumentParser(
+        prog="sovipham",
+        parents=[_common_options(argparse.SUPPRESS)],
+        description="Sổ vi phạm MXH — ghi nhận, xử lý thông tin vi phạm trên mạng xã hội "
+                    "và lập báo cáo. Không có lệnh: mở cửa sổ chương trình.",
+    )
+    parser.set_defaults(data_dir=None, user=None, password_stdin=False)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
+    for command in commands:
+        command.configure(sub.add_parser(command.name, help=command.help,
+                                         description=command.help,
+                                         parents=[_common_options(argparse.SUPPRESS)]))
+    return parser
+
+
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """Options accepted before or after the command (`init --admin A --password-stdin`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="THƯ_MỤC", default=default,
+                        help="thư mục dữ liệu (mặc định: biến SOVIPHAM_DATA_DIR hoặc thư mục "
+                             "dữ liệu của người dùng)")
+    common.add_argument("--user", metavar="TÊN", default=default,
+                        help="tài khoản thực hiện lệnh")
+    common.add_argument("--password-stdin", action="store_true", default=default,
+                        help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+    return common
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
+         stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    parser = build_parser(COMMANDS)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    paths = DataPaths.resolve(args.data_dir)
+    if args.command is None:
+        from app.ui.main import run_window
+
+        return run_window(paths)
+    command = next(c for c in COMMANDS if c.name == args.command)
+    invocation = Invocation(args=args, paths=paths, stdin=StdinLines(stdin or sys.stdin),
+                            out=out, err=err)
+    return run_command(command, invocation)
+
+
+__all__ = ["EXIT_OK", "main"]

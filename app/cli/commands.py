@@ -1,0 +1,10 @@
+"""The list of commands; each lives in its own module."""
+
+from __future__ import annotations
+
+from app.cli import core
+from app.cli.base import Command
+
+COMMANDS: tuple[Command, ...] = (
+    *core.COMMANDS,
+)

@@ -1,0 +1,1 @@
+"""Pure domain knowledge: codes, labels, fields and rules. No database, no Qt."""

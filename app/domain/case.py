@@ -1,0 +1,173 @@
+"""What a user records about a case, and the rules it must satisfy before it is stored."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from app.domain import checks
+from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_LABEL, Field, Kind
+from app.domain.labels import PartyKind, Sex
+from app.domain.vocabulary import Group, VocabList, Vocabulary
+from app.errors import FieldProblem
+from app.text import clean
+
+_R = TypeVar("_R", bound=Any)
+
+
+@dataclass(frozen=True)
+class ChildInput:
+    full_name: str
+    birth_year: int | None = None
+    birth_date: date | None = None
+    sex: Sex | None = None
+    school_class: str | None = None
+    address: str | None = None
+    guardian_informed: bool = False
+    referred_to_protection: bool = False
+    notes: str | None = None
+    uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class DefamedInput:
+    name: str
+    kind: PartyKind = PartyKind.PERSON
+    complaint_received: bool = False
+    complaint_date: date | None = None
+    words_complained: str | None = None
+    correction_published: bool = False
+    uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    detected_on: date | None
+    platform_code: str | None
+    account: str | None
+    group_code: str | None
+    summary: str | None
+    code: str | None = None
+    source_code: str | None = None
+    content_form_code: str | None = None
+    url: str | None = None
+    child_subkind_code: str | None = None
+    secondary_groups: tuple[str, ...] = ()
+    reach_views: int | None = None
+    reach_reactions: int | None = None
+    reach_shares: int | None = None
+    reach_comments: int | None = None
+    offender_kind: PartyKind | None = None
+    offender_name: str | None = None
+    offender_birth_date: date | None = None
+    offender_birth_year: int | None = None
+    offender_address: str | None = None
+    offender_id_number: str | None = None
+    area: str | None = None
+    notes: str | None = None
+    children: tuple[ChildInput, ...] = ()
+    defamed: tuple[DefamedInput, ...] = ()
+
+    def normalised(self) -> CaseInput:
+        """Text NFC-normalised and trimmed, as it is stored."""
+        return _clean_strings(self)
+
+    @property
+    def offender_identified(self) -> bool:
+        return bool(self.offender_name)
+
+
+def _clean_strings(record: _R) -> _R:
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, str) and not isinstance(value, PartyKind | Sex):
+            changes[f.name] = clean(value)
+        elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+            changes[f.name] = tuple(_clean_strings(item) for item in value)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(c for c in (clean(v) for v in value) if c)
+    return dataclasses.replace(record, **changes)
+
+
+def validate_case(data: CaseInput, vocabulary: Vocabulary, today: date) -> list[FieldProblem]:
+    """Every problem of a (normalised) case at once; empty when it may be stored."""
+    problems: list[FieldProblem] = []
+
+    def add(key: str, message: str | None) -> None:
+        if message:
+            problems.append(FieldProblem(key, message))
+
+    for field in BY_KEY.values():
+        value = getattr(data, field.key)
+        if field.required and value in (None, ""):
+            add(field.key, checks.missing(field))
+            continue
+        if value is None:
+            continue
+        add(field.key, _check_value(field, value, vocabulary, today))
+
+    for code in data.secondary_groups:
+        if not vocabulary.has(VocabList.GROUP, code):
+            add("secondary_groups", f"Nhóm phụ «{code}» không có trong danh mục nhóm hành vi.")
+    if data.child_subkind_code and Group.CHILDREN not in (data.group_code, *data.secondary_groups):
+        add("child_subkind_code",
+            "Chỉ chọn «Loại xâm phạm quyền trẻ em» khi vụ việc thuộc nhóm Xâm phạm quyền trẻ em.")
+    if data.offender_id_number and not (
+        data.offender_id_number.isdigit() and len(data.offender_id_number) in (9, 12)
+    ):
+        add("offender_id_number",
+            "«Số định danh đối tượng» cần 12 chữ số (căn cước) hoặc 9 chữ số (CMND cũ).")
+    if data.offender_birth_date and data.offender_birth_year and (
+        data.offender_birth_date.year != data.offender_birth_year
+    ):
+        add("offender_birth_year", "«Năm sinh đối tượng» không khớp với «Ngày sinh đối tượng».")
+    if data.offender_kind and not data.offender_name:
+        add("offender_name", "Đã chọn loại đối tượng nhưng chưa nhập «Họ tên đối tượng».")
+
+    for index, child in enumerate(data.children, start=1):
+        for message in validate_child(child, today):
+            add(f"children[{index}]", f"Trẻ em thứ {index}: {message}")
+    for index, party in enumerate(data.defamed, start=1):
+        if not party.name:
+            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: chưa nhập tên.")
+        elif len(party.name) > 300:
+            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: tên quá 300 ký tự.")
+        if party.complaint_date and party.complaint_date > today:
+            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: ngày khiếu nại ở tương lai.")
+    return problems
+
+
+def validate_child(child: ChildInput, today: date) -> list[str]:
+    messages: list[str] = []
+    for field in CHILD_BY_KEY.values():
+        value = getattr(child, field.key)
+        if field.required and not value:
+            messages.append(checks.missing(field))
+        elif isinstance(value, str):
+            messages.extend(m for m in [checks.too_long(field, value)] if m)
+    year_problem = checks.bad_year(CHILD_BY_KEY["birth_year"], child.birth_year, today)
+    if year_problem:
+        messages.append(year_problem)
+    if child.birth_date and child.birth_date > today:
+        messages.append("ngày sinh ở tương lai.")
+    return messages
+
+
+def _check_value(field: Field, value: object, vocabulary: Vocabulary, today: date) -> str | None:
+    if field.kind is Kind.CODE and field.vocabulary is not None:
+        if not vocabulary.has(field.vocabulary, str(value)):
+            choices = ", ".join(e.code for e in vocabulary.entries(field.vocabulary))
+            return f"«{field.label}» không có mã «{value}» (các mã hợp lệ: {choices})."
+        return None
+    if field.kind is Kind.DATE and isinstance(value, date):
+        return checks.future_date(field, value, today)
+    if field.kind is Kind.YEAR and isinstance(value, int):
+        return checks.bad_year(field, value, today)
+    if field.kind is Kind.INTEGER and isinstance(value, int):
+        return checks.negative(field, value)
+    if isinstance(value, str):
+        return checks.too_long(field, value)
+    return None

@@ -1,0 +1,46 @@
+"""Small checks shared by every validation, each returning a Vietnamese message or None."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.domain.fields import Field
+
+EARLIEST_YEAR = 1900
+
+
+def too_long(field: Field, value: str | None) -> str | None:
+    if value is not None and field.max_length is not None and len(value) > field.max_length:
+        return (
+            f"«{field.label}» dài {len(value)} ký tự, vượt quá giới hạn "
+            f"{field.max_length} ký tự."
+        )
+    return None
+
+
+def missing(field: Field) -> str:
+    return f"Chưa nhập «{field.label}»: đây là thông tin bắt buộc."
+
+
+def future_date(field: Field, value: date, today: date) -> str | None:
+    if value > today:
+        return (
+            f"«{field.label}» là ngày {value:%d/%m/%Y}, sau ngày hôm nay ({today:%d/%m/%Y}): "
+            "không được ghi ngày trong tương lai."
+        )
+    return None
+
+
+def bad_year(field: Field, year: int | None, today: date) -> str | None:
+    if year is not None and not EARLIEST_YEAR <= year <= today.year:
+        return (
+            f"«{field.label}» {year} không hợp lệ: cần năm có 4 chữ số "
+            f"từ {EARLIEST_YEAR} đến {today.year}."
+        )
+    return None
+
+
+def negative(field: Field, value: int | None) -> str | None:
+    if value is not None and value < 0:
+        return f"«{field.label}» không được là số âm."
+    return None

@@ -1,0 +1,64 @@
+"""Vietnamese words for the program's own fixed values (roles, statuses, kinds).
+
+Field labels live in `app.domain.fields`; vocabulary labels in the database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    OFFICER = "officer"
+    VIEWER = "viewer"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: "Quản trị",
+    Role.LEADER: "Lãnh đạo",
+    Role.OFFICER: "Cán bộ",
+    Role.VIEWER: "Xem",
+}
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+STATUS_LABELS: dict[CaseStatus, str] = {
+    CaseStatus.OPEN: "Đang xử lý",
+    CaseStatus.CLOSED: "Đã kết thúc",
+}
+
+
+class PartyKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "org"
+
+
+PARTY_LABELS: dict[PartyKind, str] = {
+    PartyKind.PERSON: "Cá nhân",
+    PartyKind.ORGANISATION: "Tổ chức",
+}
+
+UNIDENTIFIED_OFFENDER = "Chưa xác định được đối tượng"
+
+
+class Sex(StrEnum):
+    MALE = "nam"
+    FEMALE = "nữ"
+
+
+class SanctionForm(StrEnum):
+    WARNING = "Cảnh cáo"
+    FINE = "Phạt tiền"
+
+
+class ClosingResult(StrEnum):
+    HANDLED = "Đã xử lý"
+    NO_VIOLATION = "Không vi phạm"
+    EXPIRED = "Hết thời hiệu"
+    TRANSFERRED = "Chuyển cơ quan khác xử lý"

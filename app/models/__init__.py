@@ -1,0 +1,26 @@
+"""Typed ORM models of the register. Nothing here imports Qt."""
+
+from app.models.account import AuditEntry, User
+from app.models.base import Base
+from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
+from app.models.event import Event, event_legal_bases
+from app.models.evidence import Evidence
+from app.models.legal import LegalProvision
+from app.models.office import CaseCounter, Setting, VocabularyItem
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Case",
+    "CaseCounter",
+    "CaseSecondaryGroup",
+    "Child",
+    "DefamedParty",
+    "Event",
+    "Evidence",
+    "LegalProvision",
+    "Setting",
+    "User",
+    "VocabularyItem",
+    "event_legal_bases",
+]

@@ -1,0 +1,138 @@
+"""A case: one piece of violating content found on a social network, and who it concerns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UtcDateTime, UuidMixin, utcnow
+
+if TYPE_CHECKING:
+    from app.models.event import Event
+    from app.models.evidence import Evidence
+
+
+class Case(UuidMixin, Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    detected_on: Mapped[date] = mapped_column(Date, index=True)
+    source_code: Mapped[str | None] = mapped_column(String(10))
+    platform_code: Mapped[str] = mapped_column(String(10), index=True)
+    content_form_code: Mapped[str | None] = mapped_column(String(10))
+    account: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    group_code: Mapped[str] = mapped_column(String(10), index=True)
+    child_subkind_code: Mapped[str | None] = mapped_column(String(10))
+    summary: Mapped[str] = mapped_column(Text)
+    reach_views: Mapped[int | None] = mapped_column(Integer)
+    reach_reactions: Mapped[int | None] = mapped_column(Integer)
+    reach_shares: Mapped[int | None] = mapped_column(Integer)
+    reach_comments: Mapped[int | None] = mapped_column(Integer)
+
+    offender_kind: Mapped[str | None] = mapped_column(String(10))
+    offender_name: Mapped[str | None] = mapped_column(String(200))
+    offender_birth_date: Mapped[date | None] = mapped_column(Date)
+    offender_birth_year: Mapped[int | None] = mapped_column(Integer)
+    offender_address: Mapped[str | None] = mapped_column(String(500))
+    offender_id_number: Mapped[str | None] = mapped_column(String(20))
+
+    area: Mapped[str | None] = mapped_column(String(200), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_unit: Mapped[str | None] = mapped_column(String(300))
+
+    # Caches written only by the services from the rows above and the events,
+    # so that lists can filter and sort in SQL over the whole register.
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    has_children: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    account_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    url_key: Mapped[str | None] = mapped_column(String(2000), index=True)
+    offender_key: Mapped[str | None] = mapped_column(String(200), index=True)
+
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(60))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    deleted_by: Mapped[str | None] = mapped_column(String(60))
+    deleted_reason: Mapped[str | None] = mapped_column(Text)
+
+    secondary_groups: Mapped[list[CaseSecondaryGroup]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="CaseSecondaryGroup.group_code",
+    )
+    children: Mapped[list[Child]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Child.id"
+    )
+    defamed_parties: Mapped[list[DefamedParty]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="DefamedParty.id"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="(Event.occurred_on, Event.id)",
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Evidence.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_cases_detected_code", "detected_on", "code"),)
+
+
+class CaseSecondaryGroup(Base):
+    """Other groups a case touches: shown and searchable, never counted."""
+
+    __tablename__ = "case_secondary_groups"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+    case: Mapped[Case] = relationship(back_populates="secondary_groups")
+
+
+class Child(UuidMixin, Base):
+    """A child (under 16) affected by a case. Every field here is child data."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(5))
+    school_class: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    guardian_informed: Mapped[bool] = mapped_column(Boolean, default=False)
+    referred_to_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="children")
+
+
+class DefamedParty(UuidMixin, Base):
+    """The person or organisation a `DD` case offends."""
+
+    __tablename__ = "defamed_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(300))
+    complaint_received: Mapped[bool] = mapped_column(Boolean, default=False)
+    complaint_date: Mapped[date | None] = mapped_column(Date)
+    words_complained: Mapped[str | None] = mapped_column(Text)
+    correction_published: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="defamed_parties")

@@ -1,0 +1,58 @@
+"""Dated handling events: what the office did about a case."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UtcDateTime, UuidMixin, utcnow
+
+if TYPE_CHECKING:
+    from app.models.case import Case
+    from app.models.evidence import Evidence
+    from app.models.legal import LegalProvision
+
+event_legal_bases = Table(
+    "event_legal_bases",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("provision_id", ForeignKey("legal_provisions.id"), primary_key=True),
+)
+
+
+class Event(UuidMixin, Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    officer: Mapped[str] = mapped_column(String(60))
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Sanction (XP) fields.
+    sanction_form: Mapped[str | None] = mapped_column(String(20))
+    fine_amount: Mapped[int | None] = mapped_column(Integer)
+    signer: Mapped[str | None] = mapped_column(String(200))
+    remedies: Mapped[str | None] = mapped_column(Text)
+    # Closing (KT) field.
+    closing_result: Mapped[str | None] = mapped_column(String(60))
+
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A voided event stays in the history but counts nowhere: a reopened
+    # case's old closing, or an event recorded by mistake.
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(60))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    legal_bases: Mapped[list[LegalProvision]] = relationship(secondary=event_legal_bases)
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="event")
+
+    __table_args__ = (
+        Index("ix_events_kind_date", "kind", "occurred_on"),
+        Index("ix_events_case", "case_id", "occurred_on"),
+    )

@@ -1,0 +1,224 @@
+"""Accounts: sign-in with a memory-hard hash, lockout, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.domain.labels import ROLE_LABELS, Role
+from app.errors import NotAllowed, UserError
+from app.models import User
+from app.models.base import utcnow
+from app.services import audit
+from app.services.actor import SYSTEM, Actor, Permission
+from app.services.audit import AuditAction
+from app.text import clean
+
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    locked_until: datetime | None
+
+
+def _record(user: User) -> UserRecord:
+    return UserRecord(user.id, user.username, user.full_name, Role(user.role), user.active,
+                      user.locked_until)
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, user.full_name, Role(user.role))
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(
+            f"Mật khẩu quá ngắn: cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", field="password"
+        )
+
+
+def _clean_username(username: str) -> str:
+    name = clean(username)
+    if not name or len(name) > 60 or any(ch.isspace() for ch in name):
+        raise UserError(
+            "Tên đăng nhập không hợp lệ: cần từ 1 đến 60 ký tự, không có dấu cách.",
+            field="username",
+        )
+    return name
+
+
+def _find(session: Session, username: str) -> User | None:
+    key = (clean(username) or "").casefold()
+    return session.execute(
+        select(User).where(func.lower(User.username) == key)
+    ).scalar_one_or_none()
+
+
+def count_users(db: Database) -> int:
+    with db.read() as session:
+        return session.execute(select(func.count(User.id))).scalar_one()
+
+
+def create_user(
+    db: Database,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+) -> UserRecord:
+    """Add an account. The very first administrator is created by `SYSTEM` at init."""
+    if actor is not SYSTEM:
+        actor.require(Permission.MANAGE_USERS)
+    name = _clean_username(username)
+    _check_password_strength(password)
+    display = clean(full_name) or name
+    with db.write() as session:
+        if _find(session, name) is not None:
+            raise UserError(f"Tên đăng nhập «{name}» đã có.", field="username")
+        user = User(
+            username=name,
+            full_name=display,
+            role=str(role),
+            password_hash=_hasher.hash(password),
+        )
+        session.add(user)
+        session.flush()
+        audit.record(session, actor.username, AuditAction.USER_CREATE, entity="user",
+                     detail={"username": name, "role": str(role)})
+        return _record(user)
+
+
+def authenticate(db: Database, username: str, password: str) -> Actor:
+    """Check a password. Every attempt, good or bad, is written to the audit log."""
+    with db.write() as session:
+        user = _find(session, username)
+        now = utcnow()
+        if user is None or not user.active:
+            audit.record(session, clean(username) or "", AuditAction.LOGIN_FAILED,
+                         detail={"reason": "unknown" if user is None else "disabled"})
+            problem = "bị khóa bởi quản trị" if user is not None else "không tồn tại"
+            failure = NotAllowed(f"Tài khoản «{clean(username)}» {problem}.")
+        elif user.locked_until is not None and user.locked_until > now:
+            audit.record(session, user.username, AuditAction.LOGIN_FAILED,
+                         detail={"reason": "locked"})
+            failure = NotAllowed(_locked_message(user.locked_until))
+        elif not _verify(user.password_hash, password):
+            user.failed_attempts += 1
+            detail: dict[str, object] = {"reason": "password", "attempt": user.failed_attempts}
+            if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+                user.locked_until = now + LOCKOUT
+                user.failed_attempts = 0
+                detail["locked"] = True
+                failure = NotAllowed(
+                    f"Sai mật khẩu {MAX_FAILED_ATTEMPTS} lần liên tiếp. "
+                    + _locked_message(user.locked_until)
+                )
+            else:
+                left = MAX_FAILED_ATTEMPTS - user.failed_attempts
+                failure = NotAllowed(
+                    f"Sai mật khẩu. Còn {left} lần thử trước khi tài khoản bị tạm khóa."
+                )
+            audit.record(session, user.username, AuditAction.LOGIN_FAILED, detail=detail)
+        else:
+            user.failed_attempts = 0
+            user.locked_until = None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            audit.record(session, user.username, AuditAction.LOGIN)
+            return _actor(user)
+    # Raised after the block so the failure and its audit row are committed.
+    raise failure
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _locked_message(until: datetime) -> str:
+    local = until.astimezone()
+    return (
+        "Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần, "
+        f"thử lại sau {local:%H:%M} ngày {local:%d/%m/%Y} hoặc nhờ quản trị mở khóa."
+    )
+
+
+def change_password(db: Database, actor: Actor, old_password: str, new_password: str) -> None:
+    _check_password_strength(new_password)
+    with db.write() as session:
+        user = session.get(User, actor.user_id)
+        if user is None or not _verify(user.password_hash, old_password):
+            raise UserError("Mật khẩu hiện tại không đúng.", field="old_password")
+        user.password_hash = _hasher.hash(new_password)
+        user.password_changed_at = utcnow()
+        audit.record(session, actor.username, AuditAction.PASSWORD_CHANGE, entity="user",
+                     detail={"username": user.username})
+
+
+def update_user(
+    db: Database,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: Role | None = None,
+    active: bool | None = None,
+    new_password: str | None = None,
+) -> UserRecord:
+    """Change a role, disable/enable or reset the password of an account (administrators)."""
+    actor.require(Permission.MANAGE_USERS)
+    if new_password is not None:
+        _check_password_strength(new_password)
+    with db.write() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise UserError("Không tìm thấy tài khoản.")
+        changes: dict[str, object] = {}
+        demoting = (role is not None and role != Role.ADMIN) or active is False
+        if demoting and user.role == Role.ADMIN and _active_admins(session) <= 1:
+            raise UserError("Không thể bỏ quyền hoặc khóa quản trị viên cuối cùng.")
+        if role is not None and role != user.role:
+            changes["role"] = [ROLE_LABELS[Role(user.role)], ROLE_LABELS[role]]
+            user.role = str(role)
+        if active is not None and active != user.active:
+            changes["active"] = [user.active, active]
+            user.active = active
+        if new_password is not None:
+            user.password_hash = _hasher.hash(new_password)
+            user.password_changed_at = utcnow()
+            user.failed_attempts = 0
+            user.locked_until = None
+            changes["password"] = "reset"
+        audit.record(session, actor.username, AuditAction.USER_UPDATE, entity="user",
+                     detail={"username": user.username, "changes": changes})
+        return _record(user)
+
+
+def _active_admins(session: Session) -> int:
+    return session.execute(
+        select(func.count(User.id)).where(User.role == str(Role.ADMIN), User.active.is_(True))
+    ).scalar_one()
+
+
+def list_users(db: Database) -> list[UserRecord]:
+    with db.read() as session:
+        return [_record(u) for u in session.execute(select(User).order_by(User.username)).scalars()]

@@ -1,0 +1,127 @@
+"""The append-only audit log, written in the same transaction as the change.
+
+Each row carries the hash of the row before it, so an edited or deleted row
+breaks the chain and `check` finds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry
+from app.models.base import utcnow
+
+GENESIS = "0" * 64
+
+
+class AuditAction(StrEnum):
+    INIT = "init"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    CASE_CREATE = "case_create"
+    CASE_UPDATE = "case_update"
+    CASE_DELETE = "case_delete"
+    CASE_RESTORE = "case_restore"
+    CHILD_CASE_VIEW = "child_case_view"
+    EVENT_ADD = "event_add"
+    EVENT_EDIT = "event_edit"
+    EVENT_VOID = "event_void"
+    CASE_REOPEN = "case_reopen"
+    IMPORT = "import"
+    EXPORT = "export"
+    REPORT = "report"
+    USER_CREATE = "user_create"
+    USER_UPDATE = "user_update"
+    PASSWORD_CHANGE = "password_change"
+    SETTINGS_CHANGE = "settings_change"
+    VOCABULARY_CHANGE = "vocabulary_change"
+    LEGAL_BASIS_CHANGE = "legal_basis_change"
+    DEMO = "demo"
+    CHECK = "check"
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    username: str
+    action: str
+    entity: str | None
+    entity_uuid: str | None
+    detail: dict[str, Any]
+
+
+def _digest(prev_hash: str, at: datetime, username: str, action: str,
+            entity: str | None, entity_uuid: str | None, detail: str) -> str:
+    payload = json.dumps(
+        [prev_hash, at.isoformat(), username, action, entity, entity_uuid, detail],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    username: str,
+    action: AuditAction,
+    *,
+    entity: str | None = None,
+    entity_uuid: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add one row to the log inside the caller's transaction."""
+    last = session.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    prev_hash = last or GENESIS
+    at = utcnow()
+    text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)
+    entry = AuditEntry(
+        at=at,
+        username=username,
+        action=str(action),
+        entity=entity,
+        entity_uuid=entity_uuid,
+        detail=text,
+        prev_hash=prev_hash,
+        hash=_digest(prev_hash, at, username, str(action), entity, entity_uuid, text),
+    )
+    session.add(entry)
+    session.flush()
+
+
+def verify_chain(session: Session) -> list[str]:
+    """Vietnamese descriptions of every break in the chain (empty when intact)."""
+    problems: list[str] = []
+    prev_hash = GENESIS
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+    for entry in rows:
+        if entry.prev_hash != prev_hash:
+            problems.append(
+                f"Nhật ký kiểm tra: bản ghi số {entry.id} không nối tiếp bản ghi trước "
+                "(có bản ghi đã bị xóa hoặc chèn)."
+            )
+        expected = _digest(entry.prev_hash, entry.at, entry.username, entry.action,
+                           entry.entity, entry.entity_uuid, entry.detail)
+        if entry.hash != expected:
+            problems.append(f"Nhật ký kiểm tra: bản ghi số {entry.id} đã bị sửa.")
+        prev_hash = entry.hash
+    return problems
+
+
+def recent(session: Session, limit: int = 200, action: str | None = None) -> list[AuditRecord]:
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return [
+        AuditRecord(e.id, e.at, e.username, e.action, e.entity, e.entity_uuid, json.loads(e.detail))
+        for e in session.execute(query).scalars()
+    ]

@@ -1,0 +1,199 @@
+"""Recording, editing, deleting and restoring cases."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import Database
+from app.domain.case import CaseInput, ChildInput, DefamedInput, validate_case
+from app.domain.fields import BY_KEY
+from app.domain.vocabulary import Vocabulary
+from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
+from app.models import Case, CaseSecondaryGroup, Child, DefamedParty, Event
+from app.models.base import utcnow
+from app.services import audit, numbering, settings, vocabulary
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.case_rows import case_columns, child_columns, defamed_columns
+from app.services.records import CaseDetail, case_detail, case_input
+from app.text import initials
+
+
+def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
+    case = session.execute(
+        select(Case)
+        .where(Case.id == case_id)
+        .options(
+            selectinload(Case.children),
+            selectinload(Case.defamed_parties),
+            selectinload(Case.secondary_groups),
+            selectinload(Case.events).selectinload(Event.legal_bases),
+            selectinload(Case.evidence),
+        )
+    ).scalar_one_or_none()
+    if case is None:
+        raise UserError("Không tìm thấy vụ việc (có thể đã bị xóa hẳn).")
+    if for_update and case.deleted_at is not None:
+        raise UserError(f"Vụ việc {case.code} đã bị xóa; hãy khôi phục trước khi sửa.")
+    return case
+
+
+def _validated(session: Session, data: CaseInput, today: date,
+               own_id: int | None = None) -> tuple[CaseInput, Vocabulary]:
+    clean = data.normalised()
+    vocab = vocabulary.load_from(session)
+    problems = validate_case(clean, vocab, today)
+    if clean.code:
+        holder = session.execute(select(Case.id).where(Case.code == clean.code)).scalar()
+        if holder is not None and holder != own_id:
+            problems.append(FieldProblem("code", f"Mã vụ việc «{clean.code}» đã có trong sổ."))
+    if problems:
+        raise ValidationError(problems)
+    return clean, vocab
+
+
+def create_case(db: Database, actor: Actor, data: CaseInput, *,
+                today: date | None = None) -> CaseDetail:
+    actor.require(Permission.EDIT_CASES)
+    with db.write() as session:
+        clean, _ = _validated(session, data, today or date.today())
+        assert clean.detected_on is not None
+        office = settings.read_office(session)
+        code = clean.code or numbering.reserve_codes(
+            session, office.case_code_pattern, clean.detected_on.year, 1
+        )[0]
+        case = Case(created_by=actor.username, updated_by=actor.username,
+                    recorded_unit=office.unit_name or None, **case_columns(clean, code))
+        _apply_collections(case, clean)
+        session.add(case)
+        session.flush()
+        audit.record(session, actor.username, AuditAction.CASE_CREATE, entity="case",
+                     entity_uuid=case.uuid, detail={"code": code})
+        return case_detail(case)
+
+
+def update_case(db: Database, actor: Actor, case_id: int, data: CaseInput, *,
+                expected_version: int, today: date | None = None) -> CaseDetail:
+    """Save an edited case; refused when someone saved it since `expected_version`."""
+    actor.require(Permission.EDIT_CASES)
+    with db.write() as session:
+        case = load_case(session, case_id, for_update=True)
+        if case.version != expected_version:
+            raise ConcurrentEditError(
+                f"Vụ việc {case.code} vừa được {case.updated_by} lưu lúc "
+                f"{case.updated_at.astimezone():%H:%M %d/%m/%Y}, sau khi bạn mở nó. "
+                "Thay đổi của bạn chưa được lưu: hãy mở lại vụ việc để xem bản mới rồi sửa tiếp."
+            )
+        clean, _ = _validated(session, data, today or date.today(), own_id=case.id)
+        assert clean.detected_on is not None
+        active = [e for e in case.events if e.voided_at is None]
+        earliest = min((e.occurred_on for e in active), default=None)
+        if earliest is not None and clean.detected_on > earliest:
+            raise ValidationError([FieldProblem(
+                "detected_on",
+                f"«Ngày phát hiện» {clean.detected_on:%d/%m/%Y} sau ngày của một biện pháp "
+                f"đã ghi ({earliest:%d/%m/%Y}).",
+            )])
+        before = case_input(case)
+        for key, value in case_columns(clean, clean.code or case.code).items():
+            setattr(case, key, value)
+        _apply_collections(case, clean)
+        case.updated_at = utcnow()
+        case.updated_by = actor.username
+        session.flush()
+        audit.record(session, actor.username, AuditAction.CASE_UPDATE, entity="case",
+                     entity_uuid=case.uuid, detail=_changes(before, case_input(case)))
+        return case_detail(case)
+
+
+def delete_case(db: Database, actor: Actor, case_id: int, reason: str) -> None:
+    actor.require(Permission.DELETE_CASES)
+    why = (reason or "").strip()
+    if not why:
+        raise UserError("Cần ghi lý do xóa vụ việc.", field="reason")
+    with db.write() as session:
+        case = load_case(session, case_id, for_update=True)
+        case.deleted_at = utcnow()
+        case.deleted_by = actor.username
+        case.deleted_reason = why
+        audit.record(session, actor.username, AuditAction.CASE_DELETE, entity="case",
+                     entity_uuid=case.uuid, detail={"code": case.code, "reason": why})
+
+
+def restore_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
+    actor.require(Permission.DELETE_CASES)
+    with db.write() as session:
+        case = load_case(session, case_id)
+        if case.deleted_at is None:
+            raise UserError(f"Vụ việc {case.code} chưa bị xóa.")
+        case.deleted_at = None
+        case.deleted_by = None
+        case.deleted_reason = None
+        audit.record(session, actor.username, AuditAction.CASE_RESTORE, entity="case",
+                     entity_uuid=case.uuid, detail={"code": case.code})
+        return case_detail(case)
+
+
+def get_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
+    """A case with everything recorded on it; opening a case with children is audited."""
+    actor.require(Permission.VIEW)
+    with db.write() as session:
+        case = load_case(session, case_id)
+        if case.children:
+            audit.record(session, actor.username, AuditAction.CHILD_CASE_VIEW, entity="case",
+                         entity_uuid=case.uuid, detail={"code": case.code})
+        return case_detail(case)
+
+
+def _apply_collections(case: Case, data: CaseInput) -> None:
+    case.secondary_groups = [CaseSecondaryGroup(group_code=g)
+                             for g in dict.fromkeys(data.secondary_groups)
+                             if g != data.group_code]
+    case.children = _sync(case.children, data.children, Child, child_columns)
+    case.defamed_parties = _sync(case.defamed_parties, data.defamed, DefamedParty,
+                                 defamed_columns)
+
+
+def _sync(current: list[Any], wanted: tuple[Any, ...], model: Any,
+          columns: Any) -> list[Any]:
+    """Rows for `wanted`, reusing existing rows by UUID so identities stay stable."""
+    by_uuid = {row.uuid: row for row in current}
+    result = []
+    for item in wanted:
+        row = by_uuid.get(item.uuid) if item.uuid else None
+        if row is None:
+            row = model()
+        for key, value in columns(item).items():
+            setattr(row, key, value)
+        result.append(row)
+    return result
+
+
+def _changes(before: CaseInput, after: CaseInput) -> dict[str, Any]:
+    """Old → new values for the audit log; children appear by initials only."""
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(CaseInput):
+        old, new = getattr(before, f.name), getattr(after, f.name)
+        if old == new:
+            continue
+        if f.name == "children":
+            changes["children"] = [_children_summary(old), _children_summary(new)]
+        elif f.name == "defamed":
+            changes["defamed"] = [_defamed_names(old), _defamed_names(new)]
+        else:
+            label = BY_KEY[f.name].label if f.name in BY_KEY else f.name
+            changes[label] = [old, new]
+    return changes
+
+
+def _children_summary(children: tuple[ChildInput, ...]) -> list[str]:
+    return [initials(c.full_name) for c in children]
+
+
+def _defamed_names(parties: tuple[DefamedInput, ...]) -> list[str]:
+    return [p.name for p in parties]

@@ -1,0 +1,176 @@
+"""Finding cases: filters and text search done in SQL, and the repeat-offender lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.domain.labels import CaseStatus
+from app.domain.search_keys import account_key, offender_key, url_key
+from app.models import Case
+from app.text import fold
+
+
+class SortKey(StrEnum):
+    DETECTED = "detected_on"
+    CODE = "code"
+    PLATFORM = "platform_code"
+    GROUP = "group_code"
+    ACCOUNT = "account_key"
+    OFFENDER = "offender_key"
+    AREA = "area"
+    CLOSED = "closed_on"
+    UPDATED = "updated_at"
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    text: str = ""
+    detected_from: date | None = None
+    detected_to: date | None = None
+    group_code: str | None = None
+    platform_code: str | None = None
+    status: CaseStatus | None = None
+    area: str | None = None
+    identified: bool | None = None
+    has_children: bool | None = None
+    deleted: bool = False
+    sort: SortKey = SortKey.DETECTED
+    descending: bool = True
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def build_query(query: CaseQuery) -> Select[int]:
+    """The ids of the cases matching `query`, sorted; every value bound as a parameter."""
+    conditions: list[ColumnElement[bool]] = [
+        Case.deleted_at.is_not(None) if query.deleted else Case.deleted_at.is_(None)
+    ]
+    for word in fold(query.text).split():
+        conditions.append(Case.search_key.like(_like_pattern(word), escape="\\"))
+    if query.detected_from:
+        conditions.append(Case.detected_on >= query.detected_from)
+    if query.detected_to:
+        conditions.append(Case.detected_on <= query.detected_to)
+    if query.group_code:
+        conditions.append(Case.group_code == query.group_code)
+    if query.platform_code:
+        conditions.append(Case.platform_code == query.platform_code)
+    if query.status is CaseStatus.OPEN:
+        conditions.append(Case.closed_on.is_(None))
+    elif query.status is CaseStatus.CLOSED:
+        conditions.append(Case.closed_on.is_not(None))
+    if query.area:
+        conditions.append(Case.area == query.area)
+    if query.identified is not None:
+        conditions.append(
+            Case.offender_key.is_not(None) if query.identified else Case.offender_key.is_(None)
+        )
+    if query.has_children is not None:
+        conditions.append(Case.has_children.is_(query.has_children))
+    column = getattr(Case, str(query.sort))
+    order = [column.desc(), Case.id.desc()] if query.descending else [column.asc(), Case.id.asc()]
+    return select(Case.id).where(and_(*conditions)).order_by(*order)
+
+
+def search_case_ids(db: Database, query: CaseQuery) -> list[int]:
+    with db.read() as session:
+        return list(session.execute(build_query(query)).scalars())
+
+
+def count_cases(db: Database, query: CaseQuery) -> int:
+    with db.read() as session:
+        return session.execute(
+            select(func.count()).select_from(build_query(query).order_by(None).subquery())
+        ).scalar_one()
+
+
+@dataclass(frozen=True)
+class RepeatMatch:
+    case_id: int
+    code: str
+    detected_on: date
+    account: str
+    url: str | None
+    offender_name: str | None
+    matched_on: str  # "account", "url" or "offender"
+
+
+def repeat_offenders(
+    session: Session,
+    *,
+    account: str | None,
+    url: str | None,
+    offender_name: str | None,
+    exclude_case_id: int | None = None,
+) -> list[RepeatMatch]:
+    """Other (not deleted) cases with the same account, URL or offender name."""
+    keys = [
+        ("account", Case.account_key, account_key(account) if account else None),
+        ("url", Case.url_key, url_key(url)),
+        ("offender", Case.offender_key, offender_key(offender_name)),
+    ]
+    matches: dict[int, RepeatMatch] = {}
+    for label, column, value in keys:
+        if not value:
+            continue
+        statement = select(Case).where(column == value, Case.deleted_at.is_(None))
+        if exclude_case_id is not None:
+            statement = statement.where(Case.id != exclude_case_id)
+        for case in session.execute(statement.order_by(Case.detected_on)).scalars():
+            matches.setdefault(case.id, RepeatMatch(case.id, case.code, case.detected_on,
+                                                    case.account, case.url, case.offender_name,
+                                                    label))
+    return sorted(matches.values(), key=lambda m: (m.detected_on, m.code))
+
+
+def find_repeat_offenders(db: Database, *, account: str | None, url: str | None,
+                          offender_name: str | None,
+                          exclude_case_id: int | None = None) -> list[RepeatMatch]:
+    with db.read() as session:
+        return repeat_offenders(session, account=account, url=url, offender_name=offender_name,
+                                exclude_case_id=exclude_case_id)
+
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What the case list shows of one case."""
+
+    id: int
+    code: str
+    detected_on: date
+    platform_code: str
+    group_code: str
+    account: str
+    url: str | None
+    offender_name: str | None
+    summary: str
+    area: str | None
+    closed_on: date | None
+    has_children: bool
+
+    @property
+    def status(self) -> CaseStatus:
+        return CaseStatus.CLOSED if self.closed_on else CaseStatus.OPEN
+
+
+def fetch_rows(db: Database, ids: list[int]) -> list[CaseRow]:
+    """The rows of `ids`, in the order given (one query per batch the list shows)."""
+    if not ids:
+        return []
+    columns = (Case.id, Case.code, Case.detected_on, Case.platform_code, Case.group_code,
+               Case.account, Case.url, Case.offender_name, func.substr(Case.summary, 1, 300),
+               Case.area, Case.closed_on, Case.has_children)
+    with db.read() as session:
+        found = {row[0]: CaseRow(*row)
+                 for row in session.execute(select(*columns).where(Case.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]

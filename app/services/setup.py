@@ -1,0 +1,37 @@
+"""Creating a data folder: database, seeded lists and catalog, first administrator."""
+
+from __future__ import annotations
+
+from app.db import Database, open_database
+from app.domain.labels import Role
+from app.errors import DataFolderError
+from app.paths import DataPaths
+from app.services import accounts, audit, legal_basis, settings, vocabulary
+from app.services.actor import SYSTEM
+from app.services.audit import AuditAction
+
+
+def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
+                     admin_full_name: str = "") -> Database:
+    if paths.database.exists():
+        raise DataFolderError(
+            f"Thư mục {paths.root} đã có dữ liệu; không khởi tạo lại để tránh mất dữ liệu."
+        )
+    db = open_database(paths, create=True)
+    try:
+        with db.write() as session:
+            vocabulary.seed(session)
+            legal_basis.seed(session)
+            settings.write_office(session, settings.OfficeSettings())
+            audit.record(session, SYSTEM.username, AuditAction.INIT,
+                         detail={"data_dir": str(paths.root)})
+        accounts.create_user(db, SYSTEM, username=admin_username,
+                             full_name=admin_full_name or admin_username,
+                             role=Role.ADMIN, password=admin_password)
+    except Exception:
+        db.dispose()
+        for leftover in (paths.database, paths.database.with_name(paths.database.name + "-wal"),
+                         paths.database.with_name(paths.database.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return db

@@ -1,0 +1,75 @@
+"""Shared fixtures: a real data folder on a temporary path, accounts of every role."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.db import Database
+from app.domain.case import CaseInput
+from app.domain.labels import Role
+from app.paths import DataPaths
+from app.services import accounts, setup
+from app.services.actor import Actor
+
+ADMIN_PASSWORD = "quantri-2026"
+PASSWORD = "matkhau-2026"
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> DataPaths:
+    return DataPaths(tmp_path / "data")
+
+
+@pytest.fixture
+def db(paths: DataPaths) -> Iterator[Database]:
+    database = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, "Quản trị viên")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def admin(db: Database) -> Actor:
+    return accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+
+
+def _account(db: Database, admin: Actor, name: str, role: Role) -> Actor:
+    accounts.create_user(db, admin, username=name, full_name=name.title(), role=role,
+                         password=PASSWORD)
+    return accounts.authenticate(db, name, PASSWORD)
+
+
+@pytest.fixture
+def officer(db: Database, admin: Actor) -> Actor:
+    return _account(db, admin, "canbo", Role.OFFICER)
+
+
+@pytest.fixture
+def leader(db: Database, admin: Actor) -> Actor:
+    return _account(db, admin, "lanhdao", Role.LEADER)
+
+
+@pytest.fixture
+def viewer(db: Database, admin: Actor) -> Actor:
+    return _account(db, admin, "xem", Role.VIEWER)
+
+
+def make_case(**changes: object) -> CaseInput:
+    """A valid case as an officer would type it; override any field."""
+    values: dict[str, object] = {
+        "detected_on": date(2026, 10, 5),
+        "platform_code": "FB",
+        "account": "Hóng biến Minh Tân",
+        "group_code": "TG",
+        "summary": "Đăng tin sai sự thật về việc bắt cóc trẻ em tại chợ.",
+        "url": "https://www.facebook.com/hongbien/posts/123",
+    }
+    values.update(changes)
+    return CaseInput(**values)  # type: ignore[arg-type]

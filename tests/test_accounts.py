@@ -1,0 +1,95 @@
+"""Sign-in, lockout, roles and the audit trail of every attempt."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.db import Database
+from app.domain.labels import Role
+from app.errors import NotAllowed, UserError
+from app.models import AuditEntry, User
+from app.models.base import utcnow
+from app.services import accounts, audit
+from app.services.actor import Actor
+from tests.conftest import ADMIN_PASSWORD, PASSWORD
+
+
+def _actions(db: Database) -> list[tuple[str, str]]:
+    with db.read() as session:
+        return [(e.username, e.action) for e in
+                session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+
+
+def test_password_is_stored_as_argon2_hash(db: Database) -> None:
+    with db.read() as session:
+        stored = session.execute(select(User.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and ADMIN_PASSWORD not in stored
+
+
+def test_every_sign_in_attempt_is_audited(db: Database) -> None:
+    accounts.authenticate(db, "ADMIN", ADMIN_PASSWORD)  # user names ignore case
+    with pytest.raises(NotAllowed, match="Sai mật khẩu"):
+        accounts.authenticate(db, "admin", "sai-mat-khau")
+    with pytest.raises(NotAllowed, match="không tồn tại"):
+        accounts.authenticate(db, "ai-do", "x")
+    assert _actions(db)[-3:] == [("admin", "login"), ("admin", "login_failed"),
+                                 ("ai-do", "login_failed")]
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(db: Database) -> None:
+    for _ in range(4):
+        with pytest.raises(NotAllowed, match="Còn"):
+            accounts.authenticate(db, "admin", "sai")
+    with pytest.raises(NotAllowed, match="tạm khóa"):
+        accounts.authenticate(db, "admin", "sai")
+    with pytest.raises(NotAllowed, match="tạm khóa"):
+        accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    # When the lock expires the right password works again.
+    with db.write() as session:
+        user = session.execute(select(User)).scalar_one()
+        user.locked_until = utcnow() - timedelta(seconds=1)
+    assert accounts.authenticate(db, "admin", ADMIN_PASSWORD).role is Role.ADMIN
+
+
+def test_only_administrators_manage_accounts(db: Database, admin: Actor, officer: Actor) -> None:
+    with pytest.raises(NotAllowed, match="quản lý tài khoản"):
+        accounts.create_user(db, officer, username="moi", full_name="Mới", role=Role.ADMIN,
+                             password=PASSWORD)
+    with pytest.raises(UserError, match="ít nhất 8"):
+        accounts.create_user(db, admin, username="moi", full_name="Mới", role=Role.OFFICER,
+                             password="ngan")
+    with pytest.raises(UserError, match="đã có"):
+        accounts.create_user(db, admin, username="CANBO", full_name="", role=Role.OFFICER,
+                             password=PASSWORD)
+
+
+def test_disabled_account_cannot_sign_in_and_last_admin_is_kept(db: Database, admin: Actor,
+                                                                officer: Actor) -> None:
+    accounts.update_user(db, admin, officer.user_id, active=False)
+    with pytest.raises(NotAllowed, match="bị khóa"):
+        accounts.authenticate(db, "canbo", PASSWORD)
+    with pytest.raises(UserError, match="quản trị viên cuối cùng"):
+        accounts.update_user(db, admin, admin.user_id, role=Role.OFFICER)
+
+
+def test_password_reset_and_change(db: Database, admin: Actor, officer: Actor) -> None:
+    accounts.update_user(db, admin, officer.user_id, new_password="mat-khau-moi")
+    changed = accounts.authenticate(db, "canbo", "mat-khau-moi")
+    with pytest.raises(UserError, match="hiện tại không đúng"):
+        accounts.change_password(db, changed, "sai", "khac-han-nua")
+    accounts.change_password(db, changed, "mat-khau-moi", "khac-han-nua")
+    assert accounts.authenticate(db, "canbo", "khac-han-nua").username == "canbo"
+
+
+def test_audit_chain_detects_an_edited_or_deleted_row(db: Database, admin: Actor) -> None:
+    with db.read() as session:
+        assert audit.verify_chain(session) == []
+    with db.write() as session:
+        entry = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().first()
+        assert entry is not None
+        entry.username = "ke-gian"
+    with db.read() as session:
+        assert any("đã bị sửa" in p for p in audit.verify_chain(session))

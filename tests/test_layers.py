@@ -1,0 +1,53 @@
+"""Dependencies point one way: ui → services → models. Only app/ui may import Qt."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+# The entry point opens the window when no command is given (imported lazily).
+ENTRY = Path("cli/__init__.py")
+
+
+def test_only_the_window_imports_qt() -> None:
+    offenders = []
+    for path in APP.rglob("*.py"):
+        relative = path.relative_to(APP)
+        if "ui" in relative.parts:
+            continue
+        forbidden = ("PySide6",) if relative == ENTRY else ("PySide6", "app.ui")
+        bad = {n for n in _imports(path) if n.startswith(forbidden)}
+        if bad:
+            offenders.append(f"{relative}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_models_do_not_import_services() -> None:
+    for path in (APP / "models").rglob("*.py"):
+        assert not {n for n in _imports(path) if n.startswith(("app.services", "app.cli"))}, path
+
+
+def test_importing_the_services_loads_no_qt_at_run_time() -> None:
+    code = (
+        "import sys, pkgutil, importlib, app\n"
+        "for m in pkgutil.walk_packages(app.__path__, 'app.'):\n"
+        "    if not m.name.startswith(('app.ui', 'app.__main__')):\n"
+        "        importlib.import_module(m.name)\n"
+        "assert not [n for n in sys.modules if n.startswith('PySide6')], 'Qt loaded'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

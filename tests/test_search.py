@@ -1,0 +1,99 @@
+"""Search ignoring case and diacritics, filters in SQL, repeat offenders."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from app.db import Database
+from app.domain.events import EventInput
+from app.domain.labels import CaseStatus, ClosingResult
+from app.services import cases, events
+from app.services.actor import Actor
+from app.services.search import (
+    CaseQuery,
+    SortKey,
+    count_cases,
+    find_repeat_offenders,
+    search_case_ids,
+)
+from tests.conftest import TODAY, make_case
+
+
+@pytest.fixture
+def register(db: Database, officer: Actor) -> dict[str, int]:
+    made = {
+        "duc": cases.create_case(db, officer, make_case(
+            offender_name="Nguyễn Văn Đức", account="Đức Nguyễn", detected_on=date(2026, 9, 1),
+            summary="Bình luận xúc phạm 100% cán bộ_ấp", group_code="DD"), today=TODAY),
+        "duc_nfd": cases.create_case(db, officer, make_case(
+            offender_name=unicodedata.normalize("NFD", "Nguyễn Văn Đức"),
+            account="Trang khác", url="https://m.facebook.com/trangkhac/posts/9",
+            detected_on=date(2026, 10, 1)), today=TODAY),
+        "other": cases.create_case(db, officer, make_case(
+            account="Chợ online Tân Hòa", url="http://facebook.com/chotanhoa",
+            detected_on=date(2026, 11, 1), platform_code="TT"), today=TODAY),
+    }
+    events.add_event(db, officer, made["other"].id,
+                     EventInput("KT", date(2026, 11, 2), closing_result=ClosingResult.HANDLED),
+                     today=TODAY)
+    return {key: detail.id for key, detail in made.items()}
+
+
+@pytest.mark.parametrize("typed", ["nguyen van duc", "NGUYỄN VĂN ĐỨC", "đức",
+                                   unicodedata.normalize("NFD", "Văn Đức"), "duc nguyen"])
+def test_search_ignores_case_diacritics_and_unicode_form(
+    db: Database, register: dict[str, int], typed: str
+) -> None:
+    found = search_case_ids(db, CaseQuery(text=typed))
+    assert set(found) == {register["duc"], register["duc_nfd"]}
+
+
+def test_wildcards_typed_by_the_user_are_literal(db: Database, register: dict[str, int]) -> None:
+    assert search_case_ids(db, CaseQuery(text="100%")) == [register["duc"]]
+    assert search_case_ids(db, CaseQuery(text="bo_ap")) == [register["duc"]]
+    assert search_case_ids(db, CaseQuery(text="%")) == [register["duc"]]
+    assert search_case_ids(db, CaseQuery(text="' OR 1=1 --")) == []
+
+
+def test_filters_and_sorting(db: Database, register: dict[str, int]) -> None:
+    assert search_case_ids(db, CaseQuery(status=CaseStatus.CLOSED)) == [register["other"]]
+    assert count_cases(db, CaseQuery(status=CaseStatus.OPEN)) == 2
+    assert search_case_ids(db, CaseQuery(platform_code="TT")) == [register["other"]]
+    assert search_case_ids(db, CaseQuery(group_code="DD")) == [register["duc"]]
+    assert search_case_ids(db, CaseQuery(identified=False)) == [register["other"]]
+    assert search_case_ids(db, CaseQuery(detected_from=date(2026, 9, 15),
+                                         detected_to=date(2026, 10, 31))) == [register["duc_nfd"]]
+    oldest_first = search_case_ids(db, CaseQuery(sort=SortKey.DETECTED, descending=False))
+    assert oldest_first == [register["duc"], register["duc_nfd"], register["other"]]
+
+
+def test_deleted_cases_are_found_only_in_the_bin(db: Database, leader: Actor,
+                                                 register: dict[str, int]) -> None:
+    cases.delete_case(db, leader, register["other"], "trùng")
+    assert register["other"] not in search_case_ids(db, CaseQuery())
+    assert search_case_ids(db, CaseQuery(deleted=True)) == [register["other"]]
+
+
+def test_repeat_offender_by_account_url_or_name(db: Database, register: dict[str, int]) -> None:
+    by_name = find_repeat_offenders(db, account=None, url=None, offender_name="nguyen van duc",
+                                    exclude_case_id=register["duc"])
+    assert [m.case_id for m in by_name] == [register["duc_nfd"]]
+    by_url = find_repeat_offenders(db, account=None,
+                                   url="https://www.facebook.com/trangkhac/posts/9/",
+                                   offender_name=None)
+    assert [(m.case_id, m.matched_on) for m in by_url] == [(register["duc_nfd"], "url")]
+    by_account = find_repeat_offenders(db, account="@cho online tan hoa", url=None,
+                                       offender_name=None)
+    assert [m.case_id for m in by_account] == [register["other"]]
+
+
+def test_rows_come_back_in_the_order_asked(db: Database, register: dict[str, int]) -> None:
+    from app.services.search import fetch_rows
+
+    ids = [register["other"], register["duc"]]
+    rows = fetch_rows(db, ids)
+    assert [r.id for r in rows] == ids
+    assert rows[0].status is CaseStatus.CLOSED and rows[1].status is CaseStatus.OPEN
