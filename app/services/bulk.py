@@ -7,7 +7,7 @@ explicit ids inside the caller's write transaction, which holds the write lock.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Table, func, insert, select
@@ -19,10 +19,9 @@ from app.models import Base, Case, CaseSecondaryGroup, Child, DefamedParty, Even
 from app.models.base import utcnow
 from app.services import numbering
 from app.services.case_rows import case_columns, child_columns, defamed_columns, event_columns
+from app.services.progress import Progress
 
 CHUNK = 2_000
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from app.resources import resource_path
 from app.services import audit, legal_basis, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.bulk import PreparedCase, Progress, insert_cases
+from app.services.bulk import PreparedCase, insert_cases
+from app.services.progress import Progress
 from app.text import fold
 
 GROUP_WEIGHTS = {"TE": 15, "DD": 25, "TG": 25, "PC": 15, "QC": 12, "KH": 8}

@@ -1,0 +1,63 @@
+"""Background tasks bring results, user errors and cancellation back to the UI thread."""
+
+from __future__ import annotations
+
+import threading
+
+from pytestqt.qtbot import QtBot
+
+from app.errors import UserError
+from app.services.progress import CancelToken, Progress
+from app.ui.tasks import UNEXPECTED, TaskRunner
+
+
+def test_result_and_progress_arrive_on_the_ui_thread(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[int, int]] = []
+    results: list[object] = []
+    main_thread = threading.current_thread()
+    threads: list[threading.Thread] = []
+
+    def work(progress: Progress, _token: CancelToken) -> str:
+        threads.append(threading.current_thread())
+        for i in range(3):
+            progress(i + 1, 3)
+        return "xong"
+
+    runner.start(work, on_success=results.append, on_progress=lambda d, t: seen.append((d, t)))
+    qtbot.waitUntil(lambda: results == ["xong"])
+    assert seen[-1] == (3, 3)
+    assert threads and threads[0] is not main_thread
+
+
+def test_user_error_message_and_unexpected_error_are_reported(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    messages: list[str] = []
+
+    def refuse(_p: Progress, _t: CancelToken) -> None:
+        raise UserError("Tệp không đúng mẫu.")
+
+    def crash(_p: Progress, _t: CancelToken) -> None:
+        raise RuntimeError("bug")
+
+    runner.start(refuse, on_failure=messages.append)
+    runner.start(crash, on_failure=messages.append)
+    qtbot.waitUntil(lambda: len(messages) == 2)
+    assert sorted(messages) == sorted(["Tệp không đúng mẫu.", UNEXPECTED])
+
+
+def test_cancel_stops_the_task(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    started = threading.Event()
+    cancelled: list[bool] = []
+
+    def slow(_p: Progress, token: CancelToken) -> None:
+        started.set()
+        while True:
+            token.raise_if_cancelled()
+            threading.Event().wait(0.01)
+
+    token = runner.start(slow, on_cancel=lambda: cancelled.append(True))
+    assert started.wait(5)
+    token.cancel()
+    qtbot.waitUntil(lambda: cancelled == [True])
