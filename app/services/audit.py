@@ -48,6 +48,40 @@ class AuditAction(StrEnum):
     CHECK = "check"
 
 
+ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.INIT: "Khởi tạo dữ liệu",
+    AuditAction.LOGIN: "Đăng nhập",
+    AuditAction.LOGIN_FAILED: "Đăng nhập không thành công",
+    AuditAction.CASE_CREATE: "Ghi vụ việc mới",
+    AuditAction.CASE_UPDATE: "Sửa vụ việc",
+    AuditAction.CASE_DELETE: "Xóa vụ việc",
+    AuditAction.CASE_RESTORE: "Khôi phục vụ việc",
+    AuditAction.CHILD_CASE_VIEW: "Xem vụ việc có trẻ em",
+    AuditAction.EVENT_ADD: "Ghi biện pháp xử lý",
+    AuditAction.EVENT_EDIT: "Sửa biện pháp xử lý",
+    AuditAction.EVENT_VOID: "Hủy biện pháp xử lý",
+    AuditAction.CASE_REOPEN: "Mở lại hồ sơ",
+    AuditAction.IMPORT: "Nhập từ Excel",
+    AuditAction.EXPORT: "Xuất dữ liệu",
+    AuditAction.REPORT: "Lập báo cáo",
+    AuditAction.USER_CREATE: "Tạo tài khoản",
+    AuditAction.USER_UPDATE: "Sửa tài khoản",
+    AuditAction.PASSWORD_CHANGE: "Đổi mật khẩu",
+    AuditAction.SETTINGS_CHANGE: "Thay đổi cài đặt",
+    AuditAction.VOCABULARY_CHANGE: "Sửa danh mục",
+    AuditAction.LEGAL_BASIS_CHANGE: "Sửa căn cứ pháp lý",
+    AuditAction.DEMO: "Thêm dữ liệu mẫu",
+    AuditAction.CHECK: "Kiểm tra dữ liệu",
+}
+
+
+def action_label(action: str) -> str:
+    try:
+        return ACTION_LABELS[AuditAction(action)]
+    except ValueError:  # written by a newer version
+        return action
+
+
 @dataclass(frozen=True)
 class AuditRecord:
     id: int
@@ -117,10 +151,19 @@ def verify_chain(session: Session) -> list[str]:
     return problems
 
 
-def recent(session: Session, limit: int = 200, action: str | None = None) -> list[AuditRecord]:
+def entries(session: Session, *, username: str | None = None, action: str | None = None,
+            since: datetime | None = None, until: datetime | None = None,
+            limit: int = 2000) -> list[AuditRecord]:
+    """The newest rows first, filtered."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if username:
+        query = query.where(AuditEntry.username == username)
     if action:
         query = query.where(AuditEntry.action == action)
+    if since:
+        query = query.where(AuditEntry.at >= since)
+    if until:
+        query = query.where(AuditEntry.at < until)
     return [
         AuditRecord(e.id, e.at, e.username, e.action, e.entity, e.entity_uuid, json.loads(e.detail))
         for e in session.execute(query).scalars()

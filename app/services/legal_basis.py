@@ -15,8 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.labels import PartyKind
+from app.errors import UserError
 from app.models import LegalProvision
 from app.resources import resource_path
+from app.services import audit
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.text import clean
 
 
 @dataclass(frozen=True)
@@ -119,3 +124,35 @@ def proposals(db: Database, act_ended_on: date, group_code: str | None) -> list[
     """Provisions in force on the day the act ended, those of the case's group first."""
     valid = [p for p in all_provisions(db) if p.valid_on(act_ended_on)]
     return sorted(valid, key=lambda p: (group_code not in p.group_codes, p.id))
+
+
+def update_provision(db: Database, actor: Actor, provision_id: int, *, description: str,
+                     fine_min: int | None, fine_max: int | None, valid_from: date | None,
+                     valid_to: date | None) -> Provision:
+    """An administrator corrects a provision (a decree amended, a range to confirm)."""
+    actor.require(Permission.MANAGE_SETTINGS)
+    text = clean(description)
+    if not text:
+        raise UserError("Cần mô tả của căn cứ pháp lý.", field="description")
+    if (fine_min is None) != (fine_max is None):
+        raise UserError("Khung tiền phạt cần cả mức thấp nhất và mức cao nhất.", field="fine_min")
+    if fine_min is not None and fine_max is not None and not 0 < fine_min <= fine_max:
+        raise UserError("Khung tiền phạt không hợp lệ: mức thấp nhất phải dương và không lớn "
+                        "hơn mức cao nhất.", field="fine_min")
+    if valid_from and valid_to and valid_from > valid_to:
+        raise UserError("Ngày hết hiệu lực phải sau ngày có hiệu lực.", field="valid_to")
+    with db.write() as session:
+        row = session.get(LegalProvision, provision_id)
+        if row is None:
+            raise UserError("Không tìm thấy căn cứ pháp lý.")
+        before = _provision(row)
+        row.description = text
+        row.fine_min, row.fine_max = fine_min, fine_max
+        row.valid_from, row.valid_to = valid_from, valid_to
+        audit.record(session, actor.username, AuditAction.LEGAL_BASIS_CHANGE,
+                     entity="legal_provision", entity_uuid=row.uuid,
+                     detail={"citation": before.citation,
+                             "before": [before.fine_min, before.fine_max,
+                                        str(before.valid_from), str(before.valid_to)],
+                             "after": [fine_min, fine_max, str(valid_from), str(valid_to)]})
+        return _provision(row)

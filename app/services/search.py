@@ -13,6 +13,9 @@ from app.db import Database
 from app.domain.labels import CaseStatus
 from app.domain.search_keys import account_key, offender_key, url_key
 from app.models import Case
+from app.services import attention
+from app.services.attention import Attention
+from app.services.settings import OfficeSettings, read_office
 from app.text import fold
 
 
@@ -39,6 +42,9 @@ class CaseQuery:
     area: str | None = None
     identified: bool | None = None
     has_children: bool | None = None
+    # One kind of attention, or every kind ("Quá hạn"); needs the office thresholds.
+    attention: Attention | None = None
+    overdue: bool = False
     deleted: bool = False
     sort: SortKey = SortKey.DETECTED
     descending: bool = True
@@ -49,7 +55,8 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def build_query(query: CaseQuery) -> Select[int]:
+def build_query(query: CaseQuery, office: OfficeSettings | None = None,
+                today: date | None = None) -> Select[int]:
     """The ids of the cases matching `query`, sorted; every value bound as a parameter."""
     conditions: list[ColumnElement[bool]] = [
         Case.deleted_at.is_not(None) if query.deleted else Case.deleted_at.is_(None)
@@ -64,9 +71,9 @@ def build_query(query: CaseQuery) -> Select[int]:
         conditions.append(Case.group_code == query.group_code)
     if query.platform_code:
         conditions.append(Case.platform_code == query.platform_code)
-    if query.status is CaseStatus.OPEN:
+    if query.status == CaseStatus.OPEN:
         conditions.append(Case.closed_on.is_(None))
-    elif query.status is CaseStatus.CLOSED:
+    elif query.status == CaseStatus.CLOSED:
         conditions.append(Case.closed_on.is_not(None))
     if query.area:
         conditions.append(Case.area == query.area)
@@ -76,20 +83,27 @@ def build_query(query: CaseQuery) -> Select[int]:
         )
     if query.has_children is not None:
         conditions.append(Case.has_children.is_(query.has_children))
+    if query.attention or query.overdue:
+        office = office or OfficeSettings()
+        day = today or date.today()
+        conditions.append(attention.condition(query.attention, office, day) if query.attention
+                          else attention.any_condition(office, day))
     column = getattr(Case, str(query.sort))
     order = [column.desc(), Case.id.desc()] if query.descending else [column.asc(), Case.id.asc()]
     return select(Case.id).where(and_(*conditions)).order_by(*order)
 
 
-def search_case_ids(db: Database, query: CaseQuery) -> list[int]:
+def search_case_ids(db: Database, query: CaseQuery, today: date | None = None) -> list[int]:
     with db.read() as session:
-        return list(session.execute(build_query(query)).scalars())
+        office = read_office(session)
+        return list(session.execute(build_query(query, office, today)).scalars())
 
 
-def count_cases(db: Database, query: CaseQuery) -> int:
+def count_cases(db: Database, query: CaseQuery, today: date | None = None) -> int:
     with db.read() as session:
+        statement = build_query(query, read_office(session), today).order_by(None)
         return session.execute(
-            select(func.count()).select_from(build_query(query).order_by(None).subquery())
+            select(func.count()).select_from(statement.subquery())
         ).scalar_one()
 
 

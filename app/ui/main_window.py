@@ -1,30 +1,298 @@
-"""The register window: a plain case list until the full main window lands."""
+"""The main window: menus, toolbar, the register, and the other screens as tabs."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QTableWidget, QTableWidgetItem
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
+
+from app import __version__
 from app.db import Database
 from app.domain.labels import ROLE_LABELS
-from app.services.actor import Actor
-from app.services.search import CaseQuery, count_cases, fetch_rows, search_case_ids
+from app.services import cases, list_export, settings, vocabulary
+from app.services.actor import Actor, Permission
+from app.services.progress import CancelToken, Progress
+from app.services.records import CaseDetail
+from app.text import format_number
+from app.ui.admin import AdminScreen
+from app.ui.case_list import CaseListView
+from app.ui.case_view import CaseViewDialog
+from app.ui.idle import IdleWatcher
+from app.ui.login import LoginDialog
+from app.ui.prefs import UiPrefs
+from app.ui.progress_panel import ProgressPanel
+from app.ui.tasks import TaskFunction, TaskRunner
 
 
 class MainWindow(QMainWindow):
+    switch_user_requested = Signal()
+    data_changed = Signal()
+
     def __init__(self, db: Database, actor: Actor) -> None:
         super().__init__()
-        self._db = db
-        self._actor = actor
-        self.setWindowTitle(f"Sổ vi phạm MXH — {actor.full_name} ({ROLE_LABELS[actor.role]})")
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Mã vụ việc", "Ngày phát hiện", "Tài khoản, kênh",
-                                              "Tóm tắt nội dung"])
-        self.setCentralWidget(self.table)
-        rows = fetch_rows(db, search_case_ids(db, CaseQuery())[:200])
-        self.table.setRowCount(len(rows))
-        for row, case in enumerate(rows):
-            values = [case.code, f"{case.detected_on:%d/%m/%Y}", case.account, case.summary]
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.statusBar().showMessage(f"{count_cases(db, CaseQuery())} vụ việc")
-        self.resize(1100, 700)
+        self.db = db
+        self.actor = actor
+        self.switching_user = False
+        self.switch_user_requested.connect(self._switch_user)
+        self.runner = TaskRunner(self)
+        self.prefs = UiPrefs(db.paths, actor.username)
+        self.vocabulary = vocabulary.load(db)
+        self.office = settings.load_office(db)
+        unit = f" — {self.office.unit_name}" if self.office.unit_name else ""
+        self.setWindowTitle(f"Sổ vi phạm MXH{unit}")
+
+        self.case_list = CaseListView(db, self.runner, self.prefs, self.vocabulary, self.office)
+        self.case_list.open_case.connect(self.open_case)
+        self.case_list.delete_requested.connect(self.delete_case)
+        self.case_list.counts_changed.connect(self._show_counts)
+        self.data_changed.connect(self.case_list.refresh)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.case_list, "Sổ vụ việc")
+        if actor.can(Permission.MANAGE_SETTINGS):
+            self.admin = AdminScreen(db, actor, self.runner, self.reload_settings)
+            self.tabs.addTab(self.admin, "Quản trị")
+        self.setCentralWidget(self.tabs)
+
+        self.counts = QLabel()
+        self.statusBar().addWidget(self.counts, 1)
+        self.progress = ProgressPanel()
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(
+            QLabel(f"{actor.full_name} · {ROLE_LABELS[actor.role]}"))
+        self._build_actions()
+
+        self.idle = IdleWatcher(self.office.idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        geometry = self.prefs.bytes("geometry/main")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 760)
+        self.case_list.refresh()
+
+    # Menus and toolbar ------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                permission: Permission | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        if tip:
+            action.setStatusTip(tip)
+        if permission is not None and not self.actor.can(permission):
+            action.setEnabled(False)
+            action.setToolTip("Tài khoản của bạn không có quyền này.")
+        return action
+
+    def _build_actions(self) -> None:
+        # Enter and Del belong to the table (CaseListView); the menu only shows them.
+        self.open_action = self._action("&Mở vụ việc", self._open_selected, "Return")
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action = self._action("&Xóa vụ việc…", self._delete_selected,
+                                          QKeySequence.StandardKey.Delete,
+                                          Permission.DELETE_CASES)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.restore_action = self._action("&Khôi phục vụ việc đã xóa", self._restore_selected,
+                                           permission=Permission.DELETE_CASES)
+        self.refresh_action = self._action("&Làm mới", self.data_changed.emit,
+                                           QKeySequence.StandardKey.Refresh)
+        self.find_action = self._action("&Tìm kiếm", self._find, QKeySequence.StandardKey.Find)
+        switch = self._action("Đổi &người dùng…", self.switch_user_requested.emit)
+        lock = self._action("&Khóa màn hình", self.lock, "Ctrl+L")
+        quit_action = self._action("&Thoát", self.close, QKeySequence.StandardKey.Quit)
+        about = self._action("&Giới thiệu", self._about)
+        self.export_view_action = self._action(
+            "&Xuất danh sách đang xem ra Excel…", self._export_view, "Ctrl+E", Permission.REPORT,
+            "Ghi các vụ việc đang hiển thị (theo bộ lọc, thứ tự, cột) ra tệp Excel")
+        self.print_view_action = self._action("&In danh sách đang xem…", self._print_view,
+                                              QKeySequence.StandardKey.Print, Permission.REPORT)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&Tệp")
+        self.file_menu = file_menu
+        file_menu.addAction(self.export_view_action)
+        file_menu.addAction(self.print_view_action)
+        file_menu.addSeparator()
+        file_menu.addAction(lock)
+        file_menu.addAction(switch)
+        file_menu.addAction(quit_action)
+        case_menu = menu.addMenu("&Vụ việc")
+        self.case_menu = case_menu
+        for action in (self.open_action, self.delete_action, self.restore_action):
+            case_menu.addAction(action)
+        case_menu.addSeparator()
+        case_menu.addAction(self.find_action)
+        case_menu.addAction(self.refresh_action)
+        help_menu = menu.addMenu("Trợ &giúp")
+        help_menu.addAction(about)
+
+        toolbar = self.addToolBar("Thao tác")
+        toolbar.setObjectName("toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar = toolbar
+        for action in (self.open_action, self.delete_action, self.refresh_action,
+                       self.export_view_action, self.print_view_action):
+            toolbar.addAction(action)
+
+    # Case actions -------------------------------------------------------------
+
+    def _find(self) -> None:
+        self.tabs.setCurrentWidget(self.case_list)
+        self.case_list.focus_search()
+
+    def _open_selected(self) -> None:
+        case_id = self.case_list.selected_case_id()
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: int) -> None:
+        db, actor = self.db, self.actor
+
+        def load(_p: Progress, _t: CancelToken) -> CaseDetail:
+            return cases.get_case(db, actor, case_id)
+
+        self.runner.start(load, on_success=self._show_case, on_failure=self.show_error)
+
+    def _show_case(self, detail: CaseDetail) -> None:
+        CaseViewDialog(detail, self.vocabulary, self.prefs, self).exec()
+
+    def _delete_selected(self) -> None:
+        case_id = self.case_list.selected_case_id()
+        if case_id is not None:
+            self.delete_case(case_id)
+
+    def delete_case(self, case_id: int) -> None:
+        if not self.actor.can(Permission.DELETE_CASES):
+            self.show_error("Tài khoản của bạn không có quyền xóa vụ việc.")
+            return
+        reason, accepted = QInputDialog.getText(
+            self, "Xóa vụ việc", "Lý do xóa (bắt buộc; vụ việc vào thùng rác, có thể khôi phục):")
+        if not accepted:
+            return
+        self.run_change(lambda: cases.delete_case(self.db, self.actor, case_id, reason))
+
+    def _restore_selected(self) -> None:
+        case_id = self.case_list.selected_case_id()
+        if case_id is not None:
+            self.run_change(lambda: cases.restore_case(self.db, self.actor, case_id))
+
+    def run_change(self, change: Callable[[], object]) -> None:
+        """Run a change off the UI thread; on success every view refreshes."""
+
+        def task(_p: Progress, _t: CancelToken) -> object:
+            return change()
+
+        self.runner.start(task, on_success=lambda _r: self.data_changed.emit(),
+                          on_failure=self.show_error)
+
+    def run_long(self, title: str, task: TaskFunction,
+                 on_success: Callable[[Any], None]) -> None:
+        """A long task with progress and a cancel button in the status bar."""
+        token = self.runner.start(task, on_success=on_success, on_failure=self.show_error,
+                                  on_progress=self.progress.show_progress,
+                                  on_finished=self.progress.end)
+        self.progress.begin(title, token)
+
+    def _export_view(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách đang xem",
+                                              "danh-sach-vu-viec.xlsx", "Excel (*.xlsx)")
+        if path:
+            self.export_view(Path(path))
+
+    def export_view(self, path: Path) -> None:
+        db, actor = self.db, self.actor
+        ids, columns = self.case_list.model.ids(), self.case_list.visible_columns()
+
+        def task(progress: Progress, token: CancelToken) -> int:
+            return list_export.export_case_list(db, actor, path, ids, columns,
+                                                progress=progress, token=token)
+
+        self.run_long("Đang xuất Excel", task, lambda count: self.statusBar().showMessage(
+            f"Đã xuất {format_number(count)} vụ việc ra {path.name}.", 8000))
+
+    def _print_view(self) -> None:
+        db, actor = self.db, self.actor
+        ids, columns = self.case_list.model.ids(), self.case_list.visible_columns()
+
+        def task(_p: Progress, _t: CancelToken) -> str:
+            return list_export.printable_list(db, actor, ids, columns)
+
+        self.runner.start(task, on_success=self._preview, on_failure=self.show_error)
+
+    def _preview(self, html: str) -> None:
+        from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        document = QTextDocument()
+        document.setHtml(html)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setWindowTitle("Xem trước khi in")
+        preview.paintRequested.connect(document.print_)
+        preview.exec()
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "Không thực hiện được", message)
+
+    def _show_counts(self, shown: int, total: int) -> None:
+        self.counts.setText(f"Đang hiển thị {format_number(shown)} / "
+                            f"{format_number(total)} vụ việc")
+
+    # Session ------------------------------------------------------------------
+
+    def _switch_user(self) -> None:
+        self.switching_user = True
+        self.close()
+
+    def lock(self) -> None:
+        """Hide the data and ask for the password again; 'switch user' signs out."""
+        self.idle.reset()
+        central = self.tabs
+        central.setVisible(False)
+        dialog = LoginDialog(self.db, self.office.unit_name, self.runner,
+                             locked_user=self.actor.username, parent=self)
+        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
+        central.setVisible(True)
+        self.idle.reset()
+        if not accepted:
+            self.switch_user_requested.emit()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "Giới thiệu",
+                          f"<b>Sổ vi phạm MXH</b> {__version__}<br>Ghi nhận, xử lý thông tin vi "
+                          "phạm trên mạng xã hội và lập báo cáo định kỳ.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.prefs.set_bytes("geometry/main", self.saveGeometry())
+        self.prefs.sync()
+        self.runner.wait()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        super().closeEvent(event)
+
+    def reload_settings(self) -> None:
+        """Office details and lists were edited: every screen shows the new ones."""
+        self.vocabulary = vocabulary.load(self.db)
+        self.office = settings.load_office(self.db)
+        self.idle.set_minutes(self.office.idle_lock_minutes)
+        self.case_list.set_lists(self.vocabulary, self.office)

@@ -72,6 +72,7 @@ class TaskRunner(QObject):
         on_failure: Callable[[str], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
+        on_finished: Callable[[], None] | None = None,
     ) -> CancelToken:
         signals = TaskSignals()
         token = CancelToken()
@@ -83,6 +84,8 @@ class TaskRunner(QObject):
             signals.progress.connect(on_progress)
         if on_cancel:
             signals.cancelled.connect(on_cancel)
+        if on_finished:
+            signals.finished.connect(on_finished)
         self._running.add(signals)
         signals.finished.connect(lambda: self._running.discard(signals))
         self._pool.start(_Runnable(function, signals, token))

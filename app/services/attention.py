@@ -1,0 +1,95 @@
+"""Cases that need action, as SQL conditions shared by the case list and the dashboard.
+
+- near the limitation date: 1 year from the act (NĐ 174/2026 Điều 4.5); the
+  register records the detection date, the closest date it has to the end of
+  the act, so the warning errs on the early side;
+- a removal request unanswered after N days;
+- no event for N days;
+- accounts over the lock-request threshold (NĐ 147/2024 Điều 35.7: 5 cases in
+  30 days or 10 in 90 days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.vocabulary import EventKind
+from app.models import Case, Event
+from app.services.settings import OfficeSettings
+
+LIMITATION = timedelta(days=365)
+LOCK_WINDOWS = ((30, 5), (90, 10))  # (days, cases) of NĐ 147/2024 Điều 35.7
+
+
+class Attention(StrEnum):
+    LIMITATION_NEAR = "limitation"
+    REMOVAL_UNANSWERED = "removal"
+    STALE = "stale"
+
+
+ATTENTION_LABELS: dict[Attention, str] = {
+    Attention.LIMITATION_NEAR: "Sắp hết thời hiệu xử phạt",
+    Attention.REMOVAL_UNANSWERED: "Đã yêu cầu gỡ nhưng chưa gỡ",
+    Attention.STALE: "Lâu không có biện pháp xử lý",
+}
+
+
+def limitation_date(detected_on: date) -> date:
+    return detected_on + LIMITATION
+
+
+def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnElement[bool]:
+    """Open cases in need of `kind` of attention."""
+    is_open = and_(Case.closed_on.is_(None), Case.deleted_at.is_(None))
+    if kind is Attention.LIMITATION_NEAR:
+        warn_from = today - LIMITATION + timedelta(days=office.limitation_warning_days)
+        return and_(is_open, Case.detected_on <= warn_from)
+    live = Event.voided_at.is_(None)
+    if kind is Attention.REMOVAL_UNANSWERED:
+        removed = aliased(Event)
+        answered = exists().where(removed.case_id == Event.case_id,
+                                  removed.kind == EventKind.REMOVED, removed.voided_at.is_(None),
+                                  removed.occurred_on >= Event.occurred_on)
+        overdue_request = exists().where(
+            Event.case_id == Case.id, live, Event.kind == EventKind.REMOVAL_REQUEST,
+            Event.occurred_on <= today - timedelta(days=office.removal_overdue_days), ~answered)
+        return and_(is_open, overdue_request)
+    cutoff = today - timedelta(days=office.stale_case_days)
+    recent = exists().where(Event.case_id == Case.id, live, Event.occurred_on > cutoff)
+    return and_(is_open, Case.detected_on <= cutoff, ~recent)
+
+
+def any_condition(office: OfficeSettings, today: date) -> ColumnElement[bool]:
+    return or_(*(condition(kind, office, today) for kind in Attention))
+
+
+@dataclass(frozen=True)
+class AccountOverThreshold:
+    account: str
+    cases_30_days: int
+    cases_90_days: int
+
+
+def accounts_over_lock_threshold(session: Session, today: date,
+                                 limit: int = 50) -> list[AccountOverThreshold]:
+    """Accounts with 5 cases detected in the last 30 days or 10 in the last 90."""
+    (short_days, short_count), (long_days, long_count) = LOCK_WINDOWS
+    short_from = today - timedelta(days=short_days - 1)
+    long_from = today - timedelta(days=long_days - 1)
+    in_short = func.sum(case((Case.detected_on >= short_from, 1), else_=0))
+    rows = session.execute(
+        select(func.min(Case.account), in_short, func.count(Case.id))
+        .where(Case.deleted_at.is_(None), Case.detected_on >= long_from,
+               Case.detected_on <= today, Case.account_key != "")
+        .group_by(Case.account_key)
+        .having(or_(in_short >= short_count, func.count(Case.id) >= long_count))
+        .order_by(func.count(Case.id).desc())
+        .limit(limit)
+    )
+    return [AccountOverThreshold(account, int(short or 0), int(total)) for account, short, total
+            in rows]

@@ -1,0 +1,57 @@
+"""The columns of the case list, declared once: the window shows them and the
+"export current view" writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_OFFENDER
+from app.domain.vocabulary import VocabList, Vocabulary
+from app.services.search import CaseRow, SortKey
+from app.text import format_date
+
+
+class Align(StrEnum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str
+    header: str
+    text: Callable[[CaseRow, Vocabulary], str]
+    sort: SortKey | None = None
+    align: Align = Align.LEFT
+    width: int = 120  # pixels on screen; Excel widths derive from it
+
+
+def _offender(row: CaseRow, _v: Vocabulary) -> str:
+    return row.offender_name or UNIDENTIFIED_OFFENDER
+
+
+LIST_COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn("code", "Mã vụ việc", lambda r, v: r.code, SortKey.CODE),
+    ListColumn("detected_on", "Ngày phát hiện", lambda r, v: format_date(r.detected_on),
+               SortKey.DETECTED, Align.CENTER, 105),
+    ListColumn("platform", "Nền tảng",
+               lambda r, v: v.label(VocabList.PLATFORM, r.platform_code), SortKey.PLATFORM,
+               width=95),
+    ListColumn("group", "Nhóm hành vi vi phạm",
+               lambda r, v: v.label(VocabList.GROUP, r.group_code), SortKey.GROUP, width=200),
+    ListColumn("account", "Tài khoản, kênh", lambda r, v: r.account, SortKey.ACCOUNT,
+               width=180),
+    ListColumn("offender", "Đối tượng", _offender, SortKey.OFFENDER, width=170),
+    ListColumn("summary", "Tóm tắt nội dung", lambda r, v: r.summary, width=380),
+    ListColumn("area", "Địa bàn", lambda r, v: r.area or "", SortKey.AREA, width=110),
+    ListColumn("status", "Tình trạng", lambda r, v: STATUS_LABELS[r.status], SortKey.CLOSED,
+               width=95),
+    ListColumn("closed_on", "Ngày kết thúc", lambda r, v: format_date(r.closed_on),
+               SortKey.CLOSED, Align.CENTER, 105),
+    ListColumn("url", "Đường dẫn", lambda r, v: r.url or "", width=220),
+)
+DEFAULT_VISIBLE = ("code", "detected_on", "platform", "group", "account", "offender",
+                   "summary", "status")

@@ -1,0 +1,81 @@
+"""Export the case list as the user sees it (filters, order, columns) to Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from html import escape
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import Child
+from app.reports.masking import Masker, Person
+from app.services import audit, vocabulary
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.case_list import ListColumn
+from app.services.progress import CancelToken, Progress
+from app.services.search import fetch_rows
+from app.services.table_export import write_table
+from app.text import format_number
+
+BATCH = 500
+PRINT_LIMIT = 2_000
+
+
+def children_masker(db: Database, case_ids: Sequence[int]) -> Masker:
+    """Children's names of these cases, to be replaced by initials in any text that leaves."""
+    people: list[Person] = []
+    with db.read() as session:
+        for start in range(0, len(case_ids), BATCH):
+            chunk = case_ids[start:start + BATCH]
+            people.extend(
+                Person(name, year, born, sex) for name, year, born, sex in session.execute(
+                    select(Child.full_name, Child.birth_year, Child.birth_date, Child.sex)
+                    .where(Child.case_id.in_(chunk)))
+            )
+    return Masker(people)
+
+
+def masked_rows(db: Database, case_ids: Sequence[int],
+                columns: Sequence[ListColumn]) -> Iterator[list[str]]:
+    """The texts of `columns` for each case, in order; children's names become initials."""
+    vocab = vocabulary.load(db)
+    masker = children_masker(db, case_ids)
+    for start in range(0, len(case_ids), BATCH):
+        for record in fetch_rows(db, list(case_ids[start:start + BATCH])):
+            yield [masker.mask(column.text(record, vocab)) for column in columns]
+
+
+def export_case_list(db: Database, actor: Actor, path: Path, case_ids: Sequence[int],
+                     columns: Sequence[ListColumn], *, progress: Progress | None = None,
+                     token: CancelToken | None = None) -> int:
+    """Write the list as shown: `case_ids` in their order, with `columns`."""
+    actor.require(Permission.REPORT)
+    write_table(path, "Danh sách vụ việc", [c.header for c in columns],
+                [max(8, c.width // 7) for c in columns], masked_rows(db, case_ids, columns),
+                len(case_ids), progress=progress, token=token)
+    with db.write() as session:
+        audit.record(session, actor.username, AuditAction.EXPORT,
+                     detail={"kind": "case_list", "cases": len(case_ids), "file": path.name})
+    return len(case_ids)
+
+
+def printable_list(db: Database, actor: Actor, case_ids: Sequence[int],
+                   columns: Sequence[ListColumn], limit: int = PRINT_LIMIT) -> str:
+    """HTML of the list for printing (at most `limit` rows; the rest belongs in Excel)."""
+    actor.require(Permission.REPORT)
+    shown = case_ids[:limit]
+    head = "".join(f"<th>{escape(c.header)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>"
+                   for row in masked_rows(db, shown, columns))
+    note = ""
+    if len(case_ids) > limit:
+        note = (f"<p><i>In {format_number(limit)} vụ việc đầu trong tổng số "
+                f"{format_number(len(case_ids))}; danh sách đầy đủ hãy xuất ra Excel.</i></p>")
+    with db.write() as session:
+        audit.record(session, actor.username, AuditAction.EXPORT,
+                     detail={"kind": "case_list_print", "cases": len(shown)})
+    return (f"<h3>Danh sách vụ việc</h3>{note}<table border=1 cellspacing=0 cellpadding=3>"
+            f"<tr>{head}</tr>{body}</table>")

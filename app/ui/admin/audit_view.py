@@ -1,0 +1,102 @@
+"""The audit log viewer with filters and export."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.services import audit_log
+from app.services.actor import Actor
+from app.services.audit import ACTION_LABELS, AuditRecord
+from app.services.progress import CancelToken, Progress
+from app.ui.admin.common import Feedback, fill_table, make_table
+from app.ui.tasks import TaskRunner
+
+
+def _day(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
+
+
+class AuditView(QWidget):
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+        super().__init__()
+        self._db, self._actor, self._runner = db, actor, runner
+        self._records: list[AuditRecord] = []
+        self.username = QLineEdit()
+        self.username.setPlaceholderText("mọi tài khoản")
+        self.action = QComboBox()
+        self.action.addItem("Mọi thao tác", None)
+        for action, label in ACTION_LABELS.items():
+            self.action.addItem(label, str(action))
+        self.period = QCheckBox("Từ ngày")
+        self.day_from = QDateEdit(QDate.currentDate().addDays(-30))
+        self.day_to = QDateEdit(QDate.currentDate())
+        for edit in (self.day_from, self.day_to):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+        search = QPushButton("Xem")
+        search.clicked.connect(self.refresh)
+        export = QPushButton("Xuất Excel…")
+        export.clicked.connect(self._export)
+        self.table = make_table(list(audit_log.HEADERS))
+        self.feedback = Feedback()
+        filters = QHBoxLayout()
+        for widget in (QLabel("Tài khoản:"), self.username, QLabel("Thao tác:"), self.action,
+                       self.period, self.day_from, QLabel("đến"), self.day_to, search, export):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.feedback)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        db, actor = self._db, self._actor
+        username = self.username.text().strip() or None
+        action = self.action.currentData()
+        dated = self.period.isChecked()
+        day_from = _day(self.day_from) if dated else None
+        day_to = _day(self.day_to) if dated else None
+
+        def task(_p: Progress, _t: CancelToken) -> list[AuditRecord]:
+            return audit_log.search(db, actor, username=username, action=action,
+                                    day_from=day_from, day_to=day_to)
+
+        self._runner.start(task, on_success=self._show, on_failure=self.feedback.error)
+
+    def _show(self, records: list[AuditRecord]) -> None:
+        self._records = records
+        fill_table(self.table, [audit_log.row_texts(r) for r in records])
+        self.feedback.ok(f"{len(records)} bản ghi (mới nhất trước).")
+
+    def export_to(self, path: Path) -> None:
+        db, actor, records = self._db, self._actor, list(self._records)
+
+        def task(_p: Progress, _t: CancelToken) -> None:
+            audit_log.export(db, actor, path, records)
+
+        self._runner.start(task, on_success=lambda _r: self.feedback.ok(f"Đã xuất {path.name}."),
+                           on_failure=self.feedback.error)
+
+    def _export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Xuất nhật ký", "nhat-ky.xlsx",
+                                              "Excel (*.xlsx)")
+        if name:
+            self.export_to(Path(name))

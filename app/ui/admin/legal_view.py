@@ -1,0 +1,155 @@
+"""The legal-basis catalog with validity dates; an administrator corrects provisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.domain.labels import PARTY_LABELS
+from app.services import legal_basis
+from app.services.actor import Actor, Permission
+from app.services.legal_basis import Provision
+from app.services.progress import CancelToken, Progress
+from app.text import format_date, format_number
+from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.tasks import TaskRunner
+
+MAX_FINE = 2_000_000_000
+
+
+def _range(p: Provision) -> str:
+    if p.fine_min is None or p.fine_max is None:
+        return ""
+    party = f" ({PARTY_LABELS[p.stated_for].lower()})" if p.stated_for else ""
+    return f"{format_number(p.fine_min)} – {format_number(p.fine_max)}{party}"
+
+
+def _validity(p: Provision) -> str:
+    if p.valid_from and p.valid_to:
+        return f"{format_date(p.valid_from)} – {format_date(p.valid_to)}"
+    if p.valid_from:
+        return f"từ {format_date(p.valid_from)}"
+    if p.valid_to:
+        return f"đến {format_date(p.valid_to)}"
+    return "không thời hạn"
+
+
+class _OptionalDate(QWidget):
+    def __init__(self, value: date | None) -> None:
+        super().__init__()
+        self.enabled = QCheckBox()
+        self.edit = QDateEdit(QDate(value) if value else QDate.currentDate())
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        self.edit.setCalendarPopup(True)
+        self.enabled.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit, 1)
+
+    def value(self) -> date | None:
+        if not self.enabled.isChecked():
+            return None
+        day = self.edit.date()
+        return date(day.year(), day.month(), day.day())
+
+
+class ProvisionDialog(QDialog):
+    def __init__(self, provision: Provision, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(provision.citation)
+        self.description = QLineEdit(provision.description)
+        self.fine_min = QSpinBox()
+        self.fine_max = QSpinBox()
+        for spin, value in ((self.fine_min, provision.fine_min),
+                            (self.fine_max, provision.fine_max)):
+            spin.setRange(0, MAX_FINE)
+            spin.setSingleStep(500_000)
+            spin.setGroupSeparatorShown(True)
+            spin.setSpecialValueText("không có")
+            spin.setValue(value or 0)
+        self.valid_from = _OptionalDate(provision.valid_from)
+        self.valid_to = _OptionalDate(provision.valid_to)
+        form = QFormLayout(self)
+        form.addRow("Mô tả:", self.description)
+        form.addRow("Tiền phạt từ (đồng):", self.fine_min)
+        form.addRow("đến (đồng):", self.fine_max)
+        form.addRow("Có hiệu lực từ:", self.valid_from)
+        form.addRow("Hết hiệu lực sau:", self.valid_to)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(560)
+
+
+class LegalBasisView(QWidget):
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+        super().__init__()
+        self._db, self._actor, self._runner = db, actor, runner
+        self._provisions: list[Provision] = []
+        self.table = make_table(["Căn cứ", "Nội dung", "Khung tiền phạt (đồng)", "Hiệu lực",
+                                 "Nhóm"])
+        self.table.doubleClicked.connect(lambda _i: self._edit())
+        self.feedback = Feedback()
+        edit = QPushButton("Sửa căn cứ…")
+        edit.clicked.connect(self._edit)
+        edit.setEnabled(actor.can(Permission.MANAGE_SETTINGS))
+        top = QHBoxLayout()
+        top.addWidget(edit)
+        top.addWidget(self.feedback, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._provisions = legal_basis.all_provisions(self._db)
+        fill_table(self.table, [
+            (p.citation, p.description + (" (cần xác nhận)" if p.to_confirm else ""), _range(p),
+             _validity(p), ", ".join(p.group_codes)) for p in self._provisions])
+        self.table.setColumnWidth(1, 480)
+
+    def _edit(self) -> None:
+        row = selected_row(self.table)
+        if row is None or not self._actor.can(Permission.MANAGE_SETTINGS):
+            return
+        provision = self._provisions[row]
+        dialog = ProvisionDialog(provision, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        db, actor = self._db, self._actor
+        description = dialog.description.text()
+        low, high = dialog.fine_min.value() or None, dialog.fine_max.value() or None
+        valid_from, valid_to = dialog.valid_from.value(), dialog.valid_to.value()
+
+        def task(_p: Progress, _t: CancelToken) -> Provision:
+            return legal_basis.update_provision(db, actor, provision.id, description=description,
+                                                fine_min=low, fine_max=high,
+                                                valid_from=valid_from, valid_to=valid_to)
+
+        def succeeded(_r: object) -> None:
+            self.refresh()
+            self.feedback.ok(f"Đã lưu {provision.citation}.")
+
+        self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)

@@ -1,0 +1,144 @@
+"""User accounts: create, reset password, change role, disable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.domain.labels import ROLE_LABELS, Role
+from app.services import accounts
+from app.services.accounts import UserRecord
+from app.services.actor import Actor, Permission
+from app.services.progress import CancelToken, Progress
+from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.tasks import TaskRunner
+
+
+class NewUserDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tạo tài khoản")
+        self.username = QLineEdit()
+        self.full_name = QLineEdit()
+        self.role = QComboBox()
+        for role, label in ROLE_LABELS.items():
+            self.role.addItem(label, role)
+        self.role.setCurrentIndex(self.role.findData(Role.OFFICER))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(self)
+        form.addRow("Tên đăng nhập:", self.username)
+        form.addRow("Họ tên:", self.full_name)
+        form.addRow("Vai trò:", self.role)
+        form.addRow("Mật khẩu ban đầu:", self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class UsersView(QWidget):
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+        super().__init__()
+        self._db, self._actor, self._runner = db, actor, runner
+        self._users: list[UserRecord] = []
+        self.table = make_table(["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"])
+        self.feedback = Feedback()
+        buttons = QHBoxLayout()
+        for text, slot in (("Tạo tài khoản…", self._create), ("Đặt lại mật khẩu…", self._reset),
+                           ("Đổi vai trò…", self._change_role),
+                           ("Khóa / mở tài khoản", self._toggle_active)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            button.setEnabled(actor.can(Permission.MANAGE_USERS))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.feedback)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._users = accounts.list_users(self._db)
+        fill_table(self.table, [
+            (u.username, u.full_name, ROLE_LABELS[u.role],
+             "Đang dùng" if u.active else "Đã khóa") for u in self._users])
+
+    def _selected(self) -> UserRecord | None:
+        row = selected_row(self.table)
+        if row is None:
+            self.feedback.error("Hãy chọn một tài khoản trong danh sách.")
+            return None
+        return self._users[row]
+
+    def _run(self, change: Callable[[], object], done: str) -> None:
+
+        def task(_p: Progress, _t: CancelToken) -> None:
+            change()
+
+        def succeeded(_result: object) -> None:
+            self.refresh()
+            self.feedback.ok(done)
+
+        self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)
+
+    def create_user(self, username: str, full_name: str, role: Role, password: str) -> None:
+        self._run(lambda: accounts.create_user(self._db, self._actor, username=username,
+                                               full_name=full_name, role=role,
+                                               password=password),
+                  f"Đã tạo tài khoản «{username}».")
+
+    def _create(self) -> None:
+        dialog = NewUserDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.create_user(dialog.username.text(), dialog.full_name.text(),
+                             dialog.role.currentData(), dialog.password.text())
+
+    def _reset(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        password, accepted = QInputDialog.getText(
+            self, "Đặt lại mật khẩu", f"Mật khẩu mới cho «{user.username}» (ít nhất 8 ký tự):",
+            QLineEdit.EchoMode.Password)
+        if accepted:
+            self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
+                                                   new_password=password),
+                      f"Đã đặt lại mật khẩu cho «{user.username}».")
+
+    def _change_role(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        labels = list(ROLE_LABELS.values())
+        label, accepted = QInputDialog.getItem(
+            self, "Đổi vai trò", f"Vai trò của «{user.username}»:", labels,
+            labels.index(ROLE_LABELS[user.role]), False)
+        if accepted:
+            role = next(r for r, text in ROLE_LABELS.items() if text == label)
+            self._run(lambda: accounts.update_user(self._db, self._actor, user.id, role=role),
+                      f"«{user.username}» nay có vai trò {label}.")
+
+    def _toggle_active(self) -> None:
+        user = self._selected()
+        if user is not None:
+            self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
+                                                   active=not user.active),
+                      f"Đã {'khóa' if user.active else 'mở'} tài khoản «{user.username}».")

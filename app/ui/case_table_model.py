@@ -1,0 +1,121 @@
+"""The case list model: ids of the whole result, rows fetched in batches as they are shown.
+
+Sorting is done by the database (the model only asks for it), never by a proxy
+model over the whole register.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from app.domain.labels import CaseStatus
+from app.domain.vocabulary import Vocabulary
+from app.services.case_list import LIST_COLUMNS, Align
+from app.services.search import CaseRow
+
+BATCH = 200
+CACHE_LIMIT = 5_000
+
+Index = QModelIndex | QPersistentModelIndex
+
+OPEN_COLOUR = QColor("#a15c00")
+CLOSED_COLOUR = QColor("#2e7d32")
+CHILD_BACKGROUND = QColor("#fdecef")
+
+
+ALIGNMENT = {
+    Align.LEFT: Qt.AlignmentFlag.AlignLeft,
+    Align.CENTER: Qt.AlignmentFlag.AlignCenter,
+    Align.RIGHT: Qt.AlignmentFlag.AlignRight,
+}
+COLUMNS = LIST_COLUMNS
+
+
+class CaseTableModel(QAbstractTableModel):
+    sort_requested = Signal(object, bool)  # SortKey, descending
+
+    def __init__(self, fetch: Callable[[list[int]], list[CaseRow]],
+                 vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self._fetch = fetch
+        self._vocabulary = vocabulary
+        self._ids: list[int] = []
+        self._cache: OrderedDict[int, CaseRow] = OrderedDict()
+
+    # What the view shows -------------------------------------------------
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._cache.clear()
+        self.endResetModel()
+
+    def set_vocabulary(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
+    def case_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def row_record(self, row: int) -> CaseRow | None:
+        case_id = self._ids[row]
+        cached = self._cache.get(case_id)
+        if cached is None:
+            self._load_around(row)
+            cached = self._cache.get(case_id)
+        return cached
+
+    def _load_around(self, row: int) -> None:
+        start = max(0, row - BATCH // 4)
+        wanted = [i for i in self._ids[start:start + BATCH] if i not in self._cache]
+        for record in self._fetch(wanted):
+            self._cache[record.id] = record
+        while len(self._cache) > CACHE_LIMIT:
+            self._cache.popitem(last=False)
+
+    # Qt model interface ---------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].header
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        record = self.row_record(index.row())
+        if record is None:  # deleted since the list was queried
+            return None
+        column = COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(record, self._vocabulary)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(ALIGNMENT[column.align] | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column.key == "status":
+            return QBrush(CLOSED_COLOUR if record.status is CaseStatus.CLOSED else OPEN_COLOUR)
+        if role == Qt.ItemDataRole.BackgroundRole and record.has_children:
+            return QBrush(CHILD_BACKGROUND)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column].sort
+        if key is not None:
+            self.sort_requested.emit(key, order == Qt.SortOrder.DescendingOrder)

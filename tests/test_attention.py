@@ -1,0 +1,71 @@
+"""Cases that need action: limitation near, removal unanswered, stale; lock-request accounts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.db import Database
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult
+from app.services import attention, cases, events
+from app.services.actor import Actor
+from app.services.attention import Attention
+from app.services.search import CaseQuery, search_case_ids
+from tests.conftest import TODAY, make_case
+
+DAY = timedelta(days=1)
+
+
+def _ids(db: Database, kind: Attention | None = None) -> set[int]:
+    query = CaseQuery(attention=kind) if kind else CaseQuery(overdue=True)
+    return set(search_case_ids(db, query, today=TODAY))
+
+
+def test_limitation_warning_starts_30_days_before_one_year(db: Database, officer: Actor) -> None:
+    warn_from = TODAY - timedelta(days=365) + timedelta(days=30)
+    near = cases.create_case(db, officer, make_case(detected_on=warn_from), today=TODAY)
+    not_yet = cases.create_case(db, officer, make_case(detected_on=warn_from + DAY), today=TODAY)
+    closed = cases.create_case(db, officer, make_case(detected_on=warn_from - DAY), today=TODAY)
+    events.add_event(db, officer, closed.id, EventInput(
+        "KT", warn_from, closing_result=ClosingResult.HANDLED), today=TODAY)
+    assert _ids(db, Attention.LIMITATION_NEAR) == {near.id}
+    # With no event for a year it is stale all the same.
+    assert not_yet.id in _ids(db, Attention.STALE)
+    assert attention.limitation_date(date(2026, 1, 31)) == date(2027, 1, 31)
+
+
+def test_removal_request_unanswered_after_three_days(db: Database, officer: Actor) -> None:
+    asked = TODAY - 3 * DAY
+    waiting = cases.create_case(db, officer, make_case(detected_on=asked), today=TODAY)
+    events.add_event(db, officer, waiting.id, EventInput("YCG", asked), today=TODAY)
+    recent = cases.create_case(db, officer, make_case(detected_on=asked), today=TODAY)
+    events.add_event(db, officer, recent.id, EventInput("YCG", asked + DAY), today=TODAY)
+    answered = cases.create_case(db, officer, make_case(detected_on=asked), today=TODAY)
+    events.add_event(db, officer, answered.id, EventInput("YCG", asked), today=TODAY)
+    events.add_event(db, officer, answered.id, EventInput("GB", asked + DAY), today=TODAY)
+    assert _ids(db, Attention.REMOVAL_UNANSWERED) == {waiting.id}
+
+
+def test_stale_case_has_no_event_for_thirty_days(db: Database, officer: Actor) -> None:
+    old = TODAY - 30 * DAY
+    stale = cases.create_case(db, officer, make_case(detected_on=old - 10 * DAY), today=TODAY)
+    events.add_event(db, officer, stale.id, EventInput("XM", old), today=TODAY)
+    active = cases.create_case(db, officer, make_case(detected_on=old - 10 * DAY), today=TODAY)
+    events.add_event(db, officer, active.id, EventInput("XM", old + DAY), today=TODAY)
+    assert _ids(db, Attention.STALE) == {stale.id}
+    assert _ids(db) == {stale.id}
+
+
+def test_accounts_over_the_lock_request_threshold(db: Database, officer: Actor) -> None:
+    for offset in range(5):
+        cases.create_case(db, officer, make_case(account="Trang Hóng Biến",
+                                                 detected_on=TODAY - offset * 7 * DAY),
+                          today=TODAY)
+    for offset in range(4):
+        cases.create_case(db, officer, make_case(account="Chợ Quê",
+                                                 detected_on=TODAY - offset * DAY), today=TODAY)
+    with db.read() as session:
+        found = attention.accounts_over_lock_threshold(session, TODAY)
+    # 5 cases within 29 days: over the 30-day threshold; 4 cases: not yet.
+    assert [(a.account, a.cases_30_days, a.cases_90_days) for a in found] == [
+        ("Trang Hóng Biến", 5, 5)]

@@ -1,0 +1,80 @@
+"""The administrator's screen: office details, accounts, lists, legal bases, audit log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from pytestqt.qtbot import QtBot
+
+from app.db import Database
+from app.domain.labels import Role
+from app.domain.vocabulary import VocabList
+from app.services import accounts, settings, vocabulary
+from app.services.actor import Actor
+from app.ui.admin import AdminScreen
+from app.ui.tasks import TaskRunner
+
+
+def _screen(qtbot: QtBot, db: Database, admin: Actor) -> tuple[AdminScreen, list[bool]]:
+    changed: list[bool] = []
+    screen = AdminScreen(db, admin, TaskRunner(), lambda: changed.append(True))
+    qtbot.addWidget(screen)
+    return screen, changed
+
+
+def test_office_details_are_saved_and_bad_ones_explained(qtbot: QtBot, db: Database,
+                                                         admin: Actor) -> None:
+    screen, changed = _screen(qtbot, db, admin)
+    form = screen.office
+    form.texts["unit_name"].setText("PHÒNG VĂN HÓA - XÃ HỘI")
+    form.lists["areas"].setPlainText("Ấp 1\n\n  Ấp 2  \n")
+    form.save()
+    qtbot.waitUntil(lambda: "Đã lưu" in form.feedback.text())
+    saved = settings.load_office(db)
+    assert saved.unit_name == "PHÒNG VĂN HÓA - XÃ HỘI"
+    assert saved.areas == ("Ấp 1", "Ấp 2")
+    assert changed == [True]
+    form.texts["case_code_pattern"].setText("VV-{nam}")
+    form.save()
+    qtbot.waitUntil(lambda: "Mẫu mã vụ việc" in form.feedback.text())
+    assert settings.load_office(db).case_code_pattern == saved.case_code_pattern
+
+
+def test_admin_creates_an_account_that_can_sign_in(qtbot: QtBot, db: Database,
+                                                   admin: Actor) -> None:
+    screen, _ = _screen(qtbot, db, admin)
+    screen.users.create_user("nhanvien", "Nguyễn Thị Nhân", Role.OFFICER, "ngan")
+    qtbot.waitUntil(lambda: "ít nhất 8" in screen.users.feedback.text())
+    screen.users.create_user("nhanvien", "Nguyễn Thị Nhân", Role.OFFICER, "du-dai-2026")
+    qtbot.waitUntil(lambda: screen.users.table.rowCount() == 2)
+    assert accounts.authenticate(db, "nhanvien", "du-dai-2026").role is Role.OFFICER
+
+
+def test_vocabulary_label_edit_keeps_the_code(qtbot: QtBot, db: Database, admin: Actor) -> None:
+    screen, changed = _screen(qtbot, db, admin)
+    lists = screen.lists
+    lists.list_choice.setCurrentIndex(lists.list_choice.findData(VocabList.PLATFORM))
+    assert lists.add_button.isEnabled()  # platforms accept an office's own entries
+    lists.rename("FB", "Facebook (Meta)")
+    qtbot.waitUntil(lambda: bool(changed))
+    assert vocabulary.load(db).label(VocabList.PLATFORM, "FB") == "Facebook (Meta)"
+    lists.list_choice.setCurrentIndex(lists.list_choice.findData(VocabList.GROUP))
+    assert not lists.add_button.isEnabled()  # the six groups are fixed by the report forms
+
+
+def test_legal_catalog_and_audit_log_are_listed_and_exported(qtbot: QtBot, db: Database,
+                                                             admin: Actor,
+                                                             tmp_path: Path) -> None:
+    screen, _ = _screen(qtbot, db, admin)
+    assert screen.legal.table.rowCount() >= 17
+    citations = [screen.legal.table.item(r, 0).text() for r in range(5)]
+    assert "Điểm a Khoản 1 Điều 95 NĐ 174/2026/NĐ-CP" in citations
+    qtbot.waitUntil(lambda: screen.audit.table.rowCount() > 0)
+    actions = {screen.audit.table.item(r, 2).text() for r in range(screen.audit.table.rowCount())}
+    assert {"Đăng nhập", "Khởi tạo dữ liệu"} <= actions
+    target = tmp_path / "nhat-ky.xlsx"
+    screen.audit.export_to(target)
+    qtbot.waitUntil(lambda: "Đã xuất" in screen.audit.feedback.text())
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet["A2"].value == "Thời gian" and sheet.max_row >= 4

@@ -1,0 +1,199 @@
+"""Driving the main window as an officer would."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QInputDialog
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.db import Database
+from app.domain.case import ChildInput
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult
+from app.services import cases, events
+from app.services.actor import Actor
+from app.services.case_list import LIST_COLUMNS
+from app.services.search import CaseQuery
+from app.ui.main_window import MainWindow
+from tests.conftest import TODAY, make_case
+
+
+@pytest.fixture
+def register(db: Database, officer: Actor) -> dict[str, int]:
+    made = {
+        "duc": cases.create_case(db, officer, make_case(
+            offender_name="Nguyễn Văn Đức", detected_on=date(2026, 9, 1), group_code="DD"),
+            today=TODAY),
+        "child": cases.create_case(db, officer, make_case(
+            group_code="TE", children=(ChildInput("Lê Thị Bé"),), platform_code="TT",
+            detected_on=date(2026, 10, 1), account="Tin nóng quê tôi"), today=TODAY),
+        "closed": cases.create_case(db, officer, make_case(
+            detected_on=date(2026, 11, 1), account="Chợ online"), today=TODAY),
+    }
+    events.add_event(db, officer, made["closed"].id, EventInput(
+        "KT", date(2026, 11, 2), closing_result=ClosingResult.HANDLED), today=TODAY)
+    return {k: v.id for k, v in made.items()}
+
+
+def _window(qtbot: QtBot, db: Database, actor: Actor) -> MainWindow:
+    window = MainWindow(db, actor)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.case_list.model.rowCount() > 0 or "0 /" in
+                    window.counts.text())
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, officer: Actor,
+           register: dict[str, int]) -> Iterator[MainWindow]:
+    main = _window(qtbot, db, officer)
+    yield main
+    main.runner.wait()
+
+
+def _shown_ids(window: MainWindow) -> set[int]:
+    return set(window.case_list.model.ids())
+
+
+def test_list_shows_every_case_with_counts(window: MainWindow, register: dict[str, int]) -> None:
+    assert _shown_ids(window) == set(register.values())
+    assert window.counts.text() == "Đang hiển thị 3 / 3 vụ việc"
+
+
+@pytest.mark.parametrize("typed", ["nguyen van duc", "Nguyễn Văn Đức",
+                                   unicodedata.normalize("NFD", "văn đức")])
+def test_search_as_you_type_ignores_diacritics(qtbot: QtBot, window: MainWindow,
+                                               register: dict[str, int], typed: str) -> None:
+    with qtbot.waitSignal(window.case_list.results_shown, timeout=3000):
+        if typed.isascii():
+            qtbot.keyClicks(window.case_list.search, typed)
+        else:  # Vietnamese keyboards deliver composed text, which QTest cannot type
+            window.case_list.search.setText(typed)
+    assert _shown_ids(window) == {register["duc"]}
+
+
+def test_filters_narrow_the_list(qtbot: QtBot, window: MainWindow,
+                                 register: dict[str, int]) -> None:
+    view = window.case_list
+    with qtbot.waitSignal(view.results_shown):
+        view.with_children.setChecked(True)
+    assert _shown_ids(window) == {register["child"]}
+    with qtbot.waitSignal(view.results_shown):
+        view.apply_query(CaseQuery(status=None, identified=False))
+    assert _shown_ids(window) == {register["child"], register["closed"]}
+    with qtbot.waitSignal(view.results_shown):
+        view.status.setCurrentIndex(view.status.findText("Đã kết thúc"))
+    assert _shown_ids(window) == {register["closed"]}
+
+
+def test_built_in_saved_filter_and_a_user_filter(qtbot: QtBot, window: MainWindow,
+                                                 register: dict[str, int]) -> None:
+    view = window.case_list
+    index = view.saved.findText("Vụ việc có trẻ em")
+    with qtbot.waitSignal(view.results_shown):
+        view.saved.activated.emit(index)
+    assert _shown_ids(window) == {register["child"]}
+    view.save_filter("Trẻ em của tôi")
+    assert view.saved.findText("★ Trẻ em của tôi") >= 0
+
+
+def test_clicking_a_header_sorts_in_the_database(qtbot: QtBot, window: MainWindow,
+                                                 register: dict[str, int]) -> None:
+    view = window.case_list
+    code_column = [c.key for c in LIST_COLUMNS].index("detected_on")
+    with qtbot.waitSignal(view.results_shown):
+        view.table.horizontalHeader().sectionClicked.emit(code_column)
+        view.table.sortByColumn(code_column, Qt.SortOrder.AscendingOrder)
+    assert view.model.ids() == [register["duc"], register["child"], register["closed"]]
+    with qtbot.waitSignal(view.results_shown):
+        view.table.sortByColumn(code_column, Qt.SortOrder.DescendingOrder)
+    assert view.model.ids() == [register["closed"], register["child"], register["duc"]]
+
+
+def test_enter_opens_the_selected_case(qtbot: QtBot, window: MainWindow,
+                                       monkeypatch: pytest.MonkeyPatch,
+                                       register: dict[str, int]) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("app.ui.main_window.CaseViewDialog.exec",
+                        lambda self: opened.append(self.windowTitle()) or 0)
+    view = window.case_list
+    view.table.setFocus()
+    view.table.selectRow(view.model.ids().index(register["duc"]))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(opened))
+    assert opened[0].startswith("Vụ việc VV2026-")
+
+
+def test_delete_asks_for_a_reason_and_needs_the_right(qtbot: QtBot, db: Database,
+                                                      leader: Actor, register: dict[str, int],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _window(qtbot, db, leader)
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("Nhập trùng", True)))
+    view = window.case_list
+    view.table.setFocus()
+    view.table.selectRow(view.model.ids().index(register["duc"]))
+    with qtbot.waitSignal(view.results_shown, timeout=3000):
+        qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert register["duc"] not in _shown_ids(window)
+    assert cases.get_case(db, leader, register["duc"]).deleted_reason == "Nhập trùng"
+    window.runner.wait()
+
+
+def test_read_only_user_cannot_delete_or_administer(qtbot: QtBot, db: Database,
+                                                    viewer: Actor,
+                                                    register: dict[str, int]) -> None:
+    window = _window(qtbot, db, viewer)
+    assert not window.delete_action.isEnabled()
+    assert not window.restore_action.isEnabled()
+    assert "Quản trị" not in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    window.runner.wait()
+
+
+def test_case_list_model_passes_the_model_tester(qtmodeltester: ModelTester,
+                                                 window: MainWindow) -> None:
+    qtmodeltester.check(window.case_list.model)
+
+
+def test_idle_time_locks_the_window(qtbot: QtBot, window: MainWindow,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+
+    def fake_exec(dialog: QDialog) -> int:
+        shown.append(dialog.windowTitle())
+        assert not window.tabs.isVisible()  # data hidden while locked
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr("app.ui.main_window.LoginDialog.exec", fake_exec)
+    window.idle.set_minutes(0.01)  # under a second
+    qtbot.waitUntil(lambda: shown == ["Màn hình đã khóa"], timeout=5000)
+    assert window.tabs.isVisible()
+
+
+def test_export_of_the_view_masks_children_and_keeps_order(
+        qtbot: QtBot, window: MainWindow, register: dict[str, int], tmp_path: Path,
+        db: Database, officer: Actor) -> None:
+    import openpyxl
+
+    detail = cases.get_case(db, officer, register["child"])
+    cases.update_case(db, officer, register["child"], dataclasses.replace(
+        detail.data, summary="Clip bạo lực, lộ mặt em LÊ THỊ BÉ (=lớp 5)"),
+        expected_version=detail.version, today=TODAY)
+    target = tmp_path / "ds.xlsx"
+    window.export_view(target)
+    qtbot.waitUntil(lambda: not window.progress.isVisible() and target.exists(), timeout=5000)
+    sheet = openpyxl.load_workbook(target).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    codes = [cases.get_case(db, officer, i).code for i in window.case_list.model.ids()]
+    assert [r[0] for r in rows] == codes
+    text = " ".join(str(v) for r in rows for v in r)
+    assert "L.T.B." in text and "LÊ THỊ BÉ" not in text
