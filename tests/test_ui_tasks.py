@@ -61,3 +61,21 @@ def test_cancel_stops_the_task(qtbot: QtBot) -> None:
     assert started.wait(5)
     token.cancel()
     qtbot.waitUntil(lambda: cancelled == [True])
+
+
+def test_signals_carrying_booleans_keep_their_references() -> None:
+    """PySide6 6.12.0 over-released True on each emission and crashed at exit."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Carrier(QObject):
+        value = Signal(object)
+
+    carrier = Carrier()
+    carrier.value.connect(lambda _v: None)
+    before = sys.getrefcount(True)
+    for _ in range(20):
+        carrier.value.emit(True)
+    # Other threads may take a reference meanwhile; none may be lost (6.12.0 lost 20).
+    assert sys.getrefcount(True) >= before
