@@ -35,8 +35,14 @@ class DataPaths:
     def exports(self) -> Path:
         return self.root / "exports"
 
+    @property
+    def reports(self) -> Path:
+        """Copies of the reports sent (the register keeps the files themselves)."""
+        return self.root / "reports"
+
     def create(self) -> None:
-        for folder in (self.root, self.evidence, self.backups, self.logs, self.exports):
+        for folder in (self.root, self.evidence, self.backups, self.logs, self.exports,
+                       self.reports):
             folder.mkdir(parents=True, exist_ok=True)
 
     @classmethod

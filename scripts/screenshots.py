@@ -14,11 +14,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget
 
-from app.paths import DataPaths  # noqa: E402
-from app.services import accounts, demo, setup  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
+from app.paths import DataPaths
+from app.services import accounts, demo, setup
+from app.ui.main import use_vietnamese_conventions
+from app.ui.main_window import MainWindow
 
 USER, PASSWORD = "admin", "demo-2026"
 SIZES = ((1366, 768), (1920, 1080))
@@ -46,6 +47,7 @@ def main() -> None:
 
     db = open_database(paths)
     actor = accounts.authenticate(db, USER, PASSWORD)
+    use_vietnamese_conventions()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     out = Path(args.out)
@@ -62,8 +64,39 @@ def main() -> None:
             window.tabs.setCurrentWidget(widget())
             _settle(app, window)
             window.grab().save(str(out / f"{name}-{width}x{height}.png"))
+    _editor_shots(app, window, out)
     window.close()
     db.dispose()
+
+
+EDITOR_TABS = ("chung", "doi-tuong", "tre-em", "xuc-pham", "xu-ly", "chung-cu")
+
+
+def _editor_shots(app: QApplication, window: MainWindow, out: Path) -> None:
+    """Each section of the editor, on a case with children and several events."""
+    from sqlalchemy import func, select
+
+    from app.models import Case, Event
+    from app.services import cases
+    from app.ui.case_editor import CaseEditor
+
+    with window.db.read() as session:
+        case_id = session.execute(
+            select(Case.id).join(Event).where(Case.has_children.is_(True))
+            .group_by(Case.id).order_by(func.count(Event.id).desc()).limit(1)
+        ).scalar_one()
+    detail = cases.get_case(window.db, window.actor, case_id)
+    editor = CaseEditor(window.db, window.actor, window.runner, window.vocabulary,
+                        window.office, window.prefs, detail, window)
+    editor.resize(1000, 720)
+    editor.show()
+    for index, name in enumerate(EDITOR_TABS):
+        if not editor.tabs.isTabVisible(index):
+            continue
+        editor.tabs.setCurrentIndex(index)
+        _settle(app, window)
+        editor.grab().save(str(out / f"vu-viec-{name}.png"))
+    editor.close()
 
 
 def _tab_names(window: MainWindow) -> list[str]:

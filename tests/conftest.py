@@ -23,6 +23,14 @@ PASSWORD = "matkhau-2026"
 TODAY = date(2026, 11, 20)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def vietnamese_locale() -> None:
+    """The window runs with Vietnamese conventions (numbers 1.234.567)."""
+    from app.ui.main import use_vietnamese_conventions
+
+    use_vietnamese_conventions()
+
+
 @pytest.fixture
 def paths(tmp_path: Path) -> DataPaths:
     return DataPaths(tmp_path / "data")

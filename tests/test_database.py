@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from app.db import Database, open_database
-from app.db import migrate as migrate_module
-from app.db.migrate import current_revision
+from app.db.database import make_engine
+from app.db.migrate import alembic_config, current_revision
 from app.models import Base
 from app.paths import DataPaths
+from app.services.search import CaseQuery, search_case_ids
 
 
 def test_connections_are_durable(db: Database) -> None:
@@ -37,38 +40,42 @@ def test_reopening_at_head_makes_no_backup(db: Database, paths: DataPaths) -> No
     again.dispose()
 
 
-def test_an_older_database_is_backed_up_before_it_is_migrated(
-    db: Database, paths: DataPaths, monkeypatch: object
-) -> None:
-    head = current_revision(db.engine)
-    db.dispose()
-    # Pretend the file was written at an earlier revision that the scripts still know.
-    with sqlite3.connect(paths.database) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = 'older'")
-    calls: list[str] = []
-
-    def fake_upgrade(config: object, revision: str) -> None:
-        calls.append(revision)
-
-    import alembic.command
-    import alembic.script
-
-    original_walk = alembic.script.ScriptDirectory.walk_revisions
-
-    def walk_with_older(self: alembic.script.ScriptDirectory, *args: object,
-                        **kwargs: object) -> list[object]:
-        known = list(original_walk(self, *args, **kwargs))
-        return [*known, type("Rev", (), {"revision": "older"})()]
-
-    monkeypatch.setattr(alembic.script.ScriptDirectory, "walk_revisions",  # type: ignore[attr-defined]
-                        walk_with_older)
-    monkeypatch.setattr(alembic.command, "upgrade", fake_upgrade)  # type: ignore[attr-defined]
-    monkeypatch.setattr(migrate_module.command, "upgrade", fake_upgrade)  # type: ignore[attr-defined]
-    reopened = open_database(paths)
-    reopened.dispose()
+def test_upgrade_from_revision_0002_keeps_data_backs_up_and_indexes_it(
+        paths: DataPaths) -> None:
+    """A register written by the previous version, with cases in it, opens in this one."""
+    paths.create()
+    engine = make_engine(paths)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO cases (id, uuid, code, detected_on, platform_code, account, group_code,"
+            " summary, has_children, search_key, account_key, created_at, created_by,"
+            " updated_at, updated_by, version) VALUES (1, 'u-1', 'CU-1', '2026-03-01', 'FB',"
+            " 'Trang cũ', 'TG', 'Tin giả cũ', 0, 'cu-1 | trang cu | tin gia cu', 'trang cu',"
+            " '2026-03-01 00:00:00', 'x', '2026-03-01 00:00:00', 'x', 1)"))
+    engine.dispose()
+    db = open_database(paths)
+    assert current_revision(db.engine) == ScriptDirectory.from_config(config).get_current_head()
+    assert search_case_ids(db, CaseQuery(text="tin gia cu")) == [1]
     backups = list(paths.backups.iterdir())
-    assert calls == ["head"] and len(backups) == 1
-    assert backups[0].name.startswith("truoc-nang-cap-older-")
+    assert len(backups) == 1 and backups[0].name.startswith("truoc-nang-cap-0002-")
     with sqlite3.connect(backups[0]) as conn:
-        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 1
-    assert head is not None
+        assert conn.execute("SELECT code FROM cases").fetchall() == [("CU-1",)]
+    db.dispose()
+
+
+def test_models_and_migrations_agree(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from app.db.text_index import is_index_table
+
+    def include(obj: object, name: str | None, type_: str, *_: object) -> bool:
+        return not (type_ == "table" and name is not None and is_index_table(name))
+
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": include})
+        assert compare_metadata(context, Base.metadata) == []

@@ -57,3 +57,14 @@ def test_importing_the_services_loads_no_qt_at_run_time() -> None:
         "assert not [n for n in sys.modules if n.startswith('PySide6')], 'Qt loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_window_starts_without_the_export_libraries() -> None:
+    # openpyxl and reportlab cost start-up time; they load at the first export.
+    code = (
+        "import sys\n"
+        "import app.ui.main, app.ui.main_window\n"
+        "heavy = [m for m in ('openpyxl', 'reportlab') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

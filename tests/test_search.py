@@ -97,3 +97,20 @@ def test_rows_come_back_in_the_order_asked(db: Database, register: dict[str, int
     rows = fetch_rows(db, ids)
     assert [r.id for r in rows] == ids
     assert rows[0].status is CaseStatus.CLOSED and rows[1].status is CaseStatus.OPEN
+
+
+def test_short_and_long_words_and_edits_reach_the_index(db: Database, officer: Actor,
+                                                        register: dict[str, int]) -> None:
+    # Two letters are matched without the trigram index, three with it: same answer.
+    assert set(search_case_ids(db, CaseQuery(text="du"))) >= {register["duc"]}
+    assert set(search_case_ids(db, CaseQuery(text="đức"))) == {register["duc"],
+                                                                register["duc_nfd"]}
+    detail = cases.get_case(db, officer, register["other"])
+    import dataclasses
+
+    cases.update_case(db, officer, detail.id,
+                      dataclasses.replace(detail.data, summary="Livestream bán thuốc giả"),
+                      expected_version=detail.version, today=TODAY)
+    assert search_case_ids(db, CaseQuery(text="thuoc gia")) == [register["other"]]
+    assert search_case_ids(db, CaseQuery(text="bat coc tre em tai cho")) == [
+        register["duc_nfd"]]

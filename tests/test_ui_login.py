@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
+from app.paths import DataPaths
 from app.ui.login import LoginDialog
+from app.ui.main import first_sign_in
 from app.ui.tasks import TaskRunner
 from tests.conftest import ADMIN_PASSWORD
 
 
 def test_wrong_password_shows_a_message_and_right_one_signs_in(qtbot: QtBot,
                                                                db: Database) -> None:
-    dialog = LoginDialog(db, "PHÒNG VĂN HÓA - XÃ HỘI", TaskRunner())
+    dialog = LoginDialog(TaskRunner(), db=db, unit_name="PHÒNG VĂN HÓA - XÃ HỘI")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -27,3 +31,32 @@ def test_wrong_password_shows_a_message_and_right_one_signs_in(qtbot: QtBot,
     qtbot.waitUntil(lambda: dialog.actor is not None)
     assert dialog.actor is not None and dialog.actor.username == "admin"
     assert dialog.result() == LoginDialog.DialogCode.Accepted
+
+
+def test_sign_in_shown_before_the_data_opens_and_waits_for_it(qtbot: QtBot, db: Database,
+                                                             paths: DataPaths) -> None:
+    runner = TaskRunner()
+    dialog, opened = first_sign_in(runner, paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("admin")
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog._sign_in()  # pressed before the folder is open: it waits, then goes on
+    qtbot.waitUntil(lambda: dialog.actor is not None, timeout=10_000)
+    assert "Sổ vi phạm MXH" in dialog.title.text()
+    runner.wait()
+    for opened_db in opened:
+        opened_db.dispose()
+
+
+def test_a_broken_data_folder_is_explained_in_the_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    broken = DataPaths(tmp_path / "hong")
+    broken.create()
+    broken.database.write_bytes(b"khong phai co so du lieu" * 50)
+    runner = TaskRunner()
+    dialog, _ = first_sign_in(runner, broken)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "bị hỏng" in dialog.message.text(), timeout=10_000)
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    runner.wait()

@@ -123,7 +123,7 @@ def test_enter_opens_the_selected_case(qtbot: QtBot, window: MainWindow,
                                        monkeypatch: pytest.MonkeyPatch,
                                        register: dict[str, int]) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("app.ui.main_window.CaseViewDialog.exec",
+    monkeypatch.setattr("app.ui.main_window.CaseEditor.exec",
                         lambda self: opened.append(self.windowTitle()) or 0)
     view = window.case_list
     view.table.setFocus()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from app.cli import core
+from app.cli import core, report
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
     *core.COMMANDS,
+    *report.COMMANDS,
 )

@@ -45,6 +45,8 @@ PARTY_LABELS: dict[PartyKind, str] = {
 }
 
 UNIDENTIFIED_OFFENDER = "Chưa xác định được đối tượng"
+# The short form used in lists and in form 03 of the report.
+UNIDENTIFIED_SHORT = "Chưa xác định"
 
 
 class Sex(StrEnum):

@@ -7,6 +7,7 @@ from app.models.event import Event, event_legal_bases
 from app.models.evidence import Evidence
 from app.models.legal import LegalProvision
 from app.models.office import CaseCounter, Setting, VocabularyItem
+from app.models.report import SentReport
 
 __all__ = [
     "AuditEntry",
@@ -19,6 +20,7 @@ __all__ = [
     "Event",
     "Evidence",
     "LegalProvision",
+    "SentReport",
     "Setting",
     "User",
     "VocabularyItem",

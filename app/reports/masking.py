@@ -7,6 +7,7 @@ child's initials; the rest of the text is left exactly as typed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -56,101 +57,126 @@ def describe(person: Person, day: date) -> str:
     return ", ".join(parts)
 
 
-def _fold_with_origin(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` one character at a time, with the index in `text` of every folded char."""
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return " " if char.isspace() else fold(char)
+
+
+def _exact(word: str) -> str:
+    """A word compared with its marks but without case: `Tài` is not `tại`."""
+    return unicodedata.normalize("NFC", word).casefold()
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int  # in the original text
+    end: int  # after the marks of a decomposed last letter
+    folded: str
+    exact: str
+    spaced: bool  # only white space since the word before
+
+
+def _tokens(text: str) -> list[_Token]:
+    """The words of `text`, folded one character at a time so each maps back to the text."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        piece = " " if char.isspace() else fold(char)
+        piece = _fold_char(char)
         chars.append(piece)
         origin.extend([index] * len(piece))
-    return "".join(chars), origin
+    folded = "".join(chars)
+    tokens: list[_Token] = []
+    previous_end = 0
+    for match in _WORD.finditer(folded):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        tokens.append(_Token(start, end, match.group(), _exact(text[start:end]),
+                             folded[previous_end:match.start()].isspace()))
+        previous_end = match.end()
+    return tokens
 
 
 class Masker:
-    """Replaces the recorded names of `people` in free text by their initials."""
+    """Replaces the recorded names of `people` in free text by their initials.
+
+    A full name is matched without case or marks. A given name alone (with or without
+    the middle name), or a name of one word, only after a calling word ("em An", "cháu
+    Văn An", "bé Bống") and with its marks, so that "trẻ em tại chợ" is not taken for
+    a child named Tài, nor "bông hoa" for one named Bống.
+    """
 
     def __init__(self, people: Iterable[Person] = ()) -> None:
-        # Folded word sequence → initials; a full name, and the given name (with or
-        # without the middle name) that may follow a calling word.
         self._full: dict[tuple[str, ...], str] = {}
         self._given: dict[tuple[str, ...], str] = {}
         for person in people:
-            words = tuple(_WORD.findall(fold(person.full_name)))
-            if not words:
-                continue
-            self._full[words] = initials(person.full_name)
+            words = person.full_name.split()
+            folded = tuple(_WORD.findall(fold(person.full_name)))
+            if len(folded) > 1:  # one word alone ("Bống") is matched as a given name
+                self._full[folded] = initials(person.full_name)
             for size in (1, 2):
-                if len(words) > size:
-                    given = person.full_name.split()[-size:]
-                    self._given.setdefault(words[-size:], initials(" ".join(given)))
-        self._first = frozenset(w[0] for w in self._full) | _CALLING_WORDS
-        self._sizes = sorted({len(w) for w in (*self._full, *self._given)}, reverse=True)
-
-    def __bool__(self) -> bool:
-        return bool(self._full)
+                if len(words) >= size:
+                    self._given.setdefault(tuple(_exact(w) for w in words[-size:]),
+                                           initials(" ".join(words[-size:])))
+        self._given_folded = frozenset(tuple(fold(w) for w in key) for key in self._given)
+        self._first = frozenset(w[0] for w in self._full)
+        self._sizes = sorted({len(w) for w in self._full}, reverse=True)
 
     def mask(self, text: str) -> str:
-        if not self._full or not text:
+        if not self._given or not text or not self._may_name(_WORD.findall(fold(text))):
             return text
-        # Cheap test on the plain folded text first: most texts name no child.
-        if not self._matches(_WORD.findall(fold(text))):
-            return text
-        folded, origin = _fold_with_origin(text)
-        spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        tokens = _tokens(text)
         pieces: list[str] = []
-        kept_until = 0
-        index = 0
-        while index < len(spans):
-            found = self._match_at([s[2] for s in spans], index, folded, spans)
+        kept_until = index = 0
+        while index < len(tokens):
+            found = self._name_at(tokens, index)
             if found is None:
                 index += 1
                 continue
-            skip, length, replacement = found
-            start = origin[spans[index + skip][0]]
-            end = origin[spans[index + length - 1][1] - 1] + 1
-            while end < len(text) and unicodedata.combining(text[end]):
-                end += 1  # the marks of a decomposed last letter
+            first, after, replacement = found
+            end = tokens[after - 1].end
             if replacement.endswith(".") and text.startswith(".", end):
                 end += 1  # "… em N.V.A." rather than "N.V.A.."
-            pieces.extend([text[kept_until:start], replacement])
-            kept_until = end
-            index += length
+            pieces += [text[kept_until:tokens[first].start], replacement]
+            kept_until, index = end, after
         pieces.append(text[kept_until:])
         return "".join(pieces)
 
-    def _matches(self, words: list[str]) -> bool:
-        return any(self._match_at(words, i) for i, w in enumerate(words) if w in self._first)
+    def _may_name(self, words: list[str]) -> bool:
+        """A cheap test on the folded words: most texts name no child."""
+        for index, word in enumerate(words):
+            if word in self._first and any(tuple(words[index:index + size]) in self._full
+                                           for size in self._sizes):
+                return True
+            if word in _CALLING_WORDS and any(tuple(words[index + 1:index + 1 + size])
+                                              in self._given_folded for size in (1, 2)):
+                return True
+        return False
 
-    def _match_at(self, words: list[str], index: int, folded: str | None = None,
-                  spans: list[tuple[int, int, str]] | None = None,
-                  ) -> tuple[int, int, str] | None:
-        """(words kept, words matched, replacement) for a name starting at `index`.
+    def _name_at(self, tokens: list[_Token], index: int) -> tuple[int, int, str] | None:
+        """(first token replaced, token after the name, initials) for a name at `index`.
 
         A full name wins over a given name after a calling word ("cháu Cao Văn Hiếu"
         is one child, not "cháu Cao" and two more words).
         """
-        found = self._lookup(self._full, words, index, 0, folded, spans)
-        if (found is None and words[index] in _CALLING_WORDS
-                and self._lookup(self._full, words, index + 1, 0, folded, spans) is None):
-            found = self._lookup(self._given, words, index, 1, folded, spans)
-        return found
-
-    def _lookup(self, table: dict[tuple[str, ...], str], words: list[str], index: int,
-                keep: int, folded: str | None, spans: list[tuple[int, int, str]] | None,
-                ) -> tuple[int, int, str] | None:
-        for size in self._sizes:  # longest first
-            candidate = tuple(words[index + keep:index + keep + size])
-            if (len(candidate) == size and candidate in table
-                    and self._spaced(folded, spans, index, keep + size)):
-                return keep, keep + size, table[candidate]
+        full = self._full_at(tokens, index)
+        if full is not None:
+            return index, index + len(full[0]), full[1]
+        if tokens[index].folded not in _CALLING_WORDS or self._full_at(tokens, index + 1):
+            return None
+        for size in (2, 1):
+            words = tokens[index + 1:index + 1 + size]
+            key = tuple(t.exact for t in words)
+            if len(words) == size and all(t.spaced for t in words) and key in self._given:
+                return index + 1, index + 1 + size, self._given[key]
         return None
 
-    @staticmethod
-    def _spaced(folded: str | None, spans: list[tuple[int, int, str]] | None,
-                index: int, size: int) -> bool:
-        """The words of a name are separated by spaces only (not `Nguyễn, Văn`)."""
-        if folded is None or spans is None:
-            return True
-        return all(folded[spans[i][1]:spans[i + 1][0]].isspace()
-                   for i in range(index, index + size - 1))
+    def _full_at(self, tokens: list[_Token], index: int) -> tuple[tuple[str, ...], str] | None:
+        if index >= len(tokens) or tokens[index].folded not in self._first:
+            return None
+        for size in self._sizes:  # longest first
+            words = tokens[index:index + size]
+            key = tuple(t.folded for t in words)
+            if len(words) == size and all(t.spaced for t in words[1:]) and key in self._full:
+                return key, self._full[key]
+        return None

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
 from app.models import Case, Event
 from app.services.settings import OfficeSettings
@@ -74,22 +76,57 @@ class AccountOverThreshold:
     cases_30_days: int
     cases_90_days: int
 
+    @property
+    def over_threshold(self) -> bool:
+        (_, short_count), (_, long_count) = LOCK_WINDOWS
+        return self.cases_30_days >= short_count or self.cases_90_days >= long_count
+
+
+def _lock_window_starts(today: date) -> tuple[date, date]:
+    """The first days of the 30- and 90-day windows ending today."""
+    (short_days, _), (long_days, _) = LOCK_WINDOWS
+    return today - timedelta(days=short_days - 1), today - timedelta(days=long_days - 1)
+
+
+def _lock_counts(today: date) -> Select[Any, int]:
+    """Live cases detected in the long window, with how many fall in the short one."""
+    short_from, long_from = _lock_window_starts(today)
+    return select(func.sum(case((Case.detected_on >= short_from, 1), else_=0)),
+                  func.count(Case.id)).where(
+        Case.deleted_at.is_(None), Case.detected_on >= long_from, Case.detected_on <= today)
+
 
 def accounts_over_lock_threshold(session: Session, today: date,
                                  limit: int = 50) -> list[AccountOverThreshold]:
     """Accounts with 5 cases detected in the last 30 days or 10 in the last 90."""
-    (short_days, short_count), (long_days, long_count) = LOCK_WINDOWS
-    short_from = today - timedelta(days=short_days - 1)
-    long_from = today - timedelta(days=long_days - 1)
-    in_short = func.sum(case((Case.detected_on >= short_from, 1), else_=0))
+    (_, short_count), (_, long_count) = LOCK_WINDOWS
+    counts = _lock_counts(today)
+    in_short, total = counts.selected_columns
     rows = session.execute(
-        select(func.min(Case.account), in_short, func.count(Case.id))
-        .where(Case.deleted_at.is_(None), Case.detected_on >= long_from,
-               Case.detected_on <= today, Case.account_key != "")
+        counts.add_columns(func.min(Case.account))
+        .where(Case.account_key != "")
         .group_by(Case.account_key)
-        .having(or_(in_short >= short_count, func.count(Case.id) >= long_count))
-        .order_by(func.count(Case.id).desc())
+        .having(or_(in_short >= short_count, total >= long_count))
+        .order_by(total.desc())
         .limit(limit)
     )
-    return [AccountOverThreshold(account, int(short or 0), int(total)) for account, short, total
-            in rows]
+    return [AccountOverThreshold(account, int(short or 0), int(count))
+            for short, count, account in rows]
+
+
+def account_lock_counts(session: Session, account: str, today: date, *,
+                        draft_detected_on: date | None = None,
+                        exclude_case_id: int | None = None) -> AccountOverThreshold:
+    """One account's counts as the case editor sees them: the stored cases, without the
+    stored version of the case being edited, plus the case being recorded."""
+    statement = _lock_counts(today).where(Case.account_key == account_key(account))
+    if exclude_case_id is not None:
+        statement = statement.where(Case.id != exclude_case_id)
+    short, total = session.execute(statement).one()
+    short, total = int(short or 0), int(total)
+    short_from, long_from = _lock_window_starts(today)
+    if draft_detected_on is not None and long_from <= draft_detected_on <= today:
+        total += 1
+        if draft_detected_on >= short_from:
+            short += 1
+    return AccountOverThreshold(account, short, total)

@@ -35,6 +35,9 @@ class AuditAction(StrEnum):
     EVENT_EDIT = "event_edit"
     EVENT_VOID = "event_void"
     CASE_REOPEN = "case_reopen"
+    EVIDENCE_ADD = "evidence_add"
+    EVIDENCE_REMOVE = "evidence_remove"
+    EVIDENCE_VIEW = "evidence_view"
     IMPORT = "import"
     EXPORT = "export"
     REPORT = "report"
@@ -61,6 +64,9 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.EVENT_EDIT: "Sửa biện pháp xử lý",
     AuditAction.EVENT_VOID: "Hủy biện pháp xử lý",
     AuditAction.CASE_REOPEN: "Mở lại hồ sơ",
+    AuditAction.EVIDENCE_ADD: "Thêm tệp chứng cứ",
+    AuditAction.EVIDENCE_REMOVE: "Gỡ tệp chứng cứ",
+    AuditAction.EVIDENCE_VIEW: "Xem tệp chứng cứ của vụ việc có trẻ em",
     AuditAction.IMPORT: "Nhập từ Excel",
     AuditAction.EXPORT: "Xuất dữ liệu",
     AuditAction.REPORT: "Lập báo cáo",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_OFFENDER
+from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_SHORT
 from app.domain.vocabulary import VocabList, Vocabulary
 from app.services.search import CaseRow, SortKey
 from app.text import format_date
@@ -30,7 +30,7 @@ class ListColumn:
 
 
 def _offender(row: CaseRow, _v: Vocabulary) -> str:
-    return row.offender_name or UNIDENTIFIED_OFFENDER
+    return row.offender_name or UNIDENTIFIED_SHORT
 
 
 LIST_COLUMNS: tuple[ListColumn, ...] = (
@@ -41,11 +41,11 @@ LIST_COLUMNS: tuple[ListColumn, ...] = (
                lambda r, v: v.label(VocabList.PLATFORM, r.platform_code), SortKey.PLATFORM,
                width=95),
     ListColumn("group", "Nhóm hành vi vi phạm",
-               lambda r, v: v.label(VocabList.GROUP, r.group_code), SortKey.GROUP, width=200),
+               lambda r, v: v.label(VocabList.GROUP, r.group_code), SortKey.GROUP, width=170),
     ListColumn("account", "Tài khoản, kênh", lambda r, v: r.account, SortKey.ACCOUNT,
-               width=180),
-    ListColumn("offender", "Đối tượng", _offender, SortKey.OFFENDER, width=170),
-    ListColumn("summary", "Tóm tắt nội dung", lambda r, v: r.summary, width=380),
+               width=165),
+    ListColumn("offender", "Đối tượng", _offender, SortKey.OFFENDER, width=150),
+    ListColumn("summary", "Tóm tắt nội dung", lambda r, v: r.summary, width=330),
     ListColumn("area", "Địa bàn", lambda r, v: r.area or "", SortKey.AREA, width=110),
     ListColumn("status", "Tình trạng", lambda r, v: STATUS_LABELS[r.status], SortKey.CLOSED,
                width=95),

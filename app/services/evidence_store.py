@@ -1,13 +1,29 @@
-"""Evidence files stored once by SHA-256 under the data folder."""
+"""Evidence files stored once by SHA-256 under the data folder.
+
+Every read or write of stored bytes goes through this module, so encryption at
+rest (issue 7) changes one file: `staged` would encrypt while copying and
+`viewable_path` decrypt to a private copy.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
 
+from app.errors import UserError
 from app.paths import DataPaths
+from app.services.progress import CancelToken, Progress, no_progress
 
 CHUNK = 1 << 20
+HEAD_SIZE = 4096  # the first bytes, kept to check that the content matches the file type
 
 
 def stored_path(paths: DataPaths, sha256: str) -> Path:
@@ -20,3 +36,150 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A copy of a source file waiting in the evidence folder under a temporary name."""
+
+    temp: Path
+    sha256: str
+    size: int
+    head: bytes
+
+
+def _unreadable(name: str) -> UserError:
+    return UserError(f"Không đọc được tệp «{name}»: tệp không còn hoặc không có quyền đọc "
+                     "(đường dẫn tắt có thể trỏ tới tệp đã xóa).")
+
+
+def _empty(name: str) -> UserError:
+    return UserError(f"Tệp «{name}» rỗng (0 byte): không có gì để lưu làm chứng cứ.")
+
+
+def _regular_size(path: Path, name: str) -> int:
+    """The size of `path`; refused unless it is (a link to) a regular file."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise _unreadable(name) from exc
+    # A directory, device or pipe is not evidence; opening a pipe would also hang.
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(f"«{name}» không phải là một tệp (có thể là thư mục hoặc thiết bị).")
+    return info.st_size
+
+
+def _open(path: Path, name: str) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise _unreadable(name) from exc
+
+
+def _too_large(name: str, max_bytes: int) -> UserError:
+    return UserError(f"Tệp «{name}» lớn hơn giới hạn {max_bytes // (1 << 20)} MB của một tệp "
+                     "chứng cứ. Hãy cắt ngắn hoặc nén tệp, hoặc nhờ quản trị nâng giới hạn "
+                     "trong Cài đặt.")
+
+
+@contextmanager
+def staged(paths: DataPaths, source: Path, name: str, *, max_bytes: int,
+           progress: Progress | None = None,
+           token: CancelToken | None = None) -> Iterator[StagedFile]:
+    """Copy `source` into the evidence folder, hashing it on the way.
+
+    The copy is removed when the block ends unless `StoreChanges.place` moved it
+    into the store: a refusal, an error or a cancellation leaves nothing behind.
+    `name` is how the file is named in messages.
+    """
+    report = progress or no_progress
+    total = _regular_size(source, name)
+    if total == 0:
+        raise _empty(name)
+    if total > max_bytes:
+        raise _too_large(name, max_bytes)
+    paths.evidence.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=paths.evidence, prefix=".incoming-", suffix=".part")
+    temp = Path(temp_name)
+    try:
+        digest = hashlib.sha256()
+        done = 0
+        head = b""
+        with os.fdopen(handle, "wb") as writer, _open(source, name) as reader:
+            while chunk := reader.read(CHUNK):
+                if token is not None:
+                    token.raise_if_cancelled()
+                done += len(chunk)
+                if done > max_bytes:  # the file grew while being copied
+                    raise _too_large(name, max_bytes)
+                if len(head) < HEAD_SIZE:
+                    head += chunk[:HEAD_SIZE - len(head)]
+                digest.update(chunk)
+                writer.write(chunk)
+                report(done, total)
+            writer.flush()
+            # The database commit that follows is durable; the file must be too.
+            os.fsync(writer.fileno())
+        if done == 0:
+            raise _empty(name)
+        yield StagedFile(temp, digest.hexdigest(), done, head)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+class StoreChanges:
+    """File moves made during one database transaction, undone if it fails.
+
+    Use as `with StoreChanges(paths) as files, db.write() as session:` and make the
+    moves last, after the rows are flushed: the database lock is then held, so no
+    other writer sees the store half changed, and a failed commit reaches `__exit__`.
+    """
+
+    def __init__(self, paths: DataPaths) -> None:
+        self._paths = paths
+        self._undo: list[Callable[[], None]] = []
+        self._set_aside: list[Path] = []
+
+    def place(self, copy: StagedFile) -> None:
+        """Move `copy` to its content address; content already stored is kept as it is."""
+        target = stored_path(self._paths, copy.sha256)
+        if target.exists():
+            return  # identical content (by hash); the window may have it open
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(copy.temp, target)
+        self._undo.append(lambda: target.unlink(missing_ok=True))
+
+    def remove(self, sha256: str) -> None:
+        """Delete stored content once the transaction commits."""
+        target = stored_path(self._paths, sha256)
+        if not target.exists():
+            return
+        aside = self._paths.evidence / f".removed-{os.urandom(8).hex()}"
+        try:
+            os.replace(target, aside)
+        except OSError as exc:
+            raise UserError("Không xóa được tệp chứng cứ: tệp đang được mở bằng chương trình "
+                            "khác. Hãy đóng chương trình xem tệp rồi thử lại.") from exc
+        self._set_aside.append(aside)
+        self._undo.append(lambda: os.replace(aside, target))
+
+    def __enter__(self) -> StoreChanges:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if error is not None:
+            for undo in reversed(self._undo):
+                undo()
+            return
+        for aside in self._set_aside:
+            aside.unlink(missing_ok=True)
+
+
+def viewable_path(paths: DataPaths, sha256: str) -> Path:
+    """A path to the stored content, for a viewer or a thumbnail."""
+    path = stored_path(paths, sha256)
+    if not path.is_file():
+        raise UserError("Không tìm thấy tệp chứng cứ trong thư mục dữ liệu (có thể đã bị xóa "
+                        "ngoài chương trình). Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
+    return path

@@ -49,6 +49,16 @@ class EvidenceRecord:
     captured_at: datetime | None
     added_by: str
     event_id: int | None
+    note: str | None
+    added_at: datetime
+    on_child_case: bool
+
+    @property
+    def conceal_preview(self) -> bool:
+        """Pictures and videos of a case with children stay blurred until the officer
+        chooses to look (the look is audited): they often show a child's face."""
+        media = self.media_type or ""
+        return self.on_child_case and media.startswith(("image/", "video/"))
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ def event_record(event: Event) -> EventRecord:
 def evidence_record(item: Evidence) -> EvidenceRecord:
     return EvidenceRecord(item.id, item.uuid, item.sha256, item.original_name, item.size,
                           item.media_type, item.source_url, item.captured_at, item.added_by,
-                          item.event_id)
+                          item.event_id, item.note, item.added_at, item.case.has_children)
 
 
 def case_detail(case: Case) -> CaseDetail:

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, text_index
 from app.domain.labels import CaseStatus
 from app.domain.search_keys import account_key, offender_key, url_key
-from app.models import Case
+from app.models import Case, Event
 from app.services import attention
 from app.services.attention import Attention
 from app.services.settings import OfficeSettings, read_office
@@ -45,24 +45,25 @@ class CaseQuery:
     # One kind of attention, or every kind ("Quá hạn"); needs the office thresholds.
     attention: Attention | None = None
     overdue: bool = False
+    # Cases with a (not voided) event of this kind dated in the range, or closed in a range:
+    # what a dashboard figure such as "removed this month" stands for.
+    event_kind: str | None = None
+    event_from: date | None = None
+    event_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
     deleted: bool = False
     sort: SortKey = SortKey.DETECTED
     descending: bool = True
 
 
-def _like_pattern(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def build_query(query: CaseQuery, office: OfficeSettings | None = None,
+def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = None,
                 today: date | None = None) -> Select[int]:
     """The ids of the cases matching `query`, sorted; every value bound as a parameter."""
     conditions: list[ColumnElement[bool]] = [
         Case.deleted_at.is_not(None) if query.deleted else Case.deleted_at.is_(None)
     ]
-    for word in fold(query.text).split():
-        conditions.append(Case.search_key.like(_like_pattern(word), escape="\\"))
+    conditions.extend(text_index.word_conditions(fold(query.text).split(), dialect))
     if query.detected_from:
         conditions.append(Case.detected_on >= query.detected_from)
     if query.detected_to:
@@ -83,6 +84,18 @@ def build_query(query: CaseQuery, office: OfficeSettings | None = None,
         )
     if query.has_children is not None:
         conditions.append(Case.has_children.is_(query.has_children))
+    if query.event_kind:
+        dated = [Event.case_id == Case.id, Event.kind == query.event_kind,
+                 Event.voided_at.is_(None)]
+        if query.event_from:
+            dated.append(Event.occurred_on >= query.event_from)
+        if query.event_to:
+            dated.append(Event.occurred_on <= query.event_to)
+        conditions.append(exists().where(*dated))
+    if query.closed_from:
+        conditions.append(Case.closed_on >= query.closed_from)
+    if query.closed_to:
+        conditions.append(Case.closed_on <= query.closed_to)
     if query.attention or query.overdue:
         office = office or OfficeSettings()
         day = today or date.today()
@@ -95,16 +108,21 @@ def build_query(query: CaseQuery, office: OfficeSettings | None = None,
 
 def search_case_ids(db: Database, query: CaseQuery, today: date | None = None) -> list[int]:
     with db.read() as session:
-        office = read_office(session)
-        return list(session.execute(build_query(query, office, today)).scalars())
+        statement = build_query(query, dialect_of(session), read_office(session), today)
+        return list(session.execute(statement).scalars())
 
 
 def count_cases(db: Database, query: CaseQuery, today: date | None = None) -> int:
     with db.read() as session:
-        statement = build_query(query, read_office(session), today).order_by(None)
+        statement = build_query(query, dialect_of(session), read_office(session),
+                                today).order_by(None)
         return session.execute(
             select(func.count()).select_from(statement.subquery())
         ).scalar_one()
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 @dataclass(frozen=True)
@@ -171,20 +189,26 @@ class CaseRow:
     area: str | None
     closed_on: date | None
     has_children: bool
+    needs_attention: bool
 
     @property
     def status(self) -> CaseStatus:
         return CaseStatus.CLOSED if self.closed_on else CaseStatus.OPEN
 
 
-def fetch_rows(db: Database, ids: list[int]) -> list[CaseRow]:
+def fetch_rows(db: Database, ids: list[int], today: date | None = None) -> list[CaseRow]:
     """The rows of `ids`, in the order given (one query per batch the list shows)."""
     if not ids:
         return []
     columns = (Case.id, Case.code, Case.detected_on, Case.platform_code, Case.group_code,
-               Case.account, Case.url, Case.offender_name, func.substr(Case.summary, 1, 300),
+               Case.account, Case.url, Case.offender_name,
+               func.substr(Case.summary, 1, 300).label("summary"),
                Case.area, Case.closed_on, Case.has_children)
     with db.read() as session:
-        found = {row[0]: CaseRow(*row)
-                 for row in session.execute(select(*columns).where(Case.id.in_(ids)))}
+        rows = session.execute(select(*columns).where(Case.id.in_(ids))).all()
+        flagged = set(session.execute(select(Case.id).where(
+            Case.id.in_(ids), attention.any_condition(read_office(session),
+                                                      today or date.today()))).scalars())
+        found = {row.id: CaseRow(**row._asdict(), needs_attention=row.id in flagged)
+                 for row in rows}
     return [found[i] for i in ids if i in found]

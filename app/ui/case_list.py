@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.domain.labels import CaseStatus
-from app.domain.vocabulary import VocabList, Vocabulary
+from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.services.attention import ATTENTION_LABELS, Attention
 from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, ListColumn
 from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery, SortKey, count_cases, fetch_rows, search_case_ids
 from app.services.settings import OfficeSettings
+from app.text import format_date
 from app.ui.case_table_model import CaseTableModel
+from app.ui.dates import from_qdate, to_qdate
 from app.ui.filters import BUILT_IN, query_from_json, query_to_json
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
@@ -49,13 +51,33 @@ def _combo(items: list[tuple[str, object]]) -> QComboBox:
     return combo
 
 
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 def _select(combo: QComboBox, value: object) -> None:
     index = combo.findData(value)
     combo.setCurrentIndex(max(index, 0))
+
+
+EXTRA_FIELDS = ("event_kind", "event_from", "event_to", "closed_from", "closed_to")
+EVENT_WORDS = {EventKind.REMOVED: "Đã gỡ bỏ", EventKind.SANCTION: "Xử phạt"}
+
+
+def describe_extra(extra: dict[str, object]) -> str:
+    """`Đã gỡ bỏ từ 01/11/2026 đến 30/11/2026` for the criteria of a dashboard figure."""
+    def span(start: object, end: object) -> str:
+        parts = []
+        if isinstance(start, date):
+            parts.append(f"từ {format_date(start)}")
+        if isinstance(end, date):
+            parts.append(f"đến {format_date(end)}")
+        return " ".join(parts)
+
+    pieces = []
+    if extra.get("event_kind"):
+        kind = str(extra["event_kind"])
+        pieces.append(f"{EVENT_WORDS.get(EventKind(kind), kind)} "
+                      f"{span(extra.get('event_from'), extra.get('event_to'))}")
+    if extra.get("closed_from") or extra.get("closed_to"):
+        pieces.append(f"Kết thúc xử lý {span(extra.get('closed_from'), extra.get('closed_to'))}")
+    return "; ".join(p.strip() for p in pieces)
 
 
 class CaseListView(QWidget):
@@ -73,6 +95,13 @@ class CaseListView(QWidget):
         self._generation = 0
         self._sort = (SortKey.DETECTED, True)
         self._applying = False
+        # Criteria that come from a dashboard figure and have no widget of their own.
+        self._extra: dict[str, object] = {}
+        self.extra_label = QLabel()
+        self.extra_label.setStyleSheet("background: #e8f0fb; padding: 2px 6px; border-radius: 4px")
+        self.extra_clear = QPushButton("✕ Bỏ điều kiện này")
+        self.extra_clear.setFlat(True)
+        self.extra_clear.clicked.connect(self.clear_extra)
 
         self.saved = QComboBox()
         self.saved.setMinimumWidth(190)
@@ -173,7 +202,11 @@ class CaseListView(QWidget):
         third.addWidget(self.date_from)
         third.addWidget(QLabel("đến"))
         third.addWidget(self.date_to)
+        third.addSpacing(16)
+        third.addWidget(self.extra_label)
+        third.addWidget(self.extra_clear)
         third.addStretch(1)
+        self._show_extra()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -224,15 +257,19 @@ class CaseListView(QWidget):
             has_children=True if self.with_children.isChecked() else None,
             attention=Attention(attention) if attention not in (None, OVERDUE) else None,
             overdue=attention == OVERDUE,
-            detected_from=to_date(self.date_from.date()) if period else None,
-            detected_to=to_date(self.date_to.date()) if period else None,
+            detected_from=from_qdate(self.date_from.date()) if period else None,
+            detected_to=from_qdate(self.date_to.date()) if period else None,
             sort=self._sort[0],
             descending=self._sort[1],
+            **self._extra,  # type: ignore[arg-type]
         )
 
     def apply_query(self, query: CaseQuery) -> None:
         """Show the cases matching `query` (saved filters, dashboard figures)."""
         self._applying = True
+        self._extra = {key: getattr(query, key) for key in EXTRA_FIELDS
+                       if getattr(query, key) is not None}
+        self._show_extra()
         self.search.setText(query.text)
         _select(self.group, query.group_code)
         _select(self.platform, query.platform_code)
@@ -243,11 +280,21 @@ class CaseListView(QWidget):
         self.with_children.setChecked(bool(query.has_children))
         self.period.setChecked(query.detected_from is not None or query.detected_to is not None)
         if query.detected_from:
-            self.date_from.setDate(QDate(query.detected_from))
+            self.date_from.setDate(to_qdate(query.detected_from))
         if query.detected_to:
-            self.date_to.setDate(QDate(query.detected_to))
+            self.date_to.setDate(to_qdate(query.detected_to))
         self._applying = False
         self.refresh()
+
+    def clear_extra(self) -> None:
+        self._extra = {}
+        self._show_extra()
+        self.refresh()
+
+    def _show_extra(self) -> None:
+        self.extra_label.setText(describe_extra(self._extra))
+        self.extra_label.setVisible(bool(self._extra))
+        self.extra_clear.setVisible(bool(self._extra))
 
     def _filters_changed(self) -> None:
         if not self._applying:

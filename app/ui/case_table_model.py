@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from app.domain.labels import CaseStatus
 from app.domain.vocabulary import Vocabulary
@@ -25,6 +25,7 @@ Index = QModelIndex | QPersistentModelIndex
 OPEN_COLOUR = QColor("#a15c00")
 CLOSED_COLOUR = QColor("#2e7d32")
 CHILD_BACKGROUND = QColor("#fdecef")
+WARNING_COLOUR = QColor("#e65100")
 
 
 ALIGNMENT = {
@@ -33,6 +34,19 @@ ALIGNMENT = {
     Align.RIGHT: Qt.AlignmentFlag.AlignRight,
 }
 COLUMNS = LIST_COLUMNS
+
+
+def _warning_icon() -> QIcon:
+    """A small orange dot: drawn, so that no image file has to ship."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(WARNING_COLOUR)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -45,6 +59,7 @@ class CaseTableModel(QAbstractTableModel):
         self._vocabulary = vocabulary
         self._ids: list[int] = []
         self._cache: OrderedDict[int, CaseRow] = OrderedDict()
+        self._warning_icon = _warning_icon()
 
     # What the view shows -------------------------------------------------
 
@@ -105,12 +120,18 @@ class CaseTableModel(QAbstractTableModel):
         if record is None:  # deleted since the list was queried
             return None
         column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record, self._vocabulary)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(ALIGNMENT[column.align] | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column.key == "status":
             return QBrush(CLOSED_COLOUR if record.status is CaseStatus.CLOSED else OPEN_COLOUR)
+        if role == Qt.ItemDataRole.DecorationRole and column.key == "code":
+            return self._warning_icon if record.needs_attention else None
+        if role == Qt.ItemDataRole.ToolTipRole and column.key == "code" and record.needs_attention:
+            return f"{record.code}: cần xử lý (quá hạn, sắp hết thời hiệu hoặc chưa được gỡ)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.text(record, self._vocabulary)
         if role == Qt.ItemDataRole.BackgroundRole and record.has_children:
             return QBrush(CHILD_BACKGROUND)
         return None

@@ -1,6 +1,12 @@
-"""Sign-in dialog; also the lock screen after idle time (the same user only)."""
+"""Sign-in dialog; also the lock screen after idle time (the same user only).
+
+It appears before the database is opened: SQLAlchemy, Alembic and the schema
+check load in the background while the officer types.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -13,32 +19,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
-from app.services import accounts
-from app.services.actor import Actor
 from app.services.progress import CancelToken, Progress
 from app.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from app.db import Database
+    from app.services.actor import Actor
+
+OPENING = "Đang mở dữ liệu…"
+
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, unit_name: str, runner: TaskRunner, *,
+    def __init__(self, runner: TaskRunner, *, db: Database | None = None, unit_name: str = "",
                  locked_user: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._runner = runner
+        self._waiting = False
         self.actor: Actor | None = None
-        locked = locked_user is not None
-        self.setWindowTitle("Màn hình đã khóa" if locked else "Đăng nhập — Sổ vi phạm MXH")
-        heading = "<b style='font-size:15pt'>Sổ vi phạm MXH</b>"
-        if unit_name:
-            heading += f"<br>{unit_name}"
-        if locked:
-            heading += ("<br><br>Chương trình đã tự khóa vì lâu không thao tác. "
-                        "Nhập mật khẩu để tiếp tục.")
-        title = QLabel(heading)
-        title.setWordWrap(True)
+        self._locked = locked_user is not None
+        self.setWindowTitle("Màn hình đã khóa" if self._locked else "Đăng nhập — Sổ vi phạm MXH")
+        self.title = QLabel()
+        self.title.setWordWrap(True)
         self.username = QLineEdit(locked_user or "")
-        self.username.setReadOnly(locked)
+        self.username.setReadOnly(self._locked)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel()
@@ -50,30 +54,60 @@ class LoginDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "Mở khóa" if locked else "Đăng nhập")
+            "Mở khóa" if self._locked else "Đăng nhập")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            "Đổi người dùng" if locked else "Thoát")
+            "Đổi người dùng" if self._locked else "Thoát")
         self.buttons.accepted.connect(self._sign_in)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(400)
-        (self.password if locked else self.username).setFocus(Qt.FocusReason.OtherFocusReason)
+        self._show_title(unit_name)
+        (self.password if self._locked else self.username).setFocus(
+            Qt.FocusReason.OtherFocusReason)
+
+    def _show_title(self, unit_name: str) -> None:
+        heading = "<b style='font-size:15pt'>Sổ vi phạm MXH</b>"
+        if unit_name:
+            heading += f"<br>{unit_name}"
+        if self._locked:
+            heading += ("<br><br>Chương trình đã tự khóa vì lâu không thao tác. "
+                        "Nhập mật khẩu để tiếp tục.")
+        self.title.setText(heading)
+
+    def attach(self, db: Database, unit_name: str) -> None:
+        """The data folder is open: signing in can go ahead (at once if already asked)."""
+        self._db = db
+        self._show_title(unit_name)
+        if self._waiting:
+            self._sign_in()
+
+    def refuse_data(self, message: str) -> None:
+        """The data folder could not be opened: say why; signing in is impossible."""
+        self.message.setText(message)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def _sign_in(self) -> None:
         username, password = self.username.text(), self.password.text()
         if not username.strip():
             self.message.setText("Hãy nhập tên đăng nhập.")
             return
+        if self._db is None:
+            self._waiting = True
+            self.message.setText(OPENING)
+            return
+        self._waiting = False
         self.buttons.setEnabled(False)
         self.message.setText("Đang kiểm tra…")
         db = self._db
 
         # The password hash is deliberately slow: never on the UI thread.
         def check(_progress: Progress, _token: CancelToken) -> Actor:
+            from app.services import accounts
+
             return accounts.authenticate(db, username, password)
 
         self._runner.start(check, on_success=self._signed_in, on_failure=self._refused)

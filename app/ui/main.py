@@ -1,22 +1,28 @@
-"""Start the window on a data folder: sign in, then the register; sign in again on switch."""
+"""Start the window on a data folder: sign in, then the register; sign in again on switch.
+
+The sign-in dialog is painted first; the data folder opens behind it.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.db import Database, open_database
-from app.errors import UserError
 from app.paths import DataPaths
-from app.services import settings
+from app.services.progress import CancelToken, Progress
 from app.ui.login import LoginDialog
-from app.ui.main_window import MainWindow
 from app.ui.tasks import UNEXPECTED, TaskRunner
 
+if TYPE_CHECKING:
+    from app.db import Database
+
 log = logging.getLogger("sovipham")
+OPEN_AFTER_PAINT_MS = 30
 
 
 def _install_crash_handler(paths: DataPaths) -> None:
@@ -35,33 +41,67 @@ def _install_crash_handler(paths: DataPaths) -> None:
     sys.excepthook = on_error
 
 
-def sign_in_loop(app: QApplication, db: Database) -> int:
+def _open_data(paths: DataPaths) -> tuple[Database, str]:
+    from app.db import open_database
+    from app.services import settings
+
+    db = open_database(paths)
+    return db, settings.load_office(db).unit_name
+
+
+def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, list[Database]]:
+    """The sign-in dialog, and the data folder it will open once it has been painted
+    (importing the database layer meanwhile would delay the first paint)."""
+    dialog = LoginDialog(runner)
+    opened: list[Database] = []
+
+    def attach(result: tuple[Database, str]) -> None:
+        opened.append(result[0])
+        dialog.attach(*result)
+
+    def open_task(_p: Progress, _t: CancelToken) -> tuple[Database, str]:
+        return _open_data(paths)
+
+    QTimer.singleShot(OPEN_AFTER_PAINT_MS, lambda: runner.start(
+        open_task, on_success=attach, on_failure=dialog.refuse_data))
+    return dialog, opened
+
+
+def sign_in_loop(app: QApplication, paths: DataPaths) -> int:
     runner = TaskRunner()
-    while True:
-        login = LoginDialog(db, settings.load_office(db).unit_name, runner)
-        if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
-            return 0
-        window = MainWindow(db, login.actor)
-        window.show()
-        app.exec()
-        window.deleteLater()
-        if not window.switching_user:
-            return 0
+    login, opened = first_sign_in(runner, paths)
+    try:
+        while True:
+            if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
+                return 0
+            from app.services import settings
+            from app.ui.main_window import MainWindow
+
+            db = opened[0]
+            window = MainWindow(db, login.actor)
+            window.show()
+            app.exec()
+            window.deleteLater()
+            if not window.switching_user:
+                return 0
+            login = LoginDialog(runner, db=db, unit_name=settings.load_office(db).unit_name)
+    finally:
+        runner.wait()
+        for db in opened:
+            db.dispose()
+
+
+def use_vietnamese_conventions() -> None:
+    """Numbers `1.234.567` and Vietnamese names in every Qt widget."""
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
 
 
 def run_window(paths: DataPaths) -> int:
+    use_vietnamese_conventions()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Sổ vi phạm MXH")
     app.setQuitOnLastWindowClosed(False)
-    try:
-        db = open_database(paths)
-    except UserError as exc:
-        QMessageBox.critical(None, "Không mở được dữ liệu", exc.message)
-        return 4
-    _install_crash_handler(paths)
     app.lastWindowClosed.connect(app.quit)
-    try:
-        return sign_in_loop(app, db)
-    finally:
-        db.dispose()
+    _install_crash_handler(paths)
+    return sign_in_loop(app, paths)

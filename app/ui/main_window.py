@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStyle,
     QTabWidget,
 )
 
@@ -25,14 +26,17 @@ from app.services import cases, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
+from app.services.search import CaseQuery
 from app.text import format_number
 from app.ui.admin import AdminScreen
+from app.ui.case_editor import CaseEditor
 from app.ui.case_list import CaseListView
-from app.ui.case_view import CaseViewDialog
+from app.ui.dashboard import DashboardView
 from app.ui.idle import IdleWatcher
 from app.ui.login import LoginDialog
 from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
+from app.ui.report_screen import ReportScreen
 from app.ui.tasks import TaskFunction, TaskRunner
 
 
@@ -60,7 +64,14 @@ class MainWindow(QMainWindow):
         self.data_changed.connect(self.case_list.refresh)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.dashboard = DashboardView(db, self.runner)
+        self.dashboard.show_cases.connect(self.show_cases)
+        self.data_changed.connect(self.dashboard.mark_stale)
         self.tabs.addTab(self.case_list, "Sổ vụ việc")
+        self.tabs.addTab(self.dashboard, "Tổng quan")
+        if actor.can(Permission.REPORT):
+            self.reports = ReportScreen(db, actor, self.runner)
+            self.tabs.addTab(self.reports, "Báo cáo")
         if actor.can(Permission.MANAGE_SETTINGS):
             self.admin = AdminScreen(db, actor, self.runner, self.reload_settings)
             self.tabs.addTab(self.admin, "Quản trị")
@@ -88,8 +99,11 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, slot: Callable[[], object],
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                permission: Permission | None = None, tip: str = "") -> QAction:
+                permission: Permission | None = None, tip: str = "",
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
         action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
@@ -102,16 +116,21 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         # Enter and Del belong to the table (CaseListView); the menu only shows them.
-        self.open_action = self._action("&Mở vụ việc", self._open_selected, "Return")
+        pixmap = QStyle.StandardPixmap
+        self.new_action = self._action("Vụ việc &mới…", self.new_case, QKeySequence.StandardKey.New,
+                                       Permission.EDIT_CASES, icon=pixmap.SP_FileIcon)
+        self.open_action = self._action("&Mở vụ việc", self._open_selected, "Return",
+                                        icon=pixmap.SP_FileDialogContentsView)
         self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action = self._action("&Xóa vụ việc…", self._delete_selected,
                                           QKeySequence.StandardKey.Delete,
-                                          Permission.DELETE_CASES)
+                                          Permission.DELETE_CASES, icon=pixmap.SP_TrashIcon)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.restore_action = self._action("&Khôi phục vụ việc đã xóa", self._restore_selected,
                                            permission=Permission.DELETE_CASES)
         self.refresh_action = self._action("&Làm mới", self.data_changed.emit,
-                                           QKeySequence.StandardKey.Refresh)
+                                           QKeySequence.StandardKey.Refresh,
+                                           icon=pixmap.SP_BrowserReload)
         self.find_action = self._action("&Tìm kiếm", self._find, QKeySequence.StandardKey.Find)
         switch = self._action("Đổi &người dùng…", self.switch_user_requested.emit)
         lock = self._action("&Khóa màn hình", self.lock, "Ctrl+L")
@@ -119,9 +138,11 @@ class MainWindow(QMainWindow):
         about = self._action("&Giới thiệu", self._about)
         self.export_view_action = self._action(
             "&Xuất danh sách đang xem ra Excel…", self._export_view, "Ctrl+E", Permission.REPORT,
-            "Ghi các vụ việc đang hiển thị (theo bộ lọc, thứ tự, cột) ra tệp Excel")
+            "Ghi các vụ việc đang hiển thị (theo bộ lọc, thứ tự, cột) ra tệp Excel",
+            pixmap.SP_DialogSaveButton)
         self.print_view_action = self._action("&In danh sách đang xem…", self._print_view,
-                                              QKeySequence.StandardKey.Print, Permission.REPORT)
+                                              QKeySequence.StandardKey.Print, Permission.REPORT,
+                                              icon=pixmap.SP_FileDialogDetailedView)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&Tệp")
@@ -134,7 +155,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         case_menu = menu.addMenu("&Vụ việc")
         self.case_menu = case_menu
-        for action in (self.open_action, self.delete_action, self.restore_action):
+        for action in (self.new_action, self.open_action, self.delete_action,
+                       self.restore_action):
             case_menu.addAction(action)
         case_menu.addSeparator()
         case_menu.addAction(self.find_action)
@@ -145,13 +167,17 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Thao tác")
         toolbar.setObjectName("toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar = toolbar
-        for action in (self.open_action, self.delete_action, self.refresh_action,
+        for action in (self.new_action, self.open_action, self.delete_action, self.refresh_action,
                        self.export_view_action, self.print_view_action):
             toolbar.addAction(action)
 
     # Case actions -------------------------------------------------------------
+
+    def show_cases(self, query: CaseQuery) -> None:
+        self.tabs.setCurrentWidget(self.case_list)
+        self.case_list.apply_query(query)
 
     def _find(self) -> None:
         self.tabs.setCurrentWidget(self.case_list)
@@ -170,8 +196,15 @@ class MainWindow(QMainWindow):
 
         self.runner.start(load, on_success=self._show_case, on_failure=self.show_error)
 
-    def _show_case(self, detail: CaseDetail) -> None:
-        CaseViewDialog(detail, self.vocabulary, self.prefs, self).exec()
+    def _show_case(self, detail: CaseDetail | None) -> None:
+        editor = CaseEditor(self.db, self.actor, self.runner, self.vocabulary, self.office,
+                            self.prefs, detail, self)
+        editor.saved.connect(lambda _d: self.data_changed.emit())
+        editor.open_case_requested.connect(self.open_case)
+        editor.exec()
+
+    def new_case(self) -> None:
+        self._show_case(None)
 
     def _delete_selected(self) -> None:
         case_id = self.case_list.selected_case_id()
@@ -268,7 +301,7 @@ class MainWindow(QMainWindow):
         self.idle.reset()
         central = self.tabs
         central.setVisible(False)
-        dialog = LoginDialog(self.db, self.office.unit_name, self.runner,
+        dialog = LoginDialog(self.runner, db=self.db, unit_name=self.office.unit_name,
                              locked_user=self.actor.username, parent=self)
         accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
         central.setVisible(True)

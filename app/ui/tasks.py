@@ -29,6 +29,7 @@ class TaskSignals(QObject):
     progress = Signal(int, int)
     succeeded = Signal(object)
     failed = Signal(str)  # a Vietnamese message for the user
+    refused = Signal(object)  # the UserError itself, for forms that mark each field
     cancelled = Signal()
     finished = Signal()  # after any of the three above
 
@@ -46,6 +47,7 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._signals.cancelled.emit()
         except UserError as exc:
+            self._signals.refused.emit(exc)
             self._signals.failed.emit(exc.message)
         except Exception:
             log.exception("background task failed")
@@ -73,6 +75,7 @@ class TaskRunner(QObject):
         on_progress: Callable[[int, int], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
         on_finished: Callable[[], None] | None = None,
+        on_refused: Callable[[UserError], None] | None = None,
     ) -> CancelToken:
         signals = TaskSignals()
         token = CancelToken()
@@ -86,6 +89,8 @@ class TaskRunner(QObject):
             signals.cancelled.connect(on_cancel)
         if on_finished:
             signals.finished.connect(on_finished)
+        if on_refused:
+            signals.refused.connect(on_refused)
         self._running.add(signals)
         signals.finished.connect(lambda: self._running.discard(signals))
         self._pool.start(_Runnable(function, signals, token))

@@ -2,7 +2,15 @@
 
 from alembic import context
 
+from app.db.text_index import is_index_table
 from app.models import Base
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    # The full-text index is maintained by hand-written SQL, not by the models.
+    return not (type_ == "table" and name is not None and is_index_table(name))
+
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -10,6 +18,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

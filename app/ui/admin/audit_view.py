@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -25,12 +24,8 @@ from app.services.actor import Actor
 from app.services.audit import ACTION_LABELS, AuditRecord
 from app.services.progress import CancelToken, Progress
 from app.ui.admin.common import Feedback, fill_table, make_table
+from app.ui.dates import from_qdate
 from app.ui.tasks import TaskRunner
-
-
-def _day(edit: QDateEdit) -> date:
-    value = edit.date()
-    return date(value.year(), value.month(), value.day())
 
 
 class AuditView(QWidget):
@@ -72,8 +67,8 @@ class AuditView(QWidget):
         username = self.username.text().strip() or None
         action = self.action.currentData()
         dated = self.period.isChecked()
-        day_from = _day(self.day_from) if dated else None
-        day_to = _day(self.day_to) if dated else None
+        day_from = from_qdate(self.day_from.date()) if dated else None
+        day_to = from_qdate(self.day_to.date()) if dated else None
 
         def task(_p: Progress, _t: CancelToken) -> list[AuditRecord]:
             return audit_log.search(db, actor, username=username, action=action,

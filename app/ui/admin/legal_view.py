@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +23,7 @@ from app.services.progress import CancelToken, Progress
 from app.text import format_date, format_number
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import OptionalDate
 
 MAX_FINE = 2_000_000_000
 
@@ -49,28 +45,6 @@ def _validity(p: Provision) -> str:
     return "không thời hạn"
 
 
-class _OptionalDate(QWidget):
-    def __init__(self, value: date | None) -> None:
-        super().__init__()
-        self.enabled = QCheckBox()
-        self.edit = QDateEdit(QDate(value) if value else QDate.currentDate())
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setCalendarPopup(True)
-        self.enabled.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.enabled)
-        layout.addWidget(self.edit, 1)
-
-    def value(self) -> date | None:
-        if not self.enabled.isChecked():
-            return None
-        day = self.edit.date()
-        return date(day.year(), day.month(), day.day())
-
-
 class ProvisionDialog(QDialog):
     def __init__(self, provision: Provision, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,8 +59,8 @@ class ProvisionDialog(QDialog):
             spin.setGroupSeparatorShown(True)
             spin.setSpecialValueText("không có")
             spin.setValue(value or 0)
-        self.valid_from = _OptionalDate(provision.valid_from)
-        self.valid_to = _OptionalDate(provision.valid_to)
+        self.valid_from = OptionalDate(provision.valid_from)
+        self.valid_to = OptionalDate(provision.valid_to)
         form = QFormLayout(self)
         form.addRow("Mô tả:", self.description)
         form.addRow("Tiền phạt từ (đồng):", self.fine_min)

@@ -1,0 +1,80 @@
+"""`report`: write the report of a period (shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
+from app.errors import UserError
+from app.reports import periods
+from app.reports.export import Targets, default_file, export_report
+from app.reports.periods import Period
+from app.text import format_money, format_number
+
+_T = TypeVar("_T")
+
+
+def _argument(parse: Callable[[str], _T]) -> Callable[[str], _T]:
+    """An argparse type: a wrong value is a usage error (exit 2) with the Vietnamese message."""
+    def convert(text: str) -> _T:
+        try:
+            return parse(text)
+        except UserError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from exc
+    return convert
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", type=_argument(periods.parse_month), metavar="YYYY-MM",
+                       help="một tháng, ví dụ 2026-10")
+    which.add_argument("--quarter", type=_argument(periods.parse_quarter), metavar="YYYY-Q",
+                       help="một quý, ví dụ 2026-4 hoặc 2026-Q4")
+    which.add_argument("--half", type=_argument(periods.parse_half), metavar="YYYY-H",
+                       help="sáu tháng, ví dụ 2026-1 (đầu năm) hoặc 2026-2 (cuối năm)")
+    which.add_argument("--year", type=_argument(periods.parse_year), metavar="YYYY",
+                       help="cả năm, ví dụ 2026")
+    which.add_argument("--from", dest="start", type=_argument(periods.parse_day),
+                       metavar="YYYY-MM-DD", help="từ ngày (cùng với --to)")
+    parser.add_argument("--to", dest="end", type=_argument(periods.parse_day),
+                        metavar="YYYY-MM-DD", help="đến ngày (cùng với --from), kể cả ngày này")
+    parser.add_argument("--xlsx", type=Path, metavar="TỆP", help="ghi bảng tính Excel")
+    parser.add_argument("--pdf", type=Path, metavar="TỆP", help="ghi báo cáo PDF")
+
+
+def _period(args: argparse.Namespace) -> Period:
+    if args.start is not None or args.end is not None:
+        if args.start is None or args.end is None:
+            raise UsageError("Cần cả --from và --to cho một khoảng thời gian.")
+        try:
+            return Period.between(args.start, args.end)
+        except UserError as exc:
+            raise UsageError(exc.message) from exc
+    chosen: Period = args.month or args.quarter or args.half or args.year
+    return chosen
+
+
+def _run(invocation: Invocation, session: Session | None) -> int:
+    assert session is not None
+    args = invocation.args
+    period = _period(args)
+    # Neither file named: both, with their default names, in the current folder.
+    targets = (Targets(args.xlsx, args.pdf) if args.xlsx or args.pdf else
+               Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))
+    figures = export_report(session.db, session.actor, period, targets)
+    total = figures.summary.total
+    invocation.say(
+        f"Đã ghi báo cáo {period.phrase}: {', '.join(str(p) for p in targets.paths)}. "
+        f"Phát hiện {format_number(total.detected)} vụ, kết thúc xử lý "
+        f"{format_number(total.closed)} vụ, tồn cuối kỳ {format_number(total.carried_out)} vụ, "
+        f"tiền phạt {format_money(total.fines)}."
+    )
+    return EXIT_OK
+
+
+COMMANDS = (
+    Command("report", "ghi báo cáo của một kỳ (Excel và/hoặc PDF)", _configure, _run),
+)

@@ -1,0 +1,38 @@
+"""Substring search over the folded search key, fast where the database allows it.
+
+On SQLite an external-content FTS5 table with the trigram tokenizer indexes
+`cases.search_key` (kept current by triggers: migration 0003 creates both); words
+of three letters or more are looked up there. Shorter words, and databases
+without FTS5, use an escaped LIKE over the same key: the results are the same.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, column, literal_column, select, table
+
+from app.models import Case
+
+FTS_TABLE = "case_fts"
+TRIGRAM = 3
+
+_fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
+
+def is_index_table(name: str) -> bool:
+    """The FTS table and its shadow tables, which Alembic must not try to drop."""
+    return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+
+
+def _like(word: str) -> ColumnElement[bool]:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Case.search_key.like(f"%{escaped}%", escape="\\")
+
+
+def word_conditions(words: list[str], dialect: str) -> list[ColumnElement[bool]]:
+    """Conditions on `Case` for folded `words`, every value bound as a parameter."""
+    conditions = [_like(w) for w in words if dialect != "sqlite" or len(w) < TRIGRAM]
+    long_words = [w for w in words if dialect == "sqlite" and len(w) >= TRIGRAM]
+    if long_words:
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        matching = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase))
+        conditions.append(Case.id.in_(matching))
+    return conditions

@@ -1,0 +1,42 @@
+"""The register of reports sent to the province: frozen figures, text and files."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, UtcDateTime, UuidMixin, utcnow
+
+
+class SentReport(UuidMixin, Base):
+    """One version of a report as sent; never changed afterwards. A re-issue adds a row."""
+
+    __tablename__ = "sent_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_kind: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40))
+    issue_date: Mapped[date] = mapped_column(Date)
+    narrative: Mapped[str] = mapped_column(Text)  # children already masked
+    figures: Mapped[str] = mapped_column(Text)  # JSON of the three forms, as sent
+    # The files themselves, so that the copy sent survives edits, moves and backups.
+    xlsx: Mapped[bytes] = mapped_column(LargeBinary)
+    xlsx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    sent_by: Mapped[str] = mapped_column(String(60))
+    sent_by_name: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    supersedes: Mapped[str | None] = mapped_column(String(36))  # uuid of the version replaced
+    reissue_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("period_start", "period_end", "version"),
+        Index("ix_sent_reports_issue_date", "issue_date"),
+    )

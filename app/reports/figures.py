@@ -1,0 +1,448 @@
+"""THE computation of a report's figures (shared/spec/report-forms.md).
+
+Every counting rule is one SQL expression per case (`_case_flags`); forms 01 and
+02 sum them in one aggregate query, form 03 reads the same expressions per case.
+The Excel workbook, the PDF, the register and the dashboard all take what
+`compute_figures` (or the cheaper `compute_summary`) returns.
+
+Deleted cases and voided events count nowhere. A case's closing date is the
+date of its non-voided `KT` event, which the services keep in `Case.closed_on`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_SHORT, CaseStatus, SanctionForm
+from app.domain.vocabulary import GROUP_ORDER, EventKind, VocabList, Vocabulary
+from app.errors import UserError
+from app.models import Case, Child, Event
+from app.reports.masking import Masker, Person, describe, is_child
+from app.reports.periods import Period, PeriodKind
+from app.services import vocabulary
+from app.text import format_date, format_money
+
+# The events form 01 counts (columns 6–10); the others only show in form 03.
+COUNTED_EVENTS = (EventKind.REMOVED, EventKind.SANCTION, EventKind.POLICE, EventKind.ESCALATE)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Columns 3 to 13 of form 01 for a set of cases (form 02 uses 4, 6, 7 and 8)."""
+
+    carried_in: int = 0  # 3 Tồn đầu kỳ
+    detected: int = 0  # 4 Phát hiện trong kỳ
+    unidentified: int = 0  # 5 Trong đó: chưa xác định được đối tượng
+    removed: int = 0  # 6 Đã gỡ bỏ
+    sanctioned: int = 0  # 7 Xử phạt VPHC (số vụ)
+    fines: int = 0  # 8 Số tiền phạt (đồng)
+    to_police: int = 0  # 9 Chuyển cơ quan Công an
+    escalated: int = 0  # 10 Kiến nghị cấp trên hỗ trợ
+    closed: int = 0  # 11 Kết thúc xử lý trong kỳ
+    carried_out: int = 0  # 12 Tồn cuối kỳ
+    children: int = 0  # 13 Số trẻ em bị ảnh hưởng
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in COUNT_FIELDS))
+
+    @property
+    def balanced(self) -> bool:
+        """The invariant of the spec: col3 + col4 − col11 = col12."""
+        return self.carried_in + self.detected - self.closed == self.carried_out
+
+
+COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Counts))
+# Where form 02 looks in Counts (columns 4, 6, 7 and 8 of form 01).
+PLATFORM_FIELDS: tuple[str, ...] = ("detected", "removed", "sanctioned", "fines")
+
+
+def total(counts: Iterable[Counts]) -> Counts:
+    return sum(counts, Counts())
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of form 01 (a violation group) or form 02 (a platform)."""
+
+    code: str
+    label: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Forms 01 and 02 of a period: what the dashboard shows."""
+
+    period: Period
+    groups: tuple[Line, ...]  # the six groups, in the order of the spec
+    platforms: tuple[Line, ...]  # platforms with a non-zero figure, in vocabulary order
+
+    @property
+    def total(self) -> Counts:
+        return total(line.counts for line in self.groups)
+
+    @property
+    def platform_total(self) -> Counts:
+        return total(line.counts for line in self.platforms)
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One row of form 03; children's names are already replaced by initials."""
+
+    code: str
+    detected_on: date
+    platform: str
+    account: str
+    url: str
+    group: str
+    summary: str
+    offender: str
+    results: str
+    fines: int
+    status: str
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    summary: Summary
+    previous: Summary  # the period before, for the comparison in the narrative
+    cases: tuple[CaseLine, ...]
+    # Masks the narrative typed by the officer with the same names as form 03.
+    masker: Masker = field(default_factory=Masker, compare=False, repr=False)
+
+    @property
+    def period(self) -> Period:
+        return self.summary.period
+
+
+class FiguresInconsistent(UserError):
+    """A row breaks col3 + col4 − col11 = col12: the report is not written."""
+
+
+def check_invariant(summary: Summary) -> None:
+    for line in (*summary.groups, Line("", "Tổng cộng", summary.total)):
+        c = line.counts
+        if not c.balanced:
+            raise FiguresInconsistent(
+                f"Số liệu {summary.period.phrase} không khớp ở dòng «{line.label}»: tồn đầu kỳ "
+                f"{c.carried_in} + phát hiện trong kỳ {c.detected} − kết thúc trong kỳ "
+                f"{c.closed} = {c.carried_in + c.detected - c.closed}, nhưng tồn cuối kỳ là "
+                f"{c.carried_out}. Báo cáo chưa được ghi: hãy kiểm tra dữ liệu (lệnh «check») "
+                "và báo cho quản trị."
+            )
+
+
+# --- the rules, one SQL expression each -------------------------------------------------
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def _in_period(period: Period, kinds: Iterable[str] = tuple(EventKind)) -> ColumnElement[bool]:
+    """Non-voided events of `kinds` dated in the period. Naming the kinds lets SQLite find
+    them through the (kind, date) index instead of reading every event."""
+    return and_(Event.kind.in_([str(k) for k in kinds]), Event.occurred_on >= period.start,
+                Event.occurred_on <= period.end, Event.voided_at.is_(None))
+
+
+def _period_events(period: Period) -> Subquery:
+    """Per case, what its events dated in the period add to columns 6–10."""
+    def has(kind: EventKind) -> ColumnElement[int]:
+        return func.max(_flag(Event.kind == kind))
+
+    return (
+        select(
+            Event.case_id.label("case_id"),
+            has(EventKind.REMOVED).label("removed"),
+            has(EventKind.SANCTION).label("sanctioned"),
+            func.sum(case((Event.kind == EventKind.SANCTION,
+                           func.coalesce(Event.fine_amount, 0)), else_=0)).label("fines"),
+            has(EventKind.POLICE).label("to_police"),
+            has(EventKind.ESCALATE).label("escalated"),
+        )
+        .where(_in_period(period, COUNTED_EVENTS))
+        .group_by(Event.case_id)
+        .subquery("period_events")
+    )
+
+
+def _detected_in(period: Period) -> ColumnElement[bool]:
+    return and_(Case.detected_on >= period.start, Case.detected_on <= period.end)
+
+
+def _children_counts(period: Period) -> Subquery:
+    # Restricted to cases detected in the period only to read fewer rows; the rule
+    # itself is the "children" flag of `_case_flags`.
+    return (
+        select(Child.case_id.label("case_id"), func.count().label("children"))
+        .join(Case, Case.id == Child.case_id)
+        .where(_detected_in(period))
+        .group_by(Child.case_id)
+        .subquery("children_counts")
+    )
+
+
+def _case_flags(period: Period, events: Subquery, children: Subquery,
+                ) -> dict[str, ColumnElement[int]]:
+    """Each column's value for one case, in the order of `Counts`."""
+    d1, d2 = period.start, period.end
+    detected = _detected_in(period)
+    flags: dict[str, ColumnElement[int]] = {
+        "carried_in": _flag(and_(Case.detected_on < d1,
+                                 or_(Case.closed_on.is_(None), Case.closed_on >= d1))),
+        "detected": _flag(detected),
+        "unidentified": _flag(and_(detected, func.coalesce(Case.offender_name, "") == "")),
+        **{name: func.coalesce(events.c[name], 0)
+           for name in ("removed", "sanctioned", "fines", "to_police", "escalated")},
+        "closed": _flag(and_(Case.closed_on >= d1, Case.closed_on <= d2)),
+        "carried_out": _flag(and_(Case.detected_on <= d2,
+                                  or_(Case.closed_on.is_(None), Case.closed_on > d2))),
+        "children": case((detected, func.coalesce(children.c.children, 0)), else_=0),
+    }
+    assert tuple(flags) == COUNT_FIELDS
+    return flags
+
+
+def summary_in(session: Session, period: Period, vocab: Vocabulary) -> Summary:
+    """Forms 01 and 02 in one aggregate query, checked against the invariant."""
+    events, children = _period_events(period), _children_counts(period)
+    flags = _case_flags(period, events, children)
+    statement = (
+        select(Case.group_code, Case.platform_code,
+               *(func.sum(expression).label(name) for name, expression in flags.items()))
+        .select_from(Case)
+        .outerjoin(events, events.c.case_id == Case.id)
+        .outerjoin(children, children.c.case_id == Case.id)
+        # Leaves out, before grouping, only cases whose every column would be zero.
+        .where(Case.deleted_at.is_(None),
+               or_(and_(Case.detected_on <= period.end,
+                        or_(Case.closed_on.is_(None), Case.closed_on >= period.start)),
+                   events.c.case_id.is_not(None),
+                   and_(Case.closed_on >= period.start, Case.closed_on <= period.end)))
+        .group_by(Case.group_code, Case.platform_code)
+    )
+    by_group: dict[str, Counts] = {}
+    by_platform: dict[str, Counts] = {}
+    for row in session.execute(statement):
+        counts = Counts(*(int(row._mapping[name] or 0) for name in COUNT_FIELDS))
+        by_group[row.group_code] = by_group.get(row.group_code, Counts()) + counts
+        by_platform[row.platform_code] = by_platform.get(row.platform_code, Counts()) + counts
+    summary = Summary(
+        period=period,
+        groups=tuple(Line(code, vocab.label(VocabList.GROUP, code), by_group.get(code, Counts()))
+                     for code in GROUP_ORDER),
+        platforms=tuple(
+            Line(code, vocab.label(VocabList.PLATFORM, code), by_platform[code])
+            for code in _in_vocabulary_order(vocab, VocabList.PLATFORM, by_platform)
+            if any(getattr(by_platform[code], name) for name in PLATFORM_FIELDS)
+        ),
+    )
+    if set(by_group) - set(GROUP_ORDER):
+        raise FiguresInconsistent("Có vụ việc mang nhóm hành vi ngoài danh mục: "
+                                  + ", ".join(sorted(set(by_group) - set(GROUP_ORDER))) + ".")
+    check_invariant(summary)
+    return summary
+
+
+def _in_vocabulary_order(vocab: Vocabulary, name: VocabList,
+                         present: Mapping[str, object]) -> list[str]:
+    listed = [e.code for e in vocab.entries(name, include_inactive=True)]
+    return [c for c in listed if c in present] + sorted(set(present) - set(listed))
+
+
+# --- form 03 ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Raw:
+    id: int
+    code: str
+    detected_on: date
+    platform_code: str
+    account: str
+    url: str | None
+    group_code: str
+    summary: str
+    offender: Person | None
+    fines: int
+    open_at_end: bool
+
+
+def _listed(period: Period) -> ColumnElement[bool]:
+    """Form 03: a case detected in the period or with any (non-voided) event dated in it."""
+    return and_(Case.deleted_at.is_(None),
+                or_(_detected_in(period),
+                    Case.id.in_(select(Event.case_id).where(_in_period(period)))))
+
+
+def _case_rows(session: Session, period: Period) -> list[_Raw]:
+    events = _period_events(period)
+    flags = _case_flags(period, events, _children_counts(period))
+    statement = (
+        select(Case.id, Case.code, Case.detected_on, Case.platform_code, Case.account, Case.url,
+               Case.group_code, Case.summary, Case.offender_name, Case.offender_birth_year,
+               Case.offender_birth_date, flags["fines"], flags["carried_out"])
+        .select_from(Case)
+        .outerjoin(events, events.c.case_id == Case.id)
+        .where(_listed(period))
+        .order_by(Case.detected_on, Case.code)
+    )
+    return [
+        _Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+             Person(r[8], r[9], r[10]) if r[8] else None, int(r[11]), bool(r[12]))
+        for r in session.execute(statement)
+    ]
+
+
+def _event_words(session: Session, period: Period, vocab: Vocabulary,
+                 masker: Masker) -> dict[int, list[str]]:
+    """`dd/mm/yyyy: <biện pháp> (số …): <chi tiết>` for each case's events in the period;
+    the document number is the only part an officer typed."""
+    statement = (
+        select(Event.case_id, Event.kind, Event.occurred_on, Event.document_number,
+               Event.sanction_form, Event.fine_amount, Event.closing_result)
+        .join(Case, Case.id == Event.case_id)
+        .where(Case.deleted_at.is_(None), _in_period(period))
+        .order_by(Event.case_id, Event.occurred_on, Event.id)
+    )
+    words: dict[int, list[str]] = {}
+    for case_id, kind, day, number, form, amount, result in session.execute(statement):
+        text = f"{format_date(day)}: {vocab.label(VocabList.EVENT, kind)}"
+        if number:
+            text += f" (số {masker.mask(number)})"
+        if form == SanctionForm.FINE and amount:
+            text += f": phạt tiền {format_money(amount)}"
+        elif form:
+            text += f": {form.lower()}"
+        if result:
+            text += f": {result.lower()}"
+        words.setdefault(case_id, []).append(text)
+    return words
+
+
+def _children_of(session: Session, period: Period) -> dict[int, list[Person]]:
+    statement = (
+        select(Child.case_id, Child.full_name, Child.birth_year, Child.birth_date, Child.sex)
+        .join(Case, Case.id == Child.case_id)
+        .where(_listed(period))
+        .order_by(Child.case_id, Child.id)
+    )
+    found: dict[int, list[Person]] = {}
+    for case_id, name, year, born, sex in session.execute(statement):
+        found.setdefault(case_id, []).append(Person(name, year, born, sex))
+    return found
+
+
+def _case_lines(session: Session, period: Period,
+                vocab: Vocabulary) -> tuple[tuple[CaseLine, ...], Masker]:
+    raws = _case_rows(session, period)
+    children = _children_of(session, period)
+    minors = {r.id: r.offender for r in raws
+              if r.offender is not None and is_child(r.offender, r.detected_on)}
+    masker = Masker([p for kids in children.values() for p in kids] + list(minors.values()))
+    results = _event_words(session, period, vocab, masker)
+    lines: list[CaseLine] = []
+    for raw in raws:
+        summary = masker.mask(raw.summary)
+        if raw.id in children:
+            summary += "\nTrẻ em bị ảnh hưởng: " + "; ".join(
+                describe(p, raw.detected_on) for p in children[raw.id]) + "."
+        if raw.id in minors:
+            offender = describe(minors[raw.id], raw.detected_on)
+        else:
+            offender = masker.mask(raw.offender.full_name) if raw.offender else UNIDENTIFIED_SHORT
+        lines.append(CaseLine(
+            code=raw.code,
+            detected_on=raw.detected_on,
+            platform=vocab.label(VocabList.PLATFORM, raw.platform_code),
+            account=masker.mask(raw.account),
+            url=raw.url or "",
+            group=vocab.label(VocabList.GROUP, raw.group_code),
+            summary=summary,
+            offender=offender,
+            results="\n".join(results.get(raw.id, [])),
+            fines=raw.fines,
+            status=STATUS_LABELS[CaseStatus.OPEN if raw.open_at_end else CaseStatus.CLOSED],
+        ))
+    return tuple(lines), masker
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def compute_summary(db: Database, period: Period) -> Summary:
+    """Forms 01 and 02 only (no case list): for the dashboard."""
+    with db.read() as session:
+        return summary_in(session, period, vocabulary.load_from(session))
+
+
+def figures_in(session: Session, period: Period) -> ReportFigures:
+    vocab = vocabulary.load_from(session)
+    summary = summary_in(session, period, vocab)
+    cases, masker = _case_lines(session, period, vocab)
+    return ReportFigures(summary, summary_in(session, period.previous(), vocab), cases, masker)
+
+
+def compute_figures(db: Database, period: Period) -> ReportFigures:
+    """All three forms and the previous period's summary, from one read transaction."""
+    with db.read() as session:
+        return figures_in(session, period)
+
+
+# --- frozen copies for the register --------------------------------------------------------
+
+
+def _period_json(period: Period) -> dict[str, str]:
+    return {"kind": str(period.kind), "start": period.start.isoformat(),
+            "end": period.end.isoformat()}
+
+
+def _period_from_json(data: Mapping[str, str]) -> Period:
+    return Period(PeriodKind(data["kind"]), date.fromisoformat(data["start"]),
+                  date.fromisoformat(data["end"]))
+
+
+def _summary_json(summary: Summary) -> dict[str, Any]:
+    def lines(items: tuple[Line, ...]) -> list[dict[str, Any]]:
+        return [{"code": x.code, "label": x.label, **dataclasses.asdict(x.counts)} for x in items]
+
+    return {"period": _period_json(summary.period), "groups": lines(summary.groups),
+            "platforms": lines(summary.platforms)}
+
+
+def _summary_from_json(data: Mapping[str, Any]) -> Summary:
+    def lines(items: list[dict[str, Any]]) -> tuple[Line, ...]:
+        return tuple(Line(x["code"], x["label"], Counts(*(x[f] for f in COUNT_FIELDS)))
+                     for x in items)
+
+    return Summary(_period_from_json(data["period"]), lines(data["groups"]),
+                   lines(data["platforms"]))
+
+
+def figures_to_json(figures: ReportFigures) -> dict[str, Any]:
+    return {
+        "summary": _summary_json(figures.summary),
+        "previous": _summary_json(figures.previous),
+        "cases": [{**dataclasses.asdict(c), "detected_on": c.detected_on.isoformat()}
+                  for c in figures.cases],
+    }
+
+
+def figures_from_json(data: Mapping[str, Any]) -> ReportFigures:
+    """A frozen report's figures; names in it were masked before it was frozen."""
+    return ReportFigures(
+        _summary_from_json(data["summary"]),
+        _summary_from_json(data["previous"]),
+        tuple(CaseLine(**{**c, "detected_on": date.fromisoformat(c["detected_on"])})
+              for c in data["cases"]),
+    )

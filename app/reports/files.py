@@ -1,0 +1,37 @@
+"""Writing an export next to its target and renaming it at the end.
+
+A cancelled or failed export leaves nothing behind, and a reader never sees a
+half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.errors import UserError
+
+
+@contextmanager
+def written_atomically(target: Path) -> Iterator[Path]:
+    """A temporary path in `target`'s folder, renamed to `target` when the block succeeds."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp",
+                                        dir=target.parent)
+    except OSError as exc:
+        raise UserError(f"Không ghi được vào thư mục {target.parent}: {exc.strerror}.") from exc
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        try:
+            os.replace(temporary, target)
+        except PermissionError as exc:
+            raise UserError(f"Không ghi đè được tệp {target}: tệp đang mở trong chương trình "
+                            "khác hoặc không có quyền ghi. Hãy đóng tệp rồi xuất lại.") from exc
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""The three forms as tables: columns declared once, rows from the computed figures.
+
+The Excel writer, the PDF writer and the window's tables all read these, so a
+header, a column's kind or its order exists in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from app.reports.figures import PLATFORM_FIELDS, CaseLine, Counts, Line, ReportFigures, Summary
+from app.text import format_date, format_number
+
+Cell = str | int | date | None
+TOTAL_LABEL = "Tổng cộng"
+
+
+class Kind(StrEnum):
+    INDEX = "index"  # STT
+    TEXT = "text"  # short text from the vocabulary or the program
+    USER_TEXT = "user_text"  # typed by an officer: never evaluated, may be long
+    COUNT = "count"
+    MONEY = "money"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind
+    width: float  # Excel character widths; the PDF scales them to the page
+
+
+@dataclass(frozen=True)
+class Form:
+    number: str  # "01", "02", "03"
+    sheet: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: Sequence[tuple[Cell, ...]]
+    total: tuple[Cell, ...] | None  # written as values, never formulas
+
+
+# Form 01 columns 3–13, keyed by the Counts field that holds the figure.
+COUNT_COLUMNS: dict[str, Column] = {
+    "carried_in": Column("Tồn đầu kỳ", Kind.COUNT, 8),
+    "detected": Column("Phát hiện trong kỳ", Kind.COUNT, 9),
+    "unidentified": Column("Trong đó: chưa xác định được đối tượng", Kind.COUNT, 12),
+    "removed": Column("Đã gỡ bỏ", Kind.COUNT, 8),
+    "sanctioned": Column("Xử phạt VPHC (số vụ)", Kind.COUNT, 9),
+    "fines": Column("Số tiền phạt (đồng)", Kind.MONEY, 14),
+    "to_police": Column("Chuyển cơ quan Công an", Kind.COUNT, 9),
+    "escalated": Column("Kiến nghị cấp trên hỗ trợ", Kind.COUNT, 9),
+    "closed": Column("Kết thúc xử lý trong kỳ", Kind.COUNT, 9),
+    "carried_out": Column("Tồn cuối kỳ", Kind.COUNT, 8),
+    "children": Column("Số trẻ em bị ảnh hưởng", Kind.COUNT, 9),
+}
+INDEX = Column("STT", Kind.INDEX, 6)
+
+FORM01_TITLE = "TỔNG HỢP KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM TRÊN MẠNG XÃ HỘI"
+FORM02_TITLE = "KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM THEO NỀN TẢNG MẠNG XÃ HỘI"
+FORM03_TITLE = "DANH SÁCH VỤ VIỆC VI PHẠM TRÊN MẠNG XÃ HỘI"
+
+FORM03_COLUMNS: tuple[Column, ...] = (
+    INDEX,
+    Column("Mã vụ việc", Kind.TEXT, 15.5),
+    Column("Ngày phát hiện", Kind.DATE, 12),
+    Column("Nền tảng", Kind.TEXT, 10),
+    Column("Tài khoản, kênh", Kind.USER_TEXT, 16),
+    Column("Đường dẫn", Kind.USER_TEXT, 20),
+    Column("Nhóm hành vi vi phạm", Kind.TEXT, 16),
+    Column("Tóm tắt nội dung", Kind.USER_TEXT, 36),
+    Column("Đối tượng", Kind.USER_TEXT, 14),
+    Column("Kết quả xử lý", Kind.USER_TEXT, 30),
+    Column("Số tiền phạt (đồng)", Kind.MONEY, 12.5),
+    Column("Tình trạng", Kind.TEXT, 11),
+)
+
+
+def display(value: Cell, kind: Kind) -> str:
+    """A cell as read on paper or on screen: `1.234.567`, `05/10/2026`."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and kind in (Kind.COUNT, Kind.MONEY):
+        return format_number(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value)
+
+
+def _counts_rows(lines: Sequence[Line], fields: Sequence[str]) -> list[tuple[Cell, ...]]:
+    return [(index, line.label, *(getattr(line.counts, f) for f in fields))
+            for index, line in enumerate(lines, start=1)]
+
+
+def _total_row(counts: Counts, fields: Sequence[str]) -> tuple[Cell, ...]:
+    return (None, TOTAL_LABEL, *(getattr(counts, f) for f in fields))
+
+
+def form_01(summary: Summary) -> Form:
+    fields = tuple(COUNT_COLUMNS)
+    return Form("01", "Tổng hợp", FORM01_TITLE,
+                (INDEX, Column("Nhóm hành vi vi phạm", Kind.TEXT, 30),
+                 *COUNT_COLUMNS.values()),
+                _counts_rows(summary.groups, fields), _total_row(summary.total, fields))
+
+
+def form_02(summary: Summary) -> Form:
+    return Form("02", "Theo nền tảng", FORM02_TITLE,
+                (INDEX, Column("Nền tảng", Kind.TEXT, 22),
+                 *(COUNT_COLUMNS[f] for f in PLATFORM_FIELDS)),
+                _counts_rows(summary.platforms, PLATFORM_FIELDS),
+                _total_row(summary.platform_total, PLATFORM_FIELDS))
+
+
+def _case_row(index: int, line: CaseLine) -> tuple[Cell, ...]:
+    return (index, line.code, line.detected_on, line.platform, line.account, line.url,
+            line.group, line.summary, line.offender, line.results, line.fines, line.status)
+
+
+def form_03(figures: ReportFigures) -> Form:
+    return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS,
+                [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)], None)
+
+
+def all_forms(figures: ReportFigures) -> tuple[Form, Form, Form]:
+    return form_01(figures.summary), form_02(figures.summary), form_03(figures)

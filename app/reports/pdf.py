@@ -1,0 +1,372 @@
+"""The PDF "Báo cáo", laid out by Nghị định 30/2020/NĐ-CP (shared/domain/context.md).
+
+Portrait pages carry the document itself: header block, number and date, title
+and subject, the narrative ending with `./.`, `Nơi nhận:` and the signature.
+Landscape pages after it carry forms 01 and 02 and, as the annex, form 03,
+each with the line tying it to the report.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.reports import document, fonts
+from app.reports.document import ReportText
+from app.reports.figures import ReportFigures
+from app.reports.files import written_atomically
+from app.reports.forms import Cell, Form, Kind, all_forms, display
+from app.reports.narrative import HEADING, with_end_mark
+from app.services.progress import CancelToken, Progress
+from app.services.settings import OfficeSettings
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+# Nghị định 30/2020: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+PORTRAIT_MARGINS = (20 * mm, 15 * mm, 20 * mm, 30 * mm)  # top, right, bottom, left
+LANDSCAPE_MARGINS = (20 * mm, 15 * mm, 15 * mm, 20 * mm)
+MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
+CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text
+PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _style(name: str, size: float, font: str = fonts.REGULAR, align: int = TA_CENTER,
+           **extra: Any) -> ParagraphStyle:
+    values: dict[str, Any] = {"leading": size * 1.2, **extra}
+    return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **values)
+
+
+class _Styles:
+    def __init__(self) -> None:
+        self.unit = _style("unit", 12)
+        self.unit_bold = _style("unit_bold", 12, fonts.BOLD)
+        self.nation = _style("nation", 12, fonts.BOLD)
+        self.motto = _style("motto", 13, fonts.BOLD)
+        self.number = _style("number", 13)
+        self.place_date = _style("place_date", 13, fonts.ITALIC)
+        self.title = _style("title", 14, fonts.BOLD, spaceBefore=18)
+        self.subject = _style("subject", 14, fonts.BOLD)
+        self.addressee = _style("addressee", 14, spaceBefore=6, spaceAfter=6)
+        self.body = _style("body", 14, align=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=6,
+                           leading=14 * 1.3)
+        self.heading = _style("heading", 14, fonts.BOLD, align=TA_JUSTIFY,
+                              firstLineIndent=1 * cm, spaceAfter=6, leading=14 * 1.3,
+                              keepWithNext=1)
+        self.recipients_title = _style("recipients_title", 12, fonts.BOLD_ITALIC, TA_LEFT)
+        self.recipient = _style("recipient", 11, align=TA_LEFT)
+        self.signer = _style("signer", 13, fonts.BOLD)
+        self.signer_name = _style("signer_name", 14, fonts.BOLD)
+        self.annex = _style("annex", 14, fonts.BOLD, keepWithNext=1)
+        self.annex_title = _style("annex_title", 13, fonts.BOLD, keepWithNext=1)
+        self.annex_line = _style("annex_line", 13, fonts.ITALIC, keepWithNext=1)
+        self.annex_reference = _style("annex_reference", 12, fonts.ITALIC, spaceAfter=8,
+                                      keepWithNext=1)
+
+
+def _text(value: str) -> str:
+    """User or settings text as paragraph markup: composed (NFC), escaped, lines kept."""
+    clean = _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\t", " ")
+    return escape(clean).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+class _Cell(Paragraph):  # type: ignore[misc]
+    """A table cell's text, wrapped once per width: the table measures its rows, then
+    wraps every cell again, at the same width, to draw it. (Cells are never split.)"""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._wrapped is None or self._wrapped[0] != available_width:
+            self._wrapped = (available_width,
+                             super().wrap(available_width, available_height))
+        return self._wrapped[1]
+
+
+def _para(value: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(_text(value), style)
+
+
+def _rule(width: float) -> HRFlowable:
+    return HRFlowable(width=width, thickness=0.6, color=colors.black, spaceBefore=4,
+                      spaceAfter=3, hAlign="CENTER")
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    def __init__(self, path: Path, token: CancelToken | None, **info: str) -> None:
+        # The initial font too, or the PDF would name a Helvetica it never embeds.
+        super().__init__(str(path), pagesize=PORTRAIT, initialFontName=fonts.REGULAR, **info)
+        self._token = token
+        self.addPageTemplates([
+            self._template("portrait", PORTRAIT, PORTRAIT_MARGINS),
+            self._template("landscape", LANDSCAPE, LANDSCAPE_MARGINS),
+        ])
+
+    def _template(self, name: str, size: tuple[float, float],
+                  margins: tuple[float, float, float, float]) -> PageTemplate:
+        top, right, bottom, left = margins
+        frame = Frame(left, bottom, size[0] - left - right, size[1] - top - bottom,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return PageTemplate(name, [frame], onPage=self._page_number, pagesize=size)
+
+    def afterPage(self) -> None:  # noqa: N802 (reportlab hook)
+        if self._token is not None:
+            self._token.raise_if_cancelled()
+
+    @staticmethod
+    def _page_number(canvas: Any, doc: Any) -> None:
+        """Centred in the top margin, from page 2 on."""
+        if doc.page > 1:
+            width, height = canvas._pagesize
+            canvas.setFont(fonts.REGULAR, 13)
+            canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
+
+
+def _header(office: OfficeSettings, text: ReportText, styles: _Styles,
+            width: float) -> Table:
+    """Nghị định 30 header: a borderless two-column table, 40 % and 60 %."""
+    left: list[Flowable] = []
+    if office.managing_body:
+        left.append(_para(office.managing_body.upper(), styles.unit))
+    unit = office.unit_name.upper()
+    left += [_para(unit, styles.unit_bold),
+             _rule(min(stringWidth(unit, fonts.BOLD, 12), 0.4 * width) / 3)]
+    right = [_para(document.NATION, styles.nation), _para(document.MOTTO, styles.motto),
+             _rule(stringWidth(document.MOTTO, fonts.BOLD, 13))]
+    rows = [[left, right],
+            [_para(document.number_line(office, text.number), styles.number),
+             _para(document.place_date(office, text.issue_date), styles.place_date)]]
+    table = Table(rows, colWidths=[0.4 * width, 0.6 * width])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 1), (-1, 1), 6),
+    ]))
+    return table
+
+
+def _title(figures: ReportFigures, office: OfficeSettings, styles: _Styles,
+           width: float) -> list[Flowable]:
+    subject = document.subject(figures.period)
+    parts: list[Flowable] = [
+        _para(document.TITLE, styles.title),
+        _para(subject, styles.subject),
+        _rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 4),
+    ]
+    addressees = office.addressees
+    if len(addressees) == 1:
+        parts.append(_para(f"Kính gửi: {addressees[0]}.", styles.addressee))
+    elif addressees:
+        parts.append(_para("Kính gửi:", styles.addressee))
+        parts += [_para(f"- {a}{'.' if i == len(addressees) - 1 else ';'}", styles.addressee)
+                  for i, a in enumerate(addressees)]
+    return parts
+
+
+def _body(text: ReportText, figures: ReportFigures, styles: _Styles) -> list[Flowable]:
+    lines = [line.strip() for line in
+             with_end_mark(figures.masker.mask(text.narrative)).splitlines()]
+    return [_para(line, styles.heading if HEADING.match(line) else styles.body)
+            for line in lines if line]
+
+
+def _signature(office: OfficeSettings, styles: _Styles, width: float) -> Flowable:
+    recipients: list[Flowable] = [_para("Nơi nhận:", styles.recipients_title)]
+    recipients += [_para(r if r.startswith("-") else f"- {r}", styles.recipient)
+                   for r in office.recipients]
+    signer: list[Flowable] = [_para(line.upper(), styles.signer)
+                              for line in (office.signer_authority, office.signer_title) if line]
+    signer += [Spacer(1, 24 * mm), _para(office.signer_name, styles.signer_name)]
+    table = Table([[recipients, signer]], colWidths=[0.45 * width, 0.55 * width])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 12)]))
+    return KeepTogether([table])
+
+
+class _Tables:
+    """Forms as tables: a header row, the rows, and a bold total row."""
+
+    def __init__(self, size: float, padding: float) -> None:
+        self.header = _style(f"th{size}", size, fonts.BOLD)
+        self.text = _style(f"td{size}", size, align=TA_LEFT)
+        self.total = _style(f"tt{size}", size, fonts.BOLD, align=TA_LEFT)
+        self.size, self.padding = size, padding
+
+    @staticmethod
+    def widths(form: Form, width: float) -> list[float]:
+        # A narrow form keeps its proportions instead of stretching over the page.
+        scale = min(width / sum(c.width for c in form.columns), MAX_POINTS_PER_WIDTH)
+        return [c.width * scale for c in form.columns]
+
+    def head(self, form: Form) -> list[Flowable | str]:
+        return [_Cell(_text(c.header), self.header) for c in form.columns]
+
+    def cells(self, form: Form, values: Sequence[Cell], style: ParagraphStyle,
+              ) -> list[Flowable | str]:
+        """Numbers, dates and STT as plain strings (they never wrap); text as a paragraph."""
+        return [_Cell(_text(str(v)), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
+                else display(v, c.kind) for v, c in zip(values, form.columns, strict=True)]
+
+    def height(self, cells: Sequence[Flowable | str], widths: Sequence[float]) -> float:
+        """The row's height as the table will draw it (paragraphs wrapped once, here)."""
+        inner = [w - 2 * self.padding for w in widths]
+        tallest = max(cell.wrap(w, PAGE_TALL)[1] if isinstance(cell, Flowable)
+                      else self.size * 1.2 for cell, w in zip(cells, inner, strict=True))
+        return tallest + 2 * CELL_TOP_BOTTOM
+
+    def table(self, form: Form, data: list[list[Flowable | str]], widths: list[float], *,
+              heights: list[float] | None = None, total: bool = False,
+              split_in_row: bool = False) -> Table:
+        commands: list[tuple[Any, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, self.size),
+            ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+            ("VALIGN", (0, 1), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.padding),
+            ("TOPPADDING", (0, 0), (-1, -1), CELL_TOP_BOTTOM),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_TOP_BOTTOM),
+        ]
+        for index, column in enumerate(form.columns):
+            if column.kind in (Kind.COUNT, Kind.MONEY):
+                commands.append(("ALIGN", (index, 1), (index, -1), "RIGHT"))
+            elif column.kind in (Kind.INDEX, Kind.DATE):
+                commands.append(("ALIGN", (index, 1), (index, -1), "CENTER"))
+        if total:
+            commands.append(("FONT", (0, -1), (-1, -1), fonts.BOLD, self.size))
+        return Table(data, colWidths=widths, rowHeights=heights, repeatRows=1,
+                     splitInRow=int(split_in_row), style=TableStyle(commands))
+
+    def whole(self, form: Form, width: float) -> Table:
+        """A short form (01, 02) as one table."""
+        data = [self.head(form)] + [self.cells(form, row, self.text) for row in form.rows]
+        if form.total is not None:
+            data.append(self.cells(form, form.total, self.total))
+        return self.table(form, data, self.widths(form, width), total=form.total is not None)
+
+
+class _PagedRows(Flowable):  # type: ignore[misc]
+    """A long form laid out one page at a time.
+
+    Each page's table is built when the page is reached, with row heights measured
+    once, and dropped once drawn: memory stays flat and no paragraph is wrapped
+    again for every page, however long the list of cases.
+    """
+
+    def __init__(self, form: Form, tables: _Tables, width: float, progress: Progress | None,
+                 start: int = 0,
+                 pending: tuple[list[Flowable | str], float] | None = None) -> None:
+        super().__init__()
+        self._form, self._tables, self._width = form, tables, width
+        self._progress, self._start = progress, start
+        self._pending = pending  # the row measured for a page it did not fit on
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, available_height + 1  # never fits whole: always split
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        form, tables = self._form, self._tables
+        widths = tables.widths(form, self._width)
+        head = tables.head(form)
+        used = tables.height(head, widths)
+        data, heights = [head], [used]
+        index, pending = self._start, self._pending
+        while index < len(form.rows):
+            if pending is None:
+                cells = tables.cells(form, form.rows[index], tables.text)
+                pending = (cells, tables.height(cells, widths))
+            cells, height = pending
+            if used + height > available_height:
+                break
+            pending = None
+            data.append(cells)
+            heights.append(height)
+            used += height
+            index += 1
+        parts: list[Flowable]
+        if index > self._start:
+            parts = [tables.table(form, data, widths, heights=heights)]
+        elif not getattr(self, "_frame", None) or not self._frame._atTop:
+            self._pending = pending
+            return []  # not even one row here: on the next page
+        else:  # one row taller than a whole page: reportlab splits inside it
+            whole = tables.table(form, [head, cells], widths, split_in_row=True)
+            parts = list(whole.split(available_width, available_height))
+            index, pending = index + 1, None
+        if self._progress is not None:
+            self._progress(index, len(form.rows))
+        if index < len(form.rows):
+            parts.append(_PagedRows(form, tables, self._width, self._progress, index, pending))
+        return parts
+
+    def draw(self) -> None:
+        """Never drawn: its pages are."""
+
+
+def _annex(label: str, form: Form, figures: ReportFigures, office: OfficeSettings,
+           text: ReportText, styles: _Styles) -> list[Flowable]:
+    return [_para(label, styles.annex), _para(form.title, styles.annex_title),
+            _para(figures.period.label, styles.annex_line),
+            _para(document.annex_reference(office, text), styles.annex_reference)]
+
+
+def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
+              *, progress: Progress | None = None, token: CancelToken | None = None) -> None:
+    fonts.register()
+    styles = _Styles()
+    portrait_width = PORTRAIT[0] - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]
+    landscape_width = LANDSCAPE[0] - LANDSCAPE_MARGINS[1] - LANDSCAPE_MARGINS[3]
+    form01, form02, form03 = all_forms(figures)
+    summary_tables, case_tables = _Tables(10, 3), _Tables(8, 2)
+    story: list[Flowable] = [
+        _header(office, text, styles, portrait_width),
+        *_title(figures, office, styles, portrait_width),
+        *_body(text, figures, styles),
+        _signature(office, styles, portrait_width),
+        NextPageTemplate("landscape"),
+        PageBreak(),
+        *_annex(f"Biểu số {form01.number}", form01, figures, office, text, styles),
+        summary_tables.whole(form01, landscape_width),
+        Spacer(1, 12 * mm),
+        *_annex(f"Biểu số {form02.number}", form02, figures, office, text, styles),
+        summary_tables.whole(form02, landscape_width),
+        PageBreak(),
+        *_annex("Phụ lục", form03, figures, office, text, styles),
+        (_PagedRows(form03, case_tables, landscape_width, progress) if form03.rows
+         else case_tables.whole(form03, landscape_width)),
+    ]
+    subject = document.subject(figures.period)
+    with written_atomically(target) as temporary:
+        _Document(temporary, token, title=f"Báo cáo {subject[0].lower()}{subject[1:]}",
+                  author=office.unit_name, subject=subject,
+                  creator="Sổ vi phạm MXH").build(story)

@@ -1,0 +1,256 @@
+"""Evidence files of a case: adding, listing, opening and removing them.
+
+A file is accepted by its extension and by its first bytes, so a renamed file
+is caught. Its original name is kept as display text only; the stored file is
+named by its SHA-256 (`evidence_store`). Source links are followed, as the
+file picker and drag-and-drop do: the name shown is the one the officer chose,
+and the content is checked all the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.errors import UserError
+from app.models import Case, Event, Evidence
+from app.models.base import utcnow
+from app.services import audit, settings
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.cases import load_case
+from app.services.evidence_store import StoreChanges, staged, viewable_path
+from app.services.progress import CancelToken, Progress
+from app.services.records import EvidenceRecord, evidence_record
+from app.text import clean
+
+NAME_LIMIT = 255  # the column's length
+URL_LIMIT = 2000
+UNNAMED = "tệp không tên"
+# Control and format characters (a right-to-left override can disguise `gnp.exe` as
+# `exe.png`), undecodable bytes of a file system name, and line breaks.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+@dataclass(frozen=True)
+class FileType:
+    media_type: str
+    label: str
+    content_matches: Callable[[bytes], bool]
+
+
+def _starts(*signatures: bytes) -> Callable[[bytes], bool]:
+    return lambda head: head.startswith(signatures)
+
+
+def _riff(form: bytes) -> Callable[[bytes], bool]:
+    return lambda head: head[:4] == b"RIFF" and head[8:12] == form
+
+
+def _boxes(*names: bytes) -> Callable[[bytes], bool]:
+    """ISO media (MP4, QuickTime): the first box's type follows its 4-byte size."""
+    return lambda head: head[4:8] in names
+
+
+def _plain_text(head: bytes) -> bool:
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in head
+
+
+_JPEG = FileType("image/jpeg", "ảnh JPEG", _starts(b"\xff\xd8\xff"))
+_EBML = _starts(b"\x1a\x45\xdf\xa3")  # Matroska and WebM
+_ZIP = _starts(b"PK\x03\x04")  # Office Open XML documents are zip archives
+
+ALLOWED_TYPES: dict[str, FileType] = {
+    "png": FileType("image/png", "ảnh PNG", _starts(b"\x89PNG\r\n\x1a\n")),
+    "jpg": _JPEG,
+    "jpeg": _JPEG,
+    "gif": FileType("image/gif", "ảnh GIF", _starts(b"GIF87a", b"GIF89a")),
+    "webp": FileType("image/webp", "ảnh WebP", _riff(b"WEBP")),
+    "bmp": FileType("image/bmp", "ảnh BMP", _starts(b"BM")),
+    "mp4": FileType("video/mp4", "video MP4", _boxes(b"ftyp")),
+    "mov": FileType("video/quicktime", "video MOV",
+                    _boxes(b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")),
+    "avi": FileType("video/x-msvideo", "video AVI", _riff(b"AVI ")),
+    "mkv": FileType("video/x-matroska", "video MKV", _EBML),
+    "webm": FileType("video/webm", "video WebM", _EBML),
+    "pdf": FileType("application/pdf", "tài liệu PDF", _starts(b"%PDF-")),
+    "docx": FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     "văn bản Word", _ZIP),
+    "xlsx": FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "bảng tính Excel", _ZIP),
+    "txt": FileType("text/plain", "văn bản thuần", _plain_text),
+}
+
+
+def display_name(raw: str) -> str:
+    """The name a file is shown under: never a path, never used as one."""
+    text = "".join(c for c in raw if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    text = unicodedata.normalize("NFC", text)
+    text = re.split(r"[\\/]", text)[-1].strip()
+    if len(text) > NAME_LIMIT:
+        _, dot, extension = text.rpartition(".")
+        keep = f"{dot}{extension}" if dot and len(extension) <= 10 else ""
+        text = text[:NAME_LIMIT - len(keep)].rstrip() + keep
+    return text or UNNAMED
+
+
+def _file_type(name: str) -> FileType:
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    found = ALLOWED_TYPES.get(extension)
+    if found is None:
+        raise UserError(
+            f"Không nhận tệp «{name}»: chỉ nhận ảnh, video, tài liệu PDF, Word, Excel và văn "
+            f"bản, với đuôi {', '.join(ALLOWED_TYPES)}.", field="file")
+    return found
+
+
+@dataclass(frozen=True)
+class AddedEvidence:
+    record: EvidenceRecord
+    # Codes of the other (not deleted) cases holding the same content, for the window to
+    # say "this file is also evidence in VV2026-00012".
+    also_in: tuple[str, ...]
+
+
+def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
+                 source_url: str | None = None, captured_at: datetime | None = None,
+                 note: str | None = None, event_id: int | None = None,
+                 progress: Progress | None = None,
+                 token: CancelToken | None = None) -> AddedEvidence:
+    """Copy `source` into the data folder as evidence of a case; audited."""
+    actor.require(Permission.EDIT_CASES)
+    name = display_name(source.name)
+    kind = _file_type(name)
+    url = clean(source_url)
+    if url is not None and len(url) > URL_LIMIT:
+        raise UserError(f"Đường dẫn nguồn dài quá {URL_LIMIT} ký tự.", field="source_url")
+    # A time without a zone comes from the window's clock: local time.
+    captured = captured_at.astimezone() if captured_at is not None else None
+    if captured is not None and captured > utcnow():
+        raise UserError("Thời điểm chụp, lưu tệp ở tương lai.", field="captured_at")
+    with db.read() as session:
+        load_case(session, case_id, for_update=True)  # refuse before copying a large file
+        max_bytes = settings.read_office(session).evidence_max_mb << 20
+    with staged(db.paths, source, name, max_bytes=max_bytes, progress=progress,
+                token=token) as copy:
+        if not kind.content_matches(copy.head):
+            raise UserError(f"Tệp «{name}» mang đuôi của {kind.label} nhưng nội dung không "
+                            "phải (có thể đã bị đổi tên). Hãy chọn đúng tệp gốc.", field="file")
+        with StoreChanges(db.paths) as files, db.write() as session:
+            case = load_case(session, case_id, for_update=True)
+            _check_event(session, case, event_id)
+            _refuse_same_case(session, case, copy.sha256)
+            item = Evidence(sha256=copy.sha256, original_name=name, size=copy.size,
+                            media_type=kind.media_type, source_url=url, captured_at=captured,
+                            note=clean(note), added_by=actor.username, event_id=event_id)
+            case.evidence.append(item)
+            session.flush()
+            also_in = tuple(session.execute(
+                select(Case.code).join(Evidence, Evidence.case_id == Case.id)
+                .where(Evidence.sha256 == copy.sha256, Case.id != case.id,
+                       Case.deleted_at.is_(None))
+                .distinct().order_by(Case.code)
+            ).scalars())
+            audit.record(session, actor.username, AuditAction.EVIDENCE_ADD, entity="case",
+                         entity_uuid=case.uuid, detail=_audit_detail(case, item))
+            files.place(copy)
+            return AddedEvidence(evidence_record(item), also_in)
+
+
+def _audit_detail(case: Case, item: Evidence) -> dict[str, object]:
+    detail: dict[str, object] = {"code": case.code, "evidence": item.uuid,
+                                 "sha256": item.sha256, "size": item.size}
+    # File names on a case with children often carry a child's name; the hash identifies
+    # the file all the same.
+    if not case.has_children:
+        detail["name"] = item.original_name
+    return detail
+
+
+def _check_event(session: Session, case: Case, event_id: int | None) -> None:
+    if event_id is None:
+        return
+    event = session.get(Event, event_id)
+    if event is None or event.case_id != case.id:
+        raise UserError(f"Biện pháp xử lý đã chọn không thuộc vụ việc {case.code}.",
+                        field="event_id")
+    if event.voided_at is not None:
+        raise UserError("Biện pháp xử lý đã chọn đã bị hủy; hãy chọn biện pháp khác.",
+                        field="event_id")
+
+
+def _refuse_same_case(session: Session, case: Case, sha256: str) -> None:
+    existing = session.execute(
+        select(Evidence).where(Evidence.case_id == case.id, Evidence.sha256 == sha256).limit(1)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise UserError(
+            f"Tệp này đã có trong chứng cứ của vụ việc {case.code} với tên «"
+            f"{existing.original_name}» (do {existing.added_by} thêm lúc "
+            f"{existing.added_at.astimezone():%H:%M %d/%m/%Y}).", field="file")
+
+
+def remove_evidence(db: Database, actor: Actor, evidence_id: int, reason: str) -> None:
+    """Take a file off a case; its content is deleted once no case refers to it."""
+    actor.require(Permission.EDIT_CASES)
+    why = clean(reason)
+    if not why:
+        raise UserError("Cần ghi lý do gỡ tệp chứng cứ.", field="reason")
+    with StoreChanges(db.paths) as files, db.write() as session:
+        item = _load(session, evidence_id)
+        case = load_case(session, item.case_id, for_update=True)
+        detail = {**_audit_detail(case, item), "reason": why}
+        session.delete(item)
+        session.flush()
+        audit.record(session, actor.username, AuditAction.EVIDENCE_REMOVE, entity="case",
+                     entity_uuid=case.uuid, detail=detail)
+        shared = session.execute(
+            select(Evidence.id).where(Evidence.sha256 == item.sha256).limit(1)
+        ).first()
+        if shared is None:
+            files.remove(item.sha256)
+
+
+def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:
+    """The file to show at full view or hand to the system viewer.
+
+    The officer has chosen to look: on a case with children that is child data
+    being viewed, so it is audited.
+    """
+    actor.require(Permission.VIEW)
+    with db.write() as session:
+        item = _load(session, evidence_id)
+        path = viewable_path(db.paths, item.sha256)
+        if item.case.has_children:
+            audit.record(session, actor.username, AuditAction.EVIDENCE_VIEW, entity="case",
+                         entity_uuid=item.case.uuid,
+                         detail={"code": item.case.code, "evidence": item.uuid})
+        return path
+
+
+def thumbnail_source(db: Database, record: EvidenceRecord) -> Path:
+    """The file a thumbnail is drawn from; not audited, since the window blurs the
+    thumbnail when `record.conceal_preview`."""
+    return viewable_path(db.paths, record.sha256)
+
+
+def list_evidence(db: Database, case_id: int) -> list[EvidenceRecord]:
+    with db.read() as session:
+        return [evidence_record(e) for e in session.execute(
+            select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)
+        ).scalars()]
+
+
+def _load(session: Session, evidence_id: int) -> Evidence:
+    item = session.get(Evidence, evidence_id)
+    if item is None:
+        raise UserError("Không tìm thấy tệp chứng cứ (có thể đã được gỡ).")
+    return item

@@ -1,0 +1,205 @@
+"""The register of reports sent to the province.
+
+Marking a report as sent ("chốt số liệu") freezes its figures, text and files
+under a number: later edits to cases do not change it. Sending the same period
+again is a re-issue: a new version that names the one it replaces and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.errors import UserError
+from app.models import SentReport
+from app.reports import document
+from app.reports.document import ReportText
+from app.reports.export import Targets, default_file, write_files
+from app.reports.figures import (
+    ReportFigures,
+    compute_figures,
+    figures_from_json,
+    figures_to_json,
+)
+from app.reports.files import written_atomically
+from app.reports.periods import Period, PeriodKind
+from app.services import audit
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.progress import CancelToken, Progress
+from app.services.settings import load_office
+from app.text import clean, format_date
+
+
+@dataclass(frozen=True)
+class SentReportRecord:
+    uuid: str
+    period: Period
+    version: int
+    number: str  # the full reference as sent: `05/BC-VHXH`
+    issue_date: date
+    sent_by: str
+    sent_by_name: str
+    sent_at: datetime
+    supersedes: str | None
+    reissue_reason: str | None
+    xlsx_sha256: str
+    pdf_sha256: str
+
+    @property
+    def label(self) -> str:
+        return self.period.label
+
+
+@dataclass(frozen=True)
+class SentReportDetail:
+    record: SentReportRecord
+    narrative: str  # as sent, children masked
+    figures: ReportFigures
+
+
+def _record(row: SentReport) -> SentReportRecord:
+    period = Period(PeriodKind(row.period_kind), row.period_start, row.period_end)
+    return SentReportRecord(row.uuid, period, row.version, row.number, row.issue_date,
+                            row.sent_by, row.sent_by_name, row.sent_at, row.supersedes,
+                            row.reissue_reason, row.xlsx_sha256, row.pdf_sha256)
+
+
+def _latest(session: Session, period: Period) -> SentReport | None:
+    return session.execute(
+        select(SentReport)
+        .where(SentReport.period_start == period.start, SentReport.period_end == period.end)
+        .order_by(SentReport.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _check_send(session: Session, period: Period, reference: str, issue_date: date,
+                reason: str | None) -> SentReport | None:
+    """The version being replaced (None for a first issue); refuses what may not be sent."""
+    latest = _latest(session, period)
+    if latest is not None and not reason:
+        raise UserError(
+            f"Báo cáo {period.phrase} đã chốt số liệu (số {latest.number} ngày "
+            f"{format_date(latest.issue_date)}, {latest.sent_by_name} chốt). Muốn sửa, hãy phát "
+            "hành lại và ghi lý do: báo cáo cũ được giữ nguyên trong sổ.")
+    taken = session.execute(
+        select(SentReport.label).where(
+            SentReport.number == reference,
+            SentReport.issue_date >= date(issue_date.year, 1, 1),
+            SentReport.issue_date <= date(issue_date.year, 12, 31))
+    ).scalars().first()
+    if taken is not None:
+        raise UserError(f"Số {reference} năm {issue_date.year} đã dùng cho báo cáo {taken}; "
+                        "hãy lấy số khác.", field="number")
+    return latest
+
+
+def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
+                reason: str | None = None, progress: Progress | None = None,
+                token: CancelToken | None = None) -> SentReportRecord:
+    """Freeze and number the report of `period`; with `reason`, re-issue it as a new version."""
+    actor.require(Permission.SEND_REPORT)
+    number, why = clean(text.number), clean(reason)
+    if not number:
+        raise UserError("Cần ghi số báo cáo trước khi chốt số liệu.", field="number")
+    office = load_office(db)
+    reference = document.reference(office, number)
+    with db.read() as session:  # refuse early, before the files are written
+        _check_send(session, period, reference, text.issue_date, why)
+    figures = compute_figures(db, period)
+    frozen = ReportText(number, text.issue_date, figures.masker.mask(text.narrative))
+    with tempfile.TemporaryDirectory(prefix="sovipham-") as folder:
+        targets = Targets(Path(folder) / "bao-cao.xlsx", Path(folder) / "bao-cao.pdf")
+        write_files(figures, office, frozen, targets, progress=progress, token=token)
+        assert targets.xlsx is not None and targets.pdf is not None
+        xlsx, pdf = targets.xlsx.read_bytes(), targets.pdf.read_bytes()
+    with db.write() as session:
+        replaced = _check_send(session, period, reference, text.issue_date, why)
+        row = SentReport(
+            period_kind=str(period.kind), period_start=period.start, period_end=period.end,
+            label=period.label, version=replaced.version + 1 if replaced else 1,
+            number=reference, issue_date=text.issue_date, narrative=frozen.narrative,
+            figures=json.dumps(figures_to_json(figures), ensure_ascii=False),
+            xlsx=xlsx, xlsx_sha256=hashlib.sha256(xlsx).hexdigest(),
+            pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            sent_by=actor.username, sent_by_name=actor.full_name,
+            supersedes=replaced.uuid if replaced else None, reissue_reason=why,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, actor.username, AuditAction.REPORT, entity="sent_report",
+                     entity_uuid=row.uuid,
+                     detail={"action": "chốt số liệu", "period": period.label,
+                             "number": reference, "version": row.version, "reason": why,
+                             "xlsx_sha256": row.xlsx_sha256, "pdf_sha256": row.pdf_sha256})
+        record = _record(row)
+    _materialise(db.paths.reports, record, xlsx, pdf)
+    return record
+
+
+def _file_names(record: SentReportRecord) -> tuple[str, str]:
+    number = "".join(c for c in record.number.split("/")[0] if c.isalnum() or c == "-")
+    stem = default_file(record.period, f"-so-{number}-v{record.version}")
+    return f"{stem}.xlsx", f"{stem}.pdf"
+
+
+def _materialise(folder: Path, record: SentReportRecord, xlsx: bytes,
+                 pdf: bytes) -> tuple[Path, Path]:
+    paths = tuple(folder / name for name in _file_names(record))
+    for path, content in zip(paths, (xlsx, pdf), strict=True):
+        with written_atomically(path) as temporary:
+            temporary.write_bytes(content)
+    return paths[0], paths[1]
+
+
+def list_sent_reports(db: Database, actor: Actor) -> list[SentReportRecord]:
+    """Every version of every report sent, newest first, with who sent it."""
+    actor.require(Permission.VIEW)
+    with db.read() as session:
+        rows = session.execute(
+            select(SentReport).order_by(SentReport.sent_at.desc(), SentReport.id.desc())
+        ).scalars()
+        return [_record(row) for row in rows]
+
+
+def _load(session: Session, uuid: str) -> SentReport:
+    row = session.execute(select(SentReport).where(SentReport.uuid == uuid)).scalar_one_or_none()
+    if row is None:
+        raise UserError("Không tìm thấy báo cáo này trong sổ báo cáo đã gửi.")
+    return row
+
+
+def get_sent_report(db: Database, actor: Actor, uuid: str) -> SentReportDetail:
+    """A report exactly as sent: its frozen figures and text."""
+    actor.require(Permission.REPORT)
+    with db.read() as session:
+        row = _load(session, uuid)
+        return SentReportDetail(_record(row), row.narrative,
+                                figures_from_json(json.loads(row.figures)))
+
+
+def save_sent_files(db: Database, actor: Actor, uuid: str,
+                    folder: Path | None = None) -> tuple[Path, Path]:
+    """Write the files as sent (checked against their SHA-256) into `folder`."""
+    actor.require(Permission.REPORT)
+    with db.read() as session:
+        row = _load(session, uuid)
+        record, xlsx, pdf = _record(row), row.xlsx, row.pdf
+    if (hashlib.sha256(xlsx).hexdigest(), hashlib.sha256(pdf).hexdigest()) != (
+            record.xlsx_sha256, record.pdf_sha256):
+        raise UserError(f"Tệp của báo cáo số {record.number} trong sổ không khớp mã băm: "
+                        "dữ liệu đã bị sửa ngoài chương trình. Hãy chạy kiểm tra dữ liệu.")
+    paths = _materialise(folder or db.paths.reports, record, xlsx, pdf)
+    with db.write() as session:
+        audit.record(session, actor.username, AuditAction.EXPORT, entity="sent_report",
+                     entity_uuid=uuid, detail={"number": record.number,
+                                               "files": [str(p) for p in paths]})
+    return paths

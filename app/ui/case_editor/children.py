@@ -1,0 +1,154 @@
+"""Children involved: every field here is a child's private information."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.domain.case import ChildInput
+from app.domain.labels import Sex
+from app.text import clean
+from app.ui.admin.common import fill_table, make_table, selected_row
+from app.ui.case_editor.section import Section
+from app.ui.widgets import FieldError
+
+# NĐ 56/2017 Điều 33: what counts as a child's private information.
+PRIVATE_INFORMATION = (
+    "Thông tin bí mật đời sống riêng tư của trẻ em (NĐ 56/2017, Điều 33): họ tên, tuổi, đặc "
+    "điểm nhận dạng, hình ảnh, sức khỏe, thành viên gia đình và người chăm sóc, tài sản, số "
+    "điện thoại, địa chỉ, quê quán, trường, lớp, kết quả học tập, bạn bè, dịch vụ đã sử dụng. "
+    "Chỉ ghi những gì cần cho việc xử lý; trên báo cáo trẻ em chỉ hiện chữ cái đầu."
+)
+
+
+class ChildDialog(QDialog):
+    def __init__(self, child: ChildInput | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Trẻ em liên quan")
+        self._child = child
+        self.full_name = QLineEdit(child.full_name if child else "")
+        self.birth_year = QSpinBox()
+        self.birth_year.setRange(0, 2100)
+        self.birth_year.setSpecialValueText("—")
+        self.birth_year.setValue(child.birth_year or 0 if child else 0)
+        self.sex = QComboBox()
+        self.sex.addItem("—", None)
+        for sex in Sex:
+            self.sex.addItem(sex.value, sex)
+        self.sex.setCurrentIndex(max(self.sex.findData(child.sex if child else None), 0))
+        self.school_class = QLineEdit(child.school_class or "" if child else "")
+        self.address = QLineEdit(child.address or "" if child else "")
+        self.guardian = QCheckBox("Đã thông báo cho cha mẹ, người giám hộ")
+        self.guardian.setChecked(bool(child and child.guardian_informed))
+        self.referred = QCheckBox("Đã chuyển cơ quan bảo vệ trẻ em")
+        self.referred.setChecked(bool(child and child.referred_to_protection))
+        self.notes = QLineEdit(child.notes or "" if child else "")
+        self.error = FieldError()
+        form = QFormLayout(self)
+        form.addRow("Họ tên *:", self.full_name)
+        form.addRow("Năm sinh:", self.birth_year)
+        form.addRow("Giới tính:", self.sex)
+        form.addRow("Trường, lớp:", self.school_class)
+        form.addRow("Địa chỉ:", self.address)
+        form.addRow(self.guardian)
+        form.addRow(self.referred)
+        form.addRow("Ghi chú:", self.notes)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đồng ý")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(460)
+
+    def _accept(self) -> None:
+        if not clean(self.full_name.text()):
+            self.error.show_message("Cần ghi họ tên của trẻ.")
+            return
+        self.accept()
+
+    def child(self) -> ChildInput:
+        base = self._child or ChildInput(full_name="")
+        sex = self.sex.currentData()
+        return dataclasses.replace(
+            base, full_name=self.full_name.text(), birth_year=self.birth_year.value() or None,
+            sex=Sex(sex) if sex else None, school_class=self.school_class.text(),
+            address=self.address.text(), guardian_informed=self.guardian.isChecked(),
+            referred_to_protection=self.referred.isChecked(), notes=self.notes.text())
+
+
+class ChildrenSection(Section):
+    def __init__(self) -> None:
+        super().__init__()
+        self.children_list: list[ChildInput] = []
+        reminder = QLabel(PRIVATE_INFORMATION)
+        reminder.setWordWrap(True)
+        reminder.setStyleSheet("background: #fff4e5; padding: 6px; border-radius: 4px")
+        self.table = make_table(["Họ tên", "Năm sinh", "Giới tính", "Trường, lớp",
+                                 "Đã báo người giám hộ", "Đã chuyển bảo vệ trẻ em"])
+        self.table.doubleClicked.connect(lambda _i: self._edit())
+        add = QPushButton("Thêm trẻ em…")
+        add.clicked.connect(self._add)
+        edit = QPushButton("Sửa…")
+        edit.clicked.connect(self._edit)
+        remove = QPushButton("Bỏ khỏi vụ việc")
+        remove.clicked.connect(self._remove)
+        buttons = QHBoxLayout()
+        for button in (add, edit, remove):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.error = FieldError()
+        self.errors["children"] = self.error
+        self.outer.insertWidget(0, reminder)
+        self.outer.addLayout(buttons)
+        self.outer.addWidget(self.error)
+        self.outer.addWidget(self.table)
+
+    def load(self, children: tuple[ChildInput, ...]) -> None:
+        self.children_list = list(children)
+        self._show()
+
+    def add_child(self, child: ChildInput) -> None:
+        self.children_list.append(child)
+        self._show()
+
+    def _show(self) -> None:
+        fill_table(self.table, [
+            (c.full_name, c.birth_year or "", c.sex or "", c.school_class or "",
+             "có" if c.guardian_informed else "chưa", "có" if c.referred_to_protection else "chưa")
+            for c in self.children_list])
+
+    def _add(self) -> None:
+        dialog = ChildDialog(None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.add_child(dialog.child())
+
+    def _edit(self) -> None:
+        row = selected_row(self.table)
+        if row is None:
+            return
+        dialog = ChildDialog(self.children_list[row], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.children_list[row] = dialog.child()
+            self._show()
+
+    def _remove(self) -> None:
+        row = selected_row(self.table)
+        if row is not None:
+            del self.children_list[row]
+            self._show()

@@ -1,0 +1,76 @@
+"""The person or organisation a defamation case offends."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
+)
+
+from app.domain.case import DefamedInput
+from app.domain.fields import DEFAMED_LABEL
+from app.domain.labels import PARTY_LABELS, PartyKind
+from app.text import clean
+from app.ui.case_editor.section import Section
+from app.ui.widgets import OptionalDate
+
+
+class DefamationSection(Section):
+    def __init__(self) -> None:
+        super().__init__()
+        self._uuid: str | None = None
+        self.name = QLineEdit()
+        self.person = QRadioButton(PARTY_LABELS[PartyKind.PERSON])
+        self.organisation = QRadioButton(PARTY_LABELS[PartyKind.ORGANISATION])
+        self.person.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.person)
+        group.addButton(self.organisation)
+        kinds = QWidget()
+        row = QHBoxLayout(kinds)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.person)
+        row.addWidget(self.organisation)
+        row.addStretch(1)
+        self.complained = QCheckBox("Đã có đơn phản ánh, khiếu nại")
+        self.complaint_date = OptionalDate(text="ngày nhận đơn")
+        self.words = QPlainTextEdit()
+        self.words.setTabChangesFocus(True)
+        self.words.setFixedHeight(80)
+        self.words.setPlaceholderText("Những lời lẽ bị phản ánh là xúc phạm")
+        self.correction = QCheckBox("Đối tượng đã đính chính, xin lỗi công khai")
+        self.add_field("defamed[1]", self.name, DEFAMED_LABEL)
+        self.add_field("defamed_kind", kinds, "Là")
+        self.form.addRow(self.complained)
+        self.add_field("complaint_date", self.complaint_date, "Ngày nhận đơn")
+        self.add_field("words", self.words, "Nội dung bị phản ánh")
+        self.form.addRow(self.correction)
+
+    def load(self, parties: tuple[DefamedInput, ...]) -> None:
+        party = parties[0] if parties else None
+        self._uuid = party.uuid if party else None
+        self.name.setText(party.name if party else "")
+        self.organisation.setChecked(bool(party and party.kind is PartyKind.ORGANISATION))
+        self.person.setChecked(not (party and party.kind is PartyKind.ORGANISATION))
+        self.complained.setChecked(bool(party and party.complaint_received))
+        self.complaint_date.set_value(party.complaint_date if party else None)
+        self.words.setPlainText(party.words_complained or "" if party else "")
+        self.correction.setChecked(bool(party and party.correction_published))
+
+    def parties(self) -> tuple[DefamedInput, ...]:
+        if not clean(self.name.text()):
+            return ()
+        return (DefamedInput(
+            name=self.name.text(),
+            kind=PartyKind.ORGANISATION if self.organisation.isChecked() else PartyKind.PERSON,
+            complaint_received=self.complained.isChecked(),
+            complaint_date=self.complaint_date.value(),
+            words_complained=self.words.toPlainText(),
+            correction_published=self.correction.isChecked(),
+            uuid=self._uuid,
+        ),)

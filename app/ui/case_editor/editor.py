@@ -1,0 +1,352 @@
+"""The case editor dialog: sections, saving, handling events, unsaved changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.domain.case import CaseInput
+from app.domain.events import EventInput
+from app.domain.vocabulary import Group, Vocabulary
+from app.domain.warnings import CaseWarning
+from app.errors import ConcurrentEditError, UserError, ValidationError
+from app.services import cases, events, legal_basis
+from app.services.actor import Actor, Permission
+from app.services.case_warnings import warnings_for
+from app.services.legal_basis import Provision
+from app.services.progress import CancelToken, Progress
+from app.services.records import CaseDetail, EventRecord
+from app.services.settings import OfficeSettings
+from app.ui.case_editor.children import ChildrenSection
+from app.ui.case_editor.defamation import DefamationSection
+from app.ui.case_editor.event_dialog import EventDialog
+from app.ui.case_editor.evidence_section import EvidenceSection
+from app.ui.case_editor.general import GeneralSection
+from app.ui.case_editor.offender import OffenderSection
+from app.ui.case_editor.section import Section
+from app.ui.case_editor.timeline import TimelineSection
+from app.ui.dialogs import Dialog
+from app.ui.prefs import UiPrefs
+from app.ui.tasks import TaskRunner
+from app.ui.widgets import FieldError
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    return area
+
+
+class CaseEditor(Dialog):
+    saved = Signal(object)  # CaseDetail, after every successful change
+    open_case_requested = Signal(int)  # a related case named by a warning
+
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner, vocabulary: Vocabulary,
+                 office: OfficeSettings, prefs: UiPrefs, detail: CaseDetail | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Vụ việc mới" if detail is None else f"Vụ việc {detail.code}", prefs,
+                         "case_editor", parent)
+        self._db, self._actor, self._runner = db, actor, runner
+        self._vocabulary = vocabulary
+        self.detail = detail
+        self._close_after_save = False
+        self.editable = actor.can(Permission.EDIT_CASES) and not (detail and detail.deleted_at)
+        self.general = GeneralSection(vocabulary, office.areas)
+        self.offender = OffenderSection()
+        self.children_section = ChildrenSection()
+        self.defamation = DefamationSection()
+        self.timeline = TimelineSection(vocabulary)
+        self.evidence = EvidenceSection(db, actor, runner)
+        self.warnings = QListWidget()
+        self.warnings.setMaximumHeight(130)
+        self.warnings.setWordWrap(True)
+        self.warnings.setVisible(False)
+        self.warnings.itemActivated.connect(self._open_related)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scrolled(self.general), "Thông tin chung")
+        self.tabs.addTab(_scrolled(self.offender), "Đối tượng")
+        self.tabs.addTab(_scrolled(self.children_section), "Trẻ em")
+        self.tabs.addTab(_scrolled(self.defamation), "Bị xúc phạm danh dự")
+        self.tabs.addTab(self.timeline, "Quá trình xử lý")
+        self.tabs.addTab(self.evidence, "Chứng cứ")
+        self.message = FieldError()
+        self.save_button = QPushButton("Lưu (Ctrl+S)")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.reject)
+        self.reload_button = QPushButton("Mở bản mới nhất")
+        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reload_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+
+        self.general.group.currentIndexChanged.connect(self._sections_for_group)
+        self.general.secondary.itemChanged.connect(self._sections_for_group)
+        self.timeline.add_requested.connect(self._add_event)
+        self.timeline.edit_requested.connect(self._edit_event)
+        self.timeline.void_requested.connect(self._void_event)
+        self.timeline.reopen_requested.connect(self._reopen)
+        self._load(detail.data if detail else None)
+        self._set_editable()
+        if self.size().width() < 700:
+            self.resize(900, 720)
+
+    # Loading and reading the form --------------------------------------------
+
+    def _load(self, data: CaseInput | None) -> None:
+        if data is not None:
+            self.general.load(data)
+            self.offender.load(data)
+            self.children_section.load(data.children)
+            self.defamation.load(data.defamed)
+        self.timeline.load(self.detail, self.editable)
+        self.evidence.load(self.detail.id if self.detail else None, self.editable)
+        self._sections_for_group()
+        self._saved_input = self.current_input()
+        self.check_warnings()
+
+    def current_input(self) -> CaseInput:
+        values: dict[str, Any] = {**self.general.values(), **self.offender.values()}
+        if self.detail is not None:
+            values["code"] = self.detail.code
+        return CaseInput(children=tuple(self.children_section.children_list),
+                         defamed=self.defamation.parties(), **values)
+
+    def has_unsaved_changes(self) -> bool:
+        return self.editable and self.current_input() != self._saved_input
+
+    def _sections_for_group(self) -> None:
+        groups = {self.general.group.currentData(), *self.general.secondary_codes()}
+        self.tabs.setTabVisible(2, Group.CHILDREN in groups
+                                or bool(self.children_section.children_list))
+        self.tabs.setTabVisible(3, Group.DEFAMATION in groups
+                                or bool(self.defamation.parties()))
+        self.general._group_changed()
+
+    def _set_editable(self) -> None:
+        for section in (self.general, self.offender, self.children_section, self.defamation):
+            section.setEnabled(self.editable)
+        self.save_button.setVisible(self.editable)
+
+    # Saving -------------------------------------------------------------------
+
+    def _run(self, work: Callable[[], CaseDetail], done: str) -> None:
+        def task(_p: Progress, _t: CancelToken) -> CaseDetail:
+            return work()
+
+        self.save_button.setEnabled(False)
+        self._runner.start(task, on_success=lambda d: self._changed(d, done),
+                           on_refused=self._refused, on_failure=self._failed,
+                           on_finished=lambda: self.save_button.setEnabled(True))
+
+    def save(self) -> None:
+        if not self.editable:
+            return
+        data = self.current_input()
+        db, actor, detail = self._db, self._actor, self.detail
+        for section in self._sections():
+            section.clear_errors()
+        self.message.show_message(None)
+        if detail is None:
+            self._run(lambda: cases.create_case(db, actor, data), "Đã lưu vụ việc mới.")
+        else:
+            version = detail.version
+            self._run(lambda: cases.update_case(db, actor, detail.id, data,
+                                                expected_version=version), "Đã lưu.")
+
+    def _changed(self, detail: CaseDetail, done: str) -> None:
+        first_save = self.detail is None
+        self.detail = detail
+        self.setWindowTitle(f"Vụ việc {detail.code}")
+        if first_save:
+            self._load(detail.data)
+        else:
+            self.timeline.load(detail, self.editable)
+            self._saved_input = self.current_input()
+            self.check_warnings()
+        self.message.setStyleSheet("color: #2e7d32")
+        self.message.show_message(done)
+        self.saved.emit(detail)
+        if self._close_after_save:
+            super().reject()
+
+    def _failed(self, message: str) -> None:
+        # Refusals with details are shown by _refused; this shows every other failure.
+        if not self.message.isVisible():
+            self.message.setStyleSheet("color: #b00020")
+            self.message.show_message(message)
+
+    def _refused(self, error: UserError) -> None:
+        self._close_after_save = False
+        self.message.setStyleSheet("color: #b00020")
+        if isinstance(error, ConcurrentEditError):
+            self.reload_button.setVisible(True)
+            self.message.show_message(error.message)
+            return
+        if not isinstance(error, ValidationError):
+            self.message.show_message(error.message)
+            return
+        unplaced = []
+        first: tuple[int, QWidget] | None = None
+        for problem in error.problems:
+            placed = self._place(problem.field, problem.message)
+            if placed is None:
+                unplaced.append(problem.message)
+            elif first is None:
+                first = placed
+        self.message.show_message(
+            " ".join(unplaced) or f"Chưa lưu: có {len(error.problems)} chỗ cần sửa (ghi màu đỏ).")
+        if first is not None:
+            self.tabs.setCurrentIndex(first[0])
+            first[1].setFocus()
+
+    def _sections(self) -> list[Section]:
+        return [self.general, self.offender, self.children_section, self.defamation]
+
+    def _place(self, field: str | None, message: str) -> tuple[int, QWidget] | None:
+        """Show `message` under its field; the tab and widget to bring forward."""
+        key = "children" if field and field.startswith("children[") else field
+        for index, section in enumerate(self._sections()):
+            if key in section.errors:
+                error = section.errors[key]
+                error.show_message(message)
+                return index, section.inputs.get(key, error)
+        return None
+
+    def reload(self) -> None:
+        """Someone else saved the case: show their version (the officer's edits are lost)."""
+        if self.detail is None:
+            return
+        db, actor, case_id = self._db, self._actor, self.detail.id
+
+        def task(_p: Progress, _t: CancelToken) -> CaseDetail:
+            return cases.get_case(db, actor, case_id)
+
+        def loaded(detail: CaseDetail) -> None:
+            self.detail = detail
+            self._load(detail.data)
+            self.reload_button.setVisible(False)
+            self.message.setStyleSheet("color: #2e7d32")
+            self.message.show_message("Đã mở bản mới nhất.")
+
+        self._runner.start(task, on_success=loaded, on_failure=self._failed)
+
+    # Warnings: shown where the officer works, never blocking ---------------------
+
+    def check_warnings(self) -> None:
+        data = self.current_input()
+        db = self._db
+        case_id = self.detail.id if self.detail else None
+        recorded = self.detail.events if self.detail else ()
+
+        def task(_p: Progress, _t: CancelToken) -> list[CaseWarning]:
+            return warnings_for(db, data, case_id=case_id, events=recorded)
+
+        self._runner.start(task, on_success=self._show_warnings)
+
+    def _show_warnings(self, found: list[CaseWarning]) -> None:
+        self.warnings.clear()
+        for warning in found:
+            item = QListWidgetItem(self.style().standardIcon(
+                QStyle.StandardPixmap.SP_MessageBoxWarning), warning.message)
+            item.setData(Qt.ItemDataRole.UserRole, [ref.id for ref in warning.related])
+            item.setToolTip(warning.message)
+            self.warnings.addItem(item)
+        self.warnings.setVisible(bool(found))
+
+    def _open_related(self, item: QListWidgetItem) -> None:
+        related = item.data(Qt.ItemDataRole.UserRole)
+        if related:
+            self.open_case_requested.emit(related[0])
+
+    # Handling events (saved at once, each on its own) -------------------------------
+
+    def _provisions(self) -> list[Provision]:
+        detected = self.general.values()["detected_on"]
+        assert isinstance(detected, date)
+        return legal_basis.proposals(self._db, detected, self.general.group.currentData())
+
+    def _add_event(self) -> None:
+        if self.detail is None:
+            return
+        dialog = EventDialog(self._vocabulary, self._provisions(), default_day=date.today(),
+                             parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.add_event(dialog.event_input())
+
+    def add_event(self, data: EventInput) -> None:
+        assert self.detail is not None
+        db, actor, case_id = self._db, self._actor, self.detail.id
+        self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.")
+
+    def _edit_event(self, event: EventRecord) -> None:
+        dialog = EventDialog(self._vocabulary, self._provisions(), event=event, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            data = dialog.event_input()
+            db, actor = self._db, self._actor
+            self._run(lambda: events.edit_event(db, actor, event.id, data),
+                      "Đã sửa biện pháp.")
+
+    def _void_event(self, event: EventRecord) -> None:
+        reason, accepted = QInputDialog.getText(self, "Hủy biện pháp ghi nhầm",
+                                                "Lý do hủy (biện pháp vẫn còn trong lịch sử):")
+        if accepted:
+            db, actor = self._db, self._actor
+            self._run(lambda: events.void_event(db, actor, event.id, reason),
+                      "Đã hủy biện pháp.")
+
+    def _reopen(self) -> None:
+        if self.detail is None:
+            return
+        reason, accepted = QInputDialog.getText(self, "Mở lại hồ sơ", "Lý do mở lại:")
+        if accepted:
+            db, actor, case_id = self._db, self._actor, self.detail.id
+            self._run(lambda: events.reopen_case(db, actor, case_id, reason),
+                      "Đã mở lại hồ sơ.")
+
+    # Never lose edits silently --------------------------------------------------
+
+    def reject(self) -> None:
+        """Closing (button, Esc, window cross) asks before dropping unsaved edits."""
+        if self.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self, "Chưa lưu", "Vụ việc có thay đổi chưa lưu. Lưu trước khi đóng?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self._close_after_save = True
+                self.save()
+                return
+        super().reject()

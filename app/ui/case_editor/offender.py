@@ -1,0 +1,84 @@
+"""Who posted it: identified or not, a person or an organisation."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.domain.case import CaseInput
+from app.domain.labels import PARTY_LABELS, PartyKind
+from app.ui.case_editor.section import Section
+from app.ui.widgets import OptionalDate
+
+
+class OffenderSection(Section):
+    def __init__(self) -> None:
+        super().__init__()
+        self.identified = QCheckBox("Đã xác định được đối tượng")
+        self.person = QRadioButton(PARTY_LABELS[PartyKind.PERSON])
+        self.organisation = QRadioButton(PARTY_LABELS[PartyKind.ORGANISATION])
+        self.person.setChecked(True)
+        kinds = QButtonGroup(self)
+        kinds.addButton(self.person)
+        kinds.addButton(self.organisation)
+        kind_row = QWidget()
+        row = QHBoxLayout(kind_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.person)
+        row.addWidget(self.organisation)
+        row.addStretch(1)
+        self.name = QLineEdit()
+        self.birth_date = OptionalDate(text="có ngày sinh")
+        self.birth_year = QSpinBox()
+        self.birth_year.setRange(0, 2100)
+        self.birth_year.setSpecialValueText("—")
+        self.address = QLineEdit()
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText("12 chữ số căn cước")
+        self.form.addRow(self.identified)
+        self.add_field("offender_kind", kind_row, "Loại đối tượng")
+        self.add_field("offender_name", self.name)
+        self.add_field("offender_birth_date", self.birth_date)
+        self.add_field("offender_birth_year", self.birth_year)
+        self.add_field("offender_address", self.address)
+        self.add_field("offender_id_number", self.id_number)
+        self.details = [kind_row, self.name, self.birth_date, self.birth_year, self.address,
+                        self.id_number]
+        self.identified.toggled.connect(self._identified_changed)
+        self._identified_changed(False)
+
+    def _identified_changed(self, identified: bool) -> None:
+        for widget in self.details:
+            widget.setEnabled(identified)
+
+    def load(self, data: CaseInput) -> None:
+        self.identified.setChecked(data.offender_identified)
+        self.organisation.setChecked(data.offender_kind is PartyKind.ORGANISATION)
+        self.person.setChecked(data.offender_kind is not PartyKind.ORGANISATION)
+        self.name.setText(data.offender_name or "")
+        self.birth_date.set_value(data.offender_birth_date)
+        self.birth_year.setValue(data.offender_birth_year or 0)
+        self.address.setText(data.offender_address or "")
+        self.id_number.setText(data.offender_id_number or "")
+
+    def values(self) -> dict[str, object]:
+        if not self.identified.isChecked():
+            return {key: None for key in ("offender_kind", "offender_name",
+                                          "offender_birth_date", "offender_birth_year",
+                                          "offender_address", "offender_id_number")}
+        return {
+            "offender_kind": (PartyKind.ORGANISATION if self.organisation.isChecked()
+                              else PartyKind.PERSON),
+            "offender_name": self.name.text(),
+            "offender_birth_date": self.birth_date.value(),
+            "offender_birth_year": self.birth_year.value() or None,
+            "offender_address": self.address.text(),
+            "offender_id_number": self.id_number.text(),
+        }

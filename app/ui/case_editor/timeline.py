@@ -1,0 +1,112 @@
+"""The handling history of a case: events in date order, voided ones struck out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.labels import STATUS_LABELS
+from app.domain.vocabulary import VocabList, Vocabulary
+from app.services.records import CaseDetail, EventRecord
+from app.text import format_date, format_money
+from app.ui.admin.common import make_table, selected_row
+
+
+def event_details(event: EventRecord) -> str:
+    parts = []
+    if event.document_number:
+        parts.append(f"số {event.document_number}")
+    if event.sanction_form:
+        parts.append(str(event.sanction_form))
+    if event.fine_amount:
+        parts.append(format_money(event.fine_amount))
+    if event.closing_result:
+        parts.append(str(event.closing_result))
+    if event.note:
+        parts.append(event.note)
+    if event.voided:
+        parts.append(f"ĐÃ HỦY: {event.void_reason or ''}")
+    return "; ".join(parts)
+
+
+class TimelineSection(QWidget):
+    add_requested = Signal()
+    edit_requested = Signal(object)  # EventRecord
+    void_requested = Signal(object)  # EventRecord
+    reopen_requested = Signal()
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self._vocabulary = vocabulary
+        self.events: tuple[EventRecord, ...] = ()
+        self.status = QLabel()
+        self.status.setStyleSheet("font-weight: 600")
+        self.hint = QLabel("Lưu vụ việc trước rồi mới ghi biện pháp xử lý.")
+        self.table = make_table(["Ngày", "Biện pháp", "Chi tiết", "Người ghi"])
+        self.table.doubleClicked.connect(lambda _i: self._edit())
+        self.add_button = QPushButton("Thêm biện pháp…")
+        self.add_button.clicked.connect(self.add_requested.emit)
+        self.edit_button = QPushButton("Sửa…")
+        self.edit_button.clicked.connect(self._edit)
+        self.void_button = QPushButton("Hủy biện pháp ghi nhầm…")
+        self.void_button.clicked.connect(self._void)
+        self.reopen_button = QPushButton("Mở lại hồ sơ…")
+        self.reopen_button.clicked.connect(self.reopen_requested.emit)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.void_button, self.reopen_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.hint)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+    def load(self, detail: CaseDetail | None, editable: bool) -> None:
+        self.events = detail.events if detail else ()
+        saved = detail is not None
+        self.hint.setVisible(not saved)
+        for button in (self.add_button, self.edit_button, self.void_button):
+            button.setEnabled(saved and editable)
+        self.reopen_button.setEnabled(saved and editable and detail is not None
+                                      and detail.closed_on is not None)
+        if detail is not None:
+            status = STATUS_LABELS[detail.status]
+            if detail.closed_on:
+                status += f" (kết thúc ngày {format_date(detail.closed_on)})"
+            self.status.setText(f"Tình trạng: {status}")
+        self.table.setRowCount(len(self.events))
+        for row, event in enumerate(self.events):
+            values = (format_date(event.occurred_on),
+                      self._vocabulary.label(VocabList.EVENT, event.kind),
+                      event_details(event), event.officer)
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if event.voided:
+                    font = QFont(item.font())
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+
+    def _selected(self) -> EventRecord | None:
+        row = selected_row(self.table)
+        return self.events[row] if row is not None else None
+
+    def _edit(self) -> None:
+        event = self._selected()
+        if event is not None and not event.voided:
+            self.edit_requested.emit(event)
+
+    def _void(self) -> None:
+        event = self._selected()
+        if event is not None and not event.voided:
+            self.void_requested.emit(event)

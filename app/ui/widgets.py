@@ -1,0 +1,60 @@
+"""Small input widgets the forms share."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+
+from app.ui.dates import from_qdate, to_qdate
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    edit = QDateEdit(to_qdate(value) if value else QDate.currentDate())
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class OptionalDate(QWidget):
+    """A date the user may leave out (a tick enables it)."""
+
+    changed = Signal()
+
+    def __init__(self, value: date | None = None, text: str = "") -> None:
+        super().__init__()
+        self.enabled = QCheckBox(text)
+        self.edit = date_edit(value)
+        self.set_value(value)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        self.enabled.toggled.connect(self.changed.emit)
+        self.edit.dateChanged.connect(self.changed.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit, 1)
+        self.setFocusProxy(self.enabled)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.enabled.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        if value is not None:
+            self.edit.setDate(to_qdate(value))
+
+
+class FieldError(QLabel):
+    """The message of a refused field, shown right under it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet("color: #b00020")
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    def show_message(self, message: str | None) -> None:
+        self.setText(message or "")
+        self.setVisible(bool(message))

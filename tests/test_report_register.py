@@ -1,0 +1,124 @@
+"""The register of reports sent: frozen, numbered, re-issued as new versions; its migration."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, update
+
+from app.db import Database, open_database
+from app.db.database import make_engine
+from app.db.migrate import alembic_config, current_revision
+from app.domain.case import ChildInput
+from app.domain.labels import Role
+from app.errors import NotAllowed, UserError
+from app.models import SentReport
+from app.paths import DataPaths
+from app.reports.document import ReportText
+from app.reports.periods import Period
+from app.services import accounts, cases, legal_basis, report_register, settings, vocabulary
+from app.services.actor import SYSTEM, Actor
+from app.services.demo import demo_office
+from tests.conftest import TODAY, make_case
+
+OCTOBER = Period.month(2026, 10)
+TEXT = ReportText("12", date(2026, 11, 3), "Báo cáo có nhắc tên em Nguyễn Văn An.")
+
+
+@pytest.fixture
+def registered(db: Database, admin: Actor, officer: Actor) -> Database:
+    settings.save_office(db, admin, demo_office())
+    cases.create_case(db, officer, make_case(
+        detected_on=date(2026, 10, 5), group_code="TE",
+        children=(ChildInput("Nguyễn Văn An", birth_year=2013),)), today=TODAY)
+    return db
+
+
+def test_only_a_leader_marks_a_report_as_sent_and_it_needs_a_number(
+        registered: Database, officer: Actor, leader: Actor) -> None:
+    with pytest.raises(NotAllowed, match="chốt số liệu"):
+        report_register.send_report(registered, officer, OCTOBER, TEXT)
+    with pytest.raises(UserError, match="Cần ghi số báo cáo"):
+        report_register.send_report(registered, leader, OCTOBER,
+                                    ReportText(" ", TEXT.issue_date, TEXT.narrative))
+    assert report_register.list_sent_reports(registered, leader) == []
+
+
+def test_a_sent_report_is_frozen_against_later_edits(registered: Database, officer: Actor,
+                                                     leader: Actor) -> None:
+    sent = report_register.send_report(registered, leader, OCTOBER, TEXT)
+    assert (sent.number, sent.version, sent.sent_by, sent.label) == (
+        "12/BC-VHXH", 1, "lanhdao", "Tháng 10/2026")
+    before = report_register.get_sent_report(registered, leader, sent.uuid)
+    assert before.narrative == "Báo cáo có nhắc tên em N.V.A."
+    assert before.figures.summary.total.detected == 1
+    cases.create_case(registered, officer, make_case(detected_on=date(2026, 10, 6)), today=TODAY)
+    after = report_register.get_sent_report(registered, leader, sent.uuid)
+    assert after == before  # the register keeps what was sent
+    files = sorted(registered.paths.reports.iterdir())
+    assert [f.name for f in files] == ["bao-cao-2026-10-so-12-v1.pdf",
+                                       "bao-cao-2026-10-so-12-v1.xlsx"]
+    assert hashlib.sha256(files[0].read_bytes()).hexdigest() == sent.pdf_sha256
+
+
+def test_sending_again_is_a_reissue_with_a_reason_and_a_new_version(
+        registered: Database, leader: Actor, admin: Actor, tmp_path: Path) -> None:
+    first = report_register.send_report(registered, leader, OCTOBER, TEXT)
+    with pytest.raises(UserError, match="đã chốt số liệu"):
+        report_register.send_report(registered, leader, OCTOBER,
+                                    ReportText("13", date(2026, 11, 4), "Sửa"))
+    with pytest.raises(UserError, match="đã dùng cho báo cáo Tháng 10/2026"):
+        report_register.send_report(registered, admin, Period.month(2026, 9), TEXT)
+    second = report_register.send_report(registered, admin, OCTOBER,
+                                         ReportText("13", date(2026, 11, 4), "Sửa số liệu"),
+                                         reason="Bổ sung vụ việc nhập muộn")
+    assert (second.version, second.supersedes, second.reissue_reason, second.sent_by) == (
+        2, first.uuid, "Bổ sung vụ việc nhập muộn", "admin")
+    listed = report_register.list_sent_reports(registered, leader)
+    assert [(r.number, r.version, r.sent_by_name) for r in listed] == [
+        ("13/BC-VHXH", 2, "Quản trị viên"), ("12/BC-VHXH", 1, "Lanhdao")]
+    xlsx, pdf = report_register.save_sent_files(registered, leader, first.uuid, tmp_path)
+    assert hashlib.sha256(xlsx.read_bytes()).hexdigest() == first.xlsx_sha256
+    with registered.write() as session:  # a file changed behind the program's back
+        session.execute(update(SentReport).where(SentReport.uuid == first.uuid)
+                        .values(pdf=pdf.read_bytes() + b"%"))
+    with pytest.raises(UserError, match="không khớp mã băm"):
+        report_register.save_sent_files(registered, leader, first.uuid, tmp_path)
+
+
+def test_a_database_at_revision_0001_with_data_upgrades(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "old")
+    paths.create()
+    engine = make_engine(paths)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    old = Database(paths, engine)
+    with old.write() as session:
+        vocabulary.seed(session)
+        legal_basis.seed(session)
+        settings.write_office(session, demo_office())
+    accounts.create_user(old, SYSTEM, username="lanhdao", full_name="Lãnh đạo",
+                         role=Role.LEADER, password="matkhau-2026")
+    actor = accounts.authenticate(old, "lanhdao", "matkhau-2026")
+    code = cases.create_case(old, actor, make_case(), today=TODAY).code
+    assert current_revision(engine) == "0001"
+    old.dispose()
+
+    db = open_database(paths)
+    try:
+        head = ScriptDirectory.from_config(config).get_current_head()
+        assert current_revision(db.engine) == head
+        assert "sent_reports" in inspect(db.engine).get_table_names()
+        assert list(paths.backups.glob("truoc-nang-cap-0001-*.sqlite3"))
+        sent = report_register.send_report(db, actor, OCTOBER, TEXT)
+        assert sent.version == 1
+        assert report_register.get_sent_report(db, actor, sent.uuid).figures.cases[0].code == code
+    finally:
+        db.dispose()

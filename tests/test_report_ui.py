@@ -1,0 +1,127 @@
+"""The `Báo cáo` screen: figures off the UI thread, models, narrative, exports, register."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.db import Database
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult
+from app.reports.periods import Period
+from app.services import cases, events, report_register, settings
+from app.services.actor import Actor
+from app.services.demo import demo_office
+from app.ui.report_screen import FormTableModel, PeriodPicker, ReportScreen, register_form
+from app.ui.tasks import TaskRunner
+from tests.conftest import TODAY, make_case
+
+OCTOBER = Period.month(2026, 10)
+TODAY_TEXT = date.today().strftime("%d/%m/%Y")  # the issue date the screen starts with
+
+
+@pytest.fixture
+def data(db: Database, admin: Actor, officer: Actor) -> Database:
+    settings.save_office(db, admin, demo_office())
+    for day in (date(2026, 9, 28), date(2026, 10, 2), date(2026, 10, 30)):
+        detail = cases.create_case(db, officer, make_case(detected_on=day), today=TODAY)
+    events.add_event(db, officer, detail.id, EventInput(
+        "KT", date(2026, 10, 31), closing_result=ClosingResult.NO_VIOLATION), today=TODAY)
+    return db
+
+
+def _screen(qtbot: QtBot, db: Database, actor: Actor) -> ReportScreen:
+    runner = TaskRunner()
+    screen = ReportScreen(db, actor, runner)
+    qtbot.addWidget(screen)
+    screen.show()  # figures are computed when the screen is first shown
+    screen.picker.set_period(OCTOBER)
+    qtbot.waitUntil(lambda: screen.figures() is not None
+                    and screen.figures().period == OCTOBER,  # type: ignore[union-attr]
+                    timeout=10_000)
+    return screen
+
+
+def test_the_three_forms_show_the_computed_figures(qtbot: QtBot, data: Database,
+                                                   leader: Actor,
+                                                   qtmodeltester: ModelTester) -> None:
+    screen = _screen(qtbot, data, leader)
+    groups, platforms, listing = screen.models
+    assert (groups.rowCount(), groups.columnCount()) == (7, 13)
+    assert groups.headerData(3, Qt.Orientation.Horizontal) == "Phát hiện trong kỳ"
+    assert groups.data(groups.index(6, 1)) == "Tổng cộng"
+    assert groups.data(groups.index(6, 3)) == "2"
+    assert [platforms.data(platforms.index(r, 1)) for r in range(platforms.rowCount())] == [
+        "Facebook", "Tổng cộng"]
+    assert listing.rowCount() == 2 and listing.data(listing.index(0, 2)) == "02/10/2026"
+    assert "Tháng 10/2026: phát hiện 2 vụ" in screen.summary.text()
+    assert "Trong tháng 10/2026, đã phát hiện 2 vụ việc" in screen.narrative.toPlainText()
+    for model in (*screen.models, screen.register_model):
+        qtmodeltester.check(model)
+
+
+def test_models_pass_the_model_tester_when_empty(qtmodeltester: ModelTester) -> None:
+    qtmodeltester.check(FormTableModel())
+    qtmodeltester.check(FormTableModel(register_form([])))
+
+
+def test_period_picker_builds_every_kind(qtbot: QtBot) -> None:
+    picker = PeriodPicker(OCTOBER)
+    qtbot.addWidget(picker)
+    for period in (Period.quarter(2026, 4), Period.half(2026, 1), Period.year_of(2025),
+                   Period.between(date(2026, 10, 1), date(2026, 11, 15)), OCTOBER):
+        picker.set_period(period)
+        assert picker.period() == period
+    picker.kind.setCurrentIndex(1)  # Quý
+    picker.part.setCurrentIndex(3)
+    assert picker.period().label == "Quý IV/2026"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_export_uses_the_edited_text_number_and_date(qtbot: QtBot, data: Database,
+                                                     officer: Actor, tmp_path: Path) -> None:
+    screen = _screen(qtbot, data, officer)
+    assert not screen.send_button.isEnabled()  # an officer may not mark a report as sent
+    screen.narrative.setPlainText("I. TÌNH HÌNH\nNội dung do cán bộ sửa trước khi xuất.")
+    screen.number.setText("21")
+    with qtbot.waitSignal(screen.exported, timeout=60_000):
+        screen.export_to(tmp_path)
+    assert screen.open_folder_button.isEnabled() and screen.last_folder == tmp_path
+    assert (tmp_path / "bao-cao-2026-10.xlsx").exists()
+    text = subprocess.run(["pdftotext", str(tmp_path / "bao-cao-2026-10.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    assert "Nội dung do cán bộ sửa trước khi xuất./." in text and "Số: 21/BC-VHXH" in text
+    # Figures refreshed later keep the officer's text.
+    screen.refresh()
+    qtbot.wait(300)
+    assert screen.narrative_edited and "cán bộ sửa" in screen.narrative.toPlainText()
+    screen.use_draft()
+    assert not screen.narrative_edited
+
+
+def test_marking_as_sent_fills_the_register(qtbot: QtBot, data: Database, leader: Actor,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = _screen(qtbot, data, leader)
+    screen.number.setText("30")
+    with qtbot.waitSignal(screen.sent, timeout=60_000):
+        screen.send()
+    qtbot.waitUntil(lambda: screen.register_model.rowCount() == 1)
+    model = screen.register_model
+    assert [model.data(model.index(0, c)) for c in range(5)] == [
+        "Tháng 10/2026", "30/BC-VHXH", TODAY_TEXT, "1", "Lanhdao"]
+    assert screen.last_folder == data.paths.reports
+    assert len(report_register.list_sent_reports(data, leader)) == 1
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
+    with qtbot.waitSignal(screen.failed, timeout=30_000) as refused:
+        screen.send()  # again, without a reason
+    assert "đã chốt số liệu" in refused.args[0]
+
+

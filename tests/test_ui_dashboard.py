@@ -1,0 +1,84 @@
+"""The dashboard shows the report's own figures, and each figure opens its cases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.db import Database
+from app.domain.case import ChildInput
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult, SanctionForm
+from app.reports.figures import compute_summary
+from app.reports.periods import Period
+from app.services import cases, events
+from app.services.actor import Actor
+from app.text import format_number
+from app.ui.dashboard import FIGURES
+from app.ui.main_window import MainWindow
+from tests.conftest import make_case
+
+TODAY = date.today()
+MONTH_START = TODAY.replace(day=1)
+
+
+@pytest.fixture
+def register(db: Database, officer: Actor) -> None:
+    last_month = MONTH_START - timedelta(days=3)
+    old = cases.create_case(db, officer, make_case(detected_on=last_month), today=TODAY)
+    events.add_event(db, officer, old.id, EventInput("GB", MONTH_START), today=TODAY)
+    events.add_event(db, officer, old.id, EventInput(
+        "XP", MONTH_START, sanction_form=SanctionForm.FINE, fine_amount=7_500_000,
+        document_number="1/QĐ"), today=TODAY)
+    events.add_event(db, officer, old.id, EventInput(
+        "KT", MONTH_START, closing_result=ClosingResult.HANDLED), today=TODAY)
+    cases.create_case(db, officer, make_case(detected_on=MONTH_START, group_code="TE",
+                                             children=(ChildInput("Bé Một"),
+                                                       ChildInput("Bé Hai"))), today=TODAY)
+    cases.create_case(db, officer, make_case(detected_on=TODAY, platform_code="TT",
+                                             offender_name="Trần Văn Ba"), today=TODAY)
+
+
+def test_figures_equal_the_report_and_open_their_cases(qtbot: QtBot, db: Database,
+                                                       officer: Actor, register: None) -> None:
+    window = MainWindow(db, officer)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.dashboard
+    assert view.data is None  # nothing computed while the register is on screen
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.data is not None, timeout=10_000)
+    report = compute_summary(db, Period.month(TODAY.year, TODAY.month)).total
+    assert report.detected == 2 and report.fines == 7_500_000 and report.children == 2
+    for figure in FIGURES:
+        shown = view.cards[figure.key].value.text()
+        expected = figure.value(report)
+        assert shown.replace(" đồng", "") == format_number(expected), figure.key
+    listed = {}
+    for figure in FIGURES:
+        if figure.key in ("fines", "children"):
+            continue  # an amount and a number of children: they open the cases behind them
+        with qtbot.waitSignal(window.case_list.results_shown, timeout=5000):
+            view.cards[figure.key].clicked.emit()
+        listed[figure.key] = len(window.case_list.model.ids())
+        assert listed[figure.key] == figure.value(report), figure.key
+    assert window.tabs.currentWidget() is window.case_list
+    window.runner.wait()
+
+
+def test_group_chart_shows_six_groups_and_a_click_filters(qtbot: QtBot, db: Database,
+                                                          officer: Actor, register: None) -> None:
+    window = MainWindow(db, officer)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.dashboard
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.data is not None, timeout=10_000)
+    assert [b.key for b in view.by_group.bars()] == ["TE", "DD", "TG", "PC", "QC", "KH"]
+    assert len(view.by_month.bars()) == 12
+    with qtbot.waitSignal(window.case_list.results_shown, timeout=5000):
+        view.by_group.bar_clicked.emit("TE")
+    assert len(window.case_list.model.ids()) == 1
+    window.runner.wait()
