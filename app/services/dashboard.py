@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.db import Database
 from app.models import Case
-from app.reports.figures import Summary, compute_summary
+from app.reports.figures import Summary, compute_summary, detected_per_period
 from app.reports.periods import Period
 from app.services import attention, settings
 from app.services.attention import AccountOverThreshold, Attention
@@ -35,7 +35,7 @@ class DashboardData:
     today: date
     this_month: Summary
     last_month: Summary
-    monthly: tuple[Summary, ...]  # oldest first, this month last
+    monthly: tuple[tuple[Period, int], ...]  # cases detected per month, oldest first
     attention: tuple[AttentionList, ...]
     lock_accounts: tuple[AccountOverThreshold, ...]
 
@@ -51,7 +51,9 @@ def months_before(today: date, count: int) -> list[Period]:
 def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
     day = today or date.today()
     months = months_before(day, MONTHS_SHOWN)
-    monthly = tuple(compute_summary(db, period) for period in months)
+    this_month = compute_summary(db, months[-1])
+    last_month = compute_summary(db, months[-2])
+    monthly = tuple(zip(months, detected_per_period(db, months), strict=True))
     office = settings.load_office(db)
     lists = []
     with db.read() as session:
@@ -65,4 +67,4 @@ def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
                 .limit(5)).scalars().all()
             lists.append(AttentionList(kind, count, tuple(codes)))
         accounts = attention.accounts_over_lock_threshold(session, day, limit=10)
-    return DashboardData(day, monthly[-1], monthly[-2], monthly, tuple(lists), tuple(accounts))
+    return DashboardData(day, this_month, last_month, monthly, tuple(lists), tuple(accounts))

@@ -205,8 +205,8 @@ class DashboardView(QScrollArea):
         self.by_platform.set_bars([Bar(line.code, line.label, line.counts.detected)
                                    for line in data.this_month.platforms
                                    if line.counts.detected])
-        self.by_month.set_bars([Bar(summary.period, f"{summary.period.start:%m/%y}",
-                                    summary.total.detected) for summary in data.monthly])
+        self.by_month.set_bars([Bar(period, f"{period.start:%m/%y}", detected)
+                                for period, detected in data.monthly])
         self.attention.clear()
         for entry in data.attention:
             text = f"{ATTENTION_LABELS[entry.kind]}: {format_number(entry.count)} vụ việc"
