@@ -197,3 +197,13 @@ def test_export_of_the_view_masks_children_and_keeps_order(
     assert [r[0] for r in rows] == codes
     text = " ".join(str(v) for r in rows for v in r)
     assert "L.T.B." in text and "LÊ THỊ BÉ" not in text
+
+
+def test_file_menu_offers_import_and_full_export_by_role(qtbot: QtBot, db: Database,
+                                                         admin: Actor, officer: Actor,
+                                                         register: dict[str, int]) -> None:
+    for actor, can_export_all in ((admin, True), (officer, False)):
+        window = _window(qtbot, db, actor)
+        assert window.import_action.isEnabled()
+        assert window.export_all_action.isEnabled() is can_export_all
+        window.runner.wait()

@@ -136,6 +136,10 @@ class MainWindow(QMainWindow):
         lock = self._action("&Khóa màn hình", self.lock, "Ctrl+L")
         quit_action = self._action("&Thoát", self.close, QKeySequence.StandardKey.Quit)
         about = self._action("&Giới thiệu", self._about)
+        self.import_action = self._action("&Nhập từ Excel…", self._import, "Ctrl+I",
+                                          Permission.IMPORT, icon=pixmap.SP_ArrowDown)
+        self.export_all_action = self._action("Xuất &toàn bộ vụ việc…", self._export_all,
+                                              permission=Permission.EXPORT_FULL)
         self.export_view_action = self._action(
             "&Xuất danh sách đang xem ra Excel…", self._export_view, "Ctrl+E", Permission.REPORT,
             "Ghi các vụ việc đang hiển thị (theo bộ lọc, thứ tự, cột) ra tệp Excel",
@@ -147,6 +151,9 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&Tệp")
         self.file_menu = file_menu
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_all_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.export_view_action)
         file_menu.addAction(self.print_view_action)
         file_menu.addSeparator()
@@ -242,6 +249,19 @@ class MainWindow(QMainWindow):
                                   on_progress=self.progress.show_progress,
                                   on_finished=self.progress.end)
         self.progress.begin(title, token)
+
+    def _import(self) -> None:
+        # The spreadsheet libraries load with the first import, not with the window.
+        from app.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.db, self.actor, self)
+        dialog.imported.connect(lambda _count: self.data_changed.emit())
+        dialog.exec()
+
+    def _export_all(self) -> None:
+        from app.ui.export_dialog import ExportDialog
+
+        ExportDialog(self.db, self.actor, self).exec()
 
     def _export_view(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách đang xem",

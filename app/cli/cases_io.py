@@ -1,0 +1,143 @@
+"""`template`, `import` and `export-cases`: the case workbook of shared/spec/import-template.md."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
+from app.db import open_database
+from app.domain.vocabulary import Vocabulary
+from app.importing.problems import ImportRefused, PasswordRequired, Problem, errors_of
+from app.importing.template import builtin_vocabulary, write_template
+from app.services import importing, vocabulary
+from app.services.exporting import export_cases
+
+_R = TypeVar("_R")
+
+
+def _configure_template(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="TỆP.xlsx", type=Path, help="tệp mẫu cần ghi")
+
+
+def _run_template(invocation: Invocation, _session: Session | None) -> int:
+    path: Path = invocation.args.file
+    write_template(path, _template_vocabulary(invocation))
+    invocation.say(f"Đã ghi tệp mẫu nhập vụ việc {path}.")
+    return EXIT_OK
+
+
+def _template_vocabulary(invocation: Invocation) -> Vocabulary:
+    """The data folder's lists (with the office's own entries) when it has a database;
+    otherwise those of shared/spec/vocabulary.md. No account is needed for either."""
+    if not invocation.paths.database.exists():
+        return builtin_vocabulary()
+    db = open_database(invocation.paths)
+    try:
+        return vocabulary.load(db)
+    finally:
+        db.dispose()
+
+
+def _configure_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="TỆP.xlsx", type=Path, help="tệp Excel cần nhập")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="chỉ kiểm tra và báo lỗi, cảnh báo; không nhập gì")
+
+
+def _with_file_password(invocation: Invocation, action: Callable[[str | None], _R]) -> _R:
+    """Run `action`; if the file is encrypted, again with the password read from the second
+    line of standard input (the first is the account's)."""
+    try:
+        return action(None)
+    except PasswordRequired as exc:
+        try:
+            password = invocation.stdin.next_line("mật khẩu mở tệp")
+        except UsageError:
+            raise PasswordRequired(f"{exc.message} Hãy ghi mật khẩu mở tệp ở dòng thứ hai của "
+                                   "đầu vào chuẩn (dòng đầu là mật khẩu tài khoản).") from exc
+        return action(password)
+
+
+def _print_lines(say: Callable[[str], None], title: str, problems: tuple[Problem, ...]) -> None:
+    if problems:
+        say(title)
+        for problem in problems:
+            say(problem.line())
+
+
+def _run_import(invocation: Invocation, session: Session | None) -> int:
+    assert session is not None
+    path: Path = invocation.args.file
+    if invocation.args.dry_run:
+        preview = _with_file_password(invocation, lambda password: importing.check_workbook(
+            session.db, session.actor, path, file_password=password))
+        if preview.errors:
+            return _refused(invocation, preview.problems)
+        invocation.say(f"Kiểm tra xong: {preview.case_count} vụ việc, {preview.event_count} "
+                       f"biện pháp xử lý, {preview.child_count} trẻ em; không có lỗi. Chạy thử "
+                       "nên chưa nhập gì.")
+        _print_lines(invocation.say, f"Cảnh báo ({len(preview.warnings)}):", preview.warnings)
+        return EXIT_OK
+    try:
+        result = _with_file_password(invocation, lambda password: importing.import_workbook(
+            session.db, session.actor, path, file_password=password))
+    except ImportRefused as exc:
+        return _refused(invocation, exc.problems)
+    invocation.say(f"Đã nhập {result.count} vụ việc"
+                   + (f" ({result.codes[0]} … {result.codes[-1]})." if result.codes else "."))
+    _print_lines(invocation.say, f"Cảnh báo ({len(result.warnings)}):", result.warnings)
+    return EXIT_OK
+
+
+def _refused(invocation: Invocation, problems: tuple[Problem, ...]) -> int:
+    errors = errors_of(problems)
+    for problem in errors:
+        invocation.warn(problem.line())
+    invocation.warn(f"Không nhập vụ việc nào: tệp có {len(errors)} lỗi.")
+    return EXIT_REFUSED
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» không phải ngày dạng YYYY-MM-DD") from None
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="TỆP.xlsx", type=Path, help="tệp Excel cần ghi")
+    parser.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="chỉ các vụ việc phát hiện từ ngày này")
+    parser.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="chỉ các vụ việc phát hiện đến ngày này")
+    parser.add_argument("--protect", action="store_true",
+                        help="đặt mật khẩu mở tệp, đọc ở dòng thứ hai của đầu vào chuẩn")
+
+
+def _run_export(invocation: Invocation, session: Session | None) -> int:
+    assert session is not None
+    args = invocation.args
+    password = None
+    if args.protect:
+        password = invocation.stdin.next_line("mật khẩu mở tệp")
+        if not password:
+            raise UsageError("Mật khẩu mở tệp không được để trống.")
+    result = export_cases(session.db, session.actor, args.file, date_from=args.date_from,
+                          date_to=args.date_to, file_password=password)
+    invocation.say(f"Đã xuất {result.count} vụ việc vào {result.path}"
+                   + (" (có mật khẩu mở tệp)." if password else "."))
+    return EXIT_OK
+
+
+COMMANDS = (
+    Command("template", "ghi tệp mẫu Excel để nhập vụ việc", _configure_template,
+            _run_template, needs_account=False),
+    Command("import", "kiểm tra rồi nhập toàn bộ vụ việc của tệp Excel, hoặc không nhập gì",
+            _configure_import, _run_import),
+    Command("export-cases", "xuất toàn bộ vụ việc, biện pháp xử lý, trẻ em ra tệp Excel "
+                            "(chỉ quản trị)", _configure_export, _run_export),
+)

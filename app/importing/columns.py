@@ -1,0 +1,286 @@
+"""Every sheet and column of the case workbook, declared once.
+
+The template, the import and the export all read these declarations: a column's
+header is its identity in a file (compared folded), `parse` says how a cell is
+read and written, `key` where the value goes. Case columns take their label,
+requirement and code list from `app.domain.fields`, so a field added there needs
+one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_LABEL, EVENT_BY_KEY, Field, Kind
+from app.domain.vocabulary import EventKind, VocabList
+from app.text import fold
+
+
+class Parse(StrEnum):
+    """How a cell is read (and written back)."""
+
+    TEXT = "text"
+    DATE = "date"
+    INTEGER = "integer"
+    YEAR = "year"
+    CODE = "code"  # one code of a vocabulary list, given as code or label
+    CODES = "codes"  # several codes separated by ";"
+    CHILDREN = "children"  # `Tên (2014, nam); Tên 2`
+    YES_NO = "yes_no"
+    SEX = "sex"
+    SANCTION_FORM = "sanction_form"
+    CLOSING_RESULT = "closing_result"
+    PARTY_KIND = "party_kind"
+    LEGAL_BASES = "legal_bases"
+
+
+_PARSE_OF_KIND = {
+    Kind.TEXT: Parse.TEXT,
+    Kind.LONG_TEXT: Parse.TEXT,
+    Kind.DATE: Parse.DATE,
+    Kind.INTEGER: Parse.INTEGER,
+    Kind.YEAR: Parse.YEAR,
+    Kind.CODE: Parse.CODE,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    parse: Parse
+    hint: str
+    example: object = None
+    required: bool = False
+    vocabulary: VocabList | None = None
+    width: int = 16
+
+    @property
+    def folded(self) -> str:
+        return fold(self.header)
+
+
+def _from_field(source: Field, hint: str, example: object = None, width: int = 16,
+                key: str | None = None) -> Column:
+    return Column(source.label, key or source.key, _PARSE_OF_KIND[source.kind], hint, example,
+                  source.required, source.vocabulary, width)
+
+
+def _case(key: str, hint: str, example: object = None, width: int = 16) -> Column:
+    return _from_field(BY_KEY[key], hint, example, width)
+
+
+CODE_HEADER = BY_KEY["code"].label
+DETECTED_HEADER = BY_KEY["detected_on"].label
+
+_CASE_CODE = _case("code", "Mã vụ việc của cơ quan. Để trống: chương trình tự đánh số theo mẫu "
+                           "mã trong phần cài đặt.", "VV2026-00015", 16)
+
+
+def _link(sheet_hint: str) -> Column:
+    """The `Mã vụ việc` column that ties a row of an optional sheet to its case."""
+    return Column(CODE_HEADER, "case_code", Parse.TEXT,
+                  f"Mã của vụ việc trên trang «Vụ việc» của cùng tệp; {sheet_hint}",
+                  "VV2026-00015", required=True, width=16)
+
+
+@dataclass(frozen=True)
+class FirstSheetEvent:
+    """First-sheet columns that together make one handling event."""
+
+    kind: EventKind
+    date_key: str
+    # `EventInput` field → the first-sheet column holding it, besides the date.
+    details: Mapping[str, str] = field(default_factory=dict)
+
+    def column_for(self, field_key: str) -> str:
+        """The first-sheet column where a problem with the event's `field_key` is shown."""
+        return self.details.get(field_key, self.date_key)
+
+
+FIRST_SHEET_EVENTS: tuple[FirstSheetEvent, ...] = (
+    FirstSheetEvent(EventKind.REMOVED, "removed_on"),
+    FirstSheetEvent(EventKind.SANCTION, "sanction_on", {
+        "document_number": "sanction_number", "sanction_form": "sanction_form",
+        "fine_amount": "sanction_amount"}),
+    FirstSheetEvent(EventKind.POLICE, "police_on"),
+    FirstSheetEvent(EventKind.ESCALATE, "escalated_on"),
+    FirstSheetEvent(EventKind.CLOSE, "closed_on"),
+)
+
+_DATE_HINT = "dạng dd/mm/yyyy (ô ngày của Excel hoặc chữ)"
+
+CASE_COLUMNS: tuple[Column, ...] = (
+    _CASE_CODE,
+    _case("detected_on", f"Ngày phát hiện thông tin vi phạm, {_DATE_HINT}; không được sau "
+                         "ngày hôm nay.", "05/02/2026", 16),
+    _case("source_code", "Chọn trong danh sách hoặc ghi mã (RQ, PA, CT, CQ, BC).",
+          "Rà quét, theo dõi của cơ quan", 22),
+    _case("platform_code", "Chọn trong danh sách hoặc ghi mã (FB, YT, TT, ZL, …).",
+          "Facebook", 14),
+    _case("content_form_code", "Chọn trong danh sách hoặc ghi mã (BV, BL, HA, VD, …).",
+          "Bài viết", 14),
+    _case("account", "Tên tài khoản, trang, kênh hoặc nhóm đã đăng thông tin.",
+          "Hóng biến Minh Tân", 24),
+    _case("url", "Địa chỉ (URL) của bài viết, video, trang.",
+          "https://www.facebook.com/hongbien/posts/123", 30),
+    _case("group_code", "Nhóm chính của vụ việc (một nhóm), dùng để đếm trong biểu mẫu báo cáo; "
+                        "chọn trong danh sách hoặc ghi mã (TE, DD, TG, PC, QC, KH).",
+          "Tin giả, tin sai sự thật", 26),
+    Column("Nhóm phụ", "secondary_groups", Parse.CODES,
+           "Các nhóm khác vụ việc cũng liên quan (không được đếm), mã hoặc tên, cách nhau "
+           "bằng dấu chấm phẩy.", "PC", vocabulary=VocabList.GROUP, width=16),
+    _case("child_subkind_code", "Chỉ ghi khi nhóm là Xâm phạm quyền trẻ em; chọn trong danh "
+                                "sách hoặc ghi mã (TE-TT, TE-BL, …).", None, 24),
+    _case("summary", "Tóm tắt nội dung vi phạm.",
+          "Đăng tin sai sự thật về việc bắt cóc trẻ em tại chợ.", 40),
+    _case("reach_views", "Số nguyên không âm; có thể ghi dấu chấm phân cách hàng nghìn (12.500).",
+          12500, 12),
+    _case("reach_reactions", "Số nguyên không âm.", 340, 12),
+    _case("reach_shares", "Số nguyên không âm.", 56, 12),
+    _case("reach_comments", "Số nguyên không âm.", 120, 12),
+    Column("Loại đối tượng", "offender_kind", Parse.PARTY_KIND,
+           "Cá nhân hoặc Tổ chức; để trống khi chưa xác định được đối tượng (nếu có họ tên mà "
+           "để trống: Cá nhân).", "Cá nhân", width=14),
+    _case("offender_name", "Họ tên cá nhân hoặc tên tổ chức đăng tin; để trống: chưa xác định "
+                           "được đối tượng.", "Nguyễn Văn An", 22),
+    _case("offender_birth_date", f"Ngày sinh của đối tượng, {_DATE_HINT}.", "12/03/1990", 14),
+    _case("offender_birth_year", "Năm có 4 chữ số, từ 1900 đến năm nay.", 1990, 12),
+    _case("offender_address", "Địa chỉ của đối tượng.", "Ấp 3, xã Minh Tân", 24),
+    _case("offender_id_number", "12 chữ số (căn cước) hoặc 9 chữ số (chứng minh nhân dân cũ).",
+          "079090001234", 16),
+    _case("area", "Xã, phường, đặc khu nơi xảy ra vụ việc.", "Xã Minh Tân", 16),
+    Column("Trẻ em liên quan", "children", Parse.CHILDREN,
+           "Họ tên các trẻ em, cách nhau bằng dấu chấm phẩy; sau mỗi tên có thể ghi (năm sinh, "
+           "nam/nữ). Thông tin chi tiết ghi ở trang «Trẻ em liên quan».",
+           "Trần Thị Bé (2014, nữ); Lê Văn Tí", width=26),
+    Column(DEFAMED_LABEL, "defamed", Parse.TEXT,
+           "Dùng cho nhóm Xúc phạm danh dự: tên cá nhân bị xúc phạm (tổ chức và chi tiết đơn "
+           f"khiếu nại ghi ở trang «{DEFAMED_LABEL}»).", "Nguyễn Thị Hoa", width=24),
+    Column("Ngày gỡ bỏ", "removed_on", Parse.DATE,
+           f"Ngày xác nhận thông tin đã được gỡ bỏ, {_DATE_HINT}.", "07/02/2026", width=13),
+    Column("Số quyết định xử phạt", "sanction_number", Parse.TEXT,
+           "Số của quyết định xử phạt vi phạm hành chính.", "15/QĐ-XPHC", width=16),
+    Column("Ngày quyết định xử phạt", "sanction_on", Parse.DATE,
+           f"Ngày ký quyết định xử phạt, {_DATE_HINT}.", "20/02/2026", width=14),
+    Column("Hình thức xử phạt", "sanction_form", Parse.SANCTION_FORM,
+           "Cảnh cáo hoặc Phạt tiền; để trống: Phạt tiền.", "Phạt tiền", width=14),
+    Column("Số tiền phạt (đồng)", "sanction_amount", Parse.INTEGER,
+           "Số nguyên đồng, lớn hơn 0; bắt buộc khi Phạt tiền, để trống khi Cảnh cáo. Có thể "
+           "ghi 7.500.000.", 7_500_000, width=16),
+    Column("Ngày chuyển Công an", "police_on", Parse.DATE,
+           f"Ngày chuyển hồ sơ cho cơ quan Công an, {_DATE_HINT}.", None, width=14),
+    Column("Ngày kiến nghị cấp trên", "escalated_on", Parse.DATE,
+           f"Ngày báo cáo, kiến nghị cấp trên hỗ trợ, {_DATE_HINT}.", None, width=14),
+    Column("Ngày kết thúc xử lý", "closed_on", Parse.DATE,
+           f"Ngày kết thúc xử lý, đóng hồ sơ, {_DATE_HINT}; kết quả được ghi là «Đã xử lý» "
+           "(kết quả khác: ghi ở trang «Biện pháp xử lý»).", "25/02/2026", width=14),
+    _case("notes", "Ghi chú khác.", None, 30),
+)
+
+
+def _event(key: str, hint: str, example: object = None, width: int = 16) -> Column:
+    return _from_field(EVENT_BY_KEY[key], hint, example, width)
+
+
+EVENT_COLUMNS: tuple[Column, ...] = (
+    _link("mỗi dòng là một biện pháp xử lý của vụ việc đó."),
+    _event("occurred_on", f"Ngày thực hiện biện pháp, {_DATE_HINT}.", "20/02/2026", 13),
+    _event("kind", "Chọn trong danh sách hoặc ghi mã (XM, MLV, NN, YCG, GB, XP, CA, KN, KT, …).",
+           "Quyết định xử phạt vi phạm hành chính", 30),
+    _event("document_number", "Số biên bản, quyết định, công văn (nếu có).", "15/QĐ-XPHC", 16),
+    Column(EVENT_BY_KEY["sanction_form"].label, "sanction_form", Parse.SANCTION_FORM,
+           "Chỉ cho Quyết định xử phạt: Cảnh cáo hoặc Phạt tiền (để trống: Phạt tiền).",
+           "Phạt tiền", width=14),
+    _event("fine_amount", "Chỉ cho Phạt tiền: số nguyên đồng, lớn hơn 0.", 7_500_000, 16),
+    Column("Căn cứ pháp lý", "legal_basis_ids", Parse.LEGAL_BASES,
+           "Điểm, khoản, điều đã áp dụng, ghi như trong danh mục căn cứ pháp lý của chương "
+           "trình; nhiều căn cứ cách nhau bằng dấu chấm phẩy.",
+           "Điểm a Khoản 1 Điều 95 NĐ 174/2026/NĐ-CP", width=30),
+    _event("signer", "Người ký quyết định.", "Nguyễn Văn Bình", 20),
+    _event("remedies", "Biện pháp khắc phục hậu quả trong quyết định xử phạt.",
+           "Buộc gỡ bỏ thông tin vi phạm pháp luật", 30),
+    Column(EVENT_BY_KEY["closing_result"].label, "closing_result", Parse.CLOSING_RESULT,
+           "Chỉ cho Kết thúc xử lý (bắt buộc): Đã xử lý, Không vi phạm, Hết thời hiệu, Chuyển "
+           "cơ quan khác xử lý.", None, width=22),
+    _event("note", "Ghi chú.", None, 30),
+)
+
+
+def _child(key: str, hint: str, example: object = None, width: int = 16) -> Column:
+    return _from_field(CHILD_BY_KEY[key], hint, example, width)
+
+
+CHILD_COLUMNS: tuple[Column, ...] = (
+    _link("mỗi dòng là một trẻ em liên quan đến vụ việc đó."),
+    _child("full_name", "Họ tên của trẻ em (dưới 16 tuổi).", "Trần Thị Bé", 22),
+    _child("birth_year", "Năm có 4 chữ số.", 2014, 10),
+    Column("Ngày sinh", "birth_date", Parse.DATE, f"Ngày sinh, {_DATE_HINT}.", None, width=13),
+    Column(CHILD_BY_KEY["sex"].label, "sex", Parse.SEX, "nam hoặc nữ.", "nữ", width=10),
+    _child("school_class", "Trường, lớp đang học.", "Lớp 6A, Trường THCS Minh Tân", 26),
+    _child("address", "Địa chỉ.", None, 24),
+    Column("Người giám hộ đã được thông báo", "guardian_informed", Parse.YES_NO,
+           "Có hoặc Không (để trống: Không).", "Có", width=16),
+    Column("Đã chuyển cơ quan bảo vệ trẻ em", "referred_to_protection", Parse.YES_NO,
+           "Có hoặc Không (để trống: Không).", "Không", width=16),
+    _child("notes", "Ghi chú.", None, 30),
+)
+
+DEFAMED_COLUMNS: tuple[Column, ...] = (
+    _link("mỗi dòng là một tổ chức, cá nhân bị xúc phạm trong vụ việc đó."),
+    Column("Tên tổ chức, cá nhân", "name", Parse.TEXT, "Họ tên cá nhân hoặc tên tổ chức.",
+           "Nguyễn Thị Hoa", required=True, width=26),
+    Column("Cá nhân hay tổ chức", "kind", Parse.PARTY_KIND,
+           "Cá nhân hoặc Tổ chức (để trống: Cá nhân).", "Cá nhân", width=14),
+    Column("Đã nhận đơn khiếu nại", "complaint_received", Parse.YES_NO,
+           "Có hoặc Không (để trống: Không).", "Có", width=14),
+    Column("Ngày nhận đơn", "complaint_date", Parse.DATE, f"{_DATE_HINT}.", "06/02/2026",
+           width=13),
+    Column("Lời lẽ bị khiếu nại", "words_complained", Parse.TEXT,
+           "Những lời lẽ xúc phạm được nêu trong đơn.", None, width=30),
+    Column("Đã đính chính, xin lỗi công khai", "correction_published", Parse.YES_NO,
+           "Có hoặc Không (để trống: Không).", "Không", width=16),
+)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    name: str
+    columns: tuple[Column, ...]
+    # The header row is the first row with a cell whose folded text is this header's.
+    marker: str
+    purpose: str
+    by_folded: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_folded", {c.folded: c for c in self.columns})
+
+    @property
+    def folded_name(self) -> str:
+        return fold(self.name)
+
+
+CASES = SheetLayout("Vụ việc", CASE_COLUMNS, DETECTED_HEADER,
+                    "Mỗi dòng là một vụ việc. Trang này phải là trang đầu tiên của tệp.")
+EVENTS = SheetLayout("Biện pháp xử lý", EVENT_COLUMNS, CODE_HEADER,
+                     "Không bắt buộc: mỗi dòng là một biện pháp xử lý, dùng khi một vụ việc có "
+                     "nhiều biện pháp hơn các cột ngày trên trang «Vụ việc».")
+CHILDREN = SheetLayout("Trẻ em liên quan", CHILD_COLUMNS, CODE_HEADER,
+                       "Không bắt buộc: mỗi dòng là một trẻ em, với đầy đủ thông tin.")
+DEFAMED = SheetLayout(DEFAMED_LABEL, DEFAMED_COLUMNS, CODE_HEADER,
+                      "Không bắt buộc: mỗi dòng là một tổ chức, cá nhân bị xúc phạm, với loại "
+                      "và đơn khiếu nại.")
+OPTIONAL_SHEETS: tuple[SheetLayout, ...] = (EVENTS, CHILDREN, DEFAMED)
+
+GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+# Sheets the template itself adds; an import reads nothing from them.
+HELPER_SHEETS = frozenset(fold(name) for name in (GUIDE_SHEET, LISTS_SHEET))
+
+FIRST_SHEET_EVENT_KEYS = frozenset(
+    key for event in FIRST_SHEET_EVENTS for key in (event.date_key, *event.details.values())
+)
+# First-sheet columns an export leaves empty: the complete record is in the optional sheets.
+EXPORT_BLANK_KEYS = FIRST_SHEET_EVENT_KEYS | {"children", "defamed"}

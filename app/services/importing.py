@@ -1,0 +1,248 @@
+"""Importing cases from an Excel workbook: check every row, then insert all of them or none.
+
+`check_workbook` is the preview (nothing written); `import_workbook` checks the
+file again inside the write transaction, so that the codes and repeat offenders
+it checks against cannot change before the rows are inserted. Either streams the
+file: a register of 100,000 rows is never held whole in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from app.db import Database
+from app.domain.search_keys import account_key, url_key
+from app.errors import UserError
+from app.importing.check import FileScan
+from app.importing.columns import CASE_COLUMNS, CODE_HEADER
+from app.importing.problems import ImportRefused, Problem, errors_of, warnings_of
+from app.importing.reader import OpenedWorkbook, open_workbook
+from app.models import Case
+from app.services import audit, legal_basis, numbering, settings, vocabulary
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.bulk import CHUNK, PreparedCase, insert_cases
+from app.services.progress import CancelToken, Progress
+
+_IN_CHUNK = 500
+_NAMED = 5  # cases named in a repeat-offender warning; the rest are counted
+_HEADERS = {c.key: c.header for c in CASE_COLUMNS}
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    file_name: str
+    case_count: int
+    event_count: int
+    child_count: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return errors_of(self.problems)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return warnings_of(self.problems)
+
+    @property
+    def can_import(self) -> bool:
+        return self.case_count > 0 and not self.errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    codes: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.codes)
+
+
+def _stage(progress: Progress | None, token: CancelToken | None) -> Progress:
+    """Report progress and give the user's cancel a chance between steps."""
+    def report(done: int, total: int) -> None:
+        if token is not None:
+            token.raise_if_cancelled()
+        if progress is not None:
+            progress(done, total)
+    return report
+
+
+def _scan(db: Database, book: OpenedWorkbook, today: date | None,
+          progress: Progress) -> FileScan:
+    citations = {p.citation: p.id for p in legal_basis.all_provisions(db)}
+    return FileScan(book, vocabulary.load(db), citations, today or date.today(), progress)
+
+
+def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
+                   today: date | None = None, progress: Progress | None = None,
+                   token: CancelToken | None = None) -> ImportPreview:
+    """Read and check the whole file; nothing is written."""
+    actor.require(Permission.IMPORT)
+    with open_workbook(path, file_password) as book:
+        scan = _scan(db, book, today, _stage(progress, token))
+        with db.read() as session:
+            scan.add(_codes_in_use(session, scan))
+        for _case in scan.cases():
+            pass  # each case is checked as it is read
+    with db.read() as session:
+        scan.add(_repeat_offenders(session, scan))
+    return ImportPreview(path.name, len(scan.records), scan.event_count, scan.child_count,
+                         scan.ordered_problems())
+
+
+def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
+                    today: date | None = None, progress: Progress | None = None,
+                    token: CancelToken | None = None) -> ImportResult:
+    """Import every case of the file in one transaction, or none: raises `ImportRefused`
+    with every problem when any row has an error.
+
+    Cases are inserted in chunks as the file is read, so a large register is never held
+    whole in memory; an error anywhere stops the inserting, the rest of the file is still
+    checked, and the transaction is rolled back.
+    """
+    actor.require(Permission.IMPORT)
+    with open_workbook(path, file_password) as book:
+        scan = _scan(db, book, today, _stage(progress, token))
+        with db.write() as session:
+            scan.add(_codes_in_use(session, scan))
+            first_new = _next_case_id(session)
+            office = settings.read_office(session)
+            taken = frozenset(scan.codes)
+            codes: list[str] = []
+            chunk: list[PreparedCase] = []
+
+            def insert() -> None:
+                # Without codes in the file, insert_cases' own numbering cannot collide.
+                numbered = _numbered(session, chunk, office.case_code_pattern, taken) \
+                    if taken else chunk
+                codes.extend(insert_cases(session, numbered, username=actor.username,
+                                          code_pattern=office.case_code_pattern,
+                                          recorded_unit=office.unit_name or None))
+                chunk.clear()
+
+            for case in scan.cases():
+                if not scan.has_errors:
+                    chunk.append(case)
+                    if len(chunk) == CHUNK:
+                        insert()
+            if not scan.has_errors and chunk:
+                insert()
+            scan.add(_repeat_offenders(session, scan, before=first_new))
+            problems = scan.ordered_problems()
+            if scan.has_errors:
+                raise ImportRefused(problems)
+            if not codes:
+                raise UserError(f"Tệp «{path.name}» không có vụ việc nào để nhập (các dòng sau "
+                                "dòng tiêu đề đều trống).")
+            audit.record(session, actor.username, AuditAction.IMPORT, detail={
+                "file": path.name, "cases": len(codes), "events": scan.event_count,
+                "children": scan.child_count, "warnings": len(warnings_of(problems)),
+            })
+    return ImportResult(tuple(codes), warnings_of(problems))
+
+
+def _next_case_id(session: Session) -> int:
+    return session.execute(select(func.coalesce(func.max(Case.id), 0))).scalar_one() + 1
+
+
+def _numbered(session: Session, cases: list[PreparedCase], pattern: str,
+              taken: frozenset[str]) -> list[PreparedCase]:
+    """The chunk with a code for each case that has none. Numbering chunk by chunk must
+    skip every code the file holds, not only those of the chunk (`taken`)."""
+    missing: dict[int, list[int]] = defaultdict(list)
+    for index, case in enumerate(cases):
+        if not case.data.code and case.data.detected_on:
+            missing[case.data.detected_on.year].append(index)
+    numbered = list(cases)
+    for year, indexes in sorted(missing.items()):
+        reserved = numbering.reserve_codes(session, pattern, year, len(indexes), taken)
+        for index, code in zip(indexes, reserved, strict=True):
+            numbered[index] = dataclasses.replace(
+                cases[index], data=dataclasses.replace(cases[index].data, code=code))
+    return numbered
+
+
+def _problem(scan: FileScan, row: int, key: str, message: str,
+             warning: bool = False) -> Problem:
+    return Problem(scan.sheet, row, _HEADERS[key], message, warning)
+
+
+def _codes_in_use(session: Session, scan: FileScan) -> list[Problem]:
+    codes = list(scan.codes)
+    used = {code for chunk in _chunks(codes) for code in
+            session.execute(select(Case.code).where(Case.code.in_(chunk))).scalars()}
+    return [
+        _problem(scan, scan.codes[code], "code",
+                 f"{CODE_HEADER} «{code}» đã có trong sổ: vụ việc này đã được nhập hoặc ghi "
+                 "trước đây. Hãy bỏ dòng này, hoặc đổi mã nếu là vụ việc khác.")
+        for code in codes if code in used
+    ]
+
+
+def _repeat_offenders(session: Session, scan: FileScan,
+                      before: int | None = None) -> list[Problem]:
+    """A warning for each case whose account or URL is also another case's, in the
+    database (cases numbered below `before`: not this import's) or the file: a possible
+    repeat offender, named with the other cases' codes."""
+    records = scan.records
+
+    def name_in_file(index: int) -> str:
+        code, row = records[index].code, records[index].row
+        return f"{code} (dòng {row} của tệp)" if code else f"dòng {row} của tệp"
+
+    problems: list[Problem] = []
+    for key, keyed, column, what in (
+        ("account", account_key, Case.account_key, "Tài khoản «{value}»"),
+        ("url", url_key, Case.url_key, "Đường dẫn «{value}»"),
+    ):
+        keys: list[str | None] = [keyed(getattr(r, key)) or None for r in records]
+        in_file: dict[str, list[int]] = defaultdict(list)
+        for index, value in enumerate(keys):
+            if value:
+                in_file[value].append(index)
+        in_database = _codes_by_key(session, column, list(in_file), before)
+        for index, value in enumerate(keys):
+            if not value:
+                continue
+            stored = in_database.get(value, [])
+            others = len(in_file[value]) - 1 + len(stored)
+            if not others:
+                continue
+            named = list(itertools.islice(itertools.chain(
+                stored, (name_in_file(j) for j in in_file[value] if j != index)), _NAMED))
+            more = f" và {others - len(named)} vụ việc khác" if others > len(named) else ""
+            subject = what.format(value=getattr(records[index], key))
+            problems.append(_problem(scan, records[index].row, key,
+                                     f"{subject} cũng có trong vụ việc {', '.join(named)}{more}: "
+                                     "có thể là đối tượng tái phạm.", warning=True))
+    return problems
+
+
+def _codes_by_key(session: Session, column: InstrumentedAttribute[str] |
+                  InstrumentedAttribute[str | None], keys: Sequence[str],
+                  before: int | None) -> dict[str, list[str]]:
+    """Codes of the (not deleted) cases having each key, oldest first."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for chunk in _chunks(keys):
+        query = select(column, Case.code).where(column.in_(chunk), Case.deleted_at.is_(None))
+        if before is not None:
+            query = query.where(Case.id < before)
+        for value, code in session.execute(query.order_by(Case.detected_on, Case.code)):
+            found[str(value)].append(code)
+    return found
+
+
+def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
+    return [items[i:i + _IN_CHUNK] for i in range(0, len(items), _IN_CHUNK)]

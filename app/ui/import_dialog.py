@@ -1,0 +1,332 @@
+"""`Tệp → Nhập từ Excel…`: choose a file, see every problem, then import all of it or nothing.
+
+The file is read and checked off the UI thread with a progress bar and a cancel
+button; the officer sees how many cases, and each error and warning with its
+sheet, row and column, can save that list as a workbook, and may import only
+when there is no error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.importing.export import write_problems
+from app.importing.problems import ImportRefused, PasswordRequired, Problem
+from app.services import exporting, importing
+from app.services.actor import Actor
+from app.services.importing import ImportPreview, ImportResult
+from app.services.progress import CancelToken, Progress
+from app.ui.tasks import TaskFunction, TaskRunner
+
+Index = QModelIndex | QPersistentModelIndex
+EXCEL_FILTER = "Sổ làm việc Excel (*.xlsx)"
+_ERROR_COLOUR = QColor("#b00020")
+
+
+class ProblemModel(QAbstractTableModel):
+    """The problems of a file, one row each; the list can hold every row of a large file."""
+
+    HEADERS = ("Loại", "Trang", "Dòng", "Cột", "Nội dung")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._problems: tuple[Problem, ...] = ()
+
+    def set_problems(self, problems: tuple[Problem, ...]) -> None:
+        self.beginResetModel()
+        self._problems = problems
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        problem = self._problems[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (problem.kind_label, problem.sheet, problem.row or "", problem.column,
+                      problem.message)
+            return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return problem.message  # rows stay one line high, even for 100,000 problems
+        if role == Qt.ItemDataRole.ForegroundRole and not problem.is_warning:
+            return QBrush(_ERROR_COLOUR)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+@dataclass(frozen=True)
+class _NeedsPassword:
+    message: str
+
+
+class TaskDialog(QDialog):
+    """A dialog that runs one service call at a time off the UI thread, with a progress bar,
+    a cancel button and a summary line for the outcome."""
+
+    CANCELLED = "Đã hủy; không có gì được ghi."
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = TaskRunner(self)
+        self._token: CancelToken | None = None
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.cancel_button = QPushButton("Hủy")
+        self.cancel_button.clicked.connect(self.cancel)
+
+    def progress_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        return row
+
+    def run(self, work: TaskFunction, on_success: Callable[[Any], None]) -> None:
+        self._set_running(True)
+        self._token = self._runner.start(work, on_success=on_success, on_failure=self._failed,
+                                         on_progress=self._progressed,
+                                         on_cancel=self._cancelled)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setText(message)
+        self._set_running(False)
+
+    def _cancelled(self) -> None:
+        self.summary.setText(self.CANCELLED)
+        self._set_running(False)
+
+    def cancel(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
+
+    def _set_running(self, running: bool) -> None:
+        if not running:
+            self._token = None
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        if running:
+            self.progress.setRange(0, 0)  # busy until the first report
+        self.update_buttons(running)
+
+    def update_buttons(self, running: bool) -> None:
+        """Enable the dialog's own buttons for the state (subclasses)."""
+
+    def reject(self) -> None:
+        """Closing stops a running task (an import is then rolled back, an export removed)."""
+        self.cancel()
+        self._runner.wait()
+        super().reject()
+
+
+class ImportDialog(TaskDialog):
+    imported = Signal(int)  # how many cases were imported; the register should refresh
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None, *,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._actor = actor
+        self._today = today
+        self._path: Path | None = None
+        self._password: str | None = None
+        self.preview: ImportPreview | None = None
+        self.import_result: ImportResult | None = None
+
+        self.setWindowTitle("Nhập vụ việc từ Excel")
+        self.file_label = QLabel("Chưa chọn tệp.")
+        self.file_label.setWordWrap(True)
+        choose = QPushButton("Chọn tệp…")
+        choose.clicked.connect(self.choose_file)
+        template = QPushButton("Lưu tệp mẫu…")
+        template.setToolTip("Tệp Excel mẫu có sẵn các cột, danh sách chọn và hướng dẫn ghi.")
+        template.clicked.connect(self.choose_template_file)
+        self._idle_buttons = [choose, template]
+
+        self.summary.setText("Chọn tệp Excel (.xlsx) theo mẫu để kiểm tra trước khi nhập.")
+        self.problem_model = ProblemModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.problem_model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((80, 130, 60, 170)):
+            self.table.setColumnWidth(column, width)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+
+        self.save_problems_button = QPushButton("Lưu danh sách lỗi…")
+        self.save_problems_button.clicked.connect(self.choose_problems_file)
+        self.import_button = QPushButton("Nhập")
+        self.import_button.clicked.connect(self.start_import)
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(choose)
+        top.addWidget(template)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.save_problems_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addLayout(self.progress_row())
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.resize(960, 560)
+        self._set_running(False)
+
+    # Choosing files: the pickers, then methods that take a path (tests call these).
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel cần nhập", "", EXCEL_FILTER)
+        if name:
+            self.load_file(Path(name))
+
+    def choose_template_file(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu tệp mẫu nhập vụ việc",
+                                              "mau-nhap-vu-viec.xlsx", EXCEL_FILTER)
+        if name:
+            self.run(lambda _p, _t: exporting.save_template(self._db, Path(name)),
+                      lambda _r: self.summary.setText(f"Đã lưu tệp mẫu {name}."))
+
+    def choose_problems_file(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu danh sách lỗi", "danh-sach-loi.xlsx",
+                                              EXCEL_FILTER)
+        if name:
+            self.save_problems_to(Path(name))
+
+    def load_file(self, path: Path, password: str | None = None) -> None:
+        """Check `path` off the UI thread and show the preview."""
+        self._path = path
+        self._password = password
+        self.preview = None
+        self.import_result = None
+        self.problem_model.set_problems(())
+        self.file_label.setText(f"Tệp: {path}")
+        self.summary.setText("Đang đọc và kiểm tra từng dòng…")
+        self.run(self._check, self._show_preview)
+
+    def save_problems_to(self, path: Path) -> None:
+        if self.preview is None:
+            return
+        problems = self.preview.problems
+        self.run(lambda _p, _t: write_problems(path, problems),
+                  lambda _r: self.summary.setText(f"Đã lưu danh sách lỗi vào {path}."))
+
+    # Checking and importing.
+
+    def _check(self, progress: Progress, token: CancelToken) -> ImportPreview | _NeedsPassword:
+        assert self._path is not None
+        try:
+            return importing.check_workbook(self._db, self._actor, self._path,
+                                            file_password=self._password, today=self._today,
+                                            progress=progress, token=token)
+        except PasswordRequired as exc:
+            return _NeedsPassword(exc.message)
+
+    def _show_preview(self, outcome: ImportPreview | _NeedsPassword) -> None:
+        if isinstance(outcome, _NeedsPassword):
+            password = self.ask_password(outcome.message)
+            if password and self._path is not None:
+                self.load_file(self._path, password)
+            else:
+                self.summary.setText(outcome.message)
+            return
+        self.preview = outcome
+        self.problem_model.set_problems(outcome.problems)
+        counts = (f"{outcome.case_count} vụ việc, {outcome.event_count} biện pháp xử lý, "
+                  f"{outcome.child_count} trẻ em; {len(outcome.errors)} lỗi, "
+                  f"{len(outcome.warnings)} cảnh báo.")
+        if outcome.errors:
+            advice = " Chưa nhập được: hãy sửa các lỗi trong tệp (có thể lưu danh sách lỗi) rồi " \
+                     "chọn lại tệp."
+        elif outcome.case_count:
+            advice = " Không có lỗi: bấm «Nhập» để nhập toàn bộ."
+        else:
+            advice = " Tệp không có vụ việc nào để nhập."
+        self.summary.setText(f"Tệp «{outcome.file_name}»: {counts}{advice}")
+        self._set_running(False)
+
+    def ask_password(self, message: str) -> str | None:
+        """The file password, asked of the officer (tests replace this)."""
+        text, accepted = QInputDialog.getText(self, "Tệp có mật khẩu", f"{message}\nMật khẩu:",
+                                              QLineEdit.EchoMode.Password)
+        return text if accepted and text else None
+
+    def start_import(self) -> None:
+        if self.preview is None or not self.preview.can_import:
+            return
+        self.summary.setText("Đang nhập…")
+        self.run(self._import, self._show_result)
+
+    def _import(self, progress: Progress, token: CancelToken) -> ImportResult | ImportRefused:
+        assert self._path is not None
+        try:
+            return importing.import_workbook(self._db, self._actor, self._path,
+                                             file_password=self._password, today=self._today,
+                                             progress=progress, token=token)
+        except ImportRefused as exc:
+            return exc  # the register changed since the preview: show the new problems
+
+    def _show_result(self, outcome: ImportResult | ImportRefused) -> None:
+        if isinstance(outcome, ImportRefused):
+            assert self.preview is not None
+            self.problem_model.set_problems(outcome.problems)
+            self.summary.setText(outcome.message)
+            self.preview = ImportPreview(self.preview.file_name, self.preview.case_count,
+                                         self.preview.event_count, self.preview.child_count,
+                                         outcome.problems)
+            self._set_running(False)
+            return
+        self.import_result = outcome
+        self.summary.setText(f"Đã nhập {outcome.count} vụ việc"
+                             + (f" ({outcome.codes[0]} … {outcome.codes[-1]})."
+                                if outcome.codes else "."))
+        self._set_running(False)
+        self.imported.emit(outcome.count)
+
+    def update_buttons(self, running: bool) -> None:
+        for button in self._idle_buttons:
+            button.setEnabled(not running)
+        preview = self.preview
+        self.save_problems_button.setEnabled(not running and bool(preview and preview.problems))
+        self.import_button.setEnabled(not running and self.import_result is None
+                                      and bool(preview and preview.can_import))

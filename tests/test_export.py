@@ -1,0 +1,359 @@
+"""The template, the full export and its round trip: export → import into an empty data
+folder gives the same cases, field for field."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msoffcrypto
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from app.db import Database, open_database
+from app.domain.case import CaseInput, ChildInput, DefamedInput
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
+from app.domain.vocabulary import BUILTIN, EventKind, VocabList
+from app.errors import NotAllowed
+from app.importing.columns import CASE_COLUMNS, CASES, GUIDE_SHEET, LISTS_SHEET, OPTIONAL_SHEETS
+from app.importing.export import write_problems
+from app.importing.problems import Problem
+from app.models import AuditEntry, Case
+from app.paths import DataPaths
+from app.services import cases, events, importing, setup
+from app.services import settings as office_settings
+from app.services.actor import Actor
+from app.services.bulk import PreparedCase, insert_cases
+from app.services.exporting import export_cases, save_template
+from app.services.progress import Cancelled, CancelToken
+from app.services.records import case_detail
+from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
+
+RISKY = ["=1+1", "=HYPERLINK(\"http://x.example\",\"bấm\")", "+84 912 345 678", "-5",
+         "@quantri", "#N/A", "=cmd|' /C calc'!A0"]
+
+
+def register(db: Database) -> list[tuple[Any, ...]]:
+    """Every case as the program holds it, without the ids a new folder gives anew."""
+    with db.read() as session:
+        found = session.execute(select(Case).order_by(Case.code)).scalars().all()
+        details = [case_detail(case) for case in found]
+    return [(
+        d.code, d.closed_on,
+        dataclasses.replace(
+            d.data, children=tuple(dataclasses.replace(c, uuid=None) for c in d.data.children),
+            defamed=tuple(dataclasses.replace(p, uuid=None) for p in d.data.defamed)),
+        [(e.kind, e.occurred_on, e.document_number, e.note, e.sanction_form, e.fine_amount,
+          e.signer, e.remedies, e.closing_result, e.legal_basis_ids)
+         for e in d.events if not e.voided],
+    ) for d in details]
+
+
+# --- The round trip, on generated cases.
+
+_LETTERS = ("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
+            "ùúủũụừứửữựỳýỷỹỵAĂÂĐÊÔƠƯ0123456789 .,;:()/-=+@#%&'\"!?«»")
+_word = st.text(alphabet=_LETTERS, min_size=1, max_size=30).map(str.strip).filter(bool)
+_text = st.one_of(_word, st.sampled_from(RISKY))
+_long_text = st.lists(_text, min_size=1, max_size=3).map("\n".join)
+_GROUPS = [code for code, _ in BUILTIN[VocabList.GROUP]]
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def _born(draw: st.DrawFn, first: int, last: int) -> tuple[int | None, date | None]:
+    year = draw(_maybe(st.integers(first, last)))
+    if year is None:
+        return None, None
+    return year, draw(_maybe(st.dates(date(year, 1, 1), date(year, 12, 31))))
+
+
+@st.composite
+def _children(draw: st.DrawFn) -> ChildInput:
+    year, born = draw(_born(2010, 2020))
+    return ChildInput(draw(_word), year, born, draw(_maybe(st.sampled_from(list(Sex)))),
+                      draw(_maybe(_text)), draw(_maybe(_text)), draw(st.booleans()),
+                      draw(st.booleans()), draw(_maybe(_long_text)))
+
+
+@st.composite
+def _defamed(draw: st.DrawFn) -> DefamedInput:
+    return DefamedInput(draw(_word), draw(st.sampled_from(list(PartyKind))), draw(st.booleans()),
+                        draw(_maybe(st.dates(date(2024, 1, 1), TODAY))), draw(_maybe(_text)),
+                        draw(st.booleans()))
+
+
+@st.composite
+def _events(draw: st.DrawFn, detected: date) -> tuple[EventInput, ...]:
+    span = (TODAY - detected).days
+    days = sorted(draw(st.lists(st.integers(0, span), max_size=4)))
+    made: list[EventInput] = []
+    for day in days:
+        when = detected + timedelta(days=day)
+        kind = draw(st.sampled_from([EventKind.VERIFY, EventKind.WARN, EventKind.REMOVED,
+                                     EventKind.POLICE, EventKind.ESCALATE, EventKind.SANCTION]))
+        note = draw(_maybe(_long_text))
+        if kind != EventKind.SANCTION:
+            made.append(EventInput(kind, when, draw(_maybe(_word)), note))
+            continue
+        fine = draw(st.booleans())
+        made.append(EventInput(
+            kind, when, draw(_maybe(_word)), note,
+            SanctionForm.FINE if fine else SanctionForm.WARNING,
+            draw(st.integers(1, 10**11)) if fine else None, draw(_maybe(_word)),
+            draw(_maybe(_long_text)),
+            legal_basis_ids=tuple(draw(st.lists(st.integers(1, 23), max_size=2, unique=True)))))
+    if draw(st.booleans()):
+        last = made[-1].occurred_on if made and made[-1].occurred_on else detected
+        made.append(EventInput(EventKind.CLOSE, last, note=draw(_maybe(_text)),
+                               closing_result=draw(st.sampled_from(list(ClosingResult)))))
+    return tuple(made)
+
+
+@st.composite
+def _cases(draw: st.DrawFn, number: int) -> PreparedCase:
+    detected = draw(st.dates(date(2024, 1, 1), TODAY))
+    group = draw(st.sampled_from(_GROUPS))
+    name = draw(_maybe(_word))
+    year, born = draw(_born(1950, 2010))
+    data = CaseInput(
+        code=f"HS-{number:03d}" if draw(st.booleans()) else None,
+        detected_on=detected,
+        platform_code=draw(st.sampled_from([c for c, _ in BUILTIN[VocabList.PLATFORM]])),
+        account=draw(_text),
+        group_code=group,
+        summary=draw(_long_text),
+        source_code=draw(_maybe(st.sampled_from([c for c, _ in BUILTIN[VocabList.SOURCE]]))),
+        content_form_code=draw(_maybe(st.sampled_from(
+            [c for c, _ in BUILTIN[VocabList.CONTENT_FORM]]))),
+        url=draw(_maybe(_text)),
+        child_subkind_code=draw(_maybe(st.sampled_from(
+            [c for c, _ in BUILTIN[VocabList.CHILD_SUBKIND]]))) if group == "TE" else None,
+        secondary_groups=tuple(sorted(draw(st.sets(st.sampled_from(
+            [g for g in _GROUPS if g != group]), max_size=2)))),
+        reach_views=draw(_maybe(st.integers(0, 10**9))),
+        reach_reactions=draw(_maybe(st.integers(0, 10**6))),
+        reach_shares=draw(_maybe(st.integers(0, 10**6))),
+        reach_comments=draw(_maybe(st.integers(0, 10**6))),
+        offender_kind=draw(st.sampled_from(list(PartyKind))) if name else None,
+        offender_name=name,
+        offender_birth_date=born,
+        offender_birth_year=year,
+        offender_address=draw(_maybe(_text)),
+        offender_id_number=draw(_maybe(st.sampled_from(["079090001234", "123456789"]))),
+        area=draw(_maybe(_word)),
+        notes=draw(_maybe(_long_text)),
+        children=tuple(draw(st.lists(_children(), max_size=2))),
+        defamed=tuple(draw(st.lists(_defamed(), max_size=2))),
+    )
+    return PreparedCase(data, draw(_events(detected)))
+
+
+@st.composite
+def _registers(draw: st.DrawFn) -> list[PreparedCase]:
+    return [draw(_cases(n)) for n in range(draw(st.integers(1, 6)))]
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Actor]]:
+    """An empty data folder made once; each example works on copies of its database."""
+    from app.services import accounts
+
+    paths = DataPaths(tmp_path_factory.mktemp("trong") / "data")
+    db = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD)
+    actor = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    db.dispose()
+    yield paths.database, actor
+
+
+def _fresh(database: Path, folder: Path) -> Database:
+    paths = DataPaths(folder)
+    paths.create()
+    shutil.copy(database, paths.database)
+    return open_database(paths)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(generated=_registers())
+def test_round_trip_gives_the_same_cases_field_for_field(
+    blank: tuple[Path, Actor], generated: list[PreparedCase]
+) -> None:
+    database, admin = blank
+    with tempfile.TemporaryDirectory() as folder:
+        source = _fresh(database, Path(folder) / "nguon")
+        target = _fresh(database, Path(folder) / "dich")
+        try:
+            with source.write() as session:
+                insert_cases(session, generated, username="admin",
+                             code_pattern="VV{year}-{seq:05d}", recorded_unit=None)
+            exported = export_cases(source, admin, Path(folder) / "so.xlsx")
+            assert exported.count == len(generated)
+            result = importing.import_workbook(target, admin, exported.path, today=TODAY)
+            assert result.count == len(generated)
+            assert register(target) == register(source)
+        finally:
+            source.dispose()
+            target.dispose()
+
+
+# --- The template.
+
+def test_template_has_headers_lists_formats_and_a_guide(db: Database, officer: Actor,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "mau.xlsx"
+    save_template(db, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [CASES.name, GUIDE_SHEET, *(s.name for s in OPTIONAL_SHEETS),
+                               LISTS_SHEET]
+    sheet = book[CASES.name]
+    assert [c.value for c in sheet[1]] == [c.header for c in CASE_COLUMNS]
+    assert sheet.freeze_panes == "C2"
+    letters = {c.header: openpyxl.utils.get_column_letter(i)
+               for i, c in enumerate(CASE_COLUMNS, start=1)}
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    coded = [c.header for c in CASE_COLUMNS if c.vocabulary or c.parse in
+             {"sanction_form", "party_kind"}]
+    assert sorted(lists) == sorted(f"{letters[h]}2" for h in coded)
+    platforms = book[LISTS_SHEET]
+    formula = lists[f"{letters['Nền tảng']}2"]
+    column = formula.split("!")[1].split(":")[0].replace("$", "")[:-1]
+    assert [platforms[f"{column}{r}"].value for r in range(3, 6)] == ["Facebook", "YouTube",
+                                                                      "TikTok"]
+    assert sheet.column_dimensions[letters["Ngày phát hiện"]].number_format == "DD/MM/YYYY"
+    assert sheet.column_dimensions[letters["Số tiền phạt (đồng)"]].number_format == "#,##0"
+    guide = " ".join(str(c.value) for row in book[GUIDE_SHEET].iter_rows() for c in row
+                     if c.value)
+    assert all(c.header in guide for c in CASE_COLUMNS)
+    assert "7.500.000" in guide and "05/02/2026" in guide
+    # The empty template is a valid file with nothing to import, and no noise; filled in,
+    # it imports.
+    preview = importing.check_workbook(db, officer, path, today=TODAY)
+    assert (preview.case_count, preview.problems) == (0, ())
+    sheet.append([{"Ngày phát hiện": date(2026, 10, 5), "Nền tảng": "Facebook",
+                   "Tài khoản, kênh": "Trang A", "Nhóm hành vi vi phạm": "Tin giả, tin sai sự thật",
+                   "Tóm tắt nội dung": "Tin sai.", "Số tiền phạt (đồng)": 7_500_000,
+                   "Ngày quyết định xử phạt": date(2026, 10, 9)}.get(c.header)
+                  for c in CASE_COLUMNS])
+    book.save(path)
+    result = importing.import_workbook(db, officer, path, today=TODAY)
+    assert (result.count, result.warnings) == (1, ())
+
+
+# --- The export.
+
+def test_text_is_never_exported_as_a_formula(db: Database, admin: Actor, tmp_path: Path) -> None:
+    for number, risky in enumerate(RISKY):
+        cases.create_case(db, admin, make_case(code=f"R-{number}", account=risky, summary=risky,
+                                               notes=risky), today=TODAY)
+    path = export_cases(db, admin, tmp_path / "so.xlsx").path
+    sheet = openpyxl.load_workbook(path)[CASES.name]
+    account = [c.header for c in CASE_COLUMNS].index("Tài khoản, kênh")
+    cells = [row[account] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [(r, "s") for r in RISKY]
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):"
+                    "44,34,76", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    rows = list(csv.reader(io.StringIO((tmp_path / "so.csv").read_text(encoding="utf-8"))))
+    assert [row[account] for row in rows[1:]] == RISKY
+
+
+def test_export_is_for_administrators_and_audited(db: Database, admin: Actor, officer: Actor,
+                                                  tmp_path: Path) -> None:
+    cases.create_case(db, officer, make_case(), today=TODAY)
+    with pytest.raises(NotAllowed, match="xuất toàn bộ vụ việc"):
+        export_cases(db, officer, tmp_path / "so.xlsx")
+    assert not (tmp_path / "so.xlsx").exists()
+    export_cases(db, admin, tmp_path / "so.xlsx", date_from=date(2026, 1, 1))
+    with db.read() as session:
+        entry = session.execute(select(AuditEntry).where(AuditEntry.action == "export")
+                                ).scalar_one()
+    assert entry.username == "admin"
+    assert '"cases": 1' in entry.detail and '"from": "2026-01-01"' in entry.detail
+
+
+def test_export_keeps_the_period_and_leaves_out_deleted_cases_and_voided_events(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    kept = cases.create_case(db, admin, make_case(code="A", detected_on=date(2026, 3, 1)),
+                             today=TODAY)
+    cases.create_case(db, admin, make_case(code="B", detected_on=date(2025, 12, 31)), today=TODAY)
+    gone = cases.create_case(db, admin, make_case(code="C", detected_on=date(2026, 3, 2)),
+                             today=TODAY)
+    cases.delete_case(db, admin, gone.id, "ghi nhầm")
+    events.add_event(db, admin, kept.id, EventInput("KT", date(2026, 3, 5),
+                                                    closing_result=ClosingResult.HANDLED),
+                     today=TODAY)
+    events.reopen_case(db, admin, kept.id, "còn tái phạm")
+    events.add_event(db, admin, kept.id, EventInput("XM", date(2026, 3, 6)), today=TODAY)
+    path = export_cases(db, admin, tmp_path / "so.xlsx", date_from=date(2026, 1, 1),
+                        date_to=date(2026, 12, 31)).path
+    book = openpyxl.load_workbook(path)
+    assert [r[0] for r in book[CASES.name].iter_rows(min_row=2, values_only=True)] == ["A"]
+    assert [r[:3] for r in book["Biện pháp xử lý"].iter_rows(min_row=2, values_only=True)] == [
+        ("A", datetime(2026, 3, 6), "Xác minh, thu thập chứng cứ")]
+
+
+def test_protected_export_opens_only_with_its_password(db: Database, admin: Actor,
+                                                       tmp_path: Path) -> None:
+    cases.create_case(db, admin, make_case(code="A-1"), today=TODAY)
+    path = export_cases(db, admin, tmp_path / "so.xlsx", file_password="bí-mật-2026").path
+    office = msoffcrypto.OfficeFile(io.BytesIO(path.read_bytes()))
+    assert office.is_encrypted()
+    office.load_key(password="bí-mật-2026", verify_password=True)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    book = openpyxl.load_workbook(plain)
+    assert book[CASES.name]["A2"].value == "A-1"
+    with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
+        msoffcrypto.OfficeFile(io.BytesIO(path.read_bytes())).load_key(
+            password="sai", verify_password=True)
+
+
+def test_a_cancelled_or_failed_export_leaves_nothing(db: Database, admin: Actor,
+                                                     tmp_path: Path) -> None:
+    office = office_settings.load_office(db)
+    with db.write() as session:
+        insert_cases(session, [PreparedCase(make_case(account=f"T{i}")) for i in range(1_200)],
+                     username="admin", code_pattern=office.case_code_pattern, recorded_unit=None)
+    token = CancelToken()
+
+    def progress(done: int, _total: int) -> None:
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        export_cases(db, admin, tmp_path / "so.xlsx", progress=progress, token=token)
+    assert list(tmp_path.iterdir()) == [db.paths.root]
+    with pytest.raises(Exception, match="Không ghi được"):
+        export_cases(db, admin, tmp_path / "khong-co" / "so.xlsx")
+    assert list(tmp_path.iterdir()) == [db.paths.root]
+
+
+def test_the_problem_list_is_a_workbook_with_plain_text(tmp_path: Path) -> None:
+    problems = [Problem("Vụ việc", 5, "Tài khoản, kênh", "=1+1 không hợp lệ"),
+                Problem("Thống kê", 0, "", "Trang «Thống kê» bị bỏ qua.", is_warning=True)]
+    write_problems(tmp_path / "loi.xlsx", problems)
+    sheet = openpyxl.load_workbook(tmp_path / "loi.xlsx").active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows == [["Loại", "Trang", "Dòng", "Cột", "Nội dung"],
+                    ["Lỗi", "Vụ việc", 5, "Tài khoản, kênh", "=1+1 không hợp lệ"],
+                    ["Cảnh báo", "Thống kê", None, None, "Trang «Thống kê» bị bỏ qua."]]
+    assert sheet["E2"].data_type == "s"
