@@ -3,6 +3,7 @@ officer chooses to look (that look is audited), the SHA-256 of each file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -175,21 +176,18 @@ class EvidenceSection(QWidget):
 
     def reveal_selected(self) -> None:
         """Show the picture clearly: the officer chose to look, which is audited."""
-        record = self._selected()
-        if record is None:
-            return
-        db, actor = self._db, self._actor
-
-        def task(_p: Progress, _t: CancelToken) -> Path:
-            return evidence.open_evidence(db, actor, record.id)
-
-        def shown(_path: Path) -> None:
+        def shown(record: EvidenceRecord, _path: Path) -> None:
             self.revealed.add(record.id)
             self.refresh()
 
-        self._runner.start(task, on_success=shown, on_failure=self._failed)
+        self._with_file(shown)
 
     def open_selected(self) -> None:
+        self._with_file(lambda _record, path: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(path))))
+
+    def _with_file(self, then: Callable[[EvidenceRecord, Path], object]) -> None:
+        """Fetch the selected file off the UI thread (audited on child cases), then `then`."""
         record = self._selected()
         if record is None:
             return
@@ -198,10 +196,10 @@ class EvidenceSection(QWidget):
         def task(_p: Progress, _t: CancelToken) -> Path:
             return evidence.open_evidence(db, actor, record.id)
 
-        def show(path: Path) -> None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        def opened(path: Path) -> None:
+            then(record, path)
 
-        self._runner.start(task, on_success=show, on_failure=self._failed)
+        self._runner.start(task, on_success=opened, on_failure=self._failed)
 
     def _remove(self) -> None:
         record = self._selected()
