@@ -7,6 +7,7 @@ codes never change. Offices may add entries to every list but the groups.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from enum import StrEnum
 
 from app.text import fold
@@ -140,16 +141,18 @@ class Vocabulary:
     def entries(self, name: VocabList, *, include_inactive: bool = False) -> tuple[Entry, ...]:
         return tuple(e for e in self.lists.get(name, ()) if include_inactive or e.active)
 
+    @cached_property
+    def _labels(self) -> dict[VocabList, dict[str, str]]:
+        # Looked up for every cell of a list or every row of an import: index once.
+        return {name: {e.code: e.label for e in entries} for name, entries in self.lists.items()}
+
     def label(self, name: VocabList, code: str | None) -> str:
         if not code:
             return ""
-        for entry in self.lists.get(name, ()):
-            if entry.code == code:
-                return entry.label
-        return code
+        return self._labels.get(name, {}).get(code, code)
 
     def has(self, name: VocabList, code: str) -> bool:
-        return any(e.code == code for e in self.lists.get(name, ()))
+        return code in self._labels.get(name, {})
 
     def resolve(self, name: VocabList, text: str | None) -> str | None:
         """The code meant by a code or a label, compared without case and diacritics."""
