@@ -7,8 +7,8 @@ codes never change. Offices may add entries to every list but the groups.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 
 from app.text import fold
 
