@@ -321,8 +321,9 @@ class FileScan:
         events = [self._first_sheet_event(origin, values, unreadable, spec)
                   for spec in FIRST_SHEET_EVENTS if spec.date_key in values or spec.details]
         rows.events[:0] = [e for e in events if e is not None]
-        children_origin = Origin(origin.sheet, origin.row, True, _CASE_HEADERS["children"])
-        rows.children[:0] = [Placed(c, children_origin) for c in values.pop("children", ())]
+        if children := values.pop("children", ()):
+            where = Origin(origin.sheet, origin.row, True, _CASE_HEADERS["children"])
+            rows.children[:0] = [Placed(c, where) for c in children]
         if name := values.pop("defamed", None):
             rows.defamed.insert(0, Placed(DefamedInput(name), Origin(
                 origin.sheet, origin.row, True, _CASE_HEADERS["defamed"])))

@@ -97,7 +97,7 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
         for _case in scan.cases():
             pass  # each case is checked as it is read
     with db.read() as session:
-        scan.add(_repeat_offenders(session, scan))
+        scan.add(_repeat_offenders(session, scan, before=_next_case_id(session)))
     return ImportPreview(path.name, len(scan.records), scan.event_count, scan.child_count,
                          scan.ordered_problems())
 
@@ -191,10 +191,9 @@ def _codes_in_use(session: Session, scan: FileScan) -> list[Problem]:
     ]
 
 
-def _repeat_offenders(session: Session, scan: FileScan,
-                      before: int | None = None) -> list[Problem]:
+def _repeat_offenders(session: Session, scan: FileScan, before: int) -> list[Problem]:
     """A warning for each case whose account or URL is also another case's, in the
-    database (cases numbered below `before`: not this import's) or the file: a possible
+    database (cases numbered below `before`, not this import's) or in the file: a possible
     repeat offender, named with the other cases' codes."""
     records = scan.records
 
@@ -232,13 +231,15 @@ def _repeat_offenders(session: Session, scan: FileScan,
 
 def _codes_by_key(session: Session, column: InstrumentedAttribute[str] |
                   InstrumentedAttribute[str | None], keys: Sequence[str],
-                  before: int | None) -> dict[str, list[str]]:
-    """Codes of the (not deleted) cases having each key, oldest first."""
+                  before: int) -> dict[str, list[str]]:
+    """Codes of the (not deleted) cases numbered below `before` having each key, oldest
+    first."""
     found: dict[str, list[str]] = defaultdict(list)
+    if before <= 1:
+        return found  # the register was empty
     for chunk in _chunks(keys):
-        query = select(column, Case.code).where(column.in_(chunk), Case.deleted_at.is_(None))
-        if before is not None:
-            query = query.where(Case.id < before)
+        query = select(column, Case.code).where(column.in_(chunk), Case.id < before,
+                                                Case.deleted_at.is_(None))
         for value, code in session.execute(query.order_by(Case.detected_on, Case.code)):
             found[str(value)].append(code)
     return found
