@@ -13,7 +13,7 @@ from typing import TextIO
 
 from app import __version__
 from app.cli import argparse_vi
-from app.cli.base import EXIT_OK, Command, Invocation, StdinLines, run_command
+from app.cli.base import EXIT_OK, EXIT_USAGE, Command, Invocation, StdinLines, run_command
 from app.cli.commands import COMMANDS
 from app.paths import DataPaths
 
@@ -28,6 +28,9 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     )
     parser.set_defaults(data_dir=None, user=None, password_stdin=False)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--selftest", action="store_true",
+                        help="tự kiểm tra chương trình trên một thư mục dữ liệu tạm (nhập sổ, "
+                             "ghi và kiểm tra báo cáo Excel, PDF) rồi thoát; không cần màn hình")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     for command in commands:
         command.configure(sub.add_parser(command.name, help=command.help,
@@ -57,6 +60,15 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     except SystemExit as exit_:
         return int(exit_.code or 0)
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    if args.selftest:
+        if args.command is not None:
+            print(f"--selftest không dùng cùng lệnh «{args.command}»: hãy chạy riêng "
+                  "«sovipham --selftest».", file=err)
+            return EXIT_USAGE
+        # Its own temporary data folders: no --data-dir, no account.
+        from app.selftest import run_selftest
+
+        return run_selftest(out)
     paths = DataPaths.resolve(args.data_dir)
     if args.command is None:
         from app.ui.main import run_window

@@ -1,0 +1,195 @@
+"""`--selftest`: does this installed program work end to end, without a display?
+
+On a temporary data folder it generates a register, exports it as a password-protected
+Excel file in the import template layout, imports that file into a second, fresh data
+folder, writes the report of the last full month (Excel and PDF) and checks both files
+against the figures computed again from the database. Everything a packaged build could
+leave out (a lazily imported library, the migrations, the fonts, the demo and seed data)
+is exercised.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import traceback
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from app import __version__
+from app.db import Database
+from app.errors import UserError
+from app.importing.problems import ImportRefused
+from app.paths import DataPaths
+from app.reports.export import Targets, export_report
+from app.reports.figures import compute_figures, compute_summary
+from app.reports.forms import Cell, Form, form_01, form_02
+from app.reports.periods import Period
+from app.services import accounts, demo, exporting, importing, setup
+from app.services.actor import Actor
+from app.text import format_number
+
+CASES = 300
+SEED = 2026
+ADMIN = "tu-kiem-tra"
+_SUBSET_FONT = re.compile(rb"^[A-Z]{6}\+")
+
+
+class SelftestFailed(Exception):
+    """A produced file is not what it should be; the message says what differs."""
+
+
+def run_selftest(out: TextIO) -> int:
+    print(f"Sổ vi phạm MXH {__version__}: tự kiểm tra.", file=out)
+    try:
+        # A scan by an antivirus may keep Windows from deleting a file just written: a
+        # temporary folder left behind is no failure of the program.
+        with tempfile.TemporaryDirectory(prefix="sovipham-tu-kiem-tra-",
+                                         ignore_cleanup_errors=True) as folder:
+            _run(Path(folder), out)
+    except SelftestFailed as exc:
+        print(f"Tự kiểm tra KHÔNG đạt: {exc}", file=out)
+        return 1
+    except ImportRefused as exc:
+        lines = [p.line() for p in exc.problems if not p.is_warning][:5]
+        print(f"Tự kiểm tra KHÔNG đạt: {exc.message}", *lines, sep="\n", file=out)
+        return 1
+    except UserError as exc:
+        print(f"Tự kiểm tra KHÔNG đạt: {exc.message}", file=out)
+        return 1
+    except Exception:
+        # What a broken build raises (a module or a data file left out) is exactly what
+        # the self-test is for: report it with its trace instead of crashing.
+        print("Tự kiểm tra KHÔNG đạt: lỗi không mong đợi (chi tiết dưới đây).", file=out)
+        traceback.print_exc(file=out)
+        return 1
+    print("Tự kiểm tra đạt: chương trình hoạt động đầy đủ.", file=out)
+    return 0
+
+
+def _run(folder: Path, out: TextIO) -> None:
+    def step(text: str) -> None:
+        print(f"- {text}", file=out)
+
+    today = date.today()
+    this_month = Period.month(today.year, today.month)
+    period = this_month.previous()
+    register = folder / "so-vu-viec.xlsx"
+    xlsx, pdf = folder / f"bao-cao-{period.slug}.xlsx", folder / f"bao-cao-{period.slug}.pdf"
+
+    file_password = secrets.token_urlsafe(12)
+    source, actor = _new_data_folder(folder / "nguon")
+    try:
+        demo.add_demo_cases(source, actor, CASES, seed=SEED, today=today)
+        step(f"Đã tạo thư mục dữ liệu tạm và {format_number(CASES)} vụ việc mẫu.")
+        exported = exporting.export_cases(source, actor, register,
+                                          file_password=file_password).count
+        step(f"Đã xuất sổ {format_number(exported)} vụ việc ra tệp Excel theo mẫu nhập, "
+             "có mật khẩu mở tệp.")
+    finally:
+        source.dispose()
+    if exported != CASES:
+        raise SelftestFailed(f"tệp xuất có {exported} vụ việc, cần {CASES}.")
+
+    db, actor = _new_data_folder(folder / "dich")
+    try:
+        imported = importing.import_workbook(db, actor, register, file_password=file_password,
+                                             today=today).count
+        if imported != CASES:
+            raise SelftestFailed(f"đã nhập {imported} vụ việc, cần {CASES}.")
+        step(f"Đã nhập {format_number(imported)} vụ việc vào một thư mục dữ liệu mới.")
+        export_report(db, actor, period, Targets(xlsx, pdf))
+        step(f"Đã ghi báo cáo {period.phrase} (Excel và PDF).")
+        summary = compute_summary(db, period)
+        listed = len(compute_figures(db, period).cases)
+    finally:
+        db.dispose()
+    if not summary.total.detected:
+        raise SelftestFailed(f"không có vụ việc nào phát hiện trong {period.phrase}: "
+                             "báo cáo không kiểm tra được số liệu nào.")
+    check_workbook(xlsx, (form_01(summary), form_02(summary)), listed)
+    step(f"Bảng tính đúng số liệu tính lại từ cơ sở dữ liệu "
+         f"({format_number(summary.total.detected)} vụ phát hiện trong {period.phrase}).")
+    pages, fonts = check_pdf(pdf)
+    step(f"Tệp PDF hợp lệ: {pages} trang, {fonts} phông chữ đều được nhúng.")
+
+
+def _new_data_folder(root: Path) -> tuple[Database, Actor]:
+    password = secrets.token_urlsafe(16)
+    db = setup.init_data_folder(DataPaths(root), ADMIN, password, "Tự kiểm tra")
+    try:
+        return db, accounts.authenticate(db, ADMIN, password)
+    except Exception:
+        db.dispose()
+        raise
+
+
+def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:
+    """Forms 01 and 02 of the workbook hold exactly `forms`' rows and total; the case list
+    has `listed` rows."""
+    # Imported here, like the writers: the window starts without openpyxl.
+    import openpyxl
+
+    from app.reports.excel import HEADER_ROW
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for form in forms:
+            if form.sheet not in book.sheetnames:
+                raise SelftestFailed(f"bảng tính thiếu trang «{form.sheet}».")
+            sheet = book[form.sheet]
+            rows = [list(r) for r in sheet.iter_rows(min_row=HEADER_ROW + 1,
+                                                     max_col=len(form.columns),
+                                                     values_only=True)]
+            expected: list[Sequence[Cell]] = [*form.rows, *([form.total] if form.total else [])]
+            if len(rows) != len(expected):
+                raise SelftestFailed(f"trang «{form.sheet}» có {len(rows)} dòng số liệu, "
+                                     f"cần {len(expected)}.")
+            for number, (row, wanted) in enumerate(zip(rows, expected, strict=True),
+                                                   start=HEADER_ROW + 1):
+                for column, value, want in zip(form.columns, row, wanted, strict=True):
+                    if value != (want if want != "" else None):
+                        raise SelftestFailed(
+                            f"trang «{form.sheet}», dòng {number}, cột «{column.header}»: "
+                            f"bảng tính ghi {value!r}, tính lại từ cơ sở dữ liệu được {want!r}.")
+        case_sheet = book.worksheets[-1]
+        case_rows = sum(1 for row in case_sheet.iter_rows(min_row=HEADER_ROW + 1,
+                                                          values_only=True) if any(row))
+        if case_rows != listed:
+            raise SelftestFailed(f"trang «{case_sheet.title}» có {case_rows} vụ việc, "
+                                 f"cần {listed}.")
+    finally:
+        book.close()
+
+
+def check_pdf(path: Path) -> tuple[int, int]:
+    """The file is a complete PDF whose pages are all counted and whose fonts are all
+    embedded (subsets of TrueType files): (pages, fonts)."""
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-1.") or not data.rstrip().endswith(b"%%EOF"):
+        raise SelftestFailed("tệp PDF không đầy đủ (thiếu phần đầu hoặc phần cuối).")
+    start = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)
+    if start is None or not data.startswith(b"xref", int(start.group(1))):
+        raise SelftestFailed("bảng tham chiếu (xref) của tệp PDF không đúng chỗ.")
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)
+              + re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", data)]
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    if not pages or max(counts, default=0) != pages:
+        raise SelftestFailed(f"tệp PDF có {pages} trang nhưng ghi số trang là "
+                             f"{max(counts, default=0)}.")
+    fonts = set(re.findall(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", data))
+    embedded = len(re.findall(rb"/FontFile2\s+\d+\s+\d+\s+R", data))
+    descriptors = len(re.findall(rb"/Type\s*/FontDescriptor\b", data))
+    if not fonts:
+        raise SelftestFailed("tệp PDF không có phông chữ nào.")
+    not_embedded = sorted(f.decode("latin-1") for f in fonts if not _SUBSET_FONT.match(f))
+    if not_embedded:
+        raise SelftestFailed(f"tệp PDF dùng phông chữ không được nhúng: {', '.join(not_embedded)}"
+                             " (máy khác có thể hiển thị sai chữ tiếng Việt).")
+    if embedded < descriptors:
+        raise SelftestFailed(f"tệp PDF mô tả {descriptors} phông chữ nhưng chỉ nhúng "
+                             f"{embedded} tệp phông.")
+    return pages, len(fonts)

@@ -1,0 +1,86 @@
+"""`--selftest`: passes on a working program, and its checks catch a wrong report."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from app.cli import main
+from app.reports import excel, fonts
+from app.reports.figures import ReportFigures
+from app.reports.forms import Form
+from app.selftest import SelftestFailed, check_pdf
+
+
+def _selftest(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["--selftest", *argv], stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_passes_on_a_working_program() -> None:
+    status, out, _ = _selftest()
+    assert status == 0, out
+    assert "Đã nhập 300 vụ việc vào một thư mục dữ liệu mới." in out
+    assert "Bảng tính đúng số liệu tính lại từ cơ sở dữ liệu" in out
+    assert "Tệp PDF hợp lệ" in out
+    assert out.rstrip().endswith("Tự kiểm tra đạt: chương trình hoạt động đầy đủ.")
+
+
+def test_a_wrong_figure_written_to_the_workbook_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = excel.all_forms
+
+    def one_more_detected(figures: ReportFigures) -> tuple[Form, Form, Form]:
+        summary, platforms, cases = real(figures)
+        total = list(summary.total or ())
+        total[3] = int(total[3] or 0) + 1  # column 4, "Phát hiện trong kỳ"
+        return dataclasses.replace(summary, total=tuple(total)), platforms, cases
+
+    monkeypatch.setattr(excel, "all_forms", one_more_detected)
+    status, out, _ = _selftest()
+    assert status == 1
+    # Six groups on rows 7 to 12, the total on row 13.
+    assert "Tự kiểm tra KHÔNG đạt: trang «Tổng hợp», dòng 13, cột «Phát hiện trong kỳ»" in out
+    assert "Tự kiểm tra đạt" not in out
+
+
+def test_a_file_left_out_of_the_build_fails_with_its_trace(monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path: Path) -> None:
+    # As in a build without resources/fonts: the PDF writer cannot load its font.
+    monkeypatch.setattr(fonts, "_registered", False)
+    monkeypatch.setattr(fonts, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
+    status, out, _ = _selftest()
+    assert status == 1
+    assert "Tự kiểm tra KHÔNG đạt: lỗi không mong đợi (chi tiết dưới đây)." in out
+    assert "LiberationSerif-Regular.ttf" in out
+    assert "Tự kiểm tra đạt" not in out
+
+
+def test_a_pdf_without_embedded_fonts_fails(tmp_path: Path) -> None:
+    target = tmp_path / "helvetica.pdf"
+    page = canvas.Canvas(str(target))
+    page.drawString(72, 72, "Báo cáo")  # reportlab's default font is never embedded
+    page.showPage()
+    page.save()
+    with pytest.raises(SelftestFailed, match="không được nhúng: Helvetica"):
+        check_pdf(target)
+
+
+def test_a_truncated_pdf_fails(tmp_path: Path) -> None:
+    target = tmp_path / "cut.pdf"
+    page = canvas.Canvas(str(target))
+    page.showPage()
+    page.save()
+    target.write_bytes(target.read_bytes()[:-40])
+    with pytest.raises(SelftestFailed, match="không đầy đủ"):
+        check_pdf(target)
+
+
+def test_does_not_run_with_a_command() -> None:
+    status, out, err = _selftest("check")
+    assert (status, out) == (2, "")
+    assert "--selftest không dùng cùng lệnh «check»" in err
