@@ -15,8 +15,14 @@ from app.db import Database
 from app.domain.case import CaseInput
 from app.domain.labels import Role
 from app.paths import DataPaths
+from app.security import keys
 from app.services import accounts, setup
 from app.services.actor import Actor
+
+# Sealing the data key at full Argon2 cost would double the cost of every sign-in in
+# the suite; the cost is stored with each wrap, so this changes speed only
+# (tests/test_vault.py checks the default).
+keys.kdf_params = keys.KdfParams(time_cost=1, memory_cost=1024, parallelism=1)
 
 ADMIN_PASSWORD = "quantri-2026"
 PASSWORD = "matkhau-2026"
@@ -81,3 +87,29 @@ def make_case(**changes: object) -> CaseInput:
     }
     values.update(changes)
     return CaseInput(**values)  # type: ignore[arg-type]
+
+
+# The children named by the window's tests (and others): no log may ever carry them.
+CHILD_NAMES_IN_TESTS = ("Nguyễn Văn An", "Trần Thị Bé", "Lê Thị Bé", "Lê Thị Bống", "Lê Văn Tí",
+                        "Lê Bé Na", "Bé Một", "Bé Hai")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def logs_never_name_a_child(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Whatever the program logs during the session is written as the window writes it; at
+    the end, no log file of the session or of any test's data folder names a child."""
+    import logging
+
+    from app import errorlog
+
+    root = logging.getLogger()
+    level = root.level  # errors are what matter here; the suite's other logging stays as it was
+    handler = errorlog.install(DataPaths(tmp_path_factory.mktemp("nhat-ky-phien")))
+    root.setLevel(level)
+    yield
+    root.removeHandler(handler)
+    handler.close()
+    logs = [p for p in tmp_path_factory.getbasetemp().rglob("logs/*") if p.is_file()]
+    named = [f"{p}: {name}" for p in logs for name in CHILD_NAMES_IN_TESTS
+             if name in p.read_text(encoding="utf-8", errors="replace")]
+    assert named == [], "a log names a child"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -93,3 +94,14 @@ def test_audit_chain_detects_an_edited_or_deleted_row(db: Database, admin: Actor
         entry.username = "ke-gian"
     with db.read() as session:
         assert any("đã bị sửa" in p for p in audit.verify_chain(session))
+
+
+def test_usernames_match_whatever_the_case_of_vietnamese_letters(db: Database,
+                                                                 admin: Actor) -> None:
+    accounts.create_user(db, admin, username="Đức", full_name="Trần Đức", role=Role.OFFICER,
+                         password="matkhau-2026")
+    assert accounts.authenticate(db, "đỨC", "matkhau-2026").username == "Đức"
+    for again in ("đức", unicodedata.normalize("NFD", "Đức")):
+        with pytest.raises(UserError, match="đã có"):
+            accounts.create_user(db, admin, username=again, full_name="Khác",
+                                 role=Role.OFFICER, password="matkhau-2026")

@@ -25,8 +25,11 @@ from app.services.evidence_store import (
     CHUNK,
     StagedFile,
     StoreChanges,
+    clear_view_copies,
     file_sha256,
+    read_content,
     stored_path,
+    view_folder,
 )
 from app.services.integrity import check_data_folder
 from app.services.progress import Cancelled, CancelToken
@@ -99,7 +102,10 @@ def test_add_stores_the_file_by_hash_and_audits(db: Database, officer: Actor, ca
         "https://facebook.com/p/1", "Bài gốc", officer.username)
     assert added.also_in == ()
     assert not record.on_child_case and not record.conceal_preview
-    assert stored_path(db.paths, record.sha256).read_bytes() == _png()
+    # On disk the content is encrypted; it reads back whole with the data key.
+    stored = stored_path(db.paths, record.sha256).read_bytes()
+    assert _png() not in stored and b"PNG" not in stored
+    assert read_content(db.paths, record.sha256, db.data_key) == _png()
     assert _leftovers(db) == [record.sha256]
     assert evidence.list_evidence(db, case.id) == [record]
     reread = cases.get_case(db, officer, case.id)
@@ -316,10 +322,15 @@ def test_check_is_clean_after_adds_and_finds_a_tampered_file(
     report = check_data_folder(db, officer)
     assert report.ok, report.problems
     assert report.evidence_checked == 3
-    [first, *_] = evidence.list_evidence(db, case.id)
+    [first, second, _] = evidence.list_evidence(db, case.id)
     stored_path(db.paths, first.sha256).write_bytes(_png("sửa"))
+    flipped = bytearray(stored_path(db.paths, second.sha256).read_bytes())
+    flipped[-20] ^= 1
+    stored_path(db.paths, second.sha256).write_bytes(bytes(flipped))
     problems = check_data_folder(db, officer).problems
-    assert problems == ("Tệp chứng cứ «a.png» đã bị thay đổi (mã băm không khớp).",)
+    assert sorted(problems) == sorted(
+        f"Tệp chứng cứ «{name}» đã bị thay đổi hoặc hỏng (không giải mã được hoặc mã băm "
+        "không khớp)." for name in ("a.png", "b.png"))
 
 
 def test_viewing_is_audited_only_on_cases_with_children(
@@ -330,12 +341,17 @@ def test_viewing_is_audited_only_on_cases_with_children(
     child = evidence.add_evidence(db, officer, child_case.id,
                                   _file(inbox, "NguyenVanAn.png", _png("b")))
     assert child.record.on_child_case and child.record.conceal_preview
-    assert evidence.thumbnail_source(db, child.record).read_bytes() == _png("b")
+    assert evidence.thumbnail_content(db, child.record) == _png("b")
     before = _actions(db)
     assert evidence.open_evidence(db, viewer, plain.record.id).read_bytes() == _png("a")
     assert _actions(db) == before
     path = evidence.open_evidence(db, viewer, child.record.id)
-    assert path == stored_path(db.paths, child.record.sha256)
+    # A decrypted copy for the viewer, named by hash: the file's name may name the child.
+    assert path.read_bytes() == _png("b")
+    assert path.suffix == ".png" and "Nguyen" not in path.name
+    assert path.parent == view_folder(db.paths)
+    clear_view_copies(db.paths)
+    assert not path.exists()
     with db.read() as session:
         [view] = audit.entries(session, action=AuditAction.EVIDENCE_VIEW)
         [added] = audit.entries(session, action=AuditAction.EVIDENCE_ADD, username="canbo",

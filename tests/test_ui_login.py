@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.paths import DataPaths
+from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 from app.ui.login import LoginDialog
 from app.ui.main import first_sign_in
 from app.ui.tasks import TaskRunner
@@ -59,4 +61,49 @@ def test_a_broken_data_folder_is_explained_in_the_dialog(qtbot: QtBot, tmp_path:
     dialog.show()
     qtbot.waitUntil(lambda: "bị hỏng" in dialog.message.text(), timeout=10_000)
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    runner.wait()
+
+
+def test_an_empty_folder_starts_by_creating_the_administrator(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First start: the administrator is created, the recovery key shown, then sign-in."""
+    paths = DataPaths(tmp_path / "moi")
+    shown: list[str] = []
+
+    def fill_and_create(self: FirstRunDialog) -> int:
+        self.full_name.setText("Lê Văn Tâm")
+        self.password.setText("matkhau-2026")
+        self.password_again.setText("matkhau-2026")
+        self.create_data()
+        qtbot.waitUntil(lambda: self.db is not None, timeout=10_000)
+        return FirstRunDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FirstRunDialog, "exec", fill_and_create)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: shown.append(self._key) or 1)
+    runner = TaskRunner()
+    dialog, opened = first_sign_in(runner, paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert len(shown) == 1 and dialog.username.text() == "quantri"
+    dialog.password.setText("matkhau-2026")
+    dialog._sign_in()
+    qtbot.waitUntil(lambda: dialog.actor is not None, timeout=10_000)
+    runner.wait()
+    opened[0].dispose()
+
+
+def test_leaving_the_first_start_closes_the_sign_in(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FirstRunDialog, "exec",
+                        lambda self: FirstRunDialog.DialogCode.Rejected)
+    runner = TaskRunner()
+    dialog, opened = first_sign_in(runner, DataPaths(tmp_path / "moi"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    assert dialog.result() == LoginDialog.DialogCode.Rejected and opened == []
+    assert not (tmp_path / "moi" / "sovipham.sqlite3").exists()
     runner.wait()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from app.cli import cases_io, core, report
+from app.cli import backup, cases_io, core, report
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
     *core.COMMANDS,
     *cases_io.COMMANDS,
     *report.COMMANDS,
+    *backup.COMMANDS,
 )

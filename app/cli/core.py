@@ -6,6 +6,8 @@ import argparse
 import time
 
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
+from app.domain.labels import RECOVERY_KEY_ADVICE
+from app.security import keys
 from app.services import demo, integrity, setup
 
 
@@ -20,11 +22,14 @@ def _run_init(invocation: Invocation, _session: Session | None) -> int:
     if not invocation.args.password_stdin:
         raise UsageError("Cần --password-stdin: mật khẩu quản trị viên đọc từ đầu vào chuẩn.")
     password = invocation.stdin.next_line("mật khẩu quản trị viên")
+    recovery_key = keys.new_recovery_key()
     db = setup.init_data_folder(invocation.paths, invocation.args.admin, password,
-                                invocation.args.full_name)
+                                invocation.args.full_name, recovery_key=recovery_key)
     db.dispose()
     invocation.say(f"Đã khởi tạo thư mục dữ liệu {invocation.paths.root} "
                    f"với quản trị viên «{invocation.args.admin}».")
+    invocation.say(f"KHÓA KHÔI PHỤC: {recovery_key}")
+    invocation.say(RECOVERY_KEY_ADVICE)
     return EXIT_OK
 
 
@@ -62,7 +67,7 @@ def _run_demo(invocation: Invocation, session: Session | None) -> int:
 
 COMMANDS = (
     Command("init", "tạo thư mục dữ liệu, cơ sở dữ liệu và quản trị viên đầu tiên",
-            _configure_init, _run_init, needs_account=False),
+            _configure_init, _run_init, needs_account=False, creates_data_folder=True),
     Command("check", "kiểm tra toàn vẹn cơ sở dữ liệu, tệp chứng cứ và nhật ký",
             lambda parser: None, _run_check),
     Command("demo", "thêm N vụ việc mẫu (dùng thử, đo hiệu năng)", _configure_demo, _run_demo),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -31,6 +31,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
+    # Deleted and overwritten rows (a child's name corrected, a case purged) are zeroed
+    # on disk instead of lingering in free pages.
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
 
 
@@ -45,6 +48,8 @@ def _on_begin(conn: Connection) -> None:
 class Database:
     paths: DataPaths
     engine: Engine
+    # The data key, once an account has signed in (kept out of repr and logs).
+    _data_key: bytes | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -63,6 +68,23 @@ class Database:
         with self._writer() as session, session.begin():
             yield session
 
+    def unlock(self, data_key: bytes) -> None:
+        self._data_key = data_key
+
+    @property
+    def unlocked(self) -> bool:
+        return self._data_key is not None
+
+    @property
+    def data_key(self) -> bytes:
+        """The key that encrypts evidence files and backups."""
+        if self._data_key is None:
+            raise DataFolderError(
+                "Tài khoản này chưa có khóa mở dữ liệu đã mã hóa (tệp chứng cứ, bản sao lưu). "
+                "Hãy nhờ quản trị đặt lại mật khẩu cho tài khoản rồi đăng nhập lại."
+            )
+        return self._data_key
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -77,7 +99,9 @@ def make_engine(paths: DataPaths) -> Engine:
 def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     """Open (or with `create`, make) the data folder's database, migrated to this version."""
     from app.db.migrate import upgrade_to_head
+    from app.db.swap import finish_interrupted
 
+    finish_interrupted(paths)
     if not create and not paths.database.exists():
         raise DataFolderError(
             f"Không tìm thấy cơ sở dữ liệu trong thư mục dữ liệu {paths.root}. "

@@ -64,3 +64,11 @@ class ClosingResult(StrEnum):
     NO_VIOLATION = "Không vi phạm"
     EXPIRED = "Hết thời hiệu"
     TRANSFERRED = "Chuyển cơ quan khác xử lý"
+
+# Shown once with the recovery key, at `init` and in the window's first start.
+RECOVERY_KEY_ADVICE = (
+    "Hãy in hoặc chép khóa khôi phục này và cất ở nơi an toàn (tủ hồ sơ của đơn vị), "
+    "tách khỏi máy tính. Khóa chỉ hiện một lần. Khi không còn quản trị viên nào đăng nhập "
+    "được, hoặc cần mở một bản sao lưu mà không ai nhớ mật khẩu lúc sao lưu, khóa này mở "
+    "lại được dữ liệu đã mã hóa (tệp chứng cứ, bản sao lưu)."
+)

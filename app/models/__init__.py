@@ -1,6 +1,6 @@
 """Typed ORM models of the register. Nothing here imports Qt."""
 
-from app.models.account import AuditEntry, User
+from app.models.account import AuditEntry, KeyWrap, User
 from app.models.base import Base
 from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
 from app.models.event import Event, event_legal_bases
@@ -19,6 +19,7 @@ __all__ = [
     "DefamedParty",
     "Event",
     "Evidence",
+    "KeyWrap",
     "LegalProvision",
     "SentReport",
     "Setting",

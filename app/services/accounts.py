@@ -15,7 +15,8 @@ from app.domain.labels import ROLE_LABELS, Role
 from app.errors import NotAllowed, UserError
 from app.models import User
 from app.models.base import utcnow
-from app.services import audit
+from app.security import keys
+from app.services import audit, vault
 from app.services.actor import SYSTEM, Actor, Permission
 from app.services.audit import AuditAction
 from app.text import clean
@@ -64,10 +65,11 @@ def _clean_username(username: str) -> str:
 
 
 def _find(session: Session, username: str) -> User | None:
+    # In Python: SQLite's lower() leaves Vietnamese letters (Đ, Ư…) as they are. An office
+    # has a handful of accounts.
     key = (clean(username) or "").casefold()
-    return session.execute(
-        select(User).where(func.lower(User.username) == key)
-    ).scalar_one_or_none()
+    return next((user for user in session.execute(select(User)).scalars()
+                 if user.username.casefold() == key), None)
 
 
 def count_users(db: Database) -> int:
@@ -101,13 +103,18 @@ def create_user(
         )
         session.add(user)
         session.flush()
+        if db.unlocked:
+            vault.seal_for_password(session, user.id, db.data_key, password)
         audit.record(session, actor.username, AuditAction.USER_CREATE, entity="user",
                      detail={"username": name, "role": str(role)})
         return _record(user)
 
 
 def authenticate(db: Database, username: str, password: str) -> Actor:
-    """Check a password. Every attempt, good or bad, is written to the audit log."""
+    """Check a password. Every attempt, good or bad, is written to the audit log.
+
+    Signing in also unseals the data key (`Database.unlock`)."""
+    failure: NotAllowed | None = None
     with db.write() as session:
         user = _find(session, username)
         now = utcnow()
@@ -142,10 +149,15 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             user.locked_until = None
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
+            data_key = vault.open_for(session, user, password)
             audit.record(session, user.username, AuditAction.LOGIN)
-            return _actor(user)
-    # Raised after the block so the failure and its audit row are committed.
-    raise failure
+            actor = _actor(user)
+    if failure is not None:
+        # Raised after the block so the failure and its audit row are committed.
+        raise failure
+    if data_key is not None:
+        db.unlock(data_key)
+    return actor
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -171,6 +183,9 @@ def change_password(db: Database, actor: Actor, old_password: str, new_password:
             raise UserError("Mật khẩu hiện tại không đúng.", field="old_password")
         user.password_hash = _hasher.hash(new_password)
         user.password_changed_at = utcnow()
+        data_key = db.data_key if db.unlocked else vault.open_for(session, user, old_password)
+        if data_key is not None:
+            vault.seal_for_password(session, user.id, data_key, new_password)
         audit.record(session, actor.username, AuditAction.PASSWORD_CHANGE, entity="user",
                      detail={"username": user.username})
 
@@ -207,10 +222,44 @@ def update_user(
             user.password_changed_at = utcnow()
             user.failed_attempts = 0
             user.locked_until = None
+            if db.unlocked:
+                vault.seal_for_password(session, user.id, db.data_key, new_password)
             changes["password"] = "reset"
         audit.record(session, actor.username, AuditAction.USER_UPDATE, entity="user",
                      detail={"username": user.username, "changes": changes})
         return _record(user)
+
+
+def replace_recovery_key(db: Database, actor: Actor) -> str:
+    """A new recovery key for the data folder, to be printed and kept safe; the old one
+    stops working (e.g. when the person who kept it leaves)."""
+    actor.require(Permission.MANAGE_USERS)
+    recovery_key = keys.new_recovery_key()
+    with db.write() as session:
+        vault.seal_for_recovery(session, db.data_key, recovery_key)
+        audit.record(session, actor.username, AuditAction.RECOVERY_KEY_NEW)
+    return recovery_key
+
+
+def recover_account(db: Database, username: str, recovery_key: str, new_password: str) -> None:
+    """Set a new password with the recovery key, when no administrator can sign in.
+    The account is unlocked and keeps access to everything encrypted."""
+    _check_password_strength(new_password)
+    with db.write() as session:
+        data_key = vault.open_with_recovery(session, recovery_key)
+        if data_key is None:
+            raise NotAllowed("Khóa khôi phục không đúng (hoặc đã được thay bằng khóa mới).")
+        user = _find(session, username)
+        if user is None:
+            raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
+        user.password_hash = _hasher.hash(new_password)
+        user.password_changed_at = utcnow()
+        user.failed_attempts = 0
+        user.locked_until = None
+        user.active = True
+        vault.seal_for_password(session, user.id, data_key, new_password)
+        audit.record(session, user.username, AuditAction.RECOVERY_KEY_USE, entity="user",
+                     detail={"username": user.username})
 
 
 def _active_admins(session: Session) -> int:

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     CHECK = "check"
+    PURGE = "purge"
 
 
 _OFFICER = {
@@ -56,6 +57,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.BACKUP: "sao lưu dữ liệu",
     Permission.RESTORE: "khôi phục dữ liệu",
     Permission.CHECK: "kiểm tra dữ liệu",
+    Permission.PURGE: "xóa hẳn vụ việc đã xóa quá thời hạn lưu giữ",
 }
 
 

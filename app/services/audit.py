@@ -31,6 +31,7 @@ class AuditAction(StrEnum):
     CASE_DELETE = "case_delete"
     CASE_RESTORE = "case_restore"
     CHILD_CASE_VIEW = "child_case_view"
+    CASE_PRINT = "case_print"
     EVENT_ADD = "event_add"
     EVENT_EDIT = "event_edit"
     EVENT_VOID = "event_void"
@@ -49,6 +50,11 @@ class AuditAction(StrEnum):
     LEGAL_BASIS_CHANGE = "legal_basis_change"
     DEMO = "demo"
     CHECK = "check"
+    PURGE = "purge"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    RECOVERY_KEY_NEW = "recovery_key_new"
+    RECOVERY_KEY_USE = "recovery_key_use"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -60,6 +66,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.CASE_DELETE: "Xóa vụ việc",
     AuditAction.CASE_RESTORE: "Khôi phục vụ việc",
     AuditAction.CHILD_CASE_VIEW: "Xem vụ việc có trẻ em",
+    AuditAction.CASE_PRINT: "In phiếu thông tin vụ việc",
     AuditAction.EVENT_ADD: "Ghi biện pháp xử lý",
     AuditAction.EVENT_EDIT: "Sửa biện pháp xử lý",
     AuditAction.EVENT_VOID: "Hủy biện pháp xử lý",
@@ -78,6 +85,11 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.LEGAL_BASIS_CHANGE: "Sửa căn cứ pháp lý",
     AuditAction.DEMO: "Thêm dữ liệu mẫu",
     AuditAction.CHECK: "Kiểm tra dữ liệu",
+    AuditAction.PURGE: "Xóa hẳn vụ việc đã xóa quá thời hạn lưu giữ",
+    AuditAction.BACKUP: "Sao lưu",
+    AuditAction.RESTORE: "Khôi phục từ bản sao lưu",
+    AuditAction.RECOVERY_KEY_NEW: "Tạo khóa khôi phục mới",
+    AuditAction.RECOVERY_KEY_USE: "Đặt lại mật khẩu bằng khóa khôi phục",
 }
 
 

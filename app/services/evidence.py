@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain import checks
+from app.domain.fields import LONG_TEXT_LIMIT
 from app.errors import UserError
 from app.models import Case, Event, Evidence
 from app.models.base import utcnow
@@ -27,7 +29,13 @@ from app.services import audit, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
-from app.services.evidence_store import StoreChanges, staged, viewable_path
+from app.services.evidence_store import (
+    StoreChanges,
+    clear_view_copies,
+    read_content,
+    staged,
+    viewable_path,
+)
 from app.services.progress import CancelToken, Progress
 from app.services.records import EvidenceRecord, evidence_record
 from app.text import clean
@@ -132,6 +140,10 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
     url = clean(source_url)
     if url is not None and len(url) > URL_LIMIT:
         raise UserError(f"Đường dẫn nguồn dài quá {URL_LIMIT} ký tự.", field="source_url")
+    text = clean(note)
+    if text is not None and len(text) > LONG_TEXT_LIMIT:
+        raise UserError(f"Ghi chú của tệp dài {len(text)} ký tự, vượt quá giới hạn "
+                        f"{LONG_TEXT_LIMIT} ký tự.", field="note")
     # A time without a zone comes from the window's clock: local time.
     captured = captured_at.astimezone() if captured_at is not None else None
     if captured is not None and captured > utcnow():
@@ -139,8 +151,8 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
     with db.read() as session:
         load_case(session, case_id, for_update=True)  # refuse before copying a large file
         max_bytes = settings.read_office(session).evidence_max_mb << 20
-    with staged(db.paths, source, name, max_bytes=max_bytes, progress=progress,
-                token=token) as copy:
+    with staged(db.paths, source, name, data_key=db.data_key, max_bytes=max_bytes,
+                progress=progress, token=token) as copy:
         if not kind.content_matches(copy.head):
             raise UserError(f"Tệp «{name}» mang đuôi của {kind.label} nhưng nội dung không "
                             "phải (có thể đã bị đổi tên). Hãy chọn đúng tệp gốc.", field="file")
@@ -150,7 +162,7 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
             _refuse_same_case(session, case, copy.sha256)
             item = Evidence(sha256=copy.sha256, original_name=name, size=copy.size,
                             media_type=kind.media_type, source_url=url, captured_at=captured,
-                            note=clean(note), added_by=actor.username, event_id=event_id)
+                            note=text, added_by=actor.username, event_id=event_id)
             case.evidence.append(item)
             session.flush()
             also_in = tuple(session.execute(
@@ -201,9 +213,7 @@ def _refuse_same_case(session: Session, case: Case, sha256: str) -> None:
 def remove_evidence(db: Database, actor: Actor, evidence_id: int, reason: str) -> None:
     """Take a file off a case; its content is deleted once no case refers to it."""
     actor.require(Permission.EDIT_CASES)
-    why = clean(reason)
-    if not why:
-        raise UserError("Cần ghi lý do gỡ tệp chứng cứ.", field="reason")
+    why = checks.reason(reason, "Cần ghi lý do gỡ tệp chứng cứ.")
     with StoreChanges(db.paths) as files, db.write() as session:
         item = _load(session, evidence_id)
         case = load_case(session, item.case_id, for_update=True)
@@ -228,7 +238,8 @@ def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:
     actor.require(Permission.VIEW)
     with db.write() as session:
         item = _load(session, evidence_id)
-        path = viewable_path(db.paths, item.sha256)
+        path = viewable_path(db.paths, item.sha256, db.data_key,
+                             Path(item.original_name).suffix)
         if item.case.has_children:
             audit.record(session, actor.username, AuditAction.EVIDENCE_VIEW, entity="case",
                          entity_uuid=item.case.uuid,
@@ -236,10 +247,15 @@ def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:
         return path
 
 
-def thumbnail_source(db: Database, record: EvidenceRecord) -> Path:
-    """The file a thumbnail is drawn from; not audited, since the window blurs the
-    thumbnail when `record.conceal_preview`."""
-    return viewable_path(db.paths, record.sha256)
+def discard_view_copies(db: Database) -> None:
+    """Remove the decrypted copies made for the system viewer (at start and close)."""
+    clear_view_copies(db.paths)
+
+
+def thumbnail_content(db: Database, record: EvidenceRecord) -> bytes:
+    """The picture a thumbnail is drawn from, decrypted in memory; not audited, since the
+    window blurs the thumbnail when `record.conceal_preview`."""
+    return read_content(db.paths, record.sha256, db.data_key)
 
 
 def list_evidence(db: Database, case_id: int) -> list[EvidenceRecord]:

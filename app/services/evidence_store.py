@@ -1,14 +1,15 @@
-"""Evidence files stored once by SHA-256 under the data folder.
+"""Evidence files stored once by the SHA-256 of their content under the data folder,
+encrypted with the data key (`app/security/cipher.py`).
 
-Every read or write of stored bytes goes through this module, so encryption at
-rest (issue 7) changes one file: `staged` would encrypt while copying and
-`viewable_path` decrypt to a private copy.
+Every read or write of stored bytes goes through this module. Files stored before
+encryption existed are still read as they are.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,6 +21,13 @@ from typing import BinaryIO
 
 from app.errors import UserError
 from app.paths import DataPaths
+from app.security.cipher import (
+    MAGIC,
+    DecryptionError,
+    Encryptor,
+    decrypted_chunks,
+    is_encrypted,
+)
 from app.services.progress import CancelToken, Progress, no_progress
 
 CHUNK = 1 << 20
@@ -83,10 +91,10 @@ def _too_large(name: str, max_bytes: int) -> UserError:
 
 
 @contextmanager
-def staged(paths: DataPaths, source: Path, name: str, *, max_bytes: int,
+def staged(paths: DataPaths, source: Path, name: str, *, data_key: bytes, max_bytes: int,
            progress: Progress | None = None,
            token: CancelToken | None = None) -> Iterator[StagedFile]:
-    """Copy `source` into the evidence folder, hashing it on the way.
+    """Copy `source` into the evidence folder, hashing and encrypting it on the way.
 
     The copy is removed when the block ends unless `StoreChanges.place` moved it
     into the store: a refusal, an error or a cancellation leaves nothing behind.
@@ -106,6 +114,7 @@ def staged(paths: DataPaths, source: Path, name: str, *, max_bytes: int,
         done = 0
         head = b""
         with os.fdopen(handle, "wb") as writer, _open(source, name) as reader:
+            sealed = Encryptor(data_key, writer)
             while chunk := reader.read(CHUNK):
                 if token is not None:
                     token.raise_if_cancelled()
@@ -115,8 +124,9 @@ def staged(paths: DataPaths, source: Path, name: str, *, max_bytes: int,
                 if len(head) < HEAD_SIZE:
                     head += chunk[:HEAD_SIZE - len(head)]
                 digest.update(chunk)
-                writer.write(chunk)
+                sealed.write(chunk)
                 report(done, total)
+            sealed.close()
             writer.flush()
             # The database commit that follows is durable; the file must be too.
             os.fsync(writer.fileno())
@@ -176,10 +186,78 @@ class StoreChanges:
             aside.unlink(missing_ok=True)
 
 
-def viewable_path(paths: DataPaths, sha256: str) -> Path:
-    """A path to the stored content, for a viewer or a thumbnail."""
+def _stored(paths: DataPaths, sha256: str) -> Path:
     path = stored_path(paths, sha256)
     if not path.is_file():
         raise UserError("Không tìm thấy tệp chứng cứ trong thư mục dữ liệu (có thể đã bị xóa "
                         "ngoài chương trình). Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
     return path
+
+
+def _plain_chunks(path: Path, data_key: bytes) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        if not is_encrypted(handle.read(len(MAGIC))):
+            handle.seek(0)  # stored before encryption existed
+            while chunk := handle.read(CHUNK):
+                yield chunk
+            return
+        handle.seek(0)
+        yield from decrypted_chunks(data_key, handle)
+
+
+def _damaged() -> UserError:
+    return UserError("Tệp chứng cứ trong thư mục dữ liệu bị hỏng hoặc đã bị sửa ngoài chương "
+                     "trình (không giải mã được). Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
+
+
+def content_sha256(paths: DataPaths, sha256: str, data_key: bytes) -> str | None:
+    """The SHA-256 of the stored content as it decrypts; None if it does not decrypt."""
+    digest = hashlib.sha256()
+    try:
+        for chunk in _plain_chunks(stored_path(paths, sha256), data_key):
+            digest.update(chunk)
+    except DecryptionError:
+        return None
+    return digest.hexdigest()
+
+
+def read_content(paths: DataPaths, sha256: str, data_key: bytes) -> bytes:
+    """The whole content in memory (a thumbnail's picture)."""
+    try:
+        return b"".join(_plain_chunks(_stored(paths, sha256), data_key))
+    except DecryptionError as exc:
+        raise _damaged() from exc
+
+
+def view_folder(paths: DataPaths) -> Path:
+    """Where decrypted copies wait for the system viewer; emptied at start and close."""
+    return paths.root / ".xem"
+
+
+def viewable_path(paths: DataPaths, sha256: str, data_key: bytes, suffix: str) -> Path:
+    """A decrypted copy for the system viewer, named by hash (names can carry a child's
+    name) with the original extension so that the right program opens it."""
+    source = _stored(paths, sha256)
+    folder = view_folder(paths)
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{sha256[:16]}{suffix.lower()}"
+    handle, temp_name = tempfile.mkstemp(dir=folder, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as writer:
+            for chunk in _plain_chunks(source, data_key):
+                writer.write(chunk)
+        os.replace(temp_name, target)
+    except DecryptionError as exc:
+        raise _damaged() from exc
+    except OSError as exc:
+        if target.is_file():
+            return target  # already open in a viewer (Windows keeps it locked)
+        raise UserError(f"Không tạo được bản xem của tệp chứng cứ: {exc.strerror}.") from exc
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+    return target
+
+
+def clear_view_copies(paths: DataPaths) -> None:
+    """Remove decrypted copies; one still open in a viewer stays until next time."""
+    shutil.rmtree(view_folder(paths), ignore_errors=True)

@@ -12,7 +12,7 @@ from app.models import AuditEntry, Evidence
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.evidence_store import file_sha256, stored_path
+from app.services.evidence_store import content_sha256, stored_path
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
         path = stored_path(db.paths, sha256)
         if not path.exists():
             problems.append(f"Thiếu tệp chứng cứ «{name}» ({sha256[:12]}…).")
-        elif file_sha256(path) != sha256:
-            problems.append(f"Tệp chứng cứ «{name}» đã bị thay đổi (mã băm không khớp).")
+        elif content_sha256(db.paths, sha256, db.data_key) != sha256:
+            problems.append(f"Tệp chứng cứ «{name}» đã bị thay đổi hoặc hỏng (không giải mã "
+                            "được hoặc mã băm không khớp).")
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.CHECK,
                      detail={"problems": len(problems)})

@@ -6,20 +6,26 @@ from app.db import Database, open_database
 from app.domain.labels import Role
 from app.errors import DataFolderError
 from app.paths import DataPaths
-from app.services import accounts, audit, legal_basis, settings, vocabulary
+from app.security import keys
+from app.services import accounts, audit, legal_basis, settings, vault, vocabulary
 from app.services.actor import SYSTEM
 from app.services.audit import AuditAction
 
 
 def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
-                     admin_full_name: str = "") -> Database:
+                     admin_full_name: str = "", *, recovery_key: str | None = None) -> Database:
+    """A new data folder with its own data key, sealed for the administrator's password and
+    for `recovery_key` (from `keys.new_recovery_key()`; the caller shows it once)."""
     if paths.database.exists():
         raise DataFolderError(
             f"Thư mục {paths.root} đã có dữ liệu; không khởi tạo lại để tránh mất dữ liệu."
         )
     db = open_database(paths, create=True)
+    db.unlock(keys.new_data_key())
     try:
         with db.write() as session:
+            if recovery_key is not None:
+                vault.seal_for_recovery(session, db.data_key, recovery_key)
             vocabulary.seed(session)
             legal_basis.seed(session)
             settings.write_office(session, settings.OfficeSettings())

@@ -26,7 +26,8 @@ from app.services.actor import Actor
 from app.services.exporting import ExportResult, export_cases
 from app.services.progress import CancelToken, Progress
 from app.ui.dates import from_qdate
-from app.ui.import_dialog import EXCEL_FILTER, TaskDialog
+from app.ui.import_dialog import EXCEL_FILTER
+from app.ui.task_dialog import TaskDialog
 from app.ui.widgets import date_edit
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEventLoop, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.db import Database
 from app.domain.labels import ROLE_LABELS
-from app.services import cases, list_export, settings, vocabulary
+from app.services import cases, evidence, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery
 from app.text import format_number
 from app.ui.admin import AdminScreen
+from app.ui.backup_actions import BackupActions
 from app.ui.case_editor import CaseEditor
 from app.ui.case_list import CaseListView
 from app.ui.dashboard import DashboardView
@@ -83,6 +84,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(
             QLabel(f"{actor.full_name} · {ROLE_LABELS[actor.role]}"))
+        self.reminder = QLabel()
+        self.reminder.setWordWrap(True)
+        self.reminder.setStyleSheet("color: #8a5300;")
+        self.statusBar().addWidget(self.reminder, 2)
+        self.backups = BackupActions(self, db, actor, self.runner, self.run_long,
+                                     self._show_reminder)
+        self.backups.restored_data.connect(self.after_restore)
         self._build_actions()
 
         self.idle = IdleWatcher(self.office.idle_lock_minutes, self)
@@ -90,6 +98,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        evidence.discard_view_copies(db)  # left by a crash or a viewer that kept one open
         geometry = self.prefs.bytes("geometry/main")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 760)
@@ -136,6 +145,13 @@ class MainWindow(QMainWindow):
         lock = self._action("&Khóa màn hình", self.lock, "Ctrl+L")
         quit_action = self._action("&Thoát", self.close, QKeySequence.StandardKey.Quit)
         about = self._action("&Giới thiệu", self._about)
+        self.backup_action = self._action("&Sao lưu…", self.backups.backup_to_file,
+                                          permission=Permission.BACKUP,
+                                          tip="Ghi toàn bộ dữ liệu ra một tệp mã hóa (USB, ổ "
+                                              "đĩa khác)")
+        self.restore_data_action = self._action("&Khôi phục từ bản sao lưu…",
+                                                self._restore_data,
+                                                permission=Permission.RESTORE)
         self.import_action = self._action("&Nhập từ Excel…", self._import, "Ctrl+I",
                                           Permission.IMPORT, icon=pixmap.SP_ArrowDown)
         self.export_all_action = self._action("Xuất &toàn bộ vụ việc…", self._export_all,
@@ -156,6 +172,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_view_action)
         file_menu.addAction(self.print_view_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_data_action)
         file_menu.addSeparator()
         file_menu.addAction(lock)
         file_menu.addAction(switch)
@@ -334,9 +353,28 @@ class MainWindow(QMainWindow):
                           f"<b>Sổ vi phạm MXH</b> {__version__}<br>Ghi nhận, xử lý thông tin vi "
                           "phạm trên mạng xã hội và lập báo cáo định kỳ.")
 
+    def _show_reminder(self, text: str | None) -> None:
+        self.reminder.setText(text or "")
+        self.reminder.setVisible(bool(text))
+
+    def _restore_data(self) -> None:
+        self.backups.restore_from_file()
+
+    def after_restore(self) -> None:
+        """The data was replaced: everyone signs in again on the restored data."""
+        self.switching_user = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A backup of the day's work before closing, without freezing the window.
+        waiting = QEventLoop()
+        if self.backups.backup_if_changed(then=waiting.quit):
+            self.statusBar().showMessage("Đang tự động sao lưu trước khi đóng…")
+            self.setEnabled(False)
+            waiting.exec()
         self.prefs.set_bytes("geometry/main", self.saveGeometry())
         self.prefs.sync()
+        evidence.discard_view_copies(self.db)
         self.runner.wait()
         app = QApplication.instance()
         if app is not None:
@@ -348,4 +386,5 @@ class MainWindow(QMainWindow):
         self.vocabulary = vocabulary.load(self.db)
         self.office = settings.load_office(self.db)
         self.idle.set_minutes(self.office.idle_lock_minutes)
+        self.backups.apply_settings()
         self.case_list.set_lists(self.vocabulary, self.office)

@@ -48,6 +48,9 @@ NUMBER_FIELDS = (
     ("stale_case_days", "Cảnh báo vụ việc không có biện pháp mới sau (ngày)", 1, 365),
     ("limitation_warning_days", "Cảnh báo trước khi hết thời hiệu (ngày)", 1, 180),
     ("evidence_max_mb", "Dung lượng tối đa một tệp chứng cứ (MB)", 1, 4096),
+    ("backup_every_minutes", "Tự sao lưu sau mỗi (phút làm việc)", 5, 480),
+    ("offsite_backup_days", "Nhắc sao lưu ra USB sau (ngày)", 1, 90),
+    ("deleted_retention_days", "Giữ vụ việc đã xóa trước khi xóa hẳn (ngày)", 30, 3650),
 )
 
 

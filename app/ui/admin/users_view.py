@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -63,7 +64,8 @@ class UsersView(QWidget):
         buttons = QHBoxLayout()
         for text, slot in (("Tạo tài khoản…", self._create), ("Đặt lại mật khẩu…", self._reset),
                            ("Đổi vai trò…", self._change_role),
-                           ("Khóa / mở tài khoản", self._toggle_active)):
+                           ("Khóa / mở tài khoản", self._toggle_active),
+                           ("Khóa khôi phục mới…", self._new_recovery_key)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             button.setEnabled(actor.can(Permission.MANAGE_USERS))
@@ -110,6 +112,27 @@ class UsersView(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.create_user(dialog.username.text(), dialog.full_name.text(),
                              dialog.role.currentData(), dialog.password.text())
+
+    def _new_recovery_key(self) -> None:
+        answer = QMessageBox.question(
+            self, "Khóa khôi phục mới",
+            "Tạo khóa khôi phục mới? Khóa cũ sẽ không dùng được nữa (ví dụ khi người giữ khóa "
+            "nghỉ việc). Bản sao lưu làm trước đây vẫn mở được bằng khóa cũ.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db, actor = self._db, self._actor
+
+        def task(_p: Progress, _t: CancelToken) -> str:
+            return accounts.replace_recovery_key(db, actor)
+
+        self._runner.start(task, on_success=self._show_recovery_key,
+                           on_failure=self.feedback.error)
+
+    def _show_recovery_key(self, recovery_key: str) -> None:
+        from app.ui.first_run import RecoveryKeyDialog
+
+        RecoveryKeyDialog(recovery_key, parent=self).exec()
+        self.feedback.ok("Đã tạo khóa khôi phục mới; khóa cũ không còn dùng được.")
 
     def _reset(self) -> None:
         user = self._selected()

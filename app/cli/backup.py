@@ -1,0 +1,101 @@
+"""`backup`, `restore` and `recover`: copies of the data folder and the recovery key."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
+from app.db import Database, open_database
+from app.errors import NotAllowed
+from app.services import accounts, backup
+from app.services.actor import Actor
+
+
+def _configure_backup(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="TỆP", type=Path, nargs="?",
+                        help="tệp sao lưu cần ghi (mặc định: thư mục backups của thư mục dữ "
+                             "liệu); ghi ra USB để phòng máy hỏng")
+
+
+def _run_backup(invocation: Invocation, session: Session | None) -> int:
+    assert session is not None
+    result = backup.make_backup(session.db, session.actor, invocation.args.file)
+    invocation.say(f"Đã sao lưu {result.cases} vụ việc và {result.evidence_files} tệp chứng cứ "
+                   f"vào {result.path} ({result.size:,} byte).".replace(",", "."))
+    return EXIT_OK
+
+
+def _configure_restore(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="TỆP", type=Path, help="bản sao lưu (.svpbak)")
+    parser.add_argument("--recovery-key-stdin", action="store_true",
+                        help="mở bản sao lưu bằng khóa khôi phục (đọc từ đầu vào chuẩn) thay "
+                             "cho mật khẩu; chỉ dùng cho thư mục dữ liệu trống")
+
+
+def _run_restore(invocation: Invocation, _session: Session | None) -> int:
+    """Signs in itself: on an empty folder the account is checked inside the backup."""
+    args, paths = invocation.args, invocation.paths
+    source: Path = args.file
+    if not source.is_file():
+        raise UsageError(f"Không tìm thấy tệp sao lưu {source}.")
+    username: str | None = None
+    if args.recovery_key_stdin:
+        secret = invocation.stdin.next_line("khóa khôi phục")
+    else:
+        if not args.user:
+            raise NotAllowed("Lệnh này cần tài khoản quản trị: thêm --user TÊN "
+                             "--password-stdin (hoặc --recovery-key-stdin trên thư mục trống).")
+        if not args.password_stdin:
+            raise UsageError("Cần --password-stdin để đọc mật khẩu từ đầu vào chuẩn.")
+        username, secret = args.user, invocation.stdin.next_line("mật khẩu")
+    current: Database | None = None
+    actor: Actor | None = None
+    if paths.database.exists():
+        if username is None:
+            raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập bằng tài khoản quản "
+                             "trị (--user TÊN --password-stdin) để khôi phục đè lên.")
+        current = open_database(paths)
+    try:
+        if current is not None:
+            actor = accounts.authenticate(current, username or "", secret)
+        result = backup.restore_backup(paths, source, current=current, actor=actor,
+                                       username=username, secret=secret)
+    finally:
+        if current is not None:
+            current.dispose()
+    invocation.say(f"Đã khôi phục {result.cases} vụ việc và {result.evidence_files} tệp chứng "
+                   f"cứ từ bản sao lưu ngày {result.created_at.astimezone():%d/%m/%Y %H:%M}.")
+    if result.safety_folder is not None:
+        invocation.say(f"Dữ liệu trước khi khôi phục được giữ ở {result.safety_folder}.")
+    return EXIT_OK
+
+
+def _configure_recover(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--recovery-key-stdin", action="store_true", required=True,
+                        help="đọc khóa khôi phục (dòng 1) và mật khẩu mới (dòng 2) từ đầu vào "
+                             "chuẩn")
+
+
+def _run_recover(invocation: Invocation, _session: Session | None) -> int:
+    if not invocation.args.user:
+        raise UsageError("Cần --user TÊN: tài khoản được đặt mật khẩu mới.")
+    recovery_key = invocation.stdin.next_line("khóa khôi phục")
+    password = invocation.stdin.next_line("mật khẩu mới")
+    db = open_database(invocation.paths)
+    try:
+        accounts.recover_account(db, invocation.args.user, recovery_key, password)
+    finally:
+        db.dispose()
+    invocation.say(f"Đã đặt mật khẩu mới cho «{invocation.args.user}» bằng khóa khôi phục.")
+    return EXIT_OK
+
+
+COMMANDS = (
+    Command("backup", "sao lưu cơ sở dữ liệu và tệp chứng cứ vào một tệp mã hóa",
+            _configure_backup, _run_backup),
+    Command("restore", "thay dữ liệu bằng một bản sao lưu (giữ bản an toàn của dữ liệu cũ)",
+            _configure_restore, _run_restore, needs_account=False, creates_data_folder=True),
+    Command("recover", "đặt mật khẩu mới cho một tài khoản bằng khóa khôi phục",
+            _configure_recover, _run_recover, needs_account=False),
+)

@@ -1,0 +1,130 @@
+"""The data key, and how it is kept: sealed ("wrapped") once per account password
+and once for the recovery key printed at `init`.
+
+Whoever can sign in can unwrap the data key; changing or resetting a password only
+re-wraps the same key, so nothing encrypted ever needs re-encrypting.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import unicodedata
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.security.cipher import DecryptionError, seal, unseal
+
+KEY_SIZE = 32
+RECOVERY_GROUPS = 8  # 8 groups of 5 base32 characters: 200 bits
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost of turning a password into a wrapping key (stored with each wrap)."""
+
+    time_cost: int = 3
+    memory_cost: int = 64 * 1024  # KiB
+    parallelism: int = 4
+
+
+# New wraps use this; tests lower it to keep the suite fast (stored wraps keep theirs).
+kdf_params = KdfParams()
+
+
+class WrapKind(StrEnum):
+    PASSWORD = "password"
+    RECOVERY = "recovery"
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """The data key sealed under a key derived from a password or the recovery key."""
+
+    kind: str
+    salt: bytes
+    params: KdfParams
+    nonce: bytes
+    sealed: bytes
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "params": asdict(self.params),
+                **{name: base64.b64encode(getattr(self, name)).decode()
+                   for name in ("salt", "nonce", "sealed")}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Wrap:
+        params = data["params"]
+        if not isinstance(params, dict):
+            raise ValueError("params")
+        return cls(str(data["kind"]), _b64(data["salt"]), KdfParams(**params),
+                   _b64(data["nonce"]), _b64(data["sealed"]))
+
+
+def _b64(value: object) -> bytes:
+    return base64.b64decode(str(value), validate=True)
+
+
+def new_data_key() -> bytes:
+    return os.urandom(KEY_SIZE)
+
+
+def key_id(data_key: bytes) -> str:
+    """A fingerprint that tells whether two folders or backups share a data key."""
+    return hmac.new(data_key, b"sovipham key id", hashlib.sha256).hexdigest()[:32]
+
+
+def _normalise_password(password: str) -> bytes:
+    return unicodedata.normalize("NFC", password).encode()
+
+
+def _password_key(password: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(_normalise_password(password), salt, time_cost=params.time_cost,
+                           memory_cost=params.memory_cost, parallelism=params.parallelism,
+                           hash_len=KEY_SIZE, type=Type.ID)
+
+
+def _recovery_key_bytes(recovery_key: str, salt: bytes) -> bytes:
+    # The recovery key is random (200 bits): a fast derivation is enough.
+    cleaned = "".join(recovery_key.split()).replace("-", "").upper().encode()
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE, salt=salt,
+                info=b"sovipham recovery v1").derive(cleaned)
+
+
+def wrap_for_password(data_key: bytes, password: str) -> Wrap:
+    salt, params = os.urandom(16), kdf_params
+    nonce, sealed = seal(_password_key(password, salt, params), data_key,
+                         WrapKind.PASSWORD.encode())
+    return Wrap(WrapKind.PASSWORD, salt, params, nonce, sealed)
+
+
+def wrap_for_recovery(data_key: bytes, recovery_key: str) -> Wrap:
+    salt = os.urandom(16)
+    nonce, sealed = seal(_recovery_key_bytes(recovery_key, salt), data_key,
+                         WrapKind.RECOVERY.encode())
+    return Wrap(WrapKind.RECOVERY, salt, KdfParams(0, 0, 0), nonce, sealed)
+
+
+def unwrap(wrap: Wrap, secret: str) -> bytes | None:
+    """The data key, or None when `secret` is not the password/recovery key of `wrap`."""
+    if wrap.kind == WrapKind.RECOVERY:
+        key = _recovery_key_bytes(secret, wrap.salt)
+    else:
+        key = _password_key(secret, wrap.salt, wrap.params)
+    try:
+        return unseal(key, wrap.nonce, wrap.sealed, wrap.kind.encode())
+    except DecryptionError:
+        return None
+
+
+def new_recovery_key() -> str:
+    """Groups of five letters and digits, easy to read aloud and type back."""
+    text = base64.b32encode(secrets.token_bytes(RECOVERY_GROUPS * 5 * 5 // 8)).decode()
+    return "-".join(text[i:i + 5] for i in range(0, RECOVERY_GROUPS * 5, 5))

@@ -1,0 +1,147 @@
+"""Backups from the window: `Tệp → Sao lưu…` and `Khôi phục…`, the automatic backup
+every N minutes of work and on close, and the reminder to take a copy off the PC."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from app.db import Database
+from app.errors import UserError
+from app.security import keys
+from app.services import backup, settings
+from app.services.actor import Actor, Permission
+from app.services.progress import CancelToken, Progress
+from app.text import format_number
+from app.ui.tasks import TaskFunction, TaskRunner
+
+FILE_FILTER = "Bản sao lưu Sổ vi phạm (*.svpbak)"
+RunLong = Callable[[str, TaskFunction, Callable[[Any], None]], None]
+
+
+class BackupActions(QObject):
+    """Owned by the main window; `run_long` shows progress with a cancel button."""
+
+    restored_data = Signal()  # the data folder now holds the backup's data
+
+    def __init__(self, window: QWidget, db: Database, actor: Actor, runner: TaskRunner,
+                 run_long: RunLong, show_reminder: Callable[[str | None], None]) -> None:
+        super().__init__(window)
+        self._window, self._db, self._actor = window, db, actor
+        self._runner, self._run_long, self._show_reminder = runner, run_long, show_reminder
+        self.restored = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.backup_if_changed)
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        minutes = settings.load_office(self._db).backup_every_minutes
+        self.timer.start(minutes * 60_000)
+        self.refresh_reminder()
+
+    def refresh_reminder(self) -> None:
+        self._show_reminder(backup.offsite_reminder(self._db))
+
+    # Manual --------------------------------------------------------------------
+
+    def backup_to_file(self) -> None:
+        suggested = str(Path.home() / backup.default_name())
+        chosen, _ = QFileDialog.getSaveFileName(self._window, "Sao lưu dữ liệu", suggested,
+                                                FILE_FILTER)
+        if chosen:
+            self.backup_to(Path(chosen))
+
+    def backup_to(self, path: Path) -> None:
+        db, actor = self._db, self._actor
+
+        def task(progress: Progress, token: CancelToken) -> backup.BackupResult:
+            return backup.make_backup(db, actor, path, progress=progress, token=token)
+
+        self._run_long("Đang sao lưu", task, self._backed_up)
+
+    def _backed_up(self, result: backup.BackupResult) -> None:
+        self.refresh_reminder()
+        QMessageBox.information(
+            self._window, "Đã sao lưu",
+            f"Đã sao lưu {format_number(result.cases)} vụ việc và "
+            f"{format_number(result.evidence_files)} tệp chứng cứ vào\n{result.path}\n\n"
+            "Tệp được mã hóa: mở được bằng mật khẩu của tài khoản lúc sao lưu hoặc khóa khôi "
+            "phục. Hãy cất bản sao lưu ở nơi khác máy này (USB, ổ đĩa khác).")
+
+    # Restore --------------------------------------------------------------------
+
+    def restore_from_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self._window, "Khôi phục từ bản sao lưu",
+                                                str(Path.home()), FILE_FILTER)
+        if chosen:
+            self.restore_from(Path(chosen))
+
+    def restore_from(self, path: Path) -> None:
+        try:
+            header = backup.read_header(path)
+        except UserError as exc:
+            QMessageBox.warning(self._window, "Không khôi phục được", exc.message)
+            return
+        answer = QMessageBox.question(
+            self._window, "Khôi phục từ bản sao lưu",
+            f"Bản sao lưu ngày {header.created_at.astimezone():%d/%m/%Y %H:%M} có "
+            f"{format_number(header.cases)} vụ việc và {format_number(header.evidence_files)} "
+            "tệp chứng cứ.\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng bản sao lưu này (dữ "
+            "liệu hiện tại được giữ lại một bản an toàn trong thư mục backups). Sau khi khôi "
+            "phục, mọi người cần đăng nhập lại.\n\nTiếp tục?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        secret: str | None = None
+        if header.key_id != keys.key_id(self._db.data_key):
+            text, ok = QInputDialog.getText(
+                self._window, "Mở bản sao lưu",
+                "Bản sao lưu này của một thư mục dữ liệu khác. Nhập mật khẩu tài khoản "
+                f"«{self._actor.username}» lúc sao lưu, hoặc khóa khôi phục:",
+                QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+            secret = text
+        db, actor = self._db, self._actor
+
+        def task(progress: Progress, token: CancelToken) -> backup.RestoreResult:
+            return backup.restore_backup(db.paths, path, current=db, actor=actor,
+                                         username=actor.username, secret=secret,
+                                         progress=progress, token=token)
+
+        self._run_long("Đang khôi phục", task, self._restored)
+
+    def _restored(self, result: backup.RestoreResult) -> None:
+        self.restored = True
+        kept = (f"\nDữ liệu trước khi khôi phục được giữ ở {result.safety_folder}."
+                if result.safety_folder else "")
+        QMessageBox.information(
+            self._window, "Đã khôi phục",
+            f"Đã khôi phục {format_number(result.cases)} vụ việc và "
+            f"{format_number(result.evidence_files)} tệp chứng cứ từ bản sao lưu ngày "
+            f"{result.created_at.astimezone():%d/%m/%Y %H:%M}.{kept}\n\n"
+            "Hãy đăng nhập lại.")
+        self.restored_data.emit()
+
+    # Automatic ------------------------------------------------------------------
+
+    def backup_if_changed(self, then: Callable[[], None] | None = None) -> bool:
+        """Start an automatic backup if anything changed; False when there was nothing
+        to do (then `then` is not called)."""
+        if (self.restored or not self._actor.can(Permission.BACKUP) or not self._db.unlocked
+                or not backup.needs_backup(self._db)):
+            return False
+        db, actor = self._db, self._actor
+
+        def task(_p: Progress, _t: CancelToken) -> backup.BackupResult:
+            return backup.automatic_backup(db, actor)
+
+        self._runner.start(task, on_failure=self._auto_failed,
+                           on_finished=then or (lambda: None))
+        return True
+
+    def _auto_failed(self, message: str) -> None:
+        QMessageBox.warning(self._window, "Tự động sao lưu không thành công", message)

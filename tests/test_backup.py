@@ -1,0 +1,430 @@
+"""Backups and restore: everything comes back, nothing leaks, a bad file changes nothing,
+and a crash at any moment leaves the old data or the new, never a mix."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.cli import main as cli_main
+from app.db import Database, open_database
+from app.db.swap import JOURNAL
+from app.domain.case import ChildInput
+from app.errors import DataFolderError, NotAllowed, UserError
+from app.paths import DataPaths
+from app.security import keys
+from app.services import accounts, backup, cases, evidence, setup
+from app.services.actor import Actor
+from app.services.integrity import check_data_folder
+from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
+
+CHILD = "Trần Thị Dấu Vết"
+SUMMARY = "Bài đăng có dấu vết XYZ-4711"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _png(tag: str, size: int = 2000) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + (CHILD + tag).encode() * (size // 20)
+
+
+def _fill(db: Database, actor: Actor, tmp_path: Path, count: int = 3,
+          png_size: int = 2000) -> None:
+    for number in range(count):
+        case = cases.create_case(db, actor, make_case(
+            summary=f"{SUMMARY} số {number}", group_code="TE",
+            children=(ChildInput(full_name=CHILD, birth_year=2014),)), today=TODAY)
+        source = tmp_path / f"anh-{number}.png"
+        source.write_bytes(_png(str(number), png_size))
+        evidence.add_evidence(db, actor, case.id, source)
+
+
+def _dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    connection = sqlite3.connect(database)
+    try:
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'case_fts%'")]
+        return {name: connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+                for name in tables}
+    finally:
+        connection.close()
+
+
+def _evidence_files(paths: DataPaths) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in paths.evidence.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def filled(db: Database, admin: Actor, tmp_path: Path) -> Database:
+    _fill(db, admin, tmp_path)
+    return db
+
+
+def test_backup_wipe_restore_gives_back_every_row_and_file(
+    filled: Database, admin: Actor, tmp_path: Path
+) -> None:
+    paths = filled.paths
+    before, files = _dump(paths.database), _evidence_files(paths)
+    result = backup.make_backup(filled, admin, tmp_path / "usb" / "ban-sao")
+    assert result.path == tmp_path / "usb" / "ban-sao.svpbak"
+    assert (result.cases, result.evidence_files) == (3, 3)
+    filled.dispose()
+    for name in os.listdir(paths.root):
+        target = paths.root / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+
+    restored = backup.restore_backup(paths, result.path, current=None, actor=None,
+                                     username="admin", secret=ADMIN_PASSWORD)
+    assert (restored.cases, restored.evidence_files, restored.safety_folder) == (3, 3, None)
+    after = _dump(paths.database)
+    # Every row as it was; the log has one more row: the restore itself.
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {
+        k: v for k, v in before.items() if k != "audit_log"}
+    assert after["audit_log"][:-1] == before["audit_log"]
+    assert after["audit_log"][-1][3] == "restore"
+    assert _evidence_files(paths) == files
+    db = open_database(paths)
+    again = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    report = check_data_folder(db, again)
+    assert report.ok and report.evidence_checked == 3
+    db.dispose()
+
+
+def test_the_backup_file_holds_no_plaintext(filled: Database, admin: Actor,
+                                            tmp_path: Path) -> None:
+    data = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path.read_bytes()
+    for marker in (CHILD, SUMMARY, "Hóng biến", "canbo", "admin"):
+        assert marker.encode() not in data
+    assert b"SQLite format" not in data and b"PNG" not in data
+
+
+def test_restore_on_an_empty_folder_with_the_recovery_key(tmp_path: Path) -> None:
+    recovery = keys.new_recovery_key()
+    paths = DataPaths(tmp_path / "a")
+    db = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, recovery_key=recovery)
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    _fill(db, admin, tmp_path, count=1)
+    archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
+    db.dispose()
+    target = DataPaths(tmp_path / "b")
+    with pytest.raises(NotAllowed, match="Khóa khôi phục không mở được"):
+        backup.restore_backup(target, archive, current=None, actor=None, username=None,
+                              secret=keys.new_recovery_key())
+    assert not target.database.exists()
+    result = backup.restore_backup(target, archive, current=None, actor=None, username=None,
+                                   secret=recovery)
+    assert result.cases == 1
+    assert _evidence_files(target) == _evidence_files(paths)
+
+
+def test_empty_folder_needs_an_administrator_of_the_backup(
+    filled: Database, admin: Actor, officer: Actor, tmp_path: Path
+) -> None:
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    target = DataPaths(tmp_path / "moi")
+    with pytest.raises(NotAllowed, match="không mở được bản sao lưu"):
+        backup.restore_backup(target, archive, current=None, actor=None, username="admin",
+                              secret="sai-mat-khau")
+    with pytest.raises(NotAllowed, match="không phải quản trị viên"):
+        backup.restore_backup(target, archive, current=None, actor=None, username="canbo",
+                              secret="matkhau-2026")
+    assert not target.database.exists()
+    assert [p.name for p in target.root.iterdir()] == []
+
+
+def test_restore_over_data_keeps_a_safety_copy(filled: Database, admin: Actor,
+                                               officer: Actor, tmp_path: Path) -> None:
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    cases.create_case(filled, admin, make_case(summary="Ghi sau khi sao lưu"), today=TODAY)
+    with pytest.raises(NotAllowed):
+        backup.restore_backup(filled.paths, archive, current=filled, actor=officer,
+                              username="canbo", secret="matkhau-2026")
+    with pytest.raises(NotAllowed, match="cần đăng nhập"):
+        backup.restore_backup(filled.paths, archive, current=None, actor=None,
+                              username="admin", secret=ADMIN_PASSWORD)
+    newer = _dump(filled.paths.database)
+    result = backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
+                                   username=None, secret=None)
+    assert result.cases == 3
+    assert result.safety_folder is not None
+    assert _dump(result.safety_folder / "sovipham.sqlite3")["cases"] == newer["cases"]
+    assert len(_dump(filled.paths.database)["cases"]) == 3
+
+
+def _corruptions(archive: bytes) -> dict[str, bytes]:
+    size = len(archive)
+    rng = random.Random(7)
+    found = {
+        "empty": b"",
+        "magic-only": archive[:8],
+        "header-cut": archive[:20],
+        "wrong-magic": b"PK\3\4" + archive[4:],
+        "zip-file": b"PK\3\4" + bytes(200),
+        "random": bytes(rng.randrange(256) for _ in range(5000)),
+        "appended": archive + b"\0" * 100,
+        "header-edited": archive.replace(b'"cases": 3', b'"cases": 4', 1),
+        "key-id-edited": archive.replace(b'"key_id": "', b'"key_id": "0', 1),
+        "header-length": archive[:8] + b"\xff\xff\xff\xff" + archive[12:],
+    }
+    for fraction in (0.1, 0.5, 0.9, 0.999):
+        found[f"truncated-{fraction}"] = archive[:int(size * fraction)]
+    for fraction in (0.05, 0.3, 0.6, 0.95):
+        flipped = bytearray(archive)
+        flipped[int(size * fraction)] ^= 0x40
+        found[f"flipped-{fraction}"] = bytes(flipped)
+    found["last-byte"] = archive[:-1] + bytes([archive[-1] ^ 1])
+    found["first-chunk-dropped"] = archive[:200] + archive[200 + (1 << 20):]
+    return found
+
+
+def test_twenty_damaged_backups_are_each_refused_and_change_nothing(
+    filled: Database, admin: Actor, tmp_path: Path
+) -> None:
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path.read_bytes()
+    before, files = _dump(filled.paths.database), _evidence_files(filled.paths)
+    damaged = _corruptions(archive)
+    assert len(damaged) >= 20
+    for name, content in damaged.items():
+        bad = tmp_path / f"{name}.svpbak"
+        bad.write_bytes(content)
+        with pytest.raises(UserError) as refused:
+            backup.restore_backup(filled.paths, bad, current=filled, actor=admin,
+                                  username="admin", secret=ADMIN_PASSWORD)
+        assert refused.value.message, name
+        assert _dump(filled.paths.database) == before, name
+        assert _evidence_files(filled.paths) == files, name
+        assert not list(filled.paths.root.glob(".khoi-phuc-*")), name
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "zeroed-page"])
+def test_a_damaged_database_is_detected_and_never_pushes_out_good_backups(
+    filled: Database, admin: Actor, damage: str
+) -> None:
+    good = backup.automatic_backup(filled, admin).path
+    filled.dispose()
+    database = filled.paths.database
+    content = bytearray(database.read_bytes())
+    if damage == "garbage":
+        content[:100] = b"x" * 100
+    elif damage == "truncated":
+        del content[len(content) // 3:]
+    else:
+        page = 4096
+        content[3 * page:5 * page] = bytes(2 * page)
+    database.write_bytes(bytes(content))
+    for leftover in (database.with_name(database.name + "-wal"),
+                     database.with_name(database.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        db = open_database(filled.paths)
+    except DataFolderError as exc:
+        assert "bị hỏng" in exc.message
+        return
+    try:
+        db.unlock(filled.data_key)
+        with pytest.raises(DataFolderError, match="Không sao lưu"):
+            backup.automatic_backup(db, admin)
+    finally:
+        db.dispose()
+    assert [p.name for p in filled.paths.backups.glob("*.svpbak")] == [good.name]
+
+
+def test_rotation_keeps_days_weeks_and_months(tmp_path: Path) -> None:
+    today = date(2026, 11, 22)
+    made = []
+    for days_ago in range(0, 400, 1):
+        for hour in (9, 15):
+            moment = datetime(2026, 11, 22, hour) - timedelta(days=days_ago)
+            path = tmp_path / f"tu-dong-{moment:%Y%m%d-%H%M%S}.svpbak"
+            path.write_bytes(b"x")
+            made.append((moment, path))
+    manual = tmp_path / "sovipham-20250101-080000.svpbak"
+    manual.write_bytes(b"x")
+    backup.rotate(tmp_path, today)
+    kept = sorted(datetime.strptime(p.name[8:23], "%Y%m%d-%H%M%S")
+                  for p in tmp_path.glob("tu-dong-*"))
+    assert manual.exists()  # only automatic backups are rotated
+    days = {k.date() for k in kept if (today - k.date()).days < 7}
+    assert len(days) == 7 and all(k.hour == 15 for k in kept)  # newest of each day
+    assert len({k.isocalendar()[:2] for k in kept}) >= 5
+    assert len({(k.year, k.month) for k in kept}) == 12
+    assert len(kept) <= 7 + 5 + 12
+    assert min(kept) > datetime(2025, 10, 1)
+
+
+def test_reminder_when_no_backup_left_the_pc(filled: Database, admin: Actor,
+                                             tmp_path: Path) -> None:
+    assert "chưa có bản sao lưu nào" in (backup.offsite_reminder(filled) or "")
+    backup.automatic_backup(filled, admin)  # inside the data folder: not off the PC
+    assert backup.offsite_reminder(filled) is not None
+    backup.make_backup(filled, admin, tmp_path / "usb" / "b.svpbak")
+    assert backup.offsite_reminder(filled) is None
+    later = datetime.now(UTC) + timedelta(days=8)
+    assert "lần cuối sao lưu ra ngoài máy" in (backup.offsite_reminder(filled, later) or "")
+
+
+def _cli(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli_main(args, stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_init_backup_restore_recover(tmp_path: Path) -> None:
+    folder, copy = str(tmp_path / "a"), str(tmp_path / "b")
+    code, out, _ = _cli(["--data-dir", folder, "init", "--admin", "admin", "--password-stdin"],
+                        f"{ADMIN_PASSWORD}\n")
+    assert code == 0
+    recovery = out.split("KHÓA KHÔI PHỤC: ")[1].split()[0]
+    code, out, _ = _cli(["--data-dir", folder, "--user", "admin", "--password-stdin",
+                         "backup", str(tmp_path / "ban-sao.svpbak")], f"{ADMIN_PASSWORD}\n")
+    assert code == 0 and "Đã sao lưu 0 vụ việc" in out
+    code, _, err = _cli(["--data-dir", copy, "restore", str(tmp_path / "khong-co.svpbak"),
+                         "--user", "admin", "--password-stdin"], f"{ADMIN_PASSWORD}\n")
+    assert code == 2 and "Không tìm thấy tệp sao lưu" in err
+    code, _, err = _cli(["--data-dir", copy, "restore", str(tmp_path / "ban-sao.svpbak"),
+                         "--user", "admin", "--password-stdin"], "sai-mat-khau\n")
+    assert code == 3 and "không mở được bản sao lưu" in err
+    code, out, _ = _cli(["--data-dir", copy, "restore", str(tmp_path / "ban-sao.svpbak"),
+                         "--recovery-key-stdin"], f"{recovery}\n")
+    assert code == 0 and "Đã khôi phục 0 vụ việc" in out
+    code, out, _ = _cli(["--data-dir", copy, "--user", "admin", "recover",
+                         "--recovery-key-stdin"], f"{recovery}\nmat-khau-moi-9\n")
+    assert code == 0
+    code, _, _ = _cli(["--data-dir", copy, "--user", "admin", "--password-stdin", "check"],
+                      "mat-khau-moi-9\n")
+    assert code == 0
+
+
+def _crash_on_move(number: int, replace: Callable[[str, str], None]) -> Callable[[str, str], None]:
+    """`os.replace` that raises at its `number`-th call, as a power cut would stop it."""
+    moves = 0
+
+    def crashing_replace(src: str, dst: str) -> None:
+        nonlocal moves
+        moves += 1
+        if moves == number:
+            raise KeyboardInterrupt("mất điện")
+        replace(src, dst)
+
+    return crashing_replace
+
+
+def test_a_crash_at_each_step_of_the_swap_leaves_old_or_new(
+    filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error after each file move of a restore: opening the folder again gives exactly
+    the data before, or exactly the restored data."""
+    paths = filled.paths
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    restored = _dump(paths.database)["cases"]
+    data_key = filled.data_key
+    filled.dispose()
+    real_replace = os.replace
+    outcomes = set()
+    for crash_at in range(1, 30):
+        db = open_database(paths)
+        db.unlock(data_key)
+        cases.create_case(db, admin, make_case(summary="Sau sao lưu"), today=TODAY)
+        before = _dump(paths.database)["cases"]
+        monkeypatch.setattr(os, "replace", _crash_on_move(crash_at, real_replace))
+        try:
+            backup.restore_backup(paths, archive, current=db, actor=admin, username=None,
+                                  secret=None)
+            completed = True
+        except KeyboardInterrupt:
+            completed = False
+        finally:
+            monkeypatch.setattr(os, "replace", real_replace)
+        db.dispose()
+        db = open_database(paths)  # finishes a started swap, drops an unstarted one
+        db.unlock(data_key)
+        state = _dump(paths.database)["cases"]
+        assert state in (before, restored), crash_at
+        outcomes.add("new" if state == restored else "old")
+        assert check_data_folder(db, admin).ok
+        assert not (paths.root / JOURNAL).exists()
+        assert not list(paths.root.glob(".khoi-phuc-*"))
+        db.dispose()
+        if completed:
+            break
+    assert outcomes == {"old", "new"}
+
+
+def _run(command: list[str], stdin: str, env: dict[str, str],
+         kill_after: float | None = None) -> float | None:
+    """Run `command`; SIGKILL it after `kill_after` seconds. Its duration if it finished."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    assert process.stdin is not None
+    process.stdin.write(stdin.encode())
+    process.stdin.close()
+    try:
+        process.wait(timeout=kill_after)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return None
+    assert process.returncode == 0
+    return time.perf_counter() - started
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data")
+    db = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD)
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    _fill(db, admin, tmp_path, count=6, png_size=3 << 20)  # ~18 MB of evidence
+    archive = backup.make_backup(db, admin, tmp_path / "goc.svpbak").path
+    restored_cases = _dump(paths.database)["cases"]
+    data_key = db.data_key
+    db.dispose()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, "-m", "app", "--data-dir", str(paths.root), "--user", "admin",
+            "--password-stdin"]
+    backup_cmd = [*base, "backup", str(tmp_path / "lan-dau.svpbak")]
+    restore_cmd = [*base, "restore", str(archive)]
+    # Full runs first: the kills then fall anywhere from late start-up to the end.
+    durations = {"backup": _run(backup_cmd, f"{ADMIN_PASSWORD}\n", env),
+                 "restore": _run(restore_cmd, f"{ADMIN_PASSWORD}\n", env)}
+    rng = random.Random(2026)
+    killed = 0
+    for round_ in range(6):
+        db = open_database(paths)
+        db.unlock(data_key)
+        cases.create_case(db, admin, make_case(summary="Sau sao lưu"), today=TODAY)
+        newer_cases = _dump(paths.database)["cases"]
+        db.dispose()
+        target = tmp_path / f"kill-{round_}.svpbak"
+        for name, command in (("backup", [*base, "backup", str(target)]),
+                              ("restore", restore_cmd)):
+            total = durations[name] or 1.0
+            if _run(command, f"{ADMIN_PASSWORD}\n", env, rng.uniform(0.4, 1.1) * total) is None:
+                killed += 1
+        # A backup file is there whole or not at all.
+        if target.exists():
+            backup.verify_backup(target, data_key)
+        db = open_database(paths)  # finishes or discards an interrupted restore
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert _dump(paths.database)["cases"] in (restored_cases, newer_cases)
+        db.unlock(data_key)
+        report = check_data_folder(db, admin)
+        assert report.ok, report.problems
+        db.dispose()
+    assert killed >= 6

@@ -1,0 +1,206 @@
+"""Encryption at rest: the file format, the data key's wraps, and that no password
+change, reset or recovery ever loses access to what is encrypted."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from app.db import Database, open_database
+from app.domain.labels import Role
+from app.errors import DataFolderError, NotAllowed
+from app.models import KeyWrap
+from app.paths import DataPaths
+from app.security import keys
+from app.security.cipher import (
+    CHUNK,
+    DecryptionError,
+    Encryptor,
+    decrypted_chunks,
+    encrypt_file,
+)
+from app.services import accounts, cases, evidence, setup
+from app.services.actor import Actor
+from app.services.evidence_store import read_content, stored_path
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
+
+KEY = bytes(range(32))
+MARKER = "Nguyễn Bé Dấu Vết".encode()
+
+
+def _sealed(plain: bytes, key: bytes = KEY, aad: bytes = b"") -> bytes:
+    sink = io.BytesIO()
+    encryptor = Encryptor(key, sink, aad=aad)
+    encryptor.write(plain)
+    encryptor.close()
+    return sink.getvalue()
+
+
+def _opened(sealed: bytes, key: bytes = KEY, aad: bytes = b"") -> bytes:
+    return b"".join(decrypted_chunks(key, io.BytesIO(sealed), aad=aad))
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 7])
+def test_round_trip_at_chunk_edges(size: int) -> None:
+    plain = (MARKER * (size // len(MARKER) + 1))[:size]
+    sealed = _sealed(plain)
+    assert _opened(sealed) == plain
+    if size >= len(MARKER):
+        assert MARKER not in sealed
+
+
+def test_streamed_writes_give_the_same_plaintext() -> None:
+    plain = bytes(range(256)) * 9000
+    source = io.BytesIO(plain)
+    sink = io.BytesIO()
+    encrypt_file(KEY, source, sink)
+    assert _opened(sink.getvalue()) == plain
+
+
+@pytest.mark.parametrize("damage", [
+    "flip-first-chunk", "flip-last-byte", "truncate-at-chunk", "truncate-mid", "append",
+    "wrong-key", "wrong-aad", "swap-chunks", "not-ours",
+])
+def test_damage_is_refused_not_half_read(damage: str) -> None:
+    plain = MARKER * (3 * CHUNK // len(MARKER))
+    sealed = bytearray(_sealed(plain, aad=b"header"))
+    header, full = 24, CHUNK + 16
+    key, aad = KEY, b"header"
+    if damage == "flip-first-chunk":
+        sealed[header + 10] ^= 1
+    elif damage == "flip-last-byte":
+        sealed[-1] ^= 1
+    elif damage == "truncate-at-chunk":
+        del sealed[header + 2 * full:]
+    elif damage == "truncate-mid":
+        del sealed[len(sealed) // 2:]
+    elif damage == "append":
+        sealed += b"\0" * 16
+    elif damage == "wrong-key":
+        key = bytes(32)
+    elif damage == "wrong-aad":
+        aad = b"other"
+    elif damage == "swap-chunks":
+        first = sealed[header:header + full]
+        sealed[header:header + full] = sealed[header + full:header + 2 * full]
+        sealed[header + full:header + 2 * full] = first
+    else:
+        sealed[:6] = b"PK\3\4\0\0"
+    with pytest.raises(DecryptionError):
+        _opened(bytes(sealed), key, aad)
+
+
+def test_default_key_derivation_is_memory_hard() -> None:
+    # The suite runs with a cheaper cost (conftest); the program's own default:
+    default = keys.KdfParams()
+    assert default.time_cost >= 3 and default.memory_cost >= 64 * 1024
+
+
+def test_wraps_open_with_their_secret_only() -> None:
+    data_key = keys.new_data_key()
+    by_password = keys.wrap_for_password(data_key, "mật khẩu có dấu")
+    assert keys.unwrap(by_password, "mật khẩu có dấu") == data_key
+    # The same password typed with combining accents (NFD) opens it too.
+    assert keys.unwrap(by_password, unicodedata.normalize("NFD", "mật khẩu có dấu")) == data_key
+    assert keys.unwrap(by_password, "mat khau co dau") is None
+    recovery = keys.new_recovery_key()
+    by_recovery = keys.wrap_for_recovery(data_key, recovery)
+    assert keys.unwrap(by_recovery, recovery.lower().replace("-", " ")) == data_key
+    assert keys.unwrap(by_recovery, keys.new_recovery_key()) is None
+    assert keys.Wrap.from_json(by_password.to_json()) == by_password
+
+
+def _png(tag: str) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + MARKER + tag.encode() * 50
+
+
+def _evidence(db: Database, actor: Actor, tmp_path: Path, tag: str) -> str:
+    case = cases.create_case(db, actor, make_case(), today=TODAY)
+    source = tmp_path / f"{tag}.png"
+    source.write_bytes(_png(tag))
+    return evidence.add_evidence(db, actor, case.id, source).record.sha256
+
+
+def _fresh_session(paths: DataPaths, username: str, password: str) -> Database:
+    """Sign in again in a new program run: nothing of the old key stays in memory."""
+    db = open_database(paths)
+    accounts.authenticate(db, username, password)
+    return db
+
+
+def test_password_change_reset_and_recovery_keep_access(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data")
+    recovery = keys.new_recovery_key()
+    db = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, recovery_key=recovery)
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    officer_record = accounts.create_user(db, admin, username="canbo", full_name="Cán Bộ",
+                                          role=Role.OFFICER, password=PASSWORD)
+    officer = accounts.authenticate(db, "canbo", PASSWORD)
+    sha256 = _evidence(db, officer, tmp_path, "a")
+    assert MARKER not in stored_path(paths, sha256).read_bytes()
+    db.dispose()
+
+    # The officer changes the password; the file still opens in a new run.
+    db = _fresh_session(paths, "canbo", PASSWORD)
+    accounts.change_password(db, officer, PASSWORD, "mat-khau-moi-1")
+    db.dispose()
+    db = _fresh_session(paths, "canbo", "mat-khau-moi-1")
+    assert read_content(paths, sha256, db.data_key) == _png("a")
+    db.dispose()
+
+    # The administrator resets it (the officer forgot it).
+    db = _fresh_session(paths, "admin", ADMIN_PASSWORD)
+    accounts.update_user(db, admin, officer_record.id, new_password="dat-lai-2026")
+    db.dispose()
+    db = _fresh_session(paths, "canbo", "dat-lai-2026")
+    assert read_content(paths, sha256, db.data_key) == _png("a")
+    db.dispose()
+
+    # Nobody remembers the administrator's password: the recovery key sets a new one.
+    db = open_database(paths)
+    with pytest.raises(NotAllowed, match="Khóa khôi phục không đúng"):
+        accounts.recover_account(db, "admin", keys.new_recovery_key(), "quan-tri-moi")
+    accounts.recover_account(db, "admin", recovery, "quan-tri-moi")
+    db.dispose()
+    db = _fresh_session(paths, "admin", "quan-tri-moi")
+    assert read_content(paths, sha256, db.data_key) == _png("a")
+    # A new recovery key replaces the old one.
+    newer = accounts.replace_recovery_key(db, admin)
+    with pytest.raises(NotAllowed):
+        accounts.recover_account(db, "admin", recovery, "quan-tri-moi-2")
+    accounts.recover_account(db, "admin", newer, "quan-tri-moi-2")
+    db.dispose()
+
+
+def test_a_folder_made_before_encryption_gets_its_key_at_first_sign_in(
+    db: Database, tmp_path: Path
+) -> None:
+    with db.write() as session:
+        session.execute(delete(KeyWrap))
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    sha256 = _evidence(db, admin, tmp_path, "b")
+    db.dispose()
+    again = _fresh_session(db.paths, "admin", ADMIN_PASSWORD)
+    assert read_content(db.paths, sha256, again.data_key) == _png("b")
+    again.dispose()
+
+
+def test_an_account_without_a_wrap_is_told_what_to_do(db: Database, admin: Actor,
+                                                      tmp_path: Path) -> None:
+    newcomer = accounts.create_user(db, admin, username="moi", full_name="Mới",
+                                    role=Role.OFFICER, password=PASSWORD)
+    with db.write() as session:
+        session.execute(delete(KeyWrap).where(KeyWrap.user_id == newcomer.id))
+    db.dispose()
+    fresh = open_database(db.paths)
+    officer = accounts.authenticate(fresh, "moi", PASSWORD)
+    case = cases.create_case(fresh, officer, make_case(), today=TODAY)
+    source = tmp_path / "c.png"
+    source.write_bytes(_png("c"))
+    with pytest.raises(DataFolderError, match="nhờ quản trị đặt lại mật khẩu"):
+        evidence.add_evidence(fresh, officer, case.id, source)
+    fresh.dispose()
