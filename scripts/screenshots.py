@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.paths import DataPaths
-from app.services import accounts, demo, setup
+from app.services import accounts, cases, demo, evidence, setup
 from app.ui.main import use_vietnamese_conventions
 from app.ui.main_window import MainWindow
 
@@ -70,33 +70,72 @@ def main() -> None:
 
 
 EDITOR_TABS = ("chung", "doi-tuong", "tre-em", "xuc-pham", "xu-ly", "chung-cu")
+EDITOR_SIZE = (1000, 800)
 
 
 def _editor_shots(app: QApplication, window: MainWindow, out: Path) -> None:
-    """Each section of the editor, on a case with children and several events."""
+    """Each section of the editor: a case with children and several events (evidence
+    added if it has none), and the defamation section on a defamation case."""
     from sqlalchemy import func, select
 
-    from app.models import Case, Event
-    from app.services import cases
+    from app.models import Case, DefamedParty, Event
     from app.ui.case_editor import CaseEditor
 
     with window.db.read() as session:
-        case_id = session.execute(
-            select(Case.id).join(Event).where(Case.has_children.is_(True))
-            .group_by(Case.id).order_by(func.count(Event.id).desc()).limit(1)
-        ).scalar_one()
-    detail = cases.get_case(window.db, window.actor, case_id)
-    editor = CaseEditor(window.db, window.actor, window.runner, window.vocabulary,
-                        window.office, window.prefs, detail, window)
-    editor.resize(1000, 720)
-    editor.show()
-    for index, name in enumerate(EDITOR_TABS):
-        if not editor.tabs.isTabVisible(index):
-            continue
-        editor.tabs.setCurrentIndex(index)
-        _settle(app, window)
-        editor.grab().save(str(out / f"vu-viec-{name}.png"))
-    editor.close()
+        busiest = (select(Case.id).join(Event).group_by(Case.id)
+                   .order_by(func.count(Event.id).desc(), Case.id).limit(1))
+        child_case = session.execute(busiest.where(Case.has_children.is_(True))).scalar_one()
+        defamation_case = session.execute(busiest.where(
+            Case.group_code == "DD", Case.id.in_(select(DefamedParty.case_id).where(
+                DefamedParty.complaint_received.is_(True),
+                DefamedParty.complaint_date.is_not(None))))).scalar_one()
+    _add_demo_evidence(window, child_case, out)
+    for case_id, names in ((child_case, [n for n in EDITOR_TABS if n != "xuc-pham"]),
+                           (defamation_case, ["xuc-pham"])):
+        editor = CaseEditor(window.db, window.actor, window.runner, window.vocabulary,
+                            window.office, window.prefs,
+                            cases.get_case(window.db, window.actor, case_id), window)
+        editor.resize(*EDITOR_SIZE)
+        editor.show()
+        editor.evidence.files.setCurrentRow(0)  # its name, size and SHA-256 under the list
+        for name in names:
+            editor.tabs.setCurrentIndex(EDITOR_TABS.index(name))
+            _settle(app, window)
+            editor.grab().save(str(out / f"vu-viec-{name}.png"))
+        editor.close()
+
+
+def _add_demo_evidence(window: MainWindow, case_id: int, out: Path) -> None:
+    """Two screenshots and a scanned record as the case's evidence, once per demo folder."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPdfWriter
+
+    if evidence.list_evidence(window.db, case_id):
+        return
+    folder = out / ".chung-cu-mau"
+    folder.mkdir(exist_ok=True)
+    files = []
+    for index, colour in enumerate(("#3b5998", "#d1453b")):
+        image = QImage(720, 1280, QImage.Format.Format_RGB32)
+        image.fill(QColor("#f0f2f5"))
+        painter = QPainter(image)
+        painter.fillRect(0, 0, 720, 120, QColor(colour))
+        for row in range(8):
+            painter.fillRect(40, 180 + row * 130, 640, 100, QColor("#ffffff"))
+            painter.drawText(QRectF(60, 200 + row * 130, 600, 60), Qt.AlignmentFlag.AlignLeft,
+                             f"Bình luận {row + 1}")
+        painter.end()
+        files.append(folder / f"chup-man-hinh-{index + 1}.png")
+        image.save(str(files[-1]))
+    files.append(folder / "bien-ban-lam-viec.pdf")
+    writer = QPdfWriter(str(files[-1]))
+    painter = QPainter(writer)
+    painter.drawText(400, 400, "BIÊN BẢN LÀM VIỆC")
+    painter.end()
+    for path in files:
+        evidence.add_evidence(window.db, window.actor, case_id, path)
+        path.unlink()
+    folder.rmdir()
 
 
 def _tab_names(window: MainWindow) -> list[str]:

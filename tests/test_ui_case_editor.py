@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
-from app.domain.case import ChildInput
+from app.domain.case import ChildInput, DefamedInput
 from app.domain.events import EventInput
-from app.domain.labels import ClosingResult, SanctionForm
+from app.domain.labels import ClosingResult, PartyKind, SanctionForm
 from app.services import audit, cases, evidence, settings, vocabulary
 from app.services.actor import Actor
 from app.services.search import CaseQuery, count_cases
 from app.ui.case_editor import CaseEditor
+from app.ui.case_editor.children import ChildDialog
+from app.ui.case_editor.event_dialog import EventDialog
+from app.ui.case_editor.evidence_section import THUMBNAIL
 from app.ui.dates import to_qdate
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
@@ -171,6 +176,9 @@ def test_evidence_added_duplicate_refused_and_child_pictures_blurred_until_viewe
     qtbot.waitUntil(lambda: len(section.records) == 1, timeout=5000)
     record = section.records[0]
     assert record.conceal_preview and record.sha256 in section.files.item(0).toolTip()
+    qtbot.waitUntil(section.thumbnails_done, timeout=5000)  # drawn off the UI thread
+    blurred = section.files.item(0).icon().pixmap(THUMBNAIL).toImage()
+    assert blurred.pixelColor(blurred.width() // 2, blurred.height() // 2).name() == "#ff3366"
     section.add_file(picture)
     qtbot.waitUntil(lambda: "đã có" in section.message.text(), timeout=5000)
     assert len(evidence.list_evidence(db, created.id)) == 1
@@ -197,3 +205,191 @@ def test_warnings_appear_in_the_editor_and_link_to_earlier_cases(
     editor.open_case_requested.connect(opened.append)
     editor.warnings.itemActivated.emit(editor.warnings.item(0))
     assert opened == [earlier.id]
+
+
+def _leave(qtbot: QtBot, field: QWidget, to: QWidget) -> None:
+    """The officer moves on from `field` (its editingFinished or focus-out runs)."""
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    to.setFocus()
+    qtbot.waitUntil(to.hasFocus)
+
+
+def test_offender_and_defamation_typed_by_keyboard_are_saved(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    created = cases.create_case(db, officer, make_case(detected_on=TODAY, group_code="DD"),
+                                today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    assert editor.tabs.isTabVisible(3) and not editor.tabs.isTabVisible(2)
+    offender = editor.offender
+    qtbot.keyClick(offender.identified, Qt.Key.Key_Space)
+    qtbot.keyClicks(offender.name, "Tran Van Hung")
+    offender.birth_year.setValue(1990)
+    qtbot.keyClicks(offender.id_number, "079090001234")
+    defamation = editor.defamation
+    defamation.name.setText("Công ty Minh Tân")
+    qtbot.keyClick(defamation.organisation, Qt.Key.Key_Space)
+    qtbot.keyClick(defamation.complained, Qt.Key.Key_Space)
+    defamation.words.setPlainText("Gọi là lừa đảo")
+    _save(qtbot, editor)
+    saved = cases.get_case(db, officer, created.id).data
+    assert (saved.offender_name, saved.offender_birth_year, saved.offender_id_number) == (
+        "Tran Van Hung", 1990, "079090001234")
+    assert saved.defamed == (DefamedInput("Công ty Minh Tân", PartyKind.ORGANISATION, True,
+                                          words_complained="Gọi là lừa đảo",
+                                          uuid=saved.defamed[0].uuid),)
+
+
+def test_a_field_is_checked_as_soon_as_the_officer_leaves_it(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    editor = _editor(qtbot, db, officer)
+    general, offender = editor.general, editor.offender
+    _leave(qtbot, general.summary, general.account)  # left empty
+    summary_error = general.errors["summary"]
+    assert "Chưa nhập «Tóm tắt nội dung»" in summary_error.text()
+    assert not general.errors["account"].text()  # not reached yet: nothing said about it
+    general.detected_on.setDate(to_qdate(TODAY).addDays(2))  # a date is checked when picked
+    assert "tương lai" in general.errors["detected_on"].text()
+    general.detected_on.setDate(to_qdate(TODAY))
+    assert general.errors["detected_on"].isHidden()
+
+    editor.tabs.setCurrentIndex(1)
+    offender.identified.setChecked(True)
+    qtbot.keyClicks(offender.id_number, "12ab")
+    _leave(qtbot, offender.id_number, offender.address)
+    id_error = offender.errors["offender_id_number"]
+    assert "12 chữ số" in id_error.text() and id_error.isVisible()
+    offender.id_number.clear()
+    qtbot.keyClicks(offender.id_number, "079090001234")
+    _leave(qtbot, offender.id_number, offender.address)
+    assert id_error.isHidden()
+    offender.birth_year.setValue(1990)
+    _leave(qtbot, offender.birth_year, offender.address)
+    offender.birth_date.set_value(date(1991, 5, 1))  # a date is checked when picked
+    assert "không khớp" in offender.errors["offender_birth_year"].text()
+    editor.tabs.setCurrentIndex(0)
+    general.summary.setPlainText("Clip sai sự thật")
+    _leave(qtbot, general.summary, general.area)
+    assert summary_error.isHidden()
+    assert count_cases(db, CaseQuery()) == 0  # checking saves nothing
+
+
+def test_messages_after_saving_clear_as_each_field_is_fixed(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    editor = _editor(qtbot, db, officer)
+    editor.save()
+    account_error = editor.general.errors["account"]
+    qtbot.waitUntil(account_error.isVisible, timeout=5000)
+    assert "chỗ cần sửa" in editor.message.text()
+    qtbot.keyClicks(editor.general.account, "Kenh hong bien")
+    _leave(qtbot, editor.general.account, editor.general.group)
+    assert account_error.isHidden() and editor.general.errors["summary"].isVisible()
+    editor.general.summary.setPlainText("Clip sai sự thật")
+    _leave(qtbot, editor.general.summary, editor.general.area)
+    assert editor.message.isHidden()  # nothing left to fix
+
+
+def test_tab_goes_down_the_form_and_enter_opens_a_row_without_saving(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    editor = _editor(qtbot, db, officer)
+    general = editor.general
+    expected = [general.detected_on, general.source, general.url, general.platform,
+                general.content_form, general.account, general.group, general.subkind,
+                general.secondary, general.summary, *general.reach.values(), general.area,
+                general.notes, editor.save_button]
+    general.detected_on.setFocus()
+    qtbot.waitUntil(general.detected_on.hasFocus)
+    reached: list[QWidget | None] = []
+    while len(reached) < 40 and editor.save_button not in reached:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        while focused is not None and focused not in expected:  # a spin box's inner part
+            focused = focused.parentWidget()
+        if not reached or focused is not reached[-1]:  # Tab also moves within a date
+            reached.append(focused)
+    assert reached == expected  # Tab first moves through the date's day, month, year
+
+    editor.children_section.add_child(ChildInput("Lê Văn Tí", 2015))
+    editor.tabs.setCurrentIndex(2)
+    table = editor.children_section.table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    opened: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ChildDialog)
+        opened.append(dialog.full_name.text())
+        dialog.full_name.clear()
+        dialog._accept()  # the rules of a saved case: a name is needed
+        opened.append(dialog.error.text())
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened[0] == "Lê Văn Tí" and "Chưa nhập «Họ tên»" in opened[1]
+    assert not editor.message.text() and count_cases(db, CaseQuery()) == 0  # not saved
+
+
+def test_a_wrong_event_stays_open_with_the_message_under_its_field(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
+                         check=editor._event_check(None))
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("XP"))
+    dialog.form_choice.setCurrentIndex(dialog.form_choice.findData(SanctionForm.FINE))
+    dialog.accept()
+    assert dialog.result() != EventDialog.DialogCode.Accepted
+    assert "Phạt tiền cần ghi «Số tiền phạt (đồng)»" in dialog.errors["fine_amount"].text()
+    dialog.amount.setValue(5_000_000)
+    dialog.amount.editingFinished.emit()
+    assert dialog.errors["fine_amount"].isHidden()
+    dialog.set_day(date(2000, 1, 1))
+    assert "trước ngày phát hiện" in dialog.errors["occurred_on"].text()
+    dialog.set_day(TODAY)
+    dialog.accept()
+    assert dialog.result() == EventDialog.DialogCode.Accepted
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_printing_the_case_sheet_from_the_editor(
+        qtbot: QtBot, db: Database, officer: Actor, leader: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    created = cases.create_case(db, officer, make_case(
+        detected_on=TODAY, group_code="TE", children=(ChildInput("Lê Thị Bống", 2016),)),
+        today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    qtbot.keyClick(editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = editor.print_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert Path(dialog.path.text()) == db.paths.exports / f"phieu-{created.code}.pdf"
+    assert not dialog.unmask.isEnabled()  # an officer prints children masked only
+    dialog.print_button.click()
+    qtbot.waitUntil(dialog.open_button.isEnabled, timeout=10_000)
+    text = subprocess.run(["pdftotext", dialog.path.text(), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "L.T.B." in text and "Bống" not in text
+    opened: list[str] = []
+    monkeypatch.setattr("app.ui.case_editor.print_dialog.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()))
+    dialog.open_button.click()
+    assert opened == [dialog.path.text()]
+    dialog.reject()
+
+    as_leader = _editor(qtbot, db, leader, created.id)
+    as_leader.open_print_dialog()
+    dialog = as_leader.print_dialog
+    assert dialog is not None and dialog.unmask.isEnabled()
+    dialog.path.setText(str(tmp_path / "phieu-day-du"))
+    dialog.unmask.setChecked(True)
+    dialog.print_button.click()
+    qtbot.waitUntil(dialog.open_button.isEnabled, timeout=10_000)
+    assert dialog.written == tmp_path / "phieu-day-du.pdf"
+    assert "Lê Thị Bống" in subprocess.run(["pdftotext", str(dialog.written), "-"],
+                                           capture_output=True, text=True, check=True).stdout
+    with db.read() as session:
+        printed = audit.entries(session, action="case_print")
+    assert [(p.username, p.detail["children_unmasked"]) for p in printed] == [
+        ("lanhdao", True), ("canbo", False)]

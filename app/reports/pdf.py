@@ -148,8 +148,9 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 
 
 def _header(office: OfficeSettings, text: ReportText, styles: _Styles,
-            width: float) -> Table:
-    """Nghị định 30 header: a borderless two-column table, 40 % and 60 %."""
+            width: float, numbered: bool = True) -> Table:
+    """Nghị định 30 header: a borderless two-column table, 40 % and 60 %; a paper that
+    is not a numbered document (a case printout) leaves out the `Số:` line."""
     left: list[Flowable] = []
     if office.managing_body:
         left.append(_para(office.managing_body.upper(), styles.unit))
@@ -159,7 +160,7 @@ def _header(office: OfficeSettings, text: ReportText, styles: _Styles,
     right = [_para(document.NATION, styles.nation), _para(document.MOTTO, styles.motto),
              _rule(stringWidth(document.MOTTO, fonts.BOLD, 13))]
     rows = [[left, right],
-            [_para(document.number_line(office, text.number), styles.number),
+            [_para(document.number_line(office, text.number), styles.number) if numbered else "",
              _para(document.place_date(office, text.issue_date), styles.place_date)]]
     table = Table(rows, colWidths=[0.4 * width, 0.6 * width])
     table.setStyle(TableStyle([

@@ -28,8 +28,9 @@ class OptionalDate(QWidget):
         self.edit = date_edit(value)
         self.set_value(value)
         self.enabled.toggled.connect(self.edit.setEnabled)
-        self.enabled.toggled.connect(self.changed.emit)
-        self.edit.dateChanged.connect(self.changed.emit)
+        # `changed` carries nothing: the tick's bool and the date are not passed on.
+        self.enabled.toggled.connect(lambda _on: self.changed.emit())
+        self.edit.dateChanged.connect(lambda _day: self.changed.emit())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.enabled)

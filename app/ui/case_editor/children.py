@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.case import ChildInput
+from app.domain.case import ChildInput, validate_child
 from app.domain.labels import Sex
 from app.text import clean
 from app.ui.admin.common import fill_table, make_table, selected_row
-from app.ui.case_editor.section import Section
+from app.ui.case_editor.section import Section, enter_activates
 from app.ui.widgets import FieldError
 
 # NĐ 56/2017 Điều 33: what counts as a child's private information.
@@ -77,19 +78,23 @@ class ChildDialog(QDialog):
         self.setMinimumWidth(460)
 
     def _accept(self) -> None:
-        if not clean(self.full_name.text()):
-            self.error.show_message("Cần ghi họ tên của trẻ.")
+        """Checked by the rules the case is saved with; the dialog stays open until right."""
+        messages = validate_child(self.child(), date.today())
+        if messages:
+            self.error.show_message(" ".join(m[:1].upper() + m[1:] for m in messages))
             return
         self.accept()
 
     def child(self) -> ChildInput:
         base = self._child or ChildInput(full_name="")
         sex = self.sex.currentData()
+        # Trimmed as stored, so the rules judge what will be saved.
         return dataclasses.replace(
-            base, full_name=self.full_name.text(), birth_year=self.birth_year.value() or None,
-            sex=Sex(sex) if sex else None, school_class=self.school_class.text(),
-            address=self.address.text(), guardian_informed=self.guardian.isChecked(),
-            referred_to_protection=self.referred.isChecked(), notes=self.notes.text())
+            base, full_name=clean(self.full_name.text()) or "",
+            birth_year=self.birth_year.value() or None, sex=Sex(sex) if sex else None,
+            school_class=clean(self.school_class.text()), address=clean(self.address.text()),
+            guardian_informed=self.guardian.isChecked(),
+            referred_to_protection=self.referred.isChecked(), notes=clean(self.notes.text()))
 
 
 class ChildrenSection(Section):
@@ -99,9 +104,6 @@ class ChildrenSection(Section):
         reminder = QLabel(PRIVATE_INFORMATION)
         reminder.setWordWrap(True)
         reminder.setStyleSheet("background: #fff4e5; padding: 6px; border-radius: 4px")
-        self.table = make_table(["Họ tên", "Năm sinh", "Giới tính", "Trường, lớp",
-                                 "Đã báo người giám hộ", "Đã chuyển bảo vệ trẻ em"])
-        self.table.doubleClicked.connect(lambda _i: self._edit())
         add = QPushButton("Thêm trẻ em…")
         add.clicked.connect(self._add)
         edit = QPushButton("Sửa…")
@@ -112,6 +114,11 @@ class ChildrenSection(Section):
         for button in (add, edit, remove):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # Made after the buttons, so Tab reaches them first, as they are laid out.
+        self.table = make_table(["Họ tên", "Năm sinh", "Giới tính", "Trường, lớp",
+                                 "Đã báo người giám hộ", "Đã chuyển bảo vệ trẻ em"])
+        self.table.activated.connect(lambda _i: self._edit())  # Enter or double click
+        enter_activates(self.table)
         self.error = FieldError()
         self.errors["children"] = self.error
         self.outer.insertWidget(0, reminder)
@@ -125,7 +132,11 @@ class ChildrenSection(Section):
 
     def add_child(self, child: ChildInput) -> None:
         self.children_list.append(child)
+        self._changed()
+
+    def _changed(self) -> None:
         self._show()
+        self.field_done.emit("children")
 
     def _show(self) -> None:
         fill_table(self.table, [
@@ -145,10 +156,10 @@ class ChildrenSection(Section):
         dialog = ChildDialog(self.children_list[row], self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.children_list[row] = dialog.child()
-            self._show()
+            self._changed()
 
     def _remove(self) -> None:
         row = selected_row(self.table)
         if row is not None:
             del self.children_list[row]
-            self._show()
+            self._changed()

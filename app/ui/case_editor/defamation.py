@@ -16,7 +16,7 @@ from app.domain.case import DefamedInput
 from app.domain.fields import DEFAMED_LABEL
 from app.domain.labels import PARTY_LABELS, PartyKind
 from app.text import clean
-from app.ui.case_editor.section import Section
+from app.ui.case_editor.section import Section, when_done
 from app.ui.widgets import OptionalDate
 
 
@@ -50,6 +50,10 @@ class DefamationSection(Section):
         self.add_field("complaint_date", self.complaint_date, "Ngày nhận đơn")
         self.add_field("words", self.words, "Nội dung bị phản ánh")
         self.form.addRow(self.correction)
+        # Every problem of the party is shown under its name, whichever field caused it.
+        for widget in (kinds, self.complained, self.complaint_date, self.words, self.correction):
+            when_done(widget, lambda: self.field_done.emit("defamed[1]"))
+        self.follow_form_with_tab()
 
     def load(self, parties: tuple[DefamedInput, ...]) -> None:
         party = parties[0] if parties else None

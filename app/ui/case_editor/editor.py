@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.domain.case import CaseInput
-from app.domain.events import EventInput
+from app.domain.case import CaseInput, validate_case
+from app.domain.events import EventInput, validate_event
 from app.domain.vocabulary import Group, Vocabulary
 from app.domain.warnings import CaseWarning
-from app.errors import ConcurrentEditError, UserError, ValidationError
+from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.services import cases, events, legal_basis
 from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
@@ -42,7 +42,7 @@ from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.evidence_section import EvidenceSection
 from app.ui.case_editor.general import GeneralSection
 from app.ui.case_editor.offender import OffenderSection
-from app.ui.case_editor.section import Section
+from app.ui.case_editor.section import Section, by_field, show_checked
 from app.ui.case_editor.timeline import TimelineSection
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
@@ -55,6 +55,11 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area.setWidget(widget)
     area.setWidgetResizable(True)
     return area
+
+
+def _messages(problems: list[FieldProblem]) -> dict[str, str]:
+    """By the field each is shown under: every child's under the list of children."""
+    return by_field(problems, lambda f: "children" if f.startswith("children[") else f)
 
 
 class CaseEditor(Dialog):
@@ -70,7 +75,11 @@ class CaseEditor(Dialog):
         self._vocabulary = vocabulary
         self.detail = detail
         self._close_after_save = False
+        self._touched: set[str] = set()  # fields the officer has finished with
+        self._problems_listed = False  # the line under the tabs counts refused fields
+        self._loading = False
         self.editable = actor.can(Permission.EDIT_CASES) and not (detail and detail.deleted_at)
+        self.print_dialog: QDialog | None = None
         self.general = GeneralSection(vocabulary, office.areas)
         self.offender = OffenderSection()
         self.children_section = ChildrenSection()
@@ -98,7 +107,11 @@ class CaseEditor(Dialog):
         self.reload_button = QPushButton("Mở bản mới nhất")
         self.reload_button.clicked.connect(self.reload)
         self.reload_button.setVisible(False)
+        self.print_button = QPushButton("In phiếu (Ctrl+P)")
+        self.print_button.setToolTip("Phiếu thông tin vụ việc (PDF) theo bản đã lưu.")
+        self.print_button.clicked.connect(self.open_print_dialog)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.reload_button)
         buttons.addWidget(self.save_button)
@@ -109,6 +122,9 @@ class CaseEditor(Dialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.open_print_dialog)
+        for section in self._sections():
+            section.field_done.connect(self.check_field)
 
         self.general.group.currentIndexChanged.connect(self._sections_for_group)
         self.general.secondary.itemChanged.connect(self._sections_for_group)
@@ -124,15 +140,21 @@ class CaseEditor(Dialog):
     # Loading and reading the form --------------------------------------------
 
     def _load(self, data: CaseInput | None) -> None:
+        self._loading = True  # filling the fields is not the officer finishing them
         if data is not None:
             self.general.load(data)
             self.offender.load(data)
             self.children_section.load(data.children)
             self.defamation.load(data.defamed)
+        self._loading = False
         self.timeline.load(self.detail, self.editable)
         self.evidence.load(self.detail.id if self.detail else None, self.editable)
         self._sections_for_group()
+        self._touched.clear()
+        for section in self._sections():
+            section.clear_errors()
         self._saved_input = self.current_input()
+        self._update_print_button()
         self.check_warnings()
 
     def current_input(self) -> CaseInput:
@@ -158,6 +180,25 @@ class CaseEditor(Dialog):
             section.setEnabled(self.editable)
         self.save_button.setVisible(self.editable)
 
+    def _update_print_button(self) -> None:
+        self.print_button.setEnabled(self.detail is not None and self.detail.deleted_at is None
+                                     and self._actor.can(Permission.REPORT))
+
+    # Checking a field as soon as the officer is done with it ------------------
+
+    def check_field(self, key: str) -> None:
+        """Show or clear the message under `key`, and under every field showing one, by the
+        rules the case is saved with (nothing is saved)."""
+        if self._loading:
+            return
+        self._touched.add(key)
+        found = _messages(validate_case(self.current_input().normalised(), self._vocabulary,
+                                        date.today()))
+        for section in self._sections():
+            show_checked(section.errors, found, self._touched)
+        if not found and self._problems_listed:
+            self.message.show_message(None)
+
     # Saving -------------------------------------------------------------------
 
     def _run(self, work: Callable[[], CaseDetail], done: str) -> None:
@@ -177,6 +218,7 @@ class CaseEditor(Dialog):
         for section in self._sections():
             section.clear_errors()
         self.message.show_message(None)
+        self._problems_listed = False
         if detail is None:
             self._run(lambda: cases.create_case(db, actor, data), "Đã lưu vụ việc mới.")
         else:
@@ -218,14 +260,15 @@ class CaseEditor(Dialog):
             return
         unplaced = []
         first: tuple[int, QWidget] | None = None
-        for problem in error.problems:
-            placed = self._place(problem.field, problem.message)
+        for field, message in _messages(error.problems).items():
+            placed = self._place(field, message)
             if placed is None:
-                unplaced.append(problem.message)
+                unplaced.append(message)
             elif first is None:
                 first = placed
         self.message.show_message(
             " ".join(unplaced) or f"Chưa lưu: có {len(error.problems)} chỗ cần sửa (ghi màu đỏ).")
+        self._problems_listed = not unplaced
         if first is not None:
             self.tabs.setCurrentIndex(first[0])
             first[1].setFocus()
@@ -233,9 +276,8 @@ class CaseEditor(Dialog):
     def _sections(self) -> list[Section]:
         return [self.general, self.offender, self.children_section, self.defamation]
 
-    def _place(self, field: str | None, message: str) -> tuple[int, QWidget] | None:
+    def _place(self, key: str, message: str) -> tuple[int, QWidget] | None:
         """Show `message` under its field; the tab and widget to bring forward."""
-        key = "children" if field and field.startswith("children[") else field
         for index, section in enumerate(self._sections()):
             if key in section.errors:
                 error = section.errors[key]
@@ -260,6 +302,26 @@ class CaseEditor(Dialog):
             self.message.show_message("Đã mở bản mới nhất.")
 
         self._runner.start(task, on_success=loaded, on_failure=self._failed)
+
+    # The printout --------------------------------------------------------------
+
+    def open_print_dialog(self) -> None:
+        """`In phiếu` (Ctrl+P): the saved case as a PDF, children masked unless a leader
+        chooses otherwise."""
+        detail = self.detail
+        if detail is None or not self.print_button.isEnabled():
+            self.message.setStyleSheet("color: #b00020")
+            self.message.show_message(
+                "Lưu vụ việc trước rồi mới in phiếu." if detail is None
+                else "Vụ việc đã bị xóa: hãy khôi phục trước khi in phiếu." if detail.deleted_at
+                else "Tài khoản của bạn không có quyền in phiếu vụ việc.")
+            return
+        # Loaded with the first printout, as the other export dialogs are.
+        from app.ui.case_editor.print_dialog import PrintDialog
+
+        dialog = PrintDialog(self._db, self._actor, detail, self.has_unsaved_changes(), self)
+        self.print_dialog = dialog
+        dialog.open()  # window-modal, without blocking the editor's own work
 
     # Warnings: shown where the officer works, never blocking ---------------------
 
@@ -296,11 +358,24 @@ class CaseEditor(Dialog):
         assert isinstance(detected, date)
         return legal_basis.proposals(self._db, detected, self.general.group.currentData())
 
+    def _event_check(self, replacing: int | None) -> Callable[[EventInput], list[FieldProblem]]:
+        """The rules `add_event` and `edit_event` apply, for the dialog to show as typed."""
+        assert self.detail is not None
+        detected_on, vocab = self.detail.data.detected_on, self._vocabulary
+        existing = [event.fact for event in self.detail.events]
+        assert detected_on is not None
+
+        def check(data: EventInput) -> list[FieldProblem]:
+            return validate_event(data, detected_on=detected_on, existing=existing,
+                                  vocabulary=vocab, today=date.today(), replacing=replacing)
+
+        return check
+
     def _add_event(self) -> None:
         if self.detail is None:
             return
         dialog = EventDialog(self._vocabulary, self._provisions(), default_day=date.today(),
-                             parent=self)
+                             parent=self, check=self._event_check(None))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.add_event(dialog.event_input())
 
@@ -310,7 +385,8 @@ class CaseEditor(Dialog):
         self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.")
 
     def _edit_event(self, event: EventRecord) -> None:
-        dialog = EventDialog(self._vocabulary, self._provisions(), event=event, parent=self)
+        dialog = EventDialog(self._vocabulary, self._provisions(), event=event, parent=self,
+                             check=self._event_check(event.id))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             data = dialog.event_input()
             db, actor = self._db, self._actor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -19,23 +20,31 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.events import EventInput
+from app.domain.fields import EVENT_BY_KEY
 from app.domain.labels import ClosingResult, SanctionForm
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
+from app.errors import FieldProblem
 from app.services.legal_basis import Provision
 from app.services.records import EventRecord
 from app.text import format_number
+from app.ui.case_editor.section import by_field, show_checked, when_done, with_error
 from app.ui.dates import from_qdate, to_qdate
 from app.ui.widgets import FieldError, date_edit
 
 MAX_FINE = 2_000_000_000
+LEGAL_BASES_LABEL = "Căn cứ pháp lý (còn hiệu lực vào ngày vi phạm)"
+SANCTION_KEYS = ("sanction_form", "fine_amount", "signer", "remedies", "legal_basis_ids")
+REQUIRED = ("kind", "occurred_on", "closing_result")  # the result: when closing
 
 
 class EventDialog(QDialog):
-    """`provisions` are those in force on the act's date, the case's group first."""
+    """`provisions` are those in force on the act's date, the case's group first; `check`
+    gives the problems of an event by the rules it is recorded with."""
 
     def __init__(self, vocabulary: Vocabulary, provisions: list[Provision],
                  event: EventRecord | None = None, default_day: date | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 check: Callable[[EventInput], list[FieldProblem]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sửa biện pháp xử lý" if event else "Thêm biện pháp xử lý")
         self.kind = QComboBox()
@@ -76,23 +85,21 @@ class EventDialog(QDialog):
         self.note = QPlainTextEdit(event.note or "" if event else "")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(54)
-        self.error = FieldError()
+        self._check = check
+        self._touched: set[str] = set()
+        self.errors: dict[str, FieldError] = {}
+        self._rows: dict[str, QWidget] = {}
+        self._inputs: dict[str, QWidget] = {}
 
         form = QFormLayout(self)
         self.fields = form
-        form.addRow("Biện pháp *:", self.kind)
-        form.addRow("Ngày *:", self.day)
-        form.addRow("Số văn bản:", self.document)
-        self.sanction_rows: list[QWidget] = []
-        for label, widget in (("Hình thức xử phạt:", self.form_choice),
-                              ("Số tiền phạt:", self.amount), ("Người ký:", self.signer),
-                              ("Biện pháp khắc phục:", self.remedies),
-                              ("Căn cứ pháp lý (còn hiệu lực vào ngày vi phạm):", self.bases)):
-            form.addRow(label, widget)
-            self.sanction_rows.append(widget)
-        form.addRow("Kết quả *:", self.closing_result)
-        form.addRow("Ghi chú:", self.note)
-        form.addRow(self.error)
+        for key, widget in (("kind", self.kind), ("occurred_on", self.day),
+                            ("document_number", self.document),
+                            ("sanction_form", self.form_choice), ("fine_amount", self.amount),
+                            ("signer", self.signer), ("remedies", self.remedies),
+                            ("legal_basis_ids", self.bases),
+                            ("closing_result", self.closing_result), ("note", self.note)):
+            self._add_row(key, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Ghi")
@@ -112,12 +119,21 @@ class EventDialog(QDialog):
         self._kind_changed()
         self.setMinimumWidth(640)
 
+    def _add_row(self, key: str, widget: QWidget) -> None:
+        """The event field `key` with its label (app.domain.fields) and its message line."""
+        label = LEGAL_BASES_LABEL if key == "legal_basis_ids" else EVENT_BY_KEY[key].label
+        box, self.errors[key] = with_error(widget)
+        self.fields.addRow(label + (" *:" if key in REQUIRED else ":"), box)
+        self._rows[key] = box
+        self._inputs[key] = widget
+        when_done(widget, lambda: self._field_done(key))
+
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
         sanction = kind == EventKind.SANCTION
-        for widget in self.sanction_rows:
-            self.fields.setRowVisible(widget, sanction)
-        self.fields.setRowVisible(self.closing_result, kind == EventKind.CLOSE)
+        for key in SANCTION_KEYS:
+            self.fields.setRowVisible(self._rows[key], sanction)
+        self.fields.setRowVisible(self._rows["closing_result"], kind == EventKind.CLOSE)
         fine = self.form_choice.currentData() == SanctionForm.FINE
         self.amount.setEnabled(sanction and fine)
 
@@ -146,3 +162,24 @@ class EventDialog(QDialog):
 
     def set_day(self, day: date) -> None:
         self.day.setDate(to_qdate(day))
+
+    # Checking by the rules the event is recorded with ------------------------------
+
+    def _problems(self) -> dict[str, str]:
+        """Messages by field; one of a field not in the dialog goes under `Biện pháp`."""
+        problems = self._check(self.event_input()) if self._check else []
+        return by_field(problems, lambda f: f if f in self.errors else "kind")
+
+    def _field_done(self, key: str) -> None:
+        self._touched.add(key)
+        show_checked(self.errors, self._problems(), self._touched)
+
+    def accept(self) -> None:
+        """Recorded only when right: otherwise every message shows and the dialog stays."""
+        found = self._problems()
+        show_checked(self.errors, found, set(self.errors))
+        if not found:
+            super().accept()
+            return
+        first = next((key for key in self.errors if key in found), "kind")
+        self._inputs[first].setFocus()

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -16,17 +24,20 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from app.db import Database
+from app.errors import UserError
 from app.services import evidence
 from app.services.actor import Actor
 from app.services.evidence import AddedEvidence
 from app.services.progress import CancelToken, Progress
 from app.services.records import EvidenceRecord
 from app.text import format_number
+from app.ui.case_editor.section import enter_activates
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import FieldError
 
@@ -35,18 +46,30 @@ FILTER = "Chứng cứ (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.mp4 *.mov *.avi 
          "*.pdf *.docx *.xlsx *.txt)"
 
 
-def thumbnail(path: Path, conceal: bool) -> QIcon:
-    """A small picture of an image file; shrunk to a few pixels and enlarged when concealed,
-    so nobody can recognise a face in it."""
-    image = QImage(str(path))
+def thumbnail(content: bytes, conceal: bool) -> QImage:
+    """A small picture of an image file (made off the UI thread); shrunk to a few pixels and
+    enlarged when concealed, so nobody can recognise a face in it. Null if unreadable."""
+    image = QImage.fromData(content)
     if image.isNull():
-        return QIcon()
+        return image
     if conceal:
         image = image.scaled(8, 6, Qt.AspectRatioMode.KeepAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
-    scaled = image.scaled(THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
-                          Qt.TransformationMode.SmoothTransformation)
-    return QIcon(QPixmap.fromImage(scaled))
+    return image.scaled(THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation)
+
+
+def _file_icon(widget: QWidget) -> QIcon:
+    """The system's file icon in the middle of a thumbnail-sized square, so that every
+    file lines up with the pictures (and a picture has a place while it is read)."""
+    canvas = QPixmap(THUMBNAIL)
+    canvas.fill(Qt.GlobalColor.transparent)
+    icon = widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon).pixmap(48, 48)
+    painter = QPainter(canvas)
+    painter.drawPixmap((THUMBNAIL.width() - icon.width()) // 2,
+                       (THUMBNAIL.height() - icon.height()) // 2, icon)
+    painter.end()
+    return QIcon(canvas)
 
 
 class EvidenceSection(QWidget):
@@ -57,8 +80,11 @@ class EvidenceSection(QWidget):
         self._db, self._actor, self._runner = db, actor, runner
         self.case_id: int | None = None
         self.records: list[EvidenceRecord] = []
+        self._listing = 0  # which refresh the thumbnails being made belong to
+        self._drawn = 0  # the last refresh whose thumbnails are all drawn
         self.revealed: set[int] = set()
         self.files = QListWidget()
+        self._placeholder = _file_icon(self)
         self.files.setViewMode(QListWidget.ViewMode.IconMode)
         self.files.setIconSize(THUMBNAIL)
         self.files.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -93,6 +119,8 @@ class EvidenceSection(QWidget):
         layout.addWidget(self.files, 1)
         layout.addWidget(self.details)
         self.setAcceptDrops(True)
+        QWidget.setTabOrder(self.remove_button, self.files)  # as laid out: buttons, then files
+        enter_activates(self.files)
 
     def load(self, case_id: int | None, editable: bool) -> None:
         self.case_id = case_id
@@ -109,13 +137,48 @@ class EvidenceSection(QWidget):
             return
         self.records = evidence.list_evidence(self._db, self.case_id)
         self.files.clear()
-        for record in self.records:
-            conceal = record.conceal_preview and record.id not in self.revealed
-            item = QListWidgetItem(record.original_name)
+        pictures: list[tuple[int, EvidenceRecord, bool]] = []
+        for row, record in enumerate(self.records):
+            item = QListWidgetItem(self._placeholder, record.original_name)
             if (record.media_type or "").startswith("image/"):
-                item.setIcon(thumbnail(evidence.thumbnail_source(self._db, record), conceal))
+                pictures.append((row, record,
+                                 record.conceal_preview and record.id not in self.revealed))
             item.setToolTip(f"{record.original_name}\nSHA-256: {record.sha256}")
             self.files.addItem(item)
+        self._draw_thumbnails(pictures)
+
+    def _draw_thumbnails(self, pictures: list[tuple[int, EvidenceRecord, bool]]) -> None:
+        """Pictures are read and shrunk off the UI thread: a case with many screenshots
+        opens at once, and each thumbnail appears when ready."""
+        self._listing += 1
+        listing, db = self._listing, self._db
+
+        def task(_p: Progress, token: CancelToken) -> list[tuple[int, QImage]]:
+            made = []
+            for row, record, conceal in pictures:
+                token.raise_if_cancelled()
+                try:
+                    made.append((row, thumbnail(evidence.thumbnail_content(db, record), conceal)))
+                except UserError:
+                    continue  # a missing or damaged file: `check` reports it, here no picture
+            return made
+
+        def drawn(made: list[tuple[int, QImage]]) -> None:
+            if listing != self._listing:
+                return  # the list was made again meanwhile
+            for row, image in made:
+                item = self.files.item(row)
+                if item is not None and not image.isNull():
+                    item.setIcon(QIcon(QPixmap.fromImage(image)))
+
+        def finished() -> None:
+            self._drawn = max(self._drawn, listing)
+
+        self._runner.start(task, on_success=drawn, on_finished=finished)
+
+    def thumbnails_done(self) -> bool:
+        """Every thumbnail of the list as shown is drawn (or could not be)."""
+        return self._drawn == self._listing
 
     def _selected(self) -> EvidenceRecord | None:
         row = self.files.currentRow()

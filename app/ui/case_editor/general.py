@@ -52,13 +52,17 @@ class GeneralSection(Section):
         self.group = code_combo(vocabulary, VocabList.GROUP, optional=False)
         self.subkind = code_combo(vocabulary, VocabList.CHILD_SUBKIND, optional=True)
         self.secondary = QListWidget()
-        self.secondary.setMaximumHeight(96)
         for entry in vocabulary.entries(VocabList.GROUP):
             item = QListWidgetItem(entry.label)
             item.setData(Qt.ItemDataRole.UserRole, entry.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.secondary.addItem(item)
+        self.secondary.setSpacing(1)
+        # Every group in sight: a scrolled list this short hides its last entries.
+        self.secondary.setFixedHeight(
+            (self.secondary.sizeHintForRow(0) + 2) * self.secondary.count()
+            + 2 * self.secondary.frameWidth())
         self.summary = QPlainTextEdit()
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(90)
@@ -98,6 +102,7 @@ class GeneralSection(Section):
         self.url.textEdited.connect(self._recognise_platform)
         self.group.currentIndexChanged.connect(self._group_changed)
         self._group_changed()
+        self.follow_form_with_tab()
 
     def _recognise_platform(self, text: str) -> None:
         code = platform_from_url(text)

@@ -53,6 +53,7 @@ class OffenderSection(Section):
                         self.id_number]
         self.identified.toggled.connect(self._identified_changed)
         self._identified_changed(False)
+        self.follow_form_with_tab()
 
     def _identified_changed(self, identified: bool) -> None:
         for widget in self.details:

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.labels import STATUS_LABELS
 from app.domain.vocabulary import VocabList, Vocabulary
+from app.services.case_sheet import status_line
 from app.services.records import CaseDetail, EventRecord
 from app.text import format_date, format_money
 from app.ui.admin.common import make_table, selected_row
+from app.ui.case_editor.section import enter_activates
 
 
 def event_details(event: EventRecord) -> str:
@@ -50,8 +51,6 @@ class TimelineSection(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("font-weight: 600")
         self.hint = QLabel("Lưu vụ việc trước rồi mới ghi biện pháp xử lý.")
-        self.table = make_table(["Ngày", "Biện pháp", "Chi tiết", "Người ghi"])
-        self.table.doubleClicked.connect(lambda _i: self._edit())
         self.add_button = QPushButton("Thêm biện pháp…")
         self.add_button.clicked.connect(self.add_requested.emit)
         self.edit_button = QPushButton("Sửa…")
@@ -64,6 +63,11 @@ class TimelineSection(QWidget):
         for button in (self.add_button, self.edit_button, self.void_button, self.reopen_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # Made after the buttons, so Tab reaches them first, as they are laid out.
+        # The details last: the column that takes the room left.
+        self.table = make_table(["Ngày", "Biện pháp", "Người ghi", "Chi tiết"])
+        self.table.activated.connect(lambda _i: self._edit())  # Enter or double click
+        enter_activates(self.table)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.hint)
@@ -79,15 +83,12 @@ class TimelineSection(QWidget):
         self.reopen_button.setEnabled(saved and editable and detail is not None
                                       and detail.closed_on is not None)
         if detail is not None:
-            status = STATUS_LABELS[detail.status]
-            if detail.closed_on:
-                status += f" (kết thúc ngày {format_date(detail.closed_on)})"
-            self.status.setText(f"Tình trạng: {status}")
+            self.status.setText(f"Tình trạng: {status_line(detail)}")
         self.table.setRowCount(len(self.events))
         for row, event in enumerate(self.events):
             values = (format_date(event.occurred_on),
-                      self._vocabulary.label(VocabList.EVENT, event.kind),
-                      event_details(event), event.officer)
+                      self._vocabulary.label(VocabList.EVENT, event.kind), event.officer,
+                      event_details(event))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if event.voided:

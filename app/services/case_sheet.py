@@ -1,0 +1,306 @@
+"""The printout of one case, "Phiếu thông tin vụ việc": every fact, event and evidence file.
+
+Children are masked as in the monthly report (initials, age and sex; their names
+replaced in every typed text) unless a leader chooses to print them in full.
+Every printout is audited, saying whether children were shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from app.db import Database
+from app.domain.case import CaseInput, ChildInput, DefamedInput
+from app.domain.fields import BY_KEY, CASE_FIELDS, CHILD_BY_KEY, EVENT_BY_KEY, Kind
+from app.domain.labels import (
+    PARTY_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    UNIDENTIFIED_OFFENDER,
+    SanctionForm,
+)
+from app.domain.vocabulary import Group, VocabList, Vocabulary
+from app.errors import UserError
+from app.importing.columns import CASE_COLUMNS, CHILD_COLUMNS, DEFAMED_COLUMNS, EVENT_COLUMNS
+from app.paths import DataPaths
+from app.reports.masking import Masker, Person, describe, is_child
+from app.services import audit, legal_basis, settings, vocabulary
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.cases import load_case
+from app.services.evidence import ALLOWED_TYPES
+from app.services.progress import CancelToken
+from app.services.records import CaseDetail, EventRecord, EvidenceRecord, case_detail
+from app.text import format_date, format_money, format_number
+
+EMPTY = "—"
+HIDDEN = "(không in: thông tin của trẻ em)"
+YES, NO = "Có", "Không"
+# Labels of the fields `app.domain.fields` does not declare: the import/export headers.
+_HEADERS = {f"{prefix}{c.key}": c.header
+            for prefix, columns in (("", CASE_COLUMNS), ("child.", CHILD_COLUMNS),
+                                    ("defamed.", DEFAMED_COLUMNS), ("event.", EVENT_COLUMNS))
+            for c in columns}
+_OFFENDER_KEYS = ("offender_name", "offender_birth_date", "offender_birth_year",
+                  "offender_address", "offender_id_number")
+_MEDIA_LABELS = {t.media_type: t.label for t in ALLOWED_TYPES.values()}
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A titled group of facts: one child, one offended party."""
+
+    title: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class SheetEvent:
+    day: date
+    kind: str
+    details: str
+    officer: str
+    voided: bool
+
+
+@dataclass(frozen=True)
+class SheetFile:
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    added: str  # `dd/mm/yyyy, <người thêm>`
+    extra: str  # source link and note, when recorded
+
+
+@dataclass(frozen=True)
+class CaseSheet:
+    """What the printout shows, children already masked unless `children_unmasked`."""
+
+    code: str
+    status: str
+    general: tuple[Fact, ...]
+    offender: tuple[Fact, ...]
+    defamed: tuple[Block, ...] | None  # None: not a defamation case
+    children: tuple[Block, ...] | None  # None: not a case about children
+    children_unmasked: bool
+    events: tuple[SheetEvent, ...]
+    evidence: tuple[SheetFile, ...]
+    printed_at: datetime
+    printed_by: str  # full name
+    printed_account: str  # `canbo, Cán bộ`
+
+
+def default_path(paths: DataPaths, code: str) -> Path:
+    """`<data folder>/exports/phieu-VV2026-00012.pdf`."""
+    return paths.exports / f"phieu-{_UNSAFE_IN_FILE_NAME.sub('-', code)}.pdf"
+
+
+def status_line(detail: CaseDetail) -> str:
+    """`Đã kết thúc (kết thúc ngày 04/01/2025)`: the status derived from the events."""
+    status = STATUS_LABELS[detail.status]
+    if detail.closed_on:
+        status += f" (kết thúc ngày {format_date(detail.closed_on)})"
+    return status
+
+
+def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
+                     unmask_children: bool = False,
+                     token: CancelToken | None = None) -> Path:
+    """Write the case's printout to `target`; the audit row and the file go together."""
+    actor.require(Permission.REPORT)
+    if unmask_children:
+        actor.require(Permission.UNMASK_CHILDREN)
+    citations = {p.id: p.citation for p in legal_basis.all_provisions(db)}
+    # Imported here: reportlab would slow every start of the window.
+    from app.reports.case_sheet import write_case_sheet
+
+    with db.write() as session:
+        case = load_case(session, case_id)
+        if case.deleted_at is not None:
+            raise UserError(f"Vụ việc {case.code} đã bị xóa; hãy khôi phục trước khi in phiếu.")
+        detail = case_detail(case)
+        sheet = build_sheet(detail, vocabulary.load_from(session), citations, actor,
+                            unmask_children=unmask_children)
+        record: dict[str, object] = {"code": detail.code,
+                                     "children": len(detail.data.children),
+                                     "children_unmasked": unmask_children}
+        if not detail.data.children and _minor_offender(detail.data) is None:
+            record["file"] = target.name  # elsewhere the name may carry a child's name
+        audit.record(session, actor.username, AuditAction.CASE_PRINT, entity="case",
+                     entity_uuid=detail.uuid, detail=record)
+        write_case_sheet(sheet, settings.read_office(session), target, token=token)
+    return target
+
+
+def build_sheet(detail: CaseDetail, vocab: Vocabulary, citations: dict[int, str],
+                actor: Actor, *, unmask_children: bool = False,
+                printed_at: datetime | None = None) -> CaseSheet:
+    data = detail.data
+    assert data.detected_on is not None
+    minor = _minor_offender(data)
+    masked = not unmask_children
+    masker = Masker([_person(c) for c in data.children] + ([minor] if minor else []))
+    text = masker.mask if masked else _as_is
+    groups = {data.group_code, *data.secondary_groups}
+    return CaseSheet(
+        code=detail.code,
+        status=status_line(detail),
+        general=_general(data, vocab, text),
+        offender=_offender(data, minor if masked else None, text),
+        defamed=(tuple(_defamed(i, p, text) for i, p in enumerate(data.defamed, 1))
+                 if Group.DEFAMATION in groups or data.defamed else None),
+        children=(tuple(_child(i, c, data.detected_on, masked, text)
+                        for i, c in enumerate(data.children, 1))
+                  if Group.CHILDREN in groups or data.children else None),
+        children_unmasked=unmask_children,
+        events=tuple(_event(e, vocab, citations, text) for e in detail.events),
+        evidence=tuple(_file(f, text) for f in detail.evidence),
+        printed_at=printed_at or datetime.now().astimezone(),
+        printed_by=actor.full_name,
+        printed_account=f"{actor.username}, {ROLE_LABELS[actor.role]}",
+    )
+
+
+def _as_is(value: str) -> str:
+    return value
+
+
+def _person(child: ChildInput) -> Person:
+    return Person(child.full_name, child.birth_year, child.birth_date, child.sex)
+
+
+def _minor_offender(data: CaseInput) -> Person | None:
+    """The offender when under 16 on the detection date: a child too."""
+    if not data.offender_name or data.detected_on is None:
+        return None
+    person = Person(data.offender_name, data.offender_birth_year, data.offender_birth_date)
+    return person if is_child(person, data.detected_on) else None
+
+
+def _shown(value: object, kind: Kind, text: Callable[[str], str],
+           vocab: Vocabulary | None = None, name: VocabList | None = None) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if kind is Kind.DATE and isinstance(value, date):
+        return format_date(value)
+    if kind is Kind.INTEGER and isinstance(value, int):
+        return format_number(value)
+    if kind is Kind.CODE and vocab is not None and name is not None:
+        return vocab.label(name, str(value))
+    if kind in (Kind.TEXT, Kind.LONG_TEXT):
+        return text(str(value))
+    return str(value)
+
+
+def _general(data: CaseInput, vocab: Vocabulary,
+             text: Callable[[str], str]) -> tuple[Fact, ...]:
+    facts: list[Fact] = []
+    for field in CASE_FIELDS:
+        if field.key in _OFFENDER_KEYS:
+            continue
+        facts.append(Fact(field.label, _shown(getattr(data, field.key), field.kind, text, vocab,
+                                              field.vocabulary)))
+        if field.key == "group_code":
+            others = [vocab.label(VocabList.GROUP, g) for g in data.secondary_groups]
+            facts.append(Fact(_HEADERS["secondary_groups"], "; ".join(others) or EMPTY))
+    return tuple(facts)
+
+
+def _offender(data: CaseInput, minor: Person | None,
+              text: Callable[[str], str]) -> tuple[Fact, ...]:
+    if not data.offender_identified:
+        return (Fact(_HEADERS["offender_kind"], UNIDENTIFIED_OFFENDER),)
+    kind = PARTY_LABELS[data.offender_kind] if data.offender_kind else EMPTY
+    facts = [Fact(_HEADERS["offender_kind"], kind)]
+    for key in _OFFENDER_KEYS:
+        field = BY_KEY[key]
+        if minor is None:
+            value = _shown(getattr(data, key), field.kind, text)
+        elif key == "offender_name":
+            assert data.detected_on is not None
+            value = describe(minor, data.detected_on)
+        else:
+            value = HIDDEN
+        facts.append(Fact(field.label, value))
+    return tuple(facts)
+
+
+def _yes_no(value: bool) -> str:
+    return YES if value else NO
+
+
+def _child(index: int, child: ChildInput, detected_on: date, masked: bool,
+           text: Callable[[str], str]) -> Block:
+    facts: list[Fact] = []
+    if masked:
+        facts.append(Fact(CHILD_BY_KEY["full_name"].label, describe(_person(child), detected_on)))
+    else:
+        for key in ("full_name", "birth_year", "birth_date", "sex", "school_class", "address"):
+            label = CHILD_BY_KEY[key].label if key in CHILD_BY_KEY else _HEADERS[f"child.{key}"]
+            value = getattr(child, key)
+            facts.append(Fact(label, format_date(value) if isinstance(value, date)
+                              else str(value or "") or EMPTY))
+    facts += [Fact(_HEADERS["child.guardian_informed"], _yes_no(child.guardian_informed)),
+              Fact(_HEADERS["child.referred_to_protection"],
+                   _yes_no(child.referred_to_protection))]
+    if not masked:
+        facts.append(Fact(CHILD_BY_KEY["notes"].label, child.notes or EMPTY))
+    return Block(f"Trẻ em thứ {index}", tuple(facts))
+
+
+def _defamed(index: int, party: DefamedInput, text: Callable[[str], str]) -> Block:
+    return Block(f"Tổ chức, cá nhân bị xúc phạm thứ {index}", (
+        Fact(_HEADERS["defamed.name"], text(party.name)),
+        Fact(_HEADERS["defamed.kind"], PARTY_LABELS[party.kind]),
+        Fact(_HEADERS["defamed.complaint_received"], _yes_no(party.complaint_received)),
+        Fact(_HEADERS["defamed.complaint_date"], format_date(party.complaint_date) or EMPTY),
+        Fact(_HEADERS["defamed.words_complained"], text(party.words_complained or "") or EMPTY),
+        Fact(_HEADERS["defamed.correction_published"], _yes_no(party.correction_published)),
+    ))
+
+
+def _event(event: EventRecord, vocab: Vocabulary, citations: dict[int, str],
+           text: Callable[[str], str]) -> SheetEvent:
+    """The event's recorded details, each with its label; a voided one says why."""
+    parts: list[tuple[str, str | None]] = [
+        (EVENT_BY_KEY["document_number"].label, event.document_number),
+        (EVENT_BY_KEY["sanction_form"].label, event.sanction_form),
+        (EVENT_BY_KEY["fine_amount"].label,
+         format_money(event.fine_amount) if event.sanction_form is SanctionForm.FINE else None),
+        (EVENT_BY_KEY["signer"].label, event.signer),
+        (EVENT_BY_KEY["remedies"].label, event.remedies),
+        (_HEADERS["event.legal_basis_ids"],
+         "; ".join(citations.get(i, str(i)) for i in event.legal_basis_ids)),
+        (EVENT_BY_KEY["closing_result"].label, event.closing_result),
+        (EVENT_BY_KEY["note"].label, event.note),
+    ]
+    details = "\n".join(f"{label}: {text(str(value))}" for label, value in parts if value)
+    if event.voided:
+        details = (f"ĐÃ HỦY (không tính): {text(event.void_reason or '')}\n" + details).strip()
+    return SheetEvent(event.occurred_on, vocab.label(VocabList.EVENT, event.kind), details,
+                      event.officer, event.voided)
+
+
+def _file(item: EvidenceRecord, text: Callable[[str], str]) -> SheetFile:
+    extra = [f"Nguồn: {text(item.source_url)}" if item.source_url else "",
+             f"Ghi chú: {text(item.note)}" if item.note else ""]
+    return SheetFile(
+        name=text(item.original_name),
+        kind=_MEDIA_LABELS.get(item.media_type or "", item.media_type or EMPTY),
+        size=item.size,
+        sha256=item.sha256,
+        added=f"{format_date(item.added_at.astimezone().date())}, {item.added_by}",
+        extra="\n".join(e for e in extra if e),
+    )
