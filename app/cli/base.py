@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TextIO
 
-from app.db import Database, open_database
+from app import errorlog
+from app.db import Database, lock, open_database
 from app.errors import DataFolderError, NotAllowed, UserError, ValidationError
 from app.paths import DataPaths
 from app.services import accounts
@@ -68,6 +70,8 @@ class Command:
     # Commands that act as an account get a Session; the others only the invocation.
     run: Callable[[Invocation, Session | None], int]
     needs_account: bool = True
+    # `init` makes the data folder; the others leave a missing one alone (and are refused).
+    creates_data_folder: bool = False
 
 
 def sign_in(invocation: Invocation) -> Session:
@@ -87,11 +91,15 @@ def sign_in(invocation: Invocation) -> Session:
 
 
 def run_command(command: Command, invocation: Invocation) -> int:
-    session: Session | None = None
+    """Run `command` holding the data folder for the whole run, mapping errors to exit codes."""
     try:
-        if command.needs_account:
-            session = sign_in(invocation)
-        return command.run(invocation, session)
+        with ExitStack() as held:
+            if command.creates_data_folder or invocation.paths.root.is_dir():
+                held.enter_context(lock.hold(invocation.paths))
+            session = sign_in(invocation) if command.needs_account else None
+            if session is not None:
+                held.callback(session.db.dispose)  # before the folder is let go
+            return command.run(invocation, session)
     except UsageError as exc:
         invocation.warn(str(exc))
         return EXIT_USAGE
@@ -108,6 +116,17 @@ def run_command(command: Command, invocation: Invocation) -> int:
     except UserError as exc:
         invocation.warn(exc.message)
         return EXIT_REFUSED
-    finally:
-        if session is not None:
-            session.db.dispose()
+    except Exception as exc:
+        # A bug: its details go to the data folder's log without personal data, never as a
+        # traceback on the console; the exit status is Python's own after an uncaught error.
+        invocation.warn(_unexpected(invocation, exc))
+        return EXIT_REFUSED
+
+
+def _unexpected(invocation: Invocation, error: Exception) -> str:
+    message = "Có lỗi không mong đợi, thao tác chưa thực hiện được."
+    if not invocation.paths.root.is_dir():
+        return message + " Hãy báo cho quản trị."
+    errorlog.write_error(invocation.paths, "unexpected error in a command", error)
+    return (f"{message} Chi tiết kỹ thuật (không có dữ liệu cá nhân) đã được ghi vào "
+            f"{errorlog.log_file(invocation.paths)}; hãy báo cho quản trị.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from app.errors import DataFolderError
 from app.paths import DataPaths
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+PARTIAL = ".dang-chep"  # the suffix of a backup copy being written
 
 
 def alembic_config() -> Config:
@@ -56,17 +58,24 @@ def upgrade_to_head(engine: Engine, paths: DataPaths) -> None:
 
 
 def backup_before_migration(paths: DataPaths, revision: str) -> Path:
-    """A consistent copy of the database taken with SQLite's online backup API."""
+    """A consistent copy of the database taken with SQLite's online backup API.
+
+    It is written under a temporary name and renamed once complete: a crash part-way
+    leaves no half copy that looks like a backup (and the next opening cleans it up)."""
     paths.backups.mkdir(parents=True, exist_ok=True)
+    for leftover in paths.backups.glob(f"*{PARTIAL}*"):
+        leftover.unlink()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = paths.backups / f"truoc-nang-cap-{revision}-{stamp}.sqlite3"
+    partial = target.with_name(target.name + PARTIAL)
     source = sqlite3.connect(paths.database)
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
     finally:
         source.close()
+    os.replace(partial, target)
     return target

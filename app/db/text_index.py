@@ -8,7 +8,7 @@ without FTS5, use an escaped LIKE over the same key: the results are the same.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, column, literal_column, select, table
+from sqlalchemy import ColumnElement, Connection, column, literal_column, select, table
 
 from app.models import Case
 
@@ -20,6 +20,13 @@ _fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 def is_index_table(name: str) -> bool:
     """The FTS table and its shadow tables, which Alembic must not try to drop."""
     return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+
+
+def drop_deleted_entries(connection: Connection) -> None:
+    """Merge the index so that entries of deleted cases are gone from it, not just marked
+    deleted in an older segment (a purge must leave no trace of the text)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
 
 
 def _like(word: str) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from app.domain import checks
-from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_LABEL, Field, Kind
+from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_LABEL, LONG_TEXT_LIMIT, Field, Kind
 from app.domain.labels import PartyKind, Sex
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import FieldProblem
@@ -137,6 +137,13 @@ def validate_case(data: CaseInput, vocabulary: Vocabulary, today: date) -> list[
             add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: tên quá 300 ký tự.")
         if party.complaint_date and party.complaint_date > today:
             add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: ngày khiếu nại ở tương lai.")
+        elif party.complaint_date and party.complaint_date.year < checks.EARLIEST_YEAR:
+            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: ngày khiếu nại "
+                f"{party.complaint_date:%d/%m/%Y} trước năm {checks.EARLIEST_YEAR}.")
+        words = party.words_complained
+        if words and len(words) > LONG_TEXT_LIMIT:
+            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: lời lẽ bị khiếu nại dài "
+                f"{len(words)} ký tự, vượt quá giới hạn {LONG_TEXT_LIMIT} ký tự.")
     return problems
 
 
@@ -153,6 +160,9 @@ def validate_child(child: ChildInput, today: date) -> list[str]:
         messages.append(year_problem)
     if child.birth_date and child.birth_date > today:
         messages.append("ngày sinh ở tương lai.")
+    elif child.birth_date and child.birth_date.year < checks.EARLIEST_YEAR:
+        messages.append(f"ngày sinh {child.birth_date:%d/%m/%Y} trước năm "
+                        f"{checks.EARLIEST_YEAR}.")
     return messages
 
 
@@ -163,7 +173,7 @@ def _check_value(field: Field, value: object, vocabulary: Vocabulary, today: dat
             return f"«{field.label}» không có mã «{value}» (các mã hợp lệ: {choices})."
         return None
     if field.kind is Kind.DATE and isinstance(value, date):
-        return checks.future_date(field, value, today)
+        return checks.bad_date(field, value, today)
     if field.kind is Kind.YEAR and isinstance(value, int):
         return checks.bad_year(field, value, today)
     if field.kind is Kind.INTEGER and isinstance(value, int):

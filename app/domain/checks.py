@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.fields import Field
+from app.errors import UserError
+from app.text import clean
 
 EARLIEST_YEAR = 1900
+REASON_LIMIT = 2_000
 
 
 def too_long(field: Field, value: str | None) -> str | None:
@@ -31,6 +34,14 @@ def future_date(field: Field, value: date, today: date) -> str | None:
     return None
 
 
+def bad_date(field: Field, value: date, today: date) -> str | None:
+    """A date in the future, or before any record can be (a year typed wrong: 1800, 0202)."""
+    if value.year < EARLIEST_YEAR:
+        return (f"«{field.label}» là ngày {value:%d/%m/%Y}, trước năm {EARLIEST_YEAR}: hãy "
+                "kiểm tra lại năm (ghi đủ 4 chữ số).")
+    return future_date(field, value, today)
+
+
 def bad_year(field: Field, year: int | None, today: date) -> str | None:
     if year is not None and not EARLIEST_YEAR <= year <= today.year:
         return (
@@ -44,3 +55,15 @@ def negative(field: Field, value: int | None) -> str | None:
     if value is not None and value < 0:
         return f"«{field.label}» không được là số âm."
     return None
+
+
+def reason(value: str | None, missing: str) -> str:
+    """The reason an officer gives for deleting, voiding or removing something: required,
+    NFC and trimmed, and short enough to read in the audit log."""
+    text = clean(value)
+    if not text:
+        raise UserError(missing, field="reason")
+    if len(text) > REASON_LIMIT:
+        raise UserError(f"Lý do dài {len(text)} ký tự, vượt quá giới hạn {REASON_LIMIT} ký tự: "
+                        "hãy ghi ngắn gọn.", field="reason")
+    return text

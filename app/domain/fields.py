@@ -21,6 +21,11 @@ class Kind(StrEnum):
     CODE = "code"
 
 
+# Free text (summaries, notes, the words complained of): room for a long account, and a
+# bound on what a paste can put into the register.
+LONG_TEXT_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -43,7 +48,7 @@ CASE_FIELDS: tuple[Field, ...] = (
           vocabulary=VocabList.GROUP),
     Field("child_subkind_code", "Loại xâm phạm quyền trẻ em", Kind.CODE,
           vocabulary=VocabList.CHILD_SUBKIND),
-    Field("summary", "Tóm tắt nội dung", Kind.LONG_TEXT, required=True, max_length=10_000),
+    Field("summary", "Tóm tắt nội dung", Kind.LONG_TEXT, required=True, max_length=LONG_TEXT_LIMIT),
     Field("reach_views", "Lượt xem", Kind.INTEGER),
     Field("reach_reactions", "Lượt thích, bày tỏ cảm xúc", Kind.INTEGER),
     Field("reach_shares", "Lượt chia sẻ", Kind.INTEGER),
@@ -54,7 +59,7 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("offender_address", "Địa chỉ đối tượng", Kind.TEXT, max_length=500),
     Field("offender_id_number", "Số định danh đối tượng", Kind.TEXT, max_length=20),
     Field("area", "Địa bàn", Kind.TEXT, max_length=200),
-    Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=10_000),
+    Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
 )
 
 CHILD_FIELDS: tuple[Field, ...] = (
@@ -63,7 +68,7 @@ CHILD_FIELDS: tuple[Field, ...] = (
     Field("sex", "Giới tính", Kind.TEXT, max_length=5),
     Field("school_class", "Trường, lớp", Kind.TEXT, max_length=200),
     Field("address", "Địa chỉ", Kind.TEXT, max_length=500),
-    Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=10_000),
+    Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
 )
 
 EVENT_FIELDS: tuple[Field, ...] = (
@@ -75,7 +80,7 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("signer", "Người ký", Kind.TEXT, max_length=200),
     Field("remedies", "Biện pháp khắc phục hậu quả", Kind.LONG_TEXT, max_length=2000),
     Field("closing_result", "Kết quả", Kind.TEXT, max_length=60),
-    Field("note", "Ghi chú", Kind.LONG_TEXT, max_length=10_000),
+    Field("note", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
 )
 
 DEFAMED_LABEL = "Tổ chức, cá nhân bị xúc phạm"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
+from app.domain import checks
 from app.domain.case import CaseInput, ChildInput, DefamedInput, validate_case
 from app.domain.fields import BY_KEY
 from app.domain.vocabulary import Vocabulary
@@ -113,9 +114,7 @@ def update_case(db: Database, actor: Actor, case_id: int, data: CaseInput, *,
 
 def delete_case(db: Database, actor: Actor, case_id: int, reason: str) -> None:
     actor.require(Permission.DELETE_CASES)
-    why = (reason or "").strip()
-    if not why:
-        raise UserError("Cần ghi lý do xóa vụ việc.", field="reason")
+    why = checks.reason(reason, "Cần ghi lý do xóa vụ việc.")
     with db.write() as session:
         case = load_case(session, case_id, for_update=True)
         case.deleted_at = utcnow()

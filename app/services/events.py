@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain import checks
 from app.domain.events import EventInput, closing_date, validate_event
 from app.domain.vocabulary import EventKind
 from app.errors import UserError, ValidationError
@@ -140,9 +141,7 @@ def reopen_case(db: Database, actor: Actor, case_id: int, reason: str) -> CaseDe
 
 
 def _void(event: Event, actor: Actor, reason: str) -> None:
-    why = clean(reason)
-    if not why:
-        raise UserError("Cần ghi lý do.", field="reason")
+    why = checks.reason(reason, "Cần ghi lý do.")
     event.voided_at = utcnow()
     event.voided_by = actor.username
     event.void_reason = why

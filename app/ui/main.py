@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import ExitStack
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app import __version__, errorlog
+from app.db import lock
+from app.errors import DataFolderError
 from app.paths import DataPaths
+from app.resources import resource_path
 from app.services.progress import CancelToken, Progress
 from app.ui.login import LoginDialog
 from app.ui.tasks import UNEXPECTED, TaskRunner
@@ -26,12 +32,9 @@ OPEN_AFTER_PAINT_MS = 30
 
 
 def _install_crash_handler(paths: DataPaths) -> None:
-    """Unexpected errors are logged to the data folder and shown plainly, never as a traceback."""
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(paths.logs / "sovipham.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(logging.INFO)
+    """Unexpected errors are logged to the data folder, without personal data, and shown
+    plainly, never as a traceback."""
+    errorlog.install(paths)
 
     def on_error(kind: type[BaseException], error: BaseException,
                  trace: TracebackType | None) -> None:
@@ -51,20 +54,43 @@ def _open_data(paths: DataPaths) -> tuple[Database, str]:
 
 def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, list[Database]]:
     """The sign-in dialog, and the data folder it will open once it has been painted
-    (importing the database layer meanwhile would delay the first paint)."""
+    (importing the database layer meanwhile would delay the first paint). A folder with
+    no data yet starts with creating its first administrator."""
     dialog = LoginDialog(runner)
     opened: list[Database] = []
 
-    def attach(result: tuple[Database, str]) -> None:
+    def attach(result: tuple[Database, str] | None) -> None:
+        if result is None:
+            result = _first_run(runner, paths, dialog)
+            if result is None:
+                dialog.reject()
+                return
         opened.append(result[0])
         dialog.attach(*result)
+        log.info("sovipham %s: sign-in window shown, data folder open", __version__)
 
-    def open_task(_p: Progress, _t: CancelToken) -> tuple[Database, str]:
+    def open_task(_p: Progress, _t: CancelToken) -> tuple[Database, str] | None:
+        if not paths.database.exists():
+            return None
         return _open_data(paths)
 
     QTimer.singleShot(OPEN_AFTER_PAINT_MS, lambda: runner.start(
         open_task, on_success=attach, on_failure=dialog.refuse_data))
     return dialog, opened
+
+
+def _first_run(runner: TaskRunner, paths: DataPaths,
+               login: LoginDialog) -> tuple[Database, str] | None:
+    """Create the data folder and its administrator, show the recovery key once."""
+    from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
+
+    setup = FirstRunDialog(runner, paths, login)
+    if setup.exec() != FirstRunDialog.DialogCode.Accepted or setup.db is None:
+        return None
+    RecoveryKeyDialog(setup.recovery_key, parent=login).exec()
+    login.username.setText(setup.username.text())
+    login.password.setFocus()
+    return setup.db, ""
 
 
 def sign_in_loop(app: QApplication, paths: DataPaths) -> int:
@@ -101,7 +127,17 @@ def run_window(paths: DataPaths) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Sổ vi phạm MXH")
-    app.setQuitOnLastWindowClosed(False)
-    app.lastWindowClosed.connect(app.quit)
-    _install_crash_handler(paths)
-    return sign_in_loop(app, paths)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
+    with ExitStack() as held:
+        try:
+            # Before the sign-in dialog: a second window on the folder says who has it open.
+            held.enter_context(lock.hold(paths))
+        except DataFolderError as exc:
+            QMessageBox.critical(None, "Không mở được thư mục dữ liệu", exc.message)
+            from app.cli.base import EXIT_DATA_FOLDER
+
+            return EXIT_DATA_FOLDER
+        app.setQuitOnLastWindowClosed(False)
+        app.lastWindowClosed.connect(app.quit)
+        _install_crash_handler(paths)
+        return sign_in_loop(app, paths)

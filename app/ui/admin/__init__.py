@@ -1,4 +1,5 @@
-"""The administrator's screen: office details, accounts, lists, legal bases, audit log."""
+"""The administrator's screen: office details, accounts, lists, legal bases, audit log,
+purge of deleted cases."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.services.actor import Actor
 from app.ui.admin.audit_view import AuditView
 from app.ui.admin.legal_view import LegalBasisView
 from app.ui.admin.office_form import OfficeForm
+from app.ui.admin.purge_view import PurgeView
 from app.ui.admin.users_view import UsersView
 from app.ui.admin.vocabulary_view import VocabularyView
 from app.ui.tasks import TaskRunner
@@ -31,3 +33,5 @@ class AdminScreen(QTabWidget):
         self.addTab(self.lists, "Danh mục")
         self.addTab(self.legal, "Căn cứ pháp lý")
         self.addTab(self.audit, "Nhật ký thao tác")
+        self.purge = PurgeView(db, actor, runner)
+        self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")

@@ -1,0 +1,320 @@
+"""A program that tests/test_crash.py and bench/crash_bench.py kill at random moments.
+
+    python tests/crash_writer.py write DATA_DIR SEED   write cases until killed
+    python tests/crash_writer.py open DATA_DIR         open the folder (migrating it), then end
+    python tests/crash_writer.py serve                 fork one such child per line of input
+
+Each child takes the data folder's lock and opens it as the program does, then works
+through the real services. Every line it prints follows a commit, so a printed line is
+a promise the database must keep after the kill: `case ID` (create_case), `event ID N`
+(the N-th add_event on that case), `batch FIRST LAST` (one demo batch through the bulk
+path). Cases written by `create_case` carry in their notes how many children and parties
+they were given, so a half-written one can be told from a whole one.
+
+Starting Python and importing SQLAlchemy costs half a second; `serve` pays it once and
+forks a fresh child per round, so that a test can afford fifty kills. `CrashHarness` runs
+rounds either way (forking where the system can, a new process each round elsewhere).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import queue
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from app.db import Database, lock, open_database
+from app.db.health import storage_problems
+from app.db.migrate import alembic_config
+from app.domain.events import EventFact, closing_date
+from app.domain.labels import Role
+from app.models import AuditEntry, Case, Child, DefamedParty, Event, User
+from app.paths import DataPaths
+from app.services import audit, cases, demo, events, legal_basis, setup
+from app.services.actor import SYSTEM, Actor
+from app.services.audit import AuditAction
+
+SCRIPT = Path(__file__).resolve()
+TODAY = date(2026, 11, 20)
+BULK_SHARE = 0.15
+
+
+def tag(children: int, parties: int) -> str:
+    """What a case written by `create_case` records about itself, to be checked whole."""
+    return f"crash-test children={children} parties={parties}"
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _admin(db: Database) -> Actor:
+    """The administrator, without signing in: the password hash would dominate each round."""
+    with db.read() as session:
+        user = session.execute(select(User).where(User.role == str(Role.ADMIN))
+                               .order_by(User.id).limit(1)).scalar_one()
+        return Actor(user.id, user.username, user.full_name, Role(user.role))
+
+
+def write(paths: DataPaths, seed: int) -> None:
+    lock.acquire(paths)  # the lock of the child killed before this one is taken over
+    db = open_database(paths)
+    actor = _admin(db)
+    provisions = legal_basis.all_provisions(db)
+    rng = random.Random(seed)
+    while True:
+        if rng.random() < BULK_SHARE:
+            count = rng.randint(2, 30)
+            demo.add_demo_cases(db, actor, count, seed=rng.randrange(1 << 30), today=TODAY)
+            with db.read() as session:
+                last = session.execute(select(func.max(Case.id))).scalar_one()
+            _say(f"batch {last - count + 1} {last}")
+            continue
+        prepared = demo.generate(1, seed=rng.randrange(1 << 30), today=TODAY,
+                                 provisions=provisions)[0]
+        data = dataclasses.replace(prepared.data, notes=tag(len(prepared.data.children),
+                                                            len(prepared.data.defamed)))
+        case_id = cases.create_case(db, actor, data, today=TODAY).id
+        _say(f"case {case_id}")
+        for number, event in enumerate(prepared.events, start=1):
+            events.add_event(db, actor, case_id, event, today=TODAY)
+            _say(f"event {case_id} {number}")
+
+
+def open_folder(paths: DataPaths) -> None:
+    lock.acquire(paths)
+    open_database(paths).dispose()
+    _say("opened")
+
+
+def run(command: list[str]) -> None:
+    match command:
+        case ["write", folder, seed]:
+            write(DataPaths(Path(folder)), int(seed))
+        case ["open", folder]:
+            open_folder(DataPaths(Path(folder)))
+        case _:
+            raise SystemExit(f"unknown command {command}")
+
+
+def serve() -> None:
+    """One child per line of input; each says `pid N` first, and `end STATUS` follows its end."""
+    from sqlalchemy.orm import configure_mappers
+
+    import app.db.migrate  # noqa: F401  (loaded once here, not in every child)
+
+    configure_mappers()
+    while line := sys.stdin.readline():
+        sys.stdout.flush()  # nothing buffered may be copied into the child
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                _say(f"pid {os.getpid()}")
+                run(line.split())
+            except BaseException:
+                traceback.print_exc()
+                status = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)  # never back into the server's loop
+        _, status = os.waitpid(pid, 0)
+        _say(f"end {status}")
+
+
+def problems_after(db: Database, printed: list[str]) -> list[str]:
+    """Everything wrong with the folder after kills, given every line the children printed:
+    storage and audit chain, promised rows missing, half-written cases, audit rows that
+    do not match the changes they record."""
+    problems = storage_problems(db.engine)
+    with db.read() as session:
+        problems += audit.verify_chain(session)
+        live = set(session.execute(select(Case.id).where(Case.deleted_at.is_(None))).scalars())
+        children = _count_by_case(session, Child.case_id)
+        parties = _count_by_case(session, DefamedParty.case_id)
+        event_rows = session.execute(select(Event.case_id, Event.id, Event.kind,
+                                            Event.occurred_on, Event.voided_at)).all()
+        notes = dict(session.execute(select(Case.id, Case.notes)).all())
+        caches = session.execute(select(Case.id, Case.has_children, Case.closed_on)).all()
+        actions = session.execute(select(AuditEntry.action, AuditEntry.detail)).all()
+    facts: dict[int, list[EventFact]] = {}
+    for case_id, event_id, kind, occurred_on, voided_at in event_rows:
+        facts.setdefault(case_id, []).append(
+            EventFact(event_id, kind, occurred_on, voided_at is not None))
+    for line in printed:
+        word, *numbers = line.split()
+        values = [int(n) for n in numbers]
+        if word == "case" and values[0] not in live:
+            problems.append(f"case {values[0]} was committed but is missing")
+        elif word == "event" and len(facts.get(values[0], [])) < values[1]:
+            problems.append(f"case {values[0]} lost its event {values[1]}")
+        elif word == "batch" and not set(range(values[0], values[1] + 1)) <= live:
+            problems.append(f"batch {values[0]}–{values[1]} is not all there")
+    for case_id, has_children, closed_on in caches:
+        if has_children != (children.get(case_id, 0) > 0):
+            problems.append(f"case {case_id}: has_children does not match its children")
+        if closed_on != closing_date(facts.get(case_id, [])):
+            problems.append(f"case {case_id}: closed_on does not match its events")
+        note = notes[case_id] or ""
+        if note.startswith("crash-test") and note != tag(children.get(case_id, 0),
+                                                           parties.get(case_id, 0)):
+            problems.append(f"case {case_id} is half written: {note}")
+    tagged = {i for i, note in notes.items() if (note or "").startswith("crash-test")}
+    created = sum(1 for action, _ in actions if action == AuditAction.CASE_CREATE)
+    in_batches = sum(json.loads(detail)["cases"] for action, detail in actions
+                     if action == AuditAction.DEMO)
+    if created != len(tagged) or created + in_batches != len(notes):
+        problems.append(f"{len(notes)} cases but {created} + {in_batches} audited")
+    added = sum(1 for action, _ in actions if action == AuditAction.EVENT_ADD)
+    if added != sum(len(facts.get(i, [])) for i in tagged):
+        problems.append("events added one by one do not match their audit rows")
+    return problems
+
+
+def _count_by_case(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
+    return {case_id: count for case_id, count in
+            session.execute(select(column, func.count()).group_by(column)).all()}
+
+
+def old_register(paths: DataPaths, cases: int, revision: str) -> None:
+    """A data folder as a version at `revision` left it, with `cases` demo cases."""
+    db = setup.init_data_folder(paths, "admin", "old-version-2026")
+    demo.add_demo_cases(db, SYSTEM, cases, today=TODAY)
+    config = alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+    db.dispose()
+
+
+def schema(database: Path) -> list[tuple[str, ...]]:
+    with sqlite3.connect(database) as conn:
+        return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                            "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
+
+
+def revision_of(database: Path) -> str:
+    with sqlite3.connect(database) as conn:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+def rows_digest(database: Path, tables: list[str]) -> str:
+    """A digest of every row of `tables` (the data a migration must carry over), after
+    checking the file's integrity."""
+    digest = hashlib.sha256()
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], database
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def data_tables(old_schema: list[tuple[str, ...]]) -> list[str]:
+    return [name for kind, name, _, _ in old_schema if kind == "table"
+            and name != "alembic_version"]
+
+
+@dataclass(frozen=True)
+class Round:
+    lines: list[str]  # what the child printed, each after a commit
+    killed: bool  # still running when the kill came
+    seconds: float  # from the child's start to its end
+
+
+class CrashHarness:
+    """Runs one child per round and kills it with SIGKILL (TerminateProcess on Windows)."""
+
+    def __init__(self) -> None:
+        self._forking = hasattr(os, "fork")
+        self._server: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        if self._forking:
+            self._server = self._start([sys.executable, str(SCRIPT), "serve"])
+
+    def _start(self, argv: list[str]) -> subprocess.Popen[str]:
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   text=True, encoding="utf-8")
+        stream, lines = process.stdout, self._lines
+        assert stream is not None
+
+        def pump() -> None:
+            for line in stream:
+                lines.put(line.rstrip("\n"))
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        return process
+
+    def _next(self, deadline: float) -> str | None:
+        """The next line, or None at the deadline (or when the output ends)."""
+        try:
+            return self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+
+    def run(self, command: list[str], kill_after: float | None,
+            timeout: float = 120.0) -> Round:
+        """Run `command`; kill it `kill_after` seconds after it started, if still running."""
+        if self._forking:
+            assert self._server is not None and self._server.stdin is not None
+            self._server.stdin.write(" ".join(command) + "\n")
+            self._server.stdin.flush()
+            first = self._next(time.monotonic() + timeout)
+            assert first is not None and first.startswith("pid "), first
+            pid, process = int(first.split()[1]), None
+        else:
+            self._lines = queue.Queue()
+            process = self._start([sys.executable, str(SCRIPT), *command])
+            pid = process.pid
+        started = time.monotonic()
+        deadline = started + (kill_after if kill_after is not None else timeout)
+        lines: list[str] = []
+        killed = False
+        while True:
+            line = self._next(deadline)
+            if line is None and time.monotonic() >= deadline:
+                assert kill_after is not None and not killed, f"{command}: no end in {timeout} s"
+                killed = True
+                if process is None:
+                    os.kill(pid, signal.SIGKILL)
+                else:
+                    process.kill()
+                deadline = time.monotonic() + timeout
+                continue
+            if line is None or line.startswith("end "):
+                break
+            if not line.startswith("pid "):
+                lines.append(line)
+        if process is not None:
+            process.wait()
+        return Round(lines, killed, time.monotonic() - started)
+
+    def close(self) -> None:
+        if self._server is not None:
+            assert self._server.stdin is not None
+            self._server.stdin.close()
+            self._server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["serve"]:
+        serve()
+    else:
+        run(sys.argv[1:])

@@ -1,0 +1,487 @@
+"""Every action writes exactly one audit row, none names a child, and `check` finds an
+edited, deleted or inserted row.
+
+To audit a new action, add a line to ACTIONS: its name, the audit action expected (None
+for an action that must leave no row) and a function that prepares what the action needs
+and returns the action itself (rows written while preparing are not counted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.cli import main
+from app.db import Database
+from app.domain.case import ChildInput
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult, Role
+from app.domain.vocabulary import EventKind, VocabList
+from app.errors import NotAllowed
+from app.models import AuditEntry
+from app.models.base import utcnow
+from app.paths import DataPaths
+from app.reports.document import ReportText
+from app.reports.export import Targets, export_report
+from app.reports.periods import parse_month
+from app.services import (
+    accounts,
+    audit_log,
+    backup,
+    case_sheet,
+    cases,
+    demo,
+    events,
+    evidence,
+    exporting,
+    importing,
+    integrity,
+    legal_basis,
+    list_export,
+    purge,
+    report_register,
+    settings,
+    setup,
+    vocabulary,
+)
+from app.services.actor import Actor
+from app.services.audit import AuditAction
+from app.services.case_list import LIST_COLUMNS
+from app.services.records import CaseDetail
+from app.text import fold
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
+from tests.test_import import case_row, write_book
+
+CHILD = "Hoàng Thị Zuyên"  # a name no other text of the register contains
+CHILD_SCHOOL = "Trường Tiểu học Zuyên Hà"
+
+
+@dataclass
+class World:
+    db: Database
+    admin: Actor
+    leader: Actor
+    officer: Actor
+    files: Path
+    counter: int = 0
+
+    def name(self, stem: str, suffix: str) -> Path:
+        self.counter += 1
+        return self.files / f"{stem}-{self.counter}{suffix}"
+
+    def case(self, **changes: object) -> CaseDetail:
+        return cases.create_case(self.db, self.officer, make_case(**changes), today=TODAY)
+
+    def child_case(self) -> CaseDetail:
+        return self.case(group_code="TE", children=(
+            ChildInput(CHILD, 2014, school_class=CHILD_SCHOOL, address="Ấp Zuyên"),))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("nhat-ky")
+    db = setup.init_data_folder(DataPaths(root / "data"), "admin", ADMIN_PASSWORD)
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    for name, role in (("lanhdao", Role.LEADER), ("canbo", Role.OFFICER)):
+        accounts.create_user(db, admin, username=name, full_name=name, role=role,
+                             password=PASSWORD)
+    files = root / "tep"
+    files.mkdir()
+    yield World(db, admin, accounts.authenticate(db, "lanhdao", PASSWORD),
+                accounts.authenticate(db, "canbo", PASSWORD), files)
+    db.dispose()
+
+
+Prepared = Callable[[], object]
+
+
+def _login(w: World) -> Prepared:
+    return lambda: accounts.authenticate(w.db, "canbo", PASSWORD)
+
+
+def _refused(call: Callable[[], object]) -> Prepared:
+    def run() -> None:
+        with pytest.raises(NotAllowed):
+            call()
+    return run
+
+
+def _login_wrong_password(w: World) -> Prepared:
+    return _refused(lambda: accounts.authenticate(w.db, "lanhdao", "sai-mat-khau"))
+
+
+def _login_unknown(w: World) -> Prepared:
+    return _refused(lambda: accounts.authenticate(w.db, "khong-co", "sai-mat-khau"))
+
+
+def _create(w: World) -> Prepared:
+    return lambda: w.case(account="Trang mới")
+
+
+def _create_child_case(w: World) -> Prepared:
+    return w.child_case
+
+
+def _edit(w: World) -> Prepared:
+    case = w.case()
+    data = dataclasses.replace(case.data, summary="Tóm tắt đã sửa", area="Ấp Mới")
+    return lambda: cases.update_case(w.db, w.officer, case.id, data,
+                                     expected_version=case.version, today=TODAY)
+
+
+def _edit_children(w: World) -> Prepared:
+    case = w.child_case()
+    data = dataclasses.replace(case.data, children=(
+        *case.data.children, ChildInput("Đặng Văn Zuyến", 2015)))
+    return lambda: cases.update_case(w.db, w.officer, case.id, data,
+                                     expected_version=case.version, today=TODAY)
+
+
+def _delete(w: World) -> Prepared:
+    case = w.case()
+    return lambda: cases.delete_case(w.db, w.leader, case.id, "Ghi trùng")
+
+
+def _restore(w: World) -> Prepared:
+    case = w.case()
+    cases.delete_case(w.db, w.leader, case.id, "Nhầm")
+    return lambda: cases.restore_case(w.db, w.leader, case.id)
+
+
+def _view_child_case(w: World) -> Prepared:
+    case = w.child_case()
+    return lambda: cases.get_case(w.db, w.officer, case.id)
+
+
+def _view_plain_case(w: World) -> Prepared:
+    case = w.case()
+    return lambda: cases.get_case(w.db, w.officer, case.id)
+
+
+def _add_event(w: World) -> Prepared:
+    case = w.case()
+    return lambda: events.add_event(w.db, w.officer, case.id,
+                                    EventInput(EventKind.VERIFY, TODAY), today=TODAY)
+
+
+def _added_event(w: World, event: EventInput) -> tuple[int, int]:
+    """The ids of a new case and of `event` recorded on it."""
+    case = w.case()
+    return case.id, events.add_event(w.db, w.officer, case.id, event, today=TODAY).events[-1].id
+
+
+def _edit_event(w: World) -> Prepared:
+    _, event_id = _added_event(w, EventInput(EventKind.VERIFY, TODAY))
+    return lambda: events.edit_event(w.db, w.officer, event_id,
+                                     EventInput(EventKind.VERIFY, TODAY, note="Đã xác minh"),
+                                     today=TODAY)
+
+
+def _void_event(w: World) -> Prepared:
+    _, event_id = _added_event(w, EventInput(EventKind.VERIFY, TODAY))
+    return lambda: events.void_event(w.db, w.officer, event_id, "Ghi nhầm")
+
+
+def _reopen(w: World) -> Prepared:
+    case_id, _ = _added_event(w, EventInput(EventKind.CLOSE, TODAY,
+                                            closing_result=ClosingResult.HANDLED))
+    return lambda: events.reopen_case(w.db, w.leader, case_id, "Có tình tiết mới")
+
+
+def _evidence_file(w: World, content: str) -> Path:
+    path = w.name("chung-cu", ".txt")
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _add_evidence(w: World) -> Prepared:
+    case = w.child_case()
+    source = _evidence_file(w, f"Ảnh chụp bài đăng {w.counter}")
+    return lambda: evidence.add_evidence(w.db, w.officer, case.id, source)
+
+
+def _added_evidence(w: World) -> int:
+    case = w.child_case()
+    source = _evidence_file(w, f"Ảnh chụp bài đăng {w.counter}")
+    return evidence.add_evidence(w.db, w.officer, case.id, source).record.id
+
+
+def _view_evidence(w: World) -> Prepared:
+    item = _added_evidence(w)
+    return lambda: evidence.open_evidence(w.db, w.officer, item)
+
+
+def _remove_evidence(w: World) -> Prepared:
+    item = _added_evidence(w)
+    return lambda: evidence.remove_evidence(w.db, w.officer, item, "Trùng tệp")
+
+
+def _import(w: World) -> Prepared:
+    path = write_book(w.name("nhap", ".xlsx"), [case_row(**{"Tài khoản, kênh": "Trang nhập"})])
+    return lambda: importing.import_workbook(w.db, w.officer, path, today=TODAY)
+
+
+def _export_cases(w: World) -> Prepared:
+    w.child_case()
+    return lambda: exporting.export_cases(w.db, w.admin, w.name("toan-bo", ".xlsx"))
+
+
+def _export_list(w: World) -> Prepared:
+    ids = [w.child_case().id, w.case().id]
+    return lambda: list_export.export_case_list(w.db, w.officer, w.name("ds", ".xlsx"), ids,
+                                                LIST_COLUMNS)
+
+
+def _print_list(w: World) -> Prepared:
+    ids = [w.child_case().id]
+    return lambda: list_export.printable_list(w.db, w.officer, ids, LIST_COLUMNS)
+
+
+def _report(w: World) -> Prepared:
+    w.child_case()
+    targets = Targets(w.name("bc", ".xlsx"), w.name("bc", ".pdf"))
+    return lambda: export_report(w.db, w.officer, parse_month("2026-10"), targets)
+
+
+def _send_report(w: World) -> Prepared:
+    text = ReportText("12", TODAY, "Tình hình tháng 9.")
+    return lambda: report_register.send_report(w.db, w.leader, parse_month("2026-09"), text)
+
+
+def _save_sent_files(w: World) -> Prepared:
+    sent = report_register.send_report(w.db, w.leader, parse_month("2026-08"),
+                                       ReportText("99", TODAY, "Tháng 8."))
+    return lambda: report_register.save_sent_files(w.db, w.leader, sent.uuid, w.files)
+
+
+def _export_audit_log(w: World) -> Prepared:
+    records = audit_log.search(w.db, w.admin)
+    return lambda: audit_log.export(w.db, w.admin, w.name("nhat-ky", ".xlsx"), records)
+
+
+def _settings(w: World) -> Prepared:
+    office = dataclasses.replace(settings.load_office(w.db), stale_case_days=45 + w.counter)
+    return lambda: settings.save_office(w.db, w.admin, office)
+
+
+def _vocabulary(w: World) -> Prepared:
+    return lambda: vocabulary.add_entry(w.db, w.admin, VocabList.PLATFORM, f"M{w.counter}",
+                                        f"Mạng mới {w.counter}")
+
+
+def _legal_basis(w: World) -> Prepared:
+    provision = legal_basis.all_provisions(w.db)[0]
+    return lambda: legal_basis.update_provision(
+        w.db, w.admin, provision.id, description="Mô tả đã sửa", fine_min=provision.fine_min,
+        fine_max=provision.fine_max, valid_from=provision.valid_from,
+        valid_to=provision.valid_to)
+
+
+def _create_user(w: World) -> Prepared:
+    return lambda: accounts.create_user(w.db, w.admin, username=f"moi{w.counter}",
+                                        full_name="Cán bộ mới", role=Role.OFFICER,
+                                        password=PASSWORD)
+
+
+def _update_user(w: World) -> Prepared:
+    user = next(u for u in accounts.list_users(w.db) if u.username == "canbo")
+    return lambda: accounts.update_user(w.db, w.admin, user.id, role=Role.OFFICER,
+                                        new_password=PASSWORD)
+
+
+def _change_password(w: World) -> Prepared:
+    return lambda: accounts.change_password(w.db, w.officer, PASSWORD, PASSWORD)
+
+
+def _check(w: World) -> Prepared:
+    return lambda: integrity.check_data_folder(w.db, w.admin)
+
+
+def _demo(w: World) -> Prepared:
+    return lambda: demo.add_demo_cases(w.db, w.admin, 3, today=TODAY)
+
+
+def _purge(w: World) -> Prepared:
+    case = w.child_case()
+    cases.delete_case(w.db, w.admin, case.id, "Hết thời hạn")
+    return lambda: purge.purge_expired(w.db, w.admin, now=utcnow() + timedelta(days=400))
+
+
+def _print_case(w: World, *, unmask: bool) -> Prepared:
+    case = w.child_case()
+    actor = w.leader if unmask else w.officer
+    return lambda: case_sheet.print_case_sheet(w.db, actor, case.id, w.name("phieu", ".pdf"),
+                                               unmask_children=unmask)
+
+
+def _backup(w: World) -> Prepared:
+    return lambda: backup.make_backup(w.db, w.officer, w.name("sao-luu", ".svpbak"))
+
+
+def _automatic_backup(w: World) -> Prepared:
+    return lambda: backup.automatic_backup(w.db, w.officer)
+
+
+def _new_recovery_key(w: World) -> Prepared:
+    return lambda: accounts.replace_recovery_key(w.db, w.admin)
+
+
+def _use_recovery_key(w: World) -> Prepared:
+    recovery_key = accounts.replace_recovery_key(w.db, w.admin)
+    return lambda: accounts.recover_account(w.db, "canbo", recovery_key, PASSWORD)
+
+
+@dataclass(frozen=True)
+class Audited:
+    name: str
+    action: AuditAction | None
+    prepare: Callable[[World], Prepared]
+    detail: Callable[[dict[str, Any]], bool] = lambda _detail: True
+
+
+ACTIONS = (
+    Audited("đăng nhập", AuditAction.LOGIN, _login),
+    Audited("sai mật khẩu", AuditAction.LOGIN_FAILED, _login_wrong_password,
+            lambda d: d["reason"] == "password"),
+    Audited("tài khoản không có", AuditAction.LOGIN_FAILED, _login_unknown),
+    Audited("ghi vụ việc", AuditAction.CASE_CREATE, _create),
+    Audited("ghi vụ việc có trẻ em", AuditAction.CASE_CREATE, _create_child_case),
+    Audited("sửa vụ việc", AuditAction.CASE_UPDATE, _edit,
+            lambda d: d["Tóm tắt nội dung"][1] == "Tóm tắt đã sửa"
+            and d["Địa bàn"] == [None, "Ấp Mới"]),
+    Audited("sửa trẻ em của vụ việc", AuditAction.CASE_UPDATE, _edit_children,
+            lambda d: d["children"] == [["H.T.Z."], ["H.T.Z.", "Đ.V.Z."]]),
+    Audited("xóa vụ việc", AuditAction.CASE_DELETE, _delete,
+            lambda d: d["reason"] == "Ghi trùng"),
+    Audited("khôi phục vụ việc", AuditAction.CASE_RESTORE, _restore),
+    Audited("xem vụ việc có trẻ em", AuditAction.CHILD_CASE_VIEW, _view_child_case),
+    Audited("xem vụ việc không có trẻ em", None, _view_plain_case),
+    Audited("ghi biện pháp", AuditAction.EVENT_ADD, _add_event),
+    Audited("sửa biện pháp", AuditAction.EVENT_EDIT, _edit_event,
+            lambda d: d["changes"] == {"note": [None, "Đã xác minh"]}),
+    Audited("hủy biện pháp", AuditAction.EVENT_VOID, _void_event),
+    Audited("mở lại hồ sơ", AuditAction.CASE_REOPEN, _reopen),
+    Audited("thêm chứng cứ", AuditAction.EVIDENCE_ADD, _add_evidence),
+    Audited("xem chứng cứ vụ có trẻ em", AuditAction.EVIDENCE_VIEW, _view_evidence),
+    Audited("gỡ chứng cứ", AuditAction.EVIDENCE_REMOVE, _remove_evidence),
+    Audited("nhập Excel", AuditAction.IMPORT, _import),
+    Audited("xuất toàn bộ vụ việc", AuditAction.EXPORT, _export_cases),
+    Audited("xuất danh sách", AuditAction.EXPORT, _export_list),
+    Audited("in danh sách", AuditAction.EXPORT, _print_list),
+    Audited("lập báo cáo", AuditAction.REPORT, _report),
+    Audited("chốt số liệu báo cáo", AuditAction.REPORT, _send_report),
+    Audited("lưu tệp báo cáo đã gửi", AuditAction.EXPORT, _save_sent_files),
+    Audited("xuất nhật ký", AuditAction.EXPORT, _export_audit_log),
+    Audited("đổi cài đặt", AuditAction.SETTINGS_CHANGE, _settings,
+            lambda d: list(d) == ["stale_case_days"]),
+    Audited("sửa danh mục", AuditAction.VOCABULARY_CHANGE, _vocabulary),
+    Audited("sửa căn cứ pháp lý", AuditAction.LEGAL_BASIS_CHANGE, _legal_basis),
+    Audited("tạo tài khoản", AuditAction.USER_CREATE, _create_user),
+    Audited("sửa tài khoản", AuditAction.USER_UPDATE, _update_user),
+    Audited("đổi mật khẩu", AuditAction.PASSWORD_CHANGE, _change_password),
+    Audited("kiểm tra dữ liệu", AuditAction.CHECK, _check),
+    Audited("dữ liệu mẫu", AuditAction.DEMO, _demo),
+    Audited("in phiếu vụ việc (che tên trẻ em)", AuditAction.CASE_PRINT,
+            lambda w: _print_case(w, unmask=False), lambda d: d["children_unmasked"] is False),
+    Audited("in phiếu vụ việc (hiện tên trẻ em)", AuditAction.CASE_PRINT,
+            lambda w: _print_case(w, unmask=True), lambda d: d["children_unmasked"] is True),
+    Audited("sao lưu ra tệp", AuditAction.BACKUP, _backup,
+            lambda d: d["automatic"] is False),
+    Audited("tự động sao lưu", AuditAction.BACKUP, _automatic_backup,
+            lambda d: d["automatic"] is True),
+    Audited("tạo khóa khôi phục mới", AuditAction.RECOVERY_KEY_NEW, _new_recovery_key),
+    Audited("dùng khóa khôi phục", AuditAction.RECOVERY_KEY_USE, _use_recovery_key),
+    Audited("xóa hẳn vụ việc quá hạn", AuditAction.PURGE, _purge,
+            lambda d: d["cases"] == len(d["codes"]) >= 1),
+)
+
+
+def _rows_after(db: Database, last_id: int) -> list[AuditEntry]:
+    with db.read() as session:
+        return list(session.execute(select(AuditEntry).where(AuditEntry.id > last_id)
+                                    .order_by(AuditEntry.id)).scalars())
+
+
+def _last_id(db: Database) -> int:
+    with db.read() as session:
+        return int(session.execute(select(func.coalesce(func.max(AuditEntry.id), 0)))
+                   .scalar_one())
+
+
+def _names_a_child(detail: str) -> bool:
+    folded = fold(detail)
+    return ("zuyen" in folded or "zuyến" in folded
+            or any(unicodedata.normalize(form, CHILD) in detail for form in ("NFC", "NFD")))
+
+
+@pytest.mark.parametrize("audited", ACTIONS, ids=[a.name for a in ACTIONS])
+def test_each_action_writes_exactly_one_audit_row_without_a_childs_name(
+        world: World, audited: Audited) -> None:
+    act = audited.prepare(world)
+    before = _last_id(world.db)
+    act()
+    rows = _rows_after(world.db, before)
+    if audited.action is None:
+        assert rows == []
+        return
+    assert [row.action for row in rows] == [audited.action]
+    detail = json.loads(rows[0].detail)
+    assert audited.detail(detail), detail
+    assert not _names_a_child(rows[0].detail), rows[0].detail
+
+
+def test_no_audit_row_names_a_child_and_the_chain_holds(world: World) -> None:
+    from app.services import audit
+
+    with world.db.read() as session:
+        details = list(session.execute(select(AuditEntry.detail)).scalars())
+        assert audit.verify_chain(session) == []
+    assert details and not [d for d in details if _names_a_child(d)]
+
+
+# Tampering ------------------------------------------------------------------------------
+
+
+def _check_command(paths: DataPaths) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(["--data-dir", str(paths.root), "--user", "admin", "--password-stdin",
+                 "check"], stdin=io.StringIO(ADMIN_PASSWORD + "\n"), stdout=io.StringIO(),
+                stderr=err)
+    return code, err.getvalue()
+
+
+@pytest.fixture
+def logged(db: Database, admin: Actor) -> Database:
+    for number in range(3):
+        cases.create_case(db, admin, make_case(account=f"Trang {number}"), today=TODAY)
+    return db
+
+
+@pytest.mark.parametrize(("tampering", "found"), [
+    ("UPDATE audit_log SET detail = '{\"code\": \"VV-KHAC\"}' WHERE id = 4",
+     "bản ghi số 4 đã bị sửa"),
+    ("UPDATE audit_log SET username = 'ke-gian' WHERE id = 3", "bản ghi số 3 đã bị sửa"),
+    ("UPDATE audit_log SET at = '2020-01-01 00:00:00' WHERE id = 2", "bản ghi số 2 đã bị sửa"),
+    ("DELETE FROM audit_log WHERE id = 3", "bản ghi số 4 không nối tiếp"),
+    ("INSERT INTO audit_log (id, at, username, action, detail, prev_hash, hash) "
+     "SELECT 1000, at, username, action, detail, prev_hash, hash FROM audit_log WHERE id = 2",
+     "bản ghi số 1000 không nối tiếp"),
+])
+def test_check_finds_an_edited_deleted_or_inserted_audit_row(
+        logged: Database, paths: DataPaths, tampering: str, found: str) -> None:
+    assert _check_command(paths) == (0, "")
+    with logged.engine.begin() as conn:
+        conn.execute(text(tampering))
+    logged.dispose()
+    code, err = _check_command(paths)
+    assert code == 1 and found in err, err

@@ -1,0 +1,142 @@
+"""Killing the program at any moment loses nothing it reported saved and leaves nothing
+half written: while it writes cases, while it migrates a folder of an older version.
+A second writer waits for the first instead of failing."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from app.db import Database, open_database
+from app.db.migrate import alembic_config
+from app.paths import DataPaths
+from app.services import cases
+from app.services.actor import Actor
+from app.services.search import CaseQuery, search_case_ids
+from tests.conftest import TODAY, make_case
+from tests.crash_writer import (
+    CrashHarness,
+    data_tables,
+    old_register,
+    problems_after,
+    revision_of,
+    rows_digest,
+    schema,
+)
+
+KILLS = 50  # bench/crash_bench.py does 200
+MIGRATION_KILLS = 12
+OLD_REVISION = "0002"
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[CrashHarness]:
+    started = CrashHarness()
+    yield started
+    started.close()
+
+
+def test_kills_while_writing_lose_no_committed_case_and_leave_none_half_written(
+        db: Database, paths: DataPaths, harness: CrashHarness) -> None:
+    db.dispose()  # the folder belongs to the children now
+    seed = random.randrange(1 << 32)
+    rng = random.Random(seed)
+    printed: list[str] = []
+    for kill in range(KILLS):
+        result = harness.run(["write", str(paths.root), str(rng.randrange(1 << 30))],
+                             kill_after=rng.uniform(0.0, 0.5))
+        assert result.killed, f"seed {seed}, kill {kill}: the writer stopped by itself"
+        printed += result.lines
+        after = open_database(paths)
+        try:
+            assert problems_after(after, printed) == [], f"seed {seed}, kill {kill}"
+        finally:
+            after.dispose()
+    assert sum(line.startswith("case ") for line in printed) > KILLS, f"seed {seed}"
+    assert any(line.startswith("batch ") for line in printed), f"seed {seed}"
+
+
+@pytest.fixture(scope="module")
+def old_folder(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
+    """A register left by the version at revision 0002, big enough that upgrading it takes
+    long enough to be killed in the middle."""
+    paths = DataPaths(tmp_path_factory.mktemp("v0002") / "data")
+    old_register(paths, 2_000, OLD_REVISION)
+    return paths
+
+
+def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
+        old_folder: DataPaths, tmp_path: Path, harness: CrashHarness) -> None:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None and head != OLD_REVISION
+    old_schema = schema(old_folder.database)
+    tables = data_tables(old_schema)
+    rows = rows_digest(old_folder.database, tables)
+
+    def fresh_copy(number: int) -> DataPaths:
+        copy = DataPaths(tmp_path / f"lan-{number}")
+        shutil.copytree(old_folder.root, copy.root)
+        return copy
+
+    reference = fresh_copy(0)
+    full = harness.run(["open", str(reference.root)], kill_after=None)
+    assert full.lines == ["opened"] and revision_of(reference.database) == head
+    schemas = {OLD_REVISION: old_schema, head: schema(reference.database)}
+
+    seed = random.randrange(1 << 32)
+    rng = random.Random(seed)
+    outcomes: list[str] = []
+    for kill in range(1, MIGRATION_KILLS + 1):
+        copy = fresh_copy(kill)
+        # One kill in each slice of the upgrade's duration, so that every stage (lock, backup
+        # copy, the DDL transaction, its commit) gets its share.
+        moment = (kill - rng.random()) / MIGRATION_KILLS * full.seconds * 1.1
+        finished = not harness.run(["open", str(copy.root)], kill_after=moment).killed
+        revision = revision_of(copy.database)
+        where = f"seed {seed}, kill {kill} at revision {revision}"
+        assert revision == head if finished else revision in schemas, where
+        assert schema(copy.database) == schemas[revision], where
+        assert rows_digest(copy.database, tables) == rows, where
+        for backup in copy.backups.glob("truoc-nang-cap-*.sqlite3"):  # whole, or not there
+            assert rows_digest(backup, tables) == rows, where
+        outcomes.append(revision)
+        again = open_database(copy)  # the next start finishes the upgrade
+        try:
+            assert schema(copy.database) == schemas[head], where
+            assert search_case_ids(again, CaseQuery(text="facebook"))  # the new index works
+        finally:
+            again.dispose()
+        assert rows_digest(copy.database, tables) == rows, where
+        shutil.rmtree(copy.root)
+    assert OLD_REVISION in outcomes and head in outcomes, f"seed {seed}: {outcomes}"
+
+
+BLOCKER = (
+    "import sqlite3, sys, time\n"
+    "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "conn.execute('BEGIN IMMEDIATE')\n"
+    "print('locked', flush=True)\n"
+    "time.sleep(3)\n"
+    "conn.execute('COMMIT')\n"
+)
+
+
+def test_a_save_waits_for_another_process_holding_the_write_lock(db: Database,
+                                                                  officer: Actor) -> None:
+    blocker = subprocess.Popen([sys.executable, "-c", BLOCKER, str(db.paths.database)],
+                               stdout=subprocess.PIPE, text=True)
+    assert blocker.stdout is not None and blocker.stdout.readline() == "locked\n"
+    started = time.monotonic()
+    saved = cases.create_case(db, officer, make_case(), today=TODAY)
+    waited = time.monotonic() - started
+    assert blocker.wait(timeout=30) == 0
+    assert waited > 2.5
+    assert search_case_ids(db, CaseQuery(text=saved.code)) == [saved.id]

@@ -1,0 +1,153 @@
+"""No child's name reaches a log, a temporary file or a report: realistic flows on the
+command line and in the window's task runner, then a scan of every place they may write."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import IntegrityError
+
+from app import errorlog
+from app.paths import DataPaths
+from app.services.progress import CancelToken, Progress
+from app.text import fold
+from tests.test_cli import PASSWORD, run
+from tests.test_import import case_row, write_book
+
+CHILDREN = ("Phạm Thị Zuyên Mai", "Đỗ Văn Khzải")
+MADE_UP = ("Zuyên", "Khzải")  # the words of those names no other text contains
+
+
+def _needles() -> list[bytes]:
+    """The children's made-up names as they could be written: composed, decomposed, folded."""
+    forms = {form for word in MADE_UP for form in (unicodedata.normalize("NFC", word),
+                                                   unicodedata.normalize("NFD", word),
+                                                   fold(word))}
+    return [f.encode(encoding) for f in forms for encoding in ("utf-8", "utf-16-le")]
+
+
+def _texts(path: Path) -> Iterator[bytes]:
+    """The bytes of `path`, and of what it holds when it is a workbook or a PDF."""
+    data = path.read_bytes()
+    yield data
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(path) as book:
+            for member in book.namelist():
+                yield book.read(member)
+    if data.startswith(b"%PDF") and shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        yield text.encode() + fold(text).encode()
+
+
+def _naming_a_child(*places: Path) -> list[str]:
+    """The files among `places` (files, or folders searched through) naming a child."""
+    needles = _needles()
+    files = [f for place in places
+             for f in ([place] if place.is_file() else place.rglob("*")) if f.is_file()]
+    return [str(f) for f in files if any(n in text for text in _texts(f) for n in needles)]
+
+
+@pytest.fixture
+def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, private to this test (and to programs it starts)."""
+    folder = tmp_path / "he-thong-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.setenv(name, str(folder))
+    return folder
+
+
+def _as_admin(data: Path, *args: str) -> tuple[int, str, str]:
+    return run(["--data-dir", str(data), "--user", "admin", "--password-stdin", *args],
+               PASSWORD + "\n")
+
+
+def _register(path: Path, *, broken: bool = False) -> Path:
+    rows = [case_row(**{"Mã vụ việc": f"TE-{n}", "Nhóm hành vi vi phạm": "TE",
+                        "Tài khoản, kênh": f"Trang {n}",
+                        "Trẻ em liên quan": f"{child} ({2014 if not broken else 2031}, nữ)"})
+            for n, child in enumerate(CHILDREN, start=1)]
+    return write_book(path, rows)
+
+
+def test_command_line_flows_leave_no_childs_name_in_logs_temporary_files_or_reports(
+        tmp_path: Path, system_temp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data, out = tmp_path / "du-lieu", tmp_path / "xuat"
+    out.mkdir()
+    assert run(["--data-dir", str(data), "init", "--admin", "admin", "--password-stdin"],
+               PASSWORD + "\n")[0] == 0
+    # Failing validation, then the import itself.
+    code, _, err = _as_admin(data, "import", str(_register(tmp_path / "loi.xlsx", broken=True)))
+    assert code == 1 and "Không nhập vụ việc nào" in err
+    assert _as_admin(data, "import", str(_register(tmp_path / "so.xlsx")))[0] == 0
+    # The report and a full export, then one that fails once its rows are written (the
+    # folder to save in is missing): the rows wait in the system's temporary folder.
+    assert _as_admin(data, "report", "--month", "2026-10", "--xlsx", str(out / "bc.xlsx"),
+                     "--pdf", str(out / "bc.pdf"))[0] == 0
+    assert _as_admin(data, "export-cases", str(tmp_path / "toan-bo.xlsx"))[0] == 0
+    code, _, err = _as_admin(data, "export-cases", str(out / "khong-co" / "toan-bo.xlsx"))
+    assert code == 1 and "Không ghi được tệp" in err
+    # A bug whose error messages carry a child's name, down to the database's parameters.
+
+    def broken_export(*_args: object, **_kwargs: object) -> None:
+        try:
+            raise IntegrityError("INSERT INTO children ...", {"full_name": CHILDREN[0]},
+                                 sqlite3.IntegrityError("UNIQUE constraint failed"))
+        except IntegrityError as exc:
+            raise RuntimeError(f"không xuất được vụ việc có trẻ {CHILDREN[1]}") from exc
+
+    monkeypatch.setattr("app.cli.cases_io.export_cases", broken_export)
+    code, _, err = _as_admin(data, "export-cases", str(out / "loi.xlsx"))
+    assert code == 1 and "Có lỗi không mong đợi" in err and CHILDREN[1] not in err
+
+    log = errorlog.log_file(DataPaths(data)).read_text(encoding="utf-8")
+    assert "builtins.RuntimeError" in log and "sqlalchemy.exc.IntegrityError" in log
+    assert "in broken_export" in log  # where it was raised, without what it said
+    paths = DataPaths(data)
+    # Everything but the register itself (database, evidence, backups), which must hold them.
+    beside_the_register = [p for p in data.iterdir() if not p.name.startswith(
+        paths.database.name) and p not in (paths.evidence, paths.backups)]
+    assert beside_the_register and _naming_a_child(*beside_the_register) == []
+    assert _naming_a_child(out, system_temp) == []
+    assert sorted(p.name for p in out.iterdir()) == ["bc.pdf", "bc.xlsx"]
+    assert list(system_temp.iterdir()) == []
+    # The full export is meant to name them: the scan finds names where they are.
+    assert _naming_a_child(tmp_path / "toan-bo.xlsx")
+
+
+def test_a_failed_task_in_the_window_is_logged_without_its_message(
+        tmp_path: Path, qtbot: QtBot) -> None:
+    from app.ui.tasks import TaskRunner
+
+    paths = DataPaths(tmp_path / "du-lieu")
+    root = logging.getLogger()
+    level = root.level
+    handler = errorlog.install(paths)  # as the window does
+    failures: list[str] = []
+    try:
+        def task(_p: Progress, _t: CancelToken) -> None:
+            raise ValueError(f"Trẻ em {CHILDREN[0]} không hợp lệ")
+
+        runner = TaskRunner()
+        runner.start(task, on_failure=failures.append)
+        qtbot.waitUntil(lambda: bool(failures))
+        runner.wait()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()
+    log = errorlog.log_file(paths).read_text(encoding="utf-8")
+    assert "background task failed" in log and "builtins.ValueError" in log
+    assert _naming_a_child(paths.logs) == []
