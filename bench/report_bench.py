@@ -1,19 +1,24 @@
-"""Benchmark: the monthly report's workbook and PDF against what they are built from.
+"""Benchmark: the report's workbook and PDF against what they are built from.
 
-    python bench/report_bench.py [--data-dir DIR] [--cases 100000] [--runs 3]
+    python bench/report_bench.py [--data-dir DIR] [--cases 100000] [--period month|quarter|year|all]
+                                 [--runs 3] [--year-runs 1] [--json]
 
-A demo data folder of `--cases` cases (kept in DIR when given, so that later
-runs reuse it) is reported for the month holding the nearest to 3,000 cases.
-Measured in the same run, medians of `--runs`:
+A demo data folder of `--cases` cases (kept in DIR when given, so that later runs reuse it;
+`demo_build.ensure_folder`) is reported for its busiest month (the most cases detected),
+that month's quarter and its year. For each period, measured in the same run, the median
+and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
 
-- baseline SQL: the aggregation and the case list in plain SQL (sqlite3, no ORM);
+- baseline SQL: the aggregation and the case list in plain SQL (sqlite3, no ORM), beside
+  the report's own computation (`compute_figures`);
 - baseline workbook: openpyxl's write-only mode writing the same cells (values only; the
   same cells styled one by one as openpyxl documents it are shown for reference);
-- baseline PDF: reportlab building the same tables directly;
-- the real exports (`export_report`), figures computed each time.
+- baseline PDF: reportlab building the same tables directly (in tables of 50 rows:
+  `plain_pdf` says why);
+- the real exports (`export_report`), figures computed each time, measured first, with
+  how much each raised the resident memory of the process at its peak (Linux).
 
 Limits: workbook ≤ 1.3 × (baseline SQL + baseline workbook), PDF ≤ 1.3 × baseline
-PDF, memory growth of each export < 60 MB (tracemalloc peak, separate pass).
+PDF, memory growth of each export < 60 MB.
 """
 
 from __future__ import annotations
@@ -23,18 +28,18 @@ import sqlite3
 import statistics
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Border, Font, Side
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from run_all import figure, print_json
 from sqlalchemy import func, select
 
 from app.db import Database, open_database
@@ -45,14 +50,14 @@ from app.reports.export import Targets, export_report
 from app.reports.figures import compute_figures
 from app.reports.forms import Form, Kind, all_forms, display
 from app.reports.periods import Period
-from app.services import accounts, demo, setup
+from app.services import accounts
 from app.services.actor import Actor
 
-TODAY = date(2026, 11, 20)
-PASSWORD = "bench-2026"
+PERIODS = ("month", "quarter", "year")
 WORKBOOK_LIMIT = 1.3
 PDF_LIMIT = 1.3
 MEMORY_LIMIT_MB = 60
+PDF_TABLE_ROWS = 50
 
 SUMMARY_SQL = """
 WITH ev AS (
@@ -145,104 +150,179 @@ def styled_workbook(forms: tuple[Form, ...], target: Path) -> None:
 
 
 def plain_pdf(forms: tuple[Form, ...], target: Path) -> None:
+    """The forms as reportlab tables of `PDF_TABLE_ROWS` rows each, header first.
+
+    One table per form would not do: reportlab splits a table at each page by copying and
+    measuring what remains of it, which grows with the square of the rows. (The 2,000-case
+    folder's year, its 1,288 cases repeated up to 4 times: one table per form took 4.8 ms
+    a row at 1,288 rows and 6.4 ms at 5,152; tables of 50 about 4 ms a row at both.) The
+    baseline of a long report would be a slow one, not the library's own cost."""
     fonts.register()
     style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=8, leading=9.6)
     story = []
     for form in forms:
-        data = [[Paragraph(c.header, style) for c in form.columns]]
         rows = [*form.rows, *([form.total] if form.total else [])]
-        data += [[Paragraph(str(v), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
-                  else display(v, c.kind) for v, c in zip(row, form.columns, strict=True)]
-                 for row in rows]
         width = landscape(A4)[0] - 100
         scale = width / sum(c.width for c in form.columns)
-        story.append(Table(data, colWidths=[c.width * scale for c in form.columns],
-                           repeatRows=1))
+        for first in range(0, len(rows), PDF_TABLE_ROWS):
+            data = [[Paragraph(c.header, style) for c in form.columns]] + [
+                [Paragraph(str(v), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
+                 else display(v, c.kind) for v, c in zip(row, form.columns, strict=True)]
+                for row in rows[first:first + PDF_TABLE_ROWS]]
+            story.append(Table(data, colWidths=[c.width * scale for c in form.columns],
+                               repeatRows=1))
     SimpleDocTemplate(str(target), pagesize=landscape(A4)).build(story)
 
 
-def build_folder(root: Path, cases: int) -> tuple[Database, Actor]:
-    paths = DataPaths(root)
-    if paths.database.exists():
-        db = open_database(paths)
-    else:
-        started = time.perf_counter()
-        db = setup.init_data_folder(paths, "admin", PASSWORD)
-        demo.add_demo_cases(db, accounts.authenticate(db, "admin", PASSWORD), cases,
-                            today=TODAY)
-        print(f"built {cases} demo cases in {time.perf_counter() - started:.0f} s")
-    return db, accounts.authenticate(db, "admin", PASSWORD)
-
-
-def busiest_month(db: Database, wanted: int = 3_000) -> tuple[Period, int]:
+def busiest_month(db: Database) -> tuple[Period, int]:
+    """The month with the most cases detected, and their number."""
     month = func.substr(Case.detected_on, 1, 7)
     with db.read() as session:
         counts = session.execute(select(month, func.count()).where(Case.deleted_at.is_(None))
                                  .group_by(month)).all()
-    text, count = min(counts, key=lambda row: abs(row[1] - wanted))
+    text, count = max(counts, key=lambda row: row[1])
     year, number = (int(part) for part in text.split("-"))
     return Period.month(year, number), count
 
 
-def median_time(runs: int, job: Callable[[], Any]) -> float:
+def period_around(kind: str, month: Period) -> Period:
+    """`month` itself, its quarter or its year."""
+    year = month.start.year
+    if kind == "quarter":
+        return Period.quarter(year, (month.start.month - 1) // 3 + 1)
+    return Period.year_of(year) if kind == "year" else month
+
+
+def timed(runs: int, job: Callable[[], Any]) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         job()
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return times
 
 
-def peak_mb(job: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    job()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return (peak - base) / 1e6
+def _status_mb(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) / 1024
+    raise OSError(f"no {key} in /proc/self/status")
+
+
+def timed_with_memory(runs: int, job: Callable[[], Any]) -> tuple[list[float], float | None]:
+    """Seconds of each run, and the most any run raised this process's resident memory at
+    its peak above what it held before. Linux only: the high-water mark is reset by writing
+    `5` to `clear_refs`. (tracemalloc would count Python's allocations alone, and makes a
+    PDF export seven times slower: half an hour for a year of the 100,000-case folder.)"""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return timed(runs, job), None
+    times, growth = [], 0.0
+    for _ in range(runs):
+        Path("/proc/self/clear_refs").write_text("5")
+        held = _status_mb("VmRSS")
+        started = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - started)
+        growth = max(growth, _status_mb("VmHWM") - held)
+    return times, growth
+
+
+def _seconds(values: list[float]) -> str:
+    return (f"{statistics.median(values):7.2f} s ({min(values):.2f}–{max(values):.2f}, "
+            f"{len(values)} runs)")
+
+
+def measure(db: Database, actor: Actor, period: Period, runs: int,
+            out: Path) -> list[dict[str, Any]]:
+    """Print the figures of `period`'s report beside their baselines; return them as rows."""
+    fonts.register()  # once per process, in the program as here: neither side pays it
+    started = time.perf_counter()
+    figures = compute_figures(db, period)
+    forms = all_forms(figures)
+    print(f"\n{period.label}: {len(figures.cases):,} cases in form 03 "
+          f"(figures computed in {time.perf_counter() - started:.1f} s), {runs} runs",
+          flush=True)
+    # The exports first: the memory they grow is theirs, not left free by a baseline.
+    held_mb = _status_mb("VmRSS")
+    xlsx, xlsx_mb = timed_with_memory(runs, lambda: export_report(
+        db, actor, period, Targets(xlsx=out / "bc.xlsx")))
+    pdf, pdf_mb = timed_with_memory(runs, lambda: export_report(
+        db, actor, period, Targets(pdf=out / "bc.pdf")))
+    sql = timed(runs, lambda: plain_sql(db.paths.database, period))
+    computed = timed(runs, lambda: compute_figures(db, period))
+    xlsx_base = timed(runs, lambda: plain_workbook(forms, out / "plain.xlsx"))
+    xlsx_styled = timed(runs, lambda: styled_workbook(forms, out / "styled.xlsx"))
+    pdf_base = timed(runs, lambda: plain_pdf(forms, out / "plain.pdf"))
+
+    median = statistics.median
+    xlsx_limit = WORKBOOK_LIMIT * (median(sql) + median(xlsx_base))
+    pdf_limit = PDF_LIMIT * median(pdf_base)
+    print(f"baseline plain SQL            {_seconds(sql)}")
+    print(f"figures computed              {_seconds(computed)}  "
+          f"ratio {median(computed) / median(sql):.2f} to plain SQL")
+    print(f"baseline openpyxl write-only  {_seconds(xlsx_base)}  (values only; the same "
+          f"cells styled one by one: {median(xlsx_styled):.2f} s)")
+    print(f"baseline reportlab tables     {_seconds(pdf_base)}")
+    print(f"workbook export               {_seconds(xlsx)}  limit {xlsx_limit:.2f} s  ratio "
+          f"{median(xlsx) / (median(sql) + median(xlsx_base)):.2f}  "
+          f"{'OK' if median(xlsx) <= xlsx_limit else 'OVER'}")
+    print(f"PDF export                    {_seconds(pdf)}  limit {pdf_limit:.2f} s  ratio "
+          f"{median(pdf) / median(pdf_base):.2f}  {'OK' if median(pdf) <= pdf_limit else 'OVER'}")
+    grown = [(name, mb) for name, mb in (("workbook", xlsx_mb), ("PDF", pdf_mb))
+             if mb is not None]
+    for name, mb in grown:
+        print(f"memory growth, {name:8s}      {mb:7.1f} MB  limit {MEMORY_LIMIT_MB} MB  "
+              f"{'OK' if mb < MEMORY_LIMIT_MB else 'OVER'}  (resident, over the "
+              f"{held_mb:.0f} MB held before)")
+
+    what = f"{period.label} ({len(figures.cases):,} cases in form 03)"
+    rows = [
+        figure(f"{what}: figures computed", computed, baseline="plain SQL", baseline_values=sql),
+        figure(f"{what}: workbook", xlsx, baseline="plain SQL + openpyxl write-only",
+               baseline_values=[median(sql) + median(xlsx_base)],
+               ratio_at_most=WORKBOOK_LIMIT),
+        figure(f"{what}: PDF", pdf, baseline="reportlab tables", baseline_values=pdf_base,
+               ratio_at_most=PDF_LIMIT),
+    ]
+    rows += [figure(f"{what}: memory growth, {name}", [mb], unit="MB", at_most=MEMORY_LIMIT_MB,
+                    note=f"resident memory of the process at the export's peak beyond the "
+                         f"{held_mb:.0f} MB it held before (database open, figures computed "
+                         f"once), the largest of the runs")
+             for name, mb in grown]
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--period", choices=[*PERIODS, "all"], default="all")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--year-runs", type=int, default=1,
+                        help="runs for the year, at most --runs: its PDF takes minutes")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line last")
     args = parser.parse_args()
+    kinds = PERIODS if args.period == "all" else (args.period,)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        db, actor = build_folder(args.data_dir or out / "data", args.cases)
-        period, detected = busiest_month(db)
-        figures = compute_figures(db, period)
-        forms = all_forms(figures)
-        print(f"{period.label}: {detected} cases detected, {len(figures.cases)} in form 03")
-
-        sql = median_time(args.runs, lambda: plain_sql(db.paths.database, period))
-        xlsx_base = median_time(args.runs, lambda: plain_workbook(forms, out / "plain.xlsx"))
-        xlsx_styled = median_time(args.runs,
-                                  lambda: styled_workbook(forms, out / "styled.xlsx"))
-        pdf_base = median_time(args.runs, lambda: plain_pdf(forms, out / "plain.pdf"))
-        xlsx = median_time(args.runs, lambda: export_report(db, actor, period,
-                                                            Targets(xlsx=out / "bc.xlsx")))
-        pdf = median_time(args.runs, lambda: export_report(db, actor, period,
-                                                           Targets(pdf=out / "bc.pdf")))
-        xlsx_mb = peak_mb(lambda: export_report(db, actor, period, Targets(xlsx=out / "m.xlsx")))
-        pdf_mb = peak_mb(lambda: export_report(db, actor, period, Targets(pdf=out / "m.pdf")))
+        root = args.data_dir or out / "data"
+        ensure_folder(root, args.cases)
+        db = open_database(DataPaths(root))
+        actor = accounts.authenticate(db, USER, PASSWORD)
+        month, detected = busiest_month(db)
+        print(f"busiest month {month.label}: {detected:,} cases detected")
+        if len(kinds) > 1:
+            print("(the memory growth of a later period is measured over memory an earlier "
+                  "one left free: run one --period per process for it, as run_all does)")
+        rows = []
+        for kind in kinds:
+            runs = min(args.runs, args.year_runs) if kind == "year" else args.runs
+            rows += measure(db, actor, period_around(kind, month), runs, out)
         db.dispose()
-
-    xlsx_limit = WORKBOOK_LIMIT * (sql + xlsx_base)
-    pdf_limit = PDF_LIMIT * pdf_base
-    print(f"baseline plain SQL            {sql:7.2f} s")
-    print(f"baseline openpyxl write-only  {xlsx_base:7.2f} s  (values only; the same cells "
-          f"styled one by one: {xlsx_styled:.2f} s)")
-    print(f"baseline reportlab tables     {pdf_base:7.2f} s")
-    print(f"workbook export               {xlsx:7.2f} s  limit {xlsx_limit:.2f} s  "
-          f"ratio {xlsx / (sql + xlsx_base):.2f}  {'OK' if xlsx <= xlsx_limit else 'OVER'}")
-    print(f"PDF export                    {pdf:7.2f} s  limit {pdf_limit:.2f} s  "
-          f"ratio {pdf / pdf_base:.2f}  {'OK' if pdf <= pdf_limit else 'OVER'}")
-    for name, grown in (("workbook", xlsx_mb), ("PDF", pdf_mb)):
-        print(f"memory growth, {name:8s}      {grown:7.1f} MB  limit {MEMORY_LIMIT_MB} MB  "
-              f"{'OK' if grown < MEMORY_LIMIT_MB else 'OVER'}")
+    if args.json:
+        print_json("report_bench", rows)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,313 @@
+"""The whole performance suite as one command (issue 8).
+
+    python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--out FILE]
+
+Builds the demo data folder if it is missing (signed in as `admin` / `bench-2026`, as the
+other scripts), then runs each benchmark script as a subprocess, one after the other, never
+two at once: demo build, window (`ui_bench.py`), opening a large case, the month, quarter
+and year reports (one process each, so that each has its own peak memory), import, backup
+and `check`. Each script prints its own figures and, given `--json`, one JSON line last
+(`figure` below makes its records); `ui_bench.py` has no `--json`, its text is parsed.
+
+Writes `bench-out/results.md`: every figure's median and spread beside its baseline measured
+in the same run, the ratio and the target; the peak resident memory of each script's
+process (from `os.wait4`, so one script's peak is not carried into the next as the
+cumulative `getrusage(RUSAGE_CHILDREN)` would); the machine, its load before and after each
+script, and the date.
+
+`--quick` runs the same on a folder of 2,000 cases, one run each, into
+`bench-out/results-quick.md`: a try of the command in a few minutes, not figures to publish.
+
+The other scripts import `figure` and `print_json` from here, so this module loads only the
+standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+JSON_KEY = "bench"  # the first key of a script's JSON line
+
+
+def figure(what: str, values: Sequence[float], *, unit: str = "s", baseline: str = "",
+           baseline_values: Sequence[float] = (), ratio_at_most: float | None = None,
+           at_most: float | None = None, note: str = "") -> dict[str, Any]:
+    """One row of the results: `values` of the runs in `unit` (`s` or `MB`), the baseline's
+    runs measured in the same process, and the target, either as a ratio to the baseline
+    (`ratio_at_most`) or as a limit in `unit` (`at_most`). A parsed record may also carry
+    `upper_bound`: its value bounds the quantity the target is about from above."""
+    record: dict[str, Any] = {
+        "what": what, "unit": unit, "median": statistics.median(values), "min": min(values),
+        "max": max(values), "runs": len(values), "baseline": None,
+        "ratio_at_most": ratio_at_most, "at_most": at_most, "note": note}
+    if baseline_values:
+        record["baseline"] = {"what": baseline, "median": statistics.median(baseline_values)}
+    return record
+
+
+def print_json(script: str, figures: list[dict[str, Any]], **facts: Any) -> None:
+    """The machine-readable line `run_all` reads: the last line of standard output."""
+    print(json.dumps({JSON_KEY: script, "figures": figures, **facts}, ensure_ascii=False),
+          flush=True)
+
+
+@dataclass
+class Step:
+    """One script run: its arguments, then what it printed and what it cost."""
+    name: str
+    argv: list[str]
+    exit_code: int = 0
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    text_only: bool = False  # no `--json`: its figures are read from its text
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    problem: str = ""
+
+
+def run_step(step: Step) -> None:
+    """Run the script, echoing its output as it comes, and keep its figures and peak memory."""
+    print(f"\n=== {step.name}: {' '.join(step.argv)}", flush=True)
+    step.load = (os.getloadavg()[0], 0.0)
+    started = time.perf_counter()
+    lines: list[str] = []
+    with subprocess.Popen([sys.executable, *step.argv], cwd=ROOT, stdout=subprocess.PIPE,
+                          text=True, bufsize=1) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            lines.append(line.rstrip("\n"))
+            if not line.startswith(f'{{"{JSON_KEY}"'):
+                print(line, end="", flush=True)
+        # wait4 gives this child's own resource use (with its waited-for children), where
+        # getrusage(RUSAGE_CHILDREN) keeps the largest peak of every child so far.
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    step.seconds = time.perf_counter() - started
+    step.load = (step.load[0], os.getloadavg()[0])
+    step.exit_code = child.returncode
+    step.peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    if step.text_only:
+        step.figures = parse_ui_bench(lines, int(step.argv[step.argv.index("--runs") + 1]))
+    else:
+        step.figures = next((json.loads(line)["figures"] for line in reversed(lines)
+                             if line.startswith(f'{{"{JSON_KEY}"')), [])
+    if step.exit_code:
+        step.problem = f"exit status {step.exit_code}"
+    elif not step.figures:
+        step.problem = "no figures recognised in its output"
+
+
+# `ui_bench.py` prints `label: 123 ms (min 110, max 140)  … [≤ 150 ms]`.
+_UI_LINE = re.compile(r"^(?P<what>[^:]+?)\s*:\s+(?P<median>\d+) ms \(min (?P<min>\d+), "
+                      r"max (?P<max>\d+)\)(?P<rest>.*)$")
+_UI_LIMIT = re.compile(r"\[≤ (?P<limit>[\d.]+) (?P<unit>ms|MB)\]")
+_UI_MEMORY = re.compile(r"^(?P<what>peak memory[^:]*):\s+(?P<mb>\d+) MB(?P<rest>.*)$")
+_UI_SCROLL = re.compile(r"^(?P<what>scrolling[^:]*):.*?(?P<ms>\d+) ms")
+_EMPTY_WINDOW = "empty PySide6 window painted"
+_SIGN_IN = "sign-in dialog painted"
+
+
+def parse_ui_bench(lines: list[str], runs: int) -> list[dict[str, Any]]:
+    """The figures of `ui_bench.py`'s text (it has no `--json`): medians and spreads as
+    printed (whole milliseconds), the sign-in against the empty window of the same run."""
+    figures: list[dict[str, Any]] = []
+    empty: float | None = None
+    for line in lines:
+        if match := _UI_LINE.match(line.strip()):
+            what, rest = " ".join(match["what"].split()), match["rest"]
+            seconds = [int(match[key]) / 1000 for key in ("median", "min", "max")]
+            limit = _UI_LIMIT.search(rest)
+            record = {"what": what, "unit": "s", "median": seconds[0], "min": seconds[1],
+                      "max": seconds[2], "runs": runs, "baseline": None,
+                      "ratio_at_most": None,
+                      "at_most": float(limit["limit"]) / 1000 if limit else None, "note": ""}
+            if what == _EMPTY_WINDOW:
+                empty = seconds[0]
+                continue  # the sign-in's baseline, not a row of its own
+            if what == _SIGN_IN and empty is not None:
+                record.update(baseline={"what": _EMPTY_WINDOW, "median": empty},
+                              ratio_at_most=1.3, at_most=None)
+                heavy = rest.partition("heavy modules loaded:")[2].strip()
+                record["note"] = f"a new process each run (OS file cache warm); heavy " \
+                                 f"modules loaded before the first paint: {heavy or '?'}"
+            figures.append(record)
+        elif match := _UI_MEMORY.match(line.strip()):
+            limit = _UI_LIMIT.search(match["rest"])
+            figures.append({
+                "what": "window, memory (peak of the whole process)", "unit": "MB",
+                "median": float(match["mb"]), "min": float(match["mb"]),
+                "max": float(match["mb"]), "runs": 1, "baseline": None,
+                "ratio_at_most": None, "at_most": float(limit["limit"]) if limit else None,
+                "upper_bound": True,
+                "note": "the peak resident memory of the whole ui_bench process (main window, "
+                        "200 rows, sorts, searches, dashboard, scrolling), an upper bound of "
+                        "the idle memory the target is about: ui_bench does not measure idle "
+                        "memory apart, so a peak over the target leaves it unknown"})
+        elif match := _UI_SCROLL.match(line.strip()):
+            ms = int(match["ms"]) / 1000
+            figures.append({"what": match["what"] + ", worst step", "unit": "s",
+                            "median": ms, "min": ms, "max": ms, "runs": 1, "baseline": None,
+                            "ratio_at_most": None, "at_most": None, "note": ""})
+    return figures
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _spread(record: dict[str, Any]) -> str:
+    amount, unit = _amount(record["median"], record["unit"]), record["unit"]
+    if record["runs"] == 1:  # memory is one figure for all runs: its note says which
+        return amount if unit == "MB" else f"{amount} (1 run)"
+    low, high = _amount(record["min"], unit), _amount(record["max"], unit)
+    return f"{amount} ({low}–{high}, {record['runs']} runs)"
+
+
+def table_row(record: dict[str, Any], mark: str) -> str:
+    baseline, ratio, target, met = "—", "—", "—", "—"
+    base = record["baseline"]
+    if base:
+        baseline = f"{base['what']}: {_amount(base['median'], record['unit'])}"
+        ratio = f"{record['median'] / base['median']:.2f}" if base["median"] else "—"
+    if record["ratio_at_most"] is not None and base and base["median"]:
+        target = f"≤ {record['ratio_at_most']:g} × baseline"
+        met = "yes" if record["median"] <= record["ratio_at_most"] * base["median"] else "**no**"
+    elif record["at_most"] is not None:
+        target = f"≤ {_amount(record['at_most'], record['unit'])}"
+        met = "yes" if record["median"] <= record["at_most"] else "**no**"
+        if met != "yes" and record.get("upper_bound"):
+            met = "not shown (an upper bound)"
+    return (f"| {record['what']}{mark} | {_spread(record)} | {baseline} | {ratio} | {target} "
+            f"| {met} |")
+
+
+def machine() -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    memory = next((int(line.split()[1]) / 2**20
+                   for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:")), 0.0)
+    import PySide6  # for its version: this process never starts Qt
+
+    return [f"- CPU: {cpu}, {os.cpu_count()} cores; RAM {memory:.1f} GB; "
+            f"{platform.system()} {platform.release()}",
+            f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"PySide6 {PySide6.__version__}"]
+
+
+def folder_cases(folder: Path) -> str:
+    """The cases the folder holds (read after the run: it may have been there before)."""
+    try:
+        with closing(sqlite3.connect(f"file:{folder / 'sovipham.sqlite3'}?mode=ro",
+                                     uri=True)) as db:
+            count = db.execute("SELECT count(*) FROM cases WHERE deleted_at IS NULL").fetchone()
+        return f"{count[0]:,}"
+    except sqlite3.Error:
+        return "?"
+
+
+def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
+    rows, runs = [], []
+    notes: dict[str, int] = {}  # a note's text and its number, shared by the rows it is for
+    for step in steps:
+        if step.problem:
+            rows.append(f"| {step.name}: **failed** ({step.problem}) | | | | | |")
+        for record in step.figures:
+            mark = ""
+            if record["note"]:
+                mark = f" [{notes.setdefault(record['note'], len(notes) + 1)}]"
+            rows.append(table_row(record, mark))
+        runs.append(f"| {step.name} | `{' '.join(step.argv)}` | {step.seconds:.0f} s | "
+                    f"{step.peak_mb:.0f} MB | {step.load[0]:.2f} → {step.load[1]:.2f} | "
+                    f"{step.exit_code} |")
+    text = [*header, "",
+            "| what | median (spread) | baseline (median) | ratio | target | met? |",
+            "|---|---|---|---|---|---|", *rows, "",
+            *(["Notes:", "", *(f"{number}. {note}" for note, number in notes.items()), ""]
+              if notes else []),
+            "Each script as run, one after the other (peak memory: the script's process and "
+            "its children, from `os.wait4`; load: the 1-minute load average before and after):",
+            "", "| script | command | wall time | peak memory | load | exit |",
+            "|---|---|---|---|---|---|", *runs, ""]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(text), encoding="utf-8")
+
+
+def steps_for(folder: Path, cases: int, quick: bool) -> list[Step]:
+    one = ["--runs", "1"] if quick else []
+    data = ["--data-dir", str(folder)]
+    reports = [Step(f"{period} report",
+                    ["bench/report_bench.py", *data, "--period", period, *one, "--json"])
+               for period in ("month", "quarter", "year")]
+    return [
+        Step("demo build", ["bench/demo_build.py", "--cases", str(cases), *data, *one,
+                            "--json"]),
+        Step("window", ["bench/ui_bench.py", *data, "--cases", str(cases),
+                        "--runs", "1" if quick else "5"], text_only=True),
+        Step("case open", ["bench/case_open_bench.py", *one, "--json"]),
+        *reports,
+        Step("import", ["bench/import_bench.py", "--cases", str(cases), *one, "--json"]),
+        Step("backup and check", ["bench/backup_bench.py", *data, *one, "--json"]),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path,
+                        help="demo folder, built when missing (default bench-out/ui-100k, "
+                             "bench-out/quick-2k with --quick)")
+    parser.add_argument("--quick", action="store_true",
+                        help="2,000 cases and one run of each: tries the command in minutes")
+    parser.add_argument("--cases", type=int,
+                        help="cases of the demo folder and of the imported register "
+                             "(default 100,000, 2,000 with --quick)")
+    parser.add_argument("--out", type=Path,
+                        help="results file (default bench-out/results.md, "
+                             "bench-out/results-quick.md with --quick)")
+    args = parser.parse_args()
+    cases = args.cases or (2_000 if args.quick else 100_000)
+    folder = (args.data_dir or ROOT / "bench-out" / ("quick-2k" if args.quick
+                                                      else "ui-100k")).resolve()
+    out = args.out or ROOT / "bench-out" / ("results-quick.md" if args.quick else "results.md")
+    started = datetime.now()
+    steps = steps_for(folder, cases, args.quick)
+    for step in steps:
+        run_step(step)
+    took = int((datetime.now() - started).total_seconds())
+    header = [
+        f"# Performance suite{' (--quick: not figures to publish)' if args.quick else ''}",
+        "", f"Run on {started:%d/%m/%Y %H:%M}, {took // 60} min {took % 60:02d} s, by "
+        f"`python bench/run_all.py {' '.join(sys.argv[1:])}`: the folder {folder} "
+        f"({folder_cases(folder)} cases), an imported register of {cases:,} rows.",
+        "", *machine(),
+        f"- Load average (1 minute) before the run {steps[0].load[0]:.2f}, during it up to "
+        f"{max(max(step.load) for step in steps):.2f} (the suite itself adds about 1; the "
+        "table at the end has it before and after each script)"]
+    write_results(out, steps, header)
+    failed = [step.name for step in steps if step.problem]
+    print(f"\nresults written to {out}" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
