@@ -127,7 +127,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             audit.record(session, user.username, AuditAction.LOGIN_FAILED,
                          detail={"reason": "locked"})
             failure = NotAllowed(_locked_message(user.locked_until))
-        elif not _verify(user.password_hash, password):
+        elif not password_matches(user.password_hash, password):
             user.failed_attempts += 1
             detail: dict[str, object] = {"reason": "password", "attempt": user.failed_attempts}
             if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
@@ -160,7 +160,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     return actor
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def password_matches(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -179,7 +179,7 @@ def change_password(db: Database, actor: Actor, old_password: str, new_password:
     _check_password_strength(new_password)
     with db.write() as session:
         user = session.get(User, actor.user_id)
-        if user is None or not _verify(user.password_hash, old_password):
+        if user is None or not password_matches(user.password_hash, old_password):
             raise UserError("Mật khẩu hiện tại không đúng.", field="old_password")
         user.password_hash = _hasher.hash(new_password)
         user.password_changed_at = utcnow()

@@ -29,8 +29,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from app import __version__
@@ -43,7 +41,7 @@ from app.models import AuditEntry, Case, Evidence
 from app.paths import DataPaths
 from app.security import keys
 from app.security.cipher import DecryptingReader, DecryptionError, Encryptor
-from app.services import audit, settings, vault
+from app.services import accounts, audit, settings, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.progress import CancelToken, Progress, no_progress
@@ -258,9 +256,10 @@ class _Hashing:
         return data
 
 
-def _write_archive(target: Path, header: bytes, data_key: bytes,
-                   members: list[tuple[str, Path, int]], total: int, progress: Progress,
-                   token: CancelToken | None) -> None:
+def _counter(total: int, progress: Progress | None,
+             token: CancelToken | None) -> Callable[[int], None]:
+    """Called with each count of bytes handled: reports progress, stops when cancelled."""
+    report = progress or no_progress
     done = 0
 
     def advanced(count: int) -> None:
@@ -268,8 +267,15 @@ def _write_archive(target: Path, header: bytes, data_key: bytes,
         if token is not None:
             token.raise_if_cancelled()
         done += count
-        progress(done, total)
+        report(min(done, total), total)
 
+    return advanced
+
+
+def _write_archive(target: Path, header: bytes, data_key: bytes,
+                   members: list[tuple[str, Path, int]], total: int, progress: Progress,
+                   token: CancelToken | None) -> None:
+    advanced = _counter(total, progress, token)
     prefix = MAGIC + struct.pack(">I", len(header)) + header
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-",
                                          suffix=".part")
@@ -431,17 +437,7 @@ def _extract(path: Path, data_key: bytes, into: Path, *, keep: bool,
              progress: Progress | None = None,
              token: CancelToken | None = None) -> BackupHeader:
     """Decrypt and unpack `path` into `into` (only checking, unless `keep`)."""
-    report = progress or no_progress
-    total = path.stat().st_size
-    done = 0
-
-    def advanced(count: int) -> None:
-        nonlocal done
-        if token is not None:
-            token.raise_if_cancelled()
-        done += count
-        report(min(done, total), total)
-
+    advanced = _counter(path.stat().st_size, progress, token)
     hashes: dict[str, dict[str, object]] = {}
     manifest: dict[str, dict[str, object]] | None = None
     with path.open("rb") as handle:
@@ -496,9 +492,6 @@ def _unpack(source: IO[bytes], target: Path | None) -> str:
 
 
 # ----------------------------------------------------------------------- restoring
-
-
-_hasher = PasswordHasher()
 
 
 def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
@@ -595,18 +588,11 @@ def _check_account(database: Path, username: str | None, secret: str | None) -> 
             (username.casefold(),)).fetchone()
     finally:
         connection.close()
-    if row is None or not _password_matches(row[0], secret or ""):
+    if row is None or not accounts.password_matches(row[0], secret or ""):
         raise NotAllowed(f"Tài khoản «{username}» hoặc mật khẩu không đúng với bản sao lưu.")
     if row[1] != Role.ADMIN or not row[2]:
         raise NotAllowed(f"Tài khoản «{username}» không phải quản trị viên trong bản sao lưu: "
                          "chỉ quản trị viên được khôi phục dữ liệu.")
-
-
-def _password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def _arrange(staging: Path) -> None:
