@@ -110,7 +110,9 @@ def test_the_backup_file_holds_no_plaintext(filled: Database, admin: Actor,
     data = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path.read_bytes()
     for marker in (CHILD, SUMMARY, "Hóng biến", "canbo", "admin"):
         assert marker.encode() not in data
-    assert b"SQLite format" not in data and b"PNG" not in data
+    # Long markers only: three random bytes match "PNG" somewhere in a megabyte 6% of
+    # the time. The pictures' content carries the child's name.
+    assert b"SQLite format 3" not in data
 
 
 def test_restore_on_an_empty_folder_with_the_recovery_key(tmp_path: Path) -> None:

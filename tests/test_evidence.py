@@ -104,7 +104,7 @@ def test_add_stores_the_file_by_hash_and_audits(db: Database, officer: Actor, ca
     assert not record.on_child_case and not record.conceal_preview
     # On disk the content is encrypted; it reads back whole with the data key.
     stored = stored_path(db.paths, record.sha256).read_bytes()
-    assert _png() not in stored and b"PNG" not in stored
+    assert _png() not in stored and b"\x89PNG\r\n" not in stored
     assert read_content(db.paths, record.sha256, db.data_key) == _png()
     assert _leftovers(db) == [record.sha256]
     assert evidence.list_evidence(db, case.id) == [record]
