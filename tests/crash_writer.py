@@ -270,8 +270,11 @@ class CrashHarness:
             return None
 
     def run(self, command: list[str], kill_after: float | None,
-            timeout: float = 120.0) -> Round:
-        """Run `command`; kill it `kill_after` seconds after it started, if still running."""
+            timeout: float = 300.0) -> Round:
+        """Run `command`; kill it `kill_after` seconds after it started, if still running.
+
+        A killed child stuck in a slow fsync (a busy disk) dies only when it returns: the
+        generous timeout is for such a machine, not for a hang."""
         if self._forking:
             assert self._server is not None and self._server.stdin is not None
             self._server.stdin.write(" ".join(command) + "\n")
