@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from sqlalchemy import select
 
 from app.db import Database
-from app.reports.figures import compute_summary, detected_per_period
-from app.services import cases, dashboard, demo
+from app.domain.events import EventInput
+from app.domain.labels import ClosingResult
+from app.models import Case
+from app.reports.figures import Counts, compute_summary, detected_per_period
+from app.services import accounts, audit, cases, dashboard, demo, events
 from app.services.actor import Actor
-from tests.conftest import make_case
+from app.services.audit import AuditAction
+from app.services.search import CaseQuery, search_case_ids
+from tests.conftest import PASSWORD, make_case
 
 TODAY = date(2026, 11, 20)
 
@@ -31,3 +38,48 @@ def test_dashboard_data_for_this_and_last_month(db: Database, admin: Actor) -> N
     assert data.last_month.period.start == date(2026, 10, 1)
     assert data.monthly[-1] == (data.this_month.period, data.this_month.total.detected)
     assert {entry.kind for entry in data.attention} == set(dashboard.Attention)
+
+
+def test_attention_lists_equal_the_case_list(db: Database, admin: Actor) -> None:
+    demo.add_demo_cases(db, admin, 300, seed=11, today=TODAY)
+    data = dashboard.load_dashboard(db, TODAY)
+    with db.read() as session:
+        codes = dict(session.execute(select(Case.id, Case.code)).all())
+    for entry in data.attention:
+        listed = search_case_ids(db, CaseQuery(attention=entry.kind, descending=False), TODAY)
+        assert entry.count == len(listed) > 0, entry.kind
+        assert entry.first_codes == tuple(codes[i] for i in listed[:5]), entry.kind
+
+
+def test_a_repeat_view_is_cached_until_the_register_changes(
+        db: Database, admin: Actor, officer: Actor, leader: Actor) -> None:
+    demo.add_demo_cases(db, admin, 60, seed=3, today=TODAY)
+    first = dashboard.load_dashboard(db, TODAY)
+    assert dashboard.load_dashboard(db, TODAY) is first
+    # Signing in, looking at a case and a backup change nothing the dashboard shows.
+    accounts.authenticate(db, "canbo", PASSWORD)
+    with db.write() as session:
+        audit.record(session, "canbo", AuditAction.CHILD_CASE_VIEW)
+        audit.record(session, "canbo", AuditAction.BACKUP)
+    assert dashboard.load_dashboard(db, TODAY) is first
+
+    def shown() -> Counts:
+        data = dashboard.load_dashboard(db, TODAY)
+        assert data.this_month == compute_summary(db, data.this_month.period)
+        return data.this_month.total
+
+    before = first.this_month.total
+    new = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    assert shown().detected == before.detected + 1
+    events.add_event(db, officer, new.id,
+                     EventInput("KT", TODAY, closing_result=ClosingResult.HANDLED), today=TODAY)
+    assert shown().closed == before.closed + 1
+    closing = cases.get_case(db, officer, new.id).events[0]
+    events.void_event(db, officer, closing.id, "Ghi nhầm")
+    assert shown().closed == before.closed
+    cases.delete_case(db, leader, new.id, "Nhập trùng")
+    assert shown() == before
+    # A new day: the lists of cases that need action depend on it.
+    again = dashboard.load_dashboard(db, TODAY)
+    tomorrow = dashboard.load_dashboard(db, TODAY + timedelta(days=1))
+    assert tomorrow is not again and tomorrow.today == TODAY + timedelta(days=1)

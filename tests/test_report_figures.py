@@ -132,6 +132,17 @@ def test_reopened_case_loses_its_closing_and_voided_events_count_nowhere(
     assert _total(db, Period.month(2026, 9)).closed == 0  # the voided closing of 10/09
 
 
+def test_a_counted_event_is_found_whatever_the_closing_date_says(db: Database,
+                                                                 officer: Actor) -> None:
+    # The summary reads only the cases not closed before the period or with a counted
+    # event in it: a case whose closing date (a cache) went wrong still shows its removal.
+    case_id = _case(db, officer, date(2026, 9, 10), _event("GB", date(2026, 10, 5)))
+    with db.write() as session:
+        session.execute(update(Case).where(Case.id == case_id)
+                        .values(closed_on=date(2026, 9, 20)))
+    assert _total(db) == Counts(removed=1)
+
+
 def test_deleted_cases_count_nowhere(db: Database, officer: Actor, leader: Actor) -> None:
     kept = _case(db, officer, date(2026, 10, 5))
     gone = _case(db, officer, date(2026, 10, 6), _fine(date(2026, 10, 7), 5_000_000),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -41,11 +42,19 @@ def register(db: Database, officer: Actor) -> None:
                                              offender_name="Trần Văn Ba"), today=TODAY)
 
 
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, officer: Actor, register: None) -> Iterator[MainWindow]:
+    # Held until qtbot has closed it: qtbot keeps only a weak reference, and a window
+    # collected while Qt still paints it crashes the process.
+    main = MainWindow(db, officer)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.runner.wait()
+
+
 def test_figures_equal_the_report_and_open_their_cases(qtbot: QtBot, db: Database,
-                                                       officer: Actor, register: None) -> None:
-    window = MainWindow(db, officer)
-    qtbot.addWidget(window)
-    window.show()
+                                                       window: MainWindow) -> None:
     view = window.dashboard
     assert view.data is None  # nothing computed while the register is on screen
     window.tabs.setCurrentWidget(view)
@@ -65,14 +74,10 @@ def test_figures_equal_the_report_and_open_their_cases(qtbot: QtBot, db: Databas
         listed[figure.key] = len(window.case_list.model.ids())
         assert listed[figure.key] == figure.value(report), figure.key
     assert window.tabs.currentWidget() is window.case_list
-    window.runner.wait()
 
 
-def test_group_chart_shows_six_groups_and_a_click_filters(qtbot: QtBot, db: Database,
-                                                          officer: Actor, register: None) -> None:
-    window = MainWindow(db, officer)
-    qtbot.addWidget(window)
-    window.show()
+def test_group_chart_shows_six_groups_and_a_click_filters(qtbot: QtBot,
+                                                          window: MainWindow) -> None:
     view = window.dashboard
     window.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.data is not None, timeout=10_000)
@@ -81,4 +86,18 @@ def test_group_chart_shows_six_groups_and_a_click_filters(qtbot: QtBot, db: Data
     with qtbot.waitSignal(window.case_list.results_shown, timeout=5000):
         view.by_group.bar_clicked.emit("TE")
     assert len(window.case_list.model.ids()) == 1
-    window.runner.wait()
+
+
+def test_a_saved_case_shows_in_the_figures_at_once(qtbot: QtBot, db: Database, officer: Actor,
+                                                   window: MainWindow) -> None:
+    view = window.dashboard
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        window.tabs.setCurrentWidget(view)
+    assert view.cards["detected"].value.text() == "2"
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.refresh()  # nothing changed: the same figures, from the cache
+    assert view.cards["detected"].value.text() == "2"
+    cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        window.data_changed.emit()  # what the window does after any change it makes
+    assert view.cards["detected"].value.text() == "3"

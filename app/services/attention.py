@@ -54,11 +54,15 @@ def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnEle
     live = Event.voided_at.is_(None)
     if kind is Attention.REMOVAL_UNANSWERED:
         removed = aliased(Event)
+        # `kind || ''`: the same test, but one no index answers, so that SQLite reads the
+        # case's few events through (case_id, date) rather than every request of the
+        # register through (kind, date) for each case (7 s for 200 rows at 100,000 cases).
         answered = exists().where(removed.case_id == Event.case_id,
-                                  removed.kind == EventKind.REMOVED, removed.voided_at.is_(None),
+                                  removed.kind + "" == EventKind.REMOVED,
+                                  removed.voided_at.is_(None),
                                   removed.occurred_on >= Event.occurred_on)
         overdue_request = exists().where(
-            Event.case_id == Case.id, live, Event.kind == EventKind.REMOVAL_REQUEST,
+            Event.case_id == Case.id, live, Event.kind + "" == EventKind.REMOVAL_REQUEST,
             Event.occurred_on <= today - timedelta(days=office.removal_overdue_days), ~answered)
         return and_(is_open, overdue_request)
     cutoff = today - timedelta(days=office.stale_case_days)

@@ -7,17 +7,22 @@ attention rules (app.services.attention): nothing here counts on its own.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import Case
+from app.models import AuditEntry, Case
 from app.reports.figures import Summary, compute_summary, detected_per_period
 from app.reports.periods import Period
 from app.services import attention, settings
 from app.services.attention import AccountOverThreshold, Attention
+from app.services.audit import AuditAction
 from app.services.search import CaseQuery, build_query, dialect_of
 
 MONTHS_SHOWN = 12
@@ -48,8 +53,52 @@ def months_before(today: date, count: int) -> list[Period]:
     return periods
 
 
+# Audited actions that change nothing the dashboard shows: its figures stay valid after
+# them. Any other action (one added later too) counts as a change of the register.
+UNCHANGING_ACTIONS = frozenset({
+    AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.CHILD_CASE_VIEW,
+    AuditAction.EVIDENCE_VIEW, AuditAction.CASE_PRINT, AuditAction.EXPORT, AuditAction.REPORT,
+    AuditAction.BACKUP,
+})
+FOLDERS_CACHED = 4  # a window has one data folder open; the tests open many
+
+# Per database file: the day and last change the figures were computed for, and them.
+_cache: OrderedDict[Path, tuple[tuple[date, str | None], DashboardData]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _last_change(session: Session) -> str | None:
+    """The hash of the newest audit row of a change: every change writes one in its own
+    transaction, and the hash chains the whole log, so it names the register's state even
+    across a restored backup."""
+    return session.execute(
+        select(AuditEntry.hash).where(AuditEntry.action.not_in(UNCHANGING_ACTIONS))
+        .order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
+    """The dashboard's figures, computed again only after a change or on a new day: a
+    repeat view costs one read of the audit log."""
     day = today or date.today()
+    # Read before computing: a change made meanwhile only costs a needless recomputation.
+    with db.read() as session:
+        key = (day, _last_change(session))
+    folder = db.paths.database
+    with _cache_lock:
+        cached = _cache.get(folder)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    data = _compute(db, day)
+    with _cache_lock:
+        _cache[folder] = (key, data)
+        _cache.move_to_end(folder)
+        while len(_cache) > FOLDERS_CACHED:
+            _cache.popitem(last=False)
+    return data
+
+
+def _compute(db: Database, day: date) -> DashboardData:
     months = months_before(day, MONTHS_SHOWN)
     this_month = compute_summary(db, months[-1])
     last_month = compute_summary(db, months[-2])
@@ -60,11 +109,10 @@ def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
         for kind in Attention:
             statement = build_query(CaseQuery(attention=kind, descending=False),
                                     dialect_of(session), office, day)
-            ids = statement.subquery()
-            count = session.execute(select(func.count()).select_from(ids)).scalar_one()
-            codes = session.execute(
-                select(Case.code).where(Case.id.in_(select(ids.c.id))).order_by(Case.detected_on)
-                .limit(5)).scalars().all()
-            lists.append(AttentionList(kind, count, tuple(codes)))
+            # The count rides along on the first five rows: the conditions run once.
+            rows = session.execute(
+                statement.with_only_columns(Case.code, func.count().over()).limit(5)).all()
+            lists.append(AttentionList(kind, rows[0][1] if rows else 0,
+                                       tuple(code for code, _ in rows)))
         accounts = attention.accounts_over_lock_threshold(session, day, limit=10)
     return DashboardData(day, this_month, last_month, monthly, tuple(lists), tuple(accounts))

@@ -109,7 +109,14 @@ def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = 
 def search_case_ids(db: Database, query: CaseQuery, today: date | None = None) -> list[int]:
     with db.read() as session:
         statement = build_query(query, dialect_of(session), read_office(session), today)
-        return list(session.execute(statement).scalars())
+        # Read straight from the DB-API cursor: SQLAlchemy's processing of up to 100,000
+        # rows cost as much again as the database's own work. Row by row rather than
+        # fetchall(): 100,000 tuples at once left a few MB of the heap behind them.
+        result = session.connection().execute(statement)
+        try:
+            return [case_id for (case_id,) in iter(result.cursor.fetchone, None)]
+        finally:
+            result.close()
 
 
 def count_cases(db: Database, query: CaseQuery, today: date | None = None) -> int:
