@@ -296,7 +296,10 @@ class CrashHarness:
                 assert kill_after is not None and not killed, f"{command}: no end in {timeout} s"
                 killed = True
                 if process is None:
-                    os.kill(pid, signal.SIGKILL)
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        killed = False  # it ended by itself at that very moment
                 else:
                     process.kill()
                 deadline = time.monotonic() + timeout
