@@ -146,7 +146,8 @@ class RecoveryKeyDialog(QDialog):
         layout.addLayout(actions)
         layout.addWidget(self.kept)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        # The key must show whole on one line, whatever the font.
+        self.setMinimumWidth(max(560, key.sizeHint().width() + 48))
 
     def reject(self) -> None:
         # Escape must not close it before the key is kept.
