@@ -1,32 +1,15 @@
 """Erasing deleted rows from the database file and its write-ahead log (SQLite).
 
-Deleting a row only unlinks it: its bytes stay in free space until reused, in the
-file and in the WAL's copies of the pages. Purging personal data therefore deletes
-with `secure_delete` (freed bytes are zeroed), then rewrites the file without free
-space (which may still hold older text of rows edited before) and empties the WAL.
+Every connection deletes with `secure_delete` (freed bytes are zeroed: database.py), but
+the WAL keeps copies of pages and SQLite may be built without that pragma. Purging
+personal data therefore also rewrites the file without free space and empties the WAL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from app.errors import UserError
-
-
-@contextmanager
-def secure_delete(session: Session) -> Iterator[None]:
-    """Deletes made in the block overwrite what they free with zeros."""
-    connection = session.connection()
-    before = connection.exec_driver_sql("PRAGMA secure_delete").scalar_one()
-    connection.exec_driver_sql("PRAGMA secure_delete = ON")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA secure_delete = {int(before)}")
 
 
 def rewrite_without_free_space(engine: Engine) -> None:

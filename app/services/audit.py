@@ -57,6 +57,14 @@ class AuditAction(StrEnum):
     RECOVERY_KEY_USE = "recovery_key_use"
 
 
+# Audited actions that change nothing in the register: the dashboard's figures and the
+# last backup stay current after them. Any other action (one added later too) is a change.
+UNCHANGING_ACTIONS = frozenset({
+    AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.CHILD_CASE_VIEW,
+    AuditAction.EVIDENCE_VIEW, AuditAction.CASE_PRINT, AuditAction.EXPORT, AuditAction.REPORT,
+    AuditAction.BACKUP,
+})
+
 ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.INIT: "Khởi tạo dữ liệu",
     AuditAction.LOGIN: "Đăng nhập",
@@ -186,3 +194,11 @@ def entries(session: Session, *, username: str | None = None, action: str | None
         AuditRecord(e.id, e.at, e.username, e.action, e.entity, e.entity_uuid, json.loads(e.detail))
         for e in session.execute(query).scalars()
     ]
+
+
+def last_change(session: Session) -> AuditEntry | None:
+    """The newest audit row of a change: every change writes one in its own transaction."""
+    return session.execute(
+        select(AuditEntry).where(AuditEntry.action.not_in(UNCHANGING_ACTIONS))
+        .order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()

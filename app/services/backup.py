@@ -44,6 +44,7 @@ from app.security.cipher import DecryptingReader, DecryptionError, Encryptor
 from app.services import accounts, audit, settings, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
+from app.services.evidence_store import stored_path
 from app.services.progress import CancelToken, Progress, no_progress
 
 MAGIC = b"SVPBAK\x00\x01"
@@ -123,10 +124,10 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     _writable_folder(target.parent)
     data_key = db.data_key
     with _snapshot(paths) as snapshot:
-        cases, evidence = _contents(snapshot)
+        cases, evidence, revision = _contents(snapshot)
         members = _members(paths, snapshot, evidence)
         total = sum(size for _, _, size in members)
-        header = _header(db, snapshot, data_key, cases, len(evidence))
+        header = _header(db, revision, data_key, cases, len(evidence))
         _write_archive(target, header, data_key, members, total, progress or no_progress,
                        token)
     size = target.stat().st_size
@@ -190,22 +191,23 @@ def _storage_problems(connection: sqlite3.Connection) -> list[str]:
         return [str(exc)]
 
 
-def _contents(snapshot: Path) -> tuple[int, list[str]]:
+def _contents(snapshot: Path) -> tuple[int, list[str], str]:
+    """The snapshot's live cases, its evidence hashes and its schema revision."""
     connection = sqlite3.connect(snapshot)
     try:
         cases = connection.execute(
             "SELECT count(*) FROM cases WHERE deleted_at IS NULL").fetchone()[0]
         evidence = [row[0] for row in connection.execute(
             "SELECT DISTINCT sha256 FROM evidence ORDER BY sha256")]
+        revision = str(connection.execute("SELECT version_num FROM alembic_version")
+                       .fetchone()[0])
     finally:
         connection.close()
-    return cases, evidence
+    return cases, evidence, revision
 
 
 def _members(paths: DataPaths, snapshot: Path, evidence: list[str]) -> list[tuple[str, Path, int]]:
     """(name in the archive, file, size) of everything the backup holds."""
-    from app.services.evidence_store import stored_path
-
     found = [(DATABASE_MEMBER, snapshot)]
     for sha256 in evidence:
         stored = stored_path(paths, sha256)
@@ -221,25 +223,16 @@ def _members(paths: DataPaths, snapshot: Path, evidence: list[str]) -> list[tupl
     return [(name, path, path.stat().st_size) for name, path in found]
 
 
-def _header(db: Database, snapshot: Path, data_key: bytes, cases: int,
+def _header(db: Database, revision: str, data_key: bytes, cases: int,
             evidence: int) -> bytes:
     with db.read() as session:
         wraps = vault.sealed_copies(session)
-    engine_revision = _snapshot_revision(snapshot)
     return json.dumps({
         "format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
-        "app_version": __version__, "revision": engine_revision,
+        "app_version": __version__, "revision": revision,
         "key_id": keys.key_id(data_key), "cases": cases, "evidence_files": evidence,
         "wraps": wraps,
     }, ensure_ascii=False).encode()
-
-
-def _snapshot_revision(snapshot: Path) -> str:
-    connection = sqlite3.connect(snapshot)
-    try:
-        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
-    finally:
-        connection.close()
 
 
 class _Hashing:
@@ -361,11 +354,12 @@ def rotate(folder: Path, day: date) -> list[Path]:
 
 
 def needs_backup(db: Database) -> bool:
-    """Whether anything was written (the log says so) since the last backup."""
+    """Whether the register changed (the log says so) since the last backup."""
     with db.read() as session:
-        last = session.execute(select(AuditEntry.action).order_by(AuditEntry.id.desc())
-                               .limit(1)).scalar_one_or_none()
-    return last != AuditAction.BACKUP
+        change = audit.last_change(session)
+        last_backup = session.execute(select(func.max(AuditEntry.id)).where(
+            AuditEntry.action == AuditAction.BACKUP)).scalar_one()
+    return change is not None and (last_backup is None or change.id > last_backup)
 
 
 def offsite_reminder(db: Database, now: datetime | None = None) -> str | None:

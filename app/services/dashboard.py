@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.models import AuditEntry, Case
+from app.models import Case
 from app.reports.figures import Summary, compute_summary, detected_per_period
 from app.reports.periods import Period
-from app.services import attention, settings
+from app.services import attention, audit, settings
 from app.services.attention import AccountOverThreshold, Attention
-from app.services.audit import AuditAction
 from app.services.search import CaseQuery, build_query, dialect_of
 
 MONTHS_SHOWN = 12
@@ -53,13 +52,6 @@ def months_before(today: date, count: int) -> list[Period]:
     return periods
 
 
-# Audited actions that change nothing the dashboard shows: its figures stay valid after
-# them. Any other action (one added later too) counts as a change of the register.
-UNCHANGING_ACTIONS = frozenset({
-    AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.CHILD_CASE_VIEW,
-    AuditAction.EVIDENCE_VIEW, AuditAction.CASE_PRINT, AuditAction.EXPORT, AuditAction.REPORT,
-    AuditAction.BACKUP,
-})
 FOLDERS_CACHED = 4  # a window has one data folder open; the tests open many
 
 # Per database file: the day and last change the figures were computed for, and them.
@@ -68,13 +60,10 @@ _cache_lock = threading.Lock()
 
 
 def _last_change(session: Session) -> str | None:
-    """The hash of the newest audit row of a change: every change writes one in its own
-    transaction, and the hash chains the whole log, so it names the register's state even
-    across a restored backup."""
-    return session.execute(
-        select(AuditEntry.hash).where(AuditEntry.action.not_in(UNCHANGING_ACTIONS))
-        .order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    """The hash of the newest audit row of a change: the hash chains the whole log, so it
+    names the register's state even across a restored backup."""
+    change = audit.last_change(session)
+    return change.hash if change is not None else None
 
 
 def load_dashboard(db: Database, today: date | None = None) -> DashboardData:

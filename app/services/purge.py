@@ -70,11 +70,10 @@ def purge_expired(db: Database, actor: Actor, *, now: datetime | None = None) ->
         kept_files = by_case.where(~expired, Evidence.sha256.in_(expired_files))
         unused = sorted(set(session.execute(expired_files).scalars())
                         - set(session.execute(kept_files).scalars()))
-        with erase.secure_delete(session):
-            # Children, parties, events and evidence rows go by ON DELETE CASCADE.
-            session.execute(delete(Case).where(expired),
-                            execution_options={"synchronize_session": False})
-            text_index.drop_deleted_entries(session.connection())
+        # Children, parties, events and evidence rows go by ON DELETE CASCADE.
+        session.execute(delete(Case).where(expired),
+                        execution_options={"synchronize_session": False})
+        text_index.drop_deleted_entries(session.connection())
         audit.record(session, actor.username, AuditAction.PURGE,
                      detail={"cases": len(codes), "codes": codes, "files": len(unused),
                              "retention_days": days})

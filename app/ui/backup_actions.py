@@ -29,18 +29,18 @@ class BackupActions(QObject):
     restored_data = Signal()  # the data folder now holds the backup's data
 
     def __init__(self, window: QWidget, db: Database, actor: Actor, runner: TaskRunner,
-                 run_long: RunLong, show_reminder: Callable[[str | None], None]) -> None:
+                 run_long: RunLong, show_reminder: Callable[[str | None], None],
+                 office: settings.OfficeSettings) -> None:
         super().__init__(window)
         self._window, self._db, self._actor = window, db, actor
         self._runner, self._run_long, self._show_reminder = runner, run_long, show_reminder
         self.restored = False
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.backup_if_changed)
-        self.apply_settings()
+        self.apply_settings(office)
 
-    def apply_settings(self) -> None:
-        minutes = settings.load_office(self._db).backup_every_minutes
-        self.timer.start(minutes * 60_000)
+    def apply_settings(self, office: settings.OfficeSettings) -> None:
+        self.timer.start(office.backup_every_minutes * 60_000)
         self.refresh_reminder()
 
     def refresh_reminder(self) -> None:
@@ -96,7 +96,7 @@ class BackupActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         secret: str | None = None
-        if header.key_id != keys.key_id(self._db.data_key):
+        if not self._db.unlocked or header.key_id != keys.key_id(self._db.data_key):
             text, ok = QInputDialog.getText(
                 self._window, "Mở bản sao lưu",
                 "Bản sao lưu này của một thư mục dữ liệu khác. Nhập mật khẩu tài khoản "

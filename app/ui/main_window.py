@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.reminder.setStyleSheet("color: #8a5300;")
         self.statusBar().addWidget(self.reminder, 2)
         self.backups = BackupActions(self, db, actor, self.runner, self.run_long,
-                                     self._show_reminder)
+                                     self._show_reminder, self.office)
         self.backups.restored_data.connect(self.after_restore)
         self._build_actions()
 
@@ -386,5 +386,5 @@ class MainWindow(QMainWindow):
         self.vocabulary = vocabulary.load(self.db)
         self.office = settings.load_office(self.db)
         self.idle.set_minutes(self.office.idle_lock_minutes)
-        self.backups.apply_settings()
+        self.backups.apply_settings(self.office)
         self.case_list.set_lists(self.vocabulary, self.office)
