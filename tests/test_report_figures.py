@@ -17,6 +17,7 @@ from app.reports.figures import (
     Counts,
     FiguresInconsistent,
     compute_figures,
+    compute_summaries,
     compute_summary,
     figures_from_json,
     figures_to_json,
@@ -232,6 +233,16 @@ def test_every_row_of_a_realistic_register_keeps_the_invariant(db: Database,
         assert figures.summary.total.detected == figures.summary.platform_total.detected
         assert figures.summary.total.fines == sum(line.fines for line in figures.cases)
         assert figures_from_json(figures_to_json(figures)) == figures
+
+
+def test_periods_summed_together_equal_each_summed_alone(db: Database, admin: Actor) -> None:
+    from app.services.demo import add_demo_cases
+
+    add_demo_cases(db, admin, 300, seed=11, today=TODAY)
+    # Adjacent, overlapping and far apart: the shared prefilter must not change a figure.
+    for periods in ([Period.month(2026, 9), OCTOBER], [OCTOBER, Period.month(2025, 12)],
+                    [Period.year_of(2026), OCTOBER, Period.quarter(2026, 1)]):
+        assert compute_summaries(db, periods) == tuple(compute_summary(db, p) for p in periods)
 
 
 @pytest.mark.parametrize(

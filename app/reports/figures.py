@@ -165,7 +165,7 @@ def _in_period(period: Period, kinds: Iterable[str] = tuple(EventKind)) -> Colum
                 Event.occurred_on <= period.end, Event.voided_at.is_(None))
 
 
-def _period_events(period: Period) -> Subquery:
+def _period_events(period: Period, name: str = "period_events") -> Subquery:
     """Per case, what its events dated in the period add to columns 6–10."""
     def has(kind: EventKind) -> ColumnElement[int]:
         return func.max(_flag(Event.kind == kind))
@@ -182,7 +182,7 @@ def _period_events(period: Period) -> Subquery:
         )
         .where(_in_period(period, COUNTED_EVENTS))
         .group_by(Event.case_id)
-        .subquery("period_events")
+        .subquery(name)
     )
 
 
@@ -190,7 +190,7 @@ def _detected_in(period: Period) -> ColumnElement[bool]:
     return and_(Case.detected_on >= period.start, Case.detected_on <= period.end)
 
 
-def _children_counts(period: Period) -> Subquery:
+def _children_counts(period: Period, name: str = "children_counts") -> Subquery:
     # Restricted to cases detected in the period only to read fewer rows; the rule
     # itself is the "children" flag of `_case_flags`.
     return (
@@ -198,7 +198,7 @@ def _children_counts(period: Period) -> Subquery:
         .join(Case, Case.id == Child.case_id)
         .where(_detected_in(period))
         .group_by(Child.case_id)
-        .subquery("children_counts")
+        .subquery(name)
     )
 
 
@@ -223,42 +223,67 @@ def _case_flags(period: Period, events: Subquery, children: Subquery,
     return flags
 
 
-def _may_count(period: Period) -> CompoundSelect[int]:
-    """The ids of the live cases not closed before the period began, or with a counted
-    event in it: a superset of the cases `summary_in` keeps, found through the closing-date
-    and event indexes (for a recent month, a quarter of the register). Without it SQLite
-    reads every case, in the order of the group index: one random read per case."""
+def _may_count(periods: Sequence[Period]) -> CompoundSelect[tuple[int]]:
+    """The ids of the live cases not closed before the first period began, or with a
+    counted event from then to the end of the last: a superset of the cases `summaries_in`
+    keeps, found through the closing-date and event indexes (for a recent month, a quarter
+    of the register). Without it SQLite reads every case, in the order of the group index:
+    one random read per case. One span for all periods keeps the list short enough for
+    SQLite to walk it rather than the register."""
+    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    span = Period(periods[0].kind, start, end)
     return union_all(
         select(Case.id).where(Case.deleted_at.is_(None), Case.closed_on.is_(None)),
-        select(Case.id).where(Case.deleted_at.is_(None), Case.closed_on >= period.start),
-        select(Event.case_id).where(_in_period(period, COUNTED_EVENTS)),
+        select(Case.id).where(Case.deleted_at.is_(None), Case.closed_on >= start),
+        select(Event.case_id).where(_in_period(span, COUNTED_EVENTS)),
     )
 
 
-def summary_in(session: Session, period: Period, vocab: Vocabulary) -> Summary:
-    """Forms 01 and 02 in one aggregate query, checked against the invariant."""
-    events, children = _period_events(period), _children_counts(period)
-    flags = _case_flags(period, events, children)
-    statement = (
-        select(Case.group_code, Case.platform_code,
-               *(func.sum(expression).label(name) for name, expression in flags.items()))
-        .select_from(Case)
-        .outerjoin(events, events.c.case_id == Case.id)
-        .outerjoin(children, children.c.case_id == Case.id)
+def summaries_in(session: Session, periods: Sequence[Period],
+                 vocab: Vocabulary) -> tuple[Summary, ...]:
+    """Forms 01 and 02 of each period in one aggregate query (a report and the period
+    before it read the same cases once), each checked against the invariant."""
+    columns: list[ColumnElement[Any]] = []
+    joined: list[Subquery] = []
+    counts_in: list[ColumnElement[bool]] = []
+    for n, period in enumerate(periods):
+        events, children = _period_events(period, f"events_{n}"), _children_counts(
+            period, f"children_{n}")
+        joined += [events, children]
+        flags = _case_flags(period, events, children)
+        columns += [func.sum(expression).label(f"{name}_{n}") for name, expression in flags.items()]
         # Leaves out, before grouping, only cases whose every column would be zero.
-        .where(Case.deleted_at.is_(None), Case.id.in_(_may_count(period)),
-               or_(and_(Case.detected_on <= period.end,
-                        or_(Case.closed_on.is_(None), Case.closed_on >= period.start)),
-                   events.c.case_id.is_not(None),
-                   and_(Case.closed_on >= period.start, Case.closed_on <= period.end)))
-        .group_by(Case.group_code, Case.platform_code)
-    )
-    by_group: dict[str, Counts] = {}
-    by_platform: dict[str, Counts] = {}
+        counts_in.append(or_(and_(Case.detected_on <= period.end,
+                                  or_(Case.closed_on.is_(None),
+                                      Case.closed_on >= period.start)),
+                             events.c.case_id.is_not(None),
+                             and_(Case.closed_on >= period.start, Case.closed_on <= period.end)))
+    statement = select(Case.group_code, Case.platform_code, *columns).select_from(Case)
+    for subquery in joined:
+        statement = statement.outerjoin(subquery, subquery.c.case_id == Case.id)
+    statement = statement.where(
+        Case.deleted_at.is_(None),
+        Case.id.in_(_may_count(periods)),
+        or_(*counts_in),
+    # `group_code || ''`: the same groups, but no index gives them in order, so that SQLite
+    # walks the short list of ids above instead of every case in the order of the group
+    # index to save a sort of a few dozen groups (with two periods: 220 ms against 170).
+    ).group_by(Case.group_code + "", Case.platform_code)
+    by_group: list[dict[str, Counts]] = [{} for _ in periods]
+    by_platform: list[dict[str, Counts]] = [{} for _ in periods]
     for row in session.execute(statement):
-        counts = Counts(*(int(row._mapping[name] or 0) for name in COUNT_FIELDS))
-        by_group[row.group_code] = by_group.get(row.group_code, Counts()) + counts
-        by_platform[row.platform_code] = by_platform.get(row.platform_code, Counts()) + counts
+        values = row._mapping
+        for n in range(len(periods)):
+            counts = Counts(*(int(values[f"{name}_{n}"] or 0) for name in COUNT_FIELDS))
+            by_group[n][row.group_code] = by_group[n].get(row.group_code, Counts()) + counts
+            by_platform[n][row.platform_code] = (
+                by_platform[n].get(row.platform_code, Counts()) + counts)
+    return tuple(_summary(period, vocab, by_group[n], by_platform[n])
+                 for n, period in enumerate(periods))
+
+
+def _summary(period: Period, vocab: Vocabulary, by_group: Mapping[str, Counts],
+             by_platform: Mapping[str, Counts]) -> Summary:
     summary = Summary(
         period=period,
         groups=tuple(Line(code, vocab.label(VocabList.GROUP, code), by_group.get(code, Counts()))
@@ -403,16 +428,21 @@ def _case_lines(session: Session, period: Period,
 
 
 def compute_summary(db: Database, period: Period) -> Summary:
-    """Forms 01 and 02 only (no case list): for the dashboard."""
+    """Forms 01 and 02 only (no case list)."""
+    return compute_summaries(db, [period])[0]
+
+
+def compute_summaries(db: Database, periods: Sequence[Period]) -> tuple[Summary, ...]:
+    """Forms 01 and 02 of several periods from one statement: for the dashboard."""
     with db.read() as session:
-        return summary_in(session, period, vocabulary.load_from(session))
+        return summaries_in(session, periods, vocabulary.load_from(session))
 
 
 def figures_in(session: Session, period: Period) -> ReportFigures:
     vocab = vocabulary.load_from(session)
-    summary = summary_in(session, period, vocab)
+    summary, previous = summaries_in(session, [period, period.previous()], vocab)
     cases, masker = _case_lines(session, period, vocab)
-    return ReportFigures(summary, summary_in(session, period.previous(), vocab), cases, masker)
+    return ReportFigures(summary, previous, cases, masker)
 
 
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
