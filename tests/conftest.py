@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,11 @@ from app.paths import DataPaths
 from app.security import keys
 from app.services import accounts, setup
 from app.services.actor import Actor
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from app.ui.main_window import MainWindow
 
 # Sealing the data key at full Argon2 cost would double the cost of every sign-in in
 # the suite; the cost is stored with each wrap, so this changes speed only
@@ -73,6 +79,32 @@ def leader(db: Database, admin: Actor) -> Actor:
 @pytest.fixture
 def viewer(db: Database, admin: Actor) -> Actor:
     return _account(db, admin, "xem", Role.VIEWER)
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, db: Database) -> Iterator[Callable[[Actor], MainWindow]]:
+    """Shows main windows on `db`, held until the test is over and then deleted by Qt.
+
+    qtbot holds widgets weakly: a window dropped by the test stays on screen, and if a
+    reference cycle holds it, Python's collector can delete it in the middle of its own
+    paint, which crashes the process."""
+    from app.ui.main_window import MainWindow
+
+    opened: list[MainWindow] = []
+
+    def show(actor: Actor) -> MainWindow:
+        window = MainWindow(db, actor)
+        qtbot.addWidget(window)
+        window.show()
+        opened.append(window)
+        return window
+
+    yield show
+    for window in opened:
+        window.runner.wait()
+        if window.isVisible():
+            window.close()
+        window.deleteLater()
 
 
 def make_case(**changes: object) -> CaseInput:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -10,7 +12,7 @@ from sqlalchemy import inspect, text
 
 from app.db import Database, open_database
 from app.db.database import make_engine
-from app.db.migrate import alembic_config, current_revision
+from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.models import Base
 from app.paths import DataPaths
 from app.services.search import CaseQuery, search_case_ids
@@ -30,6 +32,24 @@ def test_migrated_schema_matches_the_models(db: Database) -> None:
     for name, table in Base.metadata.tables.items():
         columns = {c["name"] for c in inspect(db.engine).get_columns(name)}
         assert {c.name for c in table.columns} == columns, name
+
+
+def test_the_head_revision_known_without_alembic_is_alembics() -> None:
+    # A new migration needs HEAD_REVISION moved to it, or every opening would migrate.
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_opening_a_folder_at_head_does_not_load_alembic(db: Database, paths: DataPaths) -> None:
+    db.dispose()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from app.db import open_database\n"
+        "from app.paths import DataPaths\n"
+        f"open_database(DataPaths(Path({str(paths.root)!r})))\n"
+        "assert 'alembic' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_reopening_at_head_makes_no_backup(db: Database, paths: DataPaths) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,19 +32,15 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
-def _window(qtbot: QtBot, db: Database, actor: Actor) -> MainWindow:
-    window = MainWindow(db, actor)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+OpenWindow = Callable[[Actor], MainWindow]
 
 
 def test_backup_to_a_usb_file_and_the_reminder_goes(
-    qtbot: QtBot, db: Database, admin: Actor, tmp_path: Path, answers: list[str],
-    monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, open_window: OpenWindow, db: Database, admin: Actor, tmp_path: Path,
+    answers: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cases.create_case(db, admin, make_case(), today=TODAY)
-    window = _window(qtbot, db, admin)
+    window = open_window(admin)
     assert window.reminder.isVisibleTo(window)
     assert "chưa có bản sao lưu nào được ghi ra ngoài máy" in window.reminder.text()
     target = tmp_path / "usb" / "sao-luu.svpbak"
@@ -56,32 +53,36 @@ def test_backup_to_a_usb_file_and_the_reminder_goes(
     assert not window.reminder.isVisibleTo(window)
 
 
-def test_closing_the_window_backs_up_the_days_work(qtbot: QtBot, db: Database,
-                                                   officer: Actor) -> None:
-    window = _window(qtbot, db, officer)
+def test_closing_the_window_backs_up_the_days_work(
+    qtbot: QtBot, open_window: OpenWindow, db: Database, officer: Actor
+) -> None:
+    window = open_window(officer)
     cases.create_case(db, officer, make_case(), today=TODAY)
     window.close()
     [made] = db.paths.backups.glob("tu-dong-*.svpbak")
     assert backup.verify_backup(made, db.data_key).cases == 1
     # Nothing changed since: the next close writes no new backup.
-    again = _window(qtbot, db, officer)
+    again = open_window(officer)
     again.close()
     assert list(db.paths.backups.glob("tu-dong-*.svpbak")) == [made]
 
 
-def test_an_officer_may_not_restore(qtbot: QtBot, db: Database, officer: Actor) -> None:
-    window = _window(qtbot, db, officer)
+def test_an_officer_may_not_restore(
+    qtbot: QtBot, open_window: OpenWindow, db: Database, officer: Actor
+) -> None:
+    window = open_window(officer)
     assert window.backup_action.isEnabled()
     assert not window.restore_data_action.isEnabled()
 
 
 def test_restore_from_the_window_then_sign_in_again(
-    qtbot: QtBot, db: Database, admin: Actor, tmp_path: Path, answers: list[str]
+    qtbot: QtBot, open_window: OpenWindow, db: Database, admin: Actor, tmp_path: Path,
+    answers: list[str]
 ) -> None:
     cases.create_case(db, admin, make_case(summary="Có trong bản sao lưu"), today=TODAY)
     archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
     cases.create_case(db, admin, make_case(summary="Ghi sau khi sao lưu"), today=TODAY)
-    window = _window(qtbot, db, admin)
+    window = open_window(admin)
     window.backups.restore_from(archive)
     qtbot.waitUntil(lambda: window.switching_user, timeout=10_000)
     assert any("Toàn bộ dữ liệu hiện tại sẽ được thay" in text for text in answers)
@@ -94,23 +95,25 @@ def test_restore_from_the_window_then_sign_in_again(
 
 
 def test_a_damaged_file_is_refused_with_a_message(
-    qtbot: QtBot, db: Database, admin: Actor, tmp_path: Path, answers: list[str]
+    qtbot: QtBot, open_window: OpenWindow, db: Database, admin: Actor, tmp_path: Path,
+    answers: list[str]
 ) -> None:
     bad = tmp_path / "hong.svpbak"
     bad.write_bytes(b"khong phai ban sao luu")
-    window = _window(qtbot, db, admin)
+    window = open_window(admin)
     window.backups.restore_from(bad)
     assert answers == ["Tệp «hong.svpbak» không phải bản sao lưu của chương trình, bị hỏng "
                        "hoặc đã bị sửa (không giải mã, kiểm tra được). Không có gì bị thay "
                        "đổi; hãy dùng một bản sao lưu khác."]
 
 
-def test_decrypted_viewer_copies_do_not_outlive_the_window(qtbot: QtBot, db: Database,
-                                                           officer: Actor) -> None:
+def test_decrypted_viewer_copies_do_not_outlive_the_window(
+    qtbot: QtBot, open_window: OpenWindow, db: Database, officer: Actor
+) -> None:
     left = view_folder(db.paths) / "0123456789abcdef.png"
     left.parent.mkdir()
     left.write_bytes(b"left by a crash")
-    window = _window(qtbot, db, officer)
+    window = open_window(officer)
     assert not left.exists()
     left.parent.mkdir()
     left.write_bytes(b"opened in a viewer")

@@ -57,7 +57,7 @@ def test_figures_equal_the_report_and_open_their_cases(qtbot: QtBot, db: Databas
                                                        window: MainWindow) -> None:
     view = window.dashboard
     assert view.data is None  # nothing computed while the register is on screen
-    window.tabs.setCurrentWidget(view)
+    window.show_screen("dashboard")
     qtbot.waitUntil(lambda: view.data is not None, timeout=10_000)
     report = compute_summary(db, Period.month(TODAY.year, TODAY.month)).total
     assert report.detected == 2 and report.fines == 7_500_000 and report.children == 2
@@ -79,7 +79,7 @@ def test_figures_equal_the_report_and_open_their_cases(qtbot: QtBot, db: Databas
 def test_group_chart_shows_six_groups_and_a_click_filters(qtbot: QtBot,
                                                           window: MainWindow) -> None:
     view = window.dashboard
-    window.tabs.setCurrentWidget(view)
+    window.show_screen("dashboard")
     qtbot.waitUntil(lambda: view.data is not None, timeout=10_000)
     assert [b.key for b in view.by_group.bars()] == ["TE", "DD", "TG", "PC", "QC", "KH"]
     assert len(view.by_month.bars()) == 12
@@ -92,7 +92,7 @@ def test_a_saved_case_shows_in_the_figures_at_once(qtbot: QtBot, db: Database, o
                                                    window: MainWindow) -> None:
     view = window.dashboard
     with qtbot.waitSignal(view.loaded, timeout=10_000):
-        window.tabs.setCurrentWidget(view)
+        window.show_screen("dashboard")
     assert view.cards["detected"].value.text() == "2"
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         view.refresh()  # nothing changed: the same figures, from the cache

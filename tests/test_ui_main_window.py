@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -43,21 +43,20 @@ def register(db: Database, officer: Actor) -> dict[str, int]:
     return {k: v.id for k, v in made.items()}
 
 
-def _window(qtbot: QtBot, db: Database, actor: Actor) -> MainWindow:
-    window = MainWindow(db, actor)
-    qtbot.addWidget(window)
-    window.show()
+OpenWindow = Callable[[Actor], MainWindow]
+
+
+def _window(qtbot: QtBot, open_window: OpenWindow, actor: Actor) -> MainWindow:
+    window = open_window(actor)
     qtbot.waitUntil(lambda: window.case_list.model.rowCount() > 0 or "0 /" in
                     window.counts.text())
     return window
 
 
 @pytest.fixture
-def window(qtbot: QtBot, db: Database, officer: Actor,
-           register: dict[str, int]) -> Iterator[MainWindow]:
-    main = _window(qtbot, db, officer)
-    yield main
-    main.runner.wait()
+def window(qtbot: QtBot, open_window: OpenWindow, officer: Actor,
+           register: dict[str, int]) -> MainWindow:
+    return _window(qtbot, open_window, officer)
 
 
 def _shown_ids(window: MainWindow) -> set[int]:
@@ -123,7 +122,7 @@ def test_enter_opens_the_selected_case(qtbot: QtBot, window: MainWindow,
                                        monkeypatch: pytest.MonkeyPatch,
                                        register: dict[str, int]) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("app.ui.main_window.CaseEditor.exec",
+    monkeypatch.setattr("app.ui.case_editor.CaseEditor.exec",
                         lambda self: opened.append(self.windowTitle()) or 0)
     view = window.case_list
     view.table.setFocus()
@@ -133,10 +132,10 @@ def test_enter_opens_the_selected_case(qtbot: QtBot, window: MainWindow,
     assert opened[0].startswith("Vụ việc VV2026-")
 
 
-def test_delete_asks_for_a_reason_and_needs_the_right(qtbot: QtBot, db: Database,
-                                                      leader: Actor, register: dict[str, int],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    window = _window(qtbot, db, leader)
+def test_delete_asks_for_a_reason_and_needs_the_right(
+        qtbot: QtBot, open_window: OpenWindow, db: Database, leader: Actor,
+        register: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _window(qtbot, open_window, leader)
     monkeypatch.setattr(QInputDialog, "getText",
                         staticmethod(lambda *a, **k: ("Nhập trùng", True)))
     view = window.case_list
@@ -149,10 +148,10 @@ def test_delete_asks_for_a_reason_and_needs_the_right(qtbot: QtBot, db: Database
     window.runner.wait()
 
 
-def test_read_only_user_cannot_delete_or_administer(qtbot: QtBot, db: Database,
+def test_read_only_user_cannot_delete_or_administer(qtbot: QtBot, open_window: OpenWindow,
                                                     viewer: Actor,
                                                     register: dict[str, int]) -> None:
-    window = _window(qtbot, db, viewer)
+    window = _window(qtbot, open_window, viewer)
     assert not window.delete_action.isEnabled()
     assert not window.restore_action.isEnabled()
     assert "Quản trị" not in [window.tabs.tabText(i) for i in range(window.tabs.count())]
@@ -199,11 +198,31 @@ def test_export_of_the_view_masks_children_and_keeps_order(
     assert "L.T.B." in text and "LÊ THỊ BÉ" not in text
 
 
-def test_file_menu_offers_import_and_full_export_by_role(qtbot: QtBot, db: Database,
+def test_file_menu_offers_import_and_full_export_by_role(qtbot: QtBot, open_window: OpenWindow,
                                                          admin: Actor, officer: Actor,
                                                          register: dict[str, int]) -> None:
     for actor, can_export_all in ((admin, True), (officer, False)):
-        window = _window(qtbot, db, actor)
+        window = _window(qtbot, open_window, actor)
         assert window.import_action.isEnabled()
         assert window.export_all_action.isEnabled() is can_export_all
         window.runner.wait()
+
+
+def test_other_screens_are_built_when_their_tab_is_first_chosen(
+        qtbot: QtBot, open_window: OpenWindow, admin: Actor) -> None:
+    from app.ui.admin import AdminScreen
+    from app.ui.report_screen import ReportScreen
+
+    window = _window(qtbot, open_window, admin)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["Sổ vụ việc", "Tổng quan", "Báo cáo", "Quản trị"]
+    assert not window.findChildren(AdminScreen) and not window.findChildren(ReportScreen)
+    window.tabs.setCurrentIndex(3)
+    (admin_screen,) = window.findChildren(AdminScreen)
+    assert admin_screen.isVisible() and not window.findChildren(ReportScreen)
+    window.tabs.setCurrentIndex(2)
+    (report_screen,) = window.findChildren(ReportScreen)
+    assert report_screen.isVisible() and not admin_screen.isVisible()
+    window.tabs.setCurrentIndex(3)
+    assert window.findChildren(AdminScreen) == [admin_screen]  # built once
+    window.runner.wait()

@@ -136,7 +136,8 @@ class CaseListView(QWidget):
         self.period.toggled.connect(self.date_from.setEnabled)
         self.period.toggled.connect(self.date_to.setEnabled)
 
-        self.model = CaseTableModel(lambda ids: fetch_rows(db, ids), vocabulary)
+        # Owned by the view's widget: a model collected before its view crashes the paint.
+        self.model = CaseTableModel(lambda ids: fetch_rows(db, ids), vocabulary, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)

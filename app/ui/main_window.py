@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStyle,
     QTabWidget,
+    QWidget,
 )
 
 from app import __version__
@@ -28,17 +29,17 @@ from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery
 from app.text import format_number
-from app.ui.admin import AdminScreen
 from app.ui.backup_actions import BackupActions
-from app.ui.case_editor import CaseEditor
 from app.ui.case_list import CaseListView
-from app.ui.dashboard import DashboardView
 from app.ui.idle import IdleWatcher
 from app.ui.login import LoginDialog
 from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
-from app.ui.report_screen import ReportScreen
 from app.ui.tasks import TaskFunction, TaskRunner
+from app.ui.widgets import LazyScreen
+
+if TYPE_CHECKING:
+    from app.ui.dashboard import DashboardView
 
 
 class MainWindow(QMainWindow):
@@ -65,17 +66,13 @@ class MainWindow(QMainWindow):
         self.data_changed.connect(self.case_list.refresh)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.dashboard = DashboardView(db, self.runner)
-        self.dashboard.show_cases.connect(self.show_cases)
-        self.data_changed.connect(self.dashboard.mark_stale)
         self.tabs.addTab(self.case_list, "Sổ vụ việc")
-        self.tabs.addTab(self.dashboard, "Tổng quan")
+        self._screens: dict[str, LazyScreen] = {}
+        self._add_screen("dashboard", "Tổng quan")
         if actor.can(Permission.REPORT):
-            self.reports = ReportScreen(db, actor, self.runner)
-            self.tabs.addTab(self.reports, "Báo cáo")
+            self._add_screen("reports", "Báo cáo")
         if actor.can(Permission.MANAGE_SETTINGS):
-            self.admin = AdminScreen(db, actor, self.runner, self.reload_settings)
-            self.tabs.addTab(self.admin, "Quản trị")
+            self._add_screen("admin", "Quản trị")
         self.setCentralWidget(self.tabs)
 
         self.counts = QLabel()
@@ -103,6 +100,53 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 760)
         self.case_list.refresh()
+
+    # Screens ------------------------------------------------------------------
+
+    def _add_screen(self, key: str, title: str) -> None:
+        self._screens[key] = LazyScreen(key)
+        self._screens[key].needed.connect(self.tab_screen)
+        self.tabs.addTab(self._screens[key], title)
+
+    def tab_screen(self, key: str) -> QWidget:
+        """The screen of tab `key` ("dashboard", "reports", "admin"), built if need be."""
+        tab = self._screens[key]
+        if tab.content is None:
+            build = {"dashboard": self._build_dashboard, "reports": self._build_reports,
+                     "admin": self._build_admin}[key]
+            tab.set_content(build())
+        assert tab.content is not None
+        return tab.content
+
+    def show_screen(self, key: str) -> QWidget:
+        self.tabs.setCurrentWidget(self._screens[key])
+        return self.tab_screen(key)
+
+    @property
+    def dashboard(self) -> DashboardView:
+        from app.ui.dashboard import DashboardView
+
+        view = self.tab_screen("dashboard")
+        assert isinstance(view, DashboardView)
+        return view
+
+    def _build_dashboard(self) -> QWidget:
+        from app.ui.dashboard import DashboardView
+
+        view = DashboardView(self.db, self.runner)
+        view.show_cases.connect(self.show_cases)
+        self.data_changed.connect(view.mark_stale)
+        return view
+
+    def _build_reports(self) -> QWidget:
+        from app.ui.report_screen import ReportScreen
+
+        return ReportScreen(self.db, self.actor, self.runner)
+
+    def _build_admin(self) -> QWidget:
+        from app.ui.admin import AdminScreen
+
+        return AdminScreen(self.db, self.actor, self.runner, self.reload_settings)
 
     # Menus and toolbar ------------------------------------------------------
 
@@ -223,6 +267,8 @@ class MainWindow(QMainWindow):
         self.runner.start(load, on_success=self._show_case, on_failure=self.show_error)
 
     def _show_case(self, detail: CaseDetail | None) -> None:
+        from app.ui.case_editor import CaseEditor  # loaded with the first case opened
+
         editor = CaseEditor(self.db, self.actor, self.runner, self.vocabulary, self.office,
                             self.prefs, detail, self)
         editor.saved.connect(lambda _d: self.data_changed.emit())

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -74,8 +75,8 @@ ALIGNMENT = {Kind.INDEX: _CENTRE, Kind.DATE: _CENTRE, Kind.COUNT: _RIGHT, Kind.M
 class FormTableModel(QAbstractTableModel):
     """One form as computed (or any table declared as a Form): rows, then the bold total."""
 
-    def __init__(self, form: Form | None = None) -> None:
-        super().__init__()
+    def __init__(self, form: Form | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._form = form
 
     def columns(self) -> tuple[Column, ...]:
@@ -257,8 +258,8 @@ class ReportScreen(QWidget):
         self.picker = PeriodPicker(last_month(date.today()))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.models = [FormTableModel() for _ in range(3)]
-        self.register_model = FormTableModel(register_form([]))
+        self.models = [FormTableModel(parent=self) for _ in range(3)]
+        self.register_model = FormTableModel(register_form([]), self)
         self.tabs = QTabWidget()
         for model, title in zip(self.models, ("Biểu 01 — Tổng hợp", "Biểu 02 — Theo nền tảng",
                                               "Phụ lục — Danh sách vụ việc"), strict=True):

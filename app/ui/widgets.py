@@ -1,11 +1,12 @@
-"""Small input widgets the forms share."""
+"""Small widgets the forms and the window share."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.dates import from_qdate, to_qdate
 
@@ -59,3 +60,33 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class LazyScreen(QWidget):
+    """A tab whose screen is built (and its modules loaded) when first shown: the register
+    is what a day starts with, and every screen costs memory and start-up time.
+
+    It asks for its screen with `needed` rather than holding a function that builds it: a
+    function of the window held by one of its widgets would make a cycle, and Python's
+    collector then tears a window apart in whatever order it likes while Qt still paints it.
+    """
+
+    needed = Signal(str)
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.content: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def set_content(self, screen: QWidget) -> None:
+        self.content = screen
+        self._layout.addWidget(screen)
+        if self.isVisible():
+            screen.show()  # now, not at the layout's next turn: the tab shows it at once
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.content is None:
+            self.needed.emit(self.key)
+        super().showEvent(event)
