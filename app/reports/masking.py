@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from app.text import fold, initials
 
@@ -67,8 +68,7 @@ def _exact(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold()
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: a report makes some 100,000 of them
     start: int  # in the original text
     end: int  # after the marks of a decomposed last letter
     folded: str
@@ -76,19 +76,43 @@ class _Token:
     spaced: bool  # only white space since the word before
 
 
-def _tokens(text: str) -> list[_Token]:
-    """The words of `text`, folded one character at a time so each maps back to the text."""
+# Each character's fold as `str.translate` takes it, and the characters whose fold is not
+# one character (a mark of decomposed text folds to nothing, "ß" to "ss").
+_FOLDS: dict[int, str] = {}
+_KNOWN: set[str] = set()
+_NOT_ONE: set[str] = set()
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded one character at a time, and where each folded character comes from
+    in it: None when that is the same place (composed text, as the program stores it),
+    folded by `str.translate` at C speed rather than character by character."""
+    present = set(text)
+    for char in present - _KNOWN:
+        _FOLDS[ord(char)] = _fold_char(char)
+        _KNOWN.add(char)
+        if len(_FOLDS[ord(char)]) != 1:
+            _NOT_ONE.add(char)
+    if not present & _NOT_ONE:
+        return text.translate(_FOLDS), None
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        piece = _fold_char(char)
+        piece = _FOLDS[ord(char)]
         chars.append(piece)
         origin.extend([index] * len(piece))
-    folded = "".join(chars)
+    return "".join(chars), origin
+
+
+def _tokens(text: str, folded: str, origin: list[int] | None) -> list[_Token]:
+    """The words of `text` from its fold by `_folded`, each mapped back to the text."""
     tokens: list[_Token] = []
     previous_end = 0
     for match in _WORD.finditer(folded):
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        if origin is None:
+            start, end = match.start(), match.end()
+        else:
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
         while end < len(text) and unicodedata.combining(text[end]):
             end += 1
         tokens.append(_Token(start, end, match.group(), _exact(text[start:end]),
@@ -123,9 +147,12 @@ class Masker:
         self._sizes = sorted({len(w) for w in self._full}, reverse=True)
 
     def mask(self, text: str) -> str:
-        if not self._given or not text or not self._may_name(_WORD.findall(fold(text))):
+        if not self._given or not text:
             return text
-        tokens = _tokens(text)
+        folded, origin = _folded(text)
+        if not self._may_name(_WORD.findall(folded)):
+            return text
+        tokens = _tokens(text, folded, origin)
         pieces: list[str] = []
         kept_until = index = 0
         while index < len(tokens):
