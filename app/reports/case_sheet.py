@@ -27,16 +27,16 @@ from reportlab.platypus import (
 from app.reports import fonts
 from app.reports.document import ReportText
 from app.reports.files import written_atomically
-from app.reports.pdf import (
+from app.reports.official import (
     PORTRAIT,
     PORTRAIT_MARGINS,
-    _Document,
-    _header,
-    _para,
-    _rule,
-    _style,
-    _Styles,
-    _text,
+    OfficialDocument,
+    OfficialStyles,
+    header_block,
+    markup,
+    paragraph,
+    paragraph_style,
+    rule,
 )
 from app.services.case_sheet import Block, CaseSheet, Fact, SheetEvent, SheetFile
 from app.services.progress import CancelToken
@@ -54,24 +54,24 @@ UNMASKED_NOTICE = ("Phiếu có đầy đủ thông tin bí mật đời sống 
                    "không sao chụp, không cung cấp cho người không có trách nhiệm.")
 
 
-class _SheetStyles(_Styles):
+class _SheetStyles(OfficialStyles):
     def __init__(self) -> None:
         super().__init__()
-        self.code = _style("code", 14, fonts.BOLD)
-        self.status = _style("status", 13, spaceBefore=6)
-        self.notice = _style("notice", 12, fonts.ITALIC, spaceBefore=4, spaceAfter=2)
-        self.section = _style("section", 13, fonts.BOLD, align=TA_LEFT, spaceBefore=10,
-                              spaceAfter=4)
-        self.block = _style("block", 12, fonts.BOLD_ITALIC, align=TA_LEFT, spaceBefore=4,
-                            spaceAfter=2, keepWithNext=1)
-        self.cell = _style("cell", CELL_SIZE, align=TA_LEFT)
-        self.voided = _style("voided", CELL_SIZE, align=TA_LEFT, textColor=VOIDED_COLOUR)
-        self.head = _style("head", CELL_SIZE, fonts.BOLD)
-        self.amount = _style("amount", CELL_SIZE, align=TA_RIGHT)
-        self.centre = _style("centre", CELL_SIZE, align=TA_CENTER)
-        self.empty = _style("empty", 12, fonts.ITALIC, align=TA_LEFT)
-        self.printed = _style("printed", 12, fonts.ITALIC, align=TA_LEFT, spaceBefore=10)
-        self.signer_note = _style("signer_note", 12, fonts.ITALIC)
+        self.code = paragraph_style("code", 14, fonts.BOLD)
+        self.status = paragraph_style("status", 13, spaceBefore=6)
+        self.notice = paragraph_style("notice", 12, fonts.ITALIC, spaceBefore=4, spaceAfter=2)
+        self.section = paragraph_style("section", 13, fonts.BOLD, align=TA_LEFT,
+                                       spaceBefore=10, spaceAfter=4)
+        self.block = paragraph_style("block", 12, fonts.BOLD_ITALIC, align=TA_LEFT,
+                                     spaceBefore=4, spaceAfter=2, keepWithNext=1)
+        self.cell = paragraph_style("cell", CELL_SIZE, align=TA_LEFT)
+        self.voided = paragraph_style("voided", CELL_SIZE, align=TA_LEFT, textColor=VOIDED_COLOUR)
+        self.head = paragraph_style("head", CELL_SIZE, fonts.BOLD)
+        self.amount = paragraph_style("amount", CELL_SIZE, align=TA_RIGHT)
+        self.centre = paragraph_style("centre", CELL_SIZE, align=TA_CENTER)
+        self.empty = paragraph_style("empty", 12, fonts.ITALIC, align=TA_LEFT)
+        self.printed = paragraph_style("printed", 12, fonts.ITALIC, align=TA_LEFT, spaceBefore=10)
+        self.signer_note = paragraph_style("signer_note", 12, fonts.ITALIC)
 
 
 def _grid(data: list[list[Any]], widths: list[float], *extra: tuple[Any, ...],
@@ -94,31 +94,32 @@ def _grid(data: list[list[Any]], widths: list[float], *extra: tuple[Any, ...],
 
 
 def _facts(facts: tuple[Fact, ...], styles: _SheetStyles, width: float) -> Table:
-    return _grid([[_para(f.label, styles.cell), _para(f.value, styles.cell)] for f in facts],
-                 [0.34 * width, 0.66 * width])
+    return _grid([[paragraph(f.label, styles.cell), paragraph(f.value, styles.cell)]
+                  for f in facts], [0.34 * width, 0.66 * width])
 
 
 def _blocks(blocks: tuple[Block, ...], nothing: str, styles: _SheetStyles,
             width: float) -> list[Flowable]:
     if not blocks:
-        return [_para(nothing, styles.empty)]
+        return [paragraph(nothing, styles.empty)]
     parts: list[Flowable] = []
     for block in blocks:
-        parts += [_para(block.title, styles.block), _facts(block.facts, styles, width)]
+        parts += [paragraph(block.title, styles.block), _facts(block.facts, styles, width)]
     return parts
 
 
 def _events(events: tuple[SheetEvent, ...], styles: _SheetStyles, width: float) -> Flowable:
     if not events:
-        return _para("Chưa ghi biện pháp xử lý nào.", styles.empty)
-    head = [_para(h, styles.head) for h in ("STT", "Ngày", "Biện pháp", "Chi tiết", "Người ghi")]
+        return paragraph("Chưa ghi biện pháp xử lý nào.", styles.empty)
+    head = [paragraph(h, styles.head)
+            for h in ("STT", "Ngày", "Biện pháp", "Chi tiết", "Người ghi")]
     rows: list[list[Any]] = [head]
     for index, event in enumerate(events, 1):
         style = styles.voided if event.voided else styles.cell
-        kind = f"<strike>{_text(event.kind)}</strike>" if event.voided else _text(event.kind)
-        rows.append([_para(str(index), styles.centre), _para(format_date(event.day), style),
-                     Paragraph(kind, style), _para(event.details, style),
-                     _para(event.officer, style)])
+        kind = f"<strike>{markup(event.kind)}</strike>" if event.voided else markup(event.kind)
+        rows.append([paragraph(str(index), styles.centre), paragraph(format_date(event.day), style),
+                     Paragraph(kind, style), paragraph(event.details, style),
+                     paragraph(event.officer, style)])
     fixed = [12 * mm, 22 * mm, 45 * mm, 25 * mm]
     return _grid(rows, [fixed[0], fixed[1], fixed[2], width - sum(fixed), fixed[3]], header=True)
 
@@ -126,17 +127,18 @@ def _events(events: tuple[SheetEvent, ...], styles: _SheetStyles, width: float) 
 def _files(files: tuple[SheetFile, ...], styles: _SheetStyles, width: float) -> Flowable:
     """One row per file, and under it the SHA-256 in full on the whole width."""
     if not files:
-        return _para("Chưa có tệp chứng cứ.", styles.empty)
-    head = [_para(h, styles.head) for h in ("STT", "Tên tệp", "Loại", "Dung lượng (byte)",
+        return paragraph("Chưa có tệp chứng cứ.", styles.empty)
+    head = [paragraph(h, styles.head) for h in ("STT", "Tên tệp", "Loại", "Dung lượng (byte)",
                                             "Ngày thêm, người thêm")]
     rows: list[list[Any]] = [head]
     spans: list[tuple[Any, ...]] = []
     for index, item in enumerate(files, 1):
-        rows.append([_para(str(index), styles.centre), _para(item.name, styles.cell),
-                     _para(item.kind, styles.cell), _para(format_number(item.size), styles.amount),
-                     _para(item.added, styles.cell)])
+        rows.append([paragraph(str(index), styles.centre), paragraph(item.name, styles.cell),
+                     paragraph(item.kind, styles.cell),
+                     paragraph(format_number(item.size), styles.amount),
+                     paragraph(item.added, styles.cell)])
         lines = f"SHA-256: {item.sha256}" + (f"\n{item.extra}" if item.extra else "")
-        rows.append(["", _para(lines, styles.cell), "", "", ""])
+        rows.append(["", paragraph(lines, styles.cell), "", "", ""])
         row = len(rows) - 1
         spans += [("SPAN", (1, row), (-1, row)), ("SPAN", (0, row - 1), (0, row))]
     fixed = [12 * mm, 28 * mm, 28 * mm, 36 * mm]
@@ -145,9 +147,9 @@ def _files(files: tuple[SheetFile, ...], styles: _SheetStyles, width: float) -> 
 
 
 def _signature(sheet: CaseSheet, styles: _SheetStyles, width: float) -> Flowable:
-    signer: list[Flowable] = [_para("NGƯỜI IN PHIẾU", styles.signer),
-                              _para("(Ký, ghi rõ họ tên)", styles.signer_note),
-                              Spacer(1, 16 * mm), _para(sheet.printed_by, styles.signer_name)]
+    signer: list[Flowable] = [paragraph("NGƯỜI IN PHIẾU", styles.signer),
+                              paragraph("(Ký, ghi rõ họ tên)", styles.signer_note),
+                              Spacer(1, 16 * mm), paragraph(sheet.printed_by, styles.signer_name)]
     table = Table([["", signer]], colWidths=[0.45 * width, 0.55 * width])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -159,13 +161,13 @@ def _story(sheet: CaseSheet, office: OfficeSettings, styles: _SheetStyles,
            width: float) -> list[Flowable]:
     subject = f"Mã vụ việc: {sheet.code}"
     story: list[Flowable] = [
-        _header(office, ReportText("", sheet.printed_at.date(), ""), styles, width,
-                numbered=False),
-        _para(TITLE, styles.title),
-        _para(subject, styles.code),
-        _rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 3),
-        _para(f"Tình trạng: {sheet.status}", styles.status),
-        _para(UNMASKED_NOTICE if sheet.children_unmasked else MASKED_NOTICE, styles.notice),
+        header_block(office, ReportText("", sheet.printed_at.date(), ""), styles, width,
+                     numbered=False),
+        paragraph(TITLE, styles.title),
+        paragraph(subject, styles.code),
+        rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 3),
+        paragraph(f"Tình trạng: {sheet.status}", styles.status),
+        paragraph(UNMASKED_NOTICE if sheet.children_unmasked else MASKED_NOTICE, styles.notice),
     ]
     sections: list[tuple[str, list[Flowable]]] = [
         ("THÔNG TIN CHUNG", [_facts(sheet.general, styles, width)]),
@@ -183,12 +185,12 @@ def _story(sheet: CaseSheet, office: OfficeSettings, styles: _SheetStyles,
     for number, (title, parts) in enumerate(sections, 1):
         # A heading never ends a page; a long table runs on (keeping it whole with its
         # heading would leave most of a page blank).
-        story += [CondPageBreak(HEADING_ROOM), _para(f"{_roman(number)}. {title}",
-                                                     styles.section), *parts]
+        story += [CondPageBreak(HEADING_ROOM),
+                  paragraph(f"{_roman(number)}. {title}", styles.section), *parts]
     printed = sheet.printed_at
-    line = _para(f"Phiếu in lúc {printed:%H:%M} ngày {format_date(printed.date())} từ Sổ vi "
-                 f"phạm MXH; người in: {sheet.printed_by} ({sheet.printed_account}).",
-                 styles.printed)
+    line = paragraph(f"Phiếu in lúc {printed:%H:%M} ngày {format_date(printed.date())} từ Sổ "
+                     f"vi phạm MXH; người in: {sheet.printed_by} ({sheet.printed_account}).",
+                     styles.printed)
     story.append(KeepTogether([line, _signature(sheet, styles, width)]))
     return story
 
@@ -203,6 +205,6 @@ def write_case_sheet(sheet: CaseSheet, office: OfficeSettings, target: Path, *,
     width = PORTRAIT[0] - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]
     story = _story(sheet, office, _SheetStyles(), width)
     with written_atomically(target) as temporary:
-        _Document(temporary, token, title=f"Phiếu thông tin vụ việc {sheet.code}",
-                  author=office.unit_name, subject=TITLE.capitalize(),
-                  creator="Sổ vi phạm MXH").build(story)
+        OfficialDocument(temporary, token, title=f"Phiếu thông tin vụ việc {sheet.code}",
+                         author=office.unit_name, subject=TITLE.capitalize(),
+                         creator="Sổ vi phạm MXH").build(story)

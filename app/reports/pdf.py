@@ -8,28 +8,20 @@ each with the line tying it to the report.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm, mm
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
-    HRFlowable,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -42,57 +34,26 @@ from app.reports.figures import ReportFigures
 from app.reports.files import written_atomically
 from app.reports.forms import Cell, Form, Kind, all_forms, display
 from app.reports.narrative import HEADING, with_end_mark
+from app.reports.official import (
+    LANDSCAPE,
+    LANDSCAPE_MARGINS,
+    PORTRAIT,
+    PORTRAIT_MARGINS,
+    OfficialDocument,
+    OfficialStyles,
+    header_block,
+    markup,
+    paragraph,
+    paragraph_style,
+    rule,
+)
 from app.services.progress import CancelToken, Progress
 from app.services.settings import OfficeSettings
 
-PORTRAIT = A4
-LANDSCAPE = landscape(A4)
-# Nghị định 30/2020: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
-PORTRAIT_MARGINS = (20 * mm, 15 * mm, 20 * mm, 30 * mm)  # top, right, bottom, left
-LANDSCAPE_MARGINS = (20 * mm, 15 * mm, 15 * mm, 20 * mm)
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
 CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text
 PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-
-def _style(name: str, size: float, font: str = fonts.REGULAR, align: int = TA_CENTER,
-           **extra: Any) -> ParagraphStyle:
-    values: dict[str, Any] = {"leading": size * 1.2, **extra}
-    return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **values)
-
-
-class _Styles:
-    def __init__(self) -> None:
-        self.unit = _style("unit", 12)
-        self.unit_bold = _style("unit_bold", 12, fonts.BOLD)
-        self.nation = _style("nation", 12, fonts.BOLD)
-        self.motto = _style("motto", 13, fonts.BOLD)
-        self.number = _style("number", 13)
-        self.place_date = _style("place_date", 13, fonts.ITALIC)
-        self.title = _style("title", 14, fonts.BOLD, spaceBefore=18)
-        self.subject = _style("subject", 14, fonts.BOLD)
-        self.addressee = _style("addressee", 14, spaceBefore=6, spaceAfter=6)
-        self.body = _style("body", 14, align=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=6,
-                           leading=14 * 1.3)
-        self.heading = _style("heading", 14, fonts.BOLD, align=TA_JUSTIFY,
-                              firstLineIndent=1 * cm, spaceAfter=6, leading=14 * 1.3,
-                              keepWithNext=1)
-        self.recipients_title = _style("recipients_title", 12, fonts.BOLD_ITALIC, TA_LEFT)
-        self.recipient = _style("recipient", 11, align=TA_LEFT)
-        self.signer = _style("signer", 13, fonts.BOLD)
-        self.signer_name = _style("signer_name", 14, fonts.BOLD)
-        self.annex = _style("annex", 14, fonts.BOLD, keepWithNext=1)
-        self.annex_title = _style("annex_title", 13, fonts.BOLD, keepWithNext=1)
-        self.annex_line = _style("annex_line", 13, fonts.ITALIC, keepWithNext=1)
-        self.annex_reference = _style("annex_reference", 12, fonts.ITALIC, spaceAfter=8,
-                                      keepWithNext=1)
-
-
-def _text(value: str) -> str:
-    """User or settings text as paragraph markup: composed (NFC), escaped, lines kept."""
-    clean = _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\t", " ")
-    return escape(clean).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 class _Cell(Paragraph):  # type: ignore[misc]
@@ -108,104 +69,38 @@ class _Cell(Paragraph):  # type: ignore[misc]
         return self._wrapped[1]
 
 
-def _para(value: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(_text(value), style)
-
-
-def _rule(width: float) -> HRFlowable:
-    return HRFlowable(width=width, thickness=0.6, color=colors.black, spaceBefore=4,
-                      spaceAfter=3, hAlign="CENTER")
-
-
-class _Document(BaseDocTemplate):  # type: ignore[misc]
-    def __init__(self, path: Path, token: CancelToken | None, **info: str) -> None:
-        # The initial font too, or the PDF would name a Helvetica it never embeds.
-        super().__init__(str(path), pagesize=PORTRAIT, initialFontName=fonts.REGULAR, **info)
-        self._token = token
-        self.addPageTemplates([
-            self._template("portrait", PORTRAIT, PORTRAIT_MARGINS),
-            self._template("landscape", LANDSCAPE, LANDSCAPE_MARGINS),
-        ])
-
-    def _template(self, name: str, size: tuple[float, float],
-                  margins: tuple[float, float, float, float]) -> PageTemplate:
-        top, right, bottom, left = margins
-        frame = Frame(left, bottom, size[0] - left - right, size[1] - top - bottom,
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        return PageTemplate(name, [frame], onPage=self._page_number, pagesize=size)
-
-    def afterPage(self) -> None:  # noqa: N802 (reportlab hook)
-        if self._token is not None:
-            self._token.raise_if_cancelled()
-
-    @staticmethod
-    def _page_number(canvas: Any, doc: Any) -> None:
-        """Centred in the top margin, from page 2 on."""
-        if doc.page > 1:
-            width, height = canvas._pagesize
-            canvas.setFont(fonts.REGULAR, 13)
-            canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
-
-
-def _header(office: OfficeSettings, text: ReportText, styles: _Styles,
-            width: float, numbered: bool = True) -> Table:
-    """Nghị định 30 header: a borderless two-column table, 40 % and 60 %; a paper that
-    is not a numbered document (a case printout) leaves out the `Số:` line."""
-    left: list[Flowable] = []
-    if office.managing_body:
-        left.append(_para(office.managing_body.upper(), styles.unit))
-    unit = office.unit_name.upper()
-    left += [_para(unit, styles.unit_bold),
-             _rule(min(stringWidth(unit, fonts.BOLD, 12), 0.4 * width) / 3)]
-    right = [_para(document.NATION, styles.nation), _para(document.MOTTO, styles.motto),
-             _rule(stringWidth(document.MOTTO, fonts.BOLD, 13))]
-    rows = [[left, right],
-            [_para(document.number_line(office, text.number), styles.number) if numbered else "",
-             _para(document.place_date(office, text.issue_date), styles.place_date)]]
-    table = Table(rows, colWidths=[0.4 * width, 0.6 * width])
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 1), (-1, 1), 6),
-    ]))
-    return table
-
-
-def _title(figures: ReportFigures, office: OfficeSettings, styles: _Styles,
+def _title(figures: ReportFigures, office: OfficeSettings, styles: OfficialStyles,
            width: float) -> list[Flowable]:
     subject = document.subject(figures.period)
     parts: list[Flowable] = [
-        _para(document.TITLE, styles.title),
-        _para(subject, styles.subject),
-        _rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 4),
+        paragraph(document.TITLE, styles.title),
+        paragraph(subject, styles.subject),
+        rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 4),
     ]
     addressees = office.addressees
     if len(addressees) == 1:
-        parts.append(_para(f"Kính gửi: {addressees[0]}.", styles.addressee))
+        parts.append(paragraph(f"Kính gửi: {addressees[0]}.", styles.addressee))
     elif addressees:
-        parts.append(_para("Kính gửi:", styles.addressee))
-        parts += [_para(f"- {a}{'.' if i == len(addressees) - 1 else ';'}", styles.addressee)
+        parts.append(paragraph("Kính gửi:", styles.addressee))
+        parts += [paragraph(f"- {a}{'.' if i == len(addressees) - 1 else ';'}", styles.addressee)
                   for i, a in enumerate(addressees)]
     return parts
 
 
-def _body(text: ReportText, figures: ReportFigures, styles: _Styles) -> list[Flowable]:
+def _body(text: ReportText, figures: ReportFigures, styles: OfficialStyles) -> list[Flowable]:
     lines = [line.strip() for line in
              with_end_mark(figures.masker.mask(text.narrative)).splitlines()]
-    return [_para(line, styles.heading if HEADING.match(line) else styles.body)
+    return [paragraph(line, styles.heading if HEADING.match(line) else styles.body)
             for line in lines if line]
 
 
-def _signature(office: OfficeSettings, styles: _Styles, width: float) -> Flowable:
-    recipients: list[Flowable] = [_para("Nơi nhận:", styles.recipients_title)]
-    recipients += [_para(r if r.startswith("-") else f"- {r}", styles.recipient)
+def _signature(office: OfficeSettings, styles: OfficialStyles, width: float) -> Flowable:
+    recipients: list[Flowable] = [paragraph("Nơi nhận:", styles.recipients_title)]
+    recipients += [paragraph(r if r.startswith("-") else f"- {r}", styles.recipient)
                    for r in office.recipients]
-    signer: list[Flowable] = [_para(line.upper(), styles.signer)
+    signer: list[Flowable] = [paragraph(line.upper(), styles.signer)
                               for line in (office.signer_authority, office.signer_title) if line]
-    signer += [Spacer(1, 24 * mm), _para(office.signer_name, styles.signer_name)]
+    signer += [Spacer(1, 24 * mm), paragraph(office.signer_name, styles.signer_name)]
     table = Table([[recipients, signer]], colWidths=[0.45 * width, 0.55 * width])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -218,9 +113,9 @@ class _Tables:
     """Forms as tables: a header row, the rows, and a bold total row."""
 
     def __init__(self, size: float, padding: float) -> None:
-        self.header = _style(f"th{size}", size, fonts.BOLD)
-        self.text = _style(f"td{size}", size, align=TA_LEFT)
-        self.total = _style(f"tt{size}", size, fonts.BOLD, align=TA_LEFT)
+        self.header = paragraph_style(f"th{size}", size, fonts.BOLD)
+        self.text = paragraph_style(f"td{size}", size, align=TA_LEFT)
+        self.total = paragraph_style(f"tt{size}", size, fonts.BOLD, align=TA_LEFT)
         self.size, self.padding = size, padding
 
     @staticmethod
@@ -230,12 +125,12 @@ class _Tables:
         return [c.width * scale for c in form.columns]
 
     def head(self, form: Form) -> list[Flowable | str]:
-        return [_Cell(_text(c.header), self.header) for c in form.columns]
+        return [_Cell(markup(c.header), self.header) for c in form.columns]
 
     def cells(self, form: Form, values: Sequence[Cell], style: ParagraphStyle,
               ) -> list[Flowable | str]:
         """Numbers, dates and STT as plain strings (they never wrap); text as a paragraph."""
-        return [_Cell(_text(str(v)), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
+        return [_Cell(markup(str(v)), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
                 else display(v, c.kind) for v, c in zip(values, form.columns, strict=True)]
 
     def height(self, cells: Sequence[Flowable | str], widths: Sequence[float]) -> float:
@@ -335,22 +230,22 @@ class _PagedRows(Flowable):  # type: ignore[misc]
 
 
 def _annex(label: str, form: Form, figures: ReportFigures, office: OfficeSettings,
-           text: ReportText, styles: _Styles) -> list[Flowable]:
-    return [_para(label, styles.annex), _para(form.title, styles.annex_title),
-            _para(figures.period.label, styles.annex_line),
-            _para(document.annex_reference(office, text), styles.annex_reference)]
+           text: ReportText, styles: OfficialStyles) -> list[Flowable]:
+    return [paragraph(label, styles.annex), paragraph(form.title, styles.annex_title),
+            paragraph(figures.period.label, styles.annex_line),
+            paragraph(document.annex_reference(office, text), styles.annex_reference)]
 
 
 def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
               *, progress: Progress | None = None, token: CancelToken | None = None) -> None:
     fonts.register()
-    styles = _Styles()
+    styles = OfficialStyles()
     portrait_width = PORTRAIT[0] - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]
     landscape_width = LANDSCAPE[0] - LANDSCAPE_MARGINS[1] - LANDSCAPE_MARGINS[3]
     form01, form02, form03 = all_forms(figures)
     summary_tables, case_tables = _Tables(10, 3), _Tables(8, 2)
     story: list[Flowable] = [
-        _header(office, text, styles, portrait_width),
+        header_block(office, text, styles, portrait_width),
         *_title(figures, office, styles, portrait_width),
         *_body(text, figures, styles),
         _signature(office, styles, portrait_width),
@@ -368,6 +263,6 @@ def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, 
     ]
     subject = document.subject(figures.period)
     with written_atomically(target) as temporary:
-        _Document(temporary, token, title=f"Báo cáo {subject[0].lower()}{subject[1:]}",
-                  author=office.unit_name, subject=subject,
-                  creator="Sổ vi phạm MXH").build(story)
+        OfficialDocument(temporary, token, title=f"Báo cáo {subject[0].lower()}{subject[1:]}",
+                         author=office.unit_name, subject=subject,
+                         creator="Sổ vi phạm MXH").build(story)

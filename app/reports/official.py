@@ -1,0 +1,148 @@
+"""The layout of an official document (Nghị định 30/2020/NĐ-CP, shared/domain/context.md):
+A4 pages and their margins, the type sizes, the header block and the page numbers. The
+monthly report's PDF and the case printout are both laid out with it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    HRFlowable,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from app.reports import document, fonts
+from app.reports.document import ReportText
+from app.services.progress import CancelToken
+from app.services.settings import OfficeSettings
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+# Nghị định 30/2020: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+PORTRAIT_MARGINS = (20 * mm, 15 * mm, 20 * mm, 30 * mm)  # top, right, bottom, left
+LANDSCAPE_MARGINS = (20 * mm, 15 * mm, 15 * mm, 20 * mm)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def paragraph_style(name: str, size: float, font: str = fonts.REGULAR,
+                    align: int = TA_CENTER, **extra: Any) -> ParagraphStyle:
+    values: dict[str, Any] = {"leading": size * 1.2, **extra}
+    return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **values)
+
+
+class OfficialStyles:
+    def __init__(self) -> None:
+        self.unit = paragraph_style("unit", 12)
+        self.unit_bold = paragraph_style("unit_bold", 12, fonts.BOLD)
+        self.nation = paragraph_style("nation", 12, fonts.BOLD)
+        self.motto = paragraph_style("motto", 13, fonts.BOLD)
+        self.number = paragraph_style("number", 13)
+        self.place_date = paragraph_style("place_date", 13, fonts.ITALIC)
+        self.title = paragraph_style("title", 14, fonts.BOLD, spaceBefore=18)
+        self.subject = paragraph_style("subject", 14, fonts.BOLD)
+        self.addressee = paragraph_style("addressee", 14, spaceBefore=6, spaceAfter=6)
+        self.body = paragraph_style("body", 14, align=TA_JUSTIFY, firstLineIndent=1 * cm,
+                                    spaceAfter=6, leading=14 * 1.3)
+        self.heading = paragraph_style("heading", 14, fonts.BOLD, align=TA_JUSTIFY,
+                                       firstLineIndent=1 * cm, spaceAfter=6, leading=14 * 1.3,
+                                       keepWithNext=1)
+        self.recipients_title = paragraph_style("recipients_title", 12, fonts.BOLD_ITALIC,
+                                                TA_LEFT)
+        self.recipient = paragraph_style("recipient", 11, align=TA_LEFT)
+        self.signer = paragraph_style("signer", 13, fonts.BOLD)
+        self.signer_name = paragraph_style("signer_name", 14, fonts.BOLD)
+        self.annex = paragraph_style("annex", 14, fonts.BOLD, keepWithNext=1)
+        self.annex_title = paragraph_style("annex_title", 13, fonts.BOLD, keepWithNext=1)
+        self.annex_line = paragraph_style("annex_line", 13, fonts.ITALIC, keepWithNext=1)
+        self.annex_reference = paragraph_style("annex_reference", 12, fonts.ITALIC,
+                                               spaceAfter=8, keepWithNext=1)
+
+
+def markup(value: str) -> str:
+    """User or settings text as paragraph markup: composed (NFC), escaped, lines kept."""
+    clean = _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\t", " ")
+    return escape(clean).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def paragraph(value: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(markup(value), style)
+
+
+def rule(width: float) -> HRFlowable:
+    return HRFlowable(width=width, thickness=0.6, color=colors.black, spaceBefore=4,
+                      spaceAfter=3, hAlign="CENTER")
+
+
+class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
+    def __init__(self, path: Path, token: CancelToken | None, **info: str) -> None:
+        # The initial font too, or the PDF would name a Helvetica it never embeds.
+        super().__init__(str(path), pagesize=PORTRAIT, initialFontName=fonts.REGULAR, **info)
+        self._token = token
+        self.addPageTemplates([
+            self._template("portrait", PORTRAIT, PORTRAIT_MARGINS),
+            self._template("landscape", LANDSCAPE, LANDSCAPE_MARGINS),
+        ])
+
+    def _template(self, name: str, size: tuple[float, float],
+                  margins: tuple[float, float, float, float]) -> PageTemplate:
+        top, right, bottom, left = margins
+        frame = Frame(left, bottom, size[0] - left - right, size[1] - top - bottom,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return PageTemplate(name, [frame], onPage=self._page_number, pagesize=size)
+
+    def afterPage(self) -> None:  # noqa: N802 (reportlab hook)
+        if self._token is not None:
+            self._token.raise_if_cancelled()
+
+    @staticmethod
+    def _page_number(canvas: Any, doc: Any) -> None:
+        """Centred in the top margin, from page 2 on."""
+        if doc.page > 1:
+            width, height = canvas._pagesize
+            canvas.setFont(fonts.REGULAR, 13)
+            canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
+
+
+def header_block(office: OfficeSettings, text: ReportText, styles: OfficialStyles,
+                 width: float, numbered: bool = True) -> Table:
+    """Nghị định 30 header: a borderless two-column table, 40 % and 60 %; a paper that
+    is not a numbered document (a case printout) leaves out the `Số:` line."""
+    left: list[Flowable] = []
+    if office.managing_body:
+        left.append(paragraph(office.managing_body.upper(), styles.unit))
+    unit = office.unit_name.upper()
+    left += [paragraph(unit, styles.unit_bold),
+             rule(min(stringWidth(unit, fonts.BOLD, 12), 0.4 * width) / 3)]
+    right = [paragraph(document.NATION, styles.nation), paragraph(document.MOTTO, styles.motto),
+             rule(stringWidth(document.MOTTO, fonts.BOLD, 13))]
+    number = document.number_line(office, text.number)
+    rows = [[left, right],
+            [paragraph(number, styles.number) if numbered else "",
+             paragraph(document.place_date(office, text.issue_date), styles.place_date)]]
+    table = Table(rows, colWidths=[0.4 * width, 0.6 * width])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 1), (-1, 1), 6),
+    ]))
+    return table
