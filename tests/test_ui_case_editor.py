@@ -228,7 +228,7 @@ def test_offender_and_defamation_typed_by_keyboard_are_saved(
     qtbot.keyClicks(offender.id_number, "079090001234")
     defamation = editor.defamation
     defamation.name.setText("Công ty Minh Tân")
-    qtbot.keyClick(defamation.organisation, Qt.Key.Key_Space)
+    qtbot.keyClick(defamation.kind.organisation, Qt.Key.Key_Space)
     qtbot.keyClick(defamation.complained, Qt.Key.Key_Space)
     defamation.words.setPlainText("Gọi là lừa đảo")
     _save(qtbot, editor)

@@ -6,8 +6,18 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.domain.labels import PARTY_LABELS, PartyKind
 from app.ui.dates import from_qdate, to_qdate
 
 
@@ -60,6 +70,30 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class PartyKindChoice(QWidget):
+    """A person or an organisation (the offender, the defamed party)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.person = QRadioButton(PARTY_LABELS[PartyKind.PERSON])
+        self.organisation = QRadioButton(PARTY_LABELS[PartyKind.ORGANISATION])
+        self.person.setChecked(True)
+        group = QButtonGroup(self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.person, self.organisation):
+            group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+
+    def value(self) -> PartyKind:
+        return PartyKind.ORGANISATION if self.organisation.isChecked() else PartyKind.PERSON
+
+    def set_value(self, kind: PartyKind | None) -> None:
+        self.organisation.setChecked(kind is PartyKind.ORGANISATION)
+        self.person.setChecked(kind is not PartyKind.ORGANISATION)
 
 
 class LazyScreen(QWidget):

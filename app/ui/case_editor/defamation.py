@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QRadioButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
 
 from app.domain.case import DefamedInput
 from app.domain.fields import DEFAMED_LABEL
-from app.domain.labels import PARTY_LABELS, PartyKind
+from app.domain.labels import PartyKind
 from app.text import clean
 from app.ui.case_editor.section import Section, when_done
-from app.ui.widgets import OptionalDate
+from app.ui.widgets import OptionalDate, PartyKindChoice
 
 
 class DefamationSection(Section):
@@ -25,18 +17,7 @@ class DefamationSection(Section):
         super().__init__()
         self._uuid: str | None = None
         self.name = QLineEdit()
-        self.person = QRadioButton(PARTY_LABELS[PartyKind.PERSON])
-        self.organisation = QRadioButton(PARTY_LABELS[PartyKind.ORGANISATION])
-        self.person.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.person)
-        group.addButton(self.organisation)
-        kinds = QWidget()
-        row = QHBoxLayout(kinds)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.person)
-        row.addWidget(self.organisation)
-        row.addStretch(1)
+        self.kind = PartyKindChoice()
         self.complained = QCheckBox("Đã có đơn phản ánh, khiếu nại")
         self.complaint_date = OptionalDate(text="ngày nhận đơn")
         self.words = QPlainTextEdit()
@@ -45,13 +26,14 @@ class DefamationSection(Section):
         self.words.setPlaceholderText("Những lời lẽ bị phản ánh là xúc phạm")
         self.correction = QCheckBox("Đối tượng đã đính chính, xin lỗi công khai")
         self.add_field("defamed[1]", self.name, DEFAMED_LABEL)
-        self.add_field("defamed_kind", kinds, "Là")
+        self.add_field("defamed_kind", self.kind, "Là")
         self.form.addRow(self.complained)
         self.add_field("complaint_date", self.complaint_date, "Ngày nhận đơn")
         self.add_field("words", self.words, "Nội dung bị phản ánh")
         self.form.addRow(self.correction)
         # Every problem of the party is shown under its name, whichever field caused it.
-        for widget in (kinds, self.complained, self.complaint_date, self.words, self.correction):
+        for widget in (self.kind, self.complained, self.complaint_date, self.words,
+                       self.correction):
             when_done(widget, lambda: self.field_done.emit("defamed[1]"))
         self.follow_form_with_tab()
 
@@ -59,8 +41,7 @@ class DefamationSection(Section):
         party = parties[0] if parties else None
         self._uuid = party.uuid if party else None
         self.name.setText(party.name if party else "")
-        self.organisation.setChecked(bool(party and party.kind is PartyKind.ORGANISATION))
-        self.person.setChecked(not (party and party.kind is PartyKind.ORGANISATION))
+        self.kind.set_value(party.kind if party else PartyKind.PERSON)
         self.complained.setChecked(bool(party and party.complaint_received))
         self.complaint_date.set_value(party.complaint_date if party else None)
         self.words.setPlainText(party.words_complained or "" if party else "")
@@ -71,7 +52,7 @@ class DefamationSection(Section):
             return ()
         return (DefamedInput(
             name=self.name.text(),
-            kind=PartyKind.ORGANISATION if self.organisation.isChecked() else PartyKind.PERSON,
+            kind=self.kind.value(),
             complaint_received=self.complained.isChecked(),
             complaint_date=self.complaint_date.value(),
             words_complained=self.words.toPlainText(),

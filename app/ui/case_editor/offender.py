@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QHBoxLayout,
-    QLineEdit,
-    QRadioButton,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
 
 from app.domain.case import CaseInput
-from app.domain.labels import PARTY_LABELS, PartyKind
 from app.ui.case_editor.section import Section
-from app.ui.widgets import OptionalDate
+from app.ui.widgets import OptionalDate, PartyKindChoice
 
 
 class OffenderSection(Section):
     def __init__(self) -> None:
         super().__init__()
         self.identified = QCheckBox("Đã xác định được đối tượng")
-        self.person = QRadioButton(PARTY_LABELS[PartyKind.PERSON])
-        self.organisation = QRadioButton(PARTY_LABELS[PartyKind.ORGANISATION])
-        self.person.setChecked(True)
-        kinds = QButtonGroup(self)
-        kinds.addButton(self.person)
-        kinds.addButton(self.organisation)
-        kind_row = QWidget()
-        row = QHBoxLayout(kind_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.person)
-        row.addWidget(self.organisation)
-        row.addStretch(1)
+        self.kind = PartyKindChoice()
         self.name = QLineEdit()
         self.birth_date = OptionalDate(text="có ngày sinh")
         self.birth_year = QSpinBox()
@@ -43,13 +23,13 @@ class OffenderSection(Section):
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("12 chữ số căn cước")
         self.form.addRow(self.identified)
-        self.add_field("offender_kind", kind_row, "Loại đối tượng")
+        self.add_field("offender_kind", self.kind, "Loại đối tượng")
         self.add_field("offender_name", self.name)
         self.add_field("offender_birth_date", self.birth_date)
         self.add_field("offender_birth_year", self.birth_year)
         self.add_field("offender_address", self.address)
         self.add_field("offender_id_number", self.id_number)
-        self.details = [kind_row, self.name, self.birth_date, self.birth_year, self.address,
+        self.details = [self.kind, self.name, self.birth_date, self.birth_year, self.address,
                         self.id_number]
         self.identified.toggled.connect(self._identified_changed)
         self._identified_changed(False)
@@ -61,8 +41,7 @@ class OffenderSection(Section):
 
     def load(self, data: CaseInput) -> None:
         self.identified.setChecked(data.offender_identified)
-        self.organisation.setChecked(data.offender_kind is PartyKind.ORGANISATION)
-        self.person.setChecked(data.offender_kind is not PartyKind.ORGANISATION)
+        self.kind.set_value(data.offender_kind)
         self.name.setText(data.offender_name or "")
         self.birth_date.set_value(data.offender_birth_date)
         self.birth_year.setValue(data.offender_birth_year or 0)
@@ -75,8 +54,7 @@ class OffenderSection(Section):
                                           "offender_birth_date", "offender_birth_year",
                                           "offender_address", "offender_id_number")}
         return {
-            "offender_kind": (PartyKind.ORGANISATION if self.organisation.isChecked()
-                              else PartyKind.PERSON),
+            "offender_kind": self.kind.value(),
             "offender_name": self.name.text(),
             "offender_birth_date": self.birth_date.value(),
             "offender_birth_year": self.birth_year.value() or None,
