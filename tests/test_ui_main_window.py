@@ -130,6 +130,9 @@ def test_enter_opens_the_selected_case(qtbot: QtBot, window: MainWindow,
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(opened))
     assert opened[0].startswith("Vụ việc VV2026-")
+    from app.ui.case_editor import CaseEditor
+
+    qtbot.waitUntil(lambda: not window.findChildren(CaseEditor))  # closed, then freed
 
 
 def test_delete_asks_for_a_reason_and_needs_the_right(

@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         editor.saved.connect(lambda _d: self.data_changed.emit())
         editor.open_case_requested.connect(self.open_case)
         editor.exec()
+        editor.deleteLater()  # a day of opened cases would otherwise stay in memory
 
     def new_case(self) -> None:
         self._show_case(None)
