@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import platform
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -48,7 +48,7 @@ def holder(db: Database, paths: DataPaths) -> Iterator[subprocess.Popen[str]]:
 
 
 def _holder_named(message: str, pid: int) -> bool:
-    return (f"tiến trình {pid}" in message and socket.gethostname() in message
+    return (f"tiến trình {pid}" in message and platform.node() in message
             and re.search(r"từ \d\d/\d\d/\d{4} \d\d:\d\d", message) is not None)
 
 
