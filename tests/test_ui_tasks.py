@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from app.errors import UserError
@@ -79,3 +80,26 @@ def test_signals_carrying_booleans_keep_their_references() -> None:
         carrier.value.emit(True)
     # Other threads may take a reference meanwhile; none may be lost (6.12.0 lost 20).
     assert sys.getrefcount(True) >= before
+
+
+def test_callbacks_of_a_deleted_owner_are_not_called(qtbot: QtBot) -> None:
+    # A case closed while its thumbnails are drawn: the result must not reach dead widgets.
+    from PySide6.QtWidgets import QWidget
+
+    runner = TaskRunner()
+    owner, witness = QWidget(), QWidget()
+    got: list[str] = []
+    release = threading.Event()
+
+    def slow(_p: Progress, _t: CancelToken) -> str:
+        release.wait(5)
+        return "done"
+
+    runner.start(slow, on_success=lambda r: got.append(f"owner {r}"), owner=owner)
+    runner.start(slow, on_success=lambda r: got.append(f"witness {r}"), owner=witness)
+    shiboken6.delete(owner)  # the editor closed and deleted meanwhile
+    release.set()
+    qtbot.waitUntil(lambda: bool(got))
+    runner.wait()
+    qtbot.wait(50)
+    assert got == ["witness done"]

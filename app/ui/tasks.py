@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.errors import UserError
@@ -76,21 +77,33 @@ class TaskRunner(QObject):
         on_cancel: Callable[[], None] | None = None,
         on_finished: Callable[[], None] | None = None,
         on_refused: Callable[[UserError], None] | None = None,
+        owner: QObject | None = None,
     ) -> CancelToken:
+        """Run `function` on the pool; the callbacks run on the UI thread, none of them once
+        `owner` (the widget they update) has been deleted: a case closed while its
+        thumbnails are drawn."""
         signals = TaskSignals()
         token = CancelToken()
-        if on_success:
-            signals.succeeded.connect(on_success)
-        if on_failure:
-            signals.failed.connect(on_failure)
-        if on_progress:
-            signals.progress.connect(on_progress)
-        if on_cancel:
-            signals.cancelled.connect(on_cancel)
-        if on_finished:
-            signals.finished.connect(on_finished)
-        if on_refused:
-            signals.refused.connect(on_refused)
+
+        def connect(signal: Any, callback: Callable[..., None] | None) -> None:
+            if callback is None:
+                return
+            if owner is None:
+                signal.connect(callback)
+                return
+
+            def call(*args: Any) -> None:
+                if shiboken6.isValid(owner):
+                    callback(*args)
+
+            signal.connect(call)
+
+        connect(signals.succeeded, on_success)
+        connect(signals.failed, on_failure)
+        connect(signals.progress, on_progress)
+        connect(signals.cancelled, on_cancel)
+        connect(signals.finished, on_finished)
+        connect(signals.refused, on_refused)
         self._running.add(signals)
         signals.finished.connect(lambda: self._running.discard(signals))
         self._pool.start(_Runnable(function, signals, token))

@@ -208,7 +208,7 @@ class CaseEditor(Dialog):
         self.save_button.setEnabled(False)
         self._runner.start(task, on_success=lambda d: self._changed(d, done),
                            on_refused=self._refused, on_failure=self._failed,
-                           on_finished=lambda: self.save_button.setEnabled(True))
+                           on_finished=lambda: self.save_button.setEnabled(True), owner=self)
 
     def save(self) -> None:
         if not self.editable:
@@ -301,7 +301,7 @@ class CaseEditor(Dialog):
             self.message.setStyleSheet("color: #2e7d32")
             self.message.show_message("Đã mở bản mới nhất.")
 
-        self._runner.start(task, on_success=loaded, on_failure=self._failed)
+        self._runner.start(task, on_success=loaded, on_failure=self._failed, owner=self)
 
     # The printout --------------------------------------------------------------
 
@@ -334,7 +334,7 @@ class CaseEditor(Dialog):
         def task(_p: Progress, _t: CancelToken) -> list[CaseWarning]:
             return warnings_for(db, data, case_id=case_id, events=recorded)
 
-        self._runner.start(task, on_success=self._show_warnings)
+        self._runner.start(task, on_success=self._show_warnings, owner=self)
 
     def _show_warnings(self, found: list[CaseWarning]) -> None:
         self.warnings.clear()

@@ -174,7 +174,7 @@ class EvidenceSection(QWidget):
         def finished() -> None:
             self._drawn = max(self._drawn, listing)
 
-        self._runner.start(task, on_success=drawn, on_finished=finished)
+        self._runner.start(task, on_success=drawn, on_finished=finished, owner=self)
 
     def thumbnails_done(self) -> bool:
         """Every thumbnail of the list as shown is drawn (or could not be)."""
@@ -210,7 +210,7 @@ class EvidenceSection(QWidget):
                                          token=token)
 
         self.message.show_message(f"Đang thêm «{path.name}»…")
-        self._runner.start(task, on_success=self._added, on_failure=self._failed)
+        self._runner.start(task, on_success=self._added, on_failure=self._failed, owner=self)
 
     def _added(self, added: AddedEvidence) -> None:
         text = f"Đã thêm «{added.record.original_name}»."
@@ -262,7 +262,7 @@ class EvidenceSection(QWidget):
         def opened(path: Path) -> None:
             then(record, path)
 
-        self._runner.start(task, on_success=opened, on_failure=self._failed)
+        self._runner.start(task, on_success=opened, on_failure=self._failed, owner=self)
 
     def _remove(self) -> None:
         record = self._selected()
@@ -281,4 +281,4 @@ class EvidenceSection(QWidget):
             self.refresh()
             self.changed.emit()
 
-        self._runner.start(task, on_success=removed, on_failure=self._failed)
+        self._runner.start(task, on_success=removed, on_failure=self._failed, owner=self)
