@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -43,14 +43,9 @@ def register(db: Database, officer: Actor) -> None:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, db: Database, officer: Actor, register: None) -> Iterator[MainWindow]:
-    # Held until qtbot has closed it: qtbot keeps only a weak reference, and a window
-    # collected while Qt still paints it crashes the process.
-    main = MainWindow(db, officer)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.runner.wait()
+def window(open_window: Callable[[Actor], MainWindow], officer: Actor,
+           register: None) -> MainWindow:
+    return open_window(officer)
 
 
 def test_figures_equal_the_report_and_open_their_cases(qtbot: QtBot, db: Database,

@@ -7,7 +7,6 @@ child's initials; the rest of the text is left exactly as typed.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -58,7 +57,6 @@ def describe(person: Person, day: date) -> str:
     return ", ".join(parts)
 
 
-@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     return " " if char.isspace() else fold(char)
 
@@ -76,8 +74,9 @@ class _Token(NamedTuple):  # a tuple: a report makes some 100,000 of them
     spaced: bool  # only white space since the word before
 
 
-# Each character's fold as `str.translate` takes it, and the characters whose fold is not
-# one character (a mark of decomposed text folds to nothing, "ß" to "ss").
+# Each character's fold as `str.translate` takes it (each character is folded once); the
+# same characters as a set, to find new ones by set difference; and those whose fold is
+# not one character (a mark of decomposed text folds to nothing, "ß" to "ss").
 _FOLDS: dict[int, str] = {}
 _KNOWN: set[str] = set()
 _NOT_ONE: set[str] = set()
