@@ -231,6 +231,50 @@ def data_tables(old_schema: list[tuple[str, ...]]) -> list[str]:
             and name != "alembic_version"]
 
 
+def _state(pid: int) -> str:
+    """What the system says of a child that does not end: a kill waits for a process in
+    uninterruptible I/O (state D) to come back from it."""
+    try:
+        return f"/proc/{pid}/stat: {Path(f'/proc/{pid}/stat').read_text().strip()}"
+    except OSError as error:
+        return f"no /proc entry for {pid} ({error.strerror})"
+
+
+class KillSchedule:
+    """When to kill successive upgrades: first once in each slice of the duration a
+    measuring run took, so that every stage (lock, backup copy, the DDL transaction, its
+    commit) gets its share; then closing in on the commit, where a torn upgrade would show.
+    Each outcome moves the bounds, so a machine slower or faster than during the measuring
+    run still sees kills on both sides of the commit."""
+
+    def __init__(self, duration: float, spread: int, rng: random.Random) -> None:
+        self._span = duration * 1.1
+        self._spread = spread
+        self._rng = rng
+        self._given = 0
+        self._before = 0.0  # the latest kill that found the old schema
+        self._after: float | None = None  # the earliest kill that found the upgrade done
+
+    def next(self) -> float:
+        self._given += 1
+        if self._given <= self._spread:
+            return (self._given - self._rng.random()) / self._spread * self._span
+        if self._after is None:
+            return max(2 * self._before, self._span)
+        return (self._before + self._after) / 2
+
+    def record(self, moment: float, upgraded: bool) -> None:
+        # A run slower than the one before may contradict a bound: the newer outcome wins.
+        if upgraded:
+            self._after = moment if self._after is None else min(self._after, moment)
+            if moment <= self._before:
+                self._before = 0.0
+        else:
+            self._before = max(self._before, moment)
+            if self._after is not None and moment >= self._after:
+                self._after = None
+
+
 @dataclass(frozen=True)
 class Round:
     lines: list[str]  # what the child printed, each after a commit
@@ -293,7 +337,8 @@ class CrashHarness:
         while True:
             line = self._next(deadline)
             if line is None and time.monotonic() >= deadline:
-                assert kill_after is not None and not killed, f"{command}: no end in {timeout} s"
+                assert kill_after is not None and not killed, (
+                    f"{command}: no end in {timeout} s; {_state(pid)}")
                 killed = True
                 if process is None:
                     try:

@@ -24,6 +24,7 @@ from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import TODAY, make_case
 from tests.crash_writer import (
     CrashHarness,
+    KillSchedule,
     data_tables,
     old_register,
     problems_after,
@@ -92,15 +93,14 @@ def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
     schemas = {OLD_REVISION: old_schema, head: schema(reference.database)}
 
     seed = random.randrange(1 << 32)
-    rng = random.Random(seed)
+    moments = KillSchedule(full.seconds, MIGRATION_KILLS * 2 // 3, random.Random(seed))
     outcomes: list[str] = []
     for kill in range(1, MIGRATION_KILLS + 1):
         copy = fresh_copy(kill)
-        # One kill in each slice of the upgrade's duration, so that every stage (lock, backup
-        # copy, the DDL transaction, its commit) gets its share.
-        moment = (kill - rng.random()) / MIGRATION_KILLS * full.seconds * 1.1
+        moment = moments.next()
         finished = not harness.run(["open", str(copy.root)], kill_after=moment).killed
         revision = revision_of(copy.database)
+        moments.record(moment, upgraded=revision == head)
         where = f"seed {seed}, kill {kill} at revision {revision}"
         assert revision == head if finished else revision in schemas, where
         assert schema(copy.database) == schemas[revision], where
@@ -117,6 +117,22 @@ def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
         assert rows_digest(copy.database, tables) == rows, where
         shutil.rmtree(copy.root)
     assert OLD_REVISION in outcomes and head in outcomes, f"seed {seed}: {outcomes}"
+
+
+@pytest.mark.parametrize("slower", [0.5, 1.0, 1.5, 3.0])
+def test_the_kill_schedule_reaches_both_sides_of_the_commit_on_a_slower_or_faster_machine(
+        slower: float) -> None:
+    """The measuring run took 1 s and committed at 0.9 s; the killed runs commit at 0.9 s
+    times `slower`, give or take 10 %."""
+    rng = random.Random(7)
+    moments = KillSchedule(1.0, MIGRATION_KILLS * 2 // 3, rng)
+    outcomes = set()
+    for _ in range(MIGRATION_KILLS):
+        moment = moments.next()
+        upgraded = moment >= 0.9 * slower * rng.uniform(0.9, 1.1)
+        moments.record(moment, upgraded)
+        outcomes.add(upgraded)
+    assert outcomes == {False, True}
 
 
 BLOCKER = (
