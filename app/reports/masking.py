@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from app.text import fold, initials
 
@@ -66,14 +65,6 @@ def _exact(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold()
 
 
-class _Token(NamedTuple):  # a tuple: a report makes some 100,000 of them
-    start: int  # in the original text
-    end: int  # after the marks of a decomposed last letter
-    folded: str
-    exact: str
-    spaced: bool  # only white space since the word before
-
-
 # Each character's fold as `str.translate` takes it (each character is folded once); the
 # same characters as a set, to find new ones by set difference; and those whose fold is
 # not one character (a mark of decomposed text folds to nothing, "ß" to "ss").
@@ -103,21 +94,36 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     return "".join(chars), origin
 
 
-def _tokens(text: str, folded: str, origin: list[int] | None) -> list[_Token]:
-    """The words of `text` from its fold by `_folded`, each mapped back to the text."""
-    tokens: list[_Token] = []
-    previous_end = 0
-    for match in _WORD.finditer(folded):
-        if origin is None:
-            start, end = match.start(), match.end()
-        else:
-            start, end = origin[match.start()], origin[match.end() - 1] + 1
-        while end < len(text) and unicodedata.combining(text[end]):
+class _Words:
+    """Where the words of a folded text are in the text itself, worked out only for the
+    few words a name may start at (a report masks some 40,000 texts)."""
+
+    __slots__ = ("_folded", "_origin", "_spans", "_text")
+
+    def __init__(self, text: str, folded: str, origin: list[int] | None) -> None:
+        self._text, self._folded, self._origin = text, folded, origin
+        self._spans = [match.span() for match in _WORD.finditer(folded)]
+
+    def start(self, index: int) -> int:
+        start = self._spans[index][0]
+        return start if self._origin is None else self._origin[start]
+
+    def end(self, index: int) -> int:
+        """After the word, with the marks of a decomposed last letter."""
+        end = self._spans[index][1]
+        if self._origin is not None:
+            end = self._origin[end - 1] + 1
+        while end < len(self._text) and unicodedata.combining(self._text[end]):
             end += 1
-        tokens.append(_Token(start, end, match.group(), _exact(text[start:end]),
-                             folded[previous_end:match.start()].isspace()))
-        previous_end = match.end()
-    return tokens
+        return end
+
+    def spaced(self, index: int) -> bool:
+        """Only white space since the word before."""
+        before = self._spans[index - 1][1] if index else 0
+        return self._folded[before:self._spans[index][0]].isspace()
+
+    def exact(self, index: int) -> str:
+        return _exact(self._text[self.start(index):self.end(index)])
 
 
 class Masker:
@@ -144,65 +150,79 @@ class Masker:
         self._given_folded = frozenset(tuple(fold(w) for w in key) for key in self._given)
         self._first = frozenset(w[0] for w in self._full)
         self._sizes = sorted({len(w) for w in self._full}, reverse=True)
+        self._starting = self._first | _CALLING_WORDS
 
     def mask(self, text: str) -> str:
         if not self._given or not text:
             return text
         folded, origin = _folded(text)
-        if not self._may_name(_WORD.findall(folded)):
+        words = _WORD.findall(folded)
+        if self._starting.isdisjoint(words):  # most texts: at C speed
             return text
-        tokens = _tokens(text, folded, origin)
+        starts = self._starts(words)
+        if not starts:
+            return text
+        places = _Words(text, folded, origin)
         pieces: list[str] = []
-        kept_until = index = 0
-        while index < len(tokens):
-            found = self._name_at(tokens, index)
+        kept_until = after = 0
+        for index in starts:
+            if index < after:
+                continue  # inside the name just replaced
+            found = self._name_at(words, places, index)
             if found is None:
-                index += 1
                 continue
             first, after, replacement = found
-            end = tokens[after - 1].end
+            end = places.end(after - 1)
             if replacement.endswith(".") and text.startswith(".", end):
                 end += 1  # "… em N.V.A." rather than "N.V.A.."
-            pieces += [text[kept_until:tokens[first].start], replacement]
-            kept_until, index = end, after
+            pieces += [text[kept_until:places.start(first)], replacement]
+            kept_until = end
+        if not pieces:
+            return text
         pieces.append(text[kept_until:])
         return "".join(pieces)
 
-    def _may_name(self, words: list[str]) -> bool:
-        """A cheap test on the folded words: most texts name no child."""
+    def _starts(self, words: list[str]) -> list[int]:
+        """Where a name may start, from the folded words alone: a full name, or a calling
+        word before a given name."""
+        starts = []
         for index, word in enumerate(words):
-            if word in self._first and any(tuple(words[index:index + size]) in self._full
-                                           for size in self._sizes):
-                return True
-            if word in _CALLING_WORDS and any(tuple(words[index + 1:index + 1 + size])
-                                              in self._given_folded for size in (1, 2)):
-                return True
-        return False
+            full = word in self._first and any(tuple(words[index:index + size]) in self._full
+                                               for size in self._sizes)
+            called = word in _CALLING_WORDS and any(tuple(words[index + 1:index + 1 + size])
+                                                    in self._given_folded for size in (1, 2))
+            if full or called:
+                starts.append(index)
+        return starts
 
-    def _name_at(self, tokens: list[_Token], index: int) -> tuple[int, int, str] | None:
-        """(first token replaced, token after the name, initials) for a name at `index`.
+    def _name_at(self, words: list[str], places: _Words,
+                 index: int) -> tuple[int, int, str] | None:
+        """(first word replaced, word after the name, initials) for a name at `index`.
 
         A full name wins over a given name after a calling word ("cháu Cao Văn Hiếu"
         is one child, not "cháu Cao" and two more words).
         """
-        full = self._full_at(tokens, index)
+        full = self._full_at(words, places, index)
         if full is not None:
-            return index, index + len(full[0]), full[1]
-        if tokens[index].folded not in _CALLING_WORDS or self._full_at(tokens, index + 1):
+            return index, index + full[0], full[1]
+        if words[index] not in _CALLING_WORDS or self._full_at(words, places, index + 1):
             return None
         for size in (2, 1):
-            words = tokens[index + 1:index + 1 + size]
-            key = tuple(t.exact for t in words)
-            if len(words) == size and all(t.spaced for t in words) and key in self._given:
-                return index + 1, index + 1 + size, self._given[key]
+            given = range(index + 1, index + 1 + size)
+            if given.stop <= len(words) and all(places.spaced(i) for i in given):
+                key = tuple(places.exact(i) for i in given)
+                if key in self._given:
+                    return given.start, given.stop, self._given[key]
         return None
 
-    def _full_at(self, tokens: list[_Token], index: int) -> tuple[tuple[str, ...], str] | None:
-        if index >= len(tokens) or tokens[index].folded not in self._first:
+    def _full_at(self, words: list[str], places: _Words,
+                 index: int) -> tuple[int, str] | None:
+        """(number of words, initials) of the longest full name at `index`."""
+        if index >= len(words) or words[index] not in self._first:
             return None
         for size in self._sizes:  # longest first
-            words = tokens[index:index + size]
-            key = tuple(t.folded for t in words)
-            if len(words) == size and all(t.spaced for t in words[1:]) and key in self._full:
-                return key, self._full[key]
+            key = tuple(words[index:index + size])
+            if len(key) == size and key in self._full and all(
+                    places.spaced(i) for i in range(index + 1, index + size)):
+                return size, self._full[key]
         return None
