@@ -15,11 +15,13 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Result,
+    Select,
     Subquery,
     and_,
     case,
@@ -283,7 +285,7 @@ def summaries_in(session: Session, periods: Sequence[Period],
                 .where(Case.deleted_at.is_(None))
                 .group_by(Case.group_code, Case.platform_code)
             )
-            for row in session.execute(statement):
+            for row in _rows(session, statement):
                 add(n, row, names)
     return tuple(_summary(period, vocab, by_group[n], by_platform[n])
                  for n, period in enumerate(periods))
@@ -312,6 +314,15 @@ def _in_vocabulary_order(vocab: Vocabulary, name: VocabList,
                          present: Mapping[str, object]) -> list[str]:
     listed = [e.code for e in vocab.entries(name, include_inactive=True)]
     return [c for c in listed if c in present] + sorted(set(present) - set(listed))
+
+
+_Columns = TypeVarTuple("_Columns")
+
+
+def _rows(session: Session, statement: Select[*_Columns]) -> Result[*_Columns]:
+    """Plain rows of columns, straight from the connection: the ORM's loading would add
+    its own pass over each of the report's tens of thousands of rows."""
+    return session.connection().execute(statement)
 
 
 # --- form 03 ---------------------------------------------------------------------------
@@ -354,7 +365,7 @@ def _case_rows(session: Session, period: Period) -> list[_Raw]:
     return [
         _Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
              Person(r[8], r[9], r[10]) if r[8] else None, int(r[11]), bool(r[12]))
-        for r in session.execute(statement)
+        for r in _rows(session, statement)
     ]
 
 
@@ -370,7 +381,7 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary,
         .order_by(Event.case_id, Event.occurred_on, Event.id)
     )
     words: dict[int, list[str]] = {}
-    for case_id, kind, day, number, form, amount, result in session.execute(statement):
+    for case_id, kind, day, number, form, amount, result in _rows(session, statement):
         text = f"{format_date(day)}: {vocab.label(VocabList.EVENT, kind)}"
         if number:
             text += f" (số {masker.mask(number)})"
@@ -392,7 +403,7 @@ def _children_of(session: Session, period: Period) -> dict[int, list[Person]]:
         .order_by(Child.case_id, Child.id)
     )
     found: dict[int, list[Person]] = {}
-    for case_id, name, year, born, sex in session.execute(statement):
+    for case_id, name, year, born, sex in _rows(session, statement):
         found.setdefault(case_id, []).append(Person(name, year, born, sex))
     return found
 
