@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import ColumnDefault, Connection, Table, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain.case import CaseInput
@@ -83,8 +83,6 @@ def insert_cases(
             party_rows.extend({"case_id": case_id, "uuid": str(uuid.uuid4()),
                                **defamed_columns(p)} for p in data.defamed)
             case_id += 1
-        # Core tables, not ORM entities: the ORM's bulk path splits rows by which
-        # values are None and ends up issuing one statement per row.
         connection = session.connection()
         tables: list[tuple[Table, list[dict[str, object]]]] = [
             (_table(Case), case_rows), (_table(CaseSecondaryGroup), group_rows),
@@ -93,11 +91,43 @@ def insert_cases(
         ]
         for table, rows in tables:
             if rows:
-                connection.execute(insert(table), rows)
+                insert_rows(connection, table, rows)
         done += len(case_rows)
         if progress:
             progress(done, len(cases))
     return codes
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+    """`rows` (each with the same keys) in one `executemany` of the DB-API cursor.
+
+    Not the ORM's bulk path, which splits rows by which values are None and issues one
+    statement per row; nor Core's `insert()`, which builds and processes a parameter
+    dictionary per row (a sixth of an import of 100,000 rows). Each value goes through its
+    column's bind processor and a column left out gets its Python default, so the stored
+    values are those Core would have written.
+    """
+    keys = list(rows[0])
+    missing = [column for column in table.c
+               if column.key not in rows[0] and isinstance(column.default, ColumnDefault)]
+    defaults = [column.default for column in missing
+                if isinstance(column.default, ColumnDefault)]
+    assert not any(default.is_clause_element for default in defaults), "a SQL default"
+    columns = [table.c[key] for key in keys] + missing
+    processors = [(index, processor) for index, column in enumerate(columns)
+                  if (processor := column.type.bind_processor(connection.dialect))]
+    quote = connection.dialect.identifier_preparer.quote
+    statement = (f"INSERT INTO {quote(table.name)} "
+                 f"({', '.join(quote(column.name) for column in columns)}) "
+                 f"VALUES ({', '.join('?' * len(columns))})")
+    values: list[tuple[object, ...]] = []
+    for row in rows:
+        line = [row[key] for key in keys]
+        line += [d.arg(None) if d.is_callable else d.arg for d in defaults]
+        for index, processor in processors:
+            line[index] = processor(line[index])
+        values.append(tuple(line))
+    connection.exec_driver_sql(statement, values)
 
 
 def _table(model: type[Base]) -> Table:

@@ -1,0 +1,35 @@
+"""The bulk writer (import, demo) stores exactly what SQLAlchemy Core would."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from app.db import Database
+from app.models import Child
+from app.services import cases
+from app.services.actor import Actor
+from app.services.bulk import insert_rows
+from tests.conftest import TODAY, make_case
+
+
+def test_rows_leaving_out_columns_get_their_defaults_as_core_gives_them(
+        db: Database, officer: Actor) -> None:
+    case_id = cases.create_case(db, officer, make_case(), today=TODAY).id
+    table = Child.__table__
+    # No uuid (a callable default, one per row) and no flags (scalar defaults).
+    rows = [{"case_id": case_id, "full_name": name, "birth_year": 2015}
+            for name in ("Lê Văn Tí", "Lê Thị Tèo")]
+    with db.write() as session:
+        connection = session.connection()
+        insert_rows(connection, table, [dict(row) for row in rows])
+        connection.execute(insert(table), [dict(row) for row in rows])
+    with db.read() as session:
+        stored = session.execute(select(Child).where(Child.case_id == case_id)
+                                 .order_by(Child.id)).scalars().all()
+    ours, cores = stored[:2], stored[2:]
+    assert len({c.uuid for c in stored}) == 4 and all(len(c.uuid) == 36 for c in stored)
+    for mine, core in zip(ours, cores, strict=True):
+        assert ((mine.full_name, mine.birth_year, mine.guardian_informed,
+                 mine.referred_to_protection)
+                == (core.full_name, core.birth_year, core.guardian_informed,
+                    core.referred_to_protection))
