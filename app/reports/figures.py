@@ -20,7 +20,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
-    Result,
+    Row,
     Select,
     Subquery,
     and_,
@@ -319,10 +319,11 @@ def _in_vocabulary_order(vocab: Vocabulary, name: VocabList,
 _Columns = TypeVarTuple("_Columns")
 
 
-def _rows(session: Session, statement: Select[*_Columns]) -> Result[*_Columns]:
-    """Plain rows of columns, straight from the connection: the ORM's loading would add
-    its own pass over each of the report's tens of thousands of rows."""
-    return session.connection().execute(statement)
+def _rows(session: Session, statement: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
+    """Plain rows of columns, straight from the connection and fetched at once: the ORM's
+    loading, or fetching row by row, would add a pass over each of the report's tens of
+    thousands of rows."""
+    return session.connection().execute(statement).all()
 
 
 # --- form 03 ---------------------------------------------------------------------------

@@ -65,11 +65,19 @@ def _exact(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold()
 
 
-# Each character's fold as `str.translate` takes it (each character is folded once); the
-# same characters as a set, to find new ones by set difference; and those whose fold is
-# not one character (a mark of decomposed text folds to nothing, "ß" to "ss").
-_FOLDS: dict[int, str] = {}
-_KNOWN: set[str] = set()
+class _FoldTable(dict[int, str]):
+    """Each character's fold as `str.translate` takes it, each character folded the first
+    time a text holds it; those whose fold is not one character (a mark of decomposed text
+    folds to nothing, "ß" to "ss") are noted in `_NOT_ONE`."""
+
+    def __missing__(self, code: int) -> str:
+        piece = self[code] = _fold_char(chr(code))
+        if len(piece) != 1:
+            _NOT_ONE.add(chr(code))
+        return piece
+
+
+_FOLDS = _FoldTable()
 _NOT_ONE: set[str] = set()
 
 
@@ -77,14 +85,9 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     """`text` folded one character at a time, and where each folded character comes from
     in it: None when that is the same place (composed text, as the program stores it),
     folded by `str.translate` at C speed rather than character by character."""
-    present = set(text)
-    for char in present - _KNOWN:
-        _FOLDS[ord(char)] = _fold_char(char)
-        _KNOWN.add(char)
-        if len(_FOLDS[ord(char)]) != 1:
-            _NOT_ONE.add(char)
-    if not present & _NOT_ONE:
-        return text.translate(_FOLDS), None
+    folded = text.translate(_FOLDS)  # first: it notes the text's new characters
+    if _NOT_ONE.isdisjoint(text):
+        return folded, None
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -186,12 +189,12 @@ class Masker:
         """Where a name may start, from the folded words alone: a full name, or a calling
         word before a given name."""
         starts = []
-        for index, word in enumerate(words):
-            full = word in self._first and any(tuple(words[index:index + size]) in self._full
-                                               for size in self._sizes)
-            called = word in _CALLING_WORDS and any(tuple(words[index + 1:index + 1 + size])
-                                                    in self._given_folded for size in (1, 2))
-            if full or called:
+        for index in [i for i, word in enumerate(words) if word in self._starting]:
+            word = words[index]
+            if (word in self._first and any(tuple(words[index:index + size]) in self._full
+                                            for size in self._sizes)) or (
+                    word in _CALLING_WORDS and any(tuple(words[index + 1:index + 1 + size])
+                                                   in self._given_folded for size in (1, 2))):
                 starts.append(index)
         return starts
 
