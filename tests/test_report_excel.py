@@ -15,7 +15,7 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm
-from app.reports.excel import write_workbook
+from app.reports.excel import LINE_POINTS, write_workbook
 from app.reports.export import Targets, export_report
 from app.reports.figures import ReportFigures, compute_figures
 from app.reports.forms import all_forms
@@ -91,6 +91,11 @@ def test_sheets_headers_cells_and_print_setup(db: Database, officer: Actor,
     texts = [listing.cell(row=r, column=5) for r in range(7, 12)]
     assert [c.value for c in texts] == FORMULA_LIKE
     assert all(c.data_type == "s" and c.quotePrefix for c in texts)
+    # Excel does not fit rows to wrapped text when it opens a file: each row says its height.
+    # The defamation case's is the tallest: its group's name wraps over three lines.
+    heights = [listing.row_dimensions[r].height for r in range(7, 12)]
+    assert all(h is not None and h >= LINE_POINTS for h in heights)
+    assert heights[3] == 3 * LINE_POINTS + 3 == max(heights) > min(heights)
     with db.read() as session:
         logged = audit.entries(session, limit=1)[0]
     assert (logged.action, logged.username, logged.detail["period"]) == (
