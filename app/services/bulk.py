@@ -1,7 +1,8 @@
-"""Writing many validated cases at once with SQLAlchemy Core (import, demo).
+"""Writing many validated cases at once (import, demo).
 
 One ORM object per row is several times slower; this writes plain rows with
-explicit ids inside the caller's write transaction, which holds the write lock.
+explicit ids, through the DB-API cursor, inside the caller's write transaction,
+which holds the write lock.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnDefault, Connection, Table, func, select
+from sqlalchemy import ColumnDefault, Connection, Table, func, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain.case import CaseInput
@@ -107,27 +108,25 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, objec
     column's bind processor and a column left out gets its Python default, so the stored
     values are those Core would have written.
     """
-    keys = list(rows[0])
-    missing = [column for column in table.c
-               if column.key not in rows[0] and isinstance(column.default, ColumnDefault)]
-    defaults = [column.default for column in missing
-                if isinstance(column.default, ColumnDefault)]
-    assert not any(default.is_clause_element for default in defaults), "a SQL default"
-    columns = [table.c[key] for key in keys] + missing
-    processors = [(index, processor) for index, column in enumerate(columns)
-                  if (processor := column.type.bind_processor(connection.dialect))]
-    quote = connection.dialect.identifier_preparer.quote
-    statement = (f"INSERT INTO {quote(table.name)} "
-                 f"({', '.join(quote(column.name) for column in columns)}) "
-                 f"VALUES ({', '.join('?' * len(columns))})")
+    defaults = {column.key: column.default for column in table.c
+                if column.key not in rows[0] and isinstance(column.default, ColumnDefault)}
+    assert not any(default.is_clause_element for default in defaults.values()), "SQL default"
+    statement = insert(table).compile(dialect=connection.dialect,
+                                      column_keys=[*rows[0], *defaults])
+    order = statement.positiontup  # the parameters in the order the statement takes them
+    assert order is not None and set(order) == {*rows[0], *defaults}, "a positional DB-API"
+    sources = [(key, defaults.get(key)) for key in order]
+    processors = [(index, processor) for index, key in enumerate(order)
+                  if (processor := table.c[key].type.bind_processor(connection.dialect))]
     values: list[tuple[object, ...]] = []
     for row in rows:
-        line = [row[key] for key in keys]
-        line += [d.arg(None) if d.is_callable else d.arg for d in defaults]
+        line = [row[key] if default is None else
+                default.arg(None) if default.is_callable else default.arg
+                for key, default in sources]
         for index, processor in processors:
             line[index] = processor(line[index])
         values.append(tuple(line))
-    connection.exec_driver_sql(statement, values)
+    connection.exec_driver_sql(str(statement), values)
 
 
 def _table(model: type[Base]) -> Table:
