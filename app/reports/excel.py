@@ -71,7 +71,7 @@ class _Styles:
 
     def __init__(self, sheet: Any) -> None:
         self._sheet = sheet
-        styles = sheet.parent._cell_styles  # the workbook's list of style arrays
+        self._registry = sheet.parent._cell_styles  # the workbook's list of style arrays
         regular, bold = Font(name=FONT, size=11), Font(name=FONT, size=11, bold=True)
         templates = {
             "unit": self._make(Font(name=FONT, size=12), None, None, None),
@@ -97,7 +97,8 @@ class _Styles:
                                                    _BORDER, DATE_FORMAT),
             })
         self._arrays = {look: template._style for look, template in templates.items()}
-        self._ids = {look: styles.add(array) for look, array in self._arrays.items()}
+        self._ids = {look: self._registry.add(array)
+                     for look, array in self._arrays.items()}
         self._quoted: dict[str, int] = {}  # registered when first needed
 
     def _make(self, font: Font, alignment: Alignment | None, border: Border | None,
@@ -129,7 +130,7 @@ class _Styles:
         if look not in self._quoted:
             array = copy(self._arrays[look])
             array.quotePrefix = 1
-            self._quoted[look] = self._sheet.parent._cell_styles.add(array)
+            self._quoted[look] = self._registry.add(array)
         return self._quoted[look]
 
 
