@@ -76,8 +76,8 @@ def test_children_are_masked_by_default_as_in_the_monthly_report(
     text = _text(target)
     for name in (CHILD, MINOR):
         assert fold(name) not in fold(text)  # not in the facts, texts, events or file names
-    for expected in ("N.T.Á.D., 10 tuổi, nữ", "bạo hành cháu N.T.Á.D.", "mẹ em N.T.Á.D.",
-                     "P.G.B., 13 tuổi", "anh N.T.Á.D.png"):
+    for expected in ("N.T.Á.D., 9 tuổi, nữ", "bạo hành cháu N.T.Á.D.", "mẹ em N.T.Á.D.",
+                     "P.G.B., 12 tuổi", "anh N.T.Á.D.png"):
         assert expected in text
     assert "Lớp 4A" not in text and "Ấp 3" not in text  # a child's school, a minor's address
     assert "Người giám hộ đã được thông báo Có" in text

@@ -39,11 +39,14 @@ def figures(db: Database, officer: Actor) -> ReportFigures:
             group_code=["TG", "QC", "TE", "DD", "KH"][index],
             platform_code=["FB", "TT", "FB", "YT", "ZL"][index],
             offender_name="Lê Văn Tám" if index % 2 else None,
-            children=(ChildInput("Nguyễn Văn An", birth_year=2014),) if index == 2 else (),
         ), today=TODAY)
         events.add_event(db, officer, detail.id, EventInput(
             "XP", date(2026, 10, 10), sanction_form=SanctionForm.FINE,
             fine_amount=1_250_000 * (index + 1)), today=TODAY)
+    # Last in the list: a case with a child shows its account only as the platform.
+    cases.create_case(db, officer, make_case(
+        detected_on=date(2026, 10, 20), group_code="TE", summary="Clip em Nguyễn Văn An",
+        children=(ChildInput("Nguyễn Văn An", birth_year=2014),)), today=TODAY)
     cases.create_case(db, officer, make_case(detected_on=date(2026, 9, 20)), today=TODAY)
     return compute_figures(db, OCTOBER)
 

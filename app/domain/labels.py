@@ -72,3 +72,8 @@ RECOVERY_KEY_ADVICE = (
     "được, hoặc cần mở một bản sao lưu mà không ai nhớ mật khẩu lúc sao lưu, khóa này mở "
     "lại được dữ liệu đã mã hóa (tệp chứng cứ, bản sao lưu)."
 )
+
+# What stands in a text that leaves the office in place of a protected child's school or
+# class and address (app/domain/protection.py).
+HIDDEN_SCHOOL = "[trường, lớp]"
+HIDDEN_ADDRESS = "[địa chỉ]"

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from app.domain.labels import PARTY_LABELS, PartyKind, SanctionForm
+from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
 from app.text import format_date, format_money
 
@@ -112,17 +113,11 @@ class OffenderAge:
 
 def offender_age(birth_date: date | None, birth_year: int | None,
                  on: date) -> OffenderAge | None:
-    if birth_date is not None:
-        before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
-        age = OffenderAge(on.year - birth_date.year - before_birthday, True,
-                          "offender_birth_date")
-    elif birth_year is not None:
-        # Born on 31 December at the latest: one year younger until the year's last day.
-        age = OffenderAge(on.year - birth_year - (on < date(on.year, 12, 31)), False,
-                          "offender_birth_year")
-    else:
+    years = age_on(birth_date, birth_year, on)
+    if years is None:
         return None
-    return age if age.years >= 0 else None
+    exact = birth_date is not None
+    return OffenderAge(years, exact, "offender_birth_date" if exact else "offender_birth_year")
 
 
 def minor_band(years: int) -> MinorBand | None:

@@ -33,11 +33,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_SHORT, CaseStatus, SanctionForm
+from app.domain.labels import (
+    STATUS_LABELS,
+    UNIDENTIFIED_SHORT,
+    CaseStatus,
+    PartyKind,
+    SanctionForm,
+)
+from app.domain.protection import CasePeople, Masker, Person, as_minor, describe
 from app.domain.vocabulary import GROUP_ORDER, EventKind, VocabList, Vocabulary
 from app.errors import UserError
 from app.models import Case, Child, Event
-from app.reports.masking import Masker, Person, describe, is_child
 from app.reports.periods import Period, PeriodKind
 from app.services import vocabulary
 from app.text import format_date, format_money
@@ -339,7 +345,8 @@ class _Raw:
     url: str | None
     group_code: str
     summary: str
-    offender: Person | None
+    offender_name: str | None
+    offender: Person | None  # when a person, not an organisation
     fines: int
     open_at_end: bool
 
@@ -357,15 +364,17 @@ def _case_rows(session: Session, period: Period) -> list[_Raw]:
     statement = (
         select(Case.id, Case.code, Case.detected_on, Case.platform_code, Case.account, Case.url,
                Case.group_code, Case.summary, Case.offender_name, Case.offender_birth_year,
-               Case.offender_birth_date, flags["fines"], flags["carried_out"])
+               Case.offender_birth_date, Case.offender_kind, flags["fines"],
+               flags["carried_out"])
         .select_from(Case)
         .outerjoin(events, events.c.case_id == Case.id)
         .where(_listed(period))
         .order_by(Case.detected_on, Case.code)
     )
     return [
-        _Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-             Person(r[8], r[9], r[10]) if r[8] else None, int(r[11]), bool(r[12]))
+        _Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+             Person(r[8], r[9], r[10]) if r[8] and r[11] != PartyKind.ORGANISATION else None,
+             int(r[12]), bool(r[13]))
         for r in _rows(session, statement)
     ]
 
@@ -385,7 +394,7 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary,
     for case_id, kind, day, number, form, amount, result in _rows(session, statement):
         text = f"{format_date(day)}: {vocab.label(VocabList.EVENT, kind)}"
         if number:
-            text += f" (số {masker.mask(number)})"
+            text += f" (số {masker.mask(number, case_id)})"
         if form == SanctionForm.FINE and amount:
             text += f": phạt tiền {format_money(amount)}"
         elif form:
@@ -398,14 +407,15 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary,
 
 def _children_of(session: Session, period: Period) -> dict[int, list[Person]]:
     statement = (
-        select(Child.case_id, Child.full_name, Child.birth_year, Child.birth_date, Child.sex)
+        select(Child.case_id, Child.full_name, Child.birth_year, Child.birth_date, Child.sex,
+               Child.school_class, Child.address)
         .join(Case, Case.id == Child.case_id)
         .where(_listed(period))
         .order_by(Child.case_id, Child.id)
     )
     found: dict[int, list[Person]] = {}
-    for case_id, name, year, born, sex in _rows(session, statement):
-        found.setdefault(case_id, []).append(Person(name, year, born, sex))
+    for case_id, name, year, born, sex, school, address in _rows(session, statement):
+        found.setdefault(case_id, []).append(Person(name, year, born, sex, school, address))
     return found
 
 
@@ -413,26 +423,27 @@ def _case_lines(session: Session, period: Period,
                 vocab: Vocabulary) -> tuple[tuple[CaseLine, ...], Masker]:
     raws = _case_rows(session, period)
     children = _children_of(session, period)
-    minors = {r.id: r.offender for r in raws
-              if r.offender is not None and is_child(r.offender, r.detected_on)}
-    masker = Masker([p for kids in children.values() for p in kids] + list(minors.values()))
+    minors = {r.id: minor for r in raws if (minor := as_minor(r.offender, r.detected_on))}
+    masker = Masker({case: CasePeople(tuple(children.get(case, ())), minors.get(case)).all
+                     for case in children.keys() | minors.keys()})
     results = _event_words(session, period, vocab, masker)
     lines: list[CaseLine] = []
     for raw in raws:
-        summary = masker.mask(raw.summary)
+        mask = masker.case(raw.id)
+        summary = mask.text(raw.summary)
         if raw.id in children:
             summary += "\nTrẻ em bị ảnh hưởng: " + "; ".join(
                 describe(p, raw.detected_on) for p in children[raw.id]) + "."
         if raw.id in minors:
             offender = describe(minors[raw.id], raw.detected_on)
         else:
-            offender = masker.mask(raw.offender.full_name) if raw.offender else UNIDENTIFIED_SHORT
+            offender = mask.text(raw.offender_name) if raw.offender_name else UNIDENTIFIED_SHORT
         lines.append(CaseLine(
             code=raw.code,
             detected_on=raw.detected_on,
-            platform=vocab.label(VocabList.PLATFORM, raw.platform_code),
-            account=masker.mask(raw.account),
-            url=raw.url or "",
+            platform=(platform := vocab.label(VocabList.PLATFORM, raw.platform_code)),
+            account=mask.account(raw.account, platform),
+            url=mask.url(raw.url),
             group=vocab.label(VocabList.GROUP, raw.group_code),
             summary=summary,
             offender=offender,

@@ -23,11 +23,19 @@ from app.domain.labels import (
     UNIDENTIFIED_OFFENDER,
     SanctionForm,
 )
+from app.domain.protection import (
+    CaseMask,
+    Masker,
+    Person,
+    child_person,
+    describe,
+    minor_offender,
+    people_in,
+)
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import UserError
 from app.importing.columns import CASE_COLUMNS, CHILD_COLUMNS, DEFAMED_COLUMNS, EVENT_COLUMNS
 from app.paths import DataPaths
-from app.reports.masking import Masker, Person, describe, is_child
 from app.services import audit, legal_basis, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
@@ -136,7 +144,7 @@ def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
         record: dict[str, object] = {"code": detail.code,
                                      "children": len(detail.data.children),
                                      "children_unmasked": unmask_children}
-        if not detail.data.children and _minor_offender(detail.data) is None:
+        if not people_in(detail.data).all:
             record["file"] = target.name  # elsewhere the name may carry a child's name
         audit.record(session, actor.username, AuditAction.CASE_PRINT, entity="case",
                      entity_uuid=detail.uuid, detail=record)
@@ -149,24 +157,23 @@ def build_sheet(detail: CaseDetail, vocab: Vocabulary, citations: dict[int, str]
                 printed_at: datetime | None = None) -> CaseSheet:
     data = detail.data
     assert data.detected_on is not None
-    minor = _minor_offender(data)
-    masked = not unmask_children
-    masker = Masker([_person(c) for c in data.children] + ([minor] if minor else []))
-    text = masker.mask if masked else _as_is
+    minor = minor_offender(data)
+    mask = None if unmask_children else Masker({detail.id: people_in(data).all}).case(detail.id)
+    text = mask.text if mask else _as_is
     groups = {data.group_code, *data.secondary_groups}
     return CaseSheet(
         code=detail.code,
         status=status_line(detail),
-        general=_general(data, vocab, text),
-        offender=_offender(data, minor if masked else None, text),
+        general=_general(data, vocab, text, mask),
+        offender=_offender(data, minor if mask else None, text),
         defamed=(tuple(_defamed(i, p, text) for i, p in enumerate(data.defamed, 1))
                  if Group.DEFAMATION in groups or data.defamed else None),
-        children=(tuple(_child(i, c, data.detected_on, masked, text)
+        children=(tuple(_child(i, c, data.detected_on, mask is not None, text)
                         for i, c in enumerate(data.children, 1))
                   if Group.CHILDREN in groups or data.children else None),
         children_unmasked=unmask_children,
         events=tuple(_event(e, vocab, citations, text) for e in detail.events),
-        evidence=tuple(_file(f, text) for f in detail.evidence),
+        evidence=tuple(_file(f, text, mask) for f in detail.evidence),
         printed_at=printed_at or datetime.now().astimezone(),
         printed_by=actor.full_name,
         printed_account=f"{actor.username}, {ROLE_LABELS[actor.role]}",
@@ -175,18 +182,6 @@ def build_sheet(detail: CaseDetail, vocab: Vocabulary, citations: dict[int, str]
 
 def _as_is(value: str) -> str:
     return value
-
-
-def _person(child: ChildInput) -> Person:
-    return Person(child.full_name, child.birth_year, child.birth_date, child.sex)
-
-
-def _minor_offender(data: CaseInput) -> Person | None:
-    """The offender when under 16 on the detection date: a child too."""
-    if not data.offender_name or data.detected_on is None:
-        return None
-    person = Person(data.offender_name, data.offender_birth_year, data.offender_birth_date)
-    return person if is_child(person, data.detected_on) else None
 
 
 def _shown(value: object, kind: Kind, text: Callable[[str], str],
@@ -204,14 +199,20 @@ def _shown(value: object, kind: Kind, text: Callable[[str], str],
     return str(value)
 
 
-def _general(data: CaseInput, vocab: Vocabulary,
-             text: Callable[[str], str]) -> tuple[Fact, ...]:
+def _general(data: CaseInput, vocab: Vocabulary, text: Callable[[str], str],
+             mask: CaseMask | None) -> tuple[Fact, ...]:
     facts: list[Fact] = []
     for field in CASE_FIELDS:
         if field.key in _OFFENDER_KEYS:
             continue
-        facts.append(Fact(field.label, _shown(getattr(data, field.key), field.kind, text, vocab,
-                                              field.vocabulary)))
+        if mask is not None and field.key == "url" and data.url:
+            value = mask.url(data.url)
+        elif mask is not None and field.key == "account" and data.account:
+            value = mask.account(data.account,
+                                 vocab.label(VocabList.PLATFORM, data.platform_code or ""))
+        else:
+            value = _shown(getattr(data, field.key), field.kind, text, vocab, field.vocabulary)
+        facts.append(Fact(field.label, value))
         if field.key == "group_code":
             others = [vocab.label(VocabList.GROUP, g) for g in data.secondary_groups]
             facts.append(Fact(_HEADERS["secondary_groups"], "; ".join(others) or EMPTY))
@@ -245,7 +246,8 @@ def _child(index: int, child: ChildInput, detected_on: date, masked: bool,
            text: Callable[[str], str]) -> Block:
     facts: list[Fact] = []
     if masked:
-        facts.append(Fact(CHILD_BY_KEY["full_name"].label, describe(_person(child), detected_on)))
+        facts.append(Fact(CHILD_BY_KEY["full_name"].label,
+                          describe(child_person(child), detected_on)))
     else:
         for key in ("full_name", "birth_year", "birth_date", "sex", "school_class", "address"):
             label = CHILD_BY_KEY[key].label if key in CHILD_BY_KEY else _HEADERS[f"child.{key}"]
@@ -293,8 +295,10 @@ def _event(event: EventRecord, vocab: Vocabulary, citations: dict[int, str],
                       event.officer, event.voided)
 
 
-def _file(item: EvidenceRecord, text: Callable[[str], str]) -> SheetFile:
-    extra = [f"Nguồn: {text(item.source_url)}" if item.source_url else "",
+def _file(item: EvidenceRecord, text: Callable[[str], str],
+          mask: CaseMask | None) -> SheetFile:
+    source = mask.url(item.source_url) if mask else item.source_url
+    extra = [f"Nguồn: {source}" if source else "",
              f"Ghi chú: {text(item.note)}" if item.note else ""]
     return SheetFile(
         name=text(item.original_name),

@@ -6,16 +6,14 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.db import Database
-from app.models import Child
-from app.reports.masking import Masker, Person
+from app.domain.vocabulary import VocabList
 from app.services import audit, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_list import ListColumn
 from app.services.progress import CancelToken, Progress
+from app.services.protection import RowMasker
 from app.services.search import fetch_rows
 from app.services.table_export import write_table
 from app.text import format_number
@@ -24,28 +22,16 @@ BATCH = 500
 PRINT_LIMIT = 2_000
 
 
-def children_masker(db: Database, case_ids: Sequence[int]) -> Masker:
-    """Children's names of these cases, to be replaced by initials in any text that leaves."""
-    people: list[Person] = []
-    with db.read() as session:
-        for start in range(0, len(case_ids), BATCH):
-            chunk = case_ids[start:start + BATCH]
-            people.extend(
-                Person(name, year, born, sex) for name, year, born, sex in session.execute(
-                    select(Child.full_name, Child.birth_year, Child.birth_date, Child.sex)
-                    .where(Child.case_id.in_(chunk)))
-            )
-    return Masker(people)
-
-
 def masked_rows(db: Database, case_ids: Sequence[int],
                 columns: Sequence[ListColumn]) -> Iterator[list[str]]:
-    """The texts of `columns` for each case, in order; children's names become initials."""
+    """The texts of `columns` for each case, in order, masked by the protection rule."""
     vocab = vocabulary.load(db)
-    masker = children_masker(db, case_ids)
+    with db.read() as session:
+        masker = RowMasker(session, case_ids)
     for start in range(0, len(case_ids), BATCH):
         for record in fetch_rows(db, list(case_ids[start:start + BATCH])):
-            yield [masker.mask(column.text(record, vocab)) for column in columns]
+            shown = masker.row(record, vocab.label(VocabList.PLATFORM, record.platform_code))
+            yield [column.text(shown, vocab) for column in columns]
 
 
 def export_case_list(db: Database, actor: Actor, path: Path, case_ids: Sequence[int],

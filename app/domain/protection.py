@@ -1,0 +1,524 @@
+"""Who is protected in a case, and how every text that leaves the office is masked.
+
+THE rule, in one place (docs/architecture.md lists the outputs that use it):
+
+- Protected are the case's recorded children, and its offender when under 16 at the
+  act (Luật Trẻ em 2016, Điều 1), by one age rule: with only a birth year, the younger
+  of the two possible ages, so that someone who may be 15 counts as 15.
+- A name is found word by word, the words compared after folding case, diacritics, `đ`,
+  Unicode form and tone-mark placement (`Hoà`/`Hòa`): any run of a protected name's
+  words that holds the given name (`Đặng Zuyến`, `Thuỳ Zuyến`, `zuyen.dang`), the words
+  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`).
+- A given name alone is masked after a calling word (`em`, `bé`, `học sinh`…) and, in
+  the texts of the case that records the person, anywhere: masking a place name that
+  shares it is the price. A text word typed with marks must carry the name's marks
+  (`tại` is not `Tài`, `đang` not `Đặng`); one typed without any is taken as the name.
+- In a case with protected people, a child's recorded school, class and address are
+  masked where they occur in its texts, and links and accounts show only their host or
+  platform (`facebook.com/…`).
+
+Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.case import CaseInput, ChildInput
+from app.domain.labels import HIDDEN_ADDRESS, HIDDEN_SCHOOL, PartyKind
+from app.text import fold, initials
+
+CHILD_AGE_LIMIT = 16  # Luật Trẻ em 2016, Điều 1
+
+# Words officers put before a child's given name ("em An", "học sinh Zuyến"), folded.
+CALLING_WORDS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(phrase.split()) for phrase in (
+        "em", "chau", "be", "con", "ban", "hs", "hoc sinh", "nu sinh", "nam sinh",
+        "con gai", "con trai", "co be", "cau be", "em be", "chau be", "be gai", "be trai",
+    ))
+_CALLING_LAST = frozenset(phrase[-1] for phrase in CALLING_WORDS)
+_CALLING_LONGEST = max(len(phrase) for phrase in CALLING_WORDS)
+
+# Generic first words of a recorded school or address that a text may leave out.
+_GENERIC_FIRST = frozenset({"truong", "lop", "so", "thon", "xom", "ap", "to", "khu"})
+
+_LETTERS = re.compile(r"[^\W\d_]+")  # a name's words: digits and `_` separate them
+_TOKENS = re.compile(r"[^\W\d_]+|\d+")  # a school or an address: its numbers count
+_NAME_JOINS = frozenset(" \t-_.")  # what may stand between the words of one name
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|me|tv|io|ly|gl|be|app|info|link)/[^\s<>\"']*",
+    re.IGNORECASE)
+_URL_TAIL = ".,;:!?)]}»”'"
+_LONGEST_SYLLABLE = 7  # "nghiêng": a name word is never longer
+_LONGEST_JOINED = 40  # a handle of a whole name run together is shorter
+
+
+# --- who is protected ---------------------------------------------------------------------
+
+
+def age_on(birth_date: date | None, birth_year: int | None, day: date) -> int | None:
+    """Completed years on `day`: THE age rule. With only a birth year, the younger of the
+    two possible ages (born on 31 December at the latest); None when unknown or not born."""
+    if birth_date is not None:
+        age = day.year - birth_date.year - ((day.month, day.day) < (birth_date.month,
+                                                                    birth_date.day))
+    elif birth_year is not None:
+        age = day.year - birth_year - (day < date(day.year, 12, 31))
+    else:
+        return None
+    return age if age >= 0 else None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a text that leaves the office may only show by initials."""
+
+    full_name: str
+    birth_year: int | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    school_class: str | None = None
+    address: str | None = None
+
+    def age(self, day: date) -> int | None:
+        return age_on(self.birth_date, self.birth_year, day)
+
+
+def is_child(person: Person, day: date) -> bool:
+    age = person.age(day)
+    return age is not None and age < CHILD_AGE_LIMIT
+
+
+def as_minor(offender: Person | None, act_on: date) -> Person | None:
+    """The offender (a person) when a child at the act: protected as a child is."""
+    if offender is not None and offender.full_name and is_child(offender, act_on):
+        return offender
+    return None
+
+
+@dataclass(frozen=True)
+class CasePeople:
+    """Who is protected in one case."""
+
+    children: tuple[Person, ...] = ()
+    minor: Person | None = None  # the offender, a child at the act
+
+    @property
+    def all(self) -> tuple[Person, ...]:
+        return (*self.children, self.minor) if self.minor else self.children
+
+
+def describe(person: Person, day: date) -> str:
+    """`N.V.A., 13 tuổi, nam`: how a protected person is shown (age on `day`)."""
+    age = person.age(day)
+    parts = [initials(person.full_name)]
+    if age is not None:
+        parts.append(f"{age} tuổi")
+    if person.sex:
+        parts.append(person.sex)
+    return ", ".join(parts)
+
+
+def host_only(url: str) -> str:
+    """`https://www.facebook.com/zuyen.dang` → `facebook.com/…`."""
+    rest = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.IGNORECASE)
+    host, _, path = rest.partition("/")
+    bare = re.split(r"[?#]", host)[0]
+    shown = re.sub(r"^www\.", "", bare, flags=re.IGNORECASE)
+    return f"{shown}/…" if path or bare != host else shown
+
+
+def hidden_account(platform: str) -> str:
+    """An account on a case with protected people: only its platform."""
+    return f"{platform}/…"
+
+
+# --- comparing words ----------------------------------------------------------------------
+
+
+def _fold_char(char: str) -> str:
+    return " " if char.isspace() else fold(char)
+
+
+class _FoldTable(dict[int, str]):
+    """Each character's fold as `str.translate` takes it, folded the first time a text
+    holds it; those whose fold is not one character (a mark of decomposed text folds to
+    nothing, "ß" to "ss") are noted in `_NOT_ONE`."""
+
+    def __missing__(self, code: int) -> str:
+        piece = self[code] = _fold_char(chr(code))
+        if len(piece) != 1:
+            _NOT_ONE.add(chr(code))
+        return piece
+
+
+_FOLDS = _FoldTable()
+_NOT_ONE: set[str] = set()
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded a character at a time, and where each folded character comes from:
+    None when from the same place (composed text, as the program stores it)."""
+    folded = text.translate(_FOLDS)  # first: it notes the text's new characters
+    if _NOT_ONE.isdisjoint(text):
+        return folded, None
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = _FOLDS[ord(char)]
+        chars.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(chars), origin
+
+
+def _marks(word: str) -> str | None:
+    """A word's tone and vowel marks whatever their place (`Hoà` and `Hòa` alike); None for
+    a word typed without any mark, `đ` included (`Dang` may be `Đặng`, `đang` may not)."""
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    marks = "".join(sorted(c for c in decomposed if unicodedata.combining(c)))
+    return marks if marks or "đ" in decomposed else None
+
+
+class _Text:
+    """A text's words (letter runs of its fold) and where each stands in the text."""
+
+    __slots__ = ("folded", "origin", "spans", "text", "words")
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text = text
+        self.folded, self.origin = _folded(text)
+        self.spans = [m.span() for m in pattern.finditer(self.folded)]
+        self.words = [self.folded[a:b] for a, b in self.spans]
+
+    def start(self, index: int) -> int:
+        start = self.spans[index][0]
+        return start if self.origin is None else self.origin[start]
+
+    def end(self, index: int) -> int:
+        """After the word, with the marks of a decomposed last letter."""
+        end = self.spans[index][1]
+        if self.origin is not None:
+            end = self.origin[end - 1] + 1
+        while end < len(self.text) and unicodedata.combining(self.text[end]):
+            end += 1
+        return end
+
+    def typed(self, index: int) -> str:
+        return self.text[self.start(index):self.end(index)]
+
+    def gap(self, index: int) -> str:
+        """The folded text between word `index - 1` and word `index`."""
+        return self.folded[self.spans[index - 1][1]:self.spans[index][0]]
+
+    def name_joined(self, index: int) -> bool:
+        return 0 < index < len(self.spans) and _NAME_JOINS.issuperset(self.gap(index))
+
+    def phrase_joined(self, index: int) -> bool:
+        gap = self.gap(index)
+        return len(gap) <= 3 and "\n" not in gap
+
+
+def _replace(text: str, pieces: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, replacement), in order and not overlapping."""
+    out: list[str] = []
+    kept = 0
+    for start, end, replacement in pieces:
+        if replacement.endswith(".") and text.startswith(".", end):
+            end += 1  # "… em N.V.A." rather than "N.V.A.."
+        out += [text[kept:start], replacement]
+        kept = end
+    out.append(text[kept:])
+    return "".join(out)
+
+
+# --- the masker ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A protected name: its folded words with their marks and initial letters."""
+
+    words: dict[str, tuple[str | None, str]]  # folded word → (marks, initial as recorded)
+    counts: Counter[str]  # how often each folded word stands in the name
+    given: str  # folded last word
+    whole: str  # initials of the recorded name
+
+
+def _name(person: Person) -> _Name | None:
+    recorded = _LETTERS.findall(unicodedata.normalize("NFC", person.full_name))
+    if not recorded:
+        return None
+    words: dict[str, tuple[str | None, str]] = {}
+    for word in recorded:
+        words.setdefault(fold(word), (_marks(word), word[0].upper()))
+    return _Name(words, Counter(fold(w) for w in recorded), fold(recorded[-1]),
+                 initials(person.full_name))
+
+
+def _phrases(value: str | None) -> list[tuple[str, ...]]:
+    """The word runs of a recorded school or address a text may repeat: the whole, each
+    comma-separated part, each part without a generic first word; two words at least."""
+    if not value:
+        return []
+    found: set[tuple[str, ...]] = set()
+    for part in [value, *re.split(r"[,;]", value)]:
+        words = tuple(_TOKENS.findall(fold(part)))
+        if words and words[0] in _GENERIC_FIRST:
+            found.add(words[1:])
+        found.add(words)
+    return sorted((p for p in found if len(p) >= 2), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class _Run:
+    first: int
+    last: int
+    replacement: str
+
+
+class Masker:
+    """Masks the protected people of some cases in every text that leaves the office.
+
+    `cases` maps a case (any key) to its protected people. `mask(text)` masks every name
+    of them by the rules of this module; `mask(text, case)` also masks, for a text of
+    that case, its people's given names alone, their schools and addresses, and links.
+    """
+
+    def __init__(self, cases: Mapping[Hashable, Sequence[Person]] | None = None) -> None:
+        self._names: list[_Name] = []
+        self._by_case: dict[Hashable, frozenset[int]] = {}
+        self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
+        self._by_word: dict[str, set[int]] = {}  # folded name word → names holding it
+        for key, people in (cases or {}).items():
+            ids: set[int] = set()
+            places: list[tuple[tuple[str, ...], str]] = []
+            for person in people:
+                name = _name(person)
+                if name is not None:
+                    ids.add(len(self._names))
+                    for word in name.words:
+                        self._by_word.setdefault(word, set()).add(len(self._names))
+                    self._names.append(name)
+                places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
+                places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
+            if ids or places:
+                self._by_case[key] = frozenset(ids)
+                self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
+        # Folded words known to play no part in any name (most words of most texts), and
+        # those that may.
+        self._inert: set[str] = set()
+        self._relevant: set[str] = set()
+        self._joined: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+
+    def protects(self, case: Hashable) -> bool:
+        return case in self._by_case
+
+    def case(self, key: Hashable) -> CaseMask:
+        return CaseMask(self, key)
+
+    def mask(self, text: str, case: Hashable = None) -> str:
+        if not text or (not self._names and case not in self._places):
+            return text
+        own = self._by_case.get(case)
+        if own is not None:
+            text = self._mask_places(_URL.sub(_url_match, text), case)
+        return self._mask_names(text, own or frozenset())
+
+    # -- names --
+
+    def _mask_names(self, text: str, own: frozenset[int]) -> str:
+        if not self._names:
+            return text
+        folded_words = _LETTERS.findall(text.translate(_FOLDS))
+        if self._inert.issuperset(folded_words):  # most texts: at C speed
+            return text
+        for word in set(folded_words).difference(self._inert, self._relevant):
+            (self._relevant if word in self._by_word or self._split(word)
+             else self._inert).add(word)
+        if self._relevant.isdisjoint(folded_words):
+            return text
+        words = _Text(text, _LETTERS)
+        pieces: list[tuple[int, int, str]] = []
+        index = 0
+        while index < len(words.words):
+            run = self._run_at(words, index, own)
+            if run is None:
+                index += 1
+                continue
+            pieces.append((words.start(run.first), words.end(run.last), run.replacement))
+            index = run.last + 1
+        return _replace(text, pieces) if pieces else text
+
+    def _holders(self, words: _Text, index: int) -> dict[int, list[str]]:
+        """The names word `index` belongs to, each with the initials it stands for."""
+        word = words.words[index]
+        found: dict[int, list[str]] = {}
+        holders = self._by_word.get(word, ())
+        typed = _marks(words.typed(index)) if holders else None
+        for name_id in holders:
+            marks, letter = self._names[name_id].words[word]
+            if typed is None or typed == (marks or ""):
+                found[name_id] = [letter]
+        for name_id, parts in self._split(word):
+            found.setdefault(name_id, [self._names[name_id].words[p][1] for p in parts])
+        return found
+
+    def _run_at(self, words: _Text, index: int, own: frozenset[int]) -> _Run | None:
+        """The longest run of one name's words from `index` that holds its given name."""
+        holders = self._holders(words, index)
+        if not holders:
+            return None
+        best: _Run | None = None
+        letters = {name_id: list(parts) for name_id, parts in holders.items()}
+        seen = {name_id: Counter(self._parts(words.words[index], name_id))
+                for name_id in holders}
+        last = index
+        while True:
+            for name_id, parts in letters.items():
+                name = self._names[name_id]
+                if name.given not in seen[name_id]:
+                    continue
+                alone = len(parts) == 1 and last == index
+                if alone and name_id not in own and not self._called(words, index):
+                    continue
+                if best is None or last > best.last:
+                    best = _Run(index, last, "".join(f"{p}." for p in parts))
+            nxt = last + 1
+            if not words.name_joined(nxt):
+                return best
+            more = self._holders(words, nxt)
+            for name_id in [i for i in letters if i in more]:
+                seen[name_id].update(self._parts(words.words[nxt], name_id))
+            # A name's word used more often than the name has it ends the run for that
+            # name: "ảnh" typed as "anh" before "Nguyễn Thị Ánh" is not part of her name.
+            letters = {i: letters[i] + more[i] for i in letters
+                       if i in more and seen[i] <= self._names[i].counts}
+            if not letters:
+                return best
+            last = nxt
+
+    def _parts(self, word: str, name_id: int) -> tuple[str, ...]:
+        if word in self._names[name_id].words:
+            return (word,)
+        return next((parts for i, parts in self._split(word) if i == name_id), ())
+
+    def _called(self, words: _Text, index: int) -> bool:
+        """A calling word ("em", "học sinh") just before word `index`."""
+        for size in range(1, _CALLING_LONGEST + 1):
+            first = index - size
+            if first < 0:
+                return False
+            if all(words.phrase_joined(i) for i in range(first + 1, index + 1)) and tuple(
+                    words.words[first:index]) in CALLING_WORDS:
+                return True
+        return False
+
+    def _split(self, word: str) -> list[tuple[int, tuple[str, ...]]]:
+        """The names whose words, run together, make up `word` with the given name among
+        them (`zuyendang`, `dangthithuyzuyen`): a handle, a slug, a file name."""
+        if word in self._joined:
+            return self._joined[word]
+        found: list[tuple[int, tuple[str, ...]]] = []
+        # Cut first into any names' words: few words can be, and only they are worth
+        # trying name by name, from the names whose word the text word starts with.
+        if (word not in self._by_word and len(word) <= _LONGEST_JOINED
+                and _segment(word, self._by_word)):
+            candidates: set[int] = set()
+            for size in range(1, min(len(word), _LONGEST_SYLLABLE) + 1):
+                candidates.update(self._by_word.get(word[:size], ()))
+            for name_id in sorted(candidates):
+                name = self._names[name_id]
+                parts = _segment(word, name.words)
+                if parts and len(parts) > 1 and name.given in parts:
+                    found.append((name_id, parts))
+        self._joined[word] = found
+        return found
+
+    # -- schools, addresses --
+
+    def _mask_places(self, text: str, case: Hashable) -> str:
+        places = self._places.get(case)
+        if not places:
+            return text
+        words = _Text(text, _TOKENS)
+        pieces: list[tuple[int, int, str]] = []
+        index = 0
+        while index < len(words.words):
+            for phrase, label in places:
+                end = index + len(phrase)
+                if tuple(words.words[index:end]) == phrase and all(
+                        words.phrase_joined(i) for i in range(index + 1, end)):
+                    pieces.append((words.start(index), words.end(end - 1), label))
+                    index = end
+                    break
+            else:
+                index += 1
+        return _replace(text, pieces) if pieces else text
+
+
+def _url_match(match: re.Match[str]) -> str:
+    url = match.group(0)
+    tail = len(url) - len(url.rstrip(_URL_TAIL))
+    return host_only(url[:len(url) - tail]) + url[len(url) - tail:]
+
+
+def _segment(word: str, vocabulary: Mapping[str, object]) -> tuple[str, ...] | None:
+    """`word` cut into words of `vocabulary` (longest first), or None when it cannot be:
+    worked from the end, each tail's cut once."""
+    tails: list[tuple[str, ...] | None] = [None] * len(word) + [()]
+    for start in range(len(word) - 1, -1, -1):
+        for size in range(min(len(word) - start, _LONGEST_SYLLABLE), 0, -1):
+            rest = tails[start + size]
+            if rest is not None and word[start:start + size] in vocabulary:
+                tails[start] = (word[start:start + size], *rest)
+                break
+    return tails[0]
+
+
+@dataclass(frozen=True)
+class CaseMask:
+    """The masking of one case's texts: its people's names, places and links."""
+
+    masker: Masker
+    key: Hashable
+
+    @property
+    def protected(self) -> bool:
+        return self.masker.protects(self.key)
+
+    def text(self, value: str) -> str:
+        return self.masker.mask(value, self.key)
+
+    def url(self, value: str | None) -> str:
+        if not value:
+            return ""
+        return self.text(host_only(value)) if self.protected else self.masker.mask(value)
+
+    def account(self, value: str | None, platform: str) -> str:
+        if not value:
+            return ""
+        return hidden_account(platform) if self.protected else self.masker.mask(value)
+
+
+def child_person(child: ChildInput) -> Person:
+    return Person(child.full_name, child.birth_year, child.birth_date, child.sex,
+                  child.school_class, child.address)
+
+
+def minor_offender(data: CaseInput) -> Person | None:
+    """The offender when a person under 16 at the act (dated by its detection)."""
+    if not data.offender_name or data.offender_kind is PartyKind.ORGANISATION:
+        return None
+    person = Person(data.offender_name, data.offender_birth_year, data.offender_birth_date)
+    return as_minor(person, data.detected_on) if data.detected_on else None
+
+
+def people_in(data: CaseInput) -> CasePeople:
+    """The protected people of a case as recorded."""
+    return CasePeople(tuple(child_person(c) for c in data.children), minor_offender(data))

@@ -1,0 +1,65 @@
+"""The protected people of stored cases, read for the masking rule of
+`app.domain.protection`, and the case list's rows masked by it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.labels import PartyKind
+from app.domain.protection import CasePeople, Masker, Person, as_minor, describe
+from app.models import Case, Child
+from app.services.search import CaseRow
+
+BATCH = 500
+
+
+def people_by_case(session: Session, case_ids: Sequence[int]) -> dict[int, CasePeople]:
+    """Each case's protected people: its children, and its offender when a child at the
+    act; cases with none are left out."""
+    children: dict[int, list[Person]] = {}
+    minors: dict[int, Person] = {}
+    for start in range(0, len(case_ids), BATCH):
+        chunk = case_ids[start:start + BATCH]
+        for case_id, name, year, born, sex, school, address in session.execute(
+                select(Child.case_id, Child.full_name, Child.birth_year, Child.birth_date,
+                       Child.sex, Child.school_class, Child.address)
+                .where(Child.case_id.in_(chunk)).order_by(Child.case_id, Child.id)):
+            children.setdefault(case_id, []).append(
+                Person(name, year, born, sex, school, address))
+        for case_id, offender, year, born, detected_on in session.execute(
+                select(Case.id, Case.offender_name, Case.offender_birth_year,
+                       Case.offender_birth_date, Case.detected_on)
+                .where(Case.id.in_(chunk), Case.offender_name != "",
+                       Case.offender_birth_year.is_not(None)
+                       | Case.offender_birth_date.is_not(None),
+                       Case.offender_kind.is_distinct_from(PartyKind.ORGANISATION))):
+            if offender and (minor := as_minor(Person(offender, year, born), detected_on)):
+                minors[case_id] = minor
+    return {case: CasePeople(tuple(children.get(case, ())), minors.get(case))
+            for case in children.keys() | minors.keys()}
+
+
+class RowMasker:
+    """The case list's rows as they may leave the office, or be shown to a role that may not
+    see children: every text through the masking rule, a child offender described."""
+
+    def __init__(self, session: Session, case_ids: Sequence[int]) -> None:
+        self._people = people_by_case(session, case_ids)
+        self._masker = Masker({case: found.all for case, found in self._people.items()})
+
+    def row(self, row: CaseRow, platform: str) -> CaseRow:
+        mask = self._masker.case(row.id)
+        minor = self._people[row.id].minor if row.id in self._people else None
+        return dataclasses.replace(
+            row,
+            account=mask.account(row.account, platform),
+            url=mask.url(row.url) or None,
+            offender_name=(describe(minor, row.detected_on) if minor
+                           else mask.text(row.offender_name or "") or None),
+            summary=mask.text(row.summary),
+            area=mask.text(row.area or "") or None,
+        )

@@ -1,0 +1,186 @@
+"""The protection rule: children are never named, however the name was typed."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from datetime import date
+
+import pytest
+
+from app.db import Database
+from app.domain.case import ChildInput
+from app.domain.events import EventInput
+from app.domain.labels import Sex
+from app.domain.protection import Masker, Person, age_on, as_minor, describe
+from app.domain.warnings import offender_age
+from app.reports.figures import compute_figures
+from app.reports.periods import Period
+from app.services import cases, events
+from app.services.actor import Actor
+from app.text import fold
+from tests.conftest import TODAY, make_case
+
+AN = Person("Nguyễn Văn An", birth_year=2013, sex="nam")
+DUNG = Person("Đặng Thị Dung", birth_date=date(2016, 12, 1), sex="nữ")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Đăng clip em Nguyễn Văn An bị đánh.", "Đăng clip em N.V.A. bị đánh."),
+        (unicodedata.normalize("NFD", "Ảnh của Nguyễn Văn An."), unicodedata.normalize(
+            "NFD", "Ảnh của ") + "N.V.A."),
+        ("Ảnh của NGUYỄN VĂN AN, lớp 7", "Ảnh của N.V.A., lớp 7"),
+        ("anh cua nguyen van an lop 7", "anh cua N.V.A. lop 7"),
+        ("Tên: Nguyen  Van\tAn!", "Tên: N.V.A.!"),
+        ("dang thi dung và DẶNG THỊ DUNG", "Đ.T.D. và Đ.T.D."),
+        ("Nguyễn Văn Anh không phải trẻ em", "Nguyễn Văn Anh không phải trẻ em"),
+        ("Cháu An, bé Văn An, em Dung và Công an xã", "Cháu A., bé V.A., em D. và Công an xã"),
+        ("Không nêu tên ai", "Không nêu tên ai"),
+        # A word typed with marks must carry the name's: "tại" is a word, "Tài" the child.
+        ("Bắt cóc trẻ em tại chợ; em Tài, cháu TÀI", "Bắt cóc trẻ em tại chợ; em T., cháu T."),
+        ("Tặng bông hoa cho bé Bống", "Tặng bông hoa cho bé B."),  # a name of one word
+        # Surname and given name without the middle name; the given name before the surname.
+        ("Đặng Dung và Dung Đặng", "Đ.D. và D.Đ."),
+        # A given name typed without marks after a calling word.
+        ("bé Dung, cháu Tai", "bé D., cháu T."),
+    ],
+)
+def test_names_are_replaced_by_initials_in_free_text(text: str, masked: str) -> None:
+    masker = Masker({1: [AN, DUNG, Person("Lê Văn Tài"), Person("Bống")]})
+    assert masker.mask(text) == masked
+
+
+ZUYEN = Person("Đặng Thị Thuỳ Zuyến", birth_year=2013, sex="nữ",
+               school_class="Lớp 7A, Trường THCS Lê Lợi", address="Thôn Đông Sơn, xã Hoà An")
+HOA = Person("Lò Văn Hòa", birth_year=2015, sex="nam")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # Tone marks placed the other way (old and new style keyboards).
+        ("Clip về em Lò Văn Hoà", "Clip về em L.V.H."),
+        ("Clip về Đặng Thị Thùy Zuyến", "Clip về Đ.T.T.Z."),
+        # Without diacritics after a calling word; other calling words.
+        ("bé Zuyen bị đánh", "bé Z. bị đánh"),
+        ("học sinh Zuyến, nữ sinh Thuỳ Zuyến, con gái Zuyến", "học sinh Z., nữ sinh T.Z., "
+         "con gái Z."),
+        # Surname and given name only, in any order, upper case, decomposed.
+        ("ĐẶNG ZUYẾN và Zuyến Đặng", "Đ.Z. và Z.Đ."),
+        (unicodedata.normalize("NFD", "ảnh Đặng Zuyến"), unicodedata.normalize("NFD", "ảnh ")
+         + "Đ.Z."),
+        # Joined by -, _, . or nothing: file names, handles.
+        ("anh-Đặng-Thị-Thuỳ-Zuyến.png", "anh-Đ.T.T.Z.png"),
+        ("zuyen_dang_2013 và dangthithuyzuyen", "Z.Đ._2013 và Đ.T.T.Z."),
+        # Stray spaces and punctuation.
+        ("  Đặng   Thị  Thuỳ   Zuyến !", "  Đ.T.T.Z. !"),
+        # Other people's texts: a given name alone stays (it is an ordinary word here).
+        ("Văn hóa Hòa Bình", "Văn hóa Hòa Bình"),
+    ],
+)
+def test_every_spelling_of_a_childs_name_is_masked_everywhere(text: str, masked: str) -> None:
+    assert Masker({1: [ZUYEN, HOA]}).mask(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # In the case's own texts a given name alone is masked too: a place name that
+        # shares it is the price.
+        ("Zuyến đăng clip ở Hòa Bình", "Z. đăng clip ở H. Bình"),
+        # The recorded school, class and address, in part or whole.
+        ("Em học lớp 7A Trường THCS Lê Lợi, ở thôn Đông Sơn",
+         "Em học [trường, lớp], ở [địa chỉ]"),
+        ("trường thcs le loi; xã Hòa An", "[trường, lớp]; [địa chỉ]"),
+        # Links show only their host.
+        ("Xem https://www.facebook.com/zuyen.dang.2013?id=1.", "Xem facebook.com/…."),
+        ("nguồn facebook.com/zuyen.dang.2013 và tiktok.com/@hoa", "nguồn facebook.com/… và "
+         "tiktok.com/…"),
+    ],
+)
+def test_a_case_with_children_masks_given_names_places_and_links(text: str,
+                                                                  masked: str) -> None:
+    masker = Masker({1: [ZUYEN, HOA], 2: [Person("Trần Văn Minh")]})
+    assert masker.mask(text, 1) == masked
+    assert masker.case(1).url("https://facebook.com/zuyen.dang") == "facebook.com/…"
+    assert masker.case(1).account("Zuyến Đặng Official", "Facebook") == "Facebook/…"
+    # A case without protected people keeps its links and accounts.
+    assert masker.case(3).url("https://facebook.com/shop") == "https://facebook.com/shop"
+    assert masker.case(3).account("Shop Hòa Bình", "Facebook") == "Shop Hòa Bình"
+
+
+def test_two_children_sharing_a_given_name_and_a_child_of_one_word() -> None:
+    masker = Masker({1: [Person("Nguyễn Thị Mai"), Person("Trần Thị Mai")], 2: [
+        Person("Bống")]})
+    assert masker.mask("cháu Nguyễn Mai và cháu Trần Thị Mai", 1) == "cháu N.M. và cháu T.T.M."
+    assert masker.mask("Mai đi học", 1) == "M. đi học"
+    assert masker.mask("ngày mai đi học") == "ngày mai đi học"
+    assert masker.mask("bé Bống, bông hoa", 2) == "bé B., bông hoa"
+
+
+def test_nothing_breaks_on_odd_text() -> None:
+    masker = Masker({1: [ZUYEN, Person("  "), Person("Ánh")]})
+    for text in ("", " ", ".", "-_-", "Zuyến" * 50, "https://", "a" * 10_000, "\x00\n",
+                 unicodedata.normalize("NFD", "ĐẶNG ZUYẾN" * 3)):
+        assert isinstance(masker.mask(text, 1), str)
+        assert isinstance(masker.mask(text), str)
+
+
+def test_one_age_rule_the_cautious_one() -> None:
+    # Born in 2010, on 30/12/2026 the person may still be 15: protected.
+    assert age_on(None, 2010, date(2026, 12, 30)) == 15
+    assert age_on(None, 2010, date(2026, 12, 31)) == 16
+    assert age_on(date(2010, 6, 1), None, date(2026, 5, 31)) == 15
+    offender = Person("Phạm Minh Khuê", birth_year=2010)
+    assert as_minor(offender, date(2026, 10, 5)) == offender
+    assert as_minor(Person("Phạm Minh Khuê", birth_year=2009), date(2026, 10, 5)) is None
+    assert offender_age(None, 2010, date(2026, 10, 5)).years == age_on(  # type: ignore[union-attr]
+        None, 2010, date(2026, 10, 5))
+
+
+def test_decomposed_marks_of_the_last_letter_go_with_the_name() -> None:
+    text = unicodedata.normalize("NFD", "Em Đặng Thị Dũng học lớp 3")
+    masker = Masker({1: [Person("Đặng Thị Dũng")]})
+    assert unicodedata.normalize("NFC", masker.mask(text)) == "Em Đ.T.D. học lớp 3"
+
+
+def test_a_child_is_described_by_initials_age_and_sex() -> None:
+    # Born in 2013: 12 years old until 31/12/2026 by the one age rule.
+    assert describe(AN, date(2026, 10, 5)) == "N.V.A., 12 tuổi, nam"
+    assert describe(AN, date(2026, 12, 31)) == "N.V.A., 13 tuổi, nam"
+    assert describe(DUNG, date(2026, 11, 30)) == "Đ.T.D., 9 tuổi, nữ"  # birthday not reached
+    assert describe(Person("Lê Bé"), date(2026, 10, 5)) == "L.B."
+
+
+def test_no_child_name_reaches_the_report_figures(db: Database, officer: Actor) -> None:
+    child = "Nguyễn Văn An"
+    detail = cases.create_case(db, officer, make_case(
+        detected_on=date(2026, 10, 5), group_code="TE",
+        account=f"Hội phụ huynh của {child.upper()}",
+        summary=f"Đăng ảnh {unicodedata.normalize('NFD', child)} kèm địa chỉ; "
+                f"{fold(child)} bị lộ tên trường.",
+        offender_name="Lê Thị Hoa",
+        children=(ChildInput(child, birth_year=2013, sex=Sex.MALE),
+                  ChildInput("Trần Thị Bé", birth_year=2016, sex=Sex.FEMALE)),
+    ), today=TODAY)
+    events.add_event(db, officer, detail.id, EventInput(
+        "CTE", date(2026, 10, 6), document_number=f"Hồ sơ em {child}"), today=TODAY)
+    # An offender under 16 is a child too.
+    cases.create_case(db, officer, make_case(detected_on=date(2026, 10, 7),
+                                             offender_name="Phạm Minh Khôi",
+                                             offender_birth_year=2012), today=TODAY)
+    figures = compute_figures(db, Period.month(2026, 10))
+    text = " ".join(str(v) for line in figures.cases for v in dataclasses.astuple(line))
+    for name in (child, "Trần Thị Bé", "Phạm Minh Khôi"):
+        assert fold(name) not in fold(text)
+    first, second = figures.cases
+    assert first.account == "Facebook/…"  # a case with children shows only the platform
+    assert first.summary.endswith("Trẻ em bị ảnh hưởng: N.V.A., 12 tuổi, nam; "
+                                  "T.T.B., 9 tuổi, nữ.")
+    assert "Hồ sơ em N.V.A." in first.results
+    assert first.offender == "Lê Thị Hoa"
+    assert second.offender == "P.M.K., 13 tuổi"
+    assert figures.masker.mask("Đã làm việc với gia đình cháu Nguyễn Văn An.") == (
+        "Đã làm việc với gia đình cháu N.V.A.")
