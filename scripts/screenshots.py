@@ -110,7 +110,7 @@ def _add_demo_evidence(window: MainWindow, case_id: int, out: Path) -> None:
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter, QPdfWriter
 
-    if evidence.list_evidence(window.db, case_id):
+    if evidence.list_evidence(window.db, window.actor, case_id):
         return
     folder = out / ".chung-cu-mau"
     folder.mkdir(exist_ok=True)

@@ -107,7 +107,7 @@ def test_add_stores_the_file_by_hash_and_audits(db: Database, officer: Actor, ca
     assert _png() not in stored and b"\x89PNG\r\n" not in stored
     assert read_content(db.paths, record.sha256, db.data_key) == _png()
     assert _leftovers(db) == [record.sha256]
-    assert evidence.list_evidence(db, case.id) == [record]
+    assert evidence.list_evidence(db, officer, case.id) == [record]
     reread = cases.get_case(db, officer, case.id)
     assert reread.evidence == (record,)
     # The case form may be open while files are dropped on it: its save must not conflict.
@@ -268,7 +268,7 @@ def test_remove_keeps_content_another_case_still_uses(db: Database, officer: Act
         evidence.remove_evidence(db, officer, first.record.id, "  ")
     evidence.remove_evidence(db, officer, first.record.id, "Thêm nhầm vụ việc")
     assert stored.exists()
-    assert evidence.list_evidence(db, case.id) == []
+    assert evidence.list_evidence(db, officer, case.id) == []
     evidence.remove_evidence(db, officer, second.record.id, "Trùng")
     assert not stored.exists()
     assert _leftovers(db) == []
@@ -322,7 +322,7 @@ def test_check_is_clean_after_adds_and_finds_a_tampered_file(
     report = check_data_folder(db, officer)
     assert report.ok, report.problems
     assert report.evidence_checked == 3
-    [first, second, _] = evidence.list_evidence(db, case.id)
+    [first, second, _] = evidence.list_evidence(db, officer, case.id)
     stored_path(db.paths, first.sha256).write_bytes(_png("sửa"))
     flipped = bytearray(stored_path(db.paths, second.sha256).read_bytes())
     flipped[-20] ^= 1
@@ -345,7 +345,7 @@ def test_viewing_is_audited_only_on_cases_with_children(
     before = _actions(db)
     assert evidence.open_evidence(db, viewer, plain.record.id).read_bytes() == _png("a")
     assert _actions(db) == before
-    path = evidence.open_evidence(db, viewer, child.record.id)
+    path = evidence.open_evidence(db, officer, child.record.id)
     # A decrypted copy for the viewer, named by hash: the file's name may name the child.
     assert path.read_bytes() == _png("b")
     assert path.suffix == ".png" and "Nguyen" not in path.name
@@ -356,7 +356,7 @@ def test_viewing_is_audited_only_on_cases_with_children(
         [view] = audit.entries(session, action=AuditAction.EVIDENCE_VIEW)
         [added] = audit.entries(session, action=AuditAction.EVIDENCE_ADD, username="canbo",
                                 limit=1)
-    assert (view.username, view.detail["code"]) == ("xem", child_case.code)
+    assert (view.username, view.detail["code"]) == ("canbo", child_case.code)
     # The name of a picture on a child case may name the child: the log keeps the hash.
     assert "name" not in added.detail
 

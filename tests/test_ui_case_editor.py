@@ -181,7 +181,7 @@ def test_evidence_added_duplicate_refused_and_child_pictures_blurred_until_viewe
     assert blurred.pixelColor(blurred.width() // 2, blurred.height() // 2).name() == "#ff3366"
     section.add_file(picture)
     qtbot.waitUntil(lambda: "đã có" in section.message.text(), timeout=5000)
-    assert len(evidence.list_evidence(db, created.id)) == 1
+    assert len(evidence.list_evidence(db, officer, created.id)) == 1
     section.files.setCurrentRow(0)
     assert section.show_button.isEnabled()
     section.reveal_selected()

@@ -11,6 +11,7 @@ from app.errors import NotAllowed
 
 class Permission(StrEnum):
     VIEW = "view"
+    VIEW_CHILDREN = "view_children"
     EDIT_CASES = "edit_cases"
     DELETE_CASES = "delete_cases"
     IMPORT = "import"
@@ -28,6 +29,7 @@ class Permission(StrEnum):
 
 _OFFICER = {
     Permission.VIEW,
+    Permission.VIEW_CHILDREN,
     Permission.EDIT_CASES,
     Permission.IMPORT,
     Permission.REPORT,
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW: "xem sổ vụ việc",
+    Permission.VIEW_CHILDREN: "xem thông tin, chứng cứ của trẻ em",
     Permission.EDIT_CASES: "ghi, sửa vụ việc",
     Permission.DELETE_CASES: "xóa vụ việc",
     Permission.IMPORT: "nhập vụ việc từ Excel",

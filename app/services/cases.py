@@ -13,15 +13,16 @@ from app.db import Database
 from app.domain import checks
 from app.domain.case import CaseInput, ChildInput, DefamedInput, validate_case
 from app.domain.fields import BY_KEY
-from app.domain.vocabulary import Vocabulary
+from app.domain.vocabulary import VocabList, Vocabulary
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.models import Case, CaseSecondaryGroup, Child, DefamedParty, Event
 from app.models.base import utcnow
-from app.services import audit, numbering, settings, vocabulary
+from app.services import audit, numbering, protection, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_rows import case_columns, child_columns, defamed_columns
 from app.services.records import CaseDetail, case_detail, case_input
+from app.services.search import CaseRow, fetch_rows
 from app.text import initials
 
 
@@ -139,14 +140,30 @@ def restore_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
 
 
 def get_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
-    """A case with everything recorded on it; opening a case with children is audited."""
+    """A case with everything recorded on it; opening a case with children is audited. A
+    role that may not see children gets them masked, and no evidence."""
     actor.require(Permission.VIEW)
     with db.write() as session:
         case = load_case(session, case_id)
         if case.children:
             audit.record(session, actor.username, AuditAction.CHILD_CASE_VIEW, entity="case",
                          entity_uuid=case.uuid, detail={"code": case.code})
-        return case_detail(case)
+        detail = case_detail(case)
+        if actor.can(Permission.VIEW_CHILDREN):
+            return detail
+        platform = vocabulary.load_from(session).label(VocabList.PLATFORM, case.platform_code)
+        return protection.masked_detail(detail, platform)
+
+
+def list_rows(db: Database, actor: Actor, ids: list[int]) -> list[CaseRow]:
+    """The case list's rows of `ids`; masked for a role that may not see children."""
+    rows = fetch_rows(db, ids)
+    if actor.can(Permission.VIEW_CHILDREN) or not rows:
+        return rows
+    vocab = vocabulary.load(db)
+    with db.read() as session:
+        masker = protection.RowMasker(session, [r.id for r in rows])
+    return [masker.row(r, vocab.label(VocabList.PLATFORM, r.platform_code)) for r in rows]
 
 
 def _apply_collections(case: Case, data: CaseInput) -> None:

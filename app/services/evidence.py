@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain import checks
 from app.domain.fields import LONG_TEXT_LIMIT
+from app.domain.protection import people_in
 from app.errors import UserError
 from app.models import Case, Event, Evidence
 from app.models.base import utcnow
@@ -37,7 +38,7 @@ from app.services.evidence_store import (
     viewable_path,
 )
 from app.services.progress import CancelToken, Progress
-from app.services.records import EvidenceRecord, evidence_record
+from app.services.records import EvidenceRecord, case_input, evidence_record
 from app.text import clean
 
 NAME_LIMIT = 255  # the column's length
@@ -238,6 +239,8 @@ def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:
     actor.require(Permission.VIEW)
     with db.write() as session:
         item = _load(session, evidence_id)
+        if not actor.can(Permission.VIEW_CHILDREN) and _protected(item.case):
+            actor.require(Permission.VIEW_CHILDREN)
         path = viewable_path(db.paths, item.sha256, db.data_key,
                              Path(item.original_name).suffix)
         if item.case.has_children:
@@ -258,11 +261,19 @@ def thumbnail_content(db: Database, record: EvidenceRecord) -> bytes:
     return read_content(db.paths, record.sha256, db.data_key)
 
 
-def list_evidence(db: Database, case_id: int) -> list[EvidenceRecord]:
+def list_evidence(db: Database, actor: Actor, case_id: int) -> list[EvidenceRecord]:
+    """A case's files; none of a case with protected people for a role that may not see
+    children."""
     with db.read() as session:
+        if not actor.can(Permission.VIEW_CHILDREN) and _protected(load_case(session, case_id)):
+            return []
         return [evidence_record(e) for e in session.execute(
             select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)
         ).scalars()]
+
+
+def _protected(case: Case) -> bool:
+    return case.has_children or bool(people_in(case_input(case)).all)
 
 
 def _load(session: Session, evidence_id: int) -> Evidence:

@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.case import ChildInput
+from app.domain.fields import CASE_FIELDS, Kind
 from app.domain.labels import PartyKind
-from app.domain.protection import CasePeople, Masker, Person, as_minor, describe
+from app.domain.protection import (
+    CaseMask,
+    CasePeople,
+    Masker,
+    Person,
+    as_minor,
+    child_person,
+    describe,
+    people_in,
+)
 from app.models import Case, Child
+from app.services.records import CaseDetail
 from app.services.search import CaseRow
 
 BATCH = 500
@@ -63,3 +76,41 @@ class RowMasker:
             summary=mask.text(row.summary),
             area=mask.text(row.area or "") or None,
         )
+
+
+def masked_detail(detail: CaseDetail, platform: str) -> CaseDetail:
+    """A case as a role that may not see children sees it: protected people by initials,
+    age and sex, every text masked, no evidence."""
+    data = detail.data
+    people = people_in(data)
+    if not people.all or data.detected_on is None:
+        return detail
+    day = data.detected_on
+    mask = Masker({detail.id: people.all}).case(detail.id)
+    texts: dict[str, Any] = {
+        f.key: mask.text(value) for f in CASE_FIELDS
+        if f.kind in (Kind.TEXT, Kind.LONG_TEXT) and isinstance(value := getattr(data, f.key),
+                                                                 str)}
+    texts.update(code=data.code, url=mask.url(data.url) or None,
+                 account=mask.account(data.account, platform))
+    if people.minor is not None:
+        texts.update(offender_name=describe(people.minor, day), offender_birth_date=None,
+                     offender_birth_year=None, offender_address=None, offender_id_number=None)
+    children = tuple(ChildInput(describe(child_person(c), day), sex=c.sex,
+                                guardian_informed=c.guardian_informed,
+                                referred_to_protection=c.referred_to_protection, uuid=c.uuid)
+                     for c in data.children)
+    defamed = tuple(dataclasses.replace(p, name=mask.text(p.name),
+                                        words_complained=_masked(mask, p.words_complained))
+                    for p in data.defamed)
+    events = tuple(dataclasses.replace(
+        e, document_number=_masked(mask, e.document_number), note=_masked(mask, e.note),
+        signer=_masked(mask, e.signer), remedies=_masked(mask, e.remedies),
+        void_reason=_masked(mask, e.void_reason)) for e in detail.events)
+    return dataclasses.replace(
+        detail, data=dataclasses.replace(data, children=children, defamed=defamed, **texts),
+        events=events, evidence=(), deleted_reason=_masked(mask, detail.deleted_reason))
+
+
+def _masked(mask: CaseMask, value: str | None) -> str | None:
+    return mask.text(value) if value else value

@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.domain.labels import CaseStatus
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
+from app.services import cases
+from app.services.actor import Actor
 from app.services.attention import ATTENTION_LABELS, Attention
 from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, ListColumn
 from app.services.progress import CancelToken, Progress
-from app.services.search import CaseQuery, SortKey, count_cases, fetch_rows, search_case_ids
+from app.services.search import CaseQuery, SortKey, count_cases, search_case_ids
 from app.services.settings import OfficeSettings
 from app.text import format_date
 from app.ui.case_table_model import CaseTableModel
@@ -86,8 +88,9 @@ class CaseListView(QWidget):
     counts_changed = Signal(int, int)  # shown, all cases in the register
     results_shown = Signal()
 
-    def __init__(self, db: Database, runner: TaskRunner, prefs: UiPrefs, vocabulary: Vocabulary,
-                 office: OfficeSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner, prefs: UiPrefs,
+                 vocabulary: Vocabulary, office: OfficeSettings,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._runner = runner
@@ -137,7 +140,7 @@ class CaseListView(QWidget):
         self.period.toggled.connect(self.date_to.setEnabled)
 
         # Owned by the view's widget: a model collected before its view crashes the paint.
-        self.model = CaseTableModel(lambda ids: fetch_rows(db, ids), vocabulary, self)
+        self.model = CaseTableModel(lambda ids: cases.list_rows(db, actor, ids), vocabulary, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)

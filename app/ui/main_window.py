@@ -59,7 +59,8 @@ class MainWindow(QMainWindow):
         unit = f" — {self.office.unit_name}" if self.office.unit_name else ""
         self.setWindowTitle(f"Sổ vi phạm MXH{unit}")
 
-        self.case_list = CaseListView(db, self.runner, self.prefs, self.vocabulary, self.office)
+        self.case_list = CaseListView(db, actor, self.runner, self.prefs, self.vocabulary,
+                                      self.office)
         self.case_list.open_case.connect(self.open_case)
         self.case_list.delete_requested.connect(self.delete_case)
         self.case_list.counts_changed.connect(self._show_counts)

@@ -135,7 +135,7 @@ class EvidenceSection(QWidget):
     def refresh(self) -> None:
         if self.case_id is None:
             return
-        self.records = evidence.list_evidence(self._db, self.case_id)
+        self.records = evidence.list_evidence(self._db, self._actor, self.case_id)
         self.files.clear()
         pictures: list[tuple[int, EvidenceRecord, bool]] = []
         for row, record in enumerate(self.records):
