@@ -8,19 +8,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
+from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult
 from app.reports.periods import Period
 from app.services import cases, events, report_register, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office
-from app.ui.report_screen import FormTableModel, PeriodPicker, ReportScreen, register_form
+from app.ui.report_screen import (
+    ChildrenRowsReview,
+    FormTableModel,
+    PeriodPicker,
+    ReportScreen,
+    register_form,
+)
 from app.ui.tasks import TaskRunner
 from tests.conftest import TODAY, make_case
 
@@ -125,3 +132,43 @@ def test_marking_as_sent_fills_the_register(qtbot: QtBot, data: Database, leader
     assert "đã chốt số liệu" in refused.args[0]
 
 
+
+
+def test_before_freezing_the_rows_with_children_are_read_once_more(
+        qtbot: QtBot, data: Database, officer: Actor, leader: Actor) -> None:
+    cases.create_case(data, officer, make_case(
+        detected_on=date(2026, 10, 12), group_code="TE", summary="Clip bé Zuyen bị đánh",
+        children=(ChildInput("Nguyễn Thị Zuyên", birth_year=2014),)), today=TODAY)
+    screen = _screen(qtbot, data, leader)
+    screen.number.setText("31")
+    shown: list[list[object]] = []
+
+    def answer(confirm: bool) -> None:
+        def look() -> None:
+            dialogs = [w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, ChildrenRowsReview) and w.isVisible()]
+            if not dialogs:
+                QTimer.singleShot(10, look)  # not shown yet
+                return
+            dialog = dialogs[0]
+            model = dialog.model
+            shown.append([model.data(model.index(r, c)) for r in range(model.rowCount())
+                          for c in range(model.columnCount())])
+            if confirm:
+                dialog.confirm.click()
+            else:
+                dialog.reject()
+
+        QTimer.singleShot(0, look)
+
+    answer(False)
+    screen.send_button.click()
+    assert len(shown) == 1 and report_register.list_sent_reports(data, leader) == []
+    [row] = [shown[0]]
+    assert "2" in row  # numbered as in form 03: the second case of October
+    assert "Clip bé Z. bị đánh\nTrẻ em bị ảnh hưởng: N.T.Z., 11 tuổi." in row
+    assert not any("Zuy" in str(cell) for cell in row)
+    answer(True)
+    with qtbot.waitSignal(screen.sent, timeout=60_000):
+        screen.send_button.click()
+    assert len(shown) == 2 and len(report_register.list_sent_reports(data, leader)) == 1

@@ -133,6 +133,7 @@ class CaseLine:
     results: str
     fines: int
     status: str
+    protected: bool = False  # the case has children or a child offender: read before freezing
 
 
 @dataclass(frozen=True)
@@ -450,6 +451,7 @@ def _case_lines(session: Session, period: Period,
             results="\n".join(results.get(raw.id, [])),
             fines=raw.fines,
             status=STATUS_LABELS[CaseStatus.OPEN if raw.open_at_end else CaseStatus.CLOSED],
+            protected=mask.protected,
         ))
     return tuple(lines), masker
 

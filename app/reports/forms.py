@@ -63,6 +63,7 @@ INDEX = Column("STT", Kind.INDEX, 6)
 FORM01_TITLE = "TỔNG HỢP KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM TRÊN MẠNG XÃ HỘI"
 FORM02_TITLE = "KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM THEO NỀN TẢNG MẠNG XÃ HỘI"
 FORM03_TITLE = "DANH SÁCH VỤ VIỆC VI PHẠM TRÊN MẠNG XÃ HỘI"
+CHILDREN_ROWS_TITLE = "CÁC DÒNG VỀ VỤ VIỆC CÓ TRẺ EM, NHƯ SẼ IN TRONG BÁO CÁO"
 
 FORM03_COLUMNS: tuple[Column, ...] = (
     INDEX,
@@ -124,6 +125,14 @@ def _case_row(index: int, line: CaseLine) -> tuple[Cell, ...]:
 def form_03(figures: ReportFigures) -> Form:
     return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS,
                 [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)], None)
+
+
+def children_rows(figures: ReportFigures) -> Form:
+    """Form 03's rows of the cases with protected people, numbered as in form 03: the
+    officer reads them once more before the figures are frozen."""
+    return Form("03", "Danh sách vụ việc", CHILDREN_ROWS_TITLE, FORM03_COLUMNS,
+                [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)
+                 if line.protected], None)
 
 
 def all_forms(figures: ReportFigures) -> tuple[Form, Form, Form]:

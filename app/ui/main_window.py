@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
     def _build_reports(self) -> QWidget:
         from app.ui.report_screen import ReportScreen
 
-        return ReportScreen(self.db, self.actor, self.runner)
+        return ReportScreen(self.db, self.actor, self.runner, self.prefs)
 
     def _build_admin(self) -> QWidget:
         from app.ui.admin import AdminScreen

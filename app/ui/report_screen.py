@@ -27,6 +27,8 @@ from PySide6.QtGui import QDesktopServices, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -48,7 +50,7 @@ from app.errors import UserError
 from app.reports.document import ReportText
 from app.reports.export import Targets, default_file, export_report
 from app.reports.figures import ReportFigures, compute_figures
-from app.reports.forms import Column, Form, Kind, all_forms, display
+from app.reports.forms import Column, Form, Kind, all_forms, children_rows, display
 from app.reports.narrative import draft
 from app.reports.periods import ROMAN, Period, PeriodKind
 from app.services import report_register
@@ -58,6 +60,8 @@ from app.services.report_register import SentReportRecord
 from app.services.settings import load_office
 from app.text import format_money, format_number
 from app.ui.dates import from_qdate as to_date
+from app.ui.dialogs import Dialog
+from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
 from app.ui.tasks import TaskFunction, TaskRunner
 
@@ -225,6 +229,27 @@ class PeriodPicker(QWidget):
         return Period.between(to_date(self.start.date()), to_date(self.end.date()))
 
 
+def form_table(model: FormTableModel, stretch_last: bool = False) -> QTableView:
+    """A form's table: headers wrapped, each column as wide as in the workbook."""
+    view = QTableView()
+    view.setModel(model)
+    view.setWordWrap(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter
+                               | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+    header.setMinimumHeight(HEADER_HEIGHT)
+    header.setStretchLastSection(stretch_last)
+
+    def fit() -> None:
+        for index, column in enumerate(model.columns()):
+            view.setColumnWidth(index, int(column.width * PIXELS_PER_WIDTH))
+
+    model.modelReset.connect(fit)
+    fit()
+    return view
+
+
 def last_month(today: date) -> Period:
     """The monthly report is written in the days after the month it covers."""
     return Period.month(today.year - 1, 12) if today.month == 1 else Period.month(
@@ -237,6 +262,36 @@ class _Computed:
     draft: str
 
 
+class ChildrenRowsReview(Dialog):
+    """Before the figures are frozen: every row of form 03 about a case with children, as
+    it will be printed, for the officer to read once more."""
+
+    def __init__(self, form: Form, prefs: UiPrefs | None, parent: QWidget | None = None) -> None:
+        super().__init__("Đọc lại các dòng có trẻ em", prefs, "children-rows-review", parent)
+        note = QLabel(
+            f"Báo cáo có {format_number(len(form.rows))} dòng về vụ việc có trẻ em hoặc đối "
+            "tượng dưới 16 tuổi. Dưới đây là đúng các dòng đó như sẽ in trong báo cáo gửi "
+            "Sở. Hãy đọc lại một lượt: nếu còn chi tiết có thể nhận ra trẻ em (tên gọi khác, "
+            "biệt danh, tên người thân, nơi ở…), hãy đóng cửa sổ này, sửa vụ việc rồi chốt "
+            "lại.")
+        note.setWordWrap(True)
+        self.model = FormTableModel(form, self)
+        self.table = form_table(self.model)
+        self.table.resizeRowsToContents()
+        buttons = QDialogButtonBox()
+        self.confirm = buttons.addButton("Đã đọc lại — chốt số liệu",
+                                         QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Quay lại", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        if prefs is None or prefs.bytes("geometry/children-rows-review") is None:
+            self.resize(1200, 560)
+
+
 class ReportScreen(QWidget):
     """Put in a tab by the main window. `exported(folder)` after each export."""
 
@@ -245,9 +300,9 @@ class ReportScreen(QWidget):
     failed = Signal(str)
 
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 prefs: UiPrefs | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._prefs = db, actor, runner, prefs
         self._figures: ReportFigures | None = None
         self._draft = ""
         self._setting_text = False
@@ -263,9 +318,9 @@ class ReportScreen(QWidget):
         self.tabs = QTabWidget()
         for model, title in zip(self.models, ("Biểu 01 — Tổng hợp", "Biểu 02 — Theo nền tảng",
                                               "Phụ lục — Danh sách vụ việc"), strict=True):
-            self.tabs.addTab(self._table(model), title)
+            self.tabs.addTab(form_table(model), title)
         self.tabs.addTab(self._text_page(), "Nội dung báo cáo")
-        self.tabs.addTab(self._table(self.register_model, stretch_last=True),
+        self.tabs.addTab(form_table(self.register_model, stretch_last=True),
                          "Sổ báo cáo đã gửi")
 
         self.export_xlsx = QPushButton("Xuất Excel…")
@@ -313,26 +368,6 @@ class ReportScreen(QWidget):
             self.refresh_register()
 
     # Building ------------------------------------------------------------------------
-
-    @staticmethod
-    def _table(model: FormTableModel, stretch_last: bool = False) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.setWordWrap(True)
-        view.verticalHeader().setVisible(False)
-        header = view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter
-                                   | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
-        header.setMinimumHeight(HEADER_HEIGHT)
-        header.setStretchLastSection(stretch_last)
-
-        def fit() -> None:
-            for index, column in enumerate(model.columns()):
-                view.setColumnWidth(index, int(column.width * PIXELS_PER_WIDTH))
-
-        model.modelReset.connect(fit)
-        fit()
-        return view
 
     def _text_page(self) -> QWidget:
         self.number = QLineEdit()
@@ -462,6 +497,15 @@ class ReportScreen(QWidget):
 
     def _ask_send(self) -> None:
         period = self.period()
+        figures = self._figures
+        if figures is None or figures.period != period:
+            self.show_error(f"Số liệu {period.phrase} đang được tính; hãy chờ bảng số liệu "
+                            "hiện ra rồi chốt.")
+            return
+        rows = children_rows(figures)
+        if rows.rows and ChildrenRowsReview(rows, self._prefs, self).exec() != (
+                QDialog.DialogCode.Accepted):
+            return
         already = [r for r in self._sent if r.period == period]
         reason: str | None = None
         if already:
@@ -471,7 +515,7 @@ class ReportScreen(QWidget):
                 "lại:")
             if not ok or not reason.strip():
                 return
-        elif QMessageBox.question(
+        elif not rows.rows and QMessageBox.question(
                 self, "Chốt số liệu",
                 f"Chốt số liệu và đánh số báo cáo {period.phrase}? Sau khi chốt, số liệu, nội "
                 "dung và tệp của báo cáo được giữ nguyên; muốn sửa phải phát hành lại."
