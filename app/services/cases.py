@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.domain import checks
-from app.domain.case import CaseInput, ChildInput, DefamedInput, validate_case
-from app.domain.fields import BY_KEY
+from app.domain.case import CaseInput, validate_case
+from app.domain.fields import BY_KEY, CHOICE_BY_KEY
 from app.domain.vocabulary import Vocabulary
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.models import Case, CaseSecondaryGroup, Child, DefamedParty, Event
@@ -22,7 +22,6 @@ from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_rows import case_columns, child_columns, defamed_columns
 from app.services.records import CaseDetail, case_detail, case_input
-from app.text import initials
 
 
 def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
@@ -108,7 +107,9 @@ def update_case(db: Database, actor: Actor, case_id: int, data: CaseInput, *,
         case.updated_by = actor.username
         session.flush()
         audit.record(session, actor.username, AuditAction.CASE_UPDATE, entity="case",
-                     entity_uuid=case.uuid, detail=_changes(before, case_input(case)))
+                     entity_uuid=case.uuid,
+                     detail={"code": case.code, **audit.changes(
+                         _values(before), _values(case_input(case)), _CASE_FIELDS)})
         return case_detail(case)
 
 
@@ -121,7 +122,8 @@ def delete_case(db: Database, actor: Actor, case_id: int, reason: str) -> None:
         case.deleted_by = actor.username
         case.deleted_reason = why
         audit.record(session, actor.username, AuditAction.CASE_DELETE, entity="case",
-                     entity_uuid=case.uuid, detail={"code": case.code, "reason": why})
+                     # The reason, free text that may name a child, stays on the case only.
+                     entity_uuid=case.uuid, detail={"code": case.code})
 
 
 def restore_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
@@ -173,26 +175,8 @@ def _sync(current: list[Any], wanted: tuple[Any, ...], model: Any,
     return result
 
 
-def _changes(before: CaseInput, after: CaseInput) -> dict[str, Any]:
-    """Old → new values for the audit log; children appear by initials only."""
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(CaseInput):
-        old, new = getattr(before, f.name), getattr(after, f.name)
-        if old == new:
-            continue
-        if f.name == "children":
-            changes["children"] = [_children_summary(old), _children_summary(new)]
-        elif f.name == "defamed":
-            changes["defamed"] = [_defamed_names(old), _defamed_names(new)]
-        else:
-            label = BY_KEY[f.name].label if f.name in BY_KEY else f.name
-            changes[label] = [old, new]
-    return changes
+_CASE_FIELDS = {**BY_KEY, **CHOICE_BY_KEY}
 
 
-def _children_summary(children: tuple[ChildInput, ...]) -> list[str]:
-    return [initials(c.full_name) for c in children]
-
-
-def _defamed_names(parties: tuple[DefamedInput, ...]) -> list[str]:
-    return [p.name for p in parties]
+def _values(data: CaseInput) -> dict[str, Any]:
+    return {f.name: getattr(data, f.name) for f in dataclasses.fields(CaseInput)}
