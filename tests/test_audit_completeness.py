@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.cli import main
-from app.db import Database
+from app.db import Database, open_database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, Role
@@ -507,3 +508,35 @@ def test_check_finds_an_edited_deleted_or_inserted_audit_row(
     logged.dispose()
     code, err = _check_command(paths)
     assert code == 1 and found in err, err
+
+
+
+def _chain_problems(paths: DataPaths) -> list[str]:
+    from sqlalchemy.orm import Session
+
+    from app.db.database import make_engine
+    from app.services import audit
+
+    engine = make_engine(paths)
+    try:
+        with Session(engine) as session:
+            return audit.verify_chain(session)
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_an_old_audit_log_keeps_the_breaks_it_had(paths: DataPaths) -> None:
+    """Migration 0006 rewrites old rows and their hashes; it must not bless a row edited,
+    deleted or inserted before it ran."""
+    from tests.test_privacy import old_audit_log
+
+    old_audit_log(paths)
+    with sqlite3.connect(paths.database) as conn:
+        conn.execute("UPDATE audit_log SET detail = '{\"code\": \"VV-KHAC\", "
+                     "\"reason\": \"Trùng\"}' WHERE action = 'case_delete'")
+        conn.execute("DELETE FROM audit_log WHERE action = 'evidence_add'")
+    conn.close()
+    broken = _chain_problems(paths)
+    assert len(broken) == 2 and "không nối tiếp" in broken[0] and "bị sửa" in broken[1]
+    open_database(paths).dispose()
+    assert _chain_problems(paths) == broken
