@@ -23,6 +23,9 @@ from app.services.audit import AuditAction
 from app.services.case_rows import case_columns, child_columns, defamed_columns
 from app.services.records import CaseDetail, case_detail, case_input
 
+# Every case value declared with its kind, for the audit log's record of an edit.
+_CASE_FIELDS = {**BY_KEY, **CHOICE_BY_KEY}
+
 
 def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
     case = session.execute(
@@ -121,8 +124,8 @@ def delete_case(db: Database, actor: Actor, case_id: int, reason: str) -> None:
         case.deleted_at = utcnow()
         case.deleted_by = actor.username
         case.deleted_reason = why
+        # The reason, free text that may name a child, stays on the case only.
         audit.record(session, actor.username, AuditAction.CASE_DELETE, entity="case",
-                     # The reason, free text that may name a child, stays on the case only.
                      entity_uuid=case.uuid, detail={"code": case.code})
 
 
@@ -173,9 +176,6 @@ def _sync(current: list[Any], wanted: tuple[Any, ...], model: Any,
             setattr(row, key, value)
         result.append(row)
     return result
-
-
-_CASE_FIELDS = {**BY_KEY, **CHOICE_BY_KEY}
 
 
 def _values(data: CaseInput) -> dict[str, Any]:
