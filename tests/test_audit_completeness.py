@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.cli import main
-from app.db import Database
+from app.db import Database, open_database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, Role
@@ -64,6 +65,8 @@ from tests.test_import import case_row, write_book
 
 CHILD = "Hoàng Thị Zuyên"  # a name no other text of the register contains
 CHILD_SCHOOL = "Trường Tiểu học Zuyên Hà"
+# Free text an officer may well write: the audit log must not keep it.
+NAMING = f"nhầm với vụ của cháu {CHILD}"
 
 
 @dataclass
@@ -134,7 +137,8 @@ def _create_child_case(w: World) -> Prepared:
 
 def _edit(w: World) -> Prepared:
     case = w.case()
-    data = dataclasses.replace(case.data, summary="Tóm tắt đã sửa", area="Ấp Mới")
+    data = dataclasses.replace(case.data, platform_code="YT", summary="Tóm tắt đã sửa",
+                               area="Ấp Mới")
     return lambda: cases.update_case(w.db, w.officer, case.id, data,
                                      expected_version=case.version, today=TODAY)
 
@@ -149,7 +153,7 @@ def _edit_children(w: World) -> Prepared:
 
 def _delete(w: World) -> Prepared:
     case = w.case()
-    return lambda: cases.delete_case(w.db, w.leader, case.id, "Ghi trùng")
+    return lambda: cases.delete_case(w.db, w.leader, case.id, NAMING)
 
 
 def _restore(w: World) -> Prepared:
@@ -183,23 +187,23 @@ def _added_event(w: World, event: EventInput) -> tuple[int, int]:
 def _edit_event(w: World) -> Prepared:
     _, event_id = _added_event(w, EventInput(EventKind.VERIFY, TODAY))
     return lambda: events.edit_event(w.db, w.officer, event_id,
-                                     EventInput(EventKind.VERIFY, TODAY, note="Đã xác minh"),
+                                     EventInput(EventKind.VERIFY, TODAY, note=NAMING),
                                      today=TODAY)
 
 
 def _void_event(w: World) -> Prepared:
     _, event_id = _added_event(w, EventInput(EventKind.VERIFY, TODAY))
-    return lambda: events.void_event(w.db, w.officer, event_id, "Ghi nhầm")
+    return lambda: events.void_event(w.db, w.officer, event_id, NAMING)
 
 
 def _reopen(w: World) -> Prepared:
     case_id, _ = _added_event(w, EventInput(EventKind.CLOSE, TODAY,
                                             closing_result=ClosingResult.HANDLED))
-    return lambda: events.reopen_case(w.db, w.leader, case_id, "Có tình tiết mới")
+    return lambda: events.reopen_case(w.db, w.leader, case_id, NAMING)
 
 
 def _evidence_file(w: World, content: str) -> Path:
-    path = w.name("chung-cu", ".txt")
+    path = w.name(f"ảnh {CHILD}", ".txt")
     path.write_text(content, encoding="utf-8")
     return path
 
@@ -223,7 +227,7 @@ def _view_evidence(w: World) -> Prepared:
 
 def _remove_evidence(w: World) -> Prepared:
     item = _added_evidence(w)
-    return lambda: evidence.remove_evidence(w.db, w.officer, item, "Trùng tệp")
+    return lambda: evidence.remove_evidence(w.db, w.officer, item, NAMING)
 
 
 def _import(w: World) -> Prepared:
@@ -256,6 +260,14 @@ def _report(w: World) -> Prepared:
 def _send_report(w: World) -> Prepared:
     text = ReportText("12", TODAY, "Tình hình tháng 9.")
     return lambda: report_register.send_report(w.db, w.leader, parse_month("2026-09"), text)
+
+
+def _reissue_report(w: World) -> Prepared:
+    report_register.send_report(w.db, w.leader, parse_month("2026-07"),
+                                ReportText("7", TODAY, "Tháng 7."))
+    return lambda: report_register.send_report(w.db, w.leader, parse_month("2026-07"),
+                                               ReportText("77", TODAY, "Tháng 7."),
+                                               reason=NAMING)
 
 
 def _save_sent_files(w: World) -> Prepared:
@@ -320,7 +332,8 @@ def _purge(w: World) -> Prepared:
 def _print_case(w: World, *, unmask: bool) -> Prepared:
     case = w.child_case()
     actor = w.leader if unmask else w.officer
-    return lambda: case_sheet.print_case_sheet(w.db, actor, case.id, w.name("phieu", ".pdf"),
+    return lambda: case_sheet.print_case_sheet(w.db, actor, case.id,
+                                               w.name(f"phieu {CHILD}", ".pdf"),
                                                unmask_children=unmask)
 
 
@@ -341,6 +354,9 @@ def _use_recovery_key(w: World) -> Prepared:
     return lambda: accounts.recover_account(w.db, "canbo", recovery_key, PASSWORD)
 
 
+EVIDENCE_DETAIL = {"code", "evidence", "sha256", "size"}  # never the file's name
+
+
 @dataclass(frozen=True)
 class Audited:
     name: str
@@ -357,29 +373,35 @@ ACTIONS = (
     Audited("ghi vụ việc", AuditAction.CASE_CREATE, _create),
     Audited("ghi vụ việc có trẻ em", AuditAction.CASE_CREATE, _create_child_case),
     Audited("sửa vụ việc", AuditAction.CASE_UPDATE, _edit,
-            lambda d: d["Tóm tắt nội dung"][1] == "Tóm tắt đã sửa"
-            and d["Địa bàn"] == [None, "Ấp Mới"]),
+            lambda d: d["changed"] == ["platform_code", "summary", "area"]
+            and d["values"] == {"platform_code": ["FB", "YT"]}),
     Audited("sửa trẻ em của vụ việc", AuditAction.CASE_UPDATE, _edit_children,
-            lambda d: d["children"] == [["H.T.Z."], ["H.T.Z.", "Đ.V.Z."]]),
+            lambda d: d["changed"] == ["children"] and d["values"] == {"children": [1, 2]}),
     Audited("xóa vụ việc", AuditAction.CASE_DELETE, _delete,
-            lambda d: d["reason"] == "Ghi trùng"),
+            lambda d: set(d) == {"code"}),
     Audited("khôi phục vụ việc", AuditAction.CASE_RESTORE, _restore),
     Audited("xem vụ việc có trẻ em", AuditAction.CHILD_CASE_VIEW, _view_child_case),
     Audited("xem vụ việc không có trẻ em", None, _view_plain_case),
     Audited("ghi biện pháp", AuditAction.EVENT_ADD, _add_event),
     Audited("sửa biện pháp", AuditAction.EVENT_EDIT, _edit_event,
-            lambda d: d["changes"] == {"note": [None, "Đã xác minh"]}),
-    Audited("hủy biện pháp", AuditAction.EVENT_VOID, _void_event),
-    Audited("mở lại hồ sơ", AuditAction.CASE_REOPEN, _reopen),
-    Audited("thêm chứng cứ", AuditAction.EVIDENCE_ADD, _add_evidence),
+            lambda d: d["changed"] == ["note"] and d["values"] == {}),
+    Audited("hủy biện pháp", AuditAction.EVENT_VOID, _void_event,
+            lambda d: set(d) == {"code", "event"}),
+    Audited("mở lại hồ sơ", AuditAction.CASE_REOPEN, _reopen,
+            lambda d: set(d) == {"code", "event"}),
+    Audited("thêm chứng cứ", AuditAction.EVIDENCE_ADD, _add_evidence,
+            lambda d: set(d) == EVIDENCE_DETAIL),
     Audited("xem chứng cứ vụ có trẻ em", AuditAction.EVIDENCE_VIEW, _view_evidence),
-    Audited("gỡ chứng cứ", AuditAction.EVIDENCE_REMOVE, _remove_evidence),
+    Audited("gỡ chứng cứ", AuditAction.EVIDENCE_REMOVE, _remove_evidence,
+            lambda d: set(d) == EVIDENCE_DETAIL),
     Audited("nhập Excel", AuditAction.IMPORT, _import),
     Audited("xuất toàn bộ vụ việc", AuditAction.EXPORT, _export_cases),
     Audited("xuất danh sách", AuditAction.EXPORT, _export_list),
     Audited("in danh sách", AuditAction.EXPORT, _print_list),
     Audited("lập báo cáo", AuditAction.REPORT, _report),
     Audited("chốt số liệu báo cáo", AuditAction.REPORT, _send_report),
+    Audited("phát hành lại báo cáo", AuditAction.REPORT, _reissue_report,
+            lambda d: d["version"] == 2 and "reason" not in d),
     Audited("lưu tệp báo cáo đã gửi", AuditAction.EXPORT, _save_sent_files),
     Audited("xuất nhật ký", AuditAction.EXPORT, _export_audit_log),
     Audited("đổi cài đặt", AuditAction.SETTINGS_CHANGE, _settings,
@@ -392,7 +414,8 @@ ACTIONS = (
     Audited("kiểm tra dữ liệu", AuditAction.CHECK, _check),
     Audited("dữ liệu mẫu", AuditAction.DEMO, _demo),
     Audited("in phiếu vụ việc (che tên trẻ em)", AuditAction.CASE_PRINT,
-            lambda w: _print_case(w, unmask=False), lambda d: d["children_unmasked"] is False),
+            lambda w: _print_case(w, unmask=False),
+            lambda d: d["children_unmasked"] is False and "file" not in d),
     Audited("in phiếu vụ việc (hiện tên trẻ em)", AuditAction.CASE_PRINT,
             lambda w: _print_case(w, unmask=True), lambda d: d["children_unmasked"] is True),
     Audited("sao lưu ra tệp", AuditAction.BACKUP, _backup,
@@ -404,6 +427,19 @@ ACTIONS = (
     Audited("xóa hẳn vụ việc quá hạn", AuditAction.PURGE, _purge,
             lambda d: d["cases"] == len(d["codes"]) >= 1),
 )
+
+
+def test_the_log_keeps_the_values_of_codes_dates_and_counts_only() -> None:
+    """Pinned: a value that starts reaching the log (outliving purges) is a deliberate change."""
+    from app.domain.fields import BY_KEY, CHILD_FIELDS, CHOICE_BY_KEY, EVENT_BY_KEY
+
+    assert {k for k, f in {**BY_KEY, **CHOICE_BY_KEY}.items() if f.plain} == {
+        "detected_on", "source_code", "platform_code", "content_form_code", "group_code",
+        "child_subkind_code", "secondary_groups", "offender_kind", "reach_views",
+        "reach_reactions", "reach_shares", "reach_comments"}
+    assert {k for k, f in EVENT_BY_KEY.items() if f.plain} == {
+        "kind", "occurred_on", "sanction_form", "fine_amount", "closing_result"}
+    assert not [f for f in CHILD_FIELDS if f.plain]
 
 
 def _rows_after(db: Database, last_id: int) -> list[AuditEntry]:
@@ -485,3 +521,35 @@ def test_check_finds_an_edited_deleted_or_inserted_audit_row(
     logged.dispose()
     code, err = _check_command(paths)
     assert code == 1 and found in err, err
+
+
+
+def _chain_problems(paths: DataPaths) -> list[str]:
+    from sqlalchemy.orm import Session
+
+    from app.db.database import make_engine
+    from app.services import audit
+
+    engine = make_engine(paths)
+    try:
+        with Session(engine) as session:
+            return audit.verify_chain(session)
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_an_old_audit_log_keeps_the_breaks_it_had(paths: DataPaths) -> None:
+    """Migration 0006 rewrites old rows and their hashes; it must not bless a row edited,
+    deleted or inserted before it ran."""
+    from tests.test_privacy import old_audit_log
+
+    old_audit_log(paths)
+    with sqlite3.connect(paths.database) as conn:
+        conn.execute("UPDATE audit_log SET detail = '{\"code\": \"VV-KHAC\", "
+                     "\"reason\": \"Trùng\"}' WHERE action = 'case_delete'")
+        conn.execute("DELETE FROM audit_log WHERE action = 'evidence_add'")
+    conn.close()
+    broken = _chain_problems(paths)
+    assert len(broken) == 2 and "không nối tiếp" in broken[0] and "bị sửa" in broken[1]
+    open_database(paths).dispose()
+    assert _chain_problems(paths) == broken

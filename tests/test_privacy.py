@@ -3,6 +3,8 @@ command line and in the window's task runner, then a scan of every place they ma
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import shutil
 import sqlite3
@@ -12,15 +14,30 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
+from alembic import command
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import errorlog
+from app.db import Database, open_database
+from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
+from app.domain.case import ChildInput
+from app.domain.events import EventInput
+from app.domain.labels import PartyKind
+from app.domain.vocabulary import EventKind
+from app.models import AuditEntry, Case
 from app.paths import DataPaths
+from app.services import audit, audit_log, cases, events, evidence, setup
+from app.services.actor import Actor
+from app.services.audit import AuditAction
 from app.services.progress import CancelToken, Progress
 from app.text import fold
+from tests.conftest import TODAY, make_case
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
@@ -151,3 +168,139 @@ def test_a_failed_task_in_the_window_is_logged_without_its_message(
     log = errorlog.log_file(paths).read_text(encoding="utf-8")
     assert "background task failed" in log and "builtins.ValueError" in log
     assert _naming_a_child(paths.logs) == []
+
+
+# The audit log ---------------------------------------------------------------------------
+
+
+def _names_a_child(text: str) -> bool:
+    """Whether `text` holds a made-up word, in any form, or once folded."""
+    forms = {form for word in MADE_UP for form in (unicodedata.normalize("NFC", word),
+                                                   unicodedata.normalize("NFD", word))}
+    return any(form in text for form in forms) or any(
+        fold(word) in fold(text) for word in MADE_UP)
+
+
+def _audit_details(db: Database) -> list[tuple[str, str]]:
+    with db.read() as session:
+        return [(row.action, row.detail) for row in session.execute(
+            select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+
+
+def _details_of(db: Database, action: AuditAction) -> list[dict[str, Any]]:
+    return [json.loads(detail) for name, detail in _audit_details(db) if name == action]
+
+
+def test_the_audit_log_and_its_export_say_what_changed_without_free_text_or_particulars(
+        db: Database, admin: Actor, officer: Actor, leader: Actor, tmp_path: Path) -> None:
+    reason = f"Ghi trùng với vụ của cháu {CHILDREN[0]}"
+    child = ChildInput(CHILDREN[0], 2014, school_class="Lớp 3A", address="Ấp Khzải")
+    case = cases.create_case(db, officer, make_case(group_code="TE", children=(child,)),
+                             today=TODAY)
+    moved = dataclasses.replace(child, uuid=case.data.children[0].uuid,
+                                school_class="Trường Tiểu học Zuyên Hà")
+    edited = dataclasses.replace(
+        case.data, platform_code="YT", summary=f"Đăng ảnh cháu {CHILDREN[0]} bị đánh",
+        offender_kind=PartyKind.PERSON, offender_name=CHILDREN[1],
+        offender_address="Xóm Zuyên", children=(moved,))
+    case = cases.update_case(db, officer, case.id, edited, expected_version=case.version,
+                             today=TODAY)
+    case = events.add_event(db, officer, case.id, EventInput(EventKind.VERIFY, TODAY),
+                            today=TODAY)
+    event_id = case.events[-1].id
+    events.edit_event(db, officer, event_id, EventInput(
+        EventKind.VERIFY, TODAY, document_number="12/Zuyên", note=reason), today=TODAY)
+    events.void_event(db, officer, event_id, reason)
+    inbox = tmp_path / "tep"
+    inbox.mkdir()
+    (inbox / f"{CHILDREN[0]}.txt").write_text("Ảnh chụp bài đăng", encoding="utf-8")
+    added = evidence.add_evidence(db, officer, case.id, inbox / f"{CHILDREN[0]}.txt")
+    evidence.remove_evidence(db, officer, added.record.id, reason)
+    cases.delete_case(db, leader, case.id, reason)
+
+    assert [a for a, d in _audit_details(db) if _names_a_child(d)] == []
+    [update] = _details_of(db, AuditAction.CASE_UPDATE)
+    assert update == {"code": case.code,
+                      "changed": ["platform_code", "summary", "offender_kind", "offender_name",
+                                  "offender_address", "children"],
+                      "values": {"platform_code": ["FB", "YT"],
+                                 "offender_kind": [None, "person"], "children": [1, 1]}}
+    [edit] = _details_of(db, AuditAction.EVENT_EDIT)
+    assert (edit["changed"], edit["values"]) == (["document_number", "note"], {})
+    # The reason stays with what it explains.
+    with db.read() as session:
+        deleted = session.get(Case, case.id)
+        assert deleted is not None and deleted.deleted_reason == reason
+
+    book = tmp_path / "nhat-ky.xlsx"
+    audit_log.export(db, admin, book, audit_log.search(db, admin))
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    cells = [str(value) for sheet in workbook.worksheets
+             for row in sheet.iter_rows(values_only=True) for value in row if value is not None]
+    workbook.close()
+    assert any('"platform_code": ["FB", "YT"]' in cell for cell in cells)
+    assert [cell for cell in cells if _names_a_child(cell)] == []
+
+
+# Audit rows as the version at revision 0005 wrote them.
+OLD_AUDIT_ROWS: tuple[tuple[AuditAction, dict[str, Any]], ...] = (
+    (AuditAction.CASE_UPDATE, {
+        "Tóm tắt nội dung": ["Tin cũ", f"Bài đăng về cháu {CHILDREN[0]}"],
+        "Nền tảng": ["FB", "YT"], "Họ tên đối tượng": [None, CHILDREN[1]],
+        "children": [["P.T.Z.M."], ["P.T.Z.M.", "Đ.V.K."]], "defamed": [[], ["Bà Zuyên"]],
+        "Nhãn đã bỏ": [None, "Zuyên"]}),
+    (AuditAction.EVENT_EDIT, {"code": "VV-1", "event": "e-1", "changes": {
+        "kind": ["XM", "MLV"], "note": [None, f"Gọi cháu {CHILDREN[1]}"]}}),
+    (AuditAction.EVENT_VOID, {"code": "VV-1", "event": "e-1", "reason": "Nhầm cháu Zuyên"}),
+    (AuditAction.CASE_REOPEN, {"code": "VV-1", "event": "e-2", "reason": "Cháu Khzải"}),
+    (AuditAction.EVIDENCE_ADD, {"code": "VV-1", "evidence": "f-1", "sha256": "ab", "size": 3,
+                                "name": "Zuyen-Mai.png"}),
+    (AuditAction.EVIDENCE_REMOVE, {"code": "VV-1", "evidence": "f-1", "sha256": "ab",
+                                   "size": 3, "name": "Zuyen-Mai.png", "reason": "Khzải"}),
+    (AuditAction.CASE_PRINT, {"code": "VV-1", "children": 0, "children_unmasked": False,
+                              "file": "phieu Khzải.pdf"}),
+    (AuditAction.REPORT, {"action": "chốt số liệu", "period": "Tháng 9 năm 2026",
+                          "number": "12/BC", "version": 2, "reason": "Thiếu vụ cháu Zuyên"}),
+    (AuditAction.CASE_DELETE, {"code": "VV-1", "reason": f"Trùng, cháu {CHILDREN[0]}"}),
+)
+
+
+def old_audit_log(paths: DataPaths) -> None:
+    """A data folder at revision 0005 whose audit log names children as that version did."""
+    db = setup.init_data_folder(paths, "admin", PASSWORD)
+    config = alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    with db.write() as session:
+        for action, detail in OLD_AUDIT_ROWS:
+            audit.record(session, "canbo", action, entity="case", entity_uuid="u-1",
+                         detail=detail)
+    db.dispose()
+
+
+def test_upgrading_strips_old_audit_rows_of_free_text_and_leaves_no_trace_in_the_file(
+        paths: DataPaths) -> None:
+    old_audit_log(paths)
+    assert _naming_a_child(paths.database)  # the scan finds names where they are
+    db = open_database(paths)
+    try:
+        assert current_revision(db.engine) == HEAD_REVISION
+        assert [a for a, d in _audit_details(db) if _names_a_child(d)] == []
+        with db.read() as session:
+            assert audit.verify_chain(session) == []
+        [update] = _details_of(db, AuditAction.CASE_UPDATE)
+        assert sorted(update["changed"]) == sorted([
+            "summary", "platform_code", "offender_name", "children", "defamed", "Nhãn đã bỏ"])
+        assert update["values"] == {"platform_code": ["FB", "YT"], "children": [1, 2],
+                                    "defamed": [0, 1]}
+        [edit] = _details_of(db, AuditAction.EVENT_EDIT)
+        assert edit == {"code": "VV-1", "event": "e-1", "changed": ["kind", "note"],
+                        "values": {"kind": ["XM", "MLV"]}}
+        [removed] = _details_of(db, AuditAction.EVIDENCE_REMOVE)
+        assert removed == {"code": "VV-1", "evidence": "f-1", "sha256": "ab", "size": 3}
+        files = list(paths.database.parent.glob(paths.database.name + "*"))
+        assert paths.database in files and _naming_a_child(*files) == []
+    finally:
+        db.dispose()
+    assert _naming_a_child(*paths.database.parent.glob(paths.database.name + "*")) == []

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 
+from app.db import erase
 from app.errors import DataFolderError
 from app.paths import DataPaths
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 PARTIAL = ".dang-chep"  # the suffix of a backup copy being written
 # The newest revision in migrations/versions (a test checks that it is Alembic's head).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -70,6 +71,10 @@ def upgrade_to_head(engine: Engine, paths: DataPaths) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+    if current is not None:
+        # A migration may rewrite personal text (0006 strips it from the audit log): the
+        # old text must not linger in free pages or the write-ahead log.
+        erase.rewrite_without_free_space(engine)
 
 
 def backup_before_migration(paths: DataPaths, revision: str) -> Path:

@@ -1,7 +1,8 @@
 """The fields of a case, declared once: their Vietnamese label (also the import
-template header), kind, length limit and whether they are required.
+template header), kind, length limit, whether they are required and whether they hold a
+particular of a person.
 
-The form, the list columns, the import and the export read this table.
+The form, the list columns, the import, the export and the audit log read this table.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Kind(StrEnum):
 # bound on what a paste can put into the register.
 LONG_TEXT_LIMIT = 10_000
 
+# Values that are neither an officer's words nor free text: codes, dates, numbers.
+_PLAIN_KINDS = frozenset({Kind.CODE, Kind.DATE, Kind.INTEGER, Kind.YEAR})
+
 
 @dataclass(frozen=True)
 class Field:
@@ -34,6 +38,15 @@ class Field:
     required: bool = False
     max_length: int | None = None
     vocabulary: VocabList | None = None
+    # A particular of a person (name, address, birth, account): a data subject's, often a
+    # child's.
+    personal: bool = False
+
+    @property
+    def plain(self) -> bool:
+        """Its value names nobody and says nothing in words: the audit log, which outlives
+        a purge and is exported, keeps the value of such a field and only the key of others."""
+        return self.kind in _PLAIN_KINDS and not self.personal
 
 
 CASE_FIELDS: tuple[Field, ...] = (
@@ -42,8 +55,8 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("source_code", "Nguồn phát hiện", Kind.CODE, vocabulary=VocabList.SOURCE),
     Field("platform_code", "Nền tảng", Kind.CODE, required=True, vocabulary=VocabList.PLATFORM),
     Field("content_form_code", "Hình thức", Kind.CODE, vocabulary=VocabList.CONTENT_FORM),
-    Field("account", "Tài khoản, kênh", Kind.TEXT, required=True, max_length=300),
-    Field("url", "Đường dẫn", Kind.TEXT, max_length=2000),
+    Field("account", "Tài khoản, kênh", Kind.TEXT, required=True, max_length=300, personal=True),
+    Field("url", "Đường dẫn", Kind.TEXT, max_length=2000, personal=True),
     Field("group_code", "Nhóm hành vi vi phạm", Kind.CODE, required=True,
           vocabulary=VocabList.GROUP),
     Field("child_subkind_code", "Loại xâm phạm quyền trẻ em", Kind.CODE,
@@ -53,38 +66,47 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("reach_reactions", "Lượt thích, bày tỏ cảm xúc", Kind.INTEGER),
     Field("reach_shares", "Lượt chia sẻ", Kind.INTEGER),
     Field("reach_comments", "Lượt bình luận", Kind.INTEGER),
-    Field("offender_name", "Họ tên đối tượng", Kind.TEXT, max_length=200),
-    Field("offender_birth_date", "Ngày sinh đối tượng", Kind.DATE),
-    Field("offender_birth_year", "Năm sinh đối tượng", Kind.YEAR),
-    Field("offender_address", "Địa chỉ đối tượng", Kind.TEXT, max_length=500),
-    Field("offender_id_number", "Số định danh đối tượng", Kind.TEXT, max_length=20),
+    Field("offender_name", "Họ tên đối tượng", Kind.TEXT, max_length=200, personal=True),
+    Field("offender_birth_date", "Ngày sinh đối tượng", Kind.DATE, personal=True),
+    Field("offender_birth_year", "Năm sinh đối tượng", Kind.YEAR, personal=True),
+    Field("offender_address", "Địa chỉ đối tượng", Kind.TEXT, max_length=500, personal=True),
+    Field("offender_id_number", "Số định danh đối tượng", Kind.TEXT, max_length=20, personal=True),
     Field("area", "Địa bàn", Kind.TEXT, max_length=200),
     Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
 )
 
+# Everything recorded of a child is a particular of the child.
 CHILD_FIELDS: tuple[Field, ...] = (
-    Field("full_name", "Họ tên", Kind.TEXT, required=True, max_length=200),
-    Field("birth_year", "Năm sinh", Kind.YEAR),
-    Field("sex", "Giới tính", Kind.TEXT, max_length=5),
-    Field("school_class", "Trường, lớp", Kind.TEXT, max_length=200),
-    Field("address", "Địa chỉ", Kind.TEXT, max_length=500),
-    Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
+    Field("full_name", "Họ tên", Kind.TEXT, required=True, max_length=200, personal=True),
+    Field("birth_year", "Năm sinh", Kind.YEAR, personal=True),
+    Field("sex", "Giới tính", Kind.TEXT, max_length=5, personal=True),
+    Field("school_class", "Trường, lớp", Kind.TEXT, max_length=200, personal=True),
+    Field("address", "Địa chỉ", Kind.TEXT, max_length=500, personal=True),
+    Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT, personal=True),
 )
 
 EVENT_FIELDS: tuple[Field, ...] = (
     Field("kind", "Biện pháp", Kind.CODE, required=True, vocabulary=VocabList.EVENT),
     Field("occurred_on", "Ngày", Kind.DATE, required=True),
     Field("document_number", "Số văn bản", Kind.TEXT, max_length=100),
-    Field("sanction_form", "Hình thức xử phạt", Kind.TEXT, max_length=20),
+    Field("sanction_form", "Hình thức xử phạt", Kind.CODE, max_length=20),  # SanctionForm
     Field("fine_amount", "Số tiền phạt (đồng)", Kind.INTEGER),
     Field("signer", "Người ký", Kind.TEXT, max_length=200),
     Field("remedies", "Biện pháp khắc phục hậu quả", Kind.LONG_TEXT, max_length=2000),
-    Field("closing_result", "Kết quả", Kind.TEXT, max_length=60),
+    Field("closing_result", "Kết quả", Kind.CODE, max_length=60),  # ClosingResult
     Field("note", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
+)
+
+# Case values with widgets and workbook columns of their own, outside the generic ones
+# CASE_FIELDS drive. Children and defamed parties are lists of people, not fields.
+CASE_CHOICE_FIELDS: tuple[Field, ...] = (
+    Field("secondary_groups", "Nhóm phụ", Kind.CODE, vocabulary=VocabList.GROUP),
+    Field("offender_kind", "Loại đối tượng", Kind.CODE),  # PartyKind
 )
 
 DEFAMED_LABEL = "Tổ chức, cá nhân bị xúc phạm"
 
 BY_KEY: dict[str, Field] = {f.key: f for f in CASE_FIELDS}
+CHOICE_BY_KEY: dict[str, Field] = {f.key: f for f in CASE_CHOICE_FIELDS}
 CHILD_BY_KEY: dict[str, Field] = {f.key: f for f in CHILD_FIELDS}
 EVENT_BY_KEY: dict[str, Field] = {f.key: f for f in EVENT_FIELDS}

@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_LABEL, EVENT_BY_KEY, Field, Kind
+from app.domain.fields import (
+    BY_KEY,
+    CHILD_BY_KEY,
+    CHOICE_BY_KEY,
+    DEFAMED_LABEL,
+    EVENT_BY_KEY,
+    Field,
+    Kind,
+)
 from app.domain.vocabulary import EventKind, VocabList
 from app.text import fold
 
@@ -129,9 +137,10 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _case("group_code", "Nhóm chính của vụ việc (một nhóm), dùng để đếm trong biểu mẫu báo cáo; "
                         "chọn trong danh sách hoặc ghi mã (TE, DD, TG, PC, QC, KH).",
           "Tin giả, tin sai sự thật", 26),
-    Column("Nhóm phụ", "secondary_groups", Parse.CODES,
+    Column(CHOICE_BY_KEY["secondary_groups"].label, "secondary_groups", Parse.CODES,
            "Các nhóm khác vụ việc cũng liên quan (không được đếm), mã hoặc tên, cách nhau "
-           "bằng dấu chấm phẩy.", "PC", vocabulary=VocabList.GROUP, width=16),
+           "bằng dấu chấm phẩy.", "PC", vocabulary=CHOICE_BY_KEY["secondary_groups"].vocabulary,
+           width=16),
     _case("child_subkind_code", "Chỉ ghi khi nhóm là Xâm phạm quyền trẻ em; chọn trong danh "
                                 "sách hoặc ghi mã (TE-TT, TE-BL, …).", None, 24),
     _case("summary", "Tóm tắt nội dung vi phạm.",
@@ -141,7 +150,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _case("reach_reactions", "Số nguyên không âm.", 340, 12),
     _case("reach_shares", "Số nguyên không âm.", 56, 12),
     _case("reach_comments", "Số nguyên không âm.", 120, 12),
-    Column("Loại đối tượng", "offender_kind", Parse.PARTY_KIND,
+    Column(CHOICE_BY_KEY["offender_kind"].label, "offender_kind", Parse.PARTY_KIND,
            "Cá nhân hoặc Tổ chức; để trống khi chưa xác định được đối tượng (nếu có họ tên mà "
            "để trống: Cá nhân).", "Cá nhân", width=14),
     _case("offender_name", "Họ tên cá nhân hoặc tên tổ chức đăng tin; để trống: chưa xác định "

@@ -1,13 +1,15 @@
 """The append-only audit log, written in the same transaction as the change.
 
 Each row carries the hash of the row before it, so an edited or deleted row
-breaks the chain and `check` finds it.
+breaks the chain and `check` finds it. The log outlives a purge and is exported: it keeps
+no free text and no particular of a person, only keys, codes, dates, numbers and counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.fields import Field
 from app.models import AuditEntry
 from app.models.base import utcnow
 
@@ -126,6 +129,26 @@ def _digest(prev_hash: str, at: datetime, username: str, action: str,
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any],
+            fields: Mapping[str, Field]) -> dict[str, Any]:
+    """What an edit changed: `changed`, the keys of every changed value, and `values`,
+    old and new of the plain ones (`Field.plain`: codes, dates, numbers) and the length
+    of a changed list of people (children, defamed parties)."""
+    changed: list[str] = []
+    values: dict[str, Any] = {}
+    for key, new in after.items():
+        old = before[key]
+        if old == new:
+            continue
+        changed.append(key)
+        field = fields.get(key)
+        if field is not None and field.plain:
+            values[key] = [old, new]
+        elif field is None and isinstance(new, tuple):
+            values[key] = [len(old), len(new)]
+    return {"changed": changed, "values": values}
 
 
 def record(

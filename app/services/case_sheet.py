@@ -141,11 +141,9 @@ def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
         detail = case_detail(case)
         sheet = build_sheet(detail, vocabulary.load_from(session), citations, actor,
                             unmask_children=unmask_children)
-        record: dict[str, object] = {"code": detail.code,
-                                     "children": len(detail.data.children),
-                                     "children_unmasked": unmask_children}
-        if not people_in(detail.data).all:
-            record["file"] = target.name  # elsewhere the name may carry a child's name
+        # Not the file's name: it may name a child, one of this case's or one recorded later.
+        record = {"code": detail.code, "children": len(detail.data.children),
+                  "children_unmasked": unmask_children}
         audit.record(session, actor.username, AuditAction.CASE_PRINT, entity="case",
                      entity_uuid=detail.uuid, detail=record)
         write_case_sheet(sheet, settings.read_office(session), target, token=token)

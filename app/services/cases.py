@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.domain import checks
-from app.domain.case import CaseInput, ChildInput, DefamedInput, validate_case
-from app.domain.fields import BY_KEY
+from app.domain.case import CaseInput, validate_case
+from app.domain.fields import BY_KEY, CHOICE_BY_KEY
 from app.domain.vocabulary import VocabList, Vocabulary
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.models import Case, CaseSecondaryGroup, Child, DefamedParty, Event
@@ -23,7 +23,9 @@ from app.services.audit import AuditAction
 from app.services.case_rows import case_columns, child_columns, defamed_columns
 from app.services.records import CaseDetail, case_detail, case_input
 from app.services.search import CaseRow, fetch_rows
-from app.text import initials
+
+# Every case value declared with its kind, for the audit log's record of an edit.
+_CASE_FIELDS = {**BY_KEY, **CHOICE_BY_KEY}
 
 
 def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
@@ -109,7 +111,9 @@ def update_case(db: Database, actor: Actor, case_id: int, data: CaseInput, *,
         case.updated_by = actor.username
         session.flush()
         audit.record(session, actor.username, AuditAction.CASE_UPDATE, entity="case",
-                     entity_uuid=case.uuid, detail=_changes(before, case_input(case)))
+                     entity_uuid=case.uuid,
+                     detail={"code": case.code, **audit.changes(
+                         _values(before), _values(case_input(case)), _CASE_FIELDS)})
         return case_detail(case)
 
 
@@ -121,8 +125,9 @@ def delete_case(db: Database, actor: Actor, case_id: int, reason: str) -> None:
         case.deleted_at = utcnow()
         case.deleted_by = actor.username
         case.deleted_reason = why
+        # The reason, free text that may name a child, stays on the case only.
         audit.record(session, actor.username, AuditAction.CASE_DELETE, entity="case",
-                     entity_uuid=case.uuid, detail={"code": case.code, "reason": why})
+                     entity_uuid=case.uuid, detail={"code": case.code})
 
 
 def restore_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
@@ -190,26 +195,5 @@ def _sync(current: list[Any], wanted: tuple[Any, ...], model: Any,
     return result
 
 
-def _changes(before: CaseInput, after: CaseInput) -> dict[str, Any]:
-    """Old → new values for the audit log; children appear by initials only."""
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(CaseInput):
-        old, new = getattr(before, f.name), getattr(after, f.name)
-        if old == new:
-            continue
-        if f.name == "children":
-            changes["children"] = [_children_summary(old), _children_summary(new)]
-        elif f.name == "defamed":
-            changes["defamed"] = [_defamed_names(old), _defamed_names(new)]
-        else:
-            label = BY_KEY[f.name].label if f.name in BY_KEY else f.name
-            changes[label] = [old, new]
-    return changes
-
-
-def _children_summary(children: tuple[ChildInput, ...]) -> list[str]:
-    return [initials(c.full_name) for c in children]
-
-
-def _defamed_names(parties: tuple[DefamedInput, ...]) -> list[str]:
-    return [p.name for p in parties]
+def _values(data: CaseInput) -> dict[str, Any]:
+    return {f.name: getattr(data, f.name) for f in dataclasses.fields(CaseInput)}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain import checks
 from app.domain.events import EventInput, closing_date, validate_event
+from app.domain.fields import EVENT_BY_KEY
 from app.domain.vocabulary import EventKind
 from app.errors import UserError, ValidationError
 from app.models import Case, Event, LegalProvision
@@ -105,12 +106,10 @@ def edit_event(db: Database, actor: Actor, event_id: int, data: EventInput, *,
         event.legal_bases = _provisions(session, event_data.legal_basis_ids)
         _touch(case, actor)
         session.flush()
-        after = event_columns(event_data)
         audit.record(session, actor.username, AuditAction.EVENT_EDIT, entity="case",
                      entity_uuid=case.uuid,
-                     detail={"code": case.code, "event": event.uuid,
-                             "changes": {k: [before[k], after[k]] for k in after
-                                         if before[k] != after[k]}})
+                     detail={"code": case.code, "event": event.uuid, **audit.changes(
+                         before, event_columns(event_data), EVENT_BY_KEY)})
         return case_detail(case)
 
 
@@ -125,8 +124,9 @@ def void_event(db: Database, actor: Actor, event_id: int, reason: str) -> CaseDe
         _void(event, actor, reason)
         _touch(case, actor)
         session.flush()
+        # The reason, free text that may name a child, stays on the event only.
         audit.record(session, actor.username, action, entity="case", entity_uuid=case.uuid,
-                     detail={"code": case.code, "event": event.uuid, "reason": event.void_reason})
+                     detail={"code": case.code, "event": event.uuid})
         return case_detail(case)
 
 

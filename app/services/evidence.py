@@ -179,13 +179,9 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
 
 
 def _audit_detail(case: Case, item: Evidence) -> dict[str, object]:
-    detail: dict[str, object] = {"code": case.code, "evidence": item.uuid,
-                                 "sha256": item.sha256, "size": item.size}
-    # File names on a case with children often carry a child's name; the hash identifies
-    # the file all the same.
-    if not case.has_children:
-        detail["name"] = item.original_name
-    return detail
+    # Never the file's name: it may name a child, one of this case's or one recorded later;
+    # the hash identifies the file all the same.
+    return {"code": case.code, "evidence": item.uuid, "sha256": item.sha256, "size": item.size}
 
 
 def _check_event(session: Session, case: Case, event_id: int | None) -> None:
@@ -214,11 +210,13 @@ def _refuse_same_case(session: Session, case: Case, sha256: str) -> None:
 def remove_evidence(db: Database, actor: Actor, evidence_id: int, reason: str) -> None:
     """Take a file off a case; its content is deleted once no case refers to it."""
     actor.require(Permission.EDIT_CASES)
-    why = checks.reason(reason, "Cần ghi lý do gỡ tệp chứng cứ.")
+    # Asked for so that removing is deliberate, but kept nowhere: the file's row goes, and
+    # the audit log keeps no free text (a reason may name a child).
+    checks.reason(reason, "Cần ghi lý do gỡ tệp chứng cứ.")
     with StoreChanges(db.paths) as files, db.write() as session:
         item = _load(session, evidence_id)
         case = load_case(session, item.case_id, for_update=True)
-        detail = {**_audit_detail(case, item), "reason": why}
+        detail = _audit_detail(case, item)
         session.delete(item)
         session.flush()
         audit.record(session, actor.username, AuditAction.EVIDENCE_REMOVE, entity="case",

@@ -137,8 +137,9 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
         session.flush()
         audit.record(session, actor.username, AuditAction.REPORT, entity="sent_report",
                      entity_uuid=row.uuid,
+                     # Not the re-issue reason: free text, kept on the report's row.
                      detail={"action": "chốt số liệu", "period": period.label,
-                             "number": reference, "version": row.version, "reason": why,
+                             "number": reference, "version": row.version,
                              "xlsx_sha256": row.xlsx_sha256, "pdf_sha256": row.pdf_sha256})
         record = _record(row)
     _materialise(db.paths.reports, record, xlsx, pdf)
