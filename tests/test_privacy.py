@@ -3,16 +3,17 @@ command line and in the window's task runner, then a scan of every place they ma
 
 from __future__ import annotations
 
+import io
 import logging
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import msoffcrypto
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,8 @@ from app.text import fold
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
+FILE_PASSWORD = "Khoa-tep-2026"
+PROTECTED = ("--protect", "--purpose", "Gửi Sở", "--recipient", "Sở Văn hóa")
 CHILDREN = ("Phạm Thị Zuyên Mai", "Đỗ Văn Khzải")
 MADE_UP = ("Zuyên", "Khzải")  # the words of those names no other text contains
 
@@ -34,6 +37,14 @@ def _needles() -> list[bytes]:
                                                    unicodedata.normalize("NFD", word),
                                                    fold(word))}
     return [f.encode(encoding) for f in forms for encoding in ("utf-8", "utf-16-le")]
+
+
+def _opened(encrypted: Path, plain: Path) -> Path:
+    office = msoffcrypto.OfficeFile(io.BytesIO(encrypted.read_bytes()))
+    office.load_key(password=FILE_PASSWORD, verify_password=True)
+    with plain.open("wb") as out:
+        office.decrypt(out)
+    return plain
 
 
 def _texts(path: Path) -> Iterator[bytes]:
@@ -58,20 +69,10 @@ def _naming_a_child(*places: Path) -> list[str]:
     return [str(f) for f in files if any(n in text for text in _texts(f) for n in needles)]
 
 
-@pytest.fixture
-def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The system's temporary folder, private to this test (and to programs it starts)."""
-    folder = tmp_path / "he-thong-tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    for name in ("TMPDIR", "TEMP", "TMP"):
-        monkeypatch.setenv(name, str(folder))
-    return folder
-
-
 def _as_admin(data: Path, *args: str) -> tuple[int, str, str]:
+    file_password = f"{FILE_PASSWORD}\n" if "--protect" in args else ""
     return run(["--data-dir", str(data), "--user", "admin", "--password-stdin", *args],
-               PASSWORD + "\n")
+               f"{PASSWORD}\n{file_password}")
 
 
 def _register(path: Path, *, broken: bool = False) -> Path:
@@ -96,8 +97,9 @@ def test_command_line_flows_leave_no_childs_name_in_logs_temporary_files_or_repo
     # folder to save in is missing): the rows wait in the system's temporary folder.
     assert _as_admin(data, "report", "--month", "2026-10", "--xlsx", str(out / "bc.xlsx"),
                      "--pdf", str(out / "bc.pdf"))[0] == 0
-    assert _as_admin(data, "export-cases", str(tmp_path / "toan-bo.xlsx"))[0] == 0
-    code, _, err = _as_admin(data, "export-cases", str(out / "khong-co" / "toan-bo.xlsx"))
+    assert _as_admin(data, "export-cases", str(tmp_path / "toan-bo.xlsx"), *PROTECTED)[0] == 0
+    code, _, err = _as_admin(data, "export-cases", str(out / "khong-co" / "toan-bo.xlsx"),
+                             *PROTECTED)
     assert code == 1 and "Không ghi được tệp" in err
     # A bug whose error messages carry a child's name, down to the database's parameters.
 
@@ -123,8 +125,9 @@ def test_command_line_flows_leave_no_childs_name_in_logs_temporary_files_or_repo
     assert _naming_a_child(out, system_temp) == []
     assert sorted(p.name for p in out.iterdir()) == ["bc.pdf", "bc.xlsx"]
     assert list(system_temp.iterdir()) == []
-    # The full export is meant to name them: the scan finds names where they are.
-    assert _naming_a_child(tmp_path / "toan-bo.xlsx")
+    # The full export names them, encrypted: the scan finds them once it is opened.
+    assert _naming_a_child(tmp_path / "toan-bo.xlsx") == []
+    assert _naming_a_child(_opened(tmp_path / "toan-bo.xlsx", tmp_path / "mo.xlsx"))
 
 
 def test_a_failed_task_in_the_window_is_logged_without_its_message(
