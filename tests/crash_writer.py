@@ -293,8 +293,12 @@ class CrashHarness:
             self._server = self._start([sys.executable, str(SCRIPT), "serve"])
 
     def _start(self, argv: list[str]) -> subprocess.Popen[str]:
+        # This checkout's app package, not the one installed in the virtualenv: a git
+        # worktree may share the virtualenv of another checkout.
+        paths = [str(SCRIPT.parent.parent), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
         process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   text=True, encoding="utf-8")
+                                   text=True, encoding="utf-8", env=env)
         stream, lines = process.stdout, self._lines
         assert stream is not None
 
