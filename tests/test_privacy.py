@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -19,9 +20,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import IntegrityError
 
 from app import errorlog
+from app.domain.case import ChildInput
 from app.paths import DataPaths
+from app.services import settings as office_settings
+from app.services import setup
+from app.services.bulk import PreparedCase, insert_cases
 from app.services.progress import CancelToken, Progress
 from app.text import fold
+from tests.conftest import make_case
+from tests.crash_writer import CrashHarness
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
@@ -36,7 +43,8 @@ def _needles() -> list[bytes]:
     forms = {form for word in MADE_UP for form in (unicodedata.normalize("NFC", word),
                                                    unicodedata.normalize("NFD", word),
                                                    fold(word))}
-    return [f.encode(encoding) for f in forms for encoding in ("utf-8", "utf-16-le")]
+    return [f.encode(encoding) for f in forms
+            for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
 
 
 def _opened(encrypted: Path, plain: Path) -> Path:
@@ -154,3 +162,46 @@ def test_a_failed_task_in_the_window_is_logged_without_its_message(
     log = errorlog.log_file(paths).read_text(encoding="utf-8")
     assert "background task failed" in log and "builtins.ValueError" in log
     assert _naming_a_child(paths.logs) == []
+
+
+@pytest.mark.slow
+def test_a_protected_export_killed_at_any_moment_leaves_no_plain_text_anywhere(
+        tmp_path: Path, system_temp: Path) -> None:
+    """SIGKILL at moments spread over the export (more of them near its end, where the file
+    is put together and written), then a scan of the system's temporary folder (the child's
+    own) and of the target's folder: encrypted bytes at most, never a workbook in the clear."""
+    paths = DataPaths(tmp_path / "du-lieu")
+    db = setup.init_data_folder(paths, "admin", PASSWORD)
+    office = office_settings.load_office(db)
+    with db.write() as session:
+        insert_cases(session, [PreparedCase(make_case(
+            account=f"Trang {n}", children=(ChildInput(CHILDREN[n % 2], 2014),)))
+            for n in range(2_000)], username="admin", code_pattern=office.case_code_pattern,
+            recorded_unit=None)
+    db.dispose()
+    out = tmp_path / "xuat"
+    out.mkdir()
+    target = out / "toan-bo.xlsx"
+    command = ["export", str(paths.root), str(target)]
+    harness = CrashHarness()  # started now, so that its children have the private temp folder
+    try:
+        full = harness.run(command, kill_after=None)
+        assert full.lines == ["exported"]
+        assert target.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # encrypted: an OLE file
+        target.unlink()
+        seed = random.randrange(1 << 32)
+        rng = random.Random(seed)
+        moments = [(k + rng.random()) / 4 * full.seconds for k in range(4)]
+        moments += [(0.85 + 0.15 * rng.random()) * full.seconds for _ in range(3)]
+        killed = 0
+        for moment in moments:
+            result = harness.run(command, kill_after=moment)
+            killed += result.killed
+            where = f"seed {seed}, kill at {moment:.2f} of {full.seconds:.2f} s"
+            files = [f for folder in (out, system_temp) for f in folder.rglob("*")]
+            assert [f for f in files if f.read_bytes().startswith(b"PK")] == [], where
+            assert _naming_a_child(out, system_temp) == [], where
+        assert killed >= len(moments) - 2, f"seed {seed}: the export ended before most kills"
+    finally:
+        harness.close()
+    assert list(system_temp.iterdir()) == []
