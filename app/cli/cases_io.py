@@ -147,7 +147,7 @@ def _run_export(invocation: Invocation, session: Session | None) -> int:
                               purpose=args.purpose, recipient=args.recipient)
     except ValidationError as exc:
         raise ValidationError([
-            FieldProblem(p.field, p.message if given.get(p.field, True)
+            FieldProblem(p.field, p.message if given[p.field]
                          else f"{p.message} {_EXPORT_OPTIONS[p.field]}")
             for p in exc.problems]) from exc
     invocation.say(f"Đã xuất {result.count} vụ việc vào {result.path}"

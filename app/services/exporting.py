@@ -38,10 +38,10 @@ CHILD_UNDER = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 1
 TRANSFER_TEXT_LIMIT = 500
 
 PASSWORD_REQUIRED = (
-    "Các vụ việc được xuất có thông tin trẻ em (trẻ em liên quan, hoặc đối tượng dưới 16 "
-    "tuổi), nên tệp bắt buộc phải có mật khẩu mở tệp: nếu tệp bị thất lạc, không ai đọc được "
-    "họ tên các em. Hãy đặt một mật khẩu mạnh và báo cho người nhận qua một đường khác (gọi "
-    "điện, gặp trực tiếp), không gửi kèm tệp."
+    "Các vụ việc được xuất có thông tin trẻ em (trẻ em liên quan, hoặc đối tượng dưới "
+    f"{CHILD_UNDER} tuổi), nên tệp bắt buộc phải có mật khẩu mở tệp: nếu tệp bị thất lạc, "
+    "không ai đọc được họ tên các em. Hãy đặt một mật khẩu mạnh và báo cho người nhận qua một "
+    "đường khác (gọi điện, gặp trực tiếp), không gửi kèm tệp."
 )
 PURPOSE_REQUIRED = (
     "Chưa ghi mục đích xuất tệp: tệp có thông tin trẻ em nên phải ghi xuất để làm gì (ví dụ: "
@@ -107,6 +107,8 @@ def save_template(db: Database, path: Path) -> None:
 
 def _plan(db: Database, actor: Actor, date_from: date | None, date_to: date | None,
           file_password: str | None, purpose: str | None, recipient: str | None) -> _Plan:
+    """The cases to export, once the actor, the period, the password and what a file
+    holding children needs are accepted; every problem of the fields at once."""
     actor.require(Permission.EXPORT_FULL)
     if date_from and date_to and date_from > date_to:
         raise UserError(f"Khoảng thời gian không hợp lệ: ngày bắt đầu {date_from:%d/%m/%Y} sau "
