@@ -555,3 +555,25 @@ def test_a_protected_export_leaves_nothing_in_the_system_temp_folder_nor_beside_
     assert [p.name for p in out.iterdir()] == ["so.xlsx"]
     assert list(system_temp.iterdir()) == []
     assert [d["cases"] for d in _exports(db)] == [1_200]
+
+
+def test_a_child_added_while_an_unprotected_export_runs_stops_it(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    office = office_settings.load_office(db)
+    with db.write() as session:
+        insert_cases(session, [PreparedCase(make_case(account=f"T{i}")) for i in range(600)],
+                     username="admin", code_pattern=office.case_code_pattern, recorded_unit=None)
+    last = cases.create_case(db, admin, make_case(detected_on=date(2026, 11, 1)), today=TODAY)
+
+    def add_a_child(done: int, _total: int) -> None:
+        if done == 500:  # the first batch is read, the last case not yet
+            cases.update_case(db, admin, last.id, dataclasses.replace(last.data,
+                                                                      children=(CHILD,)),
+                              expected_version=last.version)
+
+    with pytest.raises(UserError) as refused:
+        export_cases(db, admin, tmp_path / "so.xlsx", progress=add_a_child)
+    assert refused.value.message == PASSWORD_REQUIRED
+    assert list(tmp_path.iterdir()) == [db.paths.root]
+    assert _exports(db) == []
