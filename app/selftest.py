@@ -80,13 +80,15 @@ def _run(folder: Path, out: TextIO) -> None:
     register = folder / "so-vu-viec.xlsx"
     xlsx, pdf = folder / f"bao-cao-{period.slug}.xlsx", folder / f"bao-cao-{period.slug}.pdf"
 
-    file_password = secrets.token_urlsafe(12)
+    # Random, and always of two kinds of characters: the demo cases hold children.
+    file_password = f"Tự kiểm tra {secrets.token_urlsafe(12)}"
     source, actor = _new_data_folder(folder / "nguon")
     try:
         demo.add_demo_cases(source, actor, CASES, seed=SEED, today=today)
         step(f"Đã tạo thư mục dữ liệu tạm và {format_number(CASES)} vụ việc mẫu.")
-        exported = exporting.export_cases(source, actor, register,
-                                          file_password=file_password).count
+        exported = exporting.export_cases(source, actor, register, file_password=file_password,
+                                          purpose="Tự kiểm tra chương trình",
+                                          recipient="Thư mục tạm của lần tự kiểm tra").count
         step(f"Đã xuất sổ {format_number(exported)} vụ việc ra tệp Excel theo mẫu nhập, "
              "có mật khẩu mở tệp.")
     finally:

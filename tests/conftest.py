@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,17 @@ def vietnamese_locale() -> None:
 @pytest.fixture
 def paths(tmp_path: Path) -> DataPaths:
     return DataPaths(tmp_path / "data")
+
+
+@pytest.fixture
+def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, private to this test (and to programs it starts)."""
+    folder = tmp_path / "he-thong-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.setenv(name, str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
     python tests/crash_writer.py write DATA_DIR SEED   write cases until killed
     python tests/crash_writer.py open DATA_DIR         open the folder (migrating it), then end
+    python tests/crash_writer.py export DATA_DIR FILE  the full export, protected, to FILE
     python tests/crash_writer.py serve                 fork one such child per line of input
 
 Each child takes the data folder's lock and opens it as the program does, then works
@@ -46,13 +47,14 @@ from app.domain.events import EventFact, closing_date
 from app.domain.labels import Role
 from app.models import AuditEntry, Case, Child, DefamedParty, Event, User
 from app.paths import DataPaths
-from app.services import audit, cases, demo, events, legal_basis, setup
+from app.services import audit, cases, demo, events, exporting, legal_basis, setup
 from app.services.actor import SYSTEM, Actor
 from app.services.audit import AuditAction
 
 SCRIPT = Path(__file__).resolve()
 TODAY = date(2026, 11, 20)
 BULK_SHARE = 0.15
+EXPORT_PASSWORD = "Khoa-tệp-2026!"
 
 
 def tag(children: int, parties: int) -> str:
@@ -103,12 +105,22 @@ def open_folder(paths: DataPaths) -> None:
     _say("opened")
 
 
+def export(paths: DataPaths, target: Path) -> None:
+    lock.acquire(paths)
+    db = open_database(paths)
+    exporting.export_cases(db, _admin(db), target, file_password=EXPORT_PASSWORD,
+                           purpose="Thử ngắt giữa chừng", recipient="Không ai")
+    _say("exported")
+
+
 def run(command: list[str]) -> None:
     match command:
         case ["write", folder, seed]:
             write(DataPaths(Path(folder)), int(seed))
         case ["open", folder]:
             open_folder(DataPaths(Path(folder)))
+        case ["export", folder, target]:
+            export(DataPaths(Path(folder)), Path(target))
         case _:
             raise SystemExit(f"unknown command {command}")
 
@@ -293,8 +305,12 @@ class CrashHarness:
             self._server = self._start([sys.executable, str(SCRIPT), "serve"])
 
     def _start(self, argv: list[str]) -> subprocess.Popen[str]:
+        # This checkout's app package, not the one installed in the virtualenv: a git
+        # worktree may share the virtualenv of another checkout.
+        paths = [str(SCRIPT.parent.parent), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
         process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   text=True, encoding="utf-8")
+                                   text=True, encoding="utf-8", env=env)
         stream, lines = process.stdout, self._lines
         assert stream is not None
 

@@ -237,7 +237,9 @@ def _import(w: World) -> Prepared:
 
 def _export_cases(w: World) -> Prepared:
     w.child_case()
-    return lambda: exporting.export_cases(w.db, w.admin, w.name("toan-bo", ".xlsx"))
+    return lambda: exporting.export_cases(w.db, w.admin, w.name("toan-bo", ".xlsx"),
+                                          file_password="Khoa-tệp-2026!",
+                                          purpose="Gửi Sở", recipient="Sở Văn hóa")
 
 
 def _export_list(w: World) -> Prepared:
@@ -395,7 +397,8 @@ ACTIONS = (
     Audited("gỡ chứng cứ", AuditAction.EVIDENCE_REMOVE, _remove_evidence,
             lambda d: set(d) == EVIDENCE_DETAIL),
     Audited("nhập Excel", AuditAction.IMPORT, _import),
-    Audited("xuất toàn bộ vụ việc", AuditAction.EXPORT, _export_cases),
+    Audited("xuất toàn bộ vụ việc", AuditAction.EXPORT, _export_cases,
+            lambda d: (d["purpose"], d["recipient"]) == ("Gửi Sở", "Sở Văn hóa")),
     Audited("xuất danh sách", AuditAction.EXPORT, _export_list),
     Audited("in danh sách", AuditAction.EXPORT, _print_list),
     Audited("lập báo cáo", AuditAction.REPORT, _report),

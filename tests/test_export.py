@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,8 +27,9 @@ from app.db import Database, open_database
 from app.domain.case import CaseInput, ChildInput, DefamedInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
+from app.domain.passwords import FILE_PASSWORD_RULE
 from app.domain.vocabulary import BUILTIN, EventKind, VocabList
-from app.errors import NotAllowed
+from app.errors import NotAllowed, UserError, ValidationError
 from app.importing.columns import CASE_COLUMNS, CASES, GUIDE_SHEET, LISTS_SHEET, OPTIONAL_SHEETS
 from app.importing.export import write_problems
 from app.importing.problems import Problem
@@ -36,10 +39,20 @@ from app.services import cases, events, importing, setup
 from app.services import settings as office_settings
 from app.services.actor import Actor
 from app.services.bulk import PreparedCase, insert_cases
-from app.services.exporting import export_cases, save_template
+from app.services.exporting import (
+    PASSWORD_REQUIRED,
+    PURPOSE_REQUIRED,
+    RECIPIENT_REQUIRED,
+    check_export,
+    export_cases,
+    save_template,
+)
 from app.services.progress import Cancelled, CancelToken
 from app.services.records import case_detail
 from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
+
+FILE_PASSWORD = "Khoa-tệp-2026!"
+TRANSFER = {"purpose": "Gửi Sở theo Công văn số 12/SVHTT", "recipient": "Sở Văn hóa và Thể thao"}
 
 RISKY = ["=1+1", "=HYPERLINK(\"http://x.example\",\"bấm\")", "+84 912 345 678", "-5",
          "@quantri", "#N/A", "=cmd|' /C calc'!A0"]
@@ -202,9 +215,11 @@ def test_round_trip_gives_the_same_cases_field_for_field(
             with source.write() as session:
                 insert_cases(session, generated, username="admin",
                              code_pattern="VV{year}-{seq:05d}", recorded_unit=None)
-            exported = export_cases(source, admin, Path(folder) / "so.xlsx")
+            exported = export_cases(source, admin, Path(folder) / "so.xlsx",
+                                    file_password=FILE_PASSWORD, **TRANSFER)
             assert exported.count == len(generated)
-            result = importing.import_workbook(target, admin, exported.path, today=TODAY)
+            result = importing.import_workbook(target, admin, exported.path,
+                                               file_password=FILE_PASSWORD, today=TODAY)
             assert result.count == len(generated)
             assert register(target) == register(source)
         finally:
@@ -314,10 +329,10 @@ def test_export_keeps_the_period_and_leaves_out_deleted_cases_and_voided_events(
 def test_protected_export_opens_only_with_its_password(db: Database, admin: Actor,
                                                        tmp_path: Path) -> None:
     cases.create_case(db, admin, make_case(code="A-1"), today=TODAY)
-    path = export_cases(db, admin, tmp_path / "so.xlsx", file_password="bí-mật-2026").path
+    path = export_cases(db, admin, tmp_path / "so.xlsx", file_password="bí-mật-2026-xã").path
     office = msoffcrypto.OfficeFile(io.BytesIO(path.read_bytes()))
     assert office.is_encrypted()
-    office.load_key(password="bí-mật-2026", verify_password=True)
+    office.load_key(password="bí-mật-2026-xã", verify_password=True)
     plain = io.BytesIO()
     office.decrypt(plain)
     book = openpyxl.load_workbook(plain)
@@ -357,3 +372,208 @@ def test_the_problem_list_is_a_workbook_with_plain_text(tmp_path: Path) -> None:
                     ["Lỗi", "Vụ việc", 5, "Tài khoản, kênh", "=1+1 không hợp lệ"],
                     ["Cảnh báo", "Thống kê", None, None, "Trang «Thống kê» bị bỏ qua."]]
     assert sheet["E2"].data_type == "s"
+
+
+# --- An export holding children: always encrypted, with its purpose and recipient.
+
+CHILD = ChildInput("Nguyễn Văn An", 2014)
+
+
+def _refusal(db: Database, admin: Actor, path: Path, **kwargs: Any) -> list[tuple[str, str]]:
+    """The problems export_cases refuses with, after checking that check_export (the window
+    asks it before the file is picked) refuses the same, and that nothing was written."""
+    with pytest.raises(ValidationError) as checked:
+        check_export(db, admin, **kwargs)
+    with pytest.raises(ValidationError) as refused:
+        export_cases(db, admin, path, **kwargs)
+    problems = [(p.field, p.message) for p in refused.value.problems]
+    assert [(p.field, p.message) for p in checked.value.problems] == problems
+    assert list(path.parent.iterdir()) == [db.paths.root]
+    return problems
+
+
+def _exports(db: Database) -> list[dict[str, Any]]:
+    with db.read() as session:
+        return [json.loads(d) for d in session.execute(
+            select(AuditEntry.detail).where(AuditEntry.action == "export")).scalars()]
+
+
+def test_an_export_holding_a_child_needs_a_password_a_purpose_and_a_recipient(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    cases.create_case(db, admin, make_case(code="TE-1", children=(CHILD,)), today=TODAY)
+    path = tmp_path / "so.xlsx"
+    assert _refusal(db, admin, path) == [("file_password", PASSWORD_REQUIRED),
+                                         ("purpose", PURPOSE_REQUIRED),
+                                         ("recipient", RECIPIENT_REQUIRED)]
+    # Each message says why, and what to do.
+    assert "có thông tin trẻ em" in PASSWORD_REQUIRED
+    assert "Hãy đặt một mật khẩu mạnh" in PASSWORD_REQUIRED
+    assert "phải ghi xuất để làm gì" in PURPOSE_REQUIRED
+    assert "phải ghi tệp giao cho cơ quan, người nào" in RECIPIENT_REQUIRED
+    assert _refusal(db, admin, path, file_password=FILE_PASSWORD, purpose="  ",
+                    recipient=TRANSFER["recipient"]) == [("purpose", PURPOSE_REQUIRED)]
+    assert _exports(db) == []
+    export_cases(db, admin, path, file_password=FILE_PASSWORD, **TRANSFER)
+    assert path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # an encrypted (OLE) file
+
+
+@pytest.mark.parametrize(("offender", "a_child"), [
+    ({"offender_birth_year": 2011}, True),  # 14, or 15 on the last days of the year
+    ({"offender_birth_year": 2010}, True),  # 15 until 31 December 2026: counted so
+    ({"offender_birth_date": date(2010, 10, 6)}, True),  # 16 the day after detection
+    ({"offender_birth_date": date(2010, 10, 5)}, False),  # 16 on the day it was detected
+    ({"offender_birth_year": 2009}, False),
+])
+def test_an_offender_under_16_at_detection_counts_as_a_child(
+    db: Database, admin: Actor, tmp_path: Path, offender: dict[str, Any], a_child: bool
+) -> None:
+    cases.create_case(db, admin, make_case(offender_kind=PartyKind.PERSON,
+                                           offender_name="Lê Văn C", **offender), today=TODAY)
+    path = tmp_path / "so.xlsx"
+    if a_child:
+        assert [field for field, _ in _refusal(db, admin, path)] == [
+            "file_password", "purpose", "recipient"]
+    else:
+        assert export_cases(db, admin, path).count == 1
+
+
+def test_only_the_cases_exported_count(db: Database, admin: Actor, tmp_path: Path) -> None:
+    cases.create_case(db, admin, make_case(detected_on=date(2025, 6, 1), children=(CHILD,)),
+                      today=TODAY)
+    deleted = cases.create_case(db, admin, make_case(children=(CHILD,)), today=TODAY)
+    cases.delete_case(db, admin, deleted.id, "ghi nhầm")
+    cases.create_case(db, admin, make_case(), today=TODAY)
+    assert export_cases(db, admin, tmp_path / "so.xlsx", date_from=date(2026, 1, 1)).count == 1
+    assert _exports(db)[0]["children"] is False
+
+
+def test_a_weak_file_password_is_refused_with_the_rule_even_without_children(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    cases.create_case(db, admin, make_case(), today=TODAY)
+    path = tmp_path / "so.xlsx"
+    for weak, reason in (("khoa", "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."),
+                         ("", "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."),
+                         ("matkhaurattotdaiqua", "Mật khẩu chỉ có một loại ký tự."),
+                         ("abc123abc123", "Mật khẩu chỉ là một cụm ký tự lặp lại.")):
+        assert _refusal(db, admin, path, file_password=weak) == [
+            ("file_password", f"{reason} {FILE_PASSWORD_RULE}")]
+    assert export_cases(db, admin, path).count == 1  # no children: no password is needed
+
+
+def test_the_audit_log_records_the_purpose_and_recipient_of_the_transfer(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    cases.create_case(db, admin, make_case(children=(CHILD,)), today=TODAY)
+    export_cases(db, admin, tmp_path / "so.xlsx", file_password=FILE_PASSWORD,
+                 purpose=" Gửi Sở theo\u0301 Công văn số 12 ", recipient=TRANSFER["recipient"])
+    [detail] = _exports(db)
+    assert detail == {"file": "so.xlsx", "cases": 1, "from": None, "to": None,
+                      "protected": True, "children": True,
+                      "purpose": "Gửi Sở theó Công văn số 12",  # NFC and trimmed
+                      "recipient": TRANSFER["recipient"]}
+    assert CHILD.full_name not in json.dumps(detail, ensure_ascii=False)
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def _decrypted(path: Path, password: str) -> bytes:
+    office = msoffcrypto.OfficeFile(io.BytesIO(path.read_bytes()))
+    office.load_key(password=password, verify_password=True)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    return plain.getvalue()
+
+
+def _cells(data: bytes) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return {sheet.title: [(c.coordinate, c.value, c.data_type, c.number_format, c.font.b,
+                           c.fill.fgColor.rgb) for row in sheet.iter_rows() for c in row]
+            for sheet in book.worksheets}
+
+
+def test_a_protected_export_opens_with_its_password_and_has_the_cells_of_a_plain_one(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    for number, risky in enumerate(RISKY):
+        created = cases.create_case(db, admin, make_case(
+            code=f"R-{number}", account=risky, notes=risky, reach_views=1_234_567 * number,
+            defamed=(DefamedInput("Công ty A", PartyKind.ORGANISATION),)), today=TODAY)
+        events.add_event(db, admin, created.id, EventInput(
+            "XP", date(2026, 10, 9), "12/QĐ-XPHC", sanction_form=SanctionForm.FINE,
+            fine_amount=7_500_000, signer="Chủ tịch UBND", legal_basis_ids=(1,)), today=TODAY)
+    plain = export_cases(db, admin, tmp_path / "mo.xlsx").path.read_bytes()
+    protected = export_cases(db, admin, tmp_path / "khoa.xlsx", file_password=FILE_PASSWORD,
+                             **TRANSFER).path
+    with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
+        _decrypted(protected, "Khoa-tệp-2025!")
+    opened = _decrypted(protected, FILE_PASSWORD)
+    cells = _cells(opened)
+    assert cells == _cells(plain)
+    assert len(cells[CASES.name]) > len(CASE_COLUMNS) * len(RISKY)
+    # Byte for byte, but for the moment of writing.
+    moment = "docProps/core.xml"
+    assert {k: v for k, v in _parts(opened).items() if k != moment} == {
+        k: v for k, v in _parts(plain).items() if k != moment}
+
+
+def test_a_protected_export_leaves_nothing_in_the_system_temp_folder_nor_beside_its_target(
+    db: Database, admin: Actor, tmp_path: Path, system_temp: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = office_settings.load_office(db)
+    with db.write() as session:
+        insert_cases(session, [PreparedCase(make_case(account=f"T{i}", children=(CHILD,)))
+                               for i in range(1_200)],
+                     username="admin", code_pattern=office.case_code_pattern, recorded_unit=None)
+    out = tmp_path / "xuat"
+    out.mkdir()
+    protect = {"file_password": FILE_PASSWORD, **TRANSFER}
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        export_cases(db, admin, out / "so.xlsx", progress=lambda *_: token.cancel(),
+                     token=token, **protect)
+    assert list(out.iterdir()) == []
+
+    def broken(_plain: object) -> object:
+        class Half:
+            def encrypt(self, _password: str, target: io.BufferedWriter) -> None:
+                target.write(b"\xd0\xcf\x11\xe0 half")
+                raise OSError(28, "No space left on device")
+        return Half()
+
+    with monkeypatch.context() as patched:
+        patched.setattr("app.importing.workbook.OOXMLFile", broken)
+        with pytest.raises(UserError, match="Không ghi được tệp"):
+            export_cases(db, admin, out / "so.xlsx", **protect)
+    assert list(out.iterdir()) == []
+    assert export_cases(db, admin, out / "so.xlsx", **protect).count == 1_200
+    assert [p.name for p in out.iterdir()] == ["so.xlsx"]
+    assert list(system_temp.iterdir()) == []
+    assert [d["cases"] for d in _exports(db)] == [1_200]
+
+
+def test_a_child_added_while_an_unprotected_export_runs_stops_it(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    office = office_settings.load_office(db)
+    with db.write() as session:
+        insert_cases(session, [PreparedCase(make_case(account=f"T{i}")) for i in range(600)],
+                     username="admin", code_pattern=office.case_code_pattern, recorded_unit=None)
+    last = cases.create_case(db, admin, make_case(detected_on=date(2026, 11, 1)), today=TODAY)
+
+    def add_a_child(done: int, _total: int) -> None:
+        if done == 500:  # the first batch is read, the last case not yet
+            cases.update_case(db, admin, last.id, dataclasses.replace(last.data,
+                                                                      children=(CHILD,)),
+                              expected_version=last.version)
+
+    with pytest.raises(UserError) as refused:
+        export_cases(db, admin, tmp_path / "so.xlsx", progress=add_a_child)
+    assert refused.value.message == PASSWORD_REQUIRED
+    assert list(tmp_path.iterdir()) == [db.paths.root]
+    assert _exports(db) == []

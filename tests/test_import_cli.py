@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -11,15 +12,18 @@ from sqlalchemy import func, select
 
 from app.db import open_database
 from app.domain.labels import Role
+from app.domain.passwords import FILE_PASSWORD_RULE
 from app.importing.columns import CASES, GUIDE_SHEET
-from app.models import Case
+from app.models import AuditEntry, Case
 from app.paths import DataPaths
 from app.services import accounts
 from app.services.actor import SYSTEM
+from app.services.exporting import PASSWORD_REQUIRED, PURPOSE_REQUIRED, RECIPIENT_REQUIRED
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
 OFFICER_PASSWORD = "canbo-2026-x"
+FILE_PASSWORD = "Khoa-tep-2026"
 
 
 @pytest.fixture
@@ -134,7 +138,7 @@ def test_export_protect_then_import_the_encrypted_file_elsewhere(folder: Path,
     assert code == 3 and "xuất toàn bộ vụ việc" in err
     code, out, err = run(as_user(folder, "admin", "export-cases", exported, "--protect",
                                  "--from", "2026-10-06", "--to", "2026-12-31"),
-                         f"{PASSWORD}\nkhoa-tep\n")
+                         f"{PASSWORD}\n{FILE_PASSWORD}\n")
     assert (code, err) == (0, "")
     assert out == f"Đã xuất 1 vụ việc vào {exported} (có mật khẩu mở tệp).\n"
 
@@ -146,7 +150,8 @@ def test_export_protect_then_import_the_encrypted_file_elsewhere(folder: Path,
     assert "được đặt mật khẩu" in err and "dòng thứ hai của đầu vào chuẩn" in err
     code, _, err = run(as_user(other, "admin", "import", exported), f"{PASSWORD}\nsai\n")
     assert code == 1 and "không đúng" in err
-    code, out, _ = run(as_user(other, "admin", "import", exported), f"{PASSWORD}\nkhoa-tep\n")
+    code, out, _ = run(as_user(other, "admin", "import", exported),
+                       f"{PASSWORD}\n{FILE_PASSWORD}\n")
     assert code == 0 and out.startswith("Đã nhập 1 vụ việc (HS-2 … HS-2).")
 
 
@@ -166,3 +171,46 @@ def test_usage_and_refusals(folder: Path, args: list[str], stdin: str, code: int
     err += capsys.readouterr().err  # argparse writes usage errors itself
     assert got == code
     assert words in err
+
+
+def test_an_export_holding_a_child_is_refused_until_protected_with_purpose_and_recipient(
+        folder: Path, tmp_path: Path) -> None:
+    with_child = write_book(tmp_path / "a.xlsx", [case_row(**{
+        "Mã vụ việc": "TE-1", "Trẻ em liên quan": "Nguyễn Văn An (2014, nam)"})])
+    assert run(as_user(folder, "admin", "import", str(with_child)), PASSWORD + "\n")[0] == 0
+    exported = tmp_path / "xuat" / "toan-bo.xlsx"
+    exported.parent.mkdir()
+    export = as_user(folder, "admin", "export-cases", str(exported))
+
+    code, out, err = run(export, PASSWORD + "\n")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{PASSWORD_REQUIRED} Trên dòng lệnh: thêm --protect và ghi mật khẩu mở tệp ở dòng thứ "
+        "hai của đầu vào chuẩn (dòng đầu là mật khẩu tài khoản).",
+        f'{PURPOSE_REQUIRED} Trên dòng lệnh: --purpose "…".',
+        f'{RECIPIENT_REQUIRED} Trên dòng lệnh: --recipient "…".',
+    ]
+    code, _, err = run([*export, "--protect", "--purpose", "Gửi Sở", "--recipient", "Sở VHTT"],
+                       f"{PASSWORD}\nkhoa-tep\n")
+    assert code == 1
+    assert err.splitlines() == [
+        f"Mật khẩu quá ngắn: cần ít nhất 12 ký tự. {FILE_PASSWORD_RULE}"]
+    code, _, err = run([*export, "--protect", "--purpose", " "], f"{PASSWORD}\n{FILE_PASSWORD}\n")
+    assert code == 1
+    assert err.splitlines() == [PURPOSE_REQUIRED,
+                                f'{RECIPIENT_REQUIRED} Trên dòng lệnh: --recipient "…".']
+    assert list(exported.parent.iterdir()) == []
+
+    code, out, err = run([*export, "--protect", "--purpose", "Gửi Sở theo Công văn 12",
+                          "--recipient", "Sở Văn hóa và Thể thao"],
+                         f"{PASSWORD}\n{FILE_PASSWORD}\n")
+    assert (code, err) == (0, "")
+    assert out == f"Đã xuất 1 vụ việc vào {exported} (có mật khẩu mở tệp).\n"
+    assert [p.name for p in exported.parent.iterdir()] == ["toan-bo.xlsx"]
+    db = open_database(DataPaths(folder))
+    with db.read() as session:
+        detail = json.loads(session.execute(select(AuditEntry.detail).where(
+            AuditEntry.action == "export")).scalar_one())
+    db.dispose()
+    assert (detail["purpose"], detail["recipient"], detail["protected"]) == (
+        "Gửi Sở theo Công văn 12", "Sở Văn hóa và Thể thao", True)

@@ -1,19 +1,28 @@
 """The window's import and export: a preview with every problem and nothing imported,
-then a good file imported with progress; the full export with a password."""
+then a good file imported with progress; the full export, which asks for a password, a
+purpose and a recipient when the cases hold a child."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from app.db import Database
+from app.domain.case import ChildInput
+from app.domain.passwords import FILE_PASSWORD_RULE
+from app.models import AuditEntry
+from app.services import cases
 from app.services.actor import Actor
-from app.ui.export_dialog import ExportDialog
+from app.services.exporting import PASSWORD_REQUIRED, PURPOSE_REQUIRED, RECIPIENT_REQUIRED
+from app.ui.export_dialog import FIELDS_REFUSED, MISMATCH, ExportDialog
 from app.ui.import_dialog import ImportDialog
-from tests.conftest import TODAY
+from tests.conftest import TODAY, make_case
 from tests.test_import import case_count, case_row, encrypt, write_book
 
 
@@ -100,20 +109,81 @@ def test_a_file_that_is_not_a_workbook_shows_why(qtbot: QtBot, dialog: ImportDia
     assert not dialog.import_button.isEnabled()
 
 
-def test_the_full_export_with_a_password(qtbot: QtBot, db: Database, admin: Actor,
-                                         tmp_path: Path) -> None:
-    dialog = ExportDialog(db, admin)
-    qtbot.addWidget(dialog)
-    dialog.protect.setChecked(True)
+@pytest.fixture
+def export_dialog(qtbot: QtBot, db: Database, admin: Actor) -> ExportDialog:
+    widget = ExportDialog(db, admin)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _messages(dialog: ExportDialog) -> dict[str, str]:
+    return {key: error.text() for key, error in dialog.errors.items() if error.text()}
+
+
+def test_the_full_export_of_children_asks_for_a_password_purpose_and_recipient(
+    qtbot: QtBot, export_dialog: ExportDialog, db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    dialog = export_dialog
+    cases.create_case(db, admin, make_case(children=(ChildInput("Nguyễn Văn An", 2014),)),
+                      today=TODAY)
+    path = tmp_path / "so.xlsx"
+    dialog.export_to(path)
+    qtbot.waitUntil(lambda: dialog.summary.text() == FIELDS_REFUSED, timeout=10_000)
+    assert _messages(dialog) == {"file_password": PASSWORD_REQUIRED,
+                                 "purpose": PURPOSE_REQUIRED, "recipient": RECIPIENT_REQUIRED}
     dialog.password.setText("khoa")
     dialog.password_again.setText("khac")
-    dialog.export_to(tmp_path / "so.xlsx")
-    assert "không khớp" in dialog.summary.text()
+    dialog.export_to(path)
+    assert _messages(dialog) == {"password_again": MISMATCH}
     dialog.password_again.setText("khoa")
-    dialog.export_to(tmp_path / "so.xlsx")
+    dialog.purpose.setText("Gửi Sở theo Công văn số 12")
+    dialog.export_to(path)
+    qtbot.waitUntil(lambda: dialog.summary.text() == FIELDS_REFUSED, timeout=10_000)
+    assert _messages(dialog) == {
+        "file_password": f"Mật khẩu quá ngắn: cần ít nhất 12 ký tự. {FILE_PASSWORD_RULE}",
+        "recipient": RECIPIENT_REQUIRED}
+    assert list(tmp_path.iterdir()) == [db.paths.root]
+    for field in (dialog.password, dialog.password_again):
+        field.setText("Khoa-tệp-2026!")
+    dialog.recipient.setText("Sở Văn hóa và Thể thao")
+    dialog.export_to(path)
     qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=20_000)
-    assert (tmp_path / "so.xlsx").read_bytes().startswith(b"\xd0\xcf\x11\xe0")
-    assert "Đã xuất 0 vụ việc" in dialog.summary.text()
+    assert _messages(dialog) == {}
+    assert path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    assert dialog.summary.text() == f"Đã xuất 1 vụ việc vào {path} (có mật khẩu mở tệp)."
+    with db.read() as session:
+        detail = json.loads(session.execute(select(AuditEntry.detail).where(
+            AuditEntry.action == "export")).scalar_one())
+    assert (detail["purpose"], detail["recipient"]) == ("Gửi Sở theo Công văn số 12",
+                                                        "Sở Văn hóa và Thể thao")
+
+
+def test_the_file_is_picked_only_once_the_export_is_accepted(
+    qtbot: QtBot, export_dialog: ExportDialog, db: Database, admin: Actor, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = export_dialog
+    cases.create_case(db, admin, make_case(), today=TODAY)
+    picked: list[str] = []
+
+    def pick(*_args: object) -> tuple[str, str]:
+        picked.append("chọn tệp")
+        return str(tmp_path / "so.xlsx"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", pick)
+    dialog.password.setText("matkhaurattotdaiqua")
+    dialog.password_again.setText("matkhaurattotdaiqua")
+    dialog.choose_file()
+    qtbot.waitUntil(lambda: dialog.summary.text() == FIELDS_REFUSED, timeout=10_000)
+    assert list(_messages(dialog)) == ["file_password"] and picked == []
+    # No child in the register: no password, purpose or recipient is needed.
+    dialog.password.clear()
+    dialog.password_again.clear()
+    dialog.choose_file()
+    qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=20_000)
+    assert picked == ["chọn tệp"]
+    assert dialog.summary.text() == f"Đã xuất 1 vụ việc vào {tmp_path / 'so.xlsx'}."
+    assert (tmp_path / "so.xlsx").read_bytes().startswith(b"PK")
 
 
 def test_only_administrators_export(qtbot: QtBot, db: Database, officer: Actor,

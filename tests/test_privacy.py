@@ -4,18 +4,20 @@ command line and in the window's task runner, then a scan of every place they ma
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import logging
+import random
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msoffcrypto
 import openpyxl
 import pytest
 from alembic import command
@@ -33,14 +35,19 @@ from app.domain.vocabulary import EventKind
 from app.models import AuditEntry, Case
 from app.paths import DataPaths
 from app.services import audit, audit_log, cases, events, evidence, setup
+from app.services import settings as office_settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
+from app.services.bulk import PreparedCase, insert_cases
 from app.services.progress import CancelToken, Progress
 from app.text import fold
 from tests.conftest import TODAY, make_case
+from tests.crash_writer import CrashHarness
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
+FILE_PASSWORD = "Khoa-tep-2026"
+PROTECTED = ("--protect", "--purpose", "Gửi Sở", "--recipient", "Sở Văn hóa")
 CHILDREN = ("Phạm Thị Zuyên Mai", "Đỗ Văn Khzải")
 MADE_UP = ("Zuyên", "Khzải")  # the words of those names no other text contains
 
@@ -50,7 +57,16 @@ def _needles() -> list[bytes]:
     forms = {form for word in MADE_UP for form in (unicodedata.normalize("NFC", word),
                                                    unicodedata.normalize("NFD", word),
                                                    fold(word))}
-    return [f.encode(encoding) for f in forms for encoding in ("utf-8", "utf-16-le")]
+    return [f.encode(encoding) for f in forms
+            for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
+
+
+def _opened(encrypted: Path, plain: Path) -> Path:
+    office = msoffcrypto.OfficeFile(io.BytesIO(encrypted.read_bytes()))
+    office.load_key(password=FILE_PASSWORD, verify_password=True)
+    with plain.open("wb") as out:
+        office.decrypt(out)
+    return plain
 
 
 def _texts(path: Path) -> Iterator[bytes]:
@@ -75,20 +91,10 @@ def _naming_a_child(*places: Path) -> list[str]:
     return [str(f) for f in files if any(n in text for text in _texts(f) for n in needles)]
 
 
-@pytest.fixture
-def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The system's temporary folder, private to this test (and to programs it starts)."""
-    folder = tmp_path / "he-thong-tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    for name in ("TMPDIR", "TEMP", "TMP"):
-        monkeypatch.setenv(name, str(folder))
-    return folder
-
-
 def _as_admin(data: Path, *args: str) -> tuple[int, str, str]:
+    file_password = f"{FILE_PASSWORD}\n" if "--protect" in args else ""
     return run(["--data-dir", str(data), "--user", "admin", "--password-stdin", *args],
-               PASSWORD + "\n")
+               f"{PASSWORD}\n{file_password}")
 
 
 def _register(path: Path, *, broken: bool = False) -> Path:
@@ -113,8 +119,9 @@ def test_command_line_flows_leave_no_childs_name_in_logs_temporary_files_or_repo
     # folder to save in is missing): the rows wait in the system's temporary folder.
     assert _as_admin(data, "report", "--month", "2026-10", "--xlsx", str(out / "bc.xlsx"),
                      "--pdf", str(out / "bc.pdf"))[0] == 0
-    assert _as_admin(data, "export-cases", str(tmp_path / "toan-bo.xlsx"))[0] == 0
-    code, _, err = _as_admin(data, "export-cases", str(out / "khong-co" / "toan-bo.xlsx"))
+    assert _as_admin(data, "export-cases", str(tmp_path / "toan-bo.xlsx"), *PROTECTED)[0] == 0
+    code, _, err = _as_admin(data, "export-cases", str(out / "khong-co" / "toan-bo.xlsx"),
+                             *PROTECTED)
     assert code == 1 and "Không ghi được tệp" in err
     # A bug whose error messages carry a child's name, down to the database's parameters.
 
@@ -140,8 +147,9 @@ def test_command_line_flows_leave_no_childs_name_in_logs_temporary_files_or_repo
     assert _naming_a_child(out, system_temp) == []
     assert sorted(p.name for p in out.iterdir()) == ["bc.pdf", "bc.xlsx"]
     assert list(system_temp.iterdir()) == []
-    # The full export is meant to name them: the scan finds names where they are.
-    assert _naming_a_child(tmp_path / "toan-bo.xlsx")
+    # The full export names them, encrypted: the scan finds them once it is opened.
+    assert _naming_a_child(tmp_path / "toan-bo.xlsx") == []
+    assert _naming_a_child(_opened(tmp_path / "toan-bo.xlsx", tmp_path / "mo.xlsx"))
 
 
 def test_a_failed_task_in_the_window_is_logged_without_its_message(
@@ -304,3 +312,44 @@ def test_upgrading_strips_old_audit_rows_of_free_text_and_leaves_no_trace_in_the
     finally:
         db.dispose()
     assert _naming_a_child(*paths.database.parent.glob(paths.database.name + "*")) == []
+@pytest.mark.slow
+def test_a_protected_export_killed_at_any_moment_leaves_no_plain_text_anywhere(
+        tmp_path: Path, system_temp: Path) -> None:
+    """SIGKILL at moments spread over the export (more of them near its end, where the file
+    is put together and written), then a scan of the system's temporary folder (the child's
+    own) and of the target's folder: encrypted bytes at most, never a workbook in the clear."""
+    paths = DataPaths(tmp_path / "du-lieu")
+    db = setup.init_data_folder(paths, "admin", PASSWORD)
+    office = office_settings.load_office(db)
+    with db.write() as session:
+        insert_cases(session, [PreparedCase(make_case(
+            account=f"Trang {n}", children=(ChildInput(CHILDREN[n % 2], 2014),)))
+            for n in range(2_000)], username="admin", code_pattern=office.case_code_pattern,
+            recorded_unit=None)
+    db.dispose()
+    out = tmp_path / "xuat"
+    out.mkdir()
+    target = out / "toan-bo.xlsx"
+    command = ["export", str(paths.root), str(target)]
+    harness = CrashHarness()  # started now, so that its children have the private temp folder
+    try:
+        full = harness.run(command, kill_after=None)
+        assert full.lines == ["exported"]
+        assert target.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # encrypted: an OLE file
+        target.unlink()
+        seed = random.randrange(1 << 32)
+        rng = random.Random(seed)
+        moments = [(k + rng.random()) / 4 * full.seconds for k in range(4)]
+        moments += [(0.85 + 0.15 * rng.random()) * full.seconds for _ in range(3)]
+        killed = 0
+        for moment in moments:
+            result = harness.run(command, kill_after=moment)
+            killed += result.killed
+            where = f"seed {seed}, kill at {moment:.2f} of {full.seconds:.2f} s"
+            files = [f for folder in (out, system_temp) for f in folder.rglob("*")]
+            assert [f for f in files if f.read_bytes().startswith(b"PK")] == [], where
+            assert _naming_a_child(out, system_temp) == [], where
+        assert killed >= len(moments) - 2, f"seed {seed}: the export ended before most kills"
+    finally:
+        harness.close()
+    assert list(system_temp.iterdir()) == []

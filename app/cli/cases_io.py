@@ -11,6 +11,7 @@ from typing import TypeVar
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.db import open_database
 from app.domain.vocabulary import Vocabulary
+from app.errors import FieldProblem, ValidationError
 from app.importing.problems import ImportRefused, PasswordRequired, Problem, errors_of
 from app.importing.template import builtin_vocabulary, write_template
 from app.services import importing, vocabulary
@@ -115,19 +116,40 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD",
                         help="chỉ các vụ việc phát hiện đến ngày này")
     parser.add_argument("--protect", action="store_true",
-                        help="đặt mật khẩu mở tệp, đọc ở dòng thứ hai của đầu vào chuẩn")
+                        help="đặt mật khẩu mở tệp, đọc ở dòng thứ hai của đầu vào chuẩn "
+                             "(bắt buộc khi tệp có thông tin trẻ em)")
+    parser.add_argument("--purpose", metavar="VĂN BẢN",
+                        help="mục đích xuất tệp, ghi vào nhật ký (bắt buộc khi tệp có thông tin "
+                             "trẻ em)")
+    parser.add_argument("--recipient", metavar="VĂN BẢN",
+                        help="cơ quan, người nhận tệp, ghi vào nhật ký (bắt buộc khi tệp có "
+                             "thông tin trẻ em)")
+
+
+# How to give on the command line what the export refused for being missing.
+_EXPORT_OPTIONS = {
+    "file_password": "Trên dòng lệnh: thêm --protect và ghi mật khẩu mở tệp ở dòng thứ hai của "
+                     "đầu vào chuẩn (dòng đầu là mật khẩu tài khoản).",
+    "purpose": 'Trên dòng lệnh: --purpose "…".',
+    "recipient": 'Trên dòng lệnh: --recipient "…".',
+}
 
 
 def _run_export(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     args = invocation.args
-    password = None
-    if args.protect:
-        password = invocation.stdin.next_line("mật khẩu mở tệp")
-        if not password:
-            raise UsageError("Mật khẩu mở tệp không được để trống.")
-    result = export_cases(session.db, session.actor, args.file, date_from=args.date_from,
-                          date_to=args.date_to, file_password=password)
+    password = invocation.stdin.next_line("mật khẩu mở tệp") if args.protect else None
+    given = {"file_password": args.protect, "purpose": args.purpose is not None,
+             "recipient": args.recipient is not None}
+    try:
+        result = export_cases(session.db, session.actor, args.file, date_from=args.date_from,
+                              date_to=args.date_to, file_password=password,
+                              purpose=args.purpose, recipient=args.recipient)
+    except ValidationError as exc:
+        raise ValidationError([
+            FieldProblem(p.field, p.message if given[p.field]
+                         else f"{p.message} {_EXPORT_OPTIONS[p.field]}")
+            for p in exc.problems]) from exc
     invocation.say(f"Đã xuất {result.count} vụ việc vào {result.path}"
                    + (" (có mật khẩu mở tệp)." if password else "."))
     return EXIT_OK

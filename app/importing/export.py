@@ -1,5 +1,6 @@
 """Writing cases in the template's columns and optional sheets (the complete record), and
-writing a list of import problems. Both stream rows, so memory stays flat."""
+writing a list of import problems. Both stream rows into deflated memory (workbook.py):
+nothing reaches the disk before the finished, optionally encrypted, file."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from app.importing.workbook import (
     TITLE_FONT,
     WRAP,
     HeaderSpec,
+    add_sheet,
     add_table_sheet,
     header_cell,
     layout_headers,
@@ -160,7 +161,7 @@ class _Guide:
     (write-only sheets cannot be measured afterwards)."""
 
     def __init__(self, book: Workbook) -> None:
-        self.sheet = book.create_sheet(GUIDE_SHEET)
+        self.sheet = add_sheet(book, GUIDE_SHEET)
         for index, spec in enumerate(_GUIDE_HEADERS, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = spec.width
         print_setup(self.sheet, fit_width=True)
@@ -227,7 +228,7 @@ def _example(column: Column) -> str:
 
 def _lists_sheet(book: Workbook, lists: dict[VocabList | Parse, _List],
                  placed: dict[VocabList | Parse, int]) -> None:
-    sheet = book.create_sheet(LISTS_SHEET)
+    sheet = add_sheet(book, LISTS_SHEET)
     sheet.freeze_panes = "A3"
     width = max(placed.values())
     titles: list[object] = [None] * width

@@ -1,9 +1,14 @@
 """Writing the program's workbooks (template, export, problem list) the same way.
 
 Streaming (openpyxl write-only) so a 100,000-case export stays small in memory;
-a header row styled alike everywhere; text never stored as a formula; the file
-written beside its target and renamed at the end, optionally encrypted, so a
-failed or cancelled write leaves nothing behind.
+a header row styled alike everywhere; text never stored as a formula.
+
+Nothing of a workbook reaches the disk before its final bytes: openpyxl's
+write-only sheets would stream their rows to files in the system's temporary
+folder, where a killed program leaves them in plain text (an export names
+children), so each sheet's XML is kept deflated in memory instead (`add_sheet`),
+the file is put together in memory, optionally encrypted, and written beside its
+target under a hidden name, renamed onto it when complete.
 """
 
 from __future__ import annotations
@@ -11,22 +16,31 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from app.errors import UserError
 from app.importing.columns import Column, Parse, SheetLayout
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 DATE_FORMAT = "DD/MM/YYYY"
 NUMBER_FORMATS = {Parse.DATE: DATE_FORMAT, Parse.INTEGER: "#,##0", Parse.YEAR: "0"}
@@ -67,10 +81,51 @@ def new_book() -> Workbook:
     return Workbook(write_only=True)
 
 
+class _SheetXml(io.RawIOBase):
+    """A sheet's XML as openpyxl writes it, deflated in memory (an eighth of its size)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deflate = zlib.compressobj(1)  # fast: the archive deflates it again
+        self._deflated = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        self._deflated.write(self._deflate.compress(data))
+        return memoryview(data).nbytes
+
+    def copy_to(self, target: IO[bytes]) -> None:
+        self._deflated.write(self._deflate.flush())
+        inflate = zlib.decompressobj()
+        self._deflated.seek(0)
+        while chunk := self._deflated.read(1 << 20):
+            target.write(inflate.decompress(chunk))
+        target.write(inflate.flush())
+        self._deflated = io.BytesIO()  # the archive holds it now
+
+
+def add_sheet(book: Workbook, title: str) -> WriteOnlyWorksheet:
+    """A write-only sheet of `book` whose rows are kept in memory (see the module's text).
+    Its layout (widths, panes, print setup) is set before the first row, as for any
+    write-only sheet."""
+    sheet: WriteOnlyWorksheet = book.create_sheet(title)
+
+    def get_writer() -> None:
+        # openpyxl 3.1's WriteOnlyWorksheet._get_writer, with a memory buffer for its file.
+        if sheet._writer is None:
+            sheet._writer = WorksheetWriter(sheet, out=_SheetXml())
+            sheet._writer.write_top()
+
+    sheet._get_writer = get_writer
+    return sheet
+
+
 def add_table_sheet(book: Workbook, title: str, headers: Sequence[HeaderSpec], *,
                     freeze: str = "A2") -> WriteOnlyWorksheet:
     """A sheet with its styled header row written; rows are appended after it."""
-    sheet: WriteOnlyWorksheet = book.create_sheet(title)
+    sheet = add_sheet(book, title)
     sheet.freeze_panes = freeze
     print_setup(sheet)
     sheet.print_title_rows = "1:1"
@@ -129,33 +184,33 @@ def value_cell(sheet: WriteOnlyWorksheet, value: object,
 
 
 def discard_book(book: Workbook) -> None:
-    """Drop a book that will not be saved. A write-only sheet keeps its rows in a file of the
-    system's temporary folder until saved; those rows may name children, so they go now."""
+    """Drop a book that will not be saved. Its sheets are closed in order: left to the
+    collector, openpyxl's row writers end in any order and fail on a closed buffer."""
     for sheet in book.worksheets:
-        writer = sheet._writer
-        if writer is None:
-            continue
-        if not sheet.closed:
+        if sheet._writer is not None and not sheet.closed:
             sheet.close()
-        if os.path.exists(writer.out):  # not yet removed by a save
-            writer.cleanup()
 
 
 def save_book(book: Workbook, path: Path, password: str | None = None) -> None:
-    """Write `book` to `path` through a temporary file in the same folder, renamed at the end."""
+    """Write `book` to `path`, encrypted with `password` when one is given, through a
+    hidden temporary file in the same folder renamed onto `path` when complete."""
     temp: Path | None = None
     try:
+        plain = io.BytesIO()
+        with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            # What openpyxl's save_workbook does, with the sheets' XML taken from memory.
+            book.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+            writer = ExcelWriter(book, archive)
+            writer.write_worksheet = lambda sheet: _write_sheet(writer, sheet)
+            writer.write_data()
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-        os.close(handle)
         temp = Path(name)
-        if password:
-            plain = io.BytesIO()
-            book.save(plain)
-            plain.seek(0)
-            with temp.open("wb") as out:
+        with os.fdopen(handle, "wb") as out:
+            if password:
+                plain.seek(0)
                 OOXMLFile(plain).encrypt(password, out)
-        else:
-            book.save(temp)
+            else:
+                out.write(plain.getbuffer())
         os.replace(temp, path)
     except BaseException as exc:
         discard_book(book)
@@ -164,3 +219,17 @@ def save_book(book: Workbook, path: Path, password: str | None = None) -> None:
         if isinstance(exc, OSError):
             raise UserError(f"Không ghi được tệp «{path}»: {exc.strerror or exc}.") from exc
         raise
+
+
+def _write_sheet(writer: Any, sheet: Any) -> None:
+    """openpyxl 3.1's ExcelWriter.write_worksheet for a sheet of `add_sheet`: its XML is
+    copied from memory into the archive instead of from a temporary file."""
+    sheet._drawing = SpreadsheetDrawing()
+    sheet._drawing.charts = sheet._charts
+    sheet._drawing.images = sheet._images
+    if not sheet.closed:
+        sheet.close()
+    sheet._rels = sheet._writer._rels
+    with writer._archive.open(sheet.path[1:], "w", force_zip64=True) as entry:
+        sheet._writer.out.copy_to(entry)
+    writer.manifest.append(sheet)

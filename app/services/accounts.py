@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.labels import ROLE_LABELS, Role
+from app.domain.passwords import short_password
 from app.errors import NotAllowed, UserError
 from app.models import User
 from app.models.base import utcnow
@@ -23,7 +24,6 @@ from app.text import clean
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
 
@@ -48,10 +48,9 @@ def _actor(user: User) -> Actor:
 
 
 def _check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(
-            f"Mật khẩu quá ngắn: cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", field="password"
-        )
+    problem = short_password(password)
+    if problem is not None:
+        raise UserError(problem, field="password")
 
 
 def _clean_username(username: str) -> str:

@@ -1,11 +1,14 @@
 """`Tệp → Xuất toàn bộ vụ việc…`: every case with every field, event and child, to Excel.
 
-Only an administrator may export (children's names are in full); the file can
-be given a password that Excel and LibreOffice ask for when opening it.
+Only an administrator may export (children's names are in full). When the cases hold a
+child, the file must have a strong password (Excel and LibreOffice ask for it when
+opening it), a purpose and a recipient; the service checks that before the file is
+picked, and its messages are shown under the fields they concern.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,18 +20,33 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.db import Database
+from app.domain.passwords import FILE_PASSWORD_RULE
+from app.errors import UserError, ValidationError
 from app.services.actor import Actor
-from app.services.exporting import ExportResult, export_cases
+from app.services.exporting import ExportResult, check_export, export_cases
 from app.services.progress import CancelToken, Progress
 from app.ui.dates import from_qdate
 from app.ui.import_dialog import EXCEL_FILTER
 from app.ui.task_dialog import TaskDialog
-from app.ui.widgets import date_edit
+from app.ui.widgets import FieldError, date_edit, with_error
+
+MISMATCH = "Hai lần nhập mật khẩu không khớp."
+FIELDS_REFUSED = "Chưa xuất: hãy xem các thông báo màu đỏ dưới từng ô."
+
+
+@dataclass(frozen=True)
+class _Request:
+    date_from: date | None
+    date_to: date | None
+    file_password: str | None
+    purpose: str
+    recipient: str
 
 
 class ExportDialog(TaskDialog):
@@ -43,16 +61,21 @@ class ExportDialog(TaskDialog):
         self.period = QCheckBox("Chỉ các vụ việc phát hiện trong khoảng")
         self.date_from = date_edit(today.replace(month=1, day=1))
         self.date_to = date_edit(today)
-        self.protect = QCheckBox("Đặt mật khẩu mở tệp")
+        self.period.toggled.connect(self._update_fields)
         self.password = QLineEdit()
         self.password_again = QLineEdit()
         for field in (self.password, self.password_again):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.period.toggled.connect(self._update_fields)
-        self.protect.toggled.connect(self._update_fields)
+        self.password.setToolTip(FILE_PASSWORD_RULE)
+        self.purpose = QLineEdit()
+        self.purpose.setPlaceholderText("ví dụ: gửi Sở theo công văn số …")
+        self.recipient = QLineEdit()
+        self.recipient.setPlaceholderText("cơ quan, người nhận tệp")
 
-        notice = QLabel("Tệp xuất có đầy đủ họ tên trẻ em và thông tin đối tượng: chỉ lưu ở nơi "
-                        "an toàn; nên đặt mật khẩu. Việc xuất được ghi vào nhật ký.")
+        notice = QLabel("Tệp xuất có đầy đủ họ tên trẻ em và thông tin đối tượng. Khi các vụ "
+                        "việc có thông tin trẻ em (trẻ em liên quan, hoặc đối tượng dưới 16 "
+                        "tuổi), tệp bắt buộc có mật khẩu mở tệp, mục đích và nơi nhận; để trống "
+                        "mật khẩu chỉ khi không có. Việc xuất được ghi vào nhật ký.")
         notice.setWordWrap(True)
         self.export_button = QPushButton("Xuất…")
         self.export_button.clicked.connect(self.choose_file)
@@ -67,9 +90,15 @@ class ExportDialog(TaskDialog):
         form = QFormLayout()
         form.addRow(self.period)
         form.addRow("Từ ngày:", period)
-        form.addRow(self.protect)
-        form.addRow("Mật khẩu:", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.password_again)
+        self.errors: dict[str, FieldError] = {}
+        for label, field, key in (("Mật khẩu mở tệp:", self.password, "file_password"),
+                                  ("Nhập lại mật khẩu:", self.password_again, "password_again"),
+                                  ("Mục đích:", self.purpose, "purpose"),
+                                  ("Nơi nhận:", self.recipient, "recipient")):
+            box, self.errors[key] = with_error(field)
+            # Taller than its hint when the message is long (the password rule).
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            form.addRow(label, box)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
@@ -80,17 +109,45 @@ class ExportDialog(TaskDialog):
         layout.addWidget(self.summary)
         layout.addLayout(self.progress_row())
         layout.addLayout(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         self._update_fields()
         self._set_running(False)
 
     def _update_fields(self) -> None:
         for widget in (self.date_from, self.date_to):
             widget.setEnabled(self.period.isChecked())
-        for field in (self.password, self.password_again):
-            field.setEnabled(self.protect.isChecked())
+
+    def _request(self) -> _Request | None:
+        """What the fields ask for, or None (and the message) when the passwords differ."""
+        for error in self.errors.values():
+            error.show_message(None)
+        self.summary.clear()
+        password = self.password.text()
+        if password != self.password_again.text():
+            self.errors["password_again"].show_message(MISMATCH)
+            self._fit()
+            return None
+        return _Request(
+            from_qdate(self.date_from.date()) if self.period.isChecked() else None,
+            from_qdate(self.date_to.date()) if self.period.isChecked() else None,
+            password or None, self.purpose.text(), self.recipient.text())
 
     def choose_file(self) -> None:
+        """Check the export first, so that a refusal comes before the file is picked."""
+        request = self._request()
+        if request is None:
+            return
+        db, actor = self._db, self._actor
+
+        def work(_progress: Progress, _token: CancelToken) -> None:
+            check_export(db, actor, date_from=request.date_from, date_to=request.date_to,
+                         file_password=request.file_password, purpose=request.purpose,
+                         recipient=request.recipient)
+
+        self.run(work, lambda _none: self._pick_file(), self._refused)
+
+    def _pick_file(self) -> None:
+        self._set_running(False)
         name, _ = QFileDialog.getSaveFileName(self, "Xuất toàn bộ vụ việc",
                                               f"vu-viec-{date.today():%Y%m%d}.xlsx", EXCEL_FILTER)
         if name:
@@ -98,24 +155,39 @@ class ExportDialog(TaskDialog):
 
     def export_to(self, path: Path) -> None:
         """Export to `path` off the UI thread (the button calls this after the picker)."""
-        password = self.password.text() if self.protect.isChecked() else None
-        if password is not None and (not password or password != self.password_again.text()):
-            self.summary.setText("Mật khẩu trống hoặc hai lần nhập không khớp.")
+        request = self._request()
+        if request is None:
             return
-        date_from = from_qdate(self.date_from.date()) if self.period.isChecked() else None
-        date_to = from_qdate(self.date_to.date()) if self.period.isChecked() else None
+        db, actor = self._db, self._actor
 
         def work(progress: Progress, token: CancelToken) -> ExportResult:
-            return export_cases(self._db, self._actor, path, date_from=date_from,
-                                date_to=date_to, file_password=password, progress=progress,
-                                token=token)
+            return export_cases(db, actor, path, date_from=request.date_from,
+                                date_to=request.date_to, file_password=request.file_password,
+                                purpose=request.purpose, recipient=request.recipient,
+                                progress=progress, token=token)
 
         self.summary.setText(f"Đang xuất vào {path}…")
-        self.run(work, self._done)
+        protected = request.file_password is not None
+        self.run(work, lambda result: self._done(result, protected), self._refused)
 
-    def _done(self, result: ExportResult) -> None:
+    def _refused(self, error: UserError) -> None:
+        if isinstance(error, ValidationError):
+            for problem in error.problems:
+                self.errors[problem.field].show_message(problem.message)
+
+    def _failed(self, message: str) -> None:
+        marked = any(error.text() for error in self.errors.values())
+        super()._failed(FIELDS_REFUSED if marked else message)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every message: a window does not grow by itself for wrapped text."""
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
+
+    def _done(self, result: ExportResult, protected: bool) -> None:
         self.export_result = result
-        self.summary.setText(f"Đã xuất {result.count} vụ việc vào {result.path}.")
+        self.summary.setText(f"Đã xuất {result.count} vụ việc vào {result.path}"
+                             + (" (có mật khẩu mở tệp)." if protected else "."))
         self._set_running(False)
 
     def update_buttons(self, running: bool) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app.errors import UserError
 from app.services.progress import CancelToken
 from app.ui.tasks import TaskFunction, TaskRunner
 
@@ -34,11 +35,13 @@ class TaskDialog(QDialog):
         row.addWidget(self.cancel_button)
         return row
 
-    def run(self, work: TaskFunction, on_success: Callable[[Any], None]) -> None:
+    def run(self, work: TaskFunction, on_success: Callable[[Any], None],
+            on_refused: Callable[[UserError], None] | None = None) -> None:
+        """Run `work`; `on_refused` gets a refusal before the summary shows its message."""
         self._set_running(True)
         self._token = self._runner.start(work, on_success=on_success, on_failure=self._failed,
                                          on_progress=self._progressed,
-                                         on_cancel=self._cancelled)
+                                         on_cancel=self._cancelled, on_refused=on_refused)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)

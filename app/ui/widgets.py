@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -70,6 +71,21 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
+    """`widget` with the line for its message right under it."""
+    error = FieldError()
+    box = QWidget()
+    # As tall as its content: a text box of fixed height must not take the form's spare
+    # room and float in the middle of it.
+    box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    column.addWidget(error)
+    return box, error
 
 
 class PartyKindChoice(QWidget):

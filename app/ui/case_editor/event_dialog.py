@@ -27,9 +27,9 @@ from app.errors import FieldProblem
 from app.services.legal_basis import Provision
 from app.services.records import EventRecord
 from app.text import format_number
-from app.ui.case_editor.section import by_field, show_checked, when_done, with_error
+from app.ui.case_editor.section import by_field, show_checked, when_done
 from app.ui.dates import from_qdate, to_qdate
-from app.ui.widgets import FieldError, date_edit
+from app.ui.widgets import FieldError, date_edit, with_error
 
 MAX_FINE = 2_000_000_000
 LEGAL_BASES_LABEL = "Căn cứ pháp lý (còn hiệu lực vào ngày vi phạm)"

@@ -21,14 +21,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.fields import BY_KEY
 from app.errors import FieldProblem
-from app.ui.widgets import FieldError, OptionalDate
+from app.ui.widgets import FieldError, OptionalDate, with_error
 
 
 class _FocusOut(QObject):
@@ -121,21 +120,6 @@ def show_checked(errors: Mapping[str, FieldError], found: Mapping[str, str],
     for field, error in errors.items():
         if field in touched or error.text():
             error.show_message(found.get(field))
-
-
-def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
-    """`widget` with the line for its message right under it."""
-    error = FieldError()
-    box = QWidget()
-    # As tall as its content: a text box of fixed height must not take the form's spare
-    # room and float in the middle of it.
-    box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
-    return box, error
 
 
 class Section(QWidget):
