@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.db import Database
 from app.domain.events import EventInput
 from app.domain.passwords import weak_file_password
-from app.domain.warnings import offender_age
+from app.domain.protection import CHILD_AGE_LIMIT, Person, is_child, people_in
 from app.errors import FieldProblem, UserError, ValidationError
 from app.importing.export import ExportCase, write_cases
 from app.importing.template import write_template
@@ -34,12 +34,11 @@ from app.services.records import EventRecord, case_input, event_record
 from app.text import clean
 
 BATCH = 500
-CHILD_UNDER = 16  # Luật Trẻ em 2016, Điều 1: a child is a person under 16
 TRANSFER_TEXT_LIMIT = 500
 
 PASSWORD_REQUIRED = (
     "Các vụ việc được xuất có thông tin trẻ em (trẻ em liên quan, hoặc đối tượng dưới "
-    f"{CHILD_UNDER} tuổi), nên tệp bắt buộc phải có mật khẩu mở tệp: nếu tệp bị thất lạc, "
+    f"{CHILD_AGE_LIMIT} tuổi), nên tệp bắt buộc phải có mật khẩu mở tệp: nếu tệp bị thất lạc, "
     "không ai đọc được họ tên các em. Hãy đặt một mật khẩu mạnh và báo cho người nhận qua một "
     "đường khác (gọi điện, gặp trực tiếp), không gửi kèm tệp."
 )
@@ -146,10 +145,7 @@ def _plan(db: Database, actor: Actor, date_from: date | None, date_to: date | No
 
 
 def _child_offender(birth_date: date | None, birth_year: int | None, detected_on: date) -> bool:
-    """An offender under 16 when the case was detected. The age rule is called here only, to
-    be repointed when it moves from app.domain.warnings to app/domain/protection.py."""
-    age = offender_age(birth_date, birth_year, on=detected_on)
-    return age is not None and age.years < CHILD_UNDER
+    return is_child(Person("", birth_year, birth_date), detected_on)
 
 
 def _cases(db: Database, ids: list[int], *, protected: bool, progress: Progress | None,
@@ -169,12 +165,12 @@ def _cases(db: Database, ids: list[int], *, protected: bool, progress: Progress 
                 )).scalars()}
             for case_id in batch:
                 case = cases[case_id]
-                if not protected and (case.children or _child_offender(
-                        case.offender_birth_date, case.offender_birth_year, case.detected_on)):
+                data = case_input(case)
+                if not protected and people_in(data).all:
                     raise UserError(PASSWORD_REQUIRED)
                 events = (event_record(e) for e in sorted(case.events,
                                                           key=lambda e: (e.occurred_on, e.id)))
-                yield ExportCase(case.code, case_input(case),
+                yield ExportCase(case.code, data,
                                  tuple(_event_input(e) for e in events if not e.voided))
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
