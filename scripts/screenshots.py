@@ -64,7 +64,8 @@ def main() -> None:
             window.tabs.setCurrentWidget(widget())
             _settle(app, window)
             window.grab().save(str(out / f"{name}-{width}x{height}.png"))
-    _editor_shots(app, window, out)
+    child_case = _editor_shots(app, window, out)
+    _privacy_shots(app, window, child_case, out)
     window.close()
     db.dispose()
 
@@ -73,9 +74,10 @@ EDITOR_TABS = ("chung", "doi-tuong", "tre-em", "xuc-pham", "xu-ly", "chung-cu")
 EDITOR_SIZE = (1000, 800)
 
 
-def _editor_shots(app: QApplication, window: MainWindow, out: Path) -> None:
+def _editor_shots(app: QApplication, window: MainWindow, out: Path) -> int:
     """Each section of the editor: a case with children and several events (evidence
-    added if it has none), and the defamation section on a defamation case."""
+    added if it has none), and the defamation section on a defamation case; the child
+    case's id."""
     from sqlalchemy import func, select
 
     from app.models import Case, DefamedParty, Event
@@ -103,6 +105,45 @@ def _editor_shots(app: QApplication, window: MainWindow, out: Path) -> None:
             _settle(app, window)
             editor.grab().save(str(out / f"vu-viec-{name}.png"))
         editor.close()
+    return child_case
+
+
+VIEWER, VIEWER_PASSWORD = "xem", "xem-demo-2026"
+
+
+def _privacy_shots(app: QApplication, window: MainWindow, child_case: int, out: Path) -> None:
+    """The child case as the Xem role sees it, and the rows read again before freezing."""
+    from app.domain.labels import Role
+    from app.errors import UserError
+    from app.reports.forms import children_rows
+    from app.ui.case_editor import CaseEditor
+    from app.ui.report_screen import ChildrenRowsReview, ReportScreen
+
+    try:
+        viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+    except UserError:
+        accounts.create_user(window.db, window.actor, username=VIEWER, full_name="Người xem",
+                             role=Role.VIEWER, password=VIEWER_PASSWORD)
+        viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+    editor = CaseEditor(window.db, viewer, window.runner, window.vocabulary, window.office,
+                        window.prefs, cases.get_case(window.db, viewer, child_case), window)
+    editor.resize(*EDITOR_SIZE)
+    editor.show()
+    for name in ("chung", "tre-em", "chung-cu"):
+        editor.tabs.setCurrentIndex(EDITOR_TABS.index(name))
+        _settle(app, window)
+        editor.grab().save(str(out / f"xem-vu-viec-{name}.png"))
+    editor.close()
+    screen = window.show_screen("reports")
+    assert isinstance(screen, ReportScreen)
+    _settle(app, window)
+    figures = screen.figures()
+    assert figures is not None
+    review = ChildrenRowsReview(children_rows(figures), None, window)
+    review.show()
+    _settle(app, window)
+    review.grab().save(str(out / "doc-lai-truoc-khi-chot.png"))
+    review.close()
 
 
 def _add_demo_evidence(window: MainWindow, case_id: int, out: Path) -> None:
