@@ -184,3 +184,12 @@ def test_no_child_name_reaches_the_report_figures(db: Database, officer: Actor) 
     assert second.offender == "P.M.K., 13 tuổi"
     assert figures.masker.mask("Đã làm việc với gia đình cháu Nguyễn Văn An.") == (
         "Đã làm việc với gia đình cháu N.V.A.")
+
+
+def test_in_another_cases_texts_a_run_needs_the_surname_or_a_calling_word() -> None:
+    masker = Masker({1: [Person("Trần Ngọc Minh")]})
+    # An adult offender elsewhere who shares the child's middle and given names.
+    assert masker.mask("Ông Lý Ngọc Minh đăng bài") == "Ông Lý Ngọc Minh đăng bài"
+    assert masker.mask("Clip Trần Minh, cháu Ngọc Minh") == "Clip T.M., cháu N.M."
+    # In the child's own case every run holding the given name goes.
+    assert masker.mask("Ông Lý Ngọc Minh đăng bài", 1) == "Ông Lý N.M. đăng bài"

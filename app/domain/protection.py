@@ -8,7 +8,8 @@ THE rule, in one place (docs/architecture.md lists the outputs that use it):
 - A name is found word by word, the words compared after folding case, diacritics, `đ`,
   Unicode form and tone-mark placement (`Hoà`/`Hòa`): any run of a protected name's
   words that holds the given name (`Đặng Zuyến`, `Thuỳ Zuyến`, `zuyen.dang`), the words
-  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`).
+  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`); in the texts
+  of another case, a run that also holds the surname, or follows a calling word.
 - A given name alone is masked after a calling word (`em`, `bé`, `học sinh`…) and, in
   the texts of the case that records the person, anywhere: masking a place name that
   shares it is the price. A text word typed with marks must carry the name's marks
@@ -246,6 +247,7 @@ class _Name:
 
     words: dict[str, tuple[str | None, str]]  # folded word → (marks, initial as recorded)
     counts: Counter[str]  # how often each folded word stands in the name
+    surname: str  # folded first word
     given: str  # folded last word
     whole: str  # initials of the recorded name
 
@@ -257,8 +259,8 @@ def _name(person: Person) -> _Name | None:
     words: dict[str, tuple[str | None, str]] = {}
     for word in recorded:
         words.setdefault(fold(word), (_marks(word), word[0].upper()))
-    return _Name(words, Counter(fold(w) for w in recorded), fold(recorded[-1]),
-                 initials(person.full_name))
+    return _Name(words, Counter(fold(w) for w in recorded), fold(recorded[0]),
+                 fold(recorded[-1]), initials(person.full_name))
 
 
 def _phrases(value: str | None) -> list[tuple[str, ...]]:
@@ -384,8 +386,10 @@ class Masker:
                 name = self._names[name_id]
                 if name.given not in seen[name_id]:
                     continue
-                alone = len(parts) == 1 and last == index
-                if alone and name_id not in own and not self._called(words, index):
+                # In another case's texts, without a calling word, the surname must be there
+                # too: "Ngọc Minh" there is more likely an adult's name than the child's.
+                whole = name.surname in seen[name_id] and len(parts) > 1
+                if name_id not in own and not whole and not self._called(words, index):
                     continue
                 if best is None or last > best.last:
                     best = _Run(index, last, "".join(f"{p}." for p in parts))
