@@ -23,6 +23,7 @@ from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.search import CaseQuery
 from app.ui.main_window import MainWindow
+from app.ui.prefs import UiPrefs
 from tests.conftest import TODAY, make_case
 
 
@@ -103,6 +104,35 @@ def test_built_in_saved_filter_and_a_user_filter(qtbot: QtBot, window: MainWindo
     assert _shown_ids(window) == {register["child"]}
     view.save_filter("Trẻ em của tôi")
     assert view.saved.findText("★ Trẻ em của tôi") >= 0
+
+
+def test_saved_filters_keep_no_search_text(qtbot: QtBot, open_window: OpenWindow,
+                                          officer: Actor, db: Database,
+                                          register: dict[str, int]) -> None:
+    """The search box may hold a child's name: saved filters keep only their criteria, and
+    those an older version saved lose their text, every user's, when the window opens."""
+    child = "Lê Thị Bé"
+    for user in ("canbo", "lanhdao"):
+        prefs = UiPrefs(db.paths, user)
+        prefs.set_json("saved_filters", {"Bé": {"text": child, "has_children": True}})
+        prefs.sync()
+    ini = db.paths.root / "giao-dien.ini"
+    assert child in ini.read_text(encoding="utf-8")
+    window = _window(qtbot, open_window, officer)
+    assert child not in ini.read_text(encoding="utf-8")
+    assert UiPrefs(db.paths, "lanhdao").json("saved_filters", {}) == {
+        "Bé": {"has_children": True}}
+    view = window.case_list
+    with qtbot.waitSignal(view.results_shown):
+        view.saved.activated.emit(view.saved.findText("★ Bé"))
+    assert _shown_ids(window) == {register["child"]}
+    with qtbot.waitSignal(view.results_shown):
+        view.search.setText(child)
+    view.save_filter("Tìm bé")
+    window.prefs.sync()
+    assert child not in ini.read_text(encoding="utf-8")
+    saved = window.prefs.json("saved_filters", {})["Tìm bé"]
+    assert "text" not in saved and saved["has_children"] is True
 
 
 def test_clicking_a_header_sorts_in_the_database(qtbot: QtBot, window: MainWindow,

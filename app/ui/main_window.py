@@ -31,6 +31,7 @@ from app.services.search import CaseQuery
 from app.text import format_number
 from app.ui.backup_actions import BackupActions
 from app.ui.case_list import CaseListView
+from app.ui.filters import drop_saved_search_text
 from app.ui.idle import IdleWatcher
 from app.ui.login import LoginDialog
 from app.ui.prefs import UiPrefs
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.switching_user = False
         self.switch_user_requested.connect(self._switch_user)
         self.runner = TaskRunner(self)
+        drop_saved_search_text(db.paths)
         self.prefs = UiPrefs(db.paths, actor.username)
         self.vocabulary = vocabulary.load(db)
         self.office = settings.load_office(db)
