@@ -30,6 +30,7 @@ from app.services.actor import Actor, Permission
 from app.services.case_sheet import default_path, print_case_sheet, viewer_path
 from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
+from app.ui.idle import on_screen
 from app.ui.task_dialog import TaskDialog
 
 PDF_FILTER = "Tài liệu PDF (*.pdf)"
@@ -152,6 +153,10 @@ class PrintDialog(TaskDialog):
 
     def _done_for_viewer(self, path: Path) -> None:
         self._done(path)
+        if not on_screen(self):  # locked meanwhile: the lock removed the other copies
+            path.unlink(missing_ok=True)
+            self.summary.setText(GONE)
+            return
         self.summary.setText("Đã mở phiếu bằng chương trình xem để in ra giấy. Bản xem tạm "
                              "không được lưu lại: tự xóa khi khóa màn hình hoặc đóng chương "
                              "trình.")
