@@ -71,13 +71,17 @@ def take_off_screen() -> list[QWidget]:
 
 
 def put_back(windows: list[QWidget]) -> None:
-    """The windows `take_off_screen` took, as they were; those closed meanwhile stay so."""
-    back = [w for w in windows if shiboken6.isValid(w) and w.isVisible()]
-    for window in back:
+    """The windows `take_off_screen` took, as they were; those closed meanwhile stay so
+    (and show as usual when opened again)."""
+    back = []
+    for window in windows:
+        if not shiboken6.isValid(window):
+            continue
         window.setAttribute(_OFF_SCREEN, False)
         handle = window.windowHandle()
-        if handle is not None:
+        if window.isVisible() and handle is not None:
             handle.setVisible(True)
+            back.append(window)
     if back:
         back[-1].raise_()
         back[-1].activateWindow()
