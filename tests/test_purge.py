@@ -120,6 +120,17 @@ def test_the_retention_period_is_an_office_setting(db: Database, admin: Actor) -
     assert purge.find_expired(db, admin, now=utcnow() + timedelta(days=29)).count == 0
 
 
+def test_a_pre_restore_folder_left_in_clear_is_named_not_removed(db: Database,
+                                                                 admin: Actor) -> None:
+    """A restore keeps the parts it replaced in clear only when their database could not be
+    backed up: the only copy of them, for an administrator to look at."""
+    folder = db.paths.backups / "truoc-khoi-phuc-20260101-080000"
+    folder.mkdir(parents=True)
+    (folder / "sovipham.sqlite3").write_bytes(b"SQLite format 3\x00")
+    assert purge.purge_expired(db, admin).left == (folder,)
+    assert folder.is_dir()
+
+
 def test_only_administrators_purge(db: Database, leader: Actor) -> None:
     with pytest.raises(NotAllowed, match="xóa hẳn"):
         purge.purge_expired(db, leader)
