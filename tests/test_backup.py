@@ -90,7 +90,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(
 
     restored = backup.restore_backup(paths, result.path, current=None, actor=None,
                                      username="admin", secret=ADMIN_PASSWORD)
-    assert (restored.cases, restored.evidence_files, restored.safety_folder) == (3, 3, None)
+    assert (restored.cases, restored.evidence_files, restored.safety_copy) == (3, 3, None)
     after = _dump(paths.database)
     # Every row as it was; the log has one more row: the restore itself.
     assert {k: v for k, v in after.items() if k != "audit_log"} == {
@@ -149,8 +149,8 @@ def test_empty_folder_needs_an_administrator_of_the_backup(
     assert [p.name for p in target.root.iterdir()] == []
 
 
-def test_restore_over_data_keeps_a_safety_copy(filled: Database, admin: Actor,
-                                               officer: Actor, tmp_path: Path) -> None:
+def test_restore_over_data_keeps_an_encrypted_safety_copy(filled: Database, admin: Actor,
+                                                          officer: Actor, tmp_path: Path) -> None:
     archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
     cases.create_case(filled, admin, make_case(summary="Ghi sau khi sao lưu"), today=TODAY)
     with pytest.raises(NotAllowed):
@@ -163,9 +163,33 @@ def test_restore_over_data_keeps_a_safety_copy(filled: Database, admin: Actor,
     result = backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
                                    username=None, secret=None)
     assert result.cases == 3
-    assert result.safety_folder is not None
-    assert _dump(result.safety_folder / "sovipham.sqlite3")["cases"] == newer["cases"]
     assert len(_dump(filled.paths.database)["cases"]) == 3
+    # The data replaced is sealed, and nothing of it stays in clear.
+    safety = result.safety_copy
+    assert safety is not None and safety.name.startswith("truoc-khoi-phuc-")
+    assert [p.name for p in filled.paths.backups.iterdir()] == [safety.name]
+    assert result.safety_note is not None and "bản sao lưu" in result.safety_note
+    undo = DataPaths(tmp_path / "hoan-tac")
+    backup.restore_backup(undo, safety, current=None, actor=None, username="admin",
+                          secret=ADMIN_PASSWORD)
+    assert _dump(undo.database)["cases"] == newer["cases"]
+
+
+def test_restore_over_a_database_that_cannot_be_backed_up_keeps_it_in_clear(
+        filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    before = _dump(filled.paths.database)
+
+    def damaged(*_args: object, **_kwargs: object) -> None:
+        raise DataFolderError("Cơ sở dữ liệu đang bị lỗi")
+
+    monkeypatch.setattr(backup, "make_backup", damaged)
+    result = backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
+                                   username=None, secret=None)
+    folder = result.safety_copy
+    assert folder is not None and folder.is_dir()
+    assert _dump(folder / "sovipham.sqlite3") == before  # the only copy of it: kept
+    assert result.safety_note is not None and "chưa mã hóa" in result.safety_note
 
 
 def _corruptions(archive: bytes) -> dict[str, bytes]:
@@ -430,3 +454,32 @@ def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
         assert report.ok, report.problems
         db.dispose()
     assert killed >= 6
+
+
+def test_copies_in_clear_go_once_their_data_is_sealed(filled: Database, admin: Actor) -> None:
+    """What a crash left goes at the next open, a pre-restore folder as soon as its twin is
+    sealed, a pre-upgrade copy with the next automatic backup read back whole."""
+    paths = filled.paths
+    folder = paths.backups
+    folder.mkdir(exist_ok=True)
+    upgrade = folder / "truoc-nang-cap-0004-20260101-080000.sqlite3"
+    sealed = folder / "truoc-khoi-phuc-20260102-080000"
+    unsealed = folder / "truoc-khoi-phuc-20260103-080000"
+    left = [folder / ".ban-chup-k2j4h.sqlite3", folder / ".ban-chup-k2j4h.sqlite3-journal",
+            folder / f"{upgrade.name}.dang-chep", folder / ".tu-dong-20260101-080000-x.part"]
+    for path in (upgrade, *left, sealed / "sovipham.sqlite3", unsealed / "sovipham.sqlite3",
+                 folder / f"{sealed.name}.svpbak"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(CHILD.encode())
+    data_key = filled.data_key
+    filled.dispose()
+    db = open_database(paths)  # the next start
+    try:
+        assert sorted(p.name for p in folder.iterdir()) == [
+            f"{sealed.name}.svpbak", unsealed.name, upgrade.name]
+        db.unlock(data_key)
+        made = backup.automatic_backup(db, admin)
+    finally:
+        db.dispose()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{sealed.name}.svpbak", unsealed.name, made.path.name]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,6 +120,17 @@ def test_the_retention_period_is_an_office_setting(db: Database, admin: Actor) -
     assert purge.find_expired(db, admin, now=utcnow() + timedelta(days=29)).count == 0
 
 
+def test_a_pre_restore_folder_left_in_clear_is_named_not_removed(db: Database,
+                                                                 admin: Actor) -> None:
+    """A restore keeps the parts it replaced in clear only when their database could not be
+    backed up: the only copy of them, for an administrator to look at."""
+    folder = db.paths.backups / "truoc-khoi-phuc-20260101-080000"
+    folder.mkdir(parents=True)
+    (folder / "sovipham.sqlite3").write_bytes(b"SQLite format 3\x00")
+    assert purge.purge_expired(db, admin).left == (folder,)
+    assert folder.is_dir()
+
+
 def test_only_administrators_purge(db: Database, leader: Actor) -> None:
     with pytest.raises(NotAllowed, match="xóa hẳn"):
         purge.purge_expired(db, leader)
@@ -148,3 +161,120 @@ def test_the_admin_screen_counts_confirms_and_purges(qtbot: QtBot, db: Database,
     qtbot.waitUntil(lambda: "Không có vụ việc nào" in view.summary.text())
     assert search_case_ids(db, CaseQuery(deleted=True)) == []
     assert not view.purge_button.isEnabled()
+
+
+CHILD = "Đặng Thị Thuỳ Zuyến"
+MINOR = "Hứa Vĩnh Khiêm"  # the offender, 13
+SCHOOL = "Trường THCS Lê Lợi"
+# Parts of their names no other text has, at least 6 characters so that no ciphertext
+# matches by chance.
+MARKERS = ("Thuỳ Zuyến", "Đặng Thị Thuỳ", "Vĩnh Khiêm", "Hứa Vĩnh")
+
+
+def _unaccented(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def _name_needles() -> list[bytes]:
+    """The markers composed, decomposed, unaccented, in upper and lower case, as UTF-8 and
+    UTF-16-LE."""
+    forms = set()
+    for marker in MARKERS:
+        for text in (marker, _unaccented(marker)):
+            for cased in (text, text.upper(), text.lower()):
+                forms |= {unicodedata.normalize("NFC", cased), unicodedata.normalize("NFD", cased)}
+    return [f.encode(encoding) for f in forms for encoding in ("utf-8", "utf-16-le")]
+
+
+def _naming(*places: Path) -> list[str]:
+    """Every file under `places` whose bytes, or the members of a workbook or the text of
+    a PDF (tests/test_privacy.py), hold a marker."""
+    from tests.test_privacy import _texts
+
+    needles = _name_needles()
+    files = [f for place in places for f in place.rglob("*") if f.is_file()]
+    assert files
+    return [str(f) for f in files if any(n in text for text in _texts(f) for n in needles)]
+
+
+def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
+        qtbot: QtBot, db: Database, admin: Actor, leader: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.db import open_database
+    from app.db.migrate import backup_before_migration
+    from app.reports.document import ReportText
+    from app.reports.export import Targets, default_file, export_report
+    from app.reports.periods import Period
+    from app.services import audit_log, backup, case_sheet, report_register, vocabulary
+    from app.ui.case_list import CaseListView
+    from app.ui.filters import drop_saved_search_text
+    from app.ui.prefs import UiPrefs
+
+    home, work = tmp_path / "nha", tmp_path / "thu-muc-lam-viec"  # where exports go by default
+    for folder in (home, work):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    paths, data_key = db.paths, db.data_key
+    _without_secure_delete(db)
+    kept = cases.create_case(db, admin, make_case(account="Trang giữ lại"), today=TODAY)
+    doomed = cases.create_case(db, admin, make_case(
+        group_code="TE", detected_on=TODAY, summary=f"Clip bắt nạt em {CHILD} bị phát tán.",
+        notes=f"Mẹ em {CHILD} đã trình báo.", offender_name=MINOR, offender_birth_year=2013,
+        offender_address=f"Cùng lớp với {CHILD}",
+        children=(ChildInput(CHILD, 2013, school_class=f"Lớp 7A, {SCHOOL}",
+                             address="Tổ 5, phường Minh Khai", notes=f"{CHILD} đang sợ hãi"),)),
+        today=TODAY)
+    photo = _evidence_file(tmp_path / "tep", f"Tin nhắn {CHILD}.txt", f"Gửi {CHILD}: …")
+    item = evidence.add_evidence(db, admin, doomed.id, photo).record
+    evidence.open_evidence(db, leader, item.id)  # a decrypted copy for the system viewer
+    # Backups: automatic, a copy before an upgrade, a snapshot a crash left, a restore.
+    archive = backup.automatic_backup(db, admin).path
+    backup_before_migration(paths, "0004")
+    shutil.copy(paths.database, paths.backups / ".ban-chup-k2j4h.sqlite3")
+    backup.restore_backup(paths, archive, current=db, actor=admin, username=None, secret=None)
+    db = open_database(paths)  # the next start
+    db.unlock(data_key)
+    _without_secure_delete(db)
+    # The window: a filter saved with the name in the search box, one an older version left.
+    old = UiPrefs(paths, "canbo")
+    old.set_json("saved_filters", {"Cũ": {"text": CHILD, "has_children": True}})
+    prefs = UiPrefs(paths, "lanhdao")
+    runner = TaskRunner()
+    view = CaseListView(db, runner, prefs, vocabulary.load(db), settings.load_office(db))
+    qtbot.addWidget(view)
+    view.search.setText(CHILD)
+    view.save_filter("Vụ trẻ em tháng 11")
+    runner.wait()
+    drop_saved_search_text(paths)  # as the window does when it opens
+    # Printouts, each where it goes by default; the log and the report exported.
+    masked = case_sheet.print_case_sheet(db, leader, doomed.id,
+                                         case_sheet.default_path(paths, doomed.code))
+    full = case_sheet.print_case_sheet(db, leader, doomed.id,
+                                       case_sheet.viewer_path(paths, doomed.code),
+                                       unmask_children=True)
+    audit_log.export(db, admin, Path("nhat-ky.xlsx"), audit_log.search(db, admin))
+    month = Period.month(TODAY.year, TODAY.month)
+    export_report(db, leader, month, Targets(home / default_file(month, ".xlsx"),
+                                             home / default_file(month, ".pdf")))
+    report_register.send_report(db, leader, month, ReportText("15", TODAY, "Báo cáo tháng."))
+    everywhere = (paths.root, home, work)
+    found = _naming(*everywhere)
+    for place in (paths.database, full, paths.root / ".xem" / item.sha256[:16]):
+        assert any(f.startswith(str(place)) for f in found), place  # the markers are there
+    assert (work / "nhat-ky.xlsx").exists() and list(paths.reports.iterdir())
+
+    cases.delete_case(db, admin, doomed.id, "Đã chuyển cơ quan khác")
+    result = purge.purge_expired(db, admin, now=utcnow() + LATER)
+    assert (result.cases, result.files, result.left) == (1, 1, ())
+    assert result.backup is not None and not list(paths.backups.glob("truoc-nang-cap-*"))
+
+    assert _naming(*everywhere) == []
+    db.dispose()
+    assert _naming(*everywhere) == []
+    assert not masked.exists() and not list(paths.backups.glob(".ban-chup-*"))
+    db = open_database(paths)
+    db.unlock(data_key)
+    assert cases.get_case(db, admin, kept.id).data.account == "Trang giữ lại"
+    db.dispose()

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -22,8 +22,11 @@ from app.services import cases, events
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.search import CaseQuery
+from app.ui.case_editor import CaseEditor
+from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
-from tests.conftest import TODAY, make_case
+from app.ui.prefs import UiPrefs
+from tests.conftest import CHILD_NAMES_IN_TESTS, PASSWORD, TODAY, make_case
 
 
 @pytest.fixture
@@ -105,6 +108,35 @@ def test_built_in_saved_filter_and_a_user_filter(qtbot: QtBot, window: MainWindo
     assert view.saved.findText("★ Trẻ em của tôi") >= 0
 
 
+def test_saved_filters_keep_no_search_text(qtbot: QtBot, open_window: OpenWindow,
+                                          officer: Actor, db: Database,
+                                          register: dict[str, int]) -> None:
+    """The search box may hold a child's name: saved filters keep only their criteria, and
+    those an older version saved lose their text, every user's, when the window opens."""
+    child = "Lê Thị Bé"
+    for user in ("canbo", "lanhdao"):
+        prefs = UiPrefs(db.paths, user)
+        prefs.set_json("saved_filters", {"Bé": {"text": child, "has_children": True}})
+        prefs.sync()
+    ini = db.paths.root / "giao-dien.ini"
+    assert child in ini.read_text(encoding="utf-8")
+    window = _window(qtbot, open_window, officer)
+    assert child not in ini.read_text(encoding="utf-8")
+    assert UiPrefs(db.paths, "lanhdao").json("saved_filters", {}) == {
+        "Bé": {"has_children": True}}
+    view = window.case_list
+    with qtbot.waitSignal(view.results_shown):
+        view.saved.activated.emit(view.saved.findText("★ Bé"))
+    assert _shown_ids(window) == {register["child"]}
+    with qtbot.waitSignal(view.results_shown):
+        view.search.setText(child)
+    view.save_filter("Tìm bé")
+    window.prefs.sync()
+    assert child not in ini.read_text(encoding="utf-8")
+    saved = window.prefs.json("saved_filters", {})["Tìm bé"]
+    assert "text" not in saved and saved["has_children"] is True
+
+
 def test_clicking_a_header_sorts_in_the_database(qtbot: QtBot, window: MainWindow,
                                                  register: dict[str, int]) -> None:
     view = window.case_list
@@ -166,19 +198,124 @@ def test_case_list_model_passes_the_model_tester(qtmodeltester: ModelTester,
     qtmodeltester.check(window.case_list.model)
 
 
+def _on_screen(widget: QWidget) -> bool:
+    """Shown to the eye: its native window is. (A locked window stays visible to Qt, so
+    that a dialog's exec() goes on behind the lock.)"""
+    handle = widget.windowHandle()
+    return handle is not None and handle.isVisible()
+
+
 def test_idle_time_locks_the_window(qtbot: QtBot, window: MainWindow,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
 
     def fake_exec(dialog: QDialog) -> int:
         shown.append(dialog.windowTitle())
-        assert not window.tabs.isVisible()  # data hidden while locked
+        assert not _on_screen(window)  # data hidden while locked
         return QDialog.DialogCode.Accepted.value
 
     monkeypatch.setattr("app.ui.main_window.LoginDialog.exec", fake_exec)
     window.idle.set_minutes(0.01)  # under a second
-    qtbot.waitUntil(lambda: shown == ["Màn hình đã khóa"], timeout=5000)
-    assert window.tabs.isVisible()
+    qtbot.waitUntil(lambda: shown == ["Màn hình đã khóa — Sổ vi phạm MXH"], timeout=5000)
+    assert _on_screen(window)
+
+
+def _in_editor(window: MainWindow, scenario: Callable[[CaseEditor], None]) -> None:
+    """`scenario` run while a new case's editor is open as the window opens it (exec()),
+    then the editor closed without its questions."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        editor = QApplication.activeModalWidget()
+        assert isinstance(editor, CaseEditor)
+        try:
+            scenario(editor)
+        except BaseException as exc:  # raised into Qt, it would leave the editor open
+            failures.append(exc)
+        finally:
+            QDialog.done(editor, QDialog.DialogCode.Rejected.value)
+
+    QTimer.singleShot(0, run)
+    window.new_case()
+    if failures:
+        raise failures[0]
+
+
+def _while_locked(window: MainWindow, *steps: Callable[[LoginDialog], None]) -> None:
+    """Each step run in turn inside the lock dialog, the next once it shows again."""
+    def run(rest: tuple[Callable[[LoginDialog], None], ...]) -> None:
+        lock = window.lock_dialog
+        if lock is None or not lock.isVisible():  # between two runs of the dialog
+            QTimer.singleShot(10, lambda: run(rest))
+            return
+        rest[0](lock)
+        if len(rest) > 1:
+            QTimer.singleShot(10, lambda: run(rest[1:]))
+
+    QTimer.singleShot(0, lambda: run(steps))
+
+
+def test_the_lock_hides_every_window_and_unlocking_brings_them_back_as_they_were(
+        qtbot: QtBot, window: MainWindow, db: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("app.ui.main_window.QMessageBox.question",
+                        lambda _p, _t, text, *_a: asked.append(text)
+                        or QMessageBox.StandardButton.No)
+    xem = db.paths.root / ".xem"
+    seen: dict[str, object] = {}
+
+    def locked_first(lock: LoginDialog) -> None:
+        seen["windows shown"] = [w.windowTitle() for w in QApplication.topLevelWidgets()
+                                 if _on_screen(w)]
+        qtbot.waitUntil(lambda: not xem.exists() or not any(xem.iterdir()))
+        qtbot.keyClick(lock, Qt.Key.Key_Escape)  # stays up, signs nobody out
+        lock.close()
+        seen["after Esc"] = lock.isVisible() and not window.switching_user
+        lock.sign_out_button.click()  # asks; "No" keeps the lock
+
+    def locked_again(lock: LoginDialog) -> None:
+        seen["after No"] = not window.switching_user
+        lock.password.setText("sai-mat-khau")
+        lock.sign_in_button.click()
+        qtbot.waitUntil(lambda: "Sai mật khẩu" in lock.message.text(), timeout=5000)
+        lock.password.setText(PASSWORD)
+        lock.sign_in_button.click()
+
+    def scenario(editor: CaseEditor) -> None:
+        editor.general.summary.setPlainText(f"Clip quay lén em {CHILD_NAMES_IN_TESTS[0]}")
+        xem.mkdir(exist_ok=True)
+        (xem / "0123456789abcdef.png").write_bytes(b"\x89PNG anh da giai ma")
+        assert _on_screen(editor) and editor.has_unsaved_changes()
+        _while_locked(window, locked_first, locked_again)
+        window.lock()  # returns once unlocked
+        seen["editor back"] = _on_screen(editor) and _on_screen(window)
+        seen["text"] = editor.general.summary.toPlainText()
+        seen["modal"] = QApplication.activeModalWidget() is editor
+
+    _in_editor(window, scenario)
+    assert seen == {
+        "windows shown": ["Màn hình đã khóa — Sổ vi phạm MXH"], "after Esc": True,
+        "after No": True, "editor back": True,
+        "text": f"Clip quay lén em {CHILD_NAMES_IN_TESTS[0]}", "modal": True}
+    assert len(asked) == 1 and "Vụ việc mới" in asked[0] and "chưa lưu" in asked[0]
+    assert not window.switching_user and window.lock_dialog is None
+
+
+def test_signing_out_from_the_lock_asks_then_closes_every_window(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.ui.main_window.QMessageBox.question",
+                        lambda *_a: QMessageBox.StandardButton.Yes)
+    outcome: list[bool] = []
+
+    def scenario(editor: CaseEditor) -> None:
+        editor.general.summary.setPlainText("Chưa lưu")
+        _while_locked(window, lambda lock: lock.sign_out_button.click())
+        window.lock()
+        outcome.append(editor.isVisible())
+
+    _in_editor(window, scenario)
+    assert outcome == [False] and window.switching_user
 
 
 def test_export_of_the_view_masks_children_and_keeps_order(

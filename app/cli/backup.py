@@ -66,8 +66,8 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
             current.dispose()
     invocation.say(f"Đã khôi phục {result.cases} vụ việc và {result.evidence_files} tệp chứng "
                    f"cứ từ bản sao lưu ngày {result.created_at.astimezone():%d/%m/%Y %H:%M}.")
-    if result.safety_folder is not None:
-        invocation.say(f"Dữ liệu trước khi khôi phục được giữ ở {result.safety_folder}.")
+    if result.safety_note is not None:
+        invocation.say(result.safety_note)
     return EXIT_OK
 
 

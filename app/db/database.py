@@ -98,10 +98,12 @@ def make_engine(paths: DataPaths) -> Engine:
 
 def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     """Open (or with `create`, make) the data folder's database, migrated to this version."""
+    from app.db.copies import remove_leftovers
     from app.db.migrate import upgrade_to_head
     from app.db.swap import finish_interrupted
 
     finish_interrupted(paths)
+    remove_leftovers(paths)
     if not create and not paths.database.exists():
         raise DataFolderError(
             f"Không tìm thấy cơ sở dữ liệu trong thư mục dữ liệu {paths.root}. "

@@ -16,11 +16,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 
 from app.db import erase
+from app.db.copies import PARTIAL, UPGRADE_PREFIX
 from app.errors import DataFolderError
 from app.paths import DataPaths
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-PARTIAL = ".dang-chep"  # the suffix of a backup copy being written
 # The newest revision in migrations/versions (a test checks that it is Alembic's head).
 HEAD_REVISION = "0006"
 
@@ -81,12 +81,11 @@ def backup_before_migration(paths: DataPaths, revision: str) -> Path:
     """A consistent copy of the database taken with SQLite's online backup API.
 
     It is written under a temporary name and renamed once complete: a crash part-way
-    leaves no half copy that looks like a backup (and the next opening cleans it up)."""
+    leaves no half copy that looks like a backup (and the next opening removes it,
+    `copies.remove_leftovers`)."""
     paths.backups.mkdir(parents=True, exist_ok=True)
-    for leftover in paths.backups.glob(f"*{PARTIAL}*"):
-        leftover.unlink()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = paths.backups / f"truoc-nang-cap-{revision}-{stamp}.sqlite3"
+    target = paths.backups / f"{UPGRADE_PREFIX}{revision}-{stamp}.sqlite3"
     partial = target.with_name(target.name + PARTIAL)
     source = sqlite3.connect(paths.database)
     try:

@@ -32,7 +32,7 @@ from typing import IO, BinaryIO
 from sqlalchemy import func, select
 
 from app import __version__
-from app.db import Database, open_database
+from app.db import Database, copies, open_database
 from app.db.migrate import alembic_config
 from app.db.swap import new_staging, swap_in
 from app.domain.labels import Role
@@ -94,7 +94,19 @@ class RestoreResult:
     cases: int
     evidence_files: int
     created_at: datetime
-    safety_folder: Path | None
+    # The data replaced: an encrypted backup; its parts in clear when its database failed
+    # the check; None when the folder had no data.
+    safety_copy: Path | None
+
+    @property
+    def safety_note(self) -> str | None:
+        if self.safety_copy is None:
+            return None
+        if self.safety_copy.suffix == SUFFIX:
+            return f"Dữ liệu trước khi khôi phục được giữ trong bản sao lưu {self.safety_copy}."
+        return (f"Dữ liệu trước khi khôi phục bị lỗi nên không sao lưu mã hóa được; được giữ "
+                f"nguyên (chưa mã hóa) ở {self.safety_copy}. Hãy xem lại rồi xóa thư mục này "
+                "khi không còn cần.")
 
 
 # ---------------------------------------------------------------------------- writing
@@ -156,7 +168,8 @@ def _inside(path: Path, folder: Path) -> bool:
 def _snapshot(paths: DataPaths) -> Iterator[Path]:
     """A consistent copy of the database, checked, removed when the block ends."""
     paths.backups.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=paths.backups, prefix=".ban-chup-", suffix=".sqlite3")
+    handle, name = tempfile.mkstemp(dir=paths.backups, prefix=copies.SNAPSHOT_PREFIX,
+                                    suffix=".sqlite3")
     os.close(handle)
     copy = Path(name)
     try:
@@ -306,14 +319,16 @@ def _write_archive(target: Path, header: bytes, data_key: bytes,
 
 
 def automatic_backup(db: Database, actor: Actor, now: datetime | None = None) -> BackupResult:
-    """A backup into the data folder's backups/, then old automatic ones thinned out.
+    """A backup into the data folder's backups/, then old automatic ones thinned out and
+    the copies made before an upgrade removed (`app/db/copies.py`).
 
-    Rotation happens only after the new backup was written from a database that passed
-    its check, so a damaged database never pushes good backups out.
+    Both happen only after the new backup was written from a database that passed its
+    check, so a damaged database never pushes good backups out.
     """
     result = make_backup(db, actor, automatic=True)
     verify_backup(result.path, db.data_key)  # read back whole before older ones go
     rotate(db.paths.backups, (now or datetime.now()).date())
+    copies.remove_upgrade_copies(db.paths)
     return result
 
 
@@ -497,7 +512,7 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
     On a folder with data, `actor` (signed in there) needs the restore permission, and
     `current` is closed before the swap. On an empty folder, `username`/`secret` must be
     an administrator's password inside the backup, or (`username` None) the recovery key.
-    The current contents are kept in backups/ as a safety copy.
+    The current contents are kept in backups/ as an encrypted safety copy.
     """
     if current is not None:
         if actor is None:
@@ -510,21 +525,27 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
     _refuse_newer(header)
     data_key = _backup_key(header, current, username, secret)
     staging = new_staging(paths)
+    safety = _unused(paths.backups / f"{copies.RESTORE_PREFIX}{datetime.now():%Y%m%d-%H%M%S}")
+    sealed: Path | None = None
     try:
         _extract(path, data_key, staging, keep=True, progress=progress, token=token)
         _check_staged_database(staging / DATABASE_MEMBER, path)
         if current is None:
             _check_account(staging / DATABASE_MEMBER, username, secret)
         _arrange(staging)
+        if current is not None and actor is not None:
+            sealed = _seal(current, actor, copies.sealed_twin(safety), progress, token)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    # From here on the staging folder is complete: a crash is finished at the next open.
-    safety = _unused(paths.backups / f"truoc-khoi-phuc-{datetime.now():%Y%m%d-%H%M%S}")
+    # From here on the staging folder is complete: a crash is finished at the next open
+    # (which also removes the parts kept in clear, once sealed).
     had_data = paths.database.exists()
     if current is not None:
         current.dispose()
     swap_in(paths, staging, safety)
+    if sealed is not None:
+        shutil.rmtree(safety, ignore_errors=True)
     db = open_database(paths)
     try:
         db.unlock(data_key)
@@ -539,12 +560,29 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
                 select(func.count(func.distinct(Evidence.sha256)))).scalar_one()
     finally:
         db.dispose()
-    return RestoreResult(cases, evidence, header.created_at, safety if had_data else None)
+    return RestoreResult(cases, evidence, header.created_at,
+                         (sealed or safety) if had_data else None)
+
+
+def _seal(current: Database, actor: Actor, target: Path, progress: Progress | None,
+          token: CancelToken | None) -> Path | None:
+    """The data about to be replaced, as an encrypted backup read back whole; None when it
+    cannot be backed up (a damaged database: its parts are then kept as they are)."""
+    try:
+        written = make_backup(current, actor, target, progress=progress, token=token).path
+    except UserError:
+        return None
+    try:
+        verify_backup(written, current.data_key)
+    except BaseException:
+        written.unlink(missing_ok=True)  # a folder in clear is then kept instead
+        raise
+    return written
 
 
 def _unused(folder: Path) -> Path:
     candidate, number = folder, 1
-    while candidate.exists():
+    while candidate.exists() or copies.sealed_twin(candidate).exists():
         number += 1
         candidate = folder.with_name(f"{folder.name}-{number}")
     return candidate

@@ -1,12 +1,15 @@
 """The printout of one case, "Phiếu thông tin vụ việc": every fact, event and evidence file.
 
 Children are masked as in the monthly report (initials, age and sex; their names
-replaced in every typed text) unless a leader chooses to print them in full.
+replaced in every typed text) unless a leader chooses to print them in full. A printout
+in full is never kept in the data folder, where a purge could not find it: it goes to a
+viewer copy in `.xem/` (emptied at start, lock and close) or where the leader saves it.
 Every printout is audited, saying whether children were shown.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +44,7 @@ from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
 from app.services.evidence import ALLOWED_TYPES
+from app.services.evidence_store import view_folder
 from app.services.progress import CancelToken
 from app.services.records import CaseDetail, EventRecord, EvidenceRecord, case_detail
 from app.text import format_date, format_money, format_number
@@ -111,8 +115,24 @@ class CaseSheet:
 
 
 def default_path(paths: DataPaths, code: str) -> Path:
-    """`<data folder>/exports/phieu-VV2026-00012.pdf`."""
+    """`<data folder>/exports/phieu-VV2026-00012.pdf`: a masked printout."""
     return paths.exports / f"phieu-{_UNSAFE_IN_FILE_NAME.sub('-', code)}.pdf"
+
+
+def viewer_path(paths: DataPaths, code: str) -> Path:
+    """`<data folder>/.xem/phieu-VV2026-00012-<random>.pdf`: a printout in full, for the
+    system viewer only. A new name each time: a viewer may hold the last one open."""
+    return view_folder(paths) / f"{default_path(paths, code).stem}-{os.urandom(4).hex()}.pdf"
+
+
+def _refuse_in_data_folder(paths: DataPaths, target: Path) -> None:
+    """A printout in full goes outside the data folder, or to a viewer copy."""
+    where = target.expanduser().resolve()
+    if where.is_relative_to(paths.root.resolve()) and not where.is_relative_to(
+            view_folder(paths).resolve()):
+        raise UserError("Phiếu có đầy đủ thông tin trẻ em không được lưu trong thư mục dữ liệu "
+                        f"của chương trình ({paths.root}): hãy chọn nơi lưu khác, hoặc chỉ mở "
+                        "để xem và in.")
 
 
 def status_line(detail: CaseDetail) -> str:
@@ -130,6 +150,7 @@ def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
     actor.require(Permission.REPORT)
     if unmask_children:
         actor.require(Permission.UNMASK_CHILDREN)
+        _refuse_in_data_folder(db.paths, target)
     citations = {p.id: p.citation for p in legal_basis.all_provisions(db)}
     # Imported here: reportlab would slow every start of the window.
     from app.reports.case_sheet import write_case_sheet

@@ -91,8 +91,8 @@ class BackupActions(QObject):
             f"Bản sao lưu ngày {header.created_at.astimezone():%d/%m/%Y %H:%M} có "
             f"{format_number(header.cases)} vụ việc và {format_number(header.evidence_files)} "
             "tệp chứng cứ.\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng bản sao lưu này (dữ "
-            "liệu hiện tại được giữ lại một bản an toàn trong thư mục backups). Sau khi khôi "
-            "phục, mọi người cần đăng nhập lại.\n\nTiếp tục?")
+            "liệu hiện tại được sao lưu mã hóa vào thư mục backups trước khi thay). Sau khi "
+            "khôi phục, mọi người cần đăng nhập lại.\n\nTiếp tục?")
         if answer != QMessageBox.StandardButton.Yes:
             return
         secret: str | None = None
@@ -116,8 +116,7 @@ class BackupActions(QObject):
 
     def _restored(self, result: backup.RestoreResult) -> None:
         self.restored = True
-        kept = (f"\nDữ liệu trước khi khôi phục được giữ ở {result.safety_folder}."
-                if result.safety_folder else "")
+        kept = f"\n{result.safety_note}" if result.safety_note else ""
         QMessageBox.information(
             self._window, "Đã khôi phục",
             f"Đã khôi phục {format_number(result.cases)} vụ việc và "

@@ -35,9 +35,10 @@ from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery, SortKey, count_cases, search_case_ids
 from app.services.settings import OfficeSettings
 from app.text import format_date
+from app.ui import filters
 from app.ui.case_table_model import CaseTableModel
 from app.ui.dates import from_qdate, to_qdate
-from app.ui.filters import BUILT_IN, query_from_json, query_to_json
+from app.ui.filters import BUILT_IN, query_from_json
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
 
@@ -365,12 +366,12 @@ class CaseListView(QWidget):
         self.saved.clear()
         for name in BUILT_IN:
             self.saved.addItem(name, name)
-        for name in self._prefs.json("saved_filters", {}):
+        for name in filters.saved_filters(self._prefs):
             self.saved.addItem(f"★ {name}", name)
 
     def _saved_chosen(self, index: int) -> None:
         name = self.saved.itemData(index)
-        stored = self._prefs.json("saved_filters", {})
+        stored = filters.saved_filters(self._prefs)
         query = BUILT_IN.get(name) or query_from_json(stored.get(name, {}))
         self.apply_query(dataclasses.replace(query, sort=self._sort[0],
                                              descending=self._sort[1]))
@@ -381,9 +382,8 @@ class CaseListView(QWidget):
             self.save_filter(name.strip())
 
     def save_filter(self, name: str) -> None:
-        stored = self._prefs.json("saved_filters", {})
-        stored[name] = query_to_json(self.current_query())
-        self._prefs.set_json("saved_filters", stored)
+        """The filter's criteria without the search text (`filters.py` says why)."""
+        filters.save_filter(self._prefs, name, self.current_query())
         self._fill_saved()
         _select(self.saved, name)
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from app.services.actor import Actor
 
 OPENING = "Đang mở dữ liệu…"
+SIGN_OUT = 2  # the lock dialog's result when the user chose «Đăng xuất…»
 
 
 class LoginDialog(QDialog):
@@ -37,7 +38,8 @@ class LoginDialog(QDialog):
         self._waiting = False
         self.actor: Actor | None = None
         self._locked = locked_user is not None
-        self.setWindowTitle("Màn hình đã khóa" if self._locked else "Đăng nhập — Sổ vi phạm MXH")
+        self.setWindowTitle("Màn hình đã khóa — Sổ vi phạm MXH" if self._locked
+                            else "Đăng nhập — Sổ vi phạm MXH")
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.username = QLineEdit(locked_user or "")
@@ -56,8 +58,12 @@ class LoginDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.sign_in_button = self.buttons.addButton(
             "Mở khóa" if self._locked else "Đăng nhập", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("Đổi người dùng" if self._locked else "Thoát",
-                               QDialogButtonBox.ButtonRole.RejectRole)
+        if self._locked:
+            self.sign_out_button = self.buttons.addButton(
+                "Đăng xuất…", QDialogButtonBox.ButtonRole.ActionRole)
+            self.sign_out_button.clicked.connect(lambda: self.done(SIGN_OUT))
+        else:
+            self.buttons.addButton("Thoát", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._sign_in)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -75,9 +81,15 @@ class LoginDialog(QDialog):
         if unit_name:
             heading += f"<br>{unit_name}"
         if self._locked:
-            heading += ("<br><br>Chương trình đã tự khóa vì lâu không thao tác. "
-                        "Nhập mật khẩu để tiếp tục.")
+            heading += ("<br><br>Màn hình đã khóa: các cửa sổ đang mở được ẩn đi và giữ "
+                        "nguyên nội dung. Nhập mật khẩu để tiếp tục.")
         self.title.setText(heading)
+
+    def reject(self) -> None:
+        """Esc or the window's cross: leaves the program when signing in; the lock stays up
+        (signing out is «Đăng xuất…», which asks about unsaved work first)."""
+        if not self._locked:
+            super().reject()
 
     def attach(self, db: Database, unit_name: str) -> None:
         """The data folder is open: signing in can go ahead (at once if already asked)."""

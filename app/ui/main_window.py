@@ -10,6 +10,7 @@ from PySide6.QtCore import QEventLoop, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -31,7 +32,8 @@ from app.services.search import CaseQuery
 from app.text import format_number
 from app.ui.backup_actions import BackupActions
 from app.ui.case_list import CaseListView
-from app.ui.idle import IdleWatcher
+from app.ui.filters import drop_saved_search_text
+from app.ui.idle import IdleWatcher, put_back, take_off_screen
 from app.ui.login import LoginDialog
 from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
@@ -51,8 +53,10 @@ class MainWindow(QMainWindow):
         self.db = db
         self.actor = actor
         self.switching_user = False
+        self.lock_dialog: LoginDialog | None = None
         self.switch_user_requested.connect(self._switch_user)
         self.runner = TaskRunner(self)
+        drop_saved_search_text(db.paths)
         self.prefs = UiPrefs(db.paths, actor.username)
         self.vocabulary = vocabulary.load(db)
         self.office = settings.load_office(db)
@@ -384,17 +388,46 @@ class MainWindow(QMainWindow):
         self.close()
 
     def lock(self) -> None:
-        """Hide the data and ask for the password again; 'switch user' signs out."""
+        """Take every window of the program off the screen (editors, dialogs, previews),
+        remove the viewer copies and ask for the password again; the windows then come back
+        as they were. Only «Đăng xuất…» signs out, after a question about unsaved work."""
+        if self.lock_dialog is not None:
+            return  # already locked: the idle time may run out again behind the dialog
         self.idle.reset()
-        central = self.tabs
-        central.setVisible(False)
-        dialog = LoginDialog(self.runner, db=self.db, unit_name=self.office.unit_name,
-                             locked_user=self.actor.username, parent=self)
-        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
-        central.setVisible(True)
+        windows = take_off_screen()
+        db = self.db
+
+        def discard(_p: Progress, _t: CancelToken) -> None:
+            evidence.discard_view_copies(db)
+
+        self.runner.start(discard)
+        # Without a parent: its own window while the main one is off the screen.
+        dialog = LoginDialog(self.runner, db=db, unit_name=self.office.unit_name,
+                             locked_user=self.actor.username)
+        self.lock_dialog = dialog
+        try:
+            while dialog.exec() != LoginDialog.DialogCode.Accepted:
+                if self._sign_out_confirmed(dialog, windows):
+                    for window in reversed(windows):
+                        _close_quietly(window)
+                    self.switch_user_requested.emit()
+                    return
+        finally:
+            self.lock_dialog = None
+            dialog.deleteLater()
+        put_back(windows)
         self.idle.reset()
-        if not accepted:
-            self.switch_user_requested.emit()
+
+    def _sign_out_confirmed(self, dialog: QWidget, windows: list[QWidget]) -> bool:
+        unsaved = [w.windowTitle() for w in windows if _has_unsaved_changes(w)]
+        question = ("Đăng xuất khỏi chương trình? Các cửa sổ đang mở sẽ được đóng." if not unsaved
+                    else "Các vụ việc sau đang mở và có thay đổi chưa lưu: "
+                    + "; ".join(unsaved) + ".\n\nĐăng xuất sẽ bỏ các thay đổi này. Nếu cần giữ, "
+                    "hãy mở khóa rồi lưu. Vẫn đăng xuất?")
+        return QMessageBox.question(
+            dialog, "Đăng xuất", question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
     def _about(self) -> None:
         QMessageBox.about(self, "Giới thiệu",
@@ -436,3 +469,18 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(self.office.idle_lock_minutes)
         self.backups.apply_settings(self.office)
         self.case_list.set_lists(self.vocabulary, self.office)
+
+
+def _has_unsaved_changes(window: QWidget) -> bool:
+    # A case editor (not imported here: it loads with the first case opened).
+    check = getattr(window, "has_unsaved_changes", None)
+    return bool(check()) if callable(check) else False
+
+
+def _close_quietly(window: QWidget) -> None:
+    """Signing out from the lock: a dialog ends without its questions (its exec() returns
+    once the lock's own loop has), the main window is closed by the sign-out itself."""
+    if isinstance(window, QDialog):
+        window.done(QDialog.DialogCode.Rejected.value)
+    elif not isinstance(window, MainWindow):
+        window.close()

@@ -16,8 +16,13 @@ from app.paths import DataPaths
 
 class UiPrefs:
     def __init__(self, paths: DataPaths, username: str) -> None:
-        self._settings = QSettings(str(paths.root / "giao-dien.ini"), QSettings.Format.IniFormat)
+        self._settings = _open(paths)
         self._prefix = f"{username}/"
+
+    @classmethod
+    def every_user(cls, paths: DataPaths) -> list[UiPrefs]:
+        """The preferences of each user the file has some for."""
+        return [cls(paths, name) for name in _open(paths).childGroups()]
 
     def bytes(self, key: str) -> QByteArray | None:
         value = self._settings.value(self._prefix + key)
@@ -40,3 +45,7 @@ class UiPrefs:
 
     def sync(self) -> None:
         self._settings.sync()
+
+
+def _open(paths: DataPaths) -> QSettings:
+    return QSettings(str(paths.root / "giao-dien.ini"), QSettings.Format.IniFormat)

@@ -29,8 +29,9 @@ class PurgeView(QWidget):
             "Vụ việc bị xóa vẫn được giữ lại để có thể khôi phục, trong số ngày đặt ở «Thông "
             "tin đơn vị». Quá thời hạn đó, quản trị viên xóa hẳn: vụ việc cùng trẻ em, biện "
             "pháp xử lý và tệp chứng cứ không còn dùng ở vụ việc khác bị xóa khỏi cơ sở dữ liệu "
-            "và thư mục chứng cứ, không để lại dấu vết nội dung. Nhật ký thao tác chỉ ghi mã "
-            "các vụ việc đã xóa hẳn.")
+            "và thư mục chứng cứ, cùng phiếu in đã lưu, bản xem tạm và các bản sao dữ liệu "
+            "chưa mã hóa, không để lại dấu vết nội dung. Các bản sao lưu mã hóa vẫn giữ vụ "
+            "việc. Nhật ký thao tác chỉ ghi mã các vụ việc đã xóa hẳn.")
         explanation.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.purge_button)
@@ -88,8 +89,19 @@ class PurgeView(QWidget):
         self._runner.start(task, on_success=self._purged, on_failure=self._failed)
 
     def _purged(self, result: PurgeResult) -> None:
-        self.feedback.ok(f"Đã xóa hẳn {result.cases} vụ việc và {result.files} tệp chứng cứ "
-                         "không còn dùng.")
+        done = (f"Đã xóa hẳn {result.cases} vụ việc và {result.files} tệp chứng cứ không còn "
+                "dùng.")
+        if result.backup is not None:
+            done += (f" Đã sao lưu tự động ({result.backup.name}) để xóa bản sao dữ liệu chưa "
+                     "mã hóa tạo trước khi nâng cấp chương trình.")
+        if result.left:
+            self.feedback.error(
+                done + " Còn các tệp, thư mục sau có thể chứa nội dung vụ việc mà chương trình "
+                "không xóa được (đang mở ở chương trình khác, hoặc là dữ liệu trước khi khôi "
+                "phục bị lỗi nên chưa mã hóa): " + "; ".join(str(p) for p in result.left)
+                + ". Hãy đóng chương trình đang mở tệp rồi chạy lại, hoặc tự xem và xóa.")
+        else:
+            self.feedback.ok(done)
         self.refresh()
 
     def _failed(self, message: str) -> None:

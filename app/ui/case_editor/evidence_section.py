@@ -4,6 +4,7 @@ officer chooses to look (that look is audited), the SHA-256 of each file."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -38,6 +39,7 @@ from app.services.progress import CancelToken, Progress
 from app.services.records import EvidenceRecord
 from app.text import format_number
 from app.ui.case_editor.section import enter_activates
+from app.ui.idle import on_screen
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import FieldError
 
@@ -246,8 +248,14 @@ class EvidenceSection(QWidget):
         self._with_file(shown)
 
     def open_selected(self) -> None:
-        self._with_file(lambda _record, path: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(path))))
+        def opened(_record: EvidenceRecord, path: Path) -> None:
+            if on_screen(self):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            else:  # locked meanwhile: the lock removed the other copies
+                with suppress(OSError):
+                    path.unlink()
+
+        self._with_file(opened)
 
     def _with_file(self, then: Callable[[EvidenceRecord, Path], object]) -> None:
         """Fetch the selected file off the UI thread (audited on child cases), then `then`."""
