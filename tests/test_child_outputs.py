@@ -183,6 +183,8 @@ def test_a_viewer_sees_a_child_case_masked_and_none_of_its_evidence(
                                                         "L.V.H., 10 tuổi, nam"]
     assert seen.data.offender_name == "P.M.K., 15 tuổi"
     assert seen.evidence == () and evidence.list_evidence(db, viewer, register.id) == []
+    assert evidence.withheld(db, viewer, register.id)
+    assert not evidence.withheld(db, officer, register.id)
     with pytest.raises(NotAllowed):
         evidence.open_evidence(db, viewer, register.evidence[0].id)
     rows = cases.list_rows(db, viewer, [register.id])

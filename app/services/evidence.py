@@ -259,12 +259,24 @@ def thumbnail_content(db: Database, record: EvidenceRecord) -> bytes:
     return read_content(db.paths, record.sha256, db.data_key)
 
 
-def list_evidence(db: Database, actor: Actor, case_id: int) -> list[EvidenceRecord]:
-    """A case's files; none of a case with protected people for a role that may not see
-    children."""
+WITHHELD = ("Tài khoản của bạn không được xem chứng cứ của vụ việc có trẻ em (ảnh, video "
+            "thường để lộ mặt, tên các em).")
+
+
+def withheld(db: Database, actor: Actor, case_id: int) -> bool:
+    """Whether the case's files are kept from `actor`: a case with protected people, and a
+    role that may not see children."""
+    if actor.can(Permission.VIEW_CHILDREN):
+        return False
     with db.read() as session:
-        if not actor.can(Permission.VIEW_CHILDREN) and _protected(load_case(session, case_id)):
-            return []
+        return _protected(load_case(session, case_id))
+
+
+def list_evidence(db: Database, actor: Actor, case_id: int) -> list[EvidenceRecord]:
+    """A case's files; none when they are `withheld` from the actor."""
+    if withheld(db, actor, case_id):
+        return []
+    with db.read() as session:
         return [evidence_record(e) for e in session.execute(
             select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)
         ).scalars()]

@@ -74,6 +74,10 @@ def _file_icon(widget: QWidget) -> QIcon:
     return QIcon(canvas)
 
 
+HINT = ("Kéo thả ảnh chụp màn hình, video, PDF vào đây hoặc bấm «Thêm tệp…». Ảnh của vụ việc "
+        "có trẻ em được làm mờ; bấm «Xem ảnh» để xem rõ (việc xem được ghi nhật ký).")
+
+
 class EvidenceSection(QWidget):
     changed = Signal()
 
@@ -110,9 +114,7 @@ class EvidenceSection(QWidget):
         for button in (self.add_button, self.show_button, self.open_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.hint = QLabel("Kéo thả ảnh chụp màn hình, video, PDF vào đây hoặc bấm «Thêm tệp…». "
-                           "Ảnh của vụ việc có trẻ em được làm mờ; bấm «Xem ảnh» để xem rõ "
-                           "(việc xem được ghi nhật ký).")
+        self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
@@ -137,7 +139,12 @@ class EvidenceSection(QWidget):
     def refresh(self) -> None:
         if self.case_id is None:
             return
-        self.records = evidence.list_evidence(self._db, self._actor, self.case_id)
+        hidden = evidence.withheld(self._db, self._actor, self.case_id)
+        self.hint.setText(evidence.WITHHELD if hidden else HINT)
+        for button in (self.show_button, self.open_button):
+            button.setEnabled(not hidden)
+        self.records = [] if hidden else evidence.list_evidence(self._db, self._actor,
+                                                                self.case_id)
         self.files.clear()
         pictures: list[tuple[int, EvidenceRecord, bool]] = []
         for row, record in enumerate(self.records):
