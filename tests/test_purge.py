@@ -242,7 +242,8 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     old.set_json("saved_filters", {"Cũ": {"text": CHILD, "has_children": True}})
     prefs = UiPrefs(paths, "lanhdao")
     runner = TaskRunner()
-    view = CaseListView(db, runner, prefs, vocabulary.load(db), settings.load_office(db))
+    view = CaseListView(db, leader, runner, prefs, vocabulary.load(db),
+                        settings.load_office(db))
     qtbot.addWidget(view)
     view.search.setText(CHILD)
     view.save_filter("Vụ trẻ em tháng 11")
