@@ -297,15 +297,22 @@ class Masker:
         self._by_case: dict[Hashable, frozenset[int]] = {}
         self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
         self._by_word: dict[str, set[int]] = {}  # folded name word → names holding it
+        # … by the marks the word carries in the name ("" for none)
+        self._by_marks: dict[str, dict[str, set[int]]] = {}
+        self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
         for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
             for person in people:
                 name = _name(person)
                 if name is not None:
-                    ids.add(len(self._names))
-                    for word in name.words:
-                        self._by_word.setdefault(word, set()).add(len(self._names))
+                    name_id = len(self._names)
+                    ids.add(name_id)
+                    for word, (marks, _letter) in name.words.items():
+                        self._by_word.setdefault(word, set()).add(name_id)
+                        self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
+                            name_id)
+                    self._given.setdefault(name.given, set()).add(name_id)
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
                 places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
@@ -357,60 +364,56 @@ class Masker:
             index = run.last + 1
         return _replace(text, pieces) if pieces else text
 
-    def _holders(self, words: _Text, index: int) -> dict[int, list[str]]:
-        """The names word `index` belongs to, each with the initials it stands for."""
-        word = words.words[index]
-        found: dict[int, list[str]] = {}
-        holders = self._by_word.get(word, ())
-        typed = _marks(words.typed(index)) if holders else None
-        for name_id in holders:
-            marks, letter = self._names[name_id].words[word]
-            if typed is None or typed == (marks or ""):
-                found[name_id] = [letter]
-        for name_id, parts in self._split(word):
-            found.setdefault(name_id, [self._names[name_id].words[p][1] for p in parts])
-        return found
+    def _holders(self, words: _Text, index: int) -> set[int]:
+        """The names word `index` is one of the words of, its marks (if typed) theirs."""
+        by_marks = self._by_marks.get(words.words[index])
+        if by_marks is None:
+            return set()
+        typed = _marks(words.typed(index))
+        return self._by_word[words.words[index]] if typed is None else by_marks.get(typed, set())
 
     def _run_at(self, words: _Text, index: int, own: frozenset[int]) -> _Run | None:
-        """The longest run of one name's words from `index` that holds its given name."""
-        holders = self._holders(words, index)
-        if not holders:
+        """The longest run of one name's words from `index` that holds its given name:
+        the names holding every word so far, narrowed word by word."""
+        word = words.words[index]
+        for name_id, parts in self._split(word):  # a name's words run together
+            if name_id in own or self._names[name_id].surname in parts or self._called(
+                    words, index):
+                return self._run(index, index, name_id, parts)
+        names = self._holders(words, index)
+        if not names:
             return None
-        best: _Run | None = None
-        letters = {name_id: list(parts) for name_id, parts in holders.items()}
-        seen = {name_id: Counter(self._parts(words.words[index], name_id))
-                for name_id in holders}
+        # Alone, a given name counts in its own case's texts or after a calling word.
+        alone = names & self._given.get(word, set())
+        found = [i for i in alone if i in own] or (
+            sorted(alone) if alone and self._called(words, index) else [])
+        best = self._run(index, index, found[0], (word,)) if found else None
+        run = [word]
         last = index
-        while True:
-            for name_id, parts in letters.items():
-                name = self._names[name_id]
-                if name.given not in seen[name_id]:
-                    continue
-                # In another case's texts, without a calling word, the surname must be there
-                # too: "Ngọc Minh" there is more likely an adult's name than the child's.
-                whole = name.surname in seen[name_id] and len(parts) > 1
-                if name_id not in own and not whole and not self._called(words, index):
-                    continue
-                if best is None or last > best.last:
-                    best = _Run(index, last, "".join(f"{p}." for p in parts))
-            nxt = last + 1
-            if not words.name_joined(nxt):
-                return best
-            more = self._holders(words, nxt)
-            for name_id in [i for i in letters if i in more]:
-                seen[name_id].update(self._parts(words.words[nxt], name_id))
-            # A name's word used more often than the name has it ends the run for that
-            # name: "ảnh" typed as "anh" before "Nguyễn Thị Ánh" is not part of her name.
-            letters = {i: letters[i] + more[i] for i in letters
-                       if i in more and seen[i] <= self._names[i].counts}
-            if not letters:
-                return best
-            last = nxt
+        while words.name_joined(last + 1):
+            names = names & self._holders(words, last + 1)
+            if not names:
+                break
+            last += 1
+            run.append(words.words[last])
+            held = Counter(run)
+            valid = sorted(i for i in names if self._holds(i, held, own, words, index))
+            if valid:
+                best = self._run(index, last, valid[0], tuple(run))
+        return best
 
-    def _parts(self, word: str, name_id: int) -> tuple[str, ...]:
-        if word in self._names[name_id].words:
-            return (word,)
-        return next((parts for i, parts in self._split(word) if i == name_id), ())
+    def _holds(self, name_id: int, held: Counter[str], own: frozenset[int], words: _Text,
+               index: int) -> bool:
+        """Whether a run of `held` words may stand for the name: its given name among them,
+        none more often than in the name; in another case's texts, its surname too or a
+        calling word before."""
+        name = self._names[name_id]
+        return name.given in held and held <= name.counts and (
+            name_id in own or name.surname in held or self._called(words, index))
+
+    def _run(self, first: int, last: int, name_id: int, parts: tuple[str, ...]) -> _Run:
+        letters = self._names[name_id].words
+        return _Run(first, last, "".join(f"{letters[p][1]}." for p in parts))
 
     def _called(self, words: _Text, index: int) -> bool:
         """A calling word ("em", "học sinh") just before word `index`."""
@@ -431,7 +434,10 @@ class Masker:
         found: list[tuple[int, tuple[str, ...]]] = []
         # Cut first into any names' words: few words can be, and only they are worth
         # trying name by name, from the names whose word the text word starts with.
+        ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
         if (word not in self._by_word and len(word) <= _LONGEST_JOINED
+                and any(word[:k] in self._by_word for k in ends)
+                and any(word[-k:] in self._by_word for k in ends)
                 and _segment(word, self._by_word)):
             candidates: set[int] = set()
             for size in range(1, min(len(word), _LONGEST_SYLLABLE) + 1):
