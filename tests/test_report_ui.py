@@ -32,7 +32,6 @@ from app.ui.tasks import TaskRunner
 from tests.conftest import TODAY, make_case
 
 OCTOBER = Period.month(2026, 10)
-TODAY_TEXT = date.today().strftime("%d/%m/%Y")  # the issue date the screen starts with
 
 
 @pytest.fixture
@@ -122,8 +121,9 @@ def test_marking_as_sent_fills_the_register(qtbot: QtBot, data: Database, leader
         screen.send()
     qtbot.waitUntil(lambda: screen.register_model.rowCount() == 1)
     model = screen.register_model
+    issued = screen.issue_date.date().toString("dd/MM/yyyy")  # today, even past midnight
     assert [model.data(model.index(0, c)) for c in range(5)] == [
-        "Tháng 10/2026", "30/BC-VHXH", TODAY_TEXT, "1", "Lanhdao"]
+        "Tháng 10/2026", "30/BC-VHXH", issued, "1", "Lanhdao"]
     assert screen.last_folder == data.paths.reports
     assert len(report_register.list_sent_reports(data, leader)) == 1
     monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
