@@ -63,7 +63,10 @@ def tag(children: int, parties: int) -> str:
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    # One write of a whole line, which a pipe keeps whole (POSIX, up to PIPE_BUF bytes):
+    # a child killed while printing cannot leave half a line for the server's `end`.
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), f"{line}\n".encode())
 
 
 def _admin(db: Database) -> Actor:
@@ -252,6 +255,15 @@ def _state(pid: int) -> str:
         return f"no /proc entry for {pid} ({error.strerror})"
 
 
+def _gone(pid: int) -> bool:
+    """Whether the process is gone, reaped by its parent (a zombie still counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 class KillSchedule:
     """When to kill successive upgrades: first once in each slice of the duration a
     measuring run took, so that every stage (lock, backup copy, the DDL transaction, its
@@ -310,7 +322,7 @@ class CrashHarness:
         paths = [str(SCRIPT.parent.parent), os.environ.get("PYTHONPATH", "")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
         process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   text=True, encoding="utf-8", env=env)
+                                   text=True, encoding="utf-8", errors="replace", env=env)
         stream, lines = process.stdout, self._lines
         assert stream is not None
 
@@ -340,6 +352,8 @@ class CrashHarness:
             self._server.stdin.write(" ".join(command) + "\n")
             self._server.stdin.flush()
             first = self._next(time.monotonic() + timeout)
+            while first is not None and first.startswith("end "):  # a round given up on
+                first = self._next(time.monotonic() + timeout)
             assert first is not None and first.startswith("pid "), first
             pid, process = int(first.split()[1]), None
         else:
@@ -351,7 +365,12 @@ class CrashHarness:
         lines: list[str] = []
         killed = False
         while True:
-            line = self._next(deadline)
+            polling = killed and process is None  # a killed fork: watch it go
+            line = self._next(min(deadline, time.monotonic() + 1.0) if polling else deadline)
+            if line is None and polling and time.monotonic() < deadline:
+                if _gone(pid):
+                    break  # reaped, but its `end` is late: the next round skips it
+                continue
             if line is None and time.monotonic() >= deadline:
                 assert kill_after is not None and not killed, (
                     f"{command}: no end in {timeout} s; {_state(pid)}")
