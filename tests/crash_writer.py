@@ -41,8 +41,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database, lock, open_database
-from app.db.health import storage_problems
 from app.db.migrate import alembic_config
+from app.db.storage import storage_problems
 from app.domain.events import EventFact, closing_date
 from app.domain.labels import Role
 from app.models import AuditEntry, Case, Child, DefamedParty, Event, User

@@ -22,10 +22,11 @@ from app.cli import main as cli_main
 from app.db import Database, open_database
 from app.db.swap import JOURNAL
 from app.domain.case import ChildInput
+from app.domain.labels import Role
 from app.errors import DataFolderError, NotAllowed, UserError
 from app.paths import DataPaths
 from app.security import keys
-from app.services import accounts, backup, cases, evidence, setup
+from app.services import accounts, backup, backup_archive, cases, evidence, setup
 from app.services.actor import Actor
 from app.services.integrity import check_data_folder
 from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
@@ -147,6 +148,27 @@ def test_empty_folder_needs_an_administrator_of_the_backup(
                               secret="matkhau-2026")
     assert not target.database.exists()
     assert [p.name for p in target.root.iterdir()] == []
+
+
+@pytest.mark.parametrize("typed", ["Đạt", "ĐẠT", "đạt"])
+def test_a_reinstalled_pc_lets_an_administrator_with_a_vietnamese_name_restore(
+    db: Database, admin: Actor, tmp_path: Path, typed: str
+) -> None:
+    """The name is matched in the backup as at sign-in, whatever the case of its letters
+    (SQL `lower()` left `Đ` and `Ạ` as they are and refused the right password)."""
+    accounts.create_user(db, admin, username="Đạt", full_name="Nguyễn Văn Đạt",
+                         role=Role.ADMIN, password="dat-matkhau-2026")
+    assert accounts.authenticate(db, typed, "dat-matkhau-2026").username == "Đạt"
+    archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
+    target = DataPaths(tmp_path / "may-cai-lai")
+    restored = backup.restore_backup(target, archive, current=None, actor=None,
+                                     username=typed, secret="dat-matkhau-2026")
+    assert restored.safety_copy is None
+    again = open_database(target)
+    try:
+        assert accounts.authenticate(again, typed, "dat-matkhau-2026").username == "Đạt"
+    finally:
+        again.dispose()
 
 
 def test_restore_over_data_keeps_an_encrypted_safety_copy(filled: Database, admin: Actor,
@@ -444,7 +466,7 @@ def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
                 killed += 1
         # A backup file is there whole or not at all.
         if target.exists():
-            backup.verify_backup(target, data_key)
+            backup_archive.verify_backup(target, data_key)
         db = open_database(paths)  # finishes or discards an interrupted restore
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"

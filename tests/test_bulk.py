@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from app.db import Database
+from app.db.storage import insert_rows
 from app.models import Child
 from app.services import cases
 from app.services.actor import Actor
-from app.services.bulk import insert_rows
 from tests.conftest import TODAY, make_case
 
 

@@ -231,7 +231,7 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     evidence.open_evidence(db, leader, item.id)  # a decrypted copy for the system viewer
     # Backups: automatic, a copy before an upgrade, a snapshot a crash left, a restore.
     archive = backup.automatic_backup(db, admin).path
-    backup_before_migration(paths, "0004")
+    backup_before_migration(db.engine, paths, "0004")
     shutil.copy(paths.database, paths.backups / ".ban-chup-k2j4h.sqlite3")
     backup.restore_backup(paths, archive, current=db, actor=admin, username=None, secret=None)
     db = open_database(paths)  # the next start

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
-from app.services import backup, cases
+from app.services import backup, backup_archive, cases
 from app.services.actor import Actor
 from app.services.evidence_store import view_folder
 from app.ui.main_window import MainWindow
@@ -49,7 +49,7 @@ def test_backup_to_a_usb_file_and_the_reminder_goes(
     window.backup_action.trigger()
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     assert "Đã sao lưu 1 vụ việc và 0 tệp chứng cứ" in answers[0]
-    assert backup.read_header(target).cases == 1
+    assert backup_archive.read_header(target).cases == 1
     assert not window.reminder.isVisibleTo(window)
 
 
@@ -60,7 +60,7 @@ def test_closing_the_window_backs_up_the_days_work(
     cases.create_case(db, officer, make_case(), today=TODAY)
     window.close()
     [made] = db.paths.backups.glob("tu-dong-*.svpbak")
-    assert backup.verify_backup(made, db.data_key).cases == 1
+    assert backup_archive.verify_backup(made, db.data_key).cases == 1
     # Nothing changed since: the next close writes no new backup.
     again = open_window(officer)
     again.close()

@@ -7,15 +7,14 @@ the stored revision with `HEAD_REVISION` (Alembic and its modules weigh ~14 MB).
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DatabaseError
 
-from app.db import erase
+from app.db import erase, storage
 from app.db.copies import PARTIAL, UPGRADE_PREFIX
 from app.errors import DataFolderError
 from app.paths import DataPaths
@@ -39,8 +38,7 @@ def alembic_config() -> Config:
 def current_revision(engine: Engine) -> str | None:
     """The revision stored in the database, None for a database without a schema."""
     with engine.connect() as conn:
-        if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                                "AND name = 'alembic_version'").first() is None:
+        if not inspect(conn).has_table("alembic_version"):
             return None
         row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         return row[0] if row is not None else None
@@ -56,18 +54,15 @@ def upgrade_to_head(engine: Engine, paths: DataPaths) -> None:
     if current == HEAD_REVISION:
         return
     from alembic import command
-    from alembic.script import ScriptDirectory
 
-    config = alembic_config()
-    script = ScriptDirectory.from_config(config)
     if current is not None:
-        known = {rev.revision for rev in script.walk_revisions()}
-        if current not in known:
+        if not known_revision(current):
             raise DataFolderError(
                 "Thư mục dữ liệu này được tạo bởi một phiên bản mới hơn của chương trình. "
                 "Hãy cài phiên bản mới nhất rồi mở lại."
             )
-        backup_before_migration(paths, current)
+        backup_before_migration(engine, paths, current)
+    config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
@@ -77,8 +72,16 @@ def upgrade_to_head(engine: Engine, paths: DataPaths) -> None:
         erase.rewrite_without_free_space(engine)
 
 
-def backup_before_migration(paths: DataPaths, revision: str) -> Path:
-    """A consistent copy of the database taken with SQLite's online backup API.
+def known_revision(revision: str) -> bool:
+    """Whether this version's migrations know `revision` (a newer version's is unknown)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return revision in {rev.revision for rev in script.walk_revisions()}
+
+
+def backup_before_migration(engine: Engine, paths: DataPaths, revision: str) -> Path:
+    """A consistent copy of the database (`storage.copy_database`).
 
     It is written under a temporary name and renamed once complete: a crash part-way
     leaves no half copy that looks like a backup (and the next opening removes it,
@@ -87,14 +90,6 @@ def backup_before_migration(paths: DataPaths, revision: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = paths.backups / f"{UPGRADE_PREFIX}{revision}-{stamp}.sqlite3"
     partial = target.with_name(target.name + PARTIAL)
-    source = sqlite3.connect(paths.database)
-    try:
-        dest = sqlite3.connect(partial)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    storage.copy_database(engine, partial)
     os.replace(partial, target)
     return target

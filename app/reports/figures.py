@@ -270,15 +270,18 @@ def summaries_in(session: Session, periods: Sequence[Period],
     sources = [(_period_events(period), _children_counts(period)) for period in periods]
     flags = [_case_flags(period, *subqueries) for period, subqueries in zip(periods, sources,
                                                                           strict=True)]
+    # Grouped by `coalesce(group_code, '')`, the code itself (never NULL): the same
+    # groups, but no index gives them in order, so that SQLite walks the list of ids
+    # below instead of every case in the order of the group index to save a sort of a
+    # few dozen groups. Selected as grouped, one expression (one parameter), as a server
+    # database requires.
+    group = func.coalesce(Case.group_code, "")
     own = (
-        select(Case.group_code, Case.platform_code,
+        select(group.label("group_code"), Case.platform_code,
                *(func.sum(flags[n][name]).label(f"{name}_{n}")
                  for n in range(len(periods)) for name in CASE_FIELDS))
         .where(Case.deleted_at.is_(None), Case.id.in_(_may_be_open(periods)))
-        # `group_code || ''`: the same groups, but no index gives them in order, so that
-        # SQLite walks the list of ids above instead of every case in the order of the
-        # group index to save a sort of a few dozen groups.
-        .group_by(Case.group_code + "", Case.platform_code)
+        .group_by(group, Case.platform_code)
     )
     for row in session.execute(own):
         for n in range(len(periods)):

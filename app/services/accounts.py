@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain.accounts import username_key
 from app.domain.labels import ROLE_LABELS, Role
 from app.domain.passwords import short_password
 from app.errors import NotAllowed, UserError
@@ -64,11 +65,10 @@ def _clean_username(username: str) -> str:
 
 
 def _find(session: Session, username: str) -> User | None:
-    # In Python: SQLite's lower() leaves Vietnamese letters (Đ, Ư…) as they are. An office
-    # has a handful of accounts.
-    key = (clean(username) or "").casefold()
+    # In Python (`username_key`), not SQL: an office has a handful of accounts.
+    key = username_key(username)
     return next((user for user in session.execute(select(User)).scalars()
-                 if user.username.casefold() == key), None)
+                 if username_key(user.username) == key), None)
 
 
 def count_users(db: Database) -> int:

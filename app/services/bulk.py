@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnDefault, Connection, Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.db.storage import insert_rows
 from app.domain.case import CaseInput
 from app.domain.events import EventFact, EventInput, closing_date
 from app.models import Base, Case, CaseSecondaryGroup, Child, DefamedParty, Event, event_legal_bases
@@ -97,36 +98,6 @@ def insert_cases(
         if progress:
             progress(done, len(cases))
     return codes
-
-
-def insert_rows(connection: Connection, table: Table, rows: list[dict[str, object]]) -> None:
-    """`rows` (each with the same keys) in one `executemany` of the DB-API cursor.
-
-    Not the ORM's bulk path, which splits rows by which values are None and issues one
-    statement per row; nor Core's `insert()`, which builds and processes a parameter
-    dictionary per row (a sixth of an import of 100,000 rows). Each value goes through its
-    column's bind processor and a column left out gets its Python default, so the stored
-    values are those Core would have written.
-    """
-    defaults = {column.key: column.default for column in table.c
-                if column.key not in rows[0] and isinstance(column.default, ColumnDefault)}
-    assert not any(default.is_clause_element for default in defaults.values()), "SQL default"
-    statement = insert(table).compile(dialect=connection.dialect,
-                                      column_keys=[*rows[0], *defaults])
-    order = statement.positiontup  # the parameters in the order the statement takes them
-    assert order is not None and set(order) == {*rows[0], *defaults}, "a positional DB-API"
-    sources = [(key, defaults.get(key)) for key in order]
-    processors = [(index, processor) for index, key in enumerate(order)
-                  if (processor := table.c[key].type.bind_processor(connection.dialect))]
-    values: list[tuple[object, ...]] = []
-    for row in rows:
-        line = [row[key] if default is None else
-                default.arg(None) if default.is_callable else default.arg
-                for key, default in sources]
-        for index, processor in processors:
-            line[index] = processor(line[index])
-        values.append(tuple(line))
-    connection.exec_driver_sql(str(statement), values)
 
 
 def _table(model: type[Base]) -> Table:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.db import Database
-from app.db.health import storage_problems
+from app.db.storage import storage_problems
 from app.models import AuditEntry, Evidence
 from app.services import audit
 from app.services.actor import Actor, Permission

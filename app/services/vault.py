@@ -15,6 +15,7 @@ import json
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.domain.accounts import username_key
 from app.models import KeyWrap, User
 from app.security import keys
 from app.security.keys import Wrap, WrapKind
@@ -82,7 +83,7 @@ def sealed_copies(session: Session) -> list[dict[str, object]]:
 
 def _account_tag(username: str) -> str:
     # Says which wrap is whose without writing account names in the clear.
-    return hashlib.sha256(f"sovipham account {username.casefold()}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"sovipham account {username_key(username)}".encode()).hexdigest()[:24]
 
 
 def open_sealed_copy(copies: list[dict[str, object]], username: str | None,

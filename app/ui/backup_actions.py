@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 from app.db import Database
 from app.errors import UserError
 from app.security import keys
-from app.services import backup, settings
+from app.services import backup, backup_archive, settings
 from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.text import format_number
@@ -82,7 +82,7 @@ class BackupActions(QObject):
 
     def restore_from(self, path: Path) -> None:
         try:
-            header = backup.read_header(path)
+            header = backup_archive.read_header(path)
         except UserError as exc:
             QMessageBox.warning(self._window, "Không khôi phục được", exc.message)
             return

@@ -1,0 +1,118 @@
+"""What the program needs from the database engine beyond the SQL that SQLAlchemy writes:
+a consistent copy of the register and its check, a copy opened for reading, the bulk
+insert. The full-text index is `text_index.py`; opening and durability, `database.py`.
+
+A function dispatches on the engine's dialect only where engines differ. Only SQLite is
+implemented; another engine gets `UnsupportedEngine` until its branch is written here, so
+that a server database is a matter of this package.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+from sqlalchemy import ColumnDefault, Connection, Engine, Table, create_engine, insert
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.pool import NullPool
+
+SQLITE = "sqlite"
+
+
+class UnsupportedEngine(NotImplementedError):
+    """A database engine this package has no branch for yet."""
+
+    def __init__(self, what: str, dialect: str) -> None:
+        super().__init__(f"{what} is not implemented for the database engine {dialect!r} "
+                         "(app/db/storage.py implements SQLite only)")
+
+
+def copy_database(engine: Engine, target: Path) -> None:
+    """A consistent copy of the whole database into the file `target`, while other
+    connections may write (SQLite's online backup API)."""
+    if engine.dialect.name != SQLITE:
+        raise UnsupportedEngine("copy_database", engine.dialect.name)
+    source = engine.raw_connection()
+    try:
+        driver = source.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        with closing(sqlite3.connect(target)) as copy:
+            driver.backup(copy)
+    finally:
+        source.close()
+
+
+@contextmanager
+def opened_copy(database: Path) -> Iterator[Engine]:
+    """An engine on a copy written by `copy_database` (a snapshot, a restored backup), to
+    check and read it; closed when the block ends. It holds no pooled connection, so the
+    file can be moved or removed afterwards."""
+    engine = create_engine(f"{SQLITE}:///{database}", poolclass=NullPool)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def storage_problems(engine: Engine) -> list[str]:
+    """What is wrong with the stored database itself: damaged pages or indexes, rows
+    pointing at rows that do not exist, or a file that is not a database. Empty when sound.
+    Used by `check` on the open register, by a backup on its snapshot and by a restore on
+    the unpacked copy."""
+    if engine.dialect.name != SQLITE:
+        raise UnsupportedEngine("storage_problems", engine.dialect.name)
+    problems: list[str] = []
+    try:
+        with engine.connect() as conn:
+            result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+            if result != ["ok"]:
+                problems.extend(f"Cơ sở dữ liệu hỏng: {line}" for line in result[:20])
+            for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+                problems.append(
+                    f"Bảng {table}, dòng {rowid}: tham chiếu tới {parent} không tồn tại."
+                )
+    except DatabaseError as exc:  # not a database at all, or too damaged to be read
+        problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
+    return problems
+
+
+def insert_rows(connection: Connection, table: Table,
+                rows: Sequence[dict[str, object]]) -> None:
+    """`rows` (each with the same keys) in one `executemany` of the DB-API cursor.
+
+    Not the ORM's bulk path, which splits rows by which values are None and issues one
+    statement per row; nor Core's `insert()`, which builds and processes a parameter
+    dictionary per row (a sixth of an import of 100,000 rows). Each value goes through its
+    column's bind processor and a column left out gets its Python default, so the stored
+    values are those Core would have written. The rows are handed over in the driver's
+    parameter style: tuples in the statement's order, or dictionaries by name.
+    """
+    dialect = connection.dialect
+    keys = list(rows[0])
+    defaults = {column.key: column.default for column in table.c
+                if column.key not in keys and isinstance(column.default, ColumnDefault)}
+    assert not any(default.is_clause_element for default in defaults.values()), "SQL default"
+    statement = insert(table).compile(dialect=dialect, column_keys=[*keys, *defaults])
+    # One parameter per column, named after it; a positional driver takes them in the
+    # statement's order.
+    order = statement.positiontup if statement.positional else [*keys, *defaults]
+    assert order is not None and set(order) == {*keys, *defaults}, "one parameter per column"
+    sources = [(key, defaults.get(key)) for key in order]
+    processors = [(index, processor) for index, key in enumerate(order)
+                  if (processor := table.c[key].type.bind_processor(dialect))]
+    lines: list[list[object]] = []
+    for row in rows:
+        line = [row[key] if default is None else
+                default.arg(None) if default.is_callable else default.arg
+                for key, default in sources]
+        for index, processor in processors:
+            line[index] = processor(line[index])
+        lines.append(line)
+    if statement.positional:
+        connection.exec_driver_sql(str(statement), [tuple(line) for line in lines])
+    else:
+        names = [statement.escaped_bind_names.get(key, key) for key in order]
+        connection.exec_driver_sql(str(statement),
+                                   [dict(zip(names, line, strict=True)) for line in lines])
