@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+import pytest
+from sqlalchemy import create_engine, insert, select
 
 from app.db import Database
 from app.db.storage import insert_rows
@@ -12,17 +13,23 @@ from app.services.actor import Actor
 from tests.conftest import TODAY, make_case
 
 
+@pytest.mark.parametrize("paramstyle", ["qmark", "named"])
 def test_rows_leaving_out_columns_get_their_defaults_as_core_gives_them(
-        db: Database, officer: Actor) -> None:
+        db: Database, officer: Actor, paramstyle: str) -> None:
+    """In the driver's parameter style: positional (SQLite's own) or by name (the style
+    of PostgreSQL's and Oracle's drivers; SQLite's driver takes both)."""
     case_id = cases.create_case(db, officer, make_case(), today=TODAY).id
     table = Child.__table__
     # No uuid (a callable default, one per row) and no flags (scalar defaults).
     rows = [{"case_id": case_id, "full_name": name, "birth_year": 2015}
             for name in ("Lê Văn Tí", "Lê Thị Tèo")]
-    with db.write() as session:
-        connection = session.connection()
-        insert_rows(connection, table, [dict(row) for row in rows])
-        connection.execute(insert(table), [dict(row) for row in rows])
+    engine = create_engine(f"sqlite:///{db.paths.database}", paramstyle=paramstyle)
+    try:
+        with engine.begin() as connection:
+            insert_rows(connection, table, [dict(row) for row in rows])
+            connection.execute(insert(table), [dict(row) for row in rows])
+    finally:
+        engine.dispose()
     with db.read() as session:
         stored = session.execute(select(Child).where(Child.case_id == case_id)
                                  .order_by(Child.id)).scalars().all()

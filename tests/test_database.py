@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import create_mock_engine, inspect, text
 
-from app.db import Database, open_database
+from app.db import Database, erase, open_database, storage
 from app.db.database import make_engine
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.models import Base
@@ -99,3 +101,26 @@ def test_models_and_migrations_agree(db: Database) -> None:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_another_engine_is_refused_plainly_until_app_db_implements_it(tmp_path: Path) -> None:
+    server = create_mock_engine("postgresql://sovipham@may-chu/sovipham", lambda *_a: None)
+    for run in (lambda: storage.copy_database(server, tmp_path / "ban-sao"),
+                lambda: storage.storage_problems(server),
+                lambda: erase.rewrite_without_free_space(server)):
+        with pytest.raises(storage.UnsupportedEngine, match="'postgresql'"):
+            run()
+
+
+def test_a_copy_is_checked_and_a_file_that_is_no_database_is_a_problem(
+        db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "ban-chup"
+    with storage.snapshot(db.engine, folder) as copy, storage.opened_copy(copy) as engine:
+        assert storage.storage_problems(engine) == []
+        assert current_revision(engine) == HEAD_REVISION
+    assert list(folder.iterdir()) == []  # the snapshot goes with its block
+    garbage = folder / "khong-phai.sqlite3"
+    garbage.write_bytes(b"x" * 4096)
+    with storage.opened_copy(garbage) as engine:
+        assert storage.storage_problems(engine) == [
+            "Cơ sở dữ liệu hỏng: file is not a database"]

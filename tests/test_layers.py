@@ -68,3 +68,25 @@ def test_the_window_starts_without_the_export_libraries() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_only_app_db_knows_the_database_engine() -> None:
+    """SQLite's driver, pragmas and catalogue stay in app/db, so that a second engine is
+    a matter of that package (`app/db/storage.py`)."""
+    offenders = []
+    for path in APP.rglob("*.py"):
+        relative = path.relative_to(APP)
+        if relative.parts[0] == "db":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        text = path.read_text(encoding="utf-8")
+        found = [word for word in ("PRAGMA", "sqlite_master") if word in text]
+        if any(name == "sqlite3" or name.startswith("sqlite3.") for name in imported):
+            found.append("import sqlite3")
+        if found:
+            offenders.append(f"{relative}: {found}")
+    assert offenders == []

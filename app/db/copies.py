@@ -26,7 +26,7 @@ UPGRADE_PREFIX = "truoc-nang-cap-"
 RESTORE_PREFIX = "truoc-khoi-phuc-"
 SNAPSHOT_PREFIX = ".ban-chup-"
 PARTIAL = ".dang-chep"  # the suffix of a pre-upgrade copy being written
-SEALED_SUFFIX = ".svpbak"  # `backup.SUFFIX`: this layer does not import the services
+SEALED_SUFFIX = ".svpbak"  # `backup_archive.SUFFIX`: this layer does not import services
 
 
 def sealed_twin(folder: Path) -> Path:

@@ -1,7 +1,8 @@
 """The SQLite engine with durable settings, and sessions for reading and writing.
 
-SQLite is the embedded default. Everything SQLite-specific stays in this file so
-that a server database can be added later without touching the services.
+SQLite is the embedded default. Everything SQLite-specific stays in this package (this
+file, `storage.py`, `text_index.py`, `erase.py`) so that a server database can be added
+later without touching the services.
 """
 
 from __future__ import annotations

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from app.db.storage import SQLITE, UnsupportedEngine
 from app.errors import UserError
 
 
 def rewrite_without_free_space(engine: Engine) -> None:
     """VACUUM, then copy the WAL into the file and truncate it to nothing."""
+    if engine.dialect.name != SQLITE:
+        raise UnsupportedEngine("rewrite_without_free_space", engine.dialect.name)
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()

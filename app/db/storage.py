@@ -9,7 +9,9 @@ that a server database is a matter of this package.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -17,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import ColumnDefault, Connection, Engine, Table, create_engine, insert
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
+
+from app.db.copies import SNAPSHOT_PREFIX
 
 SQLITE = "sqlite"
 
@@ -45,9 +49,24 @@ def copy_database(engine: Engine, target: Path) -> None:
 
 
 @contextmanager
+def snapshot(engine: Engine, folder: Path) -> Iterator[Path]:
+    """A consistent copy of the database in a new file in `folder`, removed when the block
+    ends (or, after a crash, at the next open: `copies.remove_leftovers`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=folder, prefix=SNAPSHOT_PREFIX, suffix=".sqlite3")
+    os.close(handle)
+    copy = Path(name)
+    try:
+        copy_database(engine, copy)
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+@contextmanager
 def opened_copy(database: Path) -> Iterator[Engine]:
-    """An engine on a copy written by `copy_database` (a snapshot, a restored backup), to
-    check and read it; closed when the block ends. It holds no pooled connection, so the
+    """An engine on a copy written by `copy_database` (a `snapshot`, a restored backup),
+    to check and read it; closed when the block ends. It holds no pooled connection, so the
     file can be moved or removed afterwards."""
     engine = create_engine(f"{SQLITE}:///{database}", poolclass=NullPool)
     try:

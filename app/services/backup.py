@@ -5,9 +5,7 @@ one, all or nothing; the automatic backups and their rotation.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -124,13 +122,7 @@ def _inside(path: Path, folder: Path) -> bool:
 @contextmanager
 def _snapshot(db: Database) -> Iterator[Path]:
     """A consistent copy of the database, checked, removed when the block ends."""
-    db.paths.backups.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=db.paths.backups, prefix=copies.SNAPSHOT_PREFIX,
-                                    suffix=".sqlite3")
-    os.close(handle)
-    copy = Path(name)
-    try:
-        storage.copy_database(db.engine, copy)
+    with storage.snapshot(db.engine, db.paths.backups) as copy:
         with storage.opened_copy(copy) as engine:
             problems = storage.storage_problems(engine)
         if problems:
@@ -139,8 +131,6 @@ def _snapshot(db: Database) -> Iterator[Path]:
                 "sao lưu tốt. Hãy chạy «Kiểm tra dữ liệu» và báo quản trị; có thể khôi phục "
                 "từ bản sao lưu gần nhất.\n" + "\n".join(problems[:3]))
         yield copy
-    finally:
-        copy.unlink(missing_ok=True)
 
 
 def _contents(snapshot: Engine) -> tuple[int, list[str], str]:
