@@ -1,8 +1,8 @@
 """Writing many validated cases at once (import, demo).
 
 One ORM object per row is several times slower; this writes plain rows with
-explicit ids, through the DB-API cursor, inside the caller's write transaction,
-which holds the write lock.
+explicit ids, through the DB-API cursor (`db/storage.insert_rows`), inside the
+caller's write transaction, which holds the write lock.
 """
 
 from __future__ import annotations
