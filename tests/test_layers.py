@@ -78,12 +78,12 @@ def test_only_app_db_knows_the_database_engine() -> None:
         relative = path.relative_to(APP)
         if relative.parts[0] == "db":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                     for alias in node.names}
         imported |= {node.module for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom) and node.module}
-        text = path.read_text(encoding="utf-8")
         found = [word for word in ("PRAGMA", "sqlite_master") if word in text]
         if any(name == "sqlite3" or name.startswith("sqlite3.") for name in imported):
             found.append("import sqlite3")
