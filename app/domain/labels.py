@@ -34,6 +34,21 @@ STATUS_LABELS: dict[CaseStatus, str] = {
 }
 
 
+class Attention(StrEnum):
+    """Why an open case needs action (the rules: `app.domain.deadlines`)."""
+
+    LIMITATION_NEAR = "limitation"
+    REMOVAL_UNANSWERED = "removal"
+    STALE = "stale"
+
+
+ATTENTION_LABELS: dict[Attention, str] = {
+    Attention.LIMITATION_NEAR: "Sắp hết thời hiệu xử phạt",
+    Attention.REMOVAL_UNANSWERED: "Đã yêu cầu gỡ nhưng chưa gỡ",
+    Attention.STALE: "Lâu không có biện pháp xử lý",
+}
+
+
 class PartyKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "org"

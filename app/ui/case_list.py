@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.domain.labels import CaseStatus
+from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.services import cases
 from app.services.actor import Actor
-from app.services.attention import ATTENTION_LABELS, Attention
 from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, ListColumn
 from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery, SortKey, count_cases, search_case_ids

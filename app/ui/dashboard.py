@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.domain.labels import CaseStatus
+from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.vocabulary import EventKind
 from app.reports.figures import Counts
 from app.reports.periods import Period
-from app.services.attention import ATTENTION_LABELS, Attention
 from app.services.dashboard import DashboardData, load_dashboard
 from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery
@@ -217,8 +216,7 @@ class DashboardView(QScrollArea):
             self.attention.addItem(item)
         self.accounts.clear()
         for account in data.lock_accounts:
-            item = QListWidgetItem(f"{account.account}: {account.cases_30_days} vụ trong 30 "
-                                   f"ngày, {account.cases_90_days} vụ trong 90 ngày")
+            item = QListWidgetItem(account.describe())
             item.setData(Qt.ItemDataRole.UserRole, account.account)
             self.accounts.addItem(item)
         if not data.lock_accounts:
