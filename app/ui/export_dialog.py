@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.fields import TRANSFER_BY_KEY
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.errors import UserError, ValidationError
 from app.services.actor import Actor
@@ -93,8 +94,10 @@ class ExportDialog(TaskDialog):
         self.errors: dict[str, FieldError] = {}
         for label, field, key in (("Mật khẩu mở tệp:", self.password, "file_password"),
                                   ("Nhập lại mật khẩu:", self.password_again, "password_again"),
-                                  ("Mục đích:", self.purpose, "purpose"),
-                                  ("Nơi nhận:", self.recipient, "recipient")):
+                                  (f"{TRANSFER_BY_KEY['purpose'].label}:", self.purpose,
+                                   "purpose"),
+                                  (f"{TRANSFER_BY_KEY['recipient'].label}:", self.recipient,
+                                   "recipient")):
             box, self.errors[key] = with_error(field)
             # Taller than its hint when the message is long (the password rule).
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case import ChildInput, validate_child
+from app.domain.fields import CHILD_BY_KEY, CHILDREN_LABEL
 from app.domain.labels import Sex
 from app.text import clean
 from app.ui.admin.common import fill_table, make_table, selected_row
@@ -35,10 +36,15 @@ PRIVATE_INFORMATION = (
 )
 
 
+def _label(key: str) -> str:
+    field = CHILD_BY_KEY[key]
+    return field.label + (" *" if field.required else "")
+
+
 class ChildDialog(QDialog):
     def __init__(self, child: ChildInput | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Trẻ em liên quan")
+        self.setWindowTitle(CHILDREN_LABEL)
         self._child = child
         self.full_name = QLineEdit(child.full_name if child else "")
         self.birth_year = QSpinBox()
@@ -52,21 +58,20 @@ class ChildDialog(QDialog):
         self.sex.setCurrentIndex(max(self.sex.findData(child.sex if child else None), 0))
         self.school_class = QLineEdit(child.school_class or "" if child else "")
         self.address = QLineEdit(child.address or "" if child else "")
-        self.guardian = QCheckBox("Đã thông báo cho cha mẹ, người giám hộ")
+        self.guardian = QCheckBox(_label("guardian_informed"))
         self.guardian.setChecked(bool(child and child.guardian_informed))
-        self.referred = QCheckBox("Đã chuyển cơ quan bảo vệ trẻ em")
+        self.referred = QCheckBox(_label("referred_to_protection"))
         self.referred.setChecked(bool(child and child.referred_to_protection))
         self.notes = QLineEdit(child.notes or "" if child else "")
         self.error = FieldError()
         form = QFormLayout(self)
-        form.addRow("Họ tên *:", self.full_name)
-        form.addRow("Năm sinh:", self.birth_year)
-        form.addRow("Giới tính:", self.sex)
-        form.addRow("Trường, lớp:", self.school_class)
-        form.addRow("Địa chỉ:", self.address)
+        for key, widget in (("full_name", self.full_name), ("birth_year", self.birth_year),
+                            ("sex", self.sex), ("school_class", self.school_class),
+                            ("address", self.address)):
+            form.addRow(_label(key) + ":", widget)
         form.addRow(self.guardian)
         form.addRow(self.referred)
-        form.addRow("Ghi chú:", self.notes)
+        form.addRow(_label("notes") + ":", self.notes)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -115,8 +120,9 @@ class ChildrenSection(Section):
             buttons.addWidget(button)
         buttons.addStretch(1)
         # Made after the buttons, so Tab reaches them first, as they are laid out.
-        self.table = make_table(["Họ tên", "Năm sinh", "Giới tính", "Trường, lớp",
-                                 "Đã báo người giám hộ", "Đã chuyển bảo vệ trẻ em"])
+        self.table = make_table([CHILD_BY_KEY[key].label for key in (
+            "full_name", "birth_year", "sex", "school_class", "guardian_informed",
+            "referred_to_protection")])
         self.table.activated.connect(lambda _i: self._edit())  # Enter or double click
         enter_activates(self.table)
         self.error = FieldError()
