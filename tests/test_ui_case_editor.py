@@ -354,6 +354,27 @@ def test_a_wrong_event_stays_open_with_the_message_under_its_field(
     assert dialog.result() == EventDialog.DialogCode.Accepted
 
 
+def test_the_event_dialog_judges_the_text_as_it_will_be_stored(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    # Spaces pasted around a number of the longest length: the service trims them and
+    # records it, so the dialog must not refuse it.
+    created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
+                         check=editor._event_check(None))
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("MLV"))
+    number = "1" * 100
+    dialog.document.setText(f"  {number}  ")
+    dialog.accept()
+    assert dialog.errors["document_number"].isHidden()
+    assert dialog.result() == EventDialog.DialogCode.Accepted
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        editor.add_event(dialog.event_input())
+    recorded = cases.get_case(db, officer, created.id).events
+    assert [event.document_number for event in recorded] == [number]
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_printing_the_case_sheet_from_the_editor(
         qtbot: QtBot, db: Database, officer: Actor, leader: Actor, tmp_path: Path,

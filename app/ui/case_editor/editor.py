@@ -366,7 +366,7 @@ class CaseEditor(Dialog):
         assert detected_on is not None
 
         def check(data: EventInput) -> list[FieldProblem]:
-            return validate_event(data, detected_on=detected_on, existing=existing,
+            return validate_event(data.normalised(), detected_on=detected_on, existing=existing,
                                   vocabulary=vocab, today=date.today(), replacing=replacing)
 
         return check
