@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.evidence_files import ALLOWED_TYPES
 from app.errors import UserError
 from app.services import evidence
 from app.services.actor import Actor
@@ -44,8 +45,7 @@ from app.ui.tasks import TaskRunner
 from app.ui.widgets import FieldError
 
 THUMBNAIL = QSize(150, 110)
-FILTER = "Chứng cứ (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.mp4 *.mov *.avi *.mkv *.webm " \
-         "*.pdf *.docx *.xlsx *.txt)"
+FILTER = f"Chứng cứ ({' '.join(f'*.{extension}' for extension in ALLOWED_TYPES)})"
 
 
 def thumbnail(content: bytes, conceal: bool) -> QImage:
