@@ -35,6 +35,9 @@ class LockWindow:
 SHORT_LOCK_WINDOW = LockWindow(days=30, cases=5)
 LONG_LOCK_WINDOW = LockWindow(days=90, cases=10)
 LOCK_BASIS = "Điều 35.7 NĐ 147/2024/NĐ-CP"
+# As the dashboard names the threshold.
+LOCK_THRESHOLD_TEXT = (f"{SHORT_LOCK_WINDOW.cases} vụ/{SHORT_LOCK_WINDOW.days} ngày hoặc "
+                        f"{LONG_LOCK_WINDOW.cases} vụ/{LONG_LOCK_WINDOW.days} ngày")
 
 
 def lock_window_starts(today: date) -> tuple[date, date]:

@@ -18,6 +18,7 @@ from app.domain.deadlines import (
     LONG_LOCK_WINDOW,
     SHORT_LOCK_WINDOW,
     AccountOverThreshold,
+    limitation_date,
 )
 from app.domain.labels import PARTY_LABELS, PartyKind, SanctionForm
 from app.domain.protection import age_on
@@ -243,9 +244,10 @@ def lock_threshold_warning(counts: AccountOverThreshold) -> CaseWarning:
         "account")
 
 
-def limitation_warning(detected_on: date, ends_on: date, warning_days: int,
+def limitation_warning(detected_on: date, warning_days: int,
                        today: date) -> CaseWarning | None:
     """The limitation date within `warning_days`, or passed."""
+    ends_on = limitation_date(detected_on)
     left = (ends_on - today).days
     if left > warning_days:
         return None

@@ -2,7 +2,7 @@
 
 Each rule is reused from where it lives: repeat offenders from `search`, the account's
 lock-request counts from `attention`, fine ranges and validity dates from the legal-basis
-catalog, the limitation date from `app.domain.deadlines`, the wording and the rest from
+catalog, the wording and the rest (the limitation date among them) from
 `app.domain.warnings`.
 Warnings are returned, never raised: they never block saving.
 """
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.case import CaseInput
-from app.domain.deadlines import limitation_date
 from app.domain.events import EventInput
 from app.domain.labels import PartyKind
 from app.domain.vocabulary import EventKind
@@ -109,8 +108,7 @@ def _limitation(detected_on: date, live: dict[int, AnyEvent], office: OfficeSett
     # The limitation bounds the sanction decision: moot once one is made or the case closed.
     if any(e.kind in (EventKind.SANCTION, EventKind.CLOSE) for e in live.values()):
         return []
-    found = limitation_warning(detected_on, limitation_date(detected_on),
-                               office.limitation_warning_days, today)
+    found = limitation_warning(detected_on, office.limitation_warning_days, today)
     return [found] if found else []
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.deadlines import LOCK_THRESHOLD_TEXT
 from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.vocabulary import EventKind
 from app.reports.figures import Counts
@@ -150,8 +151,7 @@ class DashboardView(QScrollArea):
             widget.setMinimumHeight(110)
         action_box = QGroupBox("Cần xử lý")
         QVBoxLayout(action_box).addWidget(self.attention)
-        accounts_box = QGroupBox("Tài khoản vượt ngưỡng đề nghị khóa (5 vụ/30 ngày hoặc "
-                                 "10 vụ/90 ngày)")
+        accounts_box = QGroupBox(f"Tài khoản vượt ngưỡng đề nghị khóa ({LOCK_THRESHOLD_TEXT})")
         QVBoxLayout(accounts_box).addWidget(self.accounts)
         lists = QHBoxLayout()
         lists.addWidget(action_box, 1)
