@@ -7,6 +7,7 @@ interrupts at once, for a step that has no cancel point for a long time.
 
 from __future__ import annotations
 
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -31,13 +32,21 @@ class ProgressLine:
 
     def start(self) -> None:
         """The label alone, before the first figure (a long period's figures come first)."""
-        self._write(f"{self._what}…")
+        self._write(self._line(""))
 
     def show(self, done: int, total: int) -> None:
         percent = min(100, done * 100 // total) if total > 0 else 0
         if percent != self._percent:
             self._percent = percent
-            self._write(f"{self._what}… {percent}%")
+            self._write(self._line(f" {percent}%"))
+
+    def _line(self, figure: str) -> str:
+        # Within one row of the terminal: "\r" goes back to the start of the last row only.
+        room = shutil.get_terminal_size().columns - 1 - len(figure)
+        label = f"{self._what}…"
+        if len(label) > room:
+            label = label[:max(room - 1, 0)] + "…"
+        return label + figure
 
     def clear(self) -> None:
         if self._width:
