@@ -366,3 +366,29 @@ def test_other_screens_are_built_when_their_tab_is_first_chosen(
     window.tabs.setCurrentIndex(3)
     assert window.findChildren(AdminScreen) == [admin_screen]  # built once
     window.runner.wait()
+
+
+def test_about_shows_the_version_and_the_licences_of_qt(window: MainWindow) -> None:
+    from app import __version__
+    from app.ui.about import AboutDialog
+
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Trợ &giúp")
+    [about] = help_menu.actions()
+    assert about.text() == "&Giới thiệu"
+    seen: dict[str, str] = {}
+
+    def read() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AboutDialog)
+        seen["version"] = dialog.version.text()
+        seen["notices"] = dialog.notices.toPlainText()
+        dialog.reject()
+
+    QTimer.singleShot(0, read)
+    about.trigger()
+    assert seen["version"] == f"Phiên bản {__version__}"
+    notices = seen["notices"]
+    assert "PySide6_Essentials" in notices and "shiboken6" in notices
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in notices
+    assert "Version 3, 29 June 2007" in notices
+    assert "https://code.qt.io/cgit/pyside/pyside-setup.git/" in notices

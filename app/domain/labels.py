@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+PROGRAM_NAME = "Sổ vi phạm MXH"
+# What the program is, in one sentence (About box, command-line help).
+PROGRAM_SUMMARY = ("Ghi nhận, xử lý thông tin vi phạm trên mạng xã hội và lập báo cáo "
+                   "định kỳ.")
+
 
 class Role(StrEnum):
     ADMIN = "admin"

@@ -53,7 +53,9 @@ class BackupActions(QObject):
         chosen, _ = QFileDialog.getSaveFileName(self._window, "Sao lưu dữ liệu", suggested,
                                                 FILE_FILTER)
         if chosen:
-            self.backup_to(Path(chosen))
+            path = Path(chosen)
+            # A save dialog adds its filter's extension to a name typed without any.
+            self.backup_to(path if path.suffix else path.with_suffix(backup.SUFFIX))
 
     def backup_to(self, path: Path) -> None:
         db, actor = self._db, self._actor

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
 from app.db import Database
 from app.domain.labels import ROLE_LABELS
 from app.services import cases, evidence, list_export, settings, vocabulary
@@ -30,6 +29,7 @@ from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery
 from app.text import format_number
+from app.ui.about import AboutDialog
 from app.ui.backup_actions import BackupActions
 from app.ui.case_list import CaseListView
 from app.ui.filters import drop_saved_search_text
@@ -430,9 +430,7 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
     def _about(self) -> None:
-        QMessageBox.about(self, "Giới thiệu",
-                          f"<b>Sổ vi phạm MXH</b> {__version__}<br>Ghi nhận, xử lý thông tin vi "
-                          "phạm trên mạng xã hội và lập báo cáo định kỳ.")
+        AboutDialog(self.prefs, self).exec()
 
     def _show_reminder(self, text: str | None) -> None:
         self.reminder.setText(text or "")
