@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +24,7 @@ from app.services.legal_basis import Provision
 from app.services.progress import CancelToken, Progress
 from app.text import format_date, format_number
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import OptionalDate
 
@@ -78,9 +81,10 @@ class ProvisionDialog(QDialog):
 
 
 class LegalBasisView(QWidget):
-    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._provisions: list[Provision] = []
         self.table = make_table(["Căn cứ", "Nội dung", "Khung tiền phạt (đồng)", "Hiệu lực",
                                  "Nhóm"])
@@ -96,6 +100,10 @@ class LegalBasisView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table)
         self.refresh()
+
+    def refresh_for(self, change: DataChange) -> None:
+        if change.concerns(DataKind.LEGAL_BASIS):
+            self.refresh()
 
     def refresh(self) -> None:
         self._provisions = legal_basis.all_provisions(self._db)
@@ -123,7 +131,7 @@ class LegalBasisView(QWidget):
                                                 valid_from=valid_from, valid_to=valid_to)
 
         def succeeded(_r: object) -> None:
-            self.refresh()
+            self._notify(DataChange.of(DataKind.LEGAL_BASIS))
             self.feedback.ok(f"Đã lưu {provision.citation}.")
 
         self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)

@@ -25,6 +25,7 @@ from app.services.accounts import UserRecord
 from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 
@@ -55,9 +56,10 @@ class NewUserDialog(QDialog):
 
 
 class UsersView(QWidget):
-    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._users: list[UserRecord] = []
         self.table = make_table(["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"])
         self.feedback = Feedback()
@@ -76,6 +78,10 @@ class UsersView(QWidget):
         layout.addWidget(self.feedback)
         layout.addWidget(self.table)
         self.refresh()
+
+    def refresh_for(self, change: DataChange) -> None:
+        if change.concerns(DataKind.ACCOUNTS):
+            self.refresh()
 
     def refresh(self) -> None:
         self._users = accounts.list_users(self._db)
@@ -96,7 +102,7 @@ class UsersView(QWidget):
             change()
 
         def succeeded(_result: object) -> None:
-            self.refresh()
+            self._notify(DataChange.of(DataKind.ACCOUNTS))
             self.feedback.ok(done)
 
         self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)
