@@ -277,10 +277,10 @@ def test_the_lock_hides_every_window_and_unlocking_brings_them_back_as_they_were
     def locked_again(lock: LoginDialog) -> None:
         seen["after No"] = not window.switching_user
         lock.password.setText("sai-mat-khau")
-        lock.sign_in_button.click()
+        lock.accept_button.click()
         qtbot.waitUntil(lambda: "Sai mật khẩu" in lock.message.text(), timeout=5000)
         lock.password.setText(PASSWORD)
-        lock.sign_in_button.click()
+        lock.accept_button.click()
 
     def scenario(editor: CaseEditor) -> None:
         editor.general.summary.setPlainText(f"Clip quay lén em {CHILD_NAMES_IN_TESTS[0]}")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +24,7 @@ from app.services.progress import CancelToken, Progress
 from app.text import format_date, format_number
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.data_change import DataChange, DataKind
+from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import OptionalDate
 
@@ -48,10 +48,9 @@ def _validity(p: Provision) -> str:
     return "không thời hạn"
 
 
-class ProvisionDialog(QDialog):
+class ProvisionDialog(Dialog):
     def __init__(self, provision: Provision, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(provision.citation)
+        super().__init__(provision.citation, parent=parent, min_width=560)
         self.description = QLineEdit(provision.description)
         self.fine_min = QSpinBox()
         self.fine_max = QSpinBox()
@@ -70,14 +69,7 @@ class ProvisionDialog(QDialog):
         form.addRow("đến (đồng):", self.fine_max)
         form.addRow("Có hiệu lực từ:", self.valid_from)
         form.addRow("Hết hiệu lực sau:", self.valid_to)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(560)
+        form.addRow(self.button_box("Lưu"))
 
 
 class LegalBasisView(QWidget):

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -26,13 +25,13 @@ from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.data_change import DataChange, DataKind
+from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 
-class NewUserDialog(QDialog):
+class NewUserDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Tạo tài khoản")
+        super().__init__("Tạo tài khoản", parent=parent)
         self.username = QLineEdit()
         self.full_name = QLineEdit()
         self.role = QComboBox()
@@ -46,13 +45,7 @@ class NewUserDialog(QDialog):
         form.addRow("Họ tên:", self.full_name)
         form.addRow("Vai trò:", self.role)
         form.addRow("Mật khẩu ban đầu:", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.button_box("Tạo"))
 
 
 class UsersView(QWidget):
