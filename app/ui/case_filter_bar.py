@@ -151,9 +151,11 @@ class CaseFilterBar(QWidget):
                               ("Đối tượng:", self.identified), ("Cần xử lý:", self.attention)):
             second.addWidget(QLabel(label))
             second.addWidget(widget)
-        second.addWidget(self.with_children)
         second.addStretch(1)
+        # On the third row: the second must fit a 1366-pixel screen.
         third = QHBoxLayout()
+        third.addWidget(self.with_children)
+        third.addSpacing(16)
         third.addWidget(self.period)
         third.addWidget(self.date_from)
         third.addWidget(QLabel("đến"))

@@ -10,7 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QWidget
 
 from app.ui.prefs import UiPrefs
-from app.ui.widgets import DialogMessage
+from app.ui.widgets import MessageLine
 
 
 class Dialog(QDialog):
@@ -24,7 +24,7 @@ class Dialog(QDialog):
         self.setWindowTitle(title)
         self._prefs = prefs if name else None
         self._name = name
-        self.message = DialogMessage()
+        self.message = MessageLine()
         if min_width:
             self.setMinimumWidth(min_width)
         geometry = self._prefs.bytes(f"geometry/{name}") if self._prefs else None

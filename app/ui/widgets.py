@@ -77,8 +77,8 @@ class FieldError(QLabel):
         self.setVisible(bool(message))
 
 
-class DialogMessage(FieldError):
-    """A dialog's line for what its last action came to: red when refused, green when
+class MessageLine(FieldError):
+    """What the last action of a dialog or section came to: red when refused, green when
     done, plain while working; hidden when empty."""
 
     def error(self, message: str) -> None:

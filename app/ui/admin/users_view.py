@@ -31,7 +31,7 @@ from app.ui.tasks import TaskRunner
 
 class NewUserDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tạo tài khoản", parent=parent)
+        super().__init__("Tạo tài khoản", parent=parent, min_width=400)
         self.username = QLineEdit()
         self.full_name = QLineEdit()
         self.role = QComboBox()
