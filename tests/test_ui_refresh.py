@@ -12,13 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.domain.labels import Role
-from app.services import accounts, cases
+from app.services import accounts, cases, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.search import CaseRow
 from app.ui.admin import AdminScreen
 from app.ui.case_editor import CaseEditor
 from app.ui.dashboard import DashboardView
+from app.ui.data_change import DataChange, DataKind
 from app.ui.dates import to_qdate
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY, make_case
@@ -177,3 +178,19 @@ def test_rows_of_a_change_are_fetched_again_even_when_a_newer_query_overtakes_it
     assert {f"Sửa {register[0]}", f"Sửa {register[1]}"} <= set(shown)
     assert sorted(i for batch in fetched for i in batch) == sorted(register[:2])
     assert resets == []  # the same cases in the same order: only their rows repainted
+
+
+def test_refreshing_does_not_put_off_the_automatic_backup(
+        qtbot: QtBot, window: MainWindow, db: Database, admin: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    timer = window.backups.timer
+    started: list[int] = []
+    monkeypatch.setattr(timer, "start", lambda interval: started.append(interval))
+    with qtbot.waitSignal(window.case_list.results_shown, timeout=10_000):
+        window.refresh_action.trigger()
+    assert started == []  # the countdown of the work since the last backup goes on
+    office = settings.load_office(db)
+    settings.save_office(db, admin, dataclasses.replace(
+        office, backup_every_minutes=office.backup_every_minutes + 5))
+    window.data_changed.emit(DataChange.of(DataKind.OFFICE))
+    assert started == [(office.backup_every_minutes + 5) * 60_000]
