@@ -323,7 +323,7 @@ def test_tab_goes_down_the_form_and_enter_opens_a_row_without_saving(
         opened.append(dialog.full_name.text())
         dialog.full_name.clear()
         dialog._accept()  # the rules of a saved case: a name is needed
-        opened.append(dialog.error.text())
+        opened.append(dialog.message.text())
         dialog.reject()
 
     QTimer.singleShot(0, answer)
@@ -416,7 +416,7 @@ def test_printing_the_case_sheet_from_the_editor(
                                            capture_output=True, text=True, check=True).stdout
     viewed.unlink()  # as the lock and the close do
     dialog.open_button.click()
-    assert "đã được xóa" in dialog.summary.text() and len(opened) == 2
+    assert "đã được xóa" in dialog.message.text() and len(opened) == 2
     # Saved as a file only where the leader chooses, after a warning.
     warned: list[str] = []
 
@@ -436,7 +436,7 @@ def test_printing_the_case_sheet_from_the_editor(
     # Never in the data folder, where a purge would not find it.
     dialog.path.setText(str(db.paths.exports / "phieu.pdf"))
     dialog.print_button.click()
-    qtbot.waitUntil(lambda: "không được lưu trong thư mục dữ liệu" in dialog.summary.text(),
+    qtbot.waitUntil(lambda: "không được lưu trong thư mục dữ liệu" in dialog.message.text(),
                     timeout=10_000)
     assert [p.name for p in db.paths.exports.iterdir()] == [f"phieu-{created.code}.pdf"]
     with db.read() as session:

@@ -40,7 +40,10 @@ class BackupActions(QObject):
         self.apply_settings(office)
 
     def apply_settings(self, office: settings.OfficeSettings) -> None:
-        self.timer.start(office.backup_every_minutes * 60_000)
+        interval = office.backup_every_minutes * 60_000
+        # Started again only for a new interval: «Làm mới» must not put the backup off.
+        if not self.timer.isActive() or self.timer.interval() != interval:
+            self.timer.start(interval)
         self.refresh_reminder()
 
     def refresh_reminder(self) -> None:

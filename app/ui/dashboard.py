@@ -35,6 +35,7 @@ from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery
 from app.text import format_date, format_money, format_number
 from app.ui.charts import Bar, BarChart
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 
@@ -167,8 +168,11 @@ class DashboardView(QScrollArea):
         self.setWidget(body)
         self.setWidgetResizable(True)
 
-    def mark_stale(self) -> None:
-        """Data changed: recompute now if the dashboard is on screen, else when it is shown."""
+    def refresh_for(self, change: DataChange) -> None:
+        """The figures count cases, under the lists' labels, flagged by the office's
+        thresholds: recomputed now if on screen, else when next shown."""
+        if not change.concerns(DataKind.CASES, DataKind.OFFICE, DataKind.VOCABULARY):
+            return
         self._stale = True
         if self.isVisible():
             self.refresh()

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from app.domain.labels import Sex
 from app.text import clean
 from app.ui.admin.common import fill_table, make_table, selected_row
 from app.ui.case_editor.section import Section, enter_activates
+from app.ui.dialogs import Dialog
 from app.ui.widgets import FieldError
 
 # NĐ 56/2017 Điều 33: what counts as a child's private information.
@@ -41,10 +41,9 @@ def _label(key: str) -> str:
     return field.label + (" *" if field.required else "")
 
 
-class ChildDialog(QDialog):
+class ChildDialog(Dialog):
     def __init__(self, child: ChildInput | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(CHILDREN_LABEL)
+        super().__init__(CHILDREN_LABEL, parent=parent, min_width=460)
         self._child = child
         self.full_name = QLineEdit(child.full_name if child else "")
         self.birth_year = QSpinBox()
@@ -63,7 +62,6 @@ class ChildDialog(QDialog):
         self.referred = QCheckBox(_label("referred_to_protection"))
         self.referred.setChecked(bool(child and child.referred_to_protection))
         self.notes = QLineEdit(child.notes or "" if child else "")
-        self.error = FieldError()
         form = QFormLayout(self)
         for key, widget in (("full_name", self.full_name), ("birth_year", self.birth_year),
                             ("sex", self.sex), ("school_class", self.school_class),
@@ -72,21 +70,14 @@ class ChildDialog(QDialog):
         form.addRow(self.guardian)
         form.addRow(self.referred)
         form.addRow(_label("notes") + ":", self.notes)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đồng ý")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(460)
+        form.addRow(self.message)
+        form.addRow(self.button_box("Đồng ý", on_accept=self._accept))
 
     def _accept(self) -> None:
         """Checked by the rules the case is saved with; the dialog stays open until right."""
         messages = validate_child(self.child(), date.today())
         if messages:
-            self.error.show_message(" ".join(m[:1].upper() + m[1:] for m in messages))
+            self.message.error(" ".join(m[:1].upper() + m[1:] for m in messages))
             return
         self.accept()
 
