@@ -153,10 +153,9 @@ def plain_pdf(forms: tuple[Form, ...], target: Path) -> None:
     """The forms as reportlab tables of `PDF_TABLE_ROWS` rows each, header first.
 
     One table per form would not do: reportlab splits a table at each page by copying and
-    measuring what remains of it, which grows with the square of the rows. (The 2,000-case
-    folder's year, its 1,288 cases repeated up to 4 times: one table per form took 4.8 ms
-    a row at 1,288 rows and 6.4 ms at 5,152; tables of 50 about 4 ms a row at both.) The
-    baseline of a long report would be a slow one, not the library's own cost."""
+    measuring what remains of it, which grows with the square of the rows, so the baseline
+    of a long report would be a slow one, not the library's own cost (docs/performance.md,
+    "Measurements behind the code")."""
     fonts.register()
     style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=8, leading=9.6)
     story = []
@@ -212,8 +211,8 @@ def _status_mb(key: str) -> float:
 def timed_with_memory(runs: int, job: Callable[[], Any]) -> tuple[list[float], float | None]:
     """Seconds of each run, and the most any run raised this process's resident memory at
     its peak above what it held before. Linux only: the high-water mark is reset by writing
-    `5` to `clear_refs`. (tracemalloc would count Python's allocations alone, and makes a
-    PDF export seven times slower: half an hour for a year of the 100,000-case folder.)"""
+    `5` to `clear_refs`. (tracemalloc would count Python's allocations alone, and slows a
+    PDF export several-fold: docs/performance.md.)"""
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the one-folder program (build.spec) and try it as an office gets it:
-# `sovipham --selftest`, then the window started offscreen on a new data folder.
+# Build the one-folder program (build.spec, which also writes the third-party notices) and
+# try it as an office gets it: `sovipham --selftest`, the notices bundled, then the window
+# started offscreen on a new data folder.
 #
 #     scripts/ci_build.sh                  # with .venv, as .ci/run makes it
 #     VENV=/path/to/venv scripts/ci_build.sh
@@ -17,6 +18,11 @@ echo "Đóng gói xong trong $(($(date +%s) - started)) giây: $(du -sh "$PROGRA
      "$(find "$PROGRAM" -type f | wc -l) tệp."
 
 "$PROGRAM/sovipham" --selftest
+
+# The notices the About box reads in the built program, with the LGPL Qt is shipped under.
+notices=$(find "$PROGRAM" -name THIRD-PARTY-NOTICES.txt)
+grep -q "GNU LESSER GENERAL PUBLIC LICENSE" "$notices"
+echo "Giấy phép của bên thứ ba: $notices ($(grep -c "^Giấy phép / Licence:" "$notices") phần)."
 
 # The window on a new data folder: it logs once its sign-in dialog is on screen and
 # the data folder is open behind it.

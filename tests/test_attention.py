@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.db import Database
+from app.domain.deadlines import limitation_date
 from app.domain.events import EventInput
-from app.domain.labels import ClosingResult
+from app.domain.labels import Attention, ClosingResult
 from app.services import attention, cases, events
 from app.services.actor import Actor
-from app.services.attention import Attention
 from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import TODAY, make_case
 
@@ -31,7 +31,7 @@ def test_limitation_warning_starts_30_days_before_one_year(db: Database, officer
     assert _ids(db, Attention.LIMITATION_NEAR) == {near.id}
     # With no event for a year it is stale all the same.
     assert not_yet.id in _ids(db, Attention.STALE)
-    assert attention.limitation_date(date(2026, 1, 31)) == date(2027, 1, 31)
+    assert limitation_date(date(2026, 1, 31)) == date(2027, 1, 31)
 
 
 def test_removal_request_unanswered_after_three_days(db: Database, officer: Actor) -> None:

@@ -79,7 +79,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(
     paths = filled.paths
     before, files = _dump(paths.database), _evidence_files(paths)
     result = backup.make_backup(filled, admin, tmp_path / "usb" / "ban-sao")
-    assert result.path == tmp_path / "usb" / "ban-sao.svpbak"
+    assert result.path == tmp_path / "usb" / "ban-sao"  # the name as given (cli.md)
     assert (result.cases, result.evidence_files) == (3, 3)
     filled.dispose()
     for name in os.listdir(paths.root):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,230 @@ def test_console_entry_point_runs_without_a_display(folder: Path) -> None:
                           env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "PySide6" not in done.stderr
+
+
+# Tried as a new user would (issue 13) -------------------------------------------------
+
+
+def as_admin(folder: Path, *args: str) -> list[str]:
+    return ["--data-dir", str(folder), "--user", "admin", "--password-stdin", *args]
+
+
+@pytest.mark.parametrize("name", ["b.backup", "ban-sao", "ban-sao.svpbak"])
+def test_backup_writes_exactly_the_file_named(folder: Path, tmp_path: Path, name: str) -> None:
+    target = tmp_path / "usb" / name
+    target.parent.mkdir()
+    code, out, err = run(as_admin(folder, "backup", str(target)), PASSWORD + "\n")
+    assert (code, err) == (0, "")
+    assert [p.name for p in target.parent.iterdir()] == [name]
+    assert str(target) in out
+    restored = tmp_path / "khoi-phuc"
+    assert run(["--data-dir", str(restored), "--user", "admin", "--password-stdin", "restore",
+                str(target)], PASSWORD + "\n")[0] == 0
+
+
+def test_the_help_is_vietnamese_down_to_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--help"])[0] == 0
+    help_text = capsys.readouterr().out
+    assert "--version           hiện phiên bản chương trình rồi thoát" in help_text
+    assert "show" not in help_text
+
+
+@pytest.mark.parametrize("args", [
+    ["--data-d", "{folder}", "--user", "admin", "--password-stdin", "check"],
+    ["--data-dir", "{folder}", "--us", "admin", "--password-stdin", "check"],
+    ["--data-dir", "{folder}", "--user", "admin", "--password", "check"],
+    ["--data-dir", "{folder}", "--user", "admin", "--password-stdin", "demo", "--ca", "5"],
+    ["--data-dir", "{folder}", "--user", "admin", "--password-stdin", "report",
+     "--month", "2026-10", "--xls", "{folder}/bc.xlsx"],
+])
+def test_abbreviated_options_are_refused(folder: Path, args: list[str],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    audit_rows = _audit_rows(folder)
+    code, out, _ = run([a.format(folder=folder) for a in args], PASSWORD + "\n")
+    assert (code, out) == (2, "")
+    assert ": lỗi: " in capsys.readouterr().err
+    assert _audit_rows(folder) == audit_rows
+    assert not (folder / "bc.xlsx").exists()
+
+
+def _audit_rows(folder: Path) -> int:
+    db = open_database(DataPaths(folder))
+    with db.read() as session:
+        count = len(session.execute(select(AuditEntry.id)).all())
+    db.dispose()
+    return count
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal shows it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_command_shows_its_progress_on_a_terminal_only(folder: Path) -> None:
+    terminal = Terminal()
+    code = main(as_admin(folder, "demo", "--cases", "1200"), stdin=io.StringIO(PASSWORD + "\n"),
+                stdout=io.StringIO(), stderr=terminal)
+    assert code == 0
+    shown = terminal.getvalue()
+    steps = [step.strip() for step in shown.split("\r") if step.strip()]
+    assert steps[0] == "Đang thêm 1200 vụ việc mẫu…"
+    assert steps[-1] == "Đang thêm 1200 vụ việc mẫu… 100%"
+    assert "\n" not in shown and shown.endswith("\r") and not shown.split("\r")[-2].strip()
+    # Into a file or a pipe, standard error keeps only messages.
+    code, _, err = run(as_admin(folder, "demo", "--cases", "1200"), PASSWORD + "\n")
+    assert (code, err) == (0, "")
+
+
+def test_the_output_is_utf8_in_a_file_whatever_the_code_page(folder: Path,
+                                                           tmp_path: Path) -> None:
+    # A Vietnamese Windows writes files and pipes in cp1258, which has no «ệ».
+    env = {**os.environ, "PYTHONIOENCODING": "cp1258", "LANG": "C", "LC_ALL": "C"}
+    for args, stream, words in [
+        (["--help"], "out", "hiện phiên bản chương trình rồi thoát"),
+        (["--data-dir", str(folder), "template", str(tmp_path / "mẫu.xlsx")], "out",
+         f"Đã ghi tệp mẫu nhập vụ việc {tmp_path / 'mẫu.xlsx'}."),
+        (["--data-dir", str(folder), "check"], "err", "Lệnh này cần tài khoản"),
+    ]:
+        with (tmp_path / "out.txt").open("wb") as out, (tmp_path / "err.txt").open("wb") as err:
+            subprocess.run([sys.executable, "-m", "app", *args], stdout=out, stderr=err,
+                           stdin=subprocess.DEVNULL, env=env, timeout=120, check=False)
+        written = (tmp_path / f"{stream}.txt").read_bytes().decode("utf-8")
+        assert words in written, (tmp_path / "err.txt").read_bytes()
+
+
+# Ctrl+C in the middle of a long command: the real signal, sent from inside the step named.
+_INTERRUPTED = """
+import importlib, signal, sys
+module, attribute = sys.argv.pop(1).split(":")
+owner = importlib.import_module(module)
+*path, name = attribute.split(".")
+for part in path:
+    owner = getattr(owner, part)
+step, calls = getattr(owner, name), 0
+def interrupted(*args, **kwargs):
+    global calls
+    calls += 1
+    if calls == 1:
+        signal.raise_signal(signal.SIGINT)
+    return step(*args, **kwargs)
+setattr(owner, name, interrupted)
+from app.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("demo") / "du lieu"
+    assert run(["--data-dir", str(data), "init", "--admin", "admin", "--password-stdin"],
+               PASSWORD + "\n")[0] == 0
+    assert run(as_admin(data, "demo", "--cases", "300"), PASSWORD + "\n")[0] == 0
+    assert run(as_admin(data, "backup", str(data.parent / "sao-luu.svpbak")),
+               PASSWORD + "\n")[0] == 0
+    return data
+
+
+def _import_file(path: Path) -> Path:
+    from tests.test_import import case_row, write_book
+
+    return write_book(path, [case_row(**{"Mã vụ việc": f"NH-{n}"}) for n in range(50)])
+
+
+@pytest.mark.parametrize(("step", "args"), [
+    ("app.services.bulk:insert_rows", ["demo", "--cases", "100"]),
+    ("app.importing.check:FileScan._tick", ["import", "{out}/nhap.xlsx"]),
+    ("app.reports.pdf:_PagedRows.split",
+     ["report", "--from", "2000-01-01", "--to", "2100-12-31", "--pdf", "{out}/bc.pdf"]),
+    ("app.importing.export:_Cells.row",
+     ["export-cases", "{out}/xuat.xlsx", "--protect", "--purpose", "Thử", "--recipient", "Sở"]),
+    ("app.services.backup:_Hashing.read", ["backup", "{out}/sao-luu.svpbak"]),
+    ("app.services.backup:_unpack", ["restore", "{backup}"]),
+])
+def test_ctrl_c_stops_a_long_command_cleanly(demo_register: Path, tmp_path: Path, step: str,
+                                            args: list[str]) -> None:
+    data, out, system_temp = tmp_path / "du lieu", tmp_path / "ra", tmp_path / "tmp"
+    shutil.copytree(demo_register, data)
+    out.mkdir()
+    system_temp.mkdir()
+    _import_file(out / "nhap.xlsx")
+    before = sorted(p.relative_to(data) for p in data.rglob("*") if "logs" not in p.parts)
+    cases = _case_count(data)
+    env = {**os.environ, "TMPDIR": str(system_temp), "TEMP": str(system_temp),
+           "TMP": str(system_temp)}
+    backup = demo_register.parent / "sao-luu.svpbak"
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED, step,
+         *as_admin(data, *(a.format(out=out, backup=backup) for a in args))],
+        input=f"{PASSWORD}\nKhoa-tep-2026-x\nKhoa-tep-2026-x\n", capture_output=True,
+        text=True, env=env, timeout=300, check=False)
+    assert (done.returncode, done.stdout) == (130, ""), done.stderr
+    assert done.stderr == "Đã hủy: không có tệp nào bị ghi dở.\n"
+    assert sorted(p.name for p in out.iterdir()) == ["nhap.xlsx"]
+    assert list(system_temp.iterdir()) == []
+    after = sorted(p.relative_to(data) for p in data.rglob("*") if "logs" not in p.parts)
+    assert after == before
+    assert _case_count(data) == cases
+
+
+def _case_count(folder: Path) -> int:
+    db = open_database(DataPaths(folder))
+    with db.read() as session:
+        count = session.execute(text("SELECT count(*) FROM cases")).scalar_one()
+    db.dispose()
+    return int(count)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is a POSIX device")
+def test_a_password_typed_at_a_terminal_is_not_shown(folder: Path) -> None:
+    import pty
+    import select
+
+    terminal, device = pty.openpty()
+    # A session of its own: the pseudo-terminal is then the only terminal it can read.
+    program = subprocess.Popen(
+        [sys.executable, "-m", "app", *as_admin(folder, "check")], stdin=device,
+        stdout=subprocess.PIPE, stderr=device, start_new_session=True)
+    os.close(device)
+    shown = b""
+
+    def read_until(wanted: bytes) -> None:
+        nonlocal shown
+        while wanted not in shown and select.select([terminal], [], [], 120)[0]:
+            try:
+                shown += os.read(terminal, 1024)
+            except OSError:  # the program has ended
+                break
+
+    read_until("Mật khẩu: ".encode())
+    assert "Mật khẩu: ".encode() in shown
+    os.write(terminal, f"{PASSWORD}\n".encode())
+    stdout, _ = program.communicate(timeout=120)
+    read_until(b"\n")
+    os.close(terminal)
+    assert program.returncode == 0
+    assert "Dữ liệu toàn vẹn" in stdout.decode()
+    assert PASSWORD.encode() not in shown
+
+
+def test_a_new_password_typed_at_a_terminal_is_asked_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
+    asked: list[str] = []
+    answers = iter(["quantri-2026", "quantri-2062"])
+
+    def typed(prompt: str) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(getpass, "getpass", typed)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--data-dir", str(tmp_path / "d"), "init", "--admin", "admin",
+                 "--password-stdin"], stdin=Terminal(), stdout=out, stderr=err)
+    assert asked == ["Mật khẩu quản trị viên: ", "Nhập lại mật khẩu quản trị viên: "]
+    assert (code, out.getvalue()) == (2, "")
+    assert "không khớp" in err.getvalue()
+    assert not DataPaths(tmp_path / "d").database.exists()

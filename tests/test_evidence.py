@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
+from app.domain.evidence_files import display_name
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, Evidence
 from app.services import audit, cases, events, evidence, settings
@@ -218,8 +219,8 @@ def test_accepted_types_by_extension_and_content(db: Database, officer: Actor, c
     ],
 )
 def test_display_name_is_text_never_a_path(raw: str, shown: str) -> None:
-    assert evidence.display_name(raw) == shown
-    assert unicodedata.is_normalized("NFC", evidence.display_name(raw))
+    assert display_name(raw) == shown
+    assert unicodedata.is_normalized("NFC", display_name(raw))
 
 
 def test_odd_source_names_are_kept_as_display_text_only(

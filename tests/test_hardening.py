@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.domain.case import ChildInput, DefamedInput
 from app.domain.events import EventInput
+from app.domain.evidence_files import display_name
 from app.domain.vocabulary import EventKind, VocabList
 from app.errors import UserError
 from app.models import AuditEntry, Case, Evidence
@@ -75,7 +76,7 @@ def test_odd_evidence_names_are_display_text_and_the_file_is_stored_by_hash(
     ("a" * 300 + ".png", "a" * 251 + ".png"),  # cut to the column, extension kept
 ])
 def test_names_are_never_paths(raw: str, shown: str) -> None:
-    assert evidence.display_name(raw) == shown
+    assert display_name(raw) == shown
 
 
 def test_a_name_disguised_by_a_right_to_left_override_is_refused(

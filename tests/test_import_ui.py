@@ -55,7 +55,7 @@ def test_the_preview_lists_every_error_and_imports_nothing(
         ["Lỗi", "Trẻ em liên quan", 2, "Mã vụ việc"],
     ]
     assert "31/02/2026" in rows[0][4]
-    assert "3 lỗi" in dialog.summary.text()
+    assert "3 lỗi" in dialog.message.text()
     assert not dialog.import_button.isEnabled()
     assert dialog.save_problems_button.isEnabled()
     dialog.save_problems_to(tmp_path / "loi.xlsx")
@@ -71,7 +71,7 @@ def test_a_good_file_imports_with_progress(qtbot: QtBot, dialog: ImportDialog, d
                                              for i in range(2_500)])
     _checked(qtbot, dialog, path)
     assert dialog.import_button.isEnabled()
-    assert "2500 vụ việc" in dialog.summary.text()
+    assert "2500 vụ việc" in dialog.message.text()
     values: list[int] = []
     dialog.progress.valueChanged.connect(values.append)
     with qtbot.waitSignal(dialog.imported, timeout=30_000) as imported:
@@ -79,7 +79,7 @@ def test_a_good_file_imports_with_progress(qtbot: QtBot, dialog: ImportDialog, d
     assert imported.args == [2_500]
     assert case_count(db) == 2_500
     assert values and values == sorted(values) and max(values) >= 500
-    assert "Đã nhập 2500 vụ việc" in dialog.summary.text()
+    assert "Đã nhập 2500 vụ việc" in dialog.message.text()
     assert not dialog.import_button.isEnabled()  # the same file is not imported twice
 
 
@@ -104,7 +104,7 @@ def test_a_file_that_is_not_a_workbook_shows_why(qtbot: QtBot, dialog: ImportDia
     path = tmp_path / "so.xlsx"
     path.write_text("không phải Excel", encoding="utf-8")
     dialog.load_file(path)
-    qtbot.waitUntil(lambda: "không phải tệp Excel .xlsx" in dialog.summary.text(),
+    qtbot.waitUntil(lambda: "không phải tệp Excel .xlsx" in dialog.message.text(),
                     timeout=10_000)
     assert not dialog.import_button.isEnabled()
 
@@ -128,7 +128,7 @@ def test_the_full_export_of_children_asks_for_a_password_purpose_and_recipient(
                       today=TODAY)
     path = tmp_path / "so.xlsx"
     dialog.export_to(path)
-    qtbot.waitUntil(lambda: dialog.summary.text() == FIELDS_REFUSED, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.message.text() == FIELDS_REFUSED, timeout=10_000)
     assert _messages(dialog) == {"file_password": PASSWORD_REQUIRED,
                                  "purpose": PURPOSE_REQUIRED, "recipient": RECIPIENT_REQUIRED}
     dialog.password.setText("khoa")
@@ -138,7 +138,7 @@ def test_the_full_export_of_children_asks_for_a_password_purpose_and_recipient(
     dialog.password_again.setText("khoa")
     dialog.purpose.setText("Gửi Sở theo Công văn số 12")
     dialog.export_to(path)
-    qtbot.waitUntil(lambda: dialog.summary.text() == FIELDS_REFUSED, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.message.text() == FIELDS_REFUSED, timeout=10_000)
     assert _messages(dialog) == {
         "file_password": f"Mật khẩu quá ngắn: cần ít nhất 12 ký tự. {FILE_PASSWORD_RULE}",
         "recipient": RECIPIENT_REQUIRED}
@@ -150,7 +150,7 @@ def test_the_full_export_of_children_asks_for_a_password_purpose_and_recipient(
     qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=20_000)
     assert _messages(dialog) == {}
     assert path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
-    assert dialog.summary.text() == f"Đã xuất 1 vụ việc vào {path} (có mật khẩu mở tệp)."
+    assert dialog.message.text() == f"Đã xuất 1 vụ việc vào {path} (có mật khẩu mở tệp)."
     with db.read() as session:
         detail = json.loads(session.execute(select(AuditEntry.detail).where(
             AuditEntry.action == "export")).scalar_one())
@@ -174,7 +174,7 @@ def test_the_file_is_picked_only_once_the_export_is_accepted(
     dialog.password.setText("matkhaurattotdaiqua")
     dialog.password_again.setText("matkhaurattotdaiqua")
     dialog.choose_file()
-    qtbot.waitUntil(lambda: dialog.summary.text() == FIELDS_REFUSED, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.message.text() == FIELDS_REFUSED, timeout=10_000)
     assert list(_messages(dialog)) == ["file_password"] and picked == []
     # No child in the register: no password, purpose or recipient is needed.
     dialog.password.clear()
@@ -182,7 +182,7 @@ def test_the_file_is_picked_only_once_the_export_is_accepted(
     dialog.choose_file()
     qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=20_000)
     assert picked == ["chọn tệp"]
-    assert dialog.summary.text() == f"Đã xuất 1 vụ việc vào {tmp_path / 'so.xlsx'}."
+    assert dialog.message.text() == f"Đã xuất 1 vụ việc vào {tmp_path / 'so.xlsx'}."
     assert (tmp_path / "so.xlsx").read_bytes().startswith(b"PK")
 
 
@@ -191,5 +191,5 @@ def test_only_administrators_export(qtbot: QtBot, db: Database, officer: Actor,
     dialog = ExportDialog(db, officer)
     qtbot.addWidget(dialog)
     dialog.export_to(tmp_path / "so.xlsx")
-    qtbot.waitUntil(lambda: "không có quyền" in dialog.summary.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "không có quyền" in dialog.message.text(), timeout=10_000)
     assert not (tmp_path / "so.xlsx").exists()

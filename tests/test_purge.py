@@ -145,7 +145,7 @@ def test_the_admin_screen_counts_confirms_and_purges(qtbot: QtBot, db: Database,
     cases.delete_case(db, admin, case.id, "Ghi trùng")
     with db.write() as session:  # deleted long ago
         session.execute(update(Case).values(deleted_at=utcnow() - LATER))
-    screen = AdminScreen(db, admin, TaskRunner(), lambda: None)
+    screen = AdminScreen(db, admin, TaskRunner(), lambda change: screen.refresh_for(change))
     qtbot.addWidget(screen)
     screen.show()
     screen.setCurrentWidget(screen.purge)
@@ -245,8 +245,8 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     view = CaseListView(db, leader, runner, prefs, vocabulary.load(db),
                         settings.load_office(db))
     qtbot.addWidget(view)
-    view.search.setText(CHILD)
-    view.save_filter("Vụ trẻ em tháng 11")
+    view.filters.search.setText(CHILD)
+    view.filters.save_filter("Vụ trẻ em tháng 11")
     runner.wait()
     drop_saved_search_text(paths)  # as the window does when it opens
     # Printouts, each where it goes by default; the log and the report exported.

@@ -13,12 +13,19 @@ from app.domain.vocabulary import VocabList
 from app.services import accounts, settings, vocabulary
 from app.services.actor import Actor
 from app.ui.admin import AdminScreen
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 
-def _screen(qtbot: QtBot, db: Database, admin: Actor) -> tuple[AdminScreen, list[bool]]:
-    changed: list[bool] = []
-    screen = AdminScreen(db, admin, TaskRunner(), lambda: changed.append(True))
+def _screen(qtbot: QtBot, db: Database, admin: Actor) -> tuple[AdminScreen, list[DataChange]]:
+    """The screen, and the changes it reported, passed back to it as the window does."""
+    changed: list[DataChange] = []
+
+    def notify(change: DataChange) -> None:
+        changed.append(change)
+        screen.refresh_for(change)
+
+    screen = AdminScreen(db, admin, TaskRunner(), notify)
     qtbot.addWidget(screen)
     return screen, changed
 
@@ -34,7 +41,7 @@ def test_office_details_are_saved_and_bad_ones_explained(qtbot: QtBot, db: Datab
     saved = settings.load_office(db)
     assert saved.unit_name == "PHÒNG VĂN HÓA - XÃ HỘI"
     assert saved.areas == ("Ấp 1", "Ấp 2")
-    assert changed == [True]
+    assert changed == [DataChange.of(DataKind.OFFICE)]
     form.texts["case_code_pattern"].setText("VV-{nam}")
     form.save()
     qtbot.waitUntil(lambda: "Mẫu mã vụ việc" in form.feedback.text())
@@ -58,7 +65,10 @@ def test_vocabulary_label_edit_keeps_the_code(qtbot: QtBot, db: Database, admin:
     assert lists.add_button.isEnabled()  # platforms accept an office's own entries
     lists.rename("FB", "Facebook (Meta)")
     qtbot.waitUntil(lambda: bool(changed))
+    assert changed == [DataChange.of(DataKind.VOCABULARY)]
     assert vocabulary.load(db).label(VocabList.PLATFORM, "FB") == "Facebook (Meta)"
+    labels = [lists.table.item(row, 1).text() for row in range(lists.table.rowCount())]
+    assert "Facebook (Meta)" in labels  # the list reloaded on its own kind of change
     lists.list_choice.setCurrentIndex(lists.list_choice.findData(VocabList.GROUP))
     assert not lists.add_button.isEnabled()  # the six groups are fixed by the report forms
 

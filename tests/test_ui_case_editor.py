@@ -323,7 +323,7 @@ def test_tab_goes_down_the_form_and_enter_opens_a_row_without_saving(
         opened.append(dialog.full_name.text())
         dialog.full_name.clear()
         dialog._accept()  # the rules of a saved case: a name is needed
-        opened.append(dialog.error.text())
+        opened.append(dialog.message.text())
         dialog.reject()
 
     QTimer.singleShot(0, answer)
@@ -352,6 +352,27 @@ def test_a_wrong_event_stays_open_with_the_message_under_its_field(
     dialog.set_day(TODAY)
     dialog.accept()
     assert dialog.result() == EventDialog.DialogCode.Accepted
+
+
+def test_the_event_dialog_judges_the_text_as_it_will_be_stored(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    # Spaces pasted around a number of the longest length: the service trims them and
+    # records it, so the dialog must not refuse it.
+    created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
+                         check=editor._event_check(None))
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("MLV"))
+    number = "1" * 100
+    dialog.document.setText(f"  {number}  ")
+    dialog.accept()
+    assert dialog.errors["document_number"].isHidden()
+    assert dialog.result() == EventDialog.DialogCode.Accepted
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        editor.add_event(dialog.event_input())
+    recorded = cases.get_case(db, officer, created.id).events
+    assert [event.document_number for event in recorded] == [number]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
@@ -395,7 +416,7 @@ def test_printing_the_case_sheet_from_the_editor(
                                            capture_output=True, text=True, check=True).stdout
     viewed.unlink()  # as the lock and the close do
     dialog.open_button.click()
-    assert "đã được xóa" in dialog.summary.text() and len(opened) == 2
+    assert "đã được xóa" in dialog.message.text() and len(opened) == 2
     # Saved as a file only where the leader chooses, after a warning.
     warned: list[str] = []
 
@@ -415,7 +436,7 @@ def test_printing_the_case_sheet_from_the_editor(
     # Never in the data folder, where a purge would not find it.
     dialog.path.setText(str(db.paths.exports / "phieu.pdf"))
     dialog.print_button.click()
-    qtbot.waitUntil(lambda: "không được lưu trong thư mục dữ liệu" in dialog.summary.text(),
+    qtbot.waitUntil(lambda: "không được lưu trong thư mục dữ liệu" in dialog.message.text(),
                     timeout=10_000)
     assert [p.name for p in db.paths.exports.iterdir()] == [f"phieu-{created.code}.pdf"]
     with db.read() as session:

@@ -18,6 +18,7 @@ from app.services import cases, events
 from app.services.actor import Actor
 from app.text import format_number
 from app.ui.dashboard import FIGURES
+from app.ui.data_change import DataChange
 from app.ui.main_window import MainWindow
 from tests.conftest import make_case
 
@@ -92,7 +93,7 @@ def test_a_saved_case_shows_in_the_figures_at_once(qtbot: QtBot, db: Database, o
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         view.refresh()  # nothing changed: the same figures, from the cache
     assert view.cards["detected"].value.text() == "2"
-    cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    made = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
     with qtbot.waitSignal(view.loaded, timeout=10_000):
-        window.data_changed.emit()  # what the window does after any change it makes
+        window.data_changed.emit(DataChange.cases([made.id]))  # as the window does on a save
     assert view.cards["detected"].value.text() == "3"

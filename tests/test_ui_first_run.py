@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
@@ -55,7 +55,7 @@ def test_the_recovery_key_dialog_closes_only_once_the_key_is_kept(
     dialog = RecoveryKeyDialog("ABCDE-FGHIJ", "Phòng Văn hóa và Thông tin")
     qtbot.addWidget(dialog)
     dialog.show()
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok = dialog.accept_button
     assert not ok.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible()
@@ -77,7 +77,7 @@ def test_an_administrator_makes_a_new_recovery_key(
     monkeypatch.setattr(RecoveryKeyDialog, "exec",
                         lambda self: shown.append(self._key) or 1)
     runner = TaskRunner()
-    view = UsersView(db, admin, runner)
+    view = UsersView(db, admin, runner, lambda _change: None)
     qtbot.addWidget(view)
     view._new_recovery_key()
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)

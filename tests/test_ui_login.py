@@ -60,7 +60,7 @@ def test_a_broken_data_folder_is_explained_in_the_dialog(qtbot: QtBot, tmp_path:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: "bị hỏng" in dialog.message.text(), timeout=10_000)
-    assert not dialog.sign_in_button.isEnabled()
+    assert not dialog.accept_button.isEnabled()
     runner.wait()
 
 

@@ -77,9 +77,9 @@ def test_search_as_you_type_ignores_diacritics(qtbot: QtBot, window: MainWindow,
                                                register: dict[str, int], typed: str) -> None:
     with qtbot.waitSignal(window.case_list.results_shown, timeout=3000):
         if typed.isascii():
-            qtbot.keyClicks(window.case_list.search, typed)
+            qtbot.keyClicks(window.case_list.filters.search, typed)
         else:  # Vietnamese keyboards deliver composed text, which QTest cannot type
-            window.case_list.search.setText(typed)
+            window.case_list.filters.search.setText(typed)
     assert _shown_ids(window) == {register["duc"]}
 
 
@@ -87,25 +87,25 @@ def test_filters_narrow_the_list(qtbot: QtBot, window: MainWindow,
                                  register: dict[str, int]) -> None:
     view = window.case_list
     with qtbot.waitSignal(view.results_shown):
-        view.with_children.setChecked(True)
+        view.filters.with_children.setChecked(True)
     assert _shown_ids(window) == {register["child"]}
     with qtbot.waitSignal(view.results_shown):
         view.apply_query(CaseQuery(status=None, identified=False))
     assert _shown_ids(window) == {register["child"], register["closed"]}
     with qtbot.waitSignal(view.results_shown):
-        view.status.setCurrentIndex(view.status.findText("Đã kết thúc"))
+        view.filters.status.setCurrentIndex(view.filters.status.findText("Đã kết thúc"))
     assert _shown_ids(window) == {register["closed"]}
 
 
 def test_built_in_saved_filter_and_a_user_filter(qtbot: QtBot, window: MainWindow,
                                                  register: dict[str, int]) -> None:
     view = window.case_list
-    index = view.saved.findText("Vụ việc có trẻ em")
+    index = view.filters.saved.findText("Vụ việc có trẻ em")
     with qtbot.waitSignal(view.results_shown):
-        view.saved.activated.emit(index)
+        view.filters.saved.activated.emit(index)
     assert _shown_ids(window) == {register["child"]}
-    view.save_filter("Trẻ em của tôi")
-    assert view.saved.findText("★ Trẻ em của tôi") >= 0
+    view.filters.save_filter("Trẻ em của tôi")
+    assert view.filters.saved.findText("★ Trẻ em của tôi") >= 0
 
 
 def test_saved_filters_keep_no_search_text(qtbot: QtBot, open_window: OpenWindow,
@@ -126,11 +126,11 @@ def test_saved_filters_keep_no_search_text(qtbot: QtBot, open_window: OpenWindow
         "Bé": {"has_children": True}}
     view = window.case_list
     with qtbot.waitSignal(view.results_shown):
-        view.saved.activated.emit(view.saved.findText("★ Bé"))
+        view.filters.saved.activated.emit(view.filters.saved.findText("★ Bé"))
     assert _shown_ids(window) == {register["child"]}
     with qtbot.waitSignal(view.results_shown):
-        view.search.setText(child)
-    view.save_filter("Tìm bé")
+        view.filters.search.setText(child)
+    view.filters.save_filter("Tìm bé")
     window.prefs.sync()
     assert child not in ini.read_text(encoding="utf-8")
     saved = window.prefs.json("saved_filters", {})["Tìm bé"]
@@ -277,10 +277,10 @@ def test_the_lock_hides_every_window_and_unlocking_brings_them_back_as_they_were
     def locked_again(lock: LoginDialog) -> None:
         seen["after No"] = not window.switching_user
         lock.password.setText("sai-mat-khau")
-        lock.sign_in_button.click()
+        lock.accept_button.click()
         qtbot.waitUntil(lambda: "Sai mật khẩu" in lock.message.text(), timeout=5000)
         lock.password.setText(PASSWORD)
-        lock.sign_in_button.click()
+        lock.accept_button.click()
 
     def scenario(editor: CaseEditor) -> None:
         editor.general.summary.setPlainText(f"Clip quay lén em {CHILD_NAMES_IN_TESTS[0]}")
@@ -366,3 +366,29 @@ def test_other_screens_are_built_when_their_tab_is_first_chosen(
     window.tabs.setCurrentIndex(3)
     assert window.findChildren(AdminScreen) == [admin_screen]  # built once
     window.runner.wait()
+
+
+def test_about_shows_the_version_and_the_licences_of_qt(window: MainWindow) -> None:
+    from app import __version__
+    from app.ui.about import AboutDialog
+
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Trợ &giúp")
+    [about] = help_menu.actions()
+    assert about.text() == "&Giới thiệu"
+    seen: dict[str, str] = {}
+
+    def read() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AboutDialog)
+        seen["version"] = dialog.version.text()
+        seen["notices"] = dialog.notices.toPlainText()
+        dialog.reject()
+
+    QTimer.singleShot(0, read)
+    about.trigger()
+    assert seen["version"] == f"Phiên bản {__version__}"
+    notices = seen["notices"]
+    assert "PySide6_Essentials" in notices and "shiboken6" in notices
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in notices
+    assert "Version 3, 29 June 2007" in notices
+    assert "https://code.qt.io/cgit/pyside/pyside-setup.git/" in notices

@@ -1,12 +1,13 @@
 """`python -m app` / `sovipham`: the window with no command, else one operation per command.
 
 Exit status (shared/spec/cli.md): 0 done, 1 input refused, 2 wrong usage,
-3 not allowed, 4 data folder broken or held by another program.
+3 not allowed, 4 data folder broken or held by another program; 130 stopped by Ctrl+C.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -15,6 +16,7 @@ from app import __version__
 from app.cli import argparse_vi
 from app.cli.base import EXIT_OK, EXIT_USAGE, Command, Invocation, StdinLines, run_command
 from app.cli.commands import COMMANDS
+from app.domain.labels import PROGRAM_NAME, PROGRAM_SUMMARY
 from app.paths import DataPaths
 
 
@@ -23,18 +25,22 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sovipham",
         parents=[_common_options(argparse.SUPPRESS)],
-        description="Sổ vi phạm MXH — ghi nhận, xử lý thông tin vi phạm trên mạng xã hội "
-                    "và lập báo cáo. Không có lệnh: mở cửa sổ chương trình.",
+        description=f"{PROGRAM_NAME} — {PROGRAM_SUMMARY[:1].lower()}{PROGRAM_SUMMARY[1:]} "
+                    "Không có lệnh: mở cửa sổ chương trình.",
+        # `--data` for `--data-dir`, `--mon` for `--month`: a typing slip is refused, not
+        # guessed (and a later option would change what an abbreviation means).
+        allow_abbrev=False,
     )
     parser.set_defaults(data_dir=None, user=None, password_stdin=False)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help=argparse_vi.VERSION_HELP)
     parser.add_argument("--selftest", action="store_true",
                         help="tự kiểm tra chương trình trên một thư mục dữ liệu tạm (nhập sổ, "
                              "ghi và kiểm tra báo cáo Excel, PDF) rồi thoát; không cần màn hình")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     for command in commands:
         command.configure(sub.add_parser(command.name, help=command.help,
-                                         description=command.help,
+                                         description=command.help, allow_abbrev=False,
                                          parents=[_common_options(argparse.SUPPRESS)]))
     return parser
 
@@ -52,8 +58,21 @@ def _common_options(default: object) -> argparse.ArgumentParser:
     return common
 
 
+def _utf8_unless_console(stream: TextIO | None) -> None:
+    """A file or a pipe gets UTF-8. Python would otherwise write it in the ANSI code page on
+    Windows (cp1258 on a Vietnamese one cannot encode letters such as «ệ»); a console keeps
+    Python's own handling, which writes Unicode to it on every system."""
+    if isinstance(stream, io.TextIOWrapper) and not stream.isatty():
+        stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
          stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    # The process's own streams only (argparse's help and usage errors go there too).
+    if stdout is None:
+        _utf8_unless_console(sys.stdout)
+    if stderr is None:
+        _utf8_unless_console(sys.stderr)
     parser = build_parser(COMMANDS)
     try:
         args = parser.parse_args(argv)

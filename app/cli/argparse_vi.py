@@ -9,7 +9,6 @@ _MESSAGES = {
     "options": "tùy chọn",
     "positional arguments": "tham số",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
-    "show program's version number and exit": "hiện phiên bản chương trình rồi thoát",
     "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
     "unrecognized arguments: %s": "tham số không hiểu được: %s",
     "expected one argument": "cần một giá trị",
@@ -21,6 +20,10 @@ _MESSAGES = {
         "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
     "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
 }
+
+
+# Given as the `--version` option's help: argparse (3.11) does not translate its default.
+VERSION_HELP = "hiện phiên bản chương trình rồi thoát"
 
 
 def _translate(message: str) -> str:

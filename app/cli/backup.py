@@ -20,7 +20,9 @@ def _configure_backup(parser: argparse.ArgumentParser) -> None:
 
 def _run_backup(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
-    result = backup.make_backup(session.db, session.actor, invocation.args.file)
+    with invocation.job("Đang sao lưu") as job:
+        result = backup.make_backup(session.db, session.actor, invocation.args.file,
+                                    progress=job.progress, token=job.token)
     invocation.say(f"Đã sao lưu {result.cases} vụ việc và {result.evidence_files} tệp chứng cứ "
                    f"vào {result.path} ({result.size:,} byte).".replace(",", "."))
     return EXIT_OK
@@ -59,8 +61,10 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
     try:
         if current is not None:
             actor = accounts.authenticate(current, username or "", secret)
-        result = backup.restore_backup(paths, source, current=current, actor=actor,
-                                       username=username, secret=secret)
+        with invocation.job(f"Đang khôi phục từ {source.name}") as job:
+            result = backup.restore_backup(paths, source, current=current, actor=actor,
+                                           username=username, secret=secret,
+                                           progress=job.progress, token=job.token)
     finally:
         if current is not None:
             current.dispose()
@@ -81,7 +85,7 @@ def _run_recover(invocation: Invocation, _session: Session | None) -> int:
     if not invocation.args.user:
         raise UsageError("Cần --user TÊN: tài khoản được đặt mật khẩu mới.")
     recovery_key = invocation.stdin.next_line("khóa khôi phục")
-    password = invocation.stdin.next_line("mật khẩu mới")
+    password = invocation.stdin.new_secret("mật khẩu mới")
     db = open_database(invocation.paths)
     try:
         accounts.recover_account(db, invocation.args.user, recovery_key, password)

@@ -3,36 +3,63 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from typing import TextIO
 
 from app import errorlog
+from app.cli.progress import Job, long_job
 from app.db import Database, lock, open_database
 from app.errors import DataFolderError, NotAllowed, UserError, ValidationError
 from app.paths import DataPaths
 from app.services import accounts
 from app.services.actor import Actor
+from app.services.progress import Cancelled
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_NOT_ALLOWED = 3
 EXIT_DATA_FOLDER = 4
+# cli.md names no status for a command stopped by Ctrl+C: 128 + SIGINT, as a shell reports it.
+EXIT_CANCELLED = 130
+
+CANCELLED = "Đã hủy: không có tệp nào bị ghi dở."
 
 
 class StdinLines:
-    """Lines of standard input read one at a time (password, then file password)."""
+    """Lines of standard input read one at a time (password, then file password).
 
-    def __init__(self, stream: TextIO) -> None:
+    From a pipe or a file each is a line; typed at a terminal, a secret is asked for
+    without being shown (cli.md), and a new one twice, since a typing error is not seen."""
+
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
 
     def next_line(self, what: str) -> str:
+        if self._stream is not None and self._stream.isatty():
+            return self._typed(what)
         line = self._stream.readline() if self._stream is not None else ""
         if not line:
             raise UsageError(f"Không đọc được {what} từ đầu vào chuẩn (cần một dòng).")
         return line.rstrip("\r\n")
+
+    def new_secret(self, what: str) -> str:
+        """A password being set: at a terminal it is typed twice and must match."""
+        secret = self.next_line(what)
+        if self._stream is not None and self._stream.isatty() \
+                and self._typed(f"nhập lại {what}") != secret:
+            raise UsageError(f"Hai lần nhập {what} không khớp nhau; chưa có gì thay đổi.")
+        return secret
+
+    @staticmethod
+    def _typed(what: str) -> str:
+        try:
+            return getpass.getpass(f"{what[:1].upper()}{what[1:]}: ")
+        except EOFError:
+            raise UsageError(f"Không đọc được {what}: chưa nhập gì.") from None
 
 
 class UsageError(Exception):
@@ -52,6 +79,10 @@ class Invocation:
 
     def warn(self, text: str) -> None:
         print(text, file=self.err)
+
+    def job(self, what: str) -> AbstractContextManager[Job]:
+        """A long step: `what… N%` on a terminal's standard error, cancelled by Ctrl+C."""
+        return long_job(self.err, what)
 
 
 @dataclass(frozen=True)
@@ -100,6 +131,11 @@ def run_command(command: Command, invocation: Invocation) -> int:
             if session is not None:
                 held.callback(session.db.dispose)  # before the folder is let go
             return command.run(invocation, session)
+    except (Cancelled, KeyboardInterrupt):
+        # What was being written is removed by the writer itself (a temporary file renamed
+        # only when complete); a transaction is rolled back.
+        invocation.warn(CANCELLED)
+        return EXIT_CANCELLED
     except UsageError as exc:
         invocation.warn(str(exc))
         return EXIT_USAGE

@@ -74,8 +74,13 @@ def _run_import(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     path: Path = invocation.args.file
     if invocation.args.dry_run:
-        preview = _with_file_password(invocation, lambda password: importing.check_workbook(
-            session.db, session.actor, path, file_password=password))
+        def check(password: str | None) -> importing.ImportPreview:
+            with invocation.job(f"Đang kiểm tra {path.name}") as job:
+                return importing.check_workbook(session.db, session.actor, path,
+                                                file_password=password, progress=job.progress,
+                                                token=job.token)
+
+        preview = _with_file_password(invocation, check)
         if preview.errors:
             return _refused(invocation, preview.problems)
         invocation.say(f"Kiểm tra xong: {preview.case_count} vụ việc, {preview.event_count} "
@@ -83,9 +88,15 @@ def _run_import(invocation: Invocation, session: Session | None) -> int:
                        "nên chưa nhập gì.")
         _print_lines(invocation.say, f"Cảnh báo ({len(preview.warnings)}):", preview.warnings)
         return EXIT_OK
+
+    def import_file(password: str | None) -> importing.ImportResult:
+        with invocation.job(f"Đang nhập {path.name}") as job:
+            return importing.import_workbook(session.db, session.actor, path,
+                                             file_password=password, progress=job.progress,
+                                             token=job.token)
+
     try:
-        result = _with_file_password(invocation, lambda password: importing.import_workbook(
-            session.db, session.actor, path, file_password=password))
+        result = _with_file_password(invocation, import_file)
     except ImportRefused as exc:
         return _refused(invocation, exc.problems)
     invocation.say(f"Đã nhập {result.count} vụ việc"
@@ -138,13 +149,16 @@ _EXPORT_OPTIONS = {
 def _run_export(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     args = invocation.args
-    password = invocation.stdin.next_line("mật khẩu mở tệp") if args.protect else None
+    password = invocation.stdin.new_secret("mật khẩu mở tệp") if args.protect else None
     given = {"file_password": args.protect, "purpose": args.purpose is not None,
              "recipient": args.recipient is not None}
     try:
-        result = export_cases(session.db, session.actor, args.file, date_from=args.date_from,
-                              date_to=args.date_to, file_password=password,
-                              purpose=args.purpose, recipient=args.recipient)
+        with invocation.job(f"Đang xuất vụ việc ra {args.file.name}") as job:
+            result = export_cases(session.db, session.actor, args.file,
+                                  date_from=args.date_from, date_to=args.date_to,
+                                  file_password=password, purpose=args.purpose,
+                                  recipient=args.recipient, progress=job.progress,
+                                  token=job.token)
     except ValidationError as exc:
         raise ValidationError([
             FieldProblem(p.field, p.message if given[p.field]

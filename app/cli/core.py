@@ -21,7 +21,7 @@ def _configure_init(parser: argparse.ArgumentParser) -> None:
 def _run_init(invocation: Invocation, _session: Session | None) -> int:
     if not invocation.args.password_stdin:
         raise UsageError("Cần --password-stdin: mật khẩu quản trị viên đọc từ đầu vào chuẩn.")
-    password = invocation.stdin.next_line("mật khẩu quản trị viên")
+    password = invocation.stdin.new_secret("mật khẩu quản trị viên")
     recovery_key = keys.new_recovery_key()
     db = setup.init_data_folder(invocation.paths, invocation.args.admin, password,
                                 invocation.args.full_name, recovery_key=recovery_key)
@@ -60,7 +60,9 @@ def _run_demo(invocation: Invocation, session: Session | None) -> int:
     if count <= 0:
         raise UsageError("--cases cần một số dương.")
     started = time.perf_counter()
-    demo.add_demo_cases(session.db, session.actor, count, seed=invocation.args.seed)
+    with invocation.job(f"Đang thêm {count} vụ việc mẫu") as job:
+        demo.add_demo_cases(session.db, session.actor, count, seed=invocation.args.seed,
+                            progress=job.progress)
     invocation.say(f"Đã thêm {count} vụ việc mẫu trong {time.perf_counter() - started:.1f} giây.")
     return EXIT_OK
 

@@ -64,7 +64,9 @@ def _run(invocation: Invocation, session: Session | None) -> int:
     # Neither file named: both, with their default names, in the current folder.
     targets = (Targets(args.xlsx, args.pdf) if args.xlsx or args.pdf else
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))
-    figures = export_report(session.db, session.actor, period, targets)
+    with invocation.job(f"Đang ghi báo cáo {period.phrase}") as job:
+        figures = export_report(session.db, session.actor, period, targets,
+                                progress=job.progress, token=job.token)
     total = figures.summary.total
     invocation.say(
         f"Đã ghi báo cáo {period.phrase}: {', '.join(str(p) for p in targets.paths)}. "

@@ -1,4 +1,5 @@
-"""Opening a data folder's database: engine, sessions and schema migrations.
+"""Everything engine-specific, at the bottom with `app.models`: opening a data folder's
+database, its engine, sessions and schema migrations.
 
 The engine module loads on first use (PEP 562): the window takes the data folder's
 lock (`app.db.lock`) before painting the sign-in dialog, without loading SQLAlchemy.

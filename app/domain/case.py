@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from app.domain import checks
-from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_LABEL, LONG_TEXT_LIMIT, Field, Kind
+from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_BY_KEY, DEFAMED_LABEL, Field, Kind
 from app.domain.labels import PartyKind, Sex
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import FieldProblem
@@ -131,20 +131,29 @@ def validate_case(data: CaseInput, vocabulary: Vocabulary, today: date) -> list[
         for message in validate_child(child, today):
             add(f"children[{index}]", f"Trẻ em thứ {index}: {message}")
     for index, party in enumerate(data.defamed, start=1):
-        if not party.name:
-            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: chưa nhập tên.")
-        elif len(party.name) > 300:
-            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: tên quá 300 ký tự.")
-        if party.complaint_date and party.complaint_date > today:
-            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: ngày khiếu nại ở tương lai.")
-        elif party.complaint_date and party.complaint_date.year < checks.EARLIEST_YEAR:
-            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: ngày khiếu nại "
-                f"{party.complaint_date:%d/%m/%Y} trước năm {checks.EARLIEST_YEAR}.")
-        words = party.words_complained
-        if words and len(words) > LONG_TEXT_LIMIT:
-            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: lời lẽ bị khiếu nại dài "
-                f"{len(words)} ký tự, vượt quá giới hạn {LONG_TEXT_LIMIT} ký tự.")
+        for message in validate_defamed(party, today):
+            add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: {message}")
     return problems
+
+
+def validate_defamed(party: DefamedInput, today: date) -> list[str]:
+    messages: list[str] = []
+    name_limit = DEFAMED_BY_KEY["name"].max_length or 0
+    words_limit = DEFAMED_BY_KEY["words_complained"].max_length or 0
+    if not party.name:
+        messages.append("chưa nhập tên.")
+    elif len(party.name) > name_limit:
+        messages.append(f"tên quá {name_limit} ký tự.")
+    if party.complaint_date and party.complaint_date > today:
+        messages.append("ngày khiếu nại ở tương lai.")
+    elif party.complaint_date and party.complaint_date.year < checks.EARLIEST_YEAR:
+        messages.append(f"ngày khiếu nại {party.complaint_date:%d/%m/%Y} trước năm "
+                        f"{checks.EARLIEST_YEAR}.")
+    words = party.words_complained
+    if words and len(words) > words_limit:
+        messages.append(f"lời lẽ bị khiếu nại dài {len(words)} ký tự, vượt quá giới hạn "
+                        f"{words_limit} ký tự.")
+    return messages
 
 
 def validate_child(child: ChildInput, today: date) -> list[str]:

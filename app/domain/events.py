@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from app.domain.fields import EVENT_BY_KEY
 from app.domain.labels import ClosingResult, SanctionForm
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import FieldProblem
+from app.text import clean
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,12 @@ class EventInput:
     remedies: str | None = None
     closing_result: ClosingResult | None = None
     legal_basis_ids: tuple[int, ...] = ()
+
+    def normalised(self) -> EventInput:
+        """Text NFC-normalised and trimmed, as it is stored."""
+        return dataclasses.replace(
+            self, document_number=clean(self.document_number), note=clean(self.note),
+            signer=clean(self.signer), remedies=clean(self.remedies))
 
 
 @dataclass(frozen=True)

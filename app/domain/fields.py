@@ -1,8 +1,9 @@
-"""The fields of a case, declared once: their Vietnamese label (also the import
-template header), kind, length limit, whether they are required and whether they hold a
-particular of a person.
+"""The fields of a case, of its children, defamed parties and events, declared once: their
+Vietnamese label (also the import template header), kind, length limit, whether they are
+required and whether they hold a particular of a person.
 
-The form, the list columns, the import, the export and the audit log read this table.
+The form, the list columns, the import, the export, the printout and the audit log read
+this table.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ class Kind(StrEnum):
     INTEGER = "integer"
     YEAR = "year"
     CODE = "code"
+    YES_NO = "yes_no"
 
 
 # Free text (summaries, notes, the words complained of): room for a long account, and a
 # bound on what a paste can put into the register.
 LONG_TEXT_LIMIT = 10_000
 
-# Values that are neither an officer's words nor free text: codes, dates, numbers.
-_PLAIN_KINDS = frozenset({Kind.CODE, Kind.DATE, Kind.INTEGER, Kind.YEAR})
+# Values that are neither an officer's words nor free text: codes, dates, numbers, ticks.
+_PLAIN_KINDS = frozenset({Kind.CODE, Kind.DATE, Kind.INTEGER, Kind.YEAR, Kind.YES_NO})
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,34 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
 )
 
+# The lists of people a case holds.
+CHILDREN_LABEL = "Trẻ em liên quan"
+DEFAMED_LABEL = "Tổ chức, cá nhân bị xúc phạm"
+
 # Everything recorded of a child is a particular of the child.
 CHILD_FIELDS: tuple[Field, ...] = (
     Field("full_name", "Họ tên", Kind.TEXT, required=True, max_length=200, personal=True),
     Field("birth_year", "Năm sinh", Kind.YEAR, personal=True),
-    Field("sex", "Giới tính", Kind.TEXT, max_length=5, personal=True),
+    Field("birth_date", "Ngày sinh", Kind.DATE, personal=True),
+    Field("sex", "Giới tính", Kind.TEXT, max_length=5, personal=True),  # Sex
     Field("school_class", "Trường, lớp", Kind.TEXT, max_length=200, personal=True),
     Field("address", "Địa chỉ", Kind.TEXT, max_length=500, personal=True),
+    Field("guardian_informed", "Người giám hộ đã được thông báo", Kind.YES_NO, personal=True),
+    Field("referred_to_protection", "Đã chuyển cơ quan bảo vệ trẻ em", Kind.YES_NO,
+          personal=True),
     Field("notes", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT, personal=True),
+)
+
+DEFAMED_FIELDS: tuple[Field, ...] = (
+    Field("name", "Tên tổ chức, cá nhân", Kind.TEXT, required=True, max_length=300,
+          personal=True),
+    Field("kind", "Cá nhân hay tổ chức", Kind.CODE),  # PartyKind
+    Field("complaint_received", "Đã nhận đơn khiếu nại", Kind.YES_NO),
+    Field("complaint_date", "Ngày nhận đơn", Kind.DATE),
+    # The words complained of quote the offender about the person offended.
+    Field("words_complained", "Lời lẽ bị khiếu nại", Kind.LONG_TEXT,
+          max_length=LONG_TEXT_LIMIT, personal=True),
+    Field("correction_published", "Đã đính chính, xin lỗi công khai", Kind.YES_NO),
 )
 
 EVENT_FIELDS: tuple[Field, ...] = (
@@ -96,6 +118,15 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("closing_result", "Kết quả", Kind.CODE, max_length=60),  # ClosingResult
     Field("note", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
 )
+# The provisions an event applies: a list of catalog entries, not a value of the event.
+LEGAL_BASES_LABEL = "Căn cứ pháp lý"
+
+# What a full export holding children records of where it goes: the legal basis when child
+# data leaves the office (shared/domain/context.md), kept in the audit log.
+TRANSFER_FIELDS: tuple[Field, ...] = (
+    Field("purpose", "Mục đích", Kind.TEXT, max_length=500),
+    Field("recipient", "Nơi nhận", Kind.TEXT, max_length=500),
+)
 
 # Case values with widgets and workbook columns of their own, outside the generic ones
 # CASE_FIELDS drive. Children and defamed parties are lists of people, not fields.
@@ -104,9 +135,9 @@ CASE_CHOICE_FIELDS: tuple[Field, ...] = (
     Field("offender_kind", "Loại đối tượng", Kind.CODE),  # PartyKind
 )
 
-DEFAMED_LABEL = "Tổ chức, cá nhân bị xúc phạm"
-
 BY_KEY: dict[str, Field] = {f.key: f for f in CASE_FIELDS}
 CHOICE_BY_KEY: dict[str, Field] = {f.key: f for f in CASE_CHOICE_FIELDS}
 CHILD_BY_KEY: dict[str, Field] = {f.key: f for f in CHILD_FIELDS}
+DEFAMED_BY_KEY: dict[str, Field] = {f.key: f for f in DEFAMED_FIELDS}
 EVENT_BY_KEY: dict[str, Field] = {f.key: f for f in EVENT_FIELDS}
+TRANSFER_BY_KEY: dict[str, Field] = {f.key: f for f in TRANSFER_FIELDS}

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+PROGRAM_NAME = "Sổ vi phạm MXH"
+# What the program is, in one sentence (About box, command-line help).
+PROGRAM_SUMMARY = ("Ghi nhận, xử lý thông tin vi phạm trên mạng xã hội và lập báo cáo "
+                   "định kỳ.")
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -31,6 +36,21 @@ class CaseStatus(StrEnum):
 STATUS_LABELS: dict[CaseStatus, str] = {
     CaseStatus.OPEN: "Đang xử lý",
     CaseStatus.CLOSED: "Đã kết thúc",
+}
+
+
+class Attention(StrEnum):
+    """Why an open case needs action (the rules: `app.domain.deadlines`)."""
+
+    LIMITATION_NEAR = "limitation"
+    REMOVAL_UNANSWERED = "removal"
+    STALE = "stale"
+
+
+ATTENTION_LABELS: dict[Attention, str] = {
+    Attention.LIMITATION_NEAR: "Sắp hết thời hiệu xử phạt",
+    Attention.REMOVAL_UNANSWERED: "Đã yêu cầu gỡ nhưng chưa gỡ",
+    Attention.STALE: "Lâu không có biện pháp xử lý",
 }
 
 

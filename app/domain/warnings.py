@@ -1,5 +1,6 @@
 """Warnings shown while an officer records a case: the rules that need no database, and the
-legal figures they rest on, each kept once here with its source.
+legal figures they rest on, each kept once here with its source (the clocks and the
+lock-request windows with theirs in `app.domain.deadlines`).
 
 A warning says what looks wrong and what the officer may do; it never blocks saving.
 """
@@ -12,6 +13,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from app.domain.deadlines import (
+    LOCK_BASIS,
+    LONG_LOCK_WINDOW,
+    SHORT_LOCK_WINDOW,
+    AccountOverThreshold,
+    limitation_date,
+)
 from app.domain.labels import PARTY_LABELS, PartyKind, SanctionForm
 from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
@@ -223,9 +231,23 @@ def provision_date_warning(index: int, citation: str, valid_from: date | None,
         "legal_bases", event_index=index)
 
 
-def limitation_warning(detected_on: date, ends_on: date, warning_days: int,
+def lock_threshold_warning(counts: AccountOverThreshold) -> CaseWarning:
+    """The account of the case is over the lock-request threshold (the caller has checked)."""
+    short, long = SHORT_LOCK_WINDOW, LONG_LOCK_WINDOW
+    return CaseWarning(
+        WarningKind.LOCK_THRESHOLD,
+        f"Tài khoản «{counts.account}» có {counts.cases_30_days} vụ việc trong {short.days} "
+        f"ngày và {counts.cases_90_days} vụ việc trong {long.days} ngày gần nhất (theo ngày "
+        f"phát hiện): đạt ngưỡng đề nghị nền tảng tạm khóa ({short.cases} lần trong "
+        f"{short.days} ngày hoặc {long.cases} lần trong {long.days} ngày, {LOCK_BASIS}). "
+        "Có thể ghi biện pháp «Đề nghị nền tảng khóa tài khoản, trang, nhóm, kênh».",
+        "account")
+
+
+def limitation_warning(detected_on: date, warning_days: int,
                        today: date) -> CaseWarning | None:
     """The limitation date within `warning_days`, or passed."""
+    ends_on = limitation_date(detected_on)
     left = (ends_on - today).days
     if left > warning_days:
         return None

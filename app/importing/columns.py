@@ -2,9 +2,10 @@
 
 The template, the import and the export all read these declarations: a column's
 header is its identity in a file (compared folded), `parse` says how a cell is
-read and written, `key` where the value goes. Case columns take their label,
-requirement and code list from `app.domain.fields`, so a field added there needs
-one entry here.
+read and written, `key` where the value goes. Columns of a field (of a case, a child,
+a defamed party or an event) take their label, requirement and code list from
+`app.domain.fields`, so a field added there needs one entry here; the first sheet's
+columns that flatten events and lists of people are this file's own.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from enum import StrEnum
 from app.domain.fields import (
     BY_KEY,
     CHILD_BY_KEY,
+    CHILDREN_LABEL,
     CHOICE_BY_KEY,
+    DEFAMED_BY_KEY,
     DEFAMED_LABEL,
     EVENT_BY_KEY,
+    LEGAL_BASES_LABEL,
     Field,
     Kind,
 )
+from app.domain.protection import CHILD_AGE_LIMIT
 from app.domain.vocabulary import EventKind, VocabList
 from app.text import fold
 
@@ -51,6 +56,7 @@ _PARSE_OF_KIND = {
     Kind.INTEGER: Parse.INTEGER,
     Kind.YEAR: Parse.YEAR,
     Kind.CODE: Parse.CODE,
+    Kind.YES_NO: Parse.YES_NO,
 }
 
 
@@ -71,9 +77,11 @@ class Column:
 
 
 def _from_field(source: Field, hint: str, example: object = None, width: int = 16,
-                key: str | None = None) -> Column:
-    return Column(source.label, key or source.key, _PARSE_OF_KIND[source.kind], hint, example,
-                  source.required, source.vocabulary, width)
+                parse: Parse | None = None) -> Column:
+    """The column of a field; `parse` for a code the field's kind does not say how to read
+    (a party kind, a sex, a sanction form)."""
+    return Column(source.label, source.key, parse or _PARSE_OF_KIND[source.kind], hint,
+                  example, source.required, source.vocabulary, width)
 
 
 def _case(key: str, hint: str, example: object = None, width: int = 16) -> Column:
@@ -119,6 +127,7 @@ FIRST_SHEET_EVENTS: tuple[FirstSheetEvent, ...] = (
 )
 
 _DATE_HINT = "dạng dd/mm/yyyy (ô ngày của Excel hoặc chữ)"
+_YES_NO_HINT = "Có hoặc Không (để trống: Không)."
 
 CASE_COLUMNS: tuple[Column, ...] = (
     _CASE_CODE,
@@ -137,10 +146,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _case("group_code", "Nhóm chính của vụ việc (một nhóm), dùng để đếm trong biểu mẫu báo cáo; "
                         "chọn trong danh sách hoặc ghi mã (TE, DD, TG, PC, QC, KH).",
           "Tin giả, tin sai sự thật", 26),
-    Column(CHOICE_BY_KEY["secondary_groups"].label, "secondary_groups", Parse.CODES,
-           "Các nhóm khác vụ việc cũng liên quan (không được đếm), mã hoặc tên, cách nhau "
-           "bằng dấu chấm phẩy.", "PC", vocabulary=CHOICE_BY_KEY["secondary_groups"].vocabulary,
-           width=16),
+    _from_field(CHOICE_BY_KEY["secondary_groups"],
+                "Các nhóm khác vụ việc cũng liên quan (không được đếm), mã hoặc tên, cách nhau "
+                "bằng dấu chấm phẩy.", "PC", 16, Parse.CODES),
     _case("child_subkind_code", "Chỉ ghi khi nhóm là Xâm phạm quyền trẻ em; chọn trong danh "
                                 "sách hoặc ghi mã (TE-TT, TE-BL, …).", None, 24),
     _case("summary", "Tóm tắt nội dung vi phạm.",
@@ -150,9 +158,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _case("reach_reactions", "Số nguyên không âm.", 340, 12),
     _case("reach_shares", "Số nguyên không âm.", 56, 12),
     _case("reach_comments", "Số nguyên không âm.", 120, 12),
-    Column(CHOICE_BY_KEY["offender_kind"].label, "offender_kind", Parse.PARTY_KIND,
-           "Cá nhân hoặc Tổ chức; để trống khi chưa xác định được đối tượng (nếu có họ tên mà "
-           "để trống: Cá nhân).", "Cá nhân", width=14),
+    _from_field(CHOICE_BY_KEY["offender_kind"],
+                "Cá nhân hoặc Tổ chức; để trống khi chưa xác định được đối tượng (nếu có họ tên "
+                "mà để trống: Cá nhân).", "Cá nhân", 14, Parse.PARTY_KIND),
     _case("offender_name", "Họ tên cá nhân hoặc tên tổ chức đăng tin; để trống: chưa xác định "
                            "được đối tượng.", "Nguyễn Văn An", 22),
     _case("offender_birth_date", f"Ngày sinh của đối tượng, {_DATE_HINT}.", "12/03/1990", 14),
@@ -161,9 +169,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _case("offender_id_number", "12 chữ số (căn cước) hoặc 9 chữ số (chứng minh nhân dân cũ).",
           "079090001234", 16),
     _case("area", "Xã, phường, đặc khu nơi xảy ra vụ việc.", "Xã Minh Tân", 16),
-    Column("Trẻ em liên quan", "children", Parse.CHILDREN,
+    Column(CHILDREN_LABEL, "children", Parse.CHILDREN,
            "Họ tên các trẻ em, cách nhau bằng dấu chấm phẩy; sau mỗi tên có thể ghi (năm sinh, "
-           "nam/nữ). Thông tin chi tiết ghi ở trang «Trẻ em liên quan».",
+           f"nam/nữ). Thông tin chi tiết ghi ở trang «{CHILDREN_LABEL}».",
            "Trần Thị Bé (2014, nữ); Lê Văn Tí", width=26),
     Column(DEFAMED_LABEL, "defamed", Parse.TEXT,
            "Dùng cho nhóm Xúc phạm danh dự: tên cá nhân bị xúc phạm (tổ chức và chi tiết đơn "
@@ -190,8 +198,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _event(key: str, hint: str, example: object = None, width: int = 16) -> Column:
-    return _from_field(EVENT_BY_KEY[key], hint, example, width)
+def _event(key: str, hint: str, example: object = None, width: int = 16,
+           parse: Parse | None = None) -> Column:
+    return _from_field(EVENT_BY_KEY[key], hint, example, width, parse)
 
 
 EVENT_COLUMNS: tuple[Column, ...] = (
@@ -200,57 +209,57 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     _event("kind", "Chọn trong danh sách hoặc ghi mã (XM, MLV, NN, YCG, GB, XP, CA, KN, KT, …).",
            "Quyết định xử phạt vi phạm hành chính", 30),
     _event("document_number", "Số biên bản, quyết định, công văn (nếu có).", "15/QĐ-XPHC", 16),
-    Column(EVENT_BY_KEY["sanction_form"].label, "sanction_form", Parse.SANCTION_FORM,
+    _event("sanction_form",
            "Chỉ cho Quyết định xử phạt: Cảnh cáo hoặc Phạt tiền (để trống: Phạt tiền).",
-           "Phạt tiền", width=14),
+           "Phạt tiền", 14, Parse.SANCTION_FORM),
     _event("fine_amount", "Chỉ cho Phạt tiền: số nguyên đồng, lớn hơn 0.", 7_500_000, 16),
-    Column("Căn cứ pháp lý", "legal_basis_ids", Parse.LEGAL_BASES,
+    Column(LEGAL_BASES_LABEL, "legal_basis_ids", Parse.LEGAL_BASES,
            "Điểm, khoản, điều đã áp dụng, ghi như trong danh mục căn cứ pháp lý của chương "
            "trình; nhiều căn cứ cách nhau bằng dấu chấm phẩy.",
            "Điểm a Khoản 1 Điều 95 NĐ 174/2026/NĐ-CP", width=30),
     _event("signer", "Người ký quyết định.", "Nguyễn Văn Bình", 20),
     _event("remedies", "Biện pháp khắc phục hậu quả trong quyết định xử phạt.",
            "Buộc gỡ bỏ thông tin vi phạm pháp luật", 30),
-    Column(EVENT_BY_KEY["closing_result"].label, "closing_result", Parse.CLOSING_RESULT,
+    _event("closing_result",
            "Chỉ cho Kết thúc xử lý (bắt buộc): Đã xử lý, Không vi phạm, Hết thời hiệu, Chuyển "
-           "cơ quan khác xử lý.", None, width=22),
+           "cơ quan khác xử lý.", None, 22, Parse.CLOSING_RESULT),
     _event("note", "Ghi chú.", None, 30),
 )
 
 
-def _child(key: str, hint: str, example: object = None, width: int = 16) -> Column:
-    return _from_field(CHILD_BY_KEY[key], hint, example, width)
+def _child(key: str, hint: str, example: object = None, width: int = 16,
+           parse: Parse | None = None) -> Column:
+    return _from_field(CHILD_BY_KEY[key], hint, example, width, parse)
 
 
 CHILD_COLUMNS: tuple[Column, ...] = (
     _link("mỗi dòng là một trẻ em liên quan đến vụ việc đó."),
-    _child("full_name", "Họ tên của trẻ em (dưới 16 tuổi).", "Trần Thị Bé", 22),
+    _child("full_name", f"Họ tên của trẻ em (dưới {CHILD_AGE_LIMIT} tuổi).", "Trần Thị Bé", 22),
     _child("birth_year", "Năm có 4 chữ số.", 2014, 10),
-    Column("Ngày sinh", "birth_date", Parse.DATE, f"Ngày sinh, {_DATE_HINT}.", None, width=13),
-    Column(CHILD_BY_KEY["sex"].label, "sex", Parse.SEX, "nam hoặc nữ.", "nữ", width=10),
+    _child("birth_date", f"Ngày sinh, {_DATE_HINT}.", None, 13),
+    _child("sex", "nam hoặc nữ.", "nữ", 10, Parse.SEX),
     _child("school_class", "Trường, lớp đang học.", "Lớp 6A, Trường THCS Minh Tân", 26),
     _child("address", "Địa chỉ.", None, 24),
-    Column("Người giám hộ đã được thông báo", "guardian_informed", Parse.YES_NO,
-           "Có hoặc Không (để trống: Không).", "Có", width=16),
-    Column("Đã chuyển cơ quan bảo vệ trẻ em", "referred_to_protection", Parse.YES_NO,
-           "Có hoặc Không (để trống: Không).", "Không", width=16),
+    _child("guardian_informed", _YES_NO_HINT, "Có", 16),
+    _child("referred_to_protection", _YES_NO_HINT, "Không", 16),
     _child("notes", "Ghi chú.", None, 30),
 )
 
+
+def _defamed(key: str, hint: str, example: object = None, width: int = 16,
+             parse: Parse | None = None) -> Column:
+    return _from_field(DEFAMED_BY_KEY[key], hint, example, width, parse)
+
+
 DEFAMED_COLUMNS: tuple[Column, ...] = (
     _link("mỗi dòng là một tổ chức, cá nhân bị xúc phạm trong vụ việc đó."),
-    Column("Tên tổ chức, cá nhân", "name", Parse.TEXT, "Họ tên cá nhân hoặc tên tổ chức.",
-           "Nguyễn Thị Hoa", required=True, width=26),
-    Column("Cá nhân hay tổ chức", "kind", Parse.PARTY_KIND,
-           "Cá nhân hoặc Tổ chức (để trống: Cá nhân).", "Cá nhân", width=14),
-    Column("Đã nhận đơn khiếu nại", "complaint_received", Parse.YES_NO,
-           "Có hoặc Không (để trống: Không).", "Có", width=14),
-    Column("Ngày nhận đơn", "complaint_date", Parse.DATE, f"{_DATE_HINT}.", "06/02/2026",
-           width=13),
-    Column("Lời lẽ bị khiếu nại", "words_complained", Parse.TEXT,
-           "Những lời lẽ xúc phạm được nêu trong đơn.", None, width=30),
-    Column("Đã đính chính, xin lỗi công khai", "correction_published", Parse.YES_NO,
-           "Có hoặc Không (để trống: Không).", "Không", width=16),
+    _defamed("name", "Họ tên cá nhân hoặc tên tổ chức.", "Nguyễn Thị Hoa", 26),
+    _defamed("kind", "Cá nhân hoặc Tổ chức (để trống: Cá nhân).", "Cá nhân", 14,
+             Parse.PARTY_KIND),
+    _defamed("complaint_received", _YES_NO_HINT, "Có", 14),
+    _defamed("complaint_date", f"{_DATE_HINT}.", "06/02/2026", 13),
+    _defamed("words_complained", "Những lời lẽ xúc phạm được nêu trong đơn.", None, 30),
+    _defamed("correction_published", _YES_NO_HINT, "Không", 16),
 )
 
 
@@ -276,7 +285,7 @@ CASES = SheetLayout("Vụ việc", CASE_COLUMNS, DETECTED_HEADER,
 EVENTS = SheetLayout("Biện pháp xử lý", EVENT_COLUMNS, CODE_HEADER,
                      "Không bắt buộc: mỗi dòng là một biện pháp xử lý, dùng khi một vụ việc có "
                      "nhiều biện pháp hơn các cột ngày trên trang «Vụ việc».")
-CHILDREN = SheetLayout("Trẻ em liên quan", CHILD_COLUMNS, CODE_HEADER,
+CHILDREN = SheetLayout(CHILDREN_LABEL, CHILD_COLUMNS, CODE_HEADER,
                        "Không bắt buộc: mỗi dòng là một trẻ em, với đầy đủ thông tin.")
 DEFAMED = SheetLayout(DEFAMED_LABEL, DEFAMED_COLUMNS, CODE_HEADER,
                       "Không bắt buộc: mỗi dòng là một tổ chức, cá nhân bị xúc phạm, với loại "

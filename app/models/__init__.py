@@ -1,4 +1,7 @@
-"""Typed ORM models of the register. Nothing here imports Qt."""
+"""The tables of the register, at the bottom with `app.db`: typed ORM models.
+
+Nothing here imports Qt.
+"""
 
 from app.models.account import AuditEntry, KeyWrap, User
 from app.models.base import Base

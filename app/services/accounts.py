@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain.accounts import username_key
 from app.domain.labels import ROLE_LABELS, Role
-from app.domain.passwords import short_password
+from app.domain.passwords import LOCKOUT, MAX_FAILED_ATTEMPTS, short_password
 from app.errors import NotAllowed, UserError
 from app.models import User
 from app.models.base import utcnow
@@ -22,9 +22,6 @@ from app.services import audit, vault
 from app.services.actor import SYSTEM, Actor, Permission
 from app.services.audit import AuditAction
 from app.text import clean
-
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
 

@@ -83,9 +83,7 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     if target is None:
         target = paths.backups / (f"{AUTO_PREFIX}{default_name()[9:]}" if automatic
                                   else default_name())
-    target = target.expanduser()
-    if target.suffix.lower() != SUFFIX:
-        target = target.with_name(target.name + SUFFIX)
+    target = target.expanduser()  # written under exactly this name (cli.md)
     _writable_folder(target.parent)
     data_key = db.data_key
     with _snapshot(db) as snapshot:

@@ -1,5 +1,5 @@
 """The columns of the case list, declared once: the window shows them and the
-"export current view" writes them."""
+"export current view" writes them. A column of a case field is headed by its label."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.domain.fields import BY_KEY
 from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_SHORT
 from app.domain.vocabulary import VocabList, Vocabulary
 from app.services.search import CaseRow, SortKey
@@ -34,24 +35,24 @@ def _offender(row: CaseRow, _v: Vocabulary) -> str:
 
 
 LIST_COLUMNS: tuple[ListColumn, ...] = (
-    ListColumn("code", "Mã vụ việc", lambda r, v: r.code, SortKey.CODE),
-    ListColumn("detected_on", "Ngày phát hiện", lambda r, v: format_date(r.detected_on),
+    ListColumn("code", BY_KEY["code"].label, lambda r, v: r.code, SortKey.CODE),
+    ListColumn("detected_on", BY_KEY["detected_on"].label, lambda r, v: format_date(r.detected_on),
                SortKey.DETECTED, Align.CENTER, 105),
-    ListColumn("platform", "Nền tảng",
+    ListColumn("platform", BY_KEY["platform_code"].label,
                lambda r, v: v.label(VocabList.PLATFORM, r.platform_code), SortKey.PLATFORM,
                width=95),
-    ListColumn("group", "Nhóm hành vi vi phạm",
+    ListColumn("group", BY_KEY["group_code"].label,
                lambda r, v: v.label(VocabList.GROUP, r.group_code), SortKey.GROUP, width=170),
-    ListColumn("account", "Tài khoản, kênh", lambda r, v: r.account, SortKey.ACCOUNT,
+    ListColumn("account", BY_KEY["account"].label, lambda r, v: r.account, SortKey.ACCOUNT,
                width=165),
     ListColumn("offender", "Đối tượng", _offender, SortKey.OFFENDER, width=150),
-    ListColumn("summary", "Tóm tắt nội dung", lambda r, v: r.summary, width=330),
-    ListColumn("area", "Địa bàn", lambda r, v: r.area or "", SortKey.AREA, width=110),
+    ListColumn("summary", BY_KEY["summary"].label, lambda r, v: r.summary, width=330),
+    ListColumn("area", BY_KEY["area"].label, lambda r, v: r.area or "", SortKey.AREA, width=110),
     ListColumn("status", "Tình trạng", lambda r, v: STATUS_LABELS[r.status], SortKey.CLOSED,
                width=95),
     ListColumn("closed_on", "Ngày kết thúc", lambda r, v: format_date(r.closed_on),
                SortKey.CLOSED, Align.CENTER, 105),
-    ListColumn("url", "Đường dẫn", lambda r, v: r.url or "", width=220),
+    ListColumn("url", BY_KEY["url"].label, lambda r, v: r.url or "", width=220),
 )
 DEFAULT_VISIBLE = ("code", "detected_on", "platform", "group", "account", "offender",
                    "summary", "status")

@@ -18,7 +18,18 @@ from pathlib import Path
 
 from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput
-from app.domain.fields import BY_KEY, CASE_FIELDS, CHILD_BY_KEY, EVENT_BY_KEY, Kind
+from app.domain.evidence_files import ALLOWED_TYPES
+from app.domain.fields import (
+    BY_KEY,
+    CASE_FIELDS,
+    CHILD_BY_KEY,
+    CHOICE_BY_KEY,
+    DEFAMED_BY_KEY,
+    DEFAMED_LABEL,
+    EVENT_BY_KEY,
+    LEGAL_BASES_LABEL,
+    Kind,
+)
 from app.domain.labels import (
     PARTY_LABELS,
     ROLE_LABELS,
@@ -37,13 +48,11 @@ from app.domain.protection import (
 )
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import UserError
-from app.importing.columns import CASE_COLUMNS, CHILD_COLUMNS, DEFAMED_COLUMNS, EVENT_COLUMNS
 from app.paths import DataPaths
 from app.services import audit, legal_basis, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
-from app.services.evidence import ALLOWED_TYPES
 from app.services.evidence_store import view_folder
 from app.services.progress import CancelToken
 from app.services.records import CaseDetail, EventRecord, EvidenceRecord, case_detail
@@ -52,11 +61,6 @@ from app.text import format_date, format_money, format_number
 EMPTY = "—"
 HIDDEN = "(không in: thông tin của trẻ em)"
 YES, NO = "Có", "Không"
-# Labels of the fields `app.domain.fields` does not declare: the import/export headers.
-_HEADERS = {f"{prefix}{c.key}": c.header
-            for prefix, columns in (("", CASE_COLUMNS), ("child.", CHILD_COLUMNS),
-                                    ("defamed.", DEFAMED_COLUMNS), ("event.", EVENT_COLUMNS))
-            for c in columns}
 _OFFENDER_KEYS = ("offender_name", "offender_birth_date", "offender_birth_year",
                   "offender_address", "offender_id_number")
 _MEDIA_LABELS = {t.media_type: t.label for t in ALLOWED_TYPES.values()}
@@ -234,16 +238,16 @@ def _general(data: CaseInput, vocab: Vocabulary, text: Callable[[str], str],
         facts.append(Fact(field.label, value))
         if field.key == "group_code":
             others = [vocab.label(VocabList.GROUP, g) for g in data.secondary_groups]
-            facts.append(Fact(_HEADERS["secondary_groups"], "; ".join(others) or EMPTY))
+            facts.append(Fact(CHOICE_BY_KEY["secondary_groups"].label, "; ".join(others) or EMPTY))
     return tuple(facts)
 
 
 def _offender(data: CaseInput, minor: Person | None,
               text: Callable[[str], str]) -> tuple[Fact, ...]:
     if not data.offender_identified:
-        return (Fact(_HEADERS["offender_kind"], UNIDENTIFIED_OFFENDER),)
+        return (Fact(CHOICE_BY_KEY["offender_kind"].label, UNIDENTIFIED_OFFENDER),)
     kind = PARTY_LABELS[data.offender_kind] if data.offender_kind else EMPTY
-    facts = [Fact(_HEADERS["offender_kind"], kind)]
+    facts = [Fact(CHOICE_BY_KEY["offender_kind"].label, kind)]
     for key in _OFFENDER_KEYS:
         field = BY_KEY[key]
         if minor is None:
@@ -269,12 +273,11 @@ def _child(index: int, child: ChildInput, detected_on: date, masked: bool,
                           describe(child_person(child), detected_on)))
     else:
         for key in ("full_name", "birth_year", "birth_date", "sex", "school_class", "address"):
-            label = CHILD_BY_KEY[key].label if key in CHILD_BY_KEY else _HEADERS[f"child.{key}"]
             value = getattr(child, key)
-            facts.append(Fact(label, format_date(value) if isinstance(value, date)
-                              else str(value or "") or EMPTY))
-    facts += [Fact(_HEADERS["child.guardian_informed"], _yes_no(child.guardian_informed)),
-              Fact(_HEADERS["child.referred_to_protection"],
+            facts.append(Fact(CHILD_BY_KEY[key].label, format_date(value)
+                              if isinstance(value, date) else str(value or "") or EMPTY))
+    facts += [Fact(CHILD_BY_KEY["guardian_informed"].label, _yes_no(child.guardian_informed)),
+              Fact(CHILD_BY_KEY["referred_to_protection"].label,
                    _yes_no(child.referred_to_protection))]
     if not masked:
         facts.append(Fact(CHILD_BY_KEY["notes"].label, child.notes or EMPTY))
@@ -282,13 +285,16 @@ def _child(index: int, child: ChildInput, detected_on: date, masked: bool,
 
 
 def _defamed(index: int, party: DefamedInput, text: Callable[[str], str]) -> Block:
-    return Block(f"Tổ chức, cá nhân bị xúc phạm thứ {index}", (
-        Fact(_HEADERS["defamed.name"], text(party.name)),
-        Fact(_HEADERS["defamed.kind"], PARTY_LABELS[party.kind]),
-        Fact(_HEADERS["defamed.complaint_received"], _yes_no(party.complaint_received)),
-        Fact(_HEADERS["defamed.complaint_date"], format_date(party.complaint_date) or EMPTY),
-        Fact(_HEADERS["defamed.words_complained"], text(party.words_complained or "") or EMPTY),
-        Fact(_HEADERS["defamed.correction_published"], _yes_no(party.correction_published)),
+    return Block(f"{DEFAMED_LABEL} thứ {index}", (
+        Fact(DEFAMED_BY_KEY["name"].label, text(party.name)),
+        Fact(DEFAMED_BY_KEY["kind"].label, PARTY_LABELS[party.kind]),
+        Fact(DEFAMED_BY_KEY["complaint_received"].label, _yes_no(party.complaint_received)),
+        Fact(DEFAMED_BY_KEY["complaint_date"].label,
+             format_date(party.complaint_date) or EMPTY),
+        Fact(DEFAMED_BY_KEY["words_complained"].label,
+             text(party.words_complained or "") or EMPTY),
+        Fact(DEFAMED_BY_KEY["correction_published"].label,
+             _yes_no(party.correction_published)),
     ))
 
 
@@ -302,7 +308,7 @@ def _event(event: EventRecord, vocab: Vocabulary, citations: dict[int, str],
          format_money(event.fine_amount) if event.sanction_form is SanctionForm.FINE else None),
         (EVENT_BY_KEY["signer"].label, event.signer),
         (EVENT_BY_KEY["remedies"].label, event.remedies),
-        (_HEADERS["event.legal_basis_ids"],
+        (LEGAL_BASES_LABEL,
          "; ".join(citations.get(i, str(i)) for i in event.legal_basis_ids)),
         (EVENT_BY_KEY["closing_result"].label, event.closing_result),
         (EVENT_BY_KEY["note"].label, event.note),

@@ -1,8 +1,9 @@
 """The warnings the case editor shows while the officer types or saves.
 
-Each rule is reused from where it lives: repeat offenders from `search`, the
-lock-request threshold and the limitation date from `attention`, fine ranges and
-validity dates from the legal-basis catalog, the rest from `app.domain.warnings`.
+Each rule is reused from where it lives: repeat offenders from `search`, the account's
+lock-request counts from `attention`, fine ranges and validity dates from the legal-basis
+catalog, the wording and the rest (the limitation date among them) from
+`app.domain.warnings`.
 Warnings are returned, never raised: they never block saving.
 """
 
@@ -26,6 +27,7 @@ from app.domain.warnings import (
     chairman_limit_warning,
     fine_range_warning,
     limitation_warning,
+    lock_threshold_warning,
     minor_band,
     minor_warning,
     offender_age,
@@ -98,18 +100,7 @@ def _lock_threshold(session: Session, data: CaseInput, case_id: int | None,
     counts = attention.account_lock_counts(session, data.account, today,
                                            draft_detected_on=data.detected_on,
                                            exclude_case_id=case_id)
-    if not counts.over_threshold:
-        return []
-    (short_days, short_count), (long_days, long_count) = attention.LOCK_WINDOWS
-    return [CaseWarning(
-        WarningKind.LOCK_THRESHOLD,
-        f"Tài khoản «{data.account}» có {counts.cases_30_days} vụ việc trong {short_days} ngày "
-        f"và {counts.cases_90_days} vụ việc trong {long_days} ngày gần nhất (theo ngày phát "
-        f"hiện): đạt ngưỡng đề nghị nền tảng tạm khóa ({short_count} "
-        f"lần trong {short_days} ngày hoặc {long_count} lần trong {long_days} ngày, Điều 35.7 "
-        "NĐ 147/2024/NĐ-CP). Có thể ghi biện pháp «Đề nghị nền tảng khóa tài khoản, trang, "
-        "nhóm, kênh».",
-        "account")]
+    return [lock_threshold_warning(counts)] if counts.over_threshold else []
 
 
 def _limitation(detected_on: date, live: dict[int, AnyEvent], office: OfficeSettings,
@@ -117,8 +108,7 @@ def _limitation(detected_on: date, live: dict[int, AnyEvent], office: OfficeSett
     # The limitation bounds the sanction decision: moot once one is made or the case closed.
     if any(e.kind in (EventKind.SANCTION, EventKind.CLOSE) for e in live.values()):
         return []
-    found = limitation_warning(detected_on, attention.limitation_date(detected_on),
-                               office.limitation_warning_days, today)
+    found = limitation_warning(detected_on, office.limitation_warning_days, today)
     return [found] if found else []
 
 

@@ -18,11 +18,12 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain.deadlines import AccountOverThreshold
+from app.domain.labels import Attention
 from app.models import Case
 from app.reports.figures import Summary, compute_summaries, detected_per_period
 from app.reports.periods import Period
 from app.services import attention, audit, settings
-from app.services.attention import AccountOverThreshold, Attention
 from app.services.search import CaseQuery, build_query, dialect_of
 
 MONTHS_SHOWN = 12

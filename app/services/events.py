@@ -21,7 +21,6 @@ from app.services.audit import AuditAction
 from app.services.case_rows import event_columns
 from app.services.cases import load_case
 from app.services.records import CaseDetail, case_detail, event_record
-from app.text import clean
 
 
 def _check(session: Session, case: Case, data: EventInput, today: date,
@@ -56,25 +55,10 @@ def _touch(case: Case, actor: Actor) -> None:
     case.updated_by = actor.username
 
 
-def _normalised(data: EventInput) -> EventInput:
-    return EventInput(
-        kind=data.kind,
-        occurred_on=data.occurred_on,
-        document_number=clean(data.document_number),
-        note=clean(data.note),
-        sanction_form=data.sanction_form,
-        fine_amount=data.fine_amount,
-        signer=clean(data.signer),
-        remedies=clean(data.remedies),
-        closing_result=data.closing_result,
-        legal_basis_ids=data.legal_basis_ids,
-    )
-
-
 def add_event(db: Database, actor: Actor, case_id: int, data: EventInput, *,
               today: date | None = None) -> CaseDetail:
     actor.require(Permission.EDIT_CASES)
-    event_data = _normalised(data)
+    event_data = data.normalised()
     with db.write() as session:
         case = load_case(session, case_id, for_update=True)
         _check(session, case, event_data, today or date.today())
@@ -95,7 +79,7 @@ def add_event(db: Database, actor: Actor, case_id: int, data: EventInput, *,
 def edit_event(db: Database, actor: Actor, event_id: int, data: EventInput, *,
                today: date | None = None) -> CaseDetail:
     actor.require(Permission.EDIT_CASES)
-    event_data = _normalised(data)
+    event_data = data.normalised()
     with db.write() as session:
         event = _load_event(session, event_id)
         case = load_case(session, event.case_id, for_update=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from app.db import Database
 from app.domain.events import EventInput
+from app.domain.fields import TRANSFER_BY_KEY
 from app.domain.passwords import weak_file_password
 from app.domain.protection import CHILD_AGE_LIMIT, Person, is_child, people_in
 from app.errors import FieldProblem, UserError, ValidationError
@@ -34,7 +35,6 @@ from app.services.records import EventRecord, case_input, event_record
 from app.text import clean
 
 BATCH = 500
-TRANSFER_TEXT_LIMIT = 500
 
 PASSWORD_REQUIRED = (
     "Các vụ việc được xuất có thông tin trẻ em (trẻ em liên quan, hoặc đối tượng dưới "
@@ -50,7 +50,6 @@ RECIPIENT_REQUIRED = (
     "Chưa ghi nơi nhận tệp: tệp có thông tin trẻ em nên phải ghi tệp giao cho cơ quan, người "
     "nào; nơi nhận được ghi vào nhật ký."
 )
-_TRANSFER_LABELS = {"purpose": "Mục đích", "recipient": "Nơi nhận"}
 
 
 @dataclass(frozen=True)
@@ -131,14 +130,15 @@ def _plan(db: Database, actor: Actor, date_from: date | None, date_to: date | No
     elif holds_children:
         problems.append(FieldProblem("file_password", PASSWORD_REQUIRED))
     purpose, recipient = clean(purpose), clean(recipient)
-    for field, text, required in (("purpose", purpose, PURPOSE_REQUIRED),
-                                  ("recipient", recipient, RECIPIENT_REQUIRED)):
+    for key, text, required in (("purpose", purpose, PURPOSE_REQUIRED),
+                                ("recipient", recipient, RECIPIENT_REQUIRED)):
+        field = TRANSFER_BY_KEY[key]
         if text is None and holds_children:
-            problems.append(FieldProblem(field, required))
-        elif text is not None and len(text) > TRANSFER_TEXT_LIMIT:
-            problems.append(FieldProblem(field, f"«{_TRANSFER_LABELS[field]}» dài {len(text)} "
-                                                f"ký tự, vượt quá giới hạn {TRANSFER_TEXT_LIMIT} "
-                                                "ký tự: hãy ghi ngắn gọn."))
+            problems.append(FieldProblem(key, required))
+        elif text is not None and field.max_length and len(text) > field.max_length:
+            problems.append(FieldProblem(key, f"«{field.label}» dài {len(text)} ký tự, vượt "
+                                              f"quá giới hạn {field.max_length} ký tự: hãy ghi "
+                                              "ngắn gọn."))
     if problems:
         raise ValidationError(problems)
     return _Plan([row[0] for row in rows], holds_children, purpose, recipient)

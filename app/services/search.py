@@ -10,11 +10,10 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database, text_index
-from app.domain.labels import CaseStatus
+from app.domain.labels import Attention, CaseStatus
 from app.domain.search_keys import account_key, offender_key, url_key
 from app.models import Case, Event
 from app.services import attention
-from app.services.attention import Attention
 from app.services.settings import OfficeSettings, read_office
 from app.text import fold
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain import deadlines
 from app.errors import UserError
 from app.models import Setting
 from app.services import audit
@@ -34,16 +35,15 @@ class OfficeSettings:
     areas: tuple[str, ...] = ()
     case_code_pattern: str = "VV{year}-{seq:05d}"
     idle_lock_minutes: int = 10
-    removal_overdue_days: int = 3
-    stale_case_days: int = 30
-    limitation_warning_days: int = 30
+    # The thresholds of the "needs action" lists: office practice (app.domain.deadlines).
+    removal_overdue_days: int = deadlines.REMOVAL_OVERDUE_DAYS
+    stale_case_days: int = deadlines.STALE_CASE_DAYS
+    limitation_warning_days: int = deadlines.LIMITATION_WARNING_DAYS
     evidence_max_mb: int = 200
     backup_every_minutes: int = 30
     offsite_backup_days: int = 7
-    # How long a deleted case stays restorable before it may be purged for good. No rule
-    # is given for it (shared/domain/context.md only asks for retention and purge): the
-    # default is the one-year limitation period, to confirm with each office.
-    deleted_retention_days: int = 365
+    # How long a deleted case stays restorable before it may be purged for good.
+    deleted_retention_days: int = deadlines.DELETED_RETENTION_DAYS
 
     def validate(self) -> None:
         try:

@@ -40,7 +40,10 @@ class BackupActions(QObject):
         self.apply_settings(office)
 
     def apply_settings(self, office: settings.OfficeSettings) -> None:
-        self.timer.start(office.backup_every_minutes * 60_000)
+        interval = office.backup_every_minutes * 60_000
+        # Started again only for a new interval: «Làm mới» must not put the backup off.
+        if not self.timer.isActive() or self.timer.interval() != interval:
+            self.timer.start(interval)
         self.refresh_reminder()
 
     def refresh_reminder(self) -> None:
@@ -53,7 +56,9 @@ class BackupActions(QObject):
         chosen, _ = QFileDialog.getSaveFileName(self._window, "Sao lưu dữ liệu", suggested,
                                                 FILE_FILTER)
         if chosen:
-            self.backup_to(Path(chosen))
+            path = Path(chosen)
+            # A save dialog adds its filter's extension to a name typed without any.
+            self.backup_to(path if path.suffix else path.with_suffix(backup_archive.SUFFIX))
 
     def backup_to(self, path: Path) -> None:
         db, actor = self._db, self._actor

@@ -1,86 +1,25 @@
-"""The register: filters, search as you type, and the case table."""
+"""The register: the filter bar over the case table, its query run off the UI thread,
+and after a change only the rows of the changed cases fetched again."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date
-
-from PySide6.QtCore import QDate, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.db import Database
-from app.domain.labels import CaseStatus
-from app.domain.vocabulary import EventKind, VocabList, Vocabulary
+from app.domain.vocabulary import Vocabulary
 from app.services import cases
 from app.services.actor import Actor
-from app.services.attention import ATTENTION_LABELS, Attention
-from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, ListColumn
+from app.services.case_list import ListColumn
 from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery, SortKey, count_cases, search_case_ids
 from app.services.settings import OfficeSettings
-from app.text import format_date
-from app.ui import filters
+from app.ui.case_filter_bar import CaseFilterBar
+from app.ui.case_table import CaseTable
 from app.ui.case_table_model import CaseTableModel
-from app.ui.dates import from_qdate, to_qdate
-from app.ui.filters import BUILT_IN, query_from_json
+from app.ui.data_change import DataChange, DataKind
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
-
-SEARCH_DELAY_MS = 200
-ALL = "Tất cả"
-OVERDUE = "overdue"
-
-
-def _combo(items: list[tuple[str, object]]) -> QComboBox:
-    combo = QComboBox()
-    for text, value in items:
-        combo.addItem(text, value)
-    return combo
-
-
-def _select(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    combo.setCurrentIndex(max(index, 0))
-
-
-EXTRA_FIELDS = ("event_kind", "event_from", "event_to", "closed_from", "closed_to")
-EVENT_WORDS = {EventKind.REMOVED: "Đã gỡ bỏ", EventKind.SANCTION: "Xử phạt"}
-
-
-def describe_extra(extra: dict[str, object]) -> str:
-    """`Đã gỡ bỏ từ 01/11/2026 đến 30/11/2026` for the criteria of a dashboard figure."""
-    def span(start: object, end: object) -> str:
-        parts = []
-        if isinstance(start, date):
-            parts.append(f"từ {format_date(start)}")
-        if isinstance(end, date):
-            parts.append(f"đến {format_date(end)}")
-        return " ".join(parts)
-
-    pieces = []
-    if extra.get("event_kind"):
-        kind = str(extra["event_kind"])
-        pieces.append(f"{EVENT_WORDS.get(EventKind(kind), kind)} "
-                      f"{span(extra.get('event_from'), extra.get('event_to'))}")
-    if extra.get("closed_from") or extra.get("closed_to"):
-        pieces.append(f"Kết thúc xử lý {span(extra.get('closed_from'), extra.get('closed_to'))}")
-    return "; ".join(p.strip() for p in pieces)
 
 
 class CaseListView(QWidget):
@@ -95,223 +34,60 @@ class CaseListView(QWidget):
         super().__init__(parent)
         self._db = db
         self._runner = runner
-        self._prefs = prefs
         self._generation = 0
-        self._sort = (SortKey.DETECTED, True)
-        self._applying = False
-        # Criteria that come from a dashboard figure and have no widget of their own.
-        self._extra: dict[str, object] = {}
-        self.extra_label = QLabel()
-        self.extra_label.setStyleSheet("background: #e8f0fb; padding: 2px 6px; border-radius: 4px")
-        self.extra_clear = QPushButton("✕ Bỏ điều kiện này")
-        self.extra_clear.setFlat(True)
-        self.extra_clear.clicked.connect(self.clear_extra)
-
-        self.saved = QComboBox()
-        self.saved.setMinimumWidth(190)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            "Tìm theo mã, tài khoản, đường dẫn, đối tượng, nội dung (gõ có dấu hay không dấu đều "
-            "được)…")
-        self.search.setClearButtonEnabled(True)
-        save_button = QPushButton("Lưu bộ lọc…")
-        save_button.clicked.connect(self._save_filter)
-        clear_button = QPushButton("Bỏ lọc")
-        clear_button.clicked.connect(lambda: self.apply_query(CaseQuery()))
-
-        self.group = QComboBox()
-        self.platform = QComboBox()
-        self.area = QComboBox()
-        self.set_lists(vocabulary, office)
-        self.status = _combo([(ALL, None), ("Đang xử lý", CaseStatus.OPEN),
-                              ("Đã kết thúc", CaseStatus.CLOSED)])
-        self.identified = _combo([(ALL, None), ("Đã xác định", True),
-                                  ("Chưa xác định", False)])
-        self.attention = _combo([(ALL, None), ("Quá hạn (mọi loại)", OVERDUE),
-                                 *((label, kind) for kind, label in ATTENTION_LABELS.items())])
-        self.with_children = QCheckBox("Có trẻ em")
-        self.period = QCheckBox("Phát hiện từ")
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.date_to = QDateEdit(QDate.currentDate())
-        for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
-            edit.setEnabled(False)
-        self.period.toggled.connect(self.date_from.setEnabled)
-        self.period.toggled.connect(self.date_to.setEnabled)
-
+        # Cases whose rows the next result fetches again; None: every row.
+        self._stale_rows: frozenset[int] | None = None
+        self.filters = CaseFilterBar(prefs, vocabulary, office)
+        self.filters.changed.connect(self.refresh)
         # Owned by the view's widget: a model collected before its view crashes the paint.
         self.model = CaseTableModel(lambda ids: cases.list_rows(db, actor, ids), vocabulary, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
-        header.sectionMoved.connect(self._save_columns)
-        header.sectionResized.connect(self._save_columns)
-        for number, column in enumerate(LIST_COLUMNS):
-            header.resizeSection(number, column.width)
-        self._restore_columns(header)
-        self.table.doubleClicked.connect(lambda index: self.open_case.emit(
-            self.model.case_id(index.row())))
-        for key, slot in ((Qt.Key.Key_Return, self._open_current),
-                          (Qt.Key.Key_Enter, self._open_current),
-                          (Qt.Key.Key_Delete, self._delete_current)):
-            QShortcut(QKeySequence(key), self.table, slot,
-                      context=Qt.ShortcutContext.WidgetShortcut)
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._debounce.start)
-        for combo in (self.group, self.platform, self.area, self.status, self.identified,
-                      self.attention):
-            combo.currentIndexChanged.connect(self._filters_changed)
-        for box in (self.with_children, self.period):
-            box.toggled.connect(self._filters_changed)
-        for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self._filters_changed)
-        self._fill_saved()
-        self.saved.activated.connect(self._saved_chosen)
-        # Connected last: the view asks the model to sort while it is being set up.
+        self.table = CaseTable(self.model, prefs)
+        self.table.open_requested.connect(self.open_case)
+        self.table.delete_requested.connect(self.delete_requested)
+        # Connected once the table is set up: it asks the model to sort meanwhile.
         self.model.sort_requested.connect(self._sort_by)
-
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Bộ lọc:"))
-        top.addWidget(self.saved)
-        top.addWidget(self.search, 1)
-        top.addWidget(save_button)
-        top.addWidget(clear_button)
-        second = QHBoxLayout()
-        for label, widget in (("Nhóm:", self.group), ("Nền tảng:", self.platform),
-                              ("Tình trạng:", self.status), ("Địa bàn:", self.area),
-                              ("Đối tượng:", self.identified), ("Cần xử lý:", self.attention)):
-            second.addWidget(QLabel(label))
-            second.addWidget(widget)
-        second.addWidget(self.with_children)
-        second.addStretch(1)
-        third = QHBoxLayout()
-        third.addWidget(self.period)
-        third.addWidget(self.date_from)
-        third.addWidget(QLabel("đến"))
-        third.addWidget(self.date_to)
-        third.addSpacing(16)
-        third.addWidget(self.extra_label)
-        third.addWidget(self.extra_clear)
-        third.addStretch(1)
-        self._show_extra()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addLayout(second)
-        layout.addLayout(third)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
 
-    # Lists that come from the database -----------------------------------
-
     def set_lists(self, vocabulary: Vocabulary, office: OfficeSettings) -> None:
-        for combo, name, everything in ((self.group, VocabList.GROUP, "Tất cả nhóm"),
-                                        (self.platform, VocabList.PLATFORM, "Tất cả")):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for entry in vocabulary.entries(name):
-                combo.addItem(entry.label if name is VocabList.PLATFORM else
-                              f"{entry.code} – {entry.label}", entry.code)
-            _select(combo, current)
-            combo.blockSignals(False)
-        self.group.setMaximumWidth(260)
-        current_area = self.area.currentData()
-        self.area.blockSignals(True)
-        self.area.clear()
-        self.area.addItem(ALL, None)
-        for area in office.areas:
-            self.area.addItem(area, area)
-        _select(self.area, current_area)
-        self.area.blockSignals(False)
-        if hasattr(self, "model"):
-            self.model.set_vocabulary(vocabulary)
-
-    # Query <-> widgets ----------------------------------------------------
-
-    def current_query(self) -> CaseQuery:
-        # Qt gives enum values back as plain strings.
-        attention = self.attention.currentData()
-        status = self.status.currentData()
-        period = self.period.isChecked()
-        return CaseQuery(
-            text=self.search.text(),
-            group_code=self.group.currentData(),
-            platform_code=self.platform.currentData(),
-            status=CaseStatus(status) if status else None,
-            area=self.area.currentData(),
-            identified=self.identified.currentData(),
-            has_children=True if self.with_children.isChecked() else None,
-            attention=Attention(attention) if attention not in (None, OVERDUE) else None,
-            overdue=attention == OVERDUE,
-            detected_from=from_qdate(self.date_from.date()) if period else None,
-            detected_to=from_qdate(self.date_to.date()) if period else None,
-            sort=self._sort[0],
-            descending=self._sort[1],
-            **self._extra,  # type: ignore[arg-type]
-        )
+        """The code lists or the office's areas were edited: new choices and labels."""
+        self.filters.set_lists(vocabulary, office)
+        self.model.set_vocabulary(vocabulary)
 
     def apply_query(self, query: CaseQuery) -> None:
-        """Show the cases matching `query` (saved filters, dashboard figures)."""
-        self._applying = True
-        self._extra = {key: getattr(query, key) for key in EXTRA_FIELDS
-                       if getattr(query, key) is not None}
-        self._show_extra()
-        self.search.setText(query.text)
-        _select(self.group, query.group_code)
-        _select(self.platform, query.platform_code)
-        _select(self.status, query.status)
-        _select(self.area, query.area)
-        _select(self.identified, query.identified)
-        _select(self.attention, OVERDUE if query.overdue else query.attention)
-        self.with_children.setChecked(bool(query.has_children))
-        self.period.setChecked(query.detected_from is not None or query.detected_to is not None)
-        if query.detected_from:
-            self.date_from.setDate(to_qdate(query.detected_from))
-        if query.detected_to:
-            self.date_to.setDate(to_qdate(query.detected_to))
-        self._applying = False
+        """Show the cases matching `query` (dashboard figures)."""
+        self.filters.apply_query(query)
         self.refresh()
 
-    def clear_extra(self) -> None:
-        self._extra = {}
-        self._show_extra()
-        self.refresh()
+    def focus_search(self) -> None:
+        self.filters.focus_search()
 
-    def _show_extra(self) -> None:
-        self.extra_label.setText(describe_extra(self._extra))
-        self.extra_label.setVisible(bool(self._extra))
-        self.extra_clear.setVisible(bool(self._extra))
+    def selected_case_id(self) -> int | None:
+        return self.table.selected_case_id()
 
-    def _filters_changed(self) -> None:
-        if not self._applying:
-            self.refresh()
+    def visible_columns(self) -> list[ListColumn]:
+        return self.table.visible_columns()
 
     # Running the query off the UI thread ---------------------------------
 
-    def refresh(self) -> None:
-        self._debounce.stop()
+    def refresh_for(self, change: DataChange) -> None:
+        """The rows show cases and flag those needing action by the office's thresholds;
+        the labels of the code lists come with `set_lists`."""
+        if change.concerns(DataKind.CASES, DataKind.OFFICE):
+            self.refresh(change.only_cases())
+
+    def refresh(self, changed: frozenset[int] | None = None) -> None:
+        """Run the query again (a change may add, remove or move cases); rows already
+        fetched are kept but those of `changed`, or none when it is None."""
+        if changed is None or self._stale_rows is None:
+            self._stale_rows = None
+        else:  # a result still on its way would otherwise not fetch its cases again
+            self._stale_rows |= changed
         self._generation += 1
         generation = self._generation
-        query = self.current_query()
+        query = self.filters.current_query()
         db = self._db
 
         def task(_progress: Progress, _token: CancelToken) -> tuple[list[int], int]:
@@ -324,92 +100,13 @@ class CaseListView(QWidget):
             return  # a newer query is on its way
         ids, total = result
         selected = self.selected_case_id()
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, self._stale_rows)
+        self._stale_rows = frozenset()
         if selected in ids:
             self.table.selectRow(ids.index(selected))
         self.counts_changed.emit(len(ids), total)
         self.results_shown.emit()
 
     def _sort_by(self, key: SortKey, descending: bool) -> None:
-        self._sort = (key, descending)
+        self.filters.set_sort(key, descending)
         self.refresh()
-
-    # Selection and actions -------------------------------------------------
-
-    def selected_case_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.case_id(rows[0].row()) if rows else None
-
-    def _open_current(self) -> None:
-        case_id = self.selected_case_id()
-        if case_id is not None:
-            self.open_case.emit(case_id)
-
-    def _delete_current(self) -> None:
-        case_id = self.selected_case_id()
-        if case_id is not None:
-            self.delete_requested.emit(case_id)
-
-    def visible_columns(self) -> list[ListColumn]:
-        """The columns the user shows, in the order on screen (export and print use it)."""
-        header = self.table.horizontalHeader()
-        logical = [header.logicalIndex(visual) for visual in range(header.count())]
-        return [LIST_COLUMNS[i] for i in logical if not header.isSectionHidden(i)]
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    # Saved filters ----------------------------------------------------------
-
-    def _fill_saved(self) -> None:
-        self.saved.clear()
-        for name in BUILT_IN:
-            self.saved.addItem(name, name)
-        for name in filters.saved_filters(self._prefs):
-            self.saved.addItem(f"★ {name}", name)
-
-    def _saved_chosen(self, index: int) -> None:
-        name = self.saved.itemData(index)
-        stored = filters.saved_filters(self._prefs)
-        query = BUILT_IN.get(name) or query_from_json(stored.get(name, {}))
-        self.apply_query(dataclasses.replace(query, sort=self._sort[0],
-                                             descending=self._sort[1]))
-
-    def _save_filter(self) -> None:
-        name, accepted = QInputDialog.getText(self, "Lưu bộ lọc", "Tên bộ lọc:")
-        if accepted and name.strip():
-            self.save_filter(name.strip())
-
-    def save_filter(self, name: str) -> None:
-        """The filter's criteria without the search text (`filters.py` says why)."""
-        filters.save_filter(self._prefs, name, self.current_query())
-        self._fill_saved()
-        _select(self.saved, name)
-
-    # Columns ----------------------------------------------------------------
-
-    def _column_menu(self, position: QPoint) -> None:
-        header = self.table.horizontalHeader()
-        menu = QMenu(self)
-        for number, column in enumerate(LIST_COLUMNS):
-            action = QAction(column.header, menu, checkable=True)
-            action.setChecked(not header.isSectionHidden(number))
-            action.toggled.connect(lambda shown, n=number: self.show_column(n, shown))
-            menu.addAction(action)
-        menu.exec(header.mapToGlobal(position))
-
-    def show_column(self, number: int, shown: bool) -> None:
-        self.table.horizontalHeader().setSectionHidden(number, not shown)
-        self._save_columns()
-
-    def _save_columns(self) -> None:
-        self._prefs.set_bytes("case_columns", self.table.horizontalHeader().saveState())
-
-    def _restore_columns(self, header: QHeaderView) -> None:
-        state = self._prefs.bytes("case_columns")
-        if state is None or not header.restoreState(state):
-            for number, column in enumerate(LIST_COLUMNS):
-                header.setSectionHidden(number, column.key not in DEFAULT_VISIBLE)
-        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-

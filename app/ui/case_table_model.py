@@ -72,10 +72,23 @@ class CaseTableModel(QAbstractTableModel):
 
     # What the view shows -------------------------------------------------
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], changed: frozenset[int] | None = None) -> None:
+        """Show `ids`. Rows already fetched are kept but those of `changed` (every row when
+        it is None); when the ids are the same, only the changed rows are repainted."""
+        if changed is None:
+            self._cache.clear()
+        else:
+            for case_id in changed:
+                self._cache.pop(case_id, None)
+        if changed is not None and array("q", ids) == self._ids:
+            last = len(COLUMNS) - 1
+            for case_id in changed:
+                if case_id in self._ids:
+                    row = self._ids.index(case_id)
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            return
         self.beginResetModel()
         self._ids = array("q", ids)
-        self._cache.clear()
         self.endResetModel()
 
     def set_vocabulary(self, vocabulary: Vocabulary) -> None:

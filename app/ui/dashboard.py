@@ -25,16 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.domain.labels import CaseStatus
+from app.domain.deadlines import LOCK_THRESHOLD_TEXT
+from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.vocabulary import EventKind
 from app.reports.figures import Counts
 from app.reports.periods import Period
-from app.services.attention import ATTENTION_LABELS, Attention
 from app.services.dashboard import DashboardData, load_dashboard
 from app.services.progress import CancelToken, Progress
 from app.services.search import CaseQuery
 from app.text import format_date, format_money, format_number
 from app.ui.charts import Bar, BarChart
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 
@@ -151,8 +152,7 @@ class DashboardView(QScrollArea):
             widget.setMinimumHeight(110)
         action_box = QGroupBox("Cần xử lý")
         QVBoxLayout(action_box).addWidget(self.attention)
-        accounts_box = QGroupBox("Tài khoản vượt ngưỡng đề nghị khóa (5 vụ/30 ngày hoặc "
-                                 "10 vụ/90 ngày)")
+        accounts_box = QGroupBox(f"Tài khoản vượt ngưỡng đề nghị khóa ({LOCK_THRESHOLD_TEXT})")
         QVBoxLayout(accounts_box).addWidget(self.accounts)
         lists = QHBoxLayout()
         lists.addWidget(action_box, 1)
@@ -168,8 +168,11 @@ class DashboardView(QScrollArea):
         self.setWidget(body)
         self.setWidgetResizable(True)
 
-    def mark_stale(self) -> None:
-        """Data changed: recompute now if the dashboard is on screen, else when it is shown."""
+    def refresh_for(self, change: DataChange) -> None:
+        """The figures count cases, under the lists' labels, flagged by the office's
+        thresholds: recomputed now if on screen, else when next shown."""
+        if not change.concerns(DataKind.CASES, DataKind.OFFICE, DataKind.VOCABULARY):
+            return
         self._stale = True
         if self.isVisible():
             self.refresh()
@@ -217,8 +220,7 @@ class DashboardView(QScrollArea):
             self.attention.addItem(item)
         self.accounts.clear()
         for account in data.lock_accounts:
-            item = QListWidgetItem(f"{account.account}: {account.cases_30_days} vụ trong 30 "
-                                   f"ngày, {account.cases_90_days} vụ trong 90 ngày")
+            item = QListWidgetItem(account.describe())
             item.setData(Qt.ItemDataRole.UserRole, account.account)
             self.accounts.addItem(item)
         if not data.lock_accounts:

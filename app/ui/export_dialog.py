@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.fields import TRANSFER_BY_KEY
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.errors import UserError, ValidationError
 from app.services.actor import Actor
@@ -51,11 +52,10 @@ class _Request:
 
 class ExportDialog(TaskDialog):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Xuất toàn bộ vụ việc", parent=parent, min_width=560)
         self._db = db
         self._actor = actor
         self.export_result: ExportResult | None = None
-        self.setWindowTitle("Xuất toàn bộ vụ việc")
 
         today = date.today()
         self.period = QCheckBox("Chỉ các vụ việc phát hiện trong khoảng")
@@ -79,8 +79,6 @@ class ExportDialog(TaskDialog):
         notice.setWordWrap(True)
         self.export_button = QPushButton("Xuất…")
         self.export_button.clicked.connect(self.choose_file)
-        close = QPushButton("Đóng")
-        close.clicked.connect(self.reject)
 
         period = QHBoxLayout()
         period.addWidget(self.date_from)
@@ -93,23 +91,20 @@ class ExportDialog(TaskDialog):
         self.errors: dict[str, FieldError] = {}
         for label, field, key in (("Mật khẩu mở tệp:", self.password, "file_password"),
                                   ("Nhập lại mật khẩu:", self.password_again, "password_again"),
-                                  ("Mục đích:", self.purpose, "purpose"),
-                                  ("Nơi nhận:", self.recipient, "recipient")):
+                                  (f"{TRANSFER_BY_KEY['purpose'].label}:", self.purpose,
+                                   "purpose"),
+                                  (f"{TRANSFER_BY_KEY['recipient'].label}:", self.recipient,
+                                   "recipient")):
             box, self.errors[key] = with_error(field)
             # Taller than its hint when the message is long (the password rule).
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             form.addRow(label, box)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(notice)
         layout.addLayout(form)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
         layout.addLayout(self.progress_row())
-        layout.addLayout(buttons)
-        self.setMinimumWidth(560)
+        layout.addLayout(self.button_row(self.export_button))
         self._update_fields()
         self._set_running(False)
 
@@ -121,7 +116,7 @@ class ExportDialog(TaskDialog):
         """What the fields ask for, or None (and the message) when the passwords differ."""
         for error in self.errors.values():
             error.show_message(None)
-        self.summary.clear()
+        self.message.clear()
         password = self.password.text()
         if password != self.password_again.text():
             self.errors["password_again"].show_message(MISMATCH)
@@ -166,7 +161,7 @@ class ExportDialog(TaskDialog):
                                 purpose=request.purpose, recipient=request.recipient,
                                 progress=progress, token=token)
 
-        self.summary.setText(f"Đang xuất vào {path}…")
+        self.message.working(f"Đang xuất vào {path}…")
         protected = request.file_password is not None
         self.run(work, lambda result: self._done(result, protected), self._refused)
 
@@ -186,7 +181,7 @@ class ExportDialog(TaskDialog):
 
     def _done(self, result: ExportResult, protected: bool) -> None:
         self.export_result = result
-        self.summary.setText(f"Đã xuất {result.count} vụ việc vào {result.path}"
+        self.message.done(f"Đã xuất {result.count} vụ việc vào {result.path}"
                              + (" (có mật khẩu mở tệp)." if protected else "."))
         self._set_running(False)
 

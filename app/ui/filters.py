@@ -11,9 +11,8 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from app.domain.labels import CaseStatus
+from app.domain.labels import Attention, CaseStatus
 from app.paths import DataPaths
-from app.services.attention import Attention
 from app.services.search import CaseQuery, SortKey
 from app.ui.prefs import UiPrefs
 

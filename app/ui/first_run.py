@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,23 +22,23 @@ from PySide6.QtWidgets import (
 from app.domain.labels import RECOVERY_KEY_ADVICE
 from app.paths import DataPaths
 from app.services.progress import CancelToken, Progress
+from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from app.db import Database
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(Dialog):
     """Creates the data folder and its first administrator; `db` and `recovery_key`
     are set once it is accepted."""
 
     def __init__(self, runner: TaskRunner, paths: DataPaths,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Bắt đầu dùng Sổ vi phạm MXH", parent=parent, min_width=480)
         self._runner, self._paths = runner, paths
         self.db: Database | None = None
         self.recovery_key = ""
-        self.setWindowTitle("Bắt đầu dùng Sổ vi phạm MXH")
         intro = QLabel(
             "<b style='font-size:14pt'>Chào mừng!</b><br>Chưa có dữ liệu trong thư mục "
             f"<br><code>{paths.root}</code><br>Hãy tạo tài khoản quản trị viên đầu tiên; các "
@@ -57,31 +55,22 @@ class FirstRunDialog(QDialog):
         form.addRow("Họ tên:", self.full_name)
         form.addRow("Mật khẩu (ít nhất 8 ký tự):", self.password)
         form.addRow("Nhập lại mật khẩu:", self.password_again)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo dữ liệu")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
-        self.buttons.accepted.connect(self.create_data)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self.button_box("Tạo dữ liệu", "Thoát", on_accept=self.create_data)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
 
     def create_data(self) -> None:
         if self.password.text() != self.password_again.text():
-            self.message.setText("Hai lần nhập mật khẩu không giống nhau.")
+            self.message.error("Hai lần nhập mật khẩu không giống nhau.")
             return
         if not self.full_name.text().strip():
-            self.message.setText("Hãy nhập họ tên của quản trị viên.")
+            self.message.error("Hãy nhập họ tên của quản trị viên.")
             return
         self.buttons.setEnabled(False)
-        self.message.setText("Đang tạo dữ liệu…")
+        self.message.working("Đang tạo dữ liệu…")
         paths, username = self._paths, self.username.text()
         full_name, password = self.full_name.text(), self.password.text()
 
@@ -102,18 +91,17 @@ class FirstRunDialog(QDialog):
 
     def _refused(self, message: str) -> None:
         self.buttons.setEnabled(True)
-        self.message.setText(message)
+        self.message.error(message)
 
 
-class RecoveryKeyDialog(QDialog):
+class RecoveryKeyDialog(Dialog):
     """The recovery key, shown once: it can be copied, saved or printed, and the dialog
     closes only once the administrator says it is kept safe."""
 
     def __init__(self, recovery_key: str, unit_name: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Khóa khôi phục", parent=parent)
         self._key, self._unit = recovery_key, unit_name
-        self.setWindowTitle("Khóa khôi phục")
         key = QLabel(recovery_key)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
@@ -133,12 +121,9 @@ class RecoveryKeyDialog(QDialog):
         actions.addWidget(save)
         actions.addStretch(1)
         self.kept = QCheckBox("Tôi đã in hoặc chép khóa khôi phục và cất ở nơi an toàn")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tiếp tục")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        self.kept.toggled.connect(
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled)
-        self.buttons.accepted.connect(self.accept)
+        self.buttons = self.button_box("Tiếp tục", None)
+        self.accept_button.setEnabled(False)
+        self.kept.toggled.connect(self.accept_button.setEnabled)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Khóa khôi phục của thư mục dữ liệu:</b>"))
         layout.addWidget(key)
@@ -149,10 +134,8 @@ class RecoveryKeyDialog(QDialog):
         # The key must show whole on one line, whatever the font.
         self.setMinimumWidth(max(560, key.sizeHint().width() + 48))
 
-    def reject(self) -> None:
-        # Escape must not close it before the key is kept.
-        if self.kept.isChecked():
-            super().reject()
+    def confirm_close(self) -> bool:
+        return self.kept.isChecked()  # not before the key is kept
 
     def _save(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Lưu khóa khôi phục",

@@ -92,7 +92,7 @@ class ImportDialog(TaskDialog):
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None, *,
                  today: date | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Nhập vụ việc từ Excel", parent=parent, size=(960, 560))
         self._db = db
         self._actor = actor
         self._today = today
@@ -101,7 +101,6 @@ class ImportDialog(TaskDialog):
         self.preview: ImportPreview | None = None
         self.import_result: ImportResult | None = None
 
-        self.setWindowTitle("Nhập vụ việc từ Excel")
         self.file_label = QLabel("Chưa chọn tệp.")
         self.file_label.setWordWrap(True)
         choose = QPushButton("Chọn tệp…")
@@ -111,7 +110,7 @@ class ImportDialog(TaskDialog):
         template.clicked.connect(self.choose_template_file)
         self._idle_buttons = [choose, template]
 
-        self.summary.setText("Chọn tệp Excel (.xlsx) theo mẫu để kiểm tra trước khi nhập.")
+        self.message.working("Chọn tệp Excel (.xlsx) theo mẫu để kiểm tra trước khi nhập.")
         self.problem_model = ProblemModel(self)
         self.table = QTableView()
         self.table.setModel(self.problem_model)
@@ -125,25 +124,17 @@ class ImportDialog(TaskDialog):
         self.save_problems_button.clicked.connect(self.choose_problems_file)
         self.import_button = QPushButton("Nhập")
         self.import_button.clicked.connect(self.start_import)
-        close = QPushButton("Đóng")
-        close.clicked.connect(self.reject)
 
         top = QHBoxLayout()
         top.addWidget(self.file_label, 1)
         top.addWidget(choose)
         top.addWidget(template)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.save_problems_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.import_button)
-        bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
         layout.addLayout(self.progress_row())
         layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
-        self.resize(960, 560)
+        layout.addLayout(self.button_row(self.import_button, first=[self.save_problems_button]))
         self._set_running(False)
 
     # Choosing files: the pickers, then methods that take a path (tests call these).
@@ -158,7 +149,7 @@ class ImportDialog(TaskDialog):
                                               "mau-nhap-vu-viec.xlsx", EXCEL_FILTER)
         if name:
             self.run(lambda _p, _t: exporting.save_template(self._db, Path(name)),
-                      lambda _r: self.summary.setText(f"Đã lưu tệp mẫu {name}."))
+                      lambda _r: self.message.done(f"Đã lưu tệp mẫu {name}."))
 
     def choose_problems_file(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Lưu danh sách lỗi", "danh-sach-loi.xlsx",
@@ -174,7 +165,7 @@ class ImportDialog(TaskDialog):
         self.import_result = None
         self.problem_model.set_problems(())
         self.file_label.setText(f"Tệp: {path}")
-        self.summary.setText("Đang đọc và kiểm tra từng dòng…")
+        self.message.working("Đang đọc và kiểm tra từng dòng…")
         self.run(self._check, self._show_preview)
 
     def save_problems_to(self, path: Path) -> None:
@@ -182,7 +173,7 @@ class ImportDialog(TaskDialog):
             return
         problems = self.preview.problems
         self.run(lambda _p, _t: write_problems(path, problems),
-                  lambda _r: self.summary.setText(f"Đã lưu danh sách lỗi vào {path}."))
+                  lambda _r: self.message.done(f"Đã lưu danh sách lỗi vào {path}."))
 
     # Checking and importing.
 
@@ -201,7 +192,7 @@ class ImportDialog(TaskDialog):
             if password and self._path is not None:
                 self.load_file(self._path, password)
             else:
-                self.summary.setText(outcome.message)
+                self.message.error(outcome.message)
             return
         self.preview = outcome
         self.problem_model.set_problems(outcome.problems)
@@ -215,7 +206,11 @@ class ImportDialog(TaskDialog):
             advice = " Không có lỗi: bấm «Nhập» để nhập toàn bộ."
         else:
             advice = " Tệp không có vụ việc nào để nhập."
-        self.summary.setText(f"Tệp «{outcome.file_name}»: {counts}{advice}")
+        text = f"Tệp «{outcome.file_name}»: {counts}{advice}"
+        if outcome.errors:
+            self.message.error(text)
+        else:
+            self.message.working(text)
         self._set_running(False)
 
     def ask_password(self, message: str) -> str | None:
@@ -227,7 +222,7 @@ class ImportDialog(TaskDialog):
     def start_import(self) -> None:
         if self.preview is None or not self.preview.can_import:
             return
-        self.summary.setText("Đang nhập…")
+        self.message.working("Đang nhập…")
         self.run(self._import, self._show_result)
 
     def _import(self, progress: Progress, token: CancelToken) -> ImportResult | ImportRefused:
@@ -243,14 +238,14 @@ class ImportDialog(TaskDialog):
         if isinstance(outcome, ImportRefused):
             assert self.preview is not None
             self.problem_model.set_problems(outcome.problems)
-            self.summary.setText(outcome.message)
+            self.message.error(outcome.message)
             self.preview = ImportPreview(self.preview.file_name, self.preview.case_count,
                                          self.preview.event_count, self.preview.child_count,
                                          outcome.problems)
             self._set_running(False)
             return
         self.import_result = outcome
-        self.summary.setText(f"Đã nhập {outcome.count} vụ việc"
+        self.message.done(f"Đã nhập {outcome.count} vụ việc"
                              + (f" ({outcome.codes[0]} … {outcome.codes[-1]})."
                                 if outcome.codes else "."))
         self._set_running(False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.progress import CancelToken, Progress
+from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -29,49 +29,38 @@ OPENING = "Đang mở dữ liệu…"
 SIGN_OUT = 2  # the lock dialog's result when the user chose «Đăng xuất…»
 
 
-class LoginDialog(QDialog):
+class LoginDialog(Dialog):
     def __init__(self, runner: TaskRunner, *, db: Database | None = None, unit_name: str = "",
                  locked_user: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Màn hình đã khóa — Sổ vi phạm MXH" if locked_user is not None
+                         else "Đăng nhập — Sổ vi phạm MXH", parent=parent, min_width=400)
         self._db = db
         self._runner = runner
         self._waiting = False
         self.actor: Actor | None = None
         self._locked = locked_user is not None
-        self.setWindowTitle("Màn hình đã khóa — Sổ vi phạm MXH" if self._locked
-                            else "Đăng nhập — Sổ vi phạm MXH")
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.username = QLineEdit(locked_user or "")
         self.username.setReadOnly(self._locked)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Tên đăng nhập:", self.username)
         form.addRow("Mật khẩu:", self.password)
-        # Buttons added by role: building the box from standard buttons resolves an overload
-        # with a default `Qt` orientation, and the first touch of the `Qt` namespace costs
-        # ~35 ms, a sixth of the time to this dialog's first paint.
-        self.buttons = QDialogButtonBox()
-        self.sign_in_button = self.buttons.addButton(
-            "Mở khóa" if self._locked else "Đăng nhập", QDialogButtonBox.ButtonRole.AcceptRole)
+        # Locked, the only way out is «Đăng xuất…» (see confirm_close).
+        self.buttons = self.button_box("Mở khóa" if self._locked else "Đăng nhập",
+                                       None if self._locked else "Thoát",
+                                       on_accept=self._sign_in)
         if self._locked:
             self.sign_out_button = self.buttons.addButton(
                 "Đăng xuất…", QDialogButtonBox.ButtonRole.ActionRole)
             self.sign_out_button.clicked.connect(lambda: self.done(SIGN_OUT))
-        else:
-            self.buttons.addButton("Thoát", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self._sign_in)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(400)
         self._show_title(unit_name)
         # Without Qt.FocusReason (see the buttons above).
         (self.password if self._locked else self.username).setFocus()
@@ -85,11 +74,10 @@ class LoginDialog(QDialog):
                         "nguyên nội dung. Nhập mật khẩu để tiếp tục.")
         self.title.setText(heading)
 
-    def reject(self) -> None:
+    def confirm_close(self) -> bool:
         """Esc or the window's cross: leaves the program when signing in; the lock stays up
         (signing out is «Đăng xuất…», which asks about unsaved work first)."""
-        if not self._locked:
-            super().reject()
+        return not self._locked
 
     def attach(self, db: Database, unit_name: str) -> None:
         """The data folder is open: signing in can go ahead (at once if already asked)."""
@@ -100,8 +88,8 @@ class LoginDialog(QDialog):
 
     def refuse_data(self, message: str) -> None:
         """The data folder could not be opened: say why; signing in is impossible."""
-        self.message.setText(message)
-        self.sign_in_button.setEnabled(False)
+        self.message.error(message)
+        self.accept_button.setEnabled(False)
 
     def _sign_in(self) -> None:
         username, password = self.username.text(), self.password.text()
@@ -110,11 +98,11 @@ class LoginDialog(QDialog):
             return
         if self._db is None:
             self._waiting = True
-            self.message.setText(OPENING)
+            self.message.working(OPENING)
             return
         self._waiting = False
         self.buttons.setEnabled(False)
-        self.message.setText("Đang kiểm tra…")
+        self.message.working("Đang kiểm tra…")
         db = self._db
 
         # The password hash is deliberately slow: never on the UI thread.
@@ -132,6 +120,6 @@ class LoginDialog(QDialog):
 
     def _refused(self, message: str) -> None:
         self.buttons.setEnabled(True)
-        self.message.setText(message)
+        self.message.error(message)
         self.password.clear()
         self.password.setFocus()

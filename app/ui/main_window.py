@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
 from app.db import Database
 from app.domain.labels import ROLE_LABELS
 from app.services import cases, evidence, list_export, settings, vocabulary
@@ -30,8 +29,10 @@ from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery
 from app.text import format_number
+from app.ui.about import AboutDialog
 from app.ui.backup_actions import BackupActions
 from app.ui.case_list import CaseListView
+from app.ui.data_change import DataChange, DataKind
 from app.ui.filters import drop_saved_search_text
 from app.ui.idle import IdleWatcher, put_back, take_off_screen
 from app.ui.login import LoginDialog
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
-    data_changed = Signal()
+    data_changed = Signal(object)  # DataChange: what a change touched, for every view
 
     def __init__(self, db: Database, actor: Actor) -> None:
         super().__init__()
@@ -68,7 +69,9 @@ class MainWindow(QMainWindow):
         self.case_list.open_case.connect(self.open_case)
         self.case_list.delete_requested.connect(self.delete_case)
         self.case_list.counts_changed.connect(self._show_counts)
-        self.data_changed.connect(self.case_list.refresh)
+        # The lists first: the views that show them read them when they refresh.
+        self.data_changed.connect(self._settings_changed)
+        self.data_changed.connect(self.case_list.refresh_for)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.case_list, "Sổ vụ việc")
@@ -140,7 +143,7 @@ class MainWindow(QMainWindow):
 
         view = DashboardView(self.db, self.runner)
         view.show_cases.connect(self.show_cases)
-        self.data_changed.connect(view.mark_stale)
+        self.data_changed.connect(view.refresh_for)
         return view
 
     def _build_reports(self) -> QWidget:
@@ -151,7 +154,9 @@ class MainWindow(QMainWindow):
     def _build_admin(self) -> QWidget:
         from app.ui.admin import AdminScreen
 
-        return AdminScreen(self.db, self.actor, self.runner, self.reload_settings)
+        screen = AdminScreen(self.db, self.actor, self.runner, self.data_changed.emit)
+        self.data_changed.connect(screen.refresh_for)
+        return screen
 
     # Menus and toolbar ------------------------------------------------------
 
@@ -186,7 +191,7 @@ class MainWindow(QMainWindow):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.restore_action = self._action("&Khôi phục vụ việc đã xóa", self._restore_selected,
                                            permission=Permission.DELETE_CASES)
-        self.refresh_action = self._action("&Làm mới", self.data_changed.emit,
+        self.refresh_action = self._action("&Làm mới", self.refresh_everything,
                                            QKeySequence.StandardKey.Refresh,
                                            icon=pixmap.SP_BrowserReload)
         self.find_action = self._action("&Tìm kiếm", self._find, QKeySequence.StandardKey.Find)
@@ -276,7 +281,7 @@ class MainWindow(QMainWindow):
 
         editor = CaseEditor(self.db, self.actor, self.runner, self.vocabulary, self.office,
                             self.prefs, detail, self)
-        editor.saved.connect(lambda _d: self.data_changed.emit())
+        editor.saved.connect(lambda saved: self.data_changed.emit(DataChange.cases([saved.id])))
         editor.open_case_requested.connect(self.open_case)
         editor.exec()
         editor.deleteLater()  # a day of opened cases would otherwise stay in memory
@@ -297,21 +302,26 @@ class MainWindow(QMainWindow):
             self, "Xóa vụ việc", "Lý do xóa (bắt buộc; vụ việc vào thùng rác, có thể khôi phục):")
         if not accepted:
             return
-        self.run_change(lambda: cases.delete_case(self.db, self.actor, case_id, reason))
+        self.run_change(case_id, lambda: cases.delete_case(self.db, self.actor, case_id, reason))
 
     def _restore_selected(self) -> None:
         case_id = self.case_list.selected_case_id()
         if case_id is not None:
-            self.run_change(lambda: cases.restore_case(self.db, self.actor, case_id))
+            self.run_change(case_id, lambda: cases.restore_case(self.db, self.actor, case_id))
 
-    def run_change(self, change: Callable[[], object]) -> None:
-        """Run a change off the UI thread; on success every view refreshes."""
+    def run_change(self, case_id: int, change: Callable[[], object]) -> None:
+        """Run a change of case `case_id` off the UI thread; on success the views showing
+        cases refresh."""
 
         def task(_p: Progress, _t: CancelToken) -> object:
             return change()
 
-        self.runner.start(task, on_success=lambda _r: self.data_changed.emit(),
-                          on_failure=self.show_error)
+        self.runner.start(task, on_success=lambda _r: self.data_changed.emit(
+            DataChange.cases([case_id])), on_failure=self.show_error)
+
+    def refresh_everything(self) -> None:
+        """«Làm mới»: every view reloads all it shows."""
+        self.data_changed.emit(DataChange.everything())
 
     def run_long(self, title: str, task: TaskFunction,
                  on_success: Callable[[Any], None]) -> None:
@@ -326,7 +336,8 @@ class MainWindow(QMainWindow):
         from app.ui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.db, self.actor, self)
-        dialog.imported.connect(lambda _count: self.data_changed.emit())
+        # Many cases, their ids not passed back: every case view reloads all its rows.
+        dialog.imported.connect(lambda _count: self.data_changed.emit(DataChange.cases()))
         dialog.exec()
 
     def _export_all(self) -> None:
@@ -430,9 +441,7 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
     def _about(self) -> None:
-        QMessageBox.about(self, "Giới thiệu",
-                          f"<b>Sổ vi phạm MXH</b> {__version__}<br>Ghi nhận, xử lý thông tin vi "
-                          "phạm trên mạng xã hội và lập báo cáo định kỳ.")
+        AboutDialog(self.prefs, self).exec()
 
     def _show_reminder(self, text: str | None) -> None:
         self.reminder.setText(text or "")
@@ -462,12 +471,17 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self.idle)
         super().closeEvent(event)
 
-    def reload_settings(self) -> None:
-        """Office details and lists were edited: every screen shows the new ones."""
-        self.vocabulary = vocabulary.load(self.db)
-        self.office = settings.load_office(self.db)
-        self.idle.set_minutes(self.office.idle_lock_minutes)
-        self.backups.apply_settings(self.office)
+    def _settings_changed(self, change: DataChange) -> None:
+        """Office details or code lists were edited: the window and the register use the
+        new ones, as does every case editor opened from now on."""
+        if not change.concerns(DataKind.OFFICE, DataKind.VOCABULARY):
+            return
+        if change.concerns(DataKind.VOCABULARY):
+            self.vocabulary = vocabulary.load(self.db)
+        if change.concerns(DataKind.OFFICE):
+            self.office = settings.load_office(self.db)
+            self.idle.set_minutes(self.office.idle_lock_minutes)
+            self.backups.apply_settings(self.office)
         self.case_list.set_lists(self.vocabulary, self.office)
 
 

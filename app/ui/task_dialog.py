@@ -6,25 +6,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from app.errors import UserError
 from app.services.progress import CancelToken
+from app.ui.dialogs import Dialog
+from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskFunction, TaskRunner
 
 
-class TaskDialog(QDialog):
-    """A dialog that runs one service call at a time off the UI thread, with a progress bar,
-    a cancel button and a summary line for the outcome."""
+class TaskDialog(Dialog):
+    """A dialog that runs one service call at a time off the UI thread, with a progress bar
+    and a cancel button; its message line says what came of it."""
 
     CANCELLED = "Đã hủy; không có gì được ghi."
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, title: str, prefs: UiPrefs | None = None, name: str = "",
+                 parent: QWidget | None = None, *, min_width: int = 0,
+                 size: tuple[int, int] | None = None) -> None:
+        super().__init__(title, prefs, name, parent, min_width=min_width, size=size)
         self._runner = TaskRunner(self)
         self._token: CancelToken | None = None
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
         self.progress = QProgressBar()
         self.cancel_button = QPushButton("Hủy")
         self.cancel_button.clicked.connect(self.cancel)
@@ -37,7 +39,7 @@ class TaskDialog(QDialog):
 
     def run(self, work: TaskFunction, on_success: Callable[[Any], None],
             on_refused: Callable[[UserError], None] | None = None) -> None:
-        """Run `work`; `on_refused` gets a refusal before the summary shows its message."""
+        """Run `work`; `on_refused` gets a refusal before the message line shows it."""
         self._set_running(True)
         self._token = self._runner.start(work, on_success=on_success, on_failure=self._failed,
                                          on_progress=self._progressed,
@@ -48,11 +50,11 @@ class TaskDialog(QDialog):
         self.progress.setValue(done)
 
     def _failed(self, message: str) -> None:
-        self.summary.setText(message)
+        self.message.error(message)
         self._set_running(False)
 
     def _cancelled(self) -> None:
-        self.summary.setText(self.CANCELLED)
+        self.message.working(self.CANCELLED)
         self._set_running(False)
 
     def cancel(self) -> None:
@@ -71,8 +73,8 @@ class TaskDialog(QDialog):
     def update_buttons(self, running: bool) -> None:
         """Enable the dialog's own buttons for the state (subclasses)."""
 
-    def reject(self) -> None:
+    def confirm_close(self) -> bool:
         """Closing stops a running task (an import is then rolled back, an export removed)."""
         self.cancel()
         self._runner.wait()
-        super().reject()
+        return True

@@ -59,18 +59,43 @@ class OptionalDate(QWidget):
             self.edit.setDate(to_qdate(value))
 
 
+ERROR_COLOUR = "#b00020"
+DONE_COLOUR = "#2e7d32"
+
+
 class FieldError(QLabel):
     """The message of a refused field, shown right under it."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setStyleSheet("color: #b00020")
+        self.setStyleSheet(f"color: {ERROR_COLOUR}")
         self.setWordWrap(True)
         self.setVisible(False)
 
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class MessageLine(FieldError):
+    """What the last action of a dialog or section came to: red when refused, green when
+    done, plain while working; hidden when empty."""
+
+    def error(self, message: str) -> None:
+        self._show(message, ERROR_COLOUR)
+
+    def done(self, message: str) -> None:
+        self._show(message, DONE_COLOUR)
+
+    def working(self, message: str) -> None:
+        self._show(message, None)
+
+    def clear(self) -> None:
+        self.show_message(None)
+
+    def _show(self, message: str, colour: str | None) -> None:
+        self.setStyleSheet(f"color: {colour}" if colour else "")
+        self.show_message(message)
 
 
 def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:

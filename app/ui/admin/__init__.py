@@ -15,23 +15,33 @@ from app.ui.admin.office_form import OfficeForm
 from app.ui.admin.purge_view import PurgeView
 from app.ui.admin.users_view import UsersView
 from app.ui.admin.vocabulary_view import VocabularyView
+from app.ui.data_change import DataChange
 from app.ui.tasks import TaskRunner
 
 
 class AdminScreen(QTabWidget):
+    """Its views report their changes with `notify` (the window passes them to every
+    view), and reload on `refresh_for` when a change concerns them."""
+
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
-                 on_settings_changed: Callable[[], None],
+                 notify: Callable[[DataChange], None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.office = OfficeForm(db, actor, runner, on_settings_changed)
-        self.users = UsersView(db, actor, runner)
-        self.lists = VocabularyView(db, actor, runner, on_settings_changed)
-        self.legal = LegalBasisView(db, actor, runner)
+        self.office = OfficeForm(db, actor, runner, notify)
+        self.users = UsersView(db, actor, runner, notify)
+        self.lists = VocabularyView(db, actor, runner, notify)
+        self.legal = LegalBasisView(db, actor, runner, notify)
         self.audit = AuditView(db, actor, runner)
         self.addTab(self.office, "Thông tin đơn vị")
         self.addTab(self.users, "Tài khoản")
         self.addTab(self.lists, "Danh mục")
         self.addTab(self.legal, "Căn cứ pháp lý")
         self.addTab(self.audit, "Nhật ký thao tác")
-        self.purge = PurgeView(db, actor, runner)
+        self.purge = PurgeView(db, actor, runner, notify)
         self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")
+
+    def refresh_for(self, change: DataChange) -> None:
+        # Not the office form, an editor (its own save is the only change of its data),
+        # nor the audit log, which shows what «Xem» asked for.
+        for view in (self.users, self.lists, self.legal, self.purge):
+            view.refresh_for(change)

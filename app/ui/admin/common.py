@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from app.ui.widgets import DONE_COLOUR, ERROR_COLOUR
+
 
 def make_table(headers: Sequence[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
@@ -47,9 +49,9 @@ class Feedback(QLabel):
         self.setWordWrap(True)
 
     def ok(self, message: str) -> None:
-        self.setStyleSheet("color: #2e7d32")
+        self.setStyleSheet(f"color: {DONE_COLOUR}")
         self.setText(message)
 
     def error(self, message: str) -> None:
-        self.setStyleSheet("color: #b00020")
+        self.setStyleSheet(f"color: {ERROR_COLOUR}")
         self.setText(message)

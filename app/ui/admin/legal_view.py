@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -22,6 +23,8 @@ from app.services.legal_basis import Provision
 from app.services.progress import CancelToken, Progress
 from app.text import format_date, format_number
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.data_change import DataChange, DataKind
+from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import OptionalDate
 
@@ -45,10 +48,9 @@ def _validity(p: Provision) -> str:
     return "không thời hạn"
 
 
-class ProvisionDialog(QDialog):
+class ProvisionDialog(Dialog):
     def __init__(self, provision: Provision, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(provision.citation)
+        super().__init__(provision.citation, parent=parent, min_width=560)
         self.description = QLineEdit(provision.description)
         self.fine_min = QSpinBox()
         self.fine_max = QSpinBox()
@@ -67,20 +69,14 @@ class ProvisionDialog(QDialog):
         form.addRow("đến (đồng):", self.fine_max)
         form.addRow("Có hiệu lực từ:", self.valid_from)
         form.addRow("Hết hiệu lực sau:", self.valid_to)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(560)
+        form.addRow(self.button_box("Lưu"))
 
 
 class LegalBasisView(QWidget):
-    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._provisions: list[Provision] = []
         self.table = make_table(["Căn cứ", "Nội dung", "Khung tiền phạt (đồng)", "Hiệu lực",
                                  "Nhóm"])
@@ -96,6 +92,10 @@ class LegalBasisView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table)
         self.refresh()
+
+    def refresh_for(self, change: DataChange) -> None:
+        if change.concerns(DataKind.LEGAL_BASIS):
+            self.refresh()
 
     def refresh(self) -> None:
         self._provisions = legal_basis.all_provisions(self._db)
@@ -123,7 +123,7 @@ class LegalBasisView(QWidget):
                                                 valid_from=valid_from, valid_to=valid_to)
 
         def succeeded(_r: object) -> None:
-            self.refresh()
+            self._notify(DataChange.of(DataKind.LEGAL_BASIS))
             self.feedback.ok(f"Đã lưu {provision.citation}.")
 
         self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)

@@ -24,6 +24,7 @@ from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.services.settings import OfficeSettings
 from app.ui.admin.common import Feedback
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 TEXT_FIELDS = (
@@ -56,9 +57,9 @@ NUMBER_FIELDS = (
 
 class OfficeForm(QScrollArea):
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
-                 on_saved: Callable[[], None]) -> None:
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner, self._on_saved = db, actor, runner, on_saved
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._current = settings.load_office(db)
         self.texts: dict[str, QLineEdit] = {}
         self.lists: dict[str, QPlainTextEdit] = {}
@@ -127,5 +128,5 @@ class OfficeForm(QScrollArea):
 
     def _saved(self, office: OfficeSettings) -> None:
         self._current = office
-        self._on_saved()
+        self._notify(DataChange.of(DataKind.OFFICE))
         self.feedback.ok("Đã lưu thông tin đơn vị.")

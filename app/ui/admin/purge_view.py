@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
@@ -11,13 +13,15 @@ from app.services.actor import Actor
 from app.services.progress import CancelToken, Progress
 from app.services.purge import Expired, PurgeResult
 from app.ui.admin.common import Feedback
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 
 class PurgeView(QWidget):
-    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._expired: Expired | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -44,7 +48,13 @@ class PurgeView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.refresh()  # the retention period may have changed meanwhile
+        self.refresh()  # counted as of today
+
+    def refresh_for(self, change: DataChange) -> None:
+        """Deleted cases and the retention period: counted again now if on screen (else
+        when next shown)."""
+        if change.concerns(DataKind.CASES, DataKind.OFFICE) and self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         db, actor = self._db, self._actor
@@ -102,7 +112,7 @@ class PurgeView(QWidget):
                 + ". Hãy đóng chương trình đang mở tệp rồi chạy lại, hoặc tự xem và xóa.")
         else:
             self.feedback.ok(done)
-        self.refresh()
+        self._notify(DataChange.cases())
 
     def _failed(self, message: str) -> None:
         self.feedback.error(message)

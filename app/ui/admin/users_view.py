@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -25,13 +24,14 @@ from app.services.accounts import UserRecord
 from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.data_change import DataChange, DataKind
+from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 
-class NewUserDialog(QDialog):
+class NewUserDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Tạo tài khoản")
+        super().__init__("Tạo tài khoản", parent=parent, min_width=400)
         self.username = QLineEdit()
         self.full_name = QLineEdit()
         self.role = QComboBox()
@@ -45,19 +45,14 @@ class NewUserDialog(QDialog):
         form.addRow("Họ tên:", self.full_name)
         form.addRow("Vai trò:", self.role)
         form.addRow("Mật khẩu ban đầu:", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.button_box("Tạo"))
 
 
 class UsersView(QWidget):
-    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._users: list[UserRecord] = []
         self.table = make_table(["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"])
         self.feedback = Feedback()
@@ -76,6 +71,10 @@ class UsersView(QWidget):
         layout.addWidget(self.feedback)
         layout.addWidget(self.table)
         self.refresh()
+
+    def refresh_for(self, change: DataChange) -> None:
+        if change.concerns(DataKind.ACCOUNTS):
+            self.refresh()
 
     def refresh(self) -> None:
         self._users = accounts.list_users(self._db)
@@ -96,7 +95,7 @@ class UsersView(QWidget):
             change()
 
         def succeeded(_result: object) -> None:
-            self.refresh()
+            self._notify(DataChange.of(DataKind.ACCOUNTS))
             self.feedback.ok(done)
 
         self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)

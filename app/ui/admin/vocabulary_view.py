@@ -19,14 +19,15 @@ from app.services import vocabulary
 from app.services.actor import Actor, Permission
 from app.services.progress import CancelToken, Progress
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 
 class VocabularyView(QWidget):
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
-                 on_changed: Callable[[], None]) -> None:
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner, self._on_changed = db, actor, runner, on_changed
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._entries: tuple[Entry, ...] = ()
         self.list_choice = QComboBox()
         for name, title in LIST_TITLES.items():
@@ -56,6 +57,10 @@ class VocabularyView(QWidget):
     def current_list(self) -> VocabList:
         return VocabList(self.list_choice.currentData())
 
+    def refresh_for(self, change: DataChange) -> None:
+        if change.concerns(DataKind.VOCABULARY):
+            self.refresh()
+
     def refresh(self) -> None:
         name = self.current_list()
         self._entries = vocabulary.load(self._db).entries(name, include_inactive=True)
@@ -68,8 +73,7 @@ class VocabularyView(QWidget):
             change()
 
         def succeeded(_r: object) -> None:
-            self.refresh()
-            self._on_changed()
+            self._notify(DataChange.of(DataKind.VOCABULARY))
             self.feedback.ok(done)
 
         self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)

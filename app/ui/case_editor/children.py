@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case import ChildInput, validate_child
+from app.domain.fields import CHILD_BY_KEY, CHILDREN_LABEL
 from app.domain.labels import Sex
 from app.text import clean
 from app.ui.admin.common import fill_table, make_table, selected_row
 from app.ui.case_editor.section import Section, enter_activates
+from app.ui.dialogs import Dialog
 from app.ui.widgets import FieldError
 
 # NĐ 56/2017 Điều 33: what counts as a child's private information.
@@ -35,10 +36,14 @@ PRIVATE_INFORMATION = (
 )
 
 
-class ChildDialog(QDialog):
+def _label(key: str) -> str:
+    field = CHILD_BY_KEY[key]
+    return field.label + (" *" if field.required else "")
+
+
+class ChildDialog(Dialog):
     def __init__(self, child: ChildInput | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Trẻ em liên quan")
+        super().__init__(CHILDREN_LABEL, parent=parent, min_width=460)
         self._child = child
         self.full_name = QLineEdit(child.full_name if child else "")
         self.birth_year = QSpinBox()
@@ -52,36 +57,27 @@ class ChildDialog(QDialog):
         self.sex.setCurrentIndex(max(self.sex.findData(child.sex if child else None), 0))
         self.school_class = QLineEdit(child.school_class or "" if child else "")
         self.address = QLineEdit(child.address or "" if child else "")
-        self.guardian = QCheckBox("Đã thông báo cho cha mẹ, người giám hộ")
+        self.guardian = QCheckBox(_label("guardian_informed"))
         self.guardian.setChecked(bool(child and child.guardian_informed))
-        self.referred = QCheckBox("Đã chuyển cơ quan bảo vệ trẻ em")
+        self.referred = QCheckBox(_label("referred_to_protection"))
         self.referred.setChecked(bool(child and child.referred_to_protection))
         self.notes = QLineEdit(child.notes or "" if child else "")
-        self.error = FieldError()
         form = QFormLayout(self)
-        form.addRow("Họ tên *:", self.full_name)
-        form.addRow("Năm sinh:", self.birth_year)
-        form.addRow("Giới tính:", self.sex)
-        form.addRow("Trường, lớp:", self.school_class)
-        form.addRow("Địa chỉ:", self.address)
+        for key, widget in (("full_name", self.full_name), ("birth_year", self.birth_year),
+                            ("sex", self.sex), ("school_class", self.school_class),
+                            ("address", self.address)):
+            form.addRow(_label(key) + ":", widget)
         form.addRow(self.guardian)
         form.addRow(self.referred)
-        form.addRow("Ghi chú:", self.notes)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đồng ý")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(460)
+        form.addRow(_label("notes") + ":", self.notes)
+        form.addRow(self.message)
+        form.addRow(self.button_box("Đồng ý", on_accept=self._accept))
 
     def _accept(self) -> None:
         """Checked by the rules the case is saved with; the dialog stays open until right."""
         messages = validate_child(self.child(), date.today())
         if messages:
-            self.error.show_message(" ".join(m[:1].upper() + m[1:] for m in messages))
+            self.message.error(" ".join(m[:1].upper() + m[1:] for m in messages))
             return
         self.accept()
 
@@ -115,8 +111,9 @@ class ChildrenSection(Section):
             buttons.addWidget(button)
         buttons.addStretch(1)
         # Made after the buttons, so Tab reaches them first, as they are laid out.
-        self.table = make_table(["Họ tên", "Năm sinh", "Giới tính", "Trường, lớp",
-                                 "Đã báo người giám hộ", "Đã chuyển bảo vệ trẻ em"])
+        self.table = make_table([CHILD_BY_KEY[key].label for key in (
+            "full_name", "birth_year", "sex", "school_class", "guardian_informed",
+            "referred_to_protection")])
         self.table.activated.connect(lambda _i: self._edit())  # Enter or double click
         enter_activates(self.table)
         self.error = FieldError()

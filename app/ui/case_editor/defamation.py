@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
 
 from app.domain.case import DefamedInput
-from app.domain.fields import DEFAMED_LABEL
+from app.domain.fields import DEFAMED_BY_KEY, DEFAMED_LABEL
 from app.domain.labels import PartyKind
 from app.text import clean
 from app.ui.case_editor.section import Section, when_done
@@ -18,18 +18,19 @@ class DefamationSection(Section):
         self._uuid: str | None = None
         self.name = QLineEdit()
         self.kind = PartyKindChoice()
-        self.complained = QCheckBox("Đã có đơn phản ánh, khiếu nại")
+        self.complained = QCheckBox(DEFAMED_BY_KEY["complaint_received"].label)
         self.complaint_date = OptionalDate(text="ngày nhận đơn")
         self.words = QPlainTextEdit()
         self.words.setTabChangesFocus(True)
         self.words.setFixedHeight(80)
         self.words.setPlaceholderText("Những lời lẽ bị phản ánh là xúc phạm")
-        self.correction = QCheckBox("Đối tượng đã đính chính, xin lỗi công khai")
+        self.correction = QCheckBox(DEFAMED_BY_KEY["correction_published"].label)
         self.add_field("defamed[1]", self.name, DEFAMED_LABEL)
-        self.add_field("defamed_kind", self.kind, "Là")
+        self.add_field("defamed_kind", self.kind, DEFAMED_BY_KEY["kind"].label)
         self.form.addRow(self.complained)
-        self.add_field("complaint_date", self.complaint_date, "Ngày nhận đơn")
-        self.add_field("words", self.words, "Nội dung bị phản ánh")
+        self.add_field("complaint_date", self.complaint_date,
+                       DEFAMED_BY_KEY["complaint_date"].label)
+        self.add_field("words", self.words, DEFAMED_BY_KEY["words_complained"].label)
         self.form.addRow(self.correction)
         # Every problem of the party is shown under its name, whichever field caused it.
         for widget in (self.kind, self.complained, self.complaint_date, self.words,

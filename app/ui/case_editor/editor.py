@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QInputDialog,
     QListWidget,
     QListWidgetItem,
@@ -47,7 +46,6 @@ from app.ui.case_editor.timeline import TimelineSection
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FieldError
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -70,7 +68,7 @@ class CaseEditor(Dialog):
                  office: OfficeSettings, prefs: UiPrefs, detail: CaseDetail | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Vụ việc mới" if detail is None else f"Vụ việc {detail.code}", prefs,
-                         "case_editor", parent)
+                         "case_editor", parent, size=(900, 720))
         self._db, self._actor, self._runner = db, actor, runner
         self._vocabulary = vocabulary
         self.detail = detail
@@ -98,29 +96,21 @@ class CaseEditor(Dialog):
         self.tabs.addTab(_scrolled(self.defamation), "Bị xúc phạm danh dự")
         self.tabs.addTab(self.timeline, "Quá trình xử lý")
         self.tabs.addTab(self.evidence, "Chứng cứ")
-        self.message = FieldError()
         self.save_button = QPushButton("Lưu (Ctrl+S)")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        close = QPushButton("Đóng")
-        close.clicked.connect(self.reject)
         self.reload_button = QPushButton("Mở bản mới nhất")
         self.reload_button.clicked.connect(self.reload)
         self.reload_button.setVisible(False)
         self.print_button = QPushButton("In phiếu (Ctrl+P)")
         self.print_button.setToolTip("Phiếu thông tin vụ việc (PDF) theo bản đã lưu.")
         self.print_button.clicked.connect(self.open_print_dialog)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.reload_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.warnings)
         layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        layout.addLayout(self.button_row(self.reload_button, self.save_button,
+                                         first=[self.print_button]))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.open_print_dialog)
         for section in self._sections():
@@ -134,8 +124,6 @@ class CaseEditor(Dialog):
         self.timeline.reopen_requested.connect(self._reopen)
         self._load(detail.data if detail else None)
         self._set_editable()
-        if self.size().width() < 700:
-            self.resize(900, 720)
 
     # Loading and reading the form --------------------------------------------
 
@@ -197,7 +185,7 @@ class CaseEditor(Dialog):
         for section in self._sections():
             show_checked(section.errors, found, self._touched)
         if not found and self._problems_listed:
-            self.message.show_message(None)
+            self.message.clear()
 
     # Saving -------------------------------------------------------------------
 
@@ -217,7 +205,7 @@ class CaseEditor(Dialog):
         db, actor, detail = self._db, self._actor, self.detail
         for section in self._sections():
             section.clear_errors()
-        self.message.show_message(None)
+        self.message.clear()
         self._problems_listed = False
         if detail is None:
             self._run(lambda: cases.create_case(db, actor, data), "Đã lưu vụ việc mới.")
@@ -236,27 +224,24 @@ class CaseEditor(Dialog):
             self.timeline.load(detail, self.editable)
             self._saved_input = self.current_input()
             self.check_warnings()
-        self.message.setStyleSheet("color: #2e7d32")
-        self.message.show_message(done)
+        self.message.done(done)
         self.saved.emit(detail)
         if self._close_after_save:
-            super().reject()
+            self.reject()  # nothing unsaved now: it closes
 
     def _failed(self, message: str) -> None:
         # Refusals with details are shown by _refused; this shows every other failure.
         if not self.message.isVisible():
-            self.message.setStyleSheet("color: #b00020")
-            self.message.show_message(message)
+            self.message.error(message)
 
     def _refused(self, error: UserError) -> None:
         self._close_after_save = False
-        self.message.setStyleSheet("color: #b00020")
         if isinstance(error, ConcurrentEditError):
             self.reload_button.setVisible(True)
-            self.message.show_message(error.message)
+            self.message.error(error.message)
             return
         if not isinstance(error, ValidationError):
-            self.message.show_message(error.message)
+            self.message.error(error.message)
             return
         unplaced = []
         first: tuple[int, QWidget] | None = None
@@ -266,7 +251,7 @@ class CaseEditor(Dialog):
                 unplaced.append(message)
             elif first is None:
                 first = placed
-        self.message.show_message(
+        self.message.error(
             " ".join(unplaced) or f"Chưa lưu: có {len(error.problems)} chỗ cần sửa (ghi màu đỏ).")
         self._problems_listed = not unplaced
         if first is not None:
@@ -298,8 +283,7 @@ class CaseEditor(Dialog):
             self.detail = detail
             self._load(detail.data)
             self.reload_button.setVisible(False)
-            self.message.setStyleSheet("color: #2e7d32")
-            self.message.show_message("Đã mở bản mới nhất.")
+            self.message.done("Đã mở bản mới nhất.")
 
         self._runner.start(task, on_success=loaded, on_failure=self._failed, owner=self)
 
@@ -310,8 +294,7 @@ class CaseEditor(Dialog):
         chooses otherwise."""
         detail = self.detail
         if detail is None or not self.print_button.isEnabled():
-            self.message.setStyleSheet("color: #b00020")
-            self.message.show_message(
+            self.message.error(
                 "Lưu vụ việc trước rồi mới in phiếu." if detail is None
                 else "Vụ việc đã bị xóa: hãy khôi phục trước khi in phiếu." if detail.deleted_at
                 else "Tài khoản của bạn không có quyền in phiếu vụ việc.")
@@ -366,7 +349,7 @@ class CaseEditor(Dialog):
         assert detected_on is not None
 
         def check(data: EventInput) -> list[FieldProblem]:
-            return validate_event(data, detected_on=detected_on, existing=existing,
+            return validate_event(data.normalised(), detected_on=detected_on, existing=existing,
                                   vocabulary=vocab, today=date.today(), replacing=replacing)
 
         return check
@@ -412,17 +395,16 @@ class CaseEditor(Dialog):
 
     # Never lose edits silently --------------------------------------------------
 
-    def reject(self) -> None:
-        """Closing (button, Esc, window cross) asks before dropping unsaved edits."""
-        if self.has_unsaved_changes():
-            answer = QMessageBox.question(
-                self, "Chưa lưu", "Vụ việc có thay đổi chưa lưu. Lưu trước khi đóng?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Save:
-                self._close_after_save = True
-                self.save()
-                return
-        super().reject()
+    def confirm_close(self) -> bool:
+        """Closing (button, Esc, window cross) asks before dropping unsaved edits; «Lưu»
+        closes once saved."""
+        if not self.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self, "Chưa lưu", "Vụ việc có thay đổi chưa lưu. Lưu trước khi đóng?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            self._close_after_save = True
+            self.save()
+        return answer == QMessageBox.StandardButton.Discard

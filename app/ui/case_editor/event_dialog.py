@@ -8,8 +8,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QListWidget,
@@ -29,6 +27,7 @@ from app.services.records import EventRecord
 from app.text import format_number
 from app.ui.case_editor.section import by_field, show_checked, when_done
 from app.ui.dates import from_qdate, to_qdate
+from app.ui.dialogs import Dialog
 from app.ui.widgets import FieldError, date_edit, with_error
 
 MAX_FINE = 2_000_000_000
@@ -37,7 +36,7 @@ SANCTION_KEYS = ("sanction_form", "fine_amount", "signer", "remedies", "legal_ba
 REQUIRED = ("kind", "occurred_on", "closing_result")  # the result: when closing
 
 
-class EventDialog(QDialog):
+class EventDialog(Dialog):
     """`provisions` are those in force on the act's date, the case's group first; `check`
     gives the problems of an event by the rules it is recorded with."""
 
@@ -45,8 +44,8 @@ class EventDialog(QDialog):
                  event: EventRecord | None = None, default_day: date | None = None,
                  parent: QWidget | None = None,
                  check: Callable[[EventInput], list[FieldProblem]] | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Sửa biện pháp xử lý" if event else "Thêm biện pháp xử lý")
+        super().__init__("Sửa biện pháp xử lý" if event else "Thêm biện pháp xử lý",
+                         parent=parent, min_width=640)
         self.kind = QComboBox()
         for entry in vocabulary.entries(VocabList.EVENT):
             self.kind.addItem(entry.label, entry.code)
@@ -100,13 +99,7 @@ class EventDialog(QDialog):
                             ("legal_basis_ids", self.bases),
                             ("closing_result", self.closing_result), ("note", self.note)):
             self._add_row(key, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Ghi")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.button_box("Ghi"))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.form_choice.currentIndexChanged.connect(self._kind_changed)
         if event is not None:
@@ -117,7 +110,6 @@ class EventDialog(QDialog):
             if event.closing_result:
                 self.closing_result.setCurrentIndex(self.closing_result.findData(event.closing_result))
         self._kind_changed()
-        self.setMinimumWidth(640)
 
     def _add_row(self, key: str, widget: QWidget) -> None:
         """The event field `key` with its label (app.domain.fields) and its message line."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.evidence_files import ALLOWED_TYPES
 from app.errors import UserError
 from app.services import evidence
 from app.services.actor import Actor
@@ -41,11 +42,10 @@ from app.text import format_number
 from app.ui.case_editor.section import enter_activates
 from app.ui.idle import on_screen
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FieldError
+from app.ui.widgets import MessageLine
 
 THUMBNAIL = QSize(150, 110)
-FILTER = "Chứng cứ (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.mp4 *.mov *.avi *.mkv *.webm " \
-         "*.pdf *.docx *.xlsx *.txt)"
+FILTER = f"Chứng cứ ({' '.join(f'*.{extension}' for extension in ALLOWED_TYPES)})"
 
 
 def thumbnail(content: bytes, conceal: bool) -> QImage:
@@ -101,7 +101,7 @@ class EvidenceSection(QWidget):
         self.details = QLabel()
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setWordWrap(True)
-        self.message = FieldError()
+        self.message = MessageLine()
         self.add_button = QPushButton("Thêm tệp…")
         self.add_button.clicked.connect(self._pick)
         self.show_button = QPushButton("Xem ảnh")
@@ -132,7 +132,7 @@ class EvidenceSection(QWidget):
         self.remove_button.setEnabled(editable and case_id is not None)
         self.setAcceptDrops(editable and case_id is not None)
         if case_id is None:
-            self.message.show_message("Lưu vụ việc trước rồi mới thêm chứng cứ.")
+            self.message.error("Lưu vụ việc trước rồi mới thêm chứng cứ.")
             return
         self.refresh()
 
@@ -218,21 +218,19 @@ class EvidenceSection(QWidget):
             return evidence.add_evidence(db, actor, case_id, path, progress=progress,
                                          token=token)
 
-        self.message.show_message(f"Đang thêm «{path.name}»…")
+        self.message.working(f"Đang thêm «{path.name}»…")
         self._runner.start(task, on_success=self._added, on_failure=self._failed, owner=self)
 
     def _added(self, added: AddedEvidence) -> None:
         text = f"Đã thêm «{added.record.original_name}»."
         if added.also_in:
             text += f" Tệp này cũng là chứng cứ của vụ việc {', '.join(added.also_in)}."
-        self.message.setStyleSheet("color: #2e7d32")
-        self.message.show_message(text)
+        self.message.done(text)
         self.refresh()
         self.changed.emit()
 
     def _failed(self, message: str) -> None:
-        self.message.setStyleSheet("color: #b00020")
-        self.message.show_message(message)
+        self.message.error(message)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
 
 from app.domain.case import CaseInput
+from app.domain.fields import CHOICE_BY_KEY
 from app.ui.case_editor.section import Section
 from app.ui.widgets import OptionalDate, PartyKindChoice
 
@@ -23,7 +24,7 @@ class OffenderSection(Section):
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("12 chữ số căn cước")
         self.form.addRow(self.identified)
-        self.add_field("offender_kind", self.kind, "Loại đối tượng")
+        self.add_field("offender_kind", self.kind, CHOICE_BY_KEY["offender_kind"].label)
         self.add_field("offender_name", self.name)
         self.add_field("offender_birth_date", self.birth_date)
         self.add_field("offender_birth_year", self.birth_year)

@@ -54,11 +54,11 @@ LEADERS_ONLY = "Chỉ lãnh đạo, quản trị được in đầy đủ thông
 class PrintDialog(TaskDialog):
     def __init__(self, db: Database, actor: Actor, detail: CaseDetail, unsaved: bool,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(f"In phiếu thông tin vụ việc {detail.code}", parent=parent,
+                         min_width=560)
         self._db, self._actor, self._case_id, self._code = db, actor, detail.id, detail.code
         self.written: Path | None = None
         self._masked_path = str(default_path(db.paths, detail.code))
-        self.setWindowTitle(f"In phiếu thông tin vụ việc {detail.code}")
         self.path = QLineEdit(self._masked_path)
         choose = QPushButton("Chọn…")
         choose.clicked.connect(self.choose_file)
@@ -78,25 +78,18 @@ class PrintDialog(TaskDialog):
         self.open_button = QPushButton("Mở tệp")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_file)
-        close = QPushButton("Đóng")
-        close.clicked.connect(self.reject)
         if unsaved:
-            self.summary.setText("Vụ việc có thay đổi chưa lưu: phiếu in theo bản đã lưu.")
+            self.message.working("Vụ việc có thay đổi chưa lưu: phiếu in theo bản đã lưu.")
 
         form = QFormLayout()
         form.addRow("Lưu vào tệp:", where)
         form.addRow(self.unmask)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.print_button, self.open_button, close):
-            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
         layout.addLayout(self.progress_row())
-        layout.addLayout(buttons)
-        self.setMinimumWidth(560)
+        layout.addLayout(self.button_row(self.print_button, self.open_button))
         self._set_running(False)
 
     def _unmasked(self, full: bool) -> None:
@@ -129,7 +122,7 @@ class PrintDialog(TaskDialog):
         text = self.path.text().strip()
         unmask = self.unmask.isChecked()
         if not text and not unmask:
-            self.summary.setText("Chưa chọn nơi lưu phiếu: hãy ghi tên tệp PDF hoặc bấm «Chọn…».")
+            self.message.error("Chưa chọn nơi lưu phiếu: hãy ghi tên tệp PDF hoặc bấm «Chọn…».")
             return
         target = Path(text) if text else viewer_path(self._db.paths, self._code)
         if target.suffix.lower() != ".pdf":
@@ -140,12 +133,12 @@ class PrintDialog(TaskDialog):
             return print_case_sheet(db, actor, case_id, target, unmask_children=unmask,
                                     token=token)
 
-        self.summary.setText("Đang in phiếu…" if not text else f"Đang in phiếu vào {target}…")
+        self.message.working("Đang in phiếu…" if not text else f"Đang in phiếu vào {target}…")
         self.run(work, self._done if text else self._done_for_viewer)
 
     def _done(self, path: Path) -> None:
         self.written = path
-        self.summary.setText(f"Đã lưu phiếu vào {path}. Bấm «Mở tệp» để xem, in ra giấy.")
+        self.message.done(f"Đã lưu phiếu vào {path}. Bấm «Mở tệp» để xem, in ra giấy.")
         self._set_running(False)
         self.open_button.setEnabled(True)
         self.open_button.setDefault(True)
@@ -155,9 +148,9 @@ class PrintDialog(TaskDialog):
         self._done(path)
         if not on_screen(self):  # locked meanwhile: the lock removed the other copies
             path.unlink(missing_ok=True)
-            self.summary.setText(GONE)
+            self.message.error(GONE)
             return
-        self.summary.setText("Đã mở phiếu bằng chương trình xem để in ra giấy. Bản xem tạm "
+        self.message.done("Đã mở phiếu bằng chương trình xem để in ra giấy. Bản xem tạm "
                              "không được lưu lại: tự xóa khi khóa màn hình hoặc đóng chương "
                              "trình.")
         self.open_file()
@@ -166,7 +159,7 @@ class PrintDialog(TaskDialog):
         if self.written is None:
             return
         if not self.written.is_file():
-            self.summary.setText(GONE)
+            self.message.error(GONE)
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written)))
 
