@@ -255,8 +255,8 @@ def _import_file(path: Path) -> Path:
      ["report", "--from", "2000-01-01", "--to", "2100-12-31", "--pdf", "{out}/bc.pdf"]),
     ("app.importing.export:_Cells.row",
      ["export-cases", "{out}/xuat.xlsx", "--protect", "--purpose", "Thử", "--recipient", "Sở"]),
-    ("app.services.backup:_Hashing.read", ["backup", "{out}/sao-luu.svpbak"]),
-    ("app.services.backup:_unpack", ["restore", "{backup}"]),
+    ("app.services.backup_archive:_Hashing.read", ["backup", "{out}/sao-luu.svpbak"]),
+    ("app.services.backup_archive:_unpack", ["restore", "{backup}"]),
 ])
 def test_ctrl_c_stops_a_long_command_cleanly(demo_register: Path, tmp_path: Path, step: str,
                                             args: list[str]) -> None:
