@@ -1,8 +1,12 @@
-"""Shared fixtures: a real data folder on a temporary path, accounts of every role."""
+"""Shared fixtures: a real data folder on a temporary path, accounts of every role.
+
+Qt is the window's business: only tests that ask for `qtbot`, `qapp` or `open_window`
+create the application (and import `app.ui`)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -13,7 +17,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.db import Database
+from argon2 import PasswordHasher
+
+from app.db import Database, open_database
 from app.domain.case import CaseInput
 from app.domain.labels import Role
 from app.paths import DataPaths
@@ -22,6 +28,7 @@ from app.services import accounts, setup
 from app.services.actor import Actor
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
     from pytestqt.qtbot import QtBot
 
     from app.ui.main_window import MainWindow
@@ -30,18 +37,24 @@ if TYPE_CHECKING:
 # the suite; the cost is stored with each wrap, so this changes speed only
 # (tests/test_vault.py checks the default).
 keys.kdf_params = keys.KdfParams(time_cost=1, memory_cost=1024, parallelism=1)
+# The same for account passwords; each hash stores its cost, so this changes speed only
+# (tests/test_accounts.py checks the program's own hasher, kept here).
+PROGRAM_PASSWORD_HASHER = accounts.password_hasher
+accounts.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 ADMIN_PASSWORD = "quantri-2026"
 PASSWORD = "matkhau-2026"
 TODAY = date(2026, 11, 20)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def vietnamese_locale() -> None:
-    """The window runs with Vietnamese conventions (numbers 1.234.567)."""
+@pytest.fixture(scope="session")
+def qapp(qapp: QApplication) -> QApplication:
+    """pytest-qt's application, with the window's Vietnamese conventions (numbers
+    1.234.567), for the tests that use Qt and for them only."""
     from app.ui.main import use_vietnamese_conventions
 
     use_vietnamese_conventions()
+    return qapp
 
 
 @pytest.fixture
@@ -60,9 +73,31 @@ def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def db(paths: DataPaths) -> Iterator[Database]:
+@pytest.fixture(scope="session")
+def pristine_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths, bytes]:
+    """A data folder as `init` leaves it (administrator `admin`), made once per session,
+    and its data key. Nothing in it belongs to a process or a path once its engine is
+    disposed: SQLite folds the WAL into the file when the last connection closes, and
+    only the window and the commands take the folder's lock. (Its audit log's `init` row
+    names the folder it was made in, as a restored backup's does.)"""
+    paths = DataPaths(tmp_path_factory.mktemp("pristine") / "data")
     database = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, "Quản trị viên")
+    data_key = database.data_key
+    database.dispose()
+    leftovers = [p.name for p in paths.root.iterdir() if p.name != paths.database.name
+                 and not p.is_dir()]
+    assert leftovers == [], f"the pristine folder holds {leftovers}: not safe to copy"
+    return paths, data_key
+
+
+@pytest.fixture
+def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes]) -> Iterator[Database]:
+    """A new data folder of the test's own, opened and unlocked as after `init`: a copy
+    of the session's pristine folder (the same data key for every test's folder)."""
+    pristine, data_key = pristine_folder
+    shutil.copytree(pristine.root, paths.root)
+    database = open_database(paths)
+    database.unlock(data_key)
     yield database
     database.dispose()
 

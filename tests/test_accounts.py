@@ -6,6 +6,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
+from argon2 import Type
 from sqlalchemy import select
 
 from app.db import Database
@@ -15,7 +16,7 @@ from app.models import AuditEntry, User
 from app.models.base import utcnow
 from app.services import accounts, audit
 from app.services.actor import Actor
-from tests.conftest import ADMIN_PASSWORD, PASSWORD
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, PROGRAM_PASSWORD_HASHER
 
 
 def _actions(db: Database) -> list[tuple[str, str]]:
@@ -28,6 +29,13 @@ def test_password_is_stored_as_argon2_hash(db: Database) -> None:
     with db.read() as session:
         stored = session.execute(select(User.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$") and ADMIN_PASSWORD not in stored
+
+
+def test_the_program_hashes_passwords_at_full_argon2_cost() -> None:
+    # The suite hashes at a cheap cost (conftest); the program's own hasher:
+    hasher = PROGRAM_PASSWORD_HASHER
+    assert hasher.type is Type.ID
+    assert hasher.time_cost >= 3 and hasher.memory_cost >= 64 * 1024
 
 
 def test_every_sign_in_attempt_is_audited(db: Database) -> None:

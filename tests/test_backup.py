@@ -432,6 +432,7 @@ def _run(command: list[str], stdin: str, env: dict[str, str],
     return time.perf_counter() - started
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
     paths = DataPaths(tmp_path / "data")

@@ -8,12 +8,15 @@ import random
 import shutil
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
 
 from app.db import Database, open_database
 from app.db.migrate import alembic_config
@@ -45,6 +48,7 @@ def harness() -> Iterator[CrashHarness]:
     started.close()
 
 
+@pytest.mark.slow
 def test_kills_while_writing_lose_no_committed_case_and_leave_none_half_written(
         db: Database, paths: DataPaths, harness: CrashHarness) -> None:
     db.dispose()  # the folder belongs to the children now
@@ -74,6 +78,7 @@ def old_folder(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     return paths
 
 
+@pytest.mark.slow
 def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
         old_folder: DataPaths, tmp_path: Path, harness: CrashHarness) -> None:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -136,11 +141,11 @@ def test_the_kill_schedule_reaches_both_sides_of_the_commit_on_a_slower_or_faste
 
 
 BLOCKER = (
-    "import sqlite3, sys, time\n"
+    "import sqlite3, sys\n"
     "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
     "conn.execute('BEGIN IMMEDIATE')\n"
     "print('locked', flush=True)\n"
-    "time.sleep(3)\n"
+    "sys.stdin.readline()\n"  # held until the test says so
     "conn.execute('COMMIT')\n"
 )
 
@@ -148,11 +153,22 @@ BLOCKER = (
 def test_a_save_waits_for_another_process_holding_the_write_lock(db: Database,
                                                                   officer: Actor) -> None:
     blocker = subprocess.Popen([sys.executable, "-c", BLOCKER, str(db.paths.database)],
-                               stdout=subprocess.PIPE, text=True)
-    assert blocker.stdout is not None and blocker.stdout.readline() == "locked\n"
-    started = time.monotonic()
-    saved = cases.create_case(db, officer, make_case(), today=TODAY)
-    waited = time.monotonic() - started
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert blocker.stdin is not None and blocker.stdout is not None
+    assert blocker.stdout.readline() == "locked\n"
+    asking = threading.Event()
+
+    def before_execute(_conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        if statement == "BEGIN IMMEDIATE":  # a writer asks for the write lock
+            asking.set()
+
+    event.listen(db.engine, "before_cursor_execute", before_execute)
+    with ThreadPoolExecutor(1) as pool:
+        saving = pool.submit(cases.create_case, db, officer, make_case(), today=TODAY)
+        assert asking.wait(timeout=60), "the save never asked for the write lock"
+        assert not saving.done()
+        blocker.stdin.write("\n")  # the other process commits: the save may go on
+        blocker.stdin.flush()
+        saved = saving.result(timeout=60)  # not "database is locked"
     assert blocker.wait(timeout=30) == 0
-    assert waited > 2.5
     assert search_case_ids(db, CaseQuery(text=saved.code)) == [saved.id]

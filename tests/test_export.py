@@ -201,6 +201,7 @@ def _fresh(database: Path, folder: Path) -> Database:
     return open_database(paths)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(generated=_registers())
@@ -272,6 +273,7 @@ def test_template_has_headers_lists_formats_and_a_guide(db: Database, officer: A
 
 # --- The export.
 
+@pytest.mark.slow
 def test_text_is_never_exported_as_a_formula(db: Database, admin: Actor, tmp_path: Path) -> None:
     for number, risky in enumerate(RISKY):
         cases.create_case(db, admin, make_case(code=f"R-{number}", account=risky, summary=risky,

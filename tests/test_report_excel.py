@@ -105,6 +105,7 @@ def test_sheets_headers_cells_and_print_setup(db: Database, officer: Actor,
         "report", "canbo", "Tháng 10/2026")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_reads_the_same_figures_and_user_text_as_typed(
         db: Database, figures: ReportFigures, tmp_path: Path) -> None:

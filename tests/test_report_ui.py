@@ -107,7 +107,7 @@ def test_export_uses_the_edited_text_number_and_date(qtbot: QtBot, data: Databas
     assert "Nội dung do cán bộ sửa trước khi xuất./." in text and "Số: 21/BC-VHXH" in text
     # Figures refreshed later keep the officer's text.
     screen.refresh()
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: "phát hiện" in screen.summary.text())  # the new figures shown
     assert screen.narrative_edited and "cán bộ sửa" in screen.narrative.toPlainText()
     screen.use_draft()
     assert not screen.narrative_edited

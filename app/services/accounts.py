@@ -23,7 +23,9 @@ from app.services.actor import SYSTEM, Actor, Permission
 from app.services.audit import AuditAction
 from app.text import clean
 
-_hasher = PasswordHasher()
+# Argon2id at argon2-cffi's default cost (RFC 9106's low-memory profile); each hash stores
+# its cost. The suite swaps in a cheap one for speed (tests/test_accounts.py checks this one).
+password_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def create_user(
             username=name,
             full_name=display,
             role=str(role),
-            password_hash=_hasher.hash(password),
+            password_hash=password_hasher.hash(password),
         )
         session.add(user)
         session.flush()
@@ -143,8 +145,8 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         else:
             user.failed_attempts = 0
             user.locked_until = None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
+            if password_hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = password_hasher.hash(password)
             data_key = vault.open_for(session, user, password)
             audit.record(session, user.username, AuditAction.LOGIN)
             actor = _actor(user)
@@ -158,7 +160,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
 
 def password_matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return password_hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -177,7 +179,7 @@ def change_password(db: Database, actor: Actor, old_password: str, new_password:
         user = session.get(User, actor.user_id)
         if user is None or not password_matches(user.password_hash, old_password):
             raise UserError("Mật khẩu hiện tại không đúng.", field="old_password")
-        user.password_hash = _hasher.hash(new_password)
+        user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
         data_key = db.data_key if db.unlocked else vault.open_for(session, user, old_password)
         if data_key is not None:
@@ -214,7 +216,7 @@ def update_user(
             changes["active"] = [user.active, active]
             user.active = active
         if new_password is not None:
-            user.password_hash = _hasher.hash(new_password)
+            user.password_hash = password_hasher.hash(new_password)
             user.password_changed_at = utcnow()
             user.failed_attempts = 0
             user.locked_until = None
@@ -248,7 +250,7 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
         user = _find(session, username)
         if user is None:
             raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
-        user.password_hash = _hasher.hash(new_password)
+        user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
         user.failed_attempts = 0
         user.locked_until = None
