@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from pathlib import Path
+
 import pytest
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    insert,
+    select,
+)
 
 from app.db import Database
 from app.db.storage import insert_rows
@@ -40,3 +53,23 @@ def test_rows_leaving_out_columns_get_their_defaults_as_core_gives_them(
                  mine.referred_to_protection)
                 == (core.full_name, core.birth_year, core.guardian_informed,
                     core.referred_to_protection))
+
+
+def test_dates_and_times_are_stored_as_the_same_text_as_core_stores_them(
+        tmp_path: Path) -> None:
+    """SQLite keeps dates as text, compared as text: a bulk-written time with no
+    microseconds must not be `10:00:00` where Core writes `10:00:00.000000`."""
+    metadata = MetaData()
+    table = Table("t", metadata, Column("id", Integer, primary_key=True),
+                  Column("day", Date), Column("at", DateTime))
+    engine = create_engine(f"sqlite:///{tmp_path / 't.sqlite3'}")
+    row = {"day": date(2026, 11, 20), "at": datetime(2026, 11, 20, 10, 0)}
+    try:
+        metadata.create_all(engine)
+        with engine.begin() as connection:
+            insert_rows(connection, table, [dict(row)])
+            connection.execute(insert(table), [dict(row)])
+            stored = connection.exec_driver_sql("SELECT day, at FROM t ORDER BY id").all()
+    finally:
+        engine.dispose()
+    assert stored[0] == stored[1] == ("2026-11-20", "2026-11-20 10:00:00.000000")

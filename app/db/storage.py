@@ -119,8 +119,10 @@ def insert_rows(connection: Connection, table: Table,
     order = statement.positiontup if statement.positional else [*keys, *defaults]
     assert order is not None and set(order) == {*keys, *defaults}, "one parameter per column"
     sources = [(key, defaults.get(key)) for key in order]
+    # The dialect's own type (SQLite stores a datetime as text with microseconds).
     processors = [(index, processor) for index, key in enumerate(order)
-                  if (processor := table.c[key].type.bind_processor(dialect))]
+                  if (processor := table.c[key].type.dialect_impl(dialect)
+                      .bind_processor(dialect))]
     lines: list[list[object]] = []
     for row in rows:
         line = [row[key] if default is None else
