@@ -19,6 +19,7 @@ from app.domain.events import EventInput
 from app.domain.evidence_files import display_name
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, Evidence
+from app.progress import Cancelled, CancelToken
 from app.services import audit, cases, events, evidence, settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
@@ -33,7 +34,6 @@ from app.services.evidence_store import (
     view_folder,
 )
 from app.services.integrity import check_data_folder
-from app.services.progress import Cancelled, CancelToken
 from app.services.records import CaseDetail
 from tests.conftest import TODAY, make_case
 

@@ -35,6 +35,7 @@ from app.importing.export import write_problems
 from app.importing.problems import Problem
 from app.models import AuditEntry, Case
 from app.paths import DataPaths
+from app.progress import Cancelled, CancelToken
 from app.services import cases, events, importing, setup
 from app.services import settings as office_settings
 from app.services.actor import Actor
@@ -47,7 +48,6 @@ from app.services.exporting import (
     export_cases,
     save_template,
 )
-from app.services.progress import Cancelled, CancelToken
 from app.services.records import case_detail
 from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
 

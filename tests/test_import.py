@@ -30,9 +30,9 @@ from app.importing import reader
 from app.importing.columns import CASE_COLUMNS
 from app.importing.problems import FileRefused, ImportRefused, PasswordRequired, Problem
 from app.models import Base, Case, Child, Event
+from app.progress import Cancelled, CancelToken
 from app.services import cases, importing
 from app.services.actor import Actor
-from app.services.progress import Cancelled, CancelToken
 from app.services.records import case_detail
 from tests.conftest import TODAY, make_case
 

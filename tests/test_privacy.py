@@ -34,12 +34,12 @@ from app.domain.labels import PartyKind
 from app.domain.vocabulary import EventKind
 from app.models import AuditEntry, Case
 from app.paths import DataPaths
+from app.progress import CancelToken, Progress
 from app.services import audit, audit_log, cases, events, evidence, setup
 from app.services import settings as office_settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.bulk import PreparedCase, insert_cases
-from app.services.progress import CancelToken, Progress
 from app.text import fold
 from tests.conftest import TODAY, make_case
 from tests.crash_writer import CrashHarness

@@ -14,6 +14,7 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm, Sex
+from app.progress import Cancelled, CancelToken
 from app.reports import document
 from app.reports.document import ReportText
 from app.reports.export import Targets, export_report
@@ -24,7 +25,6 @@ from app.reports.periods import Period
 from app.services import cases, events, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office
-from app.services.progress import Cancelled, CancelToken
 from app.text import fold
 from tests.conftest import TODAY, make_case
 

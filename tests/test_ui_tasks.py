@@ -8,7 +8,7 @@ import shiboken6
 from pytestqt.qtbot import QtBot
 
 from app.errors import UserError
-from app.services.progress import CancelToken, Progress
+from app.progress import CancelToken, Progress
 from app.ui.tasks import UNEXPECTED, TaskRunner
 
 

@@ -14,9 +14,9 @@ from app.cli.progress import Job, long_job
 from app.db import Database, lock, open_database
 from app.errors import DataFolderError, NotAllowed, UserError, ValidationError
 from app.paths import DataPaths
+from app.progress import Cancelled
 from app.services import accounts
 from app.services.actor import Actor
-from app.services.progress import Cancelled
 
 EXIT_OK = 0
 EXIT_REFUSED = 1

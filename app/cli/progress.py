@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
 
-from app.services.progress import CancelToken
+from app.progress import CancelToken
 
 
 class ProgressLine:

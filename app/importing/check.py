@@ -44,8 +44,8 @@ from app.importing.headers import SEARCH_ROWS, Header, read_header
 from app.importing.parse import CellError, CellReader, read_text
 from app.importing.problems import FileRefused, Problem
 from app.importing.reader import MAX_CASE_ROWS, Cell, OpenedWorkbook, SheetRows
+from app.progress import Progress
 from app.services.bulk import PreparedCase
-from app.services.progress import Progress
 from app.text import fold, format_number
 
 _T = TypeVar("_T")

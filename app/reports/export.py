@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.db import Database
 from app.errors import UserError
+from app.progress import CancelToken, Progress
 from app.reports.document import ReportText
 from app.reports.figures import ReportFigures, compute_figures
 from app.reports.narrative import draft
@@ -15,7 +16,6 @@ from app.reports.periods import Period
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.progress import CancelToken, Progress
 from app.services.settings import OfficeSettings, load_office
 
 

@@ -28,9 +28,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.progress import CancelToken
 from app.reports import document, fonts
 from app.reports.document import ReportText
-from app.services.progress import CancelToken
 from app.services.settings import OfficeSettings
 
 PORTRAIT = A4

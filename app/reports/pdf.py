@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.document import ReportText
 from app.reports.figures import ReportFigures
@@ -47,7 +48,6 @@ from app.reports.official import (
     paragraph_style,
     rule,
 )
-from app.services.progress import CancelToken, Progress
 from app.services.settings import OfficeSettings
 
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width

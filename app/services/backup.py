@@ -23,12 +23,12 @@ from app.domain.labels import Role
 from app.errors import DataFolderError, NotAllowed, UserError
 from app.models import AuditEntry, Case, Evidence, User
 from app.paths import DataPaths
+from app.progress import CancelToken, Progress
 from app.security import keys
 from app.services import accounts, audit, backup_archive, settings, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.backup_archive import SUFFIX, BackupHeader
-from app.services.progress import CancelToken, Progress
 
 AUTO_PREFIX = "tu-dong-"
 LAST_OFFSITE_KEY = "last_offsite_backup"

@@ -28,9 +28,9 @@ from typing import IO, BinaryIO
 from app import __version__
 from app.errors import UserError
 from app.paths import DataPaths
+from app.progress import CancelToken, Progress, no_progress
 from app.security.cipher import DecryptingReader, DecryptionError, Encryptor
 from app.services.evidence_store import stored_path
-from app.services.progress import CancelToken, Progress, no_progress
 
 MAGIC = b"SVPBAK\x00\x01"
 FORMAT = 1

@@ -19,9 +19,9 @@ from app.domain.case import CaseInput
 from app.domain.events import EventFact, EventInput, closing_date
 from app.models import Base, Case, CaseSecondaryGroup, Child, DefamedParty, Event, event_legal_bases
 from app.models.base import utcnow
+from app.progress import Progress
 from app.services import numbering
 from app.services.case_rows import case_columns, child_columns, defamed_columns, event_columns
-from app.services.progress import Progress
 
 CHUNK = 2_000
 

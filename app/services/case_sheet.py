@@ -49,12 +49,12 @@ from app.domain.protection import (
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import UserError
 from app.paths import DataPaths
+from app.progress import CancelToken
 from app.services import audit, legal_basis, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
 from app.services.evidence_store import view_folder
-from app.services.progress import CancelToken
 from app.services.records import CaseDetail, EventRecord, EvidenceRecord, case_detail
 from app.text import format_date, format_money, format_number
 

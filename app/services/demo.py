@@ -15,12 +15,12 @@ from app.domain.case import CaseInput, ChildInput, DefamedInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
 from app.domain.vocabulary import EventKind, Group
+from app.progress import Progress
 from app.resources import resource_path
 from app.services import audit, legal_basis, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.bulk import PreparedCase, insert_cases
-from app.services.progress import Progress
 from app.text import fold
 
 GROUP_WEIGHTS = {"TE": 15, "DD": 25, "TG": 25, "PC": 15, "QC": 12, "KH": 8}

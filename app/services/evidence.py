@@ -30,6 +30,7 @@ from app.domain.protection import people_in
 from app.errors import UserError
 from app.models import Case, Event, Evidence
 from app.models.base import utcnow
+from app.progress import CancelToken, Progress
 from app.services import audit, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
@@ -41,7 +42,6 @@ from app.services.evidence_store import (
     staged,
     viewable_path,
 )
-from app.services.progress import CancelToken, Progress
 from app.services.records import EvidenceRecord, case_input, evidence_record
 from app.text import clean
 

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from app.errors import UserError
 from app.paths import DataPaths
+from app.progress import CancelToken, Progress, no_progress
 from app.security.cipher import (
     MAGIC,
     DecryptionError,
@@ -28,7 +29,6 @@ from app.security.cipher import (
     decrypted_chunks,
     is_encrypted,
 )
-from app.services.progress import CancelToken, Progress, no_progress
 
 CHUNK = 1 << 20
 HEAD_SIZE = 4096  # the first bytes, kept to check that the content matches the file type

@@ -27,10 +27,10 @@ from app.errors import FieldProblem, UserError, ValidationError
 from app.importing.export import ExportCase, write_cases
 from app.importing.template import write_template
 from app.models import Case, Child, Event
+from app.progress import CancelToken, Progress
 from app.services import audit, legal_basis, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.progress import CancelToken, Progress
 from app.services.records import EventRecord, case_input, event_record
 from app.text import clean
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from app.db import Database
 from app.domain.vocabulary import VocabList
+from app.progress import CancelToken, Progress
 from app.services import audit, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_list import ListColumn
-from app.services.progress import CancelToken, Progress
 from app.services.protection import RowMasker
 from app.services.search import fetch_rows
 from app.services.table_export import write_table

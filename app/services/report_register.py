@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.errors import UserError
 from app.models import SentReport
+from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.document import ReportText
 from app.reports.export import Targets, default_file, write_files
@@ -34,7 +35,6 @@ from app.reports.periods import Period, PeriodKind
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.progress import CancelToken, Progress
 from app.services.settings import load_office
 from app.text import clean, format_date
 

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from app.services.progress import CancelToken, Progress
+from app.progress import CancelToken, Progress
 
 TITLE_FONT = "Times New Roman"
 

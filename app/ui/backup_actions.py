@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 
 from app.db import Database
 from app.errors import UserError
+from app.progress import CancelToken, Progress
 from app.security import keys
 from app.services import backup, backup_archive, settings
 from app.services.actor import Actor, Permission
-from app.services.progress import CancelToken, Progress
 from app.text import format_number
 from app.ui.tasks import TaskFunction, TaskRunner
 

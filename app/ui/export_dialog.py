@@ -29,9 +29,9 @@ from app.db import Database
 from app.domain.fields import TRANSFER_BY_KEY
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.errors import UserError, ValidationError
+from app.progress import CancelToken, Progress
 from app.services.actor import Actor
 from app.services.exporting import ExportResult, check_export, export_cases
-from app.services.progress import CancelToken, Progress
 from app.ui.dates import from_qdate
 from app.ui.import_dialog import EXCEL_FILTER
 from app.ui.task_dialog import TaskDialog

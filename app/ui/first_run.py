@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.labels import RECOVERY_KEY_ADVICE
 from app.paths import DataPaths
-from app.services.progress import CancelToken, Progress
+from app.progress import CancelToken, Progress
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.importing.export import write_problems
 from app.importing.problems import ImportRefused, PasswordRequired, Problem
+from app.progress import CancelToken, Progress
 from app.services import exporting, importing
 from app.services.actor import Actor
 from app.services.importing import ImportPreview, ImportResult
-from app.services.progress import CancelToken, Progress
 from app.ui.task_dialog import TaskDialog
 
 Index = QModelIndex | QPersistentModelIndex

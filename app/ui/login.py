@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.progress import CancelToken, Progress
+from app.progress import CancelToken, Progress
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 

@@ -19,8 +19,8 @@ from app import __version__, errorlog
 from app.db import lock
 from app.errors import DataFolderError
 from app.paths import DataPaths
+from app.progress import CancelToken, Progress
 from app.resources import resource_path
-from app.services.progress import CancelToken, Progress
 from app.ui.login import LoginDialog
 from app.ui.tasks import UNEXPECTED, TaskRunner
 

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.domain.labels import ROLE_LABELS
+from app.progress import CancelToken, Progress
 from app.services import cases, evidence, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
-from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery
 from app.text import format_number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from app.services.progress import CancelToken
+from app.progress import CancelToken
 
 
 class ProgressPanel(QWidget):

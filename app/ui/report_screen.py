@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.errors import UserError
+from app.progress import CancelToken, Progress
 from app.reports.document import ReportText
 from app.reports.export import Targets, default_file, export_report
 from app.reports.figures import ReportFigures, compute_figures
@@ -55,7 +56,6 @@ from app.reports.narrative import draft
 from app.reports.periods import ROMAN, Period, PeriodKind
 from app.services import report_register
 from app.services.actor import Actor, Permission
-from app.services.progress import CancelToken, Progress
 from app.services.report_register import SentReportRecord
 from app.services.settings import load_office
 from app.text import format_money, format_number

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from app.errors import UserError
-from app.services.progress import CancelToken
+from app.progress import CancelToken
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskFunction, TaskRunner

@@ -16,7 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.errors import UserError
-from app.services.progress import Cancelled, CancelToken, Progress
+from app.progress import Cancelled, CancelToken, Progress
 
 log = logging.getLogger(__name__)
 

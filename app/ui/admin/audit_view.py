@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.progress import CancelToken, Progress
 from app.services import audit_log
 from app.services.actor import Actor
 from app.services.audit import ACTION_LABELS, AuditRecord
-from app.services.progress import CancelToken, Progress
 from app.ui.admin.common import Feedback, fill_table, make_table
 from app.ui.dates import from_qdate
 from app.ui.tasks import TaskRunner

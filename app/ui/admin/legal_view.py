@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.domain.labels import PARTY_LABELS
+from app.progress import CancelToken, Progress
 from app.services import legal_basis
 from app.services.actor import Actor, Permission
 from app.services.legal_basis import Provision
-from app.services.progress import CancelToken, Progress
 from app.text import format_date, format_number
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.data_change import DataChange, DataKind

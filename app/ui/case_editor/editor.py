@@ -28,11 +28,11 @@ from app.domain.events import EventInput, validate_event
 from app.domain.vocabulary import Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
+from app.progress import CancelToken, Progress
 from app.services import cases, events, legal_basis
 from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
 from app.services.legal_basis import Provision
-from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail, EventRecord
 from app.services.settings import OfficeSettings
 from app.ui.case_editor.children import ChildrenSection

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.domain.evidence_files import ALLOWED_TYPES
 from app.errors import UserError
+from app.progress import CancelToken, Progress
 from app.services import evidence
 from app.services.actor import Actor
 from app.services.evidence import AddedEvidence
-from app.services.progress import CancelToken, Progress
 from app.services.records import EvidenceRecord
 from app.text import format_number
 from app.ui.case_editor.section import enter_activates

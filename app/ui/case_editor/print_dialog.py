@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.progress import CancelToken, Progress
 from app.services.actor import Actor, Permission
 from app.services.case_sheet import default_path, print_case_sheet, viewer_path
-from app.services.progress import CancelToken, Progress
 from app.services.records import CaseDetail
 from app.ui.idle import on_screen
 from app.ui.task_dialog import TaskDialog

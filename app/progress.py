@@ -1,7 +1,8 @@
 """Progress reporting and cancellation for long operations, without Qt.
 
 The window passes a `CancelToken` and a progress callback into a service running
-on a worker thread; the command line passes nothing.
+on a worker thread; the command line passes nothing. A top-level module: the
+services, and the file writers and readers beneath them, all take these.
 """
 
 from __future__ import annotations
