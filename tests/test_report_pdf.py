@@ -14,6 +14,7 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm, Sex
+from app.domain.office import OfficeSettings
 from app.progress import Cancelled, CancelToken
 from app.reports import document
 from app.reports.document import ReportText
@@ -42,14 +43,14 @@ def _pdftotext(path: Path, *pages: int) -> str:
 
 
 @pytest.fixture
-def office(db: Database, admin: Actor) -> settings.OfficeSettings:
+def office(db: Database, admin: Actor) -> OfficeSettings:
     office = demo_office()
     settings.save_office(db, admin, office)
     return office
 
 
 @pytest.fixture
-def report(db: Database, officer: Actor, office: settings.OfficeSettings,
+def report(db: Database, officer: Actor, office: OfficeSettings,
            tmp_path: Path) -> Path:
     detail = cases.create_case(db, officer, make_case(
         detected_on=date(2026, 10, 3), group_code="TE", platform_code="TT",
@@ -114,7 +115,7 @@ def test_page_numbers_start_on_page_two(report: Path) -> None:
     (date(2026, 12, 10), "ngày 10 tháng 12 năm 2026"),
 ])
 def test_place_and_date_line_follows_the_leading_zero_rule(day: date, expected: str) -> None:
-    office = settings.OfficeSettings(place_name="Minh Tân")
+    office = OfficeSettings(place_name="Minh Tân")
     assert document.place_date(office, day) == f"Minh Tân, {expected}"
 
 
@@ -124,7 +125,7 @@ def test_text_ends_with_the_end_mark_once() -> None:
     assert with_end_mark("Xong./.\n") == "Xong./."
 
 
-def test_a_cancelled_pdf_leaves_nothing_behind(db: Database, office: settings.OfficeSettings,
+def test_a_cancelled_pdf_leaves_nothing_behind(db: Database, office: OfficeSettings,
                                                tmp_path: Path) -> None:
     token = CancelToken()
     token.cancel()

@@ -2,7 +2,7 @@
 
 A figure the law fixes is a constant here, with its source (shared/domain/letters.md,
 "Deadlines"; shared/domain/context.md). A figure the law leaves to the office is an office
-setting (`app.services.settings.OfficeSettings`): only its default lives here, marked as
+setting (`app.domain.office.OfficeSettings`): only its default lives here, marked as
 the office practice it is. `app.services.attention` applies them to the register.
 """
 

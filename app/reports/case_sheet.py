@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.office import OfficeSettings
 from app.progress import CancelToken
 from app.reports import fonts
 from app.reports.document import ReportText
@@ -40,7 +41,6 @@ from app.reports.official import (
     rule,
 )
 from app.services.case_sheet import Block, CaseSheet, Fact, SheetEvent, SheetFile
-from app.services.settings import OfficeSettings
 from app.text import format_date, format_number
 
 TITLE = "PHIẾU THÔNG TIN VỤ VIỆC"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.office import OfficeSettings
 from app.reports.narrative import unit_in_sentence
 from app.reports.periods import Period
-from app.services.settings import OfficeSettings
 from app.text import format_date
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -27,11 +27,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.domain.office import OfficeSettings
 from app.progress import CancelToken, Progress
 from app.reports.figures import ReportFigures
 from app.reports.files import written_atomically
 from app.reports.forms import Cell, Column, Form, Kind, all_forms
-from app.services.settings import OfficeSettings
 
 FONT = "Times New Roman"
 MONEY_FORMAT = "#,##0"

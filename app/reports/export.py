@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from app.db import Database
+from app.domain.office import OfficeSettings
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.reports.document import ReportText
@@ -16,7 +17,7 @@ from app.reports.periods import Period
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.settings import OfficeSettings, load_office
+from app.services.settings import load_office
 
 
 def default_file(period: Period, suffix: str) -> str:

@@ -28,10 +28,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.office import OfficeSettings
 from app.progress import CancelToken
 from app.reports import document, fonts
 from app.reports.document import ReportText
-from app.services.settings import OfficeSettings
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)

@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.office import OfficeSettings
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.document import ReportText
@@ -48,7 +49,6 @@ from app.reports.official import (
     paragraph_style,
     rule,
 )
-from app.services.settings import OfficeSettings
 
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
 CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text

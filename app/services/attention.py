@@ -22,10 +22,10 @@ from app.domain.deadlines import (
     lock_window_starts,
 )
 from app.domain.labels import Attention
+from app.domain.office import OfficeSettings
 from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
 from app.models import Case, Event
-from app.services.settings import OfficeSettings
 
 
 def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnElement[bool]:

@@ -18,6 +18,7 @@ from app.db import Database
 from app.domain.case import CaseInput
 from app.domain.events import EventInput
 from app.domain.labels import PartyKind
+from app.domain.office import OfficeSettings
 from app.domain.vocabulary import EventKind
 from app.domain.warnings import (
     CaseRef,
@@ -36,7 +37,7 @@ from app.domain.warnings import (
 from app.services import attention, legal_basis
 from app.services.records import EventRecord
 from app.services.search import repeat_offenders
-from app.services.settings import OfficeSettings, read_office
+from app.services.settings import read_office
 from app.text import format_date
 
 # How each kind of repeat match is named, and the field of the editor it concerns.

@@ -14,6 +14,7 @@ from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
+from app.domain.office import OfficeSettings
 from app.domain.vocabulary import EventKind, Group
 from app.progress import Progress
 from app.resources import resource_path
@@ -239,8 +240,8 @@ def generate(count: int, *, seed: int, today: date, areas: tuple[str, ...] = (),
     return cases
 
 
-def demo_office() -> settings.OfficeSettings:
-    return settings.OfficeSettings.from_json(_load_words()["office"])
+def demo_office() -> OfficeSettings:
+    return OfficeSettings.from_json(_load_words()["office"])
 
 
 def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from app.db import Database, text_index
 from app.domain.labels import Attention, CaseStatus
+from app.domain.office import OfficeSettings
 from app.domain.search_keys import account_key, offender_key, url_key
 from app.models import Case, Event
 from app.services import attention
-from app.services.settings import OfficeSettings, read_office
+from app.services.settings import read_office
 from app.text import fold
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.db import Database, open_database
 from app.domain.labels import Role
+from app.domain.office import OfficeSettings
 from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.security import keys
@@ -28,7 +29,7 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
                 vault.seal_for_recovery(session, db.data_key, recovery_key)
             vocabulary.seed(session)
             legal_basis.seed(session)
-            settings.write_office(session, settings.OfficeSettings())
+            settings.write_office(session, OfficeSettings())
             audit.record(session, SYSTEM.username, AuditAction.INIT,
                          detail={"data_dir": str(paths.root)})
         accounts.create_user(db, SYSTEM, username=admin_username,

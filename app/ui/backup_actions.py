@@ -11,10 +11,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from app.db import Database
+from app.domain.office import OfficeSettings
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.security import keys
-from app.services import backup, backup_archive, settings
+from app.services import backup, backup_archive
 from app.services.actor import Actor, Permission
 from app.text import format_number
 from app.ui.tasks import TaskFunction, TaskRunner
@@ -30,7 +31,7 @@ class BackupActions(QObject):
 
     def __init__(self, window: QWidget, db: Database, actor: Actor, runner: TaskRunner,
                  run_long: RunLong, show_reminder: Callable[[str | None], None],
-                 office: settings.OfficeSettings) -> None:
+                 office: OfficeSettings) -> None:
         super().__init__(window)
         self._window, self._db, self._actor = window, db, actor
         self._runner, self._run_long, self._show_reminder = runner, run_long, show_reminder
@@ -39,7 +40,7 @@ class BackupActions(QObject):
         self.timer.timeout.connect(self.backup_if_changed)
         self.apply_settings(office)
 
-    def apply_settings(self, office: settings.OfficeSettings) -> None:
+    def apply_settings(self, office: OfficeSettings) -> None:
         interval = office.backup_every_minutes * 60_000
         # Started again only for a new interval: «Làm mới» must not put the backup off.
         if not self.timer.isActive() or self.timer.interval() != interval:

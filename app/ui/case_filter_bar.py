@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
+from app.domain.office import OfficeSettings
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.services.search import CaseQuery, SortKey
-from app.services.settings import OfficeSettings
 from app.text import format_date
 from app.ui import filters
 from app.ui.dates import from_qdate, to_qdate

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.domain.case import CaseInput, validate_case
 from app.domain.events import EventInput, validate_event
+from app.domain.office import OfficeSettings
 from app.domain.vocabulary import Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
@@ -34,7 +35,6 @@ from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
 from app.services.legal_basis import Provision
 from app.services.records import CaseDetail, EventRecord
-from app.services.settings import OfficeSettings
 from app.ui.case_editor.children import ChildrenSection
 from app.ui.case_editor.defamation import DefamationSection
 from app.ui.case_editor.event_dialog import EventDialog
