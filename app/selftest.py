@@ -21,13 +21,13 @@ from typing import TextIO
 
 from app import __version__
 from app.db import Database
+from app.domain.import_problems import ImportRefused
+from app.domain.periods import Period
 from app.errors import UserError
-from app.importing.problems import ImportRefused
 from app.paths import DataPaths
 from app.reports.export import Targets, export_report
 from app.reports.figures import compute_figures, compute_summary
 from app.reports.forms import Cell, Form, form_01, form_02
-from app.reports.periods import Period
 from app.services import accounts, demo, exporting, importing, setup
 from app.services.actor import Actor
 from app.text import format_number

@@ -43,13 +43,13 @@ from run_all import figure, print_json
 from sqlalchemy import func, select
 
 from app.db import Database, open_database
+from app.domain.periods import Period
 from app.models import Case
 from app.paths import DataPaths
 from app.reports import fonts
 from app.reports.export import Targets, export_report
 from app.reports.figures import compute_figures
 from app.reports.forms import Form, Kind, all_forms, display
-from app.reports.periods import Period
 from app.services import accounts
 from app.services.actor import Actor
 

@@ -27,6 +27,7 @@ from app.db import Database, open_database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, Role
+from app.domain.periods import parse_month
 from app.domain.vocabulary import EventKind, VocabList
 from app.errors import NotAllowed
 from app.models import AuditEntry
@@ -34,7 +35,6 @@ from app.models.base import utcnow
 from app.paths import DataPaths
 from app.reports.document import ReportText
 from app.reports.export import Targets, export_report
-from app.reports.periods import parse_month
 from app.services import (
     accounts,
     audit_log,

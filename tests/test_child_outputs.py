@@ -24,9 +24,9 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import Sex
+from app.domain.periods import Period
 from app.errors import NotAllowed
 from app.reports.export import Targets, export_report
-from app.reports.periods import Period
 from app.services import audit_log, cases, events, evidence, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS

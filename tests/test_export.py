@@ -24,22 +24,22 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.db import Database, open_database
-from app.domain.case import CaseInput, ChildInput, DefamedInput
+from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
+from app.domain.import_problems import Problem
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.domain.vocabulary import BUILTIN, EventKind, VocabList
 from app.errors import NotAllowed, UserError, ValidationError
 from app.importing.columns import CASE_COLUMNS, CASES, GUIDE_SHEET, LISTS_SHEET, OPTIONAL_SHEETS
 from app.importing.export import write_problems
-from app.importing.problems import Problem
 from app.models import AuditEntry, Case
 from app.paths import DataPaths
 from app.progress import Cancelled, CancelToken
 from app.services import cases, events, importing, setup
 from app.services import settings as office_settings
 from app.services.actor import Actor
-from app.services.bulk import PreparedCase, insert_cases
+from app.services.bulk import insert_cases
 from app.services.exporting import (
     PASSWORD_REQUIRED,
     PURPOSE_REQUIRED,

@@ -24,11 +24,11 @@ from sqlalchemy import func, select, text
 
 from app.db import Database
 from app.domain.case import ChildInput
+from app.domain.import_problems import FileRefused, ImportRefused, PasswordRequired, Problem
 from app.domain.labels import ClosingResult, SanctionForm, Sex
 from app.importing import check as check_module
 from app.importing import reader
 from app.importing.columns import CASE_COLUMNS
-from app.importing.problems import FileRefused, ImportRefused, PasswordRequired, Problem
 from app.models import Base, Case, Child, Event
 from app.progress import Cancelled, CancelToken
 from app.services import cases, importing

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from app import errorlog
 from app.db import Database, open_database
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
-from app.domain.case import ChildInput
+from app.domain.case import ChildInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import PartyKind
 from app.domain.vocabulary import EventKind
@@ -39,7 +39,7 @@ from app.services import audit, audit_log, cases, events, evidence, setup
 from app.services import settings as office_settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
-from app.services.bulk import PreparedCase, insert_cases
+from app.services.bulk import insert_cases
 from app.text import fold
 from tests.conftest import TODAY, make_case
 from tests.crash_writer import CrashHarness

@@ -12,10 +12,10 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import Sex
+from app.domain.periods import Period
 from app.domain.protection import Masker, Person, age_on, as_minor, describe
 from app.domain.warnings import offender_age
 from app.reports.figures import compute_figures
-from app.reports.periods import Period
 from app.services import cases, events
 from app.services.actor import Actor
 from app.text import fold

@@ -15,12 +15,12 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm
+from app.domain.periods import Period
 from app.progress import Cancelled, CancelToken
 from app.reports.excel import LINE_POINTS, write_workbook
 from app.reports.export import Targets, export_report
 from app.reports.figures import ReportFigures, compute_figures
 from app.reports.forms import all_forms
-from app.reports.periods import Period
 from app.services import audit, cases, events
 from app.services.actor import Actor
 from app.services.settings import load_office

@@ -11,6 +11,7 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, SanctionForm, Sex
+from app.domain.periods import Period, parse_half, parse_month, parse_quarter
 from app.errors import UserError
 from app.models import Case
 from app.reports.figures import (
@@ -22,7 +23,6 @@ from app.reports.figures import (
     figures_from_json,
     figures_to_json,
 )
-from app.reports.periods import Period, parse_half, parse_month, parse_quarter
 from app.services import cases, events
 from app.services.actor import Actor
 from tests.conftest import TODAY, make_case

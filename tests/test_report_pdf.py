@@ -15,6 +15,7 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm, Sex
 from app.domain.office import OfficeSettings
+from app.domain.periods import Period
 from app.progress import Cancelled, CancelToken
 from app.reports import document
 from app.reports.document import ReportText
@@ -22,7 +23,6 @@ from app.reports.export import Targets, export_report
 from app.reports.figures import compute_figures
 from app.reports.narrative import compare, draft, unit_in_sentence, with_end_mark
 from app.reports.pdf import write_pdf
-from app.reports.periods import Period
 from app.services import cases, events, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office

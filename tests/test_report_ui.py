@@ -17,7 +17,7 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult
-from app.reports.periods import Period
+from app.domain.periods import Period
 from app.services import cases, events, report_register, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office

@@ -12,8 +12,8 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, SanctionForm
+from app.domain.periods import Period
 from app.reports.figures import compute_summary
-from app.reports.periods import Period
 from app.services import cases, events
 from app.services.actor import Actor
 from app.text import format_number

@@ -10,9 +10,9 @@ from typing import TypeVar
 
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.db import open_database
+from app.domain.import_problems import ImportRefused, PasswordRequired, Problem, errors_of
 from app.domain.vocabulary import Vocabulary
 from app.errors import FieldProblem, ValidationError
-from app.importing.problems import ImportRefused, PasswordRequired, Problem, errors_of
 from app.importing.template import builtin_vocabulary, write_template
 from app.services import importing, vocabulary
 from app.services.exporting import export_cases

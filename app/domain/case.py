@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from app.domain import checks
+from app.domain.events import EventInput
 from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_BY_KEY, DEFAMED_LABEL, Field, Kind
 from app.domain.labels import PartyKind, Sex
 from app.domain.vocabulary import Group, VocabList, Vocabulary
@@ -77,6 +78,15 @@ class CaseInput:
     @property
     def offender_identified(self) -> bool:
         return bool(self.offender_name)
+
+
+@dataclass(frozen=True)
+class PreparedCase:
+    """A case already normalised and checked, with its events: what an import file or the
+    demo generator hands to the bulk insert."""
+
+    data: CaseInput
+    events: tuple[EventInput, ...] = ()
 
 
 def _clean_strings(record: _R) -> _R:

@@ -22,9 +22,10 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from app.domain import checks
-from app.domain.case import CaseInput, ChildInput, DefamedInput, validate_case
+from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase, validate_case
 from app.domain.events import EventFact, EventInput, validate_event
 from app.domain.fields import EVENT_BY_KEY
+from app.domain.import_problems import FileRefused, Problem
 from app.domain.labels import ClosingResult, SanctionForm
 from app.domain.vocabulary import EventKind, Vocabulary
 from app.importing.columns import (
@@ -42,10 +43,8 @@ from app.importing.columns import (
 )
 from app.importing.headers import SEARCH_ROWS, Header, read_header
 from app.importing.parse import CellError, CellReader, read_text
-from app.importing.problems import FileRefused, Problem
 from app.importing.reader import MAX_CASE_ROWS, Cell, OpenedWorkbook, SheetRows
 from app.progress import Progress
-from app.services.bulk import PreparedCase
 from app.text import fold, format_number
 
 _T = TypeVar("_T")

@@ -12,6 +12,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.domain.case import CaseInput
 from app.domain.events import EventInput
+from app.domain.import_problems import Problem
 from app.domain.vocabulary import Vocabulary
 from app.importing.columns import (
     CASES,
@@ -25,7 +26,6 @@ from app.importing.columns import (
     SheetLayout,
 )
 from app.importing.parse import CHOICES, choice_label
-from app.importing.problems import Problem
 from app.importing.workbook import (
     NUMBER_FORMATS,
     WRAP,

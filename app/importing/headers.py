@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from app.domain.import_problems import Problem
 from app.importing.columns import Column, SheetLayout
-from app.importing.problems import Problem
 from app.importing.reader import Cell, SheetRows
 from app.text import fold
 

@@ -18,7 +18,7 @@ from types import TracebackType
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from app.importing.problems import FileRefused, PasswordRequired
+from app.domain.import_problems import FileRefused, PasswordRequired
 from app.text import format_number
 
 Cell = str | float | int | bool | date | datetime | time | timedelta

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.domain.office import OfficeSettings
+from app.domain.periods import Period
 from app.reports.narrative import unit_in_sentence
-from app.reports.periods import Period
 from app.text import format_date
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from app.db import Database
 from app.domain.office import OfficeSettings
+from app.domain.periods import Period
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.reports.document import ReportText
 from app.reports.figures import ReportFigures, compute_figures
 from app.reports.narrative import draft
-from app.reports.periods import Period
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction

@@ -40,11 +40,11 @@ from app.domain.labels import (
     PartyKind,
     SanctionForm,
 )
+from app.domain.periods import Period, PeriodKind
 from app.domain.protection import CasePeople, Masker, Person, as_minor, describe
 from app.domain.vocabulary import GROUP_ORDER, EventKind, VocabList, Vocabulary
 from app.errors import UserError
 from app.models import Case, Child, Event
-from app.reports.periods import Period, PeriodKind
 from app.services import vocabulary
 from app.text import format_date, format_money
 

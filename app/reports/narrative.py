@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from app.domain.office import OfficeSettings
+from app.domain.periods import Period
 from app.reports.figures import Counts, Line, ReportFigures
-from app.reports.periods import Period
 from app.text import format_date, format_money, format_number
 
 HEADING = re.compile(r"^[IVX]+\.\s")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.storage import insert_rows
-from app.domain.case import CaseInput
-from app.domain.events import EventFact, EventInput, closing_date
+from app.domain.case import PreparedCase
+from app.domain.events import EventFact, closing_date
 from app.models import Base, Case, CaseSecondaryGroup, Child, DefamedParty, Event, event_legal_bases
 from app.models.base import utcnow
 from app.progress import Progress
@@ -24,14 +23,6 @@ from app.services import numbering
 from app.services.case_rows import case_columns, child_columns, defamed_columns, event_columns
 
 CHUNK = 2_000
-
-
-@dataclass(frozen=True)
-class PreparedCase:
-    """A case already normalised and checked, with its events."""
-
-    data: CaseInput
-    events: tuple[EventInput, ...] = ()
 
 
 def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:

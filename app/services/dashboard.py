@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain.deadlines import AccountOverThreshold
 from app.domain.labels import Attention
+from app.domain.periods import Period
 from app.models import Case
 from app.reports.figures import Summary, compute_summaries, detected_per_period
-from app.reports.periods import Period
 from app.services import attention, audit, settings
 from app.services.search import CaseQuery, build_query, dialect_of
 

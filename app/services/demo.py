@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.db import Database
-from app.domain.case import CaseInput, ChildInput, DefamedInput
+from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
 from app.domain.office import OfficeSettings
@@ -21,7 +21,7 @@ from app.resources import resource_path
 from app.services import audit, legal_basis, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.bulk import PreparedCase, insert_cases
+from app.services.bulk import insert_cases
 from app.text import fold
 
 GROUP_WEIGHTS = {"TE": 15, "DD": 25, "TG": 25, "PC": 15, "QC": 12, "KH": 8}

@@ -20,18 +20,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
+from app.domain.case import PreparedCase
+from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
 from app.domain.search_keys import account_key, url_key
 from app.errors import UserError
 from app.importing.check import FileScan
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
-from app.importing.problems import ImportRefused, Problem, errors_of, warnings_of
 from app.importing.reader import OpenedWorkbook, open_workbook
 from app.models import Case
 from app.progress import CancelToken, Progress
 from app.services import audit, legal_basis, numbering, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.bulk import CHUNK, PreparedCase, insert_cases
+from app.services.bulk import CHUNK, insert_cases
 
 _IN_CHUNK = 500
 _NAMED = 5  # cases named in a repeat-offender warning; the rest are counted

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain.periods import Period, PeriodKind
 from app.errors import UserError
 from app.models import SentReport
 from app.progress import CancelToken, Progress
@@ -31,7 +32,6 @@ from app.reports.figures import (
     figures_to_json,
 )
 from app.reports.files import written_atomically
-from app.reports.periods import Period, PeriodKind
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction

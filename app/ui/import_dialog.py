@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.import_problems import ImportRefused, PasswordRequired, Problem
 from app.importing.export import write_problems
-from app.importing.problems import ImportRefused, PasswordRequired, Problem
 from app.progress import CancelToken, Progress
 from app.services import exporting, importing
 from app.services.actor import Actor

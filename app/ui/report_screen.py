@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
+from app.domain.periods import ROMAN, Period, PeriodKind
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.reports.document import ReportText
@@ -53,7 +54,6 @@ from app.reports.export import Targets, default_file, export_report
 from app.reports.figures import ReportFigures, compute_figures
 from app.reports.forms import Column, Form, Kind, all_forms, children_rows, display
 from app.reports.narrative import draft
-from app.reports.periods import ROMAN, Period, PeriodKind
 from app.services import report_register
 from app.services.actor import Actor, Permission
 from app.services.report_register import SentReportRecord

@@ -1,4 +1,8 @@
-"""A problem found in an import file: where it is (as Excel shows it) and what to do."""
+"""A problem found in an import file: where it is (as Excel shows it) and what to do.
+
+The file reader finds them, the import service refuses with them, the window and the
+command line show them: plain data every layer speaks.
+"""
 
 from __future__ import annotations
 
