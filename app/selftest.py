@@ -23,13 +23,13 @@ from app import __version__
 from app.db import Database
 from app.domain.import_problems import ImportRefused
 from app.domain.periods import Period
+from app.domain.report_forms import Cell, Form, form_01, form_02
 from app.errors import UserError
 from app.paths import DataPaths
-from app.reports.export import Targets, export_report
-from app.reports.figures import compute_figures, compute_summary
-from app.reports.forms import Cell, Form, form_01, form_02
 from app.services import accounts, demo, exporting, importing, setup
 from app.services.actor import Actor
+from app.services.report_export import Targets, export_report
+from app.services.report_figures import compute_figures, compute_summary
 from app.text import format_number
 
 CASES = 300

@@ -44,7 +44,7 @@ from python_calamine import CalamineWorkbook
 from run_all import figure, print_json  # bench/ is the script's folder
 
 from app.db import open_database
-from app.domain.case import ChildInput, DefamedInput
+from app.domain.case import ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import PARTY_LABELS, ClosingResult
 from app.domain.search_keys import account_key, case_search_key, offender_key, url_key
@@ -53,7 +53,6 @@ from app.importing.columns import CASE_COLUMNS, FIRST_SHEET_EVENTS, Parse
 from app.paths import DataPaths
 from app.services import accounts, demo, setup, vocabulary
 from app.services.actor import Actor
-from app.services.bulk import PreparedCase
 from app.services.case_rows import case_columns, child_columns, defamed_columns, event_columns
 from app.services.importing import check_workbook, import_workbook
 

@@ -44,14 +44,14 @@ from sqlalchemy import func, select
 
 from app.db import Database, open_database
 from app.domain.periods import Period
+from app.domain.report_forms import Form, Kind, all_forms, display
 from app.models import Case
 from app.paths import DataPaths
 from app.reports import fonts
-from app.reports.export import Targets, export_report
-from app.reports.figures import compute_figures
-from app.reports.forms import Form, Kind, all_forms, display
 from app.services import accounts
 from app.services.actor import Actor
+from app.services.report_export import Targets, export_report
+from app.services.report_figures import compute_figures
 
 PERIODS = ("month", "quarter", "year")
 WORKBOOK_LIMIT = 1.3

@@ -114,8 +114,8 @@ VIEWER, VIEWER_PASSWORD = "xem", "xem-demo-2026"
 def _privacy_shots(app: QApplication, window: MainWindow, child_case: int, out: Path) -> None:
     """The child case as the Xem role sees it, and the rows read again before freezing."""
     from app.domain.labels import Role
+    from app.domain.report_forms import children_rows
     from app.errors import UserError
-    from app.reports.forms import children_rows
     from app.ui.case_editor import CaseEditor
     from app.ui.report_screen import ChildrenRowsReview, ReportScreen
 

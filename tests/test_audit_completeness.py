@@ -28,13 +28,12 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, Role
 from app.domain.periods import parse_month
+from app.domain.report import ReportText
 from app.domain.vocabulary import EventKind, VocabList
 from app.errors import NotAllowed
 from app.models import AuditEntry
 from app.models.base import utcnow
 from app.paths import DataPaths
-from app.reports.document import ReportText
-from app.reports.export import Targets, export_report
 from app.services import (
     accounts,
     audit_log,
@@ -59,6 +58,7 @@ from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.case_list import LIST_COLUMNS
 from app.services.records import CaseDetail
+from app.services.report_export import Targets, export_report
 from app.text import fold
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
 from tests.test_import import case_row, write_book

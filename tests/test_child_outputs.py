@@ -26,7 +26,6 @@ from app.domain.events import EventInput
 from app.domain.labels import Sex
 from app.domain.periods import Period
 from app.errors import NotAllowed
-from app.reports.export import Targets, export_report
 from app.services import audit_log, cases, events, evidence, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
@@ -34,6 +33,7 @@ from app.services.case_sheet import print_case_sheet
 from app.services.demo import demo_office
 from app.services.list_export import export_case_list, printable_list
 from app.services.records import CaseDetail
+from app.services.report_export import Targets, export_report
 from app.services.search import CaseQuery, search_case_ids
 from app.text import fold
 from tests.conftest import TODAY, make_case

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from app.db import Database
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult
+from app.domain.report import Counts
 from app.models import Case
-from app.reports.figures import Counts, compute_summary, detected_per_period
 from app.services import accounts, audit, cases, dashboard, demo, events
 from app.services.actor import Actor
 from app.services.audit import AuditAction
+from app.services.report_figures import compute_summary, detected_per_period
 from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import PASSWORD, make_case
 

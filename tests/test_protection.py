@@ -15,9 +15,9 @@ from app.domain.labels import Sex
 from app.domain.periods import Period
 from app.domain.protection import Masker, Person, age_on, as_minor, describe
 from app.domain.warnings import offender_age
-from app.reports.figures import compute_figures
 from app.services import cases, events
 from app.services.actor import Actor
+from app.services.report_figures import compute_figures
 from app.text import fold
 from tests.conftest import TODAY, make_case
 

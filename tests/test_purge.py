@@ -204,9 +204,9 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     from app.db import open_database
     from app.db.migrate import backup_before_migration
     from app.domain.periods import Period
-    from app.reports.document import ReportText
-    from app.reports.export import Targets, default_file, export_report
+    from app.domain.report import ReportText
     from app.services import audit_log, backup, case_sheet, report_register, vocabulary
+    from app.services.report_export import Targets, default_file, export_report
     from app.ui.case_list import CaseListView
     from app.ui.filters import drop_saved_search_text
     from app.ui.prefs import UiPrefs

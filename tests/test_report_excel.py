@@ -16,13 +16,14 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm
 from app.domain.periods import Period
+from app.domain.report import ReportFigures
+from app.domain.report_forms import all_forms
 from app.progress import Cancelled, CancelToken
 from app.reports.excel import LINE_POINTS, write_workbook
-from app.reports.export import Targets, export_report
-from app.reports.figures import ReportFigures, compute_figures
-from app.reports.forms import all_forms
 from app.services import audit, cases, events
 from app.services.actor import Actor
+from app.services.report_export import Targets, export_report
+from app.services.report_figures import compute_figures
 from app.services.settings import load_office
 from tests.conftest import TODAY, make_case
 

@@ -12,19 +12,12 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, SanctionForm, Sex
 from app.domain.periods import Period, parse_half, parse_month, parse_quarter
+from app.domain.report import Counts, FiguresInconsistent, figures_from_json, figures_to_json
 from app.errors import UserError
 from app.models import Case
-from app.reports.figures import (
-    Counts,
-    FiguresInconsistent,
-    compute_figures,
-    compute_summaries,
-    compute_summary,
-    figures_from_json,
-    figures_to_json,
-)
 from app.services import cases, events
 from app.services.actor import Actor
+from app.services.report_figures import compute_figures, compute_summaries, compute_summary
 from tests.conftest import TODAY, make_case
 
 OCTOBER = Period.month(2026, 10)

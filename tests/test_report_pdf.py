@@ -16,16 +16,16 @@ from app.domain.events import EventInput
 from app.domain.labels import SanctionForm, Sex
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
+from app.domain.report import ReportText
 from app.progress import Cancelled, CancelToken
 from app.reports import document
-from app.reports.document import ReportText
-from app.reports.export import Targets, export_report
-from app.reports.figures import compute_figures
 from app.reports.narrative import compare, draft, unit_in_sentence, with_end_mark
 from app.reports.pdf import write_pdf
 from app.services import cases, events, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office
+from app.services.report_export import Targets, export_report
+from app.services.report_figures import compute_figures
 from app.text import fold
 from tests.conftest import TODAY, make_case
 

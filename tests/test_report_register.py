@@ -17,10 +17,10 @@ from app.db.migrate import alembic_config, current_revision
 from app.domain.case import ChildInput
 from app.domain.labels import Role
 from app.domain.periods import Period
+from app.domain.report import ReportText
 from app.errors import NotAllowed, UserError
 from app.models import SentReport
 from app.paths import DataPaths
-from app.reports.document import ReportText
 from app.services import accounts, cases, legal_basis, report_register, settings, vocabulary
 from app.services.actor import SYSTEM, Actor
 from app.services.demo import demo_office

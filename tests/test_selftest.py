@@ -10,9 +10,9 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from app.cli import main
+from app.domain.report import ReportFigures
+from app.domain.report_forms import Form
 from app.reports import excel, fonts
-from app.reports.figures import ReportFigures
-from app.reports.forms import Form
 from app.selftest import SelftestFailed, check_pdf
 
 

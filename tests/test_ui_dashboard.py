@@ -13,9 +13,9 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, SanctionForm
 from app.domain.periods import Period
-from app.reports.figures import compute_summary
 from app.services import cases, events
 from app.services.actor import Actor
+from app.services.report_figures import compute_summary
 from app.text import format_number
 from app.ui.dashboard import FIGURES
 from app.ui.data_change import DataChange

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
+from app.domain.report import ReportText
 from app.reports.narrative import unit_in_sentence
 from app.text import format_date
 
@@ -15,15 +15,6 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TITLE = "BÁO CÁO"
 # Room left for the number when the clerk writes it by hand (non-breaking spaces).
 BLANK_NUMBER = "\u00a0" * 8
-
-
-@dataclass(frozen=True)
-class ReportText:
-    """What the officer sets before export: number (may be blank), issue date, narrative."""
-
-    number: str
-    issue_date: date
-    narrative: str
 
 
 def subject(period: Period) -> str:

@@ -28,10 +28,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.office import OfficeSettings
+from app.domain.report import ReportFigures
+from app.domain.report_forms import Cell, Column, Form, Kind, all_forms
 from app.progress import CancelToken, Progress
-from app.reports.figures import ReportFigures
 from app.reports.files import written_atomically
-from app.reports.forms import Cell, Column, Form, Kind, all_forms
 
 FONT = "Times New Roman"
 MONEY_FORMAT = "#,##0"

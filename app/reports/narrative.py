@@ -10,7 +10,7 @@ import re
 
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
-from app.reports.figures import Counts, Line, ReportFigures
+from app.domain.report import Counts, Line, ReportFigures
 from app.text import format_date, format_money, format_number
 
 HEADING = re.compile(r"^[IVX]+\.\s")

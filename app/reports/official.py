@@ -29,9 +29,9 @@ from reportlab.platypus import (
 )
 
 from app.domain.office import OfficeSettings
+from app.domain.report import ReportText
 from app.progress import CancelToken
 from app.reports import document, fonts
-from app.reports.document import ReportText
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)

@@ -29,12 +29,11 @@ from reportlab.platypus import (
 )
 
 from app.domain.office import OfficeSettings
+from app.domain.report import ReportFigures, ReportText
+from app.domain.report_forms import Cell, Form, Kind, all_forms, display
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
-from app.reports.document import ReportText
-from app.reports.figures import ReportFigures
 from app.reports.files import written_atomically
-from app.reports.forms import Cell, Form, Kind, all_forms, display
 from app.reports.narrative import HEADING, with_end_mark
 from app.reports.official import (
     LANDSCAPE,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -50,6 +49,7 @@ from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import UserError
 from app.paths import DataPaths
 from app.progress import CancelToken
+from app.reports.case_sheet import Block, CaseSheet, Fact, SheetEvent, SheetFile
 from app.services import audit, legal_basis, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
@@ -65,57 +65,6 @@ _OFFENDER_KEYS = ("offender_name", "offender_birth_date", "offender_birth_year",
                   "offender_address", "offender_id_number")
 _MEDIA_LABELS = {t.media_type: t.label for t in ALLOWED_TYPES.values()}
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Block:
-    """A titled group of facts: one child, one offended party."""
-
-    title: str
-    facts: tuple[Fact, ...]
-
-
-@dataclass(frozen=True)
-class SheetEvent:
-    day: date
-    kind: str
-    details: str
-    officer: str
-    voided: bool
-
-
-@dataclass(frozen=True)
-class SheetFile:
-    name: str
-    kind: str
-    size: int
-    sha256: str
-    added: str  # `dd/mm/yyyy, <người thêm>`
-    extra: str  # source link and note, when recorded
-
-
-@dataclass(frozen=True)
-class CaseSheet:
-    """What the printout shows, children already masked unless `children_unmasked`."""
-
-    code: str
-    status: str
-    general: tuple[Fact, ...]
-    offender: tuple[Fact, ...]
-    defamed: tuple[Block, ...] | None  # None: not a defamation case
-    children: tuple[Block, ...] | None  # None: not a case about children
-    children_unmasked: bool
-    events: tuple[SheetEvent, ...]
-    evidence: tuple[SheetFile, ...]
-    printed_at: datetime
-    printed_by: str  # full name
-    printed_account: str  # `canbo, Cán bộ`
 
 
 def default_path(paths: DataPaths, code: str) -> Path:
@@ -156,8 +105,9 @@ def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
         actor.require(Permission.UNMASK_CHILDREN)
         _refuse_in_data_folder(db.paths, target)
     citations = {p.id: p.citation for p in legal_basis.all_provisions(db)}
-    # Imported here: reportlab would slow every start of the window.
-    from app.reports.case_sheet import write_case_sheet
+    # Imported at the first printout: reportlab takes long to load, and the case editor
+    # imports this module (`status_line`).
+    from app.reports.case_sheet_pdf import write_case_sheet
 
     with db.write() as session:
         case = load_case(session, case_id)

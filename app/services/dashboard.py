@@ -1,7 +1,7 @@
 """What the dashboard shows: this month against the last, twelve months of
 detections, and the lists of cases that need action.
 
-Every figure comes from the report computation (app.reports.figures) and the
+Every figure comes from the report computation (app.services.report_figures) and the
 attention rules (app.services.attention): nothing here counts on its own.
 """
 
@@ -21,9 +21,10 @@ from app.db import Database
 from app.domain.deadlines import AccountOverThreshold
 from app.domain.labels import Attention
 from app.domain.periods import Period
+from app.domain.report import Summary
 from app.models import Case
-from app.reports.figures import Summary, compute_summaries, detected_per_period
 from app.services import attention, audit, settings
+from app.services.report_figures import compute_summaries, detected_per_period
 from app.services.search import CaseQuery, build_query, dialect_of
 
 MONTHS_SHOWN = 12

@@ -19,22 +19,18 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.periods import Period, PeriodKind
+from app.domain.report import ReportFigures, ReportText, figures_from_json, figures_to_json
 from app.errors import UserError
 from app.models import SentReport
 from app.progress import CancelToken, Progress
 from app.reports import document
-from app.reports.document import ReportText
-from app.reports.export import Targets, default_file, write_files
-from app.reports.figures import (
-    ReportFigures,
-    compute_figures,
-    figures_from_json,
-    figures_to_json,
-)
+from app.reports.export import write_files
 from app.reports.files import written_atomically
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
+from app.services.report_export import default_file
+from app.services.report_figures import compute_figures
 from app.services.settings import load_office
 from app.text import clean, format_date
 
@@ -117,10 +113,10 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
     figures = compute_figures(db, period)
     frozen = ReportText(number, text.issue_date, figures.masker.mask(text.narrative))
     with tempfile.TemporaryDirectory(prefix="sovipham-") as folder:
-        targets = Targets(Path(folder) / "bao-cao.xlsx", Path(folder) / "bao-cao.pdf")
-        write_files(figures, office, frozen, targets, progress=progress, token=token)
-        assert targets.xlsx is not None and targets.pdf is not None
-        xlsx, pdf = targets.xlsx.read_bytes(), targets.pdf.read_bytes()
+        xlsx_file, pdf_file = Path(folder) / "bao-cao.xlsx", Path(folder) / "bao-cao.pdf"
+        write_files(figures, office, frozen, xlsx=xlsx_file, pdf=pdf_file, progress=progress,
+                    token=token)
+        xlsx, pdf = xlsx_file.read_bytes(), pdf_file.read_bytes()
     with db.write() as session:
         replaced = _check_send(session, period, reference, text.issue_date, why)
         row = SentReport(

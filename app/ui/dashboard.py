@@ -28,9 +28,9 @@ from app.db import Database
 from app.domain.deadlines import LOCK_THRESHOLD_TEXT
 from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.periods import Period
+from app.domain.report import Counts
 from app.domain.vocabulary import EventKind
 from app.progress import CancelToken, Progress
-from app.reports.figures import Counts
 from app.services.dashboard import DashboardData, load_dashboard
 from app.services.search import CaseQuery
 from app.text import format_date, format_money, format_number

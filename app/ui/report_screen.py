@@ -47,15 +47,15 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.domain.periods import ROMAN, Period, PeriodKind
+from app.domain.report import ReportFigures, ReportText
+from app.domain.report_forms import Column, Form, Kind, all_forms, children_rows, display
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.reports.document import ReportText
 from app.reports.export import Targets, default_file, export_report
-from app.reports.figures import ReportFigures, compute_figures
-from app.reports.forms import Column, Form, Kind, all_forms, children_rows, display
 from app.reports.narrative import draft
 from app.services import report_register
 from app.services.actor import Actor, Permission
+from app.services.report_figures import compute_figures
 from app.services.report_register import SentReportRecord
 from app.services.settings import load_office
 from app.text import format_money, format_number

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.reports.figures import PLATFORM_FIELDS, CaseLine, Counts, Line, ReportFigures, Summary
+from app.domain.report import PLATFORM_FIELDS, CaseLine, Counts, Line, ReportFigures, Summary
 from app.text import format_date, format_number
 
 Cell = str | int | date | None

@@ -1,0 +1,74 @@
+"""A report for the window and the command line: its figures with a drafted text, and
+its export to Excel and PDF, audited.
+
+One computation (`report_figures`) feeds the screen, the workbook and the PDF;
+`app.reports` lays out the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app.db import Database
+from app.domain.periods import Period
+from app.domain.report import ReportFigures, ReportText
+from app.errors import UserError
+from app.progress import CancelToken, Progress
+from app.reports.export import write_files
+from app.reports.narrative import draft
+from app.services import audit
+from app.services.actor import Actor, Permission
+from app.services.audit import AuditAction
+from app.services.report_figures import compute_figures
+from app.services.settings import load_office
+
+
+def default_file(period: Period, suffix: str) -> str:
+    """`bao-cao-2026-10.xlsx`."""
+    return f"bao-cao-{period.slug}{suffix}"
+
+
+@dataclass(frozen=True)
+class Targets:
+    xlsx: Path | None = None
+    pdf: Path | None = None
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(p for p in (self.xlsx, self.pdf) if p is not None)
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A period's figures and the text drafted from them, for the officer to edit."""
+
+    figures: ReportFigures
+    narrative: str
+
+
+def draft_report(db: Database, period: Period) -> ReportDraft:
+    figures = compute_figures(db, period)
+    return ReportDraft(figures, draft(figures, load_office(db)))
+
+
+def export_report(db: Database, actor: Actor, period: Period, targets: Targets, *,
+                  text: ReportText | None = None, progress: Progress | None = None,
+                  token: CancelToken | None = None) -> ReportFigures:
+    """Write the report of `period` to the files asked for, and log who exported what.
+    Without `text`: no number yet (the clerk gives it), today's date, the drafted text."""
+    actor.require(Permission.REPORT)
+    if not targets.paths:
+        raise UserError("Chưa chọn tệp cần xuất (Excel hoặc PDF).")
+    figures = compute_figures(db, period)
+    office = load_office(db)
+    write_files(figures, office, text or ReportText("", date.today(), draft(figures, office)),
+                xlsx=targets.xlsx, pdf=targets.pdf, progress=progress, token=token)
+    with db.write() as session:
+        audit.record(session, actor.username, AuditAction.REPORT, entity="report",
+                     detail={"period": period.label, "start": period.start.isoformat(),
+                             "end": period.end.isoformat(),
+                             "files": [str(p) for p in targets.paths],
+                             "number": text.number if text else ""})
+    return figures
