@@ -17,17 +17,17 @@ import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from app import __version__
-from app.db import Database
 from app.domain.import_problems import ImportRefused
 from app.domain.periods import Period
-from app.domain.report_forms import Cell, Form, form_01, form_02
+from app.domain.report_forms import FORM03_COLUMNS, Cell, Column, Form, form_01, form_02
 from app.errors import UserError
 from app.paths import DataPaths
 from app.services import accounts, demo, exporting, importing, setup
 from app.services.actor import Actor
+from app.services.data_folder import Database
 from app.services.report_export import Targets, export_report
 from app.services.report_figures import compute_figures, compute_summary
 from app.text import format_number
@@ -135,36 +135,41 @@ def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:
     # Imported here, like the writers: the window starts without openpyxl.
     import openpyxl
 
-    from app.reports.excel import HEADER_ROW
-
     book = openpyxl.load_workbook(path, read_only=True)
     try:
         for form in forms:
             if form.sheet not in book.sheetnames:
                 raise SelftestFailed(f"bảng tính thiếu trang «{form.sheet}».")
-            sheet = book[form.sheet]
-            rows = [list(r) for r in sheet.iter_rows(min_row=HEADER_ROW + 1,
-                                                     max_col=len(form.columns),
-                                                     values_only=True)]
+            header_row, rows = _below_headers(book[form.sheet], form.columns)
             expected: list[Sequence[Cell]] = [*form.rows, *([form.total] if form.total else [])]
             if len(rows) != len(expected):
                 raise SelftestFailed(f"trang «{form.sheet}» có {len(rows)} dòng số liệu, "
                                      f"cần {len(expected)}.")
             for number, (row, wanted) in enumerate(zip(rows, expected, strict=True),
-                                                   start=HEADER_ROW + 1):
+                                                   start=header_row + 1):
                 for column, value, want in zip(form.columns, row, wanted, strict=True):
                     if value != (want if want != "" else None):
                         raise SelftestFailed(
                             f"trang «{form.sheet}», dòng {number}, cột «{column.header}»: "
                             f"bảng tính ghi {value!r}, tính lại từ cơ sở dữ liệu được {want!r}.")
         case_sheet = book.worksheets[-1]
-        case_rows = sum(1 for row in case_sheet.iter_rows(min_row=HEADER_ROW + 1,
-                                                          values_only=True) if any(row))
+        case_rows = sum(1 for row in _below_headers(case_sheet, FORM03_COLUMNS)[1] if any(row))
         if case_rows != listed:
             raise SelftestFailed(f"trang «{case_sheet.title}» có {case_rows} vụ việc, "
                                  f"cần {listed}.")
     finally:
         book.close()
+
+
+def _below_headers(sheet: Any, columns: Sequence[Column]) -> tuple[int, list[list[Cell]]]:
+    """The number of the row of a form's column headers, found by their text as a reader
+    finds them, and the rows below it."""
+    headers = [column.header for column in columns]
+    rows = sheet.iter_rows(max_col=len(columns), values_only=True)
+    for number, row in enumerate(rows, start=1):
+        if list(row) == headers:
+            return number, [list(r) for r in rows]
+    raise SelftestFailed(f"trang «{sheet.title}» không có dòng tiêu đề các cột của biểu.")
 
 
 def check_pdf(path: Path) -> tuple[int, int]:

@@ -117,7 +117,8 @@ def _privacy_shots(app: QApplication, window: MainWindow, child_case: int, out: 
     from app.domain.report_forms import children_rows
     from app.errors import UserError
     from app.ui.case_editor import CaseEditor
-    from app.ui.report_screen import ChildrenRowsReview, ReportScreen
+    from app.ui.report.children_review import ChildrenRowsReview
+    from app.ui.report.screen import ReportScreen
 
     try:
         viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)

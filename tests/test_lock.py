@@ -77,7 +77,7 @@ def test_the_window_says_who_holds_the_folder_and_exits(
     monkeypatch.setattr(window_main.QMessageBox, "critical",
                         lambda _parent, _title, text: shown.append(text))
     monkeypatch.setattr(window_main, "sign_in_loop", lambda *_: pytest.fail("signed in"))
-    assert window_main.run_window(paths) == 4
+    assert main(["--data-dir", str(paths.root)]) == 4
     assert len(shown) == 1 and _holder_named(shown[0], holder.pid)
 
 

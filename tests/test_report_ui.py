@@ -21,13 +21,11 @@ from app.domain.periods import Period
 from app.services import cases, events, report_register, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office
-from app.ui.report_screen import (
-    ChildrenRowsReview,
-    FormTableModel,
-    PeriodPicker,
-    ReportScreen,
-    register_form,
-)
+from app.ui.report.actions import register_form
+from app.ui.report.children_review import ChildrenRowsReview
+from app.ui.report.form_table import FormTableModel
+from app.ui.report.period_picker import PeriodPicker
+from app.ui.report.screen import ReportScreen
 from app.ui.tasks import TaskRunner
 from tests.conftest import TODAY, make_case
 
@@ -69,8 +67,8 @@ def test_the_three_forms_show_the_computed_figures(qtbot: QtBot, data: Database,
         "Facebook", "Tổng cộng"]
     assert listing.rowCount() == 2 and listing.data(listing.index(0, 2)) == "02/10/2026"
     assert "Tháng 10/2026: phát hiện 2 vụ" in screen.summary.text()
-    assert "Trong tháng 10/2026, đã phát hiện 2 vụ việc" in screen.narrative.toPlainText()
-    for model in (*screen.models, screen.register_model):
+    assert "Trong tháng 10/2026, đã phát hiện 2 vụ việc" in screen.text.narrative.toPlainText()
+    for model in (*screen.models, screen.action_bar.register_model):
         qtmodeltester.check(model)
 
 
@@ -95,12 +93,13 @@ def test_period_picker_builds_every_kind(qtbot: QtBot) -> None:
 def test_export_uses_the_edited_text_number_and_date(qtbot: QtBot, data: Database,
                                                      officer: Actor, tmp_path: Path) -> None:
     screen = _screen(qtbot, data, officer)
-    assert not screen.send_button.isEnabled()  # an officer may not mark a report as sent
-    screen.narrative.setPlainText("I. TÌNH HÌNH\nNội dung do cán bộ sửa trước khi xuất.")
-    screen.number.setText("21")
-    with qtbot.waitSignal(screen.exported, timeout=60_000):
-        screen.export_to(tmp_path)
-    assert screen.open_folder_button.isEnabled() and screen.last_folder == tmp_path
+    actions = screen.action_bar
+    assert not actions.send_button.isEnabled()  # an officer may not mark a report as sent
+    screen.text.narrative.setPlainText("I. TÌNH HÌNH\nNội dung do cán bộ sửa trước khi xuất.")
+    screen.text.number.setText("21")
+    with qtbot.waitSignal(actions.exported, timeout=60_000):
+        actions.export_to(tmp_path)
+    assert actions.open_folder_button.isEnabled() and actions.last_folder == tmp_path
     assert (tmp_path / "bao-cao-2026-10.xlsx").exists()
     text = subprocess.run(["pdftotext", str(tmp_path / "bao-cao-2026-10.pdf"), "-"],
                           check=True, capture_output=True, text=True).stdout
@@ -108,27 +107,27 @@ def test_export_uses_the_edited_text_number_and_date(qtbot: QtBot, data: Databas
     # Figures refreshed later keep the officer's text.
     screen.refresh()
     qtbot.waitUntil(lambda: "phát hiện" in screen.summary.text())  # the new figures shown
-    assert screen.narrative_edited and "cán bộ sửa" in screen.narrative.toPlainText()
-    screen.use_draft()
-    assert not screen.narrative_edited
+    assert screen.text.narrative_edited and "cán bộ sửa" in screen.text.narrative.toPlainText()
+    screen.text.use_draft()
+    assert not screen.text.narrative_edited
 
 
 def test_marking_as_sent_fills_the_register(qtbot: QtBot, data: Database, leader: Actor,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     screen = _screen(qtbot, data, leader)
-    screen.number.setText("30")
-    with qtbot.waitSignal(screen.sent, timeout=60_000):
-        screen.send()
-    qtbot.waitUntil(lambda: screen.register_model.rowCount() == 1)
-    model = screen.register_model
-    issued = screen.issue_date.date().toString("dd/MM/yyyy")  # today, even past midnight
+    screen.text.number.setText("30")
+    with qtbot.waitSignal(screen.action_bar.sent, timeout=60_000):
+        screen.action_bar.send()
+    qtbot.waitUntil(lambda: screen.action_bar.register_model.rowCount() == 1)
+    model = screen.action_bar.register_model
+    issued = screen.text.issue_date.date().toString("dd/MM/yyyy")  # today, even past midnight
     assert [model.data(model.index(0, c)) for c in range(5)] == [
         "Tháng 10/2026", "30/BC-VHXH", issued, "1", "Lanhdao"]
-    assert screen.last_folder == data.paths.reports
+    assert screen.action_bar.last_folder == data.paths.reports
     assert len(report_register.list_sent_reports(data, leader)) == 1
     monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
-    with qtbot.waitSignal(screen.failed, timeout=30_000) as refused:
-        screen.send()  # again, without a reason
+    with qtbot.waitSignal(screen.action_bar.failed, timeout=30_000) as refused:
+        screen.action_bar.send()  # again, without a reason
     assert "đã chốt số liệu" in refused.args[0]
 
 
@@ -140,7 +139,7 @@ def test_before_freezing_the_rows_with_children_are_read_once_more(
         detected_on=date(2026, 10, 12), group_code="TE", summary="Clip bé Zuyen bị đánh",
         children=(ChildInput("Nguyễn Thị Zuyên", birth_year=2014),)), today=TODAY)
     screen = _screen(qtbot, data, leader)
-    screen.number.setText("31")
+    screen.text.number.setText("31")
     shown: list[list[object]] = []
 
     def answer(confirm: bool) -> None:
@@ -162,13 +161,13 @@ def test_before_freezing_the_rows_with_children_are_read_once_more(
         QTimer.singleShot(0, look)
 
     answer(False)
-    screen.send_button.click()
+    screen.action_bar.send_button.click()
     assert len(shown) == 1 and report_register.list_sent_reports(data, leader) == []
     [row] = [shown[0]]
     assert "2" in row  # numbered as in form 03: the second case of October
     assert "Clip bé Z. bị đánh\nTrẻ em bị ảnh hưởng: N.T.Z., 11 tuổi." in row
     assert not any("Zuy" in str(cell) for cell in row)
     answer(True)
-    with qtbot.waitSignal(screen.sent, timeout=60_000):
-        screen.send_button.click()
+    with qtbot.waitSignal(screen.action_bar.sent, timeout=60_000):
+        screen.action_bar.send_button.click()
     assert len(shown) == 2 and len(report_register.list_sent_reports(data, leader)) == 1

@@ -351,7 +351,7 @@ def test_file_menu_offers_import_and_full_export_by_role(qtbot: QtBot, open_wind
 def test_other_screens_are_built_when_their_tab_is_first_chosen(
         qtbot: QtBot, open_window: OpenWindow, admin: Actor) -> None:
     from app.ui.admin import AdminScreen
-    from app.ui.report_screen import ReportScreen
+    from app.ui.report.screen import ReportScreen
 
     window = _window(qtbot, open_window, admin)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]

@@ -14,9 +14,18 @@ from typing import TextIO
 
 from app import __version__
 from app.cli import argparse_vi
-from app.cli.base import EXIT_OK, EXIT_USAGE, Command, Invocation, StdinLines, run_command
+from app.cli.base import (
+    EXIT_DATA_FOLDER,
+    EXIT_OK,
+    EXIT_USAGE,
+    Command,
+    Invocation,
+    StdinLines,
+    run_command,
+)
 from app.cli.commands import COMMANDS
 from app.domain.labels import PROGRAM_NAME, PROGRAM_SUMMARY
+from app.errors import DataFolderError
 from app.paths import DataPaths
 
 
@@ -92,7 +101,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     if args.command is None:
         from app.ui.main import run_window
 
-        return run_window(paths)
+        try:
+            return run_window(paths)
+        except DataFolderError:
+            return EXIT_DATA_FOLDER  # the window has said why
     command = next(c for c in COMMANDS if c.name == args.command)
     invocation = Invocation(args=args, paths=paths, stdin=StdinLines(stdin or sys.stdin),
                             out=out, err=err)

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
-from app.db import Database, open_database
 from app.errors import NotAllowed
 from app.services import accounts, backup
 from app.services.actor import Actor
+from app.services.data_folder import Database, open_data_folder
 
 
 def _configure_backup(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +57,7 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
         if username is None:
             raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập bằng tài khoản quản "
                              "trị (--user TÊN --password-stdin) để khôi phục đè lên.")
-        current = open_database(paths)
+        current = open_data_folder(paths)
     try:
         if current is not None:
             actor = accounts.authenticate(current, username or "", secret)
@@ -86,7 +86,7 @@ def _run_recover(invocation: Invocation, _session: Session | None) -> int:
         raise UsageError("Cần --user TÊN: tài khoản được đặt mật khẩu mới.")
     recovery_key = invocation.stdin.next_line("khóa khôi phục")
     password = invocation.stdin.new_secret("mật khẩu mới")
-    db = open_database(invocation.paths)
+    db = open_data_folder(invocation.paths)
     try:
         accounts.recover_account(db, invocation.args.user, recovery_key, password)
     finally:

@@ -11,12 +11,12 @@ from typing import TextIO
 
 from app import errorlog
 from app.cli.progress import Job, long_job
-from app.db import Database, lock, open_database
 from app.errors import DataFolderError, NotAllowed, UserError, ValidationError
 from app.paths import DataPaths
 from app.progress import Cancelled
-from app.services import accounts
+from app.services import accounts, data_folder
 from app.services.actor import Actor
+from app.services.data_folder import Database
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -112,7 +112,7 @@ def sign_in(invocation: Invocation) -> Session:
     if not args.password_stdin:
         raise UsageError("Cần --password-stdin để đọc mật khẩu từ đầu vào chuẩn.")
     password = invocation.stdin.next_line("mật khẩu")
-    db = open_database(invocation.paths)
+    db = data_folder.open_data_folder(invocation.paths)
     try:
         actor = accounts.authenticate(db, args.user, password)
     except Exception:
@@ -126,7 +126,7 @@ def run_command(command: Command, invocation: Invocation) -> int:
     try:
         with ExitStack() as held:
             if command.creates_data_folder or invocation.paths.root.is_dir():
-                held.enter_context(lock.hold(invocation.paths))
+                held.enter_context(data_folder.hold(invocation.paths))
             session = sign_in(invocation) if command.needs_account else None
             if session is not None:
                 held.callback(session.db.dispose)  # before the folder is let go

@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
-from app.db import open_database
 from app.domain.import_problems import ImportRefused, PasswordRequired, Problem, errors_of
-from app.domain.vocabulary import Vocabulary
 from app.errors import FieldProblem, ValidationError
-from app.importing.template import builtin_vocabulary, write_template
-from app.services import importing, vocabulary
+from app.services import importing
 from app.services.exporting import export_cases
 
 _R = TypeVar("_R")
@@ -26,21 +23,9 @@ def _configure_template(parser: argparse.ArgumentParser) -> None:
 
 def _run_template(invocation: Invocation, _session: Session | None) -> int:
     path: Path = invocation.args.file
-    write_template(path, _template_vocabulary(invocation))
+    importing.save_template_for_folder(invocation.paths, path)
     invocation.say(f"Đã ghi tệp mẫu nhập vụ việc {path}.")
     return EXIT_OK
-
-
-def _template_vocabulary(invocation: Invocation) -> Vocabulary:
-    """The data folder's lists (with the office's own entries) when it has a database;
-    otherwise those of shared/spec/vocabulary.md. No account is needed for either."""
-    if not invocation.paths.database.exists():
-        return builtin_vocabulary()
-    db = open_database(invocation.paths)
-    try:
-        return vocabulary.load(db)
-    finally:
-        db.dispose()
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,6 @@ import time
 
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.domain.labels import RECOVERY_KEY_ADVICE
-from app.security import keys
 from app.services import demo, integrity, setup
 
 
@@ -22,9 +21,8 @@ def _run_init(invocation: Invocation, _session: Session | None) -> int:
     if not invocation.args.password_stdin:
         raise UsageError("Cần --password-stdin: mật khẩu quản trị viên đọc từ đầu vào chuẩn.")
     password = invocation.stdin.new_secret("mật khẩu quản trị viên")
-    recovery_key = keys.new_recovery_key()
-    db = setup.init_data_folder(invocation.paths, invocation.args.admin, password,
-                                invocation.args.full_name, recovery_key=recovery_key)
+    db, recovery_key = setup.init_with_recovery_key(invocation.paths, invocation.args.admin,
+                                                    password, invocation.args.full_name)
     db.dispose()
     invocation.say(f"Đã khởi tạo thư mục dữ liệu {invocation.paths.root} "
                    f"với quản trị viên «{invocation.args.admin}».")

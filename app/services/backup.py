@@ -277,7 +277,7 @@ def _backup_key(header: BackupHeader, db: Database | None, username: str | None,
                 secret: str | None) -> bytes:
     """The key of a backup: the open folder's own when they share one, else unsealed with
     an account's password at the time of the backup, or the recovery key."""
-    if db is not None and db.unlocked and keys.key_id(db.data_key) == header.key_id:
+    if db is not None and vault.unlocked_with(db, header.key_id):
         return db.data_key
     if secret is not None:
         # What was typed may be the account's password or the recovery key.

@@ -19,15 +19,18 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.db import Database
+from app.db import Database, open_database
 from app.domain.case import PreparedCase
 from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
 from app.domain.search_keys import account_key, url_key
 from app.errors import UserError
 from app.importing.check import FileScan
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
+from app.importing.export import write_problems
 from app.importing.reader import OpenedWorkbook, open_workbook
+from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
+from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.services import audit, legal_basis, numbering, settings, vocabulary
 from app.services.actor import Actor, Permission
@@ -152,6 +155,25 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                 "children": scan.child_count, "warnings": len(warnings_of(problems)),
             })
     return ImportResult(tuple(codes), warnings_of(problems))
+
+
+def save_problems(path: Path, problems: Sequence[Problem]) -> None:
+    """A refused file's problems as a workbook, for the officer to work through."""
+    write_problems(path, problems)
+
+
+def save_template_for_folder(paths: DataPaths, target: Path) -> None:
+    """The empty import template without an account (the `template` command): with the data
+    folder's lists, the office's own entries included, when it has a database; otherwise
+    with those of shared/spec/vocabulary.md."""
+    if not paths.database.exists():
+        write_template(target, builtin_vocabulary())
+        return
+    db = open_database(paths)
+    try:
+        write_template(target, vocabulary.load(db))
+    finally:
+        db.dispose()
 
 
 def _next_case_id(session: Session) -> int:

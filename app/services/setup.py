@@ -42,3 +42,13 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
             leftover.unlink(missing_ok=True)
         raise
     return db
+
+
+def init_with_recovery_key(paths: DataPaths, admin_username: str, admin_password: str,
+                           admin_full_name: str = "") -> tuple[Database, str]:
+    """A new data folder as the window and `init` make it, and its new recovery key, which
+    the caller shows once and keeps nowhere."""
+    recovery_key = keys.new_recovery_key()
+    db = init_data_folder(paths, admin_username, admin_password, admin_full_name,
+                          recovery_key=recovery_key)
+    return db, recovery_key

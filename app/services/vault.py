@@ -15,6 +15,7 @@ import json
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.db import Database
 from app.domain.accounts import username_key
 from app.models import KeyWrap, User
 from app.security import keys
@@ -65,6 +66,12 @@ def open_with_recovery(session: Session, recovery_key: str) -> bytes | None:
     if row is None:
         return None
     return keys.unwrap(Wrap.from_json(json.loads(row.wrap)), recovery_key)
+
+
+def unlocked_with(db: Database, key_id: str) -> bool:
+    """Whether the open folder is unlocked with the data key named `key_id`: a backup of
+    this folder opens without a password."""
+    return db.unlocked and keys.key_id(db.data_key) == key_id
 
 
 def has_recovery_key(session: Session) -> bool:

@@ -10,13 +10,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from app.db import Database
 from app.domain.office import OfficeSettings
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.security import keys
-from app.services import backup, backup_archive
+from app.services import backup, backup_archive, vault
 from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
 from app.text import format_number
 from app.ui.tasks import TaskFunction, TaskRunner
 
@@ -102,7 +101,7 @@ class BackupActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         secret: str | None = None
-        if not self._db.unlocked or header.key_id != keys.key_id(self._db.data_key):
+        if not vault.unlocked_with(self._db, header.key_id):
             text, ok = QInputDialog.getText(
                 self._window, "Mở bản sao lưu",
                 "Bản sao lưu này của một thư mục dữ liệu khác. Nhập mật khẩu tài khoản "

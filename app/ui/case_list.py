@@ -6,13 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.db import Database
 from app.domain.office import OfficeSettings
 from app.domain.vocabulary import Vocabulary
 from app.progress import CancelToken, Progress
 from app.services import cases
 from app.services.actor import Actor
 from app.services.case_list import ListColumn
+from app.services.data_folder import Database
 from app.services.search import CaseQuery, SortKey, count_cases, search_case_ids
 from app.ui.case_filter_bar import CaseFilterBar
 from app.ui.case_table import CaseTable

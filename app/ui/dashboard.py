@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.deadlines import LOCK_THRESHOLD_TEXT
 from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.periods import Period
@@ -32,6 +31,7 @@ from app.domain.report import Counts
 from app.domain.vocabulary import EventKind
 from app.progress import CancelToken, Progress
 from app.services.dashboard import DashboardData, load_dashboard
+from app.services.data_folder import Database
 from app.services.search import CaseQuery
 from app.text import format_date, format_money, format_number
 from app.ui.charts import Bar, BarChart

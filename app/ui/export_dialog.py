@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.fields import TRANSFER_BY_KEY
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.errors import UserError, ValidationError
 from app.progress import CancelToken, Progress
 from app.services.actor import Actor
+from app.services.data_folder import Database
 from app.services.exporting import ExportResult, check_export, export_cases
 from app.ui.dates import from_qdate
 from app.ui.import_dialog import EXCEL_FILTER

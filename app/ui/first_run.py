@@ -26,7 +26,7 @@ from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.db import Database
+    from app.services.data_folder import Database
 
 
 class FirstRunDialog(Dialog):
@@ -75,13 +75,9 @@ class FirstRunDialog(Dialog):
         full_name, password = self.full_name.text(), self.password.text()
 
         def task(_p: Progress, _t: CancelToken) -> tuple[Database, str]:
-            from app.security import keys
             from app.services import setup
 
-            recovery_key = keys.new_recovery_key()
-            db = setup.init_data_folder(paths, username, password, full_name,
-                                        recovery_key=recovery_key)
-            return db, recovery_key
+            return setup.init_with_recovery_key(paths, username, password, full_name)
 
         self._runner.start(task, on_success=self._created, on_failure=self._refused)
 

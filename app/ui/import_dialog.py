@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.import_problems import ImportRefused, PasswordRequired, Problem
-from app.importing.export import write_problems
 from app.progress import CancelToken, Progress
 from app.services import exporting, importing
 from app.services.actor import Actor
+from app.services.data_folder import Database
 from app.services.importing import ImportPreview, ImportResult
 from app.ui.task_dialog import TaskDialog
 
@@ -172,7 +171,7 @@ class ImportDialog(TaskDialog):
         if self.preview is None:
             return
         problems = self.preview.problems
-        self.run(lambda _p, _t: write_problems(path, problems),
+        self.run(lambda _p, _t: importing.save_problems(path, problems),
                   lambda _r: self.message.done(f"Đã lưu danh sách lỗi vào {path}."))
 
     # Checking and importing.

@@ -22,8 +22,8 @@ from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.db import Database
     from app.services.actor import Actor
+    from app.services.data_folder import Database
 
 OPENING = "Đang mở dữ liệu…"
 SIGN_OUT = 2  # the lock dialog's result when the user chose «Đăng xuất…»

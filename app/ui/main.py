@@ -16,16 +16,16 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__, errorlog
-from app.db import lock
 from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.resources import resource_path
+from app.services import data_folder
 from app.ui.login import LoginDialog
 from app.ui.tasks import UNEXPECTED, TaskRunner
 
 if TYPE_CHECKING:
-    from app.db import Database
+    from app.services.data_folder import Database
 
 log = logging.getLogger("sovipham")
 OPEN_AFTER_PAINT_MS = 30
@@ -45,10 +45,9 @@ def _install_crash_handler(paths: DataPaths) -> None:
 
 
 def _open_data(paths: DataPaths) -> tuple[Database, str]:
-    from app.db import open_database
     from app.services import settings
 
-    db = open_database(paths)
+    db = data_folder.open_data_folder(paths)
     return db, settings.load_office(db).unit_name
 
 
@@ -123,6 +122,8 @@ def use_vietnamese_conventions() -> None:
 
 
 def run_window(paths: DataPaths) -> int:
+    """The window's run; a folder held by another program is shown, then raised again for
+    the entry point's exit status."""
     use_vietnamese_conventions()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -131,12 +132,10 @@ def run_window(paths: DataPaths) -> int:
     with ExitStack() as held:
         try:
             # Before the sign-in dialog: a second window on the folder says who has it open.
-            held.enter_context(lock.hold(paths))
+            held.enter_context(data_folder.hold(paths))
         except DataFolderError as exc:
             QMessageBox.critical(None, "Không mở được thư mục dữ liệu", exc.message)
-            from app.cli.base import EXIT_DATA_FOLDER
-
-            return EXIT_DATA_FOLDER
+            raise
         app.setQuitOnLastWindowClosed(False)
         app.lastWindowClosed.connect(app.quit)
         _install_crash_handler(paths)

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.labels import ROLE_LABELS
 from app.progress import CancelToken, Progress
 from app.services import cases, evidence, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery
 from app.text import format_number
@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         return view
 
     def _build_reports(self) -> QWidget:
-        from app.ui.report_screen import ReportScreen
+        from app.ui.report.screen import ReportScreen
 
         return ReportScreen(self.db, self.actor, self.runner, self.prefs)
 

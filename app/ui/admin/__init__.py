@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from app.db import Database
 from app.services.actor import Actor
+from app.services.data_folder import Database
 from app.ui.admin.audit_view import AuditView
 from app.ui.admin.legal_view import LegalBasisView
 from app.ui.admin.office_form import OfficeForm

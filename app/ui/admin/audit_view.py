@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.progress import CancelToken, Progress
 from app.services import audit_log
 from app.services.actor import Actor
 from app.services.audit import ACTION_LABELS, AuditRecord
+from app.services.data_folder import Database
 from app.ui.admin.common import Feedback, fill_table, make_table
 from app.ui.dates import from_qdate
 from app.ui.tasks import TaskRunner

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.labels import PARTY_LABELS
 from app.progress import CancelToken, Progress
 from app.services import legal_basis
 from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
 from app.services.legal_basis import Provision
 from app.text import format_date, format_number
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row

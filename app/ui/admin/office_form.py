@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.office import OfficeSettings
 from app.progress import CancelToken, Progress
 from app.services import settings
 from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
 from app.ui.admin.common import Feedback
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app.db import Database
 from app.progress import CancelToken, Progress
 from app.services import purge
 from app.services.actor import Actor
+from app.services.data_folder import Database
 from app.services.purge import Expired, PurgeResult
 from app.ui.admin.common import Feedback
 from app.ui.data_change import DataChange, DataKind

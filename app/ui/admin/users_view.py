@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.labels import ROLE_LABELS, Role
 from app.progress import CancelToken, Progress
 from app.services import accounts
 from app.services.accounts import UserRecord
 from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.data_change import DataChange, DataKind
 from app.ui.dialogs import Dialog

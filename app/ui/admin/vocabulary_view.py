@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.vocabulary import CLOSED_LISTS, LIST_TITLES, Entry, VocabList
 from app.progress import CancelToken, Progress
 from app.services import vocabulary
 from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
 from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.case import CaseInput, validate_case
 from app.domain.events import EventInput, validate_event
 from app.domain.office import OfficeSettings
@@ -33,6 +32,7 @@ from app.progress import CancelToken, Progress
 from app.services import cases, events, legal_basis
 from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
+from app.services.data_folder import Database
 from app.services.legal_basis import Provision
 from app.services.records import CaseDetail, EventRecord
 from app.ui.case_editor.children import ChildrenSection

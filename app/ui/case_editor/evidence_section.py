@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.evidence_files import ALLOWED_TYPES
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.services import evidence
 from app.services.actor import Actor
+from app.services.data_folder import Database
 from app.services.evidence import AddedEvidence
 from app.services.records import EvidenceRecord
 from app.text import format_number

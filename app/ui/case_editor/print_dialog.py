@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.progress import CancelToken, Progress
 from app.services.actor import Actor, Permission
 from app.services.case_sheet import default_path, print_case_sheet, viewer_path
+from app.services.data_folder import Database
 from app.services.records import CaseDetail
 from app.ui.idle import on_screen
 from app.ui.task_dialog import TaskDialog

@@ -1,0 +1,214 @@
+"""What the report screen does with a period's report: export it to Excel or PDF, mark it
+as sent ("chốt số liệu") into the register of sent reports once the rows about children
+have been read again, open the folder written to. Each runs off the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from app.domain.periods import Period
+from app.domain.report import ReportFigures, ReportText
+from app.domain.report_forms import Column, Form, Kind, children_rows
+from app.progress import CancelToken, Progress
+from app.services import report_register
+from app.services.actor import Actor, Permission
+from app.services.data_folder import Database
+from app.services.report_export import Targets, default_file, export_report
+from app.services.report_register import SentReportRecord
+from app.ui.prefs import UiPrefs
+from app.ui.progress_panel import ProgressPanel
+from app.ui.report.children_review import ChildrenRowsReview
+from app.ui.report.form_table import FormTableModel
+from app.ui.tasks import TaskFunction, TaskRunner
+
+# The register's table, declared like a form so the same model shows it.
+REGISTER_COLUMNS: tuple[Column, ...] = (
+    Column("Kỳ báo cáo", Kind.TEXT, 24),
+    Column("Số", Kind.TEXT, 14),
+    Column("Ngày ban hành", Kind.DATE, 12),
+    Column("Phiên bản", Kind.COUNT, 8),
+    Column("Người chốt", Kind.TEXT, 18),
+    Column("Thời điểm chốt", Kind.TEXT, 16),
+    Column("Lý do phát hành lại", Kind.TEXT, 30),
+)
+
+
+def register_form(records: Sequence[SentReportRecord]) -> Form:
+    rows = [(r.label, r.number, r.issue_date, r.version, r.sent_by_name,
+             f"{r.sent_at.astimezone():%H:%M %d/%m/%Y}", r.reissue_reason or "")
+            for r in records]
+    return Form("", "Sổ báo cáo đã gửi", "", REGISTER_COLUMNS, rows, None)
+
+
+class ShownReport(Protocol):
+    """The report the screen shows, as the actions read it."""
+
+    def period(self) -> Period: ...
+
+    def figures(self) -> ReportFigures | None: ...
+
+    def report_text(self) -> ReportText: ...
+
+
+class ReportActions(QWidget):
+    """The row of buttons under the report, with the progress of what they run.
+    `done(message)` says what was done; `exported(folder)` after each export."""
+
+    exported = Signal(object)  # the folder
+    sent = Signal(object)  # SentReportRecord
+    failed = Signal(str)
+    done = Signal(str)
+
+    def __init__(self, report: ShownReport, db: Database, actor: Actor, runner: TaskRunner,
+                 prefs: UiPrefs | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._report, self._db, self._actor = report, db, actor
+        self._runner, self._prefs = runner, prefs
+        self.last_folder: Path | None = None
+        self._sent: list[SentReportRecord] = []
+        self.register_model = FormTableModel(register_form([]), self)
+
+        self.export_xlsx = QPushButton("Xuất Excel…")
+        self.export_pdf = QPushButton("Xuất PDF…")
+        self.send_button = QPushButton("Chốt số liệu…")
+        self.open_folder_button = QPushButton("Mở thư mục")
+        self.open_folder_button.setEnabled(False)
+        self.export_xlsx.clicked.connect(lambda: self._ask_file(".xlsx", "Excel (*.xlsx)"))
+        self.export_pdf.clicked.connect(lambda: self._ask_file(".pdf", "PDF (*.pdf)"))
+        self.send_button.clicked.connect(self._ask_send)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        for button, permission in ((self.export_xlsx, Permission.REPORT),
+                                   (self.export_pdf, Permission.REPORT),
+                                   (self.send_button, Permission.SEND_REPORT)):
+            if not actor.can(permission):
+                button.setEnabled(False)
+                button.setToolTip("Tài khoản của bạn không có quyền này.")
+        self.progress = ProgressPanel()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.export_xlsx, self.export_pdf, self.send_button,
+                       self.open_folder_button):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.progress)
+
+    def _run(self, title: str, task: TaskFunction, on_success: Callable[[Any], None]) -> None:
+        token = self._runner.start(task, on_success=on_success, on_failure=self.show_error,
+                                   on_progress=self.progress.show_progress,
+                                   on_finished=self.progress.end)
+        self.progress.begin(title, token)
+
+    # Exports -------------------------------------------------------------------------
+
+    def _ask_file(self, suffix: str, filter_text: str) -> None:
+        folder = self.last_folder or Path.home()
+        suggested = folder / default_file(self._report.period(), suffix)
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", str(suggested), filter_text)
+        if name:
+            path = Path(name)
+            self.export(Targets(xlsx=path) if suffix == ".xlsx" else Targets(pdf=path))
+
+    def export_to(self, folder: Path) -> None:
+        """Excel and PDF with their default names in `folder` (no dialog)."""
+        period = self._report.period()
+        self.export(Targets(folder / default_file(period, ".xlsx"),
+                            folder / default_file(period, ".pdf")))
+
+    def export(self, targets: Targets) -> None:
+        db, actor = self._db, self._actor
+        period, text = self._report.period(), self._report.report_text()
+
+        def task(progress: Progress, token: CancelToken) -> Targets:
+            export_report(db, actor, period, targets, text=text, progress=progress, token=token)
+            return targets
+
+        self._run("Đang xuất báo cáo", task, self._exported)
+
+    def _exported(self, targets: Targets) -> None:
+        self.last_folder = targets.paths[0].parent
+        self.open_folder_button.setEnabled(True)
+        self.done.emit("Đã xuất: " + ", ".join(p.name for p in targets.paths) + ".")
+        self.exported.emit(self.last_folder)
+
+    def open_folder(self) -> None:
+        if self.last_folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_folder)))
+
+    # The register ----------------------------------------------------------------------
+
+    def _ask_send(self) -> None:
+        period = self._report.period()
+        figures = self._report.figures()
+        if figures is None or figures.period != period:
+            self.show_error(f"Số liệu {period.phrase} đang được tính; hãy chờ bảng số liệu "
+                            "hiện ra rồi chốt.")
+            return
+        rows = children_rows(figures)
+        if rows.rows and ChildrenRowsReview(rows, self._prefs, self).exec() != (
+                QDialog.DialogCode.Accepted):
+            return
+        already = [r for r in self._sent if r.period == period]
+        reason: str | None = None
+        if already:
+            reason, ok = QInputDialog.getText(
+                self, "Phát hành lại báo cáo",
+                f"Báo cáo {period.phrase} đã chốt (số {already[0].number}). Lý do phát hành "
+                "lại:")
+            if not ok or not reason.strip():
+                return
+        elif not rows.rows and QMessageBox.question(
+                self, "Chốt số liệu",
+                f"Chốt số liệu và đánh số báo cáo {period.phrase}? Sau khi chốt, số liệu, nội "
+                "dung và tệp của báo cáo được giữ nguyên; muốn sửa phải phát hành lại."
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        self.send(reason)
+
+    def send(self, reason: str | None = None) -> None:
+        """Mark the report as sent (or re-issue it with `reason`), off the UI thread."""
+        db, actor = self._db, self._actor
+        period, text = self._report.period(), self._report.report_text()
+
+        def task(progress: Progress, token: CancelToken) -> SentReportRecord:
+            return report_register.send_report(db, actor, period, text, reason=reason,
+                                               progress=progress, token=token)
+
+        self._run("Đang chốt số liệu", task, self._sent_done)
+
+    def _sent_done(self, record: SentReportRecord) -> None:
+        self.last_folder = self._db.paths.reports
+        self.open_folder_button.setEnabled(True)
+        self.done.emit(f"Đã chốt báo cáo {record.label}, số {record.number}, "
+                       f"phiên bản {record.version}.")
+        self.refresh_register()
+        self.sent.emit(record)
+
+    def refresh_register(self) -> None:
+        db, actor = self._db, self._actor
+
+        def task(_p: Progress, _t: CancelToken) -> list[SentReportRecord]:
+            return report_register.list_sent_reports(db, actor)
+
+        self._runner.start(task, on_success=self._show_register, on_failure=self.show_error)
+
+    def _show_register(self, records: list[SentReportRecord]) -> None:
+        self._sent = records
+        self.register_model.set_form(register_form(records))
+
+    def show_error(self, message: str) -> None:
+        self.failed.emit(message)
+        QMessageBox.warning(self, "Không thực hiện được", message)

@@ -1,0 +1,102 @@
+"""Choosing a report period: a month, quarter, half-year, year, or a range of days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QSpinBox, QWidget
+
+from app.domain.periods import ROMAN, Period, PeriodKind
+from app.ui.dates import from_qdate as to_date
+
+
+def last_month(today: date) -> Period:
+    """The monthly report is written in the days after the month it covers."""
+    return Period.month(today.year - 1, 12) if today.month == 1 else Period.month(
+        today.year, today.month - 1)
+
+
+class PeriodPicker(QWidget):
+    """Month, quarter, half-year, year, or a range of days."""
+
+    changed = Signal()
+
+    def __init__(self, initial: Period, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = QComboBox()
+        for text, kind in (("Tháng", PeriodKind.MONTH), ("Quý", PeriodKind.QUARTER),
+                           ("6 tháng", PeriodKind.HALF), ("Năm", PeriodKind.YEAR),
+                           ("Khoảng thời gian", PeriodKind.RANGE)):
+            self.kind.addItem(text, str(kind))  # Qt keeps plain strings, not the enum
+        self.part = QComboBox()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.start, self.end = QDateEdit(), QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self._range_widgets = (QLabel("từ"), self.start, QLabel("đến"), self.end)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("Kỳ báo cáo:"), self.kind, self.part, self.year,
+                       *self._range_widgets):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.set_period(initial)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for signal in (self.part.currentIndexChanged, self.year.valueChanged,
+                       self.start.dateChanged, self.end.dateChanged):
+            signal.connect(self.changed)
+
+    def _fill_parts(self, kind: PeriodKind) -> None:
+        self.part.blockSignals(True)
+        self.part.clear()
+        if kind is PeriodKind.MONTH:
+            for month in range(1, 13):
+                self.part.addItem(f"Tháng {month}", month)
+        elif kind is PeriodKind.QUARTER:
+            for number, roman in enumerate(ROMAN, start=1):
+                self.part.addItem(f"Quý {roman}", number)
+        elif kind is PeriodKind.HALF:
+            self.part.addItem("6 tháng đầu năm", 1)
+            self.part.addItem("6 tháng cuối năm", 2)
+        self.part.blockSignals(False)
+        ranged = kind is PeriodKind.RANGE
+        self.part.setVisible(kind not in (PeriodKind.YEAR, PeriodKind.RANGE))
+        self.year.setVisible(not ranged)
+        for widget in self._range_widgets:
+            widget.setVisible(ranged)
+
+    def _kind(self) -> PeriodKind:
+        return PeriodKind(self.kind.currentData())
+
+    def _kind_changed(self) -> None:
+        self._fill_parts(self._kind())
+        self.changed.emit()
+
+    def set_period(self, period: Period) -> None:
+        for widget in (self.kind, self.part, self.year, self.start, self.end):
+            widget.blockSignals(True)
+        self.kind.setCurrentIndex(self.kind.findData(str(period.kind)))
+        self._fill_parts(period.kind)
+        self.part.setCurrentIndex(max(self.part.findData(period.number), 0))
+        self.year.setValue(period.start.year)
+        self.start.setDate(QDate(period.start.year, period.start.month, period.start.day))
+        self.end.setDate(QDate(period.end.year, period.end.month, period.end.day))
+        for widget in (self.kind, self.part, self.year, self.start, self.end):
+            widget.blockSignals(False)
+        self.changed.emit()
+
+    def period(self) -> Period:
+        kind = self._kind()
+        year, part = self.year.value(), self.part.currentData()
+        if kind is PeriodKind.MONTH:
+            return Period.month(year, part)
+        if kind is PeriodKind.QUARTER:
+            return Period.quarter(year, part)
+        if kind is PeriodKind.HALF:
+            return Period.half(year, part)
+        if kind is PeriodKind.YEAR:
+            return Period.year_of(year)
+        return Period.between(to_date(self.start.date()), to_date(self.end.date()))

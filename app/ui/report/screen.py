@@ -1,0 +1,122 @@
+"""The `Báo cáo` screen: pick a period, see the three forms, edit the text, export, send.
+
+Figures, exports and the register all run off the UI thread through the
+TaskRunner; the screen only shows what the report services return.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from app.domain.periods import Period
+from app.domain.report import ReportFigures, ReportText
+from app.domain.report_forms import all_forms
+from app.errors import UserError
+from app.progress import CancelToken, Progress
+from app.services.actor import Actor
+from app.services.data_folder import Database
+from app.services.report_export import ReportDraft, draft_report
+from app.text import format_money, format_number
+from app.ui.prefs import UiPrefs
+from app.ui.report.actions import ReportActions
+from app.ui.report.form_table import FormTableModel, form_table
+from app.ui.report.period_picker import PeriodPicker, last_month
+from app.ui.report.text_page import ReportTextPage
+from app.ui.tasks import TaskRunner
+
+REFRESH_DELAY_MS = 250
+
+
+class ReportScreen(QWidget):
+    """Put in a tab by the main window; what is done with the report is in `action_bar`."""
+
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 prefs: UiPrefs | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._runner = db, runner
+        self._figures: ReportFigures | None = None
+
+        self.picker = PeriodPicker(last_month(date.today()))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.models = [FormTableModel(parent=self) for _ in range(3)]
+        self.text = ReportTextPage()
+        self.action_bar = ReportActions(self, db, actor, runner, prefs)
+        self.action_bar.done.connect(self.summary.setText)
+        self.tabs = QTabWidget()
+        for model, title in zip(self.models, ("Biểu 01 — Tổng hợp", "Biểu 02 — Theo nền tảng",
+                                              "Phụ lục — Danh sách vụ việc"), strict=True):
+            self.tabs.addTab(form_table(model), title)
+        self.tabs.addTab(self.text, "Nội dung báo cáo")
+        self.tabs.addTab(form_table(self.action_bar.register_model, stretch_last=True),
+                         "Sổ báo cáo đã gửi")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picker)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.action_bar)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.picker.changed.connect(self._refresh_timer.start)
+        # Computed when first shown, not while the register loads at start-up.
+        self._computed = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._computed:
+            self._computed = True
+            self.refresh()
+            self.action_bar.refresh_register()
+
+    def period(self) -> Period:
+        return self.picker.period()
+
+    def figures(self) -> ReportFigures | None:
+        return self._figures
+
+    def report_text(self) -> ReportText:
+        return self.text.report_text()
+
+    def refresh(self) -> None:
+        """Compute the figures of the chosen period off the UI thread."""
+        try:
+            period = self.period()
+        except UserError as exc:  # a range that ends before it starts
+            self.summary.setText(exc.message)
+            return
+        db = self._db
+
+        def task(_p: Progress, _t: CancelToken) -> ReportDraft:
+            return draft_report(db, period)
+
+        self.summary.setText(f"Đang tính số liệu {period.phrase}…")
+        self._runner.start(task, on_success=self._show, on_failure=self._show_failure)
+
+    def _show(self, computed: ReportDraft) -> None:
+        figures = computed.figures
+        if figures.period != self.period():
+            return  # the officer chose another period meanwhile
+        self._figures = figures
+        for model, form in zip(self.models, all_forms(figures), strict=True):
+            model.set_form(form)
+        self.text.set_draft(computed.narrative)
+        total = figures.summary.total
+        self.summary.setText(
+            f"{figures.period.label}: phát hiện {format_number(total.detected)} vụ, "
+            f"gỡ bỏ {format_number(total.removed)}, xử phạt {format_number(total.sanctioned)} "
+            f"({format_money(total.fines)}), kết thúc {format_number(total.closed)}, "
+            f"tồn cuối kỳ {format_number(total.carried_out)}; "
+            f"{format_number(len(figures.cases))} vụ việc trong phụ lục.")
+
+    def _show_failure(self, message: str) -> None:
+        self.summary.setText(message)
+        for model in self.models:
+            model.set_form(None)
