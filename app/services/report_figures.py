@@ -158,8 +158,8 @@ def summaries_in(session: Session, periods: Sequence[Period],
     The columns of `_case_flags` are summed per group and platform where they can be
     non-zero: a case's own columns in one pass for all periods over the cases that may be
     open in one; the events' and the children's columns over the cases that have such
-    events or children (a few thousand). One pass joining everything took 180–215 ms for
-    two months at 100,000 cases, these 110–130 ms."""
+    events or children (a few thousand), faster than one pass joining everything
+    (docs/performance.md)."""
     by_group: list[dict[str, Counts]] = [{} for _ in periods]
     by_platform: list[dict[str, Counts]] = [{} for _ in periods]
 
@@ -385,8 +385,7 @@ def figures_in(session: Session, period: Period) -> ReportFigures:
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
     """Column 4 of form 01 for several periods (the dashboard's twelve months) in one
     statement; the same rule as `_case_flags`. One count per period, each a range of the
-    detection-date index: 5 ms at 100,000 cases, where one pass summing a flag per
-    period over the cases took 115 ms."""
+    detection-date index, rather than one pass over the cases (docs/performance.md)."""
     if not periods:
         return []
     counts = [select(func.count()).select_from(Case)
