@@ -132,20 +132,19 @@ def _new_data_folder(root: Path) -> tuple[Database, Actor]:
 def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:
     """Forms 01 and 02 of the workbook hold exactly `forms`' rows and total; the case list
     has `listed` rows."""
-    # Imported here, like the writers: the window starts without openpyxl.
-    import openpyxl
+    # Imported here, like the writers: the window starts without python-calamine.
+    from python_calamine import CalamineWorkbook
 
     from app.reports.excel import HEADER_ROW
 
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = CalamineWorkbook.from_path(str(path))
     try:
         for form in forms:
-            if form.sheet not in book.sheetnames:
+            if form.sheet not in book.sheet_names:
                 raise SelftestFailed(f"bảng tính thiếu trang «{form.sheet}».")
-            sheet = book[form.sheet]
-            rows = [list(r) for r in sheet.iter_rows(min_row=HEADER_ROW + 1,
-                                                     max_col=len(form.columns),
-                                                     values_only=True)]
+            # From A1, an empty cell as "" and every number as a float.
+            cells = book.get_sheet_by_name(form.sheet).to_python(skip_empty_area=False)
+            rows = [row[:len(form.columns)] for row in cells[HEADER_ROW:]]
             expected: list[Sequence[Cell]] = [*form.rows, *([form.total] if form.total else [])]
             if len(rows) != len(expected):
                 raise SelftestFailed(f"trang «{form.sheet}» có {len(rows)} dòng số liệu, "
@@ -153,15 +152,15 @@ def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:
             for number, (row, wanted) in enumerate(zip(rows, expected, strict=True),
                                                    start=HEADER_ROW + 1):
                 for column, value, want in zip(form.columns, row, wanted, strict=True):
-                    if value != (want if want != "" else None):
+                    if value != ("" if want is None else want):
                         raise SelftestFailed(
                             f"trang «{form.sheet}», dòng {number}, cột «{column.header}»: "
                             f"bảng tính ghi {value!r}, tính lại từ cơ sở dữ liệu được {want!r}.")
-        case_sheet = book.worksheets[-1]
-        case_rows = sum(1 for row in case_sheet.iter_rows(min_row=HEADER_ROW + 1,
-                                                          values_only=True) if any(row))
+        case_sheet = book.sheet_names[-1]
+        case_rows = sum(1 for row in book.get_sheet_by_name(case_sheet).to_python(
+            skip_empty_area=False)[HEADER_ROW:] if any(value != "" for value in row))
         if case_rows != listed:
-            raise SelftestFailed(f"trang «{case_sheet.title}» có {case_rows} vụ việc, "
+            raise SelftestFailed(f"trang «{case_sheet}» có {case_rows} vụ việc, "
                                  f"cần {listed}.")
     finally:
         book.close()
