@@ -169,7 +169,8 @@ class Sheet:
     def _write(self, row: int, column: int, value: object, look: Look | None) -> None:
         sheet = self._sheet
         if isinstance(value, str):
-            text = _ILLEGAL.sub("", value)
+            # `isprintable` is a quick test that no control character is there.
+            text = value if value.isprintable() else _ILLEGAL.sub("", value)
             if text:
                 shown = look or self._plain
                 sheet.write_string(row, column, text, shown.quoted
