@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from app.db import Database
 from app.domain.case import ChildInput
@@ -20,6 +21,7 @@ from app.reports.export import Targets, export_report
 from app.reports.figures import ReportFigures, compute_figures
 from app.reports.forms import all_forms
 from app.reports.periods import Period
+from app.reports.spreadsheet import writing
 from app.services import audit, cases, events
 from app.services.actor import Actor
 from app.services.progress import Cancelled, CancelToken
@@ -151,3 +153,12 @@ def test_a_cancelled_export_leaves_nothing_behind(db: Database, figures: ReportF
         write_workbook(figures, load_office(db), out / "bc.xlsx", token=token,
                        progress=lambda done, total: None)
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_cell_holds_at_most_excels_limit_of_text(tmp_path: Path) -> None:
+    target = tmp_path / "dai.xlsx"
+    with writing(target) as book:
+        book.sheet("Trang").append(["ạ" * 40_000, "\x1b" + "b" * 32_767], [None, None])
+    with CalamineWorkbook.from_path(str(target)) as read:
+        [row] = read.get_sheet_by_index(0).to_python()
+    assert row == ["ạ" * 32_767, "b" * 32_767]

@@ -99,7 +99,7 @@ class Sheet:
         self._sheet = worksheet
         self._plain = plain  # Excel's own "General" look, so a column's format stays its own
         self.rows = 0  # rows appended so far: the 0-based index of the next one
-        self.margins(Margins())
+        self._margins(Margins())
 
     def columns(self, widths: Sequence[float | None],
                 looks: Sequence[Look | None] = ()) -> None:
@@ -119,7 +119,7 @@ class Sheet:
         """Rows above and columns left of `cell` (`"C2"`) stay in view."""
         self._sheet.freeze_panes(cell)
 
-    def margins(self, margins: Margins) -> None:
+    def _margins(self, margins: Margins) -> None:
         self._sheet.set_margins(margins.left, margins.right, margins.top, margins.bottom)
         self._sheet.set_header("", {"margin": margins.header})
         self._sheet.set_footer("", {"margin": margins.footer})
@@ -133,7 +133,7 @@ class Sheet:
             self._sheet.repeat_rows(setup.title_row - 1)
         if setup.centred:
             self._sheet.center_horizontally()
-        self.margins(setup.margins)
+        self._margins(setup.margins)
 
     def append(self, values: Sequence[object], looks: Sequence[Look | None], *,
                height: float | None = None) -> None:
