@@ -11,7 +11,9 @@ and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
 - baseline SQL: the aggregation and the case list in plain SQL (sqlite3, no ORM), beside
   the report's own computation (`compute_figures`);
 - baseline workbook: openpyxl's write-only mode writing the same cells (values only; the
-  same cells styled one by one as openpyxl documents it are shown for reference);
+  same cells styled one by one as openpyxl documents it are shown for reference). The
+  program writes with XlsxWriter; openpyxl, a dev dependency, stays the baseline the
+  earlier figures were measured against;
 - baseline PDF: reportlab building the same tables directly (in tables of 50 rows:
   `plain_pdf` says why);
 - the real exports (`export_report`), figures computed each time, measured first, with

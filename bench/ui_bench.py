@@ -59,7 +59,7 @@ app = QApplication([])
 runner = TaskRunner()
 d, opened = first_sign_in(runner, DataPaths(Path(sys.argv[1]))); d.show()
 app.processEvents(); d.repaint(); print(time.time())
-print(",".join(m for m in ("openpyxl", "reportlab") if m in sys.modules))
+print(",".join(m for m in ("xlsxwriter", "reportlab") if m in sys.modules))
 """
 # Prints the seconds from sign-in to 200 rows painted, then the resident memory in MB
 # after IDLE_SECONDS of idling (Linux; elsewhere the peak). It waits in an event loop, as

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from app.db import Database
 from app.domain.case import ChildInput
@@ -102,10 +102,10 @@ def _leaks(text: str) -> list[str]:
 
 
 def _cells(path: Path) -> Iterator[str]:
-    book = openpyxl.load_workbook(path, read_only=True)
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            yield from (str(value) for value in row if value is not None)
+    with CalamineWorkbook.from_path(str(path)) as book:
+        for name in book.sheet_names:
+            for row in book.get_sheet_by_name(name).to_python():
+                yield from (str(value) for value in row if value != "")
 
 
 def _pdf_text(path: Path) -> str:

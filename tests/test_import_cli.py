@@ -6,8 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from app.db import open_database
@@ -62,8 +62,8 @@ def test_template_needs_no_account_nor_data_folder(tmp_path: Path) -> None:
     code, out, err = run(["--data-dir", str(tmp_path / "khong-co"), "template",
                           str(tmp_path / "mau.xlsx")])
     assert (code, err) == (0, "") and "Đã ghi tệp mẫu" in out
-    book = openpyxl.load_workbook(tmp_path / "mau.xlsx")
-    assert book.sheetnames[:2] == [CASES.name, GUIDE_SHEET]
+    with CalamineWorkbook.from_path(str(tmp_path / "mau.xlsx")) as book:
+        assert book.sheet_names[:2] == [CASES.name, GUIDE_SHEET]
     assert not (tmp_path / "khong-co").exists()
 
 

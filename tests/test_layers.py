@@ -192,11 +192,11 @@ def test_importing_the_services_loads_no_qt_at_run_time() -> None:
 
 
 def test_the_window_starts_without_the_export_libraries() -> None:
-    # openpyxl and reportlab cost start-up time; they load at the first export.
+    # XlsxWriter and reportlab cost start-up time; they load at the first export.
     code = (
         "import sys\n"
         "import app.ui.main, app.ui.main_window\n"
-        "heavy = [m for m in ('openpyxl', 'reportlab') if m in sys.modules]\n"
+        "heavy = [m for m in ('xlsxwriter', 'reportlab') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

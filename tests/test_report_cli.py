@@ -6,8 +6,8 @@ import io
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 from sqlalchemy import update
 
 from app.cli import main
@@ -53,7 +53,8 @@ def test_each_kind_of_period_writes_both_files(register: Database, tmp_path: Pat
     assert (code, err) == (0, "")
     assert f"Đã ghi báo cáo {label}" in out and f"Phát hiện {detected} vụ" in out
     assert pdf.read_bytes().startswith(b"%PDF")
-    total_row = list(openpyxl.load_workbook(xlsx)["Tổng hợp"].iter_rows(values_only=True))[-1]
+    with CalamineWorkbook.from_path(str(xlsx)) as book:
+        total_row = book.get_sheet_by_name("Tổng hợp").to_python()[-1]
     assert total_row[1] == "Tổng cộng" and total_row[3] == detected
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from app.db import Database
 from app.domain.case import ChildInput
@@ -20,6 +21,7 @@ from app.domain.report import ReportFigures
 from app.domain.report_forms import all_forms
 from app.progress import Cancelled, CancelToken
 from app.reports.excel import LINE_POINTS, write_workbook
+from app.reports.spreadsheet import writing
 from app.services import audit, cases, events
 from app.services.actor import Actor
 from app.services.report_export import Targets, export_report
@@ -77,7 +79,8 @@ def test_sheets_headers_cells_and_print_setup(db: Database, officer: Actor,
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        # One page wide (1, the default, is left out of the file), as many as needed down.
+        assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
         rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=7)]
         expected = _expected(figures)[form.sheet]
         assert [[v.date() if isinstance(v, datetime) else v for v in row] for row in rows] == [
@@ -152,3 +155,12 @@ def test_a_cancelled_export_leaves_nothing_behind(db: Database, figures: ReportF
         write_workbook(figures, load_office(db), out / "bc.xlsx", token=token,
                        progress=lambda done, total: None)
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_cell_holds_at_most_excels_limit_of_text(tmp_path: Path) -> None:
+    target = tmp_path / "dai.xlsx"
+    with writing(target) as book:
+        book.sheet("Trang").append(["ạ" * 40_000, "\x1b" + "b" * 32_767], [None, None])
+    with CalamineWorkbook.from_path(str(target)) as read:
+        [row] = read.get_sheet_by_index(0).to_python()
+    assert row == ["ạ" * 32_767, "b" * 32_767]

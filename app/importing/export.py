@@ -1,14 +1,12 @@
 """Writing cases in the template's columns and optional sheets (the complete record), and
-writing a list of import problems. Both stream rows into deflated memory (workbook.py):
-nothing reaches the disk before the finished, optionally encrypted, file."""
+writing a list of import problems (`app.reports.spreadsheet` makes the cells and the file:
+nothing is left of it on an error, and a protected export reaches the disk encrypted)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.domain.case import CaseInput
 from app.domain.events import EventInput
@@ -28,16 +26,12 @@ from app.importing.columns import (
 from app.importing.parse import CHOICES, choice_label
 from app.importing.workbook import (
     NUMBER_FORMATS,
-    WRAP,
+    CaseLooks,
     HeaderSpec,
     add_table_sheet,
-    discard_book,
     layout_headers,
-    new_book,
-    save_book,
-    text_cell,
-    value_cell,
 )
+from app.reports.spreadsheet import Look, Sheet, writing
 
 _LINKS = frozenset({"code", "case_code"})  # the case's code, on every sheet
 
@@ -51,15 +45,19 @@ class ExportCase:
 
 class _Cells:
     """Turns a record's values into the cells of a sheet's columns: labels for codes,
-    date and number cells with their formats, text never read as a formula."""
+    dates and numbers in their column's format, text as text."""
 
-    def __init__(self, vocabulary: Vocabulary, citations: Mapping[int, str]) -> None:
+    def __init__(self, vocabulary: Vocabulary, citations: Mapping[int, str],
+                 looks: CaseLooks) -> None:
         self._vocabulary = vocabulary
         self._citations = citations
+        self._looks = {layout.name: [looks.number(NUMBER_FORMATS[c.parse])
+                                     if c.parse in NUMBER_FORMATS else None
+                                     for c in layout.columns]
+                       for layout in (CASES, *OPTIONAL_SHEETS)}
 
-    def row(self, sheet: WriteOnlyWorksheet, layout: SheetLayout, code: str,
-            record: object) -> list[object]:
-        cells: list[object] = []
+    def append(self, sheet: Sheet, layout: SheetLayout, code: str, record: object) -> None:
+        values: list[object] = []
         for column in layout.columns:
             if column.key in _LINKS:
                 value: object = code
@@ -67,51 +65,50 @@ class _Cells:
                 value = None
             else:
                 value = getattr(record, column.key)
-            cells.append(self._cell(sheet, column, value))
-        return cells
+            values.append(self._value(column, value))
+        looks: list[Look | None] = [look if value is not None else None
+                                    for value, look in zip(values, self._looks[layout.name],
+                                                           strict=True)]
+        sheet.append(values, looks)
 
-    def _cell(self, sheet: WriteOnlyWorksheet, column: Column, value: object) -> object:
+    def _value(self, column: Column, value: object) -> object:
         if value is None or value == "" or value == ():
             return None
         if column.parse in NUMBER_FORMATS:
-            return value_cell(sheet, value, NUMBER_FORMATS[column.parse])
+            return value
         if column.parse in CHOICES:
             return choice_label(column.parse, value)
         if column.vocabulary is not None:
             codes = value if isinstance(value, tuple) else (value,)
-            return value_cell(sheet, "; ".join(self._vocabulary.label(column.vocabulary, str(c))
-                                               for c in codes))
+            return "; ".join(self._vocabulary.label(column.vocabulary, str(c)) for c in codes)
         if column.parse is Parse.LEGAL_BASES and isinstance(value, tuple):
-            return value_cell(sheet, "; ".join(self._citations[i] for i in value))
-        return value_cell(sheet, str(value))
+            return "; ".join(self._citations[i] for i in value)
+        return str(value)
 
 
 def write_cases(path: Path, cases: Iterable[ExportCase], vocabulary: Vocabulary,
                 citations: Mapping[int, str], *, password: str | None = None) -> int:
-    """Write every case of `cases` (consumed once) to `path`; returns how many."""
-    book = new_book()
-    sheets = {layout.name: add_table_sheet(book, layout.name, layout_headers(layout),
-                                           freeze="C2" if layout is CASES else "B2")
-              for layout in (CASES, *OPTIONAL_SHEETS)}
-    cells = _Cells(vocabulary, citations)
-
-    def append(layout: SheetLayout, code: str, records: Iterable[object]) -> None:
-        sheet = sheets[layout.name]
-        for record in records:
-            sheet.append(cells.row(sheet, layout, code, record))
-
+    """Write every case of `cases` (consumed once) to `path`, encrypted with `password` when
+    one is given; returns how many."""
     count = 0
-    try:
+    with writing(path, password=password) as book:
+        looks = CaseLooks(book)
+        sheets = {layout.name: add_table_sheet(book, looks, layout.name, layout_headers(layout),
+                                               freeze="C2" if layout is CASES else "B2")
+                  for layout in (CASES, *OPTIONAL_SHEETS)}
+        cells = _Cells(vocabulary, citations, looks)
+
+        def append(layout: SheetLayout, code: str, records: Iterable[object]) -> None:
+            sheet = sheets[layout.name]
+            for record in records:
+                cells.append(sheet, layout, code, record)
+
         for case in cases:
             append(CASES, case.code, (case.data,))
             append(EVENTS, case.code, case.events)
             append(CHILDREN, case.code, case.data.children)
             append(DEFAMED, case.code, case.data.defamed)
             count += 1
-    except BaseException:
-        discard_book(book)
-        raise
-    save_book(book, path, password)
     return count
 
 
@@ -126,11 +123,10 @@ _PROBLEM_COLUMNS: tuple[tuple[HeaderSpec, Callable[[Problem], object]], ...] = (
 
 def write_problems(path: Path, problems: Iterable[Problem]) -> None:
     """The errors and warnings of an import, for the officer to correct the file."""
-    book = new_book()
-    sheet = add_table_sheet(book, "Danh sách lỗi", [spec for spec, _ in _PROBLEM_COLUMNS])
-    for problem in problems:
-        row = [value_cell(sheet, read(problem)) for _spec, read in _PROBLEM_COLUMNS]
-        message = text_cell(sheet, problem.message)
-        message.alignment = WRAP
-        sheet.append([*row[:-1], message])
-    save_book(book, path)
+    with writing(path) as book:
+        looks = CaseLooks(book)
+        sheet = add_table_sheet(book, looks, "Danh sách lỗi",
+                                [spec for spec, _ in _PROBLEM_COLUMNS])
+        row_looks = [*([None] * (len(_PROBLEM_COLUMNS) - 1)), looks.wrap]
+        for problem in problems:
+            sheet.append([read(problem) for _spec, read in _PROBLEM_COLUMNS], row_looks)

@@ -126,8 +126,8 @@ def _letter(sheet: SheetRows, position: int) -> str:
 
 
 def column_letter(number: int) -> str:
-    """`1` → `A`, `28` → `AB`: a column as Excel names it. (openpyxl has this too, but
-    reading a file should not load openpyxl: it weighs 15 MB a 100,000-row import needs.)"""
+    """`1` → `A`, `28` → `AB`: a column as Excel names it. (XlsxWriter has this too, but
+    reading a file should not load the writer.)"""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)

@@ -7,13 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from app.domain.vocabulary import BUILTIN, LIST_TITLES, Entry, VocabList, Vocabulary
 from app.importing.columns import (
     CASES,
@@ -24,23 +17,17 @@ from app.importing.columns import (
     Parse,
     SheetLayout,
 )
+from app.importing.headers import column_letter
 from app.importing.parse import CHOICES
 from app.importing.reader import MAX_CASE_ROWS
 from app.importing.workbook import (
-    BOLD_FONT,
-    TITLE_FONT,
-    WRAP,
+    CaseLooks,
     HeaderSpec,
-    add_sheet,
     add_table_sheet,
-    header_cell,
+    append_headers,
     layout_headers,
-    new_book,
-    print_setup,
-    save_book,
-    text_cell,
-    value_cell,
 )
+from app.reports.spreadsheet import Book, Look, PageSetup, writing
 from app.text import format_number
 
 _CHOICE_TITLES = {
@@ -121,81 +108,30 @@ def builtin_vocabulary() -> Vocabulary:
 def write_template(path: Path, vocabulary: Vocabulary) -> None:
     lists = _lists(vocabulary)
     placed = _placed(lists)
-    book = new_book()
-    _data_sheet(book, CASES, lists, placed, freeze="C2")
-    _guide(book)
-    for layout in OPTIONAL_SHEETS:
-        _data_sheet(book, layout, lists, placed, freeze="B2")
-    _lists_sheet(book, lists, placed)
-    save_book(book, path)
+    with writing(path) as book:
+        looks = CaseLooks(book)
+        _data_sheet(book, looks, CASES, lists, placed, freeze="C2")
+        _guide(book, looks)
+        for layout in OPTIONAL_SHEETS:
+            _data_sheet(book, looks, layout, lists, placed, freeze="B2")
+        _lists_sheet(book, looks, lists, placed)
 
 
-def _data_sheet(book: Workbook, layout: SheetLayout, lists: dict[VocabList | Parse, _List],
-                placed: dict[VocabList | Parse, int], *, freeze: str) -> None:
-    sheet = add_table_sheet(book, layout.name, layout_headers(layout), freeze=freeze)
-    for index, column in enumerate(layout.columns, start=1):
+def _data_sheet(book: Book, looks: CaseLooks, layout: SheetLayout,
+                lists: dict[VocabList | Parse, _List], placed: dict[VocabList | Parse, int], *,
+                freeze: str) -> None:
+    sheet = add_table_sheet(book, looks, layout.name, layout_headers(layout), freeze=freeze)
+    for index, column in enumerate(layout.columns):
         key = _list_key(column)
         if key is None:
             continue
-        source = get_column_letter(placed[key])
-        rule = DataValidation(
-            type="list", allow_blank=True,
-            formula1=f"'{LISTS_SHEET}'!${source}$3:${source}${2 + len(lists[key].entries)}",
-            showErrorMessage=True, errorStyle="warning", errorTitle="Giá trị ngoài danh sách",
-            error=f"«{column.header}»: nên chọn trong danh sách (trang «{LISTS_SHEET}»). Mã "
-                  "của danh mục cũng được nhận.",
-        )
-        letter = get_column_letter(index)
-        rule.add(f"{letter}2:{letter}{_LAST_ROW}")
-        sheet.data_validations.append(rule)
-
-
-def _bold(sheet: WriteOnlyWorksheet, text: str, font: Font = BOLD_FONT) -> WriteOnlyCell:
-    cell = text_cell(sheet, text)
-    cell.font = font
-    return cell
-
-
-class _Guide:
-    """The `Hướng dẫn` sheet, written row by row with heights that fit the wrapped text
-    (write-only sheets cannot be measured afterwards)."""
-
-    def __init__(self, book: Workbook) -> None:
-        self.sheet = add_sheet(book, GUIDE_SHEET)
-        for index, spec in enumerate(_GUIDE_HEADERS, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = spec.width
-        print_setup(self.sheet, fit_width=True)
-        self._row = 0
-
-    def _append(self, values: list[object], lines: int = 1) -> None:
-        self._row += 1
-        if lines > 1:
-            self.sheet.row_dimensions[self._row].height = 15 * lines + 3
-        self.sheet.append(values)
-
-    def paragraph(self, text: str, font: Font | None = None) -> None:
-        cell = text_cell(self.sheet, text)
-        cell.alignment = WRAP
-        if font is not None:
-            cell.font = font
-        last = get_column_letter(len(_GUIDE_HEADERS))
-        self.sheet.merged_cells.add(f"A{self._row + 1}:{last}{self._row + 1}")
-        self._append([cell], _lines(text, sum(s.width for s in _GUIDE_HEADERS)))
-
-    def header(self) -> None:
-        self._append([header_cell(self.sheet, spec) for spec in _GUIDE_HEADERS])
-
-    def column(self, column: Column) -> None:
-        texts = (column.header, "Có" if column.required else "", column.hint, _example(column))
-        cells = [text_cell(self.sheet, text) for text in texts]
-        for cell in cells:
-            cell.alignment = WRAP
-        cells[0].font = BOLD_FONT
-        self._append(cells, max(_lines(t, s.width) for t, s in zip(texts, _GUIDE_HEADERS,
-                                                                      strict=True)))
-
-    def blank(self) -> None:
-        self._append([])
+        source = column_letter(placed[key])
+        sheet.choices(
+            index, (2, _LAST_ROW),
+            f"'{LISTS_SHEET}'!${source}$3:${source}${2 + len(lists[key].entries)}",
+            title="Giá trị ngoài danh sách",
+            message=f"«{column.header}»: nên chọn trong danh sách (trang «{LISTS_SHEET}»). Mã "
+                    "của danh mục cũng được nhận.")
 
 
 def _lines(text: str, width: int) -> int:
@@ -204,17 +140,35 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _guide(book: Workbook) -> None:
-    guide = _Guide(book)
-    guide.paragraph("HƯỚNG DẪN GHI TỆP NHẬP VỤ VIỆC", TITLE_FONT)
+def _height(lines: int) -> float | None:
+    """A row's height in points for `lines` wrapped lines (Excel does not fit rows when it
+    opens a file); one line keeps Excel's own height."""
+    return 15 * lines + 3 if lines > 1 else None
+
+
+def _guide(book: Book, looks: CaseLooks) -> None:
+    """The `Hướng dẫn` sheet: paragraphs across its columns, and each sheet's columns."""
+    sheet = book.sheet(GUIDE_SHEET)
+    sheet.columns([spec.width for spec in _GUIDE_HEADERS])
+    sheet.page(PageSetup(fit_width=True))
+    across = sum(s.width for s in _GUIDE_HEADERS)
+
+    def paragraph(text: str, look: Look) -> None:
+        sheet.append_merged(text, look, len(_GUIDE_HEADERS), height=_height(_lines(text, across)))
+
+    paragraph("HƯỚNG DẪN GHI TỆP NHẬP VỤ VIỆC", looks.title)
     for line in _INTRODUCTION:
-        guide.paragraph(line)
+        paragraph(line, looks.wrap)
+    column_looks = [looks.bold_wrap, *([looks.wrap] * (len(_GUIDE_HEADERS) - 1))]
     for layout in (CASES, *OPTIONAL_SHEETS):
-        guide.blank()
-        guide.paragraph(f"Trang «{layout.name}». {layout.purpose}", BOLD_FONT)
-        guide.header()
+        sheet.append([], [])
+        paragraph(f"Trang «{layout.name}». {layout.purpose}", looks.bold_wrap)
+        append_headers(sheet, looks, _GUIDE_HEADERS)
         for column in layout.columns:
-            guide.column(column)
+            texts = (column.header, "Có" if column.required else "", column.hint,
+                     _example(column))
+            sheet.append(texts, column_looks, height=_height(max(
+                _lines(t, s.width) for t, s in zip(texts, _GUIDE_HEADERS, strict=True))))
 
 
 def _example(column: Column) -> str:
@@ -226,11 +180,12 @@ def _example(column: Column) -> str:
     return str(column.example)
 
 
-def _lists_sheet(book: Workbook, lists: dict[VocabList | Parse, _List],
+def _lists_sheet(book: Book, looks: CaseLooks, lists: dict[VocabList | Parse, _List],
                  placed: dict[VocabList | Parse, int]) -> None:
-    sheet = add_sheet(book, LISTS_SHEET)
-    sheet.freeze_panes = "A3"
+    sheet = book.sheet(LISTS_SHEET)
+    sheet.freeze("A3")
     width = max(placed.values())
+    widths: list[float | None] = [None] * width
     titles: list[object] = [None] * width
     heads: list[object] = [None] * width
     body: list[list[object]] = [[None] * width
@@ -238,16 +193,18 @@ def _lists_sheet(book: Workbook, lists: dict[VocabList | Parse, _List],
     for key, found in lists.items():
         label = placed[key] - 1
         first = label - 1 if found.with_codes else label
-        titles[first] = _bold(sheet, found.title)
-        heads[label] = _bold(sheet, "Tên")
-        widest = max(len(text) for _code, text in found.entries)
-        sheet.column_dimensions[get_column_letter(label + 1)].width = min(widest + 2, 60)
+        titles[first], heads[label] = found.title, "Tên"
+        widths[label] = min(max(len(text) for _code, text in found.entries) + 2, 60)
         if found.with_codes:
-            heads[first] = _bold(sheet, "Mã")
-            sheet.column_dimensions[get_column_letter(first + 1)].width = 8
+            heads[first] = "Mã"
+            widths[first] = 8
         for row, (code, text) in enumerate(found.entries):
-            body[row][label] = value_cell(sheet, text)
+            body[row][label] = text
             if found.with_codes:
-                body[row][first] = value_cell(sheet, code)
-    for values in (titles, heads, *body):
-        sheet.append(values)
+                body[row][first] = code
+    sheet.columns(widths)
+    for names in (titles, heads):
+        sheet.append(names, [looks.bold if name is not None else None for name in names])
+    plain: list[Look | None] = [None] * width
+    for values in body:
+        sheet.append(values, plain)

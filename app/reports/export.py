@@ -22,7 +22,7 @@ def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText
         return lambda done, total: progress(
             int(1000 * (start + (end - start) * done / max(total, 1))), 1000)
 
-    # Imported here: openpyxl and reportlab would slow every start of the window.
+    # Imported here: XlsxWriter and reportlab would slow every start of the window.
     if xlsx is not None:
         from app.reports.excel import write_workbook
 
