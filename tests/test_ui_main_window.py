@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -24,6 +25,7 @@ from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.search import CaseQuery
 from app.ui.case_editor import CaseEditor
+from app.ui.filters import query_from_json, query_to_json
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.prefs import UiPrefs
@@ -391,3 +393,10 @@ def test_about_shows_the_version_and_the_licences_of_qt(window: MainWindow) -> N
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in notices
     assert "Version 3, 29 June 2007" in notices
     assert "https://code.qt.io/cgit/pyside/pyside-setup.git/" in notices
+
+
+def test_a_saved_filter_gives_back_every_date_criterion_as_a_date() -> None:
+    query = CaseQuery(detected_from=date(2026, 1, 1), detected_to=date(2026, 1, 31),
+                      event_from=date(2026, 2, 1), event_to=date(2026, 2, 28),
+                      closed_from=date(2026, 3, 1), closed_to=date(2026, 3, 31))
+    assert query_from_json(json.loads(json.dumps(query_to_json(query)))) == query

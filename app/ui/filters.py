@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from app.domain.labels import Attention, CaseStatus
 from app.paths import DataPaths
@@ -18,6 +18,9 @@ from app.ui.prefs import UiPrefs
 
 SAVED_KEY = "saved_filters"
 _KEPT = frozenset(f.name for f in dataclasses.fields(CaseQuery)) - {"text"}
+# Every date criterion (detected, event, closed), stored as ISO text.
+_DATES = frozenset(name for name, kind in get_type_hints(CaseQuery).items()
+                   if date in get_args(kind))
 
 BUILT_IN: dict[str, CaseQuery] = {
     "Tất cả vụ việc": CaseQuery(),
@@ -38,7 +41,7 @@ def query_to_json(query: CaseQuery) -> dict[str, Any]:
 
 def query_from_json(data: dict[str, Any]) -> CaseQuery:
     values = structured(data)
-    for key in ("detected_from", "detected_to"):
+    for key in _DATES:
         if values.get(key):
             values[key] = date.fromisoformat(values[key])
     if values.get("status"):
