@@ -32,7 +32,7 @@ from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
-from app.services import audit, legal_basis, numbering, settings, vocabulary
+from app.services import audit, exporting, legal_basis, numbering, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.bulk import CHUNK, insert_cases
@@ -171,7 +171,7 @@ def save_template_for_folder(paths: DataPaths, target: Path) -> None:
         return
     db = open_database(paths)
     try:
-        write_template(target, vocabulary.load(db))
+        exporting.save_template(db, target)
     finally:
         db.dispose()
 
