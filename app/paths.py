@@ -20,6 +20,11 @@ class DataPaths:
         return self.root / "sovipham.sqlite3"
 
     @property
+    def keys(self) -> Path:
+        """The data key's wraps: needed before the encrypted database can be opened."""
+        return self.root / "sovipham.khoa"
+
+    @property
     def evidence(self) -> Path:
         return self.root / "evidence"
 
@@ -41,9 +46,12 @@ class DataPaths:
         return self.root / "reports"
 
     def create(self) -> None:
+        """The folder and its parts, readable by this user only (on Windows the folder
+        inherits the rights of where it is: `broadly_readable` tells)."""
         for folder in (self.root, self.evidence, self.backups, self.logs, self.exports,
                        self.reports):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private(folder)
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike[str] | None) -> DataPaths:
@@ -52,3 +60,9 @@ class DataPaths:
         if chosen:
             return cls(Path(chosen).expanduser().resolve())
         return cls(Path(platformdirs.user_data_dir("SoViPhamMXH", appauthor=False)))
+
+
+def make_private(path: Path) -> None:
+    """Readable and writable by its owner only (POSIX; Windows keeps the folder's rights)."""
+    if os.name == "posix":
+        path.chmod(0o700 if path.is_dir() else 0o600)

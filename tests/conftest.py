@@ -84,8 +84,8 @@ def pristine_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths
     database = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, "Quản trị viên")
     data_key = database.data_key
     database.dispose()
-    leftovers = [p.name for p in paths.root.iterdir() if p.name != paths.database.name
-                 and not p.is_dir()]
+    leftovers = [p.name for p in paths.root.iterdir()
+                 if p.name not in (paths.database.name, paths.keys.name) and not p.is_dir()]
     assert leftovers == [], f"the pristine folder holds {leftovers}: not safe to copy"
     return paths, data_key
 

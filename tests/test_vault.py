@@ -8,14 +8,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
-
 from app.db import Database, open_database
 from app.domain.labels import Role
-from app.errors import DataFolderError, NotAllowed
-from app.models import KeyWrap
+from app.errors import NotAllowed
 from app.paths import DataPaths
-from app.security import keys
+from app.security import keyfile, keys
 from app.security.cipher import (
     CHUNK,
     DecryptionError,
@@ -176,31 +173,23 @@ def test_password_change_reset_and_recovery_keep_access(tmp_path: Path) -> None:
     db.dispose()
 
 
-def test_a_folder_made_before_encryption_gets_its_key_at_first_sign_in(
-    db: Database, tmp_path: Path
-) -> None:
-    with db.write() as session:
-        session.execute(delete(KeyWrap))
-    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
-    sha256 = _evidence(db, admin, tmp_path, "b")
-    db.dispose()
-    again = _fresh_session(db.paths, "admin", ADMIN_PASSWORD)
-    assert read_content(db.paths, sha256, again.data_key) == _png("b")
-    again.dispose()
-
-
-def test_an_account_without_a_wrap_is_told_what_to_do(db: Database, admin: Actor,
-                                                      tmp_path: Path) -> None:
+def test_an_account_without_a_wrap_signs_in_after_a_reset(db: Database, admin: Actor) -> None:
     newcomer = accounts.create_user(db, admin, username="moi", full_name="Mới",
                                     role=Role.OFFICER, password=PASSWORD)
-    with db.write() as session:
-        session.execute(delete(KeyWrap).where(KeyWrap.user_id == newcomer.id))
-    db.dispose()
-    fresh = open_database(db.paths)
-    officer = accounts.authenticate(fresh, "moi", PASSWORD)
-    case = cases.create_case(fresh, officer, make_case(), today=TODAY)
-    source = tmp_path / "c.png"
-    source.write_bytes(_png("c"))
-    with pytest.raises(DataFolderError, match="nhờ quản trị đặt lại mật khẩu"):
-        evidence.add_evidence(fresh, officer, case.id, source)
-    fresh.dispose()
+    found = keyfile.load(db.paths.keys)
+    assert found is not None
+    del found.accounts[keyfile.account_tag("moi")]
+    keyfile.save(db.paths.keys, found)
+    with pytest.raises(NotAllowed):
+        accounts.authenticate(db, "moi", PASSWORD)
+    accounts.update_user(db, admin, newcomer.id, new_password="dat-lai-2026")
+    assert accounts.authenticate(db, "moi", "dat-lai-2026").username == "moi"
+
+
+def test_a_disabled_account_loses_its_wrap(db: Database, admin: Actor, officer: Actor) -> None:
+    tag = keyfile.account_tag("canbo")
+    before = keyfile.load(db.paths.keys)
+    assert before is not None and tag in before.accounts
+    accounts.update_user(db, admin, officer.user_id, active=False)
+    after = keyfile.load(db.paths.keys)
+    assert after is not None and tag not in after.accounts

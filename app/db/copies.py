@@ -1,9 +1,10 @@
-"""Unencrypted copies of the database in backups/, and when each goes.
+"""Copies of the database in backups/, and when each goes.
 
-SQLite's backup API writes them in clear: before an upgrade (`truoc-nang-cap-*.sqlite3`:
-the data key is not known before sign-in), while a backup is written (`.ban-chup-*`, sealed
-into the backup file once done) and, during a restore, the folder's parts as they were
-(`truoc-khoi-phuc-*/`). A purge cannot reach into them, so none outlives its use:
+They are encrypted with the data key like the database itself: before an upgrade
+(`truoc-nang-cap-*.sqlite3`), while a backup is written (`.ban-chup-*`, sealed into the
+backup file once done), before an old unencrypted folder was encrypted
+(`truoc-ma-hoa-*.sqlite3`, `encryption.py`) and, during a restore, the folder's parts as
+they were (`truoc-khoi-phuc-*/`). A purge cannot reach into them, so none outlives its use:
 
 - a snapshot or a half-written copy is left only by a crash, and goes at the next open;
 - a pre-restore folder goes as soon as the restore has sealed the same data into the
@@ -26,6 +27,7 @@ UPGRADE_PREFIX = "truoc-nang-cap-"
 RESTORE_PREFIX = "truoc-khoi-phuc-"
 SNAPSHOT_PREFIX = ".ban-chup-"
 PARTIAL = ".dang-chep"  # the suffix of a pre-upgrade copy being written
+ENCRYPTING_SUFFIX = ".dang-ma-hoa"  # an encrypted copy being written (encryption.py)
 SEALED_SUFFIX = ".svpbak"  # `backup_archive.SUFFIX`: this layer does not import services
 
 
@@ -36,10 +38,14 @@ def sealed_twin(folder: Path) -> Path:
 
 def remove_leftovers(paths: DataPaths) -> None:
     """At open, under the folder's lock (no backup is being written): what a crash left."""
+    for leftover in (*paths.root.glob(f"*{ENCRYPTING_SUFFIX}"),
+                     *paths.root.glob(f".{paths.keys.name}-*.part")):
+        leftover.unlink(missing_ok=True)
     folder = paths.backups
     if not folder.is_dir():
         return
     for leftover in (*folder.glob(f"{SNAPSHOT_PREFIX}*"), *folder.glob(f"*{PARTIAL}*"),
+                     *folder.glob(f"**/*{ENCRYPTING_SUFFIX}"),
                      *folder.glob(".*.part")):  # a backup file cut short (encrypted)
         leftover.unlink(missing_ok=True)
     remove_sealed_restore_copies(paths)

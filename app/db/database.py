@@ -1,29 +1,33 @@
-"""The SQLite engine with durable settings, and sessions for reading and writing.
+"""The encrypted SQLite engine (SQLCipher) with durable settings, and sessions for reading
+and writing.
 
-SQLite is the embedded default. Everything SQLite-specific stays in this package (this
-file, `storage.py`, `text_index.py`, `erase.py`) so that a server database can be added
-later without touching the services.
+The database file is encrypted with the data key (a raw 256-bit SQLCipher key), so it opens
+only once an account has signed in: `open_database` prepares the folder and `Database.unlock`
+opens the engine and brings the schema up to date. Everything SQLite-specific stays in this
+package (this file, `storage.py`, `encryption.py`, `text_index.py`, `erase.py`) so that a
+server database can be added later without touching the services.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import Pool, QueuePool
 
 from app.errors import DataFolderError
-from app.paths import DataPaths
+from app.paths import DataPaths, make_private
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy emit BEGIN itself, so that DDL runs inside real
     # transactions too (SQLAlchemy's documented pysqlite recipe).
     dbapi_connection.isolation_level = None
@@ -45,18 +49,42 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def make_engine(database: Path, data_key: bytes, *, pool: type[Pool] = QueuePool) -> Engine:
+    """An engine on the SQLCipher file `database` (made if missing), keyed with `data_key`
+    as a raw key: no passphrase derivation, the key is already random."""
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'",
+                     database=str(database))
+    engine = create_engine(url, poolclass=pool)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def keyed_connection(database: Path, data_key: bytes | None) -> Any:
+    """A DB-API connection of SQLCipher's on `database` (a copy being written or read),
+    keyed with `data_key`; without one, on an unencrypted file."""
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(database)
+    if data_key is not None:
+        connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    return connection
+
+
 @dataclass
 class Database:
+    """A data folder's register: locked (no engine) until `unlock` is given the data key."""
+
     paths: DataPaths
-    engine: Engine
     # The data key, once an account has signed in (kept out of repr and logs).
     _data_key: bytes | None = field(default=None, init=False, repr=False)
+    _engine: Engine | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(
-            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
-        )
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise DataFolderError("Cơ sở dữ liệu chưa mở: hãy đăng nhập trước.")
+        return self._engine
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -70,7 +98,27 @@ class Database:
             yield session
 
     def unlock(self, data_key: bytes) -> None:
-        self._data_key = data_key
+        """Open the encrypted database with `data_key` and bring its schema up to date; a
+        folder already open stays as it is (the lock screen signs in again)."""
+        if self._engine is not None:
+            if data_key != self._data_key:
+                raise DataFolderError("Khóa dữ liệu không khớp với cơ sở dữ liệu đang mở.")
+            return
+        from app.db.migrate import upgrade_to_head
+
+        new = not self.paths.database.exists()
+        engine = make_engine(self.paths.database, data_key)
+        try:
+            upgrade_to_head(engine, self.paths, data_key)
+        except Exception:
+            engine.dispose()
+            raise
+        if new:
+            make_private(self.paths.database)
+        self._engine, self._data_key = engine, data_key
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(engine.execution_options(sqlite_immediate=True),
+                                    expire_on_commit=False)
 
     @property
     def unlocked(self) -> bool:
@@ -78,29 +126,21 @@ class Database:
 
     @property
     def data_key(self) -> bytes:
-        """The key that encrypts evidence files and backups."""
+        """The key that encrypts the database, the evidence files and backups."""
         if self._data_key is None:
-            raise DataFolderError(
-                "Tài khoản này chưa có khóa mở dữ liệu đã mã hóa (tệp chứng cứ, bản sao lưu). "
-                "Hãy nhờ quản trị đặt lại mật khẩu cho tài khoản rồi đăng nhập lại."
-            )
+            raise DataFolderError("Cơ sở dữ liệu chưa mở: hãy đăng nhập trước.")
         return self._data_key
 
     def dispose(self) -> None:
-        self.engine.dispose()
-
-
-def make_engine(paths: DataPaths) -> Engine:
-    engine = create_engine(f"sqlite:///{paths.database}", future=True)
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
-    return engine
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def open_database(paths: DataPaths, *, create: bool = False) -> Database:
-    """Open (or with `create`, make) the data folder's database, migrated to this version."""
+    """The data folder's database, locked until `Database.unlock` (with `create`, a folder
+    that has none yet: unlocking makes it). A restore or an encryption that a crash
+    interrupted is finished first, and what a crash left behind is removed."""
     from app.db.copies import remove_leftovers
-    from app.db.migrate import upgrade_to_head
     from app.db.swap import finish_interrupted
 
     finish_interrupted(paths)
@@ -111,10 +151,4 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
             "Hãy khởi tạo bằng lệnh «init» hoặc chọn đúng thư mục dữ liệu."
         )
     paths.create()
-    engine = make_engine(paths)
-    try:
-        upgrade_to_head(engine, paths)
-    except Exception:
-        engine.dispose()
-        raise
-    return Database(paths, engine)
+    return Database(paths)

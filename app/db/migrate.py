@@ -21,7 +21,7 @@ from app.paths import DataPaths
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions (a test checks that it is Alembic's head).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -44,12 +44,13 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row is not None else None
 
 
-def upgrade_to_head(engine: Engine, paths: DataPaths) -> None:
+def upgrade_to_head(engine: Engine, paths: DataPaths, data_key: bytes) -> None:
     try:
         current = current_revision(engine)
     except DatabaseError as exc:
         raise DataFolderError(
-            f"Tệp cơ sở dữ liệu {paths.database} bị hỏng hoặc không phải của chương trình này."
+            f"Tệp cơ sở dữ liệu {paths.database} bị hỏng, không phải của chương trình này "
+            "hoặc không khớp với tệp khóa của thư mục."
         ) from exc
     if current == HEAD_REVISION:
         return
@@ -61,7 +62,7 @@ def upgrade_to_head(engine: Engine, paths: DataPaths) -> None:
                 "Thư mục dữ liệu này được tạo bởi một phiên bản mới hơn của chương trình. "
                 "Hãy cài phiên bản mới nhất rồi mở lại."
             )
-        backup_before_migration(engine, paths, current)
+        backup_before_migration(engine, paths, current, data_key)
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -80,8 +81,9 @@ def known_revision(revision: str) -> bool:
     return revision in {rev.revision for rev in script.walk_revisions()}
 
 
-def backup_before_migration(engine: Engine, paths: DataPaths, revision: str) -> Path:
-    """A consistent copy of the database (`storage.copy_database`).
+def backup_before_migration(engine: Engine, paths: DataPaths, revision: str,
+                            data_key: bytes) -> Path:
+    """A consistent copy of the database (`storage.copy_database`), encrypted as it is.
 
     It is written under a temporary name and renamed once complete: a crash part-way
     leaves no half copy that looks like a backup (and the next opening removes it,
@@ -90,6 +92,6 @@ def backup_before_migration(engine: Engine, paths: DataPaths, revision: str) -> 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = paths.backups / f"{UPGRADE_PREFIX}{revision}-{stamp}.sqlite3"
     partial = target.with_name(target.name + PARTIAL)
-    storage.copy_database(engine, partial)
+    storage.copy_database(engine, partial, data_key)
     os.replace(partial, target)
     return target

@@ -10,17 +10,17 @@ that a server database is a matter of this package.
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from sqlalchemy import ColumnDefault, Connection, Engine, Table, create_engine, insert
+from sqlalchemy import ColumnDefault, Connection, Engine, Table, insert
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
+from app.db.database import keyed_connection, make_engine
 
 SQLITE = "sqlite"
 
@@ -33,23 +33,23 @@ class UnsupportedEngine(NotImplementedError):
                          "(app/db/storage.py implements SQLite only)")
 
 
-def copy_database(engine: Engine, target: Path) -> None:
-    """A consistent copy of the whole database into the file `target`, while other
-    connections may write (SQLite's online backup API)."""
+def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
+    """A consistent copy of the whole database into the file `target`, encrypted with the
+    same key, while other connections may write (SQLite's online backup API)."""
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("copy_database", engine.dialect.name)
     source = engine.raw_connection()
     try:
         driver = source.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        with closing(sqlite3.connect(target)) as copy:
+        assert driver is not None
+        with closing(keyed_connection(target, data_key)) as copy:
             driver.backup(copy)
     finally:
         source.close()
 
 
 @contextmanager
-def snapshot(engine: Engine, folder: Path) -> Iterator[Path]:
+def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Path]:
     """A consistent copy of the database in a new file in `folder`, removed when the block
     ends (or, after a crash, at the next open: `copies.remove_leftovers`)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -57,18 +57,18 @@ def snapshot(engine: Engine, folder: Path) -> Iterator[Path]:
     os.close(handle)
     copy = Path(name)
     try:
-        copy_database(engine, copy)
+        copy_database(engine, copy, data_key)
         yield copy
     finally:
         copy.unlink(missing_ok=True)
 
 
 @contextmanager
-def opened_copy(database: Path) -> Iterator[Engine]:
+def opened_copy(database: Path, data_key: bytes) -> Iterator[Engine]:
     """An engine on a copy written by `copy_database` (a `snapshot`, a restored backup),
     to check and read it; closed when the block ends. It holds no pooled connection, so the
     file can be moved or removed afterwards."""
-    engine = create_engine(f"{SQLITE}:///{database}", poolclass=NullPool)
+    engine = make_engine(database, data_key, pool=NullPool)
     try:
         yield engine
     finally:

@@ -23,13 +23,14 @@ STAGING_PREFIX = ".khoi-phuc-"
 
 def parts(paths: DataPaths) -> list[str]:
     """What a restore replaces, as names in the data folder. The database goes with
-    its WAL and shared-memory files: an old WAL applied to a new database corrupts it."""
+    its WAL and shared-memory files (an old WAL applied to a new database corrupts it) and
+    its key file (the wraps of the data key that encrypts it)."""
     name = paths.database.name
-    return [name, f"{name}-wal", f"{name}-shm", paths.evidence.name, paths.reports.name,
-            "giao-dien.ini"]
+    return [name, f"{name}-wal", f"{name}-shm", paths.keys.name, paths.evidence.name,
+            paths.reports.name, "giao-dien.ini"]
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     if os.name == "posix":
         handle = os.open(folder, os.O_RDONLY)
         try:
@@ -54,7 +55,7 @@ def swap_in(paths: DataPaths, staging: Path, safety: Path) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, journal)
-    _fsync_dir(paths.root)
+    fsync_dir(paths.root)
     _finish(paths, staging, safety, present, journal)
 
 
@@ -71,10 +72,10 @@ def _finish(paths: DataPaths, staging: Path, safety: Path, present: list[str],
         if restored.exists():
             os.replace(restored, current)
     if present:
-        _fsync_dir(safety)
-    _fsync_dir(paths.root)
+        fsync_dir(safety)
+    fsync_dir(paths.root)
     journal.unlink()
-    _fsync_dir(paths.root)
+    fsync_dir(paths.root)
     shutil.rmtree(staging, ignore_errors=True)
 
 

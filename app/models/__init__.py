@@ -3,7 +3,7 @@
 Nothing here imports Qt.
 """
 
-from app.models.account import AuditEntry, KeyWrap, User
+from app.models.account import AuditEntry, User
 from app.models.base import Base
 from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
 from app.models.event import Event, event_legal_bases
@@ -22,7 +22,6 @@ __all__ = [
     "DefamedParty",
     "Event",
     "Evidence",
-    "KeyWrap",
     "LegalProvision",
     "SentReport",
     "Setting",

@@ -124,6 +124,12 @@ def unwrap(wrap: Wrap, secret: str) -> bytes | None:
         return None
 
 
+def unwrap_nothing(password: str) -> None:
+    """The work of `unwrap` for a name that has no wrap, so that refusing an unknown account
+    takes as long as refusing a wrong password."""
+    _password_key(password, os.urandom(16), kdf_params)
+
+
 def new_recovery_key() -> str:
     """Groups of five letters and digits, easy to read aloud and type back."""
     text = base64.b32encode(secrets.token_bytes(RECOVERY_GROUPS * 5 * 5 // 8)).decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, encryption
 from app.domain.accounts import username_key
 from app.domain.labels import ROLE_LABELS, Role
 from app.domain.passwords import LOCKOUT, MAX_FAILED_ATTEMPTS, short_password
@@ -18,7 +19,9 @@ from app.errors import NotAllowed, UserError
 from app.models import User
 from app.models.base import utcnow
 from app.security import keys
-from app.services import audit, vault
+from app.security.keyfile import FailedSignIn, KeyFile, Lockout, account_tag
+from app.security.keys import Wrap
+from app.services import audit, settings, vault
 from app.services.actor import SYSTEM, Actor, Permission
 from app.services.audit import AuditAction
 from app.text import clean
@@ -38,9 +41,12 @@ class UserRecord:
     locked_until: datetime | None
 
 
-def _record(user: User) -> UserRecord:
+def _record(user: User, found: KeyFile | None = None) -> UserRecord:
+    """The account as shown; `found` (the key file) says whether it is locked out now."""
+    lockout = found.lockouts.get(account_tag(user.username)) if found is not None else None
+    until = lockout.until if lockout is not None else None
     return UserRecord(user.id, user.username, user.full_name, Role(user.role), user.active,
-                      user.locked_until)
+                      until if until is not None and until > utcnow() else None)
 
 
 def _actor(user: User) -> Actor:
@@ -70,11 +76,6 @@ def _find(session: Session, username: str) -> User | None:
                  if username_key(user.username) == key), None)
 
 
-def count_users(db: Database) -> int:
-    with db.read() as session:
-        return session.execute(select(func.count(User.id))).scalar_one()
-
-
 def create_user(
     db: Database,
     actor: Actor,
@@ -102,60 +103,107 @@ def create_user(
         session.add(user)
         session.flush()
         if db.unlocked:
-            vault.seal_for_password(session, user.id, db.data_key, password)
+            vault.seal_for_password(db.paths, name, db.data_key, password)
         audit.record(session, actor.username, AuditAction.USER_CREATE, entity="user",
                      detail={"username": name, "role": str(role)})
         return _record(user)
 
 
-def authenticate(db: Database, username: str, password: str) -> Actor:
-    """Check a password. Every attempt, good or bad, is written to the audit log.
+# One answer for every refused sign-in (unknown name, wrong password, disabled or locked
+# account), so that trying names tells nothing about which accounts exist.
+SIGN_IN_REFUSED = (
+    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị khóa. Sau "
+    f"{MAX_FAILED_ATTEMPTS} lần sai liên tiếp, tài khoản tạm khóa "
+    f"{int(LOCKOUT.total_seconds() // 60)} phút; quản trị có thể đặt lại mật khẩu."
+)
 
-    Signing in also unseals the data key (`Database.unlock`)."""
-    failure: NotAllowed | None = None
+
+def authenticate(db: Database, username: str, password: str) -> Actor:
+    """Check a password by unsealing the data key with it, then open the database.
+
+    Every attempt, good or bad, reaches the audit log: a refused one waits in the key file
+    (the database cannot be opened without a right password) until the next sign-in. A
+    refusal takes the same time and says the same thing whatever was wrong."""
+    paths = db.paths
+    if encryption.is_plain(paths.database):
+        _encrypt_folder(db, username, password)
+    found = vault.load(paths)
+    tag = account_tag(username)
+    wrap = found.accounts.get(tag)
+    now = utcnow()
+    lockout = found.lockouts.get(tag, Lockout())
+    if wrap is None:
+        keys.unwrap_nothing(password)
+        data_key = None
+    else:
+        data_key = keys.unwrap(wrap, password)
+    if wrap is None or data_key is None or (lockout.until is not None and lockout.until > now):
+        reason = ("unknown" if wrap is None else "password" if data_key is None else "locked")
+        found.note_failure(FailedSignIn(now, None if wrap is None else tag, reason))
+        if reason == "password":
+            lockout.failed += 1
+            if lockout.failed >= MAX_FAILED_ATTEMPTS:
+                lockout.failed, lockout.until = 0, now + LOCKOUT
+            found.lockouts[tag] = lockout
+        vault.save(paths, found)
+        raise NotAllowed(SIGN_IN_REFUSED)
+    db.unlock(data_key)
     with db.write() as session:
         user = _find(session, username)
-        now = utcnow()
-        if user is None or not user.active:
-            audit.record(session, clean(username) or "", AuditAction.LOGIN_FAILED,
-                         detail={"reason": "unknown" if user is None else "disabled"})
-            problem = "bị khóa bởi quản trị" if user is not None else "không tồn tại"
-            failure = NotAllowed(f"Tài khoản «{clean(username)}» {problem}.")
-        elif user.locked_until is not None and user.locked_until > now:
-            audit.record(session, user.username, AuditAction.LOGIN_FAILED,
-                         detail={"reason": "locked"})
-            failure = NotAllowed(_locked_message(user.locked_until))
-        elif not password_matches(user.password_hash, password):
-            user.failed_attempts += 1
-            detail: dict[str, object] = {"reason": "password", "attempt": user.failed_attempts}
-            if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-                user.locked_until = now + LOCKOUT
-                user.failed_attempts = 0
-                detail["locked"] = True
-                failure = NotAllowed(
-                    f"Sai mật khẩu {MAX_FAILED_ATTEMPTS} lần liên tiếp. "
-                    + _locked_message(user.locked_until)
-                )
-            else:
-                left = MAX_FAILED_ATTEMPTS - user.failed_attempts
-                failure = NotAllowed(
-                    f"Sai mật khẩu. Còn {left} lần thử trước khi tài khoản bị tạm khóa."
-                )
-            audit.record(session, user.username, AuditAction.LOGIN_FAILED, detail=detail)
-        else:
-            user.failed_attempts = 0
-            user.locked_until = None
-            if password_hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = password_hasher.hash(password)
-            data_key = vault.open_for(session, user, password)
-            audit.record(session, user.username, AuditAction.LOGIN)
-            actor = _actor(user)
-    if failure is not None:
-        # Raised after the block so the failure and its audit row are committed.
-        raise failure
-    if data_key is not None:
-        db.unlock(data_key)
+        if user is None or not user.active:  # a key file older than the database
+            raise NotAllowed(SIGN_IN_REFUSED)
+        _log_failures(session, found)
+        audit.record(session, user.username, AuditAction.LOGIN)
+        actor = _actor(user)
+        office_name = settings.read_office(session).unit_name
+    found.lockouts.pop(tag, None)
+    found.failures, found.dropped_failures = [], 0
+    found.office_name = office_name
+    vault.save(paths, found)
     return actor
+
+
+def _log_failures(session: Session, found: KeyFile) -> None:
+    """The refused sign-ins since the last one, into the audit log under the account they
+    tried (an unknown name stays unnamed: it may be a password typed in the wrong field)."""
+    names = {account_tag(user.username): user.username
+             for user in session.execute(select(User)).scalars()}
+    for failure in found.failures:
+        audit.record(session, names.get(failure.account or "", ""), AuditAction.LOGIN_FAILED,
+                     detail={"reason": failure.reason, "at": failure.at.isoformat()})
+    if found.dropped_failures:
+        audit.record(session, "", AuditAction.LOGIN_FAILED,
+                     detail={"reason": "dropped", "count": found.dropped_failures})
+
+
+def _encrypt_folder(db: Database, username: str, password: str) -> None:
+    """A folder made before the database was encrypted: the first right sign-in writes its
+    key file from the wraps kept in the database, then encrypts the database in place.
+    Accounts without a wrap (disabled, or never sealed) wait for a password reset."""
+    plain = encryption.plain_keys(db.paths.database)
+    key = username_key(username)
+    account = next((a for a in plain.accounts if username_key(a.username) == key), None)
+    if account is None or not account.active or not password_matches(account.password_hash,
+                                                                      password):
+        keys.unwrap_nothing(password)
+        raise NotAllowed(SIGN_IN_REFUSED)
+    if account.wrap is not None:
+        data_key = keys.unwrap(Wrap.from_json(json.loads(account.wrap)), password)
+    elif not plain.has_key:  # made before any file was encrypted: the key is new
+        data_key = keys.new_data_key()
+    else:
+        data_key = None
+    if data_key is None:
+        raise NotAllowed(SIGN_IN_REFUSED)
+    found = KeyFile(keys.key_id(data_key))
+    for other in plain.accounts:
+        if other.active and other.wrap is not None:
+            found.accounts[account_tag(other.username)] = Wrap.from_json(json.loads(other.wrap))
+    found.accounts[account_tag(account.username)] = keys.wrap_for_password(data_key, password)
+    if plain.recovery is not None:
+        found.recovery = Wrap.from_json(json.loads(plain.recovery))
+    vault.save(db.paths, found)
+    encryption.encrypt_in_place(db.paths, data_key)
 
 
 def password_matches(password_hash: str, password: str) -> bool:
@@ -181,9 +229,7 @@ def change_password(db: Database, actor: Actor, old_password: str, new_password:
             raise UserError("Mật khẩu hiện tại không đúng.", field="old_password")
         user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
-        data_key = db.data_key if db.unlocked else vault.open_for(session, user, old_password)
-        if data_key is not None:
-            vault.seal_for_password(session, user.id, data_key, new_password)
+        vault.seal_for_password(db.paths, user.username, db.data_key, new_password)
         audit.record(session, actor.username, AuditAction.PASSWORD_CHANGE, entity="user",
                      detail={"username": user.username})
 
@@ -215,17 +261,18 @@ def update_user(
         if active is not None and active != user.active:
             changes["active"] = [user.active, active]
             user.active = active
+            if not active:
+                vault.drop_account(db.paths, user.username)
         if new_password is not None:
             user.password_hash = password_hasher.hash(new_password)
             user.password_changed_at = utcnow()
-            user.failed_attempts = 0
-            user.locked_until = None
-            if db.unlocked:
-                vault.seal_for_password(session, user.id, db.data_key, new_password)
+            if user.active:
+                vault.seal_for_password(db.paths, user.username, db.data_key, new_password)
+                vault.clear_lockout(db.paths, user.username)
             changes["password"] = "reset"
         audit.record(session, actor.username, AuditAction.USER_UPDATE, entity="user",
                      detail={"username": user.username, "changes": changes})
-        return _record(user)
+        return _record(user, vault.load(db.paths))
 
 
 def replace_recovery_key(db: Database, actor: Actor) -> str:
@@ -234,7 +281,7 @@ def replace_recovery_key(db: Database, actor: Actor) -> str:
     actor.require(Permission.MANAGE_USERS)
     recovery_key = keys.new_recovery_key()
     with db.write() as session:
-        vault.seal_for_recovery(session, db.data_key, recovery_key)
+        vault.seal_for_recovery(db.paths, db.data_key, recovery_key)
         audit.record(session, actor.username, AuditAction.RECOVERY_KEY_NEW)
     return recovery_key
 
@@ -243,19 +290,22 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
     """Set a new password with the recovery key, when no administrator can sign in.
     The account is unlocked and keeps access to everything encrypted."""
     _check_password_strength(new_password)
+    if encryption.is_plain(db.paths.database):
+        raise NotAllowed("Thư mục dữ liệu này chưa được mã hóa: hãy đăng nhập một lần bằng "
+                         "tài khoản quản trị trước khi dùng khóa khôi phục.")
+    data_key = vault.open_with_recovery(db.paths, recovery_key)
+    if data_key is None:
+        raise NotAllowed("Khóa khôi phục không đúng (hoặc đã được thay bằng khóa mới).")
+    db.unlock(data_key)
     with db.write() as session:
-        data_key = vault.open_with_recovery(session, recovery_key)
-        if data_key is None:
-            raise NotAllowed("Khóa khôi phục không đúng (hoặc đã được thay bằng khóa mới).")
         user = _find(session, username)
         if user is None:
             raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
         user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
-        user.failed_attempts = 0
-        user.locked_until = None
         user.active = True
-        vault.seal_for_password(session, user.id, data_key, new_password)
+        vault.seal_for_password(db.paths, user.username, data_key, new_password)
+        vault.clear_lockout(db.paths, user.username)
         audit.record(session, user.username, AuditAction.RECOVERY_KEY_USE, entity="user",
                      detail={"username": user.username})
 
@@ -268,4 +318,6 @@ def _active_admins(session: Session) -> int:
 
 def list_users(db: Database) -> list[UserRecord]:
     with db.read() as session:
-        return [_record(u) for u in session.execute(select(User).order_by(User.username)).scalars()]
+        users = session.execute(select(User).order_by(User.username)).scalars()
+        found = vault.load(db.paths)
+        return [_record(user, found) for user in users]

@@ -87,11 +87,10 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     _writable_folder(target.parent)
     data_key = db.data_key
     with _snapshot(db) as snapshot:
-        with storage.opened_copy(snapshot) as engine:
+        with storage.opened_copy(snapshot, data_key) as engine:
             cases, evidence, revision = _contents(engine)
         members = backup_archive.members(paths, snapshot, evidence)
-        with db.read() as session:
-            wraps = vault.sealed_copies(session)
+        wraps = vault.sealed_copies(paths)
         header = backup_archive.encode_header(revision, keys.key_id(data_key), cases,
                                               len(evidence), wraps)
         backup_archive.write_archive(target, header, data_key, members, progress, token)
@@ -120,8 +119,8 @@ def _inside(path: Path, folder: Path) -> bool:
 @contextmanager
 def _snapshot(db: Database) -> Iterator[Path]:
     """A consistent copy of the database, checked, removed when the block ends."""
-    with storage.snapshot(db.engine, db.paths.backups) as copy:
-        with storage.opened_copy(copy) as engine:
+    with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+        with storage.opened_copy(copy, db.data_key) as engine:
             problems = storage.storage_problems(engine)
         if problems:
             raise DataFolderError(
@@ -236,12 +235,13 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
     sealed: Path | None = None
     try:
         backup_archive.unpack(path, data_key, staging, progress=progress, token=token)
-        with storage.opened_copy(staging / backup_archive.DATABASE_MEMBER) as engine:
+        with storage.opened_copy(staging / backup_archive.DATABASE_MEMBER, data_key) as engine:
             if storage.storage_problems(engine):
                 raise backup_archive.damaged(path)
             if current is None:
                 _check_account(engine, username, secret)
         backup_archive.arrange(staging)
+        vault.keyfile_for_restore(staging / paths.keys.name, header.key_id, header.wraps)
         if current is not None and actor is not None:
             sealed = _seal(current, actor, copies.sealed_twin(safety), progress, token)
     except BaseException:

@@ -21,12 +21,16 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
         raise DataFolderError(
             f"Thư mục {paths.root} đã có dữ liệu; không khởi tạo lại để tránh mất dữ liệu."
         )
+    if paths.keys.exists():  # left by an init that failed before its database was made
+        paths.keys.unlink()
     db = open_database(paths, create=True)
-    db.unlock(keys.new_data_key())
+    data_key = keys.new_data_key()
+    vault.new_key_file(paths, data_key)
     try:
+        db.unlock(data_key)
+        if recovery_key is not None:
+            vault.seal_for_recovery(paths, data_key, recovery_key)
         with db.write() as session:
-            if recovery_key is not None:
-                vault.seal_for_recovery(session, db.data_key, recovery_key)
             vocabulary.seed(session)
             legal_basis.seed(session)
             settings.write_office(session, OfficeSettings())
@@ -38,7 +42,7 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
     except Exception:
         db.dispose()
         for leftover in (paths.database, paths.database.with_name(paths.database.name + "-wal"),
-                         paths.database.with_name(paths.database.name + "-shm")):
+                         paths.database.with_name(paths.database.name + "-shm"), paths.keys):
             leftover.unlink(missing_ok=True)
         raise
     return db

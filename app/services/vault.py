@@ -1,71 +1,95 @@
-"""The data folder's data key in the database: sealed for each account's password and
-for the recovery key; unsealed at sign-in into `Database.unlock`.
+"""The data key and its wraps in the data folder's key file (`app/security/keyfile.py`):
+sealed for each active account's password and for the recovery key, unsealed at sign-in
+into `Database.unlock`.
 
-Procedure when staff change (README): an administrator resets the leaver's or the
-newcomer's password (the key is re-sealed for the new password); the recovery key is
-only needed when no administrator can sign in, or to open a backup whose passwords
-nobody knows.
+Keys follow accounts: a disabled account's wrap is removed (sealed again when an
+administrator enables it with a new password). Procedure when staff change (README): an
+administrator disables the leaver's account or resets its password; the recovery key is
+only needed when no administrator can sign in, or to open a backup whose passwords nobody
+knows.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from pathlib import Path
 
 from app.db import Database
-from app.domain.accounts import username_key
-from app.models import KeyWrap, User
-from app.security import keys
+from app.errors import DataFolderError
+from app.paths import DataPaths, make_private
+from app.security import keyfile, keys
+from app.security.keyfile import KeyFile, account_tag
 from app.security.keys import Wrap, WrapKind
 
 
-def _folder_key_id(session: Session) -> str | None:
-    return session.execute(select(KeyWrap.key_id).limit(1)).scalar_one_or_none()
+def load(paths: DataPaths) -> KeyFile:
+    found = keyfile.load(paths.keys)
+    if found is None:
+        raise DataFolderError(
+            f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
+            "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
+    return found
 
 
-def _save(session: Session, user_id: int | None, wrap: Wrap, data_key: bytes) -> None:
-    session.execute(delete(KeyWrap).where(
-        KeyWrap.user_id == user_id if user_id is not None else KeyWrap.user_id.is_(None)))
-    session.add(KeyWrap(user_id=user_id, kind=wrap.kind, wrap=json.dumps(wrap.to_json()),
-                        key_id=keys.key_id(data_key)))
+def office_name(paths: DataPaths) -> str:
+    """The office's name for the sign-in screen, before the database can be read."""
+    found = keyfile.load(paths.keys)
+    return found.office_name if found is not None else ""
 
 
-def seal_for_password(session: Session, user_id: int, data_key: bytes, password: str) -> None:
+def save(paths: DataPaths, found: KeyFile) -> None:
+    keyfile.save(paths.keys, found)
+    make_private(paths.keys)
+
+
+def new_key_file(paths: DataPaths, data_key: bytes) -> None:
+    """The key file of a new folder, before its database is made."""
+    save(paths, KeyFile(keys.key_id(data_key)))
+
+
+def _checked(found: KeyFile, data_key: bytes) -> KeyFile:
+    if found.key_id != keys.key_id(data_key):
+        raise DataFolderError("Tệp khóa không khớp với dữ liệu đang mở.")
+    return found
+
+
+def seal_for_password(paths: DataPaths, username: str, data_key: bytes,
+                      password: str) -> None:
     """(Re)seal the key for an account's new password."""
-    _save(session, user_id, keys.wrap_for_password(data_key, password), data_key)
+    found = _checked(load(paths), data_key)
+    found.accounts[account_tag(username)] = keys.wrap_for_password(data_key, password)
+    save(paths, found)
 
 
-def seal_for_recovery(session: Session, data_key: bytes, recovery_key: str) -> None:
+def drop_account(paths: DataPaths, username: str) -> None:
+    """A disabled account can no longer unseal the key, whatever password it knew."""
+    found = load(paths)
+    tag = account_tag(username)
+    found.accounts.pop(tag, None)
+    found.lockouts.pop(tag, None)
+    save(paths, found)
+
+
+def clear_lockout(paths: DataPaths, username: str) -> None:
+    """An administrator's reset (or the recovery key) lets a locked-out account in again."""
+    found = load(paths)
+    if found.lockouts.pop(account_tag(username), None) is not None:
+        save(paths, found)
+
+
+def seal_for_recovery(paths: DataPaths, data_key: bytes, recovery_key: str) -> None:
     """Replace the recovery wrap: an older recovery key stops working."""
-    _save(session, None, keys.wrap_for_recovery(data_key, recovery_key), data_key)
+    found = _checked(load(paths), data_key)
+    found.recovery = keys.wrap_for_recovery(data_key, recovery_key)
+    save(paths, found)
 
 
-def open_for(session: Session, user: User, password: str) -> bytes | None:
-    """The data key for an account that has just given its right password.
-
-    A folder made before encryption existed gets its key here, at the first sign-in;
-    an account the key was never sealed for gets None (an administrator's password
-    reset gives it one).
-    """
-    row = session.execute(select(KeyWrap).where(KeyWrap.user_id == user.id)).scalar_one_or_none()
-    if row is not None:
-        return keys.unwrap(Wrap.from_json(json.loads(row.wrap)), password)
-    if _folder_key_id(session) is not None:
-        return None
-    data_key = keys.new_data_key()
-    seal_for_password(session, user.id, data_key, password)
-    return data_key
+def open_with_recovery(paths: DataPaths, recovery_key: str) -> bytes | None:
+    found = load(paths)
+    return None if found.recovery is None else keys.unwrap(found.recovery, recovery_key)
 
 
-def open_with_recovery(session: Session, recovery_key: str) -> bytes | None:
-    row = session.execute(
-        select(KeyWrap).where(KeyWrap.user_id.is_(None))).scalar_one_or_none()
-    if row is None:
-        return None
-    return keys.unwrap(Wrap.from_json(json.loads(row.wrap)), recovery_key)
+def has_recovery_key(paths: DataPaths) -> bool:
+    return load(paths).recovery is not None
 
 
 def unlocked_with(db: Database, key_id: str) -> bool:
@@ -74,23 +98,27 @@ def unlocked_with(db: Database, key_id: str) -> bool:
     return db.unlocked and keys.key_id(db.data_key) == key_id
 
 
-def has_recovery_key(session: Session) -> bool:
-    return session.execute(
-        select(KeyWrap.id).where(KeyWrap.user_id.is_(None))).first() is not None
-
-
-def sealed_copies(session: Session) -> list[dict[str, object]]:
-    """Every wrap with its account name, for a backup's header: a backup opens with the
+def sealed_copies(paths: DataPaths) -> list[dict[str, object]]:
+    """Every wrap with its account's tag, for a backup's header: a backup opens with the
     password an account had when it was made, or with the recovery key."""
-    rows = session.execute(
-        select(KeyWrap, User.username).outerjoin(User, User.id == KeyWrap.user_id)).all()
-    return [{"account": _account_tag(username) if username else None, **json.loads(row.wrap)}
-            for row, username in rows]
+    found = load(paths)
+    copies: list[dict[str, object]] = [{"account": tag, **wrap.to_json()}
+                                       for tag, wrap in found.accounts.items()]
+    if found.recovery is not None:
+        copies.append({"account": None, **found.recovery.to_json()})
+    return copies
 
 
-def _account_tag(username: str) -> str:
-    # Says which wrap is whose without writing account names in the clear.
-    return hashlib.sha256(f"sovipham account {username_key(username)}".encode()).hexdigest()[:24]
+def keyfile_for_restore(target: Path, key_id: str, copies: list[dict[str, object]]) -> None:
+    """The key file of a restored folder, written at `target` from its backup's wraps."""
+    restored = KeyFile(key_id)
+    for copy in copies:
+        wrap = Wrap.from_json(copy)
+        if wrap.kind == WrapKind.RECOVERY:
+            restored.recovery = wrap
+        elif isinstance(copy.get("account"), str):
+            restored.accounts[str(copy["account"])] = wrap
+    keyfile.save(target, restored)
 
 
 def open_sealed_copy(copies: list[dict[str, object]], username: str | None,
@@ -101,7 +129,7 @@ def open_sealed_copy(copies: list[dict[str, object]], username: str | None,
         if username is None:
             mine = wrap.kind == WrapKind.RECOVERY
         else:
-            mine = copy.get("account") == _account_tag(username)
+            mine = copy.get("account") == account_tag(username)
         if mine and (found := keys.unwrap(wrap, secret)) is not None:
             return found
     return None

@@ -45,10 +45,10 @@ def _install_crash_handler(paths: DataPaths) -> None:
 
 
 def _open_data(paths: DataPaths) -> tuple[Database, str]:
-    from app.services import settings
+    from app.services import vault
 
     db = data_folder.open_data_folder(paths)
-    return db, settings.load_office(db).unit_name
+    return db, vault.office_name(paths)
 
 
 def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, list[Database]]:

@@ -1,0 +1,131 @@
+"""Folders made before the database was encrypted: reading their accounts to sign in once,
+then encrypting the database in place, and the plain copies an older version left.
+
+The in-place step is crash-safe: the encrypted file is complete, synced and checked under
+a temporary name before one rename puts it in place, so a crash leaves the old plain
+database (and the next sign-in starts again) or the new encrypted one, never half.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.db.copies import ENCRYPTING_SUFFIX, PARTIAL, UPGRADE_PREFIX, restore_copies
+from app.db.database import keyed_connection
+from app.db.swap import fsync_dir
+from app.paths import DataPaths, make_private
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+BEFORE_ENCRYPTION_PREFIX = "truoc-ma-hoa-"
+
+
+def is_plain(database: Path) -> bool:
+    """Whether `database` is an unencrypted SQLite file (SQLCipher's has no readable header)."""
+    try:
+        with database.open("rb") as handle:
+            return handle.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+    except FileNotFoundError:
+        return False
+
+
+@dataclass(frozen=True)
+class PlainAccount:
+    username: str
+    password_hash: str
+    active: bool
+    wrap: str | None  # the data key's wrap (JSON) kept in the database before encryption
+
+
+@dataclass(frozen=True)
+class PlainKeys:
+    accounts: list[PlainAccount]
+    recovery: str | None  # the recovery key's wrap (JSON)
+    has_key: bool  # some wrap exists: a key was made, accounts without one wait for a reset
+
+
+def plain_keys(database: Path) -> PlainKeys:
+    """The accounts and key wraps of an unencrypted database (read only)."""
+    uri = f"{database.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        wraps: dict[int | None, str] = {}
+        if "key_wraps" in tables:  # made by migration 0004
+            wraps = dict(connection.execute("SELECT user_id, wrap FROM key_wraps").fetchall())
+        accounts = [PlainAccount(name, password_hash, bool(active), wraps.get(user_id))
+                    for user_id, name, password_hash, active in connection.execute(
+                        "SELECT id, username, password_hash, active FROM users")]
+    return PlainKeys(accounts, wraps.get(None), bool(wraps))
+
+
+def encrypt_copy(source: Path, target: Path, data_key: bytes) -> None:
+    """`target`, a new encrypted copy of the unencrypted database `source`, synced."""
+    with closing(keyed_connection(source, None)) as connection:
+        connection.execute("ATTACH DATABASE ? AS encrypted KEY ?",
+                           (str(target), f"x'{data_key.hex()}'"))
+        connection.execute("SELECT sqlcipher_export('encrypted')")
+        connection.execute("DETACH DATABASE encrypted")
+    make_private(target)
+    with target.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def encrypt_in_place(paths: DataPaths, data_key: bytes) -> None:
+    """Encrypt the folder's unencrypted database with `data_key`; first an encrypted copy
+    of it is kept in backups/ (`truoc-ma-hoa-*`). The key file must already hold the wraps
+    of `data_key`: the moment the encrypted file takes its place it can be opened."""
+    database = paths.database
+    # Fold the WAL into the file and stop using one, so that no old WAL is left beside the
+    # new file (applied to it, it would corrupt it).
+    with closing(keyed_connection(database, None)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode = DELETE")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = paths.backups / f"{BEFORE_ENCRYPTION_PREFIX}{stamp}.sqlite3"
+    partial = safety.with_name(safety.name + PARTIAL)
+    encrypt_copy(database, partial, data_key)
+    os.replace(partial, safety)
+    encrypted = database.with_name(database.name + ENCRYPTING_SUFFIX)
+    encrypt_copy(database, encrypted, data_key)
+    _readable(encrypted, data_key)
+    os.replace(encrypted, database)
+    fsync_dir(database.parent)
+    encrypt_old_copies(paths, data_key)
+
+
+def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
+    """The unencrypted copies an older version kept in backups/ (before an upgrade, before
+    a restore), encrypted one by one; a copy too damaged to be read is left for `check`."""
+    candidates = [*paths.backups.glob(f"{UPGRADE_PREFIX}*.sqlite3")]
+    candidates += [folder / paths.database.name for folder in restore_copies(paths)]
+    for copy in candidates:
+        if not is_plain(copy):
+            continue
+        encrypted = copy.with_name(copy.name + ENCRYPTING_SUFFIX)
+        try:
+            encrypt_copy(copy, encrypted, data_key)
+        except sqlite3.DatabaseError:
+            encrypted.unlink(missing_ok=True)
+            continue
+        os.replace(encrypted, copy)
+        for journal in ("-wal", "-shm"):
+            copy.with_name(copy.name + journal).unlink(missing_ok=True)
+
+
+def plain_copies(paths: DataPaths) -> list[Path]:
+    """Unencrypted databases still in the folder (`check` names them)."""
+    candidates = [paths.database, *paths.backups.glob("**/*.sqlite3")]
+    return [path for path in candidates if is_plain(path)]
+
+
+def _readable(database: Path, data_key: bytes) -> None:
+    with closing(keyed_connection(database, data_key)) as connection:
+        result = connection.execute("PRAGMA quick_check").fetchone()
+    if result != ("ok",):
+        raise sqlite3.DatabaseError(f"encrypted copy failed its check: {result}")
+

@@ -1,0 +1,134 @@
+"""The data folder's key file: the data key sealed once per active account and once for
+the recovery key, and the sign-in lockout state.
+
+It lives beside the encrypted database because it is needed before the database can be
+opened. Accounts are named by a tag (a hash of the name as sign-in folds it), not in clear;
+failed sign-ins wait here until the next successful one writes them to the audit log, and
+never say what was typed in the user field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from app.domain.accounts import username_key
+from app.errors import DataFolderError
+from app.security.keys import Wrap
+
+FORMAT = 1
+# Failed sign-ins kept for the audit log; beyond this the oldest go (a script hammering
+# the sign-in must not grow the file without end). Their count is kept.
+MAX_PENDING_FAILURES = 500
+
+
+def account_tag(username: str) -> str:
+    """Says which wrap is whose without writing account names in the clear."""
+    return hashlib.sha256(f"sovipham account {username_key(username)}".encode()).hexdigest()[:24]
+
+
+@dataclass
+class Lockout:
+    failed: int = 0
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FailedSignIn:
+    at: datetime
+    account: str | None  # the tag of an existing account; None for a name that is not one
+    reason: str
+
+
+@dataclass
+class KeyFile:
+    key_id: str
+    accounts: dict[str, Wrap] = field(default_factory=dict)
+    recovery: Wrap | None = None
+    lockouts: dict[str, Lockout] = field(default_factory=dict)
+    failures: list[FailedSignIn] = field(default_factory=list)
+    dropped_failures: int = 0
+    # Shown on the sign-in screen, before the database can be read.
+    office_name: str = ""
+
+    def note_failure(self, failure: FailedSignIn) -> None:
+        self.failures.append(failure)
+        excess = len(self.failures) - MAX_PENDING_FAILURES
+        if excess > 0:
+            del self.failures[:excess]
+            self.dropped_failures += excess
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": FORMAT, "key_id": self.key_id, "office_name": self.office_name,
+            "accounts": {tag: wrap.to_json() for tag, wrap in self.accounts.items()},
+            "recovery": self.recovery.to_json() if self.recovery else None,
+            "lockouts": {tag: {"failed": state.failed,
+                               "until": state.until.isoformat() if state.until else None}
+                         for tag, state in self.lockouts.items()},
+            "failures": [{"at": f.at.isoformat(), "account": f.account, "reason": f.reason}
+                         for f in self.failures],
+            "dropped_failures": self.dropped_failures,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> KeyFile:
+        accounts = data["accounts"]
+        lockouts = data["lockouts"]
+        failures = data["failures"]
+        recovery = data["recovery"]
+        assert isinstance(accounts, dict) and isinstance(lockouts, dict)
+        assert isinstance(failures, list) and (recovery is None or isinstance(recovery, dict))
+        return cls(
+            key_id=str(data["key_id"]),
+            accounts={str(tag): Wrap.from_json(wrap) for tag, wrap in accounts.items()},
+            recovery=Wrap.from_json(recovery) if recovery else None,
+            lockouts={str(tag): Lockout(int(state["failed"]), _when(state["until"]))
+                      for tag, state in lockouts.items()},
+            failures=[FailedSignIn(datetime.fromisoformat(f["at"]), f["account"],
+                                   str(f["reason"])) for f in failures],
+            dropped_failures=int(str(data.get("dropped_failures", 0))),
+            office_name=str(data.get("office_name", "")),
+        )
+
+
+def _when(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
+def load(path: Path) -> KeyFile | None:
+    """The key file, or None when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DataFolderError(f"Không đọc được tệp khóa {path}: {exc.strerror}.") from exc
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ValueError("format")
+        return KeyFile.from_json(data)
+    except (ValueError, KeyError, TypeError, AssertionError) as exc:
+        raise DataFolderError(
+            f"Tệp khóa {path} bị hỏng: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi phục "
+            "từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).") from exc
+
+
+def save(path: Path, keyfile: KeyFile) -> None:
+    """Write the whole file: a crash leaves the old one or the new one."""
+    text = json.dumps(keyfile.to_json(), ensure_ascii=False, indent=1)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)  # mkstemp made it readable by its owner only
+    finally:
+        Path(temp).unlink(missing_ok=True)
