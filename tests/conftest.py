@@ -42,8 +42,8 @@ keys.kdf_params = keys.KdfParams(time_cost=1, memory_cost=1024, parallelism=1)
 PROGRAM_PASSWORD_HASHER = accounts.password_hasher
 accounts.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
-ADMIN_PASSWORD = "quantri-2026"
-PASSWORD = "matkhau-2026"
+ADMIN_PASSWORD = "gio-mua-thu-ve-2026"
+PASSWORD = "cay-tre-xanh-ven-ao"
 TODAY = date(2026, 11, 20)
 
 
