@@ -240,7 +240,8 @@ def update_user(
         if new_password is None:
             _require_new_password(user, role=role, active=active)
         else:
-            _check_password_strength(session, new_password, role=role or Role(user.role),
+            _check_password_strength(session, new_password,
+                                     role=Role(user.role) if role is None else role,
                                      username=user.username, full_name=user.full_name)
         changes: dict[str, object] = {}
         demoting = (role is not None and role != Role.ADMIN) or active is False
