@@ -132,8 +132,7 @@ class RecoveryKeyDialog(Dialog):
         font.setPointSize(15)
         font.setBold(True)
         key.setFont(font)
-        key.setTextInteractionFlags(key.textInteractionFlags()
-                                    | key.textInteractionFlags().TextSelectableByMouse)
+        # Not selectable: a copy goes through «Chép», which takes it off the clipboard again.
         advice = QLabel(RECOVERY_KEY_ADVICE)
         advice.setWordWrap(True)
         print_button = QPushButton("In…")
