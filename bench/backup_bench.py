@@ -3,7 +3,7 @@
     python bench/backup_bench.py [--data-dir DIR] [--cases 100000] [--runs 3] [--json]
 
 A demo data folder of `--cases` cases (kept in DIR when given; built if missing by
-`demo_build.ensure_folder`, signed in as `admin` / `bench-2026`) is measured, medians and
+`demo_build.ensure_folder`, signed in as `admin` / `bench-tre-2026`) is measured, medians and
 spread of `--runs`, each beside its baseline measured in the same run:
 
 - backup: `make_backup` (snapshot, integrity check, encrypted archive of the database and

@@ -41,7 +41,7 @@ from app.paths import DataPaths
 from app.services import accounts, cases, events, evidence, settings, setup, vocabulary
 from app.services.actor import Actor
 
-USER, PASSWORD = "admin", "bench-2026"
+USER, PASSWORD = "admin", "bench-tre-2026"
 OPEN_LIMIT = 0.3  # seconds
 EVENTS = 20
 PICTURES, DOCUMENTS = 20, 10

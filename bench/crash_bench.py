@@ -39,7 +39,7 @@ from tests.crash_writer import (
     schema,
 )
 
-PASSWORD = "bench-2026"
+PASSWORD = "bench-tre-2026"
 
 
 def _spread(values: list[float]) -> str:

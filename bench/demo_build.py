@@ -4,7 +4,7 @@
 
 Prints the median and spread of the wall time and the peak memory of the process. With
 `--data-dir` whose folder has no database yet, the first run builds there and the folder is
-kept for the other benchmarks (`ensure_folder`, signed in as `admin` / `bench-2026`); the
+kept for the other benchmarks (`ensure_folder`, signed in as `admin` / `bench-tre-2026`); the
 other runs build in a temporary folder.
 """
 
@@ -22,7 +22,7 @@ from run_all import figure, print_json  # bench/ is the script's folder
 from app.paths import DataPaths
 from app.services import accounts, demo, setup
 
-USER, PASSWORD = "admin", "bench-2026"
+USER, PASSWORD = "admin", "bench-tre-2026"
 TARGET_CASES, TARGET_SECONDS = 100_000, 60.0
 
 

@@ -56,7 +56,7 @@ from app.services.actor import Actor
 from app.services.case_rows import case_columns, child_columns, defamed_columns, event_columns
 from app.services.importing import check_workbook, import_workbook
 
-PASSWORD = "bench-2026"
+PASSWORD = "bench-tre-2026"
 SEED = 2026
 _FIRST_SHEET_KINDS = {spec.kind: spec for spec in FIRST_SHEET_EVENTS}
 _KEYS = ("search_key", "account_key", "url_key", "offender_key")

@@ -2,7 +2,7 @@
 
     python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--out FILE]
 
-Builds the demo data folder if it is missing (signed in as `admin` / `bench-2026`, as the
+Builds the demo data folder if it is missing (signed in as `admin` / `bench-tre-2026`, as the
 other scripts), then runs each benchmark script as a subprocess, one after the other, never
 two at once: demo build, window (`ui_bench.py`), opening a large case, the month, quarter
 and year reports (one process each, so that each has its own peak memory), import, backup

@@ -30,7 +30,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 data="$work/du-lieu"
 log="$data/logs/sovipham.log"
-echo "mat-khau-ci-2026" | "$PROGRAM/sovipham" --data-dir "$data" init --admin admin \
+echo "ci-tre-xanh-2026" | "$PROGRAM/sovipham" --data-dir "$data" init --admin admin \
   --password-stdin
 QT_QPA_PLATFORM=offscreen "$PROGRAM/SoViPhamMXH" --data-dir "$data" &
 window=$!

@@ -13,7 +13,7 @@ from app.paths import DataPaths
 from app.services import accounts, demo, setup
 
 DEMO_USER = "admin"
-DEMO_PASSWORD = "demo-2026"
+DEMO_PASSWORD = "demo-sen-hong-2026"
 
 
 def main() -> int:

@@ -21,7 +21,7 @@ from app.services import accounts, cases, demo, evidence, setup
 from app.ui.main import use_vietnamese_conventions
 from app.ui.main_window import MainWindow
 
-USER, PASSWORD = "admin", "demo-2026"
+USER, PASSWORD = "admin", "demo-sen-hong-2026"
 SIZES = ((1366, 768), (1920, 1080))
 
 

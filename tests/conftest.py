@@ -42,8 +42,8 @@ keys.kdf_params = keys.KdfParams(time_cost=1, memory_cost=1024, parallelism=1)
 PROGRAM_PASSWORD_HASHER = accounts.password_hasher
 accounts.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
-ADMIN_PASSWORD = "quantri-2026"
-PASSWORD = "matkhau-2026"
+ADMIN_PASSWORD = "gio-mua-thu-ve-2026"
+PASSWORD = "cay-tre-xanh-ven-ao"
 TODAY = date(2026, 11, 20)
 
 
@@ -100,6 +100,21 @@ def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes]) -> Iterator[D
     database.unlock(data_key)
     yield database
     database.dispose()
+
+
+def open_unlocked(paths: DataPaths, username: str = "admin",
+                  password: str = ADMIN_PASSWORD) -> Database:
+    """The folder's database opened with the key an account's password unseals, as a test
+    looks into it: without a sign-in of its own in the audit log."""
+    from app.security import keyfile
+
+    found = keyfile.load(paths.keys)
+    assert found is not None, f"no key file in {paths.root}"
+    data_key = keys.unwrap(found.accounts[keyfile.account_tag(username)], password)
+    assert data_key is not None, f"{username}'s password does not open {paths.keys}"
+    database = open_database(paths)
+    database.unlock(data_key)
+    return database
 
 
 @pytest.fixture

@@ -209,7 +209,7 @@ def _count_by_case(session: Session, column: InstrumentedAttribute[int]) -> dict
 
 def old_register(paths: DataPaths, cases: int, revision: str) -> None:
     """A data folder as a version at `revision` left it, with `cases` demo cases."""
-    db = setup.init_data_folder(paths, "admin", "old-version-2026")
+    db = setup.init_data_folder(paths, "admin", "phien-ban-cu-2025")
     demo.add_demo_cases(db, SYSTEM, cases, today=TODAY)
     config = alembic_config()
     with db.engine.begin() as conn:

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from app.db import Database
 from app.domain.labels import Role
+from app.domain.office import OfficeSettings
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, User
 from app.models.base import utcnow
 from app.security import keyfile, keys
-from app.services import accounts, audit
+from app.services import accounts, audit, settings
 from app.services.actor import Actor
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, PROGRAM_PASSWORD_HASHER
 
@@ -120,11 +121,11 @@ def test_disabled_account_cannot_sign_in_and_last_admin_is_kept(db: Database, ad
 
 
 def test_password_reset_and_change(db: Database, admin: Actor, officer: Actor) -> None:
-    accounts.update_user(db, admin, officer.user_id, new_password="mat-khau-moi")
-    changed = accounts.authenticate(db, "canbo", "mat-khau-moi")
+    accounts.update_user(db, admin, officer.user_id, new_password="tre-xanh-moi-9")
+    changed = accounts.authenticate(db, "canbo", "tre-xanh-moi-9")
     with pytest.raises(UserError, match="hiện tại không đúng"):
         accounts.change_password(db, changed, "sai", "khac-han-nua")
-    accounts.change_password(db, changed, "mat-khau-moi", "khac-han-nua")
+    accounts.change_password(db, changed, "tre-xanh-moi-9", "khac-han-nua")
     assert accounts.authenticate(db, "canbo", "khac-han-nua").username == "canbo"
 
 
@@ -142,9 +143,108 @@ def test_audit_chain_detects_an_edited_or_deleted_row(db: Database, admin: Actor
 def test_usernames_match_whatever_the_case_of_vietnamese_letters(db: Database,
                                                                  admin: Actor) -> None:
     accounts.create_user(db, admin, username="Đức", full_name="Trần Đức", role=Role.OFFICER,
-                         password="matkhau-2026")
-    assert accounts.authenticate(db, "đỨC", "matkhau-2026").username == "Đức"
+                         password=PASSWORD)
+    assert accounts.authenticate(db, "đỨC", PASSWORD).username == "Đức"
     for again in ("đức", unicodedata.normalize("NFD", "Đức")):
         with pytest.raises(UserError, match="đã có"):
             accounts.create_user(db, admin, username=again, full_name="Khác",
-                                 role=Role.OFFICER, password="matkhau-2026")
+                                 role=Role.OFFICER, password=PASSWORD)
+
+
+# Strong passwords for administrators and leaders; enabling and promoting set a new one.
+
+STRONG = "gio-dong-bac-2027"
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.LEADER])
+def test_an_administrator_or_a_leader_gets_no_guessable_password(db: Database, admin: Actor,
+                                                                  role: Role) -> None:
+    for weak in ("12345678", "matkhau123", "admin2026", "quantri-2026", "hoangtrhoangtr",
+                 "Hoang-Trung-1990"):
+        with pytest.raises(UserError, match="Quản trị hoặc Lãnh đạo cần ít nhất 12 ký tự"):
+            accounts.create_user(db, admin, username="hoangtr", full_name="Hoàng Trung",
+                                 role=role, password=weak)
+    accounts.create_user(db, admin, username="hoangtr", full_name="Hoàng Trung", role=role,
+                         password=STRONG)
+    assert accounts.authenticate(db, "hoangtr", STRONG).role is role
+
+
+def test_the_office_names_count_among_the_guessable_words(db: Database, admin: Actor) -> None:
+    accounts.create_user(db, admin, username="lan", full_name="Lê Lan", role=Role.LEADER,
+                         password="Minh-Tân-2026-ab")
+    settings.save_office(db, admin, OfficeSettings(unit_name="Phòng Văn hóa - Xã hội",
+                                                   place_name="xã Minh Tân"))
+    with pytest.raises(UserError, match="tên đơn vị"):
+        accounts.create_user(db, admin, username="lan2", full_name="Lê Lan", role=Role.LEADER,
+                             password="Minh-Tân-2026-ab")
+
+
+def test_every_way_of_setting_a_password_applies_the_rule(db: Database, admin: Actor,
+                                                         officer: Actor) -> None:
+    recovery = accounts.replace_recovery_key(db, admin)
+    with pytest.raises(UserError, match="ít nhất 12 ký tự"):
+        accounts.change_password(db, admin, ADMIN_PASSWORD, "12345678")
+    with pytest.raises(UserError, match="ít nhất 12 ký tự"):
+        accounts.update_user(db, admin, admin.user_id, new_password="admin2026")
+    with pytest.raises(UserError, match="ít nhất 12 ký tự"):
+        accounts.recover_account(db, "admin", recovery, "matkhau123")
+    # An officer's password only needs not to be a very common one.
+    with pytest.raises(UserError, match="mật khẩu hay dùng"):
+        accounts.change_password(db, officer, PASSWORD, "12345678")
+    accounts.change_password(db, officer, PASSWORD, "du-dai-2026")
+    assert accounts.authenticate(db, "admin", ADMIN_PASSWORD).role is Role.ADMIN
+    accounts.recover_account(db, "admin", recovery, STRONG)
+    assert accounts.authenticate(db, "admin", STRONG).role is Role.ADMIN
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.LEADER])
+def test_raising_an_account_to_administrator_or_leader_sets_a_new_password(
+        db: Database, admin: Actor, officer: Actor, role: Role) -> None:
+    with pytest.raises(UserError, match="cần đặt mật khẩu mới cùng lúc"):
+        accounts.update_user(db, admin, officer.user_id, role=role)
+    with pytest.raises(UserError, match="Quản trị hoặc Lãnh đạo cần ít nhất 12 ký tự"):
+        accounts.update_user(db, admin, officer.user_id, role=role, new_password=PASSWORD[:10])
+    assert accounts.authenticate(db, "canbo", PASSWORD).role is Role.OFFICER  # unchanged
+    accounts.update_user(db, admin, officer.user_id, role=role, new_password=STRONG)
+    assert accounts.authenticate(db, "canbo", STRONG).role is role
+    with pytest.raises(NotAllowed):
+        accounts.authenticate(db, "canbo", PASSWORD)
+    # Lowering a role needs no new password.
+    accounts.update_user(db, admin, officer.user_id, role=Role.VIEWER)
+    assert accounts.authenticate(db, "canbo", STRONG).role is Role.VIEWER
+
+
+def test_enabling_an_account_sets_a_new_password(db: Database, admin: Actor,
+                                                 officer: Actor) -> None:
+    accounts.update_user(db, admin, officer.user_id, active=False)
+    with pytest.raises(UserError, match="Mở lại tài khoản «canbo» cần đặt mật khẩu mới"):
+        accounts.update_user(db, admin, officer.user_id, active=True)
+    assert not accounts.find_user(db, admin, "canbo").active
+    accounts.update_user(db, admin, officer.user_id, active=True, new_password="du-dai-2026")
+    assert accounts.authenticate(db, "CANBO", "du-dai-2026").username == "canbo"
+    with pytest.raises(NotAllowed):
+        accounts.authenticate(db, "canbo", PASSWORD)
+
+
+def test_only_administrators_list_and_find_accounts(db: Database, admin: Actor, officer: Actor,
+                                                    viewer: Actor) -> None:
+    assert [u.username for u in accounts.list_users(db, admin)] == ["admin", "canbo", "xem"]
+    assert accounts.find_user(db, admin, unicodedata.normalize("NFD", "XEM")).role is Role.VIEWER
+    with pytest.raises(UserError, match="Không có tài khoản «ai»"):
+        accounts.find_user(db, admin, "ai")
+    for actor in (officer, viewer):
+        with pytest.raises(NotAllowed, match="quản lý tài khoản"):
+            accounts.list_users(db, actor)
+        with pytest.raises(NotAllowed, match="quản lý tài khoản"):
+            accounts.find_user(db, actor, "admin")
+
+
+def test_an_account_shows_whether_it_is_disabled_or_locked(db: Database, admin: Actor,
+                                                          officer: Actor) -> None:
+    assert accounts.state_labels(accounts.find_user(db, admin, "canbo")) == ("Đang dùng", "")
+    for _ in range(5):
+        with pytest.raises(NotAllowed):
+            accounts.authenticate(db, "canbo", "sai")
+    accounts.update_user(db, admin, officer.user_id, active=False)
+    state, locked = accounts.state_labels(accounts.find_user(db, admin, "canbo"))
+    assert state == "Đã khóa" and locked.startswith("Tạm khóa đến ")

@@ -320,7 +320,7 @@ def _create_user(w: World) -> Prepared:
 
 
 def _update_user(w: World) -> Prepared:
-    user = next(u for u in accounts.list_users(w.db) if u.username == "canbo")
+    user = next(u for u in accounts.list_users(w.db, w.admin) if u.username == "canbo")
     return lambda: accounts.update_user(w.db, w.admin, user.id, role=Role.OFFICER,
                                         new_password=PASSWORD)
 

@@ -29,7 +29,7 @@ from app.security import keys
 from app.services import accounts, backup, backup_archive, cases, evidence, setup
 from app.services.actor import Actor
 from app.services.integrity import check_data_folder
-from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
 
 CHILD = "Trần Thị Dấu Vết"
 SUMMARY = "Bài đăng có dấu vết XYZ-4711"
@@ -145,7 +145,7 @@ def test_empty_folder_needs_an_administrator_of_the_backup(
                               secret="sai-mat-khau")
     with pytest.raises(NotAllowed, match="không phải quản trị viên"):
         backup.restore_backup(target, archive, current=None, actor=None, username="canbo",
-                              secret="matkhau-2026")
+                              secret=PASSWORD)
     assert not target.database.exists()
     assert [p.name for p in target.root.iterdir()] == []
 
@@ -157,16 +157,16 @@ def test_a_reinstalled_pc_lets_an_administrator_with_a_vietnamese_name_restore(
     """The name is matched in the backup as at sign-in, whatever the case of its letters
     (SQL `lower()` left `Đ` and `Ạ` as they are and refused the right password)."""
     accounts.create_user(db, admin, username="Đạt", full_name="Nguyễn Văn Đạt",
-                         role=Role.ADMIN, password="dat-matkhau-2026")
-    assert accounts.authenticate(db, typed, "dat-matkhau-2026").username == "Đạt"
+                         role=Role.ADMIN, password="ca-phe-sua-nong-2026")
+    assert accounts.authenticate(db, typed, "ca-phe-sua-nong-2026").username == "Đạt"
     archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
     target = DataPaths(tmp_path / "may-cai-lai")
     restored = backup.restore_backup(target, archive, current=None, actor=None,
-                                     username=typed, secret="dat-matkhau-2026")
+                                     username=typed, secret="ca-phe-sua-nong-2026")
     assert restored.safety_copy is None
     again = open_database(target)
     try:
-        assert accounts.authenticate(again, typed, "dat-matkhau-2026").username == "Đạt"
+        assert accounts.authenticate(again, typed, "ca-phe-sua-nong-2026").username == "Đạt"
     finally:
         again.dispose()
 
@@ -177,7 +177,7 @@ def test_restore_over_data_keeps_an_encrypted_safety_copy(filled: Database, admi
     cases.create_case(filled, admin, make_case(summary="Ghi sau khi sao lưu"), today=TODAY)
     with pytest.raises(NotAllowed):
         backup.restore_backup(filled.paths, archive, current=filled, actor=officer,
-                              username="canbo", secret="matkhau-2026")
+                              username="canbo", secret=PASSWORD)
     with pytest.raises(NotAllowed, match="cần đăng nhập"):
         backup.restore_backup(filled.paths, archive, current=None, actor=None,
                               username="admin", secret=ADMIN_PASSWORD)
@@ -351,10 +351,10 @@ def test_cli_init_backup_restore_recover(tmp_path: Path) -> None:
                          "--recovery-key-stdin"], f"{recovery}\n")
     assert code == 0 and "Đã khôi phục 0 vụ việc" in out
     code, out, _ = _cli(["--data-dir", copy, "--user", "admin", "recover",
-                         "--recovery-key-stdin"], f"{recovery}\nmat-khau-moi-9\n")
+                         "--recovery-key-stdin"], f"{recovery}\nbong-sen-moi-2027\n")
     assert code == 0
     code, _, _ = _cli(["--data-dir", copy, "--user", "admin", "--password-stdin", "check"],
-                      "mat-khau-moi-9\n")
+                      "bong-sen-moi-2027\n")
     assert code == 0
 
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select, text
 
 from app.cli import main
-from app.db import open_database
 from app.models import AuditEntry
 from app.paths import DataPaths
-
-PASSWORD = "quantri-2026"
+from app.services import accounts
+from tests.conftest import ADMIN_PASSWORD as PASSWORD
+from tests.conftest import open_unlocked
 
 
 def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
@@ -47,10 +47,10 @@ def test_wrong_password_exits_3_changes_nothing_and_both_attempts_are_audited(
 ) -> None:
     code, _, err = run(["--data-dir", str(folder), "--user", "admin", "--password-stdin",
                         "check"], "sai\n")
-    assert code == 3 and "Sai mật khẩu" in err
+    assert code == 3 and accounts.SIGN_IN_REFUSED in err
     assert run(["--data-dir", str(folder), "--user", "admin", "--password-stdin", "check"],
                PASSWORD + "\n")[0] == 0
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder), password=PASSWORD)
     with db.read() as session:
         actions = list(session.execute(select(AuditEntry.action).order_by(AuditEntry.id))
                        .scalars())
@@ -62,7 +62,7 @@ def test_wrong_password_exits_3_changes_nothing_and_both_attempts_are_audited(
     ("args", "stdin", "code", "words"),
     [
         (["check"], "", 3, "cần tài khoản"),
-        (["--user", "ai", "--password-stdin", "check"], "x\n", 3, "không tồn tại"),
+        (["--user", "ai", "--password-stdin", "check"], "x\n", 3, "mật khẩu không đúng"),
         (["--user", "admin", "check"], "", 2, "--password-stdin"),
         (["--user", "admin", "--password-stdin", "check"], "", 2, "Không đọc được mật khẩu"),
         (["--user", "admin", "--password-stdin", "demo", "--cases", "0"], PASSWORD + "\n", 2,
@@ -89,11 +89,11 @@ def test_missing_or_foreign_data_folder_exits_4(tmp_path: Path) -> None:
     (broken / "sovipham.sqlite3").write_bytes(b"khong phai sqlite" * 100)
     code, _, err = run(["--data-dir", str(broken), "--user", "admin", "--password-stdin",
                         "check"], "x\n")
-    assert code == 4 and "bị hỏng" in err
+    assert code == 4 and "tệp khóa" in err
 
 
 def test_a_folder_made_by_a_newer_version_is_refused(folder: Path) -> None:
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder), password=PASSWORD)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'ffff_tuong_lai'"))
     db.dispose()
@@ -164,7 +164,7 @@ def test_abbreviated_options_are_refused(folder: Path, args: list[str],
 
 
 def _audit_rows(folder: Path) -> int:
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder), password=PASSWORD)
     with db.read() as session:
         count = len(session.execute(select(AuditEntry.id)).all())
     db.dispose()
@@ -285,7 +285,7 @@ def test_ctrl_c_stops_a_long_command_cleanly(demo_register: Path, tmp_path: Path
 
 
 def _case_count(folder: Path) -> int:
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder), password=PASSWORD)
     with db.read() as session:
         count = session.execute(text("SELECT count(*) FROM cases")).scalar_one()
     db.dispose()
@@ -343,3 +343,134 @@ def test_a_new_password_typed_at_a_terminal_is_asked_twice(
     assert (code, out.getvalue()) == (2, "")
     assert "không khớp" in err.getvalue()
     assert not DataPaths(tmp_path / "d").database.exists()
+
+
+# Accounts from the command line (issue 21) ----------------------------------------------
+
+OFFICER_PASSWORD = "cay-tre-xanh-ven-ao"
+
+
+def as_account(folder: Path, user: str, *args: str) -> list[str]:
+    return ["--data-dir", str(folder), "--user", user, "--password-stdin", *args]
+
+
+def _accounts(folder: Path) -> list[list[str]]:
+    code, out, err = run(as_admin(folder, "user", "list"), PASSWORD + "\n")
+    assert (code, err) == (0, "")
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def _signs_in(folder: Path, user: str, password: str) -> int:
+    return run(as_account(folder, user, "check"), password + "\n")[0]
+
+
+@pytest.mark.parametrize("role", ["officer", "Cán bộ", "CÁN BỘ", "can bo", "canbo"])
+def test_user_add_takes_the_role_by_its_code_or_its_vietnamese_label(folder: Path,
+                                                                     role: str) -> None:
+    code, out, err = run(as_admin(folder, "user", "add", "canbo", "--role", role,
+                                  "--full-name", "Nguyễn Văn Cán"),
+                         f"{PASSWORD}\n{OFFICER_PASSWORD}\n")
+    assert (code, err) == (0, "")
+    assert out == "Đã tạo tài khoản «canbo» (vai trò Cán bộ).\n"
+    assert _accounts(folder) == [["admin", "admin", "Quản trị", "Đang dùng", ""],
+                                 ["canbo", "Nguyễn Văn Cán", "Cán bộ", "Đang dùng", ""]]
+    assert _signs_in(folder, "canbo", OFFICER_PASSWORD) == 0
+
+
+def test_user_disable_then_enable_with_a_new_password(folder: Path) -> None:
+    assert run(as_admin(folder, "user", "add", "canbo", "--role", "officer"),
+               f"{PASSWORD}\n{OFFICER_PASSWORD}\n")[0] == 0
+    code, out, err = run(as_admin(folder, "user", "disable", "CANBO"), PASSWORD + "\n")
+    assert (code, err) == (0, "")
+    assert out == "Đã khóa tài khoản «canbo»: tài khoản không đăng nhập được nữa.\n"
+    assert _accounts(folder)[1] == ["canbo", "canbo", "Cán bộ", "Đã khóa", ""]
+    assert _signs_in(folder, "canbo", OFFICER_PASSWORD) == 3
+    # Enabling sets a new password, read as the next line.
+    code, _, err = run(as_admin(folder, "user", "enable", "canbo"), PASSWORD + "\n")
+    assert code == 2 and "Không đọc được mật khẩu mới của «canbo»" in err
+    code, _, err = run(as_admin(folder, "user", "enable", "canbo"), f"{PASSWORD}\n1234567\n")
+    assert code == 1 and "Mật khẩu quá ngắn" in err
+    assert _accounts(folder)[1][3] == "Đã khóa"
+    code, out, err = run(as_admin(folder, "user", "enable", "canbo"),
+                         f"{PASSWORD}\ndu-dai-2026\n")
+    assert (code, err) == (0, "")
+    assert out == "Đã mở lại tài khoản «canbo» với mật khẩu mới.\n"
+    assert _accounts(folder)[1][3] == "Đang dùng"
+    assert _signs_in(folder, "canbo", "du-dai-2026") == 0
+    assert _signs_in(folder, "canbo", OFFICER_PASSWORD) == 3
+
+
+def test_user_list_shows_a_locked_account(folder: Path) -> None:
+    assert run(as_admin(folder, "user", "add", "xem", "--role", "Xem"),
+               f"{PASSWORD}\n{OFFICER_PASSWORD}\n")[0] == 0
+    for _ in range(5):
+        assert _signs_in(folder, "xem", "sai") == 3
+    admin, viewer = _accounts(folder)
+    assert admin[4] == ""
+    assert viewer[:4] == ["xem", "xem", "Xem", "Đang dùng"]
+    assert viewer[4].startswith("Tạm khóa đến ")
+
+
+@pytest.mark.parametrize("role", ["officer", "viewer", "leader"])
+def test_only_an_administrator_manages_accounts_from_the_command_line(folder: Path,
+                                                                      role: str) -> None:
+    assert run(as_admin(folder, "user", "add", "nguoi", "--role", role),
+               f"{PASSWORD}\ngio-dong-bac-2027\n")[0] == 0
+    before = _accounts(folder)
+    for action in (["add", "moi", "--role", "admin"], ["disable", "admin"],
+                   ["enable", "admin"], ["list"]):
+        # Refused before a second line (the new password) is asked for.
+        code, out, err = run(as_account(folder, "nguoi", "user", *action),
+                             "gio-dong-bac-2027\n")
+        assert (code, out) == (3, ""), action
+        assert "không có quyền quản lý tài khoản" in err
+    assert _accounts(folder) == before
+
+
+def test_the_last_administrator_cannot_be_disabled(folder: Path) -> None:
+    code, _, err = run(as_admin(folder, "user", "disable", "admin"), PASSWORD + "\n")
+    assert code == 1 and "quản trị viên cuối cùng" in err
+    assert _signs_in(folder, "admin", PASSWORD) == 0
+
+
+@pytest.mark.parametrize(("args", "second", "code", "words"), [
+    (["add", "qt2", "--role", "admin"], "12345678", 1,
+     "Mật khẩu của tài khoản Quản trị hoặc Lãnh đạo cần ít nhất 12 ký tự"),
+    (["add", "qt2", "--role", "Lãnh đạo"], "admin2026", 1, "khó đoán"),
+    (["add", "canbo2", "--role", "officer"], "matkhau123", 1, "mật khẩu hay dùng"),
+    (["add", "qt2", "--role", "admin"], "", 2, "Không đọc được mật khẩu của tài khoản mới"),
+    (["add", "qt2", "--role", "thu-ky"], "gio-dong-bac-2027", 2, "không có vai trò «thu-ky»"),
+    (["add", "qt2"], "gio-dong-bac-2027", 2, "thiếu tham số bắt buộc: --role"),
+    (["add", "admin", "--role", "viewer"], OFFICER_PASSWORD, 1, "«admin» đã có"),
+    (["enable", "ai"], "gio-dong-bac-2027", 1, "Không có tài khoản «ai»"),
+    (["disable", "ai"], "", 1, "Không có tài khoản «ai»"),
+    ([], "", 2, "thiếu tham số bắt buộc: VIỆC"),
+])
+def test_user_commands_refuse_bad_input_in_vietnamese(
+        folder: Path, args: list[str], second: str, code: int, words: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    stdin = f"{PASSWORD}\n{second}\n" if second else PASSWORD + "\n"
+    got, out, err = run(as_admin(folder, "user", *args), stdin)
+    err += capsys.readouterr().err  # argparse writes usage errors itself
+    assert (got, out) == (code, "")
+    assert words in err
+    assert [row[0] for row in _accounts(folder)] == ["admin"]
+
+
+def test_the_help_of_user_list_gives_its_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["user", "list", "--help"])[0] == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert ("một dòng mỗi tài khoản, các cột cách nhau bằng Tab: tên đăng nhập, họ tên, vai "
+            "trò, «Đang dùng» hoặc «Đã khóa»") in help_text
+    assert "«Tạm khóa đến GIỜ:PHÚT NGÀY/THÁNG/NĂM»" in help_text
+
+
+def test_user_add_runs_as_a_program_with_the_passwords_piped(folder: Path) -> None:
+    """As an administrator's script would run it: both passwords on standard input."""
+    done = subprocess.run([sys.executable, "-m", "app", *as_admin(folder, "user", "add", "Đức",
+                                                                  "--role", "Lãnh đạo")],
+                          input=f"{PASSWORD}\ngio-dong-bac-2027\n", capture_output=True,
+                          text=True, encoding="utf-8", timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Đã tạo tài khoản «Đức» (vai trò Lãnh đạo).\n"
+    assert _signs_in(folder, "đức", "gio-dong-bac-2027") == 0

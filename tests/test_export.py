@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.db import Database, open_database
+from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.import_problems import Problem
@@ -53,7 +53,7 @@ from app.services.list_export import export_case_list
 from app.services.records import case_detail
 from app.services.report_export import Targets, export_report
 from app.services.search import CaseQuery, search_case_ids
-from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
+from tests.conftest import ADMIN_PASSWORD, TODAY, make_case, open_unlocked
 
 FILE_PASSWORD = "Khoa-tệp-2026!"
 TRANSFER = {"purpose": "Gửi Sở theo Công văn số 12/SVHTT", "recipient": "Sở Văn hóa và Thể thao"}
@@ -202,7 +202,7 @@ def _fresh(database: Path, folder: Path) -> Database:
     paths = DataPaths(folder)
     paths.create()
     shutil.copy(database, paths.database)
-    return open_database(paths)
+    return open_unlocked(paths)
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
-from app.db import open_database
 from app.domain.labels import Role
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.importing.columns import CASES, GUIDE_SHEET
@@ -19,6 +18,7 @@ from app.paths import DataPaths
 from app.services import accounts
 from app.services.actor import SYSTEM
 from app.services.exporting import PASSWORD_REQUIRED, PURPOSE_REQUIRED, RECIPIENT_REQUIRED
+from tests.conftest import open_unlocked
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
@@ -31,7 +31,7 @@ def folder(tmp_path: Path) -> Path:
     data = tmp_path / "du lieu"
     assert run(["--data-dir", str(data), "init", "--admin", "admin", "--password-stdin"],
                PASSWORD + "\n")[0] == 0
-    db = open_database(DataPaths(data))
+    db = open_unlocked(DataPaths(data))
     accounts.create_user(db, SYSTEM, username="canbo", full_name="Cán bộ", role=Role.OFFICER,
                          password=OFFICER_PASSWORD)
     db.dispose()
@@ -43,7 +43,7 @@ def as_user(folder: Path, user: str, *args: str) -> list[str]:
 
 
 def cases_in(folder: Path) -> int:
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder))
     with db.read() as session:
         count = session.execute(select(func.count(Case.id))).scalar_one()
     db.dispose()
@@ -119,7 +119,7 @@ def test_dry_run_checks_and_writes_nothing(folder: Path, tmp_path: Path) -> None
 
 
 def test_viewers_may_not_import(folder: Path, tmp_path: Path) -> None:
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder))
     accounts.create_user(db, SYSTEM, username="xem", full_name="Xem", role=Role.VIEWER,
                          password=OFFICER_PASSWORD)
     db.dispose()
@@ -207,7 +207,7 @@ def test_an_export_holding_a_child_is_refused_until_protected_with_purpose_and_r
     assert (code, err) == (0, "")
     assert out == f"Đã xuất 1 vụ việc vào {exported} (có mật khẩu mở tệp).\n"
     assert [p.name for p in exported.parent.iterdir()] == ["toan-bo.xlsx"]
-    db = open_database(DataPaths(folder))
+    db = open_unlocked(DataPaths(folder))
     with db.read() as session:
         detail = json.loads(session.execute(select(AuditEntry.detail).where(
             AuditEntry.action == "export")).scalar_one())

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import errorlog
-from app.db import Database, open_database
+from app.db import Database
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.domain.case import ChildInput, PreparedCase
 from app.domain.events import EventInput
@@ -41,7 +41,7 @@ from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.bulk import insert_cases
 from app.text import fold
-from tests.conftest import TODAY, make_case
+from tests.conftest import TODAY, make_case, open_unlocked
 from tests.crash_writer import CrashHarness
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
@@ -292,7 +292,7 @@ def test_upgrading_strips_old_audit_rows_of_free_text_and_leaves_no_trace_in_the
         paths: DataPaths) -> None:
     old_audit_log(paths)
     assert _naming_a_child(paths.database)  # the scan finds names where they are
-    db = open_database(paths)
+    db = open_unlocked(paths)
     try:
         assert current_revision(db.engine) == HEAD_REVISION
         assert [a for a, d in _audit_details(db) if _names_a_child(d)] == []

@@ -28,7 +28,7 @@ from app.services.audit import AuditAction
 from app.services.search import CaseQuery, search_case_ids
 from app.ui.admin import AdminScreen, purge_view
 from app.ui.tasks import TaskRunner
-from tests.conftest import TODAY, make_case
+from tests.conftest import TODAY, make_case, open_unlocked
 
 MARKER = "Zqxwvmarker"  # in the purged case's text, child, party, event and evidence
 LATER = timedelta(days=400)  # past the default retention of 365 days
@@ -201,7 +201,6 @@ def _naming(*places: Path) -> list[str]:
 def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
         qtbot: QtBot, db: Database, admin: Actor, leader: Actor, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.db import open_database
     from app.db.migrate import backup_before_migration
     from app.domain.periods import Period
     from app.domain.report import ReportText
@@ -234,7 +233,7 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     backup_before_migration(db.engine, paths, "0004")
     shutil.copy(paths.database, paths.backups / ".ban-chup-k2j4h.sqlite3")
     backup.restore_backup(paths, archive, current=db, actor=admin, username=None, secret=None)
-    db = open_database(paths)  # the next start
+    db = open_unlocked(paths)  # the next start
     db.unlock(data_key)
     _without_secure_delete(db)
     # The window: a filter saved with the name in the search box, one an older version left.
@@ -275,7 +274,7 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     db.dispose()
     assert _naming(*everywhere) == []
     assert not masked.exists() and not list(paths.backups.glob(".ban-chup-*"))
-    db = open_database(paths)
+    db = open_unlocked(paths)
     db.unlock(data_key)
     assert cases.get_case(db, admin, kept.id).data.account == "Trang giữ lại"
     db.dispose()

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, update
 
-from app.db import Database, open_database
+from app.db import Database
 from app.db.database import make_engine
 from app.db.migrate import alembic_config, current_revision
 from app.domain.case import ChildInput
@@ -24,7 +24,7 @@ from app.paths import DataPaths
 from app.services import accounts, cases, legal_basis, report_register, settings, vocabulary
 from app.services.actor import SYSTEM, Actor
 from app.services.demo import demo_office
-from tests.conftest import TODAY, make_case
+from tests.conftest import PASSWORD, TODAY, make_case, open_unlocked
 
 OCTOBER = Period.month(2026, 10)
 TEXT = ReportText("12", date(2026, 11, 3), "Báo cáo có nhắc tên em Nguyễn Văn An.")
@@ -105,14 +105,14 @@ def test_a_database_at_revision_0001_with_data_upgrades(tmp_path: Path) -> None:
         legal_basis.seed(session)
         settings.write_office(session, demo_office())
     record = accounts.create_user(old, SYSTEM, username="lanhdao", full_name="Lãnh đạo",
-                                  role=Role.LEADER, password="matkhau-2026")
+                                  role=Role.LEADER, password=PASSWORD)
     # Signing in would already need the newer tables (the data key's wraps).
     actor = Actor(record.id, record.username, record.full_name, record.role)
     code = cases.create_case(old, actor, make_case(), today=TODAY).code
     assert current_revision(engine) == "0001"
     old.dispose()
 
-    db = open_database(paths)
+    db = open_unlocked(paths)
     try:
         head = ScriptDirectory.from_config(config).get_current_head()
         assert current_revision(db.engine) == head

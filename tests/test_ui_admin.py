@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel
 from pytestqt.qtbot import QtBot
 from python_calamine import CalamineWorkbook
 
 from app.db import Database
 from app.domain.labels import Role
+from app.domain.passwords import ACCOUNT_PASSWORD_RULE, STRONG_ACCOUNT_PASSWORD_RULE
 from app.domain.vocabulary import VocabList
 from app.services import accounts, settings, vocabulary
 from app.services.actor import Actor
 from app.ui.admin import AdminScreen
+from app.ui.admin.users_view import NewPasswordDialog, NewUserDialog, UsersView
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
@@ -89,3 +93,104 @@ def test_legal_catalog_and_audit_log_are_listed_and_exported(qtbot: QtBot, db: D
     with CalamineWorkbook.from_path(str(target)) as book:
         rows = book.get_sheet_by_index(0).to_python()
     assert rows[1][0] == "Thời gian" and len(rows) >= 4
+
+
+# Accounts: a new password when an account is enabled or raised ----------------------------
+
+
+def _select(view: UsersView, username: str) -> None:
+    view.table.selectRow(next(row for row in range(view.table.rowCount())
+                              if view.table.item(row, 0).text() == username))
+
+
+def _state(view: UsersView, username: str) -> str:
+    return next(view.table.item(row, 3).text() for row in range(view.table.rowCount())
+                if view.table.item(row, 0).text() == username)
+
+
+def _answering(view: UsersView, monkeypatch: pytest.MonkeyPatch,
+               *answers: str | None) -> list[tuple[str, Role]]:
+    """The passwords the administrator types when asked, in turn; what was asked."""
+    asked: list[tuple[str, Role]] = []
+    typed = iter(answers)
+
+    def ask(title: str, _text: str, role: Role) -> str | None:
+        asked.append((title, role))
+        return next(typed)
+
+    monkeypatch.setattr(view, "ask_new_password", ask)
+    return asked
+
+
+def test_an_administrator_gets_no_guessable_password_in_the_window(qtbot: QtBot, db: Database,
+                                                                    admin: Actor) -> None:
+    screen, _ = _screen(qtbot, db, admin)
+    screen.users.create_user("qt2", "Trần Quản", Role.ADMIN, "12345678")
+    qtbot.waitUntil(lambda: STRONG_ACCOUNT_PASSWORD_RULE in screen.users.feedback.text())
+    assert screen.users.table.rowCount() == 1
+
+
+def test_enabling_an_account_asks_for_its_new_password(qtbot: QtBot, db: Database, admin: Actor,
+                                                       officer: Actor,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    view = _screen(qtbot, db, admin)[0].users
+    asked = _answering(view, monkeypatch, None, "du-dai-2026")
+    _select(view, "canbo")
+    view._toggle_active()
+    qtbot.waitUntil(lambda: _state(view, "canbo") == "Đã khóa")
+    assert asked == []  # disabling asks nothing
+    _select(view, "canbo")
+    view._toggle_active()  # the administrator gives up
+    assert asked == [("Mở lại tài khoản", Role.OFFICER)]
+    assert _state(view, "canbo") == "Đã khóa"
+    _select(view, "canbo")
+    view._toggle_active()
+    qtbot.waitUntil(lambda: _state(view, "canbo") == "Đang dùng")
+    assert "với mật khẩu mới" in view.feedback.text()
+    assert accounts.authenticate(db, "canbo", "du-dai-2026").role is Role.OFFICER
+
+
+def test_raising_an_account_to_leader_asks_for_a_strong_password(
+        qtbot: QtBot, db: Database, admin: Actor, officer: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view = _screen(qtbot, db, admin)[0].users
+    asked = _answering(view, monkeypatch, "du-dai-2026", "gio-dong-bac-2027")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a: ("Lãnh đạo", True))
+    _select(view, "canbo")
+    view._change_role()
+    qtbot.waitUntil(lambda: STRONG_ACCOUNT_PASSWORD_RULE in view.feedback.text())
+    assert accounts.find_user(db, admin, "canbo").role is Role.OFFICER
+    _select(view, "canbo")
+    view._change_role()
+    qtbot.waitUntil(lambda: "nay có vai trò Lãnh đạo" in view.feedback.text())
+    assert asked == [("Đổi vai trò", Role.LEADER)] * 2
+    assert accounts.authenticate(db, "canbo", "gio-dong-bac-2027").role is Role.LEADER
+    # Back to Cán bộ: no new password is asked for.
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a: ("Cán bộ", True))
+    _select(view, "canbo")
+    view._change_role()
+    qtbot.waitUntil(lambda: "nay có vai trò Cán bộ" in view.feedback.text())
+    assert len(asked) == 2
+
+
+def test_a_new_password_is_typed_twice_under_the_rule_of_its_role(qtbot: QtBot) -> None:
+    dialog = NewPasswordDialog("Đặt lại mật khẩu", "Mật khẩu mới cho «canbo»:", Role.ADMIN)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert STRONG_ACCOUNT_PASSWORD_RULE in texts
+    dialog.password.setText("gio-dong-bac-2027")
+    dialog.password_again.setText("gio-dong-bac-2028")
+    dialog.accept_button.click()
+    assert dialog.message.text() == "Hai lần nhập mật khẩu không giống nhau."
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    dialog.password_again.setText("gio-dong-bac-2027")
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        dialog.accept_button.click()
+
+
+def test_the_new_account_dialog_shows_the_rule_of_the_role_chosen(qtbot: QtBot) -> None:
+    dialog = NewUserDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.rule.text() == ACCOUNT_PASSWORD_RULE
+    dialog.role.setCurrentIndex(dialog.role.findData(Role.ADMIN))
+    assert dialog.rule.text() == STRONG_ACCOUNT_PASSWORD_RULE

@@ -73,8 +73,8 @@ def test_an_empty_folder_starts_by_creating_the_administrator(
 
     def fill_and_create(self: FirstRunDialog) -> int:
         self.full_name.setText("Lê Văn Tâm")
-        self.password.setText("matkhau-2026")
-        self.password_again.setText("matkhau-2026")
+        self.password.setText(ADMIN_PASSWORD)
+        self.password_again.setText(ADMIN_PASSWORD)
         self.create_data()
         qtbot.waitUntil(lambda: self.db is not None, timeout=10_000)
         return FirstRunDialog.DialogCode.Accepted
@@ -87,7 +87,7 @@ def test_an_empty_folder_starts_by_creating_the_administrator(
     dialog.show()
     qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
     assert len(shown) == 1 and dialog.username.text() == "quantri"
-    dialog.password.setText("matkhau-2026")
+    dialog.password.setText(ADMIN_PASSWORD)
     dialog._sign_in()
     qtbot.waitUntil(lambda: dialog.actor is not None, timeout=10_000)
     runner.wait()

@@ -113,7 +113,7 @@ def test_an_edited_case_refreshes_its_row_and_the_dashboard_not_the_accounts(
     # The accounts view does reload when an account changes.
     admin.users.create_user("moi", "Người Mới", Role.OFFICER, "du-dai-2026")
     qtbot.waitUntil(lambda: reloaded == [admin.users])
-    assert admin.users.table.rowCount() == len(accounts.list_users(window.db))
+    assert admin.users.table.rowCount() == len(accounts.list_users(window.db, window.actor))
 
 
 def test_refreshing_everything_reloads_every_view(

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from app.db import Database, open_database
 from app.domain.labels import Role
 from app.errors import NotAllowed
@@ -143,9 +144,9 @@ def test_password_change_reset_and_recovery_keep_access(tmp_path: Path) -> None:
 
     # The officer changes the password; the file still opens in a new run.
     db = _fresh_session(paths, "canbo", PASSWORD)
-    accounts.change_password(db, officer, PASSWORD, "mat-khau-moi-1")
+    accounts.change_password(db, officer, PASSWORD, "tre-xanh-moi-1")
     db.dispose()
-    db = _fresh_session(paths, "canbo", "mat-khau-moi-1")
+    db = _fresh_session(paths, "canbo", "tre-xanh-moi-1")
     assert read_content(paths, sha256, db.data_key) == _png("a")
     db.dispose()
 
@@ -160,16 +161,16 @@ def test_password_change_reset_and_recovery_keep_access(tmp_path: Path) -> None:
     # Nobody remembers the administrator's password: the recovery key sets a new one.
     db = open_database(paths)
     with pytest.raises(NotAllowed, match="Khóa khôi phục không đúng"):
-        accounts.recover_account(db, "admin", keys.new_recovery_key(), "quan-tri-moi")
-    accounts.recover_account(db, "admin", recovery, "quan-tri-moi")
+        accounts.recover_account(db, "admin", keys.new_recovery_key(), "bong-sen-moi-2027")
+    accounts.recover_account(db, "admin", recovery, "bong-sen-moi-2027")
     db.dispose()
-    db = _fresh_session(paths, "admin", "quan-tri-moi")
+    db = _fresh_session(paths, "admin", "bong-sen-moi-2027")
     assert read_content(paths, sha256, db.data_key) == _png("a")
     # A new recovery key replaces the old one.
     newer = accounts.replace_recovery_key(db, admin)
     with pytest.raises(NotAllowed):
-        accounts.recover_account(db, "admin", recovery, "quan-tri-moi-2")
-    accounts.recover_account(db, "admin", newer, "quan-tri-moi-2")
+        accounts.recover_account(db, "admin", recovery, "bong-sen-moi-2028")
+    accounts.recover_account(db, "admin", newer, "bong-sen-moi-2028")
     db.dispose()
 
 

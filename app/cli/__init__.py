@@ -21,6 +21,7 @@ from app.cli.base import (
     Command,
     Invocation,
     StdinLines,
+    common_options,
     run_command,
 )
 from app.cli.commands import COMMANDS
@@ -33,7 +34,7 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     argparse_vi.install()
     parser = argparse.ArgumentParser(
         prog="sovipham",
-        parents=[_common_options(argparse.SUPPRESS)],
+        parents=[common_options()],
         description=f"{PROGRAM_NAME} — {PROGRAM_SUMMARY[:1].lower()}{PROGRAM_SUMMARY[1:]} "
                     "Không có lệnh: mở cửa sổ chương trình.",
         # `--data` for `--data-dir`, `--mon` for `--month`: a typing slip is refused, not
@@ -50,21 +51,8 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     for command in commands:
         command.configure(sub.add_parser(command.name, help=command.help,
                                          description=command.help, allow_abbrev=False,
-                                         parents=[_common_options(argparse.SUPPRESS)]))
+                                         parents=[common_options()]))
     return parser
-
-
-def _common_options(default: object) -> argparse.ArgumentParser:
-    """Options accepted before or after the command (`init --admin A --password-stdin`)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="THƯ_MỤC", default=default,
-                        help="thư mục dữ liệu (mặc định: biến SOVIPHAM_DATA_DIR hoặc thư mục "
-                             "dữ liệu của người dùng)")
-    common.add_argument("--user", metavar="TÊN", default=default,
-                        help="tài khoản thực hiện lệnh")
-    common.add_argument("--password-stdin", action="store_true", default=default,
-                        help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
-    return common
 
 
 def _utf8_unless_console(stream: TextIO | None) -> None:

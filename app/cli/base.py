@@ -105,6 +105,20 @@ class Command:
     creates_data_folder: bool = False
 
 
+def common_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the command (`init --admin A --password-stdin`),
+    given as a parent to every command's parser (and to a command's own subcommands)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS,
+                        help="thư mục dữ liệu (mặc định: biến SOVIPHAM_DATA_DIR hoặc thư mục "
+                             "dữ liệu của người dùng)")
+    common.add_argument("--user", metavar="TÊN", default=argparse.SUPPRESS,
+                        help="tài khoản thực hiện lệnh")
+    common.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
+                        help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+    return common
+
+
 def sign_in(invocation: Invocation) -> Session:
     args = invocation.args
     if not args.user:
@@ -127,7 +141,10 @@ def run_command(command: Command, invocation: Invocation) -> int:
         with ExitStack() as held:
             if command.creates_data_folder or invocation.paths.root.is_dir():
                 held.enter_context(data_folder.hold(invocation.paths))
-            session = sign_in(invocation) if command.needs_account else None
+            # A command that needs none still acts as an account when given one (`template`
+            # then reads the folder's own lists, which are encrypted).
+            wanted = command.needs_account or getattr(invocation.args, "user", None)
+            session = sign_in(invocation) if wanted else None
             if session is not None:
                 held.callback(session.db.dispose)  # before the folder is let go
             return command.run(invocation, session)

@@ -11,7 +11,7 @@ from typing import TypeVar
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.domain.import_problems import ImportRefused, PasswordRequired, Problem, errors_of
 from app.errors import FieldProblem, ValidationError
-from app.services import importing
+from app.services import exporting, importing
 from app.services.exporting import export_cases
 
 _R = TypeVar("_R")
@@ -21,9 +21,12 @@ def _configure_template(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="TỆP.xlsx", type=Path, help="tệp mẫu cần ghi")
 
 
-def _run_template(invocation: Invocation, _session: Session | None) -> int:
+def _run_template(invocation: Invocation, session: Session | None) -> int:
     path: Path = invocation.args.file
-    importing.save_template_for_folder(invocation.paths, path)
+    if session is None:
+        importing.save_builtin_template(path)
+    else:
+        exporting.save_template(session.db, path)
     invocation.say(f"Đã ghi tệp mẫu nhập vụ việc {path}.")
     return EXIT_OK
 

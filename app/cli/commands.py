@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli import backup, cases_io, core, report
+from app.cli import backup, cases_io, core, report, users
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
@@ -10,4 +10,5 @@ COMMANDS: tuple[Command, ...] = (
     *cases_io.COMMANDS,
     *report.COMMANDS,
     *backup.COMMANDS,
+    *users.COMMANDS,
 )

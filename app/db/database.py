@@ -79,6 +79,8 @@ class Database:
     # The data key, once an account has signed in (kept out of repr and logs).
     _data_key: bytes | None = field(default=None, init=False, repr=False)
     _engine: Engine | None = field(default=None, init=False, repr=False)
+    _makers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = field(
+        default=None, init=False, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -88,14 +90,23 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
+        with self._sessions[0]() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
-        with self._writer() as session, session.begin():
+        with self._sessions[1]() as session, session.begin():
             yield session
+
+    @property
+    def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        engine = self.engine  # refused while locked
+        if self._makers is None:
+            self._makers = (sessionmaker(engine, expire_on_commit=False),
+                            sessionmaker(engine.execution_options(sqlite_immediate=True),
+                                         expire_on_commit=False))
+        return self._makers
 
     def unlock(self, data_key: bytes) -> None:
         """Open the encrypted database with `data_key` and bring its schema up to date; a
@@ -116,9 +127,6 @@ class Database:
         if new:
             make_private(self.paths.database)
         self._engine, self._data_key = engine, data_key
-        self._reader = sessionmaker(engine, expire_on_commit=False)
-        self._writer = sessionmaker(engine.execution_options(sqlite_immediate=True),
-                                    expire_on_commit=False)
 
     @property
     def unlocked(self) -> bool:

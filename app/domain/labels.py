@@ -27,6 +27,11 @@ ROLE_LABELS: dict[Role, str] = {
     Role.VIEWER: "Xem",
 }
 
+# An account's state, in the window's list of accounts and in `user list`.
+ACCOUNT_ACTIVE = "Đang dùng"
+ACCOUNT_DISABLED = "Đã khóa"
+ACCOUNT_LOCKED_UNTIL = "Tạm khóa đến {:%H:%M %d/%m/%Y}"
+
 
 class CaseStatus(StrEnum):
     OPEN = "open"

@@ -13,8 +13,20 @@ from sqlalchemy.orm import Session
 
 from app.db import Database, encryption
 from app.domain.accounts import username_key
-from app.domain.labels import ROLE_LABELS, Role
-from app.domain.passwords import LOCKOUT, MAX_FAILED_ATTEMPTS, short_password
+from app.domain.labels import (
+    ACCOUNT_ACTIVE,
+    ACCOUNT_DISABLED,
+    ACCOUNT_LOCKED_UNTIL,
+    ROLE_LABELS,
+    Role,
+)
+from app.domain.passwords import (
+    LOCKOUT,
+    MAX_FAILED_ATTEMPTS,
+    STRONG_PASSWORD_ROLES,
+    account_password_rule,
+    weak_account_password,
+)
 from app.errors import NotAllowed, UserError
 from app.models import User
 from app.models.base import utcnow
@@ -41,6 +53,15 @@ class UserRecord:
     locked_until: datetime | None
 
 
+def state_labels(user: UserRecord, now: datetime | None = None) -> tuple[str, str]:
+    """How the window's list and `user list` show an account: in use or disabled, and until
+    when it is locked after wrong passwords ("" when it is not)."""
+    until = user.locked_until
+    locked = "" if until is None or until <= (now or utcnow()) \
+        else ACCOUNT_LOCKED_UNTIL.format(until.astimezone())
+    return ACCOUNT_ACTIVE if user.active else ACCOUNT_DISABLED, locked
+
+
 def _record(user: User, found: KeyFile | None = None) -> UserRecord:
     """The account as shown; `found` (the key file) says whether it is locked out now."""
     lockout = found.lockouts.get(account_tag(user.username)) if found is not None else None
@@ -53,8 +74,14 @@ def _actor(user: User) -> Actor:
     return Actor(user.id, user.username, user.full_name, Role(user.role))
 
 
-def _check_password_strength(password: str) -> None:
-    problem = short_password(password)
+def _check_password_strength(session: Session, password: str, *, role: Role, username: str,
+                             full_name: str) -> None:
+    """Refuse a password an account of `role` may not have (`passwords.py`), judged against
+    the account's names and the office's."""
+    office = settings.read_office(session)
+    problem = weak_account_password(password, role, (
+        username, full_name, office.unit_name, office.unit_short, office.managing_body,
+        office.place_name, *office.areas))
     if problem is not None:
         raise UserError(problem, field="password")
 
@@ -89,11 +116,12 @@ def create_user(
     if actor is not SYSTEM:
         actor.require(Permission.MANAGE_USERS)
     name = _clean_username(username)
-    _check_password_strength(password)
     display = clean(full_name) or name
     with db.write() as session:
         if _find(session, name) is not None:
             raise UserError(f"Tên đăng nhập «{name}» đã có.", field="username")
+        _check_password_strength(session, password, role=role, username=name,
+                                 full_name=display)
         user = User(
             username=name,
             full_name=display,
@@ -222,11 +250,12 @@ def _locked_message(until: datetime) -> str:
 
 
 def change_password(db: Database, actor: Actor, old_password: str, new_password: str) -> None:
-    _check_password_strength(new_password)
     with db.write() as session:
         user = session.get(User, actor.user_id)
         if user is None or not password_matches(user.password_hash, old_password):
             raise UserError("Mật khẩu hiện tại không đúng.", field="old_password")
+        _check_password_strength(session, new_password, role=Role(user.role),
+                                 username=user.username, full_name=user.full_name)
         user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
         vault.seal_for_password(db.paths, user.username, db.data_key, new_password)
@@ -243,14 +272,23 @@ def update_user(
     active: bool | None = None,
     new_password: str | None = None,
 ) -> UserRecord:
-    """Change a role, disable/enable or reset the password of an account (administrators)."""
+    """Change a role, disable/enable or reset the password of an account (administrators).
+
+    Enabling an account, or raising it to a role of `STRONG_PASSWORD_ROLES`, sets a new
+    password at the same time: a disabled account has lost its seal of the data key, which
+    only a password can make again, and a weak password must not come with the keys of
+    the whole register."""
     actor.require(Permission.MANAGE_USERS)
-    if new_password is not None:
-        _check_password_strength(new_password)
     with db.write() as session:
         user = session.get(User, user_id)
         if user is None:
             raise UserError("Không tìm thấy tài khoản.")
+        if new_password is None:
+            _require_new_password(user, role=role, active=active)
+        else:
+            _check_password_strength(session, new_password,
+                                     role=Role(user.role) if role is None else role,
+                                     username=user.username, full_name=user.full_name)
         changes: dict[str, object] = {}
         demoting = (role is not None and role != Role.ADMIN) or active is False
         if demoting and user.role == Role.ADMIN and _active_admins(session) <= 1:
@@ -275,6 +313,18 @@ def update_user(
         return _record(user, vault.load(db.paths))
 
 
+def _require_new_password(user: User, *, role: Role | None, active: bool | None) -> None:
+    if active is True and not user.active:
+        raise UserError(
+            f"Mở lại tài khoản «{user.username}» cần đặt mật khẩu mới cho tài khoản: khi bị "
+            "khóa, tài khoản đã mất quyền mở dữ liệu mã hóa, chỉ mật khẩu mới cấp lại được.",
+            field="new_password")
+    if role is not None and role in STRONG_PASSWORD_ROLES and role != user.role:
+        raise UserError(
+            f"Chuyển «{user.username}» sang vai trò {ROLE_LABELS[role]} cần đặt mật khẩu mới "
+            f"cùng lúc. {account_password_rule(role)}", field="new_password")
+
+
 def replace_recovery_key(db: Database, actor: Actor) -> str:
     """A new recovery key for the data folder, to be printed and kept safe; the old one
     stops working (e.g. when the person who kept it leaves)."""
@@ -289,7 +339,6 @@ def replace_recovery_key(db: Database, actor: Actor) -> str:
 def recover_account(db: Database, username: str, recovery_key: str, new_password: str) -> None:
     """Set a new password with the recovery key, when no administrator can sign in.
     The account is unlocked and keeps access to everything encrypted."""
-    _check_password_strength(new_password)
     if encryption.is_plain(db.paths.database):
         raise NotAllowed("Thư mục dữ liệu này chưa được mã hóa: hãy đăng nhập một lần bằng "
                          "tài khoản quản trị trước khi dùng khóa khôi phục.")
@@ -301,6 +350,8 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
         user = _find(session, username)
         if user is None:
             raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
+        _check_password_strength(session, new_password, role=Role(user.role),
+                                 username=user.username, full_name=user.full_name)
         user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
         user.active = True
@@ -316,8 +367,20 @@ def _active_admins(session: Session) -> int:
     ).scalar_one()
 
 
-def list_users(db: Database) -> list[UserRecord]:
+def list_users(db: Database, actor: Actor) -> list[UserRecord]:
+    """Every account, by name (administrators: the accounts are theirs to manage)."""
+    actor.require(Permission.MANAGE_USERS)
     with db.read() as session:
         users = session.execute(select(User).order_by(User.username)).scalars()
         found = vault.load(db.paths)
         return [_record(user, found) for user in users]
+
+
+def find_user(db: Database, actor: Actor, username: str) -> UserRecord:
+    """The account named `username` however its name is typed (`username_key`)."""
+    actor.require(Permission.MANAGE_USERS)
+    with db.read() as session:
+        user = _find(session, username)
+        if user is None:
+            raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
+        return _record(user, vault.load(db.paths))

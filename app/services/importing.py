@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.db import Database, open_database
+from app.db import Database
 from app.domain.case import PreparedCase
 from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
 from app.domain.search_keys import account_key, url_key
@@ -30,9 +30,8 @@ from app.importing.export import write_problems
 from app.importing.reader import OpenedWorkbook, open_workbook
 from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
-from app.paths import DataPaths
 from app.progress import CancelToken, Progress
-from app.services import audit, exporting, legal_basis, numbering, settings, vocabulary
+from app.services import audit, legal_basis, numbering, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.bulk import CHUNK, insert_cases
@@ -162,18 +161,10 @@ def save_problems(path: Path, problems: Sequence[Problem]) -> None:
     write_problems(path, problems)
 
 
-def save_template_for_folder(paths: DataPaths, target: Path) -> None:
-    """The empty import template without an account (the `template` command): with the data
-    folder's lists, the office's own entries included, when it has a database; otherwise
-    with those of shared/spec/vocabulary.md."""
-    if not paths.database.exists():
-        write_template(target, builtin_vocabulary())
-        return
-    db = open_database(paths)
-    try:
-        exporting.save_template(db, target)
-    finally:
-        db.dispose()
+def save_builtin_template(target: Path) -> None:
+    """The empty import template with the lists of shared/spec/vocabulary.md: the `template`
+    command without an account (a folder's own entries are encrypted with its data)."""
+    write_template(target, builtin_vocabulary())
 
 
 def _next_case_id(session: Session) -> int:

@@ -63,9 +63,7 @@ def seal_for_password(paths: DataPaths, username: str, data_key: bytes,
 def drop_account(paths: DataPaths, username: str) -> None:
     """A disabled account can no longer unseal the key, whatever password it knew."""
     found = load(paths)
-    tag = account_tag(username)
-    found.accounts.pop(tag, None)
-    found.lockouts.pop(tag, None)
+    found.accounts.pop(account_tag(username), None)
     save(paths, found)
 
 

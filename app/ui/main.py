@@ -86,7 +86,7 @@ def _first_run(runner: TaskRunner, paths: DataPaths,
     setup = FirstRunDialog(runner, paths, login)
     if setup.exec() != FirstRunDialog.DialogCode.Accepted or setup.db is None:
         return None
-    RecoveryKeyDialog(setup.recovery_key, parent=login).exec()
+    RecoveryKeyDialog(setup.recovery_key, paths.root, parent=login).exec()
     login.username.setText(setup.username.text())
     login.password.setFocus()
     return setup.db, ""

@@ -1,4 +1,4 @@
-"""User accounts: create, reset password, change role, disable."""
+"""User accounts: create, reset password, change role, disable and enable."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -18,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import ROLE_LABELS, Role
+from app.domain.passwords import STRONG_PASSWORD_ROLES, account_password_rule
 from app.progress import CancelToken, Progress
-from app.services import accounts
+from app.services import accounts, settings
 from app.services.accounts import UserRecord
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
@@ -29,23 +31,74 @@ from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
 
+def _password_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def _rule_label(role: Role) -> QLabel:
+    rule = QLabel(account_password_rule(role))
+    rule.setWordWrap(True)
+    return rule
+
+
 class NewUserDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tạo tài khoản", parent=parent, min_width=400)
+        super().__init__("Tạo tài khoản", parent=parent, min_width=440)
         self.username = QLineEdit()
         self.full_name = QLineEdit()
         self.role = QComboBox()
         for role, label in ROLE_LABELS.items():
             self.role.addItem(label, role)
         self.role.setCurrentIndex(self.role.findData(Role.OFFICER))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = _password_field()
+        self.password_again = _password_field()
+        self.rule = _rule_label(Role.OFFICER)
+        self.role.currentIndexChanged.connect(
+            lambda: self.rule.setText(account_password_rule(self.role.currentData())))
         form = QFormLayout(self)
         form.addRow("Tên đăng nhập:", self.username)
         form.addRow("Họ tên:", self.full_name)
         form.addRow("Vai trò:", self.role)
         form.addRow("Mật khẩu ban đầu:", self.password)
-        form.addRow(self.button_box("Tạo"))
+        form.addRow("Nhập lại mật khẩu:", self.password_again)
+        form.addRow(self.rule)
+        form.addRow(self.message)
+        form.addRow(self.button_box("Tạo", on_accept=self._check))
+
+    def _check(self) -> None:
+        if self.password.text() != self.password_again.text():
+            self.message.error("Hai lần nhập mật khẩu không giống nhau.")
+            return
+        self.accept()
+
+
+class NewPasswordDialog(Dialog):
+    """A new password for an account, typed twice, with the rule of the role it will have."""
+
+    def __init__(self, title: str, text: str, role: Role,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, parent=parent, min_width=440)
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        self.password = _password_field()
+        self.password_again = _password_field()
+        form = QFormLayout(self)
+        form.addRow(intro)
+        form.addRow("Mật khẩu mới:", self.password)
+        form.addRow("Nhập lại mật khẩu:", self.password_again)
+        form.addRow(_rule_label(role))
+        form.addRow(self.message)
+        form.addRow(self.button_box("Đồng ý", on_accept=self._check))
+
+    def _check(self) -> None:
+        if not self.password.text():
+            self.message.error("Hãy nhập mật khẩu mới.")
+        elif self.password.text() != self.password_again.text():
+            self.message.error("Hai lần nhập mật khẩu không giống nhau.")
+        else:
+            self.accept()
 
 
 class UsersView(QWidget):
@@ -77,10 +130,11 @@ class UsersView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self._users = accounts.list_users(self._db)
+        self._users = accounts.list_users(self._db, self._actor)
         fill_table(self.table, [
             (u.username, u.full_name, ROLE_LABELS[u.role],
-             "Đang dùng" if u.active else "Đã khóa") for u in self._users])
+             " · ".join(label for label in accounts.state_labels(u) if label))
+            for u in self._users])
 
     def _selected(self) -> UserRecord | None:
         row = selected_row(self.table)
@@ -99,6 +153,13 @@ class UsersView(QWidget):
             self.feedback.ok(done)
 
         self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)
+
+    def ask_new_password(self, title: str, text: str, role: Role) -> str | None:
+        """The new password typed twice, or None when the administrator gives up."""
+        dialog = NewPasswordDialog(title, text, role, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.password.text()
 
     def create_user(self, username: str, full_name: str, role: Role, password: str) -> None:
         self._run(lambda: accounts.create_user(self._db, self._actor, username=username,
@@ -121,26 +182,26 @@ class UsersView(QWidget):
             return
         db, actor = self._db, self._actor
 
-        def task(_p: Progress, _t: CancelToken) -> str:
-            return accounts.replace_recovery_key(db, actor)
+        def task(_p: Progress, _t: CancelToken) -> tuple[str, str]:
+            return accounts.replace_recovery_key(db, actor), settings.load_office(db).unit_name
 
         self._runner.start(task, on_success=self._show_recovery_key,
                            on_failure=self.feedback.error)
 
-    def _show_recovery_key(self, recovery_key: str) -> None:
+    def _show_recovery_key(self, made: tuple[str, str]) -> None:
         from app.ui.first_run import RecoveryKeyDialog
 
-        RecoveryKeyDialog(recovery_key, parent=self).exec()
+        recovery_key, unit_name = made
+        RecoveryKeyDialog(recovery_key, self._db.paths.root, unit_name, parent=self).exec()
         self.feedback.ok("Đã tạo khóa khôi phục mới; khóa cũ không còn dùng được.")
 
     def _reset(self) -> None:
         user = self._selected()
         if user is None:
             return
-        password, accepted = QInputDialog.getText(
-            self, "Đặt lại mật khẩu", f"Mật khẩu mới cho «{user.username}» (ít nhất 8 ký tự):",
-            QLineEdit.EchoMode.Password)
-        if accepted:
+        password = self.ask_new_password("Đặt lại mật khẩu",
+                                         f"Mật khẩu mới cho «{user.username}»:", user.role)
+        if password is not None:
             self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
                                                    new_password=password),
                       f"Đã đặt lại mật khẩu cho «{user.username}».")
@@ -153,14 +214,38 @@ class UsersView(QWidget):
         label, accepted = QInputDialog.getItem(
             self, "Đổi vai trò", f"Vai trò của «{user.username}»:", labels,
             labels.index(ROLE_LABELS[user.role]), False)
-        if accepted:
-            role = next(r for r, text in ROLE_LABELS.items() if text == label)
-            self._run(lambda: accounts.update_user(self._db, self._actor, user.id, role=role),
-                      f"«{user.username}» nay có vai trò {label}.")
+        if not accepted:
+            return
+        role = next(r for r, text in ROLE_LABELS.items() if text == label)
+        password: str | None = None
+        if role in STRONG_PASSWORD_ROLES and role != user.role:
+            # The service asks for it: a weak password must not come with these rights.
+            password = self.ask_new_password(
+                "Đổi vai trò", f"Vai trò {label} cần mật khẩu mạnh: hãy đặt mật khẩu mới cho "
+                f"«{user.username}» và báo cho người dùng.", role)
+            if password is None:
+                return
+        self.change_role(user, role, password)
+
+    def change_role(self, user: UserRecord, role: Role, password: str | None) -> None:
+        self._run(lambda: accounts.update_user(self._db, self._actor, user.id, role=role,
+                                               new_password=password),
+                  f"«{user.username}» nay có vai trò {ROLE_LABELS[role]}.")
 
     def _toggle_active(self) -> None:
         user = self._selected()
-        if user is not None:
+        if user is None:
+            return
+        if user.active:
             self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
-                                                   active=not user.active),
-                      f"Đã {'khóa' if user.active else 'mở'} tài khoản «{user.username}».")
+                                                   active=False),
+                      f"Đã khóa tài khoản «{user.username}».")
+            return
+        password = self.ask_new_password(
+            "Mở lại tài khoản", f"Mở lại «{user.username}» cần mật khẩu mới (khi bị khóa, tài "
+            "khoản đã mất quyền mở dữ liệu mã hóa): hãy đặt mật khẩu và báo cho người dùng.",
+            user.role)
+        if password is not None:
+            self._run(lambda: accounts.update_user(self._db, self._actor, user.id, active=True,
+                                                   new_password=password),
+                      f"Đã mở lại tài khoản «{user.username}» với mật khẩu mới.")
