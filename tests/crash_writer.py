@@ -1,12 +1,15 @@
 """A program that tests/test_crash.py and bench/crash_bench.py kill at random moments.
 
-    python tests/crash_writer.py write DATA_DIR SEED   write cases until killed
-    python tests/crash_writer.py open DATA_DIR         open the folder (migrating it), then end
-    python tests/crash_writer.py export DATA_DIR FILE  the full export, protected, to FILE
+    python tests/crash_writer.py write DATA_DIR KEY SEED   write cases until killed
+    python tests/crash_writer.py open DATA_DIR             sign in (encrypting and migrating
+                                                           a folder of an older version), end
+    python tests/crash_writer.py export DATA_DIR KEY FILE  the full export, protected, to FILE
     python tests/crash_writer.py serve                 fork one such child per line of input
 
 Each child takes the data folder's lock and opens it as the program does, then works
-through the real services. Every line it prints follows a commit, so a printed line is
+through the real services. KEY is the folder's data key in hex: the writers skip signing
+in, whose audit rows and key derivation are not what they test. Every line it prints
+follows a commit, so a printed line is
 a promise the database must keep after the kill: `case ID` (create_case), `event ID N`
 (the N-th add_event on that case), `batch FIRST LAST` (one demo batch through the bulk
 path). Cases written by `create_case` carry in their notes how many children and parties
@@ -26,28 +29,31 @@ import os
 import queue
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import traceback
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from alembic import command
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database, lock, open_database
+from app.db.database import keyed_connection
 from app.db.migrate import alembic_config
 from app.db.storage import storage_problems
 from app.domain.events import EventFact, closing_date
 from app.domain.labels import Role
 from app.models import AuditEntry, Case, Child, DefamedParty, Event, User
 from app.paths import DataPaths
-from app.services import audit, cases, demo, events, exporting, legal_basis, setup
+from app.security import keyfile, keys
+from app.services import accounts, audit, cases, demo, events, exporting, legal_basis, setup
 from app.services.actor import SYSTEM, Actor
 from app.services.audit import AuditAction
 
@@ -55,6 +61,7 @@ SCRIPT = Path(__file__).resolve()
 TODAY = date(2026, 11, 20)
 BULK_SHARE = 0.15
 EXPORT_PASSWORD = "Khoa-tệp-2026!"
+OLD_PASSWORD = "phien-ban-cu-2025"
 
 
 def tag(children: int, parties: int) -> str:
@@ -77,9 +84,15 @@ def _admin(db: Database) -> Actor:
         return Actor(user.id, user.username, user.full_name, Role(user.role))
 
 
-def write(paths: DataPaths, seed: int) -> None:
-    lock.acquire(paths)  # the lock of the child killed before this one is taken over
+def _opened(paths: DataPaths, key: str) -> Database:
     db = open_database(paths)
+    db.unlock(bytes.fromhex(key))
+    return db
+
+
+def write(paths: DataPaths, key: str, seed: int) -> None:
+    lock.acquire(paths)  # the lock of the child killed before this one is taken over
+    db = _opened(paths, key)
     actor = _admin(db)
     provisions = legal_basis.all_provisions(db)
     rng = random.Random(seed)
@@ -104,13 +117,15 @@ def write(paths: DataPaths, seed: int) -> None:
 
 def open_folder(paths: DataPaths) -> None:
     lock.acquire(paths)
-    open_database(paths).dispose()
+    db = open_database(paths)
+    accounts.authenticate(db, "admin", OLD_PASSWORD)
+    db.dispose()
     _say("opened")
 
 
-def export(paths: DataPaths, target: Path) -> None:
+def export(paths: DataPaths, key: str, target: Path) -> None:
     lock.acquire(paths)
-    db = open_database(paths)
+    db = _opened(paths, key)
     exporting.export_cases(db, _admin(db), target, file_password=EXPORT_PASSWORD,
                            purpose="Thử ngắt giữa chừng", recipient="Không ai")
     _say("exported")
@@ -118,12 +133,12 @@ def export(paths: DataPaths, target: Path) -> None:
 
 def run(command: list[str]) -> None:
     match command:
-        case ["write", folder, seed]:
-            write(DataPaths(Path(folder)), int(seed))
+        case ["write", folder, key, seed]:
+            write(DataPaths(Path(folder)), key, int(seed))
         case ["open", folder]:
             open_folder(DataPaths(Path(folder)))
-        case ["export", folder, target]:
-            export(DataPaths(Path(folder)), Path(target))
+        case ["export", folder, key, target]:
+            export(DataPaths(Path(folder)), key, Path(target))
         case _:
             raise SystemExit(f"unknown command {command}")
 
@@ -208,32 +223,74 @@ def _count_by_case(session: Session, column: InstrumentedAttribute[int]) -> dict
 
 
 def old_register(paths: DataPaths, cases: int, revision: str) -> None:
-    """A data folder as a version at `revision` left it, with `cases` demo cases."""
-    db = setup.init_data_folder(paths, "admin", "phien-ban-cu-2025")
+    """A data folder as a version at `revision` left it, with `cases` demo cases: made by
+    this version, then its database decrypted to plain SQLite (versions before 0007 did not
+    encrypt it) and brought down to `revision`, with the key's wraps back inside it from 0004
+    on, and no key file."""
+    db = setup.init_data_folder(paths, "admin", OLD_PASSWORD)
     demo.add_demo_cases(db, SYSTEM, cases, today=TODAY)
+    data_key = db.data_key
+    found = keyfile.load(paths.keys)
+    assert found is not None
+    db.dispose()
+    plain = paths.root / "plain.tmp"
+    with closing(keyed_connection(paths.database, data_key)) as connection:
+        connection.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
+        connection.execute("SELECT sqlcipher_export('plain')")
+        connection.execute("DETACH DATABASE plain")
+    os.replace(plain, paths.database)
+    engine = create_engine(f"sqlite:///{paths.database}")
     config = alembic_config()
-    with db.engine.begin() as conn:
+    with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
-    db.dispose()
+        if inspect(conn).has_table("key_wraps"):
+            for user_id, name in conn.exec_driver_sql("SELECT id, username FROM users").all():
+                wrap = found.accounts.get(keyfile.account_tag(name))
+                if wrap is not None:
+                    conn.exec_driver_sql(
+                        "INSERT INTO key_wraps (user_id, kind, wrap, key_id, created_at) "
+                        "VALUES (?, ?, ?, ?, '2026-01-01 00:00:00')",
+                        (user_id, wrap.kind, json.dumps(wrap.to_json()), found.key_id))
+    engine.dispose()
+    paths.keys.unlink()
 
 
-def schema(database: Path) -> list[tuple[str, ...]]:
-    with sqlite3.connect(database) as conn:
+def data_key_of(paths: DataPaths, password: str = OLD_PASSWORD) -> bytes | None:
+    """The data key in the folder's key file (None without one)."""
+    found = keyfile.load(paths.keys)
+    if found is None:
+        return None
+    data_key = keys.unwrap(found.accounts[keyfile.account_tag("admin")], password)
+    assert data_key is not None
+    return data_key
+
+
+def _connect(database: Path, data_key: bytes | None) -> Any:
+    return closing(keyed_connection(database, data_key))
+
+
+def schema(database: Path, data_key: bytes | None = None) -> list[tuple[str, ...]]:
+    with _connect(database, data_key) as conn:
         return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
                             "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
 
 
-def revision_of(database: Path) -> str:
-    with sqlite3.connect(database) as conn:
+def revision_of(database: Path, data_key: bytes | None = None) -> str:
+    with _connect(database, data_key) as conn:
         return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
 
 
-def rows_digest(database: Path, tables: list[str]) -> str:
+# The accounts and the log change as the folder is signed in to (the lockout columns and
+# the wraps move to the key file; a sign-in is logged): the rest must come through whole.
+UNCOMPARED = ("users", "key_wraps", "audit_log", "alembic_version")
+
+
+def rows_digest(database: Path, tables: list[str], data_key: bytes | None = None) -> str:
     """A digest of every row of `tables` (the data a migration must carry over), after
     checking the file's integrity."""
     digest = hashlib.sha256()
-    with sqlite3.connect(database) as conn:
+    with _connect(database, data_key) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], database
         for table in tables:
             for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
@@ -243,7 +300,7 @@ def rows_digest(database: Path, tables: list[str]) -> str:
 
 def data_tables(old_schema: list[tuple[str, ...]]) -> list[str]:
     return [name for kind, name, _, _ in old_schema if kind == "table"
-            and name != "alembic_version"]
+            and name not in UNCOMPARED]
 
 
 def _state(pid: int) -> str:

@@ -18,16 +18,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
-from app.db import Database, open_database
+from app.db import Database, encryption, open_database
 from app.db.migrate import alembic_config
 from app.paths import DataPaths
-from app.services import cases
+from app.services import accounts, cases
 from app.services.actor import Actor
 from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import TODAY, make_case
 from tests.crash_writer import (
+    OLD_PASSWORD,
     CrashHarness,
     KillSchedule,
+    data_key_of,
     data_tables,
     old_register,
     problems_after,
@@ -51,16 +53,18 @@ def harness() -> Iterator[CrashHarness]:
 @pytest.mark.slow
 def test_kills_while_writing_lose_no_committed_case_and_leave_none_half_written(
         db: Database, paths: DataPaths, harness: CrashHarness) -> None:
+    data_key = db.data_key
     db.dispose()  # the folder belongs to the children now
     seed = random.randrange(1 << 32)
     rng = random.Random(seed)
     printed: list[str] = []
     for kill in range(KILLS):
-        result = harness.run(["write", str(paths.root), str(rng.randrange(1 << 30))],
-                             kill_after=rng.uniform(0.0, 0.5))
+        result = harness.run(["write", str(paths.root), data_key.hex(),
+                              str(rng.randrange(1 << 30))], kill_after=rng.uniform(0.0, 0.5))
         assert result.killed, f"seed {seed}, kill {kill}: the writer stopped by itself"
         printed += result.lines
         after = open_database(paths)
+        after.unlock(data_key)
         try:
             assert problems_after(after, printed) == [], f"seed {seed}, kill {kill}"
         finally:
@@ -79,8 +83,11 @@ def old_folder(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
 
 
 @pytest.mark.slow
-def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
+def test_kills_while_an_older_folder_is_encrypted_and_upgraded_leave_old_or_new(
         old_folder: DataPaths, tmp_path: Path, harness: CrashHarness) -> None:
+    """The first sign-in to a folder of a version before encryption encrypts its database in
+    place, then upgrades its schema: killed at any moment, the folder is the old plain one,
+    the encrypted one at the old schema, or the encrypted one upgraded; never a mix."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None and head != OLD_REVISION
     old_schema = schema(old_folder.database)
@@ -92,10 +99,19 @@ def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
         shutil.copytree(old_folder.root, copy.root)
         return copy
 
+    def state(copy: DataPaths) -> tuple[str, bytes | None]:
+        """What the kill left, and the key of what it encrypted (the key file is written
+        before the encryption starts)."""
+        data_key = data_key_of(copy)
+        plain = encryption.is_plain(copy.database)
+        revision = revision_of(copy.database, None if plain else data_key)
+        return f"{'plain' if plain else 'encrypted'} {revision}", data_key
+
     reference = fresh_copy(0)
     full = harness.run(["open", str(reference.root)], kill_after=None)
-    assert full.lines == ["opened"] and revision_of(reference.database) == head
-    schemas = {OLD_REVISION: old_schema, head: schema(reference.database)}
+    reference_key = data_key_of(reference)
+    assert full.lines == ["opened"] and state(reference)[0] == f"encrypted {head}"
+    schemas = {OLD_REVISION: old_schema, head: schema(reference.database, reference_key)}
 
     seed = random.randrange(1 << 32)
     moments = KillSchedule(full.seconds, MIGRATION_KILLS * 2 // 3, random.Random(seed))
@@ -104,24 +120,28 @@ def test_kills_during_a_migration_leave_the_old_or_the_new_schema_never_a_mix(
         copy = fresh_copy(kill)
         moment = moments.next()
         finished = not harness.run(["open", str(copy.root)], kill_after=moment).killed
-        revision = revision_of(copy.database)
-        moments.record(moment, upgraded=revision == head)
-        where = f"seed {seed}, kill {kill} at revision {revision}"
-        assert revision == head if finished else revision in schemas, where
-        assert schema(copy.database) == schemas[revision], where
-        assert rows_digest(copy.database, tables) == rows, where
-        for backup in copy.backups.glob("truoc-nang-cap-*.sqlite3"):  # whole, or not there
-            assert rows_digest(backup, tables) == rows, where
-        outcomes.append(revision)
-        again = open_database(copy)  # the next start finishes the upgrade
+        outcome, data_key = state(copy)
+        moments.record(moment, upgraded=outcome.startswith("encrypted"))
+        revision = outcome.split()[1]
+        where = f"seed {seed}, kill {kill}: {outcome}"
+        assert outcome == f"encrypted {head}" if finished else revision in schemas, where
+        in_place = None if outcome.startswith("plain") else data_key
+        assert schema(copy.database, in_place) == schemas[revision], where
+        assert rows_digest(copy.database, tables, in_place) == rows, where
+        for backup in [*copy.backups.glob("truoc-nang-cap-*.sqlite3"),
+                       *copy.backups.glob("truoc-ma-hoa-*.sqlite3")]:  # whole, encrypted
+            assert data_key is not None and rows_digest(backup, tables, data_key) == rows, where
+        outcomes.append(outcome.split()[0])
+        again = open_database(copy)  # the next sign-in finishes the encryption and upgrade
         try:
-            assert schema(copy.database) == schemas[head], where
+            accounts.authenticate(again, "admin", OLD_PASSWORD)
+            assert schema(copy.database, again.data_key) == schemas[head], where
             assert search_case_ids(again, CaseQuery(text="facebook"))  # the new index works
         finally:
             again.dispose()
-        assert rows_digest(copy.database, tables) == rows, where
+        assert rows_digest(copy.database, tables, data_key_of(copy)) == rows, where
         shutil.rmtree(copy.root)
-    assert OLD_REVISION in outcomes and head in outcomes, f"seed {seed}: {outcomes}"
+    assert "plain" in outcomes and "encrypted" in outcomes, f"seed {seed}: {outcomes}"
 
 
 @pytest.mark.parametrize("slower", [0.5, 1.0, 1.5, 3.0])

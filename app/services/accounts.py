@@ -30,7 +30,8 @@ from app.domain.passwords import (
 from app.errors import NotAllowed, UserError
 from app.models import User
 from app.models.base import utcnow
-from app.security import keys
+from app.paths import DataPaths
+from app.security import keyfile, keys
 from app.security.keyfile import FailedSignIn, KeyFile, Lockout, account_tag
 from app.security.keys import Wrap
 from app.services import audit, settings, vault
@@ -204,6 +205,12 @@ def _log_failures(session: Session, found: KeyFile) -> None:
                      detail={"reason": "dropped", "count": found.dropped_failures})
 
 
+def _interrupted_key(paths: DataPaths, username: str, password: str) -> bytes | None:
+    found = keyfile.load(paths.keys)
+    wrap = found.accounts.get(account_tag(username)) if found is not None else None
+    return keys.unwrap(wrap, password) if wrap is not None else None
+
+
 def _encrypt_folder(db: Database, username: str, password: str) -> None:
     """A folder made before the database was encrypted: the first right sign-in writes its
     key file from the wraps kept in the database, then encrypts the database in place.
@@ -217,8 +224,9 @@ def _encrypt_folder(db: Database, username: str, password: str) -> None:
         raise NotAllowed(SIGN_IN_REFUSED)
     if account.wrap is not None:
         data_key = keys.unwrap(Wrap.from_json(json.loads(account.wrap)), password)
-    elif not plain.has_key:  # made before any file was encrypted: the key is new
-        data_key = keys.new_data_key()
+    elif not plain.has_key:  # made before any file was encrypted: the key is new, or
+        # that of an encryption a crash interrupted (its safety copy is sealed with it)
+        data_key = _interrupted_key(db.paths, account.username, password) or keys.new_data_key()
     else:
         data_key = None
     if data_key is None:
