@@ -102,18 +102,24 @@ def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes]) -> Iterator[D
     database.dispose()
 
 
+def folder_key(root: Path, username: str = "admin", password: str = ADMIN_PASSWORD) -> bytes:
+    """The data key of the folder `root` (or of a copy of its parts, such as the safety copy
+    of a restore), unsealed from its key file with an account's password."""
+    from app.security import keyfile
+
+    found = keyfile.load(DataPaths(root).keys)
+    assert found is not None, f"no key file in {root}"
+    data_key = keys.unwrap(found.accounts[keyfile.account_tag(username)], password)
+    assert data_key is not None, f"{username}'s password does not open {root}"
+    return data_key
+
+
 def open_unlocked(paths: DataPaths, username: str = "admin",
                   password: str = ADMIN_PASSWORD) -> Database:
     """The folder's database opened with the key an account's password unseals, as a test
     looks into it: without a sign-in of its own in the audit log."""
-    from app.security import keyfile
-
-    found = keyfile.load(paths.keys)
-    assert found is not None, f"no key file in {paths.root}"
-    data_key = keys.unwrap(found.accounts[keyfile.account_tag(username)], password)
-    assert data_key is not None, f"{username}'s password does not open {paths.keys}"
     database = open_database(paths)
-    database.unlock(data_key)
+    database.unlock(folder_key(paths.root, username, password))
     return database
 
 

@@ -8,28 +8,29 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.cli import main as cli_main
-from app.db import Database, open_database
+from app.db import Database, encryption, open_database, storage
+from app.db.database import keyed_connection
 from app.db.swap import JOURNAL
 from app.domain.case import ChildInput
 from app.domain.labels import Role
 from app.errors import DataFolderError, NotAllowed, UserError
 from app.paths import DataPaths
 from app.security import keys
-from app.services import accounts, backup, backup_archive, cases, evidence, setup
+from app.services import accounts, backup, backup_archive, cases, evidence, setup, vault
 from app.services.actor import Actor
 from app.services.integrity import check_data_folder
-from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, folder_key, make_case
 
 CHILD = "Trần Thị Dấu Vết"
 SUMMARY = "Bài đăng có dấu vết XYZ-4711"
@@ -52,7 +53,7 @@ def _fill(db: Database, actor: Actor, tmp_path: Path, count: int = 3,
 
 
 def _dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    connection = sqlite3.connect(database)
+    connection = keyed_connection(database, folder_key(database.parent))
     try:
         tables = [name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -278,13 +279,13 @@ def test_a_damaged_database_is_detected_and_never_pushes_out_good_backups(
     for leftover in (database.with_name(database.name + "-wal"),
                      database.with_name(database.name + "-shm")):
         leftover.unlink(missing_ok=True)
+    db = open_database(filled.paths)
     try:
-        db = open_database(filled.paths)
+        db.unlock(filled.data_key)
     except DataFolderError as exc:
         assert "bị hỏng" in exc.message
         return
     try:
-        db.unlock(filled.data_key)
         with pytest.raises(DataFolderError, match="Không sao lưu"):
             backup.automatic_backup(db, admin)
     finally:
@@ -469,10 +470,10 @@ def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
         if target.exists():
             backup_archive.verify_backup(target, data_key)
         db = open_database(paths)  # finishes or discards an interrupted restore
+        db.unlock(data_key)
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert _dump(paths.database)["cases"] in (restored_cases, newer_cases)
-        db.unlock(data_key)
         report = check_data_folder(db, admin)
         assert report.ok, report.problems
         db.dispose()
@@ -506,3 +507,32 @@ def test_copies_in_clear_go_once_their_data_is_sealed(filled: Database, admin: A
         db.dispose()
     assert sorted(p.name for p in folder.iterdir()) == [
         f"{sealed.name}.svpbak", unsealed.name, made.path.name]
+
+
+def test_a_backup_made_before_encryption_restores_encrypted(filled: Database, admin: Actor,
+                                                            tmp_path: Path) -> None:
+    """Backups of earlier versions hold the database in plain SQLite inside the encrypted
+    file: restored, it is encrypted before it takes its place."""
+    paths, data_key = filled.paths, filled.data_key
+    plain = tmp_path / "plain.sqlite3"
+    with closing(keyed_connection(paths.database, data_key)) as connection:
+        connection.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
+        connection.execute("SELECT sqlcipher_export('plain')")
+        connection.execute("DETACH DATABASE plain")
+    with storage.opened_copy(paths.database, data_key) as engine:
+        count, hashes, revision = backup._contents(engine)
+    header = backup_archive.encode_header(revision, keys.key_id(data_key), count, len(hashes),
+                                          vault.sealed_copies(paths))
+    old = tmp_path / "cu.svpbak"
+    backup_archive.write_archive(old, header, data_key,
+                                 backup_archive.members(paths, plain, hashes), None, None)
+    target = DataPaths(tmp_path / "may-moi")
+    restored = backup.restore_backup(target, old, current=None, actor=None, username="admin",
+                                     secret=ADMIN_PASSWORD)
+    assert restored.cases == 3
+    assert not encryption.is_plain(target.database)
+    assert CHILD.encode() not in target.database.read_bytes()
+    db = open_database(target)
+    again = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    assert check_data_folder(db, again).ok
+    db.dispose()

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_mock_engine, inspect, text
 
-from app.db import Database, erase, open_database, storage
-from app.db.database import make_engine
+from app.db import Database, encryption, erase, open_database, storage
+from app.db.database import keyed_connection
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.models import Base
 from app.paths import DataPaths
+from app.services import accounts, cases
+from app.services.actor import Actor
 from app.services.search import CaseQuery, search_case_ids
+from tests.conftest import TODAY, make_case, open_unlocked
+from tests.crash_writer import OLD_PASSWORD, old_register
 
 
 def test_connections_are_durable(db: Database) -> None:
@@ -42,13 +47,15 @@ def test_the_head_revision_known_without_alembic_is_alembics() -> None:
 
 
 def test_opening_a_folder_at_head_does_not_load_alembic(db: Database, paths: DataPaths) -> None:
+    data_key = db.data_key
     db.dispose()
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from app.db import open_database\n"
         "from app.paths import DataPaths\n"
-        f"open_database(DataPaths(Path({str(paths.root)!r})))\n"
+        f"db = open_database(DataPaths(Path({str(paths.root)!r})))\n"
+        f"db.unlock(bytes.fromhex({data_key.hex()!r}))\n"
         "assert 'alembic' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
@@ -56,7 +63,7 @@ def test_opening_a_folder_at_head_does_not_load_alembic(db: Database, paths: Dat
 
 def test_reopening_at_head_makes_no_backup(db: Database, paths: DataPaths) -> None:
     db.dispose()
-    again = open_database(paths)
+    again = open_unlocked(paths)
     assert current_revision(again.engine) is not None
     assert list(paths.backups.iterdir()) == []
     again.dispose()
@@ -64,29 +71,42 @@ def test_reopening_at_head_makes_no_backup(db: Database, paths: DataPaths) -> No
 
 def test_upgrade_from_revision_0002_keeps_data_backs_up_and_indexes_it(
         paths: DataPaths) -> None:
-    """A register written by the previous version, with cases in it, opens in this one."""
-    paths.create()
-    engine = make_engine(paths)
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-    with engine.begin() as conn:
-        conn.execute(text(
+    """A register written by an older version, with cases in it, opens in this one: its
+    first sign-in encrypts it, keeps encrypted copies from before, and upgrades it."""
+    old_register(paths, 0, "0002")
+    with closing(sqlite3.connect(paths.database)) as conn, conn:
+        conn.execute(
             "INSERT INTO cases (id, uuid, code, detected_on, platform_code, account, group_code,"
             " summary, has_children, search_key, account_key, created_at, created_by,"
             " updated_at, updated_by, version) VALUES (1, 'u-1', 'CU-1', '2026-03-01', 'FB',"
             " 'Trang cũ', 'TG', 'Tin giả cũ', 0, 'cu-1 | trang cu | tin gia cu', 'trang cu',"
-            " '2026-03-01 00:00:00', 'x', '2026-03-01 00:00:00', 'x', 1)"))
-    engine.dispose()
+            " '2026-03-01 00:00:00', 'x', '2026-03-01 00:00:00', 'x', 1)")
     db = open_database(paths)
-    assert current_revision(db.engine) == ScriptDirectory.from_config(config).get_current_head()
+    accounts.authenticate(db, "admin", OLD_PASSWORD)
+    assert current_revision(db.engine) == HEAD_REVISION
     assert search_case_ids(db, CaseQuery(text="tin gia cu")) == [1]
-    backups = list(paths.backups.iterdir())
-    assert len(backups) == 1 and backups[0].name.startswith("truoc-nang-cap-0002-")
-    with sqlite3.connect(backups[0]) as conn:
-        assert conn.execute("SELECT code FROM cases").fetchall() == [("CU-1",)]
+    assert not encryption.is_plain(paths.database)
+    names = sorted(p.name for p in paths.backups.iterdir())
+    assert len(names) == 2 and names[0].startswith("truoc-ma-hoa-") \
+        and names[1].startswith("truoc-nang-cap-0002-"), names
+    for copy in paths.backups.iterdir():
+        with closing(keyed_connection(copy, db.data_key)) as conn:
+            assert conn.execute("SELECT code FROM cases").fetchall() == [("CU-1",)]
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(copy).execute("SELECT code FROM cases")
     db.dispose()
+
+
+def test_the_database_is_encrypted_and_private(db: Database, admin: Actor) -> None:
+    cases.create_case(db, admin, make_case(account="Trang Dấu Vết Riêng"), today=TODAY)
+    files = [db.paths.database, db.paths.database.with_name("sovipham.sqlite3-wal")]
+    for path in files:
+        assert "Dấu Vết".encode() not in path.read_bytes()
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        sqlite3.connect(db.paths.database).execute("SELECT * FROM sqlite_master").fetchall()
+    assert stat.S_IMODE(db.paths.root.stat().st_mode) == 0o700
+    for path in [*files, db.paths.keys]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
 def test_models_and_migrations_agree(db: Database) -> None:
@@ -105,7 +125,7 @@ def test_models_and_migrations_agree(db: Database) -> None:
 
 def test_another_engine_is_refused_plainly_until_app_db_implements_it(tmp_path: Path) -> None:
     server = create_mock_engine("postgresql://sovipham@may-chu/sovipham", lambda *_a: None)
-    for run in (lambda: storage.copy_database(server, tmp_path / "ban-sao"),
+    for run in (lambda: storage.copy_database(server, tmp_path / "ban-sao", bytes(32)),
                 lambda: storage.storage_problems(server),
                 lambda: erase.rewrite_without_free_space(server)):
         with pytest.raises(storage.UnsupportedEngine, match="'postgresql'"):
@@ -115,12 +135,13 @@ def test_another_engine_is_refused_plainly_until_app_db_implements_it(tmp_path: 
 def test_a_copy_is_checked_and_a_file_that_is_no_database_is_a_problem(
         db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "ban-chup"
-    with storage.snapshot(db.engine, folder) as copy, storage.opened_copy(copy) as engine:
+    with storage.snapshot(db.engine, folder, db.data_key) as copy, \
+            storage.opened_copy(copy, db.data_key) as engine:
         assert storage.storage_problems(engine) == []
         assert current_revision(engine) == HEAD_REVISION
     assert list(folder.iterdir()) == []  # the snapshot goes with its block
     garbage = folder / "khong-phai.sqlite3"
     garbage.write_bytes(b"x" * 4096)
-    with storage.opened_copy(garbage) as engine:
+    with storage.opened_copy(garbage, db.data_key) as engine:
         assert storage.storage_problems(engine) == [
             "Cơ sở dữ liệu hỏng: file is not a database"]

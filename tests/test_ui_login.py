@@ -26,7 +26,7 @@ def test_wrong_password_shows_a_message_and_right_one_signs_in(qtbot: QtBot,
     qtbot.keyClicks(dialog.username, "admin")
     qtbot.keyClicks(dialog.password, "sai-mat-khau")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Sai mật khẩu" in dialog.message.text())
+    qtbot.waitUntil(lambda: "mật khẩu không đúng" in dialog.message.text())
     assert dialog.password.text() == "" and dialog.actor is None
     qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -59,7 +59,7 @@ def test_a_broken_data_folder_is_explained_in_the_dialog(qtbot: QtBot, tmp_path:
     dialog, _ = first_sign_in(runner, broken)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: "bị hỏng" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Thiếu tệp khóa" in dialog.message.text(), timeout=10_000)
     assert not dialog.accept_button.isEnabled()
     runner.wait()
 

@@ -281,7 +281,7 @@ def test_the_lock_hides_every_window_and_unlocking_brings_them_back_as_they_were
         seen["after No"] = not window.switching_user
         lock.password.setText("sai-mat-khau")
         lock.accept_button.click()
-        qtbot.waitUntil(lambda: "Sai mật khẩu" in lock.message.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "mật khẩu không đúng" in lock.message.text(), timeout=5000)
         lock.password.setText(PASSWORD)
         lock.accept_button.click()
 

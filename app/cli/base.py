@@ -101,6 +101,9 @@ class Command:
     # Commands that act as an account get a Session; the others only the invocation.
     run: Callable[[Invocation, Session | None], int]
     needs_account: bool = True
+    # One that needs none may still act as an account when given one (`template` then reads
+    # the folder's own lists, which are encrypted with its data).
+    account_optional: bool = False
     # `init` makes the data folder; the others leave a missing one alone (and are refused).
     creates_data_folder: bool = False
 
@@ -141,9 +144,8 @@ def run_command(command: Command, invocation: Invocation) -> int:
         with ExitStack() as held:
             if command.creates_data_folder or invocation.paths.root.is_dir():
                 held.enter_context(data_folder.hold(invocation.paths))
-            # A command that needs none still acts as an account when given one (`template`
-            # then reads the folder's own lists, which are encrypted).
-            wanted = command.needs_account or getattr(invocation.args, "user", None)
+            wanted = command.needs_account or (command.account_optional
+                                               and getattr(invocation.args, "user", None))
             session = sign_in(invocation) if wanted else None
             if session is not None:
                 held.callback(session.db.dispose)  # before the folder is let go

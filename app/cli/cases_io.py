@@ -159,7 +159,7 @@ def _run_export(invocation: Invocation, session: Session | None) -> int:
 
 COMMANDS = (
     Command("template", "ghi tệp mẫu Excel để nhập vụ việc", _configure_template,
-            _run_template, needs_account=False),
+            _run_template, needs_account=False, account_optional=True),
     Command("import", "kiểm tra rồi nhập toàn bộ vụ việc của tệp Excel, hoặc không nhập gì",
             _configure_import, _run_import),
     Command("export-cases", "xuất toàn bộ vụ việc, biện pháp xử lý, trẻ em ra tệp Excel "

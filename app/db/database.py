@@ -158,5 +158,19 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
             f"Không tìm thấy cơ sở dữ liệu trong thư mục dữ liệu {paths.root}. "
             "Hãy khởi tạo bằng lệnh «init» hoặc chọn đúng thư mục dữ liệu."
         )
+    if not create and not paths.keys.exists() and not _plain(paths.database):
+        raise missing_key_file(paths)
     paths.create()
     return Database(paths)
+
+
+def missing_key_file(paths: DataPaths) -> DataFolderError:
+    return DataFolderError(
+        f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
+        "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
+
+
+def _plain(database: Path) -> bool:
+    from app.db.encryption import is_plain
+
+    return is_plain(database)

@@ -75,6 +75,14 @@ def encrypt_copy(source: Path, target: Path, data_key: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def encrypt_file(database: Path, data_key: bytes) -> None:
+    """Encrypt the unencrypted database file `database` where it is (a restored backup made
+    before encryption, still in its staging folder)."""
+    encrypted = database.with_name(database.name + ENCRYPTING_SUFFIX)
+    encrypt_copy(database, encrypted, data_key)
+    os.replace(encrypted, database)
+
+
 def encrypt_in_place(paths: DataPaths, data_key: bytes) -> None:
     """Encrypt the folder's unencrypted database with `data_key`; first an encrypted copy
     of it is kept in backups/ (`truoc-ma-hoa-*`). The key file must already hold the wraps
@@ -106,13 +114,11 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
     for copy in candidates:
         if not is_plain(copy):
             continue
-        encrypted = copy.with_name(copy.name + ENCRYPTING_SUFFIX)
         try:
-            encrypt_copy(copy, encrypted, data_key)
+            encrypt_file(copy, data_key)
         except sqlite3.DatabaseError:
-            encrypted.unlink(missing_ok=True)
+            copy.with_name(copy.name + ENCRYPTING_SUFFIX).unlink(missing_ok=True)
             continue
-        os.replace(encrypted, copy)
         for journal in ("-wal", "-shm"):
             copy.with_name(copy.name + journal).unlink(missing_ok=True)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from app.db import Database, copies, open_database, storage
+from app.db import Database, copies, encryption, open_database, storage
 from app.db.migrate import current_revision, known_revision
 from app.db.swap import new_staging, swap_in
 from app.domain.accounts import username_key
@@ -235,6 +235,9 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
     sealed: Path | None = None
     try:
         backup_archive.unpack(path, data_key, staging, progress=progress, token=token)
+        if encryption.is_plain(staging / backup_archive.DATABASE_MEMBER):
+            # Made before the database was encrypted: it is, before it goes anywhere.
+            encryption.encrypt_file(staging / backup_archive.DATABASE_MEMBER, data_key)
         with storage.opened_copy(staging / backup_archive.DATABASE_MEMBER, data_key) as engine:
             if storage.storage_problems(engine):
                 raise backup_archive.damaged(path)

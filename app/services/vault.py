@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.db import Database
+from app.db.database import missing_key_file
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
 from app.security import keyfile, keys
@@ -24,9 +25,7 @@ from app.security.keys import Wrap, WrapKind
 def load(paths: DataPaths) -> KeyFile:
     found = keyfile.load(paths.keys)
     if found is None:
-        raise DataFolderError(
-            f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
-            "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
+        raise missing_key_file(paths)
     return found
 
 
