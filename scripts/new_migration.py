@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,8 +22,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = DataPaths(Path(tmp))
         paths.create()
-        engine = make_engine(paths)
-        upgrade_to_head(engine, paths)
+        data_key = os.urandom(32)
+        engine = make_engine(paths.database, data_key)
+        upgrade_to_head(engine, paths, data_key)
         config = alembic_config()
         with engine.begin() as conn:
             config.attributes["connection"] = conn
