@@ -6,6 +6,7 @@ Each file is built part by part with zipfile, as small as an attacker would make
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sys
 import zipfile
@@ -233,9 +234,12 @@ def test_names_alike_but_for_case_are_refused(db: Database, officer: Actor,
 
 
 def test_a_reader_that_aborts_is_refused_and_the_program_goes_on(
-        db: Database, officer: Actor, tmp_path: Path) -> None:
+        db: Database, officer: Actor, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     # Calamine asks for 512 GiB at once, fails and aborts its process.
-    message = refused(db, officer, far_apart(tmp_path / "xa.xlsx"))
+    with caplog.at_level(logging.INFO, logger=worker.__name__):
+        message = refused(db, officer, far_apart(tmp_path / "xa.xlsx"))
+    assert [r.getMessage().split(" code ")[0] for r in caplog.records] == [
+        "import reader process ended with exit"]
     assert message == (
         "Không đọc được tệp «xa.xlsx»: chương trình đọc tệp dừng bất thường (tệp bị hỏng, hoặc "
         "cần nhiều bộ nhớ hơn hẳn một sổ vụ việc). Chưa có gì được nhập. Hãy mở tệp bằng Excel, "

@@ -151,57 +151,50 @@ def shared_text_bytes(part: bytes, strings: list[int]) -> int:
 
 def shared_string_sizes(name: str, part: bytes) -> list[int]:
     """An upper bound of the size of each string calamine keeps from xl/sharedStrings.xml,
-    by its index (a string's text lies inside its `<t>` elements: their extent in the
-    XML, escapes and tags included, is at least its length in UTF-8)."""
+    by its index.
+
+    Calamine keeps one string per `<si>`, made of the `<t>` texts inside it: the `<si>`'s
+    extent in the XML (escapes and tags included) is at least its length in UTF-8. Which
+    `<t>` count and whether an `<si>` without text is kept have changed between calamine's
+    versions; the extent holds for any choice, and when an `<si>` has no text (any index
+    after it could then name the next string) every string counts as the longest.
+    """
     table = _SharedStrings()
     try:
         table.parse(part)
     except (expat.ExpatError, ValueError) as exc:
         raise refuse(name, DAMAGED) from exc
-    if not table.complete:
-        raise refuse(name, DAMAGED)  # calamine stops with "unexpected end of XML"
-    if max(table.sizes, default=0) > MAX_STRING_BYTES:
+    sizes = table.sizes
+    if max(sizes, default=0) > MAX_STRING_BYTES:
         raise FileRefused(
-            f"Tệp «{name}» có một ô chữ dài {format_number(max(table.sizes) // KB)} KB, dài "
-            "hơn mọi ô Excel lưu được (tối đa 32.767 ký tự): tệp bị hỏng hoặc không do Excel "
-            "tạo ra, chương trình không đọc.")
-    return table.sizes
-
-
-def _local(tag: str) -> str:
-    return tag.split(":", 1)[-1]
+            f"Tệp «{name}» có một ô chữ dài {format_number(max(sizes) // KB)} KB, dài hơn mọi "
+            "ô Excel lưu được (tối đa 32.767 ký tự): tệp bị hỏng hoặc không do Excel tạo ra, "
+            "chương trình không đọc.")
+    return [max(sizes)] * len(sizes) if table.textless else sizes
 
 
 class _SharedStrings:
-    """The strings of xl/sharedStrings.xml as calamine reads them (`read_shared_strings` and
-    `read_string` of calamine's xlsx/mod.rs), over the events of a well-formed part.
-
-    Calamine keeps a string for each `<si>` the main loop meets that holds a `<t>` (plain:
-    the first one, then skips to the `<si>`'s end) or an `<r>` (rich: every `<t>` outside a
-    phonetic `<rPh>` until an end tag whose local name is the `<si>`'s name). The indexes
-    of the cells count only the kept strings, so each rule is followed exactly.
-    """
+    """The extent of each `<si>` of a well-formed xl/sharedStrings.xml, in bytes of UTF-8;
+    an `<si>` inside another (which no program writes, and calamine's versions read
+    differently) is refused."""
 
     def __init__(self) -> None:
         self.sizes: list[int] = []
-        self.complete = False  # `</sst>` met: calamine reads nothing after it
-        self._si: str | None = None  # the <si> being read, by its name as written
-        self._rich = self._phonetic = False
-        self._t: str | None = None  # the <t> whose text is being read
-        self._t_from = self._size = 0
-        self._skip_depth: int | None = None  # after a plain string, to the end of its <si>
+        self.textless = 0  # <si> holding neither <t> nor <r>
+        self._depth = 0
+        self._si: tuple[int, int] | None = None  # the open <si>: its depth and where it began
+        self._text = False
+        self._wide = False  # UTF-16 or Latin-1: up to three times more in UTF-8
         self._parser = expat.ParserCreate()
-        self._parser.StartElementHandler = self.start
-        self._parser.EndElementHandler = self.end
+        self._parser.StartElementHandler = self._start
+        self._parser.EndElementHandler = self._end
         self._parser.XmlDeclHandler = self._declaration
         self._parser.StartDoctypeDeclHandler = self._doctype
-        self._wide = False
 
     def parse(self, part: bytes) -> None:
-        self._wide = part.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16
+        self._wide = part.startswith((b"\xff\xfe", b"\xfe\xff"))
         self._parser.Parse(part, True)
         if self._wide:
-            # Sizes in UTF-16 or Latin-1: a character takes up to three times more in UTF-8.
             self.sizes = [3 * size for size in self.sizes]
 
     def _declaration(self, _version: str, encoding: str | None, _standalone: int) -> None:
@@ -210,45 +203,19 @@ class _SharedStrings:
     def _doctype(self, *_args: object) -> None:
         raise ValueError("doctype")  # entities: calamine reads none, expat would expand them
 
-    def start(self, tag: str, _attributes: object) -> None:
-        if self.complete or self._t is not None:
-            return
-        local = _local(tag)
-        if self._skip_depth is not None:
-            if tag == self._si:
-                self._skip_depth += 1
-        elif self._si is None:
-            if local == "si":
-                self._si, self._rich, self._phonetic, self._size = tag, False, False, 0
-        elif local == "r":
-            self._rich = True
-        elif local == "rPh":
-            self._phonetic = True
-        elif local == "t" and not self._phonetic:
-            self._t, self._t_from = tag, self._parser.CurrentByteIndex
+    def _start(self, tag: str, _attributes: object) -> None:
+        local = tag.split(":", 1)[-1]
+        if local == "si":
+            if self._si is not None:
+                raise ValueError("nested si")
+            self._si, self._text = (self._depth, self._parser.CurrentByteIndex), False
+        elif local in ("t", "r"):
+            self._text = True
+        self._depth += 1
 
-    def end(self, tag: str) -> None:
-        if self.complete:
-            return
-        if self._t is not None:
-            if tag == self._t:
-                self._t = None
-                self._size += self._parser.CurrentByteIndex - self._t_from
-                if not self._rich:
-                    self.sizes.append(self._size)
-                    self._skip_depth = 0
-            return
-        if self._skip_depth is not None:
-            if tag == self._si:
-                if self._skip_depth:
-                    self._skip_depth -= 1
-                else:
-                    self._si, self._skip_depth = None, None
-        elif self._si is None:
-            self.complete = _local(tag) == "sst"
-        elif _local(tag) == self._si:
-            if self._rich:
-                self.sizes.append(self._size)
+    def _end(self, _tag: str) -> None:
+        self._depth -= 1
+        if self._si is not None and self._si[0] == self._depth:
+            self.sizes.append(self._parser.CurrentByteIndex - self._si[1])
+            self.textless += not self._text
             self._si = None
-        elif _local(tag) == "rPh":
-            self._phonetic = False

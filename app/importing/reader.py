@@ -33,10 +33,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class SheetRows:
-    """One sheet as the reading process holds it; its rows can be read more than once.
+    """One sheet as the reading process holds it; its rows can be read more than once,
+    each pass fetching them in batches.
 
     `rows()` yields (Excel row number, cells) from the sheet's first row; each row lists
-    the cells from column `first_column` (0-based).
+    the cells from column `first_column` (0-based). `column()` yields one cell a row.
     """
 
     def __init__(self, book: OpenedWorkbook, name: str, number: int, height: int,

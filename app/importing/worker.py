@@ -62,6 +62,7 @@ class ReadingProcess:
                                         name="sovipham-doc-tep")
         self._process.start()
         child.close()
+        self._busy = False  # a request is being answered
         try:
             self._connection.send_bytes(data)
         except OSError as exc:  # the process ended before reading the file
@@ -70,15 +71,11 @@ class ReadingProcess:
         self.sheet_names: list[str] = self._answer()
 
     def call(self, *request: object) -> Any:
-        try:
-            self._connection.send(request)
-        except OSError as exc:
-            self.close()
-            raise self._ended() from exc
+        self.send(*request)
         return self._answer()
 
     def send(self, *request: object) -> None:
-        """A request without an answer."""
+        """A request; `call` awaits its answer."""
         try:
             self._connection.send(request)
         except OSError as exc:
@@ -88,15 +85,19 @@ class ReadingProcess:
     def close(self) -> None:
         process = self._process
         if process.is_alive():
-            with contextlib.suppress(OSError):
-                self._connection.send(("close",))
-            process.join(_CLOSE_SECONDS)
-            if process.is_alive():
+            if self._busy:  # left waiting (an interrupt): its work is of no use now
                 process.kill()
+            else:
+                with contextlib.suppress(OSError):
+                    self._connection.send(("close",))
+                process.join(_CLOSE_SECONDS)
+                if process.is_alive():
+                    process.kill()
         process.join()
         self._connection.close()
 
     def _answer(self) -> Any:
+        self._busy = True
         while True:
             if self._token is not None and self._token.cancelled:
                 self._process.kill()
@@ -113,6 +114,7 @@ class ReadingProcess:
         except (EOFError, OSError) as exc:
             self.close()
             raise self._ended() from exc
+        self._busy = False
         if outcome == "ok":
             return value
         self.close()
