@@ -4,10 +4,12 @@ and a crash at any moment leaves the old data or the new, never a mix."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -149,6 +151,33 @@ def test_empty_folder_needs_an_administrator_of_the_backup(
                               secret=PASSWORD)
     assert not target.database.exists()
     assert [p.name for p in target.root.iterdir()] == []
+
+
+def _with_key_cost(archive: bytes, **cost: int) -> bytes:
+    """The backup with its header's key derivations set to `cost` (the header's length
+    rewritten, the rest as it was)."""
+    start = len(backup_archive.MAGIC)
+    (length,) = struct.unpack(">I", archive[start:start + 4])
+    header = json.loads(archive[start + 4:start + 4 + length])
+    for wrap in header["wraps"]:
+        wrap["params"].update(cost)
+    raw = json.dumps(header).encode()
+    return (backup_archive.MAGIC + struct.pack(">I", len(raw)) + raw
+            + archive[start + 4 + length:])
+
+
+@pytest.mark.parametrize("cost", [{"time_cost": 2**31 - 1}, {"memory_cost": 2**32 - 1}])
+def test_a_header_asking_an_absurd_key_derivation_is_refused(
+        db: Database, admin: Actor, tmp_path: Path, cost: dict[str, int]) -> None:
+    # Argon2 would run for years, or ask for 4 TiB, before telling the password was right.
+    archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
+    crafted = tmp_path / "gia.svpbak"
+    crafted.write_bytes(_with_key_cost(archive.read_bytes(), **cost))
+    target = DataPaths(tmp_path / "moi")
+    with pytest.raises(UserError, match="Khóa niêm phong dữ liệu bị hỏng hoặc đã bị sửa"):
+        backup.restore_backup(target, crafted, current=None, actor=None, username="admin",
+                              secret=ADMIN_PASSWORD)
+    assert not target.database.exists()
 
 
 @pytest.mark.parametrize("typed", ["Đạt", "ĐẠT", "đạt"])

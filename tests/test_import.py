@@ -27,7 +27,7 @@ from app.domain.case import ChildInput
 from app.domain.import_problems import FileRefused, ImportRefused, PasswordRequired, Problem
 from app.domain.labels import ClosingResult, SanctionForm, Sex
 from app.importing import check as check_module
-from app.importing import reader
+from app.importing import package
 from app.importing.columns import CASE_COLUMNS
 from app.models import Base, Case, Child, Event
 from app.progress import Cancelled, CancelToken
@@ -431,15 +431,15 @@ def test_files_that_are_not_xlsx(db: Database, officer: Actor, tmp_path: Path, c
 
 def test_a_zip_that_is_not_a_workbook(db: Database, officer: Actor, tmp_path: Path) -> None:
     path = tmp_path / "so.xlsx"
-    with zipfile.ZipFile(path, "w") as package:
-        package.writestr("word/document.xml", "<w/>")
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("word/document.xml", "<w/>")
     _refused(db, officer, path, "không có bảng tính Excel bên trong")
 
 
 def test_a_zip_bomb(db: Database, officer: Actor, tmp_path: Path) -> None:
     path = write_book(tmp_path / "so.xlsx", [case_row()])
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("xl/media/image1.png", b"\0" * (reader.MAX_UNPACKED_BYTES + 1))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("xl/media/image1.png", b"\0" * (package.MAX_UNPACKED_BYTES + 1))
     assert path.stat().st_size < 1_000_000
     _refused(db, officer, path, "giải nén ra 100 MB, vượt giới hạn 100 MB")
 
@@ -447,12 +447,12 @@ def test_a_zip_bomb(db: Database, officer: Actor, tmp_path: Path) -> None:
 def test_far_too_many_rows_or_cells(db: Database, officer: Actor, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_book(tmp_path / "so.xlsx", [case_row()] * 30)
-    monkeypatch.setattr(reader, "MAX_SHEET_ROWS", 20)
+    monkeypatch.setattr(package, "MAX_SHEET_ROWS", 20)
     _refused(db, officer, path, "một trang có 31 dòng")
-    monkeypatch.setattr(reader, "MAX_SHEET_ROWS", 1_000)
-    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 100)
+    monkeypatch.setattr(package, "MAX_SHEET_ROWS", 1_000)
+    monkeypatch.setattr(package, "MAX_SHEET_CELLS", 100)
     _refused(db, officer, path, "ô \\(giới hạn")
-    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 10_000)
+    monkeypatch.setattr(package, "MAX_SHEET_CELLS", 10_000)
     monkeypatch.setattr(check_module, "MAX_CASE_ROWS", 29)
     _refused(db, officer, path, "30 dòng, nhiều hơn giới hạn 29 vụ việc")
 

@@ -21,6 +21,7 @@ from app.services.exporting import PASSWORD_REQUIRED, PURPOSE_REQUIRED, RECIPIEN
 from tests.conftest import open_unlocked
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
+from tests.test_import_hostile import ENDED, far_apart
 
 OFFICER_PASSWORD = "canbo-2026-x"
 FILE_PASSWORD = "Khoa-tep-2026"
@@ -107,6 +108,17 @@ def test_the_same_import_twice_reports_the_existing_codes(folder: Path, tmp_path
     assert 'Dòng 2, cột "Mã vụ việc": Mã vụ việc «HS-1» đã có trong sổ' in err
     assert 'Dòng 3, cột "Mã vụ việc": Mã vụ việc «HS-2» đã có trong sổ' in err
     assert cases_in(folder) == 2
+
+
+def test_a_file_that_ends_the_reader_is_refused_and_the_next_import_runs(folder: Path,
+                                                                          tmp_path: Path) -> None:
+    code, out, err = run(as_user(folder, "canbo", "import", str(far_apart(tmp_path / "xa.xlsx"))),
+                         OFFICER_PASSWORD + "\n")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Không đọc được tệp «xa.xlsx»: {ENDED}")
+    code, out, _ = run(as_user(folder, "canbo", "import", str(good_file(tmp_path / "a.xlsx"))),
+                       OFFICER_PASSWORD + "\n")
+    assert code == 0 and cases_in(folder) == 2
 
 
 def test_dry_run_checks_and_writes_nothing(folder: Path, tmp_path: Path) -> None:

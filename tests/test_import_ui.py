@@ -24,6 +24,7 @@ from app.ui.export_dialog import FIELDS_REFUSED, MISMATCH, ExportDialog
 from app.ui.import_dialog import ImportDialog
 from tests.conftest import TODAY, make_case
 from tests.test_import import case_count, case_row, encrypt, write_book
+from tests.test_import_hostile import ENDED, far_apart
 
 
 @pytest.fixture
@@ -107,6 +108,16 @@ def test_a_file_that_is_not_a_workbook_shows_why(qtbot: QtBot, dialog: ImportDia
     qtbot.waitUntil(lambda: "không phải tệp Excel .xlsx" in dialog.message.text(),
                     timeout=10_000)
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_file_that_ends_the_reader_shows_why_and_the_next_file_imports(
+        qtbot: QtBot, dialog: ImportDialog, db: Database, tmp_path: Path) -> None:
+    dialog.load_file(far_apart(tmp_path / "xa.xlsx"))
+    qtbot.waitUntil(lambda: ENDED in dialog.message.text(), timeout=20_000)
+    assert not dialog.import_button.isEnabled()
+    _checked(qtbot, dialog, write_book(tmp_path / "so.xlsx", [case_row()]))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: case_count(db) == 1, timeout=20_000)
 
 
 @pytest.fixture

@@ -112,6 +112,48 @@ def test_wraps_open_with_their_secret_only() -> None:
     assert keys.Wrap.from_json(by_password.to_json()) == by_password
 
 
+def test_the_program_seals_within_the_bounds_it_accepts() -> None:
+    assert keys.KdfParams().accepted and keys.kdf_params.accepted  # its own and the suite's
+
+
+@pytest.mark.parametrize("changes", [
+    {"params": {"time_cost": 2**31 - 1, "memory_cost": 1024, "parallelism": 1}},  # years
+    {"params": {"time_cost": 1, "memory_cost": 2**32 - 1, "parallelism": 1}},  # 4 TiB
+    {"params": {"time_cost": 1, "memory_cost": 1024, "parallelism": 2**24 - 1}},
+    {"params": {"time_cost": 0, "memory_cost": 1024, "parallelism": 1}},
+    {"params": {"time_cost": 11, "memory_cost": 64 * 1024, "parallelism": 4}},
+    {"params": {"time_cost": 1, "memory_cost": 1024 * 1024 + 1, "parallelism": 1}},
+    {"params": {"time_cost": True, "memory_cost": 1024, "parallelism": 1}},
+    {"params": {"time_cost": "3", "memory_cost": 1024, "parallelism": 1}},
+    {"params": {"time_cost": 3.0, "memory_cost": 1024, "parallelism": 1}},
+    {"params": {"time_cost": 1, "memory_cost": 1024}},
+    {"params": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1, "secret": 0}},
+    {"params": [1, 1024, 1]},
+    {"kind": "argon2"},  # an unknown kind would be derived as a password
+    {"salt": "AAAA"},  # 3 bytes: Argon2 needs 8
+    {"nonce": "AAAA"},
+    {"sealed": "not base64!"},
+])
+def test_a_crafted_wrap_is_refused_before_any_key_derivation(
+        changes: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_derivation(*_args: object, **_kwargs: object) -> bytes:
+        raise AssertionError("Argon2 ran")
+
+    monkeypatch.setattr(keys, "hash_secret_raw", no_derivation)
+    good = keys.Wrap(keys.WrapKind.PASSWORD, bytes(16), keys.KdfParams(1, 1024, 1), bytes(12),
+                     bytes(48)).to_json()
+    assert keys.Wrap.from_json(good).params == keys.KdfParams(1, 1024, 1)
+    with pytest.raises(keys.WrapRefused) as refused:
+        keys.Wrap.from_json({**good, **changes})
+    assert refused.value.message.startswith("Khóa niêm phong dữ liệu bị hỏng hoặc đã bị sửa")
+
+
+def test_the_recovery_wrap_takes_no_argon2_cost() -> None:
+    recovery = keys.new_recovery_key()
+    wrap = keys.wrap_for_recovery(keys.new_data_key(), recovery)
+    assert keys.Wrap.from_json(wrap.to_json()) == wrap
+
+
 def _png(tag: str) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + MARKER + tag.encode() * 50
 

@@ -188,8 +188,8 @@ class FileScan:
         position = next((p for p, c in self._header.columns if c.key == "code"), None)
         if position is None or self._first is None or self.has_errors:
             return
-        for number, cells in self._first.rows(self._header.row + 1):
-            code = read_text(cells[position]) if position < len(cells) else None
+        for number, cell in self._first.column(position, self._header.row + 1):
+            code = read_text(cell)
             if not code:
                 continue
             if code in self.codes:

@@ -20,10 +20,13 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.errors import UserError
 from app.security.cipher import DecryptionError, seal, unseal
 
 KEY_SIZE = 32
 RECOVERY_GROUPS = 8  # 8 groups of 5 base32 characters: 200 bits
+NONCE_SIZE = 12  # AES-GCM's, as `seal` writes it
+MIN_SALT_SIZE = 8  # Argon2's
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,34 @@ class KdfParams:
     time_cost: int = 3
     memory_cost: int = 64 * 1024  # KiB
     parallelism: int = 4
+
+    @classmethod
+    def from_json(cls, data: object) -> KdfParams:
+        if not isinstance(data, dict) or set(data) != {"time_cost", "memory_cost",
+                                                       "parallelism"}:
+            raise ValueError("params")
+        values = [data["time_cost"], data["memory_cost"], data["parallelism"]]
+        if not all(type(value) is int for value in values):
+            raise ValueError("params")
+        return cls(*values)
+
+    @property
+    def accepted(self) -> bool:
+        """Within KDF_BOUNDS: a wrap read back (a backup's header comes from outside) makes
+        Argon2 run as long and take as much memory as its cost says."""
+        return all(getattr(self, name) in bounds for name, bounds in KDF_BOUNDS.items())
+
+
+# The program seals with 3 passes over 64 MiB in 4 lanes (0.13 s). Up to 10 passes over
+# 1 GiB in 16 lanes leaves room to raise that while one unwrapping stays under ten seconds
+# and a gigabyte (6–10 s measured), where a crafted header could ask for years or
+# terabytes. The floor only refuses nonsense (Argon2 needs 8 KiB per lane; the test suite
+# seals with 1 MiB): a wrap's cost protects that wrap alone.
+KDF_BOUNDS = {
+    "time_cost": range(1, 11),
+    "memory_cost": range(1024, 1024 * 1024 + 1),  # KiB
+    "parallelism": range(1, 17),
+}
 
 
 # New wraps use this; tests lower it to keep the suite fast (stored wraps keep theirs).
@@ -61,11 +92,29 @@ class Wrap:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Wrap:
-        params = data["params"]
-        if not isinstance(params, dict):
-            raise ValueError("params")
-        return cls(str(data["kind"]), _b64(data["salt"]), KdfParams(**params),
-                   _b64(data["nonce"]), _b64(data["sealed"]))
+        """A stored wrap; `WrapRefused` when it is damaged or its key derivation is out of
+        KDF_BOUNDS (the recovery key's derivation takes no cost)."""
+        try:
+            wrap = cls(WrapKind(str(data["kind"])), _b64(data["salt"]),
+                       KdfParams.from_json(data["params"]), _b64(data["nonce"]),
+                       _b64(data["sealed"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise WrapRefused() from exc
+        if len(wrap.nonce) != NONCE_SIZE or len(wrap.salt) < MIN_SALT_SIZE or (
+                wrap.kind == WrapKind.PASSWORD and not wrap.params.accepted):
+            raise WrapRefused()
+        return wrap
+
+
+class WrapRefused(UserError, ValueError):
+    """A sealed copy of the data key is damaged or asks for a key derivation far beyond the
+    program's own."""
+
+    def __init__(self) -> None:
+        super().__init__("Khóa niêm phong dữ liệu bị hỏng hoặc đã bị sửa (sai cấu trúc, hoặc "
+                         "đòi chi phí giải mã vượt xa mức chương trình dùng) nên không được "
+                         "chấp nhận. Không có gì bị thay đổi; nếu đang khôi phục, hãy dùng "
+                         "một bản sao lưu khác.")
 
 
 def _b64(value: object) -> bytes:

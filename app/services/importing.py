@@ -93,7 +93,7 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
                    token: CancelToken | None = None) -> ImportPreview:
     """Read and check the whole file; nothing is written."""
     actor.require(Permission.IMPORT)
-    with open_workbook(path, file_password) as book:
+    with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, _stage(progress, token))
         with db.read() as session:
             scan.add(_codes_in_use(session, scan))
@@ -116,7 +116,7 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
     checked, and the transaction is rolled back.
     """
     actor.require(Permission.IMPORT)
-    with open_workbook(path, file_password) as book:
+    with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, _stage(progress, token))
         with db.write() as session:
             scan.add(_codes_in_use(session, scan))
