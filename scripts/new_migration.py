@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 
-from app.db.database import make_engine
+from app.db.engine import make_engine
 from app.db.migrate import alembic_config, upgrade_to_head
 from app.paths import DataPaths
 

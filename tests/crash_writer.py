@@ -45,7 +45,7 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database, lock, open_database
-from app.db.database import keyed_connection
+from app.db.engine import keyed_connection
 from app.db.migrate import alembic_config
 from app.db.storage import storage_problems
 from app.domain.events import EventFact, closing_date

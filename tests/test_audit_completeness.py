@@ -543,13 +543,16 @@ def test_check_finds_an_edited_deleted_or_inserted_audit_row(
 
 
 
-def _chain_problems(paths: DataPaths) -> list[str]:
+def _chain_problems(paths: DataPaths, data_key: bytes | None = None) -> list[str]:
+    """The breaks in the log of a database, plain (an older version's) or encrypted."""
+    from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from app.db.database import make_engine
+    from app.db.engine import make_engine
     from app.services import audit
 
-    engine = make_engine(paths)
+    engine = (create_engine(f"sqlite:///{paths.database}") if data_key is None
+              else make_engine(paths.database, data_key))
     try:
         with Session(engine) as session:
             return audit.verify_chain(session)
@@ -570,5 +573,10 @@ def test_upgrading_an_old_audit_log_keeps_the_breaks_it_had(paths: DataPaths) ->
     conn.close()
     broken = _chain_problems(paths)
     assert len(broken) == 2 and "không nối tiếp" in broken[0] and "bị sửa" in broken[1]
-    open_database(paths).dispose()
-    assert _chain_problems(paths) == broken
+    from tests.crash_writer import OLD_PASSWORD
+
+    db = open_database(paths)
+    accounts.authenticate(db, "admin", OLD_PASSWORD)  # encrypts, then upgrades
+    data_key = db.data_key
+    db.dispose()
+    assert _chain_problems(paths, data_key) == broken

@@ -22,7 +22,7 @@ import pytest
 
 from app.cli import main as cli_main
 from app.db import Database, encryption, open_database, storage
-from app.db.database import keyed_connection
+from app.db.engine import keyed_connection
 from app.db.swap import JOURNAL
 from app.domain.case import ChildInput
 from app.domain.labels import Role

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import (
+    URL,
     Column,
     Date,
     DateTime,
@@ -36,7 +37,9 @@ def test_rows_leaving_out_columns_get_their_defaults_as_core_gives_them(
     # No uuid (a callable default, one per row) and no flags (scalar defaults).
     rows = [{"case_id": case_id, "full_name": name, "birth_year": 2015}
             for name in ("Lê Văn Tí", "Lê Thị Tèo")]
-    engine = create_engine(f"sqlite:///{db.paths.database}", paramstyle=paramstyle)
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{db.data_key.hex()}'",
+                     database=str(db.paths.database))
+    engine = create_engine(url, paramstyle=paramstyle)
     try:
         with engine.begin() as connection:
             insert_rows(connection, table, [dict(row) for row in rows])

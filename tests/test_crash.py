@@ -161,8 +161,9 @@ def test_the_kill_schedule_reaches_both_sides_of_the_commit_on_a_slower_or_faste
 
 
 BLOCKER = (
-    "import sqlite3, sys\n"
-    "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "import sqlcipher3, sys\n"
+    "conn = sqlcipher3.connect(sys.argv[1], isolation_level=None)\n"
+    "conn.execute(f\"PRAGMA key = \\\"x'{sys.argv[2]}'\\\"\")\n"
     "conn.execute('BEGIN IMMEDIATE')\n"
     "print('locked', flush=True)\n"
     "sys.stdin.readline()\n"  # held until the test says so
@@ -172,7 +173,8 @@ BLOCKER = (
 
 def test_a_save_waits_for_another_process_holding_the_write_lock(db: Database,
                                                                   officer: Actor) -> None:
-    blocker = subprocess.Popen([sys.executable, "-c", BLOCKER, str(db.paths.database)],
+    blocker = subprocess.Popen([sys.executable, "-c", BLOCKER, str(db.paths.database),
+                                db.data_key.hex()],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert blocker.stdin is not None and blocker.stdout is not None
     assert blocker.stdout.readline() == "locked\n"

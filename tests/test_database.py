@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_mock_engine, inspect, text
 
 from app.db import Database, encryption, erase, open_database, storage
-from app.db.database import keyed_connection
+from app.db.engine import keyed_connection
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.models import Base
 from app.paths import DataPaths

@@ -202,6 +202,7 @@ def _fresh(database: Path, folder: Path) -> Database:
     paths = DataPaths(folder)
     paths.create()
     shutil.copy(database, paths.database)
+    shutil.copy(DataPaths(database.parent).keys, paths.keys)
     return open_unlocked(paths)
 
 

@@ -19,15 +19,15 @@ from typing import Any
 
 import msoffcrypto
 import pytest
-from alembic import command
 from pytestqt.qtbot import QtBot
 from python_calamine import CalamineWorkbook
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app import errorlog
-from app.db import Database
-from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
+from app.db import Database, open_database
+from app.db.migrate import HEAD_REVISION, current_revision
 from app.domain.case import ChildInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import PartyKind
@@ -35,14 +35,15 @@ from app.domain.vocabulary import EventKind
 from app.models import AuditEntry, Case
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
-from app.services import audit, audit_log, cases, events, evidence, setup
+from app.services import accounts, audit, audit_log, cases, events, evidence, setup
 from app.services import settings as office_settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.bulk import insert_cases
 from app.text import fold
-from tests.conftest import TODAY, make_case, open_unlocked
-from tests.crash_writer import CrashHarness
+from tests.cipher_pages import plain_database, plain_wal
+from tests.conftest import TODAY, make_case
+from tests.crash_writer import OLD_PASSWORD, CrashHarness, old_register
 from tests.test_cli import PASSWORD, run
 from tests.test_import import case_row, write_book
 
@@ -69,10 +70,14 @@ def _opened(encrypted: Path, plain: Path) -> Path:
     return plain
 
 
-def _texts(path: Path) -> Iterator[bytes]:
-    """The bytes of `path`, and of what it holds when it is a workbook or a PDF."""
+def _texts(path: Path, data_key: bytes | None = None) -> Iterator[bytes]:
+    """The bytes of `path`, and of what it holds when it is a workbook or a PDF, or, with
+    the folder's `data_key`, an encrypted database or WAL (every page, free ones too)."""
     data = path.read_bytes()
     yield data
+    if data_key is not None and path.name.endswith((".sqlite3", ".sqlite3-wal")) \
+            and not data.startswith(b"SQLite format 3"):
+        yield (plain_wal if path.name.endswith("-wal") else plain_database)(path, data_key)
     if data.startswith(b"PK"):
         with zipfile.ZipFile(path) as book:
             for member in book.namelist():
@@ -83,12 +88,14 @@ def _texts(path: Path) -> Iterator[bytes]:
         yield text.encode() + fold(text).encode()
 
 
-def _naming_a_child(*places: Path) -> list[str]:
-    """The files among `places` (files, or folders searched through) naming a child."""
+def _naming_a_child(*places: Path, data_key: bytes | None = None) -> list[str]:
+    """The files among `places` (files, or folders searched through) naming a child; with
+    `data_key`, in the pages of an encrypted database too."""
     needles = _needles()
     files = [f for place in places
              for f in ([place] if place.is_file() else place.rglob("*")) if f.is_file()]
-    return [str(f) for f in files if any(n in text for text in _texts(f) for n in needles)]
+    return [str(f) for f in files
+            if any(n in text for text in _texts(f, data_key) for n in needles)]
 
 
 def _as_admin(data: Path, *args: str) -> tuple[int, str, str]:
@@ -275,24 +282,23 @@ OLD_AUDIT_ROWS: tuple[tuple[AuditAction, dict[str, Any]], ...] = (
 
 
 def old_audit_log(paths: DataPaths) -> None:
-    """A data folder at revision 0005 whose audit log names children as that version did."""
-    db = setup.init_data_folder(paths, "admin", PASSWORD)
-    config = alembic_config()
-    with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0005")
-    with db.write() as session:
+    """A data folder at revision 0005 whose audit log names children as that version did
+    (its database not yet encrypted)."""
+    old_register(paths, 0, "0005")
+    engine = create_engine(f"sqlite:///{paths.database}")
+    with Session(engine) as session, session.begin():
         for action, detail in OLD_AUDIT_ROWS:
             audit.record(session, "canbo", action, entity="case", entity_uuid="u-1",
                          detail=detail)
-    db.dispose()
+    engine.dispose()
 
 
 def test_upgrading_strips_old_audit_rows_of_free_text_and_leaves_no_trace_in_the_file(
         paths: DataPaths) -> None:
     old_audit_log(paths)
     assert _naming_a_child(paths.database)  # the scan finds names where they are
-    db = open_unlocked(paths)
+    db = open_database(paths)
+    accounts.authenticate(db, "admin", OLD_PASSWORD)
     try:
         assert current_revision(db.engine) == HEAD_REVISION
         assert [a for a, d in _audit_details(db) if _names_a_child(d)] == []
@@ -309,10 +315,15 @@ def test_upgrading_strips_old_audit_rows_of_free_text_and_leaves_no_trace_in_the
         [removed] = _details_of(db, AuditAction.EVIDENCE_REMOVE)
         assert removed == {"code": "VV-1", "evidence": "f-1", "sha256": "ab", "size": 3}
         files = list(paths.database.parent.glob(paths.database.name + "*"))
-        assert paths.database in files and _naming_a_child(*files) == []
+        assert paths.database in files
+        assert _naming_a_child(*files, data_key=db.data_key) == []
+        data_key = db.data_key
     finally:
         db.dispose()
-    assert _naming_a_child(*paths.database.parent.glob(paths.database.name + "*")) == []
+    files = list(paths.database.parent.glob(paths.database.name + "*"))
+    assert _naming_a_child(*files, data_key=data_key) == []
+
+
 @pytest.mark.slow
 def test_a_protected_export_killed_at_any_moment_leaves_no_plain_text_anywhere(
         tmp_path: Path, system_temp: Path) -> None:
@@ -327,11 +338,12 @@ def test_a_protected_export_killed_at_any_moment_leaves_no_plain_text_anywhere(
             account=f"Trang {n}", children=(ChildInput(CHILDREN[n % 2], 2014),)))
             for n in range(2_000)], username="admin", code_pattern=office.case_code_pattern,
             recorded_unit=None)
+    data_key = db.data_key
     db.dispose()
     out = tmp_path / "xuat"
     out.mkdir()
     target = out / "toan-bo.xlsx"
-    command = ["export", str(paths.root), str(target)]
+    command = ["export", str(paths.root), data_key.hex(), str(target)]
     harness = CrashHarness()  # started now, so that its children have the private temp folder
     try:
         full = harness.run(command, kill_after=None)

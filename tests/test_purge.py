@@ -46,12 +46,15 @@ def _without_secure_delete(db: Database) -> None:
 
 
 def _traces(db: Database) -> list[str]:
-    """Files of the data folder's database, WAL and evidence store holding the marker."""
+    """Files of the data folder's database, WAL (their pages decrypted, free ones too) and
+    evidence store holding the marker."""
+    from tests.test_privacy import _texts
+
     needles = (MARKER.encode(), MARKER.lower().encode(), MARKER.encode("utf-16-le"))
     files = [db.paths.database, db.paths.database.with_name(db.paths.database.name + "-wal"),
              *db.paths.evidence.rglob("*")]
-    return [p.name for p in files
-            if p.is_file() and any(n in p.read_bytes() for n in needles)]
+    return [p.name for p in files if p.is_file()
+            and any(n in text for text in _texts(p, db.data_key) for n in needles)]
 
 
 def _evidence_file(folder: Path, name: str, text: str) -> Path:
@@ -187,15 +190,16 @@ def _name_needles() -> list[bytes]:
     return [f.encode(encoding) for f in forms for encoding in ("utf-8", "utf-16-le")]
 
 
-def _naming(*places: Path) -> list[str]:
-    """Every file under `places` whose bytes, or the members of a workbook or the text of
-    a PDF (tests/test_privacy.py), hold a marker."""
+def _naming(*places: Path, data_key: bytes) -> list[str]:
+    """Every file under `places` whose bytes, or the members of a workbook, the text of a
+    PDF or the pages of an encrypted database (tests/test_privacy.py), hold a marker."""
     from tests.test_privacy import _texts
 
     needles = _name_needles()
     files = [f for place in places for f in place.rglob("*") if f.is_file()]
     assert files
-    return [str(f) for f in files if any(n in text for text in _texts(f) for n in needles)]
+    return [str(f) for f in files
+            if any(n in text for text in _texts(f, data_key) for n in needles)]
 
 
 def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
@@ -230,7 +234,7 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     evidence.open_evidence(db, leader, item.id)  # a decrypted copy for the system viewer
     # Backups: automatic, a copy before an upgrade, a snapshot a crash left, a restore.
     archive = backup.automatic_backup(db, admin).path
-    backup_before_migration(db.engine, paths, "0004")
+    backup_before_migration(db.engine, paths, "0004", data_key)
     shutil.copy(paths.database, paths.backups / ".ban-chup-k2j4h.sqlite3")
     backup.restore_backup(paths, archive, current=db, actor=admin, username=None, secret=None)
     db = open_unlocked(paths)  # the next start
@@ -260,7 +264,7 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
                                              home / default_file(month, ".pdf")))
     report_register.send_report(db, leader, month, ReportText("15", TODAY, "Báo cáo tháng."))
     everywhere = (paths.root, home, work)
-    found = _naming(*everywhere)
+    found = _naming(*everywhere, data_key=data_key)
     for place in (paths.database, full, paths.root / ".xem" / item.sha256[:16]):
         assert any(f.startswith(str(place)) for f in found), place  # the markers are there
     assert (work / "nhat-ky.xlsx").exists() and list(paths.reports.iterdir())
@@ -270,9 +274,9 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     assert (result.cases, result.files, result.left) == (1, 1, ())
     assert result.backup is not None and not list(paths.backups.glob("truoc-nang-cap-*"))
 
-    assert _naming(*everywhere) == []
+    assert _naming(*everywhere, data_key=data_key) == []
     db.dispose()
-    assert _naming(*everywhere) == []
+    assert _naming(*everywhere, data_key=data_key) == []
     assert not masked.exists() and not list(paths.backups.glob(".ban-chup-*"))
     db = open_unlocked(paths)
     db.unlock(data_key)

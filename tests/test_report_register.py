@@ -7,12 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, update
+from sqlalchemy import create_engine, inspect, update
 
-from app.db import Database
-from app.db.database import make_engine
+from app.db import Database, open_database
 from app.db.migrate import alembic_config, current_revision
 from app.domain.case import ChildInput
 from app.domain.labels import Role
@@ -21,10 +19,11 @@ from app.domain.report import ReportText
 from app.errors import NotAllowed, UserError
 from app.models import SentReport
 from app.paths import DataPaths
-from app.services import accounts, cases, legal_basis, report_register, settings, vocabulary
-from app.services.actor import SYSTEM, Actor
+from app.services import accounts, cases, report_register, settings
+from app.services.actor import Actor
 from app.services.demo import demo_office
-from tests.conftest import PASSWORD, TODAY, make_case, open_unlocked
+from tests.conftest import PASSWORD, TODAY, make_case
+from tests.crash_writer import OLD_PASSWORD, old_register
 
 OCTOBER = Period.month(2026, 10)
 TEXT = ReportText("12", date(2026, 11, 3), "Báo cáo có nhắc tên em Nguyễn Văn An.")
@@ -93,31 +92,27 @@ def test_sending_again_is_a_reissue_with_a_reason_and_a_new_version(
 
 def test_a_database_at_revision_0001_with_data_upgrades(tmp_path: Path) -> None:
     paths = DataPaths(tmp_path / "old")
-    paths.create()
-    engine = make_engine(paths)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    old = Database(paths, engine)
+    old_register(paths, 0, "0001")  # made by this version, then brought down to 0001
+    engine = create_engine(f"sqlite:///{paths.database}")
+    old = Database(paths)
+    old._engine = engine  # the version at 0001 wrote through the same services
     with old.write() as session:
-        vocabulary.seed(session)
-        legal_basis.seed(session)
         settings.write_office(session, demo_office())
-    record = accounts.create_user(old, SYSTEM, username="lanhdao", full_name="Lãnh đạo",
-                                  role=Role.LEADER, password=PASSWORD)
-    # Signing in would already need the newer tables (the data key's wraps).
-    actor = Actor(record.id, record.username, record.full_name, record.role)
-    code = cases.create_case(old, actor, make_case(), today=TODAY).code
+    admin = Actor(1, "admin", "admin", Role.ADMIN)
+    code = cases.create_case(old, admin, make_case(), today=TODAY).code
     assert current_revision(engine) == "0001"
-    old.dispose()
+    engine.dispose()
 
-    db = open_unlocked(paths)
+    db = open_database(paths)
+    accounts.authenticate(db, "admin", OLD_PASSWORD)  # encrypts it, then upgrades it
     try:
-        head = ScriptDirectory.from_config(config).get_current_head()
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         assert current_revision(db.engine) == head
         assert "sent_reports" in inspect(db.engine).get_table_names()
         assert list(paths.backups.glob("truoc-nang-cap-0001-*.sqlite3"))
+        leader = accounts.create_user(db, admin, username="lanhdao", full_name="Lãnh đạo",
+                                      role=Role.LEADER, password=PASSWORD)
+        actor = Actor(leader.id, leader.username, leader.full_name, leader.role)
         sent = report_register.send_report(db, actor, OCTOBER, TEXT)
         assert sent.version == 1
         assert report_register.get_sent_report(db, actor, sent.uuid).figures.cases[0].code == code

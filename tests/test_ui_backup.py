@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
+from app.db.engine import keyed_connection
 from app.services import backup, backup_archive, cases
 from app.services.actor import Actor
 from app.services.evidence_store import view_folder
@@ -88,7 +89,7 @@ def test_restore_from_the_window_then_sign_in_again(
     assert any("Toàn bộ dữ liệu hiện tại sẽ được thay" in text for text in answers)
     assert any("Đã khôi phục 1 vụ việc" in text for text in answers)
     assert not window.isVisible()
-    with sqlite3.connect(db.paths.database) as connection:
+    with closing(keyed_connection(db.paths.database, db.data_key)) as connection:
         summaries = [row[0] for row in connection.execute("SELECT summary FROM cases")]
     assert summaries == ["Có trong bản sao lưu"]
     assert list(db.paths.backups.glob("truoc-khoi-phuc-*"))

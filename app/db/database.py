@@ -4,8 +4,8 @@ and writing.
 The database file is encrypted with the data key (a raw 256-bit SQLCipher key), so it opens
 only once an account has signed in: `open_database` prepares the folder and `Database.unlock`
 opens the engine and brings the schema up to date. Everything SQLite-specific stays in this
-package (this file, `storage.py`, `encryption.py`, `text_index.py`, `erase.py`) so that a
-server database can be added later without touching the services.
+package (this file, `engine.py`, `storage.py`, `encryption.py`, `text_index.py`,
+`erase.py`) so that a server database can be added later without touching the services.
 """
 
 from __future__ import annotations
@@ -13,62 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import Pool, QueuePool
 
+from app.db.engine import make_engine
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
-
-BUSY_TIMEOUT_MS = 10_000
-
-
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy emit BEGIN itself, so that DDL runs inside real
-    # transactions too (SQLAlchemy's documented pysqlite recipe).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = FULL")
-    # Deleted and overwritten rows (a child's name corrected, a case purged) are zeroed
-    # on disk instead of lingering in free pages.
-    cursor.execute("PRAGMA secure_delete = ON")
-    cursor.close()
-
-
-def _on_begin(conn: Connection) -> None:
-    # Writers take the write lock up front: a deferred transaction that later
-    # upgrades can fail at once with "database is locked" instead of waiting.
-    immediate = conn.get_execution_options().get("sqlite_immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def make_engine(database: Path, data_key: bytes, *, pool: type[Pool] = QueuePool) -> Engine:
-    """An engine on the SQLCipher file `database` (made if missing), keyed with `data_key`
-    as a raw key: no passphrase derivation, the key is already random."""
-    url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'",
-                     database=str(database))
-    engine = create_engine(url, poolclass=pool)
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
-    return engine
-
-
-def keyed_connection(database: Path, data_key: bytes | None) -> Any:
-    """A DB-API connection of SQLCipher's on `database` (a copy being written or read),
-    keyed with `data_key`; without one, on an unencrypted file."""
-    import sqlcipher3
-
-    connection = sqlcipher3.connect(database)
-    if data_key is not None:
-        connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
-    return connection
 
 
 @dataclass
@@ -149,6 +100,7 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     that has none yet: unlocking makes it). A restore or an encryption that a crash
     interrupted is finished first, and what a crash left behind is removed."""
     from app.db.copies import remove_leftovers
+    from app.db.encryption import is_plain
     from app.db.swap import finish_interrupted
 
     finish_interrupted(paths)
@@ -158,7 +110,7 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
             f"Không tìm thấy cơ sở dữ liệu trong thư mục dữ liệu {paths.root}. "
             "Hãy khởi tạo bằng lệnh «init» hoặc chọn đúng thư mục dữ liệu."
         )
-    if not create and not paths.keys.exists() and not _plain(paths.database):
+    if not create and not paths.keys.exists() and not is_plain(paths.database):
         raise missing_key_file(paths)
     paths.create()
     return Database(paths)
@@ -169,8 +121,3 @@ def missing_key_file(paths: DataPaths) -> DataFolderError:
         f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
         "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
 
-
-def _plain(database: Path) -> bool:
-    from app.db.encryption import is_plain
-
-    return is_plain(database)

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.db.copies import ENCRYPTING_SUFFIX, PARTIAL, UPGRADE_PREFIX, restore_copies
-from app.db.database import keyed_connection
+from app.db.engine import keyed_connection
 from app.db.swap import fsync_dir
 from app.paths import DataPaths, make_private
 

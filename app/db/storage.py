@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
-from app.db.database import keyed_connection, make_engine
+from app.db.engine import keyed_connection, make_engine
 
 SQLITE = "sqlite"
 

@@ -1,0 +1,57 @@
+"""The SQLCipher engine and connections: the durable settings every connection gets, and
+the data key as a raw key (no passphrase derivation: the key is already random)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.pool import Pool, QueuePool
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself, so that DDL runs inside real
+    # transactions too (SQLAlchemy's documented pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    # Deleted and overwritten rows (a child's name corrected, a case purged) are zeroed
+    # on disk instead of lingering in free pages.
+    cursor.execute("PRAGMA secure_delete = ON")
+    cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    # Writers take the write lock up front: a deferred transaction that later
+    # upgrades can fail at once with "database is locked" instead of waiting.
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(database: Path, data_key: bytes, *, pool: type[Pool] = QueuePool) -> Engine:
+    """An engine on the SQLCipher file `database` (made if missing), keyed with `data_key`
+    as a raw key: no passphrase derivation, the key is already random."""
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'",
+                     database=str(database))
+    engine = create_engine(url, poolclass=pool)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def keyed_connection(database: Path, data_key: bytes | None) -> Any:
+    """A DB-API connection of SQLCipher's on `database` (a copy being written or read),
+    keyed with `data_key`; without one, on an unencrypted file."""
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(database)
+    if data_key is not None:
+        connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    return connection
