@@ -111,7 +111,7 @@ def folder_key(root: Path, username: str = "admin", password: str = ADMIN_PASSWO
     assert found is not None, f"no key file in {root}"
     data_key = keys.unwrap(found.accounts[keyfile.account_tag(username)], password)
     assert data_key is not None, f"{username}'s password does not open {root}"
-    return data_key
+    return data_key[:keys.KEY_SIZE]  # an administrator's wrap holds their key after it
 
 
 def open_unlocked(paths: DataPaths, username: str = "admin",

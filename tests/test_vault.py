@@ -11,7 +11,7 @@ import pytest
 
 from app.db import Database, open_database
 from app.domain.labels import Role
-from app.errors import NotAllowed
+from app.errors import NotAllowed, UserError
 from app.paths import DataPaths
 from app.security import keyfile, keys
 from app.security.cipher import (
@@ -21,7 +21,7 @@ from app.security.cipher import (
     decrypted_chunks,
     encrypt_file,
 )
-from app.services import accounts, cases, evidence, setup
+from app.services import accounts, cases, evidence, setup, vault
 from app.services.actor import Actor
 from app.services.evidence_store import read_content, stored_path
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
@@ -236,3 +236,46 @@ def test_a_disabled_account_loses_its_wrap(db: Database, admin: Actor, officer: 
     accounts.update_user(db, admin, officer.user_id, active=False)
     after = keyfile.load(db.paths.keys)
     assert after is not None and tag not in after.accounts
+
+
+def _sealed_keys(paths: DataPaths, username: str, password: str) -> vault.FolderKeys:
+    found = keyfile.load(paths.keys)
+    assert found is not None
+    opened = vault.unseal(found.accounts[keyfile.account_tag(username)], password)
+    assert opened is not None
+    return opened
+
+
+def test_only_administrators_hold_the_administrators_key(db: Database, admin: Actor) -> None:
+    held = db.admin_key
+    assert held is not None and _sealed_keys(db.paths, "admin", ADMIN_PASSWORD).admin == held
+    officer = accounts.create_user(db, admin, username="canbo", full_name="Cán Bộ",
+                                   role=Role.OFFICER, password=PASSWORD)
+    assert _sealed_keys(db.paths, "canbo", PASSWORD).admin is None
+    accounts.authenticate(db, "canbo", PASSWORD)
+    assert db.admin_key is None  # an officer's session holds the data key only
+    # Raised to administrator by an administrator's session, it gets the key; lowered, it
+    # loses it (both need a new password: the wrap is sealed again).
+    accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    accounts.update_user(db, admin, officer.id, role=Role.ADMIN, new_password=ADMIN_PASSWORD + "x")
+    assert _sealed_keys(db.paths, "canbo", ADMIN_PASSWORD + "x").admin == held
+    with pytest.raises(UserError, match="Bỏ quyền quản trị"):
+        accounts.update_user(db, admin, officer.id, role=Role.OFFICER)
+    accounts.update_user(db, admin, officer.id, role=Role.OFFICER, new_password=PASSWORD)
+    assert _sealed_keys(db.paths, "canbo", PASSWORD).admin is None
+
+
+def test_a_folder_without_an_administrators_key_gets_one_at_an_administrators_sign_in(
+        db: Database, admin: Actor, officer: Actor) -> None:
+    found = keyfile.load(db.paths.keys)
+    assert found is not None
+    data_key = db.data_key
+    found.admin_key_id = None
+    for name, password in (("admin", ADMIN_PASSWORD), ("canbo", PASSWORD)):
+        found.accounts[keyfile.account_tag(name)] = keys.wrap_for_password(data_key, password)
+    keyfile.save(db.paths.keys, found)
+    accounts.authenticate(db, "canbo", PASSWORD)
+    assert db.admin_key is None and not vault.has_admin_key(db.paths)
+    accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    assert db.admin_key is not None and vault.has_admin_key(db.paths)
+    assert _sealed_keys(db.paths, "admin", ADMIN_PASSWORD).admin == db.admin_key

@@ -30,6 +30,7 @@ class Database:
     # The data key, once an account has signed in (kept out of repr and logs).
     _data_key: bytes | None = field(default=None, init=False, repr=False)
     _engine: Engine | None = field(default=None, init=False, repr=False)
+    _admin_key: bytes | None = field(default=None, init=False, repr=False)
     _makers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = field(
         default=None, init=False, repr=False)
 
@@ -80,6 +81,15 @@ class Database:
         self._engine, self._data_key = engine, data_key
 
     @property
+    def admin_key(self) -> bytes | None:
+        """The administrators' key, while an administrator who holds it is signed in."""
+        return self._admin_key
+
+    def hold_admin_key(self, admin_key: bytes | None) -> None:
+        """Set at each sign-in: kept only for an administrator's session."""
+        self._admin_key = admin_key
+
+    @property
     def unlocked(self) -> bool:
         return self._data_key is not None
 
@@ -91,6 +101,7 @@ class Database:
         return self._data_key
 
     def dispose(self) -> None:
+        self._admin_key = None
         if self._engine is not None:
             self._engine.dispose()
 

@@ -55,6 +55,9 @@ class KeyFile:
     dropped_failures: int = 0
     # Shown on the sign-in screen, before the database can be read.
     office_name: str = ""
+    # The fingerprint of the administrators' key, once there is one (sealed with the data
+    # key in administrators' wraps and the recovery wrap).
+    admin_key_id: str | None = None
 
     def note_failure(self, failure: FailedSignIn) -> None:
         self.failures.append(failure)
@@ -66,6 +69,7 @@ class KeyFile:
     def to_json(self) -> dict[str, object]:
         return {
             "format": FORMAT, "key_id": self.key_id, "office_name": self.office_name,
+            "admin_key_id": self.admin_key_id,
             "accounts": {tag: wrap.to_json() for tag, wrap in self.accounts.items()},
             "recovery": self.recovery.to_json() if self.recovery else None,
             "lockouts": {tag: {"failed": state.failed,
@@ -94,6 +98,7 @@ class KeyFile:
                                    str(f["reason"])) for f in failures],
             dropped_failures=int(str(data.get("dropped_failures", 0))),
             office_name=str(data.get("office_name", "")),
+            admin_key_id=str(data["admin_key_id"]) if data.get("admin_key_id") else None,
         )
 
 

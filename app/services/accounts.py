@@ -132,7 +132,8 @@ def create_user(
         session.add(user)
         session.flush()
         if db.unlocked:
-            vault.seal_for_password(db.paths, name, db.data_key, password)
+            vault.seal_for_password(db.paths, name, _held_keys(db), password,
+                                    administrator=role == Role.ADMIN)
         audit.record(session, actor.username, AuditAction.USER_CREATE, entity="user",
                      detail={"username": name, "role": str(role)})
         return _record(user)
@@ -163,11 +164,11 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     lockout = found.lockouts.get(tag, Lockout())
     if wrap is None:
         keys.unwrap_nothing(password)
-        data_key = None
+        folder = None
     else:
-        data_key = keys.unwrap(wrap, password)
-    if wrap is None or data_key is None or (lockout.until is not None and lockout.until > now):
-        reason = ("unknown" if wrap is None else "password" if data_key is None else "locked")
+        folder = vault.unseal(wrap, password)
+    if wrap is None or folder is None or (lockout.until is not None and lockout.until > now):
+        reason = ("unknown" if wrap is None else "password" if folder is None else "locked")
         found.note_failure(FailedSignIn(now, None if wrap is None else tag, reason))
         if reason == "password":
             lockout.failed += 1
@@ -176,11 +177,18 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             found.lockouts[tag] = lockout
         vault.save(paths, found)
         raise NotAllowed(SIGN_IN_REFUSED)
-    db.unlock(data_key)
+    db.unlock(folder.data)
     with db.write() as session:
         user = _find(session, username)
         if user is None or not user.active:  # a key file older than the database
             raise NotAllowed(SIGN_IN_REFUSED)
+        administrator = user.role == Role.ADMIN
+        if administrator and folder.admin is None and found.admin_key_id is None:
+            # A folder made before the administrators' key: the first administrator in.
+            folder = vault.new_admin_key(paths, folder.data)
+            vault.seal_for_password(paths, user.username, folder, password, administrator=True)
+            found = vault.load(paths)
+        db.hold_admin_key(folder.admin if administrator else None)
         _log_failures(session, found)
         audit.record(session, user.username, AuditAction.LOGIN)
         actor = _actor(user)
@@ -190,6 +198,12 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     found.office_name = office_name
     vault.save(paths, found)
     return actor
+
+
+def _held_keys(db: Database) -> vault.FolderKeys:
+    """The keys the signed-in session can seal for an account: the administrators' key only
+    in an administrator's session."""
+    return vault.FolderKeys(db.data_key, db.admin_key)
 
 
 def _log_failures(session: Session, found: KeyFile) -> None:
@@ -266,7 +280,8 @@ def change_password(db: Database, actor: Actor, old_password: str, new_password:
                                  username=user.username, full_name=user.full_name)
         user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
-        vault.seal_for_password(db.paths, user.username, db.data_key, new_password)
+        vault.seal_for_password(db.paths, user.username, _held_keys(db), new_password,
+                                administrator=user.role == Role.ADMIN)
         audit.record(session, actor.username, AuditAction.PASSWORD_CHANGE, entity="user",
                      detail={"username": user.username})
 
@@ -291,6 +306,9 @@ def update_user(
         user = session.get(User, user_id)
         if user is None:
             raise UserError("Không tìm thấy tài khoản.")
+        demoting = (role is not None and role != Role.ADMIN) or active is False
+        if demoting and user.role == Role.ADMIN and _active_admins(session) <= 1:
+            raise UserError("Không thể bỏ quyền hoặc khóa quản trị viên cuối cùng.")
         if new_password is None:
             _require_new_password(user, role=role, active=active)
         else:
@@ -298,9 +316,6 @@ def update_user(
                                      role=Role(user.role) if role is None else role,
                                      username=user.username, full_name=user.full_name)
         changes: dict[str, object] = {}
-        demoting = (role is not None and role != Role.ADMIN) or active is False
-        if demoting and user.role == Role.ADMIN and _active_admins(session) <= 1:
-            raise UserError("Không thể bỏ quyền hoặc khóa quản trị viên cuối cùng.")
         if role is not None and role != user.role:
             changes["role"] = [ROLE_LABELS[Role(user.role)], ROLE_LABELS[role]]
             user.role = str(role)
@@ -313,12 +328,20 @@ def update_user(
             user.password_hash = password_hasher.hash(new_password)
             user.password_changed_at = utcnow()
             if user.active:
-                vault.seal_for_password(db.paths, user.username, db.data_key, new_password)
+                vault.seal_for_password(db.paths, user.username, _held_keys(db), new_password,
+                                        administrator=user.role == Role.ADMIN)
                 vault.clear_lockout(db.paths, user.username)
             changes["password"] = "reset"
         audit.record(session, actor.username, AuditAction.USER_UPDATE, entity="user",
                      detail={"username": user.username, "changes": changes})
         return _record(user, vault.load(db.paths))
+
+
+def role_change_needs_password(current: Role, new: Role) -> bool:
+    """Raising an account to a role of `STRONG_PASSWORD_ROLES` (a weak password must not
+    come with those rights), or taking it out of Quản trị (its wrap holds the
+    administrators' key, which only a new wrap leaves out)."""
+    return new != current and (new in STRONG_PASSWORD_ROLES or current == Role.ADMIN)
 
 
 def _require_new_password(user: User, *, role: Role | None, active: bool | None) -> None:
@@ -327,10 +350,16 @@ def _require_new_password(user: User, *, role: Role | None, active: bool | None)
             f"Mở lại tài khoản «{user.username}» cần đặt mật khẩu mới cho tài khoản: khi bị "
             "khóa, tài khoản đã mất quyền mở dữ liệu mã hóa, chỉ mật khẩu mới cấp lại được.",
             field="new_password")
-    if role is not None and role in STRONG_PASSWORD_ROLES and role != user.role:
+    if role is None or not role_change_needs_password(Role(user.role), role):
+        return
+    if role in STRONG_PASSWORD_ROLES:
         raise UserError(
             f"Chuyển «{user.username}» sang vai trò {ROLE_LABELS[role]} cần đặt mật khẩu mới "
             f"cùng lúc. {account_password_rule(role)}", field="new_password")
+    raise UserError(
+        f"Bỏ quyền quản trị của «{user.username}» cần đặt mật khẩu mới cùng lúc: niêm "
+        "phong cũ của tài khoản giữ khóa quản trị, chỉ niêm phong mới bỏ được khóa đó.",
+        field="new_password")
 
 
 def replace_recovery_key(db: Database, actor: Actor) -> str:
@@ -339,7 +368,7 @@ def replace_recovery_key(db: Database, actor: Actor) -> str:
     actor.require(Permission.MANAGE_USERS)
     recovery_key = keys.new_recovery_key()
     with db.write() as session:
-        vault.seal_for_recovery(db.paths, db.data_key, recovery_key)
+        vault.seal_for_recovery(db.paths, _held_keys(db), recovery_key)
         audit.record(session, actor.username, AuditAction.RECOVERY_KEY_NEW)
     return recovery_key
 
@@ -350,10 +379,10 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
     if encryption.is_plain(db.paths.database):
         raise NotAllowed("Thư mục dữ liệu này chưa được mã hóa: hãy đăng nhập một lần bằng "
                          "tài khoản quản trị trước khi dùng khóa khôi phục.")
-    data_key = vault.open_with_recovery(db.paths, recovery_key)
-    if data_key is None:
+    folder = vault.open_with_recovery(db.paths, recovery_key)
+    if folder is None:
         raise NotAllowed("Khóa khôi phục không đúng (hoặc đã được thay bằng khóa mới).")
-    db.unlock(data_key)
+    db.unlock(folder.data)
     with db.write() as session:
         user = _find(session, username)
         if user is None:
@@ -363,7 +392,8 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
         user.password_hash = password_hasher.hash(new_password)
         user.password_changed_at = utcnow()
         user.active = True
-        vault.seal_for_password(db.paths, user.username, data_key, new_password)
+        vault.seal_for_password(db.paths, user.username, folder, new_password,
+                                administrator=user.role == Role.ADMIN)
         vault.clear_lockout(db.paths, user.username)
         audit.record(session, user.username, AuditAction.RECOVERY_KEY_USE, entity="user",
                      detail={"username": user.username})

@@ -24,12 +24,12 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
     if paths.keys.exists():  # left by an init that failed before its database was made
         paths.keys.unlink()
     db = open_database(paths, create=True)
-    data_key = keys.new_data_key()
-    vault.new_key_file(paths, data_key)
+    folder = vault.new_key_file(paths)
     try:
-        db.unlock(data_key)
+        db.unlock(folder.data)
+        db.hold_admin_key(folder.admin)  # the first administrator's wrap holds it
         if recovery_key is not None:
-            vault.seal_for_recovery(paths, data_key, recovery_key)
+            vault.seal_for_recovery(paths, folder, recovery_key)
         with db.write() as session:
             vocabulary.seed(session)
             legal_basis.seed(session)

@@ -11,6 +11,7 @@ knows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.db import Database
@@ -20,6 +21,23 @@ from app.paths import DataPaths, make_private
 from app.security import keyfile, keys
 from app.security.keyfile import KeyFile, account_tag
 from app.security.keys import Wrap, WrapKind
+
+
+@dataclass(frozen=True)
+class FolderKeys:
+    """What a wrap seals: the data key, and for administrators (and the recovery key) the
+    administrators' key too, which opens backups and keys the audit log's MACs. Both are
+    sealed together, so that signing in costs one key derivation."""
+
+    data: bytes
+    admin: bytes | None = None
+
+    def sealed(self, *, administrator: bool) -> bytes:
+        return self.data + (self.admin if administrator and self.admin is not None else b"")
+
+    @classmethod
+    def unsealed(cls, secret: bytes) -> FolderKeys:
+        return cls(secret[:keys.KEY_SIZE], secret[keys.KEY_SIZE:] or None)
 
 
 def load(paths: DataPaths) -> KeyFile:
@@ -40,9 +58,26 @@ def save(paths: DataPaths, found: KeyFile) -> None:
     make_private(paths.keys)
 
 
-def new_key_file(paths: DataPaths, data_key: bytes) -> None:
-    """The key file of a new folder, before its database is made."""
-    save(paths, KeyFile(keys.key_id(data_key)))
+def new_key_file(paths: DataPaths) -> FolderKeys:
+    """The keys of a new folder and its key file, before its database is made."""
+    folder = FolderKeys(keys.new_data_key(), keys.new_data_key())
+    assert folder.admin is not None
+    save(paths, KeyFile(keys.key_id(folder.data), admin_key_id=keys.key_id(folder.admin)))
+    return folder
+
+
+def new_admin_key(paths: DataPaths, data_key: bytes) -> FolderKeys:
+    """The administrators' key of a folder made before there was one, at the first sign-in
+    of an administrator (whose wrap the caller seals again with it)."""
+    found = _checked(load(paths), data_key)
+    admin_key = keys.new_data_key()
+    found.admin_key_id = keys.key_id(admin_key)
+    save(paths, found)
+    return FolderKeys(data_key, admin_key)
+
+
+def has_admin_key(paths: DataPaths) -> bool:
+    return load(paths).admin_key_id is not None
 
 
 def _checked(found: KeyFile, data_key: bytes) -> KeyFile:
@@ -51,12 +86,20 @@ def _checked(found: KeyFile, data_key: bytes) -> KeyFile:
     return found
 
 
-def seal_for_password(paths: DataPaths, username: str, data_key: bytes,
-                      password: str) -> None:
-    """(Re)seal the key for an account's new password."""
-    found = _checked(load(paths), data_key)
-    found.accounts[account_tag(username)] = keys.wrap_for_password(data_key, password)
+def seal_for_password(paths: DataPaths, username: str, folder: FolderKeys, password: str, *,
+                      administrator: bool) -> None:
+    """(Re)seal the keys for an account's new password: the data key, and for an
+    administrator the administrators' key too (when the acting session holds it)."""
+    found = _checked(load(paths), folder.data)
+    found.accounts[account_tag(username)] = keys.wrap_for_password(
+        folder.sealed(administrator=administrator), password)
     save(paths, found)
+
+
+def unseal(wrap: Wrap, secret: str) -> FolderKeys | None:
+    """The keys a wrap holds, None when `secret` does not open it."""
+    opened = keys.unwrap(wrap, secret)
+    return None if opened is None else FolderKeys.unsealed(opened)
 
 
 def drop_account(paths: DataPaths, username: str) -> None:
@@ -73,16 +116,16 @@ def clear_lockout(paths: DataPaths, username: str) -> None:
         save(paths, found)
 
 
-def seal_for_recovery(paths: DataPaths, data_key: bytes, recovery_key: str) -> None:
+def seal_for_recovery(paths: DataPaths, folder: FolderKeys, recovery_key: str) -> None:
     """Replace the recovery wrap: an older recovery key stops working."""
-    found = _checked(load(paths), data_key)
-    found.recovery = keys.wrap_for_recovery(data_key, recovery_key)
+    found = _checked(load(paths), folder.data)
+    found.recovery = keys.wrap_for_recovery(folder.sealed(administrator=True), recovery_key)
     save(paths, found)
 
 
-def open_with_recovery(paths: DataPaths, recovery_key: str) -> bytes | None:
+def open_with_recovery(paths: DataPaths, recovery_key: str) -> FolderKeys | None:
     found = load(paths)
-    return None if found.recovery is None else keys.unwrap(found.recovery, recovery_key)
+    return None if found.recovery is None else unseal(found.recovery, recovery_key)
 
 
 def has_recovery_key(paths: DataPaths) -> bool:
@@ -121,6 +164,7 @@ def keyfile_for_restore(target: Path, key_id: str, copies: list[dict[str, object
 def open_sealed_copy(copies: list[dict[str, object]], username: str | None,
                      secret: str) -> bytes | None:
     """The data key from a backup's wraps, by account password or recovery key."""
+    # (An administrator's wrap holds the administrators' key after the data key.)
     for copy in copies:
         wrap = Wrap.from_json(copy)
         if username is None:
@@ -128,5 +172,5 @@ def open_sealed_copy(copies: list[dict[str, object]], username: str | None,
         else:
             mine = copy.get("account") == account_tag(username)
         if mine and (found := keys.unwrap(wrap, secret)) is not None:
-            return found
+            return found[:keys.KEY_SIZE]
     return None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import ROLE_LABELS, Role
-from app.domain.passwords import STRONG_PASSWORD_ROLES, account_password_rule
+from app.domain.passwords import account_password_rule
 from app.progress import CancelToken, Progress
 from app.services import accounts, settings
 from app.services.accounts import UserRecord
@@ -218,11 +218,10 @@ class UsersView(QWidget):
             return
         role = next(r for r, text in ROLE_LABELS.items() if text == label)
         password: str | None = None
-        if role in STRONG_PASSWORD_ROLES and role != user.role:
-            # The service asks for it: a weak password must not come with these rights.
+        if accounts.role_change_needs_password(user.role, role):
             password = self.ask_new_password(
-                "Đổi vai trò", f"Vai trò {label} cần mật khẩu mạnh: hãy đặt mật khẩu mới cho "
-                f"«{user.username}» và báo cho người dùng.", role)
+                "Đổi vai trò", f"Đổi sang vai trò {label} cần mật khẩu mới: hãy đặt mật khẩu "
+                f"mới cho «{user.username}» và báo cho người dùng.", role)
             if password is None:
                 return
         self.change_role(user, role, password)
