@@ -4,6 +4,7 @@ command line and in the window's task runner, then a scan of every place they ma
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import logging
@@ -14,6 +15,8 @@ import subprocess
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +24,8 @@ import msoffcrypto
 import pytest
 from pytestqt.qtbot import QtBot
 from python_calamine import CalamineWorkbook
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app import errorlog
 from app.db import Database, open_database
@@ -283,14 +285,20 @@ OLD_AUDIT_ROWS: tuple[tuple[AuditAction, dict[str, Any]], ...] = (
 
 def old_audit_log(paths: DataPaths) -> None:
     """A data folder at revision 0005 whose audit log names children as that version did
-    (its database not yet encrypted)."""
+    (its database not yet encrypted), each row hashed into the chain as it did."""
     old_register(paths, 0, "0005")
-    engine = create_engine(f"sqlite:///{paths.database}")
-    with Session(engine) as session, session.begin():
+    with closing(sqlite3.connect(paths.database)) as conn, conn:
+        (prev_hash,) = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC").fetchone()
         for action, detail in OLD_AUDIT_ROWS:
-            audit.record(session, "canbo", action, entity="case", entity_uuid="u-1",
-                         detail=detail)
-    engine.dispose()
+            at = datetime.now(UTC)
+            row = ["canbo", str(action), "case", "u-1",
+                   json.dumps(detail, ensure_ascii=False, sort_keys=True)]
+            row_hash = hashlib.sha256(json.dumps([prev_hash, at.isoformat(), *row],
+                                                 ensure_ascii=False).encode()).hexdigest()
+            conn.execute("INSERT INTO audit_log (at, username, action, entity, entity_uuid, "
+                         "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (f"{at:%Y-%m-%d %H:%M:%S.%f}", *row, prev_hash, row_hash))
+            prev_hash = row_hash
 
 
 def test_upgrading_strips_old_audit_rows_of_free_text_and_leaves_no_trace_in_the_file(

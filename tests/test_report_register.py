@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, update
+from sqlalchemy import create_engine, inspect, text, update
 
 from app.db import Database, open_database
 from app.db.migrate import alembic_config, current_revision
@@ -95,11 +95,18 @@ def test_a_database_at_revision_0001_with_data_upgrades(tmp_path: Path) -> None:
     old_register(paths, 0, "0001")  # made by this version, then brought down to 0001
     engine = create_engine(f"sqlite:///{paths.database}")
     old = Database(paths)
-    old._engine = engine  # the version at 0001 wrote through the same services
+    old._engine = engine  # the version at 0001 stored its settings as this one does
     with old.write() as session:
         settings.write_office(session, demo_office())
+        # A case as that version stored it (today's services also write the keyed audit
+        # chain, which it did not have).
+        session.execute(text(
+            "INSERT INTO cases (id, uuid, code, detected_on, platform_code, account, "
+            "group_code, summary, has_children, search_key, account_key, created_at, "
+            "created_by, updated_at, updated_by, version) VALUES (1, 'u-1', 'CU-1', "
+            "'2026-10-05', 'FB', 'Trang cũ', 'TG', 'Tin giả cũ', 0, 'cu-1 | trang cu', "
+            "'trang cu', '2026-10-05 00:00:00', 'admin', '2026-10-05 00:00:00', 'admin', 1)"))
     admin = Actor(1, "admin", "admin", Role.ADMIN)
-    code = cases.create_case(old, admin, make_case(), today=TODAY).code
     assert current_revision(engine) == "0001"
     engine.dispose()
 
@@ -115,6 +122,6 @@ def test_a_database_at_revision_0001_with_data_upgrades(tmp_path: Path) -> None:
         actor = Actor(leader.id, leader.username, leader.full_name, leader.role)
         sent = report_register.send_report(db, actor, OCTOBER, TEXT)
         assert sent.version == 1
-        assert report_register.get_sent_report(db, actor, sent.uuid).figures.cases[0].code == code
+        assert report_register.get_sent_report(db, actor, sent.uuid).figures.cases[0].code == "CU-1"
     finally:
         db.dispose()

@@ -3,7 +3,7 @@
 Nothing here imports Qt.
 """
 
-from app.models.account import AuditEntry, User
+from app.models.account import AuditChain, AuditEntry, User
 from app.models.base import Base
 from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
 from app.models.event import Event, event_legal_bases
@@ -13,6 +13,7 @@ from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
 
 __all__ = [
+    "AuditChain",
     "AuditEntry",
     "Base",
     "Case",

@@ -1,10 +1,10 @@
-"""User accounts and the append-only audit log."""
+"""User accounts, the append-only audit log and where its keyed chain stands."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import Boolean, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UtcDateTime, utcnow
@@ -24,7 +24,9 @@ class User(Base):
 
 
 class AuditEntry(Base):
-    """Who did what and when. Rows are only ever added; each hashes the one before."""
+    """Who did what and when. Rows are only ever added; each hashes the one before, and
+    once an administrators' key started the keyed chain each also has a sequence number
+    and a MAC (`services/audit.py`)."""
 
     __tablename__ = "audit_log"
 
@@ -37,3 +39,21 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # None on the rows written before the keyed chain started.
+    sequence: Mapped[int | None] = mapped_column(unique=True, index=True)
+    mac: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """Where the keyed audit chain stands, in one row updated with each audit row: the
+    newest row's sequence number and MAC, and the key of the next row (the key of a
+    written row is gone: it cannot be derived back from this one)."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int]
+    # The newest row's MAC; before the first keyed row, the hash of the row the chain
+    # starts after (or the genesis value).
+    mac: Mapped[str] = mapped_column(String(64))
+    key: Mapped[bytes] = mapped_column(LargeBinary)

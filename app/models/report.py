@@ -35,6 +35,10 @@ class SentReport(UuidMixin, Base):
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     supersedes: Mapped[str | None] = mapped_column(String(36))  # uuid of the version replaced
     reissue_reason: Mapped[str | None] = mapped_column(Text)
+    # The audit log's newest keyed row when the report was frozen (`audit.anchor`); None
+    # before the keyed chain started.
+    audit_sequence: Mapped[int | None]
+    audit_mac: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         UniqueConstraint("period_start", "period_end", "version"),

@@ -188,6 +188,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             folder = vault.new_admin_key(paths, folder.data)
             vault.seal_for_password(paths, user.username, folder, password, administrator=True)
             found = vault.load(paths)
+            audit.start_chain(session, user.username, folder.admin)
         db.hold_admin_key(folder.admin if administrator else None)
         _log_failures(session, found)
         audit.record(session, user.username, AuditAction.LOGIN)

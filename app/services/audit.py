@@ -1,28 +1,53 @@
 """The append-only audit log, written in the same transaction as the change.
 
-Each row carries the hash of the row before it, so an edited or deleted row
-breaks the chain and `check` finds it. The log outlives a purge and is exported: it keeps
-no free text and no particular of a person, only keys, codes, dates, numbers and counts.
+Each row carries the SHA-256 of the row before it and of its own fields, so that a row
+edited, deleted or inserted with an ordinary tool breaks the chain. Anyone who can open the
+database could recompute those hashes, so each row also has a sequence number (contiguous
+from 1) and a MAC over that number and its hash, keyed from the administrators' key A:
+
+- the chain's first key is derived from A (`_first_key`); row n is MACed with key n, after
+  which key n+1 = HMAC(key n, "next") replaces it in `audit_chain` (one row, updated in the
+  same transaction, with secure_delete on). Every session can append (it reads the current
+  key), none can go back to an earlier key: a session without A cannot recompute the MAC
+  of any row already written, nor delete the newest rows without leaving a state whose key
+  is not the one an administrator derives from A.
+- `verify_chain` with A recomputes every MAC and the current key; without A it checks the
+  hashes, the sequence numbers and the state against the newest rows. Anchors (the newest
+  row's sequence number and MAC, `anchor`) are written into each backup's header and each
+  frozen report, and `check` compares the log with them.
+- Rows written before A existed (older versions' folders) keep their SHA-256 chain: the
+  chain starts when A is made (`start_chain`), after them, so their hash chain's head is
+  under the first MAC.
+
+The log outlives a purge and is exported: it keeps no free text and no particular of a
+person, only keys, codes, dates, numbers and counts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.fields import Field
-from app.models import AuditEntry
+from app.models import AuditChain, AuditEntry
 from app.models.base import utcnow
 
 GENESIS = "0" * 64
+CHAIN_ID = 1  # the one row of `audit_chain`
+# How far a sequence number may jump ahead while `verify_chain` keeps deriving keys: a
+# row with a forged huge number must not make the check run for ever.
+MAX_KEY_STEPS = 1_000_000
 
 
 class AuditAction(StrEnum):
@@ -58,6 +83,7 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     RECOVERY_KEY_NEW = "recovery_key_new"
     RECOVERY_KEY_USE = "recovery_key_use"
+    AUDIT_CHAIN_START = "audit_chain_start"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -65,7 +91,7 @@ class AuditAction(StrEnum):
 UNCHANGING_ACTIONS = frozenset({
     AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.CHILD_CASE_VIEW,
     AuditAction.EVIDENCE_VIEW, AuditAction.CASE_PRINT, AuditAction.EXPORT, AuditAction.REPORT,
-    AuditAction.BACKUP,
+    AuditAction.BACKUP, AuditAction.AUDIT_CHAIN_START,
 })
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -101,6 +127,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.RESTORE: "Khôi phục từ bản sao lưu",
     AuditAction.RECOVERY_KEY_NEW: "Tạo khóa khôi phục mới",
     AuditAction.RECOVERY_KEY_USE: "Đặt lại mật khẩu bằng khóa khôi phục",
+    AuditAction.AUDIT_CHAIN_START: "Bắt đầu khóa nhật ký bằng khóa quản trị",
 }
 
 
@@ -151,6 +178,27 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any],
     return {"changed": changed, "values": values}
 
 
+def _first_key(admin_key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"sovipham audit chain v1").derive(admin_key)
+
+
+def _next_key(key: bytes) -> bytes:
+    return hmac.digest(key, b"next", "sha256")
+
+
+def _mac(key: bytes, sequence: int, row_hash: str) -> str:
+    # The row's hash covers its fields and the previous row's hash: the MACs chain through it.
+    return hmac.digest(key, json.dumps([sequence, row_hash]).encode(), "sha256").hex()
+
+
+def _head(session: Session) -> str:
+    last = session.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return last or GENESIS
+
+
 def record(
     session: Session,
     username: str,
@@ -160,11 +208,9 @@ def record(
     entity_uuid: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Add one row to the log inside the caller's transaction."""
-    last = session.execute(
-        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    prev_hash = last or GENESIS
+    """Add one row to the log inside the caller's transaction (keyed once the chain has
+    started: any session can append, with the key the chain's state holds)."""
+    prev_hash = _head(session)
     at = utcnow()
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)
     entry = AuditEntry(
@@ -177,27 +223,155 @@ def record(
         prev_hash=prev_hash,
         hash=_digest(prev_hash, at, username, str(action), entity, entity_uuid, text),
     )
+    chain = session.get(AuditChain, CHAIN_ID)
+    if chain is not None:
+        entry.sequence = chain.sequence + 1
+        entry.mac = _mac(chain.key, entry.sequence, entry.hash)
+        chain.sequence, chain.mac, chain.key = entry.sequence, entry.mac, _next_key(chain.key)
     session.add(entry)
     session.flush()
 
 
-def verify_chain(session: Session) -> list[str]:
-    """Vietnamese descriptions of every break in the chain (empty when intact)."""
+def start_chain(session: Session, username: str, admin_key: bytes | None) -> None:
+    """Start the keyed chain when the administrators' key is made (a new folder, or an
+    older folder's first administrator sign-in), never again: a chain deleted later must
+    not be started afresh over the gap. The rows already there are checked, and the
+    chain starts after them (their hashes' head under its first MAC), with a row saying
+    how many rows it took over and how many problems their chain had."""
+    if admin_key is None or session.get(AuditChain, CHAIN_ID) is not None:
+        return
+    rows = session.execute(select(func.count(AuditEntry.id))).scalar_one()
+    problems = verify_chain(session) if rows else []
+    session.add(AuditChain(id=CHAIN_ID, sequence=0, mac=_head(session),
+                           key=_first_key(admin_key)))
+    session.flush()
+    if rows:
+        record(session, username, AuditAction.AUDIT_CHAIN_START,
+               detail={"rows": rows, "problems": len(problems)})
+
+
+def anchor(session: Session | Connection) -> dict[str, Any]:
+    """The newest keyed row's sequence number and MAC, for a backup's header or a frozen
+    report (empty before the keyed chain started)."""
+    state = session.execute(
+        select(AuditChain.sequence, AuditChain.mac).where(AuditChain.id == CHAIN_ID)
+    ).first()
+    if state is None or state.sequence == 0:
+        return {}
+    return {"sequence": state.sequence, "mac": state.mac}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An anchor found outside the log, and where (in Vietnamese, for the message)."""
+
+    source: str
+    sequence: int
+    mac: str
+
+    @classmethod
+    def from_json(cls, source: str, data: Mapping[str, Any]) -> Anchor | None:
+        """The anchor `anchor` wrote, None for one of before the chain (or malformed)."""
+        sequence, mac = data.get("sequence"), data.get("mac")
+        if type(sequence) is not int or not isinstance(mac, str):
+            return None
+        return cls(source, sequence, mac)
+
+
+_ROW = (AuditEntry.id, AuditEntry.at, AuditEntry.username, AuditEntry.action,
+        AuditEntry.entity, AuditEntry.entity_uuid, AuditEntry.detail, AuditEntry.prev_hash,
+        AuditEntry.hash, AuditEntry.sequence, AuditEntry.mac)
+_PREFIX = "Nhật ký kiểm tra: "
+
+
+def verify_chain(session: Session, admin_key: bytes | None = None,
+                 anchors: Iterable[Anchor] = (), *, keyed: bool = False) -> list[str]:
+    """Vietnamese descriptions of every break in the log (empty when intact).
+
+    Every row's hash and link to the row before; the keyed rows' sequence numbers
+    contiguous, and the chain's state matching the newest one; with `admin_key` (A, an
+    administrator's session) every MAC and the state's key; each anchor's row still there
+    with its MAC. `keyed`: the folder has an administrators' key, so its log must have
+    started the keyed chain."""
+    anchors = list(anchors)
+    wanted = {a.sequence for a in anchors}
+    macs_at: dict[int, str | None] = {}
     problems: list[str] = []
-    prev_hash = GENESIS
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
-    for entry in rows:
-        if entry.prev_hash != prev_hash:
-            problems.append(
-                f"Nhật ký kiểm tra: bản ghi số {entry.id} không nối tiếp bản ghi trước "
-                "(có bản ghi đã bị xóa hoặc chèn)."
-            )
-        expected = _digest(entry.prev_hash, entry.at, entry.username, entry.action,
-                           entry.entity, entry.entity_uuid, entry.detail)
-        if entry.hash != expected:
-            problems.append(f"Nhật ký kiểm tra: bản ghi số {entry.id} đã bị sửa.")
-        prev_hash = entry.hash
+    prev_hash, expected, last, last_mac = GENESIS, 1, 0, None
+    key = _first_key(admin_key) if admin_key is not None else None  # key `expected`'s
+    rows = session.execute(select(*_ROW).order_by(AuditEntry.id)
+                           .execution_options(yield_per=5000))
+    for row in rows:
+        if row.prev_hash != prev_hash:
+            problems.append(f"{_PREFIX}bản ghi số {row.id} không nối tiếp bản ghi trước "
+                            "(có bản ghi đã bị xóa hoặc chèn).")
+        edited = row.hash != _digest(row.prev_hash, row.at, row.username, row.action,
+                                     row.entity, row.entity_uuid, row.detail)
+        sequence = row.sequence
+        if sequence is None:
+            if last:
+                problems.append(f"{_PREFIX}bản ghi số {row.id} không có số thứ tự của nhật "
+                                "ký có khóa: bản ghi được chèn ngoài chương trình.")
+        elif sequence < expected:
+            problems.append(f"{_PREFIX}bản ghi số {row.id} mang số thứ tự {sequence} sai "
+                            "thứ tự (bản ghi được chèn hoặc chép lại ngoài chương trình).")
+        else:
+            if sequence > expected:
+                missing = f"{expected}" if sequence == expected + 1 \
+                    else f"{expected} đến {sequence - 1}"
+                problems.append(f"{_PREFIX}thiếu các bản ghi có số thứ tự {missing}, trước "
+                                f"bản ghi số {row.id}: có bản ghi đã bị xóa.")
+                if key is not None and sequence - expected > MAX_KEY_STEPS:
+                    key = None
+                    problems.append(f"{_PREFIX}từ bản ghi số {row.id}, mã xác thực không "
+                                    "kiểm tra được (số thứ tự bị sửa).")
+                elif key is not None:
+                    for _ in range(sequence - expected):
+                        key = _next_key(key)
+            if key is not None:
+                edited = edited or row.mac != _mac(key, sequence, row.hash)
+                key = _next_key(key)
+            expected, last, last_mac = sequence + 1, sequence, row.mac
+            if sequence in wanted:
+                macs_at[sequence] = row.mac
+        if edited:
+            problems.append(f"{_PREFIX}bản ghi số {row.id} đã bị sửa.")
+        prev_hash = row.hash
+    problems += _state_problems(session, key, last, last_mac, keyed=keyed)
+    for found in anchors:
+        if found.sequence > last:
+            problems.append(f"{_PREFIX}{found.source} ghi nhận nhật ký đến số thứ tự "
+                            f"{found.sequence}, nay nhật ký chỉ còn đến số {last}: các bản "
+                            "ghi mới nhất đã bị xóa.")
+        elif macs_at.get(found.sequence) != found.mac:
+            problems.append(f"{_PREFIX}bản ghi có số thứ tự {found.sequence} không khớp với "
+                            f"{found.source}: nhật ký đã bị viết lại.")
     return problems
+
+
+def _state_problems(session: Session, key: bytes | None, last: int, last_mac: str | None,
+                    *, keyed: bool) -> list[str]:
+    """The chain's state against its newest row (`key`: the next row's key derived from
+    A, None without A)."""
+    state = session.get(AuditChain, CHAIN_ID)
+    if state is None:
+        if last or keyed:
+            return [f"{_PREFIX}mất trạng thái của nhật ký có khóa: nhật ký đã bị xóa hoặc "
+                    "thay ngoài chương trình."]
+        return []
+    if state.sequence > last:
+        return [f"{_PREFIX}các bản ghi mới nhất đã bị xóa: nhật ký đã ghi đến số thứ tự "
+                f"{state.sequence}, nay chỉ còn đến số {last}."]
+    if state.sequence < last:
+        return [f"{_PREFIX}các bản ghi sau số thứ tự {state.sequence} được thêm ngoài "
+                "chương trình."]
+    if last and state.mac != last_mac:
+        return [f"{_PREFIX}bản ghi mới nhất (số thứ tự {last}) không khớp với trạng thái "
+                "của nhật ký: nhật ký đã bị sửa ngoài chương trình."]
+    if key is not None and not hmac.compare_digest(state.key, key):
+        return [f"{_PREFIX}khóa hiện tại của nhật ký không khớp với khóa quản trị: các bản "
+                "ghi mới nhất đã bị xóa hoặc nhật ký đã bị thay ngoài chương trình."]
+    return []
 
 
 def entries(session: Session, *, username: str | None = None, action: str | None = None,

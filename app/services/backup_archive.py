@@ -58,6 +58,7 @@ class BackupHeader:
     cases: int
     evidence_files: int
     wraps: list[dict[str, object]]
+    audit_anchor: dict[str, object]  # the log's newest keyed row (`audit.anchor`)
     raw: bytes  # as stored: authenticated with the content
 
 
@@ -65,13 +66,13 @@ class BackupHeader:
 
 
 def encode_header(revision: str, key_id: str, cases: int, evidence_files: int,
-           wraps: list[dict[str, object]]) -> bytes:
+           wraps: list[dict[str, object]], audit_anchor: dict[str, object]) -> bytes:
     """The header of a backup made now, as stored."""
     return json.dumps({
         "format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
         "app_version": __version__, "revision": revision,
         "key_id": key_id, "cases": cases, "evidence_files": evidence_files,
-        "wraps": wraps,
+        "wraps": wraps, "audit": audit_anchor,
     }, ensure_ascii=False).encode()
 
 
@@ -184,7 +185,8 @@ def _read_header(handle: BinaryIO, path: Path) -> BackupHeader:
         data = json.loads(raw)
         return BackupHeader(datetime.fromisoformat(data["created_at"]), str(data["app_version"]),
                             str(data["revision"]), str(data["key_id"]), int(data["cases"]),
-                            int(data["evidence_files"]), list(data["wraps"]), start + raw)
+                            int(data["evidence_files"]), list(data["wraps"]),
+                            dict(data.get("audit") or {}), start + raw)
     except (ValueError, KeyError, TypeError) as exc:
         raise damaged(path) from exc
 

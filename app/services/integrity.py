@@ -1,17 +1,22 @@
-"""`check`: the database, the audit chain and every evidence file."""
+"""`check`: the database, the audit log (against its anchors) and every evidence file."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.storage import storage_problems
-from app.models import AuditEntry, Evidence
-from app.services import audit
+from app.errors import UserError
+from app.models import AuditEntry, Evidence, SentReport
+from app.paths import DataPaths
+from app.security import keys
+from app.services import audit, backup_archive, vault
 from app.services.actor import Actor, Permission
-from app.services.audit import AuditAction
+from app.services.audit import Anchor, AuditAction
 from app.services.evidence_store import content_sha256, stored_path
 
 
@@ -29,8 +34,11 @@ class CheckReport:
 def check_data_folder(db: Database, actor: Actor) -> CheckReport:
     actor.require(Permission.CHECK)
     problems = storage_problems(db.engine)
+    keyed = db.admin_key is not None or vault.has_admin_key(db.paths)
     with db.read() as session:
-        problems += audit.verify_chain(session)
+        anchors = [*_backup_anchors(db.paths, session, keys.key_id(db.data_key)),
+                   *_report_anchors(session)]
+        problems += audit.verify_chain(session, db.admin_key, anchors, keyed=keyed)
         audit_rows = session.execute(select(func.count(AuditEntry.id))).scalar_one()
         stored = list(session.execute(
             select(Evidence.sha256, Evidence.original_name).distinct()
@@ -46,3 +54,36 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
         audit.record(session, actor.username, AuditAction.CHECK,
                      detail={"problems": len(problems)})
     return CheckReport(tuple(problems), len(stored), audit_rows)
+
+
+def _backup_anchors(paths: DataPaths, session: Session, key_id: str) -> list[Anchor]:
+    """The anchor of the newest backup of this folder in its backups/ made since the log's
+    last restore (a restore rolls the log back to its backup, legitimately: the backups
+    made before it anchor the log it replaced)."""
+    restored = session.execute(select(func.max(AuditEntry.at)).where(
+        AuditEntry.action == AuditAction.RESTORE)).scalar_one()
+    found: list[tuple[backup_archive.BackupHeader, str]] = []
+    for path in paths.backups.glob(f"*{backup_archive.SUFFIX}"):
+        with suppress(UserError):  # damaged, or not a backup: nothing to compare with
+            found.append((backup_archive.read_header(path), path.name))
+    for header, name in sorted(found, key=lambda pair: pair[0].created_at, reverse=True):
+        if header.key_id != key_id or (restored is not None and header.created_at <= restored):
+            continue
+        newest = Anchor.from_json(f"bản sao lưu «{name}»", header.audit_anchor)
+        if newest is not None:
+            return [newest]
+    return []
+
+
+def _report_anchors(session: Session) -> list[Anchor]:
+    """The anchor of the newest report frozen since the keyed chain started."""
+    report = session.execute(
+        select(SentReport.number, SentReport.version, SentReport.audit_sequence,
+               SentReport.audit_mac)
+        .where(SentReport.audit_sequence.is_not(None))
+        .order_by(SentReport.audit_sequence.desc()).limit(1)
+    ).first()
+    if report is None or report.audit_mac is None:
+        return []
+    return [Anchor(f"báo cáo số {report.number} (lần {report.version}) đã chốt",
+                   report.audit_sequence, report.audit_mac)]

@@ -119,6 +119,9 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
         xlsx, pdf = xlsx_file.read_bytes(), pdf_file.read_bytes()
     with db.write() as session:
         replaced = _check_send(session, period, reference, text.issue_date, why)
+        # The log's newest row as the report is frozen: a log rolled back behind a report
+        # that went out of the office is found by `check`.
+        anchor = audit.anchor(session)
         row = SentReport(
             period_kind=str(period.kind), period_start=period.start, period_end=period.end,
             label=period.label, version=replaced.version + 1 if replaced else 1,
@@ -128,6 +131,7 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
             pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
             sent_by=actor.username, sent_by_name=actor.full_name,
             supersedes=replaced.uuid if replaced else None, reissue_reason=why,
+            audit_sequence=anchor.get("sequence"), audit_mac=anchor.get("mac"),
         )
         session.add(row)
         session.flush()

@@ -34,6 +34,7 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
             vocabulary.seed(session)
             legal_basis.seed(session)
             settings.write_office(session, OfficeSettings())
+            audit.start_chain(session, SYSTEM.username, folder.admin)  # keyed from row 1
             audit.record(session, SYSTEM.username, AuditAction.INIT,
                          detail={"data_dir": str(paths.root)})
         accounts.create_user(db, SYSTEM, username=admin_username,
