@@ -14,6 +14,7 @@ import json
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +37,7 @@ from app.models.base import utcnow
 from app.paths import DataPaths
 from app.services import (
     accounts,
+    audit,
     audit_log,
     backup,
     case_sheet,
@@ -496,8 +498,6 @@ def test_each_action_writes_exactly_one_audit_row_without_a_childs_name(
 
 
 def test_no_audit_row_names_a_child_and_the_chain_holds(world: World) -> None:
-    from app.services import audit
-
     with world.db.read() as session:
         details = list(session.execute(select(AuditEntry.detail)).scalars())
         assert audit.verify_chain(session) == []
@@ -543,40 +543,30 @@ def test_check_finds_an_edited_deleted_or_inserted_audit_row(
 
 
 
-def _chain_problems(paths: DataPaths, data_key: bytes | None = None) -> list[str]:
-    """The breaks in the log of a database, plain (an older version's) or encrypted."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    from app.db.engine import make_engine
-    from app.services import audit
-
-    engine = (create_engine(f"sqlite:///{paths.database}") if data_key is None
-              else make_engine(paths.database, data_key))
-    try:
-        with Session(engine) as session:
-            return audit.verify_chain(session)
-    finally:
-        engine.dispose()
-
-
 def test_upgrading_an_old_audit_log_keeps_the_breaks_it_had(paths: DataPaths) -> None:
     """Migration 0006 rewrites old rows and their hashes; it must not bless a row edited,
-    deleted or inserted before it ran."""
+    deleted or inserted before it ran, nor must the keyed chain that starts after them."""
     from tests.test_privacy import old_audit_log
 
     old_audit_log(paths)
-    with sqlite3.connect(paths.database) as conn:
+    with closing(sqlite3.connect(paths.database)) as conn, conn:
+        ids = dict(conn.execute("SELECT action, id FROM audit_log").fetchall())
+        edited, deleted = ids["case_delete"], ids["evidence_add"]
         conn.execute("UPDATE audit_log SET detail = '{\"code\": \"VV-KHAC\", "
                      "\"reason\": \"Trùng\"}' WHERE action = 'case_delete'")
         conn.execute("DELETE FROM audit_log WHERE action = 'evidence_add'")
-    conn.close()
-    broken = _chain_problems(paths)
-    assert len(broken) == 2 and "không nối tiếp" in broken[0] and "bị sửa" in broken[1]
     from tests.crash_writer import OLD_PASSWORD
 
     db = open_database(paths)
-    accounts.authenticate(db, "admin", OLD_PASSWORD)  # encrypts, then upgrades
-    data_key = db.data_key
-    db.dispose()
-    assert _chain_problems(paths, data_key) == broken
+    try:
+        accounts.authenticate(db, "admin", OLD_PASSWORD)  # encrypts, upgrades, keys the log
+        with db.read() as session:
+            assert audit.verify_chain(session, db.admin_key, keyed=True) == [
+                f"Nhật ký kiểm tra: bản ghi số {deleted + 1} không nối tiếp bản ghi trước "
+                "(có bản ghi đã bị xóa hoặc chèn).",
+                f"Nhật ký kiểm tra: bản ghi số {edited} đã bị sửa."]
+            start = session.execute(select(AuditEntry).where(
+                AuditEntry.action == AuditAction.AUDIT_CHAIN_START)).scalar_one()
+        assert json.loads(start.detail)["problems"] == 2 and start.sequence == 1
+    finally:
+        db.dispose()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -284,8 +284,12 @@ _ROW = (AuditEntry.id, AuditEntry.at, AuditEntry.username, AuditEntry.action,
 _PREFIX = "Nhật ký kiểm tra: "
 
 
+def _when(at: datetime) -> str:
+    return f"{at.astimezone():%H:%M ngày %d/%m/%Y}"
+
+
 def verify_chain(session: Session, admin_key: bytes | None = None,
-                 anchors: Iterable[Anchor] = (), *, keyed: bool = False) -> list[str]:
+                 anchors: Sequence[Anchor] = (), *, keyed: bool = False) -> list[str]:
     """Vietnamese descriptions of every break in the log (empty when intact).
 
     Every row's hash and link to the row before; the keyed rows' sequence numbers
@@ -293,60 +297,103 @@ def verify_chain(session: Session, admin_key: bytes | None = None,
     administrator's session) every MAC and the state's key; each anchor's row still there
     with its MAC. `keyed`: the folder has an administrators' key, so its log must have
     started the keyed chain."""
-    anchors = list(anchors)
-    wanted = {a.sequence for a in anchors}
-    macs_at: dict[int, str | None] = {}
-    problems: list[str] = []
-    prev_hash, expected, last, last_mac = GENESIS, 1, 0, None
-    key = _first_key(admin_key) if admin_key is not None else None  # key `expected`'s
-    rows = session.execute(select(*_ROW).order_by(AuditEntry.id)
-                           .execution_options(yield_per=5000))
-    for row in rows:
-        if row.prev_hash != prev_hash:
-            problems.append(f"{_PREFIX}bản ghi số {row.id} không nối tiếp bản ghi trước "
-                            "(có bản ghi đã bị xóa hoặc chèn).")
-        edited = row.hash != _digest(row.prev_hash, row.at, row.username, row.action,
-                                     row.entity, row.entity_uuid, row.detail)
-        sequence = row.sequence
-        if sequence is None:
-            if last:
-                problems.append(f"{_PREFIX}bản ghi số {row.id} không có số thứ tự của nhật "
-                                "ký có khóa: bản ghi được chèn ngoài chương trình.")
-        elif sequence < expected:
-            problems.append(f"{_PREFIX}bản ghi số {row.id} mang số thứ tự {sequence} sai "
-                            "thứ tự (bản ghi được chèn hoặc chép lại ngoài chương trình).")
-        else:
-            if sequence > expected:
-                missing = f"{expected}" if sequence == expected + 1 \
-                    else f"{expected} đến {sequence - 1}"
-                problems.append(f"{_PREFIX}thiếu các bản ghi có số thứ tự {missing}, trước "
-                                f"bản ghi số {row.id}: có bản ghi đã bị xóa.")
-                if key is not None and sequence - expected > MAX_KEY_STEPS:
-                    key = None
-                    problems.append(f"{_PREFIX}từ bản ghi số {row.id}, mã xác thực không "
-                                    "kiểm tra được (số thứ tự bị sửa).")
-                elif key is not None:
-                    for _ in range(sequence - expected):
-                        key = _next_key(key)
-            if key is not None:
-                edited = edited or row.mac != _mac(key, sequence, row.hash)
-                key = _next_key(key)
-            expected, last, last_mac = sequence + 1, sequence, row.mac
-            if sequence in wanted:
-                macs_at[sequence] = row.mac
-        if edited:
-            problems.append(f"{_PREFIX}bản ghi số {row.id} đã bị sửa.")
-        prev_hash = row.hash
-    problems += _state_problems(session, key, last, last_mac, keyed=keyed)
+    check = _ChainCheck(admin_key, {a.sequence for a in anchors})
+    for row in session.execute(select(*_ROW).order_by(AuditEntry.id)
+                               .execution_options(yield_per=5000)):
+        check.add(row)
+    check.end_mac_run()
+    problems = check.problems
+    problems += _state_problems(session, check.key, check.last, check.last_mac, keyed=keyed)
     for found in anchors:
-        if found.sequence > last:
+        if found.sequence > check.last:
             problems.append(f"{_PREFIX}{found.source} ghi nhận nhật ký đến số thứ tự "
-                            f"{found.sequence}, nay nhật ký chỉ còn đến số {last}: các bản "
-                            "ghi mới nhất đã bị xóa.")
-        elif macs_at.get(found.sequence) != found.mac:
+                            f"{found.sequence}, nay nhật ký chỉ còn đến số {check.last}: các "
+                            "bản ghi mới nhất đã bị xóa.")
+        elif check.macs_at.get(found.sequence) != found.mac:
             problems.append(f"{_PREFIX}bản ghi có số thứ tự {found.sequence} không khớp với "
                             f"{found.source}: nhật ký đã bị viết lại.")
     return problems
+
+
+class _ChainCheck:
+    """The rows of the log one by one, oldest first."""
+
+    def __init__(self, admin_key: bytes | None, anchored: set[int]) -> None:
+        self.problems: list[str] = []
+        self.prev_hash = GENESIS
+        self.expected = 1  # the next keyed row's sequence number
+        self.last, self.last_mac = 0, None  # the newest keyed row's
+        # The key of row `expected`, derived from A (None without it).
+        self.key = _first_key(admin_key) if admin_key is not None else None
+        self.anchored = anchored
+        self.macs_at: dict[int, str | None] = {}
+        # Rows whose MAC fails in a row (the first's id and time, the last's id, how many):
+        # one hash recomputed makes every later MAC fail, and that is one message.
+        self.mac_run: tuple[int, datetime, int, int] | None = None
+
+    def add(self, row: Any) -> None:
+        if row.prev_hash != self.prev_hash:
+            self.problems.append(f"{_PREFIX}bản ghi số {row.id} không nối tiếp bản ghi trước "
+                                 "(có bản ghi đã bị xóa hoặc chèn).")
+        edited = row.hash != _digest(row.prev_hash, row.at, row.username, row.action,
+                                     row.entity, row.entity_uuid, row.detail)
+        if edited:
+            self.problems.append(f"{_PREFIX}bản ghi số {row.id} đã bị sửa.")
+        if row.sequence is None:
+            if self.last:
+                self.problems.append(f"{_PREFIX}bản ghi số {row.id} không có số thứ tự của "
+                                     "nhật ký có khóa: bản ghi được chèn ngoài chương trình.")
+        elif row.sequence < self.expected:
+            self.problems.append(f"{_PREFIX}bản ghi số {row.id} mang số thứ tự {row.sequence} "
+                                 "sai thứ tự (bản ghi được chèn hoặc chép lại ngoài chương "
+                                 "trình).")
+        else:
+            self._keyed(row, edited=edited)
+        self.prev_hash = row.hash
+
+    def _keyed(self, row: Any, *, edited: bool) -> None:
+        sequence: int = row.sequence
+        if sequence > self.expected:
+            missing = f"bản ghi có số thứ tự {self.expected}" if sequence == self.expected + 1 \
+                else f"các bản ghi có số thứ tự {self.expected} đến {sequence - 1}"
+            self.problems.append(f"{_PREFIX}thiếu {missing} (đã bị xóa), ngay trước bản ghi "
+                                 f"lúc {_when(row.at)}.")
+            self._skip_keys(sequence - self.expected, row.id)
+        if self.key is not None:
+            if edited or hmac.compare_digest(row.mac or "", _mac(self.key, sequence, row.hash)):
+                self.end_mac_run()
+            elif self.mac_run is None:
+                self.mac_run = (row.id, row.at, row.id, 1)
+            else:
+                self.mac_run = (*self.mac_run[:2], row.id, self.mac_run[3] + 1)
+            self.key = _next_key(self.key)
+        self.expected, self.last, self.last_mac = sequence + 1, sequence, row.mac
+        if sequence in self.anchored:
+            self.macs_at[sequence] = row.mac
+
+    def _skip_keys(self, steps: int, row_id: int) -> None:
+        if self.key is None:
+            return
+        if steps > MAX_KEY_STEPS:
+            self.key = None
+            self.end_mac_run()
+            self.problems.append(f"{_PREFIX}từ bản ghi số {row_id}, mã xác thực không kiểm "
+                                 "tra được (số thứ tự bị sửa).")
+            return
+        for _ in range(steps):
+            self.key = _next_key(self.key)
+
+    def end_mac_run(self) -> None:
+        if self.mac_run is None:
+            return
+        first, at, last, count = self.mac_run
+        rows = f"bản ghi số {first}" if count == 1 \
+            else f"{count} bản ghi từ số {first} đến số {last}"
+        self.problems.append(
+            f"{_PREFIX}{rows} không khớp mã xác thực: bản ghi lúc {_when(at)} hoặc một bản "
+            "ghi trước nó đã bị sửa ngoài chương trình (mã băm được tính lại), hoặc có bản ghi "
+            "trước nó đã bị xóa.")
+        self.mac_run = None
 
 
 def _state_problems(session: Session, key: bytes | None, last: int, last_mac: str | None,

@@ -1,0 +1,227 @@
+"""The audit log cannot be rewritten by whoever can open the database: every active account
+holds the data key, so the tampering here is done as such a person would, with sqlcipher3
+keyed with that key and the program's own hash recomputed; `check` must still find it.
+
+With the administrators' key (an administrator's `check`) every MAC and the chain's current
+key are recomputed; without it (any other account) the sequence numbers, the chain's state
+and the anchors in the newest backup and frozen report are what give a deletion away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from app.cli import main
+from app.db import Database, open_database
+from app.db.engine import keyed_connection
+from app.domain.periods import Period
+from app.domain.report import ReportText
+from app.models import AuditEntry
+from app.paths import DataPaths
+from app.services import accounts, backup, cases, report_register, settings
+from app.services.actor import Actor
+from app.services.audit import AuditAction
+from app.services.demo import demo_office
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
+from tests.crash_writer import OLD_PASSWORD, old_register
+
+GENESIS = "0" * 64
+
+
+def _check(paths: DataPaths, username: str = "admin",
+           password: str = ADMIN_PASSWORD) -> tuple[int, str]:
+    """`check` on the command line, signed in as `username`: its exit code and errors."""
+    err = io.StringIO()
+    code = main(["--data-dir", str(paths.root), "--user", username, "--password-stdin",
+                 "check"], stdin=io.StringIO(password + "\n"), stdout=io.StringIO(),
+                stderr=err)
+    return code, err.getvalue()
+
+
+def _officer_check(paths: DataPaths) -> tuple[int, str]:
+    return _check(paths, "canbo", PASSWORD)
+
+
+@contextmanager
+def _tampering(db: Database) -> Iterator[Any]:
+    """The database opened outside the program with the data key (any account's), the
+    program closed first; committed when the block ends."""
+    data_key = db.data_key
+    db.dispose()
+    with closing(keyed_connection(db.paths.database, data_key)) as conn, conn:
+        yield conn
+
+
+def _rehash(conn: Any) -> None:
+    """Every row's hash recomputed as the program computes it, from the first row."""
+    prev_hash = GENESIS
+    rows = conn.execute("SELECT id, at, username, action, entity, entity_uuid, detail "
+                        "FROM audit_log ORDER BY id").fetchall()
+    for row_id, at, *fields in rows:
+        moment = datetime.fromisoformat(at).replace(tzinfo=UTC).isoformat()
+        row_hash = hashlib.sha256(json.dumps([prev_hash, moment, *fields],
+                                             ensure_ascii=False).encode()).hexdigest()
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                     (prev_hash, row_hash, row_id))
+        prev_hash = row_hash
+
+
+def _drop_newest(conn: Any, count: int) -> None:
+    """The newest `count` rows deleted, and whatever says where the log ended made to
+    agree with the newest row left."""
+    conn.execute("DELETE FROM audit_log WHERE id > (SELECT MAX(id) FROM audit_log) - ?",
+                 (count,))
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if "audit_chain" in tables:
+        conn.execute("UPDATE audit_chain SET sequence = (SELECT MAX(sequence) FROM audit_log), "
+                     "mac = (SELECT mac FROM audit_log ORDER BY id DESC LIMIT 1)")
+
+
+@pytest.fixture
+def logged(db: Database, admin: Actor, officer: Actor) -> Database:
+    for number in range(3):
+        cases.create_case(db, officer, make_case(account=f"Trang {number}"), today=TODAY)
+    return db
+
+
+def test_a_row_rewritten_with_its_hashes_recomputed_is_found(logged: Database) -> None:
+    paths = logged.paths
+    with _tampering(logged) as conn:
+        conn.execute("UPDATE audit_log SET username = 'admin' WHERE action = 'case_create'")
+        _rehash(conn)
+    code, err = _check(paths)
+    assert code == 1 and "không khớp mã xác thực" in err, err
+
+
+def test_deleting_the_newest_rows_is_found_with_the_administrators_key(
+        logged: Database) -> None:
+    paths = logged.paths
+    with _tampering(logged) as conn:
+        _drop_newest(conn, 2)
+    code, err = _check(paths)
+    assert code == 1 and "khóa hiện tại của nhật ký không khớp" in err, err
+
+
+def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_backup(
+        logged: Database, officer: Actor) -> None:
+    paths = logged.paths
+    backup.make_backup(logged, officer)  # its header anchors the log's newest row
+    cases.create_case(logged, officer, make_case(account="Trang sau"), today=TODAY)
+    with _tampering(logged) as conn:
+        _drop_newest(conn, 4)  # back to before the backup
+    code, err = _officer_check(paths)
+    assert code == 1 and "các bản ghi mới nhất đã bị xóa" in err and "bản sao lưu «" in err, err
+
+
+def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_report(
+        logged: Database, admin: Actor) -> None:
+    settings.save_office(logged, admin, demo_office())
+    report_register.send_report(logged, admin, Period.month(2026, 10),
+                                ReportText("12", date(2026, 11, 3), "Báo cáo tháng."))
+    paths = logged.paths
+    with _tampering(logged) as conn:
+        _drop_newest(conn, 3)  # back to before the report was frozen
+    code, err = _officer_check(paths)
+    assert code == 1 and "báo cáo số 12/" in err and "đã bị xóa" in err, err
+
+
+def test_deleting_the_newest_rows_is_found_without_any_key_when_left_as_it_is(
+        logged: Database) -> None:
+    paths = logged.paths
+    with _tampering(logged) as conn:
+        conn.execute("DELETE FROM audit_log WHERE id > (SELECT MAX(id) FROM audit_log) - 2")
+    code, err = _officer_check(paths)  # its sign-in is numbered after the rows deleted
+    assert code == 1 and "có số thứ tự" in err and "(đã bị xóa)" in err, err
+
+
+def test_a_gap_in_the_sequence_is_found_without_the_key(logged: Database) -> None:
+    paths = logged.paths
+    with _tampering(logged) as conn:
+        conn.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log) - 2")
+        _rehash(conn)
+    code, err = _officer_check(paths)
+    assert code == 1 and "có số thứ tự" in err and "(đã bị xóa)" in err, err
+
+
+def test_the_database_put_back_from_an_older_copy_is_found_against_the_newest_backup(
+        logged: Database, officer: Actor, tmp_path: Any) -> None:
+    """An older copy of the whole file is consistent in itself (its chain, its state): only
+    an anchor kept outside it tells that the log went further."""
+    paths = logged.paths
+    logged.dispose()
+    older = tmp_path / "ban-cu.sqlite3"
+    shutil.copy(paths.database, older)
+    again = open_database(paths)
+    again.unlock(logged.data_key)
+    cases.create_case(again, officer, make_case(account="Trang sau"), today=TODAY)
+    backup.make_backup(again, officer)
+    again.dispose()
+    shutil.copy(older, paths.database)
+    code, err = _check(paths)
+    assert code == 1 and "bản sao lưu «" in err, err
+
+
+def test_an_officers_rows_are_keyed_and_accepted_by_an_administrators_check(
+        logged: Database) -> None:
+    assert logged.admin_key is None  # the officer signed in last: his session has no A
+    with logged.read() as session:
+        rows = session.execute(select(AuditEntry.username, AuditEntry.sequence,
+                                      AuditEntry.mac).order_by(AuditEntry.id)).all()
+    assert [r.sequence for r in rows] == list(range(1, len(rows) + 1))
+    assert [r for r in rows if r.username == "canbo"] and all(r.mac for r in rows)
+    logged.dispose()
+    assert _check(logged.paths) == (0, "")
+
+
+def test_a_restore_rolls_the_log_back_without_a_false_alarm(logged: Database, admin: Actor,
+                                                              officer: Actor) -> None:
+    """Backups made before a restore anchor the log the restore replaced."""
+    earlier = backup.make_backup(logged, admin)
+    cases.create_case(logged, officer, make_case(account="Trang sau"), today=TODAY)
+    backup.make_backup(logged, admin)
+    backup.restore_backup(logged.paths, earlier.path, current=logged, actor=admin,
+                          username=None, secret=None)
+    assert _check(logged.paths) == (0, "")
+    assert _officer_check(logged.paths) == (0, "")
+
+
+def test_an_older_folders_log_is_taken_into_the_keyed_chain(paths: DataPaths) -> None:
+    """The first sign-in of an administrator makes the administrators' key: the old rows
+    are checked, and the keyed chain starts after them, their hashes under its first MAC."""
+    old_register(paths, 3, "0005")
+    db = open_database(paths)
+    accounts.authenticate(db, "admin", OLD_PASSWORD)
+    with db.read() as session:
+        rows = session.execute(select(AuditEntry.action, AuditEntry.sequence,
+                                      AuditEntry.detail).order_by(AuditEntry.id)).all()
+    first = next(i for i, row in enumerate(rows) if row.sequence is not None)
+    assert rows[first].action == AuditAction.AUDIT_CHAIN_START and rows[first].sequence == 1
+    assert json.loads(rows[first].detail) == {"rows": first, "problems": 0}
+    assert all(row.sequence is None for row in rows[:first])
+    db.dispose()
+    assert _check(paths, password=OLD_PASSWORD) == (0, "")
+    again = open_database(paths)
+    again.unlock(_data_key(paths))
+    with _tampering(again) as conn:  # an old row, as anyone with the data key could
+        conn.execute("UPDATE audit_log SET username = 'ke-gian' WHERE id = 2")
+        _rehash(conn)
+    code, err = _check(paths, password=OLD_PASSWORD)
+    assert code == 1 and "đã bị sửa" in err, err
+
+
+def _data_key(paths: DataPaths) -> bytes:
+    from tests.crash_writer import data_key_of
+
+    found = data_key_of(paths)
+    assert found is not None
+    return found
