@@ -6,8 +6,9 @@ Builds the demo data folder if it is missing (signed in as `admin` / `bench-tre-
 other scripts), then runs each benchmark script as a subprocess, one after the other, never
 two at once: demo build, window (`ui_bench.py`), opening a large case, the month, quarter
 and year reports (one process each, so that each has its own peak memory), import, backup
-and `check`. Each script prints its own figures and, given `--json`, one JSON line last
-(`figure` below makes its records); `ui_bench.py` has no `--json`, its text is parsed.
+and `check`, and the audit log's verification. Each script prints its own figures and,
+given `--json`, one JSON line last (`figure` below makes its records); `ui_bench.py` has no
+`--json`, its text is parsed.
 
 Writes `bench-out/results.md`: every figure's median and spread beside its baseline measured
 in the same run, the ratio and the target; the peak resident memory of each script's
@@ -272,6 +273,7 @@ def steps_for(folder: Path, cases: int, quick: bool) -> list[Step]:
         *reports,
         Step("import", ["bench/import_bench.py", "--cases", str(cases), *one, "--json"]),
         Step("backup and check", ["bench/backup_bench.py", *data, *one, "--json"]),
+        Step("audit log", ["bench/audit_bench.py", "--rows", str(cases), *one, "--json"]),
     ]
 
 

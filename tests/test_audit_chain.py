@@ -153,6 +153,20 @@ def test_a_gap_in_the_sequence_is_found_without_the_key(logged: Database) -> Non
     assert code == 1 and "có số thứ tự" in err and "(đã bị xóa)" in err, err
 
 
+def test_a_log_emptied_of_its_keyed_rows_and_state_is_found(logged: Database) -> None:
+    """A folder made with the administrators' key keys its log from the first row: a log
+    without the keyed chain is one whose chain was deleted, never one to start again."""
+    paths = logged.paths
+    with _tampering(logged) as conn:
+        conn.execute("DELETE FROM audit_log")
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "audit_chain" in tables:
+            conn.execute("DELETE FROM audit_chain")
+    for check in (_check, _officer_check):
+        code, err = check(paths)
+        assert code == 1 and "mất trạng thái của nhật ký có khóa" in err, err
+
+
 def test_the_database_put_back_from_an_older_copy_is_found_against_the_newest_backup(
         logged: Database, officer: Actor, tmp_path: Any) -> None:
     """An older copy of the whole file is consistent in itself (its chain, its state): only

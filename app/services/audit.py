@@ -189,7 +189,7 @@ def _next_key(key: bytes) -> bytes:
 
 def _mac(key: bytes, sequence: int, row_hash: str) -> str:
     # The row's hash covers its fields and the previous row's hash: the MACs chain through it.
-    return hmac.digest(key, json.dumps([sequence, row_hash]).encode(), "sha256").hex()
+    return hmac.digest(key, f"{sequence}:{row_hash}".encode(), "sha256").hex()
 
 
 def _head(session: Session) -> str:
@@ -322,7 +322,8 @@ class _ChainCheck:
         self.problems: list[str] = []
         self.prev_hash = GENESIS
         self.expected = 1  # the next keyed row's sequence number
-        self.last, self.last_mac = 0, None  # the newest keyed row's
+        self.last: int = 0  # the newest keyed row's sequence number and MAC
+        self.last_mac: str | None = None
         # The key of row `expected`, derived from A (None without it).
         self.key = _first_key(admin_key) if admin_key is not None else None
         self.anchored = anchored
@@ -332,44 +333,46 @@ class _ChainCheck:
         self.mac_run: tuple[int, datetime, int, int] | None = None
 
     def add(self, row: Any) -> None:
-        if row.prev_hash != self.prev_hash:
-            self.problems.append(f"{_PREFIX}bản ghi số {row.id} không nối tiếp bản ghi trước "
+        (row_id, at, username, action, entity, entity_uuid, detail, prev_hash, row_hash,
+         sequence, mac) = row
+        if prev_hash != self.prev_hash:
+            self.problems.append(f"{_PREFIX}bản ghi số {row_id} không nối tiếp bản ghi trước "
                                  "(có bản ghi đã bị xóa hoặc chèn).")
-        edited = row.hash != _digest(row.prev_hash, row.at, row.username, row.action,
-                                     row.entity, row.entity_uuid, row.detail)
+        edited = row_hash != _digest(prev_hash, at, username, action, entity, entity_uuid,
+                                     detail)
         if edited:
-            self.problems.append(f"{_PREFIX}bản ghi số {row.id} đã bị sửa.")
-        if row.sequence is None:
+            self.problems.append(f"{_PREFIX}bản ghi số {row_id} đã bị sửa.")
+        if sequence is None:
             if self.last:
-                self.problems.append(f"{_PREFIX}bản ghi số {row.id} không có số thứ tự của "
+                self.problems.append(f"{_PREFIX}bản ghi số {row_id} không có số thứ tự của "
                                      "nhật ký có khóa: bản ghi được chèn ngoài chương trình.")
-        elif row.sequence < self.expected:
-            self.problems.append(f"{_PREFIX}bản ghi số {row.id} mang số thứ tự {row.sequence} "
+        elif sequence < self.expected:
+            self.problems.append(f"{_PREFIX}bản ghi số {row_id} mang số thứ tự {sequence} "
                                  "sai thứ tự (bản ghi được chèn hoặc chép lại ngoài chương "
                                  "trình).")
         else:
-            self._keyed(row, edited=edited)
-        self.prev_hash = row.hash
+            self._keyed(row_id, at, sequence, row_hash, mac, edited=edited)
+        self.prev_hash = row_hash
 
-    def _keyed(self, row: Any, *, edited: bool) -> None:
-        sequence: int = row.sequence
+    def _keyed(self, row_id: int, at: datetime, sequence: int, row_hash: str,
+               mac: str | None, *, edited: bool) -> None:
         if sequence > self.expected:
             missing = f"bản ghi có số thứ tự {self.expected}" if sequence == self.expected + 1 \
                 else f"các bản ghi có số thứ tự {self.expected} đến {sequence - 1}"
             self.problems.append(f"{_PREFIX}thiếu {missing} (đã bị xóa), ngay trước bản ghi "
-                                 f"lúc {_when(row.at)}.")
-            self._skip_keys(sequence - self.expected, row.id)
+                                 f"lúc {_when(at)}.")
+            self._skip_keys(sequence - self.expected, row_id)
         if self.key is not None:
-            if edited or hmac.compare_digest(row.mac or "", _mac(self.key, sequence, row.hash)):
+            if edited or mac == _mac(self.key, sequence, row_hash):
                 self.end_mac_run()
             elif self.mac_run is None:
-                self.mac_run = (row.id, row.at, row.id, 1)
+                self.mac_run = (row_id, at, row_id, 1)
             else:
-                self.mac_run = (*self.mac_run[:2], row.id, self.mac_run[3] + 1)
+                self.mac_run = (*self.mac_run[:2], row_id, self.mac_run[3] + 1)
             self.key = _next_key(self.key)
-        self.expected, self.last, self.last_mac = sequence + 1, sequence, row.mac
+        self.expected, self.last, self.last_mac = sequence + 1, sequence, mac
         if sequence in self.anchored:
-            self.macs_at[sequence] = row.mac
+            self.macs_at[sequence] = mac
 
     def _skip_keys(self, steps: int, row_id: int) -> None:
         if self.key is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, copies
 from app.db.storage import storage_problems
 from app.errors import UserError
 from app.models import AuditEntry, Evidence, SentReport
@@ -59,13 +59,18 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
 def _backup_anchors(paths: DataPaths, session: Session, key_id: str) -> list[Anchor]:
     """The anchor of the newest backup of this folder in its backups/ made since the log's
     last restore (a restore rolls the log back to its backup, legitimately: the backups
-    made before it anchor the log it replaced)."""
-    restored = session.execute(select(func.max(AuditEntry.at)).where(
-        AuditEntry.action == AuditAction.RESTORE)).scalar_one()
+    made before it anchor the log it replaced). The last restore is its audit row, or its
+    safety copy of the data it replaced: a restore finished at the next opening after a
+    crash has no row."""
     found: list[tuple[backup_archive.BackupHeader, str]] = []
     for path in paths.backups.glob(f"*{backup_archive.SUFFIX}"):
         with suppress(UserError):  # damaged, or not a backup: nothing to compare with
             found.append((backup_archive.read_header(path), path.name))
+    restores = [header.created_at for header, name in found
+                if name.startswith(copies.RESTORE_PREFIX)]
+    logged = session.execute(select(func.max(AuditEntry.at)).where(
+        AuditEntry.action == AuditAction.RESTORE)).scalar_one()
+    restored = max([*restores, *([logged] if logged is not None else [])], default=None)
     for header, name in sorted(found, key=lambda pair: pair[0].created_at, reverse=True):
         if header.key_id != key_id or (restored is not None and header.created_at <= restored):
             continue
