@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,7 +116,7 @@ def test_deleting_the_newest_rows_is_found_with_the_administrators_key(
 def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_backup(
         logged: Database, officer: Actor) -> None:
     paths = logged.paths
-    backup.make_backup(logged, officer)  # its header anchors the log's newest row
+    backup.automatic_backup(logged, officer)  # its header anchors the log's newest row
     cases.create_case(logged, officer, make_case(account="Trang sau"), today=TODAY)
     with _tampering(logged) as conn:
         _drop_newest(conn, 4)  # back to before the backup
@@ -168,7 +169,7 @@ def test_a_log_emptied_of_its_keyed_rows_and_state_is_found(logged: Database) ->
 
 
 def test_the_database_put_back_from_an_older_copy_is_found_against_the_newest_backup(
-        logged: Database, officer: Actor, tmp_path: Any) -> None:
+        logged: Database, officer: Actor, tmp_path: Path) -> None:
     """An older copy of the whole file is consistent in itself (its chain, its state): only
     an anchor kept outside it tells that the log went further."""
     paths = logged.paths
@@ -178,7 +179,7 @@ def test_the_database_put_back_from_an_older_copy_is_found_against_the_newest_ba
     again = open_database(paths)
     again.unlock(logged.data_key)
     cases.create_case(again, officer, make_case(account="Trang sau"), today=TODAY)
-    backup.make_backup(again, officer)
+    backup.automatic_backup(again, officer)
     again.dispose()
     shutil.copy(older, paths.database)
     code, err = _check(paths)
@@ -197,12 +198,13 @@ def test_an_officers_rows_are_keyed_and_accepted_by_an_administrators_check(
     assert _check(logged.paths) == (0, "")
 
 
-def test_a_restore_rolls_the_log_back_without_a_false_alarm(logged: Database, admin: Actor,
-                                                              officer: Actor) -> None:
+def test_a_restore_rolls_the_log_back_without_a_false_alarm(logged: Database, officer: Actor,
+                                                              tmp_path: Path) -> None:
     """Backups made before a restore anchor the log the restore replaced."""
-    earlier = backup.make_backup(logged, admin)
+    admin = accounts.authenticate(logged, "admin", ADMIN_PASSWORD)
+    earlier = backup.make_backup(logged, admin, tmp_path / "usb" / "truoc.svpbak")
     cases.create_case(logged, officer, make_case(account="Trang sau"), today=TODAY)
-    backup.make_backup(logged, admin)
+    backup.automatic_backup(logged, officer)  # in backups/: its anchor is further on
     backup.restore_backup(logged.paths, earlier.path, current=logged, actor=admin,
                           username=None, secret=None)
     assert _check(logged.paths) == (0, "")

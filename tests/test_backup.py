@@ -553,7 +553,7 @@ def test_a_backup_made_before_encryption_restores_encrypted(filled: Database, ad
     with storage.opened_copy(paths.database, data_key) as engine:
         count, hashes, revision = backup._contents(engine)
     header = backup_archive.encode_header(revision, keys.key_id(data_key), count, len(hashes),
-                                          vault.sealed_copies(paths), {})
+                                          vault.sealed_copies(paths))
     old = tmp_path / "cu.svpbak"
     backup_archive.write_archive(old, header, data_key,
                                  backup_archive.members(paths, plain, hashes), None, None)

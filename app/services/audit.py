@@ -270,8 +270,10 @@ class Anchor:
     mac: str
 
     @classmethod
-    def from_json(cls, source: str, data: Mapping[str, Any]) -> Anchor | None:
+    def from_json(cls, source: str, data: object) -> Anchor | None:
         """The anchor `anchor` wrote, None for one of before the chain (or malformed)."""
+        if not isinstance(data, dict):
+            return None
         sequence, mac = data.get("sequence"), data.get("mac")
         if type(sequence) is not int or not isinstance(mac, str):
             return None

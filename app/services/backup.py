@@ -87,13 +87,14 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     _writable_folder(target.parent)
     data_key = db.data_key
     with _snapshot(db) as snapshot:
-        with storage.opened_copy(snapshot, data_key) as engine, engine.connect() as conn:
+        with storage.opened_copy(snapshot, data_key) as engine:
             cases, evidence, revision = _contents(engine)
-            anchor = audit.anchor(conn)
+            with engine.connect() as connection:
+                anchor = audit.anchor(connection)
         members = backup_archive.members(paths, snapshot, evidence)
         wraps = vault.sealed_copies(paths)
         header = backup_archive.encode_header(revision, keys.key_id(data_key), cases,
-                                              len(evidence), wraps, anchor)
+                                              len(evidence), wraps, audit_anchor=anchor)
         backup_archive.write_archive(target, header, data_key, members, progress, token)
     size = target.stat().st_size
     with db.write() as session:

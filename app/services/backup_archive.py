@@ -58,7 +58,7 @@ class BackupHeader:
     cases: int
     evidence_files: int
     wraps: list[dict[str, object]]
-    audit_anchor: dict[str, object]  # the log's newest keyed row (`audit.anchor`)
+    audit_anchor: object  # the audit log's anchor when it was made (`audit.anchor`), or None
     raw: bytes  # as stored: authenticated with the content
 
 
@@ -66,13 +66,13 @@ class BackupHeader:
 
 
 def encode_header(revision: str, key_id: str, cases: int, evidence_files: int,
-           wraps: list[dict[str, object]], audit_anchor: dict[str, object]) -> bytes:
+           wraps: list[dict[str, object]], *, audit_anchor: object = None) -> bytes:
     """The header of a backup made now, as stored."""
     return json.dumps({
         "format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
         "app_version": __version__, "revision": revision,
         "key_id": key_id, "cases": cases, "evidence_files": evidence_files,
-        "wraps": wraps, "audit": audit_anchor,
+        "wraps": wraps, "audit_anchor": audit_anchor,
     }, ensure_ascii=False).encode()
 
 
@@ -186,7 +186,7 @@ def _read_header(handle: BinaryIO, path: Path) -> BackupHeader:
         return BackupHeader(datetime.fromisoformat(data["created_at"]), str(data["app_version"]),
                             str(data["revision"]), str(data["key_id"]), int(data["cases"]),
                             int(data["evidence_files"]), list(data["wraps"]),
-                            dict(data.get("audit") or {}), start + raw)
+                            data.get("audit_anchor"), start + raw)
     except (ValueError, KeyError, TypeError) as exc:
         raise damaged(path) from exc
 
