@@ -90,6 +90,7 @@ class LoginDialog(Dialog):
         """The data folder could not be opened: say why; signing in is impossible."""
         self.message.error(message)
         self.accept_button.setEnabled(False)
+        self.adjustSize()
 
     def _sign_in(self) -> None:
         username, password = self.username.text(), self.password.text()
@@ -121,5 +122,6 @@ class LoginDialog(Dialog):
     def _refused(self, message: str) -> None:
         self.buttons.setEnabled(True)
         self.message.error(message)
+        self.adjustSize()  # the message wraps over several lines: all of them shown
         self.password.clear()
         self.password.setFocus()
