@@ -57,3 +57,7 @@ class AuditChain(Base):
     # starts after (or the genesis value).
     mac: Mapped[str] = mapped_column(String(64))
     key: Mapped[bytes] = mapped_column(LargeBinary)
+    # The first row keyed from the current administrators' key, and the first keys of the
+    # rows keyed from earlier ones (sealed under it), for when that key is replaced.
+    epoch_start: Mapped[int]
+    earlier_epochs: Mapped[bytes | None] = mapped_column(LargeBinary)

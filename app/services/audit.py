@@ -11,6 +11,8 @@ from 1) and a MAC over that number and its hash, keyed from the administrators' 
   key), none can go back to an earlier key: a session without A cannot recompute the MAC
   of any row already written, nor delete the newest rows without leaving a state whose key
   is not the one an administrator derives from A.
+- when A is replaced (`rekey_chain`), the next row starts an epoch keyed from the new A;
+  the first keys of the earlier epochs are kept sealed under it.
 - `verify_chain` with A recomputes every MAC and the current key; without A it checks the
   hashes, the sequence numbers and the state against the newest rows. Anchors (the newest
   row's sequence number and MAC, `anchor`) are written into each backup's header and each
@@ -42,9 +44,11 @@ from sqlalchemy.orm import Session
 from app.domain.fields import Field
 from app.models import AuditChain, AuditEntry
 from app.models.base import utcnow
+from app.security.cipher import DecryptionError, seal, unseal
 
 GENESIS = "0" * 64
 CHAIN_ID = 1  # the one row of `audit_chain`
+_EPOCHS_AAD = b"sovipham audit chain epochs"
 # How far a sequence number may jump ahead while `verify_chain` keeps deriving keys: a
 # row with a forged huge number must not make the check run for ever.
 MAX_KEY_STEPS = 1_000_000
@@ -178,9 +182,28 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any],
     return {"changed": changed, "values": values}
 
 
-def _first_key(admin_key: bytes) -> bytes:
+def _first_key(admin_key: bytes, first_sequence: int) -> bytes:
+    """The key of the first row keyed from `admin_key` (1, or the row after the
+    administrators' key was replaced)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=b"sovipham audit chain v1").derive(admin_key)
+                info=b"sovipham audit chain v1 %d" % first_sequence).derive(admin_key)
+
+
+def _epochs_key(admin_key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"sovipham audit chain epochs v1").derive(admin_key)
+
+
+def _epoch_keys(chain: AuditChain, admin_key: bytes) -> dict[int, bytes]:
+    """The first key of every epoch (the rows keyed from one administrators' key) by its
+    first sequence number. Raises DecryptionError when `admin_key` does not open the keys
+    of the earlier epochs."""
+    found = {chain.epoch_start: _first_key(admin_key, chain.epoch_start)}
+    if chain.earlier_epochs is not None:
+        nonce, sealed = chain.earlier_epochs[:12], chain.earlier_epochs[12:]
+        earlier = json.loads(unseal(_epochs_key(admin_key), nonce, sealed, _EPOCHS_AAD))
+        found.update({int(start): bytes.fromhex(key) for start, key in earlier.items()})
+    return found
 
 
 def _next_key(key: bytes) -> bytes:
@@ -243,11 +266,28 @@ def start_chain(session: Session, username: str, admin_key: bytes | None) -> Non
     rows = session.execute(select(func.count(AuditEntry.id))).scalar_one()
     problems = verify_chain(session) if rows else []
     session.add(AuditChain(id=CHAIN_ID, sequence=0, mac=_head(session),
-                           key=_first_key(admin_key)))
+                           key=_first_key(admin_key, 1), epoch_start=1))
     session.flush()
     if rows:
         record(session, username, AuditAction.AUDIT_CHAIN_START,
                detail={"rows": rows, "problems": len(problems)})
+
+
+def rekey_chain(session: Session, old_admin_key: bytes, new_admin_key: bytes) -> None:
+    """When the administrators' key is replaced, in the same transaction and before its
+    audit row: the rows from then on are keyed from the new key, so that whoever knew the
+    old one cannot key them; the first keys of the earlier rows are kept, sealed under the
+    new key, so that they are still checked."""
+    chain = session.get(AuditChain, CHAIN_ID)
+    if chain is None:
+        return
+    epochs = _epoch_keys(chain, old_admin_key)
+    nonce, sealed = seal(_epochs_key(new_admin_key), json.dumps(
+        {start: key.hex() for start, key in epochs.items()}).encode(), _EPOCHS_AAD)
+    chain.earlier_epochs = nonce + sealed
+    chain.epoch_start = chain.sequence + 1
+    chain.key = _first_key(new_admin_key, chain.epoch_start)
+    session.flush()
 
 
 def anchor(session: Session | Connection) -> dict[str, Any]:
@@ -299,13 +339,22 @@ def verify_chain(session: Session, admin_key: bytes | None = None,
     administrator's session) every MAC and the state's key; each anchor's row still there
     with its MAC. `keyed`: the folder has an administrators' key, so its log must have
     started the keyed chain."""
-    check = _ChainCheck(admin_key, {a.sequence for a in anchors})
+    state = session.get(AuditChain, CHAIN_ID)
+    problems: list[str] = []
+    epochs: dict[int, bytes] = {}
+    if admin_key is not None and state is not None:
+        try:
+            epochs = _epoch_keys(state, admin_key)
+        except (DecryptionError, ValueError):
+            problems.append(f"{_PREFIX}khóa quản trị không mở được khóa của các bản ghi cũ: "
+                            "trạng thái của nhật ký đã bị sửa ngoài chương trình.")
+    check = _ChainCheck(epochs, {a.sequence for a in anchors})
     for row in session.execute(select(*_ROW).order_by(AuditEntry.id)
                                .execution_options(yield_per=5000)):
         check.add(row)
     check.end_mac_run()
-    problems = check.problems
-    problems += _state_problems(session, check.key, check.last, check.last_mac, keyed=keyed)
+    problems += check.problems
+    problems += _state_problems(state, check, keyed=keyed)
     for found in anchors:
         if found.sequence > check.last:
             problems.append(f"{_PREFIX}{found.source} ghi nhận nhật ký đến số thứ tự "
@@ -320,14 +369,15 @@ def verify_chain(session: Session, admin_key: bytes | None = None,
 class _ChainCheck:
     """The rows of the log one by one, oldest first."""
 
-    def __init__(self, admin_key: bytes | None, anchored: set[int]) -> None:
+    def __init__(self, epochs: dict[int, bytes], anchored: set[int]) -> None:
         self.problems: list[str] = []
         self.prev_hash = GENESIS
         self.expected = 1  # the next keyed row's sequence number
         self.last: int = 0  # the newest keyed row's sequence number and MAC
         self.last_mac: str | None = None
-        # The key of row `expected`, derived from A (None without it).
-        self.key = _first_key(admin_key) if admin_key is not None else None
+        # The first key of each epoch (empty without A), and the key of row `expected`.
+        self.epochs = epochs
+        self.key = epochs.get(1)
         self.anchored = anchored
         self.macs_at: dict[int, str | None] = {}
         # Rows whose MAC fails in a row (the first's id and time, the last's id, how many):
@@ -363,30 +413,39 @@ class _ChainCheck:
                 else f"các bản ghi có số thứ tự {self.expected} đến {sequence - 1}"
             self.problems.append(f"{_PREFIX}thiếu {missing} (đã bị xóa), ngay trước bản ghi "
                                  f"lúc {_when(at)}.")
-            self._skip_keys(sequence - self.expected, row_id)
-        if self.key is not None:
-            if edited or mac == _mac(self.key, sequence, row_hash):
+        key = self.key_of(sequence)
+        if key is None and self.key is not None:
+            self.end_mac_run()
+            self.problems.append(f"{_PREFIX}từ bản ghi số {row_id}, mã xác thực không kiểm "
+                                 "tra được (số thứ tự bị sửa).")
+        if key is not None:
+            if edited or mac == _mac(key, sequence, row_hash):
                 self.end_mac_run()
             elif self.mac_run is None:
                 self.mac_run = (row_id, at, row_id, 1)
             else:
                 self.mac_run = (*self.mac_run[:2], row_id, self.mac_run[3] + 1)
-            self.key = _next_key(self.key)
+        self.key = None if key is None else _next_key(key)
         self.expected, self.last, self.last_mac = sequence + 1, sequence, mac
         if sequence in self.anchored:
             self.macs_at[sequence] = mac
 
-    def _skip_keys(self, steps: int, row_id: int) -> None:
-        if self.key is None:
-            return
-        if steps > MAX_KEY_STEPS:
-            self.key = None
-            self.end_mac_run()
-            self.problems.append(f"{_PREFIX}từ bản ghi số {row_id}, mã xác thực không kiểm "
-                                 "tra được (số thứ tự bị sửa).")
-            return
-        for _ in range(steps):
-            self.key = _next_key(self.key)
+    def key_of(self, sequence: int) -> bytes | None:
+        """The key of row `sequence` (from `expected` on): the key of `expected` moved on,
+        or from the first key of an epoch started in between. None without A, or when the
+        number is too far ahead to derive (a row with a forged number)."""
+        if sequence == self.expected and sequence not in self.epochs:
+            return self.key
+        start, key = self.expected, self.key
+        started = [first for first in self.epochs if self.expected <= first <= sequence]
+        if started:
+            start = max(started)
+            key = self.epochs[start]
+        if key is None or sequence - start > MAX_KEY_STEPS:
+            return None
+        for _ in range(sequence - start):
+            key = _next_key(key)
+        return key
 
     def end_mac_run(self) -> None:
         if self.mac_run is None:
@@ -401,11 +460,10 @@ class _ChainCheck:
         self.mac_run = None
 
 
-def _state_problems(session: Session, key: bytes | None, last: int, last_mac: str | None,
-                    *, keyed: bool) -> list[str]:
-    """The chain's state against its newest row (`key`: the next row's key derived from
-    A, None without A)."""
-    state = session.get(AuditChain, CHAIN_ID)
+def _state_problems(state: AuditChain | None, check: _ChainCheck, *,
+                    keyed: bool) -> list[str]:
+    """The chain's state against its newest row, and with A against the key of the next."""
+    last = check.last
     if state is None:
         if last or keyed:
             return [f"{_PREFIX}mất trạng thái của nhật ký có khóa: nhật ký đã bị xóa hoặc "
@@ -417,9 +475,10 @@ def _state_problems(session: Session, key: bytes | None, last: int, last_mac: st
     if state.sequence < last:
         return [f"{_PREFIX}các bản ghi sau số thứ tự {state.sequence} được thêm ngoài "
                 "chương trình."]
-    if last and state.mac != last_mac:
+    if last and state.mac != check.last_mac:
         return [f"{_PREFIX}bản ghi mới nhất (số thứ tự {last}) không khớp với trạng thái "
                 "của nhật ký: nhật ký đã bị sửa ngoài chương trình."]
+    key = check.key_of(check.expected)
     if key is not None and not hmac.compare_digest(state.key, key):
         return [f"{_PREFIX}khóa hiện tại của nhật ký không khớp với khóa quản trị: các bản "
                 "ghi mới nhất đã bị xóa hoặc nhật ký đã bị thay ngoài chương trình."]

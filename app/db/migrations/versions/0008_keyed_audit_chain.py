@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("mac", sa.String(length=64), nullable=False),
         sa.Column("key", sa.LargeBinary(), nullable=False),
+        sa.Column("epoch_start", sa.Integer(), nullable=False),
+        sa.Column("earlier_epochs", sa.LargeBinary(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain")),
     )
     op.add_column("sent_reports", sa.Column("audit_sequence", sa.Integer(), nullable=True))
