@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy import create_engine, inspect, select, text, update
 
 from app.db import Database, open_database
 from app.db.migrate import alembic_config, current_revision
@@ -17,7 +17,7 @@ from app.domain.labels import Role
 from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.errors import NotAllowed, UserError
-from app.models import SentReport
+from app.models import AuditEntry, SentReport
 from app.paths import DataPaths
 from app.services import accounts, cases, report_register, settings
 from app.services.actor import Actor
@@ -63,6 +63,19 @@ def test_a_sent_report_is_frozen_against_later_edits(registered: Database, offic
     assert [f.name for f in files] == ["bao-cao-2026-10-so-12-v1.pdf",
                                        "bao-cao-2026-10-so-12-v1.xlsx"]
     assert hashlib.sha256(files[0].read_bytes()).hexdigest() == sent.pdf_sha256
+
+
+def test_a_sent_report_anchors_the_audit_log_as_it_stood(registered: Database,
+                                                         leader: Actor) -> None:
+    """The newest audit row when the report was frozen (`check` compares the log with it)."""
+    sent = report_register.send_report(registered, leader, OCTOBER, TEXT)
+    with registered.read() as session:
+        row = session.execute(select(SentReport).where(SentReport.uuid == sent.uuid)).scalar_one()
+        logged = session.execute(select(AuditEntry.sequence, AuditEntry.mac)
+                                 .order_by(AuditEntry.id.desc()).limit(2)).all()
+    assert row.audit_sequence is not None
+    assert [r.sequence for r in logged] == [row.audit_sequence + 1, row.audit_sequence]
+    assert row.audit_mac == logged[1].mac  # the row before the report's own
 
 
 def test_sending_again_is_a_reissue_with_a_reason_and_a_new_version(
