@@ -70,7 +70,9 @@ def _backup_anchors(paths: DataPaths, session: Session, key_id: str) -> list[Anc
                 if name.startswith(copies.RESTORE_PREFIX)]
     logged = session.execute(select(func.max(AuditEntry.at)).where(
         AuditEntry.action == AuditAction.RESTORE)).scalar_one()
-    restored = max([*restores, *([logged] if logged is not None else [])], default=None)
+    if logged is not None:
+        restores.append(logged)
+    restored = max(restores, default=None)
     for header, name in sorted(found, key=lambda pair: pair[0].created_at, reverse=True):
         if header.key_id != key_id or (restored is not None and header.created_at <= restored):
             continue
