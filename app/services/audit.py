@@ -58,6 +58,8 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     RECOVERY_KEY_NEW = "recovery_key_new"
     RECOVERY_KEY_USE = "recovery_key_use"
+    KEY_ROTATE = "key_rotate"
+    KEY_MISMATCH = "key_mismatch"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -101,6 +103,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.RESTORE: "Khôi phục từ bản sao lưu",
     AuditAction.RECOVERY_KEY_NEW: "Tạo khóa khôi phục mới",
     AuditAction.RECOVERY_KEY_USE: "Đặt lại mật khẩu bằng khóa khôi phục",
+    AuditAction.KEY_ROTATE: "Thay khóa mã hóa dữ liệu",
+    AuditAction.KEY_MISMATCH: "Khóa không khớp khi quản trị đăng nhập",
 }
 
 

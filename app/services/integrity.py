@@ -1,4 +1,4 @@
-"""`check`: the database, the audit chain and every evidence file."""
+"""`check`: the database, the audit chain, the accounts seal and every evidence file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.db.storage import storage_problems
 from app.models import AuditEntry, Evidence
-from app.services import audit
+from app.services import accounts_seal, audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.evidence_store import content_sha256, stored_path
@@ -29,6 +29,7 @@ class CheckReport:
 def check_data_folder(db: Database, actor: Actor) -> CheckReport:
     actor.require(Permission.CHECK)
     problems = storage_problems(db.engine)
+    problems += accounts_seal.problems(db)  # in an administrator's session
     with db.read() as session:
         problems += audit.verify_chain(session)
         audit_rows = session.execute(select(func.count(AuditEntry.id))).scalar_one()
