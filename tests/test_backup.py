@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main as cli_main
-from app.db import Database, encryption, open_database, storage
+from app.db import Database, encryption, open_database
 from app.db.engine import keyed_connection
 from app.db.swap import JOURNAL
 from app.domain.case import ChildInput

@@ -193,6 +193,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         db.hold_admin_key(folder.admin if administrator else None)
         if db.admin_key is not None:
             accounts_seal.on_admin_sign_in(session, db, user.username)
+            found = vault.load(paths)  # as it may have written it
         _log_failures(session, found)
         audit.record(session, user.username, AuditAction.LOGIN)
         actor = _actor(user)

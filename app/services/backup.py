@@ -283,15 +283,16 @@ def offsite_reminder(db: Database, now: datetime | None = None) -> str | None:
 
 def key_reminder(db: Database) -> str | None:
     """What keeps backups from being made or opened as they should: a session that cannot
-    seal them yet, or (told to an administrator) a recovery key that cannot open them."""
+    seal them yet, or (told to an administrator) a recovery key of a folder made before the
+    administrators' key, which cannot open them."""
     if (reason := not_ready(db)) is not None:
         return reason
     if db.admin_key is not None:
         recovery = vault.load(db.paths).recovery
-        if recovery is None or not recovery.holds_admin_key:
-            return ("Thư mục dữ liệu chưa có khóa khôi phục mở được bản sao lưu (khóa cũ làm "
-                    "trước khi có khóa quản trị, hoặc đã bỏ khi thay khóa): hãy tạo khóa khôi "
-                    "phục mới ở Quản trị → Tài khoản → Khóa khôi phục mới….")
+        if recovery is not None and not recovery.holds_admin_key:
+            return ("Khóa khôi phục của thư mục dữ liệu được làm trước khi có khóa quản trị nên "
+                    "không mở được các bản sao lưu mới: hãy tạo khóa khôi phục mới ở Quản trị → "
+                    "Tài khoản → Khóa khôi phục mới….")
     return None
 
 
