@@ -1,4 +1,5 @@
-"""Backups from the window: to a USB file, automatically on close, and restoring one."""
+"""Backups from the window: to a USB file, automatically on close, and restoring one;
+replacing the keys from the administrator's screen."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.db.engine import keyed_connection
-from app.services import backup, backup_archive, cases
+from app.errors import NotAllowed
+from app.security import keyfile, keys
+from app.services import accounts, backup, backup_archive, cases
 from app.services.actor import Actor
 from app.services.evidence_store import view_folder
+from app.ui.admin import AdminScreen
+from app.ui.first_run import RecoveryKeyDialog
 from app.ui.main_window import MainWindow
+from app.ui.tasks import TaskRunner
 from tests.backup_tools import admin_key, read_back
-from tests.conftest import TODAY, make_case
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
 
 
 @pytest.fixture
@@ -124,3 +130,32 @@ def test_decrypted_viewer_copies_do_not_outlive_the_window(
     left.write_bytes(b"opened in a viewer")
     window.close()
     assert not view_folder(db.paths).exists()
+
+
+def test_replacing_the_keys_from_the_administrators_screen(
+    qtbot: QtBot, db: Database, officer: Actor, tmp_path: Path, answers: list[str],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    old_key = db.data_key
+    shown: list[str] = []
+
+    def keep(dialog: RecoveryKeyDialog) -> int:
+        shown.append(dialog._key)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", keep)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (ADMIN_PASSWORD, True))
+    screen = AdminScreen(db, admin, TaskRunner(), lambda _change: None)
+    qtbot.addWidget(screen)
+    screen.keys.confirm_and_rotate()
+    qtbot.waitUntil(lambda: "Đã thay khóa" in screen.keys.feedback.text(), timeout=20_000)
+    # The confirmation said what changes; the result, who needs a new password.
+    assert "không đăng nhập được nữa cho đến khi bạn đặt lại mật khẩu" in answers[0]
+    assert "«canbo»" in answers[-1] and "Đã sao lưu bằng khóa mới" in answers[-1]
+    assert db.data_key != old_key
+    found = keyfile.load(db.paths.keys)
+    assert found is not None and found.recovery is not None
+    assert keys.unwrap(found.recovery, shown[0]) is not None  # the key shown is the new one
+    with pytest.raises(NotAllowed):
+        accounts.authenticate(db, "canbo", PASSWORD)

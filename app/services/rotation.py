@@ -105,8 +105,15 @@ def interrupted(paths: DataPaths) -> bool:
     return _journal_path(paths).exists()
 
 
-def check_password(db: Database, actor: Actor, password: str) -> None:
-    """Before anything: the administrator's password (the new keys are sealed for it)."""
+def prepare(db: Database, actor: Actor, password: str) -> str:
+    """Before anything: the administrator's password checked, and the new recovery key,
+    for the window to show (and the administrator to keep) before `rotate_keys` seals it."""
+    _check_password(db, actor, password)
+    return keys.new_recovery_key()
+
+
+def _check_password(db: Database, actor: Actor, password: str) -> None:
+    """The administrator's password (the new keys are sealed for it)."""
     actor.require(Permission.ROTATE_KEYS)
     if db.admin_key is None:
         raise UserError("Phiên làm việc này không giữ khóa quản trị: hãy đăng xuất rồi đăng "
@@ -120,9 +127,9 @@ def check_password(db: Database, actor: Actor, password: str) -> None:
 def rotate_keys(db: Database, actor: Actor, password: str, recovery_key: str,
                 progress: Progress | None = None) -> RotationResult:
     """Replace the data key and the administrators' key (the module's docstring), sealing
-    them for `actor`'s `password` and `recovery_key` (from `keys.new_recovery_key()`, shown
-    to the administrator before this starts), then make a new backup."""
-    check_password(db, actor, password)
+    them for `actor`'s `password` and `recovery_key` (from `prepare`, shown to the
+    administrator before this starts), then make a new backup."""
+    _check_password(db, actor, password)
     paths = db.paths
     old = vault.FolderKeys(db.data_key, db.admin_key)
     new = vault.FolderKeys(keys.new_data_key(), keys.new_data_key())
