@@ -320,12 +320,12 @@ def test_a_session_without_the_administrators_seal_makes_no_backup_until_one_sig
     with db.write() as session:
         accounts_seal.discard(session.connection())
     officer = _sign_in(db, "canbo")
-    assert backup.key_reminder(db) == backup.NOT_READY
+    assert backup.key_reminder(db, officer) == backup.NOT_READY
     with pytest.raises(UserError, match="quản trị viên cần đăng nhập một lần"):
         backup.automatic_backup(db, officer)
     _sign_in(db, "admin")
     officer = _sign_in(db, "canbo")
-    assert backup.key_reminder(db) is None
+    assert backup.key_reminder(db, officer) is None
     backup.automatic_backup(db, officer)
 
 
@@ -369,6 +369,6 @@ def test_an_old_recovery_key_that_cannot_open_backups_is_pointed_out(
     found.recovery = keys.wrap_for_recovery(db.data_key, keys.new_recovery_key())
     keyfile.save(db.paths.keys, found)
     admin = _sign_in(db, "admin")
-    assert "khóa khôi phục mới" in (backup.key_reminder(db) or "")
+    assert "khóa khôi phục mới" in (backup.key_reminder(db, admin) or "")
     accounts.replace_recovery_key(db, admin)
-    assert backup.key_reminder(db) is None
+    assert backup.key_reminder(db, admin) is None

@@ -281,18 +281,23 @@ def offsite_reminder(db: Database, now: datetime | None = None) -> str | None:
             "lưu ra USB hoặc ổ đĩa khác, phòng khi máy hỏng.")
 
 
-def key_reminder(db: Database) -> str | None:
+def key_reminder(db: Database, actor: Actor) -> str | None:
     """What keeps backups from being made or opened as they should: a session that cannot
-    seal them yet, or (told to an administrator) a recovery key of a folder made before the
-    administrators' key, which cannot open them."""
+    seal them yet; for an administrator, a wrap without the administrators' key (made
+    before there was one) or a recovery key of that time, which cannot open them."""
     if (reason := not_ready(db)) is not None:
         return reason
-    if db.admin_key is not None:
-        recovery = vault.load(db.paths).recovery
-        if recovery is not None and not recovery.holds_admin_key:
-            return ("Khóa khôi phục của thư mục dữ liệu được làm trước khi có khóa quản trị nên "
-                    "không mở được các bản sao lưu mới: hãy tạo khóa khôi phục mới ở Quản trị → "
-                    "Tài khoản → Khóa khôi phục mới….")
+    if actor.role != Role.ADMIN:
+        return None
+    if db.admin_key is None:
+        return ("Tài khoản quản trị của bạn được niêm phong trước khi có khóa quản trị nên "
+                "chưa mở được bản sao lưu: hãy nhờ một quản trị viên khác đặt lại mật khẩu "
+                "cho bạn.")
+    recovery = vault.load(db.paths).recovery
+    if recovery is not None and not recovery.holds_admin_key:
+        return ("Khóa khôi phục của thư mục dữ liệu được làm trước khi có khóa quản trị nên "
+                "không mở được các bản sao lưu mới: hãy tạo khóa khôi phục mới ở Quản trị → "
+                "Tài khoản → Khóa khôi phục mới….")
     return None
 
 

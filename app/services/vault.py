@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import Database
 from app.db.database import missing_key_file
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
@@ -136,18 +135,7 @@ def has_recovery_key(paths: DataPaths) -> bool:
     return load(paths).recovery is not None
 
 
-def unlocked_with(db: Database, key_id: str) -> bool:
-    """Whether the open folder is unlocked with the data key named `key_id`."""
-    return db.unlocked and keys.key_id(db.data_key) == key_id
-
-
 # ----------------------------------------------------------------------- backups
-
-
-def backup_key(paths: DataPaths) -> bytes | None:
-    """P, the public key backups are sealed to, for a session without the administrators'
-    key (None in a folder no administrator has signed in to since it got one)."""
-    return load(paths).backup_key
 
 
 def check_backup_key(paths: DataPaths, folder: FolderKeys) -> bool:

@@ -48,7 +48,8 @@ class BackupActions(QObject):
         self.refresh_reminder()
 
     def refresh_reminder(self) -> None:
-        self._show_reminder(backup.key_reminder(self._db) or backup.offsite_reminder(self._db))
+        self._show_reminder(backup.key_reminder(self._db, self._actor)
+                            or backup.offsite_reminder(self._db))
 
     # Manual --------------------------------------------------------------------
 
