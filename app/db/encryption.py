@@ -85,6 +85,45 @@ def encrypt_file(database: Path, data_key: bytes) -> None:
     os.replace(encrypted, database)
 
 
+def hold_alone(database: Path, data_key: bytes) -> bool:
+    """Before the database is re-encrypted: its WAL folded into it and no longer used (an
+    old WAL must never be applied to the new file). False, with nothing changed, when
+    another connection has it open."""
+    import sqlcipher3
+
+    try:
+        with closing(keyed_connection(database, data_key)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except sqlcipher3.OperationalError:
+        return False
+    return bool(mode == ("delete",))
+
+
+def rekey_in_place(database: Path, old_key: bytes, new_key: bytes) -> None:
+    """Re-encrypt the database (held alone, `hold_alone`) with `new_key`: a copy under the
+    new key written beside it, synced and checked, then one rename puts it in place. A
+    crash leaves the file under the old key or under the new one, never half
+    (`opens_with` tells which); a copy cut short is removed at the next open."""
+    rekeyed = database.with_name(database.name + ENCRYPTING_SUFFIX)
+    encrypt_copy(database, rekeyed, new_key, source_key=old_key)
+    _readable(rekeyed, new_key)
+    os.replace(rekeyed, database)
+    fsync_dir(database.parent)
+
+
+def opens_with(database: Path, data_key: bytes) -> bool:
+    """Whether `data_key` opens `database` (SQLCipher checks its first page's MAC)."""
+    import sqlcipher3
+
+    try:
+        with closing(keyed_connection(database, data_key)) as connection:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError:
+        return False
+    return True
+
+
 def encrypt_in_place(paths: DataPaths, data_key: bytes) -> None:
     """Encrypt the folder's unencrypted database with `data_key`; first an encrypted copy
     of it is kept in backups/ (`truoc-ma-hoa-*`). The key file must already hold the wraps
@@ -123,45 +162,6 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
             continue
         for journal in ("-wal", "-shm"):
             copy.with_name(copy.name + journal).unlink(missing_ok=True)
-
-
-def hold_alone(database: Path, data_key: bytes) -> bool:
-    """Before the database is re-encrypted: its WAL folded into it and no longer used (an
-    old WAL must never be applied to the new file). False, with nothing changed, when
-    another connection has it open."""
-    import sqlcipher3
-
-    try:
-        with closing(keyed_connection(database, data_key)) as connection:
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
-    except sqlcipher3.OperationalError:
-        return False
-    return bool(mode == ("delete",))
-
-
-def rekey_in_place(database: Path, old_key: bytes, new_key: bytes) -> None:
-    """Re-encrypt the database (held alone, `hold_alone`) with `new_key`: a copy under the
-    new key written beside it, synced and checked, then one rename puts it in place. A
-    crash leaves the file under the old key or under the new one, never half
-    (`opens_with` tells which); a copy cut short is removed at the next open."""
-    rekeyed = database.with_name(database.name + ENCRYPTING_SUFFIX)
-    encrypt_copy(database, rekeyed, new_key, source_key=old_key)
-    _readable(rekeyed, new_key)
-    os.replace(rekeyed, database)
-    fsync_dir(database.parent)
-
-
-def opens_with(database: Path, data_key: bytes) -> bool:
-    """Whether `data_key` opens `database` (SQLCipher checks its first page's MAC)."""
-    import sqlcipher3
-
-    try:
-        with closing(keyed_connection(database, data_key)) as connection:
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError:
-        return False
-    return True
 
 
 def plain_copies(paths: DataPaths) -> list[Path]:
