@@ -47,7 +47,7 @@ class DataPaths:
 
     def create(self) -> None:
         """The folder and its parts, readable by this user only (on Windows the folder
-        inherits the rights of where it is: `broadly_readable` tells)."""
+        inherits the rights of where it is: `folder_rights.exposure_warning` tells)."""
         for folder in (self.root, self.evidence, self.backups, self.logs, self.exports,
                        self.reports):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -59,7 +59,13 @@ class DataPaths:
         chosen = data_dir or os.environ.get(ENV_DATA_DIR)
         if chosen:
             return cls(Path(chosen).expanduser().resolve())
-        return cls(Path(platformdirs.user_data_dir("SoViPhamMXH", appauthor=False)))
+        return cls(default_root())
+
+
+def default_root() -> Path:
+    """The per-user data folder (`%LOCALAPPDATA%\\SoViPhamMXH` on Windows), private to the
+    account."""
+    return Path(platformdirs.user_data_dir("SoViPhamMXH", appauthor=False))
 
 
 def make_private(path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -213,3 +214,38 @@ def logs_never_name_a_child(tmp_path_factory: pytest.TempPathFactory) -> Iterato
     named = [f"{p}: {name}" for p in logs for name in CHILD_NAMES_IN_TESTS
              if name in p.read_text(encoding="utf-8", errors="replace")]
     assert named == [], "a log names a child"
+
+
+def marker_forms(names: tuple[str, ...] = CHILD_NAMES_IN_TESTS) -> list[bytes]:
+    """`names` as bytes in every form a file could hold them: composed and decomposed,
+    without diacritics (đ as d), in UTF-8 and UTF-16."""
+    from app.text import fold
+
+    forms = {form for name in names
+             for form in (unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name),
+                          fold(name), fold(name).upper())}
+    return [form.encode(encoding) for form in forms for encoding in ("utf-8", "utf-16-le")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_folders_never_name_a_child(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the end of the session, no file of any test's data folder (database, WAL, key file,
+    evidence, backups, reports, printouts, preferences) nor of any test's private temporary
+    folder names a child, in any form: the database and the backups are encrypted, and what
+    the program writes there in clear is masked."""
+    yield
+    base = tmp_path_factory.getbasetemp()
+    places = {path.parent for path in base.rglob(DataPaths(Path()).keys.name)}
+    places |= set(base.rglob("he-thong-tmp"))
+    needles = marker_forms()
+    named = sorted(str(path) for place in places for path in place.rglob("*")
+                   if path.is_file() and _names(path, needles))
+    assert named == [], f"{len(named)} files name a child: {named[:20]}"
+
+
+def _names(path: Path, needles: list[bytes]) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:  # removed meanwhile
+        return False
+    return any(needle in data for needle in needles)

@@ -244,14 +244,12 @@ def old_register(paths: DataPaths, cases: int, revision: str) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
-        if inspect(conn).has_table("key_wraps"):
-            for user_id, name in conn.exec_driver_sql("SELECT id, username FROM users").all():
-                wrap = found.accounts.get(keyfile.account_tag(name))
-                if wrap is not None:
-                    conn.exec_driver_sql(
-                        "INSERT INTO key_wraps (user_id, kind, wrap, key_id, created_at) "
-                        "VALUES (?, ?, ?, ?, '2026-01-01 00:00:00')",
-                        (user_id, wrap.kind, json.dumps(wrap.to_json()), found.key_id))
+        if inspect(conn).has_table("key_wraps"):  # the data key alone, as then
+            wrap = keys.wrap_for_password(data_key, OLD_PASSWORD)
+            conn.exec_driver_sql(
+                "INSERT INTO key_wraps (user_id, kind, wrap, key_id, created_at) "
+                "VALUES (1, ?, ?, ?, '2026-01-01 00:00:00')",
+                (wrap.kind, json.dumps(wrap.to_json()), found.key_id))
     engine.dispose()
     paths.keys.unlink()
 

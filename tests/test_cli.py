@@ -125,6 +125,20 @@ def as_admin(folder: Path, *args: str) -> list[str]:
     return ["--data-dir", str(folder), "--user", "admin", "--password-stdin", *args]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX mode bits")
+def test_a_folder_other_accounts_can_read_is_warned_about_once_and_the_command_runs(
+    folder: Path, tmp_path: Path
+) -> None:
+    folder.chmod(0o755)  # `template` without an account leaves the folder's rights alone
+    code, out, err = run(["--data-dir", str(folder), "template", str(tmp_path / "mau.xlsx")])
+    assert code == 0 and "Đã ghi tệp mẫu" in out and (tmp_path / "mau.xlsx").is_file()
+    assert err.count("Cảnh báo:") == 1
+    assert f"thư mục dữ liệu {folder.resolve()} để mọi tài khoản trên máy này đọc được" in err
+    # Opening the database makes the folder private again: nothing is left to warn about.
+    code, _, err = run(as_admin(folder, "check"), PASSWORD + "\n")
+    assert (code, err) == (0, "") and folder.stat().st_mode & 0o777 == 0o700
+
+
 @pytest.mark.parametrize("name", ["b.backup", "ban-sao", "ban-sao.svpbak"])
 def test_backup_writes_exactly_the_file_named(folder: Path, tmp_path: Path, name: str) -> None:
     target = tmp_path / "usb" / name

@@ -30,8 +30,8 @@ ALSO_ALLOWED: dict[str, frozenset[str]] = {
     "app.importing": frozenset({"app.reports.spreadsheet"}),
 }
 # Allowed from anywhere (`app` itself holds only the version); they import only each other.
-CROSS_CUTTING = frozenset({"app", "app.errors", "app.text", "app.paths", "app.resources",
-                           "app.errorlog", "app.progress"})
+CROSS_CUTTING = frozenset({"app", "app.errors", "app.text", "app.paths", "app.folder_rights",
+                           "app.resources", "app.errorlog", "app.progress"})
 # Pure rules and constants use no more than these.
 DOMAIN_CROSS_CUTTING = frozenset({"app.errors", "app.text"})
 # Top-level modules that belong to a package's layer. The licence notices are read by the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,32 @@ def test_sign_in_shown_before_the_data_opens_and_waits_for_it(qtbot: QtBot, db: 
     dialog._sign_in()  # pressed before the folder is open: it waits, then goes on
     qtbot.waitUntil(lambda: dialog.actor is not None, timeout=10_000)
     assert "Sổ vi phạm MXH" in dialog.title.text()
+    assert dialog.folder_warning.text() == ""  # a folder of its user's only
+    runner.wait()
+    for opened_db in opened:
+        opened_db.dispose()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX mode bits")
+def test_a_folder_other_accounts_can_read_is_warned_about_and_signing_in_goes_on(
+    qtbot: QtBot, db: Database, paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on Windows, where the folder keeps the rights it inherits from where it is: the
+    program cannot narrow them, so the dialog says so."""
+    monkeypatch.setattr("app.paths.make_private", lambda path: None)
+    paths.root.chmod(0o755)
+    runner = TaskRunner()
+    dialog, opened = first_sign_in(runner, paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert dialog.folder_warning.isVisible()
+    assert (f"thư mục dữ liệu {paths.root} để mọi tài khoản trên máy này đọc được"
+            in dialog.folder_warning.text())
+    dialog.username.setText("admin")
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog._sign_in()
+    qtbot.waitUntil(lambda: dialog.actor is not None, timeout=10_000)
     runner.wait()
     for opened_db in opened:
         opened_db.dispose()

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from typing import TextIO
 
-from app import errorlog
+from app import errorlog, folder_rights
 from app.cli.progress import Job, long_job
 from app.errors import DataFolderError, NotAllowed, UserError, ValidationError
 from app.paths import DataPaths
@@ -142,14 +142,20 @@ def run_command(command: Command, invocation: Invocation) -> int:
     """Run `command` holding the data folder for the whole run, mapping errors to exit codes."""
     try:
         with ExitStack() as held:
-            if command.creates_data_folder or invocation.paths.root.is_dir():
+            uses_folder = command.creates_data_folder or invocation.paths.root.is_dir()
+            if uses_folder:
                 held.enter_context(data_folder.hold(invocation.paths))
             wanted = command.needs_account or (command.account_optional
                                                and getattr(invocation.args, "user", None))
             session = sign_in(invocation) if wanted else None
             if session is not None:
                 held.callback(session.db.dispose)  # before the folder is let go
-            return command.run(invocation, session)
+            status = command.run(invocation, session)
+            if uses_folder:
+                # Once the command has run: rights the program could not narrow itself
+                # (on Windows, inherited from where the folder is).
+                _warn_if_readable_by_others(invocation)
+            return status
     except (Cancelled, KeyboardInterrupt):
         # What was being written is removed by the writer itself (a temporary file renamed
         # only when complete); a transaction is rolled back.
@@ -176,6 +182,12 @@ def run_command(command: Command, invocation: Invocation) -> int:
         # traceback on the console; the exit status is Python's own after an uncaught error.
         invocation.warn(_unexpected(invocation, exc))
         return EXIT_REFUSED
+
+
+def _warn_if_readable_by_others(invocation: Invocation) -> None:
+    warning = folder_rights.exposure_warning(invocation.paths)
+    if warning is not None:
+        invocation.warn(warning)
 
 
 def _unexpected(invocation: Invocation, error: Exception) -> str:

@@ -164,12 +164,6 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
             copy.with_name(copy.name + journal).unlink(missing_ok=True)
 
 
-def plain_copies(paths: DataPaths) -> list[Path]:
-    """Unencrypted databases still in the folder (`check` names them)."""
-    candidates = [paths.database, *paths.backups.glob("**/*.sqlite3")]
-    return [path for path in candidates if is_plain(path)]
-
-
 def _readable(database: Path, data_key: bytes) -> None:
     with closing(keyed_connection(database, data_key)) as connection:
         result = connection.execute("PRAGMA quick_check").fetchone()

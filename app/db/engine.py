@@ -3,6 +3,7 @@ the data key as a raw key (no passphrase derivation: the key is already random).
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,19 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+@cache
+def _quiet() -> None:
+    """SQLCipher writes its own errors to standard error (a wrong key, a file that is not a
+    database); the program reports them itself, in Vietnamese. The level is the library's."""
+    import sqlcipher3
+
+    sqlcipher3.connect(":memory:").execute("PRAGMA cipher_log_level = NONE").close()
+
+
 def make_engine(database: Path, data_key: bytes, *, pool: type[Pool] = QueuePool) -> Engine:
     """An engine on the SQLCipher file `database` (made if missing), keyed with `data_key`
     as a raw key: no passphrase derivation, the key is already random."""
+    _quiet()
     url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'",
                      database=str(database))
     engine = create_engine(url, poolclass=pool)
@@ -51,6 +62,7 @@ def keyed_connection(database: Path, data_key: bytes | None) -> Any:
     keyed with `data_key`; without one, on an unencrypted file."""
     import sqlcipher3
 
+    _quiet()
     connection = sqlcipher3.connect(database)
     if data_key is not None:
         connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")

@@ -95,9 +95,9 @@ class FolderLock:
 def acquire(paths: DataPaths, *, network: NetworkCheck = network_location) -> FolderLock:
     """Lock the data folder (made if missing) for this process, or say who holds it."""
     refuse_network_folder(paths, network)
-    paths.root.mkdir(parents=True, exist_ok=True)
+    paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = lock_file(paths)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     if not _try_lock(descriptor):
         os.close(descriptor)
         raise DataFolderError(_held_message(paths, _read_holder(path)))

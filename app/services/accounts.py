@@ -227,7 +227,8 @@ def _log_failures(session: Session, found: KeyFile) -> None:
 def _interrupted_key(paths: DataPaths, username: str, password: str) -> bytes | None:
     found = keyfile.load(paths.keys)
     wrap = found.accounts.get(account_tag(username)) if found is not None else None
-    return keys.unwrap(wrap, password) if wrap is not None else None
+    opened = vault.unseal(wrap, password) if wrap is not None else None
+    return opened.data if opened is not None else None
 
 
 def _encrypt_folder(db: Database, username: str, password: str) -> None:
@@ -242,7 +243,8 @@ def _encrypt_folder(db: Database, username: str, password: str) -> None:
         keys.unwrap_nothing(password)
         raise NotAllowed(SIGN_IN_REFUSED)
     if account.wrap is not None:
-        data_key = keys.unwrap(Wrap.from_json(json.loads(account.wrap)), password)
+        opened = vault.unseal(Wrap.from_json(json.loads(account.wrap)), password)
+        data_key = opened.data if opened is not None else None
     elif not plain.has_key:  # made before any file was encrypted: the key is new, or
         # that of an encryption a crash interrupted (its safety copy is sealed with it)
         data_key = _interrupted_key(db.paths, account.username, password) or keys.new_data_key()

@@ -41,6 +41,11 @@ class LoginDialog(Dialog):
         self._locked = locked_user is not None
         self.title = QLabel()
         self.title.setWordWrap(True)
+        # A standing warning about the data folder, apart from the message line that each
+        # attempt to sign in rewrites.
+        self.folder_warning = QLabel()
+        self.folder_warning.setWordWrap(True)
+        self.folder_warning.setVisible(False)
         self.username = QLineEdit(locked_user or "")
         self.username.setReadOnly(self._locked)
         self.password = QLineEdit()
@@ -59,6 +64,7 @@ class LoginDialog(Dialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
+        layout.addWidget(self.folder_warning)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._show_title(unit_name)
@@ -86,10 +92,16 @@ class LoginDialog(Dialog):
         if self._waiting:
             self._sign_in()
 
+    def warn_about_folder(self, warning: str | None) -> None:
+        """Other accounts can read the data folder: said, signing in goes on."""
+        self.folder_warning.setText(warning or "")
+        self.folder_warning.setVisible(bool(warning))
+
     def refuse_data(self, message: str) -> None:
         """The data folder could not be opened: say why; signing in is impossible."""
         self.message.error(message)
         self.accept_button.setEnabled(False)
+        self.adjustSize()
 
     def _sign_in(self) -> None:
         username, password = self.username.text(), self.password.text()
@@ -121,5 +133,6 @@ class LoginDialog(Dialog):
     def _refused(self, message: str) -> None:
         self.buttons.setEnabled(True)
         self.message.error(message)
+        self.adjustSize()  # the message wraps over several lines: all of them shown
         self.password.clear()
         self.password.setFocus()

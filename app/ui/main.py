@@ -15,7 +15,7 @@ from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import __version__, errorlog
+from app import __version__, errorlog, folder_rights
 from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
@@ -65,6 +65,9 @@ def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, li
                 dialog.reject()
                 return
         opened.append(result[0])
+        # Opened (or just made), the folder has the rights the program could give it; said
+        # before `attach`, which signs in at once if that was asked while it opened.
+        dialog.warn_about_folder(folder_rights.exposure_warning(paths))
         dialog.attach(*result)
         log.info("sovipham %s: sign-in window shown, data folder open", __version__)
 
