@@ -116,6 +116,23 @@ def test_replacing_the_keys(office: tuple[Database, Actor, str], tmp_path: Path)
     third.dispose()
 
 
+def test_a_backup_made_before_the_change_restores_with_the_password_of_its_time(
+        office: tuple[Database, Actor, str], tmp_path: Path) -> None:
+    db, admin, _ = office
+    before = backup.make_backup(db, admin, tmp_path / "truoc.svpbak").path
+    old_data = db.data_key
+    rotation.rotate_keys(db, admin, ADMIN_PASSWORD, keys.new_recovery_key())
+    with pytest.raises(NotAllowed, match="mật khẩu"):
+        backup.restore_backup(db.paths, before, current=db, actor=admin, username=None,
+                              secret=None)
+    backup.restore_backup(db.paths, before, current=db, actor=admin, username="admin",
+                          secret=ADMIN_PASSWORD)
+    again = open_database(db.paths)
+    accounts.authenticate(again, "admin", ADMIN_PASSWORD)
+    assert again.data_key == old_data  # the data as it was, under the keys of its time
+    again.dispose()
+
+
 def test_only_an_administrator_with_the_right_password_replaces_the_keys(
         office: tuple[Database, Actor, str]) -> None:
     db, admin, _ = office

@@ -22,7 +22,7 @@ from app.ui.admin import AdminScreen
 from app.ui.first_run import RecoveryKeyDialog
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
-from tests.backup_tools import admin_key, read_back
+from tests.backup_tools import admin_key, copy_database, legacy_archive, read_back
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
 
 
@@ -159,3 +159,28 @@ def test_replacing_the_keys_from_the_administrators_screen(
     assert keys.unwrap(found.recovery, shown[0]) is not None  # the key shown is the new one
     with pytest.raises(NotAllowed):
         accounts.authenticate(db, "canbo", PASSWORD)
+
+
+def test_a_backup_of_the_old_format_is_restored_only_with_a_password_and_a_warning(
+    qtbot: QtBot, open_window: OpenWindow, db: Database, admin: Actor, tmp_path: Path,
+    answers: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases.create_case(db, admin, make_case(summary="Có trong bản sao lưu cũ"), today=TODAY)
+    copy = tmp_path / "cu.sqlite3"
+    copy_database(db.paths, db.data_key, copy)
+    wraps = [{"account": keyfile.account_tag("admin"),
+              **keys.wrap_for_password(db.data_key, ADMIN_PASSWORD).to_json()}]
+    old = legacy_archive(db.paths, db.data_key, copy, tmp_path / "cu.svpbak", wraps)
+    asked: list[str] = []
+
+    def password(_parent: object, _title: str, label: str, *_a: object) -> tuple[str, bool]:
+        asked.append(label)
+        return ADMIN_PASSWORD, True
+
+    monkeypatch.setattr(QInputDialog, "getText", password)
+    window = open_window(admin)
+    window.backups.restore_from(old)
+    qtbot.waitUntil(lambda: window.switching_user, timeout=10_000)
+    assert "không kiểm tra được ai đã tạo" in answers[0]
+    assert asked  # even though the folder holds the same data key
+    assert any("Đã khôi phục 1 vụ việc" in text for text in answers)

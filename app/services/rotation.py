@@ -160,6 +160,8 @@ def finish_interrupted(db: Database, username: str | None, secret: str) -> None:
     """At sign-in (`username`) or with the recovery key (`username` None): finish replacing
     the keys if a crash interrupted it; `NotAllowed` when `secret` is not of the new key
     file (only the administrator who replaced them, or the new recovery key, can)."""
+    for leftover in db.paths.root.glob(f".{JOURNAL}-*.part"):  # a journal cut short
+        leftover.unlink(missing_ok=True)
     journal = _read_journal(db.paths)
     if journal is None:
         return
