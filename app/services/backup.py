@@ -44,7 +44,7 @@ from app.models import AuditEntry, Case, Evidence, User
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.security import keys, sealing
-from app.security.keyfile import SealedCopy, account_tag
+from app.security.keyfile import KeyFile, SealedCopy, account_tag
 from app.security.keys import Wrap
 from app.services import accounts_seal, audit, backup_archive, settings, vault
 from app.services.actor import Actor, Permission
@@ -156,26 +156,28 @@ def _sealed_for(db: Database, snapshot: Connection) -> tuple[list[SealedCopy], b
         administrators = accounts_seal.administrators(accounts_seal.accounts_of(snapshot))
         return (vault.administrators_copies(vault.load(db.paths), administrators),
                 sealing.backup_public_key(db.admin_key), keys.key_id(db.admin_key))
-    found = vault.load(db.paths)
-    seal = accounts_seal.read(snapshot)
-    if (seal is None or seal.data_key_id != keys.key_id(db.data_key)
-            or found.backup_key is None or found.admin_key_id is None):
+    found, seal = vault.load(db.paths), accounts_seal.read(snapshot)
+    if not _can_seal(found, seal, db.data_key):
         raise UserError(NOT_READY)
+    assert seal is not None and found.backup_key is not None and found.admin_key_id
     return list(seal.copies), found.backup_key, found.admin_key_id
 
 
+def _can_seal(found: KeyFile, seal: accounts_seal.AccountsSeal | None,
+              data_key: bytes) -> bool:
+    """Whether a session without A can seal a backup: it needs P and the accounts seal of
+    this data key, which an administrator's sign-in writes."""
+    return (seal is not None and seal.data_key_id == keys.key_id(data_key)
+            and found.backup_key is not None and found.admin_key_id is not None)
+
+
 def not_ready(db: Database) -> str | None:
-    """Why this session cannot make a backup, or None: a session without A needs P and
-    the accounts seal, which an administrator's sign-in writes."""
+    """Why this session cannot make a backup, or None."""
     if db.admin_key is not None:
         return None
-    found = vault.load(db.paths)
     with db.read() as session:
         seal = accounts_seal.read(session)
-    if (seal is None or seal.data_key_id != keys.key_id(db.data_key)
-            or found.backup_key is None or found.admin_key_id is None):
-        return NOT_READY
-    return None
+    return None if _can_seal(vault.load(db.paths), seal, db.data_key) else NOT_READY
 
 
 def _writable_folder(folder: Path) -> None:
