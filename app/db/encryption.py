@@ -150,6 +150,8 @@ def encrypt_in_place(paths: DataPaths, data_key: bytes) -> None:
 def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
     """The unencrypted copies an older version kept in backups/ (before an upgrade, before
     a restore), encrypted one by one; a copy too damaged to be read is left for `check`."""
+    import sqlcipher3
+
     candidates = [*paths.backups.glob(f"{UPGRADE_PREFIX}*.sqlite3")]
     candidates += [folder / paths.database.name for folder in restore_copies(paths)]
     for copy in candidates:
@@ -157,7 +159,7 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
             continue
         try:
             encrypt_file(copy, data_key)
-        except sqlite3.DatabaseError:
+        except sqlcipher3.DatabaseError:
             copy.with_name(copy.name + ENCRYPTING_SUFFIX).unlink(missing_ok=True)
             continue
         for journal in ("-wal", "-shm"):
@@ -165,8 +167,10 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
 
 
 def _readable(database: Path, data_key: bytes) -> None:
+    import sqlcipher3
+
     with closing(keyed_connection(database, data_key)) as connection:
         result = connection.execute("PRAGMA quick_check").fetchone()
     if result != ("ok",):
-        raise sqlite3.DatabaseError(f"encrypted copy failed its check: {result}")
+        raise sqlcipher3.DatabaseError(f"encrypted copy failed its check: {result}")
 
