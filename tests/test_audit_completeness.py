@@ -354,7 +354,7 @@ def _print_case(w: World, *, unmask: bool) -> Prepared:
 
 
 def _backup(w: World) -> Prepared:
-    return lambda: backup.make_backup(w.db, w.officer, w.name("sao-luu", ".svpbak"))
+    return lambda: backup.make_backup(w.db, w.admin, w.name("sao-luu", ".svpbak"))
 
 
 def _automatic_backup(w: World) -> Prepared:

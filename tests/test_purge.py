@@ -28,7 +28,7 @@ from app.services.audit import AuditAction
 from app.services.search import CaseQuery, search_case_ids
 from app.ui.admin import AdminScreen, purge_view
 from app.ui.tasks import TaskRunner
-from tests.conftest import TODAY, make_case, open_unlocked
+from tests.conftest import ADMIN_PASSWORD, TODAY, make_case, open_unlocked
 
 MARKER = "Zqxwvmarker"  # in the purged case's text, child, party, event and evidence
 LATER = timedelta(days=400)  # past the default retention of 365 days
@@ -236,7 +236,8 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     archive = backup.automatic_backup(db, admin).path
     backup_before_migration(db.engine, paths, "0004", data_key)
     shutil.copy(paths.database, paths.backups / ".ban-chup-k2j4h.sqlite3")
-    backup.restore_backup(paths, archive, current=db, actor=admin, username=None, secret=None)
+    backup.restore_backup(paths, archive, current=db, actor=admin, username="admin",
+                          secret=ADMIN_PASSWORD)  # the session is the leader's
     db = open_unlocked(paths)  # the next start
     db.unlock(data_key)
     _without_secure_delete(db)

@@ -1,4 +1,5 @@
-"""Backups from the window: to a USB file, automatically on close, and restoring one."""
+"""Backups from the window: to a USB file, automatically on close, and restoring one;
+replacing the keys from the administrator's screen."""
 
 from __future__ import annotations
 
@@ -7,16 +8,22 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.db.engine import keyed_connection
-from app.services import backup, backup_archive, cases
+from app.errors import NotAllowed
+from app.security import keyfile, keys
+from app.services import accounts, backup, backup_archive, cases
 from app.services.actor import Actor
 from app.services.evidence_store import view_folder
+from app.ui.admin import AdminScreen
+from app.ui.first_run import RecoveryKeyDialog
 from app.ui.main_window import MainWindow
-from tests.conftest import TODAY, make_case
+from app.ui.tasks import TaskRunner
+from tests.backup_tools import admin_key, copy_database, legacy_archive, read_back
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
 
 
 @pytest.fixture
@@ -61,18 +68,21 @@ def test_closing_the_window_backs_up_the_days_work(
     cases.create_case(db, officer, make_case(), today=TODAY)
     window.close()
     [made] = db.paths.backups.glob("tu-dong-*.svpbak")
-    assert backup_archive.verify_backup(made, db.data_key).cases == 1
+    # Made in the officer's session, it opens with the administrators' key only.
+    assert read_back(made, admin_key(db.paths)).cases == 1
     # Nothing changed since: the next close writes no new backup.
     again = open_window(officer)
     again.close()
     assert list(db.paths.backups.glob("tu-dong-*.svpbak")) == [made]
 
 
-def test_an_officer_may_not_restore(
-    qtbot: QtBot, open_window: OpenWindow, db: Database, officer: Actor
+@pytest.mark.parametrize("role", ["officer", "leader"])
+def test_backing_up_and_restoring_by_hand_are_for_administrators(
+    qtbot: QtBot, open_window: OpenWindow, db: Database, request: pytest.FixtureRequest,
+    role: str
 ) -> None:
-    window = open_window(officer)
-    assert window.backup_action.isEnabled()
+    window = open_window(request.getfixturevalue(role))
+    assert not window.backup_action.isEnabled()
     assert not window.restore_data_action.isEnabled()
 
 
@@ -120,3 +130,57 @@ def test_decrypted_viewer_copies_do_not_outlive_the_window(
     left.write_bytes(b"opened in a viewer")
     window.close()
     assert not view_folder(db.paths).exists()
+
+
+def test_replacing_the_keys_from_the_administrators_screen(
+    qtbot: QtBot, db: Database, officer: Actor, tmp_path: Path, answers: list[str],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    old_key = db.data_key
+    shown: list[str] = []
+
+    def keep(dialog: RecoveryKeyDialog) -> int:
+        shown.append(dialog._key)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", keep)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (ADMIN_PASSWORD, True))
+    screen = AdminScreen(db, admin, TaskRunner(), lambda _change: None)
+    qtbot.addWidget(screen)
+    screen.keys.confirm_and_rotate()
+    qtbot.waitUntil(lambda: "Đã thay khóa" in screen.keys.feedback.text(), timeout=20_000)
+    # The confirmation said what changes; the result, who needs a new password.
+    assert "không đăng nhập được nữa cho đến khi bạn đặt lại mật khẩu" in answers[0]
+    assert "«canbo»" in answers[-1] and "Đã sao lưu bằng khóa mới" in answers[-1]
+    assert db.data_key != old_key
+    found = keyfile.load(db.paths.keys)
+    assert found is not None and found.recovery is not None
+    assert keys.unwrap(found.recovery, shown[0]) is not None  # the key shown is the new one
+    with pytest.raises(NotAllowed):
+        accounts.authenticate(db, "canbo", PASSWORD)
+
+
+def test_a_backup_of_the_old_format_is_restored_only_with_a_password_and_a_warning(
+    qtbot: QtBot, open_window: OpenWindow, db: Database, admin: Actor, tmp_path: Path,
+    answers: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases.create_case(db, admin, make_case(summary="Có trong bản sao lưu cũ"), today=TODAY)
+    copy = tmp_path / "cu.sqlite3"
+    copy_database(db.paths, db.data_key, copy)
+    wraps = [{"account": keyfile.account_tag("admin"),
+              **keys.wrap_for_password(db.data_key, ADMIN_PASSWORD).to_json()}]
+    old = legacy_archive(db.paths, db.data_key, copy, tmp_path / "cu.svpbak", wraps)
+    asked: list[str] = []
+
+    def password(_parent: object, _title: str, label: str, *_a: object) -> tuple[str, bool]:
+        asked.append(label)
+        return ADMIN_PASSWORD, True
+
+    monkeypatch.setattr(QInputDialog, "getText", password)
+    window = open_window(admin)
+    window.backups.restore_from(old)
+    qtbot.waitUntil(lambda: window.switching_user, timeout=10_000)
+    assert "không kiểm tra được ai đã tạo" in answers[0]
+    assert asked  # even though the folder holds the same data key
+    assert any("Đã khôi phục 1 vụ việc" in text for text in answers)

@@ -13,7 +13,7 @@ from app.db import Database, open_database
 from app.domain.labels import Role
 from app.errors import NotAllowed, UserError
 from app.paths import DataPaths
-from app.security import keyfile, keys
+from app.security import keyfile, keys, sealing
 from app.security.cipher import (
     CHUNK,
     DecryptionError,
@@ -279,3 +279,42 @@ def test_a_folder_without_an_administrators_key_gets_one_at_an_administrators_si
     accounts.authenticate(db, "admin", ADMIN_PASSWORD)
     assert db.admin_key is not None and vault.has_admin_key(db.paths)
     assert _sealed_keys(db.paths, "admin", ADMIN_PASSWORD).admin == db.admin_key
+
+
+def test_only_the_administrators_key_opens_what_is_sealed_to_its_public_key() -> None:
+    admin_key, other = keys.new_data_key(), keys.new_data_key()
+    file_key = keys.new_data_key()
+    sealed = sealing.seal_file_key(sealing.backup_public_key(admin_key), file_key)
+    assert sealing.open_file_key(admin_key, sealed) == file_key
+    assert sealing.open_file_key(other, sealed) is None
+    assert sealing.SealedFileKey.from_json(sealed.to_json()) == sealed
+    # An ephemeral key of low order gives no shared secret: refused, not an exception.
+    weak = sealing.SealedFileKey(bytes(32), sealed.nonce, sealed.sealed)
+    assert sealing.open_file_key(admin_key, weak) is None
+    for damaged in ({**sealed.to_json(), "nonce": "AAAA"}, {"ephemeral": "AAAA"}, []):
+        with pytest.raises(ValueError):
+            sealing.SealedFileKey.from_json(damaged)
+
+
+def test_each_mac_of_the_administrators_key_is_its_own() -> None:
+    admin_key = keys.new_data_key()
+    message = b"tieu de"
+    backup_mac = sealing.mac(admin_key, sealing.MacPurpose.BACKUP, message)
+    assert sealing.mac_matches(admin_key, sealing.MacPurpose.BACKUP, message, backup_mac)
+    assert not sealing.mac_matches(admin_key, sealing.MacPurpose.ACCOUNTS, message, backup_mac)
+    assert not sealing.mac_matches(keys.new_data_key(), sealing.MacPurpose.BACKUP, message,
+                                   backup_mac)
+
+
+def test_a_wrap_says_whether_it_holds_the_administrators_key() -> None:
+    data_key, admin_key = keys.new_data_key(), keys.new_data_key()
+    assert keys.wrap_for_password(data_key + admin_key, PASSWORD).holds_admin_key
+    assert not keys.wrap_for_password(data_key, PASSWORD).holds_admin_key
+    assert keys.wrap_for_recovery(data_key + admin_key, keys.new_recovery_key()).holds_admin_key
+
+
+def test_a_new_folder_keeps_its_backup_key_beside_the_wraps(db: Database, admin: Actor) -> None:
+    found = keyfile.load(db.paths.keys)
+    assert found is not None and db.admin_key is not None
+    assert found.backup_key == sealing.backup_public_key(db.admin_key)
+    assert keyfile.KeyFile.from_json(found.to_json()) == found

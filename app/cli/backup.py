@@ -72,6 +72,8 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
                    f"cứ từ bản sao lưu ngày {result.created_at.astimezone():%d/%m/%Y %H:%M}.")
     if result.safety_note is not None:
         invocation.say(result.safety_note)
+    if result.accounts_to_reset:
+        invocation.say(backup.reset_note(result.accounts_to_reset))
     return EXIT_OK
 
 
@@ -96,7 +98,7 @@ def _run_recover(invocation: Invocation, _session: Session | None) -> int:
 
 
 COMMANDS = (
-    Command("backup", "sao lưu cơ sở dữ liệu và tệp chứng cứ vào một tệp mã hóa",
+    Command("backup", "sao lưu cơ sở dữ liệu và tệp chứng cứ vào một tệp mã hóa (quản trị)",
             _configure_backup, _run_backup),
     Command("restore", "thay dữ liệu bằng một bản sao lưu (giữ bản an toàn của dữ liệu cũ)",
             _configure_restore, _run_restore, needs_account=False, creates_data_folder=True),

@@ -105,6 +105,12 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
 
+    def relock(self) -> None:
+        """Closed and its keys forgotten, as before sign-in: before its file is
+        re-encrypted under new keys (`unlock` then opens it with them)."""
+        self.dispose()
+        self._engine = self._makers = self._data_key = None
+
 
 def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     """The data folder's database, locked until `Database.unlock` (with `create`, a folder

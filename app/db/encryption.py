@@ -63,9 +63,11 @@ def plain_keys(database: Path) -> PlainKeys:
     return PlainKeys(accounts, wraps.get(None), bool(wraps))
 
 
-def encrypt_copy(source: Path, target: Path, data_key: bytes) -> None:
-    """`target`, a new encrypted copy of the unencrypted database `source`, synced."""
-    with closing(keyed_connection(source, None)) as connection:
+def encrypt_copy(source: Path, target: Path, data_key: bytes, *,
+                 source_key: bytes | None = None) -> None:
+    """`target`, a new copy of the database `source` (unencrypted, or encrypted with
+    `source_key`) encrypted with `data_key`, synced."""
+    with closing(keyed_connection(source, source_key)) as connection:
         connection.execute("ATTACH DATABASE ? AS encrypted KEY ?",
                            (str(target), f"x'{data_key.hex()}'"))
         connection.execute("SELECT sqlcipher_export('encrypted')")
@@ -81,6 +83,45 @@ def encrypt_file(database: Path, data_key: bytes) -> None:
     encrypted = database.with_name(database.name + ENCRYPTING_SUFFIX)
     encrypt_copy(database, encrypted, data_key)
     os.replace(encrypted, database)
+
+
+def hold_alone(database: Path, data_key: bytes) -> bool:
+    """Before the database is re-encrypted: its WAL folded into it and no longer used (an
+    old WAL must never be applied to the new file). False, with nothing changed, when
+    another connection has it open."""
+    import sqlcipher3
+
+    try:
+        with closing(keyed_connection(database, data_key)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except sqlcipher3.OperationalError:
+        return False
+    return bool(mode == ("delete",))
+
+
+def rekey_in_place(database: Path, old_key: bytes, new_key: bytes) -> None:
+    """Re-encrypt the database (held alone, `hold_alone`) with `new_key`: a copy under the
+    new key written beside it, synced and checked, then one rename puts it in place. A
+    crash leaves the file under the old key or under the new one, never half
+    (`opens_with` tells which); a copy cut short is removed at the next open."""
+    rekeyed = database.with_name(database.name + ENCRYPTING_SUFFIX)
+    encrypt_copy(database, rekeyed, new_key, source_key=old_key)
+    _readable(rekeyed, new_key)
+    os.replace(rekeyed, database)
+    fsync_dir(database.parent)
+
+
+def opens_with(database: Path, data_key: bytes) -> bool:
+    """Whether `data_key` opens `database` (SQLCipher checks its first page's MAC)."""
+    import sqlcipher3
+
+    try:
+        with closing(keyed_connection(database, data_key)) as connection:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError:
+        return False
+    return True
 
 
 def encrypt_in_place(paths: DataPaths, data_key: bytes) -> None:
@@ -109,6 +150,8 @@ def encrypt_in_place(paths: DataPaths, data_key: bytes) -> None:
 def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
     """The unencrypted copies an older version kept in backups/ (before an upgrade, before
     a restore), encrypted one by one; a copy too damaged to be read is left for `check`."""
+    import sqlcipher3
+
     candidates = [*paths.backups.glob(f"{UPGRADE_PREFIX}*.sqlite3")]
     candidates += [folder / paths.database.name for folder in restore_copies(paths)]
     for copy in candidates:
@@ -116,7 +159,7 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
             continue
         try:
             encrypt_file(copy, data_key)
-        except sqlite3.DatabaseError:
+        except sqlcipher3.DatabaseError:
             copy.with_name(copy.name + ENCRYPTING_SUFFIX).unlink(missing_ok=True)
             continue
         for journal in ("-wal", "-shm"):
@@ -124,8 +167,10 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
 
 
 def _readable(database: Path, data_key: bytes) -> None:
+    import sqlcipher3
+
     with closing(keyed_connection(database, data_key)) as connection:
         result = connection.execute("PRAGMA quick_check").fetchone()
     if result != ("ok",):
-        raise sqlite3.DatabaseError(f"encrypted copy failed its check: {result}")
+        raise sqlcipher3.DatabaseError(f"encrypted copy failed its check: {result}")
 

@@ -1,4 +1,5 @@
-"""Encryption at rest: the file format (`cipher.py`) and the data key (`keys.py`).
+"""Encryption at rest: the file format (`cipher.py`), the data key and its wraps
+(`keys.py`, `keyfile.py`) and what the administrators' key seals and signs (`sealing.py`).
 
 Pure functions over bytes and streams: no database, no Qt.
 """

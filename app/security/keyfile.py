@@ -9,6 +9,7 @@ never say what was typed in the user field.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from app.domain.accounts import username_key
 from app.errors import DataFolderError
-from app.security.keys import Wrap
+from app.security.keys import Wrap, WrapKind, WrapRefused
 
 FORMAT = 1
 # Failed sign-ins kept for the audit log; beyond this the oldest go (a script hammering
@@ -30,6 +31,30 @@ MAX_PENDING_FAILURES = 500
 def account_tag(username: str) -> str:
     """Says which wrap is whose without writing account names in the clear."""
     return hashlib.sha256(f"sovipham account {username_key(username)}".encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class SealedCopy:
+    """A wrap with whose it is (an account's tag; None for the recovery key): how a
+    backup's header and the accounts seal carry the key file's wraps."""
+
+    account: str | None
+    wrap: Wrap
+
+    def to_json(self) -> dict[str, object]:
+        return {"account": self.account, **self.wrap.to_json()}
+
+    @classmethod
+    def from_json(cls, data: object) -> SealedCopy:
+        """`WrapRefused` when it is damaged, or its key derivation out of bounds."""
+        if not isinstance(data, dict):
+            raise WrapRefused()
+        account = data.get("account")
+        wrap = Wrap.from_json(data)
+        if (account is None) != (wrap.kind == WrapKind.RECOVERY) or not (
+                account is None or isinstance(account, str)):
+            raise WrapRefused()
+        return cls(account, wrap)
 
 
 @dataclass
@@ -58,6 +83,9 @@ class KeyFile:
     # The fingerprint of the administrators' key, once there is one (sealed with the data
     # key in administrators' wraps and the recovery wrap).
     admin_key_id: str | None = None
+    # P, the public key backups are sealed to (`sealing.py`): derived from the
+    # administrators' key, public, checked against it at each administrator's sign-in.
+    backup_key: bytes | None = None
 
     def note_failure(self, failure: FailedSignIn) -> None:
         self.failures.append(failure)
@@ -70,6 +98,7 @@ class KeyFile:
         return {
             "format": FORMAT, "key_id": self.key_id, "office_name": self.office_name,
             "admin_key_id": self.admin_key_id,
+            "backup_key": base64.b64encode(self.backup_key).decode() if self.backup_key else None,
             "accounts": {tag: wrap.to_json() for tag, wrap in self.accounts.items()},
             "recovery": self.recovery.to_json() if self.recovery else None,
             "lockouts": {tag: {"failed": state.failed,
@@ -99,6 +128,8 @@ class KeyFile:
             dropped_failures=int(str(data.get("dropped_failures", 0))),
             office_name=str(data.get("office_name", "")),
             admin_key_id=str(data["admin_key_id"]) if data.get("admin_key_id") else None,
+            backup_key=(base64.b64decode(str(data["backup_key"]), validate=True)
+                        if data.get("backup_key") else None),
         )
 
 

@@ -26,6 +26,7 @@ from app.security.cipher import DecryptionError, seal, unseal
 KEY_SIZE = 32
 RECOVERY_GROUPS = 8  # 8 groups of 5 base32 characters: 200 bits
 NONCE_SIZE = 12  # AES-GCM's, as `seal` writes it
+TAG_SIZE = 16  # AES-GCM's
 MIN_SALT_SIZE = 8  # Argon2's
 
 
@@ -104,6 +105,12 @@ class Wrap:
                 wrap.kind == WrapKind.PASSWORD and not wrap.params.accepted):
             raise WrapRefused()
         return wrap
+
+    @property
+    def holds_admin_key(self) -> bool:
+        """Whether it seals the administrators' key after the data key (an administrator's
+        or the recovery wrap), told by its length without opening it."""
+        return len(self.sealed) == 2 * KEY_SIZE + TAG_SIZE
 
 
 class WrapRefused(UserError, ValueError):

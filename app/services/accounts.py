@@ -34,7 +34,7 @@ from app.paths import DataPaths
 from app.security import keyfile, keys
 from app.security.keyfile import FailedSignIn, KeyFile, Lockout, account_tag
 from app.security.keys import Wrap
-from app.services import audit, settings, vault
+from app.services import accounts_seal, audit, rotation, settings, vault
 from app.services.actor import SYSTEM, Actor, Permission
 from app.services.audit import AuditAction
 from app.text import clean
@@ -134,6 +134,7 @@ def create_user(
         if db.unlocked:
             vault.seal_for_password(db.paths, name, _held_keys(db), password,
                                     administrator=role == Role.ADMIN)
+            accounts_seal.renew_in(session, db)
         audit.record(session, actor.username, AuditAction.USER_CREATE, entity="user",
                      detail={"username": name, "role": str(role)})
         return _record(user)
@@ -157,6 +158,7 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     paths = db.paths
     if encryption.is_plain(paths.database):
         _encrypt_folder(db, username, password)
+    rotation.finish_interrupted(db, username, password)
     found = vault.load(paths)
     tag = account_tag(username)
     wrap = found.accounts.get(tag)
@@ -190,6 +192,9 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             found = vault.load(paths)
             audit.start_chain(session, user.username, folder.admin)
         db.hold_admin_key(folder.admin if administrator else None)
+        if db.admin_key is not None:
+            accounts_seal.on_admin_sign_in(session, db, user.username)
+            found = vault.load(paths)  # as it may have written it
         _log_failures(session, found)
         audit.record(session, user.username, AuditAction.LOGIN)
         actor = _actor(user)
@@ -285,6 +290,7 @@ def change_password(db: Database, actor: Actor, old_password: str, new_password:
         user.password_changed_at = utcnow()
         vault.seal_for_password(db.paths, user.username, _held_keys(db), new_password,
                                 administrator=user.role == Role.ADMIN)
+        accounts_seal.renew_in(session, db)
         audit.record(session, actor.username, AuditAction.PASSWORD_CHANGE, entity="user",
                      detail={"username": user.username})
 
@@ -335,6 +341,7 @@ def update_user(
                                         administrator=user.role == Role.ADMIN)
                 vault.clear_lockout(db.paths, user.username)
             changes["password"] = "reset"
+        accounts_seal.renew_in(session, db)
         audit.record(session, actor.username, AuditAction.USER_UPDATE, entity="user",
                      detail={"username": user.username, "changes": changes})
         return _record(user, vault.load(db.paths))
@@ -372,6 +379,7 @@ def replace_recovery_key(db: Database, actor: Actor) -> str:
     recovery_key = keys.new_recovery_key()
     with db.write() as session:
         vault.seal_for_recovery(db.paths, _held_keys(db), recovery_key)
+        accounts_seal.renew_in(session, db)
         audit.record(session, actor.username, AuditAction.RECOVERY_KEY_NEW)
     return recovery_key
 
@@ -382,6 +390,7 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
     if encryption.is_plain(db.paths.database):
         raise NotAllowed("Thư mục dữ liệu này chưa được mã hóa: hãy đăng nhập một lần bằng "
                          "tài khoản quản trị trước khi dùng khóa khôi phục.")
+    rotation.finish_interrupted(db, None, recovery_key)
     folder = vault.open_with_recovery(db.paths, recovery_key)
     if folder is None:
         raise NotAllowed("Khóa khôi phục không đúng (hoặc đã được thay bằng khóa mới).")
@@ -398,6 +407,8 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
         vault.seal_for_password(db.paths, user.username, folder, new_password,
                                 administrator=user.role == Role.ADMIN)
         vault.clear_lockout(db.paths, user.username)
+        if folder.admin is not None:
+            accounts_seal.renew(session, db.paths, folder.data, folder.admin)
         audit.record(session, user.username, AuditAction.RECOVERY_KEY_USE, entity="user",
                      detail={"username": user.username})
 

@@ -21,8 +21,9 @@ class Permission(StrEnum):
     UNMASK_CHILDREN = "unmask_children"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_USERS = "manage_users"
-    BACKUP = "backup"
+    BACKUP = "backup"  # by hand; the automatic backups run in every session
     RESTORE = "restore"
+    ROTATE_KEYS = "rotate_keys"
     CHECK = "check"
     PURGE = "purge"
 
@@ -33,7 +34,6 @@ _OFFICER = {
     Permission.EDIT_CASES,
     Permission.IMPORT,
     Permission.REPORT,
-    Permission.BACKUP,
     Permission.CHECK,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -59,6 +59,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.MANAGE_USERS: "quản lý tài khoản",
     Permission.BACKUP: "sao lưu dữ liệu",
     Permission.RESTORE: "khôi phục dữ liệu",
+    Permission.ROTATE_KEYS: "thay khóa mã hóa dữ liệu",
     Permission.CHECK: "kiểm tra dữ liệu",
     Permission.PURGE: "xóa hẳn vụ việc đã xóa quá thời hạn lưu giữ",
 }

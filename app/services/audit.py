@@ -87,6 +87,8 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     RECOVERY_KEY_NEW = "recovery_key_new"
     RECOVERY_KEY_USE = "recovery_key_use"
+    KEY_ROTATE = "key_rotate"
+    KEY_MISMATCH = "key_mismatch"
     AUDIT_CHAIN_START = "audit_chain_start"
 
 
@@ -131,6 +133,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.RESTORE: "Khôi phục từ bản sao lưu",
     AuditAction.RECOVERY_KEY_NEW: "Tạo khóa khôi phục mới",
     AuditAction.RECOVERY_KEY_USE: "Đặt lại mật khẩu bằng khóa khôi phục",
+    AuditAction.KEY_ROTATE: "Thay khóa mã hóa dữ liệu",
+    AuditAction.KEY_MISMATCH: "Khóa không khớp khi quản trị đăng nhập",
     AuditAction.AUDIT_CHAIN_START: "Bắt đầu khóa nhật ký bằng khóa quản trị",
 }
 

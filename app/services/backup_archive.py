@@ -1,12 +1,22 @@
 """The backup file: its layout, writing one and reading one back (no session; the
 operations that need one are `backup.py`).
 
-Layout: `MAGIC`, the header's length (4 bytes) and the header (JSON: when, which
-version, the data key's fingerprint and its wraps), then a tar stream encrypted with
-the data key (`app/security/cipher.py`), authenticated together with the header. The
-tar ends with a manifest of every member's SHA-256. The wraps let a backup be opened
-with the password an account had when it was made, or with the recovery key, on a
-reinstalled PC.
+Layout (format 2): `MAGIC`, the header's length (4 bytes), the header (JSON: when, which
+version, counts, the keys' fingerprints, the wraps that open it and its file key sealed to
+P), the MAC's length (1 byte: 0 or 32) and the MAC, then a tar stream encrypted with the
+file key (`app/security/cipher.py`), authenticated together with all that precedes it.
+The tar ends with a manifest of every member's SHA-256. The database and the evidence
+files inside stay encrypted with the data key as in the data folder.
+
+Only the administrators' key A opens the file key (`sealing.py`), and the header carries
+only the wraps that hold A (the active administrators' and the recovery wrap), so a
+backup opens with an administrator's password of the time it was made, or the recovery
+key. The MAC, with a key derived from A, says an administrator's session made it; a
+backup made in another session (automatic) has none, and its restore checks the accounts
+seal inside instead (`services/accounts_seal.py`).
+
+Format 1 (`LEGACY_MAGIC`, before this layout): no MAC, the tar encrypted with the data
+key itself, every account's wrap; still read (`backup.restore_backup` says how).
 """
 
 from __future__ import annotations
@@ -30,15 +40,23 @@ from app.errors import UserError
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress, no_progress
 from app.security.cipher import DecryptingReader, DecryptionError, Encryptor
+from app.security.keyfile import SealedCopy
+from app.security.keys import WrapRefused
+from app.security.sealing import MAC_SIZE, SealedFileKey
 from app.services.evidence_store import stored_path
 
-MAGIC = b"SVPBAK\x00\x01"
-FORMAT = 1
+MAGIC = b"SVPBAK\x00\x02"
+LEGACY_MAGIC = b"SVPBAK\x00\x01"
+FORMAT = 2
 SUFFIX = ".svpbak"
 DATABASE_MEMBER = "database/sovipham.sqlite3"
 MANIFEST_MEMBER = "manifest.json"
 PREFERENCES_MEMBER = "giao-dien.ini"
 COPY_CHUNK = 1 << 20
+MAX_HEADER = 1 << 22
+# An office has a handful of administrators; each wrap tried can cost a key derivation
+# (bounded by `keys.KDF_BOUNDS`), so a crafted header cannot ask for thousands.
+MAX_COPIES = 32
 _EVIDENCE_MEMBER = re.compile(r"evidence/[0-9a-f]{2}/[0-9a-f]{64}")
 _REPORT_MEMBER = re.compile(r"reports/[^/\\:\x00-\x1f]{1,200}")
 
@@ -51,29 +69,54 @@ def damaged(path: Path) -> UserError:
 
 @dataclass(frozen=True)
 class BackupHeader:
+    format: int
     created_at: datetime
     app_version: str
     revision: str
-    key_id: str
+    key_id: str  # the data key's fingerprint
+    admin_key_id: str | None  # the administrators' key's (None in format 1)
     cases: int
     evidence_files: int
-    wraps: list[dict[str, object]]
+    automatic: bool
+    copies: tuple[SealedCopy, ...]
+    file_key: SealedFileKey | None  # None in format 1: the content is sealed with the data key
     audit_anchor: object  # the audit log's anchor when it was made (`audit.anchor`), or None
-    raw: bytes  # as stored: authenticated with the content
+    mac: bytes | None  # an administrator's MAC over `signed`; None when made without A
+    signed: bytes  # magic, length and header as stored: what the MAC covers
+    raw: bytes  # everything before the content: authenticated with it
+
+    @property
+    def legacy(self) -> bool:
+        return self.format == 1
 
 
 # ---------------------------------------------------------------------------- writing
 
 
-def encode_header(revision: str, key_id: str, cases: int, evidence_files: int,
-           wraps: list[dict[str, object]], *, audit_anchor: object = None) -> bytes:
+def encode_header(revision: str, key_id: str, admin_key_id: str, cases: int,
+                  evidence_files: int, copies: list[SealedCopy], file_key: SealedFileKey, *,
+                  automatic: bool, audit_anchor: object = None) -> bytes:
     """The header of a backup made now, as stored."""
     return json.dumps({
         "format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
         "app_version": __version__, "revision": revision,
-        "key_id": key_id, "cases": cases, "evidence_files": evidence_files,
-        "wraps": wraps, "audit_anchor": audit_anchor,
+        "key_id": key_id, "backup_key_id": admin_key_id,
+        "cases": cases, "evidence_files": evidence_files, "automatic": automatic,
+        "wraps": [copy.to_json() for copy in copies], "file_key": file_key.to_json(),
+        "audit_anchor": audit_anchor,
     }, ensure_ascii=False).encode()
+
+
+def signed_part(header: bytes) -> bytes:
+    """What an administrator's MAC covers: the magic, the header's length and the header."""
+    return MAGIC + struct.pack(">I", len(header)) + header
+
+
+def prefix(header: bytes, mac: bytes | None) -> bytes:
+    """Everything the file holds before its content."""
+    mac = mac or b""
+    assert len(mac) in (0, MAC_SIZE)
+    return signed_part(header) + bytes([len(mac)]) + mac
 
 
 def members(paths: DataPaths, database: Path,
@@ -126,19 +169,19 @@ def _counter(total: int, progress: Progress | None,
     return advanced
 
 
-def write_archive(target: Path, header: bytes, data_key: bytes,
+def write_archive(target: Path, start: bytes, content_key: bytes,
                   members: list[tuple[str, Path, int]], progress: Progress | None,
                   token: CancelToken | None) -> None:
-    """Write the backup file `target`; it appears under its name only when complete."""
+    """Write the backup file `target`: `start` (its `prefix`), then `members` sealed with
+    `content_key`. It appears under its name only when complete."""
     advanced = _counter(sum(size for _, _, size in members), progress, token)
-    prefix = MAGIC + struct.pack(">I", len(header)) + header
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-",
                                          suffix=".part")
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as sink:
-            sink.write(prefix)
-            sealed = Encryptor(data_key, sink, aad=prefix)
+            sink.write(start)
+            sealed = Encryptor(content_key, sink, aad=start)
             manifest: dict[str, dict[str, object]] = {}
             with tarfile.open(fileobj=sealed, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
                 for name, path, size in members:
@@ -177,34 +220,61 @@ def read_header(path: Path) -> BackupHeader:
 
 def _read_header(handle: BinaryIO, path: Path) -> BackupHeader:
     start = handle.read(len(MAGIC) + 4)
-    if len(start) < len(MAGIC) + 4 or not start.startswith(MAGIC):
+    magic = start[:len(MAGIC)]
+    if len(start) < len(MAGIC) + 4 or magic not in (MAGIC, LEGACY_MAGIC):
         raise damaged(path)
     (length,) = struct.unpack(">I", start[len(MAGIC):])
-    raw = handle.read(length) if length <= 1 << 22 else b""
+    raw = handle.read(length) if length <= MAX_HEADER else b""
+    if len(raw) != length:
+        raise damaged(path)
+    signed, mac = start + raw, None
+    rest = b""
+    if magic == MAGIC:
+        rest = handle.read(1)
+        mac = handle.read(rest[0]) if rest and rest[0] == MAC_SIZE else b""
+        if not rest or len(mac) != rest[0]:
+            raise damaged(path)
+        rest += mac
     try:
         data = json.loads(raw)
-        return BackupHeader(datetime.fromisoformat(data["created_at"]), str(data["app_version"]),
-                            str(data["revision"]), str(data["key_id"]), int(data["cases"]),
-                            int(data["evidence_files"]), list(data["wraps"]),
-                            data.get("audit_anchor"), start + raw)
+        wraps = data["wraps"]
+        if not isinstance(wraps, list) or len(wraps) > MAX_COPIES:
+            raise ValueError("wraps")
+        copies = tuple(SealedCopy.from_json(copy) for copy in wraps)
+        if len({copy.account for copy in copies}) != len(copies):
+            raise ValueError("two wraps for one account")
+        legacy = magic == LEGACY_MAGIC
+        if data["format"] != (1 if legacy else FORMAT):
+            raise ValueError("format")
+        return BackupHeader(
+            1 if legacy else FORMAT, datetime.fromisoformat(data["created_at"]),
+            str(data["app_version"]), str(data["revision"]), str(data["key_id"]),
+            None if legacy else str(data["backup_key_id"]), int(data["cases"]),
+            int(data["evidence_files"]), False if legacy else data["automatic"] is True,
+            copies, None if legacy else SealedFileKey.from_json(data["file_key"]),
+            None if legacy else data.get("audit_anchor"), mac or None, signed,
+            signed + rest)
+    except WrapRefused:
+        raise  # its own message: a wrap asking for an absurd key derivation
     except (ValueError, KeyError, TypeError) as exc:
         raise damaged(path) from exc
 
 
-def verify_backup(path: Path, data_key: bytes) -> BackupHeader:
-    """Read a whole backup: every chunk decrypts and every member matches the manifest."""
+def verify_backup(path: Path, content_key: bytes) -> BackupHeader:
+    """Read a whole backup: every chunk decrypts with `content_key` (its file key; the data
+    key in format 1) and every member matches the manifest."""
     with tempfile.TemporaryDirectory() as scratch:
-        return _extract(path, data_key, Path(scratch), keep=False)
+        return _extract(path, content_key, Path(scratch), keep=False)
 
 
-def unpack(path: Path, data_key: bytes, into: Path, *, progress: Progress | None = None,
+def unpack(path: Path, content_key: bytes, into: Path, *, progress: Progress | None = None,
            token: CancelToken | None = None) -> BackupHeader:
     """Decrypt and unpack the whole of `path` into the folder `into`, every member checked;
     the database is then `into / DATABASE_MEMBER` until `arrange` lays it out."""
-    return _extract(path, data_key, into, keep=True, progress=progress, token=token)
+    return _extract(path, content_key, into, keep=True, progress=progress, token=token)
 
 
-def _extract(path: Path, data_key: bytes, into: Path, *, keep: bool,
+def _extract(path: Path, content_key: bytes, into: Path, *, keep: bool,
              progress: Progress | None = None,
              token: CancelToken | None = None) -> BackupHeader:
     """Decrypt and unpack `path` into `into` (only checking, unless `keep`)."""
@@ -213,7 +283,7 @@ def _extract(path: Path, data_key: bytes, into: Path, *, keep: bool,
     manifest: dict[str, dict[str, object]] | None = None
     with path.open("rb") as handle:
         header = _read_header(handle, path)
-        plain = DecryptingReader(data_key, handle, aad=header.raw, on_read=advanced)
+        plain = DecryptingReader(content_key, handle, aad=header.raw, on_read=advanced)
         try:
             with tarfile.open(fileobj=plain, mode="r|") as tar:  # type: ignore[call-overload]
                 for member in tar:

@@ -221,6 +221,51 @@ def content_sha256(paths: DataPaths, sha256: str, data_key: bytes) -> str | None
     return digest.hexdigest()
 
 
+REKEYING_PREFIX = ".doi-khoa-"  # a file being sealed again under new keys
+
+
+def stored_hashes(paths: DataPaths) -> list[str]:
+    """Every content address in the store, whether a case still uses it or not."""
+    return sorted(p.name for p in paths.evidence.glob("??/*")
+                  if len(p.name) == 64 and p.parent.name == p.name[:2] and p.is_file())
+
+
+def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> bool:
+    """The stored file sealed again under `new_key` (the keys are being replaced): written
+    beside it and synced, then renamed, so a crash leaves it whole under the old key or the
+    new. A file already under `new_key` is left as it is. False when it decrypts under
+    neither (damaged): it is left as it is."""
+    path = stored_path(paths, sha256)
+    with path.open("rb") as current:
+        try:
+            next(decrypted_chunks(new_key, current))  # the first chunk is authenticated
+            return True
+        except DecryptionError:
+            pass
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=REKEYING_PREFIX,
+                                         suffix=".part")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as writer:
+            sealed = Encryptor(new_key, writer)
+            for chunk in _plain_chunks(path, old_key):
+                sealed.write(chunk)
+            sealed.close()
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.replace(temp, path)
+    except DecryptionError:
+        return False
+    finally:
+        temp.unlink(missing_ok=True)
+    return True
+
+
+def remove_rekeying_leftovers(paths: DataPaths) -> None:
+    for leftover in paths.evidence.glob(f"??/{REKEYING_PREFIX}*"):
+        leftover.unlink(missing_ok=True)
+
+
 def read_content(paths: DataPaths, sha256: str, data_key: bytes) -> bytes:
     """The whole content in memory (a thumbnail's picture)."""
     try:

@@ -1,4 +1,5 @@
-"""`check`: the database, the audit log (against its anchors) and every evidence file."""
+"""`check`: the database, the audit log (against its anchors), the accounts seal and every
+evidence file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from app.errors import UserError
 from app.models import AuditEntry, Evidence, SentReport
 from app.paths import DataPaths
 from app.security import keys
-from app.services import audit, backup_archive, vault
+from app.services import accounts_seal, audit, backup_archive, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import Anchor, AuditAction
 from app.services.evidence_store import content_sha256, stored_path
@@ -34,6 +35,7 @@ class CheckReport:
 def check_data_folder(db: Database, actor: Actor) -> CheckReport:
     actor.require(Permission.CHECK)
     problems = storage_problems(db.engine)
+    problems += accounts_seal.problems(db)  # in an administrator's session
     keyed = db.admin_key is not None or vault.has_admin_key(db.paths)
     with db.read() as session:
         anchors = [*_backup_anchors(db.paths, session, keys.key_id(db.data_key)),

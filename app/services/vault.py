@@ -1,26 +1,27 @@
 """The data key and its wraps in the data folder's key file (`app/security/keyfile.py`):
 sealed for each active account's password and for the recovery key, unsealed at sign-in
-into `Database.unlock`.
+into `Database.unlock`; the administrators' key sealed with it for administrators and
+the recovery key, and P, the public key backups are sealed to.
 
-Keys follow accounts: a disabled account's wrap is removed (sealed again when an
-administrator enables it with a new password). Procedure when staff change (README): an
-administrator disables the leaver's account or resets its password; the recovery key is
-only needed when no administrator can sign in, or to open a backup whose passwords nobody
-knows.
+Keys follow roles: a disabled account's wrap is removed (sealed again when an
+administrator enables it with a new password); a backup's header carries only the
+administrators' wraps and the recovery wrap. Procedure when staff change (README): an
+administrator disables the leaver's account or resets its password, and replaces the keys
+(`services/rotation.py`) when the leaver could have copied the key file or the data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import Database
 from app.db.database import missing_key_file
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
-from app.security import keyfile, keys
-from app.security.keyfile import KeyFile, account_tag
-from app.security.keys import Wrap, WrapKind
+from app.security import keyfile, keys, sealing
+from app.security.keyfile import KeyFile, SealedCopy, account_tag
+from app.security.keys import Wrap
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def new_key_file(paths: DataPaths) -> FolderKeys:
     """The keys of a new folder and its key file, before its database is made."""
     folder = FolderKeys(keys.new_data_key(), keys.new_data_key())
     assert folder.admin is not None
-    save(paths, KeyFile(keys.key_id(folder.data), admin_key_id=keys.key_id(folder.admin)))
+    save(paths, KeyFile(keys.key_id(folder.data), admin_key_id=keys.key_id(folder.admin),
+                        backup_key=sealing.backup_public_key(folder.admin)))
     return folder
 
 
@@ -72,6 +74,7 @@ def new_admin_key(paths: DataPaths, data_key: bytes) -> FolderKeys:
     found = _checked(load(paths), data_key)
     admin_key = keys.new_data_key()
     found.admin_key_id = keys.key_id(admin_key)
+    found.backup_key = sealing.backup_public_key(admin_key)
     save(paths, found)
     return FolderKeys(data_key, admin_key)
 
@@ -132,45 +135,74 @@ def has_recovery_key(paths: DataPaths) -> bool:
     return load(paths).recovery is not None
 
 
-def unlocked_with(db: Database, key_id: str) -> bool:
-    """Whether the open folder is unlocked with the data key named `key_id`: a backup of
-    this folder opens without a password."""
-    return db.unlocked and keys.key_id(db.data_key) == key_id
+# ----------------------------------------------------------------------- backups
 
 
-def sealed_copies(paths: DataPaths) -> list[dict[str, object]]:
-    """Every wrap with its account's tag, for a backup's header: a backup opens with the
-    password an account had when it was made, or with the recovery key."""
-    found = load(paths)
-    copies: list[dict[str, object]] = [{"account": tag, **wrap.to_json()}
-                                       for tag, wrap in found.accounts.items()]
-    if found.recovery is not None:
-        copies.append({"account": None, **found.recovery.to_json()})
+def check_backup_key(paths: DataPaths, folder: FolderKeys) -> bool:
+    """At an administrator's sign-in: the key file's P and A's fingerprint as A says, written
+    again when they differ (a key file made before P existed, or edited: backups of other
+    sessions would be sealed to a key the administrators do not hold). True when written."""
+    assert folder.admin is not None
+    found = _checked(load(paths), folder.data)
+    public, admin_id = sealing.backup_public_key(folder.admin), keys.key_id(folder.admin)
+    if (found.backup_key, found.admin_key_id) == (public, admin_id):
+        return False
+    found.backup_key, found.admin_key_id = public, admin_id
+    save(paths, found)
+    return True
+
+
+def administrators_copies(found: KeyFile, administrators: set[str]) -> list[SealedCopy]:
+    """The wraps that let administrators open a backup: those of the accounts named (by
+    tag) that hold the administrators' key, and the recovery wrap if it holds it. Never an
+    officer's, a leader's or a viewer's (they hold the data key only)."""
+    copies = [SealedCopy(tag, wrap) for tag, wrap in sorted(found.accounts.items())
+              if tag in administrators and wrap.holds_admin_key]
+    if found.recovery is not None and found.recovery.holds_admin_key:
+        copies.append(SealedCopy(None, found.recovery))
     return copies
 
 
-def keyfile_for_restore(target: Path, key_id: str, copies: list[dict[str, object]]) -> None:
-    """The key file of a restored folder, written at `target` from its backup's wraps."""
-    restored = KeyFile(key_id)
-    for copy in copies:
-        wrap = Wrap.from_json(copy)
-        if wrap.kind == WrapKind.RECOVERY:
-            restored.recovery = wrap
-        elif isinstance(copy.get("account"), str):
-            restored.accounts[str(copy["account"])] = wrap
-    keyfile.save(target, restored)
+def open_copies(copies: Sequence[SealedCopy], username: str | None,
+                secret: str) -> FolderKeys | None:
+    """The keys sealed in a backup's wraps, by an account's password (`username`) or the
+    recovery key (`username` None); None when `secret` opens none of them."""
+    tag = None if username is None else account_tag(username)
+    mine = next((copy for copy in copies if copy.account == tag), None)
+    return None if mine is None else unseal(mine.wrap, secret)
 
 
-def open_sealed_copy(copies: list[dict[str, object]], username: str | None,
-                     secret: str) -> bytes | None:
-    """The data key from a backup's wraps, by account password or recovery key."""
-    # (An administrator's wrap holds the administrators' key after the data key.)
+def restored_key_file(target: Path, data_key_id: str, admin_key: bytes | None,
+                      copies: Sequence[SealedCopy], carried: Mapping[str, Wrap]) -> None:
+    """The key file of a restored folder, written at `target`: the wraps of the backup, and
+    `carried` (accounts' current wraps that the restored folder keeps)."""
+    restored = KeyFile(data_key_id, accounts=dict(carried))
+    if admin_key is not None:
+        restored.admin_key_id = keys.key_id(admin_key)
+        restored.backup_key = sealing.backup_public_key(admin_key)
     for copy in copies:
-        wrap = Wrap.from_json(copy)
-        if username is None:
-            mine = wrap.kind == WrapKind.RECOVERY
+        if copy.account is None:
+            restored.recovery = copy.wrap
         else:
-            mine = copy.get("account") == account_tag(username)
-        if mine and (found := keys.unwrap(wrap, secret)) is not None:
-            return found[:keys.KEY_SIZE]
-    return None
+            restored.accounts[copy.account] = copy.wrap
+    keyfile.save(target, restored)
+    make_private(target)
+
+
+# ----------------------------------------------------------------------- rotation
+
+
+def rotated_key_file(found: KeyFile, folder: FolderKeys, username: str, password: str,
+                     recovery_key: str) -> KeyFile:
+    """The key file after the keys were replaced by `folder`: sealed for the administrator
+    who replaced them and for the new recovery key only (the other accounts' passwords are
+    unknown: each needs a reset)."""
+    assert folder.admin is not None
+    sealed = folder.sealed(administrator=True)
+    return KeyFile(
+        keys.key_id(folder.data),
+        accounts={account_tag(username): keys.wrap_for_password(sealed, password)},
+        recovery=keys.wrap_for_recovery(sealed, recovery_key),
+        failures=list(found.failures), dropped_failures=found.dropped_failures,
+        office_name=found.office_name, admin_key_id=keys.key_id(folder.admin),
+        backup_key=sealing.backup_public_key(folder.admin))

@@ -1,5 +1,6 @@
-"""Backups from the window: `Tệp → Sao lưu…` and `Khôi phục…`, the automatic backup
-every N minutes of work and on close, and the reminder to take a copy off the PC."""
+"""Backups from the window: `Tệp → Sao lưu…` and `Khôi phục…` (administrators), the
+automatic backup every N minutes of work and on close (every session: the program makes
+it), and the reminder to take a copy off the PC."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 from app.domain.office import OfficeSettings
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.services import backup, backup_archive, vault
-from app.services.actor import Actor, Permission
+from app.services import backup, backup_archive
+from app.services.actor import Actor
 from app.services.data_folder import Database
 from app.text import format_number
 from app.ui.tasks import TaskFunction, TaskRunner
@@ -47,7 +48,8 @@ class BackupActions(QObject):
         self.refresh_reminder()
 
     def refresh_reminder(self) -> None:
-        self._show_reminder(backup.offsite_reminder(self._db))
+        self._show_reminder(backup.key_reminder(self._db, self._actor)
+                            or backup.offsite_reminder(self._db))
 
     # Manual --------------------------------------------------------------------
 
@@ -74,8 +76,8 @@ class BackupActions(QObject):
             self._window, "Đã sao lưu",
             f"Đã sao lưu {format_number(result.cases)} vụ việc và "
             f"{format_number(result.evidence_files)} tệp chứng cứ vào\n{result.path}\n\n"
-            "Tệp được mã hóa: mở được bằng mật khẩu của tài khoản lúc sao lưu hoặc khóa khôi "
-            "phục. Hãy cất bản sao lưu ở nơi khác máy này (USB, ổ đĩa khác).")
+            "Tệp được mã hóa: chỉ mở được bằng mật khẩu của quản trị viên lúc sao lưu hoặc "
+            "khóa khôi phục. Hãy cất bản sao lưu ở nơi khác máy này (USB, ổ đĩa khác).")
 
     # Restore --------------------------------------------------------------------
 
@@ -91,20 +93,27 @@ class BackupActions(QObject):
         except UserError as exc:
             QMessageBox.warning(self._window, "Không khôi phục được", exc.message)
             return
+        legacy = ("\n\nĐây là bản sao lưu theo định dạng cũ (trước khi bản sao lưu được niêm "
+                  "phong cho quản trị viên): chương trình không kiểm tra được ai đã tạo. Chỉ "
+                  "khôi phục nếu chắc chắn đây là bản sao lưu do quản trị viên cất giữ. Sau khi "
+                  "khôi phục, chỉ tài khoản của bạn (hoặc khóa khôi phục) đăng nhập được; hãy "
+                  "xem lại vai trò các tài khoản rồi đặt lại mật khẩu cho họ."
+                  if header.legacy else "")
         answer = QMessageBox.question(
             self._window, "Khôi phục từ bản sao lưu",
             f"Bản sao lưu ngày {header.created_at.astimezone():%d/%m/%Y %H:%M} có "
             f"{format_number(header.cases)} vụ việc và {format_number(header.evidence_files)} "
             "tệp chứng cứ.\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng bản sao lưu này (dữ "
             "liệu hiện tại được sao lưu mã hóa vào thư mục backups trước khi thay). Sau khi "
-            "khôi phục, mọi người cần đăng nhập lại.\n\nTiếp tục?")
+            f"khôi phục, mọi người cần đăng nhập lại.{legacy}\n\nTiếp tục?")
         if answer != QMessageBox.StandardButton.Yes:
             return
         secret: str | None = None
-        if not vault.unlocked_with(self._db, header.key_id):
+        if not backup.opens_without_secret(self._db, header):
             text, ok = QInputDialog.getText(
                 self._window, "Mở bản sao lưu",
-                "Bản sao lưu này của một thư mục dữ liệu khác. Nhập mật khẩu tài khoản "
+                "Bản sao lưu này được niêm phong bằng khóa khác của thư mục dữ liệu (trước khi "
+                "thay khóa, thư mục khác hoặc định dạng cũ). Nhập mật khẩu tài khoản "
                 f"«{self._actor.username}» lúc sao lưu, hoặc khóa khôi phục:",
                 QLineEdit.EchoMode.Password)
             if not ok:
@@ -122,11 +131,13 @@ class BackupActions(QObject):
     def _restored(self, result: backup.RestoreResult) -> None:
         self.restored = True
         kept = f"\n{result.safety_note}" if result.safety_note else ""
+        reset = (f"\n\n{backup.reset_note(result.accounts_to_reset)}"
+                 if result.accounts_to_reset else "")
         QMessageBox.information(
             self._window, "Đã khôi phục",
             f"Đã khôi phục {format_number(result.cases)} vụ việc và "
             f"{format_number(result.evidence_files)} tệp chứng cứ từ bản sao lưu ngày "
-            f"{result.created_at.astimezone():%d/%m/%Y %H:%M}.{kept}\n\n"
+            f"{result.created_at.astimezone():%d/%m/%Y %H:%M}.{kept}{reset}\n\n"
             "Hãy đăng nhập lại.")
         self.restored_data.emit()
 
@@ -135,7 +146,9 @@ class BackupActions(QObject):
     def backup_if_changed(self, then: Callable[[], None] | None = None) -> bool:
         """Start an automatic backup if anything changed; False when there was nothing
         to do (then `then` is not called)."""
-        if (self.restored or not self._actor.can(Permission.BACKUP) or not self._db.unlocked
+        # Whoever is signed in (the program makes it); a session that cannot seal one yet
+        # says so in the reminder line instead.
+        if (self.restored or not self._db.unlocked or backup.not_ready(self._db) is not None
                 or not backup.needs_backup(self._db)):
             return False
         db, actor = self._db, self._actor

@@ -1,5 +1,5 @@
 """The administrator's screen: office details, accounts, lists, legal bases, audit log,
-purge of deleted cases."""
+purge of deleted cases, replacing the encryption keys."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from app.services.actor import Actor
 from app.services.data_folder import Database
 from app.ui.admin.audit_view import AuditView
+from app.ui.admin.keys_view import KeysView
 from app.ui.admin.legal_view import LegalBasisView
 from app.ui.admin.office_form import OfficeForm
 from app.ui.admin.purge_view import PurgeView
@@ -39,6 +40,8 @@ class AdminScreen(QTabWidget):
         self.addTab(self.audit, "Nhật ký thao tác")
         self.purge = PurgeView(db, actor, runner, notify)
         self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")
+        self.keys = KeysView(db, actor, runner, notify)
+        self.addTab(self.keys, "Khóa mã hóa")
 
     def refresh_for(self, change: DataChange) -> None:
         # Not the office form, an editor (its own save is the only change of its data),
