@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -30,7 +29,8 @@ from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.models import AuditEntry
 from app.paths import DataPaths
-from app.services import accounts, audit, backup, cases, report_register, settings
+from app.security import keys
+from app.services import accounts, audit, backup, cases, report_register, rotation, settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.demo import demo_office
@@ -244,15 +244,15 @@ def _data_key(paths: DataPaths) -> bytes:
     return found
 
 
-def test_replacing_the_administrators_key_keeps_old_rows_checked_and_the_old_key_out(
+def test_replacing_the_keys_keeps_old_rows_checked_and_the_old_key_out(
         logged: Database, officer: Actor) -> None:
-    """The key rotation replaces A (when a leaver may have known it): the rows after it are
+    """Replacing the keys (a leaver may have known them) replaces A: the rows after it are
     keyed from the new key only, the rows before are still checked with it."""
-    accounts.authenticate(logged, "admin", ADMIN_PASSWORD)
-    old_key, new_key = logged.admin_key, os.urandom(32)
-    assert old_key is not None
-    with logged.write() as session:
-        audit.rekey_chain(session, old_key, new_key)
+    admin = accounts.authenticate(logged, "admin", ADMIN_PASSWORD)
+    old_key = logged.admin_key
+    rotation.rotate_keys(logged, admin, ADMIN_PASSWORD, keys.new_recovery_key())
+    new_key = logged.admin_key
+    assert old_key is not None and new_key is not None and new_key != old_key
     cases.create_case(logged, officer, make_case(account="Trang sau"), today=TODAY)
 
     def problems(key: bytes) -> list[str]:
@@ -261,10 +261,9 @@ def test_replacing_the_administrators_key_keeps_old_rows_checked_and_the_old_key
 
     assert problems(new_key) == []
     assert problems(old_key)  # whoever knew the old key cannot key the new rows
-    data_key = logged.data_key
-    with _tampering(logged) as conn:  # a row from before the rotation
+    assert _check(logged.paths) == (0, "")
+    with _tampering(logged) as conn:  # a row from before the replacement
         conn.execute("UPDATE audit_log SET username = 'ke-gian' WHERE id = 2")
         _rehash(conn)
-    logged.unlock(data_key)
-    [found] = problems(new_key)
-    assert "không khớp mã xác thực" in found
+    code, err = _check(logged.paths)
+    assert code == 1 and "không khớp mã xác thực" in err, err

@@ -277,13 +277,25 @@ def start_chain(session: Session, username: str, admin_key: bytes | None) -> Non
                detail={"rows": rows, "problems": len(problems)})
 
 
+def _rekeyed(chain: AuditChain, admin_key: bytes) -> bool:
+    """Whether the chain is keyed from `admin_key` after a replacement already (a
+    replacement finished again after a crash)."""
+    if chain.earlier_epochs is None:
+        return False
+    try:
+        _epoch_keys(chain, admin_key)
+    except DecryptionError:
+        return False
+    return True
+
+
 def rekey_chain(session: Session, old_admin_key: bytes, new_admin_key: bytes) -> None:
     """When the administrators' key is replaced, in the same transaction and before its
     audit row: the rows from then on are keyed from the new key, so that whoever knew the
     old one cannot key them; the first keys of the earlier rows are kept, sealed under the
     new key, so that they are still checked."""
     chain = session.get(AuditChain, CHAIN_ID)
-    if chain is None:
+    if chain is None or _rekeyed(chain, new_admin_key):
         return
     epochs = _epoch_keys(chain, old_admin_key)
     nonce, sealed = seal(_epochs_key(new_admin_key), json.dumps(

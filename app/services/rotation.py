@@ -68,7 +68,9 @@ class RotationResult:
 @dataclass(frozen=True)
 class _Journal:
     key_file: KeyFile  # the key file once the keys are replaced
-    old_key: tuple[bytes, bytes]  # the old data key sealed under the new one: (nonce, sealed)
+    # The old data key and administrators' key sealed under the new data key: (nonce,
+    # sealed). The old administrators' key keys the audit log's rows until the replacement.
+    old_key: tuple[bytes, bytes]
     by: str  # the tag of the administrator replacing the keys
 
 
@@ -140,9 +142,10 @@ def rotate_keys(db: Database, actor: Actor, password: str, recovery_key: str,
                         "chưa thay khóa. Hãy đợi một lát rồi thử lại.")
     journal = _Journal(vault.rotated_key_file(vault.load(paths), new, actor.username,
                                               password, recovery_key),
-                       seal(new.data, old.data, _OLD_KEY_AAD), account_tag(actor.username))
+                       seal(new.data, old.sealed(administrator=True), _OLD_KEY_AAD),
+                       account_tag(actor.username))
     _write_journal(paths, journal)
-    evidence, damaged, to_reset = _finish(db, journal, old.data, new, progress, resumed=False)
+    evidence, damaged, to_reset = _finish(db, journal, old, new, progress, resumed=False)
     try:
         made: BackupResult | None = backup.automatic_backup(db, actor)
         error = None
@@ -171,27 +174,27 @@ def finish_interrupted(db: Database, username: str | None, secret: str) -> None:
     if new is None or new.admin is None:
         raise NotAllowed(INTERRUPTED)
     try:
-        old_data = unseal(new.data, *journal.old_key, _OLD_KEY_AAD)
+        old = vault.FolderKeys.unsealed(unseal(new.data, *journal.old_key, _OLD_KEY_AAD))
     except DecryptionError as exc:
         raise NotAllowed(INTERRUPTED) from exc
-    _finish(db, journal, old_data, new, None, resumed=True)
+    _finish(db, journal, old, new, None, resumed=True)
 
 
-def _finish(db: Database, journal: _Journal, old_data: bytes, new: vault.FolderKeys,
+def _finish(db: Database, journal: _Journal, old: vault.FolderKeys, new: vault.FolderKeys,
             progress: Progress | None, *, resumed: bool) -> tuple[int, int, tuple[str, ...]]:
     """Steps 2 to 5, each skipped when done already. (files, damaged files, accounts to
     reset)"""
-    assert new.admin is not None
+    assert old.admin is not None and new.admin is not None
     paths = db.paths
     db.relock()
     if not encryption.opens_with(paths.database, new.data):
-        encryption.rekey_in_place(paths.database, old_data, new.data)
+        encryption.rekey_in_place(paths.database, old.data, new.data)
     evidence_store.remove_rekeying_leftovers(paths)
     stored = evidence_store.stored_hashes(paths)
     report = progress or no_progress
     damaged = 0
     for done, sha256 in enumerate(stored, 1):
-        if not evidence_store.reencrypt(paths, sha256, old_data, new.data):
+        if not evidence_store.reencrypt(paths, sha256, old.data, new.data):
             damaged += 1
         report(done, len(stored))
     for folder in {evidence_store.stored_path(paths, sha256).parent for sha256 in stored}:
@@ -203,6 +206,7 @@ def _finish(db: Database, journal: _Journal, old_data: bytes, new: vault.FolderK
         users = session.execute(select(User.username, User.role, User.active)).all()
         by = next((name for name, _, _ in users if account_tag(name) == journal.by), "")
         accounts_seal.renew(session, paths, new.data, new.admin)
+        audit.rekey_chain(session, old.admin, new.admin)
         audit.record(session, by, AuditAction.KEY_ROTATE,
                      detail={"evidence_files": len(stored), "damaged_files": damaged,
                              "resumed": resumed})
