@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
@@ -216,6 +217,9 @@ def test_an_older_folders_log_is_taken_into_the_keyed_chain(paths: DataPaths) ->
     """The first sign-in of an administrator makes the administrators' key: the old rows
     are checked, and the keyed chain starts after them, their hashes under its first MAC."""
     old_register(paths, 3, "0005")
+    with closing(sqlite3.connect(paths.database)) as conn, conn:
+        # old_register keeps this version's accounts seal; versions at 0005 had none.
+        conn.execute("DELETE FROM settings WHERE key = 'accounts_seal'")
     db = open_database(paths)
     accounts.authenticate(db, "admin", OLD_PASSWORD)
     with db.read() as session:

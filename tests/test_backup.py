@@ -19,10 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic_command
+from sqlalchemy import create_engine
 
 from app.cli import main as cli_main
 from app.db import Database, encryption, open_database
 from app.db.engine import keyed_connection
+from app.db.migrate import alembic_config
 from app.db.swap import JOURNAL
 from app.domain.case import ChildInput
 from app.domain.labels import Role
@@ -562,7 +565,14 @@ def test_a_backup_made_before_encryption_restores_encrypted(filled: Database, ad
         connection.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
         connection.execute("SELECT sqlcipher_export('plain')")
         connection.execute("DETACH DATABASE plain")
-    # As they were then: the data key alone sealed for each account.
+    # As they were then: a database before the keyed audit log (0008), and the data key
+    # alone sealed for each account.
+    engine = create_engine(f"sqlite:///{plain}")
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        alembic_command.downgrade(config, "0007")
+    engine.dispose()
     wraps = [{"account": keyfile.account_tag("admin"),
               **keys.wrap_for_password(data_key, ADMIN_PASSWORD).to_json()}]
     old = legacy_archive(paths, data_key, plain, tmp_path / "cu.svpbak", wraps)
