@@ -244,6 +244,8 @@ def old_register(paths: DataPaths, cases: int, revision: str) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
+        # Versions before this one sealed no accounts (services/accounts_seal.py).
+        conn.exec_driver_sql("DELETE FROM settings WHERE key = 'accounts_seal'")
         if inspect(conn).has_table("key_wraps"):  # the data key alone, as then
             wrap = keys.wrap_for_password(data_key, OLD_PASSWORD)
             conn.exec_driver_sql(

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
@@ -217,9 +216,6 @@ def test_an_older_folders_log_is_taken_into_the_keyed_chain(paths: DataPaths) ->
     """The first sign-in of an administrator makes the administrators' key: the old rows
     are checked, and the keyed chain starts after them, their hashes under its first MAC."""
     old_register(paths, 3, "0005")
-    with closing(sqlite3.connect(paths.database)) as conn, conn:
-        # old_register keeps this version's accounts seal; versions at 0005 had none.
-        conn.execute("DELETE FROM settings WHERE key = 'accounts_seal'")
     db = open_database(paths)
     accounts.authenticate(db, "admin", OLD_PASSWORD)
     with db.read() as session:
@@ -271,3 +267,22 @@ def test_replacing_the_keys_keeps_old_rows_checked_and_the_old_key_out(
         _rehash(conn)
     code, err = _check(logged.paths)
     assert code == 1 and "không khớp mã xác thực" in err, err
+
+
+def test_an_automatic_backup_leaves_no_spent_chain_key_in_the_files(db: Database,
+                                                                    admin: Actor) -> None:
+    """The write-ahead log keeps pages as they were, the chain's spent keys among them
+    (`secure_delete` does not reach it): an automatic backup empties it."""
+    from app.models import AuditChain
+    from tests.cipher_pages import plain_database, plain_wal
+
+    spent = []
+    for number in range(20):
+        with db.read() as session:
+            spent.append(session.execute(select(AuditChain.key)).scalar_one())
+        cases.create_case(db, admin, make_case(summary=f"Vụ {number}"), today=TODAY)
+    wal = db.paths.database.with_name(db.paths.database.name + "-wal")
+    assert any(key in plain_wal(wal, db.data_key) for key in spent)  # the trace is there
+    backup.automatic_backup(db, admin)
+    text = plain_wal(wal, db.data_key) + plain_database(db.paths.database, db.data_key)
+    assert [key for key in spent if key in text] == []

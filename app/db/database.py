@@ -11,10 +11,11 @@ package (this file, `engine.py`, `storage.py`, `encryption.py`, `text_index.py`,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.engine import make_engine
@@ -103,6 +104,10 @@ class Database:
     def dispose(self) -> None:
         self._admin_key = None
         if self._engine is not None:
+            from app.db.storage import empty_wal
+
+            with suppress(DatabaseError):  # a damaged file: nothing more to do on the way out
+                empty_wal(self._engine)
             self._engine.dispose()
 
     def relock(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from app.db.storage import SQLITE, UnsupportedEngine
+from app.db.storage import SQLITE, UnsupportedEngine, empty_wal
 from app.errors import UserError
 
 
@@ -19,13 +19,10 @@ def rewrite_without_free_space(engine: Engine) -> None:
         raise UnsupportedEngine("rewrite_without_free_space", engine.dialect.name)
     raw = engine.raw_connection()
     try:
-        cursor = raw.cursor()
-        cursor.execute("VACUUM")  # the connection is in autocommit mode (database.py)
-        busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        cursor.close()
+        raw.cursor().execute("VACUUM")  # the connection is in autocommit mode (engine.py)
     finally:
         raw.close()
-    if busy:
+    if not empty_wal(engine):
         raise UserError(
             "Chưa làm sạch được tệp nhật ký ghi (sovipham.sqlite3-wal) vì một thao tác khác "
             "đang đọc dữ liệu. Hãy chạy lại «Xóa hẳn» sau ít phút: các vụ việc đã xóa hẳn "

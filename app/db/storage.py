@@ -137,3 +137,20 @@ def insert_rows(connection: Connection, table: Table,
         names = [statement.escaped_bind_names.get(key, key) for key in order]
         connection.exec_driver_sql(str(statement),
                                    [dict(zip(names, line, strict=True)) for line in lines])
+
+
+def empty_wal(engine: Engine) -> bool:
+    """Fold the write-ahead log into the database file and truncate it to nothing: its old
+    frames keep pages as they were (the audit chain's earlier keys among them), which
+    `secure_delete` does not reach. False when another connection is reading and the log
+    could not be emptied (it is tried again later)."""
+    if engine.dialect.name != SQLITE:
+        raise UnsupportedEngine("empty_wal", engine.dialect.name)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return not busy

@@ -236,6 +236,7 @@ def automatic_backup(db: Database, actor: Actor, now: datetime | None = None) ->
     backup_archive.verify_backup(result.path, file_key)
     rotate(db.paths.backups, (now or datetime.now()).date())
     copies.remove_upgrade_copies(db.paths)
+    storage.empty_wal(db.engine)  # the audit chain's spent keys go with the log's old frames
     return result
 
 
