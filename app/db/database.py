@@ -106,7 +106,8 @@ class Database:
         if self._engine is not None:
             from app.db.storage import empty_wal
 
-            with suppress(DatabaseError):  # a damaged file: nothing more to do on the way out
+            # A damaged file: nothing more to do on the way out.
+            with suppress(DatabaseError, self._engine.dialect.loaded_dbapi.DatabaseError):
                 empty_wal(self._engine)
             self._engine.dispose()
 
