@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -20,6 +21,7 @@ from app.models import Base
 from app.paths import DataPaths
 from app.services import accounts, cases
 from app.services.actor import Actor
+from app.services.integrity import check_data_folder
 from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import TODAY, make_case, open_unlocked
 from tests.crash_writer import OLD_PASSWORD, old_register
@@ -145,3 +147,23 @@ def test_a_copy_is_checked_and_a_file_that_is_no_database_is_a_problem(
     with storage.opened_copy(garbage, db.data_key) as engine:
         assert storage.storage_problems(engine) == [
             "Cơ sở dữ liệu hỏng: file is not a database"]
+
+
+def test_an_older_folders_plain_copies_are_encrypted_and_a_damaged_one_is_named_by_check(
+        paths: DataPaths) -> None:
+    old_register(paths, 0, "0005")
+    upgrade = paths.backups / "truoc-nang-cap-0004-20260101-080000.sqlite3"
+    shutil.copy(paths.database, upgrade)
+    damaged = paths.backups / "truoc-khoi-phuc-20260102-080000" / "sovipham.sqlite3"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(encryption.PLAIN_HEADER + b"\x00" * 100)  # plain, unreadable
+    db = open_database(paths)
+    admin = accounts.authenticate(db, "admin", OLD_PASSWORD)
+    try:
+        assert not encryption.is_plain(upgrade) and encryption.is_plain(damaged)
+        problems = check_data_folder(db, admin).problems
+        assert [p for p in problems if "chưa mã hóa" in p] == [
+            f"Bản sao cơ sở dữ liệu chưa mã hóa (bị hỏng nên không mã hóa được): {damaged}. "
+            "Hãy xem lại rồi xóa tệp này khi không còn cần."]
+    finally:
+        db.dispose()

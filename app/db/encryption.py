@@ -166,6 +166,11 @@ def encrypt_old_copies(paths: DataPaths, data_key: bytes) -> None:
             copy.with_name(copy.name + journal).unlink(missing_ok=True)
 
 
+def plain_copies(paths: DataPaths) -> list[Path]:
+    """Unencrypted databases left in backups/: copies too damaged to be encrypted."""
+    return sorted(path for path in paths.backups.glob("**/*.sqlite3") if is_plain(path))
+
+
 def _readable(database: Path, data_key: bytes) -> None:
     import sqlcipher3
 

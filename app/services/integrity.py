@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import Database, copies
+from app.db import Database, copies, encryption
 from app.db.storage import storage_problems
 from app.errors import UserError
 from app.models import AuditEntry, Evidence, SentReport
@@ -36,6 +36,9 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
     actor.require(Permission.CHECK)
     problems = storage_problems(db.engine)
     problems += accounts_seal.problems(db)  # in an administrator's session
+    problems += [f"Bản sao cơ sở dữ liệu chưa mã hóa (bị hỏng nên không mã hóa được): {copy}. "
+                 "Hãy xem lại rồi xóa tệp này khi không còn cần."
+                 for copy in encryption.plain_copies(db.paths)]
     keyed = db.admin_key is not None or vault.has_admin_key(db.paths)
     with db.read() as session:
         anchors = [*_backup_anchors(db.paths, session, keys.key_id(db.data_key)),
