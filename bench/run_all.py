@@ -1,6 +1,6 @@
 """The whole performance suite as one command (issue 8).
 
-    python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--out FILE]
+    python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--runs N] [--out FILE]
 
 Builds the demo data folder if it is missing (signed in as `admin` / `bench-tre-2026`, as the
 other scripts), then runs each benchmark script as a subprocess, one after the other, never
@@ -17,6 +17,11 @@ script, and the date.
 
 `--quick` runs the same on a folder of 2,000 cases, one run each, into
 `bench-out/results-quick.md`: a try of the command in a few minutes, not figures to publish.
+`--runs N` gives the scripts whose runs take minutes (demo build, reports, import, backup)
+N runs instead of their own default (the year's report keeps one).
+
+Each script runs with this checkout's `app` first on its path: a git worktree may share a
+virtualenv whose editable install points at another checkout.
 
 The other scripts import `figure` and `print_json` from here, so this module loads only the
 standard library.
@@ -88,8 +93,10 @@ def run_step(step: Step) -> None:
     step.load = (os.getloadavg()[0], 0.0)
     started = time.perf_counter()
     lines: list[str] = []
+    path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
     with subprocess.Popen([sys.executable, *step.argv], cwd=ROOT, stdout=subprocess.PIPE,
-                          text=True, bufsize=1) as child:
+                          text=True, bufsize=1, env=environment) as child:
         assert child.stdout is not None
         for line in child.stdout:
             lines.append(line.rstrip("\n"))
@@ -294,21 +301,22 @@ def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
     target.write_text("\n".join(text), encoding="utf-8")
 
 
-def steps_for(folder: Path, cases: int, quick: bool) -> list[Step]:
+def steps_for(folder: Path, cases: int, quick: bool, runs: int | None) -> list[Step]:
     one = ["--runs", "1"] if quick else []
+    slow = ["--runs", str(runs)] if runs and not quick else one  # the steps of minutes
     data = ["--data-dir", str(folder)]
     reports = [Step(f"{period} report",
-                    ["bench/report_bench.py", *data, "--period", period, *one, "--json"])
+                    ["bench/report_bench.py", *data, "--period", period, *slow, "--json"])
                for period in ("month", "quarter", "year")]
     return [
-        Step("demo build", ["bench/demo_build.py", "--cases", str(cases), *data, *one,
+        Step("demo build", ["bench/demo_build.py", "--cases", str(cases), *data, *slow,
                             "--json"]),
         Step("window", ["bench/ui_bench.py", *data, "--cases", str(cases),
                         "--runs", "1" if quick else "5"], text_only=True),
         Step("case open", ["bench/case_open_bench.py", *one, "--json"]),
         *reports,
-        Step("import", ["bench/import_bench.py", "--cases", str(cases), *one, "--json"]),
-        Step("backup and check", ["bench/backup_bench.py", *data, *one, "--json"]),
+        Step("import", ["bench/import_bench.py", "--cases", str(cases), *slow, "--json"]),
+        Step("backup and check", ["bench/backup_bench.py", *data, *slow, "--json"]),
     ]
 
 
@@ -322,6 +330,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int,
                         help="cases of the demo folder and of the imported register "
                              "(default 100,000, 2,000 with --quick)")
+    parser.add_argument("--runs", type=int,
+                        help="runs of the demo build, reports, import and backup (default "
+                             "each script's own: 3)")
     parser.add_argument("--out", type=Path,
                         help="results file (default bench-out/results.md, "
                              "bench-out/results-quick.md with --quick)")
@@ -331,7 +342,7 @@ def main() -> None:
                                                       else "ui-100k")).resolve()
     out = args.out or ROOT / "bench-out" / ("results-quick.md" if args.quick else "results.md")
     started = datetime.now()
-    steps = steps_for(folder, cases, args.quick)
+    steps = steps_for(folder, cases, args.quick, args.runs)
     for step in steps:
         run_step(step)
     took = int((datetime.now() - started).total_seconds())
