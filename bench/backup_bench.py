@@ -1,17 +1,21 @@
-"""Benchmark: backup, restore and `check` of a large register, against SQLite alone.
+"""Benchmark: backup, restore and `check` of a large register, against SQLCipher alone.
 
     python bench/backup_bench.py [--data-dir DIR] [--cases 100000] [--runs 3] [--json]
 
 A demo data folder of `--cases` cases (kept in DIR when given; built if missing by
 `demo_build.ensure_folder`, signed in as `admin` / `bench-tre-2026`) is measured, medians and
-spread of `--runs`, each beside its baseline measured in the same run:
+spread of `--runs`, each beside its baseline measured in the same run, done directly
+through `sqlcipher3` keyed with the data key (the engine's own cost):
 
 - backup: `make_backup` (snapshot, integrity check, encrypted archive of the database and
   evidence) against SQLite's online backup API alone copying the database;
 - restore: `restore_backup` into an empty folder (decrypt, unpack, check, swap) against
   the same backup API copying the snapshot back;
 - check: `check_data_folder` (integrity, foreign keys, audit chain, evidence hashes)
-  against `PRAGMA integrity_check` and `foreign_key_check` in plain sqlite3.
+  against `PRAGMA integrity_check` and `foreign_key_check`.
+
+What the encryption costs: the backup API's copy and the two pragmas through SQLCipher,
+against the same through plain `sqlite3` on an unencrypted copy of the database.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
+from keyed import sqlcipher, unencrypted_copy
 from run_all import figure, print_json
 
 from app.db import open_database
@@ -33,8 +40,11 @@ from app.paths import DataPaths
 from app.services import accounts, backup
 from app.services.integrity import check_data_folder
 
-PAIRS = (("backup", "sqlite backup API"), ("restore", "sqlite copy back"),
-         ("check", "sqlite pragmas"))
+PAIRS = (("backup", "SQLCipher backup API"), ("restore", "SQLCipher copy back"),
+         ("check", "SQLCipher pragmas"))
+# The engine's own work against the same on an unencrypted copy: the encryption's cost.
+ENCRYPTION_PAIRS = (("SQLCipher backup API", "sqlite3 backup API, unencrypted"),
+                    ("SQLCipher pragmas", "sqlite3 pragmas, unencrypted"))
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -43,14 +53,19 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def _connect(database: Path, key: bytes | None) -> Any:
+    return closing(sqlite3.connect(database) if key is None else sqlcipher(database, key))
+
+
+def _copy(source: Path, target: Path, key: bytes | None) -> None:
+    """The backup API copying `source` to `target`, both keyed with `key` (or neither)."""
     target.unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dest:
+    with _connect(source, key) as src, _connect(target, key) as dest:
         src.backup(dest)
 
 
-def _sqlite_check(database: Path) -> None:
-    with sqlite3.connect(database) as connection:
+def _check(database: Path, key: bytes | None) -> None:
+    with _connect(database, key) as connection:
         connection.execute("PRAGMA integrity_check").fetchall()
         connection.execute("PRAGMA foreign_key_check").fetchall()
 
@@ -69,42 +84,47 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         paths = DataPaths(args.data_dir or scratch / "register")
-        ensure_folder(paths.root, args.cases)
+        key = ensure_folder(paths.root, args.cases)
+        unencrypted = unencrypted_copy(paths.database, key, scratch / "unencrypted.sqlite3")
         db = open_database(paths)
         actor = accounts.authenticate(db, USER, PASSWORD)
-        figures: dict[str, list[float]] = {name: [] for name in (
-            "backup", "sqlite backup API", "restore", "sqlite copy back", "check",
-            "sqlite pragmas")}
+        figures: dict[str, list[float]] = {
+            name: [] for pair in (*PAIRS, *ENCRYPTION_PAIRS) for name in pair}
         archive = scratch / "bench.svpbak"
         target = DataPaths(scratch / "restored")
+        copy, back = scratch / "copy.sqlite3", scratch / "back.sqlite3"
         for _ in range(args.runs):
-            figures["sqlite backup API"].append(
-                _timed(lambda: _sqlite_copy(paths.database, scratch / "copy.sqlite3")))
+            figures["SQLCipher backup API"].append(
+                _timed(lambda: _copy(paths.database, copy, key)))
+            figures["sqlite3 backup API, unencrypted"].append(
+                _timed(lambda: _copy(unencrypted, back, None)))
             figures["backup"].append(_timed(lambda: backup.make_backup(db, actor, archive)))
             shutil.rmtree(target.root, ignore_errors=True)
             figures["restore"].append(_timed(lambda: backup.restore_backup(
                 target, archive, current=None, actor=None, username=USER,
                 secret=PASSWORD)))
-            figures["sqlite copy back"].append(
-                _timed(lambda: _sqlite_copy(scratch / "copy.sqlite3", scratch / "back.sqlite3")))
+            figures["SQLCipher copy back"].append(_timed(lambda: _copy(copy, back, key)))
             figures["check"].append(_timed(lambda: check_data_folder(db, actor)))
-            figures["sqlite pragmas"].append(_timed(lambda: _sqlite_check(paths.database)))
+            figures["SQLCipher pragmas"].append(_timed(lambda: _check(paths.database, key)))
+            figures["sqlite3 pragmas, unencrypted"].append(
+                _timed(lambda: _check(unencrypted, None)))
         db.dispose()
         size = archive.stat().st_size / 2**20
         print(f"Database {paths.database.stat().st_size / 2**20:.1f} MB, backup {size:.1f} MB, "
-              f"{args.runs} runs")
-        for name, base in PAIRS:
+              f"unencrypted copy {unencrypted.stat().st_size / 2**20:.1f} MB, {args.runs} runs")
+        for name, base in (*PAIRS, *ENCRYPTION_PAIRS):
             ratio = statistics.median(figures[name]) / statistics.median(figures[base])
-            print(f"{name:8} {_spread(figures[name])}   {base:18} {_spread(figures[base])}"
+            print(f"{name:20} {_spread(figures[name])}   {base:31} {_spread(figures[base])}"
                   f"   ratio {ratio:.2f}")
     if args.json:
         what = {"backup": f"backup (database {paths.database.stat().st_size / 2**20:.0f} MB, "
                           f"archive {size:.0f} MB)",
-                "restore": "restore into an empty folder", "check": "`check`"}
+                "restore": "restore into an empty folder", "check": "`check`",
+                "SQLCipher backup API": "SQLCipher backup API (the database copied)",
+                "SQLCipher pragmas": "SQLCipher pragmas (integrity and foreign keys)"}
         print_json("backup_bench", [figure(what[name], figures[name], baseline=base,
                                            baseline_values=figures[base])
-                                    for name, base in PAIRS])
-
+                                    for name, base in (*PAIRS, *ENCRYPTION_PAIRS)])
 
 if __name__ == "__main__":
     main()

@@ -5,7 +5,8 @@
 Prints the median and spread of the wall time and the peak memory of the process. With
 `--data-dir` whose folder has no database yet, the first run builds there and the folder is
 kept for the other benchmarks (`ensure_folder`, signed in as `admin` / `bench-tre-2026`); the
-other runs build in a temporary folder.
+other runs build in a temporary folder. A folder built by a version before the database was
+encrypted, or with the earlier password, is refused: remove it and it is built again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_all import figure, print_json  # bench/ is the script's folder
+from keyed import data_key  # bench/ is the script's folder
+from run_all import figure, print_json
 
 from app.paths import DataPaths
 from app.services import accounts, demo, setup
@@ -37,11 +39,18 @@ def build(root: Path, cases: int) -> float:
     return elapsed
 
 
-def ensure_folder(root: Path, cases: int) -> None:
-    """The demo folder the benchmarks share: built in `root` unless it has a database."""
+def ensure_folder(root: Path, cases: int) -> bytes:
+    """The demo folder the benchmarks share: built in `root` unless it has a database.
+    Returns its data key, for the baselines that read the database without the program."""
     if not DataPaths(root).database.exists():
         print(f"building a demo folder of {cases:,} cases in {root} …", flush=True)
         build(root, cases)
+    key = data_key(root, USER, PASSWORD)
+    if key is None:
+        raise SystemExit(f"{root} was built by an earlier version (a database before "
+                         f"encryption, or another password than {PASSWORD!r}): remove the "
+                         "folder and it will be built again")
+    return key
 
 
 def one_run(cases: int, keep: Path | None) -> float:

@@ -13,7 +13,10 @@ the spec's 100 MB unpacked limit). Then, each in a fresh process, in the same ru
 - openpyxl: openpyxl's read-only mode reading every cell of the same sheet (the issue's
   reading baseline, shown beside calamine; the ratio uses calamine, the reader of the import);
 - insert: the search keys folded and the same rows (cases, events, children, parties)
-  inserted with plain sqlite3 `executemany` in one transaction;
+  inserted with `executemany` in one transaction, through `sqlcipher3` keyed with the
+  data key, into the empty folder's database (the engine's own cost);
+- unencrypted insert: the same through plain `sqlite3` into an unencrypted copy of that
+  database (beside the insert: what the encryption costs);
 - check: `check_workbook` alone (reading and checking, nothing written), for the split;
 - import: `import_workbook` on an empty data folder, checks and all.
 
@@ -40,10 +43,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from keyed import data_key, sqlcipher, unencrypted_copy  # bench/ is the script's folder
 from python_calamine import CalamineWorkbook
-from run_all import figure, print_json  # bench/ is the script's folder
+from run_all import figure, print_json
 
-from app.db import open_database
+from app.db import Database, open_database
 from app.domain.case import ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import PARTY_LABELS, ClosingResult
@@ -168,7 +172,9 @@ def _rows(cases: list[tuple[str, PreparedCase]]) -> dict[str, list[tuple[Any, ..
     return tables
 
 
-def measure_insert(folder: Path, count: int) -> dict[str, Any]:
+def measure_insert(folder: Path, count: int, *, encrypted: bool) -> dict[str, Any]:
+    """The import's rows written by hand into the folder's empty database through SQLCipher
+    (`encrypted`), or through sqlite3 into an unencrypted copy of it."""
     cases = register_cases(count)
     tables = _rows(cases)
     names = {
@@ -180,7 +186,15 @@ def measure_insert(folder: Path, count: int) -> dict[str, Any]:
         "children": ["case_id", "uuid", *child_columns(ChildInput(""))],
         "defamed_parties": ["case_id", "uuid", *defamed_columns(DefamedInput(""))],
     }
-    connection = sqlite3.connect(DataPaths(folder).database, isolation_level=None)
+    database = DataPaths(folder).database
+    key = data_key(folder, "admin", PASSWORD)
+    assert key is not None
+    if encrypted:
+        connection = sqlcipher(database, key)
+    else:
+        connection = sqlite3.connect(unencrypted_copy(database, key,
+                                                      folder / "unencrypted.sqlite3"))
+    connection.isolation_level = None
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
         connection.execute(f"PRAGMA {pragma}")
     started = time.perf_counter()
@@ -201,9 +215,8 @@ def measure_insert(folder: Path, count: int) -> dict[str, Any]:
             "rows": {table: len(rows) for table, rows in tables.items()}}
 
 
-def measure_import(folder: Path, register: Path, actor: Actor, *,
+def measure_import(db: Database, register: Path, actor: Actor, *,
                    dry_run: bool) -> dict[str, Any]:
-    db = open_database(DataPaths(folder))
     started = time.perf_counter()
     if dry_run:
         preview = check_workbook(db, actor, register)
@@ -211,9 +224,7 @@ def measure_import(folder: Path, register: Path, actor: Actor, *,
     else:
         result = import_workbook(db, actor, register)
         count, warnings = result.count, len(result.warnings)
-    elapsed = time.perf_counter() - started
-    db.dispose()
-    return {"seconds": elapsed, "cases": count, "warnings": warnings}
+    return {"seconds": time.perf_counter() - started, "cases": count, "warnings": warnings}
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -222,13 +233,13 @@ def _child(args: argparse.Namespace) -> None:
         outcome = measure_calamine(register)
     elif args.measure == "openpyxl":
         outcome = measure_openpyxl(register)
-    elif args.measure == "insert":
-        outcome = measure_insert(folder, args.cases)
+    elif args.measure in ("insert", "unencrypted insert"):
+        outcome = measure_insert(folder, args.cases, encrypted=args.measure == "insert")
     else:
         db = open_database(DataPaths(folder))
         actor = accounts.authenticate(db, "admin", PASSWORD)
+        outcome = measure_import(db, register, actor, dry_run=args.measure == "check")
         db.dispose()
-        outcome = measure_import(folder, register, actor, dry_run=args.measure == "check")
     outcome["peak_mb"] = _peak_mb()
     print(json.dumps(outcome))
 
@@ -246,7 +257,7 @@ def _peak_mb() -> float:
 
 
 def _run(what: str, blank: Path, tmp: Path, register: Path, cases: int) -> dict[str, Any]:
-    folder = tmp / what
+    folder = tmp / what.replace(" ", "-")
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(blank, folder)
     done = subprocess.run([sys.executable, __file__, "--measure", what, "--folder", str(folder),
@@ -258,7 +269,7 @@ def _run(what: str, blank: Path, tmp: Path, register: Path, cases: int) -> dict[
     return outcome
 
 
-MEASURES = ("calamine", "openpyxl", "insert", "check", "import")
+MEASURES = ("calamine", "openpyxl", "insert", "unencrypted insert", "check", "import")
 RATIO_LIMIT, MEMORY_LIMIT_MB = 1.5, 300
 
 
@@ -309,8 +320,10 @@ def main() -> None:
     print(f"openpyxl read-only read of {last['openpyxl']['cells']:,} cells: "
           f"{median('openpyxl'):.2f} s ({median('openpyxl') / median('calamine'):.1f} × "
           "calamine)")
-    print(f"sqlite3 executemany of {last['insert']['rows']} with search-key folding "
-          f"({median('insert', 'fold_seconds'):.2f} s of it): {median('insert'):.2f} s")
+    print(f"SQLCipher executemany of {last['insert']['rows']} with search-key folding "
+          f"({median('insert', 'fold_seconds'):.2f} s of it): {median('insert'):.2f} s; the "
+          f"same through sqlite3 unencrypted: {median('unencrypted insert'):.2f} s (ratio "
+          f"{median('insert') / median('unencrypted insert'):.2f})")
     print(f"sum of the raw limits (calamine + insert): {limit:.2f} s")
     print(f"import_workbook: {median('import'):.2f} s for {last['import']['cases']:,} cases "
           f"({last['import']['warnings']:,} warnings); ratio {median('import') / limit:.2f} "
@@ -322,7 +335,7 @@ def main() -> None:
     if args.json:
         what = f"import of a {args.cases:,}-row register"
         print_json("import_bench", [
-            figure(what, values("import"), baseline="calamine read + sqlite3 insert",
+            figure(what, values("import"), baseline="calamine read + SQLCipher insert",
                    baseline_values=[limit], ratio_at_most=RATIO_LIMIT,
                    note="the ratio's reading baseline is python-calamine, the reader the "
                         "import uses, so the limit is set by the fastest way to read the same "
@@ -331,8 +344,11 @@ def main() -> None:
                         "and a slower reader would loosen the limit by its own slowness "
                         "(the reference row)"),
             figure(f"{what} (reference)", values("import"),
-                   baseline="openpyxl read-only read + sqlite3 insert",
+                   baseline="openpyxl read-only read + SQLCipher insert",
                    baseline_values=[reference]),
+            figure(f"the {args.cases:,} rows inserted through SQLCipher (`executemany`)",
+                   values("insert"), baseline="the same through sqlite3, unencrypted",
+                   baseline_values=values("unencrypted insert")),
             figure("reading the register: calamine", values("calamine"),
                    baseline="openpyxl read-only", baseline_values=values("openpyxl"),
                    note=f"every cell of the sheet ({last['calamine']['cells']:,} filled; "

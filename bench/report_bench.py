@@ -8,8 +8,10 @@ A demo data folder of `--cases` cases (kept in DIR when given, so that later run
 that month's quarter and its year. For each period, measured in the same run, the median
 and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
 
-- baseline SQL: the aggregation and the case list in plain SQL (sqlite3, no ORM), beside
-  the report's own computation (`compute_figures`);
+- baseline SQL: the aggregation and the case list in plain SQL (no ORM) through
+  `sqlcipher3` keyed with the data key (the engine's own cost), beside the report's own
+  computation (`compute_figures`); and the same SQL through plain `sqlite3` on an
+  unencrypted copy of the database, beside the first (what the encryption costs);
 - baseline workbook: openpyxl's write-only mode writing the same cells (values only; the
   same cells styled one by one as openpyxl documents it are shown for reference). The
   program writes with XlsxWriter; openpyxl, a dev dependency, stays the baseline the
@@ -34,10 +36,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
+from keyed import sqlcipher, unencrypted_copy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Border, Font, Side
@@ -110,17 +114,15 @@ JOIN cases c ON c.id = ch.case_id WHERE {LISTED}
 """
 
 
-def plain_sql(path: Path, period: Period) -> int:
-    """The figures' raw material in plain SQL: aggregation, case list, its events, children."""
+def plain_sql(connect: Callable[[], Any], period: Period) -> int:
+    """The figures' raw material in plain SQL: aggregation, case list, its events, children,
+    on a new connection from `connect`."""
     params = {"d1": period.start.isoformat(), "d2": period.end.isoformat()}
-    connection = sqlite3.connect(path)
-    try:
+    with closing(connect()) as connection:
         rows = 0
         for sql in (SUMMARY_SQL, CASES_SQL, EVENTS_SQL, CHILDREN_SQL):
             rows += len(connection.execute(sql, params).fetchall())
         return rows
-    finally:
-        connection.close()
 
 
 def plain_workbook(forms: tuple[Form, ...], target: Path) -> None:
@@ -240,9 +242,10 @@ def _seconds(values: list[float]) -> str:
             f"{len(values)} runs)")
 
 
-def measure(db: Database, actor: Actor, period: Period, runs: int,
-            out: Path) -> list[dict[str, Any]]:
-    """Print the figures of `period`'s report beside their baselines; return them as rows."""
+def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
+            unencrypted: Path) -> list[dict[str, Any]]:
+    """Print the figures of `period`'s report beside their baselines; return them as rows.
+    `unencrypted` is a plain copy of the database, for the encryption's cost."""
     fonts.register()  # once per process, in the program as here: neither side pays it
     started = time.perf_counter()
     figures = compute_figures(db, period)
@@ -256,7 +259,10 @@ def measure(db: Database, actor: Actor, period: Period, runs: int,
         db, actor, period, Targets(xlsx=out / "bc.xlsx")))
     pdf, pdf_mb = timed_with_memory(runs, lambda: export_report(
         db, actor, period, Targets(pdf=out / "bc.pdf")))
-    sql = timed(runs, lambda: plain_sql(db.paths.database, period))
+    sql = timed(runs, lambda: plain_sql(lambda: sqlcipher(db.paths.database, db.data_key),
+                                        period))
+    sql_unencrypted = timed(runs, lambda: plain_sql(lambda: sqlite3.connect(unencrypted),
+                                                    period))
     computed = timed(runs, lambda: compute_figures(db, period))
     xlsx_base = timed(runs, lambda: plain_workbook(forms, out / "plain.xlsx"))
     xlsx_styled = timed(runs, lambda: styled_workbook(forms, out / "styled.xlsx"))
@@ -267,7 +273,9 @@ def measure(db: Database, actor: Actor, period: Period, runs: int,
     median = statistics.median
     xlsx_limit = WORKBOOK_LIMIT * (median(sql) + median(xlsx_base))
     pdf_limit = PDF_LIMIT * median(pdf_base)
-    print(f"baseline plain SQL            {_seconds(sql)}")
+    print(f"baseline plain SQL            {_seconds(sql)}  (SQLCipher; unencrypted, "
+          f"sqlite3: {_seconds(sql_unencrypted)}, ratio "
+          f"{median(sql) / median(sql_unencrypted):.2f})")
     print(f"figures computed              {_seconds(computed)}  "
           f"ratio {median(computed) / median(sql):.2f} to plain SQL")
     print(f"baseline openpyxl write-only  {_seconds(xlsx_base)}  (values only; the same "
@@ -289,8 +297,11 @@ def measure(db: Database, actor: Actor, period: Period, runs: int,
 
     what = f"{period.label} ({len(figures.cases):,} cases in form 03)"
     rows = [
-        figure(f"{what}: figures computed", computed, baseline="plain SQL", baseline_values=sql),
-        figure(f"{what}: workbook", xlsx, baseline="plain SQL + openpyxl write-only",
+        figure(f"{what}: figures computed", computed, baseline="plain SQL (SQLCipher)",
+               baseline_values=sql),
+        figure(f"{what}: plain SQL through SQLCipher", sql,
+               baseline="the same through sqlite3, unencrypted", baseline_values=sql_unencrypted),
+        figure(f"{what}: workbook", xlsx, baseline="plain SQL (SQLCipher) + openpyxl write-only",
                baseline_values=[median(sql) + median(xlsx_base)],
                ratio_at_most=WORKBOOK_LIMIT),
         figure(f"{what}: workbook, writing alone", written,
@@ -322,7 +333,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         root = args.data_dir or out / "data"
-        ensure_folder(root, args.cases)
+        key = ensure_folder(root, args.cases)
+        unencrypted = unencrypted_copy(DataPaths(root).database, key,
+                                       out / "unencrypted.sqlite3")
         db = open_database(DataPaths(root))
         actor = accounts.authenticate(db, USER, PASSWORD)
         month, detected = busiest_month(db)
@@ -333,7 +346,7 @@ def main() -> None:
         rows = []
         for kind in kinds:
             runs = min(args.runs, args.year_runs) if kind == "year" else args.runs
-            rows += measure(db, actor, period_around(kind, month), runs, out)
+            rows += measure(db, actor, period_around(kind, month), runs, out, unencrypted)
         db.dispose()
     if args.json:
         print_json("report_bench", rows)

@@ -1,6 +1,6 @@
 """The whole performance suite as one command (issue 8).
 
-    python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--out FILE]
+    python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--runs N] [--out FILE]
 
 Builds the demo data folder if it is missing (signed in as `admin` / `bench-tre-2026`, as the
 other scripts), then runs each benchmark script as a subprocess, one after the other, never
@@ -18,6 +18,11 @@ script, and the date.
 
 `--quick` runs the same on a folder of 2,000 cases, one run each, into
 `bench-out/results-quick.md`: a try of the command in a few minutes, not figures to publish.
+`--runs N` gives the scripts whose runs take minutes (demo build, reports, import, backup)
+N runs instead of their own default (the year's report keeps one).
+
+Each script runs with this checkout's `app` first on its path: a git worktree may share a
+virtualenv whose editable install points at another checkout.
 
 The other scripts import `figure` and `print_json` from here, so this module loads only the
 standard library.
@@ -39,6 +44,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +94,10 @@ def run_step(step: Step) -> None:
     step.load = (os.getloadavg()[0], 0.0)
     started = time.perf_counter()
     lines: list[str] = []
+    path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
     with subprocess.Popen([sys.executable, *step.argv], cwd=ROOT, stdout=subprocess.PIPE,
-                          text=True, bufsize=1) as child:
+                          text=True, bufsize=1, env=environment) as child:
         assert child.stdout is not None
         for line in child.stdout:
             lines.append(line.rstrip("\n"))
@@ -122,26 +130,45 @@ _UI_MEMORY = re.compile(r"^(?P<what>peak memory[^:]*):\s+(?P<mb>\d+) MB(?P<rest>
 _UI_IDLE = re.compile(r"^(?P<what>idle memory[^:]*):\s+(?P<median>\d+) MB \(min (?P<min>\d+), "
                       r"max (?P<max>\d+)\)(?P<rest>.*)$")
 _UI_SCROLL = re.compile(r"^(?P<what>scrolling[^:]*):.*?(?P<ms>\d+) ms")
+# A sort's or search's baselines on the same line: `SQLCipher alone 12 ms (min 11, max 13)`.
+_UI_ALONE = re.compile(r"(?P<who>SQLCipher|unencrypted SQLite) alone (?P<median>\d+) ms "
+                       r"\(min (?P<min>\d+), max (?P<max>\d+)\)")
+_SQLCIPHER, _UNENCRYPTED = "SQLCipher alone", "sqlite3 alone on an unencrypted copy"
 _EMPTY_WINDOW = "empty PySide6 window painted"
 _SIGN_IN = "sign-in dialog painted"
 
 
+def _ms_record(what: str, match: re.Match[str], runs: int) -> dict[str, Any]:
+    seconds = [int(match[key]) / 1000 for key in ("median", "min", "max")]
+    return {"what": what, "unit": "s", "median": seconds[0], "min": seconds[1],
+            "max": seconds[2], "runs": runs, "baseline": None, "ratio_at_most": None,
+            "at_most": None, "note": ""}
+
+
 def parse_ui_bench(lines: list[str], runs: int) -> list[dict[str, Any]]:
     """The figures of `ui_bench.py`'s text (it has no `--json`): medians and spreads as
-    printed (whole milliseconds), the sign-in against the empty window of the same run."""
+    printed (whole milliseconds), the sign-in against the empty window of the same run, a
+    sort or search against SQLCipher alone running its SQL, and SQLCipher alone against
+    sqlite3 on an unencrypted copy (the encryption's cost)."""
     figures: list[dict[str, Any]] = []
     empty: float | None = None
     for line in lines:
         if match := _UI_LINE.match(line.strip()):
             what, rest = " ".join(match["what"].split()), match["rest"]
-            seconds = [int(match[key]) / 1000 for key in ("median", "min", "max")]
             limit = _UI_LIMIT.search(rest)
-            record = {"what": what, "unit": "s", "median": seconds[0], "min": seconds[1],
-                      "max": seconds[2], "runs": runs, "baseline": None,
-                      "ratio_at_most": None,
-                      "at_most": float(limit["limit"]) / 1000 if limit else None, "note": ""}
+            record = _ms_record(what, match, runs)
+            record["at_most"] = float(limit["limit"]) / 1000 if limit else None
+            alone = {found["who"]: _ms_record(f"{what}: {_SQLCIPHER}", found, runs)
+                     for found in _UI_ALONE.finditer(rest)}
+            if keyed := alone.get("SQLCipher"):
+                record["baseline"] = {"what": _SQLCIPHER, "median": keyed["median"]}
+                figures.append(record)
+                if plain := alone.get("unencrypted SQLite"):
+                    keyed["baseline"] = {"what": _UNENCRYPTED, "median": plain["median"]}
+                    figures.append(keyed)
+                continue
             if what == _EMPTY_WINDOW:
-                empty = seconds[0]
+                empty = record["median"]
                 continue  # the sign-in's baseline, not a row of its own
             if what == _SIGN_IN and empty is not None:
                 record.update(baseline={"what": _EMPTY_WINDOW, "median": empty},
@@ -216,19 +243,36 @@ def machine() -> list[str]:
 
     return [f"- CPU: {cpu}, {os.cpu_count()} cores; RAM {memory:.1f} GB; "
             f"{platform.system()} {platform.release()}",
-            f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-            f"PySide6 {PySide6.__version__}"]
+            f"- Python {platform.python_version()}, {sqlcipher_version()}, "
+            f"PySide6 {PySide6.__version__}; the unencrypted baselines' sqlite3: SQLite "
+            f"{sqlite3.sqlite_version}"]
+
+
+def sqlcipher_version() -> str:
+    """The database engine the program runs on: SQLCipher, its SQLite and crypto library."""
+    import sqlcipher3
+
+    with closing(sqlcipher3.connect(":memory:")) as connection:
+        connection.execute(f"PRAGMA key = \"x'{'00' * 32}'\"")  # the provider needs a key
+        version, provider, provider_version = (
+            connection.execute(f"PRAGMA {pragma}").fetchone()[0]
+            for pragma in ("cipher_version", "cipher_provider", "cipher_provider_version"))
+    return (f"SQLCipher {version} (sqlcipher3 {metadata.version('sqlcipher3')}, SQLite "
+            f"{sqlcipher3.sqlite_version}, {provider} {provider_version})")
 
 
 def folder_cases(folder: Path) -> str:
     """The cases the folder holds (read after the run: it may have been there before)."""
-    try:
-        with closing(sqlite3.connect(f"file:{folder / 'sovipham.sqlite3'}?mode=ro",
-                                     uri=True)) as db:
-            count = db.execute("SELECT count(*) FROM cases WHERE deleted_at IS NULL").fetchone()
-        return f"{count[0]:,}"
-    except sqlite3.Error:
+    # Loaded here: the other scripts import this module for `figure` alone.
+    from demo_build import PASSWORD, USER
+    from keyed import data_key, sqlcipher
+
+    key = data_key(folder, USER, PASSWORD)
+    if key is None:
         return "?"
+    with closing(sqlcipher(folder / "sovipham.sqlite3", key)) as db:
+        count = db.execute("SELECT count(*) FROM cases WHERE deleted_at IS NULL").fetchone()
+    return f"{count[0]:,}"
 
 
 def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
@@ -258,22 +302,23 @@ def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
     target.write_text("\n".join(text), encoding="utf-8")
 
 
-def steps_for(folder: Path, cases: int, quick: bool) -> list[Step]:
+def steps_for(folder: Path, cases: int, quick: bool, runs: int | None) -> list[Step]:
     one = ["--runs", "1"] if quick else []
+    slow = ["--runs", str(runs)] if runs and not quick else one  # the steps of minutes
     data = ["--data-dir", str(folder)]
     reports = [Step(f"{period} report",
-                    ["bench/report_bench.py", *data, "--period", period, *one, "--json"])
+                    ["bench/report_bench.py", *data, "--period", period, *slow, "--json"])
                for period in ("month", "quarter", "year")]
     return [
-        Step("demo build", ["bench/demo_build.py", "--cases", str(cases), *data, *one,
+        Step("demo build", ["bench/demo_build.py", "--cases", str(cases), *data, *slow,
                             "--json"]),
         Step("window", ["bench/ui_bench.py", *data, "--cases", str(cases),
                         "--runs", "1" if quick else "5"], text_only=True),
         Step("case open", ["bench/case_open_bench.py", *one, "--json"]),
         *reports,
-        Step("import", ["bench/import_bench.py", "--cases", str(cases), *one, "--json"]),
-        Step("backup and check", ["bench/backup_bench.py", *data, *one, "--json"]),
-        Step("audit log", ["bench/audit_bench.py", "--rows", str(cases), *one, "--json"]),
+        Step("import", ["bench/import_bench.py", "--cases", str(cases), *slow, "--json"]),
+        Step("backup and check", ["bench/backup_bench.py", *data, *slow, "--json"]),
+        Step("audit log", ["bench/audit_bench.py", "--rows", str(cases), *slow, "--json"]),
     ]
 
 
@@ -287,6 +332,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int,
                         help="cases of the demo folder and of the imported register "
                              "(default 100,000, 2,000 with --quick)")
+    parser.add_argument("--runs", type=int,
+                        help="runs of the demo build, reports, import and backup (default "
+                             "each script's own: 3)")
     parser.add_argument("--out", type=Path,
                         help="results file (default bench-out/results.md, "
                              "bench-out/results-quick.md with --quick)")
@@ -296,7 +344,7 @@ def main() -> None:
                                                       else "ui-100k")).resolve()
     out = args.out or ROOT / "bench-out" / ("results-quick.md" if args.quick else "results.md")
     started = datetime.now()
-    steps = steps_for(folder, cases, args.quick)
+    steps = steps_for(folder, cases, args.quick, args.runs)
     for step in steps:
         run_step(step)
     took = int((datetime.now() - started).total_seconds())

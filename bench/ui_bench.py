@@ -9,8 +9,9 @@ the median of `--runs` runs with its spread, beside the baseline measured in the
 - after sign-in: a new process, signed in, from importing the main window (as
   `app.ui.main` does once the password is accepted) to its first 200 rows painted; then
   the resident memory of that process after it has been idle for a while;
-- sorting and searching (`search_case_ids`) beside SQLite alone running the same SQL
-  through `sqlite3` (the database's own work, and how busy the machine is);
+- sorting and searching (`search_case_ids`) beside the same SQL run by SQLCipher alone,
+  through `sqlcipher3` keyed with the data key (the database's own work, and how busy the
+  machine is), and by plain `sqlite3` on an unencrypted copy (what the encryption costs);
 - the dashboard's figures the first time on a day (each run another day, so nothing is
   cached) and when shown again without a change to the register;
 - scrolling the register from top to bottom.
@@ -29,6 +30,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -36,6 +38,7 @@ from functools import partial
 from pathlib import Path
 
 from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
+from keyed import sqlcipher, unencrypted_copy
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -143,7 +146,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     folder = Path(args.data_dir).resolve()
-    ensure_folder(folder, args.cases)
+    data_key = ensure_folder(folder, args.cases)
     environment = child_environment(folder.parent / "pycache")
 
     child_seconds(SIGN_IN, environment, str(folder))  # compiles the bytecode
@@ -176,16 +179,21 @@ def main() -> None:
     db = open_database(DataPaths(folder))
     actor = accounts.authenticate(db, USER, PASSWORD)
     office = settings.load_office(db)
-    plain = sqlite3.connect(db.paths.database)
+    scratch = tempfile.TemporaryDirectory()
+    keyed = sqlcipher(db.paths.database, data_key)
+    plain = sqlite3.connect(unencrypted_copy(db.paths.database, data_key,
+                                             Path(scratch.name) / "unencrypted.sqlite3"))
 
     def against_sqlite(label: str, query: CaseQuery, limit: int) -> None:
         sql = str(build_query(query, "sqlite", office).compile(
             dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-        runs, alone = [], []
+        runs, alone, unencrypted = [], [], []
         for _ in range(args.runs):
             runs.append(timed(lambda: search_case_ids(db, query)))
-            alone.append(timed(lambda: plain.execute(sql).fetchall()))
-        print(f"{label}: {stats(runs)}  SQLite alone {stats(alone)}  [≤ {limit} ms]")
+            alone.append(timed(lambda: keyed.execute(sql).fetchall()))
+            unencrypted.append(timed(lambda: plain.execute(sql).fetchall()))
+        print(f"{label}: {stats(runs)}  SQLCipher alone {stats(alone)}  "
+              f"unencrypted SQLite alone {stats(unencrypted)}  [≤ {limit} ms]")
 
     for key in (SortKey.DETECTED, SortKey.ACCOUNT, SortKey.CODE):
         against_sqlite(f"sort all cases by {key.value:12}",
@@ -222,7 +230,9 @@ def main() -> None:
     print(f"peak memory of this process: {rss:.0f} MB (after sorting, searching, the "
           "dashboard and scrolling)")
     window.runner.wait()  # not closed: closing backs the folder up, seconds of disk work
+    keyed.close()
     plain.close()
+    scratch.cleanup()
     db.dispose()
 
 
