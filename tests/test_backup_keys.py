@@ -73,6 +73,17 @@ def _made(db: Database, how: str, target: Path) -> Path:
     return backup.automatic_backup(db, _sign_in(db, "canbo")).path
 
 
+def _only_the_administrator_signs_in(paths: DataPaths) -> None:
+    """The officer's password opens nothing in the restored folder; the administrator's does."""
+    again = open_database(paths)
+    try:
+        with pytest.raises(NotAllowed):
+            accounts.authenticate(again, "canbo", PASSWORD)
+        assert accounts.authenticate(again, "admin", ADMIN_PASSWORD).role == Role.ADMIN
+    finally:
+        again.dispose()
+
+
 @pytest.mark.parametrize("how", ["manual", "automatic"])
 def test_only_administrators_and_the_recovery_key_open_a_backup(
         office: tuple[Database, str], tmp_path: Path, how: str) -> None:
@@ -99,13 +110,7 @@ def test_only_administrators_and_the_recovery_key_open_a_backup(
         == (1, 1)
     # Only the administrators' wraps came with it: the others need a reset.
     assert set(by_admin.accounts_to_reset) == {"xem", "canbo", "lanhdao"}
-    again = open_database(DataPaths(tmp_path / "may-admin"))
-    try:
-        with pytest.raises(NotAllowed):
-            accounts.authenticate(again, "canbo", PASSWORD)
-        assert accounts.authenticate(again, "admin", ADMIN_PASSWORD).role == Role.ADMIN
-    finally:
-        again.dispose()
+    _only_the_administrator_signs_in(DataPaths(tmp_path / "may-admin"))
 
 
 def test_an_automatic_backup_of_an_officers_session_restores_by_an_administrator(
@@ -269,13 +274,7 @@ def test_a_forged_backup_of_the_old_format_needs_an_administrators_password(
                               secret=None)
     backup.restore_backup(db.paths, forged, current=db, actor=admin, username="admin",
                           secret=ADMIN_PASSWORD)
-    again = open_database(db.paths)
-    try:
-        with pytest.raises(NotAllowed):
-            accounts.authenticate(again, "canbo", PASSWORD)
-        assert accounts.authenticate(again, "admin", ADMIN_PASSWORD).role == Role.ADMIN
-    finally:
-        again.dispose()
+    _only_the_administrator_signs_in(db.paths)
 
 
 def test_a_header_with_too_many_wraps_is_refused_before_any_key_derivation(

@@ -199,10 +199,13 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         audit.record(session, user.username, AuditAction.LOGIN)
         actor = _actor(user)
         office_name = settings.read_office(session).unit_name
-    found.lockouts.pop(tag, None)
-    found.failures, found.dropped_failures = [], 0
-    found.office_name = office_name
-    vault.save(paths, found)
+    # Written only when something changed: most sign-ins leave the key file as it is.
+    if tag in found.lockouts or found.failures or found.dropped_failures \
+            or found.office_name != office_name:
+        found.lockouts.pop(tag, None)
+        found.failures, found.dropped_failures = [], 0
+        found.office_name = office_name
+        vault.save(paths, found)
     return actor
 
 

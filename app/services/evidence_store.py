@@ -13,7 +13,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -236,12 +236,9 @@ def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> 
     new. A file already under `new_key` is left as it is. False when it decrypts under
     neither (damaged): it is left as it is."""
     path = stored_path(paths, sha256)
-    with path.open("rb") as current:
-        try:
-            next(decrypted_chunks(new_key, current))  # the first chunk is authenticated
-            return True
-        except DecryptionError:
-            pass
+    with path.open("rb") as current, suppress(DecryptionError):
+        next(decrypted_chunks(new_key, current))  # the first chunk is authenticated
+        return True
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=REKEYING_PREFIX,
                                          suffix=".part")
     temp = Path(temp_name)

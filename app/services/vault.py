@@ -131,10 +131,6 @@ def open_with_recovery(paths: DataPaths, recovery_key: str) -> FolderKeys | None
     return None if found.recovery is None else unseal(found.recovery, recovery_key)
 
 
-def has_recovery_key(paths: DataPaths) -> bool:
-    return load(paths).recovery is not None
-
-
 # ----------------------------------------------------------------------- backups
 
 
