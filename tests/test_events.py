@@ -20,7 +20,8 @@ DETECTED = date(2026, 10, 5)
 
 @pytest.fixture
 def case(db: Database, officer: Actor) -> CaseDetail:
-    return cases.create_case(db, officer, make_case(detected_on=DETECTED), today=TODAY)
+    return cases.create_case(db, officer, make_case(detected_on=DETECTED,
+                                                    offender_name="Trần Văn Bình"), today=TODAY)
 
 
 def _add(db: Database, actor: Actor, case: CaseDetail, event: EventInput) -> CaseDetail:
@@ -106,10 +107,11 @@ def test_reopening_keeps_the_old_closing_in_history(db: Database, officer: Actor
 
 def test_edit_event_applies_the_same_rules(db: Database, officer: Actor,
                                            case: CaseDetail) -> None:
+    case = _add(db, officer, case, EventInput("BB", date(2026, 10, 7)))
     case = _add(db, officer, case, EventInput(
         "XP", date(2026, 10, 8), document_number="12/QĐ-XPHC",
         sanction_form=SanctionForm.FINE, fine_amount=7_500_000))
-    event_id = case.events[0].id
+    event_id = case.events[1].id
     with pytest.raises(ValidationError, match="Cảnh cáo không có"):
         events.edit_event(db, officer, event_id, EventInput(
             "XP", date(2026, 10, 8), sanction_form=SanctionForm.WARNING, fine_amount=1),
@@ -117,7 +119,7 @@ def test_edit_event_applies_the_same_rules(db: Database, officer: Actor,
     edited = events.edit_event(db, officer, event_id, EventInput(
         "XP", date(2026, 10, 8), document_number="12/QĐ-XPHC",
         sanction_form=SanctionForm.FINE, fine_amount=10_000_000), today=TODAY)
-    assert edited.events[0].fine_amount == 10_000_000
+    assert edited.events[1].fine_amount == 10_000_000
 
 
 def test_detection_date_cannot_move_after_an_event(db: Database, officer: Actor,

@@ -23,6 +23,11 @@ def limitation_date(detected_on: date) -> date:
     return detected_on + LIMITATION_PERIOD
 
 
+# Luật Xử lý vi phạm hành chính Điều 73 khoản 1: the violator complies within 10 days of
+# receiving the sanction decision (calendar days).
+COMPLIANCE_PERIOD = timedelta(days=10)
+
+
 @dataclass(frozen=True)
 class LockWindow:
     days: int
@@ -83,6 +88,13 @@ REMOVAL_OVERDUE_DAYS = 3
 STALE_CASE_DAYS = 30
 # The limitation warning starts this many days before the limitation date.
 LIMITATION_WARNING_DAYS = 30
+# Luật Xử lý vi phạm hành chính Điều 66 khoản 1, marked "to confirm" in the domain notes
+# (letters.md, "Deadlines"), hence settings: the sanction decision within 7 days of the
+# biên bản; 30 when the violator asks to explain or facts need verifying; that time extended
+# once by at most 30 more.
+DECISION_DAYS = 7
+DECISION_DAYS_EXPLAINED = 30
+DECISION_EXTENSION_DAYS = 30
 # How long a deleted case stays restorable before it may be purged. No rule is given for it
 # (context.md only asks for retention and purge): the limitation period, to confirm with
 # each office.

@@ -9,7 +9,7 @@ from datetime import date
 
 from app.domain import checks
 from app.domain.fields import EVENT_BY_KEY
-from app.domain.labels import ClosingResult, SanctionForm
+from app.domain.labels import ClosingResult, DecisionTime, SanctionForm
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import FieldProblem
 from app.text import clean
@@ -27,12 +27,23 @@ class EventInput:
     remedies: str | None = None
     closing_result: ClosingResult | None = None
     legal_basis_ids: tuple[int, ...] = ()
+    # The body a transfer, escalation or request went to (ADDRESSED_KINDS).
+    addressee: str | None = None
+    # A biên bản's time to decide (app.domain.sanctions); None is the standard time.
+    decision_time: DecisionTime | None = None
 
     def normalised(self) -> EventInput:
         """Text NFC-normalised and trimmed, as it is stored."""
         return dataclasses.replace(
             self, document_number=clean(self.document_number), note=clean(self.note),
-            signer=clean(self.signer), remedies=clean(self.remedies))
+            signer=clean(self.signer), remedies=clean(self.remedies),
+            addressee=clean(self.addressee))
+
+
+# The events sent to another body, which name it.
+ADDRESSED_KINDS = frozenset({EventKind.POLICE, EventKind.TRANSFER_AUTHORITY,
+                             EventKind.CHILD_PROTECTION, EventKind.ESCALATE,
+                             EventKind.LOCK_REQUEST, EventKind.REMOVAL_REQUEST})
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ def validate_event(
 
     if not vocabulary.has(VocabList.EVENT, new.kind):
         add("kind", f"Biện pháp «{new.kind}» không có trong danh mục biện pháp xử lý.")
-    for key in ("document_number", "signer", "remedies", "note"):
+    for key in ("document_number", "signer", "remedies", "note", "addressee"):
         add(key, checks.too_long(EVENT_BY_KEY[key], getattr(new, key)))
 
     date_field = EVENT_BY_KEY["occurred_on"]
@@ -97,6 +108,12 @@ def validate_event(
         elif closed is not None and when > closed:
             add("occurred_on", f"Ngày {_d(when)} sau ngày kết thúc xử lý vụ việc ({_d(closed)}).")
 
+    if new.addressee and new.kind not in ADDRESSED_KINDS:
+        add("addressee", f"Chỉ ghi «{EVENT_BY_KEY['addressee'].label}» cho biện pháp chuyển, "
+                         "kiến nghị hoặc đề nghị, yêu cầu gửi cơ quan khác.")
+    if new.decision_time is not None and new.kind != EventKind.RECORD:
+        add("decision_time", f"Chỉ ghi «{EVENT_BY_KEY['decision_time'].label}» cho biên bản "
+                             "vi phạm hành chính.")
     problems.extend(_sanction_problems(new))
     if new.kind == EventKind.CLOSE:
         if new.closing_result is None:

@@ -117,6 +117,15 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("remedies", "Biện pháp khắc phục hậu quả", Kind.LONG_TEXT, max_length=2000),
     Field("closing_result", "Kết quả", Kind.CODE, max_length=60),  # ClosingResult
     Field("note", "Ghi chú", Kind.LONG_TEXT, max_length=LONG_TEXT_LIMIT),
+    Field("addressee", "Cơ quan nhận", Kind.TEXT, max_length=200),
+    Field("decision_time", "Thời hạn ra quyết định", Kind.CODE, max_length=20),  # DecisionTime
+    # What followed a sanction decision (app.domain.sanctions.DecisionFollowUp).
+    Field("delivered_on", "Ngày giao quyết định", Kind.DATE),
+    Field("paid_on", "Ngày nộp phạt", Kind.DATE),
+    Field("paid_amount", "Số tiền đã nộp (đồng)", Kind.INTEGER),
+    Field("receipt_number", "Số biên lai, chứng từ nộp phạt", Kind.TEXT, max_length=100),
+    Field("enforced_on", "Ngày cưỡng chế", Kind.DATE),
+    Field("enforcement_note", "Nội dung cưỡng chế", Kind.LONG_TEXT, max_length=2000),
 )
 # The provisions an event applies: a list of catalog entries, not a value of the event.
 LEGAL_BASES_LABEL = "Căn cứ pháp lý"

@@ -50,12 +50,16 @@ class Attention(StrEnum):
     LIMITATION_NEAR = "limitation"
     REMOVAL_UNANSWERED = "removal"
     STALE = "stale"
+    DECISION_OVERDUE = "decision"
+    COMPLIANCE_OVERDUE = "compliance"
 
 
 ATTENTION_LABELS: dict[Attention, str] = {
     Attention.LIMITATION_NEAR: "Sắp hết thời hiệu xử phạt",
     Attention.REMOVAL_UNANSWERED: "Đã yêu cầu gỡ nhưng chưa gỡ",
     Attention.STALE: "Lâu không có biện pháp xử lý",
+    Attention.DECISION_OVERDUE: "Đã lập biên bản, quá hạn ra quyết định xử phạt",
+    Attention.COMPLIANCE_OVERDUE: "Quá hạn chấp hành quyết định, chưa nộp phạt, chưa cưỡng chế",
 }
 
 
@@ -89,6 +93,24 @@ class ClosingResult(StrEnum):
     NO_VIOLATION = "Không vi phạm"
     EXPIRED = "Hết thời hiệu"
     TRANSFERRED = "Chuyển cơ quan khác xử lý"
+    # Allowed only while the offender is unidentified (app.domain.sanctions): such a case
+    # is closed, not left open in "Tồn cuối kỳ", once it is reported upward.
+    UNIDENTIFIED = "Không xác định được đối tượng"
+
+
+class DecisionTime(StrEnum):
+    """The time a biên bản leaves to decide (app.domain.sanctions, Luật XLVPHC Điều 66)."""
+
+    STANDARD = "standard"
+    EXPLANATION = "explanation"  # the violator asks to explain, or facts need verifying
+    EXTENDED = "extended"  # that longer time, extended once
+
+
+DECISION_TIME_LABELS: dict[DecisionTime, str] = {
+    DecisionTime.STANDARD: "Thông thường",
+    DecisionTime.EXPLANATION: "Có giải trình hoặc cần xác minh",
+    DecisionTime.EXTENDED: "Đã gia hạn (giải trình, xác minh phức tạp)",
+}
 
 # Shown once with the recovery key, at `init` and in the window's first start.
 RECOVERY_KEY_ADVICE = (

@@ -37,6 +37,19 @@ class OfficeSettings:
     offsite_backup_days: int = 7
     # How long a deleted case stays restorable before it may be purged for good.
     deleted_retention_days: int = deadlines.DELETED_RETENTION_DAYS
+    # The time to issue a sanction decision after the biên bản (app.domain.sanctions).
+    decision_days: int = deadlines.DECISION_DAYS
+    decision_days_explained: int = deadlines.DECISION_DAYS_EXPLAINED
+    decision_extension_days: int = deadlines.DECISION_EXTENSION_DAYS
+    # The bodies a transfer, escalation or request is addressed to, offered in the event
+    # dialog (the officer may type another).
+    addressee_suggestions: tuple[str, ...] = (
+        "Công an xã", "Công an tỉnh (Phòng An ninh mạng và phòng, chống tội phạm sử dụng "
+        "công nghệ cao - PA05)", "Chủ tịch Ủy ban nhân dân xã",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Cục Phát thanh, truyền hình và thông tin điện tử - Bộ Văn hóa, Thể thao và Du lịch",
+        "Phòng Văn hóa - Xã hội (bảo vệ trẻ em)",
+    )
 
     def validate(self) -> None:
         try:

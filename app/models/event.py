@@ -40,6 +40,17 @@ class Event(UuidMixin, Base):
     remedies: Mapped[str | None] = mapped_column(Text)
     # Closing (KT) field.
     closing_result: Mapped[str | None] = mapped_column(String(60))
+    # The body a transfer, escalation or request went to (CA, CTQ, CTE, KN, KTK, YCG).
+    addressee: Mapped[str | None] = mapped_column(String(200))
+    # A biên bản's (BB) time to decide: app.domain.labels.DecisionTime, NULL the standard.
+    decision_time: Mapped[str | None] = mapped_column(String(20))
+    # What followed a sanction decision (XP): app.domain.sanctions.DecisionFollowUp.
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_amount: Mapped[int | None] = mapped_column(Integer)
+    receipt_number: Mapped[str | None] = mapped_column(String(100))
+    enforced_on: Mapped[date | None] = mapped_column(Date)
+    enforcement_note: Mapped[str | None] = mapped_column(Text)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # A voided event stays in the history but counts nowhere: a reopened

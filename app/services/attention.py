@@ -15,14 +15,16 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, case, func, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.deadlines import (
+    COMPLIANCE_PERIOD,
     LIMITATION_PERIOD,
     LONG_LOCK_WINDOW,
     SHORT_LOCK_WINDOW,
     AccountOverThreshold,
     lock_window_starts,
 )
-from app.domain.labels import Attention
+from app.domain.labels import Attention, DecisionTime, SanctionForm
 from app.domain.office import OfficeSettings
+from app.domain.sanctions import decision_days
 from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
 from app.models import Case, Event
@@ -30,6 +32,8 @@ from app.models import Case, Event
 
 def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnElement[bool]:
     """Open cases in need of `kind` of attention."""
+    if kind in SANCTION_ATTENTION:
+        return sanction_condition(kind, office, today)
     is_open = and_(Case.closed_on.is_(None), Case.deleted_at.is_(None))
     if kind is Attention.LIMITATION_NEAR:
         warn_from = today - LIMITATION_PERIOD + timedelta(days=office.limitation_warning_days)
@@ -51,6 +55,39 @@ def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnEle
     cutoff = today - timedelta(days=office.stale_case_days)
     recent = _any(Event, Event.case_id == Case.id, live, Event.occurred_on > cutoff)
     return and_(is_open, Case.detected_on <= cutoff, ~recent)
+
+
+SANCTION_ATTENTION = frozenset({Attention.DECISION_OVERDUE, Attention.COMPLIANCE_OVERDUE})
+
+
+def sanction_condition(kind: Attention, office: OfficeSettings,
+                       today: date) -> ColumnElement[bool]:
+    """Cases whose sanction path is late (app.domain.sanctions): a biên bản with no decision
+    by its deadline (open cases); a fine delivered, its time to comply past, neither paid nor
+    enforced (closed cases too: an unpaid fine is followed after the file is closed)."""
+    live = and_(Event.case_id == Case.id, Event.voided_at.is_(None))
+    if kind is Attention.DECISION_OVERDUE:
+        decided = aliased(Event)
+        late = or_(*(and_(_time_is(time), Event.occurred_on
+                          < today - timedelta(days=decision_days(time, office)))
+                     for time in DecisionTime))
+        overdue_record = _any(
+            Event, live, Event.kind + "" == EventKind.RECORD, late,
+            ~_any(decided, decided.case_id == Event.case_id, decided.voided_at.is_(None),
+                  decided.kind + "" == EventKind.SANCTION))
+        return and_(Case.closed_on.is_(None), Case.deleted_at.is_(None), overdue_record)
+    unsettled = _any(
+        Event, live, Event.kind + "" == EventKind.SANCTION,
+        Event.sanction_form == SanctionForm.FINE,
+        Event.delivered_on < today - COMPLIANCE_PERIOD,
+        Event.paid_on.is_(None), Event.enforced_on.is_(None))
+    return and_(Case.deleted_at.is_(None), unsettled)
+
+
+def _time_is(time: DecisionTime) -> ColumnElement[bool]:
+    if time is DecisionTime.STANDARD:  # stored as NULL, or named
+        return or_(Event.decision_time.is_(None), Event.decision_time == time)
+    return Event.decision_time == time
 
 
 def _any(events: type[Event], *conditions: ColumnElement[bool]) -> Exists:

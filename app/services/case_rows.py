@@ -83,4 +83,6 @@ def event_columns(event: EventInput) -> dict[str, Any]:
         "signer": event.signer,
         "remedies": event.remedies,
         "closing_result": str(event.closing_result) if event.closing_result else None,
+        "addressee": event.addressee,
+        "decision_time": str(event.decision_time) if event.decision_time else None,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from sqlalchemy import select
@@ -11,30 +12,61 @@ from app.db import Database
 from app.domain import checks
 from app.domain.events import EventInput, closing_date, validate_event
 from app.domain.fields import EVENT_BY_KEY
+from app.domain.labels import PartyKind
+from app.domain.sanctions import (
+    DecisionFollowUp,
+    Offender,
+    RecordedDecision,
+    case_problems,
+    follow_up_problems,
+    sanction_problems,
+)
 from app.domain.vocabulary import EventKind
 from app.errors import UserError, ValidationError
 from app.models import Case, Event, LegalProvision
 from app.models.base import utcnow
-from app.services import audit, vocabulary
+from app.services import audit, legal_basis, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_rows import event_columns
 from app.services.cases import load_case
-from app.services.records import CaseDetail, case_detail, event_record
+from app.services.records import CaseDetail, EventRecord, case_detail, case_input, event_record
 
 
 def _check(session: Session, case: Case, data: EventInput, today: date,
            replacing: int | None = None) -> None:
+    existing = [event_record(e).fact for e in case.events]
     problems = validate_event(
         data,
         detected_on=case.detected_on,
-        existing=[event_record(e).fact for e in case.events],
+        existing=existing,
         vocabulary=vocabulary.load_from(session),
         today=today,
         replacing=replacing,
     )
+    # The act's date is not recorded yet: the detection date stands in for it.
+    problems += sanction_problems(
+        data, offender=Offender.of(case_input(case)), act_on=case.detected_on,
+        existing=existing, replacing=replacing,
+        adult_maximum=adult_maximum(_provisions(session, data.legal_basis_ids)))
     if problems:
         raise ValidationError(problems)
+
+
+def adult_maximum(provisions: list[LegalProvision]) -> int | None:
+    """The highest fine for an adult person of `provisions`, summed (each is a violation),
+    None when none states a range: what the minors' half is taken of."""
+    highest = [bounds[1] for p in provisions
+               if (bounds := legal_basis.provision_of(p).fine_range(PartyKind.PERSON))]
+    return sum(highest) if highest else None
+
+
+def sanction_path_problems(case: Case) -> list[str]:
+    """The rules of the sanction path a stored case breaks (app.domain.sanctions)."""
+    recorded = [(event_record(e), e.legal_bases) for e in case.events]
+    return case_problems(
+        (RecordedDecision(r.fact, r, adult_maximum(bases)) for r, bases in recorded),
+        offender=Offender.of(case_input(case)), act_on=case.detected_on)
 
 
 def _provisions(session: Session, ids: tuple[int, ...]) -> list[LegalProvision]:
@@ -97,6 +129,66 @@ def edit_event(db: Database, actor: Actor, event_id: int, data: EventInput, *,
         return case_detail(case)
 
 
+def correct_decision(db: Database, actor: Actor, event_id: int, data: EventInput,
+                     reason: str, *, today: date | None = None) -> CaseDetail:
+    """"Sửa quyết định": a new sanction decision that voids decision `event_id`, in one
+    transaction; the old one stays in the history and counts nowhere."""
+    actor.require(Permission.EDIT_CASES)
+    event_data = data.normalised()
+    with db.write() as session:
+        old = _load_event(session, event_id)
+        if old.kind != EventKind.SANCTION or event_data.kind != EventKind.SANCTION:
+            raise UserError("Chỉ sửa quyết định xử phạt bằng một quyết định xử phạt mới.")
+        case = load_case(session, old.case_id, for_update=True)
+        _check(session, case, event_data, today or date.today(), replacing=old.id)
+        _void(old, actor, reason)
+        new = Event(officer=actor.username, **event_columns(event_data))
+        new.legal_bases = _provisions(session, event_data.legal_basis_ids)
+        case.events.append(new)
+        session.flush()
+        _touch(case, actor)
+        session.flush()
+        audit.record(session, actor.username, AuditAction.EVENT_VOID, entity="case",
+                     entity_uuid=case.uuid,
+                     detail={"code": case.code, "event": old.uuid, "corrected_by": new.uuid})
+        audit.record(session, actor.username, AuditAction.EVENT_ADD, entity="case",
+                     entity_uuid=case.uuid,
+                     detail={"code": case.code, "event": new.kind,
+                             "date": new.occurred_on.isoformat(),
+                             "amount": new.fine_amount, "corrects": old.uuid})
+        return case_detail(case)
+
+
+def record_follow_up(db: Database, actor: Actor, event_id: int, follow: DecisionFollowUp, *,
+                     today: date | None = None) -> CaseDetail:
+    """What followed sanction decision `event_id`: delivery, payment, enforcement."""
+    actor.require(Permission.EDIT_CASES)
+    data = follow.normalised()
+    with db.write() as session:
+        event = _load_event(session, event_id)
+        if event.kind != EventKind.SANCTION:
+            raise UserError("Chỉ ghi việc giao, nộp phạt, cưỡng chế cho quyết định xử phạt.")
+        case = load_case(session, event.case_id, for_update=True)
+        problems = follow_up_problems(data, decision=event_record(event),
+                                      today=today or date.today())
+        if problems:
+            raise ValidationError(problems)
+        before = {key: getattr(event, key) for key in _FOLLOW_UP_KEYS}
+        for key in _FOLLOW_UP_KEYS:
+            setattr(event, key, getattr(data, key))
+        _touch(case, actor)
+        session.flush()
+        audit.record(session, actor.username, AuditAction.EVENT_EDIT, entity="case",
+                     entity_uuid=case.uuid,
+                     detail={"code": case.code, "event": event.uuid, **audit.changes(
+                         before, {key: getattr(data, key) for key in _FOLLOW_UP_KEYS},
+                         EVENT_BY_KEY)})
+        return case_detail(case)
+
+
+_FOLLOW_UP_KEYS = tuple(f.name for f in dataclasses.fields(DecisionFollowUp))
+
+
 def void_event(db: Database, actor: Actor, event_id: int, reason: str) -> CaseDetail:
     """Strike out an event recorded by mistake; it stays in the history and counts nowhere."""
     actor.require(Permission.EDIT_CASES)
@@ -141,7 +233,13 @@ def _load_event(session: Session, event_id: int) -> Event:
 
 
 def _input_of(event: Event) -> EventInput:
-    record = event_record(event)
+    return input_of(event_record(event))
+
+
+def input_of(record: EventRecord) -> EventInput:
+    """A recorded event as it would be typed again (the dialog's "Sửa quyết định" starts
+    from it)."""
     return EventInput(record.kind, record.occurred_on, record.document_number, record.note,
                       record.sanction_form, record.fine_amount, record.signer, record.remedies,
-                      record.closing_result, record.legal_basis_ids)
+                      record.closing_result, record.legal_basis_ids, record.addressee,
+                      record.decision_time)

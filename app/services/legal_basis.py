@@ -70,7 +70,7 @@ class Provision:
         return round(self.fine_min * factor), round(self.fine_max * factor)
 
 
-def _provision(row: LegalProvision) -> Provision:
+def provision_of(row: LegalProvision) -> Provision:
     return Provision(
         id=row.id,
         instrument=row.instrument,
@@ -116,7 +116,7 @@ def seed(session: Session) -> None:
 
 def all_provisions(db: Database) -> list[Provision]:
     with db.read() as session:
-        return [_provision(r) for r in
+        return [provision_of(r) for r in
                 session.execute(select(LegalProvision).order_by(LegalProvision.id)).scalars()]
 
 
@@ -145,7 +145,7 @@ def update_provision(db: Database, actor: Actor, provision_id: int, *, descripti
         row = session.get(LegalProvision, provision_id)
         if row is None:
             raise UserError("Không tìm thấy căn cứ pháp lý.")
-        before = _provision(row)
+        before = provision_of(row)
         row.description = text
         row.fine_min, row.fine_max = fine_min, fine_max
         row.valid_from, row.valid_to = valid_from, valid_to
@@ -155,4 +155,4 @@ def update_provision(db: Database, actor: Actor, provision_id: int, *, descripti
                              "before": [before.fine_min, before.fine_max,
                                         str(before.valid_from), str(before.valid_to)],
                              "after": [fine_min, fine_max, str(valid_from), str(valid_to)]})
-        return _provision(row)
+        return provision_of(row)

@@ -10,7 +10,15 @@ from datetime import date, datetime
 
 from app.domain.case import CaseInput, ChildInput, DefamedInput
 from app.domain.events import EventFact
-from app.domain.labels import CaseStatus, ClosingResult, PartyKind, SanctionForm, Sex
+from app.domain.labels import (
+    CaseStatus,
+    ClosingResult,
+    DecisionTime,
+    PartyKind,
+    SanctionForm,
+    Sex,
+)
+from app.domain.sanctions import DecisionFollowUp
 from app.models import Case, Child, DefamedParty, Event, Evidence
 
 
@@ -31,6 +39,9 @@ class EventRecord:
     legal_basis_ids: tuple[int, ...]
     voided: bool
     void_reason: str | None
+    addressee: str | None = None
+    decision_time: DecisionTime | None = None
+    follow_up: DecisionFollowUp = DecisionFollowUp()
 
     @property
     def fact(self) -> EventFact:
@@ -157,6 +168,11 @@ def event_record(event: Event) -> EventRecord:
         legal_basis_ids=tuple(p.id for p in event.legal_bases),
         voided=event.voided_at is not None,
         void_reason=event.void_reason,
+        addressee=event.addressee,
+        decision_time=DecisionTime(event.decision_time) if event.decision_time else None,
+        follow_up=DecisionFollowUp(event.delivered_on, event.paid_on, event.paid_amount,
+                                   event.receipt_number, event.enforced_on,
+                                   event.enforcement_note),
     )
 
 

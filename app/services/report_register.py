@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.domain.periods import Period, PeriodKind
 from app.domain.report import ReportFigures, ReportText, figures_from_json, figures_to_json
+from app.domain.labels import ClosingResult
+from app.domain.vocabulary import EventKind
 from app.errors import UserError
-from app.models import SentReport
+from app.models import Case, Event, SentReport
 from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.export import write_files
@@ -29,6 +31,7 @@ from app.reports.files import written_atomically
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
+from app.services.events import sanction_path_problems
 from app.services.report_export import default_file
 from app.services.report_figures import compute_figures
 from app.services.settings import load_office
@@ -69,6 +72,46 @@ def _record(row: SentReport) -> SentReportRecord:
                             row.reissue_reason, row.xlsx_sha256, row.pdf_sha256)
 
 
+@dataclass(frozen=True)
+class CaseBreach:
+    """A case of a period that breaks the sanction path, and each rule it breaks."""
+
+    code: str
+    problems: tuple[str, ...]
+
+
+class SanctionPathBreaches(UserError):
+    """"Chốt số liệu" refused: the period has cases whose sanctions the law does not allow."""
+
+    def __init__(self, period: Period, breaches: list[CaseBreach]) -> None:
+        self.breaches = tuple(breaches)
+        listed = "\n".join(f"- {b.code}: {' '.join(b.problems)}" for b in breaches)
+        super().__init__(
+            f"Chưa chốt số liệu {period.phrase}: {len(breaches)} vụ việc có quyết định xử phạt "
+            "hoặc kết quả xử lý không đúng quy định, nếu chốt sẽ được tính vào báo cáo. Hãy mở "
+            "từng vụ việc, sửa (ghi biên bản, «Sửa quyết định…», ghi họ tên đối tượng, …) rồi "
+            f"chốt lại.\n{listed}")
+
+
+def sanction_breaches(session: Session, period: Period) -> list[CaseBreach]:
+    """The cases of `period` (detected in it or with an event in it) that break a rule of the
+    sanction path (app.domain.sanctions), by code. Only a decision or an "offender not
+    identified" closing can break one: the others are not loaded."""
+    live = and_(Event.case_id == Case.id, Event.voided_at.is_(None))
+    in_period = or_(Case.detected_on.between(period.start, period.end),
+                    select(Event.id).where(live, Event.occurred_on.between(
+                        period.start, period.end)).exists())
+    concerned = select(Event.id).where(live, or_(
+        Event.kind == EventKind.SANCTION,
+        Event.closing_result == ClosingResult.UNIDENTIFIED)).exists()
+    found = session.execute(
+        select(Case).where(Case.deleted_at.is_(None), in_period, concerned)
+        .options(selectinload(Case.events).selectinload(Event.legal_bases))
+        .order_by(Case.code)).scalars()
+    return [CaseBreach(case.code, tuple(problems)) for case in found
+            if (problems := sanction_path_problems(case))]
+
+
 def _latest(session: Session, period: Period) -> SentReport | None:
     return session.execute(
         select(SentReport)
@@ -80,6 +123,8 @@ def _latest(session: Session, period: Period) -> SentReport | None:
 def _check_send(session: Session, period: Period, reference: str, issue_date: date,
                 reason: str | None) -> SentReport | None:
     """The version being replaced (None for a first issue); refuses what may not be sent."""
+    if breaches := sanction_breaches(session, period):
+        raise SanctionPathBreaches(period, breaches)
     latest = _latest(session, period)
     if latest is not None and not reason:
         raise UserError(
