@@ -456,7 +456,8 @@ def test_the_log_keeps_the_values_of_codes_dates_and_counts_only() -> None:
         "child_subkind_code", "secondary_groups", "offender_kind", "reach_views",
         "reach_reactions", "reach_shares", "reach_comments"}
     assert {k for k, f in EVENT_BY_KEY.items() if f.plain} == {
-        "kind", "occurred_on", "sanction_form", "fine_amount", "closing_result"}
+        "kind", "occurred_on", "sanction_form", "fine_amount", "closing_result",
+        "decision_time", "delivered_on", "paid_on", "paid_amount", "enforced_on"}
     assert not [f for f in CHILD_FIELDS if f.plain]
 
 

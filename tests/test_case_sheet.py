@@ -27,7 +27,7 @@ from tests.conftest import TODAY, make_case
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils is not installed")
 CHILD = "Nguyễn Thị Ánh Dương"
-MINOR = "Phạm Gia Bảo"  # an offender of 13: a child too
+MINOR = "Phạm Gia Bảo"  # an offender of 14: a child too, only warned
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
                     "0000000d4944415478da63f8cfc0f01f0005000201a0c3a35a0000000049454e44"
                     "ae426082")
@@ -52,7 +52,7 @@ def child_case(db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> Ca
         detected_on=date(2026, 10, 3), group_code="TE", child_subkind_code="TE-BL",
         secondary_groups=("DD",), platform_code="TT",
         summary=f"Phát trực tiếp cảnh bạo hành cháu {unicodedata.normalize('NFD', CHILD)}.",
-        offender_name=MINOR, offender_birth_year=2013, offender_address="Ấp 3, xã Minh Tân",
+        offender_name=MINOR, offender_birth_year=2011, offender_address="Ấp 3, xã Minh Tân",
         children=(ChildInput(CHILD, birth_year=2016, sex=Sex.FEMALE,
                              school_class="Lớp 4A, Trường Tiểu học Minh Tân",
                              guardian_informed=True),),
@@ -60,7 +60,7 @@ def child_case(db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> Ca
                               words_complained="Gọi là kẻ lừa đảo"),)), today=TODAY)
     for event in (EventInput("XM", date(2026, 10, 3), note=f"Làm việc với mẹ em {CHILD}"),
                   EventInput("XP", date(2026, 10, 9), document_number="15/QĐ-XPHC",
-                             sanction_form=SanctionForm.FINE, fine_amount=7_500_000),
+                             sanction_form=SanctionForm.WARNING),
                   EventInput("KT", date(2026, 10, 10), closing_result=ClosingResult.HANDLED)):
         events.add_event(db, officer, detail.id, event, today=TODAY)
     events.reopen_case(db, officer, detail.id, "Tài khoản đăng lại clip")
@@ -77,7 +77,7 @@ def test_children_are_masked_by_default_as_in_the_monthly_report(
     for name in (CHILD, MINOR):
         assert fold(name) not in fold(text)  # not in the facts, texts, events or file names
     for expected in ("N.T.Á.D., 9 tuổi, nữ", "bạo hành cháu N.T.Á.D.", "mẹ em N.T.Á.D.",
-                     "P.G.B., 12 tuổi", "anh N.T.Á.D.png"):
+                     "P.G.B., 14 tuổi", "anh N.T.Á.D.png"):
         assert expected in text
     assert "Lớp 4A" not in text and "Ấp 3" not in text  # a child's school, a minor's address
     assert "Người giám hộ đã được thông báo Có" in text
@@ -122,7 +122,7 @@ def test_every_fact_event_and_file_is_printed_with_the_status(
         "Ngày phát hiện 03/10/2026", "Nền tảng TikTok", "Nhóm phụ Xúc phạm danh dự",
         "Loại xâm phạm quyền trẻ em Hình ảnh, video bạo lực", "Tên tổ chức, cá nhân Lê Thị Hoa",
         "Lời lẽ bị khiếu nại Gọi là kẻ lừa đảo", "Số văn bản: 15/QĐ-XPHC",
-        "Số tiền phạt (đồng): 7.500.000 đồng", "ĐÃ HỦY (không tính): Tài khoản đăng lại clip",
+        "Hình thức xử phạt: Cảnh cáo", "ĐÃ HỦY (không tính): Tài khoản đăng lại clip",
         "Kết quả: Đã xử lý", child_case.evidence[0].sha256, "ảnh PNG",
         f"người in: {officer.full_name} ({officer.username}, Cán bộ)", "NGƯỜI IN PHIẾU",
     ):

@@ -43,9 +43,12 @@ def figures(db: Database, officer: Actor) -> ReportFigures:
             platform_code=["FB", "TT", "FB", "YT", "ZL"][index],
             offender_name="Lê Văn Tám" if index % 2 else None,
         ), today=TODAY)
-        events.add_event(db, officer, detail.id, EventInput(
-            "XP", date(2026, 10, 10), sanction_form=SanctionForm.FINE,
-            fine_amount=1_250_000 * (index + 1)), today=TODAY)
+        if index % 2:  # a decision needs an identified offender, a fine a biên bản first
+            events.add_event(db, officer, detail.id, EventInput("BB", date(2026, 10, 9)),
+                             today=TODAY)
+            events.add_event(db, officer, detail.id, EventInput(
+                "XP", date(2026, 10, 10), sanction_form=SanctionForm.FINE,
+                fine_amount=1_250_000 * (index + 1)), today=TODAY)
     # Last in the list: a case with a child shows its account only as the platform.
     cases.create_case(db, officer, make_case(
         detected_on=date(2026, 10, 20), group_code="TE", summary="Clip em Nguyễn Văn An",
@@ -91,7 +94,7 @@ def test_sheets_headers_cells_and_print_setup(db: Database, officer: Actor,
                 assert cell.font.name == "Times New Roman"
     summary, _platforms, listing = book.worksheets
     assert summary.cell(row=13, column=2).value == "Tổng cộng"
-    assert summary.cell(row=13, column=8).value == 1_250_000 * 15
+    assert summary.cell(row=13, column=8).value == 1_250_000 * (2 + 4)
     assert summary.cell(row=13, column=8).number_format == "#,##0"
     first = listing.cell(row=7, column=3)
     assert first.is_date and first.number_format == "dd/mm/yyyy"
@@ -99,10 +102,10 @@ def test_sheets_headers_cells_and_print_setup(db: Database, officer: Actor,
     assert [c.value for c in texts] == FORMULA_LIKE
     assert all(c.data_type == "s" and c.quotePrefix for c in texts)
     # Excel does not fit rows to wrapped text when it opens a file: each row says its height.
-    # The defamation case's is the tallest: its group's name wraps over three lines.
+    # The fined cases' are the tallest: the biên bản and the decision wrap over four lines.
     heights = [listing.row_dimensions[r].height for r in range(7, 12)]
     assert all(h is not None and h >= LINE_POINTS for h in heights)
-    assert heights[3] == 3 * LINE_POINTS + 3 == max(heights) > min(heights)
+    assert heights[1] == heights[3] == 4 * LINE_POINTS + 3 == max(heights) > min(heights)
     with db.read() as session:
         logged = audit.entries(session, limit=1)[0]
     assert (logged.action, logged.username, logged.detail["period"]) == (

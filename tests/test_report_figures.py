@@ -14,9 +14,10 @@ from app.domain.labels import ClosingResult, SanctionForm, Sex
 from app.domain.periods import Period, parse_half, parse_month, parse_quarter
 from app.domain.report import Counts, FiguresInconsistent, figures_from_json, figures_to_json
 from app.errors import UserError
-from app.models import Case
+from app.models import Case, Event
 from app.services import cases, events
 from app.services.actor import Actor
+from app.services.case_rows import event_columns
 from app.services.report_figures import compute_figures, compute_summaries, compute_summary
 from tests.conftest import TODAY, make_case
 
@@ -92,9 +93,14 @@ def test_events_count_once_per_case_and_only_when_dated_in_the_period(
 
 
 def test_several_fines_in_one_case_sum_within_the_period(db: Database, officer: Actor) -> None:
-    _case(db, officer, date(2026, 10, 2), _fine(date(2026, 10, 5), 5_000_000),
-          _fine(date(2026, 10, 20), 7_500_000), _fine(date(2026, 11, 2), 2_000_000),
-          offender_name="Công ty TNHH Quảng Cáo Sao Mai", group_code="QC", platform_code="TT")
+    # Several decisions for one act: refused since the sanction path's rules, but a register
+    # recorded before them keeps them and its figures still add up.
+    several = _case(db, officer, date(2026, 10, 2), offender_name="Công ty TNHH Quảng Cáo Sao Mai",
+                    group_code="QC", platform_code="TT")
+    with db.write() as session:
+        for step in (_event("BB", date(2026, 10, 2)), _fine(date(2026, 10, 5), 5_000_000),
+                     _fine(date(2026, 10, 20), 7_500_000), _fine(date(2026, 11, 2), 2_000_000)):
+            session.add(Event(case_id=several, officer="canbo", **event_columns(step)))
     _case(db, officer, date(2026, 10, 3), _fine(date(2026, 10, 4), None),
           offender_name="Phạm Thị Hoa")  # a warning: a sanctioned case without money
     figures = compute_figures(db, OCTOBER)
@@ -139,7 +145,8 @@ def test_a_counted_event_is_found_whatever_the_closing_date_says(db: Database,
 
 def test_deleted_cases_count_nowhere(db: Database, officer: Actor, leader: Actor) -> None:
     kept = _case(db, officer, date(2026, 10, 5))
-    gone = _case(db, officer, date(2026, 10, 6), _fine(date(2026, 10, 7), 5_000_000),
+    gone = _case(db, officer, date(2026, 10, 6), _event("BB", date(2026, 10, 6)),
+                 _fine(date(2026, 10, 7), 5_000_000),
                  _close(date(2026, 10, 8)), offender_name="Lê Văn Tám",
                  children=(ChildInput("Nguyễn Văn An", birth_year=2013),))
     cases.delete_case(db, leader, gone, "Nhập trùng")

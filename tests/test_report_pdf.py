@@ -60,6 +60,7 @@ def report(db: Database, officer: Actor, office: OfficeSettings,
     events.add_event(db, officer, detail.id, EventInput("GB", date(2026, 10, 4)), today=TODAY)
     fined = cases.create_case(db, officer, make_case(
         detected_on=date(2026, 10, 8), offender_name="Trần Văn Hùng"), today=TODAY)
+    events.add_event(db, officer, fined.id, EventInput("BB", date(2026, 10, 8)), today=TODAY)
     events.add_event(db, officer, fined.id, EventInput(
         "XP", date(2026, 10, 9), document_number="15/QĐ-XPHC",
         sanction_form=SanctionForm.FINE, fine_amount=7_500_000), today=TODAY)

@@ -5,17 +5,23 @@ Deterministic: the same seed and day give the same register.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from datetime import date, timedelta
 from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
 from app.domain.office import OfficeSettings
+from app.domain.sanctions import DecisionFollowUp, Offender, compliance_deadline
 from app.domain.vocabulary import EventKind, Group
+from app.models import Case, Event
 from app.progress import Progress
 from app.resources import resource_path
 from app.services import audit, legal_basis, settings
@@ -86,6 +92,10 @@ class _Generator:
         entry = (name, slug, is_person)
         self.accounts.append(entry)
         return entry
+
+    def addressee(self, kind: EventKind) -> str:
+        """The body a transfer or an escalation of `kind` goes to."""
+        return str(self.rng.choice(self.words["addressees"][kind]))
 
     def detected_on(self) -> date:
         # More cases recently: the register grows.
@@ -189,46 +199,106 @@ class _Generator:
             when = later(4)
             if when:
                 events.append(EventInput(EventKind.REMOVED, when))
+        decided = True
         if identified and rng.random() < 0.22:
-            when = later(15)
+            when = later(10)
             if when:
-                events.append(self.sanction(data, when))
+                path = self.sanction(data, when)
+                events += path
+                day = max([day, *(e.occurred_on for e in path if e.occurred_on)])
+                # Now and then a biên bản waits for its decision: a "needs action" entry.
+                decided = any(e.kind == EventKind.SANCTION for e in path)
         if rng.random() < 0.03:
             when = later(10)
             if when:
-                events.append(EventInput(EventKind.POLICE, when, document_number="CV chuyển"))
+                events.append(EventInput(EventKind.POLICE, when, document_number="CV chuyển",
+                                         addressee=self.addressee(EventKind.POLICE)))
         if not identified and rng.random() < 0.5:
             when = later(7)
             if when:
-                events.append(EventInput(EventKind.ESCALATE, when))
+                events.append(EventInput(EventKind.ESCALATE, when,
+                                         addressee=self.addressee(EventKind.ESCALATE)))
         if data.group_code == Group.CHILDREN and rng.random() < 0.4:
             when = later(5)
             if when:
-                events.append(EventInput(EventKind.CHILD_PROTECTION, when))
+                events.append(EventInput(EventKind.CHILD_PROTECTION, when,
+                                         addressee=self.addressee(EventKind.CHILD_PROTECTION)))
         age = (self.today - data.detected_on).days
-        if age > 20 and rng.random() < min(0.95, age / 120):
+        if decided and age > 20 and rng.random() < min(0.95, age / 120):
             when = later(20)
             if when:
                 fined = any(e.kind == EventKind.SANCTION for e in events)
+                escalated = any(e.kind == EventKind.ESCALATE for e in events)
                 result = ClosingResult.HANDLED if fined or rng.random() < 0.8 else rng.choice(
                     [ClosingResult.NO_VIOLATION, ClosingResult.TRANSFERRED])
+                if escalated and rng.random() < 0.5:  # reported upward, never identified
+                    result = ClosingResult.UNIDENTIFIED
                 events.append(EventInput(EventKind.CLOSE, when, closing_result=result))
         return tuple(events)
 
-    def sanction(self, data: CaseInput, when: date) -> EventInput:
+    def sanction(self, data: CaseInput, record_on: date) -> list[EventInput]:
+        """The sanction path as the law has it (app.domain.sanctions): a decision only for an
+        identified offender old enough, on a provision in force on the act's date, a fine
+        within its range for the kind of offender (at most half for 16–18) after a biên bản,
+        the decision within the biên bản's time."""
         rng = self.rng
+        assert data.detected_on is not None
+        act_on = data.detected_on  # the act's date, until the case records it
+        party = data.offender_kind or PartyKind.PERSON
+        aged = Offender.of(data).band(act_on)
+        band = aged[1] if aged else None
+        if band is not None and not band.sanctionable:
+            return []
+        ranged = [(p, bounds) for p in self.provisions
+                  if p.valid_on(act_on) and data.group_code in p.group_codes
+                  and (bounds := p.fine_range(party)) is not None]
+        if not ranged:
+            return []
+        provision, (low, high) = rng.choice(ranged)
+        share = band.fine_share if band is not None else 1.0
+        warning = share == 0 or rng.random() < 0.15
+        record = EventInput(EventKind.RECORD, record_on,
+                            document_number=f"{rng.randint(1, 400)}/BB-VPHC")
+        decide_on = record_on + timedelta(days=rng.randint(0, 6))
+        if rng.random() < 0.1 or decide_on > self.today:
+            return [record]
         number = f"{rng.randint(1, 400)}/QĐ-XPHC"
-        bases = tuple(p.id for p in self.provisions
-                      if p.valid_on(when) and data.group_code in p.group_codes
-                      and p.fine_min is not None)[:1]
-        if rng.random() < 0.15:
-            return EventInput(EventKind.SANCTION, when, document_number=number,
-                              sanction_form=SanctionForm.WARNING, legal_basis_ids=bases)
-        amount = rng.choice([5, 7, 7.5, 10, 12.5, 15])
-        return EventInput(EventKind.SANCTION, when, document_number=number,
-                          sanction_form=SanctionForm.FINE, fine_amount=int(amount * 1_000_000),
-                          legal_basis_ids=bases,
-                          remedies="Buộc gỡ bỏ thông tin vi phạm pháp luật")
+        if warning:
+            decision = EventInput(EventKind.SANCTION, decide_on, document_number=number,
+                                  sanction_form=SanctionForm.WARNING,
+                                  legal_basis_ids=(provision.id,))
+            # A warning may be decided without a biên bản (Luật XLVPHC Điều 56).
+            return [record, decision] if rng.random() < 0.5 else [decision]
+        step = 500_000
+        amounts = range(-(-round(low * share) // step) * step, round(high * share) + 1, step)
+        return [record, EventInput(
+            EventKind.SANCTION, decide_on, document_number=number,
+            sanction_form=SanctionForm.FINE, fine_amount=rng.choice(amounts),
+            legal_basis_ids=(provision.id,), remedies=provision.remedies[0]
+            if provision.remedies else None)]
+
+
+def follow_up(decision: EventInput, *, seed: int, today: date) -> DecisionFollowUp:
+    """What followed a demo decision, as offices see it: most fines paid within the time to
+    comply, some enforced, a few late (a "needs action" entry). Drawn from the decision
+    itself, so that `generate` stays as it is."""
+    assert decision.occurred_on is not None
+    rng = random.Random(f"{seed}:{decision.document_number}:{decision.occurred_on}")
+    delivered = decision.occurred_on + timedelta(days=rng.randint(0, 2))
+    if delivered > today:
+        return DecisionFollowUp()
+    if decision.sanction_form is not SanctionForm.FINE:
+        return DecisionFollowUp(delivered_on=delivered)
+    draw = rng.random()
+    paid_on = delivered + timedelta(days=rng.randint(0, 9))
+    if draw < 0.7 and paid_on <= today:
+        return DecisionFollowUp(delivered, paid_on, decision.fine_amount,
+                                f"{rng.randint(1, 9999):04d}/BLTP")
+    enforced_on = compliance_deadline(delivered) + timedelta(days=rng.randint(5, 30))
+    if draw < 0.8 and enforced_on <= today:
+        return DecisionFollowUp(delivered, enforced_on=enforced_on,
+                                enforcement_note="Khấu trừ một phần tiền lương, thu nhập")
+    return DecisionFollowUp(delivered_on=delivered)
 
 
 def generate(count: int, *, seed: int, today: date, areas: tuple[str, ...] = (),
@@ -244,6 +314,21 @@ def demo_office() -> OfficeSettings:
     return OfficeSettings.from_json(_load_words()["office"])
 
 
+def _record_follow_ups(session: Session, cases: list[PreparedCase], codes: list[str], *,
+                       seed: int, today: date) -> None:
+    """Delivery, payment and enforcement on the decisions just inserted (one per case)."""
+    follow_ups = {code: follow_up(event, seed=seed, today=today)
+                  for prepared, code in zip(cases, codes, strict=True)
+                  for event in prepared.events if event.kind == EventKind.SANCTION}
+    decided = session.execute(
+        select(Case.code, Event.id).join(Event, Event.case_id == Case.id)
+        .where(Event.kind == EventKind.SANCTION, Event.voided_at.is_(None))).all()
+    rows = [{"id": event_id, **dataclasses.asdict(follow_ups[code])}
+            for code, event_id in decided if code in follow_ups]
+    if rows:
+        session.execute(update(Event), rows)
+
+
 def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,
                    today: date | None = None, progress: Progress | None = None) -> int:
     """Add `count` synthetic cases; a data folder without office details gets demo ones."""
@@ -256,9 +341,10 @@ def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,
             settings.write_office(session, office)
         cases = generate(count, seed=seed, today=today or date.today(), areas=office.areas,
                          provisions=provisions)
-        insert_cases(session, cases, username=actor.username,
-                     code_pattern=office.case_code_pattern, recorded_unit=office.unit_name,
-                     progress=progress)
+        codes = insert_cases(session, cases, username=actor.username,
+                             code_pattern=office.case_code_pattern,
+                             recorded_unit=office.unit_name, progress=progress)
+        _record_follow_ups(session, cases, codes, seed=seed, today=today or date.today())
         audit.record(session, actor.username, AuditAction.DEMO, detail={"cases": count,
                                                                           "seed": seed})
     return count
