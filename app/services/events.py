@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_rows import event_columns
 from app.services.cases import load_case
+from app.services.legal_basis import Provision
 from app.services.records import CaseDetail, EventRecord, case_detail, case_input, event_record
 
 
@@ -48,16 +50,16 @@ def _check(session: Session, case: Case, data: EventInput, today: date,
     problems += sanction_problems(
         data, offender=Offender.of(case_input(case)), act_on=case.detected_on,
         existing=existing, replacing=replacing,
-        adult_maximum=adult_maximum(_provisions(session, data.legal_basis_ids)))
+        adult_maximum=adult_maximum(map(legal_basis.provision_of,
+                                        _provisions(session, data.legal_basis_ids))))
     if problems:
         raise ValidationError(problems)
 
 
-def adult_maximum(provisions: list[LegalProvision]) -> int | None:
+def adult_maximum(provisions: Iterable[Provision]) -> int | None:
     """The highest fine for an adult person of `provisions`, summed (each is a violation),
     None when none states a range: what the minors' half is taken of."""
-    highest = [bounds[1] for p in provisions
-               if (bounds := legal_basis.provision_of(p).fine_range(PartyKind.PERSON))]
+    highest = [bounds[1] for p in provisions if (bounds := p.fine_range(PartyKind.PERSON))]
     return sum(highest) if highest else None
 
 
@@ -65,7 +67,8 @@ def sanction_path_problems(case: Case) -> list[str]:
     """The rules of the sanction path a stored case breaks (app.domain.sanctions)."""
     recorded = [(event_record(e), e.legal_bases) for e in case.events]
     return case_problems(
-        (RecordedDecision(r.fact, r, adult_maximum(bases)) for r, bases in recorded),
+        (RecordedDecision(r.fact, r, adult_maximum(map(legal_basis.provision_of, bases)))
+         for r, bases in recorded),
         offender=Offender.of(case_input(case)), act_on=case.detected_on)
 
 

@@ -39,9 +39,9 @@ class EventRecord:
     legal_basis_ids: tuple[int, ...]
     voided: bool
     void_reason: str | None
-    addressee: str | None = None
-    decision_time: DecisionTime | None = None
-    follow_up: DecisionFollowUp = DecisionFollowUp()
+    addressee: str | None
+    decision_time: DecisionTime | None
+    follow_up: DecisionFollowUp  # of a sanction decision; empty for any other event
 
     @property
     def fact(self) -> EventFact:

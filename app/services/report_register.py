@@ -18,9 +18,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
+from app.domain.labels import ClosingResult
 from app.domain.periods import Period, PeriodKind
 from app.domain.report import ReportFigures, ReportText, figures_from_json, figures_to_json
-from app.domain.labels import ClosingResult
 from app.domain.vocabulary import EventKind
 from app.errors import UserError
 from app.models import Case, Event, SentReport

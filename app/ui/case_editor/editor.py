@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.case import CaseInput, validate_case
 from app.domain.events import EventInput, validate_event
 from app.domain.office import OfficeSettings
+from app.domain.sanctions import Offender, sanction_problems
 from app.domain.vocabulary import Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
@@ -36,6 +37,7 @@ from app.services.data_folder import Database
 from app.services.legal_basis import Provision
 from app.services.records import CaseDetail, EventRecord
 from app.ui.case_editor.children import ChildrenSection
+from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.defamation import DefamationSection
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.evidence_section import EvidenceSection
@@ -71,6 +73,7 @@ class CaseEditor(Dialog):
                          "case_editor", parent, size=(900, 720))
         self._db, self._actor, self._runner = db, actor, runner
         self._vocabulary = vocabulary
+        self._addressees = office.addressee_suggestions
         self.detail = detail
         self._close_after_save = False
         self._touched: set[str] = set()  # fields the officer has finished with
@@ -122,6 +125,8 @@ class CaseEditor(Dialog):
         self.timeline.edit_requested.connect(self._edit_event)
         self.timeline.void_requested.connect(self._void_event)
         self.timeline.reopen_requested.connect(self._reopen)
+        self.timeline.correct_requested.connect(self._correct_decision)
+        self.timeline.follow_up_requested.connect(self._follow_up)
         self._load(detail.data if detail else None)
         self._set_editable()
 
@@ -348,9 +353,18 @@ class CaseEditor(Dialog):
         existing = [event.fact for event in self.detail.events]
         assert detected_on is not None
 
+        offender = Offender.of(self.detail.data)
+        catalog = {p.id: p for p in self._provisions()}
+
         def check(data: EventInput) -> list[FieldProblem]:
-            return validate_event(data.normalised(), detected_on=detected_on, existing=existing,
-                                  vocabulary=vocab, today=date.today(), replacing=replacing)
+            typed = data.normalised()
+            # The detection date stands in for the act's date, as in the service.
+            return validate_event(typed, detected_on=detected_on, existing=existing,
+                                  vocabulary=vocab, today=date.today(), replacing=replacing
+                                  ) + sanction_problems(
+                typed, offender=offender, act_on=detected_on, existing=existing,
+                replacing=replacing, adult_maximum=events.adult_maximum(
+                    catalog[i] for i in typed.legal_basis_ids if i in catalog))
 
         return check
 
@@ -358,7 +372,8 @@ class CaseEditor(Dialog):
         if self.detail is None:
             return
         dialog = EventDialog(self._vocabulary, self._provisions(), default_day=date.today(),
-                             parent=self, check=self._event_check(None))
+                             parent=self, check=self._event_check(None),
+                             addressees=self._addressees)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.add_event(dialog.event_input())
 
@@ -369,12 +384,35 @@ class CaseEditor(Dialog):
 
     def _edit_event(self, event: EventRecord) -> None:
         dialog = EventDialog(self._vocabulary, self._provisions(), event=event, parent=self,
-                             check=self._event_check(event.id))
+                             check=self._event_check(event.id), addressees=self._addressees)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             data = dialog.event_input()
             db, actor = self._db, self._actor
             self._run(lambda: events.edit_event(db, actor, event.id, data),
                       "Đã sửa biện pháp.")
+
+    def _correct_decision(self, decision: EventRecord) -> None:
+        """«Sửa quyết định»: a new decision, starting from the old, that voids it."""
+        dialog = EventDialog(self._vocabulary, self._provisions(), event=decision, parent=self,
+                             check=self._event_check(decision.id))
+        dialog.setWindowTitle("Sửa quyết định xử phạt (ra quyết định mới)")
+        dialog.kind.setEnabled(False)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        reason, accepted = QInputDialog.getText(
+            self, "Sửa quyết định xử phạt",
+            "Lý do sửa (quyết định cũ bị hủy, vẫn giữ trong lịch sử):")
+        if accepted:
+            data, db, actor = dialog.event_input(), self._db, self._actor
+            self._run(lambda: events.correct_decision(db, actor, decision.id, data, reason),
+                      "Đã ghi quyết định mới, quyết định cũ đã hủy.")
+
+    def _follow_up(self, decision: EventRecord) -> None:
+        dialog = DecisionDialog(decision, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            follow, db, actor = dialog.follow_up(), self._db, self._actor
+            self._run(lambda: events.record_follow_up(db, actor, decision.id, follow),
+                      "Đã ghi việc thi hành quyết định.")
 
     def _void_event(self, event: EventRecord) -> None:
         reason, accepted = QInputDialog.getText(self, "Hủy biện pháp ghi nhầm",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.events import EventInput
+from app.domain.events import ADDRESSED_KINDS, EventInput
 from app.domain.fields import EVENT_BY_KEY
-from app.domain.labels import ClosingResult, SanctionForm
+from app.domain.labels import DECISION_TIME_LABELS, ClosingResult, DecisionTime, SanctionForm
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import FieldProblem
 from app.services.legal_basis import Provision
@@ -43,7 +43,8 @@ class EventDialog(Dialog):
     def __init__(self, vocabulary: Vocabulary, provisions: list[Provision],
                  event: EventRecord | None = None, default_day: date | None = None,
                  parent: QWidget | None = None,
-                 check: Callable[[EventInput], list[FieldProblem]] | None = None) -> None:
+                 check: Callable[[EventInput], list[FieldProblem]] | None = None,
+                 addressees: Sequence[str] = ()) -> None:
         super().__init__("Sửa biện pháp xử lý" if event else "Thêm biện pháp xử lý",
                          parent=parent, min_width=640)
         self.kind = QComboBox()
@@ -81,6 +82,16 @@ class EventDialog(Dialog):
         self.closing_result = QComboBox()
         for result in ClosingResult:
             self.closing_result.addItem(result.value, result)
+        # The body a transfer, escalation or request went to: a suggestion or typed.
+        self.addressee = QComboBox()
+        self.addressee.setEditable(True)
+        self.addressee.addItems(["", *addressees])
+        self.addressee.setCurrentText(event.addressee or "" if event else "")
+        self.decision_time = QComboBox()
+        for time, label in DECISION_TIME_LABELS.items():
+            self.decision_time.addItem(label, time)
+        if event is not None and event.decision_time:
+            self.decision_time.setCurrentIndex(self.decision_time.findData(event.decision_time))
         self.note = QPlainTextEdit(event.note or "" if event else "")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(54)
@@ -97,7 +108,9 @@ class EventDialog(Dialog):
                             ("sanction_form", self.form_choice), ("fine_amount", self.amount),
                             ("signer", self.signer), ("remedies", self.remedies),
                             ("legal_basis_ids", self.bases),
-                            ("closing_result", self.closing_result), ("note", self.note)):
+                            ("closing_result", self.closing_result),
+                            ("addressee", self.addressee), ("decision_time", self.decision_time),
+                            ("note", self.note)):
             self._add_row(key, widget)
         form.addRow(self.button_box("Ghi"))
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -126,6 +139,8 @@ class EventDialog(Dialog):
         for key in SANCTION_KEYS:
             self.fields.setRowVisible(self._rows[key], sanction)
         self.fields.setRowVisible(self._rows["closing_result"], kind == EventKind.CLOSE)
+        self.fields.setRowVisible(self._rows["addressee"], kind in ADDRESSED_KINDS)
+        self.fields.setRowVisible(self._rows["decision_time"], kind == EventKind.RECORD)
         fine = self.form_choice.currentData() == SanctionForm.FINE
         self.amount.setEnabled(sanction and fine)
 
@@ -150,6 +165,9 @@ class EventDialog(Dialog):
             closing_result=(ClosingResult(self.closing_result.currentData())
                             if kind == EventKind.CLOSE else None),
             legal_basis_ids=ids,
+            addressee=self.addressee.currentText() if kind in ADDRESSED_KINDS else None,
+            decision_time=(DecisionTime(self.decision_time.currentData())
+                           if kind == EventKind.RECORD else None),
         )
 
     def set_day(self, day: date) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.vocabulary import VocabList, Vocabulary
+from app.domain.labels import DECISION_TIME_LABELS
+from app.domain.sanctions import DecisionFollowUp
+from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.services.case_sheet import status_line
 from app.services.records import CaseDetail, EventRecord
 from app.text import format_date, format_money
@@ -25,10 +27,15 @@ def event_details(event: EventRecord) -> str:
     parts = []
     if event.document_number:
         parts.append(f"số {event.document_number}")
+    if event.addressee:
+        parts.append(f"gửi {event.addressee}")
+    if event.decision_time:
+        parts.append(f"thời hạn ra quyết định: {DECISION_TIME_LABELS[event.decision_time]}")
     if event.sanction_form:
         parts.append(str(event.sanction_form))
     if event.fine_amount:
         parts.append(format_money(event.fine_amount))
+    parts += _follow_up(event.follow_up)
     if event.closing_result:
         parts.append(str(event.closing_result))
     if event.note:
@@ -38,11 +45,26 @@ def event_details(event: EventRecord) -> str:
     return "; ".join(parts)
 
 
+def _follow_up(follow: DecisionFollowUp) -> list[str]:
+    parts = []
+    if follow.delivered_on:
+        parts.append(f"giao ngày {format_date(follow.delivered_on)}")
+    if follow.paid_on:
+        parts.append(f"đã nộp {format_money(follow.paid_amount)} ngày "
+                     f"{format_date(follow.paid_on)} (biên lai {follow.receipt_number})")
+    if follow.enforced_on:
+        parts.append(f"cưỡng chế ngày {format_date(follow.enforced_on)}")
+    return parts
+
+
 class TimelineSection(QWidget):
     add_requested = Signal()
     edit_requested = Signal(object)  # EventRecord
     void_requested = Signal(object)  # EventRecord
     reopen_requested = Signal()
+    # A sanction decision: a new one voiding it ("Sửa quyết định"), or what followed it.
+    correct_requested = Signal(object)  # EventRecord
+    follow_up_requested = Signal(object)  # EventRecord
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         super().__init__()
@@ -59,8 +81,16 @@ class TimelineSection(QWidget):
         self.void_button.clicked.connect(self._void)
         self.reopen_button = QPushButton("Mở lại hồ sơ…")
         self.reopen_button.clicked.connect(self.reopen_requested.emit)
+        self.correct_button = QPushButton("Sửa quyết định…")
+        self.correct_button.setToolTip("Ra quyết định mới thay quyết định đã chọn: quyết định "
+                                       "cũ bị hủy, vẫn giữ trong lịch sử.")
+        self.correct_button.clicked.connect(lambda: self._decision(self.correct_requested))
+        self.follow_up_button = QPushButton("Thi hành quyết định…")
+        self.follow_up_button.setToolTip("Ngày giao quyết định, nộp phạt, cưỡng chế.")
+        self.follow_up_button.clicked.connect(lambda: self._decision(self.follow_up_requested))
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.void_button, self.reopen_button):
+        for button in (self.add_button, self.edit_button, self.void_button,
+                       self.correct_button, self.follow_up_button, self.reopen_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         # Made after the buttons, so Tab reaches them first, as they are laid out.
@@ -68,6 +98,8 @@ class TimelineSection(QWidget):
         self.table = make_table(["Ngày", "Biện pháp", "Người ghi", "Chi tiết"])
         self.table.activated.connect(lambda _i: self._edit())  # Enter or double click
         enter_activates(self.table)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._editable = False
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.hint)
@@ -78,6 +110,7 @@ class TimelineSection(QWidget):
         self.events = detail.events if detail else ()
         saved = detail is not None
         self.hint.setVisible(not saved)
+        self._editable = saved and editable
         for button in (self.add_button, self.edit_button, self.void_button):
             button.setEnabled(saved and editable)
         self.reopen_button.setEnabled(saved and editable and detail is not None
@@ -97,6 +130,7 @@ class TimelineSection(QWidget):
                     item.setFont(font)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        self._selection_changed()
 
     def _selected(self) -> EventRecord | None:
         row = selected_row(self.table)
@@ -106,6 +140,22 @@ class TimelineSection(QWidget):
         event = self._selected()
         if event is not None and not event.voided:
             self.edit_requested.emit(event)
+
+    def _selected_decision(self) -> EventRecord | None:
+        event = self._selected()
+        live = event is not None and not event.voided and event.kind == EventKind.SANCTION
+        return event if live else None
+
+    def _selection_changed(self) -> None:
+        """The decision's buttons act on a live sanction decision only."""
+        decision = self._editable and self._selected_decision() is not None
+        self.correct_button.setEnabled(decision)
+        self.follow_up_button.setEnabled(decision)
+
+    def _decision(self, signal: SignalInstance) -> None:
+        event = self._selected_decision()
+        if event is not None:
+            signal.emit(event)
 
     def _void(self) -> None:
         event = self._selected()
