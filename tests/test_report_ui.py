@@ -171,3 +171,31 @@ def test_before_freezing_the_rows_with_children_are_read_once_more(
     with qtbot.waitSignal(screen.action_bar.sent, timeout=60_000):
         screen.action_bar.send_button.click()
     assert len(shown) == 2 and len(report_register.list_sent_reports(data, leader)) == 1
+
+
+def test_freezing_a_period_with_unlawful_sanctions_lists_each_case(
+        qtbot: QtBot, data: Database, officer: Actor, leader: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.models import Event
+    from app.ui.report.actions import BreachesDialog
+
+    # A fine on an unidentified offender, recorded before the rules existed.
+    broken = cases.create_case(data, officer, make_case(detected_on=date(2026, 10, 12)),
+                               today=TODAY)
+    with data.write() as session:
+        session.add(Event(case_id=broken.id, kind="XP", occurred_on=date(2026, 10, 14),
+                          officer="canbo", sanction_form="Phạt tiền", fine_amount=5_000_000))
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    screen = _screen(qtbot, data, leader)
+    screen.text.number.setText("32")
+    with qtbot.waitSignal(screen.action_bar.failed, timeout=30_000) as refused:
+        screen.action_bar.send()
+    assert "Chưa chốt số liệu" in refused.args[0] and broken.code in refused.args[0]
+    shown = screen.action_bar.breaches
+    assert isinstance(shown, BreachesDialog) and shown.isVisible()
+    [line] = [shown.cases.item(i).text() for i in range(shown.cases.count())]
+    assert line.startswith(f"{broken.code}: Chưa xác định được đối tượng")
+    assert warned == []  # the list says it: no second message box
+    assert report_register.list_sent_reports(data, leader) == []
+    shown.reject()

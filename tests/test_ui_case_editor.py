@@ -18,7 +18,7 @@ from app.db import Database
 from app.domain.case import ChildInput, DefamedInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm
-from app.services import audit, cases, evidence, settings, vocabulary
+from app.services import audit, cases, events, evidence, settings, vocabulary
 from app.services.actor import Actor
 from app.services.search import CaseQuery, count_cases
 from app.ui.case_editor import CaseEditor
@@ -96,8 +96,12 @@ def test_bad_input_is_shown_next_to_each_field_and_nothing_is_saved(
 
 def test_events_change_the_status_and_reopening_keeps_history(
         qtbot: QtBot, db: Database, officer: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
-    created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    created = cases.create_case(db, officer, make_case(detected_on=TODAY,
+                                                       offender_name="Trần Văn Bình"),
+                                today=TODAY)
     editor = _editor(qtbot, db, officer, created.id)
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        editor.add_event(EventInput("BB", TODAY))
     with qtbot.waitSignal(editor.saved, timeout=5000):
         editor.add_event(EventInput("XP", TODAY, document_number="5/QĐ-XPHC",
                                     sanction_form=SanctionForm.FINE, fine_amount=7_500_000))
@@ -110,7 +114,7 @@ def test_events_change_the_status_and_reopening_keeps_history(
     with qtbot.waitSignal(editor.saved, timeout=5000):
         editor._reopen()
     assert "Đang xử lý" in editor.timeline.status.text()
-    assert [e.voided for e in editor.timeline.events] == [False, True]
+    assert [e.voided for e in editor.timeline.events] == [False, False, True]
     editor.add_event(EventInput("GB", date(2000, 1, 1)))
     qtbot.waitUntil(lambda: "trước ngày phát hiện" in editor.message.text(), timeout=5000)
 
@@ -334,7 +338,9 @@ def test_tab_goes_down_the_form_and_enter_opens_a_row_without_saving(
 
 def test_a_wrong_event_stays_open_with_the_message_under_its_field(
         qtbot: QtBot, db: Database, officer: Actor) -> None:
-    created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    created = cases.create_case(db, officer, make_case(
+        detected_on=TODAY, offender_name="Trần Văn Bình"), today=TODAY)
+    events.add_event(db, officer, created.id, EventInput("BB", TODAY), today=TODAY)
     editor = _editor(qtbot, db, officer, created.id)
     dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
                          check=editor._event_check(None))

@@ -15,20 +15,25 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
+    QListWidget,
     QMessageBox,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.domain.periods import Period
 from app.domain.report import ReportFigures, ReportText
 from app.domain.report_forms import Column, Form, Kind, children_rows
+from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.services import report_register
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.report_export import Targets, default_file, export_report
-from app.services.report_register import SentReportRecord
+from app.services.report_register import SanctionPathBreaches, SentReportRecord
+from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
 from app.ui.report.children_review import ChildrenRowsReview
@@ -64,6 +69,26 @@ class ShownReport(Protocol):
     def report_text(self) -> ReportText: ...
 
 
+class BreachesDialog(Dialog):
+    """"Chốt số liệu" refused: each case of the period whose sanctions break the law, with
+    what is wrong, to open and correct."""
+
+    def __init__(self, refused: SanctionPathBreaches, prefs: UiPrefs | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Chưa chốt được số liệu", prefs, "sanction_breaches", parent,
+                         size=(760, 420))
+        intro = QLabel(refused.message.split("\n", 1)[0])
+        intro.setWordWrap(True)
+        self.cases = QListWidget()
+        self.cases.setWordWrap(True)
+        for breach in refused.breaches:
+            self.cases.addItem(f"{breach.code}: {' '.join(breach.problems)}")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.cases, 1)
+        layout.addLayout(self.button_row())
+
+
 class ReportActions(QWidget):
     """The row of buttons under the report, with the progress of what they run.
     `done(message)` says what was done; `exported(folder)` after each export."""
@@ -80,6 +105,8 @@ class ReportActions(QWidget):
         self._runner, self._prefs = runner, prefs
         self.last_folder: Path | None = None
         self._sent: list[SentReportRecord] = []
+        # The cases that kept the last "chốt số liệu" from going through, when some did.
+        self.breaches: BreachesDialog | None = None
         self.register_model = FormTableModel(register_form([]), self)
 
         self.export_xlsx = QPushButton("Xuất Excel…")
@@ -106,8 +133,10 @@ class ReportActions(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.progress)
 
-    def _run(self, title: str, task: TaskFunction, on_success: Callable[[Any], None]) -> None:
+    def _run(self, title: str, task: TaskFunction, on_success: Callable[[Any], None],
+             on_refused: Callable[[UserError], None] | None = None) -> None:
         token = self._runner.start(task, on_success=on_success, on_failure=self.show_error,
+                                   on_refused=on_refused,
                                    on_progress=self.progress.show_progress,
                                    on_finished=self.progress.end)
         self.progress.begin(title, token)
@@ -187,7 +216,14 @@ class ReportActions(QWidget):
             return report_register.send_report(db, actor, period, text, reason=reason,
                                                progress=progress, token=token)
 
-        self._run("Đang chốt số liệu", task, self._sent_done)
+        self._run("Đang chốt số liệu", task, self._sent_done, self._send_refused)
+
+    def _send_refused(self, error: UserError) -> None:
+        """Cases breaking the sanction path are listed (the message follows as a failure)."""
+        self.breaches = None
+        if isinstance(error, SanctionPathBreaches):
+            self.breaches = BreachesDialog(error, self._prefs, self)
+            self.breaches.open()
 
     def _sent_done(self, record: SentReportRecord) -> None:
         self.last_folder = self._db.paths.reports
@@ -211,4 +247,5 @@ class ReportActions(QWidget):
 
     def show_error(self, message: str) -> None:
         self.failed.emit(message)
-        QMessageBox.warning(self, "Không thực hiện được", message)
+        if self.breaches is None or self.breaches.isHidden():  # the list says it already
+            QMessageBox.warning(self, "Không thực hiện được", message)
