@@ -541,7 +541,8 @@ def test_optional_sheet_rows_name_their_sheet(db: Database, officer: Actor,
         'Dòng 3, cột "Biện pháp": Trang «Biện pháp xử lý»: Biện pháp «Khen thưởng» không có '
         "trong danh mục biện pháp xử lý.",
         'Dòng 4, cột "Kết quả": Trang «Biện pháp xử lý»: Chưa chọn «Kết quả» khi kết thúc xử lý '
-        "(Đã xử lý, Không vi phạm, Hết thời hiệu, Chuyển cơ quan khác xử lý).",
+        "(Đã xử lý, Không vi phạm, Hết thời hiệu, Chuyển cơ quan khác xử lý, Không xác định "
+        "được đối tượng).",
         'Dòng 5, cột "Biện pháp": Trang «Biện pháp xử lý»: Chưa nhập «Biện pháp»: đây là thông '
         "tin bắt buộc.",
         'Dòng 6, cột "Căn cứ pháp lý": Trang «Biện pháp xử lý»: Căn cứ «Điều 999» không có '
@@ -629,3 +630,25 @@ def test_import_is_audited_and_needs_the_import_permission(db: Database, officer
         entry = session.execute(select(AuditEntry).where(AuditEntry.action == "import")
                                 ).scalar_one()
     assert entry.username == "canbo" and '"cases": 1' in entry.detail
+
+
+def test_rows_breaking_the_sanction_path_are_imported_with_a_warning(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    """A register kept before the program: a fine on an unidentified offender, a fine with
+    no biên bản. The import template's errors stay as its specification lists them; these
+    are warnings, and "chốt số liệu" later refuses them."""
+    fine = {"Ngày quyết định xử phạt": "08/10/2026", "Số tiền phạt (đồng)": "7.500.000"}
+    path = write_book(tmp_path / "so.xlsx", [
+        case_row(**fine, **{"Tài khoản, kênh": "Trang một"}),
+        case_row(**fine, **{"Họ tên đối tượng": "Trần Văn Bình", "Tài khoản, kênh": "Trang hai"}),
+        case_row(**{"Họ tên đối tượng": "Lê Văn Tám", "Tài khoản, kênh": "Trang ba"}),
+    ])
+    preview = check(db, officer, path)
+    assert not preview.errors
+    (unknown,) = problems_at(preview, 2, "Ngày quyết định xử phạt")
+    assert unknown.is_warning and "Chưa xác định được đối tượng" in unknown.message
+    (no_record,) = problems_at(preview, 3, "Ngày quyết định xử phạt")
+    assert no_record.is_warning and "cần biên bản" in no_record.message
+    assert len(preview.problems) == 2
+    result = importing.import_workbook(db, officer, path, today=TODAY)
+    assert result.count == 3 and len(result.warnings) == 2

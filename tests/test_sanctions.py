@@ -142,8 +142,8 @@ def test_closing_as_unidentified_only_while_the_offender_is_unidentified() -> No
 def test_a_case_lists_each_broken_rule_once() -> None:
     first = RecordedDecision(EventFact(1, "XP", date(2026, 10, 6)), _fine(10_000_000))
     second = RecordedDecision(EventFact(2, "XP", date(2026, 10, 7)), _fine(9_000_000))
-    found = case_problems([first, second], offender=ADULT, act_on=ACT)
-    # No biên bản for either fine (same message twice is said once), one decision too many.
+    found = [p.message for p in case_problems([first, second], offender=ADULT, act_on=ACT)]
+    # No biên bản for either fine (each its own date), one decision too many said once.
     assert len(found) == 3 and sum("một lần" in m for m in found) == 1
     assert case_problems([first], offender=ADULT, act_on=ACT) != []
     assert case_problems([RecordedDecision(EventFact(1, "XP", ACT, voided=True),
@@ -388,3 +388,38 @@ def test_freezing_refuses_a_period_with_unlawful_sanctions_and_lists_them(
         decision = cases.get_case(db, officer, case.id).events[0]
         events.void_event(db, officer, decision.id, "Ghi nhầm")
     assert report_register.send_report(db, leader, OCTOBER, TEXT).version == 1
+
+
+# --- the migration -------------------------------------------------------------------------------
+
+
+def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_data(
+        db: Database, officer: Actor) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
+    from tests.conftest import open_unlocked
+
+    case = _add(db, officer, _case(db, officer), EventInput("BB", date(2026, 10, 6)))
+    _add(db, officer, case, _fine(10_000_000))
+    paths = db.paths
+    with db.engine.begin() as conn:  # the SQLCipher engine: as the version before left it
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0008")
+    assert "paid_on" not in {c["name"] for c in inspect(db.engine).get_columns("events")}
+    db.dispose()
+    again = open_unlocked(paths)
+    try:
+        assert current_revision(again.engine) == HEAD_REVISION == "0011"
+        columns = {c["name"] for c in inspect(again.engine).get_columns("events")}
+        assert {"addressee", "decision_time", "delivered_on", "paid_on", "paid_amount",
+                "receipt_number", "enforced_on", "enforcement_note"} <= columns
+        kept = cases.get_case(again, officer, case.id)
+        assert [(e.kind, e.fine_amount) for e in kept.events] == [
+            ("BB", None), ("XP", 10_000_000)]
+        assert kept.events[1].follow_up == DecisionFollowUp()
+        assert list(paths.backups.glob("truoc-nang-cap-0008-*"))
+    finally:
+        again.dispose()

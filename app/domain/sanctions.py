@@ -206,25 +206,26 @@ class RecordedDecision:
 
 
 def case_problems(events: Iterable[RecordedDecision], *, offender: Offender,
-                  act_on: date) -> list[str]:
+                  act_on: date) -> list[FieldProblem]:
     """Every rule of the sanction path a recorded case breaks, each said once: what
     "chốt số liệu" refuses and an import reports."""
     recorded = [e for e in events if not e.fact.voided]
     facts = [e.fact for e in recorded]
-    messages: list[str] = []
+    found: list[FieldProblem] = []
     for item in recorded:
         for problem in sanction_problems(item.event, offender=offender, act_on=act_on,
                                          existing=facts, adult_maximum=item.adult_maximum,
                                          replacing=item.fact.id):
-            if problem.message not in messages and not _same_pair(problem.message, messages):
-                messages.append(problem.message)
-    return messages
+            if not any(_same(problem, earlier) for earlier in found):
+                found.append(problem)
+    return found
 
 
-def _same_pair(message: str, messages: list[str]) -> bool:
-    """Two decisions each name the other: the second says the same thing."""
-    prefix = "Vụ việc đã có quyết định xử phạt"
-    return message.startswith(prefix) and any(m.startswith(prefix) for m in messages)
+def _same(problem: FieldProblem, earlier: FieldProblem) -> bool:
+    """The same message, or two decisions each naming the other as the one too many."""
+    once = "Vụ việc đã có quyết định xử phạt"
+    return problem.message == earlier.message or (
+        problem.message.startswith(once) and earlier.message.startswith(once))
 
 
 # --- the clocks ---------------------------------------------------------------------------

@@ -66,10 +66,10 @@ def adult_maximum(provisions: Iterable[Provision]) -> int | None:
 def sanction_path_problems(case: Case) -> list[str]:
     """The rules of the sanction path a stored case breaks (app.domain.sanctions)."""
     recorded = [(event_record(e), e.legal_bases) for e in case.events]
-    return case_problems(
+    return [problem.message for problem in case_problems(
         (RecordedDecision(r.fact, r, adult_maximum(map(legal_basis.provision_of, bases)))
          for r, bases in recorded),
-        offender=Offender.of(case_input(case)), act_on=case.detected_on)
+        offender=Offender.of(case_input(case)), act_on=case.detected_on)]
 
 
 def _provisions(session: Session, ids: tuple[int, ...]) -> list[LegalProvision]:

@@ -21,8 +21,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
 from app.domain.case import PreparedCase
+from app.domain.events import EventFact
 from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
+from app.domain.sanctions import Offender, RecordedDecision, case_problems
 from app.domain.search_keys import account_key, url_key
+from app.domain.vocabulary import EventKind
 from app.errors import UserError
 from app.importing.check import FileScan
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
@@ -31,10 +34,11 @@ from app.importing.reader import OpenedWorkbook, open_workbook
 from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
 from app.progress import CancelToken, Progress
-from app.services import audit, legal_basis, numbering, settings, vocabulary
+from app.services import audit, events, legal_basis, numbering, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.bulk import CHUNK, insert_cases
+from app.services.legal_basis import Provision
 
 _IN_CHUNK = 500
 _NAMED = 5  # cases named in a repeat-offender warning; the rest are counted
@@ -97,8 +101,9 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
         scan = _scan(db, book, today, _stage(progress, token))
         with db.read() as session:
             scan.add(_codes_in_use(session, scan))
-        for _case in scan.cases():
-            pass  # each case is checked as it is read
+        catalog = _catalog(db)
+        for case in scan.cases():  # each case is checked as it is read
+            scan.add(_sanction_warnings(scan, case, catalog))
     with db.read() as session:
         scan.add(_repeat_offenders(session, scan, before=_next_case_id(session)))
     return ImportPreview(path.name, len(scan.records), scan.event_count, scan.child_count,
@@ -118,6 +123,7 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
     actor.require(Permission.IMPORT)
     with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, _stage(progress, token))
+        catalog = _catalog(db)
         with db.write() as session:
             scan.add(_codes_in_use(session, scan))
             first_new = _next_case_id(session)
@@ -136,6 +142,7 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                 chunk.clear()
 
             for case in scan.cases():
+                scan.add(_sanction_warnings(scan, case, catalog))
                 if not scan.has_errors:
                     chunk.append(case)
                     if len(chunk) == CHUNK:
@@ -191,6 +198,31 @@ def _numbered(session: Session, cases: list[PreparedCase], pattern: str,
 def _problem(scan: FileScan, row: int, key: str, message: str,
              warning: bool = False) -> Problem:
     return Problem(scan.sheet, row, _HEADERS[key], message, warning)
+
+
+def _catalog(db: Database) -> dict[int, Provision]:
+    return {p.id: p for p in legal_basis.all_provisions(db)}
+
+
+def _sanction_warnings(scan: FileScan, case: PreparedCase,
+                       catalog: dict[int, Provision]) -> list[Problem]:
+    """The rules of the sanction path the case just read breaks (app.domain.sanctions), as
+    warnings: a register kept before the program did not follow them, and the import
+    template's errors are fixed by its specification; "chốt số liệu" refuses them later."""
+    data = case.data
+    if data.detected_on is None or not any(
+            e.kind in (EventKind.SANCTION, EventKind.CLOSE) for e in case.events):
+        return []
+    recorded = [RecordedDecision(
+        EventFact(index, event.kind, event.occurred_on), event,
+        events.adult_maximum(catalog[i] for i in event.legal_basis_ids if i in catalog))
+        for index, event in enumerate(case.events) if event.occurred_on is not None]
+    row = scan.records[-1].row  # the case just handed out
+    # The detection date stands in for the act's date, as in the services.
+    return [_problem(scan, row, "closed_on" if problem.field == "closing_result"
+                     else "sanction_on", problem.message, warning=True)
+            for problem in case_problems(recorded, offender=Offender.of(data),
+                                         act_on=data.detected_on)]
 
 
 def _codes_in_use(session: Session, scan: FileScan) -> list[Problem]:
