@@ -345,9 +345,12 @@ def test_a_long_list_of_earlier_cases_is_shortened(db: Database, officer: Actor)
 def test_voided_events_are_ignored(db: Database, officer: Actor,
                                    provision: dict[str, int]) -> None:
     detail = cases.create_case(db, officer, _person(detected_on=DETECTED), today=TODAY)
+    detail = events.add_event(db, officer, detail.id, EventInput("BB", ACT), today=TODAY)
     detail = events.add_event(db, officer, detail.id, _fine(99_000_000, provision[ND174]),
                               today=TODAY)
     stored = _warnings(db, detail.data, detail.events, case_id=detail.id)
     assert {w.kind for w in stored} == {WarningKind.FINE_RANGE, WarningKind.ABOVE_CHAIRMAN_LIMIT}
-    detail = events.void_event(db, officer, detail.events[0].id, "Ghi nhầm số tiền")
-    assert _warnings(db, detail.data, detail.events, case_id=detail.id) == []
+    detail = events.void_event(db, officer, detail.events[1].id, "Ghi nhầm số tiền")
+    # Without its decision, the biên bản is long past its time to decide.
+    assert [w.kind for w in _warnings(db, detail.data, detail.events, case_id=detail.id)] == [
+        WarningKind.DECISION_OVERDUE]

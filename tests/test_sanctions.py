@@ -423,3 +423,24 @@ def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_da
         assert list(paths.backups.glob("truoc-nang-cap-0008-*"))
     finally:
         again.dispose()
+
+
+def test_the_editor_warns_of_a_record_without_a_decision_by_its_deadline(
+        db: Database, officer: Actor) -> None:
+    from app.domain.warnings import WarningKind
+    from app.services.case_warnings import warnings_for
+
+    case = _add(db, officer, _case(db, officer), EventInput("BB", date(2026, 10, 6)))
+
+    def overdue(found: list[EventInput | object], today: date) -> list[str]:
+        return [w.message for w in warnings_for(db, case.data, case_id=case.id,
+                                                events=found,  # type: ignore[arg-type]
+                                                today=today)
+                if w.kind is WarningKind.DECISION_OVERDUE]
+
+    assert overdue(list(case.events), date(2026, 10, 13)) == []
+    [message] = overdue(list(case.events), date(2026, 10, 14))
+    assert "quá hạn ra quyết định (13/10/2026" in message
+    longer = [EventInput("BB", date(2026, 10, 6), decision_time=DecisionTime.EXPLANATION)]
+    assert overdue(longer, date(2026, 10, 14)) == []  # 30 days then
+    assert overdue([*case.events, WARNING], date(2026, 11, 20)) == []

@@ -12,7 +12,7 @@ whose defaults live in `app.domain.deadlines`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -33,7 +33,7 @@ from app.domain.labels import (
 from app.domain.office import OfficeSettings
 from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
-from app.domain.warnings import MINOR_BANDS, MinorBand
+from app.domain.warnings import MINOR_BANDS, CaseWarning, MinorBand, WarningKind
 from app.errors import FieldProblem
 from app.text import clean, format_date, format_money
 
@@ -267,6 +267,36 @@ def decision_overdue_message(clock: RecordClock, office: OfficeSettings,
             f"{decision_days(clock.time, office)} ngày, {DECISION_TIME_BASIS}, cần xác nhận). "
             "Hãy ghi quyết định xử phạt, hoặc chọn «Có giải trình hoặc cần xác minh» / «Đã "
             "gia hạn» cho biên bản nếu thời hạn dài hơn.")
+
+
+class RecordView(Protocol):
+    """What the deadline reads of an event, recorded or being typed."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def occurred_on(self) -> date | None: ...
+    @property
+    def decision_time(self) -> DecisionTime | None: ...
+
+
+def decision_overdue_warning(events: Mapping[int, RecordView], office: OfficeSettings,
+                             today: date) -> CaseWarning | None:
+    """The editor's warning on the latest biên bản of the (live) `events`, keyed by their
+    position in the editor, when no decision followed it in time."""
+    records = [(i, e) for i, e in events.items()
+               if e.kind == EventKind.RECORD and e.occurred_on is not None]
+    if not records:
+        return None
+    index, latest = max(records, key=lambda item: item[1].occurred_on or date.min)
+    assert latest.occurred_on is not None
+    decided = any(e.kind == EventKind.SANCTION for e in events.values())
+    message = decision_overdue_message(RecordClock(latest.occurred_on, latest.decision_time,
+                                                   decided), office, today)
+    if message is None:
+        return None
+    return CaseWarning(WarningKind.DECISION_OVERDUE, message, "decision_time",
+                       event_index=index)
 
 
 def compliance_deadline(delivered_on: date) -> date:

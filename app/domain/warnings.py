@@ -34,6 +34,7 @@ class WarningKind(StrEnum):
     PROVISION_NOT_IN_FORCE = "provision_not_in_force"
     MINOR = "minor"
     ABOVE_CHAIRMAN_LIMIT = "above_chairman_limit"
+    DECISION_OVERDUE = "decision_overdue"  # app.domain.sanctions
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from app.domain.case import CaseInput
 from app.domain.events import EventInput
 from app.domain.labels import PartyKind
 from app.domain.office import OfficeSettings
+from app.domain.sanctions import decision_overdue_warning
 from app.domain.vocabulary import EventKind
 from app.domain.warnings import (
     CaseRef,
@@ -64,6 +65,8 @@ def warnings_for(db: Database, draft: CaseInput, *, case_id: int | None,
         found = _repeat_offender(session, data, case_id)
         found += _lock_threshold(session, data, case_id, live, day)
         office = read_office(session)
+    if overdue := decision_overdue_warning(live, office, day):
+        found.append(overdue)
     if data.detected_on is not None:
         found += _limitation(data.detected_on, live, office, day)
         found += _sanctions(db, data, data.detected_on, live)
