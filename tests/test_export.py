@@ -268,7 +268,8 @@ def test_template_has_headers_lists_formats_and_a_guide(db: Database, officer: A
     assert (preview.case_count, preview.problems) == (0, ())
     sheet.append([{"Ngày phát hiện": date(2026, 10, 5), "Nền tảng": "Facebook",
                    "Tài khoản, kênh": "Trang A", "Nhóm hành vi vi phạm": "Tin giả, tin sai sự thật",
-                   "Tóm tắt nội dung": "Tin sai.", "Số tiền phạt (đồng)": 7_500_000,
+                   "Tóm tắt nội dung": "Tin sai.", "Họ tên đối tượng": "Trần Văn Bình",
+                   "Hình thức xử phạt": "Cảnh cáo",
                    "Ngày quyết định xử phạt": date(2026, 10, 9)}.get(c.header)
                   for c in CASE_COLUMNS])
     book.save(path)
@@ -506,7 +507,10 @@ def test_a_protected_export_opens_with_its_password_and_has_the_cells_of_a_plain
     for number, risky in enumerate(RISKY):
         created = cases.create_case(db, admin, make_case(
             code=f"R-{number}", account=risky, notes=risky, reach_views=1_234_567 * number,
+            offender_name="Trần Văn Bình",
             defamed=(DefamedInput("Công ty A", PartyKind.ORGANISATION),)), today=TODAY)
+        events.add_event(db, admin, created.id, EventInput("BB", date(2026, 10, 8)),
+                         today=TODAY)
         events.add_event(db, admin, created.id, EventInput(
             "XP", date(2026, 10, 9), "12/QĐ-XPHC", sanction_form=SanctionForm.FINE,
             fine_amount=7_500_000, signer="Chủ tịch UBND", legal_basis_ids=(1,)), today=TODAY)

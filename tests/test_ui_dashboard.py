@@ -29,8 +29,10 @@ MONTH_START = TODAY.replace(day=1)
 @pytest.fixture
 def register(db: Database, officer: Actor) -> None:
     last_month = MONTH_START - timedelta(days=3)
-    old = cases.create_case(db, officer, make_case(detected_on=last_month), today=TODAY)
+    old = cases.create_case(db, officer, make_case(detected_on=last_month,
+                                                   offender_name="Lê Văn Tám"), today=TODAY)
     events.add_event(db, officer, old.id, EventInput("GB", MONTH_START), today=TODAY)
+    events.add_event(db, officer, old.id, EventInput("BB", MONTH_START), today=TODAY)
     events.add_event(db, officer, old.id, EventInput(
         "XP", MONTH_START, sanction_form=SanctionForm.FINE, fine_amount=7_500_000,
         document_number="1/QĐ"), today=TODAY)
