@@ -141,7 +141,7 @@ def test_enabling_an_account_asks_for_its_new_password(qtbot: QtBot, db: Databas
     assert asked == []  # disabling asks nothing
     _select(view, "canbo")
     view._toggle_active()  # the administrator gives up
-    assert asked == [("Mở lại tài khoản", Role.OFFICER)]
+    assert asked == [("Mở lại người dùng", Role.OFFICER)]
     assert _state(view, "canbo") == "Đã khóa"
     _select(view, "canbo")
     view._toggle_active()

@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         if permission is not None and not self.actor.can(permission):
             action.setEnabled(False)
-            action.setToolTip("Tài khoản của bạn không có quyền này.")
+            action.setToolTip("Bạn không có quyền này.")
         return action
 
     def _build_actions(self) -> None:
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def delete_case(self, case_id: int) -> None:
         if not self.actor.can(Permission.DELETE_CASES):
-            self.show_error("Tài khoản của bạn không có quyền xóa vụ việc.")
+            self.show_error("Bạn không có quyền xóa vụ việc.")
             return
         reason, accepted = QInputDialog.getText(
             self, "Xóa vụ việc", "Lý do xóa (bắt buộc; vụ việc vào thùng rác, có thể khôi phục):")

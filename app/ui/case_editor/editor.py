@@ -297,7 +297,7 @@ class CaseEditor(Dialog):
             self.message.error(
                 "Lưu vụ việc trước rồi mới in phiếu." if detail is None
                 else "Vụ việc đã bị xóa: hãy khôi phục trước khi in phiếu." if detail.deleted_at
-                else "Tài khoản của bạn không có quyền in phiếu vụ việc.")
+                else "Bạn không có quyền in phiếu vụ việc.")
             return
         # Loaded with the first printout, as the other export dialogs are.
         from app.ui.case_editor.print_dialog import PrintDialog
