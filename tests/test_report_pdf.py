@@ -76,7 +76,8 @@ def test_vietnamese_text_comes_out_intact(report: Path) -> None:
     text = " ".join(_pdftotext(report).split())
     assert unicodedata.is_normalized("NFC", text)
     for expected in [
-        "ỦY BAN NHÂN DÂN XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "ỦY BAN NHÂN DÂN XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc", "Số: 07/BC-VHXH",
         "Minh Tân, ngày 05 tháng 11 năm 2026", "BÁO CÁO",
         "Kết quả phát hiện, xử lý thông tin vi phạm trên mạng xã hội tháng 10/2026",
