@@ -117,7 +117,8 @@ def test_every_fact_event_and_file_is_printed_with_the_status(
         db: Database, officer: Actor, child_case: CaseDetail, tmp_path: Path) -> None:
     text = _text(print_case_sheet(db, officer, child_case.id, tmp_path / "phieu.pdf"))
     for expected in (
-        "UBND XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "ỦY BAN NHÂN DÂN XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "PHIẾU THÔNG TIN VỤ VIỆC", f"Mã vụ việc: {child_case.code}", "Tình trạng: Đang xử lý",
         "Ngày phát hiện 03/10/2026", "Nền tảng TikTok", "Nhóm phụ Xúc phạm danh dự",
         "Loại xâm phạm quyền trẻ em Hình ảnh, video bạo lực", "Tên tổ chức, cá nhân Lê Thị Hoa",

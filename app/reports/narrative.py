@@ -21,23 +21,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def unit_in_sentence(unit_name: str) -> str:
-    """`PHÒNG VĂN HÓA - XÃ HỘI` → `Phòng Văn hóa - Xã hội` (settings hold the name in capitals).
-
-    Vietnamese writes a unit's kind and the first word of its field with capitals;
-    the officer corrects the rare name this does not fit when editing the text.
-    """
-    if unit_name != unit_name.upper():
-        return unit_name
-    parts = []
-    for index, part in enumerate(unit_name.split(" - ")):
-        words = part.lower().split()
-        lead = 2 if index == 0 else 1
-        parts.append(" ".join(w[:1].upper() + w[1:] if i < lead else w
-                              for i, w in enumerate(words)))
-    return " - ".join(parts)
-
-
 def _percent(change: int, base: int) -> str:
     return f"{abs(change) * 100 / base:.1f}".replace(".", ",") + "%"
 
@@ -66,7 +49,7 @@ def _breakdown(lines: tuple[Line, ...], *, lower: bool, by_size: bool) -> str:
 def draft(figures: ReportFigures, office: OfficeSettings) -> str:
     period, previous = figures.period, figures.previous.period
     now, before = figures.summary.total, figures.previous.total
-    unit = unit_in_sentence(office.unit_name) if office.unit_name else "Đơn vị"
+    unit = office.report_issuer.in_sentence or "Đơn vị"  # as the office typed it
     during = f"Trong {period.phrase}"
     lines = [
         f"Thực hiện nhiệm vụ quản lý, phát hiện, xử lý thông tin vi phạm pháp luật trên mạng "

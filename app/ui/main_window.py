@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import ROLE_LABELS
+from app.domain.office import one_line
 from app.progress import CancelToken, Progress
 from app.services import cases, evidence, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.prefs = UiPrefs(db.paths, actor.username)
         self.vocabulary = vocabulary.load(db)
         self.office = settings.load_office(db)
-        unit = f" — {self.office.unit_name}" if self.office.unit_name else ""
+        unit = f" — {one_line(self.office.unit_name)}" if self.office.unit_name else ""
         self.setWindowTitle(f"Sổ vi phạm MXH{unit}")
 
         self.case_list = CaseListView(db, actor, self.runner, self.prefs, self.vocabulary,
