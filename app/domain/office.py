@@ -37,6 +37,8 @@ class OfficeSettings:
     offsite_backup_days: int = 7
     # How long a deleted case stays restorable before it may be purged for good.
     deleted_retention_days: int = deadlines.DELETED_RETENTION_DAYS
+    # The report's options the office chose (`app.domain.report.ReportOption` codes).
+    report_options: tuple[str, ...] = ()
 
     def validate(self) -> None:
         try:
