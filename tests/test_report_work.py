@@ -26,8 +26,10 @@ from app.domain.report import (
 from app.reports.narrative import comparison_table, draft, table_cells
 from app.services import cases, events, settings
 from app.services.actor import Actor
+from app.services.dashboard import load_dashboard
 from app.services.demo import demo_office
-from app.services.report_figures import compute_comparison, compute_figures, compute_summary
+from app.services.report_export import office_period
+from app.services.report_figures import compute_figures, compute_summary
 from tests.conftest import TODAY, make_case
 
 OCTOBER = Period.month(2026, 10)
@@ -153,10 +155,10 @@ def test_year_to_date_and_the_same_period_a_year_before(
     assert figures.year_before.period == Period.month(2025, 10)
     assert (figures.year_before.counts.detected, figures.year_before.counts.removed,
             figures.year_before.counts.closed, figures.year_before.work.invited) == (2, 1, 1, 0)
-    # The dashboard reads the same computation.
-    now, to_date, year_before = compute_comparison(db, OCTOBER)
-    assert (now, to_date, year_before) == (figures.totals, figures.year_to_date,
-                                          figures.year_before)
+    # The dashboard reads the same computation for the same month a year before.
+    dashboard = load_dashboard(db, date(2026, 10, 20))
+    assert dashboard.year_before == compute_summary(db, Period.month(2025, 10))
+    assert dashboard.year_before.total == figures.year_before.counts
     # The narrative's table: the three columns and the change against a year before.
     rows = [table_cells(row) for row in comparison_table(figures)]
     assert rows[0] == ["Chỉ tiêu (số vụ việc)", "Tháng 10/2026", "Lũy kế từ 01/01/2026",
@@ -235,6 +237,19 @@ def test_cut_off_neighbours_across_the_year_end() -> None:
     assert Period.month_of(date(2026, 12, 15)) == Period.month(2026, 12)
     assert not Period.month(2026, 10).cut_off
     assert not Period.between(date(2026, 9, 15), date(2026, 10, 14)).cut_off
+
+
+def test_the_office_s_cut_off_choice_sets_the_report_s_and_the_dashboard_s_months(
+        db: Database, admin: Actor) -> None:
+    assert office_period(db, Period.quarter(2026, 4)) == Period.quarter(2026, 4)
+    _options(db, admin, ReportOption.CUT_OFF_PERIODS)
+    assert office_period(db, Period.quarter(2026, 4)) == Period.quarter(2026, 4, cut_off=True)
+    assert office_period(db, OCTOBER) == Period.month(2026, 10, cut_off=True)
+    span = Period.between(date(2026, 10, 1), date(2026, 10, 20))
+    assert office_period(db, span) == span
+    dashboard = load_dashboard(db, date(2026, 10, 20))
+    assert dashboard.this_month.period == Period.month(2026, 11, cut_off=True)
+    assert dashboard.monthly[0][0] == Period.month(2025, 12, cut_off=True)
 
 
 def test_a_cut_off_month_counts_the_15th_to_the_14th(db: Database, officer: Actor) -> None:

@@ -164,13 +164,22 @@ class Period:
         """A file-name part: `2026-10`, `2026-Q4`, `2026-H1`, `2026`, `2026-10-01_2026-11-15`."""
         return self._format(1)
 
-    def _named(self, year: int, number: int) -> Period:
-        """The period of this kind and convention numbered `number` in `year`."""
+    def _named(self, year: int, number: int, cut_off: bool | None = None) -> Period:
+        """The period of this kind numbered `number` in `year`, by this period's days or,
+        given `cut_off`, by those."""
+        days = self.cut_off if cut_off is None else cut_off
         make = {PeriodKind.MONTH: Period.month, PeriodKind.QUARTER: Period.quarter,
                 PeriodKind.HALF: Period.half}.get(self.kind)
         if make is None:
-            return Period.year_of(year, cut_off=self.cut_off)
-        return make(year, number, cut_off=self.cut_off)
+            return Period.year_of(year, cut_off=days)
+        return make(year, number, cut_off=days)
+
+    def by_cut_off(self, cut_off: bool) -> Period:
+        """The same month, quarter, half-year or year over the cut-off days or the calendar
+        days, as the office counts; a range stays as typed."""
+        if self.kind is PeriodKind.RANGE:
+            return self
+        return self._named(self.year, self.number, cut_off)
 
     def previous(self) -> Period:
         """The period of the same kind just before, for the comparison in the narrative."""

@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
 from app.domain.labels import (
@@ -88,7 +88,7 @@ CASE_FIELDS = tuple(f for f in COUNT_FIELDS if f not in EVENT_FIELDS + CHILD_FIE
 # --- the rules, one SQL expression each -------------------------------------------------
 
 
-def _act_day() -> ColumnElement[date]:
+def _act_day() -> InstrumentedAttribute[date]:
     """The day of the act, on which an offender's or a child's age is taken: the register
     has no date for the act itself yet, so the detection date stands in (the one place to
     switch to the act's date)."""
@@ -502,16 +502,6 @@ def figures_in(session: Session, period: Period) -> ReportFigures:
                          year_before=_totals(session, year_before),
                          children=_children_table(session, period, vocab) if counts_only
                          else None)
-
-
-def compute_comparison(db: Database, period: Period) -> tuple[Totals, Totals, Totals]:
-    """The period's totals, the year's to its end and the same period's a year before: the
-    narrative's comparison, for the dashboard."""
-    with db.read() as session:
-        summaries = summaries_in(session, [period, period.year_to_date(), period.year_before()],
-                                 vocabulary.load_from(session))
-        now, to_date, year_before = (_totals(session, s) for s in summaries)
-        return now, to_date, year_before
 
 
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:

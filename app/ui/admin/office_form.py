@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.office import OfficeSettings
+from app.domain.report import REPORT_OPTION_LABELS
 from app.progress import CancelToken, Progress
 from app.services import settings
 from app.services.actor import Actor, Permission
@@ -80,6 +82,10 @@ class OfficeForm(QScrollArea):
             spin.setRange(low, high)
             self.numbers[key] = spin
             form.addRow(label + ":", spin)
+        self.report_options = {option: QCheckBox(label)
+                               for option, label in REPORT_OPTION_LABELS.items()}
+        for index, option_box in enumerate(self.report_options.values()):
+            form.addRow("Báo cáo:" if index == 0 else "", option_box)
         self.save_button = QPushButton("Lưu thông tin đơn vị")
         self.save_button.clicked.connect(self.save)
         editable = actor.can(Permission.MANAGE_SETTINGS)
@@ -107,6 +113,8 @@ class OfficeForm(QScrollArea):
             box.setPlainText("\n".join(getattr(office, key)))
         for key, spin in self.numbers.items():
             spin.setValue(getattr(office, key))
+        for option, option_box in self.report_options.items():
+            option_box.setChecked(option in office.report_options)
 
     def edited(self) -> OfficeSettings:
         values: dict[str, object] = {k: e.text().strip() for k, e in self.texts.items()}
@@ -114,6 +122,9 @@ class OfficeForm(QScrollArea):
             values[key] = tuple(line.strip() for line in box.toPlainText().splitlines()
                                 if line.strip())
         values.update({k: s.value() for k, s in self.numbers.items()})
+        values["report_options"] = tuple(str(option) for option, option_box
+                                         in self.report_options.items()
+                                         if option_box.isChecked())
         return dataclasses.replace(self._current, **values)  # type: ignore[arg-type]
 
     def save(self) -> None:
