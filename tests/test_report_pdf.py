@@ -139,9 +139,13 @@ def test_a_cancelled_pdf_leaves_nothing_behind(db: Database, office: OfficeSetti
 
 def test_narrative_compares_with_the_previous_period() -> None:
     before = Period.month(2026, 9)
-    assert compare(169, 134, before) == "tăng 35 vụ, tương ứng 26,1%, so với tháng 9/2026"
-    assert compare(0, 3, before) == "giảm 3 vụ, tương ứng 100,0%, so với tháng 9/2026"
-    assert compare(5, 0, before) == "tăng 5 vụ so với tháng 9/2026"
+    assert compare(169, 134, before) == "tăng 35 vụ (26,1%) so với tháng 9/2026"
+    assert compare(0, 3, before) == "giảm 3 vụ (100%) so với tháng 9/2026"
+    assert compare(5, 0, before) == "tăng 5 vụ so với tháng 9/2026"  # nothing divided by 0
     assert compare(4, 4, before) == "bằng tháng 9/2026"
+    assert compare(12, 4, before) == "tăng 8 vụ (gấp 3 lần) so với tháng 9/2026"
     assert compare(12_500_000, 10_000_000, before, money=True) == (
-        "tăng 2.500.000 đồng, tương ứng 25,0%, so với tháng 9/2026")
+        "tăng 2.500.000 đồng (25%) so với tháng 9/2026")
+    # A cut-off period compared with is named without its dates.
+    assert compare(3, 4, Period.month(2026, 9, cut_off=True)) == (
+        "giảm 1 vụ (25%) so với tháng 9/2026")

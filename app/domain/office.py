@@ -77,6 +77,8 @@ class OfficeSettings:
     offsite_backup_days: int = 7
     # How long a deleted case stays restorable before it may be purged for good.
     deleted_retention_days: int = deadlines.DELETED_RETENTION_DAYS
+    # The report's options the office chose (`app.domain.report.ReportOption` codes).
+    report_options: tuple[str, ...] = ()
 
     def issuer_details(self, issuer: Issuer) -> ReportIssuer:
         """A name not typed for sentences stands there as its heading, on one line."""

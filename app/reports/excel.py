@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.domain.office import OfficeSettings, ReportIssuer
 from app.domain.report import ReportFigures
-from app.domain.report_forms import Cell, Column, Form, Kind, all_forms
+from app.domain.report_forms import Cell, Column, Form, Kind, all_forms, form_04
 from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.spreadsheet import Book, Look, Margins, PageSetup, Sheet, writing
@@ -167,7 +167,8 @@ class _Ticker:
 
 def write_workbook(figures: ReportFigures, office: OfficeSettings, target: Path, *,
                    progress: Progress | None = None, token: CancelToken | None = None) -> None:
-    forms = all_forms(figures)
+    children = form_04(figures)
+    forms = (*all_forms(figures), *([children] if children else []))
     tick = _Ticker(sum(len(f.rows) for f in forms), progress, token)
     with writing(target) as book:
         looks = _Looks(book)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -30,11 +30,11 @@ from reportlab.platypus import (
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
-from app.domain.report_forms import Cell, Form, Kind, all_forms, display
+from app.domain.report_forms import Cell, Form, Kind, all_forms, display, form_04
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.files import written_atomically
-from app.reports.narrative import HEADING, with_end_mark
+from app.reports.narrative import HEADING, TABLE_ROW, table_cells, with_end_mark
 from app.reports.official import (
     LANDSCAPE,
     LANDSCAPE_MARGINS,
@@ -104,11 +104,51 @@ def _addressees(office: OfficeSettings, styles: OfficialStyles, width: float,
     return [table]
 
 
-def _body(text: ReportText, figures: ReportFigures, styles: OfficialStyles) -> list[Flowable]:
+def _body(text: ReportText, figures: ReportFigures, styles: OfficialStyles,
+          width: float) -> list[Flowable]:
     lines = [line.strip() for line in
              with_end_mark(figures.masker.mask(text.narrative)).splitlines()]
-    return [paragraph(line, styles.heading if HEADING.match(line) else styles.body)
-            for line in lines if line]
+    parts: list[Flowable] = []
+    rows: list[str] = []
+    for line in [*lines, ""]:
+        if TABLE_ROW.match(line):
+            rows.append(line)
+            continue
+        if rows:
+            parts.append(_narrative_table(rows, width))
+            rows = []
+        if line:
+            parts.append(paragraph(line, styles.heading if HEADING.match(line)
+                                   else styles.body))
+    return parts
+
+
+NARRATIVE_TABLE_SIZE = 11
+_TABLE_HEAD = paragraph_style("narrative_th", NARRATIVE_TABLE_SIZE, fonts.BOLD, align=TA_CENTER)
+_TABLE_LABEL = paragraph_style("narrative_td", NARRATIVE_TABLE_SIZE, align=TA_LEFT)
+_TABLE_FIGURE = paragraph_style("narrative_tn", NARRATIVE_TABLE_SIZE, align=TA_RIGHT)
+
+
+def _narrative_table(rows: Sequence[str], width: float) -> Flowable:
+    """The text's table rows (the comparison with the year to date and a year before) as a
+    table within the narrative: the first row its header, the first column its labels,
+    the other cells figures; a row typed with fewer cells is filled with blanks."""
+    cells = [table_cells(row) for row in rows]
+    count = max(len(row) for row in cells)
+    data = [[Paragraph(markup(value), _TABLE_HEAD if r == 0 else
+                       _TABLE_LABEL if c == 0 else _TABLE_FIGURE)
+             for c, value in enumerate(row + [""] * (count - len(row)))]
+            for r, row in enumerate(cells)]
+    first = 0.34 * width if count > 1 else width
+    widths = [first] + [(width - first) / (count - 1)] * (count - 1)
+    table = Table(data, colWidths=widths, repeatRows=1, spaceBefore=4, spaceAfter=8)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("FONT", (0, 0), (-1, -1), fonts.REGULAR, NARRATIVE_TABLE_SIZE),
+                               ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+                               ("VALIGN", (0, 1), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    return table
 
 
 def _signature(office: OfficeSettings, styles: OfficialStyles, width: float) -> Flowable:
@@ -255,6 +295,17 @@ def _annex(label: str, form: Form, figures: ReportFigures, office: OfficeSetting
                       styles.annex_reference)]
 
 
+def _children_counts(figures: ReportFigures, office: OfficeSettings, text: ReportText,
+                     styles: OfficialStyles, tables: _Tables, width: float) -> list[Flowable]:
+    """Form 04, the children as counts only, where the office chose it."""
+    form = form_04(figures)
+    if form is None:
+        return []
+    return [Spacer(1, 12 * mm),
+            *_annex(f"Biểu số {form.number}", form, figures, office, text, styles),
+            tables.whole(form, width)]
+
+
 def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
               *, progress: Progress | None = None, token: CancelToken | None = None) -> None:
     fonts.register()
@@ -266,7 +317,7 @@ def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, 
     story: list[Flowable] = [
         header_block(office, office.report_issuer, text, styles, portrait_width),
         *_title(figures, office, styles, portrait_width),
-        *_body(text, figures, styles),
+        *_body(text, figures, styles, portrait_width),
         _signature(office, styles, portrait_width),
         NextPageTemplate("landscape"),
         new_section(),
@@ -276,6 +327,7 @@ def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, 
         Spacer(1, 12 * mm),
         *_annex(f"Biểu số {form02.number}", form02, figures, office, text, styles),
         summary_tables.whole(form02, landscape_width),
+        *_children_counts(figures, office, text, styles, summary_tables, landscape_width),
         new_section(),
         PageBreak(),
         *_annex("Phụ lục", form03, figures, office, text, styles),

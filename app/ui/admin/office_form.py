@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.office import MAX_SIGNER_LINES, Issuer, OfficeSettings
+from app.domain.report import REPORT_OPTION_LABELS, ReportOption
 from app.progress import CancelToken, Progress
 from app.services import settings
 from app.services.actor import Actor, Permission
@@ -141,6 +143,15 @@ class OfficeForm(QScrollArea):
             spin.setRange(low, high)
             self.numbers[key] = spin
             limits.addRow(label + ":", spin)
+        report = QVBoxLayout()
+        self.report_options: dict[ReportOption, QCheckBox] = {}
+        for option, (label, meaning) in REPORT_OPTION_LABELS.items():
+            self.report_options[option] = QCheckBox(label)
+            explained = QLabel(meaning)
+            explained.setWordWrap(True)
+            explained.setIndent(24)  # under the box's text
+            report.addWidget(self.report_options[option])
+            report.addWidget(explained)
 
         self.save_button = QPushButton("Lưu thông tin đơn vị")
         self.save_button.clicked.connect(self.save)
@@ -159,6 +170,9 @@ class OfficeForm(QScrollArea):
         right = QVBoxLayout()
         right.addWidget(_group("Nơi gửi, địa bàn", sent))
         right.addWidget(_group("Ngưỡng cảnh báo, tự khóa, sao lưu", limits))
+        report_group = QGroupBox("Báo cáo")
+        report_group.setLayout(report)
+        right.addWidget(report_group)
         right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
@@ -191,6 +205,8 @@ class OfficeForm(QScrollArea):
         for key, spin in self.numbers.items():
             spin.setValue(getattr(office, key))
         self.issuer.setCurrentIndex(self.issuer.findData(office.issuer))
+        for option, option_box in self.report_options.items():
+            option_box.setChecked(option in office.report_options)
 
     def edited(self) -> OfficeSettings:
         values: dict[str, object] = {k: e.text().strip() for k, e in self.texts.items()}
@@ -198,6 +214,9 @@ class OfficeForm(QScrollArea):
         values.update({k: tuple(_typed_lines(b)) for k, b in self.lists.items()})
         values.update({k: s.value() for k, s in self.numbers.items()})
         values["issuer"] = Issuer(self.issuer.currentData())
+        values["report_options"] = tuple(str(option) for option, option_box
+                                         in self.report_options.items()
+                                         if option_box.isChecked())
         return dataclasses.replace(self._current, **values)  # type: ignore[arg-type]
 
     def save(self) -> None:
