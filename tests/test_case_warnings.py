@@ -183,8 +183,8 @@ def _born(years_before: int, days: int = 0) -> date:
         (_born(18), 18, None),
     ],
 )
-def test_minor_offender_by_age_on_the_act_date_the_detection_date_standing_in(db: Database, born: date, age: int,
-                                                     words: str | None) -> None:
+def test_minor_offender_by_age_on_the_detection_date_standing_in(
+        db: Database, born: date, age: int, words: str | None) -> None:
     found = _of(WarningKind.MINOR, _warnings(db, _person(offender_birth_date=born)))
     if words is None:
         assert found == []

@@ -203,10 +203,11 @@ def _posting_problems(data: CaseInput) -> list[tuple[str, str]]:
     """Content is found after it is posted, and stays up from its posting on."""
     found = []
     posted, until = BY_KEY["posted_on"].label, BY_KEY["posted_until"].label
+    detected = BY_KEY["detected_on"].label
     if data.posted_on and data.detected_on and data.posted_on > data.detected_on:
         found.append(("posted_on",
-                      f"«{posted}» {format_date(data.posted_on)} sau «{BY_KEY['detected_on'].label}»"
-                      f" {format_date(data.detected_on)}: thông tin chỉ được phát hiện sau khi "
+                      f"«{posted}» {format_date(data.posted_on)} sau «{detected}» "
+                      f"{format_date(data.detected_on)}: thông tin chỉ được phát hiện sau khi "
                       "đăng; hãy kiểm tra lại hai ngày này."))
     if data.posted_on and data.posted_until and data.posted_until < data.posted_on:
         found.append(("posted_until",
