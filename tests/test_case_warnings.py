@@ -143,7 +143,7 @@ def test_a_provision_not_in_force_on_the_act_date(
         [warning] = found
         assert warning.message.startswith(citation)
         assert words in warning.message
-        assert "ngày gần nhất với lúc vi phạm" in warning.message
+        assert "(chưa ghi ngày đăng tải: tạm tính theo ngày phát hiện)" in warning.message
         assert (warning.field, warning.event_index) == ("legal_bases", 0)
 
 
@@ -183,14 +183,15 @@ def _born(years_before: int, days: int = 0) -> date:
         (_born(18), 18, None),
     ],
 )
-def test_minor_offender_by_age_on_the_detection_date(db: Database, born: date, age: int,
-                                                     words: str | None) -> None:
+def test_minor_offender_by_age_on_the_detection_date_standing_in(
+        db: Database, born: date, age: int, words: str | None) -> None:
     found = _of(WarningKind.MINOR, _warnings(db, _person(offender_birth_date=born)))
     if words is None:
         assert found == []
     else:
         [warning] = found
-        assert f"Đối tượng {age} tuổi vào ngày phát hiện 05/10/2026" in warning.message
+        assert (f"Đối tượng {age} tuổi vào ngày vi phạm 05/10/2026 (chưa ghi ngày đăng tải: "
+                "tạm tính theo ngày phát hiện)") in warning.message
         assert words in warning.message
         assert "(cần xác nhận)" in warning.message
         assert warning.field == "offender_birth_date"
