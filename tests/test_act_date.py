@@ -15,12 +15,15 @@ from app.domain.case import ActDate, CaseInput, act_ended_on, validate_case
 from app.domain.deadlines import limitation_date
 from app.domain.events import EventInput
 from app.domain.labels import Attention, SanctionForm
+from app.domain.periods import Period
 from app.domain.warnings import CaseWarning, WarningKind
+from app.errors import ValidationError
 from app.importing.template import builtin_vocabulary
 from app.models import Case
-from app.services import cases, legal_basis
+from app.services import case_sheet, cases, exporting, legal_basis
 from app.services.actor import Actor
 from app.services.case_warnings import warnings_for
+from app.services.report_figures import compute_figures
 from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import TODAY, make_case
 
@@ -176,3 +179,20 @@ def test_the_offenders_age_is_taken_on_the_act_date(db: Database, posted_on: dat
 
 def _of(kind: WarningKind, found: list[CaseWarning]) -> list[CaseWarning]:
     return [w for w in found if w.kind is kind]
+
+
+def test_an_offender_under_16_at_the_act_is_protected_though_16_when_found(
+        db: Database, officer: Actor, admin: Actor) -> None:
+    """Born 25/06/2010: 15 when the content went up, 16 when it was found. Every output
+    takes the age on the act's date, so the name leaves the office nowhere."""
+    name = "Lê Văn Tám"
+    detail = cases.create_case(db, officer, make_case(
+        detected_on=DETECTED, posted_on=POSTED, offender_name=name,
+        offender_birth_date=date(2010, 6, 25), summary=f"{name} đăng clip."), today=TODAY)
+    [line] = compute_figures(db, Period.month(2026, 7)).cases
+    assert line.offender == "L.V.T., 15 tuổi"
+    assert name not in line.summary
+    sheet = case_sheet.build_sheet(detail, builtin_vocabulary(), {}, officer)
+    assert "L.V.T., 15 tuổi" in [fact.value for fact in sheet.offender]
+    with pytest.raises(ValidationError, match="mật khẩu"):  # the full export must be encrypted
+        exporting.check_export(db, admin)

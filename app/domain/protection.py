@@ -109,6 +109,7 @@ class CasePeople:
 
     children: tuple[Person, ...] = ()
     minor: Person | None = None  # the offender, a child at the act
+    act_on: date | None = None  # the act's date, on which ages are taken
 
     @property
     def all(self) -> tuple[Person, ...]:
@@ -527,13 +528,16 @@ def child_person(child: ChildInput) -> Person:
 
 
 def minor_offender(data: CaseInput) -> Person | None:
-    """The offender when a person under 16 at the act (dated by its detection)."""
-    if not data.offender_name or data.offender_kind is PartyKind.ORGANISATION:
+    """The offender when a person under 16 at the act (`CaseInput.act_date`)."""
+    act = data.act_date
+    if not data.offender_name or data.offender_kind is PartyKind.ORGANISATION or act is None:
         return None
     person = Person(data.offender_name, data.offender_birth_year, data.offender_birth_date)
-    return as_minor(person, data.detected_on) if data.detected_on else None
+    return as_minor(person, act.day)
 
 
 def people_in(data: CaseInput) -> CasePeople:
     """The protected people of a case as recorded."""
-    return CasePeople(tuple(child_person(c) for c in data.children), minor_offender(data))
+    act = data.act_date
+    return CasePeople(tuple(child_person(c) for c in data.children), minor_offender(data),
+                      act.day if act else None)

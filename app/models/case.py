@@ -54,8 +54,10 @@ class Case(UuidMixin, Base):
     # Caches written only by the services from the rows above and the events,
     # so that lists can filter and sort in SQL over the whole register.
     closed_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # The act's date (`app.domain.case.ActDate`): the limitation is counted from it.
-    act_on: Mapped[date | None] = mapped_column(Date)
+    # The act's date (`app.domain.case.ActDate`): the limitation is counted and ages are
+    # taken from it. Always written (migration 0009 filled it); nullable only because
+    # SQLite adds a column so.
+    act_on: Mapped[date] = mapped_column(Date, nullable=True)
     has_children: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     search_key: Mapped[str] = mapped_column(Text, default="")
     account_key: Mapped[str] = mapped_column(String(300), default="", index=True)

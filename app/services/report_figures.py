@@ -89,10 +89,9 @@ CASE_FIELDS = tuple(f for f in COUNT_FIELDS if f not in EVENT_FIELDS + CHILD_FIE
 
 
 def _act_day() -> InstrumentedAttribute[date]:
-    """The day of the act, on which an offender's or a child's age is taken: the register
-    has no date for the act itself yet, so the detection date stands in (the one place to
-    switch to the act's date)."""
-    return Case.detected_on
+    """The day of the act, on which an offender's or a child's age is taken (the cache of
+    `app.domain.case.act_ended_on`)."""
+    return Case.act_on
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
