@@ -255,7 +255,7 @@ def test_repeat_offender_warnings_name_the_account_and_the_case_codes(
     (account,) = problems_at(preview, 2, "Tài khoản, kênh")
     assert account.is_warning
     assert account.message == (f"Tài khoản «hong bien minh tan» cũng có trong vụ việc "
-                               f"{stored.code}: có thể là đối tượng tái phạm.")
+                               f"{stored.code}: hãy xem các vụ việc này trước khi xử lý.")
     (url,) = problems_at(preview, 3, "Đường dẫn")
     assert "dòng 4 của tệp" in url.message and url.is_warning
     result = importing.import_workbook(db, officer, path, today=TODAY)

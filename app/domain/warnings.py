@@ -239,9 +239,10 @@ def lock_threshold_warning(counts: AccountOverThreshold) -> CaseWarning:
         WarningKind.LOCK_THRESHOLD,
         f"Tài khoản «{counts.account}» có {counts.cases_30_days} vụ việc trong {short.days} "
         f"ngày và {counts.cases_90_days} vụ việc trong {long.days} ngày gần nhất (theo ngày "
-        f"phát hiện): đạt ngưỡng đề nghị nền tảng tạm khóa ({short.cases} lần trong "
-        f"{short.days} ngày hoặc {long.cases} lần trong {long.days} ngày, {LOCK_BASIS}). "
-        "Có thể ghi biện pháp «Đề nghị nền tảng khóa tài khoản, trang, nhóm, kênh».",
+        f"phát hiện): đạt ngưỡng tạm khóa ({short.cases} lần trong {short.days} ngày hoặc "
+        f"{long.cases} lần trong {long.days} ngày, {LOCK_BASIS}). Việc yêu cầu nền tảng khóa "
+        "do Bộ hoặc Sở thực hiện: có thể gửi văn bản đề nghị lên Sở (hoặc Cục Phát thanh, "
+        "truyền hình và thông tin điện tử) và ghi biện pháp đề nghị khóa (mã KTK).",
         "account")
 
 

@@ -82,8 +82,8 @@ def _repeat_offender(session: Session, data: CaseInput,
         if refs:
             found.append(CaseWarning(
                 WarningKind.REPEAT_OFFENDER,
-                f"Có thể tái phạm: cùng {what} với {len(refs)} vụ việc đã ghi: {_listed(refs)}. "
-                "Hãy mở các vụ việc này để xem trước khi quyết định biện pháp xử lý.",
+                f"Cùng {what} với {len(refs)} vụ việc đã ghi: {_listed(refs)}. Hãy mở các vụ "
+                "việc này để xem trước khi quyết định biện pháp xử lý.",
                 field, related=refs))
     return found
 

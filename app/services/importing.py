@@ -239,7 +239,7 @@ def _repeat_offenders(session: Session, scan: FileScan, before: int) -> list[Pro
             subject = what.format(value=getattr(records[index], key))
             problems.append(_problem(scan, records[index].row, key,
                                      f"{subject} cũng có trong vụ việc {', '.join(named)}{more}: "
-                                     "có thể là đối tượng tái phạm.", warning=True))
+                                     "hãy xem các vụ việc này trước khi xử lý.", warning=True))
     return problems
 
 
