@@ -116,7 +116,7 @@ def _limitation(detected_on: date, live: dict[int, AnyEvent], office: OfficeSett
 def _sanctions(db: Database, data: CaseInput, act_on: date,
                live: dict[int, AnyEvent]) -> list[CaseWarning]:
     """The offender's age, then each sanction against its provisions and the chairman's
-    limit; unknown kind of offender counts as a person."""
+    limit in force on `act_on`; unknown kind of offender counts as a person."""
     party = data.offender_kind or PartyKind.PERSON
     age = (offender_age(data.offender_birth_date, data.offender_birth_year, act_on)
            if party is PartyKind.PERSON else None)
@@ -131,6 +131,7 @@ def _sanctions(db: Database, data: CaseInput, act_on: date,
     fines_allowed = band is None or band.fine_share > 0
     share = band.fine_share if band is not None and fines_allowed else 1.0
     catalog = {p.id: p for p in legal_basis.all_provisions(db)}
+    limit = legal_basis.chairman_limit(db, party, act_on)
     for index, event in sanctions.items():
         chosen = [catalog[i] for i in event.legal_basis_ids if i in catalog]
         found += [provision_date_warning(index, p.citation, p.valid_from, p.valid_to, act_on)
@@ -140,5 +141,6 @@ def _sanctions(db: Database, data: CaseInput, act_on: date,
         ranges = [FineRange(p.citation, *bounds, p.to_confirm) for p in chosen
                   if (bounds := p.fine_range(party)) is not None]
         found += [w for w in (fine_range_warning(index, event, ranges, party, share),
-                              chairman_limit_warning(index, event, party)) if w]
+                              chairman_limit_warning(index, event, limit) if limit else None)
+                 if w]
     return found
