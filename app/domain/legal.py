@@ -223,8 +223,8 @@ def _lines(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def check_provision(data: ProvisionInput) -> ProvisionInput:
-    """The provision as it is stored (text cleaned, groups in the forms' order, no range
-    party without a range), or ValidationError naming each field with what is expected."""
+    """The provision as it is stored (text cleaned, each group once, no range party without
+    a range), or ValidationError naming each field with what is expected."""
     problems = _Problems()
     if data.instrument_id is None:
         problems.add("instrument_id", "Chọn văn bản quy định điều khoản này.")
@@ -240,7 +240,7 @@ def check_provision(data: ProvisionInput) -> ProvisionInput:
     elif not data.group_codes:
         problems.add("group_codes", "Chọn ít nhất một nhóm hành vi: chương trình đề xuất căn "
                                     "cứ này cho vụ việc thuộc các nhóm đã chọn.")
-    groups = tuple(code for code in GROUP_ORDER if code in data.group_codes)
+    groups = tuple(dict.fromkeys(data.group_codes))
     low, high = data.fine_min, data.fine_max
     stated_for, factor = data.stated_for, data.other_party_factor
     if (low is None) != (high is None):

@@ -14,8 +14,8 @@ from app.models.report import SentReport
 
 __all__ = [
     "AuditChain",
-    "AuthorityLimit",
     "AuditEntry",
+    "AuthorityLimit",
     "Base",
     "Case",
     "CaseCounter",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -30,7 +30,6 @@ from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.text import format_date
-
 
 _Row = TypeVar("_Row", LegalInstrument, LegalProvision, LimitRow)
 
@@ -203,7 +202,7 @@ def proposals(db: Database, act_ended_on: date, group_code: str | None) -> list[
 
 def _used(session: Session) -> frozenset[int]:
     return frozenset(session.execute(
-        select(distinct(event_legal_bases.c.provision_id))).scalars())
+        select(event_legal_bases.c.provision_id).distinct()).scalars())
 
 
 def catalog(db: Database) -> LegalCatalog:

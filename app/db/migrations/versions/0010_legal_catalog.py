@@ -19,10 +19,9 @@ Revises: 0008
 Create Date: 2026-12-06 09:00:00
 """
 
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
-
-import uuid
 
 import sqlalchemy as sa
 from alembic import op
