@@ -56,9 +56,9 @@ def test_an_administrator_adds_a_provision_a_refusal_keeps_what_was_typed(
     def type_and_save(dialog: ProvisionDialog) -> int:
         qtbot.addWidget(dialog)
         assert dialog.instrument.currentText() == "NĐ 174/2026/NĐ-CP"  # the filter's
-        dialog.article.setText("96")
-        dialog.clause.setText("3")
-        dialog.point.setText("g")
+        dialog.article.setText("199")
+        dialog.clause.setText("1")
+        dialog.point.setText("a")
         dialog.description.setPlainText("Hành vi thêm bởi văn phòng")
         dialog.groups["KH"].setChecked(True)
         dialog.fine_min.setValue(20_000_000)
@@ -81,7 +81,7 @@ def test_an_administrator_adds_a_provision_a_refusal_keeps_what_was_typed(
     assert view.feedback.text() == "Đã thêm điều khoản."
     assert view.table.rowCount() == shown + 1  # reloaded, the filter kept
     added = next(p for p in legal_basis.all_provisions(db)
-                 if p.citation == "Điểm g Khoản 3 Điều 96 NĐ 174/2026/NĐ-CP")
+                 if p.citation == "Điểm a Khoản 1 Điều 199 NĐ 174/2026/NĐ-CP")
     assert added.remedies == ("Buộc gỡ bỏ thông tin vi phạm", "Buộc khóa tài khoản")
     assert (added.fine_min, added.fine_max, added.group_codes) == (20_000_000, 30_000_000,
                                                                     ("KH",))

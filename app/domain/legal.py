@@ -275,6 +275,23 @@ def check_provision(data: ProvisionInput) -> ProvisionInput:
                    remedies=_lines(data.remedies))
 
 
+def outside_instrument(provision: Validity, instrument: Validity,
+                       citation: str) -> FieldProblem | None:
+    """A provision in force on a day its instrument is not: the program would propose it
+    for acts the instrument does not govern."""
+    if instrument.valid_from and (provision.valid_from is None
+                                  or provision.valid_from < instrument.valid_from):
+        return FieldProblem("valid_from", f"{citation} chỉ có hiệu lực từ ngày "
+                                          f"{format_date(instrument.valid_from)}: hãy nhập ngày "
+                                          "có hiệu lực của điều khoản từ ngày đó trở đi.")
+    if instrument.valid_to and (provision.valid_to is None
+                                or provision.valid_to > instrument.valid_to):
+        return FieldProblem("valid_to", f"{citation} hết hiệu lực sau ngày "
+                                        f"{format_date(instrument.valid_to)}: hãy nhập ngày hết "
+                                        "hiệu lực của điều khoản đến ngày đó là cùng.")
+    return None
+
+
 def check_limit(data: AuthorityLimit) -> AuthorityLimit:
     problems = _Problems()
     authority = problems.text(LIMIT_BY_KEY, "authority", _clean(data.authority))

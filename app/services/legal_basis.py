@@ -394,7 +394,11 @@ def _checked_provision(session: Session, data: ProvisionInput,
                        row_id: int | None) -> ProvisionInput:
     checked = legal.check_provision(data)
     assert checked.instrument_id is not None
-    _get(session, LegalInstrument, checked.instrument_id, "văn bản")
+    instrument = _get(session, LegalInstrument, checked.instrument_id, "văn bản")
+    problem = legal.outside_instrument(checked.validity, Validity(
+        instrument.valid_from, instrument.valid_to), f"Văn bản {instrument.citation}")
+    if problem is not None:
+        raise ValidationError([problem])
     _check_provision_unique(session, checked, row_id)
     return checked
 

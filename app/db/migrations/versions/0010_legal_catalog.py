@@ -4,8 +4,8 @@ Each distinct instrument text of `legal_provisions` becomes a row of `legal_inst
 (with the shipped title and validity when it is one the program seeded) and the provision
 refers to it; every provision keeps its id, so the sanctions that cite it through
 `event_legal_bases` keep their basis. The fining limits of the authorities, a constant of
-the program until now, become rows of `authority_limits`. An office's edits are kept: only
-what is missing is added.
+the program until now, become rows of `authority_limits`, and the provisions the program
+did not ship before are added. An office's edits are kept: only what is missing is added.
 
 SQLite cannot drop a column of a table other rows refer to inside a transaction (the table
 is rebuilt, and dropping the old one breaks the foreign keys of `event_legal_bases`), so
@@ -61,6 +61,19 @@ LIMITS = (
     (CHAIRMAN, "org", 100_000_000, f"Điều 106 {ND_174}", date(2026, 7, 1), None, False),
     (CHAIRMAN, "person", 5_000_000, f"Điều 114 {ND_15}", None, date(2026, 6, 30), True),
     (CHAIRMAN, "org", 10_000_000, f"Điều 114 {ND_15}", None, date(2026, 6, 30), True),
+)
+
+# Provisions the program did not ship before, added to a folder that lacks them (point,
+# description, groups): Điều 96 khoản 3 NĐ 174/2026/NĐ-CP, 10–20 million for an
+# organisation, half for a person, read in secondary sources only (to confirm).
+ND174_96_3 = (
+    ("g", "Cung cấp, trao đổi, truyền đưa hoặc lưu trữ, sử dụng thông tin số nhằm đe dọa, "
+          "quấy rối, xuyên tạc, vu khống, xúc phạm uy tín của tổ chức, danh dự, nhân phẩm, "
+          "uy tín của người khác", "DD KH"),
+    ("m", "Tiết lộ thông tin thuộc danh mục bí mật nhà nước, đời sống riêng tư, bí mật cá "
+          "nhân, bí mật gia đình mà chưa đến mức truy cứu trách nhiệm hình sự", "TE DD"),
+    ("n", "Giả mạo tổ chức, cá nhân và phát tán thông tin giả mạo, thông tin sai sự thật xâm "
+          "hại đến quyền và lợi ích hợp pháp của tổ chức, cá nhân", "TG DD"),
 )
 
 KEPT_BASES = "_event_legal_bases_kept"
@@ -144,6 +157,34 @@ def upgrade() -> None:
             batch.drop_column("instrument")
 
     _around_event_legal_bases(refer_to_instruments)
+    if named:
+        _add_missing_provisions()
+
+
+def _add_missing_provisions() -> None:
+    conn = op.get_bind()
+    nd174 = conn.execute(sa.text("SELECT id FROM legal_instruments WHERE citation = :c"),
+                         {"c": ND_174}).scalar()
+    if nd174 is None:
+        return
+    present = {row[0] for row in conn.execute(sa.text(
+        "SELECT point FROM legal_provisions WHERE instrument_id = :i AND article = '96' "
+        "AND clause = '3'"), {"i": nd174})}
+    provisions = sa.table(
+        "legal_provisions",
+        *(sa.column(name, sa.Integer()) for name in ("instrument_id", "fine_min", "fine_max")),
+        *(sa.column(name, sa.String()) for name in (
+            "article", "clause", "point", "description", "stated_for", "remedies",
+            "group_codes", "uuid")),
+        sa.column("other_party_factor", sa.Float()), sa.column("valid_from", sa.Date()),
+        sa.column("valid_to", sa.Date()), sa.column("to_confirm", sa.Boolean()))
+    op.bulk_insert(provisions, [
+        {"instrument_id": nd174, "article": "96", "clause": "3", "point": point,
+         "description": description, "fine_min": 10_000_000, "fine_max": 20_000_000,
+         "stated_for": "org", "other_party_factor": 0.5, "remedies": None,
+         "valid_from": date(2026, 7, 1), "valid_to": None, "group_codes": groups,
+         "to_confirm": True, "uuid": str(uuid.uuid4())}
+        for point, description, groups in ND174_96_3 if point not in present])
 
 
 def downgrade() -> None:
