@@ -466,9 +466,9 @@ def test_the_log_keeps_the_values_of_codes_dates_and_counts_only() -> None:
     from app.domain.fields import BY_KEY, CHILD_FIELDS, CHOICE_BY_KEY, EVENT_BY_KEY
 
     assert {k for k, f in {**BY_KEY, **CHOICE_BY_KEY}.items() if f.plain} == {
-        "detected_on", "source_code", "platform_code", "content_form_code", "group_code",
-        "child_subkind_code", "secondary_groups", "offender_kind", "reach_views",
-        "reach_reactions", "reach_shares", "reach_comments"}
+        "detected_on", "posted_on", "posted_until", "source_code", "platform_code",
+        "content_form_code", "group_code", "child_subkind_code", "secondary_groups",
+        "offender_kind", "reach_views", "reach_reactions", "reach_shares", "reach_comments"}
     assert {k for k, f in EVENT_BY_KEY.items() if f.plain} == {
         "kind", "occurred_on", "sanction_form", "fine_amount", "closing_result"}
     assert not [f for f in CHILD_FIELDS if f.plain]

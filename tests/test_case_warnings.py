@@ -142,7 +142,7 @@ def test_a_provision_not_in_force_on_the_act_date(
         [warning] = found
         assert warning.message.startswith(citation)
         assert words in warning.message
-        assert "ngày gần nhất với lúc vi phạm" in warning.message
+        assert "(chưa ghi ngày đăng tải: tạm tính theo ngày phát hiện)" in warning.message
         assert (warning.field, warning.event_index) == ("legal_bases", 0)
 
 
@@ -166,9 +166,9 @@ def test_fine_above_the_commune_chairmans_limit(db: Database, draft: CaseInput, 
 
 def test_the_chairmans_limit_is_the_one_in_force_on_the_date_and_the_catalogs(
         db: Database, admin: Actor) -> None:
-    """Before 01/07/2026 the limit of NĐ 15/2020 (to confirm); an administrator's edit of
-    the catalog is what the warning reads."""
-    early = _person(detected_on=date(2026, 6, 20))
+    """A post of 20/06/2026 found on 05/07/2026: the limit of NĐ 15/2020 (to confirm); an
+    administrator's edit of the catalog is what the warning reads."""
+    early = _person(detected_on=date(2026, 7, 5), posted_on=date(2026, 6, 20))
     [found] = _of(WarningKind.ABOVE_CHAIRMAN_LIMIT, _warnings(db, early, [_fine(6_000_000)]))
     assert "tối đa 5.000.000 đồng đối với cá nhân" in found.message
     assert "Điều 114 NĐ 15/2020/NĐ-CP (sửa đổi bởi NĐ 14/2022/NĐ-CP), cần xác nhận" \
@@ -199,14 +199,15 @@ def _born(years_before: int, days: int = 0) -> date:
         (_born(18), 18, None),
     ],
 )
-def test_minor_offender_by_age_on_the_detection_date(db: Database, born: date, age: int,
-                                                     words: str | None) -> None:
+def test_minor_offender_by_age_on_the_detection_date_standing_in(
+        db: Database, born: date, age: int, words: str | None) -> None:
     found = _of(WarningKind.MINOR, _warnings(db, _person(offender_birth_date=born)))
     if words is None:
         assert found == []
     else:
         [warning] = found
-        assert f"Đối tượng {age} tuổi vào ngày phát hiện 05/10/2026" in warning.message
+        assert (f"Đối tượng {age} tuổi vào ngày vi phạm 05/10/2026 (chưa ghi ngày đăng tải: "
+                "tạm tính theo ngày phát hiện)") in warning.message
         assert words in warning.message
         assert "(cần xác nhận)" in warning.message
         assert warning.field == "offender_birth_date"

@@ -290,9 +290,12 @@ class Masker:
     `cases` maps a case (any key) to its protected people. `mask(text)` masks every name
     of them by the rules of this module; `mask(text, case)` also masks, for a text of
     that case, its people's given names alone, their schools and addresses, and links.
+    A name becomes its initials, or `replacement` where not even those may show.
     """
 
-    def __init__(self, cases: Mapping[Hashable, Sequence[Person]] | None = None) -> None:
+    def __init__(self, cases: Mapping[Hashable, Sequence[Person]] | None = None, *,
+                 replacement: str | None = None) -> None:
+        self._replacement = replacement
         self._names: list[_Name] = []
         self._by_case: dict[Hashable, frozenset[int]] = {}
         self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
@@ -412,6 +415,8 @@ class Masker:
             name_id in own or name.surname in held or self._called(words, index))
 
     def _run(self, first: int, last: int, name_id: int, parts: tuple[str, ...]) -> _Run:
+        if self._replacement is not None:
+            return _Run(first, last, self._replacement)
         letters = self._names[name_id].words
         return _Run(first, last, "".join(f"{letters[p][1]}." for p in parts))
 

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from app.domain.case import ActDate
 from app.domain.deadlines import (
     LOCK_BASIS,
     LONG_LOCK_WINDOW,
@@ -74,8 +75,6 @@ MINOR_BANDS: tuple[MinorBand, ...] = (
                              "mức phạt đối với người thành niên"),
 )
 MINOR_BASIS = "Luật Xử lý vi phạm hành chính"
-# The register has no date for the act itself; the detection date is the closest to it.
-ACT_DATE_NOTE = "ngày gần nhất với lúc vi phạm mà sổ có"
 
 
 class EventView(Protocol):
@@ -108,7 +107,7 @@ def _when(event: EventView) -> str:
 
 @dataclass(frozen=True)
 class OffenderAge:
-    years: int  # on the detection date; the younger possible age when only the year is known
+    years: int  # on the act's date; the younger possible age when only the year is known
     exact: bool
     field: str
 
@@ -126,9 +125,10 @@ def minor_band(years: int) -> MinorBand | None:
     return next((band for band in MINOR_BANDS if years < band.under), None)
 
 
-def minor_warning(age: OffenderAge, detected_on: date,
+def minor_warning(age: OffenderAge, act: ActDate,
                   events: Mapping[int, EventView]) -> CaseWarning | None:
-    """An offender under 18 at the act, and the first decision that does not fit that age.
+    """An offender under 18 at the act (`age` on `act.day`), and the first decision that does
+    not fit that age.
 
     `events` are keyed by their position in the editor, to point at the one concerned.
     """
@@ -137,8 +137,8 @@ def minor_warning(age: OffenderAge, detected_on: date,
         return None
     years = (f"{age.years} tuổi" if age.exact
              else f"có thể mới {age.years} tuổi (chỉ biết năm sinh)")
-    message = (f"Đối tượng {years} vào ngày phát hiện {format_date(detected_on)} "
-               f"({ACT_DATE_NOTE}): {band.rule} theo {MINOR_BASIS} (cần xác nhận).")
+    message = (f"Đối tượng {years} vào ngày vi phạm {act.shown}: {band.rule} theo "
+               f"{MINOR_BASIS} (cần xác nhận).")
     if not band.sanctionable:
         wrong = [i for i, e in events.items() if e.kind == EventKind.SANCTION]
         if wrong:
@@ -213,17 +213,18 @@ def fine_range_warning(index: int, event: EventView, ranges: Sequence[FineRange]
 
 
 def provision_date_warning(index: int, citation: str, valid_from: date | None,
-                           valid_to: date | None, act_on: date) -> CaseWarning:
-    """A chosen provision not in force on the act date (the caller has checked)."""
-    if valid_from is not None and act_on < valid_from:
+                           valid_to: date | None, act: ActDate) -> CaseWarning:
+    """A chosen provision not in force on the act's date (the caller has checked)."""
+    if valid_from is not None and act.day < valid_from:
         span = f"chỉ có hiệu lực từ ngày {format_date(valid_from)}"
     else:
         span = f"đã hết hiệu lực sau ngày {format_date(valid_to)}"
+    check = ("hãy ghi ngày đăng tải của thông tin rồi kiểm tra lại căn cứ đã chọn"
+             if act.stand_in else "hãy kiểm tra ngày đăng tải và căn cứ đã chọn")
     return CaseWarning(
         WarningKind.PROVISION_NOT_IN_FORCE,
-        f"{citation} {span}, còn vụ việc được phát hiện ngày {format_date(act_on)} "
-        f"({ACT_DATE_NOTE}). Hành vi được xử lý theo quy định có hiệu lực khi hành vi kết "
-        "thúc: hãy kiểm tra ngày kết thúc hành vi và căn cứ đã chọn.",
+        f"{citation} {span}, còn hành vi kết thúc ngày {act.shown}. Hành vi được xử lý theo "
+        f"quy định có hiệu lực khi hành vi kết thúc: {check}.",
         "legal_bases", event_index=index)
 
 
@@ -240,15 +241,16 @@ def lock_threshold_warning(counts: AccountOverThreshold) -> CaseWarning:
         "account")
 
 
-def limitation_warning(detected_on: date, warning_days: int,
+def limitation_warning(act: ActDate, warning_days: int,
                        today: date) -> CaseWarning | None:
     """The limitation date within `warning_days`, or passed."""
-    ends_on = limitation_date(detected_on)
+    ends_on = limitation_date(act.day)
     left = (ends_on - today).days
     if left > warning_days:
         return None
-    basis = (f"1 năm từ ngày phát hiện {format_date(detected_on)}, {ACT_DATE_NOTE}; có thể "
-             "sớm hơn nếu hành vi đã kết thúc trước đó")
+    basis = f"1 năm từ ngày hành vi kết thúc {act.shown}"
+    if act.stand_in:
+        basis += "; có thể hết sớm hơn nếu thông tin đã đăng trước đó"
     if left < 0:
         message = (f"Đã hết thời hiệu xử phạt từ sau ngày {format_date(ends_on)} ({basis}): "
                    "không còn ra quyết định xử phạt được. Có thể kết thúc hồ sơ với kết quả "
@@ -257,4 +259,4 @@ def limitation_warning(detected_on: date, warning_days: int,
         remaining = "hôm nay là ngày cuối" if left == 0 else f"còn {left} ngày"
         message = (f"Thời hiệu xử phạt hết ngày {format_date(ends_on)} ({basis}), {remaining}. "
                    "Cần ra quyết định xử phạt trước ngày đó.")
-    return CaseWarning(WarningKind.LIMITATION, message, "detected_on")
+    return CaseWarning(WarningKind.LIMITATION, message, act.field)

@@ -107,7 +107,7 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
     if not number:
         raise UserError("Cần ghi số báo cáo trước khi chốt số liệu.", field="number")
     office = load_office(db)
-    reference = document.reference(office, number)
+    reference = document.reference(office.report_issuer, number)
     with db.read() as session:  # refuse early, before the files are written
         _check_send(session, period, reference, text.issue_date, why)
     figures = compute_figures(db, period)
