@@ -47,7 +47,7 @@ PROVISION_FIELDS: tuple[Field, ...] = (
     Field("fine_min", "Tiền phạt từ (đồng)", Kind.INTEGER),
     Field("fine_max", "đến (đồng)", Kind.INTEGER),
     Field("stated_for", "Khung quy định cho", Kind.CODE),
-    Field("other_party_factor", "Hệ số cho bên kia", Kind.INTEGER),
+    Field("other_party_factor", "Hệ số cho bên kia", Kind.INTEGER),  # a number: 0,5 or 2
     Field("remedies", "Biện pháp khắc phục hậu quả", Kind.LONG_TEXT),
     Field("valid_from", "Có hiệu lực từ", Kind.DATE),
     Field("valid_to", "Hết hiệu lực sau", Kind.DATE),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -448,13 +448,6 @@ def end_provision(db: Database, actor: Actor, provision_id: int, valid_to: date)
         _audit(session, actor, "legal_provision", row.uuid, "end", before,
                _provision_values(after.as_input()), legal.PROVISION_BY_KEY)
         return after
-
-
-def uses_of(db: Database, provision_id: int) -> int:
-    """How many sanctions cite the provision, voided ones included."""
-    with db.read() as session:
-        return session.execute(select(func.count()).select_from(event_legal_bases).where(
-            event_legal_bases.c.provision_id == provision_id)).scalar_one()
 
 
 def delete_provision(db: Database, actor: Actor, provision_id: int) -> None:

@@ -35,9 +35,12 @@ ND_174 = "NĐ 174/2026/NĐ-CP"
 ND_15 = "NĐ 15/2020/NĐ-CP (sửa đổi bởi NĐ 14/2022/NĐ-CP)"
 # citation: (title, valid_from, valid_to, note)
 INSTRUMENTS: dict[str, tuple[str, date | None, date | None, str | None]] = {
-    ND_174: ("", date(2026, 7, 1), None,
+    ND_174: ("Nghị định quy định xử phạt vi phạm hành chính trong lĩnh vực bưu chính, viễn "
+             "thông, tần số vô tuyến điện, giao dịch điện tử và công nghệ thông tin",
+             date(2026, 7, 1), None,
              "Thay thế NĐ 15/2020/NĐ-CP về xử phạt trên mạng xã hội (Điều 95); hành vi kết "
-             "thúc trước 01/07/2026 vẫn xử lý theo văn bản cũ (Điều 115)."),
+             "thúc trước 01/07/2026 vẫn xử lý theo văn bản cũ (Điều 115). Tên đầy đủ mới đọc "
+             "ở nguồn thứ cấp: cần đối chiếu văn bản gốc."),
     ND_15: ("Nghị định quy định xử phạt vi phạm hành chính trong lĩnh vực bưu chính, viễn "
             "thông, tần số vô tuyến điện, công nghệ thông tin và giao dịch điện tử", None,
             date(2026, 6, 30), "Áp dụng cho hành vi kết thúc trước 01/07/2026."),
