@@ -13,7 +13,6 @@ from app.domain.case import CaseInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm
 from app.domain.warnings import (
-    CHAIRMAN_FINE_LIMITS,
     CaseRef,
     CaseWarning,
     OffenderAge,
@@ -150,7 +149,7 @@ def test_a_provision_not_in_force_on_the_act_date(
 @pytest.mark.parametrize(
     ("draft", "amount", "warns"),
     [
-        (_person(), CHAIRMAN_FINE_LIMITS[PartyKind.PERSON], False),
+        (_person(), 50_000_000, False),
         (_person(), 50_000_001, True),
         (_organisation(), 100_000_000, False),
         (_organisation(), 100_000_001, True),
@@ -163,6 +162,23 @@ def test_fine_above_the_commune_chairmans_limit(db: Database, draft: CaseInput, 
     if warns:
         assert "Điều 106 NĐ 174/2026/NĐ-CP" in found[0].message
         assert found[0].event_index == 0
+
+
+def test_the_chairmans_limit_is_the_one_in_force_on_the_date_and_the_catalogs(
+        db: Database, admin: Actor) -> None:
+    """A post of 20/06/2026 found on 05/07/2026: the limit of NĐ 15/2020 (to confirm); an
+    administrator's edit of the catalog is what the warning reads."""
+    early = _person(detected_on=date(2026, 7, 5), posted_on=date(2026, 6, 20))
+    [found] = _of(WarningKind.ABOVE_CHAIRMAN_LIMIT, _warnings(db, early, [_fine(6_000_000)]))
+    assert "tối đa 5.000.000 đồng đối với cá nhân" in found.message
+    assert "Điều 114 NĐ 15/2020/NĐ-CP (sửa đổi bởi NĐ 14/2022/NĐ-CP), cần xác nhận" \
+        in found.message
+    current = next(lim for lim in legal_basis.authority_limits(db)
+                   if lim.limit.party is PartyKind.PERSON and lim.limit.valid_to is None)
+    legal_basis.update_limit(db, admin, current.id,
+                             dataclasses.replace(current.limit, max_fine=40_000_000))
+    [found] = _of(WarningKind.ABOVE_CHAIRMAN_LIMIT, _warnings(db, _person(), [_fine(45_000_000)]))
+    assert "tối đa 40.000.000 đồng" in found.message
 
 
 def _born(years_before: int, days: int = 0) -> date:

@@ -1,6 +1,7 @@
 """Warnings shown while an officer records a case: the rules that need no database, and the
 legal figures they rest on, each kept once here with its source (the clocks and the
-lock-request windows with theirs in `app.domain.deadlines`).
+lock-request windows with theirs in `app.domain.deadlines`; the fining limits of the
+authorities are data of the legal catalog, `app.domain.legal`).
 
 A warning says what looks wrong and what the officer may do; it never blocks saving.
 """
@@ -22,6 +23,7 @@ from app.domain.deadlines import (
     limitation_date,
 )
 from app.domain.labels import PARTY_LABELS, PartyKind, SanctionForm
+from app.domain.legal import AuthorityLimit
 from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
 from app.text import format_date, format_money
@@ -54,14 +56,6 @@ class CaseWarning:
     related: tuple[CaseRef, ...] = ()
     # The position of the event it concerns in the events the editor passed in.
     event_index: int | None = None
-
-
-# NĐ 174/2026/NĐ-CP Điều 106: the commune chairman's fining power in this field.
-CHAIRMAN_FINE_LIMITS: dict[PartyKind, int] = {
-    PartyKind.PERSON: 50_000_000,
-    PartyKind.ORGANISATION: 100_000_000,
-}
-CHAIRMAN_LIMIT_BASIS = "Điều 106 NĐ 174/2026/NĐ-CP"
 
 
 @dataclass(frozen=True)
@@ -163,17 +157,19 @@ def minor_warning(age: OffenderAge, act: ActDate,
 
 
 def chairman_limit_warning(index: int, event: EventView,
-                           party: PartyKind) -> CaseWarning | None:
+                           limit: AuthorityLimit) -> CaseWarning | None:
+    """A fine above the commune chairman's limit for the offender's kind of party (the
+    limit in force on the date the caller chose, from the legal catalog)."""
     amount = fine_of(event)
-    limit = CHAIRMAN_FINE_LIMITS[party]
-    if amount is None or amount <= limit:
+    if amount is None or amount <= limit.max_fine:
         return None
+    basis = f"{limit.basis}, cần xác nhận" if limit.to_confirm else limit.basis
     return CaseWarning(
         WarningKind.ABOVE_CHAIRMAN_LIMIT,
         f"Tiền phạt {format_money(amount)} ({_when(event)}) vượt thẩm quyền phạt tiền của Chủ "
-        f"tịch UBND cấp xã: tối đa {format_money(limit)} đối với {_party(party)} "
-        f"({CHAIRMAN_LIMIT_BASIS}). Hãy chuyển người có thẩm quyền xử phạt (biện pháp «Chuyển "
-        "người có thẩm quyền xử phạt») hoặc kiểm tra lại số tiền.",
+        f"tịch UBND cấp xã: tối đa {format_money(limit.max_fine)} đối với "
+        f"{_party(limit.party)} ({basis}). Hãy chuyển người có thẩm quyền xử phạt (biện pháp "
+        "«Chuyển người có thẩm quyền xử phạt») hoặc kiểm tra lại số tiền.",
         "fine_amount", event_index=index)
 
 

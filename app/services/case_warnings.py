@@ -132,6 +132,7 @@ def _sanctions(db: Database, data: CaseInput, act: ActDate,
     fines_allowed = band is None or band.fine_share > 0
     share = band.fine_share if band is not None and fines_allowed else 1.0
     catalog = {p.id: p for p in legal_basis.all_provisions(db)}
+    limit = legal_basis.chairman_limit(db, party, act.day)
     for index, event in sanctions.items():
         chosen = [catalog[i] for i in event.legal_basis_ids if i in catalog]
         found += [provision_date_warning(index, p.citation, p.valid_from, p.valid_to, act)
@@ -141,5 +142,6 @@ def _sanctions(db: Database, data: CaseInput, act: ActDate,
         ranges = [FineRange(p.citation, *bounds, p.to_confirm) for p in chosen
                   if (bounds := p.fine_range(party)) is not None]
         found += [w for w in (fine_range_warning(index, event, ranges, party, share),
-                              chairman_limit_warning(index, event, party)) if w]
+                              chairman_limit_warning(index, event, limit) if limit else None)
+                 if w]
     return found
