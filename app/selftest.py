@@ -140,13 +140,13 @@ def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:
         for form in forms:
             if form.sheet not in book.sheet_names:
                 raise SelftestFailed(f"bảng tính thiếu trang «{form.sheet}».")
-            header_row, rows = _below_headers(book, form.sheet, form.columns)
+            numbers_row, rows = _below_headers(book, form.sheet, form.columns)
             expected: list[Sequence[Cell]] = [*form.rows, *([form.total] if form.total else [])]
             if len(rows) != len(expected):
                 raise SelftestFailed(f"trang «{form.sheet}» có {len(rows)} dòng số liệu, "
                                      f"cần {len(expected)}.")
             for number, (row, wanted) in enumerate(zip(rows, expected, strict=True),
-                                                   start=header_row + 1):
+                                                   start=numbers_row + 1):
                 for column, value, want in zip(form.columns, row, wanted, strict=True):
                     if value != ("" if want is None else want):
                         raise SelftestFailed(
@@ -164,14 +164,21 @@ def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:
 
 def _below_headers(book: Any, sheet: str,
                    columns: Sequence[Column]) -> tuple[int, list[list[Cell]]]:
-    """The number of the row of a form's column headers, found by their text as a reader
-    finds them, and the rows below it (an empty cell as "", every number as a float)."""
+    """The number of the row of a form's column numbers, under its column headers (found by
+    their text as a reader finds them), and the table's rows below it down to the first
+    empty row (an empty cell as "", every number as a float)."""
     headers = [column.header for column in columns]
     rows = [row[:len(columns)] for row in
             book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
     for number, row in enumerate(rows, start=1):
         if row == headers:
-            return number, rows[number:]
+            if rows[number:number + 1] != [list(range(1, len(columns) + 1))]:
+                raise SelftestFailed(f"trang «{sheet}» không có dòng số thứ tự các cột "
+                                     "dưới dòng tiêu đề.")
+            table = rows[number + 1:]
+            end = next((i for i, cells in enumerate(table) if all(v == "" for v in cells)),
+                       len(table))
+            return number + 1, table[:end]
     raise SelftestFailed(f"trang «{sheet}» không có dòng tiêu đề các cột của biểu.")
 
 

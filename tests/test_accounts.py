@@ -100,7 +100,7 @@ def test_lockout_after_five_failures_even_with_the_right_password(db: Database) 
 
 
 def test_only_administrators_manage_accounts(db: Database, admin: Actor, officer: Actor) -> None:
-    with pytest.raises(NotAllowed, match="quản lý tài khoản"):
+    with pytest.raises(NotAllowed, match="quản lý người dùng"):
         accounts.create_user(db, officer, username="moi", full_name="Mới", role=Role.ADMIN,
                              password=PASSWORD)
     with pytest.raises(UserError, match="ít nhất 8"):
@@ -224,7 +224,7 @@ def test_raising_an_account_to_administrator_or_leader_sets_a_new_password(
 def test_enabling_an_account_sets_a_new_password(db: Database, admin: Actor,
                                                  officer: Actor) -> None:
     accounts.update_user(db, admin, officer.user_id, active=False)
-    with pytest.raises(UserError, match="Mở lại tài khoản «canbo» cần đặt mật khẩu mới"):
+    with pytest.raises(UserError, match="Mở lại người dùng «canbo» cần đặt mật khẩu mới"):
         accounts.update_user(db, admin, officer.user_id, active=True)
     assert not accounts.find_user(db, admin, "canbo").active
     accounts.update_user(db, admin, officer.user_id, active=True, new_password="du-dai-2026")
@@ -237,12 +237,12 @@ def test_only_administrators_list_and_find_accounts(db: Database, admin: Actor, 
                                                     viewer: Actor) -> None:
     assert [u.username for u in accounts.list_users(db, admin)] == ["admin", "canbo", "xem"]
     assert accounts.find_user(db, admin, unicodedata.normalize("NFD", "XEM")).role is Role.VIEWER
-    with pytest.raises(UserError, match="Không có tài khoản «ai»"):
+    with pytest.raises(UserError, match="Không có người dùng «ai»"):
         accounts.find_user(db, admin, "ai")
     for actor in (officer, viewer):
-        with pytest.raises(NotAllowed, match="quản lý tài khoản"):
+        with pytest.raises(NotAllowed, match="quản lý người dùng"):
             accounts.list_users(db, actor)
-        with pytest.raises(NotAllowed, match="quản lý tài khoản"):
+        with pytest.raises(NotAllowed, match="quản lý người dùng"):
             accounts.find_user(db, actor, "admin")
 
 

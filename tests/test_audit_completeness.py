@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -309,10 +309,19 @@ def _vocabulary(w: World) -> Prepared:
 
 def _legal_basis(w: World) -> Prepared:
     provision = legal_basis.all_provisions(w.db)[0]
-    return lambda: legal_basis.update_provision(
-        w.db, w.admin, provision.id, description="Mô tả đã sửa", fine_min=provision.fine_min,
-        fine_max=provision.fine_max, valid_from=provision.valid_from,
-        valid_to=provision.valid_to)
+    edited = dataclasses.replace(provision.as_input(), description=f"Mô tả đã sửa {w.counter}")
+    return lambda: legal_basis.update_provision(w.db, w.admin, provision.id, edited)
+
+
+def _add_provision(w: World) -> Prepared:
+    provision = legal_basis.all_provisions(w.db)[0]
+    added = dataclasses.replace(provision.as_input(), article=str(900 + w.counter))
+    return lambda: legal_basis.add_provision(w.db, w.admin, added)
+
+
+def _end_provision(w: World) -> Prepared:
+    provision = legal_basis.all_provisions(w.db)[0]
+    return lambda: legal_basis.end_provision(w.db, w.admin, provision.id, date(2030, 12, 31))
 
 
 def _create_user(w: World) -> Prepared:
@@ -425,7 +434,12 @@ ACTIONS = (
     Audited("đổi cài đặt", AuditAction.SETTINGS_CHANGE, _settings,
             lambda d: list(d) == ["stale_case_days"]),
     Audited("sửa danh mục", AuditAction.VOCABULARY_CHANGE, _vocabulary),
-    Audited("sửa căn cứ pháp lý", AuditAction.LEGAL_BASIS_CHANGE, _legal_basis),
+    Audited("sửa căn cứ pháp lý", AuditAction.LEGAL_BASIS_CHANGE, _legal_basis,
+            lambda d: d["changed"] == ["description"] and d["values"] == {}),
+    Audited("thêm căn cứ pháp lý", AuditAction.LEGAL_BASIS_CHANGE, _add_provision,
+            lambda d: d["op"] == "add" and "description" not in d["values"]),
+    Audited("kết thúc hiệu lực căn cứ pháp lý", AuditAction.LEGAL_BASIS_CHANGE, _end_provision,
+            lambda d: d["op"] == "end" and d["values"] == {"valid_to": [None, "2030-12-31"]}),
     Audited("tạo tài khoản", AuditAction.USER_CREATE, _create_user),
     Audited("sửa tài khoản", AuditAction.USER_UPDATE, _update_user),
     Audited("đổi mật khẩu", AuditAction.PASSWORD_CHANGE, _change_password),
@@ -452,9 +466,9 @@ def test_the_log_keeps_the_values_of_codes_dates_and_counts_only() -> None:
     from app.domain.fields import BY_KEY, CHILD_FIELDS, CHOICE_BY_KEY, EVENT_BY_KEY
 
     assert {k for k, f in {**BY_KEY, **CHOICE_BY_KEY}.items() if f.plain} == {
-        "detected_on", "source_code", "platform_code", "content_form_code", "group_code",
-        "child_subkind_code", "secondary_groups", "offender_kind", "reach_views",
-        "reach_reactions", "reach_shares", "reach_comments"}
+        "detected_on", "posted_on", "posted_until", "source_code", "platform_code",
+        "content_form_code", "group_code", "child_subkind_code", "secondary_groups",
+        "offender_kind", "reach_views", "reach_reactions", "reach_shares", "reach_comments"}
     assert {k for k, f in EVENT_BY_KEY.items() if f.plain} == {
         "kind", "occurred_on", "sanction_form", "fine_amount", "closing_result",
         "decision_time", "delivered_on", "paid_on", "paid_amount", "enforced_on"}

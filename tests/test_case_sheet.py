@@ -49,7 +49,8 @@ def _prints(db: Database) -> list[audit.AuditRecord]:
 def child_case(db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> CaseDetail:
     settings.save_office(db, admin, demo_office())
     detail = cases.create_case(db, officer, make_case(
-        detected_on=date(2026, 10, 3), group_code="TE", child_subkind_code="TE-BL",
+        detected_on=date(2026, 10, 3), posted_on=date(2026, 10, 1), group_code="TE",
+        child_subkind_code="TE-BL",
         secondary_groups=("DD",), platform_code="TT",
         summary=f"Phát trực tiếp cảnh bạo hành cháu {unicodedata.normalize('NFD', CHILD)}.",
         offender_name=MINOR, offender_birth_year=2011, offender_address="Ấp 3, xã Minh Tân",
@@ -117,9 +118,11 @@ def test_every_fact_event_and_file_is_printed_with_the_status(
         db: Database, officer: Actor, child_case: CaseDetail, tmp_path: Path) -> None:
     text = _text(print_case_sheet(db, officer, child_case.id, tmp_path / "phieu.pdf"))
     for expected in (
-        "UBND XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "ỦY BAN NHÂN DÂN XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "PHIẾU THÔNG TIN VỤ VIỆC", f"Mã vụ việc: {child_case.code}", "Tình trạng: Đang xử lý",
-        "Ngày phát hiện 03/10/2026", "Nền tảng TikTok", "Nhóm phụ Xúc phạm danh dự",
+        "Ngày phát hiện 03/10/2026", "Ngày đăng tải 01/10/2026", "Ngày kết thúc đăng tải —",
+        "Nền tảng TikTok", "Nhóm phụ Xúc phạm danh dự",
         "Loại xâm phạm quyền trẻ em Hình ảnh, video bạo lực", "Tên tổ chức, cá nhân Lê Thị Hoa",
         "Lời lẽ bị khiếu nại Gọi là kẻ lừa đảo", "Số văn bản: 15/QĐ-XPHC",
         "Hình thức xử phạt: Cảnh cáo", "ĐÃ HỦY (không tính): Tài khoản đăng lại clip",

@@ -13,7 +13,6 @@ from app.domain.case import CaseInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm
 from app.domain.warnings import (
-    CHAIRMAN_FINE_LIMITS,
     CaseRef,
     CaseWarning,
     OffenderAge,
@@ -143,14 +142,14 @@ def test_a_provision_not_in_force_on_the_act_date(
         [warning] = found
         assert warning.message.startswith(citation)
         assert words in warning.message
-        assert "ngày gần nhất với lúc vi phạm" in warning.message
+        assert "(chưa ghi ngày đăng tải: tạm tính theo ngày phát hiện)" in warning.message
         assert (warning.field, warning.event_index) == ("legal_bases", 0)
 
 
 @pytest.mark.parametrize(
     ("draft", "amount", "warns"),
     [
-        (_person(), CHAIRMAN_FINE_LIMITS[PartyKind.PERSON], False),
+        (_person(), 50_000_000, False),
         (_person(), 50_000_001, True),
         (_organisation(), 100_000_000, False),
         (_organisation(), 100_000_001, True),
@@ -163,6 +162,23 @@ def test_fine_above_the_commune_chairmans_limit(db: Database, draft: CaseInput, 
     if warns:
         assert "Điều 106 NĐ 174/2026/NĐ-CP" in found[0].message
         assert found[0].event_index == 0
+
+
+def test_the_chairmans_limit_is_the_one_in_force_on_the_date_and_the_catalogs(
+        db: Database, admin: Actor) -> None:
+    """A post of 20/06/2026 found on 05/07/2026: the limit of NĐ 15/2020 (to confirm); an
+    administrator's edit of the catalog is what the warning reads."""
+    early = _person(detected_on=date(2026, 7, 5), posted_on=date(2026, 6, 20))
+    [found] = _of(WarningKind.ABOVE_CHAIRMAN_LIMIT, _warnings(db, early, [_fine(6_000_000)]))
+    assert "tối đa 5.000.000 đồng đối với cá nhân" in found.message
+    assert "Điều 114 NĐ 15/2020/NĐ-CP (sửa đổi bởi NĐ 14/2022/NĐ-CP), cần xác nhận" \
+        in found.message
+    current = next(lim for lim in legal_basis.authority_limits(db)
+                   if lim.limit.party is PartyKind.PERSON and lim.limit.valid_to is None)
+    legal_basis.update_limit(db, admin, current.id,
+                             dataclasses.replace(current.limit, max_fine=40_000_000))
+    [found] = _of(WarningKind.ABOVE_CHAIRMAN_LIMIT, _warnings(db, _person(), [_fine(45_000_000)]))
+    assert "tối đa 40.000.000 đồng" in found.message
 
 
 def _born(years_before: int, days: int = 0) -> date:
@@ -183,14 +199,15 @@ def _born(years_before: int, days: int = 0) -> date:
         (_born(18), 18, None),
     ],
 )
-def test_minor_offender_by_age_on_the_detection_date(db: Database, born: date, age: int,
-                                                     words: str | None) -> None:
+def test_minor_offender_by_age_on_the_detection_date_standing_in(
+        db: Database, born: date, age: int, words: str | None) -> None:
     found = _of(WarningKind.MINOR, _warnings(db, _person(offender_birth_date=born)))
     if words is None:
         assert found == []
     else:
         [warning] = found
-        assert f"Đối tượng {age} tuổi vào ngày phát hiện 05/10/2026" in warning.message
+        assert (f"Đối tượng {age} tuổi vào ngày vi phạm 05/10/2026 (chưa ghi ngày đăng tải: "
+                "tạm tính theo ngày phát hiện)") in warning.message
         assert words in warning.message
         assert "(cần xác nhận)" in warning.message
         assert warning.field == "offender_birth_date"
@@ -327,7 +344,9 @@ def test_possible_repeat_offender_links_the_earlier_cases(db: Database,
         ("account", (CaseRef(first.id, first.code, date(2026, 9, 1)),)),
         ("offender_name", (CaseRef(second.id, second.code, DETECTED),)),
     ]
-    assert f"cùng tài khoản với 1 vụ việc đã ghi: {first.code} (01/09/2026)" in found[0].message
+    assert found[0].message.startswith(
+        f"Cùng tài khoản với 1 vụ việc đã ghi: {first.code} (01/09/2026).")
+    assert "tái phạm" not in found[0].message  # a legal term the program cannot judge
     # The case being edited is not its own repeat.
     assert _of(WarningKind.REPEAT_OFFENDER,
                _warnings(db, make_case(detected_on=date(2026, 9, 1)), case_id=first.id)) == []

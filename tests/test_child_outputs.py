@@ -9,6 +9,7 @@ whose birth year makes him 15 or 16; then every output is read back and searched
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import Sex
 from app.domain.periods import Period
+from app.domain.report import ReportOption, figures_to_json
 from app.errors import NotAllowed
 from app.services import audit_log, cases, events, evidence, settings
 from app.services.actor import Actor
@@ -140,6 +142,31 @@ def test_the_report_workbook_and_pdf_name_no_child(db: Database, officer: Actor,
         child_case.summary)
     other = next(line for line in figures.cases if line.code != register.code)
     assert other.summary == "Chia sẻ lại clip Đ.Z., bé Z."
+
+
+@needs_pdftotext
+def test_with_counts_only_the_report_shows_no_childs_initials(
+        db: Database, admin: Actor, officer: Actor, register: CaseDetail,
+        tmp_path: Path) -> None:
+    office = settings.load_office(db)
+    settings.save_office(db, admin, dataclasses.replace(
+        office, report_options=(ReportOption.CHILDREN_COUNTS_ONLY,)))
+    xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
+    figures = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf))
+    frozen = json.dumps(figures_to_json(figures), ensure_ascii=False)
+    for text in ("\n".join(_cells(xlsx)), _pdf_text(pdf), frozen):
+        assert _leaks(text) == []
+        # Neither the children's nor the minor offender's initials, alone or in a text.
+        assert not re.search(r"\b(?:Đ\.T\.T\.Z|L\.V\.H|P\.M\.K|Đ\.Z|Z)\.", text)
+        assert "tuổi, nữ" not in text and "tuổi, nam" not in text
+    child_case = next(line for line in figures.cases if line.code == register.code)
+    assert child_case.offender == "Người dưới 16 tuổi"
+    assert child_case.summary.endswith("Trẻ em bị ảnh hưởng: 2 em.")
+    other = next(line for line in figures.cases if line.code != register.code)
+    assert other.summary == "Chia sẻ lại clip [trẻ em], bé [trẻ em]"
+    assert figures.children is not None and figures.children.total.total == 2
+    assert "Biểu số 04" in _pdf_text(pdf) and "Trẻ em" in CalamineWorkbook.from_path(
+        str(xlsx)).sheet_names
 
 
 @needs_pdftotext

@@ -61,7 +61,7 @@ def test_wrong_password_exits_3_changes_nothing_and_both_attempts_are_audited(
 @pytest.mark.parametrize(
     ("args", "stdin", "code", "words"),
     [
-        (["check"], "", 3, "cần tài khoản"),
+        (["check"], "", 3, "cần người dùng"),
         (["--user", "ai", "--password-stdin", "check"], "x\n", 3, "mật khẩu không đúng"),
         (["--user", "admin", "check"], "", 2, "--password-stdin"),
         (["--user", "admin", "--password-stdin", "check"], "", 2, "Không đọc được mật khẩu"),
@@ -215,7 +215,7 @@ def test_the_output_is_utf8_in_a_file_whatever_the_code_page(folder: Path,
         (["--help"], "out", "hiện phiên bản chương trình rồi thoát"),
         (["--data-dir", str(folder), "template", str(tmp_path / "mẫu.xlsx")], "out",
          f"Đã ghi tệp mẫu nhập vụ việc {tmp_path / 'mẫu.xlsx'}."),
-        (["--data-dir", str(folder), "check"], "err", "Lệnh này cần tài khoản"),
+        (["--data-dir", str(folder), "check"], "err", "Lệnh này cần người dùng"),
     ]:
         with (tmp_path / "out.txt").open("wb") as out, (tmp_path / "err.txt").open("wb") as err:
             subprocess.run([sys.executable, "-m", "app", *args], stdout=out, stderr=err,
@@ -385,7 +385,7 @@ def test_user_add_takes_the_role_by_its_code_or_its_vietnamese_label(folder: Pat
                                   "--full-name", "Nguyễn Văn Cán"),
                          f"{PASSWORD}\n{OFFICER_PASSWORD}\n")
     assert (code, err) == (0, "")
-    assert out == "Đã tạo tài khoản «canbo» (vai trò Cán bộ).\n"
+    assert out == "Đã tạo người dùng «canbo» (vai trò Cán bộ).\n"
     assert _accounts(folder) == [["admin", "admin", "Quản trị", "Đang dùng", ""],
                                  ["canbo", "Nguyễn Văn Cán", "Cán bộ", "Đang dùng", ""]]
     assert _signs_in(folder, "canbo", OFFICER_PASSWORD) == 0
@@ -396,7 +396,7 @@ def test_user_disable_then_enable_with_a_new_password(folder: Path) -> None:
                f"{PASSWORD}\n{OFFICER_PASSWORD}\n")[0] == 0
     code, out, err = run(as_admin(folder, "user", "disable", "CANBO"), PASSWORD + "\n")
     assert (code, err) == (0, "")
-    assert out == "Đã khóa tài khoản «canbo»: tài khoản không đăng nhập được nữa.\n"
+    assert out == "Đã khóa người dùng «canbo»: người dùng không đăng nhập được nữa.\n"
     assert _accounts(folder)[1] == ["canbo", "canbo", "Cán bộ", "Đã khóa", ""]
     assert _signs_in(folder, "canbo", OFFICER_PASSWORD) == 3
     # Enabling sets a new password, read as the next line.
@@ -408,7 +408,7 @@ def test_user_disable_then_enable_with_a_new_password(folder: Path) -> None:
     code, out, err = run(as_admin(folder, "user", "enable", "canbo"),
                          f"{PASSWORD}\ndu-dai-2026\n")
     assert (code, err) == (0, "")
-    assert out == "Đã mở lại tài khoản «canbo» với mật khẩu mới.\n"
+    assert out == "Đã mở lại người dùng «canbo» với mật khẩu mới.\n"
     assert _accounts(folder)[1][3] == "Đang dùng"
     assert _signs_in(folder, "canbo", "du-dai-2026") == 0
     assert _signs_in(folder, "canbo", OFFICER_PASSWORD) == 3
@@ -437,7 +437,7 @@ def test_only_an_administrator_manages_accounts_from_the_command_line(folder: Pa
         code, out, err = run(as_account(folder, "nguoi", "user", *action),
                              "gio-dong-bac-2027\n")
         assert (code, out) == (3, ""), action
-        assert "không có quyền quản lý tài khoản" in err
+        assert "không có quyền quản lý người dùng" in err
     assert _accounts(folder) == before
 
 
@@ -449,15 +449,15 @@ def test_the_last_administrator_cannot_be_disabled(folder: Path) -> None:
 
 @pytest.mark.parametrize(("args", "second", "code", "words"), [
     (["add", "qt2", "--role", "admin"], "12345678", 1,
-     "Mật khẩu của tài khoản Quản trị hoặc Lãnh đạo cần ít nhất 12 ký tự"),
+     "Mật khẩu của người dùng Quản trị hoặc Lãnh đạo cần ít nhất 12 ký tự"),
     (["add", "qt2", "--role", "Lãnh đạo"], "admin2026", 1, "khó đoán"),
     (["add", "canbo2", "--role", "officer"], "matkhau123", 1, "mật khẩu hay dùng"),
-    (["add", "qt2", "--role", "admin"], "", 2, "Không đọc được mật khẩu của tài khoản mới"),
+    (["add", "qt2", "--role", "admin"], "", 2, "Không đọc được mật khẩu của người dùng mới"),
     (["add", "qt2", "--role", "thu-ky"], "gio-dong-bac-2027", 2, "không có vai trò «thu-ky»"),
     (["add", "qt2"], "gio-dong-bac-2027", 2, "thiếu tham số bắt buộc: --role"),
     (["add", "admin", "--role", "viewer"], OFFICER_PASSWORD, 1, "«admin» đã có"),
-    (["enable", "ai"], "gio-dong-bac-2027", 1, "Không có tài khoản «ai»"),
-    (["disable", "ai"], "", 1, "Không có tài khoản «ai»"),
+    (["enable", "ai"], "gio-dong-bac-2027", 1, "Không có người dùng «ai»"),
+    (["disable", "ai"], "", 1, "Không có người dùng «ai»"),
     ([], "", 2, "thiếu tham số bắt buộc: VIỆC"),
 ])
 def test_user_commands_refuse_bad_input_in_vietnamese(
@@ -474,7 +474,7 @@ def test_user_commands_refuse_bad_input_in_vietnamese(
 def test_the_help_of_user_list_gives_its_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["user", "list", "--help"])[0] == 0
     help_text = " ".join(capsys.readouterr().out.split())
-    assert ("một dòng mỗi tài khoản, các cột cách nhau bằng Tab: tên đăng nhập, họ tên, vai "
+    assert ("một dòng mỗi người dùng, các cột cách nhau bằng Tab: tên đăng nhập, họ tên, vai "
             "trò, «Đang dùng» hoặc «Đã khóa»") in help_text
     assert "«Tạm khóa đến GIỜ:PHÚT NGÀY/THÁNG/NĂM»" in help_text
 
@@ -486,5 +486,5 @@ def test_user_add_runs_as_a_program_with_the_passwords_piped(folder: Path) -> No
                           input=f"{PASSWORD}\ngio-dong-bac-2027\n", capture_output=True,
                           text=True, encoding="utf-8", timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "Đã tạo tài khoản «Đức» (vai trò Lãnh đạo).\n"
+    assert done.stdout == "Đã tạo người dùng «Đức» (vai trò Lãnh đạo).\n"
     assert _signs_in(folder, "đức", "gio-dong-bac-2027") == 0

@@ -8,16 +8,18 @@ import stat
 import subprocess
 import sys
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_mock_engine, inspect, text
+from sqlalchemy import create_mock_engine, inspect, select, text
 
 from app.db import Database, encryption, erase, open_database, storage
-from app.db.engine import keyed_connection
+from app.db.engine import keyed_connection, make_engine
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
-from app.models import Base
+from app.models import Base, Case
 from app.paths import DataPaths
 from app.services import accounts, cases
 from app.services.actor import Actor
@@ -97,6 +99,38 @@ def test_upgrade_from_revision_0002_keeps_data_backs_up_and_indexes_it(
         with pytest.raises(sqlite3.DatabaseError):
             sqlite3.connect(copy).execute("SELECT code FROM cases")
     db.dispose()
+
+
+def test_upgrade_to_0009_keeps_an_encrypted_folders_cases_dated_by_their_detection(
+        db: Database, admin: Actor) -> None:
+    """Cases recorded before the posting dates existed: their act's date is their detection
+    date, as the rule says while the posting date is unknown."""
+    created = [cases.create_case(db, admin, make_case(detected_on=date(2026, 3, day)),
+                                 today=TODAY) for day in (1, 2)]
+    paths, data_key = db.paths, db.data_key
+    db.dispose()
+    engine = make_engine(paths.database, data_key)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0008")
+    engine.dispose()
+    again = open_unlocked(paths)
+    try:
+        assert current_revision(again.engine) == HEAD_REVISION
+        [backup] = paths.backups.iterdir()
+        assert backup.name.startswith("truoc-nang-cap-0008-")
+        with again.read() as session:
+            assert session.execute(select(Case.code, Case.posted_on, Case.posted_until,
+                                          Case.act_on).order_by(Case.id)).all() == [
+                (c.code, None, None, c.data.detected_on) for c in created]
+        assert [cases.get_case(again, admin, c.id).data for c in created] == [
+            c.data for c in created]
+        assert search_case_ids(again, CaseQuery(text=created[0].code.lower())) == [created[0].id]
+    finally:
+        again.dispose()
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(paths.database).execute("SELECT code FROM cases").fetchall()
 
 
 def test_the_database_is_encrypted_and_private(db: Database, admin: Actor) -> None:

@@ -73,8 +73,9 @@ def test_demo_sanctions_respect_the_law_they_model(db: Database) -> None:
     fines = warnings = minors = 0
     for prepared in generated:
         data = prepared.data
-        assert data.detected_on is not None
-        act_on = data.detected_on  # the act's date until the case records one
+        act = data.act_date
+        assert act is not None
+        act_on = act.day
         offender = Offender.of(data)
         party = data.offender_kind or PartyKind.PERSON
         facts = [EventFact(i, e.kind, e.occurred_on) for i, e in enumerate(prepared.events)

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
@@ -148,9 +148,12 @@ def _cases(draw: st.DrawFn, number: int) -> PreparedCase:
     group = draw(st.sampled_from(_GROUPS))
     name = draw(_maybe(_word))
     year, born = draw(_born(1950, 2010))
+    posted = draw(_maybe(st.dates(date(2023, 1, 1), detected)))
     data = CaseInput(
         code=f"HS-{number:03d}" if draw(st.booleans()) else None,
         detected_on=detected,
+        posted_on=posted,
+        posted_until=draw(_maybe(st.dates(posted or date(2023, 1, 1), TODAY))),
         platform_code=draw(st.sampled_from([c for c, _ in BUILTIN[VocabList.PLATFORM]])),
         account=draw(_text),
         group_code=group,
@@ -257,11 +260,13 @@ def test_template_has_headers_lists_formats_and_a_guide(db: Database, officer: A
     assert [platforms[f"{column}{r}"].value for r in range(3, 6)] == ["Facebook", "YouTube",
                                                                       "TikTok"]
     assert sheet.column_dimensions[letters["Ngày phát hiện"]].number_format == "DD/MM/YYYY"
+    assert sheet.column_dimensions[letters["Ngày đăng tải"]].number_format == "DD/MM/YYYY"
     assert sheet.column_dimensions[letters["Số tiền phạt (đồng)"]].number_format == "#,##0"
     guide = " ".join(str(c.value) for row in book[GUIDE_SHEET].iter_rows() for c in row
                      if c.value)
     assert all(c.header in guide for c in CASE_COLUMNS)
     assert "7.500.000" in guide and "05/02/2026" in guide
+    assert "Để trống khi không rõ: chương trình tạm tính theo ngày phát hiện" in guide
     # The empty template is a valid file with nothing to import, and no noise; filled in,
     # it imports.
     preview = importing.check_workbook(db, officer, path, today=TODAY)
@@ -332,6 +337,24 @@ def test_export_keeps_the_period_and_leaves_out_deleted_cases_and_voided_events(
     assert [r[0] for r in book[CASES.name].iter_rows(min_row=2, values_only=True)] == ["A"]
     assert [r[:3] for r in book["Biện pháp xử lý"].iter_rows(min_row=2, values_only=True)] == [
         ("A", datetime(2026, 3, 6), "Xác minh, thu thập chứng cứ")]
+
+
+def test_the_export_writes_the_posting_dates_and_reads_them_back(
+        db: Database, admin: Actor, tmp_path: Path) -> None:
+    cases.create_case(db, admin, make_case(code="A", detected_on=date(2026, 7, 5),
+                                           posted_on=date(2026, 6, 20),
+                                           posted_until=date(2026, 7, 10)), today=TODAY)
+    cases.create_case(db, admin, make_case(code="B", detected_on=date(2026, 7, 5)), today=TODAY)
+    before = register(db)
+    path = export_cases(db, admin, tmp_path / "so.xlsx").path
+    rows = list(openpyxl.load_workbook(path)[CASES.name].values)
+    posted, until = rows[0].index("Ngày đăng tải"), rows[0].index("Ngày kết thúc đăng tải")
+    assert [(r[posted], r[until]) for r in rows[1:]] == [
+        (datetime(2026, 6, 20), datetime(2026, 7, 10)), (None, None)]
+    with db.write() as session:
+        session.execute(delete(Case))
+    importing.import_workbook(db, admin, path, today=TODAY)
+    assert register(db) == before
 
 
 def test_protected_export_opens_only_with_its_password(db: Database, admin: Actor,

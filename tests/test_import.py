@@ -121,6 +121,15 @@ ERRORS: list[tuple[dict[str, object], str, str]] = [
         ({"Ngày phát hiện": "05/10/26"}, "Ngày phát hiện", "4 chữ số"),
         ({"Ngày phát hiện": "hôm qua"}, "Ngày phát hiện", "cần ngày dạng dd/mm/yyyy"),
         ({"Ngày phát hiện": 46058}, "Ngày phát hiện", "không phải ngày"),
+        # the posting date: impossible, in the future, after the detection date
+        ({"Ngày đăng tải": "31/06/2026"}, "Ngày đăng tải", "không có thật trên lịch"),
+        ({"Ngày đăng tải": "21/11/2026"}, "Ngày đăng tải", "tương lai"),
+        ({"Ngày đăng tải": "06/10/2026"}, "Ngày đăng tải",
+         "«Ngày đăng tải» 06/10/2026 sau «Ngày phát hiện» 05/10/2026"),
+        # and the program's own column, until when it stayed up
+        ({"Ngày kết thúc đăng tải": "21/11/2026"}, "Ngày kết thúc đăng tải", "tương lai"),
+        ({"Ngày đăng tải": "01/10/2026", "Ngày kết thúc đăng tải": "30/09/2026"},
+         "Ngày kết thúc đăng tải", "trước «Ngày đăng tải» 01/10/2026"),
         # dates in the future, events before detection, closing before another event
         ({"Ngày phát hiện": "21/11/2026"}, "Ngày phát hiện", "tương lai"),
         ({"Ngày gỡ bỏ": "30/11/2026"}, "Ngày gỡ bỏ", "tương lai"),
@@ -178,6 +187,24 @@ def test_each_error_names_row_column_and_what_is_expected(db: Database, officer:
     assert case_count(db) == 0
 
 
+def test_the_posting_dates_are_read_and_date_the_act(db: Database, officer: Actor,
+                                                     tmp_path: Path) -> None:
+    path = write_book(tmp_path / "so.xlsx", [
+        case_row(**{"Mã vụ việc": "A", "Ngày đăng tải": "20/06/2026",
+                    "Ngày phát hiện": "05/07/2026"}),
+        case_row(**{"Mã vụ việc": "B", "Ngày đăng tải": datetime(2026, 6, 20),
+                    "Ngày kết thúc đăng tải": "10/07/2026", "Ngày phát hiện": "05/07/2026"}),
+        case_row(**{"Mã vụ việc": "C", "Ngày phát hiện": "05/07/2026"}),
+    ])
+    assert importing.import_workbook(db, officer, path, today=TODAY).count == 3
+    with db.read() as session:
+        stored = session.execute(select(Case.code, Case.posted_on, Case.posted_until,
+                                        Case.act_on).order_by(Case.code)).all()
+    assert stored == [("A", date(2026, 6, 20), None, date(2026, 6, 20)),
+                      ("B", date(2026, 6, 20), date(2026, 7, 10), date(2026, 7, 10)),
+                      ("C", None, None, date(2026, 7, 5))]
+
+
 def test_a_code_already_in_the_register_or_twice_in_the_file_is_an_error(
     db: Database, officer: Actor, tmp_path: Path
 ) -> None:
@@ -228,7 +255,7 @@ def test_repeat_offender_warnings_name_the_account_and_the_case_codes(
     (account,) = problems_at(preview, 2, "Tài khoản, kênh")
     assert account.is_warning
     assert account.message == (f"Tài khoản «hong bien minh tan» cũng có trong vụ việc "
-                               f"{stored.code}: có thể là đối tượng tái phạm.")
+                               f"{stored.code}: hãy xem các vụ việc này trước khi xử lý.")
     (url,) = problems_at(preview, 3, "Đường dẫn")
     assert "dòng 4 của tệp" in url.message and url.is_warning
     result = importing.import_workbook(db, officer, path, today=TODAY)

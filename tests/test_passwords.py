@@ -20,8 +20,8 @@ from app.domain.passwords import (
 @pytest.mark.parametrize(("password", "reason"), [
     ("", "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."),
     ("Khoa-2026", "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."),
-    ("quantrivien1", "Mật khẩu trùng tên tài khoản."),
-    ("QuanTriVien1", "Mật khẩu trùng tên tài khoản."),
+    ("quantrivien1", "Mật khẩu trùng tên đăng nhập."),
+    ("QuanTriVien1", "Mật khẩu trùng tên đăng nhập."),
     ("matkhaurattotdaiqua", "Mật khẩu chỉ có một loại ký tự."),
     ("MẬTKHẨURẤTDÀI", "Mật khẩu chỉ có một loại ký tự."),
     ("201920202021", "Mật khẩu chỉ có một loại ký tự."),
@@ -45,7 +45,7 @@ def test_a_strong_file_password_passes(password: str) -> None:
 
 def test_the_rule_says_what_is_expected() -> None:
     for expected in ("ít nhất 12 ký tự", "hai loại", "chữ thường, chữ hoa, chữ số, ký hiệu",
-                     "lặp lại", "liên tiếp", "khác tên tài khoản"):
+                     "lặp lại", "liên tiếp", "khác tên đăng nhập"):
         assert expected in FILE_PASSWORD_RULE
 
 

@@ -77,33 +77,36 @@ def test_sheets_headers_cells_and_print_setup(db: Database, officer: Actor,
         assert [c.value for c in sheet[6]] == [c.header for c in form.columns]
         assert all(c.font.b and c.alignment.wrap_text and c.border.left.style == "thin"
                    for c in sheet[6])
-        assert sheet.freeze_panes == "A7"
-        assert sheet.print_title_rows == "$6:$6"
+        # The headers and the row of their numbers stay in view and print on every page.
+        assert [c.value for c in sheet[7]] == list(range(1, len(form.columns) + 1))
+        assert sheet.freeze_panes == "A8"
+        assert sheet.print_title_rows == "$6:$7"
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         # One page wide (1, the default, is left out of the file), as many as needed down.
         assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
-        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=7)]
         expected = _expected(figures)[form.sheet]
+        rows = [[c.value for c in row] for row in
+                sheet.iter_rows(min_row=8, max_row=7 + len(expected))]
         assert [[v.date() if isinstance(v, datetime) else v for v in row] for row in rows] == [
             [v if v != "" else None for v in row] for row in expected]
         for row in sheet.iter_rows(min_row=6):
             for cell in row:
                 assert cell.data_type != "f"  # totals are values, user text is text
-                assert cell.font.name == "Times New Roman"
+                assert cell.value is None or cell.font.name == "Times New Roman"
     summary, _platforms, listing = book.worksheets
-    assert summary.cell(row=13, column=2).value == "Tổng cộng"
-    assert summary.cell(row=13, column=8).value == 1_250_000 * (2 + 4)
-    assert summary.cell(row=13, column=8).number_format == "#,##0"
-    first = listing.cell(row=7, column=3)
+    assert summary.cell(row=14, column=2).value == "Tổng cộng"
+    assert summary.cell(row=14, column=8).value == 1_250_000 * (2 + 4)
+    assert summary.cell(row=14, column=8).number_format == "#,##0"
+    first = listing.cell(row=8, column=3)
     assert first.is_date and first.number_format == "dd/mm/yyyy"
-    texts = [listing.cell(row=r, column=5) for r in range(7, 12)]
+    texts = [listing.cell(row=r, column=5) for r in range(8, 13)]
     assert [c.value for c in texts] == FORMULA_LIKE
     assert all(c.data_type == "s" and c.quotePrefix for c in texts)
     # Excel does not fit rows to wrapped text when it opens a file: each row says its height.
     # The fined cases' are the tallest: the biên bản and the decision wrap over four lines.
-    heights = [listing.row_dimensions[r].height for r in range(7, 12)]
+    heights = [listing.row_dimensions[r].height for r in range(8, 13)]
     assert all(h is not None and h >= LINE_POINTS for h in heights)
     assert heights[1] == heights[3] == 4 * LINE_POINTS + 3 == max(heights) > min(heights)
     with db.read() as session:
@@ -129,11 +132,11 @@ def test_libreoffice_reads_the_same_figures_and_user_text_as_typed(
     expected = _expected(figures)
     for sheet in SHEETS:
         with (out / f"bc-{sheet}.csv").open(encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))[6:]
+            rows = list(csv.reader(handle))[7:7 + len(expected[sheet])]
         assert [[_as_text(v) for v in row] for row in expected[sheet]] == [
-            [_plain(v) for v in row] for row in rows]
+            [_plain(v) for v in row[:len(expected[sheet][0])]] for row in rows]
     with (out / "bc-Danh sách vụ việc.csv").open(encoding="utf-8") as handle:
-        listing = list(csv.reader(handle))[6:]
+        listing = list(csv.reader(handle))[7:]
     assert [row[4] for row in listing[:5]] == FORMULA_LIKE
 
 

@@ -19,7 +19,7 @@ from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.progress import Cancelled, CancelToken
 from app.reports import document
-from app.reports.narrative import compare, draft, unit_in_sentence, with_end_mark
+from app.reports.narrative import compare, draft, with_end_mark
 from app.reports.pdf import write_pdf
 from app.services import cases, events, settings
 from app.services.actor import Actor
@@ -77,7 +77,8 @@ def test_vietnamese_text_comes_out_intact(report: Path) -> None:
     text = " ".join(_pdftotext(report).split())
     assert unicodedata.is_normalized("NFC", text)
     for expected in [
-        "UBND XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "ỦY BAN NHÂN DÂN XÃ MINH TÂN", "PHÒNG VĂN HÓA - XÃ HỘI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc", "Số: 07/BC-VHXH",
         "Minh Tân, ngày 05 tháng 11 năm 2026", "BÁO CÁO",
         "Kết quả phát hiện, xử lý thông tin vi phạm trên mạng xã hội tháng 10/2026",
@@ -105,7 +106,7 @@ def test_every_font_is_embedded(report: Path) -> None:
 
 
 def test_page_numbers_start_on_page_two(report: Path) -> None:
-    assert _pdftotext(report, 1).split()[0] == "UBND"
+    assert _pdftotext(report, 1).split()[0] == "ỦY"
     assert _pdftotext(report, 2).split()[0] == "2"
 
 
@@ -139,11 +140,13 @@ def test_a_cancelled_pdf_leaves_nothing_behind(db: Database, office: OfficeSetti
 
 def test_narrative_compares_with_the_previous_period() -> None:
     before = Period.month(2026, 9)
-    assert compare(169, 134, before) == "tăng 35 vụ, tương ứng 26,1%, so với tháng 9/2026"
-    assert compare(0, 3, before) == "giảm 3 vụ, tương ứng 100,0%, so với tháng 9/2026"
-    assert compare(5, 0, before) == "tăng 5 vụ so với tháng 9/2026"
+    assert compare(169, 134, before) == "tăng 35 vụ (26,1%) so với tháng 9/2026"
+    assert compare(0, 3, before) == "giảm 3 vụ (100%) so với tháng 9/2026"
+    assert compare(5, 0, before) == "tăng 5 vụ so với tháng 9/2026"  # nothing divided by 0
     assert compare(4, 4, before) == "bằng tháng 9/2026"
+    assert compare(12, 4, before) == "tăng 8 vụ (gấp 3 lần) so với tháng 9/2026"
     assert compare(12_500_000, 10_000_000, before, money=True) == (
-        "tăng 2.500.000 đồng, tương ứng 25,0%, so với tháng 9/2026")
-    assert unit_in_sentence("PHÒNG VĂN HÓA - XÃ HỘI") == "Phòng Văn hóa - Xã hội"
-    assert unit_in_sentence("Phòng Văn hóa và Thông tin") == "Phòng Văn hóa và Thông tin"
+        "tăng 2.500.000 đồng (25%) so với tháng 9/2026")
+    # A cut-off period compared with is named without its dates.
+    assert compare(3, 4, Period.month(2026, 9, cut_off=True)) == (
+        "giảm 1 vụ (25%) so với tháng 9/2026")

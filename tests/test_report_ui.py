@@ -18,9 +18,11 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult
 from app.domain.periods import Period
+from app.domain.report import ReportOption
 from app.services import cases, events, report_register, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office
+from app.ui.admin.office_form import OfficeForm
 from app.ui.report.actions import register_form
 from app.ui.report.children_review import ChildrenRowsReview
 from app.ui.report.form_table import FormTableModel
@@ -171,6 +173,33 @@ def test_before_freezing_the_rows_with_children_are_read_once_more(
     with qtbot.waitSignal(screen.action_bar.sent, timeout=60_000):
         screen.action_bar.send_button.click()
     assert len(shown) == 2 and len(report_register.list_sent_reports(data, leader)) == 1
+
+
+def test_the_office_s_cut_off_choice_makes_the_screen_count_the_15th_to_the_14th(
+        qtbot: QtBot, data: Database, admin: Actor, leader: Actor) -> None:
+    form = OfficeForm(data, admin, TaskRunner(), lambda _change: None)
+    qtbot.addWidget(form)
+    form.report_options[ReportOption.CUT_OFF_PERIODS].setChecked(True)
+    form.save()
+    qtbot.waitUntil(lambda: "Đã lưu" in form.feedback.text())
+    assert settings.load_office(data).report_options == (str(ReportOption.CUT_OFF_PERIODS),)
+
+    screen = ReportScreen(data, leader, TaskRunner())
+    qtbot.addWidget(screen)
+    screen.show()
+    october = Period.month(2026, 10, cut_off=True)
+    screen.picker.kind.setCurrentIndex(0)
+    screen.picker.year.setValue(2026)
+    screen.picker.part.setCurrentIndex(9)
+    assert screen.picker.period() == october
+    assert screen.picker.days.text() == "(từ ngày 15/09/2026 đến ngày 14/10/2026)"
+    qtbot.waitUntil(lambda: screen.figures() is not None
+                    and screen.figures().period == october,  # type: ignore[union-attr]
+                    timeout=10_000)
+    # Cases of 28/09 and 02/10 fall in the cut-off October, the one of 30/10 in November.
+    assert screen.figures().summary.total.detected == 2  # type: ignore[union-attr]
+    assert "tháng 10/2026 (từ ngày 15/09/2026 đến ngày 14/10/2026)" in (
+        screen.text.narrative.toPlainText())
 
 
 def test_freezing_a_period_with_unlawful_sanctions_lists_each_case(

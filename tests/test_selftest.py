@@ -44,7 +44,7 @@ def test_a_wrong_figure_written_to_the_workbook_fails(monkeypatch: pytest.Monkey
     status, out, _ = _selftest()
     assert status == 1
     # Six groups on rows 7 to 12, the total on row 13.
-    assert "Tự kiểm tra KHÔNG đạt: trang «Tổng hợp», dòng 13, cột «Phát hiện trong kỳ»" in out
+    assert "Tự kiểm tra KHÔNG đạt: trang «Tổng hợp», dòng 14, cột «Phát hiện trong kỳ»" in out
     assert "Tự kiểm tra đạt" not in out
 
 

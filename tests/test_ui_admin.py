@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from app.db import Database
 from app.domain.labels import Role
+from app.domain.office import Issuer
 from app.domain.passwords import ACCOUNT_PASSWORD_RULE, STRONG_ACCOUNT_PASSWORD_RULE
 from app.domain.vocabulary import VocabList
 from app.services import accounts, settings, vocabulary
@@ -38,7 +39,7 @@ def test_office_details_are_saved_and_bad_ones_explained(qtbot: QtBot, db: Datab
                                                          admin: Actor) -> None:
     screen, changed = _screen(qtbot, db, admin)
     form = screen.office
-    form.texts["unit_name"].setText("PHÒNG VĂN HÓA - XÃ HỘI")
+    form.headings["unit_name"].setPlainText("PHÒNG VĂN HÓA - XÃ HỘI")
     form.lists["areas"].setPlainText("Ấp 1\n\n  Ấp 2  \n")
     form.save()
     qtbot.waitUntil(lambda: "Đã lưu" in form.feedback.text())
@@ -50,6 +51,46 @@ def test_office_details_are_saved_and_bad_ones_explained(qtbot: QtBot, db: Datab
     form.save()
     qtbot.waitUntil(lambda: "Mẫu mã vụ việc" in form.feedback.text())
     assert settings.load_office(db).case_code_pattern == saved.case_code_pattern
+
+
+def test_a_peoples_committee_signer_of_three_lines_is_saved_as_typed(
+        qtbot: QtBot, db: Database, admin: Actor) -> None:
+    screen, _changed = _screen(qtbot, db, admin)
+    form = screen.office
+    form.headings["managing_body"].setPlainText("ỦY BAN NHÂN DÂN  \nXÃ MINH TÂN\n")
+    form.texts["managing_body_in_sentence"].setText("Ủy ban nhân dân xã Minh Tân")
+    form.issuer.setCurrentIndex(form.issuer.findData(Issuer.COMMITTEE))
+    form.texts["committee_symbol"].setText("BC-UBND")
+    form.lists["committee_signer"].setPlainText("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n"
+                                                 "PHÓ CHỦ TỊCH")
+    form.texts["committee_signer_name"].setText("Nguyễn Văn Bình")
+    form.lists["addressees"].setPlainText("Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh;\n"
+                                          "Công an tỉnh Tây Ninh")
+    form.save()
+    qtbot.waitUntil(lambda: "Đã lưu" in form.feedback.text())
+    issuer = settings.load_office(db).report_issuer
+    assert (issuer.heading, issuer.in_sentence, issuer.document_symbol) == (
+        "ỦY BAN NHÂN DÂN\nXÃ MINH TÂN", "Ủy ban nhân dân xã Minh Tân", "BC-UBND")
+    assert issuer.signer_lines == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert issuer.signer_name == "Nguyễn Văn Bình"
+    assert settings.load_office(db).addressees == (
+        "Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh;", "Công an tỉnh Tây Ninh")
+    # A fourth line is refused with what the block holds, and nothing is saved.
+    form.lists["committee_signer"].appendPlainText("Nguyễn Văn Bình")
+    form.save()
+    qtbot.waitUntil(lambda: "tối đa 3 dòng" in form.feedback.text())
+    assert settings.load_office(db).report_issuer.signer_lines == issuer.signer_lines
+
+
+def test_the_office_form_fits_a_1366_by_768_screen(qtbot: QtBot, db: Database,
+                                                   admin: Actor) -> None:
+    screen, _changed = _screen(qtbot, db, admin)
+    screen.resize(1366 - 40, 768 - 120)  # the window's frame, menu and tabs take the rest
+    screen.show()
+    qtbot.waitExposed(screen)
+    form = screen.office
+    assert form.widget().minimumSizeHint().width() <= form.viewport().width()
+    assert form.horizontalScrollBar().maximum() == 0
 
 
 def test_admin_creates_an_account_that_can_sign_in(qtbot: QtBot, db: Database,
@@ -141,7 +182,7 @@ def test_enabling_an_account_asks_for_its_new_password(qtbot: QtBot, db: Databas
     assert asked == []  # disabling asks nothing
     _select(view, "canbo")
     view._toggle_active()  # the administrator gives up
-    assert asked == [("Mở lại tài khoản", Role.OFFICER)]
+    assert asked == [("Mở lại người dùng", Role.OFFICER)]
     assert _state(view, "canbo") == "Đã khóa"
     _select(view, "canbo")
     view._toggle_active()

@@ -18,7 +18,7 @@ from app.db import Database
 from app.domain.case import ChildInput, DefamedInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm
-from app.services import audit, cases, events, evidence, settings, vocabulary
+from app.services import audit, cases, events, evidence, legal_basis, settings, vocabulary
 from app.services.actor import Actor
 from app.services.search import CaseQuery, count_cases
 from app.ui.case_editor import CaseEditor
@@ -298,7 +298,8 @@ def test_tab_goes_down_the_form_and_enter_opens_a_row_without_saving(
         qtbot: QtBot, db: Database, officer: Actor) -> None:
     editor = _editor(qtbot, db, officer)
     general = editor.general
-    expected = [general.detected_on, general.source, general.url, general.platform,
+    expected = [general.detected_on, general.posted_on, general.posted_until, general.source,
+                general.url, general.platform,
                 general.content_form, general.account, general.group, general.subkind,
                 general.secondary, general.summary, *general.reach.values(), general.area,
                 general.notes, editor.save_button]
@@ -342,8 +343,7 @@ def test_a_wrong_event_stays_open_with_the_message_under_its_field(
         detected_on=TODAY, offender_name="Trần Văn Bình"), today=TODAY)
     events.add_event(db, officer, created.id, EventInput("BB", TODAY), today=TODAY)
     editor = _editor(qtbot, db, officer, created.id)
-    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
-                         check=editor._event_check(None))
+    dialog = editor._event_dialog()
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("XP"))
     dialog.form_choice.setCurrentIndex(dialog.form_choice.findData(SanctionForm.FINE))
@@ -366,8 +366,7 @@ def test_the_event_dialog_judges_the_text_as_it_will_be_stored(
     # records it, so the dialog must not refuse it.
     created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
     editor = _editor(qtbot, db, officer, created.id)
-    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
-                         check=editor._event_check(None))
+    dialog = editor._event_dialog()
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("MLV"))
     number = "1" * 100
@@ -379,6 +378,68 @@ def test_the_event_dialog_judges_the_text_as_it_will_be_stored(
         editor.add_event(dialog.event_input())
     recorded = cases.get_case(db, officer, created.id).events
     assert [event.document_number for event in recorded] == [number]
+
+
+ND15_1A = "Điểm a Khoản 1 Điều 101 NĐ 15/2020/NĐ-CP (sửa đổi bởi NĐ 14/2022/NĐ-CP)"
+
+
+def _press_ghi(seen: list[list[str]]) -> None:
+    """Presses «Ghi» in the event dialog now open, noting the provisions ticked in it."""
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, EventDialog)
+    items = [dialog.bases.item(i) for i in range(dialog.bases.count())]
+    seen.append([i.text() for i in items if i.checkState() == Qt.CheckState.Checked])
+    seen.append([dialog.act_note.text()])
+    dialog.accept()
+
+
+def test_a_chosen_provision_outside_the_proposals_is_kept_when_the_event_is_saved(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    # Found on 05/07/2026 with no posting date: only NĐ 174/2026 is proposed, yet the
+    # decision applies Điều 101 NĐ 15/2020. Opening it and pressing «Ghi» keeps it.
+    created = cases.create_case(db, officer, make_case(detected_on=date(2026, 7, 5)),
+                                today=TODAY)
+    nd15 = next(p for p in legal_basis.all_provisions(db) if p.citation == ND15_1A)
+    decision = EventInput("XP", date(2026, 7, 20), sanction_form=SanctionForm.WARNING,
+                          legal_basis_ids=(nd15.id,))
+    events.add_event(db, officer, created.id, decision, today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    assert editor.detail is not None
+    [event] = editor.detail.events
+    seen: list[list[str]] = []
+    QTimer.singleShot(0, lambda: _press_ghi(seen))
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        editor._edit_event(event)
+    assert cases.get_case(db, officer, created.id).events[0].legal_basis_ids == (nd15.id,)
+    [ticked], [note] = seen
+    assert ticked.startswith(f"[Hết hiệu lực sau 30/06/2026] {ND15_1A} — ")
+    assert note.startswith("Đề xuất các căn cứ có hiệu lực vào ngày hành vi kết thúc: "
+                           "05/07/2026 (chưa ghi ngày đăng tải: tạm tính theo ngày phát hiện).")
+
+
+def test_the_posting_dates_are_typed_in_the_general_section_and_date_the_proposals(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    created = cases.create_case(db, officer, make_case(detected_on=date(2026, 7, 5)),
+                                today=TODAY)
+    editor = _editor(qtbot, db, officer, created.id)
+    general = editor.general
+    assert general.posted_on.value() is None and general.posted_until.value() is None
+    general.posted_on.set_value(date(2026, 6, 20))
+    general.posted_on.changed.emit()
+    _save(qtbot, editor)
+    saved = cases.get_case(db, officer, created.id).data
+    assert (saved.posted_on, saved.posted_until) == (date(2026, 6, 20), None)
+    dialog = editor._event_dialog()
+    qtbot.addWidget(dialog)
+    offered = [dialog.bases.item(i).text() for i in range(dialog.bases.count())]
+    assert any(text.startswith(ND15_1A) for text in offered)
+    assert not any("NĐ 174/2026" in text for text in offered)
+    assert "20/06/2026 (ngày đăng tải)" in dialog.act_note.text()
+    # Posted after it was found: refused under the field, as the import refuses it.
+    general.posted_on.set_value(date(2026, 7, 6))
+    general.posted_on.changed.emit()
+    assert "«Ngày đăng tải» 06/07/2026 sau «Ngày phát hiện» 05/07/2026" in (
+        general.errors["posted_on"].text())
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")

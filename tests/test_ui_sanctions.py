@@ -96,8 +96,7 @@ def test_correcting_a_decision_records_a_new_one_and_voids_the_old(
 def test_a_second_decision_is_refused_in_the_dialog_with_the_way_to_correct(
         qtbot: QtBot, db: Database, officer: Actor) -> None:
     editor = _editor(qtbot, db, officer, _fined(db, officer))
-    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
-                         check=editor._event_check(None))
+    dialog = editor._event_dialog()
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("XP"))
     dialog.accept()
@@ -148,9 +147,7 @@ def test_a_transfer_names_the_body_from_the_suggestions(qtbot: QtBot, db: Databa
                                                         officer: Actor) -> None:
     case = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
     editor = _editor(qtbot, db, officer, case.id)
-    dialog = EventDialog(editor._vocabulary, [], default_day=TODAY, parent=editor,
-                         check=editor._event_check(None),
-                         addressees=settings.load_office(db).addressee_suggestions)
+    dialog = editor._event_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.kind.setCurrentIndex(dialog.kind.findData("XM"))

@@ -46,7 +46,7 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
         secret = invocation.stdin.next_line("khóa khôi phục")
     else:
         if not args.user:
-            raise NotAllowed("Lệnh này cần tài khoản quản trị: thêm --user TÊN "
+            raise NotAllowed("Lệnh này cần người dùng quản trị: thêm --user TÊN "
                              "--password-stdin (hoặc --recovery-key-stdin trên thư mục trống).")
         if not args.password_stdin:
             raise UsageError("Cần --password-stdin để đọc mật khẩu từ đầu vào chuẩn.")
@@ -55,7 +55,7 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
     actor: Actor | None = None
     if paths.database.exists():
         if username is None:
-            raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập bằng tài khoản quản "
+            raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập với vai trò Quản "
                              "trị (--user TÊN --password-stdin) để khôi phục đè lên.")
         current = open_data_folder(paths)
     try:
@@ -85,7 +85,7 @@ def _configure_recover(parser: argparse.ArgumentParser) -> None:
 
 def _run_recover(invocation: Invocation, _session: Session | None) -> int:
     if not invocation.args.user:
-        raise UsageError("Cần --user TÊN: tài khoản được đặt mật khẩu mới.")
+        raise UsageError("Cần --user TÊN: người dùng được đặt mật khẩu mới.")
     recovery_key = invocation.stdin.next_line("khóa khôi phục")
     password = invocation.stdin.new_secret("mật khẩu mới")
     db = open_data_folder(invocation.paths)
@@ -102,6 +102,6 @@ COMMANDS = (
             _configure_backup, _run_backup),
     Command("restore", "thay dữ liệu bằng một bản sao lưu (giữ bản an toàn của dữ liệu cũ)",
             _configure_restore, _run_restore, needs_account=False, creates_data_folder=True),
-    Command("recover", "đặt mật khẩu mới cho một tài khoản bằng khóa khôi phục",
+    Command("recover", "đặt mật khẩu mới cho một người dùng bằng khóa khôi phục",
             _configure_recover, _run_recover, needs_account=False),
 )

@@ -116,7 +116,7 @@ def common_options() -> argparse.ArgumentParser:
                         help="thư mục dữ liệu (mặc định: biến SOVIPHAM_DATA_DIR hoặc thư mục "
                              "dữ liệu của người dùng)")
     common.add_argument("--user", metavar="TÊN", default=argparse.SUPPRESS,
-                        help="tài khoản thực hiện lệnh")
+                        help="người dùng thực hiện lệnh")
     common.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
                         help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
     return common
@@ -125,7 +125,7 @@ def common_options() -> argparse.ArgumentParser:
 def sign_in(invocation: Invocation) -> Session:
     args = invocation.args
     if not args.user:
-        raise NotAllowed("Lệnh này cần tài khoản: thêm --user TÊN --password-stdin.")
+        raise NotAllowed("Lệnh này cần người dùng: thêm --user TÊN --password-stdin.")
     if not args.password_stdin:
         raise UsageError("Cần --password-stdin để đọc mật khẩu từ đầu vào chuẩn.")
     password = invocation.stdin.next_line("mật khẩu")

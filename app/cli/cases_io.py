@@ -47,7 +47,7 @@ def _with_file_password(invocation: Invocation, action: Callable[[str | None], _
             password = invocation.stdin.next_line("mật khẩu mở tệp")
         except UsageError:
             raise PasswordRequired(f"{exc.message} Hãy ghi mật khẩu mở tệp ở dòng thứ hai của "
-                                   "đầu vào chuẩn (dòng đầu là mật khẩu tài khoản).") from exc
+                                   "đầu vào chuẩn (dòng đầu là mật khẩu đăng nhập).") from exc
         return action(password)
 
 
@@ -128,7 +128,7 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
 # How to give on the command line what the export refused for being missing.
 _EXPORT_OPTIONS = {
     "file_password": "Trên dòng lệnh: thêm --protect và ghi mật khẩu mở tệp ở dòng thứ hai của "
-                     "đầu vào chuẩn (dòng đầu là mật khẩu tài khoản).",
+                     "đầu vào chuẩn (dòng đầu là mật khẩu đăng nhập).",
     "purpose": 'Trên dòng lệnh: --purpose "…".',
     "recipient": 'Trên dòng lệnh: --recipient "…".',
 }

@@ -11,7 +11,7 @@ from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
 from app.domain import periods
 from app.domain.periods import Period
 from app.errors import UserError
-from app.services.report_export import Targets, default_file, export_report
+from app.services.report_export import Targets, default_file, export_report, office_period
 from app.text import format_money, format_number
 
 _T = TypeVar("_T")
@@ -60,7 +60,7 @@ def _period(args: argparse.Namespace) -> Period:
 def _run(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     args = invocation.args
-    period = _period(args)
+    period = office_period(session.db, _period(args))
     # Neither file named: both, with their default names, in the current folder.
     targets = (Targets(args.xlsx, args.pdf) if args.xlsx or args.pdf else
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))

@@ -13,7 +13,7 @@ from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_BY_KEY, DEFAMED_LABE
 from app.domain.labels import PartyKind, Sex
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import FieldProblem
-from app.text import clean
+from app.text import clean, format_date
 
 _R = TypeVar("_R", bound=Any)
 
@@ -51,6 +51,8 @@ class CaseInput:
     group_code: str | None
     summary: str | None
     code: str | None = None
+    posted_on: date | None = None
+    posted_until: date | None = None
     source_code: str | None = None
     content_form_code: str | None = None
     url: str | None = None
@@ -78,6 +80,55 @@ class CaseInput:
     @property
     def offender_identified(self) -> bool:
         return bool(self.offender_name)
+
+    @property
+    def act_date(self) -> ActDate | None:
+        """The act's date as recorded so far; None while even the detection date is not."""
+        if self.detected_on is None:
+            return None
+        return act_ended_on(self.detected_on, self.posted_on, self.posted_until)
+
+
+@dataclass(frozen=True)
+class ActDate:
+    """The day the act ended: THE date the law is taken on (the provisions in force and their
+    fines, the limitation period, the offender's age).
+
+    For a post, the day it went up, or the day it stopped when it stayed up (Luật Xử lý vi
+    phạm hành chính Điều 6; NĐ 174/2026/NĐ-CP Điều 4.5 and Điều 115; shared/domain/letters.md,
+    "Deadlines"). The detection date stands in while neither is recorded, and says so.
+    """
+
+    day: date
+    field: str  # the case field it was taken from: posted_until, posted_on or detected_on
+
+    @property
+    def stand_in(self) -> bool:
+        """Whether the detection date stands in for the unknown posting dates."""
+        return self.field == "detected_on"
+
+    @property
+    def basis(self) -> str:
+        """`ngày đăng tải`, or what stands in: said wherever the date is used."""
+        if self.stand_in:
+            return f"chưa ghi {BY_KEY['posted_on'].label.lower()}: tạm tính theo ngày phát hiện"
+        return BY_KEY[self.field].label.lower()
+
+    @property
+    def shown(self) -> str:
+        """`20/06/2026 (ngày đăng tải)`."""
+        return f"{format_date(self.day)} ({self.basis})"
+
+
+def act_ended_on(detected_on: date, posted_on: date | None,
+                 posted_until: date | None) -> ActDate:
+    """The act's date of a case: until when the content stayed up if recorded, else when it
+    was posted; the detection date only while both are unknown."""
+    if posted_until is not None:
+        return ActDate(posted_until, "posted_until")
+    if posted_on is not None:
+        return ActDate(posted_on, "posted_on")
+    return ActDate(detected_on, "detected_on")
 
 
 @dataclass(frozen=True)
@@ -134,6 +185,8 @@ def validate_case(data: CaseInput, vocabulary: Vocabulary, today: date) -> list[
         data.offender_birth_date.year != data.offender_birth_year
     ):
         add("offender_birth_year", "«Năm sinh đối tượng» không khớp với «Ngày sinh đối tượng».")
+    for key, message in _posting_problems(data):
+        add(key, message)
     if data.offender_kind and not data.offender_name:
         add("offender_name", "Đã chọn loại đối tượng nhưng chưa nhập «Họ tên đối tượng».")
 
@@ -144,6 +197,24 @@ def validate_case(data: CaseInput, vocabulary: Vocabulary, today: date) -> list[
         for message in validate_defamed(party, today):
             add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: {message}")
     return problems
+
+
+def _posting_problems(data: CaseInput) -> list[tuple[str, str]]:
+    """Content is found after it is posted, and stays up from its posting on."""
+    found = []
+    posted, until = BY_KEY["posted_on"].label, BY_KEY["posted_until"].label
+    detected = BY_KEY["detected_on"].label
+    if data.posted_on and data.detected_on and data.posted_on > data.detected_on:
+        found.append(("posted_on",
+                      f"«{posted}» {format_date(data.posted_on)} sau «{detected}» "
+                      f"{format_date(data.detected_on)}: thông tin chỉ được phát hiện sau khi "
+                      "đăng; hãy kiểm tra lại hai ngày này."))
+    if data.posted_on and data.posted_until and data.posted_until < data.posted_on:
+        found.append(("posted_until",
+                      f"«{until}» {format_date(data.posted_until)} trước «{posted}» "
+                      f"{format_date(data.posted_on)}: cần một ngày từ ngày đăng tải trở về sau "
+                      "(để trống khi không rõ)."))
+    return found
 
 
 def validate_defamed(party: DefamedInput, today: date) -> list[str]:

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 # Luật Xử lý vi phạm hành chính Điều 6; NĐ 174/2026/NĐ-CP Điều 4.5: no sanction 1 year after
-# the act ended. Counted from the detection date, the closest date to the act's end the
-# register has, so the warning errs on the early side; as 365 days, a day early across a
-# 29 February.
+# the act ended (`app.domain.case.ActDate`). As 365 days: a day early across a 29 February.
 LIMITATION_PERIOD = timedelta(days=365)
 
 
-def limitation_date(detected_on: date) -> date:
-    """The last day a sanction may be decided for an act detected on `detected_on`."""
-    return detected_on + LIMITATION_PERIOD
+def limitation_date(act_on: date) -> date:
+    """The last day a sanction may be decided for an act that ended on `act_on`."""
+    return act_on + LIMITATION_PERIOD
 
 
 # Luật Xử lý vi phạm hành chính Điều 73 khoản 1: the violator complies within 10 days of

@@ -54,6 +54,10 @@ class Field:
 CASE_FIELDS: tuple[Field, ...] = (
     Field("code", "Mã vụ việc", Kind.TEXT, max_length=40),
     Field("detected_on", "Ngày phát hiện", Kind.DATE, required=True),
+    # When the act happened: the content posted, and until when it stayed up (its end is
+    # the act's date, `app.domain.case.ActDate`).
+    Field("posted_on", "Ngày đăng tải", Kind.DATE),
+    Field("posted_until", "Ngày kết thúc đăng tải", Kind.DATE),
     Field("source_code", "Nguồn phát hiện", Kind.CODE, vocabulary=VocabList.SOURCE),
     Field("platform_code", "Nền tảng", Kind.CODE, required=True, vocabulary=VocabList.PLATFORM),
     Field("content_form_code", "Hình thức", Kind.CODE, vocabulary=VocabList.CONTENT_FORM),

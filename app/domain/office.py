@@ -1,30 +1,70 @@
-"""The office's settings as plain data: its unit, place and signer, its thresholds.
+"""The office's settings as plain data: its units, place and signers, its thresholds.
 
 Loaded and saved by `app.services.settings`; the report and printout writers lay them out.
+Unit names and signer lines are kept as the office types them and printed so: the program
+never re-cases a name (a heading in capitals and the same name inside a sentence are two
+settings), and a line break typed in a heading is where the header breaks it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from app.domain import deadlines
 from app.errors import UserError
 
+# Nghị định 30/2020, Phụ lục I: the authority line, the title, and an acting or a deputy's
+# line (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`); the name comes under them.
+MAX_SIGNER_LINES = 3
+
+
+class Issuer(StrEnum):
+    """Who issues and signs the report."""
+
+    UNIT = "unit"  # the office's own unit (Phòng Văn hóa - Xã hội): …/BC-VHXH
+    COMMITTEE = "committee"  # its managing body, the commune's People's Committee: …/BC-UBND
+
+
+def one_line(heading: str) -> str:
+    """A name typed over several lines, on one (a window's title, a sentence)."""
+    return " ".join(heading.split())
+
+
+@dataclass(frozen=True)
+class ReportIssuer:
+    """The issuer of a report as its header, its sentences and its signature show it."""
+
+    above: str  # the heading of the body it belongs to, printed over its name ("" for none)
+    heading: str  # its name in the header, lines as typed
+    in_sentence: str  # its name inside a sentence
+    document_symbol: str
+    signer_lines: tuple[str, ...]
+    signer_name: str
+
 
 @dataclass(frozen=True)
 class OfficeSettings:
+    # Each name as printed in a heading (`ỦY BAN NHÂN DÂN\nXÃ MINH TÂN`) and as written inside
+    # a sentence (`Ủy ban nhân dân xã Minh Tân`).
     managing_body: str = ""
+    managing_body_in_sentence: str = ""
     unit_name: str = ""
+    unit_in_sentence: str = ""
     unit_short: str = ""
     place_name: str = ""
-    document_symbol: str = "BC"
-    signer_authority: str = "KT. TRƯỞNG PHÒNG"
-    signer_title: str = "PHÓ TRƯỞNG PHÒNG"
-    signer_name: str = ""
+    issuer: Issuer = Issuer.UNIT
+    # What each issuer puts on a report. The defaults are generic titles only.
+    unit_symbol: str = "BC"
+    unit_signer: tuple[str, ...] = ("KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG")
+    unit_signer_name: str = ""
+    committee_symbol: str = "BC-UBND"
+    committee_signer: tuple[str, ...] = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    committee_signer_name: str = ""
     addressees: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = ("Như trên;", "Lưu: VT.")
+    recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
     areas: tuple[str, ...] = ()
     case_code_pattern: str = "VV{year}-{seq:05d}"
     idle_lock_minutes: int = 10
@@ -37,6 +77,8 @@ class OfficeSettings:
     offsite_backup_days: int = 7
     # How long a deleted case stays restorable before it may be purged for good.
     deleted_retention_days: int = deadlines.DELETED_RETENTION_DAYS
+    # The report's options the office chose (`app.domain.report.ReportOption` codes).
+    report_options: tuple[str, ...] = ()
     # The time to issue a sanction decision after the biên bản (app.domain.sanctions).
     decision_days: int = deadlines.DECISION_DAYS
     decision_days_explained: int = deadlines.DECISION_DAYS_EXPLAINED
@@ -51,6 +93,22 @@ class OfficeSettings:
         "Phòng Văn hóa - Xã hội (bảo vệ trẻ em)",
     )
 
+    def issuer_details(self, issuer: Issuer) -> ReportIssuer:
+        """A name not typed for sentences stands there as its heading, on one line."""
+        if issuer is Issuer.COMMITTEE:
+            return ReportIssuer(
+                "", self.managing_body,
+                self.managing_body_in_sentence or one_line(self.managing_body),
+                self.committee_symbol, self.committee_signer, self.committee_signer_name)
+        return ReportIssuer(
+            self.managing_body, self.unit_name,
+            self.unit_in_sentence or one_line(self.unit_name),
+            self.unit_symbol, self.unit_signer, self.unit_signer_name)
+
+    @property
+    def report_issuer(self) -> ReportIssuer:
+        return self.issuer_details(self.issuer)
+
     def validate(self) -> None:
         try:
             self.case_code_pattern.format(year=2026, seq=1)
@@ -61,6 +119,12 @@ class OfficeSettings:
             ) from exc
         if "{seq" not in self.case_code_pattern:
             raise UserError("Mẫu mã vụ việc phải có {seq} (số thứ tự).", field="case_code_pattern")
+        for name in ("unit_signer", "committee_signer"):
+            if len(getattr(self, name)) > MAX_SIGNER_LINES:
+                raise UserError(
+                    f"Khối chữ ký có tối đa {MAX_SIGNER_LINES} dòng (thẩm quyền ký, chức vụ, "
+                    "ví dụ TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); họ tên người ký "
+                    "ghi ở ô riêng.", field=name)
         for name in ("idle_lock_minutes", "removal_overdue_days", "stale_case_days",
                      "limitation_warning_days", "evidence_max_mb", "backup_every_minutes",
                      "offsite_backup_days", "deleted_retention_days"):
@@ -69,9 +133,31 @@ class OfficeSettings:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OfficeSettings:
-        known = {f.name: f for f in dataclasses.fields(cls)}
+        known = {f.name for f in dataclasses.fields(cls)}
         values: dict[str, Any] = {}
-        for key, value in data.items():
+        for key, value in _renamed(data).items():
             if key in known:
                 values[key] = tuple(value) if isinstance(value, list) else value
+        if values.get("issuer") not in (None, *Issuer):
+            values["issuer"] = Issuer.UNIT  # a value this version does not know
+        elif "issuer" in values:
+            values["issuer"] = Issuer(values["issuer"])
         return cls(**values)
+
+
+def _renamed(data: dict[str, Any]) -> dict[str, Any]:
+    """Settings saved before the report could be issued by the People's Committee held one
+    symbol and a signer of two lines: they were the unit's."""
+    old = {key: data[key] for key in ("document_symbol", "signer_authority", "signer_title",
+                                      "signer_name") if key in data}
+    if not old:
+        return data
+    new = {key: value for key, value in data.items() if key not in old}
+    if "document_symbol" in old:
+        new.setdefault("unit_symbol", old["document_symbol"])
+    if "signer_authority" in old or "signer_title" in old:
+        new.setdefault("unit_signer", [line for line in (old.get("signer_authority", ""),
+                                                         old.get("signer_title", "")) if line])
+    if "signer_name" in old:
+        new.setdefault("unit_signer_name", old["signer_name"])
+    return new

@@ -58,7 +58,7 @@ _ZXCVBN_LOCK = threading.Lock()
 _STRONG_ROLES_TEXT = " hoặc ".join(ROLE_LABELS[role] for role in Role
                                    if role in STRONG_PASSWORD_ROLES)
 STRONG_ACCOUNT_PASSWORD_RULE = (
-    f"Mật khẩu của tài khoản {_STRONG_ROLES_TEXT} cần ít nhất {STRONG_ACCOUNT_MIN_LENGTH} ký "
+    f"Mật khẩu của người dùng {_STRONG_ROLES_TEXT} cần ít nhất {STRONG_ACCOUNT_MIN_LENGTH} ký "
     "tự và khó đoán: không dựa vào tên đăng nhập, họ tên, tên đơn vị hay một mật khẩu hay "
     "dùng (như «12345678», «matkhau123», «admin2026»), không phải dãy lặp lại, liên tiếp, "
     "hàng phím hay ngày tháng. Nên ghép ba, bốn từ không liên quan đến nhau, thêm chữ số "
@@ -73,7 +73,7 @@ FILE_PASSWORD_RULE = (
     f"Mật khẩu mở tệp cần: ít nhất {FILE_MIN_LENGTH} ký tự; ít nhất hai loại trong bốn loại "
     "chữ thường, chữ hoa, chữ số, ký hiệu (dấu cách cũng là ký hiệu); không phải một cụm lặp "
     "lại và không có quá nửa là ký tự giống nhau hay liên tiếp (như «aaaa», «abcabc», "
-    "«123456»); khác tên tài khoản. Nên ghép vài từ dễ nhớ với chữ số."
+    "«123456»); khác tên đăng nhập. Nên ghép vài từ dễ nhớ với chữ số."
 )
 
 
@@ -148,7 +148,7 @@ def weak_file_password(password: str, username: str) -> str | None:
     folded = unicodedata.normalize("NFC", password).casefold()
     reason = short_password(password, FILE_MIN_LENGTH)
     if reason is None and folded == unicodedata.normalize("NFC", username).casefold():
-        reason = "Mật khẩu trùng tên tài khoản."
+        reason = "Mật khẩu trùng tên đăng nhập."
     if reason is None and len({_kind(ch) for ch in password}) < 2:
         reason = "Mật khẩu chỉ có một loại ký tự."
     # A text is a shorter block repeated exactly when it is found inside itself written

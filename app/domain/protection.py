@@ -109,6 +109,7 @@ class CasePeople:
 
     children: tuple[Person, ...] = ()
     minor: Person | None = None  # the offender, a child at the act
+    act_on: date | None = None  # the act's date, on which ages are taken
 
     @property
     def all(self) -> tuple[Person, ...]:
@@ -290,9 +291,12 @@ class Masker:
     `cases` maps a case (any key) to its protected people. `mask(text)` masks every name
     of them by the rules of this module; `mask(text, case)` also masks, for a text of
     that case, its people's given names alone, their schools and addresses, and links.
+    A name becomes its initials, or `replacement` where not even those may show.
     """
 
-    def __init__(self, cases: Mapping[Hashable, Sequence[Person]] | None = None) -> None:
+    def __init__(self, cases: Mapping[Hashable, Sequence[Person]] | None = None, *,
+                 replacement: str | None = None) -> None:
+        self._replacement = replacement
         self._names: list[_Name] = []
         self._by_case: dict[Hashable, frozenset[int]] = {}
         self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
@@ -412,6 +416,8 @@ class Masker:
             name_id in own or name.surname in held or self._called(words, index))
 
     def _run(self, first: int, last: int, name_id: int, parts: tuple[str, ...]) -> _Run:
+        if self._replacement is not None:
+            return _Run(first, last, self._replacement)
         letters = self._names[name_id].words
         return _Run(first, last, "".join(f"{letters[p][1]}." for p in parts))
 
@@ -522,13 +528,16 @@ def child_person(child: ChildInput) -> Person:
 
 
 def minor_offender(data: CaseInput) -> Person | None:
-    """The offender when a person under 16 at the act (dated by its detection)."""
-    if not data.offender_name or data.offender_kind is PartyKind.ORGANISATION:
+    """The offender when a person under 16 at the act (`CaseInput.act_date`)."""
+    act = data.act_date
+    if not data.offender_name or data.offender_kind is PartyKind.ORGANISATION or act is None:
         return None
     person = Person(data.offender_name, data.offender_birth_year, data.offender_birth_date)
-    return as_minor(person, data.detected_on) if data.detected_on else None
+    return as_minor(person, act.day)
 
 
 def people_in(data: CaseInput) -> CasePeople:
     """The protected people of a case as recorded."""
-    return CasePeople(tuple(child_person(c) for c in data.children), minor_offender(data))
+    act = data.act_date
+    return CasePeople(tuple(child_person(c) for c in data.children), minor_offender(data),
+                      act.day if act else None)

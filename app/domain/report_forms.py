@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.domain.report import PLATFORM_FIELDS, CaseLine, Counts, Line, ReportFigures, Summary
+from app.domain.report import (
+    CHILD_AGE_BANDS,
+    CHILD_SEXES,
+    PLATFORM_FIELDS,
+    UNKNOWN_AGE,
+    CaseLine,
+    ChildrenLine,
+    Counts,
+    Line,
+    ReportFigures,
+    Summary,
+)
 from app.text import format_date, format_number
 
 Cell = str | int | date | None
@@ -64,6 +75,15 @@ FORM01_TITLE = "TỔNG HỢP KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PH
 FORM02_TITLE = "KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM THEO NỀN TẢNG MẠNG XÃ HỘI"
 FORM03_TITLE = "DANH SÁCH VỤ VIỆC VI PHẠM TRÊN MẠNG XÃ HỘI"
 CHILDREN_ROWS_TITLE = "CÁC DÒNG VỀ VỤ VIỆC CÓ TRẺ EM, NHƯ SẼ IN TRONG BÁO CÁO"
+FORM04_TITLE = "SỐ TRẺ EM BỊ ẢNH HƯỞNG THEO LOẠI VỤ VIỆC, ĐỘ TUỔI VÀ GIỚI TÍNH"
+FORM04_COLUMNS: tuple[Column, ...] = (
+    INDEX,
+    Column("Loại vụ việc", Kind.TEXT, 34),
+    Column("Tổng số trẻ em", Kind.COUNT, 9),
+    *(Column(label, Kind.COUNT, 10) for _under, label in CHILD_AGE_BANDS),
+    Column(UNKNOWN_AGE, Kind.COUNT, 9),
+    *(Column(label, Kind.COUNT, 8) for _code, label in CHILD_SEXES),
+)
 
 FORM03_COLUMNS: tuple[Column, ...] = (
     INDEX,
@@ -133,6 +153,20 @@ def children_rows(figures: ReportFigures) -> Form:
     return Form("03", "Danh sách vụ việc", CHILDREN_ROWS_TITLE, FORM03_COLUMNS,
                 [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)
                  if line.protected], None)
+
+
+def _children_row(index: int | None, line: ChildrenLine) -> tuple[Cell, ...]:
+    return (index, line.label, line.total, *line.ages, *line.sexes)
+
+
+def form_04(figures: ReportFigures) -> Form | None:
+    """The children of the period's cases as counts only, where the office chose it."""
+    table = figures.children
+    if table is None:
+        return None
+    return Form("04", "Trẻ em", FORM04_TITLE, FORM04_COLUMNS,
+                [_children_row(i, line) for i, line in enumerate(table.lines, start=1)],
+                _children_row(None, table.total))
 
 
 def all_forms(figures: ReportFigures) -> tuple[Form, Form, Form]:

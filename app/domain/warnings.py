@@ -1,6 +1,7 @@
 """Warnings shown while an officer records a case: the rules that need no database, and the
 legal figures they rest on, each kept once here with its source (the clocks and the
-lock-request windows with theirs in `app.domain.deadlines`).
+lock-request windows with theirs in `app.domain.deadlines`; the fining limits of the
+authorities are data of the legal catalog, `app.domain.legal`).
 
 A warning says what looks wrong and what the officer may do; it never blocks saving.
 """
@@ -13,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from app.domain.case import ActDate
 from app.domain.deadlines import (
     LOCK_BASIS,
     LONG_LOCK_WINDOW,
@@ -21,6 +23,7 @@ from app.domain.deadlines import (
     limitation_date,
 )
 from app.domain.labels import PARTY_LABELS, PartyKind, SanctionForm
+from app.domain.legal import AuthorityLimit
 from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
 from app.text import format_date, format_money
@@ -56,14 +59,6 @@ class CaseWarning:
     event_index: int | None = None
 
 
-# NĐ 174/2026/NĐ-CP Điều 106: the commune chairman's fining power in this field.
-CHAIRMAN_FINE_LIMITS: dict[PartyKind, int] = {
-    PartyKind.PERSON: 50_000_000,
-    PartyKind.ORGANISATION: 100_000_000,
-}
-CHAIRMAN_LIMIT_BASIS = "Điều 106 NĐ 174/2026/NĐ-CP"
-
-
 @dataclass(frozen=True)
 class MinorBand:
     under: int  # ages at the act below this and at or above the previous band's
@@ -81,8 +76,6 @@ MINOR_BANDS: tuple[MinorBand, ...] = (
                              "mức phạt đối với người thành niên"),
 )
 MINOR_BASIS = "Luật Xử lý vi phạm hành chính"
-# The register has no date for the act itself; the detection date is the closest to it.
-ACT_DATE_NOTE = "ngày gần nhất với lúc vi phạm mà sổ có"
 
 
 class EventView(Protocol):
@@ -115,7 +108,7 @@ def _when(event: EventView) -> str:
 
 @dataclass(frozen=True)
 class OffenderAge:
-    years: int  # on the detection date; the younger possible age when only the year is known
+    years: int  # on the act's date; the younger possible age when only the year is known
     exact: bool
     field: str
 
@@ -133,9 +126,10 @@ def minor_band(years: int) -> MinorBand | None:
     return next((band for band in MINOR_BANDS if years < band.under), None)
 
 
-def minor_warning(age: OffenderAge, detected_on: date,
+def minor_warning(age: OffenderAge, act: ActDate,
                   events: Mapping[int, EventView]) -> CaseWarning | None:
-    """An offender under 18 at the act, and the first decision that does not fit that age.
+    """An offender under 18 at the act (`age` on `act.day`), and the first decision that does
+    not fit that age.
 
     `events` are keyed by their position in the editor, to point at the one concerned.
     """
@@ -144,8 +138,8 @@ def minor_warning(age: OffenderAge, detected_on: date,
         return None
     years = (f"{age.years} tuổi" if age.exact
              else f"có thể mới {age.years} tuổi (chỉ biết năm sinh)")
-    message = (f"Đối tượng {years} vào ngày phát hiện {format_date(detected_on)} "
-               f"({ACT_DATE_NOTE}): {band.rule} theo {MINOR_BASIS} (cần xác nhận).")
+    message = (f"Đối tượng {years} vào ngày vi phạm {act.shown}: {band.rule} theo "
+               f"{MINOR_BASIS} (cần xác nhận).")
     if not band.sanctionable:
         wrong = [i for i, e in events.items() if e.kind == EventKind.SANCTION]
         if wrong:
@@ -164,17 +158,19 @@ def minor_warning(age: OffenderAge, detected_on: date,
 
 
 def chairman_limit_warning(index: int, event: EventView,
-                           party: PartyKind) -> CaseWarning | None:
+                           limit: AuthorityLimit) -> CaseWarning | None:
+    """A fine above the commune chairman's limit for the offender's kind of party (the
+    limit in force on the date the caller chose, from the legal catalog)."""
     amount = fine_of(event)
-    limit = CHAIRMAN_FINE_LIMITS[party]
-    if amount is None or amount <= limit:
+    if amount is None or amount <= limit.max_fine:
         return None
+    basis = f"{limit.basis}, cần xác nhận" if limit.to_confirm else limit.basis
     return CaseWarning(
         WarningKind.ABOVE_CHAIRMAN_LIMIT,
         f"Tiền phạt {format_money(amount)} ({_when(event)}) vượt thẩm quyền phạt tiền của Chủ "
-        f"tịch UBND cấp xã: tối đa {format_money(limit)} đối với {_party(party)} "
-        f"({CHAIRMAN_LIMIT_BASIS}). Hãy chuyển người có thẩm quyền xử phạt (biện pháp «Chuyển "
-        "người có thẩm quyền xử phạt») hoặc kiểm tra lại số tiền.",
+        f"tịch UBND cấp xã: tối đa {format_money(limit.max_fine)} đối với "
+        f"{_party(limit.party)} ({basis}). Hãy chuyển người có thẩm quyền xử phạt (biện pháp "
+        "«Chuyển người có thẩm quyền xử phạt») hoặc kiểm tra lại số tiền.",
         "fine_amount", event_index=index)
 
 
@@ -218,17 +214,18 @@ def fine_range_warning(index: int, event: EventView, ranges: Sequence[FineRange]
 
 
 def provision_date_warning(index: int, citation: str, valid_from: date | None,
-                           valid_to: date | None, act_on: date) -> CaseWarning:
-    """A chosen provision not in force on the act date (the caller has checked)."""
-    if valid_from is not None and act_on < valid_from:
+                           valid_to: date | None, act: ActDate) -> CaseWarning:
+    """A chosen provision not in force on the act's date (the caller has checked)."""
+    if valid_from is not None and act.day < valid_from:
         span = f"chỉ có hiệu lực từ ngày {format_date(valid_from)}"
     else:
         span = f"đã hết hiệu lực sau ngày {format_date(valid_to)}"
+    check = ("hãy ghi ngày đăng tải của thông tin rồi kiểm tra lại căn cứ đã chọn"
+             if act.stand_in else "hãy kiểm tra ngày đăng tải và căn cứ đã chọn")
     return CaseWarning(
         WarningKind.PROVISION_NOT_IN_FORCE,
-        f"{citation} {span}, còn vụ việc được phát hiện ngày {format_date(act_on)} "
-        f"({ACT_DATE_NOTE}). Hành vi được xử lý theo quy định có hiệu lực khi hành vi kết "
-        "thúc: hãy kiểm tra ngày kết thúc hành vi và căn cứ đã chọn.",
+        f"{citation} {span}, còn hành vi kết thúc ngày {act.shown}. Hành vi được xử lý theo "
+        f"quy định có hiệu lực khi hành vi kết thúc: {check}.",
         "legal_bases", event_index=index)
 
 
@@ -239,21 +236,23 @@ def lock_threshold_warning(counts: AccountOverThreshold) -> CaseWarning:
         WarningKind.LOCK_THRESHOLD,
         f"Tài khoản «{counts.account}» có {counts.cases_30_days} vụ việc trong {short.days} "
         f"ngày và {counts.cases_90_days} vụ việc trong {long.days} ngày gần nhất (theo ngày "
-        f"phát hiện): đạt ngưỡng đề nghị nền tảng tạm khóa ({short.cases} lần trong "
-        f"{short.days} ngày hoặc {long.cases} lần trong {long.days} ngày, {LOCK_BASIS}). "
-        "Có thể ghi biện pháp «Đề nghị nền tảng khóa tài khoản, trang, nhóm, kênh».",
+        f"phát hiện): đạt ngưỡng tạm khóa ({short.cases} lần trong {short.days} ngày hoặc "
+        f"{long.cases} lần trong {long.days} ngày, {LOCK_BASIS}). Việc yêu cầu nền tảng khóa "
+        "do Bộ hoặc Sở thực hiện: có thể gửi văn bản đề nghị lên Sở (hoặc Cục Phát thanh, "
+        "truyền hình và thông tin điện tử) và ghi biện pháp đề nghị khóa (mã KTK).",
         "account")
 
 
-def limitation_warning(detected_on: date, warning_days: int,
+def limitation_warning(act: ActDate, warning_days: int,
                        today: date) -> CaseWarning | None:
     """The limitation date within `warning_days`, or passed."""
-    ends_on = limitation_date(detected_on)
+    ends_on = limitation_date(act.day)
     left = (ends_on - today).days
     if left > warning_days:
         return None
-    basis = (f"1 năm từ ngày phát hiện {format_date(detected_on)}, {ACT_DATE_NOTE}; có thể "
-             "sớm hơn nếu hành vi đã kết thúc trước đó")
+    basis = f"1 năm từ ngày hành vi kết thúc {act.shown}"
+    if act.stand_in:
+        basis += "; có thể hết sớm hơn nếu thông tin đã đăng trước đó"
     if left < 0:
         message = (f"Đã hết thời hiệu xử phạt từ sau ngày {format_date(ends_on)} ({basis}): "
                    "không còn ra quyết định xử phạt được. Có thể kết thúc hồ sơ với kết quả "
@@ -262,4 +261,4 @@ def limitation_warning(detected_on: date, warning_days: int,
         remaining = "hôm nay là ngày cuối" if left == 0 else f"còn {left} ngày"
         message = (f"Thời hiệu xử phạt hết ngày {format_date(ends_on)} ({basis}), {remaining}. "
                    "Cần ra quyết định xử phạt trước ngày đó.")
-    return CaseWarning(WarningKind.LIMITATION, message, "detected_on")
+    return CaseWarning(WarningKind.LIMITATION, message, act.field)

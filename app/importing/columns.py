@@ -133,6 +133,12 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _CASE_CODE,
     _case("detected_on", f"Ngày phát hiện thông tin vi phạm, {_DATE_HINT}; không được sau "
                          "ngày hôm nay.", "05/02/2026", 16),
+    _case("posted_on", f"Ngày thông tin được đăng tải, {_DATE_HINT}; không được sau ngày phát "
+                       "hiện. Để trống khi không rõ: chương trình tạm tính theo ngày phát hiện.",
+          "01/02/2026", 14),
+    _case("posted_until", "Không bắt buộc (cột thêm của chương trình): khi thông tin còn để trên "
+                          "mạng sau ngày đăng, ngày thông tin bị gỡ, xóa hoặc thôi hiển thị, "
+                          f"{_DATE_HINT}; không được trước ngày đăng tải.", None, 14),
     _case("source_code", "Chọn trong danh sách hoặc ghi mã (RQ, PA, CT, CQ, BC).",
           "Rà quét, theo dõi của cơ quan", 22),
     _case("platform_code", "Chọn trong danh sách hoặc ghi mã (FB, YT, TT, ZL, …).",

@@ -49,6 +49,10 @@ _INTRODUCTION = (
     "không phân biệt chữ hoa, chữ thường, có dấu hay không dấu.",
     "Ngày ghi dạng dd/mm/yyyy (ô ngày của Excel hoặc chữ, ví dụ 05/02/2026). Số ghi số nguyên, "
     "có thể có dấu chấm phân cách hàng nghìn (7.500.000).",
+    "«Ngày đăng tải» (và «Ngày kết thúc đăng tải» khi thông tin còn để trên mạng sau ngày đăng) "
+    "là ngày của hành vi: căn cứ pháp lý, khung tiền phạt, thời hiệu xử phạt và tuổi của đối "
+    "tượng tính theo ngày hành vi kết thúc. Để trống khi không rõ: chương trình tạm tính theo "
+    "ngày phát hiện và ghi rõ điều đó.",
     "Khi nhập, chương trình kiểm tra mọi dòng và báo đủ các lỗi (trang, dòng, cột); chỉ khi "
     "không còn lỗi nào mới nhập, và nhập toàn bộ trong một lần.",
     "Các trang «Biện pháp xử lý», «Trẻ em liên quan», «Tổ chức, cá nhân bị xúc phạm» không bắt "

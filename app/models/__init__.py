@@ -8,13 +8,14 @@ from app.models.base import Base
 from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
 from app.models.event import Event, event_legal_bases
 from app.models.evidence import Evidence
-from app.models.legal import LegalProvision
+from app.models.legal import AuthorityLimit, LegalInstrument, LegalProvision
 from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
 
 __all__ = [
     "AuditChain",
     "AuditEntry",
+    "AuthorityLimit",
     "Base",
     "Case",
     "CaseCounter",
@@ -23,6 +24,7 @@ __all__ = [
     "DefamedParty",
     "Event",
     "Evidence",
+    "LegalInstrument",
     "LegalProvision",
     "SentReport",
     "Setting",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 SORTED_COLUMNS = ("detected_on", "code", "platform_code", "group_code", "account_key",
-                  "offender_key", "area", "closed_on", "updated_at")
+                  "offender_key", "area", "closed_on", "updated_at", "act_on")
 
 
 class Case(UuidMixin, Base):
@@ -25,6 +25,8 @@ class Case(UuidMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     detected_on: Mapped[date] = mapped_column(Date, index=True)
+    posted_on: Mapped[date | None] = mapped_column(Date)
+    posted_until: Mapped[date | None] = mapped_column(Date)
     source_code: Mapped[str | None] = mapped_column(String(10))
     platform_code: Mapped[str] = mapped_column(String(10), index=True)
     content_form_code: Mapped[str | None] = mapped_column(String(10))
@@ -52,6 +54,10 @@ class Case(UuidMixin, Base):
     # Caches written only by the services from the rows above and the events,
     # so that lists can filter and sort in SQL over the whole register.
     closed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The act's date (`app.domain.case.ActDate`): the limitation is counted and ages are
+    # taken from it. Always written (migration 0009 filled it); nullable only because
+    # SQLite adds a column so.
+    act_on: Mapped[date] = mapped_column(Date, nullable=True)
     has_children: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     search_key: Mapped[str] = mapped_column(Text, default="")
     account_key: Mapped[str] = mapped_column(String(300), default="", index=True)
@@ -103,7 +109,7 @@ class Case(UuidMixin, Base):
         # they show: the lists and their counts read this index, not the table. It holds
         # `deleted_at` because SQLite 3.40 reads the table for a column of the condition.
         Index("ix_cases_live_open", "closed_on", "detected_on", "id", "code", "deleted_at",
-              sqlite_where=text("deleted_at IS NULL"),
+              "act_on", sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
     )
 

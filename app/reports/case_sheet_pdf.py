@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.office import OfficeSettings
+from app.domain.office import Issuer, OfficeSettings
 from app.domain.report import ReportText
 from app.progress import CancelToken
 from app.reports import fonts
@@ -161,8 +161,8 @@ def _story(sheet: CaseSheet, office: OfficeSettings, styles: _SheetStyles,
            width: float) -> list[Flowable]:
     subject = f"Mã vụ việc: {sheet.code}"
     story: list[Flowable] = [
-        header_block(office, ReportText("", sheet.printed_at.date(), ""), styles, width,
-                     numbered=False),
+        header_block(office, office.issuer_details(Issuer.UNIT),
+                     ReportText("", sheet.printed_at.date(), ""), styles, width, numbered=False),
         paragraph(TITLE, styles.title),
         paragraph(subject, styles.code),
         rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 3),

@@ -11,20 +11,24 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.domain.office import OfficeSettings
+from app.domain.office import OfficeSettings, ReportIssuer
 from app.domain.report import ReportFigures
-from app.domain.report_forms import Cell, Column, Form, Kind, all_forms
+from app.domain.report_forms import Cell, Column, Form, Kind, all_forms, form_04
 from app.progress import CancelToken, Progress
-from app.reports.spreadsheet import Book, Look, Margins, PageSetup, writing
+from app.reports import document
+from app.reports.spreadsheet import Book, Look, Margins, PageSetup, Sheet, writing
 
 FONT = "Times New Roman"
 MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
-HEADER_ROW = 6  # unit (1–2), title (3), period (4), blank (5), headers (6)
+# Units (1–2), title (3), period (4), the units of measure (5), headers (6), their numbers (7).
+HEADER_ROW = 6
 LINE_POINTS = 15.0  # one line of 11 pt Times New Roman
+HEADING_LINE_POINTS = 16.0  # one line of 12 pt
+SIGNATURE_POINTS = 70.0  # room to sign (and seal) above the name
 CHARS_PER_WIDTH = 1.4  # characters of 11 pt Times New Roman per unit of Excel column width
 ROWS_PER_TICK = 200
-PAGE = PageSetup(fit_width=True, title_row=HEADER_ROW, centred=True,
+PAGE = PageSetup(fit_width=True, title_row=HEADER_ROW, title_rows=2, centred=True,
                  margins=Margins(left=0.5, right=0.5, top=0.6, bottom=0.6))
 
 
@@ -33,9 +37,14 @@ class _Looks:
     a body row and in the total row."""
 
     def __init__(self, book: Book) -> None:
-        self.unit = book.look(font=FONT, size=12)
-        self.unit_bold = book.look(font=FONT, size=12, bold=True)
-        self.form = book.look(font=FONT, size=11, italic=True, align="right")
+        self.unit = book.look(font=FONT, size=12, align="center", valign="top", wrap=True)
+        self.unit_bold = book.look(font=FONT, size=12, bold=True, align="center", valign="top",
+                                   wrap=True)
+        self.form = book.look(font=FONT, size=11, italic=True, align="right", valign="top")
+        self.measure = book.look(font=FONT, size=11, italic=True, align="right")
+        self.number = book.look(font=FONT, size=10, italic=True, align="center", border="auto")
+        self.signer = book.look(font=FONT, size=12, bold=True, align="center")
+        self.signer_note = book.look(font=FONT, size=11, italic=True, align="center")
         self.title = book.look(font=FONT, size=14, bold=True, align="center", valign="vcenter",
                                wrap=True)
         self.period = book.look(font=FONT, size=12, italic=True, align="center")
@@ -59,13 +68,14 @@ class _Looks:
 def _height(values: Sequence[Cell], columns: Sequence[tuple[int, int]]) -> float:
     """Row height that shows every wrapped line (Excel does not fit rows when it opens a
     file); `columns` are the wrapping columns and how many characters fit on a line."""
-    lines = 1
-    for index, per_line in columns:
-        value = values[index]
-        if isinstance(value, str) and (len(value) > per_line or "\n" in value):
-            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line))
-                                   for part in value.split("\n")))
+    lines = max((_lines(value, per_line) for index, per_line in columns
+                 if isinstance(value := values[index], str)), default=1)
     return LINE_POINTS * lines + 3
+
+
+def _lines(text: str, per_line: int) -> int:
+    """How many lines `text` takes in a wrapping cell `per_line` characters wide."""
+    return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
 
 
 def _per_line(columns: Sequence[Column], kinds: Sequence[Kind]) -> list[tuple[int, int]]:
@@ -73,31 +83,70 @@ def _per_line(columns: Sequence[Column], kinds: Sequence[Kind]) -> list[tuple[in
             for i, c in enumerate(columns) if c.kind in kinds]
 
 
+def _spans(form: Form) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The columns under the left block (the units, the one who drew up the form) and under
+    the right one (the form's number, the head of the unit): about 40 % of the width each."""
+    widths = [c.width for c in form.columns]
+    share = 0.4 * sum(widths)
+    left = next(i for i in range(len(widths)) if sum(widths[:i + 1]) >= share)
+    right = next(i for i in reversed(range(len(widths))) if sum(widths[i:]) >= share)
+    return (0, left), (max(right, left + 1), len(widths) - 1)
+
+
+def _heading(issuer: ReportIssuer, looks: _Looks) -> list[tuple[str, Look]]:
+    """The units over the table as the report's header shows them, names as typed."""
+    above = [(issuer.above, looks.unit)] if issuer.above else []
+    return [*above, (issuer.heading, looks.unit_bold)] + [("", looks.unit)] * (1 - len(above))
+
+
 def _write_form(book: Book, looks: _Looks, form: Form, office: OfficeSettings,
                 period_label: str, tick: _Ticker) -> None:
     sheet = book.sheet(form.sheet)
     count = len(form.columns)
     sheet.columns([c.width for c in form.columns])
-    sheet.freeze(f"A{HEADER_ROW + 1}")
+    sheet.freeze(f"A{HEADER_ROW + 2}")  # the headers and their numbers
     sheet.page(PAGE)
     wrapping = _per_line(form.columns, (Kind.TEXT, Kind.USER_TEXT))
+    (left, left_end), (right, last) = _spans(form)
+    issuer = office.report_issuer
+    # 12 pt bold takes more room than the 11 pt the width per character is measured on.
+    heading_per_line = int(sum(c.width for c in form.columns[left:left_end + 1])
+                           * CHARS_PER_WIDTH * 0.85)
 
-    blank: list[None] = [None] * (count - 2)
-    sheet.append([office.managing_body, *blank, f"Biểu số {form.number}"],
-                 [looks.unit, *blank, looks.form])
-    sheet.append([office.unit_name], [looks.unit_bold])
+    for index, (name, look) in enumerate(_heading(issuer, looks)):
+        spans: list[tuple[int, int, object, Look | None]] = [(left, left_end, name, look)]
+        if index == 0:
+            spans.append((last, last, f"Biểu số {form.number}", looks.form))
+        sheet.append_spans(spans, height=HEADING_LINE_POINTS * _lines(name, heading_per_line) + 3)
     sheet.append_merged(form.title, looks.title, count, height=2 * LINE_POINTS + 6)
     sheet.append_merged(period_label, looks.period, count)
-    sheet.append([], [])
+    sheet.append_spans([(right, last, document.MEASURE_UNITS, looks.measure)])
     headers = [c.header for c in form.columns]
     sheet.append(headers, [looks.header] * count,
                  height=_height(headers, _per_line(form.columns, tuple(Kind))))
+    sheet.append(list(range(1, count + 1)), [looks.number] * count)
     body = [looks.body[c.kind] for c in form.columns]
     for values in form.rows:
         sheet.append(values, body, height=_height(values, wrapping))
         tick()
     if form.total is not None:
         sheet.append(form.total, [looks.total[c.kind] for c in form.columns])
+    _footer(sheet, looks, issuer, (left, left_end), (right, last))
+
+
+def _footer(sheet: Sheet, looks: _Looks, issuer: ReportIssuer, left: tuple[int, int],
+            right: tuple[int, int]) -> None:
+    """Who drew up the form and the head of the unit, each with room to sign; the name of
+    the report's signer under the head's."""
+    def row(drawer: str, head: str, look: Look, height: float | None = None) -> None:
+        sheet.append_spans([(*left, drawer, look), (*right, head, look)], height=height)
+
+    sheet.append([], [])
+    row(document.PREPARER, document.HEAD_OF_UNIT, looks.signer)
+    row(document.PREPARER_NOTE, document.HEAD_OF_UNIT_NOTE, looks.signer_note)
+    # A blank cell with a look: streamed rows keep the height only of a row with a cell.
+    sheet.append([None], [looks.signer_note], height=SIGNATURE_POINTS)
+    sheet.append_spans([(*right, issuer.signer_name, looks.signer)])
 
 
 class _Ticker:
@@ -118,7 +167,8 @@ class _Ticker:
 
 def write_workbook(figures: ReportFigures, office: OfficeSettings, target: Path, *,
                    progress: Progress | None = None, token: CancelToken | None = None) -> None:
-    forms = all_forms(figures)
+    children = form_04(figures)
+    forms = (*all_forms(figures), *([children] if children else []))
     tick = _Ticker(sum(len(f.rows) for f in forms), progress, token)
     with writing(target) as book:
         looks = _Looks(book)

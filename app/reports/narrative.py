@@ -1,7 +1,9 @@
 """The draft of the report's text, written from the figures; the officer edits it before export.
 
 One paragraph per line. A line starting with a Roman numeral and a dot is a
-section heading; a line starting with "- " is an item of a list.
+section heading; a line starting with "- " is an item of a list; lines starting and
+ending with "|" are the rows of a table, cells between the bars, the first row its
+header (the comparison with the year to date and the same period a year before).
 """
 
 from __future__ import annotations
@@ -10,10 +12,20 @@ import re
 
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
-from app.domain.report import Counts, Line, ReportFigures
+from app.domain.report import (
+    COMPARED,
+    WORK_LABELS,
+    Counts,
+    Line,
+    ReportFigures,
+    Totals,
+    Work,
+    change_words,
+)
 from app.text import format_date, format_money, format_number
 
 HEADING = re.compile(r"^[IVX]+\.\s")
+TABLE_ROW = re.compile(r"^\|.*\|$")
 END_MARK = "./."
 
 
@@ -21,38 +33,55 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def unit_in_sentence(unit_name: str) -> str:
-    """`PHÒNG VĂN HÓA - XÃ HỘI` → `Phòng Văn hóa - Xã hội` (settings hold the name in capitals).
-
-    Vietnamese writes a unit's kind and the first word of its field with capitals;
-    the officer corrects the rare name this does not fit when editing the text.
-    """
-    if unit_name != unit_name.upper():
-        return unit_name
-    parts = []
-    for index, part in enumerate(unit_name.split(" - ")):
-        words = part.lower().split()
-        lead = 2 if index == 0 else 1
-        parts.append(" ".join(w[:1].upper() + w[1:] if i < lead else w
-                              for i, w in enumerate(words)))
-    return " - ".join(parts)
-
-
-def _percent(change: int, base: int) -> str:
-    return f"{abs(change) * 100 / base:.1f}".replace(".", ",") + "%"
 
 
 def compare(now: int, before: int, previous: Period, *, money: bool = False) -> str:
-    """`tăng 12 vụ, tương ứng 10,6%, so với tháng 9/2026`, `giảm …`, `bằng …`."""
+    """`tăng 3 vụ (33,3%) so với tháng 9/2026`, `tăng 8 vụ (gấp 3 lần) …`,
+    `giảm 1 vụ (25%) …`, `bằng …`; from nothing, no rate. The period compared with is
+    named without its dates: the reader has those of the report's own."""
     def amount(value: int) -> str:
         return format_money(value) if money else f"{format_number(value)} vụ"
 
+    before_name = _lower_first(previous.name)
     if now == before:
-        return f"bằng {previous.phrase}"
-    change = now - before
-    word = "tăng" if change > 0 else "giảm"
-    rate = f", tương ứng {_percent(change, before)}," if before else ""
-    return f"{word} {amount(abs(change))}{rate} so với {previous.phrase}"
+        return f"bằng {before_name}"
+    word = "tăng" if now > before else "giảm"
+    rate = ""
+    if before:
+        words = change_words(now, before)
+        rate = f" ({words.removeprefix(word).strip()})"
+    return f"{word} {amount(abs(now - before))}{rate} so với {before_name}"
+
+
+def table_cells(row: str) -> list[str]:
+    """The cells of a table row of the text: `| a | b |` → `["a", "b"]`."""
+    return [cell.strip() for cell in row.strip()[1:-1].split("|")]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def comparison_table(figures: ReportFigures) -> list[str]:
+    """The period beside the year to its end (when longer than the period) and the same
+    period a year before, as rows of the text; none for a report frozen without them."""
+    to_date, year_before = figures.year_to_date, figures.year_before
+    if to_date is None or year_before is None:
+        return []
+    columns: list[Totals] = [figures.totals]
+    header = ["Chỉ tiêu (số vụ việc)", figures.period.name]
+    if to_date.period.start != figures.period.start:
+        columns.append(to_date)
+        header.append(f"Lũy kế từ {format_date(to_date.period.start)}")
+    columns.append(year_before)
+    header += [f"Cùng kỳ năm trước ({year_before.period.name})", "So với cùng kỳ"]
+    rows = [_row(header)]
+    for measure in COMPARED:
+        values = [measure.value(t.counts, t.work) for t in columns]
+        if any(values):  # a kind of work the office never did this year: no row of zeros
+            rows.append(_row([measure.label, *(format_number(v) for v in values),
+                              change_words(values[0], values[-1])]))
+    return rows
 
 
 def _breakdown(lines: tuple[Line, ...], *, lower: bool, by_size: bool) -> str:
@@ -66,7 +95,7 @@ def _breakdown(lines: tuple[Line, ...], *, lower: bool, by_size: bool) -> str:
 def draft(figures: ReportFigures, office: OfficeSettings) -> str:
     period, previous = figures.period, figures.previous.period
     now, before = figures.summary.total, figures.previous.total
-    unit = unit_in_sentence(office.unit_name) if office.unit_name else "Đơn vị"
+    unit = office.report_issuer.in_sentence or "Đơn vị"  # as the office typed it
     during = f"Trong {period.phrase}"
     lines = [
         f"Thực hiện nhiệm vụ quản lý, phát hiện, xử lý thông tin vi phạm pháp luật trên mạng "
@@ -74,13 +103,17 @@ def draft(figures: ReportFigures, office: OfficeSettings) -> str:
         "I. KẾT QUẢ PHÁT HIỆN",
         *_detection(figures, now, before, during, previous),
         "II. KẾT QUẢ XỬ LÝ",
-        *_handling(now, before, during, period, previous),
+        *_handling(now, figures.work, before, during, period, previous),
+        "Kết quả so với lũy kế từ đầu năm và cùng kỳ năm trước:",
+        *comparison_table(figures),
         "III. ĐỀ XUẤT, KIẾN NGHỊ",
         "Tiếp tục tăng cường rà quét, phát hiện và xử lý kịp thời thông tin vi phạm trên mạng "
         "xã hội; phối hợp với Công an xử lý các trường hợp có dấu hiệu tội phạm"
         + ("; đề nghị cấp trên hỗ trợ xác minh, ngăn chặn các trường hợp chưa xác định được "
            "đối tượng vi phạm." if now.unidentified else "."),
-        "Số liệu chi tiết tại Biểu số 01, Biểu số 02 và Phụ lục danh sách vụ việc kèm theo.",
+        "Số liệu chi tiết tại Biểu số 01, Biểu số 02"
+        + (", Biểu số 04 (trẻ em bị ảnh hưởng)" if figures.children is not None else "")
+        + " và Phụ lục danh sách vụ việc kèm theo.",
         f"Trên đây là báo cáo kết quả phát hiện, xử lý thông tin vi phạm trên mạng xã hội "
         f"{period.phrase} của {unit}{END_MARK}",
     ]
@@ -90,8 +123,8 @@ def draft(figures: ReportFigures, office: OfficeSettings) -> str:
 def _detection(figures: ReportFigures, now: Counts, before: Counts, during: str,
                previous: Period) -> list[str]:
     if not now.detected:
-        lines = [f"{during}, không phát hiện vụ việc thông tin vi phạm nào trên mạng xã hội "
-                 f"({compare(0, before.detected, previous)})."]
+        lines = [f"{during}, không phát hiện vụ việc thông tin vi phạm nào trên mạng xã hội, "
+                 f"{compare(0, before.detected, previous)}."]
     else:
         lines = [
             f"{during}, đã phát hiện {format_number(now.detected)} vụ việc có thông tin vi phạm "
@@ -105,30 +138,60 @@ def _detection(figures: ReportFigures, now: Counts, before: Counts, during: str,
             lines.append(f"Có {format_number(now.unidentified)} vụ chưa xác định được đối tượng "
                          "vi phạm.")
         if now.children:
-            lines.append(f"Các vụ việc phát hiện trong kỳ ảnh hưởng đến "
-                         f"{format_number(now.children)} trẻ em; thông tin về các em được giữ "
-                         "bí mật theo quy định của Luật Trẻ em, không nêu trong báo cáo này.")
+            lines.append(_children(now.children, counts_only=figures.children is not None))
     if now.carried_in:
         lines.append(f"Ngoài ra, còn {format_number(now.carried_in)} vụ việc từ các kỳ trước "
                      "chuyển sang tiếp tục xử lý.")
     return lines
 
 
-def _handling(now: Counts, before: Counts, during: str, period: Period,
+def _children(count: int, *, counts_only: bool) -> str:
+    """What the report shows of the children, as it is: initials, age and sex in the
+    annex, or only counts."""
+    shown = ("báo cáo không ghi thông tin riêng của từng em, chỉ ghi số trẻ em theo loại vụ "
+             "việc, độ tuổi và giới tính tại Biểu số 04" if counts_only else
+             "Phụ lục danh sách vụ việc chỉ ghi chữ cái đầu của họ tên, tuổi và giới tính của "
+             "các em, không ghi họ tên, trường, lớp, nơi ở")
+    return (f"Các vụ việc phát hiện trong kỳ ảnh hưởng đến {format_number(count)} trẻ em. Để "
+            f"bảo vệ bí mật đời sống riêng tư của trẻ em theo Luật Trẻ em, {shown}.")
+
+
+def _item(label: str, count: int, more: str = "") -> str:
+    return f"- {label}: {format_number(count)} vụ{more};"
+
+
+def _handling(now: Counts, work: Work, before: Counts, during: str, period: Period,
               previous: Period) -> list[str]:
-    fines = (f", tổng số tiền phạt {format_money(now.fines)} "
-             f"({compare(now.fines, before.fines, previous, money=True)})" if now.fines else "")
-    return [
+    """The measures taken, in the order of the work; the office's own work (invitations,
+    warnings, …) only where it did some, form 01's columns always."""
+    def done(name: str) -> list[str]:
+        count = getattr(work, name)
+        return [_item(WORK_LABELS[name], count)] if count else []
+
+    decided = [f"{label.lower()} {format_number(count)} vụ" for label, count in (
+        ("Cảnh cáo", work.warning_decisions), ("Phạt tiền", work.fine_decisions)) if count]
+    fines = (f", tổng số tiền phạt {format_money(now.fines)}, "
+             f"{compare(now.fines, before.fines, previous, money=True)}" if now.fines else "")
+    lines = [
         f"{during}, đã thực hiện các biện pháp xử lý như sau:",
-        f"- Gỡ bỏ thông tin vi phạm: {format_number(now.removed)} vụ;",
-        f"- Xử phạt vi phạm hành chính: {format_number(now.sanctioned)} vụ{fines};",
-        f"- Chuyển cơ quan Công an: {format_number(now.to_police)} vụ;",
-        f"- Báo cáo, kiến nghị cấp trên hỗ trợ: {format_number(now.escalated)} vụ;",
-        f"- Kết thúc xử lý: {format_number(now.closed)} vụ "
-        f"({compare(now.closed, before.closed, previous)}).",
-        f"Đến hết ngày {format_date(period.end)}, còn {format_number(now.carried_out)} vụ việc "
-        "đang tiếp tục xử lý.",
+        *done("invited"), *done("warned"), *done("corrected"),
+        _item("Gỡ bỏ thông tin vi phạm", now.removed),
+        *done("lock_proposed"), *done("violation_records"),
+        _item("Xử phạt vi phạm hành chính", now.sanctioned,
+              (f" ({', '.join(decided)})" if decided else "") + fines),
+        _item("Chuyển cơ quan Công an", now.to_police),
+        *done("to_competent"), *done("to_child_protection"),
+        _item("Báo cáo, kiến nghị cấp trên hỗ trợ", now.escalated),
+        f"- Kết thúc xử lý: {format_number(now.closed)} vụ, "
+        f"{compare(now.closed, before.closed, previous)}.",
     ]
+    if work.minor_offenders:
+        lines.append(f"Trong các vụ việc được xử lý trong kỳ, có "
+                     f"{format_number(work.minor_offenders)} vụ đối tượng vi phạm là người chưa "
+                     "thành niên (dưới 18 tuổi).")
+    lines.append(f"Đến hết ngày {format_date(period.end)}, còn {format_number(now.carried_out)} "
+                 "vụ việc đang tiếp tục xử lý.")
+    return lines
 
 
 def with_end_mark(text: str) -> str:

@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -28,7 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.domain.office import OfficeSettings
+from app.domain.office import OfficeSettings, ReportIssuer
 from app.domain.report import ReportText
 from app.progress import CancelToken
 from app.reports import document, fonts
@@ -58,6 +59,7 @@ class OfficialStyles:
         self.title = paragraph_style("title", 14, fonts.BOLD, spaceBefore=18)
         self.subject = paragraph_style("subject", 14, fonts.BOLD)
         self.addressee = paragraph_style("addressee", 14, spaceBefore=6, spaceAfter=6)
+        self.addressee_item = paragraph_style("addressee_item", 14, align=TA_LEFT)
         self.body = paragraph_style("body", 14, align=TA_JUSTIFY, firstLineIndent=1 * cm,
                                     spaceAfter=6, leading=14 * 1.3)
         self.heading = paragraph_style("heading", 14, fonts.BOLD, align=TA_JUSTIFY,
@@ -90,11 +92,18 @@ def rule(width: float) -> HRFlowable:
                       spaceAfter=3, hAlign="CENTER")
 
 
+def new_section() -> ActionFlowable:
+    """Put before the page break that starts an annex: its pages are numbered on their own."""
+    return ActionFlowable(("newSection",))
+
+
 class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, path: Path, token: CancelToken | None, **info: str) -> None:
         # The initial font too, or the PDF would name a Helvetica it never embeds.
         super().__init__(str(path), pagesize=PORTRAIT, initialFontName=fonts.REGULAR, **info)
         self._token = token
+        self._section_first_page = 1
+        self._section_next = False
         self.addPageTemplates([
             self._template("portrait", PORTRAIT, PORTRAIT_MARGINS),
             self._template("landscape", LANDSCAPE, LANDSCAPE_MARGINS),
@@ -111,28 +120,34 @@ class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
         if self._token is not None:
             self._token.raise_if_cancelled()
 
-    @staticmethod
-    def _page_number(canvas: Any, doc: Any) -> None:
-        """Centred in the top margin, from page 2 on."""
-        if doc.page > 1:
+    def handle_newSection(self) -> None:  # noqa: N802 (reportlab's name for `new_section`)
+        self._section_next = True
+
+    def _page_number(self, canvas: Any, doc: Any) -> None:
+        """Centred in the top margin, from the second page of the document and of each annex
+        on (Nghị định 30/2020: an annex is numbered on its own)."""
+        if self._section_next:
+            self._section_first_page, self._section_next = doc.page, False
+        number = doc.page - self._section_first_page + 1
+        if number > 1:
             width, height = canvas._pagesize
             canvas.setFont(fonts.REGULAR, 13)
-            canvas.drawCentredString(width / 2, height - 12 * mm, str(doc.page))
+            canvas.drawCentredString(width / 2, height - 12 * mm, str(number))
 
 
-def header_block(office: OfficeSettings, text: ReportText, styles: OfficialStyles,
-                 width: float, numbered: bool = True) -> Table:
+def header_block(office: OfficeSettings, issuer: ReportIssuer, text: ReportText,
+                 styles: OfficialStyles, width: float, numbered: bool = True) -> Table:
     """Nghị định 30 header: a borderless two-column table, 40 % and 60 %; a paper that
-    is not a numbered document (a case printout) leaves out the `Số:` line."""
+    is not a numbered document (a case printout) leaves out the `Số:` line. Names are
+    printed as typed, broken where the office broke them."""
     left: list[Flowable] = []
-    if office.managing_body:
-        left.append(paragraph(office.managing_body.upper(), styles.unit))
-    unit = office.unit_name.upper()
-    left += [paragraph(unit, styles.unit_bold),
-             rule(min(stringWidth(unit, fonts.BOLD, 12), 0.4 * width) / 3)]
+    if issuer.above:
+        left.append(paragraph(issuer.above, styles.unit))
+    left += [paragraph(issuer.heading, styles.unit_bold),
+             rule(_widest_line(issuer.heading, fonts.BOLD, 12, 0.4 * width) / 3)]
     right = [paragraph(document.NATION, styles.nation), paragraph(document.MOTTO, styles.motto),
              rule(stringWidth(document.MOTTO, fonts.BOLD, 13))]
-    number = document.number_line(office, text.number)
+    number = document.number_line(issuer, text.number)
     rows = [[left, right],
             [paragraph(number, styles.number) if numbered else "",
              paragraph(document.place_date(office, text.issue_date), styles.place_date)]]
@@ -146,3 +161,9 @@ def header_block(office: OfficeSettings, text: ReportText, styles: OfficialStyle
         ("TOPPADDING", (0, 1), (-1, 1), 6),
     ]))
     return table
+
+
+def _widest_line(text: str, font: str, size: float, room: float) -> float:
+    """The width of the text's longest line as printed within `room` (a longer one wraps)."""
+    return min(max((stringWidth(line, font, size) for line in text.splitlines()), default=0.0),
+               room)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -30,11 +30,11 @@ from reportlab.platypus import (
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
-from app.domain.report_forms import Cell, Form, Kind, all_forms, display
+from app.domain.report_forms import Cell, Form, Kind, all_forms, display, form_04
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.files import written_atomically
-from app.reports.narrative import HEADING, with_end_mark
+from app.reports.narrative import HEADING, TABLE_ROW, table_cells, with_end_mark
 from app.reports.official import (
     LANDSCAPE,
     LANDSCAPE_MARGINS,
@@ -44,6 +44,7 @@ from app.reports.official import (
     OfficialStyles,
     header_block,
     markup,
+    new_section,
     paragraph,
     paragraph_style,
     rule,
@@ -71,35 +72,93 @@ class _Cell(Paragraph):  # type: ignore[misc]
 def _title(figures: ReportFigures, office: OfficeSettings, styles: OfficialStyles,
            width: float) -> list[Flowable]:
     subject = document.subject(figures.period)
-    parts: list[Flowable] = [
+    return [
         paragraph(document.TITLE, styles.title),
         paragraph(subject, styles.subject),
         rule(min(stringWidth(subject, fonts.BOLD, 14), width) / 4),
+        *_addressees(office, styles, width),
     ]
-    addressees = office.addressees
-    if len(addressees) == 1:
-        parts.append(paragraph(f"Kính gửi: {addressees[0]}.", styles.addressee))
-    elif addressees:
-        parts.append(paragraph("Kính gửi:", styles.addressee))
-        parts += [paragraph(f"- {a}{'.' if i == len(addressees) - 1 else ';'}", styles.addressee)
-                  for i, a in enumerate(addressees)]
+
+
+def _addressees(office: OfficeSettings, styles: OfficialStyles, width: float,
+                ) -> list[Flowable]:
+    """One addressee on the line of `Kính gửi:`, centred; several each on a line of its own
+    under it, their dashes aligned under its colon (Nghị định 30/2020, Phụ lục I)."""
+    lines = document.addressed(office.addressees)
+    if len(lines) < 2:
+        return [paragraph(line, styles.addressee) for line in lines]
+    style = styles.addressee_item
+    lead = stringWidth(document.ADDRESSED.rstrip(":"), style.fontName, style.fontSize)
+    items = lines[1:]
+    room = width - 2 * lead
+    longest = max(stringWidth(item, style.fontName, style.fontSize) for item in items)
+    data = [[paragraph(lines[0], style), ""], *[["", paragraph(item, style)] for item in items]]
+    table = Table(data, colWidths=[lead, min(longest + 2, room)], hAlign="CENTER",
+                  spaceBefore=6, spaceAfter=6)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("SPAN", (0, 0), (1, 0)),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    return [table]
+
+
+def _body(text: ReportText, figures: ReportFigures, styles: OfficialStyles,
+          width: float) -> list[Flowable]:
+    lines = [line.strip() for line in
+             with_end_mark(figures.masker.mask(text.narrative)).splitlines()]
+    parts: list[Flowable] = []
+    rows: list[str] = []
+    for line in [*lines, ""]:
+        if TABLE_ROW.match(line):
+            rows.append(line)
+            continue
+        if rows:
+            parts.append(_narrative_table(rows, width))
+            rows = []
+        if line:
+            parts.append(paragraph(line, styles.heading if HEADING.match(line)
+                                   else styles.body))
     return parts
 
 
-def _body(text: ReportText, figures: ReportFigures, styles: OfficialStyles) -> list[Flowable]:
-    lines = [line.strip() for line in
-             with_end_mark(figures.masker.mask(text.narrative)).splitlines()]
-    return [paragraph(line, styles.heading if HEADING.match(line) else styles.body)
-            for line in lines if line]
+NARRATIVE_TABLE_SIZE = 11
+_TABLE_HEAD = paragraph_style("narrative_th", NARRATIVE_TABLE_SIZE, fonts.BOLD, align=TA_CENTER)
+_TABLE_LABEL = paragraph_style("narrative_td", NARRATIVE_TABLE_SIZE, align=TA_LEFT)
+_TABLE_FIGURE = paragraph_style("narrative_tn", NARRATIVE_TABLE_SIZE, align=TA_RIGHT)
+
+
+def _narrative_table(rows: Sequence[str], width: float) -> Flowable:
+    """The text's table rows (the comparison with the year to date and a year before) as a
+    table within the narrative: the first row its header, the first column its labels,
+    the other cells figures; a row typed with fewer cells is filled with blanks."""
+    cells = [table_cells(row) for row in rows]
+    count = max(len(row) for row in cells)
+    data = [[Paragraph(markup(value), _TABLE_HEAD if r == 0 else
+                       _TABLE_LABEL if c == 0 else _TABLE_FIGURE)
+             for c, value in enumerate(row + [""] * (count - len(row)))]
+            for r, row in enumerate(cells)]
+    first = 0.34 * width if count > 1 else width
+    widths = [first] + [(width - first) / (count - 1)] * (count - 1)
+    table = Table(data, colWidths=widths, repeatRows=1, spaceBefore=4, spaceAfter=8)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("FONT", (0, 0), (-1, -1), fonts.REGULAR, NARRATIVE_TABLE_SIZE),
+                               ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+                               ("VALIGN", (0, 1), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    return table
 
 
 def _signature(office: OfficeSettings, styles: OfficialStyles, width: float) -> Flowable:
-    recipients: list[Flowable] = [paragraph("Nơi nhận:", styles.recipients_title)]
-    recipients += [paragraph(r if r.startswith("-") else f"- {r}", styles.recipient)
-                   for r in office.recipients]
-    signer: list[Flowable] = [paragraph(line.upper(), styles.signer)
-                              for line in (office.signer_authority, office.signer_title) if line]
-    signer += [Spacer(1, 24 * mm), paragraph(office.signer_name, styles.signer_name)]
+    issuer = office.report_issuer
+    recipients: list[Flowable] = [paragraph(document.RECIPIENTS, styles.recipients_title)]
+    recipients += [paragraph(line, styles.recipient) for line in
+                   document.listed(office.recipients)]
+    signer: list[Flowable] = [paragraph(line, styles.signer)
+                              for line in issuer.signer_lines if line]
+    signer += [Spacer(1, 24 * mm), paragraph(issuer.signer_name, styles.signer_name)]
     table = Table([[recipients, signer]], colWidths=[0.45 * width, 0.55 * width])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -232,7 +291,19 @@ def _annex(label: str, form: Form, figures: ReportFigures, office: OfficeSetting
            text: ReportText, styles: OfficialStyles) -> list[Flowable]:
     return [paragraph(label, styles.annex), paragraph(form.title, styles.annex_title),
             paragraph(figures.period.label, styles.annex_line),
-            paragraph(document.annex_reference(office, text), styles.annex_reference)]
+            paragraph(document.annex_reference(office.report_issuer, text),
+                      styles.annex_reference)]
+
+
+def _children_counts(figures: ReportFigures, office: OfficeSettings, text: ReportText,
+                     styles: OfficialStyles, tables: _Tables, width: float) -> list[Flowable]:
+    """Form 04, the children as counts only, where the office chose it."""
+    form = form_04(figures)
+    if form is None:
+        return []
+    return [Spacer(1, 12 * mm),
+            *_annex(f"Biểu số {form.number}", form, figures, office, text, styles),
+            tables.whole(form, width)]
 
 
 def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
@@ -244,17 +315,20 @@ def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, 
     form01, form02, form03 = all_forms(figures)
     summary_tables, case_tables = _Tables(10, 3), _Tables(8, 2)
     story: list[Flowable] = [
-        header_block(office, text, styles, portrait_width),
+        header_block(office, office.report_issuer, text, styles, portrait_width),
         *_title(figures, office, styles, portrait_width),
-        *_body(text, figures, styles),
+        *_body(text, figures, styles, portrait_width),
         _signature(office, styles, portrait_width),
         NextPageTemplate("landscape"),
+        new_section(),
         PageBreak(),
         *_annex(f"Biểu số {form01.number}", form01, figures, office, text, styles),
         summary_tables.whole(form01, landscape_width),
         Spacer(1, 12 * mm),
         *_annex(f"Biểu số {form02.number}", form02, figures, office, text, styles),
         summary_tables.whole(form02, landscape_width),
+        *_children_counts(figures, office, text, styles, summary_tables, landscape_width),
+        new_section(),
         PageBreak(),
         *_annex("Phụ lục", form03, figures, office, text, styles),
         (_PagedRows(form03, case_tables, landscape_width, progress) if form03.rows
@@ -263,5 +337,5 @@ def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, 
     subject = document.subject(figures.period)
     with written_atomically(target) as temporary:
         OfficialDocument(temporary, token, title=f"Báo cáo {subject[0].lower()}{subject[1:]}",
-                         author=office.unit_name, subject=subject,
+                         author=office.report_issuer.in_sentence, subject=subject,
                          creator="Sổ vi phạm MXH").build(story)

@@ -83,10 +83,11 @@ class Margins:
 @dataclass(frozen=True)
 class PageSetup:
     """How a sheet prints: A4 landscape, and optionally shrunk to the page's width (as many
-    pages down as it takes), a row repeated at the top of every page, centred."""
+    pages down as it takes), rows repeated at the top of every page, centred."""
 
     fit_width: bool = False
     title_row: int | None = None  # 1-based, as Excel numbers rows
+    title_rows: int = 1  # how many rows repeat, from `title_row` down
     centred: bool = False
     margins: Margins = Margins()
 
@@ -130,7 +131,7 @@ class Sheet:
         if setup.fit_width:
             self._sheet.fit_to_pages(1, 0)
         if setup.title_row is not None:
-            self._sheet.repeat_rows(setup.title_row - 1)
+            self._sheet.repeat_rows(setup.title_row - 1, setup.title_row + setup.title_rows - 2)
         if setup.centred:
             self._sheet.center_horizontally()
         self._margins(setup.margins)
@@ -150,10 +151,21 @@ class Sheet:
     def append_merged(self, value: object, look: Look | None, columns: int, *,
                       height: float | None = None) -> None:
         """The next row: one value across its first `columns` columns."""
+        self.append_spans([(0, columns - 1, value, look)], height=height)
+
+    def append_spans(self, spans: Sequence[tuple[int, int, object, Look | None]], *,
+                     height: float | None = None) -> None:
+        """The next row: each value across its columns `first` to `last` (0-based, both
+        included), in their order; the other cells empty."""
         row = self.rows
-        self._sheet.merge_range(row, 0, row, columns - 1, "",
-                                look.format if look is not None else None)
-        self.append([value], [look], height=height)
+        if height is not None:
+            self._sheet.set_row(row, height)
+        for first, last, value, look in spans:
+            if last > first:
+                self._sheet.merge_range(row, first, row, last, "",
+                                        look.format if look is not None else None)
+            self._write(row, first, value, look)
+        self.rows = row + 1
 
     def choices(self, column: int, rows: tuple[int, int], source: str, *, title: str,
                 message: str) -> None:

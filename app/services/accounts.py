@@ -143,8 +143,8 @@ def create_user(
 # One answer for every refused sign-in (unknown name, wrong password, disabled or locked
 # account), so that trying names tells nothing about which accounts exist.
 SIGN_IN_REFUSED = (
-    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị khóa. Sau "
-    f"{MAX_FAILED_ATTEMPTS} lần sai liên tiếp, tài khoản tạm khóa "
+    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc người dùng đang bị khóa. Sau "
+    f"{MAX_FAILED_ATTEMPTS} lần sai liên tiếp, người dùng tạm khóa "
     f"{int(LOCKOUT.total_seconds() // 60)} phút; quản trị có thể đặt lại mật khẩu."
 )
 
@@ -277,7 +277,7 @@ def password_matches(password_hash: str, password: str) -> bool:
 def _locked_message(until: datetime) -> str:
     local = until.astimezone()
     return (
-        "Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần, "
+        "Người dùng đang tạm khóa do nhập sai mật khẩu nhiều lần, "
         f"thử lại sau {local:%H:%M} ngày {local:%d/%m/%Y} hoặc nhờ quản trị mở khóa."
     )
 
@@ -317,7 +317,7 @@ def update_user(
     with db.write() as session:
         user = session.get(User, user_id)
         if user is None:
-            raise UserError("Không tìm thấy tài khoản.")
+            raise UserError("Không tìm thấy người dùng.")
         demoting = (role is not None and role != Role.ADMIN) or active is False
         if demoting and user.role == Role.ADMIN and _active_admins(session) <= 1:
             raise UserError("Không thể bỏ quyền hoặc khóa quản trị viên cuối cùng.")
@@ -360,8 +360,8 @@ def role_change_needs_password(current: Role, new: Role) -> bool:
 def _require_new_password(user: User, *, role: Role | None, active: bool | None) -> None:
     if active is True and not user.active:
         raise UserError(
-            f"Mở lại tài khoản «{user.username}» cần đặt mật khẩu mới cho tài khoản: khi bị "
-            "khóa, tài khoản đã mất quyền mở dữ liệu mã hóa, chỉ mật khẩu mới cấp lại được.",
+            f"Mở lại người dùng «{user.username}» cần đặt mật khẩu mới cho người dùng: khi bị "
+            "khóa, người dùng đã mất quyền mở dữ liệu mã hóa, chỉ mật khẩu mới cấp lại được.",
             field="new_password")
     if role is None or not role_change_needs_password(Role(user.role), role):
         return
@@ -371,7 +371,7 @@ def _require_new_password(user: User, *, role: Role | None, active: bool | None)
             f"cùng lúc. {account_password_rule(role)}", field="new_password")
     raise UserError(
         f"Bỏ quyền quản trị của «{user.username}» cần đặt mật khẩu mới cùng lúc: niêm "
-        "phong cũ của tài khoản giữ khóa quản trị, chỉ niêm phong mới bỏ được khóa đó.",
+        "phong cũ của người dùng giữ khóa quản trị, chỉ niêm phong mới bỏ được khóa đó.",
         field="new_password")
 
 
@@ -392,7 +392,7 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
     The account is unlocked and keeps access to everything encrypted."""
     if encryption.is_plain(db.paths.database):
         raise NotAllowed("Thư mục dữ liệu này chưa được mã hóa: hãy đăng nhập một lần bằng "
-                         "tài khoản quản trị trước khi dùng khóa khôi phục.")
+                         "người dùng quản trị trước khi dùng khóa khôi phục.")
     rotation.finish_interrupted(db, None, recovery_key)
     folder = vault.open_with_recovery(db.paths, recovery_key)
     if folder is None:
@@ -401,7 +401,7 @@ def recover_account(db: Database, username: str, recovery_key: str, new_password
     with db.write() as session:
         user = _find(session, username)
         if user is None:
-            raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
+            raise UserError(f"Không có người dùng «{clean(username)}».", field="username")
         _check_password_strength(session, new_password, role=Role(user.role),
                                  username=user.username, full_name=user.full_name)
         user.password_hash = password_hasher.hash(new_password)
@@ -437,5 +437,5 @@ def find_user(db: Database, actor: Actor, username: str) -> UserRecord:
     with db.read() as session:
         user = _find(session, username)
         if user is None:
-            raise UserError(f"Không có tài khoản «{clean(username)}».", field="username")
+            raise UserError(f"Không có người dùng «{clean(username)}».", field="username")
         return _record(user, vault.load(db.paths))

@@ -136,12 +136,12 @@ def problems(db: Database) -> list[str]:
         found, accounts = read(session), accounts_of(session)
     copies = vault.administrators_copies(vault.load(db.paths), administrators(accounts))
     if found is None:
-        return ["Danh sách tài khoản chưa được quản trị viên niêm phong: hãy đăng nhập lại "
-                "bằng tài khoản quản trị để niêm phong."]
+        return ["Danh sách người dùng chưa được quản trị viên niêm phong: hãy đăng nhập lại "
+                "với vai trò Quản trị để niêm phong."]
     if not found.matches(db.admin_key, keys.key_id(db.data_key), accounts, copies):
-        return ["Danh sách tài khoản (vai trò, tình trạng) hoặc khóa của quản trị viên đã bị "
+        return ["Danh sách người dùng (vai trò, tình trạng) hoặc khóa của quản trị viên đã bị "
                 "sửa ngoài chương trình: niêm phong của quản trị viên không khớp. Hãy xem lại "
-                "các tài khoản ở Quản trị → Tài khoản; một thay đổi tài khoản của quản trị "
+                "các người dùng ở Quản trị → Người dùng; một thay đổi người dùng của quản trị "
                 "viên sẽ niêm phong lại."]
     return []
 

@@ -56,7 +56,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.EXPORT_FULL: "xuất toàn bộ vụ việc",
     Permission.UNMASK_CHILDREN: "xem tên trẻ em trong bản in",
     Permission.MANAGE_SETTINGS: "thay đổi cài đặt",
-    Permission.MANAGE_USERS: "quản lý tài khoản",
+    Permission.MANAGE_USERS: "quản lý người dùng",
     Permission.BACKUP: "sao lưu dữ liệu",
     Permission.RESTORE: "khôi phục dữ liệu",
     Permission.ROTATE_KEYS: "thay khóa mã hóa dữ liệu",
@@ -78,7 +78,7 @@ class Actor:
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
             raise NotAllowed(
-                f"Tài khoản «{self.username}» (vai trò {ROLE_LABELS[self.role]}) "
+                f"Người dùng «{self.username}» (vai trò {ROLE_LABELS[self.role]}) "
                 f"không có quyền {PERMISSION_LABELS[permission]}."
             )
 

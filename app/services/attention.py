@@ -37,7 +37,8 @@ def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnEle
     is_open = and_(Case.closed_on.is_(None), Case.deleted_at.is_(None))
     if kind is Attention.LIMITATION_NEAR:
         warn_from = today - LIMITATION_PERIOD + timedelta(days=office.limitation_warning_days)
-        return and_(is_open, Case.detected_on <= warn_from)
+        # Counted from the act's date (`Case.act_on`), as the editor's warning is.
+        return and_(is_open, Case.act_on <= warn_from)
     live = Event.voided_at.is_(None)
     if kind is Attention.REMOVAL_UNANSWERED:
         removed = aliased(Event)

@@ -12,7 +12,7 @@ from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction, AuditRecord, action_label
 from app.services.table_export import write_table
 
-HEADERS = ("Thời gian", "Tài khoản", "Thao tác", "Đối tượng", "Chi tiết")
+HEADERS = ("Thời gian", "Người dùng", "Thao tác", "Đối tượng", "Chi tiết")
 
 
 def _local_midnight(day: date) -> datetime:

@@ -95,7 +95,7 @@ def default_name(now: datetime | None = None) -> str:
 
 NOT_READY = ("Chưa sao lưu được trong phiên này: quản trị viên cần đăng nhập một lần (sau khi "
              "cập nhật chương trình hoặc thay khóa mã hóa) để chương trình có khóa sao lưu và "
-             "niêm phong tài khoản của quản trị.")
+             "niêm phong danh sách người dùng.")
 
 
 def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
@@ -295,14 +295,14 @@ def key_reminder(db: Database, actor: Actor) -> str | None:
     if actor.role != Role.ADMIN:
         return None
     if db.admin_key is None:
-        return ("Tài khoản quản trị của bạn được niêm phong trước khi có khóa quản trị nên "
+        return ("Người dùng quản trị của bạn được niêm phong trước khi có khóa quản trị nên "
                 "chưa mở được bản sao lưu: hãy nhờ một quản trị viên khác đặt lại mật khẩu "
                 "cho bạn.")
     recovery = vault.load(db.paths).recovery
     if recovery is not None and not recovery.holds_admin_key:
         return ("Khóa khôi phục của thư mục dữ liệu được làm trước khi có khóa quản trị nên "
                 "không mở được các bản sao lưu mới: hãy tạo khóa khôi phục mới ở Quản trị → "
-                "Tài khoản → Khóa khôi phục mới….")
+                "Người dùng → Khóa khôi phục mới….")
     return None
 
 
@@ -327,7 +327,7 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
             raise NotAllowed("Cần đăng nhập để khôi phục dữ liệu.")
         actor.require(Permission.RESTORE)
     elif paths.database.exists():
-        raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập bằng tài khoản quản trị "
+        raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập với vai trò Quản trị "
                          "của thư mục này để khôi phục đè lên.")
     header = backup_archive.read_header(path)
     _refuse_newer(header)
@@ -397,7 +397,7 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
 
 def reset_note(names: tuple[str, ...]) -> str:
     """What the window and `restore` say about the accounts left without a wrap."""
-    return ("Các tài khoản sau cần quản trị viên đặt lại mật khẩu mới đăng nhập được (bản sao "
+    return ("Các người dùng sau cần quản trị viên đặt lại mật khẩu mới đăng nhập được (bản sao "
             "lưu chỉ giữ khóa của quản trị viên): " + ", ".join(f"«{n}»" for n in names) + ".")
 
 
@@ -547,5 +547,5 @@ def _check_account(staged: Connection, username: str) -> None:
     users = staged.execute(select(User.username, User.role, User.active)).all()
     found = next((user for user in users if username_key(user.username) == key), None)
     if found is None or found.role != Role.ADMIN or not found.active:
-        raise NotAllowed(f"Tài khoản «{username}» không phải quản trị viên trong bản sao lưu: "
+        raise NotAllowed(f"Người dùng «{username}» không phải quản trị viên trong bản sao lưu: "
                          "chỉ quản trị viên được khôi phục dữ liệu.")

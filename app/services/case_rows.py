@@ -18,6 +18,9 @@ def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
     return {
         "code": code,
         "detected_on": data.detected_on,
+        "posted_on": data.posted_on,
+        "posted_until": data.posted_until,
+        "act_on": act.day if (act := data.act_date) else None,
         "source_code": data.source_code,
         "platform_code": data.platform_code,
         "content_form_code": data.content_form_code,

@@ -129,7 +129,8 @@ def build_sheet(detail: CaseDetail, vocab: Vocabulary, citations: dict[int, str]
                 actor: Actor, *, unmask_children: bool = False,
                 printed_at: datetime | None = None) -> CaseSheet:
     data = detail.data
-    assert data.detected_on is not None
+    act = data.act_date
+    assert act is not None
     minor = minor_offender(data)
     mask = None if unmask_children else Masker({detail.id: people_in(data).all}).case(detail.id)
     text = mask.text if mask else _as_is
@@ -141,7 +142,7 @@ def build_sheet(detail: CaseDetail, vocab: Vocabulary, citations: dict[int, str]
         offender=_offender(data, minor if mask else None, text),
         defamed=(tuple(_defamed(i, p, text) for i, p in enumerate(data.defamed, 1))
                  if Group.DEFAMATION in groups or data.defamed else None),
-        children=(tuple(_child(i, c, data.detected_on, mask is not None, text)
+        children=(tuple(_child(i, c, act.day, mask is not None, text)
                         for i, c in enumerate(data.children, 1))
                   if Group.CHILDREN in groups or data.children else None),
         children_unmasked=unmask_children,
@@ -203,8 +204,9 @@ def _offender(data: CaseInput, minor: Person | None,
         if minor is None:
             value = _shown(getattr(data, key), field.kind, text)
         elif key == "offender_name":
-            assert data.detected_on is not None
-            value = describe(minor, data.detected_on)
+            act = data.act_date
+            assert act is not None
+            value = describe(minor, act.day)
         else:
             value = HIDDEN
         facts.append(Fact(field.label, value))
@@ -215,12 +217,12 @@ def _yes_no(value: bool) -> str:
     return YES if value else NO
 
 
-def _child(index: int, child: ChildInput, detected_on: date, masked: bool,
+def _child(index: int, child: ChildInput, act_on: date, masked: bool,
            text: Callable[[str], str]) -> Block:
     facts: list[Fact] = []
     if masked:
         facts.append(Fact(CHILD_BY_KEY["full_name"].label,
-                          describe(child_person(child), detected_on)))
+                          describe(child_person(child), act_on)))
     else:
         for key in ("full_name", "birth_year", "birth_date", "sex", "school_class", "address"):
             value = getattr(child, key)

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.domain.case import CaseInput
+from app.domain.case import ActDate, CaseInput
 from app.domain.events import EventInput
 from app.domain.labels import PartyKind
 from app.domain.office import OfficeSettings
@@ -67,9 +67,10 @@ def warnings_for(db: Database, draft: CaseInput, *, case_id: int | None,
         office = read_office(session)
     if overdue := decision_overdue_warning(live, office, day):
         found.append(overdue)
-    if data.detected_on is not None:
-        found += _limitation(data.detected_on, live, office, day)
-        found += _sanctions(db, data, data.detected_on, live)
+    act = data.act_date
+    if act is not None:
+        found += _limitation(act, live, office, day)
+        found += _sanctions(db, data, act, live)
     return found
 
 
@@ -84,8 +85,8 @@ def _repeat_offender(session: Session, data: CaseInput,
         if refs:
             found.append(CaseWarning(
                 WarningKind.REPEAT_OFFENDER,
-                f"Có thể tái phạm: cùng {what} với {len(refs)} vụ việc đã ghi: {_listed(refs)}. "
-                "Hãy mở các vụ việc này để xem trước khi quyết định biện pháp xử lý.",
+                f"Cùng {what} với {len(refs)} vụ việc đã ghi: {_listed(refs)}. Hãy mở các vụ "
+                "việc này để xem trước khi quyết định biện pháp xử lý.",
                 field, related=refs))
     return found
 
@@ -107,25 +108,25 @@ def _lock_threshold(session: Session, data: CaseInput, case_id: int | None,
     return [lock_threshold_warning(counts)] if counts.over_threshold else []
 
 
-def _limitation(detected_on: date, live: dict[int, AnyEvent], office: OfficeSettings,
+def _limitation(act: ActDate, live: dict[int, AnyEvent], office: OfficeSettings,
                 today: date) -> list[CaseWarning]:
     # The limitation bounds the sanction decision: moot once one is made or the case closed.
     if any(e.kind in (EventKind.SANCTION, EventKind.CLOSE) for e in live.values()):
         return []
-    found = limitation_warning(detected_on, office.limitation_warning_days, today)
+    found = limitation_warning(act, office.limitation_warning_days, today)
     return [found] if found else []
 
 
-def _sanctions(db: Database, data: CaseInput, act_on: date,
+def _sanctions(db: Database, data: CaseInput, act: ActDate,
                live: dict[int, AnyEvent]) -> list[CaseWarning]:
     """The offender's age, then each sanction against its provisions and the chairman's
-    limit; unknown kind of offender counts as a person."""
+    limit, all on the act's date; unknown kind of offender counts as a person."""
     party = data.offender_kind or PartyKind.PERSON
-    age = (offender_age(data.offender_birth_date, data.offender_birth_year, act_on)
+    age = (offender_age(data.offender_birth_date, data.offender_birth_year, act.day)
            if party is PartyKind.PERSON else None)
     band = minor_band(age.years) if age else None
     found: list[CaseWarning] = []
-    if age is not None and (warning := minor_warning(age, act_on, live)):
+    if age is not None and (warning := minor_warning(age, act, live)):
         found.append(warning)
     sanctions = {i: e for i, e in live.items() if e.kind == EventKind.SANCTION}
     if not sanctions:
@@ -134,14 +135,16 @@ def _sanctions(db: Database, data: CaseInput, act_on: date,
     fines_allowed = band is None or band.fine_share > 0
     share = band.fine_share if band is not None and fines_allowed else 1.0
     catalog = {p.id: p for p in legal_basis.all_provisions(db)}
+    limit = legal_basis.chairman_limit(db, party, act.day)
     for index, event in sanctions.items():
         chosen = [catalog[i] for i in event.legal_basis_ids if i in catalog]
-        found += [provision_date_warning(index, p.citation, p.valid_from, p.valid_to, act_on)
-                  for p in chosen if not p.valid_on(act_on)]
+        found += [provision_date_warning(index, p.citation, p.valid_from, p.valid_to, act)
+                  for p in chosen if not p.valid_on(act.day)]
         if not fines_allowed:
             continue
         ranges = [FineRange(p.citation, *bounds, p.to_confirm) for p in chosen
                   if (bounds := p.fine_range(party)) is not None]
         found += [w for w in (fine_range_warning(index, event, ranges, party, share),
-                              chairman_limit_warning(index, event, party)) if w]
+                              chairman_limit_warning(index, event, limit) if limit else None)
+                 if w]
     return found

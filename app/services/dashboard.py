@@ -24,6 +24,7 @@ from app.domain.periods import Period
 from app.domain.report import Summary
 from app.models import Case
 from app.services import attention, audit, settings
+from app.services.report_export import counts_by_cut_off
 from app.services.report_figures import compute_summaries, detected_per_period
 from app.services.search import CaseQuery, build_query, dialect_of
 
@@ -42,14 +43,16 @@ class DashboardData:
     today: date
     this_month: Summary
     last_month: Summary
+    year_before: Summary  # the same month a year before, as the report compares
     monthly: tuple[tuple[Period, int], ...]  # cases detected per month, oldest first
     attention: tuple[AttentionList, ...]
     lock_accounts: tuple[AccountOverThreshold, ...]
 
 
-def months_before(today: date, count: int) -> list[Period]:
-    """The `count` months ending with the month of `today`, oldest first."""
-    periods = [Period.month(today.year, today.month)]
+def months_before(today: date, count: int, *, cut_off: bool = False) -> list[Period]:
+    """The `count` months ending with the month of `today`, oldest first (over the cut-off
+    days of NĐ 09/2019 where the office counts so, as its reports do)."""
+    periods = [Period.month_of(today, cut_off=cut_off)]
     while len(periods) < count:
         periods.insert(0, periods[0].previous())
     return periods
@@ -91,15 +94,16 @@ def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
 
 
 def _compute(db: Database, day: date) -> DashboardData:
-    months = months_before(day, MONTHS_SHOWN)
+    months = months_before(day, MONTHS_SHOWN, cut_off=counts_by_cut_off(db))
     # The summaries and the lists cost about the same; each half runs on its own connection
     # and SQLite lets go of the GIL while it works, so two cores take half the time.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        summaries = pool.submit(compute_summaries, db, months[-2:])
+        summaries = pool.submit(compute_summaries, db,
+                                [*months[-2:], months[-1].year_before()])
         monthly = tuple(zip(months, detected_per_period(db, months), strict=True))
         lists, accounts = _needs_action(db, day)
-        last_month, this_month = summaries.result()
-    return DashboardData(day, this_month, last_month, monthly, lists, accounts)
+        last_month, this_month, year_before = summaries.result()
+    return DashboardData(day, this_month, last_month, year_before, monthly, lists, accounts)
 
 
 def _needs_action(db: Database, day: date,

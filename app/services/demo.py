@@ -141,8 +141,12 @@ class _Generator:
                 offender_kind = PartyKind.PERSON
                 offender_name = account if personal_account else self.person()[0]
                 birth_year = rng.randint(1965, self.today.year - 17)
+        # Most posts are found within days; for some the office never learns when.
+        posted = (detected - timedelta(days=int(rng.random() ** 3 * 20))
+                  if rng.random() < 0.8 else None)
         data = CaseInput(
             detected_on=detected,
+            posted_on=posted,
             source_code=rng.choices(["RQ", "PA", "CT", "CQ", "BC"], [50, 30, 10, 7, 3])[0],
             platform_code=platform,
             content_form_code=rng.choice(FORMS_BY_PLATFORM.get(platform, ["BV", "BL", "HA", "VD"])),
@@ -242,8 +246,9 @@ class _Generator:
         within its range for the kind of offender (at most half for 16–18) after a biên bản,
         the decision within the biên bản's time."""
         rng = self.rng
-        assert data.detected_on is not None
-        act_on = data.detected_on  # the act's date, until the case records it
+        act = data.act_date
+        assert act is not None
+        act_on = act.day
         party = data.offender_kind or PartyKind.PERSON
         aged = Offender.of(data).band(act_on)
         band = aged[1] if aged else None

@@ -193,7 +193,7 @@ def thumbnail_content(db: Database, record: EvidenceRecord) -> bytes:
     return read_content(db.paths, record.sha256, db.data_key)
 
 
-WITHHELD = ("Tài khoản của bạn không được xem chứng cứ của vụ việc có trẻ em (ảnh, video "
+WITHHELD = ("Bạn không được xem chứng cứ của vụ việc có trẻ em (ảnh, video "
             "thường để lộ mặt, tên các em).")
 
 

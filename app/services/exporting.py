@@ -113,15 +113,15 @@ def _plan(db: Database, actor: Actor, date_from: date | None, date_to: date | No
                         f"ngày kết thúc {date_to:%d/%m/%Y}.")
     has_child = exists().where(Child.case_id == Case.id)
     query = select(Case.id, has_child, Case.offender_birth_date, Case.offender_birth_year,
-                   Case.detected_on).where(Case.deleted_at.is_(None))
+                   Case.act_on).where(Case.deleted_at.is_(None))
     if date_from:
         query = query.where(Case.detected_on >= date_from)
     if date_to:
         query = query.where(Case.detected_on <= date_to)
     with db.read() as session:
         rows = session.execute(query.order_by(Case.detected_on, Case.code)).all()
-    holds_children = any(child or _child_offender(born, year, detected)
-                         for _id, child, born, year, detected in rows)
+    holds_children = any(child or _child_offender(born, year, act_on)
+                         for _id, child, born, year, act_on in rows)
     problems: list[FieldProblem] = []
     if file_password is not None:
         weak = weak_file_password(file_password, actor.username)
@@ -144,8 +144,8 @@ def _plan(db: Database, actor: Actor, date_from: date | None, date_to: date | No
     return _Plan([row[0] for row in rows], holds_children, purpose, recipient)
 
 
-def _child_offender(birth_date: date | None, birth_year: int | None, detected_on: date) -> bool:
-    return is_child(Person("", birth_year, birth_date), detected_on)
+def _child_offender(birth_date: date | None, birth_year: int | None, act_on: date) -> bool:
+    return is_child(Person("", birth_year, birth_date), act_on)
 
 
 def _cases(db: Database, ids: list[int], *, protected: bool, progress: Progress | None,

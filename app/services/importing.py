@@ -210,19 +210,18 @@ def _sanction_warnings(scan: FileScan, case: PreparedCase,
     warnings: a register kept before the program did not follow them, and the import
     template's errors are fixed by its specification; "chốt số liệu" refuses them later."""
     data = case.data
-    if data.detected_on is None or not any(
-            e.kind in (EventKind.SANCTION, EventKind.CLOSE) for e in case.events):
+    act = data.act_date
+    if act is None or not any(e.kind in (EventKind.SANCTION, EventKind.CLOSE)
+                              for e in case.events):
         return []
     recorded = [RecordedDecision(
         EventFact(index, event.kind, event.occurred_on), event,
         events.adult_maximum(catalog[i] for i in event.legal_basis_ids if i in catalog))
         for index, event in enumerate(case.events) if event.occurred_on is not None]
     row = scan.records[-1].row  # the case just handed out
-    # The detection date stands in for the act's date, as in the services.
     return [_problem(scan, row, "closed_on" if problem.field == "closing_result"
                      else "sanction_on", problem.message, warning=True)
-            for problem in case_problems(recorded, offender=Offender.of(data),
-                                         act_on=data.detected_on)]
+            for problem in case_problems(recorded, offender=Offender.of(data), act_on=act.day)]
 
 
 def _codes_in_use(session: Session, scan: FileScan) -> list[Problem]:
@@ -271,7 +270,7 @@ def _repeat_offenders(session: Session, scan: FileScan, before: int) -> list[Pro
             subject = what.format(value=getattr(records[index], key))
             problems.append(_problem(scan, records[index].row, key,
                                      f"{subject} cũng có trong vụ việc {', '.join(named)}{more}: "
-                                     "có thể là đối tượng tái phạm.", warning=True))
+                                     "hãy xem các vụ việc này trước khi xử lý.", warning=True))
     return problems
 
 

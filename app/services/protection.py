@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -43,17 +44,22 @@ def people_by_case(session: Session, case_ids: Sequence[int]) -> dict[int, CaseP
                 .where(Child.case_id.in_(chunk)).order_by(Child.case_id, Child.id)):
             children.setdefault(case_id, []).append(
                 Person(name, year, born, sex, school, address))
-        for case_id, offender, year, born, detected_on in session.execute(
+        for case_id, offender, year, born, act_on in session.execute(
                 select(Case.id, Case.offender_name, Case.offender_birth_year,
-                       Case.offender_birth_date, Case.detected_on)
+                       Case.offender_birth_date, Case.act_on)
                 .where(Case.id.in_(chunk), Case.offender_name != "",
                        Case.offender_birth_year.is_not(None)
                        | Case.offender_birth_date.is_not(None),
                        Case.offender_kind.is_distinct_from(PartyKind.ORGANISATION))):
-            if offender and (minor := as_minor(Person(offender, year, born), detected_on)):
+            if offender and (minor := as_minor(Person(offender, year, born), act_on)):
                 minors[case_id] = minor
-    return {case: CasePeople(tuple(children.get(case, ())), minors.get(case))
-            for case in children.keys() | minors.keys()}
+    found = sorted(children.keys() | minors.keys())
+    act_days: dict[int, date] = {}
+    for start in range(0, len(found), BATCH):
+        act_days.update(session.execute(select(Case.id, Case.act_on)
+                                        .where(Case.id.in_(found[start:start + BATCH]))).all())
+    return {case: CasePeople(tuple(children.get(case, ())), minors.get(case), act_days[case])
+            for case in found}
 
 
 class RowMasker:
@@ -71,7 +77,8 @@ class RowMasker:
             row,
             account=mask.account(row.account, platform),
             url=mask.url(row.url) or None,
-            offender_name=(describe(minor, row.detected_on) if minor
+            offender_name=(describe(minor, self._people[row.id].act_on or row.detected_on)
+                           if minor
                            else mask.text(row.offender_name or "") or None),
             summary=mask.text(row.summary),
             area=mask.text(row.area or "") or None,
@@ -83,9 +90,9 @@ def masked_detail(detail: CaseDetail, platform: str) -> CaseDetail:
     age and sex, every text masked, no evidence."""
     data = detail.data
     people = people_in(data)
-    if not people.all or data.detected_on is None:
+    if not people.all or people.act_on is None:
         return detail
-    day = data.detected_on
+    day = people.act_on
     mask = Masker({detail.id: people.all}).case(detail.id)
     texts: dict[str, Any] = {
         f.key: mask.text(value) for f in CASE_FIELDS

@@ -125,6 +125,8 @@ def case_input(case: Case) -> CaseInput:
     return CaseInput(
         code=case.code,
         detected_on=case.detected_on,
+        posted_on=case.posted_on,
+        posted_until=case.posted_until,
         source_code=case.source_code,
         platform_code=case.platform_code,
         content_form_code=case.content_form_code,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.db import Database
 from app.domain.periods import Period
-from app.domain.report import ReportFigures, ReportText
+from app.domain.report import ReportFigures, ReportOption, ReportText, chosen
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.reports.export import write_files
@@ -46,6 +46,16 @@ class ReportDraft:
 
     figures: ReportFigures
     narrative: str
+
+
+def counts_by_cut_off(db: Database) -> bool:
+    """Whether the office's periods run over the cut-off days of NĐ 09/2019."""
+    return chosen(load_office(db), ReportOption.CUT_OFF_PERIODS)
+
+
+def office_period(db: Database, period: Period) -> Period:
+    """`period` over the days the office counts (calendar or NĐ 09/2019 cut-off)."""
+    return period.by_cut_off(counts_by_cut_off(db))
 
 
 def draft_report(db: Database, period: Period) -> ReportDraft:

@@ -6,6 +6,11 @@ The Excel workbook, the PDF, the register and the dashboard all take what
 `compute_figures` (or the cheaper `compute_summary`) returns: the plain data of
 `app.domain.report`.
 
+Beside the forms: the office's work in the period counted from its events (`Work`),
+the same totals for the year to the period's end and for the same period a year
+before (the narrative's comparison), and, where the office chose it, the children of
+the period's cases as counts only (`ChildrenTable`).
+
 Deleted cases and voided events count nowhere. A case's closing date is the
 date of its non-voided `KT` event, which the services keep in `Case.closed_on`.
 """
@@ -30,7 +35,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
 from app.domain.labels import (
@@ -41,22 +46,34 @@ from app.domain.labels import (
     SanctionForm,
 )
 from app.domain.periods import Period
-from app.domain.protection import CasePeople, Masker, Person, as_minor, describe
+from app.domain.protection import CasePeople, Masker, Person, age_on, as_minor, describe
 from app.domain.report import (
     COUNT_FIELDS,
+    HIDDEN_CHILD,
+    HIDDEN_MINOR_OFFENDER,
+    OTHER_GROUP_CHILD_CASES,
     PLATFORM_FIELDS,
+    UNCLASSIFIED_CHILD_CASES,
+    WORK_FIELDS,
     CaseLine,
+    ChildrenTable,
     Counts,
     FiguresInconsistent,
     Line,
     ReportFigures,
+    ReportOption,
     Summary,
+    Totals,
+    Work,
     check_invariant,
+    chosen,
+    count_children,
 )
-from app.domain.vocabulary import GROUP_ORDER, EventKind, VocabList, Vocabulary
+from app.domain.vocabulary import GROUP_ORDER, EventKind, Group, VocabList, Vocabulary
+from app.domain.warnings import minor_band
 from app.models import Case, Child, Event
-from app.services import vocabulary
-from app.text import format_date, format_money
+from app.services import settings, vocabulary
+from app.text import format_date, format_money, format_number
 
 # The events form 01 counts (columns 6–10); the others only show in form 03.
 COUNTED_EVENTS = (EventKind.REMOVED, EventKind.SANCTION, EventKind.POLICE, EventKind.ESCALATE)
@@ -69,6 +86,12 @@ CASE_FIELDS = tuple(f for f in COUNT_FIELDS if f not in EVENT_FIELDS + CHILD_FIE
 
 
 # --- the rules, one SQL expression each -------------------------------------------------
+
+
+def _act_day() -> InstrumentedAttribute[date]:
+    """The day of the act, on which an offender's or a child's age is taken (the cache of
+    `app.domain.case.act_ended_on`)."""
+    return Case.act_on
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -238,6 +261,91 @@ def _rows(session: Session, statement: Select[*_Columns]) -> Sequence[Row[*_Colu
     return session.connection().execute(statement).all()
 
 
+# --- the office's work ---------------------------------------------------------------------
+
+# Each field of `Work` but the minors: the events that count a case in it.
+_WORK_EVENTS: dict[str, ColumnElement[bool]] = {
+    "invited": Event.kind == EventKind.INVITE,
+    "warned": Event.kind == EventKind.WARN,
+    "corrected": Event.kind == EventKind.CORRECTION,
+    "lock_proposed": Event.kind == EventKind.LOCK_REQUEST,
+    "violation_records": Event.kind == EventKind.RECORD,
+    "warning_decisions": and_(Event.kind == EventKind.SANCTION,
+                              Event.sanction_form == SanctionForm.WARNING),
+    "fine_decisions": and_(Event.kind == EventKind.SANCTION,
+                           Event.sanction_form == SanctionForm.FINE),
+    "to_child_protection": Event.kind == EventKind.CHILD_PROTECTION,
+    "to_competent": Event.kind == EventKind.TRANSFER_AUTHORITY,
+}
+_WORK_KINDS = (EventKind.INVITE, EventKind.WARN, EventKind.CORRECTION, EventKind.LOCK_REQUEST,
+               EventKind.RECORD, EventKind.SANCTION, EventKind.CHILD_PROTECTION,
+               EventKind.TRANSFER_AUTHORITY)
+
+
+def _work(session: Session, period: Period) -> Work:
+    """The cases of each kind of work in the period, one per case (`Work`)."""
+    per_case = (
+        select(Event.case_id.label("case_id"),
+               *(func.max(_flag(condition)).label(name)
+                 for name, condition in _WORK_EVENTS.items()))
+        .where(_in_period(period, _WORK_KINDS))
+        .group_by(Event.case_id)
+        .subquery("work")
+    )
+    row = session.execute(
+        select(*(func.coalesce(func.sum(per_case.c[name]), 0) for name in _WORK_EVENTS))
+        .select_from(per_case).join(Case, Case.id == per_case.c.case_id)
+        .where(Case.deleted_at.is_(None))
+    ).one()
+    counted = dict(zip(_WORK_EVENTS, (int(v) for v in row), strict=True))
+    work = Work(**counted, minor_offenders=_minor_offenders(session, period))
+    assert set(counted) | {"minor_offenders"} == set(WORK_FIELDS)
+    return work
+
+
+def _minor_offenders(session: Session, period: Period) -> int:
+    """Cases with any event in the period whose offender, a person, was under 18 at the
+    act (the age rule of `app.domain.protection`, the bands of `app.domain.warnings`)."""
+    statement = (
+        select(Case.offender_birth_date, Case.offender_birth_year, _act_day())
+        .where(Case.deleted_at.is_(None),
+               or_(Case.offender_birth_date.is_not(None), Case.offender_birth_year.is_not(None)),
+               func.coalesce(Case.offender_name, "") != "",
+               func.coalesce(Case.offender_kind, "") != PartyKind.ORGANISATION,
+               Case.id.in_(select(Event.case_id).where(_in_period(period))))
+    )
+    return sum(1 for born, year, act_on in _rows(session, statement)
+               if (age := age_on(born, year, act_on)) is not None and minor_band(age))
+
+
+def _totals(session: Session, summary: Summary) -> Totals:
+    return Totals(summary.period, summary.total, _work(session, summary.period))
+
+
+# --- the children's annex, counts only --------------------------------------------------------
+
+
+def _children_table(session: Session, period: Period, vocab: Vocabulary) -> ChildrenTable:
+    """The children of the cases detected in the period (column 13's), counted by the kind
+    of case, age band at the act and sex."""
+    statement = (
+        select(Case.group_code, Case.child_subkind_code, Child.birth_date, Child.birth_year,
+               Child.sex, _act_day())
+        .join(Case, Case.id == Child.case_id)
+        .where(Case.deleted_at.is_(None), _detected_in(period))
+    )
+    sub_kinds = {e.code: e.label for e in vocab.entries(VocabList.CHILD_SUBKIND)}
+
+    def row(group: str, sub_kind: str | None) -> str:
+        if group != Group.CHILDREN:
+            return OTHER_GROUP_CHILD_CASES[0]
+        return sub_kind if sub_kind in sub_kinds else UNCLASSIFIED_CHILD_CASES[0]
+
+    return count_children(sub_kinds, ((row(group, sub_kind), age_on(born, year, act_on), sex)
+                                      for group, sub_kind, born, year, sex, act_on
+                                      in _rows(session, statement)))
+
+
 # --- form 03 ---------------------------------------------------------------------------
 
 
@@ -255,6 +363,7 @@ class _Raw:
     offender: Person | None  # when a person, not an organisation
     fines: int
     open_at_end: bool
+    act_on: date  # the day ages are taken on (`_act_day`)
 
 
 def _listed(period: Period) -> ColumnElement[bool]:
@@ -271,7 +380,7 @@ def _case_rows(session: Session, period: Period) -> list[_Raw]:
         select(Case.id, Case.code, Case.detected_on, Case.platform_code, Case.account, Case.url,
                Case.group_code, Case.summary, Case.offender_name, Case.offender_birth_year,
                Case.offender_birth_date, Case.offender_kind, flags["fines"],
-               flags["carried_out"])
+               flags["carried_out"], _act_day())
         .select_from(Case)
         .outerjoin(events, events.c.case_id == Case.id)
         .where(_listed(period))
@@ -280,7 +389,7 @@ def _case_rows(session: Session, period: Period) -> list[_Raw]:
     return [
         _Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
              Person(r[8], r[9], r[10]) if r[8] and r[11] != PartyKind.ORGANISATION else None,
-             int(r[12]), bool(r[13]))
+             int(r[12]), bool(r[13]), r[14])
         for r in _rows(session, statement)
     ]
 
@@ -325,23 +434,28 @@ def _children_of(session: Session, period: Period) -> dict[int, list[Person]]:
     return found
 
 
-def _case_lines(session: Session, period: Period,
-                vocab: Vocabulary) -> tuple[tuple[CaseLine, ...], Masker]:
+def _case_lines(session: Session, period: Period, vocab: Vocabulary, *,
+                counts_only: bool) -> tuple[tuple[CaseLine, ...], Masker]:
+    """Form 03's rows. A child is shown by initials, age and sex, or, with `counts_only`,
+    not at all: a name in a text becomes `HIDDEN_CHILD`, a case says how many children."""
     raws = _case_rows(session, period)
     children = _children_of(session, period)
-    minors = {r.id: minor for r in raws if (minor := as_minor(r.offender, r.detected_on))}
+    minors = {r.id: minor for r in raws if (minor := as_minor(r.offender, r.act_on))}
     masker = Masker({case: CasePeople(tuple(children.get(case, ())), minors.get(case)).all
-                     for case in children.keys() | minors.keys()})
+                     for case in children.keys() | minors.keys()},
+                    replacement=HIDDEN_CHILD if counts_only else None)
     results = _event_words(session, period, vocab, masker)
     lines: list[CaseLine] = []
     for raw in raws:
         mask = masker.case(raw.id)
         summary = mask.text(raw.summary)
         if raw.id in children:
-            summary += "\nTrẻ em bị ảnh hưởng: " + "; ".join(
-                describe(p, raw.detected_on) for p in children[raw.id]) + "."
+            summary += "\nTrẻ em bị ảnh hưởng: " + (
+                f"{format_number(len(children[raw.id]))} em." if counts_only else "; ".join(
+                    describe(p, raw.act_on) for p in children[raw.id]) + ".")
         if raw.id in minors:
-            offender = describe(minors[raw.id], raw.detected_on)
+            offender = (HIDDEN_MINOR_OFFENDER if counts_only
+                        else describe(minors[raw.id], raw.act_on))
         else:
             offender = mask.text(raw.offender_name) if raw.offender_name else UNIDENTIFIED_SHORT
         lines.append(CaseLine(
@@ -377,9 +491,16 @@ def compute_summaries(db: Database, periods: Sequence[Period]) -> tuple[Summary,
 
 def figures_in(session: Session, period: Period) -> ReportFigures:
     vocab = vocabulary.load_from(session)
-    summary, previous = summaries_in(session, [period, period.previous()], vocab)
-    cases, masker = _case_lines(session, period, vocab)
-    return ReportFigures(summary, previous, cases, masker)
+    counts_only = chosen(settings.read_office(session), ReportOption.CHILDREN_COUNTS_ONLY)
+    summary, previous, to_date, year_before = summaries_in(
+        session, [period, period.previous(), period.year_to_date(), period.year_before()],
+        vocab)
+    cases, masker = _case_lines(session, period, vocab, counts_only=counts_only)
+    return ReportFigures(summary, previous, cases, masker, work=_work(session, period),
+                         year_to_date=_totals(session, to_date),
+                         year_before=_totals(session, year_before),
+                         children=_children_table(session, period, vocab) if counts_only
+                         else None)
 
 
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:

@@ -31,7 +31,7 @@ from app.reports.files import written_atomically
 from app.services import audit
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.events import sanction_path_problems
+from app.services.events import Catalog, catalog, sanction_path_problems
 from app.services.report_export import default_file
 from app.services.report_figures import compute_figures
 from app.services.settings import load_office
@@ -93,7 +93,8 @@ class SanctionPathBreaches(UserError):
             f"chốt lại.\n{listed}")
 
 
-def sanction_breaches(session: Session, period: Period) -> list[CaseBreach]:
+def sanction_breaches(session: Session, period: Period,
+                      provisions: Catalog) -> list[CaseBreach]:
     """The cases of `period` (detected in it or with an event in it) that break a rule of the
     sanction path (app.domain.sanctions), by code. Only a decision or an "offender not
     identified" closing can break one: the others are not loaded."""
@@ -109,7 +110,7 @@ def sanction_breaches(session: Session, period: Period) -> list[CaseBreach]:
         .options(selectinload(Case.events).selectinload(Event.legal_bases))
         .order_by(Case.code)).scalars()
     return [CaseBreach(case.code, tuple(problems)) for case in found
-            if (problems := sanction_path_problems(case))]
+            if (problems := sanction_path_problems(case, provisions))]
 
 
 def _latest(session: Session, period: Period) -> SentReport | None:
@@ -121,9 +122,9 @@ def _latest(session: Session, period: Period) -> SentReport | None:
 
 
 def _check_send(session: Session, period: Period, reference: str, issue_date: date,
-                reason: str | None) -> SentReport | None:
+                reason: str | None, provisions: Catalog) -> SentReport | None:
     """The version being replaced (None for a first issue); refuses what may not be sent."""
-    if breaches := sanction_breaches(session, period):
+    if breaches := sanction_breaches(session, period, provisions):
         raise SanctionPathBreaches(period, breaches)
     latest = _latest(session, period)
     if latest is not None and not reason:
@@ -152,9 +153,10 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
     if not number:
         raise UserError("Cần ghi số báo cáo trước khi chốt số liệu.", field="number")
     office = load_office(db)
-    reference = document.reference(office, number)
+    reference = document.reference(office.report_issuer, number)
+    provisions = catalog(db)
     with db.read() as session:  # refuse early, before the files are written
-        _check_send(session, period, reference, text.issue_date, why)
+        _check_send(session, period, reference, text.issue_date, why, provisions)
     figures = compute_figures(db, period)
     frozen = ReportText(number, text.issue_date, figures.masker.mask(text.narrative))
     with tempfile.TemporaryDirectory(prefix="sovipham-") as folder:
@@ -163,7 +165,7 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
                     token=token)
         xlsx, pdf = xlsx_file.read_bytes(), pdf_file.read_bytes()
     with db.write() as session:
-        replaced = _check_send(session, period, reference, text.issue_date, why)
+        replaced = _check_send(session, period, reference, text.issue_date, why, provisions)
         # The log's newest row as the report is frozen: a log rolled back behind a report
         # that went out of the office is found by `check`.
         anchor = audit.anchor(session)

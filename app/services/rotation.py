@@ -51,7 +51,7 @@ _OLD_KEY_AAD = b"sovipham rotation old data key v1"
 
 INTERRUPTED = ("Việc thay khóa mã hóa dữ liệu đang dở (chương trình bị tắt giữa chừng). Quản "
                "trị viên đã thay khóa cần đăng nhập bằng mật khẩu của mình (hoặc dùng khóa khôi "
-               "phục mới) để chương trình hoàn tất; trong lúc đó các tài khoản khác chưa đăng "
+               "phục mới) để chương trình hoàn tất; trong lúc đó các người dùng khác chưa đăng "
                "nhập được.")
 
 
@@ -119,7 +119,7 @@ def _check_password(db: Database, actor: Actor, password: str) -> None:
     actor.require(Permission.ROTATE_KEYS)
     if db.admin_key is None:
         raise UserError("Phiên làm việc này không giữ khóa quản trị: hãy đăng xuất rồi đăng "
-                        "nhập lại bằng tài khoản quản trị trước khi thay khóa.")
+                        "nhập lại với vai trò Quản trị trước khi thay khóa.")
     wrap = vault.load(db.paths).accounts.get(account_tag(actor.username))
     opened = None if wrap is None else vault.unseal(wrap, password)
     if opened is None or opened.data != db.data_key or opened.admin != db.admin_key:

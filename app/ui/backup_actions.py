@@ -96,8 +96,8 @@ class BackupActions(QObject):
         legacy = ("\n\nĐây là bản sao lưu theo định dạng cũ (trước khi bản sao lưu được niêm "
                   "phong cho quản trị viên): chương trình không kiểm tra được ai đã tạo. Chỉ "
                   "khôi phục nếu chắc chắn đây là bản sao lưu do quản trị viên cất giữ. Sau khi "
-                  "khôi phục, chỉ tài khoản của bạn (hoặc khóa khôi phục) đăng nhập được; hãy "
-                  "xem lại vai trò các tài khoản rồi đặt lại mật khẩu cho họ."
+                  "khôi phục, chỉ bạn (hoặc khóa khôi phục) đăng nhập được; hãy "
+                  "xem lại vai trò các người dùng rồi đặt lại mật khẩu cho họ."
                   if header.legacy else "")
         answer = QMessageBox.question(
             self._window, "Khôi phục từ bản sao lưu",
@@ -113,7 +113,7 @@ class BackupActions(QObject):
             text, ok = QInputDialog.getText(
                 self._window, "Mở bản sao lưu",
                 "Bản sao lưu này được niêm phong bằng khóa khác của thư mục dữ liệu (trước khi "
-                "thay khóa, thư mục khác hoặc định dạng cũ). Nhập mật khẩu tài khoản "
+                "thay khóa, thư mục khác hoặc định dạng cũ). Nhập mật khẩu đăng nhập "
                 f"«{self._actor.username}» lúc sao lưu, hoặc khóa khôi phục:",
                 QLineEdit.EchoMode.Password)
             if not ok:

@@ -62,8 +62,8 @@ class FirstRunDialog(Dialog):
         self.recovery_key = ""
         intro = QLabel(
             "<b style='font-size:14pt'>Chào mừng!</b><br>Chưa có dữ liệu trong thư mục "
-            f"<br><code>{paths.root}</code><br>Hãy tạo tài khoản quản trị viên đầu tiên; các "
-            "tài khoản khác được tạo sau trong màn hình Quản trị.")
+            f"<br><code>{paths.root}</code><br>Hãy tạo người dùng quản trị đầu tiên; các "
+            "người dùng khác được tạo sau trong màn hình Quản trị.")
         intro.setWordWrap(True)
         self.username = QLineEdit("quantri")
         self.full_name = QLineEdit()

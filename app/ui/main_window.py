@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import ROLE_LABELS
+from app.domain.office import one_line
 from app.progress import CancelToken, Progress
 from app.services import cases, evidence, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.prefs = UiPrefs(db.paths, actor.username)
         self.vocabulary = vocabulary.load(db)
         self.office = settings.load_office(db)
-        unit = f" — {self.office.unit_name}" if self.office.unit_name else ""
+        unit = f" — {one_line(self.office.unit_name)}" if self.office.unit_name else ""
         self.setWindowTitle(f"Sổ vi phạm MXH{unit}")
 
         self.case_list = CaseListView(db, actor, self.runner, self.prefs, self.vocabulary,
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         if permission is not None and not self.actor.can(permission):
             action.setEnabled(False)
-            action.setToolTip("Tài khoản của bạn không có quyền này.")
+            action.setToolTip("Bạn không có quyền này.")
         return action
 
     def _build_actions(self) -> None:
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
 
     def delete_case(self, case_id: int) -> None:
         if not self.actor.can(Permission.DELETE_CASES):
-            self.show_error("Tài khoản của bạn không có quyền xóa vụ việc.")
+            self.show_error("Bạn không có quyền xóa vụ việc.")
             return
         reason, accepted = QInputDialog.getText(
             self, "Xóa vụ việc", "Lý do xóa (bắt buộc; vụ việc vào thùng rác, có thể khôi phục):")

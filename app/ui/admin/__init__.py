@@ -34,7 +34,7 @@ class AdminScreen(QTabWidget):
         self.legal = LegalBasisView(db, actor, runner, notify)
         self.audit = AuditView(db, actor, runner)
         self.addTab(self.office, "Thông tin đơn vị")
-        self.addTab(self.users, "Tài khoản")
+        self.addTab(self.users, "Người dùng")
         self.addTab(self.lists, "Danh mục")
         self.addTab(self.legal, "Căn cứ pháp lý")
         self.addTab(self.audit, "Nhật ký thao tác")

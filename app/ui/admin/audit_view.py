@@ -34,7 +34,7 @@ class AuditView(QWidget):
         self._db, self._actor, self._runner = db, actor, runner
         self._records: list[AuditRecord] = []
         self.username = QLineEdit()
-        self.username.setPlaceholderText("mọi tài khoản")
+        self.username.setPlaceholderText("mọi người dùng")
         self.action = QComboBox()
         self.action.addItem("Mọi thao tác", None)
         for action, label in ACTION_LABELS.items():
@@ -52,7 +52,7 @@ class AuditView(QWidget):
         self.table = make_table(list(audit_log.HEADERS))
         self.feedback = Feedback()
         filters = QHBoxLayout()
-        for widget in (QLabel("Tài khoản:"), self.username, QLabel("Thao tác:"), self.action,
+        for widget in (QLabel("Người dùng:"), self.username, QLabel("Thao tác:"), self.action,
                        self.period, self.day_from, QLabel("đến"), self.day_to, search, export):
             filters.addWidget(widget)
         filters.addStretch(1)

@@ -30,8 +30,8 @@ from app.ui.tasks import TaskRunner
 
 EXPLANATION = (
     "Dữ liệu (cơ sở dữ liệu, tệp chứng cứ, bản sao lưu) được mã hóa bằng khóa của thư mục dữ "
-    "liệu; mỗi tài khoản đang dùng giữ một bản niêm phong của khóa theo mật khẩu của mình. "
-    "Khóa tài khoản của người nghỉ việc là đủ khi họ không còn dùng được máy này. Nếu họ đã "
+    "liệu; mỗi người dùng đang dùng giữ một bản niêm phong của khóa theo mật khẩu của mình. "
+    "Khóa người dùng của người nghỉ việc là đủ khi họ không còn dùng được máy này. Nếu họ đã "
     "biết một mật khẩu trong lúc dùng máy (có thể đã chép tệp khóa hoặc dữ liệu), hãy thay "
     "khóa: dữ liệu được mã hóa lại bằng khóa mới, những gì họ chép được không mở được dữ "
     "liệu từ nay về sau.")
@@ -66,8 +66,8 @@ class KeysView(QWidget):
             "• Cơ sở dữ liệu và mọi tệp chứng cứ được mã hóa lại bằng khóa mới; trong lúc đó "
             "không dùng chương trình. Nếu máy tắt giữa chừng, lần đăng nhập sau của bạn sẽ "
             "làm nốt.\n"
-            f"• Mọi tài khoản khác{also} không đăng nhập được nữa cho đến khi bạn đặt lại "
-            "mật khẩu cho họ (Quản trị → Tài khoản → Đặt lại mật khẩu…).\n"
+            f"• Mọi người dùng khác{also} không đăng nhập được nữa cho đến khi bạn đặt lại "
+            "mật khẩu cho họ (Quản trị → Người dùng → Đặt lại mật khẩu…).\n"
             "• Khóa khôi phục cũ hết hiệu lực: chương trình hiện khóa khôi phục mới để bạn in "
             "hoặc lưu ra USB trước khi thay.\n"
             "• Sau đó chương trình tự sao lưu bằng khóa mới. Các bản sao lưu làm trước đây vẫn "
@@ -130,7 +130,7 @@ class KeysView(QWidget):
             lines.append(f"{format_number(result.damaged_files)} tệp chứng cứ bị hỏng (không "
                          "giải mã được) nên giữ nguyên; hãy chạy «Kiểm tra dữ liệu».")
         if result.accounts_to_reset:
-            lines.append("Các tài khoản sau cần bạn đặt lại mật khẩu mới đăng nhập được: "
+            lines.append("Các người dùng sau cần bạn đặt lại mật khẩu mới đăng nhập được: "
                          + ", ".join(f"«{name}»" for name in result.accounts_to_reset) + ".")
         if result.backup is not None:
             lines.append(f"Đã sao lưu bằng khóa mới vào {result.backup.path}; hãy ghi thêm một "
@@ -147,6 +147,6 @@ class KeysView(QWidget):
     def _failed(self, message: str) -> None:
         if rotation.interrupted(self._db.paths):
             message += ("\n\nViệc thay khóa chưa xong: hãy đóng chương trình rồi đăng nhập lại "
-                        "bằng tài khoản của bạn để chương trình làm nốt.")
+                        "bằng tên đăng nhập của bạn để chương trình làm nốt.")
         self.feedback.error(message)
         QMessageBox.warning(self, "Không thay khóa được", message)

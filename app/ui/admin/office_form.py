@@ -1,4 +1,9 @@
-"""Office details used by reports, thresholds and the idle lock."""
+"""Office details used by reports, thresholds and the idle lock.
+
+Unit names and signer lines are kept as typed (the reports never re-case them): each name
+once as printed at the head of a document, broken over lines where the office wants, and
+once as written inside a sentence.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,10 @@ import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.office import OfficeSettings
+from app.domain.office import MAX_SIGNER_LINES, Issuer, OfficeSettings
+from app.domain.report import REPORT_OPTION_LABELS, ReportOption
 from app.progress import CancelToken, Progress
 from app.services import settings
 from app.services.actor import Actor, Permission
@@ -27,21 +36,39 @@ from app.ui.admin.common import Feedback
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
-TEXT_FIELDS = (
-    ("managing_body", "Cơ quan chủ quản", "VD: UBND XÃ …"),
-    ("unit_name", "Tên đơn vị báo cáo", "VD: PHÒNG VĂN HÓA - XÃ HỘI"),
-    ("unit_short", "Tên viết tắt", "dùng trong «Lưu: VT, …»"),
-    ("place_name", "Địa danh", "ghi ở dòng «…, ngày … tháng … năm …»"),
-    ("document_symbol", "Ký hiệu văn bản", "VD: BC-VHXH → Số: 05/BC-VHXH"),
-    ("signer_authority", "Thẩm quyền ký", "VD: KT. TRƯỞNG PHÒNG"),
-    ("signer_title", "Chức vụ người ký", "VD: PHÓ TRƯỞNG PHÒNG"),
-    ("signer_name", "Họ tên người ký", ""),
-    ("case_code_pattern", "Mẫu mã vụ việc", "{year} là năm, {seq:05d} là số thứ tự"),
+ISSUER_LABELS: dict[Issuer, str] = {
+    Issuer.UNIT: "Đơn vị (phòng) ban hành",
+    Issuer.COMMITTEE: "Ủy ban nhân dân (cơ quan chủ quản) ban hành",
+}
+SIGNER_HINT = f"tối đa {MAX_SIGNER_LINES} dòng, mỗi dòng như in trên văn bản"
+# (key, label, hint, lines): a one-line field (0 lines), or a heading typed over lines.
+UNIT_FIELDS = (
+    ("managing_body", "Cơ quan chủ quản, như in ở đầu văn bản",
+     "VD: ỦY BAN NHÂN DÂN\nXÃ MINH TÂN (xuống dòng ở chỗ muốn ngắt)", 2),
+    ("managing_body_in_sentence", "Cơ quan chủ quản, viết trong câu",
+     "VD: Ủy ban nhân dân xã Minh Tân", 0),
+    ("unit_name", "Tên đơn vị, như in ở đầu văn bản", "VD: PHÒNG VĂN HÓA - XÃ HỘI", 2),
+    ("unit_in_sentence", "Tên đơn vị, viết trong câu", "VD: Phòng Văn hóa - Xã hội", 0),
+    ("unit_short", "Tên viết tắt", "dùng trong «Lưu: VT, …»", 0),
+    ("place_name", "Địa danh", "ghi ở dòng «…, ngày … tháng … năm …»", 0),
 )
+# Each issuer's group: its title, its symbol, its signer lines and its signer's name.
+ISSUER_FIELDS = {
+    Issuer.UNIT: ("Khi đơn vị (phòng) ban hành",
+                  ("unit_symbol", "VD: BC-VHXH → Số: 05/BC-VHXH"),
+                  ("unit_signer", f"VD: KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG ({SIGNER_HINT})"),
+                  "unit_signer_name"),
+    Issuer.COMMITTEE: ("Khi Ủy ban nhân dân ban hành",
+                       ("committee_symbol", "VD: BC-UBND → Số: 05/BC-UBND"),
+                       ("committee_signer", "VD: TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n"
+                                            f"PHÓ CHỦ TỊCH ({SIGNER_HINT})"),
+                       "committee_signer_name"),
+}
 LIST_FIELDS = (
-    ("addressees", "Kính gửi (mỗi dòng một nơi)"),
-    ("recipients", "Nơi nhận (mỗi dòng một nơi)"),
-    ("areas", "Địa bàn: ấp, khu phố, thôn (mỗi dòng một địa bàn)"),
+    ("addressees", "Kính gửi (mỗi dòng một nơi)",
+     "không cần gõ dấu «;» hay «.» cuối dòng: chương trình tự thêm"),
+    ("recipients", "Nơi nhận (mỗi dòng một nơi)", "VD: Như trên\nLưu: VT, VHXH"),
+    ("areas", "Địa bàn: ấp, khu phố, thôn (mỗi dòng một địa bàn)", ""),
 )
 NUMBER_FIELDS = (
     ("idle_lock_minutes", "Tự khóa sau (phút không thao tác)", 1, 240),
@@ -55,6 +82,22 @@ NUMBER_FIELDS = (
 )
 
 
+def _lines_box(lines: int, hint: str) -> QPlainTextEdit:
+    """A box `lines` lines high (its text scrolls beyond)."""
+    box = QPlainTextEdit()
+    box.setPlaceholderText(hint)
+    box.setTabChangesFocus(True)
+    margins = box.contentsMargins()
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 2 * box.frameWidth()
+                       + int(2 * box.document().documentMargin())
+                       + margins.top() + margins.bottom())
+    return box
+
+
+def _typed_lines(box: QPlainTextEdit) -> list[str]:
+    return [line.strip() for line in box.toPlainText().splitlines() if line.strip()]
+
+
 class OfficeForm(QScrollArea):
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
                  notify: Callable[[DataChange], None]) -> None:
@@ -62,58 +105,118 @@ class OfficeForm(QScrollArea):
         self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         self._current = settings.load_office(db)
         self.texts: dict[str, QLineEdit] = {}
-        self.lists: dict[str, QPlainTextEdit] = {}
+        self.headings: dict[str, QPlainTextEdit] = {}  # one text, its lines kept
+        self.lists: dict[str, QPlainTextEdit] = {}  # one item a line
         self.numbers: dict[str, QSpinBox] = {}
-        form = QFormLayout()
-        for key, label, hint in TEXT_FIELDS:
-            edit = QLineEdit()
-            edit.setPlaceholderText(hint)
-            self.texts[key] = edit
-            form.addRow(label + ":", edit)
-        for key, label in LIST_FIELDS:
-            box = QPlainTextEdit()
-            box.setFixedHeight(80)
-            self.lists[key] = box
-            form.addRow(label + ":", box)
+        self.issuer = QComboBox()
+        for issuer, label in ISSUER_LABELS.items():
+            self.issuer.addItem(label, issuer)
+
+        units = QFormLayout()
+        for key, label, hint, lines in UNIT_FIELDS:
+            if lines:
+                self.headings[key] = _lines_box(lines, hint)
+                units.addRow(label + ":", self.headings[key])
+            else:
+                self._text_row(units, key, label, hint)
+        units.addRow("Báo cáo do:", self.issuer)
+
+        signers = QHBoxLayout()
+        for title, (symbol, symbol_hint), (signer, signer_hint), name in ISSUER_FIELDS.values():
+            form = QFormLayout()
+            self._text_row(form, symbol, "Ký hiệu văn bản", symbol_hint)
+            self.lists[signer] = _lines_box(MAX_SIGNER_LINES, signer_hint)
+            form.addRow("Thẩm quyền, chức vụ người ký:", self.lists[signer])
+            self._text_row(form, name, "Họ tên người ký", "")
+            signers.addWidget(_group(title, form))
+
+        sent = QFormLayout()
+        sent.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # lists as wide as can be
+        for key, label, hint in LIST_FIELDS:
+            self.lists[key] = _lines_box(3, hint)
+            sent.addRow(label + ":", self.lists[key])
+        self._text_row(sent, "case_code_pattern", "Mẫu mã vụ việc",
+                       "{year} là năm, {seq:05d} là số thứ tự")
+        limits = QFormLayout()
         for key, label, low, high in NUMBER_FIELDS:
             spin = QSpinBox()
             spin.setRange(low, high)
             self.numbers[key] = spin
-            form.addRow(label + ":", spin)
+            limits.addRow(label + ":", spin)
+        report = QVBoxLayout()
+        self.report_options: dict[ReportOption, QCheckBox] = {}
+        for option, (label, meaning) in REPORT_OPTION_LABELS.items():
+            self.report_options[option] = QCheckBox(label)
+            explained = QLabel(meaning)
+            explained.setWordWrap(True)
+            explained.setIndent(24)  # under the box's text
+            report.addWidget(self.report_options[option])
+            report.addWidget(explained)
+
         self.save_button = QPushButton("Lưu thông tin đơn vị")
         self.save_button.clicked.connect(self.save)
-        editable = actor.can(Permission.MANAGE_SETTINGS)
-        self.save_button.setEnabled(editable)
+        self.save_button.setEnabled(actor.can(Permission.MANAGE_SETTINGS))
         self.feedback = Feedback()
         buttons = QHBoxLayout()
         buttons.addWidget(self.feedback, 1)
         buttons.addWidget(self.save_button)
+
+        # Two columns, so that the whole form fits a 1366×768 screen.
+        left = QVBoxLayout()
+        left.addWidget(_group("Tên đơn vị (gõ đúng như in trên văn bản; chương trình không "
+                              "tự đổi chữ hoa, chữ thường)", units))
+        left.addLayout(signers)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(_group("Nơi gửi, địa bàn", sent))
+        right.addWidget(_group("Ngưỡng cảnh báo, tự khóa, sao lưu", limits))
+        report_group = QGroupBox("Báo cáo")
+        report_group.setLayout(report)
+        right.addWidget(report_group)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(QLabel("Thông tin này được ghi lên báo cáo gửi cấp trên. Đơn vị đổi "
-                                "tên, đổi người ký thì sửa ở đây; vụ việc cũ giữ tên đơn vị "
-                                "lúc ghi nhận."))
-        layout.addLayout(form)
+        intro = QLabel("Thông tin này được ghi lên báo cáo gửi cấp trên. Đơn vị đổi tên, đổi "
+                       "người ký thì sửa ở đây; vụ việc cũ giữ tên đơn vị lúc ghi nhận.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(columns)
         layout.addLayout(buttons)
-        layout.addStretch(1)
         self.setWidget(body)
         self.setWidgetResizable(True)
         self.show_settings(self._current)
 
+    def _text_row(self, form: QFormLayout, key: str, label: str, hint: str) -> None:
+        edit = QLineEdit()
+        edit.setPlaceholderText(hint)
+        self.texts[key] = edit
+        form.addRow(label + ":", edit)
+
     def show_settings(self, office: OfficeSettings) -> None:
         for key, edit in self.texts.items():
             edit.setText(getattr(office, key))
+        for key, box in self.headings.items():
+            box.setPlainText(getattr(office, key))
         for key, box in self.lists.items():
             box.setPlainText("\n".join(getattr(office, key)))
         for key, spin in self.numbers.items():
             spin.setValue(getattr(office, key))
+        self.issuer.setCurrentIndex(self.issuer.findData(office.issuer))
+        for option, option_box in self.report_options.items():
+            option_box.setChecked(option in office.report_options)
 
     def edited(self) -> OfficeSettings:
         values: dict[str, object] = {k: e.text().strip() for k, e in self.texts.items()}
-        for key, box in self.lists.items():
-            values[key] = tuple(line.strip() for line in box.toPlainText().splitlines()
-                                if line.strip())
+        values.update({k: "\n".join(_typed_lines(b)) for k, b in self.headings.items()})
+        values.update({k: tuple(_typed_lines(b)) for k, b in self.lists.items()})
         values.update({k: s.value() for k, s in self.numbers.items()})
+        values["issuer"] = Issuer(self.issuer.currentData())
+        values["report_options"] = tuple(str(option) for option, option_box
+                                         in self.report_options.items()
+                                         if option_box.isChecked())
         return dataclasses.replace(self._current, **values)  # type: ignore[arg-type]
 
     def save(self) -> None:
@@ -130,3 +233,9 @@ class OfficeForm(QScrollArea):
         self._current = office
         self._notify(DataChange.of(DataKind.OFFICE))
         self.feedback.ok("Đã lưu thông tin đơn vị.")
+
+
+def _group(title: str, form: QFormLayout) -> QGroupBox:
+    group = QGroupBox(title)
+    group.setLayout(form)
+    return group

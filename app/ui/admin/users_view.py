@@ -45,7 +45,7 @@ def _rule_label(role: Role) -> QLabel:
 
 class NewUserDialog(Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tạo tài khoản", parent=parent, min_width=440)
+        super().__init__("Tạo người dùng", parent=parent, min_width=440)
         self.username = QLineEdit()
         self.full_name = QLineEdit()
         self.role = QComboBox()
@@ -110,9 +110,9 @@ class UsersView(QWidget):
         self.table = make_table(["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"])
         self.feedback = Feedback()
         buttons = QHBoxLayout()
-        for text, slot in (("Tạo tài khoản…", self._create), ("Đặt lại mật khẩu…", self._reset),
+        for text, slot in (("Tạo người dùng…", self._create), ("Đặt lại mật khẩu…", self._reset),
                            ("Đổi vai trò…", self._change_role),
-                           ("Khóa / mở tài khoản", self._toggle_active),
+                           ("Khóa / mở người dùng", self._toggle_active),
                            ("Khóa khôi phục mới…", self._new_recovery_key)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -139,7 +139,7 @@ class UsersView(QWidget):
     def _selected(self) -> UserRecord | None:
         row = selected_row(self.table)
         if row is None:
-            self.feedback.error("Hãy chọn một tài khoản trong danh sách.")
+            self.feedback.error("Hãy chọn một người dùng trong danh sách.")
             return None
         return self._users[row]
 
@@ -165,7 +165,7 @@ class UsersView(QWidget):
         self._run(lambda: accounts.create_user(self._db, self._actor, username=username,
                                                full_name=full_name, role=role,
                                                password=password),
-                  f"Đã tạo tài khoản «{username}».")
+                  f"Đã tạo người dùng «{username}».")
 
     def _create(self) -> None:
         dialog = NewUserDialog(self)
@@ -238,13 +238,13 @@ class UsersView(QWidget):
         if user.active:
             self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
                                                    active=False),
-                      f"Đã khóa tài khoản «{user.username}».")
+                      f"Đã khóa người dùng «{user.username}».")
             return
         password = self.ask_new_password(
-            "Mở lại tài khoản", f"Mở lại «{user.username}» cần mật khẩu mới (khi bị khóa, tài "
-            "khoản đã mất quyền mở dữ liệu mã hóa): hãy đặt mật khẩu và báo cho người dùng.",
+            "Mở lại người dùng", f"Mở lại «{user.username}» cần mật khẩu mới (khi bị khóa, người "
+            "dùng đã mất quyền mở dữ liệu mã hóa): hãy đặt mật khẩu và báo cho người dùng.",
             user.role)
         if password is not None:
             self._run(lambda: accounts.update_user(self._db, self._actor, user.id, active=True,
                                                    new_password=password),
-                      f"Đã mở lại tài khoản «{user.username}» với mật khẩu mới.")
+                      f"Đã mở lại người dùng «{user.username}» với mật khẩu mới.")

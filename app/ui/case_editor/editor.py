@@ -34,7 +34,6 @@ from app.services import cases, events, legal_basis
 from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
 from app.services.data_folder import Database
-from app.services.legal_basis import Provision
 from app.services.records import CaseDetail, EventRecord
 from app.ui.case_editor.children import ChildrenSection
 from app.ui.case_editor.decision_dialog import DecisionDialog
@@ -302,7 +301,7 @@ class CaseEditor(Dialog):
             self.message.error(
                 "Lưu vụ việc trước rồi mới in phiếu." if detail is None
                 else "Vụ việc đã bị xóa: hãy khôi phục trước khi in phiếu." if detail.deleted_at
-                else "Tài khoản của bạn không có quyền in phiếu vụ việc.")
+                else "Bạn không có quyền in phiếu vụ việc.")
             return
         # Loaded with the first printout, as the other export dialogs are.
         from app.ui.case_editor.print_dialog import PrintDialog
@@ -341,10 +340,20 @@ class CaseEditor(Dialog):
 
     # Handling events (saved at once, each on its own) -------------------------------
 
-    def _provisions(self) -> list[Provision]:
-        detected = self.general.values()["detected_on"]
-        assert isinstance(detected, date)
-        return legal_basis.proposals(self._db, detected, self.general.group.currentData())
+    def _event_dialog(self, event: EventRecord | None = None) -> EventDialog:
+        """The dialog of an event, with the provisions in force on the act's date as typed
+        and those `event` already applies, whatever their dates."""
+        act = self.current_input().act_date
+        assert act is not None  # the detection date's widget always holds a date
+        shown = legal_basis.proposals(self._db, act.day, self.general.group.currentData())
+        if event is not None:
+            proposed = {p.id for p in shown}
+            shown += [p for p in legal_basis.all_provisions(self._db)
+                      if p.id in event.legal_basis_ids and p.id not in proposed]
+        return EventDialog(self._vocabulary, shown, act, event=event,
+                           default_day=None if event else date.today(), parent=self,
+                           check=self._event_check(event.id if event else None),
+                           addressees=self._addressees)
 
     def _event_check(self, replacing: int | None) -> Callable[[EventInput], list[FieldProblem]]:
         """The rules `add_event` and `edit_event` apply, for the dialog to show as typed."""
@@ -353,16 +362,18 @@ class CaseEditor(Dialog):
         existing = [event.fact for event in self.detail.events]
         assert detected_on is not None
 
+        # The case as saved, which the service judges: its act's date, its offender.
+        act = self.detail.data.act_date
+        assert act is not None
         offender = Offender.of(self.detail.data)
-        catalog = {p.id: p for p in self._provisions()}
+        catalog = {p.id: p for p in legal_basis.all_provisions(self._db)}
 
         def check(data: EventInput) -> list[FieldProblem]:
             typed = data.normalised()
-            # The detection date stands in for the act's date, as in the service.
             return validate_event(typed, detected_on=detected_on, existing=existing,
                                   vocabulary=vocab, today=date.today(), replacing=replacing
                                   ) + sanction_problems(
-                typed, offender=offender, act_on=detected_on, existing=existing,
+                typed, offender=offender, act_on=act.day, existing=existing,
                 replacing=replacing, adult_maximum=events.adult_maximum(
                     catalog[i] for i in typed.legal_basis_ids if i in catalog))
 
@@ -371,9 +382,7 @@ class CaseEditor(Dialog):
     def _add_event(self) -> None:
         if self.detail is None:
             return
-        dialog = EventDialog(self._vocabulary, self._provisions(), default_day=date.today(),
-                             parent=self, check=self._event_check(None),
-                             addressees=self._addressees)
+        dialog = self._event_dialog()
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.add_event(dialog.event_input())
 
@@ -383,8 +392,7 @@ class CaseEditor(Dialog):
         self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.")
 
     def _edit_event(self, event: EventRecord) -> None:
-        dialog = EventDialog(self._vocabulary, self._provisions(), event=event, parent=self,
-                             check=self._event_check(event.id), addressees=self._addressees)
+        dialog = self._event_dialog(event)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             data = dialog.event_input()
             db, actor = self._db, self._actor
@@ -393,8 +401,7 @@ class CaseEditor(Dialog):
 
     def _correct_decision(self, decision: EventRecord) -> None:
         """«Sửa quyết định»: a new decision, starting from the old, that voids it."""
-        dialog = EventDialog(self._vocabulary, self._provisions(), event=decision, parent=self,
-                             check=self._event_check(decision.id))
+        dialog = self._event_dialog(decision)
         dialog.setWindowTitle("Sửa quyết định xử phạt (ra quyết định mới)")
         dialog.kind.setEnabled(False)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -9,38 +9,51 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
+from app.domain.case import ActDate
 from app.domain.events import ADDRESSED_KINDS, EventInput
-from app.domain.fields import EVENT_BY_KEY
+from app.domain.fields import EVENT_BY_KEY, LEGAL_BASES_LABEL
 from app.domain.labels import DECISION_TIME_LABELS, ClosingResult, DecisionTime, SanctionForm
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import FieldProblem
 from app.services.legal_basis import Provision
 from app.services.records import EventRecord
-from app.text import format_number
+from app.text import format_date, format_number
 from app.ui.case_editor.section import by_field, show_checked, when_done
 from app.ui.dates import from_qdate, to_qdate
 from app.ui.dialogs import Dialog
 from app.ui.widgets import FieldError, date_edit, with_error
 
 MAX_FINE = 2_000_000_000
-LEGAL_BASES_LABEL = "Căn cứ pháp lý (còn hiệu lực vào ngày vi phạm)"
 SANCTION_KEYS = ("sanction_form", "fine_amount", "signer", "remedies", "legal_basis_ids")
 REQUIRED = ("kind", "occurred_on", "closing_result")  # the result: when closing
 
 
-class EventDialog(Dialog):
-    """`provisions` are those in force on the act's date, the case's group first; `check`
-    gives the problems of an event by the rules it is recorded with."""
+def act_date_note(act: ActDate) -> str:
+    """What the proposed provisions are chosen by, said under them."""
+    note = f"Đề xuất các căn cứ có hiệu lực vào ngày hành vi kết thúc: {act.shown}."
+    if act.stand_in:
+        note += (" Hãy ghi ngày đăng tải ở phần «Thông tin chung» để chương trình đề xuất "
+                 "đúng căn cứ.")
+    return note
 
-    def __init__(self, vocabulary: Vocabulary, provisions: list[Provision],
+
+class EventDialog(Dialog):
+    """`provisions` are those in force on the act's date `act`, the case's group first, and
+    those the event already applies, whatever their dates: a choice is never dropped, one not
+    in force on that date is shown so. `check` gives the problems of an event by the rules
+    it is recorded with."""
+
+    def __init__(self, vocabulary: Vocabulary, provisions: list[Provision], act: ActDate,
                  event: EventRecord | None = None, default_day: date | None = None,
                  parent: QWidget | None = None,
                  check: Callable[[EventInput], list[FieldProblem]] | None = None,
@@ -73,12 +86,21 @@ class EventDialog(Dialog):
             if provision.fine_min is not None and provision.fine_max is not None:
                 text += (f" ({format_number(provision.fine_min)}–"
                          f"{format_number(provision.fine_max)} đồng)")
+            if not provision.valid_on(act.day):
+                text = f"{_not_in_force(provision, act)} {text}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, provision.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if provision.id in chosen
                                else Qt.CheckState.Unchecked)
             self.bases.addItem(item)
+        self.act_note = QLabel(act_date_note(act))
+        self.act_note.setWordWrap(True)
+        bases = QWidget()
+        column = QVBoxLayout(bases)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.act_note)
+        column.addWidget(self.bases)
         self.closing_result = QComboBox()
         for result in ClosingResult:
             self.closing_result.addItem(result.value, result)
@@ -107,11 +129,12 @@ class EventDialog(Dialog):
                             ("document_number", self.document),
                             ("sanction_form", self.form_choice), ("fine_amount", self.amount),
                             ("signer", self.signer), ("remedies", self.remedies),
-                            ("legal_basis_ids", self.bases),
+                            ("legal_basis_ids", bases),
                             ("closing_result", self.closing_result),
                             ("addressee", self.addressee), ("decision_time", self.decision_time),
                             ("note", self.note)):
             self._add_row(key, widget)
+        self._inputs["legal_basis_ids"] = self.bases
         form.addRow(self.button_box("Ghi"))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.form_choice.currentIndexChanged.connect(self._kind_changed)
@@ -144,15 +167,18 @@ class EventDialog(Dialog):
         fine = self.form_choice.currentData() == SanctionForm.FINE
         self.amount.setEnabled(sanction and fine)
 
+    def chosen_ids(self) -> tuple[int, ...]:
+        return tuple(
+            int(item.data(Qt.ItemDataRole.UserRole))
+            for item in (self.bases.item(i) for i in range(self.bases.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        )
+
     def event_input(self) -> EventInput:
         kind = str(self.kind.currentData())
         sanction = kind == EventKind.SANCTION
         form = SanctionForm(self.form_choice.currentData()) if sanction else None
-        ids = tuple(
-            int(item.data(Qt.ItemDataRole.UserRole))
-            for item in (self.bases.item(i) for i in range(self.bases.count()))
-            if item.checkState() == Qt.CheckState.Checked
-        ) if sanction else ()
+        ids = self.chosen_ids() if sanction else ()
         return EventInput(
             kind=kind,
             occurred_on=from_qdate(self.day.date()),
@@ -193,3 +219,10 @@ class EventDialog(Dialog):
             return
         first = next((key for key in self.errors if key in found), "kind")
         self._inputs[first].setFocus()
+
+
+def _not_in_force(provision: Provision, act: ActDate) -> str:
+    """`[Hết hiệu lực sau 30/06/2026]`: a chosen provision the act's date is outside of."""
+    if provision.valid_from is not None and act.day < provision.valid_from:
+        return f"[Chỉ có hiệu lực từ {format_date(provision.valid_from)}]"
+    return f"[Hết hiệu lực sau {format_date(provision.valid_to)}]"

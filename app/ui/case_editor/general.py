@@ -1,4 +1,5 @@
-"""General facts: detection, source, platform, account, link, groups, summary, reach."""
+"""General facts: detection, posting, source, platform, account, link, groups, summary,
+reach."""
 
 from __future__ import annotations
 
@@ -19,9 +20,13 @@ from app.domain.platforms import platform_from_url
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.ui.case_editor.section import Section
 from app.ui.dates import from_qdate, to_qdate
-from app.ui.widgets import date_edit
+from app.ui.widgets import OptionalDate, date_edit
 
 REACH_MAX = 2_000_000_000
+# Why the posting dates matter, shown on them.
+ACT_DATE_TIP = ("Ngày hành vi kết thúc là ngày kết thúc đăng tải nếu có, nếu không là ngày đăng "
+                "tải: căn cứ pháp lý, khung tiền phạt, thời hiệu và tuổi của đối tượng tính theo "
+                "ngày đó. Khi chưa ghi, chương trình tạm tính theo ngày phát hiện.")
 REACH = (("reach_views", "Lượt xem"), ("reach_reactions", "Lượt thích"),
          ("reach_shares", "Lượt chia sẻ"), ("reach_comments", "Lượt bình luận"))
 
@@ -43,6 +48,10 @@ class GeneralSection(Section):
     def __init__(self, vocabulary: Vocabulary, areas: tuple[str, ...]) -> None:
         super().__init__()
         self.detected_on = date_edit()
+        self.posted_on = OptionalDate(text="đã biết ngày đăng")
+        self.posted_until = OptionalDate(text="thông tin đã gỡ, xóa hoặc thôi hiển thị")
+        for posting in (self.posted_on, self.posted_until):
+            posting.setToolTip(ACT_DATE_TIP)
         self.source = code_combo(vocabulary, VocabList.SOURCE, optional=True)
         self.url = QLineEdit()
         self.url.setPlaceholderText("Dán đường dẫn: chương trình tự nhận ra nền tảng")
@@ -87,6 +96,8 @@ class GeneralSection(Section):
             self.reach[key] = spin
             grid.addWidget(spin, 0, index)
         self.add_field("detected_on", self.detected_on)
+        self.add_field("posted_on", self.posted_on)
+        self.add_field("posted_until", self.posted_until)
         self.add_field("source_code", self.source)
         self.add_field("url", self.url)
         self.add_field("platform_code", self.platform)
@@ -123,6 +134,8 @@ class GeneralSection(Section):
     def load(self, data: CaseInput) -> None:
         if data.detected_on:
             self.detected_on.setDate(to_qdate(data.detected_on))
+        self.posted_on.set_value(data.posted_on)
+        self.posted_until.set_value(data.posted_until)
         select_code(self.source, data.source_code)
         self.url.setText(data.url or "")
         select_code(self.platform, data.platform_code)
@@ -145,6 +158,8 @@ class GeneralSection(Section):
     def values(self) -> dict[str, object]:
         return {
             "detected_on": from_qdate(self.detected_on.date()),
+            "posted_on": self.posted_on.value(),
+            "posted_until": self.posted_until.value(),
             "source_code": self.source.currentData(),
             "url": self.url.text(),
             "platform_code": self.platform.currentData(),

@@ -1,4 +1,5 @@
-"""Choosing a report period: a month, quarter, half-year, year, or a range of days."""
+"""Choosing a report period: a month, quarter, half-year, year, or a range of days; over the
+calendar days or, where the office counts so, the cut-off days of NĐ 09/2019."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from app.domain.periods import ROMAN, Period, PeriodKind
 from app.ui.dates import from_qdate as to_date
 
 
-def last_month(today: date) -> Period:
+def last_month(today: date, *, cut_off: bool = False) -> Period:
     """The monthly report is written in the days after the month it covers."""
-    return Period.month(today.year - 1, 12) if today.month == 1 else Period.month(
-        today.year, today.month - 1)
+    return Period.month_of(today, cut_off=cut_off).previous()
 
 
 class PeriodPicker(QWidget):
@@ -37,10 +37,12 @@ class PeriodPicker(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
         self._range_widgets = (QLabel("từ"), self.start, QLabel("đến"), self.end)
+        self._cut_off = initial.cut_off
+        self.days = QLabel()  # a cut-off period's dates
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (QLabel("Kỳ báo cáo:"), self.kind, self.part, self.year,
-                       *self._range_widgets):
+                       *self._range_widgets, self.days):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.set_period(initial)
@@ -48,6 +50,18 @@ class PeriodPicker(QWidget):
         for signal in (self.part.currentIndexChanged, self.year.valueChanged,
                        self.start.dateChanged, self.end.dateChanged):
             signal.connect(self.changed)
+        self.changed.connect(self._show_days)
+        self._show_days()
+
+    def set_cut_off(self, cut_off: bool) -> None:
+        """Count over the cut-off days of NĐ 09/2019 (the office's choice) or the calendar's."""
+        if cut_off != self._cut_off:
+            self._cut_off = cut_off
+            self.changed.emit()
+
+    def _show_days(self) -> None:
+        period = self.period()
+        self.days.setText(f"({period.dates})" if period.cut_off else "")
 
     def _fill_parts(self, kind: PeriodKind) -> None:
         self.part.blockSignals(True)
@@ -81,7 +95,9 @@ class PeriodPicker(QWidget):
         self.kind.setCurrentIndex(self.kind.findData(str(period.kind)))
         self._fill_parts(period.kind)
         self.part.setCurrentIndex(max(self.part.findData(period.number), 0))
-        self.year.setValue(period.start.year)
+        self.year.setValue(period.year)
+        if period.kind is not PeriodKind.RANGE:
+            self._cut_off = period.cut_off
         self.start.setDate(QDate(period.start.year, period.start.month, period.start.day))
         self.end.setDate(QDate(period.end.year, period.end.month, period.end.day))
         for widget in (self.kind, self.part, self.year, self.start, self.end):
@@ -92,11 +108,11 @@ class PeriodPicker(QWidget):
         kind = self._kind()
         year, part = self.year.value(), self.part.currentData()
         if kind is PeriodKind.MONTH:
-            return Period.month(year, part)
+            return Period.month(year, part, cut_off=self._cut_off)
         if kind is PeriodKind.QUARTER:
-            return Period.quarter(year, part)
+            return Period.quarter(year, part, cut_off=self._cut_off)
         if kind is PeriodKind.HALF:
-            return Period.half(year, part)
+            return Period.half(year, part, cut_off=self._cut_off)
         if kind is PeriodKind.YEAR:
-            return Period.year_of(year)
+            return Period.year_of(year, cut_off=self._cut_off)
         return Period.between(to_date(self.start.date()), to_date(self.end.date()))

@@ -19,7 +19,7 @@ from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.services.actor import Actor
 from app.services.data_folder import Database
-from app.services.report_export import ReportDraft, draft_report
+from app.services.report_export import ReportDraft, counts_by_cut_off, draft_report
 from app.text import format_money, format_number
 from app.ui.prefs import UiPrefs
 from app.ui.report.actions import ReportActions
@@ -40,7 +40,8 @@ class ReportScreen(QWidget):
         self._db, self._runner = db, runner
         self._figures: ReportFigures | None = None
 
-        self.picker = PeriodPicker(last_month(date.today()))
+        cut_off = counts_by_cut_off(db)
+        self.picker = PeriodPicker(last_month(date.today(), cut_off=cut_off))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.models = [FormTableModel(parent=self) for _ in range(3)]
