@@ -397,7 +397,8 @@ def test_a_chosen_provision_outside_the_proposals_is_kept_when_the_event_is_save
         qtbot: QtBot, db: Database, officer: Actor) -> None:
     # Found on 05/07/2026 with no posting date: only NĐ 174/2026 is proposed, yet the
     # decision applies Điều 101 NĐ 15/2020. Opening it and pressing «Ghi» keeps it.
-    created = cases.create_case(db, officer, make_case(detected_on=date(2026, 7, 5)),
+    created = cases.create_case(db, officer, make_case(detected_on=date(2026, 7, 5),
+                                                       offender_name="Trần Văn Bình"),
                                 today=TODAY)
     nd15 = next(p for p in legal_basis.all_provisions(db) if p.citation == ND15_1A)
     decision = EventInput("XP", date(2026, 7, 20), sanction_form=SanctionForm.WARNING,
