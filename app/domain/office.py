@@ -127,7 +127,8 @@ class OfficeSettings:
                     "ghi ở ô riêng.", field=name)
         for name in ("idle_lock_minutes", "removal_overdue_days", "stale_case_days",
                      "limitation_warning_days", "evidence_max_mb", "backup_every_minutes",
-                     "offsite_backup_days", "deleted_retention_days"):
+                     "offsite_backup_days", "deleted_retention_days", "decision_days",
+                     "decision_days_explained", "decision_extension_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
 

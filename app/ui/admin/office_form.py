@@ -69,6 +69,8 @@ LIST_FIELDS = (
      "không cần gõ dấu «;» hay «.» cuối dòng: chương trình tự thêm"),
     ("recipients", "Nơi nhận (mỗi dòng một nơi)", "VD: Như trên\nLưu: VT, VHXH"),
     ("areas", "Địa bàn: ấp, khu phố, thôn (mỗi dòng một địa bàn)", ""),
+    ("addressee_suggestions", "Cơ quan nhận khi chuyển, kiến nghị, đề nghị (gợi ý, mỗi dòng "
+     "một nơi)", "VD: Công an xã"),
 )
 NUMBER_FIELDS = (
     ("idle_lock_minutes", "Tự khóa sau (phút không thao tác)", 1, 240),
@@ -79,6 +81,10 @@ NUMBER_FIELDS = (
     ("backup_every_minutes", "Tự sao lưu sau mỗi (phút làm việc)", 5, 480),
     ("offsite_backup_days", "Nhắc sao lưu ra USB sau (ngày)", 1, 90),
     ("deleted_retention_days", "Giữ vụ việc đã xóa trước khi xóa hẳn (ngày)", 30, 3650),
+    # Luật XLVPHC Điều 66 (to confirm): app.domain.sanctions.
+    ("decision_days", "Hạn ra quyết định xử phạt sau biên bản (ngày)", 1, 60),
+    ("decision_days_explained", "… khi có giải trình, cần xác minh (ngày)", 1, 90),
+    ("decision_extension_days", "… gia hạn thêm tối đa (ngày)", 1, 90),
 )
 
 
