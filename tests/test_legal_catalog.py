@@ -172,7 +172,7 @@ def test_only_an_administrator_changes_the_catalog(db: Database, officer: Actor)
 
 
 def _cite_in_a_voided_sanction(db: Database, officer: Actor, provision_id: int) -> None:
-    case = cases.create_case(db, officer, make_case(), today=TODAY)
+    case = cases.create_case(db, officer, make_case(offender_name="Trần Văn Bình"), today=TODAY)
     detail = events.add_event(db, officer, case.id, EventInput(
         "XP", date(2026, 10, 10), sanction_form=SanctionForm.WARNING,
         legal_basis_ids=(provision_id,)), today=TODAY)

@@ -394,7 +394,7 @@ def test_freezing_refuses_a_period_with_unlawful_sanctions_and_lists_them(
 
 
 def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_data(
-        db: Database, officer: Actor) -> None:
+        db: Database, officer: Actor, provision: int) -> None:
     from alembic import command
     from sqlalchemy import inspect
 
@@ -402,7 +402,7 @@ def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_da
     from tests.conftest import open_unlocked
 
     case = _add(db, officer, _case(db, officer), EventInput("BB", date(2026, 10, 6)))
-    _add(db, officer, case, _fine(10_000_000))
+    _add(db, officer, case, _fine(10_000_000, date(2026, 10, 8), provision))
     paths = db.paths
     with db.engine.begin() as conn:  # the SQLCipher engine: as the version before left it
         config = alembic_config()
@@ -420,6 +420,8 @@ def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_da
         assert [(e.kind, e.fine_amount) for e in kept.events] == [
             ("BB", None), ("XP", 10_000_000)]
         assert kept.events[1].follow_up == DecisionFollowUp()
+        # Down and up again, the decision keeps its legal basis.
+        assert kept.events[1].legal_basis_ids == (provision,)
         assert list(paths.backups.glob("truoc-nang-cap-0008-*"))
     finally:
         again.dispose()

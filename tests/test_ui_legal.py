@@ -91,7 +91,7 @@ def test_a_provision_a_sanction_cites_is_ended_not_deleted(
         qtbot: QtBot, db: Database, admin: Actor, officer: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
     cited = next(p for p in legal_basis.all_provisions(db) if p.citation == ND174_1A)
-    case = cases.create_case(db, officer, make_case(), today=TODAY)
+    case = cases.create_case(db, officer, make_case(offender_name="Trần Văn Bình"), today=TODAY)
     events.add_event(db, officer, case.id, EventInput(
         "XP", date(2026, 10, 10), sanction_form=SanctionForm.WARNING,
         legal_basis_ids=(cited.id,)), today=TODAY)

@@ -30,12 +30,12 @@ COLUMNS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("events") as batch:
-        for name, kind in COLUMNS:
-            batch.add_column(sa.Column(name, kind, nullable=True))
+    for name, kind in COLUMNS:
+        op.add_column("events", sa.Column(name, kind, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events") as batch:
-        for name, _kind in reversed(COLUMNS):
-            batch.drop_column(name)
+    # Dropped in place: a batch would rebuild `events`, and dropping the old table deletes
+    # the rows of `event_legal_bases` through their ON DELETE CASCADE.
+    for name, _kind in reversed(COLUMNS):
+        op.drop_column("events", name)
