@@ -23,6 +23,7 @@ from app.domain.report import (
     figures_to_json,
     percent,
 )
+from app.domain.sanctions import DecisionFollowUp
 from app.reports.narrative import comparison_table, draft, table_cells
 from app.services import cases, events, settings
 from app.services.actor import Actor
@@ -363,3 +364,50 @@ def test_changes_are_written_as_vietnamese_readers_expect(now: int, before: int,
 def test_percentages_have_no_trailing_zero_decimal() -> None:
     assert [percent(v) for v in (300.0, 25.0, 33.333, 0.04, 10.65)] == [
         "300%", "25%", "33,3%", "0%", "10,7%"]
+
+
+def test_fines_collected_are_counted_by_the_day_they_were_paid(
+        db: Database, officer: Actor, leader: Actor) -> None:
+    paid_in_october = _case(db, officer, date(2026, 9, 20),
+                            _event("BB", date(2026, 9, 22), document_number="01/BB"),
+                            _decision(date(2026, 9, 25), 7_500_000), **ADULT)
+    paid_in_november = _case(db, officer, date(2026, 10, 2),
+                             _event("BB", date(2026, 10, 3), document_number="02/BB"),
+                             _decision(date(2026, 10, 5), 10_000_000), **ADULT)
+    gone = _case(db, officer, date(2026, 10, 3),
+                 _event("BB", date(2026, 10, 4), document_number="03/BB"),
+                 _decision(date(2026, 10, 6), 5_000_000), **ADULT)
+    for case_id, paid_on, amount in ((paid_in_october, date(2026, 10, 1), 7_500_000),
+                                     (paid_in_november, date(2026, 11, 2), 10_000_000),
+                                     (gone, date(2026, 10, 9), 5_000_000)):
+        decision = next(e for e in cases.get_case(db, officer, case_id).events
+                        if e.kind == "XP")
+        events.record_follow_up(db, officer, decision.id, DecisionFollowUp(
+            delivered_on=decision.occurred_on, paid_on=paid_on, paid_amount=amount,
+            receipt_number=f"BL-{case_id}"), today=TODAY)
+    cases.delete_case(db, leader, gone, "Ghi trùng")
+    figures = compute_figures(db, OCTOBER)
+    # Decided in October: 10.000.000 (column 8); collected in October: the September fine.
+    assert figures.summary.total.fines == 10_000_000
+    assert figures.work.fines_collected == 7_500_000
+    assert "- Số tiền phạt đã thu: 7.500.000 đồng;" in draft(figures, demo_office())
+    assert figures_from_json(figures_to_json(figures)).work.fines_collected == 7_500_000
+
+
+def test_escalations_are_listed_by_the_body_they_went_to(db: Database, officer: Actor) -> None:
+    department = "Sở Văn hóa, Thể thao và Du lịch"
+    _case(db, officer, date(2026, 10, 1), _event("KN", date(2026, 10, 2), addressee=department),
+          _event("KN", date(2026, 10, 9), addressee="Công an tỉnh (PA05)"))
+    _case(db, officer, date(2026, 10, 3), _event("KN", date(2026, 10, 4), addressee=department),
+          _event("KN", date(2026, 10, 5), addressee=department))
+    _case(db, officer, date(2026, 10, 6), _event("KN", date(2026, 10, 7)))
+    voided = _case(db, officer, date(2026, 10, 6),
+                   _event("KN", date(2026, 10, 7), addressee="Cục A05"))
+    _void(db, officer, voided, "KN")
+    figures = compute_figures(db, OCTOBER)
+    assert figures.summary.total.escalated == 3
+    assert figures.escalations == ((department, 2), ("Công an tỉnh (PA05)", 1), ("", 1))
+    text = draft(figures, demo_office())
+    assert (f"- Báo cáo, kiến nghị cấp trên hỗ trợ: 3 vụ;\n  + {department}: 2 vụ;\n"
+            "  + Công an tỉnh (PA05): 1 vụ;\n  + Chưa ghi nơi nhận: 1 vụ;") in text
+    assert figures_from_json(figures_to_json(figures)).escalations == figures.escalations

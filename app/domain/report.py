@@ -144,6 +144,9 @@ class Work:
     to_competent: int = 0  # CTQ Chuyển người có thẩm quyền xử phạt
     # Cases with any event in the period whose offender was under 18 at the act.
     minor_offenders: int = 0
+    # Đồng paid in the period on decisions to fine (by the payment's date, as a receipt is
+    # dated): what was collected, beside column 8's amount decided.
+    fines_collected: int = 0
 
     def __add__(self, other: Work) -> Work:
         return Work(*(getattr(self, f) + getattr(other, f) for f in WORK_FIELDS))
@@ -182,6 +185,7 @@ WORK_LABELS: dict[str, str] = {
     "to_child_protection": "Chuyển xử lý theo quy định về bảo vệ trẻ em",
     "to_competent": "Chuyển người có thẩm quyền xử phạt",
     "minor_offenders": "Đối tượng là người chưa thành niên (dưới 18 tuổi)",
+    "fines_collected": "Số tiền phạt đã thu (đồng)",
 }
 assert tuple(WORK_LABELS) == WORK_FIELDS
 
@@ -202,6 +206,7 @@ COMPARED: tuple[Measure, ...] = (
     _work_measure("violation_records"),
     Measure("Xử phạt vi phạm hành chính", lambda c, w: c.sanctioned),
     Measure("Số tiền phạt đã quyết định (đồng)", lambda c, w: c.fines, money=True),
+    Measure(WORK_LABELS["fines_collected"], lambda c, w: w.fines_collected, money=True),
     Measure("Chuyển cơ quan Công an", lambda c, w: c.to_police),
     Measure("Kiến nghị cấp trên hỗ trợ", lambda c, w: c.escalated),
     Measure("Kết thúc xử lý", lambda c, w: c.closed),
@@ -329,6 +334,9 @@ class ReportFigures:
     year_to_date: Totals | None = None
     year_before: Totals | None = None
     children: ChildrenTable | None = None  # the counts-only annex, where the office chose it
+    # Column 10's cases by the body each escalation went to, most first; "" when the
+    # officer named none.
+    escalations: tuple[tuple[str, int], ...] = ()
 
     @property
     def period(self) -> Period:
@@ -434,6 +442,7 @@ def figures_to_json(figures: ReportFigures) -> dict[str, Any]:
         "year_to_date": _totals_json(figures.year_to_date),
         "year_before": _totals_json(figures.year_before),
         "children": _children_json(figures.children),
+        "escalations": [list(pair) for pair in figures.escalations],
     }
 
 
@@ -449,4 +458,5 @@ def figures_from_json(data: Mapping[str, Any]) -> ReportFigures:
         year_to_date=_totals_from_json(data.get("year_to_date")),
         year_before=_totals_from_json(data.get("year_before")),
         children=_children_from_json(data.get("children")),
+        escalations=tuple((str(to), int(n)) for to, n in data.get("escalations", ())),
     )

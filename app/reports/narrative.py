@@ -9,6 +9,7 @@ header (the comparison with the year to date and the same period a year before).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
@@ -103,7 +104,7 @@ def draft(figures: ReportFigures, office: OfficeSettings) -> str:
         "I. KẾT QUẢ PHÁT HIỆN",
         *_detection(figures, now, before, during, previous),
         "II. KẾT QUẢ XỬ LÝ",
-        *_handling(now, figures.work, before, during, period, previous),
+        *_handling(now, figures.work, before, during, period, previous, figures.escalations),
         "Kết quả so với lũy kế từ đầu năm và cùng kỳ năm trước:",
         *comparison_table(figures),
         "III. ĐỀ XUẤT, KIẾN NGHỊ",
@@ -161,9 +162,10 @@ def _item(label: str, count: int, more: str = "") -> str:
 
 
 def _handling(now: Counts, work: Work, before: Counts, during: str, period: Period,
-              previous: Period) -> list[str]:
+              previous: Period, escalations: Sequence[tuple[str, int]]) -> list[str]:
     """The measures taken, in the order of the work; the office's own work (invitations,
-    warnings, …) only where it did some, form 01's columns always."""
+    warnings, …) only where it did some, form 01's columns always; the escalations by the
+    body they went to."""
     def done(name: str) -> list[str]:
         count = getattr(work, name)
         return [_item(WORK_LABELS[name], count)] if count else []
@@ -179,9 +181,13 @@ def _handling(now: Counts, work: Work, before: Counts, during: str, period: Peri
         *done("lock_proposed"), *done("violation_records"),
         _item("Xử phạt vi phạm hành chính", now.sanctioned,
               (f" ({', '.join(decided)})" if decided else "") + fines),
+        *([f"- {WORK_LABELS['fines_collected'].removesuffix(' (đồng)')}: "
+           f"{format_money(work.fines_collected)};"] if work.fines_collected else []),
         _item("Chuyển cơ quan Công an", now.to_police),
         *done("to_competent"), *done("to_child_protection"),
         _item("Báo cáo, kiến nghị cấp trên hỗ trợ", now.escalated),
+        *(f"  + {body or 'Chưa ghi nơi nhận'}: {format_number(count)} vụ;"
+          for body, count in escalations),
         f"- Kết thúc xử lý: {format_number(now.closed)} vụ, "
         f"{compare(now.closed, before.closed, previous)}.",
     ]

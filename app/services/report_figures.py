@@ -298,9 +298,34 @@ def _work(session: Session, period: Period) -> Work:
         .where(Case.deleted_at.is_(None))
     ).one()
     counted = dict(zip(_WORK_EVENTS, (int(v) for v in row), strict=True))
-    work = Work(**counted, minor_offenders=_minor_offenders(session, period))
-    assert set(counted) | {"minor_offenders"} == set(WORK_FIELDS)
+    work = Work(**counted, minor_offenders=_minor_offenders(session, period),
+                fines_collected=_fines_collected(session, period))
+    assert set(counted) | {"minor_offenders", "fines_collected"} == set(WORK_FIELDS)
     return work
+
+
+def _fines_collected(session: Session, period: Period) -> int:
+    """Đồng paid in the period on the live decisions to fine of live cases."""
+    paid = session.execute(
+        select(func.sum(Event.paid_amount))
+        .join(Case, Case.id == Event.case_id)
+        .where(Event.kind == EventKind.SANCTION, Event.sanction_form == SanctionForm.FINE,
+               Event.voided_at.is_(None), Case.deleted_at.is_(None),
+               Event.paid_on >= period.start, Event.paid_on <= period.end)
+    ).scalar_one()
+    return paid or 0
+
+
+def _escalations(session: Session, period: Period) -> tuple[tuple[str, int], ...]:
+    """Column 10's cases by addressee: a case escalated to two bodies counts under each."""
+    per_body = (select(Event.case_id, func.coalesce(Event.addressee, "").label("body"))
+                .join(Case, Case.id == Event.case_id)
+                .where(_in_period(period, (EventKind.ESCALATE,)), Case.deleted_at.is_(None))
+                .distinct().subquery("escalated"))
+    rows = session.execute(select(per_body.c.body, func.count())
+                           .group_by(per_body.c.body)).all()
+    return tuple(sorted(((str(body), int(n)) for body, n in rows),
+                        key=lambda pair: (-pair[1], pair[0] == "", pair[0])))
 
 
 def _minor_offenders(session: Session, period: Period) -> int:
@@ -500,7 +525,9 @@ def figures_in(session: Session, period: Period) -> ReportFigures:
                          year_to_date=_totals(session, to_date),
                          year_before=_totals(session, year_before),
                          children=_children_table(session, period, vocab) if counts_only
-                         else None)
+                         else None,
+                         escalations=tuple((masker.mask(body), n) for body, n
+                                           in _escalations(session, period)))
 
 
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
