@@ -28,7 +28,7 @@ def main() -> int:
         db = setup.init_data_folder(paths, DEMO_USER, DEMO_PASSWORD, "Quản trị viên (mẫu)")
         demo.add_demo_cases(db, accounts.authenticate(db, DEMO_USER, DEMO_PASSWORD), args.cases)
         db.dispose()
-    print(f"Đăng nhập bằng tài khoản «{DEMO_USER}», mật khẩu «{DEMO_PASSWORD}».")
+    print(f"Đăng nhập bằng người dùng «{DEMO_USER}», mật khẩu «{DEMO_PASSWORD}».")
     from app.ui.main import run_window
 
     return run_window(paths)

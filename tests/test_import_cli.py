@@ -198,7 +198,7 @@ def test_an_export_holding_a_child_is_refused_until_protected_with_purpose_and_r
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         f"{PASSWORD_REQUIRED} Trên dòng lệnh: thêm --protect và ghi mật khẩu mở tệp ở dòng thứ "
-        "hai của đầu vào chuẩn (dòng đầu là mật khẩu tài khoản).",
+        "hai của đầu vào chuẩn (dòng đầu là mật khẩu đăng nhập).",
         f'{PURPOSE_REQUIRED} Trên dòng lệnh: --purpose "…".',
         f'{RECIPIENT_REQUIRED} Trên dòng lệnh: --recipient "…".',
     ]
