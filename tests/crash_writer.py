@@ -288,22 +288,47 @@ UNCOMPARED = ("users", "key_wraps", "audit_log", "alembic_version")
 WRITTEN_AT_SIGN_IN = {"settings": "key != 'accounts_seal'"}
 
 
-def rows_digest(database: Path, tables: list[str], data_key: bytes | None = None) -> str:
-    """A digest of every row of `tables` (the data a migration must carry over), after
-    checking the file's integrity."""
+# An old column a later migration moved, read back through the new schema.
+MOVED_COLUMNS = {("legal_provisions", "instrument"): "(SELECT citation FROM legal_instruments "
+                                                      "i WHERE i.id = instrument_id)"}
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """What a migration must carry over of a table: its columns and rows at the old
+    revision (later ones add columns, and seeded rows after these)."""
+
+    columns: tuple[str, ...]
+    last_rowid: int
+
+
+def data_shape(database: Path, data_key: bytes | None = None) -> dict[str, TableShape]:
+    with _connect(database, data_key) as conn:
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name") if name not in UNCOMPARED]
+        return {table: TableShape(
+            tuple(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')),
+            conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0])
+            for table in tables}
+
+
+def rows_digest(database: Path, shape: dict[str, TableShape],
+                data_key: bytes | None = None) -> str:
+    """A digest of the rows and columns of `shape` (the data a migration must carry over),
+    after checking the file's integrity."""
     digest = hashlib.sha256()
     with _connect(database, data_key) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], database
-        for table in tables:
+        for table, old in shape.items():
+            present = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+            columns = ", ".join(f'"{c}"' if c in present else MOVED_COLUMNS[table, c]
+                                for c in old.columns)
             where = WRITTEN_AT_SIGN_IN.get(table, "1")
-            for row in conn.execute(f'SELECT * FROM "{table}" WHERE {where} ORDER BY rowid'):
+            for row in conn.execute(f'SELECT {columns} FROM "{table}" WHERE {where} AND '
+                                    f"rowid <= {old.last_rowid} ORDER BY rowid"):
                 digest.update(repr(row).encode())
     return digest.hexdigest()
-
-
-def data_tables(old_schema: list[tuple[str, ...]]) -> list[str]:
-    return [name for kind, name, _, _ in old_schema if kind == "table"
-            and name not in UNCOMPARED]
 
 
 def _state(pid: int) -> str:

@@ -30,7 +30,7 @@ from tests.crash_writer import (
     CrashHarness,
     KillSchedule,
     data_key_of,
-    data_tables,
+    data_shape,
     old_register,
     problems_after,
     revision_of,
@@ -91,7 +91,7 @@ def test_kills_while_an_older_folder_is_encrypted_and_upgraded_leave_old_or_new(
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None and head != OLD_REVISION
     old_schema = schema(old_folder.database)
-    tables = data_tables(old_schema)
+    tables = data_shape(old_folder.database)
     rows = rows_digest(old_folder.database, tables)
 
     def fresh_copy(number: int) -> DataPaths:
