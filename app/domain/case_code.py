@@ -92,7 +92,7 @@ class CaseCodeParts:
 
     def validate(self) -> None:
         if not 1 <= self.digits <= MAX_DIGITS:
-            raise UserError(f"Số thứ tự có từ 1 đến {MAX_DIGITS} chữ số.",
+            raise UserError(f"Số thứ tự trong mã vụ việc có từ 1 đến {MAX_DIGITS} chữ số.",
                             field="case_code_pattern")
 
 

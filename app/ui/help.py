@@ -149,8 +149,8 @@ class GuideWindow(Dialog):
         self.search.setPlaceholderText("Tìm trong hướng dẫn (không cần gõ dấu)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._mark_matches)
-        self.search.returnPressed.connect(self.find_next)
         self.next_button = QPushButton("Tìm tiếp")
+        self.next_button.setDefault(True)  # Enter goes on to the next place, never closes
         self.next_button.clicked.connect(self.find_next)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search.setFocus)
         self.matches: list[QTextCursor] = []
@@ -215,7 +215,7 @@ class GuideWindow(Dialog):
         selections = []
         for match in self.matches:
             selection = QTextEdit.ExtraSelection()
-            selection.cursor, selection.format = match, marked  # type: ignore[misc]
+            selection.cursor, selection.format = match, marked
             selections.append(selection)
         self.text.setExtraSelections(selections)
         if not fold(query):

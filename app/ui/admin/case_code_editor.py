@@ -71,8 +71,9 @@ class CaseCodeEditor(QWidget):
         except UserError:
             # Typed before the code was chosen in parts: said, and replaced when saved.
             parts = CaseCodeParts()
-            self.notice.setText(f"Mẫu mã đang lưu («{pattern}») không dùng được nữa; khi lưu, "
-                                "mã vụ việc mới sẽ theo các lựa chọn trên.")
+            self.notice.setText(f"Mã vụ việc đang đặt theo kiểu cũ (như «{_old_example(pattern)}») "
+                                "không còn dùng được; khi lưu, vụ việc mới sẽ có mã theo các lựa "
+                                "chọn trên.")
             self.notice.setVisible(True)
         widgets = (self.prefix, self.year, self.between, self.digits, self.suffix)
         for widget in widgets:
@@ -95,3 +96,11 @@ class CaseCodeEditor(QWidget):
         self.example.setText(f"Ví dụ: <b>{html.escape(parts.example(year))}</b>, "
                              f"<b>{html.escape(parts.example(year, 2))}</b>, … ({counted}). "
                              "Vụ việc đã ghi giữ mã cũ.")
+
+
+def _old_example(pattern: str) -> str:
+    """The first code of a pattern saved before the parts, as it came out."""
+    try:
+        return pattern.format(year=date.today().year, seq=1)
+    except (KeyError, IndexError, ValueError):
+        return pattern
