@@ -47,10 +47,10 @@ def test_office_details_are_saved_and_bad_ones_explained(qtbot: QtBot, db: Datab
     assert saved.unit_name == "PHÒNG VĂN HÓA - XÃ HỘI"
     assert saved.areas == ("Ấp 1", "Ấp 2")
     assert changed == [DataChange.of(DataKind.OFFICE)]
-    form.texts["case_code_pattern"].setText("VV-{nam}")
+    form.lists["unit_signer"].setPlainText("KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG\nMột\nHai")
     form.save()
-    qtbot.waitUntil(lambda: "Mẫu mã vụ việc" in form.feedback.text())
-    assert settings.load_office(db).case_code_pattern == saved.case_code_pattern
+    qtbot.waitUntil(lambda: "Khối chữ ký có tối đa" in form.feedback.text())
+    assert settings.load_office(db).unit_signer == saved.unit_signer
 
 
 def test_a_peoples_committee_signer_of_three_lines_is_saved_as_typed(

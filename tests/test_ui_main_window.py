@@ -374,8 +374,8 @@ def test_about_shows_the_version_and_the_licences_of_qt(window: MainWindow) -> N
     from app.ui.about import AboutDialog
 
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Trợ &giúp")
-    [about] = help_menu.actions()
-    assert about.text() == "&Giới thiệu"
+    [guide, about] = help_menu.actions()
+    assert (guide.text(), about.text()) == ("&Hướng dẫn sử dụng", "&Giới thiệu")
     seen: dict[str, str] = {}
 
     def read() -> None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain import deadlines
+from app.domain.case_code import CaseCodeParts, check_pattern
 from app.errors import UserError
 
 # Nghị định 30/2020, Phụ lục I: the authority line, the title, and an acting or a deputy's
@@ -66,7 +67,7 @@ class OfficeSettings:
     addressees: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
     areas: tuple[str, ...] = ()
-    case_code_pattern: str = "VV{year}-{seq:05d}"
+    case_code_pattern: str = CaseCodeParts().pattern
     idle_lock_minutes: int = 10
     # The thresholds of the "needs action" lists: office practice (app.domain.deadlines).
     removal_overdue_days: int = deadlines.REMOVAL_OVERDUE_DAYS
@@ -110,15 +111,7 @@ class OfficeSettings:
         return self.issuer_details(self.issuer)
 
     def validate(self) -> None:
-        try:
-            self.case_code_pattern.format(year=2026, seq=1)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise UserError(
-                "Mẫu mã vụ việc không hợp lệ: chỉ dùng {year} và {seq} (ví dụ VV{year}-{seq:05d}).",
-                field="case_code_pattern",
-            ) from exc
-        if "{seq" not in self.case_code_pattern:
-            raise UserError("Mẫu mã vụ việc phải có {seq} (số thứ tự).", field="case_code_pattern")
+        check_pattern(self.case_code_pattern)
         for name in ("unit_signer", "committee_signer"):
             if len(getattr(self, name)) > MAX_SIGNER_LINES:
                 raise UserError(

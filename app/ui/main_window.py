@@ -44,6 +44,7 @@ from app.ui.widgets import LazyScreen
 
 if TYPE_CHECKING:
     from app.ui.dashboard import DashboardView
+    from app.ui.help import GuideWindow
 
 
 class MainWindow(QMainWindow):
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.switching_user = False
         self.lock_dialog: LoginDialog | None = None
+        self.guide: GuideWindow | None = None
         self.switch_user_requested.connect(self._switch_user)
         self.runner = TaskRunner(self)
         drop_saved_search_text(db.paths)
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
         lock = self._action("&Khóa màn hình", self.lock, "Ctrl+L")
         quit_action = self._action("&Thoát", self.close, QKeySequence.StandardKey.Quit)
         about = self._action("&Giới thiệu", self._about)
+        self.guide_action = self._action("&Hướng dẫn sử dụng", self.show_guide,
+                                         QKeySequence.StandardKey.HelpContents)
         self.backup_action = self._action("&Sao lưu…", self.backups.backup_to_file,
                                           permission=Permission.BACKUP,
                                           tip="Ghi toàn bộ dữ liệu ra một tệp mã hóa (USB, ổ "
@@ -243,6 +247,7 @@ class MainWindow(QMainWindow):
         case_menu.addAction(self.find_action)
         case_menu.addAction(self.refresh_action)
         help_menu = menu.addMenu("Trợ &giúp")
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(about)
 
         toolbar = self.addToolBar("Thao tác")
@@ -443,6 +448,17 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         AboutDialog(self.prefs, self).exec()
+
+    def show_guide(self) -> None:
+        """The guide beside the window, one at a time: F1 again brings it to the front."""
+        if self.guide is None:
+            # Built when first asked for: it reads the settings' names from the admin forms.
+            from app.ui.help import GuideWindow
+
+            self.guide = GuideWindow(self.db.paths, self.prefs, self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
 
     def _show_reminder(self, text: str | None) -> None:
         self.reminder.setText(text or "")

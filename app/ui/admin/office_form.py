@@ -32,6 +32,7 @@ from app.progress import CancelToken, Progress
 from app.services import settings
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
+from app.ui.admin.case_code_editor import CaseCodeEditor
 from app.ui.admin.common import Feedback
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
@@ -141,8 +142,7 @@ class OfficeForm(QScrollArea):
         for key, label, hint in LIST_FIELDS:
             self.lists[key] = _lines_box(3, hint)
             sent.addRow(label + ":", self.lists[key])
-        self._text_row(sent, "case_code_pattern", "Mẫu mã vụ việc",
-                       "{year} là năm, {seq:05d} là số thứ tự")
+        self.case_code = CaseCodeEditor()
         limits = QFormLayout()
         for key, label, low, high in NUMBER_FIELDS:
             spin = QSpinBox()
@@ -175,6 +175,9 @@ class OfficeForm(QScrollArea):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(_group("Nơi gửi, địa bàn", sent))
+        case_code_group = QGroupBox("Mã vụ việc tự động")
+        QVBoxLayout(case_code_group).addWidget(self.case_code)
+        right.addWidget(case_code_group)
         right.addWidget(_group("Ngưỡng cảnh báo, tự khóa, sao lưu", limits))
         report_group = QGroupBox("Báo cáo")
         report_group.setLayout(report)
@@ -211,6 +214,7 @@ class OfficeForm(QScrollArea):
         for key, spin in self.numbers.items():
             spin.setValue(getattr(office, key))
         self.issuer.setCurrentIndex(self.issuer.findData(office.issuer))
+        self.case_code.set_pattern(office.case_code_pattern)
         for option, option_box in self.report_options.items():
             option_box.setChecked(option in office.report_options)
 
@@ -220,6 +224,7 @@ class OfficeForm(QScrollArea):
         values.update({k: tuple(_typed_lines(b)) for k, b in self.lists.items()})
         values.update({k: s.value() for k, s in self.numbers.items()})
         values["issuer"] = Issuer(self.issuer.currentData())
+        values["case_code_pattern"] = self.case_code.pattern()
         values["report_options"] = tuple(str(option) for option, option_box
                                          in self.report_options.items()
                                          if option_box.isChecked())
