@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
     def _build_reports(self) -> QWidget:
         from app.ui.report.screen import ReportScreen
 
-        return ReportScreen(self.db, self.actor, self.runner, self.prefs)
+        screen = ReportScreen(self.db, self.actor, self.runner, self.prefs)
+        self.data_changed.connect(screen.refresh_for)
+        return screen
 
     def _build_admin(self) -> QWidget:
         from app.ui.admin import AdminScreen

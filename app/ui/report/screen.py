@@ -32,6 +32,7 @@ from app.services.data_folder import Database
 from app.services.report_export import ReportDraft, counts_by_cut_off, draft_report
 from app.services.report_register import SentReportRecord
 from app.text import format_date, format_money, format_number
+from app.ui.data_change import DataChange, DataKind
 from app.ui.prefs import UiPrefs
 from app.ui.report.actions import ReportActions
 from app.ui.report.form_table import FormTableModel, form_table
@@ -72,6 +73,7 @@ class ReportScreen(QWidget):
         self.text = ReportTextPage()
         self.action_bar = ReportActions(self, db, actor, runner, prefs)
         self.action_bar.done.connect(self.summary.setText)
+        self.action_bar.sent.connect(lambda _record: self.refresh())  # now frozen: shown
         self.tabs = QTabWidget()
         for model, title in zip(self.models, ("Biểu 01 — Tổng hợp", "Biểu 02 — Theo nền tảng",
                                               "Phụ lục — Danh sách vụ việc"), strict=True):
@@ -100,6 +102,17 @@ class ReportScreen(QWidget):
             self._computed = True
             self.refresh()
             self.action_bar.refresh_register()
+
+    def refresh_for(self, change: DataChange) -> None:
+        """Cases changed (a frozen month's among them, perhaps): the figures and their
+        differences from the frozen report computed again, now if on screen, else when next
+        shown."""
+        if not change.concerns(DataKind.CASES, DataKind.OFFICE, DataKind.VOCABULARY):
+            return
+        self._computed = False
+        if self.isVisible():
+            self._computed = True
+            self.refresh()
 
     def _register_page(self) -> QWidget:
         """The register's table, and the files of the chosen version as sent."""
@@ -171,6 +184,7 @@ class ReportScreen(QWidget):
 
     def _show_frozen(self, computed: ReportDraft) -> None:
         self.action_bar.show_frozen(computed.sent)
+        self.text.show_frozen_number(computed.sent.record.number if computed.sent else None)
         self.frozen_note.setVisible(computed.sent is not None)
         if computed.sent is None:
             self.frozen_note.clear()
