@@ -182,13 +182,13 @@ class ReportActions(QWidget):
             export_report(db, actor, period, targets, text=text, progress=progress, token=token)
             return targets
 
-        self._run("Đang xuất báo cáo", task, self._exported)
+        frozen = self.frozen.record if self.frozen else None  # what `export_report` writes
+        self._run("Đang xuất báo cáo", task, lambda done: self._exported(done, frozen))
 
-    def _exported(self, targets: Targets) -> None:
+    def _exported(self, targets: Targets, frozen: SentReportRecord | None) -> None:
         self.last_folder = targets.paths[0].parent
         self.open_folder_button.setEnabled(True)
         names = ", ".join(p.name for p in targets.paths)
-        frozen = self.frozen.record if self.frozen else None
         self.done.emit(f"Đã xuất bản đã chốt số {frozen.number} (phiên bản {frozen.version}), "
                        f"đúng như đã gửi: {names}." if frozen else f"Đã xuất: {names}.")
         self.exported.emit(self.last_folder)
@@ -200,8 +200,9 @@ class ReportActions(QWidget):
         self.send_button.setVisible(frozen is None)
         self.reissue_button.setVisible(frozen is not None)
         for button in (self.export_xlsx, self.export_pdf):
-            button.setToolTip("Kỳ này đã chốt: xuất đúng tệp đã gửi (số, người ký, số liệu "
-                              "lúc chốt)." if frozen else "")
+            if button.isEnabled():  # else it says the account may not
+                button.setToolTip("Kỳ này đã chốt: xuất đúng tệp đã gửi (số, người ký, số "
+                                  "liệu lúc chốt)." if frozen else "")
 
     def open_folder(self) -> None:
         if self.last_folder is not None:
