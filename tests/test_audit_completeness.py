@@ -281,9 +281,8 @@ def _send_report(w: World) -> Prepared:
 def _reissue_report(w: World) -> Prepared:
     report_register.send_report(w.db, w.leader, parse_month("2026-07"),
                                 ReportText("7", TODAY, "Tháng 7."))
-    return lambda: report_register.send_report(w.db, w.leader, parse_month("2026-07"),
-                                               ReportText("77", TODAY, "Tháng 7."),
-                                               reason=NAMING)
+    return lambda: report_register.reissue_report(w.db, w.leader, parse_month("2026-07"),
+                                                  ReportText("7", TODAY, "Tháng 7."), NAMING)
 
 
 def _save_sent_files(w: World) -> Prepared:

@@ -209,7 +209,8 @@ def test_a_purged_case_leaves_no_name_in_any_file_the_program_wrote(
     from app.domain.periods import Period
     from app.domain.report import ReportText
     from app.services import audit_log, backup, case_sheet, report_register, vocabulary
-    from app.services.report_export import Targets, default_file, export_report
+    from app.services.report_export import Targets, export_report
+    from app.services.report_register import default_file
     from app.ui.case_list import CaseListView
     from app.ui.filters import drop_saved_search_text
     from app.ui.prefs import UiPrefs

@@ -86,14 +86,14 @@ def test_sending_again_is_a_reissue_with_a_reason_and_a_new_version(
                                     ReportText("13", date(2026, 11, 4), "Sửa"))
     with pytest.raises(UserError, match="đã dùng cho báo cáo Tháng 10/2026"):
         report_register.send_report(registered, admin, Period.month(2026, 9), TEXT)
-    second = report_register.send_report(registered, admin, OCTOBER,
-                                         ReportText("13", date(2026, 11, 4), "Sửa số liệu"),
-                                         reason="Bổ sung vụ việc nhập muộn")
+    second = report_register.reissue_report(registered, admin, OCTOBER,
+                                            ReportText("", date(2026, 11, 4), "Sửa số liệu"),
+                                            "Bổ sung vụ việc nhập muộn")
     assert (second.version, second.supersedes, second.reissue_reason, second.sent_by) == (
         2, first.uuid, "Bổ sung vụ việc nhập muộn", "admin")
     listed = report_register.list_sent_reports(registered, leader)
     assert [(r.number, r.version, r.sent_by_name) for r in listed] == [
-        ("13/BC-VHXH", 2, "Quản trị viên"), ("12/BC-VHXH", 1, "Lanhdao")]
+        ("12/BC-VHXH", 2, "Quản trị viên"), ("12/BC-VHXH", 1, "Lanhdao")]
     xlsx, pdf = report_register.save_sent_files(registered, leader, first.uuid, tmp_path)
     assert hashlib.sha256(xlsx.read_bytes()).hexdigest() == first.xlsx_sha256
     with registered.write() as session:  # a file changed behind the program's back

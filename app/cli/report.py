@@ -11,7 +11,8 @@ from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
 from app.domain import periods
 from app.domain.periods import Period
 from app.errors import UserError
-from app.services.report_export import Targets, default_file, export_report, office_period
+from app.services.report_export import Targets, export_report, office_period
+from app.services.report_register import default_file
 from app.text import format_money, format_number
 
 _T = TypeVar("_T")

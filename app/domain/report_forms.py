@@ -171,3 +171,55 @@ def form_04(figures: ReportFigures) -> Form | None:
 
 def all_forms(figures: ReportFigures) -> tuple[Form, Form, Form]:
     return form_01(figures.summary), form_02(figures.summary), form_03(figures)
+
+
+# --- a frozen report against today's figures ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One figure of form 01 or 02 that differs between two computations of a period."""
+
+    form: str  # "01", "02"
+    row: str  # the group's or platform's label, or `TOTAL_LABEL`
+    column: Column
+    before: int
+    after: int
+
+    @property
+    def place(self) -> str:
+        """`Biểu 01, dòng «Tổng cộng», cột «Đã gỡ bỏ»`."""
+        return f"Biểu {self.form}, dòng «{self.row}», cột «{self.column.header}»"
+
+    @property
+    def words(self) -> str:
+        """`Biểu 01, dòng «Tổng cộng», cột «Đã gỡ bỏ»: 3 → 4`."""
+        return (f"{self.place}: {display(self.before, self.column.kind)} → "
+                f"{display(self.after, self.column.kind)}")
+
+
+def _line_changes(form: str, before: Sequence[Line], after: Sequence[Line],
+                  fields: Sequence[str]) -> list[CellChange]:
+    """Rows matched by code (a label renamed since is the same row), in the order of
+    `after`, then the rows only `before` has; a missing row counts zeros."""
+    old = {line.code: line for line in before}
+    new = {line.code: line for line in after}
+    changes = []
+    for code in [*new, *(c for c in old if c not in new)]:
+        label = (new.get(code) or old[code]).label
+        was, now = (x.counts if x else Counts() for x in (old.get(code), new.get(code)))
+        changes += [CellChange(form, label, COUNT_COLUMNS[f], getattr(was, f), getattr(now, f))
+                    for f in fields if getattr(was, f) != getattr(now, f)]
+    return changes
+
+
+def changed_cells(before: Summary, after: Summary) -> tuple[CellChange, ...]:
+    """Every cell of forms 01 and 02, total rows included, whose figure differs."""
+    fields = tuple(COUNT_COLUMNS)
+    return tuple(
+        _line_changes("01", before.groups, after.groups, fields)
+        + _line_changes("01", [Line("", TOTAL_LABEL, before.total)],
+                        [Line("", TOTAL_LABEL, after.total)], fields)
+        + _line_changes("02", before.platforms, after.platforms, PLATFORM_FIELDS)
+        + _line_changes("02", [Line("", TOTAL_LABEL, before.platform_total)],
+                        [Line("", TOTAL_LABEL, after.platform_total)], PLATFORM_FIELDS))

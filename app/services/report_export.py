@@ -2,7 +2,9 @@
 its export to Excel and PDF, audited.
 
 One computation (`report_figures`) feeds the screen, the workbook and the PDF;
-`app.reports` lays out the files.
+`app.reports` lays out the files. A period whose report was frozen ("chốt số liệu")
+exports the files frozen, as they were sent, and its draft says how today's
+figures differ from them.
 """
 
 from __future__ import annotations
@@ -14,20 +16,17 @@ from pathlib import Path
 from app.db import Database
 from app.domain.periods import Period
 from app.domain.report import ReportFigures, ReportOption, ReportText, chosen
+from app.domain.report_forms import CellChange, changed_cells
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.reports.export import write_files
 from app.reports.narrative import draft
-from app.services import audit
+from app.services import audit, report_register
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.report_figures import compute_figures
+from app.services.report_register import SentReportDetail
 from app.services.settings import load_office
-
-
-def default_file(period: Period, suffix: str) -> str:
-    """`bao-cao-2026-10.xlsx`."""
-    return f"bao-cao-{period.slug}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,19 @@ class Targets:
 
 @dataclass(frozen=True)
 class ReportDraft:
-    """A period's figures and the text drafted from them, for the officer to edit."""
+    """A period's figures and the text drafted from them, for the officer to edit; for a
+    frozen period, its newest version as sent."""
 
     figures: ReportFigures
     narrative: str
+    sent: SentReportDetail | None = None
+
+    @property
+    def differences(self) -> tuple[CellChange, ...]:
+        """The cells of forms 01 and 02 whose figure changed since the report was frozen."""
+        if self.sent is None:
+            return ()
+        return changed_cells(self.sent.figures.summary, self.figures.summary)
 
 
 def counts_by_cut_off(db: Database) -> bool:
@@ -58,19 +66,27 @@ def office_period(db: Database, period: Period) -> Period:
     return period.by_cut_off(counts_by_cut_off(db))
 
 
-def draft_report(db: Database, period: Period) -> ReportDraft:
+def draft_report(db: Database, actor: Actor, period: Period) -> ReportDraft:
     figures = compute_figures(db, period)
-    return ReportDraft(figures, draft(figures, load_office(db)))
+    return ReportDraft(figures, draft(figures, load_office(db)),
+                       report_register.latest_sent_report(db, actor, period))
 
 
 def export_report(db: Database, actor: Actor, period: Period, targets: Targets, *,
                   text: ReportText | None = None, progress: Progress | None = None,
                   token: CancelToken | None = None) -> ReportFigures:
     """Write the report of `period` to the files asked for, and log who exported what.
-    Without `text`: no number yet (the clerk gives it), today's date, the drafted text."""
+    Without `text`: no number yet (the clerk gives it), today's date, the drafted text.
+    A frozen period gives the files of its newest version as sent, whatever `text` says:
+    never a report that differs from the one sent under its number. The figures of the
+    files written."""
     actor.require(Permission.REPORT)
     if not targets.paths:
         raise UserError("Chưa chọn tệp cần xuất (Excel hoặc PDF).")
+    if (sent := report_register.latest_sent_report(db, actor, period)) is not None:
+        report_register.write_sent_files(db, actor, sent.record.uuid, xlsx=targets.xlsx,
+                                         pdf=targets.pdf)
+        return sent.figures
     figures = compute_figures(db, period)
     office = load_office(db)
     write_files(figures, office, text or ReportText("", date.today(), draft(figures, office)),

@@ -17,7 +17,7 @@ date of its non-voided `KT` event, which the services keep in `Case.closed_on`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVarTuple
@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -105,7 +106,13 @@ def _in_period(period: Period, kinds: Iterable[str] = tuple(EventKind)) -> Colum
                 Event.occurred_on <= period.end, Event.voided_at.is_(None))
 
 
-def _period_events(period: Period) -> Subquery:
+def _among(column: InstrumentedAttribute[int],
+           cases: Collection[int] | None) -> ColumnElement[bool]:
+    """Rows of the cases `cases` only, or of every case (None)."""
+    return true() if cases is None else column.in_(cases)
+
+
+def _period_events(period: Period, cases: Collection[int] | None = None) -> Subquery:
     """Per case, what its events dated in the period add to columns 6–10."""
     def has(kind: EventKind) -> ColumnElement[int]:
         return func.max(_flag(Event.kind == kind))
@@ -120,7 +127,7 @@ def _period_events(period: Period) -> Subquery:
             has(EventKind.POLICE).label("to_police"),
             has(EventKind.ESCALATE).label("escalated"),
         )
-        .where(_in_period(period, COUNTED_EVENTS))
+        .where(_in_period(period, COUNTED_EVENTS), _among(Event.case_id, cases))
         .group_by(Event.case_id)
         .subquery("period_events")
     )
@@ -130,13 +137,13 @@ def _detected_in(period: Period) -> ColumnElement[bool]:
     return and_(Case.detected_on >= period.start, Case.detected_on <= period.end)
 
 
-def _children_counts(period: Period) -> Subquery:
+def _children_counts(period: Period, cases: Collection[int] | None = None) -> Subquery:
     # Restricted to cases detected in the period only to read fewer rows; the rule
     # itself is the "children" flag of `_case_flags`.
     return (
         select(Child.case_id.label("case_id"), func.count().label("children"))
         .join(Case, Case.id == Child.case_id)
-        .where(_detected_in(period))
+        .where(_detected_in(period), _among(Child.case_id, cases))
         .group_by(Child.case_id)
         .subquery("children_counts")
     )
@@ -174,9 +181,11 @@ def _may_be_open(periods: Sequence[Period]) -> CompoundSelect[tuple[int]]:
     )
 
 
-def summaries_in(session: Session, periods: Sequence[Period],
-                 vocab: Vocabulary) -> tuple[Summary, ...]:
-    """Forms 01 and 02 of each period, each checked against the invariant.
+def summaries_in(session: Session, periods: Sequence[Period], vocab: Vocabulary,
+                 cases: Collection[int] | None = None) -> tuple[Summary, ...]:
+    """Forms 01 and 02 of each period, each checked against the invariant; with `cases`,
+    what those cases alone add to them (a change to a case alters a report's forms
+    exactly when it alters that).
 
     The columns of `_case_flags` are summed per group and platform where they can be
     non-zero: a case's own columns in one pass for all periods over the cases that may be
@@ -192,7 +201,8 @@ def summaries_in(session: Session, periods: Sequence[Period],
         by_group[n][group] = by_group[n].get(group, Counts()) + counts
         by_platform[n][platform] = by_platform[n].get(platform, Counts()) + counts
 
-    sources = [(_period_events(period), _children_counts(period)) for period in periods]
+    sources = [(_period_events(period, cases), _children_counts(period, cases))
+               for period in periods]
     flags = [_case_flags(period, *subqueries) for period, subqueries in zip(periods, sources,
                                                                           strict=True)]
     # Grouped by `coalesce(group_code, '')`, the code itself (never NULL): the same
@@ -205,7 +215,8 @@ def summaries_in(session: Session, periods: Sequence[Period],
         select(group.label("group_code"), Case.platform_code,
                *(func.sum(flags[n][name]).label(f"{name}_{n}")
                  for n in range(len(periods)) for name in CASE_FIELDS))
-        .where(Case.deleted_at.is_(None), Case.id.in_(_may_be_open(periods)))
+        .where(Case.deleted_at.is_(None),
+               Case.id.in_(_may_be_open(periods) if cases is None else cases))
         .group_by(group, Case.platform_code)
     )
     for row in session.execute(own):

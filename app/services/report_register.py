@@ -1,8 +1,11 @@
 """The register of reports sent to the province.
 
 Marking a report as sent ("chốt số liệu") freezes its figures, text and files
-under a number: later edits to cases do not change it. Sending the same period
-again is a re-issue: a new version that names the one it replaces and why.
+under a number: later edits to cases do not change it, and a change that would
+alter a frozen report's figures is found before it is saved so that the officer
+is warned. Sending the same period again is a re-issue: a new version under the
+same number that names the one it replaces and why; every version's files stay
+as they were sent.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,24 +23,36 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
+from app.domain.case import CaseInput, validate_case
+from app.domain.events import EventInput, closing_date, validate_event
 from app.domain.labels import ClosingResult
 from app.domain.periods import Period, PeriodKind
-from app.domain.report import ReportFigures, ReportText, figures_from_json, figures_to_json
-from app.domain.vocabulary import EventKind
+from app.domain.report import (
+    ReportFigures,
+    ReportText,
+    Summary,
+    figures_from_json,
+    figures_to_json,
+)
+from app.domain.report_forms import CellChange, Kind, changed_cells
+from app.domain.vocabulary import EventKind, Vocabulary
 from app.errors import UserError
-from app.models import Case, Event, SentReport
+from app.models import Case, Child, Event, SentReport
+from app.models.base import utcnow
 from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.export import write_files
 from app.reports.files import written_atomically
-from app.services import audit
+from app.services import audit, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
+from app.services.case_rows import case_columns, child_columns, event_columns
+from app.services.cases import load_case
 from app.services.events import Catalog, catalog, sanction_path_problems
-from app.services.report_export import default_file
-from app.services.report_figures import compute_figures
+from app.services.records import event_record
+from app.services.report_figures import compute_figures, summaries_in
 from app.services.settings import load_office
-from app.text import clean, format_date
+from app.text import clean, format_date, format_money
 
 
 @dataclass(frozen=True)
@@ -121,42 +138,71 @@ def _latest(session: Session, period: Period) -> SentReport | None:
     ).scalar_one_or_none()
 
 
-def _check_send(session: Session, period: Period, reference: str, issue_date: date,
-                reason: str | None, provisions: Catalog) -> SentReport | None:
-    """The version being replaced (None for a first issue); refuses what may not be sent."""
+def _check_send(session: Session, period: Period, reason: str | None,
+                provisions: Catalog) -> SentReport | None:
+    """The version a re-issue (with `reason`) replaces, None for a first issue; refuses what
+    may not be sent."""
     if breaches := sanction_breaches(session, period, provisions):
         raise SanctionPathBreaches(period, breaches)
     latest = _latest(session, period)
-    if latest is not None and not reason:
+    if latest is not None and reason is None:
         raise UserError(
             f"Báo cáo {period.phrase} đã chốt số liệu (số {latest.number} ngày "
             f"{format_date(latest.issue_date)}, {latest.sent_by_name} chốt). Muốn sửa, hãy phát "
             "hành lại và ghi lý do: báo cáo cũ được giữ nguyên trong sổ.")
+    if latest is None and reason is not None:
+        raise UserError(f"Báo cáo {period.phrase} chưa chốt số liệu nên chưa phát hành lại "
+                        "được; hãy chốt số liệu.")
+    return latest
+
+
+def _check_number(session: Session, period: Period, reference: str, issue_date: date) -> None:
+    """A number is given once a year; the versions of one report share theirs."""
     taken = session.execute(
         select(SentReport.label).where(
             SentReport.number == reference,
             SentReport.issue_date >= date(issue_date.year, 1, 1),
-            SentReport.issue_date <= date(issue_date.year, 12, 31))
+            SentReport.issue_date <= date(issue_date.year, 12, 31),
+            or_(SentReport.period_start != period.start, SentReport.period_end != period.end))
     ).scalars().first()
     if taken is not None:
         raise UserError(f"Số {reference} năm {issue_date.year} đã dùng cho báo cáo {taken}; "
                         "hãy lấy số khác.", field="number")
-    return latest
 
 
 def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
-                reason: str | None = None, progress: Progress | None = None,
+                progress: Progress | None = None,
                 token: CancelToken | None = None) -> SentReportRecord:
-    """Freeze and number the report of `period`; with `reason`, re-issue it as a new version."""
+    """Freeze and number the report of `period`: its first version."""
+    return _freeze(db, actor, period, text, None, progress, token)
+
+
+def reissue_report(db: Database, actor: Actor, period: Period, text: ReportText, reason: str,
+                   *, progress: Progress | None = None,
+                   token: CancelToken | None = None) -> SentReportRecord:
+    """A new version of the frozen report of `period` under the same number: today's
+    figures, the office's signer and texts of today, `text`'s issue date and narrative. The
+    versions before stay in the register as they were sent."""
+    why = clean(reason)
+    if not why:
+        raise UserError("Cần ghi lý do phát hành lại.", field="reason")
+    return _freeze(db, actor, period, text, why, progress, token)
+
+
+def _freeze(db: Database, actor: Actor, period: Period, text: ReportText, why: str | None,
+            progress: Progress | None, token: CancelToken | None) -> SentReportRecord:
     actor.require(Permission.SEND_REPORT)
-    number, why = clean(text.number), clean(reason)
-    if not number:
-        raise UserError("Cần ghi số báo cáo trước khi chốt số liệu.", field="number")
     office = load_office(db)
-    reference = document.reference(office.report_issuer, number)
     provisions = catalog(db)
     with db.read() as session:  # refuse early, before the files are written
-        _check_send(session, period, reference, text.issue_date, why, provisions)
+        latest = _check_send(session, period, why, provisions)
+        replaced = _record(latest) if latest else None
+        # A re-issue keeps the number of the report it replaces.
+        number = replaced.number.split("/")[0] if replaced else clean(text.number)
+        if not number:
+            raise UserError("Cần ghi số báo cáo trước khi chốt số liệu.", field="number")
+        reference = document.reference(office.report_issuer, number)
+        _check_number(session, period, reference, text.issue_date)
     figures = compute_figures(db, period)
     frozen = ReportText(number, text.issue_date, figures.masker.mask(text.narrative))
     with tempfile.TemporaryDirectory(prefix="sovipham-") as folder:
@@ -165,7 +211,11 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
                     token=token)
         xlsx, pdf = xlsx_file.read_bytes(), pdf_file.read_bytes()
     with db.write() as session:
-        replaced = _check_send(session, period, reference, text.issue_date, why, provisions)
+        again = _check_send(session, period, why, provisions)
+        if (again.uuid if again else None) != (replaced.uuid if replaced else None):
+            raise UserError(f"Báo cáo {period.phrase} vừa được người khác chốt hoặc phát hành "
+                            "lại; hãy xem sổ báo cáo đã gửi rồi làm lại.")
+        _check_number(session, period, reference, text.issue_date)
         # The log's newest row as the report is frozen: a log rolled back behind a report
         # that went out of the office is found by `check`.
         anchor = audit.anchor(session)
@@ -193,6 +243,11 @@ def send_report(db: Database, actor: Actor, period: Period, text: ReportText, *,
     return record
 
 
+def default_file(period: Period, suffix: str) -> str:
+    """`bao-cao-2026-10.xlsx`: a report's file, exported or kept in the register."""
+    return f"bao-cao-{period.slug}{suffix}"
+
+
 def _file_names(record: SentReportRecord) -> tuple[str, str]:
     number = "".join(c for c in record.number.split("/")[0] if c.isalnum() or c == "-")
     stem = default_file(record.period, f"-so-{number}-v{record.version}")
@@ -202,10 +257,15 @@ def _file_names(record: SentReportRecord) -> tuple[str, str]:
 def _materialise(folder: Path, record: SentReportRecord, xlsx: bytes,
                  pdf: bytes) -> tuple[Path, Path]:
     paths = tuple(folder / name for name in _file_names(record))
-    for path, content in zip(paths, (xlsx, pdf), strict=True):
-        with written_atomically(path) as temporary:
-            temporary.write_bytes(content)
+    _write(zip(paths, (xlsx, pdf), strict=True))
     return paths[0], paths[1]
+
+
+def _write(files: Iterable[tuple[Path | None, bytes]]) -> None:
+    for path, content in files:
+        if path is not None:
+            with written_atomically(path) as temporary:
+                temporary.write_bytes(content)
 
 
 def list_sent_reports(db: Database, actor: Actor) -> list[SentReportRecord]:
@@ -234,20 +294,172 @@ def get_sent_report(db: Database, actor: Actor, uuid: str) -> SentReportDetail:
                                 figures_from_json(json.loads(row.figures)))
 
 
-def save_sent_files(db: Database, actor: Actor, uuid: str,
-                    folder: Path | None = None) -> tuple[Path, Path]:
-    """Write the files as sent (checked against their SHA-256) into `folder`."""
+def latest_sent_report(db: Database, actor: Actor, period: Period) -> SentReportDetail | None:
+    """The newest version of the report frozen for exactly `period`, None if none was."""
+    actor.require(Permission.REPORT)
+    with db.read() as session:
+        row = _latest(session, period)
+        if row is None:
+            return None
+        return SentReportDetail(_record(row), row.narrative,
+                                figures_from_json(json.loads(row.figures)))
+
+
+def write_sent_files(db: Database, actor: Actor, uuid: str, *, xlsx: Path | None = None,
+                     pdf: Path | None = None) -> SentReportRecord:
+    """Write the files of a report as sent, checked against their SHA-256, to the paths
+    given; audited."""
     actor.require(Permission.REPORT)
     with db.read() as session:
         row = _load(session, uuid)
-        record, xlsx, pdf = _record(row), row.xlsx, row.pdf
-    if (hashlib.sha256(xlsx).hexdigest(), hashlib.sha256(pdf).hexdigest()) != (
+        record, files = _record(row), ((xlsx, row.xlsx), (pdf, row.pdf))
+    if (hashlib.sha256(files[0][1]).hexdigest(), hashlib.sha256(files[1][1]).hexdigest()) != (
             record.xlsx_sha256, record.pdf_sha256):
         raise UserError(f"Tệp của báo cáo số {record.number} trong sổ không khớp mã băm: "
                         "dữ liệu đã bị sửa ngoài chương trình. Hãy chạy kiểm tra dữ liệu.")
-    paths = _materialise(folder or db.paths.reports, record, xlsx, pdf)
+    _write(files)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.EXPORT, entity="sent_report",
-                     entity_uuid=uuid, detail={"number": record.number,
-                                               "files": [str(p) for p in paths]})
-    return paths
+                     entity_uuid=uuid, detail={"number": record.number, "version": record.version,
+                                               "files": [str(p) for p in (xlsx, pdf) if p]})
+    return record
+
+
+def save_sent_files(db: Database, actor: Actor, uuid: str,
+                    folder: Path | None = None) -> tuple[Path, Path]:
+    """Write the files of a version as sent into `folder` (the data folder's `reports` by
+    default) under the register's names: what the register opens."""
+    with db.read() as session:
+        record = _record(_load(session, uuid))
+    xlsx, pdf = ((folder or db.paths.reports) / name for name in _file_names(record))
+    write_sent_files(db, actor, uuid, xlsx=xlsx, pdf=pdf)
+    return xlsx, pdf
+
+
+# --- changes that would alter a frozen report ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A change of one case about to be saved, as the services will store it: the case's
+    fields (a new case when `case_id` is None), an event added or put in place of
+    `edited`, an event struck out, the case deleted (True) or restored (False)."""
+
+    case_id: int | None
+    case: CaseInput | None = None
+    added: EventInput | None = None
+    edited: int | None = None
+    voided: int | None = None
+    deleted: bool | None = None
+
+
+@dataclass(frozen=True)
+class FrozenAlteration:
+    """A frozen report whose forms 01 and 02 a change would alter, and how."""
+
+    report: SentReportRecord
+    changes: tuple[CellChange, ...]  # what the case adds to each cell, before and after
+
+    @property
+    def message(self) -> str:
+        r = self.report
+        shown = "; ".join(_delta(c) for c in self.changes[:MAX_LISTED_CHANGES])
+        more = len(self.changes) - MAX_LISTED_CHANGES
+        return (f"Báo cáo số {r.number} {r.period.phrase} đã chốt ngày "
+                f"{format_date(r.sent_at.astimezone().date())}: thay đổi này làm thay đổi số "
+                f"liệu đã gửi ({shown}{f'; và {more} ô khác' if more > 0 else ''}).")
+
+
+MAX_LISTED_CHANGES = 4
+
+
+def _delta(change: CellChange) -> str:
+    """`Biểu 01, dòng «Tổng cộng», cột «Đã gỡ bỏ» tăng 1`."""
+    step = change.after - change.before
+    amount = format_money(abs(step)) if change.column.kind is Kind.MONEY else abs(step)
+    return f"{change.place} {'tăng' if step > 0 else 'giảm'} {amount}"
+
+
+def _frozen(session: Session) -> list[SentReport]:
+    """The newest version of each frozen period."""
+    newest: dict[tuple[date, date], SentReport] = {}
+    for row in session.execute(select(SentReport).order_by(SentReport.version)).scalars():
+        newest[row.period_start, row.period_end] = row
+    return list(newest.values())
+
+
+def frozen_reports_altered(db: Database, actor: Actor, change: PendingChange, *,
+                           today: date | None = None) -> list[FrozenAlteration]:
+    """The frozen reports whose forms 01 and 02 `change` would alter, before it is saved.
+
+    Exact and cheap: the figures are sums over cases, so a change to one case alters a
+    report exactly when it alters what that case adds to it. That is computed by the
+    report's own rules (`summaries_in` over the one case) as the case is stored, then with
+    the change applied inside a savepoint that is rolled back. A change the services would
+    refuse alters nothing (its save says why)."""
+    actor.require(Permission.VIEW)
+    with db.read() as session:
+        if not _frozen(session):
+            return []
+    with db.write() as session:
+        reports = [_record(row) for row in _frozen(session)]
+        periods = [r.period for r in reports]
+        vocab = vocabulary.load_from(session)
+        before = (summaries_in(session, periods, vocab, [change.case_id])
+                  if change.case_id is not None else None)
+        trial = session.begin_nested()
+        try:
+            case_id = _apply(session, change, vocab, today or date.today())
+            after = (summaries_in(session, periods, vocab, [case_id])
+                     if case_id is not None else None)
+        finally:
+            trial.rollback()
+    if after is None:
+        return []
+    found = []
+    for n, report in enumerate(reports):
+        empty = Summary(report.period, (), ())
+        if changes := changed_cells(before[n] if before else empty, after[n]):
+            found.append(FrozenAlteration(report, changes))
+    return found
+
+
+def _apply(session: Session, change: PendingChange, vocab: Vocabulary,
+           today: date) -> int | None:
+    """Store `change` as the services would, as far as the report counts it (the case's
+    columns, its children, its events and the closing date they give, its deletion); the
+    case's id, None when the services would refuse the change."""
+    if change.case_id is None:
+        case = Case(code=f"~{uuid.uuid4().hex}", created_by="", updated_by="")
+        session.add(case)
+    else:
+        case = load_case(session, change.case_id)
+    if change.case is not None:
+        data = change.case.normalised()
+        if validate_case(data, vocab, today):
+            return None
+        for key, value in case_columns(data, case.code).items():
+            setattr(case, key, value)
+        case.children = [Child(**child_columns(child)) for child in data.children]
+    if change.deleted is not None:
+        case.deleted_at = utcnow() if change.deleted else None
+    for event in case.events:
+        if event.id == change.voided:
+            event.voided_at = utcnow()
+    if change.added is not None:
+        data_event = change.added.normalised()
+        existing = [event_record(e).fact for e in case.events]
+        if validate_event(data_event, detected_on=case.detected_on, existing=existing,
+                          vocabulary=vocab, today=today,
+                          replacing=change.edited or change.voided):
+            return None
+        edited = next((e for e in case.events if e.id == change.edited), None)
+        if edited is None:
+            case.events.append(Event(officer="", **event_columns(data_event)))
+        else:
+            for key, value in event_columns(data_event).items():
+                setattr(edited, key, value)
+    session.flush()
+    case.closed_on = closing_date(event_record(e).fact for e in case.events)
+    session.flush()
+    return case.id

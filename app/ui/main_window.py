@@ -28,6 +28,7 @@ from app.services import cases, evidence, list_export, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.records import CaseDetail
+from app.services.report_register import PendingChange
 from app.services.search import CaseQuery
 from app.text import format_number
 from app.ui.about import AboutDialog
@@ -39,6 +40,7 @@ from app.ui.idle import IdleWatcher, put_back, take_off_screen
 from app.ui.login import LoginDialog
 from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
+from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskFunction, TaskRunner
 from app.ui.widgets import LazyScreen
 
@@ -152,7 +154,9 @@ class MainWindow(QMainWindow):
     def _build_reports(self) -> QWidget:
         from app.ui.report.screen import ReportScreen
 
-        return ReportScreen(self.db, self.actor, self.runner, self.prefs)
+        screen = ReportScreen(self.db, self.actor, self.runner, self.prefs)
+        self.data_changed.connect(screen.refresh_for)
+        return screen
 
     def _build_admin(self) -> QWidget:
         from app.ui.admin import AdminScreen
@@ -308,16 +312,24 @@ class MainWindow(QMainWindow):
             self, "Xóa vụ việc", "Lý do xóa (bắt buộc; vụ việc vào thùng rác, có thể khôi phục):")
         if not accepted:
             return
-        self.run_change(case_id, lambda: cases.delete_case(self.db, self.actor, case_id, reason))
+        self.run_change(case_id, lambda: cases.delete_case(self.db, self.actor, case_id, reason),
+                        PendingChange(case_id, deleted=True))
 
     def _restore_selected(self) -> None:
         case_id = self.case_list.selected_case_id()
         if case_id is not None:
-            self.run_change(case_id, lambda: cases.restore_case(self.db, self.actor, case_id))
+            self.run_change(case_id, lambda: cases.restore_case(self.db, self.actor, case_id),
+                            PendingChange(case_id, deleted=False))
 
-    def run_change(self, case_id: int, change: Callable[[], object]) -> None:
+    def run_change(self, case_id: int, change: Callable[[], object],
+                   pending: PendingChange | None = None) -> None:
         """Run a change of case `case_id` off the UI thread; on success the views showing
-        cases refresh."""
+        cases refresh. `pending` says what it alters, for the warning when it alters a
+        frozen report."""
+        if pending is not None:
+            save_checked(self.runner, self, self.db, self.actor, pending,
+                         lambda: self.run_change(case_id, change), self.show_error)
+            return
 
         def task(_p: Progress, _t: CancelToken) -> object:
             return change()

@@ -26,7 +26,7 @@ from app.domain.case import CaseInput, validate_case
 from app.domain.events import EventInput, validate_event
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import Offender, sanction_problems
-from app.domain.vocabulary import Group, Vocabulary
+from app.domain.vocabulary import EventKind, Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.progress import CancelToken, Progress
@@ -35,6 +35,7 @@ from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
 from app.services.data_folder import Database
 from app.services.records import CaseDetail, EventRecord
+from app.services.report_register import PendingChange
 from app.ui.case_editor.children import ChildrenSection
 from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.defamation import DefamationSection
@@ -46,6 +47,7 @@ from app.ui.case_editor.section import Section, by_field, show_checked
 from app.ui.case_editor.timeline import TimelineSection
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
+from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskRunner
 
 
@@ -193,7 +195,15 @@ class CaseEditor(Dialog):
 
     # Saving -------------------------------------------------------------------
 
-    def _run(self, work: Callable[[], CaseDetail], done: str) -> None:
+    def _run(self, work: Callable[[], CaseDetail], done: str,
+             change: PendingChange | None = None) -> None:
+        """Save off the UI thread; `change` says what the save alters, for the warning when
+        it alters a frozen report."""
+        if change is not None:
+            save_checked(self._runner, self, self._db, self._actor, change,
+                         lambda: self._run(work, done), self._failed)
+            return
+
         def task(_p: Progress, _t: CancelToken) -> CaseDetail:
             return work()
 
@@ -212,11 +222,13 @@ class CaseEditor(Dialog):
         self.message.clear()
         self._problems_listed = False
         if detail is None:
-            self._run(lambda: cases.create_case(db, actor, data), "Đã lưu vụ việc mới.")
+            self._run(lambda: cases.create_case(db, actor, data), "Đã lưu vụ việc mới.",
+                      PendingChange(None, case=data))
         else:
             version = detail.version
             self._run(lambda: cases.update_case(db, actor, detail.id, data,
-                                                expected_version=version), "Đã lưu.")
+                                                expected_version=version), "Đã lưu.",
+                      PendingChange(detail.id, case=data))
 
     def _changed(self, detail: CaseDetail, done: str) -> None:
         first_save = self.detail is None
@@ -389,15 +401,18 @@ class CaseEditor(Dialog):
     def add_event(self, data: EventInput) -> None:
         assert self.detail is not None
         db, actor, case_id = self._db, self._actor, self.detail.id
-        self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.")
+        self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.",
+                  PendingChange(case_id, added=data))
 
     def _edit_event(self, event: EventRecord) -> None:
+        assert self.detail is not None
         dialog = self._event_dialog(event)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             data = dialog.event_input()
             db, actor = self._db, self._actor
             self._run(lambda: events.edit_event(db, actor, event.id, data),
-                      "Đã sửa biện pháp.")
+                      "Đã sửa biện pháp.", PendingChange(self.detail.id, added=data,
+                                                         edited=event.id))
 
     def _correct_decision(self, decision: EventRecord) -> None:
         """«Sửa quyết định»: a new decision, starting from the old, that voids it."""
@@ -409,10 +424,11 @@ class CaseEditor(Dialog):
         reason, accepted = QInputDialog.getText(
             self, "Sửa quyết định xử phạt",
             "Lý do sửa (quyết định cũ bị hủy, vẫn giữ trong lịch sử):")
-        if accepted:
+        if accepted and self.detail is not None:
             data, db, actor = dialog.event_input(), self._db, self._actor
             self._run(lambda: events.correct_decision(db, actor, decision.id, data, reason),
-                      "Đã ghi quyết định mới, quyết định cũ đã hủy.")
+                      "Đã ghi quyết định mới, quyết định cũ đã hủy.",
+                      PendingChange(self.detail.id, added=data, voided=decision.id))
 
     def _follow_up(self, decision: EventRecord) -> None:
         dialog = DecisionDialog(decision, parent=self)
@@ -424,10 +440,10 @@ class CaseEditor(Dialog):
     def _void_event(self, event: EventRecord) -> None:
         reason, accepted = QInputDialog.getText(self, "Hủy biện pháp ghi nhầm",
                                                 "Lý do hủy (biện pháp vẫn còn trong lịch sử):")
-        if accepted:
+        if accepted and self.detail is not None:
             db, actor = self._db, self._actor
             self._run(lambda: events.void_event(db, actor, event.id, reason),
-                      "Đã hủy biện pháp.")
+                      "Đã hủy biện pháp.", PendingChange(self.detail.id, voided=event.id))
 
     def _reopen(self) -> None:
         if self.detail is None:
@@ -435,8 +451,11 @@ class CaseEditor(Dialog):
         reason, accepted = QInputDialog.getText(self, "Mở lại hồ sơ", "Lý do mở lại:")
         if accepted:
             db, actor, case_id = self._db, self._actor, self.detail.id
+            # Reopening strikes out the closing (`events.reopen_case`).
+            closing = next((e.id for e in reversed(self.detail.events)
+                            if e.kind == EventKind.CLOSE and not e.voided), None)
             self._run(lambda: events.reopen_case(db, actor, case_id, reason),
-                      "Đã mở lại hồ sơ.")
+                      "Đã mở lại hồ sơ.", PendingChange(case_id, voided=closing))
 
     # Never lose edits silently --------------------------------------------------
 

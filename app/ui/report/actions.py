@@ -1,6 +1,9 @@
 """What the report screen does with a period's report: export it to Excel or PDF, mark it
 as sent ("chốt số liệu") into the register of sent reports once the rows about children
-have been read again, open the folder written to. Each runs off the UI thread."""
+have been read again, re-issue a frozen one as a new version, open the files of any version
+as sent and the folder written to. Each runs off the UI thread.
+
+A frozen period exports the files of its newest version as sent (`export_report`)."""
 
 from __future__ import annotations
 
@@ -31,8 +34,14 @@ from app.progress import CancelToken, Progress
 from app.services import report_register
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
-from app.services.report_export import Targets, default_file, export_report
-from app.services.report_register import SanctionPathBreaches, SentReportRecord
+from app.services.report_export import Targets, export_report
+from app.services.report_register import (
+    SanctionPathBreaches,
+    SentReportDetail,
+    SentReportRecord,
+    default_file,
+)
+from app.text import format_date
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
@@ -105,6 +114,8 @@ class ReportActions(QWidget):
         self._runner, self._prefs = runner, prefs
         self.last_folder: Path | None = None
         self._sent: list[SentReportRecord] = []
+        # The newest version frozen of the period shown, None when it is not frozen.
+        self.frozen: SentReportDetail | None = None
         # The cases that kept the last "chốt số liệu" from going through, when some did.
         self.breaches: BreachesDialog | None = None
         self.register_model = FormTableModel(register_form([]), self)
@@ -112,15 +123,21 @@ class ReportActions(QWidget):
         self.export_xlsx = QPushButton("Xuất Excel…")
         self.export_pdf = QPushButton("Xuất PDF…")
         self.send_button = QPushButton("Chốt số liệu…")
+        self.reissue_button = QPushButton("Phát hành lại…")
+        self.reissue_button.setToolTip("Chốt lại số liệu hôm nay thành phiên bản mới của báo "
+                                       "cáo đã chốt, cùng số; phiên bản cũ giữ nguyên trong sổ.")
+        self.reissue_button.setVisible(False)
         self.open_folder_button = QPushButton("Mở thư mục")
         self.open_folder_button.setEnabled(False)
         self.export_xlsx.clicked.connect(lambda: self._ask_file(".xlsx", "Excel (*.xlsx)"))
         self.export_pdf.clicked.connect(lambda: self._ask_file(".pdf", "PDF (*.pdf)"))
         self.send_button.clicked.connect(self._ask_send)
+        self.reissue_button.clicked.connect(self._ask_reissue)
         self.open_folder_button.clicked.connect(self.open_folder)
         for button, permission in ((self.export_xlsx, Permission.REPORT),
                                    (self.export_pdf, Permission.REPORT),
-                                   (self.send_button, Permission.SEND_REPORT)):
+                                   (self.send_button, Permission.SEND_REPORT),
+                                   (self.reissue_button, Permission.SEND_REPORT)):
             if not actor.can(permission):
                 button.setEnabled(False)
                 button.setToolTip("Tài khoản của bạn không có quyền này.")
@@ -128,7 +145,7 @@ class ReportActions(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.export_xlsx, self.export_pdf, self.send_button,
-                       self.open_folder_button):
+                       self.reissue_button, self.open_folder_button):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.progress)
@@ -165,13 +182,27 @@ class ReportActions(QWidget):
             export_report(db, actor, period, targets, text=text, progress=progress, token=token)
             return targets
 
-        self._run("Đang xuất báo cáo", task, self._exported)
+        frozen = self.frozen.record if self.frozen else None  # what `export_report` writes
+        self._run("Đang xuất báo cáo", task, lambda done: self._exported(done, frozen))
 
-    def _exported(self, targets: Targets) -> None:
+    def _exported(self, targets: Targets, frozen: SentReportRecord | None) -> None:
         self.last_folder = targets.paths[0].parent
         self.open_folder_button.setEnabled(True)
-        self.done.emit("Đã xuất: " + ", ".join(p.name for p in targets.paths) + ".")
+        names = ", ".join(p.name for p in targets.paths)
+        self.done.emit(f"Đã xuất bản đã chốt số {frozen.number} (phiên bản {frozen.version}), "
+                       f"đúng như đã gửi: {names}." if frozen else f"Đã xuất: {names}.")
         self.exported.emit(self.last_folder)
+
+    def show_frozen(self, frozen: SentReportDetail | None) -> None:
+        """The period shown is frozen (its newest version) or not: which of «Chốt số liệu» and
+        «Phát hành lại» is offered, and what an export gives."""
+        self.frozen = frozen
+        self.send_button.setVisible(frozen is None)
+        self.reissue_button.setVisible(frozen is not None)
+        for button in (self.export_xlsx, self.export_pdf):
+            if button.isEnabled():  # else it says the account may not
+                button.setToolTip("Kỳ này đã chốt: xuất đúng tệp đã gửi (số, người ký, số "
+                                  "liệu lúc chốt)." if frozen else "")
 
     def open_folder(self) -> None:
         if self.last_folder is not None:
@@ -190,31 +221,38 @@ class ReportActions(QWidget):
         if rows.rows and ChildrenRowsReview(rows, self._prefs, self).exec() != (
                 QDialog.DialogCode.Accepted):
             return
-        already = [r for r in self._sent if r.period == period]
-        reason: str | None = None
-        if already:
-            reason, ok = QInputDialog.getText(
-                self, "Phát hành lại báo cáo",
-                f"Báo cáo {period.phrase} đã chốt (số {already[0].number}). Lý do phát hành "
-                "lại:")
-            if not ok or not reason.strip():
-                return
-        elif not rows.rows and QMessageBox.question(
+        if not rows.rows and QMessageBox.question(
                 self, "Chốt số liệu",
                 f"Chốt số liệu và đánh số báo cáo {period.phrase}? Sau khi chốt, số liệu, nội "
                 "dung và tệp của báo cáo được giữ nguyên; muốn sửa phải phát hành lại."
         ) != QMessageBox.StandardButton.Yes:
             return
-        self.send(reason)
+        self.send()
+
+    def _ask_reissue(self) -> None:
+        if self.frozen is None:
+            return
+        record = self.frozen.record
+        reason, ok = QInputDialog.getText(
+            self, "Phát hành lại báo cáo",
+            f"Báo cáo {record.period.phrase} đã chốt số {record.number} ngày "
+            f"{format_date(record.issue_date)}. Phát hành lại thành phiên bản "
+            f"{record.version + 1}, cùng số, với số liệu hôm nay, người ký và nội dung hiện "
+            "tại; phiên bản cũ giữ nguyên trong sổ.\nLý do phát hành lại:")
+        if ok and reason.strip():
+            self.send(reason)
 
     def send(self, reason: str | None = None) -> None:
-        """Mark the report as sent (or re-issue it with `reason`), off the UI thread."""
+        """Mark the report as sent, or with `reason` re-issue it, off the UI thread."""
         db, actor = self._db, self._actor
         period, text = self._report.period(), self._report.report_text()
 
         def task(progress: Progress, token: CancelToken) -> SentReportRecord:
-            return report_register.send_report(db, actor, period, text, reason=reason,
-                                               progress=progress, token=token)
+            if reason is None:
+                return report_register.send_report(db, actor, period, text,
+                                                   progress=progress, token=token)
+            return report_register.reissue_report(db, actor, period, text, reason,
+                                                  progress=progress, token=token)
 
         self._run("Đang chốt số liệu", task, self._sent_done, self._send_refused)
 
@@ -244,6 +282,29 @@ class ReportActions(QWidget):
     def _show_register(self, records: list[SentReportRecord]) -> None:
         self._sent = records
         self.register_model.set_form(register_form(records))
+
+    def open_sent(self, row: int, *, pdf: bool = True) -> None:
+        """Open the PDF (or the workbook) of the register's row `row` exactly as it was sent,
+        written from the register into the data folder's `reports`."""
+        if not 0 <= row < len(self._sent):
+            return
+        db, actor, record = self._db, self._actor, self._sent[row]
+
+        def task(_p: Progress, _t: CancelToken) -> tuple[Path, Path]:
+            return report_register.save_sent_files(db, actor, record.uuid)
+
+        def written(paths: tuple[Path, Path]) -> None:
+            path = paths[1] if pdf else paths[0]
+            self.last_folder = path.parent
+            self.open_folder_button.setEnabled(True)
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                self.show_error(f"Không mở được {path.name}: máy chưa có chương trình đọc tệp "
+                                f"{'PDF' if pdf else 'Excel'}. Tệp đã được ghi ở {path.parent}.")
+                return
+            self.done.emit(f"Đã mở báo cáo số {record.number}, phiên bản {record.version}, "
+                           f"đúng như đã gửi: {path.name}.")
+
+        self._runner.start(task, on_success=written, on_failure=self.show_error)
 
     def show_error(self, message: str) -> None:
         self.failed.emit(message)

@@ -30,6 +30,7 @@ class ReportTextPage(QWidget):
         self.narrative_edited = False
         self.number = QLineEdit()
         self.number.setPlaceholderText("để trống nếu văn thư cấp số sau")
+        self._typed_number = ""  # kept while a frozen report's number is shown
         self.issue_date = QDateEdit(QDate.currentDate())
         self.issue_date.setCalendarPopup(True)
         self.issue_date.setDisplayFormat("dd/MM/yyyy")
@@ -62,6 +63,18 @@ class ReportTextPage(QWidget):
     def _narrative_changed(self) -> None:
         if not self._setting_text:
             self.narrative_edited = True
+
+    def show_frozen_number(self, number: str | None) -> None:
+        """A frozen report keeps its number, re-issued or not: shown, not editable; a period
+        not frozen gets back the number typed for it."""
+        if number is not None:
+            if not self.number.isReadOnly():
+                self._typed_number = self.number.text()
+            self.number.setText(number.split("/")[0])
+            self.number.setReadOnly(True)
+        elif self.number.isReadOnly():
+            self.number.setText(self._typed_number)
+            self.number.setReadOnly(False)
 
     def report_text(self) -> ReportText:
         return ReportText(self.number.text(), to_date(self.issue_date.date()),
