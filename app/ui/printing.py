@@ -9,8 +9,10 @@ audited there, and shows the register as it is now.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QRectF, QStandardPaths
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
@@ -29,28 +31,25 @@ class PdfPages:
     """The pages of a PDF held in memory, rendered for a printer or its preview."""
 
     def __init__(self, pdf: bytes) -> None:
+        self._pdf = pdf
+        with self._opened() as document:
+            self._count = len(document)
+            width, height = document[0].get_size()
+        self.landscape = bool(width > height)  # the list is; a case sheet is not
+
+    def __len__(self) -> int:
+        return self._count
+
+    @contextmanager
+    def _opened(self) -> Iterator[Any]:
         # PDFium loads with the first printout, not with the window.
         import pypdfium2
 
-        self._document = pypdfium2.PdfDocument(pdf)
-
-    def __len__(self) -> int:
-        return len(self._document)
-
-    @property
-    def landscape(self) -> bool:
-        """Whether the first page is wider than tall (the list is; a case sheet is not)."""
-        width, height = self._document[0].get_size()
-        return bool(width > height)
-
-    def image(self, index: int, dpi: float) -> QImage:
-        """Page `index` as a grey image of `dpi` dots per inch."""
-        bitmap = self._document[index].render(scale=dpi / 72, grayscale=True)
-        image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                       QImage.Format.Format_Grayscale8)
-        image.setDotsPerMeterX(round(dpi / 0.0254))
-        image.setDotsPerMeterY(round(dpi / 0.0254))
-        return image.copy()  # its own pixels: the bitmap goes with this call
+        document = pypdfium2.PdfDocument(self._pdf)
+        try:
+            yield document
+        finally:
+            document.close()
 
     def paint(self, printer: QPrinter) -> None:
         """Send the pages the print dialog chose (all by default) to `printer`, each on
@@ -64,17 +63,30 @@ class PdfPages:
             first = max(printer.fromPage(), 1) - 1
             last = min(printer.toPage() or len(self), len(self))
             copies = 1 if printer.supportsMultipleCopies() else printer.copyCount()
-            pages = [i for _ in range(copies) for i in range(first, last)]
-            for number, index in enumerate(pages):
-                if number:
-                    printer.newPage()
-                image = self.image(index, dpi)
-                sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
-                scale = min(sheet.width() / image.width(), sheet.height() / image.height())
-                painter.drawImage(QRectF(sheet.x(), sheet.y(), image.width() * scale,
-                                         image.height() * scale), image)
+            with self._opened() as document:
+                for number, index in enumerate(i for _ in range(copies)
+                                               for i in range(first, last)):
+                    if number:
+                        printer.newPage()
+                    image = _image(document[index], dpi)
+                    sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
+                    scale = min(sheet.width() / image.width(), sheet.height() / image.height())
+                    painter.drawImage(QRectF(sheet.x(), sheet.y(), image.width() * scale,
+                                             image.height() * scale), image)
         finally:
             painter.end()
+
+
+def _image(page: Any, dpi: float) -> QImage:
+    """A PDF page as a grey image of `dpi` dots per inch."""
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    try:
+        image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                       QImage.Format.Format_Grayscale8)
+        return image.copy()  # its own pixels: the bitmap is freed below
+    finally:
+        bitmap.close()
+        page.close()
 
 
 def printer_for(pages: PdfPages, title: str) -> QPrinter:
@@ -89,18 +101,20 @@ def printer_for(pages: PdfPages, title: str) -> QPrinter:
     return printer
 
 
-def preview_dialog(pages: PdfPages, title: str, parent: QWidget) -> QPrintPreviewDialog:
-    """Qt's print preview of the pages; its printer button opens the system's print
-    dialog."""
-    dialog = QPrintPreviewDialog(printer_for(pages, title), parent)
+def preview_dialog(pages: PdfPages, title: str,
+                   parent: QWidget) -> tuple[QPrintPreviewDialog, QPrinter]:
+    """Qt's print preview of the pages, whose printer button opens the system's print
+    dialog; the caller holds the printer while the dialog runs (Qt does not own it)."""
+    printer = printer_for(pages, title)
+    dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Xem trước khi in {title}")
     dialog.paintRequested.connect(pages.paint)
-    return dialog
+    return dialog, printer
 
 
 def print_dialog(pages: PdfPages, title: str, parent: QWidget) -> tuple[QPrintDialog, QPrinter]:
     """The system's print dialog for the pages (which printer, which pages, how many
-    copies); accepted, `pages.paint(printer)` prints."""
+    copies); accepted, `pages.paint(printer)` prints. The caller holds the printer."""
     printer = printer_for(pages, title)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"In {title}")
@@ -203,7 +217,8 @@ class PrintoutDialog(TaskDialog):
         self.run(work, done)
 
     def _show_preview(self, pages: PdfPages) -> None:
-        preview_dialog(pages, self.document, self).exec()
+        dialog, _printer = preview_dialog(pages, self.document, self)
+        dialog.exec()
 
     def _print(self, pages: PdfPages) -> None:
         dialog, printer = print_dialog(pages, self.document, self)
