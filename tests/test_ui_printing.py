@@ -21,6 +21,7 @@ from app.db import Database
 from app.domain.case import ChildInput
 from app.services import audit, cases, demo, settings, vocabulary
 from app.services.actor import Actor
+from app.services.case_list import LIST_COLUMNS
 from app.services.list_export import list_printout
 from app.services.search import CaseQuery, search_case_ids
 from app.ui.case_editor import CaseEditor
@@ -83,8 +84,10 @@ class Previews:
         return 0
 
 
-def _printing_to(monkeypatch: pytest.MonkeyPatch, target: Path) -> list[QPrintDialog]:
-    """QPrintDialog.exec: the user picks a printer that writes `target` and accepts."""
+def _printing_to(monkeypatch: pytest.MonkeyPatch, target: Path,
+                 pages: tuple[int, int] | None = None) -> list[QPrintDialog]:
+    """QPrintDialog.exec: the user picks a printer that writes `target`, and `pages` (from,
+    to) if given, and accepts."""
     asked: list[QPrintDialog] = []
 
     def accepted(dialog: QPrintDialog) -> int:
@@ -92,6 +95,9 @@ def _printing_to(monkeypatch: pytest.MonkeyPatch, target: Path) -> list[QPrintDi
         printer = dialog.printer()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(target))
+        if pages is not None:
+            printer.setPrintRange(QPrinter.PrintRange.PageRange)
+            printer.setFromTo(*pages)
         return QPrintDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", accepted)
@@ -121,7 +127,7 @@ def test_the_case_printout_is_previewed_and_printed_without_a_file_in_the_data_f
     dialog.print_button.click()
     qtbot.waitUntil(lambda: paper.exists(), timeout=20_000)
     assert len(asked) == 1 and _pdf_pages(paper) == len(dialog.pages)
-    assert "trang" in dialog.message.text()
+    assert "Đã gửi bản in ra máy in" in dialog.message.text()
     # Printing and previewing leave nothing in the data folder.
     for folder in (db.paths.exports, db.paths.root / ".xem"):
         assert not folder.exists() or not any(folder.iterdir())
@@ -257,6 +263,7 @@ def test_the_list_is_previewed_on_the_pages_of_its_printout_and_saved_as_pdf(
     assert len(expected) == 3
     previews = Previews(monkeypatch)
     shown: list[ListPrintDialog] = []
+    paper = tmp_path / "may-in.pdf"
 
     def run(dialog: ListPrintDialog) -> int:
         shown.append(dialog)
@@ -269,6 +276,9 @@ def test_the_list_is_previewed_on_the_pages_of_its_printout_and_saved_as_pdf(
         _answers(monkeypatch, QMessageBox.StandardButton.Yes)
         dialog.save_button.click()
         qtbot.waitUntil(lambda: dialog.saved == saved, timeout=20_000)
+        _printing_to(monkeypatch, paper, pages=(2, 3))
+        dialog.print_button.click()
+        qtbot.waitUntil(paper.exists, timeout=20_000)
         dialog.reject()
         return 0
 
@@ -277,6 +287,15 @@ def test_the_list_is_previewed_on_the_pages_of_its_printout_and_saved_as_pdf(
     assert len(shown) == 1 and "60 vụ việc" in shown[0].summary.text()
     assert previews.pages == [3] and previews.orientations == [True]  # landscape
     assert _pdf_pages(tmp_path / "danh-sach-vu-viec.pdf") == 3
+    assert _pdf_pages(paper) == 2  # the pages chosen in the print dialog
     with db.read() as session:
         kinds = [e.detail["kind"] for e in audit.entries(session, action="export")]
-    assert sorted(kinds) == ["case_list_pdf", "case_list_print", "case_list_print"]
+    assert sorted(kinds) == ["case_list_pdf"] + ["case_list_print"] * 3
+
+
+def test_an_empty_list_has_nothing_to_print(qtbot: QtBot, db: Database, officer: Actor) -> None:
+    dialog = ListPrintDialog(db, officer, [], LIST_COLUMNS)
+    qtbot.addWidget(dialog)
+    assert "không có gì để in" in dialog.summary.text()
+    assert not any(b.isEnabled() for b in (dialog.preview_button, dialog.print_button,
+                                            dialog.save_button))

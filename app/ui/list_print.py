@@ -32,8 +32,11 @@ class ListPrintDialog(PrintoutDialog):
         if count > list_export.PRINT_LIMIT:
             text += (f" Chỉ in {format_number(list_export.PRINT_LIMIT)} vụ việc đầu; danh sách "
                      "đầy đủ hãy xuất ra Excel.")
-        self.summary = QLabel(text + " Mỗi ô in tối đa hai dòng, phần dài hơn được cắt bớt: "
-                              "nội dung đầy đủ có trong tệp Excel.")
+        text += (" Mỗi ô in tối đa hai dòng, phần dài hơn được cắt bớt: nội dung đầy đủ có "
+                 "trong tệp Excel.")
+        if not count:
+            text = "Danh sách đang xem không có vụ việc nào: không có gì để in. Hãy bỏ bớt bộ lọc."
+        self.summary = QLabel(text)
         self.summary.setWordWrap(True)
 
         layout = QVBoxLayout(self)
@@ -61,3 +64,6 @@ class ListPrintDialog(PrintoutDialog):
 
     def suggested_path(self) -> Path:
         return documents_folder() / FILE_NAME
+
+    def update_buttons(self, running: bool) -> None:
+        super().update_buttons(running or not self._ids)

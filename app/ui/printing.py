@@ -14,10 +14,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QStandardPaths
+from PySide6.QtCore import QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from app.ui.task_dialog import TaskDialog
 from app.ui.tasks import TaskFunction
@@ -60,8 +67,9 @@ class PdfPages:
         try:
             preview = painter.paintEngine().type() == QPaintEngine.Type.Picture
             dpi = min(printer.resolution(), PREVIEW_DPI if preview else PRINT_DPI)
-            first = max(printer.fromPage(), 1) - 1
-            last = min(printer.toPage() or len(self), len(self))
+            first, last = 0, len(self)
+            if printer.printRange() == QPrinter.PrintRange.PageRange:
+                first, last = max(printer.fromPage(), 1) - 1, min(printer.toPage(), last)
             copies = 1 if printer.supportsMultipleCopies() else printer.copyCount()
             with self._opened() as document:
                 for number, index in enumerate(i for _ in range(copies)
@@ -97,7 +105,6 @@ def printer_for(pages: PdfPages, title: str) -> QPrinter:
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if pages.landscape
                                else QPageLayout.Orientation.Portrait)
     printer.setFullPage(True)
-    printer.setFromTo(1, len(pages))
     return printer
 
 
@@ -222,10 +229,15 @@ class PrintoutDialog(TaskDialog):
 
     def _print(self, pages: PdfPages) -> None:
         dialog, printer = print_dialog(pages, self.document, self)
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # about 0.3 s a page
+        try:
             pages.paint(printer)
-            self.message.done(f"Đã gửi {len(pages)} trang ra máy in {printer.printerName()}."
-                              if printer.printerName() else f"Đã in {len(pages)} trang.")
+        finally:
+            QApplication.restoreOverrideCursor()
+        where = f" {printer.printerName()}" if printer.printerName() else ""
+        self.message.done(f"Đã gửi bản in ra máy in{where}.")
 
     def save_pdf(self) -> None:
         if not self.may_save():
