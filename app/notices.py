@@ -140,10 +140,21 @@ def _licence_texts(dist: metadata.Distribution) -> Iterator[tuple[str, str]]:
             names.append("/".join(parts[1:]))
     given: set[str] = set()
     for name in dict.fromkeys(names):
-        text = dist.read_text(name)
+        text = _read(dist, name)
         if text is not None and text.strip() and text not in given:
             given.add(text)
             yield name.removeprefix("licenses/"), text.strip()
+
+
+def _read(dist: metadata.Distribution, name: str) -> str | None:
+    """A file of the metadata folder; one written in Latin-1 (pypdfium2 ships such
+    notices of older libraries) read as Latin-1."""
+    try:
+        return dist.read_text(name)
+    except UnicodeDecodeError:
+        found = next(f for f in dist.files or ()
+                     if f.parts[0].endswith(".dist-info") and "/".join(f.parts[1:]) == name)
+        return found.read_binary().decode("latin-1")
 
 
 def _missing_gnu_texts(package: Package) -> tuple[str, ...]:

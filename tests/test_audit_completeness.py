@@ -264,7 +264,13 @@ def _export_list(w: World) -> Prepared:
 
 def _print_list(w: World) -> Prepared:
     ids = [w.child_case().id]
-    return lambda: list_export.printable_list(w.db, w.officer, ids, LIST_COLUMNS)
+    return lambda: list_export.list_printout(w.db, w.officer, ids, LIST_COLUMNS)
+
+
+def _save_list_pdf(w: World) -> Prepared:
+    ids = [w.child_case().id]
+    return lambda: list_export.save_list_printout(w.db, w.officer, w.name("ds", ".pdf"), ids,
+                                                  LIST_COLUMNS)
 
 
 def _report(w: World) -> Prepared:
@@ -353,6 +359,11 @@ def _purge(w: World) -> Prepared:
     return lambda: purge.purge_expired(w.db, w.admin, now=utcnow() + timedelta(days=400))
 
 
+def _print_case_on_paper(w: World) -> Prepared:
+    case = w.child_case()
+    return lambda: case_sheet.case_sheet_printout(w.db, w.leader, case.id, unmask_children=True)
+
+
 def _print_case(w: World, *, unmask: bool) -> Prepared:
     case = w.child_case()
     actor = w.leader if unmask else w.officer
@@ -423,7 +434,10 @@ ACTIONS = (
     Audited("xuất toàn bộ vụ việc", AuditAction.EXPORT, _export_cases,
             lambda d: (d["purpose"], d["recipient"]) == ("Gửi Sở", "Sở Văn hóa")),
     Audited("xuất danh sách", AuditAction.EXPORT, _export_list),
-    Audited("in danh sách", AuditAction.EXPORT, _print_list),
+    Audited("in danh sách", AuditAction.EXPORT, _print_list,
+            lambda d: d == {"kind": "case_list_print", "cases": 1}),
+    Audited("lưu danh sách ra PDF", AuditAction.EXPORT, _save_list_pdf,
+            lambda d: d["kind"] == "case_list_pdf"),
     Audited("lập báo cáo", AuditAction.REPORT, _report),
     Audited("chốt số liệu báo cáo", AuditAction.REPORT, _send_report),
     Audited("phát hành lại báo cáo", AuditAction.REPORT, _reissue_report,
@@ -449,6 +463,8 @@ ACTIONS = (
             lambda d: d["children_unmasked"] is False and "file" not in d),
     Audited("in phiếu vụ việc (hiện tên trẻ em)", AuditAction.CASE_PRINT,
             lambda w: _print_case(w, unmask=True), lambda d: d["children_unmasked"] is True),
+    Audited("in phiếu vụ việc ra giấy", AuditAction.CASE_PRINT, _print_case_on_paper,
+            lambda d: d["children_unmasked"] is True),
     Audited("sao lưu ra tệp", AuditAction.BACKUP, _backup,
             lambda d: d["automatic"] is False),
     Audited("tự động sao lưu", AuditAction.BACKUP, _automatic_backup,

@@ -31,9 +31,9 @@ from app.errors import NotAllowed
 from app.services import audit_log, cases, events, evidence, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
-from app.services.case_sheet import print_case_sheet
+from app.services.case_sheet import case_sheet_printout, print_case_sheet
 from app.services.demo import demo_office
-from app.services.list_export import export_case_list, printable_list
+from app.services.list_export import export_case_list, list_printout
 from app.services.records import CaseDetail
 from app.services.report_export import Targets, export_report
 from app.services.search import CaseQuery, search_case_ids
@@ -110,9 +110,11 @@ def _cells(path: Path) -> Iterator[str]:
                 yield from (str(value) for value in row if value != "")
 
 
-def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+def _pdf_text(pdf: Path | bytes) -> str:
+    """The text of a PDF file, or of a PDF's bytes (a printout for the printer)."""
+    source, given = (str(pdf), None) if isinstance(pdf, Path) else ("-", pdf)
+    return subprocess.run(["pdftotext", source, "-"], input=given, check=True,
+                          capture_output=True).stdout.decode()
 
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -175,8 +177,11 @@ def test_the_case_printout_names_no_child(db: Database, officer: Actor, register
     text = _pdf_text(print_case_sheet(db, officer, register.id, tmp_path / "phieu.pdf"))
     assert _leaks(text) == []
     assert "Đ.T.T.Z..png" not in text and "Đ.T.T.Z.png" in text
+    on_paper = _pdf_text(case_sheet_printout(db, officer, register.id))
+    assert _leaks(on_paper) == [] and "Đ.T.T.Z.png" in on_paper
 
 
+@needs_pdftotext
 def test_the_list_export_and_its_printout_name_no_child(db: Database, officer: Actor,
                                                        register: CaseDetail,
                                                        tmp_path: Path) -> None:
@@ -188,7 +193,8 @@ def test_the_list_export_and_its_printout_name_no_child(db: Database, officer: A
     assert _leaks("\n".join(cells)) == []
     assert "P.M.K., 15 tuổi" in cells  # the minor offender, as the report shows him
     assert "facebook.com/…" in cells and "Facebook/…" in cells
-    assert _leaks(printable_list(db, officer, ids, LIST_COLUMNS)) == []
+    printed = _pdf_text(list_printout(db, officer, ids, LIST_COLUMNS))
+    assert "P.M.K., 15 tuổi" in printed and _leaks(printed) == []
 
 
 def test_the_audit_export_names_no_child(db: Database, admin: Actor, register: CaseDetail,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +23,6 @@ from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.evidence_section import THUMBNAIL
-from app.ui.case_editor.print_dialog import PDF_FILTER
 from app.ui.dates import to_qdate
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
@@ -441,73 +438,3 @@ def test_the_posting_dates_are_typed_in_the_general_section_and_date_the_proposa
     general.posted_on.changed.emit()
     assert "«Ngày đăng tải» 06/07/2026 sau «Ngày phát hiện» 05/07/2026" in (
         general.errors["posted_on"].text())
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
-def test_printing_the_case_sheet_from_the_editor(
-        qtbot: QtBot, db: Database, officer: Actor, leader: Actor, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    created = cases.create_case(db, officer, make_case(
-        detected_on=TODAY, group_code="TE", children=(ChildInput("Lê Thị Bống", 2016),)),
-        today=TODAY)
-    editor = _editor(qtbot, db, officer, created.id)
-    qtbot.keyClick(editor, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    dialog = editor.print_dialog
-    assert dialog is not None and dialog.isVisible()
-    assert Path(dialog.path.text()) == db.paths.exports / f"phieu-{created.code}.pdf"
-    assert not dialog.unmask.isEnabled()  # an officer prints children masked only
-    dialog.print_button.click()
-    qtbot.waitUntil(dialog.open_button.isEnabled, timeout=10_000)
-    text = subprocess.run(["pdftotext", dialog.path.text(), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    assert "L.T.B." in text and "Bống" not in text
-    opened: list[str] = []
-    monkeypatch.setattr("app.ui.case_editor.print_dialog.QDesktopServices.openUrl",
-                        lambda url: opened.append(url.toLocalFile()))
-    dialog.open_button.click()
-    assert opened == [dialog.path.text()]
-    dialog.reject()
-
-    # A leader's printout in full: by default only a viewer copy, opened at once.
-    as_leader = _editor(qtbot, db, leader, created.id)
-    as_leader.open_print_dialog()
-    dialog = as_leader.print_dialog
-    assert dialog is not None and dialog.unmask.isEnabled()
-    dialog.unmask.setChecked(True)
-    assert dialog.path.text() == "" and dialog.path.isReadOnly()
-    dialog.print_button.click()
-    qtbot.waitUntil(lambda: len(opened) == 2, timeout=10_000)
-    viewed = Path(opened[1])
-    assert viewed.parent == db.paths.root / ".xem"
-    assert [p.name for p in db.paths.exports.iterdir()] == [f"phieu-{created.code}.pdf"]
-    assert "Lê Thị Bống" in subprocess.run(["pdftotext", str(viewed), "-"],
-                                           capture_output=True, text=True, check=True).stdout
-    viewed.unlink()  # as the lock and the close do
-    dialog.open_button.click()
-    assert "đã được xóa" in dialog.message.text() and len(opened) == 2
-    # Saved as a file only where the leader chooses, after a warning.
-    warned: list[str] = []
-
-    def warning(_parent: object, _title: str, text: str, *_args: object) -> object:
-        warned.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr("app.ui.case_editor.print_dialog.QMessageBox.warning", warning)
-    monkeypatch.setattr("app.ui.case_editor.print_dialog.QFileDialog.getSaveFileName",
-                        lambda *_a: (str(tmp_path / "phieu-day-du"), PDF_FILTER))
-    dialog.choose_file()
-    assert "không chép ra USB hay mang ra khỏi cơ quan" in warned[0]
-    dialog.print_button.click()
-    qtbot.waitUntil(lambda: dialog.written == tmp_path / "phieu-day-du.pdf", timeout=10_000)
-    assert "Lê Thị Bống" in subprocess.run(["pdftotext", str(dialog.written), "-"],
-                                           capture_output=True, text=True, check=True).stdout
-    # Never in the data folder, where a purge would not find it.
-    dialog.path.setText(str(db.paths.exports / "phieu.pdf"))
-    dialog.print_button.click()
-    qtbot.waitUntil(lambda: "không được lưu trong thư mục dữ liệu" in dialog.message.text(),
-                    timeout=10_000)
-    assert [p.name for p in db.paths.exports.iterdir()] == [f"phieu-{created.code}.pdf"]
-    with db.read() as session:
-        printed = audit.entries(session, action="case_print")
-    assert [(p.username, p.detail["children_unmasked"]) for p in printed] == [
-        ("lanhdao", True), ("lanhdao", True), ("canbo", False)]

@@ -7,7 +7,7 @@ in date order, the evidence files with their SHA-256, and who printed it when.
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 from typing import Any
 
 from reportlab.lib import colors
@@ -29,7 +29,6 @@ from app.domain.report import ReportText
 from app.progress import CancelToken
 from app.reports import fonts
 from app.reports.case_sheet import Block, CaseSheet, Fact, SheetEvent, SheetFile
-from app.reports.files import written_atomically
 from app.reports.official import (
     PORTRAIT,
     PORTRAIT_MARGINS,
@@ -199,12 +198,15 @@ def _roman(number: int) -> str:
     return ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")[number - 1]
 
 
-def write_case_sheet(sheet: CaseSheet, office: OfficeSettings, target: Path, *,
-                     token: CancelToken | None = None) -> None:
+def case_sheet_pdf(sheet: CaseSheet, office: OfficeSettings, *,
+                   token: CancelToken | None = None) -> bytes:
+    """The printout as the bytes of a PDF: saved to a file or sent to a printer, the same
+    pages."""
     fonts.register()
     width = PORTRAIT[0] - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]
     story = _story(sheet, office, _SheetStyles(), width)
-    with written_atomically(target) as temporary:
-        OfficialDocument(temporary, token, title=f"Phiếu thông tin vụ việc {sheet.code}",
-                         author=office.unit_name, subject=TITLE.capitalize(),
-                         creator="Sổ vi phạm MXH").build(story)
+    stream = io.BytesIO()
+    OfficialDocument(stream, token, title=f"Phiếu thông tin vụ việc {sheet.code}",
+                     author=office.unit_name, subject=TITLE.capitalize(),
+                     creator="Sổ vi phạm MXH").build(story)
+    return stream.getvalue()

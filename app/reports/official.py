@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -98,9 +98,12 @@ def new_section() -> ActionFlowable:
 
 
 class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
-    def __init__(self, path: Path, token: CancelToken | None, **info: str) -> None:
+    def __init__(self, target: Path | BinaryIO, token: CancelToken | None,
+                 **info: str) -> None:
+        """`target`: a file, or a stream for a printout that never touches the disk."""
         # The initial font too, or the PDF would name a Helvetica it never embeds.
-        super().__init__(str(path), pagesize=PORTRAIT, initialFontName=fonts.REGULAR, **info)
+        super().__init__(str(target) if isinstance(target, Path) else target,
+                         pagesize=PORTRAIT, initialFontName=fonts.REGULAR, **info)
         self._token = token
         self._section_first_page = 1
         self._section_next = False

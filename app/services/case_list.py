@@ -1,5 +1,6 @@
-"""The columns of the case list, declared once: the window shows them and the
-"export current view" writes them. A column of a case field is headed by its label."""
+"""The columns of the case list, declared once: the window shows them, the "export current
+view" writes them and the printout lays them out. A column of a case field is headed by its
+label."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ class ListColumn:
     text: Callable[[CaseRow, Vocabulary], str]
     sort: SortKey | None = None
     align: Align = Align.LEFT
-    width: int = 120  # pixels on screen; Excel widths derive from it
+    width: int = 120  # pixels on screen; Excel widths and the printout's shares derive from it
+    unbroken: bool = False  # a code, a date, a status: printed on one line, the column sized to it
 
 
 def _offender(row: CaseRow, _v: Vocabulary) -> str:
@@ -35,9 +37,9 @@ def _offender(row: CaseRow, _v: Vocabulary) -> str:
 
 
 LIST_COLUMNS: tuple[ListColumn, ...] = (
-    ListColumn("code", BY_KEY["code"].label, lambda r, v: r.code, SortKey.CODE),
+    ListColumn("code", BY_KEY["code"].label, lambda r, v: r.code, SortKey.CODE, unbroken=True),
     ListColumn("detected_on", BY_KEY["detected_on"].label, lambda r, v: format_date(r.detected_on),
-               SortKey.DETECTED, Align.CENTER, 105),
+               SortKey.DETECTED, Align.CENTER, 105, unbroken=True),
     ListColumn("platform", BY_KEY["platform_code"].label,
                lambda r, v: v.label(VocabList.PLATFORM, r.platform_code), SortKey.PLATFORM,
                width=95),
@@ -49,9 +51,9 @@ LIST_COLUMNS: tuple[ListColumn, ...] = (
     ListColumn("summary", BY_KEY["summary"].label, lambda r, v: r.summary, width=330),
     ListColumn("area", BY_KEY["area"].label, lambda r, v: r.area or "", SortKey.AREA, width=110),
     ListColumn("status", "Tình trạng", lambda r, v: STATUS_LABELS[r.status], SortKey.CLOSED,
-               width=95),
+               width=95, unbroken=True),
     ListColumn("closed_on", "Ngày kết thúc", lambda r, v: format_date(r.closed_on),
-               SortKey.CLOSED, Align.CENTER, 105),
+               SortKey.CLOSED, Align.CENTER, 105, unbroken=True),
     ListColumn("url", BY_KEY["url"].label, lambda r, v: r.url or "", width=220),
 )
 DEFAULT_VISIBLE = ("code", "detected_on", "platform", "group", "account", "offender",

@@ -1,17 +1,17 @@
 """The printout of one case, "Phiếu thông tin vụ việc": every fact, event and evidence file.
 
 Children are masked as in the monthly report (initials, age and sex; their names
-replaced in every typed text) unless a leader chooses to print them in full. A printout
-in full is never kept in the data folder, where a purge could not find it: it goes to a
-viewer copy in `.xem/` (emptied at start, lock and close) or where the leader saves it.
-Every printout is audited, saying whether children were shown.
+replaced in every typed text) unless a leader chooses to print them in full. The printer
+gets the PDF's bytes, never a file; a printout in full is saved only outside the data
+folder, where the leader chooses (a purge could not find it there). Every printout, on
+paper or in a file, is audited, saying whether children were shown.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -50,11 +50,11 @@ from app.errors import UserError
 from app.paths import DataPaths
 from app.progress import CancelToken
 from app.reports.case_sheet import Block, CaseSheet, Fact, SheetEvent, SheetFile
+from app.reports.files import written_atomically
 from app.services import audit, legal_basis, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
-from app.services.evidence_store import view_folder
 from app.services.records import CaseDetail, EventRecord, EvidenceRecord, case_detail
 from app.text import format_date, format_money, format_number
 
@@ -68,24 +68,17 @@ _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def default_path(paths: DataPaths, code: str) -> Path:
-    """`<data folder>/exports/phieu-VV2026-00012.pdf`: a masked printout."""
+    """`<data folder>/exports/phieu-VV2026-00012.pdf`: where a masked printout is offered to
+    be saved (a purge of the case removes it)."""
     return paths.exports / f"phieu-{_UNSAFE_IN_FILE_NAME.sub('-', code)}.pdf"
 
 
-def viewer_path(paths: DataPaths, code: str) -> Path:
-    """`<data folder>/.xem/phieu-VV2026-00012-<random>.pdf`: a printout in full, for the
-    system viewer only. A new name each time: a viewer may hold the last one open."""
-    return view_folder(paths) / f"{default_path(paths, code).stem}-{os.urandom(4).hex()}.pdf"
-
-
 def _refuse_in_data_folder(paths: DataPaths, target: Path) -> None:
-    """A printout in full goes outside the data folder, or to a viewer copy."""
-    where = target.expanduser().resolve()
-    if where.is_relative_to(paths.root.resolve()) and not where.is_relative_to(
-            view_folder(paths).resolve()):
+    """A printout in full is saved outside the data folder, where the leader chose."""
+    if target.expanduser().resolve().is_relative_to(paths.root.resolve()):
         raise UserError("Phiếu có đầy đủ thông tin trẻ em không được lưu trong thư mục dữ liệu "
-                        f"của chương trình ({paths.root}): hãy chọn nơi lưu khác, hoặc chỉ mở "
-                        "để xem và in.")
+                        f"của chương trình ({paths.root}): hãy chọn nơi lưu khác, hoặc in ra "
+                        "giấy mà không lưu tệp.")
 
 
 def status_line(detail: CaseDetail) -> str:
@@ -99,15 +92,36 @@ def status_line(detail: CaseDetail) -> str:
 def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
                      unmask_children: bool = False,
                      token: CancelToken | None = None) -> Path:
-    """Write the case's printout to `target`; the audit row and the file go together."""
+    """Save the case's printout as the PDF file `target`; the audit row and the file go
+    together."""
+    with _printout(db, actor, case_id, unmask_children, token, target) as pdf, \
+            written_atomically(target) as temporary:
+        temporary.write_bytes(pdf)
+    return target
+
+
+def case_sheet_printout(db: Database, actor: Actor, case_id: int, *,
+                        unmask_children: bool = False,
+                        token: CancelToken | None = None) -> bytes:
+    """The case's printout as the bytes of a PDF, for the printer: no file anywhere."""
+    with _printout(db, actor, case_id, unmask_children, token) as pdf:
+        return pdf
+
+
+@contextmanager
+def _printout(db: Database, actor: Actor, case_id: int, unmask_children: bool,
+              token: CancelToken | None, target: Path | None = None) -> Iterator[bytes]:
+    """The printout's PDF (to be saved as `target`, else for the printer), inside the
+    transaction of its audit row: if what the caller does with it fails, nothing is logged."""
     actor.require(Permission.REPORT)
     if unmask_children:
         actor.require(Permission.UNMASK_CHILDREN)
-        _refuse_in_data_folder(db.paths, target)
+        if target is not None:
+            _refuse_in_data_folder(db.paths, target)
     citations = {p.id: p.citation for p in legal_basis.all_provisions(db)}
     # Imported at the first printout: reportlab takes long to load, and the case editor
     # imports this module (`status_line`).
-    from app.reports.case_sheet_pdf import write_case_sheet
+    from app.reports.case_sheet_pdf import case_sheet_pdf
 
     with db.write() as session:
         case = load_case(session, case_id)
@@ -121,8 +135,7 @@ def print_case_sheet(db: Database, actor: Actor, case_id: int, target: Path, *,
                   "children_unmasked": unmask_children}
         audit.record(session, actor.username, AuditAction.CASE_PRINT, entity="case",
                      entity_uuid=detail.uuid, detail=record)
-        write_case_sheet(sheet, settings.read_office(session), target, token=token)
-    return target
+        yield case_sheet_pdf(sheet, settings.read_office(session), token=token)
 
 
 def build_sheet(detail: CaseDetail, vocab: Vocabulary, citations: dict[int, str],

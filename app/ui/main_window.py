@@ -381,27 +381,10 @@ class MainWindow(QMainWindow):
             f"Đã xuất {format_number(count)} vụ việc ra {path.name}.", 8000))
 
     def _print_view(self) -> None:
-        db, actor = self.db, self.actor
-        ids, columns = self.case_list.model.ids(), self.case_list.visible_columns()
+        from app.ui.list_print import ListPrintDialog
 
-        def task(_p: Progress, _t: CancelToken) -> str:
-            return list_export.printable_list(db, actor, ids, columns)
-
-        self.runner.start(task, on_success=self._preview, on_failure=self.show_error)
-
-    def _preview(self, html: str) -> None:
-        from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-
-        document = QTextDocument()
-        document.setHtml(html)
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        preview = QPrintPreviewDialog(printer, self)
-        preview.setWindowTitle("Xem trước khi in")
-        preview.paintRequested.connect(document.print_)
-        preview.exec()
+        ListPrintDialog(self.db, self.actor, self.case_list.model.ids(),
+                        self.case_list.visible_columns(), self).exec()
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "Không thực hiện được", message)
