@@ -116,7 +116,7 @@ def _pick(name: VocabList, lead: str = "Chọn") -> str:
     return f"{lead} trong danh sách hoặc ghi mã ({_codes(name)})."
 
 
-def _either(labels: Iterable[str]) -> str:
+def either(labels: Iterable[str]) -> str:
     """`«A» hoặc «B»`, `«A», «B» hoặc «C»`."""
     *most, last = (f"«{label}»" for label in labels)
     return f"{', '.join(most)} hoặc {last}" if most else last
@@ -170,7 +170,7 @@ FIRST_SHEET_EVENTS: tuple[FirstSheetEvent, ...] = (
 _DATE_HINT = "dạng dd/mm/yyyy (ô ngày của Excel hoặc chữ)"
 # How a yes/no cell is written (a hand-kept register's other ways: `app.importing.parse`).
 YES_NO: dict[str, bool] = {"Có": True, "Không": False}
-_YES_NO_HINT = f"{_either(YES_NO)} (để trống: «Không»)."
+_YES_NO_HINT = f"{either(YES_NO)} (để trống: «Không»)."
 
 CASE_COLUMNS: tuple[Column, ...] = (
     _CASE_CODE,
@@ -205,7 +205,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     _case("reach_shares", "Số nguyên không âm.", 56, 12),
     _case("reach_comments", "Số nguyên không âm.", 120, 12),
     _from_field(CHOICE_BY_KEY["offender_kind"],
-                f"{_either(PARTY_LABELS.values())}; để trống khi chưa xác định được đối tượng "
+                f"{either(PARTY_LABELS.values())}; để trống khi chưa xác định được đối tượng "
                 f"(nếu có họ tên mà để trống: «{PARTY_LABELS[PartyKind.PERSON]}»).", "Cá nhân", 14,
                 Parse.PARTY_KIND),
     _case("offender_name", "Họ tên cá nhân hoặc tên tổ chức đăng tin; để trống: chưa xác định "
@@ -230,7 +230,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("Ngày quyết định xử phạt", "sanction_on", Parse.DATE,
            f"Ngày ký quyết định xử phạt, {_DATE_HINT}.", "20/02/2026", width=14),
     Column("Hình thức xử phạt", "sanction_form", Parse.SANCTION_FORM,
-           f"{_either(SanctionForm)}; để trống: «{SanctionForm.FINE}».", "Phạt tiền", width=14),
+           f"{either(SanctionForm)}; để trống: «{SanctionForm.FINE}».", "Phạt tiền", width=14),
     Column("Số tiền phạt (đồng)", "sanction_amount", Parse.INTEGER,
            f"Số nguyên đồng, lớn hơn 0; bắt buộc khi {SanctionForm.FINE}, để trống khi "
            f"{SanctionForm.WARNING}. Có thể ghi 7.500.000.", 7_500_000, width=16),
@@ -262,7 +262,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
            30),
     _event("document_number", "Số biên bản, quyết định, công văn (nếu có).", "15/QĐ-XPHC", 16),
     _event("sanction_form",
-           f"Chỉ cho Quyết định xử phạt: {_either(SanctionForm)} (để trống: "
+           f"Chỉ cho Quyết định xử phạt: {either(SanctionForm)} (để trống: "
            f"«{SanctionForm.FINE}»).", "Phạt tiền", 14, Parse.SANCTION_FORM),
     _event("fine_amount", f"Chỉ cho {SanctionForm.FINE}: số nguyên đồng, lớn hơn 0.", 7_500_000,
            16),
@@ -274,7 +274,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     _event("remedies", "Biện pháp khắc phục hậu quả trong quyết định xử phạt.",
            "Buộc gỡ bỏ thông tin vi phạm pháp luật", 30),
     _event("closing_result",
-           f"Chỉ cho Kết thúc xử lý (bắt buộc): {_either(ClosingResult)}.", None, 22,
+           f"Chỉ cho Kết thúc xử lý (bắt buộc): {either(ClosingResult)}.", None, 22,
            Parse.CLOSING_RESULT),
     _event("note", "Ghi chú.", None, 30),
     _event("addressee", "cơ quan, người nhận khi chuyển, kiến nghị, đề nghị hoặc yêu cầu; chỉ cho "
@@ -282,7 +282,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
            "Công an xã Minh Tân", 24, program_only=True),
     _event("decision_time", "chỉ cho Lập biên bản vi phạm hành chính: thời hạn ra quyết định xử "
                             f"phạt ({DECISION_TIME_BASIS}): "
-                            f"{_either(DECISION_TIME_LABELS.values())}; để trống: "
+                            f"{either(DECISION_TIME_LABELS.values())}; để trống: "
                             f"«{DECISION_TIME_LABELS[DecisionTime.STANDARD]}».",
            None, 22, Parse.DECISION_TIME, program_only=True),
     # What followed a sanction decision (app.domain.sanctions.DecisionFollowUp).
@@ -317,7 +317,7 @@ CHILD_COLUMNS: tuple[Column, ...] = (
     _child("full_name", f"Họ tên của trẻ em (dưới {CHILD_AGE_LIMIT} tuổi).", "Trần Thị Bé", 22),
     _child("birth_year", "Năm có 4 chữ số.", 2014, 10),
     _child("birth_date", f"Ngày sinh, {_DATE_HINT}.", None, 13),
-    _child("sex", f"{_either(Sex)}.", "nữ", 10, Parse.SEX),
+    _child("sex", f"{either(Sex)}.", "nữ", 10, Parse.SEX),
     _child("school_class", "Trường, lớp đang học.", "Lớp 6A, Trường THCS Minh Tân", 26),
     _child("address", "Địa chỉ.", None, 24),
     _child("guardian_informed", _YES_NO_HINT, "Có", 16),
@@ -334,7 +334,7 @@ def _defamed(key: str, hint: str, example: object = None, width: int = 16,
 DEFAMED_COLUMNS: tuple[Column, ...] = (
     _link("mỗi dòng là một tổ chức, cá nhân bị xúc phạm trong vụ việc đó."),
     _defamed("name", "Họ tên cá nhân hoặc tên tổ chức.", "Nguyễn Thị Hoa", 26),
-    _defamed("kind", f"{_either(PARTY_LABELS.values())} (để trống: "
+    _defamed("kind", f"{either(PARTY_LABELS.values())} (để trống: "
                      f"«{PARTY_LABELS[PartyKind.PERSON]}»).", "Cá nhân", 14, Parse.PARTY_KIND),
     _defamed("complaint_received", _YES_NO_HINT, "Có", 14),
     _defamed("complaint_date", f"{_DATE_HINT}.", "06/02/2026", 13),

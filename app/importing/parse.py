@@ -15,7 +15,7 @@ from datetime import date, datetime
 from app.domain.case import ChildInput
 from app.domain.labels import DECISION_TIME_LABELS, PARTY_LABELS, ClosingResult, SanctionForm, Sex
 from app.domain.vocabulary import BUILTIN, VocabList, Vocabulary
-from app.importing.columns import YES_NO, Column, Parse
+from app.importing.columns import YES_NO, Column, Parse, either
 from app.importing.reader import Cell
 from app.text import clean, fold, format_date
 
@@ -191,8 +191,7 @@ class CellReader:
             return None
         found = self._choices[parse].get(fold(text))
         if found is None:
-            allowed = " hoặc ".join(f"«{label}»" for label in CHOICES[parse])
-            raise CellError(f"«{text}» không hợp lệ: chỉ ghi {allowed}.")
+            raise CellError(f"«{text}» không hợp lệ: chỉ ghi {either(CHOICES[parse])}.")
         return found
 
     def _children(self, value: Cell) -> tuple[ChildInput, ...] | None:
