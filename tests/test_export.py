@@ -24,14 +24,22 @@ from sqlalchemy import delete, select
 
 from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
-from app.domain.events import EventInput
+from app.domain.events import ADDRESSED_KINDS, EventInput
 from app.domain.import_problems import Problem
-from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
+from app.domain.labels import ClosingResult, DecisionTime, PartyKind, SanctionForm, Sex
 from app.domain.passwords import FILE_PASSWORD_RULE
 from app.domain.periods import Period
+from app.domain.sanctions import DecisionFollowUp, compliance_deadline
 from app.domain.vocabulary import BUILTIN, EventKind, VocabList
 from app.errors import NotAllowed, UserError, ValidationError
-from app.importing.columns import CASE_COLUMNS, CASES, GUIDE_SHEET, LISTS_SHEET, OPTIONAL_SHEETS
+from app.importing.columns import (
+    CASE_COLUMNS,
+    CASES,
+    EVENTS,
+    GUIDE_SHEET,
+    LISTS_SHEET,
+    OPTIONAL_SHEETS,
+)
 from app.importing.export import write_problems
 from app.models import AuditEntry, Case
 from app.paths import DataPaths
@@ -73,7 +81,8 @@ def register(db: Database) -> list[tuple[Any, ...]]:
             d.data, children=tuple(dataclasses.replace(c, uuid=None) for c in d.data.children),
             defamed=tuple(dataclasses.replace(p, uuid=None) for p in d.data.defamed)),
         [(e.kind, e.occurred_on, e.document_number, e.note, e.sanction_form, e.fine_amount,
-          e.signer, e.remedies, e.closing_result, e.legal_basis_ids)
+          e.signer, e.remedies, e.closing_result, e.legal_basis_ids, e.addressee,
+          e.decision_time, e.follow_up)
          for e in d.events if not e.voided],
     ) for d in details]
 
@@ -115,18 +124,47 @@ def _defamed(draw: st.DrawFn) -> DefamedInput:
                         draw(st.booleans()))
 
 
+def _from(day: date) -> st.SearchStrategy[date]:
+    return st.dates(day, TODAY)
+
+
 @st.composite
-def _events(draw: st.DrawFn, detected: date) -> tuple[EventInput, ...]:
+def _follow_up(draw: st.DrawFn, decision: EventInput) -> DecisionFollowUp:
+    """What may follow `decision` by the rules of app.domain.sanctions: delivered, then a
+    fine paid or, past the time to comply, enforced."""
+    assert decision.occurred_on is not None
+    delivered = draw(_maybe(_from(decision.occurred_on)))
+    if decision.sanction_form is not SanctionForm.FINE:
+        return DecisionFollowUp(delivered)
+    if draw(st.booleans()):
+        return DecisionFollowUp(delivered, draw(_from(decision.occurred_on)),
+                                draw(st.integers(1, 10**11)), draw(_word))
+    if delivered is not None and compliance_deadline(delivered) < TODAY:
+        enforced = draw(_from(compliance_deadline(delivered) + timedelta(days=1)))
+        return DecisionFollowUp(delivered, enforced_on=enforced,
+                                enforcement_note=draw(_maybe(_long_text)))
+    return DecisionFollowUp(delivered)
+
+
+@st.composite
+def _events(draw: st.DrawFn,
+            detected: date) -> tuple[tuple[EventInput, ...], dict[int, DecisionFollowUp]]:
     span = (TODAY - detected).days
     days = sorted(draw(st.lists(st.integers(0, span), max_size=4)))
     made: list[EventInput] = []
+    follow_ups: dict[int, DecisionFollowUp] = {}
     for day in days:
         when = detected + timedelta(days=day)
         kind = draw(st.sampled_from([EventKind.VERIFY, EventKind.WARN, EventKind.REMOVED,
-                                     EventKind.POLICE, EventKind.ESCALATE, EventKind.SANCTION]))
+                                     EventKind.POLICE, EventKind.ESCALATE, EventKind.RECORD,
+                                     EventKind.SANCTION]))
         note = draw(_maybe(_long_text))
         if kind != EventKind.SANCTION:
-            made.append(EventInput(kind, when, draw(_maybe(_word)), note))
+            made.append(EventInput(
+                kind, when, draw(_maybe(_word)), note,
+                addressee=draw(_maybe(_text)) if kind in ADDRESSED_KINDS else None,
+                decision_time=draw(_maybe(st.sampled_from(list(DecisionTime))))
+                if kind == EventKind.RECORD else None))
             continue
         fine = draw(st.booleans())
         made.append(EventInput(
@@ -135,11 +173,12 @@ def _events(draw: st.DrawFn, detected: date) -> tuple[EventInput, ...]:
             draw(st.integers(1, 10**11)) if fine else None, draw(_maybe(_word)),
             draw(_maybe(_long_text)),
             legal_basis_ids=tuple(draw(st.lists(st.integers(1, 23), max_size=2, unique=True)))))
+        follow_ups[len(made) - 1] = draw(_follow_up(made[-1]))
     if draw(st.booleans()):
         last = made[-1].occurred_on if made and made[-1].occurred_on else detected
         made.append(EventInput(EventKind.CLOSE, last, note=draw(_maybe(_text)),
                                closing_result=draw(st.sampled_from(list(ClosingResult)))))
-    return tuple(made)
+    return tuple(made), follow_ups
 
 
 @st.composite
@@ -181,7 +220,8 @@ def _cases(draw: st.DrawFn, number: int) -> PreparedCase:
         children=tuple(draw(st.lists(_children(), max_size=2))),
         defamed=tuple(draw(st.lists(_defamed(), max_size=2))),
     )
-    return PreparedCase(data, draw(_events(detected)))
+    events, follow_ups = draw(_events(detected))
+    return PreparedCase(data, events, follow_ups)
 
 
 @st.composite
@@ -355,6 +395,89 @@ def test_the_export_writes_the_posting_dates_and_reads_them_back(
         session.execute(delete(Case))
     importing.import_workbook(db, admin, path, today=TODAY)
     assert register(db) == before
+
+
+_FOLLOWED = ["Cơ quan nhận", "Thời hạn ra quyết định", "Ngày giao quyết định", "Ngày nộp phạt",
+             "Số tiền đã nộp (đồng)", "Số biên lai, chứng từ nộp phạt", "Ngày cưỡng chế",
+             "Nội dung cưỡng chế"]
+
+
+def _decided(db: Database, admin: Actor, code: str, follow: DecisionFollowUp) -> None:
+    """A case fined after a biên bản with a longer time to decide, the decision followed by
+    `follow`, then escalated to the province."""
+    case = cases.create_case(db, admin, make_case(code=code, detected_on=date(2026, 10, 1),
+                                                  offender_name="Trần Văn Bình"), today=TODAY)
+    events.add_event(db, admin, case.id, EventInput(
+        EventKind.RECORD, date(2026, 10, 2), "12/BB-VPHC",
+        decision_time=DecisionTime.EXPLANATION), today=TODAY)
+    detail = events.add_event(db, admin, case.id, EventInput(
+        EventKind.SANCTION, date(2026, 10, 8), "15/QĐ-XPHC", sanction_form=SanctionForm.FINE,
+        fine_amount=7_500_000), today=TODAY)
+    decision = next(e for e in detail.events if e.kind == EventKind.SANCTION)
+    events.record_follow_up(db, admin, decision.id, follow, today=TODAY)
+    events.add_event(db, admin, case.id, EventInput(
+        EventKind.ESCALATE, date(2026, 11, 2), addressee="Sở Văn hóa, Thể thao và Du lịch"),
+        today=TODAY)
+
+
+def test_the_export_keeps_where_a_case_went_and_whether_its_fine_was_paid(
+        db: Database, admin: Actor, tmp_path: Path) -> None:
+    _decided(db, admin, "A", DecisionFollowUp(date(2026, 10, 9), date(2026, 10, 15), 7_500_000,
+                                              "BL 0001234"))
+    _decided(db, admin, "B", DecisionFollowUp(
+        date(2026, 10, 9), enforced_on=date(2026, 11, 3),
+        enforcement_note="Khấu trừ một phần tiền lương, thu nhập"))
+    before = register(db)
+    path = export_cases(db, admin, tmp_path / "so.xlsx").path
+    rows = list(openpyxl.load_workbook(path)[EVENTS.name].values)
+    where = [rows[0].index(header) for header in ["Mã vụ việc", "Biện pháp", *_FOLLOWED]]
+    assert [tuple(row[i] for i in where) for row in rows[1:]] == [
+        ("A", "Lập biên bản vi phạm hành chính", None, "Có giải trình hoặc cần xác minh",
+         None, None, None, None, None, None),
+        ("A", "Quyết định xử phạt vi phạm hành chính", None, None, datetime(2026, 10, 9),
+         datetime(2026, 10, 15), 7_500_000, "BL 0001234", None, None),
+        ("A", "Báo cáo, kiến nghị cấp trên hỗ trợ", "Sở Văn hóa, Thể thao và Du lịch", None,
+         None, None, None, None, None, None),
+        ("B", "Lập biên bản vi phạm hành chính", None, "Có giải trình hoặc cần xác minh",
+         None, None, None, None, None, None),
+        ("B", "Quyết định xử phạt vi phạm hành chính", None, None, datetime(2026, 10, 9),
+         None, None, None, datetime(2026, 11, 3), "Khấu trừ một phần tiền lương, thu nhập"),
+        ("B", "Báo cáo, kiến nghị cấp trên hỗ trợ", "Sở Văn hóa, Thể thao và Du lịch", None,
+         None, None, None, None, None, None),
+    ]
+    with db.write() as session:
+        session.execute(delete(Case))
+    importing.import_workbook(db, admin, path, today=TODAY)
+    assert register(db) == before
+
+
+def test_the_guide_names_every_closing_result_and_the_programs_own_event_columns(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    path = tmp_path / "mau.xlsx"
+    save_template(db, path)
+    book = openpyxl.load_workbook(path)
+    hints: dict[str, dict[str, str]] = {}
+    for column, _required, hint, _example in book[GUIDE_SHEET].iter_rows(values_only=True):
+        if isinstance(column, str) and column.startswith("Trang «"):
+            sheet = hints.setdefault(column.split("«")[1].split("»")[0], {})
+        elif hint is not None:
+            sheet[str(column)] = str(hint)
+    events_hints = hints[EVENTS.name]
+    # Generated from ClosingResult: the closing result added with the sanction path is there.
+    assert [str(r) for r in ClosingResult if str(r) not in events_hints["Kết quả"]] == []
+    for header in _FOLLOWED:
+        assert events_hints[header].startswith("Không bắt buộc (cột thêm của chương trình)")
+    assert "«Có giải trình hoặc cần xác minh»" in events_hints["Thời hạn ra quyết định"]
+    headers = [c.value for c in book[EVENTS.name][1]]
+    assert headers[-len(_FOLLOWED):] == _FOLLOWED
+    choices = {str(v.sqref).split(":")[0]: v.formula1
+               for v in book[EVENTS.name].data_validations.dataValidation}
+    letter = openpyxl.utils.get_column_letter(headers.index("Thời hạn ra quyết định") + 1)
+    source = choices[f"{letter}2"].split("!")[1].split(":")[0].replace("$", "")
+    listed = book[LISTS_SHEET]
+    assert [listed[f"{source[:-1]}{row}"].value for row in range(3, 6)] == [
+        "Thông thường", "Có giải trình hoặc cần xác minh",
+        "Đã gia hạn (giải trình, xác minh phức tạp)"]
 
 
 def test_protected_export_opens_only_with_its_password(db: Database, admin: Actor,

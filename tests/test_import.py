@@ -25,7 +25,8 @@ from sqlalchemy import func, select, text
 from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.import_problems import FileRefused, ImportRefused, PasswordRequired, Problem
-from app.domain.labels import ClosingResult, SanctionForm, Sex
+from app.domain.labels import ClosingResult, DecisionTime, SanctionForm, Sex
+from app.domain.sanctions import DecisionFollowUp
 from app.importing import check as check_module
 from app.importing import package
 from app.importing.columns import CASE_COLUMNS
@@ -580,6 +581,109 @@ def test_optional_sheet_rows_name_their_sheet(db: Database, officer: Actor,
         'Dòng 3, cột "Năm sinh": Trang «Trẻ em liên quan»: Trẻ em thứ 1: «Năm sinh» 1850 không '
         "hợp lệ: cần năm có 4 chữ số từ 1900 đến 2026.",
     ]
+
+
+# --- The program's own columns of «Biện pháp xử lý»: where a case went, and what followed
+# a decision, checked by the rules the window applies (app.domain.sanctions).
+
+EVENTS_SHEET = "Biện pháp xử lý"
+PAID = {"Ngày giao quyết định": "09/10/2026", "Ngày nộp phạt": "15/10/2026",
+        "Số tiền đã nộp (đồng)": "7.500.000", "Số biên lai, chứng từ nộp phạt": "BL 0001234"}
+NOT_A_DECISION = {"Biện pháp": "XM", "Hình thức xử phạt": None, "Số tiền phạt (đồng)": None}
+
+FOLLOW_UP_ERRORS: list[tuple[dict[str, object], str, str]] = [
+    # a payment without its receipt, or dated before the decision
+    ({**PAID, "Số biên lai, chứng từ nộp phạt": None}, "Ngày nộp phạt",
+     "Nộp phạt cần đủ ngày nộp, số tiền đã nộp và số biên lai"),
+    ({**PAID, "Ngày nộp phạt": "07/10/2026"}, "Ngày nộp phạt",
+     "Ngày 07/10/2026 trước ngày quyết định (08/10/2026)"),
+    ({**PAID, "Số tiền đã nộp (đồng)": 0}, "Số tiền đã nộp (đồng)", "lớn hơn 0 đồng"),
+    ({**PAID, "Ngày giao quyết định": "21/11/2026"}, "Ngày giao quyết định", "ở tương lai"),
+    ({**PAID, "Ngày giao quyết định": "31/09/2026"}, "Ngày giao quyết định",
+     "không có thật trên lịch"),
+    ({**PAID, "Số biên lai, chứng từ nộp phạt": "1" * 101}, "Số biên lai, chứng từ nộp phạt",
+     "vượt quá giới hạn 100"),
+    # enforcement only once the time to comply has passed
+    ({"Ngày giao quyết định": "09/10/2026", "Ngày cưỡng chế": "15/10/2026"}, "Ngày cưỡng chế",
+     "Chỉ cưỡng chế khi hết thời hạn chấp hành (19/10/2026"),
+    ({"Nội dung cưỡng chế": "Khấu trừ lương"}, "Ngày cưỡng chế", "Cần ghi ngày cưỡng chế"),
+    # nothing to pay on a warning, no follow-up on a row that is not a decision
+    ({"Hình thức xử phạt": "Cảnh cáo", "Số tiền phạt (đồng)": None, **PAID}, "Ngày nộp phạt",
+     "Quyết định cảnh cáo không có tiền nộp phạt"),
+    ({**NOT_A_DECISION, "Ngày giao quyết định": "09/10/2026"}, "Ngày giao quyết định",
+     "Chỉ ghi việc giao, nộp phạt, cưỡng chế cho quyết định xử phạt"),
+    ({**NOT_A_DECISION, "Số biên lai, chứng từ nộp phạt": "BL 1"},
+     "Số biên lai, chứng từ nộp phạt",
+     "Chỉ ghi việc giao, nộp phạt, cưỡng chế cho quyết định xử phạt"),
+    # an addressee or a time to decide where the event has none
+    ({"Cơ quan nhận": "Công an xã Minh Tân"}, "Cơ quan nhận", "Chỉ ghi «Cơ quan nhận» cho"),
+    ({"Thời hạn ra quyết định": "Đã gia hạn (giải trình, xác minh phức tạp)"},
+     "Thời hạn ra quyết định", "Chỉ ghi «Thời hạn ra quyết định» cho biên bản"),
+    ({"Thời hạn ra quyết định": "7 ngày"}, "Thời hạn ra quyết định",
+     "«7 ngày» không hợp lệ: chỉ ghi «Thông thường», «Có giải trình hoặc cần xác minh» hoặc "
+     "«Đã gia hạn (giải trình, xác minh phức tạp)»"),
+]
+
+
+def _fined(code: str, **decision: object) -> list[dict[str, object]]:
+    """A biên bản and a fine of case `code` on the events sheet, the fine's row changed by
+    `decision`."""
+    return [{"Mã vụ việc": code, "Ngày": "06/10/2026", "Biện pháp": "BB"},
+            {"Mã vụ việc": code, "Ngày": "08/10/2026", "Biện pháp": "XP",
+             "Hình thức xử phạt": "Phạt tiền", "Số tiền phạt (đồng)": "7.500.000", **decision}]
+
+
+def test_each_follow_up_error_names_its_sheet_row_and_column(db: Database, officer: Actor,
+                                                             tmp_path: Path) -> None:
+    """A good case, then one case per error, each with its biên bản and decision rows."""
+    codes = ["OK", *(f"F-{n}" for n in range(len(FOLLOW_UP_ERRORS)))]
+    events = _fined("OK", **PAID)
+    for code, (values, _column, _words) in zip(codes[1:], FOLLOW_UP_ERRORS, strict=True):
+        events += _fined(code, **values)
+    path = write_book(tmp_path / "so.xlsx", [
+        case_row(**{"Mã vụ việc": code, "Tài khoản, kênh": f"Trang {code}",
+                    "Họ tên đối tượng": "Trần Văn Bình"}) for code in codes],
+        sheets={EVENTS_SHEET: events})
+    preview = check(db, officer, path)
+    errors = [p for p in preview.problems if not p.is_warning]
+    assert all(p.sheet == EVENTS_SHEET for p in errors)
+    assert not [p for p in errors if p.row in (2, 3)]  # the good case's rows
+    for number, (values, column, words) in enumerate(FOLLOW_UP_ERRORS):
+        row = 5 + 2 * number  # the decision's row: the header, then two rows a case
+        found = [p.message for p in errors if (p.row, p.column) == (row, column)]
+        assert any(words in message for message in found), (values, found)
+    assert {p.row for p in errors} == {5 + 2 * n for n in range(len(FOLLOW_UP_ERRORS))}
+    with pytest.raises(ImportRefused):
+        importing.import_workbook(db, officer, path, today=TODAY)
+    assert case_count(db) == 0
+
+
+def test_where_a_case_went_and_what_followed_its_decision_are_imported(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    """Typed as an office types them: labels without diacritics, dates and amounts in words."""
+    path = write_book(tmp_path / "so.xlsx", [
+        case_row(**{"Mã vụ việc": "A", "Họ tên đối tượng": "Trần Văn Bình"})], sheets={
+        EVENTS_SHEET: [
+            {"Mã vụ việc": "A", "Ngày": "06/10/2026", "Biện pháp": "BB",
+             "Thời hạn ra quyết định": "co giai trinh hoac can xac minh"},
+            {"Mã vụ việc": "A", "Ngày": "08/10/2026", "Biện pháp": "XP",
+             "Số tiền phạt (đồng)": "7.500.000", "Ngày giao quyết định": datetime(2026, 10, 9),
+             "Ngày nộp phạt": "ngày 15 tháng 10 năm 2026",
+             "Số tiền đã nộp (đồng)": "7.500.000 đồng",
+             "Số biên lai, chứng từ nộp phạt": " BL 0001234 "},
+            {"Mã vụ việc": "A", "Ngày": "02/11/2026", "Biện pháp": "KN",
+             "Cơ quan nhận": "Sở Văn hóa, Thể thao và Du lịch"},
+        ]})
+    result = importing.import_workbook(db, officer, path, today=TODAY)
+    assert (result.codes, result.warnings) == (("A",), ())
+    with db.read() as session:
+        detail = case_detail(session.execute(select(Case)).scalar_one())
+    record, decision, escalated = detail.events
+    assert record.decision_time is DecisionTime.EXPLANATION
+    assert decision.follow_up == DecisionFollowUp(date(2026, 10, 9), date(2026, 10, 15),
+                                                  7_500_000, "BL 0001234")
+    assert escalated.addressee == "Sở Văn hóa, Thể thao và Du lịch"
+    assert record.follow_up == escalated.follow_up == DecisionFollowUp()
 
 
 # --- All or nothing.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.domain import checks
 from app.domain.events import EventInput
@@ -14,6 +15,9 @@ from app.domain.labels import PartyKind, Sex
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import FieldProblem
 from app.text import clean, format_date
+
+if TYPE_CHECKING:
+    from app.domain.sanctions import DecisionFollowUp
 
 _R = TypeVar("_R", bound=Any)
 
@@ -134,10 +138,12 @@ def act_ended_on(detected_on: date, posted_on: date | None,
 @dataclass(frozen=True)
 class PreparedCase:
     """A case already normalised and checked, with its events: what an import file or the
-    demo generator hands to the bulk insert."""
+    demo generator hands to the bulk insert, and what the full export writes."""
 
     data: CaseInput
     events: tuple[EventInput, ...] = ()
+    # What followed each sanction decision among `events`, by its position there.
+    follow_ups: Mapping[int, DecisionFollowUp] = dataclasses.field(default_factory=dict)
 
 
 def _clean_strings(record: _R) -> _R:

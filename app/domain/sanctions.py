@@ -307,6 +307,9 @@ def compliance_deadline(delivered_on: date) -> date:
 # --- after the decision ---------------------------------------------------------------------
 
 
+FOLLOW_UP_ON_DECISIONS_ONLY = "Chỉ ghi việc giao, nộp phạt, cưỡng chế cho quyết định xử phạt."
+
+
 @dataclass(frozen=True)
 class DecisionFollowUp:
     """What happened after a decision: delivered, paid, enforced (cưỡng chế)."""
@@ -332,6 +335,10 @@ class DecisionFollowUp:
 def follow_up_problems(follow: DecisionFollowUp, *, decision: Decision,
                        today: date) -> list[FieldProblem]:
     """What is wrong with recording `follow` on `decision`."""
+    if decision.kind != EventKind.SANCTION:
+        given = next((f.name for f in dataclasses.fields(follow)
+                      if getattr(follow, f.name) is not None), "delivered_on")
+        return [FieldProblem(given, FOLLOW_UP_ON_DECISIONS_ONLY)]
     problems: list[FieldProblem] = []
     decided_on = decision.occurred_on
 

@@ -1,7 +1,8 @@
 """The rows of an import file → cases ready to insert, with every problem located.
 
 The rules are those of `app.domain`: `validate_case` for a case and its children,
-`validate_event` for each handling event. What is checked here is only what the
+`validate_event` for each handling event, `follow_up_problems` for what the events sheet
+records after a decision. What is checked here is only what the
 file itself adds: cells that cannot be read, duplicate codes in the file, a fine
 amount without its decision date, rows of the optional sheets that name no case.
 Checks against the database (codes already used, repeat offenders) are the
@@ -27,6 +28,7 @@ from app.domain.events import EventFact, EventInput, validate_event
 from app.domain.fields import EVENT_BY_KEY
 from app.domain.import_problems import FileRefused, Problem
 from app.domain.labels import ClosingResult, SanctionForm
+from app.domain.sanctions import DecisionFollowUp, follow_up_problems
 from app.domain.vocabulary import EventKind, Vocabulary
 from app.importing.columns import (
     CASE_COLUMNS,
@@ -59,8 +61,9 @@ _EVENT_HEADERS = {
 }
 _FIELD_NAMES: dict[type[Any], frozenset[str]] = {
     cls: frozenset(f.name for f in dataclasses.fields(cls))
-    for cls in (CaseInput, ChildInput, DefamedInput, EventInput)
+    for cls in (CaseInput, ChildInput, DefamedInput, EventInput, DecisionFollowUp)
 }
+_NOTHING_FOLLOWED = DecisionFollowUp()
 _Plan = list[tuple[int, str, Callable[[Cell], object]]]
 
 
@@ -89,11 +92,19 @@ class Placed(Generic[_T]):
     unreadable: frozenset[str] = frozenset()  # fields whose cell could not be read
 
 
+@dataclass(frozen=True, slots=True)
+class _EventRow:
+    """An event, with what followed it when the events sheet records that (a decision's)."""
+
+    event: EventInput
+    follow_up: DecisionFollowUp | None = None
+
+
 @dataclass
 class _Attached:
     """What the rows of a case hold: its events, children and defamed parties."""
 
-    events: list[Placed[EventInput]] = field(default_factory=list)
+    events: list[Placed[_EventRow]] = field(default_factory=list)
     children: list[Placed[ChildInput]] = field(default_factory=list)
     defamed: list[Placed[DefamedInput]] = field(default_factory=list)
 
@@ -283,8 +294,10 @@ class FileScan:
                 return
             if kind == EventKind.SANCTION:
                 values.setdefault("sanction_form", SanctionForm.FINE)
-            attached.events.append(Placed(_build(EventInput, values, occurred_on=None), origin,
-                                          unreadable))
+            follow = _build(DecisionFollowUp, values)
+            row = _EventRow(_build(EventInput, values, occurred_on=None),
+                            None if follow == _NOTHING_FOLLOWED else follow)
+            attached.events.append(Placed(row, origin, unreadable))
         elif layout is CHILDREN:
             attached.children.append(Placed(_build(ChildInput, values, full_name=""), origin,
                                             unreadable))
@@ -334,11 +347,13 @@ class FileScan:
         self.records.append(CaseRecord(origin.row, data.code, data.account, data.url))
         self.event_count += len(rows.events)
         self.child_count += len(data.children)
-        return PreparedCase(data, tuple(e.item for e in rows.events))
+        return PreparedCase(data, tuple(e.item.event for e in rows.events),
+                            {index: e.item.follow_up for index, e in enumerate(rows.events)
+                             if e.item.follow_up is not None})
 
     def _first_sheet_event(self, origin: Origin, values: dict[str, Any],
                            unreadable: frozenset[str],
-                           spec: FirstSheetEvent) -> Placed[EventInput] | None:
+                           spec: FirstSheetEvent) -> Placed[_EventRow] | None:
         when = values.get(spec.date_key)
         if when is None:
             if spec.date_key not in unreadable:
@@ -355,7 +370,7 @@ class FileScan:
         # The first sheet has no result column: a closing date means the case was handled.
         result = ClosingResult.HANDLED if spec.kind == EventKind.CLOSE else None
         headers = _EVENT_HEADERS[spec.kind]
-        return Placed(EventInput(spec.kind, when, closing_result=result, **details),
+        return Placed(_EventRow(EventInput(spec.kind, when, closing_result=result, **details)),
                       Origin(origin.sheet, origin.row, True, headers["occurred_on"], headers),
                       frozenset(name for name, key in spec.details.items() if key in unreadable))
 
@@ -374,17 +389,22 @@ class FileScan:
                 self._add(origin.problem(problem.field, problem.message))
         self._check_events(rows.events, data.detected_on or date.min)
 
-    def _check_events(self, events: list[Placed[EventInput]], detected_on: date) -> None:
+    def _check_events(self, events: list[Placed[_EventRow]], detected_on: date) -> None:
         """Each event against those before it; closings last, so that a closing dated before
-        another event is the one reported."""
-        def order(placed: Placed[EventInput]) -> tuple[bool, date]:
-            return placed.item.kind == EventKind.CLOSE, placed.item.occurred_on or date.min
+        another event is the one reported. What followed a decision is checked as the window
+        checks it."""
+        def order(placed: Placed[_EventRow]) -> tuple[bool, date]:
+            event = placed.item.event
+            return event.kind == EventKind.CLOSE, event.occurred_on or date.min
 
         recorded: list[EventFact] = []
         for number, placed in enumerate(sorted(events, key=order)):
-            event = placed.item
-            for problem in validate_event(event, detected_on=detected_on, existing=recorded,
-                                          vocabulary=self._vocabulary, today=self._today):
+            event, follow = placed.item.event, placed.item.follow_up
+            problems = validate_event(event, detected_on=detected_on, existing=recorded,
+                                      vocabulary=self._vocabulary, today=self._today)
+            if follow is not None:
+                problems += follow_up_problems(follow, decision=event, today=self._today)
+            for problem in problems:
                 if problem.field not in placed.unreadable:
                     self._add(placed.origin.problem(problem.field, problem.message))
             if event.occurred_on is not None:

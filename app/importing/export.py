@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.case import CaseInput
-from app.domain.events import EventInput
+from app.domain.case import PreparedCase
 from app.domain.import_problems import Problem
+from app.domain.sanctions import DecisionFollowUp
 from app.domain.vocabulary import Vocabulary
 from app.importing.columns import (
     CASES,
@@ -18,6 +18,7 @@ from app.importing.columns import (
     DEFAMED,
     EVENTS,
     EXPORT_BLANK_KEYS,
+    FOLLOW_UP_KEYS,
     OPTIONAL_SHEETS,
     Column,
     Parse,
@@ -34,13 +35,13 @@ from app.importing.workbook import (
 from app.reports.spreadsheet import Look, Sheet, writing
 
 _LINKS = frozenset({"code", "case_code"})  # the case's code, on every sheet
+_NOTHING_FOLLOWED = DecisionFollowUp()
 
 
 @dataclass(frozen=True)
 class ExportCase:
     code: str
-    data: CaseInput
-    events: tuple[EventInput, ...]
+    case: PreparedCase  # the record an import of the file makes again
 
 
 class _Cells:
@@ -56,13 +57,17 @@ class _Cells:
                                      for c in layout.columns]
                        for layout in (CASES, *OPTIONAL_SHEETS)}
 
-    def append(self, sheet: Sheet, layout: SheetLayout, code: str, record: object) -> None:
+    def append(self, sheet: Sheet, layout: SheetLayout, code: str, record: object,
+               follow_up: DecisionFollowUp = _NOTHING_FOLLOWED) -> None:
+        """A row of `record`; on the events sheet, `follow_up` fills the decision's columns."""
         values: list[object] = []
         for column in layout.columns:
             if column.key in _LINKS:
                 value: object = code
             elif layout is CASES and column.key in EXPORT_BLANK_KEYS:
                 value = None
+            elif layout is EVENTS and column.key in FOLLOW_UP_KEYS:
+                value = getattr(follow_up, column.key)
             else:
                 value = getattr(record, column.key)
             values.append(self._value(column, value))
@@ -103,11 +108,14 @@ def write_cases(path: Path, cases: Iterable[ExportCase], vocabulary: Vocabulary,
             for record in records:
                 cells.append(sheet, layout, code, record)
 
-        for case in cases:
-            append(CASES, case.code, (case.data,))
-            append(EVENTS, case.code, case.events)
-            append(CHILDREN, case.code, case.data.children)
-            append(DEFAMED, case.code, case.data.defamed)
+        for exported in cases:
+            code, case = exported.code, exported.case
+            append(CASES, code, (case.data,))
+            for index, event in enumerate(case.events):
+                cells.append(sheets[EVENTS.name], EVENTS, code, event,
+                             case.follow_ups.get(index, _NOTHING_FOLLOWED))
+            append(CHILDREN, code, case.data.children)
+            append(DEFAMED, code, case.data.defamed)
             count += 1
     return count
 

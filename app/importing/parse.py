@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 from app.domain.case import ChildInput
-from app.domain.labels import PARTY_LABELS, ClosingResult, SanctionForm, Sex
+from app.domain.labels import DECISION_TIME_LABELS, PARTY_LABELS, ClosingResult, SanctionForm, Sex
 from app.domain.vocabulary import BUILTIN, VocabList, Vocabulary
-from app.importing.columns import Column, Parse
+from app.importing.columns import YES_NO, Column, Parse, either
 from app.importing.reader import Cell
 from app.text import clean, fold, format_date
 
@@ -121,8 +121,9 @@ CHOICES: dict[Parse, dict[str, object]] = {
     Parse.SEX: {str(s): s for s in Sex},
     Parse.SANCTION_FORM: {str(f): f for f in SanctionForm},
     Parse.CLOSING_RESULT: {str(r): r for r in ClosingResult},
+    Parse.DECISION_TIME: {label: time for time, label in DECISION_TIME_LABELS.items()},
     Parse.PARTY_KIND: {label: kind for kind, label in PARTY_LABELS.items()},
-    Parse.YES_NO: {"Có": True, "Không": False},
+    Parse.YES_NO: dict(YES_NO),
 }
 # What a hand-kept register also writes for yes/no.
 _YES_NO_ALIASES = {"x": True, "da": True, "chua": False}
@@ -190,8 +191,7 @@ class CellReader:
             return None
         found = self._choices[parse].get(fold(text))
         if found is None:
-            allowed = " hoặc ".join(f"«{label}»" for label in CHOICES[parse])
-            raise CellError(f"«{text}» không hợp lệ: chỉ ghi {allowed}.")
+            raise CellError(f"«{text}» không hợp lệ: chỉ ghi {either(CHOICES[parse])}.")
         return found
 
     def _children(self, value: Cell) -> tuple[ChildInput, ...] | None:

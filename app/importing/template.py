@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.fields import BY_KEY, CHILD_BY_KEY, EVENT_BY_KEY
 from app.domain.vocabulary import BUILTIN, LIST_TITLES, Entry, VocabList, Vocabulary
 from app.importing.columns import (
     CASES,
+    CODE_HEADER,
     GUIDE_SHEET,
     LISTS_SHEET,
     OPTIONAL_SHEETS,
@@ -31,32 +33,45 @@ from app.reports.spreadsheet import Book, Look, PageSetup, writing
 from app.text import format_number
 
 _CHOICE_TITLES = {
-    Parse.SANCTION_FORM: "Hình thức xử phạt",
+    Parse.SANCTION_FORM: EVENT_BY_KEY["sanction_form"].label,
     Parse.CLOSING_RESULT: "Kết quả xử lý",
-    Parse.SEX: "Giới tính",
+    Parse.DECISION_TIME: EVENT_BY_KEY["decision_time"].label,
+    Parse.SEX: CHILD_BY_KEY["sex"].label,
     Parse.PARTY_KIND: "Cá nhân, tổ chức",
     Parse.YES_NO: "Có, không",
 }
 _LAST_ROW = MAX_CASE_ROWS + 1
 _GUIDE_HEADERS = (HeaderSpec("Cột", 30), HeaderSpec("Bắt buộc", 10), HeaderSpec("Cách ghi", 70),
                   HeaderSpec("Ví dụ", 34))
+
+
+def _named(names: list[str]) -> str:
+    return ", ".join(f"«{name}»" for name in names)
+
+
+_PROGRAM_ONLY = "; ".join(
+    f"trang «{layout.name}»: {_named([c.header for c in layout.columns if c.program_only])}"
+    for layout in (CASES, *OPTIONAL_SHEETS) if any(c.program_only for c in layout.columns))
 _INTRODUCTION = (
-    "Trang «Vụ việc» (trang đầu tiên): mỗi dòng là một vụ việc. Dòng tiêu đề là dòng có ô "
-    "«Ngày phát hiện»; có thể có dòng tên sổ phía trên.",
+    f"Trang «{CASES.name}» (trang đầu tiên): mỗi dòng là một vụ việc. Dòng tiêu đề là dòng có ô "
+    f"«{CASES.marker}»; có thể có dòng tên sổ phía trên.",
     "Các cột được nhận theo tiêu đề, theo thứ tự nào cũng được; cột không có trong mẫu được bỏ "
     "qua (có cảnh báo); dòng trống được bỏ qua.",
-    "Cột có tiêu đề nền cam là bắt buộc. Mã hoặc tên trong trang «Danh mục» đều được nhận, "
+    f"Cột có tiêu đề nền cam là bắt buộc. Mã hoặc tên trong trang «{LISTS_SHEET}» đều được nhận, "
     "không phân biệt chữ hoa, chữ thường, có dấu hay không dấu.",
     "Ngày ghi dạng dd/mm/yyyy (ô ngày của Excel hoặc chữ, ví dụ 05/02/2026). Số ghi số nguyên, "
     "có thể có dấu chấm phân cách hàng nghìn (7.500.000).",
-    "«Ngày đăng tải» (và «Ngày kết thúc đăng tải» khi thông tin còn để trên mạng sau ngày đăng) "
-    "là ngày của hành vi: căn cứ pháp lý, khung tiền phạt, thời hiệu xử phạt và tuổi của đối "
-    "tượng tính theo ngày hành vi kết thúc. Để trống khi không rõ: chương trình tạm tính theo "
-    "ngày phát hiện và ghi rõ điều đó.",
+    f"«{BY_KEY['posted_on'].label}» (và «{BY_KEY['posted_until'].label}» khi thông tin còn để "
+    "trên mạng sau ngày đăng) là ngày của hành vi: căn cứ pháp lý, khung tiền phạt, thời hiệu "
+    "xử phạt và tuổi của đối tượng tính theo ngày hành vi kết thúc. Để trống khi không rõ: "
+    "chương trình tạm tính theo ngày phát hiện và ghi rõ điều đó.",
     "Khi nhập, chương trình kiểm tra mọi dòng và báo đủ các lỗi (trang, dòng, cột); chỉ khi "
     "không còn lỗi nào mới nhập, và nhập toàn bộ trong một lần.",
-    "Các trang «Biện pháp xử lý», «Trẻ em liên quan», «Tổ chức, cá nhân bị xúc phạm» không bắt "
-    "buộc: mỗi dòng gắn với vụ việc có cùng «Mã vụ việc» trên trang «Vụ việc».",
+    f"Các trang {_named([layout.name for layout in OPTIONAL_SHEETS])} không bắt buộc: mỗi dòng "
+    f"gắn với vụ việc có cùng «{CODE_HEADER}» trên trang «{CASES.name}».",
+    f"Các cột thêm của chương trình ({_PROGRAM_ONLY}) không bắt buộc, có thể bỏ cả cột. Tệp "
+    "«Xuất toàn bộ vụ việc» của chương trình ghi đủ các cột này, để khi chuyển sổ sang đơn vị "
+    "khác không mất thông tin nào (nơi nhận hồ sơ chuyển, kiến nghị; việc nộp phạt, cưỡng chế).",
     "Không dùng công thức: ô công thức chỉ được đọc giá trị đang hiển thị.",
 )
 

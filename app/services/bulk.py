@@ -1,4 +1,4 @@
-"""Writing many validated cases at once (import, demo).
+"""Writing many validated cases at once (import, demo), with what followed their decisions.
 
 One ORM object per row is several times slower; this writes plain rows with
 explicit ids, through the DB-API cursor (`db/storage.insert_rows`), inside the
@@ -16,13 +16,22 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from app.db.storage import insert_rows
 from app.domain.case import PreparedCase
 from app.domain.events import EventFact, closing_date
+from app.domain.sanctions import DecisionFollowUp
 from app.models import Base, Case, CaseSecondaryGroup, Child, DefamedParty, Event, event_legal_bases
 from app.models.base import utcnow
 from app.progress import Progress
 from app.services import numbering
-from app.services.case_rows import case_columns, child_columns, defamed_columns, event_columns
+from app.services.case_rows import (
+    case_columns,
+    child_columns,
+    defamed_columns,
+    event_columns,
+    follow_up_columns,
+)
 
 CHUNK = 2_000
+# Every event row names the follow-up columns: one executemany needs the same keys.
+_NOTHING_FOLLOWED = DecisionFollowUp()
 
 
 def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:
@@ -54,11 +63,12 @@ def insert_cases(
         for offset, prepared in enumerate(cases[start:start + CHUNK]):
             data = prepared.data
             facts: list[EventFact] = []
-            for event in prepared.events:
+            for index, event in enumerate(prepared.events):
                 assert event.occurred_on is not None
+                follow = prepared.follow_ups.get(index, _NOTHING_FOLLOWED)
                 event_rows.append({"id": event_id, "uuid": str(uuid.uuid4()), "case_id": case_id,
                                    "officer": username, "created_at": now,
-                                   **event_columns(event)})
+                                   **event_columns(event), **follow_up_columns(follow)})
                 basis_rows.extend({"event_id": event_id, "provision_id": p}
                                   for p in event.legal_basis_ids)
                 facts.append(EventFact(event_id, event.kind, event.occurred_on))

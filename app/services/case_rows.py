@@ -6,10 +6,12 @@ derived column (search keys, flags) is computed in one place.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from app.domain.case import CaseInput, ChildInput, DefamedInput
 from app.domain.events import EventInput
+from app.domain.sanctions import DecisionFollowUp
 from app.domain.search_keys import account_key, case_search_key, offender_key, url_key
 
 
@@ -89,3 +91,8 @@ def event_columns(event: EventInput) -> dict[str, Any]:
         "addressee": event.addressee,
         "decision_time": str(event.decision_time) if event.decision_time else None,
     }
+
+
+def follow_up_columns(follow: DecisionFollowUp) -> dict[str, Any]:
+    """What followed a sanction decision, in the decision's row (empty: every column NULL)."""
+    return dataclasses.asdict(follow)

@@ -11,9 +11,6 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
@@ -21,7 +18,6 @@ from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import DecisionFollowUp, Offender, compliance_deadline
 from app.domain.vocabulary import EventKind, Group
-from app.models import Case, Event
 from app.progress import Progress
 from app.resources import resource_path
 from app.services import audit, legal_basis, settings
@@ -308,30 +304,19 @@ def follow_up(decision: EventInput, *, seed: int, today: date) -> DecisionFollow
 
 def generate(count: int, *, seed: int, today: date, areas: tuple[str, ...] = (),
              provisions: list[legal_basis.Provision] | None = None) -> list[PreparedCase]:
-    """`count` cases in order of detection, as an office would have numbered them."""
+    """`count` cases in order of detection, as an office would have numbered them, with
+    what followed their decisions."""
     generator = _Generator(seed, today, areas, provisions or [])
     cases = [generator.case() for _ in range(count)]
     cases.sort(key=lambda c: c.data.detected_on or today)
-    return cases
+    return [dataclasses.replace(case, follow_ups={
+        index: follow_up(event, seed=seed, today=today)
+        for index, event in enumerate(case.events) if event.kind == EventKind.SANCTION})
+        for case in cases]
 
 
 def demo_office() -> OfficeSettings:
     return OfficeSettings.from_json(_load_words()["office"])
-
-
-def _record_follow_ups(session: Session, cases: list[PreparedCase], codes: list[str], *,
-                       seed: int, today: date) -> None:
-    """Delivery, payment and enforcement on the decisions just inserted (one per case)."""
-    follow_ups = {code: follow_up(event, seed=seed, today=today)
-                  for prepared, code in zip(cases, codes, strict=True)
-                  for event in prepared.events if event.kind == EventKind.SANCTION}
-    decided = session.execute(
-        select(Case.code, Event.id).join(Event, Event.case_id == Case.id)
-        .where(Event.kind == EventKind.SANCTION, Event.voided_at.is_(None))).all()
-    rows = [{"id": event_id, **dataclasses.asdict(follow_ups[code])}
-            for code, event_id in decided if code in follow_ups]
-    if rows:
-        session.execute(update(Event), rows)
 
 
 def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,
@@ -346,10 +331,9 @@ def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,
             settings.write_office(session, office)
         cases = generate(count, seed=seed, today=today or date.today(), areas=office.areas,
                          provisions=provisions)
-        codes = insert_cases(session, cases, username=actor.username,
-                             code_pattern=office.case_code_pattern,
-                             recorded_unit=office.unit_name, progress=progress)
-        _record_follow_ups(session, cases, codes, seed=seed, today=today or date.today())
+        insert_cases(session, cases, username=actor.username,
+                     code_pattern=office.case_code_pattern, recorded_unit=office.unit_name,
+                     progress=progress)
         audit.record(session, actor.username, AuditAction.DEMO, detail={"cases": count,
                                                                           "seed": seed})
     return count

@@ -180,8 +180,6 @@ def record_follow_up(db: Database, actor: Actor, event_id: int, follow: Decision
     data = follow.normalised()
     with db.write() as session:
         event = _load_event(session, event_id)
-        if event.kind != EventKind.SANCTION:
-            raise UserError("Chỉ ghi việc giao, nộp phạt, cưỡng chế cho quyết định xử phạt.")
         case = load_case(session, event.case_id, for_update=True)
         problems = follow_up_problems(data, decision=event_record(event),
                                       today=today or date.today())

@@ -5,7 +5,9 @@ It holds children's names in full, so only an administrator may run it, and it
 is audited with its purpose and recipient. An export holding any child (a child
 of a case, or an offender under 16) is always encrypted, with a strong password,
 and must say what it is for and who receives it. Deleted cases and voided events
-are not part of the register and are left out; evidence files are not exported.
+are not part of the register and are left out; evidence files are not exported. Every
+other recorded value is written (a decision's delivery, payment and enforcement too), so
+that importing the file into another folder gives the same register.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from app.db import Database
+from app.domain.case import PreparedCase
 from app.domain.events import EventInput
 from app.domain.fields import TRANSFER_BY_KEY
 from app.domain.passwords import weak_file_password
 from app.domain.protection import CHILD_AGE_LIMIT, Person, is_child, people_in
+from app.domain.vocabulary import EventKind
 from app.errors import FieldProblem, UserError, ValidationError
 from app.importing.export import ExportCase, write_cases
 from app.importing.template import write_template
@@ -168,10 +172,12 @@ def _cases(db: Database, ids: list[int], *, protected: bool, progress: Progress 
                 data = case_input(case)
                 if not protected and people_in(data).all:
                     raise UserError(PASSWORD_REQUIRED)
-                events = (event_record(e) for e in sorted(case.events,
-                                                          key=lambda e: (e.occurred_on, e.id)))
-                yield ExportCase(case.code, data,
-                                 tuple(_event_input(e) for e in events if not e.voided))
+                live = [record for record in (event_record(e) for e in sorted(
+                    case.events, key=lambda e: (e.occurred_on, e.id))) if not record.voided]
+                yield ExportCase(case.code, PreparedCase(
+                    data, tuple(_event_input(e) for e in live),
+                    {index: e.follow_up for index, e in enumerate(live)
+                     if e.kind == EventKind.SANCTION}))
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
 
@@ -179,4 +185,5 @@ def _cases(db: Database, ids: list[int], *, protected: bool, progress: Progress 
 def _event_input(record: EventRecord) -> EventInput:
     return EventInput(record.kind, record.occurred_on, record.document_number, record.note,
                       record.sanction_form, record.fine_amount, record.signer, record.remedies,
-                      record.closing_result, record.legal_basis_ids)
+                      record.closing_result, record.legal_basis_ids,
+                      addressee=record.addressee, decision_time=record.decision_time)
