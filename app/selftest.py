@@ -117,6 +117,8 @@ def _run(folder: Path, out: TextIO) -> None:
          f"({format_number(summary.total.detected)} vụ phát hiện trong {period.phrase}).")
     pages, fonts = check_pdf(pdf)
     step(f"Tệp PDF hợp lệ: {pages} trang, {fonts} phông chữ đều được nhúng.")
+    check_printable(pdf)
+    step("Trang đầu của báo cáo dựng được thành ảnh để in (PDFium).")
 
 
 def _new_data_folder(root: Path) -> tuple[Database, Actor]:
@@ -180,6 +182,21 @@ def _below_headers(book: Any, sheet: str,
                        len(table))
             return number + 1, table[:end]
     raise SelftestFailed(f"trang «{sheet}» không có dòng tiêu đề các cột của biểu.")
+
+
+def check_printable(path: Path) -> None:
+    """The printer's path (app/ui/printing.py) renders the first page through PDFium, which
+    the build must carry: the page comes out with text on it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        bitmap = document[0].render(scale=0.5, grayscale=True)
+        dark = sum(1 for value in bytes(bitmap.buffer) if value < 128)
+    finally:
+        document.close()
+    if dark < 1000:
+        raise SelftestFailed("trang đầu của báo cáo dựng thành ảnh để in bị trống.")
 
 
 def check_pdf(path: Path) -> tuple[int, int]:
