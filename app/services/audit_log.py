@@ -27,7 +27,7 @@ from app.domain.fields import (
 )
 from app.domain.labels import DECISION_TIME_LABELS, PARTY_LABELS, ROLE_LABELS, DecisionTime
 from app.domain.office import SETTING_LABELS
-from app.domain.vocabulary import VocabList, Vocabulary
+from app.domain.vocabulary import LIST_TITLES, VocabList, Vocabulary
 from app.models import Event
 from app.services import audit, vocabulary
 from app.services.actor import Actor, Permission
@@ -271,8 +271,6 @@ class _Words:
 
 
 def _list_title(name: str) -> str:
-    from app.domain.vocabulary import LIST_TITLES
-
     try:
         return LIST_TITLES[VocabList(name)]
     except ValueError:
