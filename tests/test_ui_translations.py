@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.services.actor import Actor
-from app.ui.about import AboutDialog
 from app.ui.case_editor import CaseEditor
 from app.ui.main_window import MainWindow
 
@@ -118,7 +117,6 @@ def test_no_button_of_the_window_or_its_dialogs_speaks_english(
     texts = _texts([window])
     texts += _while_open(window.new_case)
     assert any("Lưu" in text for text in texts)  # the case editor was looked at
-    texts += _while_open(AboutDialog(None, window).exec)
     texts += _while_open(lambda: QMessageBox.question(window, "Đăng xuất", "Vẫn đăng xuất?"))
     texts += _while_open(lambda: QMessageBox.warning(window, "Không thực hiện được", "Lỗi"))
     texts += _while_open(lambda: QInputDialog.getText(window, "Lý do", "Lý do xóa:"))
