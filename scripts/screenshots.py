@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.paths import DataPaths
 from app.services import accounts, cases, demo, evidence, setup
-from app.ui.main import use_vietnamese_conventions
 from app.ui.main_window import MainWindow
+from app.ui.translations import use_vietnamese
 
 USER, PASSWORD = "admin", "demo-sen-hong-2026"
 SIZES = ((1366, 768), (1920, 1080))
@@ -47,9 +47,9 @@ def main() -> None:
 
     db = open_database(paths)
     actor = accounts.authenticate(db, USER, PASSWORD)
-    use_vietnamese_conventions()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    use_vietnamese()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(db, actor)

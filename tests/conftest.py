@@ -50,11 +50,11 @@ TODAY = date(2026, 11, 20)
 
 @pytest.fixture(scope="session")
 def qapp(qapp: QApplication) -> QApplication:
-    """pytest-qt's application, with the window's Vietnamese conventions (numbers
-    1.234.567), for the tests that use Qt and for them only."""
-    from app.ui.main import use_vietnamese_conventions
+    """pytest-qt's application, in Vietnamese as the window's (numbers 1.234.567, Qt's own
+    texts), for the tests that use Qt and for them only."""
+    from app.ui.translations import use_vietnamese
 
-    use_vietnamese_conventions()
+    use_vietnamese()
     return qapp
 
 

@@ -256,7 +256,7 @@ def test_the_audit_log_and_its_export_say_what_changed_without_free_text_or_part
         cells = [str(value) for name in workbook.sheet_names
                  for row in workbook.get_sheet_by_name(name).to_python() for value in row
                  if value != ""]
-    assert any('"platform_code": ["FB", "YT"]' in cell for cell in cells)
+    assert any("Nền tảng (Facebook → YouTube)" in cell for cell in cells)
     assert [cell for cell in cells if _names_a_child(cell)] == []
 
 

@@ -155,3 +155,38 @@ def _renamed(data: dict[str, Any]) -> dict[str, Any]:
     if "signer_name" in old:
         new.setdefault("unit_signer_name", old["signer_name"])
     return new
+
+
+# Each setting's name, as the office form and the audit log show it.
+SETTING_LABELS: dict[str, str] = {
+    "managing_body": "Cơ quan chủ quản, như in ở đầu văn bản",
+    "managing_body_in_sentence": "Cơ quan chủ quản, viết trong câu",
+    "unit_name": "Tên đơn vị, như in ở đầu văn bản",
+    "unit_in_sentence": "Tên đơn vị, viết trong câu",
+    "unit_short": "Tên viết tắt",
+    "place_name": "Địa danh",
+    "issuer": "Báo cáo do",
+    "unit_symbol": "Ký hiệu văn bản khi đơn vị ban hành",
+    "unit_signer": "Thẩm quyền, chức vụ người ký khi đơn vị ban hành",
+    "unit_signer_name": "Họ tên người ký khi đơn vị ban hành",
+    "committee_symbol": "Ký hiệu văn bản khi Ủy ban nhân dân ban hành",
+    "committee_signer": "Thẩm quyền, chức vụ người ký khi Ủy ban nhân dân ban hành",
+    "committee_signer_name": "Họ tên người ký khi Ủy ban nhân dân ban hành",
+    "addressees": "Kính gửi",
+    "recipients": "Nơi nhận",
+    "areas": "Địa bàn",
+    "case_code_pattern": "Mẫu mã vụ việc",
+    "idle_lock_minutes": "Tự khóa sau (phút không thao tác)",
+    "removal_overdue_days": "Cảnh báo yêu cầu gỡ chưa được đáp ứng sau (ngày)",
+    "stale_case_days": "Cảnh báo vụ việc không có biện pháp mới sau (ngày)",
+    "limitation_warning_days": "Cảnh báo trước khi hết thời hiệu (ngày)",
+    "evidence_max_mb": "Dung lượng tối đa một tệp chứng cứ (MB)",
+    "backup_every_minutes": "Tự sao lưu sau mỗi (phút làm việc)",
+    "offsite_backup_days": "Nhắc sao lưu ra USB sau (ngày)",
+    "deleted_retention_days": "Giữ vụ việc đã xóa trước khi xóa hẳn (ngày)",
+    "report_options": "Tùy chọn của báo cáo",
+    "decision_days": "Hạn ra quyết định xử phạt sau biên bản (ngày)",
+    "decision_days_explained": "Hạn ra quyết định khi có giải trình, cần xác minh (ngày)",
+    "decision_extension_days": "Gia hạn ra quyết định thêm tối đa (ngày)",
+    "addressee_suggestions": "Cơ quan nhận khi chuyển, kiến nghị, đề nghị (gợi ý)",
+}

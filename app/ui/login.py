@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -79,6 +80,13 @@ class LoginDialog(Dialog):
             heading += ("<br><br>Màn hình đã khóa: các cửa sổ đang mở được ẩn đi và giữ "
                         "nguyên nội dung. Nhập mật khẩu để tiếp tục.")
         self.title.setText(heading)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Locked, shown again after «Đăng xuất…» was answered no: what is typed next is the
+        # password, and Enter unlocks instead of asking to sign out again.
+        if self._locked:
+            self.password.setFocus()
+        super().showEvent(event)
 
     def confirm_close(self) -> bool:
         """Esc or the window's cross: leaves the program when signing in; the lock stays up

@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,6 +23,7 @@ from app.resources import resource_path
 from app.services import data_folder
 from app.ui.login import LoginDialog
 from app.ui.tasks import UNEXPECTED, TaskRunner
+from app.ui.translations import use_vietnamese
 
 if TYPE_CHECKING:
     from app.services.data_folder import Database
@@ -119,17 +120,12 @@ def sign_in_loop(app: QApplication, paths: DataPaths) -> int:
             db.dispose()
 
 
-def use_vietnamese_conventions() -> None:
-    """Numbers `1.234.567` and Vietnamese names in every Qt widget."""
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
-
-
 def run_window(paths: DataPaths) -> int:
     """The window's run; a folder held by another program is shown, then raised again for
     the entry point's exit status."""
-    use_vietnamese_conventions()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    use_vietnamese()
     app.setApplicationName("Sổ vi phạm MXH")
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
     with ExitStack() as held:

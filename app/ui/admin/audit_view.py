@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from app.progress import CancelToken, Progress
 from app.services import audit_log
 from app.services.actor import Actor
-from app.services.audit import ACTION_LABELS, AuditRecord
+from app.services.audit import ACTION_LABELS
+from app.services.audit_log import AuditLine
 from app.services.data_folder import Database
 from app.ui.admin.common import Feedback, fill_table, make_table
 from app.ui.dates import from_qdate
@@ -32,7 +33,7 @@ class AuditView(QWidget):
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
         super().__init__()
         self._db, self._actor, self._runner = db, actor, runner
-        self._records: list[AuditRecord] = []
+        self._lines: list[AuditLine] = []
         self.username = QLineEdit()
         self.username.setPlaceholderText("mọi người dùng")
         self.action = QComboBox()
@@ -70,22 +71,22 @@ class AuditView(QWidget):
         day_from = from_qdate(self.day_from.date()) if dated else None
         day_to = from_qdate(self.day_to.date()) if dated else None
 
-        def task(_p: Progress, _t: CancelToken) -> list[AuditRecord]:
+        def task(_p: Progress, _t: CancelToken) -> list[AuditLine]:
             return audit_log.search(db, actor, username=username, action=action,
                                     day_from=day_from, day_to=day_to)
 
         self._runner.start(task, on_success=self._show, on_failure=self.feedback.error)
 
-    def _show(self, records: list[AuditRecord]) -> None:
-        self._records = records
-        fill_table(self.table, [audit_log.row_texts(r) for r in records])
-        self.feedback.ok(f"{len(records)} bản ghi (mới nhất trước).")
+    def _show(self, lines: list[AuditLine]) -> None:
+        self._lines = lines
+        fill_table(self.table, [line.texts for line in lines])
+        self.feedback.ok(f"{len(lines)} bản ghi (mới nhất trước).")
 
     def export_to(self, path: Path) -> None:
-        db, actor, records = self._db, self._actor, list(self._records)
+        db, actor, lines = self._db, self._actor, list(self._lines)
 
         def task(_p: Progress, _t: CancelToken) -> None:
-            audit_log.export(db, actor, path, records)
+            audit_log.export(db, actor, path, lines)
 
         self._runner.start(task, on_success=lambda _r: self.feedback.ok(f"Đã xuất {path.name}."),
                            on_failure=self.feedback.error)
