@@ -1,7 +1,9 @@
-"""The folded keys stored beside a case so search and repeat-offender lookups run in SQL."""
+"""The keys stored beside a case so search, repeat-offender lookups and sorting run in SQL."""
 
 from __future__ import annotations
 
+from app.domain.collation import person_sort_key, sort_key
+from app.domain.labels import PartyKind
 from app.text import fold
 
 
@@ -36,3 +38,9 @@ def url_key(url: str | None) -> str | None:
 
 def offender_key(name: str | None) -> str | None:
     return fold(name) or None
+
+
+def offender_sort_key(name: str | None, kind: str | None) -> str | None:
+    """A person by given name first, an organisation by its name as written."""
+    key = sort_key(name) if kind == PartyKind.ORGANISATION else person_sort_key(name)
+    return key or None

@@ -9,8 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.case import CaseInput, ChildInput, DefamedInput
+from app.domain.collation import sort_key
 from app.domain.events import EventInput
-from app.domain.search_keys import account_key, case_search_key, offender_key, url_key
+from app.domain.search_keys import (
+    account_key,
+    case_search_key,
+    offender_key,
+    offender_sort_key,
+    url_key,
+)
 
 
 def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
@@ -47,6 +54,9 @@ def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
         "account_key": account_key(data.account),
         "url_key": url_key(data.url),
         "offender_key": offender_key(data.offender_name),
+        "area_sort": sort_key(data.area) or None,
+        "account_sort": sort_key(data.account),
+        "offender_sort": offender_sort_key(data.offender_name, offender_kind),
     }
 
 

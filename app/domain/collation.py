@@ -1,0 +1,72 @@
+"""Vietnamese alphabetical order as a key: compare two keys by code points and the texts
+they come from compare as a Vietnamese reader expects.
+
+The list sorts in SQL over the whole register, so the key is stored beside the text
+(`services/case_rows.py`) and the small lists in memory sort with the same function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The Vietnamese alphabet (Bộ GD&ĐT's 29 letters), with the Latin letters it lacks in
+# their Latin places: đ is a letter after d, ă and â after a, and so on.
+ALPHABET = ("a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l",
+            "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z")
+# Tones as the dictionaries order them: none, huyền, hỏi, ngã, sắc, nặng.
+TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+NO_TONE = "0"
+
+# Every weight is above LEVELS, so a text that is a prefix of another sorts first.
+LEVELS = "\x01"
+SPACE = "\x02"
+NUMBER = "\x03"  # numbers before letters, as in a dictionary
+_LETTER_WEIGHTS = {letter: chr(0x41 + n) for n, letter in enumerate(ALPHABET)}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+_DIGITS = re.compile("[0-9]+")
+
+
+def sort_key(text: str | None) -> str:
+    """The key of `text`: letters in Vietnamese order, case ignored, then the tones from
+    the first letter on where the letters are equal; a run of digits compared as a
+    number ("Khu phố 2" before "Khu phố 10"); punctuation ignored, spaces kept."""
+    if not text:
+        return ""
+    primary: list[str] = []
+    tones: list[str] = []
+    position = 0
+    folded = unicodedata.normalize("NFC", text).casefold()
+    for match in _DIGITS.finditer(folded):
+        _letters(folded[position:match.start()], primary, tones)
+        digits = match.group().lstrip("0") or "0"
+        # The count of digits first: a longer number is a larger one.
+        primary.append(NUMBER + chr(0x40 + len(digits)) + digits)
+        position = match.end()
+    _letters(folded[position:], primary, tones)
+    return "".join(primary).strip(SPACE) + LEVELS + "".join(tones)
+
+
+def _letters(text: str, primary: list[str], tones: list[str]) -> None:
+    for char in text:
+        if char.isspace():
+            if primary and not primary[-1].endswith(SPACE):
+                primary.append(SPACE)
+            continue
+        base, *marks = unicodedata.normalize("NFD", char)
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks
+                                                             if m in _LETTER_MARKS))
+        weight = _LETTER_WEIGHTS.get(letter) or _LETTER_WEIGHTS.get(base)
+        if weight is None:
+            if not base.isalnum():
+                continue  # punctuation and symbols do not order names
+            weight = base  # another script's letter: after the Vietnamese alphabet
+        primary.append(weight)
+        tones.append(next((TONES[m] for m in marks if m in TONES), NO_TONE))
+
+
+def person_sort_key(full_name: str | None) -> str:
+    """People by given name (the last word of a Vietnamese name), then the rest:
+    "Trần Văn An" before "Lê Thị Bình"."""
+    words = (full_name or "").split()
+    return sort_key(" ".join(words[-1:] + words[:-1]))
