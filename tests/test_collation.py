@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 from app.domain.collation import person_sort_key, sort_key
+from app.domain.search_keys import matched_spans
 
 
 def test_areas_sort_as_a_vietnamese_reader_expects() -> None:
@@ -70,3 +71,24 @@ def test_people_by_given_name_then_the_rest() -> None:
     people = ["Nguyễn Văn Bình", "Trần Thị An", "Lê An", "Phạm Văn Đức", "Hồ Dũng"]
     assert sorted(people, key=person_sort_key) == [
         "Lê An", "Trần Thị An", "Nguyễn Văn Bình", "Hồ Dũng", "Phạm Văn Đức"]
+
+
+@pytest.mark.parametrize(("search", "shown"), [
+    ("duc", ["Đức"]),
+    ("ĐỨC", ["Đức"]),
+    ("tan hoa", ["Tân", "Hòa"]),
+    ("van an", ["Văn", "ăn", "ân"]),  # each word anywhere, as the search matches
+    ("ng tin", ["Ng", "ng", "tin"]),
+    ("uye nguy", ["Nguyễ"]),  # overlapping matches merge
+    ("xyz", []),
+    ("", []),
+])
+def test_matched_spans_as_the_search_folds(search: str, shown: list[str]) -> None:
+    text = "Nguyễn Văn Đức đăng tin ở Tân Hòa"
+    assert [text[start:end] for start, end in matched_spans(text, search)] == shown
+
+
+def test_matched_spans_in_decomposed_text_keep_the_marks() -> None:
+    text = unicodedata.normalize("NFD", "Tân Hòa")
+    [(start, end)] = matched_spans(text, "hoa")
+    assert unicodedata.normalize("NFC", text[start:end]) == "Hòa"

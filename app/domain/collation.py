@@ -53,7 +53,8 @@ def _letters(text: str, primary: list[str], tones: list[str]) -> None:
             if primary and not primary[-1].endswith(SPACE):
                 primary.append(SPACE)
             continue
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
         letter = unicodedata.normalize("NFC", base + "".join(m for m in marks
                                                              if m in _LETTER_MARKS))
         weight = _LETTER_WEIGHTS.get(letter) or _LETTER_WEIGHTS.get(base)
