@@ -33,37 +33,53 @@ def sort_key(text: str | None) -> str:
     number ("Khu phố 2" before "Khu phố 10"); punctuation ignored, spaces kept."""
     if not text:
         return ""
-    primary: list[str] = []
-    tones: list[str] = []
-    position = 0
     folded = unicodedata.normalize("NFC", text).casefold()
+    primary: list[str] = []
+    position = 0
     for match in _DIGITS.finditer(folded):
-        _letters(folded[position:match.start()], primary, tones)
+        primary.append(folded[position:match.start()].translate(_PRIMARY))
         digits = match.group().lstrip("0") or "0"
         # The count of digits first: a longer number is a larger one.
         primary.append(NUMBER + chr(0x40 + len(digits)) + digits)
         position = match.end()
-    _letters(folded[position:], primary, tones)
-    return "".join(primary).strip(SPACE) + LEVELS + "".join(tones)
+    primary.append(folded[position:].translate(_PRIMARY))
+    letters = _SPACES.sub(SPACE, "".join(primary)).strip(SPACE)
+    return letters + LEVELS + folded.translate(_TONES)
 
 
-def _letters(text: str, primary: list[str], tones: list[str]) -> None:
-    for char in text:
-        if char.isspace():
-            if primary and not primary[-1].endswith(SPACE):
-                primary.append(SPACE)
-            continue
-        decomposed = unicodedata.normalize("NFD", char)
-        base, marks = decomposed[0], decomposed[1:]
-        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks
-                                                             if m in _LETTER_MARKS))
-        weight = _LETTER_WEIGHTS.get(letter) or _LETTER_WEIGHTS.get(base)
-        if weight is None:
-            if not base.isalnum():
-                continue  # punctuation and symbols do not order names
-            weight = base  # another script's letter: after the Vietnamese alphabet
-        primary.append(weight)
-        tones.append(next((TONES[m] for m in marks if m in TONES), NO_TONE))
+def _weights(char: str) -> tuple[str, str]:
+    """A character's letter weight and tone: nothing for punctuation and symbols, which
+    do not order names; a space for any white space."""
+    if char.isspace():
+        return SPACE, ""
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    letter = unicodedata.normalize("NFC", base + "".join(m for m in marks
+                                                         if m in _LETTER_MARKS))
+    weight = _LETTER_WEIGHTS.get(letter) or _LETTER_WEIGHTS.get(base)
+    if weight is None:
+        if not base.isalpha():
+            return "", ""
+        weight = base  # another script's letter: after the Vietnamese alphabet
+    return weight, next((TONES[m] for m in marks if m in TONES), NO_TONE)
+
+
+class _Table(dict[int, str]):
+    """One level's weight of each character as `str.translate` takes it, worked out the
+    first time a text holds the character (a key per case is written on every save)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self._level = level
+
+    def __missing__(self, code: int) -> str:
+        weight = self[code] = _weights(chr(code))[self._level]
+        return weight
+
+
+_PRIMARY = _Table(0)
+_TONES = _Table(1)
+_SPACES = re.compile(SPACE + "+")
 
 
 def person_sort_key(full_name: str | None) -> str:
