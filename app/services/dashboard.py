@@ -46,6 +46,7 @@ class DashboardData:
     this_month: Summary
     same_days_last_month: Summary  # the month before over as many days: like with like
     last_month: Summary
+    year_before: Summary  # the same month a year before, as the report compares
     monthly: tuple[tuple[Period, int], ...]  # cases detected per month, oldest first
     attention: tuple[AttentionList, ...]
     lock_accounts: tuple[AccountOverThreshold, ...]
@@ -102,11 +103,13 @@ def _compute(db: Database, day: date) -> DashboardData:
     # and SQLite lets go of the GIL while it works, so two cores take half the time.
     with ThreadPoolExecutor(max_workers=1) as pool:
         summaries = pool.submit(compute_summaries, db, [
-            months[-1], same_days_month_before(day, cut_off=cut_off), months[-2]])
+            months[-1], same_days_month_before(day, cut_off=cut_off), months[-2],
+            months[-1].year_before()])
         monthly = tuple(zip(months, detected_per_period(db, months), strict=True))
         lists, accounts = _needs_action(db, day)
-        this_month, same_days, last_month = summaries.result()
-    return DashboardData(day, this_month, same_days, last_month, monthly, lists, accounts)
+        this_month, same_days, last_month, year_before = summaries.result()
+    return DashboardData(day, this_month, same_days, last_month, year_before, monthly, lists,
+                         accounts)
 
 
 def _needs_action(db: Database, day: date,
