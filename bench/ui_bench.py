@@ -195,7 +195,7 @@ def main() -> None:
         print(f"{label}: {stats(runs)}  SQLCipher alone {stats(alone)}  "
               f"unencrypted SQLite alone {stats(unencrypted)}  [≤ {limit} ms]")
 
-    for key in (SortKey.DETECTED, SortKey.ACCOUNT, SortKey.CODE):
+    for key in (SortKey.DETECTED, SortKey.ACCOUNT, SortKey.OFFENDER, SortKey.AREA, SortKey.CODE):
         against_sqlite(f"sort all cases by {key.value:12}",
                        CaseQuery(sort=key, descending=False), 50)
     for text, kind in (("nguyen van d", "selective"), ("vv2026-0012", "selective"),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.db import Database
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult
+from app.domain.periods import Period, same_days_month_before
 from app.domain.report import Counts
 from app.models import Case
 from app.services import accounts, audit, cases, dashboard, demo, events
@@ -39,6 +40,38 @@ def test_dashboard_data_for_this_and_last_month(db: Database, admin: Actor) -> N
     assert data.last_month.period.start == date(2026, 10, 1)
     assert data.monthly[-1] == (data.this_month.period, data.this_month.total.detected)
     assert {entry.kind for entry in data.attention} == set(dashboard.Attention)
+
+
+def test_the_same_days_of_the_month_before_clipped_to_its_length() -> None:
+    assert same_days_month_before(date(2026, 12, 5)) == Period.between(
+        date(2026, 11, 1), date(2026, 11, 5))
+    assert same_days_month_before(date(2026, 3, 31)) == Period.between(
+        date(2026, 2, 1), date(2026, 2, 28))
+    assert same_days_month_before(date(2027, 1, 9)) == Period.between(
+        date(2026, 12, 1), date(2026, 12, 9))
+    # Over the cut-off days of NĐ 09/2019 (15th to 14th): December runs from 15/11.
+    assert same_days_month_before(date(2026, 12, 5), cut_off=True) == Period.between(
+        date(2026, 10, 15), date(2026, 11, 5))
+    assert same_days_month_before(date(2026, 12, 15), cut_off=True) == Period.between(
+        date(2026, 11, 15), date(2026, 11, 15))
+
+
+def test_five_days_of_december_compare_with_five_days_of_november(
+        db: Database, officer: Actor) -> None:
+    """The issue: the dashboard compared 1–5 December with the whole of November."""
+    today = date(2026, 12, 5)
+    for day in (date(2026, 11, 2), date(2026, 11, 5), date(2026, 11, 6), date(2026, 11, 28),
+                date(2026, 12, 1), date(2026, 12, 4)):
+        cases.create_case(db, officer, make_case(detected_on=day), today=today)
+    data = dashboard.load_dashboard(db, today)
+    assert data.this_month.total.detected == 2
+    assert data.same_days_last_month.period == Period.between(date(2026, 11, 1),
+                                                              date(2026, 11, 5))
+    assert data.same_days_last_month.total.detected == 2
+    assert data.last_month.period == Period.month(2026, 11)
+    assert data.last_month.total.detected == 4
+    # The report's own computation, over the same days.
+    assert data.same_days_last_month == compute_summary(db, data.same_days_last_month.period)
 
 
 def test_attention_lists_equal_the_case_list(db: Database, admin: Actor) -> None:

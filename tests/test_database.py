@@ -24,7 +24,7 @@ from app.paths import DataPaths
 from app.services import accounts, cases
 from app.services.actor import Actor
 from app.services.integrity import check_data_folder
-from app.services.search import CaseQuery, search_case_ids
+from app.services.search import CaseQuery, SortKey, search_case_ids
 from tests.conftest import TODAY, make_case, open_unlocked
 from tests.crash_writer import OLD_PASSWORD, old_register
 
@@ -131,6 +131,33 @@ def test_upgrade_to_0009_keeps_an_encrypted_folders_cases_dated_by_their_detecti
         again.dispose()
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(paths.database).execute("SELECT code FROM cases").fetchall()
+
+
+def test_upgrade_to_0014_keeps_an_encrypted_folders_cases_sorted_in_vietnamese(
+        db: Database, admin: Actor) -> None:
+    """Cases recorded before the collation keys get theirs: the list sorts them in
+    Vietnamese order at once."""
+    created = [cases.create_case(db, admin, make_case(area=area, offender_name=name),
+                                 today=TODAY)
+               for area, name in (("Khu phố 1", "Trần Văn Bình"), ("Ấp Bắc", "Lê An"))]
+    paths, data_key = db.paths, db.data_key
+    db.dispose()
+    engine = make_engine(paths.database, data_key)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011")
+    engine.dispose()
+    again = open_unlocked(paths)
+    try:
+        assert current_revision(again.engine) == HEAD_REVISION
+        in_order = [created[1].id, created[0].id]
+        for key in (SortKey.AREA, SortKey.OFFENDER):
+            assert search_case_ids(again, CaseQuery(sort=key, descending=False)) == in_order
+        assert [cases.get_case(again, admin, c.id).data for c in created] == [
+            c.data for c in created]
+    finally:
+        again.dispose()
 
 
 def test_the_database_is_encrypted_and_private(db: Database, admin: Actor) -> None:

@@ -411,3 +411,14 @@ def test_escalations_are_listed_by_the_body_they_went_to(db: Database, officer: 
     assert (f"- Báo cáo, kiến nghị cấp trên hỗ trợ: 3 vụ;\n  + {department}: 2 vụ;\n"
             "  + Công an tỉnh (PA05): 1 vụ;\n  + Chưa ghi nơi nhận: 1 vụ;") in text
     assert figures_from_json(figures_to_json(figures)).escalations == figures.escalations
+
+
+def test_bodies_escalated_to_as_often_are_in_vietnamese_order(db: Database,
+                                                               officer: Actor) -> None:
+    # By code points "Ủy ban" (U+1EE6) came after "Viện".
+    for day, body in ((2, "Viện kiểm sát nhân dân tỉnh"), (3, "Ủy ban nhân dân tỉnh"),
+                      (4, "Bộ Công an")):
+        _case(db, officer, date(2026, 10, day),
+              _event("KN", date(2026, 10, day), addressee=body))
+    assert [body for body, _ in compute_figures(db, OCTOBER).escalations] == [
+        "Bộ Công an", "Ủy ban nhân dân tỉnh", "Viện kiểm sát nhân dân tỉnh"]

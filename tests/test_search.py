@@ -114,3 +114,30 @@ def test_short_and_long_words_and_edits_reach_the_index(db: Database, officer: A
     assert search_case_ids(db, CaseQuery(text="thuoc gia")) == [register["other"]]
     assert search_case_ids(db, CaseQuery(text="bat coc tre em tai cho")) == [
         register["duc_nfd"]]
+
+
+def test_names_and_places_sort_in_vietnamese_order(db: Database, officer: Actor) -> None:
+    """The issue: by code points "Khu phố 1" came before "Ấp…" and "Đ" after every letter."""
+    recorded = [("Khu phố 10", "Trang Đông Hòa", "Nguyễn Văn Bình"),
+                ("Ấp Tân Hòa", "@dương.minh", "Trần Thị An"),
+                ("Khu phố 2", "Ánh Dương", "Lê Đức"),
+                ("Đông Hòa", "Zalo Ấp Bắc", "Phạm Văn Dũng"),
+                ("Dương Minh Châu", "ăn vặt", "Hồ An")]
+    ids = {}
+    for area, account, offender in recorded:
+        made = cases.create_case(db, officer, make_case(area=area, account=account,
+                                                        offender_name=offender), today=TODAY)
+        ids[area] = ids[account] = ids[offender] = made.id
+
+    def order(key: SortKey) -> list[int]:
+        return search_case_ids(db, CaseQuery(sort=key, descending=False))
+
+    assert order(SortKey.AREA) == [ids[a] for a in (
+        "Ấp Tân Hòa", "Dương Minh Châu", "Đông Hòa", "Khu phố 2", "Khu phố 10")]
+    assert order(SortKey.ACCOUNT) == [ids[a] for a in (
+        "Ánh Dương", "ăn vặt", "@dương.minh", "Trang Đông Hòa", "Zalo Ấp Bắc")]
+    # People by given name, then the rest.
+    assert order(SortKey.OFFENDER) == [ids[o] for o in (
+        "Hồ An", "Trần Thị An", "Nguyễn Văn Bình", "Phạm Văn Dũng", "Lê Đức")]
+    assert search_case_ids(db, CaseQuery(sort=SortKey.AREA)) == list(reversed(order(
+        SortKey.AREA)))

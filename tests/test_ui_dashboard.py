@@ -15,6 +15,7 @@ from app.domain.labels import ClosingResult, SanctionForm
 from app.domain.periods import Period
 from app.services import cases, events
 from app.services.actor import Actor
+from app.services.dashboard import load_dashboard
 from app.services.report_figures import compute_summary
 from app.text import format_number
 from app.ui.dashboard import FIGURES
@@ -99,3 +100,20 @@ def test_a_saved_case_shows_in_the_figures_at_once(qtbot: QtBot, db: Database, o
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         window.data_changed.emit(DataChange.cases([made.id]))  # as the window does on a save
     assert view.cards["detected"].value.text() == "3"
+
+
+def test_cards_compare_with_the_same_days_and_the_whole_last_month(
+        db: Database, officer: Actor, open_window: Callable[[Actor], MainWindow]) -> None:
+    """The issue: five days of December were compared with the whole of November."""
+    today = date(2025, 12, 5)
+    for day in (date(2025, 11, 3), date(2025, 11, 20), date(2025, 11, 29),
+                date(2025, 12, 2)):
+        cases.create_case(db, officer, make_case(detected_on=day), today=today)
+    view = open_window(officer).dashboard
+    view.show_data(load_dashboard(db, today))
+    detected = view.cards["detected"]
+    assert detected.change.text() == ("Cùng kỳ tháng trước (01–05/11): 1\n"
+                                      "Cả tháng trước: 3")
+    # On the last day of a month the same days are the whole month before: one figure.
+    view.show_data(load_dashboard(db, date(2025, 12, 31)))
+    assert detected.change.text() == "Cả tháng trước: 3 (−2)"

@@ -204,6 +204,16 @@ class Period:
         return Period.between(Period.year_of(self.year, cut_off=self.cut_off).start, self.end)
 
 
+def same_days_month_before(day: date, *, cut_off: bool = False) -> Period:
+    """The month before `day`'s as far as `day` is into its own: from its first day to the
+    same day of the month (the last day of a shorter month), so that a month so far is
+    compared with as many days, not with a whole month."""
+    before = Period.month_of(day, cut_off=cut_off).previous()
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    same_day = date(year, month, min(day.day, _month_end(year, month).day))
+    return Period.between(before.start, min(same_day, before.end))
+
+
 def _year_and_part(text: str, letter: str, what: str, highest: int,
                    example: str) -> tuple[int, int]:
     """`YYYY-N`, or `YYYY-<letter>N` where the kind has a letter (Q for quarters, H for halves)."""

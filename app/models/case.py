@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from app.models.evidence import Evidence
 
 
-SORTED_COLUMNS = ("detected_on", "code", "platform_code", "group_code", "account_key",
-                  "offender_key", "area", "closed_on", "updated_at", "act_on")
+# Names and places sort by their Vietnamese collation keys (`app.domain.collation`).
+SORTED_COLUMNS = ("detected_on", "code", "platform_code", "group_code", "account_sort",
+                  "offender_sort", "area_sort", "closed_on", "updated_at", "act_on")
 
 
 class Case(UuidMixin, Base):
@@ -63,6 +64,10 @@ class Case(UuidMixin, Base):
     account_key: Mapped[str] = mapped_column(String(300), default="", index=True)
     url_key: Mapped[str | None] = mapped_column(String(2000), index=True)
     offender_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Vietnamese collation keys the list sorts by (a person by given name first).
+    area_sort: Mapped[str | None] = mapped_column(Text)
+    account_sort: Mapped[str] = mapped_column(Text, nullable=True)  # as act_on: always written
+    offender_sort: Mapped[str | None] = mapped_column(Text)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(60))

@@ -10,9 +10,16 @@ import dataclasses
 from typing import Any
 
 from app.domain.case import CaseInput, ChildInput, DefamedInput
+from app.domain.collation import sort_key
 from app.domain.events import EventInput
 from app.domain.sanctions import DecisionFollowUp
-from app.domain.search_keys import account_key, case_search_key, offender_key, url_key
+from app.domain.search_keys import (
+    account_key,
+    case_search_key,
+    offender_key,
+    offender_sort_key,
+    url_key,
+)
 
 
 def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
@@ -49,6 +56,9 @@ def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
         "account_key": account_key(data.account),
         "url_key": url_key(data.url),
         "offender_key": offender_key(data.offender_name),
+        "area_sort": sort_key(data.area) or None,
+        "account_sort": sort_key(data.account),
+        "offender_sort": offender_sort_key(data.offender_name, offender_kind),
     }
 
 

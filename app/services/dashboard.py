@@ -1,5 +1,6 @@
-"""What the dashboard shows: this month against the last, twelve months of
-detections, and the lists of cases that need action.
+"""What the dashboard shows: this month so far against the same days of the last and
+against the whole last month, twelve months of detections, and the lists of cases that
+need action.
 
 Every figure comes from the report computation (app.services.report_figures) and the
 attention rules (app.services.attention): nothing here counts on its own.
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain.deadlines import AccountOverThreshold
 from app.domain.labels import Attention
-from app.domain.periods import Period
+from app.domain.periods import Period, same_days_month_before
 from app.domain.report import Summary
 from app.models import Case
 from app.services import attention, audit, settings
@@ -41,7 +42,9 @@ class AttentionList:
 @dataclass(frozen=True)
 class DashboardData:
     today: date
+    # The whole month: nothing is dated after today, so its figures are the month so far.
     this_month: Summary
+    same_days_last_month: Summary  # the month before over as many days: like with like
     last_month: Summary
     year_before: Summary  # the same month a year before, as the report compares
     monthly: tuple[tuple[Period, int], ...]  # cases detected per month, oldest first
@@ -94,16 +97,19 @@ def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
 
 
 def _compute(db: Database, day: date) -> DashboardData:
-    months = months_before(day, MONTHS_SHOWN, cut_off=counts_by_cut_off(db))
+    cut_off = counts_by_cut_off(db)
+    months = months_before(day, MONTHS_SHOWN, cut_off=cut_off)
     # The summaries and the lists cost about the same; each half runs on its own connection
     # and SQLite lets go of the GIL while it works, so two cores take half the time.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        summaries = pool.submit(compute_summaries, db,
-                                [*months[-2:], months[-1].year_before()])
+        summaries = pool.submit(compute_summaries, db, [
+            months[-1], same_days_month_before(day, cut_off=cut_off), months[-2],
+            months[-1].year_before()])
         monthly = tuple(zip(months, detected_per_period(db, months), strict=True))
         lists, accounts = _needs_action(db, day)
-        last_month, this_month, year_before = summaries.result()
-    return DashboardData(day, this_month, last_month, year_before, monthly, lists, accounts)
+        this_month, same_days, last_month, year_before = summaries.result()
+    return DashboardData(day, this_month, same_days, last_month, year_before, monthly, lists,
+                         accounts)
 
 
 def _needs_action(db: Database, day: date,

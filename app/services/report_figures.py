@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
+from app.domain.collation import sort_key
 from app.domain.labels import (
     STATUS_LABELS,
     UNIDENTIFIED_SHORT,
@@ -336,7 +337,7 @@ def _escalations(session: Session, period: Period) -> tuple[tuple[str, int], ...
     rows = session.execute(select(per_body.c.body, func.count())
                            .group_by(per_body.c.body)).all()
     return tuple(sorted(((str(body), int(n)) for body, n in rows),
-                        key=lambda pair: (-pair[1], pair[0] == "", pair[0])))
+                        key=lambda pair: (-pair[1], pair[0] == "", sort_key(pair[0]))))
 
 
 def _minor_offenders(session: Session, period: Period) -> int:

@@ -20,6 +20,8 @@ from app.text import fold
 
 
 class SortKey(StrEnum):
+    """What the list sorts by (saved filters keep the value)."""
+
     DETECTED = "detected_on"
     CODE = "code"
     PLATFORM = "platform_code"
@@ -29,6 +31,11 @@ class SortKey(StrEnum):
     AREA = "area"
     CLOSED = "closed_on"
     UPDATED = "updated_at"
+
+
+# Names and places sort by their Vietnamese collation keys, the rest by their own column.
+SORTED_BY = {SortKey.ACCOUNT: Case.account_sort, SortKey.OFFENDER: Case.offender_sort,
+             SortKey.AREA: Case.area_sort}
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = 
         day = today or date.today()
         conditions.append(attention.condition(query.attention, office, day) if query.attention
                           else attention.any_condition(office, day))
-    column = getattr(Case, str(query.sort))
+    column = SORTED_BY.get(query.sort) or getattr(Case, str(query.sort))
     order = [column.desc(), Case.id.desc()] if query.descending else [column.asc(), Case.id.asc()]
     return select(Case.id).where(and_(*conditions)).order_by(*order)
 

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.collation import sort_key
 from app.domain.labels import ATTENTION_LABELS, Attention, CaseStatus
 from app.domain.office import OfficeSettings
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.services.search import CaseQuery, SortKey
 from app.text import format_date
 from app.ui import filters
+from app.ui.completion import complete_without_diacritics
 from app.ui.dates import from_qdate, to_qdate
 from app.ui.filters import BUILT_IN, query_from_json
 from app.ui.prefs import UiPrefs
@@ -105,6 +107,7 @@ class CaseFilterBar(QWidget):
         self.group = QComboBox()
         self.platform = QComboBox()
         self.area = QComboBox()
+        complete_without_diacritics(self.area, free_text=False)
         self.set_lists(vocabulary, office)
         self.status = _combo([(ALL, None), ("Đang xử lý", CaseStatus.OPEN),
                               ("Đã kết thúc", CaseStatus.CLOSED)])
@@ -189,7 +192,7 @@ class CaseFilterBar(QWidget):
         self.area.blockSignals(True)
         self.area.clear()
         self.area.addItem(ALL, None)
-        for area in office.areas:
+        for area in sorted(office.areas, key=sort_key):
             self.area.addItem(area, area)
         _select(self.area, current_area)
         self.area.blockSignals(False)

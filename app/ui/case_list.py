@@ -44,6 +44,7 @@ class CaseListView(QWidget):
         self.table = CaseTable(self.model, prefs)
         self.table.open_requested.connect(self.open_case)
         self.table.delete_requested.connect(self.delete_requested)
+        self.table.clear_filters_requested.connect(lambda: self.apply_query(CaseQuery()))
         # Connected once the table is set up: it asks the model to sort meanwhile.
         self.model.sort_requested.connect(self._sort_by)
         layout = QVBoxLayout(self)
@@ -93,15 +94,18 @@ class CaseListView(QWidget):
         def task(_progress: Progress, _token: CancelToken) -> tuple[list[int], int]:
             return search_case_ids(db, query), count_cases(db, CaseQuery())
 
-        self._runner.start(task, on_success=lambda result: self._show(generation, result))
+        self._runner.start(task, on_success=lambda result: self._show(generation, query,
+                                                                      result))
 
-    def _show(self, generation: int, result: tuple[list[int], int]) -> None:
+    def _show(self, generation: int, query: CaseQuery, result: tuple[list[int], int]) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
         ids, total = result
         selected = self.selected_case_id()
         self.model.set_ids(ids, self._stale_rows)
+        self.model.set_search(query.text)
         self._stale_rows = frozenset()
+        self.table.show_empty(filtered=total > 0)
         if selected in ids:
             self.table.selectRow(ids.index(selected))
         self.counts_changed.emit(len(ids), total)

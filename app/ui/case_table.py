@@ -1,20 +1,115 @@
 """The register's table: its columns (chosen, moved and sized by each user, kept in the
-preferences), the selected case, Enter to open it and Del to delete it."""
+preferences), the selected case, Enter to open it and Del to delete it, the search's
+matches marked in the rows, and what an empty result means."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, ListColumn
-from app.ui.case_table_model import CaseTableModel
+from app.ui.case_table_model import MATCHES_ROLE, CaseTableModel
 from app.ui.prefs import UiPrefs
+
+MATCH_BACKGROUND = QColor("#ffe08a")
+MATCH_TEXT = QColor("#000000")
+NO_MATCH = "Không có vụ việc nào khớp với điều kiện lọc."
+EMPTY_REGISTER = "Sổ chưa có vụ việc nào."
+
+
+class MatchHighlight(QStyledItemDelegate):
+    """Paints the text the search box matched (the model's MATCHES_ROLE) on a yellow
+    ground, as a browser's find does; other cells as usual."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        spans = index.data(MATCHES_ROLE)
+        if not spans:
+            super().paint(painter, option, index)
+            return
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        widget = item.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, widget)
+        text: str = item.text
+        item.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        rect = text_rect.adjusted(margin, 0, -margin, 0)
+        metrics = item.fontMetrics
+        shown = metrics.elidedText(text, item.textElideMode, rect.width())
+        kept = len(shown) if shown == text else len(shown) - 1  # without the "…"
+        alignment = item.displayAlignment
+        width = metrics.horizontalAdvance(shown)
+        left = rect.left()
+        if alignment & Qt.AlignmentFlag.AlignHCenter:
+            left += (rect.width() - width) // 2
+        elif alignment & Qt.AlignmentFlag.AlignRight:
+            left = rect.right() - width
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setClipRect(rect)
+        painter.setPen(item.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        painter.drawText(rect, int(alignment | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.setPen(MATCH_TEXT)
+        for start, end in spans:
+            end = min(end, kept)
+            if start >= end:
+                continue
+            x = left + metrics.horizontalAdvance(shown[:start])
+            span = QRect(x, rect.top() + 2, metrics.horizontalAdvance(shown[start:end]),
+                         rect.height() - 4)
+            painter.fillRect(span, MATCH_BACKGROUND)
+            painter.drawText(span, int(Qt.AlignmentFlag.AlignLeft
+                                       | Qt.AlignmentFlag.AlignVCenter), shown[start:end])
+        painter.restore()
+
+
+class EmptyResult(QWidget):
+    """Said over the table when it has no row: no case matches, with a way out."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("color: #555555; font-size: 11pt;")
+        self.clear_button = QPushButton("Bỏ lọc")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.hide()
 
 
 class CaseTable(QTableView):
     open_requested = Signal(int)  # the case's id: a double click or Enter
     delete_requested = Signal(int)  # Del
+    clear_filters_requested = Signal()
 
     def __init__(self, model: CaseTableModel, prefs: UiPrefs,
                  parent: QWidget | None = None) -> None:
@@ -22,6 +117,9 @@ class CaseTable(QTableView):
         self._prefs = prefs
         self.case_model = model
         self.setModel(model)
+        self.setItemDelegate(MatchHighlight(self))
+        self.empty = EmptyResult(self.viewport())
+        self.empty.clear_button.clicked.connect(self.clear_filters_requested)
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -47,6 +145,23 @@ class CaseTable(QTableView):
                           (Qt.Key.Key_Enter, self._open_current),
                           (Qt.Key.Key_Delete, self._delete_current)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetShortcut)
+
+    # An empty result ------------------------------------------------------------
+
+    def show_empty(self, filtered: bool) -> None:
+        """Say why no row is shown: nothing matches the filters (with "Bỏ lọc"), or the
+        register has no case yet. Hidden as soon as there are rows."""
+        if self.case_model.rowCount():
+            self.empty.hide()
+            return
+        self.empty.message.setText(NO_MATCH if filtered else EMPTY_REGISTER)
+        self.empty.clear_button.setVisible(filtered)
+        self.empty.setGeometry(self.viewport().rect())
+        self.empty.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.empty.setGeometry(self.viewport().rect())
 
     # Selection ---------------------------------------------------------------
 

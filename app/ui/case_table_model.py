@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from app.domain.labels import CaseStatus
+from app.domain.search_keys import matched_spans
 from app.domain.vocabulary import Vocabulary
 from app.services.case_list import LIST_COLUMNS, Align
 from app.services.search import CaseRow
@@ -42,6 +43,10 @@ ALIGNMENT = {
     Align.RIGHT: Qt.AlignmentFlag.AlignRight,
 }
 COLUMNS = LIST_COLUMNS
+# The (start, end) spans of a cell's text the search box matched, for the delegate to paint.
+MATCHES_ROLE = Qt.ItemDataRole.UserRole + 1
+# The columns whose text the search key holds (`services/case_rows.py`, `search_key`).
+SEARCHED = frozenset({"code", "account", "url", "offender", "summary"})
 
 
 def _warning_icon() -> QIcon:
@@ -69,6 +74,7 @@ class CaseTableModel(QAbstractTableModel):
         self._ids = array("q")
         self._cache: OrderedDict[int, CaseRow] = OrderedDict()
         self._warning_icon = _warning_icon()
+        self._search = ""
 
     # What the view shows -------------------------------------------------
 
@@ -90,6 +96,15 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = array("q", ids)
         self.endResetModel()
+
+    def set_search(self, text: str) -> None:
+        """The search box's text, whose matches the rows show."""
+        if text != self._search:
+            self._search = text
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._ids) - 1, len(COLUMNS) - 1),
+                                      [MATCHES_ROLE])
 
     def set_vocabulary(self, vocabulary: Vocabulary) -> None:
         self._vocabulary = vocabulary
@@ -144,6 +159,10 @@ class CaseTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record, self._vocabulary)
+        if role == MATCHES_ROLE:
+            if not self._search or column.key not in SEARCHED:
+                return None
+            return matched_spans(column.text(record, self._vocabulary), self._search) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(ALIGNMENT[column.align] | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column.key == "status":

@@ -1,4 +1,5 @@
-"""The dashboard: this month against last month, twelve months, and what needs action.
+"""The dashboard: this month so far against the same days of the last month and the whole
+last month, twelve months, and what needs action.
 
 Every figure is clickable and opens the case list filtered to the cases it counts.
 """
@@ -71,14 +72,36 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 
-def _change(now: int, before: int, money: bool) -> str:
+def _against(now: int, before: int, money: bool) -> str:
+    """`12 (+3)`: an earlier figure and how far this month's is from it."""
     shown = format_money(before) if money else format_number(before)
     if now == before:
-        return f"tháng trước: {shown}"
+        return shown
     sign = "+" if now > before else "−"
     difference = abs(now - before)
     delta = format_money(difference) if money else format_number(difference)
-    return f"tháng trước: {shown} ({sign}{delta})"
+    return f"{shown} ({sign}{delta})"
+
+
+def _days(period: Period) -> str:
+    """`01–05/11`, or `15/10–04/11` across two months."""
+    same_month = period.start.month == period.end.month
+    start = f"{period.start:%d}" if same_month else f"{period.start:%d/%m}"
+    return f"{start}–{period.end:%d/%m}"
+
+
+def comparison(data: DashboardData, figure: Figure) -> str:
+    """This month so far against the same days of the last, and against the whole last
+    month when those days are not all of it."""
+    now = figure.value(data.this_month.total)
+    same, whole = data.same_days_last_month, data.last_month
+    whole_value = figure.value(whole.total)
+    if same.period.end == whole.period.end:
+        return f"Cả tháng trước: {_against(now, whole_value, figure.money)}"
+    same_value = _against(now, figure.value(same.total), figure.money)
+    whole_text = format_money(whole_value) if figure.money else format_number(whole_value)
+    return (f"Cùng kỳ tháng trước ({_days(same.period)}): {same_value}\n"
+            f"Cả tháng trước: {whole_text}")
 
 
 class FigureCard(QFrame):
@@ -96,6 +119,7 @@ class FigureCard(QFrame):
         self.caption.setStyleSheet("font-weight: 600;")
         self.change = QLabel()
         self.change.setStyleSheet("color: #555555;")
+        self.change.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.value)
         layout.addWidget(self.caption)
@@ -197,12 +221,11 @@ class DashboardView(QScrollArea):
         month = data.this_month.period
         self.heading.setText(f"Tổng quan {month.label.lower()} "
                              f"(đến ngày {format_date(data.today)})")
-        now, before = data.this_month.total, data.last_month.total
         for figure in FIGURES:
             card = self.cards[figure.key]
-            value, previous = figure.value(now), figure.value(before)
+            value = figure.value(data.this_month.total)
             card.value.setText(format_money(value) if figure.money else format_number(value))
-            card.change.setText(_change(value, previous, figure.money))
+            card.change.setText(comparison(data, figure))
         self.by_group.set_bars([Bar(line.code, line.label, line.counts.detected)
                                 for line in data.this_month.groups])
         self.by_platform.set_bars([Bar(line.code, line.label, line.counts.detected)

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case import CaseInput
+from app.domain.collation import sort_key
 from app.domain.platforms import platform_from_url
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.ui.case_editor.section import Section
+from app.ui.completion import complete_without_diacritics
 from app.ui.dates import from_qdate, to_qdate
 from app.ui.widgets import OptionalDate, date_edit
 
@@ -76,9 +78,9 @@ class GeneralSection(Section):
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(90)
         self.area = QComboBox()
-        self.area.setEditable(True)
         self.area.addItem("")
-        self.area.addItems(list(areas))
+        self.area.addItems(sorted(areas, key=sort_key))
+        complete_without_diacritics(self.area, free_text=True)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(60)
