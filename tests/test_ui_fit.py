@@ -208,3 +208,24 @@ def test_the_fit_test_opens_every_dialog(qtbot: QtBot, office: Office, tmp_path:
         issubclass(other, cls) and other is not cls for other in _dialog_classes())}
     missing = sorted(cls.__qualname__ for cls in _dialog_classes() - bases - opened)
     assert missing == []
+
+
+def test_the_legal_bases_of_a_sanction_grow_with_the_dialog_and_wrap(
+        qtbot: QtBot, office: Office) -> None:
+    fined = cases.get_case(office.db, office.admin, office.fined_case)
+    act = fined.data.act_date
+    assert act is not None
+    dialog = EventDialog(office.window.vocabulary,
+                         legal_basis.proposals(office.db, act.day, fined.data.group_code), act,
+                         event=next(e for e in fined.events if e.kind == "XP"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(640, 560)
+    qtbot.waitUntil(lambda: dialog.height() == 560)
+    before = dialog.bases.height()
+    dialog.resize(640, 860)
+    qtbot.waitUntil(lambda: dialog.height() == 860)
+    assert dialog.bases.height() - before >= 280  # nearly all of the 300 pixels added
+    first = dialog.bases.visualItemRect(dialog.bases.item(0))
+    assert first.width() <= dialog.bases.viewport().width()  # wrapped, not cut off
+    assert first.height() > dialog.bases.fontMetrics().height() * 2

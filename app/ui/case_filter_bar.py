@@ -29,6 +29,7 @@ from app.ui import filters
 from app.ui.completion import complete_without_diacritics
 from app.ui.dates import from_qdate, to_qdate
 from app.ui.filters import BUILT_IN, query_from_json
+from app.ui.flow_layout import FlowLayout, labelled
 from app.ui.prefs import UiPrefs
 
 SEARCH_DELAY_MS = 200
@@ -147,14 +148,12 @@ class CaseFilterBar(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(save_button)
         top.addWidget(clear_button)
-        second = QHBoxLayout()
+        # The lists wrap onto a second line on a narrow screen.
+        second = FlowLayout()
         for label, widget in (("Nhóm:", self.group), ("Nền tảng:", self.platform),
                               ("Tình trạng:", self.status), ("Địa bàn:", self.area),
                               ("Đối tượng:", self.identified), ("Cần xử lý:", self.attention)):
-            second.addWidget(QLabel(label))
-            second.addWidget(widget)
-        second.addStretch(1)
-        # On the third row: the second must fit a 1366-pixel screen.
+            second.addWidget(labelled(label, widget))
         third = QHBoxLayout()
         third.addWidget(self.with_children)
         third.addSpacing(16)

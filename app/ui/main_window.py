@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         evidence.discard_view_copies(db)  # left by a crash or a viewer that kept one open
         geometry = self.prefs.bytes("geometry/main")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 760)
+            self.resize(1280, 680)  # with its frame, above the taskbar of a 768-pixel screen
         self.case_list.refresh()
 
     # Screens ------------------------------------------------------------------

@@ -71,7 +71,7 @@ class CaseEditor(Dialog):
                  office: OfficeSettings, prefs: UiPrefs, detail: CaseDetail | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Vụ việc mới" if detail is None else f"Vụ việc {detail.code}", prefs,
-                         "case_editor", parent, size=(900, 720))
+                         "case_editor", parent, size=(900, 680))
         self._db, self._actor, self._runner = db, actor, runner
         self._vocabulary = vocabulary
         self._addressees = office.addressee_suggestions

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -80,6 +82,10 @@ class EventDialog(Dialog):
         self.remedies.setFixedHeight(54)
         self.bases = QListWidget()
         self.bases.setMinimumHeight(120)
+        # A provision's whole text, wrapped, whatever the dialog's width.
+        self.bases.setWordWrap(True)
+        self.bases.setResizeMode(QListView.ResizeMode.Adjust)
+        self.bases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         chosen = set(event.legal_basis_ids) if event else set()
         for provision in provisions:
             text = provision.citation + " — " + provision.description
@@ -135,6 +141,9 @@ class EventDialog(Dialog):
                             ("note", self.note)):
             self._add_row(key, widget)
         self._inputs["legal_basis_ids"] = self.bases
+        # The list takes the room the dialog is given.
+        self._rows["legal_basis_ids"].setSizePolicy(QSizePolicy.Policy.Preferred,
+                                                    QSizePolicy.Policy.Expanding)
         form.addRow(self.button_box("Ghi"))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.form_choice.currentIndexChanged.connect(self._kind_changed)
