@@ -20,7 +20,6 @@ from app.ui.admin import AdminScreen
 from app.ui.case_editor import CaseEditor
 from app.ui.dashboard import DashboardView
 from app.ui.data_change import DataChange, DataKind
-from app.ui.dates import to_qdate
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY, make_case
 
@@ -94,7 +93,7 @@ def test_an_edited_case_refreshes_its_row_and_the_dashboard_not_the_accounts(
 
     def edit_and_save(editor: CaseEditor) -> int:
         editor.general.summary.setPlainText("Nội dung đã sửa")
-        editor.general.detected_on.setDate(to_qdate(date.today()))
+        editor.general.detected_on.set_value(date.today())
         with qtbot.waitSignal(editor.saved, timeout=5000):
             editor.save()
         return 0

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
@@ -24,6 +23,7 @@ from app.domain.labels import Sex
 from app.text import clean
 from app.ui.admin.common import fill_table, make_table, selected_row
 from app.ui.case_editor.section import Section, enter_activates
+from app.ui.dates import YearEntry, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.widgets import FieldError
 
@@ -46,10 +46,7 @@ class ChildDialog(Dialog):
         super().__init__(CHILDREN_LABEL, parent=parent, min_width=460)
         self._child = child
         self.full_name = QLineEdit(child.full_name if child else "")
-        self.birth_year = QSpinBox()
-        self.birth_year.setRange(0, 2100)
-        self.birth_year.setSpecialValueText("—")
-        self.birth_year.setValue(child.birth_year or 0 if child else 0)
+        self.birth_year = YearEntry(child.birth_year if child else None)
         self.sex = QComboBox()
         self.sex.addItem("—", None)
         for sex in Sex:
@@ -75,6 +72,8 @@ class ChildDialog(Dialog):
 
     def _accept(self) -> None:
         """Checked by the rules the case is saved with; the dialog stays open until right."""
+        if not entries_ready(self):
+            return
         messages = validate_child(self.child(), date.today())
         if messages:
             self.message.error(" ".join(m[:1].upper() + m[1:] for m in messages))
@@ -87,7 +86,7 @@ class ChildDialog(Dialog):
         # Trimmed as stored, so the rules judge what will be saved.
         return dataclasses.replace(
             base, full_name=clean(self.full_name.text()) or "",
-            birth_year=self.birth_year.value() or None, sex=Sex(sex) if sex else None,
+            birth_year=self.birth_year.value(), sex=Sex(sex) if sex else None,
             school_class=clean(self.school_class.text()), address=clean(self.address.text()),
             guardian_informed=self.guardian.isChecked(),
             referred_to_protection=self.referred.isChecked(), notes=clean(self.notes.text()))

@@ -45,6 +45,7 @@ from app.ui.case_editor.general import GeneralSection
 from app.ui.case_editor.offender import OffenderSection
 from app.ui.case_editor.section import Section, by_field, show_checked
 from app.ui.case_editor.timeline import TimelineSection
+from app.ui.dates import NOT_SAVED, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.report.frozen_warning import save_checked
@@ -214,6 +215,10 @@ class CaseEditor(Dialog):
 
     def save(self) -> None:
         if not self.editable:
+            return
+        if not entries_ready(self):  # a date or year that does not read: shown, not saved
+            self._close_after_save = False
+            self.message.error(NOT_SAVED)
             return
         data = self.current_input()
         db, actor, detail = self._db, self._actor, self.detail

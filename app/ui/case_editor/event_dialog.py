@@ -29,9 +29,9 @@ from app.services.legal_basis import Provision
 from app.services.records import EventRecord
 from app.text import format_date, format_number
 from app.ui.case_editor.section import by_field, show_checked, when_done
-from app.ui.dates import from_qdate, to_qdate
+from app.ui.dates import DateEntry, entries_ready
 from app.ui.dialogs import Dialog
-from app.ui.widgets import FieldError, date_edit, with_error
+from app.ui.widgets import FieldError, with_error
 
 MAX_FINE = 2_000_000_000
 SANCTION_KEYS = ("sanction_form", "fine_amount", "signer", "remedies", "legal_basis_ids")
@@ -63,7 +63,7 @@ class EventDialog(Dialog):
         self.kind = QComboBox()
         for entry in vocabulary.entries(VocabList.EVENT):
             self.kind.addItem(entry.label, entry.code)
-        self.day = date_edit(event.occurred_on if event else default_day)
+        self.day = DateEntry(event.occurred_on if event else default_day)
         self.document = QLineEdit(event.document_number or "" if event else "")
         self.document.setPlaceholderText("VD: 12/QĐ-XPHC")
         self.form_choice = QComboBox()
@@ -181,7 +181,7 @@ class EventDialog(Dialog):
         ids = self.chosen_ids() if sanction else ()
         return EventInput(
             kind=kind,
-            occurred_on=from_qdate(self.day.date()),
+            occurred_on=self.day.value(),
             document_number=self.document.text(),
             note=self.note.toPlainText(),
             sanction_form=form,
@@ -197,7 +197,7 @@ class EventDialog(Dialog):
         )
 
     def set_day(self, day: date) -> None:
-        self.day.setDate(to_qdate(day))
+        self.day.set_value(day)
 
     # Checking by the rules the event is recorded with ------------------------------
 
@@ -212,6 +212,8 @@ class EventDialog(Dialog):
 
     def accept(self) -> None:
         """Recorded only when right: otherwise every message shows and the dialog stays."""
+        if not entries_ready(self):
+            return
         found = self._problems()
         show_checked(self.errors, found, set(self.errors))
         if not found:
