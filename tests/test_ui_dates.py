@@ -15,12 +15,17 @@ from app.db import Database
 from app.domain.case import ActDate
 from app.domain.periods import Period
 from app.errors import UserError
-from app.services import vocabulary
+from app.services import cases, settings, vocabulary
+from app.services.actor import Actor
+from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.event_dialog import EventDialog
-from app.ui.dates import DateEntry, YearEntry, entries_ready
+from app.ui.dates import NOT_SAVED, DateEntry, YearEntry, entries_ready
+from app.ui.prefs import UiPrefs
 from app.ui.report.period_picker import PeriodPicker
 from app.ui.report.text_page import ReportTextPage
+from app.ui.tasks import TaskRunner
+from tests.conftest import make_case
 
 DETECTED = date(2026, 11, 5)
 
@@ -114,6 +119,28 @@ def test_the_event_dialog_refuses_to_record_a_date_that_does_not_read(
     qtbot.mouseClick(event_dialog.accept_button, Qt.MouseButton.LeftButton)
     assert event_dialog.result() == EventDialog.DialogCode.Accepted
     assert event_dialog.event_input().occurred_on == date(2026, 12, 2)
+
+
+def test_the_case_editor_saves_nothing_while_a_date_does_not_read(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    created = cases.create_case(db, officer, make_case(detected_on=DETECTED), today=DETECTED)
+    editor = CaseEditor(db, officer, TaskRunner(), vocabulary.load(db), settings.load_office(db),
+                        UiPrefs(db.paths, officer.username), cases.get_case(db, officer,
+                                                                            created.id))
+    _show(qtbot, editor)
+    _type_over(qtbot, editor.general.posted_on, "1/11/26")
+    editor.tabs.setCurrentIndex(1)
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert editor.tabs.currentIndex() == 0  # brought forward, with the date in focus
+    qtbot.waitUntil(editor.general.posted_on.hasFocus)
+    assert editor.general.posted_on.text() == "1/11/26"
+    assert "năm cần ghi đủ 4 chữ số" in editor.general.posted_on.message.text()
+    assert NOT_SAVED in editor.message.text()
+    assert cases.get_case(db, officer, created.id).version == created.version
+    _type_over(qtbot, editor.general.posted_on, "1/11/2026")
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert cases.get_case(db, officer, created.id).data.posted_on == date(2026, 11, 1)
 
 
 def test_typing_over_a_selected_part_replaces_only_that_part(qtbot: QtBot, form: QWidget) -> None:
