@@ -18,6 +18,7 @@ from app.domain.labels import PARTY_LABELS, PartyKind
 
 ERROR_COLOUR = "#b00020"
 DONE_COLOUR = "#2e7d32"
+WARNING_COLOUR = "#a15c00"
 
 
 class FieldError(QLabel):
@@ -32,6 +33,14 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class WarningLine(FieldError):
+    """A warning right under a field: what looks wrong yet may be right; it never blocks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(f"color: {WARNING_COLOUR}")
 
 
 class MessageLine(FieldError):

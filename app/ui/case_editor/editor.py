@@ -85,7 +85,7 @@ class CaseEditor(Dialog):
         self.print_dialog: QDialog | None = None
         self.general = GeneralSection(vocabulary, office.areas)
         self.offender = OffenderSection()
-        self.children_section = ChildrenSection()
+        self.children_section = ChildrenSection(lambda: self.current_input().act_date)
         self.defamation = DefamationSection()
         self.timeline = TimelineSection(vocabulary)
         self.evidence = EvidenceSection(db, actor, runner)
