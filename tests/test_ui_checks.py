@@ -7,16 +7,18 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
-from app.domain.labels import SanctionForm
+from app.domain.labels import Role, SanctionForm
 from app.errors import UserError
-from app.services import cases, events, settings, vocabulary
+from app.services import accounts, cases, events, settings, vocabulary
+from app.services.accounts import UserRecord
 from app.services.actor import Actor
+from app.ui.admin.users_view import MISMATCH, NewUserDialog
 from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.event_dialog import EventDialog
@@ -168,3 +170,41 @@ def test_a_fine_below_the_range_is_flagged_while_typing_before_saving(
     assert "chưa thành niên" in warning.text()
     dialog.accept()  # a warning never blocks
     assert dialog.result() == EventDialog.DialogCode.Accepted
+
+
+# The account dialog keeps what was typed, each message beside its field -------------------------
+
+
+def test_the_account_dialog_stays_open_with_each_refusal_beside_its_field(
+        qtbot: QtBot, db: Database, admin: Actor, officer: Actor) -> None:
+    def create(username: str, full_name: str, role: Role, password: str) -> UserRecord:
+        return accounts.create_user(db, admin, username=username, full_name=full_name,
+                                    role=role, password=password)
+
+    dialog = NewUserDialog(TaskRunner(), create)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("canbo")  # taken
+    dialog.full_name.setText("Nguyễn Thị Nhân")
+    dialog.password.setText("ngan")
+    dialog.password.editingFinished.emit()  # left: judged at once by the role's rule
+    assert "Mật khẩu quá ngắn: cần ít nhất 8 ký tự" in dialog.errors["password"].text()
+    dialog.password.setText("du-dai-2026")
+    dialog.password.editingFinished.emit()
+    assert dialog.errors["password"].isHidden()
+    dialog.password_again.setText("du-dai-2027")
+    dialog.password_again.editingFinished.emit()
+    assert dialog.errors["password_again"].text() == MISMATCH
+    dialog.accept_button.click()  # refused at once, nothing asked of the services
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    dialog.password_again.setText("du-dai-2026")
+    dialog.accept_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.errors["username"].text()), timeout=5000)
+    assert dialog.errors["username"].text() == "Tên đăng nhập «canbo» đã có."
+    assert not dialog.message.text() and dialog.errors["password_again"].isHidden()
+    assert (dialog.username.text(), dialog.full_name.text(), dialog.password.text(),
+            dialog.password_again.text()) == ("canbo", "Nguyễn Thị Nhân", "du-dai-2026",
+                                              "du-dai-2026")  # nothing lost
+    dialog.username.setText("nhanvien")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.accept_button.click()
+    assert accounts.authenticate(db, "nhanvien", "du-dai-2026").full_name == "Nguyễn Thị Nhân"

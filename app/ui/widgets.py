@@ -64,8 +64,8 @@ class MessageLine(FieldError):
         self.show_message(message)
 
 
-def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
-    """`widget` with the line for its message right under it."""
+def with_error(widget: QWidget, *below: QWidget) -> tuple[QWidget, FieldError]:
+    """`widget` with the line for its message right under it, then `below` (a warning)."""
     error = FieldError()
     box = QWidget()
     # As tall as its content: a text box of fixed height must not take the form's spare
@@ -74,8 +74,8 @@ def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
+    for part in (widget, error, *below):
+        column.addWidget(part)
     return box, error
 
 

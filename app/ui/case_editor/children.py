@@ -79,9 +79,8 @@ class ChildDialog(Dialog):
         self.age_warning = WarningLine()
         form = QFormLayout(self)
         for key, widget in self.inputs.items():
-            box, self.errors[key] = with_error(widget)
-            if key == "birth_year":
-                box.layout().addWidget(self.age_warning)
+            box, self.errors[key] = with_error(
+                widget, *([self.age_warning] if key == "birth_year" else []))
             if key == "notes":
                 form.addRow(self.guardian)
                 form.addRow(self.referred)

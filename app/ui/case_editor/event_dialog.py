@@ -52,8 +52,8 @@ def typed_event_warnings(db: Database, draft: CaseInput, case_id: int,
                          replacing: EventRecord | None) -> EventWarnings:
     """The warnings of the editor's list (`warnings_for`) about one event as typed: the
     case as typed, its other events as recorded, the event in the place of `replacing`."""
-    events = list(recorded)
-    index = events.index(replacing) if replacing is not None else len(events)
+    events: list[EventInput | EventRecord] = list(recorded)
+    index = recorded.index(replacing) if replacing is not None else len(recorded)
 
     def warn(typed: EventInput) -> list[CaseWarning]:
         with_typed = [*events[:index], typed, *events[index + 1:]]
@@ -187,9 +187,8 @@ class EventDialog(Dialog):
     def _add_row(self, key: str, widget: QWidget) -> None:
         """The event field `key` with its label (app.domain.fields) and its message line."""
         label = LEGAL_BASES_LABEL if key == "legal_basis_ids" else EVENT_BY_KEY[key].label
-        box, self.errors[key] = with_error(widget)
         self.warnings[key] = WarningLine()
-        box.layout().addWidget(self.warnings[key])
+        box, self.errors[key] = with_error(widget, self.warnings[key])
         self.fields.addRow(label + (" *:" if key in REQUIRED else ":"), box)
         self._rows[key] = box
         self._inputs[key] = widget
