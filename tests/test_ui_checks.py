@@ -22,6 +22,7 @@ from app.ui.admin.users_view import MISMATCH, NewUserDialog
 from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.event_dialog import EventDialog
+from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
 from tests.conftest import make_case
@@ -208,3 +209,29 @@ def test_the_account_dialog_stays_open_with_each_refusal_beside_its_field(
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.accept_button.click()
     assert accounts.authenticate(db, "nhanvien", "du-dai-2026").full_name == "Nguyễn Thị Nhân"
+
+
+# The delete dialog names the case and keeps the dialog open on an empty reason ------------------
+
+
+def test_the_delete_dialog_names_the_case_and_asks_again_for_an_empty_reason(
+        qtbot: QtBot, db: Database, leader: Actor) -> None:
+    summary = ("Đăng tin sai sự thật về việc bắt cóc trẻ em tại chợ Minh Tân, kèm hình ảnh "
+               "cắt ghép từ một vụ việc ở tỉnh khác\nvà lời kêu gọi chia sẻ rộng rãi.")
+    created = cases.create_case(db, leader, make_case(detected_on=TODAY, summary=summary),
+                                today=TODAY)
+    dialog = DeleteCaseDialog(db, leader, TaskRunner(), created.id)
+    qtbot.addWidget(dialog)
+    assert dialog.case.text() == (
+        f"Xóa vụ việc {created.code}: «Đăng tin sai sự thật về việc bắt cóc trẻ em tại chợ "
+        "Minh Tân, kèm hình ảnh cắt ghép từ một vụ việc…»?")  # cut at a word
+    dialog.reason.setText("   ")
+    dialog.accept_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.reason_error.text()), timeout=5000)
+    assert dialog.reason_error.text() == "Cần ghi lý do xóa vụ việc."
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert cases.get_case(db, leader, created.id).deleted_at is None
+    dialog.reason.setText("Ghi trùng")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.accept_button.click()
+    assert cases.get_case(db, leader, created.id).deleted_at is not None
