@@ -4,9 +4,11 @@ types, keeps what was typed, and closes only when the input is right."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -15,13 +17,14 @@ from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import Role, SanctionForm
 from app.errors import UserError
-from app.services import accounts, cases, events, settings, vocabulary
+from app.services import accounts, cases, events, evidence, settings, vocabulary
 from app.services.accounts import UserRecord
 from app.services.actor import Actor
 from app.ui.admin.users_view import MISMATCH, NewUserDialog
 from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.event_dialog import EventDialog
+from app.ui.dates import to_qdate
 from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
@@ -235,3 +238,51 @@ def test_the_delete_dialog_names_the_case_and_asks_again_for_an_empty_reason(
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.accept_button.click()
     assert cases.get_case(db, leader, created.id).deleted_at is not None
+
+
+# Evidence: a file no program opens, and what was said before saving ----------------------------
+
+
+def test_a_file_no_program_opens_is_said_and_can_be_saved_as_a_copy(
+        qtbot: QtBot, db: Database, officer: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    created = cases.create_case(db, officer, make_case(detected_on=TODAY), today=TODAY)
+    picture = tmp_path / "chup man hinh.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(0x3366FF)
+    image.save(str(picture))
+    evidence.add_evidence(db, officer, created.id, picture)
+    editor = _editor(qtbot, db, officer, created.id)
+    editor.show()  # a viewer is opened only for a window on screen
+    editor.tabs.setCurrentWidget(editor.evidence)
+    section = editor.evidence
+    section.files.setCurrentRow(0)
+    monkeypatch.setattr("app.ui.case_editor.evidence_section.QDesktopServices.openUrl",
+                        lambda _url: False)  # no program for the type
+    section.open_button.click()
+    qtbot.waitUntil(lambda: bool(section.message.text()), timeout=5000)
+    assert section.message.text().startswith(
+        "Máy này chưa có chương trình nào mở được tệp «.png» («chup man hinh.png»).")
+    assert "«Lưu bản sao…»" in section.message.text()
+    assert not section.save_copy_button.isHidden()
+    target = tmp_path / "ban sao" / "anh.png"
+    target.parent.mkdir()
+    monkeypatch.setattr("app.ui.case_editor.evidence_section.QFileDialog.getSaveFileName",
+                        lambda *_a, **_k: (str(target), ""))
+    section.save_copy_button.click()
+    qtbot.waitUntil(lambda: "Đã lưu bản sao" in section.message.text(), timeout=5000)
+    assert target.read_bytes() == picture.read_bytes()
+    assert [p.name for p in target.parent.iterdir()] == ["anh.png"]  # nothing half-written
+
+
+def test_the_evidence_tab_says_nothing_stale_once_the_case_is_saved(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    editor = _editor(qtbot, db, officer)
+    message = editor.evidence.message
+    assert message.text() == "Lưu vụ việc trước rồi mới thêm chứng cứ."
+    editor.general.detected_on.setDate(to_qdate(TODAY))
+    editor.general.account.setText("Kenh hong bien")
+    editor.general.summary.setPlainText("Clip sai sự thật")
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        editor.save()
+    assert message.isHidden() and editor.evidence.add_button.isEnabled()
