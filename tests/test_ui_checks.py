@@ -24,7 +24,6 @@ from app.ui.admin.users_view import MISMATCH, NewUserDialog
 from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.event_dialog import EventDialog
-from app.ui.dates import to_qdate
 from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
@@ -85,21 +84,21 @@ def test_the_child_dialog_says_the_age_beside_the_year_as_it_is_typed(qtbot: QtB
     qtbot.addWidget(dialog)
     dialog.full_name.setText("Lê Văn Tí")
     error, warning = dialog.errors["birth_year"], dialog.age_warning
-    dialog.birth_year.selectAll()  # over the "—" of no year, as a focus by Tab selects it
-    qtbot.keyClicks(dialog.birth_year, "199")
+    year = dialog.birth_year.line
+    qtbot.keyClicks(year, "199")
     assert not error.text() and not warning.text()  # not all four digits yet: nothing said
-    qtbot.keyClicks(dialog.birth_year, "0")
+    qtbot.keyClicks(year, "0")
     assert error.text().startswith("Sinh năm 1990, vào ngày vi phạm 20/06/2026 (ngày đăng tải) "
                                    "đã đủ 35 tuổi")
     dialog.accept_button.click()
     assert dialog.result() != ChildDialog.DialogCode.Accepted  # stays open, year as typed
     assert dialog.birth_year.value() == 1990 and dialog.full_name.text() == "Lê Văn Tí"
-    dialog.birth_year.selectAll()
-    qtbot.keyClicks(dialog.birth_year, "2009")
+    year.selectAll()
+    qtbot.keyClicks(year, "2009")
     assert not error.text()
     assert "đã đủ 16 tuổi: theo Luật Trẻ em 2016 (Điều 1)" in warning.text()  # only warned
-    dialog.birth_year.selectAll()
-    qtbot.keyClicks(dialog.birth_year, "2014")
+    year.selectAll()
+    qtbot.keyClicks(year, "2014")
     assert warning.isHidden() and error.isHidden()
     dialog.full_name.clear()
     dialog.accept_button.click()
@@ -119,8 +118,7 @@ def test_the_editor_judges_a_childs_age_by_the_dates_typed_in_it(
 
     def exec_(dialog: ChildDialog) -> int:
         opened.append(dialog)
-        dialog.birth_year.selectAll()
-        qtbot.keyClicks(dialog.birth_year, "2007")
+        qtbot.keyClicks(dialog.birth_year.line, "2007")
         return 0
 
     monkeypatch.setattr(ChildDialog, "exec", exec_)
@@ -161,7 +159,7 @@ def test_a_fine_below_the_range_is_flagged_while_typing_before_saving(
     qtbot.waitUntil(warning.isHidden, timeout=5000)
     # Typed as it will be recorded: the case's offender turns out to be a minor of 17.
     dialog.reject()
-    editor.offender.birth_year.setValue(TODAY.year - 18)  # 17 at least, maybe 18: 17 counts
+    editor.offender.birth_year.set_value(TODAY.year - 18)  # 17 at least, maybe 18: 17 counts
     dialog = editor._event_dialog()
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("XP"))
@@ -280,7 +278,7 @@ def test_the_evidence_tab_says_nothing_stale_once_the_case_is_saved(
     editor = _editor(qtbot, db, officer)
     message = editor.evidence.message
     assert message.text() == "Lưu vụ việc trước rồi mới thêm chứng cứ."
-    editor.general.detected_on.setDate(to_qdate(TODAY))
+    editor.general.detected_on.set_value(TODAY)
     editor.general.account.setText("Kenh hong bien")
     editor.general.summary.setPlainText("Clip sai sự thật")
     with qtbot.waitSignal(editor.saved, timeout=5000):
