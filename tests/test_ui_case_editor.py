@@ -323,7 +323,7 @@ def test_tab_goes_down_the_form_and_enter_opens_a_row_without_saving(
         opened.append(dialog.full_name.text())
         dialog.full_name.clear()
         dialog._accept()  # the rules of a saved case: a name is needed
-        opened.append(dialog.message.text())
+        opened.append(dialog.errors["full_name"].text())
         dialog.reject()
 
     QTimer.singleShot(0, answer)

@@ -222,7 +222,7 @@ def test_a_year_has_four_digits_in_its_range(qtbot: QtBot, form: QWidget) -> Non
 
 
 def test_a_child_with_a_birth_year_of_three_digits_is_not_recorded(qtbot: QtBot) -> None:
-    dialog = ChildDialog(None)
+    dialog = ChildDialog(None, None)
     _show(qtbot, dialog)
     dialog.full_name.setText("Nguyễn Văn An")
     _type_over(qtbot, dialog.birth_year, "201")

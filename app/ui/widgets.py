@@ -18,6 +18,7 @@ from app.domain.labels import PARTY_LABELS, PartyKind
 
 ERROR_COLOUR = "#b00020"
 DONE_COLOUR = "#2e7d32"
+WARNING_COLOUR = "#a15c00"
 
 
 class FieldError(QLabel):
@@ -32,6 +33,14 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class WarningLine(FieldError):
+    """A warning right under a field: what looks wrong yet may be right; it never blocks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(f"color: {WARNING_COLOUR}")
 
 
 class MessageLine(FieldError):
@@ -55,8 +64,8 @@ class MessageLine(FieldError):
         self.show_message(message)
 
 
-def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
-    """`widget` with the line for its message right under it."""
+def with_error(widget: QWidget, *below: QWidget) -> tuple[QWidget, FieldError]:
+    """`widget` with the line for its message right under it, then `below` (a warning)."""
     error = FieldError()
     box = QWidget()
     # As tall as its content: a text box of fixed height must not take the form's spare
@@ -65,8 +74,8 @@ def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
+    for part in (widget, error, *below):
+        column.addWidget(part)
     return box, error
 
 
