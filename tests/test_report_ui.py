@@ -122,7 +122,7 @@ def test_marking_as_sent_fills_the_register(qtbot: QtBot, data: Database, leader
         screen.action_bar.send()
     qtbot.waitUntil(lambda: screen.action_bar.register_model.rowCount() == 1)
     model = screen.action_bar.register_model
-    issued = screen.text.issue_date.date().toString("dd/MM/yyyy")  # today, even past midnight
+    issued = screen.text.issue_date.text()  # today, even past midnight
     assert [model.data(model.index(0, c)) for c in range(5)] == [
         "Tháng 10/2026", "30/BC-VHXH", issued, "1", "Lanhdao"]
     assert screen.action_bar.last_folder == data.paths.reports
@@ -189,7 +189,7 @@ def test_the_office_s_cut_off_choice_makes_the_screen_count_the_15th_to_the_14th
     screen.show()
     october = Period.month(2026, 10, cut_off=True)
     screen.picker.kind.setCurrentIndex(0)
-    screen.picker.year.setValue(2026)
+    screen.picker.year.set_value(2026)
     screen.picker.part.setCurrentIndex(9)
     assert screen.picker.period() == october
     assert screen.picker.days.text() == "(từ ngày 15/09/2026 đến ngày 14/10/2026)"

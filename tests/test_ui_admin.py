@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from app.domain.vocabulary import VocabList
 from app.services import accounts, settings, vocabulary
 from app.services.actor import Actor
 from app.ui.admin import AdminScreen
-from app.ui.admin.users_view import NewPasswordDialog, NewUserDialog, UsersView
+from app.ui.admin.users_view import MISMATCH, NewPasswordDialog, NewUserDialog, UsersView
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
@@ -93,12 +94,14 @@ def test_the_office_form_fits_a_1366_by_768_screen(qtbot: QtBot, db: Database,
     assert form.horizontalScrollBar().maximum() == 0
 
 
-def test_admin_creates_an_account_that_can_sign_in(qtbot: QtBot, db: Database,
-                                                   admin: Actor) -> None:
+def test_admin_creates_an_account_that_can_sign_in(qtbot: QtBot, db: Database, admin: Actor,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     screen, _ = _screen(qtbot, db, admin)
-    screen.users.create_user("nhanvien", "Nguyễn Thị Nhân", Role.OFFICER, "ngan")
-    qtbot.waitUntil(lambda: "ít nhất 8" in screen.users.feedback.text())
-    screen.users.create_user("nhanvien", "Nguyễn Thị Nhân", Role.OFFICER, "du-dai-2026")
+    said = _creating(qtbot, monkeypatch, ("nhanvien", "Nguyễn Thị Nhân", Role.OFFICER),
+                     "ngan", "du-dai-2026")
+    screen.users._create()
+    assert "ít nhất 8" in said[0]  # beside the password, the dialog still open
+    assert screen.users.feedback.text() == "Đã tạo người dùng «nhanvien»."
     qtbot.waitUntil(lambda: screen.users.table.rowCount() == 2)
     assert accounts.authenticate(db, "nhanvien", "du-dai-2026").role is Role.OFFICER
 
@@ -149,25 +152,62 @@ def _state(view: UsersView, username: str) -> str:
                 if view.table.item(row, 0).text() == username)
 
 
-def _answering(view: UsersView, monkeypatch: pytest.MonkeyPatch,
-               *answers: str | None) -> list[tuple[str, Role]]:
-    """The passwords the administrator types when asked, in turn; what was asked."""
-    asked: list[tuple[str, Role]] = []
+def _typing(qtbot: QtBot, dialog: NewPasswordDialog | NewUserDialog,
+            passwords: Iterator[str | None], said: list[str]) -> QDialog.DialogCode:
+    """Types each password twice and presses the accept button until the dialog closes (or
+    gives up at None), noting what it said beside the password each time it stayed open."""
+    for password in passwords:
+        if password is None:
+            return QDialog.DialogCode.Rejected
+        dialog.password.setText(password)
+        dialog.password_again.setText(password)
+        dialog.accept_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted
+                        or bool(dialog.errors["password"].text()), timeout=5000)
+        if dialog.result() == QDialog.DialogCode.Accepted:
+            return QDialog.DialogCode.Accepted
+        said.append(dialog.errors["password"].text())
+    return QDialog.DialogCode.Rejected
+
+
+def _answering(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+               *answers: str | None) -> list[tuple[str, list[str]]]:
+    """The passwords the administrator types in the dialogs asking for one, in turn (None:
+    gives up); for each dialog, its title and what it said beside the password."""
+    asked: list[tuple[str, list[str]]] = []
     typed = iter(answers)
 
-    def ask(title: str, _text: str, role: Role) -> str | None:
-        asked.append((title, role))
-        return next(typed)
+    def exec_(dialog: NewPasswordDialog) -> QDialog.DialogCode:
+        asked.append((dialog.windowTitle(), []))
+        return _typing(qtbot, dialog, typed, asked[-1][1])
 
-    monkeypatch.setattr(view, "ask_new_password", ask)
+    monkeypatch.setattr(NewPasswordDialog, "exec", exec_)
     return asked
 
 
-def test_an_administrator_gets_no_guessable_password_in_the_window(qtbot: QtBot, db: Database,
-                                                                    admin: Actor) -> None:
+def _creating(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, account: tuple[str, str, Role],
+              *answers: str | None) -> list[str]:
+    """The new account the administrator types, then its passwords in turn (None: gives
+    up); what the dialog said beside the password."""
+    said: list[str] = []
+
+    def exec_(dialog: NewUserDialog) -> QDialog.DialogCode:
+        username, full_name, role = account
+        dialog.username.setText(username)
+        dialog.full_name.setText(full_name)
+        dialog.role.setCurrentIndex(dialog.role.findData(role))
+        return _typing(qtbot, dialog, iter(answers), said)
+
+    monkeypatch.setattr(NewUserDialog, "exec", exec_)
+    return said
+
+
+def test_an_administrator_gets_no_guessable_password_in_the_window(
+        qtbot: QtBot, db: Database, admin: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     screen, _ = _screen(qtbot, db, admin)
-    screen.users.create_user("qt2", "Trần Quản", Role.ADMIN, "12345678")
-    qtbot.waitUntil(lambda: STRONG_ACCOUNT_PASSWORD_RULE in screen.users.feedback.text())
+    said = _creating(qtbot, monkeypatch, ("qt2", "Trần Quản", Role.ADMIN), "12345678", None)
+    screen.users._create()
+    assert STRONG_ACCOUNT_PASSWORD_RULE in said[0]
     assert screen.users.table.rowCount() == 1
 
 
@@ -175,14 +215,14 @@ def test_enabling_an_account_asks_for_its_new_password(qtbot: QtBot, db: Databas
                                                        officer: Actor,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     view = _screen(qtbot, db, admin)[0].users
-    asked = _answering(view, monkeypatch, None, "du-dai-2026")
+    asked = _answering(qtbot, monkeypatch, None, "du-dai-2026")
     _select(view, "canbo")
     view._toggle_active()
     qtbot.waitUntil(lambda: _state(view, "canbo") == "Đã khóa")
     assert asked == []  # disabling asks nothing
     _select(view, "canbo")
     view._toggle_active()  # the administrator gives up
-    assert asked == [("Mở lại người dùng", Role.OFFICER)]
+    assert asked == [("Mở lại người dùng", [])]
     assert _state(view, "canbo") == "Đã khóa"
     _select(view, "canbo")
     view._toggle_active()
@@ -195,42 +235,44 @@ def test_raising_an_account_to_leader_asks_for_a_strong_password(
         qtbot: QtBot, db: Database, admin: Actor, officer: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
     view = _screen(qtbot, db, admin)[0].users
-    asked = _answering(view, monkeypatch, "du-dai-2026", "gio-dong-bac-2027")
+    asked = _answering(qtbot, monkeypatch, "du-dai-2026", "gio-dong-bac-2027")
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a: ("Lãnh đạo", True))
     _select(view, "canbo")
     view._change_role()
-    qtbot.waitUntil(lambda: STRONG_ACCOUNT_PASSWORD_RULE in view.feedback.text())
-    assert accounts.find_user(db, admin, "canbo").role is Role.OFFICER
-    _select(view, "canbo")
-    view._change_role()
-    qtbot.waitUntil(lambda: "nay có vai trò Lãnh đạo" in view.feedback.text())
-    assert asked == [("Đổi vai trò", Role.LEADER)] * 2
+    [(title, said)] = asked  # one dialog, open until a strong password is typed
+    assert title == "Đổi vai trò" and STRONG_ACCOUNT_PASSWORD_RULE in said[0]
+    assert "nay có vai trò Lãnh đạo" in view.feedback.text()
     assert accounts.authenticate(db, "canbo", "gio-dong-bac-2027").role is Role.LEADER
     # Back to Cán bộ: no new password is asked for.
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a: ("Cán bộ", True))
     _select(view, "canbo")
     view._change_role()
     qtbot.waitUntil(lambda: "nay có vai trò Cán bộ" in view.feedback.text())
-    assert len(asked) == 2
+    assert len(asked) == 1
 
 
-def test_a_new_password_is_typed_twice_under_the_rule_of_its_role(qtbot: QtBot) -> None:
-    dialog = NewPasswordDialog("Đặt lại mật khẩu", "Mật khẩu mới cho «canbo»:", Role.ADMIN)
+def test_a_new_password_is_typed_twice_under_the_rule_of_its_role(
+        qtbot: QtBot, db: Database, admin: Actor, officer: Actor) -> None:
+    user = accounts.find_user(db, admin, "canbo")
+    applied: list[str] = []
+    dialog = NewPasswordDialog("Đặt lại mật khẩu", "Mật khẩu mới cho «canbo»:", user, Role.ADMIN,
+                               TaskRunner(), applied.append)
     qtbot.addWidget(dialog)
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert STRONG_ACCOUNT_PASSWORD_RULE in texts
     dialog.password.setText("gio-dong-bac-2027")
     dialog.password_again.setText("gio-dong-bac-2028")
     dialog.accept_button.click()
-    assert dialog.message.text() == "Hai lần nhập mật khẩu không giống nhau."
-    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.errors["password_again"].text() == MISMATCH
+    assert dialog.result() != QDialog.DialogCode.Accepted and applied == []
     dialog.password_again.setText("gio-dong-bac-2027")
-    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.accept_button.click()
+    assert applied == ["gio-dong-bac-2027"]
 
 
 def test_the_new_account_dialog_shows_the_rule_of_the_role_chosen(qtbot: QtBot) -> None:
-    dialog = NewUserDialog()
+    dialog = NewUserDialog(TaskRunner(), lambda *_typed: None)
     qtbot.addWidget(dialog)
     assert dialog.rule.text() == ACCOUNT_PASSWORD_RULE
     dialog.role.setCurrentIndex(dialog.role.findData(Role.ADMIN))

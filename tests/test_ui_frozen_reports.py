@@ -27,6 +27,7 @@ from app.services.records import CaseDetail
 from app.services.report_export import Targets
 from app.ui.case_editor import CaseEditor
 from app.ui.data_change import DataChange
+from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.main_window import MainWindow
 from app.ui.prefs import UiPrefs
 from app.ui.report.frozen_warning import FrozenChangeWarning
@@ -114,15 +115,22 @@ def test_a_change_outside_frozen_periods_saves_without_a_warning(
 def test_deleting_a_case_of_a_frozen_month_warns_first(
         qtbot: QtBot, open_window: Callable[[Actor], MainWindow], db: Database,
         leader: Actor, frozen: CaseDetail, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(QInputDialog, "getText",
-                        staticmethod(lambda *a, **k: ("Nhập trùng", True)))
     window = open_window(leader)
+
+    def exec_(dialog: DeleteCaseDialog) -> int:
+        dialog.reason.setText("Nhập trùng")
+        dialog.accept_button.click()
+        warning = _warning(qtbot, window)  # over the delete dialog
+        assert "Báo cáo số 12/BC-VHXH tháng 10/2026" in warning.text.text()
+        assert cases.get_case(db, leader, frozen.id).deleted_at is None
+        warning.accept_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == DeleteCaseDialog.DialogCode.Accepted,
+                        timeout=10_000)
+        return dialog.result()
+
+    monkeypatch.setattr(DeleteCaseDialog, "exec", exec_)
     window.delete_case(frozen.id)
-    warning = _warning(qtbot, window)
-    assert "Báo cáo số 12/BC-VHXH tháng 10/2026" in warning.text.text()
-    warning.accept_button.click()
-    qtbot.waitUntil(lambda: cases.get_case(db, leader, frozen.id).deleted_at is not None,
-                    timeout=10_000)
+    assert cases.get_case(db, leader, frozen.id).deleted_at is not None
     window.runner.wait()
 
 

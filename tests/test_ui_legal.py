@@ -17,7 +17,6 @@ from app.services.actor import Actor
 from app.ui.admin.legal_dialogs import EndDialog, ProvisionDialog
 from app.ui.admin.legal_view import LegalBasisView
 from app.ui.data_change import DataChange
-from app.ui.dates import to_qdate
 from app.ui.tasks import TaskRunner
 from tests.conftest import TODAY, make_case
 
@@ -103,10 +102,10 @@ def test_a_provision_a_sanction_cites_is_ended_not_deleted(
 
     def end(dialog: EndDialog) -> int:
         qtbot.addWidget(dialog)
-        dialog.valid_to.setDate(to_qdate(date(2026, 6, 1)))  # before it starts: refused
+        dialog.valid_to.set_value(date(2026, 6, 1))  # before it starts: refused
         assert _saving(qtbot, dialog) == 0
         assert "trước ngày có hiệu lực" in dialog.errors["valid_to"].text()
-        dialog.valid_to.setDate(to_qdate(date(2026, 12, 31)))
+        dialog.valid_to.set_value(date(2026, 12, 31))
         return _saving(qtbot, dialog)
 
     monkeypatch.setattr(EndDialog, "exec", end)

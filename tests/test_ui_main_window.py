@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from python_calamine import CalamineWorkbook
@@ -25,6 +25,7 @@ from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.search import CaseQuery
 from app.ui.case_editor import CaseEditor
+from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.filters import query_from_json, query_to_json
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
@@ -174,15 +175,26 @@ def test_delete_asks_for_a_reason_and_needs_the_right(
         qtbot: QtBot, open_window: OpenWindow, db: Database, leader: Actor,
         register: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     window = _window(qtbot, open_window, leader)
-    monkeypatch.setattr(QInputDialog, "getText",
-                        staticmethod(lambda *a, **k: ("Nhập trùng", True)))
+    named: list[str] = []
+
+    def exec_(dialog: DeleteCaseDialog) -> int:
+        named.append(dialog.case.text())
+        dialog.reason.setText("Nhập trùng")
+        dialog.accept_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == DeleteCaseDialog.DialogCode.Accepted,
+                        timeout=5000)
+        return dialog.result()
+
+    monkeypatch.setattr(DeleteCaseDialog, "exec", exec_)
     view = window.case_list
     view.table.setFocus()
     view.table.selectRow(view.model.ids().index(register["duc"]))
     with qtbot.waitSignal(view.results_shown, timeout=3000):
         qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert register["duc"] not in _shown_ids(window)
-    assert cases.get_case(db, leader, register["duc"]).deleted_reason == "Nhập trùng"
+    deleted = cases.get_case(db, leader, register["duc"])
+    assert deleted.deleted_reason == "Nhập trùng"
+    assert named == [f"Xóa vụ việc {deleted.code}: «{deleted.data.summary}»?"]
     window.runner.wait()
 
 

@@ -11,16 +11,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
-from app.domain.labels import Role
 from app.services import accounts, cases, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.search import CaseRow
 from app.ui.admin import AdminScreen
+from app.ui.admin.users_view import NewUserDialog
 from app.ui.case_editor import CaseEditor
 from app.ui.dashboard import DashboardView
 from app.ui.data_change import DataChange, DataKind
-from app.ui.dates import to_qdate
+from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.main_window import MainWindow
 from tests.conftest import TODAY, make_case
 
@@ -94,7 +94,7 @@ def test_an_edited_case_refreshes_its_row_and_the_dashboard_not_the_accounts(
 
     def edit_and_save(editor: CaseEditor) -> int:
         editor.general.summary.setPlainText("Nội dung đã sửa")
-        editor.general.detected_on.setDate(to_qdate(date.today()))
+        editor.general.detected_on.set_value(date.today())
         with qtbot.waitSignal(editor.saved, timeout=5000):
             editor.save()
         return 0
@@ -111,7 +111,17 @@ def test_an_edited_case_refreshes_its_row_and_the_dashboard_not_the_accounts(
     assert dashboard.cards["detected"].value.text() == "1"
     assert reloaded == []  # accounts, lists, legal bases: nothing of theirs changed
     # The accounts view does reload when an account changes.
-    admin.users.create_user("moi", "Người Mới", Role.OFFICER, "du-dai-2026")
+    def create(dialog: NewUserDialog) -> int:
+        dialog.username.setText("moi")
+        dialog.full_name.setText("Người Mới")
+        for field in (dialog.password, dialog.password_again):
+            field.setText("du-dai-2026")
+        dialog.accept_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == NewUserDialog.DialogCode.Accepted)
+        return dialog.result()
+
+    monkeypatch.setattr(NewUserDialog, "exec", create)
+    admin.users._create()
     qtbot.waitUntil(lambda: reloaded == [admin.users])
     assert admin.users.table.rowCount() == len(accounts.list_users(window.db, window.actor))
 
@@ -141,18 +151,23 @@ def test_refreshing_everything_reloads_every_view(
 def test_a_deleted_case_leaves_the_list_and_only_the_list_and_dashboard_reload(
         qtbot: QtBot, window: MainWindow, register: list[int], fetched: list[list[int]],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
     dashboard, admin = _screens(window)
     reloaded = _count_reloads(monkeypatch, admin.users, admin.lists, admin.legal)
     _show_every_row(window)
     fetched.clear()
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Trùng", True)))
+
+    def exec_(dialog: DeleteCaseDialog) -> int:
+        dialog.reason.setText("Trùng")
+        dialog.accept_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == DeleteCaseDialog.DialogCode.Accepted)
+        return dialog.result()
+
+    monkeypatch.setattr(DeleteCaseDialog, "exec", exec_)
     with qtbot.waitSignal(window.case_list.results_shown, timeout=10_000):
         window.delete_case(register[0])
     assert window.case_list.model.ids() == register[:0:-1]  # newest first, the first gone
     _show_every_row(window)
-    assert fetched == []  # the rows left were fetched already
+    assert fetched == [[register[0]]]  # the row the dialog names; the rows left were fetched
     assert reloaded == []
     with qtbot.waitSignal(dashboard.loaded, timeout=10_000):
         window.show_screen("dashboard")

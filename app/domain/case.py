@@ -12,6 +12,7 @@ from app.domain import checks
 from app.domain.events import EventInput
 from app.domain.fields import BY_KEY, CHILD_BY_KEY, DEFAMED_BY_KEY, DEFAMED_LABEL, Field, Kind
 from app.domain.labels import PartyKind, Sex
+from app.domain.protection import CHILD_AGE_LIMIT, age_on
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.errors import FieldProblem
 from app.text import clean, format_date
@@ -196,9 +197,10 @@ def validate_case(data: CaseInput, vocabulary: Vocabulary, today: date) -> list[
     if data.offender_kind and not data.offender_name:
         add("offender_name", "Đã chọn loại đối tượng nhưng chưa nhập «Họ tên đối tượng».")
 
+    act = data.act_date
     for index, child in enumerate(data.children, start=1):
-        for message in validate_child(child, today):
-            add(f"children[{index}]", f"Trẻ em thứ {index}: {message}")
+        for problem in validate_child(child, today, act):
+            add(f"children[{index}]", f"Trẻ em thứ {index}: {problem.message}")
     for index, party in enumerate(data.defamed, start=1):
         for message in validate_defamed(party, today):
             add(f"defamed[{index}]", f"«{DEFAMED_LABEL}» thứ {index}: {message}")
@@ -243,23 +245,70 @@ def validate_defamed(party: DefamedInput, today: date) -> list[str]:
     return messages
 
 
-def validate_child(child: ChildInput, today: date) -> list[str]:
-    messages: list[str] = []
+def validate_child(child: ChildInput, today: date,
+                   act: ActDate | None) -> list[FieldProblem]:
+    """The problems of one child, each under its field of `CHILD_BY_KEY`; `act` is the
+    case's act date (None while unknown), on which the child's age is taken."""
+    problems: list[FieldProblem] = []
     for field in CHILD_BY_KEY.values():
         value = getattr(child, field.key)
         if field.required and not value:
-            messages.append(checks.missing(field))
-        elif isinstance(value, str):
-            messages.extend(m for m in [checks.too_long(field, value)] if m)
+            problems.append(FieldProblem(field.key, checks.missing(field)))
+        elif isinstance(value, str) and (message := checks.too_long(field, value)):
+            problems.append(FieldProblem(field.key, message))
+    born = len(problems)
     year_problem = checks.bad_year(CHILD_BY_KEY["birth_year"], child.birth_year, today)
     if year_problem:
-        messages.append(year_problem)
+        problems.append(FieldProblem("birth_year", year_problem))
     if child.birth_date and child.birth_date > today:
-        messages.append("ngày sinh ở tương lai.")
+        problems.append(FieldProblem("birth_date", "ngày sinh ở tương lai."))
     elif child.birth_date and child.birth_date.year < checks.EARLIEST_YEAR:
-        messages.append(f"ngày sinh {child.birth_date:%d/%m/%Y} trước năm "
-                        f"{checks.EARLIEST_YEAR}.")
-    return messages
+        problems.append(FieldProblem("birth_date", f"ngày sinh {child.birth_date:%d/%m/%Y} "
+                                                   f"trước năm {checks.EARLIEST_YEAR}."))
+    # The age only of a birth that may be right: a year typed wrong says so first.
+    age = child_age(child, act) if act is not None and len(problems) == born else None
+    if age is not None and age.refused:
+        problems.append(FieldProblem(age.field, age.message))
+    return problems
+
+
+# A child recorded on a case is a minor at the act: under 18 (Bộ luật Dân sự 2015, Điều 21:
+# "người chưa thành niên là người chưa đủ mười tám tuổi"). The Luật Trẻ em 2016 (Điều 1)
+# calls a child only whoever is under 16; the victims of a TE case aged 16 or 17 (pupils of
+# grades 11 and 12) are still recorded here, masked as children, and counted in the report's
+# band «Từ 16 tuổi trở lên» (`report.CHILD_AGE_BANDS`): the officer is only warned.
+MINOR_AGE_LIMIT = 18
+
+
+@dataclass(frozen=True)
+class ChildAge:
+    """What a recorded child's age at the act says: refused (18 or more), or a warning."""
+
+    message: str
+    refused: bool
+    field: str  # birth_date or birth_year: what the age was taken from
+
+
+def child_age(child: ChildInput, act: ActDate) -> ChildAge | None:
+    """A child 16 or older on the act's date (by THE age rule of `app.domain.protection`:
+    with only a birth year, the younger possible age); None when younger or unknown."""
+    years = age_on(child.birth_date, child.birth_year, act.day)
+    if years is None or years < CHILD_AGE_LIMIT:
+        return None
+    born = (f"sinh ngày {format_date(child.birth_date)}" if child.birth_date
+            else f"sinh năm {child.birth_year}")
+    said = f"{born}, vào ngày vi phạm {act.shown} đã đủ {years} tuổi"
+    field = "birth_date" if child.birth_date else "birth_year"
+    if years >= MINOR_AGE_LIMIT:
+        return ChildAge(
+            f"{said}: ở đây chỉ ghi người dưới {MINOR_AGE_LIMIT} tuổi (người chưa thành niên, "
+            "Bộ luật Dân sự 2015, Điều 21). Hãy kiểm tra lại năm sinh và ngày đăng tải.",
+            True, field)
+    return ChildAge(
+        f"{said}: theo Luật Trẻ em 2016 (Điều 1) trẻ em là người dưới {CHILD_AGE_LIMIT} "
+        f"tuổi. Người {CHILD_AGE_LIMIT}–{MINOR_AGE_LIMIT - 1} tuổi vẫn được ghi và che tên "
+        f"như trẻ em, báo cáo xếp vào cột «Từ {CHILD_AGE_LIMIT} tuổi trở lên»; hãy kiểm tra "
+        "lại năm sinh.", False, field)
 
 
 def _check_value(field: Field, value: object, vocabulary: Vocabulary, today: date) -> str | None:

@@ -29,10 +29,13 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from app.domain.case import CaseInput, ChildInput
 from app.domain.labels import HIDDEN_ADDRESS, HIDDEN_SCHOOL, PartyKind
 from app.text import fold, initials
+
+if TYPE_CHECKING:  # the case's rules check a child's age with `age_on`
+    from app.domain.case import CaseInput, ChildInput
 
 CHILD_AGE_LIMIT = 16  # Luật Trẻ em 2016, Điều 1
 

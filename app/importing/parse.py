@@ -1,8 +1,9 @@
 """A cell of an import file → a typed value, or a Vietnamese message saying what is expected.
 
-Dates come as date cells or as text in the forms Vietnamese offices type
-(`05/02/2026`, `5-2-2026`, `ngày 5 tháng 2 năm 2026`, `2026-02-05`); numbers as
-numbers or text with `.` thousand separators (`7.500.000`). Text is NFC and trimmed.
+Dates come as date cells or as text in the forms Vietnamese offices type, read as the
+window reads them (`app.text.parse_date`: `05/02/2026`, `5-2-2026`, `ngày 5 tháng 2 năm
+2026`, `2026-02-05`); numbers as numbers or text with `.` thousand separators
+(`7.500.000`). Text is NFC and trimmed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from datetime import date, datetime
 from app.domain.case import ChildInput
 from app.domain.labels import DECISION_TIME_LABELS, PARTY_LABELS, ClosingResult, SanctionForm, Sex
 from app.domain.vocabulary import BUILTIN, VocabList, Vocabulary
+from app.errors import UserError
 from app.importing.columns import YES_NO, Column, Parse, either
 from app.importing.reader import Cell
-from app.text import clean, fold, format_date
+from app.text import EXAMPLE_DATE, clean, fold, format_date, parse_date
 
 
 class CellError(Exception):
@@ -26,17 +28,10 @@ class CellError(Exception):
         self.message = message
 
 
-EXAMPLE_DATE = "05/02/2026"
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d+)")
-_YEAR_MONTH_DAY = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
-_IN_WORDS = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})\s*,?\s+nam\s+(\d+)")
-_DATE_PREFIX = re.compile(r"^(ngay\s+)")
-_TIME_SUFFIX = re.compile(r"(\s+|\s*,\s*|t)(luc\s+)?\d{1,2}[:h]\d{2}(:\d{2})?(\s*[ap]m)?$")
 _GROUPED = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,0+)?")
 _DECIMAL = re.compile(r"[+-]?\d[\d.]*[.,]\d+")
 _MONEY_WORDS = re.compile(r"\s*(dong|vnd|d)$")
 _CHILD = re.compile(r"(?P<name>[^()]*?)\s*(?:\((?P<info>[^()]*)\))?")
-_NOT_A_DATE = "«{shown}» không phải là ngày: cần ngày dạng dd/mm/yyyy, ví dụ " + EXAMPLE_DATE + "."
 
 
 def read_text(value: Cell) -> str | None:
@@ -61,24 +56,10 @@ def read_date(value: Cell) -> date | None:
     if isinstance(value, bool) or not isinstance(value, str):
         raise CellError(f"Ô chứa «{read_text(value)}», không phải ngày: cần ngày dạng dd/mm/yyyy, "
                         f"ví dụ {EXAMPLE_DATE} (hoặc một ô định dạng ngày).")
-    shown = clean(value)
-    if shown is None:
-        return None
-    text = _TIME_SUFFIX.sub("", _DATE_PREFIX.sub("", fold(shown)))
-    if match := _YEAR_MONTH_DAY.fullmatch(text):
-        year, month, day = match.groups()
-    elif match := _DAY_MONTH_YEAR.fullmatch(text) or _IN_WORDS.fullmatch(text):
-        day, month, year = match.groups()
-    else:
-        raise CellError(_NOT_A_DATE.format(shown=shown))
-    if len(year) != 4:
-        raise CellError(f"«{shown}»: năm cần ghi đủ 4 chữ số, ví dụ {EXAMPLE_DATE}.")
     try:
-        return date(int(year), int(month), int(day))
-    except ValueError as exc:
-        raise CellError(f"Ngày «{shown}» không có thật trên lịch (ngày {int(day)}, tháng "
-                        f"{int(month)}, năm {year}): cần ngày dạng dd/mm/yyyy, ví dụ "
-                        f"{EXAMPLE_DATE}.") from exc
+        return parse_date(value)
+    except UserError as exc:
+        raise CellError(exc.message) from exc
 
 
 def read_integer(value: Cell) -> int | None:

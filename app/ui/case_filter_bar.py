@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -27,7 +26,7 @@ from app.services.search import CaseQuery, SortKey
 from app.text import format_date
 from app.ui import filters
 from app.ui.completion import complete_without_diacritics
-from app.ui.dates import from_qdate, to_qdate
+from app.ui.dates import DateEntry, from_qdate
 from app.ui.filters import BUILT_IN, query_from_json
 from app.ui.flow_layout import FlowLayout, labelled
 from app.ui.prefs import UiPrefs
@@ -118,11 +117,9 @@ class CaseFilterBar(QWidget):
                                  *((label, kind) for kind, label in ATTENTION_LABELS.items())])
         self.with_children = QCheckBox("Có trẻ em")
         self.period = QCheckBox("Phát hiện từ")
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = DateEntry(from_qdate(QDate.currentDate().addMonths(-1)))
+        self.date_to = DateEntry()
         for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
             edit.setEnabled(False)
         self.period.toggled.connect(self.date_from.setEnabled)
         self.period.toggled.connect(self.date_to.setEnabled)
@@ -138,7 +135,7 @@ class CaseFilterBar(QWidget):
         for box in (self.with_children, self.period):
             box.toggled.connect(self._criterion_changed)
         for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(self._criterion_changed)
+            edit.changed.connect(self._criterion_changed)
         self._fill_saved()
         self.saved.activated.connect(self._saved_chosen)
 
@@ -213,8 +210,9 @@ class CaseFilterBar(QWidget):
             has_children=True if self.with_children.isChecked() else None,
             attention=Attention(attention) if attention not in (None, OVERDUE) else None,
             overdue=attention == OVERDUE,
-            detected_from=from_qdate(self.date_from.date()) if period else None,
-            detected_to=from_qdate(self.date_to.date()) if period else None,
+            # A date that does not read bounds nothing; its entry says so.
+            detected_from=self.date_from.value() if period else None,
+            detected_to=self.date_to.value() if period else None,
             sort=self._sort[0],
             descending=self._sort[1],
             **self._extra,  # type: ignore[arg-type]
@@ -237,9 +235,9 @@ class CaseFilterBar(QWidget):
         self.with_children.setChecked(bool(query.has_children))
         self.period.setChecked(query.detected_from is not None or query.detected_to is not None)
         if query.detected_from:
-            self.date_from.setDate(to_qdate(query.detected_from))
+            self.date_from.set_value(query.detected_from)
         if query.detected_to:
-            self.date_to.setDate(to_qdate(query.detected_to))
+            self.date_to.set_value(query.detected_to)
         self._applying = False
 
     def set_sort(self, key: SortKey, descending: bool) -> None:

@@ -32,10 +32,10 @@ from app.progress import CancelToken, Progress
 from app.services.actor import Actor
 from app.services.data_folder import Database
 from app.services.exporting import ExportResult, check_export, export_cases
-from app.ui.dates import from_qdate
+from app.ui.dates import DateEntry, entries_ready
 from app.ui.import_dialog import EXCEL_FILTER
 from app.ui.task_dialog import TaskDialog
-from app.ui.widgets import FieldError, date_edit, with_error
+from app.ui.widgets import FieldError, with_error
 
 MISMATCH = "Hai lần nhập mật khẩu không khớp."
 FIELDS_REFUSED = "Chưa xuất: hãy xem các thông báo màu đỏ dưới từng ô."
@@ -59,8 +59,8 @@ class ExportDialog(TaskDialog):
 
         today = date.today()
         self.period = QCheckBox("Chỉ các vụ việc phát hiện trong khoảng")
-        self.date_from = date_edit(today.replace(month=1, day=1))
-        self.date_to = date_edit(today)
+        self.date_from = DateEntry(today.replace(month=1, day=1))
+        self.date_to = DateEntry(today)
         self.period.toggled.connect(self._update_fields)
         self.password = QLineEdit()
         self.password_again = QLineEdit()
@@ -113,18 +113,22 @@ class ExportDialog(TaskDialog):
             widget.setEnabled(self.period.isChecked())
 
     def _request(self) -> _Request | None:
-        """What the fields ask for, or None (and the message) when the passwords differ."""
+        """What the fields ask for, or None (and the message) when a date does not read or
+        the passwords differ."""
         for error in self.errors.values():
             error.show_message(None)
         self.message.clear()
+        if not entries_ready(self):
+            self._fit()
+            return None
         password = self.password.text()
         if password != self.password_again.text():
             self.errors["password_again"].show_message(MISMATCH)
             self._fit()
             return None
         return _Request(
-            from_qdate(self.date_from.date()) if self.period.isChecked() else None,
-            from_qdate(self.date_to.date()) if self.period.isChecked() else None,
+            self.date_from.value() if self.period.isChecked() else None,
+            self.date_to.value() if self.period.isChecked() else None,
             password or None, self.purpose.text(), self.recipient.text())
 
     def choose_file(self) -> None:

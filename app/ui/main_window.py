@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -35,6 +34,7 @@ from app.ui.about import AboutDialog
 from app.ui.backup_actions import BackupActions
 from app.ui.case_list import CaseListView
 from app.ui.data_change import DataChange, DataKind
+from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.filters import drop_saved_search_text
 from app.ui.idle import IdleWatcher, put_back, take_off_screen
 from app.ui.login import LoginDialog
@@ -308,12 +308,9 @@ class MainWindow(QMainWindow):
         if not self.actor.can(Permission.DELETE_CASES):
             self.show_error("Bạn không có quyền xóa vụ việc.")
             return
-        reason, accepted = QInputDialog.getText(
-            self, "Xóa vụ việc", "Lý do xóa (bắt buộc; vụ việc vào thùng rác, có thể khôi phục):")
-        if not accepted:
-            return
-        self.run_change(case_id, lambda: cases.delete_case(self.db, self.actor, case_id, reason),
-                        PendingChange(case_id, deleted=True))
+        dialog = DeleteCaseDialog(self.db, self.actor, self.runner, case_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.data_changed.emit(DataChange.cases([case_id]))
 
     def _restore_selected(self) -> None:
         case_id = self.case_list.selected_case_id()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QRadioButton,
@@ -19,48 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import PARTY_LABELS, PartyKind
-from app.ui.dates import from_qdate, to_qdate
-
-
-def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value) if value else QDate.currentDate())
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-class OptionalDate(QWidget):
-    """A date the user may leave out (a tick enables it)."""
-
-    changed = Signal()
-
-    def __init__(self, value: date | None = None, text: str = "") -> None:
-        super().__init__()
-        self.enabled = QCheckBox(text)
-        self.edit = date_edit(value)
-        self.set_value(value)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        # `changed` carries nothing: the tick's bool and the date are not passed on.
-        self.enabled.toggled.connect(lambda _on: self.changed.emit())
-        self.edit.dateChanged.connect(lambda _day: self.changed.emit())
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.enabled)
-        layout.addWidget(self.edit, 1)
-        self.setFocusProxy(self.enabled)
-
-    def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.enabled.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        if value is not None:
-            self.edit.setDate(to_qdate(value))
-
 
 ERROR_COLOUR = "#b00020"
 DONE_COLOUR = "#2e7d32"
+WARNING_COLOUR = "#a15c00"
 
 
 class FieldError(QLabel):
@@ -75,6 +33,14 @@ class FieldError(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+class WarningLine(FieldError):
+    """A warning right under a field: what looks wrong yet may be right; it never blocks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(f"color: {WARNING_COLOUR}")
 
 
 class MessageLine(FieldError):
@@ -98,8 +64,8 @@ class MessageLine(FieldError):
         self.show_message(message)
 
 
-def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
-    """`widget` with the line for its message right under it."""
+def with_error(widget: QWidget, *below: QWidget) -> tuple[QWidget, FieldError]:
+    """`widget` with the line for its message right under it, then `below` (a warning)."""
     error = FieldError()
     box = QWidget()
     # As tall as its content: a text box of fixed height must not take the form's spare
@@ -108,8 +74,8 @@ def with_error(widget: QWidget) -> tuple[QWidget, FieldError]:
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
+    for part in (widget, error, *below):
+        column.addWidget(part)
     return box, error
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -25,7 +24,7 @@ from app.services.audit import ACTION_LABELS
 from app.services.audit_log import AuditLine
 from app.services.data_folder import Database
 from app.ui.admin.common import Feedback, fill_table, make_table
-from app.ui.dates import from_qdate
+from app.ui.dates import DateEntry, entries_ready
 from app.ui.tasks import TaskRunner
 
 
@@ -41,11 +40,8 @@ class AuditView(QWidget):
         for action, label in ACTION_LABELS.items():
             self.action.addItem(label, str(action))
         self.period = QCheckBox("Từ ngày")
-        self.day_from = QDateEdit(QDate.currentDate().addDays(-30))
-        self.day_to = QDateEdit(QDate.currentDate())
-        for edit in (self.day_from, self.day_to):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
+        self.day_from = DateEntry(date.today() - timedelta(days=30))
+        self.day_to = DateEntry()
         search = QPushButton("Xem")
         search.clicked.connect(self.refresh)
         export = QPushButton("Xuất Excel…")
@@ -68,8 +64,10 @@ class AuditView(QWidget):
         username = self.username.text().strip() or None
         action = self.action.currentData()
         dated = self.period.isChecked()
-        day_from = from_qdate(self.day_from.date()) if dated else None
-        day_to = from_qdate(self.day_to.date()) if dated else None
+        if dated and not entries_ready(self):
+            return
+        day_from = self.day_from.value() if dated else None
+        day_to = self.day_to.value() if dated else None
 
         def task(_p: Progress, _t: CancelToken) -> list[AuditLine]:
             return audit_log.search(db, actor, username=username, action=action,

@@ -39,10 +39,10 @@ from app.domain.vocabulary import BUILTIN, VocabList
 from app.errors import UserError, ValidationError
 from app.progress import CancelToken, Progress
 from app.services.legal_basis import Instrument, Provision
-from app.ui.dates import from_qdate
+from app.ui.dates import NOT_SAVED, DateEntry, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FieldError, OptionalDate, date_edit, with_error
+from app.ui.widgets import FieldError, with_error
 
 NO_AMOUNT = "không có"
 TEXT_HEIGHT = 64  # three lines of a description or of remedies
@@ -117,6 +117,9 @@ class CatalogDialog(Dialog):
             error.show_message(None)
         self.message.clear()
         self._shown_on_fields = False
+        if not entries_ready(self):
+            self.message.error(NOT_SAVED)
+            return
         work = self.request()
         self.accept_button.setEnabled(False)
 
@@ -156,8 +159,8 @@ class InstrumentDialog(CatalogDialog):
         self.citation = QLineEdit(found.citation)
         self.citation.setPlaceholderText("Ví dụ: NĐ 174/2026/NĐ-CP")
         self.title_text = _text_box(found.title)
-        self.valid_from = OptionalDate(found.valid_from)
-        self.valid_to = OptionalDate(found.valid_to)
+        self.valid_from = DateEntry(found.valid_from, optional=True)
+        self.valid_to = DateEntry(found.valid_to, optional=True)
         self.note = _text_box(found.note)
         form = QFormLayout()
         for key, widget in (("citation", self.citation), ("title", self.title_text),
@@ -224,8 +227,8 @@ class ProvisionDialog(CatalogDialog):
         self.factor.setValue(found.other_party_factor or 0)
         self.remedies = _text_box("\n".join(found.remedies))
         self.remedies.setPlaceholderText("Mỗi biện pháp một dòng")
-        self.valid_from = OptionalDate(found.valid_from)
-        self.valid_to = OptionalDate(found.valid_to)
+        self.valid_from = DateEntry(found.valid_from, optional=True)
+        self.valid_to = DateEntry(found.valid_to, optional=True)
         self.to_confirm = QCheckBox("Mới đọc ở nguồn thứ cấp, cần đối chiếu văn bản gốc")
         self.to_confirm.setChecked(found.to_confirm)
         form = QFormLayout()
@@ -276,8 +279,8 @@ class LimitDialog(CatalogDialog):
         self.max_fine = _money_box(found.max_fine, special=None)
         self.basis = QLineEdit(found.basis)
         self.basis.setPlaceholderText("Ví dụ: Điều 106 NĐ 174/2026/NĐ-CP")
-        self.valid_from = OptionalDate(found.valid_from)
-        self.valid_to = OptionalDate(found.valid_to)
+        self.valid_from = DateEntry(found.valid_from, optional=True)
+        self.valid_to = DateEntry(found.valid_to, optional=True)
         self.to_confirm = QCheckBox("Mới đọc ở nguồn thứ cấp, cần đối chiếu văn bản gốc")
         self.to_confirm.setChecked(found.to_confirm)
         form = QFormLayout()
@@ -308,7 +311,7 @@ class EndDialog(CatalogDialog):
                  day: date, parent: QWidget | None = None) -> None:
         super().__init__(f"Kết thúc hiệu lực: {what}", runner, parent)
         self._save = save
-        self.valid_to = date_edit(day)
+        self.valid_to = DateEntry(day)
         note = QLabel("Chương trình không đề xuất căn cứ này cho hành vi sau ngày đó; các "
                       "quyết định đã ghi vẫn giữ căn cứ này.")
         note.setWordWrap(True)
@@ -320,5 +323,5 @@ class EndDialog(CatalogDialog):
         self.finish(layout, "Kết thúc hiệu lực")
 
     def request(self) -> Callable[[], Any]:
-        day, save = from_qdate(self.valid_to.date()), self._save
+        day, save = self.valid_to.checked_value(), self._save
         return lambda: save(day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.labels import ROLE_LABELS, Role
-from app.domain.passwords import account_password_rule
+from app.domain.passwords import account_password_rule, weak_account_password
+from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.services import accounts, settings
 from app.services.accounts import UserRecord
@@ -29,6 +30,7 @@ from app.ui.admin.common import Feedback, fill_table, make_table, selected_row
 from app.ui.data_change import DataChange, DataKind
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import FieldError, with_error
 
 
 def _password_field() -> QLineEdit:
@@ -43,62 +45,140 @@ def _rule_label(role: Role) -> QLabel:
     return rule
 
 
-class NewUserDialog(Dialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tạo người dùng", parent=parent, min_width=440)
+MISMATCH = "Hai lần nhập mật khẩu không giống nhau: hãy nhập lại đúng mật khẩu ở trên."
+# The line a refusal of the services is shown on, by its field.
+_REFUSED_ON = {"new_password": "password"}
+
+
+class _AccountDialog(Dialog):
+    """A password typed twice, then the change (run by the services) made from the dialog:
+    it closes once the change is made (`outcome` is what the services returned), and until
+    then keeps what was typed, with each refusal under its field. The password is judged by
+    the rule of the role `role()` and against the account's names `names()` when left."""
+
+    def __init__(self, title: str, runner: TaskRunner, role: Callable[[], Role],
+                 names: Callable[[], Sequence[str]], parent: QWidget | None) -> None:
+        super().__init__(title, parent=parent, min_width=440)
+        self._runner = runner
+        self._role, self._names = role, names
+        self.outcome: object = None
+        self.password = _password_field()
+        self.password_again = _password_field()
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, FieldError] = {}
+        self.form = QFormLayout(self)
+        self.password_again.editingFinished.connect(self._check_again)
+        self.password.editingFinished.connect(self._check_password)
+
+    def _row(self, key: str, label: str, widget: QWidget) -> None:
+        box, self.errors[key] = with_error(widget)
+        self.inputs[key] = widget
+        self.form.addRow(label, box)
+
+    def _check_password(self) -> None:
+        """As soon as the password is left: too short or too easy to guess for the role."""
+        typed = self.password.text()
+        self.errors["password"].show_message(
+            weak_account_password(typed, self._role(), self._names()) if typed else None)
+
+    def _check_again(self) -> None:
+        again = self.password_again.text()
+        self.errors["password_again"].show_message(
+            MISMATCH if again and again != self.password.text() else None)
+
+    def _submit(self, change: Callable[[], object]) -> None:
+        """Run `change`, unless the two passwords differ; the dialog closes once it is made."""
+        for error in self.errors.values():
+            error.show_message(None)
+        self.message.clear()
+        if not self.password.text():
+            self._refused(UserError("Hãy nhập mật khẩu.", field="password"))
+            return
+        if self.password.text() != self.password_again.text():
+            self._refused(UserError(MISMATCH, field="password_again"))
+            return
+
+        def task(_p: Progress, _t: CancelToken) -> object:
+            return change()
+
+        def made(outcome: object) -> None:
+            self.outcome = outcome
+            self.accept()
+
+        self.accept_button.setEnabled(False)
+        self.message.working("Đang lưu…")
+        self._runner.start(task, on_success=made, on_refused=self._refused,
+                           on_failure=self._failed,
+                           on_finished=lambda: self.accept_button.setEnabled(True), owner=self)
+
+    def _refused(self, error: UserError) -> None:
+        key = _REFUSED_ON.get(error.field or "", error.field or "")
+        if key in self.errors:
+            self.message.clear()
+            self.errors[key].show_message(error.message)
+            self.inputs[key].setFocus()
+        else:
+            self.message.error(error.message)
+
+    def _failed(self, message: str) -> None:
+        # A refusal is shown by _refused; this shows every other failure.
+        if not any(error.text() for error in self.errors.values()):
+            self.message.error(message)
+
+
+class NewUserDialog(_AccountDialog):
+    """A new account: `create(username, full_name, role, password)` makes it."""
+
+    def __init__(self, runner: TaskRunner, create: Callable[[str, str, Role, str], object],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Tạo người dùng", runner, lambda: Role(self.role.currentData()),
+                         lambda: (self.username.text(), self.full_name.text()), parent)
+        self._create = create
         self.username = QLineEdit()
         self.full_name = QLineEdit()
         self.role = QComboBox()
         for role, label in ROLE_LABELS.items():
             self.role.addItem(label, role)
         self.role.setCurrentIndex(self.role.findData(Role.OFFICER))
-        self.password = _password_field()
-        self.password_again = _password_field()
         self.rule = _rule_label(Role.OFFICER)
         self.role.currentIndexChanged.connect(
             lambda: self.rule.setText(account_password_rule(self.role.currentData())))
-        form = QFormLayout(self)
-        form.addRow("Tên đăng nhập:", self.username)
-        form.addRow("Họ tên:", self.full_name)
-        form.addRow("Vai trò:", self.role)
-        form.addRow("Mật khẩu ban đầu:", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.password_again)
-        form.addRow(self.rule)
-        form.addRow(self.message)
-        form.addRow(self.button_box("Tạo", on_accept=self._check))
+        self._row("username", "Tên đăng nhập:", self.username)
+        self._row("full_name", "Họ tên:", self.full_name)
+        self._row("role", "Vai trò:", self.role)
+        self._row("password", "Mật khẩu ban đầu:", self.password)
+        self._row("password_again", "Nhập lại mật khẩu:", self.password_again)
+        self.form.addRow(self.rule)
+        self.form.addRow(self.message)
+        self.form.addRow(self.button_box("Tạo", on_accept=self._check))
 
     def _check(self) -> None:
-        if self.password.text() != self.password_again.text():
-            self.message.error("Hai lần nhập mật khẩu không giống nhau.")
-            return
-        self.accept()
+        username, full_name, role = self.username.text(), self.full_name.text(), self._role()
+        password = self.password.text()
+        self._submit(lambda: self._create(username, full_name, role, password))
 
 
-class NewPasswordDialog(Dialog):
-    """A new password for an account, typed twice, with the rule of the role it will have."""
+class NewPasswordDialog(_AccountDialog):
+    """A new password for the account `user`, typed twice, with the rule of the role it will
+    have; `apply(password)` sets it."""
 
-    def __init__(self, title: str, text: str, role: Role,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(title, parent=parent, min_width=440)
+    def __init__(self, title: str, text: str, user: UserRecord, role: Role, runner: TaskRunner,
+                 apply: Callable[[str], object], parent: QWidget | None = None) -> None:
+        super().__init__(title, runner, lambda: role, lambda: (user.username, user.full_name),
+                         parent)
+        self._apply = apply
         intro = QLabel(text)
         intro.setWordWrap(True)
-        self.password = _password_field()
-        self.password_again = _password_field()
-        form = QFormLayout(self)
-        form.addRow(intro)
-        form.addRow("Mật khẩu mới:", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.password_again)
-        form.addRow(_rule_label(role))
-        form.addRow(self.message)
-        form.addRow(self.button_box("Đồng ý", on_accept=self._check))
+        self.form.addRow(intro)
+        self._row("password", "Mật khẩu mới:", self.password)
+        self._row("password_again", "Nhập lại mật khẩu:", self.password_again)
+        self.form.addRow(_rule_label(role))
+        self.form.addRow(self.message)
+        self.form.addRow(self.button_box("Đồng ý", on_accept=self._check))
 
     def _check(self) -> None:
-        if not self.password.text():
-            self.message.error("Hãy nhập mật khẩu mới.")
-        elif self.password.text() != self.password_again.text():
-            self.message.error("Hai lần nhập mật khẩu không giống nhau.")
-        else:
-            self.accept()
+        password = self.password.text()
+        self._submit(lambda: self._apply(password))
 
 
 class UsersView(QWidget):
@@ -148,30 +228,31 @@ class UsersView(QWidget):
         def task(_p: Progress, _t: CancelToken) -> None:
             change()
 
-        def succeeded(_result: object) -> None:
-            self._notify(DataChange.of(DataKind.ACCOUNTS))
-            self.feedback.ok(done)
+        self._runner.start(task, on_success=lambda _r: self._changed(done),
+                           on_failure=self.feedback.error)
 
-        self._runner.start(task, on_success=succeeded, on_failure=self.feedback.error)
+    def _changed(self, done: str) -> None:
+        self._notify(DataChange.of(DataKind.ACCOUNTS))
+        self.feedback.ok(done)
 
-    def ask_new_password(self, title: str, text: str, role: Role) -> str | None:
-        """The new password typed twice, or None when the administrator gives up."""
-        dialog = NewPasswordDialog(title, text, role, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.password.text()
-
-    def create_user(self, username: str, full_name: str, role: Role, password: str) -> None:
-        self._run(lambda: accounts.create_user(self._db, self._actor, username=username,
-                                               full_name=full_name, role=role,
-                                               password=password),
-                  f"Đã tạo người dùng «{username}».")
+    def ask_new_password(self, title: str, text: str, user: UserRecord, role: Role,
+                         apply: Callable[[str], object]) -> bool:
+        """A new password for `user`, typed twice and set by `apply(password)` from the
+        dialog, which stays open until it is; False when the administrator gives up."""
+        dialog = NewPasswordDialog(title, text, user, role, self._runner, apply, self)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def _create(self) -> None:
-        dialog = NewUserDialog(self)
+        db, actor = self._db, self._actor
+
+        def create(username: str, full_name: str, role: Role, password: str) -> UserRecord:
+            return accounts.create_user(db, actor, username=username, full_name=full_name,
+                                        role=role, password=password)
+
+        dialog = NewUserDialog(self._runner, create, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.create_user(dialog.username.text(), dialog.full_name.text(),
-                             dialog.role.currentData(), dialog.password.text())
+            assert isinstance(dialog.outcome, UserRecord)
+            self._changed(f"Đã tạo người dùng «{dialog.outcome.username}».")
 
     def _new_recovery_key(self) -> None:
         answer = QMessageBox.question(
@@ -199,12 +280,12 @@ class UsersView(QWidget):
         user = self._selected()
         if user is None:
             return
-        password = self.ask_new_password("Đặt lại mật khẩu",
-                                         f"Mật khẩu mới cho «{user.username}»:", user.role)
-        if password is not None:
-            self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
-                                                   new_password=password),
-                      f"Đã đặt lại mật khẩu cho «{user.username}».")
+        db, actor = self._db, self._actor
+        if self.ask_new_password(
+                "Đặt lại mật khẩu", f"Mật khẩu mới cho «{user.username}»:", user, user.role,
+                lambda password: accounts.update_user(db, actor, user.id,
+                                                      new_password=password)):
+            self._changed(f"Đã đặt lại mật khẩu cho «{user.username}».")
 
     def _change_role(self) -> None:
         user = self._selected()
@@ -217,34 +298,29 @@ class UsersView(QWidget):
         if not accepted:
             return
         role = next(r for r, text in ROLE_LABELS.items() if text == label)
-        password: str | None = None
-        if accounts.role_change_needs_password(user.role, role):
-            password = self.ask_new_password(
+        db, actor = self._db, self._actor
+        done = f"«{user.username}» nay có vai trò {ROLE_LABELS[role]}."
+        if not accounts.role_change_needs_password(user.role, role):
+            self._run(lambda: accounts.update_user(db, actor, user.id, role=role), done)
+        elif self.ask_new_password(
                 "Đổi vai trò", f"Đổi sang vai trò {label} cần mật khẩu mới: hãy đặt mật khẩu "
-                f"mới cho «{user.username}» và báo cho người dùng.", role)
-            if password is None:
-                return
-        self.change_role(user, role, password)
-
-    def change_role(self, user: UserRecord, role: Role, password: str | None) -> None:
-        self._run(lambda: accounts.update_user(self._db, self._actor, user.id, role=role,
-                                               new_password=password),
-                  f"«{user.username}» nay có vai trò {ROLE_LABELS[role]}.")
+                f"mới cho «{user.username}» và báo cho người dùng.", user, role,
+                lambda password: accounts.update_user(db, actor, user.id, role=role,
+                                                      new_password=password)):
+            self._changed(done)
 
     def _toggle_active(self) -> None:
         user = self._selected()
         if user is None:
             return
+        db, actor = self._db, self._actor
         if user.active:
-            self._run(lambda: accounts.update_user(self._db, self._actor, user.id,
-                                                   active=False),
+            self._run(lambda: accounts.update_user(db, actor, user.id, active=False),
                       f"Đã khóa người dùng «{user.username}».")
-            return
-        password = self.ask_new_password(
-            "Mở lại người dùng", f"Mở lại «{user.username}» cần mật khẩu mới (khi bị khóa, người "
-            "dùng đã mất quyền mở dữ liệu mã hóa): hãy đặt mật khẩu và báo cho người dùng.",
-            user.role)
-        if password is not None:
-            self._run(lambda: accounts.update_user(self._db, self._actor, user.id, active=True,
-                                                   new_password=password),
-                      f"Đã mở lại người dùng «{user.username}» với mật khẩu mới.")
+        elif self.ask_new_password(
+                "Mở lại người dùng", f"Mở lại «{user.username}» cần mật khẩu mới (khi bị khóa, "
+                "người dùng đã mất quyền mở dữ liệu mã hóa): hãy đặt mật khẩu và báo cho người "
+                "dùng.", user, user.role,
+                lambda password: accounts.update_user(db, actor, user.id, active=True,
+                                                      new_password=password)):
+            self._changed(f"Đã mở lại người dùng «{user.username}» với mật khẩu mới.")

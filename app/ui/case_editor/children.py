@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
@@ -14,18 +15,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
-from app.domain.case import ChildInput, validate_child
+from app.domain.case import ActDate, ChildInput, child_age, validate_child
 from app.domain.fields import CHILD_BY_KEY, CHILDREN_LABEL
 from app.domain.labels import Sex
 from app.text import clean
 from app.ui.admin.common import fill_table, make_table, selected_row
-from app.ui.case_editor.section import Section, enter_activates
+from app.ui.case_editor.section import Section, by_field, enter_activates
+from app.ui.dates import YearEntry, entries_ready
 from app.ui.dialogs import Dialog
-from app.ui.widgets import FieldError
+from app.ui.widgets import FieldError, WarningLine, with_error
 
 # NĐ 56/2017 Điều 33: what counts as a child's private information.
 PRIVATE_INFORMATION = (
@@ -36,20 +37,27 @@ PRIVATE_INFORMATION = (
 )
 
 
+def _sentence(message: str | None) -> str | None:
+    """A rule's message as a sentence under its field."""
+    return message[:1].upper() + message[1:] if message else None
+
+
 def _label(key: str) -> str:
     field = CHILD_BY_KEY[key]
     return field.label + (" *" if field.required else "")
 
 
 class ChildDialog(Dialog):
-    def __init__(self, child: ChildInput | None, parent: QWidget | None = None) -> None:
+    """One child, checked by the rules the case is saved with; `act` is the case's act date
+    as typed (None while unknown), on which the child's age is judged as the year is typed."""
+
+    def __init__(self, child: ChildInput | None, act: ActDate | None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(CHILDREN_LABEL, parent=parent, min_width=460)
         self._child = child
+        self._act = act
         self.full_name = QLineEdit(child.full_name if child else "")
-        self.birth_year = QSpinBox()
-        self.birth_year.setRange(0, 2100)
-        self.birth_year.setSpecialValueText("—")
-        self.birth_year.setValue(child.birth_year or 0 if child else 0)
+        self.birth_year = YearEntry(child.birth_year if child else None)
         self.sex = QComboBox()
         self.sex.addItem("—", None)
         for sex in Sex:
@@ -62,24 +70,52 @@ class ChildDialog(Dialog):
         self.referred = QCheckBox(_label("referred_to_protection"))
         self.referred.setChecked(bool(child and child.referred_to_protection))
         self.notes = QLineEdit(child.notes or "" if child else "")
+        # A birth date (recorded by import) has no box here: its message goes under the year.
+        self.inputs: dict[str, QWidget] = {
+            "full_name": self.full_name, "birth_year": self.birth_year, "sex": self.sex,
+            "school_class": self.school_class, "address": self.address, "notes": self.notes}
+        self.errors: dict[str, FieldError] = {}
+        # A child of 16 or 17 at the act: said under the year, never blocking.
+        self.age_warning = WarningLine()
         form = QFormLayout(self)
-        for key, widget in (("full_name", self.full_name), ("birth_year", self.birth_year),
-                            ("sex", self.sex), ("school_class", self.school_class),
-                            ("address", self.address)):
-            form.addRow(_label(key) + ":", widget)
-        form.addRow(self.guardian)
-        form.addRow(self.referred)
-        form.addRow(_label("notes") + ":", self.notes)
+        for key, widget in self.inputs.items():
+            box, self.errors[key] = with_error(
+                widget, *([self.age_warning] if key == "birth_year" else []))
+            if key == "notes":
+                form.addRow(self.guardian)
+                form.addRow(self.referred)
+            form.addRow(_label(key) + ":", box)
         form.addRow(self.message)
         form.addRow(self.button_box("Đồng ý", on_accept=self._accept))
+        self.birth_year.changed.connect(self._check_age)  # a year typed in full
+        self._check_age()
+
+    def _problems(self) -> dict[str, str]:
+        found = validate_child(self.child(), date.today(), self._act)
+        return by_field(found, lambda key: "birth_year" if key == "birth_date" else key)
+
+    def _check_age(self) -> None:
+        """As the year is typed: its message, or the warning of a child of 16 or 17."""
+        self.errors["birth_year"].show_message(_sentence(self._problems().get("birth_year")))
+        age = child_age(self.child(), self._act) if self._act else None
+        self.age_warning.show_message(_sentence(age.message)
+                                      if age and not age.refused else None)
 
     def _accept(self) -> None:
-        """Checked by the rules the case is saved with; the dialog stays open until right."""
-        messages = validate_child(self.child(), date.today())
-        if messages:
-            self.message.error(" ".join(m[:1].upper() + m[1:] for m in messages))
+        """The dialog stays open, each message under its field, until the child is right."""
+        if not entries_ready(self):
             return
-        self.accept()
+        found = self._problems()
+        for key, error in self.errors.items():
+            error.show_message(_sentence(found.get(key)))
+        if not found:
+            self.accept()
+            return
+        elsewhere = [_sentence(m) or "" for key, m in found.items() if key not in self.errors]
+        self.message.error(" ".join(elsewhere) or "Chưa ghi được: có chỗ cần sửa (ghi màu đỏ).")
+        first = next((key for key in self.inputs if key in found), None)
+        if first is not None:
+            self.inputs[first].setFocus()
 
     def child(self) -> ChildInput:
         base = self._child or ChildInput(full_name="")
@@ -87,15 +123,18 @@ class ChildDialog(Dialog):
         # Trimmed as stored, so the rules judge what will be saved.
         return dataclasses.replace(
             base, full_name=clean(self.full_name.text()) or "",
-            birth_year=self.birth_year.value() or None, sex=Sex(sex) if sex else None,
+            birth_year=self.birth_year.value(), sex=Sex(sex) if sex else None,
             school_class=clean(self.school_class.text()), address=clean(self.address.text()),
             guardian_informed=self.guardian.isChecked(),
             referred_to_protection=self.referred.isChecked(), notes=clean(self.notes.text()))
 
 
 class ChildrenSection(Section):
-    def __init__(self) -> None:
+    """`act_date` gives the case's act date as typed, on which each child's age is taken."""
+
+    def __init__(self, act_date: Callable[[], ActDate | None]) -> None:
         super().__init__()
+        self._act_date = act_date
         self.children_list: list[ChildInput] = []
         reminder = QLabel(PRIVATE_INFORMATION)
         reminder.setWordWrap(True)
@@ -142,7 +181,7 @@ class ChildrenSection(Section):
             for c in self.children_list])
 
     def _add(self) -> None:
-        dialog = ChildDialog(None, self)
+        dialog = ChildDialog(None, self._act_date(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.add_child(dialog.child())
 
@@ -150,7 +189,7 @@ class ChildrenSection(Section):
         row = selected_row(self.table)
         if row is None:
             return
-        dialog = ChildDialog(self.children_list[row], self)
+        dialog = ChildDialog(self.children_list[row], self._act_date(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.children_list[row] = dialog.child()
             self._changed()

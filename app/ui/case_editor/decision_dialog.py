@@ -19,8 +19,9 @@ from app.errors import FieldProblem
 from app.services.records import EventRecord
 from app.text import format_date, format_money
 from app.ui.case_editor.section import by_field, show_checked
+from app.ui.dates import DateEntry, entries_ready
 from app.ui.dialogs import Dialog
-from app.ui.widgets import FieldError, OptionalDate, with_error
+from app.ui.widgets import FieldError, with_error
 
 MAX_AMOUNT = 2_000_000_000
 
@@ -44,8 +45,8 @@ class DecisionDialog(Dialog):
         self.summary.setWordWrap(True)
         self.deadline = QLabel()
         self.deadline.setWordWrap(True)
-        self.delivered = OptionalDate(follow.delivered_on, "Đã giao")
-        self.paid = OptionalDate(follow.paid_on, "Đã nộp")
+        self.delivered = DateEntry(follow.delivered_on, optional=True)
+        self.paid = DateEntry(follow.paid_on, optional=True)
         self.amount = QSpinBox()
         self.amount.setRange(0, MAX_AMOUNT)
         self.amount.setSingleStep(500_000)
@@ -54,7 +55,7 @@ class DecisionDialog(Dialog):
         self.amount.setValue(follow.paid_amount or (decision.fine_amount or 0))
         self.receipt = QLineEdit(follow.receipt_number or "")
         self.receipt.setPlaceholderText("VD: 0001234/BLTP hoặc số chứng từ chuyển khoản")
-        self.enforced = OptionalDate(follow.enforced_on, "Đã cưỡng chế")
+        self.enforced = DateEntry(follow.enforced_on, optional=True)
         self.enforcement = QPlainTextEdit(follow.enforcement_note or "")
         self.enforcement.setTabChangesFocus(True)
         self.enforcement.setFixedHeight(54)
@@ -101,6 +102,8 @@ class DecisionDialog(Dialog):
 
     def accept(self) -> None:
         """Recorded only when right: otherwise every message shows and the dialog stays."""
+        if not entries_ready(self):
+            return
         found = by_field(self.problems(), lambda f: f if f in self.errors else "delivered_on")
         show_checked(self.errors, found, set(self.errors))
         if not found:

@@ -9,7 +9,8 @@ from app.domain.fields import DEFAMED_BY_KEY, DEFAMED_LABEL
 from app.domain.labels import PartyKind
 from app.text import clean
 from app.ui.case_editor.section import Section, when_done
-from app.ui.widgets import OptionalDate, PartyKindChoice
+from app.ui.dates import DateEntry
+from app.ui.widgets import PartyKindChoice
 
 
 class DefamationSection(Section):
@@ -19,7 +20,7 @@ class DefamationSection(Section):
         self.name = QLineEdit()
         self.kind = PartyKindChoice()
         self.complained = QCheckBox(DEFAMED_BY_KEY["complaint_received"].label)
-        self.complaint_date = OptionalDate(text="ngày nhận đơn")
+        self.complaint_date = DateEntry(optional=True)
         self.words = QPlainTextEdit()
         self.words.setTabChangesFocus(True)
         self.words.setFixedHeight(80)

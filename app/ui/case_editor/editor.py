@@ -39,12 +39,13 @@ from app.services.report_register import PendingChange
 from app.ui.case_editor.children import ChildrenSection
 from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.defamation import DefamationSection
-from app.ui.case_editor.event_dialog import EventDialog
+from app.ui.case_editor.event_dialog import EventDialog, typed_event_warnings
 from app.ui.case_editor.evidence_section import EvidenceSection
 from app.ui.case_editor.general import GeneralSection
 from app.ui.case_editor.offender import OffenderSection
 from app.ui.case_editor.section import Section, by_field, show_checked
 from app.ui.case_editor.timeline import TimelineSection
+from app.ui.dates import NOT_SAVED, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.report.frozen_warning import save_checked
@@ -84,7 +85,7 @@ class CaseEditor(Dialog):
         self.print_dialog: QDialog | None = None
         self.general = GeneralSection(vocabulary, office.areas)
         self.offender = OffenderSection()
-        self.children_section = ChildrenSection()
+        self.children_section = ChildrenSection(lambda: self.current_input().act_date)
         self.defamation = DefamationSection()
         self.timeline = TimelineSection(vocabulary)
         self.evidence = EvidenceSection(db, actor, runner)
@@ -214,6 +215,10 @@ class CaseEditor(Dialog):
 
     def save(self) -> None:
         if not self.editable:
+            return
+        if not entries_ready(self):  # a date or year that does not read: shown, not saved
+            self._close_after_save = False
+            self.message.error(NOT_SAVED)
             return
         data = self.current_input()
         db, actor, detail = self._db, self._actor, self.detail
@@ -362,10 +367,13 @@ class CaseEditor(Dialog):
             proposed = {p.id for p in shown}
             shown += [p for p in legal_basis.all_provisions(self._db)
                       if p.id in event.legal_basis_ids and p.id not in proposed]
+        assert self.detail is not None
+        warn = typed_event_warnings(self._db, self.current_input(), self.detail.id,
+                                    self.detail.events, event)
         return EventDialog(self._vocabulary, shown, act, event=event,
                            default_day=None if event else date.today(), parent=self,
                            check=self._event_check(event.id if event else None),
-                           addressees=self._addressees)
+                           addressees=self._addressees, warn=warn, runner=self._runner)
 
     def _event_check(self, replacing: int | None) -> Callable[[EventInput], list[FieldProblem]]:
         """The rules `add_event` and `edit_event` apply, for the dialog to show as typed."""

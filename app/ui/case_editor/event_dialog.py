@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,23 +21,48 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.case import ActDate
+from app.domain.case import ActDate, CaseInput
 from app.domain.events import ADDRESSED_KINDS, EventInput
 from app.domain.fields import EVENT_BY_KEY, LEGAL_BASES_LABEL
 from app.domain.labels import DECISION_TIME_LABELS, ClosingResult, DecisionTime, SanctionForm
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
+from app.domain.warnings import CaseWarning
 from app.errors import FieldProblem
+from app.progress import CancelToken, Progress
+from app.services.case_warnings import warnings_for
+from app.services.data_folder import Database
 from app.services.legal_basis import Provision
 from app.services.records import EventRecord
 from app.text import format_date, format_number
 from app.ui.case_editor.section import by_field, show_checked, when_done
-from app.ui.dates import from_qdate, to_qdate
+from app.ui.dates import DateEntry, entries_ready
 from app.ui.dialogs import Dialog
-from app.ui.widgets import FieldError, date_edit, with_error
+from app.ui.tasks import TaskRunner
+from app.ui.widgets import FieldError, WarningLine, with_error
 
 MAX_FINE = 2_000_000_000
 SANCTION_KEYS = ("sanction_form", "fine_amount", "signer", "remedies", "legal_basis_ids")
 REQUIRED = ("kind", "occurred_on", "closing_result")  # the result: when closing
+# How long typing pauses before the warnings are looked for again.
+WARNING_PAUSE_MS = 300
+
+EventWarnings = Callable[[EventInput], list[CaseWarning]]
+
+
+def typed_event_warnings(db: Database, draft: CaseInput, case_id: int,
+                         recorded: Sequence[EventRecord],
+                         replacing: EventRecord | None) -> EventWarnings:
+    """The warnings of the editor's list (`warnings_for`) about one event as typed: the
+    case as typed, its other events as recorded, the event in the place of `replacing`."""
+    events: list[EventInput | EventRecord] = list(recorded)
+    index = recorded.index(replacing) if replacing is not None else len(recorded)
+
+    def warn(typed: EventInput) -> list[CaseWarning]:
+        with_typed = [*events[:index], typed, *events[index + 1:]]
+        return [w for w in warnings_for(db, draft, case_id=case_id, events=with_typed)
+                if w.event_index == index]
+
+    return warn
 
 
 def act_date_note(act: ActDate) -> str:
@@ -53,19 +78,21 @@ class EventDialog(Dialog):
     """`provisions` are those in force on the act's date `act`, the case's group first, and
     those the event already applies, whatever their dates: a choice is never dropped, one not
     in force on that date is shown so. `check` gives the problems of an event by the rules
-    it is recorded with."""
+    it is recorded with; `warn` the warnings about it (a fine outside its provisions'
+    range…), looked for through `runner` whenever the officer pauses typing."""
 
     def __init__(self, vocabulary: Vocabulary, provisions: list[Provision], act: ActDate,
                  event: EventRecord | None = None, default_day: date | None = None,
                  parent: QWidget | None = None,
                  check: Callable[[EventInput], list[FieldProblem]] | None = None,
-                 addressees: Sequence[str] = ()) -> None:
+                 addressees: Sequence[str] = (), warn: EventWarnings | None = None,
+                 runner: TaskRunner | None = None) -> None:
         super().__init__("Sửa biện pháp xử lý" if event else "Thêm biện pháp xử lý",
                          parent=parent, min_width=640)
         self.kind = QComboBox()
         for entry in vocabulary.entries(VocabList.EVENT):
             self.kind.addItem(entry.label, entry.code)
-        self.day = date_edit(event.occurred_on if event else default_day)
+        self.day = DateEntry(event.occurred_on if event else default_day)
         self.document = QLineEdit(event.document_number or "" if event else "")
         self.document.setPlaceholderText("VD: 12/QĐ-XPHC")
         self.form_choice = QComboBox()
@@ -124,8 +151,12 @@ class EventDialog(Dialog):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(54)
         self._check = check
+        self._warn = warn
+        self._runner = runner
+        self._warned = 0  # which look for warnings the lines show, the older ones dropped
         self._touched: set[str] = set()
         self.errors: dict[str, FieldError] = {}
+        self.warnings: dict[str, WarningLine] = {}
         self._rows: dict[str, QWidget] = {}
         self._inputs: dict[str, QWidget] = {}
 
@@ -155,11 +186,18 @@ class EventDialog(Dialog):
             if event.closing_result:
                 self.closing_result.setCurrentIndex(self.closing_result.findData(event.closing_result))
         self._kind_changed()
+        self._warn_later = QTimer(self, singleShot=True, interval=WARNING_PAUSE_MS)
+        self._warn_later.timeout.connect(self.look_for_warnings)
+        for changed in (self.kind.currentIndexChanged, self.form_choice.currentIndexChanged,
+                        self.amount.valueChanged, self.bases.itemChanged, self.day.changed):
+            changed.connect(lambda *_: self._warn_later.start())  # not start(msec)
+        self.look_for_warnings()
 
     def _add_row(self, key: str, widget: QWidget) -> None:
         """The event field `key` with its label (app.domain.fields) and its message line."""
         label = LEGAL_BASES_LABEL if key == "legal_basis_ids" else EVENT_BY_KEY[key].label
-        box, self.errors[key] = with_error(widget)
+        self.warnings[key] = WarningLine()
+        box, self.errors[key] = with_error(widget, self.warnings[key])
         self.fields.addRow(label + (" *:" if key in REQUIRED else ":"), box)
         self._rows[key] = box
         self._inputs[key] = widget
@@ -190,7 +228,7 @@ class EventDialog(Dialog):
         ids = self.chosen_ids() if sanction else ()
         return EventInput(
             kind=kind,
-            occurred_on=from_qdate(self.day.date()),
+            occurred_on=self.day.value(),
             document_number=self.document.text(),
             note=self.note.toPlainText(),
             sanction_form=form,
@@ -206,7 +244,32 @@ class EventDialog(Dialog):
         )
 
     def set_day(self, day: date) -> None:
-        self.day.setDate(to_qdate(day))
+        self.day.set_value(day)
+
+    # Warnings: what looks wrong, said before the event is recorded, never blocking -----
+
+    def look_for_warnings(self) -> None:
+        """Look for the warnings about the event as typed now, off the UI thread."""
+        if self._warn is None or self._runner is None:
+            return
+        self._warned += 1
+        asked, warn, typed = self._warned, self._warn, self.event_input()
+
+        def task(_p: Progress, _t: CancelToken) -> list[CaseWarning]:
+            return warn(typed)
+
+        self._runner.start(task, on_success=lambda found: self._show_warnings(asked, found),
+                           owner=self)
+
+    def _show_warnings(self, asked: int, found: list[CaseWarning]) -> None:
+        if asked != self._warned:
+            return  # typed on meanwhile: a newer look is on its way
+        lines: dict[str, list[str]] = {}
+        for warning in found:
+            key = _WARNING_LINES.get(warning.field, warning.field)
+            lines.setdefault(key if key in self.warnings else "kind", []).append(warning.message)
+        for key, line in self.warnings.items():
+            line.show_message(" ".join(lines.get(key, [])))
 
     # Checking by the rules the event is recorded with ------------------------------
 
@@ -221,6 +284,8 @@ class EventDialog(Dialog):
 
     def accept(self) -> None:
         """Recorded only when right: otherwise every message shows and the dialog stays."""
+        if not entries_ready(self):
+            return
         found = self._problems()
         show_checked(self.errors, found, set(self.errors))
         if not found:
@@ -228,6 +293,10 @@ class EventDialog(Dialog):
             return
         first = next((key for key in self.errors if key in found), "kind")
         self._inputs[first].setFocus()
+
+
+# The line a warning about an event is shown on, when not the field it names.
+_WARNING_LINES = {"legal_bases": "legal_basis_ids"}
 
 
 def _not_in_force(provision: Provision, act: ActDate) -> str:

@@ -3,6 +3,7 @@ officer chooses to look (that look is audited), the SHA-256 of each file."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -74,6 +75,14 @@ def _file_icon(widget: QWidget) -> QIcon:
     return QIcon(canvas)
 
 
+def no_viewer(name: str) -> str:
+    """Said when the system has no program to open the file `name`."""
+    kind = f"tệp «{Path(name).suffix.lower()}»" if Path(name).suffix else "loại tệp này"
+    return (f"Máy này chưa có chương trình nào mở được {kind} («{name}»). Hãy cài chương trình "
+            "xem loại tệp đó, hoặc bấm «Lưu bản sao…» để lưu tệp ra nơi khác rồi mở bằng "
+            "chương trình khác hoặc trên máy khác.")
+
+
 HINT = ("Kéo thả ảnh chụp màn hình, video, PDF vào đây hoặc bấm «Thêm tệp…». Ảnh của vụ việc "
         "có trẻ em được làm mờ; bấm «Xem ảnh» để xem rõ (việc xem được ghi nhật ký).")
 
@@ -108,10 +117,15 @@ class EvidenceSection(QWidget):
         self.show_button.clicked.connect(self.reveal_selected)
         self.open_button = QPushButton("Mở bằng chương trình xem")
         self.open_button.clicked.connect(self.open_selected)
+        # Offered when the system has no program for the file's type.
+        self.save_copy_button = QPushButton("Lưu bản sao…")
+        self.save_copy_button.clicked.connect(self.save_copy)
+        self.save_copy_button.setVisible(False)
         self.remove_button = QPushButton("Gỡ khỏi vụ việc…")
         self.remove_button.clicked.connect(self._remove)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.show_button, self.open_button, self.remove_button):
+        for button in (self.add_button, self.show_button, self.open_button,
+                       self.save_copy_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.hint = QLabel(HINT)
@@ -134,6 +148,7 @@ class EvidenceSection(QWidget):
         if case_id is None:
             self.message.error("Lưu vụ việc trước rồi mới thêm chứng cứ.")
             return
+        self.message.clear()  # saved: what was said before no longer holds
         self.refresh()
 
     def refresh(self) -> None:
@@ -253,14 +268,53 @@ class EvidenceSection(QWidget):
         self._with_file(shown)
 
     def open_selected(self) -> None:
-        def opened(_record: EvidenceRecord, path: Path) -> None:
-            if on_screen(self):
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-            else:  # locked meanwhile: the lock removed the other copies
+        def opened(record: EvidenceRecord, path: Path) -> None:
+            if not on_screen(self):  # locked meanwhile: the lock removed the other copies
                 with suppress(OSError):
                     path.unlink()
+            elif QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                self.message.clear()
+                self.save_copy_button.setVisible(False)
+            else:
+                self.message.error(no_viewer(record.original_name))
+                self.save_copy_button.setVisible(True)
 
         self._with_file(opened)
+
+    def save_copy(self) -> None:
+        """«Lưu bản sao…»: the selected file, decrypted, where the officer chooses (to open
+        it with a program of another computer, or to hand it on)."""
+        def chosen(record: EvidenceRecord, path: Path) -> None:
+            if not on_screen(self):
+                with suppress(OSError):
+                    path.unlink()
+                return
+            name, _ = QFileDialog.getSaveFileName(self, "Lưu bản sao chứng cứ",
+                                                  record.original_name)
+            if name:
+                self.copy_to(path, Path(name))
+
+        self._with_file(chosen)
+
+    def copy_to(self, viewer_copy: Path, target: Path) -> None:
+        """Copy the viewer copy to `target` off the UI thread, beside it under a hidden name
+        first: a failed copy leaves no half-written file there."""
+        def task(_p: Progress, _t: CancelToken) -> None:
+            partial = target.with_name(f".{target.name}.dang-luu")
+            try:
+                shutil.copyfile(viewer_copy, partial)
+                partial.replace(target)
+            except OSError as error:
+                with suppress(OSError):
+                    partial.unlink()
+                raise UserError(f"Không lưu được bản sao vào «{target}»: thư mục không ghi "
+                                "được hoặc đã đầy. Hãy chọn nơi khác.") from error
+
+        def saved(_r: object) -> None:
+            self.save_copy_button.setVisible(False)
+            self.message.done(f"Đã lưu bản sao vào «{target}».")
+
+        self._runner.start(task, on_success=saved, on_failure=self._failed, owner=self)
 
     def _with_file(self, then: Callable[[EvidenceRecord, Path], object]) -> None:
         """Fetch the selected file off the UI thread (audited on child cases), then `then`."""

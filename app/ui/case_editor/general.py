@@ -21,8 +21,7 @@ from app.domain.platforms import platform_from_url
 from app.domain.vocabulary import Group, VocabList, Vocabulary
 from app.ui.case_editor.section import Section
 from app.ui.completion import complete_without_diacritics
-from app.ui.dates import from_qdate, to_qdate
-from app.ui.widgets import OptionalDate, date_edit
+from app.ui.dates import DateEntry
 
 REACH_MAX = 2_000_000_000
 # Why the posting dates matter, shown on them.
@@ -49,9 +48,9 @@ def select_code(combo: QComboBox, code: str | None) -> None:
 class GeneralSection(Section):
     def __init__(self, vocabulary: Vocabulary, areas: tuple[str, ...]) -> None:
         super().__init__()
-        self.detected_on = date_edit()
-        self.posted_on = OptionalDate(text="đã biết ngày đăng")
-        self.posted_until = OptionalDate(text="thông tin đã gỡ, xóa hoặc thôi hiển thị")
+        self.detected_on = DateEntry()
+        self.posted_on = DateEntry(optional=True)
+        self.posted_until = DateEntry(optional=True)
         for posting in (self.posted_on, self.posted_until):
             posting.setToolTip(ACT_DATE_TIP)
         self.source = code_combo(vocabulary, VocabList.SOURCE, optional=True)
@@ -135,7 +134,7 @@ class GeneralSection(Section):
 
     def load(self, data: CaseInput) -> None:
         if data.detected_on:
-            self.detected_on.setDate(to_qdate(data.detected_on))
+            self.detected_on.set_value(data.detected_on)
         self.posted_on.set_value(data.posted_on)
         self.posted_until.set_value(data.posted_until)
         select_code(self.source, data.source_code)
@@ -159,7 +158,7 @@ class GeneralSection(Section):
 
     def values(self) -> dict[str, object]:
         return {
-            "detected_on": from_qdate(self.detected_on.date()),
+            "detected_on": self.detected_on.value(),
             "posted_on": self.posted_on.value(),
             "posted_until": self.posted_until.value(),
             "source_code": self.source.currentData(),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from app.domain.case import CaseInput
 from app.domain.fields import CHOICE_BY_KEY
 from app.ui.case_editor.section import Section
-from app.ui.widgets import OptionalDate, PartyKindChoice
+from app.ui.dates import DateEntry, YearEntry
+from app.ui.widgets import PartyKindChoice
 
 
 class OffenderSection(Section):
@@ -16,10 +17,8 @@ class OffenderSection(Section):
         self.identified = QCheckBox("Đã xác định được đối tượng")
         self.kind = PartyKindChoice()
         self.name = QLineEdit()
-        self.birth_date = OptionalDate(text="có ngày sinh")
-        self.birth_year = QSpinBox()
-        self.birth_year.setRange(0, 2100)
-        self.birth_year.setSpecialValueText("—")
+        self.birth_date = DateEntry(optional=True)
+        self.birth_year = YearEntry()
         self.address = QLineEdit()
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText("12 chữ số căn cước")
@@ -45,7 +44,7 @@ class OffenderSection(Section):
         self.kind.set_value(data.offender_kind)
         self.name.setText(data.offender_name or "")
         self.birth_date.set_value(data.offender_birth_date)
-        self.birth_year.setValue(data.offender_birth_year or 0)
+        self.birth_year.set_value(data.offender_birth_year)
         self.address.setText(data.offender_address or "")
         self.id_number.setText(data.offender_id_number or "")
 
@@ -58,7 +57,7 @@ class OffenderSection(Section):
             "offender_kind": self.kind.value(),
             "offender_name": self.name.text(),
             "offender_birth_date": self.birth_date.value(),
-            "offender_birth_year": self.birth_year.value() or None,
+            "offender_birth_year": self.birth_year.value(),
             "offender_address": self.address.text(),
             "offender_id_number": self.id_number.text(),
         }

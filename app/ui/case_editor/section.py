@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLineEdit,
     QListWidget,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.fields import BY_KEY
 from app.errors import FieldProblem
-from app.ui.widgets import FieldError, OptionalDate, with_error
+from app.ui.dates import TypedEntry
+from app.ui.widgets import FieldError, with_error
 
 
 class _FocusOut(QObject):
@@ -72,10 +72,8 @@ def when_done(widget: QWidget, callback: Callable[[], None]) -> None:
     def call(*_args: object) -> None:
         callback()
 
-    if isinstance(widget, OptionalDate):
+    if isinstance(widget, TypedEntry):  # a date or a year typed complete, picked or emptied
         widget.changed.connect(call)
-    elif isinstance(widget, QDateEdit):
-        widget.dateChanged.connect(call)
     elif isinstance(widget, QComboBox):
         widget.currentIndexChanged.connect(call)
         line = widget.lineEdit()  # an editable list: a typed entry

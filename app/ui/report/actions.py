@@ -69,7 +69,8 @@ def register_form(records: Sequence[SentReportRecord]) -> Form:
 
 
 class ShownReport(Protocol):
-    """The report the screen shows, as the actions read it."""
+    """The report the screen shows, as the actions read it: `period` and `report_text`
+    raise UserError when a year or a date typed does not read."""
 
     def period(self) -> Period: ...
 
@@ -129,10 +130,11 @@ class ReportActions(QWidget):
         self.reissue_button.setVisible(False)
         self.open_folder_button = QPushButton("Mở thư mục")
         self.open_folder_button.setEnabled(False)
-        self.export_xlsx.clicked.connect(lambda: self._ask_file(".xlsx", "Excel (*.xlsx)"))
-        self.export_pdf.clicked.connect(lambda: self._ask_file(".pdf", "PDF (*.pdf)"))
-        self.send_button.clicked.connect(self._ask_send)
-        self.reissue_button.clicked.connect(self._ask_reissue)
+        self.export_xlsx.clicked.connect(
+            self._said(lambda: self._ask_file(".xlsx", "Excel (*.xlsx)")))
+        self.export_pdf.clicked.connect(self._said(lambda: self._ask_file(".pdf", "PDF (*.pdf)")))
+        self.send_button.clicked.connect(self._said(self._ask_send))
+        self.reissue_button.clicked.connect(self._said(self._ask_reissue))
         self.open_folder_button.clicked.connect(self.open_folder)
         for button, permission in ((self.export_xlsx, Permission.REPORT),
                                    (self.export_pdf, Permission.REPORT),
@@ -149,6 +151,15 @@ class ReportActions(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.progress)
+
+    def _said(self, action: Callable[[], None]) -> Callable[[], None]:
+        """`action`, saying why when the period or the issue date typed does not read."""
+        def run() -> None:
+            try:
+                action()
+            except UserError as exc:
+                self.show_error(exc.message)
+        return run
 
     def _run(self, title: str, task: TaskFunction, on_success: Callable[[Any], None],
              on_refused: Callable[[UserError], None] | None = None) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from app.domain.periods import ROMAN, Period, PeriodKind
-from app.ui.dates import from_qdate as to_date
+from app.errors import UserError
+from app.ui.dates import DateEntry, YearEntry
+
+# The years a report may cover.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def last_month(today: date, *, cut_off: bool = False) -> Period:
@@ -30,12 +34,8 @@ class PeriodPicker(QWidget):
                            ("Khoảng thời gian", PeriodKind.RANGE)):
             self.kind.addItem(text, str(kind))  # Qt keeps plain strings, not the enum
         self.part = QComboBox()
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.start, self.end = QDateEdit(), QDateEdit()
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.year = YearEntry(first=FIRST_YEAR, last=LAST_YEAR, optional=False)
+        self.start, self.end = DateEntry(), DateEntry()
         self._range_widgets = (QLabel("từ"), self.start, QLabel("đến"), self.end)
         self._cut_off = initial.cut_off
         self.days = QLabel()  # a cut-off period's dates
@@ -47,8 +47,8 @@ class PeriodPicker(QWidget):
         layout.addStretch(1)
         self.set_period(initial)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        for signal in (self.part.currentIndexChanged, self.year.valueChanged,
-                       self.start.dateChanged, self.end.dateChanged):
+        for signal in (self.part.currentIndexChanged, self.year.changed,
+                       self.start.changed, self.end.changed):
             signal.connect(self.changed)
         self.changed.connect(self._show_days)
         self._show_days()
@@ -60,8 +60,11 @@ class PeriodPicker(QWidget):
             self.changed.emit()
 
     def _show_days(self) -> None:
-        period = self.period()
-        self.days.setText(f"({period.dates})" if period.cut_off else "")
+        try:
+            period: Period | None = self.period()
+        except UserError:  # the screen says what is wrong
+            period = None
+        self.days.setText(f"({period.dates})" if period is not None and period.cut_off else "")
 
     def _fill_parts(self, kind: PeriodKind) -> None:
         self.part.blockSignals(True)
@@ -95,24 +98,25 @@ class PeriodPicker(QWidget):
         self.kind.setCurrentIndex(self.kind.findData(str(period.kind)))
         self._fill_parts(period.kind)
         self.part.setCurrentIndex(max(self.part.findData(period.number), 0))
-        self.year.setValue(period.year)
+        self.year.set_value(period.year)
         if period.kind is not PeriodKind.RANGE:
             self._cut_off = period.cut_off
-        self.start.setDate(QDate(period.start.year, period.start.month, period.start.day))
-        self.end.setDate(QDate(period.end.year, period.end.month, period.end.day))
+        self.start.set_value(period.start)
+        self.end.set_value(period.end)
         for widget in (self.kind, self.part, self.year, self.start, self.end):
             widget.blockSignals(False)
         self.changed.emit()
 
     def period(self) -> Period:
+        """UserError when a year or a date does not read, or a range ends before it starts."""
         kind = self._kind()
-        year, part = self.year.value(), self.part.currentData()
+        if kind is PeriodKind.RANGE:
+            return Period.between(self.start.checked_value(), self.end.checked_value())
+        year, part = self.year.checked_value(), self.part.currentData()
         if kind is PeriodKind.MONTH:
             return Period.month(year, part, cut_off=self._cut_off)
         if kind is PeriodKind.QUARTER:
             return Period.quarter(year, part, cut_off=self._cut_off)
         if kind is PeriodKind.HALF:
             return Period.half(year, part, cut_off=self._cut_off)
-        if kind is PeriodKind.YEAR:
-            return Period.year_of(year, cut_off=self._cut_off)
-        return Period.between(to_date(self.start.date()), to_date(self.end.date()))
+        return Period.year_of(year, cut_off=self._cut_off)

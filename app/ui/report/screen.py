@@ -167,8 +167,11 @@ class ReportScreen(QWidget):
 
     def _show(self, computed: ReportDraft) -> None:
         figures = computed.figures
-        if figures.period != self.period():
-            return  # the officer chose another period meanwhile
+        try:
+            if figures.period != self.period():
+                return  # the officer chose another period meanwhile
+        except UserError:
+            return  # or is typing one
         self._figures = figures
         for model, form in zip(self.models, all_forms(figures), strict=True):
             model.set_form(form)

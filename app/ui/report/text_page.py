@@ -6,9 +6,8 @@ new figures no longer replace it until asked ("Soạn lại từ số liệu").
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.report import ReportText
-from app.ui.dates import from_qdate as to_date
+from app.ui.dates import DateEntry
 
 
 class ReportTextPage(QWidget):
@@ -31,9 +30,7 @@ class ReportTextPage(QWidget):
         self.number = QLineEdit()
         self.number.setPlaceholderText("để trống nếu văn thư cấp số sau")
         self._typed_number = ""  # kept while a frozen report's number is shown
-        self.issue_date = QDateEdit(QDate.currentDate())
-        self.issue_date.setCalendarPopup(True)
-        self.issue_date.setDisplayFormat("dd/MM/yyyy")
+        self.issue_date = DateEntry()
         self.narrative = QPlainTextEdit()
         self.narrative.textChanged.connect(self._narrative_changed)
         redraft = QPushButton("Soạn lại từ số liệu")
@@ -77,5 +74,6 @@ class ReportTextPage(QWidget):
             self.number.setReadOnly(False)
 
     def report_text(self) -> ReportText:
-        return ReportText(self.number.text(), to_date(self.issue_date.date()),
+        """UserError when the issue date does not read."""
+        return ReportText(self.number.text(), self.issue_date.checked_value(),
                           self.narrative.toPlainText())
