@@ -1,6 +1,16 @@
-"""Save a PNG of each screen, offscreen, on a demo data folder.
+"""Save a PNG of each screen and dialog, on a demo data folder.
 
-    python scripts/screenshots.py [--data-dir DIR] [--out docs/screenshots]
+The pictures of the README (docs/screenshots): under a real window manager on a 1366×768
+screen, the whole screen with the window maximized on each of its screens, then with each
+dialog open over it, so that frames and anything off-screen show:
+
+    xvfb-run -a -s "-screen 0 1366x768x24" bash -c \
+        "openbox & sleep 1; QT_QPA_PLATFORM=xcb PYTHONPATH=. python scripts/screenshots.py --wm"
+
+Without --wm, offscreen (no display needed): the window at 1366×768 and 1920×1080 and
+the case editor's sections, in screens-out/.
+
+    python scripts/screenshots.py [--wm] [--data-dir demo-data] [--out DIR]
 
 Creates the demo folder (3,000 cases) if it does not exist yet.
 """
@@ -9,15 +19,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.domain.periods import Period
 from app.paths import DataPaths
 from app.services import accounts, cases, demo, evidence, setup
+from app.services.actor import Actor
+from app.services.records import CaseDetail
+from app.ui.case_editor import CaseEditor
 from app.ui.main_window import MainWindow
 from app.ui.translations import use_vietnamese
 
@@ -36,7 +52,9 @@ def _settle(app: QApplication, window: MainWindow) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default="demo-data")
-    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--out", help="docs/screenshots with --wm, else screens-out")
+    parser.add_argument("--wm", action="store_true",
+                        help="the whole screen, under a window manager (see above)")
     args = parser.parse_args()
     paths = DataPaths(Path(args.data_dir).resolve())
     if not paths.database.exists():
@@ -50,18 +68,19 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     use_vietnamese()
-    out = Path(args.out)
+    out = Path(args.out or ("docs/screenshots" if args.wm else "screens-out"))
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(db, actor)
-    screens: list[tuple[str, Callable[[], QWidget]]] = [
-        (name, (lambda i=index: window.tabs.widget(i)))
-        for index, name in enumerate(_tab_names(window))
-    ]
+    if args.wm:
+        _whole_screen_shots(app, window, out)
+        window.close()
+        db.dispose()
+        return
     for width, height in SIZES:
         window.resize(width, height)
         window.show()
-        for name, widget in screens:
-            window.tabs.setCurrentWidget(widget())
+        for index, name in enumerate(_tab_names(window)):
+            window.tabs.setCurrentIndex(index)
             _settle(app, window)
             window.grab().save(str(out / f"{name}-{width}x{height}.png"))
     child_case = _editor_shots(app, window, out)
@@ -81,7 +100,6 @@ def _editor_shots(app: QApplication, window: MainWindow, out: Path) -> int:
     from sqlalchemy import func, select
 
     from app.models import Case, DefamedParty, Event
-    from app.ui.case_editor import CaseEditor
 
     with window.db.read() as session:
         busiest = (select(Case.id).join(Event).group_by(Case.id)
@@ -113,19 +131,11 @@ VIEWER, VIEWER_PASSWORD = "xem", "xem-demo-2026"
 
 def _privacy_shots(app: QApplication, window: MainWindow, child_case: int, out: Path) -> None:
     """The child case as the Xem role sees it, and the rows read again before freezing."""
-    from app.domain.labels import Role
     from app.domain.report_forms import children_rows
-    from app.errors import UserError
-    from app.ui.case_editor import CaseEditor
     from app.ui.report.children_review import ChildrenRowsReview
     from app.ui.report.screen import ReportScreen
 
-    try:
-        viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
-    except UserError:
-        accounts.create_user(window.db, window.actor, username=VIEWER, full_name="Người xem",
-                             role=Role.VIEWER, password=VIEWER_PASSWORD)
-        viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+    viewer = _viewer(window)
     editor = CaseEditor(window.db, viewer, window.runner, window.vocabulary, window.office,
                         window.prefs, cases.get_case(window.db, viewer, child_case), window)
     editor.resize(*EDITOR_SIZE)
@@ -145,6 +155,19 @@ def _privacy_shots(app: QApplication, window: MainWindow, child_case: int, out: 
     _settle(app, window)
     review.grab().save(str(out / "doc-lai-truoc-khi-chot.png"))
     review.close()
+
+
+def _viewer(window: MainWindow) -> Actor:
+    """The demo folder's account of the Xem role, made once."""
+    from app.domain.labels import Role
+    from app.errors import UserError
+
+    try:
+        return accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+    except UserError:
+        accounts.create_user(window.db, window.actor, username=VIEWER, full_name="Người xem",
+                             role=Role.VIEWER, password=VIEWER_PASSWORD)
+        return accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
 
 
 def _add_demo_evidence(window: MainWindow, case_id: int, out: Path) -> None:
@@ -178,6 +201,227 @@ def _add_demo_evidence(window: MainWindow, case_id: int, out: Path) -> None:
         evidence.add_evidence(window.db, window.actor, case_id, path)
         path.unlink()
     folder.rmdir()
+
+
+def _screen_shot(app: QApplication, window: MainWindow, out: Path, name: str) -> None:
+    _settle(app, window)
+    for _ in range(25):  # the window manager maps and places a window in its own time
+        time.sleep(0.02)
+        app.processEvents()
+    screen = app.primaryScreen()
+    size = screen.size()
+    screen.grabWindow(0).save(str(out / f"{name}-{size.width()}x{size.height()}.png"))
+
+
+def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The window maximized on each of its screens (each of Quản trị's), then each dialog
+    over it."""
+    from app.ui.admin import AdminScreen
+
+    # Made first, for the screens to show them: the Xem account, a frozen month.
+    _viewer(window)
+    _frozen_month(window)
+    window.showMaximized()
+    for index, name in enumerate(_tab_names(window)):
+        window.tabs.setCurrentIndex(index)
+        _screen_shot(app, window, out, name)
+    admin = window.show_screen("admin")
+    assert isinstance(admin, AdminScreen)
+    for index in range(1, admin.count()):
+        admin.setCurrentIndex(index)
+        _screen_shot(app, window, out, f"quan-tri-{slug(admin.tabText(index))}")
+    admin.setCurrentIndex(0)
+    window.show_screen("reports")
+    for name, make in _dialogs(window, out):
+        dialog = make()
+        if name in BEFORE_THE_WINDOW:
+            window.hide()
+        dialog.show()
+        if isinstance(dialog, CaseEditor):
+            for index in range(dialog.tabs.count()):
+                section = slug(dialog.tabs.tabText(index))
+                if section in EDITOR_SECTIONS.get(name, (section,)):
+                    dialog.tabs.setCurrentIndex(index)
+                    _screen_shot(app, window, out, f"{name}-{section}")
+        else:
+            _screen_shot(app, window, out, name)
+        dialog.hide()
+        dialog.deleteLater()
+        window.showMaximized()
+
+
+# The sections of the editor shown, where not all: a new case's first, and what the Xem
+# role sees of a case with children.
+EDITOR_SECTIONS = {"vu-viec-moi": ("thong-tin-chung",),
+                   "xem-vu-viec": ("thong-tin-chung", "tre-em", "chung-cu")}
+# Shown before the window opens.
+BEFORE_THE_WINDOW = ("dang-nhap", "bat-dau-su-dung")
+
+
+def slug(text: str) -> str:
+    """`Thông tin chung` as `thong-tin-chung`, for a file's name."""
+    import re
+
+    from app.text import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
+
+
+def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWidget]]]:
+    """Each dialog of the program as the window opens it, on the demo folder's data."""
+    from app.domain.events import EventInput
+    from app.domain.labels import Role
+    from app.domain.report_forms import children_rows
+    from app.services import legal_basis, report_register
+    from app.services.case_list import LIST_COLUMNS
+    from app.services.report_register import CaseBreach, SanctionPathBreaches
+    from app.ui.about import AboutDialog
+    from app.ui.admin.legal_dialogs import (
+        EndDialog,
+        InstrumentDialog,
+        LimitDialog,
+        ProvisionDialog,
+    )
+    from app.ui.admin.users_view import NewPasswordDialog, NewUserDialog
+    from app.ui.case_editor.children import ChildDialog
+    from app.ui.case_editor.decision_dialog import DecisionDialog
+    from app.ui.case_editor.event_dialog import EventDialog
+    from app.ui.case_editor.print_dialog import PrintDialog
+    from app.ui.delete_dialog import DeleteCaseDialog
+    from app.ui.export_dialog import ExportDialog
+    from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
+    from app.ui.help import GuideWindow
+    from app.ui.import_dialog import ImportDialog
+    from app.ui.list_print import ListPrintDialog
+    from app.ui.login import LoginDialog
+    from app.ui.report.actions import BreachesDialog
+    from app.ui.report.children_review import ChildrenRowsReview
+    from app.ui.report.frozen_warning import FrozenChangeWarning
+    from app.ui.report.screen import ReportScreen
+
+    db, actor, runner = window.db, window.actor, window.runner
+    child_id, fined_id = _sample_cases(window)
+    child = cases.get_case(db, actor, child_id)
+    fined = cases.get_case(db, actor, fined_id)
+    frozen = _frozen_month(window)
+    breaches = SanctionPathBreaches(frozen or Period.month_of(date.today()), [CaseBreach(
+        fined.code, ("Chưa xác định được đối tượng nhưng đã có quyết định xử phạt.",))])
+    decision = next(e for e in fined.events if e.kind == "XP")
+    act = fined.data.act_date
+    assert act is not None
+    provisions = legal_basis.proposals(db, act.day, fined.data.group_code)
+    catalog = legal_basis.catalog(db)
+    reports = window.tab_screen("reports")
+    assert isinstance(reports, ReportScreen)
+    figures = reports.figures()
+    assert figures is not None
+    altered = report_register.frozen_reports_altered(db, actor, report_register.PendingChange(
+        _detected_in(window, frozen), added=EventInput("GB", frozen.end))) if frozen else []
+
+    viewer = _viewer(window)
+    _add_demo_evidence(window, child_id, out)
+
+    def editor(detail: CaseDetail | None = None, user: Actor = actor) -> CaseEditor:
+        return CaseEditor(db, user, runner, window.vocabulary, window.office, window.prefs,
+                          detail, window)
+
+    made: list[tuple[str, Callable[[], QWidget]]] = [
+        ("vu-viec-moi", editor),
+        ("vu-viec", lambda: editor(child)),
+        ("xem-vu-viec", lambda: editor(cases.get_case(db, viewer, child_id), viewer)),
+        ("bien-phap-xu-ly", lambda: EventDialog(window.vocabulary, provisions, act,
+                                                default_day=date.today(), parent=window)),
+        ("quyet-dinh-xu-phat", lambda: EventDialog(window.vocabulary, provisions, act,
+                                                   event=decision, parent=window)),
+        ("thi-hanh-quyet-dinh", lambda: DecisionDialog(decision, parent=window)),
+        ("tre-em", lambda: ChildDialog(child.data.children[0], child.data.act_date, window)),
+        ("in-phieu", lambda: PrintDialog(db, actor, child, unsaved=False, parent=window)),
+        ("in-danh-sach", lambda: ListPrintDialog(db, actor, window.case_list.model.ids(),
+                                                 LIST_COLUMNS, window)),
+        ("nhap-tu-excel", lambda: ImportDialog(db, actor, window)),
+        ("xuat-toan-bo", lambda: ExportDialog(db, actor, window)),
+        ("doc-lai-truoc-khi-chot",
+         lambda: ChildrenRowsReview(children_rows(figures), window.prefs, window)),
+        ("huong-dan", lambda: GuideWindow(db.paths, window.prefs, window)),
+        ("gioi-thieu", lambda: AboutDialog(window.prefs, window)),
+        ("khoa-man-hinh", lambda: LoginDialog(runner, db=db, unit_name=window.office.unit_name,
+                                              locked_user=actor.username, parent=window)),
+        ("dang-nhap", lambda: LoginDialog(runner, db=db, unit_name=window.office.unit_name)),
+        ("bat-dau-su-dung", lambda: FirstRunDialog(runner, DataPaths(db.paths.root / "moi"))),
+        ("khoa-khoi-phuc", lambda: RecoveryKeyDialog(
+            "-".join(["7KQM"] * 12), db.paths.root, window.office.unit_name, window)),
+        ("xoa-vu-viec", lambda: DeleteCaseDialog(db, actor, runner, child.id, window)),
+        ("tao-nguoi-dung", lambda: NewUserDialog(runner, lambda *_typed: None, window)),
+        ("dat-lai-mat-khau", lambda: NewPasswordDialog(
+            "Đặt lại mật khẩu", f"Mật khẩu mới cho «{VIEWER}»:",
+            accounts.find_user(db, actor, VIEWER), Role.VIEWER, runner, lambda _typed: None,
+            window)),
+        ("van-ban", lambda: InstrumentDialog(runner, lambda data: None,
+                                             catalog.instruments[0], window)),
+        ("dieu-khoan", lambda: ProvisionDialog(runner, lambda data: None, catalog.instruments,
+                                               catalog.provisions[0], parent=window)),
+        ("muc-phat-toi-da", lambda: LimitDialog(runner, lambda data: None,
+                                                catalog.limits[0].limit, window)),
+        ("ket-thuc-hieu-luc", lambda: EndDialog(runner, catalog.provisions[0].citation,
+                                                lambda day: None, date.today(), window)),
+    ]
+    if altered:
+        made.append(("thay-doi-so-lieu-da-chot",
+                     lambda: FrozenChangeWarning(altered, window)))
+    made.append(("chua-chot-duoc", lambda: BreachesDialog(breaches, window.prefs, window)))
+    return made
+
+
+def _sample_cases(window: MainWindow) -> tuple[int, int]:
+    """A case with children and the most events; a case with a fine decided."""
+    from sqlalchemy import func, select
+
+    from app.models import Case, Event
+
+    with window.db.read() as session:
+        busiest = (select(Case.id).join(Event).group_by(Case.id)
+                   .order_by(func.count(Event.id).desc(), Case.id).limit(1))
+        child = session.execute(busiest.where(Case.has_children.is_(True))).scalar_one()
+        fined = session.execute(busiest.where(Case.id.in_(select(Event.case_id).where(
+            Event.kind == "XP", Event.voided_at.is_(None),
+            Event.sanction_form == "Phạt tiền")))).scalar_one()
+    return child, fined
+
+
+def _detected_in(window: MainWindow, period: Period) -> int:
+    """An open case detected in `period` whose content is not removed yet."""
+    from sqlalchemy import select
+
+    from app.models import Case, Event
+
+    with window.db.read() as session:
+        return session.execute(select(Case.id).where(
+            Case.detected_on.between(period.start, period.end), Case.deleted_at.is_(None),
+            Case.closed_on.is_(None),
+            Case.id.not_in(select(Event.case_id).where(Event.kind == "GB")))
+            .order_by(Case.id).limit(1)).scalar_one()
+
+
+def _frozen_month(window: MainWindow) -> Period | None:
+    """A month frozen in the demo folder: the most recent one the sanction rules let freeze,
+    frozen once."""
+    from app.domain.report import ReportText
+    from app.services import report_register
+    from app.services.report_register import SanctionPathBreaches
+
+    sent = report_register.list_sent_reports(window.db, window.actor)
+    if sent:
+        return sent[0].period
+    month = Period.month_of(date.today())
+    for number in range(1, 13):
+        month = Period.month_of(month.start - timedelta(days=1))
+        try:
+            report_register.send_report(window.db, window.actor, month, ReportText(
+                str(number), date.today(), "Báo cáo mẫu."))
+        except SanctionPathBreaches:
+            continue
+        return month
+    return None
 
 
 def _tab_names(window: MainWindow) -> list[str]:

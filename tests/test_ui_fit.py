@@ -25,7 +25,8 @@ from app.domain.labels import Role, SanctionForm
 from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.domain.report_forms import children_rows
-from app.services import cases, demo, events, legal_basis, report_register, settings
+from app.paths import DataPaths
+from app.services import accounts, cases, demo, events, legal_basis, report_register, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.report_register import CaseBreach, PendingChange, SanctionPathBreaches
@@ -38,6 +39,7 @@ from app.ui.case_editor.children import ChildDialog
 from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.print_dialog import PrintDialog
+from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 from app.ui.help import GuideWindow
@@ -138,7 +140,7 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
     yield EventDialog(window.vocabulary, provisions, act, event=decision, parent=editor)
     yield EventDialog(window.vocabulary, provisions, act, default_day=TODAY, parent=editor)
     yield DecisionDialog(decision, parent=editor, today=TODAY)
-    yield ChildDialog(child.data.children[0], editor)
+    yield ChildDialog(child.data.children[0], child.data.act_date, editor)
     yield PrintDialog(db, admin, child, unsaved=False, parent=editor)
     yield FrozenChangeWarning(report_register.frozen_reports_altered(
         db, admin, PendingChange(fined.id, added=EventInput("GB", date(2026, 10, 30)))), editor)
@@ -150,11 +152,14 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
     yield LoginDialog(runner, db=db, unit_name=window.office.unit_name,
                       locked_user=admin.username, parent=window)
     yield LoginDialog(runner, db=db, unit_name=window.office.unit_name)
-    yield FirstRunDialog(runner, tmp_path / "du-lieu-moi")
+    yield FirstRunDialog(runner, DataPaths(tmp_path / "du-lieu-moi"))
     yield RecoveryKeyDialog("ABCD-" * 11 + "ABCD", tmp_path / "du-lieu-moi",
                             window.office.unit_name, window)
-    yield NewUserDialog(window)
-    yield NewPasswordDialog("Đặt lại mật khẩu", "Mật khẩu mới cho «canbo»:", Role.ADMIN, window)
+    yield NewUserDialog(runner, lambda *_typed: None, window)
+    yield NewPasswordDialog("Đặt lại mật khẩu", "Mật khẩu mới cho «admin»:",
+                            accounts.find_user(db, admin, "admin"), Role.ADMIN, runner,
+                            lambda _password: None, window)
+    yield DeleteCaseDialog(db, admin, runner, fined.id, window)
     catalog = legal_basis.catalog(db)
     yield InstrumentDialog(runner, lambda data: None, catalog.instruments[0], window)
     yield ProvisionDialog(runner, lambda data: None, catalog.instruments, catalog.provisions[0],
