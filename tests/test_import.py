@@ -434,6 +434,19 @@ def test_merged_header_cells(db: Database, officer: Actor, tmp_path: Path) -> No
     assert preview.problems[0].is_warning and preview.case_count == 1
 
 
+def test_a_child_of_18_or_more_is_imported_with_a_warning_not_refused(
+    db: Database, officer: Actor, tmp_path: Path
+) -> None:
+    """The spec's errors do not include it: the row comes in, the officer is told (and the
+    window will not save that child until the year is corrected)."""
+    path = write_book(tmp_path / "so.xlsx", [
+        case_row(**{"Trẻ em liên quan": "Nguyễn Văn Lớn (1990, nam); Trần Thị Bé (2015, nữ)"})])
+    preview = check(db, officer, path)
+    assert not preview.errors and preview.case_count == 1
+    (warning,) = problems_at(preview, 2, "Trẻ em liên quan")
+    assert warning.is_warning and "đã đủ 35 tuổi" in warning.message
+
+
 # --- Hostile files are refused before anything touches the database.
 
 def _refused(db: Database, officer: Actor, path: Path, words: str) -> None:

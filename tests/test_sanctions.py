@@ -412,7 +412,7 @@ def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_da
     db.dispose()
     again = open_unlocked(paths)
     try:
-        assert current_revision(again.engine) == HEAD_REVISION == "0011"
+        assert current_revision(again.engine) == HEAD_REVISION
         columns = {c["name"] for c in inspect(again.engine).get_columns("events")}
         assert {"addressee", "decision_time", "delivered_on", "paid_on", "paid_amount",
                 "receipt_number", "enforced_on", "enforcement_note"} <= columns

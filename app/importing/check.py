@@ -23,7 +23,14 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from app.domain import checks
-from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase, validate_case
+from app.domain.case import (
+    CaseInput,
+    ChildInput,
+    DefamedInput,
+    PreparedCase,
+    child_age,
+    validate_case,
+)
 from app.domain.events import EventFact, EventInput, validate_event
 from app.domain.fields import EVENT_BY_KEY
 from app.domain.import_problems import FileRefused, Problem
@@ -376,17 +383,22 @@ class FileScan:
 
     def _validate(self, origin: Origin, data: CaseInput, unreadable: frozenset[str],
                   rows: _Attached) -> None:
+        # import-template.md lists the errors of a file and a child of 18 or more is not
+        # one of them: imported, and reported as a warning (the window refuses it).
+        too_old = {age.message for child in data.children
+                   if data.act_date and (age := child_age(child, data.act_date))}
         for problem in validate_case(data, self._vocabulary, self._today):
             if problem.field in unreadable:
                 continue  # the unreadable cell is already reported
+            warning = any(problem.message.endswith(message) for message in too_old)
             indexed = _INDEXED.fullmatch(problem.field)
             if indexed:
                 items = rows.children if indexed.group(1) == "children" else rows.defamed
                 placed: Placed[Any] = items[int(indexed.group(2)) - 1]
                 if not placed.unreadable:
-                    self._add(placed.origin.problem(problem.field, problem.message))
+                    self._add(placed.origin.problem(problem.field, problem.message, warning))
             else:
-                self._add(origin.problem(problem.field, problem.message))
+                self._add(origin.problem(problem.field, problem.message, warning))
         self._check_events(rows.events, data.detected_on or date.min)
 
     def _check_events(self, events: list[Placed[_EventRow]], detected_on: date) -> None:
