@@ -5,6 +5,7 @@ Nothing here imports Qt.
 
 from app.models.account import AuditChain, AuditEntry, User
 from app.models.base import Base
+from app.models.calendar import AnnouncedDay
 from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
 from app.models.event import Event, event_legal_bases
 from app.models.evidence import Evidence
@@ -13,6 +14,7 @@ from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
 
 __all__ = [
+    "AnnouncedDay",
     "AuditChain",
     "AuditEntry",
     "AuthorityLimit",

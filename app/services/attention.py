@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, case, func, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.deadlines import (
-    COMPLIANCE_PERIOD,
+    COMPLIANCE_CLOCK,
     LIMITATION_PERIOD,
     LONG_LOCK_WINDOW,
     SHORT_LOCK_WINDOW,
@@ -24,16 +24,19 @@ from app.domain.deadlines import (
 )
 from app.domain.labels import Attention, DecisionTime, SanctionForm
 from app.domain.office import OfficeSettings
-from app.domain.sanctions import decision_days
+from app.domain.sanctions import decision_time
 from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
+from app.domain.workdays import WorkCalendar
 from app.models import Case, Event
 
 
-def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnElement[bool]:
-    """Open cases in need of `kind` of attention."""
+def condition(kind: Attention, office: OfficeSettings, today: date,
+              calendar: WorkCalendar) -> ColumnElement[bool]:
+    """Open cases in need of `kind` of attention (`calendar`: the office's working days, for
+    the clocks counted in working days)."""
     if kind in SANCTION_ATTENTION:
-        return sanction_condition(kind, office, today)
+        return sanction_condition(kind, office, today, calendar)
     is_open = and_(Case.closed_on.is_(None), Case.deleted_at.is_(None))
     if kind is Attention.LIMITATION_NEAR:
         warn_from = today - LIMITATION_PERIOD + timedelta(days=office.limitation_warning_days)
@@ -61,8 +64,8 @@ def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnEle
 SANCTION_ATTENTION = frozenset({Attention.DECISION_OVERDUE, Attention.COMPLIANCE_OVERDUE})
 
 
-def sanction_condition(kind: Attention, office: OfficeSettings,
-                       today: date) -> ColumnElement[bool]:
+def sanction_condition(kind: Attention, office: OfficeSettings, today: date,
+                       calendar: WorkCalendar) -> ColumnElement[bool]:
     """Cases whose sanction path is late (app.domain.sanctions): a biên bản with no decision
     by its deadline (open cases); a fine delivered, its time to comply past, neither paid nor
     enforced (closed cases too: an unpaid fine is followed after the file is closed)."""
@@ -70,7 +73,7 @@ def sanction_condition(kind: Attention, office: OfficeSettings,
     if kind is Attention.DECISION_OVERDUE:
         decided = aliased(Event)
         late = or_(*(and_(_time_is(time), Event.occurred_on
-                          < today - timedelta(days=decision_days(time, office)))
+                          < calendar.overdue_before(today, *decision_time(time, office)))
                      for time in DecisionTime))
         overdue_record = _any(
             Event, live, Event.kind + "" == EventKind.RECORD, late,
@@ -80,7 +83,8 @@ def sanction_condition(kind: Attention, office: OfficeSettings,
     unsettled = _any(
         Event, live, Event.kind + "" == EventKind.SANCTION,
         Event.sanction_form == SanctionForm.FINE,
-        Event.delivered_on < today - COMPLIANCE_PERIOD,
+        Event.delivered_on < calendar.overdue_before(today, COMPLIANCE_CLOCK.days,
+                                                     COMPLIANCE_CLOCK.unit),
         Event.paid_on.is_(None), Event.enforced_on.is_(None))
     return and_(Case.deleted_at.is_(None), unsettled)
 
@@ -97,8 +101,9 @@ def _any(events: type[Event], *conditions: ColumnElement[bool]) -> Exists:
     return select(events.id).where(*conditions).exists()
 
 
-def any_condition(office: OfficeSettings, today: date) -> ColumnElement[bool]:
-    return or_(*(condition(kind, office, today) for kind in Attention))
+def any_condition(office: OfficeSettings, today: date,
+                  calendar: WorkCalendar) -> ColumnElement[bool]:
+    return or_(*(condition(kind, office, today, calendar) for kind in Attention))
 
 
 def _lock_counts(today: date) -> Select[Any, int]:
