@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from holidays.countries import Vietnam
+import holidays
 
 from app.domain.labels import DayUnit
 
@@ -43,7 +43,7 @@ class _Year:
 def _library_year(year: int) -> _Year:
     """The `holidays` library's calendar of Vietnam for `year`, in Vietnamese (named, not
     read from the system's locale; build.spec ships the library's Vietnamese names)."""
-    found = Vietnam(years=year, language="vi")
+    found = holidays.country_holidays("VN", years=year, language="vi")
     names = tuple(PublicHoliday(day, name) for day, name in sorted(found.items()))
     return _Year(frozenset(found), frozenset(d for d in found.weekend_workdays
                                              if d.year == year), names)
