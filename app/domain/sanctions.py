@@ -39,7 +39,7 @@ from app.domain.labels import (
 from app.domain.office import OfficeSettings
 from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
-from app.domain.warnings import MINOR_BANDS, CaseWarning, MinorBand, WarningKind
+from app.domain.warnings import MINOR_BANDS, CaseWarning, EventView, MinorBand, WarningKind
 from app.domain.workdays import WorkCalendar
 from app.errors import FieldProblem
 from app.text import clean, format_date, format_money
@@ -63,18 +63,10 @@ COMPLIANCE_BASIS = COMPLIANCE_CLOCK.source
 MINOR_BASIS = f"Điều 5, Điều 134 {LAW}"
 
 
-class Decision(Protocol):
+class Decision(EventView, Protocol):
     """What the rules read of an event, recorded (`EventRecord`) or being typed
-    (`EventInput`)."""
+    (`EventInput`): the warnings' view and its closing result."""
 
-    @property
-    def kind(self) -> str: ...
-    @property
-    def occurred_on(self) -> date | None: ...
-    @property
-    def sanction_form(self) -> SanctionForm | None: ...
-    @property
-    def fine_amount(self) -> int | None: ...
     @property
     def closing_result(self) -> ClosingResult | None: ...
 
