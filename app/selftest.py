@@ -23,6 +23,7 @@ from app import __version__
 from app.domain.import_problems import ImportRefused
 from app.domain.periods import Period
 from app.domain.report_forms import FORM03_COLUMNS, Cell, Column, Form, form_01, form_02
+from app.domain.workdays import public_holidays
 from app.errors import UserError
 from app.paths import DataPaths
 from app.services import accounts, demo, exporting, importing, setup
@@ -119,6 +120,8 @@ def _run(folder: Path, out: TextIO) -> None:
     step(f"Tệp PDF hợp lệ: {pages} trang, {fonts} phông chữ đều được nhúng.")
     check_printable(pdf)
     step("Trang đầu của báo cáo dựng được thành ảnh để in (PDFium).")
+    check_holidays(today.year)
+    step(f"Lịch ngày nghỉ lễ năm {today.year} có Tết Nguyên đán (tính hạn theo ngày làm việc).")
 
 
 def _new_data_folder(root: Path) -> tuple[Database, Actor]:
@@ -182,6 +185,15 @@ def _below_headers(book: Any, sheet: str,
                        len(table))
             return number + 1, table[:end]
     raise SelftestFailed(f"trang «{sheet}» không có dòng tiêu đề các cột của biểu.")
+
+
+def check_holidays(year: int) -> None:
+    """The holidays library and its Vietnamese names, which the build must carry: the
+    working-day deadlines skip Tết."""
+    names = [holiday.name for holiday in public_holidays(year)]
+    if not any("Tết" in name for name in names):
+        raise SelftestFailed(f"lịch ngày nghỉ lễ năm {year} không có Tết: hạn tính theo ngày "
+                             "làm việc sẽ sai.")
 
 
 def check_printable(path: Path) -> None:
