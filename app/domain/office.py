@@ -9,12 +9,13 @@ settings), and a line break typed in a heading is where the header breaks it.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from app.domain import deadlines
 from app.domain.case_code import CaseCodeParts, check_pattern
+from app.domain.documents import DEFAULT_SYMBOLS, SYMBOL_LIMIT, DocumentKind
 from app.errors import UserError
 
 # Nghị định 30/2020, Phụ lục I: the authority line, the title, and an acting or a deputy's
@@ -93,6 +94,12 @@ class OfficeSettings:
         "Cục Phát thanh, truyền hình và thông tin điện tử - Bộ Văn hóa, Thể thao và Du lịch",
         "Phòng Văn hóa - Xã hội (bảo vệ trẻ em)",
     )
+    # The symbol of each kind of document (`app.domain.documents`), numbered per symbol
+    # and year in the register; a kind not set takes its default.
+    document_symbols: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SYMBOLS))
+
+    def document_symbol(self, kind: DocumentKind) -> str:
+        return (self.document_symbols.get(kind) or "").strip() or DEFAULT_SYMBOLS[kind]
 
     def issuer_details(self, issuer: Issuer) -> ReportIssuer:
         """A name not typed for sentences stands there as its heading, on one line."""
@@ -124,6 +131,11 @@ class OfficeSettings:
                      "decision_days_explained", "decision_extension_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
+        for kind, symbol in self.document_symbols.items():
+            if len(symbol) > SYMBOL_LIMIT or "/" in symbol:
+                raise UserError(f"Ký hiệu văn bản «{symbol}» của loại {kind} phải ngắn hơn "
+                                f"{SYMBOL_LIMIT} ký tự và không có dấu «/».",
+                                field="document_symbols")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OfficeSettings:
@@ -189,4 +201,5 @@ SETTING_LABELS: dict[str, str] = {
     "decision_days_explained": "Hạn ra quyết định khi có giải trình, cần xác minh (ngày)",
     "decision_extension_days": "Gia hạn ra quyết định thêm tối đa (ngày)",
     "addressee_suggestions": "Cơ quan nhận khi chuyển, kiến nghị, đề nghị (gợi ý)",
+    "document_symbols": "Ký hiệu từng loại văn bản (sổ văn bản đi)",
 }
