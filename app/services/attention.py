@@ -27,7 +27,7 @@ from app.domain.office import OfficeSettings
 from app.domain.sanctions import decision_days
 from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
-from app.models import Case, Event
+from app.models import Case, Event, ReceivedDocument, SentDocument
 
 
 def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnElement[bool]:
@@ -137,3 +137,11 @@ def account_lock_counts(session: Session, account: str, today: date, *,
     short, total = session.execute(statement).one()
     stored = AccountOverThreshold(account, int(short or 0), int(total))
     return stored.with_case(draft_detected_on, today)
+
+
+def reply_overdue(today: date) -> ColumnElement[bool]:
+    """Documents sent whose date for a reply has passed with no reply entered against them
+    (the register of documents, `services/documents.py`)."""
+    answered = select(ReceivedDocument.id).where(
+        ReceivedDocument.answers_id == SentDocument.id).exists()
+    return and_(SentDocument.reply_by < today, ~answered)
