@@ -286,3 +286,19 @@ def test_the_signed_copy_is_stored_encrypted_by_its_hash(db: Database, officer: 
     sheet.write_bytes(b"PK\x03\x04")
     with pytest.raises(UserError, match="bản quét hoặc tệp đã ký"):
         documents.attach_signed_copy(db, officer, entry.id, sheet)
+
+
+def test_a_signed_copy_outlives_the_same_file_removed_from_evidence_and_is_backed_up(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    from app.services import backup, evidence
+
+    case_id = _case(db, officer)
+    entry = _send(db, officer, DocumentKind.DECISION, [case_id])
+    scan = tmp_path / "quyet-dinh.pdf"
+    scan.write_bytes(PDF)
+    documents.attach_signed_copy(db, officer, entry.id, scan)
+    added = evidence.add_evidence(db, officer, case_id, scan)
+    evidence.remove_evidence(db, officer, added.record.id, "Ghi nhầm vào chứng cứ")
+    assert stored_path(db.paths, added.record.sha256).exists()
+    _, stored, _ = backup._contents(db.engine)
+    assert stored == [added.record.sha256]
