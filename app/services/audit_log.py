@@ -105,7 +105,8 @@ _SUBJECTS = {
 
 # What was exported, printed or reported (the "kind" of an export).
 _EXPORT_KINDS = {"audit_log": "nhật ký thao tác", "case_list": "danh sách vụ việc",
-                 "case_list_print": "in danh sách vụ việc"}
+                 "case_list_print": "in danh sách vụ việc",
+                 "document_register": "sổ văn bản đi, đến"}
 _SIGN_IN_REFUSALS = {
     "password": "sai mật khẩu", "unknown": "tên đăng nhập không có",
     "locked": "người dùng đang bị tạm khóa",

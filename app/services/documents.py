@@ -37,6 +37,7 @@ from app.services.actor import Actor, Permission
 from app.services.attention import reply_overdue
 from app.services.audit import AuditAction
 from app.services.evidence_store import StoreChanges, staged, viewable_path
+from app.services.table_export import write_table
 from app.text import clean, fold
 
 # The signed copy: a scan (picture or PDF) or the signed file itself.
@@ -431,3 +432,37 @@ def _received_entry(document: ReceivedDocument) -> RegisterEntry:
         None, document.sender, document.subject or "", "",
         tuple(c.id for c in document.cases), tuple(c.code for c in document.cases),
         linked=answers)
+
+
+# The register's columns, for the command line's lines, the Excel file and the screen:
+# (header, width in the workbook).
+REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("Đi/Đến", 7), ("Ngày", 11), ("Số, ký hiệu", 16), ("Loại văn bản", 28),
+    ("Nơi nhận / Cơ quan gửi", 30), ("Trích yếu", 40), ("Vụ việc", 18),
+    ("Hạn trả lời", 11), ("Trả lời / Trả lời cho văn bản", 20), ("Quá hạn", 8),
+)
+
+
+def register_cells(entry: RegisterEntry) -> tuple[str, ...]:
+    """An entry's texts in the order of `REGISTER_COLUMNS`."""
+    return (DIRECTION_LABELS[entry.direction], f"{entry.on:%d/%m/%Y}", entry.number,
+            entry.kind_label, " ".join(entry.counterpart.split()),
+            " ".join(entry.subject.split()), ", ".join(entry.case_codes),
+            f"{entry.reply_by:%d/%m/%Y}" if entry.reply_by else "", ", ".join(entry.linked),
+            "Quá hạn" if entry.overdue else "")
+
+
+def export_register(db: Database, actor: Actor, query: RegisterQuery, path: Path, *,
+                    today: date | None = None, progress: Progress | None = None,
+                    token: CancelToken | None = None) -> int:
+    """Write the register's lines matching `query` to an Excel file; audited as an export.
+    Returns how many lines were written."""
+    entries = register(db, actor, query, today=today)
+    title = "Sổ văn bản đi, đến" + (" — văn bản chờ trả lời quá hạn" if query.overdue else "")
+    write_table(path, title, [h for h, _ in REGISTER_COLUMNS], [w for _, w in REGISTER_COLUMNS],
+                (register_cells(e) for e in entries), len(entries), progress=progress,
+                token=token)
+    with db.write() as session:
+        audit.record(session, actor.username, AuditAction.EXPORT,
+                     detail={"kind": "document_register", "rows": len(entries)})
+    return len(entries)
