@@ -19,7 +19,7 @@ from app.db import Database, open_database
 from app.domain.documents import DocumentKind
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, SentDocument
-from app.services import cases, documents, settings
+from app.services import audit_log, cases, documents, settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.documents import Direction, ReceivedInput, RegisterQuery
@@ -63,6 +63,8 @@ def test_symbols_are_the_offices_settings(db: Database, admin: Actor, officer: A
     symbols = {**office.document_symbols, DocumentKind.INVITATION: "GM-UBND"}
     settings.save_office(db, admin, dataclasses.replace(office, document_symbols=symbols))
     assert settings.load_office(db).document_symbols[DocumentKind.INVITATION] == "GM-UBND"
+    [line] = audit_log.search(db, admin, limit=1)
+    assert "GM GM-UBND" in line.texts[-1] and "{" not in " ".join(line.texts)
     case_id = _case(db, officer)
     assert _send(db, officer, DocumentKind.INVITATION, [case_id]).number == "01/GM-UBND"
     slash = {**symbols, DocumentKind.DECISION: "QĐ/XPHC"}
@@ -302,3 +304,56 @@ def test_a_signed_copy_outlives_the_same_file_removed_from_evidence_and_is_backe
     assert stored_path(db.paths, added.record.sha256).exists()
     _, stored, _ = backup._contents(db.engine)
     assert stored == [added.record.sha256]
+
+
+def test_texts_naming_a_child_are_masked_for_a_viewer_and_in_the_file(
+        db: Database, officer: Actor, viewer: Actor, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from app.domain.case import ChildInput
+
+    case_id = _case(db, officer, group_code="TE", children=(ChildInput("Lê Thị Bống", 2014),))
+    entry = _send(db, officer, DocumentKind.POLICE_TRANSFER, [case_id],
+                  subject="Chuyển hồ sơ vụ việc liên quan cháu Lê Thị Bống")
+    scan = tmp_path / "chuyen-ho-so.pdf"
+    scan.write_bytes(PDF)
+    documents.attach_signed_copy(db, officer, entry.id, scan)
+    [seen] = documents.register(db, officer, RegisterQuery())
+    assert "Lê Thị Bống" in seen.subject
+    [masked] = documents.register(db, viewer, RegisterQuery())
+    assert "Bống" not in masked.subject and masked.subject.startswith("Chuyển hồ sơ")
+    with pytest.raises(NotAllowed):
+        documents.open_signed_copy(db, viewer, entry.id)
+    target = tmp_path / "so.xlsx"
+    documents.export_register(db, officer, RegisterQuery(), target)
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    assert "Bống" not in repr(rows) and rows[2][2] == entry.number
+
+
+def test_upgrade_to_the_register_keeps_an_encrypted_folders_cases(db: Database,
+                                                                 officer: Actor) -> None:
+    """A folder of the version before the register (0014) opens at the head with its cases,
+    and documents can be entered at once."""
+    from alembic import command
+
+    from app.db.engine import make_engine
+    from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
+    from tests.conftest import open_unlocked
+
+    case_id = _case(db, officer)
+    before = cases.get_case(db, officer, case_id)
+    paths, data_key = db.paths, db.data_key
+    db.dispose()
+    engine = make_engine(paths.database, data_key)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0014")
+    engine.dispose()
+    again = open_unlocked(paths)
+    try:
+        assert current_revision(again.engine) == HEAD_REVISION
+        assert cases.get_case(again, officer, case_id).data == before.data
+        assert _send(again, officer, DocumentKind.INVITATION, [case_id]).number == "01/GM-VHXH"
+    finally:
+        again.dispose()

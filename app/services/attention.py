@@ -22,6 +22,7 @@ from app.domain.deadlines import (
     AccountOverThreshold,
     lock_window_starts,
 )
+from app.domain.documents import DocumentNumber
 from app.domain.labels import Attention, DecisionTime, SanctionForm
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import decision_days
@@ -145,3 +146,16 @@ def reply_overdue(today: date) -> ColumnElement[bool]:
     answered = select(ReceivedDocument.id).where(
         ReceivedDocument.answers_id == SentDocument.id).exists()
     return and_(SentDocument.reply_by < today, ~answered)
+
+
+def overdue_reply_numbers(session: Session, today: date,
+                          limit: int = 5) -> tuple[int, tuple[str, ...]]:
+    """How many requests are `reply_overdue`, and the numbers of the oldest `limit`
+    (`15/VHXH`), for the needs-action list."""
+    rows = session.execute(
+        select(SentDocument.number, SentDocument.symbol, SentDocument.year,
+               func.count().over())
+        .where(reply_overdue(today))
+        .order_by(SentDocument.reply_by, SentDocument.id).limit(limit)).all()
+    return (rows[0][3] if rows else 0,
+            tuple(str(DocumentNumber(number, symbol, year)) for number, symbol, year, _ in rows))

@@ -315,6 +315,8 @@ def _plain(value: Any) -> str:
 
 
 def _setting(value: Any) -> str:
+    if isinstance(value, dict):  # the symbol of each kind of document
+        return "; ".join(f"{key} {item}" for key, item in value.items()) or "trống"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value) or "trống"
     return _plain(value) if value not in ("", None) else "trống"

@@ -10,6 +10,7 @@ sent is stored as evidence is: encrypted, named by its SHA-256 (`evidence_store`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,15 +29,17 @@ from app.domain.documents import (
 )
 from app.domain.evidence_files import display_name, file_type
 from app.domain.fields import LONG_TEXT_LIMIT
+from app.domain.protection import Masker
 from app.domain.search_keys import case_search_key
 from app.errors import UserError
 from app.models import Case, Event, Evidence, ReceivedDocument, SentDocument
 from app.progress import CancelToken, Progress
 from app.services import audit, settings
 from app.services.actor import Actor, Permission
-from app.services.attention import reply_overdue
+from app.services.attention import overdue_reply_numbers, reply_overdue
 from app.services.audit import AuditAction
 from app.services.evidence_store import StoreChanges, staged, viewable_path
+from app.services.protection import people_by_case
 from app.services.table_export import write_table
 from app.text import clean, fold
 
@@ -314,10 +317,15 @@ def signed_copy_hashes() -> Select[str | None]:
 
 
 def open_signed_copy(db: Database, actor: Actor, document_id: int) -> Path:
-    """A decrypted copy of the signed copy for the system viewer."""
+    """A decrypted copy of the signed copy for the system viewer; refused to a role that
+    may not see children when a case of the document has any."""
     actor.require(Permission.VIEW)
     with db.read() as session:
         document = _load_sent(session, document_id)
+        # A scan names its cases' children as the evidence does: kept from the same roles.
+        if not actor.can(Permission.VIEW_CHILDREN) \
+                and people_by_case(session, [c.id for c in document.cases]):
+            actor.require(Permission.VIEW_CHILDREN)
         if document.signed_sha256 is None or document.signed_name is None:
             raise UserError(f"Văn bản số {_number(document)} chưa có bản đã ký.")
         return viewable_path(db.paths, document.signed_sha256, db.data_key,
@@ -331,10 +339,11 @@ def _load_sent(session: Session, document_id: int) -> SentDocument:
     return document
 
 
-def register(db: Database, actor: Actor, query: RegisterQuery, *,
-             today: date | None = None) -> list[RegisterEntry]:
+def register(db: Database, actor: Actor, query: RegisterQuery, *, today: date | None = None,
+             masked: bool = False) -> list[RegisterEntry]:
     """The register's lines matching `query`, newest first (documents sent before those
-    received on the same day)."""
+    received on the same day). Their texts are masked by the children's rule for a role
+    that may not see children, and when `masked` (a file leaving the office)."""
     actor.require(Permission.VIEW)
     today = today or date.today()
     entries: list[RegisterEntry] = []
@@ -346,6 +355,8 @@ def register(db: Database, actor: Actor, query: RegisterQuery, *,
                 and query.kind is None:
             entries += [_received_entry(d) for d in session.execute(
                 _received_query(query)).scalars()]
+        if masked or not actor.can(Permission.VIEW_CHILDREN):
+            entries = _masked(session, entries)
     order = {Direction.SENT: 0, Direction.RECEIVED: 1}
     return sorted(entries, key=lambda e: (-e.on.toordinal(), order[e.direction], -e.id))
 
@@ -356,6 +367,19 @@ def overdue_replies(db: Database, actor: Actor, *,
     found = register(db, actor, RegisterQuery(direction=Direction.SENT, overdue=True),
                      today=today)
     return sorted(found, key=lambda e: (e.reply_by or e.on, e.id))
+
+
+@dataclass(frozen=True)
+class OverdueReplies:
+    """The dashboard's line: how many requests wait too long, the first numbers."""
+
+    count: int
+    first_numbers: tuple[str, ...]
+
+
+def overdue_summary(db: Database, today: date | None = None) -> OverdueReplies:
+    with db.read() as session:
+        return OverdueReplies(*overdue_reply_numbers(session, today or date.today()))
 
 
 def awaiting_reply(db: Database, actor: Actor) -> list[RequestChoice]:
@@ -372,6 +396,23 @@ def awaiting_reply(db: Database, actor: Actor) -> list[RequestChoice]:
         return [RequestChoice(d.id, str(_number(d)), d.issued_on, DocumentKind(d.kind),
                               tuple(c.code for c in d.cases), d.reply_by,
                               tuple(c.id for c in d.cases)) for d in rows]
+
+
+def _masked(session: Session, entries: list[RegisterEntry]) -> list[RegisterEntry]:
+    """Recipients, senders and subjects through the masking rule of every case a document
+    belongs to (`app.domain.protection`)."""
+    people = people_by_case(session, sorted({c for e in entries for c in e.case_ids}))
+    masker = Masker({case: found.all for case, found in people.items()})
+
+    def text(entry: RegisterEntry, value: str) -> str:
+        for case_id in entry.case_ids:
+            if case_id in people:
+                value = masker.case(case_id).text(value)
+        return value
+
+    return [dataclasses.replace(e, counterpart=text(e, e.counterpart),
+                                subject=text(e, e.subject), signer=text(e, e.signer))
+            if people.keys() & set(e.case_ids) else e for e in entries]
 
 
 def _sent_query(query: RegisterQuery, today: date) -> Select[SentDocument]:
@@ -457,7 +498,7 @@ def export_register(db: Database, actor: Actor, query: RegisterQuery, path: Path
                     token: CancelToken | None = None) -> int:
     """Write the register's lines matching `query` to an Excel file; audited as an export.
     Returns how many lines were written."""
-    entries = register(db, actor, query, today=today)
+    entries = register(db, actor, query, today=today, masked=True)
     title = "Sổ văn bản đi, đến" + (" — văn bản chờ trả lời quá hạn" if query.overdue else "")
     write_table(path, title, [h for h, _ in REGISTER_COLUMNS], [w for _, w in REGISTER_COLUMNS],
                 (register_cells(e) for e in entries), len(entries), progress=progress,
