@@ -9,12 +9,13 @@ settings), and a line break typed in a heading is where the header breaks it.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from app.domain import deadlines
 from app.domain.case_code import CaseCodeParts, check_pattern
+from app.domain.documents import DEFAULT_SYMBOLS, SYMBOL_LIMIT, DocumentKind
 from app.domain.labels import DayUnit
 from app.errors import UserError
 
@@ -99,6 +100,12 @@ class OfficeSettings:
     decision_day_unit: DayUnit = deadlines.DECISION_CLOCK.unit
     reply_days: int = deadlines.REPLY_CLOCK.days
     reply_day_unit: DayUnit = deadlines.REPLY_CLOCK.unit
+    # The symbol of each kind of document (`app.domain.documents`), numbered per symbol
+    # and year in the register; a kind not set takes its default.
+    document_symbols: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SYMBOLS))
+
+    def document_symbol(self, kind: DocumentKind) -> str:
+        return (self.document_symbols.get(kind) or "").strip() or DEFAULT_SYMBOLS[kind]
 
     def issuer_details(self, issuer: Issuer) -> ReportIssuer:
         """A name not typed for sentences stands there as its heading, on one line."""
@@ -130,6 +137,11 @@ class OfficeSettings:
                      "decision_days_explained", "decision_extension_days", "reply_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
+        for kind, symbol in self.document_symbols.items():
+            if len(symbol) > SYMBOL_LIMIT or "/" in symbol:
+                raise UserError(f"Ký hiệu văn bản «{symbol}» của loại {kind} phải ngắn hơn "
+                                f"{SYMBOL_LIMIT} ký tự và không có dấu «/».",
+                                field="document_symbols")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OfficeSettings:
@@ -202,4 +214,5 @@ SETTING_LABELS: dict[str, str] = {
     "decision_day_unit": "Hạn ra quyết định sau biên bản tính theo",
     "reply_days": "Hạn trả lời văn bản đề nghị, kiến nghị, chuyển hồ sơ (ngày)",
     "reply_day_unit": "Hạn trả lời tính theo",
+    "document_symbols": "Ký hiệu từng loại văn bản (sổ văn bản đi)",
 }

@@ -22,13 +22,14 @@ from app.domain.deadlines import (
     AccountOverThreshold,
     lock_window_starts,
 )
+from app.domain.documents import DocumentNumber
 from app.domain.labels import Attention, DecisionTime, SanctionForm
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import decision_time
 from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
 from app.domain.workdays import WorkCalendar
-from app.models import Case, Event
+from app.models import Case, Event, ReceivedDocument, SentDocument
 
 
 def condition(kind: Attention, office: OfficeSettings, today: date,
@@ -142,3 +143,24 @@ def account_lock_counts(session: Session, account: str, today: date, *,
     short, total = session.execute(statement).one()
     stored = AccountOverThreshold(account, int(short or 0), int(total))
     return stored.with_case(draft_detected_on, today)
+
+
+def reply_overdue(today: date) -> ColumnElement[bool]:
+    """Documents sent whose date for a reply has passed with no reply entered against them
+    (the register of documents, `services/documents.py`)."""
+    answered = select(ReceivedDocument.id).where(
+        ReceivedDocument.answers_id == SentDocument.id).exists()
+    return and_(SentDocument.reply_by < today, ~answered)
+
+
+def overdue_reply_numbers(session: Session, today: date,
+                          limit: int = 5) -> tuple[int, tuple[str, ...]]:
+    """How many requests are `reply_overdue`, and the numbers of the oldest `limit`
+    (`15/VHXH`), for the needs-action list."""
+    rows = session.execute(
+        select(SentDocument.number, SentDocument.symbol, SentDocument.year,
+               func.count().over())
+        .where(reply_overdue(today))
+        .order_by(SentDocument.reply_by, SentDocument.id).limit(limit)).all()
+    return (rows[0][3] if rows else 0,
+            tuple(str(DocumentNumber(number, symbol, year)) for number, symbol, year, _ in rows))
