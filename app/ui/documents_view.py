@@ -71,6 +71,7 @@ class DocumentsView(QWidget):
         self._announce = announce
         self.entries: list[RegisterEntry] = []
         self._stale = True
+        self._loads = 0  # the newest load: an older one finishing later is not shown
 
         self.direction = QComboBox()
         self.direction.addItem("Văn bản đi và đến", None)
@@ -174,13 +175,17 @@ class DocumentsView(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
-        db, actor, query = self._db, self._actor, self.query()
+        self._loads += 1
+        db, actor, query, load = self._db, self._actor, self.query(), self._loads
 
         def task(_p: Progress, _t: CancelToken) -> list[RegisterEntry]:
             return documents.register(db, actor, query)
 
-        self._runner.start(task, on_success=self.show_entries,
-                           on_failure=self.message.error, owner=self)
+        def arrived(entries: list[RegisterEntry]) -> None:
+            if load == self._loads:
+                self.show_entries(entries)
+
+        self._runner.start(task, on_success=arrived, on_failure=self.message.error, owner=self)
 
     def show_entries(self, entries: list[RegisterEntry]) -> None:
         selected = self.selected()
