@@ -231,8 +231,9 @@ def add_addressees(part: Part, addressees: Sequence[str], width: Length) -> None
     left = max((Emu(width).pt - lead - min(longest + 2, room)) / 2, 0.0)
     first.paragraph_format.left_indent = Pt(left)
     for item in lines[1:]:
-        part.add_paragraph(item, Style.ADDRESSEE_ITEM).paragraph_format.left_indent = Pt(
-            left + lead)
+        last = part.add_paragraph(item, Style.ADDRESSEE_ITEM).paragraph_format
+        last.left_indent = Pt(left + lead)
+    last.space_after = Pt(6)  # as under a single addressee
 
 
 _ALIGN = {Kind.COUNT: WD_ALIGN_PARAGRAPH.RIGHT, Kind.MONEY: WD_ALIGN_PARAGRAPH.RIGHT,

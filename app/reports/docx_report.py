@@ -58,6 +58,7 @@ def _narrative_table(part: Part, rows: list[list[str]], width: Length) -> None:
     for index, row in enumerate(rows):
         part.row(table, [*row, *[""] * (count - len(row))], widths, Style.TABLE,
                  header if index == 0 else figures, bold=index == 0)
+    part.add_paragraph("", Style.TABLE)  # room under it
 
 
 def _annex_heading(part: Part, label: str, form: Form, figures: ReportFigures,
