@@ -134,6 +134,7 @@ class Part:
         self.document = Document()
         # Style names are looked up in the template's part, so its styles apply.
         self.document._part = template.get_docx().part
+        self._style_ids: dict[Style, str] = {}
 
     def add_paragraph(self, text: str, style: Style) -> Paragraph:
         return self.document.add_paragraph(plain(text), style=style.value)
@@ -151,10 +152,15 @@ class Part:
     def row(self, table: Table, texts: Sequence[str], widths: Sequence[Length], style: Style,
             aligns: Sequence[Any], *, bold: bool = False) -> _Row:
         row: _Row = table.add_row()  # type: ignore[no-untyped-call]
+        # The style's id looked up once: python-docx looks a name up among every style for
+        # each paragraph, which made a year's list of cases take a minute.
+        style_id = self._style_ids.get(style)
+        if style_id is None:
+            style_id = self._style_ids[style] = self.document.styles[style.value].style_id
         for cell, text, width, align in zip(row.cells, texts, widths, aligns, strict=True):
             cell.width = width  # Word reads the cells' widths, LibreOffice the columns'
             paragraph = cell.paragraphs[0]
-            paragraph.style = style.value
+            paragraph._p.style = style_id
             paragraph.alignment = align
             if text:
                 paragraph.add_run(plain(text)).bold = bold or None
