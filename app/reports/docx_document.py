@@ -15,14 +15,12 @@ typed: a name is never re-cased, and no style of a template sets capitals.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -32,7 +30,6 @@ from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.office import MAX_SIGNER_LINES, OfficeSettings, ReportIssuer
@@ -125,23 +122,27 @@ def template_path(name: str) -> Path:
 
 
 class Part:
-    """Paragraphs and tables built with python-docx in a template's styles, put where the
-    template says `{{p name }}`. docxtpl's own `Subdoc` does the same but imports
-    docxcompose (and with it Babel's 30 MB of locales) for sub-documents read from files,
-    which no template here uses."""
+    """Paragraphs and tables built with python-docx in a template's styles where the
+    template says `{{p name }}`, once it is filled. docxtpl's own `Subdoc` builds them in a
+    document of their own and passes them through the template's text: a year's list of
+    cases several times over in memory as strings, and moving the elements of one document
+    into another costs lxml more than building them; it also imports docxcompose (and
+    Babel's 30 MB of locales) for sub-documents read from files, which no template here
+    uses."""
 
-    def __init__(self, template: DocxTemplate) -> None:
-        self.document = Document()
-        # Style names are looked up in the template's part, so its styles apply.
-        self.document._part = template.get_docx().part
+    def __init__(self, docx: Any, marker: Any) -> None:
+        self.document = docx
+        self._marker = marker  # the placeholder's paragraph: blocks go before it
         self._style_ids: dict[Style, str] = {}
 
     def add_paragraph(self, text: str, style: Style) -> Paragraph:
-        return self.document.add_paragraph(plain(text), style=style.value)
+        marker: Paragraph = Paragraph(self._marker, self.document)
+        return marker.insert_paragraph_before(plain(text), style=style.value)
 
     def table(self, widths: Sequence[Length]) -> Table:
         """A bordered table, centred, its columns `widths` wide; rows come with `row`."""
         table: Table = self.document.add_table(rows=0, cols=len(widths))
+        self._marker.addprevious(table._tbl)  # moved while empty: its rows are built in place
         table.style = TABLE_STYLE
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -150,7 +151,9 @@ class Part:
         return table
 
     def row(self, table: Table, texts: Sequence[str], widths: Sequence[Length], style: Style,
-            aligns: Sequence[Any], *, bold: bool = False) -> _Row:
+            aligns: Sequence[Any], *, bold: bool = False, header: bool = False) -> _Row:
+        """A row of texts; `header` for the first: bold, its cells' widths set (a fixed
+        layout takes the first row's, the grid's elsewhere), repeated on each page."""
         row: _Row = table.add_row()  # type: ignore[no-untyped-call]
         # The style's id looked up once: python-docx looks a name up among every style for
         # each paragraph, which made a year's list of cases take a minute.
@@ -158,47 +161,62 @@ class Part:
         if style_id is None:
             style_id = self._style_ids[style] = self.document.styles[style.value].style_id
         for cell, text, width, align in zip(row.cells, texts, widths, aligns, strict=True):
-            cell.width = width  # Word reads the cells' widths, LibreOffice the columns'
+            if header:
+                cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph._p.style = style_id
             paragraph.alignment = align
             if text:
-                paragraph.add_run(plain(text)).bold = bold or None
-        if bold and table.rows[0]._tr is row._tr:  # a header row: repeated on each page
+                paragraph.add_run(plain(text)).bold = bold or header or None
+        if header:
             row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         return row
 
+
+class Blocks:
+    """A template's `{{p name }}`: what `build` adds to a `Part` there, once the template is
+    filled (docxtpl puts a paragraph holding only the mark)."""
+
+    def __init__(self, mark: str, build: Callable[[Part], None]) -> None:
+        self.mark, self.build = mark, build
+
     def __html__(self) -> str:
-        """The blocks' XML, as docxtpl puts a sub-document: what the template escapes not."""
-        body = self.document.element.body
-        if body.sectPr is not None:
-            body.remove(body.sectPr)
-        return re.sub(r"</?w:body[^>]*>", "", etree.tostring(body, encoding="unicode"))
+        return f"<w:p><w:r><w:t>{self.mark}</w:t></w:r></w:p>"
 
 
 class Draft:
-    """A document being drafted from a template: its sub-documents are built in its styles,
-    the page widths are those the template sets."""
+    """A document being drafted from a template: its blocks are built in its styles, the
+    page widths are those the template sets."""
 
     def __init__(self, template: Path) -> None:
         self.template = DocxTemplate(template)
         self._docx = self.template.get_docx()
+        self._blocks: list[Blocks] = []
 
     def text_width(self, section: int = 0) -> Length:
         """The width between the margins of the template's section `section`."""
         part = self._docx.sections[section]
         return Emu((part.page_width or 0) - (part.left_margin or 0) - (part.right_margin or 0))
 
-    def part(self) -> Part:
-        return Part(self.template)
+    def blocks(self, build: Callable[[Part], None]) -> Blocks:
+        """A placeholder's value: the blocks `build` adds."""
+        blocks = Blocks(f"\u2063blocks-{len(self._blocks)}\u2063", build)
+        self._blocks.append(blocks)
+        return blocks
 
     def render(self, values: Mapping[str, Any], target: Path, *, title: str,
                author: str) -> None:
-        """Fill the template (sandboxed: a template is a file an office edits), fit its rules
-        to the texts above them, and write `target` whole or not at all."""
+        """Fill the template (sandboxed: a template is a file an office edits), build its
+        blocks, fit its rules to the texts above them, and write `target` whole or not at
+        all."""
         environment = SandboxedEnvironment(autoescape=True)
         self.template.render(fields(values), environment)
         docx = self._docx  # not `get_docx()`: once rendered, it reads the template again
+        marks = {blocks.mark: blocks for blocks in self._blocks}
+        for marker in list(docx.element.body.iter(qn("w:p"))):
+            if (blocks := marks.get(Paragraph(marker, docx).text)) is not None:
+                blocks.build(Part(docx, marker))
+                marker.getparent().remove(marker)
         _fit_rules(docx)
         properties = docx.core_properties
         properties.title, properties.author = plain(title), plain(author)
@@ -255,7 +273,7 @@ def add_form(part: Part, form: Form, width: Length, style: Style = Style.TABLE, 
     widths = [Length(int(c.width * scale)) for c in form.columns]
     table = part.table(widths)
     part.row(table, [c.header for c in form.columns], widths, style,
-             [WD_ALIGN_PARAGRAPH.CENTER] * len(widths), bold=True)
+             [WD_ALIGN_PARAGRAPH.CENTER] * len(widths), header=True)
     aligns = [_ALIGN.get(c.kind, WD_ALIGN_PARAGRAPH.LEFT) for c in form.columns]
     for index, row in enumerate(form.rows, start=1):
         part.row(table, _shown(form, row), widths, style, aligns)

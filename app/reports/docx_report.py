@@ -9,6 +9,7 @@ each numbered on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -35,15 +36,15 @@ TEMPLATE = "bao-cao.docx"
 _FORMS_SECTION, _ANNEX_SECTION = 1, 2  # the template's landscape sections
 
 
-def _body(draft: Draft, figures: ReportFigures, text: ReportText) -> Part:
+def _body(figures: ReportFigures, text: ReportText, width: Length) -> Callable[[Part], None]:
     """The narrative's paragraphs (a `I. …` line a heading) and its tables."""
-    part = draft.part()
-    for block in blocks(figures.masker.mask(text.narrative)):
-        if isinstance(block, str):
-            part.add_paragraph(block, Style.HEADING if HEADING.match(block) else Style.BODY)
-        else:
-            _narrative_table(part, block, draft.text_width())
-    return part
+    def build(part: Part) -> None:
+        for block in blocks(figures.masker.mask(text.narrative)):
+            if isinstance(block, str):
+                part.add_paragraph(block, Style.HEADING if HEADING.match(block) else Style.BODY)
+            else:
+                _narrative_table(part, block, width)
+    return build
 
 
 def _narrative_table(part: Part, rows: list[list[str]], width: Length) -> None:
@@ -57,7 +58,7 @@ def _narrative_table(part: Part, rows: list[list[str]], width: Length) -> None:
     table = part.table(widths)
     for index, row in enumerate(rows):
         part.row(table, [*row, *[""] * (count - len(row))], widths, Style.TABLE,
-                 header if index == 0 else figures, bold=index == 0)
+                 header if index == 0 else figures, header=index == 0)
     part.add_paragraph("", Style.TABLE)  # room under it
 
 
@@ -75,26 +76,28 @@ def write_docx(figures: ReportFigures, office: OfficeSettings, text: ReportText,
     draft = Draft(template_path(TEMPLATE))
     issuer = office.report_issuer
     form01, form02, form03 = all_forms(figures)
-    addressees = draft.part()
-    add_addressees(addressees, office.addressees, draft.text_width())
-    forms = draft.part()
     wide = draft.text_width(_FORMS_SECTION)
-    for form in (form01, form02, form_04(figures)):
-        if form is not None:
-            _annex_heading(forms, f"Biểu số {form.number}", form, figures, office, text)
-            add_form(forms, form, wide)
-            forms.add_paragraph("", Style.TABLE)  # room between two forms
-    annex = draft.part()
-    _annex_heading(annex, "Phụ lục", form03, figures, office, text)
-    add_form(annex, form03, draft.text_width(_ANNEX_SECTION), Style.TABLE_SMALL, token=token,
-             progress=progress)
+
+    def forms(part: Part) -> None:
+        for form in (form01, form02, form_04(figures)):
+            if form is not None:
+                _annex_heading(part, f"Biểu số {form.number}", form, figures, office, text)
+                add_form(part, form, wide)
+                part.add_paragraph("", Style.TABLE)  # room between two forms
+
+    def annex(part: Part) -> None:
+        _annex_heading(part, "Phụ lục", form03, figures, office, text)
+        add_form(part, form03, draft.text_width(_ANNEX_SECTION), Style.TABLE_SMALL,
+                 token=token, progress=progress)
+
     subject = document.subject(figures.period)
     draft.render({
         **header_fields(office, issuer, text.number, text.issue_date),
         "trich_yeu": subject,
-        "kinh_gui": addressees,
-        "noi_dung": _body(draft, figures, text),
+        "kinh_gui": draft.blocks(lambda part: add_addressees(part, office.addressees,
+                                                              draft.text_width())),
+        "noi_dung": draft.blocks(_body(figures, text, draft.text_width())),
         **signature_fields(office.recipients, issuer),
-        "bieu_mau": forms,
-        "phu_luc": annex,
+        "bieu_mau": draft.blocks(forms),
+        "phu_luc": draft.blocks(annex),
     }, target, title=f"Báo cáo {subject[0].lower()}{subject[1:]}", author=issuer.in_sentence)
