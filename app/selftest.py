@@ -31,6 +31,7 @@ from app.domain.report_forms import (
     form_01,
     form_02,
 )
+from app.domain.workdays import public_holidays
 from app.errors import UserError
 from app.paths import DataPaths
 from app.services import accounts, demo, exporting, importing, setup
@@ -130,6 +131,8 @@ def _run(folder: Path, out: TextIO) -> None:
     step("Trang đầu của báo cáo dựng được thành ảnh để in (PDFium).")
     check_docx(docx, form_01(summary))
     step("Tệp Word đọc lại được, đúng mẫu và đúng số liệu tổng hợp.")
+    check_holidays(today.year)
+    step(f"Lịch ngày nghỉ lễ năm {today.year} có Tết Nguyên đán (tính hạn theo ngày làm việc).")
 
 
 def _new_data_folder(root: Path) -> tuple[Database, Actor]:
@@ -193,6 +196,15 @@ def _below_headers(book: Any, sheet: str,
                        len(table))
             return number + 1, table[:end]
     raise SelftestFailed(f"trang «{sheet}» không có dòng tiêu đề các cột của biểu.")
+
+
+def check_holidays(year: int) -> None:
+    """The holidays library and its Vietnamese names, which the build must carry: the
+    working-day deadlines skip Tết."""
+    names = [holiday.name for holiday in public_holidays(year)]
+    if not any("Tết" in name for name in names):
+        raise SelftestFailed(f"lịch ngày nghỉ lễ năm {year} không có Tết: hạn tính theo ngày "
+                             "làm việc sẽ sai.")
 
 
 def check_printable(path: Path) -> None:

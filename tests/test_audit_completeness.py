@@ -26,6 +26,7 @@ from sqlalchemy import func, select, text
 from app.cli import main
 from app.db import Database, open_database
 from app.domain.case import ChildInput
+from app.domain.documents import DocumentKind
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, Role
 from app.domain.periods import parse_month
@@ -43,6 +44,7 @@ from app.services import (
     case_sheet,
     cases,
     demo,
+    documents,
     events,
     evidence,
     exporting,
@@ -232,6 +234,31 @@ def _added_evidence(w: World) -> int:
     case = w.child_case()
     source = _evidence_file(w, f"Ảnh chụp bài đăng {w.counter}")
     return evidence.add_evidence(w.db, w.officer, case.id, source).record.id
+
+
+def _send_document(w: World) -> Prepared:
+    case = w.child_case()
+    return lambda: documents.enter_drafted(
+        w.db, w.officer, DocumentKind.ESCALATION, [case.id], None, issued_on=TODAY,
+        recipients=f"Bảo vệ trẻ em: {CHILD}", subject=NAMING, reply_by=TODAY + timedelta(15))
+
+
+def _receive_document(w: World) -> Prepared:
+    case = w.child_case()
+    request = documents.enter_drafted(w.db, w.officer, DocumentKind.ESCALATION, [case.id], None,
+                                      issued_on=TODAY)
+    return lambda: documents.enter_received(w.db, w.officer, documents.ReceivedInput(
+        "Sở Văn hóa, Thể thao và Du lịch", TODAY, their_number="12/SVHTTDL", subject=NAMING,
+        answers_id=request.id))
+
+
+def _attach_signed_copy(w: World) -> Prepared:
+    case = w.child_case()
+    sent = documents.enter_drafted(w.db, w.officer, DocumentKind.DECISION, [case.id], None,
+                                   issued_on=TODAY)
+    scan = w.name(f"quyết định {CHILD}", ".pdf")
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n" + str(w.counter).encode())
+    return lambda: documents.attach_signed_copy(w.db, w.officer, sent.id, scan)
 
 
 def _view_evidence(w: World) -> Prepared:
@@ -425,6 +452,12 @@ ACTIONS = (
             lambda d: set(d) == {"code", "event"}),
     Audited("mở lại hồ sơ", AuditAction.CASE_REOPEN, _reopen,
             lambda d: set(d) == {"code", "event"}),
+    Audited("ghi văn bản đi", AuditAction.DOCUMENT_SEND, _send_document,
+            lambda d: d["document_number"].endswith("/BC-VHXH") and len(d["codes"]) == 1),
+    Audited("ghi văn bản đến", AuditAction.DOCUMENT_RECEIVE, _receive_document,
+            lambda d: d["answers"].endswith("/BC-VHXH")),
+    Audited("đính kèm bản đã ký", AuditAction.DOCUMENT_SIGNED_COPY, _attach_signed_copy,
+            lambda d: len(d["sha256"]) == 64),
     Audited("thêm chứng cứ", AuditAction.EVIDENCE_ADD, _add_evidence,
             lambda d: set(d) == EVIDENCE_DETAIL),
     Audited("xem chứng cứ vụ có trẻ em", AuditAction.EVIDENCE_VIEW, _view_evidence),

@@ -4,13 +4,21 @@ the "needs action" lists."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
 
 from app.db import Database
 from app.domain.events import EventFact, EventInput
-from app.domain.labels import Attention, ClosingResult, DecisionTime, PartyKind, SanctionForm
+from app.domain.labels import (
+    Attention,
+    ClosingResult,
+    DayUnit,
+    DecisionTime,
+    PartyKind,
+    SanctionForm,
+)
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
 from app.domain.report import ReportText
@@ -27,13 +35,17 @@ from app.domain.sanctions import (
     follow_up_problems,
     sanction_problems,
 )
+from app.domain.workdays import WorkCalendar
 from app.errors import UserError, ValidationError
-from app.services import cases, events, legal_basis, report_register, settings
+from app.services import cases, days_off, events, legal_basis, report_register, settings
 from app.services.actor import Actor
 from app.services.demo import demo_office
 from app.services.records import CaseDetail
 from app.services.search import CaseQuery, search_case_ids
 from tests.conftest import TODAY, make_case
+
+# The public holidays and weekends only: no day announced.
+CALENDAR = WorkCalendar()
 
 ACT = date(2026, 10, 5)
 ADULT = Offender(identified=True)
@@ -153,21 +165,37 @@ def test_a_case_lists_each_broken_rule_once() -> None:
 # --- the clocks -----------------------------------------------------------------------------
 
 
-def test_decision_deadline_from_the_record() -> None:
+def test_decision_deadline_from_the_record_in_working_days_as_the_law_reads() -> None:
     office = OfficeSettings()
-    recorded = date(2026, 10, 1)
-    assert decision_deadline(recorded, None, office) == date(2026, 10, 8)
-    assert decision_deadline(recorded, DecisionTime.EXPLANATION, office) == date(2026, 10, 31)
-    assert decision_deadline(recorded, DecisionTime.EXTENDED, office) == date(2026, 11, 30)
-    assert decision_deadline(recorded, None, OfficeSettings(decision_days=10)) == date(
-        2026, 10, 11)
+    recorded = date(2026, 10, 1)  # a Thursday
+    # 07 ngày làm việc (Điều 66 as amended in 2020): the weekends 3-4 and 10-11 skipped.
+    assert decision_deadline(recorded, None, office, CALENDAR) == date(2026, 10, 12)
+    # The longer times are "01 tháng": calendar days.
+    assert decision_deadline(recorded, DecisionTime.EXPLANATION, office, CALENDAR) == date(
+        2026, 10, 31)
+    assert decision_deadline(recorded, DecisionTime.EXTENDED, office, CALENDAR) == date(
+        2026, 11, 30)
+    assert decision_deadline(recorded, None, OfficeSettings(decision_days=10),
+                             CALENDAR) == date(2026, 10, 15)
     assert decision_overdue_message(RecordClock(recorded, None, False), office,
-                                    date(2026, 10, 8)) is None
+                                    date(2026, 10, 12), CALENDAR) is None
     message = decision_overdue_message(RecordClock(recorded, None, False), office,
-                                       date(2026, 10, 9))
-    assert message is not None and "08/10/2026" in message and "Điều 66" in message
+                                       date(2026, 10, 13), CALENDAR)
+    assert message is not None and "12/10/2026" in message and "Điều 66" in message
+    assert "07 ngày làm việc" in message
     assert decision_overdue_message(RecordClock(recorded, None, True), office,
-                                    date(2026, 12, 1)) is None
+                                    date(2026, 12, 1), CALENDAR) is None
+
+
+def test_the_offices_unit_switches_the_decision_deadline_to_calendar_days() -> None:
+    office = OfficeSettings(decision_day_unit=DayUnit.CALENDAR)
+    recorded = date(2026, 10, 1)
+    assert decision_deadline(recorded, None, office, CALENDAR) == date(2026, 10, 8)
+    assert decision_deadline(recorded, None, dataclasses.replace(office, decision_days=10),
+                             CALENDAR) == date(2026, 10, 11)
+    message = decision_overdue_message(RecordClock(recorded, None, False), office,
+                                       date(2026, 10, 9), CALENDAR)
+    assert message is not None and "08/10/2026: 07 ngày," in message
 
 
 def test_compliance_ten_days_from_delivery_then_overdue_until_paid_or_enforced() -> None:
@@ -326,15 +354,25 @@ def test_a_record_without_a_decision_by_its_deadline_needs_action(
         "BB", date(2026, 10, 6), decision_time=DecisionTime.EXPLANATION))
     decided = _add(db, officer, _case(db, officer), EventInput("BB", date(2026, 10, 6)))
     _add(db, officer, decided, WARNING)
-    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 13)) == set()
-    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 14)) == {waiting.id}
+    # Recorded on Tuesday 06/10/2026: 07 working days end on Thursday 15/10.
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 15)) == set()
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 16)) == {waiting.id}
     assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 11, 6)) == {
         waiting.id, longer.id}
     office = settings.load_office(db)
-    import dataclasses
-
     settings.save_office(db, admin, dataclasses.replace(office, decision_days=10))
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 20)) == set()
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 21)) == {waiting.id}
+    # In calendar days, as the office may set it: 7 days end on 13/10.
+    settings.save_office(db, admin, dataclasses.replace(
+        office, decision_day_unit=DayUnit.CALENDAR))
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 13)) == set()
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 14)) == {waiting.id}
+    # An extra day off the government announced pushes the working-day deadline.
+    settings.save_office(db, admin, office)
+    days_off.add_announced_day(db, admin, date(2026, 10, 9), working=False)
     assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 16)) == set()
+    assert _attention(db, Attention.DECISION_OVERDUE, date(2026, 10, 19)) == {waiting.id}
 
 
 def test_a_fine_past_its_time_to_comply_needs_action_until_paid(
@@ -440,9 +478,10 @@ def test_the_editor_warns_of_a_record_without_a_decision_by_its_deadline(
                                                 today=today)
                 if w.kind is WarningKind.DECISION_OVERDUE]
 
-    assert overdue(list(case.events), date(2026, 10, 13)) == []
-    [message] = overdue(list(case.events), date(2026, 10, 14))
-    assert "quá hạn ra quyết định (13/10/2026" in message
+    # 07 working days from Tuesday 06/10/2026: Thursday 15/10.
+    assert overdue(list(case.events), date(2026, 10, 15)) == []
+    [message] = overdue(list(case.events), date(2026, 10, 16))
+    assert "quá hạn ra quyết định (15/10/2026: 07 ngày làm việc" in message
     longer = [EventInput("BB", date(2026, 10, 6), decision_time=DecisionTime.EXPLANATION)]
-    assert overdue(longer, date(2026, 10, 14)) == []  # 30 days then
+    assert overdue(longer, date(2026, 10, 16)) == []  # 30 days then
     assert overdue([*case.events, WARNING], date(2026, 11, 20)) == []

@@ -20,13 +20,23 @@ from pytestqt.qtbot import QtBot
 import app.ui
 from app.db import Database
 from app.domain.case import ChildInput
+from app.domain.documents import DocumentKind
 from app.domain.events import EventInput
 from app.domain.labels import Role, SanctionForm
 from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.domain.report_forms import children_rows
 from app.paths import DataPaths
-from app.services import accounts, cases, demo, events, legal_basis, report_register, settings
+from app.services import (
+    accounts,
+    cases,
+    demo,
+    documents,
+    events,
+    legal_basis,
+    report_register,
+    settings,
+)
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.report_register import CaseBreach, PendingChange, SanctionPathBreaches
@@ -40,6 +50,7 @@ from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.print_dialog import PrintDialog
 from app.ui.delete_dialog import DeleteCaseDialog
+from app.ui.documents_view import ReceivedDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 from app.ui.help import GuideWindow
@@ -175,6 +186,10 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
     figures = reports.figures()
     assert figures is not None
     yield ChildrenRowsReview(children_rows(figures), window.prefs, window)
+    request = documents.enter_drafted(db, admin, DocumentKind.ESCALATION, [fined.id], None,
+                                      issued_on=TODAY, reply_by=TODAY)
+    yield ReceivedDialog(db, admin, runner, window.prefs, documents.awaiting_reply(db, admin),
+                         request.id, window)
 
 
 def test_the_main_window_fits_with_every_screen_built(qtbot: QtBot, office: Office) -> None:

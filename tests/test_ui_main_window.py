@@ -368,15 +368,15 @@ def test_other_screens_are_built_when_their_tab_is_first_chosen(
 
     window = _window(qtbot, open_window, admin)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Sổ vụ việc", "Tổng quan", "Báo cáo", "Quản trị"]
+    assert titles == ["Sổ vụ việc", "Tổng quan", "Sổ văn bản", "Báo cáo", "Quản trị"]
     assert not window.findChildren(AdminScreen) and not window.findChildren(ReportScreen)
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentIndex(4)
     (admin_screen,) = window.findChildren(AdminScreen)
     assert admin_screen.isVisible() and not window.findChildren(ReportScreen)
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentIndex(3)
     (report_screen,) = window.findChildren(ReportScreen)
     assert report_screen.isVisible() and not admin_screen.isVisible()
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentIndex(4)
     assert window.findChildren(AdminScreen) == [admin_screen]  # built once
     window.runner.wait()
 

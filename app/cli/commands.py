@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from app.cli import backup, cases_io, core, report, users
+from app.cli import backup, cases_io, core, letters, report, users
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
     *core.COMMANDS,
     *cases_io.COMMANDS,
     *report.COMMANDS,
+    *letters.COMMANDS,
     *backup.COMMANDS,
     *users.COMMANDS,
 )

@@ -4,12 +4,70 @@ A figure the law fixes is a constant here, with its source (shared/domain/letter
 "Deadlines"; shared/domain/context.md). A figure the law leaves to the office is an office
 setting (`app.domain.office.OfficeSettings`): only its default lives here, marked as
 the office practice it is. `app.services.attention` applies them to the register.
+
+Each clock of letters.md counted in days is one `Clock`: its length, whether it counts
+calendar days or working days (`app.domain.workdays`), and its source.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
+
+from app.domain.labels import DAY_UNIT_LABELS, DayUnit
+from app.domain.workdays import WorkCalendar
+
+XLVPHC = "Luật Xử lý vi phạm hành chính"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A time the law (or the office's practice) gives, counted from a day."""
+
+    days: int
+    unit: DayUnit
+    source: str
+
+    def describe(self) -> str:
+        """`07 ngày làm việc`, as a document or a warning states it."""
+        return describe_days(self.days, self.unit)
+
+
+def describe_days(days: int, unit: DayUnit) -> str:
+    return f"{days:02d} {DAY_UNIT_LABELS[unit]}"
+
+
+# Điều 66 khoản 1 as amended by Luật 67/2020/QH14 (Điều 1 khoản 34), in force 01/01/2022:
+# the decision within "07 ngày làm việc" of the biên bản (the 2012 text said "07 ngày");
+# "01 tháng" when the violator asks to explain or facts need verifying (Điều 59), extended
+# once by at most "01 tháng" more, counted here as 30 calendar days each. letters.md marks
+# the article "to confirm": the days and the unit of the first are office settings whose
+# defaults these are.
+DECISION_CLOCK = Clock(7, DayUnit.WORKING, f"khoản 1 Điều 66 {XLVPHC}")
+DECISION_EXPLAINED_CLOCK = Clock(30, DayUnit.CALENDAR, f"khoản 1 Điều 66 {XLVPHC}")
+DECISION_EXTENSION_CLOCK = Clock(30, DayUnit.CALENDAR, f"khoản 1 Điều 66 {XLVPHC}")
+# Điều 73 khoản 1: the violator complies within 10 days of receiving the sanction decision
+# ("10 ngày": calendar days).
+COMPLIANCE_CLOCK = Clock(10, DayUnit.CALENDAR, f"khoản 1 Điều 73 {XLVPHC}")
+# Office practice, no legal figure: the reply a removal, lock, escalation or transfer letter
+# expects (letters.md), an office setting of days and unit.
+REPLY_CLOCK = Clock(15, DayUnit.CALENDAR, "thực tiễn của đơn vị")
+
+
+class ReplySettings(Protocol):
+    """The office settings of the reply clock (`app.domain.office.OfficeSettings`)."""
+
+    @property
+    def reply_days(self) -> int: ...
+    @property
+    def reply_day_unit(self) -> DayUnit: ...
+
+
+def reply_due(sent_on: date, office: ReplySettings, calendar: WorkCalendar) -> date:
+    """The day a reply to a request sent on `sent_on` is expected by."""
+    return calendar.add(sent_on, office.reply_days, office.reply_day_unit)
+
 
 # Luật Xử lý vi phạm hành chính Điều 6; NĐ 174/2026/NĐ-CP Điều 4.5: no sanction 1 year after
 # the act ended (`app.domain.case.ActDate`). As 365 days: a day early across a 29 February.
@@ -19,11 +77,6 @@ LIMITATION_PERIOD = timedelta(days=365)
 def limitation_date(act_on: date) -> date:
     """The last day a sanction may be decided for an act that ended on `act_on`."""
     return act_on + LIMITATION_PERIOD
-
-
-# Luật Xử lý vi phạm hành chính Điều 73 khoản 1: the violator complies within 10 days of
-# receiving the sanction decision (calendar days).
-COMPLIANCE_PERIOD = timedelta(days=10)
 
 
 @dataclass(frozen=True)
@@ -86,13 +139,6 @@ REMOVAL_OVERDUE_DAYS = 3
 STALE_CASE_DAYS = 30
 # The limitation warning starts this many days before the limitation date.
 LIMITATION_WARNING_DAYS = 30
-# Luật Xử lý vi phạm hành chính Điều 66 khoản 1, marked "to confirm" in the domain notes
-# (letters.md, "Deadlines"), hence settings: the sanction decision within 7 days of the
-# biên bản; 30 when the violator asks to explain or facts need verifying; that time extended
-# once by at most 30 more.
-DECISION_DAYS = 7
-DECISION_DAYS_EXPLAINED = 30
-DECISION_EXTENSION_DAYS = 30
 # How long a deleted case stays restorable before it may be purged. No rule is given for it
 # (context.md only asks for retention and purge): the limitation period, to confirm with
 # each office.

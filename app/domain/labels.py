@@ -124,3 +124,22 @@ RECOVERY_KEY_ADVICE = (
 # class and address (app/domain/protection.py).
 HIDDEN_SCHOOL = "[trường, lớp]"
 HIDDEN_ADDRESS = "[địa chỉ]"
+
+
+class DayUnit(StrEnum):
+    """How a clock counts its days (app.domain.workdays)."""
+
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+DAY_UNIT_LABELS: dict[DayUnit, str] = {
+    DayUnit.CALENDAR: "ngày",
+    DayUnit.WORKING: "ngày làm việc",
+}
+
+# date.weekday() 0..6, as a sentence names the day.
+WEEKDAY_LABELS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+# A day the government announces (app.services.days_off).
+ANNOUNCED_DAY_OFF = "Nghỉ thêm"
+ANNOUNCED_WORKING_DAY = "Làm bù"

@@ -9,12 +9,14 @@ settings), and a line break typed in a heading is where the header breaks it.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from app.domain import deadlines
 from app.domain.case_code import CaseCodeParts, check_pattern
+from app.domain.documents import DEFAULT_SYMBOLS, SYMBOL_LIMIT, DocumentKind
+from app.domain.labels import DayUnit
 from app.errors import UserError
 
 # Nghị định 30/2020, Phụ lục I: the authority line, the title, and an acting or a deputy's
@@ -81,9 +83,9 @@ class OfficeSettings:
     # The report's options the office chose (`app.domain.report.ReportOption` codes).
     report_options: tuple[str, ...] = ()
     # The time to issue a sanction decision after the biên bản (app.domain.sanctions).
-    decision_days: int = deadlines.DECISION_DAYS
-    decision_days_explained: int = deadlines.DECISION_DAYS_EXPLAINED
-    decision_extension_days: int = deadlines.DECISION_EXTENSION_DAYS
+    decision_days: int = deadlines.DECISION_CLOCK.days
+    decision_days_explained: int = deadlines.DECISION_EXPLAINED_CLOCK.days
+    decision_extension_days: int = deadlines.DECISION_EXTENSION_CLOCK.days
     # The bodies a transfer, escalation or request is addressed to, offered in the event
     # dialog (the officer may type another).
     addressee_suggestions: tuple[str, ...] = (
@@ -93,6 +95,17 @@ class OfficeSettings:
         "Cục Phát thanh, truyền hình và thông tin điện tử - Bộ Văn hóa, Thể thao và Du lịch",
         "Phòng Văn hóa - Xã hội (bảo vệ trẻ em)",
     )
+    # Whether the decision's time after the biên bản counts working days (app.domain.deadlines:
+    # as Luật XLVPHC Điều 66 reads since 2022) or calendar days; the reply a request expects.
+    decision_day_unit: DayUnit = deadlines.DECISION_CLOCK.unit
+    reply_days: int = deadlines.REPLY_CLOCK.days
+    reply_day_unit: DayUnit = deadlines.REPLY_CLOCK.unit
+    # The symbol of each kind of document (`app.domain.documents`), numbered per symbol
+    # and year in the register; a kind not set takes its default.
+    document_symbols: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SYMBOLS))
+
+    def document_symbol(self, kind: DocumentKind) -> str:
+        return (self.document_symbols.get(kind) or "").strip() or DEFAULT_SYMBOLS[kind]
 
     def issuer_details(self, issuer: Issuer) -> ReportIssuer:
         """A name not typed for sentences stands there as its heading, on one line."""
@@ -121,9 +134,14 @@ class OfficeSettings:
         for name in ("idle_lock_minutes", "removal_overdue_days", "stale_case_days",
                      "limitation_warning_days", "evidence_max_mb", "backup_every_minutes",
                      "offsite_backup_days", "deleted_retention_days", "decision_days",
-                     "decision_days_explained", "decision_extension_days"):
+                     "decision_days_explained", "decision_extension_days", "reply_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
+        for kind, symbol in self.document_symbols.items():
+            if len(symbol) > SYMBOL_LIMIT or "/" in symbol:
+                raise UserError(f"Ký hiệu văn bản «{symbol}» của loại {kind} phải ngắn hơn "
+                                f"{SYMBOL_LIMIT} ký tự và không có dấu «/».",
+                                field="document_symbols")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OfficeSettings:
@@ -136,6 +154,10 @@ class OfficeSettings:
             values["issuer"] = Issuer.UNIT  # a value this version does not know
         elif "issuer" in values:
             values["issuer"] = Issuer(values["issuer"])
+        for unit in ("decision_day_unit", "reply_day_unit"):
+            if unit in values:  # a value this version does not know: the default
+                values[unit] = (DayUnit(values[unit]) if values[unit] in set(DayUnit)
+                                else getattr(cls, unit))
         return cls(**values)
 
 
@@ -189,4 +211,8 @@ SETTING_LABELS: dict[str, str] = {
     "decision_days_explained": "Hạn ra quyết định khi có giải trình, cần xác minh (ngày)",
     "decision_extension_days": "Gia hạn ra quyết định thêm tối đa (ngày)",
     "addressee_suggestions": "Cơ quan nhận khi chuyển, kiến nghị, đề nghị (gợi ý)",
+    "decision_day_unit": "Hạn ra quyết định sau biên bản tính theo",
+    "reply_days": "Hạn trả lời văn bản đề nghị, kiến nghị, chuyển hồ sơ (ngày)",
+    "reply_day_unit": "Hạn trả lời tính theo",
+    "document_symbols": "Ký hiệu từng loại văn bản (sổ văn bản đi)",
 }

@@ -19,13 +19,19 @@ from typing import Protocol
 
 from app.domain import checks
 from app.domain.case import CaseInput
-from app.domain.deadlines import COMPLIANCE_PERIOD
+from app.domain.deadlines import (
+    COMPLIANCE_CLOCK,
+    DECISION_CLOCK,
+    DECISION_EXPLAINED_CLOCK,
+    describe_days,
+)
 from app.domain.events import EventFact
 from app.domain.fields import EVENT_BY_KEY
 from app.domain.labels import (
     PARTY_LABELS,
     UNIDENTIFIED_OFFENDER,
     ClosingResult,
+    DayUnit,
     DecisionTime,
     PartyKind,
     SanctionForm,
@@ -33,7 +39,8 @@ from app.domain.labels import (
 from app.domain.office import OfficeSettings
 from app.domain.protection import age_on
 from app.domain.vocabulary import EventKind
-from app.domain.warnings import MINOR_BANDS, CaseWarning, MinorBand, WarningKind
+from app.domain.warnings import MINOR_BANDS, CaseWarning, EventView, MinorBand, WarningKind
+from app.domain.workdays import WorkCalendar
 from app.errors import FieldProblem
 from app.text import clean, format_date, format_money
 
@@ -49,27 +56,17 @@ SIMPLIFIED_FINE_LIMITS: dict[PartyKind, int] = {
     PartyKind.ORGANISATION: 500_000,
 }
 RECORD_BASIS = f"Điều 56, Điều 58 {LAW}"
-# Điều 66 khoản 1: the decision within 7 days of the biên bản; 30 when the violator asks to
-# explain or facts need verifying, extended once by at most 30 (the days are settings).
-DECISION_TIME_BASIS = f"khoản 1 Điều 66 {LAW}"
-# Điều 73 khoản 1: the violator complies within 10 days of receiving the decision.
-COMPLIANCE_BASIS = f"khoản 1 Điều 73 {LAW}"
+# The clocks after the biên bản and after the decision: `app.domain.deadlines`.
+DECISION_TIME_BASIS = DECISION_CLOCK.source
+COMPLIANCE_BASIS = COMPLIANCE_CLOCK.source
 # The minors' bands (ages, what they allow) live in `app.domain.warnings.MINOR_BANDS`.
 MINOR_BASIS = f"Điều 5, Điều 134 {LAW}"
 
 
-class Decision(Protocol):
+class Decision(EventView, Protocol):
     """What the rules read of an event, recorded (`EventRecord`) or being typed
-    (`EventInput`)."""
+    (`EventInput`): the warnings' view and its closing result."""
 
-    @property
-    def kind(self) -> str: ...
-    @property
-    def occurred_on(self) -> date | None: ...
-    @property
-    def sanction_form(self) -> SanctionForm | None: ...
-    @property
-    def fine_amount(self) -> int | None: ...
     @property
     def closing_result(self) -> ClosingResult | None: ...
 
@@ -231,18 +228,22 @@ def _same(problem: FieldProblem, earlier: FieldProblem) -> bool:
 # --- the clocks ---------------------------------------------------------------------------
 
 
-def decision_days(time: DecisionTime | None, office: OfficeSettings) -> int:
+def decision_time(time: DecisionTime | None, office: OfficeSettings) -> tuple[int, DayUnit]:
+    """The days a biên bản leaves to decide, and how they count: the standard time in the
+    unit the office set (working days as the law reads), the longer ones in calendar days
+    (the law's "01 tháng")."""
     if time is DecisionTime.EXPLANATION:
-        return office.decision_days_explained
+        return office.decision_days_explained, DECISION_EXPLAINED_CLOCK.unit
     if time is DecisionTime.EXTENDED:
-        return office.decision_days_explained + office.decision_extension_days
-    return office.decision_days
+        return (office.decision_days_explained + office.decision_extension_days,
+                DECISION_EXPLAINED_CLOCK.unit)
+    return office.decision_days, office.decision_day_unit
 
 
-def decision_deadline(record_on: date, time: DecisionTime | None,
-                      office: OfficeSettings) -> date:
-    """The last day to issue the decision after a biên bản of `record_on` (calendar days)."""
-    return record_on + timedelta(days=decision_days(time, office))
+def decision_deadline(record_on: date, time: DecisionTime | None, office: OfficeSettings,
+                      calendar: WorkCalendar) -> date:
+    """The last day to issue the decision after a biên bản of `record_on`."""
+    return calendar.add(record_on, *decision_time(time, office))
 
 
 @dataclass(frozen=True)
@@ -254,17 +255,18 @@ class RecordClock:
     decided: bool
 
 
-def decision_overdue_message(clock: RecordClock, office: OfficeSettings,
-                             today: date) -> str | None:
+def decision_overdue_message(clock: RecordClock, office: OfficeSettings, today: date,
+                             calendar: WorkCalendar) -> str | None:
     """The editor's warning: a biên bản with no decision by its deadline."""
     if clock.decided:
         return None
-    deadline = decision_deadline(clock.recorded_on, clock.time, office)
+    deadline = decision_deadline(clock.recorded_on, clock.time, office, calendar)
     if today <= deadline:
         return None
     return (f"Biên bản ngày {format_date(clock.recorded_on)} chưa có quyết định xử phạt, đã "
             f"quá hạn ra quyết định ({format_date(deadline)}: "
-            f"{decision_days(clock.time, office)} ngày, {DECISION_TIME_BASIS}, cần xác nhận). "
+            f"{describe_days(*decision_time(clock.time, office))}, {DECISION_TIME_BASIS}, "
+            "cần xác nhận). "
             "Hãy ghi quyết định xử phạt, hoặc chọn «Có giải trình hoặc cần xác minh» / «Đã "
             "gia hạn» cho biên bản nếu thời hạn dài hơn.")
 
@@ -281,7 +283,7 @@ class RecordView(Protocol):
 
 
 def decision_overdue_warning(events: Mapping[int, RecordView], office: OfficeSettings,
-                             today: date) -> CaseWarning | None:
+                             today: date, calendar: WorkCalendar) -> CaseWarning | None:
     """The editor's warning on the latest biên bản of the (live) `events`, keyed by their
     position in the editor, when no decision followed it in time."""
     records = [(i, e) for i, e in events.items()
@@ -292,7 +294,7 @@ def decision_overdue_warning(events: Mapping[int, RecordView], office: OfficeSet
     assert latest.occurred_on is not None
     decided = any(e.kind == EventKind.SANCTION for e in events.values())
     message = decision_overdue_message(RecordClock(latest.occurred_on, latest.decision_time,
-                                                   decided), office, today)
+                                                   decided), office, today, calendar)
     if message is None:
         return None
     return CaseWarning(WarningKind.DECISION_OVERDUE, message, "decision_time",
@@ -300,8 +302,9 @@ def decision_overdue_warning(events: Mapping[int, RecordView], office: OfficeSet
 
 
 def compliance_deadline(delivered_on: date) -> date:
-    """The last day to comply with a decision received on `delivered_on`."""
-    return delivered_on + COMPLIANCE_PERIOD
+    """The last day to comply with a decision received on `delivered_on` (calendar days,
+    as the law reads: no calendar needed)."""
+    return delivered_on + timedelta(days=COMPLIANCE_CLOCK.days)
 
 
 # --- after the decision ---------------------------------------------------------------------
@@ -373,8 +376,8 @@ def follow_up_problems(follow: DecisionFollowUp, *, decision: Decision,
         elif follow.enforced_on <= compliance_deadline(follow.delivered_on):
             add("enforced_on",
                 f"Chỉ cưỡng chế khi hết thời hạn chấp hành "
-                f"({format_date(compliance_deadline(follow.delivered_on))}: 10 ngày từ ngày "
-                f"nhận quyết định, {COMPLIANCE_BASIS}).")
+                f"({format_date(compliance_deadline(follow.delivered_on))}: "
+                f"{COMPLIANCE_CLOCK.describe()} từ ngày nhận quyết định, {COMPLIANCE_BASIS}).")
     return problems
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from app.domain.deadlines import COMPLIANCE_PERIOD
+from app.domain.deadlines import COMPLIANCE_CLOCK
 from app.domain.events import ADDRESSED_KINDS
 from app.domain.fields import (
     BY_KEY,
@@ -298,7 +298,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
            program_only=True),
     _event("enforced_on", f"chỉ cho {SanctionForm.FINE} chưa nộp: ngày cưỡng chế, khi đã giao "
                           "quyết định và hết thời hạn chấp hành "
-                          f"({COMPLIANCE_PERIOD.days} ngày từ ngày nhận quyết định, "
+                          f"({COMPLIANCE_CLOCK.days} ngày từ ngày nhận quyết định, "
                           f"{COMPLIANCE_BASIS}), {_DATE_HINT}.", None, 13, program_only=True),
     _event("enforcement_note", f"biện pháp cưỡng chế đã áp dụng; ghi cùng {_label('enforced_on')}.",
            None, 30, program_only=True),

@@ -5,7 +5,14 @@ Nothing here imports Qt.
 
 from app.models.account import AuditChain, AuditEntry, User
 from app.models.base import Base
+from app.models.calendar import AnnouncedDay
 from app.models.case import Case, CaseSecondaryGroup, Child, DefamedParty
+from app.models.document import (
+    ReceivedDocument,
+    SentDocument,
+    received_document_cases,
+    sent_document_cases,
+)
 from app.models.event import Event, event_legal_bases
 from app.models.evidence import Evidence
 from app.models.legal import AuthorityLimit, LegalInstrument, LegalProvision
@@ -13,6 +20,7 @@ from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
 
 __all__ = [
+    "AnnouncedDay",
     "AuditChain",
     "AuditEntry",
     "AuthorityLimit",
@@ -26,9 +34,13 @@ __all__ = [
     "Evidence",
     "LegalInstrument",
     "LegalProvision",
+    "ReceivedDocument",
+    "SentDocument",
     "SentReport",
     "Setting",
     "User",
     "VocabularyItem",
     "event_legal_bases",
+    "received_document_cases",
+    "sent_document_cases",
 ]

@@ -15,25 +15,29 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, case, func, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.deadlines import (
-    COMPLIANCE_PERIOD,
+    COMPLIANCE_CLOCK,
     LIMITATION_PERIOD,
     LONG_LOCK_WINDOW,
     SHORT_LOCK_WINDOW,
     AccountOverThreshold,
     lock_window_starts,
 )
+from app.domain.documents import DocumentNumber
 from app.domain.labels import Attention, DecisionTime, SanctionForm
 from app.domain.office import OfficeSettings
-from app.domain.sanctions import decision_days
+from app.domain.sanctions import decision_time
 from app.domain.search_keys import account_key
 from app.domain.vocabulary import EventKind
-from app.models import Case, Event
+from app.domain.workdays import WorkCalendar
+from app.models import Case, Event, ReceivedDocument, SentDocument
 
 
-def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnElement[bool]:
-    """Open cases in need of `kind` of attention."""
+def condition(kind: Attention, office: OfficeSettings, today: date,
+              calendar: WorkCalendar) -> ColumnElement[bool]:
+    """Open cases in need of `kind` of attention (`calendar`: the office's working days, for
+    the clocks counted in working days)."""
     if kind in SANCTION_ATTENTION:
-        return sanction_condition(kind, office, today)
+        return sanction_condition(kind, office, today, calendar)
     is_open = and_(Case.closed_on.is_(None), Case.deleted_at.is_(None))
     if kind is Attention.LIMITATION_NEAR:
         warn_from = today - LIMITATION_PERIOD + timedelta(days=office.limitation_warning_days)
@@ -61,8 +65,8 @@ def condition(kind: Attention, office: OfficeSettings, today: date) -> ColumnEle
 SANCTION_ATTENTION = frozenset({Attention.DECISION_OVERDUE, Attention.COMPLIANCE_OVERDUE})
 
 
-def sanction_condition(kind: Attention, office: OfficeSettings,
-                       today: date) -> ColumnElement[bool]:
+def sanction_condition(kind: Attention, office: OfficeSettings, today: date,
+                       calendar: WorkCalendar) -> ColumnElement[bool]:
     """Cases whose sanction path is late (app.domain.sanctions): a biên bản with no decision
     by its deadline (open cases); a fine delivered, its time to comply past, neither paid nor
     enforced (closed cases too: an unpaid fine is followed after the file is closed)."""
@@ -70,7 +74,7 @@ def sanction_condition(kind: Attention, office: OfficeSettings,
     if kind is Attention.DECISION_OVERDUE:
         decided = aliased(Event)
         late = or_(*(and_(_time_is(time), Event.occurred_on
-                          < today - timedelta(days=decision_days(time, office)))
+                          < calendar.overdue_before(today, *decision_time(time, office)))
                      for time in DecisionTime))
         overdue_record = _any(
             Event, live, Event.kind + "" == EventKind.RECORD, late,
@@ -80,7 +84,8 @@ def sanction_condition(kind: Attention, office: OfficeSettings,
     unsettled = _any(
         Event, live, Event.kind + "" == EventKind.SANCTION,
         Event.sanction_form == SanctionForm.FINE,
-        Event.delivered_on < today - COMPLIANCE_PERIOD,
+        Event.delivered_on < calendar.overdue_before(today, COMPLIANCE_CLOCK.days,
+                                                     COMPLIANCE_CLOCK.unit),
         Event.paid_on.is_(None), Event.enforced_on.is_(None))
     return and_(Case.deleted_at.is_(None), unsettled)
 
@@ -97,8 +102,9 @@ def _any(events: type[Event], *conditions: ColumnElement[bool]) -> Exists:
     return select(events.id).where(*conditions).exists()
 
 
-def any_condition(office: OfficeSettings, today: date) -> ColumnElement[bool]:
-    return or_(*(condition(kind, office, today) for kind in Attention))
+def any_condition(office: OfficeSettings, today: date,
+                  calendar: WorkCalendar) -> ColumnElement[bool]:
+    return or_(*(condition(kind, office, today, calendar) for kind in Attention))
 
 
 def _lock_counts(today: date) -> Select[Any, int]:
@@ -137,3 +143,24 @@ def account_lock_counts(session: Session, account: str, today: date, *,
     short, total = session.execute(statement).one()
     stored = AccountOverThreshold(account, int(short or 0), int(total))
     return stored.with_case(draft_detected_on, today)
+
+
+def reply_overdue(today: date) -> ColumnElement[bool]:
+    """Documents sent whose date for a reply has passed with no reply entered against them
+    (the register of documents, `services/documents.py`)."""
+    answered = select(ReceivedDocument.id).where(
+        ReceivedDocument.answers_id == SentDocument.id).exists()
+    return and_(SentDocument.reply_by < today, ~answered)
+
+
+def overdue_reply_numbers(session: Session, today: date,
+                          limit: int = 5) -> tuple[int, tuple[str, ...]]:
+    """How many requests are `reply_overdue`, and the numbers of the oldest `limit`
+    (`15/VHXH`), for the needs-action list."""
+    rows = session.execute(
+        select(SentDocument.number, SentDocument.symbol, SentDocument.year,
+               func.count().over())
+        .where(reply_overdue(today))
+        .order_by(SentDocument.reply_by, SentDocument.id).limit(limit)).all()
+    return (rows[0][3] if rows else 0,
+            tuple(str(DocumentNumber(number, symbol, year)) for number, symbol, year, _ in rows))

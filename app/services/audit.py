@@ -90,6 +90,9 @@ class AuditAction(StrEnum):
     KEY_ROTATE = "key_rotate"
     KEY_MISMATCH = "key_mismatch"
     AUDIT_CHAIN_START = "audit_chain_start"
+    DOCUMENT_SEND = "document_send"
+    DOCUMENT_RECEIVE = "document_receive"
+    DOCUMENT_SIGNED_COPY = "document_signed_copy"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -136,6 +139,9 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.KEY_ROTATE: "Thay khóa mã hóa dữ liệu",
     AuditAction.KEY_MISMATCH: "Khóa không khớp khi quản trị đăng nhập",
     AuditAction.AUDIT_CHAIN_START: "Bắt đầu khóa nhật ký bằng khóa quản trị",
+    AuditAction.DOCUMENT_SEND: "Ghi văn bản đi",
+    AuditAction.DOCUMENT_RECEIVE: "Ghi văn bản đến",
+    AuditAction.DOCUMENT_SIGNED_COPY: "Đính kèm bản đã ký của văn bản đi",
 }
 
 

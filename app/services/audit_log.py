@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.db import Database
 from app.domain import legal
+from app.domain.documents import DOCUMENT_KIND_LABELS, document_kind
 from app.domain.fields import (
     BY_KEY,
     CHILDREN_LABEL,
@@ -99,11 +100,13 @@ _SUBJECTS = {
     "case": "Vụ việc", "user": "Người dùng", "report": "Báo cáo", "sent_report": "Báo cáo",
     "legal_instrument": "Văn bản pháp luật", "legal_provision": "Điều khoản xử phạt",
     "authority_limit": "Mức phạt tối đa của chức danh",
+    "document": "Sổ văn bản",
 }
 
 # What was exported, printed or reported (the "kind" of an export).
 _EXPORT_KINDS = {"audit_log": "nhật ký thao tác", "case_list": "danh sách vụ việc",
-                 "case_list_print": "in danh sách vụ việc"}
+                 "case_list_print": "in danh sách vụ việc",
+                 "document_register": "sổ văn bản đi, đến"}
 _SIGN_IN_REFUSALS = {
     "password": "sai mật khẩu", "unknown": "tên đăng nhập không có",
     "locked": "người dùng đang bị tạm khóa",
@@ -138,6 +141,8 @@ DETAIL_LABELS: dict[str, str] = {
     **{f.key: f.label for f in TRANSFER_BY_KEY.values()},
     "retention_days": "Thời hạn lưu giữ (ngày)", "seed": "Số khởi tạo ngẫu nhiên",
     "data_dir": "Thư mục dữ liệu", "file": "Tệp", "files": "Tệp", "size": "Dung lượng (byte)",
+    "document_number": "Số, ký hiệu văn bản", "document_kind": "Loại văn bản",
+    "answers": "Trả lời văn bản số",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
@@ -310,6 +315,8 @@ def _plain(value: Any) -> str:
 
 
 def _setting(value: Any) -> str:
+    if isinstance(value, dict):  # the symbol of each kind of document
+        return "; ".join(f"{key} {item}" for key, item in value.items()) or "trống"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value) or "trống"
     return _plain(value) if value not in ("", None) else "trống"
@@ -336,5 +343,7 @@ _VALUES: dict[str, Callable[[Any], str]] = {
     "files": lambda v: ", ".join(Path(str(f)).name for f in v) if isinstance(v, list)
     else _plain(v),
     "seed": str,
+    "document_kind": lambda v: DOCUMENT_KIND_LABELS[kind] if (kind := document_kind(str(v)))
+    else str(v),
 }
 

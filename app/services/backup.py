@@ -46,7 +46,7 @@ from app.progress import CancelToken, Progress
 from app.security import keys, sealing
 from app.security.keyfile import KeyFile, SealedCopy, account_tag
 from app.security.keys import Wrap
-from app.services import accounts_seal, audit, backup_archive, settings, vault
+from app.services import accounts_seal, audit, backup_archive, documents, settings, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.backup_archive import SUFFIX, BackupHeader
@@ -209,12 +209,13 @@ def _snapshot(db: Database) -> Iterator[Path]:
 
 
 def _contents(snapshot: Engine) -> tuple[int, list[str], str]:
-    """The snapshot's live cases, its evidence hashes and its schema revision."""
+    """The snapshot's live cases, its stored files' hashes and its schema revision."""
     with snapshot.connect() as conn:
         cases = conn.execute(select(func.count(Case.id))
                              .where(Case.deleted_at.is_(None))).scalar_one()
-        evidence = list(conn.execute(select(Evidence.sha256).distinct()
-                                     .order_by(Evidence.sha256)).scalars())
+        # The register's signed copies are stored beside the evidence (documents.py).
+        evidence = sorted({*conn.execute(select(Evidence.sha256)).scalars(),
+                           *conn.execute(documents.signed_copy_hashes()).scalars()})
     revision = current_revision(snapshot)
     assert revision is not None, "a snapshot of an open register has a schema"
     return cases, evidence, revision

@@ -36,6 +36,7 @@ from app.domain.warnings import (
     provision_date_warning,
 )
 from app.services import attention, legal_basis
+from app.services.days_off import read_calendar
 from app.services.records import EventRecord
 from app.services.search import repeat_offenders
 from app.services.settings import read_office
@@ -65,7 +66,8 @@ def warnings_for(db: Database, draft: CaseInput, *, case_id: int | None,
         found = _repeat_offender(session, data, case_id)
         found += _lock_threshold(session, data, case_id, live, day)
         office = read_office(session)
-    if overdue := decision_overdue_warning(live, office, day):
+        calendar = read_calendar(session)
+    if overdue := decision_overdue_warning(live, office, day, calendar):
         found.append(overdue)
     act = data.act_date
     if act is not None:

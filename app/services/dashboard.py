@@ -25,6 +25,7 @@ from app.domain.periods import Period, same_days_month_before
 from app.domain.report import Summary
 from app.models import Case
 from app.services import attention, audit, settings
+from app.services.days_off import read_calendar
 from app.services.report_export import counts_by_cut_off
 from app.services.report_figures import compute_summaries, detected_per_period
 from app.services.search import CaseQuery, build_query, dialect_of
@@ -117,9 +118,10 @@ def _needs_action(db: Database, day: date,
     office = settings.load_office(db)
     lists = []
     with db.read() as session:
+        calendar = read_calendar(session)
         for kind in Attention:
             statement = build_query(CaseQuery(attention=kind, descending=False),
-                                    dialect_of(session), office, day)
+                                    dialect_of(session), office, day, calendar)
             # The count rides along on the first five rows: the conditions run once.
             rows = session.execute(
                 statement.with_only_columns(Case.code, func.count().over()).limit(5)).all()

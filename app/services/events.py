@@ -96,6 +96,17 @@ def _touch(case: Case, actor: Actor) -> None:
     case.updated_by = actor.username
 
 
+def _append(session: Session, case: Case, actor: Actor, data: EventInput) -> Event:
+    """A checked event added to `case`, its status following."""
+    event = Event(officer=actor.username, **event_columns(data))
+    event.legal_bases = _provisions(session, data.legal_basis_ids)
+    case.events.append(event)
+    session.flush()
+    _touch(case, actor)
+    session.flush()
+    return event
+
+
 def add_event(db: Database, actor: Actor, case_id: int, data: EventInput, *,
               today: date | None = None) -> CaseDetail:
     actor.require(Permission.EDIT_CASES)
@@ -104,12 +115,7 @@ def add_event(db: Database, actor: Actor, case_id: int, data: EventInput, *,
     with db.write() as session:
         case = load_case(session, case_id, for_update=True)
         _check(session, case, event_data, today or date.today(), provisions)
-        event = Event(officer=actor.username, **event_columns(event_data))
-        event.legal_bases = _provisions(session, event_data.legal_basis_ids)
-        case.events.append(event)
-        session.flush()
-        _touch(case, actor)
-        session.flush()
+        event = _append(session, case, actor, event_data)
         audit.record(session, actor.username, AuditAction.EVENT_ADD, entity="case",
                      entity_uuid=case.uuid,
                      detail={"code": case.code, "event": event.kind,
@@ -156,12 +162,7 @@ def correct_decision(db: Database, actor: Actor, event_id: int, data: EventInput
         _check(session, case, event_data, today or date.today(), provisions,
                replacing=old.id)
         _void(old, actor, reason)
-        new = Event(officer=actor.username, **event_columns(event_data))
-        new.legal_bases = _provisions(session, event_data.legal_basis_ids)
-        case.events.append(new)
-        session.flush()
-        _touch(case, actor)
-        session.flush()
+        new = _append(session, case, actor, event_data)
         audit.record(session, actor.username, AuditAction.EVENT_VOID, entity="case",
                      entity_uuid=case.uuid,
                      detail={"code": case.code, "event": old.uuid, "corrected_by": new.uuid})

@@ -31,7 +31,7 @@ from app.errors import UserError
 from app.models import Case, Event, Evidence
 from app.models.base import utcnow
 from app.progress import CancelToken, Progress
-from app.services import audit, settings
+from app.services import audit, documents, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
@@ -155,10 +155,7 @@ def remove_evidence(db: Database, actor: Actor, evidence_id: int, reason: str) -
         session.flush()
         audit.record(session, actor.username, AuditAction.EVIDENCE_REMOVE, entity="case",
                      entity_uuid=case.uuid, detail=detail)
-        shared = session.execute(
-            select(Evidence.id).where(Evidence.sha256 == item.sha256).limit(1)
-        ).first()
-        if shared is None:
+        if not documents.stored_elsewhere(session, item.sha256):
             files.remove(item.sha256)
 
 

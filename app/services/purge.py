@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from app.db import Database, copies, erase, text_index
 from app.models import Case, Evidence
 from app.models.base import utcnow
-from app.services import audit, backup, settings
+from app.services import audit, backup, documents, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_sheet import default_path
@@ -81,7 +81,8 @@ def purge_expired(db: Database, actor: Actor, *, now: datetime | None = None) ->
         expired_files = by_case.where(expired)
         kept_files = by_case.where(~expired, Evidence.sha256.in_(expired_files))
         unused = sorted(set(session.execute(expired_files).scalars())
-                        - set(session.execute(kept_files).scalars()))
+                        - set(session.execute(kept_files).scalars())
+                        - set(session.execute(documents.signed_copy_hashes()).scalars()))
         # Children, parties, events and evidence rows go by ON DELETE CASCADE.
         session.execute(delete(Case).where(expired),
                         execution_options={"synchronize_session": False})

@@ -13,8 +13,10 @@ from app.db import Database, text_index
 from app.domain.labels import Attention, CaseStatus
 from app.domain.office import OfficeSettings
 from app.domain.search_keys import account_key, offender_key, url_key
+from app.domain.workdays import WorkCalendar
 from app.models import Case, Event
 from app.services import attention
+from app.services.days_off import read_calendar
 from app.services.settings import read_office
 from app.text import fold
 
@@ -65,7 +67,8 @@ class CaseQuery:
 
 
 def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = None,
-                today: date | None = None) -> Select[int]:
+                today: date | None = None,
+                calendar: WorkCalendar | None = None) -> Select[int]:
     """The ids of the cases matching `query`, sorted; every value bound as a parameter."""
     conditions: list[ColumnElement[bool]] = [
         Case.deleted_at.is_not(None) if query.deleted else Case.deleted_at.is_(None)
@@ -106,8 +109,10 @@ def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = 
     if query.attention or query.overdue:
         office = office or OfficeSettings()
         day = today or date.today()
-        conditions.append(attention.condition(query.attention, office, day) if query.attention
-                          else attention.any_condition(office, day))
+        calendar = calendar or WorkCalendar()
+        conditions.append(attention.condition(query.attention, office, day, calendar)
+                          if query.attention
+                          else attention.any_condition(office, day, calendar))
     column = SORTED_BY.get(query.sort) or getattr(Case, str(query.sort))
     order = [column.desc(), Case.id.desc()] if query.descending else [column.asc(), Case.id.asc()]
     return select(Case.id).where(and_(*conditions)).order_by(*order)
@@ -115,7 +120,8 @@ def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = 
 
 def search_case_ids(db: Database, query: CaseQuery, today: date | None = None) -> list[int]:
     with db.read() as session:
-        statement = build_query(query, dialect_of(session), read_office(session), today)
+        statement = build_query(query, dialect_of(session), read_office(session), today,
+                                read_calendar(session))
         # Read straight from the DB-API cursor: SQLAlchemy's processing of up to 100,000
         # rows cost as much again as the database's own work. Row by row rather than
         # fetchall(): 100,000 tuples at once left a few MB of the heap behind them.
@@ -129,7 +135,7 @@ def search_case_ids(db: Database, query: CaseQuery, today: date | None = None) -
 def count_cases(db: Database, query: CaseQuery, today: date | None = None) -> int:
     with db.read() as session:
         statement = build_query(query, dialect_of(session), read_office(session),
-                                today).order_by(None)
+                                today, read_calendar(session)).order_by(None)
         return session.execute(
             select(func.count()).select_from(statement.subquery())
         ).scalar_one()
@@ -222,7 +228,8 @@ def fetch_rows(db: Database, ids: list[int], today: date | None = None) -> list[
         rows = session.execute(select(*columns).where(Case.id.in_(ids))).all()
         flagged = set(session.execute(select(Case.id).where(
             Case.id.in_(ids), attention.any_condition(read_office(session),
-                                                      today or date.today()))).scalars())
+                                                      today or date.today(),
+                                                      read_calendar(session)))).scalars())
         found = {row.id: CaseRow(**row._asdict(), needs_attention=row.id in flagged)
                  for row in rows}
     return [found[i] for i in ids if i in found]

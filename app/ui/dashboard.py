@@ -31,13 +31,17 @@ from app.domain.periods import Period
 from app.domain.report import Counts
 from app.domain.vocabulary import EventKind
 from app.progress import CancelToken, Progress
+from app.services import documents
 from app.services.dashboard import DashboardData, load_dashboard
 from app.services.data_folder import Database
+from app.services.documents import OverdueReplies
 from app.services.search import CaseQuery
 from app.text import format_date, format_money, format_number
 from app.ui.charts import Bar, BarChart
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
+
+REPLIES = "replies"  # the needs-action line of the register of documents
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class FigureCard(QFrame):
 
 class DashboardView(QScrollArea):
     show_cases = Signal(object)  # CaseQuery
+    show_overdue_replies = Signal()  # the register of documents, its late requests
     loaded = Signal()
 
     def __init__(self, db: Database, runner: TaskRunner, parent: QWidget | None = None) -> None:
@@ -138,6 +143,7 @@ class DashboardView(QScrollArea):
         self._db = db
         self._runner = runner
         self.data: DashboardData | None = None
+        self._overdue: OverdueReplies | None = None
         self._stale = True  # computed when first shown: it costs more than the list
         self.heading = QLabel("Đang tính số liệu…")
         self.heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
@@ -215,6 +221,26 @@ class DashboardView(QScrollArea):
 
         self._runner.start(task, on_success=self.show_data,
                            on_failure=lambda message: self.heading.setText(message))
+        self._runner.start(lambda _p, _t: documents.overdue_summary(db),
+                           on_success=self.show_overdue, owner=self)
+
+    def show_overdue(self, late: OverdueReplies) -> None:
+        """The register's requests past their date for a reply, one line of the list."""
+        self._overdue = late
+        self._show_overdue_line()
+
+    def _show_overdue_line(self) -> None:
+        for row in range(self.attention.count()):
+            if self.attention.item(row).data(Qt.ItemDataRole.UserRole) == REPLIES:
+                self.attention.takeItem(row)
+                break
+        late = self._overdue
+        if late is None or not late.count:
+            return
+        item = QListWidgetItem(f"Văn bản đi quá hạn trả lời: {format_number(late.count)} văn "
+                               f"bản (như số {', '.join(late.first_numbers[:3])}…)")
+        item.setData(Qt.ItemDataRole.UserRole, REPLIES)
+        self.attention.addItem(item)
 
     def show_data(self, data: DashboardData) -> None:
         self.data = data
@@ -241,6 +267,7 @@ class DashboardView(QScrollArea):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, str(entry.kind))
             self.attention.addItem(item)
+        self._show_overdue_line()
         self.accounts.clear()
         for account in data.lock_accounts:
             item = QListWidgetItem(account.describe())
@@ -272,7 +299,9 @@ class DashboardView(QScrollArea):
 
     def _open_attention(self, item: QListWidgetItem) -> None:
         kind = item.data(Qt.ItemDataRole.UserRole)
-        if kind:
+        if kind == REPLIES:
+            self.show_overdue_replies.emit()
+        elif kind:
             self.show_cases.emit(CaseQuery(attention=Attention(kind)))
 
     def _open_account(self, item: QListWidgetItem) -> None:

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.case_list, "Sổ vụ việc")
         self._screens: dict[str, LazyScreen] = {}
         self._add_screen("dashboard", "Tổng quan")
+        self._add_screen("documents", "Sổ văn bản")
         if actor.can(Permission.REPORT):
             self._add_screen("reports", "Báo cáo")
         if actor.can(Permission.MANAGE_SETTINGS):
@@ -122,11 +123,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._screens[key], title)
 
     def tab_screen(self, key: str) -> QWidget:
-        """The screen of tab `key` ("dashboard", "reports", "admin"), built if need be."""
+        """The screen of tab `key` ("dashboard", "documents", "reports", "admin"), built if
+        need be."""
         tab = self._screens[key]
         if tab.content is None:
-            build = {"dashboard": self._build_dashboard, "reports": self._build_reports,
-                     "admin": self._build_admin}[key]
+            build = {"dashboard": self._build_dashboard, "documents": self._build_documents,
+                     "reports": self._build_reports, "admin": self._build_admin}[key]
             tab.set_content(build())
         assert tab.content is not None
         return tab.content
@@ -148,8 +150,25 @@ class MainWindow(QMainWindow):
 
         view = DashboardView(self.db, self.runner)
         view.show_cases.connect(self.show_cases)
+        view.show_overdue_replies.connect(self.show_overdue_replies)
         self.data_changed.connect(view.refresh_for)
         return view
+
+    def _build_documents(self) -> QWidget:
+        from app.ui.documents_view import DocumentsView
+
+        view = DocumentsView(self.db, self.actor, self.runner, self.prefs,
+                             self.data_changed.emit)
+        view.open_case.connect(self.open_case)
+        self.data_changed.connect(view.refresh_for)
+        return view
+
+    def show_overdue_replies(self) -> None:
+        from app.ui.documents_view import DocumentsView
+
+        view = self.show_screen("documents")
+        assert isinstance(view, DocumentsView)
+        view.show_overdue()
 
     def _build_reports(self) -> QWidget:
         from app.ui.report.screen import ReportScreen

@@ -1,5 +1,5 @@
-"""The administrator's screen: office details, accounts, lists, legal bases, audit log,
-purge of deleted cases, replacing the encryption keys."""
+"""The administrator's screen: office details, accounts, lists, legal bases, days off,
+audit log, purge of deleted cases, replacing the encryption keys."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from app.services.actor import Actor
 from app.services.data_folder import Database
 from app.ui.admin.audit_view import AuditView
+from app.ui.admin.days_off_view import DaysOffView
 from app.ui.admin.keys_view import KeysView
 from app.ui.admin.legal_view import LegalBasisView
 from app.ui.admin.office_form import OfficeForm
@@ -32,11 +33,13 @@ class AdminScreen(QTabWidget):
         self.users = UsersView(db, actor, runner, notify)
         self.lists = VocabularyView(db, actor, runner, notify)
         self.legal = LegalBasisView(db, actor, runner, notify)
+        self.days_off = DaysOffView(db, actor, runner, notify)
         self.audit = AuditView(db, actor, runner)
         self.addTab(self.office, "Thông tin đơn vị")
         self.addTab(self.users, "Người dùng")
         self.addTab(self.lists, "Danh mục")
         self.addTab(self.legal, "Căn cứ pháp lý")
+        self.addTab(self.days_off, "Ngày nghỉ, làm bù")
         self.addTab(self.audit, "Nhật ký thao tác")
         self.purge = PurgeView(db, actor, runner, notify)
         self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.office import MAX_SIGNER_LINES, Issuer, OfficeSettings
+from app.domain.labels import DAY_UNIT_LABELS, DayUnit
+from app.domain.office import MAX_SIGNER_LINES, SETTING_LABELS, Issuer, OfficeSettings
 from app.domain.report import REPORT_OPTION_LABELS, ReportOption
 from app.progress import CancelToken, Progress
 from app.services import settings
@@ -86,7 +87,10 @@ NUMBER_FIELDS = (
     ("decision_days", "Hạn ra quyết định xử phạt sau biên bản (ngày)", 1, 60),
     ("decision_days_explained", "… khi có giải trình, cần xác minh (ngày)", 1, 90),
     ("decision_extension_days", "… gia hạn thêm tối đa (ngày)", 1, 90),
+    ("reply_days", "Hạn trả lời văn bản đề nghị, kiến nghị, chuyển hồ sơ (ngày)", 1, 90),
 )
+# Whether a clock counts calendar or working days (app.domain.deadlines).
+DAY_UNIT_FIELDS = ("decision_day_unit", "reply_day_unit")
 
 
 def _lines_box(lines: int, hint: str) -> QPlainTextEdit:
@@ -149,6 +153,12 @@ class OfficeForm(QScrollArea):
             spin.setRange(low, high)
             self.numbers[key] = spin
             limits.addRow(label + ":", spin)
+        self.units: dict[str, QComboBox] = {}
+        for unit_key in DAY_UNIT_FIELDS:
+            self.units[unit_key] = QComboBox()
+            for unit, unit_label in DAY_UNIT_LABELS.items():
+                self.units[unit_key].addItem(unit_label, unit)
+            limits.addRow(SETTING_LABELS[unit_key] + ":", self.units[unit_key])
         report = QVBoxLayout()
         self.report_options: dict[ReportOption, QCheckBox] = {}
         for option, (label, meaning) in REPORT_OPTION_LABELS.items():
@@ -213,6 +223,8 @@ class OfficeForm(QScrollArea):
             box.setPlainText("\n".join(getattr(office, key)))
         for key, spin in self.numbers.items():
             spin.setValue(getattr(office, key))
+        for key, combo in self.units.items():
+            combo.setCurrentIndex(combo.findData(getattr(office, key)))
         self.issuer.setCurrentIndex(self.issuer.findData(office.issuer))
         self.case_code.set_pattern(office.case_code_pattern)
         for option, option_box in self.report_options.items():
@@ -223,6 +235,7 @@ class OfficeForm(QScrollArea):
         values.update({k: "\n".join(_typed_lines(b)) for k, b in self.headings.items()})
         values.update({k: tuple(_typed_lines(b)) for k, b in self.lists.items()})
         values.update({k: s.value() for k, s in self.numbers.items()})
+        values.update({k: DayUnit(combo.currentData()) for k, combo in self.units.items()})
         values["issuer"] = Issuer(self.issuer.currentData())
         values["case_code_pattern"] = self.case_code.pattern()
         values["report_options"] = tuple(str(option) for option, option_box
