@@ -245,16 +245,16 @@ def report() -> DocumentObject:
 TEMPLATES_MADE: dict[str, Callable[[], DocumentObject]] = {"bao-cao.docx": report}
 
 
-def main() -> None:
-    TEMPLATES.mkdir(parents=True, exist_ok=True)
+def main(folder: Path = TEMPLATES) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     for name, make in TEMPLATES_MADE.items():
         document = make()
         properties = document.core_properties
         properties.author = properties.last_modified_by = "Sổ vi phạm MXH"
         properties.comments = properties.title = properties.subject = ""
         properties.keywords = properties.category = ""
-        document.save(str(TEMPLATES / name))
-        print(TEMPLATES / name)
+        document.save(str(folder / name))
+        print(folder / name)
 
 
 if __name__ == "__main__":

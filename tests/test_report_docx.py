@@ -249,3 +249,29 @@ def test_libreoffice_opens_it_with_the_text_intact(report: Path, tmp_path: Path)
                      "Minh Tân, ngày 05 tháng 11 năm 2026", "BÁO CÁO"):
         assert expected in text
     assert first.split()[0] == "ỦY"  # no page number on the first page
+
+
+def test_the_shipped_template_is_what_the_script_makes(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Its placeholders, styles and sections: a change to one without the other is found."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_templates", Path(__file__).parent.parent / "scripts" / "make_templates.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main(tmp_path)
+    capsys.readouterr()
+
+    def shape(path: Path) -> tuple[object, ...]:
+        document = Document(str(path))
+        return (DocxTemplate(path).get_undeclared_template_variables(),
+                sorted(s.name for s in document.styles if s.name.startswith("NĐ30")),
+                [(s.orientation, round(s.page_width.mm)) for s in document.sections
+                 if s.page_width is not None],
+                [p.text for p in document.paragraphs])
+
+    assert shape(tmp_path / TEMPLATE) == shape(template_path(TEMPLATE))
+    shipped = {s.name for s in Document(str(template_path(TEMPLATE))).styles}
+    assert {s.value for s in Style} <= shipped
