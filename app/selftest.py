@@ -22,7 +22,15 @@ from typing import Any, TextIO
 from app import __version__
 from app.domain.import_problems import ImportRefused
 from app.domain.periods import Period
-from app.domain.report_forms import FORM03_COLUMNS, Cell, Column, Form, form_01, form_02
+from app.domain.report_forms import (
+    FORM03_COLUMNS,
+    Cell,
+    Column,
+    Form,
+    display,
+    form_01,
+    form_02,
+)
 from app.domain.workdays import public_holidays
 from app.errors import UserError
 from app.paths import DataPaths
@@ -80,6 +88,7 @@ def _run(folder: Path, out: TextIO) -> None:
     period = this_month.previous()
     register = folder / "so-vu-viec.xlsx"
     xlsx, pdf = folder / f"bao-cao-{period.slug}.xlsx", folder / f"bao-cao-{period.slug}.pdf"
+    docx = folder / f"bao-cao-{period.slug}.docx"
 
     # Random, and always of two kinds of characters: the demo cases hold children.
     file_password = f"Tự kiểm tra {secrets.token_urlsafe(12)}"
@@ -104,8 +113,8 @@ def _run(folder: Path, out: TextIO) -> None:
         if imported != CASES:
             raise SelftestFailed(f"đã nhập {imported} vụ việc, cần {CASES}.")
         step(f"Đã nhập {format_number(imported)} vụ việc vào một thư mục dữ liệu mới.")
-        export_report(db, actor, period, Targets(xlsx, pdf))
-        step(f"Đã ghi báo cáo {period.phrase} (Excel và PDF).")
+        export_report(db, actor, period, Targets(xlsx, pdf, docx))
+        step(f"Đã ghi báo cáo {period.phrase} (Excel, PDF và Word).")
         summary = compute_summary(db, period)
         listed = len(compute_figures(db, period).cases)
     finally:
@@ -120,6 +129,8 @@ def _run(folder: Path, out: TextIO) -> None:
     step(f"Tệp PDF hợp lệ: {pages} trang, {fonts} phông chữ đều được nhúng.")
     check_printable(pdf)
     step("Trang đầu của báo cáo dựng được thành ảnh để in (PDFium).")
+    check_docx(docx, form_01(summary))
+    step("Tệp Word đọc lại được, đúng mẫu và đúng số liệu tổng hợp.")
     check_holidays(today.year)
     step(f"Lịch ngày nghỉ lễ năm {today.year} có Tết Nguyên đán (tính hạn theo ngày làm việc).")
 
@@ -209,6 +220,19 @@ def check_printable(path: Path) -> None:
         document.close()
     if dark < 1000:
         raise SelftestFailed("trang đầu của báo cáo dựng thành ảnh để in bị trống.")
+
+
+def check_docx(path: Path, form: Form) -> None:
+    """The Word file, from the shipped template, reads back with form 01's total row."""
+    from docx import Document  # the Word libraries, lazily imported by the program too
+
+    tables = Document(str(path)).tables
+    heads = [[c.header for c in form.columns]]
+    found = [t for t in tables if [cell.text for cell in t.rows[0].cells] in heads]
+    total = [display(v, c.kind) for v, c in zip(form.total or (), form.columns, strict=True)]
+    if not found or [cell.text for cell in found[0].rows[-1].cells] != total:
+        raise SelftestFailed("tệp Word không có biểu 01 hoặc dòng tổng cộng của biểu 01 khác "
+                             "số liệu tính lại từ cơ sở dữ liệu.")
 
 
 def check_pdf(path: Path) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Benchmark: the report's workbook and PDF against what they are built from.
+"""Benchmark: the report's workbook, PDF and Word file against what they are built from.
 
     python bench/report_bench.py [--data-dir DIR] [--cases 100000] [--period month|quarter|year|all]
                                  [--runs 3] [--year-runs 1] [--json]
@@ -18,6 +18,8 @@ and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
   earlier figures were measured against;
 - baseline PDF: reportlab building the same tables directly (in tables of 50 rows:
   `plain_pdf` says why);
+- baseline Word file: python-docx writing the same cells into one table per form (the
+  default style, texts set cell by cell as its documentation shows);
 - the real exports (`export_report`), figures computed each time, measured first, with
   how much each raised the resident memory of the process at its peak (Linux);
 - the workbook's writing alone (`write_workbook` of the figures computed once), against
@@ -25,7 +27,11 @@ and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
   to run can hide a change in the writing.
 
 Limits: workbook ≤ 1.3 × (baseline SQL + baseline workbook), PDF ≤ 1.3 × baseline
-PDF, memory growth of each export < 60 MB.
+PDF, the Word file's writing (`write_docx` of figures computed once) ≤ 2 × baseline Word
+file (each cell's style and alignment, which the baseline leaves out, cost about half
+again), memory growth of the workbook's and the PDF's export < 60 MB. The Word file's
+memory is shown without a limit: python-docx holds a document whole (no streaming), about
+35 MB per 1,000 cases of form 03.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
+from docx import Document
 from keyed import sqlcipher, unencrypted_copy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -53,10 +60,12 @@ from sqlalchemy import func, select
 
 from app.db import Database, open_database
 from app.domain.periods import Period
+from app.domain.report import ReportText
 from app.domain.report_forms import Form, Kind, all_forms, display
 from app.models import Case
 from app.paths import DataPaths
 from app.reports import fonts
+from app.reports.docx_report import write_docx
 from app.reports.excel import write_workbook
 from app.services import accounts
 from app.services.actor import Actor
@@ -67,6 +76,7 @@ from app.services.settings import load_office
 PERIODS = ("month", "quarter", "year")
 WORKBOOK_LIMIT = 1.3
 PDF_LIMIT = 1.3
+DOCX_LIMIT = 2.0
 MEMORY_LIMIT_MB = 60
 PDF_TABLE_ROWS = 50
 
@@ -182,6 +192,21 @@ def plain_pdf(forms: tuple[Form, ...], target: Path) -> None:
     SimpleDocTemplate(str(target), pagesize=landscape(A4)).build(story)
 
 
+def plain_docx(forms: tuple[Form, ...], target: Path) -> None:
+    """The forms as python-docx tables, header first, each cell's text set."""
+    document = Document()
+    for form in forms:
+        rows = [*form.rows, *([form.total] if form.total else [])]
+        table = document.add_table(rows=0, cols=len(form.columns))
+        table.style = "Table Grid"
+        for texts in [[c.header for c in form.columns],
+                      *([display(v, c.kind) for v, c in zip(row, form.columns, strict=True)]
+                        for row in rows)]:
+            for cell, text in zip(table.add_row().cells, texts, strict=True):
+                cell.text = text
+    document.save(str(target))
+
+
 def busiest_month(db: Database) -> tuple[Period, int]:
     """The month with the most cases detected, and their number."""
     month = func.substr(Case.detected_on, 1, 7)
@@ -259,6 +284,8 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
         db, actor, period, Targets(xlsx=out / "bc.xlsx")))
     pdf, pdf_mb = timed_with_memory(runs, lambda: export_report(
         db, actor, period, Targets(pdf=out / "bc.pdf")))
+    docx, docx_mb = timed_with_memory(runs, lambda: export_report(
+        db, actor, period, Targets(docx=out / "bc.docx")))
     sql = timed(runs, lambda: plain_sql(lambda: sqlcipher(db.paths.database, db.data_key),
                                         period))
     sql_unencrypted = timed(runs, lambda: plain_sql(lambda: sqlite3.connect(unencrypted),
@@ -269,10 +296,14 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
     office = load_office(db)
     written = timed(runs, lambda: write_workbook(figures, office, out / "written.xlsx"))
     pdf_base = timed(runs, lambda: plain_pdf(forms, out / "plain.pdf"))
+    docx_base = timed(runs, lambda: plain_docx(forms, out / "plain.docx"))
+    docx_written = timed(runs, lambda: write_docx(figures, office, ReportText(
+        "", period.end, ""), out / "written.docx"))
 
     median = statistics.median
     xlsx_limit = WORKBOOK_LIMIT * (median(sql) + median(xlsx_base))
     pdf_limit = PDF_LIMIT * median(pdf_base)
+    docx_limit = DOCX_LIMIT * median(docx_base)
     print(f"baseline plain SQL            {_seconds(sql)}  (SQLCipher; unencrypted, "
           f"sqlite3: {_seconds(sql_unencrypted)}, ratio "
           f"{median(sql) / median(sql_unencrypted):.2f})")
@@ -281,6 +312,7 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
     print(f"baseline openpyxl write-only  {_seconds(xlsx_base)}  (values only; the same "
           f"cells styled one by one: {median(xlsx_styled):.2f} s)")
     print(f"baseline reportlab tables     {_seconds(pdf_base)}")
+    print(f"baseline python-docx tables   {_seconds(docx_base)}")
     print(f"workbook export               {_seconds(xlsx)}  limit {xlsx_limit:.2f} s  ratio "
           f"{median(xlsx) / (median(sql) + median(xlsx_base)):.2f}  "
           f"{'OK' if median(xlsx) <= xlsx_limit else 'OVER'}")
@@ -288,12 +320,19 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
           f"{median(written) / median(xlsx_base):.2f} to openpyxl write-only")
     print(f"PDF export                    {_seconds(pdf)}  limit {pdf_limit:.2f} s  ratio "
           f"{median(pdf) / median(pdf_base):.2f}  {'OK' if median(pdf) <= pdf_limit else 'OVER'}")
+    print(f"Word export                   {_seconds(docx)}")
+    print(f"Word writing alone            {_seconds(docx_written)}  limit {docx_limit:.2f} s  "
+          f"ratio {median(docx_written) / median(docx_base):.2f}  "
+          f"{'OK' if median(docx_written) <= docx_limit else 'OVER'}")
     grown = [(name, mb) for name, mb in (("workbook", xlsx_mb), ("PDF", pdf_mb))
              if mb is not None]
     for name, mb in grown:
         print(f"memory growth, {name:8s}      {mb:7.1f} MB  limit {MEMORY_LIMIT_MB} MB  "
               f"{'OK' if mb < MEMORY_LIMIT_MB else 'OVER'}  (resident, over the "
               f"{held_mb:.0f} MB held before)")
+    if docx_mb is not None:
+        print(f"memory growth, Word          {docx_mb:7.1f} MB  (no limit: python-docx holds "
+              "the document whole)")
 
     what = f"{period.label} ({len(figures.cases):,} cases in form 03)"
     rows = [
@@ -310,7 +349,15 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
                     "them each time, and their spread can hide the writing's"),
         figure(f"{what}: PDF", pdf, baseline="reportlab tables", baseline_values=pdf_base,
                ratio_at_most=PDF_LIMIT),
+        figure(f"{what}: Word file, writing alone", docx_written,
+               baseline="python-docx tables", baseline_values=docx_base,
+               ratio_at_most=DOCX_LIMIT,
+               note="`write_docx` of figures computed once: the template filled, the forms "
+                    "as tables in its styles"),
     ]
+    if docx_mb is not None:
+        rows.append(figure(f"{what}: memory growth, Word", [docx_mb], unit="MB",
+                           note="python-docx holds a document whole: no limit"))
     rows += [figure(f"{what}: memory growth, {name}", [mb], unit="MB", at_most=MEMORY_LIMIT_MB,
                     note=f"resident memory of the process at the export's peak beyond the "
                          f"{held_mb:.0f} MB it held before (database open, figures computed "

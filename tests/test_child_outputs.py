@@ -117,6 +117,19 @@ def _pdf_text(pdf: Path | bytes) -> str:
                           capture_output=True).stdout.decode()
 
 
+def _docx_text(path: Path) -> str:
+    """Every paragraph of a Word file (its tables' cells and page headers too), a line each,
+    and its properties."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(str(path))
+    parts = [document.element, *(s.header._element for s in document.sections)]
+    lines = ["".join(p.itertext()) for part in parts for p in part.iter(qn("w:p"))]
+    properties = document.core_properties
+    return "\n".join([*lines, properties.title or "", properties.author or ""])
+
+
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                      reason="poppler-utils is not installed")
 
@@ -129,14 +142,16 @@ def test_the_spelling_corpus_would_name_the_children_unmasked(register: CaseDeta
 
 
 @needs_pdftotext
-def test_the_report_workbook_and_pdf_name_no_child(db: Database, officer: Actor,
-                                                    register: CaseDetail,
-                                                    tmp_path: Path) -> None:
-    xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
-    figures = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf))
+def test_the_report_workbook_pdf_and_word_file_name_no_child(db: Database, officer: Actor,
+                                                              register: CaseDetail,
+                                                              tmp_path: Path) -> None:
+    xlsx, pdf, docx = tmp_path / "bc.xlsx", tmp_path / "bc.pdf", tmp_path / "bc.docx"
+    figures = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf, docx=docx))
     cells = list(_cells(xlsx))
     assert _leaks("\n".join(cells)) == []
     assert _leaks(_pdf_text(pdf)) == []
+    word = _docx_text(docx)
+    assert _leaks(word) == [] and "P.M.K., 15 tuổi" in word
     child_case = next(line for line in figures.cases if line.code == register.code)
     assert child_case.url == "facebook.com/…" and child_case.account == "Facebook/…"
     assert child_case.offender == "P.M.K., 15 tuổi"
@@ -153,10 +168,10 @@ def test_with_counts_only_the_report_shows_no_childs_initials(
     office = settings.load_office(db)
     settings.save_office(db, admin, dataclasses.replace(
         office, report_options=(ReportOption.CHILDREN_COUNTS_ONLY,)))
-    xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
-    figures = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf))
+    xlsx, pdf, docx = tmp_path / "bc.xlsx", tmp_path / "bc.pdf", tmp_path / "bc.docx"
+    figures = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf, docx=docx))
     frozen = json.dumps(figures_to_json(figures), ensure_ascii=False)
-    for text in ("\n".join(_cells(xlsx)), _pdf_text(pdf), frozen):
+    for text in ("\n".join(_cells(xlsx)), _pdf_text(pdf), _docx_text(docx), frozen):
         assert _leaks(text) == []
         # Neither the children's nor the minor offender's initials, alone or in a text.
         assert not re.search(r"\b(?:Đ\.T\.T\.Z|L\.V\.H|P\.M\.K|Đ\.Z|Z)\.", text)

@@ -181,3 +181,24 @@ def test_exporting_a_frozen_period_gives_the_files_as_sent(
     # A period never frozen is computed as today.
     export_report(db, officer, Period.month(2026, 9), Targets(pdf=tmp_path / "t9.pdf"))
     assert (tmp_path / "t9.pdf").read_bytes() != pdf.read_bytes()
+
+
+def test_the_word_file_of_a_frozen_period_is_its_frozen_report(
+        db: Database, officer: Actor, frozen: CaseDetail, tmp_path: Path) -> None:
+    """Not kept when frozen, the Word file is drafted from what was: its number, date, text
+    and figures, whatever changed or was typed since."""
+    from docx import Document
+
+    events.add_event(db, officer, frozen.id, EventInput("GB", date(2026, 10, 30)), today=TODAY)
+    target = tmp_path / "bc.docx"
+    figures = export_report(db, officer, OCTOBER, Targets(docx=target),
+                            text=ReportText("", date(2026, 11, 25), "Văn bản khác."))
+    assert figures.summary.total.removed == 0
+    document = Document(str(target))
+    header = [cell.text for cell in document.tables[0].rows[1].cells]
+    assert header[0] == "Số: 12/BC-VHXH" and header[1].endswith("ngày 03 tháng 11 năm 2026")
+    texts = [p.text for p in document.paragraphs]
+    assert "Báo cáo tháng 10./." in texts and "Văn bản khác./." not in texts
+    form01 = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
+    total = [cell.text for cell in form01.rows[-1].cells]
+    assert total[1] == "Tổng cộng" and (total[3], total[6]) == ("1", "0")  # detected, removed

@@ -105,3 +105,15 @@ def test_figures_that_do_not_balance_are_refused_and_nothing_is_written(
                        "--pdf", str(tmp_path / "bc.pdf"))
     assert code == 1 and "không khớp" in err
     assert list(tmp_path.glob("bc*")) == []
+
+
+def test_docx_writes_the_editable_report_alone(register: Database, tmp_path: Path) -> None:
+    from docx import Document
+
+    target = tmp_path / "bc.docx"
+    code, out, err = run(register, "--month", "2026-10", "--docx", str(target))
+    assert (code, err) == (0, "")
+    assert f"Đã ghi báo cáo tháng 10/2026: {target}." in out
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))
+    texts = [p.text for p in Document(str(target)).paragraphs]
+    assert "BÁO CÁO" in texts

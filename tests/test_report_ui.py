@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -112,6 +112,33 @@ def test_export_uses_the_edited_text_number_and_date(qtbot: QtBot, data: Databas
     assert screen.text.narrative_edited and "cán bộ sửa" in screen.text.narrative.toPlainText()
     screen.text.use_draft()
     assert not screen.text.narrative_edited
+
+
+def test_the_word_button_writes_the_editable_report(qtbot: QtBot, data: Database,
+                                                   officer: Actor, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx import Document
+
+    screen = _screen(qtbot, data, officer)
+    actions = screen.action_bar
+    assert actions.export_docx.isEnabled() and actions.export_docx.text() == "Xuất Word…"
+    screen.text.narrative.setPlainText("Nội dung do cán bộ sửa trước khi xuất.")
+    screen.text.number.setText("21")
+    target = tmp_path / "bc.docx"
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(target), _filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    with qtbot.waitSignal(actions.exported, timeout=60_000):
+        actions.export_docx.click()
+    assert asked[0].endswith("bao-cao-2026-10.docx")
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))
+    document = Document(str(target))
+    assert "Nội dung do cán bộ sửa trước khi xuất./." in [p.text for p in document.paragraphs]
+    assert document.tables[0].rows[1].cells[0].text == "Số: 21/BC-VHXH"
 
 
 def test_marking_as_sent_fills_the_register(qtbot: QtBot, data: Database, leader: Actor,

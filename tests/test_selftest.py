@@ -28,6 +28,7 @@ def test_passes_on_a_working_program() -> None:
     assert "Đã nhập 300 vụ việc vào một thư mục dữ liệu mới." in out
     assert "Bảng tính đúng số liệu tính lại từ cơ sở dữ liệu" in out
     assert "Tệp PDF hợp lệ" in out
+    assert "Tệp Word đọc lại được, đúng mẫu và đúng số liệu tổng hợp." in out
     assert out.rstrip().endswith("Tự kiểm tra đạt: chương trình hoạt động đầy đủ.")
 
 

@@ -44,6 +44,8 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                         metavar="YYYY-MM-DD", help="đến ngày (cùng với --from), kể cả ngày này")
     parser.add_argument("--xlsx", type=Path, metavar="TỆP", help="ghi bảng tính Excel")
     parser.add_argument("--pdf", type=Path, metavar="TỆP", help="ghi báo cáo PDF")
+    parser.add_argument("--docx", type=Path, metavar="TỆP",
+                        help="ghi báo cáo Word (.docx) để sửa lần cuối trước khi ký")
 
 
 def _period(args: argparse.Namespace) -> Period:
@@ -62,8 +64,8 @@ def _run(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     args = invocation.args
     period = office_period(session.db, _period(args))
-    # Neither file named: both, with their default names, in the current folder.
-    targets = (Targets(args.xlsx, args.pdf) if args.xlsx or args.pdf else
+    # No file named: the workbook and the PDF, with their default names, in the current folder.
+    targets = (Targets(args.xlsx, args.pdf, args.docx) if args.xlsx or args.pdf or args.docx else
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))
     with invocation.job(f"Đang ghi báo cáo {period.phrase}") as job:
         figures = export_report(session.db, session.actor, period, targets,
@@ -79,5 +81,5 @@ def _run(invocation: Invocation, session: Session | None) -> int:
 
 
 COMMANDS = (
-    Command("report", "ghi báo cáo của một kỳ (Excel và/hoặc PDF)", _configure, _run),
+    Command("report", "ghi báo cáo của một kỳ (Excel, PDF và/hoặc Word)", _configure, _run),
 )

@@ -1,33 +1,51 @@
-"""Writing a report's files: the workbook and the PDF from the same figures."""
+"""Writing a report's files: the workbook, the PDF and the Word file from the same figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
 from app.progress import CancelToken, Progress
 
+# The share of the time each file takes: the PDF several times the workbook per row.
+_WEIGHTS = {"xlsx": 1.0, "pdf": 4.0, "docx": 1.5}
+
 
 def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText, *,
-                xlsx: Path | None = None, pdf: Path | None = None,
+                xlsx: Path | None = None, pdf: Path | None = None, docx: Path | None = None,
                 progress: Progress | None = None, token: CancelToken | None = None) -> None:
-    """Both files from the same figures; progress runs once over the two (in thousandths)."""
-    # The PDF takes several times longer per row than the workbook.
-    pdf_start = 0.2 if xlsx and pdf else (1.0 if xlsx else 0.0)
-
-    def stage(start: float, end: float) -> Progress | None:
-        if progress is None:
-            return None
-        return lambda done, total: progress(
-            int(1000 * (start + (end - start) * done / max(total, 1))), 1000)
-
-    # Imported here: XlsxWriter and reportlab would slow every start of the window.
+    """Every file asked for from the same figures; progress runs once over them all (in
+    thousandths)."""
+    # Imported here: XlsxWriter, reportlab and python-docx would slow every start of the
+    # window.
+    writers: list[tuple[str, Callable[[Progress | None], None]]] = []
     if xlsx is not None:
         from app.reports.excel import write_workbook
 
-        write_workbook(figures, office, xlsx, progress=stage(0.0, pdf_start), token=token)
+        writers.append(("xlsx", lambda stage: write_workbook(
+            figures, office, xlsx, progress=stage, token=token)))
     if pdf is not None:
         from app.reports.pdf import write_pdf
 
-        write_pdf(figures, office, text, pdf, progress=stage(pdf_start, 1.0), token=token)
+        writers.append(("pdf", lambda stage: write_pdf(
+            figures, office, text, pdf, progress=stage, token=token)))
+    if docx is not None:
+        from app.reports.docx_report import write_docx
+
+        writers.append(("docx", lambda stage: write_docx(
+            figures, office, text, docx, progress=stage, token=token)))
+    whole = sum(_WEIGHTS[kind] for kind, _ in writers)
+    start = 0.0
+    for kind, write in writers:
+        end = start + _WEIGHTS[kind] / whole
+        write(_stage(progress, start, end))
+        start = end
+
+
+def _stage(progress: Progress | None, start: float, end: float) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(
+        int(1000 * (start + (end - start) * done / max(total, 1))), 1000)

@@ -206,3 +206,20 @@ def with_end_mark(text: str) -> str:
     if body.endswith(END_MARK):
         return body
     return body + ("/." if body.endswith(".") else END_MARK)
+
+
+def blocks(text: str) -> list[str | list[list[str]]]:
+    """The text as a document prints it, ending with `./.`: its paragraphs, and each run of
+    table rows as one table (a list of rows of cells). The PDF and the Word file share it."""
+    parts: list[str | list[list[str]]] = []
+    rows: list[list[str]] = []
+    for line in [*(line.strip() for line in with_end_mark(text).splitlines()), ""]:
+        if TABLE_ROW.match(line):
+            rows.append(table_cells(line))
+            continue
+        if rows:
+            parts.append(rows)
+            rows = []
+        if line:
+            parts.append(line)
+    return parts

@@ -77,10 +77,15 @@ class OfficialStyles:
                                                spaceAfter=8, keepWithNext=1)
 
 
+def plain(value: str) -> str:
+    """User or settings text as a document prints it: composed (NFC), without control
+    characters (a line break stays), a tab a space. The PDF and the Word file share it."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\t", " ")
+
+
 def markup(value: str) -> str:
-    """User or settings text as paragraph markup: composed (NFC), escaped, lines kept."""
-    clean = _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\t", " ")
-    return escape(clean).replace("\r\n", "\n").replace("\n", "<br/>")
+    """User or settings text as paragraph markup: plain, escaped, lines kept."""
+    return escape(plain(value)).replace("\n", "<br/>")
 
 
 def paragraph(value: str, style: ParagraphStyle) -> Paragraph:

@@ -34,7 +34,7 @@ from app.domain.report_forms import Cell, Form, Kind, all_forms, display, form_0
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.files import written_atomically
-from app.reports.narrative import HEADING, TABLE_ROW, table_cells, with_end_mark
+from app.reports.narrative import HEADING, blocks
 from app.reports.official import (
     LANDSCAPE,
     LANDSCAPE_MARGINS,
@@ -106,21 +106,9 @@ def _addressees(office: OfficeSettings, styles: OfficialStyles, width: float,
 
 def _body(text: ReportText, figures: ReportFigures, styles: OfficialStyles,
           width: float) -> list[Flowable]:
-    lines = [line.strip() for line in
-             with_end_mark(figures.masker.mask(text.narrative)).splitlines()]
-    parts: list[Flowable] = []
-    rows: list[str] = []
-    for line in [*lines, ""]:
-        if TABLE_ROW.match(line):
-            rows.append(line)
-            continue
-        if rows:
-            parts.append(_narrative_table(rows, width))
-            rows = []
-        if line:
-            parts.append(paragraph(line, styles.heading if HEADING.match(line)
-                                   else styles.body))
-    return parts
+    return [paragraph(block, styles.heading if HEADING.match(block) else styles.body)
+            if isinstance(block, str) else _narrative_table(block, width)
+            for block in blocks(figures.masker.mask(text.narrative))]
 
 
 NARRATIVE_TABLE_SIZE = 11
@@ -129,15 +117,14 @@ _TABLE_LABEL = paragraph_style("narrative_td", NARRATIVE_TABLE_SIZE, align=TA_LE
 _TABLE_FIGURE = paragraph_style("narrative_tn", NARRATIVE_TABLE_SIZE, align=TA_RIGHT)
 
 
-def _narrative_table(rows: Sequence[str], width: float) -> Flowable:
+def _narrative_table(cells: Sequence[Sequence[str]], width: float) -> Flowable:
     """The text's table rows (the comparison with the year to date and a year before) as a
     table within the narrative: the first row its header, the first column its labels,
     the other cells figures; a row typed with fewer cells is filled with blanks."""
-    cells = [table_cells(row) for row in rows]
     count = max(len(row) for row in cells)
     data = [[Paragraph(markup(value), _TABLE_HEAD if r == 0 else
                        _TABLE_LABEL if c == 0 else _TABLE_FIGURE)
-             for c, value in enumerate(row + [""] * (count - len(row)))]
+             for c, value in enumerate([*row, *[""] * (count - len(row))])]
             for r, row in enumerate(cells)]
     first = 0.34 * width if count > 1 else width
     widths = [first] + [(width - first) / (count - 1)] * (count - 1)

@@ -1,10 +1,10 @@
 """A report for the window and the command line: its figures with a drafted text, and
-its export to Excel and PDF, audited.
+its export to Excel, PDF and Word, audited.
 
 One computation (`report_figures`) feeds the screen, the workbook and the PDF;
 `app.reports` lays out the files. A period whose report was frozen ("chốt số liệu")
-exports the files frozen, as they were sent, and its draft says how today's
-figures differ from them.
+exports the files frozen, as they were sent (the Word file, not kept, drafted again from
+the frozen figures and text), and its draft says how today's figures differ from them.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from app.services.settings import load_office
 class Targets:
     xlsx: Path | None = None
     pdf: Path | None = None
+    docx: Path | None = None  # the editable report, for the last edits before signing
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        return tuple(p for p in (self.xlsx, self.pdf) if p is not None)
+        return tuple(p for p in (self.xlsx, self.pdf, self.docx) if p is not None)
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,19 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
     files written."""
     actor.require(Permission.REPORT)
     if not targets.paths:
-        raise UserError("Chưa chọn tệp cần xuất (Excel hoặc PDF).")
+        raise UserError("Chưa chọn tệp cần xuất (Excel, PDF hoặc Word).")
     if (sent := report_register.latest_sent_report(db, actor, period)) is not None:
-        report_register.write_sent_files(db, actor, sent.record.uuid, xlsx=targets.xlsx,
-                                         pdf=targets.pdf)
+        if targets.xlsx or targets.pdf:
+            report_register.write_sent_files(db, actor, sent.record.uuid, xlsx=targets.xlsx,
+                                             pdf=targets.pdf)
+        if targets.docx:
+            _frozen_docx(db, actor, sent, targets.docx, progress, token)
         return sent.figures
     figures = compute_figures(db, period)
     office = load_office(db)
     write_files(figures, office, text or ReportText("", date.today(), draft(figures, office)),
-                xlsx=targets.xlsx, pdf=targets.pdf, progress=progress, token=token)
+                xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx, progress=progress,
+                token=token)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.REPORT, entity="report",
                      detail={"period": period.label, "start": period.start.isoformat(),
@@ -98,3 +103,18 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
                              "files": [str(p) for p in targets.paths],
                              "number": text.number if text else ""})
     return figures
+
+
+def _frozen_docx(db: Database, actor: Actor, sent: SentReportDetail, target: Path,
+                 progress: Progress | None, token: CancelToken | None) -> None:
+    """The Word file of a frozen report: not kept when it was frozen, so drafted from its
+    frozen figures, number, date and text (masked when frozen); audited like its files."""
+    record = sent.record
+    write_files(sent.figures, load_office(db),
+                ReportText(record.number, record.issue_date, sent.narrative), docx=target,
+                progress=progress, token=token)
+    with db.write() as session:
+        audit.record(session, actor.username, AuditAction.EXPORT, entity="sent_report",
+                     entity_uuid=record.uuid, detail={"number": record.number,
+                                                      "version": record.version,
+                                                      "files": [str(target)]})

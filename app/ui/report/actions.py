@@ -1,4 +1,4 @@
-"""What the report screen does with a period's report: export it to Excel or PDF, mark it
+"""What the report screen does with a period's report: export it to Excel, PDF or Word, mark it
 as sent ("chốt số liệu") into the register of sent reports once the rows about children
 have been read again, re-issue a frozen one as a new version, open the files of any version
 as sent and the folder written to. Each runs off the UI thread.
@@ -123,6 +123,7 @@ class ReportActions(QWidget):
 
         self.export_xlsx = QPushButton("Xuất Excel…")
         self.export_pdf = QPushButton("Xuất PDF…")
+        self.export_docx = QPushButton("Xuất Word…")
         self.send_button = QPushButton("Chốt số liệu…")
         self.reissue_button = QPushButton("Phát hành lại…")
         self.reissue_button.setToolTip("Chốt lại số liệu hôm nay thành phiên bản mới của báo "
@@ -133,11 +134,14 @@ class ReportActions(QWidget):
         self.export_xlsx.clicked.connect(
             self._said(lambda: self._ask_file(".xlsx", "Excel (*.xlsx)")))
         self.export_pdf.clicked.connect(self._said(lambda: self._ask_file(".pdf", "PDF (*.pdf)")))
+        self.export_docx.clicked.connect(
+            self._said(lambda: self._ask_file(".docx", "Word (*.docx)")))
         self.send_button.clicked.connect(self._said(self._ask_send))
         self.reissue_button.clicked.connect(self._said(self._ask_reissue))
         self.open_folder_button.clicked.connect(self.open_folder)
         for button, permission in ((self.export_xlsx, Permission.REPORT),
                                    (self.export_pdf, Permission.REPORT),
+                                   (self.export_docx, Permission.REPORT),
                                    (self.send_button, Permission.SEND_REPORT),
                                    (self.reissue_button, Permission.SEND_REPORT)):
             if not actor.can(permission):
@@ -146,7 +150,7 @@ class ReportActions(QWidget):
         self.progress = ProgressPanel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.export_xlsx, self.export_pdf, self.send_button,
+        for widget in (self.export_xlsx, self.export_pdf, self.export_docx, self.send_button,
                        self.reissue_button, self.open_folder_button):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -176,8 +180,7 @@ class ReportActions(QWidget):
         suggested = folder / default_file(self._report.period(), suffix)
         name, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", str(suggested), filter_text)
         if name:
-            path = Path(name)
-            self.export(Targets(xlsx=path) if suffix == ".xlsx" else Targets(pdf=path))
+            self.export(Targets(**{suffix.removeprefix("."): Path(name)}))
 
     def export_to(self, folder: Path) -> None:
         """Excel and PDF with their default names in `folder` (no dialog)."""
@@ -214,6 +217,10 @@ class ReportActions(QWidget):
             if button.isEnabled():  # else it says the account may not
                 button.setToolTip("Kỳ này đã chốt: xuất đúng tệp đã gửi (số, người ký, số "
                                   "liệu lúc chốt)." if frozen else "")
+        if self.export_docx.isEnabled():
+            self.export_docx.setToolTip(
+                "Kỳ này đã chốt: tệp Word theo số, ngày, nội dung và số liệu lúc chốt."
+                if frozen else "Báo cáo dạng Word để sửa lần cuối trước khi ký.")
 
     def open_folder(self) -> None:
         if self.last_folder is not None:
