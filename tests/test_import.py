@@ -376,7 +376,8 @@ def _with_cached_values(path: Path, cached: Mapping[str, str]) -> Path:
             if item.filename == "xl/worksheets/sheet1.xml":
                 xml = data.decode()
                 for ref, value in cached.items():
-                    xml = re.sub(rf'<c r="{ref}"><f>(.*?)</f><v\s*/>',
+                    # An empty value is `<v/>` or `<v></v>` (openpyxl with lxml).
+                    xml = re.sub(rf'<c r="{ref}"><f>(.*?)</f><v\s*(?:/>|></v>)',
                                  rf'<c r="{ref}" t="str"><f>\1</f><v>{value}</v>', xml)
                 data = xml.encode()
             out.writestr(item, data)
