@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -188,8 +189,10 @@ class Draft:
     """A document being drafted from a template: its blocks are built in its styles, the
     page widths are those the template sets."""
 
-    def __init__(self, template: Path) -> None:
-        self.template = DocxTemplate(template)
+    def __init__(self, template: Path | bytes) -> None:
+        # bytes: a template an office put back, kept in the database.
+        self.template = DocxTemplate(BytesIO(template) if isinstance(template, bytes)
+                                     else template)
         self._docx = self.template.get_docx()
         self._blocks: list[Blocks] = []
 
