@@ -30,13 +30,14 @@ from app.domain.vocabulary import EventKind, Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.progress import CancelToken, Progress
-from app.services import cases, events, legal_basis
+from app.services import cases, clocks, events, legal_basis
 from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
 from app.services.data_folder import Database
 from app.services.records import CaseDetail, EventRecord
 from app.services.report_register import PendingChange
 from app.ui.case_editor.children import ChildrenSection
+from app.ui.case_editor.clocks_panel import ClocksPanel
 from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.defamation import DefamationSection
 from app.ui.case_editor.event_dialog import EventDialog, typed_event_warnings
@@ -89,6 +90,7 @@ class CaseEditor(Dialog):
         self.defamation = DefamationSection()
         self.timeline = TimelineSection(vocabulary)
         self.evidence = EvidenceSection(db, actor, runner)
+        self.clocks = ClocksPanel()
         self.warnings = QListWidget()
         self.warnings.setMaximumHeight(130)
         self.warnings.setWordWrap(True)
@@ -112,6 +114,7 @@ class CaseEditor(Dialog):
         self.print_button.clicked.connect(self.open_print_dialog)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.clocks)
         layout.addWidget(self.warnings)
         layout.addWidget(self.message)
         layout.addLayout(self.button_row(self.reload_button, self.save_button,
@@ -339,6 +342,19 @@ class CaseEditor(Dialog):
             return warnings_for(db, data, case_id=case_id, events=recorded)
 
         self._runner.start(task, on_success=self._show_warnings, owner=self)
+        self._load_clocks()
+
+    def _load_clocks(self) -> None:
+        """The clocks of the case as saved (a new case has none yet)."""
+        if self.detail is None or self.detail.deleted_at is not None:
+            self.clocks.show_clocks([])
+            return
+        db, actor, case_id = self._db, self._actor, self.detail.id
+
+        def task(_p: Progress, _t: CancelToken) -> list[clocks.OpenClock]:
+            return clocks.open_clocks(db, actor, case_id)
+
+        self._runner.start(task, on_success=self.clocks.show_clocks, owner=self)
 
     def _show_warnings(self, found: list[CaseWarning]) -> None:
         self.warnings.clear()
