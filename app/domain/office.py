@@ -15,7 +15,12 @@ from typing import Any
 
 from app.domain import deadlines
 from app.domain.case_code import CaseCodeParts, check_pattern
-from app.domain.documents import DEFAULT_SYMBOLS, SYMBOL_LIMIT, DocumentKind
+from app.domain.documents import (
+    DEFAULT_SYMBOLS,
+    DocumentKind,
+    document_kind,
+    symbol_problem,
+)
 from app.domain.labels import DayUnit
 from app.errors import UserError
 
@@ -137,11 +142,10 @@ class OfficeSettings:
                      "decision_days_explained", "decision_extension_days", "reply_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
-        for kind, symbol in self.document_symbols.items():
-            if len(symbol) > SYMBOL_LIMIT or "/" in symbol:
-                raise UserError(f"Ký hiệu văn bản «{symbol}» của loại {kind} phải ngắn hơn "
-                                f"{SYMBOL_LIMIT} ký tự và không có dấu «/».",
-                                field="document_symbols")
+        for code, symbol in self.document_symbols.items():
+            kind = document_kind(code)
+            if kind is not None and (problem := symbol_problem(kind, symbol)):
+                raise UserError(problem, field="document_symbols")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OfficeSettings:

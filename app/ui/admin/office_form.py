@@ -10,22 +10,28 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind, symbol_problem
 from app.domain.labels import DAY_UNIT_LABELS, DayUnit
 from app.domain.office import MAX_SIGNER_LINES, SETTING_LABELS, Issuer, OfficeSettings
 from app.domain.report import REPORT_OPTION_LABELS, ReportOption
@@ -37,6 +43,7 @@ from app.ui.admin.case_code_editor import CaseCodeEditor
 from app.ui.admin.common import Feedback
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import FieldError
 
 ISSUER_LABELS: dict[Issuer, str] = {
     Issuer.UNIT: "Đơn vị (phòng) ban hành",
@@ -169,6 +176,8 @@ class OfficeForm(QScrollArea):
             report.addWidget(self.report_options[option])
             report.addWidget(explained)
 
+        self.symbols = SymbolsTable()
+
         self.save_button = QPushButton("Lưu thông tin đơn vị")
         self.save_button.clicked.connect(self.save)
         self.save_button.setEnabled(actor.can(Permission.MANAGE_SETTINGS))
@@ -182,6 +191,7 @@ class OfficeForm(QScrollArea):
         left.addWidget(_group("Tên đơn vị (gõ đúng như in trên văn bản; chương trình không "
                               "tự đổi chữ hoa, chữ thường)", units))
         left.addLayout(signers)
+        left.addWidget(self.symbols)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(_group("Nơi gửi, địa bàn", sent))
@@ -229,6 +239,7 @@ class OfficeForm(QScrollArea):
         self.case_code.set_pattern(office.case_code_pattern)
         for option, option_box in self.report_options.items():
             option_box.setChecked(option in office.report_options)
+        self.symbols.show_symbols(office)
 
     def edited(self) -> OfficeSettings:
         values: dict[str, object] = {k: e.text().strip() for k, e in self.texts.items()}
@@ -241,9 +252,13 @@ class OfficeForm(QScrollArea):
         values["report_options"] = tuple(str(option) for option, option_box
                                          in self.report_options.items()
                                          if option_box.isChecked())
+        values["document_symbols"] = self.symbols.symbols()
         return dataclasses.replace(self._current, **values)  # type: ignore[arg-type]
 
     def save(self) -> None:
+        if problem := self.symbols.problem():
+            self.feedback.error(problem)
+            return
         office = self.edited()
         db, actor = self._db, self._actor
 
@@ -263,3 +278,56 @@ def _group(title: str, form: QFormLayout) -> QGroupBox:
     group = QGroupBox(title)
     group.setLayout(form)
     return group
+
+
+class SymbolsTable(QGroupBox):
+    """Each kind of document with its symbol (`OfficeSettings.document_symbols`): the
+    register numbers each symbol's documents per year; an empty cell takes the default."""
+
+    def __init__(self) -> None:
+        super().__init__("Ký hiệu từng loại văn bản (Số: 15/GM-VHXH)")
+        self.table = QTableWidget(len(DocumentKind), 2)
+        self.table.setHorizontalHeaderLabels(["Loại văn bản", "Ký hiệu"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for row, kind in enumerate(DocumentKind):
+            name = QTableWidgetItem(DOCUMENT_KIND_LABELS[kind])
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            name.setToolTip(DOCUMENT_KIND_LABELS[kind])
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, QTableWidgetItem())
+        self.table.resizeRowsToContents()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + sum(self.table.rowHeight(r) for r in range(len(DocumentKind)))
+                                  + 2 * self.table.frameWidth())
+        self.error = FieldError()
+        self.table.itemChanged.connect(lambda _item: self.error.show_message(self.problem()))
+        hint = QLabel("Các loại cùng ký hiệu dùng chung một dãy số trong năm; để trống: ký "
+                      "hiệu mặc định.")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.error)
+        layout.addWidget(hint)
+
+    def show_symbols(self, office: OfficeSettings) -> None:
+        for row, kind in enumerate(DocumentKind):
+            cell = self.table.item(row, 1)
+            assert cell is not None
+            cell.setText(office.document_symbol(kind))
+
+    def _typed(self) -> dict[DocumentKind, str]:
+        return {kind: cell.text().strip() if (cell := self.table.item(row, 1)) else ""
+                for row, kind in enumerate(DocumentKind)}
+
+    def symbols(self) -> dict[str, str]:
+        """As saved: a kind left empty is not stored, so it takes the default."""
+        return {str(kind): symbol for kind, symbol in self._typed().items() if symbol}
+
+    def problem(self) -> str | None:
+        return next((found for kind, symbol in self._typed().items()
+                     if (found := symbol_problem(kind, symbol))), None)
