@@ -21,6 +21,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
+from app.domain.deadlines import reply_due
 from app.domain.documents import (
     DOCUMENT_KIND_LABELS,
     REQUEST_KINDS,
@@ -29,15 +30,19 @@ from app.domain.documents import (
 )
 from app.domain.evidence_files import display_name, file_type
 from app.domain.fields import LONG_TEXT_LIMIT
+from app.domain.office import OfficeSettings
 from app.domain.protection import Masker
 from app.domain.search_keys import case_search_key
+from app.domain.vocabulary import VocabList
+from app.domain.workdays import WorkCalendar
 from app.errors import UserError
 from app.models import Case, Event, Evidence, ReceivedDocument, SentDocument
 from app.progress import CancelToken, Progress
-from app.services import audit, settings
+from app.services import audit, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.attention import overdue_reply_numbers, reply_overdue
 from app.services.audit import AuditAction
+from app.services.days_off import read_calendar
 from app.services.evidence_store import StoreChanges, staged, viewable_path
 from app.services.protection import people_by_case
 from app.services.table_export import write_table
@@ -121,6 +126,57 @@ class RequestChoice:
         codes = ", ".join(self.case_codes)
         return (f"Số {self.number} ngày {self.issued_on:%d/%m/%Y} — "
                 f"{DOCUMENT_KIND_LABELS[self.kind]}" + (f" ({codes})" if codes else ""))
+
+
+@dataclass(frozen=True)
+class CaseChoice:
+    """A case a document may belong to, with its live events (id, «Lập biên bản ngày …»)."""
+
+    id: int
+    code: str
+    events: tuple[tuple[int, str], ...]
+
+
+def cases_by_code(db: Database, actor: Actor, codes: Sequence[str]) -> list[CaseChoice]:
+    """The live cases of `codes` in the order typed; refused naming a code not found."""
+    actor.require(Permission.VIEW)
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    if not wanted:
+        raise UserError("Hãy ghi mã ít nhất một vụ việc mà văn bản thuộc về.",
+                        field="case_ids")
+    with db.read() as session:
+        found = {case.code.casefold(): case for case in session.execute(
+            select(Case).where(func.lower(Case.code).in_([c.lower() for c in wanted]),
+                               Case.deleted_at.is_(None))
+            .options(selectinload(Case.events))).scalars()}
+        missing = [code for code in wanted if code.casefold() not in found]
+        if missing:
+            raise UserError(f"Không tìm thấy vụ việc mã {', '.join(missing)} (hoặc đã bị "
+                            "xóa). Hãy kiểm tra mã vụ việc.", field="case_ids")
+        words = vocabulary.load_from(session)
+        return [CaseChoice(case.id, case.code, tuple(
+            (e.id, f"{case.code}: {words.label(VocabList.EVENT, e.kind)} ngày "
+                   f"{e.occurred_on:%d/%m/%Y}")
+            for e in sorted(case.events, key=lambda e: (e.occurred_on, e.id))
+            if e.voided_at is None))
+            for case in (found[code.casefold()] for code in wanted)]
+
+
+@dataclass(frozen=True)
+class ReplyClock:
+    """The office's reply clock, for the date a request is expected to be answered by."""
+
+    office: OfficeSettings
+    calendar: WorkCalendar
+
+    def reply_by(self, kind: DocumentKind, issued_on: date) -> date | None:
+        return (reply_due(issued_on, self.office, self.calendar) if kind in REQUEST_KINDS
+                else None)
+
+
+def reply_clock(db: Database) -> ReplyClock:
+    with db.read() as session:
+        return ReplyClock(settings.read_office(session), read_calendar(session))
 
 
 def _text(value: str | None, label: str, limit: int, name: str) -> str | None:
