@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.case_code import typed_codes
 from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
 from app.errors import UserError
 from app.progress import CancelToken, Progress
@@ -382,11 +383,6 @@ class ReceivedDialog(Dialog):
 
 
 
-def split_codes(text: str) -> list[str]:
-    """Case codes typed on one line, separated by commas, semicolons or spaces."""
-    return [code for code in text.replace(";", ",").replace(" ", ",").split(",") if code]
-
-
 class SentDialog(Dialog):
     """«Ghi văn bản đi»: a document made outside the program entered in the register: its
     kind, cases (by code) and event, date, number (empty: the next one), recipients, signer,
@@ -462,7 +458,7 @@ class SentDialog(Dialog):
         if text == self._looked_up:
             return
         self._looked_up = text
-        codes, db, actor = split_codes(text), self._db, self._actor
+        codes, db, actor = typed_codes(text), self._db, self._actor
         if not codes:
             self._show_events([])
             return
@@ -491,7 +487,7 @@ class SentDialog(Dialog):
     def save(self) -> None:
         if not entries_ready(self):
             return
-        codes, db, actor = split_codes(self.codes.text()), self._db, self._actor
+        codes, db, actor = typed_codes(self.codes.text()), self._db, self._actor
         kind = DocumentKind(self.kind.currentData())
         event_id, issued_on = self.event_choice.currentData(), self.issued_on.checked_value()
         number = int(self.number.text()) if self.number.text() else None
