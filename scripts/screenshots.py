@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--out", help="docs/screenshots with --wm, else screens-out")
     parser.add_argument("--wm", action="store_true",
                         help="the whole screen, under a window manager (see above)")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="with --wm, only these pictures (file names without the size)")
     args = parser.parse_args()
     paths = DataPaths(Path(args.data_dir).resolve())
     if not paths.database.exists():
@@ -72,7 +74,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(db, actor)
     if args.wm:
-        _whole_screen_shots(app, window, out)
+        _whole_screen_shots(app, window, out, set(args.only or ()))
         window.close()
         db.dispose()
         return
@@ -213,9 +215,15 @@ def _screen_shot(app: QApplication, window: MainWindow, out: Path, name: str) ->
     screen.grabWindow(0).save(str(out / f"{name}-{size.width()}x{size.height()}.png"))
 
 
-def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path) -> None:
+def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
+                        only: set[str]) -> None:
     """The window maximized on each of its screens (each of Quản trị's), then each dialog
-    over it."""
+    over it; only those named in `only`, when given."""
+
+    def shoot(name: str) -> None:
+        if not only or name in only:
+            _screen_shot(app, window, out, name)
+
     from app.ui.admin import AdminScreen
 
     # Made first, for the screens to show them: the Xem account, a frozen month.
@@ -224,15 +232,18 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path) -> Non
     window.showMaximized()
     for index, name in enumerate(_tab_names(window)):
         window.tabs.setCurrentIndex(index)
-        _screen_shot(app, window, out, name)
+        shoot(name)
     admin = window.show_screen("admin")
     assert isinstance(admin, AdminScreen)
     for index in range(1, admin.count()):
         admin.setCurrentIndex(index)
-        _screen_shot(app, window, out, f"quan-tri-{slug(admin.tabText(index))}")
+        shoot(f"quan-tri-{slug(admin.tabText(index))}")
     admin.setCurrentIndex(0)
     window.show_screen("reports")
+    _settle(app, window)  # its figures, which a dialog shows
     for name, make in _dialogs(window, out):
+        if only and not any(shot.startswith(name) for shot in only):
+            continue
         dialog = make()
         if name in BEFORE_THE_WINDOW:
             window.hide()
@@ -242,9 +253,9 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path) -> Non
                 section = slug(dialog.tabs.tabText(index))
                 if section in EDITOR_SECTIONS.get(name, (section,)):
                     dialog.tabs.setCurrentIndex(index)
-                    _screen_shot(app, window, out, f"{name}-{section}")
+                    shoot(f"{name}-{section}")
         else:
-            _screen_shot(app, window, out, name)
+            shoot(name)
         dialog.hide()
         dialog.deleteLater()
         window.showMaximized()
@@ -253,7 +264,8 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path) -> Non
 # The sections of the editor shown, where not all: a new case's first, and what the Xem
 # role sees of a case with children.
 EDITOR_SECTIONS = {"vu-viec-moi": ("thong-tin-chung",),
-                   "xem-vu-viec": ("thong-tin-chung", "tre-em", "chung-cu")}
+                   "xem-vu-viec": ("thong-tin-chung", "tre-em", "chung-cu"),
+                   "thoi-han-dang-chay": ("qua-trinh-xu-ly",)}
 # Shown before the window opens.
 BEFORE_THE_WINDOW = ("dang-nhap", "bat-dau-su-dung")
 
@@ -272,7 +284,7 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
     from app.domain.events import EventInput
     from app.domain.labels import Role
     from app.domain.report_forms import children_rows
-    from app.services import legal_basis, report_register
+    from app.services import documents, legal_basis, report_register
     from app.services.case_list import LIST_COLUMNS
     from app.services.report_register import CaseBreach, SanctionPathBreaches
     from app.ui.about import AboutDialog
@@ -288,6 +300,7 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
     from app.ui.case_editor.event_dialog import EventDialog
     from app.ui.case_editor.print_dialog import PrintDialog
     from app.ui.delete_dialog import DeleteCaseDialog
+    from app.ui.documents_view import ReceivedDialog, SentDialog
     from app.ui.export_dialog import ExportDialog
     from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
     from app.ui.help import GuideWindow
@@ -329,6 +342,8 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
         ("vu-viec-moi", editor),
         ("vu-viec", lambda: editor(child)),
         ("xem-vu-viec", lambda: editor(cases.get_case(db, viewer, child_id), viewer)),
+        ("thoi-han-dang-chay",
+         lambda: editor(cases.get_case(db, actor, _running_clocks_case(window)))),
         ("bien-phap-xu-ly", lambda: EventDialog(window.vocabulary, provisions, act,
                                                 default_day=date.today(), parent=window)),
         ("quyet-dinh-xu-phat", lambda: EventDialog(window.vocabulary, provisions, act,
@@ -364,6 +379,11 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                                                 catalog.limits[0].limit, window)),
         ("ket-thuc-hieu-luc", lambda: EndDialog(runner, catalog.provisions[0].citation,
                                                 lambda day: None, date.today(), window)),
+        ("ghi-van-ban-den", lambda: ReceivedDialog(db, actor, runner, window.prefs,
+                                                   documents.awaiting_reply(db, actor), None,
+                                                   window)),
+        ("ghi-van-ban-di", lambda: SentDialog(db, actor, runner, window.prefs,
+                                              documents.reply_clock(db), [fined.code], window)),
     ]
     if altered:
         made.append(("thay-doi-so-lieu-da-chot",
@@ -386,6 +406,22 @@ def _sample_cases(window: MainWindow) -> tuple[int, int]:
             Event.kind == "XP", Event.voided_at.is_(None),
             Event.sanction_form == "Phạt tiền")))).scalar_one()
     return child, fined
+
+
+def _running_clocks_case(window: MainWindow) -> int:
+    """An open case with a biên bản and no decision yet (the decision's clock runs), the
+    most recent one."""
+    from sqlalchemy import select
+
+    from app.models import Case, Event
+
+    with window.db.read() as session:
+        decided = select(Event.case_id).where(Event.kind == "XP", Event.voided_at.is_(None))
+        return session.execute(
+            select(Case.id).join(Event).where(
+                Case.closed_on.is_(None), Case.deleted_at.is_(None), Event.kind == "BB",
+                Event.voided_at.is_(None), Case.id.not_in(decided))
+            .order_by(Event.occurred_on.desc(), Case.id).limit(1)).scalar_one()
 
 
 def _detected_in(window: MainWindow, period: Period) -> int:

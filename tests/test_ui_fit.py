@@ -50,7 +50,7 @@ from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.print_dialog import PrintDialog
 from app.ui.delete_dialog import DeleteCaseDialog
-from app.ui.documents_view import ReceivedDialog
+from app.ui.documents_view import ReceivedDialog, SentDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 from app.ui.help import GuideWindow
@@ -190,6 +190,8 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
                                       issued_on=TODAY, reply_by=TODAY)
     yield ReceivedDialog(db, admin, runner, window.prefs, documents.awaiting_reply(db, admin),
                          request.id, window)
+    yield SentDialog(db, admin, runner, window.prefs, documents.reply_clock(db), [fined.code],
+                     window)
 
 
 def test_the_main_window_fits_with_every_screen_built(qtbot: QtBot, office: Office) -> None:

@@ -293,7 +293,8 @@ class SymbolsTable(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("M") * 14)
         for row, kind in enumerate(DocumentKind):
             name = QTableWidgetItem(DOCUMENT_KIND_LABELS[kind])
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
