@@ -461,9 +461,7 @@ def _frozen_month(window: MainWindow) -> Period | None:
 
 
 def _tab_names(window: MainWindow) -> list[str]:
-    names = {"Sổ vụ việc": "so-vu-viec", "Tổng quan": "tong-quan", "Báo cáo": "bao-cao",
-             "Quản trị": "quan-tri"}
-    return [names.get(window.tabs.tabText(i), f"tab{i}") for i in range(window.tabs.count())]
+    return [slug(window.tabs.tabText(i)) for i in range(window.tabs.count())]
 
 
 if __name__ == "__main__":
