@@ -30,6 +30,7 @@ from app.domain.documents import (
 )
 from app.domain.evidence_files import display_name, file_type
 from app.domain.fields import LONG_TEXT_LIMIT
+from app.domain.labels import OVERDUE
 from app.domain.office import OfficeSettings
 from app.domain.protection import Masker
 from app.domain.search_keys import case_search_key
@@ -536,7 +537,7 @@ def _received_entry(document: ReceivedDocument) -> RegisterEntry:
 REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Đi/Đến", 7), ("Ngày", 11), ("Số, ký hiệu", 16), ("Loại văn bản", 28),
     ("Nơi nhận / Cơ quan gửi", 30), ("Trích yếu", 40), ("Vụ việc", 18),
-    ("Hạn trả lời", 11), ("Trả lời / Trả lời cho văn bản", 20), ("Quá hạn", 8),
+    ("Hạn trả lời", 11), ("Trả lời / Trả lời cho văn bản", 20), (OVERDUE, 8),
 )
 
 
@@ -546,7 +547,7 @@ def register_cells(entry: RegisterEntry) -> tuple[str, ...]:
             entry.kind_label, " ".join(entry.counterpart.split()),
             " ".join(entry.subject.split()), ", ".join(entry.case_codes),
             f"{entry.reply_by:%d/%m/%Y}" if entry.reply_by else "", ", ".join(entry.linked),
-            "Quá hạn" if entry.overdue else "")
+            OVERDUE if entry.overdue else "")
 
 
 def export_register(db: Database, actor: Actor, query: RegisterQuery, path: Path, *,
