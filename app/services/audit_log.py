@@ -30,7 +30,7 @@ from app.domain.labels import DECISION_TIME_LABELS, PARTY_LABELS, ROLE_LABELS, D
 from app.domain.office import SETTING_LABELS
 from app.domain.vocabulary import LIST_TITLES, VocabList, Vocabulary
 from app.models import Event
-from app.services import audit, vocabulary
+from app.services import audit, templates, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction, AuditRecord, action_label
 from app.services.table_export import write_table
@@ -101,12 +101,14 @@ _SUBJECTS = {
     "legal_instrument": "Văn bản pháp luật", "legal_provision": "Điều khoản xử phạt",
     "authority_limit": "Mức phạt tối đa của chức danh",
     "document": "Sổ văn bản",
+    "document_template": "Mẫu văn bản",
 }
 
 # What was exported, printed or reported (the "kind" of an export).
 _EXPORT_KINDS = {"audit_log": "nhật ký thao tác", "case_list": "danh sách vụ việc",
                  "case_list_print": "in danh sách vụ việc",
-                 "document_register": "sổ văn bản đi, đến"}
+                 "document_register": "sổ văn bản đi, đến",
+                 "document_template": "mẫu văn bản"}
 _SIGN_IN_REFUSALS = {
     "password": "sai mật khẩu", "unknown": "tên đăng nhập không có",
     "locked": "người dùng đang bị tạm khóa",
@@ -143,6 +145,7 @@ DETAIL_LABELS: dict[str, str] = {
     "data_dir": "Thư mục dữ liệu", "file": "Tệp", "files": "Tệp", "size": "Dung lượng (byte)",
     "document_number": "Số, ký hiệu văn bản", "document_kind": "Loại văn bản",
     "answers": "Trả lời văn bản số",
+    "template": "Mẫu", "default": "Mẫu mặc định",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
@@ -345,5 +348,6 @@ _VALUES: dict[str, Callable[[Any], str]] = {
     "seed": str,
     "document_kind": lambda v: DOCUMENT_KIND_LABELS[kind] if (kind := document_kind(str(v)))
     else str(v),
+    "template": lambda v: templates.label_of(str(v)),
 }
 
