@@ -126,7 +126,8 @@ _PEOPLE = {"children": CHILDREN_LABEL, "defamed": DEFAMED_LABEL}
 
 # The label of every other key a detail may hold, in the order they are shown.
 DETAIL_LABELS: dict[str, str] = {
-    "op": "Việc", "action": "Việc", "kind": "Nội dung", "event": "Biện pháp",
+    "op": "Việc", "action": "Việc", "kind": "Nội dung", "template": "Mẫu",
+    "default": "Mẫu mặc định", "event": "Biện pháp",
     "corrected_by": "Thay bằng", "corrects": "Thay cho", "date": "Ngày",
     "amount": "Số tiền phạt", "reason": "Lý do", "at": "Lúc", "count": "Số lần",
     "username": "Người dùng", "role": "Vai trò", "changes": "Thay đổi", "active": "Đang dùng",
@@ -145,7 +146,6 @@ DETAIL_LABELS: dict[str, str] = {
     "data_dir": "Thư mục dữ liệu", "file": "Tệp", "files": "Tệp", "size": "Dung lượng (byte)",
     "document_number": "Số, ký hiệu văn bản", "document_kind": "Loại văn bản",
     "answers": "Trả lời văn bản số",
-    "template": "Mẫu", "default": "Mẫu mặc định",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -45,12 +45,14 @@ MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 @dataclass(frozen=True)
 class ProgramTemplate:
     """A template the program fills: its name (the file's stem), what it drafts, its
-    default's file under `resources/templates/`, and why an edited copy cannot be used
+    default's file under `resources/templates/`, the fields it fills (name → what it
+    holds, for the administrator editing it) and why an edited copy cannot be used
     (Vietnamese messages naming the field; [] when it drafts)."""
 
     name: str
     label: str
     file: str
+    fields: Mapping[str, str]
     problems: Callable[[bytes], list[str]]
 
     @property
@@ -66,7 +68,7 @@ def _registry() -> dict[str, ProgramTemplate]:
     from app.reports import docx_report
 
     found = [ProgramTemplate(REPORT, REPORT_TEMPLATE, docx_report.TEMPLATE,
-                             docx_report.template_problems)]
+                             docx_report.PLACEHOLDERS, docx_report.template_problems)]
     return {template.name: template for template in found}
 
 
@@ -89,6 +91,7 @@ class TemplateRecord:
 
     name: str
     label: str
+    fields: Mapping[str, str]
     replaced_at: datetime | None  # None: the default is used
     replaced_by: str | None
     sha256: str | None
@@ -113,9 +116,10 @@ def list_templates(db: Database, actor: Actor) -> list[TemplateRecord]:
 
 def _record(template: ProgramTemplate, row: DocumentTemplate | None) -> TemplateRecord:
     if row is None:
-        return TemplateRecord(template.name, template.label, None, None, None)
-    return TemplateRecord(template.name, template.label, row.replaced_at, row.replaced_by,
-                          row.sha256)
+        return TemplateRecord(template.name, template.label, template.fields, None, None,
+                              None)
+    return TemplateRecord(template.name, template.label, template.fields, row.replaced_at,
+                          row.replaced_by, row.sha256)
 
 
 def current_template(db: Database, name: str) -> Path | bytes:
