@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from docx import Document
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.services import templates
@@ -99,3 +99,34 @@ def test_the_tab_offers_nothing_to_an_officer(qtbot: QtBot, db: Database,
         view.export_button, view.export_default_button, view.replace_button,
         view.restore_button))
     assert view.table.rowCount() == 0
+
+
+def test_the_report_screen_says_when_the_word_file_fell_back_on_the_default(
+        qtbot: QtBot, db: Database, officer: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.models import DocumentTemplate
+    from app.reports.docx_document import template_path
+    from app.reports.docx_report import TEMPLATE
+    from app.ui.report.screen import ReportScreen
+
+    # A stored template that no longer fills (a field left open), as an earlier check let in.
+    broken = Document(str(template_path(TEMPLATE)))
+    broken.add_paragraph("Người lập: {{ nguoi_ky")
+    path = tmp_path / "hong.docx"
+    broken.save(str(path))
+    with db.write() as session:
+        session.add(DocumentTemplate(name=templates.REPORT, content=path.read_bytes(),
+                                     sha256="0" * 64, replaced_by="admin"))
+    screen = ReportScreen(db, officer, TaskRunner())
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.figures() is not None, timeout=10_000)
+    target = tmp_path / "bc.docx"
+    _choose(monkeypatch, "getSaveFileName", target)
+    with qtbot.waitSignal(screen.action_bar.exported, timeout=60_000):
+        screen.action_bar.export_docx.click()
+    said = screen.summary.text()
+    assert said.startswith("Đã xuất: bc.docx. Mẫu «Báo cáo định kỳ kết quả phát hiện, xử lý» "
+                           "của đơn vị bị lỗi khi điền số liệu nên văn bản đã được soạn bằng "
+                           "mẫu mặc định.")
+    assert "Người lập" not in "\n".join(p.text for p in Document(str(target)).paragraphs)

@@ -44,11 +44,11 @@ _FORMS_SECTION, _ANNEX_SECTION = 1, 2  # the template's landscape sections
 PLACEHOLDERS: dict[str, str] = {
     **HEADER_PLACEHOLDERS,
     "trich_yeu": "trích yếu (kỳ báo cáo)",
-    "kinh_gui": "các dòng «Kính gửi» (đoạn riêng: {{p kinh_gui }})",
-    "noi_dung": "nội dung báo cáo (đoạn riêng: {{p noi_dung }})",
+    "kinh_gui": "các dòng «Kính gửi» (cả đoạn, giữ dạng {{p … }})",
+    "noi_dung": "nội dung báo cáo (cả đoạn, giữ dạng {{p … }})",
     **SIGNATURE_PLACEHOLDERS,
-    "bieu_mau": "các biểu số liệu (đoạn riêng: {{p bieu_mau }})",
-    "phu_luc": "phụ lục danh sách vụ việc (đoạn riêng: {{p phu_luc }})",
+    "bieu_mau": "các biểu số liệu (cả đoạn, giữ dạng {{p … }})",
+    "phu_luc": "phụ lục danh sách vụ việc (cả đoạn, giữ dạng {{p … }})",
 }
 
 
