@@ -220,6 +220,26 @@ def test_a_stored_template_broken_at_drafting_falls_back_on_the_default(
     assert "drafted with the default" in caplog.text
 
 
+def test_report_docx_on_the_command_line_warns_and_writes_with_the_default(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    from app.cli import main
+    from tests.conftest import PASSWORD
+
+    broken = Document(str(template_path(TEMPLATE)))
+    broken.add_paragraph("Người lập: {{ nguoi_ky")
+    path = tmp_path / "hong.docx"
+    broken.save(str(path))
+    _store(db, path.read_bytes())
+    target = tmp_path / "bao-cao.docx"
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--data-dir", str(db.paths.root), "--user", "canbo", "--password-stdin",
+                 "report", "--month", "2026-10", "--docx", str(target)],
+                stdin=io.StringIO(PASSWORD + "\n"), stdout=out, stderr=err) == 0
+    assert "soạn bằng mẫu mặc định" in err.getvalue()
+    assert "Đã ghi báo cáo tháng 10/2026" in out.getvalue()
+    assert "Người lập" not in _texts(target)
+
+
 def test_an_edit_that_passes_the_check_but_breaks_on_real_data_falls_back(
         db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> None:
     """The sample has the default office's two `Nơi nhận` lines; an office with four makes
