@@ -327,10 +327,14 @@ def letter(title: str | None, body: Lines, *, annex_of: str, addressed: bool = T
     if addressed:
         document.add_paragraph("{{p kinh_gui }}")
     _body(document, body)
+    last_words = document.paragraphs[-1]
     if parties:
         _parties(document, parties)
     else:
         signature(document)
+    # The signatures never start a page alone: the last words go with them.
+    for paragraph in (last_words, document.paragraphs[-1]):
+        paragraph.paragraph_format.keep_with_next = True
     _unsplit(document.tables[-1])
     _annex(document, annex_of)
     return document

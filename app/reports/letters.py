@@ -150,9 +150,11 @@ def _annex(cases: Sequence[LetterCase], width: Length) -> Callable[[Part], None]
             part.row(table, ANNEX_EVIDENCE_HEADERS, widths, Style.TABLE, [center] * 4,
                      header=True)
             for number, file in enumerate(values["chung_cu"], start=1):
-                part.row(table, [str(number), file["ten"], file["dung_luong"],
-                                 file["thu_thap_luc"]], widths, Style.TABLE,
-                         [center, left, right, center])
+                row = part.row(table, [str(number), file["ten"], file["dung_luong"],
+                                       file["thu_thap_luc"]], widths, Style.TABLE,
+                               [center, left, right, center])
+                for cell in row.cells:  # on the page of its SHA-256
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
                 # Its own row, the table's whole width: the digits are never cut or wrapped.
                 digest = part.row(table, [""] * 4, widths, Style.TABLE, [left] * 4).cells
                 cell = digest[0].merge(digest[-1])
