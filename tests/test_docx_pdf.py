@@ -232,3 +232,57 @@ def test_a_landscape_section_and_a_footer_counting_pages(tmp_path: Path) -> None
     assert [tuple(round(side) for side in page.get_size()) for page in pdf] == [
         (612, 792), A4[::-1]]  # python-docx's default page is a Letter
     assert "Trang 1/2" in pages[0] and "Trang 2/2" in pages[1]
+
+
+def _top(text_page: pdfium.PdfTextPage, text: str) -> float:
+    """How far under the top of the page a text's first character is drawn (points)."""
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), \
+        ctypes.c_double()
+    pdfium_c.FPDFText_GetCharBox(text_page.raw, text_page.get_text_range().index(text),
+                                 left, right, bottom, top)
+    return 842 - top.value
+
+
+def test_space_between_paragraphs_is_the_larger_of_after_and_before(tmp_path: Path) -> None:
+    document = official_document("THÔNG BÁO")
+    for text, before, after in (("Đoạn một.", 0, 12), ("Đoạn hai.", 12, 0),
+                                ("Đoạn ba.", 0, 0)):
+        paragraph = document.add_paragraph(text, style=Style.RECIPIENT.value)
+        paragraph.paragraph_format.space_before = Pt(before)
+        paragraph.paragraph_format.space_after = Pt(after)
+    text_page = _pdf(_save(document, tmp_path))[0].get_textpage()
+    line = _top(text_page, "Đoạn ba.") - _top(text_page, "Đoạn hai.")
+    assert _top(text_page, "Đoạn hai.") - _top(text_page, "Đoạn một.") == pytest.approx(
+        line + 12, abs=0.5)  # as Word and LibreOffice lay them out, not 24
+
+
+def test_a_heading_kept_with_next_stays_with_its_first_lines(tmp_path: Path) -> None:
+    """Word keeps the heading on the page where the paragraph after it begins; the paragraph
+    itself runs on over the next page."""
+    split = False
+    for fillers in range(24, 34):
+        document = official_document("CÔNG VĂN")
+        for index in range(fillers):
+            document.add_paragraph(f"Đoạn đệm số {index}.", style=Style.BODY.value)
+        document.add_paragraph("Điều 3. Tổ chức thực hiện", style=Style.HEADING.value)
+        document.add_paragraph("Mở đầu " + "nội dung thi hành quyết định " * 60 + "kết thúc.",
+                               style=Style.BODY.value)
+        pages = _pages(_pdf(_save(document, tmp_path, f"{fillers}.docx")))
+        def page(text: str, pages: list[str] = pages) -> int:
+            return next(i for i, p in enumerate(pages) if text in p)
+        assert page("Điều 3.") == page("Mở đầu")
+        split = split or page("kết thúc.") > page("Mở đầu")
+    assert split
+
+
+def test_a_typewriter_run_in_courier_unless_it_is_vietnamese(tmp_path: Path) -> None:
+    document = official_document("PHỤ LỤC")
+    for text in ("SHA-256: ", "5531783e17bf8740", " Tệp ảnh"):
+        run = document.add_paragraph(style=Style.TABLE.value).add_run(text)
+        if text != "SHA-256: ":
+            run.font.name = "Courier New"
+    text_page = _pdf(_save(document, tmp_path))[0].get_textpage()
+    text = text_page.get_text_range()
+    assert _font_at(text_page, text.index("5531783e"))[0] == "Courier"
+    assert _font_at(text_page, text.index("SHA-256"))[0].endswith(fonts.REGULAR)
+    assert _font_at(text_page, text.index("Tệp ảnh"))[0].endswith(fonts.REGULAR)

@@ -19,6 +19,7 @@ text boxes are not drawn (the templates have none).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    FrameBreak,
     Indenter,
     NextPageTemplate,
     PageBreak,
@@ -66,6 +68,11 @@ TAB = "\u00a0" * 4  # a tab stop's room, roughly: tab stops are not laid out
 _VAL = qn("w:val")
 _FACES = {(False, False): fonts.REGULAR, (True, False): fonts.BOLD,
           (False, True): fonts.ITALIC, (True, True): fonts.BOLD_ITALIC}
+# A run in a typewriter font (a file's SHA-256): PDF's own Courier, which needs no embedding
+# but has no Vietnamese letters; a Vietnamese text in such a run stays in the serif.
+_MONO = {(False, False): "Courier", (True, False): "Courier-Bold",
+         (False, True): "Courier-Oblique", (True, True): "Courier-BoldOblique"}
+_MONO_FAMILIES = ("courier", "mono", "consolas", "lucida console")
 _ALIGNS = {"left": TA_LEFT, "start": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT,
            "end": TA_RIGHT, "both": TA_JUSTIFY, "distribute": TA_JUSTIFY}
 _TABLE_ALIGNS = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT", TA_JUSTIFY: "LEFT"}
@@ -133,7 +140,8 @@ def _paragraph_properties(ppr: Element | None) -> dict[str, Any]:
                     found[key] = value
             if (line := child.get(qn("w:line"))) is not None and line.lstrip("-").isdigit():
                 found["line"] = (child.get(qn("w:lineRule"), "auto"), int(line))
-        elif tag in (qn("w:keepNext"), qn("w:keepLines"), qn("w:pageBreakBefore")):
+        elif tag in (qn("w:keepNext"), qn("w:keepLines"), qn("w:pageBreakBefore"),
+                     qn("w:widowControl")):
             found[tag.rsplit("}", 1)[1]] = _on(child)
         elif tag == qn("w:pBdr"):
             for side in ("top", "bottom"):
@@ -168,6 +176,8 @@ def _run_properties(rpr: Element | None) -> dict[str, Any]:
             found["vert"] = child.get(_VAL)
         elif tag == qn("w:rStyle"):
             found["style"] = child.get(_VAL)
+        elif tag == qn("w:rFonts") and (family := child.get(qn("w:ascii"))) is not None:
+            found["mono"] = any(name in family.lower() for name in _MONO_FAMILIES)
     return found
 
 
@@ -285,11 +295,19 @@ class _Piece:
     strike: bool = False
     color: str | None = None
     vert: str | None = None
+    mono: bool = False
 
     def same_look(self, other: _Piece) -> bool:
         return (self.bold, self.italic, self.size, self.underline, self.strike, self.color,
-                self.vert) == (other.bold, other.italic, other.size, other.underline,
-                               other.strike, other.color, other.vert)
+                self.vert, self.face) == (other.bold, other.italic, other.size,
+                                          other.underline, other.strike, other.color,
+                                          other.vert, other.face)
+
+    @property
+    def face(self) -> str:
+        if self.mono and all(ord(character) < 0x100 for character in self.text):
+            return _MONO[self.bold, self.italic]
+        return _FACES[self.bold, self.italic]
 
 
 LINE_BREAK, PAGE_BREAK = "\n", "\f"
@@ -346,7 +364,7 @@ class _Block(Flowable):  # type: ignore[misc]
         form = text.format
         self.spaceBefore = float(form.get("before", 0.0)) if first else 0.0
         self.spaceAfter = float(form.get("after", 0.0)) if last else 0.0
-        self.keepWithNext = bool(form.get("keepNext")) and last
+        self.keep_next = bool(form.get("keepNext")) and last  # Word's: see _KeepWithNext
         self.leading = text.leading()
         self.top = form.get("border_top") if first else None
         self.bottom = form.get("border_bottom") if last else None
@@ -394,6 +412,59 @@ class _Block(Flowable):  # type: ignore[misc]
                 self.canv.line(left, line, right, line)
 
 
+class _KeepWithNext(Flowable):  # type: ignore[misc]
+    """Word's keep with next, before paragraphs kept with the one after them: a new page
+    unless they and the first line of what follows fit what is left of this one.
+    (reportlab's own keeps the whole of what follows, which Word lets run on over the next
+    page.)"""
+
+    # Takes no room, and passes the space under the paragraph above on to the one below.
+    _ZEROSIZE = _SPACETRANSFER = True
+
+    def __init__(self, chain: list[_Block], following: Flowable | None) -> None:
+        super().__init__()
+        self.chain, self.following = chain, following
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        needed = sum(block.wrap(available_width, available_height)[1]
+                     + block.getSpaceBefore() + block.getSpaceAfter() for block in self.chain)
+        following = self.following
+        if isinstance(following, _Block):
+            needed += following.getSpaceBefore() + following.leading
+        elif isinstance(following, Table):
+            following.wrap(available_width, available_height)
+            needed += sum(following._rowHeights[:following.repeatRows + 1])
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and not frame._atTop and needed > available_height:
+            frame.add_generated_content(FrameBreak)
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        pass
+
+
+def _kept_with_next(flowables: list[Flowable]) -> list[Flowable]:
+    """`flowables` with a `_KeepWithNext` before each run of paragraphs kept with the next."""
+    out: list[Flowable] = []
+    chain: list[_Block] = []
+    held: list[Flowable] = []  # an indent before a table, kept after the chain
+    for flowable in flowables:
+        if isinstance(flowable, _Block) and flowable.keep_next and not held:
+            chain.append(flowable)
+            continue
+        if chain and isinstance(flowable, Indenter) and not held:
+            held.append(flowable)
+            continue
+        if chain:
+            out += [_KeepWithNext(chain, flowable), *chain]
+            chain = []
+        out += [*held, flowable]
+        held = []
+    if chain:
+        out += [_KeepWithNext(chain, None), *chain]
+    return out + held
+
+
 def _markup(pieces: Iterable[_Piece]) -> str:
     """reportlab's paragraph markup for runs of text."""
     out: list[str] = []
@@ -402,9 +473,7 @@ def _markup(pieces: Iterable[_Piece]) -> str:
         if piece.text == LINE_BREAK:
             merged.append(piece)
         elif merged and merged[-1].text != LINE_BREAK and merged[-1].same_look(piece):
-            merged[-1] = _Piece(merged[-1].text + piece.text, piece.bold, piece.italic,
-                                piece.size, piece.underline, piece.strike, piece.color,
-                                piece.vert)
+            merged[-1] = dataclasses.replace(piece, text=merged[-1].text + piece.text)
         else:
             merged.append(piece)
     for piece in merged:
@@ -419,7 +488,7 @@ def _markup(pieces: Iterable[_Piece]) -> str:
         if piece.vert in ("superscript", "subscript"):
             text = f"<{piece.vert[:-6]}>{text}</{piece.vert[:-6]}>"
         color = f' color="#{piece.color}"' if piece.color and len(piece.color) == 6 else ""
-        out.append(f'<font face="{_FACES[piece.bold, piece.italic]}" size="{piece.size:g}"'
+        out.append(f'<font face="{piece.face}" size="{piece.size:g}"'
                    f"{color}>{text}</font>")
     return "".join(out)
 
@@ -634,15 +703,14 @@ class _Layout:
             top, right, bottom, left = section.margins
             for suffix, first in (("", True), ("+", False)):
                 frame = Frame(left, bottom, width - left - right, height - top - bottom,
-                              leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                              overlapAttachedSpace=0)
+                              leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
                 templates.append(PageTemplate(
                     id=f"{index}{suffix}", frames=[frame], pagesize=(width, height),
                     autoNextPageTemplate=f"{index}+",
                     onPage=partial(self._page, index, first)))
             if previous is not None and not section.continuous:
                 story += [NextPageTemplate(str(index)), PageBreak()]
-            story += self._blocks(section.body, width - left - right)
+            story += _kept_with_next(self._blocks(section.body, width - left - right))
             previous = section
         document = BaseDocTemplate(target, pageTemplates=templates, title=core.title or "",
                                    author=core.author or "", creator="Sổ vi phạm MXH",
@@ -676,8 +744,7 @@ class _Layout:
                                            + b.getSpaceBefore() + b.getSpaceAfter()
                                            for b in blocks)
             Frame(left, 0, width - left - right, frame_top, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0,
-                  overlapAttachedSpace=0).addFromList(blocks, canvas)
+                  topPadding=0, bottomPadding=0).addFromList(blocks, canvas)
 
     # -- blocks
 
@@ -804,7 +871,8 @@ class _Layout:
             float(look.get("size", DEFAULT_SIZE)), bool(look.get("u")),
             bool(look.get("strike") or look.get("dstrike")),
             look.get("color") if look.get("color") not in (None, "auto") else None,
-            look.get("vert") if look.get("vert") != "baseline" else None))
+            look.get("vert") if look.get("vert") != "baseline" else None,
+            bool(look.get("mono"))))
 
     def _paragraph(self, text: _Text, width: float) -> list[Flowable]:
         """A paragraph's blocks: more than one where it holds a page break."""
@@ -831,7 +899,10 @@ class _Layout:
             "docx", fontName=fonts.REGULAR, fontSize=size, leading=text.leading(),
             alignment=_ALIGNS.get(form.get("align") or "left", TA_LEFT),
             leftIndent=float(form.get("left", 0.0)), rightIndent=float(form.get("right", 0.0)),
-            firstLineIndent=float(form.get("first", 0.0)), splitLongWords=1)
+            firstLineIndent=float(form.get("first", 0.0)), splitLongWords=1,
+            # Word's widow control keeps two lines of a paragraph together on each page.
+            allowWidows=int(not form.get("widowControl")),
+            allowOrphans=int(not form.get("widowControl")))
         return Paragraph(_markup(text.pieces), style)
 
     def _table(self, element: Element, available: float, page: bool) -> list[Flowable]:
@@ -875,7 +946,7 @@ class _Layout:
             for cell in row:
                 end = cell.column + cell.span - 1
                 if cell.merge == "continue" and cell.column in merges:
-                    styled.cell(cell.column, cell.row, self._look(None, table, cell, 0.0))
+                    styled.cell(cell.column, cell.row, self._look(None, table, cell))
                     continue
                 if cell.column in merges:
                     first, span = merges.pop(cell.column)
@@ -919,8 +990,8 @@ class _Layout:
         total = sum(grid)
         return [w * available / total for w in grid] if total > available * 1.02 else grid
 
-    def _look(self, text: _Text | None, table: dict[str, Any], cell: _Cell,
-              extra: float) -> tuple[Any, ...]:
+    def _look(self, text: _Text | None, table: dict[str, Any], cell: _Cell, *,
+              above: float = 0.0, below: float = 0.0) -> tuple[Any, ...]:
         tcpr = cell.element.find(qn("w:tcPr"))
         own = _margins(tcpr.find(qn("w:tcMar"))) if tcpr is not None and tcpr.find(
             qn("w:tcMar")) is not None else {}
@@ -932,18 +1003,18 @@ class _Layout:
         valign = {"center": "MIDDLE", "bottom": "BOTTOM"}.get(
             valign_element.get(_VAL) if valign_element is not None else "", "TOP")
         if text is None:  # the cell holds flowables (or nothing): only its margins
-            return (None, 0, 0, "LEFT", top, bottom, left, right, None, valign)
+            return (None, 0, 0, "LEFT", top + above, bottom + below, left, right, None, valign)
         form, piece = text.format, next(
             (p for p in text.pieces if p.text != LINE_BREAK), None)
         size = piece.size if piece is not None else float(text.mark.get("size",
                                                                           DEFAULT_SIZE))
-        face = _FACES[piece.bold, piece.italic] if piece is not None else fonts.REGULAR
+        face = piece.face if piece is not None else fonts.REGULAR
         leading = text.leading()
         shift = leading - DESCENT * size - size  # the first baseline where Word puts it
         return (face, size, leading,
                 _TABLE_ALIGNS[_ALIGNS.get(form.get("align") or "left", TA_LEFT)],
                 top + float(form.get("before", 0.0)) + shift,
-                bottom + float(form.get("after", 0.0)) - shift + extra,
+                bottom + float(form.get("after", 0.0)) - shift,
                 left + float(form.get("left", 0.0)), right + float(form.get("right", 0.0)),
                 _color(piece.color if piece is not None else None), valign)
 
@@ -964,15 +1035,27 @@ class _Layout:
         if len(content) == 1 and content[0].tag == qn("w:p"):
             text = self._read(content[0], style_id, page)
             if text.plain:
-                look = self._look(text, table, cell, 0.0)
+                look = self._look(text, table, cell)
                 styled.cell(cell.column, cell.row, look)
                 face, size = look[0], look[1]
                 room = width - look[6] - look[7]
                 return _wrapped(text.text(), face, size, room)
-        look = self._look(None, table, cell, 0.0)
+        look = self._look(None, table, cell)
+        blocks = self._blocks(content, width - look[6] - look[7], table_style=style_id,
+                              page=page)
+        # reportlab adds up the spaces between a cell's paragraphs and drops the first's
+        # before and the last's after; Word keeps those and, between two paragraphs, the
+        # larger of the two (as in the body).
+        after = None
+        for block in blocks:
+            if after is not None:
+                block.spaceBefore = max(block.getSpaceBefore() - after, 0.0)
+            after = block.getSpaceAfter()
+        if blocks:
+            look = self._look(None, table, cell, above=blocks[0].getSpaceBefore(),
+                              below=blocks[-1].getSpaceAfter())
         styled.cell(cell.column, cell.row, look)
-        return self._blocks(content, width - look[6] - look[7], table_style=style_id,
-                            page=page)
+        return blocks
 
 
 def _grid_lines(table: dict[str, Any]) -> list[tuple[Any, ...]]:
