@@ -26,6 +26,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from app.db import Database
+from app.domain.documents import DocumentKind
 from app.domain.events import EventInput
 from app.domain.labels import SanctionForm
 from app.domain.periods import Period
@@ -34,6 +35,7 @@ from app.reports import fonts
 from app.reports.docx_document import Style
 from app.reports.docx_pdf import write_pdf_from_docx
 from app.reports.docx_report import write_docx
+from app.reports.letters import sample_letter, write_letter_docx
 from app.reports.narrative import draft
 from app.services import cases, events
 from app.services.actor import Actor
@@ -83,9 +85,12 @@ def _texts(document: DocumentObject) -> Iterator[str]:
             if child.tag == qn("w:p"):
                 yield Paragraph(child, document).text
             elif child.tag == qn("w:tbl"):
+                seen: set[Any] = set()  # a merged cell is each of the cells it covers
                 for row in Table(child, document).rows:
                     for cell in row.cells:
-                        yield from walk(cell._tc)
+                        if cell._tc not in seen:
+                            seen.add(cell._tc)
+                            yield from walk(cell._tc)
     yield from walk(document.element.body)
 
 
@@ -112,15 +117,30 @@ def _paths(page: pdfium.PdfPage) -> int:
     return sum(1 for o in page.get_objects() if o.type == pdfium_c.FPDF_PAGEOBJ_PATH)
 
 
-def test_every_text_of_the_report_in_order(report_docx: Path) -> None:
-    texts = [t for t in _texts(Document(str(report_docx))) if t.strip()]
-    printed = _squeezed("".join(_pages(_pdf(report_docx))))
+def _printed_in_order(docx: Path) -> list[str]:
+    """The document's texts, each found in its PDF after the one before it."""
+    texts = [t for t in _texts(Document(str(docx))) if t.strip()]
+    # Each page's number, drawn first, left out: a paragraph may run on over the page.
+    printed = _squeezed("".join(re.sub(r"^\d+\r?\n", "", page) for page in _pages(_pdf(docx))))
     position = 0
     for text in texts:
         found = printed.find(_squeezed(text), position)
         assert found >= 0, f"missing or out of order: {text!r}"
         position = found + len(_squeezed(text))
+    return texts
+
+
+def test_every_text_of_the_report_in_order(report_docx: Path) -> None:
+    texts = _printed_in_order(report_docx)
     assert "Tổng cộng" in texts and "Nơi nhận:" in texts
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+def test_every_letter_kind_is_drawn_whole(kind: DocumentKind, tmp_path: Path) -> None:
+    office = demo_office()
+    target = tmp_path / f"{kind.value}.docx"
+    write_letter_docx(sample_letter(kind, office), office, target)
+    assert _printed_in_order(target)
 
 
 def test_vietnamese_is_drawn_composed(report_docx: Path, tmp_path: Path) -> None:
