@@ -9,21 +9,23 @@ What it draws is what the templates of `scripts/make_templates.py` use: sections
 and orientation, margins, headers and footers with their PAGE and NUMPAGES fields, first
 page and even pages, numbering restarted), paragraphs in their styles (the chain of
 `basedOn` over the document's defaults, then direct formatting: size, bold, italic,
-underline, alignment, indents, spacing, line spacing, keep with next, page breaks, bottom
-and top borders), runs with line breaks, and tables (grid widths, borders of the table
-style or the table, cell margins and shading, merged cells, header rows repeated on every
-page, long tables split between pages). Every text is set in Liberation Serif, the metric
-twin of Times New Roman that carries Vietnamese; pictures, lists' numbers, tab stops and
-text boxes are not drawn (the templates have none).
+underline, alignment, indents, spacing, line spacing, keep with next, widow control, page
+breaks, bottom and top borders), runs with line breaks, and tables (grid widths, borders of
+the table style or the table, cell margins and shading, merged cells, header rows repeated
+on every page, long tables split between pages), laid out as Word lays them out where
+reportlab's own way differs (the space between paragraphs, keep with next). Texts are set
+in Liberation Serif, the metric twin of Times New Roman that carries Vietnamese (a run in a
+typewriter font, such as a SHA-256, in Courier); pictures, lists' numbers, tab stops and
+text boxes are not drawn (the templates have none), and a table row goes on over the next
+page only when it is taller than a page.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from io import BytesIO
 from pathlib import Path
@@ -76,7 +78,7 @@ _MONO_FAMILIES = ("courier", "mono", "consolas", "lucida console")
 _ALIGNS = {"left": TA_LEFT, "start": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT,
            "end": TA_RIGHT, "both": TA_JUSTIFY, "distribute": TA_JUSTIFY}
 _TABLE_ALIGNS = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT", TA_JUSTIFY: "LEFT"}
-_PAGE_FIELDS = ("PAGE", "NUMPAGES", "SECTIONPAGES")
+_PAGE_FIELDS = ("PAGE", "NUMPAGES")
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
@@ -140,7 +142,7 @@ def _paragraph_properties(ppr: Element | None) -> dict[str, Any]:
                     found[key] = value
             if (line := child.get(qn("w:line"))) is not None and line.lstrip("-").isdigit():
                 found["line"] = (child.get(qn("w:lineRule"), "auto"), int(line))
-        elif tag in (qn("w:keepNext"), qn("w:keepLines"), qn("w:pageBreakBefore"),
+        elif tag in (qn("w:keepNext"), qn("w:pageBreakBefore"),
                      qn("w:widowControl")):
             found[tag.rsplit("}", 1)[1]] = _on(child)
         elif tag == qn("w:pBdr"):
@@ -473,7 +475,7 @@ def _markup(pieces: Iterable[_Piece]) -> str:
         if piece.text == LINE_BREAK:
             merged.append(piece)
         elif merged and merged[-1].text != LINE_BREAK and merged[-1].same_look(piece):
-            merged[-1] = dataclasses.replace(piece, text=merged[-1].text + piece.text)
+            merged[-1] = replace(piece, text=merged[-1].text + piece.text)
         else:
             merged.append(piece)
     for piece in merged:
@@ -690,7 +692,7 @@ class _Layout:
             return False
         instructions = [t.text or "" for t in part.iter(qn("w:instrText"))]
         instructions += [f.get(qn("w:instr"), "") for f in part.iter(qn("w:fldSimple"))]
-        return any("NUMPAGES" in i or "SECTIONPAGES" in i for i in instructions)
+        return any("NUMPAGES" in i for i in instructions)
 
     def _build(self, target: str | BytesIO) -> None:
         self.number = 0
@@ -722,8 +724,7 @@ class _Layout:
         section = self.sections[index]
         start = section.start
         self.number = start if first and start is not None else self.number + 1
-        self.pages = {"PAGE": str(self.number), "NUMPAGES": str(self.total_pages or ""),
-                      "SECTIONPAGES": str(self.total_pages or "")}
+        self.pages = {"PAGE": str(self.number), "NUMPAGES": str(self.total_pages or "")}
         kind = ("first" if first and section.title_page
                 else "even" if self.even_and_odd and self.number % 2 == 0 else "default")
         width, height = section.size
