@@ -405,10 +405,10 @@ class _Block(Flowable):  # type: ignore[misc]
         form = self.text.format
         left = float(form.get("left", 0.0))
         right = self.width - float(form.get("right", 0.0))
-        for border, y in ((self.bottom, below), (self.top, self.height)):
+        for border, on_top in ((self.bottom, False), (self.top, True)):
             if border and border[0] is not None:
                 (width, color), _ = border
-                line = y - width / 2 if border is self.top else width / 2
+                line = self.height - width / 2 if on_top else width / 2
                 self.canv.setLineWidth(width)
                 self.canv.setStrokeColor(color)
                 self.canv.line(left, line, right, line)
