@@ -37,6 +37,7 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.office import MAX_SIGNER_LINES, OfficeSettings, ReportIssuer
@@ -158,7 +159,7 @@ def filling_problems(template: bytes, known: Collection[str], label: str, *,
         docx = filled.get_docx()
         texts = [Paragraph(element, docx).text for element in docx.element.body.iter(qn("w:p"))]
         xml = _template_xml(filled, docx)
-    except (BadZipFile, KeyError, ValueError, PackageNotFoundError):
+    except (BadZipFile, KeyError, ValueError, PackageNotFoundError, etree.XMLSyntaxError):
         return [f"Tệp không phải văn bản Word (.docx) đọc được: hãy lưu mẫu {label} trong Word "
                 "dưới dạng «Word Document (*.docx)»."]
     environment = SandboxedEnvironment(autoescape=True)  # as `Draft.render` fills it
