@@ -168,7 +168,7 @@ def ids_of_codes(db: Database, actor: Actor, codes: Sequence[str]) -> tuple[int,
     wanted = [code.strip() for code in codes if code.strip()]
     with db.read() as session:
         found = dict(session.execute(select(Case.code, Case.id)
-                                     .where(Case.code.in_(set(wanted)))).tuples())
+                                     .where(Case.code.in_(set(wanted)))).all())
     missing = [code for code in wanted if code not in found]
     if missing:
         raise UserError(f"Không có vụ việc mã {', '.join(missing)} trong sổ.", field="code")
