@@ -56,6 +56,7 @@ from app.services import (
     report_register,
     settings,
     setup,
+    templates,
     vocabulary,
 )
 from app.services.actor import Actor
@@ -261,6 +262,34 @@ def _attach_signed_copy(w: World) -> Prepared:
     return lambda: documents.attach_signed_copy(w.db, w.officer, sent.id, scan)
 
 
+def _edited_report_template(w: World) -> Path:
+    from docx import Document
+
+    from app.reports.docx_document import template_path
+    from app.reports.docx_report import TEMPLATE
+
+    document = Document(str(template_path(TEMPLATE)))
+    document.add_paragraph("Đơn vị cam kết số liệu trên là trung thực.")
+    path = w.name("mau-bao-cao", ".docx")
+    document.save(str(path))
+    return path
+
+
+def _replace_template(w: World) -> Prepared:
+    path = _edited_report_template(w)
+    return lambda: templates.replace_template(w.db, w.admin, templates.REPORT, path)
+
+
+def _restore_template(w: World) -> Prepared:
+    templates.replace_template(w.db, w.admin, templates.REPORT, _edited_report_template(w))
+    return lambda: templates.restore_default(w.db, w.admin, templates.REPORT)
+
+
+def _export_template(w: World) -> Prepared:
+    return lambda: templates.export_template(w.db, w.admin, templates.REPORT,
+                                             w.name("mau-bao-cao", ".docx"))
+
+
 def _view_evidence(w: World) -> Prepared:
     item = _added_evidence(w)
     return lambda: evidence.open_evidence(w.db, w.officer, item)
@@ -458,6 +487,11 @@ ACTIONS = (
             lambda d: d["answers"].endswith("/BC-VHXH")),
     Audited("đính kèm bản đã ký", AuditAction.DOCUMENT_SIGNED_COPY, _attach_signed_copy,
             lambda d: len(d["sha256"]) == 64),
+    Audited("thay mẫu văn bản", AuditAction.TEMPLATE_REPLACE, _replace_template,
+            lambda d: d["template"] == "bao-cao" and len(d["sha256"]) == 64),
+    Audited("dùng mẫu mặc định", AuditAction.TEMPLATE_RESTORE, _restore_template),
+    Audited("xuất mẫu văn bản", AuditAction.EXPORT, _export_template,
+            lambda d: d["kind"] == "document_template"),
     Audited("thêm chứng cứ", AuditAction.EVIDENCE_ADD, _add_evidence,
             lambda d: set(d) == EVIDENCE_DETAIL),
     Audited("xem chứng cứ vụ có trẻ em", AuditAction.EVIDENCE_VIEW, _view_evidence),

@@ -69,7 +69,7 @@ def _run(invocation: Invocation, session: Session | None) -> int:
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))
     with invocation.job(f"Đang ghi báo cáo {period.phrase}") as job:
         figures = export_report(session.db, session.actor, period, targets,
-                                progress=job.progress, token=job.token)
+                                progress=job.progress, token=job.token, warn=invocation.warn)
     total = figures.summary.total
     invocation.say(
         f"Đã ghi báo cáo {period.phrase}: {', '.join(str(p) for p in targets.paths)}. "

@@ -143,3 +143,8 @@ WEEKDAY_LABELS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sá
 # A day the government announces (app.services.days_off).
 ANNOUNCED_DAY_OFF = "Nghỉ thêm"
 ANNOUNCED_WORKING_DAY = "Làm bù"
+# The Word templates the program fills (app.services.templates): the report's, beside the
+# kinds of document of app.domain.documents, and whose template is in use.
+REPORT_TEMPLATE = "Báo cáo định kỳ kết quả phát hiện, xử lý"
+OFFICE_TEMPLATE = "Mẫu của đơn vị"
+DEFAULT_TEMPLATE = "Mẫu mặc định"

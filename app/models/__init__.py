@@ -18,6 +18,7 @@ from app.models.evidence import Evidence
 from app.models.legal import AuthorityLimit, LegalInstrument, LegalProvision
 from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
+from app.models.template import DocumentTemplate
 
 __all__ = [
     "AnnouncedDay",
@@ -30,6 +31,7 @@ __all__ = [
     "CaseSecondaryGroup",
     "Child",
     "DefamedParty",
+    "DocumentTemplate",
     "Event",
     "Evidence",
     "LegalInstrument",

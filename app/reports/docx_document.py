@@ -15,21 +15,25 @@ typed: a name is never re-cased, and no style of a template sets capitals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Length, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -96,6 +100,21 @@ def fields(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value(item) for name, item in values.items()}
 
 
+# What the header's and the footer's placeholders hold, for an administrator editing a
+# template (`header_fields`, `signature_fields` fill them).
+HEADER_PLACEHOLDERS: dict[str, str] = {
+    "co_quan_chu_quan": "cơ quan chủ quản",
+    "co_quan_ban_hanh": "cơ quan ban hành",
+    "so_ky_hieu": "số, ký hiệu văn bản",
+    "dia_danh_ngay": "địa danh, ngày tháng năm",
+}
+SIGNATURE_PLACEHOLDERS: dict[str, str] = {
+    "noi_nhan": "các dòng «Nơi nhận»",
+    "chuc_vu_ky": "thẩm quyền, chức vụ người ký (các dòng)",
+    "nguoi_ky": "họ tên người ký",
+}
+
+
 def header_fields(office: OfficeSettings, issuer: ReportIssuer, number: str,
                   day: date) -> dict[str, Any]:
     """The header table's placeholders: the issuer's names as typed, `Số: 05/BC-VHXH`, place
@@ -120,6 +139,54 @@ def signature_fields(recipients: Sequence[str], issuer: ReportIssuer) -> dict[st
 
 def template_path(name: str) -> Path:
     return resource_path("templates", name)
+
+
+def placeholder_problems(template: bytes, known: Collection[str]) -> list[str]:
+    """Why a template an office edited cannot be filled, in Vietnamese: it is not a Word
+    file, a `{{ … }}` or `{% … %}` is not written right (its paragraph named), or it uses
+    a placeholder the program does not fill (each named, with those it fills). [] when
+    none."""
+    try:
+        filled = DocxTemplate(BytesIO(template))
+        texts = [Paragraph(element, filled.get_docx()).text
+                 for element in filled.get_docx().element.body.iter(qn("w:p"))]
+    except (BadZipFile, KeyError, ValueError, PackageNotFoundError):
+        return ["Tệp không phải văn bản Word (.docx) đọc được: hãy lưu mẫu trong Word dưới "
+                "dạng «Word Document (*.docx)»."]
+    environment = SandboxedEnvironment()
+    if (broken := _broken_paragraph(texts, environment)) is not None:
+        return [broken]
+    try:
+        used = filled.get_undeclared_template_variables(environment)
+    except TemplateSyntaxError as exc:
+        if exc.message and "end of template" in exc.message:
+            return ["Mẫu có khối {% for … %} hoặc {% if … %} chưa đóng: thiếu {% endfor %} "
+                    "hoặc {% endif %}."]
+        return [f"Mẫu có trường viết sai, không đọc được ({exc.message})."]
+    usable = ", ".join(sorted(known))
+    return [f"Mẫu có trường {{{{ {name} }}}} không dùng được; các trường dùng được: "
+            f"{usable}." for name in sorted(used - set(known))]
+
+
+def _broken_paragraph(texts: Iterable[str], environment: SandboxedEnvironment) -> str | None:
+    """The first paragraph whose `{{ }}` or `{% %}` do not pair, or whose field does not
+    read (a block such as `{% for %}` may close in a later paragraph). jinja2 would name a
+    line of the file's XML, which means nothing in Word."""
+    for text in texts:
+        quoted = f"«{text.strip()[:120]}»"
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return (f"Mẫu có trường viết sai ở đoạn {quoted}: mỗi trường phải nằm trong cặp "
+                    "dấu {{ … }} (hoặc {% … %}) đủ hai đầu.")
+        if "{" not in text:
+            continue
+        try:
+            environment.parse(re.sub(r"\{\{[prc] ", "{{ ", text))  # docxtpl's paragraph marks
+        except TemplateSyntaxError as exc:
+            if not exc.message or not ("end of template" in exc.message
+                                       or "unknown tag" in exc.message):
+                return (f"Mẫu có trường viết sai ở đoạn {quoted}: tên trường viết liền, "
+                        "không dấu, nối bằng dấu gạch dưới (ví dụ {{ so_ky_hieu }}).")
+    return None
 
 
 class Part:

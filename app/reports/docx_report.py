@@ -11,29 +11,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Length
 
 from app.domain.office import OfficeSettings
-from app.domain.report import ReportFigures, ReportText
+from app.domain.periods import Period
+from app.domain.report import ReportFigures, ReportText, Summary
 from app.domain.report_forms import Form, all_forms, form_04
 from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.docx_document import (
+    HEADER_PLACEHOLDERS,
+    SIGNATURE_PLACEHOLDERS,
     Draft,
     Part,
     Style,
     add_addressees,
     add_form,
     header_fields,
+    placeholder_problems,
     signature_fields,
     template_path,
 )
 from app.reports.narrative import HEADING, blocks
+from app.reports.narrative import draft as drafted_text
 
 TEMPLATE = "bao-cao.docx"
 _FORMS_SECTION, _ANNEX_SECTION = 1, 2  # the template's landscape sections
+# What `write_docx` fills: the name of each placeholder and what it holds.
+PLACEHOLDERS: dict[str, str] = {
+    **HEADER_PLACEHOLDERS,
+    "trich_yeu": "trích yếu (kỳ báo cáo)",
+    "kinh_gui": "các dòng «Kính gửi» (cả đoạn, giữ dạng {{p … }})",
+    "noi_dung": "nội dung báo cáo (cả đoạn, giữ dạng {{p … }})",
+    **SIGNATURE_PLACEHOLDERS,
+    "bieu_mau": "các biểu số liệu (cả đoạn, giữ dạng {{p … }})",
+    "phu_luc": "phụ lục danh sách vụ việc (cả đoạn, giữ dạng {{p … }})",
+}
 
 
 def _body(figures: ReportFigures, text: ReportText, width: Length) -> Callable[[Part], None]:
@@ -72,8 +88,10 @@ def _annex_heading(part: Part, label: str, form: Form, figures: ReportFigures,
 
 
 def write_docx(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
-               *, progress: Progress | None = None, token: CancelToken | None = None) -> None:
-    draft = Draft(template_path(TEMPLATE))
+               *, template: Path | bytes | None = None, progress: Progress | None = None,
+               token: CancelToken | None = None) -> None:
+    """The report in `template` (an office's, else the one shipped)."""
+    draft = Draft(template_path(TEMPLATE) if template is None else template)
     issuer = office.report_issuer
     form01, form02, form03 = all_forms(figures)
     wide = draft.text_width(_FORMS_SECTION)
@@ -101,3 +119,21 @@ def write_docx(figures: ReportFigures, office: OfficeSettings, text: ReportText,
         "bieu_mau": draft.blocks(forms),
         "phu_luc": draft.blocks(annex),
     }, target, title=f"Báo cáo {subject[0].lower()}{subject[1:]}", author=issuer.in_sentence)
+
+
+def template_problems(template: bytes) -> list[str]:
+    """Why an office's edited report template cannot be used, in Vietnamese ([] when it
+    can): its placeholders, then a report drafted with it from the empty figures of a
+    month (in a folder of its own, removed after: they name no one)."""
+    if problems := placeholder_problems(template, PLACEHOLDERS):
+        return problems
+    month = Period.month(2026, 1)
+    figures = ReportFigures(Summary(month, (), ()), Summary(month.previous(), (), ()), ())
+    office = OfficeSettings()
+    try:
+        with TemporaryDirectory() as folder:
+            write_docx(figures, office, ReportText("01", month.end, drafted_text(figures, office)),
+                       Path(folder) / TEMPLATE, template=template)
+    except Exception as exc:  # whatever the office's edit makes python-docx or jinja2 raise
+        return [f"Không soạn thử được báo cáo với mẫu này ({exc})."]
+    return []

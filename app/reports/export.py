@@ -12,10 +12,16 @@ from app.progress import CancelToken, Progress
 # The share of the time each file takes: the PDF several times the workbook per row.
 _WEIGHTS = {"xlsx": 1.0, "pdf": 4.0, "docx": 1.5}
 
+# How the Word file gets its template: called with the function that writes the file from
+# a template (the service passes `app.services.templates.drafted_with`'s choice: the
+# office's, the default when that one fails). None: the template shipped.
+Drafting = Callable[[Callable[[Path | bytes], None]], None]
+
 
 def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText, *,
                 xlsx: Path | None = None, pdf: Path | None = None, docx: Path | None = None,
-                progress: Progress | None = None, token: CancelToken | None = None) -> None:
+                drafting: Drafting | None = None, progress: Progress | None = None,
+                token: CancelToken | None = None) -> None:
     """Every file asked for from the same figures; progress runs once over them all (in
     thousandths)."""
     # Imported here: XlsxWriter, reportlab and python-docx would slow every start of the
@@ -34,8 +40,12 @@ def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText
     if docx is not None:
         from app.reports.docx_report import write_docx
 
-        writers.append(("docx", lambda stage: write_docx(
-            figures, office, text, docx, progress=stage, token=token)))
+        def word(stage: Progress | None, template: Path | bytes | None = None) -> None:
+            write_docx(figures, office, text, docx, template=template, progress=stage,
+                       token=token)
+
+        writers.append(("docx", lambda stage: word(stage) if drafting is None
+                        else drafting(lambda template: word(stage, template))))
     whole = sum(_WEIGHTS[kind] for kind, _ in writers)
     start = 0.0
     for kind, write in writers:

@@ -93,6 +93,8 @@ class AuditAction(StrEnum):
     DOCUMENT_SEND = "document_send"
     DOCUMENT_RECEIVE = "document_receive"
     DOCUMENT_SIGNED_COPY = "document_signed_copy"
+    TEMPLATE_REPLACE = "template_replace"
+    TEMPLATE_RESTORE = "template_restore"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -142,6 +144,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DOCUMENT_SEND: "Ghi văn bản đi",
     AuditAction.DOCUMENT_RECEIVE: "Ghi văn bản đến",
     AuditAction.DOCUMENT_SIGNED_COPY: "Đính kèm bản đã ký của văn bản đi",
+    AuditAction.TEMPLATE_REPLACE: "Thay mẫu văn bản",
+    AuditAction.TEMPLATE_RESTORE: "Dùng lại mẫu văn bản mặc định",
 }
 
 

@@ -30,7 +30,7 @@ from app.domain.labels import DECISION_TIME_LABELS, PARTY_LABELS, ROLE_LABELS, D
 from app.domain.office import SETTING_LABELS
 from app.domain.vocabulary import LIST_TITLES, VocabList, Vocabulary
 from app.models import Event
-from app.services import audit, vocabulary
+from app.services import audit, templates, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction, AuditRecord, action_label
 from app.services.table_export import write_table
@@ -101,12 +101,14 @@ _SUBJECTS = {
     "legal_instrument": "Văn bản pháp luật", "legal_provision": "Điều khoản xử phạt",
     "authority_limit": "Mức phạt tối đa của chức danh",
     "document": "Sổ văn bản",
+    "document_template": "Mẫu văn bản",
 }
 
 # What was exported, printed or reported (the "kind" of an export).
 _EXPORT_KINDS = {"audit_log": "nhật ký thao tác", "case_list": "danh sách vụ việc",
                  "case_list_print": "in danh sách vụ việc",
-                 "document_register": "sổ văn bản đi, đến"}
+                 "document_register": "sổ văn bản đi, đến",
+                 "document_template": "mẫu văn bản"}
 _SIGN_IN_REFUSALS = {
     "password": "sai mật khẩu", "unknown": "tên đăng nhập không có",
     "locked": "người dùng đang bị tạm khóa",
@@ -124,7 +126,8 @@ _PEOPLE = {"children": CHILDREN_LABEL, "defamed": DEFAMED_LABEL}
 
 # The label of every other key a detail may hold, in the order they are shown.
 DETAIL_LABELS: dict[str, str] = {
-    "op": "Việc", "action": "Việc", "kind": "Nội dung", "event": "Biện pháp",
+    "op": "Việc", "action": "Việc", "kind": "Nội dung", "template": "Mẫu",
+    "default": "Mẫu mặc định", "event": "Biện pháp",
     "corrected_by": "Thay bằng", "corrects": "Thay cho", "date": "Ngày",
     "amount": "Số tiền phạt", "reason": "Lý do", "at": "Lúc", "count": "Số lần",
     "username": "Người dùng", "role": "Vai trò", "changes": "Thay đổi", "active": "Đang dùng",
@@ -346,5 +349,6 @@ _VALUES: dict[str, Callable[[Any], str]] = {
     "seed": str,
     "document_kind": lambda v: DOCUMENT_KIND_LABELS[kind] if (kind := document_kind(str(v)))
     else str(v),
+    "template": lambda v: templates.label_of(str(v)),
 }
 

@@ -9,6 +9,7 @@ the frozen figures and text), and its draft says how today's figures differ from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,9 +20,9 @@ from app.domain.report import ReportFigures, ReportOption, ReportText, chosen
 from app.domain.report_forms import CellChange, changed_cells
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.reports.export import write_files
+from app.reports.export import Drafting, write_files
 from app.reports.narrative import draft
-from app.services import audit, report_register
+from app.services import audit, report_register, templates
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.report_figures import compute_figures
@@ -75,12 +76,14 @@ def draft_report(db: Database, actor: Actor, period: Period) -> ReportDraft:
 
 def export_report(db: Database, actor: Actor, period: Period, targets: Targets, *,
                   text: ReportText | None = None, progress: Progress | None = None,
-                  token: CancelToken | None = None) -> ReportFigures:
+                  token: CancelToken | None = None,
+                  warn: Callable[[str], None] | None = None) -> ReportFigures:
     """Write the report of `period` to the files asked for, and log who exported what.
     Without `text`: no number yet (the clerk gives it), today's date, the drafted text.
     A frozen period gives the files of its newest version as sent, whatever `text` says:
-    never a report that differs from the one sent under its number. The figures of the
-    files written."""
+    never a report that differs from the one sent under its number. The Word file in the
+    office's template, in the default when that one fails (`warn` told why). The figures
+    of the files written."""
     actor.require(Permission.REPORT)
     if not targets.paths:
         raise UserError("Chưa chọn tệp cần xuất (Excel, PDF hoặc Word).")
@@ -89,13 +92,13 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
             report_register.write_sent_files(db, actor, sent.record.uuid, xlsx=targets.xlsx,
                                              pdf=targets.pdf)
         if targets.docx:
-            _frozen_docx(db, actor, sent, targets.docx, progress, token)
+            _frozen_docx(db, actor, sent, targets.docx, _drafting(db, warn), progress, token)
         return sent.figures
     figures = compute_figures(db, period)
     office = load_office(db)
     write_files(figures, office, text or ReportText("", date.today(), draft(figures, office)),
-                xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx, progress=progress,
-                token=token)
+                xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx,
+                drafting=_drafting(db, warn), progress=progress, token=token)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.REPORT, entity="report",
                      detail={"period": period.label, "start": period.start.isoformat(),
@@ -105,14 +108,24 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
     return figures
 
 
+def _drafting(db: Database, warn: Callable[[str], None] | None) -> Drafting:
+    """The report's Word file in the office's template, or the default when it fails."""
+    def draft(write: Callable[[Path | bytes], None]) -> None:
+        warning = templates.drafted_with(db, templates.REPORT, write)
+        if warning is not None and warn is not None:
+            warn(warning)
+    return draft
+
+
 def _frozen_docx(db: Database, actor: Actor, sent: SentReportDetail, target: Path,
-                 progress: Progress | None, token: CancelToken | None) -> None:
+                 drafting: Drafting, progress: Progress | None,
+                 token: CancelToken | None) -> None:
     """The Word file of a frozen report: not kept when it was frozen, so drafted from its
     frozen figures, number, date and text (masked when frozen); audited like its files."""
     record = sent.record
     write_files(sent.figures, load_office(db),
                 ReportText(record.number, record.issue_date, sent.narrative), docx=target,
-                progress=progress, token=token)
+                drafting=drafting, progress=progress, token=token)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.EXPORT, entity="sent_report",
                      entity_uuid=record.uuid, detail={"number": record.number,

@@ -1,5 +1,5 @@
 """The administrator's screen: office details, accounts, lists, legal bases, days off,
-audit log, purge of deleted cases, replacing the encryption keys."""
+Word templates, audit log, purge of deleted cases, replacing the encryption keys."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.ui.admin.keys_view import KeysView
 from app.ui.admin.legal_view import LegalBasisView
 from app.ui.admin.office_form import OfficeForm
 from app.ui.admin.purge_view import PurgeView
+from app.ui.admin.templates_view import TemplatesView
 from app.ui.admin.users_view import UsersView
 from app.ui.admin.vocabulary_view import VocabularyView
 from app.ui.data_change import DataChange
@@ -34,12 +35,14 @@ class AdminScreen(QTabWidget):
         self.lists = VocabularyView(db, actor, runner, notify)
         self.legal = LegalBasisView(db, actor, runner, notify)
         self.days_off = DaysOffView(db, actor, runner, notify)
+        self.templates = TemplatesView(db, actor, runner)
         self.audit = AuditView(db, actor, runner)
         self.addTab(self.office, "Thông tin đơn vị")
         self.addTab(self.users, "Người dùng")
         self.addTab(self.lists, "Danh mục")
         self.addTab(self.legal, "Căn cứ pháp lý")
         self.addTab(self.days_off, "Ngày nghỉ, làm bù")
+        self.addTab(self.templates, "Mẫu văn bản")
         self.addTab(self.audit, "Nhật ký thao tác")
         self.purge = PurgeView(db, actor, runner, notify)
         self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")

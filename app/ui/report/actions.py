@@ -192,19 +192,25 @@ class ReportActions(QWidget):
         db, actor = self._db, self._actor
         period, text = self._report.period(), self._report.report_text()
 
+        warnings: list[str] = []  # the office's Word template failed: drafted with the default
+
         def task(progress: Progress, token: CancelToken) -> Targets:
-            export_report(db, actor, period, targets, text=text, progress=progress, token=token)
+            export_report(db, actor, period, targets, text=text, progress=progress, token=token,
+                          warn=warnings.append)
             return targets
 
         frozen = self.frozen.record if self.frozen else None  # what `export_report` writes
-        self._run("Đang xuất báo cáo", task, lambda done: self._exported(done, frozen))
+        self._run("Đang xuất báo cáo", task,
+                  lambda done: self._exported(done, frozen, warnings))
 
-    def _exported(self, targets: Targets, frozen: SentReportRecord | None) -> None:
+    def _exported(self, targets: Targets, frozen: SentReportRecord | None,
+                  warnings: Sequence[str]) -> None:
         self.last_folder = targets.paths[0].parent
         self.open_folder_button.setEnabled(True)
         names = ", ".join(p.name for p in targets.paths)
-        self.done.emit(f"Đã xuất bản đã chốt số {frozen.number} (phiên bản {frozen.version}), "
-                       f"đúng như đã gửi: {names}." if frozen else f"Đã xuất: {names}.")
+        self.done.emit(" ".join((
+            f"Đã xuất bản đã chốt số {frozen.number} (phiên bản {frozen.version}), "
+            f"đúng như đã gửi: {names}." if frozen else f"Đã xuất: {names}.", *warnings)))
         self.exported.emit(self.last_folder)
 
     def show_frozen(self, frozen: SentReportDetail | None) -> None:
