@@ -16,11 +16,13 @@ from docx import Document
 from sqlalchemy import inspect, select
 
 from app.db import Database
+from app.domain.documents import DocumentKind
 from app.domain.periods import Period
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, DocumentTemplate
 from app.reports.docx_document import template_path
 from app.reports.docx_report import PLACEHOLDERS, TEMPLATE
+from app.reports.letters import template_name as letter_template_file
 from app.services import audit_log, cases, templates
 from app.services.actor import Actor
 from app.services.audit import AuditAction
@@ -113,8 +115,9 @@ def test_an_edited_template_put_back_drafts_the_report(db: Database, admin: Acto
     assert OWN_SENTENCE in _texts(cli)
 
     listed = templates.list_templates(db, admin)
-    assert [(t.name, t.source_label, t.replaced_by) for t in listed] == [(
-        "bao-cao", "Mẫu của đơn vị", "admin")]
+    assert next((t.name, t.source_label, t.replaced_by) for t in listed) == (
+        "bao-cao", "Mẫu của đơn vị", "admin")
+    assert {t.source_label for t in listed[1:]} == {"Mẫu mặc định"}
     exported = tmp_path / "xuat" / "bao-cao.docx"
     templates.export_template(db, admin, templates.REPORT, exported)
     assert OWN_SENTENCE in _texts(exported)
@@ -188,7 +191,7 @@ def test_the_default_restored_drafts_the_report_again(db: Database, admin: Actor
     target = tmp_path / "bao-cao.docx"
     _report_docx(db, officer, target)
     assert OWN_SENTENCE not in _texts(target)
-    (record,) = templates.list_templates(db, admin)
+    record = templates.list_templates(db, admin)[0]
     assert not record.office and record.source_label == "Mẫu mặc định"
     with pytest.raises(UserError, match="đang là mẫu mặc định"):
         templates.restore_default(db, admin, templates.REPORT)
@@ -320,3 +323,28 @@ def test_migration_0017_up_and_down_keeps_an_encrypted_folders_data(
         assert isinstance(templates.current_template(again, templates.REPORT), bytes)
     finally:
         again.dispose()
+
+
+def test_each_letter_kind_has_its_template_the_office_can_replace(
+        db: Database, admin: Actor, tmp_path: Path) -> None:
+    listed = {record.name for record in templates.list_templates(db, admin)}
+    assert listed == {templates.REPORT} | {templates.letter_template(kind)
+                                           for kind in DocumentKind}
+    invitation = templates.letter_template(DocumentKind.INVITATION)
+    source = template_path(letter_template_file(DocumentKind.INVITATION))
+    document = Document(str(source))
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            run.text = run.text.replace("dia_diem", "dia_diemm")
+    broken = tmp_path / "giay-moi-sai.docx"
+    document.save(str(broken))
+    with pytest.raises(UserError) as refused:
+        templates.replace_template(db, admin, invitation, broken)
+    assert "{{ dia_diemm }}" in refused.value.message
+    assert _stored(db) == []
+    document = Document(str(source))
+    document.add_paragraph(OWN_SENTENCE)
+    good = tmp_path / "giay-moi.docx"
+    document.save(str(good))
+    templates.replace_template(db, admin, invitation, good)
+    assert templates.current_template(db, invitation) == good.read_bytes()

@@ -51,8 +51,9 @@ def test_an_administrator_exports_replaces_and_restores_a_template(
     qtbot.addWidget(screen)
     view = screen.templates
     assert screen.tabText(screen.indexOf(view)) == "Mẫu văn bản"
-    qtbot.waitUntil(lambda: view.table.rowCount() == 1)
-    assert _rows(view) == [("Báo cáo định kỳ kết quả phát hiện, xử lý", "Mẫu mặc định", "")]
+    qtbot.waitUntil(lambda: view.table.rowCount() == 11)  # the report and each letter kind
+    assert _rows(view)[0] == ("Báo cáo định kỳ kết quả phát hiện, xử lý", "Mẫu mặc định", "")
+    assert ("Giấy mời làm việc", "Mẫu mặc định", "") in _rows(view)
     assert "{{ so_ky_hieu }}: số, ký hiệu văn bản" in view.fields.text()
 
     exported = tmp_path / "mau" / "bao-cao.docx"

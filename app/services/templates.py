@@ -18,12 +18,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from sqlalchemy import select
 
 from app.db import Database
+from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
 from app.domain.labels import DEFAULT_TEMPLATE, OFFICE_TEMPLATE, REPORT_TEMPLATE
 from app.errors import UserError
 from app.models import DocumentTemplate
@@ -65,11 +66,22 @@ class ProgramTemplate:
 @cache
 def _registry() -> dict[str, ProgramTemplate]:
     # Imported here: python-docx and docxtpl would slow every start of the window.
-    from app.reports import docx_report
+    from app.reports import docx_report, letters
 
     found = [ProgramTemplate(REPORT, REPORT_TEMPLATE, docx_report.TEMPLATE,
                              docx_report.PLACEHOLDERS, docx_report.template_problems)]
+    found += [ProgramTemplate(letter_template(kind), DOCUMENT_KIND_LABELS[kind],
+                              letters.template_name(kind), letters.placeholders(kind),
+                              partial(letters.template_problems, kind))
+              for kind in DocumentKind]
     return {template.name: template for template in found}
+
+
+def letter_template(kind: DocumentKind) -> str:
+    """The name a letter kind's template goes by (its file's stem: `giay-moi`)."""
+    from app.reports import letters
+
+    return Path(letters.template_name(kind)).stem
 
 
 def program_template(name: str) -> ProgramTemplate:
