@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from app.paths import DataPaths
 from app.services import accounts, cases
-from tests.conftest import ADMIN_PASSWORD, PASSWORD, make_case, open_unlocked
+from app.text import fold
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, make_case, marker_forms, open_unlocked
 from tests.test_cli import run
 
 CHILD = "Nguyễn Văn An"
@@ -91,3 +93,46 @@ def test_attach_needs_the_right_to_edit_and_files_of_a_childs_case_are_withheld(
     assert _as(folder, "canbo", "attach", "VV2026-00001", str(source))[0] == 0
     code, out, err = _as(folder, "xem", "files", "VV2026-00001")
     assert code == 3 and out == "" and "trẻ em" in err
+
+
+def test_letter_drafts_both_files_and_enters_the_register(folder: Path, tmp_path: Path) -> None:
+    docx, pdf = tmp_path / "ra" / "kn.docx", tmp_path / "ra" / "kn.pdf"
+    code, out, err = _as(folder, "canbo", "letter", "KN", "--case", "VV2026-00001,VV2026-00002",
+                         "--docx", str(docx), "--pdf", str(pdf))
+    assert (code, err) == (0, "")
+    assert "số 01/BC-VHXH" in out and docx.is_file() and pdf.is_file()
+    with zipfile.ZipFile(docx) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
+    assert "VV2026-00001" in xml and fold(CHILD) not in fold(xml)
+    for needle in marker_forms((CHILD,)):
+        assert needle not in pdf.read_bytes()
+    code, out, _ = _as(folder, "canbo", "letters")
+    [line] = [line.split("\t") for line in out.splitlines()]
+    assert line[2] == "01/BC-VHXH" and line[6] == "VV2026-00001, VV2026-00002"
+    # Only one file named: the other beside it.
+    code, out, err = _as(folder, "canbo", "letter", "kn", "--case", "VV2026-00002",
+                         "--to", "Sở Văn hóa, Thể thao và Du lịch", "--docx",
+                         str(tmp_path / "ra" / "lan-2.docx"))
+    assert (code, err) == (0, "") and "số 02/BC-VHXH" in out
+    assert (tmp_path / "ra" / "lan-2.pdf").is_file()
+    # No file named: the data folder's exports.
+    code, out, err = _as(folder, "canbo", "letter", "KN", "--case", "VV2026-00002")
+    assert (code, err) == (0, "") and "số 03/BC-VHXH" in out
+    assert sorted(p.name for p in DataPaths(folder).exports.iterdir()) == [
+        "KN-VV2026-00002.docx", "KN-VV2026-00002.pdf"]
+
+
+def test_letter_refuses_what_does_not_fit_and_writes_nothing(folder: Path,
+                                                            tmp_path: Path) -> None:
+    out_dir = tmp_path / "ra"
+    for args, status, words in (
+            (["QD", "--case", "VV2026-00002"], 1, "chưa ghi họ tên đối tượng"),
+            (["KN", "--case", "VV2026-00009"], 1, "Không có vụ việc mã VV2026-00009"),
+            (["XX", "--case", "VV2026-00002"], 2, ""),  # argparse's message: on sys.stderr
+            (["KN", "--case", "VV2026-00001", "--children-basis", "Điều 62"], 3,
+             "không có quyền")):
+        code, out, err = _as(folder, "canbo", "letter", *args, "--docx",
+                             str(out_dir / "x.docx"))
+        assert code == status and words in err and out == "", (args, err)
+    assert not out_dir.exists()
+    assert _as(folder, "canbo", "letters") == (0, "", "")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.db import Database
 from app.domain import drafting as rules
@@ -17,11 +21,19 @@ from app.domain.labels import PartyKind, SanctionForm, Sex
 from app.domain.letters import Letter
 from app.domain.office import Issuer
 from app.errors import NotAllowed, UserError
-from app.services import cases, days_off, events, evidence, settings
+from app.models import AuditEntry
+from app.services import cases, days_off, documents, events, evidence, settings
 from app.services.actor import Actor
-from app.services.drafting import DraftRequest, build_letter, draft_defaults, kind_refusal
+from app.services.audit import AuditAction
+from app.services.drafting import (
+    DraftRequest,
+    build_letter,
+    draft_defaults,
+    draft_document,
+    kind_refusal,
+)
 from app.text import fold
-from tests.conftest import TODAY, make_case
+from tests.conftest import TODAY, make_case, marker_forms
 
 DAY = timedelta(days=1)
 CHILD = "Đặng Thị Thuỳ Zuyến"
@@ -118,6 +130,21 @@ def test_a_leader_names_the_children_with_a_basis_an_officer_may_not(
     with pytest.raises(UserError, match="căn cứ pháp lý"):
         build_letter(db, leader, DraftRequest(DocumentKind.POLICE_TRANSFER, tuple(ids),
                                               include_children_basis="  "))
+
+
+def test_typed_details_are_masked_as_the_cases_texts_and_bodies_keep_their_names(
+        db: Database, officer: Actor) -> None:
+    case_id = _case(db, officer, group_code="TE", offender_kind=PartyKind.PERSON,
+                    offender_name="Trần Văn Bình", offender_birth_year=1990,
+                    children=(ChildInput("Nguyễn Văn An", 2015),))
+    meeting = build_letter(db, officer, DraftRequest(
+        DocumentKind.MEETING_RECORD, (case_id,), issued_on=TODAY,
+        details={"dia_diem": "Trụ sở UBND xã", "noi_dung_thong_nhat": "Gỡ ảnh của An ngay."}))
+    assert meeting.details["noi_dung_thong_nhat"] == "Gỡ ảnh của A. ngay."
+    transfer = build_letter(db, officer, DraftRequest(
+        DocumentKind.POLICE_TRANSFER, (case_id,), issued_on=TODAY,
+        addressees=(" Công an xã ", "", "Phụ huynh em Nguyễn Văn An")))
+    assert transfer.addressees == ("Công an xã", "Phụ huynh em N.V.A.")
 
 
 def test_a_minor_offender_is_described_not_named(db: Database, officer: Actor) -> None:
@@ -219,3 +246,137 @@ def test_every_kind_has_its_step_and_an_event_offers_its_kinds() -> None:
                                             DocumentKind.MEETING_RECORD)
     assert rules.kinds_for_event("XP") == (DocumentKind.DECISION,)
     assert rules.kinds_for_event("GB") == ()
+
+
+def _docx_text(path: Path) -> str:
+    """Every part of a Word file as XML (its text, its properties)."""
+    with zipfile.ZipFile(path) as archive:
+        return "".join(archive.read(name).decode("utf-8") for name in archive.namelist()
+                       if name.endswith(".xml"))
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], check=True,
+                          capture_output=True).stdout.decode()
+
+
+def _register(db: Database, actor: Actor) -> list[documents.RegisterEntry]:
+    return documents.register(db, actor, documents.RegisterQuery())
+
+
+def test_drafting_writes_both_files_with_the_number_entered_and_no_childs_name(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    ids, hashes = _unidentified_with_evidence(db, officer, tmp_path / "inbox")
+    out = tmp_path / "van ban"
+    drafted = draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, tuple(ids),
+                                                       issued_on=TODAY),
+                             docx=out / "kn.docx", pdf=out / "kn.pdf")
+    assert sorted(p.name for p in out.iterdir()) == ["kn.docx", "kn.pdf"]
+    [entry] = _register(db, officer)
+    assert drafted.entry.number == entry.number == "01/BC-VHXH"
+    assert entry.case_ids == tuple(sorted(ids)) and entry.reply_by is not None
+    text = _docx_text(drafted.docx)
+    assert entry.number in text
+    assert all(sha in text for found in hashes.values() for sha in found)
+    pdf = _pdf_text(drafted.pdf)
+    assert entry.number in pdf
+    assert all(sha in "".join(pdf.split()) for found in hashes.values() for sha in found)
+    for words in (text, pdf):
+        assert not [name for name in (CHILD, OTHER_CHILD, "Zuyến", "dangthithuyzuyen")
+                    if fold(name) in fold(words)]
+    for needle in marker_forms((CHILD, OTHER_CHILD)):
+        assert needle not in drafted.pdf.read_bytes()
+
+
+def test_numbers_run_per_symbol_and_year_and_a_number_used_is_refused(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    case_id = _case(db, officer)
+
+    def draft(day: date, name: str, number: int | None = None) -> str:
+        return draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,),
+                                                        issued_on=day, number=number),
+                              docx=tmp_path / f"{name}.docx",
+                              pdf=tmp_path / f"{name}.pdf").entry.number
+
+    assert [draft(TODAY, "a"), draft(TODAY, "b")] == ["01/BC-VHXH", "02/BC-VHXH"]
+    assert draft(date(2027, 1, 4), "c") == "01/BC-VHXH"
+    with pytest.raises(UserError, match="đã dùng"):
+        draft(TODAY, "d", number=2)
+    assert not (tmp_path / "d.docx").exists() and not (tmp_path / "d.pdf").exists()
+    assert len(_register(db, officer)) == 3
+
+
+def test_a_failure_while_writing_leaves_no_entry_and_no_file(
+        db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.reports.docx_pdf
+
+    case_id = _case(db, officer)
+
+    def broken(docx: Path, target: Path) -> None:
+        target.write_bytes(b"%PDF-1.4 half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(app.reports.docx_pdf, "write_pdf_from_docx", broken)
+    out = tmp_path / "out"
+    with pytest.raises(OSError):
+        draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,)),
+                       docx=out / "kn.docx", pdf=out / "kn.pdf")
+    assert list(out.iterdir()) == [] and _register(db, officer) == []
+
+
+def test_children_named_by_a_leader_are_audited_with_the_basis(
+        db: Database, officer: Actor, leader: Actor, tmp_path: Path) -> None:
+    ids, _ = _unidentified_with_evidence(db, officer, tmp_path / "inbox")
+    basis = "Khoản 1 Điều 62 Luật Xử lý vi phạm hành chính"
+    request = DraftRequest(DocumentKind.POLICE_TRANSFER, tuple(ids), issued_on=TODAY,
+                           addressees=("Công an tỉnh",), include_children_basis=basis)
+    with pytest.raises(NotAllowed):
+        draft_document(db, officer, request, docx=tmp_path / "x.docx", pdf=tmp_path / "x.pdf")
+    with pytest.raises(UserError, match="thư mục dữ liệu"):
+        draft_document(db, leader, request, docx=db.paths.exports / "ca.docx",
+                       pdf=tmp_path / "ca.pdf")
+    assert _register(db, leader) == []
+    drafted = draft_document(db, leader, request, docx=tmp_path / "ca.docx",
+                             pdf=tmp_path / "ca.pdf")
+    assert CHILD in _docx_text(drafted.docx)
+    with db.read() as session:
+        row = session.execute(select(AuditEntry).where(
+            AuditEntry.action == AuditAction.DOCUMENT_SEND)).scalar_one()
+    detail = json.loads(row.detail)
+    assert row.username == leader.username
+    assert detail["children_unmasked"] is True and detail["children_basis"] == basis
+    assert detail["recipients"] == "Công an tỉnh" and detail["document_kind"] == "CA"
+    assert sorted(detail["codes"]) == sorted(drafted.entry.case_codes)
+
+
+def test_the_offices_template_drafts_and_a_broken_one_falls_back_on_the_default(
+        db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> None:
+    from docx import Document
+
+    from app.models import DocumentTemplate
+    from app.reports.docx_document import template_path
+    from app.reports.letters import template_name
+    from app.services import templates
+
+    case_id = _case(db, officer)
+    own = tmp_path / "mau-cua-don-vi.docx"
+    edited = Document(str(template_path(template_name(DocumentKind.ESCALATION))))
+    edited.add_paragraph("Câu riêng của đơn vị.")
+    edited.save(str(own))
+    templates.replace_template(db, admin, templates.letter_template(DocumentKind.ESCALATION),
+                               own)
+    warnings: list[str] = []
+    request = DraftRequest(DocumentKind.ESCALATION, (case_id,), issued_on=TODAY)
+    first = draft_document(db, officer, request, docx=tmp_path / "a.docx",
+                           pdf=tmp_path / "a.pdf", warn=warnings.append)
+    assert "Câu riêng của đơn vị." in _docx_text(first.docx) and warnings == []
+    assert "Câu riêng của đơn vị." in _pdf_text(first.pdf)
+    edited.add_paragraph("Hỏng: {{ so_ky_hieu ")
+    with db.write() as session:
+        stored = session.execute(select(DocumentTemplate)).scalar_one()
+        edited.save(str(own))
+        stored.content = own.read_bytes()
+    second = draft_document(db, officer, request, docx=tmp_path / "b.docx",
+                            pdf=tmp_path / "b.pdf", warn=warnings.append)
+    assert "Câu riêng" not in _docx_text(second.docx) and second.entry.number == "02/BC-VHXH"
+    assert len(warnings) == 1 and "mẫu mặc định" in warnings[0]

@@ -7,7 +7,7 @@ Word and PDF layers lay the result out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,10 +107,11 @@ def _codes(cases: Sequence[CaseFacts]) -> str:
     return ", ".join(case.code for case in cases)
 
 
-def kind_problem(kind: DocumentKind, cases: Sequence[CaseFacts],
-                 event_kind: str | None = None, event_label: str = "") -> str | None:
+def kind_problem(kind: DocumentKind, cases: Sequence[CaseFacts], event_kind: str | None = None,
+                 event_labels: Mapping[str, str] | None = None) -> str | None:
     """Why `kind` does not fit these cases (or the event chosen), in Vietnamese; None when
-    it fits."""
+    it fits. `event_labels`: the office's names of the events, by code."""
+    named = event_labels or {}
     label = DOCUMENT_KIND_LABELS[kind]
     if not cases:
         return f"Hãy chọn ít nhất một vụ việc để soạn {label.lower()}."
@@ -121,9 +122,11 @@ def kind_problem(kind: DocumentKind, cases: Sequence[CaseFacts],
         return (f"{label} nói về một tài khoản; các vụ việc {_codes(cases)} thuộc những tài "
                 "khoản khác nhau. Hãy soạn một văn bản cho mỗi tài khoản.")
     if event_kind is not None and event_kind not in EVENT_KINDS[kind]:
-        expected = ", ".join(sorted(EVENT_KINDS[kind]))
-        return (f"{label} thuộc biện pháp mã {expected}; biện pháp đã chọn là "
-                f"«{event_label or event_kind}». Hãy chọn đúng biện pháp hoặc loại văn bản.")
+        expected = " hoặc ".join(f"«{named.get(code, code)}»"
+                                 for code in sorted(EVENT_KINDS[kind]))
+        return (f"{label} thuộc biện pháp {expected}; biện pháp đã chọn là "
+                f"«{named.get(event_kind, event_kind)}». Hãy chọn đúng biện pháp hoặc loại văn "
+                "bản.")
     if kind in NEEDS_UNIDENTIFIED and (known := [c for c in cases if c.offender_identified]):
         return (f"{label} chỉ dùng khi chưa xác định được đối tượng; vụ việc {_codes(known)} "
                 "đã ghi đối tượng vi phạm. Hãy bỏ vụ việc đó ra, hoặc soạn giấy mời, biên bản "

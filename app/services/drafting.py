@@ -28,11 +28,12 @@ from app.domain.labels import UNIDENTIFIED_OFFENDER, PartyKind, SanctionForm
 from app.domain.legal import cite
 from app.domain.letters import DETAILS, EvidenceLine, Letter, LetterCase
 from app.domain.money_words import amount_in_figures_and_words
-from app.domain.protection import CaseMask, Masker, describe
+from app.domain.protection import CaseMask, CasePeople, Masker, describe
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import UserError
 from app.models import Case, Event, LegalProvision
-from app.services import settings, vocabulary
+from app.reports.files import written_atomically
+from app.services import documents, settings, templates, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.attention import account_lock_codes, account_lock_counts
 from app.services.days_off import read_calendar
@@ -121,8 +122,10 @@ def _problem(session: Session, kind: DocumentKind, cases: Sequence[Case],
     facts = [rules.CaseFacts(case.code, bool(case.offender_name),
                              _decision(case, None) is not None, case.account_key)
              for case in cases]
-    label = vocabulary.load_from(session).label(VocabList.EVENT, event.kind) if event else ""
-    return rules.kind_problem(kind, facts, event.kind if event else None, label)
+    vocab = vocabulary.load_from(session)
+    codes = rules.EVENT_KINDS[kind] | ({event.kind} if event else set())
+    return rules.kind_problem(kind, facts, event.kind if event else None,
+                              {code: vocab.label(VocabList.EVENT, code) for code in codes})
 
 
 def kind_refusal(db: Database, actor: Actor, kind: DocumentKind, case_ids: Sequence[int],
@@ -185,32 +188,51 @@ def _build(db: Database, actor: Actor, request: DraftRequest) -> _Drafted:
         people = people_by_case(session, [case.id for case in cases])
         masker = None if basis else Masker({c: found.all for c, found in people.items()})
         letter_cases = tuple(
-            _letter_case(case, event, vocab, masker.case(case.id) if masker else None,
-                         describe(minor, found.act_on or case.detected_on)
-                         if masker and (found := people.get(case.id)) and (minor := found.minor)
-                         else None)
+            _letter_case(case, event, vocab, masker.case(case.id), _minor(people, case))
+            if masker else _letter_case(case, event, vocab, None, None)
             for case in cases)
         details = rules.computed_details(kind, reply_by)
         if kind is DocumentKind.LOCK_REQUEST:
             details.update(_lock_details(session, cases[0].account, issued_on))
     details.update(typed)
-    text = masker.mask if masker else _as_is
     offender = letter_cases[0].offender if len(letter_cases) == 1 else ""
     if offender == UNIDENTIFIED_OFFENDER:
         offender = ""
-    addressees = request.addressees or rules.default_addressees(
+    addressees = _lines(request.addressees) or rules.default_addressees(
         kind, office, offender, event.addressee if event is not None else None)
-    recipients = request.recipients or rules.default_recipients(addressees, office)
+    recipients = _lines(request.recipients) or rules.default_recipients(addressees, office)
+    # Bodies and people written to: a name masked with its surname or after a calling word
+    # ("Công an xã" stays whole); the typed details as the cases' own texts are masked.
+    body = masker.mask if masker else _as_is
+    case_masks = [masker.case(case.id) for case in cases] if masker else []
+
+    def detail(value: str) -> str:
+        for mask in case_masks:
+            value = mask.text(value)
+        return value
+
     letter = Letter(
         kind=kind, number="", issued_on=issued_on,
         issuer=office.issuer_details(rules.issuer(kind)),
-        subject=text(rules.SUBJECTS[kind]),
-        addressees=tuple(text(a) for a in addressees),
-        recipients=tuple(text(r) for r in recipients),
+        subject=rules.SUBJECTS[kind],
+        addressees=tuple(body(a) for a in addressees),
+        recipients=tuple(body(r) for r in recipients),
         cases=letter_cases, deadline=reply_by,
-        details={name: text(value) for name, value in details.items()},
+        details={name: detail(value) for name, value in details.items()},
         annex=kind in rules.ANNEX_KINDS)
     return _Drafted(letter, reply_by, basis)
+
+
+def _lines(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(text for text in (clean(value) for value in values) if text)
+
+
+def _minor(people: Mapping[int, CasePeople], case: Case) -> str | None:
+    """A child offender as a masked document describes them: initials, age and sex."""
+    found = people.get(case.id)
+    if found is None or found.minor is None:
+        return None
+    return describe(found.minor, found.act_on or case.detected_on)
 
 
 def _as_is(value: str) -> str:
@@ -296,3 +318,49 @@ def _sanction(decision: Event | None) -> str:
     if decision.sanction_form == SanctionForm.FINE and decision.fine_amount:
         return f"{SanctionForm.FINE} {amount_in_figures_and_words(decision.fine_amount)}"
     return str(SanctionForm(decision.sanction_form))
+
+
+def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: Path,
+                   pdf: Path, warn: Callable[[str], None] | None = None) -> DraftedDocument:
+    """Draft the document as an editable Word file `docx` and its PDF `pdf`, and enter it in
+    the register with the next number of its symbol (or the number typed): both files and
+    the entry, or none of them. The office's template is used, or the default when it
+    fails (`warn` is told). A document naming children is saved outside the data folder
+    only."""
+    drafted = _build(db, actor, request)
+    if drafted.children_basis is not None:
+        for target in (docx, pdf):
+            _refuse_in_data_folder(db, target)
+    office = settings.load_office(db)
+    letter = drafted.letter
+    # Imported at the first draft: the Word and PDF layers take long to load.
+    from app.reports.docx_pdf import write_pdf_from_docx
+    from app.reports.letters import write_letter_docx
+
+    with written_atomically(docx) as docx_temporary, written_atomically(pdf) as pdf_temporary:
+
+        def write(entry: RegisterEntry) -> None:
+            numbered = dataclasses.replace(letter, number=entry.number)
+            warning = templates.drafted_with(
+                db, templates.letter_template(letter.kind),
+                lambda template: write_letter_docx(numbered, office, docx_temporary,
+                                                   template=template))
+            write_pdf_from_docx(docx_temporary, pdf_temporary)
+            if warning is not None and warn is not None:
+                warn(warning)
+
+        entry = documents.enter_drafted(
+            db, actor, letter.kind, request.case_ids, request.event_id,
+            issued_on=letter.issued_on, recipients="; ".join(letter.addressees) or None,
+            signer=letter.issuer.signer_name or None, subject=letter.subject,
+            reply_by=drafted.reply_by, number=request.number,
+            children_basis=drafted.children_basis, write=write)
+    return DraftedDocument(entry, docx, pdf)
+
+
+def _refuse_in_data_folder(db: Database, target: Path) -> None:
+    """A document naming children is kept where the leader chose, never in the data folder
+    (a purge could not find it there)."""
+    if target.expanduser().resolve().is_relative_to(db.paths.root.resolve()):
+        raise UserError("Văn bản có nêu tên trẻ em không được lưu trong thư mục dữ liệu của "
+                        f"chương trình ({db.paths.root}): hãy chọn nơi lưu khác.")
