@@ -132,7 +132,7 @@ def test_a_misspelt_field_is_refused_naming_it_and_nothing_is_stored(
     with pytest.raises(UserError) as refused:
         templates.replace_template(db, admin, templates.REPORT, _edited(_misspelt, tmp_path))
     message = refused.value.message
-    assert "Mẫu có trường {{ trich_yeuu }} không dùng được" in message
+    assert "Mẫu có trường {{ trich_yeuu }} không có trong báo cáo" in message
     assert "các trường dùng được: bieu_mau, " in message and ", trich_yeu." in message
     assert _stored(db) == [] and _actions(db) == actions
 
