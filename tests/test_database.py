@@ -187,11 +187,11 @@ def test_models_and_migrations_agree(db: Database) -> None:
 
 
 def test_another_engine_is_refused_plainly_until_app_db_implements_it(tmp_path: Path) -> None:
-    server = create_mock_engine("postgresql://sovipham@may-chu/sovipham", lambda *_a: None)
+    server = create_mock_engine("mysql://sovipham@may-chu/sovipham", lambda *_a: None)
     for run in (lambda: storage.copy_database(server, tmp_path / "ban-sao", bytes(32)),
                 lambda: storage.storage_problems(server),
                 lambda: erase.rewrite_without_free_space(server)):
-        with pytest.raises(storage.UnsupportedEngine, match="'postgresql'"):
+        with pytest.raises(storage.UnsupportedEngine, match="'mysql'"):
             run()
 
 

@@ -15,12 +15,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from sqlalchemy import ColumnDefault, Connection, Engine, Table, insert
+from sqlalchemy import ColumnDefault, Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
-from app.db.engine import keyed_connection, make_engine
+from app.db.engine import POSTGRESQL, keyed_connection, make_engine
 
 SQLITE = "sqlite"
 
@@ -95,6 +95,22 @@ def storage_problems(engine: Engine) -> list[str]:
     except DatabaseError as exc:  # not a database at all, or too damaged to be read
         problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
     return problems
+
+
+def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` new values of `table`'s integer key `id`, for rows the bulk insert writes
+    with their ids (children point at them). SQLite lets one writer in at a time: the ids
+    after the largest. PostgreSQL draws them from the column's sequence, so that a writer
+    at the same moment never gets one of them (they need not follow each other)."""
+    if connection.dialect.name == POSTGRESQL:
+        return list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count}).scalars())
+    if connection.dialect.name != SQLITE:
+        raise UnsupportedEngine("reserve_ids", connection.dialect.name)
+    largest = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def insert_rows(connection: Connection, table: Table,
