@@ -96,6 +96,7 @@ def logged(db: Database, admin: Actor, officer: Actor) -> Database:
     return db
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite file outside the program")
 def test_a_row_rewritten_with_its_hashes_recomputed_is_found(logged: Database) -> None:
     paths = logged.paths
     with _tampering(logged) as conn:
@@ -105,6 +106,7 @@ def test_a_row_rewritten_with_its_hashes_recomputed_is_found(logged: Database) -
     assert code == 1 and "không khớp mã xác thực" in err, err
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite file outside the program")
 def test_deleting_the_newest_rows_is_found_with_the_administrators_key(
         logged: Database) -> None:
     paths = logged.paths
@@ -114,6 +116,7 @@ def test_deleting_the_newest_rows_is_found_with_the_administrators_key(
     assert code == 1 and "khóa hiện tại của nhật ký không khớp" in err, err
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_backup(
         logged: Database, officer: Actor) -> None:
     paths = logged.paths
@@ -125,6 +128,7 @@ def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_backup(
     assert code == 1 and "các bản ghi mới nhất đã bị xóa" in err and "bản sao lưu «" in err, err
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite file outside the program")
 def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_report(
         logged: Database, admin: Actor) -> None:
     settings.save_office(logged, admin, demo_office())
@@ -137,6 +141,7 @@ def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_report(
     assert code == 1 and "báo cáo số 12/" in err and "đã bị xóa" in err, err
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite file outside the program")
 def test_deleting_the_newest_rows_is_found_without_any_key_when_left_as_it_is(
         logged: Database) -> None:
     paths = logged.paths
@@ -146,6 +151,7 @@ def test_deleting_the_newest_rows_is_found_without_any_key_when_left_as_it_is(
     assert code == 1 and "có số thứ tự" in err and "(đã bị xóa)" in err, err
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite file outside the program")
 def test_a_gap_in_the_sequence_is_found_without_the_key(logged: Database) -> None:
     paths = logged.paths
     with _tampering(logged) as conn:
@@ -155,6 +161,7 @@ def test_a_gap_in_the_sequence_is_found_without_the_key(logged: Database) -> Non
     assert code == 1 and "có số thứ tự" in err and "(đã bị xóa)" in err, err
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite file outside the program")
 def test_a_log_emptied_of_its_keyed_rows_and_state_is_found(logged: Database) -> None:
     """A folder made with the administrators' key keys its log from the first row: a log
     without the keyed chain is one whose chain was deleted, never one to start again."""
@@ -169,6 +176,7 @@ def test_a_log_emptied_of_its_keyed_rows_and_state_is_found(logged: Database) ->
         assert code == 1 and "mất trạng thái của nhật ký có khóa" in err, err
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_the_database_put_back_from_an_older_copy_is_found_against_the_newest_backup(
         logged: Database, officer: Actor, tmp_path: Path) -> None:
     """An older copy of the whole file is consistent in itself (its chain, its state): only
@@ -199,6 +207,7 @@ def test_an_officers_rows_are_keyed_and_accepted_by_an_administrators_check(
     assert _check(logged.paths) == (0, "")
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_a_restore_rolls_the_log_back_without_a_false_alarm(logged: Database, officer: Actor,
                                                               tmp_path: Path) -> None:
     """Backups made before a restore anchor the log the restore replaced."""
@@ -244,6 +253,7 @@ def _data_key(paths: DataPaths) -> bytes:
     return found
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_replacing_the_keys_keeps_old_rows_checked_and_the_old_key_out(
         logged: Database, officer: Actor) -> None:
     """Replacing the keys (a leaver may have known them) replaces A: the rows after it are
@@ -269,6 +279,7 @@ def test_replacing_the_keys_keeps_old_rows_checked_and_the_old_key_out(
     assert code == 1 and "không khớp mã xác thực" in err, err
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_an_automatic_backup_leaves_no_spent_chain_key_in_the_files(db: Database,
                                                                     admin: Actor) -> None:
     """The write-ahead log keeps pages as they were, the chain's spent keys among them

@@ -171,6 +171,7 @@ BLOCKER = (
 )
 
 
+@pytest.mark.sqlite_only("SQLite's write lock on the file")
 def test_a_save_waits_for_another_process_holding_the_write_lock(db: Database,
                                                                   officer: Actor) -> None:
     blocker = subprocess.Popen([sys.executable, "-c", BLOCKER, str(db.paths.database),

@@ -60,6 +60,7 @@ def test_a_second_program_is_told_who_holds_the_folder_and_since_when(
     assert _holder_named(refused.value.message, holder.pid)
 
 
+@pytest.mark.sqlite_only("the folder lock: none in server mode")
 def test_the_command_line_exits_4_while_another_program_holds_the_folder(
         paths: DataPaths, holder: subprocess.Popen[str]) -> None:
     err = io.StringIO()
@@ -103,6 +104,7 @@ def test_holding_is_reentrant_and_released_at_the_end(db: Database, paths: DataP
     after.wait()
 
 
+@pytest.mark.sqlite_only("the folder lock: none in server mode")
 def test_commands_hold_the_folder_while_they_run(db: Database, paths: DataPaths) -> None:
     from app.cli import base
 
