@@ -80,6 +80,8 @@ def storage_problems(engine: Engine) -> list[str]:
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
     Used by `check` on the open register, by a backup on its snapshot and by a restore on
     the unpacked copy."""
+    if engine.dialect.name == POSTGRESQL:
+        return _server_problems(engine)
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("storage_problems", engine.dialect.name)
     problems: list[str] = []
@@ -95,6 +97,43 @@ def storage_problems(engine: Engine) -> list[str]:
     except DatabaseError as exc:  # not a database at all, or too damaged to be read
         problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
     return problems
+
+
+def _server_problems(engine: Engine) -> list[str]:
+    """PostgreSQL's own means: it enforces every foreign key as rows are written, so what
+    is left to find is a constraint that was never checked against older rows and, where
+    the server has amcheck (installed by its administrator), a damaged index."""
+    problems: list[str] = []
+    try:
+        with engine.connect() as conn:
+            unchecked = conn.exec_driver_sql(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                "WHERE connamespace = current_schema()::regnamespace AND NOT convalidated")
+            problems.extend(f"Bảng {table}: ràng buộc {name} chưa được kiểm tra trên dữ liệu."
+                            for table, name in unchecked)
+            if conn.exec_driver_sql(
+                    "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'").first():
+                # It raises at the first damaged index, naming it.
+                conn.exec_driver_sql(
+                    "SELECT bt_index_check(c.oid) FROM pg_class c "
+                    "JOIN pg_am a ON a.oid = c.relam WHERE c.relkind = 'i' "
+                    "AND a.amname = 'btree' "
+                    "AND c.relnamespace = current_schema()::regnamespace").all()
+    except DatabaseError as exc:
+        problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
+    return problems
+
+
+def serialise(connection: Connection, what: str) -> None:
+    """Writers of `what` (a name: a document symbol's numbers in a year) one after another
+    until their transactions end, where reading then writing must not interleave (the
+    number after the highest). SQLite lets one writer in at a time already; on PostgreSQL a
+    transaction-level advisory lock on the name."""
+    if connection.dialect.name == POSTGRESQL:
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:what))"),
+                           {"what": what})
+    elif connection.dialect.name != SQLITE:
+        raise UnsupportedEngine("serialise", connection.dialect.name)
 
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
