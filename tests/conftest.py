@@ -85,7 +85,8 @@ def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # fixture and no Qt run on PostgreSQL, each on a database of its own copied from one that
 # `init` made; the others are deselected (they ran on SQLite already).
 SERVER = os.environ.get("SOVIPHAM_TEST_DATABASE_URL")
-TEMPLATE_DATABASE = "sovipham_mau"
+# One per test session, so that sessions sharing a server leave each other alone.
+TEMPLATE_DATABASE = f"sovipham_mau_{os.getpid()}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -123,15 +124,16 @@ def _server_database(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pristine_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths, bytes]:
+def pristine_folder(tmp_path_factory: pytest.TempPathFactory,
+                    ) -> Iterator[tuple[DataPaths, bytes]]:
     """A data folder as `init` leaves it (administrator `admin`), made once per session,
     and its data key. Nothing in it belongs to a process or a path once its engine is
     disposed: SQLite folds the WAL into the file when the last connection closes, and
     only the window and the commands take the folder's lock. (Its audit log's `init` row
-    names the folder it was made in, as a restored backup's does.)"""
+    names the folder it was made in, as a restored backup's does.) In server mode its
+    database is the template each test's is copied from, removed at the end."""
     paths = DataPaths(tmp_path_factory.mktemp("pristine") / "data")
     if SERVER is not None:
-        _server_admin(f"DROP DATABASE IF EXISTS {TEMPLATE_DATABASE} WITH (FORCE)")
         _server_admin(f"CREATE DATABASE {TEMPLATE_DATABASE}")
         paths = DataPaths(paths.root, _server_database(TEMPLATE_DATABASE))
     database = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, "Quản trị viên")
@@ -140,7 +142,9 @@ def pristine_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths
     leftovers = [p.name for p in paths.root.iterdir()
                  if p.name not in (paths.database.name, paths.keys.name) and not p.is_dir()]
     assert leftovers == [], f"the pristine folder holds {leftovers}: not safe to copy"
-    return paths, data_key
+    yield paths, data_key
+    if SERVER is not None:
+        _server_admin(f"DROP DATABASE {TEMPLATE_DATABASE} WITH (FORCE)")
 
 
 @pytest.fixture
