@@ -2,9 +2,9 @@
 a consistent copy of the register and its check, a copy opened for reading, the bulk
 insert. The full-text index is `text_index.py`; opening and durability, `database.py`.
 
-A function dispatches on the engine's dialect only where engines differ. Only SQLite is
-implemented; another engine gets `UnsupportedEngine` until its branch is written here, so
-that a server database is a matter of this package.
+A function dispatches on the engine's dialect only where engines differ: SQLite, and
+PostgreSQL for server mode except the copies (a server database's backup is not built
+yet); another engine gets `UnsupportedEngine` until its branch is written here.
 """
 
 from __future__ import annotations
