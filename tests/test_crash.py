@@ -51,6 +51,7 @@ def harness() -> Iterator[CrashHarness]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("its writers open the folder's SQLite file")
 def test_kills_while_writing_lose_no_committed_case_and_leave_none_half_written(
         db: Database, paths: DataPaths, harness: CrashHarness) -> None:
     data_key = db.data_key
