@@ -160,12 +160,16 @@ def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes],
         name = make_url(paths.server).database
         _server_admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
         monkeypatch.setenv(ENV_DATABASE_URL, paths.server)
-    database = open_database(paths)
-    database.unlock(data_key)
-    yield database
-    database.dispose()
-    if paths.server is not None:
-        _server_admin(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        database = open_database(paths)
+        try:
+            database.unlock(data_key)
+            yield database
+        finally:
+            database.dispose()
+    finally:
+        if paths.server is not None:
+            _server_admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def folder_key(root: Path, username: str = "admin", password: str = ADMIN_PASSWORD) -> bytes:
