@@ -21,6 +21,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
+from app.db.storage import serialise
 from app.domain.documents import (
     DOCUMENT_KIND_LABELS,
     REQUEST_KINDS,
@@ -149,7 +150,9 @@ def _number(document: SentDocument) -> DocumentNumber:
 
 
 def next_number(session: Session, symbol: str, year: int) -> int:
-    """The number after the highest of `symbol` in `year`: a new year starts at 1."""
+    """The number after the highest of `symbol` in `year`: a new year starts at 1 (a
+    writer beside this one waits until this transaction ends)."""
+    serialise(session.connection(), f"document-number:{symbol}:{year}")
     last = session.execute(select(func.max(SentDocument.number)).where(
         SentDocument.symbol == symbol, SentDocument.year == year)).scalar_one()
     return int(last or 0) + 1
