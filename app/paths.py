@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
 ENV_DATA_DIR = "SOVIPHAM_DATA_DIR"
+ENV_DATABASE_URL = "SOVIPHAM_DATABASE_URL"
 
 
 @dataclass(frozen=True)
 class DataPaths:
     root: Path
+    # Server mode: the register is this PostgreSQL database (`postgresql://…`, cli.md) and
+    # the folder holds this PC's own files and the key file. Out of repr: it may hold a
+    # password.
+    server: str | None = field(default=None, repr=False)
 
     @property
     def database(self) -> Path:
@@ -54,12 +59,14 @@ class DataPaths:
             make_private(folder)
 
     @classmethod
-    def resolve(cls, data_dir: str | os.PathLike[str] | None) -> DataPaths:
-        """`--data-dir`, else `SOVIPHAM_DATA_DIR`, else the per-user data folder."""
+    def resolve(cls, data_dir: str | os.PathLike[str] | None,
+                database: str | None = None) -> DataPaths:
+        """`--data-dir`, else `SOVIPHAM_DATA_DIR`, else the per-user data folder; in server
+        mode with `--database`, else `SOVIPHAM_DATABASE_URL`."""
         chosen = data_dir or os.environ.get(ENV_DATA_DIR)
-        if chosen:
-            return cls(Path(chosen).expanduser().resolve())
-        return cls(default_root())
+        server = database or os.environ.get(ENV_DATABASE_URL) or None
+        root = Path(chosen).expanduser().resolve() if chosen else default_root()
+        return cls(root, server)
 
 
 def default_root() -> Path:

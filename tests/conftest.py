@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,11 +20,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from argon2 import PasswordHasher
+from sqlalchemy import make_url
 
 from app.db import Database, open_database
 from app.domain.case import CaseInput
 from app.domain.labels import Role
-from app.paths import DataPaths
+from app.paths import ENV_DATABASE_URL, DataPaths
 from app.security import keys
 from app.services import accounts, setup
 from app.services.actor import Actor
@@ -60,7 +62,11 @@ def qapp(qapp: QApplication) -> QApplication:
 
 @pytest.fixture
 def paths(tmp_path: Path) -> DataPaths:
-    return DataPaths(tmp_path / "data")
+    """The test's data folder; in server mode, with a database of its own on the server
+    (made by the `db` fixture)."""
+    if SERVER is None:
+        return DataPaths(tmp_path / "data")
+    return DataPaths(tmp_path / "data", _server_database(f"sovipham_{uuid.uuid4().hex}"))
 
 
 @pytest.fixture
@@ -74,33 +80,96 @@ def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+# Server mode: with this set (`postgresql+psycopg://user@host:port/postgres`, a login that
+# may create databases; scripts/pg_cluster.sh starts one), the tests that use the `db`
+# fixture and no Qt run on PostgreSQL, each on a database of its own copied from one that
+# `init` made; the others are deselected (they ran on SQLite already).
+SERVER = os.environ.get("SOVIPHAM_TEST_DATABASE_URL")
+# One per test session, so that sessions sharing a server leave each other alone.
+TEMPLATE_DATABASE = f"sovipham_mau_{os.getpid()}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVER is None:
+        return
+    window = {"qtbot", "qapp", "open_window"}
+    kept, left = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        on_server = ("db" in names and not names & window
+                     and item.get_closest_marker("sqlite_only") is None)
+        (kept if on_server else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+def _server_admin(statement: str) -> None:
+    """`statement` (CREATE or DROP DATABASE, which no transaction may hold) on the server."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    assert SERVER is not None
+    engine = create_engine(SERVER, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def _server_database(name: str) -> str:
+    assert SERVER is not None
+    return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def pristine_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths, bytes]:
+def pristine_folder(tmp_path_factory: pytest.TempPathFactory,
+                    ) -> Iterator[tuple[DataPaths, bytes]]:
     """A data folder as `init` leaves it (administrator `admin`), made once per session,
     and its data key. Nothing in it belongs to a process or a path once its engine is
     disposed: SQLite folds the WAL into the file when the last connection closes, and
     only the window and the commands take the folder's lock. (Its audit log's `init` row
-    names the folder it was made in, as a restored backup's does.)"""
+    names the folder it was made in, as a restored backup's does.) In server mode its
+    database is the template each test's is copied from, removed at the end."""
     paths = DataPaths(tmp_path_factory.mktemp("pristine") / "data")
+    if SERVER is not None:
+        _server_admin(f"CREATE DATABASE {TEMPLATE_DATABASE}")
+        paths = DataPaths(paths.root, _server_database(TEMPLATE_DATABASE))
     database = setup.init_data_folder(paths, "admin", ADMIN_PASSWORD, "Quản trị viên")
     data_key = database.data_key
     database.dispose()
     leftovers = [p.name for p in paths.root.iterdir()
                  if p.name not in (paths.database.name, paths.keys.name) and not p.is_dir()]
     assert leftovers == [], f"the pristine folder holds {leftovers}: not safe to copy"
-    return paths, data_key
+    yield paths, data_key
+    if SERVER is not None:
+        _server_admin(f"DROP DATABASE {TEMPLATE_DATABASE} WITH (FORCE)")
 
 
 @pytest.fixture
-def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes]) -> Iterator[Database]:
+def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes],
+       monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     """A new data folder of the test's own, opened and unlocked as after `init`: a copy
-    of the session's pristine folder (the same data key for every test's folder)."""
+    of the session's pristine folder (the same data key for every test's folder). In
+    server mode the server copies the pristine database as it copies a template, and the
+    commands the test runs find it as `SOVIPHAM_DATABASE_URL`."""
     pristine, data_key = pristine_folder
     shutil.copytree(pristine.root, paths.root)
-    database = open_database(paths)
-    database.unlock(data_key)
-    yield database
-    database.dispose()
+    if paths.server is not None:
+        name = make_url(paths.server).database
+        _server_admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DATABASE}")
+        monkeypatch.setenv(ENV_DATABASE_URL, paths.server)
+    try:
+        database = open_database(paths)
+        try:
+            database.unlock(data_key)
+            yield database
+        finally:
+            database.dispose()
+    finally:
+        if paths.server is not None:
+            _server_admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def folder_key(root: Path, username: str = "admin", password: str = ADMIN_PASSWORD) -> bytes:

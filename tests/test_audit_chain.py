@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from app.cli import main
 from app.db import Database, open_database
@@ -54,23 +54,52 @@ def _officer_check(paths: DataPaths) -> tuple[int, str]:
     return _check(paths, "canbo", PASSWORD)
 
 
+class _Outside:
+    """A DB-API connection opened outside the program: sqlcipher3 keyed with the data key
+    on a data folder, psycopg with the login on a server. Statements are written with
+    SQLite's `?` placeholders."""
+
+    def __init__(self, connection: Any, on_server: bool) -> None:
+        self.connection, self.on_server = connection, on_server
+
+    def execute(self, statement: str, parameters: tuple[object, ...] = ()) -> Any:
+        if self.on_server:
+            statement = statement.replace("?", "%s")
+        return self.connection.execute(statement, parameters)
+
+    def tables(self) -> set[str]:
+        listing = ("SELECT table_name FROM information_schema.tables "
+                   "WHERE table_schema = current_schema()" if self.on_server
+                   else "SELECT name FROM sqlite_master")
+        return {name for (name,) in self.execute(listing)}
+
+
 @contextmanager
-def _tampering(db: Database) -> Iterator[Any]:
-    """The database opened outside the program with the data key (any account's), the
-    program closed first; committed when the block ends."""
+def _tampering(db: Database) -> Iterator[_Outside]:
+    """The database opened outside the program with the data key (any account's) or, on
+    a server, the program's login; the program closed first; committed when the block
+    ends."""
     data_key = db.data_key
     db.dispose()
+    if db.paths.server is not None:
+        import psycopg
+
+        url = make_url(db.paths.server).set(drivername="postgresql")
+        with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
+            yield _Outside(conn, on_server=True)
+        return
     with closing(keyed_connection(db.paths.database, data_key)) as conn, conn:
-        yield conn
+        yield _Outside(conn, on_server=False)
 
 
-def _rehash(conn: Any) -> None:
+def _rehash(conn: _Outside) -> None:
     """Every row's hash recomputed as the program computes it, from the first row."""
     prev_hash = GENESIS
     rows = conn.execute("SELECT id, at, username, action, entity, entity_uuid, detail "
                         "FROM audit_log ORDER BY id").fetchall()
     for row_id, at, *fields in rows:
-        moment = datetime.fromisoformat(at).replace(tzinfo=UTC).isoformat()
+        stored = at if isinstance(at, datetime) else datetime.fromisoformat(at)  # SQLite's text
+        moment = stored.replace(tzinfo=UTC).isoformat()
         row_hash = hashlib.sha256(json.dumps([prev_hash, moment, *fields],
                                              ensure_ascii=False).encode()).hexdigest()
         conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
@@ -78,13 +107,12 @@ def _rehash(conn: Any) -> None:
         prev_hash = row_hash
 
 
-def _drop_newest(conn: Any, count: int) -> None:
+def _drop_newest(conn: _Outside, count: int) -> None:
     """The newest `count` rows deleted, and whatever says where the log ended made to
     agree with the newest row left."""
     conn.execute("DELETE FROM audit_log WHERE id > (SELECT MAX(id) FROM audit_log) - ?",
                  (count,))
-    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    if "audit_chain" in tables:
+    if "audit_chain" in conn.tables():
         conn.execute("UPDATE audit_chain SET sequence = (SELECT MAX(sequence) FROM audit_log), "
                      "mac = (SELECT mac FROM audit_log ORDER BY id DESC LIMIT 1)")
 
@@ -114,6 +142,7 @@ def test_deleting_the_newest_rows_is_found_with_the_administrators_key(
     assert code == 1 and "khóa hiện tại của nhật ký không khớp" in err, err
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_deleting_the_newest_rows_is_found_without_it_against_the_newest_backup(
         logged: Database, officer: Actor) -> None:
     paths = logged.paths
@@ -161,14 +190,14 @@ def test_a_log_emptied_of_its_keyed_rows_and_state_is_found(logged: Database) ->
     paths = logged.paths
     with _tampering(logged) as conn:
         conn.execute("DELETE FROM audit_log")
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        if "audit_chain" in tables:
+        if "audit_chain" in conn.tables():
             conn.execute("DELETE FROM audit_chain")
     for check in (_check, _officer_check):
         code, err = check(paths)
         assert code == 1 and "mất trạng thái của nhật ký có khóa" in err, err
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_the_database_put_back_from_an_older_copy_is_found_against_the_newest_backup(
         logged: Database, officer: Actor, tmp_path: Path) -> None:
     """An older copy of the whole file is consistent in itself (its chain, its state): only
@@ -199,6 +228,7 @@ def test_an_officers_rows_are_keyed_and_accepted_by_an_administrators_check(
     assert _check(logged.paths) == (0, "")
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_a_restore_rolls_the_log_back_without_a_false_alarm(logged: Database, officer: Actor,
                                                               tmp_path: Path) -> None:
     """Backups made before a restore anchor the log the restore replaced."""
@@ -244,6 +274,7 @@ def _data_key(paths: DataPaths) -> bytes:
     return found
 
 
+@pytest.mark.sqlite_only("replacing the keys re-encrypts the SQLite file and backs it up")
 def test_replacing_the_keys_keeps_old_rows_checked_and_the_old_key_out(
         logged: Database, officer: Actor) -> None:
     """Replacing the keys (a leaver may have known them) replaces A: the rows after it are
@@ -269,6 +300,7 @@ def test_replacing_the_keys_keeps_old_rows_checked_and_the_old_key_out(
     assert code == 1 and "không khớp mã xác thực" in err, err
 
 
+@pytest.mark.sqlite_only("backup and restore of a server database: not built yet (#16)")
 def test_an_automatic_backup_leaves_no_spent_chain_key_in_the_files(db: Database,
                                                                     admin: Actor) -> None:
     """The write-ahead log keeps pages as they were, the chain's spent keys among them

@@ -38,6 +38,9 @@ from app.services.integrity import check_data_folder
 from tests.backup_tools import admin_key, legacy_archive, read_back
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, folder_key, make_case
 
+pytestmark = pytest.mark.sqlite_only(
+    "backup and restore of a server database: not built yet (#16)")
+
 CHILD = "Trần Thị Dấu Vết"
 SUMMARY = "Bài đăng có dấu vết XYZ-4711"
 ROOT = Path(__file__).resolve().parents[1]

@@ -39,6 +39,9 @@ from tests.backup_tools import (
 )
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case
 
+pytestmark = pytest.mark.sqlite_only(
+    "backup and restore of a server database: not built yet (#16)")
+
 CHILD = "Trần Thị Niêm Phong"
 OTHERS = ("xem", "canbo", "lanhdao", "nghi")  # every account but the administrator
 

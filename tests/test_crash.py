@@ -51,6 +51,7 @@ def harness() -> Iterator[CrashHarness]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("its writers open the folder's SQLite file")
 def test_kills_while_writing_lose_no_committed_case_and_leave_none_half_written(
         db: Database, paths: DataPaths, harness: CrashHarness) -> None:
     data_key = db.data_key
@@ -171,6 +172,7 @@ BLOCKER = (
 )
 
 
+@pytest.mark.sqlite_only("SQLite's write lock on the file")
 def test_a_save_waits_for_another_process_holding_the_write_lock(db: Database,
                                                                   officer: Actor) -> None:
     blocker = subprocess.Popen([sys.executable, "-c", BLOCKER, str(db.paths.database),

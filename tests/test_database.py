@@ -29,6 +29,7 @@ from tests.conftest import TODAY, make_case, open_unlocked
 from tests.crash_writer import OLD_PASSWORD, old_register
 
 
+@pytest.mark.sqlite_only("SQLite's connection settings")
 def test_connections_are_durable(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -58,7 +59,7 @@ def test_opening_a_folder_at_head_does_not_load_alembic(db: Database, paths: Dat
         "from pathlib import Path\n"
         "from app.db import open_database\n"
         "from app.paths import DataPaths\n"
-        f"db = open_database(DataPaths(Path({str(paths.root)!r})))\n"
+        f"db = open_database(DataPaths(Path({str(paths.root)!r}), {paths.server!r}))\n"
         f"db.unlock(bytes.fromhex({data_key.hex()!r}))\n"
         "assert 'alembic' not in sys.modules\n"
     )
@@ -101,6 +102,7 @@ def test_upgrade_from_revision_0002_keeps_data_backs_up_and_indexes_it(
     db.dispose()
 
 
+@pytest.mark.sqlite_only("an older version's SQLite folder")
 def test_upgrade_to_0009_keeps_an_encrypted_folders_cases_dated_by_their_detection(
         db: Database, admin: Actor) -> None:
     """Cases recorded before the posting dates existed: their act's date is their detection
@@ -133,6 +135,7 @@ def test_upgrade_to_0009_keeps_an_encrypted_folders_cases_dated_by_their_detecti
         sqlite3.connect(paths.database).execute("SELECT code FROM cases").fetchall()
 
 
+@pytest.mark.sqlite_only("an older version's SQLite folder")
 def test_upgrade_to_0014_keeps_an_encrypted_folders_cases_sorted_in_vietnamese(
         db: Database, admin: Actor) -> None:
     """Cases recorded before the collation keys get theirs: the list sorts them in
@@ -160,6 +163,7 @@ def test_upgrade_to_0014_keeps_an_encrypted_folders_cases_sorted_in_vietnamese(
         again.dispose()
 
 
+@pytest.mark.sqlite_only("the SQLCipher file")
 def test_the_database_is_encrypted_and_private(db: Database, admin: Actor) -> None:
     cases.create_case(db, admin, make_case(account="Trang Dấu Vết Riêng"), today=TODAY)
     files = [db.paths.database, db.paths.database.with_name("sovipham.sqlite3-wal")]
@@ -176,10 +180,10 @@ def test_models_and_migrations_agree(db: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from app.db.text_index import is_index_table
+    from app.db.text_index import is_text_index
 
     def include(obj: object, name: str | None, type_: str, *_: object) -> bool:
-        return not (type_ == "table" and name is not None and is_index_table(name))
+        return not (name is not None and is_text_index(type_, name))
 
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include})
@@ -187,14 +191,15 @@ def test_models_and_migrations_agree(db: Database) -> None:
 
 
 def test_another_engine_is_refused_plainly_until_app_db_implements_it(tmp_path: Path) -> None:
-    server = create_mock_engine("postgresql://sovipham@may-chu/sovipham", lambda *_a: None)
+    server = create_mock_engine("mysql://sovipham@may-chu/sovipham", lambda *_a: None)
     for run in (lambda: storage.copy_database(server, tmp_path / "ban-sao", bytes(32)),
                 lambda: storage.storage_problems(server),
                 lambda: erase.rewrite_without_free_space(server)):
-        with pytest.raises(storage.UnsupportedEngine, match="'postgresql'"):
+        with pytest.raises(storage.UnsupportedEngine, match="'mysql'"):
             run()
 
 
+@pytest.mark.sqlite_only("a copy of the SQLite file")
 def test_a_copy_is_checked_and_a_file_that_is_no_database_is_a_problem(
         db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "ban-chup"

@@ -86,6 +86,7 @@ def test_a_day_recorded_twice_or_that_changes_nothing_is_refused(
     assert len(_day_changes(db)) == 1
 
 
+@pytest.mark.sqlite_only("an older version's SQLite folder")
 def test_upgrade_to_0015_keeps_an_encrypted_folders_cases(db: Database, admin: Actor) -> None:
     created = cases.create_case(db, admin, make_case(), today=TODAY)
     paths, data_key = db.paths, db.data_key

@@ -162,7 +162,7 @@ from pathlib import Path
 from app.paths import DataPaths
 from app.services import accounts, documents
 from tests.conftest import PASSWORD  # the suite's fast password hashing too
-db = open_database(DataPaths(Path(sys.argv[1])))
+db = open_database(DataPaths(Path(sys.argv[1]), sys.argv[4] or None))  # or on a server
 db.unlock(bytes.fromhex(sys.argv[2]))
 officer = accounts.authenticate(db, "canbo", PASSWORD)
 sys.stdout.write("ready\\n"); sys.stdout.flush()
@@ -181,7 +181,8 @@ def test_two_programs_writing_at_once_never_share_a_number(db: Database,
     case_id = _case(db, officer)
     root = Path(__file__).resolve().parent.parent
     programs = [subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db.paths.root), db.data_key.hex(), str(case_id)],
+        [sys.executable, "-c", WRITER, str(db.paths.root), db.data_key.hex(), str(case_id),
+         db.paths.server or ""],
         cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for _ in range(2)]
     for program in programs:
@@ -330,6 +331,7 @@ def test_texts_naming_a_child_are_masked_for_a_viewer_and_in_the_file(
     assert "Bống" not in repr(rows) and rows[2][2] == entry.number
 
 
+@pytest.mark.sqlite_only("an older version's SQLite folder")
 def test_upgrade_to_the_register_keeps_an_encrypted_folders_cases(db: Database,
                                                                  officer: Actor) -> None:
     """A folder of the version before the register (0014) opens at the head with its cases,

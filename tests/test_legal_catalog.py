@@ -231,6 +231,7 @@ def test_the_seed_file_passes_the_catalogs_own_rules() -> None:
                                          row["max_fine"], row["basis"]))
 
 
+@pytest.mark.sqlite_only("an older version's SQLite folder")
 def test_an_older_folder_gets_instruments_and_limits_and_keeps_ids_and_edits(
         db: Database, admin: Actor, officer: Actor) -> None:
     """An encrypted folder of the version before (0008): its provisions keep their ids, the

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.shared import Twips
 from docxtpl import DocxTemplate
 
 from app.domain.documents import TO_FILL, DocumentKind
@@ -135,6 +136,20 @@ def test_the_escalation_lists_each_case_and_every_file_in_full(office: OfficeSet
     assert "(Kèm theo Báo cáo số 15/BC-VHXH ngày 16/03/2026 của Phòng Văn hóa - Xã hội)" in body
 
 
+def test_a_sha256_row_is_as_wide_as_its_table(office: OfficeSettings, tmp_path: Path) -> None:
+    """The merged cell's own width is the four columns': Word lays a cell out by it, and
+    one column's width would wrap the 64 digits."""
+    document = Document(str(_draft(DocumentKind.ESCALATION, office, tmp_path)))
+    digests = [row for table in document.tables for row in table.rows
+               if row.cells[0].text.startswith("SHA-256: ")]
+    assert len(digests) == 6  # two files for each of three cases
+    for row in digests:
+        [cell] = row._tr.tc_lst
+        assert cell.grid_span == 4
+        columns = sum(column.width for column in row.table.columns)
+        assert abs(cell.width - columns) <= Twips(4)  # each column rounded to a twip
+
+
 def test_the_annex_comes_on_request_and_always_with_a_transfer(office: OfficeSettings,
                                                                tmp_path: Path) -> None:
     def annexed(kind: DocumentKind, **changes: object) -> bool:
@@ -201,10 +216,19 @@ def test_a_misspelt_field_of_a_loop_is_named() -> None:
 def test_a_syntax_error_is_named_with_its_paragraph() -> None:
     [problem] = template_problems(DocumentKind.REMOVAL_REQUEST, _with(
         DocumentKind.REMOVAL_REQUEST, "Hạn gỡ: {{ han_go }"))
-    assert problem.startswith("Mẫu có lỗi cú pháp ở đoạn «Hạn gỡ: {{ han_go }»")
+    assert problem.startswith("Mẫu có trường viết sai ở đoạn «Hạn gỡ: {{ han_go }»")
     [problem] = template_problems(DocumentKind.REMOVAL_REQUEST, _with(
         DocumentKind.REMOVAL_REQUEST, "{% if han %}Hạn: {{ han }}"))
-    assert "lỗi cú pháp" in problem and "endif" in problem
+    assert problem == "Mẫu có khối {% if … %} chưa đóng: thiếu {% endif %}."
+
+
+def test_a_syntax_error_in_the_footer_is_named_with_its_paragraph() -> None:
+    document = Document(str(template_path(template_name(DocumentKind.INVITATION))))
+    document.sections[0].footer.add_paragraph("Trang {{ so_trang | khong_co }}")
+    buffer = BytesIO()
+    document.save(buffer)
+    [problem] = template_problems(DocumentKind.INVITATION, buffer.getvalue())
+    assert problem.startswith("Mẫu có trường viết sai ở đoạn «Trang {{ so_trang | khong_co }}»")
 
 
 def test_what_breaks_only_when_filled_is_found_by_drafting_a_sample() -> None:

@@ -1,4 +1,5 @@
-"""One program per data folder; data folders on a network share are refused."""
+"""One program per data folder; data folders on a network share are refused. In server
+mode neither: the server arbitrates."""
 
 from __future__ import annotations
 
@@ -31,6 +32,17 @@ HOLDER = (
     "sys.stdin.read()\n"
 )
 
+# Another program on this PC in server mode, holding the folder as the window does.
+SERVER_HOLDER = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from app.db import lock\n"
+    "from app.paths import DataPaths\n"
+    "with lock.hold(DataPaths(Path(sys.argv[1]), sys.argv[2])):\n"
+    "    print('held', flush=True)\n"
+    "    sys.stdin.read()\n"
+)
+
 
 def _start_holder(root: Path) -> subprocess.Popen[str]:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root)], stdin=subprocess.PIPE,
@@ -60,12 +72,34 @@ def test_a_second_program_is_told_who_holds_the_folder_and_since_when(
     assert _holder_named(refused.value.message, holder.pid)
 
 
+@pytest.mark.sqlite_only("the folder lock: none in server mode")
 def test_the_command_line_exits_4_while_another_program_holds_the_folder(
         paths: DataPaths, holder: subprocess.Popen[str]) -> None:
     err = io.StringIO()
     code = main(["--data-dir", str(paths.root), "--user", "admin", "--password-stdin", "check"],
                 stdin=io.StringIO(ADMIN_PASSWORD + "\n"), stdout=io.StringIO(), stderr=err)
     assert code == 4 and _holder_named(err.getvalue(), holder.pid)
+
+
+def test_on_a_server_a_second_program_on_the_same_pc_is_not_refused(
+        paths: DataPaths, db: Database) -> None:
+    """cli.md, server mode: several programs work at once, nothing is refused with exit 4;
+    the server arbitrates between them, with no lock on this PC's folder."""
+    if paths.server is None:
+        pytest.skip("server mode only")
+    other = subprocess.Popen([sys.executable, "-c", SERVER_HOLDER, str(paths.root),
+                              paths.server], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        err = io.StringIO()
+        code = main(["--data-dir", str(paths.root), "--user", "admin", "--password-stdin",
+                     "check"], stdin=io.StringIO(ADMIN_PASSWORD + "\n"), stdout=io.StringIO(),
+                    stderr=err)
+        assert (code, err.getvalue()) == (0, "")
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_the_window_says_who_holds_the_folder_and_exits(
@@ -103,6 +137,7 @@ def test_holding_is_reentrant_and_released_at_the_end(db: Database, paths: DataP
     after.wait()
 
 
+@pytest.mark.sqlite_only("the folder lock: none in server mode")
 def test_commands_hold_the_folder_while_they_run(db: Database, paths: DataPaths) -> None:
     from app.cli import base
 

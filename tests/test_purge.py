@@ -64,6 +64,7 @@ def _evidence_file(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only("reads the SQLite file and its WAL")
 def test_a_purged_case_leaves_no_trace_in_database_wal_or_evidence(
         db: Database, admin: Actor, tmp_path: Path) -> None:
     _without_secure_delete(db)

@@ -7,7 +7,9 @@ import dataclasses
 import shutil
 import subprocess
 import unicodedata
+import zipfile
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,7 @@ from app.domain.report import ReportText
 from app.domain.report_forms import all_forms, display
 from app.progress import Cancelled, CancelToken
 from app.reports.docx_document import FONT, Style, template_path
-from app.reports.docx_report import TEMPLATE, write_docx
+from app.reports.docx_report import TEMPLATE, template_problems, write_docx
 from app.reports.narrative import draft
 from app.services import cases, events, settings
 from app.services.actor import Actor
@@ -209,6 +211,21 @@ def test_the_shipped_template_asks_only_for_what_the_report_gives() -> None:
     assert names == {"co_quan_chu_quan", "co_quan_ban_hanh", "so_ky_hieu", "dia_danh_ngay",
                      "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "chuc_vu_ky",
                      "nguoi_ky", "bieu_mau", "phu_luc"}
+
+
+def test_a_word_file_cut_short_is_refused_as_not_word(tmp_path: Path) -> None:
+    """A .docx whose text part was cut off (a copy broken on its way) is refused with a
+    message, not an error the window cannot show."""
+    shipped = zipfile.ZipFile(template_path(TEMPLATE))
+    cut = BytesIO()
+    with zipfile.ZipFile(cut, "w") as copy:
+        for item in shipped.infolist():
+            data = shipped.read(item.filename)
+            copy.writestr(item, data[:len(data) // 2] if item.filename == "word/document.xml"
+                          else data)
+    [problem] = template_problems(cut.getvalue())
+    assert problem.startswith("Tệp không phải văn bản Word (.docx) đọc được: hãy lưu mẫu báo "
+                              "cáo trong Word")
 
 
 def test_text_that_looks_like_markup_stays_text(db: Database, tmp_path: Path) -> None:

@@ -431,6 +431,7 @@ def test_freezing_refuses_a_period_with_unlawful_sanctions_and_lists_them(
 # --- the migration -------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("an older version's SQLite folder")
 def test_migration_0011_adds_the_columns_on_an_encrypted_folder_and_keeps_the_data(
         db: Database, officer: Actor, provision: int) -> None:
     from alembic import command

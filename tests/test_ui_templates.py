@@ -67,7 +67,7 @@ def test_an_administrator_exports_replaces_and_restores_a_template(
             _edit(exported, tmp_path / "sai.docx", misspell=True))
     view.replace_button.click()
     qtbot.waitUntil(lambda: "trich_yeuu" in view.feedback.text())
-    assert "Mẫu có trường {{ trich_yeuu }} không dùng được" in view.feedback.text()
+    assert "Mẫu có trường {{ trich_yeuu }} không có trong báo cáo" in view.feedback.text()
     assert _rows(view)[0][1] == "Mẫu mặc định"
 
     _choose(monkeypatch, "getOpenFileName",

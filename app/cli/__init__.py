@@ -41,7 +41,7 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
         # guessed (and a later option would change what an abbreviation means).
         allow_abbrev=False,
     )
-    parser.set_defaults(data_dir=None, user=None, password_stdin=False)
+    parser.set_defaults(data_dir=None, database=None, user=None, password_stdin=False)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                         help=argparse_vi.VERSION_HELP)
     parser.add_argument("--selftest", action="store_true",
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         from app.selftest import run_selftest
 
         return run_selftest(out)
-    paths = DataPaths.resolve(args.data_dir)
+    paths = DataPaths.resolve(args.data_dir, args.database)
     if args.command is None:
         from app.ui.main import run_window
 

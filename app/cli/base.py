@@ -115,6 +115,10 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS,
                         help="thư mục dữ liệu (mặc định: biến SOVIPHAM_DATA_DIR hoặc thư mục "
                              "dữ liệu của người dùng)")
+    common.add_argument("--database", metavar="ĐỊA_CHỈ", default=argparse.SUPPRESS,
+                        help="chế độ máy chủ: cơ sở dữ liệu PostgreSQL "
+                             "(postgresql://người_dùng@máy:5432/tên; mặc định: biến "
+                             "SOVIPHAM_DATABASE_URL)")
     common.add_argument("--user", metavar="TÊN", default=argparse.SUPPRESS,
                         help="người dùng thực hiện lệnh")
     common.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli import backup, cases_io, core, letters, report, users
+from app.cli import backup, cases_io, core, evidence, letters, report, users
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
@@ -10,6 +10,7 @@ COMMANDS: tuple[Command, ...] = (
     *cases_io.COMMANDS,
     *report.COMMANDS,
     *letters.COMMANDS,
+    *evidence.COMMANDS,
     *backup.COMMANDS,
     *users.COMMANDS,
 )

@@ -15,17 +15,20 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.engine import make_engine
+from app.db.engine import make_engine, make_server_engine, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
 
 
 @dataclass
 class Database:
-    """A data folder's register: locked (no engine) until `unlock` is given the data key."""
+    """A register, locked (no engine) until `unlock` is given the data key: the data
+    folder's SQLCipher file, or in server mode the PostgreSQL database at `url` (the folder
+    then holds this PC's own files and the key file): `DataPaths.server`."""
 
     paths: DataPaths
     # The data key, once an account has signed in (kept out of repr and logs).
@@ -70,14 +73,17 @@ class Database:
             return
         from app.db.migrate import upgrade_to_head
 
-        new = not self.paths.database.exists()
-        engine = make_engine(self.paths.database, data_key)
+        if self.paths.server is not None:
+            engine = make_server_engine(server_url(self.paths.server))
+        else:
+            new = not self.paths.database.exists()
+            engine = make_engine(self.paths.database, data_key)
         try:
             upgrade_to_head(engine, self.paths, data_key)
         except Exception:
             engine.dispose()
             raise
-        if new:
+        if self.paths.server is None and new:
             make_private(self.paths.database)
         self._engine, self._data_key = engine, data_key
 
@@ -89,6 +95,11 @@ class Database:
     def hold_admin_key(self, admin_key: bytes | None) -> None:
         """Set at each sign-in: kept only for an administrator's session."""
         self._admin_key = admin_key
+
+    @property
+    def on_server(self) -> bool:
+        """Several programs share the register: no folder lock, the server arbitrates."""
+        return self.paths.server is not None
 
     @property
     def unlocked(self) -> bool:
@@ -103,12 +114,13 @@ class Database:
 
     def dispose(self) -> None:
         self._admin_key = None
-        if self._engine is not None:
+        if self._engine is not None and self.paths.server is None:
             from app.db.storage import empty_wal
 
             # A damaged file: nothing more to do on the way out.
             with suppress(DatabaseError, self._engine.dialect.loaded_dbapi.DatabaseError):
                 empty_wal(self._engine)
+        if self._engine is not None:
             self._engine.dispose()
 
     def relock(self) -> None:
@@ -121,7 +133,14 @@ class Database:
 def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     """The data folder's database, locked until `Database.unlock` (with `create`, a folder
     that has none yet: unlocking makes it). A restore or an encryption that a crash
-    interrupted is finished first, and what a crash left behind is removed."""
+    interrupted is finished first, and what a crash left behind is removed.
+
+    In server mode (`DataPaths.server`) the register is that PostgreSQL database
+    (`Database.unlock` creates its schema in an empty one); the folder holds the key file."""
+    if paths.server is not None:
+        _check_server(server_url(paths.server), create=create)
+        paths.create()
+        return Database(paths)
     from app.db.copies import remove_leftovers
     from app.db.encryption import is_plain
     from app.db.swap import finish_interrupted
@@ -144,3 +163,31 @@ def missing_key_file(paths: DataPaths) -> DataFolderError:
         f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
         "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
 
+
+
+def _check_server(url: URL, *, create: bool) -> None:
+    """Refused as a data folder is: a schema where `init` would make one, none elsewhere,
+    or a server that does not answer."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.pool import NullPool
+
+    from app.db.migrate import current_revision
+
+    engine = make_server_engine(url, pool=NullPool)
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        raise DataFolderError(
+            f"Không kết nối được máy chủ cơ sở dữ liệu {url.render_as_string()}: "
+            f"{str(exc.orig).strip()}") from exc
+    finally:
+        engine.dispose()
+    if create and revision is not None:
+        raise DataFolderError(
+            f"Cơ sở dữ liệu {url.database} trên máy chủ đã có dữ liệu; không khởi tạo lại "
+            "để tránh mất dữ liệu.")
+    if not create and revision is None:
+        raise DataFolderError(
+            f"Cơ sở dữ liệu {url.database} trên máy chủ chưa được khởi tạo. Hãy khởi tạo "
+            "bằng lệnh «init --database»."
+        )

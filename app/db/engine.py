@@ -67,3 +67,31 @@ def keyed_connection(database: Path, data_key: bytes | None) -> Any:
     if data_key is not None:
         connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
     return connection
+
+
+POSTGRESQL = "postgresql"
+
+
+def server_url(text: str | URL) -> URL:
+    """A server database's URL as typed (`postgresql://user@host:5432/name`), driven by
+    psycopg 3; refused with a Vietnamese message when it names another kind of database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from app.errors import DataFolderError
+
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise DataFolderError(f"Địa chỉ cơ sở dữ liệu không hợp lệ: {exc}") from exc
+    if url.get_backend_name() != POSTGRESQL:
+        raise DataFolderError(
+            "Chế độ máy chủ chỉ dùng PostgreSQL: địa chỉ phải bắt đầu bằng «postgresql://».")
+    return url.set(drivername=f"{POSTGRESQL}+psycopg")
+
+
+def make_server_engine(url: URL, *, pool: type[Pool] = QueuePool) -> Engine:
+    """An engine on a PostgreSQL database. Credentials follow PostgreSQL's own conventions
+    (the URL, `PGPASSWORD`, the password file): libpq reads them. A connection the server
+    dropped (restarted meanwhile) is noticed and replaced before use."""
+    return create_engine(url, poolclass=pool, pool_pre_ping=True)

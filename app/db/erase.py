@@ -3,18 +3,27 @@
 Every connection deletes with `secure_delete` (freed bytes are zeroed: database.py), but
 the WAL keeps copies of pages and SQLite may be built without that pragma. Purging
 personal data therefore also rewrites the file without free space and empties the WAL.
+
+On PostgreSQL a deleted row stays in its table's pages until they are rewritten:
+`VACUUM FULL` writes each table anew without them. The server's own write-ahead log and
+archives are the server's business (the README).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from app.db.engine import POSTGRESQL
 from app.db.storage import SQLITE, UnsupportedEngine, empty_wal
 from app.errors import UserError
 
 
 def rewrite_without_free_space(engine: Engine) -> None:
     """VACUUM, then copy the WAL into the file and truncate it to nothing."""
+    if engine.dialect.name == POSTGRESQL:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM FULL")
+        return
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("rewrite_without_free_space", engine.dialect.name)
     raw = engine.raw_connection()

@@ -127,6 +127,10 @@ _held: dict[Path, FolderLock] = {}
 def hold(paths: DataPaths, *, network: NetworkCheck = network_location) -> Iterator[Holder]:
     """Hold the folder's lock for the block. Re-entrant within a process: a restore run by
     the command line or the window, which already hold the folder, keeps holding it."""
+    if paths.server is not None:
+        # Server mode: the server arbitrates between programs, on this PC or others.
+        yield Holder.this_process()
+        return
     key = paths.root.resolve()
     if key in _held:
         yield _held[key].holder

@@ -21,7 +21,7 @@ from app.paths import DataPaths
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions (a test checks that it is Alembic's head).
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -56,13 +56,17 @@ def upgrade_to_head(engine: Engine, paths: DataPaths, data_key: bytes) -> None:
         return
     from alembic import command
 
+    on_file = engine.dialect.name == storage.SQLITE
     if current is not None:
         if not known_revision(current):
             raise DataFolderError(
                 "Thư mục dữ liệu này được tạo bởi một phiên bản mới hơn của chương trình. "
                 "Hãy cài phiên bản mới nhất rồi mở lại."
             )
-        backup_before_migration(engine, paths, current, data_key)
+        # A server's database is copied by the server's own backups (the README), taken
+        # before an upgrade; the program's copy is of a data folder's file.
+        if on_file:
+            backup_before_migration(engine, paths, current, data_key)
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -2,9 +2,9 @@
 a consistent copy of the register and its check, a copy opened for reading, the bulk
 insert. The full-text index is `text_index.py`; opening and durability, `database.py`.
 
-A function dispatches on the engine's dialect only where engines differ. Only SQLite is
-implemented; another engine gets `UnsupportedEngine` until its branch is written here, so
-that a server database is a matter of this package.
+A function dispatches on the engine's dialect only where engines differ: SQLite, and
+PostgreSQL for server mode except the copies (a server database's backup is not built
+yet); another engine gets `UnsupportedEngine` until its branch is written here.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from sqlalchemy import ColumnDefault, Connection, Engine, Table, insert
+from sqlalchemy import ColumnDefault, Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
-from app.db.engine import keyed_connection, make_engine
+from app.db.engine import POSTGRESQL, keyed_connection, make_engine
 
 SQLITE = "sqlite"
 
@@ -80,6 +80,8 @@ def storage_problems(engine: Engine) -> list[str]:
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
     Used by `check` on the open register, by a backup on its snapshot and by a restore on
     the unpacked copy."""
+    if engine.dialect.name == POSTGRESQL:
+        return _server_problems(engine)
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("storage_problems", engine.dialect.name)
     problems: list[str] = []
@@ -95,6 +97,59 @@ def storage_problems(engine: Engine) -> list[str]:
     except DatabaseError as exc:  # not a database at all, or too damaged to be read
         problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
     return problems
+
+
+def _server_problems(engine: Engine) -> list[str]:
+    """PostgreSQL's own means: it enforces every foreign key as rows are written, so what
+    is left to find is a constraint that was never checked against older rows and, where
+    the server has amcheck (installed by its administrator), a damaged index."""
+    problems: list[str] = []
+    try:
+        with engine.connect() as conn:
+            unchecked = conn.exec_driver_sql(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                "WHERE connamespace = current_schema()::regnamespace AND NOT convalidated")
+            problems.extend(f"Bảng {table}: ràng buộc {name} chưa được kiểm tra trên dữ liệu."
+                            for table, name in unchecked)
+            if conn.exec_driver_sql(
+                    "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'").first():
+                # It raises at the first damaged index, naming it.
+                conn.exec_driver_sql(
+                    "SELECT bt_index_check(c.oid) FROM pg_class c "
+                    "JOIN pg_am a ON a.oid = c.relam WHERE c.relkind = 'i' "
+                    "AND a.amname = 'btree' "
+                    "AND c.relnamespace = current_schema()::regnamespace").all()
+    except DatabaseError as exc:
+        problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
+    return problems
+
+
+def serialise(connection: Connection, what: str) -> None:
+    """Writers of `what` (a name: a document symbol's numbers in a year) one after another
+    until their transactions end, where reading then writing must not interleave (the
+    number after the highest). SQLite lets one writer in at a time already; on PostgreSQL a
+    transaction-level advisory lock on the name."""
+    if connection.dialect.name == POSTGRESQL:
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:what))"),
+                           {"what": what})
+    elif connection.dialect.name != SQLITE:
+        raise UnsupportedEngine("serialise", connection.dialect.name)
+
+
+def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` new values of `table`'s integer key `id`, for rows the bulk insert writes
+    with their ids (children point at them). SQLite lets one writer in at a time: the ids
+    after the largest. PostgreSQL draws them from the column's sequence, so that a writer
+    at the same moment never gets one of them (they need not follow each other)."""
+    if connection.dialect.name == POSTGRESQL:
+        return list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count}).scalars())
+    if connection.dialect.name != SQLITE:
+        raise UnsupportedEngine("reserve_ids", connection.dialect.name)
+    largest = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def insert_rows(connection: Connection, table: Table,

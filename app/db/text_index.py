@@ -2,8 +2,10 @@
 
 On SQLite an external-content FTS5 table with the trigram tokenizer indexes
 `cases.search_key` (kept current by triggers: migration 0003 creates both); words
-of three letters or more are looked up there. Shorter words, and databases
-without FTS5, use an escaped LIKE over the same key: the results are the same.
+of three letters or more are looked up there. Shorter words use an escaped LIKE over
+the same key: the results are the same. On PostgreSQL every word is that LIKE, which
+a trigram GIN index on the key answers for words of three letters or more (pg_trgm:
+migration 0018).
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from sqlalchemy import ColumnElement, Connection, column, literal_column, select
 from app.models import Case
 
 FTS_TABLE = "case_fts"
+TRIGRAM_INDEX = "ix_cases_search_trgm"
 TRIGRAM = 3
 
 _fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 
-def is_index_table(name: str) -> bool:
-    """The FTS table and its shadow tables, which Alembic must not try to drop."""
-    return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+def is_text_index(type_: str, name: str) -> bool:
+    """The FTS table and its shadow tables, or the trigram index: made by hand-written SQL,
+    not by the models, so Alembic's comparison must leave them alone."""
+    if type_ == "table":
+        return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+    return type_ == "index" and name == TRIGRAM_INDEX
 
 
 def drop_deleted_entries(connection: Connection) -> None:

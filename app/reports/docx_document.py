@@ -21,9 +21,11 @@ from datetime import date
 from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 from zipfile import BadZipFile
 
+from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
@@ -33,8 +35,9 @@ from docx.shared import Emu, Length, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.office import MAX_SIGNER_LINES, OfficeSettings, ReportIssuer
@@ -141,31 +144,77 @@ def template_path(name: str) -> Path:
     return resource_path("templates", name)
 
 
-def placeholder_problems(template: bytes, known: Collection[str]) -> list[str]:
-    """Why a template an office edited cannot be filled, in Vietnamese: it is not a Word
-    file, a `{{ … }}` or `{% … %}` is not written right (its paragraph named), or it uses
-    a placeholder the program does not fill (each named, with those it fills). [] when
-    none."""
+def filling_problems(template: bytes, known: Collection[str], label: str, *,
+                     sample: Callable[[Path], None],
+                     fields: Callable[[nodes.Template], Iterable[str]] | None = None) -> list[str]:
+    """Why a template an office edited cannot be filled, in Vietnamese, `label` naming its
+    kind («báo cáo»): it is not a Word file, a `{{ … }}` or `{% … %}` is not written right
+    (its paragraph named), a block is left open, it uses a placeholder the program does not
+    fill (each named, with those it fills) or a field `fields` finds wrong in the parsed
+    template; else what shows only when filled (an attribute of a text, a block misplaced),
+    found by `sample` drafting a fictitious document with it into the path it is given (in
+    a folder of its own, removed after). [] when none."""
     try:
         filled = DocxTemplate(BytesIO(template))
-        texts = [Paragraph(element, filled.get_docx()).text
-                 for element in filled.get_docx().element.body.iter(qn("w:p"))]
-    except (BadZipFile, KeyError, ValueError, PackageNotFoundError):
-        return ["Tệp không phải văn bản Word (.docx) đọc được: hãy lưu mẫu trong Word dưới "
-                "dạng «Word Document (*.docx)»."]
-    environment = SandboxedEnvironment()
+        docx = filled.get_docx()
+        texts = [Paragraph(element, docx).text for element in docx.element.body.iter(qn("w:p"))]
+        xml = _template_xml(filled, docx)
+    except (BadZipFile, KeyError, ValueError, PackageNotFoundError, etree.XMLSyntaxError):
+        return [f"Tệp không phải văn bản Word (.docx) đọc được: hãy lưu mẫu {label} trong Word "
+                "dưới dạng «Word Document (*.docx)»."]
+    environment = SandboxedEnvironment(autoescape=True)  # as `Draft.render` fills it
     if (broken := _broken_paragraph(texts, environment)) is not None:
         return [broken]
     try:
-        used = filled.get_undeclared_template_variables(environment)
+        tree = environment.parse(xml)
+        environment.compile(tree)  # an unknown filter shows only here
     except TemplateSyntaxError as exc:
-        if exc.message and "end of template" in exc.message:
-            return ["Mẫu có khối {% for … %} hoặc {% if … %} chưa đóng: thiếu {% endfor %} "
-                    "hoặc {% endif %}."]
-        return [f"Mẫu có trường viết sai, không đọc được ({exc.message})."]
-    usable = ", ".join(sorted(known))
-    return [f"Mẫu có trường {{{{ {name} }}}} không dùng được; các trường dùng được: "
-            f"{usable}." for name in sorted(used - set(known))]
+        return [_syntax_problem(exc, xml)]
+    usable = ", ".join(sorted(name for name in known if "." not in name))
+    problems = [f"Mẫu có trường {{{{ {name} }}}} không có trong {label}; các trường dùng được: "
+                f"{usable}." for name in sorted(meta.find_undeclared_variables(tree) - set(known))]
+    if fields is not None:
+        problems += fields(tree)
+    if problems:
+        return problems
+    with TemporaryDirectory() as folder:
+        target = Path(folder) / "mau.docx"
+        try:
+            sample(target)
+            Document(str(target))  # and read back, as Word will
+        except Exception as exc:  # whatever the office's edit makes python-docx or jinja2 raise
+            return [f"Không soạn được {label} mẫu bằng mẫu này: {exc}. Hãy sửa mẫu hoặc dùng "
+                    "lại mẫu mặc định."]
+    return []
+
+
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_TAG = re.compile(r"<[^>]+>")
+_OPEN_BLOCK = re.compile(r"innermost block that needs to be closed is '(\w+)'")
+
+
+def _template_xml(template: DocxTemplate, docx: Any) -> str:
+    """The text jinja sees, as docxtpl gives it (the body, then the headers and footers),
+    one paragraph a line: a syntax error's line is its paragraph."""
+    xml = template.patch_xml(template.xml_to_string(docx.element.body))
+    for relation in docx.part.rels.values():
+        if relation.reltype in (template.HEADER_URI, template.FOOTER_URI):
+            xml += template.patch_xml(relation.target_part.blob.decode("utf-8"))
+    return _PARAGRAPH.sub(r"\n<w:p\1", xml)
+
+
+def _syntax_problem(error: TemplateSyntaxError, xml: str) -> str:
+    """A syntax error of the whole template: the block left open, or the paragraph it is in
+    (one a line of `xml`)."""
+    if error.message and (block := _OPEN_BLOCK.search(error.message)) is not None:
+        name = block[1]
+        return (f"Mẫu có khối {{% {name} … %}} chưa đóng: thiếu {{% end{name} %}}.")
+    lines = xml.splitlines()
+    where = _TAG.sub("", lines[error.lineno - 1]).strip() if 0 < error.lineno <= len(
+        lines) else ""
+    near = f" ở đoạn «{where[:120]}»" if where else ""
+    return (f"Mẫu có trường viết sai{near}, không đọc được ({error.message}): trường viết "
+            "dạng {{ ten_truong }}, khối lệnh dạng {% if … %} … {% endif %}.")
 
 
 def _broken_paragraph(texts: Iterable[str], environment: SandboxedEnvironment) -> str | None:

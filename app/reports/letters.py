@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Length, Pt
 from docx.table import Table
-from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
 
 from app.domain.documents import (
     ANNEX_CASE,
@@ -50,6 +44,7 @@ from app.reports.docx_document import (
     Part,
     Style,
     add_addressees,
+    filling_problems,
     header_fields,
     signature_fields,
     template_path,
@@ -116,10 +111,13 @@ def _case_values(case: LetterCase) -> dict[str, Any]:
 
 
 def _fit(table: Table, widths: Sequence[Length]) -> None:
-    """Every cell its column's width: Word and LibreOffice then agree on the layout."""
+    """Every cell the width of the columns it spans (a SHA-256's row is one merged cell):
+    Word and LibreOffice then agree on the layout."""
     for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+        column = 0
+        for cell in row._tr.tc_lst:
+            cell.width = Length(sum(widths[column:column + cell.grid_span]))
+            column += cell.grid_span
 
 
 def _annex(cases: Sequence[LetterCase], width: Length) -> Callable[[Part], None]:
@@ -314,22 +312,6 @@ def sample_letter(kind: DocumentKind, office: OfficeSettings) -> Letter:
 
 # ---- checking a template an office puts back ------------------------------------------
 
-_PARAGRAPH = re.compile(r"<w:p([ >])")
-_TAG = re.compile(r"<[^>]+>")
-_LOOPING = "loop"  # jinja's own loop variable (loop.index)
-
-
-def _template_xml(template: DocxTemplate, content: bytes) -> str:
-    """The text jinja sees, as docxtpl gives it, one paragraph a line (as docxtpl renders:
-    a syntax error's line is its paragraph)."""
-    docx = Document(BytesIO(content))
-    xml = template.patch_xml(template.xml_to_string(docx.element.body))
-    for relation in docx.part.rels.values():
-        if relation.reltype in (template.HEADER_URI, template.FOOTER_URI):
-            xml += template.patch_xml(relation.target_part.blob.decode("utf-8"))
-    return _PARAGRAPH.sub(r"\n<w:p\1", xml)
-
-
 def _dotted(node: nodes.Node) -> list[str] | None:
     """`vu_viec.ma` as ["vu_viec", "ma"]; None for anything else than names and attributes."""
     if isinstance(node, nodes.Name):
@@ -370,39 +352,9 @@ def _attribute_problems(tree: nodes.Template, kind: DocumentKind) -> Iterator[st
 def template_problems(kind: DocumentKind, template: bytes) -> list[str]:
     """Why a template put back for `kind` cannot be used, in Vietnamese, each message naming
     the placeholder or the syntax error; [] when a sample drafts with it."""
-    label = DOCUMENT_KIND_LABELS[kind].lower()
-    try:
-        candidate = DocxTemplate(BytesIO(template))
-        xml = _template_xml(candidate, template)
-    except Exception:
-        return [f"Tệp không phải văn bản Word (.docx) đọc được; cần mẫu {label} lưu bằng Word "
-                "dạng .docx."]
-    environment = SandboxedEnvironment(autoescape=True)
-    try:
-        tree = environment.parse(xml)
-        environment.compile(tree)
-    except TemplateSyntaxError as error:
-        lines = xml.splitlines()
-        where = _TAG.sub("", lines[error.lineno - 1]).strip() if 0 < error.lineno <= len(
-            lines) else ""
-        near = f" ở đoạn «{where}»" if where else ""
-        return [f"Mẫu có lỗi cú pháp{near}: {error.message}. Trường viết dạng "
-                "{{ ten_truong }}, khối lệnh dạng {% if … %} … {% endif %}."]
-    known = placeholders(kind)
-    usable = ", ".join(name for name in known if "." not in name)
-    problems = [f"Mẫu có trường {{{{ {name} }}}} không có trong {label}; các trường dùng được: "
-                f"{usable}." for name in sorted(meta.find_undeclared_variables(tree) - set(known))]
-    problems += _attribute_problems(tree, kind)
-    if problems:
-        return problems
-    # What shows only when filled (an attribute of a text, a block misplaced): draft a sample.
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / template_name(kind)
-        try:
-            write_letter_docx(sample_letter(kind, SAMPLE_OFFICE), SAMPLE_OFFICE, target,
-                              template=template)
-            Document(str(target))
-        except Exception as error:
-            return [f"Không soạn được {label} mẫu bằng mẫu này: {error}. Hãy sửa mẫu hoặc "
-                    "dùng lại mẫu mặc định."]
-    return []
+    def sample(target: Path) -> None:
+        write_letter_docx(sample_letter(kind, SAMPLE_OFFICE), SAMPLE_OFFICE, target,
+                          template=template)
+
+    return filling_problems(template, placeholders(kind), DOCUMENT_KIND_LABELS[kind].lower(),
+                            sample=sample, fields=lambda tree: _attribute_problems(tree, kind))

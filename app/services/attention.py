@@ -107,12 +107,18 @@ def any_condition(office: OfficeSettings, today: date,
     return or_(*(condition(kind, office, today, calendar) for kind in Attention))
 
 
+def _in_long_window(today: date) -> ColumnElement[bool]:
+    """Live cases detected in the long window ending `today`."""
+    _, long_from = lock_window_starts(today)
+    return and_(Case.deleted_at.is_(None), Case.detected_on >= long_from,
+                Case.detected_on <= today)
+
+
 def _lock_counts(today: date) -> Select[Any, int]:
     """Live cases detected in the long window, with how many fall in the short one."""
-    short_from, long_from = lock_window_starts(today)
+    short_from, _ = lock_window_starts(today)
     return select(func.sum(case((Case.detected_on >= short_from, 1), else_=0)),
-                  func.count(Case.id)).where(
-        Case.deleted_at.is_(None), Case.detected_on >= long_from, Case.detected_on <= today)
+                  func.count(Case.id)).where(_in_long_window(today))
 
 
 def accounts_over_lock_threshold(session: Session, today: date,
@@ -143,6 +149,13 @@ def account_lock_counts(session: Session, account: str, today: date, *,
     short, total = session.execute(statement).one()
     stored = AccountOverThreshold(account, int(short or 0), int(total))
     return stored.with_case(draft_detected_on, today)
+
+
+def account_lock_codes(session: Session, account: str, today: date) -> tuple[str, ...]:
+    """The codes of the cases `account_lock_counts` counts (a lock request names them)."""
+    return tuple(session.execute(
+        select(Case.code).where(_in_long_window(today), Case.account_key == account_key(account))
+        .order_by(Case.detected_on, Case.code)).scalars())
 
 
 def reply_overdue(today: date) -> ColumnElement[bool]:

@@ -246,7 +246,12 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Add one row to the log inside the caller's transaction (keyed once the chain has
-    started: any session can append, with the key the chain's state holds)."""
+    started: any session can append, with the key the chain's state holds).
+
+    The chain's state is locked first, until the transaction ends: a writer beside it (on
+    a server) waits, then reads the head this one leaves, so the log stays one chain.
+    SQLite lets one writer in at a time already."""
+    chain = session.get(AuditChain, CHAIN_ID, with_for_update=True, populate_existing=True)
     prev_hash = _head(session)
     at = utcnow()
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)
@@ -260,7 +265,6 @@ def record(
         prev_hash=prev_hash,
         hash=_digest(prev_hash, at, username, str(action), entity, entity_uuid, text),
     )
-    chain = session.get(AuditChain, CHAIN_ID)
     if chain is not None:
         entry.sequence = chain.sequence + 1
         entry.mac = _mac(chain.key, entry.sequence, entry.hash)

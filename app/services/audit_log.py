@@ -145,7 +145,8 @@ DETAIL_LABELS: dict[str, str] = {
     "retention_days": "Thời hạn lưu giữ (ngày)", "seed": "Số khởi tạo ngẫu nhiên",
     "data_dir": "Thư mục dữ liệu", "file": "Tệp", "files": "Tệp", "size": "Dung lượng (byte)",
     "document_number": "Số, ký hiệu văn bản", "document_kind": "Loại văn bản",
-    "answers": "Trả lời văn bản số",
+    "answers": "Trả lời văn bản số", "children_basis": "Căn cứ nêu tên trẻ em",
+    "recipients": "Nơi nhận",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}

@@ -1,8 +1,8 @@
 """Writing many validated cases at once (import, demo), with what followed their decisions.
 
 One ORM object per row is several times slower; this writes plain rows with
-explicit ids, through the DB-API cursor (`db/storage.insert_rows`), inside the
-caller's write transaction, which holds the write lock.
+explicit ids (`db/storage.reserve_ids`, safe beside other writers), through the DB-API
+cursor (`db/storage.insert_rows`), inside the caller's write transaction.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import Table, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
 
-from app.db.storage import insert_rows
+from app.db.storage import insert_rows, reserve_ids
 from app.domain.case import PreparedCase
 from app.domain.events import EventFact, closing_date
 from app.domain.sanctions import DecisionFollowUp
@@ -34,10 +34,6 @@ CHUNK = 2_000
 _NOTHING_FOLLOWED = DecisionFollowUp()
 
 
-def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:
-    return session.execute(select(func.coalesce(func.max(column), 0))).scalar_one() + 1
-
-
 def insert_cases(
     session: Session,
     cases: Sequence[PreparedCase],
@@ -50,8 +46,10 @@ def insert_cases(
     """Insert `cases`; returns their codes (numbered where none was given)."""
     codes = _codes(session, cases, code_pattern)
     now = utcnow()
-    case_id = _next_id(session, Case.id)
-    event_id = _next_id(session, Event.id)
+    connection = session.connection()
+    case_ids = iter(reserve_ids(connection, _table(Case), len(cases)))
+    event_ids = iter(reserve_ids(connection, _table(Event),
+                                 sum(len(prepared.events) for prepared in cases)))
     done = 0
     for start in range(0, len(cases), CHUNK):
         case_rows: list[dict[str, object]] = []
@@ -63,8 +61,10 @@ def insert_cases(
         for offset, prepared in enumerate(cases[start:start + CHUNK]):
             data = prepared.data
             facts: list[EventFact] = []
+            case_id = next(case_ids)
             for index, event in enumerate(prepared.events):
                 assert event.occurred_on is not None
+                event_id = next(event_ids)
                 follow = prepared.follow_ups.get(index, _NOTHING_FOLLOWED)
                 event_rows.append({"id": event_id, "uuid": str(uuid.uuid4()), "case_id": case_id,
                                    "officer": username, "created_at": now,
@@ -72,7 +72,6 @@ def insert_cases(
                 basis_rows.extend({"event_id": event_id, "provision_id": p}
                                   for p in event.legal_basis_ids)
                 facts.append(EventFact(event_id, event.kind, event.occurred_on))
-                event_id += 1
             row = case_columns(data, codes[start + offset])
             row.update(id=case_id, uuid=str(uuid.uuid4()), closed_on=closing_date(facts),
                        created_at=now, created_by=username, updated_at=now,
@@ -85,8 +84,6 @@ def insert_cases(
                                **child_columns(c)} for c in data.children)
             party_rows.extend({"case_id": case_id, "uuid": str(uuid.uuid4()),
                                **defamed_columns(p)} for p in data.defamed)
-            case_id += 1
-        connection = session.connection()
         tables: list[tuple[Table, list[dict[str, object]]]] = [
             (_table(Case), case_rows), (_table(CaseSecondaryGroup), group_rows),
             (_table(Child), child_rows), (_table(DefamedParty), party_rows),

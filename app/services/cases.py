@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -158,6 +159,20 @@ def get_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
             return detail
         platform = vocabulary.load_from(session).label(VocabList.PLATFORM, case.platform_code)
         return protection.masked_detail(detail, platform)
+
+
+def ids_of_codes(db: Database, actor: Actor, codes: Sequence[str]) -> tuple[int, ...]:
+    """The ids of the cases `codes` name (as typed on the command line), in their order;
+    a code not in the register is refused, naming it."""
+    actor.require(Permission.VIEW)
+    wanted = [code.strip() for code in codes if code.strip()]
+    with db.read() as session:
+        found = dict(session.execute(select(Case.code, Case.id)
+                                     .where(Case.code.in_(set(wanted)))).all())
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise UserError(f"Không có vụ việc mã {', '.join(missing)} trong sổ.", field="code")
+    return tuple(dict.fromkeys(found[code] for code in wanted))
 
 
 def list_rows(db: Database, actor: Actor, ids: list[int]) -> list[CaseRow]:

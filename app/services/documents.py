@@ -11,7 +11,7 @@ sent is stored as evidence is: encrypted, named by its SHA-256 (`evidence_store`
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -21,6 +21,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
+from app.db.storage import serialise
 from app.domain.deadlines import reply_due
 from app.domain.documents import (
     DOCUMENT_KIND_LABELS,
@@ -206,7 +207,9 @@ def _number(document: SentDocument) -> DocumentNumber:
 
 
 def next_number(session: Session, symbol: str, year: int) -> int:
-    """The number after the highest of `symbol` in `year`: a new year starts at 1."""
+    """The number after the highest of `symbol` in `year`: a new year starts at 1 (a
+    writer beside this one waits until this transaction ends)."""
+    serialise(session.connection(), f"document-number:{symbol}:{year}")
     last = session.execute(select(func.max(SentDocument.number)).where(
         SentDocument.symbol == symbol, SentDocument.year == year)).scalar_one()
     return int(last or 0) + 1
@@ -230,9 +233,16 @@ def _refuse_used(session: Session, number: DocumentNumber) -> None:
 def enter_drafted(db: Database, actor: Actor, kind: DocumentKind, case_ids: Sequence[int],
                   event_id: int | None, *, issued_on: date, recipients: str | None = None,
                   signer: str | None = None, subject: str | None = None,
-                  reply_by: date | None = None, number: int | None = None) -> RegisterEntry:
+                  reply_by: date | None = None, number: int | None = None,
+                  children_basis: str | None = None,
+                  write: Callable[[RegisterEntry], None] | None = None) -> RegisterEntry:
     """Enter a document sent in the register with the next number of its symbol for the
-    year of `issued_on` (or `number` typed by hand, refused when already used); audited."""
+    year of `issued_on` (or `number` typed by hand, refused when already used); audited.
+
+    `write` is called with the entry before it is committed: a drafted document's files
+    are written then, so the number they print is the number entered, and if writing
+    fails nothing is entered. `children_basis`: a leader named the cases' children in the
+    document for its recipients, on this legal basis (kept in the audit row)."""
     actor.require(Permission.EDIT_CASES)
     if not case_ids:
         raise UserError("Hãy chọn ít nhất một vụ việc mà văn bản thuộc về.", field="case_ids")
@@ -262,12 +272,18 @@ def enter_drafted(db: Database, actor: Actor, kind: DocumentKind, case_ids: Sequ
                                           signer, subject, *(c.code for c in found))
         session.add(document)
         session.flush()
+        detail: dict[str, object] = {"document_number": str(shown), "document_kind": str(kind),
+                                     "date": issued_on.isoformat(),
+                                     "codes": [c.code for c in found]}
+        if children_basis is not None:
+            detail.update(children_unmasked=True, children_basis=children_basis,
+                          recipients=recipients or "")
         audit.record(session, actor.username, AuditAction.DOCUMENT_SEND, entity="document",
-                     entity_uuid=document.uuid,
-                     detail={"document_number": str(shown), "document_kind": str(kind),
-                             "date": issued_on.isoformat(),
-                             "codes": [c.code for c in found]})
-        return _sent_entry(document, None)
+                     entity_uuid=document.uuid, detail=detail)
+        entry = _sent_entry(document, None)
+        if write is not None:
+            write(entry)
+        return entry
 
 
 def _check_event(session: Session, found: list[Case], event_id: int | None) -> None:

@@ -46,7 +46,8 @@ from app.services.records import EvidenceRecord, case_input, evidence_record
 from app.text import clean
 
 
-def _file_type(name: str) -> FileType:
+def accepted_type(name: str) -> FileType:
+    """The type of a file offered as evidence under `name`; refused when not accepted."""
     found = file_type(name)
     if found is None:
         raise UserError(
@@ -71,7 +72,7 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
     """Copy `source` into the data folder as evidence of a case; audited."""
     actor.require(Permission.EDIT_CASES)
     name = display_name(source.name)
-    kind = _file_type(name)
+    kind = accepted_type(name)
     url = clean(source_url)
     if url is not None and len(url) > URL_LIMIT:
         raise UserError(f"Đường dẫn nguồn dài quá {URL_LIMIT} ký tự.", field="source_url")

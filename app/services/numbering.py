@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import Case, CaseCounter
@@ -14,11 +15,13 @@ def reserve_codes(session: Session, pattern: str, year: int, count: int,
 
     Codes typed by hand or imported may already use a number: those, and the
     codes of cases about to be written with them (`taken_elsewhere`), are skipped.
+
+    The year's counter is locked until the transaction ends, so that a writer beside this
+    one (on a server) waits and numbers after it: no code is handed out twice. The first
+    case of a year makes the counter; when another writer made it at the same moment,
+    its row is the one locked.
     """
-    counter = session.get(CaseCounter, year)
-    if counter is None:
-        counter = CaseCounter(year=year, last_number=0)
-        session.add(counter)
+    counter = _locked_counter(session, year)
     codes: list[str] = []
     number = counter.last_number
     while len(codes) < count:
@@ -32,3 +35,17 @@ def reserve_codes(session: Session, pattern: str, year: int, count: int,
     counter.last_number = number
     session.flush()
     return codes
+
+
+def _locked_counter(session: Session, year: int) -> CaseCounter:
+    counter = session.get(CaseCounter, year, with_for_update=True, populate_existing=True)
+    if counter is not None:
+        return counter
+    try:
+        with session.begin_nested():
+            session.add(CaseCounter(year=year, last_number=0))
+    except IntegrityError:  # made meanwhile by another writer, who has committed
+        pass
+    counter = session.get(CaseCounter, year, with_for_update=True, populate_existing=True)
+    assert counter is not None
+    return counter

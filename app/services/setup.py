@@ -16,8 +16,9 @@ from app.services.audit import AuditAction
 def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
                      admin_full_name: str = "", *, recovery_key: str | None = None) -> Database:
     """A new data folder with its own data key, sealed for the administrator's password and
-    for `recovery_key` (from `keys.new_recovery_key()`; the caller shows it once)."""
-    if paths.database.exists():
+    for `recovery_key` (from `keys.new_recovery_key()`; the caller shows it once). In
+    server mode the register is made in the server's empty database."""
+    if paths.server is None and paths.database.exists():
         raise DataFolderError(
             f"Thư mục {paths.root} đã có dữ liệu; không khởi tạo lại để tránh mất dữ liệu."
         )

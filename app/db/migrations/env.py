@@ -2,14 +2,14 @@
 
 from alembic import context
 
-from app.db.text_index import is_index_table
+from app.db.text_index import is_text_index
 from app.models import Base
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
                    compare_to: object) -> bool:
     # The full-text index is maintained by hand-written SQL, not by the models.
-    return not (type_ == "table" and name is not None and is_index_table(name))
+    return not (name is not None and is_text_index(type_, name))
 
 
 connection = context.config.attributes["connection"]

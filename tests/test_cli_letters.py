@@ -1,0 +1,138 @@
+"""`letter`, `attach`, `files` on the command line (shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.paths import DataPaths
+from app.services import accounts, cases
+from app.text import fold
+from tests.conftest import ADMIN_PASSWORD, PASSWORD, make_case, marker_forms, open_unlocked
+from tests.test_cli import run
+
+CHILD = "Nguyễn Văn An"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A data folder with an officer, a viewer and two cases whose offender is unknown,
+    the first naming a child."""
+    from app.domain.case import ChildInput
+    from app.domain.labels import Role
+
+    data = tmp_path / "du lieu"
+    code, _, _ = run(["--data-dir", str(data), "init", "--admin", "admin", "--password-stdin"],
+                     ADMIN_PASSWORD + "\n")
+    assert code == 0
+    db = open_unlocked(DataPaths(data))
+    try:
+        admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+        for name, role in (("canbo", Role.OFFICER), ("xem", Role.VIEWER)):
+            accounts.create_user(db, admin, username=name, full_name=name, role=role,
+                                 password=PASSWORD)
+        cases.create_case(db, admin, make_case(
+            code="VV2026-00001", group_code="TE", summary=f"Đăng ảnh cháu {CHILD} bị đánh.",
+            children=(ChildInput(CHILD, 2015),)), today=date(2026, 11, 20))
+        cases.create_case(db, admin, make_case(code="VV2026-00002"), today=date(2026, 11, 20))
+    finally:
+        db.dispose()
+    return data
+
+
+def _as(folder: Path, user: str, *args: str) -> tuple[int, str, str]:
+    password = ADMIN_PASSWORD if user == "admin" else PASSWORD
+    return run(["--data-dir", str(folder), "--user", user, "--password-stdin", *args],
+               password + "\n")
+
+
+def _inbox(tmp_path: Path, **files: bytes) -> list[Path]:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    paths = []
+    for name, content in files.items():
+        path = inbox / name.replace("_", ".")
+        path.write_bytes(content)
+        paths.append(path)
+    return paths
+
+
+def test_attach_then_files_lists_name_size_and_sha256(folder: Path, tmp_path: Path) -> None:
+    sources = _inbox(tmp_path, chup_man_hinh_txt="Ảnh chụp màn hình bài đăng.".encode(),
+                     binh_luan_txt=b"binh luan")
+    code, out, err = _as(folder, "canbo", "attach", "VV2026-00002", *map(str, sources))
+    assert (code, err) == (0, "")
+    assert out.count("Đã thêm") == 2
+    code, out, err = _as(folder, "canbo", "files", "VV2026-00002")
+    assert (code, err) == (0, "")
+    assert [line.split("\t") for line in out.splitlines()] == [
+        [p.name, str(p.stat().st_size), hashlib.sha256(p.read_bytes()).hexdigest()]
+        for p in sources]
+
+
+def test_attach_refuses_bad_input_and_stores_nothing(folder: Path, tmp_path: Path) -> None:
+    good, bad = _inbox(tmp_path, bai_dang_txt=b"bai dang", chuong_trinh_exe=b"MZ")
+    for args, words in (
+            (["VV2026-09999", str(good)], "Không có vụ việc mã VV2026-09999"),
+            (["VV2026-00002", str(good), str(bad)], "Không nhận tệp «chuong.trinh.exe»"),
+            (["VV2026-00002", str(good), str(tmp_path / "khong-co.png")], "Không tìm thấy tệp")):
+        code, out, err = _as(folder, "canbo", "attach", *args)
+        assert code == 1 and words in err and out == "", (args, err)
+    assert _as(folder, "canbo", "files", "VV2026-00002") == (0, "", "")
+
+
+def test_attach_needs_the_right_to_edit_and_files_of_a_childs_case_are_withheld(
+        folder: Path, tmp_path: Path) -> None:
+    [source] = _inbox(tmp_path, anh_txt=b"anh")
+    code, _, err = _as(folder, "xem", "attach", "VV2026-00002", str(source))
+    assert code == 3 and "không có quyền" in err
+    assert _as(folder, "canbo", "attach", "VV2026-00001", str(source))[0] == 0
+    code, out, err = _as(folder, "xem", "files", "VV2026-00001")
+    assert code == 3 and out == "" and "trẻ em" in err
+
+
+def test_letter_drafts_both_files_and_enters_the_register(folder: Path, tmp_path: Path) -> None:
+    docx, pdf = tmp_path / "ra" / "kn.docx", tmp_path / "ra" / "kn.pdf"
+    code, out, err = _as(folder, "canbo", "letter", "KN", "--case", "VV2026-00001,VV2026-00002",
+                         "--docx", str(docx), "--pdf", str(pdf))
+    assert (code, err) == (0, "")
+    assert "số 01/BC-VHXH" in out and docx.is_file() and pdf.is_file()
+    with zipfile.ZipFile(docx) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
+    assert "VV2026-00001" in xml and fold(CHILD) not in fold(xml)
+    for needle in marker_forms((CHILD,)):
+        assert needle not in pdf.read_bytes()
+    code, out, _ = _as(folder, "canbo", "letters")
+    [line] = [line.split("\t") for line in out.splitlines()]
+    assert line[2] == "01/BC-VHXH" and line[6] == "VV2026-00001, VV2026-00002"
+    # Only one file named: the other beside it.
+    code, out, err = _as(folder, "canbo", "letter", "kn", "--case", "VV2026-00002",
+                         "--to", "Sở Văn hóa, Thể thao và Du lịch", "--docx",
+                         str(tmp_path / "ra" / "lan-2.docx"))
+    assert (code, err) == (0, "") and "số 02/BC-VHXH" in out
+    assert (tmp_path / "ra" / "lan-2.pdf").is_file()
+    # No file named: the data folder's exports.
+    code, out, err = _as(folder, "canbo", "letter", "KN", "--case", "VV2026-00002")
+    assert (code, err) == (0, "") and "số 03/BC-VHXH" in out
+    assert sorted(p.name for p in DataPaths(folder).exports.iterdir()) == [
+        "KN-VV2026-00002.docx", "KN-VV2026-00002.pdf"]
+
+
+def test_letter_refuses_what_does_not_fit_and_writes_nothing(folder: Path,
+                                                            tmp_path: Path) -> None:
+    out_dir = tmp_path / "ra"
+    for args, status, words in (
+            (["QD", "--case", "VV2026-00002"], 1, "chưa ghi họ tên đối tượng"),
+            (["KN", "--case", "VV2026-00009"], 1, "Không có vụ việc mã VV2026-00009"),
+            (["XX", "--case", "VV2026-00002"], 2, ""),  # argparse's message: on sys.stderr
+            (["KN", "--case", "VV2026-00001", "--children-basis", "Điều 62"], 3,
+             "không có quyền")):
+        code, out, err = _as(folder, "canbo", "letter", *args, "--docx",
+                             str(out_dir / "x.docx"))
+        assert code == status and words in err and out == "", (args, err)
+    assert not out_dir.exists()
+    assert _as(folder, "canbo", "letters") == (0, "", "")
