@@ -44,6 +44,7 @@ from app.services import audit, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.attention import overdue_reply_numbers, reply_overdue
 from app.services.audit import AuditAction
+from app.services.cases import ids_of_codes
 from app.services.days_off import read_calendar
 from app.services.evidence_store import StoreChanges, staged, viewable_path
 from app.services.protection import people_by_case
@@ -140,28 +141,21 @@ class CaseChoice:
 
 
 def cases_by_code(db: Database, actor: Actor, codes: Sequence[str]) -> list[CaseChoice]:
-    """The live cases of `codes` in the order typed; refused naming a code not found."""
-    actor.require(Permission.VIEW)
-    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
-    if not wanted:
+    """The cases of `codes` in the order typed (`cases.ids_of_codes`), with their events."""
+    if not any(code.strip() for code in codes):
         raise UserError("Hãy ghi mã ít nhất một vụ việc mà văn bản thuộc về.",
                         field="case_ids")
+    ids = ids_of_codes(db, actor, codes)
     with db.read() as session:
-        found = {case.code.casefold(): case for case in session.execute(
-            select(Case).where(func.lower(Case.code).in_([c.lower() for c in wanted]),
-                               Case.deleted_at.is_(None))
-            .options(selectinload(Case.events))).scalars()}
-        missing = [code for code in wanted if code.casefold() not in found]
-        if missing:
-            raise UserError(f"Không tìm thấy vụ việc mã {', '.join(missing)} (hoặc đã bị "
-                            "xóa). Hãy kiểm tra mã vụ việc.", field="case_ids")
+        found = {case.id: case for case in session.execute(
+            select(Case).where(Case.id.in_(ids)).options(selectinload(Case.events))).scalars()}
         words = vocabulary.load_from(session)
         return [CaseChoice(case.id, case.code, tuple(
             (e.id, f"{case.code}: {words.label(VocabList.EVENT, e.kind)} ngày "
                    f"{e.occurred_on:%d/%m/%Y}")
             for e in sorted(case.events, key=lambda e: (e.occurred_on, e.id))
             if e.voided_at is None))
-            for case in (found[code.casefold()] for code in wanted)]
+            for case in (found[case_id] for case_id in ids)]
 
 
 @dataclass(frozen=True)
