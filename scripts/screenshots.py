@@ -34,6 +34,7 @@ from app.services import accounts, cases, demo, evidence, setup
 from app.services.actor import Actor
 from app.services.records import CaseDetail
 from app.ui.case_editor import CaseEditor
+from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.main_window import MainWindow
 from app.ui.translations import use_vietnamese
 
@@ -281,6 +282,7 @@ def slug(text: str) -> str:
 
 def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWidget]]]:
     """Each dialog of the program as the window opens it, on the demo folder's data."""
+    from app.domain.documents import DocumentKind
     from app.domain.events import EventInput
     from app.domain.labels import Role
     from app.domain.report_forms import children_rows
@@ -297,10 +299,10 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
     from app.ui.admin.users_view import NewPasswordDialog, NewUserDialog
     from app.ui.case_editor.children import ChildDialog
     from app.ui.case_editor.decision_dialog import DecisionDialog
-    from app.ui.case_editor.event_dialog import EventDialog
     from app.ui.case_editor.print_dialog import PrintDialog
     from app.ui.delete_dialog import DeleteCaseDialog
     from app.ui.documents_view import ReceivedDialog, SentDialog
+    from app.ui.draft_dialog import DraftDialog
     from app.ui.export_dialog import ExportDialog
     from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
     from app.ui.help import GuideWindow
@@ -345,7 +347,14 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
         ("thoi-han-dang-chay",
          lambda: editor(cases.get_case(db, actor, _running_clocks_case(window)))),
         ("bien-phap-xu-ly", lambda: EventDialog(window.vocabulary, provisions, act,
-                                                default_day=date.today(), parent=window)),
+                                                default_day=date.today(), parent=window,
+                                                offer_draft=True)),
+        ("ghi-va-soan-van-ban", lambda: _invitation_event(EventDialog(
+            window.vocabulary, provisions, act, default_day=date.today(), parent=window,
+            offer_draft=True))),
+        ("soan-van-ban", lambda: DraftDialog(db, actor, runner, window.prefs, [fined.code],
+                                             event_id=decision.id, kind=DocumentKind.DECISION,
+                                             parent=window)),
         ("quyet-dinh-xu-phat", lambda: EventDialog(window.vocabulary, provisions, act,
                                                    event=decision, parent=window)),
         ("thi-hanh-quyet-dinh", lambda: DecisionDialog(decision, parent=window)),
@@ -406,6 +415,12 @@ def _sample_cases(window: MainWindow) -> tuple[int, int]:
             Event.kind == "XP", Event.voided_at.is_(None),
             Event.sanction_form == "Phạt tiền")))).scalar_one()
     return child, fined
+
+
+def _invitation_event(dialog: EventDialog) -> EventDialog:
+    """The event dialog on «Mời làm việc», a step whose document it offers to draft."""
+    dialog.kind.setCurrentIndex(dialog.kind.findData("MLV"))
+    return dialog
 
 
 def _running_clocks_case(window: MainWindow) -> int:

@@ -122,19 +122,24 @@ class DocumentsView(QWidget):
         self.send_button.setToolTip("Văn bản đã soạn ngoài chương trình: lấy số trong sổ, "
                                     "gắn với vụ việc")
         self.send_button.clicked.connect(self.enter_sent)
+        self.draft_button = QPushButton("Soạn văn bản…")
+        self.draft_button.setToolTip("Soạn văn bản (Word, PDF) cho các vụ việc của văn bản "
+                                     "đang chọn, hoặc mã vụ việc gõ vào")
+        self.draft_button.clicked.connect(self.open_draft_dialog)
         self.attach_button = QPushButton("Đính kèm bản đã ký…")
         self.attach_button.clicked.connect(self.attach_signed_copy)
         self.view_button = QPushButton("Xem bản đã ký")
         self.view_button.clicked.connect(self.view_signed_copy)
         editing = actor.can(Permission.EDIT_CASES)
-        for button in (self.receive_button, self.send_button, self.attach_button):
+        for button in (self.receive_button, self.send_button, self.attach_button,
+                       self.draft_button):
             button.setVisible(editing)
         self.count = QLabel()
         self.message = MessageLine()
         buttons = QHBoxLayout()
         buttons.addWidget(self.count, 1)
         for button in (self.open_button, self.view_button, self.attach_button,
-                       self.send_button, self.receive_button):
+                       self.draft_button, self.send_button, self.receive_button):
             buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -280,6 +285,15 @@ class DocumentsView(QWidget):
     def _sent(self, entry: RegisterEntry) -> None:
         self.message.done(f"Đã ghi văn bản đi số {entry.number}.")
         self._announce(DataChange.cases(entry.case_ids))
+
+    def open_draft_dialog(self) -> None:
+        from app.ui.draft_dialog import DraftDialog  # loaded with the first draft
+
+        entry = self.selected_entry()
+        dialog = DraftDialog(self._db, self._actor, self._runner, self._prefs,
+                             entry.case_codes if entry is not None else (), parent=self)
+        dialog.drafted.connect(lambda drafted: self._sent(drafted.entry))
+        dialog.open()
 
     def attach_signed_copy(self) -> None:
         entry = self.selected_entry()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case import CaseInput, validate_case
+from app.domain.drafting import kinds_for_event
 from app.domain.events import EventInput, validate_event
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import Offender, sanction_problems
@@ -75,6 +76,7 @@ class CaseEditor(Dialog):
         super().__init__("Vụ việc mới" if detail is None else f"Vụ việc {detail.code}", prefs,
                          "case_editor", parent, size=(900, 680))
         self._db, self._actor, self._runner = db, actor, runner
+        self._user_prefs = prefs
         self._vocabulary = vocabulary
         self._addressees = office.addressee_suggestions
         self.detail = detail
@@ -84,6 +86,7 @@ class CaseEditor(Dialog):
         self._loading = False
         self.editable = actor.can(Permission.EDIT_CASES) and not (detail and detail.deleted_at)
         self.print_dialog: QDialog | None = None
+        self.draft_dialog: QDialog | None = None
         self.general = GeneralSection(vocabulary, office.areas)
         self.offender = OffenderSection()
         self.children_section = ChildrenSection(lambda: self.current_input().act_date)
@@ -112,13 +115,17 @@ class CaseEditor(Dialog):
         self.print_button = QPushButton("In phiếu (Ctrl+P)")
         self.print_button.setToolTip("Phiếu thông tin vụ việc (PDF) theo bản đã lưu.")
         self.print_button.clicked.connect(self.open_print_dialog)
+        self.draft_button = QPushButton("Soạn văn bản…")
+        self.draft_button.setToolTip("Soạn giấy mời, biên bản, quyết định… của vụ việc (Word, "
+                                     "PDF), lấy số trong sổ văn bản.")
+        self.draft_button.clicked.connect(lambda: self.open_draft_dialog())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.clocks)
         layout.addWidget(self.warnings)
         layout.addWidget(self.message)
         layout.addLayout(self.button_row(self.reload_button, self.save_button,
-                                         first=[self.print_button]))
+                                         first=[self.print_button, self.draft_button]))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.open_print_dialog)
         for section in self._sections():
@@ -181,6 +188,8 @@ class CaseEditor(Dialog):
     def _update_print_button(self) -> None:
         self.print_button.setEnabled(self.detail is not None and self.detail.deleted_at is None
                                      and self._actor.can(Permission.REPORT))
+        self.draft_button.setVisible(self.editable)
+        self.draft_button.setEnabled(self.detail is not None)
 
     # Checking a field as soon as the officer is done with it ------------------
 
@@ -200,19 +209,25 @@ class CaseEditor(Dialog):
     # Saving -------------------------------------------------------------------
 
     def _run(self, work: Callable[[], CaseDetail], done: str,
-             change: PendingChange | None = None) -> None:
+             change: PendingChange | None = None,
+             then: Callable[[CaseDetail], None] | None = None) -> None:
         """Save off the UI thread; `change` says what the save alters, for the warning when
-        it alters a frozen report."""
+        it alters a frozen report; `then` follows a successful save."""
         if change is not None:
             save_checked(self._runner, self, self._db, self._actor, change,
-                         lambda: self._run(work, done), self._failed)
+                         lambda: self._run(work, done, then=then), self._failed)
             return
 
         def task(_p: Progress, _t: CancelToken) -> CaseDetail:
             return work()
 
+        def succeeded(detail: CaseDetail) -> None:
+            self._changed(detail, done)
+            if then is not None:
+                then(detail)
+
         self.save_button.setEnabled(False)
-        self._runner.start(task, on_success=lambda d: self._changed(d, done),
+        self._runner.start(task, on_success=succeeded,
                            on_refused=self._refused, on_failure=self._failed,
                            on_finished=lambda: self.save_button.setEnabled(True), owner=self)
 
@@ -330,6 +345,28 @@ class CaseEditor(Dialog):
         self.print_dialog = dialog
         dialog.open()  # window-modal, without blocking the editor's own work
 
+    # Drafting a document of the case ----------------------------------------------------
+
+    def open_draft_dialog(self, event: EventRecord | None = None) -> None:
+        """«Soạn văn bản»: the saved case's document, of `event`'s step when given."""
+        if self.detail is None:
+            return
+        from app.ui.draft_dialog import DraftDialog  # loaded with the first draft, as printing
+
+        kinds = kinds_for_event(event.kind) if event is not None else ()
+        dialog = DraftDialog(self._db, self._actor, self._runner, self._user_prefs,
+                             [self.detail.code], event_id=event.id if event else None,
+                             kind=kinds[0] if kinds else None, parent=self)
+        dialog.drafted.connect(self._drafted)
+        self.draft_dialog = dialog
+        dialog.open()
+
+    def _drafted(self, _drafted: object) -> None:
+        """A document entered in the register: the window's screens and the clocks know."""
+        self._load_clocks()
+        if self.detail is not None:
+            self.saved.emit(self.detail)
+
     # Warnings: shown where the officer works, never blocking ---------------------
 
     def check_warnings(self) -> None:
@@ -389,7 +426,8 @@ class CaseEditor(Dialog):
         return EventDialog(self._vocabulary, shown, act, event=event,
                            default_day=None if event else date.today(), parent=self,
                            check=self._event_check(event.id if event else None),
-                           addressees=self._addressees, warn=warn, runner=self._runner)
+                           addressees=self._addressees, warn=warn, runner=self._runner,
+                           offer_draft=event is None and self.editable)
 
     def _event_check(self, replacing: int | None) -> Callable[[EventInput], list[FieldProblem]]:
         """The rules `add_event` and `edit_event` apply, for the dialog to show as typed."""
@@ -420,13 +458,21 @@ class CaseEditor(Dialog):
             return
         dialog = self._event_dialog()
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.add_event(dialog.event_input())
+            self.add_event(dialog.event_input(), draft=dialog.draft_after)
 
-    def add_event(self, data: EventInput) -> None:
+    def add_event(self, data: EventInput, *, draft: bool = False) -> None:
+        """Record the event; with `draft`, then open «Soạn văn bản» for it."""
         assert self.detail is not None
         db, actor, case_id = self._db, self._actor, self.detail.id
+        known = {event.id for event in self.detail.events}
+
+        def draft_new(detail: CaseDetail) -> None:
+            new = [event for event in detail.events if event.id not in known]
+            if new:
+                self.open_draft_dialog(new[-1])
+
         self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.",
-                  PendingChange(case_id, added=data))
+                  PendingChange(case_id, added=data), then=draft_new if draft else None)
 
     def _edit_event(self, event: EventRecord) -> None:
         assert self.detail is not None
