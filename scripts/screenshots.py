@@ -230,6 +230,7 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
     # Made first, for the screens to show them: the Xem account, a frozen month.
     _viewer(window)
     _frozen_month(window)
+    _demo_register(window)
     window.showMaximized()
     for index, name in enumerate(_tab_names(window)):
         window.tabs.setCurrentIndex(index)
@@ -417,6 +418,49 @@ def _sample_cases(window: MainWindow) -> tuple[int, int]:
     return child, fined
 
 
+def _demo_register(window: MainWindow) -> None:
+    """A few documents in the register, which the demo folder starts without: drafted as the
+    window drafts them (files in a temporary folder) for cases detected before, an escalation
+    past its reply date, a removal request answered."""
+    import dataclasses
+    import tempfile
+
+    from sqlalchemy import select
+
+    from app.domain.documents import DocumentKind
+    from app.models import Case
+    from app.services import documents, drafting
+
+    db, actor, today = window.db, window.actor, date.today()
+    if documents.register(db, actor, documents.RegisterQuery()):
+        return
+    with db.read() as session:
+        recent = session.execute(select(Case.id, Case.detected_on).where(
+            Case.closed_on.is_(None), Case.deleted_at.is_(None),
+            Case.detected_on <= today - timedelta(days=50))
+            .order_by(Case.detected_on.desc(), Case.id).limit(80)).all()
+    folder = Path(tempfile.mkdtemp(prefix="so-van-ban-"))
+    drafted = {}
+    for kind, count, days_ago in ((DocumentKind.ESCALATION, 3, 40),
+                                  (DocumentKind.REMOVAL_REQUEST, 1, 6),
+                                  (DocumentKind.INVITATION, 1, 2),
+                                  (DocumentKind.LOCK_REQUEST, 1, 1)):
+        fitting = [case_id for case_id, _detected in recent
+                   if drafting.kind_refusal(db, actor, kind, [case_id]) is None][:count]
+        if len(fitting) < count or drafting.kind_refusal(db, actor, kind, fitting):
+            continue
+        request = dataclasses.replace(drafting.draft_defaults(db, actor, kind, fitting),
+                                      issued_on=today - timedelta(days=days_ago))
+        name = folder / f"{kind}.docx"
+        drafted[kind] = drafting.draft_document(db, actor, request, docx=name,
+                                                pdf=name.with_suffix(".pdf")).entry
+    if (removal := drafted.get(DocumentKind.REMOVAL_REQUEST)) is not None:
+        documents.enter_received(db, actor, documents.ReceivedInput(
+            "Sở Văn hóa, Thể thao và Du lịch", today - timedelta(days=2),
+            their_number="215/SVHTTDL-TTBCXB", their_date=today - timedelta(days=3),
+            subject="Trả lời về việc yêu cầu gỡ bỏ thông tin", answers_id=removal.id))
+
+
 def _invitation_event(dialog: EventDialog) -> EventDialog:
     """The event dialog on «Mời làm việc», a step whose document it offers to draft."""
     dialog.kind.setCurrentIndex(dialog.kind.findData("MLV"))
@@ -424,13 +468,20 @@ def _invitation_event(dialog: EventDialog) -> EventDialog:
 
 
 def _running_clocks_case(window: MainWindow) -> int:
-    """An open case with a biên bản and no decision yet (the decision's clock runs), the
-    most recent one."""
+    """An open case with a request past its reply date (`_demo_register`), else one with a
+    biên bản and no decision yet: clocks run on it, one run out."""
     from sqlalchemy import select
 
-    from app.models import Case, Event
+    from app.models import Case, Event, SentDocument
+    from app.services.attention import reply_overdue
 
     with window.db.read() as session:
+        late = session.execute(
+            select(Case.id).join(SentDocument.cases).where(
+                reply_overdue(date.today()), Case.closed_on.is_(None))
+            .order_by(Case.id).limit(1)).scalar()
+        if late is not None:
+            return int(late)
         decided = select(Event.case_id).where(Event.kind == "XP", Event.voided_at.is_(None))
         return session.execute(
             select(Case.id).join(Event).where(
