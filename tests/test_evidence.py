@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.case import ChildInput
@@ -304,8 +305,8 @@ def test_a_failed_save_removes_the_new_file(db: Database, officer: Actor, case: 
                                             inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     place = StoreChanges.place
 
-    def place_then_fail(self: StoreChanges, copy: StagedFile) -> None:
-        place(self, copy)
+    def place_then_fail(self: StoreChanges, session: Session, copy: StagedFile) -> None:
+        place(self, session, copy)
         assert stored_path(db.paths, copy.sha256).exists()
         raise OSError("disk full")
 

@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.engine import make_engine, make_server_engine, server_url
+from app.db.engine import make_engine, make_server_engine, server_unreachable, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
 
@@ -159,6 +159,10 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
 
 
 def missing_key_file(paths: DataPaths) -> DataFolderError:
+    if paths.server is not None:
+        return DataFolderError(
+            "Cơ sở dữ liệu trên máy chủ thiếu khóa mã hóa: không mở được dữ liệu. Hãy khởi "
+            "tạo lại bằng lệnh «init --database» trên một cơ sở dữ liệu trống.")
     return DataFolderError(
         f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
         "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
@@ -177,9 +181,7 @@ def _check_server(url: URL, *, create: bool) -> None:
     try:
         revision = current_revision(engine)
     except OperationalError as exc:
-        raise DataFolderError(
-            f"Không kết nối được máy chủ cơ sở dữ liệu {url.render_as_string()}: "
-            f"{str(exc.orig).strip()}") from exc
+        raise server_unreachable(url, exc) from exc
     finally:
         engine.dispose()
     if create and revision is not None:
