@@ -20,8 +20,9 @@ from app.domain.passwords import MAX_FAILED_ATTEMPTS
 from app.errors import NotAllowed, UserError
 from app.models.base import utcnow
 from app.paths import DataPaths
+from app.security import keys
 from app.security.keyfile import account_tag
-from app.services import accounts, audit, cases, evidence, vault
+from app.services import accounts, audit, cases, evidence, evidence_store, vault
 from app.services.actor import Actor
 from app.services.evidence_store import CHUNK, file_sha256
 from app.services.integrity import check_data_folder
@@ -172,3 +173,23 @@ def test_evidence_removed_on_one_pc_is_gone_on_the_other(
     assert stored_bytes(second, first.sha256) is None
     with pytest.raises(UserError, match="Không tìm thấy tệp chứng cứ"):
         evidence.thumbnail_content(second, first)
+
+
+def test_stored_evidence_is_sealed_again_under_new_keys_whole(
+        db: Database, admin: Actor, tmp_path: Path) -> None:
+    """Replacing the keys re-encrypts each stored content (`services/rotation.py`): on a
+    server its parts are replaced in one transaction."""
+    case = cases.create_case(db, admin, make_case(), today=TODAY)
+    source = tmp_path / "lon.txt"
+    source.write_bytes(MARKER.encode() * (CHUNK // 10))
+    sha256 = evidence.add_evidence(db, admin, case.id, source).record.sha256
+    old, new = db.data_key, keys.new_data_key()
+    assert evidence_store.reencrypt(db.paths, sha256, old, new)
+    assert evidence_store.content_sha256(db.paths, sha256, new) == sha256
+    assert evidence_store.content_sha256(db.paths, sha256, old) is None
+    before = stored_bytes(db, sha256)
+    assert evidence_store.reencrypt(db.paths, sha256, old, new)  # already done: left as is
+    assert stored_bytes(db, sha256) == before
+    assert not evidence_store.reencrypt(db.paths, sha256, keys.new_data_key(), old)
+    assert stored_bytes(db, sha256) == before
+    assert evidence_store.stored_hashes(db.paths) == [sha256]
