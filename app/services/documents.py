@@ -38,7 +38,7 @@ from app.domain.search_keys import case_search_key
 from app.domain.vocabulary import VocabList
 from app.domain.workdays import WorkCalendar
 from app.errors import UserError
-from app.models import Case, Event, Evidence, ReceivedDocument, SentDocument
+from app.models import Case, Event, ReceivedDocument, SentDocument
 from app.progress import CancelToken, Progress
 from app.services import audit, settings, vocabulary
 from app.services.actor import Actor, Permission
@@ -364,18 +364,10 @@ def attach_signed_copy(db: Database, actor: Actor, document_id: int, source: Pat
                          entity="document", entity_uuid=document.uuid,
                          detail={"document_number": str(_number(document)),
                                  "sha256": copy.sha256, "size": copy.size})
-            files.place(copy)
-            if replaced is not None and replaced != copy.sha256 \
-                    and not stored_elsewhere(session, replaced):
-                files.remove(replaced)
+            files.place(session, copy)
+            if replaced is not None and replaced != copy.sha256:
+                files.remove(session, replaced)
             return _sent_entry(document, None)
-
-
-def stored_elsewhere(session: Session, sha256: str) -> bool:
-    """Whether evidence or a document's signed copy still refers to this content."""
-    return bool(session.execute(select(
-        exists().where(Evidence.sha256 == sha256)
-        | exists().where(SentDocument.signed_sha256 == sha256))).scalar_one())
 
 
 def signed_copy_hashes() -> Select[str | None]:
