@@ -9,10 +9,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QStyle
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.domain.documents import DocumentKind
+from app.domain.labels import OVERDUE
 from app.services import cases, documents
 from app.services.actor import Actor
 from app.services.documents import Direction
@@ -142,3 +144,22 @@ def test_a_viewer_sees_the_register_without_the_buttons_that_write(
     assert len(view.entries) == 2
     assert not view.receive_button.isVisibleTo(view)
     assert not view.attach_button.isVisibleTo(view)
+
+
+def test_every_header_and_the_overdue_mark_are_readable_at_1366_px(
+        qtbot: QtBot, open_window: Callable[[Actor], MainWindow], officer: Actor,
+        letters: dict[str, int]) -> None:
+    window = open_window(officer)
+    window.resize(1366 - 16, 768 - 40 - 40)  # the fit test's screen less the frame
+    view = _screen(qtbot, window)
+    qtbot.waitUntil(lambda: view.table.viewport().width() > 1000)
+    header = view.table.horizontalHeader()
+    cut = [view.table.horizontalHeaderItem(column).text() for column in range(header.count())
+           if header.sectionSize(column) < header.sectionSizeFromContents(column).width()]
+    assert cut == []
+    assert sum(header.sectionSize(c) for c in range(header.count())) <= (
+        view.table.viewport().width())  # no column pushed out of sight
+    # «Quá hạn» on one line: its text and the cell's margins within the column.
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+    overdue = view.table.fontMetrics().horizontalAdvance(OVERDUE) + 2 * margin
+    assert overdue <= view.table.columnWidth(header.count() - 1)
