@@ -17,7 +17,7 @@ from app.domain.documents import DocumentKind
 from app.domain.labels import OVERDUE
 from app.services import cases, documents
 from app.services.actor import Actor
-from app.services.documents import Direction
+from app.services.documents import REGISTER_COLUMNS, Direction
 from app.ui.documents_view import DocumentsView, ReceivedDialog
 from app.ui.main_window import MainWindow
 from tests.conftest import make_case
@@ -159,7 +159,11 @@ def test_every_header_and_the_overdue_mark_are_readable_at_1366_px(
     assert cut == []
     assert sum(header.sectionSize(c) for c in range(header.count())) <= (
         view.table.viewport().width())  # no column pushed out of sight
-    # «Quá hạn» on one line: its text and the cell's margins within the column.
+    # «Quá hạn» and the dates on one line, whole: the text and the cell's margins within.
     margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
-    overdue = view.table.fontMetrics().horizontalAdvance(OVERDUE) + 2 * margin
-    assert overdue <= view.table.columnWidth(header.count() - 1)
+    widths = view.table.fontMetrics()
+    headers = [text for text, _ in REGISTER_COLUMNS]
+    for column, sample in ((headers.index(OVERDUE), OVERDUE),
+                           (headers.index("Ngày"), "28/10/2026"),
+                           (headers.index("Hạn trả lời"), "28/10/2026")):
+        assert widths.horizontalAdvance(sample) + 2 * margin <= view.table.columnWidth(column)

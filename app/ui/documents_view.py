@@ -111,11 +111,12 @@ class DocumentsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        average = self.table.fontMetrics().averageCharWidth()
+        # A workbook's width counts widths of the digit 0 (a date's whole width).
+        digit = self.table.fontMetrics().horizontalAdvance("0")
         for column, (_, width) in enumerate(REGISTER_COLUMNS):
-            # The workbook's width in characters, never narrower than the header's words.
+            # The workbook's width, never narrower than the header's words.
             self.table.setColumnWidth(column, max(
-                width * average, header.sectionSizeFromContents(column).width()))
+                width * digit, header.sectionSizeFromContents(column).width()))
         # The widest column (the subject) takes the room the others leave.
         header.setSectionResizeMode(max(range(len(REGISTER_COLUMNS)),
                                         key=lambda column: REGISTER_COLUMNS[column][1]),
