@@ -181,3 +181,26 @@ def test_an_officer_is_not_offered_to_name_children(
     dialog = editor.draft_dialog
     assert isinstance(dialog, DraftDialog)
     assert dialog.name_children.isHidden() and dialog.basis.isHidden()
+
+
+def test_kinds_without_kinh_gui_hide_the_field_and_send_none(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    case = _case(db, officer)
+    editor = _editor(qtbot, db, officer, case.id)
+    editor.open_draft_dialog()
+    dialog = editor.draft_dialog
+    assert isinstance(dialog, DraftDialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(DocumentKind.INVITATION))
+    _ready(qtbot, dialog)
+    assert dialog.addressees.isVisibleTo(dialog) and dialog.addressees.toPlainText()
+    for kind in (DocumentKind.MEETING_RECORD, DocumentKind.VIOLATION_RECORD,
+                 DocumentKind.DECISION):
+        dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
+        assert not dialog.addressees.isVisibleTo(dialog), kind
+    dialog.kind.setCurrentIndex(dialog.kind.findData(DocumentKind.MEETING_RECORD))
+    _ready(qtbot, dialog)
+    dialog.addressees.setPlainText("Gõ trước khi đổi loại")
+    request = dialog.request()
+    assert request is not None and request.addressees == ()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(DocumentKind.COMMITMENT))
+    assert dialog.addressees.isVisibleTo(dialog)  # the commitment is written to the unit

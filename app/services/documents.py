@@ -534,13 +534,17 @@ def _received_entry(document: ReceivedDocument) -> RegisterEntry:
         linked=answers)
 
 
+# The column of the replies a request received, or of the request a reply answers.
+REPLY_LINKS = "Trả lời / trả lời cho"
 # The register's columns, for the command line's lines, the Excel file and the screen:
 # (header, width in the workbook).
 REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Đi/Đến", 7), ("Ngày", 11), ("Số, ký hiệu", 16), ("Loại văn bản", 28),
     ("Nơi nhận / Cơ quan gửi", 30), ("Trích yếu", 40), ("Vụ việc", 18),
-    ("Hạn trả lời", 11), ("Trả lời / Trả lời cho văn bản", 20), (OVERDUE, 8),
+    ("Hạn trả lời", 11), (REPLY_LINKS, 20), (OVERDUE, 8),
 )
+REPLY_LINKS_MEANING = ("Văn bản đi: số, ký hiệu các văn bản đến trả lời nó; văn bản đến: số, "
+                       "ký hiệu văn bản đi mà nó trả lời")
 
 
 def register_cells(entry: RegisterEntry) -> tuple[str, ...]:

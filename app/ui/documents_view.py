@@ -39,6 +39,8 @@ from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.documents import (
     REGISTER_COLUMNS,
+    REPLY_LINKS,
+    REPLY_LINKS_MEANING,
     Direction,
     ReceivedInput,
     RegisterEntry,
@@ -109,8 +111,19 @@ class DocumentsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
+        # A workbook's width counts widths of the digit 0 (a date's whole width).
+        digit = self.table.fontMetrics().horizontalAdvance("0")
         for column, (_, width) in enumerate(REGISTER_COLUMNS):
-            self.table.setColumnWidth(column, width * 7)
+            # The workbook's width, never narrower than the header's words.
+            self.table.setColumnWidth(column, max(
+                width * digit, header.sectionSizeFromContents(column).width()))
+        # The widest column (the subject) takes the room the others leave.
+        header.setSectionResizeMode(max(range(len(REGISTER_COLUMNS)),
+                                        key=lambda column: REGISTER_COLUMNS[column][1]),
+                                    QHeaderView.ResizeMode.Stretch)
+        headers = [text for text, _ in REGISTER_COLUMNS]
+        if (links := self.table.horizontalHeaderItem(headers.index(REPLY_LINKS))) is not None:
+            links.setToolTip(REPLY_LINKS_MEANING)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.cellDoubleClicked.connect(lambda *_: self.open_selected_case())
 

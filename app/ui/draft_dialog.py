@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import drafting as rules
 from app.domain.case_code import typed_codes
 from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
 from app.domain.letters import DETAILS, TYPED
@@ -148,6 +149,7 @@ class DraftDialog(Dialog):
         dated.addWidget(self.number, 1)
         form.addRow("Ngày ban hành", dated)
         form.addRow("Kính gửi", self.addressees)
+        self._form = form
         form.addRow("Nơi nhận", self.recipients)
         saving = QFormLayout()
         saving.addRow("Lưu tệp Word", target_row)
@@ -206,6 +208,7 @@ class DraftDialog(Dialog):
         load, db, actor = self._loads, self._db, self._actor
         codes, kind, event_id = typed_codes(self.codes.text()), self.chosen_kind(), self._event_id
         self.draft_button.setEnabled(False)
+        self._show_addressees()
         if not codes:
             self._show(Loaded([], dict.fromkeys(DocumentKind, NO_CASES), None))
             return
@@ -270,6 +273,13 @@ class DraftDialog(Dialog):
                     self.event_choice.setCurrentIndex(self.event_choice.count() - 1)
         self.event_choice.blockSignals(False)
 
+    def addressed(self) -> bool:
+        """Whether the kind chosen has a «Kính gửi» (the records and the decision do not)."""
+        return self.chosen_kind() not in rules.NOT_ADDRESSED
+
+    def _show_addressees(self) -> None:
+        self._form.setRowVisible(self.addressees, self.addressed())
+
     def _show_details(self) -> None:
         """The texts the officer types for the kind chosen (`letters.TYPED`)."""
         kind = self.chosen_kind()
@@ -329,7 +339,8 @@ class DraftDialog(Dialog):
             loaded.defaults, issued_on=self.issued_on.checked_value(),
             event_id=self.event_choice.currentData(),
             number=int(self.number.text()) if self.number.text() else None,
-            addressees=_lines(self.addressees), recipients=_lines(self.recipients),
+            addressees=_lines(self.addressees) if self.addressed() else (),
+            recipients=_lines(self.recipients),
             details={key: box.toPlainText().strip() for key, box in self.details.items()},
             include_children_basis=basis)
 

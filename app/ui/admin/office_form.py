@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind, symbol_problem
 from app.domain.labels import DAY_UNIT_LABELS, DayUnit
-from app.domain.office import MAX_SIGNER_LINES, SETTING_LABELS, Issuer, OfficeSettings
+from app.domain.office import (
+    MAX_SIGNER_LINES,
+    REPORT_ISSUERS,
+    SETTING_LABELS,
+    Issuer,
+    OfficeSettings,
+)
 from app.domain.report import REPORT_OPTION_LABELS, ReportOption
 from app.progress import CancelToken, Progress
 from app.services import settings
@@ -61,8 +67,9 @@ UNIT_FIELDS = (
     ("unit_short", "Tên viết tắt", "dùng trong «Lưu: VT, …»", 0),
     ("place_name", "Địa danh", "ghi ở dòng «…, ngày … tháng … năm …»", 0),
 )
-# Each issuer's group: its title, its symbol, its signer lines and its signer's name.
-ISSUER_FIELDS = {
+# Each issuer's group: its title, its symbol (None: a decision takes its kind's), its signer
+# lines and its signer's name.
+ISSUER_FIELDS: dict[Issuer, tuple[str, tuple[str, str] | None, tuple[str, str], str]] = {
     Issuer.UNIT: ("Khi đơn vị (phòng) ban hành",
                   ("unit_symbol", "VD: BC-VHXH → Số: 05/BC-VHXH"),
                   ("unit_signer", f"VD: KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG ({SIGNER_HINT})"),
@@ -72,6 +79,11 @@ ISSUER_FIELDS = {
                        ("committee_signer", "VD: TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n"
                                             f"PHÓ CHỦ TỊCH ({SIGNER_HINT})"),
                        "committee_signer_name"),
+    # NĐ 30/2020 Điều 13: the Chairman signs a sanction decision in person, without «TM.».
+    Issuer.CHAIRMAN: ("Chủ tịch ký quyết định xử phạt (ký cá nhân, không ghi «TM.»)", None,
+                      ("chairman_signer", "VD: KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH, hoặc CHỦ TỊCH "
+                                          f"({SIGNER_HINT})"),
+                      "chairman_signer_name"),
 }
 LIST_FIELDS = (
     ("addressees", "Kính gửi (mỗi dòng một nơi)",
@@ -139,14 +151,19 @@ class OfficeForm(QScrollArea):
                 self._text_row(units, key, label, hint)
         units.addRow("Báo cáo do:", self.issuer)
 
-        signers = QHBoxLayout()
-        for title, (symbol, symbol_hint), (signer, signer_hint), name in ISSUER_FIELDS.values():
+        signer_groups: dict[Issuer, QGroupBox] = {}
+        for issuer, (title, symbol, (signer, signer_hint), name) in ISSUER_FIELDS.items():
             form = QFormLayout()
-            self._text_row(form, symbol, "Ký hiệu văn bản", symbol_hint)
+            if symbol is not None:
+                symbol_key, symbol_hint = symbol
+                self._text_row(form, symbol_key, "Ký hiệu văn bản", symbol_hint)
             self.lists[signer] = _lines_box(MAX_SIGNER_LINES, signer_hint)
             form.addRow("Thẩm quyền, chức vụ người ký:", self.lists[signer])
             self._text_row(form, name, "Họ tên người ký", "")
-            signers.addWidget(_group(title, form))
+            signer_groups[issuer] = _group(title, form)
+        signers = QHBoxLayout()  # the report's two issuers side by side
+        for issuer in REPORT_ISSUERS:
+            signers.addWidget(signer_groups[issuer])
 
         sent = QFormLayout()
         sent.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # lists as wide as can be
@@ -191,6 +208,7 @@ class OfficeForm(QScrollArea):
         left.addWidget(_group("Tên đơn vị (gõ đúng như in trên văn bản; chương trình không "
                               "tự đổi chữ hoa, chữ thường)", units))
         left.addLayout(signers)
+        left.addWidget(signer_groups[Issuer.CHAIRMAN])
         left.addWidget(self.symbols)
         left.addStretch(1)
         right = QVBoxLayout()

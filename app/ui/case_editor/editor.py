@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QInputDialog,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
@@ -52,6 +51,10 @@ from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import FittedList
+
+# The warnings take the lines they have, up to about six; beyond, they scroll.
+WARNINGS_MOST_HEIGHT = 130
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -94,9 +97,7 @@ class CaseEditor(Dialog):
         self.timeline = TimelineSection(vocabulary)
         self.evidence = EvidenceSection(db, actor, runner)
         self.clocks = ClocksPanel()
-        self.warnings = QListWidget()
-        self.warnings.setMaximumHeight(130)
-        self.warnings.setWordWrap(True)
+        self.warnings = FittedList(WARNINGS_MOST_HEIGHT)
         self.warnings.setVisible(False)
         self.warnings.itemActivated.connect(self._open_related)
         self.tabs = QTabWidget()
