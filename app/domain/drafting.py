@@ -42,8 +42,6 @@ NEEDS_UNIDENTIFIED = frozenset({DocumentKind.ESCALATION})
 # others concern one person's one act.
 SEVERAL_CASES = frozenset({DocumentKind.ESCALATION, DocumentKind.POLICE_TRANSFER,
                            DocumentKind.LOCK_REQUEST, DocumentKind.REMOVAL_REQUEST})
-# The dossier annex (letters.md): every case's facts and evidence files with their SHA-256.
-ANNEX_KINDS = frozenset({DocumentKind.ESCALATION, DocumentKind.POLICE_TRANSFER})
 # No «Kính gửi» (their templates have no `kinh_gui`): the records both sides sign, and the
 # decision, which names whom it applies to in its articles. The commitment is addressed to
 # the unit that took it.
