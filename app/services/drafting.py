@@ -36,6 +36,7 @@ from app.reports.files import written_atomically
 from app.services import documents, settings, templates, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.attention import account_lock_codes, account_lock_counts
+from app.services.data_folder import refuse_inside
 from app.services.days_off import read_calendar
 from app.services.documents import RegisterEntry
 from app.services.protection import people_by_case
@@ -330,7 +331,7 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
     drafted = _build(db, actor, request)
     if drafted.children_basis is not None:
         for target in (docx, pdf):
-            _refuse_in_data_folder(db, target)
+            refuse_inside(db.paths, target, "Văn bản có nêu tên trẻ em")
     office = settings.load_office(db)
     letter = drafted.letter
     # Imported at the first draft: the Word and PDF layers take long to load.
@@ -357,10 +358,3 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
             children_basis=drafted.children_basis, write=write)
     return DraftedDocument(entry, docx, pdf)
 
-
-def _refuse_in_data_folder(db: Database, target: Path) -> None:
-    """A document naming children is kept where the leader chose, never in the data folder
-    (a purge could not find it there)."""
-    if target.expanduser().resolve().is_relative_to(db.paths.root.resolve()):
-        raise UserError("Văn bản có nêu tên trẻ em không được lưu trong thư mục dữ liệu của "
-                        f"chương trình ({db.paths.root}): hãy chọn nơi lưu khác.")
