@@ -101,6 +101,16 @@ def test_attach_refuses_bad_input_and_stores_nothing(folder: Path, tmp_path: Pat
     assert _as(folder, "canbo", "files", "VV2026-00002") == (0, "", "")
 
 
+def test_attach_stores_none_when_a_later_file_lies_about_its_type(folder: Path,
+                                                               tmp_path: Path) -> None:
+    sources = _inbox(tmp_path, mot_txt=b"mot", hai_txt=b"hai", anh_png=b"khong phai anh")
+    code, out, err = _as(folder, "canbo", "attach", "VV2026-00002", *map(str, sources))
+    assert code == 1 and out == ""
+    assert "Tệp «anh.png» mang đuôi của" in err
+    assert _as(folder, "canbo", "files", "VV2026-00002") == (0, "", "")
+    assert [p for p in DataPaths(folder).evidence.rglob("*") if p.is_file()] == []
+
+
 def test_attach_needs_the_right_to_edit_and_files_of_a_childs_case_are_withheld(
         folder: Path, tmp_path: Path) -> None:
     [source] = _inbox(tmp_path, anh_txt=b"anh")
