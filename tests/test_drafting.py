@@ -17,6 +17,7 @@ from app.domain import drafting as rules
 from app.domain.case import ChildInput
 from app.domain.documents import DocumentKind
 from app.domain.events import EventInput
+from app.domain.fields import LONG_TEXT_LIMIT
 from app.domain.labels import PartyKind, SanctionForm, Sex
 from app.domain.letters import Letter
 from app.domain.office import Issuer
@@ -322,6 +323,21 @@ def test_a_failure_while_writing_leaves_no_entry_and_no_file(
         draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,)),
                        docx=out / "kn.docx", pdf=out / "kn.pdf")
     assert list(out.iterdir()) == [] and _register(db, officer) == []
+
+
+def test_a_summary_at_its_length_limit_in_paragraphs_drafts_over_several_pages(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    # Comments quoted one by one, a blank line or two between them (as typed in the form).
+    comments = "".join(f"Bình luận {i}: «cán bộ xã ăn chặn tiền hỗ trợ».\n\n" + "\n" * (i % 2)
+                       for i in range(1, 300))
+    summary = comments[:LONG_TEXT_LIMIT - 5] + " hết."
+    case_id = _case(db, officer, summary=summary)
+    drafted = draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,),
+                                                       issued_on=TODAY),
+                             docx=tmp_path / "kn.docx", pdf=tmp_path / "kn.pdf")
+    assert [entry.number for entry in _register(db, officer)] == [drafted.entry.number]
+    pdf = _pdf_text(drafted.pdf)
+    assert pdf.count("\f") > 3 and "hết." in pdf
 
 
 def test_children_named_by_a_leader_are_audited_with_the_basis(
