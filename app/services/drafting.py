@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.domain import drafting as rules
-from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
+from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind, DocumentNumber
 from app.domain.labels import UNIDENTIFIED_OFFENDER, PartyKind, SanctionForm
 from app.domain.legal import cite
 from app.domain.letters import DETAILS, EvidenceLine, Letter, LetterCase
@@ -31,7 +31,7 @@ from app.domain.money_words import amount_in_figures_and_words
 from app.domain.protection import CaseMask, CasePeople, Masker, describe
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import UserError
-from app.models import Case, Event, LegalProvision
+from app.models import Case, Event, LegalProvision, SentDocument
 from app.reports.files import written_atomically
 from app.services import documents, settings, templates, vocabulary
 from app.services.actor import Actor, Permission
@@ -195,6 +195,8 @@ def _build(db: Database, actor: Actor, request: DraftRequest) -> _Drafted:
         details = rules.computed_details(kind, reply_by)
         if kind is DocumentKind.LOCK_REQUEST:
             details.update(_lock_details(session, cases[0].account, issued_on))
+        if "bien_ban" in DETAILS[kind]:
+            details["bien_ban"] = _record_detail(session, cases[0], event)
     details.update(typed)
     offender = letter_cases[0].offender if len(letter_cases) == 1 else ""
     if offender == UNIDENTIFIED_OFFENDER:
@@ -265,6 +267,39 @@ def _lock_details(session: Session, account: str, day: date) -> dict[str, str]:
     counts = account_lock_counts(session, account, day)
     return rules.lock_details(counts.cases_30_days, counts.cases_90_days,
                               account_lock_codes(session, account, day))
+
+
+def _record_detail(session: Session, case: Case, event: Event | None) -> str:
+    """The biên bản the tờ trình and the decision cite: the one chosen, else the case's
+    latest live one made by the decision's day; numbered as recorded on its event, else as
+    the register holds the biên bản drafted for it; the register's latest biên bản of the
+    case when no event records one. Empty when there is none (a warning or a small fine
+    needs none)."""
+    decision = _decision(case, event)
+    when = decision.occurred_on if decision is not None else None
+    records = [event] if event is not None and event.kind == EventKind.RECORD else [
+        e for e in _live(case)
+        if e.kind == EventKind.RECORD and (when is None or e.occurred_on <= when)]
+    drafted = select(SentDocument).where(SentDocument.kind == DocumentKind.VIOLATION_RECORD)
+    if records:
+        record = max(records, key=lambda e: (e.occurred_on, e.id))
+        entered = _latest(session, drafted.where(SentDocument.event_id == record.id))
+        return rules.record_text(record.document_number or entered, record.occurred_on)
+    drafted = drafted.where(SentDocument.cases.any(Case.id == case.id))
+    if when is not None:
+        drafted = drafted.where(SentDocument.issued_on <= when)
+    found = session.execute(drafted.order_by(SentDocument.issued_on.desc(),
+                                             SentDocument.id.desc())).scalars().first()
+    return rules.record_text(_number(found), found.issued_on) if found is not None else ""
+
+
+def _latest(session: Session, drafted: Select[SentDocument]) -> str | None:
+    found = session.execute(drafted.order_by(SentDocument.id.desc())).scalars().first()
+    return _number(found) if found is not None else None
+
+
+def _number(document: SentDocument) -> str:
+    return str(DocumentNumber(document.number, document.symbol, document.year))
 
 
 def _letter_case(case: Case, event: Event | None, vocab: Vocabulary, mask: CaseMask | None,
