@@ -377,6 +377,26 @@ def test_the_submission_and_decision_cite_the_violation_record_made(
                                                                      small, decision)
 
 
+def test_a_page_that_cannot_be_laid_out_is_refused_naming_the_case_and_writes_nothing(
+        db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.platypus.doctemplate import LayoutError
+
+    import app.reports.docx_pdf
+
+    def too_tall(self: object, target: Path) -> None:
+        target.write_bytes(b"%PDF-1.4 half")
+        raise LayoutError("Flowable <Table> too large on page 2")
+
+    monkeypatch.setattr(app.reports.docx_pdf._Layout, "write", too_tall)
+    case_id = _case(db, officer)
+    code = cases.get_case(db, officer, case_id).code
+    out = tmp_path / "out"
+    with pytest.raises(UserError, match=f"cho vụ việc {code}: có một đoạn văn hoặc một ô"):
+        draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,)),
+                       docx=out / "kn.docx", pdf=out / "kn.pdf")
+    assert list(out.iterdir()) == [] and _register(db, officer) == []
+
+
 def test_children_named_by_a_leader_are_audited_with_the_basis(
         db: Database, officer: Actor, leader: Actor, tmp_path: Path) -> None:
     ids, _ = _unidentified_with_evidence(db, officer, tmp_path / "inbox")

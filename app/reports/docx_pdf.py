@@ -52,6 +52,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from app.reports import fonts
 from app.reports.files import written_atomically
@@ -83,12 +84,20 @@ _PAGE_FIELDS = ("PAGE", "NUMPAGES")
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
+class TooTallForPage(Exception):
+    """Something in the document is taller than a page and cannot go on over the next (a
+    table's header row, which repeats on every page, holding a long text)."""
+
+
 def write_pdf_from_docx(docx: Path, target: Path) -> None:
     """Draw `docx` as a PDF at `target`, written whole or not at all."""
     fonts.register()
     layout = _Layout(docx)
-    with written_atomically(target) as temporary:
-        layout.write(temporary)
+    try:
+        with written_atomically(target) as temporary:
+            layout.write(temporary)
+    except LayoutError as exc:
+        raise TooTallForPage(str(exc)) from exc
 
 
 # -- properties ------------------------------------------------------------------------------

@@ -370,7 +370,7 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
     office = settings.load_office(db)
     letter = drafted.letter
     # Imported at the first draft: the Word and PDF layers take long to load.
-    from app.reports.docx_pdf import write_pdf_from_docx
+    from app.reports.docx_pdf import TooTallForPage, write_pdf_from_docx
     from app.reports.letters import write_letter_docx
 
     with written_atomically(docx) as docx_temporary, written_atomically(pdf) as pdf_temporary:
@@ -381,7 +381,16 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
                 db, templates.letter_template(letter.kind),
                 lambda template: write_letter_docx(numbered, office, docx_temporary,
                                                    template=template))
-            write_pdf_from_docx(docx_temporary, pdf_temporary)
+            try:
+                write_pdf_from_docx(docx_temporary, pdf_temporary)
+            except TooTallForPage as exc:
+                codes = ", ".join(case.code for case in letter.cases)
+                raise UserError(
+                    f"Không tạo được bản PDF của {DOCUMENT_KIND_LABELS[letter.kind].lower()} "
+                    f"cho vụ việc {codes}: có một đoạn văn hoặc một ô của bảng cao hơn một "
+                    "trang giấy mà không tách sang trang sau được (thường là tóm tắt vụ việc "
+                    "rất dài trong hàng tiêu đề của một bảng trong mẫu văn bản). Hãy rút gọn "
+                    "nội dung đó hoặc sửa mẫu văn bản rồi soạn lại.") from exc
             if warning is not None and warn is not None:
                 warn(warning)
 
