@@ -33,7 +33,7 @@ from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.reports import fonts
 from app.reports.docx_document import Style
-from app.reports.docx_pdf import write_pdf_from_docx
+from app.reports.docx_pdf import TooTallForPage, write_pdf_from_docx
 from app.reports.docx_report import write_docx
 from app.reports.letters import sample_letter, write_letter_docx
 from app.reports.narrative import draft
@@ -306,3 +306,17 @@ def test_a_typewriter_run_in_courier_unless_it_is_vietnamese(tmp_path: Path) -> 
     assert _font_at(text_page, text.index("5531783e"))[0] == "Courier"
     assert _font_at(text_page, text.index("SHA-256"))[0].endswith(fonts.REGULAR)
     assert _font_at(text_page, text.index("Tệp ảnh"))[0].endswith(fonts.REGULAR)
+
+
+def test_a_header_row_taller_than_a_page_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """A header row repeats on every page, so it cannot go on over the next: reportlab's
+    LayoutError comes out as `TooTallForPage`, for drafting to name the case."""
+    document = Document()
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    table.cell(0, 0).text = "Tóm tắt"
+    table.cell(0, 1).text = "Tung tin sai sự thật về dịch bệnh tại xã Minh Tân. " * 200
+    document.save(tmp_path / "a.docx")
+    with pytest.raises(TooTallForPage):
+        write_pdf_from_docx(tmp_path / "a.docx", tmp_path / "a.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx"]

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from app.db import Database
 from app.domain import drafting as rules
 from app.domain.case import ChildInput
-from app.domain.documents import DocumentKind
+from app.domain.documents import TO_FILL, DocumentKind
 from app.domain.events import EventInput
+from app.domain.fields import LONG_TEXT_LIMIT
 from app.domain.labels import PartyKind, SanctionForm, Sex
 from app.domain.letters import Letter
 from app.domain.office import Issuer
@@ -339,6 +340,78 @@ def test_a_failure_while_writing_leaves_no_entry_and_no_file(
     monkeypatch.setattr(app.reports.docx_pdf, "write_pdf_from_docx", broken)
     out = tmp_path / "out"
     with pytest.raises(OSError):
+        draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,)),
+                       docx=out / "kn.docx", pdf=out / "kn.pdf")
+    assert list(out.iterdir()) == [] and _register(db, officer) == []
+
+
+def test_a_summary_at_its_length_limit_in_paragraphs_drafts_over_several_pages(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    # Comments quoted one by one, a blank line or two between them (as typed in the form).
+    comments = "".join(f"Bình luận {i}: «cán bộ xã ăn chặn tiền hỗ trợ».\n\n" + "\n" * (i % 2)
+                       for i in range(1, 300))
+    summary = comments[:LONG_TEXT_LIMIT - 5] + " hết."
+    case_id = _case(db, officer, summary=summary)
+    drafted = draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,),
+                                                       issued_on=TODAY),
+                             docx=tmp_path / "kn.docx", pdf=tmp_path / "kn.pdf")
+    assert [entry.number for entry in _register(db, officer)] == [drafted.entry.number]
+    pdf = _pdf_text(drafted.pdf)
+    assert pdf.count("\f") > 3 and "hết." in pdf
+
+
+def test_the_submission_and_decision_cite_the_violation_record_made(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    def case_with(fine: int, *records: EventInput) -> tuple[int, int, list[int]]:
+        case_id = _case(db, officer, offender_kind=PartyKind.PERSON,
+                        offender_name="Trần Văn Bình", offender_birth_year=1990)
+        made = [_event(db, officer, case_id, record) for record in records]
+        decision = _event(db, officer, case_id, EventInput(
+            "XP", date(2026, 10, 8), sanction_form=SanctionForm.FINE, fine_amount=fine))
+        return case_id, decision, made
+
+    def cited(kind: DocumentKind, case_id: int, decision: int) -> str:
+        name = f"{kind}-{case_id}"
+        event = decision if kind is DocumentKind.DECISION else None
+        drafted = draft_document(db, officer, DraftRequest(kind, (case_id,), event,
+                                                           issued_on=TODAY),
+                                 docx=tmp_path / f"{name}.docx", pdf=tmp_path / f"{name}.pdf")
+        return _docx_text(drafted.docx) + _pdf_text(drafted.pdf).replace("\n", " ")
+
+    numbered, decision, _ = case_with(7_500_000, EventInput(
+        "BB", date(2026, 10, 6), document_number="01/BB-VPHC"), EventInput(
+        "BB", date(2026, 10, 7), document_number="03/BB-VPHC"))
+    for kind in (DocumentKind.SUBMISSION, DocumentKind.DECISION):
+        assert ("Căn cứ Biên bản vi phạm hành chính số 03/BB-VPHC lập ngày 07/10/2026;"
+                in cited(kind, numbered, decision))
+    # No number on the event: the biên bản drafted for it, as the register numbers it.
+    drafted_only, decision, [record] = case_with(7_500_000, EventInput("BB", date(2026, 10, 7)))
+    bien_ban = draft_document(db, officer, DraftRequest(
+        DocumentKind.VIOLATION_RECORD, (drafted_only,), record, issued_on=date(2026, 10, 7)),
+        docx=tmp_path / "bb.docx", pdf=tmp_path / "bb.pdf").entry.number
+    assert (f"Căn cứ Biên bản vi phạm hành chính số {bien_ban} lập ngày 07/10/2026;"
+            in cited(DocumentKind.DECISION, drafted_only, decision))
+    # A fine small enough to need no biên bản: the line stays to fill in by hand.
+    small, decision, _ = case_with(200_000)
+    assert f"Căn cứ Biên bản vi phạm hành chính {TO_FILL};" in cited(DocumentKind.DECISION,
+                                                                     small, decision)
+
+
+def test_a_page_that_cannot_be_laid_out_is_refused_naming_the_case_and_writes_nothing(
+        db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.platypus.doctemplate import LayoutError
+
+    import app.reports.docx_pdf
+
+    def too_tall(self: object, target: Path) -> None:
+        target.write_bytes(b"%PDF-1.4 half")
+        raise LayoutError("Flowable <Table> too large on page 2")
+
+    monkeypatch.setattr(app.reports.docx_pdf._Layout, "write", too_tall)
+    case_id = _case(db, officer)
+    code = cases.get_case(db, officer, case_id).code
+    out = tmp_path / "out"
+    with pytest.raises(UserError, match=f"cho vụ việc {code}: có một đoạn văn hoặc một ô"):
         draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,)),
                        docx=out / "kn.docx", pdf=out / "kn.pdf")
     assert list(out.iterdir()) == [] and _register(db, officer) == []

@@ -185,6 +185,21 @@ def test_wrong_fake_or_empty_files_are_refused_and_leave_nothing(
     assert _leftovers(db) == []
 
 
+def test_a_batch_is_stored_whole_or_not_at_all(db: Database, officer: Actor,
+                                              case: CaseDetail, inbox: Path) -> None:
+    good = [_file(inbox, "a.png", _png("a")), _file(inbox, "b.png", _png("b"))]
+    before = _actions(db)
+    for third, words in ((_file(inbox, "c.png", b"GIF89a"), "Tệp «c.png» mang đuôi của"),
+                         (_file(inbox, "lan-2.png", _png("a")), "với tên «a.png»"),
+                         (_file(inbox, "d.png", b""), "Tệp «d.png» rỗng")):
+        with pytest.raises(UserError, match=words):
+            evidence.add_evidence_files(db, officer, case.id, [*good, third])
+        assert (_rows(db), _leftovers(db), _actions(db)) == (0, [], before)
+    added = evidence.add_evidence_files(db, officer, case.id, good)
+    assert [a.record.original_name for a in added] == ["a.png", "b.png"]
+    assert _rows(db) == 2 and _actions(db) == [*before, *[AuditAction.EVIDENCE_ADD] * 2]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "media_type"),
     [

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.domain.deadlines import COMPLIANCE_CLOCK, reply_due
-from app.domain.documents import DOCUMENT_KIND_LABELS, REQUEST_KINDS, DocumentKind
+from app.domain.documents import DOCUMENT_KIND_LABELS, REQUEST_KINDS, TO_FILL, DocumentKind
 from app.domain.office import Issuer, OfficeSettings
 from app.domain.vocabulary import EventKind
 from app.domain.workdays import WorkCalendar
@@ -188,6 +188,12 @@ def computed_details(kind: DocumentKind, reply_by: date | None) -> dict[str, str
     if kind in (DocumentKind.POLICE_TRANSFER, DocumentKind.ESCALATION) and reply_by:
         return {"han_tra_loi": format_date(reply_by)}
     return {}
+
+
+def record_text(number: str | None, made_on: date) -> str:
+    """The biên bản a tờ trình or a decision cites: `số 03/BB-VHXH lập ngày 12/08/2026`
+    (its number dotted when none was recorded)."""
+    return f"số {number or TO_FILL} lập ngày {format_date(made_on)}"
 
 
 def lock_details(cases_30_days: int, cases_90_days: int,

@@ -52,6 +52,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from app.reports import fonts
 from app.reports.files import written_atomically
@@ -65,7 +66,8 @@ DESCENT = 443 / 2048
 DEFAULT_SIZE = 10.0  # Word's size when neither a style nor the defaults give one
 SPLIT_ROW = 12.0  # points of a row at least on each page, when it goes on over the next
 _HYPHENATED = re.compile(r"(?<=-)(?=[^-])")  # a line may break after a hyphen
-TAB = "\u00a0" * 4  # a tab stop's room, roughly: tab stops are not laid out
+NBSP = "\u00a0"
+TAB = NBSP * 4  # a tab stop's room, roughly: tab stops are not laid out
 
 _VAL = qn("w:val")
 _FACES = {(False, False): fonts.REGULAR, (True, False): fonts.BOLD,
@@ -82,12 +84,20 @@ _PAGE_FIELDS = ("PAGE", "NUMPAGES")
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
+class TooTallForPage(Exception):
+    """Something in the document is taller than a page and cannot go on over the next (a
+    table's header row, which repeats on every page, holding a long text)."""
+
+
 def write_pdf_from_docx(docx: Path, target: Path) -> None:
     """Draw `docx` as a PDF at `target`, written whole or not at all."""
     fonts.register()
     layout = _Layout(docx)
-    with written_atomically(target) as temporary:
-        layout.write(temporary)
+    try:
+        with written_atomically(target) as temporary:
+            layout.write(temporary)
+    except LayoutError as exc:
+        raise TooTallForPage(str(exc)) from exc
 
 
 # -- properties ------------------------------------------------------------------------------
@@ -478,10 +488,18 @@ def _markup(pieces: Iterable[_Piece]) -> str:
             merged[-1] = replace(piece, text=merged[-1].text + piece.text)
         else:
             merged.append(piece)
+    # reportlab fails (IndexError) splitting again a part of a paragraph with empty lines
+    # (a summary's blank lines between its paragraphs): an empty line holds a no-break space.
+    filler = next((p for p in merged if p.text != LINE_BREAK), None)
+    empty_line = True
     for piece in merged:
         if piece.text == LINE_BREAK:
+            if empty_line and filler is not None:
+                out.append(_font(replace(filler, text=NBSP)))
             out.append("<br/>")
+            empty_line = True
             continue
+        empty_line = False
         text = escape(piece.text)
         if piece.underline:
             text = f"<u>{text}</u>"
@@ -489,10 +507,16 @@ def _markup(pieces: Iterable[_Piece]) -> str:
             text = f"<strike>{text}</strike>"
         if piece.vert in ("superscript", "subscript"):
             text = f"<{piece.vert[:-6]}>{text}</{piece.vert[:-6]}>"
-        color = f' color="#{piece.color}"' if piece.color and len(piece.color) == 6 else ""
-        out.append(f'<font face="{piece.face}" size="{piece.size:g}"'
-                   f"{color}>{text}</font>")
+        out.append(_font(replace(piece, text=text)))
+    if empty_line and merged and filler is not None:
+        out.append(_font(replace(filler, text=NBSP)))
     return "".join(out)
+
+
+def _font(piece: _Piece) -> str:
+    """`piece`'s text (already marked up) in its face, size and colour."""
+    color = f' color="#{piece.color}"' if piece.color and len(piece.color) == 6 else ""
+    return f'<font face="{piece.face}" size="{piece.size:g}"{color}>{piece.text}</font>'
 
 
 # -- tables ----------------------------------------------------------------------------------

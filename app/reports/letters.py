@@ -266,7 +266,9 @@ _SAMPLE_DETAILS: dict[DocumentKind, dict[str, str]] = {
     DocumentKind.VIOLATION_RECORD: {"thoi_gian": "09 giờ 00 phút, ngày 20/03/2026",
                                     "dia_diem": "Trụ sở Ủy ban nhân dân xã",
                                     "nguoi_chung_kien": "Bà Lê Thị B, trưởng thôn Mẫu"},
-    DocumentKind.DECISION: {"han_thi_hanh": "10 ngày",
+    DocumentKind.SUBMISSION: {"bien_ban": "số 01/BB-VHXH lập ngày 18/03/2026"},
+    DocumentKind.DECISION: {"bien_ban": "số 01/BB-VHXH lập ngày 18/03/2026",
+                            "han_thi_hanh": "10 ngày",
                             "noi_nop_phat": "Kho bạc Nhà nước hoặc ngân hàng thương mại "
                                             "được ủy nhiệm thu"},
     DocumentKind.POLICE_TRANSFER: {"han_tra_loi": "31/03/2026"},
