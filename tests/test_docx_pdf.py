@@ -295,7 +295,7 @@ def test_a_heading_kept_with_next_stays_with_its_first_lines(tmp_path: Path) -> 
     assert split
 
 
-def test_a_typewriter_run_in_courier_unless_it_is_vietnamese(tmp_path: Path) -> None:
+def test_a_typewriter_run_in_the_embedded_mono_font_vietnamese_too(tmp_path: Path) -> None:
     document = official_document("PHỤ LỤC")
     for text in ("SHA-256: ", "5531783e17bf8740", " Tệp ảnh"):
         run = document.add_paragraph(style=Style.TABLE.value).add_run(text)
@@ -303,9 +303,9 @@ def test_a_typewriter_run_in_courier_unless_it_is_vietnamese(tmp_path: Path) -> 
             run.font.name = "Courier New"
     text_page = _pdf(_save(document, tmp_path))[0].get_textpage()
     text = text_page.get_text_range()
-    assert _font_at(text_page, text.index("5531783e"))[0] == "Courier"
+    assert _font_at(text_page, text.index("5531783e"))[0].endswith(fonts.MONO[False, False])
     assert _font_at(text_page, text.index("SHA-256"))[0].endswith(fonts.REGULAR)
-    assert _font_at(text_page, text.index("Tệp ảnh"))[0].endswith(fonts.REGULAR)
+    assert _font_at(text_page, text.index("Tệp ảnh"))[0].endswith(fonts.MONO[False, False])
 
 
 def test_a_header_row_taller_than_a_page_is_refused_and_writes_nothing(tmp_path: Path) -> None:

@@ -14,9 +14,9 @@ breaks, bottom and top borders), runs with line breaks, and tables (grid widths,
 the table style or the table, cell margins and shading, merged cells, header rows repeated
 on every page, long tables split between pages), laid out as Word lays them out where
 reportlab's own way differs (the space between paragraphs, keep with next). Texts are set
-in Liberation Serif, the metric twin of Times New Roman that carries Vietnamese (a run in a
-typewriter font, such as a SHA-256, in Courier); pictures, lists' numbers, tab stops and
-text boxes are not drawn (the templates have none), and a table row goes on over the next
+in Liberation Serif, the metric twin of Times New Roman that carries Vietnamese (a run in
+a typewriter font, such as a SHA-256, in Liberation Mono); pictures, lists' numbers, tab
+stops and text boxes are not drawn (the templates have none), and a table row goes on over the next
 page only when it is taller than a page.
 """
 
@@ -72,10 +72,8 @@ TAB = NBSP * 4  # a tab stop's room, roughly: tab stops are not laid out
 _VAL = qn("w:val")
 _FACES = {(False, False): fonts.REGULAR, (True, False): fonts.BOLD,
           (False, True): fonts.ITALIC, (True, True): fonts.BOLD_ITALIC}
-# A run in a typewriter font (a file's SHA-256): PDF's own Courier, which needs no embedding
-# but has no Vietnamese letters; a Vietnamese text in such a run stays in the serif.
-_MONO = {(False, False): "Courier", (True, False): "Courier-Bold",
-         (False, True): "Courier-Oblique", (True, True): "Courier-BoldOblique"}
+# A run in a typewriter font (a file's SHA-256): Liberation Mono, Courier New's twin, embedded
+# like the serif (every font of the program's PDFs travels with them).
 _MONO_FAMILIES = ("courier", "mono", "consolas", "lucida console")
 _ALIGNS = {"left": TA_LEFT, "start": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT,
            "end": TA_RIGHT, "both": TA_JUSTIFY, "distribute": TA_JUSTIFY}
@@ -317,8 +315,8 @@ class _Piece:
 
     @property
     def face(self) -> str:
-        if self.mono and all(ord(character) < 0x100 for character in self.text):
-            return _MONO[self.bold, self.italic]
+        if self.mono:
+            return fonts.MONO[self.bold, self.italic]
         return _FACES[self.bold, self.italic]
 
 
