@@ -37,6 +37,7 @@ from app.reports.docx_pdf import TooTallForPage, write_pdf_from_docx
 from app.reports.docx_report import write_docx
 from app.reports.letters import sample_letter, write_letter_docx
 from app.reports.narrative import draft
+from app.selftest import check_pdf
 from app.services import cases, events
 from app.services.actor import Actor
 from app.services.demo import demo_office
@@ -141,6 +142,9 @@ def test_every_letter_kind_is_drawn_whole(kind: DocumentKind, tmp_path: Path) ->
     target = tmp_path / f"{kind.value}.docx"
     write_letter_docx(sample_letter(kind, office), office, target)
     assert _printed_in_order(target)
+    pdf = tmp_path / f"{kind.value}.pdf"
+    write_pdf_from_docx(target, pdf)
+    check_pdf(pdf)  # every font embedded: no Helvetica named and left out
 
 
 def test_vietnamese_is_drawn_composed(report_docx: Path, tmp_path: Path) -> None:

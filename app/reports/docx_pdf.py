@@ -736,9 +736,10 @@ class _Layout:
                 story += [NextPageTemplate(str(index)), PageBreak()]
             story += _kept_with_next(self._blocks(section.body, width - left - right))
             previous = section
+        # The initial font too, or the PDF would name a Helvetica it never embeds.
         document = BaseDocTemplate(target, pageTemplates=templates, title=core.title or "",
                                    author=core.author or "", creator="Sổ vi phạm MXH",
-                                   invariant=1)
+                                   invariant=1, initialFontName=fonts.REGULAR)
         document.build(story)
 
     def _page(self, index: int, first: bool, canvas: Canvas, document: Any) -> None:
@@ -963,7 +964,8 @@ class _Layout:
         grid = self._grid(grid, rows, columns, available)
         data: list[list[Any]] = [[""] * columns for _ in rows]
         styled = _Styled()
-        commands: list[tuple[Any, ...]] = []
+        # Empty cells too, or the PDF would name a Helvetica it never embeds.
+        commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
         merges: dict[int, tuple[int, int]] = {}  # column → (first row, span) of a merge
         for row in rows:
             for cell in row:
