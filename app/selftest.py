@@ -138,6 +138,8 @@ def _run(folder: Path, out: TextIO) -> None:
     step("Tệp Word đọc lại được, đúng mẫu và đúng số liệu tổng hợp.")
     check_holidays(today.year)
     step(f"Lịch ngày nghỉ lễ năm {today.year} có Tết Nguyên đán (tính hạn theo ngày làm việc).")
+    check_server_driver()
+    step("Trình kết nối PostgreSQL (chế độ máy chủ) nạp được, kèm thư viện libpq của nó.")
 
 
 def _new_data_folder(root: Path) -> tuple[Database, Actor]:
@@ -201,6 +203,18 @@ def _below_headers(book: Any, sheet: str,
                        len(table))
             return number + 1, table[:end]
     raise SelftestFailed(f"trang «{sheet}» không có dòng tiêu đề các cột của biểu.")
+
+
+def check_server_driver() -> None:
+    """psycopg and its compiled implementation (libpq inside): an office PC has no libpq of
+    its own, so the pure-Python fallback would not connect."""
+    try:
+        import psycopg
+    except ImportError as error:
+        raise SelftestFailed(f"thiếu trình kết nối PostgreSQL (psycopg): {error}.") from None
+    if psycopg.pq.__impl__ != "binary":
+        raise SelftestFailed("trình kết nối PostgreSQL không có bản biên dịch kèm libpq "
+                             f"(đang dùng bản «{psycopg.pq.__impl__}»).")
 
 
 def check_holidays(year: int) -> None:
