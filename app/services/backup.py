@@ -327,6 +327,10 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
         if actor is None:
             raise NotAllowed("Cần đăng nhập để khôi phục dữ liệu.")
         actor.require(Permission.RESTORE)
+    elif paths.server is not None:
+        if storage.server_holds_register(paths.server):
+            raise NotAllowed("Cơ sở dữ liệu trên máy chủ đã có dữ liệu: cần đăng nhập với vai "
+                             "trò Quản trị để khôi phục đè lên.")
     elif paths.database.exists():
         raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập với vai trò Quản trị "
                          "của thư mục này để khôi phục đè lên.")
@@ -363,12 +367,16 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
                                 restored_copies, carried)
         if current is not None and actor is not None:
             sealed = _seal(current, actor, copies.sealed_twin(safety), progress, token)
+        if paths.server is not None:
+            had_data = current is not None
+            _replace_on_server(paths, current, sealed, staging / paths.database.name, data_key)
+        else:
+            had_data = paths.database.exists()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     # From here on the staging folder is complete: a crash is finished at the next open
     # (which also removes the parts kept in clear, once sealed).
-    had_data = paths.database.exists()
     if current is not None:
         current.dispose()
     swap_in(paths, staging, safety)
@@ -394,6 +402,27 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
                          (sealed or safety) if had_data else None,
                          tuple(name for name, _, active in users
                                if active and account_tag(name) not in wrapped))
+
+
+SERVER_NOT_SEALED = (
+    "Dữ liệu hiện có trên máy chủ đang bị lỗi nên không sao lưu được trước khi khôi phục: "
+    "chương trình không khôi phục đè lên để khỏi mất nó. Hãy nhờ người quản trị máy chủ "
+    "khôi phục từ bản sao lưu của máy chủ (pg_restore, xem README) hoặc sửa lỗi trước.")
+
+
+def _replace_on_server(paths: DataPaths, current: Database | None, sealed: Path | None,
+                       restored: Path, data_key: bytes) -> None:
+    """A server's register replaced by the restored database, in one transaction
+    (`storage.replace_server_contents`), once the data it replaces is in its encrypted
+    backup: a server keeps no folder of its parts in clear. The folder's own parts (key
+    file, evidence, reports, preferences) are then swapped in as for a data folder."""
+    if current is not None and sealed is None:
+        raise DataFolderError(SERVER_NOT_SEALED)
+    assert paths.server is not None
+    open_engine = None if current is None else current.engine
+    with storage.server_engine(paths.server, open_engine) as engine:
+        storage.replace_server_contents(engine, restored, data_key)
+    restored.unlink()
 
 
 def reset_note(names: tuple[str, ...]) -> str:
