@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from app.cli import main as cli_main
 from app.db import Database, encryption, open_database, storage
 from app.db.engine import keyed_connection, make_engine, make_server_engine, server_url
-from app.db.schema import VERSION_TABLE, alembic_config
+from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.db.swap import JOURNAL
 from app.db.text_index import is_text_index
 from app.domain.case import ChildInput
@@ -84,7 +84,7 @@ def _dump(paths: DataPaths, database: Path | None = None) -> dict[str, list[tupl
         with engine.connect() as connection:
             found = MetaData()
             found.reflect(connection, only=lambda name, _: not (
-                name == VERSION_TABLE or is_text_index("table", name)))
+                name == "alembic_version" or is_text_index("table", name)))
             return {name: list(connection.execute(
                         select(table).order_by(*table.primary_key.columns)))
                     for name, table in found.tables.items()}
@@ -755,3 +755,29 @@ def test_an_office_moves_its_data_folder_to_the_server_and_back(
         assert report.ok and report.evidence_checked == 3, report.problems
     finally:
         again.dispose()
+
+
+def test_an_upgrade_is_preceded_by_a_copy_of_the_register_on_either_engine(
+        filled: Database, admin: Actor) -> None:
+    """A register of an earlier version (here: one migration behind) is copied, encrypted,
+    into backups/ before the migrations run: a data folder's file or a server's rows."""
+    paths, data_key = filled.paths, filled.data_key
+    with filled.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        alembic_command.downgrade(config, "-1")
+    earlier = current_revision(filled.engine)
+    filled.dispose()
+    db = open_database(paths)
+    try:
+        db.unlock(data_key)
+        assert current_revision(db.engine) == HEAD_REVISION
+    finally:
+        db.dispose()
+    [copy] = paths.backups.glob(f"truoc-nang-cap-{earlier}-*.sqlite3")
+    assert not encryption.is_plain(copy)
+    with storage.opened_copy(copy, data_key) as engine:
+        assert current_revision(engine) == earlier
+        assert storage.storage_problems(engine) == []
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 3
