@@ -20,6 +20,13 @@ and can write any file, so only what A signs is trusted):
   administrator's password of that time or the recovery key, typed (never silently with
   the open folder's keys), and the restored folder keeps only the wrap that opened it,
   so every other account of that backup needs a password reset by an administrator.
+
+In server mode the database in a backup is the same kind of file (`storage.copy_database`
+reads the server's rows at one moment), so the archive's format does not change, and a
+backup restores into a data folder or a server whichever it was made from: a restore on a
+server replaces the server's rows in one transaction after the safety backup (refused when
+the data it would replace cannot be backed up: a server keeps no parts in clear), then
+swaps the folder's own parts in as for a data folder.
 """
 
 from __future__ import annotations
