@@ -430,6 +430,22 @@ def test_cli_init_backup_restore_recover(tmp_path: Path) -> None:
     assert code == 0
 
 
+def test_cli_restores_over_the_register_on_either_engine(db: Database, admin: Actor,
+                                                        tmp_path: Path) -> None:
+    """`restore` with an administrator's password over a register with data: the folder's
+    file, or in server mode the server's database (`--database`, here from the
+    environment), the folder then holding no database file."""
+    cases.create_case(db, admin, make_case(summary="Trước khi sao lưu"), today=TODAY)
+    archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
+    cases.create_case(db, admin, make_case(summary="Sau khi sao lưu"), today=TODAY)
+    db.dispose()
+    code, out, err = _cli(["--data-dir", str(db.paths.root), "restore", str(archive),
+                           "--user", "admin", "--password-stdin"], f"{ADMIN_PASSWORD}\n")
+    assert (code, err) == (0, ""), err
+    assert "Đã khôi phục 1 vụ việc" in out
+    assert len(_dump(db.paths)["cases"]) == 1
+
+
 def _crash_on_move(number: int, replace: Callable[[str, str], None]) -> Callable[[str, str], None]:
     """`os.replace` that raises at its `number`-th call, as a power cut would stop it."""
     moves = 0

@@ -334,13 +334,10 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
         if actor is None:
             raise NotAllowed("Cần đăng nhập để khôi phục dữ liệu.")
         actor.require(Permission.RESTORE)
-    elif paths.server is not None:
-        if storage.server_holds_register(paths.server):
-            raise NotAllowed("Cơ sở dữ liệu trên máy chủ đã có dữ liệu: cần đăng nhập với vai "
-                             "trò Quản trị để khôi phục đè lên.")
-    elif paths.database.exists():
-        raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập với vai trò Quản trị "
-                         "của thư mục này để khôi phục đè lên.")
+    elif has_data(paths):
+        raise NotAllowed(
+            ("Cơ sở dữ liệu trên máy chủ" if paths.server is not None else "Thư mục dữ liệu")
+            + " đã có dữ liệu: cần đăng nhập với vai trò Quản trị để khôi phục đè lên.")
     header = backup_archive.read_header(path)
     _refuse_newer(header)
     opened = _open(header, current, username, secret)
@@ -430,6 +427,14 @@ def _replace_on_server(paths: DataPaths, current: Database | None, sealed: Path 
     with storage.server_engine(paths.server, open_engine) as engine:
         storage.replace_server_contents(engine, restored, data_key)
     restored.unlink()
+
+
+def has_data(paths: DataPaths) -> bool:
+    """Whether a restore would replace a register: the data folder's database, or in
+    server mode a schema in the server's database."""
+    if paths.server is not None:
+        return storage.server_holds_register(paths.server)
+    return paths.database.exists()
 
 
 def reset_note(names: tuple[str, ...]) -> str:
