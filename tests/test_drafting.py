@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import subprocess
@@ -22,7 +23,9 @@ from app.domain.letters import Letter
 from app.domain.office import Issuer
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry
-from app.services import cases, days_off, documents, events, evidence, settings
+from app.reports.docx_document import template_path
+from app.reports.letters import template_name
+from app.services import cases, days_off, demo, documents, events, evidence, settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.drafting import (
@@ -160,25 +163,42 @@ def test_a_minor_offender_is_described_not_named(db: Database, officer: Actor) -
     assert letter.addressees == ()
 
 
-def test_a_decision_states_the_amount_in_words_and_is_the_committees(
-        db: Database, officer: Actor) -> None:
+def test_a_decision_states_the_amount_in_words_and_is_signed_by_the_chairman(
+        db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> None:
+    office = dataclasses.replace(demo.demo_office(), chairman_signer_name="Lê Văn Chủ")
+    settings.save_office(db, admin, office)
     case_id = _case(db, officer, offender_kind=PartyKind.PERSON, offender_name="Trần Văn Bình",
                     offender_birth_year=1990)
     _event(db, officer, case_id, EventInput("BB", date(2026, 10, 7)))
     decision = _event(db, officer, case_id, EventInput(
         "XP", date(2026, 10, 8), sanction_form=SanctionForm.FINE, fine_amount=7_500_000,
         remedies="Buộc gỡ bỏ thông tin sai sự thật"))
-    letter = build_letter(db, officer, DraftRequest(DocumentKind.DECISION, (case_id,), decision,
-                                                    issued_on=TODAY))
+    request = DraftRequest(DocumentKind.DECISION, (case_id,), decision, issued_on=TODAY)
+    letter = build_letter(db, officer, request)
     [case] = letter.cases
     assert case.sanction == "Phạt tiền 7.500.000 đồng (Bảy triệu năm trăm nghìn đồng)"
     assert case.remedies == ("Buộc gỡ bỏ thông tin sai sự thật",)
     assert case.offender == "Trần Văn Bình, sinh năm 1990"
-    assert letter.issuer == settings.load_office(db).issuer_details(Issuer.COMMITTEE)
-    assert letter.issuer.signer_lines[0] == "TM. ỦY BAN NHÂN DÂN"
+    # The Chairman's own signature under the committee's heading, never «TM.» (NĐ 30/2020).
+    assert letter.issuer == office.issuer_details(Issuer.CHAIRMAN)
+    assert letter.issuer.heading == office.managing_body
+    assert letter.issuer.signer_lines == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
     assert letter.deadline is None
     assert letter.details["han_thi_hanh"] == "10 ngày kể từ ngày nhận được Quyết định này"
-    assert letter.addressees == ("Trần Văn Bình, sinh năm 1990",)
+    assert letter.addressees == () and "Như trên" not in letter.recipients
+    text = _docx_text(draft_document(db, officer, request, docx=tmp_path / "qd.docx",
+                                     pdf=tmp_path / "qd.pdf").docx)
+    assert "KT. CHỦ TỊCH" in text and "PHÓ CHỦ TỊCH" in text and "Lê Văn Chủ" in text
+    assert "TM." not in text
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+def test_the_kinds_without_addressees_are_those_whose_template_has_no_kinh_gui(
+        kind: DocumentKind) -> None:
+    """The dialog hides «Kính gửi» for these kinds: the shipped templates must agree."""
+    with zipfile.ZipFile(template_path(template_name(kind))) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert ("kinh_gui" not in body) == (kind in rules.NOT_ADDRESSED)
 
 
 def test_a_lock_request_counts_the_accounts_cases(db: Database, officer: Actor) -> None:
@@ -354,8 +374,6 @@ def test_the_offices_template_drafts_and_a_broken_one_falls_back_on_the_default(
     from docx import Document
 
     from app.models import DocumentTemplate
-    from app.reports.docx_document import template_path
-    from app.reports.letters import template_name
     from app.services import templates
 
     case_id = _case(db, officer)

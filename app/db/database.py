@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db.engine import make_engine, make_server_engine, server_url
+from app.db.engine import make_engine, make_server_engine, server_unreachable, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
 
@@ -27,8 +27,9 @@ from app.paths import DataPaths, make_private
 @dataclass
 class Database:
     """A register, locked (no engine) until `unlock` is given the data key: the data
-    folder's SQLCipher file, or in server mode the PostgreSQL database at `url` (the folder
-    then holds this PC's own files and the key file): `DataPaths.server`."""
+    folder's SQLCipher file, or in server mode the PostgreSQL database at `url` (which also
+    holds the key file's content and the evidence; the folder, this PC's own files):
+    `DataPaths.server`."""
 
     paths: DataPaths
     # The data key, once an account has signed in (kept out of repr and logs).
@@ -136,7 +137,8 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     interrupted is finished first, and what a crash left behind is removed.
 
     In server mode (`DataPaths.server`) the register is that PostgreSQL database
-    (`Database.unlock` creates its schema in an empty one); the folder holds the key file."""
+    (`Database.unlock` creates its schema in an empty one), holding the key file's content
+    too (`key_store.py`): a new folder on another PC opens it."""
     if paths.server is not None:
         _check_server(server_url(paths.server), create=create)
         paths.create()
@@ -159,6 +161,10 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
 
 
 def missing_key_file(paths: DataPaths) -> DataFolderError:
+    if paths.server is not None:
+        return DataFolderError(
+            "Cơ sở dữ liệu trên máy chủ thiếu khóa mã hóa: không mở được dữ liệu. Hãy khởi "
+            "tạo lại bằng lệnh «init --database» trên một cơ sở dữ liệu trống.")
     return DataFolderError(
         f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
         "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")
@@ -177,9 +183,7 @@ def _check_server(url: URL, *, create: bool) -> None:
     try:
         revision = current_revision(engine)
     except OperationalError as exc:
-        raise DataFolderError(
-            f"Không kết nối được máy chủ cơ sở dữ liệu {url.render_as_string()}: "
-            f"{str(exc.orig).strip()}") from exc
+        raise server_unreachable(url, exc) from exc
     finally:
         engine.dispose()
     if create and revision is not None:

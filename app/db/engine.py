@@ -3,7 +3,9 @@ the data key as a raw key (no passphrase derivation: the key is already random).
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +97,36 @@ def make_server_engine(url: URL, *, pool: type[Pool] = QueuePool) -> Engine:
     (the URL, `PGPASSWORD`, the password file): libpq reads them. A connection the server
     dropped (restarted meanwhile) is noticed and replaced before use."""
     return create_engine(url, poolclass=pool, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=16)
+def shared_server_engine(url: str) -> Engine:
+    """An engine on the server database `url` for what is read before sign-in or outside
+    a session (the key file's row, an evidence's parts): a connection per use, none kept
+    open between uses, so that caching it holds nothing on the server."""
+    from sqlalchemy.pool import NullPool
+
+    return make_server_engine(server_url(url), pool=NullPool)
+
+
+def server_unreachable(url: URL, error: Exception) -> Exception:
+    """The Vietnamese refusal when the server does not answer (`error` is the driver's)."""
+    from app.errors import DataFolderError
+
+    detail = str(getattr(error, "orig", None) or error).strip()
+    return DataFolderError(
+        f"Không kết nối được máy chủ cơ sở dữ liệu {url.render_as_string()}: {detail}")
+
+
+@contextmanager
+def server_connection(url: str) -> Iterator[Connection]:
+    """A connection of `shared_server_engine`, refused in Vietnamese when the server does
+    not answer."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        connection = shared_server_engine(url).connect()
+    except OperationalError as exc:
+        raise server_unreachable(server_url(url), exc) from exc
+    with connection:
+        yield connection

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.domain import drafting as rules
-from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
+from app.domain.documents import ANNEXED_KINDS, DOCUMENT_KIND_LABELS, DocumentKind
 from app.domain.labels import UNIDENTIFIED_OFFENDER, PartyKind, SanctionForm
 from app.domain.legal import cite
 from app.domain.letters import DETAILS, EvidenceLine, Letter, LetterCase
@@ -219,7 +219,7 @@ def _build(db: Database, actor: Actor, request: DraftRequest) -> _Drafted:
         recipients=tuple(body(r) for r in recipients),
         cases=letter_cases, deadline=reply_by,
         details={name: detail(value) for name, value in details.items()},
-        annex=kind in rules.ANNEX_KINDS)
+        annex=kind in ANNEXED_KINDS)
     return _Drafted(letter, reply_by, basis)
 
 

@@ -31,7 +31,7 @@ from app.errors import UserError
 from app.models import Case, Event, Evidence
 from app.models.base import utcnow
 from app.progress import CancelToken, Progress
-from app.services import audit, documents, settings
+from app.services import audit, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
@@ -109,7 +109,7 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
             ).scalars())
             audit.record(session, actor.username, AuditAction.EVIDENCE_ADD, entity="case",
                          entity_uuid=case.uuid, detail=_audit_detail(case, item))
-            files.place(copy)
+            files.place(session, copy)
             return AddedEvidence(evidence_record(item), also_in)
 
 
@@ -156,8 +156,7 @@ def remove_evidence(db: Database, actor: Actor, evidence_id: int, reason: str) -
         session.flush()
         audit.record(session, actor.username, AuditAction.EVIDENCE_REMOVE, entity="case",
                      entity_uuid=case.uuid, detail=detail)
-        if not documents.stored_elsewhere(session, item.sha256):
-            files.remove(item.sha256)
+        files.remove(session, item.sha256)
 
 
 def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:
