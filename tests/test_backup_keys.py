@@ -25,7 +25,15 @@ from app.models import AuditEntry
 from app.paths import DataPaths
 from app.security import keyfile, keys, sealing
 from app.security.keyfile import SealedCopy, account_tag
-from app.services import accounts, accounts_seal, backup, backup_archive, cases, evidence
+from app.services import (
+    accounts,
+    accounts_seal,
+    backup,
+    backup_archive,
+    cases,
+    evidence,
+    vault,
+)
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.integrity import check_data_folder
@@ -173,8 +181,8 @@ def _forge(db: Database, target: Path, change: Callable[[Any], None] | None, *,
             copy.commit()
         hashes = [sha256 for (sha256,) in copy.execute(
             "SELECT DISTINCT sha256 FROM evidence ORDER BY sha256")]
-    found = keyfile.load(paths.keys)
-    assert found is not None and found.backup_key is not None and found.admin_key_id
+    found = vault.load(paths)
+    assert found.backup_key is not None and found.admin_key_id
     copies = [SealedCopy(tag, wrap) for tag, wrap in sorted(found.accounts.items())
               if wrap.holds_admin_key]
     if own_wrap:
@@ -192,8 +200,11 @@ def _forge(db: Database, target: Path, change: Callable[[Any], None] | None, *,
         sealing.seal_file_key(found.backup_key, file_key), automatic=mac_key is None)
     mac = None if mac_key is None else sealing.mac(mac_key, sealing.MacPurpose.BACKUP,
                                                    backup_archive.signed_part(header))
-    backup_archive.write_archive(target, backup_archive.prefix(header, mac), file_key,
-                                 backup_archive.members(paths, snapshot, hashes), None, None)
+    # A server's evidence goes beside the database, as the program writes it.
+    with backup._set_apart(db, snapshot) as stored_in:
+        backup_archive.write_archive(target, backup_archive.prefix(header, mac), file_key,
+                                     backup_archive.members(paths, snapshot, hashes, stored_in),
+                                     None, None)
     return target
 
 
@@ -338,13 +349,12 @@ def test_the_backup_key_is_checked_at_each_administrators_sign_in(
     """P is public and in a file anyone can write: an administrator's sign-in puts back the
     one the administrators' key gives, and the log says so."""
     db, _ = office
-    found = keyfile.load(db.paths.keys)
-    assert found is not None
+    found = vault.load(db.paths)
     found.backup_key = sealing.backup_public_key(os.urandom(32))
-    keyfile.save(db.paths.keys, found)
+    vault.save(db.paths, found)
     _sign_in(db, "admin")
-    repaired = keyfile.load(db.paths.keys)
-    assert repaired is not None and db.admin_key is not None
+    repaired = vault.load(db.paths)
+    assert db.admin_key is not None
     assert repaired.backup_key == sealing.backup_public_key(db.admin_key)
     with db.read() as session:
         actions = list(session.execute(select(AuditEntry.action)
@@ -369,10 +379,9 @@ def test_an_old_recovery_key_that_cannot_open_backups_is_pointed_out(
     """A folder made before the administrators' key has a recovery wrap of the data key
     alone: the administrator is told to make a new recovery key."""
     db, _ = office
-    found = keyfile.load(db.paths.keys)
-    assert found is not None
+    found = vault.load(db.paths)
     found.recovery = keys.wrap_for_recovery(db.data_key, keys.new_recovery_key())
-    keyfile.save(db.paths.keys, found)
+    vault.save(db.paths, found)
     admin = _sign_in(db, "admin")
     assert "khóa khôi phục mới" in (backup.key_reminder(db, admin) or "")
     accounts.replace_recovery_key(db, admin)

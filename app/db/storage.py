@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -103,13 +103,15 @@ def _server_copy(engine: Engine, target: Path, data_key: bytes) -> None:
                 copy.dispose()
 
 
-def replace_server_contents(engine: Engine, copy: Path, data_key: bytes) -> None:
+def replace_server_contents(engine: Engine, copy: Path, data_key: bytes,
+                            then: Callable[[Connection], None]) -> None:
     """The register of the file `copy` (a restored backup's database, of this version or
     an older one) in place of everything in the server database, in one transaction: the
     server's tables are locked from the first statement (TRUNCATE) until the commit, so
     other programs wait and then see the restored register whole; on any error nothing
     has changed. A database without a schema gets it from the migrations in the same
-    transaction (moving a data folder to a server)."""
+    transaction (moving a data folder to a server). `then` writes, in that transaction,
+    what the backup held beside the database (the server's evidence and key file)."""
     with opened_copy(copy, data_key) as restored:
         with restored.begin() as connection:
             migrate(connection)  # a backup of an older version: brought up to this one
@@ -121,6 +123,22 @@ def replace_server_contents(engine: Engine, copy: Path, data_key: bytes) -> None
                     "Cơ sở dữ liệu trên máy chủ được một phiên bản khác của chương trình cập "
                     "nhật: không khôi phục được. Hãy dùng cùng một phiên bản trên mọi máy.")
             _copy_rows(source, target)
+            then(target)
+
+
+def leave_out(copy: Path, data_key: bytes, tables: Sequence[str]) -> None:
+    """The rows of `tables` removed from the file `copy` and the file rewritten without
+    the space they took (a server's backup carries them beside the database, as a data
+    folder's files)."""
+    with opened_copy(copy, data_key) as engine:
+        with engine.begin() as connection:
+            for name in tables:
+                connection.exec_driver_sql(f"DELETE FROM {name}")
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("VACUUM")  # autocommit (engine.py)
+        finally:
+            raw.close()
 
 
 def server_holds_register(url: str) -> bool:
