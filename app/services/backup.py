@@ -22,8 +22,10 @@ and can write any file, so only what A signs is trusted):
   so every other account of that backup needs a password reset by an administrator.
 
 In server mode the database in a backup is the same kind of file (`storage.copy_database`
-reads the server's rows at one moment), so the archive's format does not change, and a
-backup restores into a data folder or a server whichever it was made from: a restore on a
+reads the server's rows at one moment), and what a server keeps in its database that a
+folder keeps as files (the evidence, the key file) goes in as the folder's would
+(`_set_apart`), so the archive's format does not change, and a backup restores into a
+data folder or a server whichever it was made from: a restore on a
 server replaces the server's rows in one transaction after the safety backup (refused when
 the data it would replace cannot be backed up: a server keeps no parts in clear), then
 swaps the folder's own parts in as for a data folder.
