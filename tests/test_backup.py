@@ -764,6 +764,9 @@ def test_an_office_moves_its_data_folder_to_the_server_and_back(
                           secret=ADMIN_PASSWORD)
     assert _case_contents(returned) == _case_contents(db.paths)
     assert len(_case_contents(returned)) == 4
+    # The folder holds the evidence as files and the key file beside its database.
+    assert (_dump(returned)["evidence_chunks"], _dump(returned)["key_file"]) == ([], [])
+    assert len(_evidence_files(returned)) == 3 and returned.keys.is_file()
     again = open_database(returned)
     try:
         report = check_data_folder(again, accounts.authenticate(again, "admin", ADMIN_PASSWORD))
