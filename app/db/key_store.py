@@ -52,6 +52,12 @@ def locked(url: str) -> Iterator[KeyRow]:
             conn.execute(update(KeyFileRecord).where(KeyFileRecord.id == ROW).values(values))
 
 
+def write(conn: Connection, content: str) -> None:
+    """`content` as the key file of a database that holds none, in `conn`'s transaction
+    (a restore into a server: its rows were all replaced)."""
+    conn.execute(insert(KeyFileRecord).values(id=ROW, content=content, updated_at=utcnow()))
+
+
 def _content(conn: Connection, *, lock: bool) -> str | None:
     query = select(KeyFileRecord.content).where(KeyFileRecord.id == ROW)
     return conn.execute(query.with_for_update() if lock else query).scalar_one_or_none()
