@@ -61,7 +61,8 @@ class ServerAddress:
     def problems(self) -> list[str]:
         missing = [label for label, value in (("máy chủ", self.host),
                                               ("tên cơ sở dữ liệu", self.database),
-                                              ("tên đăng nhập", self.login)) if not value]
+                                              ("tên đăng nhập", self.login))
+                   if not value.strip()]
         found = [f"Hãy nhập {', '.join(missing)}."] if missing else []
         if not 0 < self.port < 65536:
             found.append("Cổng phải là số từ 1 đến 65535 (PostgreSQL thường dùng 5432).")
