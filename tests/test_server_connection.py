@@ -5,14 +5,11 @@ server (the latter on PostgreSQL, `SOVIPHAM_TEST_DATABASE_URL`)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 from sqlalchemy import make_url
 
 from app.db import Database
@@ -22,38 +19,11 @@ from app.paths import DataPaths
 from app.services import server_connection
 from app.services.server_connection import SETTINGS_FILE, ServerAddress
 from tests.conftest import _server_admin
+from tests.memory_keyring import MemoryKeyring, store
+
+__all__ = ["store"]  # the fixture
 
 SECRET = "mat-khau-may-chu-2026"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A credential store held in memory: keyring's interface, the test's own store."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.kept.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
-
-
-@pytest.fixture
-def store() -> Iterator[MemoryKeyring]:
-    """The system's credential store, as this test's own in memory."""
-    before = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(before)
 
 
 def test_the_address_is_kept_on_this_pc_and_the_password_only_in_the_store(
@@ -110,7 +80,7 @@ def test_an_incomplete_address_is_refused(tmp_path: Path, store: MemoryKeyring) 
     assert store.kept == {}
 
 
-def _address(db: Database, **changes: str) -> ServerAddress:
+def address_of(db: Database, **changes: str) -> ServerAddress:
     """The test's server database as an officer types it into the dialog."""
     if db.paths.server is None:
         pytest.skip("server mode only")
@@ -122,17 +92,17 @@ def _address(db: Database, **changes: str) -> ServerAddress:
 
 
 def test_a_check_says_what_the_server_holds(db: Database, tmp_path: Path) -> None:
-    ready = server_connection.check(db.paths, _address(db), "")
+    ready = server_connection.check(db.paths, address_of(db), "")
     assert ready.schema is ServerSchema.CURRENT
     assert "sẵn sàng" in ready.message and "tệp khóa" not in ready.message
     # A PC that has not the key file yet is told where to put it.
     new_pc = DataPaths(tmp_path / "may-moi")
-    assert "tệp khóa" in server_connection.check(new_pc, _address(db), "").message
+    assert "tệp khóa" in server_connection.check(new_pc, address_of(db), "").message
 
     empty = f"sovipham_trong_{uuid.uuid4().hex}"
     _server_admin(f"CREATE DATABASE {empty}")
     try:
-        found = server_connection.check(db.paths, _address(db, database=empty), "")
+        found = server_connection.check(db.paths, address_of(db, database=empty), "")
     finally:
         _server_admin(f"DROP DATABASE {empty}")
     assert found.schema is ServerSchema.EMPTY
@@ -146,4 +116,4 @@ def test_a_check_says_what_the_server_holds(db: Database, tmp_path: Path) -> Non
 ])
 def test_a_check_says_what_is_wrong(db: Database, changes: dict[str, str], said: str) -> None:
     with pytest.raises(UserError, match=said):
-        server_connection.check(db.paths, _address(db, **changes), "")
+        server_connection.check(db.paths, address_of(db, **changes), "")
