@@ -35,6 +35,7 @@ from app.services.actor import Actor
 from app.services.records import CaseDetail
 from app.ui.case_editor import CaseEditor
 from app.ui.main_window import MainWindow
+from app.ui.tasks import TaskRunner
 from app.ui.translations import use_vietnamese
 
 USER, PASSWORD = "admin", "demo-sen-hong-2026"
@@ -55,6 +56,8 @@ def main() -> None:
     parser.add_argument("--out", help="docs/screenshots with --wm, else screens-out")
     parser.add_argument("--wm", action="store_true",
                         help="the whole screen, under a window manager (see above)")
+    parser.add_argument("--only", metavar="NAME",
+                        help="with --wm, only the dialog of that name (e.g. ket-noi-may-chu)")
     args = parser.parse_args()
     paths = DataPaths(Path(args.data_dir).resolve())
     if not paths.database.exists():
@@ -72,7 +75,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(db, actor)
     if args.wm:
-        _whole_screen_shots(app, window, out)
+        _whole_screen_shots(app, window, out, args.only)
         window.close()
         db.dispose()
         return
@@ -213,26 +216,30 @@ def _screen_shot(app: QApplication, window: MainWindow, out: Path, name: str) ->
     screen.grabWindow(0).save(str(out / f"{name}-{size.width()}x{size.height()}.png"))
 
 
-def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path) -> None:
+def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
+                        only: str | None = None) -> None:
     """The window maximized on each of its screens (each of Quản trị's), then each dialog
-    over it."""
+    over it; with `only`, that dialog alone."""
     from app.ui.admin import AdminScreen
 
     # Made first, for the screens to show them: the Xem account, a frozen month.
     _viewer(window)
     _frozen_month(window)
     window.showMaximized()
-    for index, name in enumerate(_tab_names(window)):
+    for index, name in enumerate(_tab_names(window) if only is None else ()):
         window.tabs.setCurrentIndex(index)
         _screen_shot(app, window, out, name)
     admin = window.show_screen("admin")
     assert isinstance(admin, AdminScreen)
-    for index in range(1, admin.count()):
+    for index in range(1, admin.count() if only is None else 1):
         admin.setCurrentIndex(index)
         _screen_shot(app, window, out, f"quan-tri-{slug(admin.tabText(index))}")
     admin.setCurrentIndex(0)
     window.show_screen("reports")
+    _settle(app, window)  # its figures, which a dialog below shows
     for name, make in _dialogs(window, out):
+        if only is not None and name != only:
+            continue
         dialog = make()
         if name in BEFORE_THE_WINDOW:
             window.hide()
@@ -348,6 +355,7 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                                               locked_user=actor.username, parent=window)),
         ("dang-nhap", lambda: LoginDialog(runner, db=db, unit_name=window.office.unit_name)),
         ("bat-dau-su-dung", lambda: FirstRunDialog(runner, DataPaths(db.paths.root / "moi"))),
+        ("ket-noi-may-chu", lambda: _server_dialog(runner, db.paths, window)),
         ("khoa-khoi-phuc", lambda: RecoveryKeyDialog(
             "-".join(["7KQM"] * 12), db.paths.root, window.office.unit_name, window)),
         ("xoa-vu-viec", lambda: DeleteCaseDialog(db, actor, runner, child.id, window)),
@@ -370,6 +378,18 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                      lambda: FrozenChangeWarning(altered, window)))
     made.append(("chua-chot-duoc", lambda: BreachesDialog(breaches, window.prefs, window)))
     return made
+
+
+def _server_dialog(runner: TaskRunner, paths: DataPaths, window: MainWindow) -> QWidget:
+    """«Kết nối máy chủ» as an officer fills it in (in a folder of its own: nothing of this
+    PC's stored connection is shown or changed)."""
+    from app.ui.server_dialog import ServerDialog
+
+    dialog = ServerDialog(runner, DataPaths(paths.root / "moi"), window)
+    dialog.host.setText("192.168.1.10")
+    dialog.password.setText("mat-khau-may-chu")
+    dialog.message.done("Kết nối được: cơ sở dữ liệu sẵn sàng. Lưu để dùng trên máy này.")
+    return dialog
 
 
 def _sample_cases(window: MainWindow) -> tuple[int, int]:
