@@ -16,8 +16,8 @@ ENV_DATABASE_URL = "SOVIPHAM_DATABASE_URL"
 class DataPaths:
     root: Path
     # Server mode: the register is this PostgreSQL database (`postgresql://…`, cli.md) and
-    # the folder holds this PC's own files and the key file. Out of repr: it may hold a
-    # password.
+    # the folder holds this PC's own files (the key file and the evidence are in the
+    # database). Out of repr: it may hold a password.
     server: str | None = field(default=None, repr=False)
 
     @property

@@ -2,8 +2,9 @@
 
 On a temporary data folder it generates a register, exports it as a password-protected
 Excel file in the import template layout, imports that file into a second, fresh data
-folder, writes the report of the last full month (Excel and PDF) and checks both files
-against the figures computed again from the database. Everything a packaged build could
+folder, writes the report of the last full month (Excel, PDF and Word) and checks them
+against the figures computed again from the database, and drafts an escalation letter
+(a letter template, the PDF drawn from it, the dossier annex). Everything a packaged build could
 leave out (a lazily imported library, the migrations, the fonts, the demo and seed data)
 is exercised.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app import __version__
+from app.domain.documents import DocumentKind
 from app.domain.import_problems import ImportRefused
 from app.domain.periods import Period
 from app.domain.report_forms import (
@@ -34,7 +36,7 @@ from app.domain.report_forms import (
 from app.domain.workdays import public_holidays
 from app.errors import UserError
 from app.paths import DataPaths
-from app.services import accounts, demo, exporting, importing, setup
+from app.services import accounts, demo, drafting, exporting, importing, setup
 from app.services.actor import Actor
 from app.services.data_folder import Database
 from app.services.report_export import Targets, export_report
@@ -117,6 +119,9 @@ def _run(folder: Path, out: TextIO) -> None:
         step(f"Đã ghi báo cáo {period.phrase} (Excel, PDF và Word).")
         summary = compute_summary(db, period)
         listed = len(compute_figures(db, period).cases)
+        codes = draft_escalation(db, actor, folder)
+        step(f"Đã soạn báo cáo, kiến nghị hỗ trợ xử lý cho {len(codes)} vụ việc chưa xác định "
+             "được đối tượng (Word và PDF, kèm phụ lục hồ sơ).")
     finally:
         db.dispose()
     if not summary.total.detected:
@@ -133,6 +138,8 @@ def _run(folder: Path, out: TextIO) -> None:
     step("Tệp Word đọc lại được, đúng mẫu và đúng số liệu tổng hợp.")
     check_holidays(today.year)
     step(f"Lịch ngày nghỉ lễ năm {today.year} có Tết Nguyên đán (tính hạn theo ngày làm việc).")
+    check_server_driver()
+    step("Trình kết nối PostgreSQL (chế độ máy chủ) nạp được, kèm thư viện libpq của nó.")
 
 
 def _new_data_folder(root: Path) -> tuple[Database, Actor]:
@@ -198,6 +205,18 @@ def _below_headers(book: Any, sheet: str,
     raise SelftestFailed(f"trang «{sheet}» không có dòng tiêu đề các cột của biểu.")
 
 
+def check_server_driver() -> None:
+    """psycopg and its compiled implementation (libpq inside): an office PC has no libpq of
+    its own, so the pure-Python fallback would not connect."""
+    try:
+        import psycopg
+    except ImportError as error:
+        raise SelftestFailed(f"thiếu trình kết nối PostgreSQL (psycopg): {error}.") from None
+    if psycopg.pq.__impl__ != "binary":
+        raise SelftestFailed("trình kết nối PostgreSQL không có bản biên dịch kèm libpq "
+                             f"(đang dùng bản «{psycopg.pq.__impl__}»).")
+
+
 def check_holidays(year: int) -> None:
     """The holidays library and its Vietnamese names, which the build must carry: the
     working-day deadlines skip Tết."""
@@ -220,6 +239,30 @@ def check_printable(path: Path) -> None:
         document.close()
     if dark < 1000:
         raise SelftestFailed("trang đầu của báo cáo dựng thành ảnh để in bị trống.")
+
+
+def draft_escalation(db: Database, actor: Actor, folder: Path) -> list[str]:
+    """Draft a `KN` letter (the Word template, docx_pdf's PDF, the dossier annex) for up to
+    three cases whose offender is unknown, and check both files name every case: the
+    codes drafted."""
+    from docx import Document
+
+    ids = [case_id for case_id in range(1, CASES + 1)
+           if drafting.kind_refusal(db, actor, DocumentKind.ESCALATION, [case_id]) is None][:3]
+    if not ids:
+        raise SelftestFailed("không có vụ việc mẫu nào chưa xác định được đối tượng để soạn "
+                             "văn bản kiến nghị.")
+    docx, pdf = folder / "kien-nghi.docx", folder / "kien-nghi.pdf"
+    drafted = drafting.draft_document(db, actor, drafting.DraftRequest(
+        DocumentKind.ESCALATION, tuple(ids)), docx=docx, pdf=pdf)
+    codes = list(drafted.entry.case_codes)
+    document = Document(str(docx))
+    words = "\n".join([p.text for p in document.paragraphs]
+                      + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    if any(code not in words for code in codes):
+        raise SelftestFailed("văn bản kiến nghị (Word) thiếu mã vụ việc đã chọn.")
+    check_pdf(pdf)
+    return codes
 
 
 def check_docx(path: Path, form: Form) -> None:

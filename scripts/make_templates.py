@@ -479,6 +479,7 @@ def _sanction_facts(number: str) -> list[tuple[str, Style | None]]:
 def submission() -> DocumentObject:
     return letter("TỜ TRÌNH", [
         ("Căn cứ Luật Xử lý vi phạm hành chính;", BODY),
+        ("Căn cứ Biên bản vi phạm hành chính {{ bien_ban }};", BODY),
         ("Căn cứ kết quả xác minh, hồ sơ vụ việc {{ vu_viec.ma }},", BODY),
         ("{{ don_vi }} kính trình Chủ tịch Ủy ban nhân dân xem xét, ban hành quyết định xử "
          "phạt vi phạm hành chính như sau:", BODY),
@@ -499,7 +500,7 @@ def decision() -> DocumentObject:
         ("CHỦ TỊCH {{ ten_co_quan }}", Style.TITLE),
         ("Căn cứ Luật Xử lý vi phạm hành chính;", BODY),
         *_each("vu_viec.can_cu", "Căn cứ {{ dong }};"),
-        ("Căn cứ Biên bản vi phạm hành chính số …… lập ngày ……;", BODY),
+        ("Căn cứ Biên bản vi phạm hành chính {{ bien_ban }};", BODY),
         ("Căn cứ kết quả xác minh, hồ sơ vụ việc {{ vu_viec.ma }},", BODY),
         ("QUYẾT ĐỊNH:", Style.TITLE),
         ("Điều 1. Xử phạt vi phạm hành chính đối với: {{ vu_viec.doi_tuong }}", HEADING),

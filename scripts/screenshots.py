@@ -34,6 +34,7 @@ from app.services import accounts, cases, demo, evidence, setup
 from app.services.actor import Actor
 from app.services.records import CaseDetail
 from app.ui.case_editor import CaseEditor
+from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 from app.ui.translations import use_vietnamese
@@ -56,8 +57,8 @@ def main() -> None:
     parser.add_argument("--out", help="docs/screenshots with --wm, else screens-out")
     parser.add_argument("--wm", action="store_true",
                         help="the whole screen, under a window manager (see above)")
-    parser.add_argument("--only", metavar="NAME",
-                        help="with --wm, only the dialog of that name (e.g. ket-noi-may-chu)")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="with --wm, only these pictures (file names without the size)")
     args = parser.parse_args()
     paths = DataPaths(Path(args.data_dir).resolve())
     if not paths.database.exists():
@@ -75,7 +76,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(db, actor)
     if args.wm:
-        _whole_screen_shots(app, window, out, args.only)
+        _whole_screen_shots(app, window, out, set(args.only or ()))
         window.close()
         db.dispose()
         return
@@ -217,28 +218,34 @@ def _screen_shot(app: QApplication, window: MainWindow, out: Path, name: str) ->
 
 
 def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
-                        only: str | None = None) -> None:
+                        only: set[str]) -> None:
     """The window maximized on each of its screens (each of Quản trị's), then each dialog
-    over it; with `only`, that dialog alone."""
+    over it; only those named in `only`, when given."""
+
+    def shoot(name: str) -> None:
+        if not only or name in only:
+            _screen_shot(app, window, out, name)
+
     from app.ui.admin import AdminScreen
 
     # Made first, for the screens to show them: the Xem account, a frozen month.
     _viewer(window)
     _frozen_month(window)
+    _demo_register(window)
     window.showMaximized()
-    for index, name in enumerate(_tab_names(window) if only is None else ()):
+    for index, name in enumerate(_tab_names(window)):
         window.tabs.setCurrentIndex(index)
-        _screen_shot(app, window, out, name)
+        shoot(name)
     admin = window.show_screen("admin")
     assert isinstance(admin, AdminScreen)
-    for index in range(1, admin.count() if only is None else 1):
+    for index in range(1, admin.count()):
         admin.setCurrentIndex(index)
-        _screen_shot(app, window, out, f"quan-tri-{slug(admin.tabText(index))}")
+        shoot(f"quan-tri-{slug(admin.tabText(index))}")
     admin.setCurrentIndex(0)
     window.show_screen("reports")
-    _settle(app, window)  # its figures, which a dialog below shows
+    _settle(app, window)  # its figures, which a dialog shows
     for name, make in _dialogs(window, out):
-        if only is not None and name != only:
+        if only and not any(shot.startswith(name) for shot in only):
             continue
         dialog = make()
         if name in BEFORE_THE_WINDOW:
@@ -249,9 +256,9 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
                 section = slug(dialog.tabs.tabText(index))
                 if section in EDITOR_SECTIONS.get(name, (section,)):
                     dialog.tabs.setCurrentIndex(index)
-                    _screen_shot(app, window, out, f"{name}-{section}")
+                    shoot(f"{name}-{section}")
         else:
-            _screen_shot(app, window, out, name)
+            shoot(name)
         dialog.hide()
         dialog.deleteLater()
         window.showMaximized()
@@ -260,7 +267,8 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
 # The sections of the editor shown, where not all: a new case's first, and what the Xem
 # role sees of a case with children.
 EDITOR_SECTIONS = {"vu-viec-moi": ("thong-tin-chung",),
-                   "xem-vu-viec": ("thong-tin-chung", "tre-em", "chung-cu")}
+                   "xem-vu-viec": ("thong-tin-chung", "tre-em", "chung-cu"),
+                   "thoi-han-dang-chay": ("qua-trinh-xu-ly",)}
 # Shown before the window opens.
 BEFORE_THE_WINDOW = ("dang-nhap", "bat-dau-su-dung")
 
@@ -276,10 +284,11 @@ def slug(text: str) -> str:
 
 def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWidget]]]:
     """Each dialog of the program as the window opens it, on the demo folder's data."""
+    from app.domain.documents import DocumentKind
     from app.domain.events import EventInput
     from app.domain.labels import Role
     from app.domain.report_forms import children_rows
-    from app.services import legal_basis, report_register
+    from app.services import documents, legal_basis, report_register
     from app.services.case_list import LIST_COLUMNS
     from app.services.report_register import CaseBreach, SanctionPathBreaches
     from app.ui.about import AboutDialog
@@ -292,9 +301,10 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
     from app.ui.admin.users_view import NewPasswordDialog, NewUserDialog
     from app.ui.case_editor.children import ChildDialog
     from app.ui.case_editor.decision_dialog import DecisionDialog
-    from app.ui.case_editor.event_dialog import EventDialog
     from app.ui.case_editor.print_dialog import PrintDialog
     from app.ui.delete_dialog import DeleteCaseDialog
+    from app.ui.documents_view import ReceivedDialog, SentDialog
+    from app.ui.draft_dialog import DraftDialog
     from app.ui.export_dialog import ExportDialog
     from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
     from app.ui.help import GuideWindow
@@ -336,8 +346,17 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
         ("vu-viec-moi", editor),
         ("vu-viec", lambda: editor(child)),
         ("xem-vu-viec", lambda: editor(cases.get_case(db, viewer, child_id), viewer)),
+        ("thoi-han-dang-chay",
+         lambda: editor(cases.get_case(db, actor, _running_clocks_case(window)))),
         ("bien-phap-xu-ly", lambda: EventDialog(window.vocabulary, provisions, act,
-                                                default_day=date.today(), parent=window)),
+                                                default_day=date.today(), parent=window,
+                                                offer_draft=True)),
+        ("ghi-va-soan-van-ban", lambda: _invitation_event(EventDialog(
+            window.vocabulary, provisions, act, default_day=date.today(), parent=window,
+            offer_draft=True))),
+        ("soan-van-ban", lambda: DraftDialog(db, actor, runner, window.prefs, [fined.code],
+                                             event_id=decision.id, kind=DocumentKind.DECISION,
+                                             parent=window)),
         ("quyet-dinh-xu-phat", lambda: EventDialog(window.vocabulary, provisions, act,
                                                    event=decision, parent=window)),
         ("thi-hanh-quyet-dinh", lambda: DecisionDialog(decision, parent=window)),
@@ -372,6 +391,11 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                                                 catalog.limits[0].limit, window)),
         ("ket-thuc-hieu-luc", lambda: EndDialog(runner, catalog.provisions[0].citation,
                                                 lambda day: None, date.today(), window)),
+        ("ghi-van-ban-den", lambda: ReceivedDialog(db, actor, runner, window.prefs,
+                                                   documents.awaiting_reply(db, actor), None,
+                                                   window)),
+        ("ghi-van-ban-di", lambda: SentDialog(db, actor, runner, window.prefs,
+                                              documents.reply_clock(db), [fined.code], window)),
     ]
     if altered:
         made.append(("thay-doi-so-lieu-da-chot",
@@ -406,6 +430,78 @@ def _sample_cases(window: MainWindow) -> tuple[int, int]:
             Event.kind == "XP", Event.voided_at.is_(None),
             Event.sanction_form == "Phạt tiền")))).scalar_one()
     return child, fined
+
+
+def _demo_register(window: MainWindow) -> None:
+    """A few documents in the register, which the demo folder starts without: drafted as the
+    window drafts them (files in a temporary folder) for cases detected before, an escalation
+    past its reply date, a removal request answered."""
+    import dataclasses
+    import tempfile
+
+    from sqlalchemy import select
+
+    from app.domain.documents import DocumentKind
+    from app.models import Case
+    from app.services import documents, drafting
+
+    db, actor, today = window.db, window.actor, date.today()
+    if documents.register(db, actor, documents.RegisterQuery()):
+        return
+    with db.read() as session:
+        recent = session.execute(select(Case.id, Case.detected_on).where(
+            Case.closed_on.is_(None), Case.deleted_at.is_(None),
+            Case.detected_on <= today - timedelta(days=50))
+            .order_by(Case.detected_on.desc(), Case.id).limit(80)).all()
+    folder = Path(tempfile.mkdtemp(prefix="so-van-ban-"))
+    drafted = {}
+    for kind, count, days_ago in ((DocumentKind.ESCALATION, 3, 40),
+                                  (DocumentKind.REMOVAL_REQUEST, 1, 6),
+                                  (DocumentKind.INVITATION, 1, 2),
+                                  (DocumentKind.LOCK_REQUEST, 1, 1)):
+        fitting = [case_id for case_id, _detected in recent
+                   if drafting.kind_refusal(db, actor, kind, [case_id]) is None][:count]
+        if len(fitting) < count or drafting.kind_refusal(db, actor, kind, fitting):
+            continue
+        request = dataclasses.replace(drafting.draft_defaults(db, actor, kind, fitting),
+                                      issued_on=today - timedelta(days=days_ago))
+        name = folder / f"{kind}.docx"
+        drafted[kind] = drafting.draft_document(db, actor, request, docx=name,
+                                                pdf=name.with_suffix(".pdf")).entry
+    if (removal := drafted.get(DocumentKind.REMOVAL_REQUEST)) is not None:
+        documents.enter_received(db, actor, documents.ReceivedInput(
+            "Sở Văn hóa, Thể thao và Du lịch", today - timedelta(days=2),
+            their_number="215/SVHTTDL-TTBCXB", their_date=today - timedelta(days=3),
+            subject="Trả lời về việc yêu cầu gỡ bỏ thông tin", answers_id=removal.id))
+
+
+def _invitation_event(dialog: EventDialog) -> EventDialog:
+    """The event dialog on «Mời làm việc», a step whose document it offers to draft."""
+    dialog.kind.setCurrentIndex(dialog.kind.findData("MLV"))
+    return dialog
+
+
+def _running_clocks_case(window: MainWindow) -> int:
+    """An open case with a request past its reply date (`_demo_register`), else one with a
+    biên bản and no decision yet: clocks run on it, one run out."""
+    from sqlalchemy import select
+
+    from app.models import Case, Event, SentDocument
+    from app.services.attention import reply_overdue
+
+    with window.db.read() as session:
+        late = session.execute(
+            select(Case.id).join(SentDocument.cases).where(
+                reply_overdue(date.today()), Case.closed_on.is_(None))
+            .order_by(Case.id).limit(1)).scalar()
+        if late is not None:
+            return int(late)
+        decided = select(Event.case_id).where(Event.kind == "XP", Event.voided_at.is_(None))
+        return session.execute(
+            select(Case.id).join(Event).where(
+                Case.closed_on.is_(None), Case.deleted_at.is_(None), Event.kind == "BB",
+                Event.voided_at.is_(None), Case.id.not_in(decided))
+            .order_by(Event.occurred_on.desc(), Case.id).limit(1)).scalar_one()
 
 
 def _detected_in(window: MainWindow, period: Period) -> int:
@@ -445,9 +541,7 @@ def _frozen_month(window: MainWindow) -> Period | None:
 
 
 def _tab_names(window: MainWindow) -> list[str]:
-    names = {"Sổ vụ việc": "so-vu-viec", "Tổng quan": "tong-quan", "Báo cáo": "bao-cao",
-             "Quản trị": "quan-tri"}
-    return [names.get(window.tabs.tabText(i), f"tab{i}") for i in range(window.tabs.count())]
+    return [slug(window.tabs.tabText(i)) for i in range(window.tabs.count())]
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from app.db.migrate import current_revision
 from app.paths import DataPaths
 from app.security import keyfile, keys
 from app.security.cipher import Encryptor
+from app.services import vault
 from app.services.evidence_store import stored_path
 from tests.conftest import ADMIN_PASSWORD
 
@@ -29,8 +30,7 @@ LEGACY_MAGIC = b"SVPBAK\x00\x01"
 def admin_key(paths: DataPaths, username: str = "admin", password: str = ADMIN_PASSWORD) -> bytes:
     """The administrators' key, unsealed from the folder's key file with an administrator's
     password."""
-    found = keyfile.load(paths.keys)
-    assert found is not None
+    found = vault.load(paths)  # the folder's file, or in server mode the server's row
     opened = keys.unwrap(found.accounts[keyfile.account_tag(username)], password)
     assert opened is not None and len(opened) == 2 * keys.KEY_SIZE, "not an administrator's"
     return opened[keys.KEY_SIZE:]

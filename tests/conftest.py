@@ -177,12 +177,19 @@ def db(paths: DataPaths, pristine_folder: tuple[DataPaths, bytes],
 def folder_key(root: Path, username: str = "admin", password: str = ADMIN_PASSWORD) -> bytes:
     """The data key of the folder `root` (or of a copy of its parts, such as the safety copy
     of a restore), unsealed from its key file with an account's password."""
-    from app.security import keyfile
+    return sealed_data_key(DataPaths(root), username, password)
 
-    found = keyfile.load(DataPaths(root).keys)
-    assert found is not None, f"no key file in {root}"
+
+def sealed_data_key(paths: DataPaths, username: str = "admin",
+                    password: str = ADMIN_PASSWORD) -> bytes:
+    """The data key unsealed with an account's password from the key file of `paths` (in
+    server mode, the server's)."""
+    from app.security import keyfile
+    from app.services import vault
+
+    found = vault.load(paths)
     data_key = keys.unwrap(found.accounts[keyfile.account_tag(username)], password)
-    assert data_key is not None, f"{username}'s password does not open {root}"
+    assert data_key is not None, f"{username}'s password does not open {paths.root}"
     return data_key[:keys.KEY_SIZE]  # an administrator's wrap holds their key after it
 
 
@@ -191,7 +198,7 @@ def open_unlocked(paths: DataPaths, username: str = "admin",
     """The folder's database opened with the key an account's password unseals, as a test
     looks into it: without a sign-in of its own in the audit log."""
     database = open_database(paths)
-    database.unlock(folder_key(paths.root, username, password))
+    database.unlock(sealed_data_key(paths, username, password))
     return database
 
 

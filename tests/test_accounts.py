@@ -16,9 +16,10 @@ from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, User
 from app.models.base import utcnow
 from app.security import keyfile, keys
-from app.services import accounts, audit, settings
+from app.services import accounts, audit, settings, vault
 from app.services.actor import Actor
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, PROGRAM_PASSWORD_HASHER
+from tests.stored import key_file_text
 
 
 def _actions(db: Database) -> list[tuple[str, str]]:
@@ -58,7 +59,7 @@ def test_every_sign_in_attempt_is_audited_without_what_was_typed(db: Database) -
     with db.read() as session:
         details = [e.detail for e in session.execute(select(AuditEntry)).scalars()]
     assert not any("quantri-2026-nham-o" in detail for detail in details)
-    assert "quantri-2026-nham-o" not in db.paths.keys.read_text(encoding="utf-8")
+    assert "quantri-2026-nham-o" not in key_file_text(db)
 
 
 def test_an_unknown_name_is_answered_like_a_wrong_password(db: Database, admin: Actor,
@@ -91,10 +92,10 @@ def test_lockout_after_five_failures_even_with_the_right_password(db: Database) 
         _refused(db, "admin", "sai")
     assert _refused(db, "admin", ADMIN_PASSWORD) == accounts.SIGN_IN_REFUSED
     # When the lock expires the right password works again.
-    found = keyfile.load(db.paths.keys)
+    found = vault.load(db.paths)
     assert found is not None
     found.lockouts[keyfile.account_tag("admin")].until = utcnow() - timedelta(seconds=1)
-    keyfile.save(db.paths.keys, found)
+    vault.save(db.paths, found)
     assert accounts.authenticate(db, "admin", ADMIN_PASSWORD).role is Role.ADMIN
     assert [a for _, a in _actions(db)[-7:]] == ["login_failed"] * 6 + ["login"]
 

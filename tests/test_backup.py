@@ -20,13 +20,15 @@ from pathlib import Path
 
 import pytest
 from alembic import command as alembic_command
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine, make_url, select
+from sqlalchemy.pool import NullPool
 
 from app.cli import main as cli_main
-from app.db import Database, encryption, open_database
-from app.db.engine import keyed_connection
-from app.db.migrate import alembic_config
+from app.db import Database, encryption, open_database, storage
+from app.db.engine import keyed_connection, make_engine, make_server_engine, server_url
+from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.db.swap import JOURNAL
+from app.db.text_index import is_text_index
 from app.domain.case import ChildInput
 from app.domain.labels import Role
 from app.errors import DataFolderError, NotAllowed, UserError
@@ -36,10 +38,19 @@ from app.services import accounts, backup, backup_archive, cases, evidence, setu
 from app.services.actor import Actor
 from app.services.integrity import check_data_folder
 from tests.backup_tools import admin_key, legacy_archive, read_back
-from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, folder_key, make_case
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    PASSWORD,
+    SERVER,
+    TODAY,
+    _server_admin,
+    folder_key,
+    make_case,
+)
 
-pytestmark = pytest.mark.sqlite_only(
-    "backup and restore of a server database: not built yet (#16)")
+# What a test does to the data folder's SQLite file itself.
+ON_THE_FILE = "the data folder's SQLite file"
+server_only = pytest.mark.skipif(SERVER is None, reason="a server database (server mode)")
 
 CHILD = "Trần Thị Dấu Vết"
 SUMMARY = "Bài đăng có dấu vết XYZ-4711"
@@ -61,16 +72,39 @@ def _fill(db: Database, actor: Actor, tmp_path: Path, count: int = 3,
         evidence.add_evidence(db, actor, case.id, source)
 
 
-def _dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    connection = keyed_connection(database, folder_key(database.parent))
+def _dump(paths: DataPaths, database: Path | None = None) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the register by table, in key order: the server's in server mode, else
+    the folder's file (or `database`, a copy of it beside its key file)."""
+    if paths.server is not None and database is None:
+        engine = make_server_engine(server_url(paths.server), pool=NullPool)
+    else:
+        database = database or paths.database
+        engine = make_engine(database, folder_key(database.parent), pool=NullPool)
     try:
-        tables = [name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'case_fts%'")]
-        return {name: connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
-                for name in tables}
+        with engine.connect() as connection:
+            found = MetaData()
+            found.reflect(connection, only=lambda name, _: not (
+                name == "alembic_version" or is_text_index("table", name)))
+            return {name: list(connection.execute(
+                        select(table).order_by(*table.primary_key.columns)))
+                    for name, table in found.tables.items()}
     finally:
-        connection.close()
+        engine.dispose()
+
+
+def _wipe(paths: DataPaths) -> None:
+    """The data folder emptied, and in server mode the database made anew without a schema:
+    a reinstalled PC, a new server."""
+    for name in os.listdir(paths.root):
+        target = paths.root / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+    if paths.server is not None:
+        name = make_url(paths.server).database
+        _server_admin(f"DROP DATABASE {name} WITH (FORCE)")
+        _server_admin(f"CREATE DATABASE {name}")
 
 
 def _evidence_files(paths: DataPaths) -> dict[str, bytes]:
@@ -87,25 +121,21 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(
     filled: Database, admin: Actor, tmp_path: Path
 ) -> None:
     paths = filled.paths
-    before, files = _dump(paths.database), _evidence_files(paths)
+    before, files = _dump(paths), _evidence_files(paths)
     result = backup.make_backup(filled, admin, tmp_path / "usb" / "ban-sao")
     assert result.path == tmp_path / "usb" / "ban-sao"  # the name as given (cli.md)
     assert (result.cases, result.evidence_files) == (3, 3)
     filled.dispose()
-    for name in os.listdir(paths.root):
-        target = paths.root / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink()
+    _wipe(paths)
 
     restored = backup.restore_backup(paths, result.path, current=None, actor=None,
                                      username="admin", secret=ADMIN_PASSWORD)
     assert (restored.cases, restored.evidence_files, restored.safety_copy) == (3, 3, None)
-    after = _dump(paths.database)
+    after = _dump(paths)
     # Every row as it was; the log has one more row: the restore itself (and its chain's
-    # state has moved on by that row).
-    log = ("audit_log", "audit_chain")
+    # state has moved on by that row). A server's key file is rebuilt from the backup's
+    # wraps, as a folder's is (its row written anew).
+    log = ("audit_log", "audit_chain", "key_file")
     assert {k: v for k, v in after.items() if k not in log} == {
         k: v for k, v in before.items() if k not in log}
     assert after["audit_log"][:-1] == before["audit_log"]
@@ -222,11 +252,11 @@ def test_restore_over_data_keeps_an_encrypted_safety_copy(filled: Database, admi
         backup.restore_backup(filled.paths, archive, current=None, actor=None,
                               username="admin", secret=ADMIN_PASSWORD)
     accounts.authenticate(filled, "admin", ADMIN_PASSWORD)  # the administrator's session
-    newer = _dump(filled.paths.database)
+    newer = _dump(filled.paths)
     result = backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
                                    username=None, secret=None)
     assert result.cases == 3
-    assert len(_dump(filled.paths.database)["cases"]) == 3
+    assert len(_dump(filled.paths)["cases"]) == 3
     # The data replaced is sealed, and nothing of it stays in clear.
     safety = result.safety_copy
     assert safety is not None and safety.name.startswith("truoc-khoi-phuc-")
@@ -235,13 +265,14 @@ def test_restore_over_data_keeps_an_encrypted_safety_copy(filled: Database, admi
     undo = DataPaths(tmp_path / "hoan-tac")
     backup.restore_backup(undo, safety, current=None, actor=None, username="admin",
                           secret=ADMIN_PASSWORD)
-    assert _dump(undo.database)["cases"] == newer["cases"]
+    assert _dump(undo)["cases"] == newer["cases"]
 
 
+@pytest.mark.sqlite_only("the folder's parts kept in clear; a server's: the test below")
 def test_restore_over_a_database_that_cannot_be_backed_up_keeps_it_in_clear(
         filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
-    before = _dump(filled.paths.database)
+    before = _dump(filled.paths)
 
     def damaged(*_args: object, **_kwargs: object) -> None:
         raise DataFolderError("Cơ sở dữ liệu đang bị lỗi")
@@ -251,7 +282,7 @@ def test_restore_over_a_database_that_cannot_be_backed_up_keeps_it_in_clear(
                                    username=None, secret=None)
     folder = result.safety_copy
     assert folder is not None and folder.is_dir()
-    assert _dump(folder / "sovipham.sqlite3") == before  # the only copy of it: kept
+    assert _dump(filled.paths, folder / "sovipham.sqlite3") == before  # the only copy: kept
     assert result.safety_note is not None and "chưa mã hóa" in result.safety_note
 
 
@@ -285,7 +316,7 @@ def test_twenty_damaged_backups_are_each_refused_and_change_nothing(
     filled: Database, admin: Actor, tmp_path: Path
 ) -> None:
     archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path.read_bytes()
-    before, files = _dump(filled.paths.database), _evidence_files(filled.paths)
+    before, files = _dump(filled.paths), _evidence_files(filled.paths)
     damaged = _corruptions(archive)
     assert len(damaged) >= 20
     for name, content in damaged.items():
@@ -295,11 +326,12 @@ def test_twenty_damaged_backups_are_each_refused_and_change_nothing(
             backup.restore_backup(filled.paths, bad, current=filled, actor=admin,
                                   username="admin", secret=ADMIN_PASSWORD)
         assert refused.value.message, name
-        assert _dump(filled.paths.database) == before, name
+        assert _dump(filled.paths) == before, name
         assert _evidence_files(filled.paths) == files, name
         assert not list(filled.paths.root.glob(".khoi-phuc-*")), name
 
 
+@pytest.mark.sqlite_only(ON_THE_FILE)
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "zeroed-page"])
 def test_a_damaged_database_is_detected_and_never_pushes_out_good_backups(
     filled: Database, admin: Actor, damage: str
@@ -399,6 +431,22 @@ def test_cli_init_backup_restore_recover(tmp_path: Path) -> None:
     assert code == 0
 
 
+def test_cli_restores_over_the_register_on_either_engine(db: Database, admin: Actor,
+                                                        tmp_path: Path) -> None:
+    """`restore` with an administrator's password over a register with data: the folder's
+    file, or in server mode the server's database (`--database`, here from the
+    environment), the folder then holding no database file."""
+    cases.create_case(db, admin, make_case(summary="Trước khi sao lưu"), today=TODAY)
+    archive = backup.make_backup(db, admin, tmp_path / "b.svpbak").path
+    cases.create_case(db, admin, make_case(summary="Sau khi sao lưu"), today=TODAY)
+    db.dispose()
+    code, out, err = _cli(["--data-dir", str(db.paths.root), "restore", str(archive),
+                           "--user", "admin", "--password-stdin"], f"{ADMIN_PASSWORD}\n")
+    assert (code, err) == (0, ""), err
+    assert "Đã khôi phục 1 vụ việc" in out
+    assert len(_dump(db.paths)["cases"]) == 1
+
+
 def _crash_on_move(number: int, replace: Callable[[str, str], None]) -> Callable[[str, str], None]:
     """`os.replace` that raises at its `number`-th call, as a power cut would stop it."""
     moves = 0
@@ -413,6 +461,8 @@ def _crash_on_move(number: int, replace: Callable[[str, str], None]) -> Callable
     return crashing_replace
 
 
+@pytest.mark.sqlite_only("the swap of the data folder's file; a server's contents are "
+                         "replaced in one transaction (test_a_restore_failing_midway_…)")
 def test_a_crash_at_each_step_of_the_swap_leaves_old_or_new(
     filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -420,7 +470,7 @@ def test_a_crash_at_each_step_of_the_swap_leaves_old_or_new(
     the data before, or exactly the restored data."""
     paths = filled.paths
     archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
-    restored = _dump(paths.database)["cases"]
+    restored = _dump(paths)["cases"]
     data_key, admin_key = filled.data_key, filled.admin_key
     filled.dispose()
     real_replace = os.replace
@@ -430,7 +480,7 @@ def test_a_crash_at_each_step_of_the_swap_leaves_old_or_new(
         db.unlock(data_key)
         db.hold_admin_key(admin_key)  # the administrator's session
         cases.create_case(db, admin, make_case(summary="Sau sao lưu"), today=TODAY)
-        before = _dump(paths.database)["cases"]
+        before = _dump(paths)["cases"]
         monkeypatch.setattr(os, "replace", _crash_on_move(crash_at, real_replace))
         try:
             backup.restore_backup(paths, archive, current=db, actor=admin, username=None,
@@ -443,7 +493,7 @@ def test_a_crash_at_each_step_of_the_swap_leaves_old_or_new(
         db.dispose()
         db = open_database(paths)  # finishes a started swap, drops an unstarted one
         db.unlock(data_key)
-        state = _dump(paths.database)["cases"]
+        state = _dump(paths)["cases"]
         assert state in (before, restored), crash_at
         outcomes.add("new" if state == restored else "old")
         assert check_data_folder(db, admin).ok
@@ -482,7 +532,7 @@ def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
     admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
     _fill(db, admin, tmp_path, count=6, png_size=3 << 20)  # ~18 MB of evidence
     archive = backup.make_backup(db, admin, tmp_path / "goc.svpbak").path
-    restored_cases = _dump(paths.database)["cases"]
+    restored_cases = _dump(paths)["cases"]
     data_key = db.data_key
     db.dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -503,7 +553,7 @@ def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
         db = open_database(paths)
         db.unlock(data_key)
         cases.create_case(db, admin, make_case(summary="Sau sao lưu"), today=TODAY)
-        newer_cases = _dump(paths.database)["cases"]
+        newer_cases = _dump(paths)["cases"]
         db.dispose()
         target = tmp_path / f"kill-{round_}.svpbak"
         for name, command in (("backup", [*base, "backup", str(target)]),
@@ -521,13 +571,15 @@ def test_killing_backup_and_restore_never_leaves_a_mix(tmp_path: Path) -> None:
         db.unlock(data_key)
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        assert _dump(paths.database)["cases"] in (restored_cases, newer_cases)
+        assert _dump(paths)["cases"] in (restored_cases, newer_cases)
         report = check_data_folder(db, admin)
         assert report.ok, report.problems
         db.dispose()
     assert killed >= 6
 
 
+@pytest.mark.sqlite_only("leftovers go at the open under the folder's lock; in server mode "
+                         "several programs share the folder, and none removes another's")
 def test_copies_in_clear_go_once_their_data_is_sealed(filled: Database, admin: Actor) -> None:
     """What a crash left goes at the next open, a pre-restore folder as soon as its twin is
     sealed, a pre-upgrade copy with the next automatic backup read back whole."""
@@ -557,6 +609,7 @@ def test_copies_in_clear_go_once_their_data_is_sealed(filled: Database, admin: A
         f"{sealed.name}.svpbak", unsealed.name, made.path.name]
 
 
+@pytest.mark.sqlite_only("a plain SQLite export of the folder's file")
 def test_a_backup_made_before_encryption_restores_encrypted(filled: Database, admin: Actor,
                                                             tmp_path: Path) -> None:
     """Backups of earlier versions (format 1) hold the database in plain SQLite inside the
@@ -590,3 +643,159 @@ def test_a_backup_made_before_encryption_restores_encrypted(filled: Database, ad
     assert db.admin_key is not None  # the first sign-in gives the folder its own
     assert check_data_folder(db, again).ok
     db.dispose()
+
+
+# ------------------------------------------------------------------------ server mode
+
+
+@server_only
+def test_a_servers_backup_is_one_moment_while_another_program_writes(
+        filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case (with a child, and its audit row) saved by another connection while the
+    backup is being read: the backup holds the register as it was before, whole (no child
+    without its case, the audit chain's state with its newest row)."""
+    real_insert = storage.insert_rows
+    saved = []
+
+    def insert_while_another_writes(*args: object, **kwargs: object) -> None:
+        if not saved:  # the reading transaction has begun: its first rows are copied
+            saved.append(cases.create_case(filled, admin, make_case(
+                summary="Ghi trong lúc sao lưu",
+                children=(ChildInput(full_name=CHILD, birth_year=2014),)), today=TODAY))
+        real_insert(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "insert_rows", insert_while_another_writes)
+    made = backup.make_backup(filled, admin, tmp_path / "b.svpbak")
+    monkeypatch.setattr(storage, "insert_rows", real_insert)
+    assert saved and made.cases == 3
+    assert len(_dump(filled.paths)["cases"]) == 4  # the other program's case is saved
+    moved = DataPaths(tmp_path / "thu-muc")
+    restored = backup.restore_backup(moved, made.path, current=None, actor=None,
+                                     username="admin", secret=ADMIN_PASSWORD)
+    assert restored.cases == 3
+    db = open_database(moved)
+    try:
+        report = check_data_folder(db, accounts.authenticate(db, "admin", ADMIN_PASSWORD))
+        assert report.ok, report.problems
+    finally:
+        db.dispose()
+
+
+@server_only
+def test_a_restore_failing_midway_leaves_the_server_as_it_was(
+        filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    cases.create_case(filled, admin, make_case(summary="Ghi sau khi sao lưu"), today=TODAY)
+    before, files = _dump(filled.paths), _evidence_files(filled.paths)
+    real_insert, calls = storage.insert_rows, []
+
+    def failing_insert(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        if len(calls) == 6:  # several tables of the register already written
+            raise OSError("mất kết nối")
+        real_insert(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "insert_rows", failing_insert)
+    with pytest.raises(OSError, match="mất kết nối"):
+        backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
+                              username=None, secret=None)
+    monkeypatch.setattr(storage, "insert_rows", real_insert)
+    assert len(calls) == 6
+    assert _dump(filled.paths) == before
+    assert _evidence_files(filled.paths) == files
+    assert not list(filled.paths.root.glob(".khoi-phuc-*"))
+    assert check_data_folder(filled, admin).ok
+
+
+@server_only
+def test_a_server_whose_data_cannot_be_backed_up_is_not_restored_over(
+        filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data folder keeps such data in clear beside the restored one; a server cannot:
+    the restore is refused and the server's own backups named."""
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    before = _dump(filled.paths)
+
+    def damaged(*_args: object, **_kwargs: object) -> None:
+        raise DataFolderError("Cơ sở dữ liệu đang bị lỗi")
+
+    monkeypatch.setattr(backup, "_write", damaged)
+    with pytest.raises(DataFolderError, match="pg_restore"):
+        backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
+                              username=None, secret=None)
+    assert _dump(filled.paths) == before
+
+
+def _case_contents(paths: DataPaths) -> list[tuple[object, ...]]:
+    """The register's cases as a user reads them, whatever the engine."""
+    return [row[1:] for row in _dump(paths)["cases"]]
+
+
+@server_only
+def test_an_office_moves_its_data_folder_to_the_server_and_back(
+        db: Database, tmp_path: Path) -> None:
+    """A data folder's backup restored into the server (over what `init` put there), then
+    the server's backup restored into a new data folder: `check` clean each time, every
+    case as it was."""
+    folder = DataPaths(tmp_path / "van-phong")
+    office = setup.init_data_folder(folder, "admin", ADMIN_PASSWORD)
+    _fill(office, accounts.authenticate(office, "admin", ADMIN_PASSWORD), tmp_path)
+    kept = _case_contents(folder)
+    moving = backup.make_backup(office, accounts.authenticate(office, "admin", ADMIN_PASSWORD),
+                                tmp_path / "chuyen.svpbak").path
+    office.dispose()
+
+    server_admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    restored = backup.restore_backup(db.paths, moving, current=db, actor=server_admin,
+                                     username="admin", secret=ADMIN_PASSWORD)
+    assert (restored.cases, restored.evidence_files) == (3, 3)
+    assert _case_contents(db.paths) == kept
+    server = open_database(db.paths)
+    try:
+        actor = accounts.authenticate(server, "admin", ADMIN_PASSWORD)
+        report = check_data_folder(server, actor)
+        assert report.ok and report.evidence_checked == 3, report.problems
+        cases.create_case(server, actor, make_case(summary="Ghi trên máy chủ"), today=TODAY)
+        back = backup.make_backup(server, actor, tmp_path / "ve.svpbak").path
+    finally:
+        server.dispose()
+
+    returned = DataPaths(tmp_path / "lai-thu-muc")
+    backup.restore_backup(returned, back, current=None, actor=None, username="admin",
+                          secret=ADMIN_PASSWORD)
+    assert _case_contents(returned) == _case_contents(db.paths)
+    assert len(_case_contents(returned)) == 4
+    # The folder holds the evidence as files and the key file beside its database.
+    assert (_dump(returned)["evidence_chunks"], _dump(returned)["key_file"]) == ([], [])
+    assert len(_evidence_files(returned)) == 3 and returned.keys.is_file()
+    again = open_database(returned)
+    try:
+        report = check_data_folder(again, accounts.authenticate(again, "admin", ADMIN_PASSWORD))
+        assert report.ok and report.evidence_checked == 3, report.problems
+    finally:
+        again.dispose()
+
+
+def test_an_upgrade_is_preceded_by_a_copy_of_the_register_on_either_engine(
+        filled: Database, admin: Actor) -> None:
+    """A register of an earlier version (here: one migration behind) is copied, encrypted,
+    into backups/ before the migrations run: a data folder's file or a server's rows."""
+    paths, data_key = filled.paths, filled.data_key
+    with filled.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        alembic_command.downgrade(config, "-1")
+    earlier = current_revision(filled.engine)
+    filled.dispose()
+    db = open_database(paths)
+    try:
+        db.unlock(data_key)
+        assert current_revision(db.engine) == HEAD_REVISION
+    finally:
+        db.dispose()
+    [copy] = paths.backups.glob(f"truoc-nang-cap-{earlier}-*.sqlite3")
+    assert not encryption.is_plain(copy)
+    with storage.opened_copy(copy, data_key) as engine:
+        assert current_revision(engine) == earlier
+        assert storage.storage_problems(engine) == []
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 3

@@ -1,21 +1,45 @@
-"""`letter`, `attach`, `files` on the command line (shared/spec/cli.md)."""
+"""The documents on the command line (shared/spec/cli.md): `letters`, the register;
+`letter`, drafting one; `attach` and `files`, a case's evidence files."""
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
+from app.db import Database
+from app.domain.documents import DocumentKind
 from app.paths import DataPaths
-from app.services import accounts, cases
+from app.services import accounts, cases, documents
+from app.services.actor import Actor
+from app.services.documents import REGISTER_COLUMNS, ReceivedInput
 from app.text import fold
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, make_case, marker_forms, open_unlocked
 from tests.test_cli import run
 
 CHILD = "Nguyễn Văn An"
+TODAY = date.today()  # the command counts lateness from the real today
+DAY = timedelta(days=1)
+
+
+@contextmanager
+def _new_folder(tmp_path: Path) -> Iterator[tuple[Path, Database, Actor]]:
+    """A data folder made by `init`, open for the block as its administrator."""
+    data = tmp_path / "du lieu"
+    code, _, _ = run(["--data-dir", str(data), "init", "--admin", "admin", "--password-stdin"],
+                     ADMIN_PASSWORD + "\n")
+    assert code == 0
+    db = open_unlocked(DataPaths(data))
+    try:
+        yield data, db, accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    finally:
+        db.dispose()
 
 
 @pytest.fixture
@@ -25,13 +49,7 @@ def folder(tmp_path: Path) -> Path:
     from app.domain.case import ChildInput
     from app.domain.labels import Role
 
-    data = tmp_path / "du lieu"
-    code, _, _ = run(["--data-dir", str(data), "init", "--admin", "admin", "--password-stdin"],
-                     ADMIN_PASSWORD + "\n")
-    assert code == 0
-    db = open_unlocked(DataPaths(data))
-    try:
-        admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    with _new_folder(tmp_path) as (data, db, admin):
         for name, role in (("canbo", Role.OFFICER), ("xem", Role.VIEWER)):
             accounts.create_user(db, admin, username=name, full_name=name, role=role,
                                  password=PASSWORD)
@@ -39,8 +57,6 @@ def folder(tmp_path: Path) -> Path:
             code="VV2026-00001", group_code="TE", summary=f"Đăng ảnh cháu {CHILD} bị đánh.",
             children=(ChildInput(CHILD, 2015),)), today=date(2026, 11, 20))
         cases.create_case(db, admin, make_case(code="VV2026-00002"), today=date(2026, 11, 20))
-    finally:
-        db.dispose()
     return data
 
 
@@ -83,6 +99,16 @@ def test_attach_refuses_bad_input_and_stores_nothing(folder: Path, tmp_path: Pat
         code, out, err = _as(folder, "canbo", "attach", *args)
         assert code == 1 and words in err and out == "", (args, err)
     assert _as(folder, "canbo", "files", "VV2026-00002") == (0, "", "")
+
+
+def test_attach_stores_none_when_a_later_file_lies_about_its_type(folder: Path,
+                                                               tmp_path: Path) -> None:
+    sources = _inbox(tmp_path, mot_txt=b"mot", hai_txt=b"hai", anh_png=b"khong phai anh")
+    code, out, err = _as(folder, "canbo", "attach", "VV2026-00002", *map(str, sources))
+    assert code == 1 and out == ""
+    assert "Tệp «anh.png» mang đuôi của" in err
+    assert _as(folder, "canbo", "files", "VV2026-00002") == (0, "", "")
+    assert [p for p in DataPaths(folder).evidence.rglob("*") if p.is_file()] == []
 
 
 def test_attach_needs_the_right_to_edit_and_files_of_a_childs_case_are_withheld(
@@ -136,3 +162,71 @@ def test_letter_refuses_what_does_not_fit_and_writes_nothing(folder: Path,
         assert code == status and words in err and out == "", (args, err)
     assert not out_dir.exists()
     assert _as(folder, "canbo", "letters") == (0, "", "")
+
+
+# `letters`: the register.
+
+def _register(tmp_path: Path) -> tuple[Path, str, str]:
+    """A folder with a request answered, one overdue and an invitation; their numbers."""
+    with _new_folder(tmp_path) as (data, db, admin):
+        case = cases.create_case(db, admin, make_case(detected_on=TODAY - 40 * DAY),
+                                 today=TODAY)
+        late = documents.enter_drafted(
+            db, admin, DocumentKind.ESCALATION, [case.id], None, issued_on=TODAY - 30 * DAY,
+            recipients="Sở Văn hóa,\tThể thao và Du lịch", reply_by=TODAY - 15 * DAY)
+        asked = documents.enter_drafted(
+            db, admin, DocumentKind.POLICE_TRANSFER, [case.id], None,
+            issued_on=TODAY - 30 * DAY, recipients="Công an tỉnh", reply_by=TODAY - 15 * DAY)
+        documents.enter_received(db, admin, ReceivedInput(
+            "Công an tỉnh", TODAY - 20 * DAY, their_number="77/CAT", answers_id=asked.id))
+        documents.enter_drafted(db, admin, DocumentKind.INVITATION, [case.id], None,
+                                issued_on=TODAY - 10 * DAY, recipients="Ông A")
+    return data, late.number, case.code
+
+
+def _letters(data: Path, *args: str) -> tuple[int, list[list[str]], str]:
+    code, out, err = _as(data, "admin", "letters", *args)
+    return code, [line.split("\t") for line in out.splitlines()], err
+
+
+def test_letters_lists_one_line_per_document_with_tabs(tmp_path: Path) -> None:
+    data, late, code = _register(tmp_path)
+    status, lines, err = _letters(data)
+    assert status == 0, err
+    assert all(len(line) == len(REGISTER_COLUMNS) for line in lines)
+    assert [(line[0], line[2]) for line in lines] == [
+        ("Đi", "01/GM-VHXH"), ("Đến", "77/CAT"), ("Đi", "01/VHXH"), ("Đi", late)]
+    escalation = lines[3]
+    assert escalation[4] == "Sở Văn hóa, Thể thao và Du lịch"  # a tab typed is no column
+    assert escalation[6] == code and escalation[9] == "Quá hạn"
+    assert lines[2][8] == "77/CAT" and lines[1][8] == "01/VHXH"
+
+
+def test_letters_overdue_and_dates(tmp_path: Path) -> None:
+    data, late, _ = _register(tmp_path)
+    status, lines, _ = _letters(data, "--overdue")
+    assert status == 0 and [line[2] for line in lines] == [late]
+    start = (TODAY - 25 * DAY).isoformat()
+    status, lines, _ = _letters(data, "--from", start, "--to", TODAY.isoformat())
+    assert [line[2] for line in lines] == ["01/GM-VHXH", "77/CAT"]
+    status, _, err = _letters(data, "--from", TODAY.isoformat(), "--to", start)
+    assert status == 2 and "--from" in err
+    status, _, err = _letters(data, "--from", "31/02/2026")
+    assert status == 2
+
+
+def test_letters_to_excel(tmp_path: Path) -> None:
+    data, late, _ = _register(tmp_path)
+    target = tmp_path / "so van ban.xlsx"
+    status, lines, err = _letters(data, "--xlsx", str(target))
+    assert status == 0, err
+    rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    assert rows[1] == [h for h, _ in REGISTER_COLUMNS]
+    assert [row[2] for row in rows[2:]] == ["01/GM-VHXH", "77/CAT", "01/VHXH", late]
+    assert "4 văn bản" in lines[0][0]
+
+
+def test_letters_without_an_account_is_refused(tmp_path: Path) -> None:
+    data, _, _ = _register(tmp_path)
+    code, _, _ = run(["--data-dir", str(data), "letters"])
+    assert code == 3

@@ -23,8 +23,8 @@ from app.services import audit_log, cases, documents, settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.documents import Direction, ReceivedInput, RegisterQuery
-from app.services.evidence_store import stored_path
 from tests.conftest import TODAY, make_case
+from tests.stored import stored_bytes
 
 DAY = timedelta(days=1)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -274,13 +274,13 @@ def test_the_signed_copy_is_stored_encrypted_by_its_hash(db: Database, officer: 
     with db.read() as session:
         sha256 = session.get(SentDocument, entry.id).signed_sha256  # type: ignore[union-attr]
     assert sha256 is not None
-    assert PDF not in stored_path(db.paths, sha256).read_bytes()  # encrypted
+    assert PDF not in (stored_bytes(db, sha256) or PDF)  # encrypted
     assert documents.open_signed_copy(db, officer, entry.id).read_bytes() == PDF
     # A second copy replaces the first, whose content no one else holds any more.
     again = tmp_path / "ban-ky-lai.pdf"
     again.write_bytes(PDF + b"% ky lai\n")
     documents.attach_signed_copy(db, officer, entry.id, again)
-    assert not stored_path(db.paths, sha256).exists()
+    assert stored_bytes(db, sha256) is None
     fake = tmp_path / "gia.pdf"
     fake.write_bytes(b"not a pdf at all")
     with pytest.raises(UserError, match="nội dung không phải"):
@@ -302,7 +302,7 @@ def test_a_signed_copy_outlives_the_same_file_removed_from_evidence_and_is_backe
     documents.attach_signed_copy(db, officer, entry.id, scan)
     added = evidence.add_evidence(db, officer, case_id, scan)
     evidence.remove_evidence(db, officer, added.record.id, "Ghi nhầm vào chứng cứ")
-    assert stored_path(db.paths, added.record.sha256).exists()
+    assert stored_bytes(db, added.record.sha256) is not None
     _, stored, _ = backup._contents(db.engine)
     assert stored == [added.record.sha256]
 

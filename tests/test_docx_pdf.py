@@ -33,10 +33,11 @@ from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.reports import fonts
 from app.reports.docx_document import Style
-from app.reports.docx_pdf import write_pdf_from_docx
+from app.reports.docx_pdf import TooTallForPage, write_pdf_from_docx
 from app.reports.docx_report import write_docx
 from app.reports.letters import sample_letter, write_letter_docx
 from app.reports.narrative import draft
+from app.selftest import check_pdf
 from app.services import cases, events
 from app.services.actor import Actor
 from app.services.demo import demo_office
@@ -141,6 +142,9 @@ def test_every_letter_kind_is_drawn_whole(kind: DocumentKind, tmp_path: Path) ->
     target = tmp_path / f"{kind.value}.docx"
     write_letter_docx(sample_letter(kind, office), office, target)
     assert _printed_in_order(target)
+    pdf = tmp_path / f"{kind.value}.pdf"
+    write_pdf_from_docx(target, pdf)
+    check_pdf(pdf)  # every font embedded: no Helvetica named and left out
 
 
 def test_vietnamese_is_drawn_composed(report_docx: Path, tmp_path: Path) -> None:
@@ -295,7 +299,7 @@ def test_a_heading_kept_with_next_stays_with_its_first_lines(tmp_path: Path) -> 
     assert split
 
 
-def test_a_typewriter_run_in_courier_unless_it_is_vietnamese(tmp_path: Path) -> None:
+def test_a_typewriter_run_in_the_embedded_mono_font_vietnamese_too(tmp_path: Path) -> None:
     document = official_document("PHỤ LỤC")
     for text in ("SHA-256: ", "5531783e17bf8740", " Tệp ảnh"):
         run = document.add_paragraph(style=Style.TABLE.value).add_run(text)
@@ -303,6 +307,20 @@ def test_a_typewriter_run_in_courier_unless_it_is_vietnamese(tmp_path: Path) -> 
             run.font.name = "Courier New"
     text_page = _pdf(_save(document, tmp_path))[0].get_textpage()
     text = text_page.get_text_range()
-    assert _font_at(text_page, text.index("5531783e"))[0] == "Courier"
+    assert _font_at(text_page, text.index("5531783e"))[0].endswith(fonts.MONO[False, False])
     assert _font_at(text_page, text.index("SHA-256"))[0].endswith(fonts.REGULAR)
-    assert _font_at(text_page, text.index("Tệp ảnh"))[0].endswith(fonts.REGULAR)
+    assert _font_at(text_page, text.index("Tệp ảnh"))[0].endswith(fonts.MONO[False, False])
+
+
+def test_a_header_row_taller_than_a_page_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """A header row repeats on every page, so it cannot go on over the next: reportlab's
+    LayoutError comes out as `TooTallForPage`, for drafting to name the case."""
+    document = Document()
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    table.cell(0, 0).text = "Tóm tắt"
+    table.cell(0, 1).text = "Tung tin sai sự thật về dịch bệnh tại xã Minh Tân. " * 200
+    document.save(tmp_path / "a.docx")
+    with pytest.raises(TooTallForPage):
+        write_pdf_from_docx(tmp_path / "a.docx", tmp_path / "a.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import subprocess
@@ -15,14 +16,17 @@ from sqlalchemy import select
 from app.db import Database
 from app.domain import drafting as rules
 from app.domain.case import ChildInput
-from app.domain.documents import DocumentKind
+from app.domain.documents import TO_FILL, DocumentKind
 from app.domain.events import EventInput
+from app.domain.fields import LONG_TEXT_LIMIT
 from app.domain.labels import PartyKind, SanctionForm, Sex
 from app.domain.letters import Letter
 from app.domain.office import Issuer
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry
-from app.services import cases, days_off, documents, events, evidence, settings
+from app.reports.docx_document import template_path
+from app.reports.letters import template_name
+from app.services import cases, days_off, demo, documents, events, evidence, settings
 from app.services.actor import Actor
 from app.services.audit import AuditAction
 from app.services.drafting import (
@@ -160,25 +164,42 @@ def test_a_minor_offender_is_described_not_named(db: Database, officer: Actor) -
     assert letter.addressees == ()
 
 
-def test_a_decision_states_the_amount_in_words_and_is_the_committees(
-        db: Database, officer: Actor) -> None:
+def test_a_decision_states_the_amount_in_words_and_is_signed_by_the_chairman(
+        db: Database, admin: Actor, officer: Actor, tmp_path: Path) -> None:
+    office = dataclasses.replace(demo.demo_office(), chairman_signer_name="Lê Văn Chủ")
+    settings.save_office(db, admin, office)
     case_id = _case(db, officer, offender_kind=PartyKind.PERSON, offender_name="Trần Văn Bình",
                     offender_birth_year=1990)
     _event(db, officer, case_id, EventInput("BB", date(2026, 10, 7)))
     decision = _event(db, officer, case_id, EventInput(
         "XP", date(2026, 10, 8), sanction_form=SanctionForm.FINE, fine_amount=7_500_000,
         remedies="Buộc gỡ bỏ thông tin sai sự thật"))
-    letter = build_letter(db, officer, DraftRequest(DocumentKind.DECISION, (case_id,), decision,
-                                                    issued_on=TODAY))
+    request = DraftRequest(DocumentKind.DECISION, (case_id,), decision, issued_on=TODAY)
+    letter = build_letter(db, officer, request)
     [case] = letter.cases
     assert case.sanction == "Phạt tiền 7.500.000 đồng (Bảy triệu năm trăm nghìn đồng)"
     assert case.remedies == ("Buộc gỡ bỏ thông tin sai sự thật",)
     assert case.offender == "Trần Văn Bình, sinh năm 1990"
-    assert letter.issuer == settings.load_office(db).issuer_details(Issuer.COMMITTEE)
-    assert letter.issuer.signer_lines[0] == "TM. ỦY BAN NHÂN DÂN"
+    # The Chairman's own signature under the committee's heading, never «TM.» (NĐ 30/2020).
+    assert letter.issuer == office.issuer_details(Issuer.CHAIRMAN)
+    assert letter.issuer.heading == office.managing_body
+    assert letter.issuer.signer_lines == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
     assert letter.deadline is None
     assert letter.details["han_thi_hanh"] == "10 ngày kể từ ngày nhận được Quyết định này"
-    assert letter.addressees == ("Trần Văn Bình, sinh năm 1990",)
+    assert letter.addressees == () and "Như trên" not in letter.recipients
+    text = _docx_text(draft_document(db, officer, request, docx=tmp_path / "qd.docx",
+                                     pdf=tmp_path / "qd.pdf").docx)
+    assert "KT. CHỦ TỊCH" in text and "PHÓ CHỦ TỊCH" in text and "Lê Văn Chủ" in text
+    assert "TM." not in text
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+def test_the_kinds_without_addressees_are_those_whose_template_has_no_kinh_gui(
+        kind: DocumentKind) -> None:
+    """The dialog hides «Kính gửi» for these kinds: the shipped templates must agree."""
+    with zipfile.ZipFile(template_path(template_name(kind))) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert ("kinh_gui" not in body) == (kind in rules.NOT_ADDRESSED)
 
 
 def test_a_lock_request_counts_the_accounts_cases(db: Database, officer: Actor) -> None:
@@ -324,6 +345,78 @@ def test_a_failure_while_writing_leaves_no_entry_and_no_file(
     assert list(out.iterdir()) == [] and _register(db, officer) == []
 
 
+def test_a_summary_at_its_length_limit_in_paragraphs_drafts_over_several_pages(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    # Comments quoted one by one, a blank line or two between them (as typed in the form).
+    comments = "".join(f"Bình luận {i}: «cán bộ xã ăn chặn tiền hỗ trợ».\n\n" + "\n" * (i % 2)
+                       for i in range(1, 300))
+    summary = comments[:LONG_TEXT_LIMIT - 5] + " hết."
+    case_id = _case(db, officer, summary=summary)
+    drafted = draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,),
+                                                       issued_on=TODAY),
+                             docx=tmp_path / "kn.docx", pdf=tmp_path / "kn.pdf")
+    assert [entry.number for entry in _register(db, officer)] == [drafted.entry.number]
+    pdf = _pdf_text(drafted.pdf)
+    assert pdf.count("\f") > 3 and "hết." in pdf
+
+
+def test_the_submission_and_decision_cite_the_violation_record_made(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    def case_with(fine: int, *records: EventInput) -> tuple[int, int, list[int]]:
+        case_id = _case(db, officer, offender_kind=PartyKind.PERSON,
+                        offender_name="Trần Văn Bình", offender_birth_year=1990)
+        made = [_event(db, officer, case_id, record) for record in records]
+        decision = _event(db, officer, case_id, EventInput(
+            "XP", date(2026, 10, 8), sanction_form=SanctionForm.FINE, fine_amount=fine))
+        return case_id, decision, made
+
+    def cited(kind: DocumentKind, case_id: int, decision: int) -> str:
+        name = f"{kind}-{case_id}"
+        event = decision if kind is DocumentKind.DECISION else None
+        drafted = draft_document(db, officer, DraftRequest(kind, (case_id,), event,
+                                                           issued_on=TODAY),
+                                 docx=tmp_path / f"{name}.docx", pdf=tmp_path / f"{name}.pdf")
+        return _docx_text(drafted.docx) + _pdf_text(drafted.pdf).replace("\n", " ")
+
+    numbered, decision, _ = case_with(7_500_000, EventInput(
+        "BB", date(2026, 10, 6), document_number="01/BB-VPHC"), EventInput(
+        "BB", date(2026, 10, 7), document_number="03/BB-VPHC"))
+    for kind in (DocumentKind.SUBMISSION, DocumentKind.DECISION):
+        assert ("Căn cứ Biên bản vi phạm hành chính số 03/BB-VPHC lập ngày 07/10/2026;"
+                in cited(kind, numbered, decision))
+    # No number on the event: the biên bản drafted for it, as the register numbers it.
+    drafted_only, decision, [record] = case_with(7_500_000, EventInput("BB", date(2026, 10, 7)))
+    bien_ban = draft_document(db, officer, DraftRequest(
+        DocumentKind.VIOLATION_RECORD, (drafted_only,), record, issued_on=date(2026, 10, 7)),
+        docx=tmp_path / "bb.docx", pdf=tmp_path / "bb.pdf").entry.number
+    assert (f"Căn cứ Biên bản vi phạm hành chính số {bien_ban} lập ngày 07/10/2026;"
+            in cited(DocumentKind.DECISION, drafted_only, decision))
+    # A fine small enough to need no biên bản: the line stays to fill in by hand.
+    small, decision, _ = case_with(200_000)
+    assert f"Căn cứ Biên bản vi phạm hành chính {TO_FILL};" in cited(DocumentKind.DECISION,
+                                                                     small, decision)
+
+
+def test_a_page_that_cannot_be_laid_out_is_refused_naming_the_case_and_writes_nothing(
+        db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.platypus.doctemplate import LayoutError
+
+    import app.reports.docx_pdf
+
+    def too_tall(self: object, target: Path) -> None:
+        target.write_bytes(b"%PDF-1.4 half")
+        raise LayoutError("Flowable <Table> too large on page 2")
+
+    monkeypatch.setattr(app.reports.docx_pdf._Layout, "write", too_tall)
+    case_id = _case(db, officer)
+    code = cases.get_case(db, officer, case_id).code
+    out = tmp_path / "out"
+    with pytest.raises(UserError, match=f"cho vụ việc {code}: có một đoạn văn hoặc một ô"):
+        draft_document(db, officer, DraftRequest(DocumentKind.ESCALATION, (case_id,)),
+                       docx=out / "kn.docx", pdf=out / "kn.pdf")
+    assert list(out.iterdir()) == [] and _register(db, officer) == []
+
+
 def test_children_named_by_a_leader_are_audited_with_the_basis(
         db: Database, officer: Actor, leader: Actor, tmp_path: Path) -> None:
     ids, _ = _unidentified_with_evidence(db, officer, tmp_path / "inbox")
@@ -354,8 +447,6 @@ def test_the_offices_template_drafts_and_a_broken_one_falls_back_on_the_default(
     from docx import Document
 
     from app.models import DocumentTemplate
-    from app.reports.docx_document import template_path
-    from app.reports.letters import template_name
     from app.services import templates
 
     case_id = _case(db, officer)

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.evidence_files import display_name
 from app.errors import NotAllowed, UserError
-from app.models import AuditEntry, Evidence
+from app.models import AuditEntry, Evidence, EvidenceChunk
 from app.progress import Cancelled, CancelToken
 from app.services import audit, cases, events, evidence, settings
 from app.services.actor import Actor
@@ -36,6 +37,7 @@ from app.services.evidence_store import (
 from app.services.integrity import check_data_folder
 from app.services.records import CaseDetail
 from tests.conftest import TODAY, make_case
+from tests.stored import replace_stored, stored_bytes, stored_contents
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -76,8 +78,7 @@ def child_case(db: Database, officer: Actor) -> CaseDetail:
 
 
 def _leftovers(db: Database) -> list[str]:
-    """Every file in the evidence folder (temporary copies included)."""
-    return sorted(p.name for p in db.paths.evidence.rglob("*") if p.is_file())
+    return stored_contents(db)
 
 
 def _actions(db: Database) -> list[str]:
@@ -104,8 +105,8 @@ def test_add_stores_the_file_by_hash_and_audits(db: Database, officer: Actor, ca
     assert added.also_in == ()
     assert not record.on_child_case and not record.conceal_preview
     # On disk the content is encrypted; it reads back whole with the data key.
-    stored = stored_path(db.paths, record.sha256).read_bytes()
-    assert _png() not in stored and b"\x89PNG\r\n" not in stored
+    stored = stored_bytes(db, record.sha256)
+    assert stored is not None and _png() not in stored and b"\x89PNG\r\n" not in stored
     assert read_content(db.paths, record.sha256, db.data_key) == _png()
     assert _leftovers(db) == [record.sha256]
     assert evidence.list_evidence(db, officer, case.id) == [record]
@@ -182,6 +183,21 @@ def test_wrong_fake_or_empty_files_are_refused_and_leave_nothing(
         evidence.add_evidence(db, officer, case.id, _file(inbox, name, content))
     assert _rows(db) == 0
     assert _leftovers(db) == []
+
+
+def test_a_batch_is_stored_whole_or_not_at_all(db: Database, officer: Actor,
+                                              case: CaseDetail, inbox: Path) -> None:
+    good = [_file(inbox, "a.png", _png("a")), _file(inbox, "b.png", _png("b"))]
+    before = _actions(db)
+    for third, words in ((_file(inbox, "c.png", b"GIF89a"), "Tệp «c.png» mang đuôi của"),
+                         (_file(inbox, "lan-2.png", _png("a")), "với tên «a.png»"),
+                         (_file(inbox, "d.png", b""), "Tệp «d.png» rỗng")):
+        with pytest.raises(UserError, match=words):
+            evidence.add_evidence_files(db, officer, case.id, [*good, third])
+        assert (_rows(db), _leftovers(db), _actions(db)) == (0, [], before)
+    added = evidence.add_evidence_files(db, officer, case.id, good)
+    assert [a.record.original_name for a in added] == ["a.png", "b.png"]
+    assert _rows(db) == 2 and _actions(db) == [*before, *[AuditAction.EVIDENCE_ADD] * 2]
 
 
 @pytest.mark.parametrize(
@@ -265,14 +281,13 @@ def test_remove_keeps_content_another_case_still_uses(db: Database, officer: Act
     first = evidence.add_evidence(db, officer, case.id, _file(inbox, "a.png", _png()))
     other = cases.create_case(db, officer, make_case(), today=TODAY)
     second = evidence.add_evidence(db, officer, other.id, _file(inbox, "b.png", _png()))
-    stored = stored_path(db.paths, first.record.sha256)
     with pytest.raises(UserError, match="Cần ghi lý do"):
         evidence.remove_evidence(db, officer, first.record.id, "  ")
     evidence.remove_evidence(db, officer, first.record.id, "Thêm nhầm vụ việc")
-    assert stored.exists()
+    assert stored_bytes(db, first.record.sha256) is not None
     assert evidence.list_evidence(db, officer, case.id) == []
     evidence.remove_evidence(db, officer, second.record.id, "Trùng")
-    assert not stored.exists()
+    assert stored_bytes(db, first.record.sha256) is None
     assert _leftovers(db) == []
     with db.read() as session:
         removed = [e.detail for e in audit.entries(session, action=AuditAction.EVIDENCE_REMOVE)]
@@ -304,9 +319,13 @@ def test_a_failed_save_removes_the_new_file(db: Database, officer: Actor, case: 
                                             inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     place = StoreChanges.place
 
-    def place_then_fail(self: StoreChanges, copy: StagedFile) -> None:
-        place(self, copy)
-        assert stored_path(db.paths, copy.sha256).exists()
+    def place_then_fail(self: StoreChanges, session: Session, copy: StagedFile) -> None:
+        place(self, session, copy)
+        if db.paths.server is None:
+            assert stored_path(db.paths, copy.sha256).exists()
+        else:  # rows of the transaction that fails
+            assert session.execute(select(EvidenceChunk.part).where(
+                EvidenceChunk.sha256 == copy.sha256)).first() is not None
         raise OSError("disk full")
 
     monkeypatch.setattr(StoreChanges, "place", place_then_fail)
@@ -326,10 +345,10 @@ def test_check_is_clean_after_adds_and_finds_a_tampered_file(
     assert report.ok, report.problems
     assert report.evidence_checked == 3
     [first, second, _] = evidence.list_evidence(db, officer, case.id)
-    stored_path(db.paths, first.sha256).write_bytes(_png("sửa"))
-    flipped = bytearray(stored_path(db.paths, second.sha256).read_bytes())
+    replace_stored(db, first.sha256, _png("sửa"))
+    flipped = bytearray(stored_bytes(db, second.sha256) or b"")
     flipped[-20] ^= 1
-    stored_path(db.paths, second.sha256).write_bytes(bytes(flipped))
+    replace_stored(db, second.sha256, bytes(flipped))
     problems = check_data_folder(db, officer).problems
     assert sorted(problems) == sorted(
         f"Tệp chứng cứ «{name}» đã bị thay đổi hoặc hỏng (không giải mã được hoặc mã băm "

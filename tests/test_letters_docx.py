@@ -89,12 +89,12 @@ def test_the_signer_block_holds_its_lines_and_name(kind: DocumentKind, office: O
     assert signer == [*issuer.signer_lines, issuer.signer_name]
 
 
-def test_a_decision_signed_for_the_committee_has_three_lines(office: OfficeSettings,
-                                                             tmp_path: Path) -> None:
+def test_a_decision_is_signed_by_the_chairman_in_person(office: OfficeSettings,
+                                                        tmp_path: Path) -> None:
     document = Document(str(_draft(DocumentKind.DECISION, office, tmp_path)))
     footer = next(t for t in document.tables if t.rows[0].cells[0].text.startswith("Nơi nhận"))
-    assert footer.rows[0].cells[1].text.splitlines() == [
-        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Bình"]
+    assert footer.rows[0].cells[1].text.splitlines() == [  # no «TM.»: NĐ 30/2020 Điều 13
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Bình"]
     header = document.tables[0].rows[0].cells[0].text
     assert header.splitlines()[:2] == ["ỦY BAN NHÂN DÂN", "XÃ MINH TÂN"]
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ MINH TÂN" in [p.text for p in document.paragraphs]

@@ -3,6 +3,7 @@ and settings saved by an earlier version still loading."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -91,3 +92,26 @@ def test_settings_saved_by_the_earlier_version_still_load(db: Database, admin: A
 def test_an_issuer_this_version_does_not_know_falls_back_to_the_unit() -> None:
     assert OfficeSettings.from_json({"issuer": "tinh"}).issuer is Issuer.UNIT
     assert OfficeSettings.from_json({"issuer": "committee"}).issuer is Issuer.COMMITTEE
+
+
+def test_the_chairmans_signature_is_his_own_and_round_trips(db: Database, admin: Actor) -> None:
+    assert OfficeSettings().issuer_details(Issuer.CHAIRMAN).signer_lines == (
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    office = dataclasses.replace(COMMITTEE, chairman_signer=("CHỦ TỊCH",),
+                                 chairman_signer_name="Lê Văn Chủ")
+    settings.save_office(db, admin, office)
+    loaded = settings.load_office(db)
+    assert loaded == office
+    chairman = loaded.issuer_details(Issuer.CHAIRMAN)
+    assert (chairman.heading, chairman.signer_lines, chairman.signer_name) == (
+        "ỦY BAN NHÂN DÂN\nXÃ MINH TÂN", ("CHỦ TỊCH",), "Lê Văn Chủ")
+    with pytest.raises(UserError) as refused:
+        dataclasses.replace(office, chairman_signer=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+                            ).validate()
+    assert refused.value.field == "chairman_signer" and "Điều 13" in refused.value.message
+
+
+def test_the_report_is_never_issued_as_the_chairmans() -> None:
+    assert OfficeSettings.from_json({"issuer": "chairman"}).issuer is Issuer.UNIT
+    with pytest.raises(UserError):
+        OfficeSettings(issuer=Issuer.CHAIRMAN).validate()

@@ -91,18 +91,15 @@ def address_of(db: Database, **changes: str) -> ServerAddress:
     return ServerAddress(values["host"], url.port or 5432, values["database"], values["login"])
 
 
-def test_a_check_says_what_the_server_holds(db: Database, tmp_path: Path) -> None:
-    ready = server_connection.check(db.paths, address_of(db), "")
+def test_a_check_says_what_the_server_holds(db: Database) -> None:
+    ready = server_connection.check(address_of(db), "")
     assert ready.schema is ServerSchema.CURRENT
-    assert "sẵn sàng" in ready.message and "tệp khóa" not in ready.message
-    # A PC that has not the key file yet is told where to put it.
-    new_pc = DataPaths(tmp_path / "may-moi")
-    assert "tệp khóa" in server_connection.check(new_pc, address_of(db), "").message
+    assert "sẵn sàng" in ready.message
 
     empty = f"sovipham_trong_{uuid.uuid4().hex}"
     _server_admin(f"CREATE DATABASE {empty}")
     try:
-        found = server_connection.check(db.paths, address_of(db, database=empty), "")
+        found = server_connection.check(address_of(db, database=empty), "")
     finally:
         _server_admin(f"DROP DATABASE {empty}")
     assert found.schema is ServerSchema.EMPTY
@@ -116,4 +113,4 @@ def test_a_check_says_what_the_server_holds(db: Database, tmp_path: Path) -> Non
 ])
 def test_a_check_says_what_is_wrong(db: Database, changes: dict[str, str], said: str) -> None:
     with pytest.raises(UserError, match=said):
-        server_connection.check(db.paths, address_of(db, **changes), "")
+        server_connection.check(address_of(db, **changes), "")

@@ -83,6 +83,24 @@ def test_a_peoples_committee_signer_of_three_lines_is_saved_as_typed(
     assert settings.load_office(db).report_issuer.signer_lines == issuer.signer_lines
 
 
+def test_the_chairmans_signature_for_decisions_is_set_in_the_office_form(
+        qtbot: QtBot, db: Database, admin: Actor) -> None:
+    screen, _changed = _screen(qtbot, db, admin)
+    form = screen.office
+    assert form.lists["chairman_signer"].toPlainText() == "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    form.lists["chairman_signer"].setPlainText("CHỦ TỊCH")
+    form.texts["chairman_signer_name"].setText("Lê Văn Chủ")
+    form.save()
+    qtbot.waitUntil(lambda: "Đã lưu" in form.feedback.text())
+    chairman = settings.load_office(db).issuer_details(Issuer.CHAIRMAN)
+    assert (chairman.signer_lines, chairman.signer_name) == (("CHỦ TỊCH",), "Lê Văn Chủ")
+    # A collective «TM.» line is refused, saying why; nothing is saved.
+    form.lists["chairman_signer"].setPlainText("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
+    form.save()
+    qtbot.waitUntil(lambda: "Điều 13" in form.feedback.text())
+    assert settings.load_office(db).chairman_signer == ("CHỦ TỊCH",)
+
+
 def test_the_office_form_fits_a_1366_by_768_screen(qtbot: QtBot, db: Database,
                                                    admin: Actor) -> None:
     screen, _changed = _screen(qtbot, db, admin)

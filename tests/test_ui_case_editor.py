@@ -16,11 +16,13 @@ from app.db import Database
 from app.domain.case import ChildInput, DefamedInput
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm
+from app.domain.warnings import CaseWarning, WarningKind
 from app.services import audit, cases, events, evidence, legal_basis, settings, vocabulary
 from app.services.actor import Actor
 from app.services.search import CaseQuery, count_cases
 from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.children import ChildDialog
+from app.ui.case_editor.editor import WARNINGS_MOST_HEIGHT
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.evidence_section import THUMBNAIL
 from app.ui.prefs import UiPrefs
@@ -206,6 +208,24 @@ def test_warnings_appear_in_the_editor_and_link_to_earlier_cases(
     editor.open_case_requested.connect(opened.append)
     editor.warnings.itemActivated.emit(editor.warnings.item(0))
     assert opened == [earlier.id]
+
+
+def test_the_warnings_take_the_height_of_their_lines_up_to_a_limit(
+        qtbot: QtBot, db: Database, officer: Actor) -> None:
+    earlier = cases.create_case(db, officer, make_case(detected_on=TODAY,
+                                                       account="Trang Hóng Biến"), today=TODAY)
+    current = cases.create_case(db, officer, make_case(detected_on=TODAY,
+                                                       account="trang hong bien"), today=TODAY)
+    editor = _editor(qtbot, db, officer, current.id)
+    qtbot.waitUntil(lambda: editor.warnings.count() > 0, timeout=5000)
+    one = CaseWarning(WarningKind.REPEAT_OFFENDER, f"Trùng tài khoản với vụ việc {earlier.code}.",
+                      "account")
+    editor._show_warnings([one])
+    line = editor.warnings.visualItemRect(editor.warnings.item(0)).height()
+    qtbot.waitUntil(lambda: editor.warnings.height() <= line + 2 * editor.warnings.frameWidth())
+    assert editor.warnings.height() >= line  # the line is whole, not cut
+    editor._show_warnings([one] * 20)
+    qtbot.waitUntil(lambda: editor.warnings.height() == WARNINGS_MOST_HEIGHT)
 
 
 def _leave(qtbot: QtBot, field: QWidget, to: QWidget) -> None:

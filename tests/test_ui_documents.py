@@ -9,13 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QStyle
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.domain.documents import DocumentKind
+from app.domain.labels import OVERDUE
 from app.services import cases, documents
 from app.services.actor import Actor
-from app.services.documents import Direction
+from app.services.documents import REGISTER_COLUMNS, Direction
 from app.ui.documents_view import DocumentsView, ReceivedDialog
 from app.ui.main_window import MainWindow
 from tests.conftest import make_case
@@ -142,3 +144,26 @@ def test_a_viewer_sees_the_register_without_the_buttons_that_write(
     assert len(view.entries) == 2
     assert not view.receive_button.isVisibleTo(view)
     assert not view.attach_button.isVisibleTo(view)
+
+
+def test_every_header_and_the_overdue_mark_are_readable_at_1366_px(
+        qtbot: QtBot, open_window: Callable[[Actor], MainWindow], officer: Actor,
+        letters: dict[str, int]) -> None:
+    window = open_window(officer)
+    window.resize(1366 - 16, 768 - 40 - 40)  # the fit test's screen less the frame
+    view = _screen(qtbot, window)
+    qtbot.waitUntil(lambda: view.table.viewport().width() > 1000)
+    header = view.table.horizontalHeader()
+    cut = [view.table.horizontalHeaderItem(column).text() for column in range(header.count())
+           if header.sectionSize(column) < header.sectionSizeFromContents(column).width()]
+    assert cut == []
+    assert sum(header.sectionSize(c) for c in range(header.count())) <= (
+        view.table.viewport().width())  # no column pushed out of sight
+    # «Quá hạn» and the dates on one line, whole: the text and the cell's margins within.
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+    widths = view.table.fontMetrics()
+    headers = [text for text, _ in REGISTER_COLUMNS]
+    for column, sample in ((headers.index(OVERDUE), OVERDUE),
+                           (headers.index("Ngày"), "28/10/2026"),
+                           (headers.index("Hạn trả lời"), "28/10/2026")):
+        assert widths.horizontalAdvance(sample) + 2 * margin <= view.table.columnWidth(column)

@@ -50,7 +50,8 @@ from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.case_editor.print_dialog import PrintDialog
 from app.ui.delete_dialog import DeleteCaseDialog
-from app.ui.documents_view import ReceivedDialog
+from app.ui.documents_view import ReceivedDialog, SentDialog
+from app.ui.draft_dialog import DraftDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 from app.ui.help import GuideWindow
@@ -150,7 +151,8 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
     provisions = legal_basis.proposals(db, act.day, fined.data.group_code)
     decision = next(e for e in fined.events if e.kind == "XP")
     yield EventDialog(window.vocabulary, provisions, act, event=decision, parent=editor)
-    yield EventDialog(window.vocabulary, provisions, act, default_day=TODAY, parent=editor)
+    yield EventDialog(window.vocabulary, provisions, act, default_day=TODAY, parent=editor,
+                      offer_draft=True)
     yield DecisionDialog(decision, parent=editor, today=TODAY)
     yield ChildDialog(child.data.children[0], child.data.act_date, editor)
     yield PrintDialog(db, admin, child, unsaved=False, parent=editor)
@@ -192,6 +194,10 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
                                       issued_on=TODAY, reply_by=TODAY)
     yield ReceivedDialog(db, admin, runner, window.prefs, documents.awaiting_reply(db, admin),
                          request.id, window)
+    yield SentDialog(db, admin, runner, window.prefs, documents.reply_clock(db), [fined.code],
+                     window)
+    yield DraftDialog(db, admin, runner, window.prefs, [fined.code], event_id=decision.id,
+                      kind=DocumentKind.DECISION, parent=window)
 
 
 def test_the_main_window_fits_with_every_screen_built(qtbot: QtBot, office: Office) -> None:

@@ -4,7 +4,6 @@ the middle of a save. Marked `server_window`: on PostgreSQL too."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,11 +179,3 @@ def test_a_connection_dropped_mid_save_is_said_in_the_editor_and_saving_again_wo
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         editor.save()
     assert cases.get_case(db, officer, created.id).data.notes == "Ghi chú mới"
-
-
-def test_a_new_pc_is_told_to_bring_the_key_file(db: Database, tmp_path: Path) -> None:
-    if db.paths.server is None:
-        pytest.skip("server mode only")
-    found = server_connection.check(DataPaths(tmp_path / "may-moi"), address_of(db), "")
-    assert "tệp khóa" in found.message
-    assert dataclasses.replace(address_of(db), port=0).problems()

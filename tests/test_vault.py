@@ -219,10 +219,10 @@ def test_password_change_reset_and_recovery_keep_access(tmp_path: Path) -> None:
 def test_an_account_without_a_wrap_signs_in_after_a_reset(db: Database, admin: Actor) -> None:
     newcomer = accounts.create_user(db, admin, username="moi", full_name="Mới",
                                     role=Role.OFFICER, password=PASSWORD)
-    found = keyfile.load(db.paths.keys)
+    found = vault.load(db.paths)
     assert found is not None
     del found.accounts[keyfile.account_tag("moi")]
-    keyfile.save(db.paths.keys, found)
+    vault.save(db.paths, found)
     with pytest.raises(NotAllowed):
         accounts.authenticate(db, "moi", PASSWORD)
     accounts.update_user(db, admin, newcomer.id, new_password="dat-lai-2026")
@@ -231,15 +231,15 @@ def test_an_account_without_a_wrap_signs_in_after_a_reset(db: Database, admin: A
 
 def test_a_disabled_account_loses_its_wrap(db: Database, admin: Actor, officer: Actor) -> None:
     tag = keyfile.account_tag("canbo")
-    before = keyfile.load(db.paths.keys)
+    before = vault.load(db.paths)
     assert before is not None and tag in before.accounts
     accounts.update_user(db, admin, officer.user_id, active=False)
-    after = keyfile.load(db.paths.keys)
+    after = vault.load(db.paths)
     assert after is not None and tag not in after.accounts
 
 
 def _sealed_keys(paths: DataPaths, username: str, password: str) -> vault.FolderKeys:
-    found = keyfile.load(paths.keys)
+    found = vault.load(paths)
     assert found is not None
     opened = vault.unseal(found.accounts[keyfile.account_tag(username)], password)
     assert opened is not None
@@ -267,13 +267,13 @@ def test_only_administrators_hold_the_administrators_key(db: Database, admin: Ac
 
 def test_a_folder_without_an_administrators_key_gets_one_at_an_administrators_sign_in(
         db: Database, admin: Actor, officer: Actor) -> None:
-    found = keyfile.load(db.paths.keys)
+    found = vault.load(db.paths)
     assert found is not None
     data_key = db.data_key
     found.admin_key_id = None
     for name, password in (("admin", ADMIN_PASSWORD), ("canbo", PASSWORD)):
         found.accounts[keyfile.account_tag(name)] = keys.wrap_for_password(data_key, password)
-    keyfile.save(db.paths.keys, found)
+    vault.save(db.paths, found)
     accounts.authenticate(db, "canbo", PASSWORD)
     assert db.admin_key is None and not vault.has_admin_key(db.paths)
     accounts.authenticate(db, "admin", ADMIN_PASSWORD)
@@ -314,7 +314,7 @@ def test_a_wrap_says_whether_it_holds_the_administrators_key() -> None:
 
 
 def test_a_new_folder_keeps_its_backup_key_beside_the_wraps(db: Database, admin: Actor) -> None:
-    found = keyfile.load(db.paths.keys)
+    found = vault.load(db.paths)
     assert found is not None and db.admin_key is not None
     assert found.backup_key == sealing.backup_public_key(db.admin_key)
     assert keyfile.KeyFile.from_json(found.to_json()) == found

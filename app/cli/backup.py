@@ -53,7 +53,7 @@ def _run_restore(invocation: Invocation, _session: Session | None) -> int:
         username, secret = args.user, invocation.stdin.next_line("mật khẩu")
     current: Database | None = None
     actor: Actor | None = None
-    if paths.database.exists():
+    if backup.has_data(paths):
         if username is None:
             raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập với vai trò Quản "
                              "trị (--user TÊN --password-stdin) để khôi phục đè lên.")

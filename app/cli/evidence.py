@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from app.cli.base import EXIT_OK, Command, Invocation, Session
-from app.domain.evidence_files import display_name
 from app.errors import NotAllowed, UserError
 from app.services import cases, evidence
 
@@ -22,15 +21,14 @@ def _run_attach(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     args = invocation.args
     [case_id] = cases.ids_of_codes(session.db, session.actor, [args.code])
-    # Every file checked before the first is stored: a name refused stores none.
     for source in args.files:
         if not source.is_file():
             raise UserError(f"Không tìm thấy tệp {source}.")
-        evidence.accepted_type(display_name(source.name))
-    for source in args.files:
-        with invocation.job(f"Đang thêm {source.name}") as job:
-            added = evidence.add_evidence(session.db, session.actor, case_id, source,
-                                          progress=job.progress, token=job.token)
+    # All the files or none: one refused (by name, content or size) stores none.
+    with invocation.job(f"Đang thêm {len(args.files)} tệp") as job:
+        batch = evidence.add_evidence_files(session.db, session.actor, case_id, args.files,
+                                            progress=job.progress, token=job.token)
+    for added in batch:
         record = added.record
         invocation.say(f"Đã thêm «{record.original_name}» ({record.size} byte, SHA-256 "
                        f"{record.sha256}) vào vụ việc {args.code}.")

@@ -2,9 +2,10 @@
 
 They are encrypted with the data key like the database itself: before an upgrade
 (`truoc-nang-cap-*.sqlite3`), while a backup is written (`.ban-chup-*`, sealed into the
-backup file once done), before an old unencrypted folder was encrypted
-(`truoc-ma-hoa-*.sqlite3`, `encryption.py`) and, during a restore, the folder's parts as
-they were (`truoc-khoi-phuc-*/`). A purge cannot reach into them, so none outlives its use:
+backup file once done, with a server's evidence set apart beside it), before an old
+unencrypted folder was encrypted (`truoc-ma-hoa-*.sqlite3`, `encryption.py`) and, during
+a restore, the folder's parts as they were (`truoc-khoi-phuc-*/`). A purge cannot reach
+into them, so none outlives its use:
 
 - a snapshot or a half-written copy is left only by a crash, and goes at the next open;
 - a pre-restore folder goes as soon as the restore has sealed the same data into the
@@ -47,7 +48,10 @@ def remove_leftovers(paths: DataPaths) -> None:
     for leftover in (*folder.glob(f"{SNAPSHOT_PREFIX}*"), *folder.glob(f"*{PARTIAL}*"),
                      *folder.glob(f"**/*{ENCRYPTING_SUFFIX}"),
                      *folder.glob(".*.part")):  # a backup file cut short (encrypted)
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():  # a server's evidence set apart for a backup (encrypted)
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
     remove_sealed_restore_copies(paths)
 
 

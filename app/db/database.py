@@ -28,8 +28,9 @@ from app.paths import DataPaths, make_private
 @dataclass
 class Database:
     """A register, locked (no engine) until `unlock` is given the data key: the data
-    folder's SQLCipher file, or in server mode the PostgreSQL database at `url` (the folder
-    then holds this PC's own files and the key file): `DataPaths.server`."""
+    folder's SQLCipher file, or in server mode the PostgreSQL database at `url` (which also
+    holds the key file's content and the evidence; the folder, this PC's own files):
+    `DataPaths.server`."""
 
     paths: DataPaths
     # The data key, once an account has signed in (kept out of repr and logs).
@@ -137,7 +138,8 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     interrupted is finished first, and what a crash left behind is removed.
 
     In server mode (`DataPaths.server`) the register is that PostgreSQL database
-    (`Database.unlock` creates its schema in an empty one); the folder holds the key file."""
+    (`Database.unlock` creates its schema in an empty one), holding the key file's content
+    too (`key_store.py`): a new folder on another PC opens it."""
     if paths.server is not None:
         _check_server(server_url(paths.server), create=create)
         paths.create()
@@ -160,6 +162,10 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
 
 
 def missing_key_file(paths: DataPaths) -> DataFolderError:
+    if paths.server is not None:
+        return DataFolderError(
+            "Cơ sở dữ liệu trên máy chủ thiếu khóa mã hóa: không mở được dữ liệu. Hãy khởi "
+            "tạo lại bằng lệnh «init --database» trên một cơ sở dữ liệu trống.")
     return DataFolderError(
         f"Thiếu tệp khóa {paths.keys}: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi "
         "phục từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).")

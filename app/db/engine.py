@@ -4,7 +4,9 @@ the data key as a raw key (no passphrase derivation: the key is already random).
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +140,21 @@ def connection_problem(error: BaseException) -> str:
     detail = text.removeprefix("connection failed: ").removeprefix("connection is bad: ")
     return ("Không kết nối được máy chủ cơ sở dữ liệu: hãy kiểm tra địa chỉ, cổng, mạng và "
             f"máy chủ đã chạy chưa. ({' '.join(detail.split())})")
+
+
+@lru_cache(maxsize=16)
+def shared_server_engine(url: str) -> Engine:
+    """An engine on the server database `url` for what is read before sign-in or outside
+    a session (the key file's row, an evidence's parts): a connection per use, none kept
+    open between uses, so that caching it holds nothing on the server."""
+    from sqlalchemy.pool import NullPool
+
+    return make_server_engine(server_url(url), pool=NullPool)
+
+
+@contextmanager
+def server_connection(url: str) -> Iterator[Connection]:
+    """A connection of `shared_server_engine`, refused in Vietnamese when the server does
+    not answer (`connection_problem`)."""
+    with shared_server_engine(url).connect() as connection:
+        yield connection

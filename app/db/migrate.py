@@ -9,39 +9,24 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 
 from app.db import erase, storage
 from app.db.copies import PARTIAL, UPGRADE_PREFIX
+from app.db.schema import alembic_config, migrate, stored_revision
 from app.errors import DataFolderError
 from app.paths import DataPaths
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions (a test checks that it is Alembic's head).
-HEAD_REVISION = "0018"
-
-if TYPE_CHECKING:
-    from alembic.config import Config
-
-
-def alembic_config() -> Config:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
+HEAD_REVISION = "0019"
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision stored in the database, None for a database without a schema."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-        return row[0] if row is not None else None
+        return stored_revision(conn)
 
 
 def upgrade_to_head(engine: Engine, paths: DataPaths, data_key: bytes) -> None:
@@ -54,23 +39,15 @@ def upgrade_to_head(engine: Engine, paths: DataPaths, data_key: bytes) -> None:
         ) from exc
     if current == HEAD_REVISION:
         return
-    from alembic import command
-
-    on_file = engine.dialect.name == storage.SQLITE
     if current is not None:
         if not known_revision(current):
             raise DataFolderError(
                 "Thư mục dữ liệu này được tạo bởi một phiên bản mới hơn của chương trình. "
                 "Hãy cài phiên bản mới nhất rồi mở lại."
             )
-        # A server's database is copied by the server's own backups (the README), taken
-        # before an upgrade; the program's copy is of a data folder's file.
-        if on_file:
-            backup_before_migration(engine, paths, current, data_key)
-    config = alembic_config()
+        backup_before_migration(engine, paths, current, data_key)
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        migrate(conn)
     if current is not None:
         # A migration may rewrite personal text (0006 strips it from the audit log): the
         # old text must not linger in free pages or the write-ahead log.
@@ -87,7 +64,8 @@ def known_revision(revision: str) -> bool:
 
 def backup_before_migration(engine: Engine, paths: DataPaths, revision: str,
                             data_key: bytes) -> Path:
-    """A consistent copy of the database (`storage.copy_database`), encrypted as it is.
+    """A consistent copy of the database (`storage.copy_database`), encrypted as it is; a
+    server's into an encrypted file in this PC's backups/ like a data folder's.
 
     It is written under a temporary name and renamed once complete: a crash part-way
     leaves no half copy that looks like a backup (and the next opening removes it,

@@ -1,26 +1,54 @@
 """What the program needs from the database engine beyond the SQL that SQLAlchemy writes:
-a consistent copy of the register and its check, a copy opened for reading, the bulk
-insert. The full-text index is `text_index.py`; opening and durability, `database.py`.
+a consistent copy of the register and its check, a copy opened for reading, a server's
+contents replaced by such a copy, the bulk insert. The full-text index is
+`text_index.py`; opening and durability, `database.py`.
 
-A function dispatches on the engine's dialect only where engines differ: SQLite, and
-PostgreSQL for server mode except the copies (a server database's backup is not built
-yet); another engine gets `UnsupportedEngine` until its branch is written here.
+A copy is always an SQLCipher file encrypted with the data key, whichever engine holds the
+register: a data folder's is SQLite's online backup; a server's is every table's rows read
+in one transaction that sees a single moment (REPEATABLE READ, read only) and written into
+a new file whose schema the same migrations made. So a backup holds the same kind of
+database whatever it was made from, and restores into a data folder or a server alike
+(an office moves to server mode, or back, that way).
+
+A function dispatches on the engine's dialect only where engines differ: SQLite and
+PostgreSQL; another engine gets `UnsupportedEngine` until its branch is written here.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from sqlalchemy import ColumnDefault, Connection, Engine, Table, func, insert, select, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import (
+    ColumnDefault,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
-from app.db.engine import POSTGRESQL, keyed_connection, make_engine
+from app.db.engine import (
+    POSTGRESQL,
+    keyed_connection,
+    make_engine,
+    make_server_engine,
+    server_url,
+)
+from app.db.schema import VERSION_TABLE, migrate, stored_revision
+from app.db.text_index import is_text_index
+from app.errors import DataFolderError
 
 SQLITE = "sqlite"
 
@@ -34,8 +62,12 @@ class UnsupportedEngine(NotImplementedError):
 
 
 def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
-    """A consistent copy of the whole database into the file `target`, encrypted with the
-    same key, while other connections may write (SQLite's online backup API)."""
+    """A consistent copy of the whole database into the new file `target`, encrypted with
+    the data key, while other connections may write: SQLite's online backup API; a
+    server's rows as one transaction sees them (`_server_copy`)."""
+    if engine.dialect.name == POSTGRESQL:
+        _server_copy(engine, target, data_key)
+        return
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("copy_database", engine.dialect.name)
     source = engine.raw_connection()
@@ -46,6 +78,142 @@ def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
             driver.backup(copy)
     finally:
         source.close()
+
+
+# Rows read and written at a time: a register of 100,000 cases is never held whole.
+COPY_CHUNK = 2_000
+
+
+def _server_copy(engine: Engine, target: Path, data_key: bytes) -> None:
+    """Every row of the server database at one moment, into a new SQLCipher file at the
+    same schema revision. The reading transaction is REPEATABLE READ: each table is read as
+    the first statement found the database, whatever other programs commit meanwhile
+    (READ ONLY: it can never block nor fail their writes)."""
+    with engine.connect() as source:
+        source.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with source.begin():
+            revision = stored_revision(source)
+            assert revision is not None, "a copy of an open register has a schema"
+            copy = make_engine(target, data_key, pool=NullPool)
+            try:
+                with copy.begin() as into:
+                    migrate(into, revision)
+                    _copy_rows(source, into)
+            finally:
+                copy.dispose()
+
+
+def replace_server_contents(engine: Engine, copy: Path, data_key: bytes,
+                            then: Callable[[Connection], None]) -> None:
+    """The register of the file `copy` (a restored backup's database, of this version or
+    an older one) in place of everything in the server database, in one transaction: the
+    server's tables are locked from the first statement (TRUNCATE) until the commit, so
+    other programs wait and then see the restored register whole; on any error nothing
+    has changed. A database without a schema gets it from the migrations in the same
+    transaction (moving a data folder to a server). `then` writes, in that transaction,
+    what the backup held beside the database (the server's evidence and key file)."""
+    with opened_copy(copy, data_key) as restored:
+        with restored.begin() as connection:
+            migrate(connection)  # a backup of an older version: brought up to this one
+        with restored.connect() as source, engine.connect() as target, target.begin():
+            if stored_revision(target) is None:
+                migrate(target)
+            if stored_revision(target) != stored_revision(source):
+                raise DataFolderError(
+                    "Cơ sở dữ liệu trên máy chủ được một phiên bản khác của chương trình cập "
+                    "nhật: không khôi phục được. Hãy dùng cùng một phiên bản trên mọi máy.")
+            _copy_rows(source, target)
+            then(target)
+
+
+def leave_out(copy: Path, data_key: bytes, tables: Sequence[str]) -> None:
+    """The rows of `tables` removed from the file `copy` and the file rewritten without
+    the space they took (a server's backup carries them beside the database, as a data
+    folder's files)."""
+    with opened_copy(copy, data_key) as engine:
+        with engine.begin() as connection:
+            for name in tables:
+                connection.exec_driver_sql(f"DELETE FROM {name}")
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("VACUUM")  # autocommit (engine.py)
+        finally:
+            raw.close()
+
+
+def server_holds_register(url: str) -> bool:
+    """Whether the server database at `url` has a schema (a register) already."""
+    with server_engine(url, None) as engine, engine.connect() as connection:
+        return stored_revision(connection) is not None
+
+
+@contextmanager
+def server_engine(url: str, current: Engine | None) -> Iterator[Engine]:
+    """`current` (the open register's engine), or else one of its own on the server at
+    `url` for this block (a server that does not answer is refused with its reason)."""
+    if current is not None:
+        yield current
+        return
+    engine = make_server_engine(server_url(url), pool=NullPool)
+    try:
+        yield engine
+    except OperationalError as exc:
+        raise DataFolderError(f"Không kết nối được máy chủ cơ sở dữ liệu: "
+                              f"{str(exc.orig).strip()}") from exc
+    finally:
+        engine.dispose()
+
+
+def _program_tables(connection: Connection) -> MetaData:
+    """The database's tables as they are stored, but Alembic's and the full-text index's."""
+    found = MetaData()
+    found.reflect(connection, only=lambda name, _: not (
+        name == VERSION_TABLE or is_text_index("table", name)))
+    return found
+
+
+def _copy_rows(source: Connection, target: Connection) -> None:
+    """Every row of `source`'s tables in place of `target`'s (of the same schema revision),
+    parents before children, streamed in chunks through the bulk insert; a server's
+    sequences then continue after the largest id. A table `target` lacks is refused
+    rather than left behind."""
+    found, into = _program_tables(source), _program_tables(target)
+    missing = sorted(set(found.tables) - set(into.tables))
+    if missing:
+        raise DataFolderError("Không chép được dữ liệu: nơi chép đến thiếu bảng "
+                              + ", ".join(missing) + ".")
+    ordered = into.sorted_tables
+    if target.dialect.name == POSTGRESQL:
+        target.exec_driver_sql("TRUNCATE " + ", ".join(
+            target.dialect.identifier_preparer.format_table(table) for table in ordered))
+    else:
+        for table in reversed(ordered):
+            target.execute(delete(table))
+    for table in ordered:
+        origin = found.tables.get(table.name)
+        if origin is None:
+            continue
+        names = [column.name for column in table.c if column.name in origin.c]
+        query = (select(*(origin.c[name] for name in names))
+                 .order_by(*origin.primary_key.columns).execution_options(yield_per=COPY_CHUNK))
+        for rows in source.execute(query).partitions():
+            insert_rows(target, table, [dict(zip(names, row, strict=True)) for row in rows])
+    if target.dialect.name == POSTGRESQL:
+        _continue_sequences(target, ordered)
+
+
+def _continue_sequences(connection: Connection, tables: list[Table]) -> None:
+    """Each serial key's sequence set after the largest id now stored (the rows came with
+    their ids), so that the next row written gets a new one."""
+    quote = connection.dialect.identifier_preparer
+    for table in tables:
+        for column in table.primary_key.columns:
+            if isinstance(column.type, Integer):
+                connection.execute(text(
+                    "SELECT setval(pg_get_serial_sequence(:table, :column), "
+                    f"COALESCE(MAX({quote.quote(column.name)}), 0) + 1, false) "
+                    f"FROM {quote.format_table(table)}"),
+                    {"table": table.name, "column": column.name})
 
 
 @contextmanager
@@ -198,7 +366,10 @@ def empty_wal(engine: Engine) -> bool:
     """Fold the write-ahead log into the database file and truncate it to nothing: its old
     frames keep pages as they were (the audit chain's earlier keys among them), which
     `secure_delete` does not reach. False when another connection is reading and the log
-    could not be emptied (it is tried again later)."""
+    could not be emptied (it is tried again later). A server's write-ahead log is the
+    server's business (erase.py): nothing to do."""
+    if engine.dialect.name == POSTGRESQL:
+        return True
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("empty_wal", engine.dialect.name)
     raw = engine.raw_connection()

@@ -108,3 +108,9 @@ def _escaped(text: str) -> str:
 def _unusable() -> UserError:
     return UserError("Mẫu mã vụ việc không dùng được: mã chỉ gồm chữ ở đầu, năm, số thứ tự và "
                      "chữ ở cuối (ví dụ VV2026-00001).", field="case_code_pattern")
+
+
+def typed_codes(text: str) -> list[str]:
+    """Case codes typed on one line, separated by commas, semicolons or spaces (a code
+    holds none of them)."""
+    return [code for code in re.split(r"[,;\s]+", text) if code]

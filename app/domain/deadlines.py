@@ -50,6 +50,10 @@ DECISION_EXTENSION_CLOCK = Clock(30, DayUnit.CALENDAR, f"khoản 1 Điều 66 {X
 # Điều 73 khoản 1: the violator complies within 10 days of receiving the sanction decision
 # ("10 ngày": calendar days).
 COMPLIANCE_CLOCK = Clock(10, DayUnit.CALENDAR, f"khoản 1 Điều 73 {XLVPHC}")
+# NĐ 147/2024/NĐ-CP (to confirm): a platform removes the content within 24 hours of the
+# request, counted as the day after it. The "needs action" list waits longer
+# (`REMOVAL_OVERDUE_DAYS`) for the answer to reach the office.
+REMOVAL_CLOCK = Clock(1, DayUnit.CALENDAR, "NĐ 147/2024/NĐ-CP (24 giờ, cần xác nhận)")
 # Office practice, no legal figure: the reply a removal, lock, escalation or transfer letter
 # expects (letters.md), an office setting of days and unit.
 REPLY_CLOCK = Clock(15, DayUnit.CALENDAR, "thực tiễn của đơn vị")
@@ -72,6 +76,7 @@ def reply_due(sent_on: date, office: ReplySettings, calendar: WorkCalendar) -> d
 # Luật Xử lý vi phạm hành chính Điều 6; NĐ 174/2026/NĐ-CP Điều 4.5: no sanction 1 year after
 # the act ended (`app.domain.case.ActDate`). As 365 days: a day early across a 29 February.
 LIMITATION_PERIOD = timedelta(days=365)
+LIMITATION_BASIS = f"Điều 6 {XLVPHC}; khoản 5 Điều 4 NĐ 174/2026/NĐ-CP"
 
 
 def limitation_date(act_on: date) -> date:

@@ -61,6 +61,16 @@ DEFAULT_SYMBOLS: dict[str, str] = {
 SYMBOL_LIMIT = 40
 
 
+def symbol_problem(kind: DocumentKind, symbol: str) -> str | None:
+    """Why `symbol` cannot be `kind`'s, in Vietnamese; None when it can (empty: the
+    default)."""
+    if len(symbol) <= SYMBOL_LIMIT and "/" not in symbol:
+        return None
+    return (f"Ký hiệu «{symbol}» của {DOCUMENT_KIND_LABELS[kind].lower()} phải có tối đa "
+            f"{SYMBOL_LIMIT} ký tự và không có dấu «/» (số văn bản đứng trước dấu «/»: "
+            f"15/{DEFAULT_SYMBOLS[kind]}).")
+
+
 def document_kind(code: str) -> DocumentKind | None:
     try:
         return DocumentKind(code.strip().upper())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.domain.deadlines import COMPLIANCE_CLOCK, reply_due
-from app.domain.documents import DOCUMENT_KIND_LABELS, REQUEST_KINDS, DocumentKind
+from app.domain.documents import DOCUMENT_KIND_LABELS, REQUEST_KINDS, TO_FILL, DocumentKind
 from app.domain.office import Issuer, OfficeSettings
 from app.domain.vocabulary import EventKind
 from app.domain.workdays import WorkCalendar
@@ -42,14 +42,13 @@ NEEDS_UNIDENTIFIED = frozenset({DocumentKind.ESCALATION})
 # others concern one person's one act.
 SEVERAL_CASES = frozenset({DocumentKind.ESCALATION, DocumentKind.POLICE_TRANSFER,
                            DocumentKind.LOCK_REQUEST, DocumentKind.REMOVAL_REQUEST})
-# The dossier annex (letters.md): every case's facts and evidence files with their SHA-256.
-ANNEX_KINDS = frozenset({DocumentKind.ESCALATION, DocumentKind.POLICE_TRANSFER})
-# Signed by both sides or by the offender: no «Kính gửi».
-NOT_ADDRESSED = frozenset({DocumentKind.MEETING_RECORD, DocumentKind.COMMITMENT,
-                           DocumentKind.VIOLATION_RECORD})
-# Addressed to the account owner or the violator.
-TO_OFFENDER = frozenset({DocumentKind.INVITATION, DocumentKind.REMOVAL_REQUEST,
-                         DocumentKind.DECISION})
+# No «Kính gửi» (their templates have no `kinh_gui`): the records both sides sign, and the
+# decision, which names whom it applies to in its articles. The commitment is addressed to
+# the unit that took it.
+NOT_ADDRESSED = frozenset({DocumentKind.MEETING_RECORD, DocumentKind.VIOLATION_RECORD,
+                           DocumentKind.DECISION})
+# Addressed to the account owner.
+TO_OFFENDER = frozenset({DocumentKind.INVITATION, DocumentKind.REMOVAL_REQUEST})
 
 # NĐ 147/2024/NĐ-CP: a platform or an account owner removes content within 24 hours of the
 # request (letters.md, "Deadlines": to confirm).
@@ -88,9 +87,9 @@ def kinds_for_event(event_kind: str) -> tuple[DocumentKind, ...]:
 
 
 def issuer(kind: DocumentKind) -> Issuer:
-    """A sanction decision is the People's Committee's (its Chairman's power to fine);
-    the unit issues the rest."""
-    return Issuer.COMMITTEE if kind is DocumentKind.DECISION else Issuer.UNIT
+    """A sanction decision is the Chairman's own (Luật XLVPHC Điều 38: his power to fine),
+    under the committee's heading; the unit issues the rest."""
+    return Issuer.CHAIRMAN if kind is DocumentKind.DECISION else Issuer.UNIT
 
 
 @dataclass(frozen=True)
@@ -144,11 +143,13 @@ def kind_problem(kind: DocumentKind, cases: Sequence[CaseFacts], event_kind: str
 
 def default_addressees(kind: DocumentKind, office: OfficeSettings, offender: str,
                        event_addressee: str | None) -> tuple[str, ...]:
-    """«Kính gửi»: the body the event names when it names one (a decision goes to the
-    violator), else the kind's own."""
+    """«Kính gửi»: the body the event names when it names one, else the kind's own."""
     if kind in NOT_ADDRESSED:
         return ()
-    if event_addressee and kind is not DocumentKind.DECISION:
+    if kind is DocumentKind.COMMITMENT:  # to the unit the offender commits to
+        unit = office.issuer_details(issuer(kind)).in_sentence
+        return (unit,) if unit else ()
+    if event_addressee:
         return (event_addressee,)
     if kind in TO_OFFENDER:
         return (offender,) if offender else ()
@@ -187,6 +188,12 @@ def computed_details(kind: DocumentKind, reply_by: date | None) -> dict[str, str
     if kind in (DocumentKind.POLICE_TRANSFER, DocumentKind.ESCALATION) and reply_by:
         return {"han_tra_loi": format_date(reply_by)}
     return {}
+
+
+def record_text(number: str | None, made_on: date) -> str:
+    """The biên bản a tờ trình or a decision cites: `số 03/BB-VHXH lập ngày 12/08/2026`
+    (its number dotted when none was recorded)."""
+    return f"số {number or TO_FILL} lập ngày {format_date(made_on)}"
 
 
 def lock_details(cases_30_days: int, cases_90_days: int,

@@ -148,3 +148,24 @@ ANNOUNCED_WORKING_DAY = "Làm bù"
 REPORT_TEMPLATE = "Báo cáo định kỳ kết quả phát hiện, xử lý"
 OFFICE_TEMPLATE = "Mẫu của đơn vị"
 DEFAULT_TEMPLATE = "Mẫu mặc định"
+
+
+class ClockKind(StrEnum):
+    """A clock running on a case (letters.md "Deadlines"; `app.services.clocks`)."""
+
+    DECISION = "decision"  # the sanction decision after a biên bản
+    COMPLIANCE = "compliance"  # comply with, pay a fine delivered
+    LIMITATION = "limitation"  # no sanction after it
+    REMOVAL = "removal"  # a platform removes the content asked
+    REPLY = "reply"  # the reply a request sent expects
+
+
+CLOCK_LABELS: dict[ClockKind, str] = {
+    ClockKind.DECISION: "Ra quyết định xử phạt",
+    ClockKind.COMPLIANCE: "Chấp hành, nộp phạt",
+    ClockKind.LIMITATION: "Thời hiệu xử phạt",
+    ClockKind.REMOVAL: "Gỡ bỏ thông tin theo yêu cầu",
+    ClockKind.REPLY: "Trả lời văn bản",
+}
+# Said beside a clock run out, so that the state is never told by colour alone.
+OVERDUE = "Quá hạn"

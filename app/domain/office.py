@@ -15,20 +15,33 @@ from typing import Any
 
 from app.domain import deadlines
 from app.domain.case_code import CaseCodeParts, check_pattern
-from app.domain.documents import DEFAULT_SYMBOLS, SYMBOL_LIMIT, DocumentKind
+from app.domain.documents import (
+    DEFAULT_SYMBOLS,
+    DocumentKind,
+    document_kind,
+    symbol_problem,
+)
 from app.domain.labels import DayUnit
 from app.errors import UserError
 
 # Nghị định 30/2020, Phụ lục I: the authority line, the title, and an acting or a deputy's
 # line (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`); the name comes under them.
 MAX_SIGNER_LINES = 3
+# NĐ 30/2020 Điều 13: «TM.» signs for a collective body; a document the Chairman issues in
+# person (a sanction decision: Luật XLVPHC Điều 38) is signed «CHỦ TỊCH» or «KT. CHỦ TỊCH».
+COLLECTIVE_SIGNING = "TM."
 
 
 class Issuer(StrEnum):
-    """Who issues and signs the report."""
+    """Who issues and signs a document: the report's issuer is one of the first two."""
 
     UNIT = "unit"  # the office's own unit (Phòng Văn hóa - Xã hội): …/BC-VHXH
     COMMITTEE = "committee"  # its managing body, the commune's People's Committee: …/BC-UBND
+    # The committee's Chairman in person, under the committee's heading (a sanction decision).
+    CHAIRMAN = "chairman"
+
+
+REPORT_ISSUERS = (Issuer.UNIT, Issuer.COMMITTEE)
 
 
 def one_line(heading: str) -> str:
@@ -66,6 +79,9 @@ class OfficeSettings:
     committee_symbol: str = "BC-UBND"
     committee_signer: tuple[str, ...] = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
     committee_signer_name: str = ""
+    # The Chairman's own signature (no symbol: a decision takes its kind's).
+    chairman_signer: tuple[str, ...] = ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    chairman_signer_name: str = ""
     addressees: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
     areas: tuple[str, ...] = ()
@@ -109,11 +125,14 @@ class OfficeSettings:
 
     def issuer_details(self, issuer: Issuer) -> ReportIssuer:
         """A name not typed for sentences stands there as its heading, on one line."""
-        if issuer is Issuer.COMMITTEE:
+        if issuer is not Issuer.UNIT:
+            signer, name = ((self.chairman_signer, self.chairman_signer_name)
+                            if issuer is Issuer.CHAIRMAN
+                            else (self.committee_signer, self.committee_signer_name))
             return ReportIssuer(
                 "", self.managing_body,
                 self.managing_body_in_sentence or one_line(self.managing_body),
-                self.committee_symbol, self.committee_signer, self.committee_signer_name)
+                self.committee_symbol, signer, name)
         return ReportIssuer(
             self.managing_body, self.unit_name,
             self.unit_in_sentence or one_line(self.unit_name),
@@ -125,23 +144,29 @@ class OfficeSettings:
 
     def validate(self) -> None:
         check_pattern(self.case_code_pattern)
-        for name in ("unit_signer", "committee_signer"):
+        if self.issuer not in REPORT_ISSUERS:
+            raise UserError("Báo cáo do đơn vị hoặc Ủy ban nhân dân ban hành.", field="issuer")
+        for name in ("unit_signer", "committee_signer", "chairman_signer"):
             if len(getattr(self, name)) > MAX_SIGNER_LINES:
                 raise UserError(
                     f"Khối chữ ký có tối đa {MAX_SIGNER_LINES} dòng (thẩm quyền ký, chức vụ, "
                     "ví dụ TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); họ tên người ký "
                     "ghi ở ô riêng.", field=name)
+        if any(line.upper().startswith(COLLECTIVE_SIGNING) for line in self.chairman_signer):
+            raise UserError(
+                "Chủ tịch ký quyết định xử phạt với tư cách cá nhân: ghi «CHỦ TỊCH», hoặc «KT. "
+                "CHỦ TỊCH» / «PHÓ CHỦ TỊCH»; dòng «TM. ỦY BAN NHÂN DÂN» chỉ dùng cho văn bản "
+                "của tập thể Ủy ban (Nghị định 30/2020, Điều 13).", field="chairman_signer")
         for name in ("idle_lock_minutes", "removal_overdue_days", "stale_case_days",
                      "limitation_warning_days", "evidence_max_mb", "backup_every_minutes",
                      "offsite_backup_days", "deleted_retention_days", "decision_days",
                      "decision_days_explained", "decision_extension_days", "reply_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
-        for kind, symbol in self.document_symbols.items():
-            if len(symbol) > SYMBOL_LIMIT or "/" in symbol:
-                raise UserError(f"Ký hiệu văn bản «{symbol}» của loại {kind} phải ngắn hơn "
-                                f"{SYMBOL_LIMIT} ký tự và không có dấu «/».",
-                                field="document_symbols")
+        for code, symbol in self.document_symbols.items():
+            kind = document_kind(code)
+            if kind is not None and (problem := symbol_problem(kind, symbol)):
+                raise UserError(problem, field="document_symbols")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OfficeSettings:
@@ -150,7 +175,7 @@ class OfficeSettings:
         for key, value in _renamed(data).items():
             if key in known:
                 values[key] = tuple(value) if isinstance(value, list) else value
-        if values.get("issuer") not in (None, *Issuer):
+        if values.get("issuer") not in (None, *REPORT_ISSUERS):
             values["issuer"] = Issuer.UNIT  # a value this version does not know
         elif "issuer" in values:
             values["issuer"] = Issuer(values["issuer"])
@@ -194,6 +219,8 @@ SETTING_LABELS: dict[str, str] = {
     "committee_symbol": "Ký hiệu văn bản khi Ủy ban nhân dân ban hành",
     "committee_signer": "Thẩm quyền, chức vụ người ký khi Ủy ban nhân dân ban hành",
     "committee_signer_name": "Họ tên người ký khi Ủy ban nhân dân ban hành",
+    "chairman_signer": "Thẩm quyền, chức vụ người ký quyết định xử phạt (Chủ tịch)",
+    "chairman_signer_name": "Họ tên người ký quyết định xử phạt (Chủ tịch)",
     "addressees": "Kính gửi",
     "recipients": "Nơi nhận",
     "areas": "Địa bàn",

@@ -18,6 +18,7 @@ from app.models.evidence import Evidence
 from app.models.legal import AuthorityLimit, LegalInstrument, LegalProvision
 from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
+from app.models.stored import EvidenceChunk, KeyFileRecord
 from app.models.template import DocumentTemplate
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "DocumentTemplate",
     "Event",
     "Evidence",
+    "EvidenceChunk",
+    "KeyFileRecord",
     "LegalInstrument",
     "LegalProvision",
     "ReceivedDocument",

@@ -14,9 +14,9 @@ breaks, bottom and top borders), runs with line breaks, and tables (grid widths,
 the table style or the table, cell margins and shading, merged cells, header rows repeated
 on every page, long tables split between pages), laid out as Word lays them out where
 reportlab's own way differs (the space between paragraphs, keep with next). Texts are set
-in Liberation Serif, the metric twin of Times New Roman that carries Vietnamese (a run in a
-typewriter font, such as a SHA-256, in Courier); pictures, lists' numbers, tab stops and
-text boxes are not drawn (the templates have none), and a table row goes on over the next
+in Liberation Serif, the metric twin of Times New Roman that carries Vietnamese (a run in
+a typewriter font, such as a SHA-256, in Liberation Mono); pictures, lists' numbers, tab
+stops and text boxes are not drawn (the templates have none), and a table row goes on over the next
 page only when it is taller than a page.
 """
 
@@ -52,6 +52,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from app.reports import fonts
 from app.reports.files import written_atomically
@@ -65,15 +66,14 @@ DESCENT = 443 / 2048
 DEFAULT_SIZE = 10.0  # Word's size when neither a style nor the defaults give one
 SPLIT_ROW = 12.0  # points of a row at least on each page, when it goes on over the next
 _HYPHENATED = re.compile(r"(?<=-)(?=[^-])")  # a line may break after a hyphen
-TAB = "\u00a0" * 4  # a tab stop's room, roughly: tab stops are not laid out
+NBSP = "\u00a0"
+TAB = NBSP * 4  # a tab stop's room, roughly: tab stops are not laid out
 
 _VAL = qn("w:val")
 _FACES = {(False, False): fonts.REGULAR, (True, False): fonts.BOLD,
           (False, True): fonts.ITALIC, (True, True): fonts.BOLD_ITALIC}
-# A run in a typewriter font (a file's SHA-256): PDF's own Courier, which needs no embedding
-# but has no Vietnamese letters; a Vietnamese text in such a run stays in the serif.
-_MONO = {(False, False): "Courier", (True, False): "Courier-Bold",
-         (False, True): "Courier-Oblique", (True, True): "Courier-BoldOblique"}
+# A run in a typewriter font (a file's SHA-256): Liberation Mono, Courier New's twin, embedded
+# like the serif (every font of the program's PDFs travels with them).
 _MONO_FAMILIES = ("courier", "mono", "consolas", "lucida console")
 _ALIGNS = {"left": TA_LEFT, "start": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT,
            "end": TA_RIGHT, "both": TA_JUSTIFY, "distribute": TA_JUSTIFY}
@@ -82,12 +82,20 @@ _PAGE_FIELDS = ("PAGE", "NUMPAGES")
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
+class TooTallForPage(Exception):
+    """Something in the document is taller than a page and cannot go on over the next (a
+    table's header row, which repeats on every page, holding a long text)."""
+
+
 def write_pdf_from_docx(docx: Path, target: Path) -> None:
     """Draw `docx` as a PDF at `target`, written whole or not at all."""
     fonts.register()
     layout = _Layout(docx)
-    with written_atomically(target) as temporary:
-        layout.write(temporary)
+    try:
+        with written_atomically(target) as temporary:
+            layout.write(temporary)
+    except LayoutError as exc:
+        raise TooTallForPage(str(exc)) from exc
 
 
 # -- properties ------------------------------------------------------------------------------
@@ -307,8 +315,8 @@ class _Piece:
 
     @property
     def face(self) -> str:
-        if self.mono and all(ord(character) < 0x100 for character in self.text):
-            return _MONO[self.bold, self.italic]
+        if self.mono:
+            return fonts.MONO[self.bold, self.italic]
         return _FACES[self.bold, self.italic]
 
 
@@ -478,10 +486,18 @@ def _markup(pieces: Iterable[_Piece]) -> str:
             merged[-1] = replace(piece, text=merged[-1].text + piece.text)
         else:
             merged.append(piece)
+    # reportlab fails (IndexError) splitting again a part of a paragraph with empty lines
+    # (a summary's blank lines between its paragraphs): an empty line holds a no-break space.
+    filler = next((p for p in merged if p.text != LINE_BREAK), None)
+    empty_line = True
     for piece in merged:
         if piece.text == LINE_BREAK:
+            if empty_line and filler is not None:
+                out.append(_font(replace(filler, text=NBSP)))
             out.append("<br/>")
+            empty_line = True
             continue
+        empty_line = False
         text = escape(piece.text)
         if piece.underline:
             text = f"<u>{text}</u>"
@@ -489,10 +505,16 @@ def _markup(pieces: Iterable[_Piece]) -> str:
             text = f"<strike>{text}</strike>"
         if piece.vert in ("superscript", "subscript"):
             text = f"<{piece.vert[:-6]}>{text}</{piece.vert[:-6]}>"
-        color = f' color="#{piece.color}"' if piece.color and len(piece.color) == 6 else ""
-        out.append(f'<font face="{piece.face}" size="{piece.size:g}"'
-                   f"{color}>{text}</font>")
+        out.append(_font(replace(piece, text=text)))
+    if empty_line and merged and filler is not None:
+        out.append(_font(replace(filler, text=NBSP)))
     return "".join(out)
+
+
+def _font(piece: _Piece) -> str:
+    """`piece`'s text (already marked up) in its face, size and colour."""
+    color = f' color="#{piece.color}"' if piece.color and len(piece.color) == 6 else ""
+    return f'<font face="{piece.face}" size="{piece.size:g}"{color}>{piece.text}</font>'
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -714,9 +736,10 @@ class _Layout:
                 story += [NextPageTemplate(str(index)), PageBreak()]
             story += _kept_with_next(self._blocks(section.body, width - left - right))
             previous = section
+        # The initial font too, or the PDF would name a Helvetica it never embeds.
         document = BaseDocTemplate(target, pageTemplates=templates, title=core.title or "",
                                    author=core.author or "", creator="Sổ vi phạm MXH",
-                                   invariant=1)
+                                   invariant=1, initialFontName=fonts.REGULAR)
         document.build(story)
 
     def _page(self, index: int, first: bool, canvas: Canvas, document: Any) -> None:
@@ -941,7 +964,8 @@ class _Layout:
         grid = self._grid(grid, rows, columns, available)
         data: list[list[Any]] = [[""] * columns for _ in rows]
         styled = _Styled()
-        commands: list[tuple[Any, ...]] = []
+        # Empty cells too, or the PDF would name a Helvetica it never embeds.
+        commands: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
         merges: dict[int, tuple[int, int]] = {}  # column → (first row, span) of a merge
         for row in rows:
             for cell in row:

@@ -22,6 +22,7 @@ from docx.shared import Length, Pt
 from docx.table import Table
 from jinja2 import nodes
 
+from app.domain import drafting
 from app.domain.documents import (
     ANNEX_CASE,
     ANNEX_EVIDENCE_HEADERS,
@@ -37,7 +38,7 @@ from app.domain.documents import (
 )
 from app.domain.letters import DETAILS, EvidenceLine, Letter, LetterCase
 from app.domain.money_words import amount_in_figures_and_words
-from app.domain.office import Issuer, OfficeSettings, one_line
+from app.domain.office import OfficeSettings, one_line
 from app.reports import document
 from app.reports.docx_document import (
     Draft,
@@ -265,7 +266,9 @@ _SAMPLE_DETAILS: dict[DocumentKind, dict[str, str]] = {
     DocumentKind.VIOLATION_RECORD: {"thoi_gian": "09 giờ 00 phút, ngày 20/03/2026",
                                     "dia_diem": "Trụ sở Ủy ban nhân dân xã",
                                     "nguoi_chung_kien": "Bà Lê Thị B, trưởng thôn Mẫu"},
-    DocumentKind.DECISION: {"han_thi_hanh": "10 ngày",
+    DocumentKind.SUBMISSION: {"bien_ban": "số 01/BB-VHXH lập ngày 18/03/2026"},
+    DocumentKind.DECISION: {"bien_ban": "số 01/BB-VHXH lập ngày 18/03/2026",
+                            "han_thi_hanh": "10 ngày",
                             "noi_nop_phat": "Kho bạc Nhà nước hoặc ngân hàng thương mại "
                                             "được ủy nhiệm thu"},
     DocumentKind.POLICE_TRANSFER: {"han_tra_loi": "31/03/2026"},
@@ -300,10 +303,9 @@ def sample_letter(kind: DocumentKind, office: OfficeSettings) -> Letter:
         addressees = ("Ông Nguyễn Văn A",)
     elif kind is DocumentKind.COMMITMENT:
         addressees = (office.report_issuer.in_sentence,)
-    committee = kind is DocumentKind.DECISION
     return Letter(
         kind=kind, number="", issued_on=_SAMPLE_DAY,
-        issuer=office.issuer_details(Issuer.COMMITTEE if committee else Issuer.UNIT),
+        issuer=office.issuer_details(drafting.issuer(kind)),
         subject=_SAMPLE_SUBJECTS[kind], addressees=addressees,
         recipients=("Như trên", "Lưu: VT"), cases=cases,
         deadline=_SAMPLE_DAY + timedelta(days=15), details=_SAMPLE_DETAILS.get(kind, {}),

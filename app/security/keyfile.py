@@ -2,9 +2,11 @@
 the recovery key, and the sign-in lockout state.
 
 It lives beside the encrypted database because it is needed before the database can be
-opened. Accounts are named by a tag (a hash of the name as sign-in folds it), not in clear;
-failed sign-ins wait here until the next successful one writes them to the audit log, and
-never say what was typed in the user field.
+opened; in server mode its content is a row of the server's database instead
+(`services/vault.py` chooses, `app/db/key_store.py` stores it). Accounts are named by a
+tag (a hash of the name as sign-in folds it), not in clear; failed sign-ins wait here
+until the next successful one writes them to the audit log, and never say what was typed
+in the user field.
 """
 
 from __future__ import annotations
@@ -145,20 +147,30 @@ def load(path: Path) -> KeyFile | None:
         return None
     except OSError as exc:
         raise DataFolderError(f"Không đọc được tệp khóa {path}: {exc.strerror}.") from exc
+    return parse(text, f"Tệp khóa {path}")
+
+
+def parse(text: str, where: str) -> KeyFile:
+    """The key file's content (from the file, or in server mode from the database),
+    refused as damaged; `where` names it in the message."""
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:
             raise ValueError("format")
         return KeyFile.from_json(data)
-    except (ValueError, KeyError, TypeError, AssertionError) as exc:
+    except (ValueError, KeyError, TypeError, AssertionError, AttributeError) as exc:
         raise DataFolderError(
-            f"Tệp khóa {path} bị hỏng: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi phục "
+            f"{where} bị hỏng: không mở được cơ sở dữ liệu đã mã hóa. Hãy khôi phục "
             "từ một bản sao lưu (bằng mật khẩu quản trị hoặc khóa khôi phục).") from exc
+
+
+def dumps(keyfile: KeyFile) -> str:
+    return json.dumps(keyfile.to_json(), ensure_ascii=False, indent=1)
 
 
 def save(path: Path, keyfile: KeyFile) -> None:
     """Write the whole file: a crash leaves the old one or the new one."""
-    text = json.dumps(keyfile.to_json(), ensure_ascii=False, indent=1)
+    text = dumps(keyfile)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

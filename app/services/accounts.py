@@ -163,21 +163,25 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     tag = account_tag(username)
     wrap = found.accounts.get(tag)
     now = utcnow()
-    lockout = found.lockouts.get(tag, Lockout())
     if wrap is None:
         keys.unwrap_nothing(password)
         folder = None
     else:
         folder = vault.unseal(wrap, password)
-    if wrap is None or folder is None or (lockout.until is not None and lockout.until > now):
-        reason = ("unknown" if wrap is None else "password" if folder is None else "locked")
-        found.note_failure(FailedSignIn(now, None if wrap is None else tag, reason))
+    # The lockout is read and counted under the key file's lock: on a server, wrong
+    # passwords typed on several PCs at once all count.
+    with vault.updating(paths) as current:
+        lockout = current.lockouts.get(tag, Lockout())
+        reason = ("unknown" if wrap is None else "password" if folder is None
+                  else "locked" if lockout.until is not None and lockout.until > now else None)
+        if reason is not None:
+            current.note_failure(FailedSignIn(now, None if wrap is None else tag, reason))
         if reason == "password":
             lockout.failed += 1
             if lockout.failed >= MAX_FAILED_ATTEMPTS:
                 lockout.failed, lockout.until = 0, now + LOCKOUT
-            found.lockouts[tag] = lockout
-        vault.save(paths, found)
+            current.lockouts[tag] = lockout
+    if reason is not None or folder is None:
         raise NotAllowed(SIGN_IN_REFUSED)
     db.unlock(folder.data)
     with db.write() as session:
@@ -199,13 +203,12 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         audit.record(session, user.username, AuditAction.LOGIN)
         actor = _actor(user)
         office_name = settings.read_office(session).unit_name
-    # Written only when something changed: most sign-ins leave the key file as it is.
-    if tag in found.lockouts or found.failures or found.dropped_failures \
-            or found.office_name != office_name:
-        found.lockouts.pop(tag, None)
-        found.failures, found.dropped_failures = [], 0
-        found.office_name = office_name
-        vault.save(paths, found)
+    with vault.updating(paths) as current:
+        current.lockouts.pop(tag, None)
+        # The refused sign-ins just logged go; any noted meanwhile (another PC) waits.
+        current.failures = [f for f in current.failures if f not in found.failures]
+        current.dropped_failures = max(0, current.dropped_failures - found.dropped_failures)
+        current.office_name = office_name
     return actor
 
 

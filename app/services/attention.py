@@ -161,9 +161,13 @@ def account_lock_codes(session: Session, account: str, today: date) -> tuple[str
 def reply_overdue(today: date) -> ColumnElement[bool]:
     """Documents sent whose date for a reply has passed with no reply entered against them
     (the register of documents, `services/documents.py`)."""
-    answered = select(ReceivedDocument.id).where(
+    return and_(SentDocument.reply_by < today, unanswered())
+
+
+def unanswered() -> ColumnElement[bool]:
+    """Documents sent that no document received answers."""
+    return ~select(ReceivedDocument.id).where(
         ReceivedDocument.answers_id == SentDocument.id).exists()
-    return and_(SentDocument.reply_by < today, ~answered)
 
 
 def overdue_reply_numbers(session: Session, today: date,

@@ -20,11 +20,21 @@ and can write any file, so only what A signs is trusted):
   administrator's password of that time or the recovery key, typed (never silently with
   the open folder's keys), and the restored folder keeps only the wrap that opened it,
   so every other account of that backup needs a password reset by an administrator.
+
+In server mode the database in a backup is the same kind of file (`storage.copy_database`
+reads the server's rows at one moment), and what a server keeps in its database that a
+folder keeps as files (the evidence, the key file) goes in as the folder's would
+(`_set_apart`), so the archive's format does not change, and a backup restores into a
+data folder or a server whichever it was made from: a restore on a
+server replaces the server's rows in one transaction after the safety backup (refused when
+the data it would replace cannot be backed up: a server keeps no parts in clear), then
+swaps the folder's own parts in as for a data folder.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -33,14 +43,14 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, select
 
-from app.db import Database, copies, encryption, open_database, storage
+from app.db import Database, chunks, copies, encryption, key_store, open_database, storage
 from app.db.migrate import current_revision, known_revision
 from app.db.swap import new_staging, swap_in
 from app.domain.accounts import username_key
 from app.domain.backup_rotation import backups_to_keep
 from app.domain.labels import Role
 from app.errors import DataFolderError, NotAllowed, UserError
-from app.models import AuditEntry, Case, Evidence, User
+from app.models import AuditEntry, Case, Evidence, EvidenceChunk, KeyFileRecord, User
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.security import keys, sealing
@@ -123,13 +133,13 @@ def _write(db: Database, actor: Actor, target: Path | None, *, automatic: bool,
     target = target.expanduser()  # written under exactly this name (cli.md)
     _writable_folder(target.parent)
     data_key, admin_key = db.data_key, db.admin_key
-    with _snapshot(db) as snapshot:
+    with _snapshot(db) as snapshot, _set_apart(db, snapshot) as stored_in:
         with storage.opened_copy(snapshot, data_key) as engine:
             cases, evidence, revision = _contents(engine)
             with engine.connect() as connection:
                 sealed_copies, public_key, admin_key_id = _sealed_for(db, connection)
                 anchor = audit.anchor(connection)
-        members = backup_archive.members(paths, snapshot, evidence)
+        members = backup_archive.members(paths, snapshot, evidence, stored_in)
         file_key = keys.new_data_key()
         header = backup_archive.encode_header(
             revision, keys.key_id(data_key), admin_key_id, cases, len(evidence),
@@ -206,6 +216,32 @@ def _snapshot(db: Database) -> Iterator[Path]:
                 "sao lưu tốt. Hãy chạy «Kiểm tra dữ liệu» và báo quản trị; có thể khôi phục "
                 "từ bản sao lưu gần nhất.\n" + "\n".join(problems[:3]))
         yield copy
+
+
+# What a server keeps in its database that a data folder keeps as files: a backup holds
+# them as a data folder's (its evidence files; the key file rebuilt from its header), so
+# that it restores into either.
+_KEPT_AS_FILES = (EvidenceChunk.__tablename__, KeyFileRecord.__tablename__)
+
+
+@contextmanager
+def _set_apart(db: Database, snapshot: Path) -> Iterator[Path | None]:
+    """A server's snapshot: its evidence written out beside it as the files a data folder
+    holds (the same encrypted bytes), then its rows of `_KEPT_AS_FILES` removed. The
+    folder of those files (removed when the block ends); None for a data folder."""
+    if not db.on_server:
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(dir=snapshot.parent, prefix=f"{snapshot.name}-"))
+    try:
+        with storage.opened_copy(snapshot, db.data_key) as engine, engine.connect() as conn:
+            for sha256 in chunks.hashes(conn):
+                with (folder / sha256).open("xb") as target:
+                    shutil.copyfileobj(chunks.PartsReader(conn, sha256), target)
+        storage.leave_out(snapshot, db.data_key, _KEPT_AS_FILES)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _contents(snapshot: Engine) -> tuple[int, list[str], str]:
@@ -327,9 +363,10 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
         if actor is None:
             raise NotAllowed("Cần đăng nhập để khôi phục dữ liệu.")
         actor.require(Permission.RESTORE)
-    elif paths.database.exists():
-        raise NotAllowed("Thư mục dữ liệu đã có dữ liệu: cần đăng nhập với vai trò Quản trị "
-                         "của thư mục này để khôi phục đè lên.")
+    elif has_data(paths):
+        raise NotAllowed(
+            ("Cơ sở dữ liệu trên máy chủ" if paths.server is not None else "Thư mục dữ liệu")
+            + " đã có dữ liệu: cần đăng nhập với vai trò Quản trị để khôi phục đè lên.")
     header = backup_archive.read_header(path)
     _refuse_newer(header)
     opened = _open(header, current, username, secret)
@@ -363,12 +400,16 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
                                 restored_copies, carried)
         if current is not None and actor is not None:
             sealed = _seal(current, actor, copies.sealed_twin(safety), progress, token)
+        if paths.server is not None:
+            had_data = current is not None
+            _replace_on_server(paths, current, sealed, staging, data_key)
+        else:
+            had_data = paths.database.exists()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     # From here on the staging folder is complete: a crash is finished at the next open
     # (which also removes the parts kept in clear, once sealed).
-    had_data = paths.database.exists()
     if current is not None:
         current.dispose()
     swap_in(paths, staging, safety)
@@ -394,6 +435,48 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
                          (sealed or safety) if had_data else None,
                          tuple(name for name, _, active in users
                                if active and account_tag(name) not in wrapped))
+
+
+SERVER_NOT_SEALED = (
+    "Dữ liệu hiện có trên máy chủ đang bị lỗi nên không sao lưu được trước khi khôi phục: "
+    "chương trình không khôi phục đè lên để khỏi mất nó. Hãy nhờ người quản trị máy chủ "
+    "khôi phục từ bản sao lưu của máy chủ (pg_restore, xem README) hoặc sửa lỗi trước.")
+
+
+def _replace_on_server(paths: DataPaths, current: Database | None, sealed: Path | None,
+                       staging: Path, data_key: bytes) -> None:
+    """A server's register replaced by the restored database with the evidence and the key
+    file staged beside it, in one transaction (`storage.replace_server_contents`), once
+    the data it replaces is in its encrypted backup: a server keeps no folder of its parts
+    in clear. The folder's own parts (reports, preferences) are then swapped in as for a
+    data folder."""
+    if current is not None and sealed is None:
+        raise DataFolderError(SERVER_NOT_SEALED)
+    assert paths.server is not None
+    restored, key_file = staging / paths.database.name, staging / paths.keys.name
+    evidence = sorted(path for path in (staging / paths.evidence.name).glob("*/*")
+                      if path.is_file())
+
+    def stored_beside(connection: Connection) -> None:
+        for path in evidence:
+            with path.open("rb") as source:
+                chunks.write(connection, path.name, source)
+        key_store.write(connection, key_file.read_text(encoding="utf-8"))
+
+    open_engine = None if current is None else current.engine
+    with storage.server_engine(paths.server, open_engine) as engine:
+        storage.replace_server_contents(engine, restored, data_key, stored_beside)
+    restored.unlink()
+    key_file.unlink()
+    shutil.rmtree(staging / paths.evidence.name)
+
+
+def has_data(paths: DataPaths) -> bool:
+    """Whether a restore would replace a register: the data folder's database, or in
+    server mode a schema in the server's database."""
+    if paths.server is not None:
+        return storage.server_holds_register(paths.server)
+    return paths.database.exists()
 
 
 def reset_note(names: tuple[str, ...]) -> str:

@@ -119,14 +119,15 @@ def prefix(header: bytes, mac: bytes | None) -> bytes:
     return signed_part(header) + bytes([len(mac)]) + mac
 
 
-def members(paths: DataPaths, database: Path,
-            evidence: list[str]) -> list[tuple[str, Path, int]]:
+def members(paths: DataPaths, database: Path, evidence: list[str],
+            stored_in: Path | None = None) -> list[tuple[str, Path, int]]:
     """(name in the archive, file, size) of everything a backup of `paths` holds:
-    `database` (a checked snapshot), the `evidence` files by hash, the reports sent and
-    the window preferences."""
+    `database` (a checked snapshot), the `evidence` files by hash (the data folder's, or
+    a server's set apart in the folder `stored_in`), the reports sent and the window
+    preferences."""
     found = [(DATABASE_MEMBER, database)]
     for sha256 in evidence:
-        stored = stored_path(paths, sha256)
+        stored = stored_path(paths, sha256) if stored_in is None else stored_in / sha256
         if not stored.is_file():
             raise UserError(f"Thiếu tệp chứng cứ {sha256[:12]}… trong thư mục dữ liệu: không "
                             "sao lưu được đầy đủ. Hãy chạy «Kiểm tra dữ liệu».")

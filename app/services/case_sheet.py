@@ -55,6 +55,7 @@ from app.services import audit, legal_basis, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
+from app.services.data_folder import refuse_inside
 from app.services.records import CaseDetail, EventRecord, EvidenceRecord, case_detail
 from app.text import format_date, format_money, format_number
 
@@ -71,14 +72,6 @@ def default_path(paths: DataPaths, code: str) -> Path:
     """`<data folder>/exports/phieu-VV2026-00012.pdf`: where a masked printout is offered to
     be saved (a purge of the case removes it)."""
     return paths.exports / f"phieu-{_UNSAFE_IN_FILE_NAME.sub('-', code)}.pdf"
-
-
-def _refuse_in_data_folder(paths: DataPaths, target: Path) -> None:
-    """A printout in full is saved outside the data folder, where the leader chose."""
-    if target.expanduser().resolve().is_relative_to(paths.root.resolve()):
-        raise UserError("Phiếu có đầy đủ thông tin trẻ em không được lưu trong thư mục dữ liệu "
-                        f"của chương trình ({paths.root}): hãy chọn nơi lưu khác, hoặc in ra "
-                        "giấy mà không lưu tệp.")
 
 
 def status_line(detail: CaseDetail) -> str:
@@ -117,7 +110,8 @@ def _printout(db: Database, actor: Actor, case_id: int, unmask_children: bool,
     if unmask_children:
         actor.require(Permission.UNMASK_CHILDREN)
         if target is not None:
-            _refuse_in_data_folder(db.paths, target)
+            refuse_inside(db.paths, target, "Phiếu có đầy đủ thông tin trẻ em",
+                          otherwise=", hoặc in ra giấy mà không lưu tệp")
     citations = {p.id: p.citation for p in legal_basis.all_provisions(db)}
     # Imported at the first printout: reportlab takes long to load, and the case editor
     # imports this module (`status_line`).

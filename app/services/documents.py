@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.db.storage import serialise
+from app.domain.deadlines import reply_due
 from app.domain.documents import (
     DOCUMENT_KIND_LABELS,
     REQUEST_KINDS,
@@ -30,15 +31,21 @@ from app.domain.documents import (
 )
 from app.domain.evidence_files import display_name, file_type
 from app.domain.fields import LONG_TEXT_LIMIT
+from app.domain.labels import OVERDUE
+from app.domain.office import OfficeSettings
 from app.domain.protection import Masker
 from app.domain.search_keys import case_search_key
+from app.domain.vocabulary import VocabList
+from app.domain.workdays import WorkCalendar
 from app.errors import UserError
-from app.models import Case, Event, Evidence, ReceivedDocument, SentDocument
+from app.models import Case, Event, ReceivedDocument, SentDocument
 from app.progress import CancelToken, Progress
-from app.services import audit, settings
+from app.services import audit, settings, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.attention import overdue_reply_numbers, reply_overdue
 from app.services.audit import AuditAction
+from app.services.cases import ids_of_codes
+from app.services.days_off import read_calendar
 from app.services.evidence_store import StoreChanges, staged, viewable_path
 from app.services.protection import people_by_case
 from app.services.table_export import write_table
@@ -122,6 +129,50 @@ class RequestChoice:
         codes = ", ".join(self.case_codes)
         return (f"Số {self.number} ngày {self.issued_on:%d/%m/%Y} — "
                 f"{DOCUMENT_KIND_LABELS[self.kind]}" + (f" ({codes})" if codes else ""))
+
+
+@dataclass(frozen=True)
+class CaseChoice:
+    """A case a document may belong to, with its live events (id, «Lập biên bản ngày …»)."""
+
+    id: int
+    code: str
+    events: tuple[tuple[int, str], ...]
+
+
+def cases_by_code(db: Database, actor: Actor, codes: Sequence[str]) -> list[CaseChoice]:
+    """The cases of `codes` in the order typed (`cases.ids_of_codes`), with their events."""
+    if not any(code.strip() for code in codes):
+        raise UserError("Hãy ghi mã ít nhất một vụ việc mà văn bản thuộc về.",
+                        field="case_ids")
+    ids = ids_of_codes(db, actor, codes)
+    with db.read() as session:
+        found = {case.id: case for case in session.execute(
+            select(Case).where(Case.id.in_(ids)).options(selectinload(Case.events))).scalars()}
+        words = vocabulary.load_from(session)
+        return [CaseChoice(case.id, case.code, tuple(
+            (e.id, f"{case.code}: {words.label(VocabList.EVENT, e.kind)} ngày "
+                   f"{e.occurred_on:%d/%m/%Y}")
+            for e in sorted(case.events, key=lambda e: (e.occurred_on, e.id))
+            if e.voided_at is None))
+            for case in (found[case_id] for case_id in ids)]
+
+
+@dataclass(frozen=True)
+class ReplyClock:
+    """The office's reply clock, for the date a request is expected to be answered by."""
+
+    office: OfficeSettings
+    calendar: WorkCalendar
+
+    def reply_by(self, kind: DocumentKind, issued_on: date) -> date | None:
+        return (reply_due(issued_on, self.office, self.calendar) if kind in REQUEST_KINDS
+                else None)
+
+
+def reply_clock(db: Database) -> ReplyClock:
+    with db.read() as session:
+        return ReplyClock(settings.read_office(session), read_calendar(session))
 
 
 def _text(value: str | None, label: str, limit: int, name: str) -> str | None:
@@ -313,18 +364,10 @@ def attach_signed_copy(db: Database, actor: Actor, document_id: int, source: Pat
                          entity="document", entity_uuid=document.uuid,
                          detail={"document_number": str(_number(document)),
                                  "sha256": copy.sha256, "size": copy.size})
-            files.place(copy)
-            if replaced is not None and replaced != copy.sha256 \
-                    and not stored_elsewhere(session, replaced):
-                files.remove(replaced)
+            files.place(session, copy)
+            if replaced is not None and replaced != copy.sha256:
+                files.remove(session, replaced)
             return _sent_entry(document, None)
-
-
-def stored_elsewhere(session: Session, sha256: str) -> bool:
-    """Whether evidence or a document's signed copy still refers to this content."""
-    return bool(session.execute(select(
-        exists().where(Evidence.sha256 == sha256)
-        | exists().where(SentDocument.signed_sha256 == sha256))).scalar_one())
 
 
 def signed_copy_hashes() -> Select[str | None]:
@@ -491,13 +534,17 @@ def _received_entry(document: ReceivedDocument) -> RegisterEntry:
         linked=answers)
 
 
+# The column of the replies a request received, or of the request a reply answers.
+REPLY_LINKS = "Trả lời / trả lời cho"
 # The register's columns, for the command line's lines, the Excel file and the screen:
 # (header, width in the workbook).
 REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Đi/Đến", 7), ("Ngày", 11), ("Số, ký hiệu", 16), ("Loại văn bản", 28),
     ("Nơi nhận / Cơ quan gửi", 30), ("Trích yếu", 40), ("Vụ việc", 18),
-    ("Hạn trả lời", 11), ("Trả lời / Trả lời cho văn bản", 20), ("Quá hạn", 8),
+    ("Hạn trả lời", 11), (REPLY_LINKS, 20), (OVERDUE, 8),
 )
+REPLY_LINKS_MEANING = ("Văn bản đi: số, ký hiệu các văn bản đến trả lời nó; văn bản đến: số, "
+                       "ký hiệu văn bản đi mà nó trả lời")
 
 
 def register_cells(entry: RegisterEntry) -> tuple[str, ...]:
@@ -506,7 +553,7 @@ def register_cells(entry: RegisterEntry) -> tuple[str, ...]:
             entry.kind_label, " ".join(entry.counterpart.split()),
             " ".join(entry.subject.split()), ", ".join(entry.case_codes),
             f"{entry.reply_by:%d/%m/%Y}" if entry.reply_by else "", ", ".join(entry.linked),
-            "Quá hạn" if entry.overdue else "")
+            OVERDUE if entry.overdue else "")
 
 
 def export_register(db: Database, actor: Actor, query: RegisterQuery, path: Path, *,

@@ -18,12 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import Database
 from app.domain import drafting as rules
-from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
+from app.domain.documents import (
+    ANNEXED_KINDS,
+    DOCUMENT_KIND_LABELS,
+    DocumentKind,
+    DocumentNumber,
+)
 from app.domain.labels import UNIDENTIFIED_OFFENDER, PartyKind, SanctionForm
 from app.domain.legal import cite
 from app.domain.letters import DETAILS, EvidenceLine, Letter, LetterCase
@@ -31,11 +36,12 @@ from app.domain.money_words import amount_in_figures_and_words
 from app.domain.protection import CaseMask, CasePeople, Masker, describe
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.errors import UserError
-from app.models import Case, Event, LegalProvision
+from app.models import Case, Event, LegalProvision, SentDocument
 from app.reports.files import written_atomically
 from app.services import documents, settings, templates, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.attention import account_lock_codes, account_lock_counts
+from app.services.data_folder import refuse_inside
 from app.services.days_off import read_calendar
 from app.services.documents import RegisterEntry
 from app.services.protection import people_by_case
@@ -194,6 +200,8 @@ def _build(db: Database, actor: Actor, request: DraftRequest) -> _Drafted:
         details = rules.computed_details(kind, reply_by)
         if kind is DocumentKind.LOCK_REQUEST:
             details.update(_lock_details(session, cases[0].account, issued_on))
+        if "bien_ban" in DETAILS[kind]:
+            details["bien_ban"] = _record_detail(session, cases[0], event)
     details.update(typed)
     offender = letter_cases[0].offender if len(letter_cases) == 1 else ""
     if offender == UNIDENTIFIED_OFFENDER:
@@ -219,7 +227,7 @@ def _build(db: Database, actor: Actor, request: DraftRequest) -> _Drafted:
         recipients=tuple(body(r) for r in recipients),
         cases=letter_cases, deadline=reply_by,
         details={name: detail(value) for name, value in details.items()},
-        annex=kind in rules.ANNEX_KINDS)
+        annex=kind in ANNEXED_KINDS)
     return _Drafted(letter, reply_by, basis)
 
 
@@ -264,6 +272,39 @@ def _lock_details(session: Session, account: str, day: date) -> dict[str, str]:
     counts = account_lock_counts(session, account, day)
     return rules.lock_details(counts.cases_30_days, counts.cases_90_days,
                               account_lock_codes(session, account, day))
+
+
+def _record_detail(session: Session, case: Case, event: Event | None) -> str:
+    """The biên bản the tờ trình and the decision cite: the one chosen, else the case's
+    latest live one made by the decision's day; numbered as recorded on its event, else as
+    the register holds the biên bản drafted for it; the register's latest biên bản of the
+    case when no event records one. Empty when there is none (a warning or a small fine
+    needs none)."""
+    decision = _decision(case, event)
+    when = decision.occurred_on if decision is not None else None
+    records = [event] if event is not None and event.kind == EventKind.RECORD else [
+        e for e in _live(case)
+        if e.kind == EventKind.RECORD and (when is None or e.occurred_on <= when)]
+    drafted = select(SentDocument).where(SentDocument.kind == DocumentKind.VIOLATION_RECORD)
+    if records:
+        record = max(records, key=lambda e: (e.occurred_on, e.id))
+        entered = _latest(session, drafted.where(SentDocument.event_id == record.id))
+        return rules.record_text(record.document_number or entered, record.occurred_on)
+    drafted = drafted.where(SentDocument.cases.any(Case.id == case.id))
+    if when is not None:
+        drafted = drafted.where(SentDocument.issued_on <= when)
+    found = session.execute(drafted.order_by(SentDocument.issued_on.desc(),
+                                             SentDocument.id.desc())).scalars().first()
+    return rules.record_text(_number(found), found.issued_on) if found is not None else ""
+
+
+def _latest(session: Session, drafted: Select[SentDocument]) -> str | None:
+    found = session.execute(drafted.order_by(SentDocument.id.desc())).scalars().first()
+    return _number(found) if found is not None else None
+
+
+def _number(document: SentDocument) -> str:
+    return str(DocumentNumber(document.number, document.symbol, document.year))
 
 
 def _letter_case(case: Case, event: Event | None, vocab: Vocabulary, mask: CaseMask | None,
@@ -330,11 +371,11 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
     drafted = _build(db, actor, request)
     if drafted.children_basis is not None:
         for target in (docx, pdf):
-            _refuse_in_data_folder(db, target)
+            refuse_inside(db.paths, target, "Văn bản có nêu tên trẻ em")
     office = settings.load_office(db)
     letter = drafted.letter
     # Imported at the first draft: the Word and PDF layers take long to load.
-    from app.reports.docx_pdf import write_pdf_from_docx
+    from app.reports.docx_pdf import TooTallForPage, write_pdf_from_docx
     from app.reports.letters import write_letter_docx
 
     with written_atomically(docx) as docx_temporary, written_atomically(pdf) as pdf_temporary:
@@ -345,7 +386,16 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
                 db, templates.letter_template(letter.kind),
                 lambda template: write_letter_docx(numbered, office, docx_temporary,
                                                    template=template))
-            write_pdf_from_docx(docx_temporary, pdf_temporary)
+            try:
+                write_pdf_from_docx(docx_temporary, pdf_temporary)
+            except TooTallForPage as exc:
+                codes = ", ".join(case.code for case in letter.cases)
+                raise UserError(
+                    f"Không tạo được bản PDF của {DOCUMENT_KIND_LABELS[letter.kind].lower()} "
+                    f"cho vụ việc {codes}: có một đoạn văn hoặc một ô của bảng cao hơn một "
+                    "trang giấy mà không tách sang trang sau được (thường là tóm tắt vụ việc "
+                    "rất dài trong hàng tiêu đề của một bảng trong mẫu văn bản). Hãy rút gọn "
+                    "nội dung đó hoặc sửa mẫu văn bản rồi soạn lại.") from exc
             if warning is not None and warn is not None:
                 warn(warning)
 
@@ -357,10 +407,3 @@ def draft_document(db: Database, actor: Actor, request: DraftRequest, *, docx: P
             children_basis=drafted.children_basis, write=write)
     return DraftedDocument(entry, docx, pdf)
 
-
-def _refuse_in_data_folder(db: Database, target: Path) -> None:
-    """A document naming children is kept where the leader chose, never in the data folder
-    (a purge could not find it there)."""
-    if target.expanduser().resolve().is_relative_to(db.paths.root.resolve()):
-        raise UserError("Văn bản có nêu tên trẻ em không được lưu trong thư mục dữ liệu của "
-                        f"chương trình ({db.paths.root}): hãy chọn nơi lưu khác.")

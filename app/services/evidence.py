@@ -9,6 +9,8 @@ and the content is checked all the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,11 +33,12 @@ from app.errors import UserError
 from app.models import Case, Event, Evidence
 from app.models.base import utcnow
 from app.progress import CancelToken, Progress
-from app.services import audit, documents, settings
+from app.services import audit, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
 from app.services.evidence_store import (
+    StagedFile,
     StoreChanges,
     clear_view_copies,
     read_content,
@@ -70,9 +73,24 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
                  progress: Progress | None = None,
                  token: CancelToken | None = None) -> AddedEvidence:
     """Copy `source` into the data folder as evidence of a case; audited."""
+    [added] = add_evidence_files(db, actor, case_id, [source], source_url=source_url,
+                                 captured_at=captured_at, note=note, event_id=event_id,
+                                 progress=progress, token=token)
+    return added
+
+
+def add_evidence_files(db: Database, actor: Actor, case_id: int, sources: Sequence[Path], *,
+                       source_url: str | None = None, captured_at: datetime | None = None,
+                       note: str | None = None, event_id: int | None = None,
+                       progress: Progress | None = None,
+                       token: CancelToken | None = None) -> list[AddedEvidence]:
+    """Copy `sources` into the data folder as evidence of a case, all or none: each is
+    checked (its type by name and by content, its size, a copy already on the case) before
+    any is stored, then all are stored in one transaction; each audited. The source link,
+    time and note, if given, are the same for every file."""
     actor.require(Permission.EDIT_CASES)
-    name = display_name(source.name)
-    kind = accepted_type(name)
+    names = [display_name(source.name) for source in sources]
+    kinds = [accepted_type(name) for name in names]  # a name refused before any copying
     url = clean(source_url)
     if url is not None and len(url) > URL_LIMIT:
         raise UserError(f"Đường dẫn nguồn dài quá {URL_LIMIT} ký tự.", field="source_url")
@@ -87,30 +105,67 @@ def add_evidence(db: Database, actor: Actor, case_id: int, source: Path, *,
     with db.read() as session:
         load_case(session, case_id, for_update=True)  # refuse before copying a large file
         max_bytes = settings.read_office(session).evidence_max_mb << 20
-    with staged(db.paths, source, name, data_key=db.data_key, max_bytes=max_bytes,
-                progress=progress, token=token) as copy:
-        if not kind.content_matches(copy.head):
-            raise UserError(f"Tệp «{name}» mang đuôi của {kind.label} nhưng nội dung không "
-                            "phải (có thể đã bị đổi tên). Hãy chọn đúng tệp gốc.", field="file")
+    with ExitStack() as copies:
+        staged_copies: list[StagedFile] = []
+        for source, name, kind, share in zip(sources, names, kinds,
+                                             _shares(progress, sources), strict=True):
+            copy = copies.enter_context(staged(
+                db.paths, source, name, data_key=db.data_key, max_bytes=max_bytes,
+                progress=share, token=token))
+            if not kind.content_matches(copy.head):
+                raise UserError(f"Tệp «{name}» mang đuôi của {kind.label} nhưng nội dung "
+                                "không phải (có thể đã bị đổi tên). Hãy chọn đúng tệp gốc.",
+                                field="file")
+            staged_copies.append(copy)
         with StoreChanges(db.paths) as files, db.write() as session:
             case = load_case(session, case_id, for_update=True)
             _check_event(session, case, event_id)
-            _refuse_same_case(session, case, copy.sha256)
-            item = Evidence(sha256=copy.sha256, original_name=name, size=copy.size,
-                            media_type=kind.media_type, source_url=url, captured_at=captured,
-                            note=text, added_by=actor.username, event_id=event_id)
-            case.evidence.append(item)
-            session.flush()
-            also_in = tuple(session.execute(
-                select(Case.code).join(Evidence, Evidence.case_id == Case.id)
-                .where(Evidence.sha256 == copy.sha256, Case.id != case.id,
-                       Case.deleted_at.is_(None))
-                .distinct().order_by(Case.code)
-            ).scalars())
-            audit.record(session, actor.username, AuditAction.EVIDENCE_ADD, entity="case",
-                         entity_uuid=case.uuid, detail=_audit_detail(case, item))
-            files.place(copy)
-            return AddedEvidence(evidence_record(item), also_in)
+            items = []
+            for copy, name, kind in zip(staged_copies, names, kinds, strict=True):
+                # Flushed one by one: a file twice in the batch is refused as twice on the case.
+                _refuse_same_case(session, case, copy.sha256)
+                item = Evidence(sha256=copy.sha256, original_name=name, size=copy.size,
+                                media_type=kind.media_type, source_url=url,
+                                captured_at=captured, note=text, added_by=actor.username,
+                                event_id=event_id)
+                case.evidence.append(item)
+                session.flush()
+                audit.record(session, actor.username, AuditAction.EVIDENCE_ADD,
+                             entity="case", entity_uuid=case.uuid,
+                             detail=_audit_detail(case, item))
+                items.append(item)
+            added = [AddedEvidence(evidence_record(item), _also_in(session, case, item.sha256))
+                     for item in items]
+            for copy in staged_copies:
+                files.place(session, copy)
+            return added
+
+
+def _shares(progress: Progress | None, sources: Sequence[Path]) -> list[Progress | None]:
+    """Each source's copying progress as bytes of the whole batch (a source that cannot be
+    read counts 0 here: copying it refuses it)."""
+    if progress is None:
+        return [None] * len(sources)
+    report = progress
+    sizes = []
+    for source in sources:
+        try:
+            sizes.append(source.stat().st_size)
+        except OSError:
+            sizes.append(0)
+
+    def share(before: int, after: int) -> Progress:
+        return lambda done, total: report(before + done, before + total + after)
+
+    return [share(sum(sizes[:i]), sum(sizes[i + 1:])) for i in range(len(sources))]
+
+
+def _also_in(session: Session, case: Case, sha256: str) -> tuple[str, ...]:
+    """The other cases, not deleted, holding the same content."""
+    return tuple(session.execute(
+        select(Case.code).join(Evidence, Evidence.case_id == Case.id)
+        .where(Evidence.sha256 == sha256, Case.id != case.id, Case.deleted_at.is_(None))
+        .distinct().order_by(Case.code)).scalars())
 
 
 def _audit_detail(case: Case, item: Evidence) -> dict[str, object]:
@@ -156,8 +211,7 @@ def remove_evidence(db: Database, actor: Actor, evidence_id: int, reason: str) -
         session.flush()
         audit.record(session, actor.username, AuditAction.EVIDENCE_REMOVE, entity="case",
                      entity_uuid=case.uuid, detail=detail)
-        if not documents.stored_elsewhere(session, item.sha256):
-            files.remove(item.sha256)
+        files.remove(session, item.sha256)
 
 
 def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:

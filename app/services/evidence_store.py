@@ -1,5 +1,7 @@
-"""Evidence files stored once by the SHA-256 of their content under the data folder,
-encrypted with the data key (`app/security/cipher.py`).
+"""Evidence files stored once by the SHA-256 of their content, encrypted with the data
+key (`app/security/cipher.py`): under the data folder, or in server mode in the server's
+database (`app/db/chunks.py`, the same encrypted bytes in parts), so that every PC sees
+them. Staging and the viewer's copies stay in this PC's data folder either way.
 
 Every read or write of stored bytes goes through this module. Files stored before
 encryption existed are still read as they are.
@@ -8,6 +10,7 @@ encryption existed are still read as they are.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -17,9 +20,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from sqlalchemy import Connection, exists, select
+from sqlalchemy.orm import Session
+
+from app.db import chunks
+from app.db.engine import server_connection
 from app.errors import UserError
+from app.models import Evidence, SentDocument
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress, no_progress
 from app.security.cipher import (
@@ -137,12 +146,20 @@ def staged(paths: DataPaths, source: Path, name: str, *, data_key: bytes, max_by
         temp.unlink(missing_ok=True)
 
 
+def in_use(session: Session, sha256: str) -> bool:
+    """Whether evidence or a document's signed copy still refers to this content."""
+    return bool(session.execute(select(
+        exists().where(Evidence.sha256 == sha256)
+        | exists().where(SentDocument.signed_sha256 == sha256))).scalar_one())
+
+
 class StoreChanges:
-    """File moves made during one database transaction, undone if it fails.
+    """Changes of the store made during one database transaction, undone if it fails.
 
     Use as `with StoreChanges(paths) as files, db.write() as session:` and make the
-    moves last, after the rows are flushed: the database lock is then held, so no
+    changes last, after the rows are flushed: the database lock is then held, so no
     other writer sees the store half changed, and a failed commit reaches `__exit__`.
+    On a server the parts are rows of that transaction: it commits or undoes them.
     """
 
     def __init__(self, paths: DataPaths) -> None:
@@ -150,8 +167,15 @@ class StoreChanges:
         self._undo: list[Callable[[], None]] = []
         self._set_aside: list[Path] = []
 
-    def place(self, copy: StagedFile) -> None:
+    def place(self, session: Session, copy: StagedFile) -> None:
         """Move `copy` to its content address; content already stored is kept as it is."""
+        if self._paths.server is not None:
+            conn = session.connection()
+            chunks.hold(conn, copy.sha256)
+            if not chunks.stored(conn, copy.sha256):
+                with copy.temp.open("rb") as sealed:
+                    chunks.write(conn, copy.sha256, sealed)
+            return
         target = stored_path(self._paths, copy.sha256)
         if target.exists():
             return  # identical content (by hash); the window may have it open
@@ -159,10 +183,18 @@ class StoreChanges:
         os.replace(copy.temp, target)
         self._undo.append(lambda: target.unlink(missing_ok=True))
 
-    def remove(self, sha256: str) -> None:
-        """Delete stored content once the transaction commits."""
+    def remove(self, session: Session, sha256: str) -> None:
+        """Delete stored content once the transaction commits, unless a row of the
+        session's still refers to it (`in_use`). On a server the decision waits for any PC
+        adding the same content (`chunks.hold`), and sees what it committed."""
+        if self._paths.server is not None:
+            conn = session.connection()
+            chunks.hold(conn, sha256)
+            if not in_use(session, sha256):
+                chunks.remove(conn, sha256)
+            return
         target = stored_path(self._paths, sha256)
-        if not target.exists():
+        if not target.exists() or in_use(session, sha256):
             return
         aside = self._paths.evidence / f".removed-{os.urandom(8).hex()}"
         try:
@@ -186,27 +218,46 @@ class StoreChanges:
             aside.unlink(missing_ok=True)
 
 
-def _stored(paths: DataPaths, sha256: str) -> Path:
-    path = stored_path(paths, sha256)
-    if not path.is_file():
-        raise UserError("Không tìm thấy tệp chứng cứ trong thư mục dữ liệu (có thể đã bị xóa "
-                        "ngoài chương trình). Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
-    return path
+def is_stored(paths: DataPaths, sha256: str) -> bool:
+    if paths.server is None:
+        return stored_path(paths, sha256).is_file()
+    with server_connection(paths.server) as conn:
+        return chunks.stored(conn, sha256)
 
 
-def _plain_chunks(path: Path, data_key: bytes) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        if not is_encrypted(handle.read(len(MAGIC))):
-            handle.seek(0)  # stored before encryption existed
-            while chunk := handle.read(CHUNK):
-                yield chunk
-            return
-        handle.seek(0)
-        yield from decrypted_chunks(data_key, handle)
+@contextmanager
+def _sealed(paths: DataPaths, sha256: str) -> Iterator[io.BufferedReader[Any]]:
+    """The stored bytes of `sha256` as a stream, from the file or the server's parts."""
+    if paths.server is None:
+        path = stored_path(paths, sha256)
+        if not path.is_file():
+            raise _missing()
+        with path.open("rb") as handle:
+            yield handle
+        return
+    with server_connection(paths.server) as conn:
+        if not chunks.stored(conn, sha256):
+            raise _missing()
+        with io.BufferedReader(chunks.PartsReader(conn, sha256), CHUNK) as stream:
+            yield stream
+
+
+def _missing() -> UserError:
+    return UserError("Không tìm thấy tệp chứng cứ trong dữ liệu (có thể đã bị xóa ngoài "
+                     "chương trình). Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
+
+
+def _plain_chunks(handle: io.BufferedReader[Any], data_key: bytes) -> Iterator[bytes]:
+    if not is_encrypted(handle.peek(len(MAGIC))[:len(MAGIC)]):
+        # A data folder's file stored before encryption existed.
+        while chunk := handle.read(CHUNK):
+            yield chunk
+        return
+    yield from decrypted_chunks(data_key, handle)
 
 
 def _damaged() -> UserError:
-    return UserError("Tệp chứng cứ trong thư mục dữ liệu bị hỏng hoặc đã bị sửa ngoài chương "
+    return UserError("Tệp chứng cứ trong dữ liệu bị hỏng hoặc đã bị sửa ngoài chương "
                      "trình (không giải mã được). Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
 
 
@@ -214,8 +265,9 @@ def content_sha256(paths: DataPaths, sha256: str, data_key: bytes) -> str | None
     """The SHA-256 of the stored content as it decrypts; None if it does not decrypt."""
     digest = hashlib.sha256()
     try:
-        for chunk in _plain_chunks(stored_path(paths, sha256), data_key):
-            digest.update(chunk)
+        with _sealed(paths, sha256) as stream:
+            for chunk in _plain_chunks(stream, data_key):
+                digest.update(chunk)
     except DecryptionError:
         return None
     return digest.hexdigest()
@@ -226,26 +278,40 @@ REKEYING_PREFIX = ".doi-khoa-"  # a file being sealed again under new keys
 
 def stored_hashes(paths: DataPaths) -> list[str]:
     """Every content address in the store, whether a case still uses it or not."""
+    if paths.server is not None:
+        with server_connection(paths.server) as conn:
+            return chunks.hashes(conn)
     return sorted(p.name for p in paths.evidence.glob("??/*")
                   if len(p.name) == 64 and p.parent.name == p.name[:2] and p.is_file())
 
 
-def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> bool:
-    """The stored file sealed again under `new_key` (the keys are being replaced): written
-    beside it and synced, then renamed, so a crash leaves it whole under the old key or the
-    new. A file already under `new_key` is left as it is. False when it decrypts under
-    neither (damaged): it is left as it is."""
-    path = stored_path(paths, sha256)
-    with path.open("rb") as current, suppress(DecryptionError):
-        next(decrypted_chunks(new_key, current))  # the first chunk is authenticated
+def _under(key: bytes, stream: io.BufferedReader[Any]) -> bool:
+    """Whether `stream` is sealed under `key` (its first chunk is authenticated)."""
+    with suppress(DecryptionError):
+        next(decrypted_chunks(key, stream))
         return True
+    return False
+
+
+def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> bool:
+    """The stored content sealed again under `new_key` (the keys are being replaced),
+    whole or not at all: a file is written beside it and synced, then renamed, so a crash
+    leaves it whole under the old key or the new; a server's parts are replaced in one
+    transaction. Content already under `new_key` is left as it is. False when it decrypts
+    under neither (damaged): it is left as it is."""
+    if paths.server is not None:
+        return _reencrypt_parts(paths, paths.server, sha256, old_key, new_key)
+    path = stored_path(paths, sha256)
+    with path.open("rb") as current:
+        if _under(new_key, current):
+            return True
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=REKEYING_PREFIX,
                                          suffix=".part")
     temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as writer:
+        with os.fdopen(handle, "wb") as writer, path.open("rb") as current:
             sealed = Encryptor(new_key, writer)
-            for chunk in _plain_chunks(path, old_key):
+            for chunk in _plain_chunks(current, old_key):
                 sealed.write(chunk)
             sealed.close()
             writer.flush()
@@ -258,6 +324,34 @@ def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> 
     return True
 
 
+def _reencrypt_parts(paths: DataPaths, url: str, sha256: str, old_key: bytes,
+                     new_key: bytes) -> bool:
+    with server_connection(url) as conn, conn.begin():
+        chunks.hold(conn, sha256)
+        with _parts(conn, sha256) as current:
+            if _under(new_key, current):
+                return True
+        # The new parts wait in a scratch file (encrypted) while the old are read.
+        paths.evidence.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=paths.evidence, prefix=REKEYING_PREFIX) as spool:
+            try:
+                with _parts(conn, sha256) as current:
+                    sealed = Encryptor(new_key, spool)
+                    for chunk in _plain_chunks(current, old_key):
+                        sealed.write(chunk)
+                    sealed.close()
+            except DecryptionError:
+                return False
+            spool.seek(0)
+            chunks.remove(conn, sha256)
+            chunks.write(conn, sha256, spool)
+    return True
+
+
+def _parts(conn: Connection, sha256: str) -> io.BufferedReader[Any]:
+    return io.BufferedReader(chunks.PartsReader(conn, sha256), CHUNK)
+
+
 def remove_rekeying_leftovers(paths: DataPaths) -> None:
     for leftover in paths.evidence.glob(f"??/{REKEYING_PREFIX}*"):
         leftover.unlink(missing_ok=True)
@@ -266,7 +360,8 @@ def remove_rekeying_leftovers(paths: DataPaths) -> None:
 def read_content(paths: DataPaths, sha256: str, data_key: bytes) -> bytes:
     """The whole content in memory (a thumbnail's picture)."""
     try:
-        return b"".join(_plain_chunks(_stored(paths, sha256), data_key))
+        with _sealed(paths, sha256) as stream:
+            return b"".join(_plain_chunks(stream, data_key))
     except DecryptionError as exc:
         raise _damaged() from exc
 
@@ -279,24 +374,25 @@ def view_folder(paths: DataPaths) -> Path:
 def viewable_path(paths: DataPaths, sha256: str, data_key: bytes, suffix: str) -> Path:
     """A decrypted copy for the system viewer, named by hash (names can carry a child's
     name) with the original extension so that the right program opens it."""
-    source = _stored(paths, sha256)
     folder = view_folder(paths)
     folder.mkdir(exist_ok=True)
     target = folder / f"{sha256[:16]}{suffix.lower()}"
-    handle, temp_name = tempfile.mkstemp(dir=folder, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as writer:
-            for chunk in _plain_chunks(source, data_key):
-                writer.write(chunk)
-        os.replace(temp_name, target)
-    except DecryptionError as exc:
-        raise _damaged() from exc
-    except OSError as exc:
-        if target.is_file():
-            return target  # already open in a viewer (Windows keeps it locked)
-        raise UserError(f"Không tạo được bản xem của tệp chứng cứ: {exc.strerror}.") from exc
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
+    with _sealed(paths, sha256) as source:
+        handle, temp_name = tempfile.mkstemp(dir=folder, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as writer:
+                for chunk in _plain_chunks(source, data_key):
+                    writer.write(chunk)
+            os.replace(temp_name, target)
+        except DecryptionError as exc:
+            raise _damaged() from exc
+        except OSError as exc:
+            if target.is_file():
+                return target  # already open in a viewer (Windows keeps it locked)
+            raise UserError(
+                f"Không tạo được bản xem của tệp chứng cứ: {exc.strerror}.") from exc
+        finally:
+            Path(temp_name).unlink(missing_ok=True)
     return target
 
 

@@ -18,7 +18,7 @@ from app.security import keys
 from app.services import accounts_seal, audit, backup_archive, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import Anchor, AuditAction
-from app.services.evidence_store import content_sha256, stored_path
+from app.services.evidence_store import content_sha256, is_stored
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
             select(Evidence.sha256, Evidence.original_name).distinct()
         ))
     for sha256, name in stored:
-        path = stored_path(db.paths, sha256)
-        if not path.exists():
+        if not is_stored(db.paths, sha256):
             problems.append(f"Thiếu tệp chứng cứ «{name}» ({sha256[:12]}…).")
         elif content_sha256(db.paths, sha256, db.data_key) != sha256:
             problems.append(f"Tệp chứng cứ «{name}» đã bị thay đổi hoặc hỏng (không giải mã "

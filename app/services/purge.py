@@ -91,7 +91,7 @@ def purge_expired(db: Database, actor: Actor, *, now: datetime | None = None) ->
                      detail={"cases": len(codes), "codes": codes, "files": len(unused),
                              "retention_days": days})
         for sha256 in unused:
-            files.remove(sha256)
+            files.remove(session, sha256)
     # Before the erase, which may fail and be run again: by then the codes are gone.
     left = _remove_files(db, codes)
     erase.rewrite_without_free_space(db.engine)

@@ -164,7 +164,7 @@ def has_register(url: str) -> bool:
     return server_schema(url) is not ServerSchema.EMPTY
 
 
-def check(paths: DataPaths, address: ServerAddress, password: str) -> CheckResult:
+def check(address: ServerAddress, password: str) -> CheckResult:
     """Connect as the program would and say what is there; refused with a `UserError`
     saying what is wrong (server not answering, wrong password, no such database)."""
     from app.db.database import ServerSchema, server_schema
@@ -180,16 +180,11 @@ def check(paths: DataPaths, address: ServerAddress, password: str) -> CheckResul
             "quản trị đầu tiên) ở bước sau; chỉ làm việc này trên một máy."),
         ServerSchema.OLDER: (
             "Kết nối được: dữ liệu do phiên bản cũ hơn của chương trình tạo, sẽ được nâng "
-            "cấp khi đăng nhập. Hãy sao lưu cơ sở dữ liệu trên máy chủ trước (README, «Chế "
-            "độ máy chủ»)."),
+            "cấp khi đăng nhập, sau khi chương trình chép một bản (mã hóa) vào thư mục "
+            "backups của máy này."),
     }
     if schema is ServerSchema.NEWER:
         raise DataFolderError(
             "Dữ liệu trên máy chủ do một phiên bản mới hơn của chương trình tạo. Hãy cài "
             "phiên bản mới nhất trên máy này.")
-    message = messages[schema]
-    if schema is not ServerSchema.EMPTY and not paths.keys.exists():
-        # The data key's wraps are kept in the key file, not in the database.
-        message += (f" Máy này chưa có tệp khóa {paths.keys.name}: hãy chép tệp đó từ máy "
-                    f"đã tạo dữ liệu vào {paths.root} trước khi đăng nhập.")
-    return CheckResult(schema, message)
+    return CheckResult(schema, messages[schema])

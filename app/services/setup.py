@@ -25,9 +25,15 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
     if paths.keys.exists():  # left by an init that failed before its database was made
         paths.keys.unlink()
     db = open_database(paths, create=True)
-    folder = vault.new_key_file(paths)
+    folder = vault.new_keys()
+    # A data folder's key file comes first: a crash then leaves it without a database,
+    # which the next init removes. A server keeps it in the schema that unlocking makes.
+    if paths.server is None:
+        vault.new_key_file(paths, folder)
     try:
         db.unlock(folder.data)
+        if paths.server is not None:
+            vault.new_key_file(paths, folder)
         db.hold_admin_key(folder.admin)  # the first administrator's wrap holds it
         if recovery_key is not None:
             vault.seal_for_recovery(paths, folder, recovery_key)

@@ -12,10 +12,12 @@ administrator disables the leaver's account or resets its password, and replaces
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.db import key_store
 from app.db.database import missing_key_file
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
@@ -41,8 +43,13 @@ class FolderKeys:
         return cls(secret[:keys.KEY_SIZE], secret[keys.KEY_SIZE:] or None)
 
 
+# The key file is the data folder's file `sovipham.khoa`, or in server mode a row of the
+# server's database (`app/db/key_store.py`) that every PC reads: these four functions are
+# how everything else reaches it, on either.
+
+
 def load(paths: DataPaths) -> KeyFile:
-    found = keyfile.load(paths.keys)
+    found = _read(paths)
     if found is None:
         raise missing_key_file(paths)
     return found
@@ -50,32 +57,71 @@ def load(paths: DataPaths) -> KeyFile:
 
 def office_name(paths: DataPaths) -> str:
     """The office's name for the sign-in screen, before the database can be read."""
-    found = keyfile.load(paths.keys)
+    found = _read(paths)
     return found.office_name if found is not None else ""
 
 
 def save(paths: DataPaths, found: KeyFile) -> None:
-    keyfile.save(paths.keys, found)
-    make_private(paths.keys)
+    """Write the key file whole (replacing what another PC wrote meanwhile on a server:
+    a change of what is there is `updating`'s)."""
+    if paths.server is None:
+        keyfile.save(paths.keys, found)
+        make_private(paths.keys)
+        return
+    with key_store.locked(paths.server) as row:
+        row.content = keyfile.dumps(found)
 
 
-def new_key_file(paths: DataPaths) -> FolderKeys:
-    """The keys of a new folder and its key file, before its database is made."""
-    folder = FolderKeys(keys.new_data_key(), keys.new_data_key())
+@contextmanager
+def updating(paths: DataPaths) -> Iterator[KeyFile]:
+    """The key file to change in the block, written when it ends (not when it fails). On a
+    server it is read and written under a row lock, so that two PCs changing it at once
+    (a wrong password on each) both count; a data folder has one program at a time."""
+    if paths.server is None:
+        found = load(paths)
+        before = keyfile.dumps(found)
+        yield found
+        if keyfile.dumps(found) != before:  # most sign-ins leave it as it is
+            save(paths, found)
+        return
+    with key_store.locked(paths.server) as row:
+        if row.content is None:
+            raise missing_key_file(paths)
+        found = keyfile.parse(row.content, SERVER_KEYS)
+        yield found
+        row.content = keyfile.dumps(found)
+
+
+SERVER_KEYS = "Khóa mã hóa lưu trên máy chủ"
+
+
+def _read(paths: DataPaths) -> KeyFile | None:
+    if paths.server is None:
+        return keyfile.load(paths.keys)
+    content = key_store.read(paths.server)
+    return None if content is None else keyfile.parse(content, SERVER_KEYS)
+
+
+def new_keys() -> FolderKeys:
+    """The keys of a new folder."""
+    return FolderKeys(keys.new_data_key(), keys.new_data_key())
+
+
+def new_key_file(paths: DataPaths, folder: FolderKeys) -> None:
+    """A new folder's key file, before any account's wrap."""
     assert folder.admin is not None
     save(paths, KeyFile(keys.key_id(folder.data), admin_key_id=keys.key_id(folder.admin),
                         backup_key=sealing.backup_public_key(folder.admin)))
-    return folder
 
 
 def new_admin_key(paths: DataPaths, data_key: bytes) -> FolderKeys:
     """The administrators' key of a folder made before there was one, at the first sign-in
     of an administrator (whose wrap the caller seals again with it)."""
-    found = _checked(load(paths), data_key)
     admin_key = keys.new_data_key()
-    found.admin_key_id = keys.key_id(admin_key)
-    found.backup_key = sealing.backup_public_key(admin_key)
-    save(paths, found)
+    with updating(paths) as found:
+        _checked(found, data_key)
+        found.admin_key_id = keys.key_id(admin_key)
+        found.backup_key = sealing.backup_public_key(admin_key)
     return FolderKeys(data_key, admin_key)
 
 
@@ -93,10 +139,9 @@ def seal_for_password(paths: DataPaths, username: str, folder: FolderKeys, passw
                       administrator: bool) -> None:
     """(Re)seal the keys for an account's new password: the data key, and for an
     administrator the administrators' key too (when the acting session holds it)."""
-    found = _checked(load(paths), folder.data)
-    found.accounts[account_tag(username)] = keys.wrap_for_password(
-        folder.sealed(administrator=administrator), password)
-    save(paths, found)
+    wrap = keys.wrap_for_password(folder.sealed(administrator=administrator), password)
+    with updating(paths) as found:
+        _checked(found, folder.data).accounts[account_tag(username)] = wrap
 
 
 def unseal(wrap: Wrap, secret: str) -> FolderKeys | None:
@@ -107,23 +152,21 @@ def unseal(wrap: Wrap, secret: str) -> FolderKeys | None:
 
 def drop_account(paths: DataPaths, username: str) -> None:
     """A disabled account can no longer unseal the key, whatever password it knew."""
-    found = load(paths)
-    found.accounts.pop(account_tag(username), None)
-    save(paths, found)
+    with updating(paths) as found:
+        found.accounts.pop(account_tag(username), None)
 
 
 def clear_lockout(paths: DataPaths, username: str) -> None:
     """An administrator's reset (or the recovery key) lets a locked-out account in again."""
-    found = load(paths)
-    if found.lockouts.pop(account_tag(username), None) is not None:
-        save(paths, found)
+    with updating(paths) as found:
+        found.lockouts.pop(account_tag(username), None)
 
 
 def seal_for_recovery(paths: DataPaths, folder: FolderKeys, recovery_key: str) -> None:
     """Replace the recovery wrap: an older recovery key stops working."""
-    found = _checked(load(paths), folder.data)
-    found.recovery = keys.wrap_for_recovery(folder.sealed(administrator=True), recovery_key)
-    save(paths, found)
+    wrap = keys.wrap_for_recovery(folder.sealed(administrator=True), recovery_key)
+    with updating(paths) as found:
+        _checked(found, folder.data).recovery = wrap
 
 
 def open_with_recovery(paths: DataPaths, recovery_key: str) -> FolderKeys | None:
@@ -139,12 +182,12 @@ def check_backup_key(paths: DataPaths, folder: FolderKeys) -> bool:
     again when they differ (a key file made before P existed, or edited: backups of other
     sessions would be sealed to a key the administrators do not hold). True when written."""
     assert folder.admin is not None
-    found = _checked(load(paths), folder.data)
     public, admin_id = sealing.backup_public_key(folder.admin), keys.key_id(folder.admin)
+    found = _checked(load(paths), folder.data)
     if (found.backup_key, found.admin_key_id) == (public, admin_id):
         return False
-    found.backup_key, found.admin_key_id = public, admin_id
-    save(paths, found)
+    with updating(paths) as current:
+        current.backup_key, current.admin_key_id = public, admin_id
     return True
 
 

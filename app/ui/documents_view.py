@@ -4,13 +4,13 @@ attaching a signed copy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QIntValidator, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.documents import DOCUMENT_KIND_LABELS
+from app.domain.case_code import typed_codes
+from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind
 from app.errors import UserError
 from app.progress import CancelToken, Progress
 from app.services import documents
@@ -38,6 +39,8 @@ from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.documents import (
     REGISTER_COLUMNS,
+    REPLY_LINKS,
+    REPLY_LINKS_MEANING,
     Direction,
     ReceivedInput,
     RegisterEntry,
@@ -50,7 +53,7 @@ from app.ui.dates import DateEntry, YearEntry, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import MessageLine
+from app.ui.widgets import FieldError, MessageLine
 
 SIGNED_COPY_FILTER = ("Bản đã ký (" + " ".join(f"*.{e}" for e in documents.SIGNED_COPY_TYPES)
                       + ")")
@@ -108,8 +111,19 @@ class DocumentsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
+        # A workbook's width counts widths of the digit 0 (a date's whole width).
+        digit = self.table.fontMetrics().horizontalAdvance("0")
         for column, (_, width) in enumerate(REGISTER_COLUMNS):
-            self.table.setColumnWidth(column, width * 7)
+            # The workbook's width, never narrower than the header's words.
+            self.table.setColumnWidth(column, max(
+                width * digit, header.sectionSizeFromContents(column).width()))
+        # The widest column (the subject) takes the room the others leave.
+        header.setSectionResizeMode(max(range(len(REGISTER_COLUMNS)),
+                                        key=lambda column: REGISTER_COLUMNS[column][1]),
+                                    QHeaderView.ResizeMode.Stretch)
+        headers = [text for text, _ in REGISTER_COLUMNS]
+        if (links := self.table.horizontalHeaderItem(headers.index(REPLY_LINKS))) is not None:
+            links.setToolTip(REPLY_LINKS_MEANING)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.cellDoubleClicked.connect(lambda *_: self.open_selected_case())
 
@@ -117,19 +131,28 @@ class DocumentsView(QWidget):
         self.open_button.clicked.connect(self.open_selected_case)
         self.receive_button = QPushButton("Ghi văn bản đến…")
         self.receive_button.clicked.connect(self.enter_received)
+        self.send_button = QPushButton("Ghi văn bản đi…")
+        self.send_button.setToolTip("Văn bản đã soạn ngoài chương trình: lấy số trong sổ, "
+                                    "gắn với vụ việc")
+        self.send_button.clicked.connect(self.enter_sent)
+        self.draft_button = QPushButton("Soạn văn bản…")
+        self.draft_button.setToolTip("Soạn văn bản (Word, PDF) cho các vụ việc của văn bản "
+                                     "đang chọn, hoặc mã vụ việc gõ vào")
+        self.draft_button.clicked.connect(self.open_draft_dialog)
         self.attach_button = QPushButton("Đính kèm bản đã ký…")
         self.attach_button.clicked.connect(self.attach_signed_copy)
         self.view_button = QPushButton("Xem bản đã ký")
         self.view_button.clicked.connect(self.view_signed_copy)
         editing = actor.can(Permission.EDIT_CASES)
-        self.receive_button.setVisible(editing)
-        self.attach_button.setVisible(editing)
+        for button in (self.receive_button, self.send_button, self.attach_button,
+                       self.draft_button):
+            button.setVisible(editing)
         self.count = QLabel()
         self.message = MessageLine()
         buttons = QHBoxLayout()
         buttons.addWidget(self.count, 1)
         for button in (self.open_button, self.view_button, self.attach_button,
-                       self.receive_button):
+                       self.draft_button, self.send_button, self.receive_button):
             buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -256,6 +279,35 @@ class DocumentsView(QWidget):
         self.message.done(f"Đã ghi văn bản đến {entry.number or entry.counterpart}.")
         self._announce(DataChange.cases(entry.case_ids))
 
+    def enter_sent(self) -> None:
+        db = self._db
+
+        def task(_p: Progress, _t: CancelToken) -> documents.ReplyClock:
+            return documents.reply_clock(db)
+
+        self._runner.start(task, on_success=self._ask_sent, on_failure=self.message.error,
+                           owner=self)
+
+    def _ask_sent(self, clock: documents.ReplyClock) -> None:
+        entry = self.selected_entry()
+        dialog = SentDialog(self._db, self._actor, self._runner, self._prefs, clock,
+                            entry.case_codes if entry is not None else (), self)
+        dialog.entered.connect(self._sent)
+        dialog.open()
+
+    def _sent(self, entry: RegisterEntry) -> None:
+        self.message.done(f"Đã ghi văn bản đi số {entry.number}.")
+        self._announce(DataChange.cases(entry.case_ids))
+
+    def open_draft_dialog(self) -> None:
+        from app.ui.draft_dialog import DraftDialog  # loaded with the first draft
+
+        entry = self.selected_entry()
+        dialog = DraftDialog(self._db, self._actor, self._runner, self._prefs,
+                             entry.case_codes if entry is not None else (), parent=self)
+        dialog.drafted.connect(lambda drafted: self._sent(drafted.entry))
+        dialog.open()
+
     def attach_signed_copy(self) -> None:
         entry = self.selected_entry()
         if entry is None or entry.direction is not Direction.SENT:
@@ -356,3 +408,135 @@ class ReceivedDialog(Dialog):
 
         self._runner.start(task, on_success=done, on_failure=refused, owner=self)
 
+
+
+class SentDialog(Dialog):
+    """«Ghi văn bản đi»: a document made outside the program entered in the register: its
+    kind, cases (by code) and event, date, number (empty: the next one), recipients, signer,
+    subject and, for a request, the date a reply is expected by."""
+
+    entered = Signal(object)  # RegisterEntry
+
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner, prefs: UiPrefs,
+                 clock: documents.ReplyClock, codes: Sequence[str] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Ghi văn bản đi", prefs, "van-ban-di", parent, min_width=620)
+        self._db, self._actor, self._runner, self._clock = db, actor, runner, clock
+        self._reply_typed = False
+        self._looked_up = ""
+        self.kind = QComboBox()
+        for kind, label in DOCUMENT_KIND_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.codes = QLineEdit(", ".join(codes))
+        self.codes.setPlaceholderText("Ví dụ: VP-2026-0012, VP-2026-0015")
+        self.codes_error = FieldError()
+        self.event_choice = QComboBox()
+        self.issued_on = DateEntry()
+        self.number = QLineEdit()
+        self.number.setValidator(QIntValidator(1, 999_999, self.number))
+        self.number.setPlaceholderText("Để trống: lấy số tiếp theo trong sổ")
+        self.recipients = QPlainTextEdit()
+        self.recipients.setPlaceholderText("Mỗi dòng một nơi nhận")
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setFixedHeight(64)
+        self.signer = QLineEdit()
+        self.subject = QPlainTextEdit()
+        self.subject.setTabChangesFocus(True)
+        self.subject.setFixedHeight(52)
+        self.reply_by = DateEntry(optional=True)
+        self.reply_by.setToolTip("Văn bản đề nghị, kiến nghị, chuyển hồ sơ: ngày chờ trả lời, "
+                                 "theo hạn trả lời trong thông tin đơn vị")
+        form = QFormLayout()
+        form.addRow("Loại văn bản", self.kind)
+        form.addRow("Mã vụ việc", self.codes)
+        form.addRow("", self.codes_error)
+        form.addRow("Biện pháp xử lý", self.event_choice)
+        form.addRow("Ngày ban hành", self.issued_on)
+        form.addRow("Số", self.number)
+        form.addRow("Nơi nhận", self.recipients)
+        form.addRow("Người ký", self.signer)
+        form.addRow("Trích yếu", self.subject)
+        form.addRow("Hạn trả lời", self.reply_by)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.button_box("Ghi vào sổ", on_accept=self.save))
+        self.kind.currentIndexChanged.connect(self._default_reply_by)
+        self.issued_on.changed.connect(self._default_reply_by)
+        self.reply_by.line.textEdited.connect(self._reply_edited)
+        self.codes.editingFinished.connect(self.look_up_cases)
+        self._show_events([])
+        self._default_reply_by()
+        if codes:
+            self.look_up_cases()
+
+    def _reply_edited(self) -> None:
+        self._reply_typed = True
+
+    def _default_reply_by(self) -> None:
+        """A request expects its reply by the office's reply clock, unless typed."""
+        day = self.issued_on.value()
+        if self._reply_typed or day is None:
+            return
+        self.reply_by.set_value(self._clock.reply_by(self.kind.currentData(), day))
+
+    def look_up_cases(self) -> None:
+        text = self.codes.text()
+        if text == self._looked_up:
+            return
+        self._looked_up = text
+        codes, db, actor = typed_codes(text), self._db, self._actor
+        if not codes:
+            self._show_events([])
+            return
+
+        def task(_p: Progress, _t: CancelToken) -> list[documents.CaseChoice]:
+            return documents.cases_by_code(db, actor, codes)
+
+        def failed(message: str) -> None:
+            self.codes_error.show_message(message)
+            self._show_events([])
+
+        self._runner.start(task, on_success=self._show_events, on_failure=failed, owner=self)
+
+    def _show_events(self, found: list[documents.CaseChoice]) -> None:
+        if found:
+            self.codes_error.show_message(None)
+        chosen = self.event_choice.currentData()
+        self.event_choice.clear()
+        self.event_choice.addItem("— Không gắn với biện pháp nào —", None)
+        for case in found:
+            for event_id, label in case.events:
+                self.event_choice.addItem(label, event_id)
+                if event_id == chosen:
+                    self.event_choice.setCurrentIndex(self.event_choice.count() - 1)
+
+    def save(self) -> None:
+        if not entries_ready(self):
+            return
+        codes, db, actor = typed_codes(self.codes.text()), self._db, self._actor
+        kind = DocumentKind(self.kind.currentData())
+        event_id, issued_on = self.event_choice.currentData(), self.issued_on.checked_value()
+        number = int(self.number.text()) if self.number.text() else None
+        recipients = "\n".join(line.strip() for line in self.recipients.toPlainText()
+                               .splitlines() if line.strip())
+        signer, subject = self.signer.text(), self.subject.toPlainText()
+        reply_by = self.reply_by.value()
+        self.accept_button.setEnabled(False)
+
+        def task(_p: Progress, _t: CancelToken) -> RegisterEntry:
+            found = documents.cases_by_code(db, actor, codes)
+            return documents.enter_drafted(
+                db, actor, kind, [case.id for case in found], event_id, issued_on=issued_on,
+                recipients=recipients, signer=signer, subject=subject, reply_by=reply_by,
+                number=number)
+
+        def done(entry: RegisterEntry) -> None:
+            self.entered.emit(entry)
+            self.accept()
+
+        def refused(message: str) -> None:
+            self.accept_button.setEnabled(True)
+            self.message.error(message)
+
+        self._runner.start(task, on_success=done, on_failure=refused, owner=self)

@@ -77,10 +77,10 @@ class ServerDialog(Dialog):
 
     def check(self) -> None:
         """Connects off the UI thread (a server that does not answer takes a while)."""
-        paths, address, password = self._paths, self.address(), self.password.text()
+        address, password = self.address(), self.password.text()
 
         def task(_p: Progress, _t: CancelToken) -> CheckResult:
-            return server_connection.check(paths, address, password)
+            return server_connection.check(address, password)
 
         self.buttons.setEnabled(False)
         self.message.working("Đang kết nối máy chủ…")

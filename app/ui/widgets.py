@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QRadioButton,
     QSizePolicy,
     QVBoxLayout,
@@ -62,6 +63,35 @@ class MessageLine(FieldError):
     def _show(self, message: str, colour: str | None) -> None:
         self.setStyleSheet(f"color: {colour}" if colour else "")
         self.show_message(message)
+
+
+class FittedList(QListWidget):
+    """A list of wrapped lines as tall as they are, up to `most` pixels (then it scrolls):
+    one warning takes one line's height, not the room of several."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self._most = most
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        model = self.model()
+        for changed in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            changed.connect(self.updateGeometry)
+
+    def sizeHint(self) -> QSize:
+        self.doItemsLayout()  # the lines wrapped at the present width
+        lines = sum(self.visualItemRect(self.item(row)).height() + 2 * self.spacing()
+                    for row in range(self.count()))
+        return QSize(super().sizeHint().width(),
+                     min(self._most, lines + 2 * self.frameWidth()))
+
+    def minimumSizeHint(self) -> QSize:  # a scroll area's own minimum is several lines
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # the lines wrap anew
+            self.updateGeometry()
 
 
 def with_error(widget: QWidget, *below: QWidget) -> tuple[QWidget, FieldError]:

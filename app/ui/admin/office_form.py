@@ -10,24 +10,36 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind, symbol_problem
 from app.domain.labels import DAY_UNIT_LABELS, DayUnit
-from app.domain.office import MAX_SIGNER_LINES, SETTING_LABELS, Issuer, OfficeSettings
+from app.domain.office import (
+    MAX_SIGNER_LINES,
+    REPORT_ISSUERS,
+    SETTING_LABELS,
+    Issuer,
+    OfficeSettings,
+)
 from app.domain.report import REPORT_OPTION_LABELS, ReportOption
 from app.progress import CancelToken, Progress
 from app.services import settings
@@ -37,6 +49,7 @@ from app.ui.admin.case_code_editor import CaseCodeEditor
 from app.ui.admin.common import Feedback
 from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import FieldError
 
 ISSUER_LABELS: dict[Issuer, str] = {
     Issuer.UNIT: "Đơn vị (phòng) ban hành",
@@ -54,8 +67,9 @@ UNIT_FIELDS = (
     ("unit_short", "Tên viết tắt", "dùng trong «Lưu: VT, …»", 0),
     ("place_name", "Địa danh", "ghi ở dòng «…, ngày … tháng … năm …»", 0),
 )
-# Each issuer's group: its title, its symbol, its signer lines and its signer's name.
-ISSUER_FIELDS = {
+# Each issuer's group: its title, its symbol (None: a decision takes its kind's), its signer
+# lines and its signer's name.
+ISSUER_FIELDS: dict[Issuer, tuple[str, tuple[str, str] | None, tuple[str, str], str]] = {
     Issuer.UNIT: ("Khi đơn vị (phòng) ban hành",
                   ("unit_symbol", "VD: BC-VHXH → Số: 05/BC-VHXH"),
                   ("unit_signer", f"VD: KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG ({SIGNER_HINT})"),
@@ -65,6 +79,11 @@ ISSUER_FIELDS = {
                        ("committee_signer", "VD: TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n"
                                             f"PHÓ CHỦ TỊCH ({SIGNER_HINT})"),
                        "committee_signer_name"),
+    # NĐ 30/2020 Điều 13: the Chairman signs a sanction decision in person, without «TM.».
+    Issuer.CHAIRMAN: ("Chủ tịch ký quyết định xử phạt (ký cá nhân, không ghi «TM.»)", None,
+                      ("chairman_signer", "VD: KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH, hoặc CHỦ TỊCH "
+                                          f"({SIGNER_HINT})"),
+                      "chairman_signer_name"),
 }
 LIST_FIELDS = (
     ("addressees", "Kính gửi (mỗi dòng một nơi)",
@@ -132,14 +151,19 @@ class OfficeForm(QScrollArea):
                 self._text_row(units, key, label, hint)
         units.addRow("Báo cáo do:", self.issuer)
 
-        signers = QHBoxLayout()
-        for title, (symbol, symbol_hint), (signer, signer_hint), name in ISSUER_FIELDS.values():
+        signer_groups: dict[Issuer, QGroupBox] = {}
+        for issuer, (title, symbol, (signer, signer_hint), name) in ISSUER_FIELDS.items():
             form = QFormLayout()
-            self._text_row(form, symbol, "Ký hiệu văn bản", symbol_hint)
+            if symbol is not None:
+                symbol_key, symbol_hint = symbol
+                self._text_row(form, symbol_key, "Ký hiệu văn bản", symbol_hint)
             self.lists[signer] = _lines_box(MAX_SIGNER_LINES, signer_hint)
             form.addRow("Thẩm quyền, chức vụ người ký:", self.lists[signer])
             self._text_row(form, name, "Họ tên người ký", "")
-            signers.addWidget(_group(title, form))
+            signer_groups[issuer] = _group(title, form)
+        signers = QHBoxLayout()  # the report's two issuers side by side
+        for issuer in REPORT_ISSUERS:
+            signers.addWidget(signer_groups[issuer])
 
         sent = QFormLayout()
         sent.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # lists as wide as can be
@@ -169,6 +193,8 @@ class OfficeForm(QScrollArea):
             report.addWidget(self.report_options[option])
             report.addWidget(explained)
 
+        self.symbols = SymbolsTable()
+
         self.save_button = QPushButton("Lưu thông tin đơn vị")
         self.save_button.clicked.connect(self.save)
         self.save_button.setEnabled(actor.can(Permission.MANAGE_SETTINGS))
@@ -182,6 +208,8 @@ class OfficeForm(QScrollArea):
         left.addWidget(_group("Tên đơn vị (gõ đúng như in trên văn bản; chương trình không "
                               "tự đổi chữ hoa, chữ thường)", units))
         left.addLayout(signers)
+        left.addWidget(signer_groups[Issuer.CHAIRMAN])
+        left.addWidget(self.symbols)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(_group("Nơi gửi, địa bàn", sent))
@@ -229,6 +257,7 @@ class OfficeForm(QScrollArea):
         self.case_code.set_pattern(office.case_code_pattern)
         for option, option_box in self.report_options.items():
             option_box.setChecked(option in office.report_options)
+        self.symbols.show_symbols(office)
 
     def edited(self) -> OfficeSettings:
         values: dict[str, object] = {k: e.text().strip() for k, e in self.texts.items()}
@@ -241,9 +270,13 @@ class OfficeForm(QScrollArea):
         values["report_options"] = tuple(str(option) for option, option_box
                                          in self.report_options.items()
                                          if option_box.isChecked())
+        values["document_symbols"] = self.symbols.symbols()
         return dataclasses.replace(self._current, **values)  # type: ignore[arg-type]
 
     def save(self) -> None:
+        if problem := self.symbols.problem():
+            self.feedback.error(problem)
+            return
         office = self.edited()
         db, actor = self._db, self._actor
 
@@ -263,3 +296,57 @@ def _group(title: str, form: QFormLayout) -> QGroupBox:
     group = QGroupBox(title)
     group.setLayout(form)
     return group
+
+
+class SymbolsTable(QGroupBox):
+    """Each kind of document with its symbol (`OfficeSettings.document_symbols`): the
+    register numbers each symbol's documents per year; an empty cell takes the default."""
+
+    def __init__(self) -> None:
+        super().__init__("Ký hiệu từng loại văn bản (Số: 15/GM-VHXH)")
+        self.table = QTableWidget(len(DocumentKind), 2)
+        self.table.setHorizontalHeaderLabels(["Loại văn bản", "Ký hiệu"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("M") * 14)
+        for row, kind in enumerate(DocumentKind):
+            name = QTableWidgetItem(DOCUMENT_KIND_LABELS[kind])
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            name.setToolTip(DOCUMENT_KIND_LABELS[kind])
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, QTableWidgetItem())
+        self.table.resizeRowsToContents()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + sum(self.table.rowHeight(r) for r in range(len(DocumentKind)))
+                                  + 2 * self.table.frameWidth())
+        self.error = FieldError()
+        self.table.itemChanged.connect(lambda _item: self.error.show_message(self.problem()))
+        hint = QLabel("Các loại cùng ký hiệu dùng chung một dãy số trong năm; để trống: ký "
+                      "hiệu mặc định.")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.error)
+        layout.addWidget(hint)
+
+    def show_symbols(self, office: OfficeSettings) -> None:
+        for row, kind in enumerate(DocumentKind):
+            cell = self.table.item(row, 1)
+            assert cell is not None
+            cell.setText(office.document_symbol(kind))
+
+    def _typed(self) -> dict[DocumentKind, str]:
+        return {kind: cell.text().strip() if (cell := self.table.item(row, 1)) else ""
+                for row, kind in enumerate(DocumentKind)}
+
+    def symbols(self) -> dict[str, str]:
+        """As saved: a kind left empty is not stored, so it takes the default."""
+        return {str(kind): symbol for kind, symbol in self._typed().items() if symbol}
+
+    def problem(self) -> str | None:
+        return next((found for kind, symbol in self._typed().items()
+                     if (found := symbol_problem(kind, symbol))), None)

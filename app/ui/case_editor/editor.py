@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QInputDialog,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case import CaseInput, validate_case
+from app.domain.drafting import kinds_for_event
 from app.domain.events import EventInput, validate_event
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import Offender, sanction_problems
@@ -30,13 +30,14 @@ from app.domain.vocabulary import EventKind, Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.progress import CancelToken, Progress
-from app.services import cases, events, legal_basis
+from app.services import cases, clocks, events, legal_basis
 from app.services.actor import Actor, Permission
 from app.services.case_warnings import warnings_for
 from app.services.data_folder import Database
 from app.services.records import CaseDetail, EventRecord
 from app.services.report_register import PendingChange
 from app.ui.case_editor.children import ChildrenSection
+from app.ui.case_editor.clocks_panel import ClocksPanel
 from app.ui.case_editor.decision_dialog import DecisionDialog
 from app.ui.case_editor.defamation import DefamationSection
 from app.ui.case_editor.event_dialog import EventDialog, typed_event_warnings
@@ -50,6 +51,10 @@ from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import FittedList
+
+# The warnings take the lines they have, up to about six; beyond, they scroll.
+WARNINGS_MOST_HEIGHT = 130
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -74,6 +79,7 @@ class CaseEditor(Dialog):
         super().__init__("Vụ việc mới" if detail is None else f"Vụ việc {detail.code}", prefs,
                          "case_editor", parent, size=(900, 680))
         self._db, self._actor, self._runner = db, actor, runner
+        self._user_prefs = prefs
         self._vocabulary = vocabulary
         self._addressees = office.addressee_suggestions
         self.detail = detail
@@ -83,15 +89,15 @@ class CaseEditor(Dialog):
         self._loading = False
         self.editable = actor.can(Permission.EDIT_CASES) and not (detail and detail.deleted_at)
         self.print_dialog: QDialog | None = None
+        self.draft_dialog: QDialog | None = None
         self.general = GeneralSection(vocabulary, office.areas)
         self.offender = OffenderSection()
         self.children_section = ChildrenSection(lambda: self.current_input().act_date)
         self.defamation = DefamationSection()
         self.timeline = TimelineSection(vocabulary)
         self.evidence = EvidenceSection(db, actor, runner)
-        self.warnings = QListWidget()
-        self.warnings.setMaximumHeight(130)
-        self.warnings.setWordWrap(True)
+        self.clocks = ClocksPanel()
+        self.warnings = FittedList(WARNINGS_MOST_HEIGHT)
         self.warnings.setVisible(False)
         self.warnings.itemActivated.connect(self._open_related)
         self.tabs = QTabWidget()
@@ -110,12 +116,17 @@ class CaseEditor(Dialog):
         self.print_button = QPushButton("In phiếu (Ctrl+P)")
         self.print_button.setToolTip("Phiếu thông tin vụ việc (PDF) theo bản đã lưu.")
         self.print_button.clicked.connect(self.open_print_dialog)
+        self.draft_button = QPushButton("Soạn văn bản…")
+        self.draft_button.setToolTip("Soạn giấy mời, biên bản, quyết định… của vụ việc (Word, "
+                                     "PDF), lấy số trong sổ văn bản.")
+        self.draft_button.clicked.connect(lambda: self.open_draft_dialog())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.clocks)
         layout.addWidget(self.warnings)
         layout.addWidget(self.message)
         layout.addLayout(self.button_row(self.reload_button, self.save_button,
-                                         first=[self.print_button]))
+                                         first=[self.print_button, self.draft_button]))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.open_print_dialog)
         for section in self._sections():
@@ -178,6 +189,8 @@ class CaseEditor(Dialog):
     def _update_print_button(self) -> None:
         self.print_button.setEnabled(self.detail is not None and self.detail.deleted_at is None
                                      and self._actor.can(Permission.REPORT))
+        self.draft_button.setVisible(self.editable)
+        self.draft_button.setEnabled(self.detail is not None)
 
     # Checking a field as soon as the officer is done with it ------------------
 
@@ -197,19 +210,25 @@ class CaseEditor(Dialog):
     # Saving -------------------------------------------------------------------
 
     def _run(self, work: Callable[[], CaseDetail], done: str,
-             change: PendingChange | None = None) -> None:
+             change: PendingChange | None = None,
+             then: Callable[[CaseDetail], None] | None = None) -> None:
         """Save off the UI thread; `change` says what the save alters, for the warning when
-        it alters a frozen report."""
+        it alters a frozen report; `then` follows a successful save."""
         if change is not None:
             save_checked(self._runner, self, self._db, self._actor, change,
-                         lambda: self._run(work, done), self._failed)
+                         lambda: self._run(work, done, then=then), self._failed)
             return
 
         def task(_p: Progress, _t: CancelToken) -> CaseDetail:
             return work()
 
+        def succeeded(detail: CaseDetail) -> None:
+            self._changed(detail, done)
+            if then is not None:
+                then(detail)
+
         self.save_button.setEnabled(False)
-        self._runner.start(task, on_success=lambda d: self._changed(d, done),
+        self._runner.start(task, on_success=succeeded,
                            on_refused=self._refused, on_failure=self._failed,
                            on_finished=lambda: self.save_button.setEnabled(True), owner=self)
 
@@ -327,6 +346,28 @@ class CaseEditor(Dialog):
         self.print_dialog = dialog
         dialog.open()  # window-modal, without blocking the editor's own work
 
+    # Drafting a document of the case ----------------------------------------------------
+
+    def open_draft_dialog(self, event: EventRecord | None = None) -> None:
+        """«Soạn văn bản»: the saved case's document, of `event`'s step when given."""
+        if self.detail is None:
+            return
+        from app.ui.draft_dialog import DraftDialog  # loaded with the first draft, as printing
+
+        kinds = kinds_for_event(event.kind) if event is not None else ()
+        dialog = DraftDialog(self._db, self._actor, self._runner, self._user_prefs,
+                             [self.detail.code], event_id=event.id if event else None,
+                             kind=kinds[0] if kinds else None, parent=self)
+        dialog.drafted.connect(self._drafted)
+        self.draft_dialog = dialog
+        dialog.open()
+
+    def _drafted(self, _drafted: object) -> None:
+        """A document entered in the register: the window's screens and the clocks know."""
+        self._load_clocks()
+        if self.detail is not None:
+            self.saved.emit(self.detail)
+
     # Warnings: shown where the officer works, never blocking ---------------------
 
     def check_warnings(self) -> None:
@@ -339,6 +380,19 @@ class CaseEditor(Dialog):
             return warnings_for(db, data, case_id=case_id, events=recorded)
 
         self._runner.start(task, on_success=self._show_warnings, owner=self)
+        self._load_clocks()
+
+    def _load_clocks(self) -> None:
+        """The clocks of the case as saved (a new case has none yet)."""
+        if self.detail is None or self.detail.deleted_at is not None:
+            self.clocks.show_clocks([])
+            return
+        db, actor, case_id = self._db, self._actor, self.detail.id
+
+        def task(_p: Progress, _t: CancelToken) -> list[clocks.OpenClock]:
+            return clocks.open_clocks(db, actor, case_id)
+
+        self._runner.start(task, on_success=self.clocks.show_clocks, owner=self)
 
     def _show_warnings(self, found: list[CaseWarning]) -> None:
         self.warnings.clear()
@@ -373,7 +427,8 @@ class CaseEditor(Dialog):
         return EventDialog(self._vocabulary, shown, act, event=event,
                            default_day=None if event else date.today(), parent=self,
                            check=self._event_check(event.id if event else None),
-                           addressees=self._addressees, warn=warn, runner=self._runner)
+                           addressees=self._addressees, warn=warn, runner=self._runner,
+                           offer_draft=event is None and self.editable)
 
     def _event_check(self, replacing: int | None) -> Callable[[EventInput], list[FieldProblem]]:
         """The rules `add_event` and `edit_event` apply, for the dialog to show as typed."""
@@ -404,13 +459,21 @@ class CaseEditor(Dialog):
             return
         dialog = self._event_dialog()
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.add_event(dialog.event_input())
+            self.add_event(dialog.event_input(), draft=dialog.draft_after)
 
-    def add_event(self, data: EventInput) -> None:
+    def add_event(self, data: EventInput, *, draft: bool = False) -> None:
+        """Record the event; with `draft`, then open «Soạn văn bản» for it."""
         assert self.detail is not None
         db, actor, case_id = self._db, self._actor, self.detail.id
+        known = {event.id for event in self.detail.events}
+
+        def draft_new(detail: CaseDetail) -> None:
+            new = [event for event in detail.events if event.id not in known]
+            if new:
+                self.open_draft_dialog(new[-1])
+
         self._run(lambda: events.add_event(db, actor, case_id, data), "Đã ghi biện pháp.",
-                  PendingChange(case_id, added=data))
+                  PendingChange(case_id, added=data), then=draft_new if draft else None)
 
     def _edit_event(self, event: EventRecord) -> None:
         assert self.detail is not None

@@ -8,6 +8,8 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case import ActDate, CaseInput
+from app.domain.drafting import kinds_for_event
 from app.domain.events import ADDRESSED_KINDS, EventInput
 from app.domain.fields import EVENT_BY_KEY, LEGAL_BASES_LABEL
 from app.domain.labels import DECISION_TIME_LABELS, ClosingResult, DecisionTime, SanctionForm
@@ -86,7 +90,7 @@ class EventDialog(Dialog):
                  parent: QWidget | None = None,
                  check: Callable[[EventInput], list[FieldProblem]] | None = None,
                  addressees: Sequence[str] = (), warn: EventWarnings | None = None,
-                 runner: TaskRunner | None = None) -> None:
+                 runner: TaskRunner | None = None, offer_draft: bool = False) -> None:
         super().__init__("Sửa biện pháp xử lý" if event else "Thêm biện pháp xử lý",
                          parent=parent, min_width=640)
         self.kind = QComboBox()
@@ -175,7 +179,16 @@ class EventDialog(Dialog):
         # The list takes the room the dialog is given.
         self._rows["legal_basis_ids"].setSizePolicy(QSizePolicy.Policy.Preferred,
                                                     QSizePolicy.Policy.Expanding)
-        form.addRow(self.button_box("Ghi"))
+        buttons = self.button_box("Ghi")
+        # After a step that has its document (letters.md), the officer may draft it at once.
+        self.draft_after = False
+        self.draft_button = QPushButton("Ghi và soạn văn bản…")
+        self.draft_button.setToolTip("Ghi biện pháp rồi soạn văn bản của bước này (Word, PDF), "
+                                     "lấy số trong sổ văn bản")
+        self.draft_button.clicked.connect(self._accept_and_draft)
+        self._offer_draft = offer_draft
+        buttons.addButton(self.draft_button, QDialogButtonBox.ButtonRole.ActionRole)
+        form.addRow(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.form_choice.currentIndexChanged.connect(self._kind_changed)
         if event is not None:
@@ -213,6 +226,13 @@ class EventDialog(Dialog):
         self.fields.setRowVisible(self._rows["decision_time"], kind == EventKind.RECORD)
         fine = self.form_choice.currentData() == SanctionForm.FINE
         self.amount.setEnabled(sanction and fine)
+        self.draft_button.setVisible(self._offer_draft and bool(kinds_for_event(kind or "")))
+
+    def _accept_and_draft(self) -> None:
+        self.draft_after = True
+        self.accept()
+        if self.result() != QDialog.DialogCode.Accepted:
+            self.draft_after = False  # refused: the dialog stays, as «Ghi» leaves it
 
     def chosen_ids(self) -> tuple[int, ...]:
         return tuple(
