@@ -222,6 +222,9 @@ def _renamed(data: dict[str, Any]) -> dict[str, Any]:
 SETTING_LABELS: dict[str, str] = {
     "unit_code": "Mã đơn vị hành chính",
     "unit_title": "Tên đơn vị hành chính",
+    # Not settings of the form: what the audit log shows of a unit's key registered.
+    "registered_unit": "Đăng ký khóa công khai của đơn vị",
+    "unit_key_fingerprint": "Dấu vân tay khóa",
     "managing_body": "Cơ quan chủ quản, như in ở đầu văn bản",
     "managing_body_in_sentence": "Cơ quan chủ quản, viết trong câu",
     "unit_name": "Tên đơn vị, như in ở đầu văn bản",

@@ -8,7 +8,7 @@ from app.domain.office import OfficeSettings
 from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.security import keys
-from app.services import accounts, audit, legal_basis, settings, vault, vocabulary
+from app.services import accounts, audit, legal_basis, settings, unit_keys, vault, vocabulary
 from app.services.actor import SYSTEM
 from app.services.audit import AuditAction
 
@@ -29,6 +29,7 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
         paths.keys.unlink()
     db = open_database(paths, create=True)
     folder = vault.new_keys()
+    assert folder.admin is not None  # a new folder has both keys
     # A data folder's key file comes first: a crash then leaves it without a database,
     # which the next init removes. A server keeps it in the schema that unlocking makes.
     if paths.server is None:
@@ -44,6 +45,7 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
             vocabulary.seed(session)
             legal_basis.seed(session)
             settings.write_office(session, office)
+            unit_keys.make_own_keys(session, folder.admin)
             audit.start_chain(session, SYSTEM.username, folder.admin)  # keyed from row 1
             audit.record(session, SYSTEM.username, AuditAction.INIT,
                          detail={"data_dir": str(paths.root)})

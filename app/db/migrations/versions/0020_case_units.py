@@ -5,6 +5,7 @@
 they get the office's code, or "" ("this office") while none is set, which setting it
 later fills in. The unique constraint on `code` becomes a unique index on
 (`unit_code`, `code`), so that another unit's register keeps its codes beside this one's.
+`registered_units` holds the public keys of the other offices an administrator registered.
 
 SQLite cannot drop a table's constraint: `cases` is rebuilt by SQLite's own procedure
 (a new table, the rows copied with their ids, the old one dropped, the new one renamed,
@@ -24,6 +25,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.models.base import UtcDateTime
+
 revision: str = "0020"
 down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
@@ -31,6 +34,7 @@ depends_on: str | Sequence[str] | None = None
 
 OLD_UNIQUE = "uq_cases_code"
 NEW_UNIQUE = "uq_cases_unit_code"
+CURRENT = sa.text("replaced_at IS NULL")
 _CONSTRAINT = re.compile(rf",\s*CONSTRAINT {OLD_UNIQUE} UNIQUE \(code\)")
 
 
@@ -47,9 +51,29 @@ def upgrade() -> None:
     if unit:
         bind.execute(sa.text("UPDATE cases SET unit_code = :unit"), {"unit": unit})
     op.create_index(NEW_UNIQUE, "cases", ["unit_code", "code"], unique=True)
+    op.create_table(
+        "registered_units",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_code", sa.String(length=5), nullable=False),
+        sa.Column("unit_name", sa.String(length=300), nullable=False),
+        sa.Column("signing_key", sa.String(length=44), nullable=False),
+        sa.Column("receiving_key", sa.String(length=44), nullable=False),
+        sa.Column("fingerprint", sa.String(length=40), nullable=False),
+        sa.Column("registered_at", UtcDateTime(), nullable=False),
+        sa.Column("registered_by", sa.String(length=60), nullable=False),
+        sa.Column("replaced_at", UtcDateTime(), nullable=True),
+        sa.Column("replaced_by", sa.String(length=60), nullable=True),
+        sa.Column("uuid", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registered_units")),
+        sa.UniqueConstraint("uuid", name=op.f("uq_registered_units_uuid")),
+    )
+    op.create_index("uq_registered_units_current", "registered_units", ["unit_code"],
+                    unique=True, sqlite_where=CURRENT, postgresql_where=CURRENT)
 
 
 def downgrade() -> None:
+    op.drop_index("uq_registered_units_current", "registered_units")
+    op.drop_table("registered_units")
     # Refused by the database when two units' cases share a code: nothing is lost.
     op.drop_index(NEW_UNIQUE, "cases")
     if op.get_bind().dialect.name == "sqlite":
