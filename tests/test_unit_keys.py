@@ -18,10 +18,11 @@ from app.models import AuditEntry, RegisteredUnit
 from app.paths import DataPaths
 from app.security import keys, unit_keys
 from app.security.sealing import SealedFileKey
-from app.services import rotation, settings
+from app.services import accounts, rotation, settings
 from app.services import unit_keys as unit_key_service
 from app.services.actor import Actor
 from tests.conftest import ADMIN_PASSWORD, open_unlocked
+from tests.conftest import PASSWORD as OFFICER_SIGN_IN
 from tests.test_cli import PASSWORD, run
 
 OFFICER_PASSWORD = "canbo-2026-x"
@@ -250,3 +251,18 @@ def test_the_window_shows_the_fingerprint_before_registering(
     qtbot.waitUntil(lambda: own.fingerprint in view.feedback.text(), timeout=5000)
     view.grab().save(str(tmp_path / "don-vi-va-khoa.png"))
     runner.wait()
+
+
+def test_a_folder_without_key_pairs_gets_them_at_an_administrators_sign_in_only(
+        db: Database, admin: Actor, officer: Actor) -> None:
+    """A folder of a version before the exchange: no officer's session can make them (the
+    seed is sealed to the administrators' key, which only their sessions hold)."""
+    with db.write() as session:
+        session.execute(text("DELETE FROM settings WHERE key = 'unit_keys'"))
+    accounts.authenticate(db, officer.username, OFFICER_SIGN_IN)
+    assert unit_key_service.own_public_keys(db) is None
+    accounts.authenticate(db, "admin", ADMIN_PASSWORD)
+    made = unit_key_service.own_public_keys(db)
+    assert made is not None and unit_keys.public_keys(_own_seed(db)) == made
+    accounts.authenticate(db, "admin", ADMIN_PASSWORD)  # made once, kept
+    assert unit_key_service.own_public_keys(db) == made
