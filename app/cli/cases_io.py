@@ -35,6 +35,9 @@ def _configure_import(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="TỆP.xlsx", type=Path, help="tệp Excel cần nhập")
     parser.add_argument("--dry-run", action="store_true",
                         help="chỉ kiểm tra và báo lỗi, cảnh báo; không nhập gì")
+    parser.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ",
+                        help="sổ của đơn vị khác (mã đơn vị hành chính): vụ việc giữ mã của "
+                             "đơn vị đó, không trùng với mã của đơn vị mình")
 
 
 def _with_file_password(invocation: Invocation, action: Callable[[str | None], _R]) -> _R:
@@ -65,8 +68,8 @@ def _run_import(invocation: Invocation, session: Session | None) -> int:
         def check(password: str | None) -> importing.ImportPreview:
             with invocation.job(f"Đang kiểm tra {path.name}") as job:
                 return importing.check_workbook(session.db, session.actor, path,
-                                                file_password=password, progress=job.progress,
-                                                token=job.token)
+                                                file_password=password, unit=invocation.args.unit,
+                                                progress=job.progress, token=job.token)
 
         preview = _with_file_password(invocation, check)
         if preview.errors:
@@ -80,8 +83,8 @@ def _run_import(invocation: Invocation, session: Session | None) -> int:
     def import_file(password: str | None) -> importing.ImportResult:
         with invocation.job(f"Đang nhập {path.name}") as job:
             return importing.import_workbook(session.db, session.actor, path,
-                                             file_password=password, progress=job.progress,
-                                             token=job.token)
+                                             file_password=password, unit=invocation.args.unit,
+                                             progress=job.progress, token=job.token)
 
     try:
         result = _with_file_password(invocation, import_file)

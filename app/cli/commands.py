@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli import backup, cases_io, core, evidence, letters, report, users
+from app.cli import backup, cases_io, core, evidence, letters, report, units, users
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
@@ -13,4 +13,5 @@ COMMANDS: tuple[Command, ...] = (
     *evidence.COMMANDS,
     *backup.COMMANDS,
     *users.COMMANDS,
+    *units.COMMANDS,
 )

@@ -7,6 +7,7 @@ import time
 
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.domain.labels import RECOVERY_KEY_ADVICE
+from app.domain.office import OfficeSettings
 from app.services import demo, integrity, setup
 
 
@@ -15,14 +16,23 @@ def _configure_init(parser: argparse.ArgumentParser) -> None:
                         help="tên đăng nhập của quản trị viên đầu tiên")
     parser.add_argument("--full-name", default="", metavar="HỌ_TÊN",
                         help="họ tên của quản trị viên")
+    parser.add_argument("--unit-code", default="", metavar="MÃ",
+                        help="mã đơn vị hành chính: 5 chữ số với xã, phường; 2 chữ số với tỉnh")
+    parser.add_argument("--unit-name", default="", metavar="TÊN",
+                        help="tên đơn vị hành chính, VD: Xã Minh Tân")
 
 
 def _run_init(invocation: Invocation, _session: Session | None) -> int:
     if not invocation.args.password_stdin:
         raise UsageError("Cần --password-stdin: mật khẩu quản trị viên đọc từ đầu vào chuẩn.")
+    # Checked before the password is asked for and anything is made.
+    unit = OfficeSettings(unit_code=invocation.args.unit_code.strip(),
+                          unit_title=invocation.args.unit_name.strip())
+    unit.validate()
     password = invocation.stdin.new_secret("mật khẩu quản trị viên")
     db, recovery_key = setup.init_with_recovery_key(invocation.paths, invocation.args.admin,
-                                                    password, invocation.args.full_name)
+                                                    password, invocation.args.full_name,
+                                                    office=unit)
     db.dispose()
     invocation.say(f"Đã khởi tạo thư mục dữ liệu {invocation.paths.root} "
                    f"với quản trị viên «{invocation.args.admin}».")

@@ -15,12 +15,12 @@ from sqlalchemy.exc import DatabaseError
 
 from app.db import erase, storage
 from app.db.copies import PARTIAL, UPGRADE_PREFIX
-from app.db.schema import alembic_config, migrate, stored_revision
+from app.db.schema import alembic_config, changing_schema, migrate, stored_revision
 from app.errors import DataFolderError
 from app.paths import DataPaths
 
 # The newest revision in migrations/versions (a test checks that it is Alembic's head).
-HEAD_REVISION = "0019"
+HEAD_REVISION = "0020"
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -46,7 +46,7 @@ def upgrade_to_head(engine: Engine, paths: DataPaths, data_key: bytes) -> None:
                 "Hãy cài phiên bản mới nhất rồi mở lại."
             )
         backup_before_migration(engine, paths, current, data_key)
-    with engine.begin() as conn:
+    with changing_schema(engine) as conn:
         migrate(conn)
     if current is not None:
         # A migration may rewrite personal text (0006 strips it from the audit log): the

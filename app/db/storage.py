@@ -46,7 +46,7 @@ from app.db.engine import (
     make_server_engine,
     server_url,
 )
-from app.db.schema import VERSION_TABLE, migrate, stored_revision
+from app.db.schema import VERSION_TABLE, changing_schema, migrate, stored_revision
 from app.db.text_index import is_text_index
 from app.errors import DataFolderError
 
@@ -113,7 +113,7 @@ def replace_server_contents(engine: Engine, copy: Path, data_key: bytes,
     transaction (moving a data folder to a server). `then` writes, in that transaction,
     what the backup held beside the database (the server's evidence and key file)."""
     with opened_copy(copy, data_key) as restored:
-        with restored.begin() as connection:
+        with changing_schema(restored) as connection:
             migrate(connection)  # a backup of an older version: brought up to this one
         with restored.connect() as source, engine.connect() as target, target.begin():
             if stored_revision(target) is None:

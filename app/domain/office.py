@@ -22,6 +22,7 @@ from app.domain.documents import (
     symbol_problem,
 )
 from app.domain.labels import DayUnit
+from app.domain.units import Unit, unit_code_problem
 from app.errors import UserError
 
 # Nghị định 30/2020, Phụ lục I: the authority line, the title, and an acting or a deputy's
@@ -63,6 +64,10 @@ class ReportIssuer:
 
 @dataclass(frozen=True)
 class OfficeSettings:
+    # The administrative unit the office belongs to, as other offices know it
+    # (`app.domain.units`): its code ("" until set) and its name (`Xã Minh Tân`).
+    unit_code: str = ""
+    unit_title: str = ""
     # Each name as printed in a heading (`ỦY BAN NHÂN DÂN\nXÃ MINH TÂN`) and as written inside
     # a sentence (`Ủy ban nhân dân xã Minh Tân`).
     managing_body: str = ""
@@ -139,11 +144,20 @@ class OfficeSettings:
             self.unit_symbol, self.unit_signer, self.unit_signer_name)
 
     @property
+    def unit(self) -> Unit:
+        return Unit(self.unit_code, self.unit_title)
+
+    @property
     def report_issuer(self) -> ReportIssuer:
         return self.issuer_details(self.issuer)
 
     def validate(self) -> None:
         check_pattern(self.case_code_pattern)
+        if self.unit_code and (problem := unit_code_problem(self.unit_code)):
+            raise UserError(problem, field="unit_code")
+        if self.unit_code and not self.unit_title.strip():
+            raise UserError("Cần ghi tên đơn vị hành chính đi kèm mã đơn vị (VD: Xã Minh Tân).",
+                            field="unit_title")
         if self.issuer not in REPORT_ISSUERS:
             raise UserError("Báo cáo do đơn vị hoặc Ủy ban nhân dân ban hành.", field="issuer")
         for name in ("unit_signer", "committee_signer", "chairman_signer"):
@@ -206,6 +220,11 @@ def _renamed(data: dict[str, Any]) -> dict[str, Any]:
 
 # Each setting's name, as the office form and the audit log show it.
 SETTING_LABELS: dict[str, str] = {
+    "unit_code": "Mã đơn vị hành chính",
+    "unit_title": "Tên đơn vị hành chính",
+    # Not settings of the form: what the audit log shows of a unit's key registered.
+    "registered_unit": "Đăng ký khóa công khai của đơn vị",
+    "unit_key_fingerprint": "Dấu vân tay khóa",
     "managing_body": "Cơ quan chủ quản, như in ở đầu văn bản",
     "managing_body_in_sentence": "Cơ quan chủ quản, viết trong câu",
     "unit_name": "Tên đơn vị, như in ở đầu văn bản",

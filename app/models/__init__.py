@@ -20,6 +20,7 @@ from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import SentReport
 from app.models.stored import EvidenceChunk, KeyFileRecord
 from app.models.template import DocumentTemplate
+from app.models.unit import RegisteredUnit
 
 __all__ = [
     "AnnouncedDay",
@@ -40,6 +41,7 @@ __all__ = [
     "LegalInstrument",
     "LegalProvision",
     "ReceivedDocument",
+    "RegisteredUnit",
     "SentDocument",
     "SentReport",
     "Setting",

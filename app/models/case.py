@@ -24,7 +24,8 @@ class Case(UuidMixin, Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    # Unique within the unit that numbered the case (`unit_code`), not across units.
+    code: Mapped[str] = mapped_column(String(40))
     detected_on: Mapped[date] = mapped_column(Date, index=True)
     posted_on: Mapped[date | None] = mapped_column(Date)
     posted_until: Mapped[date | None] = mapped_column(Date)
@@ -51,6 +52,10 @@ class Case(UuidMixin, Base):
     area: Mapped[str | None] = mapped_column(String(200), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_unit: Mapped[str | None] = mapped_column(String(300))
+    # The administrative code of the unit that numbered the case (`app.domain.units`):
+    # this office's, or another's whose register was imported; "" while this office has
+    # no code yet.
+    unit_code: Mapped[str] = mapped_column(String(5), default="", server_default="")
 
     # Caches written only by the services from the rows above and the events,
     # so that lists can filter and sort in SQL over the whole register.
@@ -101,6 +106,8 @@ class Case(UuidMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        # A unique index, not a table constraint: SQLite drops an index in place.
+        Index("uq_cases_unit_code", "unit_code", "code", unique=True),
         Index("ix_cases_detected_code", "detected_on", "code"),
         # The list sorts the live register by any of these columns: one partial index
         # each, ending with the id, so the database walks the index instead of sorting.

@@ -34,7 +34,7 @@ from app.paths import DataPaths
 from app.security import keyfile, keys
 from app.security.keyfile import FailedSignIn, KeyFile, Lockout, account_tag
 from app.security.keys import Wrap
-from app.services import accounts_seal, audit, rotation, settings, vault
+from app.services import accounts_seal, audit, rotation, settings, unit_keys, vault
 from app.services.actor import SYSTEM, Actor, Permission
 from app.services.audit import AuditAction
 from app.text import clean
@@ -198,6 +198,8 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         db.hold_admin_key(folder.admin if administrator else None)
         if db.admin_key is not None:
             accounts_seal.on_admin_sign_in(session, db, user.username)
+            # A folder made before the office had key pairs gets them now.
+            unit_keys.make_own_keys(session, db.admin_key)
             found = vault.load(paths)  # as it may have written it
         _log_failures(session, found)
         audit.record(session, user.username, AuditAction.LOGIN)

@@ -20,7 +20,7 @@ from app.domain.sanctions import DecisionFollowUp
 from app.models import Base, Case, CaseSecondaryGroup, Child, DefamedParty, Event, event_legal_bases
 from app.models.base import utcnow
 from app.progress import Progress
-from app.services import numbering
+from app.services import numbering, settings
 from app.services.case_rows import (
     case_columns,
     child_columns,
@@ -41,10 +41,13 @@ def insert_cases(
     username: str,
     code_pattern: str,
     recorded_unit: str | None,
+    unit_code: str | None = None,
     progress: Progress | None = None,
 ) -> list[str]:
-    """Insert `cases`; returns their codes (numbered where none was given)."""
+    """Insert `cases`; returns their codes (numbered where none was given). They are this
+    office's, or `unit_code`'s: another unit's register, whose codes are all given."""
     codes = _codes(session, cases, code_pattern)
+    unit = settings.read_office(session).unit_code if unit_code is None else unit_code
     now = utcnow()
     connection = session.connection()
     case_ids = iter(reserve_ids(connection, _table(Case), len(cases)))
@@ -75,7 +78,8 @@ def insert_cases(
             row = case_columns(data, codes[start + offset])
             row.update(id=case_id, uuid=str(uuid.uuid4()), closed_on=closing_date(facts),
                        created_at=now, created_by=username, updated_at=now,
-                       updated_by=username, version=1, recorded_unit=recorded_unit)
+                       updated_by=username, version=1, recorded_unit=recorded_unit,
+                       unit_code=unit)
             case_rows.append(row)
             group_rows.extend({"case_id": case_id, "group_code": g}
                               for g in dict.fromkeys(data.secondary_groups)

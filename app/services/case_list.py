@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from app.domain.fields import BY_KEY
 from app.domain.labels import STATUS_LABELS, UNIDENTIFIED_SHORT
+from app.domain.units import UNIT_HEADER
 from app.domain.vocabulary import VocabList, Vocabulary
 from app.services.search import CaseRow, SortKey
 from app.text import format_date
@@ -30,6 +31,9 @@ class ListColumn:
     align: Align = Align.LEFT
     width: int = 120  # pixels on screen; Excel widths and the printout's shares derive from it
     unbroken: bool = False  # a code, a date, a status: printed on one line, the column sized to it
+
+
+UNIT_COLUMN = "unit"
 
 
 def _offender(row: CaseRow, _v: Vocabulary) -> str:
@@ -55,6 +59,8 @@ LIST_COLUMNS: tuple[ListColumn, ...] = (
     ListColumn("closed_on", "Ngày kết thúc", lambda r, v: format_date(r.closed_on),
                SortKey.CLOSED, Align.CENTER, 105, unbroken=True),
     ListColumn("url", BY_KEY["url"].label, lambda r, v: r.url or "", width=220),
+    # Shown only while the register holds other units' cases (`units.holds_other_units`).
+    ListColumn(UNIT_COLUMN, UNIT_HEADER, lambda r, v: r.unit_code, width=70, unbroken=True),
 )
 DEFAULT_VISIBLE = ("code", "detected_on", "platform", "group", "account", "offender",
                    "summary", "status")

@@ -18,7 +18,7 @@ from app.domain.vocabulary import VocabList, Vocabulary
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
 from app.models import Case, CaseSecondaryGroup, Child, DefamedParty, Event
 from app.models.base import utcnow
-from app.services import audit, numbering, protection, settings, vocabulary
+from app.services import audit, numbering, protection, settings, units, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.case_rows import case_columns, child_columns, defamed_columns
@@ -59,7 +59,11 @@ def _validated(session: Session, data: CaseInput, today: date,
     vocab = vocabulary.load_from(session)
     problems = validate_case(clean, vocab, today)
     if clean.code:
-        holder = session.execute(select(Case.id).where(Case.code == clean.code)).scalar()
+        # Within the unit that numbered the case: this office's for a new one.
+        unit = (settings.read_office(session).unit_code if own_id is None else
+                session.execute(select(Case.unit_code).where(Case.id == own_id)).scalar_one())
+        holder = session.execute(select(Case.id).where(
+            Case.unit_code == unit, Case.code == clean.code)).scalar()
         if holder is not None and holder != own_id:
             problems.append(FieldProblem("code", f"Mã vụ việc «{clean.code}» đã có trong sổ."))
     if problems:
@@ -78,7 +82,8 @@ def create_case(db: Database, actor: Actor, data: CaseInput, *,
             session, office.case_code_pattern, clean.detected_on.year, 1
         )[0]
         case = Case(created_by=actor.username, updated_by=actor.username,
-                    recorded_unit=office.unit_name or None, **case_columns(clean, code))
+                    recorded_unit=office.unit_name or None, unit_code=office.unit_code,
+                    **case_columns(clean, code))
         _apply_collections(case, clean)
         session.add(case)
         session.flush()
@@ -167,13 +172,14 @@ def get_case(db: Database, actor: Actor, case_id: int) -> CaseDetail:
 
 
 def ids_of_codes(db: Database, actor: Actor, codes: Sequence[str]) -> tuple[int, ...]:
-    """The ids of the cases `codes` name (as typed on the command line), in their order;
-    a code not in the register is refused, naming it."""
+    """The ids of the cases `codes` name (as typed on the command line: a code, or
+    `UNIT/CODE` for another unit's, `app.domain.units`), in their order; a code not in
+    the register is refused, naming it."""
     actor.require(Permission.VIEW)
     wanted = [code.strip() for code in codes if code.strip()]
     with db.read() as session:
-        found = dict(session.execute(select(Case.code, Case.id)
-                                     .where(Case.code.in_(set(wanted)))).all())
+        found = units.case_ids_of_refs(session, wanted,
+                                       settings.read_office(session).unit_code)
     missing = [code for code in wanted if code not in found]
     if missing:
         raise UserError(f"Không có vụ việc mã {', '.join(missing)} trong sổ.", field="code")

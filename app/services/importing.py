@@ -25,6 +25,7 @@ from app.domain.events import EventFact
 from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
 from app.domain.sanctions import Offender, RecordedDecision, case_problems
 from app.domain.search_keys import account_key, url_key
+from app.domain.units import case_ref, checked_unit_code
 from app.domain.vocabulary import EventKind
 from app.errors import UserError
 from app.importing.check import FileScan
@@ -34,7 +35,7 @@ from app.importing.reader import OpenedWorkbook, open_workbook
 from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
 from app.progress import CancelToken, Progress
-from app.services import audit, events, legal_basis, numbering, settings, vocabulary
+from app.services import audit, events, legal_basis, numbering, settings, units, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.bulk import CHUNK, insert_cases
@@ -93,41 +94,52 @@ def _scan(db: Database, book: OpenedWorkbook, today: date | None,
 
 
 def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
-                   today: date | None = None, progress: Progress | None = None,
+                   unit: str | None = None, today: date | None = None,
+                   progress: Progress | None = None,
                    token: CancelToken | None = None) -> ImportPreview:
-    """Read and check the whole file; nothing is written."""
+    """Read and check the whole file; nothing is written. `unit`: as for `import_workbook`."""
     actor.require(Permission.IMPORT)
+    with db.read() as session:
+        own = settings.read_office(session).unit_code
+    unit = _other_unit(unit, own)
     with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, _stage(progress, token))
         with db.read() as session:
-            scan.add(_codes_in_use(session, scan))
+            scan.add(_codes_in_use(session, scan, own if unit is None else unit))
         catalog = _catalog(db)
         for case in scan.cases():  # each case is checked as it is read
             scan.add(_sanction_warnings(scan, case, catalog))
+            scan.add(_code_needed(scan, case, unit))
     with db.read() as session:
-        scan.add(_repeat_offenders(session, scan, before=_next_case_id(session)))
+        scan.add(_repeat_offenders(session, scan, before=_next_case_id(session), own=own))
     return ImportPreview(path.name, len(scan.records), scan.event_count, scan.child_count,
                          scan.ordered_problems())
 
 
 def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
-                    today: date | None = None, progress: Progress | None = None,
+                    unit: str | None = None, today: date | None = None,
+                    progress: Progress | None = None,
                     token: CancelToken | None = None) -> ImportResult:
     """Import every case of the file in one transaction, or none: raises `ImportRefused`
     with every problem when any row has an error.
+
+    `unit` (an administrative code) imports another office's register: its cases keep
+    their codes under that unit, beside this office's, and every row needs its code.
 
     Cases are inserted in chunks as the file is read, so a large register is never held
     whole in memory; an error anywhere stops the inserting, the rest of the file is still
     checked, and the transaction is rolled back.
     """
     actor.require(Permission.IMPORT)
+    with db.read() as session:
+        unit = _other_unit(unit, settings.read_office(session).unit_code)
     with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, _stage(progress, token))
         catalog = _catalog(db)
         with db.write() as session:
-            scan.add(_codes_in_use(session, scan))
-            first_new = _next_case_id(session)
             office = settings.read_office(session)
+            scan.add(_codes_in_use(session, scan, office.unit_code if unit is None else unit))
+            first_new = _next_case_id(session)
             taken = frozenset(scan.codes)
             codes: list[str] = []
             chunk: list[PreparedCase] = []
@@ -138,18 +150,20 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                     if taken else chunk
                 codes.extend(insert_cases(session, numbered, username=actor.username,
                                           code_pattern=office.case_code_pattern,
-                                          recorded_unit=office.unit_name or None))
+                                          recorded_unit=office.unit_name or None,
+                                          unit_code=unit))
                 chunk.clear()
 
             for case in scan.cases():
                 scan.add(_sanction_warnings(scan, case, catalog))
+                scan.add(_code_needed(scan, case, unit))
                 if not scan.has_errors:
                     chunk.append(case)
                     if len(chunk) == CHUNK:
                         insert()
             if not scan.has_errors and chunk:
                 insert()
-            scan.add(_repeat_offenders(session, scan, before=first_new))
+            scan.add(_repeat_offenders(session, scan, before=first_new, own=office.unit_code))
             problems = scan.ordered_problems()
             if scan.has_errors:
                 raise ImportRefused(problems)
@@ -157,7 +171,8 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                 raise UserError(f"Tệp «{path.name}» không có vụ việc nào để nhập (các dòng sau "
                                 "dòng tiêu đề đều trống).")
             audit.record(session, actor.username, AuditAction.IMPORT, detail={
-                "file": path.name, "cases": len(codes), "events": scan.event_count,
+                "file": path.name, **({"unit": unit} if unit else {}), "cases": len(codes),
+                "events": scan.event_count,
                 "children": scan.child_count, "warnings": len(warnings_of(problems)),
             })
     return ImportResult(tuple(codes), warnings_of(problems))
@@ -172,6 +187,24 @@ def save_builtin_template(target: Path) -> None:
     """The empty import template with the lists of shared/spec/vocabulary.md: the `template`
     command without an account (a folder's own entries are encrypted with its data)."""
     write_template(target, builtin_vocabulary())
+
+
+def _other_unit(unit: str | None, own: str) -> str | None:
+    """The unit of another office's register, checked; None for this office's own."""
+    if unit is None:
+        return None
+    code = checked_unit_code(unit)
+    return None if code == own else code
+
+
+def _code_needed(scan: FileScan, case: PreparedCase, unit: str | None) -> list[Problem]:
+    """Another unit's case keeps the code that unit gave it: this office numbers only its
+    own."""
+    if unit is None or case.data.code:
+        return []
+    return [_problem(scan, scan.records[-1].row, "code",
+                     f"Sổ của đơn vị {unit}: mỗi vụ việc cần có {CODE_HEADER} do đơn vị đó "
+                     "cấp; chương trình chỉ cấp mã cho vụ việc của đơn vị mình.")]
 
 
 def _next_case_id(session: Session) -> int:
@@ -224,19 +257,19 @@ def _sanction_warnings(scan: FileScan, case: PreparedCase,
             for problem in case_problems(recorded, offender=Offender.of(data), act_on=act.day)]
 
 
-def _codes_in_use(session: Session, scan: FileScan) -> list[Problem]:
-    codes = list(scan.codes)
-    used = {code for chunk in _chunks(codes) for code in
-            session.execute(select(Case.code).where(Case.code.in_(chunk))).scalars()}
+def _codes_in_use(session: Session, scan: FileScan, unit: str) -> list[Problem]:
+    """The file's codes the unit it is imported under already has in the register."""
+    used = units.codes_in_unit(session, unit, list(scan.codes))
     return [
         _problem(scan, scan.codes[code], "code",
                  f"{CODE_HEADER} «{code}» đã có trong sổ: vụ việc này đã được nhập hoặc ghi "
                  "trước đây. Hãy bỏ dòng này, hoặc đổi mã nếu là vụ việc khác.")
-        for code in codes if code in used
+        for code in scan.codes if code in used
     ]
 
 
-def _repeat_offenders(session: Session, scan: FileScan, before: int) -> list[Problem]:
+def _repeat_offenders(session: Session, scan: FileScan, before: int,
+                      own: str) -> list[Problem]:
     """A warning for each case whose account or URL is also another case's, in the
     database (cases numbered below `before`, not this import's) or in the file: a possible
     repeat offender, named with the other cases' codes."""
@@ -256,7 +289,7 @@ def _repeat_offenders(session: Session, scan: FileScan, before: int) -> list[Pro
         for index, value in enumerate(keys):
             if value:
                 in_file[value].append(index)
-        in_database = _codes_by_key(session, column, list(in_file), before)
+        in_database = _codes_by_key(session, column, list(in_file), before, own)
         for index, value in enumerate(keys):
             if not value:
                 continue
@@ -276,17 +309,17 @@ def _repeat_offenders(session: Session, scan: FileScan, before: int) -> list[Pro
 
 def _codes_by_key(session: Session, column: InstrumentedAttribute[str] |
                   InstrumentedAttribute[str | None], keys: Sequence[str],
-                  before: int) -> dict[str, list[str]]:
+                  before: int, own: str) -> dict[str, list[str]]:
     """Codes of the (not deleted) cases numbered below `before` having each key, oldest
-    first."""
+    first; another unit's as `UNIT/CODE`."""
     found: dict[str, list[str]] = defaultdict(list)
     if before <= 1:
         return found  # the register was empty
     for chunk in _chunks(keys):
-        query = select(column, Case.code).where(column.in_(chunk), Case.id < before,
-                                                Case.deleted_at.is_(None))
-        for value, code in session.execute(query.order_by(Case.detected_on, Case.code)):
-            found[str(value)].append(code)
+        query = select(column, Case.unit_code, Case.code).where(
+            column.in_(chunk), Case.id < before, Case.deleted_at.is_(None))
+        for value, unit, code in session.execute(query.order_by(Case.detected_on, Case.code)):
+            found[str(value)].append(case_ref(unit, code, own))
     return found
 
 

@@ -1,4 +1,5 @@
-"""Automatic case codes: a configurable pattern numbered per year, never reused."""
+"""Automatic case codes: a configurable pattern numbered per year, never reused, within
+this office's unit (other units' cases keep their own codes beside)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import Case, CaseCounter
+from app.services import settings
 
 
 def reserve_codes(session: Session, pattern: str, year: int, count: int,
@@ -22,6 +24,7 @@ def reserve_codes(session: Session, pattern: str, year: int, count: int,
     its row is the one locked.
     """
     counter = _locked_counter(session, year)
+    unit = settings.read_office(session).unit_code
     codes: list[str] = []
     number = counter.last_number
     while len(codes) < count:
@@ -30,7 +33,8 @@ def reserve_codes(session: Session, pattern: str, year: int, count: int,
         taken = set(taken_elsewhere)
         for start in range(0, len(batch), 500):
             chunk = batch[start:start + 500]
-            taken.update(session.execute(select(Case.code).where(Case.code.in_(chunk))).scalars())
+            taken.update(session.execute(select(Case.code).where(
+                Case.unit_code == unit, Case.code.in_(chunk))).scalars())
         codes.extend(code for code in batch if code not in taken)
     counter.last_number = number
     session.flush()

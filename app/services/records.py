@@ -77,6 +77,7 @@ class CaseDetail:
     id: int
     uuid: str
     code: str
+    unit_code: str  # the unit that numbered it (`app.domain.units`)
     version: int
     data: CaseInput
     closed_on: date | None
@@ -189,6 +190,7 @@ def case_detail(case: Case) -> CaseDetail:
         id=case.id,
         uuid=case.uuid,
         code=case.code,
+        unit_code=case.unit_code,
         version=case.version,
         data=case_input(case),
         closed_on=case.closed_on,

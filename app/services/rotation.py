@@ -41,7 +41,7 @@ from app.progress import Progress, no_progress
 from app.security import keys
 from app.security.cipher import DecryptionError, seal, unseal
 from app.security.keyfile import KeyFile, account_tag
-from app.services import accounts_seal, audit, backup, evidence_store, vault
+from app.services import accounts_seal, audit, backup, evidence_store, unit_keys, vault
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.backup import BackupResult
@@ -207,6 +207,7 @@ def _finish(db: Database, journal: _Journal, old: vault.FolderKeys, new: vault.F
         by = next((name for name, _, _ in users if account_tag(name) == journal.by), "")
         accounts_seal.renew(session, paths, new.data, new.admin)
         audit.rekey_chain(session, old.admin, new.admin)
+        unit_keys.reseal_own_keys(session, old.admin, new.admin)
         audit.record(session, by, AuditAction.KEY_ROTATE,
                      detail={"evidence_files": len(stored), "damaged_files": damaged,
                              "resumed": resumed})

@@ -199,6 +199,7 @@ class CaseRow:
 
     id: int
     code: str
+    unit_code: str
     detected_on: date
     platform_code: str
     group_code: str
@@ -220,8 +221,8 @@ def fetch_rows(db: Database, ids: list[int], today: date | None = None) -> list[
     """The rows of `ids`, in the order given (one query per batch the list shows)."""
     if not ids:
         return []
-    columns = (Case.id, Case.code, Case.detected_on, Case.platform_code, Case.group_code,
-               Case.account, Case.url, Case.offender_name,
+    columns = (Case.id, Case.code, Case.unit_code, Case.detected_on, Case.platform_code,
+               Case.group_code, Case.account, Case.url, Case.offender_name,
                func.substr(Case.summary, 1, 300).label("summary"),
                Case.area, Case.closed_on, Case.has_children)
     with db.read() as session:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain.office import OfficeSettings
 from app.models import Setting
-from app.services import audit
+from app.services import audit, units
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 
@@ -44,8 +44,10 @@ def write_office(session: Session, settings: OfficeSettings) -> None:
 def save_office(db: Database, actor: Actor, settings: OfficeSettings) -> None:
     actor.require(Permission.MANAGE_SETTINGS)
     with db.write() as session:
-        before = dataclasses.asdict(read_office(session))
+        office = read_office(session)
+        before = dataclasses.asdict(office)
         write_office(session, settings)
+        units.follow_own_code(session, office.unit_code, settings.unit_code)
         after = dataclasses.asdict(settings)
         changed = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
         audit.record(session, actor.username, AuditAction.SETTINGS_CHANGE, detail=changed)

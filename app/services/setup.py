@@ -8,16 +8,19 @@ from app.domain.office import OfficeSettings
 from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.security import keys
-from app.services import accounts, audit, legal_basis, settings, vault, vocabulary
+from app.services import accounts, audit, legal_basis, settings, unit_keys, vault, vocabulary
 from app.services.actor import SYSTEM
 from app.services.audit import AuditAction
 
 
 def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
-                     admin_full_name: str = "", *, recovery_key: str | None = None) -> Database:
+                     admin_full_name: str = "", *, recovery_key: str | None = None,
+                     office: OfficeSettings | None = None) -> Database:
     """A new data folder with its own data key, sealed for the administrator's password and
-    for `recovery_key` (from `keys.new_recovery_key()`; the caller shows it once). In
-    server mode the register is made in the server's empty database."""
+    for `recovery_key` (from `keys.new_recovery_key()`; the caller shows it once), with the
+    office's first settings (its unit). In server mode the register is made in the
+    server's empty database."""
+    (office := office or OfficeSettings()).validate()
     if paths.server is None and paths.database.exists():
         raise DataFolderError(
             f"Thư mục {paths.root} đã có dữ liệu; không khởi tạo lại để tránh mất dữ liệu."
@@ -26,6 +29,7 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
         paths.keys.unlink()
     db = open_database(paths, create=True)
     folder = vault.new_keys()
+    assert folder.admin is not None  # a new folder has both keys
     # A data folder's key file comes first: a crash then leaves it without a database,
     # which the next init removes. A server keeps it in the schema that unlocking makes.
     if paths.server is None:
@@ -40,7 +44,8 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
         with db.write() as session:
             vocabulary.seed(session)
             legal_basis.seed(session)
-            settings.write_office(session, OfficeSettings())
+            settings.write_office(session, office)
+            unit_keys.make_own_keys(session, folder.admin)
             audit.start_chain(session, SYSTEM.username, folder.admin)  # keyed from row 1
             audit.record(session, SYSTEM.username, AuditAction.INIT,
                          detail={"data_dir": str(paths.root)})
@@ -57,10 +62,11 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
 
 
 def init_with_recovery_key(paths: DataPaths, admin_username: str, admin_password: str,
-                           admin_full_name: str = "") -> tuple[Database, str]:
+                           admin_full_name: str = "", *, office: OfficeSettings | None = None,
+                           ) -> tuple[Database, str]:
     """A new data folder as the window and `init` make it, and its new recovery key, which
     the caller shows once and keeps nowhere."""
     recovery_key = keys.new_recovery_key()
     db = init_data_folder(paths, admin_username, admin_password, admin_full_name,
-                          recovery_key=recovery_key)
+                          recovery_key=recovery_key, office=office)
     return db, recovery_key

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from app.domain.office import OfficeSettings
 from app.domain.vocabulary import Vocabulary
 from app.progress import CancelToken, Progress
-from app.services import cases
+from app.services import cases, units
 from app.services.actor import Actor
 from app.services.case_list import ListColumn
 from app.services.data_folder import Database
@@ -34,6 +34,7 @@ class CaseListView(QWidget):
         super().__init__(parent)
         self._db = db
         self._runner = runner
+        self._own_unit = office.unit_code
         self._generation = 0
         # Cases whose rows the next result fetches again; None: every row.
         self._stale_rows: frozenset[int] | None = None
@@ -56,6 +57,7 @@ class CaseListView(QWidget):
         """The code lists or the office's areas were edited: new choices and labels."""
         self.filters.set_lists(vocabulary, office)
         self.model.set_vocabulary(vocabulary)
+        self._own_unit = office.unit_code
 
     def apply_query(self, query: CaseQuery) -> None:
         """Show the cases matching `query` (dashboard figures)."""
@@ -89,18 +91,21 @@ class CaseListView(QWidget):
         self._generation += 1
         generation = self._generation
         query = self.filters.current_query()
-        db = self._db
+        db, own_unit = self._db, self._own_unit
 
-        def task(_progress: Progress, _token: CancelToken) -> tuple[list[int], int]:
-            return search_case_ids(db, query), count_cases(db, CaseQuery())
+        def task(_progress: Progress, _token: CancelToken) -> tuple[list[int], int, bool]:
+            return (search_case_ids(db, query), count_cases(db, CaseQuery()),
+                    units.holds_other_units(db, own_unit))
 
         self._runner.start(task, on_success=lambda result: self._show(generation, query,
                                                                       result))
 
-    def _show(self, generation: int, query: CaseQuery, result: tuple[list[int], int]) -> None:
+    def _show(self, generation: int, query: CaseQuery,
+              result: tuple[list[int], int, bool]) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
-        ids, total = result
+        ids, total, other_units = result
+        self.table.show_units(other_units)
         selected = self.selected_case_id()
         self.model.set_ids(ids, self._stale_rows)
         self.model.set_search(query.text)

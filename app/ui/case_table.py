@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, ListColumn
+from app.services.case_list import DEFAULT_VISIBLE, LIST_COLUMNS, UNIT_COLUMN, ListColumn
 from app.ui.case_table_model import MATCHES_ROLE, CaseTableModel
 from app.ui.prefs import UiPrefs
 
@@ -106,6 +106,9 @@ class EmptyResult(QWidget):
         self.hide()
 
 
+_UNIT = next(n for n, column in enumerate(LIST_COLUMNS) if column.key == UNIT_COLUMN)
+
+
 class CaseTable(QTableView):
     open_requested = Signal(int)  # the case's id: a double click or Enter
     delete_requested = Signal(int)  # Del
@@ -116,6 +119,7 @@ class CaseTable(QTableView):
         super().__init__(parent)
         self._prefs = prefs
         self.case_model = model
+        self._units_shown = False
         self.setModel(model)
         self.setItemDelegate(MatchHighlight(self))
         self.empty = EmptyResult(self.viewport())
@@ -191,11 +195,20 @@ class CaseTable(QTableView):
         header = self.horizontalHeader()
         menu = QMenu(self)
         for number, column in enumerate(LIST_COLUMNS):
+            if number == _UNIT and not self._units_shown:
+                continue
             action = QAction(column.header, menu, checkable=True)
             action.setChecked(not header.isSectionHidden(number))
             action.toggled.connect(lambda shown, n=number: self.show_column(n, shown))
             menu.addAction(action)
         menu.exec(header.mapToGlobal(position))
+
+    def show_units(self, shown: bool) -> None:
+        """The unit column, while the register holds other units' cases (it appears when
+        the first of them comes, and the user may hide it then)."""
+        if shown != self._units_shown:
+            self._units_shown = shown
+            self.horizontalHeader().setSectionHidden(_UNIT, not shown)
 
     def show_column(self, number: int, shown: bool) -> None:
         self.horizontalHeader().setSectionHidden(number, not shown)
@@ -209,4 +222,5 @@ class CaseTable(QTableView):
         if state is None or not header.restoreState(state):
             for number, column in enumerate(LIST_COLUMNS):
                 header.setSectionHidden(number, column.key not in DEFAULT_VISIBLE)
+        header.setSectionHidden(_UNIT, True)  # until `show_units` finds other units
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)

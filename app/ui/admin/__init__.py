@@ -1,5 +1,6 @@
 """The administrator's screen: office details, accounts, lists, legal bases, days off,
-Word templates, audit log, purge of deleted cases, replacing the encryption keys."""
+Word templates, audit log, purge of deleted cases, replacing the encryption keys, the
+units whose keys are registered."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.ui.admin.legal_view import LegalBasisView
 from app.ui.admin.office_form import OfficeForm
 from app.ui.admin.purge_view import PurgeView
 from app.ui.admin.templates_view import TemplatesView
+from app.ui.admin.units_view import UnitsView
 from app.ui.admin.users_view import UsersView
 from app.ui.admin.vocabulary_view import VocabularyView
 from app.ui.data_change import DataChange
@@ -48,6 +50,8 @@ class AdminScreen(QTabWidget):
         self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")
         self.keys = KeysView(db, actor, runner, notify)
         self.addTab(self.keys, "Khóa mã hóa")
+        self.units = UnitsView(db, actor, runner)
+        self.addTab(self.units, "Đơn vị và khóa")
 
     def refresh_for(self, change: DataChange) -> None:
         # Not the office form, an editor (its own save is the only change of its data),

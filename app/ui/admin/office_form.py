@@ -58,6 +58,9 @@ ISSUER_LABELS: dict[Issuer, str] = {
 SIGNER_HINT = f"tối đa {MAX_SIGNER_LINES} dòng, mỗi dòng như in trên văn bản"
 # (key, label, hint, lines): a one-line field (0 lines), or a heading typed over lines.
 UNIT_FIELDS = (
+    ("unit_code", SETTING_LABELS["unit_code"],
+     "5 chữ số với xã, phường; 2 chữ số với tỉnh (Quyết định 19/2025/QĐ-TTg)", 0),
+    ("unit_title", SETTING_LABELS["unit_title"], "VD: Xã Minh Tân (tên đơn vị khác thấy)", 0),
     ("managing_body", "Cơ quan chủ quản, như in ở đầu văn bản",
      "VD: ỦY BAN NHÂN DÂN\nXÃ MINH TÂN (xuống dòng ở chỗ muốn ngắt)", 2),
     ("managing_body_in_sentence", "Cơ quan chủ quản, viết trong câu",

@@ -26,6 +26,7 @@ from app.domain.drafting import kinds_for_event
 from app.domain.events import EventInput, validate_event
 from app.domain.office import OfficeSettings
 from app.domain.sanctions import Offender, sanction_problems
+from app.domain.units import case_heading
 from app.domain.vocabulary import EventKind, Group, Vocabulary
 from app.domain.warnings import CaseWarning
 from app.errors import ConcurrentEditError, FieldProblem, UserError, ValidationError
@@ -76,8 +77,10 @@ class CaseEditor(Dialog):
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner, vocabulary: Vocabulary,
                  office: OfficeSettings, prefs: UiPrefs, detail: CaseDetail | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Vụ việc mới" if detail is None else f"Vụ việc {detail.code}", prefs,
+        super().__init__("Vụ việc mới" if detail is None else
+                         case_heading(detail.code, detail.unit_code, office.unit_code), prefs,
                          "case_editor", parent, size=(900, 680))
+        self._own_unit = office.unit_code
         self._db, self._actor, self._runner = db, actor, runner
         self._user_prefs = prefs
         self._vocabulary = vocabulary
@@ -257,7 +260,7 @@ class CaseEditor(Dialog):
     def _changed(self, detail: CaseDetail, done: str) -> None:
         first_save = self.detail is None
         self.detail = detail
-        self.setWindowTitle(f"Vụ việc {detail.code}")
+        self.setWindowTitle(case_heading(detail.code, detail.unit_code, self._own_unit))
         if first_save:
             self._load(detail.data)
         else:
