@@ -66,18 +66,21 @@ LOCK_ADDRESSEES = ("Sở Văn hóa, Thể thao và Du lịch",)
 POLICE_ADDRESSEES = ("Công an xã",)
 DROPPED_WITHOUT_ADDRESSEE = "Như trên"  # «Nơi nhận» points at «Kính gửi»
 
+# A document with a title (GIẤY MỜI, QUYẾT ĐỊNH, BÁO CÁO…) prints its subject under it, without
+# repeating it and without «V/v»; a công văn has no title: its subject is «V/v …» (NĐ 30/2020
+# Phụ lục I).
 SUBJECTS: dict[DocumentKind, str] = {
-    DocumentKind.INVITATION: "V/v mời làm việc về thông tin đăng tải trên mạng xã hội",
-    DocumentKind.MEETING_RECORD: "Biên bản làm việc về thông tin đăng tải trên mạng xã hội",
-    DocumentKind.COMMITMENT: "Bản cam kết gỡ bỏ và không tái phạm",
+    DocumentKind.INVITATION: "Về việc làm việc liên quan đến thông tin đăng tải trên mạng xã hội",
+    DocumentKind.MEETING_RECORD: "Về việc thông tin đăng tải trên mạng xã hội",
+    DocumentKind.COMMITMENT: "Về việc gỡ bỏ và không tái phạm đăng tải thông tin vi phạm",
     DocumentKind.REMOVAL_REQUEST: "V/v yêu cầu gỡ bỏ thông tin vi phạm trên mạng xã hội",
     DocumentKind.LOCK_REQUEST: "V/v đề nghị tạm khóa tài khoản, trang, nhóm, kênh vi phạm",
-    DocumentKind.VIOLATION_RECORD: "Biên bản vi phạm hành chính",
-    DocumentKind.SUBMISSION: "V/v đề nghị ban hành quyết định xử phạt vi phạm hành chính",
-    DocumentKind.DECISION: "Quyết định xử phạt vi phạm hành chính",
+    DocumentKind.VIOLATION_RECORD: "Về thông tin trên mạng xã hội",
+    DocumentKind.SUBMISSION: "Về việc đề nghị ban hành quyết định xử phạt vi phạm hành chính",
+    DocumentKind.DECISION: "Xử phạt vi phạm hành chính",
     DocumentKind.POLICE_TRANSFER: "V/v chuyển hồ sơ vụ việc có dấu hiệu tội phạm",
-    DocumentKind.ESCALATION: "V/v báo cáo, kiến nghị hỗ trợ xử lý tài khoản đăng tải thông "
-                             "tin vi phạm chưa xác định được đối tượng",
+    DocumentKind.ESCALATION: "Kiến nghị hỗ trợ xử lý tài khoản đăng tải thông tin vi phạm chưa "
+                             "xác định được đối tượng",
 }
 
 

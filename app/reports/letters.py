@@ -276,21 +276,6 @@ _SAMPLE_DETAILS: dict[DocumentKind, dict[str, str]] = {
 }
 
 
-_SAMPLE_SUBJECTS: dict[DocumentKind, str] = {
-    DocumentKind.INVITATION: "Về việc làm việc liên quan đến thông tin đăng tải trên mạng xã hội",
-    DocumentKind.MEETING_RECORD: "Về việc thông tin đăng tải trên mạng xã hội",
-    DocumentKind.COMMITMENT: "Về việc không đăng tải, chia sẻ thông tin vi phạm pháp luật",
-    DocumentKind.REMOVAL_REQUEST: "V/v yêu cầu gỡ bỏ thông tin vi phạm pháp luật",
-    DocumentKind.LOCK_REQUEST: "V/v đề nghị tạm khóa tài khoản mạng xã hội",
-    DocumentKind.VIOLATION_RECORD: "Về thông tin, mạng xã hội",
-    DocumentKind.SUBMISSION: "Về việc đề nghị ban hành quyết định xử phạt vi phạm hành chính",
-    DocumentKind.DECISION: "Xử phạt vi phạm hành chính",
-    DocumentKind.POLICE_TRANSFER: "V/v chuyển hồ sơ vụ việc có dấu hiệu tội phạm",
-    DocumentKind.ESCALATION: "Kiến nghị hỗ trợ xử lý thông tin vi phạm trên mạng xã hội "
-                             "chưa xác định được đối tượng",
-}
-
-
 def sample_letter(kind: DocumentKind, office: OfficeSettings) -> Letter:
     """A letter of `kind` with fictitious facts: what a replaced template is checked with
     and what an administrator previews. No real person, no child."""
@@ -306,7 +291,7 @@ def sample_letter(kind: DocumentKind, office: OfficeSettings) -> Letter:
     return Letter(
         kind=kind, number="", issued_on=_SAMPLE_DAY,
         issuer=office.issuer_details(drafting.issuer(kind)),
-        subject=_SAMPLE_SUBJECTS[kind], addressees=addressees,
+        subject=drafting.SUBJECTS[kind], addressees=addressees,
         recipients=("Như trên", "Lưu: VT"), cases=cases,
         deadline=_SAMPLE_DAY + timedelta(days=15), details=_SAMPLE_DETAILS.get(kind, {}),
         annex=kind in ANNEXED_KINDS)
