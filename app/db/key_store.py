@@ -39,17 +39,24 @@ def read(url: str) -> str | None:
 @contextmanager
 def locked(url: str) -> Iterator[KeyRow]:
     """The content, locked until the block ends, then written as the block left it."""
-    with server_connection(url) as conn, conn.begin():
-        before = _content(conn, lock=True)
-        row = KeyRow(before)
+    with server_connection(url) as conn, conn.begin(), locked_in(conn) as row:
         yield row
-        if row.content is None or row.content == before:
-            return
-        values = {"content": row.content, "updated_at": utcnow()}
-        if before is None:
-            conn.execute(insert(KeyFileRecord).values(id=ROW, **values))
-        else:
-            conn.execute(update(KeyFileRecord).where(KeyFileRecord.id == ROW).values(values))
+
+
+@contextmanager
+def locked_in(conn: Connection) -> Iterator[KeyRow]:
+    """`locked` in `conn`'s transaction: written with it, the lock held until it ends
+    (the keys replaced with the rest of a change, `services/rotation.py`)."""
+    before = _content(conn, lock=True)
+    row = KeyRow(before)
+    yield row
+    if row.content is None or row.content == before:
+        return
+    values = {"content": row.content, "updated_at": utcnow()}
+    if before is None:
+        conn.execute(insert(KeyFileRecord).values(id=ROW, **values))
+    else:
+        conn.execute(update(KeyFileRecord).where(KeyFileRecord.id == ROW).values(values))
 
 
 def write(conn: Connection, content: str) -> None:

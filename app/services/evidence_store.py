@@ -276,8 +276,11 @@ def content_sha256(paths: DataPaths, sha256: str, data_key: bytes) -> str | None
 REKEYING_PREFIX = ".doi-khoa-"  # a file being sealed again under new keys
 
 
-def stored_hashes(paths: DataPaths) -> list[str]:
-    """Every content address in the store, whether a case still uses it or not."""
+def stored_hashes(paths: DataPaths, session: Session | None = None) -> list[str]:
+    """Every content address in the store, whether a case still uses it or not (on a
+    server, as `session` sees them when given)."""
+    if paths.server is not None and session is not None:
+        return chunks.hashes(session.connection())
     if paths.server is not None:
         with server_connection(paths.server) as conn:
             return chunks.hashes(conn)
@@ -300,7 +303,8 @@ def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> 
     transaction. Content already under `new_key` is left as it is. False when it decrypts
     under neither (damaged): it is left as it is."""
     if paths.server is not None:
-        return _reencrypt_parts(paths, paths.server, sha256, old_key, new_key)
+        with server_connection(paths.server) as conn, conn.begin():
+            return _reencrypt_parts(conn, paths, sha256, old_key, new_key)
     path = stored_path(paths, sha256)
     with path.open("rb") as current:
         if _under(new_key, current):
@@ -324,27 +328,34 @@ def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> 
     return True
 
 
-def _reencrypt_parts(paths: DataPaths, url: str, sha256: str, old_key: bytes,
+def reencrypt_in(session: Session, paths: DataPaths, sha256: str, old_key: bytes,
+                 new_key: bytes) -> bool:
+    """`reencrypt` of a server's parts in `session`'s transaction (the keys replaced in one
+    transaction, `services/rotation.py`)."""
+    assert paths.server is not None
+    return _reencrypt_parts(session.connection(), paths, sha256, old_key, new_key)
+
+
+def _reencrypt_parts(conn: Connection, paths: DataPaths, sha256: str, old_key: bytes,
                      new_key: bytes) -> bool:
-    with server_connection(url) as conn, conn.begin():
-        chunks.hold(conn, sha256)
-        with _parts(conn, sha256) as current:
-            if _under(new_key, current):
-                return True
-        # The new parts wait in a scratch file (encrypted) while the old are read.
-        paths.evidence.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=paths.evidence, prefix=REKEYING_PREFIX) as spool:
-            try:
-                with _parts(conn, sha256) as current:
-                    sealed = Encryptor(new_key, spool)
-                    for chunk in _plain_chunks(current, old_key):
-                        sealed.write(chunk)
-                    sealed.close()
-            except DecryptionError:
-                return False
-            spool.seek(0)
-            chunks.remove(conn, sha256)
-            chunks.write(conn, sha256, spool)
+    chunks.hold(conn, sha256)
+    with _parts(conn, sha256) as current:
+        if _under(new_key, current):
+            return True
+    # The new parts wait in a scratch file (encrypted) while the old are read.
+    paths.evidence.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=paths.evidence, prefix=REKEYING_PREFIX) as spool:
+        try:
+            with _parts(conn, sha256) as current:
+                sealed = Encryptor(new_key, spool)
+                for chunk in _plain_chunks(current, old_key):
+                    sealed.write(chunk)
+                sealed.close()
+        except DecryptionError:
+            return False
+        spool.seek(0)
+        chunks.remove(conn, sha256)
+        chunks.write(conn, sha256, spool)
     return True
 
 

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from app.db import key_store
 from app.db.database import missing_key_file
 from app.errors import DataFolderError
@@ -245,3 +247,17 @@ def rotated_key_file(found: KeyFile, folder: FolderKeys, username: str, password
         failures=list(found.failures), dropped_failures=found.dropped_failures,
         office_name=found.office_name, admin_key_id=keys.key_id(folder.admin),
         backup_key=sealing.backup_public_key(folder.admin))
+
+
+def rotate_on_server(session: Session, paths: DataPaths, folder: FolderKeys, username: str,
+                     password: str, recovery_key: str) -> KeyFile:
+    """In server mode: the key file's row replaced by `rotated_key_file` in `session`'s
+    transaction (committed or undone with the rest of the change), and returned."""
+    assert paths.server is not None
+    with key_store.locked_in(session.connection()) as row:
+        if row.content is None:
+            raise missing_key_file(paths)
+        rotated = rotated_key_file(keyfile.parse(row.content, SERVER_KEYS), folder, username,
+                                   password, recovery_key)
+        row.content = keyfile.dumps(rotated)
+    return rotated
