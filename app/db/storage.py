@@ -147,6 +147,38 @@ def server_holds_register(url: str) -> bool:
         return stored_revision(connection) is not None
 
 
+def server_objects(url: str) -> frozenset[str]:
+    """The tables and extensions of the server database at `url`, before `init` makes a
+    register there (`drop_made_since` removes what it made if it fails)."""
+    with server_engine(url, None) as engine, engine.connect() as connection:
+        return _objects(connection)
+
+
+def drop_made_since(url: str, before: frozenset[str]) -> None:
+    """The tables and extensions made in the server database since `server_objects` gave
+    `before` removed, in one transaction: an `init` that failed after its migrations
+    leaves the database as it found it (PostgreSQL's DDL is transactional). What was there
+    before is left alone: a table in the way makes the migrations fail with nothing made."""
+    with server_engine(url, None) as engine, engine.begin() as connection:
+        made = _objects(connection) - before
+        for name in sorted(made):
+            kind, _, bare = name.partition(" ")
+            if kind == "table":
+                connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{bare}" CASCADE')
+        for name in sorted(made):
+            kind, _, bare = name.partition(" ")
+            if kind == "extension":
+                connection.exec_driver_sql(f'DROP EXTENSION IF EXISTS "{bare}"')
+
+
+def _objects(connection: Connection) -> frozenset[str]:
+    tables = connection.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+    extensions = connection.execute(text("SELECT extname FROM pg_extension")).scalars()
+    return frozenset([*(f"table {name}" for name in tables),
+                      *(f"extension {name}" for name in extensions)])
+
+
 @contextmanager
 def server_engine(url: str, current: Engine | None) -> Iterator[Engine]:
     """`current` (the open register's engine), or else one of its own on the server at
