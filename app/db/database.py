@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import register_lock
 from app.db.engine import make_engine, make_server_engine, server_unreachable, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
@@ -38,6 +39,8 @@ class Database:
     _admin_key: bytes | None = field(default=None, init=False, repr=False)
     _makers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = field(
         default=None, init=False, repr=False)
+    # While this program holds the register alone (`alone`): its writes do not wait.
+    _alone: bool = field(default=False, init=False, repr=False)
     # A server database's tables and extensions before `init` made a register in it.
     _found_on_server: frozenset[str] | None = field(default=None, repr=False)
 
@@ -56,7 +59,20 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
         with self._sessions[1]() as session, session.begin():
+            if not self._alone:
+                register_lock.share(session.connection())  # waits while a restore runs
             yield session
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """In server mode, other programs' writes wait until the block ends (a restore,
+        from its safety backup to the replacement: `register_lock`); this one's go on."""
+        with register_lock.alone(self.engine):
+            self._alone = True
+            try:
+                yield
+            finally:
+                self._alone = False
 
     @property
     def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
+from app.db import register_lock
 from app.db.engine import server_connection
 from app.models import KeyFileRecord
 from app.models.base import utcnow
@@ -39,8 +40,10 @@ def read(url: str) -> str | None:
 @contextmanager
 def locked(url: str) -> Iterator[KeyRow]:
     """The content, locked until the block ends, then written as the block left it."""
-    with server_connection(url) as conn, conn.begin(), locked_in(conn) as row:
-        yield row
+    with server_connection(url) as conn, conn.begin():
+        register_lock.share(conn)  # a restore replaces the row: wait for it
+        with locked_in(conn) as row:
+            yield row
 
 
 @contextmanager

@@ -46,6 +46,7 @@ from app.db.engine import (
     make_server_engine,
     server_url,
 )
+from app.db.register_lock import limited_waits
 from app.db.schema import VERSION_TABLE, migrate, stored_revision
 from app.db.text_index import is_text_index
 from app.errors import DataFolderError
@@ -109,13 +110,15 @@ def replace_server_contents(engine: Engine, copy: Path, data_key: bytes,
     an older one) in place of everything in the server database, in one transaction: the
     server's tables are locked from the first statement (TRUNCATE) until the commit, so
     other programs wait and then see the restored register whole; on any error nothing
-    has changed. A database without a schema gets it from the migrations in the same
-    transaction (moving a data folder to a server). `then` writes, in that transaction,
-    what the backup held beside the database (the server's evidence and key file)."""
+    has changed (the TRUNCATE waits for readers at most `register_lock.WAIT`). A database
+    without a schema gets it from the migrations in the same transaction (moving a data
+    folder to a server). `then` writes, in that transaction, what the backup held beside
+    the database (the server's evidence and key file)."""
     with opened_copy(copy, data_key) as restored:
         with restored.begin() as connection:
             migrate(connection)  # a backup of an older version: brought up to this one
-        with restored.connect() as source, engine.connect() as target, target.begin():
+        with (restored.connect() as source, engine.connect() as target, target.begin(),
+              limited_waits(target)):
             if stored_revision(target) is None:
                 migrate(target)
             if stored_revision(target) != stored_revision(source):
