@@ -1,7 +1,8 @@
 """Server mode: one lock on the whole register, which every write transaction shares and
-a restore holds alone, so that nothing another PC writes between the restore's safety
-backup and the replacement falls between the two (it waits, then lands on the restored
-register, or is refused after `WAIT`). SQLite needs none: a restore holds the folder.
+a restore (or a replacement of the keys) holds alone, so that nothing another PC writes
+between the restore's safety backup and the replacement falls between the two (it waits,
+then lands on the restored register, or is refused after `WAIT`). SQLite needs none: a
+restore or a replacement of the keys holds the folder.
 
 Both sides wait at most `WAIT` (PostgreSQL's `lock_timeout`), then say why in Vietnamese
 rather than hang.
@@ -22,10 +23,10 @@ KEY = 0x536F5669  # "SoVi": the one advisory lock of the register
 WAIT = "30s"
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout reached
 
-RESTORING = ("Dữ liệu trên máy chủ đang được khôi phục từ bản sao lưu trên một máy khác: "
-             "chưa lưu được thay đổi này. Hãy đợi việc khôi phục xong rồi làm lại.")
-WRITING = ("Máy khác đang ghi dữ liệu lên máy chủ (một thao tác lâu chưa xong): chưa khôi "
-           "phục. Hãy đợi một lát rồi thử lại.")
+RESTORING = ("Một máy khác đang khôi phục dữ liệu hoặc thay khóa mã hóa trên máy chủ: chưa "
+             "lưu được thay đổi này. Hãy đợi việc đó xong rồi làm lại.")
+WRITING = ("Máy khác đang ghi dữ liệu lên máy chủ (một thao tác lâu chưa xong): chưa làm "
+           "được việc này, dữ liệu vẫn như cũ. Hãy đợi một lát rồi thử lại.")
 IN_USE = ("Máy khác đang đọc hoặc ghi dữ liệu trên máy chủ nên chưa thay được dữ liệu: chưa "
           "khôi phục, dữ liệu vẫn như cũ. Hãy nhờ các máy khác đóng cửa sổ đang mở rồi thử "
           "lại.")

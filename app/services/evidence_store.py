@@ -31,6 +31,7 @@ from app.errors import UserError
 from app.models import Evidence, SentDocument
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress, no_progress
+from app.security import keys
 from app.security.cipher import (
     MAGIC,
     DecryptionError,
@@ -38,6 +39,7 @@ from app.security.cipher import (
     decrypted_chunks,
     is_encrypted,
 )
+from app.services import vault
 
 CHUNK = 1 << 20
 HEAD_SIZE = 4096  # the first bytes, kept to check that the content matches the file type
@@ -63,6 +65,7 @@ class StagedFile:
     sha256: str
     size: int
     head: bytes
+    key_id: str  # the fingerprint of the data key it is sealed under
 
 
 def _unreadable(name: str) -> UserError:
@@ -141,7 +144,7 @@ def staged(paths: DataPaths, source: Path, name: str, *, data_key: bytes, max_by
             os.fsync(writer.fileno())
         if done == 0:
             raise _empty(name)
-        yield StagedFile(temp, digest.hexdigest(), done, head)
+        yield StagedFile(temp, digest.hexdigest(), done, head, keys.key_id(data_key))
     finally:
         temp.unlink(missing_ok=True)
 
@@ -170,6 +173,11 @@ class StoreChanges:
     def place(self, session: Session, copy: StagedFile) -> None:
         """Move `copy` to its content address; content already stored is kept as it is."""
         if self._paths.server is not None:
+            # The keys replaced on another PC since this one signed in: the content would
+            # be sealed under a key no one holds any more. (A replacement holds the
+            # register alone, so it cannot happen before this transaction ends.)
+            if vault.load(self._paths).key_id != copy.key_id:
+                raise UserError(KEYS_REPLACED)
             conn = session.connection()
             chunks.hold(conn, copy.sha256)
             if not chunks.stored(conn, copy.sha256):
@@ -216,6 +224,11 @@ class StoreChanges:
             return
         for aside in self._set_aside:
             aside.unlink(missing_ok=True)
+
+
+KEYS_REPLACED = ("Khóa mã hóa dữ liệu đã được thay trên một máy khác sau khi bạn đăng nhập: "
+                 "chưa lưu tệp. Hãy đăng xuất rồi đăng nhập lại (nếu mật khẩu không còn "
+                 "dùng được, nhờ quản trị viên đặt lại), rồi làm lại.")
 
 
 def is_stored(paths: DataPaths, sha256: str) -> bool:

@@ -176,7 +176,9 @@ def _rotate_on_server(db: Database, actor: Actor, old: vault.FolderKeys,
     assert old.admin is not None and new.admin is not None
     report = progress or no_progress
     damaged = 0
-    with db.write() as session:
+    # Other PCs' writes wait meanwhile; what they add afterwards with the old keys is
+    # refused (`evidence_store.KEYS_REPLACED`).
+    with db.alone(), db.write() as session:
         rotated = vault.rotate_on_server(session, db.paths, new, actor.username, password,
                                          recovery_key)
         stored = evidence_store.stored_hashes(db.paths, session)
