@@ -209,3 +209,36 @@ def test_evidence_added_with_the_keys_of_before_a_change_on_the_other_pc_is_refu
         evidence.add_evidence(second, there, case.id, source)
     assert evidence_store.stored_hashes(db.paths) == []
     assert check_data_folder(db, admin).ok
+
+
+@pytest.mark.skipif(SERVER is None, reason="several programs share a register on a server only")
+def test_the_keys_replaced_on_another_pc_are_not_replaced_again_with_the_old_ones(
+        db: Database, second: Database, admin: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two administrators replacing the keys at once: the second, holding the keys of
+    before, would take the evidence for damaged (it no longer opens with them) and seal the
+    key file anew. Refused (before it starts, or once it has the register to itself),
+    nothing changed."""
+    case = cases.create_case(db, admin, make_case(), today=TODAY)
+    source = tmp_path / "anh.png"
+    source.write_bytes(b"\x89PNG\r\n\x1a\n" + b"truoc khi thay khoa " * 50)
+    added = evidence.add_evidence(db, admin, case.id, source).record
+    there = accounts.authenticate(second, "admin", ADMIN_PASSWORD)
+    real_check, first = rotation._check_password, []
+
+    def replaced_elsewhere_meanwhile(*args: object) -> None:
+        real_check(*args)  # type: ignore[arg-type]
+        if not first:  # the other PC's replacement, once this one's password is checked
+            first.append(True)
+            rotation.rotate_keys(db, admin, ADMIN_PASSWORD, keys.new_recovery_key())
+
+    monkeypatch.setattr(rotation, "_check_password", replaced_elsewhere_meanwhile)
+    with pytest.raises(UserError, match="đã được thay trên một máy khác"):
+        rotation.rotate_keys(second, there, ADMIN_PASSWORD, keys.new_recovery_key())
+    monkeypatch.setattr(rotation, "_check_password", real_check)
+    before = key_file_text(db)
+    with pytest.raises(UserError, match="đã được thay trên một máy khác"):
+        rotation.rotate_keys(second, there, ADMIN_PASSWORD, keys.new_recovery_key())
+    assert key_file_text(db) == before
+    assert evidence_store.content_sha256(db.paths, added.sha256, db.data_key) == added.sha256
+    assert check_data_folder(db, admin).ok

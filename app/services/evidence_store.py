@@ -177,7 +177,7 @@ class StoreChanges:
             # be sealed under a key no one holds any more. (A replacement holds the
             # register alone, so it cannot happen before this transaction ends.)
             if vault.load(self._paths).key_id != copy.key_id:
-                raise UserError(KEYS_REPLACED)
+                raise UserError(vault.KEYS_REPLACED)
             conn = session.connection()
             chunks.hold(conn, copy.sha256)
             if not chunks.stored(conn, copy.sha256):
@@ -224,11 +224,6 @@ class StoreChanges:
             return
         for aside in self._set_aside:
             aside.unlink(missing_ok=True)
-
-
-KEYS_REPLACED = ("Khóa mã hóa dữ liệu đã được thay trên một máy khác sau khi bạn đăng nhập: "
-                 "chưa lưu tệp. Hãy đăng xuất rồi đăng nhập lại (nếu mật khẩu không còn "
-                 "dùng được, nhờ quản trị viên đặt lại), rồi làm lại.")
 
 
 def is_stored(paths: DataPaths, sha256: str) -> bool:

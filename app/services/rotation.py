@@ -126,7 +126,10 @@ def _check_password(db: Database, actor: Actor, password: str) -> None:
     if db.admin_key is None:
         raise UserError("Phiên làm việc này không giữ khóa quản trị: hãy đăng xuất rồi đăng "
                         "nhập lại với vai trò Quản trị trước khi thay khóa.")
-    wrap = vault.load(db.paths).accounts.get(account_tag(actor.username))
+    found = vault.load(db.paths)
+    if found.key_id != keys.key_id(db.data_key):
+        raise UserError(vault.KEYS_REPLACED)
+    wrap = found.accounts.get(account_tag(actor.username))
     opened = None if wrap is None else vault.unseal(wrap, password)
     if opened is None or opened.data != db.data_key or opened.admin != db.admin_key:
         raise UserError("Mật khẩu không đúng.", field="password")
@@ -177,10 +180,10 @@ def _rotate_on_server(db: Database, actor: Actor, old: vault.FolderKeys,
     report = progress or no_progress
     damaged = 0
     # Other PCs' writes wait meanwhile; what they add afterwards with the old keys is
-    # refused (`evidence_store.KEYS_REPLACED`).
+    # refused (`vault.KEYS_REPLACED`).
     with db.alone(), db.write() as session:
-        rotated = vault.rotate_on_server(session, db.paths, new, actor.username, password,
-                                         recovery_key)
+        rotated = vault.rotate_on_server(session, db.paths, old.data, new, actor.username,
+                                         password, recovery_key)
         stored = evidence_store.stored_hashes(db.paths, session)
         for done, sha256 in enumerate(stored, 1):
             if not evidence_store.reencrypt_in(session, db.paths, sha256, old.data, new.data):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db import key_store
 from app.db.database import missing_key_file
-from app.errors import DataFolderError
+from app.errors import DataFolderError, UserError
 from app.paths import DataPaths, make_private
 from app.security import keyfile, keys, sealing
 from app.security.keyfile import KeyFile, SealedCopy, account_tag
@@ -249,15 +249,24 @@ def rotated_key_file(found: KeyFile, folder: FolderKeys, username: str, password
         backup_key=sealing.backup_public_key(folder.admin))
 
 
-def rotate_on_server(session: Session, paths: DataPaths, folder: FolderKeys, username: str,
-                     password: str, recovery_key: str) -> KeyFile:
+KEYS_REPLACED = ("Khóa mã hóa dữ liệu đã được thay trên một máy khác sau khi bạn đăng nhập, "
+                 "nên chưa làm được việc này. Hãy đăng xuất rồi đăng nhập lại (nếu mật khẩu "
+                 "không còn dùng được, nhờ quản trị viên đặt lại), rồi làm lại.")
+
+
+def rotate_on_server(session: Session, paths: DataPaths, old_data_key: bytes,
+                     folder: FolderKeys, username: str, password: str,
+                     recovery_key: str) -> KeyFile:
     """In server mode: the key file's row replaced by `rotated_key_file` in `session`'s
-    transaction (committed or undone with the rest of the change), and returned."""
+    transaction (committed or undone with the rest of the change), and returned; refused
+    when another PC replaced the keys since `old_data_key` was unsealed."""
     assert paths.server is not None
     with key_store.locked_in(session.connection()) as row:
         if row.content is None:
             raise missing_key_file(paths)
-        rotated = rotated_key_file(keyfile.parse(row.content, SERVER_KEYS), folder, username,
-                                   password, recovery_key)
+        found = keyfile.parse(row.content, SERVER_KEYS)
+        if found.key_id != keys.key_id(old_data_key):
+            raise UserError(KEYS_REPLACED)
+        rotated = rotated_key_file(found, folder, username, password, recovery_key)
         row.content = keyfile.dumps(rotated)
     return rotated
