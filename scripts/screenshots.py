@@ -36,6 +36,7 @@ from app.services.records import CaseDetail
 from app.ui.case_editor import CaseEditor
 from app.ui.case_editor.event_dialog import EventDialog
 from app.ui.main_window import MainWindow
+from app.ui.tasks import TaskRunner
 from app.ui.translations import use_vietnamese
 
 USER, PASSWORD = "admin", "demo-sen-hong-2026"
@@ -373,6 +374,7 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                                               locked_user=actor.username, parent=window)),
         ("dang-nhap", lambda: LoginDialog(runner, db=db, unit_name=window.office.unit_name)),
         ("bat-dau-su-dung", lambda: FirstRunDialog(runner, DataPaths(db.paths.root / "moi"))),
+        ("ket-noi-may-chu", lambda: _server_dialog(runner, db.paths, window)),
         ("khoa-khoi-phuc", lambda: RecoveryKeyDialog(
             "-".join(["7KQM"] * 12), db.paths.root, window.office.unit_name, window)),
         ("xoa-vu-viec", lambda: DeleteCaseDialog(db, actor, runner, child.id, window)),
@@ -400,6 +402,18 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                      lambda: FrozenChangeWarning(altered, window)))
     made.append(("chua-chot-duoc", lambda: BreachesDialog(breaches, window.prefs, window)))
     return made
+
+
+def _server_dialog(runner: TaskRunner, paths: DataPaths, window: MainWindow) -> QWidget:
+    """«Kết nối máy chủ» as an officer fills it in (in a folder of its own: nothing of this
+    PC's stored connection is shown or changed)."""
+    from app.ui.server_dialog import ServerDialog
+
+    dialog = ServerDialog(runner, DataPaths(paths.root / "moi"), window)
+    dialog.host.setText("192.168.1.10")
+    dialog.password.setText("mat-khau-may-chu")
+    dialog.message.done("Kết nối được: cơ sở dữ liệu sẵn sàng. Lưu để dùng trên máy này.")
+    return dialog
 
 
 def _sample_cases(window: MainWindow) -> tuple[int, int]:

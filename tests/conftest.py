@@ -83,7 +83,8 @@ def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # Server mode: with this set (`postgresql+psycopg://user@host:port/postgres`, a login that
 # may create databases; scripts/pg_cluster.sh starts one), the tests that use the `db`
 # fixture and no Qt run on PostgreSQL, each on a database of its own copied from one that
-# `init` made; the others are deselected (they ran on SQLite already).
+# `init` made, and the window's tests marked `server_window`; the others are deselected (they
+# ran on SQLite already).
 SERVER = os.environ.get("SOVIPHAM_TEST_DATABASE_URL")
 # One per test session, so that sessions sharing a server leave each other alone.
 TEMPLATE_DATABASE = f"sovipham_mau_{os.getpid()}"
@@ -96,7 +97,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, left = [], []
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        on_server = ("db" in names and not names & window
+        on_server = ("db" in names
+                     and (not names & window or item.get_closest_marker("server_window"))
                      and item.get_closest_marker("sqlite_only") is None)
         (kept if on_server else left).append(item)
     if left:

@@ -63,6 +63,7 @@ from app.ui.report.actions import BreachesDialog
 from app.ui.report.children_review import ChildrenRowsReview
 from app.ui.report.frozen_warning import FrozenChangeWarning
 from app.ui.report.screen import ReportScreen
+from app.ui.server_dialog import ServerDialog
 from tests.conftest import TODAY, make_case
 
 # The screens, in logical pixels, less Windows' taskbar (40 px at the bottom).
@@ -166,6 +167,7 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
                       locked_user=admin.username, parent=window)
     yield LoginDialog(runner, db=db, unit_name=window.office.unit_name)
     yield FirstRunDialog(runner, DataPaths(tmp_path / "du-lieu-moi"))
+    yield ServerDialog(runner, DataPaths(tmp_path / "du-lieu-moi"))
     yield RecoveryKeyDialog("ABCD-" * 11 + "ABCD", tmp_path / "du-lieu-moi",
                             window.office.unit_name, window)
     yield NewUserDialog(runner, lambda *_typed: None, window)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from enum import Enum
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import register_lock
-from app.db.engine import make_engine, make_server_engine, server_unreachable, server_url
+from app.db.engine import make_engine, make_server_engine, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
 
@@ -207,26 +208,43 @@ def missing_key_file(paths: DataPaths) -> DataFolderError:
 
 
 
+class ServerSchema(Enum):
+    """What a server database holds, as `init` and sign-in see it."""
+
+    EMPTY = "empty"  # no schema yet: `init` makes it
+    OLDER = "older"  # an earlier version's: migrated at the next sign-in
+    CURRENT = "current"
+    NEWER = "newer"  # a later version's: this one cannot open it
+
+
+def server_schema(url: str | URL) -> ServerSchema:
+    """The schema of the server database at `url`; refused with `DataFolderError` when
+    the server cannot be reached or refuses the login (`engine.connection_problem`)."""
+    from sqlalchemy.pool import NullPool
+
+    from app.db.migrate import HEAD_REVISION, current_revision, known_revision
+
+    engine = make_server_engine(server_url(url), pool=NullPool)
+    try:
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    if revision is None:
+        return ServerSchema.EMPTY
+    if revision == HEAD_REVISION:
+        return ServerSchema.CURRENT
+    return ServerSchema.OLDER if known_revision(revision) else ServerSchema.NEWER
+
+
 def _check_server(url: URL, *, create: bool) -> None:
     """Refused as a data folder is: a schema where `init` would make one, none elsewhere,
     or a server that does not answer."""
-    from sqlalchemy.exc import OperationalError
-    from sqlalchemy.pool import NullPool
-
-    from app.db.migrate import current_revision
-
-    engine = make_server_engine(url, pool=NullPool)
-    try:
-        revision = current_revision(engine)
-    except OperationalError as exc:
-        raise server_unreachable(url, exc) from exc
-    finally:
-        engine.dispose()
-    if create and revision is not None:
+    schema = server_schema(url)
+    if create and schema is not ServerSchema.EMPTY:
         raise DataFolderError(
             f"Cơ sở dữ liệu {url.database} trên máy chủ đã có dữ liệu; không khởi tạo lại "
             "để tránh mất dữ liệu.")
-    if not create and revision is None:
+    if not create and schema is ServerSchema.EMPTY:
         raise DataFolderError(
             f"Cơ sở dữ liệu {url.database} trên máy chủ chưa được khởi tạo. Hãy khởi tạo "
             "bằng lệnh «init --database»."

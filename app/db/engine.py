@@ -3,6 +3,7 @@ the data key as a raw key (no passphrase derivation: the key is already random).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, ExceptionContext
 from sqlalchemy.pool import Pool, QueuePool
 
 BUSY_TIMEOUT_MS = 10_000
@@ -95,8 +96,50 @@ def server_url(text: str | URL) -> URL:
 def make_server_engine(url: URL, *, pool: type[Pool] = QueuePool) -> Engine:
     """An engine on a PostgreSQL database. Credentials follow PostgreSQL's own conventions
     (the URL, `PGPASSWORD`, the password file): libpq reads them. A connection the server
-    dropped (restarted meanwhile) is noticed and replaced before use."""
-    return create_engine(url, poolclass=pool, pool_pre_ping=True)
+    dropped (restarted meanwhile) is noticed and replaced before use; one dropped during a
+    transaction ends it with `DataFolderError` (`LOST_CONNECTION`), nothing of it saved."""
+    engine = create_engine(url, poolclass=pool, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _lost_server)
+    return engine
+
+
+LOST_CONNECTION = ("Mất kết nối tới máy chủ cơ sở dữ liệu: thao tác vừa rồi chưa được lưu. "
+                   "Hãy kiểm tra mạng và máy chủ rồi làm lại; chương trình tự kết nối lại.")
+
+
+def _lost_server(context: ExceptionContext) -> BaseException | None:
+    """A connection the server or the network dropped (the server restarted, the backend
+    ended), or a server that does not answer when a connection is made: one Vietnamese
+    message instead of the driver's error. SQLAlchemy still invalidates the dropped
+    connection, so the next operation gets a new one. Other errors pass through."""
+    from app.errors import DataFolderError
+
+    if context.is_pre_ping:
+        return None  # the pool replaces a dead connection itself
+    if context.is_disconnect:
+        return DataFolderError(LOST_CONNECTION)
+    if context.connection is None and context.statement is None:  # while connecting
+        return DataFolderError(connection_problem(context.original_exception))
+    return None
+
+
+def connection_problem(error: BaseException) -> str:
+    """What the user can do when a server refused or did not answer a new connection.
+    libpq gives no SQLSTATE for these: its message (the server's English) is read."""
+    text = str(error)
+    if "password authentication failed" in text or "no password supplied" in text:
+        return "Sai tên đăng nhập hoặc mật khẩu của máy chủ cơ sở dữ liệu."
+    if re.search(r'database ".*" does not exist', text):
+        return ("Máy chủ không có cơ sở dữ liệu với tên này. Hãy kiểm tra tên, hoặc nhờ quản "
+                "trị máy chủ tạo nó (README, «Chế độ máy chủ»).")
+    if re.search(r'role ".*" does not exist', text):
+        return "Máy chủ không có tên đăng nhập này. Hãy kiểm tra tên đăng nhập."
+    if "pg_hba.conf" in text:
+        return ("Máy chủ không cho máy này đăng nhập (cấu hình pg_hba.conf của máy chủ). Hãy "
+                "nhờ quản trị máy chủ cho phép.")
+    detail = text.removeprefix("connection failed: ").removeprefix("connection is bad: ")
+    return ("Không kết nối được máy chủ cơ sở dữ liệu: hãy kiểm tra địa chỉ, cổng, mạng và "
+            f"máy chủ đã chạy chưa. ({' '.join(detail.split())})")
 
 
 @lru_cache(maxsize=16)
@@ -109,24 +152,9 @@ def shared_server_engine(url: str) -> Engine:
     return make_server_engine(server_url(url), pool=NullPool)
 
 
-def server_unreachable(url: URL, error: Exception) -> Exception:
-    """The Vietnamese refusal when the server does not answer (`error` is the driver's)."""
-    from app.errors import DataFolderError
-
-    detail = str(getattr(error, "orig", None) or error).strip()
-    return DataFolderError(
-        f"Không kết nối được máy chủ cơ sở dữ liệu {url.render_as_string()}: {detail}")
-
-
 @contextmanager
 def server_connection(url: str) -> Iterator[Connection]:
     """A connection of `shared_server_engine`, refused in Vietnamese when the server does
-    not answer."""
-    from sqlalchemy.exc import OperationalError
-
-    try:
-        connection = shared_server_engine(url).connect()
-    except OperationalError as exc:
-        raise server_unreachable(server_url(url), exc) from exc
-    with connection:
+    not answer (`connection_problem`)."""
+    with shared_server_engine(url).connect() as connection:
         yield connection

@@ -30,8 +30,13 @@ _CASE_FIELDS = {**BY_KEY, **CHOICE_BY_KEY}
 
 
 def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
+    query = select(Case)
+    if for_update:
+        # A writer's read locks the row (on a server; SQLite has one writer at a time): a
+        # save on another PC meanwhile waits, then reads the version that one leaves.
+        query = query.with_for_update(of=Case)
     case = session.execute(
-        select(Case)
+        query
         .where(Case.id == case_id)
         .options(
             selectinload(Case.children),

@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QMimeData, QStorageInfo, QTimer
 from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from app.domain.passwords import account_password_rule
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.resources import resource_path
+from app.services import server_connection
 from app.text import format_date
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
@@ -60,10 +62,13 @@ class FirstRunDialog(Dialog):
         self._runner, self._paths = runner, paths
         self.db: Database | None = None
         self.recovery_key = ""
+        where = (f"cơ sở dữ liệu <code>{html.escape(server_connection.place(paths.server))}"
+                 "</code>" if paths.server is not None
+                 else f"thư mục <br><code>{html.escape(str(paths.root))}</code>")
         intro = QLabel(
-            "<b style='font-size:14pt'>Chào mừng!</b><br>Chưa có dữ liệu trong thư mục "
-            f"<br><code>{paths.root}</code><br>Hãy tạo người dùng quản trị đầu tiên; các "
-            "người dùng khác được tạo sau trong màn hình Quản trị.")
+            f"<b style='font-size:14pt'>Chào mừng!</b><br>Chưa có dữ liệu trong {where}<br>"
+            "Hãy tạo người dùng quản trị đầu tiên; các người dùng khác được tạo sau trong màn "
+            "hình Quản trị. Nếu dữ liệu của đơn vị nằm trên máy chủ, chọn «Kết nối máy chủ…».")
         intro.setWordWrap(True)
         self.username = QLineEdit("quantri")
         self.full_name = QLineEdit()
@@ -80,11 +85,20 @@ class FirstRunDialog(Dialog):
         rule.setWordWrap(True)
         form.addRow(rule)
         self.buttons = self.button_box("Tạo dữ liệu", "Thoát", on_accept=self.create_data)
+        server = self.buttons.addButton("Kết nối máy chủ…", QDialogButtonBox.ButtonRole.ResetRole)
+        server.clicked.connect(self._server_connection)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+
+    def _server_connection(self) -> None:
+        """The register to open changed: the dialog ends with `RECONNECT`."""
+        from app.ui.server_dialog import RECONNECT, ServerDialog
+
+        if ServerDialog(self._runner, self._paths, self).exec() == self.DialogCode.Accepted:
+            self.done(RECONNECT)
 
     def create_data(self) -> None:
         if self.password.text() != self.password_again.text():

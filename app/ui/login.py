@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
@@ -32,7 +33,10 @@ SIGN_OUT = 2  # the lock dialog's result when the user chose «Đăng xuất…�
 
 class LoginDialog(Dialog):
     def __init__(self, runner: TaskRunner, *, db: Database | None = None, unit_name: str = "",
-                 locked_user: str | None = None, parent: QWidget | None = None) -> None:
+                 locked_user: str | None = None, paths: DataPaths | None = None,
+                 parent: QWidget | None = None) -> None:
+        """With `paths`, signing in offers «Kết nối máy chủ…», which ends the dialog with
+        `RECONNECT` once it changed the register to open."""
         super().__init__("Màn hình đã khóa — Sổ vi phạm MXH" if locked_user is not None
                          else "Đăng nhập — Sổ vi phạm MXH", parent=parent, min_width=400)
         self._db = db
@@ -62,6 +66,10 @@ class LoginDialog(Dialog):
             self.sign_out_button = self.buttons.addButton(
                 "Đăng xuất…", QDialogButtonBox.ButtonRole.ActionRole)
             self.sign_out_button.clicked.connect(lambda: self.done(SIGN_OUT))
+        elif paths is not None:
+            server = self.buttons.addButton("Kết nối máy chủ…",
+                                            QDialogButtonBox.ButtonRole.ResetRole)
+            server.clicked.connect(lambda: self._server_connection(paths))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -71,6 +79,12 @@ class LoginDialog(Dialog):
         self._show_title(unit_name)
         # Without Qt.FocusReason (see the buttons above).
         (self.password if self._locked else self.username).setFocus()
+
+    def _server_connection(self, paths: DataPaths) -> None:
+        from app.ui.server_dialog import RECONNECT, ServerDialog
+
+        if ServerDialog(self._runner, paths, self).exec() == ServerDialog.DialogCode.Accepted:
+            self.done(RECONNECT)
 
     def _show_title(self, unit_name: str) -> None:
         heading = "<b style='font-size:15pt'>Sổ vi phạm MXH</b>"

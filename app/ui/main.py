@@ -20,8 +20,9 @@ from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.resources import resource_path
-from app.services import data_folder
+from app.services import data_folder, server_connection
 from app.ui.login import LoginDialog
+from app.ui.server_dialog import RECONNECT
 from app.ui.tasks import UNEXPECTED, TaskRunner
 from app.ui.translations import use_vietnamese
 
@@ -45,6 +46,16 @@ def _install_crash_handler(paths: DataPaths) -> None:
     sys.excepthook = on_error
 
 
+def _has_register(paths: DataPaths) -> bool:
+    """Whether there is a register to sign in to (else the first run makes it): the data
+    folder's file, or in server mode a schema in the server's database."""
+    if paths.server is None:
+        return paths.database.exists()
+    from app.services import server_connection
+
+    return server_connection.has_register(paths.server)
+
+
 def _open_data(paths: DataPaths) -> tuple[Database, str]:
     from app.services import vault
 
@@ -56,15 +67,14 @@ def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, li
     """The sign-in dialog, and the data folder it will open once it has been painted
     (importing the database layer meanwhile would delay the first paint). A folder with
     no data yet starts with creating its first administrator."""
-    dialog = LoginDialog(runner)
+    dialog = LoginDialog(runner, paths=paths)
     opened: list[Database] = []
 
     def attach(result: tuple[Database, str] | None) -> None:
         if result is None:
             result = _first_run(runner, paths, dialog)
             if result is None:
-                dialog.reject()
-                return
+                return  # the sign-in dialog ended
         opened.append(result[0])
         # Opened (or just made), the folder has the rights the program could give it; said
         # before `attach`, which signs in at once if that was asked while it opened.
@@ -73,7 +83,7 @@ def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, li
         log.info("sovipham %s: sign-in window shown, data folder open", __version__)
 
     def open_task(_p: Progress, _t: CancelToken) -> tuple[Database, str] | None:
-        if not paths.database.exists():
+        if not _has_register(paths):
             return None
         return _open_data(paths)
 
@@ -88,7 +98,9 @@ def _first_run(runner: TaskRunner, paths: DataPaths,
     from app.ui.first_run import FirstRunDialog, RecoveryKeyDialog
 
     setup = FirstRunDialog(runner, paths, login)
-    if setup.exec() != FirstRunDialog.DialogCode.Accepted or setup.db is None:
+    result = setup.exec()
+    if result != FirstRunDialog.DialogCode.Accepted or setup.db is None:
+        login.done(RECONNECT if result == RECONNECT else LoginDialog.DialogCode.Rejected)
         return None
     RecoveryKeyDialog(setup.recovery_key, paths.root, parent=login).exec()
     login.username.setText(setup.username.text())
@@ -97,11 +109,16 @@ def _first_run(runner: TaskRunner, paths: DataPaths,
 
 
 def sign_in_loop(app: QApplication, paths: DataPaths) -> int:
+    """0 once the program is left, `RECONNECT` when «Kết nối máy chủ» changed the
+    register to open."""
     runner = TaskRunner()
     login, opened = first_sign_in(runner, paths)
     try:
         while True:
-            if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
+            result = login.exec()
+            if result == RECONNECT:
+                return RECONNECT
+            if result != LoginDialog.DialogCode.Accepted or login.actor is None:
                 return 0
             from app.services import settings
             from app.ui.main_window import MainWindow
@@ -111,9 +128,12 @@ def sign_in_loop(app: QApplication, paths: DataPaths) -> int:
             window.show()
             app.exec()
             window.deleteLater()
+            if window.reconnecting:
+                return RECONNECT
             if not window.switching_user:
                 return 0
-            login = LoginDialog(runner, db=db, unit_name=settings.load_office(db).unit_name)
+            login = LoginDialog(runner, db=db, unit_name=settings.load_office(db).unit_name,
+                                paths=paths)
     finally:
         runner.wait()
         for db in opened:
@@ -128,14 +148,23 @@ def run_window(paths: DataPaths) -> int:
     use_vietnamese()
     app.setApplicationName("Sổ vi phạm MXH")
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
-    with ExitStack() as held:
-        try:
-            # Before the sign-in dialog: a second window on the folder says who has it open.
-            held.enter_context(data_folder.hold(paths))
-        except DataFolderError as exc:
-            QMessageBox.critical(None, "Không mở được thư mục dữ liệu", exc.message)
-            raise
-        app.setQuitOnLastWindowClosed(False)
-        app.lastWindowClosed.connect(app.quit)
-        _install_crash_handler(paths)
-        return sign_in_loop(app, paths)
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(app.quit)
+    first = True
+    while True:
+        # `--database` or this PC's «Kết nối máy chủ», read again after it changed.
+        active = server_connection.window_paths(paths)
+        with ExitStack() as held:
+            try:
+                # Before the sign-in dialog: a second window on the folder says who has it
+                # open (none on a server: the server arbitrates).
+                held.enter_context(data_folder.hold(active))
+            except DataFolderError as exc:
+                QMessageBox.critical(None, "Không mở được thư mục dữ liệu", exc.message)
+                raise
+            if first:  # this PC's log, in the data folder whichever the register
+                _install_crash_handler(paths)
+                first = False
+            result = sign_in_loop(app, active)
+        if result != RECONNECT:
+            return result

@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         self.db = db
         self.actor = actor
         self.switching_user = False
+        # Signed out to open the register a new «Kết nối máy chủ» names.
+        self.reconnecting = False
         self.lock_dialog: LoginDialog | None = None
         self.guide: GuideWindow | None = None
         self.switch_user_requested.connect(self._switch_user)
@@ -223,6 +225,8 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Tìm kiếm", self._find, QKeySequence.StandardKey.Find)
         switch = self._action("Đổi &người dùng…", self.switch_user_requested.emit)
         lock = self._action("&Khóa màn hình", self.lock, "Ctrl+L")
+        server = self._action("&Kết nối máy chủ…", self._server_connection,
+                              tip="Dữ liệu chung trên máy chủ cơ sở dữ liệu của đơn vị")
         quit_action = self._action("&Thoát", self.close, QKeySequence.StandardKey.Quit)
         about = self._action("&Giới thiệu", self._about)
         self.guide_action = self._action("&Hướng dẫn sử dụng", self.show_guide,
@@ -257,6 +261,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_data_action)
+        file_menu.addAction(server)
         file_menu.addSeparator()
         file_menu.addAction(lock)
         file_menu.addAction(switch)
@@ -414,6 +419,22 @@ class MainWindow(QMainWindow):
     def _switch_user(self) -> None:
         self.switching_user = True
         self.close()
+
+    def _server_connection(self) -> None:
+        """A new connection is this PC's setting at once; the register it names opens after
+        signing out, now or at the next start."""
+        from app.ui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self.runner, self.db.paths, self)
+        if dialog.exec() != ServerDialog.DialogCode.Accepted:
+            return
+        answer = QMessageBox.question(
+            self, "Kết nối máy chủ",
+            "Đã lưu kết nối. Đăng xuất ngay để mở dữ liệu theo kết nối mới? (Nếu không, "
+            "kết nối mới được dùng từ lần mở chương trình sau.)")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.reconnecting = True
+            self.switch_user_requested.emit()
 
     def lock(self) -> None:
         """Take every window of the program off the screen (editors, dialogs, previews),
