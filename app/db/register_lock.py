@@ -37,10 +37,10 @@ def share(connection: Connection) -> None:
     register (until the transaction ends), refused with `RESTORING` after `WAIT`."""
     if connection.dialect.name != POSTGRESQL:
         return
-    with _waiting(RESTORING):
-        connection.execute(text(f"SET LOCAL lock_timeout = '{WAIT}'"))
-        connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": KEY})
-        connection.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+    with _waiting(RESTORING):  # one round trip: every write transaction pays it
+        connection.exec_driver_sql(
+            f"SET LOCAL lock_timeout = '{WAIT}'; SELECT pg_advisory_xact_lock_shared({KEY}); "
+            "SET LOCAL lock_timeout TO DEFAULT")
 
 
 @contextmanager
