@@ -12,6 +12,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -24,7 +25,7 @@ from sqlalchemy import MetaData, create_engine, make_url, select
 from sqlalchemy.pool import NullPool
 
 from app.cli import main as cli_main
-from app.db import Database, encryption, open_database, storage
+from app.db import Database, encryption, open_database, register_lock, storage
 from app.db.engine import keyed_connection, make_engine, make_server_engine, server_url
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.db.swap import JOURNAL
@@ -32,9 +33,10 @@ from app.db.text_index import is_text_index
 from app.domain.case import ChildInput
 from app.domain.labels import Role
 from app.errors import DataFolderError, NotAllowed, UserError
+from app.models import Case
 from app.paths import DataPaths
 from app.security import keyfile, keys
-from app.services import accounts, backup, backup_archive, cases, evidence, setup
+from app.services import accounts, backup, backup_archive, cases, evidence, settings, setup
 from app.services.actor import Actor
 from app.services.integrity import check_data_folder
 from tests.backup_tools import admin_key, legacy_archive, read_back
@@ -46,6 +48,7 @@ from tests.conftest import (
     _server_admin,
     folder_key,
     make_case,
+    open_unlocked,
 )
 
 # What a test does to the data folder's SQLite file itself.
@@ -723,6 +726,88 @@ def test_a_server_whose_data_cannot_be_backed_up_is_not_restored_over(
         backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
                               username=None, secret=None)
     assert _dump(filled.paths) == before
+
+
+def _waiting_for_a_lock(url: str) -> bool:
+    """Whether a connection to the server waits for an advisory lock."""
+    engine = make_server_engine(server_url(url), pool=NullPool)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@server_only
+def test_a_case_saved_on_another_pc_during_a_restore_is_saved_after_it(
+        filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved between the safety backup and the replacement, a write would be in neither:
+    it waits until the restore has committed, then lands on the restored register."""
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    other = open_database(DataPaths(tmp_path / "may-hai", filled.paths.server))
+    other_admin = accounts.authenticate(other, "admin", ADMIN_PASSWORD)
+    real_replace, writers, outcome = storage.replace_server_contents, [], []
+
+    def save() -> None:
+        try:
+            outcome.append(cases.create_case(other, other_admin, make_case(
+                summary="Ghi trong lúc khôi phục"), today=TODAY))
+        except Exception as exc:  # checked below
+            outcome.append(exc)
+
+    def replace_while_another_writes(*args: object, **kwargs: object) -> None:
+        writer = threading.Thread(target=save)
+        writer.start()
+        writers.append(writer)
+        # Until its write is done, or waiting for the restore to end.
+        while writer.is_alive() and not _waiting_for_a_lock(filled.paths.server or ""):
+            writer.join(0.05)
+        real_replace(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "replace_server_contents", replace_while_another_writes)
+    try:
+        backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
+                              username=None, secret=None)
+    finally:
+        for writer in writers:
+            writer.join()
+        other.dispose()
+    assert len(outcome) == 1 and not isinstance(outcome[0], Exception), outcome
+    db = open_unlocked(filled.paths)
+    try:
+        with db.read() as session:
+            summaries = set(session.execute(select(Case.summary)).scalars())
+        assert "Ghi trong lúc khôi phục" in summaries
+        assert check_data_folder(db, accounts.authenticate(db, "admin", ADMIN_PASSWORD)).ok
+    finally:
+        db.dispose()
+
+
+@server_only
+def test_a_restore_waits_for_a_write_under_way_then_is_refused_in_vietnamese(
+        filled: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another PC's write transaction that does not end: the restore does not hang, it
+    says why and leaves the register as it was; the write still lands."""
+    archive = backup.make_backup(filled, admin, tmp_path / "b.svpbak").path
+    before = _dump(filled.paths)
+    monkeypatch.setattr(register_lock, "WAIT", "200ms")
+    other = open_unlocked(DataPaths(tmp_path / "may-hai", filled.paths.server))
+    try:
+        with other.write() as session:
+            with pytest.raises(UserError, match="Máy khác đang ghi dữ liệu"):
+                backup.restore_backup(filled.paths, archive, current=filled, actor=admin,
+                                      username=None, secret=None)
+            settings.write_value(session, "ghi_thu", {"may": 2})
+        with other.read() as session:
+            assert settings.read_value(session, "ghi_thu") == {"may": 2}
+    finally:
+        other.dispose()
+    after = _dump(filled.paths)
+    assert {table: rows for table, rows in after.items() if table != "settings"} == {
+        table: rows for table, rows in before.items() if table != "settings"}
+    assert check_data_folder(filled, admin).ok
 
 
 def _case_contents(paths: DataPaths) -> list[tuple[object, ...]]:

@@ -281,3 +281,37 @@ def test_killing_the_change_of_keys_never_loses_data(tmp_path: Path) -> None:
         assert check_data_folder(db, admin).ok
         db.dispose()
     assert killed >= 3
+
+
+def test_replacing_the_keys_of_the_register_on_either_engine(db: Database, admin: Actor,
+                                                             tmp_path: Path) -> None:
+    """In server mode too (the register on PostgreSQL): the evidence's parts sealed again
+    and the key file's row sealed for the administrator and the new recovery key only, in
+    one transaction with the accounts' seal and the audit row."""
+    accounts.create_user(db, admin, username="canbo", full_name="Cán bộ", role=Role.OFFICER,
+                         password=PASSWORD)
+    _fill(db, admin, tmp_path, count=2)
+    old_data = db.data_key
+    new_recovery = keys.new_recovery_key()
+    result = rotation.rotate_keys(db, admin, ADMIN_PASSWORD, new_recovery)
+
+    assert db.data_key != old_data
+    assert _state(db) == (2, dict.fromkeys(stored_hashes(db.paths), True))
+    assert all(content_sha256(db.paths, sha, old_data) is None
+               for sha in stored_hashes(db.paths))
+    assert (result.evidence_files, result.damaged_files) == (2, 0)
+    assert result.accounts_to_reset == ("canbo",)
+    assert not rotation.interrupted(db.paths)
+    db.dispose()
+    again = open_database(db.paths)
+    with pytest.raises(NotAllowed):
+        accounts.authenticate(again, "canbo", PASSWORD)
+    admin = accounts.authenticate(again, "admin", ADMIN_PASSWORD)
+    assert again.data_key != old_data
+    assert check_data_folder(again, admin).ok
+    with again.read() as session:
+        assert AuditAction.KEY_ROTATE in session.execute(select(AuditEntry.action)).scalars()
+    assert result.backup is not None
+    assert read_back(result.backup.path, admin_key(db.paths)).cases == 2
+    accounts.recover_account(again, "admin", new_recovery, "bong-sen-moi-2027-x")
+    again.dispose()

@@ -22,7 +22,7 @@ from app.models.base import utcnow
 from app.paths import DataPaths
 from app.security import keys
 from app.security.keyfile import account_tag
-from app.services import accounts, audit, cases, evidence, evidence_store, vault
+from app.services import accounts, audit, cases, evidence, evidence_store, rotation, vault
 from app.services.actor import Actor
 from app.services.evidence_store import CHUNK, file_sha256
 from app.services.integrity import check_data_folder
@@ -193,3 +193,52 @@ def test_stored_evidence_is_sealed_again_under_new_keys_whole(
     assert not evidence_store.reencrypt(db.paths, sha256, keys.new_data_key(), old)
     assert stored_bytes(db, sha256) == before
     assert evidence_store.stored_hashes(db.paths) == [sha256]
+
+
+@pytest.mark.skipif(SERVER is None, reason="several programs share a register on a server only")
+def test_evidence_added_with_the_keys_of_before_a_change_on_the_other_pc_is_refused(
+        db: Database, second: Database, admin: Actor, tmp_path: Path) -> None:
+    """A PC still signed in with the replaced data key would store content no one can
+    read any more: it is told to sign in again, and nothing is stored."""
+    case = cases.create_case(db, admin, make_case(), today=TODAY)
+    there = accounts.authenticate(second, "admin", ADMIN_PASSWORD)
+    rotation.rotate_keys(db, admin, ADMIN_PASSWORD, keys.new_recovery_key())
+    source = tmp_path / "anh.png"
+    source.write_bytes(b"\x89PNG\r\n\x1a\n" + b"ghi sau khi thay khoa " * 50)
+    with pytest.raises(UserError, match="đăng nhập lại"):
+        evidence.add_evidence(second, there, case.id, source)
+    assert evidence_store.stored_hashes(db.paths) == []
+    assert check_data_folder(db, admin).ok
+
+
+@pytest.mark.skipif(SERVER is None, reason="several programs share a register on a server only")
+def test_the_keys_replaced_on_another_pc_are_not_replaced_again_with_the_old_ones(
+        db: Database, second: Database, admin: Actor, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two administrators replacing the keys at once: the second, holding the keys of
+    before, would take the evidence for damaged (it no longer opens with them) and seal the
+    key file anew. Refused (before it starts, or once it has the register to itself),
+    nothing changed."""
+    case = cases.create_case(db, admin, make_case(), today=TODAY)
+    source = tmp_path / "anh.png"
+    source.write_bytes(b"\x89PNG\r\n\x1a\n" + b"truoc khi thay khoa " * 50)
+    added = evidence.add_evidence(db, admin, case.id, source).record
+    there = accounts.authenticate(second, "admin", ADMIN_PASSWORD)
+    real_check, first = rotation._check_password, []
+
+    def replaced_elsewhere_meanwhile(*args: object) -> None:
+        real_check(*args)  # type: ignore[arg-type]
+        if not first:  # the other PC's replacement, once this one's password is checked
+            first.append(True)
+            rotation.rotate_keys(db, admin, ADMIN_PASSWORD, keys.new_recovery_key())
+
+    monkeypatch.setattr(rotation, "_check_password", replaced_elsewhere_meanwhile)
+    with pytest.raises(UserError, match="đã được thay trên một máy khác"):
+        rotation.rotate_keys(second, there, ADMIN_PASSWORD, keys.new_recovery_key())
+    monkeypatch.setattr(rotation, "_check_password", real_check)
+    before = key_file_text(db)
+    with pytest.raises(UserError, match="đã được thay trên một máy khác"):
+        rotation.rotate_keys(second, there, ADMIN_PASSWORD, keys.new_recovery_key())
+    assert key_file_text(db) == before
+    assert evidence_store.content_sha256(db.paths, added.sha256, db.data_key) == added.sha256
+    assert check_data_folder(db, admin).ok

@@ -90,6 +90,18 @@ def test_the_guide_names_this_data_folder_its_parts_and_the_settings(paths: Data
     assert "$" not in text  # every blank filled
 
 
+def test_in_server_mode_the_guide_says_the_keys_and_evidence_are_on_the_server(
+        tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "data", "postgresql://sovipham@may-chu/sovipham")
+    text = guide_text(paths)
+    assert "khóa mã hóa (niêm phong bằng mật khẩu của từng người dùng) nằm trong cơ sở dữ " \
+           "liệu trên máy chủ" in text
+    for part in (paths.database, paths.keys, paths.evidence):
+        assert part.name not in text
+    assert f"`{paths.backups.name}`" in text  # this PC's own parts are still named
+    assert "$" not in text
+
+
 def test_search_finds_words_typed_without_diacritics_and_says_when_nothing_is_found(
         qtbot: QtBot, paths: DataPaths) -> None:
     guide = _guide(qtbot, paths)

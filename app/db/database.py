@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import register_lock
 from app.db.engine import make_engine, make_server_engine, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
@@ -39,6 +40,10 @@ class Database:
     _admin_key: bytes | None = field(default=None, init=False, repr=False)
     _makers: tuple[sessionmaker[Session], sessionmaker[Session]] | None = field(
         default=None, init=False, repr=False)
+    # While this program holds the register alone (`alone`): its writes do not wait.
+    _alone: bool = field(default=False, init=False, repr=False)
+    # A server database's tables and extensions before `init` made a register in it.
+    _found_on_server: frozenset[str] | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -55,7 +60,20 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
         with self._sessions[1]() as session, session.begin():
+            if not self._alone:
+                register_lock.share(session.connection())  # waits while a restore runs
             yield session
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """In server mode, other programs' writes wait until the block ends (a restore,
+        from its safety backup to the replacement: `register_lock`); this one's go on."""
+        with register_lock.alone(self.engine):
+            self._alone = True
+            try:
+                yield
+            finally:
+                self._alone = False
 
     @property
     def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
@@ -125,6 +143,20 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
 
+    def discard_new(self) -> None:
+        """An `init` that failed: what it made removed (closed first), so that it can run
+        again: the folder's database files, or on a server the tables and extensions made
+        since `open_database(create=True)`."""
+        self.relock()
+        if self.paths.server is None:
+            database = self.paths.database
+            for suffix in ("", "-wal", "-shm"):
+                database.with_name(database.name + suffix).unlink(missing_ok=True)
+        elif self._found_on_server is not None:
+            from app.db.storage import drop_made_since
+
+            drop_made_since(self.paths.server, self._found_on_server)
+
     def relock(self) -> None:
         """Closed and its keys forgotten, as before sign-in: before its file is
         re-encrypted under new keys (`unlock` then opens it with them)."""
@@ -143,7 +175,11 @@ def open_database(paths: DataPaths, *, create: bool = False) -> Database:
     if paths.server is not None:
         _check_server(server_url(paths.server), create=create)
         paths.create()
-        return Database(paths)
+        if not create:
+            return Database(paths)
+        from app.db.storage import server_objects
+
+        return Database(paths, server_objects(paths.server))
     from app.db.copies import remove_leftovers
     from app.db.encryption import is_plain
     from app.db.swap import finish_interrupted

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
+from app.db import register_lock
 from app.db.engine import server_connection
 from app.models import KeyFileRecord
 from app.models.base import utcnow
@@ -40,16 +41,25 @@ def read(url: str) -> str | None:
 def locked(url: str) -> Iterator[KeyRow]:
     """The content, locked until the block ends, then written as the block left it."""
     with server_connection(url) as conn, conn.begin():
-        before = _content(conn, lock=True)
-        row = KeyRow(before)
-        yield row
-        if row.content is None or row.content == before:
-            return
-        values = {"content": row.content, "updated_at": utcnow()}
-        if before is None:
-            conn.execute(insert(KeyFileRecord).values(id=ROW, **values))
-        else:
-            conn.execute(update(KeyFileRecord).where(KeyFileRecord.id == ROW).values(values))
+        register_lock.share(conn)  # a restore replaces the row: wait for it
+        with locked_in(conn) as row:
+            yield row
+
+
+@contextmanager
+def locked_in(conn: Connection) -> Iterator[KeyRow]:
+    """`locked` in `conn`'s transaction: written with it, the lock held until it ends
+    (the keys replaced with the rest of a change, `services/rotation.py`)."""
+    before = _content(conn, lock=True)
+    row = KeyRow(before)
+    yield row
+    if row.content is None or row.content == before:
+        return
+    values = {"content": row.content, "updated_at": utcnow()}
+    if before is None:
+        conn.execute(insert(KeyFileRecord).values(id=ROW, **values))
+    else:
+        conn.execute(update(KeyFileRecord).where(KeyFileRecord.id == ROW).values(values))
 
 
 def write(conn: Connection, content: str) -> None:

@@ -46,6 +46,7 @@ from app.db.engine import (
     make_server_engine,
     server_url,
 )
+from app.db.register_lock import limited_waits
 from app.db.schema import VERSION_TABLE, changing_schema, migrate, stored_revision
 from app.db.text_index import is_text_index
 from app.errors import DataFolderError
@@ -109,13 +110,15 @@ def replace_server_contents(engine: Engine, copy: Path, data_key: bytes,
     an older one) in place of everything in the server database, in one transaction: the
     server's tables are locked from the first statement (TRUNCATE) until the commit, so
     other programs wait and then see the restored register whole; on any error nothing
-    has changed. A database without a schema gets it from the migrations in the same
-    transaction (moving a data folder to a server). `then` writes, in that transaction,
-    what the backup held beside the database (the server's evidence and key file)."""
+    has changed (the TRUNCATE waits for readers at most `register_lock.WAIT`). A database
+    without a schema gets it from the migrations in the same transaction (moving a data
+    folder to a server). `then` writes, in that transaction, what the backup held beside
+    the database (the server's evidence and key file)."""
     with opened_copy(copy, data_key) as restored:
         with changing_schema(restored) as connection:
             migrate(connection)  # a backup of an older version: brought up to this one
-        with restored.connect() as source, engine.connect() as target, target.begin():
+        with (restored.connect() as source, engine.connect() as target, target.begin(),
+              limited_waits(target)):
             if stored_revision(target) is None:
                 migrate(target)
             if stored_revision(target) != stored_revision(source):
@@ -145,6 +148,38 @@ def server_holds_register(url: str) -> bool:
     """Whether the server database at `url` has a schema (a register) already."""
     with server_engine(url, None) as engine, engine.connect() as connection:
         return stored_revision(connection) is not None
+
+
+def server_objects(url: str) -> frozenset[str]:
+    """The tables and extensions of the server database at `url`, before `init` makes a
+    register there (`drop_made_since` removes what it made if it fails)."""
+    with server_engine(url, None) as engine, engine.connect() as connection:
+        return _objects(connection)
+
+
+def drop_made_since(url: str, before: frozenset[str]) -> None:
+    """The tables and extensions made in the server database since `server_objects` gave
+    `before` removed, in one transaction: an `init` that failed after its migrations
+    leaves the database as it found it (PostgreSQL's DDL is transactional). What was there
+    before is left alone: a table in the way makes the migrations fail with nothing made."""
+    with server_engine(url, None) as engine, engine.begin() as connection:
+        made = _objects(connection) - before
+        for name in sorted(made):
+            kind, _, bare = name.partition(" ")
+            if kind == "table":
+                connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{bare}" CASCADE')
+        for name in sorted(made):
+            kind, _, bare = name.partition(" ")
+            if kind == "extension":
+                connection.exec_driver_sql(f'DROP EXTENSION IF EXISTS "{bare}"')
+
+
+def _objects(connection: Connection) -> frozenset[str]:
+    tables = connection.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+    extensions = connection.execute(text("SELECT extname FROM pg_extension")).scalars()
+    return frozenset([*(f"table {name}" for name in tables),
+                      *(f"extension {name}" for name in extensions)])
 
 
 @contextmanager

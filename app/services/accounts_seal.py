@@ -32,7 +32,7 @@ from app.errors import UserError
 from app.models import Setting, User
 from app.paths import DataPaths
 from app.security import keys, sealing
-from app.security.keyfile import SealedCopy, account_tag
+from app.security.keyfile import KeyFile, SealedCopy, account_tag
 from app.services import audit, settings, vault
 from app.services.audit import AuditAction
 
@@ -86,12 +86,15 @@ def administrators(accounts: Sequence[Account]) -> set[str]:
             if role == Role.ADMIN and active}
 
 
-def renew(session: Session, paths: DataPaths, data_key: bytes, admin_key: bytes) -> None:
+def renew(session: Session, paths: DataPaths, data_key: bytes, admin_key: bytes,
+          key_file: KeyFile | None = None) -> None:
     """Seal the accounts as they are now in `session` and the key file's administrators'
-    wraps, with A (an administrator's session, in the transaction that changed them)."""
+    wraps (`key_file` when the transaction is changing it, else as stored), with A (an
+    administrator's session, in the transaction that changed them)."""
     session.flush()
     accounts = accounts_of(session)
-    copies = vault.administrators_copies(vault.load(paths), administrators(accounts))
+    found = key_file if key_file is not None else vault.load(paths)
+    copies = vault.administrators_copies(found, administrators(accounts))
     key_id = keys.key_id(data_key)
     mac = sealing.mac(admin_key, sealing.MacPurpose.ACCOUNTS, _signed(key_id, accounts, copies))
     settings.write_value(session, SETTING_KEY, {

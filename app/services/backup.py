@@ -36,7 +36,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -398,13 +398,16 @@ def restore_backup(paths: DataPaths, path: Path, *, current: Database | None,
         vault.restored_key_file(staging / paths.keys.name, header.key_id,
                                 None if header.legacy else opened.keys.admin,
                                 restored_copies, carried)
-        if current is not None and actor is not None:
-            sealed = _seal(current, actor, copies.sealed_twin(safety), progress, token)
-        if paths.server is not None:
-            had_data = current is not None
-            _replace_on_server(paths, current, sealed, staging, data_key)
-        else:
-            had_data = paths.database.exists()
+        # On a server, other PCs' writes wait from before the safety backup until the
+        # replacement: none falls between the two.
+        with current.alone() if current is not None else nullcontext():
+            if current is not None and actor is not None:
+                sealed = _seal(current, actor, copies.sealed_twin(safety), progress, token)
+            if paths.server is not None:
+                had_data = current is not None
+                _replace_on_server(paths, current, sealed, staging, data_key)
+            else:
+                had_data = paths.database.exists()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -31,6 +31,7 @@ from app.errors import UserError
 from app.models import Evidence, SentDocument
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress, no_progress
+from app.security import keys
 from app.security.cipher import (
     MAGIC,
     DecryptionError,
@@ -38,6 +39,7 @@ from app.security.cipher import (
     decrypted_chunks,
     is_encrypted,
 )
+from app.services import vault
 
 CHUNK = 1 << 20
 HEAD_SIZE = 4096  # the first bytes, kept to check that the content matches the file type
@@ -63,6 +65,7 @@ class StagedFile:
     sha256: str
     size: int
     head: bytes
+    key_id: str  # the fingerprint of the data key it is sealed under
 
 
 def _unreadable(name: str) -> UserError:
@@ -141,7 +144,7 @@ def staged(paths: DataPaths, source: Path, name: str, *, data_key: bytes, max_by
             os.fsync(writer.fileno())
         if done == 0:
             raise _empty(name)
-        yield StagedFile(temp, digest.hexdigest(), done, head)
+        yield StagedFile(temp, digest.hexdigest(), done, head, keys.key_id(data_key))
     finally:
         temp.unlink(missing_ok=True)
 
@@ -170,6 +173,11 @@ class StoreChanges:
     def place(self, session: Session, copy: StagedFile) -> None:
         """Move `copy` to its content address; content already stored is kept as it is."""
         if self._paths.server is not None:
+            # The keys replaced on another PC since this one signed in: the content would
+            # be sealed under a key no one holds any more. (A replacement holds the
+            # register alone, so it cannot happen before this transaction ends.)
+            if vault.load(self._paths).key_id != copy.key_id:
+                raise UserError(vault.KEYS_REPLACED)
             conn = session.connection()
             chunks.hold(conn, copy.sha256)
             if not chunks.stored(conn, copy.sha256):
@@ -276,8 +284,11 @@ def content_sha256(paths: DataPaths, sha256: str, data_key: bytes) -> str | None
 REKEYING_PREFIX = ".doi-khoa-"  # a file being sealed again under new keys
 
 
-def stored_hashes(paths: DataPaths) -> list[str]:
-    """Every content address in the store, whether a case still uses it or not."""
+def stored_hashes(paths: DataPaths, session: Session | None = None) -> list[str]:
+    """Every content address in the store, whether a case still uses it or not (on a
+    server, as `session` sees them when given)."""
+    if paths.server is not None and session is not None:
+        return chunks.hashes(session.connection())
     if paths.server is not None:
         with server_connection(paths.server) as conn:
             return chunks.hashes(conn)
@@ -300,7 +311,8 @@ def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> 
     transaction. Content already under `new_key` is left as it is. False when it decrypts
     under neither (damaged): it is left as it is."""
     if paths.server is not None:
-        return _reencrypt_parts(paths, paths.server, sha256, old_key, new_key)
+        with server_connection(paths.server) as conn, conn.begin():
+            return _reencrypt_parts(conn, paths, sha256, old_key, new_key)
     path = stored_path(paths, sha256)
     with path.open("rb") as current:
         if _under(new_key, current):
@@ -324,27 +336,34 @@ def reencrypt(paths: DataPaths, sha256: str, old_key: bytes, new_key: bytes) -> 
     return True
 
 
-def _reencrypt_parts(paths: DataPaths, url: str, sha256: str, old_key: bytes,
+def reencrypt_in(session: Session, paths: DataPaths, sha256: str, old_key: bytes,
+                 new_key: bytes) -> bool:
+    """`reencrypt` of a server's parts in `session`'s transaction (the keys replaced in one
+    transaction, `services/rotation.py`)."""
+    assert paths.server is not None
+    return _reencrypt_parts(session.connection(), paths, sha256, old_key, new_key)
+
+
+def _reencrypt_parts(conn: Connection, paths: DataPaths, sha256: str, old_key: bytes,
                      new_key: bytes) -> bool:
-    with server_connection(url) as conn, conn.begin():
-        chunks.hold(conn, sha256)
-        with _parts(conn, sha256) as current:
-            if _under(new_key, current):
-                return True
-        # The new parts wait in a scratch file (encrypted) while the old are read.
-        paths.evidence.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=paths.evidence, prefix=REKEYING_PREFIX) as spool:
-            try:
-                with _parts(conn, sha256) as current:
-                    sealed = Encryptor(new_key, spool)
-                    for chunk in _plain_chunks(current, old_key):
-                        sealed.write(chunk)
-                    sealed.close()
-            except DecryptionError:
-                return False
-            spool.seek(0)
-            chunks.remove(conn, sha256)
-            chunks.write(conn, sha256, spool)
+    chunks.hold(conn, sha256)
+    with _parts(conn, sha256) as current:
+        if _under(new_key, current):
+            return True
+    # The new parts wait in a scratch file (encrypted) while the old are read.
+    paths.evidence.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=paths.evidence, prefix=REKEYING_PREFIX) as spool:
+        try:
+            with _parts(conn, sha256) as current:
+                sealed = Encryptor(new_key, spool)
+                for chunk in _plain_chunks(current, old_key):
+                    sealed.write(chunk)
+                sealed.close()
+        except DecryptionError:
+            return False
+        spool.seek(0)
+        chunks.remove(conn, sha256)
+        chunks.write(conn, sha256, spool)
     return True
 
 

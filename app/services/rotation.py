@@ -18,6 +18,11 @@ key), and no one else can sign in meanwhile:
 4. the new key file in place;
 5. in the re-encrypted database, the accounts sealed with the new administrators' key and
    the audit row; the journal removed.
+
+In server mode the database is not the program's to encrypt (encryption at rest is the
+server's business): the evidence's parts sealed again, the key file's row, the accounts'
+seal and the audit row are one transaction of the server, so a crash leaves old or new
+and needs no journal.
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ import base64
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from app.db import Database, encryption
 from app.db.swap import fsync_dir
@@ -120,7 +126,10 @@ def _check_password(db: Database, actor: Actor, password: str) -> None:
     if db.admin_key is None:
         raise UserError("Phiên làm việc này không giữ khóa quản trị: hãy đăng xuất rồi đăng "
                         "nhập lại với vai trò Quản trị trước khi thay khóa.")
-    wrap = vault.load(db.paths).accounts.get(account_tag(actor.username))
+    found = vault.load(db.paths)
+    if found.key_id != keys.key_id(db.data_key):
+        raise UserError(vault.KEYS_REPLACED)
+    wrap = found.accounts.get(account_tag(actor.username))
     opened = None if wrap is None else vault.unseal(wrap, password)
     if opened is None or opened.data != db.data_key or opened.admin != db.admin_key:
         raise UserError("Mật khẩu không đúng.", field="password")
@@ -135,6 +144,10 @@ def rotate_keys(db: Database, actor: Actor, password: str, recovery_key: str,
     paths = db.paths
     old = vault.FolderKeys(db.data_key, db.admin_key)
     new = vault.FolderKeys(keys.new_data_key(), keys.new_data_key())
+    if db.on_server:
+        evidence, damaged, to_reset = _rotate_on_server(db, actor, old, new, password,
+                                                        recovery_key, progress)
+        return _with_backup(db, actor, evidence, damaged, to_reset)
     db.relock()
     if not encryption.hold_alone(paths.database, old.data):
         _reopen(db, old)
@@ -146,12 +159,51 @@ def rotate_keys(db: Database, actor: Actor, password: str, recovery_key: str,
                        account_tag(actor.username))
     _write_journal(paths, journal)
     evidence, damaged, to_reset = _finish(db, journal, old, new, progress, resumed=False)
+    return _with_backup(db, actor, evidence, damaged, to_reset)
+
+
+def _with_backup(db: Database, actor: Actor, evidence: int, damaged: int,
+                 to_reset: tuple[str, ...]) -> RotationResult:
     try:
         made: BackupResult | None = backup.automatic_backup(db, actor)
         error = None
     except UserError as exc:
         made, error = None, exc.message
     return RotationResult(to_reset, evidence, damaged, made, error)
+
+
+def _rotate_on_server(db: Database, actor: Actor, old: vault.FolderKeys,
+                      new: vault.FolderKeys, password: str, recovery_key: str,
+                      progress: Progress | None) -> tuple[int, int, tuple[str, ...]]:
+    """Steps 3 to 5 in one transaction of the server (the module's docstring)."""
+    assert old.admin is not None and new.admin is not None
+    report = progress or no_progress
+    damaged = 0
+    # Other PCs' writes wait meanwhile; what they add afterwards with the old keys is
+    # refused (`vault.KEYS_REPLACED`).
+    with db.alone(), db.write() as session:
+        rotated = vault.rotate_on_server(session, db.paths, old.data, new, actor.username,
+                                         password, recovery_key)
+        stored = evidence_store.stored_hashes(db.paths, session)
+        for done, sha256 in enumerate(stored, 1):
+            if not evidence_store.reencrypt_in(session, db.paths, sha256, old.data, new.data):
+                damaged += 1
+            report(done, len(stored))
+        users = session.execute(select(User.username, User.role, User.active)).all()
+        accounts_seal.renew(session, db.paths, new.data, new.admin, rotated)
+        audit.rekey_chain(session, old.admin, new.admin)
+        audit.record(session, actor.username, AuditAction.KEY_ROTATE,
+                     detail={"evidence_files": len(stored), "damaged_files": damaged,
+                             "resumed": False})
+    db.relock()
+    _reopen(db, new)
+    return len(stored), damaged, _to_reset(users, rotated)
+
+
+def _to_reset(users: Sequence[Row[str, str, bool]], found: KeyFile) -> tuple[str, ...]:
+    """The accounts in use whose password no longer opens the keys."""
+    return tuple(name for name, _, active in users
+                 if active and account_tag(name) not in found.accounts)
 
 
 def _reopen(db: Database, folder: vault.FolderKeys) -> None:
@@ -213,9 +265,7 @@ def _finish(db: Database, journal: _Journal, old: vault.FolderKeys, new: vault.F
                              "resumed": resumed})
     _journal_path(paths).unlink()
     fsync_dir(paths.root)
-    to_reset = tuple(name for name, role, active in users
-                     if active and account_tag(name) not in journal.key_file.accounts)
-    return len(stored), damaged, to_reset
+    return len(stored), damaged, _to_reset(users, journal.key_file)
 
 
 def administrators_left_out(db: Database, actor: Actor) -> list[str]:

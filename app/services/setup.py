@@ -53,10 +53,8 @@ def init_data_folder(paths: DataPaths, admin_username: str, admin_password: str,
                              full_name=admin_full_name or admin_username,
                              role=Role.ADMIN, password=admin_password)
     except Exception:
-        db.dispose()
-        for leftover in (paths.database, paths.database.with_name(paths.database.name + "-wal"),
-                         paths.database.with_name(paths.database.name + "-shm"), paths.keys):
-            leftover.unlink(missing_ok=True)
+        db.discard_new()  # on a server, its schema and the key file's row with it
+        paths.keys.unlink(missing_ok=True)
         raise
     return db
 

@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from app.db import key_store
 from app.db.database import missing_key_file
-from app.errors import DataFolderError
+from app.errors import DataFolderError, UserError
 from app.paths import DataPaths, make_private
 from app.security import keyfile, keys, sealing
 from app.security.keyfile import KeyFile, SealedCopy, account_tag
@@ -245,3 +247,26 @@ def rotated_key_file(found: KeyFile, folder: FolderKeys, username: str, password
         failures=list(found.failures), dropped_failures=found.dropped_failures,
         office_name=found.office_name, admin_key_id=keys.key_id(folder.admin),
         backup_key=sealing.backup_public_key(folder.admin))
+
+
+KEYS_REPLACED = ("Khóa mã hóa dữ liệu đã được thay trên một máy khác sau khi bạn đăng nhập, "
+                 "nên chưa làm được việc này. Hãy đăng xuất rồi đăng nhập lại (nếu mật khẩu "
+                 "không còn dùng được, nhờ quản trị viên đặt lại), rồi làm lại.")
+
+
+def rotate_on_server(session: Session, paths: DataPaths, old_data_key: bytes,
+                     folder: FolderKeys, username: str, password: str,
+                     recovery_key: str) -> KeyFile:
+    """In server mode: the key file's row replaced by `rotated_key_file` in `session`'s
+    transaction (committed or undone with the rest of the change), and returned; refused
+    when another PC replaced the keys since `old_data_key` was unsealed."""
+    assert paths.server is not None
+    with key_store.locked_in(session.connection()) as row:
+        if row.content is None:
+            raise missing_key_file(paths)
+        found = keyfile.parse(row.content, SERVER_KEYS)
+        if found.key_id != keys.key_id(old_data_key):
+            raise UserError(KEYS_REPLACED)
+        rotated = rotated_key_file(found, folder, username, password, recovery_key)
+        row.content = keyfile.dumps(rotated)
+    return rotated

@@ -2,7 +2,8 @@
 
 The text is `resources/guide/huong-dan.md`. What the program itself decides is filled in
 from where it is decided, so that the guide says what this version does: each role's
-rights, the names of the settings, the parts of this PC's data folder, how long automatic
+rights, the names of the settings, the parts of this PC's data folder (in server mode, the
+register, its keys and the evidence on the server), how long automatic
 backups are kept, the commands to run with this data folder.
 """
 
@@ -75,6 +76,21 @@ def roles_table() -> str:
     return "\n".join(lines)
 
 
+def register_parts(paths: DataPaths) -> str:
+    """The guide's lines on where the register, its keys and the evidence are: this
+    folder's files, or in server mode the server's database (which every PC reads)."""
+    if paths.server is not None:
+        return ("- Sổ vụ việc, tệp chứng cứ (đã mã hóa) và khóa mã hóa (niêm phong bằng mật "
+                "khẩu của từng người dùng) nằm trong cơ sở dữ liệu trên máy chủ mà chương trình "
+                "kết nối tới, không nằm trong thư mục này: mọi máy dùng chung. Sao lưu của "
+                "máy chủ do người quản trị máy chủ làm (xem README).")
+    return "\n".join(f"- `{path.relative_to(paths.root)}`: {what}" for path, what in (
+        (paths.database, "sổ vụ việc (đã mã hóa)."),
+        (paths.keys, "tệp khóa. Thiếu tệp này thì không mở được dữ liệu: không xóa, không "
+                     "sửa."),
+        (paths.evidence, "tệp chứng cứ (đã mã hóa).")))
+
+
 def guide_text(paths: DataPaths) -> str:
     """The guide in Markdown, filled in for the data folder `paths`."""
     template = Template(resource_path(*GUIDE_FILE).read_text(encoding="utf-8"))
@@ -87,9 +103,9 @@ def guide_text(paths: DataPaths) -> str:
         "quyen_chot": PERMISSION_LABELS[Permission.SEND_REPORT],
         **{name: f"{OFFICE_SETTINGS}, ô «{labels[key]}»" for name, key in SETTINGS.items()},
         "thu_muc_du_lieu": str(paths.root),
+        "so_khoa_chung_cu": register_parts(paths),
         **{name: str(path.relative_to(paths.root)) for name, path in (
-            ("so_lieu", paths.database), ("tep_khoa", paths.keys),
-            ("chung_cu", paths.evidence), ("sao_luu", paths.backups),
+            ("sao_luu", paths.backups),
             ("bao_cao", paths.reports), ("phieu", paths.exports),
             ("nhat_ky_loi", log_file(paths)), ("ban_xem", view_folder(paths)))},
         "tep_nhat_ky_loi": str(log_file(paths)),
