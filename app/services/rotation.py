@@ -192,6 +192,7 @@ def _rotate_on_server(db: Database, actor: Actor, old: vault.FolderKeys,
         users = session.execute(select(User.username, User.role, User.active)).all()
         accounts_seal.renew(session, db.paths, new.data, new.admin, rotated)
         audit.rekey_chain(session, old.admin, new.admin)
+        unit_keys.reseal_own_keys(session, old.admin, new.admin)
         audit.record(session, actor.username, AuditAction.KEY_ROTATE,
                      detail={"evidence_files": len(stored), "damaged_files": damaged,
                              "resumed": False})
