@@ -345,11 +345,32 @@ class DocumentsView(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class ReceivedDialog(Dialog):
-    """«Ghi văn bản đến»: who sent it, its number and date, the day it came, what it is
-    about, and the request sent that it answers (whose cases it then belongs to)."""
+class _EntryDialog(Dialog):
+    """A dialog entering one document in the register, off the UI thread."""
 
     entered = Signal(object)  # RegisterEntry
+
+    def _enter(self, runner: TaskRunner, work: Callable[[], RegisterEntry]) -> None:
+        """Run `work`; entered, the dialog closes; refused, it stays open with the message."""
+        self.accept_button.setEnabled(False)
+
+        def task(_p: Progress, _t: CancelToken) -> RegisterEntry:
+            return work()
+
+        def done(entry: RegisterEntry) -> None:
+            self.entered.emit(entry)
+            self.accept()
+
+        def refused(message: str) -> None:
+            self.accept_button.setEnabled(True)
+            self.message.error(message)
+
+        runner.start(task, on_success=done, on_failure=refused, owner=self)
+
+
+class ReceivedDialog(_EntryDialog):
+    """«Ghi văn bản đến»: who sent it, its number and date, the day it came, what it is
+    about, and the request sent that it answers (whose cases it then belongs to)."""
 
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner, prefs: UiPrefs,
                  requests: list[RequestChoice], chosen: int | None,
@@ -393,29 +414,14 @@ class ReceivedDialog(Dialog):
         if not entries_ready(self):
             return
         db, actor, data = self._db, self._actor, self.data()
-        self.accept_button.setEnabled(False)
-
-        def task(_p: Progress, _t: CancelToken) -> RegisterEntry:
-            return documents.enter_received(db, actor, data)
-
-        def done(entry: RegisterEntry) -> None:
-            self.entered.emit(entry)
-            self.accept()
-
-        def refused(message: str) -> None:
-            self.accept_button.setEnabled(True)
-            self.message.error(message)
-
-        self._runner.start(task, on_success=done, on_failure=refused, owner=self)
+        self._enter(self._runner, lambda: documents.enter_received(db, actor, data))
 
 
 
-class SentDialog(Dialog):
+class SentDialog(_EntryDialog):
     """«Ghi văn bản đi»: a document made outside the program entered in the register: its
     kind, cases (by code) and event, date, number (empty: the next one), recipients, signer,
     subject and, for a request, the date a reply is expected by."""
-
-    entered = Signal(object)  # RegisterEntry
 
     def __init__(self, db: Database, actor: Actor, runner: TaskRunner, prefs: UiPrefs,
                  clock: documents.ReplyClock, codes: Sequence[str] = (),
@@ -522,21 +528,12 @@ class SentDialog(Dialog):
                                .splitlines() if line.strip())
         signer, subject = self.signer.text(), self.subject.toPlainText()
         reply_by = self.reply_by.value()
-        self.accept_button.setEnabled(False)
 
-        def task(_p: Progress, _t: CancelToken) -> RegisterEntry:
+        def work() -> RegisterEntry:
             found = documents.cases_by_code(db, actor, codes)
             return documents.enter_drafted(
                 db, actor, kind, [case.id for case in found], event_id, issued_on=issued_on,
                 recipients=recipients, signer=signer, subject=subject, reply_by=reply_by,
                 number=number)
 
-        def done(entry: RegisterEntry) -> None:
-            self.entered.emit(entry)
-            self.accept()
-
-        def refused(message: str) -> None:
-            self.accept_button.setEnabled(True)
-            self.message.error(message)
-
-        self._runner.start(task, on_success=done, on_failure=refused, owner=self)
+        self._enter(self._runner, work)
