@@ -450,7 +450,8 @@ class _KeepWithNext(Flowable):  # type: ignore[misc]
         return 0.0, 0.0
 
     def draw(self) -> None:
-        pass
+        """Nothing to draw: it only asks for a new frame when what it keeps together would not
+        fit."""
 
 
 def _kept_with_next(flowables: list[Flowable]) -> list[Flowable]:
