@@ -240,3 +240,24 @@ def test_a_viewer_sees_a_child_case_masked_and_none_of_its_evidence(
     # An officer still works with the real names.
     assert cases.get_case(db, officer, register.id).data.children[0].full_name == ZUYEN
     assert cases.list_rows(db, officer, [register.id])[0].account == "zuyen.dang.2013"
+
+
+@needs_pdftotext
+def test_every_document_drafted_for_the_cases_names_no_child(
+        db: Database, officer: Actor, register: CaseDetail, tmp_path: Path) -> None:
+    from app.domain.documents import DocumentKind
+    from app.services import drafting
+
+    drafted = 0
+    for case_id in search_case_ids(db, CaseQuery()):
+        for kind in DocumentKind:
+            if drafting.kind_refusal(db, officer, kind, [case_id]) is not None:
+                continue
+            name = tmp_path / f"{kind.value}-{case_id}"
+            docx, pdf = name.with_suffix(".docx"), name.with_suffix(".pdf")
+            drafting.draft_document(db, officer, drafting.DraftRequest(kind, (case_id,)),
+                                    docx=docx, pdf=pdf)
+            assert _leaks(_docx_text(docx)) == [], (kind, case_id)
+            assert _leaks(_pdf_text(pdf)) == [], (kind, case_id)
+            drafted += 1
+    assert drafted >= 10  # the child's case and the other one, in most kinds

@@ -44,7 +44,7 @@ from app.services.attention import account_lock_codes, account_lock_counts
 from app.services.data_folder import refuse_inside
 from app.services.days_off import read_calendar
 from app.services.documents import RegisterEntry
-from app.services.protection import people_by_case
+from app.services.protection import people_with_every_child
 from app.text import clean, format_date
 
 BASIS_LIMIT = 500
@@ -191,7 +191,7 @@ def _build(db: Database, actor: Actor, request: DraftRequest) -> _Drafted:
         office = settings.read_office(session)
         vocab = vocabulary.load_from(session)
         reply_by = rules.deadline(kind, issued_on, office, read_calendar(session))
-        people = people_by_case(session, [case.id for case in cases])
+        people = people_with_every_child(session, [case.id for case in cases])
         masker = None if basis else Masker({c: found.all for c, found in people.items()})
         letter_cases = tuple(
             _letter_case(case, event, vocab, masker.case(case.id), _minor(people, case))

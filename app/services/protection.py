@@ -62,6 +62,15 @@ def people_by_case(session: Session, case_ids: Sequence[int]) -> dict[int, CaseP
             for case in found}
 
 
+def people_with_every_child(session: Session, case_ids: Sequence[int]) -> dict[int, CasePeople]:
+    """`people_by_case` of `case_ids` and of every other case holding children: a document
+    about one case must not name a child of another either (two words of her name are
+    enough, as in the report's list of cases)."""
+    holding = session.execute(select(Case.id).where(Case.has_children,
+                                                     Case.deleted_at.is_(None))).scalars()
+    return people_by_case(session, sorted({*case_ids, *holding}))
+
+
 class RowMasker:
     """The case list's rows as they may leave the office, or be shown to a role that may not
     see children: every text through the masking rule, a child offender described."""
