@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import unicodedata
 import uuid
@@ -54,10 +55,21 @@ TODAY = date(2026, 11, 20)
 def qapp(qapp: QApplication) -> QApplication:
     """pytest-qt's application, in Vietnamese as the window's (numbers 1.234.567, Qt's own
     texts), for the tests that use Qt and for them only."""
+    from app.ui.collector import collect_on_ui_thread
     from app.ui.translations import use_vietnamese
 
+    collect_on_ui_thread(qapp)
     use_vietnamese()
     return qapp
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Once the window's tests turned automatic collection off, the tests that spin no event
+    loop still collect, between tests and on this (the UI) thread."""
+    collector = sys.modules.get("app.ui.collector")
+    if collector is not None:
+        collector.collect_due()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import shiboken6
@@ -103,3 +104,27 @@ def test_callbacks_of_a_deleted_owner_are_not_called(qtbot: QtBot) -> None:
     runner.wait()
     qtbot.wait(50)
     assert got == ["witness done"]
+
+
+def test_a_cycle_dropped_while_a_worker_allocates_is_collected_on_the_ui_thread(
+        qtbot: QtBot) -> None:
+    """A widget in a reference cycle destroyed from a worker crashes Qt: the worker's
+    allocations must not run the cycle collector, the UI thread's timer does."""
+    destroyed_in: list[threading.Thread] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.itself = self
+
+        def __del__(self) -> None:
+            destroyed_in.append(threading.current_thread())
+
+    Cycle()
+    kept: list[list[list[int]]] = []
+    worker = threading.Thread(
+        target=lambda: kept.append([[] for _ in range(50 * gc.get_threshold()[0])]))
+    worker.start()
+    worker.join()
+    assert destroyed_in == []
+    qtbot.waitUntil(lambda: bool(destroyed_in), timeout=3000)
+    assert destroyed_in == [threading.main_thread()]

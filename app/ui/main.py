@@ -21,6 +21,7 @@ from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.resources import resource_path
 from app.services import data_folder, server_connection
+from app.ui.collector import collect_on_ui_thread
 from app.ui.login import LoginDialog
 from app.ui.server_dialog import RECONNECT
 from app.ui.tasks import UNEXPECTED, TaskRunner
@@ -145,6 +146,7 @@ def run_window(paths: DataPaths) -> int:
     the entry point's exit status."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    collect_on_ui_thread(app)
     use_vietnamese()
     app.setApplicationName("Sổ vi phạm MXH")
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
