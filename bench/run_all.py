@@ -1,6 +1,7 @@
 """The whole performance suite as one command (issue 8).
 
     python bench/run_all.py [--data-dir bench-out/ui-100k] [--quick] [--runs N] [--out FILE]
+                            [--database URL]
 
 Builds the demo data folder if it is missing (signed in as `admin` / `bench-tre-2026`, as the
 other scripts), then runs each benchmark script as a subprocess, one after the other, never
@@ -20,6 +21,16 @@ script, and the date.
 `bench-out/results-quick.md`: a try of the command in a few minutes, not figures to publish.
 `--runs N` gives the scripts whose runs take minutes (demo build, reports, import, backup)
 N runs instead of their own default (the year's report keeps one).
+
+`--database URL` (server mode, docs/architecture.md) measures both engines in the same run:
+the demo build, the window and the three reports on the SQLite folder, then the same
+scripts with the demo built into that PostgreSQL database (which must be empty or hold the
+demo; the PC's own folder is the data folder's name with `-server`). The other scripts are
+SQLite's alone: run without `--database` for them. The results
+(`bench-out/results-server.md` by default) end with each figure measured on both engines
+side by side, their ratio, and for the list, the search and the report the aim of issue 16:
+PostgreSQL within 1.5 × SQLite. The raw baselines (SQLCipher alone, sqlite3 on an
+unencrypted copy, the report's plain SQL) are SQLite's and are left out on the server.
 
 Each script runs with this checkout's `app` first on its path: a git worktree may share a
 virtualenv whose editable install points at another checkout.
@@ -51,6 +62,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 JSON_KEY = "bench"  # the first key of a script's JSON line
+SERVER = "PostgreSQL"
+SERVER_AIM = 1.5  # issue 16: PostgreSQL within 1.5 × SQLite for the list, search and report
 
 
 def figure(what: str, values: Sequence[float], *, unit: str = "s", baseline: str = "",
@@ -84,13 +97,21 @@ class Step:
     peak_mb: float = 0.0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
     text_only: bool = False  # no `--json`: its figures are read from its text
+    engine: str = ""  # "SQLite" or SERVER for a script measured on both engines
+    figures_optional: bool = False  # the server's demo build: none when built already
     figures: list[dict[str, Any]] = field(default_factory=list)
     problem: str = ""
 
 
+def shown(argv: list[str]) -> str:
+    """A command as printed: a server's URL may hold its password."""
+    return " ".join("URL" if index and argv[index - 1] == "--database" else word
+                    for index, word in enumerate(argv))
+
+
 def run_step(step: Step) -> None:
     """Run the script, echoing its output as it comes, and keep its figures and peak memory."""
-    print(f"\n=== {step.name}: {' '.join(step.argv)}", flush=True)
+    print(f"\n=== {step.name}: {shown(step.argv)}", flush=True)
     step.load = (os.getloadavg()[0], 0.0)
     started = time.perf_counter()
     lines: list[str] = []
@@ -118,7 +139,7 @@ def run_step(step: Step) -> None:
                              if line.startswith(f'{{"{JSON_KEY}"')), [])
     if step.exit_code:
         step.problem = f"exit status {step.exit_code}"
-    elif not step.figures:
+    elif not step.figures and not step.figures_optional:
         step.problem = "no figures recognised in its output"
 
 
@@ -286,7 +307,7 @@ def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
             if record["note"]:
                 mark = f" [{notes.setdefault(record['note'], len(notes) + 1)}]"
             rows.append(table_row(record, mark))
-        runs.append(f"| {step.name} | `{' '.join(step.argv)}` | {step.seconds:.0f} s | "
+        runs.append(f"| {step.name} | `{shown(step.argv)}` | {step.seconds:.0f} s | "
                     f"{step.peak_mb:.0f} MB | {step.load[0]:.2f} → {step.load[1]:.2f} | "
                     f"{step.exit_code} |")
     text = [*header, "",
@@ -297,29 +318,90 @@ def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
             "Each script as run, one after the other (peak memory: the script's process and "
             "its children, from `os.wait4`; load: the 1-minute load average before and after):",
             "", "| script | command | wall time | peak memory | load | exit |",
-            "|---|---|---|---|---|---|", *runs, ""]
+            "|---|---|---|---|---|---|", *runs, "", *engines_compared(steps)]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(text), encoding="utf-8")
+
+
+def _aimed(step: Step, record: dict[str, Any]) -> bool:
+    """Whether issue 16's aim is for this figure: the list, the search and the report (not
+    memory, nor the writing alone of figures computed once: no database in it)."""
+    if record["unit"] != "s" or "writing alone" in record["what"]:
+        return False
+    return step.name.startswith(("window", "month", "quarter", "year")) and (
+        "report" in step.name or record["what"].startswith(("main window", "sort ", "search ")))
+
+
+def engines_compared(steps: list[Step]) -> list[str]:
+    """Each figure measured on both engines side by side (empty without a server run)."""
+    on_sqlite = {record["what"]: record for step in steps if step.engine == "SQLite"
+                 for record in step.figures}
+    rows = []
+    for step in steps:
+        if step.engine != SERVER:
+            continue
+        for record in step.figures:
+            if (sqlite := on_sqlite.get(record["what"])) is None:
+                continue
+            ratio = record["median"] / sqlite["median"] if sqlite["median"] else None
+            aim, met = "—", "—"
+            if _aimed(step, record):
+                aim = f"≤ {SERVER_AIM:g}"
+                met = "—" if ratio is None else "yes" if ratio <= SERVER_AIM else "**no**"
+            rows.append(f"| {record['what']} | {_spread(sqlite)} | {_spread(record)} | "
+                        f"{'—' if ratio is None else f'{ratio:.2f}'} | {aim} | {met} |")
+    if not rows:
+        return []
+    return [f"## SQLite | {SERVER}", "",
+            f"The same scripts on the same demo (same seed and day) in the same run; ratio "
+            f"{SERVER} / SQLite. The raw baselines (SQLCipher alone, sqlite3 unencrypted, the "
+            "report's plain SQL) are SQLite's own: not measured on the server.", "",
+            f"| what | SQLite | {SERVER} | ratio | aim | met? |", "|---|---|---|---|---|---|",
+            *rows, ""]
+
+
+def engine_steps(folder: Path, cases: int, quick: bool, runs: int | None,
+                 server: str | None = None) -> list[Step]:
+    """The demo build, the window and the reports: the scripts that run on both engines."""
+    one = ["--runs", "1"] if quick else []
+    slow = ["--runs", str(runs)] if runs and not quick else one  # the steps of minutes
+    data = ["--data-dir", str(folder), *(["--database", server] if server else [])]
+    engine, suffix = (SERVER, f" ({SERVER})") if server else ("SQLite", "")
+    return [
+        Step(f"demo build{suffix}", ["bench/demo_build.py", "--cases", str(cases), *data,
+                                      *slow, "--json"],
+             engine=engine, figures_optional=server is not None),
+        Step(f"window{suffix}", ["bench/ui_bench.py", *data, "--cases", str(cases),
+                                 "--runs", "1" if quick else "5"], text_only=True,
+             engine=engine),
+        *(Step(f"{period} report{suffix}", ["bench/report_bench.py", *data, "--period",
+                                             period, *slow, "--json"],
+               engine=engine)
+          for period in ("month", "quarter", "year"))]
 
 
 def steps_for(folder: Path, cases: int, quick: bool, runs: int | None) -> list[Step]:
     one = ["--runs", "1"] if quick else []
     slow = ["--runs", str(runs)] if runs and not quick else one  # the steps of minutes
     data = ["--data-dir", str(folder)]
-    reports = [Step(f"{period} report",
-                    ["bench/report_bench.py", *data, "--period", period, *slow, "--json"])
-               for period in ("month", "quarter", "year")]
+    build, window, *reports = engine_steps(folder, cases, quick, runs)
     return [
-        Step("demo build", ["bench/demo_build.py", "--cases", str(cases), *data, *slow,
-                            "--json"]),
-        Step("window", ["bench/ui_bench.py", *data, "--cases", str(cases),
-                        "--runs", "1" if quick else "5"], text_only=True),
+        build, window,
         Step("case open", ["bench/case_open_bench.py", *one, "--json"]),
         *reports,
         Step("import", ["bench/import_bench.py", "--cases", str(cases), *slow, "--json"]),
         Step("backup and check", ["bench/backup_bench.py", *data, *slow, "--json"]),
         Step("audit log", ["bench/audit_bench.py", "--rows", str(cases), *slow, "--json"]),
     ]
+
+
+def server_version(url: str) -> str:
+    from sqlalchemy import text
+
+    from app.db.storage import server_engine
+
+    with server_engine(url, None) as engine, engine.connect() as connection:
+        return str(connection.execute(text("SHOW server_version")).scalar())
 
 
 def main() -> None:
@@ -337,22 +419,35 @@ def main() -> None:
                              "each script's own: 3)")
     parser.add_argument("--out", type=Path,
                         help="results file (default bench-out/results.md, "
-                             "bench-out/results-quick.md with --quick)")
+                             "bench-out/results-quick.md with --quick, "
+                             "bench-out/results-server.md with --database)")
+    parser.add_argument("--database", metavar="URL",
+                        help="also run the demo build, window and reports on this PostgreSQL "
+                             "database, beside SQLite, in the same run")
     args = parser.parse_args()
     cases = args.cases or (2_000 if args.quick else 100_000)
     folder = (args.data_dir or ROOT / "bench-out" / ("quick-2k" if args.quick
                                                       else "ui-100k")).resolve()
-    out = args.out or ROOT / "bench-out" / ("results-quick.md" if args.quick else "results.md")
+    out = args.out or ROOT / "bench-out" / (
+        "results-server.md" if args.database else
+        "results-quick.md" if args.quick else "results.md")
     started = datetime.now()
-    steps = steps_for(folder, cases, args.quick, args.runs)
+    if args.database:
+        server_folder = folder.with_name(f"{folder.name}-server")  # the PC's own files
+        steps = [*engine_steps(folder, cases, args.quick, args.runs),
+                 *engine_steps(server_folder, cases, args.quick, args.runs, args.database)]
+    else:
+        steps = steps_for(folder, cases, args.quick, args.runs)
     for step in steps:
         run_step(step)
     took = int((datetime.now() - started).total_seconds())
     header = [
         f"# Performance suite{' (--quick: not figures to publish)' if args.quick else ''}",
         "", f"Run on {started:%d/%m/%Y %H:%M}, {took // 60} min {took % 60:02d} s, by "
-        f"`python bench/run_all.py {' '.join(sys.argv[1:])}`: the folder {folder} "
-        f"({folder_cases(folder)} cases), an imported register of {cases:,} rows.",
+        f"`python bench/run_all.py {shown(sys.argv[1:])}`: the folder {folder} "
+        f"({folder_cases(folder)} cases)" + (
+            f" and the same demo in a PostgreSQL {server_version(args.database)} database"
+            if args.database else f", an imported register of {cases:,} rows") + ".",
         "", *machine(),
         f"- Load average (1 minute) before the run {steps[0].load[0]:.2f}, during it up to "
         f"{max(max(step.load) for step in steps):.2f} (the suite itself adds about 1; the "

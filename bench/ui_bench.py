@@ -1,6 +1,6 @@
 """Benchmark of the window on a large register (issue targets in brackets).
 
-    python bench/ui_bench.py [--data-dir DIR] [--cases 100000] [--runs 5]
+    python bench/ui_bench.py [--data-dir DIR] [--cases 100000] [--runs 5] [--database URL]
 
 Builds the demo folder if it does not exist (`demo_build.ensure_folder`). Every figure is
 the median of `--runs` runs with its spread, beside the baseline measured in the same run:
@@ -19,6 +19,11 @@ the median of `--runs` runs with its spread, beside the baseline measured in the
 Child processes keep their compiled bytecode in `bench-out/pycache` (one run warms it up
 first), as an installed program does, even where PYTHONDONTWRITEBYTECODE is set: compiling
 our sources at each start is not what an office waits for.
+
+With `--database URL` the register is that PostgreSQL database (server mode; the demo built
+into it when empty) and DIR the PC's own folder. SQLCipher's and sqlite3's baselines are
+SQLite's own and are left out, and so are the empty window and the sign-in dialog: the
+dialog is painted before the database layer is loaded, the same on both engines.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from pathlib import Path
 from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
 from keyed import sqlcipher, unencrypted_copy
 
+from app.paths import ENV_DATABASE_URL
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 IDLE_SECONDS = 2.0
@@ -53,14 +60,13 @@ app.processEvents(); w.repaint(); print(time.time())
 """
 SIGN_IN = """
 import sys, time
-from pathlib import Path
 from app.paths import DataPaths
 from app.ui.main import first_sign_in
 from app.ui.tasks import TaskRunner
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 runner = TaskRunner()
-d, opened = first_sign_in(runner, DataPaths(Path(sys.argv[1]))); d.show()
+d, opened = first_sign_in(runner, DataPaths.resolve(sys.argv[1])); d.show()
 app.processEvents(); d.repaint(); print(time.time())
 print(",".join(m for m in ("xlsxwriter", "reportlab") if m in sys.modules))
 """
@@ -76,7 +82,7 @@ from app.db import open_database
 from app.paths import DataPaths
 from app.services import accounts
 app = QApplication([])
-db = open_database(DataPaths(Path(sys.argv[1])))
+db = open_database(DataPaths.resolve(sys.argv[1]))
 actor = accounts.authenticate(db, sys.argv[2], sys.argv[3])
 started = time.perf_counter()
 from app.ui.main_window import MainWindow
@@ -105,9 +111,14 @@ except OSError:
 """
 
 
-def child_environment(cache: Path) -> dict[str, str]:
+def child_environment(cache: Path, server: str | None) -> dict[str, str]:
+    """The children's environment: the bytecode cache, and the server's URL (server mode)
+    or none, whatever this shell has."""
     environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    environment.pop(ENV_DATABASE_URL, None)
+    if server is not None:
+        environment[ENV_DATABASE_URL] = server
     return environment
 
 
@@ -144,20 +155,24 @@ def main() -> None:
     parser.add_argument("--data-dir", default="bench-out/ui-100k")
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database", metavar="URL",
+                        help="the register is this PostgreSQL database (server mode)")
     args = parser.parse_args()
     folder = Path(args.data_dir).resolve()
-    data_key = ensure_folder(folder, args.cases)
-    environment = child_environment(folder.parent / "pycache")
+    data_key = ensure_folder(folder, args.cases, args.database)
+    environment = child_environment(folder.parent / "pycache", args.database)
 
     child_seconds(SIGN_IN, environment, str(folder))  # compiles the bytecode
-    empty = [child_seconds(EMPTY_WINDOW, environment)[0] for _ in range(args.runs)]
-    sign_in_runs = [child_seconds(SIGN_IN, environment, str(folder)) for _ in range(args.runs)]
-    sign_in = [s for s, _ in sign_in_runs]
-    heavy = {h for _, h in sign_in_runs if h}
-    ratio = statistics.median(sign_in) / statistics.median(empty)
-    print(f"empty PySide6 window painted: {stats(empty)}")
-    print(f"sign-in dialog painted:       {stats(sign_in)}  ratio {ratio:.2f} [≤ 1.3]"
-          f"  heavy modules loaded: {sorted(heavy) or 'none'}")
+    if data_key is not None:  # SQLite: on a server the dialog is painted the same way
+        empty = [child_seconds(EMPTY_WINDOW, environment)[0] for _ in range(args.runs)]
+        sign_in_runs = [child_seconds(SIGN_IN, environment, str(folder))
+                        for _ in range(args.runs)]
+        sign_in = [s for s, _ in sign_in_runs]
+        heavy = {h for _, h in sign_in_runs if h}
+        ratio = statistics.median(sign_in) / statistics.median(empty)
+        print(f"empty PySide6 window painted: {stats(empty)}")
+        print(f"sign-in dialog painted:       {stats(sign_in)}  ratio {ratio:.2f} [≤ 1.3]"
+              f"  heavy modules loaded: {sorted(heavy) or 'none'}")
 
     after = [child_lines(AFTER_SIGN_IN, environment, str(folder), USER, PASSWORD,
                          str(IDLE_SECONDS)) for _ in range(args.runs)]
@@ -176,13 +191,14 @@ def main() -> None:
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    db = open_database(DataPaths(folder))
+    db = open_database(DataPaths(folder, args.database))
     actor = accounts.authenticate(db, USER, PASSWORD)
     office = settings.load_office(db)
     scratch = tempfile.TemporaryDirectory()
-    keyed = sqlcipher(db.paths.database, data_key)
-    plain = sqlite3.connect(unencrypted_copy(db.paths.database, data_key,
-                                             Path(scratch.name) / "unencrypted.sqlite3"))
+    raw = None if data_key is None else (
+        sqlcipher(db.paths.database, data_key),
+        sqlite3.connect(unencrypted_copy(db.paths.database, data_key,
+                                         Path(scratch.name) / "unencrypted.sqlite3")))
 
     def against_sqlite(label: str, query: CaseQuery, limit: int) -> None:
         sql = str(build_query(query, "sqlite", office).compile(
@@ -190,8 +206,12 @@ def main() -> None:
         runs, alone, unencrypted = [], [], []
         for _ in range(args.runs):
             runs.append(timed(lambda: search_case_ids(db, query)))
-            alone.append(timed(lambda: keyed.execute(sql).fetchall()))
-            unencrypted.append(timed(lambda: plain.execute(sql).fetchall()))
+            if raw is not None:
+                alone.append(timed(lambda: raw[0].execute(sql).fetchall()))
+                unencrypted.append(timed(lambda: raw[1].execute(sql).fetchall()))
+        if raw is None:
+            print(f"{label}: {stats(runs)}  [≤ {limit} ms] (server: no SQLite baseline)")
+            return
         print(f"{label}: {stats(runs)}  SQLCipher alone {stats(alone)}  "
               f"unencrypted SQLite alone {stats(unencrypted)}  [≤ {limit} ms]")
 
@@ -230,8 +250,8 @@ def main() -> None:
     print(f"peak memory of this process: {rss:.0f} MB (after sorting, searching, the "
           "dashboard and scrolling)")
     window.runner.wait()  # not closed: closing backs the folder up, seconds of disk work
-    keyed.close()
-    plain.close()
+    for connection in raw or ():
+        connection.close()
     scratch.cleanup()
     db.dispose()
 
