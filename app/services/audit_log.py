@@ -98,6 +98,7 @@ def _names_event(record: AuditRecord, key: str) -> bool:
 
 _SUBJECTS = {
     "case": "Vụ việc", "user": "Người dùng", "report": "Báo cáo", "sent_report": "Báo cáo",
+    "received_report": "Báo cáo đơn vị gửi lên",
     "legal_instrument": "Văn bản pháp luật", "legal_provision": "Điều khoản xử phạt",
     "authority_limit": "Mức phạt tối đa của chức danh",
     "document": "Sổ văn bản",
@@ -148,6 +149,7 @@ DETAIL_LABELS: dict[str, str] = {
     "answers": "Trả lời văn bản số", "children_basis": "Căn cứ nêu tên trẻ em",
     "recipients": "Nơi nhận",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
+    "unit": "Đơn vị",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
 # A key whose label depends on the action or on its value.
