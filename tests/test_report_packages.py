@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from app.security import unit_keys
 from app.services import accounts, cases, report_packages, report_register, settings, setup
 from app.services import unit_keys as unit_key_service
 from app.services.actor import Actor
+from app.services.audit import AuditAction
 from app.services.demo import demo_office
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, TODAY, make_case, marker_forms
 
@@ -150,7 +152,7 @@ def _stored(db: Database) -> list[tuple[str, str, int]]:
 def _receipts(db: Database) -> int:
     with db.read() as session:
         return session.execute(select(func.count()).where(
-            AuditEntry.entity == "received_report")).scalar_one()
+            AuditEntry.action == AuditAction.REPORT_RECEIVE)).scalar_one()
 
 
 def test_a_package_holds_the_frozen_report_signed_and_names_no_child(
@@ -225,6 +227,9 @@ def test_received_twice_then_reissued_the_highest_version_is_current(
     assert (first.outcome, first.replaced, first.package.version) == ("received", None, 1)
     assert report_packages.receive_package(province, admin, commune.first).outcome == "same"
     assert _stored(province) == [("00004", date(2026, 10, 1), 1)] and _receipts(province) == 1
+    with province.read() as session:  # the SHA-256 the commune logged as it wrote the file
+        assert session.execute(select(ReceivedReport.package_sha256)).scalar_one() == \
+            hashlib.sha256(commune.first.read_bytes()).hexdigest()
     assert [(s.unit.code, s.unit.name, s.version) for s in report_packages.submissions(
         province, admin, OCTOBER)] == [("00004", "Phường Ba Đình", 1), ("00007", "Xã Minh Tân",
                                                                         None)]

@@ -98,7 +98,7 @@ def _names_event(record: AuditRecord, key: str) -> bool:
 
 _SUBJECTS = {
     "case": "Vụ việc", "user": "Người dùng", "report": "Báo cáo", "sent_report": "Báo cáo",
-    "received_report": "Báo cáo đơn vị gửi lên",
+    "received_report": "Báo cáo của đơn vị",
     "legal_instrument": "Văn bản pháp luật", "legal_provision": "Điều khoản xử phạt",
     "authority_limit": "Mức phạt tối đa của chức danh",
     "document": "Sổ văn bản",
@@ -132,7 +132,8 @@ DETAIL_LABELS: dict[str, str] = {
     "corrected_by": "Thay bằng", "corrects": "Thay cho", "date": "Ngày",
     "amount": "Số tiền phạt", "reason": "Lý do", "at": "Lúc", "count": "Số lần",
     "username": "Người dùng", "role": "Vai trò", "changes": "Thay đổi", "active": "Đang dùng",
-    "password": "Mật khẩu", "period": "Kỳ báo cáo", "start": "Từ ngày", "end": "Đến ngày",
+    "password": "Mật khẩu", "unit": "Đơn vị", "period": "Kỳ báo cáo", "start": "Từ ngày",
+    "end": "Đến ngày",
     "number": "Số báo cáo", "version": "Lần phát hành", "from": "Phát hiện từ ngày",
     "to": "Phát hiện đến ngày", "list": "Danh mục", "code": "Mã vụ việc", "codes": "Mã vụ việc",
     "label": "Tên hiển thị", "added": "Thêm mục", "cases": "Số vụ việc",
@@ -149,7 +150,6 @@ DETAIL_LABELS: dict[str, str] = {
     "answers": "Trả lời văn bản số", "children_basis": "Căn cứ nêu tên trẻ em",
     "recipients": "Nơi nhận",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
-    "unit": "Đơn vị",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
 # A key whose label depends on the action or on its value.

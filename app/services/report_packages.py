@@ -5,7 +5,8 @@ A package is made from the newest version of the period's report frozen at «ch�
 liệu» (`report_register`), never from today's figures, and signed with the unit's
 signing key, which only an administrator's session opens (`services/unit_keys.py`).
 
-The file (UTF-8 JSON) holds:
+The file is UTF-8 JSON, written with its keys sorted and without spaces (so that its
+SHA-256, which the unit's audit log keeps, is the one the province's keeps). It holds:
   `format` ("sovipham-report-package") and `version` (1): the file's format;
   `unit_code`, `unit_name`: the unit that made the report;
   `period`: `kind`, `start`, `end` (ISO dates, both included) and `label` (its name);
@@ -176,7 +177,8 @@ def write_package(db: Database, actor: Actor, period: Period, target: Path) -> R
     content = _content(package)
     content["signature"] = base64.b64encode(
         office_signature(db, _signed_part(content))).decode()
-    data = json.dumps(content, ensure_ascii=False, indent=1).encode() + b"\n"
+    # In its canonical form: the SHA-256 the unit logs is the one the province logs.
+    data = _canonical(content)
     with written_atomically(target) as temporary:
         temporary.write_bytes(data)
     with db.write() as session:
@@ -184,7 +186,7 @@ def write_package(db: Database, actor: Actor, period: Period, target: Path) -> R
                      entity_uuid=record.uuid,
                      detail={"action": "lập gói báo cáo", "number": record.number,
                              "version": record.version, "files": [str(target)],
-                             "sha256": hashlib.sha256(_canonical(content)).hexdigest()})
+                             "sha256": hashlib.sha256(data).hexdigest()})
     return package
 
 
@@ -326,7 +328,8 @@ def receive_package(db: Database, actor: Actor, path: Path) -> Received:
             received_by=actor.username)
         session.add(row)
         session.flush()
-        audit.record(session, actor.username, AuditAction.REPORT, entity="received_report",
+        audit.record(session, actor.username, AuditAction.REPORT_RECEIVE,
+                     entity="received_report",
                      entity_uuid=row.uuid,
                      detail={"action": "nhận gói báo cáo", "unit": package.unit.code,
                              "period": package.period.label, "number": package.number,
