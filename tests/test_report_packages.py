@@ -367,3 +367,13 @@ def test_migration_0021_adds_the_received_reports_and_keeps_the_data(
     assert _stored(province) == []
     report_packages.receive_package(province, admin, commune.first)
     assert _stored(province) == [("00004", date(2026, 10, 1), 1)]
+
+
+def test_a_received_package_changed_outside_the_program_is_not_consolidated(
+        province: Database, admin: Actor, commune: Commune) -> None:
+    report_packages.receive_package(province, admin, commune.first)
+    with province.write() as session:
+        row = session.execute(select(ReceivedReport)).scalar_one()
+        row.package = row.package.replace(b'"detected":1', b'"detected":9', 1)
+    with pytest.raises(UserError, match=r"đơn vị 00004 .* bị sửa ngoài chương trình"):
+        report_packages.received_packages(province, admin, OCTOBER)

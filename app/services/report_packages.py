@@ -43,11 +43,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, defer
 
 from app import __version__
 from app.db import Database
+from app.db.storage import serialise
 from app.domain.exchange import ReportPackage
 from app.domain.periods import Period, PeriodKind
 from app.domain.protection import Masker
@@ -302,11 +303,15 @@ def receive_package(db: Database, actor: Actor, path: Path) -> Received:
     stored = _canonical(content)
     digest = hashlib.sha256(stored).hexdigest()
     with db.write() as session:
+        # Two PCs receiving a unit's packages of one period: one after the other.
+        serialise(session.connection(), f"received-report:{package.unit.code}:"
+                                         f"{package.period.start}:{package.period.end}")
         held = session.execute(select(ReceivedReport).where(
             ReceivedReport.unit_code == package.unit.code,
             ReceivedReport.period_start == package.period.start,
             ReceivedReport.period_end == package.period.end,
-        ).order_by(ReceivedReport.version.desc()).with_for_update()).scalars().all()
+        ).order_by(ReceivedReport.version.desc()).options(
+            defer(ReceivedReport.package))).scalars().all()
         same = next((row for row in held if row.version == package.version), None)
         if same is not None and same.package_sha256 == digest:
             return Received(package, "same")
@@ -339,12 +344,19 @@ def receive_package(db: Database, actor: Actor, path: Path) -> Received:
 
 
 def _stored_package(row: ReceivedReport) -> ReportPackage:
-    content = json.loads(row.package)
-    return _package(Path(f"{row.unit_code}-{row.period_start}"), content,
-                    Unit(row.unit_code, row.unit_name))
+    """A package as received, read again and checked again."""
+    try:
+        if hashlib.sha256(row.package).hexdigest() != row.package_sha256:
+            raise UserError("")
+        return _package(Path(row.unit_code), json.loads(row.package),
+                        Unit(row.unit_code, row.unit_name))
+    except (UserError, ValueError) as exc:
+        raise UserError(f"Gói báo cáo đã nhận của đơn vị {row.unit_code} (lần phát hành "
+                        f"{row.version}) không còn như khi nhận: dữ liệu đã bị sửa ngoài chương "
+                        "trình. Hãy chạy kiểm tra dữ liệu.") from exc
 
 
-def _current(session: Session, period: Period) -> list[ReceivedReport]:
+def _current(period: Period) -> Select[ReceivedReport]:
     """Each unit's highest version received for exactly the days of `period`, in unit-code
     order (a unit's versions of a period are those of its days, as its register numbers
     them)."""
@@ -352,11 +364,11 @@ def _current(session: Session, period: Period) -> list[ReceivedReport]:
         .where(ReceivedReport.period_start == period.start,
                ReceivedReport.period_end == period.end) \
         .group_by(ReceivedReport.unit_code).subquery()
-    return list(session.execute(select(ReceivedReport).join(newest, (
-        ReceivedReport.unit_code == newest.c.unit_code) & (ReceivedReport.version == newest.c.v))
+    return select(ReceivedReport).join(newest, (
+        ReceivedReport.unit_code == newest.c.unit_code) & (ReceivedReport.version == newest.c.v)) \
         .where(ReceivedReport.period_start == period.start,
-               ReceivedReport.period_end == period.end)
-        .order_by(ReceivedReport.unit_code)).scalars())
+               ReceivedReport.period_end == period.end) \
+        .order_by(ReceivedReport.unit_code)
 
 
 def received_packages(db: Database, actor: Actor, period: Period) -> list[ReportPackage]:
@@ -364,7 +376,7 @@ def received_packages(db: Database, actor: Actor, period: Period) -> list[Report
     (what the province consolidates)."""
     actor.require(Permission.REPORT)
     with db.read() as session:
-        return [_stored_package(row) for row in _current(session, period)]
+        return [_stored_package(row) for row in session.execute(_current(period)).scalars()]
 
 
 def submissions(db: Database, actor: Actor, period: Period) -> list[Submission]:
@@ -372,7 +384,8 @@ def submissions(db: Database, actor: Actor, period: Period) -> list[Submission]:
     and when that arrived (None when it sent nothing)."""
     actor.require(Permission.VIEW)
     with db.read() as session:
-        current = {row.unit_code: row for row in _current(session, period)}
+        current = {row.unit_code: row for row in session.execute(
+            _current(period).options(defer(ReceivedReport.package))).scalars()}
         units = session.execute(select(RegisteredUnit.unit_code, RegisteredUnit.unit_name)
                                 .where(RegisteredUnit.replaced_at.is_(None))
                                 .order_by(RegisteredUnit.unit_code)).all()
