@@ -53,7 +53,7 @@ from app.ui.dates import DateEntry, YearEntry, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FieldError, MessageLine
+from app.ui.widgets import FieldError, MessageLine, open_outside
 
 SIGNED_COPY_FILTER = ("Bản đã ký (" + " ".join(f"*.{e}" for e in documents.SIGNED_COPY_TYPES)
                       + ")")
@@ -334,15 +334,13 @@ class DocumentsView(QWidget):
         entry = self.selected_entry()
         if entry is None or entry.signed_copy is None:
             return
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
         try:
             path = documents.open_signed_copy(self._db, self._actor, entry.id)
         except UserError as error:
             self.message.error(error.message)
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if (refused := open_outside(path)) is not None:
+            self.message.error(refused)
 
 
 class _EntryDialog(Dialog):
