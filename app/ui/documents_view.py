@@ -348,23 +348,6 @@ class _EntryDialog(Dialog):
 
     entered = Signal(object)  # RegisterEntry
 
-    def _enter(self, runner: TaskRunner, work: Callable[[], RegisterEntry]) -> None:
-        """Run `work`; entered, the dialog closes; refused, it stays open with the message."""
-        self.accept_button.setEnabled(False)
-
-        def task(_p: Progress, _t: CancelToken) -> RegisterEntry:
-            return work()
-
-        def done(entry: RegisterEntry) -> None:
-            self.entered.emit(entry)
-            self.accept()
-
-        def refused(message: str) -> None:
-            self.accept_button.setEnabled(True)
-            self.message.error(message)
-
-        runner.start(task, on_success=done, on_failure=refused, owner=self)
-
 
 class ReceivedDialog(_EntryDialog):
     """«Ghi văn bản đến»: who sent it, its number and date, the day it came, what it is
@@ -412,7 +395,8 @@ class ReceivedDialog(_EntryDialog):
         if not entries_ready(self):
             return
         db, actor, data = self._db, self._actor, self.data()
-        self._enter(self._runner, lambda: documents.enter_received(db, actor, data))
+        self.submit(self._runner, lambda: documents.enter_received(db, actor, data),
+                    done=self.entered.emit)
 
 
 
@@ -534,4 +518,4 @@ class SentDialog(_EntryDialog):
                 recipients=recipients, signer=signer, subject=subject, reply_by=reply_by,
                 number=number)
 
-        self._enter(self._runner, work)
+        self.submit(self._runner, work, done=self.entered.emit)
