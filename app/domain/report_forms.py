@@ -23,6 +23,7 @@ from app.domain.report import (
     ReportFigures,
     Summary,
 )
+from app.domain.units import UNIT_HEADER
 from app.text import format_date, format_number
 
 Cell = str | int | date | None
@@ -53,6 +54,23 @@ class Form:
     columns: tuple[Column, ...]
     rows: Sequence[tuple[Cell, ...]]
     total: tuple[Cell, ...] | None  # written as values, never formulas
+    note: str = ""  # a line under the table (the consolidated report's units not sent)
+
+    @property
+    def label(self) -> str:
+        """`Biểu số 01`; "" for a table the forms do not number (`Theo đơn vị`)."""
+        return f"Biểu số {self.number}" if self.number else ""
+
+
+@dataclass(frozen=True)
+class ReportForms:
+    """A report's forms as its files lay them out: `tables` after the report's text (forms
+    01 and 02, then 04 or the consolidated report's `Theo đơn vị`), `annex` its Phụ lục
+    (form 03), and the workbook's sheets in their order."""
+
+    tables: tuple[Form, ...]
+    annex: Form
+    sheets: tuple[Form, ...]
 
 
 # Form 01 columns 3–13, keyed by the Counts field that holds the figure.
@@ -101,6 +119,10 @@ FORM03_COLUMNS: tuple[Column, ...] = (
 )
 
 
+# Form 03's column of the unit each case comes from, after STT, in the consolidated report.
+UNIT_COLUMN = Column(UNIT_HEADER, Kind.TEXT, 16)
+
+
 def display(value: Cell, kind: Kind) -> str:
     """A cell as read on paper or on screen: `1.234.567`, `05/10/2026`."""
     if value is None:
@@ -142,9 +164,15 @@ def _case_row(index: int, line: CaseLine) -> tuple[Cell, ...]:
             line.group, line.summary, line.offender, line.results, line.fines, line.status)
 
 
-def form_03(figures: ReportFigures) -> Form:
-    return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS,
-                [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)], None)
+def form_03(figures: ReportFigures, units: Sequence[str] | None = None) -> Form:
+    """The list of cases; with `units` (the unit of each case, in order) the consolidated
+    report's, a column `Đơn vị` after STT."""
+    rows = [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)]
+    if units is None:
+        return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS, rows, None)
+    return Form("03", "Danh sách vụ việc", FORM03_TITLE,
+                (INDEX, UNIT_COLUMN, *FORM03_COLUMNS[1:]),
+                [(row[0], unit, *row[1:]) for row, unit in zip(rows, units, strict=True)], None)
 
 
 def children_rows(figures: ReportFigures) -> Form:
@@ -171,6 +199,14 @@ def form_04(figures: ReportFigures) -> Form | None:
 
 def all_forms(figures: ReportFigures) -> tuple[Form, Form, Form]:
     return form_01(figures.summary), form_02(figures.summary), form_03(figures)
+
+
+def report_forms(figures: ReportFigures) -> ReportForms:
+    """A unit's report: forms 01, 02 and 03, and 04 where the office chose it."""
+    form01, form02, form03 = all_forms(figures)
+    children = form_04(figures)
+    extra = (children,) if children else ()
+    return ReportForms((form01, form02, *extra), form03, (form01, form02, form03, *extra))
 
 
 # --- a frozen report against today's figures ---------------------------------------------
