@@ -34,6 +34,7 @@ from app.domain.report_forms import (
     Form,
     Kind,
     ReportForms,
+    display,
     form_01,
     form_02,
     form_03,
@@ -173,25 +174,28 @@ def consolidate(period: Period, units: Sequence[Unit], packages: Iterable[Report
     consolidation = Consolidation(
         figures, lines,
         tuple(unit for unit, package in sent for _case in package.figures.cases))
-    check_consolidation(consolidation)
+    check_consolidation(consolidation, tuple(by_unit.values()))
     return consolidation
 
 
 def _mismatch(what: str, expected: Counts, found: Counts) -> FiguresInconsistent:
-    cells = ", ".join(f"cột «{COUNT_COLUMNS[f].header}» {getattr(found, f)} thay vì "
-                      f"{getattr(expected, f)}" for f in COUNT_COLUMNS
+    cells = ", ".join(f"cột «{column.header}» {display(getattr(found, f), column.kind)} thay "
+                      f"vì {display(getattr(expected, f), column.kind)}"
+                      for f, column in COUNT_COLUMNS.items()
                       if getattr(found, f) != getattr(expected, f))
     return FiguresInconsistent(f"Số liệu tổng hợp không khớp với các báo cáo đã nhận ở {what}: "
                                f"{cells}. Báo cáo tổng hợp chưa được ghi; hãy báo cho quản trị.")
 
 
-def check_consolidation(consolidation: Consolidation) -> None:
-    """Before anything is written: every row keeps the counting identity, each group and
-    platform and the total equal the sum of the packages, `Theo đơn vị` adds up to the same
-    total, and form 03 holds every package's rows."""
-    figures, packages = consolidation.figures, consolidation.packages
-    check_invariant(figures.summary)
+def check_consolidation(consolidation: Consolidation,
+                        packages: Sequence[ReportPackage]) -> None:
+    """Before anything is written, against the `packages` it was made of: every row keeps
+    the counting identity, each group and platform and the total equal the sum of the
+    packages, each unit's row its package's total (zeros without one) and `Theo đơn vị`
+    adds up to the same total, and form 03 holds every package's rows."""
+    figures = consolidation.figures
     summary = figures.summary
+    check_invariant(summary)
     for form, lines in (("01", "groups"), ("02", "platforms")):
         for line in getattr(summary, lines):
             expected = total(x.counts for p in packages
@@ -205,8 +209,13 @@ def check_consolidation(consolidation: Consolidation) -> None:
              total(p.figures.summary.platform_total for p in packages))):
         if found != expected:
             raise _mismatch(what, expected, found)
+    sent = {p.unit.code: p.figures.summary.total for p in packages}
+    for line in consolidation.units:
+        if line.counts != (expected := sent.get(line.unit.code, Counts())):
+            raise _mismatch(f"biểu «{BY_UNIT_SHEET}», dòng «{line.unit.name}»", expected,
+                            line.counts)
     if consolidation.unit_total != summary.total:
-        raise _mismatch(f"biểu {BY_UNIT_SHEET}, dòng «{TOTAL_LABEL}»", summary.total,
+        raise _mismatch(f"biểu «{BY_UNIT_SHEET}», dòng «{TOTAL_LABEL}»", summary.total,
                         consolidation.unit_total)
     rows = sum(len(p.figures.cases) for p in packages)
     if len(figures.cases) != rows or len(consolidation.case_units) != rows:
