@@ -6,6 +6,7 @@ header, a column's kind or its order exists in one place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -119,8 +120,13 @@ FORM03_COLUMNS: tuple[Column, ...] = (
 )
 
 
-# Form 03's column of the unit each case comes from, after STT, in the consolidated report.
-UNIT_COLUMN = Column(UNIT_HEADER, Kind.TEXT, 16)
+# Form 03 of the consolidated report: the unit of each case after STT, its width taken from
+# the summary's so that the other columns keep theirs on the page (a case code unbroken).
+UNIT_COLUMN = Column(UNIT_HEADER, Kind.TEXT, 14)
+FORM03_UNIT_COLUMNS: tuple[Column, ...] = (
+    INDEX, UNIT_COLUMN,
+    *(dataclasses.replace(c, width=c.width - UNIT_COLUMN.width)
+      if c.header == "Tóm tắt nội dung" else c for c in FORM03_COLUMNS[1:]))
 
 
 def display(value: Cell, kind: Kind) -> str:
@@ -170,8 +176,7 @@ def form_03(figures: ReportFigures, units: Sequence[str] | None = None) -> Form:
     rows = [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)]
     if units is None:
         return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS, rows, None)
-    return Form("03", "Danh sách vụ việc", FORM03_TITLE,
-                (INDEX, UNIT_COLUMN, *FORM03_COLUMNS[1:]),
+    return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_UNIT_COLUMNS,
                 [(row[0], unit, *row[1:]) for row, unit in zip(rows, units, strict=True)], None)
 
 
