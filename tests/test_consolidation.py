@@ -36,6 +36,7 @@ from app.domain.vocabulary import Vocabulary
 from app.errors import NotAllowed, UserError
 from app.progress import Cancelled
 from app.reports import docx_report
+from app.reports.narrative import draft_consolidated
 from app.services import audit, cases, events, settings, unit_keys, vocabulary
 from app.services.actor import Actor
 from app.services.audit import AuditAction
@@ -359,3 +360,19 @@ def test_libreoffice_reads_the_consolidated_workbook(
     text = subprocess.run(["pdftotext", str(tmp_path / "tong-hop.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "Phường Cát Lâm (chưa gửi)" in " ".join(text.split())
+
+
+def test_the_drafted_text_says_who_sent_and_the_totals(
+        db: Database, reports: tuple[ReportFigures, ReportFigures]) -> None:
+    minh_tan, binh_an = reports
+    office = settings.load_office(db)
+    every = consolidate(OCTOBER, (MINH_TAN, BINH_AN), [
+        _package(MINH_TAN, minh_tan), _package(BINH_AN, binh_an)], vocabulary.load(db))
+    text = draft_consolidated(every, office)
+    assert "Đã nhận báo cáo của 2/2 đơn vị. Tất cả các đơn vị đã gửi báo cáo." in text
+    assert "các đơn vị đã phát hiện 6 vụ việc" in text
+    assert "- Xử phạt vi phạm hành chính: 3 vụ, tổng số tiền phạt 17.000.000 đồng;" in text
+    assert "còn 6 vụ việc đang tiếp tục xử lý" in text
+    some = consolidate(OCTOBER, UNITS, [_package(BINH_AN, binh_an)], vocabulary.load(db))
+    assert ("Đã nhận báo cáo của 1/3 đơn vị. Đơn vị chưa gửi báo cáo (2/3): Xã Minh Tân "
+            "(00004); Phường Cát Lâm (00010).") in draft_consolidated(some, office)

@@ -104,6 +104,7 @@ FORM04_COLUMNS: tuple[Column, ...] = (
     *(Column(label, Kind.COUNT, 8) for _code, label in CHILD_SEXES),
 )
 
+_SUMMARY_COLUMN = Column("Tóm tắt nội dung", Kind.USER_TEXT, 36)
 FORM03_COLUMNS: tuple[Column, ...] = (
     INDEX,
     Column("Mã vụ việc", Kind.TEXT, 15.5),
@@ -112,7 +113,7 @@ FORM03_COLUMNS: tuple[Column, ...] = (
     Column("Tài khoản, kênh", Kind.USER_TEXT, 16),
     Column("Đường dẫn", Kind.USER_TEXT, 20),
     Column("Nhóm hành vi vi phạm", Kind.TEXT, 16),
-    Column("Tóm tắt nội dung", Kind.USER_TEXT, 36),
+    _SUMMARY_COLUMN,
     Column("Đối tượng", Kind.USER_TEXT, 14),
     Column("Kết quả xử lý", Kind.USER_TEXT, 30),
     Column("Số tiền phạt (đồng)", Kind.MONEY, 12.5),
@@ -126,7 +127,7 @@ UNIT_COLUMN = Column(UNIT_HEADER, Kind.TEXT, 14)
 FORM03_UNIT_COLUMNS: tuple[Column, ...] = (
     INDEX, UNIT_COLUMN,
     *(dataclasses.replace(c, width=c.width - UNIT_COLUMN.width)
-      if c.header == "Tóm tắt nội dung" else c for c in FORM03_COLUMNS[1:]))
+      if c is _SUMMARY_COLUMN else c for c in FORM03_COLUMNS[1:]))
 
 
 def display(value: Cell, kind: Kind) -> str:
