@@ -346,6 +346,7 @@ def test_only_who_may_report_consolidates(db: Database, province: Actor, viewer:
     assert list(tmp_path.glob("tong-hop*")) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_reads_the_consolidated_workbook(
         db: Database, province: Actor, reports: tuple[ReportFigures, ReportFigures],
