@@ -351,17 +351,22 @@ class FiguresInconsistent(UserError):
     """A row breaks col3 + col4 − col11 = col12: the report is not written."""
 
 
-def check_invariant(summary: Summary) -> None:
+def invariant_breach(summary: Summary) -> str | None:
+    """Where `summary` breaks col3 + col4 − col11 = col12, in words; None when no row does."""
     for line in (*summary.groups, Line("", "Tổng cộng", summary.total)):
         c = line.counts
         if not c.balanced:
-            raise FiguresInconsistent(
-                f"Số liệu {summary.period.phrase} không khớp ở dòng «{line.label}»: tồn đầu kỳ "
-                f"{c.carried_in} + phát hiện trong kỳ {c.detected} − kết thúc trong kỳ "
-                f"{c.closed} = {c.carried_in + c.detected - c.closed}, nhưng tồn cuối kỳ là "
-                f"{c.carried_out}. Báo cáo chưa được ghi: hãy kiểm tra dữ liệu (lệnh «check») "
-                "và báo cho quản trị."
-            )
+            return (f"Số liệu {summary.period.phrase} không khớp ở dòng «{line.label}»: tồn đầu "
+                    f"kỳ {c.carried_in} + phát hiện trong kỳ {c.detected} − kết thúc trong kỳ "
+                    f"{c.closed} = {c.carried_in + c.detected - c.closed}, nhưng tồn cuối kỳ là "
+                    f"{c.carried_out}.")
+    return None
+
+
+def check_invariant(summary: Summary) -> None:
+    if (breach := invariant_breach(summary)) is not None:
+        raise FiguresInconsistent(f"{breach} Báo cáo chưa được ghi: hãy kiểm tra dữ liệu (lệnh "
+                                  "«check») và báo cho quản trị.")
 
 
 @dataclass(frozen=True)
