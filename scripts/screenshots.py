@@ -269,8 +269,9 @@ def _whole_screen_shots(app: QApplication, window: MainWindow, out: Path,
 EDITOR_SECTIONS = {"vu-viec-moi": ("thong-tin-chung",),
                    "xem-vu-viec": ("thong-tin-chung", "tre-em", "chung-cu"),
                    "thoi-han-dang-chay": ("qua-trinh-xu-ly",)}
-# Shown before the window opens.
-BEFORE_THE_WINDOW = ("dang-nhap", "bat-dau-su-dung")
+# Shown without the window: before it opens, or while the lock hides it.
+BEFORE_THE_WINDOW = ("dang-nhap", "bat-dau-su-dung",
+                     "khoa-man-hinh")
 
 
 def slug(text: str) -> str:

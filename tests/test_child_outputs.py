@@ -212,6 +212,33 @@ def test_the_list_export_and_its_printout_name_no_child(db: Database, officer: A
     assert "P.M.K., 15 tuổi" in printed and _leaks(printed) == []
 
 
+def test_a_list_export_of_another_case_alone_names_no_child(db: Database, officer: Actor,
+                                                          register: CaseDetail,
+                                                          tmp_path: Path) -> None:
+    """The other case speaks of her: exported on its own, its row still masks her name."""
+    other = [i for i in search_case_ids(db, CaseQuery()) if i != register.id]
+    target = tmp_path / "mot-vu.xlsx"
+    export_case_list(db, officer, target, other, LIST_COLUMNS)
+    cells = list(_cells(target))
+    assert any("Chia sẻ lại clip" in c for c in cells) and _leaks("\n".join(cells)) == []
+
+
+def test_the_document_register_export_names_no_child_of_any_case(
+        db: Database, officer: Actor, register: CaseDetail, tmp_path: Path) -> None:
+    from app.services import documents
+
+    other = next(i for i in search_case_ids(db, CaseQuery()) if i != register.id)
+    for case_ids in ((other,), ()):  # about another case, and about none
+        documents.enter_received(db, officer, documents.ReceivedInput(
+            "Công an xã", date(2026, 10, 8), "12/CV",
+            subject="Về clip của em Đặng Zuyến, bé Zuyen", case_ids=case_ids))
+    target = tmp_path / "so-van-ban.xlsx"
+    assert documents.export_register(db, officer, documents.RegisterQuery(), target) == 2
+    cells = list(_cells(target))
+    assert sum("Về clip của em" in c for c in cells) == 2
+    assert _leaks("\n".join(cells)) == []
+
+
 def test_the_audit_export_names_no_child(db: Database, admin: Actor, register: CaseDetail,
                                         tmp_path: Path) -> None:
     target = tmp_path / "nhat-ky.xlsx"

@@ -397,6 +397,26 @@ def test_the_submission_and_decision_cite_the_violation_record_made(
                                                                      small, decision)
 
 
+def test_the_decision_cites_its_legal_basis_as_a_document_writes_it_in_a_sentence(
+        db: Database, officer: Actor, tmp_path: Path) -> None:
+    from app.services import legal_basis
+
+    provision = next(p.id for p in legal_basis.all_provisions(db)
+                     if p.citation == "Điểm a Khoản 1 Điều 95 NĐ 174/2026/NĐ-CP")
+    case_id = _case(db, officer, offender_kind=PartyKind.PERSON,
+                    offender_name="Trần Văn Bình", offender_birth_year=1990)
+    _event(db, officer, case_id, EventInput("BB", date(2026, 10, 7),
+                                            document_number="03/BB-VPHC"))
+    decision = _event(db, officer, case_id, EventInput(
+        "XP", date(2026, 10, 8), sanction_form=SanctionForm.FINE, fine_amount=12_000_000,
+        legal_basis_ids=(provision,)))
+    drafted = draft_document(db, officer, DraftRequest(DocumentKind.DECISION, (case_id,),
+                                                       decision, issued_on=TODAY),
+                             docx=tmp_path / "qd.docx", pdf=tmp_path / "qd.pdf")
+    assert ("Căn cứ điểm a khoản 1 Điều 95 Nghị định số 174/2026/NĐ-CP;"
+            in _docx_text(drafted.docx))
+
+
 def test_a_page_that_cannot_be_laid_out_is_refused_naming_the_case_and_writes_nothing(
         db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reportlab.platypus.doctemplate import LayoutError

@@ -122,6 +122,28 @@ def test_add_stores_the_file_by_hash_and_audits(db: Database, officer: Actor, ca
     assert audit.action_label(AuditAction.EVIDENCE_ADD) == "Thêm tệp chứng cứ"
 
 
+def test_a_saved_copy_is_the_file_decrypted_and_audited_as_an_export(
+        db: Database, officer: Actor, viewer: Actor, child_case: CaseDetail, inbox: Path,
+        tmp_path: Path) -> None:
+    record = evidence.add_evidence(db, officer, child_case.id,
+                                   _file(inbox, "clip.png", _png("copy"))).record
+    target = tmp_path / "mang di" / "clip.png"
+    target.parent.mkdir()
+    evidence.save_copy(db, officer, record.id, target)
+    assert target.read_bytes() == _png("copy")
+    assert [p.name for p in target.parent.iterdir()] == ["clip.png"]  # nothing half-written
+    with db.read() as session:
+        [row] = audit.entries(session, action=AuditAction.EXPORT)
+    assert row.detail == {"kind": "evidence_copy", "code": child_case.code,
+                          "evidence": record.uuid}
+    # Not decrypted inside the data folder; not for a role that may not see children.
+    with pytest.raises(UserError, match="không được lưu trong thư mục dữ liệu"):
+        evidence.save_copy(db, officer, record.id, db.paths.root / "clip.png")
+    with pytest.raises(NotAllowed):
+        evidence.save_copy(db, viewer, record.id, tmp_path / "viewer.png")
+    assert not (db.paths.root / "clip.png").exists() and not (tmp_path / "viewer.png").exists()
+
+
 def test_the_same_file_twice_on_one_case_is_refused_naming_the_first(
     db: Database, officer: Actor, case: CaseDetail, inbox: Path
 ) -> None:

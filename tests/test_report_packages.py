@@ -29,7 +29,15 @@ from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, ReceivedReport
 from app.paths import DataPaths
 from app.security import unit_keys
-from app.services import accounts, cases, report_packages, report_register, settings, setup
+from app.services import (
+    accounts,
+    cases,
+    consolidation,
+    report_packages,
+    report_register,
+    settings,
+    setup,
+)
 from app.services import unit_keys as unit_key_service
 from app.services.actor import Actor
 from app.services.audit import AuditAction
@@ -251,6 +259,9 @@ def test_received_twice_then_reissued_the_highest_version_is_current(
         "12/BC-VHXH", date(2026, 11, 10), OCTOBER)
     assert [p.period for p in report_packages.received_packages(
         province, admin, SEPTEMBER)] == [SEPTEMBER]
+    # What the consolidation takes: the current versions, summed.
+    summed = consolidation.consolidation_of(province, admin, OCTOBER, packages)
+    assert summed.figures.summary.total.detected == 4 and summed.missing == ()
 
 
 def test_an_older_version_after_a_newer_one_is_refused(province: Database, admin: Actor,
@@ -303,7 +314,7 @@ def _wrong_period(content: dict[str, Any]) -> None:
     (lambda c: c["figures"]["cases"][0].update(district="Ba Đình"), True,
      "không đọc được.*cập nhật chương trình"),
     (lambda c: c.update(report_version="1"), True, "cập nhật chương trình"),
-    (_unbalanced, True, "số liệu không khớp ở dòng .*tồn cuối kỳ là"),
+    (_unbalanced, True, "không cân đối ở biểu 01.*không khớp ở dòng .*tồn cuối kỳ là 2"),
     (_wrong_total, True, "dòng tổng cộng của biểu 01 khác tổng các dòng"),
     (_wrong_period, True, "ghi kỳ báo cáo Tháng 11/2026 nhưng số liệu là của Tháng 10/2026"),
 ], ids=["altered-figure", "other-unit", "unsigned", "missing-field", "newer-format",

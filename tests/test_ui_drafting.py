@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QDesktopServices, QStandardItemModel
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -88,7 +88,7 @@ def test_the_event_dialog_offers_drafting_for_a_step_with_a_document(
 
 def test_an_invitation_drafted_after_its_event_is_written_and_entered_in_the_register(
         qtbot: QtBot, open_window: Callable[[Actor], MainWindow], db: Database,
-        officer: Actor, admin: Actor, tmp_path: Path) -> None:
+        officer: Actor, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.save_office(db, admin, demo.demo_office())  # the demo office's units and signer
     case = _case(db, officer)
     window = open_window(officer)
@@ -117,6 +117,12 @@ def test_an_invitation_drafted_after_its_event_is_written_and_entered_in_the_reg
     assert result.entry.number == "01/GM-VHXH"
     assert not dialog.open_word.isHidden() and not dialog.open_pdf.isHidden()
     assert not dialog.draft_button.isEnabled()  # one document, one number
+    # A PC without Word: said, with where the file is, instead of nothing happening.
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    dialog.open_word.click()
+    assert dialog.message.text() == (
+        "Không mở được «giay-moi.docx»: máy này chưa có chương trình đọc tệp «.docx». "
+        f"Tệp đã được ghi ở «{tmp_path}».")
     view = window.show_screen("documents")
     assert isinstance(view, DocumentsView)
     qtbot.waitUntil(lambda: [e.number for e in view.entries] == ["01/GM-VHXH"],

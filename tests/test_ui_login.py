@@ -25,6 +25,8 @@ def test_wrong_password_shows_a_message_and_right_one_signs_in(qtbot: QtBot,
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)  # no password yet: said, not tried
+    assert dialog.message.text() == "Hãy nhập mật khẩu." and dialog.buttons.isEnabled()
     qtbot.keyClicks(dialog.password, "sai-mat-khau")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "mật khẩu không đúng" in dialog.message.text())

@@ -9,6 +9,7 @@ stored catalog (a duplicate over overlapping dates, a provision in use).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -94,11 +95,20 @@ class Validity:
         return "không thời hạn"
 
 
-def cite(point: str | None, clause: str | None, article: str | None, instrument: str) -> str:
+# The catalog's short name of a decree, `NĐ 174/2026/NĐ-CP`.
+_DECREE_SHORT = re.compile(r"\bNĐ (\d+/\d{4}/NĐ-CP)")
+
+
+def cite(point: str | None, clause: str | None, article: str | None, instrument: str, *,
+         in_sentence: bool = False) -> str:
     """`Điểm a Khoản 1 Điều 95 NĐ 174/2026/NĐ-CP`: how officers, the import and the
-    printout name a provision."""
-    parts = [f"{word} {value}" for word, value in
-             (("Điểm", point), ("Khoản", clause), ("Điều", article)) if value]
+    printout name a provision. `in_sentence`: as an official document writes it inside a
+    sentence (NĐ 30/2020 Phụ lục I), `điểm a khoản 1 Điều 95 Nghị định số 174/2026/NĐ-CP`."""
+    words = ("điểm", "khoản", "Điều") if in_sentence else ("Điểm", "Khoản", "Điều")
+    parts = [f"{word} {value}" for word, value in zip(words, (point, clause, article),
+                                                      strict=True) if value]
+    if in_sentence:
+        instrument = _DECREE_SHORT.sub(r"Nghị định số \1", instrument)
     return " ".join([*parts, instrument])
 
 

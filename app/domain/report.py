@@ -351,27 +351,22 @@ class FiguresInconsistent(UserError):
     """A row breaks col3 + col4 − col11 = col12: the report is not written."""
 
 
-def unbalanced_line(summary: Summary) -> Line | None:
-    """The first row of form 01, its total row last, breaking col3 + col4 − col11 = col12."""
-    return next((line for line in (*summary.groups, Line("", "Tổng cộng", summary.total))
-                 if not line.counts.balanced), None)
+def invariant_breach(summary: Summary) -> str | None:
+    """Where `summary` breaks col3 + col4 − col11 = col12, in words; None when no row does."""
+    for line in (*summary.groups, Line("", "Tổng cộng", summary.total)):
+        c = line.counts
+        if not c.balanced:
+            return (f"Số liệu {summary.period.phrase} không khớp ở dòng «{line.label}»: tồn đầu "
+                    f"kỳ {c.carried_in} + phát hiện trong kỳ {c.detected} − kết thúc trong kỳ "
+                    f"{c.closed} = {c.carried_in + c.detected - c.closed}, nhưng tồn cuối kỳ là "
+                    f"{c.carried_out}.")
+    return None
 
 
 def check_invariant(summary: Summary) -> None:
-    if (line := unbalanced_line(summary)) is not None:
-        c = line.counts
-        raise FiguresInconsistent(
-            f"Số liệu {summary.period.phrase} không khớp ở dòng «{line.label}»: "
-            f"{imbalance(c)}. Báo cáo chưa được ghi: hãy kiểm tra dữ liệu (lệnh «check») "
-            "và báo cho quản trị."
-        )
-
-
-def imbalance(c: Counts) -> str:
-    """How a row breaks the identity, in words."""
-    return (f"tồn đầu kỳ {c.carried_in} + phát hiện trong kỳ {c.detected} − kết thúc trong "
-            f"kỳ {c.closed} = {c.carried_in + c.detected - c.closed}, nhưng tồn cuối kỳ là "
-            f"{c.carried_out}")
+    if (breach := invariant_breach(summary)) is not None:
+        raise FiguresInconsistent(f"{breach} Báo cáo chưa được ghi: hãy kiểm tra dữ liệu (lệnh "
+                                  "«check») và báo cho quản trị.")
 
 
 @dataclass(frozen=True)

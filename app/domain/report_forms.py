@@ -6,6 +6,7 @@ header, a column's kind or its order exists in one place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ from app.domain.report import (
     ReportFigures,
     Summary,
 )
+from app.domain.units import UNIT_HEADER
 from app.text import format_date, format_number
 
 Cell = str | int | date | None
@@ -53,6 +55,23 @@ class Form:
     columns: tuple[Column, ...]
     rows: Sequence[tuple[Cell, ...]]
     total: tuple[Cell, ...] | None  # written as values, never formulas
+    note: str = ""  # a line under the table (the consolidated report's units not sent)
+
+    @property
+    def label(self) -> str:
+        """`Biểu số 01`; "" for a table the forms do not number (`Theo đơn vị`)."""
+        return f"Biểu số {self.number}" if self.number else ""
+
+
+@dataclass(frozen=True)
+class ReportForms:
+    """A report's forms as its files lay them out: `tables` after the report's text (forms
+    01 and 02, then 04 or the consolidated report's `Theo đơn vị`), `annex` its Phụ lục
+    (form 03), and the workbook's sheets in their order."""
+
+    tables: tuple[Form, ...]
+    annex: Form
+    sheets: tuple[Form, ...]
 
 
 # Form 01 columns 3–13, keyed by the Counts field that holds the figure.
@@ -85,6 +104,7 @@ FORM04_COLUMNS: tuple[Column, ...] = (
     *(Column(label, Kind.COUNT, 8) for _code, label in CHILD_SEXES),
 )
 
+_SUMMARY_COLUMN = Column("Tóm tắt nội dung", Kind.USER_TEXT, 36)
 FORM03_COLUMNS: tuple[Column, ...] = (
     INDEX,
     Column("Mã vụ việc", Kind.TEXT, 15.5),
@@ -93,12 +113,21 @@ FORM03_COLUMNS: tuple[Column, ...] = (
     Column("Tài khoản, kênh", Kind.USER_TEXT, 16),
     Column("Đường dẫn", Kind.USER_TEXT, 20),
     Column("Nhóm hành vi vi phạm", Kind.TEXT, 16),
-    Column("Tóm tắt nội dung", Kind.USER_TEXT, 36),
+    _SUMMARY_COLUMN,
     Column("Đối tượng", Kind.USER_TEXT, 14),
     Column("Kết quả xử lý", Kind.USER_TEXT, 30),
     Column("Số tiền phạt (đồng)", Kind.MONEY, 12.5),
     Column("Tình trạng", Kind.TEXT, 11),
 )
+
+
+# Form 03 of the consolidated report: the unit of each case after STT, its width taken from
+# the summary's so that the other columns keep theirs on the page (a case code unbroken).
+UNIT_COLUMN = Column(UNIT_HEADER, Kind.TEXT, 14)
+FORM03_UNIT_COLUMNS: tuple[Column, ...] = (
+    INDEX, UNIT_COLUMN,
+    *(dataclasses.replace(c, width=c.width - UNIT_COLUMN.width)
+      if c is _SUMMARY_COLUMN else c for c in FORM03_COLUMNS[1:]))
 
 
 def display(value: Cell, kind: Kind) -> str:
@@ -142,9 +171,14 @@ def _case_row(index: int, line: CaseLine) -> tuple[Cell, ...]:
             line.group, line.summary, line.offender, line.results, line.fines, line.status)
 
 
-def form_03(figures: ReportFigures) -> Form:
-    return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS,
-                [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)], None)
+def form_03(figures: ReportFigures, units: Sequence[str] | None = None) -> Form:
+    """The list of cases; with `units` (the unit of each case, in order) the consolidated
+    report's, a column `Đơn vị` after STT."""
+    rows = [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)]
+    if units is None:
+        return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS, rows, None)
+    return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_UNIT_COLUMNS,
+                [(row[0], unit, *row[1:]) for row, unit in zip(rows, units, strict=True)], None)
 
 
 def children_rows(figures: ReportFigures) -> Form:
@@ -171,6 +205,14 @@ def form_04(figures: ReportFigures) -> Form | None:
 
 def all_forms(figures: ReportFigures) -> tuple[Form, Form, Form]:
     return form_01(figures.summary), form_02(figures.summary), form_03(figures)
+
+
+def report_forms(figures: ReportFigures) -> ReportForms:
+    """A unit's report: forms 01, 02 and 03, and 04 where the office chose it."""
+    form01, form02, form03 = all_forms(figures)
+    children = form_04(figures)
+    extra = (children,) if children else ()
+    return ReportForms((form01, form02, *extra), form03, (form01, form02, form03, *extra))
 
 
 # --- a frozen report against today's figures ---------------------------------------------

@@ -18,7 +18,7 @@ from docx.shared import Length
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
 from app.domain.report import ReportFigures, ReportText, Summary
-from app.domain.report_forms import Form, all_forms, form_04
+from app.domain.report_forms import Form, ReportForms, report_forms
 from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.docx_document import (
@@ -83,28 +83,31 @@ def _annex_heading(part: Part, label: str, form: Form, figures: ReportFigures,
                         (figures.period.label, Style.ANNEX_LINE),
                         (document.annex_reference(office.report_issuer, text),
                          Style.ANNEX_REFERENCE)):
-        part.add_paragraph(line, style)
+        if line:  # a table the forms do not number has no label
+            part.add_paragraph(line, style)
 
 
 def write_docx(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
-               *, template: Path | bytes | None = None, progress: Progress | None = None,
-               token: CancelToken | None = None) -> None:
-    """The report in `template` (an office's, else the one shipped)."""
+               *, forms: ReportForms | None = None, template: Path | bytes | None = None,
+               progress: Progress | None = None, token: CancelToken | None = None) -> None:
+    """The report of `forms` (a unit's report's by default) in `template` (an office's,
+    else the one shipped)."""
     draft = Draft(template_path(TEMPLATE) if template is None else template)
     issuer = office.report_issuer
-    form01, form02, form03 = all_forms(figures)
+    laid_out = forms or report_forms(figures)
     wide = draft.text_width(_FORMS_SECTION)
 
-    def forms(part: Part) -> None:
-        for form in (form01, form02, form_04(figures)):
-            if form is not None:
-                _annex_heading(part, f"Biểu số {form.number}", form, figures, office, text)
-                add_form(part, form, wide)
-                part.add_paragraph("", Style.TABLE)  # room between two forms
+    def tables(part: Part) -> None:
+        for form in laid_out.tables:
+            _annex_heading(part, form.label, form, figures, office, text)
+            add_form(part, form, wide)
+            if form.note:
+                part.add_paragraph(form.note, Style.TABLE)
+            part.add_paragraph("", Style.TABLE)  # room between two forms
 
     def annex(part: Part) -> None:
-        _annex_heading(part, "Phụ lục", form03, figures, office, text)
-        add_form(part, form03, draft.text_width(_ANNEX_SECTION), Style.TABLE_SMALL,
+        _annex_heading(part, "Phụ lục", laid_out.annex, figures, office, text)
+        add_form(part, laid_out.annex, draft.text_width(_ANNEX_SECTION), Style.TABLE_SMALL,
                  token=token, progress=progress)
 
     subject = document.subject(figures.period)
@@ -115,7 +118,7 @@ def write_docx(figures: ReportFigures, office: OfficeSettings, text: ReportText,
                                                               draft.text_width())),
         "noi_dung": draft.blocks(_body(figures, text, draft.text_width())),
         **signature_fields(office.recipients, issuer),
-        "bieu_mau": draft.blocks(forms),
+        "bieu_mau": draft.blocks(tables),
         "phu_luc": draft.blocks(annex),
     }, target, title=f"Báo cáo {subject[0].lower()}{subject[1:]}", author=issuer.in_sentence)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.domain.office import OfficeSettings, ReportIssuer
 from app.domain.report import ReportFigures
-from app.domain.report_forms import Cell, Column, Form, Kind, all_forms, form_04
+from app.domain.report_forms import Cell, Column, Form, Kind, ReportForms, report_forms
 from app.progress import CancelToken, Progress
 from app.reports import document
 from app.reports.spreadsheet import Book, Look, Margins, PageSetup, Sheet, writing
@@ -48,6 +48,8 @@ class _Looks:
         self.title = book.look(font=FONT, size=14, bold=True, align="center", valign="vcenter",
                                wrap=True)
         self.period = book.look(font=FONT, size=12, italic=True, align="center")
+        self.note = book.look(font=FONT, size=11, italic=True, align="left", valign="top",
+                              wrap=True)
         self.header = book.look(font=FONT, size=11, bold=True, align="center", valign="vcenter",
                                 wrap=True, border="auto")
         self.body, self.total = self._kinds(book, bold=False), self._kinds(book, bold=True)
@@ -115,8 +117,8 @@ def _write_form(book: Book, looks: _Looks, form: Form, office: OfficeSettings,
 
     for index, (name, look) in enumerate(_heading(issuer, looks)):
         spans: list[tuple[int, int, object, Look | None]] = [(left, left_end, name, look)]
-        if index == 0:
-            spans.append((last, last, f"Biểu số {form.number}", looks.form))
+        if index == 0 and form.label:
+            spans.append((last, last, form.label, looks.form))
         sheet.append_spans(spans, height=HEADING_LINE_POINTS * _lines(name, heading_per_line) + 3)
     sheet.append_merged(form.title, looks.title, count, height=2 * LINE_POINTS + 6)
     sheet.append_merged(period_label, looks.period, count)
@@ -131,6 +133,10 @@ def _write_form(book: Book, looks: _Looks, form: Form, office: OfficeSettings,
         tick()
     if form.total is not None:
         sheet.append(form.total, [looks.total[c.kind] for c in form.columns])
+    if form.note:
+        width = int(sum(c.width for c in form.columns) * CHARS_PER_WIDTH)
+        sheet.append_merged(form.note, looks.note, count,
+                            height=LINE_POINTS * _lines(form.note, width) + 3)
     _footer(sheet, looks, issuer, (left, left_end), (right, last))
 
 
@@ -166,11 +172,12 @@ class _Ticker:
 
 
 def write_workbook(figures: ReportFigures, office: OfficeSettings, target: Path, *,
-                   progress: Progress | None = None, token: CancelToken | None = None) -> None:
-    children = form_04(figures)
-    forms = (*all_forms(figures), *([children] if children else []))
-    tick = _Ticker(sum(len(f.rows) for f in forms), progress, token)
+                   forms: ReportForms | None = None, progress: Progress | None = None,
+                   token: CancelToken | None = None) -> None:
+    """A sheet per form of `forms` (a unit's report's by default) under `office`'s header."""
+    sheets = (forms or report_forms(figures)).sheets
+    tick = _Ticker(sum(len(f.rows) for f in sheets), progress, token)
     with writing(target) as book:
         looks = _Looks(book)
-        for form in forms:
+        for form in sheets:
             _write_form(book, looks, form, office, figures.period.label, tick)

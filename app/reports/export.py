@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
+from app.domain.report_forms import ReportForms
 from app.progress import CancelToken, Progress
 
 # The share of the time each file takes: the PDF several times the workbook per row.
@@ -20,10 +21,10 @@ Drafting = Callable[[Callable[[Path | bytes], None]], None]
 
 def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText, *,
                 xlsx: Path | None = None, pdf: Path | None = None, docx: Path | None = None,
-                drafting: Drafting | None = None, progress: Progress | None = None,
-                token: CancelToken | None = None) -> None:
-    """Every file asked for from the same figures; progress runs once over them all (in
-    thousandths)."""
+                forms: ReportForms | None = None, drafting: Drafting | None = None,
+                progress: Progress | None = None, token: CancelToken | None = None) -> None:
+    """Every file asked for from the same figures, laid out as `forms` (a unit's report's by
+    default); progress runs once over them all (in thousandths)."""
     # Imported here: XlsxWriter, reportlab and python-docx would slow every start of the
     # window.
     writers: list[tuple[str, Callable[[Progress | None], None]]] = []
@@ -31,18 +32,18 @@ def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText
         from app.reports.excel import write_workbook
 
         writers.append(("xlsx", lambda stage: write_workbook(
-            figures, office, xlsx, progress=stage, token=token)))
+            figures, office, xlsx, forms=forms, progress=stage, token=token)))
     if pdf is not None:
         from app.reports.pdf import write_pdf
 
         writers.append(("pdf", lambda stage: write_pdf(
-            figures, office, text, pdf, progress=stage, token=token)))
+            figures, office, text, pdf, forms=forms, progress=stage, token=token)))
     if docx is not None:
         from app.reports.docx_report import write_docx
 
         def word(stage: Progress | None, template: Path | bytes | None = None) -> None:
-            write_docx(figures, office, text, docx, template=template, progress=stage,
-                       token=token)
+            write_docx(figures, office, text, docx, forms=forms, template=template,
+                       progress=stage, token=token)
 
         writers.append(("docx", lambda stage: word(stage) if drafting is None
                         else drafting(lambda template: word(stage, template))))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from app.errors import UserError
@@ -35,3 +35,11 @@ def written_atomically(target: Path) -> Iterator[Path]:
                             "khác hoặc không có quyền ghi. Hãy đóng tệp rồi xuất lại.") from exc
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def written_together(targets: Sequence[Path]) -> Iterator[list[Path]]:
+    """A temporary path beside each of `targets`, all renamed to them only once the block
+    succeeds: a failure or a cancel in any file leaves none of them."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(written_atomically(target)) for target in targets]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from app.domain.consolidation import Consolidation, missing_note
 from app.domain.office import OfficeSettings
 from app.domain.periods import Period
 from app.domain.report import (
@@ -223,3 +224,53 @@ def blocks(text: str) -> list[str | list[list[str]]]:
         if line:
             parts.append(line)
     return parts
+
+
+def draft_consolidated(consolidation: Consolidation, office: OfficeSettings) -> str:
+    """The province's text: which units sent, and form 01's totals in words; no comparison
+    with an earlier period (the units that sent differ from one period to the next)."""
+    figures, period = consolidation.figures, consolidation.period
+    now = figures.summary.total
+    unit = office.report_issuer.in_sentence or "Đơn vị"
+    during = f"Trong {period.phrase}"
+    sent = len(consolidation.packages)
+    missing = missing_note(consolidation)
+    lines = [
+        f"Trên cơ sở báo cáo của các đơn vị, {unit} tổng hợp kết quả phát hiện, xử lý thông "
+        f"tin vi phạm pháp luật trên mạng xã hội {period.phrase} như sau:",
+        "I. TÌNH HÌNH GỬI BÁO CÁO",
+        f"Đã nhận báo cáo của {format_number(sent)}/{format_number(len(consolidation.units))} "
+        "đơn vị." + (f" {missing}" if missing else " Tất cả các đơn vị đã gửi báo cáo."),
+        "II. KẾT QUẢ PHÁT HIỆN",
+        f"{during}, các đơn vị đã phát hiện {format_number(now.detected)} vụ việc có thông tin "
+        "vi phạm trên mạng xã hội" + ("; trong đó:" if now.detected else "."),
+    ]
+    if now.detected:
+        lines += [
+            f"- Theo nhóm hành vi: "
+            f"{_breakdown(figures.summary.groups, lower=True, by_size=False)};",
+            f"- Theo nền tảng: "
+            f"{_breakdown(figures.summary.platforms, lower=False, by_size=True)}.",
+        ]
+    if now.unidentified:
+        lines.append(f"Có {format_number(now.unidentified)} vụ chưa xác định được đối tượng "
+                     "vi phạm.")
+    if now.carried_in:
+        lines.append(f"Ngoài ra, còn {format_number(now.carried_in)} vụ việc từ các kỳ trước "
+                     "chuyển sang tiếp tục xử lý.")
+    lines += [
+        "III. KẾT QUẢ XỬ LÝ",
+        _item("Gỡ bỏ thông tin vi phạm", now.removed),
+        _item("Xử phạt vi phạm hành chính", now.sanctioned,
+              f", tổng số tiền phạt {format_money(now.fines)}" if now.fines else ""),
+        _item("Chuyển cơ quan Công an", now.to_police),
+        _item("Báo cáo, kiến nghị cấp trên hỗ trợ", now.escalated),
+        f"- Kết thúc xử lý: {format_number(now.closed)} vụ.",
+        f"Đến hết ngày {format_date(period.end)}, còn {format_number(now.carried_out)} vụ "
+        "việc đang tiếp tục xử lý.",
+        "Số liệu chi tiết tại Biểu số 01, Biểu số 02, biểu tổng hợp theo đơn vị và Phụ lục "
+        "danh sách vụ việc kèm theo.",
+        f"Trên đây là báo cáo tổng hợp kết quả phát hiện, xử lý thông tin vi phạm trên mạng "
+        f"xã hội {period.phrase} của {unit}{END_MARK}",
+    ]
+    return "\n".join(lines)

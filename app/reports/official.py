@@ -75,6 +75,8 @@ class OfficialStyles:
         self.annex_line = paragraph_style("annex_line", 13, fonts.ITALIC, keepWithNext=1)
         self.annex_reference = paragraph_style("annex_reference", 12, fonts.ITALIC,
                                                spaceAfter=8, keepWithNext=1)
+        # A line under a form's table (the consolidated report's units not sent).
+        self.note = paragraph_style("note", 12, fonts.ITALIC, align=TA_LEFT, spaceBefore=4)
 
 
 def plain(value: str) -> str:

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
-from app.domain.report_forms import Cell, Form, Kind, all_forms, display, form_04
+from app.domain.report_forms import Cell, Form, Kind, ReportForms, display, report_forms
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.files import written_atomically
@@ -276,30 +276,37 @@ class _PagedRows(Flowable):  # type: ignore[misc]
 
 def _annex(label: str, form: Form, figures: ReportFigures, office: OfficeSettings,
            text: ReportText, styles: OfficialStyles) -> list[Flowable]:
-    return [paragraph(label, styles.annex), paragraph(form.title, styles.annex_title),
+    heading = [paragraph(label, styles.annex)] if label else []
+    return [*heading, paragraph(form.title, styles.annex_title),
             paragraph(figures.period.label, styles.annex_line),
             paragraph(document.annex_reference(office.report_issuer, text),
                       styles.annex_reference)]
 
 
-def _children_counts(figures: ReportFigures, office: OfficeSettings, text: ReportText,
-                     styles: OfficialStyles, tables: _Tables, width: float) -> list[Flowable]:
-    """Form 04, the children as counts only, where the office chose it."""
-    form = form_04(figures)
-    if form is None:
-        return []
-    return [Spacer(1, 12 * mm),
-            *_annex(f"Biểu số {form.number}", form, figures, office, text, styles),
-            tables.whole(form, width)]
+def _tables(forms: ReportForms, figures: ReportFigures, office: OfficeSettings,
+            text: ReportText, styles: OfficialStyles, tables: _Tables,
+            width: float) -> list[Flowable]:
+    """The forms after the text (01, 02, then 04 or `Theo đơn vị`), each with the line
+    under it where it has one."""
+    story: list[Flowable] = []
+    for index, form in enumerate(forms.tables):
+        story += [*([Spacer(1, 12 * mm)] if index else []),
+                  *_annex(form.label, form, figures, office, text, styles),
+                  tables.whole(form, width),
+                  *([paragraph(form.note, styles.note)] if form.note else [])]
+    return story
 
 
 def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, target: Path,
-              *, progress: Progress | None = None, token: CancelToken | None = None) -> None:
+              *, forms: ReportForms | None = None, progress: Progress | None = None,
+              token: CancelToken | None = None) -> None:
+    """The report of `forms` (a unit's report's by default) under `office`'s header."""
     fonts.register()
     styles = OfficialStyles()
     portrait_width = PORTRAIT[0] - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]
     landscape_width = LANDSCAPE[0] - LANDSCAPE_MARGINS[1] - LANDSCAPE_MARGINS[3]
-    form01, form02, form03 = all_forms(figures)
+    forms = forms or report_forms(figures)
+    form03 = forms.annex
     summary_tables, case_tables = _Tables(10, 3), _Tables(8, 2)
     story: list[Flowable] = [
         header_block(office, office.report_issuer, text, styles, portrait_width),
@@ -309,12 +316,7 @@ def write_pdf(figures: ReportFigures, office: OfficeSettings, text: ReportText, 
         NextPageTemplate("landscape"),
         new_section(),
         PageBreak(),
-        *_annex(f"Biểu số {form01.number}", form01, figures, office, text, styles),
-        summary_tables.whole(form01, landscape_width),
-        Spacer(1, 12 * mm),
-        *_annex(f"Biểu số {form02.number}", form02, figures, office, text, styles),
-        summary_tables.whole(form02, landscape_width),
-        *_children_counts(figures, office, text, styles, summary_tables, landscape_width),
+        *_tables(forms, figures, office, text, styles, summary_tables, landscape_width),
         new_section(),
         PageBreak(),
         *_annex("Phụ lục", form03, figures, office, text, styles),

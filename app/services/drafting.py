@@ -315,7 +315,7 @@ def _letter_case(case: Case, event: Event | None, vocab: Vocabulary, mask: CaseM
     platform = vocab.label(VocabList.PLATFORM, case.platform_code)
     decision = _decision(case, event)
     bases = dict.fromkeys(
-        cite(p.point, p.clause, p.article, p.instrument.citation)
+        cite(p.point, p.clause, p.article, p.instrument.citation, in_sentence=True)
         for e in _live(case) for p in e.legal_bases)
     remedies = [line.strip() for line in (decision.remedies or "").splitlines()
                 if line.strip()] if decision else []

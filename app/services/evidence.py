@@ -37,6 +37,7 @@ from app.services import audit, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.cases import load_case
+from app.services.data_folder import refuse_inside
 from app.services.evidence_store import (
     StagedFile,
     StoreChanges,
@@ -44,6 +45,7 @@ from app.services.evidence_store import (
     read_content,
     staged,
     viewable_path,
+    write_plain,
 )
 from app.services.records import EvidenceRecord, case_input, evidence_record
 from app.text import clean
@@ -232,6 +234,27 @@ def open_evidence(db: Database, actor: Actor, evidence_id: int) -> Path:
                          entity_uuid=item.case.uuid,
                          detail={"code": item.case.code, "evidence": item.uuid})
         return path
+
+
+def save_copy(db: Database, actor: Actor, evidence_id: int, target: Path) -> None:
+    """«Lưu bản sao…»: the file decrypted where the officer chooses, to open it on another
+    computer or hand it on. It leaves the program's protection, so it is audited as an
+    export whatever the case, and may not lie decrypted inside the data folder."""
+    actor.require(Permission.VIEW)
+    refuse_inside(db.paths, target, "Bản sao chứng cứ (đã giải mã)")
+    with db.write() as session:
+        item = _load(session, evidence_id)
+        if _protected(item.case):
+            actor.require(Permission.VIEW_CHILDREN)
+        try:
+            write_plain(db.paths, item.sha256, db.data_key, target)
+        except OSError as exc:
+            raise UserError(f"Không lưu được bản sao vào «{target}»: thư mục không ghi được "
+                            "hoặc đã đầy. Hãy chọn nơi khác.") from exc
+        audit.record(session, actor.username, AuditAction.EXPORT, entity="case",
+                     entity_uuid=item.case.uuid,
+                     detail={"kind": "evidence_copy", "code": item.case.code,
+                             "evidence": item.uuid})
 
 
 def discard_view_copies(db: Database) -> None:

@@ -396,8 +396,21 @@ def viewable_path(paths: DataPaths, sha256: str, data_key: bytes, suffix: str) -
     folder = view_folder(paths)
     folder.mkdir(exist_ok=True)
     target = folder / f"{sha256[:16]}{suffix.lower()}"
+    try:
+        write_plain(paths, sha256, data_key, target)
+    except OSError as exc:
+        if target.is_file():
+            return target  # already open in a viewer (Windows keeps it locked)
+        raise UserError(
+            f"Không tạo được bản xem của tệp chứng cứ: {exc.strerror}.") from exc
+    return target
+
+
+def write_plain(paths: DataPaths, sha256: str, data_key: bytes, target: Path) -> None:
+    """The file decrypted as `target`, written beside it under a temporary name first: a
+    failure (OSError) leaves nothing half-written there."""
     with _sealed(paths, sha256) as source:
-        handle, temp_name = tempfile.mkstemp(dir=folder, suffix=".part")
+        handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as writer:
                 for chunk in _plain_chunks(source, data_key):
@@ -405,14 +418,8 @@ def viewable_path(paths: DataPaths, sha256: str, data_key: bytes, suffix: str) -
             os.replace(temp_name, target)
         except DecryptionError as exc:
             raise _damaged() from exc
-        except OSError as exc:
-            if target.is_file():
-                return target  # already open in a viewer (Windows keeps it locked)
-            raise UserError(
-                f"Không tạo được bản xem của tệp chứng cứ: {exc.strerror}.") from exc
         finally:
             Path(temp_name).unlink(missing_ok=True)
-    return target
 
 
 def clear_view_copies(paths: DataPaths) -> None:

@@ -73,10 +73,16 @@ def people_with_every_child(session: Session, case_ids: Sequence[int]) -> dict[i
 
 class RowMasker:
     """The case list's rows as they may leave the office, or be shown to a role that may not
-    see children: every text through the masking rule, a child offender described."""
+    see children: every text through the masking rule, a child offender described.
 
-    def __init__(self, session: Session, case_ids: Sequence[int]) -> None:
-        self._people = people_by_case(session, case_ids)
+    Rows leaving the office (`every_child`) are masked against the children of every case,
+    as a document is: a row of one case may name a child of another. A screen masks
+    against the rows shown, which a page can afford."""
+
+    def __init__(self, session: Session, case_ids: Sequence[int], *,
+                 every_child: bool = False) -> None:
+        self._people = (people_with_every_child if every_child else people_by_case)(
+            session, case_ids)
         self._masker = Masker({case: found.all for case, found in self._people.items()})
 
     def row(self, row: CaseRow, platform: str) -> CaseRow:

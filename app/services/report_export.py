@@ -92,13 +92,13 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
             report_register.write_sent_files(db, actor, sent.record.uuid, xlsx=targets.xlsx,
                                              pdf=targets.pdf)
         if targets.docx:
-            _frozen_docx(db, actor, sent, targets.docx, _drafting(db, warn), progress, token)
+            _frozen_docx(db, actor, sent, targets.docx, office_drafting(db, warn), progress, token)
         return sent.figures
     figures = compute_figures(db, period)
     office = load_office(db)
     write_files(figures, office, text or ReportText("", date.today(), draft(figures, office)),
                 xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx,
-                drafting=_drafting(db, warn), progress=progress, token=token)
+                drafting=office_drafting(db, warn), progress=progress, token=token)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.REPORT, entity="report",
                      detail={"period": period.label, "start": period.start.isoformat(),
@@ -108,8 +108,9 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
     return figures
 
 
-def _drafting(db: Database, warn: Callable[[str], None] | None) -> Drafting:
-    """The report's Word file in the office's template, or the default when it fails."""
+def office_drafting(db: Database, warn: Callable[[str], None] | None) -> Drafting:
+    """The report's Word file in the office's template, or the default when it fails (`warn`
+    told why)."""
     def draft(write: Callable[[Path | bytes], None]) -> None:
         warning = templates.drafted_with(db, templates.REPORT, write)
         if warning is not None and warn is not None:

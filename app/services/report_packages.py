@@ -52,13 +52,7 @@ from app.db.storage import serialise
 from app.domain.exchange import ReportPackage
 from app.domain.periods import Period, PeriodKind
 from app.domain.protection import Masker
-from app.domain.report import (
-    Counts,
-    figures_from_json,
-    figures_to_json,
-    imbalance,
-    unbalanced_line,
-)
+from app.domain.report import Counts, figures_from_json, figures_to_json, invariant_breach
 from app.domain.units import Unit, unit_code_problem
 from app.errors import NotAllowed, UserError
 from app.models import Case, ReceivedReport, RegisteredUnit
@@ -260,15 +254,15 @@ def _package(path: Path, content: dict[str, Any], unit: Unit) -> ReportPackage:
         stated = (Counts(**totals["form_01"]), Counts(**totals["form_02"]))
         summary = package.figures.summary
         sums = (summary.total, summary.platform_total)
-        unbalanced = unbalanced_line(summary)
+        breach = invariant_breach(summary)
     except (KeyError, TypeError, ValueError, AttributeError, UserError) as exc:
         raise newer from exc
     if summary.period != package.period:
         raise refused(f"ghi kỳ báo cáo {package.period.label} nhưng số liệu là của "
                       f"{summary.period.label}. Hãy xin đơn vị gửi lại tệp.")
-    if unbalanced is not None:
-        raise refused(f"có số liệu không khớp ở dòng «{unbalanced.label}» của biểu 01: "
-                      f"{imbalance(unbalanced.counts)}. Hãy xin đơn vị kiểm tra rồi gửi lại.")
+    if breach is not None:
+        raise refused(f"có số liệu không cân đối ở biểu 01. {breach} Hãy xin đơn vị kiểm tra "
+                      "rồi gửi lại.")
     for form, total, of_rows in zip(("01", "02"), stated, sums, strict=True):
         if total != of_rows:
             raise refused(f"có dòng tổng cộng của biểu {form} khác tổng các dòng. Hãy xin đơn "

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from app.errors import UserError
-from app.progress import CancelToken, Progress
 from app.services import cases
 from app.services.actor import Actor
 from app.services.data_folder import Database
@@ -58,29 +57,18 @@ class DeleteCaseDialog(Dialog):
         """Deleted once the officer agrees to alter the frozen reports it would alter."""
         db, actor, case_id, reason = self._db, self._actor, self._case_id, self.reason.text()
 
-        def task(_p: Progress, _t: CancelToken) -> None:
-            cases.delete_case(db, actor, case_id, reason)
-
         def delete() -> None:
-            self.accept_button.setEnabled(False)
-            self._runner.start(task, on_success=lambda _r: self.accept(),
-                               on_refused=self._refused, on_failure=self._failed,
-                               on_finished=lambda: self.accept_button.setEnabled(True),
-                               owner=self)
+            self.submit(self._runner, lambda: cases.delete_case(db, actor, case_id, reason),
+                        on_fields=self._on_fields)
 
         self.reason_error.show_message(None)
         self.message.clear()
         save_checked(self._runner, self, db, actor, PendingChange(case_id, deleted=True),
                      delete, self.message.error)
 
-    def _refused(self, error: UserError) -> None:
-        if error.field == "reason":
-            self.reason_error.show_message(error.message)
-            self.reason.setFocus()
-        else:
-            self.message.error(error.message)
-
-    def _failed(self, message: str) -> None:
-        # A refusal is shown by _refused; this shows every other failure.
-        if not self.reason_error.text():
-            self.message.error(message)
+    def _on_fields(self, error: UserError) -> bool:
+        if error.field != "reason":
+            return False
+        self.reason_error.show_message(error.message)
+        self.reason.setFocus()
+        return True

@@ -5,11 +5,15 @@ cancel button only when the dialog agrees."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QWidget
 
+from app.errors import UserError
+from app.progress import CancelToken, Progress
 from app.ui.prefs import UiPrefs
+from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageLine
 
 
@@ -47,6 +51,35 @@ class Dialog(QDialog):
         box.accepted.connect(on_accept or self.accept)
         box.rejected.connect(self.reject)
         return box
+
+    def submit(self, runner: TaskRunner, work: Callable[[], Any], *,
+               done: Callable[[Any], None] | None = None,
+               on_fields: Callable[[UserError], bool] | None = None) -> None:
+        """Run `work` off the UI thread with the accept button disabled. Done: `done(result)`,
+        then the dialog closes. Refused, it stays open: `on_fields` shows the refusal on the
+        form's fields and says whether it did; the message line shows it otherwise, as it
+        shows any other failure."""
+        self.accept_button.setEnabled(False)
+        shown_on_fields = False
+
+        def task(_p: Progress, _t: CancelToken) -> Any:
+            return work()
+
+        def succeeded(result: Any) -> None:
+            if done is not None:
+                done(result)
+            self.accept()
+
+        def refused(error: UserError) -> None:  # comes before `failed`, with the error itself
+            nonlocal shown_on_fields
+            shown_on_fields = on_fields is not None and on_fields(error)
+
+        def failed(message: str) -> None:
+            if not shown_on_fields:
+                self.message.error(message)
+
+        runner.start(task, on_success=succeeded, on_refused=refused, on_failure=failed,
+                     on_finished=lambda: self.accept_button.setEnabled(True), owner=self)
 
     def button_row(self, *actions: QWidget, first: Sequence[QWidget] = ()) -> QHBoxLayout:
         """For a dialog whose buttons act without ending it: `first` on the left, then

@@ -53,7 +53,7 @@ from app.ui.dates import DateEntry, YearEntry, entries_ready
 from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FieldError, MessageLine
+from app.ui.widgets import FieldError, MessageLine, open_outside
 
 SIGNED_COPY_FILTER = ("Bản đã ký (" + " ".join(f"*.{e}" for e in documents.SIGNED_COPY_TYPES)
                       + ")")
@@ -334,38 +334,19 @@ class DocumentsView(QWidget):
         entry = self.selected_entry()
         if entry is None or entry.signed_copy is None:
             return
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
         try:
             path = documents.open_signed_copy(self._db, self._actor, entry.id)
         except UserError as error:
             self.message.error(error.message)
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if (refused := open_outside(path)) is not None:
+            self.message.error(refused)
 
 
 class _EntryDialog(Dialog):
     """A dialog entering one document in the register, off the UI thread."""
 
     entered = Signal(object)  # RegisterEntry
-
-    def _enter(self, runner: TaskRunner, work: Callable[[], RegisterEntry]) -> None:
-        """Run `work`; entered, the dialog closes; refused, it stays open with the message."""
-        self.accept_button.setEnabled(False)
-
-        def task(_p: Progress, _t: CancelToken) -> RegisterEntry:
-            return work()
-
-        def done(entry: RegisterEntry) -> None:
-            self.entered.emit(entry)
-            self.accept()
-
-        def refused(message: str) -> None:
-            self.accept_button.setEnabled(True)
-            self.message.error(message)
-
-        runner.start(task, on_success=done, on_failure=refused, owner=self)
 
 
 class ReceivedDialog(_EntryDialog):
@@ -414,7 +395,8 @@ class ReceivedDialog(_EntryDialog):
         if not entries_ready(self):
             return
         db, actor, data = self._db, self._actor, self.data()
-        self._enter(self._runner, lambda: documents.enter_received(db, actor, data))
+        self.submit(self._runner, lambda: documents.enter_received(db, actor, data),
+                    done=self.entered.emit)
 
 
 
@@ -536,4 +518,4 @@ class SentDialog(_EntryDialog):
                 recipients=recipients, signer=signer, subject=subject, reply_by=reply_by,
                 number=number)
 
-        self._enter(self._runner, work)
+        self.submit(self._runner, work, done=self.entered.emit)

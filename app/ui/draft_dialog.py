@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIntValidator, QStandardItemModel
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QIntValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +47,7 @@ from app.ui.dialogs import Dialog
 from app.ui.prefs import UiPrefs
 from app.ui.printing import documents_folder
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FieldError
+from app.ui.widgets import FieldError, open_outside
 
 CHILDREN_TEXT = "Ghi tên trẻ em cho nơi nhận có căn cứ pháp lý"
 CHILDREN_HINT = ("Chỉ khi nơi nhận có thẩm quyền (cơ quan công an, cơ quan bảo vệ trẻ em). "
@@ -376,6 +376,7 @@ class DraftDialog(Dialog):
         self.drafted.emit(drafted)
 
     def _open(self, which: Callable[[DraftedDocument], Path]) -> None:
-        if self.drafted_document is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(which(self.drafted_document))))
+        if self.drafted_document is not None and (
+                refused := open_outside(which(self.drafted_document))):
+            self.message.error(refused)
 

@@ -130,6 +130,10 @@ class LoginDialog(Dialog):
         if not username.strip():
             self.message.setText("Hãy nhập tên đăng nhập.")
             return
+        if not password:  # not an attempt: it would count toward the account's lockout
+            self.message.setText("Hãy nhập mật khẩu.")
+            self.password.setFocus()
+            return
         if self._db is None:
             self._waiting = True
             self.message.working(OPENING)

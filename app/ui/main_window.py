@@ -95,8 +95,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.counts, 1)
         self.progress = ProgressPanel()
         self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(
-            QLabel(f"{actor.full_name} · {ROLE_LABELS[actor.role]}"))
+        signed_in = QLabel(f"{actor.full_name} · {ROLE_LABELS[actor.role]}")
+        signed_in.setContentsMargins(0, 0, 8, 0)  # maximised, no size grip keeps it off the edge
+        self.statusBar().addPermanentWidget(signed_in)
         self.reminder = QLabel()
         self.reminder.setWordWrap(True)
         self.reminder.setStyleSheet("color: #8a5300;")

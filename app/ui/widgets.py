@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from pathlib import Path
+
+from PySide6.QtCore import QSize, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -20,6 +22,18 @@ from app.domain.labels import PARTY_LABELS, PartyKind
 ERROR_COLOUR = "#b00020"
 DONE_COLOUR = "#2e7d32"
 WARNING_COLOUR = "#a15c00"
+
+
+def open_outside(path: Path) -> str | None:
+    """Open the file or folder `path` with the program the system gives it; what to tell
+    the user when none did (None when it opened)."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return None
+    if path.is_dir():
+        return f"Không mở được thư mục «{path}» trên máy này."
+    kind = f"tệp «{path.suffix.lower()}»" if path.suffix else "loại tệp này"
+    return (f"Không mở được «{path.name}»: máy này chưa có chương trình đọc {kind}. "
+            f"Tệp đã được ghi ở «{path.parent}».")
 
 
 class FieldError(QLabel):

@@ -37,7 +37,6 @@ from app.domain.legal import (
 )
 from app.domain.vocabulary import BUILTIN, VocabList
 from app.errors import UserError, ValidationError
-from app.progress import CancelToken, Progress
 from app.services.legal_basis import Instrument, Provision
 from app.ui.dates import NOT_SAVED, DateEntry, entries_ready
 from app.ui.dialogs import Dialog
@@ -83,7 +82,6 @@ class CatalogDialog(Dialog):
         self._runner = runner
         self.errors: dict[str, FieldError] = {}
         self.saved: Any = None  # what the service returned
-        self._shown_on_fields = False
         self._work: Callable[[], Any] | None = None
 
     def row(self, form: QFormLayout, fields: dict[str, Field], key: str, widget: QWidget,
@@ -116,25 +114,15 @@ class CatalogDialog(Dialog):
         for error in self.errors.values():
             error.show_message(None)
         self.message.clear()
-        self._shown_on_fields = False
         if not entries_ready(self):
             self.message.error(NOT_SAVED)
             return
-        work = self.request()
-        self.accept_button.setEnabled(False)
-
-        def task(_progress: Progress, _token: CancelToken) -> Any:
-            return work()
-
-        self._runner.start(task, on_success=self._saved, on_refused=self._refused,
-                           on_failure=self._failed,
-                           on_finished=lambda: self.accept_button.setEnabled(True), owner=self)
+        self.submit(self._runner, self.request(), done=self._saved, on_fields=self._on_fields)
 
     def _saved(self, result: Any) -> None:
         self.saved = result
-        self.accept()
 
-    def _refused(self, error: UserError) -> None:
+    def _on_fields(self, error: UserError) -> bool:
         problems = error.problems if isinstance(error, ValidationError) else []
         placed = [p for p in problems if p.field in self.errors]
         # Fields that share a line (the two ends of a range) share its message too.
@@ -142,12 +130,9 @@ class CatalogDialog(Dialog):
             line.show_message("\n".join(p.message for p in placed
                                          if self.errors[p.field] is line))
         if placed and len(placed) == len(problems):
-            self._shown_on_fields = True
             self.message.error("Chưa lưu: hãy sửa các ô có thông báo màu đỏ.")
-
-    def _failed(self, message: str) -> None:
-        if not self._shown_on_fields:
-            self.message.error(message)
+            return True
+        return False
 
 
 class InstrumentDialog(CatalogDialog):

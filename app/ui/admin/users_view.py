@@ -92,38 +92,25 @@ class _AccountDialog(Dialog):
             error.show_message(None)
         self.message.clear()
         if not self.password.text():
-            self._refused(UserError("Hãy nhập mật khẩu.", field="password"))
+            self._on_fields(UserError("Hãy nhập mật khẩu.", field="password"))
             return
         if self.password.text() != self.password_again.text():
-            self._refused(UserError(MISMATCH, field="password_again"))
+            self._on_fields(UserError(MISMATCH, field="password_again"))
             return
-
-        def task(_p: Progress, _t: CancelToken) -> object:
-            return change()
-
-        def made(outcome: object) -> None:
-            self.outcome = outcome
-            self.accept()
-
-        self.accept_button.setEnabled(False)
         self.message.working("Đang lưu…")
-        self._runner.start(task, on_success=made, on_refused=self._refused,
-                           on_failure=self._failed,
-                           on_finished=lambda: self.accept_button.setEnabled(True), owner=self)
+        self.submit(self._runner, change, done=self._made, on_fields=self._on_fields)
 
-    def _refused(self, error: UserError) -> None:
+    def _made(self, outcome: object) -> None:
+        self.outcome = outcome
+
+    def _on_fields(self, error: UserError) -> bool:
         key = _REFUSED_ON.get(error.field or "", error.field or "")
-        if key in self.errors:
-            self.message.clear()
-            self.errors[key].show_message(error.message)
-            self.inputs[key].setFocus()
-        else:
-            self.message.error(error.message)
-
-    def _failed(self, message: str) -> None:
-        # A refusal is shown by _refused; this shows every other failure.
-        if not any(error.text() for error in self.errors.values()):
-            self.message.error(message)
+        if key not in self.errors:
+            return False
+        self.message.clear()
+        self.errors[key].show_message(error.message)
+        self.inputs[key].setFocus()
+        return True
 
 
 class NewUserDialog(_AccountDialog):

@@ -3,7 +3,6 @@ officer chooses to look (that look is audited), the SHA-256 of each file."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -284,31 +283,17 @@ class EvidenceSection(QWidget):
     def save_copy(self) -> None:
         """«Lưu bản sao…»: the selected file, decrypted, where the officer chooses (to open
         it with a program of another computer, or to hand it on)."""
-        def chosen(record: EvidenceRecord, path: Path) -> None:
-            if not on_screen(self):
-                with suppress(OSError):
-                    path.unlink()
-                return
-            name, _ = QFileDialog.getSaveFileName(self, "Lưu bản sao chứng cứ",
-                                                  record.original_name)
-            if name:
-                self.copy_to(path, Path(name))
+        record = self._selected()
+        if record is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu bản sao chứng cứ",
+                                              record.original_name)
+        if not name:
+            return
+        db, actor, target = self._db, self._actor, Path(name)
 
-        self._with_file(chosen)
-
-    def copy_to(self, viewer_copy: Path, target: Path) -> None:
-        """Copy the viewer copy to `target` off the UI thread, beside it under a hidden name
-        first: a failed copy leaves no half-written file there."""
         def task(_p: Progress, _t: CancelToken) -> None:
-            partial = target.with_name(f".{target.name}.dang-luu")
-            try:
-                shutil.copyfile(viewer_copy, partial)
-                partial.replace(target)
-            except OSError as error:
-                with suppress(OSError):
-                    partial.unlink()
-                raise UserError(f"Không lưu được bản sao vào «{target}»: thư mục không ghi "
-                                "được hoặc đã đầy. Hãy chọn nơi khác.") from error
+            evidence.save_copy(db, actor, record.id, target)
 
         def saved(_r: object) -> None:
             self.save_copy_button.setVisible(False)

@@ -11,8 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -48,6 +47,7 @@ from app.ui.progress_panel import ProgressPanel
 from app.ui.report.children_review import ChildrenRowsReview
 from app.ui.report.form_table import FormTableModel
 from app.ui.tasks import TaskFunction, TaskRunner
+from app.ui.widgets import open_outside
 
 # The register's table, declared like a form so the same model shows it.
 REGISTER_COLUMNS: tuple[Column, ...] = (
@@ -229,8 +229,8 @@ class ReportActions(QWidget):
                 if frozen else "Báo cáo dạng Word để sửa lần cuối trước khi ký.")
 
     def open_folder(self) -> None:
-        if self.last_folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_folder)))
+        if self.last_folder is not None and (refused := open_outside(self.last_folder)):
+            self.show_error(refused)
 
     # The register ----------------------------------------------------------------------
 
@@ -321,9 +321,8 @@ class ReportActions(QWidget):
             path = paths[1] if pdf else paths[0]
             self.last_folder = path.parent
             self.open_folder_button.setEnabled(True)
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-                self.show_error(f"Không mở được {path.name}: máy chưa có chương trình đọc tệp "
-                                f"{'PDF' if pdf else 'Excel'}. Tệp đã được ghi ở {path.parent}.")
+            if (refused := open_outside(path)) is not None:
+                self.show_error(refused)
                 return
             self.done.emit(f"Đã mở báo cáo số {record.number}, phiên bản {record.version}, "
                            f"đúng như đã gửi: {path.name}.")
