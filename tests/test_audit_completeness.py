@@ -53,10 +53,12 @@ from app.services import (
     legal_basis,
     list_export,
     purge,
+    report_packages,
     report_register,
     settings,
     setup,
     templates,
+    unit_keys,
     vocabulary,
 )
 from app.services.actor import Actor
@@ -90,9 +92,9 @@ class World:
     def case(self, **changes: object) -> CaseDetail:
         return cases.create_case(self.db, self.officer, make_case(**changes), today=TODAY)
 
-    def child_case(self) -> CaseDetail:
+    def child_case(self, **changes: object) -> CaseDetail:
         return self.case(group_code="TE", children=(
-            ChildInput(CHILD, 2014, school_class=CHILD_SCHOOL, address="Ấp Zuyên"),))
+            ChildInput(CHILD, 2014, school_class=CHILD_SCHOOL, address="Ấp Zuyên"),), **changes)
 
 
 @pytest.fixture(scope="module")
@@ -353,6 +355,48 @@ def _save_sent_files(w: World) -> Prepared:
     return lambda: report_register.save_sent_files(w.db, w.leader, sent.uuid, w.files)
 
 
+def _signed_in_admin(w: World) -> Actor:
+    """The administrator signed in again: a sign-in of another role before holds no
+    administrators' key, which the unit's signing key needs."""
+    return accounts.authenticate(w.db, "admin", ADMIN_PASSWORD)
+
+
+def _unit(w: World) -> None:
+    if not settings.load_office(w.db).unit_code:
+        settings.save_office(w.db, w.admin, dataclasses.replace(
+            settings.load_office(w.db), unit_code="00004", unit_title="Phường Ba Đình"))
+
+
+def _package_report(w: World) -> Prepared:
+    _unit(w)
+    w.child_case(detected_on=date(2026, 6, 5))
+    report_register.send_report(w.db, w.leader, parse_month("2026-06"),
+                                ReportText("6", TODAY, "Tháng 6."))
+    admin = _signed_in_admin(w)
+    return lambda: report_packages.write_package(w.db, admin, parse_month("2026-06"),
+                                                 w.name("goi", ".svpbc"))
+
+
+def _receive_package(w: World) -> Prepared:
+    """A package of another commune, whose key the office registered."""
+    _unit(w)
+    commune = setup.init_data_folder(DataPaths(w.files / "xa" / "data"), "admin", ADMIN_PASSWORD,
+                                     office=dataclasses.replace(settings.load_office(w.db),
+                                                                unit_code="00009",
+                                                                unit_title="Xã Minh Tân"))
+    try:
+        admin = accounts.authenticate(commune, "admin", ADMIN_PASSWORD)
+        report_register.send_report(commune, admin, parse_month("2026-06"),
+                                    ReportText("6", TODAY, ""))
+        package, key_file = w.name("xa", ".svpbc"), w.name("khoa", ".json")
+        report_packages.write_package(commune, admin, parse_month("2026-06"), package)
+        unit_keys.write_unit_key(commune, admin, key_file)
+    finally:
+        commune.dispose()
+    unit_keys.trust_unit(w.db, _signed_in_admin(w), key_file)
+    return lambda: report_packages.receive_package(w.db, w.officer, package)
+
+
 def _export_audit_log(w: World) -> Prepared:
     records = audit_log.search(w.db, w.admin)
     return lambda: audit_log.export(w.db, w.admin, w.name("nhat-ky", ".xlsx"), records)
@@ -540,6 +584,10 @@ ACTIONS = (
     Audited("dùng khóa khôi phục", AuditAction.RECOVERY_KEY_USE, _use_recovery_key),
     Audited("xóa hẳn vụ việc quá hạn", AuditAction.PURGE, _purge,
             lambda d: d["cases"] == len(d["codes"]) >= 1),
+    Audited("lập gói báo cáo", AuditAction.EXPORT, _package_report,
+            lambda d: d["action"] == "lập gói báo cáo" and len(d["sha256"]) == 64),
+    Audited("nhận gói báo cáo", AuditAction.REPORT_RECEIVE, _receive_package,
+            lambda d: (d["unit"], d["version"], d["period"]) == ("00009", 1, "Tháng 6/2026")),
 )
 
 

@@ -11,6 +11,7 @@ from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
 from app.domain import periods
 from app.domain.periods import Period
 from app.errors import UserError
+from app.services import report_packages
 from app.services.report_export import Targets, export_report, office_period
 from app.services.report_register import default_file
 from app.text import format_money, format_number
@@ -28,7 +29,8 @@ def _argument(parse: Callable[[str], _T]) -> Callable[[str], _T]:
     return convert
 
 
-def _configure(parser: argparse.ArgumentParser) -> None:
+def add_period_options(parser: argparse.ArgumentParser) -> None:
+    """`--month`, `--quarter`, `--half`, `--year` or `--from … --to …`: a PERIOD of cli.md."""
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--month", type=_argument(periods.parse_month), metavar="YYYY-MM",
                        help="một tháng, ví dụ 2026-10")
@@ -42,10 +44,22 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                        metavar="YYYY-MM-DD", help="từ ngày (cùng với --to)")
     parser.add_argument("--to", dest="end", type=_argument(periods.parse_day),
                         metavar="YYYY-MM-DD", help="đến ngày (cùng với --from), kể cả ngày này")
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    add_period_options(parser)
     parser.add_argument("--xlsx", type=Path, metavar="TỆP", help="ghi bảng tính Excel")
     parser.add_argument("--pdf", type=Path, metavar="TỆP", help="ghi báo cáo PDF")
     parser.add_argument("--docx", type=Path, metavar="TỆP",
                         help="ghi báo cáo Word (.docx) để sửa lần cuối trước khi ký")
+    parser.add_argument("--package", type=Path, metavar="TỆP",
+                        help="ghi gói báo cáo có chữ ký số của đơn vị (.svpbc) từ số liệu đã "
+                             "chốt, để gửi lên tỉnh (quản trị viên)")
+
+
+def chosen_period(invocation: Invocation, session: Session) -> Period:
+    """The PERIOD given, over the days the office counts."""
+    return office_period(session.db, _period(invocation.args))
 
 
 def _period(args: argparse.Namespace) -> Period:
@@ -63,7 +77,15 @@ def _period(args: argparse.Namespace) -> Period:
 def _run(invocation: Invocation, session: Session | None) -> int:
     assert session is not None
     args = invocation.args
-    period = office_period(session.db, _period(args))
+    period = chosen_period(invocation, session)
+    if args.package:
+        # First, so that a refusal (not frozen, not an administrator) writes nothing.
+        package = report_packages.write_package(session.db, session.actor, period,
+                                                args.package)
+        invocation.say(f"Đã ghi gói báo cáo {period.phrase} (số {package.number}, lần phát "
+                       f"hành {package.version}) vào {args.package}.")
+        if not (args.xlsx or args.pdf or args.docx):
+            return EXIT_OK
     # No file named: the workbook and the PDF, with their default names, in the current folder.
     targets = (Targets(args.xlsx, args.pdf, args.docx) if args.xlsx or args.pdf or args.docx else
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))

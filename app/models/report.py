@@ -44,3 +44,32 @@ class SentReport(UuidMixin, Base):
         UniqueConstraint("period_start", "period_end", "version"),
         Index("ix_sent_reports_issue_date", "issue_date"),
     )
+
+
+class ReceivedReport(UuidMixin, Base):
+    """One version of another unit's report package as received (shared/spec/exchange.md);
+    never changed afterwards. A unit's current report of a period is its highest version,
+    the others its history."""
+
+    __tablename__ = "received_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(5))
+    unit_name: Mapped[str] = mapped_column(String(300))  # as the package gives it
+    period_kind: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    number: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    issue_date: Mapped[date] = mapped_column(Date)
+    # The package's content as signed, with its signature (`services/report_packages.py`):
+    # read again, checked again.
+    package: Mapped[bytes] = mapped_column(LargeBinary)
+    package_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    received_by: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (
+        UniqueConstraint("unit_code", "period_start", "period_end", "version"),
+        Index("ix_received_reports_period", "period_start", "period_end"),
+    )

@@ -95,6 +95,7 @@ class AuditAction(StrEnum):
     DOCUMENT_SIGNED_COPY = "document_signed_copy"
     TEMPLATE_REPLACE = "template_replace"
     TEMPLATE_RESTORE = "template_restore"
+    REPORT_RECEIVE = "report_receive"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -146,6 +147,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DOCUMENT_SIGNED_COPY: "Đính kèm bản đã ký của văn bản đi",
     AuditAction.TEMPLATE_REPLACE: "Thay mẫu văn bản",
     AuditAction.TEMPLATE_RESTORE: "Dùng lại mẫu văn bản mặc định",
+    AuditAction.REPORT_RECEIVE: "Nhận báo cáo của đơn vị",
 }
 
 

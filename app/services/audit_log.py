@@ -98,6 +98,7 @@ def _names_event(record: AuditRecord, key: str) -> bool:
 
 _SUBJECTS = {
     "case": "Vụ việc", "user": "Người dùng", "report": "Báo cáo", "sent_report": "Báo cáo",
+    "received_report": "Báo cáo của đơn vị",
     "legal_instrument": "Văn bản pháp luật", "legal_provision": "Điều khoản xử phạt",
     "authority_limit": "Mức phạt tối đa của chức danh",
     "document": "Sổ văn bản",
@@ -131,7 +132,8 @@ DETAIL_LABELS: dict[str, str] = {
     "corrected_by": "Thay bằng", "corrects": "Thay cho", "date": "Ngày",
     "amount": "Số tiền phạt", "reason": "Lý do", "at": "Lúc", "count": "Số lần",
     "username": "Người dùng", "role": "Vai trò", "changes": "Thay đổi", "active": "Đang dùng",
-    "password": "Mật khẩu", "period": "Kỳ báo cáo", "start": "Từ ngày", "end": "Đến ngày",
+    "password": "Mật khẩu", "unit": "Đơn vị", "period": "Kỳ báo cáo", "start": "Từ ngày",
+    "end": "Đến ngày",
     "number": "Số báo cáo", "version": "Lần phát hành", "from": "Phát hiện từ ngày",
     "to": "Phát hiện đến ngày", "list": "Danh mục", "code": "Mã vụ việc", "codes": "Mã vụ việc",
     "label": "Tên hiển thị", "added": "Thêm mục", "cases": "Số vụ việc",

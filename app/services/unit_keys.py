@@ -125,6 +125,14 @@ def _own_seed(session: Session, db: Database) -> bytes:
     return seed
 
 
+def office_signature(db: Database, message: bytes) -> bytes:
+    """`message` signed with this office's signing key, which only an administrator's
+    session opens (NotAllowed in any other)."""
+    with db.read() as session:
+        seed = _own_seed(session, db)
+    return unit_keys.sign(seed, message)
+
+
 def own_public_keys(db: Database) -> PublicKeys | None:
     """This office's public keys (None until an administrator has signed in since)."""
     with db.read() as session:
