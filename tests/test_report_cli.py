@@ -117,3 +117,21 @@ def test_docx_writes_the_editable_report_alone(register: Database, tmp_path: Pat
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))
     texts = [p.text for p in Document(str(target)).paragraphs]
     assert "BÁO CÁO" in texts
+
+
+def test_a_frozen_period_writes_the_files_as_sent_and_says_so(
+        register: Database, officer: Actor, leader: Actor, tmp_path: Path) -> None:
+    from app.domain.periods import Period
+    from app.services import report_register
+    from app.services.report_register import ReportText
+
+    report_register.send_report(register, leader, Period.month(2026, 10),
+                                ReportText("12", date(2026, 11, 3), ""))
+    # Recorded after the report went out: the files stay those sent.
+    cases.create_case(register, officer, make_case(detected_on=date(2026, 10, 20)),
+                      today=date(2026, 12, 2))
+    xlsx = tmp_path / "bc.xlsx"
+    code, out, err = run(register, "--month", "2026-10", "--xlsx", str(xlsx))
+    assert (code, err) == (0, "")
+    assert "Kỳ này đã chốt số liệu: các tệp là báo cáo số 12/" in out
+    assert "(phiên bản 1) đúng như đã gửi" in out and "Phát hiện 2 vụ" in out

@@ -11,7 +11,7 @@ from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
 from app.domain import periods
 from app.domain.periods import Period
 from app.errors import UserError
-from app.services import report_packages
+from app.services import report_packages, report_register
 from app.services.report_export import Targets, export_report, office_period
 from app.services.report_register import default_file
 from app.text import format_money, format_number
@@ -89,12 +89,16 @@ def _run(invocation: Invocation, session: Session | None) -> int:
     # No file named: the workbook and the PDF, with their default names, in the current folder.
     targets = (Targets(args.xlsx, args.pdf, args.docx) if args.xlsx or args.pdf or args.docx else
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))
+    sent = report_register.latest_sent_report(session.db, session.actor, period)
     with invocation.job(f"Đang ghi báo cáo {period.phrase}") as job:
         figures = export_report(session.db, session.actor, period, targets,
                                 progress=job.progress, token=job.token, warn=invocation.warn)
     total = figures.summary.total
+    frozen = (f" Kỳ này đã chốt số liệu: các tệp là báo cáo số {sent.record.number} "
+              f"(phiên bản {sent.record.version}) đúng như đã gửi, không tính lại từ sổ."
+              if sent is not None else "")
     invocation.say(
-        f"Đã ghi báo cáo {period.phrase}: {', '.join(str(p) for p in targets.paths)}. "
+        f"Đã ghi báo cáo {period.phrase}: {', '.join(str(p) for p in targets.paths)}.{frozen} "
         f"Phát hiện {format_number(total.detected)} vụ, kết thúc xử lý "
         f"{format_number(total.closed)} vụ, tồn cuối kỳ {format_number(total.carried_out)} vụ, "
         f"tiền phạt {format_money(total.fines)}."
