@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli import backup, cases_io, core, evidence, letters, report, units, users
+from app.cli import backup, cases_io, core, evidence, letters, report, transfers, units, users
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
@@ -14,4 +14,5 @@ COMMANDS: tuple[Command, ...] = (
     *backup.COMMANDS,
     *users.COMMANDS,
     *units.COMMANDS,
+    *transfers.COMMANDS,
 )

@@ -95,6 +95,8 @@ class AuditAction(StrEnum):
     DOCUMENT_SIGNED_COPY = "document_signed_copy"
     TEMPLATE_REPLACE = "template_replace"
     TEMPLATE_RESTORE = "template_restore"
+    CASE_TRANSFER_OUT = "case_transfer_out"
+    CASE_TRANSFER_IN = "case_transfer_in"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -146,6 +148,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DOCUMENT_SIGNED_COPY: "Đính kèm bản đã ký của văn bản đi",
     AuditAction.TEMPLATE_REPLACE: "Thay mẫu văn bản",
     AuditAction.TEMPLATE_RESTORE: "Dùng lại mẫu văn bản mặc định",
+    AuditAction.CASE_TRANSFER_OUT: "Chuyển vụ việc đi đơn vị khác",
+    AuditAction.CASE_TRANSFER_IN: "Nhận vụ việc chuyển đến",
 }
 
 
