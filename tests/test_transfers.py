@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 
 from app.db import Database
+from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
+from app.db.schema import changing_schema, migrate
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
 from app.domain.labels import Role
@@ -387,3 +390,28 @@ def test_only_an_administrator_transfers(sender: Office, receiver: Office,
     with pytest.raises(NotAllowed):
         transfers.transfer_in(receiver.db, officer, package)
     assert _snapshot(receiver.db) == before
+
+
+def test_migration_0022_adds_the_provenance_and_keeps_the_register(
+        sender: Office, receiver: Office, tmp_path: Path) -> None:
+    """On the receiver's encrypted folder (a server's database in server mode): down to 0020
+    and up again, every case and its evidence kept; the provenance table is back, empty,
+    and takes the next transfer."""
+    code, contents = _case_with_evidence(sender, tmp_path)
+    package = _sent(sender, [code], tmp_path / "chuyen.svpcase")
+    transfers.transfer_in(receiver.db, receiver.admin, package)
+    [case_id] = cases.ids_of_codes(receiver.db, receiver.admin, [code])
+    before = cases.get_case(receiver.db, receiver.admin, case_id)
+    config = alembic_config()
+    with changing_schema(receiver.db.engine) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0020")
+    with changing_schema(receiver.db.engine) as conn:
+        migrate(conn)
+    assert current_revision(receiver.db.engine) == HEAD_REVISION
+    assert cases.get_case(receiver.db, receiver.admin, case_id) == before
+    assert _evidence_of(receiver.db, code) == contents
+    assert transfers.case_transfers(receiver.db, receiver.admin, case_id) == []
+    assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, package)) == [
+        Outcome.KEPT]
+    assert len(transfers.case_transfers(receiver.db, receiver.admin, case_id)) == 1
