@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.db import Database
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
@@ -415,3 +415,20 @@ def test_migration_0022_adds_the_provenance_and_keeps_the_register(
     assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, package)) == [
         Outcome.KEPT]
     assert len(transfers.case_transfers(receiver.db, receiver.admin, case_id)) == 1
+
+
+def test_another_case_under_the_same_unit_and_code_refuses_the_package(
+        sender: Office, receiver: Office, tmp_path: Path) -> None:
+    """The receiver imported the sender's register earlier (other UUIDs): a second copy of
+    the case under its code is never made."""
+    code, _ = _case_with_evidence(sender, tmp_path)
+    package = _sent(sender, [code], tmp_path / "chuyen.svpcase")
+    imported = cases.create_case(receiver.db, receiver.admin, make_case(), today=TODAY)
+    with receiver.db.write() as session:
+        session.execute(update(Case).where(Case.id == imported.id).values(
+            unit_code="00004", code=code))
+    before = _snapshot(receiver.db)
+    with pytest.raises(UserError, match=f"chứa vụ việc 00004/{code} mà sổ đã có một vụ việc "
+                                        "khác"):
+        transfers.transfer_in(receiver.db, receiver.admin, package)
+    assert _snapshot(receiver.db) == before

@@ -364,7 +364,7 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
                                                        "gói bị sửa hoặc hỏng.")
         try:
             with evidence_store.StoreChanges(db.paths) as files, db.write() as session:
-                outcomes = [_receive_case(session, item, header, sha256, actor)
+                outcomes = [_receive_case(session, source, item, header, sha256, actor)
                             for item in manifest["cases"]]
                 for sha in {e["sha256"] for item, outcome in zip(manifest["cases"], outcomes,
                                                                    strict=True)
@@ -390,8 +390,8 @@ def _check_manifest(source: Path, header: transfer_package.Header,
                                                "sửa. Không nhận.")
 
 
-def _receive_case(session: Session, item: dict[str, Any], header: transfer_package.Header,
-                  sha256: str, actor: Actor) -> ReceivedCase:
+def _receive_case(session: Session, source: Path, item: dict[str, Any],
+                  header: transfer_package.Header, sha256: str, actor: Actor) -> ReceivedCase:
     incoming = _loaded(Case, item["columns"])
     unit_code, code = str(item["unit_code"]), str(item["code"])
     case = session.execute(select(Case).where(Case.uuid == item["uuid"]).options(
@@ -402,8 +402,9 @@ def _receive_case(session: Session, item: dict[str, Any], header: transfer_packa
         holder = session.execute(select(Case.uuid).where(
             Case.unit_code == unit_code, Case.code == code)).scalar()
         if holder is not None:
-            raise UserError(f"Sổ đã có một vụ việc khác mang mã {code} của đơn vị {unit_code}: "
-                            "không nhận gói. Hãy liên hệ đơn vị gửi để đối chiếu.")
+            raise transfer_package.refused(
+                source, f"chứa vụ việc {unit_code}/{code} mà sổ đã có một vụ việc khác cùng "
+                        "mã của đơn vị đó: không nhận gói. Hãy liên hệ đơn vị gửi để đối chiếu.")
         case = Case(**incoming)
         session.add(case)
         outcome = Outcome.ADDED
