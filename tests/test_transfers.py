@@ -370,6 +370,13 @@ def test_children_travel_masked_without_a_basis_and_whole_with_one(
             .scalars()]
     assert [(d["code"], d["children_unmasked"], d.get("children_basis")) for d in details] == [
         (masked_code, False, None), (whole_code, True, basis)]
+    # The masked case sent again with a basis: the same version, now whole, replaces it.
+    again = _sent(sender, [masked_code], tmp_path / "bo-sung.svpcase", children_basis=basis)
+    assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, again)) == [
+        Outcome.UPDATED]
+    with receiver.db.read() as session:
+        case = session.execute(select(Case).where(Case.code == masked_code)).scalar_one()
+        assert [c.full_name for c in case.children] == [CHILD] and len(case.evidence) == 2
 
 
 def test_only_an_administrator_transfers(sender: Office, receiver: Office,

@@ -18,8 +18,10 @@ encrypted to the evidence folder's staging as it is checked, removed unless stor
 in one transaction, a case not in the register (by UUID) is added with its unit and code;
 one already there is replaced by the incoming version when that is newer, by the sending
 office's `updated_at` of the case (the time of its last saved change, kept as it came:
-whichever office last changed the case holds the newer version), else kept as it is. No
-case is ever doubled; a package received before (by its SHA-256) changes nothing.
+whichever office last changed the case holds the newer version; the offices' clocks are
+trusted), else kept as it is. The same version also replaces one that arrived with its
+children masked when it now brings them (a basis recorded since). No case is ever doubled;
+a package received before (by its SHA-256) changes nothing.
 
 The transfer is kept on each side in `case_transfers` (the case, out or in, the other unit,
 the package's SHA-256, when, who; the sender's audit excerpt of the case on receipt) and
@@ -289,7 +291,7 @@ def _case_item(session: Session, case: Case, own_unit: str, platform: str, *,
                                                      case.secondary_groups],
             "children": children, "defamed": defamed, "events": events,
             "evidence": evidence, "protected": protected,
-            "children_included": full or not protected,
+            "children_included": protected and full,
             "evidence_withheld": len(case.evidence) - len(evidence),
             "audit": _audit_excerpt(session, case)}
 
@@ -408,7 +410,9 @@ def _receive_case(session: Session, source: Path, item: dict[str, Any],
         case = Case(**incoming)
         session.add(case)
         outcome = Outcome.ADDED
-    elif incoming["updated_at"] > case.updated_at:
+    elif incoming["updated_at"] > case.updated_at or (
+            incoming["updated_at"] == case.updated_at and item["children_included"]
+            and _held_masked(session, case.id)):
         for key, value in incoming.items():
             setattr(case, key, value)
         outcome = Outcome.UPDATED
@@ -429,6 +433,15 @@ def _receive_case(session: Session, source: Path, item: dict[str, Any],
                      "sha256": sha256, "updated": outcome is Outcome.UPDATED,
                      "kept": outcome is Outcome.KEPT})
     return ReceivedCase(unit_code, code, outcome)
+
+
+def _held_masked(session: Session, case_id: int) -> bool:
+    """Whether the register holds the case as it last arrived, with its children masked:
+    the same version with them (a legal basis recorded since) replaces it."""
+    last = session.execute(select(CaseTransfer.children_included).where(
+        CaseTransfer.case_id == case_id, CaseTransfer.direction == TransferDirection.IN,
+        CaseTransfer.outcome != Outcome.KEPT).order_by(CaseTransfer.id.desc())).first()
+    return last is not None and not last[0]
 
 
 def _fill(session: Session, case: Case, item: dict[str, Any]) -> None:
