@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, update
 
 from app.db import Database
@@ -22,7 +23,7 @@ from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.db.schema import changing_schema, migrate
 from app.domain.case import ChildInput
 from app.domain.events import EventInput
-from app.domain.labels import Role
+from app.domain.labels import Role, TransferDirection, TransferOutcome
 from app.domain.office import OfficeSettings
 from app.errors import NotAllowed, UserError
 from app.models import AuditEntry, Case, CaseTransfer, Child, Evidence
@@ -38,10 +39,10 @@ from app.services import (
     transfer_package,
     transfers,
     unit_keys,
+    vocabulary,
 )
 from app.services.actor import Actor
 from app.services.audit import AuditAction
-from app.services.transfers import Outcome
 from tests.conftest import ADMIN_PASSWORD, TODAY, make_case, marker_forms
 from tests.test_evidence import TINY_PNG
 
@@ -156,7 +157,7 @@ def test_a_case_arrives_whole_with_identical_hashes_and_twice_changes_nothing(
     assert (sent.codes, sent.evidence_files, sent.to_unit) == ((code,), 2, RECEIVER[0])
 
     received = transfers.transfer_in(receiver.db, receiver.admin, package)
-    assert received.cases == (transfers.ReceivedCase("00004", code, Outcome.ADDED),)
+    assert received.cases == (transfers.ReceivedCase("00004", code, TransferOutcome.ADDED),)
     assert received.evidence_files == 2 and not received.again
     # The same contents under the same SHA-256s, the case under its own unit and code.
     assert _evidence_of(receiver.db, code) == contents
@@ -169,9 +170,9 @@ def test_a_case_arrives_whole_with_identical_hashes_and_twice_changes_nothing(
     assert (arrived["uuid"], arrived["summary"]) == (sent_uuid, sent_summary)
     assert arrived["hashes"] == sent_hashes and arrived["events"] == sent_events
     # Provenance and audit on both sides.
-    history = transfers.case_transfers(receiver.db, receiver.admin, arrived["id"])
+    history = cases.get_case(receiver.db, receiver.admin, arrived["id"]).transfers
     assert [(h.direction, h.unit_code, h.outcome) for h in history] == [
-        (transfers.TransferDirection.IN, "00004", Outcome.ADDED)]
+        (TransferDirection.IN, "00004", TransferOutcome.ADDED)]
     with receiver.db.read() as session:
         excerpt = json.loads(session.execute(select(CaseTransfer.audit_excerpt)).scalar_one())
         actions = list(session.execute(select(AuditEntry.action).where(
@@ -214,15 +215,15 @@ def test_the_newer_version_wins_and_an_older_one_changes_nothing(
     first = _sent(sender, [code], tmp_path / "lan-1.svpcase")
     second = edited("Tin sai sự thật, đã được gỡ một phần.", "lan-2.svpcase")
     assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, second)) == [
-        Outcome.ADDED]
+        TransferOutcome.ADDED]
     # The older package arrives late: the register keeps the newer version.
     assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, first)) == [
-        Outcome.KEPT]
+        TransferOutcome.KEPT]
     assert _received_case(receiver.db, code, "00004").summary == (
         "Tin sai sự thật, đã được gỡ một phần.")
     third = edited("Tin sai sự thật, đã gỡ hẳn.", "lan-3.svpcase")
     assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, third)) == [
-        Outcome.UPDATED]
+        TransferOutcome.UPDATED]
     received = _received_case(receiver.db, code, "00004")
     assert received.summary == "Tin sai sự thật, đã gỡ hẳn."
     with receiver.db.read() as session:
@@ -235,7 +236,7 @@ def _sent(office: Office, codes: list[str], target: Path, **options: Any) -> Pat
     return target
 
 
-def _outcomes(received: transfers.Received) -> list[Outcome]:
+def _outcomes(received: transfers.Received) -> list[TransferOutcome]:
     return [case.outcome for case in received.cases]
 
 
@@ -373,7 +374,7 @@ def test_children_travel_masked_without_a_basis_and_whole_with_one(
     # The masked case sent again with a basis: the same version, now whole, replaces it.
     again = _sent(sender, [masked_code], tmp_path / "bo-sung.svpcase", children_basis=basis)
     assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, again)) == [
-        Outcome.UPDATED]
+        TransferOutcome.UPDATED]
     with receiver.db.read() as session:
         case = session.execute(select(Case).where(Case.code == masked_code)).scalar_one()
         assert [c.full_name for c in case.children] == [CHILD] and len(case.evidence) == 2
@@ -416,12 +417,12 @@ def test_migration_0022_adds_the_provenance_and_keeps_the_register(
     with changing_schema(receiver.db.engine) as conn:
         migrate(conn)
     assert current_revision(receiver.db.engine) == HEAD_REVISION
-    assert cases.get_case(receiver.db, receiver.admin, case_id) == before
+    after = cases.get_case(receiver.db, receiver.admin, case_id)
+    assert after == dataclasses.replace(before, transfers=())
     assert _evidence_of(receiver.db, code) == contents
-    assert transfers.case_transfers(receiver.db, receiver.admin, case_id) == []
     assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, package)) == [
-        Outcome.KEPT]
-    assert len(transfers.case_transfers(receiver.db, receiver.admin, case_id)) == 1
+        TransferOutcome.KEPT]
+    assert len(cases.get_case(receiver.db, receiver.admin, case_id).transfers) == 1
 
 
 def test_another_case_under_the_same_unit_and_code_refuses_the_package(
@@ -439,3 +440,26 @@ def test_another_case_under_the_same_unit_and_code_refuses_the_package(
                                         "khác"):
         transfers.transfer_in(receiver.db, receiver.admin, package)
     assert _snapshot(receiver.db) == before
+
+
+def test_each_sides_timeline_shows_the_transfer(qtbot: QtBot, sender: Office,
+                                                receiver: Office, tmp_path: Path) -> None:
+    from app.ui.case_editor.timeline import TimelineSection
+
+    code, _ = _case_with_evidence(sender, tmp_path)
+    transfers.transfer_in(receiver.db, receiver.admin,
+                          _sent(sender, [code], tmp_path / "chuyen.svpcase"))
+    shown = []
+    for office, actor in ((sender, sender.admin), (receiver, receiver.admin)):
+        [case_id] = cases.ids_of_codes(office.db, actor, [code])
+        section = TimelineSection(vocabulary.load(office.db))
+        qtbot.addWidget(section)
+        section.load(cases.get_case(office.db, actor, case_id), editable=True)
+        assert not section.transfers.isHidden()
+        shown.append(section.transfers.text())
+        # Not an event: the handling history and its counts are as they were.
+        assert [e.kind for e in section.events] == ["XM"]
+    assert shown[0].startswith("Chuyển đi: gửi đơn vị 00007 (Xã Minh Tân) lúc ")
+    assert shown[0].endswith(", người chuyển admin.")
+    assert shown[1].startswith("Chuyển đến: từ đơn vị 00004 (Phường Ba Đình) lúc ")
+    assert shown[1].endswith(", người nhận admin (thêm mới).")

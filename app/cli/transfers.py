@@ -7,11 +7,8 @@ import argparse
 from pathlib import Path
 
 from app.cli.base import EXIT_OK, Command, Invocation, Session
+from app.domain.labels import TRANSFER_OUTCOME_LABELS
 from app.services import transfers
-from app.services.transfers import Outcome
-
-_OUTCOMES = {Outcome.ADDED: "thêm mới", Outcome.UPDATED: "cập nhật theo bản mới hơn",
-             Outcome.KEPT: "giữ nguyên (bản trong sổ không cũ hơn)"}
 
 
 def _configure_out(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +57,7 @@ def _run_in(invocation: Invocation, session: Session | None) -> int:
     invocation.say(f"Đã nhận gói {received.source.name} của đơn vị {received.from_unit}: "
                    f"{len(received.cases)} vụ việc, {received.evidence_files} tệp chứng cứ.")
     for case in received.cases:
-        invocation.say(f"{case.unit_code}/{case.code}: {_OUTCOMES[case.outcome]}")
+        invocation.say(f"{case.unit_code}/{case.code}: {TRANSFER_OUTCOME_LABELS[case.outcome]}")
     return EXIT_OK
 
 

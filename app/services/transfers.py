@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import __version__
 from app.db import Database
+from app.domain.labels import TransferDirection, TransferOutcome
 from app.domain.protection import Masker, people_in
 from app.domain.vocabulary import VocabList
 from app.errors import UserError
@@ -95,18 +95,6 @@ _EVENT_TEXTS = ("document_number", "note", "signer", "remedies", "void_reason", 
                 "receipt_number", "enforcement_note")
 
 
-class TransferDirection(StrEnum):
-    OUT = "out"
-    IN = "in"
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    ADDED = "added"
-    UPDATED = "updated"
-    KEPT = "kept"  # the register's version is as new or newer
-
-
 @dataclass(frozen=True)
 class Sent:
     target: Path
@@ -121,7 +109,7 @@ class Sent:
 class ReceivedCase:
     unit_code: str
     code: str
-    outcome: Outcome
+    outcome: TransferOutcome
 
 
 @dataclass(frozen=True)
@@ -233,7 +221,7 @@ def transfer_out(db: Database, actor: Actor, refs: Sequence[str], to_unit: str, 
                 case_id = session.execute(select(Case.id).where(
                     Case.uuid == item["uuid"])).scalar_one()
                 _record_transfer(session, case_id, TransferDirection.OUT, receiver.unit_code,
-                                 receiver.unit_name, sha256, Outcome.SENT,
+                                 receiver.unit_name, sha256, TransferOutcome.SENT,
                                  item["children_included"], None, actor)
                 detail: dict[str, Any] = {"code": item["code"], "unit": item["unit_code"],
                                           "to_unit": receiver.unit_code, "sha256": sha256,
@@ -368,9 +356,10 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
             with evidence_store.StoreChanges(db.paths) as files, db.write() as session:
                 outcomes = [_receive_case(session, source, item, header, sha256, actor)
                             for item in manifest["cases"]]
-                for sha in {e["sha256"] for item, outcome in zip(manifest["cases"], outcomes,
-                                                                   strict=True)
-                            if outcome.outcome is not Outcome.KEPT for e in item["evidence"]}:
+                written = [item for item, received in zip(manifest["cases"], outcomes,
+                                                              strict=True)
+                           if received.outcome is not TransferOutcome.KEPT]
+                for sha in {e["sha256"] for item in written for e in item["evidence"]}:
                     files.place(session, staged[sha])
         except (KeyError, TypeError, ValueError) as exc:
             raise transfer_package.refused(source, "có nội dung không đọc được: gói bị sửa "
@@ -409,16 +398,16 @@ def _receive_case(session: Session, source: Path, item: dict[str, Any],
                         "mã của đơn vị đó: không nhận gói. Hãy liên hệ đơn vị gửi để đối chiếu.")
         case = Case(**incoming)
         session.add(case)
-        outcome = Outcome.ADDED
+        outcome = TransferOutcome.ADDED
     elif incoming["updated_at"] > case.updated_at or (
             incoming["updated_at"] == case.updated_at and item["children_included"]
             and _held_masked(session, case.id)):
         for key, value in incoming.items():
             setattr(case, key, value)
-        outcome = Outcome.UPDATED
+        outcome = TransferOutcome.UPDATED
     else:
-        outcome = Outcome.KEPT
-    if outcome is not Outcome.KEPT:
+        outcome = TransferOutcome.KEPT
+    if outcome is not TransferOutcome.KEPT:
         case.unit_code, case.code = unit_code, code
         case.deleted_at = case.deleted_by = case.deleted_reason = None
         _fill(session, case, item)
@@ -430,8 +419,8 @@ def _receive_case(session: Session, source: Path, item: dict[str, Any],
     audit.record(session, actor.username, AuditAction.CASE_TRANSFER_IN, entity="case",
                  entity_uuid=case.uuid, detail={
                      "code": code, "unit": unit_code, "from_unit": header.from_code,
-                     "sha256": sha256, "updated": outcome is Outcome.UPDATED,
-                     "kept": outcome is Outcome.KEPT})
+                     "sha256": sha256, "updated": outcome is TransferOutcome.UPDATED,
+                     "kept": outcome is TransferOutcome.KEPT})
     return ReceivedCase(unit_code, code, outcome)
 
 
@@ -440,7 +429,7 @@ def _held_masked(session: Session, case_id: int) -> bool:
     the same version with them (a legal basis recorded since) replaces it."""
     last = session.execute(select(CaseTransfer.children_included).where(
         CaseTransfer.case_id == case_id, CaseTransfer.direction == TransferDirection.IN,
-        CaseTransfer.outcome != Outcome.KEPT).order_by(CaseTransfer.id.desc())).first()
+        CaseTransfer.outcome != TransferOutcome.KEPT).order_by(CaseTransfer.id.desc())).first()
     return last is not None and not last[0]
 
 
@@ -500,35 +489,10 @@ def _provisions(session: Session, citations: Iterable[dict[str, Any]]) -> list[L
 
 
 def _record_transfer(session: Session, case_id: int, direction: TransferDirection,
-                     unit_code: str, unit_name: str, sha256: str, outcome: Outcome,
+                     unit_code: str, unit_name: str, sha256: str, outcome: TransferOutcome,
                      children: bool, excerpt: str | None, actor: Actor) -> None:
     session.add(CaseTransfer(case_id=case_id, direction=str(direction),
                              other_unit_code=unit_code, other_unit_name=unit_name,
                              package_sha256=sha256, outcome=str(outcome),
                              children_included=children, audit_excerpt=excerpt,
                              by=actor.username))
-
-
-@dataclass(frozen=True)
-class TransferRecord:
-    """One transfer of a case, as its history shows it."""
-
-    direction: TransferDirection
-    unit_code: str
-    unit_name: str
-    at: datetime
-    by: str
-    outcome: Outcome
-    children_included: bool
-
-
-def case_transfers(db: Database, actor: Actor, case_id: int) -> list[TransferRecord]:
-    """The transfers of a case, oldest first ("chuyển đi" / "chuyển đến")."""
-    actor.require(Permission.VIEW)
-    with db.read() as session:
-        rows = session.execute(select(CaseTransfer).where(CaseTransfer.case_id == case_id)
-                               .order_by(CaseTransfer.at, CaseTransfer.id)).scalars()
-        return [TransferRecord(TransferDirection(r.direction), r.other_unit_code,
-                               r.other_unit_name, r.at, r.by, Outcome(r.outcome),
-                               r.children_included) for r in rows]
-
