@@ -463,3 +463,16 @@ def test_each_sides_timeline_shows_the_transfer(qtbot: QtBot, sender: Office,
     assert shown[0].endswith(", người chuyển admin.")
     assert shown[1].startswith("Chuyển đến: từ đơn vị 00004 (Phường Ba Đình) lúc ")
     assert shown[1].endswith(", người nhận admin (thêm mới).")
+
+
+def test_a_file_larger_than_a_chunk_travels_whole(sender: Office, receiver: Office,
+                                                  tmp_path: Path) -> None:
+    """Files are streamed in 1 MiB chunks both ways: one of 2.5 MiB crosses their edges."""
+    made = cases.create_case(sender.db, sender.admin, make_case(), today=TODAY)
+    content = TINY_PNG + bytes(range(256)) * (10 * 1024)  # 2.5 MiB after the picture
+    evidence.add_evidence(sender.db, sender.admin, made.id,
+                          _evidence_file(tmp_path / "nguon", "lon.png", content))
+    package = _sent(sender, [made.code], tmp_path / "lon.svpcase")
+    assert package.stat().st_size > len(content)
+    transfers.transfer_in(receiver.db, receiver.admin, package)
+    assert _evidence_of(receiver.db, made.code) == {"lon.png": content}
