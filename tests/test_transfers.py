@@ -7,6 +7,7 @@ offices are folders of their own."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import struct
 from collections.abc import Callable, Iterator
@@ -159,6 +160,7 @@ def test_a_case_arrives_whole_with_identical_hashes_and_twice_changes_nothing(
     received = transfers.transfer_in(receiver.db, receiver.admin, package)
     assert received.cases == (transfers.ReceivedCase("00004", code, TransferOutcome.ADDED),)
     assert received.evidence_files == 2 and not received.again
+    assert received.sha256 == sent.sha256 == hashlib.sha256(package.read_bytes()).hexdigest()
     # The same contents under the same SHA-256s, the case under its own unit and code.
     assert _evidence_of(receiver.db, code) == contents
     with sender.db.read() as session:

@@ -107,7 +107,7 @@ def _signed(header: bytes, body_digest: bytes) -> bytes:
 class _Hashing:
     """Writes through to `sink`, hashing what passes."""
 
-    def __init__(self, sink: BinaryIO) -> None:
+    def __init__(self, sink: BinaryIO | _Hashing) -> None:
         self.sink = sink
         self.digest = hashlib.sha256()
 
@@ -127,8 +127,9 @@ def write(target: Path, header: dict[str, Any], manifest: dict[str, Any],
     partial = target.with_name(f".{target.name}.tmp")
     try:
         with partial.open("wb") as handle:
-            handle.write(MAGIC + _LENGTH.pack(len(raw)) + raw)
-            body = _Hashing(handle)
+            whole = _Hashing(handle)  # the file's SHA-256, which the sides record
+            whole.write(MAGIC + _LENGTH.pack(len(raw)) + raw)
+            body = _Hashing(whole)
             sealed = Encryptor(content_key, body, aad=raw)  # type: ignore[arg-type]
             sealed.write(_LENGTH.pack(len(manifest_bytes)) + manifest_bytes)
             for item in files:
@@ -142,21 +143,13 @@ def write(target: Path, header: dict[str, Any], manifest: dict[str, Any],
                     raise UserError("Tệp chứng cứ trong dữ liệu không khớp với mã băm đã ghi. "
                                     "Hãy chạy «Kiểm tra dữ liệu» và báo quản trị.")
             sealed.close()
-            handle.write(SIGNATURE_MARK + sign(_signed(raw, body.digest.digest())))
+            whole.write(SIGNATURE_MARK + sign(_signed(raw, body.digest.digest())))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return file_sha256(target)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return whole.digest.hexdigest()
 
 
 def read_header(path: Path) -> Header:
@@ -198,20 +191,23 @@ def read_header(path: Path) -> Header:
     return Header(fields, raw, body_start, size - _TRAILER)
 
 
-def check_signature(path: Path, header: Header, signing_key: bytes) -> None:
-    """Refused unless the trailer is the sending unit's signature over this header and
-    body (a changed byte, a cut file, a missing or another unit's signature)."""
-    digest = hashlib.sha256()
+def check_signature(path: Path, header: Header, signing_key: bytes) -> str:
+    """The file's SHA-256, once the trailer is found to be the sending unit's signature over
+    this header and body; refused otherwise (a changed byte, a cut file, a missing or
+    another unit's signature)."""
+    digest, whole = hashlib.sha256(), hashlib.sha256()
     try:
         with path.open("rb") as handle:
-            handle.seek(header.body_start)
+            whole.update(handle.read(header.body_start))
             left = header.body_end - header.body_start
             while left > 0 and (chunk := handle.read(min(_READ, left))):
                 digest.update(chunk)
+                whole.update(chunk)
                 left -= len(chunk)
             trailer = handle.read()
     except OSError as exc:
         raise refused(path, "không đọc được.") from exc
+    whole.update(trailer)
     if not trailer.startswith(SIGNATURE_MARK):
         raise refused(path, "không có chữ ký của đơn vị gửi (bị cắt cụt hoặc chưa được ký): "
                             "không nhận. Hãy xin đơn vị gửi lại gói.")
@@ -221,6 +217,7 @@ def check_signature(path: Path, header: Header, signing_key: bytes) -> None:
         raise refused(path, "đã bị sửa đổi hoặc hỏng: chữ ký của đơn vị "
                             f"{header.from_code} không khớp với nội dung. Không nhận; hãy "
                             "xin đơn vị gửi lại gói.")
+    return whole.hexdigest()
 
 
 class _Slice:

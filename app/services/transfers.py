@@ -327,8 +327,7 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
                         f"{header.from_code}: không nhận. Hãy gọi điện cho đơn vị để xác nhận.")
         signing_key = PublicKeys.from_json({"signing_key": sender.signing_key,
                                             "receiving_key": sender.receiving_key}).signing
-    transfer_package.check_signature(source, header, signing_key)
-    sha256 = transfer_package.file_sha256(source)
+    sha256 = transfer_package.check_signature(source, header, signing_key)
     with db.read() as session:
         if session.execute(select(CaseTransfer.id).where(
                 CaseTransfer.package_sha256 == sha256,
