@@ -174,7 +174,7 @@ def transfer_out(db: Database, actor: Actor, refs: Sequence[str], to_unit: str, 
         if not office.unit_code:
             raise UserError("Đơn vị chưa có mã đơn vị hành chính: hãy ghi mã và tên đơn vị "
                             "(Quản trị → Thông tin đơn vị) trước khi chuyển vụ việc.")
-        seed = unit_keys.own_seed(session, db)
+        seed = unit_keys._own_seed(session, db)
         own = unit_key_pairs.public_keys(seed)
         receiver = _current_unit(session, to_unit)
         if receiver is None:
@@ -308,7 +308,7 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
     header = transfer_package.read_header(source)
     with db.read() as session:
         office = settings.read_office(session)
-        seed = unit_keys.own_seed(session, db)
+        seed = unit_keys._own_seed(session, db)
         own = unit_key_pairs.public_keys(seed)
         if header.to_code != office.unit_code or \
                 header.fields["to_fingerprint"] != own.fingerprint:

@@ -116,8 +116,7 @@ def _store_own(session: Session, keys: PublicKeys, sealed: SealedFileKey) -> Non
                                               "sealed": sealed.to_json()})
 
 
-def own_seed(session: Session, db: Database) -> bytes:
-    """The seed of this office's key pairs; refused outside an administrator's session."""
+def _own_seed(session: Session, db: Database) -> bytes:
     stored = settings.read_value(session, _OWN_KEYS)
     seed = (unit_keys.open_seed(db.admin_key, SealedFileKey.from_json(stored["sealed"]))
             if stored is not None and db.admin_key is not None else None)
@@ -149,7 +148,7 @@ def write_unit_key(db: Database, actor: Actor, target: Path) -> UnitKey:
         if not office.unit_code:
             raise UserError("Đơn vị chưa có mã đơn vị hành chính: hãy ghi mã và tên đơn vị "
                             "(Quản trị → Thông tin đơn vị) trước khi xuất khóa công khai.")
-        seed = own_seed(session, db)
+        seed = _own_seed(session, db)
     key = UnitKey(office.unit, unit_keys.public_keys(seed))
     content: dict[str, Any] = {"format": KEY_FILE_FORMAT, "version": KEY_FILE_VERSION,
                                "unit_code": key.unit.code, "unit_name": key.unit.name,
