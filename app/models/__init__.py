@@ -20,6 +20,7 @@ from app.models.office import CaseCounter, Setting, VocabularyItem
 from app.models.report import ReceivedReport, SentReport
 from app.models.stored import EvidenceChunk, KeyFileRecord
 from app.models.template import DocumentTemplate
+from app.models.transfer import CaseTransfer
 from app.models.unit import RegisteredUnit
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseSecondaryGroup",
+    "CaseTransfer",
     "Child",
     "DefamedParty",
     "DocumentTemplate",

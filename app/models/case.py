@@ -13,6 +13,7 @@ from app.models.base import Base, UtcDateTime, UuidMixin, utcnow
 if TYPE_CHECKING:
     from app.models.event import Event
     from app.models.evidence import Evidence
+    from app.models.transfer import CaseTransfer
 
 
 # Names and places sort by their Vietnamese collation keys (`app.domain.collation`).
@@ -102,6 +103,10 @@ class Case(UuidMixin, Base):
     )
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Evidence.id"
+    )
+    # Written only by `services/transfers.py`; the database removes them with the case.
+    transfers: Mapped[list[CaseTransfer]] = relationship(
+        viewonly=True, order_by="(CaseTransfer.at, CaseTransfer.id)"
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -96,6 +96,8 @@ class AuditAction(StrEnum):
     TEMPLATE_REPLACE = "template_replace"
     TEMPLATE_RESTORE = "template_restore"
     REPORT_RECEIVE = "report_receive"
+    CASE_TRANSFER_OUT = "case_transfer_out"
+    CASE_TRANSFER_IN = "case_transfer_in"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -148,6 +150,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.TEMPLATE_REPLACE: "Thay mẫu văn bản",
     AuditAction.TEMPLATE_RESTORE: "Dùng lại mẫu văn bản mặc định",
     AuditAction.REPORT_RECEIVE: "Nhận báo cáo của đơn vị",
+    AuditAction.CASE_TRANSFER_OUT: "Chuyển vụ việc đi đơn vị khác",
+    AuditAction.CASE_TRANSFER_IN: "Nhận vụ việc chuyển đến",
 }
 
 
