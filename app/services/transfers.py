@@ -3,7 +3,7 @@ chosen cases sent whole to another unit in a signed package only it opens, and a
 package's cases added or updated. The file's layout is `services/transfer_package.py`.
 
 Who: the package is signed, and a received one opened, with the office's own keys, which
-only an administrator's session holds (`unit_keys._own_seed`); on top, sending needs
+only an administrator's session holds (`unit_keys.own_seed`); on top, sending needs
 `EXPORT_FULL` (whole cases leave the office, as in the full export) and receiving `IMPORT`
 (cases enter the register). Children's particulars travel only with a legal basis for the
 transfer typed by someone who may unmask them (`UNMASK_CHILDREN`, as in drafting); without
@@ -174,7 +174,7 @@ def transfer_out(db: Database, actor: Actor, refs: Sequence[str], to_unit: str, 
         if not office.unit_code:
             raise UserError("Đơn vị chưa có mã đơn vị hành chính: hãy ghi mã và tên đơn vị "
                             "(Quản trị → Thông tin đơn vị) trước khi chuyển vụ việc.")
-        seed = unit_keys._own_seed(session, db)
+        seed = unit_keys.own_seed(session, db)
         own = unit_key_pairs.public_keys(seed)
         receiver = _current_unit(session, to_unit)
         if receiver is None:
@@ -308,7 +308,7 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
     header = transfer_package.read_header(source)
     with db.read() as session:
         office = settings.read_office(session)
-        seed = unit_keys._own_seed(session, db)
+        seed = unit_keys.own_seed(session, db)
         own = unit_key_pairs.public_keys(seed)
         if header.to_code != office.unit_code or \
                 header.fields["to_fingerprint"] != own.fingerprint:
