@@ -145,6 +145,17 @@ def place(url: str) -> str:
     return f"{found.database} trên {found.host or str(found.query.get('host', '')) or 'máy này'}"
 
 
+def command_url(url: str) -> str:
+    """The server database as `--database` takes it in a command shown to the user: without
+    the password, which a command takes by PostgreSQL's conventions (`PGPASSWORD`)."""
+    from sqlalchemy.engine import URL, make_url
+
+    found = make_url(url).difference_update_query(["connect_timeout"])
+    return URL.create(found.drivername, username=found.username, host=found.host,
+                      port=found.port, database=found.database, query=found.query,
+                      ).render_as_string()
+
+
 def window_paths(paths: DataPaths) -> DataPaths:
     """The register the window opens: `--database` or `SOVIPHAM_DATABASE_URL` when given
     (already in `paths`), else this PC's stored server, else the data folder."""
