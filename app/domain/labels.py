@@ -169,3 +169,20 @@ CLOCK_LABELS: dict[ClockKind, str] = {
 }
 # Said beside a clock run out, so that the state is never told by colour alone.
 OVERDUE = "Quá hạn"
+
+
+class ReviewStatus(StrEnum):
+    """The province's decision on a report a unit sent (shared/spec/exchange.md)."""
+
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+REVIEW_LABELS: dict[ReviewStatus, str] = {
+    ReviewStatus.ACCEPTED: "Đã chấp nhận",
+    ReviewStatus.RETURNED: "Đã trả lại",
+}
+AWAITING_REVIEW = "Chờ xem xét"  # received, neither accepted nor returned yet
+# A version of this office's report the province returned, on the register of sent reports.
+RETURNED_REPORT = "Bị trả lại ngày {date}: {reason}"
+RETURN_ANSWERED = "đã phát hành lại (phiên bản {version})"

@@ -96,6 +96,8 @@ class AuditAction(StrEnum):
     TEMPLATE_REPLACE = "template_replace"
     TEMPLATE_RESTORE = "template_restore"
     REPORT_RECEIVE = "report_receive"
+    REPORT_REVIEW = "report_review"
+    REPORT_RETURN_RECEIVE = "report_return_receive"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -148,6 +150,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.TEMPLATE_REPLACE: "Thay mẫu văn bản",
     AuditAction.TEMPLATE_RESTORE: "Dùng lại mẫu văn bản mặc định",
     AuditAction.REPORT_RECEIVE: "Nhận báo cáo của đơn vị",
+    AuditAction.REPORT_REVIEW: "Xem xét báo cáo của đơn vị",
+    AuditAction.REPORT_RETURN_RECEIVE: "Nhận thông báo trả lại báo cáo",
 }
 
 
