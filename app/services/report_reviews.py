@@ -259,8 +259,10 @@ def return_report(db: Database, actor: Actor, unit_code: str, period: Period, re
 # The unit takes the note in ---------------------------------------------------------------
 
 def is_return_note(path: Path) -> bool:
-    """Whether `path` says it is a return note (by its `format`); what it holds is checked
-    as it is taken in."""
+    """Whether `path` is meant as a return note: by its name, or by its `format` under
+    another name; what it holds is checked as it is taken in."""
+    if path.suffix.lower() == NOTE_SUFFIX:
+        return True
     try:
         if path.stat().st_size > _MAX_NOTE_BYTES:
             return False
