@@ -17,6 +17,7 @@ from app.errors import UserError
 from app.services import report_packages
 from app.services.consolidation import consolidate_received, consolidated_file
 from app.services.report_export import Targets
+from app.services.submission_tracker import receipt_words
 from app.text import format_money, format_number
 
 SENT, NOT_SENT = "đã gửi", "chưa gửi"
@@ -39,16 +40,7 @@ def _run_receive(invocation: Invocation, session: Session | None) -> int:
             invocation.warn(exc.message)
             status = EXIT_REFUSED
             continue
-        package = received.package
-        what = (f"báo cáo {package.period.label} của đơn vị {package.unit.code} "
-                f"({package.unit.name}), số {package.number}, lần phát hành {package.version}")
-        if received.outcome == "same":
-            invocation.say(f"«{path.name}»: {what} đã nhận trước đây, không thay đổi gì.")
-        elif received.replaced is not None:
-            invocation.say(f"Đã nhận «{path.name}»: {what}; thay cho lần phát hành "
-                           f"{received.replaced} (giữ lại làm lịch sử).")
-        else:
-            invocation.say(f"Đã nhận «{path.name}»: {what}.")
+        invocation.say(receipt_words(path.name, received))
     return status
 
 

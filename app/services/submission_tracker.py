@@ -30,6 +30,7 @@ from app.services import report_packages
 from app.services.actor import Actor, Permission
 from app.services.consolidation import current_units
 from app.services.report_export import counts_by_cut_off
+from app.services.report_packages import Received
 from app.services.settings import load_office
 
 
@@ -58,6 +59,19 @@ class Tracker:
     @property
     def sent(self) -> int:
         return sum(line.sent for line in self.units)
+
+
+def receipt_words(name: str, received: Received) -> str:
+    """What receiving the file `name` did, in one sentence."""
+    package = received.package
+    what = (f"báo cáo {package.period.label} của đơn vị {package.unit.code} "
+            f"({package.unit.name}), số {package.number}, lần phát hành {package.version}")
+    if received.outcome == "same":
+        return f"«{name}»: {what} đã nhận trước đây, không thay đổi gì."
+    if received.replaced is not None:
+        return (f"Đã nhận «{name}»: {what}; thay cho lần phát hành {received.replaced} (giữ "
+                "lại làm lịch sử).")
+    return f"Đã nhận «{name}»: {what}."
 
 
 def has_registered_units(db: Database, actor: Actor) -> bool:
