@@ -258,7 +258,7 @@ def test_receiving_through_the_button_updates_the_tracker(
     assert screen.on_time.text().endswith("Tháng 9/2026: 0/4 · Tháng 10/2026: 2/4")
     accounts = _cells(screen.accounts_model)
     assert [row[:4] for row in accounts] == [["Facebook", "Hóng biến Minh Tân", "3", "6"]]
-    assert "3 vụ việc không đối chiếu được" in screen.accounts_note.text()
+    assert "3 vụ việc có trẻ em: tài khoản chỉ ghi nền tảng" in screen.accounts_note.text()
 
 
 def test_consolidating_writes_the_three_files(

@@ -60,7 +60,7 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("Tình trạng", Kind.TEXT, 10),
     Column("Lần phát hành", Kind.COUNT, 9),
     Column("Ngày nhận", Kind.DATE, 11),
-    Column("Hạn gửi", Kind.TEXT, 24),
+    Column("So với hạn gửi", Kind.TEXT, 24),
 )
 ACCOUNT_COLUMNS: tuple[Column, ...] = (
     Column("Nền tảng", Kind.TEXT, 12),
@@ -72,8 +72,8 @@ ACCOUNT_COLUMNS: tuple[Column, ...] = (
 )
 LATE_BACKGROUND = QColor("#fde2e1")
 PACKAGE_FILTER = f"Gói báo cáo (*{PACKAGE_SUFFIX})"
-MASKED_NOTE = ("Vụ việc có trẻ em chỉ ghi nền tảng của tài khoản (như «Facebook/…»): các "
-               "dòng này không đối chiếu được giữa các đơn vị.")
+MASKED_NOTE = ("tài khoản chỉ ghi nền tảng (như «Facebook/…»), không đối chiếu được giữa "
+               "các đơn vị.")
 
 
 class HighlightedRows(FormTableModel):
@@ -139,6 +139,7 @@ class TrackerScreen(QWidget):
         self.result = QLabel()  # what the last receipt or consolidation did, file by file
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setVisible(False)
 
         self.receive_button = QPushButton("Nhận báo cáo…")
         self.receive_button.clicked.connect(self._choose_packages)
@@ -220,13 +221,12 @@ class TrackerScreen(QWidget):
                              + " · ".join(share.words for share in units.on_time))
         self.accounts_model.set_rows(accounts_form(accounts), [
             i for i, account in enumerate(accounts.accounts) if account.over_threshold])
+        self.accounts_table.resizeRowsToContents()  # every unit and case code in full
         note = [f"Tài khoản có vụ việc ở từ hai đơn vị trở lên, phát hiện trong "
                 f"{LONG_LOCK_WINDOW.days} ngày gần nhất (theo báo cáo tháng các đơn vị đã "
                 f"gửi); tô đỏ: đạt ngưỡng đề nghị khóa {LOCK_THRESHOLD_TEXT} ({LOCK_BASIS})."]
-        if accounts.masked_rows:
-            note.append(f"{accounts.masked_rows} vụ việc không đối chiếu được: {MASKED_NOTE}")
-        else:
-            note.append(MASKED_NOTE)
+        note.append(f"{accounts.masked_rows} vụ việc có trẻ em: {MASKED_NOTE}"
+                    if accounts.masked_rows else f"Vụ việc có trẻ em: {MASKED_NOTE}")
         self.accounts_note.setText(" ".join(note))
 
     # Receiving -------------------------------------------------------------------------
@@ -259,7 +259,7 @@ class TrackerScreen(QWidget):
                   "Đã dừng nhận: các tệp đã nhận trước khi hủy vẫn được giữ.")
 
     def _received(self, said: list[str]) -> None:
-        self.result.setText("\n".join(said))
+        self._tell("\n".join(said))
         self.refresh()
 
     # Consolidating ---------------------------------------------------------------------
@@ -276,7 +276,7 @@ class TrackerScreen(QWidget):
         try:
             period = self.picker.period()
         except UserError as exc:
-            self.result.setText(exc.message)
+            self._tell(exc.message)
             return
         targets = Targets(*(folder / consolidated_file(period, suffix)
                             for suffix in (".xlsx", ".pdf", ".docx")))
@@ -290,7 +290,7 @@ class TrackerScreen(QWidget):
         def written(done: Consolidation) -> None:
             self.last_folder = folder
             self.open_folder_button.setEnabled(True)
-            self.result.setText(" ".join((
+            self._tell(" ".join((
                 f"Đã ghi báo cáo tổng hợp {period.phrase} ({len(done.packages)}/"
                 f"{len(done.units)} đơn vị đã gửi): "
                 f"{', '.join(p.name for p in targets.paths)}.", *warnings)))
@@ -300,13 +300,17 @@ class TrackerScreen(QWidget):
 
     def _open_folder(self) -> None:
         if self.last_folder is not None and (refused := open_outside(self.last_folder)):
-            self.result.setText(refused)
+            self._tell(refused)
+
+    def _tell(self, text: str) -> None:
+        self.result.setText(text)
+        self.result.setVisible(bool(text))
 
     def _run(self, title: str, task: TaskFunction, on_success: Callable[[Any], None],
              cancelled: str) -> None:
         token = self._runner.start(task, on_success=on_success,
-                                   on_failure=self.result.setText,
-                                   on_cancel=lambda: self.result.setText(cancelled),
+                                   on_failure=self._tell,
+                                   on_cancel=lambda: self._tell(cancelled),
                                    on_progress=self.progress.show_progress,
                                    on_finished=self.progress.end, owner=self)
         self.progress.begin(title, token)
