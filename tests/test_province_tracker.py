@@ -34,6 +34,7 @@ from app.services import cases, report_packages, report_register, settings, unit
 from app.services.actor import Actor
 from app.services.submission_tracker import accounts_across_units, tracker
 from app.text import format_date
+from app.ui.data_change import DataChange, DataKind
 from app.ui.main_window import MainWindow
 from app.ui.report.form_table import FormTableModel
 from app.ui.report.tracker import TrackerScreen
@@ -256,6 +257,12 @@ def test_receiving_through_the_button_updates_the_tracker(
     assert _late(model) == [False, True, False, True]
     assert "3/4 đơn vị đã gửi báo cáo; hạn gửi 05/11/2026" in screen.summary.text()
     assert screen.on_time.text().endswith("Tháng 9/2026: 0/4 · Tháng 10/2026: 2/4")
+    # The province gives more days in its settings: the window reads the tracker again.
+    settings.save_office(db, province.admin, dataclasses.replace(
+        settings.load_office(db), report_due_days=10))
+    screen.refresh_for(DataChange(frozenset({DataKind.OFFICE})))
+    qtbot.waitUntil(lambda: _late(model) == [False, False, False, True])
+    assert "hạn gửi 10/11/2026 (10 ngày sau ngày cuối kỳ" in screen.summary.text()
     accounts = _cells(screen.accounts_model)
     assert [row[:4] for row in accounts] == [["Facebook", "Hóng biến Minh Tân", "3", "6"]]
     assert "3 vụ việc có trẻ em: tài khoản chỉ ghi nền tảng" in screen.accounts_note.text()

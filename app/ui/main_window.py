@@ -186,7 +186,9 @@ class MainWindow(QMainWindow):
     def _build_tracker(self) -> QWidget:
         from app.ui.report.tracker import TrackerScreen
 
-        return TrackerScreen(self.db, self.actor, self.runner)
+        screen = TrackerScreen(self.db, self.actor, self.runner)
+        self.data_changed.connect(screen.refresh_for)
+        return screen
 
     def _build_admin(self) -> QWidget:
         from app.ui.admin import AdminScreen

@@ -47,6 +47,7 @@ from app.services.submission_tracker import (
     tracker,
 )
 from app.text import format_date
+from app.ui.data_change import DataChange, DataKind
 from app.ui.progress_panel import ProgressPanel
 from app.ui.report.form_table import FormTableModel, Index, form_table
 from app.ui.report.period_picker import PeriodPicker, last_month
@@ -181,6 +182,15 @@ class TrackerScreen(QWidget):
         super().showEvent(event)
         if not self._shown:
             self._shown = True
+            self.refresh()
+
+    def refresh_for(self, change: DataChange) -> None:
+        """The office's settings changed (the due days, a unit registered): read again, now if
+        on screen, else when next shown."""
+        if not change.concerns(DataKind.OFFICE):
+            return
+        self._shown = self.isVisible()
+        if self._shown:
             self.refresh()
 
     # Reading ---------------------------------------------------------------------------
