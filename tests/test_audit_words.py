@@ -19,7 +19,8 @@ from tests.test_audit_completeness import ACTIONS, World, _last_id, _rows_after
 from tests.test_audit_completeness import world as world  # the module's fixture
 
 # Actions no operation of ACTIONS records (a restore, replacing the keys, a key found not to
-# match, the keyed chain started over an older log): written as their services write them.
+# match, the keyed chain started over an older log, a case transfer): written as their
+# services write them.
 WRITTEN: dict[AuditAction, tuple[str | None, dict[str, Any]]] = {
     AuditAction.RESTORE: (None, {"file": "sao-luu.svpbak", "created_at":
                                  "2026-11-19T08:30:00+00:00", "format": 3,
@@ -28,6 +29,13 @@ WRITTEN: dict[AuditAction, tuple[str | None, dict[str, Any]]] = {
                                     "resumed": False}),
     AuditAction.KEY_MISMATCH: (None, {"what": "accounts_seal", "repaired": False}),
     AuditAction.AUDIT_CHAIN_START: (None, {"rows": 120, "problems": 0}),
+    # A transfer needs a second office (tests/test_transfers.py).
+    AuditAction.CASE_TRANSFER_OUT: ("case", {"code": "VV2026-00012", "unit": "00004",
+                                             "to_unit": "00007", "sha256": "ab" * 32,
+                                             "children_unmasked": False}),
+    AuditAction.CASE_TRANSFER_IN: ("case", {"code": "VV2026-00012", "unit": "00004",
+                                            "from_unit": "00004", "sha256": "ab" * 32,
+                                            "updated": True, "kept": False}),
 }
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

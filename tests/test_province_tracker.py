@@ -254,6 +254,7 @@ def test_receiving_through_the_button_updates_the_tracker(
     qtbot.waitUntil(lambda: [row[5] for row in _cells(model)] == [
         "đúng hạn", "muộn 3 ngày", "đúng hạn", "chưa gửi (quá hạn 15 ngày)"])
     assert [row[4] for row in _cells(model)] == ["03/11/2026", "08/11/2026", "05/11/2026", ""]
+    assert [row[6] for row in _cells(model)] == ["Chờ xem xét"] * 3 + [""]
     assert _late(model) == [False, True, False, True]
     assert "3/4 đơn vị đã gửi báo cáo; hạn gửi 05/11/2026" in screen.summary.text()
     assert screen.on_time.text().endswith("Tháng 9/2026: 0/4 · Tháng 10/2026: 2/4")

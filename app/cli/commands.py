@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from app.cli import backup, cases_io, core, evidence, exchange, letters, report, units, users
+from app.cli import (
+    backup,
+    cases_io,
+    core,
+    evidence,
+    exchange,
+    letters,
+    report,
+    transfers,
+    units,
+    users,
+)
 from app.cli.base import Command
 
 COMMANDS: tuple[Command, ...] = (
@@ -15,4 +26,5 @@ COMMANDS: tuple[Command, ...] = (
     *users.COMMANDS,
     *units.COMMANDS,
     *exchange.COMMANDS,
+    *transfers.COMMANDS,
 )

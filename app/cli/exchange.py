@@ -1,9 +1,13 @@
-"""`receive`, `submissions`, `consolidate`: the report packages other units send, and the
-province's report made of them (shared/spec/exchange.md).
+"""`receive`, `submissions`, `review`, `consolidate`: the report packages other units send,
+the province's review of them and its report made of them (shared/spec/exchange.md).
 
 `receive` takes each file on its own: a refused file (its message on standard error)
 stores nothing of itself and leaves the others alone, and the command ends with exit 1
-when any file was refused, so that a script sees it.
+when any file was refused, so that a script sees it. At a unit, `receive` also takes in
+the province's return note (recognised by its `format`). `review` is not in cli.md: the
+province accepts a unit's report (`--accept`) or returns it with a reason (`--return`),
+the signed note written to `--note` (by default `tra-lai-UNIT-PERIOD.svptl` in the
+current folder) for the unit.
 """
 
 from __future__ import annotations
@@ -11,14 +15,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session
+from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.cli.report import add_period_options, chosen_period
 from app.errors import UserError
-from app.services import report_packages
+from app.services import report_packages, report_reviews
 from app.services.consolidation import consolidate_received, consolidated_file
 from app.services.report_export import Targets
 from app.services.submission_tracker import receipt_words
-from app.text import format_money, format_number
+from app.text import format_date, format_money, format_number
 
 SENT, NOT_SENT = "đã gửi", "chưa gửi"
 
@@ -26,8 +30,10 @@ SENT, NOT_SENT = "đã gửi", "chưa gửi"
 def _configure_receive(parser: argparse.ArgumentParser) -> None:
     parser.description = ("Nhận gói báo cáo (.svpbc) của các đơn vị: kiểm tra chữ ký và số "
                           "liệu, giữ lần phát hành mới nhất của mỗi đơn vị và kỳ, các lần trước "
-                          "giữ làm lịch sử. Tệp bị từ chối không được lưu.")
-    parser.add_argument("files", metavar="TỆP", type=Path, nargs="+", help="gói báo cáo")
+                          "giữ làm lịch sử. Ở đơn vị gửi báo cáo: nhận thông báo trả lại báo "
+                          "cáo (.svptl) của cấp trên. Tệp bị từ chối không được lưu.")
+    parser.add_argument("files", metavar="TỆP", type=Path, nargs="+",
+                        help="gói báo cáo hoặc thông báo trả lại báo cáo")
 
 
 def _run_receive(invocation: Invocation, session: Session | None) -> int:
@@ -35,6 +41,10 @@ def _run_receive(invocation: Invocation, session: Session | None) -> int:
     status = EXIT_OK
     for path in invocation.args.files:
         try:
+            if report_reviews.is_return_note(path):
+                _say_return(invocation, path,
+                            report_reviews.receive_return(session.db, session.actor, path))
+                continue
             received = report_packages.receive_package(session.db, session.actor, path)
         except UserError as exc:
             invocation.warn(exc.message)
@@ -42,6 +52,17 @@ def _run_receive(invocation: Invocation, session: Session | None) -> int:
             continue
         invocation.say(receipt_words(path.name, received))
     return status
+
+
+def _say_return(invocation: Invocation, path: Path, taken: report_reviews.ReturnTaken) -> None:
+    note = taken.note
+    what = (f"{note.province.name} trả lại báo cáo {note.period.label} số {note.number} (lần "
+            f"phát hành {note.version}) ngày {format_date(note.returned_on)}: {note.reason}")
+    if taken.outcome == "same":
+        invocation.say(f"«{path.name}»: {what}. Đã nhận trước đây, không thay đổi gì.")
+    else:
+        invocation.say(f"Đã nhận «{path.name}»: {what}. Hãy sửa rồi phát hành lại báo cáo "
+                       "và gửi gói báo cáo mới.")
 
 
 def _configure_submissions(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +78,47 @@ def _run_submissions(invocation: Invocation, session: Session | None) -> int:
         invocation.say("\t".join((found.unit.code, found.unit.name,
                                   SENT if found.sent else NOT_SENT,
                                   "" if found.version is None else str(found.version))))
+    return EXIT_OK
+
+
+def _configure_review(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Xem xét báo cáo một đơn vị đã gửi (lần phát hành mới nhất của kỳ): "
+                          "chấp nhận, hoặc trả lại kèm lý do. Trả lại cần quản trị viên (ký "
+                          "thông báo trả lại bằng khóa của đơn vị); gửi tệp thông báo cho đơn "
+                          "vị để đơn vị nhận (lệnh receive) và phát hành lại.")
+    add_period_options(parser)
+    parser.add_argument("--unit", required=True, metavar="MÃ", help="mã đơn vị đã gửi báo cáo")
+    decision = parser.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--accept", action="store_true", help="chấp nhận báo cáo")
+    decision.add_argument("--return", dest="reason", metavar="LÝ_DO",
+                          help="trả lại báo cáo, với lý do")
+    parser.add_argument("--note", type=Path, metavar="TỆP",
+                        help="tệp thông báo trả lại (mặc định tra-lai-MÃ-KỲ.svptl ở thư mục "
+                             "hiện tại)")
+
+
+def _run_review(invocation: Invocation, session: Session | None) -> int:
+    assert session is not None
+    args = invocation.args
+    if args.note is not None and args.accept:
+        raise UsageError("--note chỉ dùng cùng --return.")
+    period = chosen_period(invocation, session)
+    if args.accept:
+        reviewed = report_reviews.accept_report(session.db, session.actor, args.unit, period)
+    else:
+        note = args.note or Path.cwd() / (
+            f"tra-lai-{args.unit}-{period.slug}{report_reviews.NOTE_SUFFIX}")
+        reviewed = report_reviews.return_report(session.db, session.actor, args.unit, period,
+                                                args.reason, note)
+    what = (f"báo cáo {reviewed.period.label} của đơn vị {reviewed.unit.code} "
+            f"({reviewed.unit.name}), số {reviewed.number}, lần phát hành {reviewed.version}")
+    if reviewed.outcome == "same":
+        invocation.say(f"Đã chấp nhận {what} trước đây, không thay đổi gì.")
+    elif args.accept:
+        invocation.say(f"Đã chấp nhận {what}.")
+    else:
+        invocation.say(f"Đã trả lại {what}. Thông báo trả lại ghi vào {note}: hãy gửi tệp "
+                       "này cho đơn vị.")
     return EXIT_OK
 
 
@@ -99,6 +161,8 @@ COMMANDS = (
             _configure_receive, _run_receive),
     Command("submissions", "đơn vị nào đã gửi, chưa gửi báo cáo của một kỳ",
             _configure_submissions, _run_submissions),
+    Command("review", "chấp nhận hoặc trả lại (kèm lý do) báo cáo một đơn vị đã gửi",
+            _configure_review, _run_review),
     Command("consolidate", "lập báo cáo tổng hợp của một kỳ từ báo cáo các đơn vị đã gửi",
             _configure_consolidate, _run_consolidate),
 )

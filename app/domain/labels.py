@@ -169,3 +169,50 @@ CLOCK_LABELS: dict[ClockKind, str] = {
 }
 # Said beside a clock run out, so that the state is never told by colour alone.
 OVERDUE = "Quá hạn"
+
+
+class TransferDirection(StrEnum):
+    """A case sent to another office, or received from one (exchange.md)."""
+
+    OUT = "out"
+    IN = "in"
+
+
+TRANSFER_DIRECTION_LABELS: dict[TransferDirection, str] = {
+    TransferDirection.OUT: "Chuyển đi",
+    TransferDirection.IN: "Chuyển đến",
+}
+
+
+class TransferOutcome(StrEnum):
+    """What a transfer did to the case on its side."""
+
+    SENT = "sent"
+    ADDED = "added"
+    UPDATED = "updated"
+    KEPT = "kept"  # the register's version is as new or newer
+
+
+TRANSFER_OUTCOME_LABELS: dict[TransferOutcome, str] = {
+    TransferOutcome.SENT: "đã gửi",
+    TransferOutcome.ADDED: "thêm mới",
+    TransferOutcome.UPDATED: "cập nhật theo bản mới hơn",
+    TransferOutcome.KEPT: "giữ nguyên (bản trong sổ không cũ hơn)",
+}
+
+
+class ReviewStatus(StrEnum):
+    """The province's decision on a report a unit sent (shared/spec/exchange.md)."""
+
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+REVIEW_LABELS: dict[ReviewStatus, str] = {
+    ReviewStatus.ACCEPTED: "Đã chấp nhận",
+    ReviewStatus.RETURNED: "Đã trả lại",
+}
+AWAITING_REVIEW = "Chờ xem xét"  # received, neither accepted nor returned yet
+# A version of this office's report the province returned, on the register of sent reports.
+RETURNED_REPORT = "Bị trả lại ngày {date}: {reason}"
+RETURN_ANSWERED = "đã phát hành lại (phiên bản {version})"

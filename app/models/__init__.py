@@ -17,9 +17,10 @@ from app.models.event import Event, event_legal_bases
 from app.models.evidence import Evidence
 from app.models.legal import AuthorityLimit, LegalInstrument, LegalProvision
 from app.models.office import CaseCounter, Setting, VocabularyItem
-from app.models.report import ReceivedReport, SentReport
+from app.models.report import ReceivedReport, ReportReturn, ReportReview, SentReport
 from app.models.stored import EvidenceChunk, KeyFileRecord
 from app.models.template import DocumentTemplate
+from app.models.transfer import CaseTransfer
 from app.models.unit import RegisteredUnit
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseSecondaryGroup",
+    "CaseTransfer",
     "Child",
     "DefamedParty",
     "DocumentTemplate",
@@ -43,6 +45,8 @@ __all__ = [
     "ReceivedDocument",
     "ReceivedReport",
     "RegisteredUnit",
+    "ReportReturn",
+    "ReportReview",
     "SentDocument",
     "SentReport",
     "Setting",

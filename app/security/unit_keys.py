@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.security.sealing import SealedFileKey, open_file_key, seal_file_key
@@ -95,6 +95,28 @@ def open_seed(admin_key: bytes, sealed: SealedFileKey) -> bytes | None:
 
 def sign(seed: bytes, message: bytes) -> bytes:
     return _signing(seed).sign(message)
+
+
+def key_for_unit(receiving_key: bytes, context: bytes) -> tuple[bytes, bytes]:
+    """A fresh content key only the unit of `receiving_key` can derive again: (the
+    ephemeral public half to send along, the key). `context` is bound into the key."""
+    ephemeral = X25519PrivateKey.generate()
+    public = ephemeral.public_key().public_bytes_raw()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(receiving_key))
+    return public, _content_key(shared, public, receiving_key, context)
+
+
+def key_as_unit(seed: bytes, ephemeral_public: bytes, context: bytes) -> bytes:
+    """The content key of `key_for_unit`, derived with this unit's receiving key."""
+    own = _receiving(seed)
+    shared = own.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+    return _content_key(shared, ephemeral_public, own.public_key().public_bytes_raw(), context)
+
+
+def _content_key(shared: bytes, ephemeral_public: bytes, receiving_key: bytes,
+                 context: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral_public + receiving_key,
+                info=b"sovipham unit content key v1 " + context).derive(shared)
 
 
 def signature_matches(signing_key: bytes, message: bytes, signature: bytes) -> bool:

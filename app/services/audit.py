@@ -96,6 +96,10 @@ class AuditAction(StrEnum):
     TEMPLATE_REPLACE = "template_replace"
     TEMPLATE_RESTORE = "template_restore"
     REPORT_RECEIVE = "report_receive"
+    CASE_TRANSFER_OUT = "case_transfer_out"
+    CASE_TRANSFER_IN = "case_transfer_in"
+    REPORT_REVIEW = "report_review"
+    REPORT_RETURN_RECEIVE = "report_return_receive"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -148,6 +152,10 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.TEMPLATE_REPLACE: "Thay mẫu văn bản",
     AuditAction.TEMPLATE_RESTORE: "Dùng lại mẫu văn bản mặc định",
     AuditAction.REPORT_RECEIVE: "Nhận báo cáo của đơn vị",
+    AuditAction.CASE_TRANSFER_OUT: "Chuyển vụ việc đi đơn vị khác",
+    AuditAction.CASE_TRANSFER_IN: "Nhận vụ việc chuyển đến",
+    AuditAction.REPORT_REVIEW: "Xem xét báo cáo của đơn vị",
+    AuditAction.REPORT_RETURN_RECEIVE: "Nhận thông báo trả lại báo cáo",
 }
 
 

@@ -149,6 +149,8 @@ DETAIL_LABELS: dict[str, str] = {
     "document_number": "Số, ký hiệu văn bản", "document_kind": "Loại văn bản",
     "answers": "Trả lời văn bản số", "children_basis": "Căn cứ nêu tên trẻ em",
     "recipients": "Nơi nhận",
+    "to_unit": "Chuyển đến đơn vị", "from_unit": "Đơn vị chuyển",
+    "updated": "Thay bản cũ trong sổ", "kept": "Giữ bản trong sổ (bản nhận không mới hơn)",
     "sha256": "Mã băm tệp", "xlsx_sha256": "Mã băm tệp Excel", "pdf_sha256": "Mã băm tệp PDF",
 }
 _ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}

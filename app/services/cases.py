@@ -44,6 +44,7 @@ def load_case(session: Session, case_id: int, *, for_update: bool = False) -> Ca
             selectinload(Case.secondary_groups),
             selectinload(Case.events).selectinload(Event.legal_bases),
             selectinload(Case.evidence),
+            selectinload(Case.transfers),
         )
     ).scalar_one_or_none()
     if case is None:

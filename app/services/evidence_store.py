@@ -15,7 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +118,30 @@ def staged(paths: DataPaths, source: Path, name: str, *, data_key: bytes, max_by
         raise _empty(name)
     if total > max_bytes:
         raise _too_large(name, max_bytes)
+
+    def read() -> Iterator[bytes]:
+        done = 0
+        with _open(source, name) as reader:
+            while chunk := reader.read(CHUNK):
+                if token is not None:
+                    token.raise_if_cancelled()
+                done += len(chunk)
+                if done > max_bytes:  # the file grew while being copied
+                    raise _too_large(name, max_bytes)
+                yield chunk
+                report(done, total)
+
+    with staged_content(paths, read(), data_key=data_key) as copy:
+        if copy.size == 0:
+            raise _empty(name)
+        yield copy
+
+
+@contextmanager
+def staged_content(paths: DataPaths, content: Iterable[bytes], *,
+                   data_key: bytes) -> Iterator[StagedFile]:
+    """`content` written into the evidence folder as `staged` writes a file: encrypted,
+    hashed on the way, removed when the block ends unless placed in the store."""
     paths.evidence.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=paths.evidence, prefix=".incoming-", suffix=".part")
     temp = Path(temp_name)
@@ -125,25 +149,18 @@ def staged(paths: DataPaths, source: Path, name: str, *, data_key: bytes, max_by
         digest = hashlib.sha256()
         done = 0
         head = b""
-        with os.fdopen(handle, "wb") as writer, _open(source, name) as reader:
+        with os.fdopen(handle, "wb") as writer:
             sealed = Encryptor(data_key, writer)
-            while chunk := reader.read(CHUNK):
-                if token is not None:
-                    token.raise_if_cancelled()
+            for chunk in content:
                 done += len(chunk)
-                if done > max_bytes:  # the file grew while being copied
-                    raise _too_large(name, max_bytes)
                 if len(head) < HEAD_SIZE:
                     head += chunk[:HEAD_SIZE - len(head)]
                 digest.update(chunk)
                 sealed.write(chunk)
-                report(done, total)
             sealed.close()
             writer.flush()
             # The database commit that follows is durable; the file must be too.
             os.fsync(writer.fileno())
-        if done == 0:
-            raise _empty(name)
         yield StagedFile(temp, digest.hexdigest(), done, head, keys.key_id(data_key))
     finally:
         temp.unlink(missing_ok=True)
@@ -374,6 +391,20 @@ def _parts(conn: Connection, sha256: str) -> io.BufferedReader[Any]:
 def remove_rekeying_leftovers(paths: DataPaths) -> None:
     for leftover in paths.evidence.glob(f"??/{REKEYING_PREFIX}*"):
         leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def plain_content(paths: DataPaths, sha256: str, data_key: bytes) -> Iterator[Iterator[bytes]]:
+    """The stored content decrypted chunk by chunk (a case transfer's package); damaged
+    content fails with a Vietnamese message when its chunk is reached."""
+    def chunks_of(stream: io.BufferedReader[Any]) -> Iterator[bytes]:
+        try:
+            yield from _plain_chunks(stream, data_key)
+        except DecryptionError as exc:
+            raise _damaged() from exc
+
+    with _sealed(paths, sha256) as stream:
+        yield chunks_of(stream)
 
 
 def read_content(paths: DataPaths, sha256: str, data_key: bytes) -> bytes:

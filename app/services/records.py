@@ -17,9 +17,11 @@ from app.domain.labels import (
     PartyKind,
     SanctionForm,
     Sex,
+    TransferDirection,
+    TransferOutcome,
 )
 from app.domain.sanctions import DecisionFollowUp
-from app.models import Case, Child, DefamedParty, Event, Evidence
+from app.models import Case, CaseTransfer, Child, DefamedParty, Event, Evidence
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,19 @@ class EvidenceRecord:
 
 
 @dataclass(frozen=True)
+class TransferRecord:
+    """The case sent to another office or received from one (`services/transfers.py`)."""
+
+    direction: TransferDirection
+    unit_code: str
+    unit_name: str
+    at: datetime
+    by: str
+    outcome: TransferOutcome
+    children_included: bool
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     id: int
     uuid: str
@@ -89,6 +104,7 @@ class CaseDetail:
     updated_by: str
     deleted_at: datetime | None
     deleted_reason: str | None
+    transfers: tuple[TransferRecord, ...] = ()  # oldest first
 
     @property
     def status(self) -> CaseStatus:
@@ -203,4 +219,11 @@ def case_detail(case: Case) -> CaseDetail:
         updated_by=case.updated_by,
         deleted_at=case.deleted_at,
         deleted_reason=case.deleted_reason,
+        transfers=tuple(transfer_record(t) for t in case.transfers),
     )
+
+
+def transfer_record(row: CaseTransfer) -> TransferRecord:
+    return TransferRecord(TransferDirection(row.direction), row.other_unit_code,
+                          row.other_unit_name, row.at, row.by, TransferOutcome(row.outcome),
+                          row.children_included)

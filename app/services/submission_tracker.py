@@ -43,6 +43,7 @@ class TrackedUnit:
     version: int | None
     received_at: datetime | None
     timeliness: Timeliness
+    review_label: str  # the province's decision on the current version ("" when none came)
 
     @property
     def sent(self) -> bool:
@@ -103,8 +104,8 @@ def tracker(db: Database, actor: Actor, period: Period, today: date) -> Tracker:
     units = current_units(db, actor)
     due = due_date(period, due_days)
     lines = tuple(TrackedUnit(found.unit, found.version, found.received_at, Timeliness(
-        due, first.get((found.unit.code, period.start, period.end)), today))
-        for found in report_packages.submissions(db, actor, period))
+        due, first.get((found.unit.code, period.start, period.end)), today),
+        found.review_label) for found in report_packages.submissions(db, actor, period))
     shares = tuple(share_on_time(month, [first.get((unit.code, month.start, month.end))
                                          for unit in units], due_days, today)
                    for month in months)

@@ -116,7 +116,9 @@ def _store_own(session: Session, keys: PublicKeys, sealed: SealedFileKey) -> Non
                                               "sealed": sealed.to_json()})
 
 
-def _own_seed(session: Session, db: Database) -> bytes:
+def own_seed(session: Session, db: Database) -> bytes:
+    """The seed of this office's key pairs: an administrator's session opens it (NotAllowed
+    in any other)."""
     stored = settings.read_value(session, _OWN_KEYS)
     seed = (unit_keys.open_seed(db.admin_key, SealedFileKey.from_json(stored["sealed"]))
             if stored is not None and db.admin_key is not None else None)
@@ -129,7 +131,7 @@ def office_signature(db: Database, message: bytes) -> bytes:
     """`message` signed with this office's signing key, which only an administrator's
     session opens (NotAllowed in any other)."""
     with db.read() as session:
-        seed = _own_seed(session, db)
+        seed = own_seed(session, db)
     return unit_keys.sign(seed, message)
 
 
@@ -156,7 +158,7 @@ def write_unit_key(db: Database, actor: Actor, target: Path) -> UnitKey:
         if not office.unit_code:
             raise UserError("Đơn vị chưa có mã đơn vị hành chính: hãy ghi mã và tên đơn vị "
                             "(Quản trị → Thông tin đơn vị) trước khi xuất khóa công khai.")
-        seed = _own_seed(session, db)
+        seed = own_seed(session, db)
     key = UnitKey(office.unit, unit_keys.public_keys(seed))
     content: dict[str, Any] = {"format": KEY_FILE_FORMAT, "version": KEY_FILE_VERSION,
                                "unit_code": key.unit.code, "unit_name": key.unit.name,

@@ -1,4 +1,5 @@
-"""The handling history of a case: events in date order, voided ones struck out."""
+"""The handling history of a case: events in date order, voided ones struck out, and the
+case's transfers between offices above them (not events: they count nowhere)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.labels import DECISION_TIME_LABELS
+from app.domain.labels import (
+    DECISION_TIME_LABELS,
+    TRANSFER_DIRECTION_LABELS,
+    TRANSFER_OUTCOME_LABELS,
+    TransferDirection,
+)
 from app.domain.sanctions import DecisionFollowUp
 from app.domain.vocabulary import EventKind, VocabList, Vocabulary
 from app.services.case_sheet import status_line
-from app.services.records import CaseDetail, EventRecord
+from app.services.records import CaseDetail, EventRecord, TransferRecord
 from app.text import format_date, format_money
 from app.ui.admin.common import make_table, selected_row
 from app.ui.case_editor.section import enter_activates
@@ -57,6 +63,18 @@ def _follow_up(follow: DecisionFollowUp) -> list[str]:
     return parts
 
 
+def transfer_line(transfer: TransferRecord) -> str:
+    """`Chuyển đến: từ đơn vị 00004 (Phường Ba Đình) lúc 14:03 06/12/2026, người nhận admin
+    (thêm mới).`"""
+    label = TRANSFER_DIRECTION_LABELS[transfer.direction]
+    when = f"{transfer.at.astimezone():%H:%M %d/%m/%Y}"
+    unit = f"đơn vị {transfer.unit_code} ({transfer.unit_name})"
+    if transfer.direction is TransferDirection.OUT:
+        return f"{label}: gửi {unit} lúc {when}, người chuyển {transfer.by}."
+    return (f"{label}: từ {unit} lúc {when}, người nhận {transfer.by} "
+            f"({TRANSFER_OUTCOME_LABELS[transfer.outcome]}).")
+
+
 class TimelineSection(QWidget):
     add_requested = Signal()
     edit_requested = Signal(object)  # EventRecord
@@ -73,6 +91,8 @@ class TimelineSection(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("font-weight: 600")
         self.hint = QLabel("Lưu vụ việc trước rồi mới ghi biện pháp xử lý.")
+        self.transfers = QLabel()
+        self.transfers.setWordWrap(True)
         self.add_button = QPushButton("Thêm biện pháp…")
         self.add_button.clicked.connect(self.add_requested.emit)
         self.edit_button = QPushButton("Sửa…")
@@ -102,6 +122,7 @@ class TimelineSection(QWidget):
         self._editable = False
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        layout.addWidget(self.transfers)
         layout.addWidget(self.hint)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
@@ -117,6 +138,9 @@ class TimelineSection(QWidget):
                                       and detail.closed_on is not None)
         if detail is not None:
             self.status.setText(f"Tình trạng: {status_line(detail)}")
+        moved = [transfer_line(t) for t in detail.transfers] if detail else []
+        self.transfers.setText("\n".join(moved))
+        self.transfers.setVisible(bool(moved))
         self.table.setRowCount(len(self.events))
         for row, event in enumerate(self.events):
             values = (format_date(event.occurred_on),

@@ -58,12 +58,14 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("Người chốt", Kind.TEXT, 18),
     Column("Thời điểm chốt", Kind.TEXT, 16),
     Column("Lý do phát hành lại", Kind.TEXT, 30),
+    Column("Cấp trên trả lại", Kind.TEXT, 36),
 )
 
 
 def register_form(records: Sequence[SentReportRecord]) -> Form:
     rows = [(r.label, r.number, r.issue_date, r.version, r.sent_by_name,
-             f"{r.sent_at.astimezone():%H:%M %d/%m/%Y}", r.reissue_reason or "")
+             f"{r.sent_at.astimezone():%H:%M %d/%m/%Y}", r.reissue_reason or "",
+             r.return_text)
             for r in records]
     return Form("", "Sổ báo cáo đã gửi", "", REGISTER_COLUMNS, rows, None)
 

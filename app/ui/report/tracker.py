@@ -62,6 +62,7 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("Lần phát hành", Kind.COUNT, 9),
     Column("Ngày nhận", Kind.DATE, 11),
     Column("So với hạn gửi", Kind.TEXT, 24),
+    Column("Xem xét", Kind.TEXT, 14),
 )
 ACCOUNT_COLUMNS: tuple[Column, ...] = (
     Column("Nền tảng", Kind.TEXT, 12),
@@ -98,7 +99,7 @@ class HighlightedRows(FormTableModel):
 def units_form(found: Tracker) -> Form:
     rows = [(line.unit.code, line.unit.name, SENT if line.sent else NOT_SENT_SHORT,
              line.version, line.received_at.astimezone().date() if line.received_at else None,
-             line.timeliness.words) for line in found.units]
+             line.timeliness.words, line.review_label) for line in found.units]
     return Form("", "Đơn vị", "", UNIT_COLUMNS, rows, None)
 
 
