@@ -1,5 +1,5 @@
-"""`receive`, `submissions`, `review`: the report packages other units send and the
-province's review of them (shared/spec/exchange.md).
+"""`receive`, `submissions`, `review`, `consolidate`: the report packages other units send,
+the province's review of them and its report made of them (shared/spec/exchange.md).
 
 `receive` takes each file on its own: a refused file (its message on standard error)
 stores nothing of itself and leaves the others alone, and the command ends with exit 1
@@ -19,7 +19,10 @@ from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, Us
 from app.cli.report import add_period_options, chosen_period
 from app.errors import UserError
 from app.services import report_packages, report_reviews
-from app.text import format_date
+from app.services.consolidation import consolidate_received, consolidated_file
+from app.services.report_export import Targets
+from app.services.submission_tracker import receipt_words
+from app.text import format_date, format_money, format_number
 
 SENT, NOT_SENT = "đã gửi", "chưa gửi"
 
@@ -47,16 +50,7 @@ def _run_receive(invocation: Invocation, session: Session | None) -> int:
             invocation.warn(exc.message)
             status = EXIT_REFUSED
             continue
-        package = received.package
-        what = (f"báo cáo {package.period.label} của đơn vị {package.unit.code} "
-                f"({package.unit.name}), số {package.number}, lần phát hành {package.version}")
-        if received.outcome == "same":
-            invocation.say(f"«{path.name}»: {what} đã nhận trước đây, không thay đổi gì.")
-        elif received.replaced is not None:
-            invocation.say(f"Đã nhận «{path.name}»: {what}; thay cho lần phát hành "
-                           f"{received.replaced} (giữ lại làm lịch sử).")
-        else:
-            invocation.say(f"Đã nhận «{path.name}»: {what}.")
+        invocation.say(receipt_words(path.name, received))
     return status
 
 
@@ -128,6 +122,40 @@ def _run_review(invocation: Invocation, session: Session | None) -> int:
     return EXIT_OK
 
 
+def _configure_consolidate(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Lập báo cáo tổng hợp của một kỳ từ báo cáo các đơn vị đã gửi "
+                          "(lần phát hành mới nhất của mỗi đơn vị): Excel, PDF và/hoặc Word. "
+                          "Không ghi tên tệp: Excel và PDF với tên mặc định, ở thư mục hiện "
+                          "tại.")
+    add_period_options(parser)
+    parser.add_argument("--xlsx", type=Path, metavar="TỆP", help="ghi bảng tính Excel")
+    parser.add_argument("--pdf", type=Path, metavar="TỆP", help="ghi báo cáo PDF")
+    parser.add_argument("--docx", type=Path, metavar="TỆP",
+                        help="ghi báo cáo Word (.docx) để sửa lần cuối trước khi ký")
+
+
+def _run_consolidate(invocation: Invocation, session: Session | None) -> int:
+    assert session is not None
+    args = invocation.args
+    period = chosen_period(invocation, session)
+    targets = (Targets(args.xlsx, args.pdf, args.docx) if args.xlsx or args.pdf or args.docx
+               else Targets(Path(consolidated_file(period, ".xlsx")),
+                            Path(consolidated_file(period, ".pdf"))))
+    with invocation.job(f"Đang lập báo cáo tổng hợp {period.phrase}") as job:
+        done = consolidate_received(session.db, session.actor, period, targets,
+                                    progress=job.progress, token=job.token,
+                                    warn=invocation.warn)
+    total = done.figures.summary.total
+    invocation.say(
+        f"Đã ghi báo cáo tổng hợp {period.phrase}: "
+        f"{', '.join(str(p) for p in targets.paths)}. Đã nhận báo cáo của "
+        f"{len(done.packages)}/{len(done.units)} đơn vị. Phát hiện "
+        f"{format_number(total.detected)} vụ, kết thúc xử lý {format_number(total.closed)} vụ, "
+        f"tồn cuối kỳ {format_number(total.carried_out)} vụ, tiền phạt "
+        f"{format_money(total.fines)}.")
+    return EXIT_OK
+
+
 COMMANDS = (
     Command("receive", "nhận gói báo cáo của các đơn vị (kiểm tra chữ ký, số liệu)",
             _configure_receive, _run_receive),
@@ -135,4 +163,6 @@ COMMANDS = (
             _configure_submissions, _run_submissions),
     Command("review", "chấp nhận hoặc trả lại (kèm lý do) báo cáo một đơn vị đã gửi",
             _configure_review, _run_review),
+    Command("consolidate", "lập báo cáo tổng hợp của một kỳ từ báo cáo các đơn vị đã gửi",
+            _configure_consolidate, _run_consolidate),
 )
