@@ -286,3 +286,35 @@ def test_consolidating_writes_the_three_files(
     by_unit = openpyxl.load_workbook(out / "bao-cao-tong-hop-2026-10.xlsx")["Theo đơn vị"]
     assert [by_unit.cell(row, 2).value for row in range(8, 12)] == [
         "00004", "00007", "00010", "00013"]
+
+
+def test_the_province_accepts_one_report_and_returns_another_from_the_tracker(
+        qtbot: QtBot, db: Database, province: Province, screen: TrackerScreen,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    _receive_all(db, province)
+    screen.refresh()
+    model = screen.units_model
+    qtbot.waitUntil(lambda: [row[6] for row in _cells(model)] == ["Chờ xem xét"] * 3 + [""])
+    assert not screen.accept_button.isEnabled() and not screen.return_button.isEnabled()
+    screen.units_table.selectRow(3)  # Hòa Phú sent nothing: nothing to review
+    assert not screen.accept_button.isEnabled()
+    screen.units_table.selectRow(0)
+    assert screen.accept_button.isEnabled() and screen.return_button.isEnabled()
+    screen.accept_button.click()
+    qtbot.waitUntil(lambda: _cells(model)[0][6] == "Đã chấp nhận")
+    assert screen.result.text() == ("Đã chấp nhận báo cáo Tháng 10/2026 của đơn vị 00004 (Xã "
+                                    "Minh Tân), số 12/BC, lần phát hành 1.")
+
+    note = tmp_path / "tra-lai.svptl"
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *args, **kwargs: ("Biểu 02 thiếu TikTok", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(note), ""))
+    screen.units_table.selectRow(1)
+    screen.return_button.click()
+    qtbot.waitUntil(lambda: _cells(model)[1][6] == "Đã trả lại")
+    assert screen.result.text().startswith("Đã trả lại báo cáo Tháng 10/2026 của đơn vị 00007")
+    assert note.is_file() and b"TikTok" in note.read_bytes()
+    screen.units_table.selectRow(1)
+    assert not screen.return_button.isEnabled()  # decided: the unit answers by a re-issue

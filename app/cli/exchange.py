@@ -103,22 +103,14 @@ def _run_review(invocation: Invocation, session: Session | None) -> int:
     if args.note is not None and args.accept:
         raise UsageError("--note chỉ dùng cùng --return.")
     period = chosen_period(invocation, session)
+    note = None
     if args.accept:
         reviewed = report_reviews.accept_report(session.db, session.actor, args.unit, period)
     else:
-        note = args.note or Path.cwd() / (
-            f"tra-lai-{args.unit}-{period.slug}{report_reviews.NOTE_SUFFIX}")
+        note = args.note or Path.cwd() / report_reviews.note_file(args.unit, period)
         reviewed = report_reviews.return_report(session.db, session.actor, args.unit, period,
                                                 args.reason, note)
-    what = (f"báo cáo {reviewed.period.label} của đơn vị {reviewed.unit.code} "
-            f"({reviewed.unit.name}), số {reviewed.number}, lần phát hành {reviewed.version}")
-    if reviewed.outcome == "same":
-        invocation.say(f"Đã chấp nhận {what} trước đây, không thay đổi gì.")
-    elif args.accept:
-        invocation.say(f"Đã chấp nhận {what}.")
-    else:
-        invocation.say(f"Đã trả lại {what}. Thông báo trả lại ghi vào {note}: hãy gửi tệp "
-                       "này cho đơn vị.")
+    invocation.say(report_reviews.review_words(reviewed, note))
     return EXIT_OK
 
 

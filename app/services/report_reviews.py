@@ -63,7 +63,7 @@ from app.services.report_packages import (
     review_of,
     signed_part,
 )
-from app.services.unit_keys import office_signature
+from app.services.unit_keys import office_signature, opens_own_keys
 from app.text import clean, format_date
 
 NOTE_FORMAT = "sovipham-report-return"
@@ -184,6 +184,23 @@ def _audit(session: Session, actor: Actor, row: ReceivedReport, review: ReportRe
                  entity_uuid=row.uuid, detail=detail)
 
 
+def note_file(unit_code: str, period: Period) -> str:
+    """The return note's usual file name: `tra-lai-00004-2026-10.svptl`."""
+    return f"tra-lai-{unit_code}-{period.slug}{NOTE_SUFFIX}"
+
+
+def review_words(reviewed: Reviewed, note: Path | None = None) -> str:
+    """What a decision did, in one sentence (`note`: where a return's note was written)."""
+    what = (f"báo cáo {reviewed.period.label} của đơn vị {reviewed.unit.code} "
+            f"({reviewed.unit.name}), số {reviewed.number}, lần phát hành {reviewed.version}")
+    if reviewed.review.status is ReviewStatus.RETURNED:
+        return (f"Đã trả lại {what}. Thông báo trả lại ghi vào {note}: hãy gửi tệp này cho "
+                "đơn vị.")
+    if reviewed.outcome == "same":
+        return f"Đã chấp nhận {what} trước đây, không thay đổi gì."
+    return f"Đã chấp nhận {what}."
+
+
 def accept_report(db: Database, actor: Actor, unit_code: str, period: Period, *,
                   version: int | None = None) -> Reviewed:
     """Accept the unit's current report of `period` (seen as `version`, when given);
@@ -212,7 +229,7 @@ def return_report(db: Database, actor: Actor, unit_code: str, period: Period, re
     `reason`: the signed note written to exactly `target`, for the unit to take in, and kept
     with the decision; audited. Only an administrator's session holds the signing key."""
     actor.require(Permission.SEND_REPORT)
-    if db.admin_key is None:
+    if not opens_own_keys(db, actor):
         raise NotAllowed("Trả lại báo cáo cần ký thông báo trả lại bằng khóa ký của đơn vị, "
                          "chỉ quản trị viên mở được: hãy nhờ quản trị viên trả lại báo cáo.")
     why = clean(reason)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -29,18 +30,27 @@ from PySide6.QtWidgets import (
 
 from app.domain.consolidation import Consolidation
 from app.domain.deadlines import LOCK_BASIS, LOCK_THRESHOLD_TEXT, LONG_LOCK_WINDOW
+from app.domain.labels import AWAITING_REVIEW
+from app.domain.periods import Period
 from app.domain.repeat_accounts import RepeatAccounts
 from app.domain.report_forms import Column, Form, Kind
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.services import report_packages
+from app.services import report_packages, unit_keys
 from app.services.actor import Actor, Permission
 from app.services.consolidation import consolidate_received, consolidated_file
 from app.services.data_folder import Database
 from app.services.report_export import Targets, counts_by_cut_off
 from app.services.report_packages import PACKAGE_SUFFIX
+from app.services.report_reviews import (
+    accept_report,
+    note_file,
+    return_report,
+    review_words,
+)
 from app.services.settings import load_office
 from app.services.submission_tracker import (
+    TrackedUnit,
     Tracker,
     accounts_across_units,
     receipt_words,
@@ -153,10 +163,29 @@ class TrackerScreen(QWidget):
         if not actor.can(Permission.IMPORT):
             self.receive_button.setEnabled(False)
             self.receive_button.setToolTip("Tài khoản của bạn không có quyền này.")
+        # The review of the chosen unit's current report, while it awaits one.
+        self._units: tuple[TrackedUnit, ...] = ()
+        self._period_shown: Period | None = None
+        self.accept_button = QPushButton("Chấp nhận")
+        self.accept_button.clicked.connect(self.accept_chosen)
+        self.return_button = QPushButton("Trả lại…")
+        self.return_button.clicked.connect(self._ask_return)
+        self._may_accept = actor.can(Permission.SEND_REPORT)
+        self._may_return = self._may_accept and unit_keys.opens_own_keys(db, actor)
+        self.accept_button.setToolTip(
+            "Chấp nhận báo cáo đơn vị đã gửi (lần phát hành đang chọn)." if self._may_accept
+            else "Tài khoản của bạn không có quyền này.")
+        self.return_button.setToolTip(
+            "Trả lại báo cáo kèm lý do: thông báo trả lại (.svptl) ký bằng khóa của đơn vị, "
+            "gửi cho đơn vị để phát hành lại." if self._may_return else
+            "Chỉ quản trị viên trả lại được báo cáo: thông báo trả lại ký bằng khóa của đơn "
+            "vị, chỉ mở trong phiên của quản trị viên.")
+        self.units_table.selectionModel().selectionChanged.connect(self._offer_review)
+        self._offer_review()
         self.progress = ProgressPanel()
-        # The review of a received report («Chấp nhận», «Trả lại…») will sit in this row.
         buttons = QHBoxLayout()
-        for button in (self.receive_button, self.consolidate_button, self.open_folder_button):
+        for button in (self.receive_button, self.consolidate_button, self.open_folder_button,
+                       self.accept_button, self.return_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.progress)
@@ -220,8 +249,10 @@ class TrackerScreen(QWidget):
                 return  # another period chosen meanwhile
         except UserError:
             return
+        self._units, self._period_shown = units.units, units.period
         self.units_model.set_rows(units_form(units), [
             i for i, line in enumerate(units.units) if line.timeliness.late])
+        self._offer_review()
         late = sum(line.timeliness.late for line in units.units)
         self.summary.setText(
             f"{units.period.label}: {units.sent}/{len(units.units)} đơn vị đã gửi báo cáo; hạn "
@@ -271,6 +302,69 @@ class TrackerScreen(QWidget):
 
     def _received(self, said: list[str]) -> None:
         self._tell("\n".join(said))
+        self.refresh()
+
+    # Reviewing -------------------------------------------------------------------------
+
+    def chosen_unit(self) -> TrackedUnit | None:
+        index = self.units_table.currentIndex()
+        if not index.isValid() or not self.units_table.selectionModel().hasSelection() \
+                or index.row() >= len(self._units):
+            return None
+        return self._units[index.row()]
+
+    def _offer_review(self) -> None:
+        """«Chấp nhận» and «Trả lại…» for a unit whose current report awaits review."""
+        chosen = self.chosen_unit()
+        awaiting = chosen is not None and chosen.review_label == AWAITING_REVIEW
+        self.accept_button.setEnabled(awaiting and self._may_accept)
+        self.return_button.setEnabled(awaiting and self._may_return)
+
+    def accept_chosen(self) -> None:
+        chosen, period = self.chosen_unit(), self._period_shown
+        if chosen is None or chosen.version is None or period is None:
+            return
+        db, actor = self._db, self._actor
+        code, version = chosen.unit.code, chosen.version
+
+        def task(_p: Progress, _t: CancelToken) -> str:
+            return review_words(accept_report(db, actor, code, period, version=version))
+
+        self._run("Đang ghi việc chấp nhận", task, self._reviewed, "")
+
+    def _ask_return(self) -> None:
+        chosen, period = self.chosen_unit(), self._period_shown
+        if chosen is None or period is None:
+            return
+        reason, accepted = QInputDialog.getMultiLineText(
+            self, "Trả lại báo cáo",
+            f"Lý do trả lại báo cáo của {chosen.unit.name} (đơn vị sẽ đọc lý do này):")
+        if not accepted:
+            return
+        folder = self.last_folder or Path.home()
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu thông báo trả lại", str(folder / note_file(chosen.unit.code, period)),
+            "Thông báo trả lại (*.svptl)")
+        if name:
+            self.return_chosen(reason, Path(name))
+
+    def return_chosen(self, reason: str, note: Path) -> None:
+        """Return the chosen unit's current report for `reason`, the signed note as `note`."""
+        chosen, period = self.chosen_unit(), self._period_shown
+        if chosen is None or chosen.version is None or period is None:
+            return
+        db, actor = self._db, self._actor
+        code, version = chosen.unit.code, chosen.version
+
+        def task(_p: Progress, _t: CancelToken) -> str:
+            return review_words(return_report(db, actor, code, period, reason, note,
+                                              version=version), note)
+
+        self.last_folder = note.parent
+        self._run("Đang trả lại báo cáo", task, self._reviewed, "")
+
+    def _reviewed(self, said: str) -> None:
+        self._tell(said)
         self.refresh()
 
     # Consolidating ---------------------------------------------------------------------
