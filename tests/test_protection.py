@@ -193,3 +193,14 @@ def test_in_another_cases_texts_a_run_needs_the_surname_or_a_calling_word() -> N
     assert masker.mask("Clip Trần Minh, cháu Ngọc Minh") == "Clip T.M., cháu N.M."
     # In the child's own case every run holding the given name goes.
     assert masker.mask("Ông Lý Ngọc Minh đăng bài", 1) == "Ông Lý N.M. đăng bài"
+
+
+def test_masking_a_masked_text_again_changes_nothing_for_a_child_called_nam() -> None:
+    """The sex closing a description is not the given name Nam (nor Nữ) of the child."""
+    masker = Masker({1: [Person("Châu Hữu Nam", 2015, sex="nam")]})
+    once = masker.mask("Clip về Châu Hữu Nam, 11 tuổi, nam, bé Nam khóc", 1)
+    assert once == "Clip về C.H.N., 11 tuổi, nam, bé N. khóc"
+    assert masker.mask(once, 1) == once
+    boy = Person("Châu Hữu Nam", 2015, sex="nam")
+    described = "Trẻ em bị ảnh hưởng: " + describe(boy, date(2026, 10, 5))
+    assert masker.mask(described, 1) == described == "Trẻ em bị ảnh hưởng: C.H.N., 10 tuổi, nam"

@@ -22,7 +22,7 @@ from app.db import Database
 from app.db.migrate import HEAD_REVISION, alembic_config, current_revision
 from app.db.schema import changing_schema, migrate
 from app.domain.case import ChildInput
-from app.domain.labels import Role
+from app.domain.labels import Role, Sex
 from app.domain.periods import Period
 from app.domain.report import ReportText, figures_to_json
 from app.errors import NotAllowed, UserError
@@ -224,6 +224,22 @@ def test_a_child_recorded_after_freezing_stops_the_package_until_a_reissue(
     assert package.version == 2
     assert "Mơ".encode() not in target.read_bytes()
     assert "P.T.M." in _content(target)["figures"]["cases"][0]["summary"]
+
+
+def test_a_boy_called_nam_does_not_stop_his_own_report_being_packaged(
+        db: Database, admin: Actor, tmp_path: Path) -> None:
+    """Form 03 describes him `C.H.N., 11 tuổi, nam`: the check must not take the sex for his
+    given name (the demo's registers were refused six times in seven)."""
+    settings.save_office(db, admin, dataclasses.replace(
+        demo_office(), unit_code="00010", unit_title="Xã Tân Lập"))
+    cases.create_case(db, admin, make_case(
+        group_code="TE", summary="Clip em Châu Hữu Nam bị đánh.",
+        children=(ChildInput("Châu Hữu Nam", birth_year=2015, sex=Sex.MALE),)), today=TODAY)
+    report_register.send_report(db, admin, OCTOBER, ReportText("3", date(2026, 11, 3), ""))
+    target = tmp_path / "goi.svpbc"
+    report_packages.write_package(db, admin, OCTOBER, target)
+    [row] = _content(target)["figures"]["cases"]
+    assert "C.H.N." in row["summary"] and "Nam" not in row["summary"]
 
 
 def test_received_twice_then_reissued_the_highest_version_is_current(

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.domain.labels import HIDDEN_ADDRESS, HIDDEN_SCHOOL, PartyKind
+from app.domain.labels import HIDDEN_ADDRESS, HIDDEN_SCHOOL, PartyKind, Sex
 from app.text import fold, initials
 
 if TYPE_CHECKING:  # the case's rules check a child's age with `age_on`
@@ -59,6 +59,10 @@ _URL = re.compile(
     r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|me|tv|io|ly|gl|be|app|info|link)/[^\s<>\"']*",
     re.IGNORECASE)
 _URL_TAIL = ".,;:!?)]}»”'"
+# The sex closing a description (`describe`: `C.H.N., 11 tuổi, nam`), which a child called
+# Nam must not turn into `N.`: masking a masked text changes nothing.
+_DESCRIBED_SEX = re.compile(r"\d+ tuoi, $")
+_SEX_WORDS = frozenset(fold(sex) for sex in Sex)
 _LONGEST_SYLLABLE = 7  # "nghiêng": a name word is never longer
 _LONGEST_JOINED = 40  # a handle of a whole name run together is shorter
 
@@ -383,6 +387,8 @@ class Masker:
         """The longest run of one name's words from `index` that holds its given name:
         the names holding every word so far, narrowed word by word."""
         word = words.words[index]
+        if word in _SEX_WORDS and _DESCRIBED_SEX.search(words.folded, 0, words.spans[index][0]):
+            return None
         for name_id, parts in self._split(word):  # a name's words run together
             if name_id in own or self._names[name_id].surname in parts or self._called(
                     words, index):
