@@ -7,7 +7,8 @@ Builds the demo data folder if it is missing (signed in as `admin` / `bench-tre-
 other scripts), then runs each benchmark script as a subprocess, one after the other, never
 two at once: demo build, window (`ui_bench.py`), opening a large case, the month, quarter
 and year reports (one process each, so that each has its own peak memory), import, backup
-and `check`, and the audit log's verification. Each script prints its own figures and,
+and `check`, the audit log's verification, and the province's consolidation of 100 units'
+packages (`--quick`: 10 units of 50 rows). Each script prints its own figures and,
 given `--json`, one JSON line last (`figure` below makes its records); `ui_bench.py` has no
 `--json`, its text is parsed.
 
@@ -19,8 +20,9 @@ script, and the date.
 
 `--quick` runs the same on a folder of 2,000 cases, one run each, into
 `bench-out/results-quick.md`: a try of the command in a few minutes, not figures to publish.
-`--runs N` gives the scripts whose runs take minutes (demo build, reports, import, backup)
-N runs instead of their own default (the year's report keeps one).
+`--runs N` gives the scripts whose runs take minutes (demo build, reports, import, backup,
+consolidation) N runs instead of their own default (the year's report and the consolidated
+files keep one).
 
 `--database URL` (server mode, docs/architecture.md) measures both engines in the same run:
 the demo build, the window and the three reports on the SQLite folder, then the same
@@ -392,6 +394,9 @@ def steps_for(folder: Path, cases: int, quick: bool, runs: int | None) -> list[S
         Step("import", ["bench/import_bench.py", "--cases", str(cases), *slow, "--json"]),
         Step("backup and check", ["bench/backup_bench.py", *data, *slow, "--json"]),
         Step("audit log", ["bench/audit_bench.py", "--rows", str(cases), *slow, "--json"]),
+        Step("province consolidation", ["bench/consolidation_bench.py",
+                                        *(["--units", "10", "--cases", "50"] if quick else []),
+                                        *slow, "--json"]),
     ]
 
 

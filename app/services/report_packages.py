@@ -168,6 +168,14 @@ def _named_children(session: Session, package: ReportPackage) -> list[str]:
         for text in (getattr(line, name) for name in _CASE_TEXTS))]
 
 
+def package_file(package: ReportPackage, sign: Callable[[bytes], bytes]) -> bytes:
+    """The file of `package`, signed by `sign` (its unit's signing key), in its canonical
+    form: the SHA-256 the unit logs is the one the province logs."""
+    content = _content(package)
+    content["signature"] = base64.b64encode(sign(signed_part(content))).decode()
+    return canonical(content)
+
+
 def write_package(db: Database, actor: Actor, period: Period, target: Path) -> ReportPackage:
     """The package of `period`'s newest frozen report, signed, written to exactly `target`;
     audited. Only an administrator's session holds the unit's signing key."""
@@ -191,11 +199,7 @@ def write_package(db: Database, actor: Actor, period: Period, target: Path) -> R
                 f"Báo cáo số {record.number} (lần phát hành {record.version}) đã chốt còn "
                 f"thông tin trẻ em chưa được che ở vụ việc {', '.join(named)}: không lập gói "
                 "báo cáo. Hãy phát hành lại báo cáo (thông tin trẻ em sẽ được che) rồi lập gói.")
-    content = _content(package)
-    content["signature"] = base64.b64encode(
-        office_signature(db, signed_part(content))).decode()
-    # In its canonical form: the SHA-256 the unit logs is the one the province logs.
-    data = canonical(content)
+    data = package_file(package, lambda message: office_signature(db, message))
     with written_atomically(target) as temporary:
         temporary.write_bytes(data)
     with db.write() as session:

@@ -156,6 +156,17 @@ def _signed_part(content: dict[str, Any]) -> bytes:
                       ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def key_file_text(unit: Unit, seed: bytes) -> str:
+    """The key file of `unit` whose key pairs `seed` gives, signed with its signing key."""
+    key = UnitKey(unit, unit_keys.public_keys(seed))
+    content: dict[str, Any] = {"format": KEY_FILE_FORMAT, "version": KEY_FILE_VERSION,
+                               "unit_code": unit.code, "unit_name": unit.name,
+                               **key.keys.to_json(), "fingerprint": key.fingerprint}
+    content["signature"] = base64.b64encode(
+        unit_keys.sign(seed, _signed_part(content))).decode()
+    return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_unit_key(db: Database, actor: Actor, target: Path) -> UnitKey:
     """This office's public keys, with its unit's code and name, into `target` (signed
     with its own key, which only an administrator's session opens)."""
@@ -167,15 +178,9 @@ def write_unit_key(db: Database, actor: Actor, target: Path) -> UnitKey:
                             "(Quản trị → Thông tin đơn vị) trước khi xuất khóa công khai.")
         seed = own_seed(session, db)
     key = UnitKey(office.unit, unit_keys.public_keys(seed))
-    content: dict[str, Any] = {"format": KEY_FILE_FORMAT, "version": KEY_FILE_VERSION,
-                               "unit_code": key.unit.code, "unit_name": key.unit.name,
-                               **key.keys.to_json(), "fingerprint": key.fingerprint}
-    content["signature"] = base64.b64encode(
-        unit_keys.sign(seed, _signed_part(content))).decode()
     partial = target.with_name(f".{target.name}.tmp")
     try:
-        partial.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n",
-                           encoding="utf-8")
+        partial.write_text(key_file_text(key.unit, seed), encoding="utf-8")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
