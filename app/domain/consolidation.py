@@ -42,6 +42,7 @@ from app.domain.report_forms import (
 from app.domain.units import UNIT_HEADER, Unit
 from app.domain.vocabulary import GROUP_ORDER, VocabList, Vocabulary
 from app.errors import UserError
+from app.text import format_number
 
 NOT_SENT = "chưa gửi"
 BY_UNIT_SHEET = "Theo đơn vị"
@@ -257,4 +258,9 @@ def consolidated_forms(consolidation: Consolidation) -> ReportForms:
               dataclasses.replace(form_02(summary), note=note),
               form_by_unit(consolidation))
     annex = form_03(consolidation.figures, [u.name for u in consolidation.case_units])
-    return ReportForms(tables, annex, (*tables, annex))
+    # Every unit's cases (30,000 rows at a hundred communes) are no text to edit, and would
+    # take python-docx minutes and a gigabyte: the Word file points to the other two.
+    elsewhere = (f"Danh sách {format_number(len(annex.rows))} vụ việc của các đơn vị: xem "
+                 "trang «Danh sách vụ việc» của tệp Excel và phụ lục của tệp PDF báo cáo "
+                 "tổng hợp kèm theo.")
+    return ReportForms(tables, annex, (*tables, annex), annex_elsewhere=elsewhere)

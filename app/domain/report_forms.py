@@ -67,11 +67,13 @@ class Form:
 class ReportForms:
     """A report's forms as its files lay them out: `tables` after the report's text (forms
     01 and 02, then 04 or the consolidated report's `Theo đơn vị`), `annex` its Phụ lục
-    (form 03), and the workbook's sheets in their order."""
+    (form 03), and the workbook's sheets in their order. `annex_elsewhere`: what the Word
+    file says in place of the annex when it leaves it to the workbook and the PDF."""
 
     tables: tuple[Form, ...]
     annex: Form
     sheets: tuple[Form, ...]
+    annex_elsewhere: str | None = None
 
 
 # Form 01 columns 3–13, keyed by the Counts field that holds the figure.

@@ -107,6 +107,9 @@ def write_docx(figures: ReportFigures, office: OfficeSettings, text: ReportText,
 
     def annex(part: Part) -> None:
         _annex_heading(part, "Phụ lục", laid_out.annex, figures, office, text)
+        if laid_out.annex_elsewhere:
+            part.add_paragraph(laid_out.annex_elsewhere, Style.TABLE)
+            return
         add_form(part, laid_out.annex, draft.text_width(_ANNEX_SECTION), Style.TABLE_SMALL,
                  token=token, progress=progress)
 
