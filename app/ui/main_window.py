@@ -42,6 +42,7 @@ from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
 from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskFunction, TaskRunner
+from app.ui.transfer_dialog import transfer_refusal
 from app.ui.widgets import LazyScreen
 
 if TYPE_CHECKING:
@@ -250,6 +251,16 @@ class MainWindow(QMainWindow):
         self.print_view_action = self._action("&In danh sách đang xem…", self._print_view,
                                               QKeySequence.StandardKey.Print, Permission.REPORT,
                                               icon=pixmap.SP_FileDialogDetailedView)
+        self.transfer_out_action = self._action(
+            "&Chuyển vụ việc sang đơn vị khác…", self.transfer_cases,
+            tip="Gói ký số, mã hóa chỉ đơn vị nhận mở được, kèm biện pháp và chứng cứ")
+        self.transfer_in_action = self._action("&Nhận vụ việc chuyển đến…", self.receive_cases)
+        for action, permission, doing in (
+                (self.transfer_out_action, Permission.EXPORT_FULL, "chuyển vụ việc"),
+                (self.transfer_in_action, Permission.IMPORT, "nhận vụ việc chuyển đến")):
+            refusal = transfer_refusal(self.actor, permission, doing)
+            action.setEnabled(refusal is None)
+            action.setToolTip(refusal or action.text().replace("&", ""))
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&Tệp")
@@ -273,8 +284,14 @@ class MainWindow(QMainWindow):
                        self.restore_action):
             case_menu.addAction(action)
         case_menu.addSeparator()
+        case_menu.addAction(self.transfer_out_action)
+        case_menu.addAction(self.transfer_in_action)
+        case_menu.addSeparator()
         case_menu.addAction(self.find_action)
         case_menu.addAction(self.refresh_action)
+        case_menu.setToolTipsVisible(True)  # why a transfer is disabled
+        self.case_list.table.row_actions = [self.open_action, self.delete_action,
+                                            self.transfer_out_action]
         help_menu = menu.addMenu("Trợ &giúp")
         help_menu.addAction(self.guide_action)
         help_menu.addAction(about)
@@ -401,6 +418,26 @@ class MainWindow(QMainWindow):
 
         self.run_long("Đang xuất Excel", task, lambda count: self.statusBar().showMessage(
             f"Đã xuất {format_number(count)} vụ việc ra {path.name}.", 8000))
+
+    def transfer_cases(self) -> None:
+        """«Chuyển vụ việc sang đơn vị khác…», the cases selected in the list filled in."""
+        from app.ui.transfer_dialog import TransferOutDialog
+
+        dialog = TransferOutDialog(self.db, self.actor, self.case_list.selected_refs(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def receive_cases(self) -> None:
+        """«Nhận vụ việc chuyển đến…»: the package the user picks, received at once."""
+        from app.ui.transfer_dialog import TransferInDialog
+
+        dialog = TransferInDialog(self.db, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Cases added or updated, their ids not passed back: the case views reload all.
+        dialog.received.connect(lambda _received: self.data_changed.emit(DataChange.cases()))
+        dialog.open()
+        if not dialog.choose_source():
+            dialog.close()
 
     def _print_view(self) -> None:
         from app.ui.list_print import ListPrintDialog
