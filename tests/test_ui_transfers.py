@@ -73,7 +73,7 @@ def test_two_cases_sent_from_the_dialog_arrive_at_the_receiving_office(
     target = tmp_path / "goi-chuyen"
     dialog.target.setText(str(target))
     dialog.send_button.click()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.sent_package is not None, timeout=WAIT)
 
     package = target.with_suffix(transfers.SUFFIX)
     message = dialog.message.text()
@@ -102,8 +102,8 @@ def test_a_case_with_a_child_goes_in_full_only_with_a_basis_typed(
 
     dialog.send_children.setChecked(False)
     dialog.send_button.click()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=WAIT)
-    assert dialog.result is not None and dialog.result.masked == (made.code,)
+    qtbot.waitUntil(lambda: dialog.sent_package is not None, timeout=WAIT)
+    assert dialog.sent_package is not None and dialog.sent_package.masked == (made.code,)
     assert "đã được che" in dialog.message.text()
 
 
@@ -117,7 +117,7 @@ def test_cases_received_through_the_menu_are_added_to_the_list(
     _listed(qtbot, window, 0)
 
     dialog = _in_dialog(qtbot, window, monkeypatch, package)
-    assert dialog.result is not None
+    assert dialog.received_package is not None
     lines = [dialog.cases.item(row).text() for row in range(dialog.cases.count())]
     assert sorted(lines) == sorted(f"00004/{code}: thêm mới" for code in codes)
     assert "Đã nhận gói của đơn vị 00004: 2 vụ việc, 4 tệp chứng cứ." in dialog.message.text()
@@ -146,7 +146,7 @@ def test_a_refused_package_shows_why_and_changes_nothing(
     window = open_window(receiver.admin)
 
     dialog = _in_dialog(qtbot, window, monkeypatch, package)
-    assert dialog.result is None
+    assert dialog.received_package is None
     assert package.name in dialog.message.text() and "Không nhận" in dialog.message.text()
     assert not dialog.cases.isVisible()
     assert _snapshot(db) == before

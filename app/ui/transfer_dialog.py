@@ -76,7 +76,7 @@ class TransferOutDialog(TaskDialog):
         super().__init__("Chuyển vụ việc sang đơn vị khác", parent=parent, min_width=640)
         self._db, self._actor = db, actor
         self._target_chosen = False
-        self.result: Sent | None = None
+        self.sent_package: Sent | None = None
 
         self.codes = QLineEdit(", ".join(codes))
         self.codes.setPlaceholderText("Ví dụ: VV2026-00012, VV2026-00015 (vụ việc của đơn vị "
@@ -136,10 +136,11 @@ class TransferOutDialog(TaskDialog):
             return [unit for unit in unit_keys.registered_units(db, actor)
                     if unit.replaced_at is None]
 
-        self.run(work, self._show_units)
+        # Owned by the dialog: closed before the list arrives, nothing is shown.
+        self._runner.start(work, on_success=self._show_units, on_failure=self.message.error,
+                           owner=self)
 
     def _show_units(self, found: list[RegisteredUnitRecord]) -> None:
-        self._set_running(False)
         for unit in found:
             self.unit.addItem(f"{unit.code} — {unit.name}", unit.code)
         self.unit.setEnabled(bool(found))
@@ -210,7 +211,7 @@ class TransferOutDialog(TaskDialog):
 
     def _sent(self, sent: Sent) -> None:
         self._set_running(False)
-        self.result = sent
+        self.sent_package = sent
         unit = self.unit.currentText() if self.chosen_unit() == sent.to_unit else sent.to_unit
         text = (f"Đã ghi {len(sent.codes)} vụ việc ({', '.join(sent.codes)}) và "
                 f"{sent.evidence_files} tệp chứng cứ vào {sent.target} cho đơn vị {unit}. "
@@ -235,7 +236,7 @@ class TransferInDialog(TaskDialog):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__("Nhận vụ việc chuyển đến", parent=parent, min_width=600)
         self._db, self._actor = db, actor
-        self.result: Received | None = None
+        self.received_package: Received | None = None
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.cases = FittedList(260)
@@ -273,7 +274,7 @@ class TransferInDialog(TaskDialog):
 
     def _received(self, received: Received) -> None:
         self._set_running(False)
-        self.result = received
+        self.received_package = received
         if received.again:
             self.message.done(f"Gói {received.source.name} đã được nhận trước đây: không "
                               "thay đổi gì.")
