@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,9 +45,12 @@ KEY_HELD_BY_ADMIN = ("Chỉ quản trị viên giữ khóa của đơn vị đ�
 NO_UNITS = ("Chưa đăng ký đơn vị nhận nào: hãy nhận tệp khóa công khai của đơn vị nhận, so "
             "dấu vân tay qua điện thoại và đăng ký ở Quản trị → Đơn vị và khóa.")
 CHILDREN_TEXT = "Chuyển đầy đủ thông tin trẻ em (có căn cứ pháp lý)"
-CHILDREN_MASKED = ("Không ghi căn cứ: vụ việc có trẻ em (hoặc đối tượng dưới 16 tuổi) được "
-                   "chuyển với thông tin trẻ em đã che (chữ cái đầu, tuổi, giới tính) và không "
-                   "kèm tệp chứng cứ của vụ việc đó.")
+WHAT_IS_SENT = ("Vụ việc được chuyển nguyên vẹn (thông tin, biện pháp xử lý, người liên quan, "
+                "tệp chứng cứ, trích nhật ký thao tác) trong một gói ký số, mã hóa: chỉ đơn vị "
+                "nhận mở được. Việc chuyển được ghi vào nhật ký và quá trình xử lý của vụ việc.")
+CHILDREN_MASKED = ("Nếu không chọn ô dưới đây, vụ việc có trẻ em (hoặc đối tượng dưới 16 tuổi) "
+                   "được chuyển với thông tin trẻ em đã che (chữ cái đầu, tuổi, giới tính) và "
+                   "không kèm tệp chứng cứ của vụ việc đó.")
 BASIS_MISSING = ("Hãy ghi căn cứ pháp lý để chuyển thông tin trẻ em (ví dụ: Công an xã đề "
                  "nghị theo Điều 62 Luật Xử lý vi phạm hành chính), hoặc bỏ chọn ô này.")
 NO_CASES = "Hãy ghi mã vụ việc cần chuyển."
@@ -96,6 +100,8 @@ class TransferOutDialog(TaskDialog):
         self.send_children.toggled.connect(self.basis.setEnabled)
         for widget in (self.send_children, self.basis):
             widget.setVisible(actor.can(Permission.UNMASK_CHILDREN))
+        explanation = QLabel(WHAT_IS_SENT)
+        explanation.setWordWrap(True)
         masked = QLabel(CHILDREN_MASKED)
         masked.setWordWrap(True)
         self.target = QLineEdit()
@@ -114,12 +120,14 @@ class TransferOutDialog(TaskDialog):
         form.addRow("Đơn vị nhận", self.unit)
         form.addRow("", self.unit_error)
         form.addRow("Lưu gói", target_row)
+        children = QGroupBox("Thông tin trẻ em")
+        column = QVBoxLayout(children)
+        for widget in (masked, self.send_children, self.basis, self.basis_error):
+            column.addWidget(widget)
         layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
         layout.addLayout(form)
-        layout.addWidget(masked)
-        layout.addWidget(self.send_children)
-        layout.addWidget(self.basis)
-        layout.addWidget(self.basis_error)
+        layout.addWidget(children)
         layout.addWidget(self.message)
         layout.addLayout(self.progress_row())
         layout.addLayout(self.button_row(self.send_button))
