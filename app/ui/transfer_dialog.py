@@ -122,8 +122,8 @@ class TransferOutDialog(TaskDialog):
         form.addRow("Lưu gói", target_row)
         children = QGroupBox("Thông tin trẻ em")
         column = QVBoxLayout(children)
-        for widget in (masked, self.send_children, self.basis, self.basis_error):
-            column.addWidget(widget)
+        for part in (masked, self.send_children, self.basis, self.basis_error):
+            column.addWidget(part)
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         layout.addLayout(form)
