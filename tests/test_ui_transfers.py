@@ -6,6 +6,8 @@ test's `db` (unit 00007); the other office is a folder of its own (tests/test_tr
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -170,3 +172,13 @@ def test_other_roles_see_the_transfers_disabled_with_the_reason(
         assert not action.isEnabled()
         assert "Chỉ quản trị viên giữ khóa của đơn vị" in action.toolTip()
         assert action in window.case_menu.actions()
+
+
+def test_the_window_starts_without_the_transfer_modules() -> None:
+    # The package's format and keys load with the first transfer, not with the window.
+    code = ("import sys\n"
+            "import app.ui.main, app.ui.main_window\n"
+            "loaded = [m for m in ('app.ui.transfer_dialog', 'app.services.transfers') "
+            "if m in sys.modules]\n"
+            "assert not loaded, loaded\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

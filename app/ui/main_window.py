@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.labels import ROLE_LABELS
+from app.domain.labels import ROLE_LABELS, Role
 from app.domain.office import one_line
 from app.progress import CancelToken, Progress
 from app.services import cases, evidence, list_export, settings, vocabulary
@@ -42,12 +42,16 @@ from app.ui.prefs import UiPrefs
 from app.ui.progress_panel import ProgressPanel
 from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskFunction, TaskRunner
-from app.ui.transfer_dialog import transfer_refusal
 from app.ui.widgets import LazyScreen
 
 if TYPE_CHECKING:
     from app.ui.dashboard import DashboardView
     from app.ui.help import GuideWindow
+
+# A package is signed and opened with the office's own key, which only an administrator's
+# session opens (`services/unit_keys.own_seed`).
+TRANSFER_KEY_HELD_BY_ADMIN = ("Chỉ quản trị viên giữ khóa của đơn vị để ký và mở gói chuyển "
+                              "vụ việc: hãy nhờ quản trị viên {doing}.")
 
 
 class MainWindow(QMainWindow):
@@ -255,12 +259,11 @@ class MainWindow(QMainWindow):
             "&Chuyển vụ việc sang đơn vị khác…", self.transfer_cases,
             tip="Gói ký số, mã hóa chỉ đơn vị nhận mở được, kèm biện pháp và chứng cứ")
         self.transfer_in_action = self._action("&Nhận vụ việc chuyển đến…", self.receive_cases)
-        for action, permission, doing in (
-                (self.transfer_out_action, Permission.EXPORT_FULL, "chuyển vụ việc"),
-                (self.transfer_in_action, Permission.IMPORT, "nhận vụ việc chuyển đến")):
-            refusal = transfer_refusal(self.actor, permission, doing)
-            action.setEnabled(refusal is None)
-            action.setToolTip(refusal or action.text().replace("&", ""))
+        if self.actor.role is not Role.ADMIN:  # who holds every permission a transfer needs
+            for action, doing in ((self.transfer_out_action, "chuyển vụ việc"),
+                                  (self.transfer_in_action, "nhận vụ việc chuyển đến")):
+                action.setEnabled(False)
+                action.setToolTip(TRANSFER_KEY_HELD_BY_ADMIN.format(doing=doing))
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&Tệp")

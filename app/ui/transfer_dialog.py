@@ -3,8 +3,8 @@ another registered unit in a `.svpcase` package, and a received package's cases 
 updated (`app.services.transfers`, shared/spec/exchange.md "Case transfer package").
 
 The package is signed and opened with the office's own keys, which only an
-administrator's session holds: for other roles the actions are disabled, the reason in
-their tooltip. Both run off the UI thread; the dialog then says what came of it.
+administrator's session holds: for other roles the window's actions are disabled, the
+reason in their tooltip. Both run off the UI thread; the dialog then says what came of it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case_code import typed_codes
-from app.domain.labels import TRANSFER_OUTCOME_LABELS, Role
+from app.domain.labels import TRANSFER_OUTCOME_LABELS
 from app.progress import CancelToken, Progress
 from app.services import transfers, unit_keys
 from app.services.actor import Actor, Permission
@@ -40,8 +40,6 @@ from app.ui.task_dialog import TaskDialog
 from app.ui.widgets import FieldError, FittedList
 
 PACKAGE_FILTER = f"Gói chuyển vụ việc (*{transfers.SUFFIX})"
-KEY_HELD_BY_ADMIN = ("Chỉ quản trị viên giữ khóa của đơn vị để ký và mở gói chuyển vụ việc: "
-                     "hãy nhờ quản trị viên {doing}.")
 NO_UNITS = ("Chưa đăng ký đơn vị nhận nào: hãy nhận tệp khóa công khai của đơn vị nhận, so "
             "dấu vân tay qua điện thoại và đăng ký ở Quản trị → Đơn vị và khóa.")
 CHILDREN_TEXT = "Chuyển đầy đủ thông tin trẻ em (có căn cứ pháp lý)"
@@ -55,15 +53,6 @@ BASIS_MISSING = ("Hãy ghi căn cứ pháp lý để chuyển thông tin trẻ e
                  "nghị theo Điều 62 Luật Xử lý vi phạm hành chính), hoặc bỏ chọn ô này.")
 NO_CASES = "Hãy ghi mã vụ việc cần chuyển."
 NO_TARGET = "Hãy chọn nơi lưu gói chuyển vụ việc."
-
-
-def transfer_refusal(actor: Actor, permission: Permission, doing: str) -> str | None:
-    """Why `actor` may not send (`EXPORT_FULL`) or receive (`IMPORT`) a package, or None.
-    Beyond the permission, the office's key opens only in an administrator's session
-    (`unit_keys.own_seed`), which the service checks again."""
-    if actor.role is Role.ADMIN and actor.can(permission):
-        return None
-    return KEY_HELD_BY_ADMIN.format(doing=doing)
 
 
 def _with_suffix(path: Path) -> Path:
