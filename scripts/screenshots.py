@@ -12,7 +12,10 @@ the case editor's sections, in screens-out/.
 
     python scripts/screenshots.py [--wm] [--data-dir demo-data] [--out DIR]
 
-Creates the demo folder (3,000 cases) if it does not exist yet.
+Creates the demo folder (3,000 cases) if it does not exist yet. With --wm, also a
+province's folder beside it (`…-tinh`, made again each time, with the folders of its
+communes) for «Tổng hợp đơn vị», and that province's consolidated report of October 2026
+in DIR/tong-hop/ (render its PDF with pdftoppm, its workbook through LibreOffice).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -79,6 +82,8 @@ def main() -> None:
         _whole_screen_shots(app, window, out, set(args.only or ()))
         window.close()
         db.dispose()
+        if not args.only or PROVINCE_SHOT in args.only:
+            _province_shots(app, paths.root, out)
         return
     for width, height in SIZES:
         window.resize(width, height)
@@ -563,6 +568,127 @@ def _frozen_month(window: MainWindow) -> Period | None:
             continue
         return month
     return None
+
+
+PROVINCE_SHOT = "tong-hop-don-vi"
+PROVINCE_MONTH = Period.month(2026, 10)
+# The communes of the province's picture, and the days after the due day each one's October
+# report arrived: one late, one never sent.
+PROVINCE_UNITS = (("00004", "Xã Minh Tân", -3), ("00007", "Xã Bình An", -1),
+                  ("00010", "Phường Cát Lâm", 0), ("00013", "Xã Hòa Phú", 2),
+                  ("00016", "Xã Tân Lập", -4), ("00019", "Phường Đông Hải", None))
+
+# (platform, account, how many of the communes above met it)
+SHARED_ACCOUNTS = (("FB", "Hóng biến Lâm Thịnh", 4), ("TT", "@tin.nong.24h", 2))
+
+
+def _province_folder(root: Path) -> DataPaths:
+    """A province (Sở Văn hóa, Thể thao và Du lịch of a made-up Tỉnh Lâm Thịnh) that
+    registered six communes and received the September and October reports of five:
+    each commune a folder of its own with a few demo cases, its months frozen and packaged."""
+    import dataclasses
+    import shutil
+
+    from sqlalchemy import update
+
+    from app.domain.case import CaseInput
+    from app.domain.report import ReportText
+    from app.domain.report_due import due_date
+    from app.models import ReceivedReport
+    from app.services import report_packages, report_register, settings, unit_keys
+    from app.services.report_register import SanctionPathBreaches
+
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    communes: list[tuple[str, int | None, list[Path], Path]] = []
+    for index, (code, name, late) in enumerate(PROVINCE_UNITS):
+        db = setup.init_data_folder(
+            DataPaths(root / code), USER, PASSWORD, "Quản trị viên (mẫu)",
+            office=dataclasses.replace(demo.demo_office(), unit_code=code, unit_title=name))
+        actor = accounts.authenticate(db, USER, PASSWORD)
+        packages: list[Path] = []
+        # Accounts that several communes met in October: the view across units finds them.
+        for platform, account, communes_met in SHARED_ACCOUNTS:
+            if index < communes_met:
+                cases.create_case(db, actor, CaseInput(
+                    detected_on=date(2026, 10, 2 + 6 * index), platform_code=platform,
+                    account=account, group_code="TG", url=None,
+                    summary="Đăng tin sai sự thật về dịch bệnh trên địa bàn tỉnh."),
+                    today=date(2026, 11, 20))
+        for seed in range(1, 20):  # demo cases until both months pass the sanction rules
+            demo.add_demo_cases(db, actor, 30, seed=100 * index + seed,
+                                today=date(2026, 11, 20))
+            try:
+                for number, month in enumerate((PROVINCE_MONTH.previous(), PROVINCE_MONTH)):
+                    if not report_register.latest_sent_report(db, actor, month):
+                        report_register.send_report(db, actor, month, ReportText(
+                            str(9 + number), month.end + timedelta(days=3), ""))
+            except SanctionPathBreaches:
+                continue
+            break
+        for month in (PROVINCE_MONTH.previous(), PROVINCE_MONTH):
+            packages.append(root / f"{code}-{month.slug}.svpbc")
+            report_packages.write_package(db, actor, month, packages[-1])
+        key = root / f"{code}.svpkey"
+        unit_keys.write_unit_key(db, actor, key)
+        db.dispose()
+        communes.append((code, late, packages, key))
+    paths = DataPaths(root / "tinh")
+    db = setup.init_data_folder(paths, USER, PASSWORD, "Quản trị viên (mẫu)",
+                                office=dataclasses.replace(
+        demo.demo_office(), unit_code="01", unit_title="Tỉnh Lâm Thịnh",
+        managing_body="ỦY BAN NHÂN DÂN\nTỈNH LÂM THỊNH",
+        unit_name="SỞ VĂN HÓA, THỂ THAO\nVÀ DU LỊCH",
+        unit_in_sentence="Sở Văn hóa, Thể thao và Du lịch", unit_symbol="BC-SVHTTDL",
+        unit_signer=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), unit_signer_name="Trần Văn Sở",
+        place_name="Lâm Thịnh", addressees=("Bộ Văn hóa, Thể thao và Du lịch",
+                                             "Ủy ban nhân dân tỉnh Lâm Thịnh"),
+        recipients=("Như trên", "Lưu: VT")))
+    actor = accounts.authenticate(db, USER, PASSWORD)
+    due_days = settings.load_office(db).report_due_days
+    for code, late, packages, key in communes:
+        unit_keys.trust_unit(db, actor, key)
+        if late is None:
+            continue
+        for package, days in zip(packages, (-2, late), strict=True):
+            received = report_packages.receive_package(db, actor, package)
+            # Received now; for the picture, on the day it would have come.
+            day = due_date(received.package.period, due_days) + timedelta(days=days)
+            with db.write() as session:
+                session.execute(update(ReceivedReport).where(
+                    ReceivedReport.unit_code == code,
+                    ReceivedReport.period_end == received.package.period.end,
+                ).values(received_at=datetime(day.year, day.month, day.day, 9).astimezone()))
+    db.dispose()
+    return paths
+
+
+def _province_shots(app: QApplication, demo_folder: Path, out: Path) -> None:
+    """«Tổng hợp đơn vị» of the province's October, and its consolidated report's files."""
+    from app.db import open_database
+    from app.services.consolidation import consolidate_received, consolidated_file
+    from app.services.report_export import Targets
+    from app.ui.report.tracker import TrackerScreen
+
+    paths = _province_folder(demo_folder.with_name(f"{demo_folder.name}-tinh"))
+    db = open_database(paths)
+    actor = accounts.authenticate(db, USER, PASSWORD)
+    files = out / "tong-hop"
+    files.mkdir(exist_ok=True)
+    consolidate_received(db, actor, PROVINCE_MONTH, Targets(*(
+        files / consolidated_file(PROVINCE_MONTH, suffix)
+        for suffix in (".xlsx", ".pdf", ".docx"))))
+    window = MainWindow(db, actor)
+    window.showMaximized()
+    screen = window.show_screen("units")
+    assert isinstance(screen, TrackerScreen)
+    screen.picker.set_period(PROVINCE_MONTH)
+    screen.refresh()
+    _screen_shot(app, window, out, PROVINCE_SHOT)
+    screen.tabs.setCurrentIndex(1)
+    _screen_shot(app, window, out, f"{PROVINCE_SHOT}-tai-khoan")
+    window.close()
+    db.dispose()
 
 
 def _tab_names(window: MainWindow) -> list[str]:

@@ -55,6 +55,7 @@ from app.services import (
     purge,
     report_packages,
     report_register,
+    report_reviews,
     settings,
     setup,
     templates,
@@ -397,6 +398,65 @@ def _receive_package(w: World) -> Prepared:
     return lambda: report_packages.receive_package(w.db, w.officer, package)
 
 
+MAY = parse_month("2026-05")
+
+
+def _other_office(w: World, code: str, name: str) -> Database:
+    return setup.init_data_folder(DataPaths(w.files / code / "data"), "admin", ADMIN_PASSWORD,
+                                  office=dataclasses.replace(settings.load_office(w.db),
+                                                             unit_code=code, unit_title=name))
+
+
+def _received_from(w: World, code: str, name: str) -> None:
+    """Another commune's May report, received here (its key registered)."""
+    _unit(w)
+    commune = _other_office(w, code, name)
+    try:
+        admin = accounts.authenticate(commune, "admin", ADMIN_PASSWORD)
+        report_register.send_report(commune, admin, MAY, ReportText("5", TODAY, ""))
+        package, key_file = w.name("goi", ".svpbc"), w.name("khoa", ".json")
+        report_packages.write_package(commune, admin, MAY, package)
+        unit_keys.write_unit_key(commune, admin, key_file)
+    finally:
+        commune.dispose()
+    unit_keys.trust_unit(w.db, _signed_in_admin(w), key_file)
+    report_packages.receive_package(w.db, w.officer, package)
+
+
+def _accept_report(w: World) -> Prepared:
+    _received_from(w, "00010", "Xã Tân Lập")
+    return lambda: report_reviews.accept_report(w.db, w.leader, "00010", MAY)
+
+
+def _return_report(w: World) -> Prepared:
+    _received_from(w, "00011", "Xã Phú Mỹ")
+    admin = _signed_in_admin(w)
+    return lambda: report_reviews.return_report(w.db, admin, "00011", MAY, NAMING,
+                                                w.name("tra-lai", ".svptl"))
+
+
+def _receive_return_note(w: World) -> Prepared:
+    """This office's May report, which its province received and returned."""
+    _unit(w)
+    report_register.send_report(w.db, w.leader, MAY, ReportText("5", TODAY, ""))
+    admin = _signed_in_admin(w)
+    package, key_file = w.name("goi", ".svpbc"), w.name("khoa", ".json")
+    report_packages.write_package(w.db, admin, MAY, package)
+    unit_keys.write_unit_key(w.db, admin, key_file)
+    province = _other_office(w, "01", "Thành phố Hà Nội")
+    try:
+        province_admin = accounts.authenticate(province, "admin", ADMIN_PASSWORD)
+        unit_keys.trust_unit(province, province_admin, key_file)
+        report_packages.receive_package(province, province_admin, package)
+        note, province_key = w.name("tra-lai", ".svptl"), w.name("khoa", ".json")
+        report_reviews.return_report(province, province_admin, "00004", MAY, NAMING, note)
+        unit_keys.write_unit_key(province, province_admin, province_key)
+    finally:
+        province.dispose()
+    unit_keys.trust_unit(w.db, _signed_in_admin(w), province_key)
+    return lambda: report_reviews.receive_return(w.db, w.officer, note)
+
+
 def _export_audit_log(w: World) -> Prepared:
     records = audit_log.search(w.db, w.admin)
     return lambda: audit_log.export(w.db, w.admin, w.name("nhat-ky", ".xlsx"), records)
@@ -588,6 +648,14 @@ ACTIONS = (
             lambda d: d["action"] == "lập gói báo cáo" and len(d["sha256"]) == 64),
     Audited("nhận gói báo cáo", AuditAction.REPORT_RECEIVE, _receive_package,
             lambda d: (d["unit"], d["version"], d["period"]) == ("00009", 1, "Tháng 6/2026")),
+    Audited("chấp nhận báo cáo", AuditAction.REPORT_REVIEW, _accept_report,
+            lambda d: (d["action"], d["unit"], d["version"]) == ("chấp nhận báo cáo", "00010", 1)),
+    Audited("trả lại báo cáo", AuditAction.REPORT_REVIEW, _return_report,
+            lambda d: (d["action"], d["unit"]) == ("trả lại báo cáo", "00011")
+            and len(d["sha256"]) == 64 and "reason" not in d),
+    Audited("nhận thông báo trả lại báo cáo", AuditAction.REPORT_RETURN_RECEIVE,
+            _receive_return_note,
+            lambda d: (d["unit"], d["version"], d["period"]) == ("01", 1, "Tháng 5/2026")),
 )
 
 

@@ -1,5 +1,6 @@
-"""`report --package`, `receive` and `submissions` on the command line (shared/spec/cli.md):
-a commune's frozen report sent to its province as a file."""
+"""`report --package`, `receive`, `submissions` and `consolidate` on the command line
+(shared/spec/cli.md): a commune's frozen report sent to its province as a file, and the
+province's report made of those received."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from app.domain.case import ChildInput
 from app.domain.periods import Period
 from app.domain.report import ReportText
 from app.paths import DataPaths
+from app.progress import Cancelled
+from app.reports import docx_report
 from app.services import accounts, cases, report_register
 from tests.conftest import TODAY, make_case, marker_forms, open_unlocked
 from tests.test_cli import PASSWORD, run
@@ -146,3 +149,44 @@ def test_a_package_of_an_unregistered_unit_is_refused(offices: tuple[Path, Path]
     assert err.startswith("Tệp «xa-minh-tan.svpbc» là gói báo cáo của đơn vị 00007 (Xã Minh "
                           "Tân), đơn vị chưa được đăng ký") and "trust-unit" in err
     assert _submissions(province) == ["00004\tPhường Ba Đình\tchưa gửi\t"]
+
+
+def test_consolidate_writes_the_provinces_report_of_the_packages_received(
+        offices: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    province, commune = offices
+    package = tmp_path / "t10.svpbc"
+    assert _package(commune, package)[0] == 0
+    assert _receive(province, package)[0] == 0
+    # No file named: the workbook and the PDF under their default names, here.
+    here = tmp_path / "tong-hop"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, out, err = run(_as(province, "admin", "consolidate", *MONTH), PASSWORD + "\n")
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in here.iterdir()) == ["bao-cao-tong-hop-2026-10.pdf",
+                                                      "bao-cao-tong-hop-2026-10.xlsx"]
+    assert out == ("Đã ghi báo cáo tổng hợp tháng 10/2026: bao-cao-tong-hop-2026-10.xlsx, "
+                   "bao-cao-tong-hop-2026-10.pdf. Đã nhận báo cáo của 1/1 đơn vị. Phát hiện 1 "
+                   "vụ, kết thúc xử lý 0 vụ, tồn cuối kỳ 1 vụ, tiền phạt 0 đồng.\n")
+    word = tmp_path / "tong-hop.docx"
+    code, out, err = run(_as(province, "admin", "consolidate", *MONTH, "--docx", str(word)),
+                         PASSWORD + "\n")
+    assert (code, err) == (0, "") and word.is_file() and f": {word}. " in out
+
+
+def test_consolidate_stopped_by_ctrl_c_leaves_no_file(
+        offices: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    province, _ = offices
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise Cancelled
+
+    # In the Word file, the last one written: the workbook and the PDF are done by then.
+    monkeypatch.setattr(docx_report, "write_docx", interrupted)
+    out_dir = tmp_path / "tong-hop"
+    out_dir.mkdir()
+    code, out, err = run(_as(province, "admin", "consolidate", *MONTH, "--xlsx",
+                             str(out_dir / "a.xlsx"), "--pdf", str(out_dir / "a.pdf"),
+                             "--docx", str(out_dir / "a.docx")), PASSWORD + "\n")
+    assert (code, out) == (130, "") and "hủy" in err.lower()
+    assert list(out_dir.iterdir()) == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from app.db import Database
 from app.domain.case import validate_case
@@ -16,6 +17,7 @@ from app.models import Case, Event
 from app.services import demo, legal_basis, vocabulary
 from app.services.actor import Actor
 from app.services.search import CaseQuery, count_cases
+from tests.conftest import SERVER
 
 TODAY = date(2026, 11, 20)
 
@@ -120,3 +122,19 @@ def test_demo_decisions_are_followed_up(db: Database, admin: Actor) -> None:
     assert any(row.enforced_on for row in decided)
     for kind in (Attention.DECISION_OVERDUE, Attention.COMPLIANCE_OVERDUE):
         assert count_cases(db, CaseQuery(attention=kind), today=TODAY) > 0, kind
+
+
+@pytest.mark.skipif(SERVER is None, reason="a server's planner statistics")
+def test_after_the_demo_the_server_plans_with_what_was_added(
+        db: Database, admin: Actor) -> None:
+    """The bulk insert leaves the server's statistics as they were until autovacuum
+    passes; the demo (and an import) take them at once, so that the queries that follow
+    are planned for the rows added."""
+    demo.add_demo_cases(db, admin, 300, today=date(2026, 11, 20))
+    with db.engine.connect() as conn:
+        settled = conn.execute(text(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+            )).scalars()
+        assert {"cases", "events", "children", "defamed_parties"} <= set(settled)
+        assert conn.execute(text(
+            "SELECT reltuples FROM pg_class WHERE relname = 'cases'")).scalar_one() == 300

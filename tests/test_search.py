@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
+from alembic import command
 
-from app.db import Database
+from app.db import Database, open_database
+from app.db.migrate import alembic_config
 from app.domain.events import EventInput
 from app.domain.labels import CaseStatus, ClosingResult
-from app.services import cases, events
+from app.paths import DataPaths
+from app.services import accounts, cases, events, setup
 from app.services.actor import Actor
 from app.services.search import (
     CaseQuery,
@@ -19,7 +25,14 @@ from app.services.search import (
     find_repeat_offenders,
     search_case_ids,
 )
-from tests.conftest import TODAY, make_case
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    SERVER,
+    TODAY,
+    _server_admin,
+    _server_database,
+    make_case,
+)
 
 
 @pytest.fixture
@@ -118,6 +131,11 @@ def test_short_and_long_words_and_edits_reach_the_index(db: Database, officer: A
 
 def test_names_and_places_sort_in_vietnamese_order(db: Database, officer: Actor) -> None:
     """The issue: by code points "Khu phố 1" came before "Ấp…" and "Đ" after every letter."""
+    _check_vietnamese_order(db, _record_for_sorting(db, officer))
+
+
+def _record_for_sorting(db: Database, officer: Actor) -> dict[str, int]:
+    """Five cases; each one's id under its area, account and offender."""
     recorded = [("Khu phố 10", "Trang Đông Hòa", "Nguyễn Văn Bình"),
                 ("Ấp Tân Hòa", "@dương.minh", "Trần Thị An"),
                 ("Khu phố 2", "Ánh Dương", "Lê Đức"),
@@ -128,7 +146,10 @@ def test_names_and_places_sort_in_vietnamese_order(db: Database, officer: Actor)
         made = cases.create_case(db, officer, make_case(area=area, account=account,
                                                         offender_name=offender), today=TODAY)
         ids[area] = ids[account] = ids[offender] = made.id
+    return ids
 
+
+def _check_vietnamese_order(db: Database, ids: dict[str, int]) -> None:
     def order(key: SortKey) -> list[int]:
         return search_case_ids(db, CaseQuery(sort=key, descending=False))
 
@@ -141,3 +162,40 @@ def test_names_and_places_sort_in_vietnamese_order(db: Database, officer: Actor)
         "Hồ An", "Trần Thị An", "Nguyễn Văn Bình", "Phạm Văn Dũng", "Lê Đức")]
     assert search_case_ids(db, CaseQuery(sort=SortKey.AREA)) == list(reversed(order(
         SortKey.AREA)))
+
+
+@pytest.fixture
+def vietnamese_server(db: Database, tmp_path: Path) -> Iterator[DataPaths]:
+    """A new database on the server whose locale is Vietnamese (ICU's, PostgreSQL 15 and
+    later), as an office's server may have: its text compares as that language does."""
+    name = f"sovipham_vi_{uuid.uuid4().hex}"
+    _server_admin(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE 'C.UTF-8' "
+                  "LOCALE_PROVIDER icu ICU_LOCALE 'vi'")
+    try:
+        yield DataPaths(tmp_path / "may-chu-vi", _server_database(name))
+    finally:
+        _server_admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.mark.skipif(SERVER is None, reason="a server database's own locale")
+def test_names_sort_in_vietnamese_order_on_a_server_of_any_locale(
+        vietnamese_server: DataPaths) -> None:
+    """The collation keys compare by code point: a server whose locale ignores their
+    separators put «Zalo Ấp Bắc» first. A register of an earlier version on such a
+    server sorts right once upgraded (migration 0023), its rows as they were."""
+    db = setup.init_data_folder(vietnamese_server, "admin", ADMIN_PASSWORD)
+    try:
+        ids = _record_for_sorting(db, accounts.authenticate(db, "admin", ADMIN_PASSWORD))
+        _check_vietnamese_order(db, ids)
+        with db.engine.begin() as conn:  # as an earlier version left it
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0022")
+    finally:
+        db.dispose()
+    db = open_database(vietnamese_server)
+    try:
+        accounts.authenticate(db, "admin", ADMIN_PASSWORD)  # upgrades it
+        _check_vietnamese_order(db, ids)
+    finally:
+        db.dispose()

@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas
 
 from app.cli import main
 from app.domain.report import ReportFigures
-from app.domain.report_forms import Form
+from app.domain.report_forms import ReportForms
 from app.reports import excel, fonts
 from app.selftest import SelftestFailed, check_pdf
 
@@ -33,15 +33,17 @@ def test_passes_on_a_working_program() -> None:
 
 
 def test_a_wrong_figure_written_to_the_workbook_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = excel.all_forms
+    real = excel.report_forms
 
-    def one_more_detected(figures: ReportFigures) -> tuple[Form, Form, Form]:
-        summary, platforms, cases = real(figures)
+    def one_more_detected(figures: ReportFigures) -> ReportForms:
+        forms = real(figures)
+        summary = forms.sheets[0]
         total = list(summary.total or ())
         total[3] = int(total[3] or 0) + 1  # column 4, "Phát hiện trong kỳ"
-        return dataclasses.replace(summary, total=tuple(total)), platforms, cases
+        wrong = dataclasses.replace(summary, total=tuple(total))
+        return dataclasses.replace(forms, sheets=(wrong, *forms.sheets[1:]))
 
-    monkeypatch.setattr(excel, "all_forms", one_more_detected)
+    monkeypatch.setattr(excel, "report_forms", one_more_detected)
     status, out, _ = _selftest()
     assert status == 1
     # Six groups on rows 7 to 12, the total on row 13.

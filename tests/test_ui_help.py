@@ -92,13 +92,20 @@ def test_the_guide_names_this_data_folder_its_parts_and_the_settings(paths: Data
 
 def test_in_server_mode_the_guide_says_the_keys_and_evidence_are_on_the_server(
         tmp_path: Path) -> None:
-    paths = DataPaths(tmp_path / "data", "postgresql://sovipham@may-chu/sovipham")
+    paths = DataPaths(tmp_path / "data",
+                      "postgresql://sovipham:bi-mat@may-chu/sovipham?connect_timeout=10")
     text = guide_text(paths)
     assert "khóa mã hóa (niêm phong bằng mật khẩu của từng người dùng) nằm trong cơ sở dữ " \
            "liệu trên máy chủ" in text
     for part in (paths.database, paths.keys, paths.evidence):
         assert part.name not in text
     assert f"`{paths.backups.name}`" in text  # this PC's own parts are still named
+    # The commands name the server (they do not read the window's connection), never
+    # with the password the window holds.
+    assert (f'sovipham --data-dir "{paths.root}" --database '
+            '"postgresql://sovipham@may-chu/sovipham" --user TÊN --password-stdin check') in text
+    assert "PGPASSWORD" in text
+    assert "bi-mat" not in text
     assert "$" not in text
 
 

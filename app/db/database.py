@@ -215,31 +215,69 @@ class ServerSchema(Enum):
     OLDER = "older"  # an earlier version's: migrated at the next sign-in
     CURRENT = "current"
     NEWER = "newer"  # a later version's: this one cannot open it
+    # A schema without an account: an `init` killed part-way (its steps commit one by one),
+    # or one running on another PC. Nothing anyone entered is in it; `init` makes it afresh.
+    UNFINISHED = "unfinished"
 
 
 def server_schema(url: str | URL) -> ServerSchema:
     """The schema of the server database at `url`; refused with `DataFolderError` when
     the server cannot be reached or refuses the login (`engine.connection_problem`)."""
+    from sqlalchemy import select
     from sqlalchemy.pool import NullPool
 
-    from app.db.migrate import HEAD_REVISION, current_revision, known_revision
+    from app.db.migrate import HEAD_REVISION, known_revision
+    from app.db.schema import stored_revision
+    from app.models import User
 
     engine = make_server_engine(server_url(url), pool=NullPool)
     try:
-        revision = current_revision(engine)
+        with engine.connect() as conn:
+            revision = stored_revision(conn)
+            if revision is None:
+                return ServerSchema.EMPTY
+            if revision != HEAD_REVISION and not known_revision(revision):
+                return ServerSchema.NEWER
+            if conn.execute(select(User.id).limit(1)).first() is None:
+                return ServerSchema.UNFINISHED
     finally:
         engine.dispose()
-    if revision is None:
-        return ServerSchema.EMPTY
-    if revision == HEAD_REVISION:
-        return ServerSchema.CURRENT
-    return ServerSchema.OLDER if known_revision(revision) else ServerSchema.NEWER
+    return ServerSchema.CURRENT if revision == HEAD_REVISION else ServerSchema.OLDER
+
+
+@contextmanager
+def initialising(paths: DataPaths) -> Iterator[None]:
+    """Around the whole of an `init`. On a server: one at a time (`register_lock.initialising`),
+    and a register that an earlier `init` left unfinished (`ServerSchema.UNFINISHED`) removed
+    first, so that this one starts afresh. A data folder is the command's or window's alone
+    already (`lock.py`)."""
+    if paths.server is None:
+        yield
+        return
+    from sqlalchemy.pool import NullPool
+
+    engine = make_server_engine(server_url(paths.server), pool=NullPool)
+    try:
+        with register_lock.initialising(engine):
+            if server_schema(paths.server) is ServerSchema.UNFINISHED:
+                from app.db.storage import drop_register
+
+                drop_register(paths.server)
+            yield
+    finally:
+        engine.dispose()
 
 
 def _check_server(url: URL, *, create: bool) -> None:
     """Refused as a data folder is: a schema where `init` would make one, none elsewhere,
     or a server that does not answer."""
     schema = server_schema(url)
+    if schema is ServerSchema.UNFINISHED:
+        raise DataFolderError(
+            f"Cơ sở dữ liệu {url.database} trên máy chủ chưa khởi tạo xong (lần khởi tạo bị "
+            "ngắt giữa chừng, hoặc đang chạy trên máy khác): chưa có người dùng nào. Hãy "
+            "khởi tạo lại (lệnh «init --database» hoặc bước tạo dữ liệu khi mở chương "
+            "trình): phần dở dang được xóa rồi làm lại từ đầu.")
     if create and schema is not ServerSchema.EMPTY:
         raise DataFolderError(
             f"Cơ sở dữ liệu {url.database} trên máy chủ đã có dữ liệu; không khởi tạo lại "

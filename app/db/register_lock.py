@@ -20,6 +20,7 @@ from app.db.engine import POSTGRESQL
 from app.errors import UserError
 
 KEY = 0x536F5669  # "SoVi": the one advisory lock of the register
+INIT_KEY = KEY + 1  # held by the `init` making the register
 WAIT = "30s"
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout reached
 
@@ -30,6 +31,8 @@ WRITING = ("Máy khác đang ghi dữ liệu lên máy chủ (một thao tác l�
 IN_USE = ("Máy khác đang đọc hoặc ghi dữ liệu trên máy chủ nên chưa thay được dữ liệu: chưa "
           "khôi phục, dữ liệu vẫn như cũ. Hãy nhờ các máy khác đóng cửa sổ đang mở rồi thử "
           "lại.")
+INITIALISING = ("Một máy khác đang khởi tạo cơ sở dữ liệu này trên máy chủ: không khởi tạo "
+                "thêm lần nữa. Hãy đợi việc đó xong rồi đăng nhập bằng người quản trị đã tạo.")
 
 
 def share(connection: Connection) -> None:
@@ -62,6 +65,20 @@ def alone(engine: Engine) -> Iterator[None]:
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": KEY})
             connection.commit()
+
+
+@contextmanager
+def initialising(engine: Engine) -> Iterator[None]:
+    """One `init` at a time on a server, refused at once with `INITIALISING`. The lock is
+    its connection's session's: the server drops it with the connection when the program
+    ends, killed or not (the engine's pool must close connections, `NullPool`)."""
+    with engine.connect() as connection:
+        taken = connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
+                                   {"key": INIT_KEY}).scalar_one()
+        connection.commit()
+        if not taken:
+            raise UserError(INITIALISING)
+        yield
 
 
 @contextmanager

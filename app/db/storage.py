@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -50,6 +51,7 @@ from app.db.register_lock import limited_waits
 from app.db.schema import VERSION_TABLE, changing_schema, migrate, stored_revision
 from app.db.text_index import is_text_index
 from app.errors import DataFolderError
+from app.models import Base
 
 SQLITE = "sqlite"
 
@@ -172,6 +174,16 @@ def drop_made_since(url: str, before: frozenset[str]) -> None:
             kind, _, bare = name.partition(" ")
             if kind == "extension":
                 connection.exec_driver_sql(f'DROP EXTENSION IF EXISTS "{bare}"')
+
+
+def drop_register(url: str) -> None:
+    """The program's tables removed from the server database at `url`, in one transaction:
+    a register an `init` left unfinished (`database.initialising`). Other tables and the
+    extensions stay (the migrations make theirs only if missing)."""
+    ours = {*Base.metadata.tables, VERSION_TABLE}
+    with server_engine(url, None) as engine, engine.begin() as connection:
+        for name in sorted(ours & set(inspect(connection).get_table_names())):
+            connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}" CASCADE')
 
 
 def _objects(connection: Connection) -> frozenset[str]:
@@ -353,6 +365,18 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
         raise UnsupportedEngine("reserve_ids", connection.dialect.name)
     largest = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
     return list(range(largest + 1, largest + 1 + count))
+
+
+def settle_bulk_load(engine: Engine, tables: Sequence[Table]) -> None:
+    """After a bulk insert committed into `tables`: on a server, their statistics taken at
+    once (`ANALYZE`, PostgreSQL's advice after populating tables; it blocks no reader or
+    writer) rather than when autovacuum passes, so that the queries that follow are planned
+    for the rows now there. SQLite plans without statistics unless asked."""
+    if engine.dialect.name != POSTGRESQL:
+        return
+    names = ", ".join(f'"{table.name}"' for table in tables)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"ANALYZE {names}")
 
 
 def insert_rows(connection: Connection, table: Table,

@@ -148,3 +148,8 @@ LIMITATION_WARNING_DAYS = 30
 # (context.md only asks for retention and purge): the limitation period, to confirm with
 # each office.
 DELETED_RETENTION_DAYS = LIMITATION_PERIOD.days
+# At a province, the days after a period's last day by which a unit's report is due
+# (`app.domain.report_due`): a commune freezes its figures, has the report signed and sends
+# it within the first working week after the period (over the cut-off days of NĐ 09/2019,
+# which end on the 14th, that is by the 19th).
+REPORT_DUE_DAYS = 5

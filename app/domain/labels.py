@@ -199,3 +199,20 @@ TRANSFER_OUTCOME_LABELS: dict[TransferOutcome, str] = {
     TransferOutcome.UPDATED: "cập nhật theo bản mới hơn",
     TransferOutcome.KEPT: "giữ nguyên (bản trong sổ không cũ hơn)",
 }
+
+
+class ReviewStatus(StrEnum):
+    """The province's decision on a report a unit sent (shared/spec/exchange.md)."""
+
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+REVIEW_LABELS: dict[ReviewStatus, str] = {
+    ReviewStatus.ACCEPTED: "Đã chấp nhận",
+    ReviewStatus.RETURNED: "Đã trả lại",
+}
+AWAITING_REVIEW = "Chờ xem xét"  # received, neither accepted nor returned yet
+# A version of this office's report the province returned, on the register of sent reports.
+RETURNED_REPORT = "Bị trả lại ngày {date}: {reason}"
+RETURN_ANSWERED = "đã phát hành lại (phiên bản {version})"

@@ -124,6 +124,9 @@ class OfficeSettings:
     # The symbol of each kind of document (`app.domain.documents`), numbered per symbol
     # and year in the register; a kind not set takes its default.
     document_symbols: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SYMBOLS))
+    # At a province: the days after a period's last day by which a unit's report is due
+    # (`app.domain.report_due`).
+    report_due_days: int = deadlines.REPORT_DUE_DAYS
 
     def document_symbol(self, kind: DocumentKind) -> str:
         return (self.document_symbols.get(kind) or "").strip() or DEFAULT_SYMBOLS[kind]
@@ -174,7 +177,8 @@ class OfficeSettings:
         for name in ("idle_lock_minutes", "removal_overdue_days", "stale_case_days",
                      "limitation_warning_days", "evidence_max_mb", "backup_every_minutes",
                      "offsite_backup_days", "deleted_retention_days", "decision_days",
-                     "decision_days_explained", "decision_extension_days", "reply_days"):
+                     "decision_days_explained", "decision_extension_days", "reply_days",
+                     "report_due_days"):
             if getattr(self, name) <= 0:
                 raise UserError("Các ngưỡng phải là số dương.", field=name)
         for code, symbol in self.document_symbols.items():
@@ -261,4 +265,5 @@ SETTING_LABELS: dict[str, str] = {
     "reply_days": "Hạn trả lời văn bản đề nghị, kiến nghị, chuyển hồ sơ (ngày)",
     "reply_day_unit": "Hạn trả lời tính theo",
     "document_symbols": "Ký hiệu từng loại văn bản (sổ văn bản đi)",
+    "report_due_days": "Hạn đơn vị gửi báo cáo lên tỉnh, sau ngày cuối kỳ (ngày)",
 }

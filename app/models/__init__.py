@@ -17,7 +17,7 @@ from app.models.event import Event, event_legal_bases
 from app.models.evidence import Evidence
 from app.models.legal import AuthorityLimit, LegalInstrument, LegalProvision
 from app.models.office import CaseCounter, Setting, VocabularyItem
-from app.models.report import ReceivedReport, SentReport
+from app.models.report import ReceivedReport, ReportReturn, ReportReview, SentReport
 from app.models.stored import EvidenceChunk, KeyFileRecord
 from app.models.template import DocumentTemplate
 from app.models.transfer import CaseTransfer
@@ -45,6 +45,8 @@ __all__ = [
     "ReceivedDocument",
     "ReceivedReport",
     "RegisteredUnit",
+    "ReportReturn",
+    "ReportReview",
     "SentDocument",
     "SentReport",
     "Setting",

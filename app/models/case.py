@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from app.models.transfer import CaseTransfer
 
 
+# A collation key compares by code point, whatever a server's locale (migration 0023).
+SORT_KEY = Text().with_variant(Text(collation="C"), "postgresql")
 # Names and places sort by their Vietnamese collation keys (`app.domain.collation`).
 SORTED_COLUMNS = ("detected_on", "code", "platform_code", "group_code", "account_sort",
                   "offender_sort", "area_sort", "closed_on", "updated_at", "act_on")
@@ -71,9 +73,9 @@ class Case(UuidMixin, Base):
     url_key: Mapped[str | None] = mapped_column(String(2000), index=True)
     offender_key: Mapped[str | None] = mapped_column(String(200), index=True)
     # Vietnamese collation keys the list sorts by (a person by given name first).
-    area_sort: Mapped[str | None] = mapped_column(Text)
-    account_sort: Mapped[str] = mapped_column(Text, nullable=True)  # as act_on: always written
-    offender_sort: Mapped[str | None] = mapped_column(Text)
+    area_sort: Mapped[str | None] = mapped_column(SORT_KEY)
+    account_sort: Mapped[str] = mapped_column(SORT_KEY, nullable=True)  # as act_on: always written
+    offender_sort: Mapped[str | None] = mapped_column(SORT_KEY)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(60))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UtcDateTime, UuidMixin, utcnow
@@ -73,3 +82,40 @@ class ReceivedReport(UuidMixin, Base):
         UniqueConstraint("unit_code", "period_start", "period_end", "version"),
         Index("ix_received_reports_period", "period_start", "period_end"),
     )
+
+
+class ReportReview(UuidMixin, Base):
+    """The province's decision on one received version (shared/spec/exchange.md): accepted,
+    or returned with a reason and the signed note the unit takes in. A version has one; a
+    newer version received awaits its own."""
+
+    __tablename__ = "report_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_report_id: Mapped[int] = mapped_column(
+        ForeignKey("received_reports.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(10))  # `app.domain.labels.ReviewStatus`
+    reason: Mapped[str | None] = mapped_column(Text)  # a return's, as the note gives it
+    note: Mapped[bytes | None] = mapped_column(LargeBinary)  # the return note as written
+    note_sha256: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    reviewed_by: Mapped[str] = mapped_column(String(60))
+    reviewed_by_name: Mapped[str] = mapped_column(String(200))
+
+
+class ReportReturn(UuidMixin, Base):
+    """A return note the province sent about one version of this office's sent reports,
+    as taken in (its signature checked against the province's registered key)."""
+
+    __tablename__ = "report_returns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sent_report_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    province_code: Mapped[str] = mapped_column(String(5))
+    province_name: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    returned_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[bytes] = mapped_column(LargeBinary)  # as received, signature included
+    note_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    received_by: Mapped[str] = mapped_column(String(60))

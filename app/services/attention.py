@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Exists, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.db.planner import unindexed
 from app.domain.deadlines import (
     COMPLIANCE_CLOCK,
     LIMITATION_PERIOD,
@@ -46,15 +47,15 @@ def condition(kind: Attention, office: OfficeSettings, today: date,
     live = Event.voided_at.is_(None)
     if kind is Attention.REMOVAL_UNANSWERED:
         removed = aliased(Event)
-        # `kind || ''`: the same test, but one no index answers, so that SQLite reads the
-        # case's few events through (case_id, date) rather than every request of the
-        # register through (kind, date) for each case (docs/performance.md).
+        # SQLite reads the case's few events through (case_id, date), not every request
+        # of the register through (kind, date) for each case (`db.planner`).
         answered = _any(removed, removed.case_id == Event.case_id,
-                        removed.kind + "" == EventKind.REMOVED,
+                        unindexed(removed.kind) == EventKind.REMOVED,
                         removed.voided_at.is_(None),
                         removed.occurred_on >= Event.occurred_on)
         overdue_request = _any(
-            Event, Event.case_id == Case.id, live, Event.kind + "" == EventKind.REMOVAL_REQUEST,
+            Event, Event.case_id == Case.id, live,
+            unindexed(Event.kind) == EventKind.REMOVAL_REQUEST,
             Event.occurred_on <= today - timedelta(days=office.removal_overdue_days), ~answered)
         return and_(is_open, overdue_request)
     cutoff = today - timedelta(days=office.stale_case_days)
@@ -77,12 +78,12 @@ def sanction_condition(kind: Attention, office: OfficeSettings, today: date,
                           < calendar.overdue_before(today, *decision_time(time, office)))
                      for time in DecisionTime))
         overdue_record = _any(
-            Event, live, Event.kind + "" == EventKind.RECORD, late,
+            Event, live, unindexed(Event.kind) == EventKind.RECORD, late,
             ~_any(decided, decided.case_id == Event.case_id, decided.voided_at.is_(None),
-                  decided.kind + "" == EventKind.SANCTION))
+                  unindexed(decided.kind) == EventKind.SANCTION))
         return and_(Case.closed_on.is_(None), Case.deleted_at.is_(None), overdue_record)
     unsettled = _any(
-        Event, live, Event.kind + "" == EventKind.SANCTION,
+        Event, live, unindexed(Event.kind) == EventKind.SANCTION,
         Event.sanction_form == SanctionForm.FINE,
         Event.delivered_on < calendar.overdue_before(today, COMPLIANCE_CLOCK.days,
                                                      COMPLIANCE_CLOCK.unit),

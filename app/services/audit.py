@@ -98,6 +98,8 @@ class AuditAction(StrEnum):
     REPORT_RECEIVE = "report_receive"
     CASE_TRANSFER_OUT = "case_transfer_out"
     CASE_TRANSFER_IN = "case_transfer_in"
+    REPORT_REVIEW = "report_review"
+    REPORT_RETURN_RECEIVE = "report_return_receive"
 
 
 # Audited actions that change nothing in the register: the dashboard's figures and the
@@ -152,6 +154,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.REPORT_RECEIVE: "Nhận báo cáo của đơn vị",
     AuditAction.CASE_TRANSFER_OUT: "Chuyển vụ việc đi đơn vị khác",
     AuditAction.CASE_TRANSFER_IN: "Nhận vụ việc chuyển đến",
+    AuditAction.REPORT_REVIEW: "Xem xét báo cáo của đơn vị",
+    AuditAction.REPORT_RETURN_RECEIVE: "Nhận thông báo trả lại báo cáo",
 }
 
 

@@ -2,7 +2,8 @@
 
 One ORM object per row is several times slower; this writes plain rows with
 explicit ids (`db/storage.reserve_ids`, safe beside other writers), through the DB-API
-cursor (`db/storage.insert_rows`), inside the caller's write transaction.
+cursor (`db/storage.insert_rows`), inside the caller's write transaction; the caller
+calls `settle` once that has committed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from app.db.storage import insert_rows, reserve_ids
+from app.db import Database
+from app.db.storage import insert_rows, reserve_ids, settle_bulk_load
 from app.domain.case import PreparedCase
 from app.domain.events import EventFact, closing_date
 from app.domain.sanctions import DecisionFollowUp
@@ -100,6 +102,13 @@ def insert_cases(
         if progress:
             progress(done, len(cases))
     return codes
+
+
+def settle(db: Database) -> None:
+    """After the transaction of `insert_cases` committed: the tables it wrote made ready
+    for the queries that follow (`storage.settle_bulk_load`)."""
+    settle_bulk_load(db.engine, [_table(model) for model in (
+        Case, CaseSecondaryGroup, Child, DefamedParty, Event)] + [event_legal_bases])
 
 
 def _table(model: type[Base]) -> Table:

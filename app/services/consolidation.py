@@ -22,7 +22,7 @@ from app.progress import CancelToken, Progress
 from app.reports.export import write_files
 from app.reports.files import written_together
 from app.reports.narrative import draft_consolidated
-from app.services import audit, unit_keys, vocabulary
+from app.services import audit, report_packages, unit_keys, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.report_export import Targets, office_drafting
@@ -76,3 +76,17 @@ def write_consolidated(db: Database, actor: Actor, period: Period,
                                        for p in consolidation.packages],
                              "missing": [u.code for u in consolidation.missing]})
     return consolidation
+
+
+def consolidated_file(period: Period, suffix: str) -> str:
+    """`bao-cao-tong-hop-2026-10.xlsx`: the consolidated report's file unless one is named."""
+    return f"bao-cao-tong-hop-{period.slug}{suffix}"
+
+
+def consolidate_received(db: Database, actor: Actor, period: Period, targets: Targets, *,
+                         progress: Progress | None = None, token: CancelToken | None = None,
+                         warn: Callable[[str], None] | None = None) -> Consolidation:
+    """`write_consolidated` of the units' current packages of exactly `period`."""
+    return write_consolidated(db, actor, period,
+                              report_packages.received_packages(db, actor, period), targets,
+                              progress=progress, token=token, warn=warn)

@@ -20,10 +20,9 @@ from app.domain.sanctions import DecisionFollowUp, Offender, compliance_deadline
 from app.domain.vocabulary import EventKind, Group
 from app.progress import Progress
 from app.resources import resource_path
-from app.services import audit, legal_basis, settings
+from app.services import audit, bulk, legal_basis, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.bulk import insert_cases
 from app.text import fold
 
 GROUP_WEIGHTS = {"TE": 15, "DD": 25, "TG": 25, "PC": 15, "QC": 12, "KH": 8}
@@ -331,9 +330,10 @@ def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,
             settings.write_office(session, office)
         cases = generate(count, seed=seed, today=today or date.today(), areas=office.areas,
                          provisions=provisions)
-        insert_cases(session, cases, username=actor.username,
-                     code_pattern=office.case_code_pattern, recorded_unit=office.unit_name,
-                     progress=progress)
+        bulk.insert_cases(session, cases, username=actor.username,
+                          code_pattern=office.case_code_pattern,
+                          recorded_unit=office.unit_name, progress=progress)
         audit.record(session, actor.username, AuditAction.DEMO, detail={"cases": count,
                                                                           "seed": seed})
+    bulk.settle(db)
     return count

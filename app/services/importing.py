@@ -38,7 +38,7 @@ from app.progress import CancelToken, Progress
 from app.services import audit, events, legal_basis, numbering, settings, units, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.bulk import CHUNK, insert_cases
+from app.services.bulk import CHUNK, insert_cases, settle
 from app.services.legal_basis import Provision
 
 _IN_CHUNK = 500
@@ -175,6 +175,7 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                 "events": scan.event_count,
                 "children": scan.child_count, "warnings": len(warnings_of(problems)),
             })
+    settle(db)
     return ImportResult(tuple(codes), warnings_of(problems))
 
 

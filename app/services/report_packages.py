@@ -50,12 +50,13 @@ from app import __version__
 from app.db import Database
 from app.db.storage import serialise
 from app.domain.exchange import ReportPackage
+from app.domain.labels import AWAITING_REVIEW, REVIEW_LABELS, ReviewStatus
 from app.domain.periods import Period, PeriodKind
 from app.domain.protection import Masker
 from app.domain.report import Counts, figures_from_json, figures_to_json, invariant_breach
 from app.domain.units import Unit, unit_code_problem
 from app.errors import NotAllowed, UserError
-from app.models import Case, ReceivedReport, RegisteredUnit
+from app.models import Case, ReceivedReport, RegisteredUnit, ReportReview
 from app.reports.files import written_atomically
 from app.security import unit_keys
 from app.security.unit_keys import PublicKeys
@@ -91,26 +92,47 @@ class Received:
 
 
 @dataclass(frozen=True)
+class Review:
+    """The province's decision on one received version (`services/report_reviews.py`)."""
+
+    status: ReviewStatus
+    reason: str | None  # a return's
+    reviewed_by: str  # the reviewer's full name
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True)
 class Submission:
-    """A registered unit and its current report of a period, if it sent one."""
+    """A registered unit and its current report of a period, if it sent one, with the
+    province's decision on that version (None: awaiting review)."""
 
     unit: Unit
     version: int | None
     received_at: datetime | None
+    review: Review | None = None
 
     @property
     def sent(self) -> bool:
         return self.version is not None
 
+    @property
+    def review_label(self) -> str:
+        """«Chờ xem xét», «Đã chấp nhận» or «Đã trả lại»; empty when nothing was sent."""
+        if not self.sent:
+            return ""
+        return AWAITING_REVIEW if self.review is None else REVIEW_LABELS[self.review.status]
+
 
 # Making a package ----------------------------------------------------------------------
 
-def _signed_part(content: dict[str, Any]) -> bytes:
+def signed_part(content: dict[str, Any]) -> bytes:
+    """What a signature covers: every field but the signature, canonical."""
     return json.dumps({k: v for k, v in content.items() if k != "signature"},
                       ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _canonical(content: dict[str, Any]) -> bytes:
+def canonical(content: dict[str, Any]) -> bytes:
+    """JSON with its keys sorted and without spaces: the form a file is written and kept in."""
     return json.dumps(content, ensure_ascii=False, sort_keys=True,
                       separators=(",", ":")).encode()
 
@@ -171,9 +193,9 @@ def write_package(db: Database, actor: Actor, period: Period, target: Path) -> R
                 "báo cáo. Hãy phát hành lại báo cáo (thông tin trẻ em sẽ được che) rồi lập gói.")
     content = _content(package)
     content["signature"] = base64.b64encode(
-        office_signature(db, _signed_part(content))).decode()
+        office_signature(db, signed_part(content))).decode()
     # In its canonical form: the SHA-256 the unit logs is the one the province logs.
-    data = _canonical(content)
+    data = canonical(content)
     with written_atomically(target) as temporary:
         temporary.write_bytes(data)
     with db.write() as session:
@@ -187,7 +209,8 @@ def write_package(db: Database, actor: Actor, period: Period, target: Path) -> R
 
 # Reading a package ---------------------------------------------------------------------
 
-def _refusal(path: Path) -> Callable[[str], UserError]:
+def file_refusal(path: Path) -> Callable[[str], UserError]:
+    """The refusal of a file received: `Tệp «NAME» why`."""
     def refused(why: str) -> UserError:
         return UserError(f"Tệp «{path.name}» {why}")
     return refused
@@ -195,7 +218,7 @@ def _refusal(path: Path) -> Callable[[str], UserError]:
 
 def _parse(path: Path) -> dict[str, Any]:
     """The file's JSON with every field this version writes, nothing more."""
-    refused = _refusal(path)
+    refused = file_refusal(path)
     try:
         if path.stat().st_size > _MAX_FILE_BYTES:
             raise refused("không phải gói báo cáo (quá lớn).")
@@ -217,7 +240,7 @@ def _parse(path: Path) -> dict[str, Any]:
 
 
 def _verified(path: Path, content: dict[str, Any], keys: PublicKeys | None) -> Unit:
-    refused = _refusal(path)
+    refused = file_refusal(path)
     code, name = content["unit_code"], content["unit_name"]
     if not isinstance(code, str) or not isinstance(name, str) or not name.strip():
         raise refused("thiếu mã hoặc tên đơn vị. Hãy xin đơn vị gửi lại tệp.")
@@ -231,7 +254,7 @@ def _verified(path: Path, content: dict[str, Any], keys: PublicKeys | None) -> U
         signature = base64.b64decode(str(content["signature"]), validate=True)
     except (ValueError, binascii.Error):
         signature = b""
-    if not unit_keys.signature_matches(keys.signing, _signed_part(content), signature):
+    if not unit_keys.signature_matches(keys.signing, signed_part(content), signature):
         raise refused(f"đã bị sửa đổi hoặc hỏng: chữ ký không khớp với nội dung hoặc với khóa "
                       f"đã đăng ký của đơn vị {code}. Hãy xin đơn vị gửi lại tệp.")
     return Unit(code, name)
@@ -239,7 +262,7 @@ def _verified(path: Path, content: dict[str, Any], keys: PublicKeys | None) -> U
 
 def _package(path: Path, content: dict[str, Any], unit: Unit) -> ReportPackage:
     """The package a signed content gives, its figures checked."""
-    refused = _refusal(path)
+    refused = file_refusal(path)
     newer = refused("có nội dung chương trình này không đọc được: có thể do phiên bản mới "
                     "hơn của chương trình lập. Hãy cập nhật chương trình rồi nhận lại.")
     try:
@@ -275,7 +298,8 @@ def _package(path: Path, content: dict[str, Any], unit: Unit) -> ReportPackage:
     return package
 
 
-def _registered_keys(session: Session, code: object) -> PublicKeys | None:
+def registered_keys(session: Session, code: object) -> PublicKeys | None:
+    """The current keys of the unit `code` registered here (`trust-unit`), None if none."""
     row = session.execute(select(RegisteredUnit).where(
         RegisteredUnit.unit_code == str(code), RegisteredUnit.replaced_at.is_(None),
     )).scalar_one_or_none()
@@ -289,12 +313,12 @@ def receive_package(db: Database, actor: Actor, path: Path) -> Received:
     """Check the package `path` whole and keep it: refused (UserError naming the file and
     why) with nothing stored, or received, or found held already."""
     actor.require(Permission.IMPORT)
-    refused = _refusal(path)
+    refused = file_refusal(path)
     content = _parse(path)
     with db.read() as session:
-        keys = _registered_keys(session, content["unit_code"])
+        keys = registered_keys(session, content["unit_code"])
     package = _package(path, content, _verified(path, content, keys))
-    stored = _canonical(content)
+    stored = canonical(content)
     digest = hashlib.sha256(stored).hexdigest()
     with db.write() as session:
         # Two PCs receiving a unit's packages of one period: one after the other.
@@ -373,16 +397,26 @@ def received_packages(db: Database, actor: Actor, period: Period) -> list[Report
         return [_stored_package(row) for row in session.execute(_current(period)).scalars()]
 
 
+def review_of(row: ReportReview | None) -> Review | None:
+    return None if row is None else Review(ReviewStatus(row.status), row.reason,
+                                           row.reviewed_by_name, row.reviewed_at)
+
+
 def submissions(db: Database, actor: Actor, period: Period) -> list[Submission]:
-    """Every registered unit in code order, with the version it sent for exactly `period`
-    and when that arrived (None when it sent nothing)."""
+    """Every registered unit in code order, with the version it sent for exactly `period`,
+    when that arrived (None when it sent nothing) and the province's decision on it."""
     actor.require(Permission.VIEW)
     with db.read() as session:
         current = {row.unit_code: row for row in session.execute(
             _current(period).options(defer(ReceivedReport.package))).scalars()}
+        reviews = {row.received_report_id: row for row in session.execute(
+            select(ReportReview).where(ReportReview.received_report_id.in_(
+                [row.id for row in current.values()])).options(
+                defer(ReportReview.note))).scalars()}
         units = session.execute(select(RegisteredUnit.unit_code, RegisteredUnit.unit_name)
                                 .where(RegisteredUnit.replaced_at.is_(None))
                                 .order_by(RegisteredUnit.unit_code)).all()
-    return [Submission(Unit(code, name), *((sent.version, sent.received_at)
-                                            if (sent := current.get(code)) else (None, None)))
+    return [Submission(Unit(code, name), sent.version, sent.received_at,
+                       review_of(reviews.get(sent.id)))
+            if (sent := current.get(code)) else Submission(Unit(code, name), None, None)
             for code, name in units]

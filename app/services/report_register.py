@@ -10,6 +10,7 @@ as they were sent.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tempfile
@@ -20,12 +21,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from app.db import Database
 from app.domain.case import CaseInput, validate_case
 from app.domain.events import EventInput, closing_date, validate_event
-from app.domain.labels import ClosingResult
+from app.domain.labels import RETURN_ANSWERED, RETURNED_REPORT, ClosingResult
 from app.domain.periods import Period, PeriodKind
 from app.domain.report import (
     ReportFigures,
@@ -35,9 +36,10 @@ from app.domain.report import (
     figures_to_json,
 )
 from app.domain.report_forms import CellChange, Kind, changed_cells
+from app.domain.units import Unit
 from app.domain.vocabulary import EventKind, Vocabulary
 from app.errors import UserError
-from app.models import Case, Child, Event, SentReport
+from app.models import Case, Child, Event, ReportReturn, SentReport
 from app.models.base import utcnow
 from app.progress import CancelToken, Progress
 from app.reports import document
@@ -56,6 +58,15 @@ from app.text import clean, format_date, format_money
 
 
 @dataclass(frozen=True)
+class Returned:
+    """The province returned a version, by a note taken in (`services/report_reviews.py`)."""
+
+    province: Unit
+    reason: str
+    returned_on: date
+
+
+@dataclass(frozen=True)
 class SentReportRecord:
     uuid: str
     period: Period
@@ -69,10 +80,25 @@ class SentReportRecord:
     reissue_reason: str | None
     xlsx_sha256: str
     pdf_sha256: str
+    # In the register's list: the province's return of this version, and the version
+    # re-issued since, which answers it.
+    returned: Returned | None = None
+    answered_by: int | None = None
 
     @property
     def label(self) -> str:
         return self.period.label
+
+    @property
+    def return_text(self) -> str:
+        """«Bị trả lại ngày 12/11/2026: <lý do>; đã phát hành lại (phiên bản 2)», or ""."""
+        if self.returned is None:
+            return ""
+        text = RETURNED_REPORT.format(date=format_date(self.returned.returned_on),
+                                      reason=self.returned.reason)
+        if self.answered_by is not None:
+            text += "; " + RETURN_ANSWERED.format(version=self.answered_by)
+        return text
 
 
 @dataclass(frozen=True)
@@ -269,13 +295,26 @@ def _write(files: Iterable[tuple[Path | None, bytes]]) -> None:
 
 
 def list_sent_reports(db: Database, actor: Actor) -> list[SentReportRecord]:
-    """Every version of every report sent, newest first, with who sent it."""
+    """Every version of every report sent, newest first, with who sent it, and the
+    province's return of a version with the re-issue that answered it."""
     actor.require(Permission.VIEW)
     with db.read() as session:
-        rows = session.execute(
-            select(SentReport).order_by(SentReport.sent_at.desc(), SentReport.id.desc())
-        ).scalars()
-        return [_record(row) for row in rows]
+        records = [_record(row) for row in session.execute(
+            select(SentReport).options(defer(SentReport.xlsx), defer(SentReport.pdf),
+                                       defer(SentReport.figures))
+            .order_by(SentReport.sent_at.desc(), SentReport.id.desc())).scalars()]
+        returns = {row.sent_report_uuid: row for row in session.execute(
+            select(ReportReturn).options(defer(ReportReturn.note))).scalars()}
+    versions: dict[tuple[date, date], set[int]] = {}
+    for record in records:
+        versions.setdefault((record.period.start, record.period.end), set()).add(
+            record.version)
+    return [dataclasses.replace(
+        record, returned=Returned(Unit(row.province_code, row.province_name), row.reason,
+                                  row.returned_on),
+        answered_by=min((v for v in versions[record.period.start, record.period.end]
+                         if v > record.version), default=None))
+        if (row := returns.get(record.uuid)) is not None else record for record in records]
 
 
 def _load(session: Session, uuid: str) -> SentReport:

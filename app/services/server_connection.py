@@ -145,6 +145,17 @@ def place(url: str) -> str:
     return f"{found.database} trên {found.host or str(found.query.get('host', '')) or 'máy này'}"
 
 
+def command_url(url: str) -> str:
+    """The server database as `--database` takes it in a command shown to the user: without
+    the password, which a command takes by PostgreSQL's conventions (`PGPASSWORD`)."""
+    from sqlalchemy.engine import URL, make_url
+
+    found = make_url(url).difference_update_query(["connect_timeout"])
+    return URL.create(found.drivername, username=found.username, host=found.host,
+                      port=found.port, database=found.database, query=found.query,
+                      ).render_as_string()
+
+
 def window_paths(paths: DataPaths) -> DataPaths:
     """The register the window opens: `--database` or `SOVIPHAM_DATABASE_URL` when given
     (already in `paths`), else this PC's stored server, else the data folder."""
@@ -158,10 +169,10 @@ def window_paths(paths: DataPaths) -> DataPaths:
 
 def has_register(url: str) -> bool:
     """Whether the server database holds a register (else the window's first run makes
-    one); refused when the server cannot be reached."""
+    one, also in place of an unfinished one); refused when the server cannot be reached."""
     from app.db.database import ServerSchema, server_schema
 
-    return server_schema(url) is not ServerSchema.EMPTY
+    return server_schema(url) not in (ServerSchema.EMPTY, ServerSchema.UNFINISHED)
 
 
 def check(address: ServerAddress, password: str) -> CheckResult:
@@ -178,6 +189,10 @@ def check(address: ServerAddress, password: str) -> CheckResult:
         ServerSchema.EMPTY: (
             "Kết nối được, nhưng cơ sở dữ liệu còn trống. Lưu kết nối rồi tạo dữ liệu (người "
             "quản trị đầu tiên) ở bước sau; chỉ làm việc này trên một máy."),
+        ServerSchema.UNFINISHED: (
+            "Kết nối được, nhưng dữ liệu trên máy chủ chưa khởi tạo xong (lần tạo trước bị "
+            "ngắt giữa chừng, chưa có người dùng nào). Lưu kết nối rồi tạo lại dữ liệu ở bước "
+            "sau: phần dở dang được xóa rồi làm lại từ đầu."),
         ServerSchema.OLDER: (
             "Kết nối được: dữ liệu do phiên bản cũ hơn của chương trình tạo, sẽ được nâng "
             "cấp khi đăng nhập, sau khi chương trình chép một bản (mã hóa) vào thư mục "

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.domain.labels import Role
 from app.domain.units import Unit, unit_code_problem
 from app.errors import NotAllowed, UserError
 from app.models import RegisteredUnit
@@ -125,6 +126,12 @@ def own_seed(session: Session, db: Database) -> bytes:
     if seed is None:
         raise NotAllowed("Chỉ quản trị viên mở được khóa riêng của đơn vị.")
     return seed
+
+
+def opens_own_keys(db: Database, actor: Actor) -> bool:
+    """Whether `actor`'s session may sign and open in the office's name: an administrator's,
+    which holds the key the office's seed is sealed to."""
+    return actor.role is Role.ADMIN and db.admin_key is not None
 
 
 def office_signature(db: Database, message: bytes) -> bytes:

@@ -34,6 +34,7 @@ from app.domain.protection import CHILD_AGE_LIMIT
 from app.errorlog import log_file
 from app.paths import DataPaths
 from app.resources import resource_path
+from app.services import server_connection
 from app.services.actor import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission
 from app.services.evidence_store import view_folder
 from app.text import fold
@@ -56,6 +57,9 @@ WHO_MAY = {"ai_lap_bao_cao": Permission.REPORT, "ai_chot": Permission.SEND_REPOR
            "ai_in_ten_tre_em": Permission.UNMASK_CHILDREN,
            "ai_xuat_toan_bo": Permission.EXPORT_FULL, "ai_kiem_tra": Permission.CHECK}
 COMMAND = "sovipham"  # the command-line program beside the window's (build.spec)
+SERVER_COMMANDS = ("Dữ liệu nằm trên máy chủ nên lệnh có `--database` (địa chỉ máy chủ, không "
+                   "kèm mật khẩu): trước lệnh, gõ `set PGPASSWORD=` rồi mật khẩu đăng nhập máy "
+                   "chủ, bấm Enter.")
 HAS, HAS_NOT = "✓", "—"
 
 
@@ -96,6 +100,10 @@ def guide_text(paths: DataPaths) -> str:
     template = Template(resource_path(*GUIDE_FILE).read_text(encoding="utf-8"))
     labels = {key: label for key, label, _low, _high in NUMBER_FIELDS}
     data_dir = f'--data-dir "{paths.root}"'
+    server_note = ""
+    if paths.server is not None:  # the commands do not read the window's connection
+        data_dir += f' --database "{server_connection.command_url(paths.server)}"'
+        server_note = SERVER_COMMANDS
     values = {
         "vai_tro": roles_table(),
         **{name: who_may(permission) for name, permission in WHO_MAY.items()},
@@ -117,6 +125,7 @@ def guide_text(paths: DataPaths) -> str:
         "lenh_khoi_phuc": f"{COMMAND} {data_dir} --user TÊN --password-stdin restore "
                           "E:\\sao-luu.svpbak",
         "lenh_lay_lai": f"{COMMAND} {data_dir} --user TÊN recover --recovery-key-stdin",
+        "lenh_may_chu": server_note,
     }
     return template.substitute(values)
 

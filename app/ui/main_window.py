@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.labels import ROLE_LABELS, Role
 from app.domain.office import one_line
 from app.progress import CancelToken, Progress
-from app.services import cases, evidence, list_export, settings, vocabulary
+from app.services import cases, evidence, list_export, settings, submission_tracker, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.records import CaseDetail
@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         self._add_screen("documents", "Sổ văn bản")
         if actor.can(Permission.REPORT):
             self._add_screen("reports", "Báo cáo")
+            if submission_tracker.has_registered_units(db, actor):  # a province
+                self._add_screen("units", "Tổng hợp đơn vị")
         if actor.can(Permission.MANAGE_SETTINGS):
             self._add_screen("admin", "Quản trị")
         self.setCentralWidget(self.tabs)
@@ -131,12 +133,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._screens[key], title)
 
     def tab_screen(self, key: str) -> QWidget:
-        """The screen of tab `key` ("dashboard", "documents", "reports", "admin"), built if
-        need be."""
+        """The screen of tab `key` ("dashboard", "documents", "reports", "units", "admin"),
+        built if need be."""
         tab = self._screens[key]
         if tab.content is None:
             build = {"dashboard": self._build_dashboard, "documents": self._build_documents,
-                     "reports": self._build_reports, "admin": self._build_admin}[key]
+                     "reports": self._build_reports, "units": self._build_tracker,
+                     "admin": self._build_admin}[key]
             tab.set_content(build())
         assert tab.content is not None
         return tab.content
@@ -182,6 +185,13 @@ class MainWindow(QMainWindow):
         from app.ui.report.screen import ReportScreen
 
         screen = ReportScreen(self.db, self.actor, self.runner, self.prefs)
+        self.data_changed.connect(screen.refresh_for)
+        return screen
+
+    def _build_tracker(self) -> QWidget:
+        from app.ui.report.tracker import TrackerScreen
+
+        screen = TrackerScreen(self.db, self.actor, self.runner)
         self.data_changed.connect(screen.refresh_for)
         return screen
 

@@ -110,6 +110,8 @@ NUMBER_FIELDS = (
     ("decision_days_explained", "… khi có giải trình, cần xác minh (ngày)", 1, 90),
     ("decision_extension_days", "… gia hạn thêm tối đa (ngày)", 1, 90),
     ("reply_days", "Hạn trả lời văn bản đề nghị, kiến nghị, chuyển hồ sơ (ngày)", 1, 90),
+    # At a province: when the units' reports are due (app.domain.report_due).
+    ("report_due_days", "Hạn đơn vị gửi báo cáo lên tỉnh, sau ngày cuối kỳ (ngày)", 1, 60),
 )
 # Whether a clock counts calendar or working days (app.domain.deadlines).
 DAY_UNIT_FIELDS = ("decision_day_unit", "reply_day_unit")

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.exchange import ReportPackage
 from app.domain.periods import Period
 from app.domain.report import ReportFigures, ReportText
 from app.domain.report_forms import Column, Form, Kind, children_rows
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.services import report_register
+from app.services import report_packages, report_register, report_reviews, unit_keys
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.report_export import Targets, export_report
@@ -58,12 +59,14 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("Người chốt", Kind.TEXT, 18),
     Column("Thời điểm chốt", Kind.TEXT, 16),
     Column("Lý do phát hành lại", Kind.TEXT, 30),
+    Column("Cấp trên trả lại", Kind.TEXT, 36),
 )
 
 
 def register_form(records: Sequence[SentReportRecord]) -> Form:
     rows = [(r.label, r.number, r.issue_date, r.version, r.sent_by_name,
-             f"{r.sent_at.astimezone():%H:%M %d/%m/%Y}", r.reissue_reason or "")
+             f"{r.sent_at.astimezone():%H:%M %d/%m/%Y}", r.reissue_reason or "",
+             r.return_text)
             for r in records]
     return Form("", "Sổ báo cáo đã gửi", "", REGISTER_COLUMNS, rows, None)
 
@@ -129,6 +132,8 @@ class ReportActions(QWidget):
         self.reissue_button.setToolTip("Chốt lại số liệu hôm nay thành phiên bản mới của báo "
                                        "cáo đã chốt, cùng số; phiên bản cũ giữ nguyên trong sổ.")
         self.reissue_button.setVisible(False)
+        self.package_button = QPushButton("Lưu gói gửi cấp trên…")
+        self.package_button.setVisible(False)
         self.open_folder_button = QPushButton("Mở thư mục")
         self.open_folder_button.setEnabled(False)
         self.export_xlsx.clicked.connect(
@@ -139,6 +144,15 @@ class ReportActions(QWidget):
         self.send_button.clicked.connect(self._said(self._ask_send))
         self.reissue_button.clicked.connect(self._said(self._ask_reissue))
         self.open_folder_button.clicked.connect(self.open_folder)
+        self.package_button.clicked.connect(self._said(self._ask_package))
+        if unit_keys.opens_own_keys(db, actor):
+            self.package_button.setToolTip(
+                "Gói báo cáo đã chốt, ký bằng khóa của đơn vị, gửi kèm bản PDF cho cấp trên "
+                "(tệp .svpbc; không chứa tên trẻ em).")
+        else:
+            self.package_button.setEnabled(False)
+            self.package_button.setToolTip("Chỉ quản trị viên lập được gói báo cáo: khóa ký của "
+                                           "đơn vị chỉ mở trong phiên của quản trị viên.")
         for button, permission in ((self.export_xlsx, Permission.REPORT),
                                    (self.export_pdf, Permission.REPORT),
                                    (self.export_docx, Permission.REPORT),
@@ -151,7 +165,7 @@ class ReportActions(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.export_xlsx, self.export_pdf, self.export_docx, self.send_button,
-                       self.reissue_button, self.open_folder_button):
+                       self.reissue_button, self.package_button, self.open_folder_button):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.progress)
@@ -219,6 +233,7 @@ class ReportActions(QWidget):
         self.frozen = frozen
         self.send_button.setVisible(frozen is None)
         self.reissue_button.setVisible(frozen is not None)
+        self.package_button.setVisible(frozen is not None)
         for button in (self.export_xlsx, self.export_pdf):
             if button.isEnabled():  # else it says the account may not
                 button.setToolTip("Kỳ này đã chốt: xuất đúng tệp đã gửi (số, người ký, số "
@@ -227,6 +242,49 @@ class ReportActions(QWidget):
             self.export_docx.setToolTip(
                 "Kỳ này đã chốt: tệp Word theo số, ngày, nội dung và số liệu lúc chốt."
                 if frozen else "Báo cáo dạng Word để sửa lần cuối trước khi ký.")
+
+    def _ask_package(self) -> None:
+        period = self._report.period()
+        folder = self.last_folder or Path.home()
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu gói báo cáo", str(folder / default_file(period, ".svpbc")),
+            "Gói báo cáo (*.svpbc)")
+        if name:
+            self.write_package(Path(name))
+
+    def write_package(self, target: Path) -> None:
+        """The signed package of the period's newest frozen version, as `target`."""
+        db, actor, period = self._db, self._actor, self._report.period()
+
+        def task(_p: Progress, _t: CancelToken) -> ReportPackage:
+            return report_packages.write_package(db, actor, period, target)
+
+        def written(package: ReportPackage) -> None:
+            self.last_folder = target.parent
+            self.open_folder_button.setEnabled(True)
+            self.done.emit(f"Đã ghi gói báo cáo số {package.number} (phiên bản "
+                           f"{package.version}) vào {target.name}: gửi tệp này kèm bản PDF "
+                           "đã ký cho cấp trên.")
+
+        self._run("Đang lập gói báo cáo", task, written)
+
+    def take_return(self, source: Path) -> None:
+        """The province's note returning a report sent, taken in; the register shows it."""
+        db, actor = self._db, self._actor
+
+        def task(_p: Progress, _t: CancelToken) -> report_reviews.ReturnTaken:
+            return report_reviews.receive_return(db, actor, source)
+
+        def taken(result: report_reviews.ReturnTaken) -> None:
+            note = result.note
+            self.done.emit(
+                f"Thông báo «{source.name}» đã nhận trước đây, không thay đổi gì."
+                if result.outcome == "same" else
+                f"{note.province.name} trả lại báo cáo số {note.number} (phiên bản "
+                f"{note.version}): {note.reason}. Hãy sửa rồi bấm «Phát hành lại…».")
+            self.refresh_register()
+
+        self._run("Đang nhận thông báo trả lại", task, taken)
 
     def open_folder(self) -> None:
         if self.last_folder is not None and (refused := open_outside(self.last_folder)):

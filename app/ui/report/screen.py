@@ -9,10 +9,12 @@ whose figure changed since.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -124,15 +126,26 @@ class ReportScreen(QWidget):
         self.open_sent_xlsx = QPushButton("Mở bản Excel đã gửi")
         self.open_sent_pdf.clicked.connect(lambda: self._open_sent(pdf=True))
         self.open_sent_xlsx.clicked.connect(lambda: self._open_sent(pdf=False))
+        self.take_return = QPushButton("Nhận thông báo trả lại…")
+        self.take_return.setToolTip("Tệp .svptl cấp trên gửi khi trả lại một báo cáo: lý do "
+                                    "hiện trong sổ, trả lời bằng «Phát hành lại…».")
+        self.take_return.clicked.connect(self._ask_return)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_sent_pdf)
         buttons.addWidget(self.open_sent_xlsx)
         buttons.addStretch(1)
+        buttons.addWidget(self.take_return)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.register_table, 1)
         layout.addLayout(buttons)
         return page
+
+    def _ask_return(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Nhận thông báo trả lại báo cáo",
+                                              str(Path.home()), "Thông báo trả lại (*.svptl)")
+        if name:
+            self.action_bar.take_return(Path(name))
 
     def _open_sent(self, *, pdf: bool) -> None:
         index: QModelIndex = self.register_table.currentIndex()
