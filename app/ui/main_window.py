@@ -20,10 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.labels import ROLE_LABELS, Role
+from app.domain.labels import ROLE_LABELS
 from app.domain.office import one_line
 from app.progress import CancelToken, Progress
-from app.services import cases, evidence, list_export, settings, submission_tracker, vocabulary
+from app.services import (
+    cases,
+    evidence,
+    list_export,
+    settings,
+    submission_tracker,
+    unit_keys,
+    vocabulary,
+)
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.records import CaseDetail
@@ -48,8 +56,7 @@ if TYPE_CHECKING:
     from app.ui.dashboard import DashboardView
     from app.ui.help import GuideWindow
 
-# A package is signed and opened with the office's own key, which only an administrator's
-# session opens (`services/unit_keys.own_seed`).
+# A package is signed and opened with the office's own key (`unit_keys.opens_own_keys`).
 TRANSFER_KEY_HELD_BY_ADMIN = ("Chỉ quản trị viên giữ khóa của đơn vị để ký và mở gói chuyển "
                               "vụ việc: hãy nhờ quản trị viên {doing}.")
 
@@ -269,7 +276,7 @@ class MainWindow(QMainWindow):
             "&Chuyển vụ việc sang đơn vị khác…", self.transfer_cases,
             tip="Gói ký số, mã hóa chỉ đơn vị nhận mở được, kèm biện pháp và chứng cứ")
         self.transfer_in_action = self._action("&Nhận vụ việc chuyển đến…", self.receive_cases)
-        if self.actor.role is not Role.ADMIN:  # who holds every permission a transfer needs
+        if not unit_keys.opens_own_keys(self.db, self.actor):  # an administrator's session
             for action, doing in ((self.transfer_out_action, "chuyển vụ việc"),
                                   (self.transfer_in_action, "nhận vụ việc chuyển đến")):
                 action.setEnabled(False)
