@@ -321,6 +321,7 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
     from app.ui.report.children_review import ChildrenRowsReview
     from app.ui.report.frozen_warning import FrozenChangeWarning
     from app.ui.report.screen import ReportScreen
+    from app.ui.transfer_dialog import TransferOutDialog
 
     db, actor, runner = window.db, window.actor, window.runner
     child_id, fined_id = _sample_cases(window)
@@ -372,6 +373,8 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                                                  LIST_COLUMNS, window)),
         ("nhap-tu-excel", lambda: ImportDialog(db, actor, window)),
         ("xuat-toan-bo", lambda: ExportDialog(db, actor, window)),
+        ("chuyen-vu-viec", lambda: TransferOutDialog(db, actor, [fined.code, child.code],
+                                                     _registered_unit(window))),
         ("doc-lai-truoc-khi-chot",
          lambda: ChildrenRowsReview(children_rows(figures), window.prefs, window)),
         ("huong-dan", lambda: GuideWindow(db.paths, window.prefs, window)),
@@ -408,6 +411,27 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                      lambda: FrozenChangeWarning(altered, window)))
     made.append(("chua-chot-duoc", lambda: BreachesDialog(breaches, window.prefs, window)))
     return made
+
+
+def _registered_unit(window: MainWindow) -> MainWindow:
+    """A neighbouring office registered as a receiving unit (its key file made in a folder
+    of its own), which the demo folder starts without; the window, to parent a dialog."""
+    import tempfile
+
+    from app.domain.office import OfficeSettings
+    from app.services import unit_keys
+
+    db, actor = window.db, window.actor
+    if not any(unit.replaced_at is None for unit in unit_keys.registered_units(db, actor)):
+        folder = Path(tempfile.mkdtemp(prefix="don-vi-nhan-"))
+        other = setup.init_data_folder(
+            DataPaths(folder / "du-lieu"), USER, PASSWORD, "Quản trị viên",
+            office=OfficeSettings(unit_code="00010", unit_title="Phường Hoàn Kiếm"))
+        key_file = folder / "khoa-00010.json"
+        unit_keys.write_unit_key(other, accounts.authenticate(other, USER, PASSWORD), key_file)
+        other.dispose()
+        unit_keys.trust_unit(db, actor, key_file)
+    return window
 
 
 def _server_dialog(runner: TaskRunner, paths: DataPaths, window: MainWindow) -> QWidget:

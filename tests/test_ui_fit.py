@@ -64,6 +64,7 @@ from app.ui.report.children_review import ChildrenRowsReview
 from app.ui.report.frozen_warning import FrozenChangeWarning
 from app.ui.report.screen import ReportScreen
 from app.ui.server_dialog import ServerDialog
+from app.ui.transfer_dialog import TransferInDialog, TransferOutDialog
 from tests.conftest import TODAY, make_case
 
 # The screens, in logical pixels, less Windows' taskbar (40 px at the bottom).
@@ -161,6 +162,8 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
     yield ListPrintDialog(db, admin, window.case_list.model.ids(), LIST_COLUMNS, window)
     yield ImportDialog(db, admin, window, today=TODAY)
     yield ExportDialog(db, admin, window)
+    yield TransferOutDialog(db, admin, [fined.code, child.code], window)
+    yield TransferInDialog(db, admin, window)
     yield AboutDialog(window.prefs, window)
     yield GuideWindow(db.paths, window.prefs, window)
     yield LoginDialog(runner, db=db, unit_name=window.office.unit_name,

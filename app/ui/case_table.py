@@ -118,6 +118,10 @@ class CaseTable(QTableView):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._prefs = prefs
+        # The window's actions on the selected cases, offered by a right click.
+        self.row_actions: list[QAction] = []
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._row_menu)
         self.case_model = model
         self._units_shown = False
         self.setModel(model)
@@ -126,7 +130,8 @@ class CaseTable(QTableView):
         self.empty.clear_button.clicked.connect(self.clear_filters_requested)
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows: the cases a transfer sends; opening and deleting take the first.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().setDefaultSectionSize(24)
@@ -170,8 +175,19 @@ class CaseTable(QTableView):
     # Selection ---------------------------------------------------------------
 
     def selected_case_id(self) -> int | None:
-        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
-        return self.case_model.case_id(rows[0].row()) if rows else None
+        rows = self.selected_rows()
+        return self.case_model.case_id(rows[0]) if rows else None
+
+    def selected_rows(self) -> list[int]:
+        """The selected rows, top to bottom."""
+        model = self.selectionModel()
+        return sorted(index.row() for index in model.selectedRows()) if model else []
+
+    def _row_menu(self, position: QPoint) -> None:
+        if self.row_actions and self.indexAt(position).isValid():
+            menu = QMenu(self)
+            menu.addActions(self.row_actions)
+            menu.exec(self.viewport().mapToGlobal(position))
 
     def _open_current(self) -> None:
         case_id = self.selected_case_id()

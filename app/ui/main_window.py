@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 from app.domain.labels import ROLE_LABELS
 from app.domain.office import one_line
 from app.progress import CancelToken, Progress
-from app.services import cases, evidence, list_export, settings, submission_tracker, vocabulary
+from app.services import (
+    cases,
+    evidence,
+    list_export,
+    settings,
+    submission_tracker,
+    unit_keys,
+    vocabulary,
+)
 from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.records import CaseDetail
@@ -47,6 +55,10 @@ from app.ui.widgets import LazyScreen
 if TYPE_CHECKING:
     from app.ui.dashboard import DashboardView
     from app.ui.help import GuideWindow
+
+# A package is signed and opened with the office's own key (`unit_keys.opens_own_keys`).
+TRANSFER_KEY_HELD_BY_ADMIN = ("Chỉ quản trị viên giữ khóa của đơn vị để ký và mở gói chuyển "
+                              "vụ việc: hãy nhờ quản trị viên {doing}.")
 
 
 class MainWindow(QMainWindow):
@@ -260,6 +272,15 @@ class MainWindow(QMainWindow):
         self.print_view_action = self._action("&In danh sách đang xem…", self._print_view,
                                               QKeySequence.StandardKey.Print, Permission.REPORT,
                                               icon=pixmap.SP_FileDialogDetailedView)
+        self.transfer_out_action = self._action(
+            "&Chuyển vụ việc sang đơn vị khác…", self.transfer_cases,
+            tip="Gói ký số, mã hóa chỉ đơn vị nhận mở được, kèm biện pháp và chứng cứ")
+        self.transfer_in_action = self._action("&Nhận vụ việc chuyển đến…", self.receive_cases)
+        if not unit_keys.opens_own_keys(self.db, self.actor):  # an administrator's session
+            for action, doing in ((self.transfer_out_action, "chuyển vụ việc"),
+                                  (self.transfer_in_action, "nhận vụ việc chuyển đến")):
+                action.setEnabled(False)
+                action.setToolTip(TRANSFER_KEY_HELD_BY_ADMIN.format(doing=doing))
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&Tệp")
@@ -283,8 +304,14 @@ class MainWindow(QMainWindow):
                        self.restore_action):
             case_menu.addAction(action)
         case_menu.addSeparator()
+        case_menu.addAction(self.transfer_out_action)
+        case_menu.addAction(self.transfer_in_action)
+        case_menu.addSeparator()
         case_menu.addAction(self.find_action)
         case_menu.addAction(self.refresh_action)
+        case_menu.setToolTipsVisible(True)  # why a transfer is disabled
+        self.case_list.table.row_actions = [self.open_action, self.delete_action,
+                                            self.transfer_out_action]
         help_menu = menu.addMenu("Trợ &giúp")
         help_menu.addAction(self.guide_action)
         help_menu.addAction(about)
@@ -411,6 +438,26 @@ class MainWindow(QMainWindow):
 
         self.run_long("Đang xuất Excel", task, lambda count: self.statusBar().showMessage(
             f"Đã xuất {format_number(count)} vụ việc ra {path.name}.", 8000))
+
+    def transfer_cases(self) -> None:
+        """«Chuyển vụ việc sang đơn vị khác…», the cases selected in the list filled in."""
+        from app.ui.transfer_dialog import TransferOutDialog
+
+        dialog = TransferOutDialog(self.db, self.actor, self.case_list.selected_refs(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def receive_cases(self) -> None:
+        """«Nhận vụ việc chuyển đến…»: the package the user picks, received at once."""
+        from app.ui.transfer_dialog import TransferInDialog
+
+        dialog = TransferInDialog(self.db, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Cases added or updated, their ids not passed back: the case views reload all.
+        dialog.received.connect(lambda _received: self.data_changed.emit(DataChange.cases()))
+        dialog.open()
+        if not dialog.choose_source():
+            dialog.close()
 
     def _print_view(self) -> None:
         from app.ui.list_print import ListPrintDialog
