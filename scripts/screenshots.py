@@ -15,7 +15,7 @@ the case editor's sections, in screens-out/.
 Creates the demo folder (3,000 cases) if it does not exist yet. With --wm, also a
 province's folder beside it (`…-tinh`, made again each time, with the folders of its
 communes) for «Tổng hợp đơn vị», and that province's consolidated report of October 2026
-in DIR/tong-hop/ (render its PDF with pdftoppm, its workbook through LibreOffice).
+in its `tong-hop/` (render its PDF with pdftoppm, its workbook through LibreOffice).
 """
 
 from __future__ import annotations
@@ -167,16 +167,20 @@ def _privacy_shots(app: QApplication, window: MainWindow, child_case: int, out: 
 
 
 def _viewer(window: MainWindow) -> Actor:
-    """The demo folder's account of the Xem role, made once."""
+    """The demo folder's account of the Xem role, made once. Signing it in on the window's
+    database lets go of the administrators' key, which the window's own account holds
+    again after (one account per database, as in the program)."""
     from app.domain.labels import Role
     from app.errors import UserError
 
     try:
-        return accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+        viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
     except UserError:
         accounts.create_user(window.db, window.actor, username=VIEWER, full_name="Người xem",
                              role=Role.VIEWER, password=VIEWER_PASSWORD)
-        return accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+        viewer = accounts.authenticate(window.db, VIEWER, VIEWER_PASSWORD)
+    accounts.authenticate(window.db, USER, PASSWORD)
+    return viewer
 
 
 def _add_demo_evidence(window: MainWindow, case_id: int, out: Path) -> None:
@@ -664,7 +668,8 @@ def _province_folder(root: Path) -> DataPaths:
 
 
 def _province_shots(app: QApplication, demo_folder: Path, out: Path) -> None:
-    """«Tổng hợp đơn vị» of the province's October, and its consolidated report's files."""
+    """«Tổng hợp đơn vị» of the province's October, and its consolidated report's files in
+    the province's folder."""
     from app.db import open_database
     from app.services.consolidation import consolidate_received, consolidated_file
     from app.services.report_export import Targets
@@ -673,7 +678,7 @@ def _province_shots(app: QApplication, demo_folder: Path, out: Path) -> None:
     paths = _province_folder(demo_folder.with_name(f"{demo_folder.name}-tinh"))
     db = open_database(paths)
     actor = accounts.authenticate(db, USER, PASSWORD)
-    files = out / "tong-hop"
+    files = paths.root / "tong-hop"  # to look at, not to keep with the pictures
     files.mkdir(exist_ok=True)
     consolidate_received(db, actor, PROVINCE_MONTH, Targets(*(
         files / consolidated_file(PROVINCE_MONTH, suffix)
