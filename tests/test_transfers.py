@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 import struct
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,43 @@ def test_a_case_arrives_whole_with_identical_hashes_and_twice_changes_nothing(
     again = transfers.transfer_in(receiver.db, receiver.admin, package)
     assert again.again and again.cases == ()
     assert _snapshot(receiver.db) == before
+
+
+def test_two_receivers_of_one_package_at_once_take_it_in_once(
+        sender: Office, receiver: Office, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two PCs of a server (here two threads) both past the first «received already?»
+    before either writes: the second finds it received, no error, nothing doubled."""
+    code, _ = _case_with_evidence(sender, tmp_path)
+    package = _sent(sender, [code], tmp_path / "chuyen.svpcase")
+    both_checked = threading.Barrier(2, timeout=60)
+    opened = transfer_package.opened
+
+    def opened_once_both_checked(*args: Any, **kwargs: Any) -> Any:
+        both_checked.wait()
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(transfer_package, "opened", opened_once_both_checked)
+    results: list[transfers.Received] = []
+    errors: list[BaseException] = []
+
+    def receive() -> None:
+        try:
+            results.append(transfers.transfer_in(receiver.db, receiver.admin, package))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=receive) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(r.again for r in results) == [False, True]
+    with receiver.db.read() as session:
+        assert session.execute(select(func.count(CaseTransfer.id))).scalar_one() == 1
+        assert session.execute(select(func.count(Case.id)).where(Case.code == code)
+                               ).scalar_one() == 1
 
 
 def transfers_case(db: Database, code: str) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import __version__
 from app.db import Database
+from app.db.storage import serialise
 from app.domain.labels import TransferDirection, TransferOutcome
 from app.domain.protection import Masker, people_in
 from app.domain.vocabulary import VocabList
@@ -328,11 +329,10 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
         signing_key = PublicKeys.from_json({"signing_key": sender.signing_key,
                                             "receiving_key": sender.receiving_key}).signing
     sha256 = transfer_package.check_signature(source, header, signing_key)
+    again = Received(source, sha256, header.from_code, (), 0, again=True)
     with db.read() as session:
-        if session.execute(select(CaseTransfer.id).where(
-                CaseTransfer.package_sha256 == sha256,
-                CaseTransfer.direction == TransferDirection.IN)).first() is not None:
-            return Received(source, sha256, header.from_code, (), 0, again=True)
+        if _received_already(session, sha256):
+            return again
     assert db.data_key is not None
     with ExitStack() as stack:
         payload = stack.enter_context(transfer_package.opened(source, header, seed))
@@ -353,6 +353,11 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
                                                        "gói bị sửa hoặc hỏng.")
         try:
             with evidence_store.StoreChanges(db.paths) as files, db.write() as session:
+                # One receiver at a time (on a server, another PC may be taking in this
+                # package, or another holding the same case), then asked again.
+                serialise(session.connection(), "case-transfer-in")
+                if _received_already(session, sha256):
+                    return again
                 outcomes = [_receive_case(session, source, item, header, sha256, actor)
                             for item in manifest["cases"]]
                 written = [item for item, received in zip(manifest["cases"], outcomes,
@@ -365,6 +370,12 @@ def transfer_in(db: Database, actor: Actor, source: Path) -> Received:
                                                    "hoặc do phiên bản khác lập.") from exc
     return Received(source, sha256, header.from_code, tuple(outcomes), len(staged),
                     again=False)
+
+
+def _received_already(session: Session, sha256: str) -> bool:
+    return session.execute(select(CaseTransfer.id).where(
+        CaseTransfer.package_sha256 == sha256,
+        CaseTransfer.direction == TransferDirection.IN)).first() is not None
 
 
 def _check_manifest(source: Path, header: transfer_package.Header,
