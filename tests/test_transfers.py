@@ -12,6 +12,7 @@ import json
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -516,3 +517,28 @@ def test_a_file_larger_than_a_chunk_travels_whole(sender: Office, receiver: Offi
     assert package.stat().st_size > len(content)
     transfers.transfer_in(receiver.db, receiver.admin, package)
     assert _evidence_of(receiver.db, made.code) == {"lon.png": content}
+
+
+def test_a_legal_basis_the_receivers_catalog_lacks_is_said_not_dropped_silently(
+        sender: Office, receiver: Office, tmp_path: Path) -> None:
+    from app.domain.legal import InstrumentInput, ProvisionInput
+    from app.services import legal_basis
+
+    instrument = legal_basis.add_instrument(sender.db, sender.admin, InstrumentInput(
+        "QĐ 12/2026/QĐ-UBND", "Quy chế của tỉnh", valid_from=date(2026, 1, 1)))
+    provision = legal_basis.add_provision(sender.db, sender.admin, ProvisionInput(
+        instrument.id, "5", "2", "", "Nhắc nhở, yêu cầu cam kết", ("TG",),
+        valid_from=date(2026, 1, 1)))
+    code = cases.create_case(sender.db, sender.admin, make_case(group_code="TG"),
+                             today=TODAY).code
+    [case_id] = cases.ids_of_codes(sender.db, sender.admin, [code])
+    events.add_event(sender.db, sender.admin, case_id, EventInput(
+        "NN", TODAY, legal_basis_ids=(provision.id,)), today=TODAY)
+    received = transfers.transfer_in(receiver.db, receiver.admin,
+                                     _sent(sender, [code], tmp_path / "chuyen.svpcase"))
+    [arrived] = received.cases
+    assert arrived.uncited == ("Khoản 2 Điều 5 QĐ 12/2026/QĐ-UBND",)
+    assert arrived.words == (
+        f"00004/{code}: thêm mới; căn cứ pháp lý chưa có trong danh mục của đơn vị nên chưa "
+        "gắn vào biện pháp: Khoản 2 Điều 5 QĐ 12/2026/QĐ-UBND (thêm vào Quản trị → Căn cứ "
+        "pháp lý rồi chọn lại ở biện pháp)")

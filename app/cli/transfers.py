@@ -7,7 +7,6 @@ import argparse
 from pathlib import Path
 
 from app.cli.base import EXIT_OK, Command, Invocation, Session
-from app.domain.labels import TRANSFER_OUTCOME_LABELS
 from app.services import transfers
 
 
@@ -57,7 +56,7 @@ def _run_in(invocation: Invocation, session: Session | None) -> int:
     invocation.say(f"Đã nhận gói {received.source.name} của đơn vị {received.from_unit}: "
                    f"{len(received.cases)} vụ việc, {received.evidence_files} tệp chứng cứ.")
     for case in received.cases:
-        invocation.say(f"{case.unit_code}/{case.code}: {TRANSFER_OUTCOME_LABELS[case.outcome]}")
+        invocation.say(case.words)
     return EXIT_OK
 
 

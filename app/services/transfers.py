@@ -47,7 +47,8 @@ from sqlalchemy.orm import Session, selectinload
 from app import __version__
 from app.db import Database
 from app.db.storage import serialise
-from app.domain.labels import TransferDirection, TransferOutcome
+from app.domain import legal
+from app.domain.labels import TRANSFER_OUTCOME_LABELS, TransferDirection, TransferOutcome
 from app.domain.protection import Masker, people_in
 from app.domain.vocabulary import VocabList
 from app.errors import UserError
@@ -111,6 +112,17 @@ class ReceivedCase:
     unit_code: str
     code: str
     outcome: TransferOutcome
+    uncited: tuple[str, ...] = ()  # the sender's legal bases this register's catalog lacks
+
+    @property
+    def words(self) -> str:
+        """What became of the case, in one line (the command and the window say it)."""
+        said = f"{self.unit_code}/{self.code}: {TRANSFER_OUTCOME_LABELS[self.outcome]}"
+        if self.uncited:
+            said += ("; căn cứ pháp lý chưa có trong danh mục của đơn vị nên chưa gắn vào "
+                     f"biện pháp: {'; '.join(self.uncited)} (thêm vào Quản trị → Căn cứ pháp "
+                     "lý rồi chọn lại ở biện pháp)")
+        return said
 
 
 @dataclass(frozen=True)
@@ -417,10 +429,11 @@ def _receive_case(session: Session, source: Path, item: dict[str, Any],
         outcome = TransferOutcome.UPDATED
     else:
         outcome = TransferOutcome.KEPT
+    uncited: list[str] = []
     if outcome is not TransferOutcome.KEPT:
         case.unit_code, case.code = unit_code, code
         case.deleted_at = case.deleted_by = case.deleted_reason = None
-        _fill(session, case, item)
+        uncited = _fill(session, case, item)
     session.flush()
     _record_transfer(session, case.id, TransferDirection.IN, header.from_code,
                      str(header.fields["from_unit"].get("name", "")), sha256, outcome,
@@ -431,7 +444,7 @@ def _receive_case(session: Session, source: Path, item: dict[str, Any],
                      "code": code, "unit": unit_code, "from_unit": header.from_code,
                      "sha256": sha256, "updated": outcome is TransferOutcome.UPDATED,
                      "kept": outcome is TransferOutcome.KEPT})
-    return ReceivedCase(unit_code, code, outcome)
+    return ReceivedCase(unit_code, code, outcome, tuple(dict.fromkeys(uncited)))
 
 
 def _held_masked(session: Session, case_id: int) -> bool:
@@ -443,10 +456,11 @@ def _held_masked(session: Session, case_id: int) -> bool:
     return last is not None and not last[0]
 
 
-def _fill(session: Session, case: Case, item: dict[str, Any]) -> None:
+def _fill(session: Session, case: Case, item: dict[str, Any]) -> list[str]:
     """The case's people, groups, events and evidence as the package gives them. Rows are
     matched by UUID; events and evidence the register holds and the package does not stay
-    (events are never deleted here)."""
+    (events are never deleted here). The citations this register's catalog lacks."""
+    uncited: list[str] = []
     case.secondary_groups = [CaseSecondaryGroup(group_code=g)
                              for g in dict.fromkeys(item["secondary_groups"])]
     case.children = _synced(case.children, item["children"], Child)
@@ -461,7 +475,8 @@ def _fill(session: Session, case: Case, item: dict[str, Any]) -> None:
             events[values["uuid"]] = event
         for key, value in _loaded(Event, values).items():
             setattr(event, key, value)
-        event.legal_bases = _provisions(session, bases)
+        event.legal_bases, missing = _provisions(session, bases)
+        uncited += missing
     held = {e.uuid for e in case.evidence}
     for values in item["evidence"]:
         if values["uuid"] in held:
@@ -470,6 +485,7 @@ def _fill(session: Session, case: Case, item: dict[str, Any]) -> None:
         row = Evidence(**_loaded(Evidence, values))
         row.event = events.get(event_uuid) if event_uuid else None
         case.evidence.append(row)
+    return uncited
 
 
 def _synced(current: list[Any], wanted: list[dict[str, Any]], model: type[Base]) -> list[Any]:
@@ -483,10 +499,12 @@ def _synced(current: list[Any], wanted: list[dict[str, Any]], model: type[Base])
     return result
 
 
-def _provisions(session: Session, citations: Iterable[dict[str, Any]]) -> list[LegalProvision]:
-    """The register's provisions the sender cited (by instrument, article, clause, point);
-    one this register's catalog lacks is left out."""
+def _provisions(session: Session, citations: Iterable[dict[str, Any]]
+                ) -> tuple[list[LegalProvision], list[str]]:
+    """The register's provisions the sender cited (by instrument, article, clause, point),
+    and the citations of those this register's catalog lacks (said, not linked)."""
     found: list[LegalProvision] = []
+    missing: list[str] = []
     for cited in citations:
         provision = session.execute(select(LegalProvision).join(LegalInstrument).where(
             LegalInstrument.citation == cited["instrument"],
@@ -495,7 +513,10 @@ def _provisions(session: Session, citations: Iterable[dict[str, Any]]) -> list[L
             LegalProvision.point.is_not_distinct_from(cited["point"]))).scalars().first()
         if provision is not None:
             found.append(provision)
-    return found
+        else:
+            missing.append(legal.cite(cited["point"], cited["clause"], cited["article"],
+                                      cited["instrument"]))
+    return found, missing
 
 
 def _record_transfer(session: Session, case_id: int, direction: TransferDirection,

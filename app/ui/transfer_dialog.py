@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case_code import typed_codes
-from app.domain.labels import TRANSFER_OUTCOME_LABELS
 from app.progress import CancelToken, Progress
 from app.services import transfers, unit_keys
 from app.services.actor import Actor, Permission
@@ -277,8 +276,7 @@ class TransferInDialog(TaskDialog):
                               "thay đổi gì.")
             return
         for case in received.cases:
-            self.cases.addItem(f"{case.unit_code}/{case.code}: "
-                               f"{TRANSFER_OUTCOME_LABELS[case.outcome]}")
+            self.cases.addItem(case.words)
         self.cases.setVisible(True)
         self.message.done(f"Đã nhận gói của đơn vị {received.from_unit}: "
                           f"{len(received.cases)} vụ việc, {received.evidence_files} tệp "
