@@ -34,6 +34,7 @@ from app.services import cases, report_packages, report_register, settings, unit
 from app.services.actor import Actor
 from app.services.submission_tracker import accounts_across_units, tracker
 from app.text import format_date
+from app.ui.admin import AdminScreen
 from app.ui.data_change import DataChange, DataKind
 from app.ui.main_window import MainWindow
 from app.ui.report.form_table import FormTableModel
@@ -218,10 +219,23 @@ def test_the_province_window_has_the_tracker_tab(
     assert isinstance(window.show_screen("units"), TrackerScreen)
 
 
-def test_a_commune_window_has_no_tracker(db: Database, admin: Actor,
-                                         open_window: Callable[[Actor], MainWindow]) -> None:
+def test_a_commune_window_has_no_tracker_until_it_registers_a_unit(
+        db: Database, admin: Actor, open_window: Callable[[Actor], MainWindow],
+        tmp_path: Path) -> None:
     window = open_window(admin)
-    assert "Tổng hợp đơn vị" not in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+    def titles() -> list[str]:
+        return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+    assert "Tổng hợp đơn vị" not in titles()
+    # Registered in Quản trị → Đơn vị và khóa: the tab comes without signing in again.
+    _as_unit(db, admin, MINH_TAN)
+    unit_keys.write_unit_key(db, admin, tmp_path / "khoa.svpkey")
+    _as_unit(db, admin, Unit("01", "Tỉnh Lâm Thịnh"))
+    admin_screen = window.show_screen("admin")
+    assert isinstance(admin_screen, AdminScreen)
+    admin_screen.units._registered(unit_keys.trust_unit(db, admin, tmp_path / "khoa.svpkey"))
+    assert titles()[-2:] == ["Tổng hợp đơn vị", "Quản trị"]
 
 
 def test_receiving_through_the_button_updates_the_tracker(

@@ -218,6 +218,7 @@ def test_replacing_the_folders_keys_keeps_the_offices_key_pairs(
 def test_the_window_shows_the_fingerprint_before_registering(
         qtbot: QtBot, db: Database, admin: Actor, tmp_path: Path) -> None:
     from app.ui.admin.units_view import UnitsView
+    from app.ui.data_change import DataChange, DataKind
     from app.ui.tasks import TaskRunner
 
     commune = _office(tmp_path, "00004", "Phường Ba Đình")
@@ -227,7 +228,8 @@ def test_the_window_shows_the_fingerprint_before_registering(
     settings.save_office(db, admin, dataclasses.replace(
         settings.load_office(db), unit_code="01", unit_title="Thành phố Hà Nội"))
     runner = TaskRunner()
-    view = UnitsView(db, admin, runner)
+    changes: list[DataChange] = []
+    view = UnitsView(db, admin, runner, changes.append)
     qtbot.addWidget(view)
     view.resize(900, 420)
     view.show()
@@ -247,6 +249,7 @@ def test_the_window_shows_the_fingerprint_before_registering(
     assert [view.table.item(0, c).text() for c in range(3)] == [
         "00004", "Phường Ba Đình", fingerprint]
     assert "Đã đăng ký đơn vị 00004" in view.feedback.text()
+    assert changes == [DataChange.of(DataKind.OFFICE)]  # the window offers the province's tab
     view.export_to(tmp_path / "khoa-tinh.json")
     qtbot.waitUntil(lambda: own.fingerprint in view.feedback.text(), timeout=5000)
     view.grab().save(str(tmp_path / "don-vi-va-khoa.png"))

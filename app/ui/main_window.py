@@ -52,6 +52,8 @@ from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskFunction, TaskRunner
 from app.ui.widgets import LazyScreen
 
+UNITS_TAB = "Tổng hợp đơn vị"  # the province's tab, once units are registered
+
 if TYPE_CHECKING:
     from app.ui.dashboard import DashboardView
     from app.ui.help import GuideWindow
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         # The lists first: the views that show them read them when they refresh.
         self.data_changed.connect(self._settings_changed)
         self.data_changed.connect(self.case_list.refresh_for)
+        self.data_changed.connect(self._offer_tracker)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.case_list, "Sổ vụ việc")
@@ -100,7 +103,7 @@ class MainWindow(QMainWindow):
         if actor.can(Permission.REPORT):
             self._add_screen("reports", "Báo cáo")
             if submission_tracker.has_registered_units(db, actor):  # a province
-                self._add_screen("units", "Tổng hợp đơn vị")
+                self._add_screen("units", UNITS_TAB)
         if actor.can(Permission.MANAGE_SETTINGS):
             self._add_screen("admin", "Quản trị")
         self.setCentralWidget(self.tabs)
@@ -134,10 +137,21 @@ class MainWindow(QMainWindow):
 
     # Screens ------------------------------------------------------------------
 
-    def _add_screen(self, key: str, title: str) -> None:
+    def _add_screen(self, key: str, title: str, before: str | None = None) -> None:
         self._screens[key] = LazyScreen(key)
         self._screens[key].needed.connect(self.tab_screen)
-        self.tabs.addTab(self._screens[key], title)
+        if before in self._screens:
+            self.tabs.insertTab(self.tabs.indexOf(self._screens[before]), self._screens[key],
+                                title)
+        else:
+            self.tabs.addTab(self._screens[key], title)
+
+    def _offer_tracker(self, change: DataChange) -> None:
+        """The first unit registered here: this office receives reports, its tab appears."""
+        if (change.concerns(DataKind.OFFICE) and "units" not in self._screens
+                and self.actor.can(Permission.REPORT)
+                and submission_tracker.has_registered_units(self.db, self.actor)):
+            self._add_screen("units", UNITS_TAB, before="admin")
 
     def tab_screen(self, key: str) -> QWidget:
         """The screen of tab `key` ("dashboard", "documents", "reports", "units", "admin"),

@@ -50,7 +50,7 @@ class AdminScreen(QTabWidget):
         self.addTab(self.purge, "Xóa hẳn vụ việc đã xóa")
         self.keys = KeysView(db, actor, runner, notify)
         self.addTab(self.keys, "Khóa mã hóa")
-        self.units = UnitsView(db, actor, runner)
+        self.units = UnitsView(db, actor, runner, notify)
         self.addTab(self.units, "Đơn vị và khóa")
 
     def refresh_for(self, change: DataChange) -> None:

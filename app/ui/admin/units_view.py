@@ -4,6 +4,7 @@ whose keys an administrator registered after comparing fingerprints by phone
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.unit_keys import RegisteredUnitRecord, Trusted, UnitKey
 from app.ui.admin.common import Feedback, fill_table, make_table
+from app.ui.data_change import DataChange, DataKind
 from app.ui.tasks import TaskRunner
 
 KEY_FILTER = "Tệp khóa công khai của đơn vị (*.json)"
@@ -34,9 +36,10 @@ EXPLANATION = (
 
 
 class UnitsView(QWidget):
-    def __init__(self, db: Database, actor: Actor, runner: TaskRunner) -> None:
+    def __init__(self, db: Database, actor: Actor, runner: TaskRunner,
+                 notify: Callable[[DataChange], None]) -> None:
         super().__init__()
-        self._db, self._actor, self._runner = db, actor, runner
+        self._db, self._actor, self._runner, self._notify = db, actor, runner, notify
         explanation = QLabel(EXPLANATION)
         explanation.setWordWrap(True)
         self.own = QLabel()
@@ -160,3 +163,4 @@ class UnitsView(QWidget):
         self.feedback.ok(f"Đã {'thay khóa của' if trusted.outcome == 'replaced' else 'đăng ký'}"
                          f" đơn vị {record.code} — {record.name}.")
         self.reload()
+        self._notify(DataChange.of(DataKind.OFFICE))  # a first unit: the province's tab
