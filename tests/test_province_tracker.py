@@ -29,7 +29,7 @@ from app.domain.repeat_accounts import repeat_accounts
 from app.domain.report import CaseLine, ReportText
 from app.domain.report_due import Timeliness, due_date
 from app.domain.units import Unit
-from app.models import ReceivedReport
+from app.models import ReceivedReport, RegisteredUnit
 from app.services import cases, report_packages, report_register, settings, unit_keys
 from app.services.actor import Actor
 from app.services.submission_tracker import accounts_across_units, tracker
@@ -103,7 +103,18 @@ def province(db: Database, admin: Actor, tmp_path: Path) -> Province:
     _as_unit(db, admin, Unit("01", "Tỉnh Lâm Thịnh"))
     for unit in (MINH_TAN, CAT_LAM, BINH_AN, HOA_PHU):
         unit_keys.trust_unit(db, admin, tmp_path / f"{unit.code}.svpkey")
+    _registered_on(db, date(2026, 4, 1))  # before the months the tracker shows
     return Province(admin, packages)
+
+
+def _registered_on(db: Database, day: date, *codes: str) -> None:
+    """The units' keys (all of them when none is named) registered on `day`."""
+    with db.write() as session:
+        chosen = update(RegisteredUnit)
+        if codes:
+            chosen = chosen.where(RegisteredUnit.unit_code.in_(codes))
+        session.execute(chosen.values(
+            registered_at=datetime(day.year, day.month, day.day, 9).astimezone()))
 
 
 def _receive_all(db: Database, province: Province) -> None:
@@ -173,6 +184,11 @@ def test_the_tracker_lists_every_unit_against_the_due_day(db: Database,
         settings.load_office(db), report_due_days=10))
     found = tracker(db, province.admin, OCTOBER, TODAY)
     assert [line.timeliness.words for line in found.units][:3] == ["đúng hạn"] * 3
+    # Hòa Phú registered on 20/10, after September's due day: it owed no September report;
+    # Cát Lâm registered in October too but sent October's.
+    _registered_on(db, date(2026, 10, 20), HOA_PHU.code, CAT_LAM.code)
+    shares = [share.words for share in tracker(db, province.admin, OCTOBER, TODAY).on_time]
+    assert shares[-2:] == ["Tháng 9/2026: 0/2", "Tháng 10/2026: 3/4"]
 
 
 def test_accounts_across_units_come_from_the_received_packages(db: Database,

@@ -70,8 +70,9 @@ class OnTimeShare:
 
     @property
     def words(self) -> str:
-        """`Tháng 10/2026: 7/9`."""
-        return f"{self.period.label}: {self.on_time}/{self.units}"
+        """`Tháng 10/2026: 7/9`; `Tháng 5/2026: –` before any unit was registered."""
+        return f"{self.period.label}: " + (f"{self.on_time}/{self.units}" if self.units
+                                           else "–")
 
 
 def months_up_to(period: Period, count: int = ON_TIME_MONTHS) -> list[Period]:
@@ -86,8 +87,8 @@ def months_up_to(period: Period, count: int = ON_TIME_MONTHS) -> list[Period]:
 
 def share_on_time(period: Period, first_arrivals: Sequence[date | None], due_days: int,
                   today: date) -> OnTimeShare:
-    """Of the registered units (each one's first arrival of `period`, None when none came),
-    those whose report came by the due day."""
+    """Of the units that owed `period`'s report (each one's first arrival of it, None when
+    none came), those whose report came by the due day."""
     due = due_date(period, due_days)
     return OnTimeShare(period, sum(Timeliness(due, day, today).on_time
                                    for day in first_arrivals), len(first_arrivals))

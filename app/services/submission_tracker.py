@@ -26,7 +26,7 @@ from app.domain.report_due import (
 )
 from app.domain.units import Unit
 from app.models import ReceivedReport
-from app.services import report_packages
+from app.services import report_packages, unit_keys
 from app.services.actor import Actor, Permission
 from app.services.consolidation import current_units
 from app.services.report_export import counts_by_cut_off
@@ -106,10 +106,23 @@ def tracker(db: Database, actor: Actor, period: Period, today: date) -> Tracker:
     lines = tuple(TrackedUnit(found.unit, found.version, found.received_at, Timeliness(
         due, first.get((found.unit.code, period.start, period.end)), today),
         found.review_label) for found in report_packages.submissions(db, actor, period))
-    shares = tuple(share_on_time(month, [first.get((unit.code, month.start, month.end))
-                                         for unit in units], due_days, today)
-                   for month in months)
+    since = _registered_since(db, actor)
+    shares = tuple(share_on_time(month, [
+        first.get((unit.code, month.start, month.end)) for unit in units
+        # A unit registered after a month's due day owed no report of it, unless it sent one.
+        if since[unit.code] <= due_date(month, due_days)
+        or (unit.code, month.start, month.end) in first], due_days, today)
+        for month in months)
     return Tracker(period, due, lines, shares)
+
+
+def _registered_since(db: Database, actor: Actor) -> dict[str, date]:
+    """The day each unit's key was first registered here (this PC's calendar)."""
+    since: dict[str, date] = {}
+    for record in unit_keys.registered_units(db, actor):
+        day = record.registered_at.astimezone().date()
+        since[record.code] = min(day, since.get(record.code, day))
+    return since
 
 
 def accounts_across_units(db: Database, actor: Actor, today: date) -> RepeatAccounts:
