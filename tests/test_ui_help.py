@@ -25,8 +25,9 @@ from app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("1. Công việc hằng ngày", "2. Cuối tháng: báo cáo và chốt số liệu",
-            "3. Tệp được lưu ở đâu", "4. Sao lưu, khôi phục và khóa khôi phục",
-            "5. Vai trò và quyền", "6. Bảo vệ trẻ em", "7. Khi gặp sự cố")
+            "3. Gửi báo cáo lên tỉnh, tổng hợp của tỉnh, chuyển vụ việc",
+            "4. Tệp được lưu ở đâu", "5. Sao lưu, khôi phục và khóa khôi phục",
+            "6. Vai trò và quyền", "7. Bảo vệ trẻ em", "8. Khi gặp sự cố")
 
 
 def _guide(qtbot: QtBot, paths: DataPaths) -> GuideWindow:
@@ -158,5 +159,5 @@ def test_the_guide_is_found_where_the_frozen_build_puts_it(
     monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
     found = resource_path(*GUIDE_FILE)
     assert found.is_relative_to(bundle) and found.is_file()
-    assert "## 5. Vai trò và quyền" in guide_text(paths)
+    assert "## 6. Vai trò và quyền" in guide_text(paths)
 
