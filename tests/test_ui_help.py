@@ -25,7 +25,7 @@ from app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("1. Công việc hằng ngày", "2. Cuối tháng: báo cáo và chốt số liệu",
-            "3. Gửi báo cáo lên tỉnh, tổng hợp của tỉnh, chuyển vụ việc",
+            "3. Trao đổi với tỉnh và đơn vị khác",
             "4. Tệp được lưu ở đâu", "5. Sao lưu, khôi phục và khóa khôi phục",
             "6. Vai trò và quyền", "7. Bảo vệ trẻ em", "8. Khi gặp sự cố")
 
