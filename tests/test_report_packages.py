@@ -404,3 +404,26 @@ def test_a_received_package_changed_outside_the_program_is_not_consolidated(
         row.package = row.package.replace(b'"detected":1', b'"detected":9', 1)
     with pytest.raises(UserError, match=r"đơn vị 00004 .* bị sửa ngoài chương trình"):
         report_packages.received_packages(province, admin, OCTOBER)
+
+
+def test_check_finds_a_kept_package_or_sent_report_changed_in_the_database(
+        province: Database, admin: Actor, commune: Commune) -> None:
+    from sqlalchemy import update
+
+    from app.models import SentReport
+    from app.services.integrity import check_data_folder
+
+    report_packages.receive_package(province, admin, commune.first)
+    report_register.send_report(province, admin, OCTOBER, ReportText("7", date(2026, 11, 3),
+                                                                     ""))
+    assert check_data_folder(province, admin).ok
+    with province.write() as session:
+        held = session.execute(select(ReceivedReport.package)).scalar_one()
+        session.execute(update(ReceivedReport).values(package=held.replace(b'"12', b'"13', 1)))
+        pdf = session.execute(select(SentReport.pdf)).scalar_one()
+        session.execute(update(SentReport).values(pdf=pdf + b"\n"))
+    problems = check_data_folder(province, admin).problems
+    assert ("Gói báo cáo đã nhận (đơn vị 00004, 01/10/2026–31/10/2026, lần phát hành 1) đã bị "
+            "thay đổi trong cơ sở dữ liệu: mã băm không khớp với mã ghi khi lập hoặc nhận."
+            in problems)
+    assert any(p.startswith("Bản PDF của báo cáo đã gửi (số 7/") for p in problems)

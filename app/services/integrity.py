@@ -1,10 +1,14 @@
-"""`check`: the database, the audit log (against its anchors), the accounts seal and every
-evidence file."""
+"""`check`: the database, the audit log (against its anchors), the accounts seal, every
+evidence file and every file kept in the database with its SHA-256 (the reports sent, the
+packages received, the return notes)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +16,14 @@ from sqlalchemy.orm import Session
 from app.db import Database, copies, encryption
 from app.db.storage import storage_problems
 from app.errors import UserError
-from app.models import AuditEntry, Evidence, SentReport
+from app.models import (
+    AuditEntry,
+    Evidence,
+    ReceivedReport,
+    ReportReturn,
+    ReportReview,
+    SentReport,
+)
 from app.paths import DataPaths
 from app.security import keys
 from app.services import accounts_seal, audit, backup_archive, vault
@@ -48,6 +59,7 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
         stored = list(session.execute(
             select(Evidence.sha256, Evidence.original_name).distinct()
         ))
+        problems += _kept_files_problems(session)
     for sha256, name in stored:
         if not is_stored(db.paths, sha256):
             problems.append(f"Thiếu tệp chứng cứ «{name}» ({sha256[:12]}…).")
@@ -58,6 +70,40 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
         audit.record(session, actor.username, AuditAction.CHECK,
                      detail={"problems": len(problems)})
     return CheckReport(tuple(problems), len(stored), audit_rows)
+
+
+# Files kept in the database beside the SHA-256 recorded when they were made or received:
+# (what the file is, its columns of bytes and of hash, the row's name for the message).
+_KEPT_FILES: tuple[tuple[str, Any, Any, Callable[[Any], str]], ...] = (
+    ("Bản Excel của báo cáo đã gửi", SentReport.xlsx, SentReport.xlsx_sha256,
+     lambda row: f"số {row.number}, phiên bản {row.version}"),
+    ("Bản PDF của báo cáo đã gửi", SentReport.pdf, SentReport.pdf_sha256,
+     lambda row: f"số {row.number}, phiên bản {row.version}"),
+    ("Gói báo cáo đã nhận", ReceivedReport.package, ReceivedReport.package_sha256,
+     lambda row: f"đơn vị {row.unit_code}, {row.period_start:%d/%m/%Y}–"
+                 f"{row.period_end:%d/%m/%Y}, lần phát hành {row.version}"),
+    ("Thông báo trả lại báo cáo đã lập", ReportReview.note, ReportReview.note_sha256,
+     lambda row: f"xem xét số {row.id}"),
+    ("Thông báo trả lại báo cáo đã nhận", ReportReturn.note, ReportReturn.note_sha256,
+     lambda row: f"của {row.province_code}, ngày {row.returned_on:%d/%m/%Y}"),
+)
+
+
+def _kept_files_problems(session: Session) -> list[str]:
+    """Each kept file whose bytes no longer give the SHA-256 recorded with them, read a few
+    rows at a time (a province keeps hundreds of packages)."""
+    problems = []
+    for what, content, digest, name in _KEPT_FILES:
+        model = content.class_
+        rows = session.execute(select(model).where(content.is_not(None))
+                               .execution_options(yield_per=20)).scalars()
+        for row in rows:
+            data = getattr(row, content.key)
+            if hashlib.sha256(data).hexdigest() != getattr(row, digest.key):
+                problems.append(f"{what} ({name(row)}) đã bị thay đổi trong cơ sở dữ liệu: mã "
+                                "băm không khớp với mã ghi khi lập hoặc nhận.")
+            session.expunge(row)
+    return problems
 
 
 def _backup_anchors(paths: DataPaths, session: Session, key_id: str) -> list[Anchor]:
