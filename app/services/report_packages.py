@@ -220,26 +220,45 @@ def file_refusal(path: Path) -> Callable[[str], UserError]:
     return refused
 
 
-def _parse(path: Path) -> dict[str, Any]:
-    """The file's JSON with every field this version writes, nothing more."""
+@dataclass(frozen=True)
+class SignedFile:
+    """A kind of signed JSON file offices send each other: its `format` name and version,
+    its fields, its largest size, what it is called and who is asked to send it again."""
+
+    format: str
+    version: int
+    fields: frozenset[str]
+    max_bytes: int
+    called: str  # «gói báo cáo»
+    sender: str  # «đơn vị»
+
+
+PACKAGE_FILE = SignedFile(PACKAGE_FORMAT, PACKAGE_VERSION, _FIELDS, _MAX_FILE_BYTES,
+                          "gói báo cáo", "đơn vị")
+
+
+def parsed(path: Path, kind: SignedFile) -> dict[str, Any]:
+    """The file's JSON with every field this version writes, nothing more; else refused
+    (UserError naming the file and why)."""
     refused = file_refusal(path)
     try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise refused("không phải gói báo cáo (quá lớn).")
+        if path.stat().st_size > kind.max_bytes:
+            raise refused(f"không phải {kind.called} (quá lớn).")
         content = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
         raise refused("không đọc được.") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise refused("không phải gói báo cáo hoặc bị cắt, hỏng. Hãy xin đơn vị gửi lại "
-                      "tệp.") from exc
-    if not isinstance(content, dict) or content.get("format") != PACKAGE_FORMAT:
-        raise refused("không phải gói báo cáo của chương trình.")
+        raise refused(f"không phải {kind.called} hoặc bị cắt, hỏng. Hãy xin {kind.sender} "
+                      "gửi lại tệp.") from exc
+    if not isinstance(content, dict) or content.get("format") != kind.format:
+        raise refused(f"không phải {kind.called} của chương trình.")
     version = content.get("version")
-    if not isinstance(version, int) or version > PACKAGE_VERSION or set(content) - _FIELDS:
+    if not isinstance(version, int) or version > kind.version or set(content) - kind.fields:
         raise refused("do một phiên bản mới hơn của chương trình lập: hãy cập nhật chương "
                       "trình rồi nhận lại.")
-    if set(content) != _FIELDS:
-        raise refused("thiếu thông tin: tệp bị cắt hoặc bị sửa. Hãy xin đơn vị gửi lại tệp.")
+    if set(content) != kind.fields:
+        raise refused(f"thiếu thông tin: tệp bị cắt hoặc bị sửa. Hãy xin {kind.sender} gửi "
+                      "lại tệp.")
     return content
 
 
@@ -318,7 +337,7 @@ def receive_package(db: Database, actor: Actor, path: Path) -> Received:
     why) with nothing stored, or received, or found held already."""
     actor.require(Permission.IMPORT)
     refused = file_refusal(path)
-    content = _parse(path)
+    content = parsed(path, PACKAGE_FILE)
     with db.read() as session:
         keys = registered_keys(session, content["unit_code"])
     package = _package(path, content, _verified(path, content, keys))

@@ -57,8 +57,10 @@ from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.report_packages import (
     Review,
+    SignedFile,
     canonical,
     file_refusal,
+    parsed,
     registered_keys,
     review_of,
     signed_part,
@@ -72,6 +74,8 @@ NOTE_SUFFIX = ".svptl"
 _MAX_NOTE_BYTES = 64 * 1024  # a reason of a few pages at most
 _FIELDS = frozenset({"format", "version", "unit_code", "unit_name", "report", "reason",
                      "returned_on", "signature"})
+NOTE_FILE = SignedFile(NOTE_FORMAT, NOTE_VERSION, _FIELDS, _MAX_NOTE_BYTES,
+                       "thông báo trả lại báo cáo", "cấp trên")
 
 
 @dataclass(frozen=True)
@@ -289,29 +293,6 @@ def is_return_note(path: Path) -> bool:
     return isinstance(content, dict) and content.get("format") == NOTE_FORMAT
 
 
-def _parse(path: Path) -> dict[str, Any]:
-    """The file's JSON with every field this version writes, nothing more."""
-    refused = file_refusal(path)
-    try:
-        if path.stat().st_size > _MAX_NOTE_BYTES:
-            raise refused("không phải thông báo trả lại báo cáo (quá lớn).")
-        content = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise refused("không đọc được.") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise refused("không phải thông báo trả lại báo cáo hoặc bị cắt, hỏng. Hãy xin cấp "
-                      "trên gửi lại tệp.") from exc
-    if not isinstance(content, dict) or content.get("format") != NOTE_FORMAT:
-        raise refused("không phải thông báo trả lại báo cáo của chương trình.")
-    version = content.get("version")
-    if not isinstance(version, int) or version > NOTE_VERSION or set(content) - _FIELDS:
-        raise refused("do một phiên bản mới hơn của chương trình lập: hãy cập nhật chương "
-                      "trình rồi nhận lại.")
-    if set(content) != _FIELDS:
-        raise refused("thiếu thông tin: tệp bị cắt hoặc bị sửa. Hãy xin cấp trên gửi lại tệp.")
-    return content
-
-
 def _verified_note(path: Path, content: dict[str, Any], session: Session) -> ReturnNote:
     """The note `content` says, its signature checked against its province's registered
     key and its fields exactly what this version writes."""
@@ -358,7 +339,7 @@ def receive_return(db: Database, actor: Actor, path: Path) -> ReturnTaken:
     already."""
     actor.require(Permission.IMPORT)
     refused = file_refusal(path)
-    content = _parse(path)
+    content = parsed(path, NOTE_FILE)
     data = canonical(content)
     digest = hashlib.sha256(data).hexdigest()
     with db.write() as session:
