@@ -231,10 +231,14 @@ class SignedFile:
     max_bytes: int
     called: str  # «gói báo cáo»
     sender: str  # «đơn vị»
+    # How a refusal names the signing unit, in full and short: «đơn vị {code} ({name})»,
+    # «đơn vị {code}».
+    unit: str
+    signer: str
 
 
 PACKAGE_FILE = SignedFile(PACKAGE_FORMAT, PACKAGE_VERSION, _FIELDS, _MAX_FILE_BYTES,
-                          "gói báo cáo", "đơn vị")
+                          "gói báo cáo", "đơn vị", "đơn vị {code} ({name})", "đơn vị {code}")
 
 
 def parsed(path: Path, kind: SignedFile) -> dict[str, Any]:
@@ -262,32 +266,42 @@ def parsed(path: Path, kind: SignedFile) -> dict[str, Any]:
     return content
 
 
-def _verified(path: Path, content: dict[str, Any], keys: PublicKeys | None) -> Unit:
+def unreadable(path: Path) -> UserError:
+    """The refusal of a signed file whose content this version cannot read."""
+    return file_refusal(path)("có nội dung chương trình này không đọc được: có thể do phiên "
+                              "bản mới hơn của chương trình lập. Hãy cập nhật chương trình "
+                              "rồi nhận lại.")
+
+
+def signed_by(path: Path, content: dict[str, Any], keys: PublicKeys | None,
+              kind: SignedFile) -> Unit:
+    """The unit that signed the file (its `unit_code` and `unit_name`), once its signature
+    matches `keys`, that unit's registered keys (None: not registered); else refused."""
     refused = file_refusal(path)
     code, name = content["unit_code"], content["unit_name"]
     if not isinstance(code, str) or not isinstance(name, str) or not name.strip():
-        raise refused("thiếu mã hoặc tên đơn vị. Hãy xin đơn vị gửi lại tệp.")
+        raise refused(f"thiếu mã hoặc tên đơn vị. Hãy xin {kind.sender} gửi lại tệp.")
     if (problem := unit_code_problem(code)) is not None:
         raise refused(f"ghi mã đơn vị sai. {problem}")
     if keys is None:
-        raise refused(f"là gói báo cáo của đơn vị {code} ({name}), đơn vị chưa được đăng ký: "
-                      "hãy đăng ký khóa công khai của đơn vị (lệnh trust-unit, so dấu vân tay "
-                      "qua điện thoại) rồi nhận lại.")
+        raise refused(f"là {kind.called} của {kind.unit.format(code=code, name=name)}, đơn vị "
+                      "chưa được đăng ký ở đây: hãy đăng ký khóa công khai của đơn vị (lệnh "
+                      "trust-unit, so dấu vân tay qua điện thoại) rồi nhận lại.")
     try:
         signature = base64.b64decode(str(content["signature"]), validate=True)
     except (ValueError, binascii.Error):
         signature = b""
     if not unit_keys.signature_matches(keys.signing, signed_part(content), signature):
-        raise refused(f"đã bị sửa đổi hoặc hỏng: chữ ký không khớp với nội dung hoặc với khóa "
-                      f"đã đăng ký của đơn vị {code}. Hãy xin đơn vị gửi lại tệp.")
+        raise refused("đã bị sửa đổi hoặc hỏng: chữ ký không khớp với nội dung hoặc với khóa "
+                      f"đã đăng ký của {kind.signer.format(code=code, name=name)}. Hãy xin "
+                      f"{kind.sender} gửi lại tệp.")
     return Unit(code, name)
 
 
 def _package(path: Path, content: dict[str, Any], unit: Unit) -> ReportPackage:
     """The package a signed content gives, its figures checked."""
     refused = file_refusal(path)
-    newer = refused("có nội dung chương trình này không đọc được: có thể do phiên bản mới "
-                    "hơn của chương trình lập. Hãy cập nhật chương trình rồi nhận lại.")
+    newer = unreadable(path)
     try:
         period = content["period"]
         package = ReportPackage(
@@ -340,7 +354,7 @@ def receive_package(db: Database, actor: Actor, path: Path) -> Received:
     content = parsed(path, PACKAGE_FILE)
     with db.read() as session:
         keys = registered_keys(session, content["unit_code"])
-    package = _package(path, content, _verified(path, content, keys))
+    package = _package(path, content, signed_by(path, content, keys, PACKAGE_FILE))
     stored = canonical(content)
     digest = hashlib.sha256(stored).hexdigest()
     with db.write() as session:

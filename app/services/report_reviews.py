@@ -32,7 +32,6 @@ reports shows the version returned, the day, the reason, and the re-issue that a
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 from dataclasses import dataclass
@@ -47,11 +46,10 @@ from app.db import Database
 from app.db.storage import serialise
 from app.domain.labels import ReviewStatus
 from app.domain.periods import Period, PeriodKind
-from app.domain.units import Unit, unit_code_problem
+from app.domain.units import Unit
 from app.errors import NotAllowed, UserError
 from app.models import ReceivedReport, ReportReturn, ReportReview, SentReport
 from app.reports.files import written_atomically
-from app.security import unit_keys
 from app.services import audit, settings
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
@@ -63,7 +61,9 @@ from app.services.report_packages import (
     parsed,
     registered_keys,
     review_of,
+    signed_by,
     signed_part,
+    unreadable,
 )
 from app.services.unit_keys import office_signature, opens_own_keys
 from app.text import clean, format_date
@@ -75,7 +75,7 @@ _MAX_NOTE_BYTES = 64 * 1024  # a reason of a few pages at most
 _FIELDS = frozenset({"format", "version", "unit_code", "unit_name", "report", "reason",
                      "returned_on", "signature"})
 NOTE_FILE = SignedFile(NOTE_FORMAT, NOTE_VERSION, _FIELDS, _MAX_NOTE_BYTES,
-                       "thông báo trả lại báo cáo", "cấp trên")
+                       "thông báo trả lại báo cáo", "cấp trên", "{name} (mã {code})", "{name}")
 
 
 @dataclass(frozen=True)
@@ -296,30 +296,13 @@ def is_return_note(path: Path) -> bool:
 def _verified_note(path: Path, content: dict[str, Any], session: Session) -> ReturnNote:
     """The note `content` says, its signature checked against its province's registered
     key and its fields exactly what this version writes."""
-    refused = file_refusal(path)
-    code, name = content["unit_code"], content["unit_name"]
-    if not isinstance(code, str) or not isinstance(name, str) or not name.strip():
-        raise refused("thiếu mã hoặc tên đơn vị trả lại. Hãy xin cấp trên gửi lại tệp.")
-    if (problem := unit_code_problem(code)) is not None:
-        raise refused(f"ghi mã đơn vị sai. {problem}")
-    keys = registered_keys(session, code)
-    if keys is None:
-        raise refused(f"là thông báo trả lại báo cáo của {name} (mã {code}), đơn vị chưa được "
-                      f"đăng ký ở đây: hãy đăng ký khóa công khai của {name} (lệnh trust-unit, "
-                      "so dấu vân tay qua điện thoại) rồi nhận lại.")
-    try:
-        signature = base64.b64decode(str(content["signature"]), validate=True)
-    except (ValueError, binascii.Error):
-        signature = b""
-    if not unit_keys.signature_matches(keys.signing, signed_part(content), signature):
-        raise refused(f"đã bị sửa đổi hoặc hỏng: chữ ký không khớp với nội dung hoặc với khóa "
-                      f"đã đăng ký của {name}. Hãy xin cấp trên gửi lại tệp.")
-    newer = refused("có nội dung chương trình này không đọc được: có thể do phiên bản mới "
-                    "hơn của chương trình lập. Hãy cập nhật chương trình rồi nhận lại.")
+    province = signed_by(path, content, registered_keys(session, content["unit_code"]),
+                         NOTE_FILE)
+    newer = unreadable(path)
     try:
         report, period = content["report"], content["report"]["period"]
         note = ReturnNote(
-            Unit(code, name), report["unit_code"],
+            province, report["unit_code"],
             Period(PeriodKind(period["kind"]), date.fromisoformat(period["start"]),
                    date.fromisoformat(period["end"])),
             report["number"], report["version"], report["package_sha256"], content["reason"],
