@@ -107,6 +107,12 @@ def lock_window_starts(today: date) -> tuple[date, date]:
             today - timedelta(days=LONG_LOCK_WINDOW.days - 1))
 
 
+def over_lock_threshold(cases_30_days: int, cases_90_days: int) -> bool:
+    """Whether an account's cases in the two windows reach NĐ 147/2024 Điều 35.7's threshold
+    for proposing to lock it."""
+    return cases_30_days >= SHORT_LOCK_WINDOW.cases or cases_90_days >= LONG_LOCK_WINDOW.cases
+
+
 @dataclass(frozen=True)
 class AccountOverThreshold:
     """An account's cases in the two windows of NĐ 147/2024 Điều 35.7."""
@@ -117,8 +123,7 @@ class AccountOverThreshold:
 
     @property
     def over_threshold(self) -> bool:
-        return (self.cases_30_days >= SHORT_LOCK_WINDOW.cases
-                or self.cases_90_days >= LONG_LOCK_WINDOW.cases)
+        return over_lock_threshold(self.cases_30_days, self.cases_90_days)
 
     def with_case(self, detected_on: date | None, today: date) -> AccountOverThreshold:
         """The counts once a case detected on `detected_on` (being recorded) is added."""

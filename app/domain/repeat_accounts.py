@@ -16,11 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.deadlines import (
-    LONG_LOCK_WINDOW,
-    SHORT_LOCK_WINDOW,
-    lock_window_starts,
-)
+from app.domain.deadlines import lock_window_starts, over_lock_threshold
 from app.domain.report import CaseLine
 from app.domain.search_keys import account_key
 from app.domain.units import Unit
@@ -43,8 +39,7 @@ class RepeatAccount:
 
     @property
     def over_threshold(self) -> bool:
-        return (self.cases_30_days >= SHORT_LOCK_WINDOW.cases
-                or self.cases_90_days >= LONG_LOCK_WINDOW.cases)
+        return over_lock_threshold(self.cases_30_days, self.cases_90_days)
 
 
 @dataclass(frozen=True)

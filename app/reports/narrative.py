@@ -131,20 +131,29 @@ def _detection(figures: ReportFigures, now: Counts, before: Counts, during: str,
         lines = [
             f"{during}, đã phát hiện {format_number(now.detected)} vụ việc có thông tin vi phạm "
             f"trên mạng xã hội, {compare(now.detected, before.detected, previous)}; trong đó:",
-            f"- Theo nhóm hành vi: "
-            f"{_breakdown(figures.summary.groups, lower=True, by_size=False)};",
-            f"- Theo nền tảng: "
-            f"{_breakdown(figures.summary.platforms, lower=False, by_size=True)}.",
+            *_breakdowns(figures), *_unidentified(now),
         ]
-        if now.unidentified:
-            lines.append(f"Có {format_number(now.unidentified)} vụ chưa xác định được đối tượng "
-                         "vi phạm.")
         if now.children:
             lines.append(_children(now.children, counts_only=figures.children is not None))
-    if now.carried_in:
-        lines.append(f"Ngoài ra, còn {format_number(now.carried_in)} vụ việc từ các kỳ trước "
-                     "chuyển sang tiếp tục xử lý.")
-    return lines
+    return [*lines, *_carried_in(now)]
+
+
+def _breakdowns(figures: ReportFigures) -> list[str]:
+    """The cases detected by group and by platform, two lines after «trong đó:»."""
+    return [f"- Theo nhóm hành vi: "
+            f"{_breakdown(figures.summary.groups, lower=True, by_size=False)};",
+            f"- Theo nền tảng: "
+            f"{_breakdown(figures.summary.platforms, lower=False, by_size=True)}."]
+
+
+def _unidentified(now: Counts) -> list[str]:
+    return ([f"Có {format_number(now.unidentified)} vụ chưa xác định được đối tượng vi phạm."]
+            if now.unidentified else [])
+
+
+def _carried_in(now: Counts) -> list[str]:
+    return ([f"Ngoài ra, còn {format_number(now.carried_in)} vụ việc từ các kỳ trước chuyển "
+             "sang tiếp tục xử lý."] if now.carried_in else [])
 
 
 def _children(count: int, *, counts_only: bool) -> str:
@@ -244,21 +253,9 @@ def draft_consolidated(consolidation: Consolidation, office: OfficeSettings) -> 
         "II. KẾT QUẢ PHÁT HIỆN",
         f"{during}, các đơn vị đã phát hiện {format_number(now.detected)} vụ việc có thông tin "
         "vi phạm trên mạng xã hội" + ("; trong đó:" if now.detected else "."),
-    ]
-    if now.detected:
-        lines += [
-            f"- Theo nhóm hành vi: "
-            f"{_breakdown(figures.summary.groups, lower=True, by_size=False)};",
-            f"- Theo nền tảng: "
-            f"{_breakdown(figures.summary.platforms, lower=False, by_size=True)}.",
-        ]
-    if now.unidentified:
-        lines.append(f"Có {format_number(now.unidentified)} vụ chưa xác định được đối tượng "
-                     "vi phạm.")
-    if now.carried_in:
-        lines.append(f"Ngoài ra, còn {format_number(now.carried_in)} vụ việc từ các kỳ trước "
-                     "chuyển sang tiếp tục xử lý.")
-    lines += [
+        *(_breakdowns(figures) if now.detected else ()),
+        *_unidentified(now),
+        *_carried_in(now),
         "III. KẾT QUẢ XỬ LÝ",
         _item("Gỡ bỏ thông tin vi phạm", now.removed),
         _item("Xử phạt vi phạm hành chính", now.sanctioned,
