@@ -17,14 +17,13 @@ from pathlib import Path
 
 from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
 from app.cli.report import add_period_options, chosen_period
+from app.domain.labels import NOT_SENT, SENT
 from app.errors import UserError
 from app.services import report_packages, report_reviews
 from app.services.consolidation import consolidate_received, consolidated_file
 from app.services.report_export import Targets
 from app.services.submission_tracker import receipt_words
 from app.text import format_date, format_money, format_number
-
-SENT, NOT_SENT = "đã gửi", "chưa gửi"
 
 
 def _configure_receive(parser: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.domain.exchange import ReportPackage
+from app.domain.labels import NOT_SENT
 from app.domain.periods import Period
 from app.domain.report import (
     Counts,
@@ -44,7 +45,6 @@ from app.domain.vocabulary import GROUP_ORDER, VocabList, Vocabulary
 from app.errors import UserError
 from app.text import format_number
 
-NOT_SENT = "chưa gửi"
 BY_UNIT_SHEET = "Theo đơn vị"
 BY_UNIT_TITLE = ("KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM TRÊN MẠNG XÃ HỘI "
                  "THEO ĐƠN VỊ")

@@ -213,6 +213,8 @@ REVIEW_LABELS: dict[ReviewStatus, str] = {
     ReviewStatus.RETURNED: "Đã trả lại",
 }
 AWAITING_REVIEW = "Chờ xem xét"  # received, neither accepted nor returned yet
+# A unit's report of a period as the province holds it (cli.md `submissions`).
+SENT, NOT_SENT = "đã gửi", "chưa gửi"
 # A version of this office's report the province returned, on the register of sent reports.
 RETURNED_REPORT = "Bị trả lại ngày {date}: {reason}"
 RETURN_ANSWERED = "đã phát hành lại (phiên bản {version})"

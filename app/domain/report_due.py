@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain.consolidation import NOT_SENT
+from app.domain.labels import NOT_SENT
 from app.domain.periods import Period
 from app.text import format_date
 

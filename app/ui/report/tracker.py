@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.consolidation import Consolidation
 from app.domain.deadlines import LOCK_BASIS, LOCK_THRESHOLD_TEXT, LONG_LOCK_WINDOW
-from app.domain.labels import AWAITING_REVIEW
+from app.domain.labels import AWAITING_REVIEW, NOT_SENT, SENT
 from app.domain.periods import Period
 from app.domain.repeat_accounts import RepeatAccounts
 from app.domain.report_forms import Column, Form, Kind
@@ -64,7 +64,6 @@ from app.ui.report.period_picker import PeriodPicker, last_month
 from app.ui.tasks import TaskFunction, TaskRunner
 from app.ui.widgets import open_outside
 
-SENT, NOT_SENT_SHORT = "đã gửi", "chưa gửi"
 UNIT_COLUMNS: tuple[Column, ...] = (
     Column("Mã đơn vị", Kind.TEXT, 9),
     Column("Đơn vị", Kind.TEXT, 30),
@@ -107,7 +106,7 @@ class HighlightedRows(FormTableModel):
 
 
 def units_form(found: Tracker) -> Form:
-    rows = [(line.unit.code, line.unit.name, SENT if line.sent else NOT_SENT_SHORT,
+    rows = [(line.unit.code, line.unit.name, SENT if line.sent else NOT_SENT,
              line.version, line.received_at.astimezone().date() if line.received_at else None,
              line.timeliness.words, line.review_label) for line in found.units]
     return Form("", "Đơn vị", "", UNIT_COLUMNS, rows, None)
