@@ -377,7 +377,7 @@ def _dialogs(window: MainWindow, out: Path) -> list[tuple[str, Callable[[], QWid
                                                  LIST_COLUMNS, window)),
         ("nhap-tu-excel", lambda: ImportDialog(db, actor, window)),
         ("xuat-toan-bo", lambda: ExportDialog(db, actor, window)),
-        ("chuyen-vu-viec", lambda: TransferOutDialog(db, actor, [fined.code, child.code],
+        ("chuyen-vu-viec", lambda: TransferOutDialog(db, actor, [fined.id, child.id],
                                                      _registered_unit(window))),
         ("doc-lai-truoc-khi-chot",
          lambda: ChildrenRowsReview(children_rows(figures), window.prefs, window)),

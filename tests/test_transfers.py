@@ -542,3 +542,16 @@ def test_a_legal_basis_the_receivers_catalog_lacks_is_said_not_dropped_silently(
         f"00004/{code}: thêm mới; căn cứ pháp lý chưa có trong danh mục của đơn vị nên chưa "
         "gắn vào biện pháp: Khoản 2 Điều 5 QĐ 12/2026/QĐ-UBND (thêm vào Quản trị → Căn cứ "
         "pháp lý rồi chọn lại ở biện pháp)")
+
+
+def test_the_cases_chosen_are_named_as_codes_are_typed_here(
+        sender: Office, receiver: Office, tmp_path: Path) -> None:
+    """«Chuyển vụ việc…» fills in the list's selection: this office's cases by their code,
+    another unit's as `UNIT/CODE`, in the order chosen."""
+    code, _ = _case_with_evidence(sender, tmp_path)
+    transfers.transfer_in(receiver.db, receiver.admin,
+                          _sent(sender, [code], tmp_path / "chuyen.svpcase"))
+    own = cases.create_case(receiver.db, receiver.admin, make_case(), today=TODAY)
+    [moved] = cases.ids_of_codes(receiver.db, receiver.admin, [f"00004/{code}"])
+    assert transfers.case_refs(receiver.db, receiver.admin, [own.id, moved]) == [
+        own.code, f"00004/{code}"]

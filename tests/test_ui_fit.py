@@ -162,7 +162,7 @@ def _dialogs(office: Office, tmp_path: Path) -> Iterator[QDialog]:
     yield ListPrintDialog(db, admin, window.case_list.model.ids(), LIST_COLUMNS, window)
     yield ImportDialog(db, admin, window, today=TODAY)
     yield ExportDialog(db, admin, window)
-    yield TransferOutDialog(db, admin, [fined.code, child.code], window)
+    yield TransferOutDialog(db, admin, [fined.id, child.id], window)
     yield TransferInDialog(db, admin, window)
     yield AboutDialog(window.prefs, window)
     yield GuideWindow(db.paths, window.prefs, window)

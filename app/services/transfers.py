@@ -50,6 +50,7 @@ from app.db.storage import serialise
 from app.domain import legal
 from app.domain.labels import TRANSFER_OUTCOME_LABELS, TransferDirection, TransferOutcome
 from app.domain.protection import Masker, people_in
+from app.domain.units import case_ref
 from app.domain.vocabulary import VocabList
 from app.errors import UserError
 from app.models import (
@@ -310,6 +311,19 @@ def _audit_excerpt(session: Session, case: Case) -> list[dict[str, Any]]:
                            .order_by(AuditEntry.id)).scalars()
     return [{"at": row.at.isoformat(), "username": row.username, "action": row.action,
              "entity": row.entity, "detail": json.loads(row.detail)} for row in rows]
+
+
+def case_refs(db: Database, actor: Actor, case_ids: Sequence[int]) -> list[str]:
+    """The cases `case_ids` as their codes are typed (`UNIT/CODE` for another unit's), in
+    that order: what «Chuyển vụ việc…» fills in from the list's selection."""
+    actor.require(Permission.VIEW)
+    if not case_ids:
+        return []
+    with db.read() as session:
+        own = settings.read_office(session).unit_code
+        found = {case_id: (unit, code) for case_id, unit, code in session.execute(
+            select(Case.id, Case.unit_code, Case.code).where(Case.id.in_(case_ids)))}
+    return [case_ref(*found[i], own) for i in case_ids if i in found]
 
 
 # Receiving ------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.domain.office import OfficeSettings
-from app.domain.units import case_ref
 from app.domain.vocabulary import Vocabulary
 from app.progress import CancelToken, Progress
 from app.services import cases, units
@@ -71,10 +70,9 @@ class CaseListView(QWidget):
     def selected_case_id(self) -> int | None:
         return self.table.selected_case_id()
 
-    def selected_refs(self) -> list[str]:
-        """The selected cases as a code is typed (`UNIT/CODE` for another unit's)."""
-        records = (self.model.row_record(row) for row in self.table.selected_rows())
-        return [case_ref(r.unit_code, r.code, self._own_unit) for r in records if r is not None]
+    def selected_case_ids(self) -> list[int]:
+        """The selected cases, top to bottom (their rows need not have been read)."""
+        return [self.model.case_id(row) for row in self.table.selected_rows()]
 
     def visible_columns(self) -> list[ListColumn]:
         return self.table.visible_columns()

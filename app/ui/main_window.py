@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
         """«Chuyển vụ việc sang đơn vị khác…», the cases selected in the list filled in."""
         from app.ui.transfer_dialog import TransferOutDialog
 
-        dialog = TransferOutDialog(self.db, self.actor, self.case_list.selected_refs(), self)
+        dialog = TransferOutDialog(self.db, self.actor, self.case_list.selected_case_ids(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

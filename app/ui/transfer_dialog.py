@@ -9,6 +9,7 @@ reason in their tooltip. Both run off the UI thread; the dialog then says what c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -63,14 +64,15 @@ class TransferOutDialog(TaskDialog):
     """The cases by code (prefilled from the list's selection), the receiving unit among
     the registered ones, a legal basis to send children in full, and where to save."""
 
-    def __init__(self, db: Database, actor: Actor, codes: list[str],
+    def __init__(self, db: Database, actor: Actor, case_ids: Sequence[int],
                  parent: QWidget | None = None) -> None:
+        """`case_ids`: the cases chosen in the list, whose codes the dialog fills in."""
         super().__init__("Chuyển vụ việc sang đơn vị khác", parent=parent, min_width=640)
         self._db, self._actor = db, actor
         self._target_chosen = False
         self.sent_package: Sent | None = None
 
-        self.codes = QLineEdit(", ".join(codes))
+        self.codes = QLineEdit()
         self.codes.setPlaceholderText("Ví dụ: VV2026-00012, VV2026-00015 (vụ việc của đơn vị "
                                       "khác: MÃ_ĐƠN_VỊ/MÃ_VỤ_VIỆC)")
         self.unit = QComboBox()
@@ -120,23 +122,29 @@ class TransferOutDialog(TaskDialog):
         layout.addLayout(self.progress_row())
         layout.addLayout(self.button_row(self.send_button))
         self._set_running(False)
-        self._load_units()
+        self._load(list(case_ids))
 
-    # The receiving units ------------------------------------------------------------
+    # The chosen cases and the receiving units -----------------------------------------
 
-    def _load_units(self) -> None:
+    def _load(self, case_ids: list[int]) -> None:
+        """The codes of the cases chosen and the units that may receive them, read off the
+        UI thread (a whole list selected is thousands of cases)."""
         db, actor = self._db, self._actor
         self.send_button.setEnabled(False)
 
-        def work(_p: Progress, _t: CancelToken) -> list[RegisteredUnitRecord]:
-            return [unit for unit in unit_keys.registered_units(db, actor)
-                    if unit.replaced_at is None]
+        def work(_p: Progress, _t: CancelToken) -> tuple[list[str], list[RegisteredUnitRecord]]:
+            return (transfers.case_refs(db, actor, case_ids),
+                    [unit for unit in unit_keys.registered_units(db, actor)
+                     if unit.replaced_at is None])
 
         # Owned by the dialog: closed before the list arrives, nothing is shown.
-        self._runner.start(work, on_success=self._show_units, on_failure=self.message.error,
+        self._runner.start(work, on_success=self._show_loaded, on_failure=self.message.error,
                            owner=self)
 
-    def _show_units(self, found: list[RegisteredUnitRecord]) -> None:
+    def _show_loaded(self, loaded: tuple[list[str], list[RegisteredUnitRecord]]) -> None:
+        refs, found = loaded
+        if not self.codes.text().strip():  # not typed meanwhile
+            self.codes.setText(", ".join(refs))
         for unit in found:
             self.unit.addItem(f"{unit.code} — {unit.name}", unit.code)
         self.unit.setEnabled(bool(found))
