@@ -47,7 +47,7 @@ from app.services.audit import AuditAction
 from app.services.cases import ids_of_codes
 from app.services.days_off import read_calendar
 from app.services.evidence_store import StoreChanges, staged, viewable_path
-from app.services.protection import people_by_case, people_with_every_child
+from app.services.protection import people_by_case, people_to_mask
 from app.services.table_export import write_table
 from app.text import clean, fold
 
@@ -415,7 +415,7 @@ def register(db: Database, actor: Actor, query: RegisterQuery, *, today: date | 
             entries += [_received_entry(d) for d in session.execute(
                 _received_query(query)).scalars()]
         if masked or not actor.can(Permission.VIEW_CHILDREN):
-            entries = _masked(session, entries, every_child=masked)
+            entries = _masked(session, entries, leaving=masked)
     order = {Direction.SENT: 0, Direction.RECEIVED: 1}
     return sorted(entries, key=lambda e: (-e.on.toordinal(), order[e.direction], -e.id))
 
@@ -458,12 +458,12 @@ def awaiting_reply(db: Database, actor: Actor) -> list[RequestChoice]:
 
 
 def _masked(session: Session, entries: list[RegisterEntry], *,
-            every_child: bool) -> list[RegisterEntry]:
+            leaving: bool) -> list[RegisterEntry]:
     """Recipients, senders and subjects through the masking rule of every case a document
-    belongs to (`app.domain.protection`); leaving the office (`every_child`), also the names
-    of every other case's children, which a document about one case may name."""
-    own = sorted({c for e in entries for c in e.case_ids})
-    people = (people_with_every_child if every_child else people_by_case)(session, own)
+    belongs to (`app.domain.protection`); `leaving` the office, also the names of every
+    other case's children, which a document about one case may name."""
+    people = people_to_mask(session, sorted({c for e in entries for c in e.case_ids}),
+                            leaving=leaving)
     if not people:
         return entries
     masker = Masker({case: found.all for case, found in people.items()})

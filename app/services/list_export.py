@@ -29,7 +29,7 @@ def masked_rows(db: Database, case_ids: Sequence[int],
     """The texts of `columns` for each case, in order, masked by the protection rule."""
     vocab = vocabulary.load(db)
     with db.read() as session:
-        masker = RowMasker(session, case_ids, every_child=True)
+        masker = RowMasker(session, case_ids, leaving=True)
     for start in range(0, len(case_ids), BATCH):
         for record in fetch_rows(db, list(case_ids[start:start + BATCH])):
             shown = masker.row(record, vocab.label(VocabList.PLATFORM, record.platform_code))

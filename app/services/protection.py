@@ -71,18 +71,23 @@ def people_with_every_child(session: Session, case_ids: Sequence[int]) -> dict[i
     return people_by_case(session, sorted({*case_ids, *holding}))
 
 
+def people_to_mask(session: Session, case_ids: Sequence[int], *,
+                   leaving: bool) -> dict[int, CasePeople]:
+    """Whom texts about `case_ids` are masked against: leaving the office, every case's
+    children (`people_with_every_child`); on a screen for a role that may not see children,
+    the cases shown, which a page can afford."""
+    return (people_with_every_child if leaving else people_by_case)(session, case_ids)
+
+
 class RowMasker:
     """The case list's rows as they may leave the office, or be shown to a role that may not
     see children: every text through the masking rule, a child offender described.
 
-    Rows leaving the office (`every_child`) are masked against the children of every case,
-    as a document is: a row of one case may name a child of another. A screen masks
-    against the rows shown, which a page can afford."""
+    Masked against `people_to_mask`: every case's children for rows `leaving` the office."""
 
     def __init__(self, session: Session, case_ids: Sequence[int], *,
-                 every_child: bool = False) -> None:
-        self._people = (people_with_every_child if every_child else people_by_case)(
-            session, case_ids)
+                 leaving: bool = False) -> None:
+        self._people = people_to_mask(session, case_ids, leaving=leaving)
         self._masker = Masker({case: found.all for case, found in self._people.items()})
 
     def row(self, row: CaseRow, platform: str) -> CaseRow:
