@@ -28,7 +28,7 @@ from app.domain.labels import Sex
 from app.domain.periods import Period
 from app.domain.report import ReportOption, figures_to_json
 from app.errors import NotAllowed
-from app.services import audit_log, cases, events, evidence, settings
+from app.services import accounts, audit_log, cases, events, evidence, settings
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
 from app.services.case_sheet import case_sheet_printout, print_case_sheet
@@ -38,7 +38,7 @@ from app.services.records import CaseDetail
 from app.services.report_export import Targets, export_report
 from app.services.search import CaseQuery, search_case_ids
 from app.text import fold
-from tests.conftest import TODAY, make_case
+from tests.conftest import ADMIN_PASSWORD, TODAY, make_case
 from tests.test_evidence import _png
 
 OCTOBER = Period.month(2026, 10)
@@ -288,3 +288,21 @@ def test_every_document_drafted_for_the_cases_names_no_child(
             assert _leaks(_pdf_text(pdf)) == [], (kind, case_id)
             drafted += 1
     assert drafted >= 10  # the child's case and the other one, in most kinds
+
+
+def test_the_report_package_sent_to_the_province_names_no_child(
+        db: Database, admin: Actor, leader: Actor, register: CaseDetail,
+        tmp_path: Path) -> None:
+    from app.domain.report import ReportText
+    from app.services import report_packages, report_register
+
+    settings.save_office(db, admin, dataclasses.replace(
+        settings.load_office(db), unit_code="00004", unit_title="Xã Minh Tân"))
+    report_register.send_report(db, leader, OCTOBER, ReportText("12", date(2026, 11, 3),
+                                                                "Đã hỗ trợ bé Zuyến."))
+    package = tmp_path / "t10.svpbc"
+    admin = accounts.authenticate(db, "admin", ADMIN_PASSWORD)  # the leader's held no key
+    report_packages.write_package(db, admin, OCTOBER, package)
+    text = package.read_bytes().decode("utf-8")
+    assert "Xã Minh Tân" in text and "P.M.K., 15 tuổi" in text
+    assert _leaks(text) == []
