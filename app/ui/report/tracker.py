@@ -226,6 +226,7 @@ class TrackerScreen(QWidget):
 
     def refresh(self) -> None:
         """The units of the chosen period and the accounts across units, off the UI thread."""
+        self._refresh_timer.stop()  # a reading asked for by the period chooser: this is it
         try:
             period = self.picker.period()
         except UserError as exc:
