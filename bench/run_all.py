@@ -34,8 +34,15 @@ side by side, their ratio, and for the list, the search and the report the aim o
 PostgreSQL within 1.5 × SQLite. The raw baselines (SQLCipher alone, sqlite3 on an
 unencrypted copy, the report's plain SQL) are SQLite's and are left out on the server.
 
-Each script runs with this checkout's `app` first on its path: a git worktree may share a
-virtualenv whose editable install points at another checkout.
+`--before CHECKOUT` (issue 17: before and after in the same run) first runs the scripts whose
+figures have a raw bound — the three reports, the import and the backup — with another
+checkout's `app` (e.g. a `git worktree add --detach` of the commit before a change) on a
+demo folder that checkout builds (the data folder's name with `-before`, same seed and day),
+then the whole suite as usual; the results end with each of those figures before and after
+side by side, each against its bound measured in its own run.
+
+Each script runs with this checkout's `app` first on its path (`--before`: that checkout's):
+a git worktree may share a virtualenv whose editable install points at another checkout.
 
 The other scripts import `figure` and `print_json` from here, so this module loads only the
 standard library.
@@ -101,6 +108,7 @@ class Step:
     text_only: bool = False  # no `--json`: its figures are read from its text
     engine: str = ""  # "SQLite" or SERVER for a script measured on both engines
     figures_optional: bool = False  # the server's demo build: none when built already
+    checkout: Path = ROOT  # whose `app` the script runs (`--before`: an earlier commit's)
     figures: list[dict[str, Any]] = field(default_factory=list)
     problem: str = ""
 
@@ -117,7 +125,7 @@ def run_step(step: Step) -> None:
     step.load = (os.getloadavg()[0], 0.0)
     started = time.perf_counter()
     lines: list[str] = []
-    path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    path = [str(step.checkout), os.environ.get("PYTHONPATH", "")]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
     with subprocess.Popen([sys.executable, *step.argv], cwd=ROOT, stdout=subprocess.PIPE,
                           text=True, bufsize=1, env=environment) as child:
@@ -320,7 +328,8 @@ def write_results(target: Path, steps: list[Step], header: list[str]) -> None:
             "Each script as run, one after the other (peak memory: the script's process and "
             "its children, from `os.wait4`; load: the 1-minute load average before and after):",
             "", "| script | command | wall time | peak memory | load | exit |",
-            "|---|---|---|---|---|---|", *runs, "", *engines_compared(steps)]
+            "|---|---|---|---|---|---|", *runs, "", *engines_compared(steps),
+            *before_and_after(steps)]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(text), encoding="utf-8")
 
@@ -360,6 +369,54 @@ def engines_compared(steps: list[Step]) -> list[str]:
             "report's plain SQL) are SQLite's own: not measured on the server.", "",
             f"| what | SQLite | {SERVER} | ratio | aim | met? |", "|---|---|---|---|---|---|",
             *rows, ""]
+
+
+BEFORE = "before"
+
+
+def _ratio(record: dict[str, Any]) -> str:
+    baseline = record["baseline"]
+    if not baseline or not baseline["median"]:
+        return "—"
+    return f"{record['median'] / baseline['median']:.2f}"
+
+
+def before_and_after(steps: list[Step]) -> list[str]:
+    """Each figure of a `--before` step beside the same figure of this checkout's run, each
+    with its ratio to its own bound (empty without `--before`)."""
+    after = {record["what"]: record for step in steps if step.engine != BEFORE
+             for record in step.figures}
+    rows = []
+    for step in steps:
+        if step.engine != BEFORE:
+            continue
+        for record in step.figures:
+            if (now := after.get(record["what"])) is None:
+                continue
+            limit = now["ratio_at_most"] or now["at_most"]
+            rows.append(f"| {record['what']} | {_spread(record)} | {_ratio(record)} | "
+                        f"{_spread(now)} | {_ratio(now)} | "
+                        f"{'—' if limit is None else f'≤ {limit:g}'} |")
+    if not rows:
+        return []
+    checkout = next(step.checkout for step in steps if step.engine == BEFORE)
+    return ["## Before | after", "",
+            f"The same scripts on the same demo (same seed and day) in the same run: before "
+            f"with the `app` of {checkout}, after with this checkout's. Each ratio is to the "
+            "bound measured in its own run (— where the figure has none).", "",
+            "| what | before | ratio | after | ratio | target |", "|---|---|---|---|---|---|",
+            *rows, ""]
+
+
+def before_steps(checkout: Path, folder: Path, cases: int, quick: bool,
+                 runs: int | None) -> list[Step]:
+    """The scripts whose figures have a raw bound, run with `checkout`'s `app` on a folder
+    it builds itself (an older program may not open a folder a newer one migrated)."""
+    steps = [step for step in steps_for(folder, cases, quick, runs)
+             if step.name.endswith("report") or step.name in ("import", "backup and check")]
+    for step in steps:
+        step.name, step.engine, step.checkout = f"{step.name} (before)", BEFORE, checkout
+    return steps
 
 
 def engine_steps(folder: Path, cases: int, quick: bool, runs: int | None,
@@ -429,7 +486,12 @@ def main() -> None:
     parser.add_argument("--database", metavar="URL",
                         help="also run the demo build, window and reports on this PostgreSQL "
                              "database, beside SQLite, in the same run")
+    parser.add_argument("--before", metavar="CHECKOUT", type=Path,
+                        help="first run the reports, import and backup with this checkout's "
+                             "app (an earlier commit), for before and after in one run")
     args = parser.parse_args()
+    if args.before and args.database:
+        parser.error("--before and --database: one comparison per run")
     cases = args.cases or (2_000 if args.quick else 100_000)
     folder = (args.data_dir or ROOT / "bench-out" / ("quick-2k" if args.quick
                                                       else "ui-100k")).resolve()
@@ -443,6 +505,9 @@ def main() -> None:
                  *engine_steps(server_folder, cases, args.quick, args.runs, args.database)]
     else:
         steps = steps_for(folder, cases, args.quick, args.runs)
+    if args.before:
+        steps = [*before_steps(args.before.resolve(), folder.with_name(f"{folder.name}-before"),
+                               cases, args.quick, args.runs), *steps]
     for step in steps:
         run_step(step)
     took = int((datetime.now() - started).total_seconds())
