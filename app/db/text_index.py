@@ -40,12 +40,20 @@ def _like(word: str) -> ColumnElement[bool]:
     return Case.search_key.like(f"%{escaped}%", escape="\\")
 
 
-def word_conditions(words: list[str], dialect: str) -> list[ColumnElement[bool]]:
-    """Conditions on `Case` for folded `words`, every value bound as a parameter."""
+def word_conditions(words: list[str], dialect: str, *,
+                    live: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on `Case` for folded `words`, every value bound as a parameter; `live`:
+    the query keeps only cases not deleted."""
     conditions = [_like(w) for w in words if dialect != "sqlite" or len(w) < TRIGRAM]
     long_words = [w for w in words if dialect == "sqlite" and len(w) >= TRIGRAM]
     if long_words:
         phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         matching = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase))
-        conditions.append(Case.id.in_(matching))
+        # Live cases: `id + 0` keeps SQLite from reading each match's row by its id (a
+        # broad word names half the register: most of the table's pages, each decrypted
+        # again by SQLCipher) and makes it walk the sort's partial index of live cases,
+        # which holds the key and the id, checking each id against the matches.
+        # 100,000 cases, 'facebook': 0.82 s → 0.14 s; a selective word 4 → 15 ms.
+        matched = (Case.id + 0) if live else Case.id
+        conditions.append(matched.in_(matching))
     return conditions
