@@ -75,6 +75,28 @@ def test_accounts_over_the_lock_request_threshold(db: Database, officer: Actor) 
         ("Trang Hóng Biến", 5, 5)]
 
 
+def test_lock_request_accounts_count_live_cases_of_each_window(db: Database, officer: Actor,
+                                                                leader: Actor) -> None:
+    def record(account: str, *days_ago: int) -> list[int]:
+        return [cases.create_case(db, officer, make_case(account=account,
+                                                         detected_on=TODAY - n * DAY),
+                                  today=TODAY).id for n in days_ago]
+
+    # 5 cases in the 30 days, 6 more in the 90 (the 90th day ago is the window's first),
+    # one deleted, one the day before the window, spelt so that it would be the name.
+    record("Trang Hóng Biến", 0, 7, 14, 21, 29, 30, 40, 50, 60, 70, 89)
+    cases.delete_case(db, leader, record("Trang Hóng Biến", 3)[0], "trùng")
+    record("TRANG HÓNG BIẾN", 90)
+    record("Chợ Quê", *range(30, 90, 6))  # 10 cases, none in the 30 days
+    record("Góc Phố", 0, 1, 2, 3, 40, 41, 42, 43, 95)  # 4 and 8: under both thresholds
+    with db.read() as session:
+        found = attention.accounts_over_lock_threshold(session, TODAY)
+        one_by_one = [attention.account_lock_counts(session, a.account, TODAY) for a in found]
+    assert [(a.account, a.cases_30_days, a.cases_90_days) for a in found] == [
+        ("Trang Hóng Biến", 5, 11), ("Chợ Quê", 0, 10)]
+    assert found == one_by_one  # as the case editor counts each account
+
+
 def test_the_kind_of_an_event_is_compared_as_each_engine_plans_it_best() -> None:
     """SQLite is kept off the index on events' kind (it would read every removal request of
     the register for each case); PostgreSQL gets the plain column, whose statistics its

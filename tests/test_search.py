@@ -90,6 +90,26 @@ def test_deleted_cases_are_found_only_in_the_bin(db: Database, leader: Actor,
     assert search_case_ids(db, CaseQuery(deleted=True)) == [register["other"]]
 
 
+def test_words_find_live_and_deleted_cases_in_every_order(db: Database, leader: Actor,
+                                                          register: dict[str, int]) -> None:
+    # Live cases are matched through each sort's index, deleted ones by their ids: the
+    # same cases either way, in the order the list without words has them.
+    cases.delete_case(db, leader, register["duc_nfd"], "trùng")
+    for key in SortKey:
+        for descending in (False, True):
+            listed = search_case_ids(db, CaseQuery(sort=key, descending=descending))
+            found = search_case_ids(db, CaseQuery(text="facebook", sort=key,
+                                                  descending=descending))
+            assert found == [i for i in listed if i in {register["duc"], register["other"]}]
+            assert search_case_ids(db, CaseQuery(text="tan hoa", sort=key,
+                                                 descending=descending)) == [register["other"]]
+    for text in ("facebook", "nguyen van duc", "trang khac"):
+        assert search_case_ids(db, CaseQuery(text=text, deleted=True)) == [
+            register["duc_nfd"]]
+    assert search_case_ids(db, CaseQuery(text="trang khac")) == []
+    assert count_cases(db, CaseQuery(text="facebook")) == 2
+
+
 def test_repeat_offender_by_account_url_or_name(db: Database, register: dict[str, int]) -> None:
     by_name = find_repeat_offenders(db, account=None, url=None, offender_name="nguyen van duc",
                                     exclude_case_id=register["duc"])

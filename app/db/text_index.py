@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, column, literal_column, select, table
 
+from app.db.planner import scanned_id
 from app.models import Case
 
 FTS_TABLE = "case_fts"
@@ -40,12 +41,20 @@ def _like(word: str) -> ColumnElement[bool]:
     return Case.search_key.like(f"%{escaped}%", escape="\\")
 
 
-def word_conditions(words: list[str], dialect: str) -> list[ColumnElement[bool]]:
-    """Conditions on `Case` for folded `words`, every value bound as a parameter."""
+def word_conditions(words: list[str], dialect: str, *,
+                    live: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions on `Case` for folded `words`, every value bound as a parameter; `live`:
+    the query keeps only cases not deleted."""
     conditions = [_like(w) for w in words if dialect != "sqlite" or len(w) < TRIGRAM]
     long_words = [w for w in words if dialect == "sqlite" and len(w) >= TRIGRAM]
     if long_words:
         phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         matching = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase))
-        conditions.append(Case.id.in_(matching))
+        # Live cases: SQLite walks the sort's partial index of live cases (the key and the
+        # id) checking each id against the matches, rather than reading each match's row
+        # (a broad word names half the register: most of the table's pages, decrypted
+        # again by SQLCipher). 100,000 cases, 'facebook': 0.82 s → 0.1 s; a selective
+        # word 4 → 15 ms. Deleted cases have no such index: read by their ids.
+        matched = scanned_id(Case.id) if live else Case.id
+        conditions.append(matched.in_(matching))
     return conditions

@@ -20,8 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from itertools import pairwise
 
-from zxcvbn import zxcvbn
-
 from app.domain.labels import ROLE_LABELS, Role
 from app.text import fold
 
@@ -107,6 +105,10 @@ def weak_account_password(password: str, role: Role, personal: Iterable[str] = (
                 dict.fromkeys((folded, "".join(re.findall(r"[^\W_]+", folded)))) if text]
     if not readings:  # only spaces
         return f"Mật khẩu quá dễ đoán. {rule}"
+    # Imported here: its word lists take about 13 MB, which a window that sets no
+    # password would hold for nothing.
+    from zxcvbn import zxcvbn
+
     with _ZXCVBN_LOCK:
         judged = min((zxcvbn(text, user_inputs=[*own, *GUESSABLE_WORDS])
                       for text in readings), key=lambda result: result["guesses"])

@@ -74,7 +74,8 @@ def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = 
     conditions: list[ColumnElement[bool]] = [
         Case.deleted_at.is_not(None) if query.deleted else Case.deleted_at.is_(None)
     ]
-    conditions.extend(text_index.word_conditions(fold(query.text).split(), dialect))
+    conditions.extend(text_index.word_conditions(fold(query.text).split(), dialect,
+                                                 live=not query.deleted))
     if query.detected_from:
         conditions.append(Case.detected_on >= query.detected_from)
     if query.detected_to:
