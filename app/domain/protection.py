@@ -23,6 +23,7 @@ Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -186,6 +187,7 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     return "".join(chars), origin
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand words, typed again and again
 def _marks(word: str) -> str | None:
     """A word's tone and vowel marks whatever their place (`Hoà` and `Hòa` alike); None for
     a word typed without any mark, `đ` included (`Dang` may be `Đặng`, `đang` may not)."""
@@ -367,7 +369,8 @@ class Masker:
         pieces: list[tuple[int, int, str]] = []
         index = 0
         while index < len(words.words):
-            run = self._run_at(words, index, own)
+            # A word known to play no part in any name starts no run.
+            run = None if words.words[index] in self._inert else self._run_at(words, index, own)
             if run is None:
                 index += 1
                 continue
@@ -410,10 +413,19 @@ class Masker:
             last += 1
             run.append(words.words[last])
             held = Counter(run)
-            valid = sorted(i for i in names if self._holds(i, held, own, words, index))
+            valid = sorted(i for i in self._ending_in(names, held)
+                           if self._holds(i, held, own, words, index))
             if valid:
                 best = self._run(index, last, valid[0], tuple(run))
         return best
+
+    def _ending_in(self, names: set[int], held: Counter[str]) -> set[int]:
+        """Those of `names` whose given name is one of the `held` words: the only ones
+        `_holds` may accept, found without trying each of thousands sharing a surname."""
+        found: set[int] = set()
+        for word in held:
+            found |= names & self._given.get(word, set())
+        return found
 
     def _holds(self, name_id: int, held: Counter[str], own: frozenset[int], words: _Text,
                index: int) -> bool:
@@ -448,17 +460,23 @@ class Masker:
             return self._joined[word]
         found: list[tuple[int, tuple[str, ...]]] = []
         # Cut first into any names' words: few words can be, and only they are worth
-        # trying name by name, from the names whose word the text word starts with.
+        # trying name by name: the names holding a word the text word starts with, one it
+        # ends with, and a given name it contains (a cut of the name's own words has
+        # all three), so that a slug is not tried against every name sharing its surname.
         ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
         if (word not in self._by_word and len(word) <= _LONGEST_JOINED
                 and any(word[:k] in self._by_word for k in ends)
                 and any(word[-k:] in self._by_word for k in ends)
                 and _segment(word, self._by_word)):
-            candidates: set[int] = set()
-            for size in range(1, min(len(word), _LONGEST_SYLLABLE) + 1):
-                candidates.update(self._by_word.get(word[:size], ()))
-            for name_id in sorted(candidates):
+            starting: set[int] = set()
+            ending: set[int] = set()
+            for size in ends:
+                starting.update(self._by_word.get(word[:size], ()))
+                ending.update(self._by_word.get(word[-size:], ()))
+            for name_id in sorted(starting & ending):
                 name = self._names[name_id]
+                if name.given not in word:
+                    continue
                 parts = _segment(word, name.words)
                 if parts and len(parts) > 1 and name.given in parts:
                     found.append((name_id, parts))
