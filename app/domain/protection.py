@@ -199,13 +199,14 @@ def _marks(word: str) -> str | None:
 class _Text:
     """A text's words (letter runs of its fold) and where each stands in the text."""
 
-    __slots__ = ("folded", "origin", "spans", "text", "words")
+    __slots__ = ("called", "folded", "origin", "spans", "text", "words")
 
     def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
         self.text = text
         self.folded, self.origin = _folded(text)
         self.spans = [m.span() for m in pattern.finditer(self.folded)]
         self.words = [self.folded[a:b] for a, b in self.spans]
+        self.called: dict[int, bool] = {}  # `Masker._called` of each word asked about
 
     def start(self, index: int) -> int:
         start = self.spans[index][0]
@@ -313,6 +314,7 @@ class Masker:
         # … by the marks the word carries in the name ("" for none)
         self._by_marks: dict[str, dict[str, set[int]]] = {}
         self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
+        self._surnames: dict[str, set[str]] = {}  # … → the folded surnames of those names
         for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
@@ -326,6 +328,7 @@ class Masker:
                         self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
                             name_id)
                     self._given.setdefault(name.given, set()).add(name_id)
+                    self._surnames.setdefault(name.given, set()).add(name.surname)
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
                 places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
@@ -363,7 +366,8 @@ class Masker:
         for word in set(folded_words).difference(self._inert, self._relevant):
             (self._relevant if word in self._by_word or self._split(word)
              else self._inert).add(word)
-        if self._relevant.isdisjoint(folded_words):
+        if self._relevant.isdisjoint(folded_words) or not (
+                own or self._may_name_another(folded_words)):
             return text
         words = _Text(text, _LETTERS)
         pieces: list[tuple[int, int, str]] = []
@@ -377,6 +381,19 @@ class Masker:
             pieces.append((words.start(run.first), words.end(run.last), run.replacement))
             index = run.last + 1
         return _replace(text, pieces) if pieces else text
+
+    def _may_name_another(self, words: list[str]) -> bool:
+        """Whether a text of these folded words may name someone of another case: it must
+        hold a name's words run together, a name's given name and surname, or a name's word
+        after a calling word (`_run_at`'s three ways). Most texts hold none."""
+        present = set(words)
+        if any(self._joined.get(word) for word in present):
+            return True
+        for given in present.intersection(self._surnames):
+            if not present.isdisjoint(self._surnames[given]):
+                return True
+        return any(word in _CALLING_LAST and following in self._by_word
+                   for word, following in zip(words, words[1:]))
 
     def _holders(self, words: _Text, index: int) -> set[int]:
         """The names word `index` is one of the words of, its marks (if typed) theirs."""
@@ -401,9 +418,10 @@ class Masker:
             return None
         # Alone, a given name counts in its own case's texts or after a calling word.
         alone = names & self._given.get(word, set())
-        found = [i for i in alone if i in own] or (
-            sorted(alone) if alone and self._called(words, index) else [])
-        best = self._run(index, index, found[0], (word,)) if found else None
+        mine = [] if own.isdisjoint(alone) else [i for i in alone if i in own]
+        found = mine[0] if mine else (
+            min(alone) if alone and self._called(words, index) else None)
+        best = None if found is None else self._run(index, index, found, (word,))
         run = [word]
         last = index
         while words.name_joined(last + 1):
@@ -413,10 +431,10 @@ class Masker:
             last += 1
             run.append(words.words[last])
             held = Counter(run)
-            valid = sorted(i for i in self._ending_in(names, held)
-                           if self._holds(i, held, own, words, index))
-            if valid:
-                best = self._run(index, last, valid[0], tuple(run))
+            valid = min((i for i in self._ending_in(names, held)
+                         if self._holds(i, held, own, words, index)), default=None)
+            if valid is not None:
+                best = self._run(index, last, valid, tuple(run))
         return best
 
     def _ending_in(self, names: set[int], held: Counter[str]) -> set[int]:
@@ -433,7 +451,8 @@ class Masker:
         none more often than in the name; in another case's texts, its surname too or a
         calling word before."""
         name = self._names[name_id]
-        return name.given in held and held <= name.counts and (
+        # Words held once each are never more than the name holds (it holds them all).
+        return name.given in held and (held.total() == len(held) or held <= name.counts) and (
             name_id in own or name.surname in held or self._called(words, index))
 
     def _run(self, first: int, last: int, name_id: int, parts: tuple[str, ...]) -> _Run:
@@ -444,6 +463,13 @@ class Masker:
 
     def _called(self, words: _Text, index: int) -> bool:
         """A calling word ("em", "học sinh") just before word `index`."""
+        called = words.called.get(index)
+        if called is None:
+            called = words.called[index] = self._calling_word_before(words, index)
+        return called
+
+    @staticmethod
+    def _calling_word_before(words: _Text, index: int) -> bool:
         for size in range(1, _CALLING_LONGEST + 1):
             first = index - size
             if first < 0:
