@@ -24,6 +24,7 @@ Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -393,7 +394,7 @@ class Masker:
             if not present.isdisjoint(self._surnames[given]):
                 return True
         return any(word in _CALLING_LAST and following in self._by_word
-                   for word, following in zip(words, words[1:]))
+                   for word, following in itertools.pairwise(words))
 
     def _holders(self, words: _Text, index: int) -> set[int]:
         """The names word `index` is one of the words of, its marks (if typed) theirs."""
