@@ -24,7 +24,6 @@ Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -315,7 +314,6 @@ class Masker:
         # … by the marks the word carries in the name ("" for none)
         self._by_marks: dict[str, dict[str, set[int]]] = {}
         self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
-        self._surnames: dict[str, set[str]] = {}  # … → the folded surnames of those names
         for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
@@ -329,7 +327,6 @@ class Masker:
                         self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
                             name_id)
                     self._given.setdefault(name.given, set()).add(name_id)
-                    self._surnames.setdefault(name.given, set()).add(name.surname)
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
                 places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
@@ -367,8 +364,7 @@ class Masker:
         for word in set(folded_words).difference(self._inert, self._relevant):
             (self._relevant if word in self._by_word or self._split(word)
              else self._inert).add(word)
-        if self._relevant.isdisjoint(folded_words) or not (
-                own or self._may_name_another(folded_words)):
+        if self._relevant.isdisjoint(folded_words):
             return text
         words = _Text(text, _LETTERS)
         pieces: list[tuple[int, int, str]] = []
@@ -382,19 +378,6 @@ class Masker:
             pieces.append((words.start(run.first), words.end(run.last), run.replacement))
             index = run.last + 1
         return _replace(text, pieces) if pieces else text
-
-    def _may_name_another(self, words: list[str]) -> bool:
-        """Whether a text of these folded words may name someone of another case: it must
-        hold a name's words run together, a name's given name and surname, or a name's word
-        after a calling word (`_run_at`'s three ways). Most texts hold none."""
-        present = set(words)
-        if any(self._joined.get(word) for word in present):
-            return True
-        for given in present.intersection(self._surnames):
-            if not present.isdisjoint(self._surnames[given]):
-                return True
-        return any(word in _CALLING_LAST and following in self._by_word
-                   for word, following in itertools.pairwise(words))
 
     def _holders(self, words: _Text, index: int) -> set[int]:
         """The names word `index` is one of the words of, its marks (if typed) theirs."""
