@@ -23,6 +23,7 @@ Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -186,6 +187,7 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     return "".join(chars), origin
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand words, typed again and again
 def _marks(word: str) -> str | None:
     """A word's tone and vowel marks whatever their place (`Hoà` and `Hòa` alike); None for
     a word typed without any mark, `đ` included (`Dang` may be `Đặng`, `đang` may not)."""
@@ -197,13 +199,14 @@ def _marks(word: str) -> str | None:
 class _Text:
     """A text's words (letter runs of its fold) and where each stands in the text."""
 
-    __slots__ = ("folded", "origin", "spans", "text", "words")
+    __slots__ = ("called", "folded", "origin", "spans", "text", "words")
 
     def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
         self.text = text
         self.folded, self.origin = _folded(text)
         self.spans = [m.span() for m in pattern.finditer(self.folded)]
         self.words = [self.folded[a:b] for a, b in self.spans]
+        self.called: dict[int, bool] = {}  # `Masker._called` of each word asked about
 
     def start(self, index: int) -> int:
         start = self.spans[index][0]
@@ -367,7 +370,8 @@ class Masker:
         pieces: list[tuple[int, int, str]] = []
         index = 0
         while index < len(words.words):
-            run = self._run_at(words, index, own)
+            # A word known to play no part in any name starts no run.
+            run = None if words.words[index] in self._inert else self._run_at(words, index, own)
             if run is None:
                 index += 1
                 continue
@@ -398,9 +402,10 @@ class Masker:
             return None
         # Alone, a given name counts in its own case's texts or after a calling word.
         alone = names & self._given.get(word, set())
-        found = [i for i in alone if i in own] or (
-            sorted(alone) if alone and self._called(words, index) else [])
-        best = self._run(index, index, found[0], (word,)) if found else None
+        mine = [] if own.isdisjoint(alone) else [i for i in alone if i in own]
+        found = mine[0] if mine else (
+            min(alone) if alone and self._called(words, index) else None)
+        best = None if found is None else self._run(index, index, found, (word,))
         run = [word]
         last = index
         while words.name_joined(last + 1):
@@ -410,10 +415,19 @@ class Masker:
             last += 1
             run.append(words.words[last])
             held = Counter(run)
-            valid = sorted(i for i in names if self._holds(i, held, own, words, index))
-            if valid:
-                best = self._run(index, last, valid[0], tuple(run))
+            valid = min((i for i in self._ending_in(names, held)
+                         if self._holds(i, held, own, words, index)), default=None)
+            if valid is not None:
+                best = self._run(index, last, valid, tuple(run))
         return best
+
+    def _ending_in(self, names: set[int], held: Counter[str]) -> set[int]:
+        """Those of `names` whose given name is one of the `held` words: the only ones
+        `_holds` may accept, found without trying each of thousands sharing a surname."""
+        found: set[int] = set()
+        for word in held:
+            found |= names & self._given.get(word, set())
+        return found
 
     def _holds(self, name_id: int, held: Counter[str], own: frozenset[int], words: _Text,
                index: int) -> bool:
@@ -421,7 +435,8 @@ class Masker:
         none more often than in the name; in another case's texts, its surname too or a
         calling word before."""
         name = self._names[name_id]
-        return name.given in held and held <= name.counts and (
+        # Words held once each are never more than the name holds (it holds them all).
+        return name.given in held and (held.total() == len(held) or held <= name.counts) and (
             name_id in own or name.surname in held or self._called(words, index))
 
     def _run(self, first: int, last: int, name_id: int, parts: tuple[str, ...]) -> _Run:
@@ -432,6 +447,13 @@ class Masker:
 
     def _called(self, words: _Text, index: int) -> bool:
         """A calling word ("em", "học sinh") just before word `index`."""
+        called = words.called.get(index)
+        if called is None:
+            called = words.called[index] = self._calling_word_before(words, index)
+        return called
+
+    @staticmethod
+    def _calling_word_before(words: _Text, index: int) -> bool:
         for size in range(1, _CALLING_LONGEST + 1):
             first = index - size
             if first < 0:
@@ -448,17 +470,23 @@ class Masker:
             return self._joined[word]
         found: list[tuple[int, tuple[str, ...]]] = []
         # Cut first into any names' words: few words can be, and only they are worth
-        # trying name by name, from the names whose word the text word starts with.
+        # trying name by name: the names holding a word the text word starts with, one it
+        # ends with, and a given name it contains (a cut of the name's own words has
+        # all three), so that a slug is not tried against every name sharing its surname.
         ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
         if (word not in self._by_word and len(word) <= _LONGEST_JOINED
                 and any(word[:k] in self._by_word for k in ends)
                 and any(word[-k:] in self._by_word for k in ends)
                 and _segment(word, self._by_word)):
-            candidates: set[int] = set()
-            for size in range(1, min(len(word), _LONGEST_SYLLABLE) + 1):
-                candidates.update(self._by_word.get(word[:size], ()))
-            for name_id in sorted(candidates):
+            starting: set[int] = set()
+            ending: set[int] = set()
+            for size in ends:
+                starting.update(self._by_word.get(word[:size], ()))
+                ending.update(self._by_word.get(word[-size:], ()))
+            for name_id in sorted(starting & ending):
                 name = self._names[name_id]
+                if name.given not in word:
+                    continue
                 parts = _segment(word, name.words)
                 if parts and len(parts) > 1 and name.given in parts:
                     found.append((name_id, parts))

@@ -443,8 +443,12 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary,
         .order_by(Event.case_id, Event.occurred_on, Event.id)
     )
     words: dict[int, list[str]] = {}
+    # `dd/mm/yyyy: <biện pháp>` written once per day and kind: a year's hundreds of
+    # thousands of events have a few thousand.
+    heads: dict[tuple[date, str], str] = {}
     for case_id, kind, day, number, form, amount, result in _rows(session, statement):
-        text = f"{format_date(day)}: {vocab.label(VocabList.EVENT, kind)}"
+        text = heads.get((day, kind)) or heads.setdefault(
+            (day, kind), f"{format_date(day)}: {vocab.label(VocabList.EVENT, kind)}")
         if number:
             text += f" (số {masker.mask(number, case_id)})"
         if form == SanctionForm.FINE and amount:
