@@ -337,13 +337,10 @@ def storage_problems(engine: Engine) -> list[str]:
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("storage_problems", engine.dialect.name)
     try:
-        raw = engine.raw_connection()
+        with engine.connect() as connection:
+            return _file_problems(connection.connection.driver_connection)
     except DatabaseError as exc:  # not a database at all: found as the connection is set up
         return [f"Cơ sở dữ liệu hỏng: {exc.orig}"]
-    try:
-        return _file_problems(raw.driver_connection)
-    finally:
-        raw.close()
 
 
 def _file_problems(connection: Any) -> list[str]:

@@ -203,6 +203,7 @@ def write_archive(target: Path, start: bytes, content_key: bytes,
             sealed.close()
             sink.flush()
             os.fsync(sink.fileno())
+        advanced(0)  # a cancel while the last chunk was being written still counts
         os.replace(temp, target)
     except OSError as exc:
         raise UserError(f"Không ghi được bản sao lưu «{target.name}»: {exc.strerror}. "
