@@ -338,23 +338,26 @@ def storage_problems(engine: Engine) -> list[str]:
         raise UnsupportedEngine("storage_problems", engine.dialect.name)
     try:
         with engine.connect() as connection:
-            return _file_problems(connection.connection.driver_connection)
+            try:
+                return _file_problems(connection.connection.driver_connection)
+            finally:
+                # Closed, not pooled again: a pooled connection would keep the memory its
+                # cache took (the allocator keeps freed pages), and the cache setting.
+                connection.invalidate()
     except DatabaseError as exc:  # not a database at all: found as the connection is set up
         return [f"Cơ sở dữ liệu hỏng: {exc.orig}"]
 
 
 def _file_problems(connection: Any) -> list[str]:
     """`storage_problems` through the SQLCipher DB-API `connection`, in one read
-    transaction, its cache raised to `WHOLE_FILE_CACHE_KIB` for the check and put back
-    after (a pooled connection of the open register keeps its own setting)."""
+    transaction, its cache raised to `WHOLE_FILE_CACHE_KIB`: the caller closes it after."""
     import sqlcipher3
 
     problems: list[str] = []
     try:
-        (cache,) = connection.execute("PRAGMA cache_size").fetchone()
         connection.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
+        connection.execute("BEGIN")
         try:
-            connection.execute("BEGIN")
             result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
                 problems.extend(f"Cơ sở dữ liệu hỏng: {line}" for line in result[:20])
@@ -363,9 +366,7 @@ def _file_problems(connection: Any) -> list[str]:
                     f"Bảng {table}, dòng {rowid}: tham chiếu tới {parent} không tồn tại."
                 )
         finally:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            connection.execute(f"PRAGMA cache_size = {int(cache)}")  # its pages freed
+            connection.execute("ROLLBACK")
     except sqlcipher3.DatabaseError as exc:  # not a database, or too damaged to be read
         problems.append(f"Cơ sở dữ liệu hỏng: {exc}")
     return problems
