@@ -65,6 +65,14 @@ class UnsupportedEngine(NotImplementedError):
                          "(app/db/storage.py implements SQLite only)")
 
 
+# The page cache of the connections that check a whole database (SQLite's default is
+# 2 MB): the integrity check reads every index against its table, coming back to the same
+# pages again and again, and SQLCipher decrypts a page (AES and an HMAC) each time it is
+# read from the file again. Memory is taken only as pages are read, so a register of
+# 100,000 cases (about 280 MB) holds all its pages, and gives them back when the check ends.
+WHOLE_FILE_CACHE_KIB = 512 * 1024
+
+
 def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
     """A consistent copy of the whole database into the new file `target`, encrypted with
     the data key, while other connections may write: SQLite's online backup API; a
@@ -319,14 +327,6 @@ def opened_copy(database: Path, data_key: bytes) -> Iterator[Engine]:
         engine.dispose()
 
 
-# The page cache of the connections that check a whole database (SQLite's default is
-# 2 MB): the integrity check reads every index against its table, coming back to the same
-# pages again and again, and SQLCipher decrypts a page (AES and an HMAC) each time it is
-# read from the file again. Memory is taken only as pages are read, so a register of
-# 100,000 cases (about 280 MB) holds all its pages, and gives them back when the check ends.
-WHOLE_FILE_CACHE_KIB = 512 * 1024
-
-
 def storage_problems(engine: Engine) -> list[str]:
     """What is wrong with the stored database itself: damaged pages or indexes, rows
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
@@ -366,7 +366,8 @@ def _file_problems(connection: Any) -> list[str]:
                     f"Bảng {table}, dòng {rowid}: tham chiếu tới {parent} không tồn tại."
                 )
         finally:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
     except sqlcipher3.DatabaseError as exc:  # not a database, or too damaged to be read
         problems.append(f"Cơ sở dữ liệu hỏng: {exc}")
     return problems
