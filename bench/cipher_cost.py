@@ -15,8 +15,10 @@ On the demo folder (`demo_build.ensure_folder`), medians of `--runs`, each in tu
   through the full-text index) pays the decryption each time the small cache let it go.
 
 Measured: the dashboard's first view of a day, a broad search, the month report's figures
-(SQL and masking), `PRAGMA integrity_check`. Not part of `run_all.py`: an explanation of
-its figures, not a target.
+(SQL and masking), `PRAGMA integrity_check` on the engine's connection, and the check as
+`check`, a backup and a restore run it (`storage_problems`: the integrity and foreign-key
+pragmas on a connection whose cache is raised to hold the whole database for the check).
+Not part of `run_all.py`: an explanation of its figures, not a target.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from app.db import Database, open_database
 from app.db import engine as db_engine
+from app.db.storage import storage_problems
 from app.paths import DataPaths
 from app.services import accounts
 from app.services.dashboard import load_dashboard
@@ -114,6 +117,7 @@ def main() -> None:
             "search 'facebook' (broad)": lambda d: search_case_ids(d, CaseQuery(text="facebook")),
             f"{month.label}: figures computed": lambda d: compute_figures(d, month),
             "PRAGMA integrity_check": _integrity_check,
+            "storage_problems (check, backup)": lambda d: storage_problems(d.engine),
         }
         print(f"{folder}, medians of {args.runs} runs (seconds):")
         print(f"{'':34}" + "".join(f"{name:>26}" for name in engines))

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     ColumnDefault,
@@ -64,21 +65,42 @@ class UnsupportedEngine(NotImplementedError):
                          "(app/db/storage.py implements SQLite only)")
 
 
+# The page cache of the connections that check a whole database (SQLite's default is
+# 2 MB): the integrity check reads every index against its table, coming back to the same
+# pages again and again, and SQLCipher decrypts a page (AES and an HMAC) each time it is
+# read from the file again. Memory is taken only as pages are read, so a register of
+# 100,000 cases (about 280 MB) holds all its pages, and gives them back when the check ends.
+WHOLE_FILE_CACHE_KIB = 512 * 1024
+
+
 def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
     """A consistent copy of the whole database into the new file `target`, encrypted with
     the data key, while other connections may write: SQLite's online backup API; a
     server's rows as one transaction sees them (`_server_copy`)."""
+    _copy_into(engine, target, data_key, keep_pages=False).close()
+
+
+def _copy_into(engine: Engine, target: Path, data_key: bytes, *, keep_pages: bool) -> Any:
+    """`copy_database`'s work; a DB-API connection on the copy, for the caller to close,
+    whose cache holds the pages written when `keep_pages` (for their check: `snapshot`)."""
     if engine.dialect.name == POSTGRESQL:
         _server_copy(engine, target, data_key)
-        return
+        return keyed_connection(target, data_key)
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("copy_database", engine.dialect.name)
     source = engine.raw_connection()
     try:
         driver = source.driver_connection
         assert driver is not None
-        with closing(keyed_connection(target, data_key)) as copy:
+        copy = keyed_connection(target, data_key)
+        try:
+            if keep_pages:
+                copy.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
             driver.backup(copy)
+        except BaseException:
+            copy.close()
+            raise
+        return copy
     finally:
         source.close()
 
@@ -263,16 +285,31 @@ def _continue_sequences(connection: Connection, tables: list[Table]) -> None:
                     {"table": table.name, "column": column.name})
 
 
+class DamagedCopy(Exception):
+    """A snapshot whose check found problems (`storage_problems`)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 @contextmanager
 def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Path]:
-    """A consistent copy of the database in a new file in `folder`, removed when the block
-    ends (or, after a crash, at the next open: `copies.remove_leftovers`)."""
+    """A consistent copy of the database in a new file in `folder`, checked
+    (`storage_problems`; `DamagedCopy` when it has any), removed when the block ends (or,
+    after a crash, at the next open: `copies.remove_leftovers`).
+
+    The check runs on the connection that wrote the copy, whose cache still holds the pages
+    it wrote: SQLCipher does not decrypt them again from the file."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=folder, prefix=SNAPSHOT_PREFIX, suffix=".sqlite3")
     os.close(handle)
     copy = Path(name)
     try:
-        copy_database(engine, copy, data_key)
+        with closing(_copy_into(engine, copy, data_key, keep_pages=True)) as connection:
+            problems = _file_problems(connection)
+        if problems:
+            raise DamagedCopy(problems)
         yield copy
     finally:
         copy.unlink(missing_ok=True)
@@ -293,24 +330,46 @@ def opened_copy(database: Path, data_key: bytes) -> Iterator[Engine]:
 def storage_problems(engine: Engine) -> list[str]:
     """What is wrong with the stored database itself: damaged pages or indexes, rows
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
-    Used by `check` on the open register, by a backup on its snapshot and by a restore on
-    the unpacked copy."""
+    Used by `check` on the open register and by a restore on the unpacked copy (a backup's
+    snapshot is checked by `snapshot` itself)."""
     if engine.dialect.name == POSTGRESQL:
         return _server_problems(engine)
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("storage_problems", engine.dialect.name)
+    try:
+        with engine.connect() as connection:
+            try:
+                return _file_problems(connection.connection.driver_connection)
+            finally:
+                # Closed, not pooled again: a pooled connection would keep the memory its
+                # cache took (the allocator keeps freed pages), and the cache setting.
+                connection.invalidate()
+    except DatabaseError as exc:  # not a database at all: found as the connection is set up
+        return [f"Cơ sở dữ liệu hỏng: {exc.orig}"]
+
+
+def _file_problems(connection: Any) -> list[str]:
+    """`storage_problems` through the SQLCipher DB-API `connection`, in one read
+    transaction, its cache raised to `WHOLE_FILE_CACHE_KIB`: the caller closes it after."""
+    import sqlcipher3
+
     problems: list[str] = []
     try:
-        with engine.connect() as conn:
-            result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        connection.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
+        connection.execute("BEGIN")
+        try:
+            result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
                 problems.extend(f"Cơ sở dữ liệu hỏng: {line}" for line in result[:20])
-            for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check"):
                 problems.append(
                     f"Bảng {table}, dòng {rowid}: tham chiếu tới {parent} không tồn tại."
                 )
-    except DatabaseError as exc:  # not a database at all, or too damaged to be read
-        problems.append(f"Cơ sở dữ liệu hỏng: {exc.orig}")
+        finally:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+    except sqlcipher3.DatabaseError as exc:  # not a database, or too damaged to be read
+        problems.append(f"Cơ sở dữ liệu hỏng: {exc}")
     return problems
 
 

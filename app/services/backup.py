@@ -114,7 +114,7 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     """Write a backup by hand (administrators) to `target` (default: the data folder's
     backups/).
 
-    The copy of the database is checked (`storage.storage_problems`) before the file is
+    The copy of the database is checked (`storage.snapshot`) before the file is
     written: a damaged database never produces a backup that would push out good ones.
     The file appears under its name only when complete.
     """
@@ -207,15 +207,14 @@ def _inside(path: Path, folder: Path) -> bool:
 @contextmanager
 def _snapshot(db: Database) -> Iterator[Path]:
     """A consistent copy of the database, checked, removed when the block ends."""
-    with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
-        with storage.opened_copy(copy, db.data_key) as engine:
-            problems = storage.storage_problems(engine)
-        if problems:
-            raise DataFolderError(
-                "Cơ sở dữ liệu đang bị lỗi. Không sao lưu để bản lỗi không thay chỗ các bản "
-                "sao lưu tốt. Hãy chạy «Kiểm tra dữ liệu» và báo quản trị; có thể khôi phục "
-                "từ bản sao lưu gần nhất.\n" + "\n".join(problems[:3]))
-        yield copy
+    try:
+        with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+            yield copy
+    except storage.DamagedCopy as damaged:
+        raise DataFolderError(
+            "Cơ sở dữ liệu đang bị lỗi. Không sao lưu để bản lỗi không thay chỗ các bản "
+            "sao lưu tốt. Hãy chạy «Kiểm tra dữ liệu» và báo quản trị; có thể khôi phục "
+            "từ bản sao lưu gần nhất.\n" + "\n".join(damaged.problems[:3])) from None
 
 
 # What a server keeps in its database that a data folder keeps as files: a backup holds

@@ -184,7 +184,10 @@ def write_archive(target: Path, start: bytes, content_key: bytes,
             sink.write(start)
             sealed = Encryptor(content_key, sink, aad=start)
             manifest: dict[str, dict[str, object]] = {}
-            with tarfile.open(fileobj=sealed, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+            # Read, hashed and sealed a chunk at a time: tarfile's own 10 KB records
+            # would cost a call (and a copy of what it buffers) each.
+            with tarfile.open(fileobj=sealed, mode="w|", format=tarfile.PAX_FORMAT,  # type: ignore[call-overload]
+                              bufsize=COPY_CHUNK, copybufsize=COPY_CHUNK) as tar:
                 for name, path, size in members:
                     info = tarfile.TarInfo(name)
                     info.size = size
@@ -200,6 +203,7 @@ def write_archive(target: Path, start: bytes, content_key: bytes,
             sealed.close()
             sink.flush()
             os.fsync(sink.fileno())
+        advanced(0)  # a cancel while the last chunk was being written still counts
         os.replace(temp, target)
     except OSError as exc:
         raise UserError(f"Không ghi được bản sao lưu «{target.name}»: {exc.strerror}. "
@@ -286,7 +290,8 @@ def _extract(path: Path, content_key: bytes, into: Path, *, keep: bool,
         header = _read_header(handle, path)
         plain = DecryptingReader(content_key, handle, aad=header.raw, on_read=advanced)
         try:
-            with tarfile.open(fileobj=plain, mode="r|") as tar:  # type: ignore[call-overload]
+            with tarfile.open(fileobj=plain, mode="r|",  # type: ignore[call-overload]
+                              bufsize=COPY_CHUNK) as tar:
                 for member in tar:
                     name = member.name
                     if manifest is not None or not member.isfile() or name in hashes:
