@@ -16,8 +16,8 @@ and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
   same cells styled one by one as openpyxl documents it are shown for reference). The
   program writes with XlsxWriter; openpyxl, a dev dependency, stays the baseline the
   earlier figures were measured against;
-- baseline PDF: reportlab building the same tables directly (in tables of 50 rows:
-  `plain_pdf` says why);
+- baseline PDF: reportlab tables of the same rows as plain strings (`display`, no
+  paragraph, a cell one line), in tables of 50 rows (`plain_pdf` says why), header first;
 - baseline Word file: python-docx writing the same cells into one table per form (the
   default style, texts set cell by cell as its documentation shows);
 - the real exports (`export_report`), figures computed each time, measured first, with
@@ -26,8 +26,9 @@ and spread of `--runs` (the year's PDF takes minutes: `--year-runs`, default 1):
   the baseline workbook: the export's time is mostly the figures', whose spread from run
   to run can hide a change in the writing.
 
-Limits: workbook ≤ 1.3 × (baseline SQL + baseline workbook), PDF ≤ 1.3 × baseline
-PDF, the Word file's writing (`write_docx` of figures computed once) ≤ 2 × baseline Word
+Limits: workbook ≤ 1.3 × (baseline SQL + baseline workbook), PDF ≤ 1.5 × (baseline SQL +
+baseline PDF): the issue's bound, "the same read + reportlab tables of the same rows"; the
+Word file's writing (`write_docx` of figures computed once) ≤ 2 × baseline Word
 file (each cell's style and alignment, which the baseline leaves out, cost about half
 again), memory growth of the workbook's and the PDF's export < 60 MB. The Word file's
 memory is shown without a limit: python-docx holds a document whole (no streaming), about
@@ -36,7 +37,8 @@ memory is shown without a limit: python-docx holds a document whole (no streamin
 With `--database URL` the register is that PostgreSQL database (server mode; the demo built
 into it when empty) and DIR the PC's own folder. The plain SQL baselines are SQLCipher's and
 sqlite3's and are left out: the figures computed have no baseline there, and the workbook's
-is openpyxl's alone, without its 1.3 limit (which counts the SQL).
+and the PDF's are openpyxl's and reportlab's alone, without their limits (which count the
+SQL).
 """
 
 from __future__ import annotations
@@ -59,15 +61,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Border, Font, Side
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 from run_all import figure, print_json
 from sqlalchemy import func, select
 
 from app.db import Database, open_database
 from app.domain.periods import Period
 from app.domain.report import ReportText
-from app.domain.report_forms import Form, Kind, all_forms, display
+from app.domain.report_forms import Form, all_forms, display
 from app.models import Case
 from app.paths import DataPaths
 from app.reports import fonts
@@ -81,7 +82,7 @@ from app.services.settings import load_office
 
 PERIODS = ("month", "quarter", "year")
 WORKBOOK_LIMIT = 1.3
-PDF_LIMIT = 1.3
+PDF_LIMIT = 1.5
 DOCX_LIMIT = 2.0
 MEMORY_LIMIT_MB = 60
 PDF_TABLE_ROWS = 50
@@ -175,27 +176,28 @@ def styled_workbook(forms: tuple[Form, ...], target: Path) -> None:
 
 
 def plain_pdf(forms: tuple[Form, ...], target: Path) -> None:
-    """The forms as reportlab tables of `PDF_TABLE_ROWS` rows each, header first.
+    """The forms as reportlab tables of `PDF_TABLE_ROWS` rows each, header first, every cell
+    a plain string as the workbook shows it (a text on one line, however long).
 
     One table per form would not do: reportlab splits a table at each page by copying and
     measuring what remains of it, which grows with the square of the rows, so the baseline
     of a long report would be a slow one, not the library's own cost (docs/performance.md,
     "Measurements behind the code")."""
     fonts.register()
-    style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=8, leading=9.6)
+    style = TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8)])
     story = []
     for form in forms:
         rows = [*form.rows, *([form.total] if form.total else [])]
         width = landscape(A4)[0] - 100
         scale = width / sum(c.width for c in form.columns)
         for first in range(0, len(rows), PDF_TABLE_ROWS):
-            data = [[Paragraph(c.header, style) for c in form.columns]] + [
-                [Paragraph(str(v), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
-                 else display(v, c.kind) for v, c in zip(row, form.columns, strict=True)]
+            data = [[c.header for c in form.columns]] + [
+                [display(v, c.kind) for v, c in zip(row, form.columns, strict=True)]
                 for row in rows[first:first + PDF_TABLE_ROWS]]
             story.append(Table(data, colWidths=[c.width * scale for c in form.columns],
-                               repeatRows=1))
-    SimpleDocTemplate(str(target), pagesize=landscape(A4)).build(story)
+                               repeatRows=1, style=style))
+    SimpleDocTemplate(str(target), pagesize=landscape(A4),
+                      initialFontName=fonts.REGULAR).build(story)
 
 
 def plain_docx(forms: tuple[Form, ...], target: Path) -> None:
@@ -314,7 +316,8 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
     median = statistics.median
     sql_median = median(sql) if sql else 0.0  # a server: the workbook beside openpyxl alone
     xlsx_limit = WORKBOOK_LIMIT * (sql_median + median(xlsx_base))
-    pdf_limit = PDF_LIMIT * median(pdf_base)
+    pdf_bound = sql_median + median(pdf_base)
+    pdf_limit = PDF_LIMIT * pdf_bound
     docx_limit = DOCX_LIMIT * median(docx_base)
     if sql:
         print(f"baseline plain SQL            {_seconds(sql)}  (SQLCipher; unencrypted, "
@@ -327,7 +330,7 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
               "baseline, it is SQLite's)")
     print(f"baseline openpyxl write-only  {_seconds(xlsx_base)}  (values only; the same "
           f"cells styled one by one: {median(xlsx_styled):.2f} s)")
-    print(f"baseline reportlab tables     {_seconds(pdf_base)}")
+    print(f"baseline reportlab tables     {_seconds(pdf_base)}  (plain strings)")
     print(f"baseline python-docx tables   {_seconds(docx_base)}")
     if sql:
         print(f"workbook export               {_seconds(xlsx)}  limit {xlsx_limit:.2f} s  "
@@ -338,8 +341,12 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
               "the plain SQL)")
     print(f"workbook writing alone        {_seconds(written)}  ratio "
           f"{median(written) / median(xlsx_base):.2f} to openpyxl write-only")
-    print(f"PDF export                    {_seconds(pdf)}  limit {pdf_limit:.2f} s  ratio "
-          f"{median(pdf) / median(pdf_base):.2f}  {'OK' if median(pdf) <= pdf_limit else 'OVER'}")
+    if sql:
+        print(f"PDF export                    {_seconds(pdf)}  limit {pdf_limit:.2f} s  ratio "
+              f"{median(pdf) / pdf_bound:.2f}  {'OK' if median(pdf) <= pdf_limit else 'OVER'}")
+    else:
+        print(f"PDF export                    {_seconds(pdf)}  (server: no limit, it counts "
+              "the plain SQL)")
     print(f"Word export                   {_seconds(docx)}")
     print(f"Word writing alone            {_seconds(docx_written)}  limit {docx_limit:.2f} s  "
           f"ratio {median(docx_written) / median(docx_base):.2f}  "
@@ -369,8 +376,10 @@ def measure(db: Database, actor: Actor, period: Period, runs: int, out: Path,
                baseline="openpyxl write-only (values only)", baseline_values=xlsx_base,
                note="`write_workbook` of figures computed once: the export above computes "
                     "them each time, and their spread can hide the writing's"),
-        figure(f"{what}: PDF", pdf, baseline="reportlab tables", baseline_values=pdf_base,
-               ratio_at_most=PDF_LIMIT),
+        figure(f"{what}: PDF", pdf,
+               baseline=("plain SQL (SQLCipher) + " if sql else "")
+               + "reportlab tables of plain strings",
+               baseline_values=[pdf_bound], ratio_at_most=PDF_LIMIT if sql else None),
         figure(f"{what}: Word file, writing alone", docx_written,
                baseline="python-docx tables", baseline_values=docx_base,
                ratio_at_most=DOCX_LIMIT,
