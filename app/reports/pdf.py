@@ -8,10 +8,11 @@ each with the line tying it to the report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -53,7 +54,9 @@ from app.reports.official import (
     rule,
 )
 
-_SOFT_HYPHEN = "\xad"
+# What reportlab parses into several fragments of a paragraph (a line break, an entity), or
+# may hyphenate at (a soft hyphen): such a cell stays a paragraph.
+_SEVERAL_FRAGMENTS = re.compile("[\n&<>\xad]")
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
 CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text
 PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
@@ -78,34 +81,36 @@ def _width(text: str, font: str, size: float) -> float:
     return float(stringWidth(text, font, size))
 
 
-def wrapped_lines(text: str, style: ParagraphStyle, width: float) -> list[str]:
-    """`text`'s lines as a `Paragraph(markup(text), style)` `width` wide breaks them.
+class Line(NamedTuple):
+    """A line of a cell as a paragraph breaks it, and the room left at its end: negative
+    when the line runs over and its spaces are drawn narrower to fit."""
 
-    Drawing a form's cells as paragraphs costs most of a long report's time (parsing
-    each cell's markup, breaking and drawing it through a text object); the table draws
-    these lines as plain strings, at the same places. The rule is reportlab's own for a
-    style without hyphenation (`Paragraph.breakLines`): words greedily, a line allowed to
-    run over by `spaceShrinkage` of a space per word, a word wider than the cell cut
-    where it overflows. A soft hyphen (where reportlab would hyphenate) is never in a
-    cell's text here: the cell keeps a paragraph (`_Tables.cells`)."""
-    printed = plain(text)
-    parts = printed.split("\n")
-    if len(parts) == 2 and not strip(printed):
-        return []  # a lone break is the paragraph's only fragment: an empty one, no line
-    *broken, last = (_broken(strip(part), style.fontName, style.fontSize, width,
-                             style.spaceShrinkage) for part in parts)
-    # A line break ends a line even with nothing on it; after the last one, words must follow.
-    return [line for lines in broken for line in lines or [""]] + last
+    text: str
+    room: float
+
+    @property
+    def spaces(self) -> int:
+        """The spaces a narrowing shares out (reportlab counts a no-break space too)."""
+        return self.text.count(" ") + self.text.count("\xa0")
 
 
-def _broken(text: str, font: str, size: float, width: float, shrinkage: float) -> list[str]:
-    """One line break's worth of `text` (breakLines's single-fragment case, without its
-    hyphenation: the same additions in the same order, for the same decisions)."""
+def wrapped_lines(text: str, style: ParagraphStyle, width: float) -> list[Line]:
+    """The lines a `Paragraph(markup(text), style)` `width` wide breaks a one-fragment `text`
+    into (`_Tables.row`: without a line break, `&`, `<`, `>` or soft hyphen).
+
+    Parsing, breaking and drawing each cell of a form as a paragraph cost most of a long
+    report's time; `_Lines` draws these instead. The rule is reportlab's own for one
+    fragment in a style without hyphenation (`Paragraph.breakLines`): words greedily, a
+    line allowed to run over by `spaceShrinkage` of a space per word, a word wider than
+    the cell cut where it overflows. The same additions in the same order, for the same
+    decisions."""
+    font, size, shrinkage = style.fontName, style.fontSize, style.spaceShrinkage
+    text = strip(plain(text))
     if not text:
         return []
     words: list[tuple[str, bool]] = [(word, False) for word in split(text)]  # (text, a piece)
     space = _width(" ", font, size)
-    lines: list[str] = []
+    lines: list[Line] = []
     line: list[str] = []
     used, forced, index = -space, False, 0  # -space: no space before a line's first word
     while index < len(words):
@@ -124,15 +129,15 @@ def _broken(text: str, font: str, size: float, width: float, shrinkage: float) -
             if word:
                 line.append(word)
             if forced:
-                lines.append(" ".join(line))
+                lines.append(Line(" ".join(line), width - new))
                 line, used, forced = [], -space, False
             else:
                 used = new
         else:
-            lines.append(" ".join(line))
+            lines.append(Line(" ".join(line), width - used))
             line, used = [word], word_width
     if line:
-        lines.append(" ".join(line))
+        lines.append(Line(" ".join(line), width - used))
     return lines
 
 
@@ -152,6 +157,34 @@ def _cut(word: str, used: float, width: float, font: str, size: float,
         used = reach
     pieces.append((text, True))
     return pieces
+
+
+class _Lines(Flowable):  # type: ignore[misc]
+    """A cell's lines drawn as its left-aligned paragraph draws them: one text object, the
+    first baseline a font size below the top (reportlab's `paraFontSizeHeightOffset`), the
+    spaces of a line that runs over narrowed to fit (`_leftDrawParaLine`)."""
+
+    def __init__(self, lines: list[Line], style: ParagraphStyle) -> None:
+        super().__init__()
+        self._lines, self._style = lines, style
+        self.height = len(lines) * style.leading
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        style = self._style
+        text = self.canv.beginText(0, self.height - style.fontSize)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        for line in self._lines:
+            if line.room > -1e-8 or not line.spaces:
+                text.textLine(line.text)
+            else:
+                text.setWordSpace(line.room / line.spaces)
+                text.textLine(line.text)
+                text.setWordSpace(0)
+        self.canv.drawText(text)
 
 
 def _title(figures: ReportFigures, office: OfficeSettings, styles: OfficialStyles,
@@ -266,13 +299,13 @@ class _Tables:
         for value, column, width in zip(values, form.columns, widths, strict=True):
             if column.kind not in (Kind.TEXT, Kind.USER_TEXT) or not value:
                 cells.append(display(value, column.kind))
-            elif _SOFT_HYPHEN in str(value):  # reportlab may hyphenate there: let it
+            elif _SEVERAL_FRAGMENTS.search(str(value)):  # rare: reportlab's own rule, kept
                 cells.append(cell := _Cell(markup(str(value)), style))
                 tallest = max(tallest, cell.wrap(width - 2 * self.padding, PAGE_TALL)[1])
             else:
-                lines = wrapped_lines(str(value), style, width - 2 * self.padding)
-                cells.append("\n".join(lines))
-                tallest = max(tallest, len(lines) * style.leading)
+                cells.append(lines := _Lines(
+                    wrapped_lines(str(value), style, width - 2 * self.padding), style))
+                tallest = max(tallest, lines.height)
         return cells, tallest + 2 * CELL_TOP_BOTTOM
 
     def height(self, cells: Sequence[Flowable], widths: Sequence[float]) -> float:
@@ -318,16 +351,19 @@ class _PagedRows(Flowable):  # type: ignore[misc]
 
     Each page's table is built when the page is reached, with row heights measured
     once, and dropped once drawn: memory stays flat and no row is measured again
-    for every page, however long the list of cases.
+    for every page, however long the list of cases. The header's cells, the same on
+    every page, are made and wrapped once.
     """
 
     def __init__(self, form: Form, tables: _Tables, width: float, progress: Progress | None,
                  start: int = 0,
-                 pending: tuple[list[Flowable | str], float] | None = None) -> None:
+                 pending: tuple[list[Flowable | str], float] | None = None,
+                 head: list[Flowable] | None = None) -> None:
         super().__init__()
         self._form, self._tables, self._width = form, tables, width
         self._progress, self._start = progress, start
         self._pending = pending  # the row measured for a page it did not fit on
+        self._head = head or tables.head(form)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, available_height + 1  # never fits whole: always split
@@ -335,7 +371,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         form, tables = self._form, self._tables
         widths = tables.widths(form, self._width)
-        head = tables.head(form)
+        head = self._head
         used = tables.height(head, widths)
         data: list[list[Flowable | str]] = [[*head]]
         heights = [used]
@@ -364,7 +400,8 @@ class _PagedRows(Flowable):  # type: ignore[misc]
         if self._progress is not None:
             self._progress(index, len(form.rows))
         if index < len(form.rows):
-            parts.append(_PagedRows(form, tables, self._width, self._progress, index, pending))
+            parts.append(_PagedRows(form, tables, self._width, self._progress, index, pending,
+                                    head))
         return parts
 
     def draw(self) -> None:
