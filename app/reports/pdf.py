@@ -54,9 +54,9 @@ from app.reports.official import (
     rule,
 )
 
-# What reportlab parses into several fragments of a paragraph (a line break, an entity), or
-# may hyphenate at (a soft hyphen): such a cell stays a paragraph.
-_SEVERAL_FRAGMENTS = re.compile("[\n&<>\xad]")
+# What reportlab parses into fragments of a paragraph's text (an entity) or may hyphenate at
+# (a soft hyphen): rare in a register, such a cell stays a paragraph.
+_PARAGRAPH_ONLY = re.compile("[&<>\xad]")
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
 CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text
 PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
@@ -76,7 +76,7 @@ class _Cell(Paragraph):  # type: ignore[misc]
         return self._wrapped[1]
 
 
-@lru_cache(maxsize=65_536)  # a register's texts repeat their syllables
+@lru_cache(maxsize=16_384)  # a register's texts repeat their syllables
 def _width(text: str, font: str, size: float) -> float:
     return float(stringWidth(text, font, size))
 
@@ -95,8 +95,8 @@ class Line(NamedTuple):
 
 
 def wrapped_lines(text: str, style: ParagraphStyle, width: float) -> list[Line]:
-    """The lines a `Paragraph(markup(text), style)` `width` wide breaks a one-fragment `text`
-    into (`_Tables.row`: without a line break, `&`, `<`, `>` or soft hyphen).
+    """The lines a `Paragraph(markup(text), style)` `width` wide breaks `text` into, for a
+    text without `&`, `<`, `>` or soft hyphen (`_Tables.row`).
 
     Parsing, breaking and drawing each cell of a form as a paragraph cost most of a long
     report's time; `_Lines` draws these instead. The rule is reportlab's own for one
@@ -104,10 +104,24 @@ def wrapped_lines(text: str, style: ParagraphStyle, width: float) -> list[Line]:
     line allowed to run over by `spaceShrinkage` of a space per word, a word wider than
     the cell cut where it overflows. The same additions in the same order, for the same
     decisions."""
-    font, size, shrinkage = style.fontName, style.fontSize, style.spaceShrinkage
-    text = strip(plain(text))
+    printed = plain(text)
+    if "\n" not in printed:
+        return _broken(strip(printed), style, width, several=False)
+    parts = printed.split("\n")
+    if len(parts) == 2 and not strip(printed):
+        return []  # a lone break is the paragraph's only fragment: an empty one, no line
+    *broken, last = (_broken(strip(part), style, width, several=True) for part in parts)
+    # A line break ends a line even with nothing on it; after the last one, words must follow.
+    return [line for lines in broken for line in lines or [Line("", width)]] + last
+
+
+def _broken(text: str, style: ParagraphStyle, width: float, *, several: bool) -> list[Line]:
+    """The lines of `text`, without a line break: breakLines's one-fragment case, or its
+    case of several (`several`: a text with line breaks), which differs only in the room
+    it leaves after a line a cut word ends with nothing of it."""
     if not text:
         return []
+    font, size, shrinkage = style.fontName, style.fontSize, style.spaceShrinkage
     words: list[tuple[str, bool]] = [(word, False) for word in split(text)]  # (text, a piece)
     space = _width(" ", font, size)
     lines: list[Line] = []
@@ -129,7 +143,7 @@ def wrapped_lines(text: str, style: ParagraphStyle, width: float) -> list[Line]:
             if word:
                 line.append(word)
             if forced:
-                lines.append(Line(" ".join(line), width - new))
+                lines.append(Line(" ".join(line), width - (new if word or not several else used)))
                 line, used, forced = [], -space, False
             else:
                 used = new
@@ -299,7 +313,7 @@ class _Tables:
         for value, column, width in zip(values, form.columns, widths, strict=True):
             if column.kind not in (Kind.TEXT, Kind.USER_TEXT) or not value:
                 cells.append(display(value, column.kind))
-            elif _SEVERAL_FRAGMENTS.search(str(value)):  # rare: reportlab's own rule, kept
+            elif _PARAGRAPH_ONLY.search(str(value)):  # rare: reportlab's own rule, kept
                 cells.append(cell := _Cell(markup(str(value)), style))
                 tallest = max(tallest, cell.wrap(width - 2 * self.padding, PAGE_TALL)[1])
             else:
