@@ -11,12 +11,21 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFBase85Encode,
+    PDFName,
+    PDFStream,
+    PDFZCompress,
+)
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     ActionFlowable,
     BaseDocTemplate,
@@ -104,6 +113,26 @@ def new_section() -> ActionFlowable:
     return ActionFlowable(("newSection",))
 
 
+class _PageByPageCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that compresses each page's content when the page ends, as reportlab would
+    when saving (the same filters, `PDFPage.check_format`): it would hold every page's
+    content uncompressed till then, a long report's largest use of memory."""
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if not (page.compression and page.stream):
+            return
+        filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+        content = page.stream
+        for applied in reversed(filters):
+            content = applied.encode(content)
+        stream = PDFStream(content=content)
+        stream.__Comment__ = "page stream"
+        stream.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
+        page.Contents, page.stream = stream, None
+
+
 class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, target: Path | BinaryIO, token: CancelToken | None,
                  **info: str) -> None:
@@ -118,6 +147,9 @@ class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
             self._template("portrait", PORTRAIT, PORTRAIT_MARGINS),
             self._template("landscape", LANDSCAPE, LANDSCAPE_MARGINS),
         ])
+
+    def build(self, flowables: list[Flowable]) -> None:
+        super().build(flowables, canvasmaker=_PageByPageCanvas)
 
     def _template(self, name: str, size: tuple[float, float],
                   margins: tuple[float, float, float, float]) -> PageTemplate:

@@ -8,9 +8,11 @@ each with the line tying it to the report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -27,6 +29,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import split, strip
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
@@ -47,9 +50,13 @@ from app.reports.official import (
     new_section,
     paragraph,
     paragraph_style,
+    plain,
     rule,
 )
 
+# What reportlab parses into fragments of a paragraph's text (an entity) or may hyphenate at
+# (a soft hyphen): rare in a register, such a cell stays a paragraph.
+_PARAGRAPH_ONLY = re.compile("[&<>\xad]")
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
 CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text
 PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
@@ -57,7 +64,7 @@ PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
 
 
 class _Cell(Paragraph):  # type: ignore[misc]
-    """A table cell's text, wrapped once per width: the table measures its rows, then
+    """A header's text, wrapped once per width: the table measures its rows, then
     wraps every cell again, at the same width, to draw it. (Cells are never split.)"""
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
@@ -67,6 +74,131 @@ class _Cell(Paragraph):  # type: ignore[misc]
             self._wrapped = (available_width,
                              super().wrap(available_width, available_height))
         return self._wrapped[1]
+
+
+@lru_cache(maxsize=16_384)  # a register's texts repeat their syllables
+def _width(text: str, font: str, size: float) -> float:
+    return float(stringWidth(text, font, size))
+
+
+class Line(NamedTuple):
+    """A line of a cell as a paragraph breaks it, and the room left at its end: negative
+    when the line runs over and its spaces are drawn narrower to fit."""
+
+    text: str
+    room: float
+
+    @property
+    def spaces(self) -> int:
+        """The spaces a narrowing shares out (reportlab counts a no-break space too)."""
+        return self.text.count(" ") + self.text.count("\xa0")
+
+
+def wrapped_lines(text: str, style: ParagraphStyle, width: float) -> list[Line]:
+    """The lines a `Paragraph(markup(text), style)` `width` wide breaks `text` into, for a
+    text without `&`, `<`, `>` or soft hyphen (`_Tables.row`).
+
+    Parsing, breaking and drawing each cell of a form as a paragraph cost most of a long
+    report's time; `_Lines` draws these instead. The rule is reportlab's own for one
+    fragment in a style without hyphenation (`Paragraph.breakLines`): words greedily, a
+    line allowed to run over by `spaceShrinkage` of a space per word, a word wider than
+    the cell cut where it overflows. The same additions in the same order, for the same
+    decisions."""
+    printed = plain(text)
+    if "\n" not in printed:
+        return _broken(strip(printed), style, width, several=False)
+    parts = printed.split("\n")
+    if len(parts) == 2 and not strip(printed):
+        return []  # a lone break is the paragraph's only fragment: an empty one, no line
+    *broken, last = (_broken(strip(part), style, width, several=True) for part in parts)
+    # A line break ends a line even with nothing on it; after the last one, words must follow.
+    return [line for lines in broken for line in lines or [Line("", width)]] + last
+
+
+def _broken(text: str, style: ParagraphStyle, width: float, *, several: bool) -> list[Line]:
+    """The lines of `text`, without a line break: breakLines's one-fragment case, or its
+    case of several (`several`: a text with line breaks), which differs only in the room
+    it leaves after a line a cut word ends with nothing of it."""
+    if not text:
+        return []
+    font, size, shrinkage = style.fontName, style.fontSize, style.spaceShrinkage
+    words: list[tuple[str, bool]] = [(word, False) for word in split(text)]  # (text, a piece)
+    space = _width(" ", font, size)
+    lines: list[Line] = []
+    line: list[str] = []
+    used, forced, index = -space, False, 0  # -space: no space before a line's first word
+    while index < len(words):
+        word, piece = words[index]
+        index += 1
+        if not word and piece:
+            forced = True  # the rest of a cut word starts on the next line
+        word_width = _width(word, font, size)
+        new = used + space + word_width
+        limit = width + shrinkage * space * len(line)
+        if new > limit and not forced and not piece and word_width > width:
+            words[index:index] = _cut(word, used + space, width, font, size)
+            forced = True
+            continue
+        if new <= limit or not line or forced:
+            if word:
+                line.append(word)
+            if forced:
+                lines.append(Line(" ".join(line), width - (new if word or not several else used)))
+                line, used, forced = [], -space, False
+            else:
+                used = new
+        else:
+            lines.append(Line(" ".join(line), width - used))
+            line, used = [word], word_width
+    if line:
+        lines.append(Line(" ".join(line), width - used))
+    return lines
+
+
+def _cut(word: str, used: float, width: float, font: str, size: float,
+         ) -> list[tuple[str, bool]]:
+    """A word wider than the cell in pieces, the first filling what is left of the line
+    (empty when not even a letter fits there), each other a line (reportlab's `_splitWord`)."""
+    pieces: list[tuple[str, bool]] = []
+    text = ""
+    for letter in word:
+        letter_width = _width(letter, font, size)
+        reach = used + letter_width
+        if reach > width and (text or letter_width <= width):
+            pieces.append((text, True))
+            reach, text = letter_width, ""
+        text += letter
+        used = reach
+    pieces.append((text, True))
+    return pieces
+
+
+class _Lines(Flowable):  # type: ignore[misc]
+    """A cell's lines drawn as its left-aligned paragraph draws them: one text object, the
+    first baseline a font size below the top (reportlab's `paraFontSizeHeightOffset`), the
+    spaces of a line that runs over narrowed to fit (`_leftDrawParaLine`)."""
+
+    def __init__(self, lines: list[Line], style: ParagraphStyle) -> None:
+        super().__init__()
+        self._lines, self._style = lines, style
+        self.height = len(lines) * style.leading
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        style = self._style
+        text = self.canv.beginText(0, self.height - style.fontSize)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        for line in self._lines:
+            if line.room > -1e-8 or not line.spaces:
+                text.textLine(line.text)
+            else:
+                text.setWordSpace(line.room / line.spaces)
+                text.textLine(line.text)
+                text.setWordSpace(0)
+        self.canv.drawText(text)
 
 
 def _title(figures: ReportFigures, office: OfficeSettings, styles: OfficialStyles,
@@ -169,21 +301,32 @@ class _Tables:
         scale = min(width / sum(c.width for c in form.columns), MAX_POINTS_PER_WIDTH)
         return [c.width * scale for c in form.columns]
 
-    def head(self, form: Form) -> list[Flowable | str]:
+    def head(self, form: Form) -> list[Flowable]:
         return [_Cell(markup(c.header), self.header) for c in form.columns]
 
-    def cells(self, form: Form, values: Sequence[Cell], style: ParagraphStyle,
-              ) -> list[Flowable | str]:
-        """Numbers, dates and STT as plain strings (they never wrap); text as a paragraph."""
-        return [_Cell(markup(str(v)), style) if c.kind in (Kind.TEXT, Kind.USER_TEXT) and v
-                else display(v, c.kind) for v, c in zip(values, form.columns, strict=True)]
+    def row(self, form: Form, values: Sequence[Cell], style: ParagraphStyle,
+            widths: Sequence[float]) -> tuple[list[Flowable | str], float]:
+        """The row's cells and its height as the table will draw it: numbers, dates and STT
+        one line each, a text in the lines a paragraph of `style` would break it into."""
+        cells: list[Flowable | str] = []
+        tallest = self.size * 1.2
+        for value, column, width in zip(values, form.columns, widths, strict=True):
+            if column.kind not in (Kind.TEXT, Kind.USER_TEXT) or not value:
+                cells.append(display(value, column.kind))
+            elif _PARAGRAPH_ONLY.search(str(value)):  # rare: reportlab's own rule, kept
+                cells.append(cell := _Cell(markup(str(value)), style))
+                tallest = max(tallest, cell.wrap(width - 2 * self.padding, PAGE_TALL)[1])
+            else:
+                cells.append(lines := _Lines(
+                    wrapped_lines(str(value), style, width - 2 * self.padding), style))
+                tallest = max(tallest, lines.height)
+        return cells, tallest + 2 * CELL_TOP_BOTTOM
 
-    def height(self, cells: Sequence[Flowable | str], widths: Sequence[float]) -> float:
-        """The row's height as the table will draw it (paragraphs wrapped once, here)."""
+    def height(self, cells: Sequence[Flowable], widths: Sequence[float]) -> float:
+        """The header's height as the table will draw it (its paragraphs wrapped once, here)."""
         inner = [w - 2 * self.padding for w in widths]
-        tallest = max(cell.wrap(w, PAGE_TALL)[1] if isinstance(cell, Flowable)
-                      else self.size * 1.2 for cell, w in zip(cells, inner, strict=True))
-        return tallest + 2 * CELL_TOP_BOTTOM
+        return float(max(cell.wrap(w, PAGE_TALL)[1]
+                         for cell, w in zip(cells, inner, strict=True))) + 2 * CELL_TOP_BOTTOM
 
     def table(self, form: Form, data: list[list[Flowable | str]], widths: list[float], *,
               heights: list[float] | None = None, total: bool = False,
@@ -210,27 +353,31 @@ class _Tables:
 
     def whole(self, form: Form, width: float) -> Table:
         """A short form (01, 02) as one table."""
-        data = [self.head(form)] + [self.cells(form, row, self.text) for row in form.rows]
-        if form.total is not None:
-            data.append(self.cells(form, form.total, self.total))
-        return self.table(form, data, self.widths(form, width), total=form.total is not None)
+        widths = self.widths(form, width)
+        rows = [(row, self.text) for row in form.rows]
+        rows += [(form.total, self.total)] if form.total is not None else []
+        data = [[*self.head(form)], *(self.row(form, row, style, widths)[0] for row, style in rows)]
+        return self.table(form, data, widths, total=form.total is not None)
 
 
 class _PagedRows(Flowable):  # type: ignore[misc]
     """A long form laid out one page at a time.
 
     Each page's table is built when the page is reached, with row heights measured
-    once, and dropped once drawn: memory stays flat and no paragraph is wrapped
-    again for every page, however long the list of cases.
+    once, and dropped once drawn: memory stays flat and no row is measured again
+    for every page, however long the list of cases. The header's cells, the same on
+    every page, are made and wrapped once.
     """
 
     def __init__(self, form: Form, tables: _Tables, width: float, progress: Progress | None,
                  start: int = 0,
-                 pending: tuple[list[Flowable | str], float] | None = None) -> None:
+                 pending: tuple[list[Flowable | str], float] | None = None,
+                 head: list[Flowable] | None = None) -> None:
         super().__init__()
         self._form, self._tables, self._width = form, tables, width
         self._progress, self._start = progress, start
         self._pending = pending  # the row measured for a page it did not fit on
+        self._head = head or tables.head(form)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, available_height + 1  # never fits whole: always split
@@ -238,14 +385,14 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         form, tables = self._form, self._tables
         widths = tables.widths(form, self._width)
-        head = tables.head(form)
+        head = self._head
         used = tables.height(head, widths)
-        data, heights = [head], [used]
+        data: list[list[Flowable | str]] = [[*head]]
+        heights = [used]
         index, pending = self._start, self._pending
         while index < len(form.rows):
             if pending is None:
-                cells = tables.cells(form, form.rows[index], tables.text)
-                pending = (cells, tables.height(cells, widths))
+                pending = tables.row(form, form.rows[index], tables.text, widths)
             cells, height = pending
             if used + height > available_height:
                 break
@@ -261,13 +408,14 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             self._pending = pending
             return []  # not even one row here: on the next page
         else:  # one row taller than a whole page: reportlab splits inside it
-            whole = tables.table(form, [head, cells], widths, split_in_row=True)
+            whole = tables.table(form, [[*head], cells], widths, split_in_row=True)
             parts = list(whole.split(available_width, available_height))
             index, pending = index + 1, None
         if self._progress is not None:
             self._progress(index, len(form.rows))
         if index < len(form.rows):
-            parts.append(_PagedRows(form, tables, self._width, self._progress, index, pending))
+            parts.append(_PagedRows(form, tables, self._width, self._progress, index, pending,
+                                    head))
         return parts
 
     def draw(self) -> None:
