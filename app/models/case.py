@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SORT_KEY = Text().with_variant(Text(collation="C"), "postgresql")
 # Names and places sort by their Vietnamese collation keys (`app.domain.collation`).
 SORTED_COLUMNS = ("detected_on", "code", "platform_code", "group_code", "account_sort",
-                  "offender_sort", "area_sort", "closed_on", "updated_at", "act_on")
+                  "offender_sort", "area_sort", "closed_on", "updated_at")
 
 
 class Case(UuidMixin, Base):
@@ -29,15 +29,15 @@ class Case(UuidMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Unique within the unit that numbered the case (`unit_code`), not across units.
     code: Mapped[str] = mapped_column(String(40))
-    detected_on: Mapped[date] = mapped_column(Date, index=True)
+    detected_on: Mapped[date] = mapped_column(Date)
     posted_on: Mapped[date | None] = mapped_column(Date)
     posted_until: Mapped[date | None] = mapped_column(Date)
     source_code: Mapped[str | None] = mapped_column(String(10))
-    platform_code: Mapped[str] = mapped_column(String(10), index=True)
+    platform_code: Mapped[str] = mapped_column(String(10))
     content_form_code: Mapped[str | None] = mapped_column(String(10))
     account: Mapped[str] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(2000))
-    group_code: Mapped[str] = mapped_column(String(10), index=True)
+    group_code: Mapped[str] = mapped_column(String(10))
     child_subkind_code: Mapped[str | None] = mapped_column(String(10))
     summary: Mapped[str] = mapped_column(Text)
     reach_views: Mapped[int | None] = mapped_column(Integer)
@@ -62,7 +62,7 @@ class Case(UuidMixin, Base):
 
     # Caches written only by the services from the rows above and the events,
     # so that lists can filter and sort in SQL over the whole register.
-    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
     # The act's date (`app.domain.case.ActDate`): the limitation is counted and ages are
     # taken from it. Always written (migration 0009 filled it); nullable only because
     # SQLite adds a column so.

@@ -1,0 +1,149 @@
+"""Each index kept on `cases` and `events` is read by the query it is kept for
+(docs/performance.md, "Indexes of cases and events"; migration 0025 dropped those no
+query read): a change to a query or to the schema that leaves one unused fails here.
+
+The plans are SQLite's, which plans without statistics (the program runs no ANALYZE on
+SQLite): the plan of a statement on an empty register is its plan on 100,000 cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import event, inspect
+
+from app.db import Database, text_index
+from app.db.migrate import alembic_config
+from app.db.schema import migrate
+from app.domain.periods import Period
+from app.services import cases, numbering, search
+from app.services.actor import Actor
+from app.services.report_figures import compute_figures, detected_per_period
+from app.services.search import CaseQuery, CaseStatus, SortKey
+from tests.conftest import make_case
+
+PLANS_ARE_SQLITES = pytest.mark.sqlite_only("the plans are SQLite's; PostgreSQL plans by "
+                                             "statistics")
+
+TODAY = date(2026, 12, 6)
+
+
+@contextmanager
+def _statements(db: Database) -> Iterator[list[tuple[str, Any]]]:
+    """The statements the program sends to the database inside the block."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+               executemany: bool) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _indexes_read(db: Database, run: Callable[[], object]) -> str:
+    """The query plans of every statement `run` sends, as one text."""
+    with _statements(db) as sent:
+        run()
+    assert sent
+    with db.engine.connect() as connection:
+        return "\n".join(row[3] for statement, parameters in sent
+                         for row in connection.exec_driver_sql(
+                             f"EXPLAIN QUERY PLAN {statement}", parameters))
+
+
+def _ids(query: CaseQuery) -> Callable[[Database], object]:
+    return lambda db: search.search_case_ids(db, query, TODAY)
+
+
+def _reserve(db: Database) -> object:
+    with db.read() as session:
+        return numbering.reserve_codes(session, "VV{year}-{seq:06d}", 2026, 3)
+
+
+OCTOBER = Period.month(2026, 10)
+
+# index -> the program's query it is kept for.
+USED_BY: dict[str, Callable[[Database], object]] = {
+    "uq_cases_unit_code": _reserve,
+    "ix_cases_detected_code": _ids(CaseQuery(deleted=True)),
+    "ix_cases_live_open": lambda db: search.count_cases(
+        db, CaseQuery(status=CaseStatus.OPEN), TODAY),
+    **{f"ix_cases_live_{column}": _ids(CaseQuery(sort=sort)) for column, sort in (
+        ("detected_on", SortKey.DETECTED), ("code", SortKey.CODE),
+        ("platform_code", SortKey.PLATFORM), ("group_code", SortKey.GROUP),
+        ("account_sort", SortKey.ACCOUNT), ("offender_sort", SortKey.OFFENDER),
+        ("area_sort", SortKey.AREA), ("closed_on", SortKey.CLOSED),
+        ("updated_at", SortKey.UPDATED))},
+    "ix_cases_area": _ids(CaseQuery(area="Phường Bến Nghé")),
+    "ix_cases_has_children": _ids(CaseQuery(has_children=True)),
+    "ix_cases_account_key": lambda db: search.find_repeat_offenders(
+        db, account="fb.com/ten.tai.khoan", url=None, offender_name=None),
+    "ix_cases_url_key": lambda db: search.find_repeat_offenders(
+        db, account=None, url="https://facebook.com/bai-viet/1", offender_name=None),
+    "ix_cases_offender_key": lambda db: search.find_repeat_offenders(
+        db, account=None, url=None, offender_name="Nguyễn Văn An"),
+    "ix_events_case": lambda db: search.fetch_rows(db, [1, 2, 3], TODAY),
+    "ix_events_kind_date": lambda db: compute_figures(db, OCTOBER),
+}
+
+
+@PLANS_ARE_SQLITES
+@pytest.mark.parametrize("index", sorted(USED_BY))
+def test_a_kept_index_is_read_by_its_query(db: Database, index: str) -> None:
+    assert re.search(rf"INDEX {index}\b", _indexes_read(db, lambda: USED_BY[index](db)))
+
+
+@PLANS_ARE_SQLITES
+def test_twelve_months_of_detections_are_ranges_of_the_live_detection_index(
+        db: Database) -> None:
+    months = [Period.month(2026, m) for m in range(1, 13)]
+    plans = _indexes_read(db, lambda: detected_per_period(db, months))
+    assert len(re.findall(r"SEARCH cases USING INDEX ix_cases_live_detected_on "
+                          r"\(detected_on>\? AND detected_on<\?\)", plans)) == 12
+
+
+def _indexes(db: Database) -> set[str]:
+    """The indexes of `cases` and `events` but the uniqueness of their uuids (a constraint,
+    not a query's) and the trigram index of the text search on PostgreSQL (text_index.py)."""
+    with db.engine.connect() as connection:
+        found = inspect(connection)
+        return {index["name"] for table in ("cases", "events")
+                for index in found.get_indexes(table)
+                if index["name"] and index["name"] != text_index.TRIGRAM_INDEX
+                and not index["name"].startswith(("sqlite_autoindex_", "uq_cases_uuid",
+                                                  "uq_events_uuid"))}
+
+
+def test_the_dropped_indexes_are_gone_and_every_other_is_named_above(db: Database) -> None:
+    assert _indexes(db) == set(USED_BY)
+
+
+DROPPED = {"ix_cases_detected_on", "ix_cases_platform_code", "ix_cases_group_code",
+           "ix_cases_closed_on", "ix_cases_live_act_on"}
+
+
+def test_migration_0025_keeps_the_cases_and_its_downgrade_makes_the_indexes_again(
+        db: Database, admin: Actor) -> None:
+    made = [cases.create_case(db, admin, make_case(detected_on=date(2026, 3, day)),
+                              today=TODAY).id for day in (1, 2)]
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0024")
+    assert _indexes(db) == set(USED_BY) | DROPPED
+    with db.engine.begin() as connection:
+        migrate(connection)
+    assert _indexes(db) == set(USED_BY)
+    assert search.search_case_ids(db, CaseQuery(sort=SortKey.DETECTED, descending=False),
+                                  TODAY) == made
