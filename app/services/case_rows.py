@@ -104,5 +104,7 @@ def event_columns(event: EventInput) -> dict[str, Any]:
 
 
 def follow_up_columns(follow: DecisionFollowUp) -> dict[str, Any]:
-    """What followed a sanction decision, in the decision's row (empty: every column NULL)."""
-    return dataclasses.asdict(follow)
+    """What followed a sanction decision, in the decision's row (empty: every column NULL).
+    Its fields are plain values: read, not deep-copied as `dataclasses.asdict` would (a
+    tenth of the Python time of a bulk insert)."""
+    return {field.name: getattr(follow, field.name) for field in dataclasses.fields(follow)}
