@@ -39,10 +39,10 @@ def _index_out_of_step(db: Database, admin: Actor) -> tuple[Database, str]:
     with closing(keyed_connection(db.paths.database, data_key)) as connection:
         name, sql = connection.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-            "AND tbl_name = 'cases' AND sql LIKE '%(detected_on)'").fetchone()
+            "AND tbl_name = 'cases' AND sql LIKE '%(area)'").fetchone()
         connection.execute("PRAGMA writable_schema = ON")
         connection.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?",
-                           (sql.replace("(detected_on)", "(summary)"), name))
+                           (sql.replace("(area)", "(summary)"), name))
         connection.commit()
     with closing(keyed_connection(db.paths.database, data_key)) as connection:
         assert connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
