@@ -24,6 +24,11 @@ script, and the date.
 consolidation) N runs instead of their own default (the year's report and the consolidated
 files keep one).
 
+`--only NAMES` runs only the steps named (comma-separated: `demo build`, `window`, `case
+open`, `month report`, `quarter report`, `year report`, `import`, `backup and check`, `audit
+log`, `province consolidation`). The year's report leaves its Word file out (minutes and
+hundreds of MB, no target; the month and the quarter measure it).
+
 `--database URL` (server mode, docs/architecture.md) measures both engines in the same run:
 the demo build, the window and the three reports on the SQLite folder, then the same
 scripts with the demo built into that PostgreSQL database (which must be empty or hold the
@@ -434,9 +439,14 @@ def engine_steps(folder: Path, cases: int, quick: bool, runs: int | None,
                                  "--runs", "1" if quick else "5"], text_only=True,
              engine=engine),
         *(Step(f"{period} report{suffix}", ["bench/report_bench.py", *data, "--period",
-                                             period, *slow, "--json"],
+                                             period, *slow, *_YEAR_EXPORTS[period], "--json"],
                engine=engine)
           for period in ("month", "quarter", "year"))]
+
+
+# The year's Word file takes many minutes and hundreds of MB (python-docx holds a document
+# whole) and has no target: the month's and the quarter's measure it.
+_YEAR_EXPORTS = {"month": [], "quarter": [], "year": ["--exports", "xlsx,pdf"]}
 
 
 def steps_for(folder: Path, cases: int, quick: bool, runs: int | None) -> list[Step]:
@@ -489,6 +499,9 @@ def main() -> None:
     parser.add_argument("--before", metavar="CHECKOUT", type=Path,
                         help="first run the reports, import and backup with this checkout's "
                              "app (an earlier commit), for before and after in one run")
+    parser.add_argument("--only", metavar="NAMES",
+                        help="run only these steps, by name, comma-separated (e.g. "
+                             "'month report,import,window'; `--before` steps go with theirs)")
     args = parser.parse_args()
     if args.before and args.database:
         parser.error("--before and --database: one comparison per run")
@@ -508,6 +521,11 @@ def main() -> None:
     if args.before:
         steps = [*before_steps(args.before.resolve(), folder.with_name(f"{folder.name}-before"),
                                cases, args.quick, args.runs), *steps]
+    if args.only:
+        chosen = {name.strip() for name in args.only.split(",")}
+        steps = [step for step in steps if step.name.removesuffix(" (before)") in chosen]
+        if not steps:
+            parser.error(f"--only: no step named {args.only!r}")
     for step in steps:
         run_step(step)
     took = int((datetime.now() - started).total_seconds())
