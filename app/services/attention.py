@@ -82,13 +82,17 @@ def sanction_condition(kind: Attention, office: OfficeSettings, today: date,
             ~_any(decided, decided.case_id == Event.case_id, decided.voided_at.is_(None),
                   unindexed(decided.kind) == EventKind.SANCTION))
         return and_(Case.closed_on.is_(None), Case.deleted_at.is_(None), overdue_record)
-    unsettled = _any(
-        Event, live, unindexed(Event.kind) == EventKind.SANCTION,
+    # The unsettled fines are found once through the sanctions' own index (`ix_events_fines`)
+    # and each case's id checked against them while SQLite walks an index of the cases,
+    # where probing every case's events read the row of each sanction: 100,000 cases on
+    # SQLCipher, 1 s → 0.05 s.
+    unsettled = select(Event.case_id).where(
+        Event.kind == EventKind.SANCTION, Event.voided_at.is_(None),
         Event.sanction_form == SanctionForm.FINE,
         Event.delivered_on < calendar.overdue_before(today, COMPLIANCE_CLOCK.days,
                                                      COMPLIANCE_CLOCK.unit),
         Event.paid_on.is_(None), Event.enforced_on.is_(None))
-    return and_(Case.deleted_at.is_(None), unsettled)
+    return and_(Case.deleted_at.is_(None), scanned_id(Case.id).in_(unsettled))
 
 
 def _time_is(time: DecisionTime) -> ColumnElement[bool]:
