@@ -91,6 +91,36 @@ def test_the_fines_past_their_time_to_comply_are_those_the_rule_names(
     assert listed == {overdue, later, closed}
 
 
+def test_the_records_without_a_decision_are_those_of_open_cases_with_no_live_decision(
+        db: Database, officer: Actor) -> None:
+    """Recorded on 06/10/2026: seven working days end on 15/10."""
+    waiting, decided, undone, closed, deleted, voided = (_case(db, officer) for _ in range(6))
+    voided_at = datetime(2026, 10, 30, 8, 0, tzinfo=UTC)
+    void = {"voided_at": voided_at, "voided_by": "canbo", "void_reason": "Nhầm"}
+
+    def record(case_id: int, **fields: object) -> Event:
+        return Event(case_id=case_id, kind=EventKind.RECORD, occurred_on=date(2026, 10, 6),
+                     officer="canbo", **fields)
+
+    with db.write() as session:
+        session.add_all([record(case_id) for case_id in (waiting, decided, undone, closed,
+                                                         deleted)])
+        session.add_all([record(voided, **void), _decision(decided),
+                         _decision(undone, **void)])
+        session.execute(update(Case).where(Case.id == closed)
+                        .values(closed_on=date(2026, 10, 12)))
+        session.execute(update(Case).where(Case.id == deleted)
+                        .values(deleted_at=voided_at, deleted_by="canbo",
+                                deleted_reason="Nhầm"))
+
+    def listed(today: date) -> set[int]:
+        return set(search_case_ids(db, CaseQuery(attention=Attention.DECISION_OVERDUE),
+                                   today=today))
+
+    assert listed(date(2026, 10, 15)) == set()
+    assert listed(date(2026, 10, 16)) == {waiting, undone}
+
+
 def _by_rule(db: Database, periods: list[Period]) -> list[dict[str, int]]:
     """Each period's own columns of every live case, summed in Python from the rule's
     expressions evaluated on the table's rows."""
@@ -157,7 +187,7 @@ def test_migration_0026_adds_the_indexes_and_keeps_the_cases(db: Database,
                for i in inspect(db.engine).get_indexes(table)}
     assert indexes["ix_cases_live_open"][-3:] == ["group_code", "platform_code",
                                                   "offender_name"]
-    assert "ix_events_fines" in indexes
+    assert {"ix_events_fines", "ix_events_records"} <= set(indexes)
     listed = search_case_ids(db, CaseQuery(attention=Attention.COMPLIANCE_OVERDUE),
                              today=TODAY)
     assert listed == [case_id]
@@ -165,7 +195,9 @@ def test_migration_0026_adds_the_indexes_and_keeps_the_cases(db: Database,
         assert session.scalar(select(func.count()).select_from(Event)) == 1
 
 
-def test_the_sanctions_index_names_the_kind_of_a_sanction() -> None:
-    index = next(i for i in Event.__table__.indexes if i.name == "ix_events_fines")
-    for dialect in ("sqlite", "postgresql"):
-        assert str(index.dialect_options[dialect]["where"]) == f"kind = '{EventKind.SANCTION}'"
+def test_the_events_indexes_name_the_kinds_of_a_sanction_and_a_record() -> None:
+    for name, kind in (("ix_events_fines", EventKind.SANCTION),
+                       ("ix_events_records", EventKind.RECORD)):
+        index = next(i for i in Event.__table__.indexes if i.name == name)
+        for dialect in ("sqlite", "postgresql"):
+            assert str(index.dialect_options[dialect]["where"]) == f"kind = '{kind}'"

@@ -75,4 +75,9 @@ class Event(UuidMixin, Base):
         Index("ix_events_fines", "sanction_form", "delivered_on", "case_id", "paid_on",
               "enforced_on", "voided_at", "kind", sqlite_where=text("kind = 'XP'"),
               postgresql_where=text("kind = 'XP'")),
+        # The biên bản (EventKind.RECORD) with what the list of those without a decision by
+        # their deadline tests; the kind first, so that SQLite picks it over (kind, date).
+        Index("ix_events_records", "kind", "occurred_on", "decision_time", "case_id",
+              "voided_at", sqlite_where=text("kind = 'BB'"),
+              postgresql_where=text("kind = 'BB'")),
     )
