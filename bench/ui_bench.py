@@ -13,7 +13,8 @@ the median of `--runs` runs with its spread, beside the baseline measured in the
   through `sqlcipher3` keyed with the data key (the database's own work, and how busy the
   machine is), and by plain `sqlite3` on an unencrypted copy (what the encryption costs);
 - the dashboard's figures the first time on a day (each run another day, so nothing is
-  cached) and when shown again without a change to the register;
+  cached) and when shown again without a change to the register; then each statement of
+  a first view alone, by SQLCipher and by sqlite3 on the unencrypted copy;
 - scrolling the register from top to bottom.
 
 Child processes keep their compiled bytecode in `bench-out/pycache` (one run warms it up
@@ -36,15 +37,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from demo_build import PASSWORD, USER, ensure_folder  # bench/ is the script's folder
 from keyed import sqlcipher, unencrypted_copy
+from sqlalchemy import event
 
+from app.db import Database
 from app.paths import ENV_DATABASE_URL
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -160,6 +165,34 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def fetched(connection: Any, sql: str, parameters: Any) -> list[Any]:
+    """Every row of `sql` on a DB-API connection (SQLite computes rows as they are read)."""
+    return list(connection.execute(sql, parameters).fetchall())
+
+
+def dashboard_statements(db: Database, day: date) -> list[tuple[str, Any]]:
+    """The statements (and their parameters) the dashboard's first view of `day` runs, each
+    once, in the order they ran (the two halves run on two threads)."""
+    from app.services.dashboard import load_dashboard
+
+    ran: list[tuple[str, Any]] = []
+    lock = threading.Lock()
+
+    def record(connection: Any, cursor: Any, statement: str, parameters: Any,
+               context: Any, executemany: bool) -> None:
+        with lock:
+            if statement.lstrip().upper().startswith("SELECT") and (
+                    statement, parameters) not in ran:
+                ran.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        load_dashboard(db, day)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return ran
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default="bench-out/ui-100k")
@@ -243,6 +276,13 @@ def main() -> None:
     print(f"dashboard, shown again:       {stats(again)}  [≤ 200 ms] (no change meanwhile)")
     print(f"memory of this process: {after_searches:.0f} MB after the sorts and searches, "
           f"{resident_megabytes():.0f} MB after the dashboards")
+    if raw is not None:
+        # Where a first view's time goes: each statement alone on each engine.
+        for sql, parameters in dashboard_statements(db, today - timedelta(days=args.runs + 1)):
+            alone, unencrypted = ([timed(partial(fetched, connection, sql, parameters))
+                                   for _ in range(args.runs)] for connection in raw)
+            print(f"  dashboard statement: SQLCipher {stats(alone)}, unencrypted "
+                  f"{stats(unencrypted)}: {' '.join(sql.split())[:100]}")
 
     window = MainWindow(db, actor)
     window.show()

@@ -126,9 +126,12 @@ class Case(UuidMixin, Base):
         ),
         # The open cases (closed_on NULL) in the order of the needs-action lists, with what
         # they show: the lists and their counts read this index, not the table. It holds
-        # `deleted_at` because SQLite 3.40 reads the table for a column of the condition.
+        # `deleted_at` because SQLite 3.40 reads the table for a column of the condition;
+        # the group, platform and offender's name for the report's own columns of the cases
+        # open in a period (`report_figures.summaries_in`).
         Index("ix_cases_live_open", "closed_on", "detected_on", "id", "code", "deleted_at",
-              "act_on", sqlite_where=text("deleted_at IS NULL"),
+              "act_on", "group_code", "platform_code", "offender_name",
+              sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UtcDateTime, UuidMixin, utcnow
@@ -68,4 +68,16 @@ class Event(UuidMixin, Base):
         # With the kind and the voiding: "no event for N days" and "removal requested but
         # not done" are answered from the index for every open case.
         Index("ix_events_case", "case_id", "occurred_on", "kind", "voided_at"),
+        # The sanctions (EventKind.SANCTION) with what the fines past their time to comply
+        # are tested on (`attention.sanction_condition`): a few pages, where probing every
+        # case's events read each sanction's row. It holds `kind` as `ix_cases_live_open`
+        # holds `deleted_at`.
+        Index("ix_events_fines", "sanction_form", "delivered_on", "case_id", "paid_on",
+              "enforced_on", "voided_at", "kind", sqlite_where=text("kind = 'XP'"),
+              postgresql_where=text("kind = 'XP'")),
+        # The biên bản (EventKind.RECORD) with what the list of those without a decision by
+        # their deadline tests; the kind first, so that SQLite picks it over (kind, date).
+        Index("ix_events_records", "kind", "occurred_on", "decision_time", "case_id",
+              "voided_at", sqlite_where=text("kind = 'BB'"),
+              postgresql_where=text("kind = 'BB'")),
     )
