@@ -170,7 +170,7 @@ def test_the_own_columns_count_every_case_open_in_a_period(db: Database,
 
 def test_migration_0026_adds_the_indexes_and_keeps_the_cases(db: Database,
                                                              officer: Actor) -> None:
-    """On an SQLCipher folder and on PostgreSQL: taken down to 0024 and up again, the
+    """On an SQLCipher folder and on PostgreSQL: taken down to 0025 and up again, the
     indexes are there and the cases and decisions kept."""
     case_id = _case(db, officer)
     with db.write() as session:
@@ -178,7 +178,7 @@ def test_migration_0026_adds_the_indexes_and_keeps_the_cases(db: Database,
     config = alembic_config()
     with changing_schema(db.engine) as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0024")
+        command.downgrade(config, "0025")
     assert "ix_events_fines" not in {i["name"] for i in inspect(db.engine).get_indexes("events")}
     with changing_schema(db.engine) as conn:
         migrate(conn)
