@@ -3,6 +3,7 @@ whatever the chunk, the same cells, the same pages, the same masked names, the s
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from datetime import date
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
+from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import update
 
 from app.db import Database
@@ -18,6 +21,8 @@ from app.domain.labels import Sex
 from app.domain.periods import Period
 from app.domain.report import FiguresInconsistent, ReportText
 from app.models import Case
+from app.reports import fonts
+from app.reports.official import OfficialDocument, OfficialStyles, paragraph
 from app.services import cases, demo, report_figures, settings
 from app.services.actor import Actor
 from app.services.report_export import Targets, export_report
@@ -102,3 +107,22 @@ def test_a_broken_row_still_stops_the_export_before_any_file(
     with pytest.raises(FiguresInconsistent, match="không khớp ở dòng «Tin giả"):
         export_report(db, officer, Period.month(2026, 10), Targets(xlsx=xlsx, pdf=pdf))
     assert list(out.iterdir()) == []
+
+
+def test_pages_compressed_as_they_end_make_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's canvas compresses each page when it ends instead of when the file is
+    saved: byte for byte the PDF reportlab's own canvas makes (in its repeatable mode)."""
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    fonts.register()
+    styles = OfficialStyles()
+
+    def pdf(**canvas: type[Canvas]) -> bytes:
+        story = [paragraph(f"Đoạn {n}: chia sẻ lại clip của em {CHILD} " * 6, styles.body)
+                 for n in range(400)]
+        out = io.BytesIO()
+        OfficialDocument(out, None, title="Thử").build(story, **canvas)
+        return out.getvalue()
+
+    compressed_as_they_end = pdf()
+    assert compressed_as_they_end.count(b"/Type /Page\n") > 20
+    assert compressed_as_they_end == pdf(canvasmaker=Canvas)
