@@ -431,6 +431,7 @@ def engine_steps(folder: Path, cases: int, quick: bool, runs: int | None,
     slow = ["--runs", str(runs)] if runs and not quick else one  # the steps of minutes
     data = ["--data-dir", str(folder), *(["--database", server] if server else [])]
     engine, suffix = (SERVER, f" ({SERVER})") if server else ("SQLite", "")
+    size = ["--cases", str(cases)]  # a folder missing (`--only`, `--before`) is built so
     return [
         Step(f"demo build{suffix}", ["bench/demo_build.py", "--cases", str(cases), *data,
                                       *slow, "--json"],
@@ -438,7 +439,7 @@ def engine_steps(folder: Path, cases: int, quick: bool, runs: int | None,
         Step(f"window{suffix}", ["bench/ui_bench.py", *data, "--cases", str(cases),
                                  "--runs", "1" if quick else "5"], text_only=True,
              engine=engine),
-        *(Step(f"{period} report{suffix}", ["bench/report_bench.py", *data, "--period",
+        *(Step(f"{period} report{suffix}", ["bench/report_bench.py", *data, *size, "--period",
                                              period, *slow, *_YEAR_EXPORTS[period], "--json"],
                engine=engine)
           for period in ("month", "quarter", "year"))]
@@ -459,7 +460,8 @@ def steps_for(folder: Path, cases: int, quick: bool, runs: int | None) -> list[S
         Step("case open", ["bench/case_open_bench.py", *one, "--json"]),
         *reports,
         Step("import", ["bench/import_bench.py", "--cases", str(cases), *slow, "--json"]),
-        Step("backup and check", ["bench/backup_bench.py", *data, *slow, "--json"]),
+        Step("backup and check", ["bench/backup_bench.py", *data, "--cases", str(cases),
+                                  *slow, "--json"]),
         Step("audit log", ["bench/audit_bench.py", "--rows", str(cases), *slow, "--json"]),
         Step("province consolidation", ["bench/consolidation_bench.py",
                                         *(["--units", "10", "--cases", "50"] if quick else []),

@@ -171,11 +171,11 @@ def test_exporting_a_frozen_period_gives_the_files_as_sent(
     events.add_event(db, officer, frozen.id, EventInput("GB", date(2026, 10, 30)), today=TODAY)
     _new_signer(db, admin)
     xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
-    figures = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf),
+    summary = export_report(db, officer, OCTOBER, Targets(xlsx=xlsx, pdf=pdf),
                             text=ReportText("", date(2026, 11, 25), "Văn bản khác."))
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() == sent.pdf_sha256
     assert hashlib.sha256(xlsx.read_bytes()).hexdigest() == sent.xlsx_sha256
-    assert figures.summary.total.removed == 0
+    assert summary.total.removed == 0
     if shutil.which("pdftotext"):
         assert "Số: 12/BC-VHXH" in _pdf_text(pdf) and "Người Ký Mới" not in _pdf_text(pdf)
     # A period never frozen is computed as today.
@@ -191,9 +191,9 @@ def test_the_word_file_of_a_frozen_period_is_its_frozen_report(
 
     events.add_event(db, officer, frozen.id, EventInput("GB", date(2026, 10, 30)), today=TODAY)
     target = tmp_path / "bc.docx"
-    figures = export_report(db, officer, OCTOBER, Targets(docx=target),
+    summary = export_report(db, officer, OCTOBER, Targets(docx=target),
                             text=ReportText("", date(2026, 11, 25), "Văn bản khác."))
-    assert figures.summary.total.removed == 0
+    assert summary.total.removed == 0
     document = Document(str(target))
     header = [cell.text for cell in document.tables[0].rows[1].cells]
     assert header[0] == "Số: 12/BC-VHXH" and header[1].endswith("ngày 03 tháng 11 năm 2026")

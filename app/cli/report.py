@@ -91,9 +91,9 @@ def _run(invocation: Invocation, session: Session | None) -> int:
                Targets(Path(default_file(period, ".xlsx")), Path(default_file(period, ".pdf"))))
     sent = report_register.latest_sent_report(session.db, session.actor, period)
     with invocation.job(f"Đang ghi báo cáo {period.phrase}") as job:
-        figures = export_report(session.db, session.actor, period, targets,
+        summary = export_report(session.db, session.actor, period, targets,
                                 progress=job.progress, token=job.token, warn=invocation.warn)
-    total = figures.summary.total
+    total = summary.total
     frozen = (f" Kỳ này đã chốt số liệu: các tệp là báo cáo số {sent.record.number} "
               f"(phiên bản {sent.record.version}) đúng như đã gửi, không tính lại từ sổ."
               if sent is not None else "")

@@ -9,11 +9,11 @@ they are, so every counting rule exists once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from app.domain.labels import Sex
 from app.domain.office import OfficeSettings
@@ -125,6 +125,16 @@ class CaseLine:
     fines: int
     status: str
     protected: bool = False  # the case has children or a child offender: read before freezing
+
+
+class CaseList(Protocol):
+    """Form 03's rows in order, gone through as many times as needed: a tuple, or, for an
+    export, rows read from the register a few hundred at a time on each pass, so that the
+    memory a file takes does not grow with the period (`report_figures.streamed_figures`)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[CaseLine]: ...
 
 
 @dataclass(frozen=True)
@@ -325,7 +335,7 @@ def count_children(sub_kinds: Mapping[str, str],
 class ReportFigures:
     summary: Summary
     previous: Summary  # the period before, for the comparison in the narrative
-    cases: tuple[CaseLine, ...]
+    cases: CaseList
     # Masks the narrative typed by the officer with the same names as form 03.
     masker: Masker = field(default_factory=Masker, compare=False, repr=False)
     work: Work = Work()

@@ -7,10 +7,11 @@ header, a column's kind or its order exists in one place.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from app.domain.report import (
     CHILD_AGE_BANDS,
@@ -18,6 +19,7 @@ from app.domain.report import (
     PLATFORM_FIELDS,
     UNKNOWN_AGE,
     CaseLine,
+    CaseList,
     ChildrenLine,
     Counts,
     Line,
@@ -28,7 +30,17 @@ from app.domain.units import UNIT_HEADER
 from app.text import format_date, format_number
 
 Cell = str | int | date | None
+Row = tuple[Cell, ...]
 TOTAL_LABEL = "Tổng cộng"
+
+
+class Rows(Protocol):
+    """A form's rows in order, gone through once per file: a list, or form 03's rows made
+    from its case lines as they come (`CaseList`)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Row]: ...
 
 
 class Kind(StrEnum):
@@ -53,8 +65,8 @@ class Form:
     sheet: str
     title: str
     columns: tuple[Column, ...]
-    rows: Sequence[tuple[Cell, ...]]
-    total: tuple[Cell, ...] | None  # written as values, never formulas
+    rows: Rows
+    total: Row | None  # written as values, never formulas
     note: str = ""  # a line under the table (the consolidated report's units not sent)
 
     @property
@@ -168,17 +180,33 @@ def form_02(summary: Summary) -> Form:
                 _total_row(summary.platform_total, PLATFORM_FIELDS))
 
 
-def _case_row(index: int, line: CaseLine) -> tuple[Cell, ...]:
+def _case_row(index: int, line: CaseLine) -> Row:
     return (index, line.code, line.detected_on, line.platform, line.account, line.url,
             line.group, line.summary, line.offender, line.results, line.fines, line.status)
+
+
+@dataclass(frozen=True)
+class _CaseRows:
+    """Rows made from case lines each time they are gone through, none of them kept."""
+
+    lines: CaseList
+    row: Callable[[int, CaseLine], Row]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self) -> Iterator[Row]:
+        row = self.row
+        return (row(index, line) for index, line in enumerate(self.lines, start=1))
 
 
 def form_03(figures: ReportFigures, units: Sequence[str] | None = None) -> Form:
     """The list of cases; with `units` (the unit of each case, in order) the consolidated
     report's, a column `Đơn vị` after STT."""
-    rows = [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)]
     if units is None:
-        return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS, rows, None)
+        return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_COLUMNS,
+                    _CaseRows(figures.cases, _case_row), None)
+    rows = [_case_row(i, line) for i, line in enumerate(figures.cases, start=1)]
     return Form("03", "Danh sách vụ việc", FORM03_TITLE, FORM03_UNIT_COLUMNS,
                 [(row[0], unit, *row[1:]) for row, unit in zip(rows, units, strict=True)], None)
 

@@ -9,7 +9,7 @@ each with the line tying it to the report.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,7 +33,7 @@ from reportlab.platypus.paragraph import split, strip
 
 from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures, ReportText
-from app.domain.report_forms import Cell, Form, Kind, ReportForms, display, report_forms
+from app.domain.report_forms import Cell, Form, Kind, ReportForms, Row, display, report_forms
 from app.progress import CancelToken, Progress
 from app.reports import document, fonts
 from app.reports.files import written_atomically
@@ -370,11 +370,14 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     """
 
     def __init__(self, form: Form, tables: _Tables, width: float, progress: Progress | None,
-                 start: int = 0,
+                 rows: Iterator[Row] | None = None, start: int = 0,
                  pending: tuple[list[Flowable | str], float] | None = None,
                  head: list[Flowable] | None = None) -> None:
         super().__init__()
         self._form, self._tables, self._width = form, tables, width
+        # The rows not laid out yet, each made when its page is reached (form 03's from
+        # case lines read as they come).
+        self._rows, self._count = iter(form.rows) if rows is None else rows, len(form.rows)
         self._progress, self._start = progress, start
         self._pending = pending  # the row measured for a page it did not fit on
         self._head = head or tables.head(form)
@@ -390,9 +393,9 @@ class _PagedRows(Flowable):  # type: ignore[misc]
         data: list[list[Flowable | str]] = [[*head]]
         heights = [used]
         index, pending = self._start, self._pending
-        while index < len(form.rows):
+        while index < self._count:
             if pending is None:
-                pending = tables.row(form, form.rows[index], tables.text, widths)
+                pending = tables.row(form, next(self._rows), tables.text, widths)
             cells, height = pending
             if used + height > available_height:
                 break
@@ -412,10 +415,10 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             parts = list(whole.split(available_width, available_height))
             index, pending = index + 1, None
         if self._progress is not None:
-            self._progress(index, len(form.rows))
-        if index < len(form.rows):
-            parts.append(_PagedRows(form, tables, self._width, self._progress, index, pending,
-                                    head))
+            self._progress(index, self._count)
+        if index < self._count:
+            parts.append(_PagedRows(form, tables, self._width, self._progress, self._rows,
+                                    index, pending, head))
         return parts
 
     def draw(self) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.db import Database
 from app.domain.periods import Period
-from app.domain.report import ReportFigures, ReportOption, ReportText, chosen
+from app.domain.report import ReportFigures, ReportOption, ReportText, Summary, chosen
 from app.domain.report_forms import CellChange, changed_cells
 from app.errors import UserError
 from app.progress import CancelToken, Progress
@@ -25,7 +25,7 @@ from app.reports.narrative import draft
 from app.services import audit, report_register, templates
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.report_figures import compute_figures
+from app.services.report_figures import compute_figures, streamed_figures
 from app.services.report_register import SentReportDetail
 from app.services.settings import load_office
 
@@ -77,13 +77,17 @@ def draft_report(db: Database, actor: Actor, period: Period) -> ReportDraft:
 def export_report(db: Database, actor: Actor, period: Period, targets: Targets, *,
                   text: ReportText | None = None, progress: Progress | None = None,
                   token: CancelToken | None = None,
-                  warn: Callable[[str], None] | None = None) -> ReportFigures:
+                  warn: Callable[[str], None] | None = None) -> Summary:
     """Write the report of `period` to the files asked for, and log who exported what.
     Without `text`: no number yet (the clerk gives it), today's date, the drafted text.
     A frozen period gives the files of its newest version as sent, whatever `text` says:
     never a report that differs from the one sent under its number. The Word file in the
-    office's template, in the default when that one fails (`warn` told why). The figures
-    of the files written."""
+    office's template, in the default when that one fails (`warn` told why). Forms 01 and
+    02 of the files written.
+
+    The files are written within the read transaction of their figures, form 03's cases
+    read a chunk at a time as each file reaches them: a year's take no more memory than a
+    month's."""
     actor.require(Permission.REPORT)
     if not targets.paths:
         raise UserError("Chưa chọn tệp cần xuất (Excel, PDF hoặc Word).")
@@ -93,19 +97,20 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
                                              pdf=targets.pdf)
         if targets.docx:
             _frozen_docx(db, actor, sent, targets.docx, office_drafting(db, warn), progress, token)
-        return sent.figures
-    figures = compute_figures(db, period)
-    office = load_office(db)
-    write_files(figures, office, text or ReportText("", date.today(), draft(figures, office)),
-                xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx,
-                drafting=office_drafting(db, warn), progress=progress, token=token)
+        return sent.figures.summary
+    office, drafting = load_office(db), office_drafting(db, warn)
+    with streamed_figures(db, period) as figures:
+        write_files(figures, office,
+                    text or ReportText("", date.today(), draft(figures, office)),
+                    xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx, drafting=drafting,
+                    progress=progress, token=token)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.REPORT, entity="report",
                      detail={"period": period.label, "start": period.start.isoformat(),
                              "end": period.end.isoformat(),
                              "files": [str(p) for p in targets.paths],
                              "number": text.number if text else ""})
-    return figures
+    return figures.summary
 
 
 def office_drafting(db: Database, warn: Callable[[str], None] | None) -> Drafting:

@@ -17,7 +17,10 @@ date of its non-voided `KT` event, which the services keep in `Case.closed_on`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import dataclasses
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVarTuple
@@ -395,6 +398,10 @@ def _children_table(session: Session, period: Period, vocab: Vocabulary) -> Chil
 
 # --- form 03 ---------------------------------------------------------------------------
 
+# Form 03's cases read, masked and laid out this many at a time, on each pass over them: an
+# export's memory is that of a chunk, whatever the period's length (docs/performance.md).
+CASES_PER_CHUNK = 500
+
 
 @dataclass(frozen=True)
 class _Raw:
@@ -420,9 +427,22 @@ def _listed(period: Period) -> ColumnElement[bool]:
                     Case.id.in_(select(Event.case_id).where(_in_period(period)))))
 
 
-def _case_rows(session: Session, period: Period) -> list[_Raw]:
-    events = _period_events(period)
-    flags = _case_flags(period, events, _children_counts(period))
+def _listed_ids(session: Session, period: Period) -> array[int]:
+    """Form 03's cases in its order (the day detected, then the code), as plain integers:
+    all a pass over its lines holds of the period."""
+    statement = select(Case.id).where(_listed(period)).order_by(Case.detected_on, Case.code)
+    return array("q", session.connection().execute(statement).scalars())
+
+
+def _offender(name: str | None, birth_year: int | None, born: date | None,
+              kind: str | None) -> Person | None:
+    return Person(name, birth_year, born) if name and kind != PartyKind.ORGANISATION else None
+
+
+def _case_rows(session: Session, period: Period, cases: Sequence[int]) -> list[_Raw]:
+    """The cases `cases`, in that order."""
+    events = _period_events(period, cases)
+    flags = _case_flags(period, events, _children_counts(period, cases))
     statement = (
         select(Case.id, Case.code, Case.detected_on, Case.platform_code, Case.account, Case.url,
                Case.group_code, Case.summary, Case.offender_name, Case.offender_birth_year,
@@ -430,26 +450,22 @@ def _case_rows(session: Session, period: Period) -> list[_Raw]:
                flags["carried_out"], _act_day())
         .select_from(Case)
         .outerjoin(events, events.c.case_id == Case.id)
-        .where(_listed(period))
-        .order_by(Case.detected_on, Case.code)
+        .where(Case.id.in_(cases))
     )
-    return [
-        _Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-             Person(r[8], r[9], r[10]) if r[8] and r[11] != PartyKind.ORGANISATION else None,
-             int(r[12]), bool(r[13]), r[14])
-        for r in _rows(session, statement)
-    ]
+    place = {case_id: index for index, case_id in enumerate(cases)}
+    return sorted((_Raw(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                        _offender(r[8], r[9], r[10], r[11]), int(r[12]), bool(r[13]), r[14])
+                   for r in _rows(session, statement)), key=lambda raw: place[raw.id])
 
 
-def _event_words(session: Session, period: Period, vocab: Vocabulary,
-                 masker: Masker) -> dict[int, list[str]]:
-    """`dd/mm/yyyy: <biện pháp> (số …): <chi tiết>` for each case's events in the period;
-    the document number is the only part an officer typed."""
+def _event_words(session: Session, period: Period, vocab: Vocabulary, masker: Masker,
+                 cases: Sequence[int]) -> dict[int, list[str]]:
+    """`dd/mm/yyyy: <biện pháp> (số …): <chi tiết>` for the events in the period of each
+    case of `cases`; the document number is the only part an officer typed."""
     statement = (
         select(Event.case_id, Event.kind, Event.occurred_on, Event.document_number,
                Event.sanction_form, Event.fine_amount, Event.closing_result)
-        .join(Case, Case.id == Event.case_id)
-        .where(Case.deleted_at.is_(None), _in_period(period))
+        .where(Event.case_id.in_(cases), _in_period(period))
         .order_by(Event.case_id, Event.occurred_on, Event.id)
     )
     words: dict[int, list[str]] = {}
@@ -471,12 +487,14 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary,
     return words
 
 
-def _children_of(session: Session, period: Period) -> dict[int, list[Person]]:
+_Cases = Select[int] | Sequence[int]
+
+
+def _children_of(session: Session, cases: _Cases) -> dict[int, list[Person]]:
     statement = (
         select(Child.case_id, Child.full_name, Child.birth_year, Child.birth_date, Child.sex,
                Child.school_class, Child.address)
-        .join(Case, Case.id == Child.case_id)
-        .where(_listed(period))
+        .where(Child.case_id.in_(cases))
         .order_by(Child.case_id, Child.id)
     )
     found: dict[int, list[Person]] = {}
@@ -485,17 +503,34 @@ def _children_of(session: Session, period: Period) -> dict[int, list[Person]]:
     return found
 
 
-def _case_lines(session: Session, period: Period, vocab: Vocabulary, *,
-                counts_only: bool) -> tuple[tuple[CaseLine, ...], Masker]:
-    """Form 03's rows. A child is shown by initials, age and sex, or, with `counts_only`,
-    not at all: a name in a text becomes `HIDDEN_CHILD`, a case says how many children."""
-    raws = _case_rows(session, period)
-    children = _children_of(session, period)
-    minors = {r.id: minor for r in raws if (minor := as_minor(r.offender, r.act_on))}
-    masker = Masker({case: CasePeople(tuple(children.get(case, ())), minors.get(case)).all
-                     for case in children.keys() | minors.keys()},
-                    replacement=HIDDEN_CHILD if counts_only else None)
-    results = _event_words(session, period, vocab, masker)
+def _masker(session: Session, period: Period, *, counts_only: bool) -> Masker:
+    """Masks with the protected people of all of form 03's cases (its children and its
+    offenders under 16 at the act) every text of the report: read before its first line."""
+    listed = select(Case.id).where(_listed(period))
+    children = _children_of(session, listed)
+    statement = (  # only an offender whose age is known may be a child
+        select(Case.id, Case.offender_name, Case.offender_birth_year, Case.offender_birth_date,
+               Case.offender_kind, _act_day())
+        .where(_listed(period), or_(Case.offender_birth_date.is_not(None),
+                                    Case.offender_birth_year.is_not(None)))
+        .order_by(Case.detected_on, Case.code)
+    )
+    minors = {case_id: minor for case_id, name, year, born, kind, act_on
+              in _rows(session, statement)
+              if (minor := as_minor(_offender(name, year, born, kind), act_on))}
+    return Masker({case: CasePeople(tuple(children.get(case, ())), minors.get(case)).all
+                   for case in children.keys() | minors.keys()},
+                  replacement=HIDDEN_CHILD if counts_only else None)
+
+
+def _case_lines(session: Session, period: Period, vocab: Vocabulary, masker: Masker,
+                cases: Sequence[int], *, counts_only: bool) -> list[CaseLine]:
+    """Form 03's rows of `cases`. A child is shown by initials, age and sex, or, with
+    `counts_only`, not at all: a name in a text becomes `HIDDEN_CHILD`, a case says how
+    many children."""
+    raws = _case_rows(session, period, cases)
+    children = _children_of(session, cases)
+    results = _event_words(session, period, vocab, masker, cases)
     lines: list[CaseLine] = []
     for raw in raws:
         mask = masker.case(raw.id)
@@ -504,9 +539,8 @@ def _case_lines(session: Session, period: Period, vocab: Vocabulary, *,
             summary += "\nTrẻ em bị ảnh hưởng: " + (
                 f"{format_number(len(children[raw.id]))} em." if counts_only else "; ".join(
                     describe(p, raw.act_on) for p in children[raw.id]) + ".")
-        if raw.id in minors:
-            offender = (HIDDEN_MINOR_OFFENDER if counts_only
-                        else describe(minors[raw.id], raw.act_on))
+        if minor := as_minor(raw.offender, raw.act_on):
+            offender = HIDDEN_MINOR_OFFENDER if counts_only else describe(minor, raw.act_on)
         else:
             offender = mask.text(raw.offender_name) if raw.offender_name else UNIDENTIFIED_SHORT
         lines.append(CaseLine(
@@ -523,7 +557,28 @@ def _case_lines(session: Session, period: Period, vocab: Vocabulary, *,
             status=STATUS_LABELS[CaseStatus.OPEN if raw.open_at_end else CaseStatus.CLOSED],
             protected=mask.protected,
         ))
-    return tuple(lines), masker
+    return lines
+
+
+class _StreamedCases:
+    """Form 03's lines of a period (a `CaseList`), read from `session` `CASES_PER_CHUNK`
+    cases at a time on each pass: of the period, only its cases' ids are held."""
+
+    def __init__(self, session: Session, period: Period, vocab: Vocabulary, masker: Masker,
+                 *, counts_only: bool) -> None:
+        self._session, self._period, self._vocab = session, period, vocab
+        self._masker, self._counts_only = masker, counts_only
+        self._ids = _listed_ids(session, period)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[CaseLine]:
+        ids, size = self._ids, CASES_PER_CHUNK
+        for start in range(0, len(ids), size):
+            yield from _case_lines(self._session, self._period, self._vocab, self._masker,
+                                   ids[start:start + size].tolist(),
+                                   counts_only=self._counts_only)
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -541,12 +596,15 @@ def compute_summaries(db: Database, periods: Sequence[Period]) -> tuple[Summary,
 
 
 def figures_in(session: Session, period: Period) -> ReportFigures:
+    """A period's figures, form 03's lines read from `session` on each pass over them: to
+    be gone through while it is open."""
     vocab = vocabulary.load_from(session)
     counts_only = chosen(settings.read_office(session), ReportOption.CHILDREN_COUNTS_ONLY)
     summary, previous, to_date, year_before = summaries_in(
         session, [period, period.previous(), period.year_to_date(), period.year_before()],
         vocab)
-    cases, masker = _case_lines(session, period, vocab, counts_only=counts_only)
+    masker = _masker(session, period, counts_only=counts_only)
+    cases = _StreamedCases(session, period, vocab, masker, counts_only=counts_only)
     return ReportFigures(summary, previous, cases, masker, work=_work(session, period),
                          year_to_date=_totals(session, to_date),
                          year_before=_totals(session, year_before),
@@ -570,7 +628,16 @@ def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
     return [int(value) for value in row]
 
 
-def compute_figures(db: Database, period: Period) -> ReportFigures:
-    """All three forms and the previous period's summary, from one read transaction."""
+@contextmanager
+def streamed_figures(db: Database, period: Period) -> Iterator[ReportFigures]:
+    """A period's figures for writing its files within the block, from one read
+    transaction: form 03's lines read a chunk at a time on each pass, none of them kept."""
     with db.read() as session:
-        return figures_in(session, period)
+        yield figures_in(session, period)
+
+
+def compute_figures(db: Database, period: Period) -> ReportFigures:
+    """All three forms and the previous period's summary, from one read transaction, form
+    03's lines held (the window, the register of sent reports)."""
+    with streamed_figures(db, period) as figures:
+        return dataclasses.replace(figures, cases=tuple(figures.cases))

@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTableView
 
-from app.domain.report_forms import Column, Form, Kind, display
+from app.domain.report_forms import Column, Form, Kind, Row, display
 
 Index = QModelIndex | QPersistentModelIndex
 PIXELS_PER_WIDTH = 8  # a form column's (Excel) width on screen
@@ -25,6 +25,7 @@ class FormTableModel(QAbstractTableModel):
     def __init__(self, form: Form | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._form = form
+        self._rows = self._rows_of(form)
 
     def columns(self) -> tuple[Column, ...]:
         return self._form.columns if self._form is not None else ()
@@ -32,12 +33,19 @@ class FormTableModel(QAbstractTableModel):
     def set_form(self, form: Form | None) -> None:
         self.beginResetModel()
         self._form = form
+        self._rows = self._rows_of(form)
         self.endResetModel()
+
+    @staticmethod
+    def _rows_of(form: Form | None) -> tuple[Row, ...]:
+        """The rows once, to be read in any order (form 03's are made as they are gone
+        through)."""
+        return tuple(form.rows) if form is not None else ()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._form is None:
             return 0
-        return len(self._form.rows) + (self._form.total is not None)
+        return len(self._rows) + (self._form.total is not None)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self._form is None else len(self._form.columns)
@@ -56,12 +64,12 @@ class FormTableModel(QAbstractTableModel):
             return None
         column = form.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            row = form.total if index.row() == len(form.rows) else form.rows[index.row()]
+            row = form.total if index.row() == len(self._rows) else self._rows[index.row()]
             assert row is not None
             return display(row[index.column()], column.kind)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return ALIGNMENT[column.kind]
-        if role == Qt.ItemDataRole.FontRole and index.row() == len(form.rows):
+        if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows):
             bold = QFont()
             bold.setBold(True)
             return bold
