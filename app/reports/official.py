@@ -148,8 +148,9 @@ class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
             self._template("landscape", LANDSCAPE, LANDSCAPE_MARGINS),
         ])
 
-    def build(self, flowables: list[Flowable]) -> None:
-        super().build(flowables, canvasmaker=_PageByPageCanvas)
+    def build(self, flowables: list[Flowable],
+              canvasmaker: type[Canvas] = _PageByPageCanvas) -> None:
+        super().build(flowables, canvasmaker=canvasmaker)
 
     def _template(self, name: str, size: tuple[float, float],
                   margins: tuple[float, float, float, float]) -> PageTemplate:
