@@ -487,10 +487,10 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary, masker: Ma
     return words
 
 
-_Cases = Select[int] | Sequence[int]
+_CaseIds = Select[int] | Sequence[int]
 
 
-def _children_of(session: Session, cases: _Cases) -> dict[int, list[Person]]:
+def _children_of(session: Session, cases: _CaseIds) -> dict[int, list[Person]]:
     statement = (
         select(Child.case_id, Child.full_name, Child.birth_year, Child.birth_date, Child.sex,
                Child.school_class, Child.address)
