@@ -386,20 +386,26 @@ def _ratio(record: dict[str, Any]) -> str:
     return f"{record['median'] / baseline['median']:.2f}"
 
 
+def _sizeless(what: str) -> str:
+    """A figure's name without the sizes in it (`backup (database 264 MB, …)`): a change
+    to the schema changes the file's size, not what is measured."""
+    return re.sub(r"\s*\([^)]*\bMB\b[^)]*\)", "", what)
+
+
 def before_and_after(steps: list[Step]) -> list[str]:
     """Each figure of a `--before` step beside the same figure of this checkout's run, each
     with its ratio to its own bound (empty without `--before`)."""
-    after = {record["what"]: record for step in steps if step.engine != BEFORE
+    after = {_sizeless(record["what"]): record for step in steps if step.engine != BEFORE
              for record in step.figures}
     rows = []
     for step in steps:
         if step.engine != BEFORE:
             continue
         for record in step.figures:
-            if (now := after.get(record["what"])) is None:
+            if (now := after.get(_sizeless(record["what"]))) is None:
                 continue
             limit = now["ratio_at_most"] or now["at_most"]
-            rows.append(f"| {record['what']} | {_spread(record)} | {_ratio(record)} | "
+            rows.append(f"| {now['what']} | {_spread(record)} | {_ratio(record)} | "
                         f"{_spread(now)} | {_ratio(now)} | "
                         f"{'—' if limit is None else f'≤ {limit:g}'} |")
     if not rows:
