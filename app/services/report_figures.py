@@ -505,18 +505,25 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary, masker: Ma
     case of `cases`; the document number is the only part an officer typed. With them, from
     the same rows, each case's fines in the period (column 8's rule of `_case_flags`, the
     amounts of its decisions, none counting as 0), rather than reading the events again."""
+    # The kinds of `_in_period` are checked here, not in SQL: named there, they make SQLite
+    # read the whole period's events through the (kind, date) index for each chunk, rather
+    # than the chunk's own through the case index (a year: 0.9 s of 26 chunks, 20,000 cases).
     statement = (
         select(Event.case_id, Event.kind, Event.occurred_on, Event.document_number,
                Event.sanction_form, Event.fine_amount, Event.closing_result)
-        .where(Event.case_id.in_(cases), _in_period(period))
+        .where(Event.case_id.in_(cases), Event.occurred_on >= period.start,
+               Event.occurred_on <= period.end, Event.voided_at.is_(None))
         .order_by(Event.case_id, Event.occurred_on, Event.id)
     )
+    kinds = set(EventKind)
     words: dict[int, list[str]] = {}
     fines: dict[int, int] = {}
     # `dd/mm/yyyy: <biện pháp>` written once per day and kind: a year's hundreds of
     # thousands of events have a few thousand.
     heads: dict[tuple[date, str], str] = {}
     for case_id, kind, day, number, form, amount, result in _rows(session, statement):
+        if kind not in kinds:
+            continue
         text = heads.get((day, kind)) or heads.setdefault(
             (day, kind), f"{format_date(day)}: {vocab.label(VocabList.EVENT, kind)}")
         if number:
