@@ -318,8 +318,9 @@ _WORK_KINDS = (EventKind.INVITE, EventKind.WARN, EventKind.CORRECTION, EventKind
                EventKind.TRANSFER_AUTHORITY)
 
 
-def _in_any(periods: Sequence[Period], column: InstrumentedAttribute[date]
+def _in_any(periods: Sequence[Period], column: InstrumentedAttribute[date | None]
             ) -> ColumnElement[bool]:
+    """`column`, a day, falls in one of `periods`."""
     return or_(*(and_(column >= p.start, column <= p.end) for p in periods))
 
 
