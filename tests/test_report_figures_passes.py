@@ -20,9 +20,9 @@ from app.domain.sanctions import DecisionFollowUp
 from app.domain.vocabulary import EventKind
 from app.domain.warnings import minor_band
 from app.models import Case, Event
-from app.services import cases, events
+from app.services import cases, events, vocabulary
 from app.services.actor import Actor
-from app.services.report_figures import _works, compute_figures
+from app.services.report_figures import _works, compute_figures, summaries_in
 from tests.conftest import TODAY, make_case
 
 OCTOBER = Period.month(2026, 10)
@@ -164,3 +164,19 @@ def test_form_03_s_events_and_fines_are_each_case_s_in_the_period(register: Data
              for period in PERIODS for line in compute_figures(register, period).cases}
     assert found == expected
     assert max(fines for _, fines in found.values()) == 5_000_000
+
+
+def test_periods_of_the_same_span_are_counted_once_and_keep_their_own_period(
+        register: Database) -> None:
+    # A year's year to date is the year itself; the year before is the previous year.
+    year = Period.year_of(2026)
+    periods = [year, year.previous(), year.year_to_date(), year.year_before()]
+    with register.read() as session:
+        vocab = vocabulary.load_from(session)
+        together = summaries_in(session, periods, vocab)
+        alone = [summaries_in(session, [period], vocab)[0] for period in periods]
+        works = _works(session, periods)
+        works_alone = [_works(session, [period])[0] for period in periods]
+    assert together == tuple(alone)
+    assert [s.period for s in together] == periods
+    assert works == works_alone and works[0].invited

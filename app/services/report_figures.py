@@ -222,6 +222,11 @@ def summaries_in(session: Session, periods: Sequence[Period], vocab: Vocabulary,
     open in one; the events' and the children's columns over the cases that have such
     events or children (a few thousand), faster than one pass joining everything
     (docs/performance.md)."""
+    spans = _spans(periods)
+    if len(spans) < len(periods):
+        counted = summaries_in(session, [Period.between(*span) for span in spans], vocab, cases)
+        return tuple(dataclasses.replace(counted[spans.index((p.start, p.end))], period=p)
+                     for p in periods)
     by_group: list[dict[str, Counts]] = [{} for _ in periods]
     by_platform: list[dict[str, Counts]] = [{} for _ in periods]
 
@@ -318,6 +323,12 @@ _WORK_KINDS = (EventKind.INVITE, EventKind.WARN, EventKind.CORRECTION, EventKind
                EventKind.TRANSFER_AUTHORITY)
 
 
+def _spans(periods: Sequence[Period]) -> list[tuple[date, date]]:
+    """The distinct spans of `periods`: a year's year to date is the year itself, its
+    figures counted once."""
+    return list(dict.fromkeys((p.start, p.end) for p in periods))
+
+
 def _in_any(periods: Sequence[Period], column: InstrumentedAttribute[date | None]
             ) -> ColumnElement[bool]:
     """`column`, a day, falls in one of `periods`."""
@@ -328,6 +339,10 @@ def _works(session: Session, periods: Sequence[Period]) -> list[Work]:
     """The cases of each kind of work in each of `periods`, one per case (`Work`): the
     events of all the periods read in one pass, not one per period (the report's three:
     the period, the year to date, the same period a year before)."""
+    spans = _spans(periods)
+    if len(spans) < len(periods):
+        counted = _works(session, [Period.between(*span) for span in spans])
+        return [counted[spans.index((p.start, p.end))] for p in periods]
     dated = [and_(Event.occurred_on >= p.start, Event.occurred_on <= p.end) for p in periods]
     per_case = (
         select(Event.case_id.label("case_id"),
