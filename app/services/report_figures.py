@@ -224,8 +224,8 @@ def summaries_in(session: Session, periods: Sequence[Period], vocab: Vocabulary,
     (docs/performance.md)."""
     spans = _spans(periods)
     if len(spans) < len(periods):
-        counted = summaries_in(session, [Period.between(*span) for span in spans], vocab, cases)
-        return tuple(dataclasses.replace(counted[spans.index((p.start, p.end))], period=p)
+        once = summaries_in(session, [Period.between(*span) for span in spans], vocab, cases)
+        return tuple(dataclasses.replace(once[spans.index((p.start, p.end))], period=p)
                      for p in periods)
     by_group: list[dict[str, Counts]] = [{} for _ in periods]
     by_platform: list[dict[str, Counts]] = [{} for _ in periods]
@@ -341,8 +341,8 @@ def _works(session: Session, periods: Sequence[Period]) -> list[Work]:
     the period, the year to date, the same period a year before)."""
     spans = _spans(periods)
     if len(spans) < len(periods):
-        counted = _works(session, [Period.between(*span) for span in spans])
-        return [counted[spans.index((p.start, p.end))] for p in periods]
+        once = _works(session, [Period.between(*span) for span in spans])
+        return [once[spans.index((p.start, p.end))] for p in periods]
     dated = [and_(Event.occurred_on >= p.start, Event.occurred_on <= p.end) for p in periods]
     per_case = (
         select(Event.case_id.label("case_id"),
