@@ -135,6 +135,9 @@ class _SpooledStream(PDFObject):  # type: ignore[misc]
         return self._spool.read(self._length)
 
 
+_READ_BY_CHECK_FORMAT = {"MediaBox", "Rotate", "Annots", "Contents", "Resources", "Parent"}
+
+
 class _WrittenAsItGoesDocument(PDFDocument):  # type: ignore[misc]
     """reportlab's document, but whose pages' content waits in a scratch file and whose
     save writes each object to the file in turn, instead of joining the whole file in
@@ -158,6 +161,12 @@ class _WrittenAsItGoesDocument(PDFDocument):  # type: ignore[misc]
         offset = self.spool.seek(0, os.SEEK_END)
         length = self.spool.write(stream.format(self))
         page.Contents, page.stream = _SpooledStream(self.spool, offset, length), None
+        # reportlab sets each optional entry of a page to None, to `PDFCatalog.format` the
+        # same as absent: a page keeps those it uses and those `PDFPage.check_format` reads,
+        # half its memory till the save (thousands of pages in a year's report).
+        page.__dict__ = {name: value for name, value in vars(page).items()
+                         if value is not None or name not in PDFPage.__NoDefault__
+                         or name in _READ_BY_CHECK_FORMAT}
 
     def close(self) -> None:
         if self.spool is not None:
