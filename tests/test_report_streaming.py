@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import tracemalloc
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, PageBreak
 from sqlalchemy import update
 
 from app.db import Database
@@ -22,7 +24,7 @@ from app.domain.periods import Period
 from app.domain.report import FiguresInconsistent, ReportText
 from app.models import Case
 from app.reports import fonts
-from app.reports.official import OfficialDocument, OfficialStyles, paragraph
+from app.reports.official import OfficialDocument, OfficialStyles, new_section, paragraph
 from app.services import cases, demo, report_figures, settings
 from app.services.actor import Actor
 from app.services.report_export import Targets, export_report
@@ -109,20 +111,59 @@ def test_a_broken_row_still_stops_the_export_before_any_file(
     assert list(out.iterdir()) == []
 
 
-def test_pages_compressed_as_they_end_make_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The report's canvas compresses each page when it ends instead of when the file is
-    saved: byte for byte the PDF reportlab's own canvas makes (in its repeatable mode)."""
+def _paragraphs(pages: int) -> list[Flowable]:
+    """About `pages` pages of paragraphs, each page's text its own (compressed little)."""
+    styles = OfficialStyles()
+    return [paragraph(f"Đoạn {n}: chia sẻ lại clip của em {CHILD} lúc {n * 7919 % 10007} "
+                      * 6, styles.body) for n in range(20 * pages)]
+
+
+@pytest.mark.parametrize("to_a_file", [False, True])
+def test_pages_written_as_they_go_make_the_same_pdf(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path, to_a_file: bool) -> None:
+    """The report's canvas moves each page's content out of memory when the page ends and
+    writes the file object by object: byte for byte the PDF reportlab's own canvas makes (in
+    its repeatable mode), written to a stream (a printout) or to a file (a report)."""
     monkeypatch.setattr(rl_config, "invariant", 1)
     fonts.register()
-    styles = OfficialStyles()
 
-    def pdf(**canvas: type[Canvas]) -> bytes:
-        story = [paragraph(f"Đoạn {n}: chia sẻ lại clip của em {CHILD} " * 6, styles.body)
-                 for n in range(400)]
-        out = io.BytesIO()
-        OfficialDocument(out, None, title="Thử").build(story, **canvas)
-        return out.getvalue()
+    def pdf(name: str, **canvas: type[Canvas]) -> bytes:
+        story = [*_paragraphs(20), new_section(), PageBreak(), *_paragraphs(5)]
+        if not to_a_file:
+            out = io.BytesIO()
+            OfficialDocument(out, None, title="Thử").build(story, **canvas)
+            return out.getvalue()
+        OfficialDocument(tmp_path / name, None, title="Thử").build(story, **canvas)
+        return (tmp_path / name).read_bytes()
 
-    compressed_as_they_end = pdf()
-    assert compressed_as_they_end.count(b"/Type /Page\n") > 20
-    assert compressed_as_they_end == pdf(canvasmaker=Canvas)
+    written_as_they_go = pdf("report.pdf")
+    assert written_as_they_go.count(b"/Type /Page\n") > 20
+    assert written_as_they_go == pdf("reportlab.pdf", canvasmaker=Canvas)
+
+
+def test_the_save_does_not_hold_the_whole_file(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """A long report's save writes object by object: what it holds at its peak does not grow
+    with the pages (reportlab's own save joins the whole file, then writes it). The fonts'
+    subsets, made at the save, are the same in both files."""
+    fonts.register()
+    held: list[int] = []
+    save = Canvas.save
+
+    def traced_save(canvas: Canvas) -> None:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        save(canvas)
+        held.append(tracemalloc.get_traced_memory()[1] - before)
+
+    monkeypatch.setattr(Canvas, "save", traced_save)
+    sizes = []
+    tracemalloc.start()
+    try:
+        for pages in (10, 10, 80):  # the first one a warm-up (reportlab's caches)
+            OfficialDocument(tmp_path / "bc.pdf", None, title="Thử").build(_paragraphs(pages))
+            sizes.append((tmp_path / "bc.pdf").stat().st_size)
+    finally:
+        tracemalloc.stop()
+    assert sizes[2] - sizes[1] > 150_000
+    assert held[2] - held[1] < (sizes[2] - sizes[1]) / 10

@@ -5,10 +5,12 @@ monthly report's PDF and the case printout are both laid out with it.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -18,10 +20,15 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
 from reportlab.pdfbase.pdfdoc import (
-    PDFArray,
     PDFBase85Encode,
-    PDFName,
+    PDFCrossReferenceTable,
+    PDFDocument,
+    PDFFile,
+    PDFIndirectObject,
+    PDFObject,
+    PDFPage,
     PDFStream,
+    PDFTrailer,
     PDFZCompress,
 )
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -113,24 +120,120 @@ def new_section() -> ActionFlowable:
     return ActionFlowable(("newSection",))
 
 
-class _PageByPageCanvas(Canvas):  # type: ignore[misc]
-    """A canvas that compresses each page's content when the page ends, as reportlab would
-    when saving (the same filters, `PDFPage.check_format`): it would hold every page's
-    content uncompressed till then, a long report's largest use of memory."""
+class _SpooledStream(PDFObject):  # type: ignore[misc]
+    """A page's content stream, formatted when its page ended and kept in a scratch file
+    until the save copies it into the PDF where reportlab would have formatted it."""
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        super().showPage()
-        page = self._doc.Pages.pages[-1]
+    __RefOnly__ = 1  # an object of its own, as reportlab's `PDFStream`
+    __Comment__ = "page stream"
+
+    def __init__(self, spool: IO[bytes], offset: int, length: int) -> None:
+        self._spool, self._offset, self._length = spool, offset, length
+
+    def format(self, document: PDFDocument) -> bytes:
+        self._spool.seek(self._offset)
+        return self._spool.read(self._length)
+
+
+_READ_BY_CHECK_FORMAT = {"MediaBox", "Rotate", "Annots", "Contents", "Resources", "Parent"}
+
+
+class _WrittenAsItGoesDocument(PDFDocument):  # type: ignore[misc]
+    """reportlab's document, but whose pages' content waits in a scratch file and whose
+    save writes each object to the file in turn, instead of joining the whole file in
+    memory (`PDFDocument.format`) and then writing it: a long report's largest use of
+    memory. The same objects in the same order (`PDFDocument.format`'s loop), so the same
+    bytes. Neither encryption, digital signatures nor `rl_config.pdfComments`, which the
+    reports never use."""
+
+    spool: IO[bytes] | None = None
+
+    def spool_page(self, page: PDFPage) -> None:
+        """`page`'s content compressed and formatted as reportlab would at the save (the
+        same filters, `PDFPage.check_format`), and moved out of memory."""
         if not (page.compression and page.stream):
             return
         filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
-        content = page.stream
-        for applied in reversed(filters):
-            content = applied.encode(content)
-        stream = PDFStream(content=content)
-        stream.__Comment__ = "page stream"
-        stream.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
-        page.Contents, page.stream = stream, None
+        stream = PDFStream(content=page.stream, filters=filters)
+        if self.spool is None:
+            # Nameless, removed when closed: at the save, or when the build fails.
+            self.spool = tempfile.TemporaryFile()  # noqa: SIM115
+        offset = self.spool.seek(0, os.SEEK_END)
+        length = self.spool.write(stream.format(self))
+        page.Contents, page.stream = _SpooledStream(self.spool, offset, length), None
+        # reportlab sets each optional entry of a page to None, to `PDFCatalog.format` the
+        # same as absent: a page keeps those it uses and those `PDFPage.check_format` reads,
+        # half its memory till the save (thousands of pages in a year's report).
+        page.__dict__ = {name: value for name, value in vars(page).items()
+                         if value is not None or name not in PDFPage.__NoDefault__
+                         or name in _READ_BY_CHECK_FORMAT}
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+    def SaveToFile(self, filename: str | BinaryIO,  # noqa: N802 (reportlab's name)
+                   canvas: _PageByPageCanvas) -> None:
+        try:
+            if isinstance(filename, str):
+                with open(filename, "wb") as out:
+                    self._write(out, canvas)
+            else:
+                self._write(filename, canvas)
+        finally:
+            self.close()
+
+    def _write(self, out: BinaryIO, canvas: _PageByPageCanvas) -> None:
+        """`GetPDFData` and `format` of reportlab, each object written as it is formatted."""
+        for font in self.delayedFonts:
+            font.addObjects(self)
+        self.info.invariant = self.invariant
+        self.info.digest(self.signature)
+        catalog, info = self.Reference(self.Catalog), self.Reference(self.info)
+        self.Outlines.prepare(self, canvas)
+        if self.Outlines.ready < 0:
+            self.Catalog.Outlines = None
+        written = 0
+
+        def add(data: bytes) -> int:
+            """Where `data` starts in the file (`PDFFile.add`)."""
+            nonlocal written
+            out.write(data)
+            written += len(data)
+            return written - len(data)
+
+        add(PDFFile(self._pdfVersion).format(self))  # the header
+        ids = []
+        number = 1
+        while number in self.numberToId:  # formatting may register further objects
+            canvas.raise_if_cancelled()
+            oid = self.numberToId[number]
+            self.idToOffset[oid] = add(PDFIndirectObject(oid, self.idToObject[oid]).format(self))
+            ids.append(oid)
+            number += 1
+        xref = PDFCrossReferenceTable()
+        xref.addsection(0, ids)
+        add(PDFTrailer(startxref=add(xref.format(self)), Size=len(ids) + 1, Root=catalog,
+                       Info=info, ID=self.ID()).format(self))
+
+
+class _PageByPageCanvas(Canvas):  # type: ignore[misc]
+    """A canvas whose document writes each page's content out of memory when the page
+    ends, and the file object by object at the save (`_WrittenAsItGoesDocument`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._doc.__class__ = _WrittenAsItGoesDocument  # made by `Canvas.__init__`
+        self.token: CancelToken | None = None  # the document's (`OfficialDocument`)
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        super().showPage()
+        self._doc.spool_page(self._doc.Pages.pages[-1])
+
+    def raise_if_cancelled(self) -> None:
+        """A cancel honoured during the save too: a long report's takes seconds."""
+        if self.token is not None:
+            self.token.raise_if_cancelled()
 
 
 class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
@@ -150,7 +253,17 @@ class OfficialDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def build(self, flowables: list[Flowable],
               canvasmaker: type[Canvas] = _PageByPageCanvas) -> None:
-        super().build(flowables, canvasmaker=canvasmaker)
+        try:
+            super().build(flowables, canvasmaker=canvasmaker)
+        finally:  # a cancelled or failed build leaves no scratch file open
+            document = getattr(getattr(self, "canv", None), "_doc", None)
+            if isinstance(document, _WrittenAsItGoesDocument):
+                document.close()
+
+    def handle_documentBegin(self) -> None:  # noqa: N802 (reportlab hook)
+        super().handle_documentBegin()
+        if isinstance(self.canv, _PageByPageCanvas):
+            self.canv.token = self._token
 
     def _template(self, name: str, size: tuple[float, float],
                   margins: tuple[float, float, float, float]) -> PageTemplate:
