@@ -132,6 +132,8 @@ def _run(folder: Path, out: TextIO) -> None:
          f"({format_number(summary.total.detected)} vụ phát hiện trong {period.phrase}).")
     pages, fonts = check_pdf(pdf)
     step(f"Tệp PDF hợp lệ: {pages} trang, {fonts} phông chữ đều được nhúng.")
+    check_pdf_accelerated()
+    step("Thư viện PDF dùng bản biên dịch các hàm tính toán của nó (rl_accel).")
     check_printable(pdf)
     step("Trang đầu của báo cáo dựng được thành ảnh để in (PDFium).")
     check_docx(docx, form_01(summary))
@@ -215,6 +217,17 @@ def check_server_driver() -> None:
     if psycopg.pq.__impl__ != "binary":
         raise SelftestFailed("trình kết nối PostgreSQL không có bản biên dịch kèm libpq "
                              f"(đang dùng bản «{psycopg.pq.__impl__}»).")
+
+
+def check_pdf_accelerated() -> None:
+    """reportlab's C functions (rl_accel), which it imports by a name in a string: without
+    them it falls back to Python ones and a long report's PDF takes a third longer."""
+    from reportlab.lib import rl_accel
+
+    fallen_back = sorted(rl_accel._py_funcs)
+    if fallen_back:
+        raise SelftestFailed("thư viện PDF thiếu bản biên dịch rl_accel (đang dùng bản Python "
+                             f"của {', '.join(fallen_back)}).")
 
 
 def check_holidays(year: int) -> None:

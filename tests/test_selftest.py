@@ -13,7 +13,7 @@ from app.cli import main
 from app.domain.report import ReportFigures
 from app.domain.report_forms import ReportForms
 from app.reports import excel, fonts
-from app.selftest import SelftestFailed, check_pdf
+from app.selftest import SelftestFailed, check_pdf, check_pdf_accelerated
 
 
 def _selftest(*argv: str) -> tuple[int, str, str]:
@@ -29,6 +29,7 @@ def test_passes_on_a_working_program() -> None:
     assert "Bảng tính đúng số liệu tính lại từ cơ sở dữ liệu" in out
     assert "Tệp PDF hợp lệ" in out
     assert "Tệp Word đọc lại được, đúng mẫu và đúng số liệu tổng hợp." in out
+    assert "Thư viện PDF dùng bản biên dịch các hàm tính toán của nó (rl_accel)." in out
     assert out.rstrip().endswith("Tự kiểm tra đạt: chương trình hoạt động đầy đủ.")
 
 
@@ -61,6 +62,14 @@ def test_a_file_left_out_of_the_build_fails_with_its_trace(monkeypatch: pytest.M
     assert "Tự kiểm tra KHÔNG đạt: lỗi không mong đợi (chi tiết dưới đây)." in out
     assert "LiberationSerif-Regular.ttf" in out
     assert "Tự kiểm tra đạt" not in out
+
+
+def test_reportlab_without_its_accelerator_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in a build that left `_rl_accel` out: reportlab falls back to Python functions.
+    from reportlab.lib import rl_accel
+    monkeypatch.setattr(rl_accel, "_py_funcs", {"fp_str": None})
+    with pytest.raises(SelftestFailed, match=r"thiếu bản biên dịch rl_accel .*fp_str"):
+        check_pdf_accelerated()
 
 
 def test_a_pdf_without_embedded_fonts_fails(tmp_path: Path) -> None:
