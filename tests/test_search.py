@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from sqlalchemy import select
 
 from app.db import Database, open_database
 from app.db.migrate import alembic_config
 from app.domain.events import EventInput
 from app.domain.labels import CaseStatus, ClosingResult
+from app.models import Case
 from app.paths import DataPaths
 from app.services import accounts, cases, events, setup
 from app.services.actor import Actor
@@ -25,6 +27,7 @@ from app.services.search import (
     find_repeat_offenders,
     search_case_ids,
 )
+from app.text import fold
 from tests.conftest import (
     ADMIN_PASSWORD,
     SERVER,
@@ -147,6 +150,34 @@ def test_short_and_long_words_and_edits_reach_the_index(db: Database, officer: A
     assert search_case_ids(db, CaseQuery(text="thuoc gia")) == [register["other"]]
     assert search_case_ids(db, CaseQuery(text="bat coc tre em tai cho")) == [
         register["duc_nfd"]]
+
+
+def test_two_letter_words_find_the_cases_whose_keys_hold_them(db: Database, officer: Actor,
+                                                              leader: Actor) -> None:
+    # Two letters are looked up through the index's trigrams that hold them, wherever they
+    # stand in a key: at its start, inside, or last after a letter outside ASCII (the only
+    # trigram holding "du" in "… chê €du" is "€du"). The cases and their order must be
+    # those of the keys themselves, live and deleted, in every sort.
+    summaries = ["Du lịch trái phép qua biên giới", "Bình luận chê €du",
+                 "Quảng cáo ăn dù bỏ trốn", "Không liên quan", "Bán hàng giá 5€"]
+    made = [cases.create_case(db, officer, make_case(
+        summary=summary, account=f"Trang {n}", detected_on=date(2026, 9, n + 1)),
+        today=TODAY).id for n, summary in enumerate(summaries)]
+    cases.delete_case(db, leader, made[2], "trùng")
+    with db.read() as session:
+        keys = {case_id: key for case_id, key in session.execute(
+            select(Case.id, Case.search_key))}
+    assert keys[made[1]].endswith("€du")
+    for deleted in (False, True):
+        for sort in (SortKey.DETECTED, SortKey.ACCOUNT):
+            listed = search_case_ids(db, CaseQuery(deleted=deleted, sort=sort))
+            for typed in ("du", "DÙ", "€d", "5€", "vv", "zz", "du 5€", "du lich"):
+                words = fold(typed).split()
+                expected = [i for i in listed if all(w in keys[i] for w in words)]
+                query = CaseQuery(text=typed, deleted=deleted, sort=sort)
+                assert search_case_ids(db, query) == expected, (typed, deleted, sort)
+                assert count_cases(db, query) == len(expected)
+    assert search_case_ids(db, CaseQuery(text="du")) == [made[1], made[0]]
 
 
 def test_names_and_places_sort_in_vietnamese_order(db: Database, officer: Actor) -> None:

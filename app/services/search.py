@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -68,14 +69,15 @@ class CaseQuery:
 
 
 def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = None,
-                today: date | None = None,
-                calendar: WorkCalendar | None = None) -> Select[int]:
-    """The ids of the cases matching `query`, sorted; every value bound as a parameter."""
+                today: date | None = None, calendar: WorkCalendar | None = None,
+                trigrams: Mapping[str, list[str]] | None = None) -> Select[int]:
+    """The ids of the cases matching `query`, sorted; every value bound as a parameter;
+    `trigrams`: those of its two-letter words (`text_index.short_word_trigrams`)."""
     conditions: list[ColumnElement[bool]] = [
         Case.deleted_at.is_not(None) if query.deleted else Case.deleted_at.is_(None)
     ]
     conditions.extend(text_index.word_conditions(fold(query.text).split(), dialect,
-                                                 live=not query.deleted))
+                                                 live=not query.deleted, trigrams=trigrams))
     if query.detected_from:
         conditions.append(Case.detected_on >= query.detected_from)
     if query.detected_to:
@@ -142,10 +144,11 @@ def _statement(session: Session, query: CaseQuery, today: date | None) -> Select
     """`build_query` with the office's settings and calendar read only when the query's
     attention conditions use them: on a server each read is a round trip, most of a
     selective search's time."""
+    trigrams = text_index.short_word_trigrams(session.connection(), fold(query.text).split())
     if not (query.attention or query.overdue):
-        return build_query(query, dialect_of(session), today=today)
+        return build_query(query, dialect_of(session), today=today, trigrams=trigrams)
     return build_query(query, dialect_of(session), read_office(session), today,
-                       read_calendar(session))
+                       read_calendar(session), trigrams)
 
 
 def count_cases(db: Database, query: CaseQuery, today: date | None = None) -> int:
