@@ -24,6 +24,7 @@ Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -314,6 +315,9 @@ class Masker:
         # … by the marks the word carries in the name ("" for none)
         self._by_marks: dict[str, dict[str, set[int]]] = {}
         self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
+        # Two folded words that may stand side by side in a run of one name: any two words
+        # of a name, and a calling word's last before a name's word.
+        self._pairs: set[tuple[str, str]] = set()
         for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
@@ -327,17 +331,23 @@ class Masker:
                         self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
                             name_id)
                     self._given.setdefault(name.given, set()).add(name_id)
+                    self._pairs.update(itertools.product(name.words, repeat=2))
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
                 places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
             if ids or places:
                 self._by_case[key] = frozenset(ids)
                 self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
-        # Folded words known to play no part in any name (most words of most texts), and
-        # those that may.
+        self._pairs.update(itertools.product(_CALLING_LAST, self._by_word))
+        # Folded words known to play no part in any name (most words of most texts), those
+        # that may, and among them those that are names' words run together.
         self._inert: set[str] = set()
         self._relevant: set[str] = set()
+        self._run_together: set[str] = set()
         self._joined: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        # Texts of cases without protected people (offenders' names, accounts, links)
+        # repeat across cases: each is masked once while it keeps coming back.
+        self._mask_others = functools.lru_cache(maxsize=1 << 12)(self._mask_other)
 
     def protects(self, case: Hashable) -> bool:
         return case in self._by_case
@@ -349,23 +359,44 @@ class Masker:
         if not text or (not self._names and case not in self._places):
             return text
         own = self._by_case.get(case)
-        if own is not None:
-            text = self._mask_places(_URL.sub(_url_match, text), case)
-        return self._mask_names(text, own or frozenset())
+        if own is None:
+            return self._mask_others(text)
+        return self._mask_names(self._mask_places(_URL.sub(_url_match, text), case), own)
 
     # -- names --
 
+    def _mask_other(self, text: str) -> str:
+        return self._mask_names(text, frozenset())
+
     def _mask_names(self, text: str, own: frozenset[int]) -> str:
+        """`text` with the names found, matched in full (`_match_names`) only when its
+        words pass a first test that every match passes."""
         if not self._names:
             return text
         folded_words = _LETTERS.findall(text.translate(_FOLDS))
         if self._inert.issuperset(folded_words):  # most texts: at C speed
             return text
         for word in set(folded_words).difference(self._inert, self._relevant):
-            (self._relevant if word in self._by_word or self._split(word)
-             else self._inert).add(word)
+            if word in self._by_word:
+                self._relevant.add(word)
+            elif self._split(word):
+                self._relevant.add(word)
+                self._run_together.add(word)
+            else:
+                self._inert.add(word)
         if self._relevant.isdisjoint(folded_words):
             return text
+        # A match is a name run together into one word, one of the case's own names'
+        # words, or two words side by side in `_pairs`: a run of another case's name holds
+        # its given name with its surname or after a calling word (`_run_at`, `_holds`).
+        if (self._run_together.isdisjoint(folded_words)
+                and self._pairs.isdisjoint(zip(folded_words, folded_words[1:]))
+                and all(self._names[i].words.keys().isdisjoint(folded_words) for i in own)):
+            return text
+        return self._match_names(text, own)
+
+    def _match_names(self, text: str, own: frozenset[int]) -> str:
+        """`text` with every run of a name's words found (`_run_at`) as its initials."""
         words = _Text(text, _LETTERS)
         pieces: list[tuple[int, int, str]] = []
         index = 0
