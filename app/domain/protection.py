@@ -316,7 +316,7 @@ class Masker:
         self._by_marks: dict[str, dict[str, set[int]]] = {}
         self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
         # Two folded words that may stand side by side in a run of one name: any two words
-        # of a name, and a calling word's last before a name's word.
+        # of a name.
         self._pairs: set[tuple[str, str]] = set()
         for key, people in (cases or {}).items():
             ids: set[int] = set()
@@ -331,14 +331,13 @@ class Masker:
                         self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
                             name_id)
                     self._given.setdefault(name.given, set()).add(name_id)
-                    self._pairs.update(itertools.product(name.words, repeat=2))
+                    self._pairs.update(itertools.product(name.words, name.words))
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
                 places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
             if ids or places:
                 self._by_case[key] = frozenset(ids)
                 self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
-        self._pairs.update(itertools.product(_CALLING_LAST, self._by_word))
         # Folded words known to play no part in any name (most words of most texts), those
         # that may, and among them those that are names' words run together.
         self._inert: set[str] = set()
@@ -347,7 +346,7 @@ class Masker:
         self._joined: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         # Texts of cases without protected people (offenders' names, accounts, links)
         # repeat across cases: each is masked once while it keeps coming back.
-        self._mask_others = functools.lru_cache(maxsize=1 << 12)(self._mask_other)
+        self._mask_others = functools.lru_cache(maxsize=1 << 14)(self._mask_other)
 
     def protects(self, case: Hashable) -> bool:
         return case in self._by_case
@@ -369,8 +368,8 @@ class Masker:
         return self._mask_names(text, frozenset())
 
     def _mask_names(self, text: str, own: frozenset[int]) -> str:
-        """`text` with the names found, matched in full (`_match_names`) only when its
-        words pass a first test that every match passes."""
+        """`text` with the names found: tried (`_match_names`) only at the words where a
+        run may start (`_starts`)."""
         if not self._names:
             return text
         folded_words = _LETTERS.findall(text.translate(_FOLDS))
@@ -386,28 +385,38 @@ class Masker:
                 self._inert.add(word)
         if self._relevant.isdisjoint(folded_words):
             return text
-        # A match is a name run together into one word, one of the case's own names'
-        # words, or two words side by side in `_pairs`: a run of another case's name holds
-        # its given name with its surname or after a calling word (`_run_at`, `_holds`).
-        if (self._run_together.isdisjoint(folded_words)
-                and self._pairs.isdisjoint(zip(folded_words, folded_words[1:]))
-                and all(self._names[i].words.keys().isdisjoint(folded_words) for i in own)):
-            return text
-        return self._match_names(text, own)
+        starts = self._starts(folded_words, own)
+        return self._match_names(text, own, starts) if starts else text
 
-    def _match_names(self, text: str, own: frozenset[int]) -> str:
-        """`text` with every run of a name's words found (`_run_at`) as its initials."""
+    def _starts(self, words: list[str], own: frozenset[int]) -> list[int]:
+        """The words (their indexes) at which `_run_at` may find a run, whatever their
+        marks and what stands between them: a name's words run together, a word of the
+        case's own names, a name's word after a calling word, or the first of two side by
+        side in `_pairs` (uncalled, a run of another case's name holds its surname and
+        given name: two of its words side by side)."""
+        own_words = set().union(*(self._names[i].words for i in own))
+        last = len(words) - 1
+        return [index for index, word in enumerate(words) if word in self._relevant and (
+            word in self._run_together or word in own_words
+            or (index > 0 and words[index - 1] in _CALLING_LAST)
+            or (index < last and (word, words[index + 1]) in self._pairs))]
+
+    def _match_names(self, text: str, own: frozenset[int],
+                     starts: Sequence[int] | None = None) -> str:
+        """`text` with every run of a name's words found (`_run_at`) as its initials,
+        tried at each word of `starts`, or at every word when None (the reference that
+        `_starts` must match)."""
         words = _Text(text, _LETTERS)
         pieces: list[tuple[int, int, str]] = []
-        index = 0
-        while index < len(words.words):
+        after = 0  # the first word after the last run found
+        for index in range(len(words.words)) if starts is None else starts:
             # A word known to play no part in any name starts no run.
-            run = None if words.words[index] in self._inert else self._run_at(words, index, own)
-            if run is None:
-                index += 1
+            if index < after or words.words[index] in self._inert:
                 continue
-            pieces.append((words.start(run.first), words.end(run.last), run.replacement))
-            index = run.last + 1
+            run = self._run_at(words, index, own)
+            if run is not None:
+                pieces.append((words.start(run.first), words.end(run.last), run.replacement))
+                after = run.last + 1
         return _replace(text, pieces) if pieces else text
 
     def _holders(self, words: _Text, index: int) -> set[int]:
