@@ -268,11 +268,11 @@ def _name(person: Person) -> _Name | None:
     recorded = _LETTERS.findall(unicodedata.normalize("NFC", person.full_name))
     if not recorded:
         return None
+    folded = [fold(word) for word in recorded]
     words: dict[str, tuple[str | None, str]] = {}
-    for word in recorded:
-        words.setdefault(fold(word), (_marks(word), word[0].upper()))
-    return _Name(words, Counter(fold(w) for w in recorded), fold(recorded[0]),
-                 fold(recorded[-1]), initials(person.full_name))
+    for word, key in zip(recorded, folded, strict=True):
+        words.setdefault(key, (_marks(word), word[0].upper()))
+    return _Name(words, Counter(folded), folded[0], folded[-1], initials(person.full_name))
 
 
 def _phrases(value: str | None) -> list[tuple[str, ...]]:
@@ -537,7 +537,9 @@ class Masker:
 
     def _mask_places(self, text: str, case: Hashable) -> str:
         places = self._places.get(case)
-        if not places:
+        # A text without the first word of any of the places holds none of them.
+        if not places or {phrase[0] for phrase, _label in places}.isdisjoint(
+                _TOKENS.findall(text.translate(_FOLDS))):
             return text
         words = _Text(text, _TOKENS)
         pieces: list[tuple[int, int, str]] = []
