@@ -67,6 +67,7 @@ _DESCRIBED_SEX = re.compile(r"\d+ tuoi, $")
 _SEX_WORDS = frozenset(fold(sex) for sex in Sex)
 _LONGEST_SYLLABLE = 7  # "nghiêng": a name word is never longer
 _LONGEST_JOINED = 40  # a handle of a whole name run together is shorter
+_OTHERS_KEPT = 1 << 13
 
 
 # --- who is protected ---------------------------------------------------------------------
@@ -344,9 +345,7 @@ class Masker:
         self._relevant: set[str] = set()
         self._run_together: set[str] = set()
         self._joined: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-        # Texts of cases without protected people (offenders' names, accounts, links)
-        # repeat across cases: each is masked once while it keeps coming back.
-        self._mask_others = functools.lru_cache(maxsize=1 << 14)(self._mask_other)
+        self._others: dict[str, str] = {}  # `_mask_other`'s texts, masked
 
     def protects(self, case: Hashable) -> bool:
         return case in self._by_case
@@ -359,13 +358,21 @@ class Masker:
             return text
         own = self._by_case.get(case)
         if own is None:
-            return self._mask_others(text)
+            return self._mask_other(text)
         return self._mask_names(self._mask_places(_URL.sub(_url_match, text), case), own)
 
     # -- names --
 
     def _mask_other(self, text: str) -> str:
-        return self._mask_names(text, frozenset())
+        """A text of a case without protected people. Such texts (offenders' names,
+        accounts, links) repeat across cases: each is masked once while the last
+        `_OTHERS_KEPT` are kept (a few MB)."""
+        masked = self._others.get(text)
+        if masked is None:
+            if len(self._others) >= _OTHERS_KEPT:
+                self._others.clear()
+            masked = self._others[text] = self._mask_names(text, frozenset())
+        return masked
 
     def _mask_names(self, text: str, own: frozenset[int]) -> str:
         """`text` with the names found: tried (`_match_names`) only at the words where a
