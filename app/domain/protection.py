@@ -24,6 +24,7 @@ Names become initials (`Đ.T.T.Z.`); the rest of a text is left exactly as typed
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -66,6 +67,7 @@ _DESCRIBED_SEX = re.compile(r"\d+ tuoi, $")
 _SEX_WORDS = frozenset(fold(sex) for sex in Sex)
 _LONGEST_SYLLABLE = 7  # "nghiêng": a name word is never longer
 _LONGEST_JOINED = 40  # a handle of a whole name run together is shorter
+_OTHERS_KEPT = 1 << 13
 
 
 # --- who is protected ---------------------------------------------------------------------
@@ -267,11 +269,11 @@ def _name(person: Person) -> _Name | None:
     recorded = _LETTERS.findall(unicodedata.normalize("NFC", person.full_name))
     if not recorded:
         return None
+    folded = [fold(word) for word in recorded]
     words: dict[str, tuple[str | None, str]] = {}
-    for word in recorded:
-        words.setdefault(fold(word), (_marks(word), word[0].upper()))
-    return _Name(words, Counter(fold(w) for w in recorded), fold(recorded[0]),
-                 fold(recorded[-1]), initials(person.full_name))
+    for word, key in zip(recorded, folded, strict=True):
+        words.setdefault(key, (_marks(word), word[0].upper()))
+    return _Name(words, Counter(folded), folded[0], folded[-1], initials(person.full_name))
 
 
 def _phrases(value: str | None) -> list[tuple[str, ...]]:
@@ -314,6 +316,9 @@ class Masker:
         # … by the marks the word carries in the name ("" for none)
         self._by_marks: dict[str, dict[str, set[int]]] = {}
         self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
+        # Two folded words that may stand side by side in a run of one name: any two words
+        # of a name.
+        self._pairs: set[tuple[str, str]] = set()
         for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
@@ -327,17 +332,20 @@ class Masker:
                         self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
                             name_id)
                     self._given.setdefault(name.given, set()).add(name_id)
+                    self._pairs.update(itertools.product(name.words, name.words))
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
                 places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
             if ids or places:
                 self._by_case[key] = frozenset(ids)
                 self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
-        # Folded words known to play no part in any name (most words of most texts), and
-        # those that may.
+        # Folded words known to play no part in any name (most words of most texts), those
+        # that may, and among them those that are names' words run together.
         self._inert: set[str] = set()
         self._relevant: set[str] = set()
+        self._run_together: set[str] = set()
         self._joined: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        self._others: dict[str, str] = {}  # `_mask_other`'s texts, masked
 
     def protects(self, case: Hashable) -> bool:
         return case in self._by_case
@@ -349,34 +357,73 @@ class Masker:
         if not text or (not self._names and case not in self._places):
             return text
         own = self._by_case.get(case)
-        if own is not None:
-            text = self._mask_places(_URL.sub(_url_match, text), case)
-        return self._mask_names(text, own or frozenset())
+        if own is None:
+            return self._mask_other(text)
+        return self._mask_names(self._mask_places(_URL.sub(_url_match, text), case), own)
 
     # -- names --
 
+    def _mask_other(self, text: str) -> str:
+        """A text of a case without protected people. Such texts (offenders' names,
+        accounts, links) repeat across cases: each is masked once while the last
+        `_OTHERS_KEPT` are kept (a few MB)."""
+        masked = self._others.get(text)
+        if masked is None:
+            if len(self._others) >= _OTHERS_KEPT:
+                self._others.clear()
+            masked = self._others[text] = self._mask_names(text, frozenset())
+        return masked
+
     def _mask_names(self, text: str, own: frozenset[int]) -> str:
+        """`text` with the names found: tried (`_match_names`) only at the words where a
+        run may start (`_starts`)."""
         if not self._names:
             return text
         folded_words = _LETTERS.findall(text.translate(_FOLDS))
         if self._inert.issuperset(folded_words):  # most texts: at C speed
             return text
         for word in set(folded_words).difference(self._inert, self._relevant):
-            (self._relevant if word in self._by_word or self._split(word)
-             else self._inert).add(word)
+            if word in self._by_word:
+                self._relevant.add(word)
+            elif self._split(word):
+                self._relevant.add(word)
+                self._run_together.add(word)
+            else:
+                self._inert.add(word)
         if self._relevant.isdisjoint(folded_words):
             return text
+        starts = self._starts(folded_words, own)
+        return self._match_names(text, own, starts) if starts else text
+
+    def _starts(self, words: list[str], own: frozenset[int]) -> list[int]:
+        """The words (their indexes) at which `_run_at` may find a run, whatever their
+        marks and what stands between them: a name's words run together, a word of the
+        case's own names, a name's word after a calling word, or the first of two side by
+        side in `_pairs` (uncalled, a run of another case's name holds its surname and
+        given name: two of its words side by side)."""
+        own_words = set().union(*(self._names[i].words for i in own))
+        last = len(words) - 1
+        return [index for index, word in enumerate(words) if word in self._relevant and (
+            word in self._run_together or word in own_words
+            or (index > 0 and words[index - 1] in _CALLING_LAST)
+            or (index < last and (word, words[index + 1]) in self._pairs))]
+
+    def _match_names(self, text: str, own: frozenset[int],
+                     starts: Sequence[int] | None = None) -> str:
+        """`text` with every run of a name's words found (`_run_at`) as its initials,
+        tried at each word of `starts`, or at every word when None (the reference that
+        `_starts` must match)."""
         words = _Text(text, _LETTERS)
         pieces: list[tuple[int, int, str]] = []
-        index = 0
-        while index < len(words.words):
+        after = 0  # the first word after the last run found
+        for index in range(len(words.words)) if starts is None else starts:
             # A word known to play no part in any name starts no run.
-            run = None if words.words[index] in self._inert else self._run_at(words, index, own)
-            if run is None:
-                index += 1
+            if index < after or words.words[index] in self._inert:
                 continue
-            pieces.append((words.start(run.first), words.end(run.last), run.replacement))
-            index = run.last + 1
+            run = self._run_at(words, index, own)
+            if run is not None:
+                pieces.append((words.start(run.first), words.end(run.last), run.replacement))
+                after = run.last + 1
         return _replace(text, pieces) if pieces else text
 
     def _holders(self, words: _Text, index: int) -> set[int]:
@@ -497,7 +544,9 @@ class Masker:
 
     def _mask_places(self, text: str, case: Hashable) -> str:
         places = self._places.get(case)
-        if not places:
+        # A text without the first word of any of the places holds none of them.
+        if not places or {phrase[0] for phrase, _label in places}.isdisjoint(
+                _TOKENS.findall(text.translate(_FOLDS))):
             return text
         words = _Text(text, _TOKENS)
         pieces: list[tuple[int, int, str]] = []
