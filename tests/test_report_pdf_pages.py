@@ -49,6 +49,10 @@ def _row(index: int) -> tuple[Cell, ...]:
 
 
 ROWS = [_row(i) for i in range(1, 40)]
+# A row taller than a page, which its table splits inside (a Table still), amid the others.
+TALL = 20
+ROWS[TALL] = (*ROWS[TALL][:9], " ".join(f"{SUMMARY[:-1]} lần {i}." for i in range(40)),
+              *ROWS[TALL][10:])
 
 
 def _reference_page(form: Form, tables: pdf._Tables, head: list[Flowable],
@@ -116,5 +120,17 @@ def test_form_03_pages_are_drawn_as_reportlabs_table_draws_them(
     (tmp_path / "ours").mkdir()
     (tmp_path / "table").mkdir()
     pages = _pages(ours, tmp_path / "ours")
-    assert len(pages) > 2
+    assert len(pages) > 3  # the tall row's among them
     assert pages == _pages(reference, tmp_path / "table")
+
+
+def test_a_row_taller_than_a_page_goes_on_over_the_pages(tmp_path: Path) -> None:
+    form = Form("03", "Danh sách vụ việc", "Danh sách vụ việc", FORM03_COLUMNS, ROWS, None)
+    _write(tmp_path / "tall.pdf", form)
+
+    drawn = iter(subprocess.run(["pdftotext", "-raw", str(tmp_path / "tall.pdf"), "-"],
+                                check=True, capture_output=True, text=True).stdout.split())
+    assert all(word in drawn for word in str(ROWS[TALL][9]).split())  # each, in order
+    text = subprocess.run(["pdftotext", str(tmp_path / "tall.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert all(f"VV-2026-{index:05d}" in text for index in range(1, len(ROWS) + 1))

@@ -190,6 +190,16 @@ class _Lines(Flowable):  # type: ignore[misc]
         self.width = available_width
         return available_width, self.height
 
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """The lines that fit and the rest, as a paragraph splits (`Paragraph.split`: not
+        one line alone), for a row taller than a page that its table splits."""
+        fit = int(available_height / float(self.style.leading))
+        if fit <= 1:
+            return []
+        if len(self._lines) <= fit:
+            return [self]
+        return [_Lines(self._lines[:fit], self.style), _Lines(self._lines[fit:], self.style)]
+
     def draw(self) -> None:
         style = self.style
         text = self.canv.beginText(0, self.height - style.fontSize)
