@@ -420,6 +420,8 @@ class _FormPage(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def draw(self) -> None:
+        # Each position is reportlab's sum in its order (`Table._drawCell`, a cell's flowable
+        # drawn at its own origin), for the very same numbers in the page.
         canvas, tables = self.canv, self._tables
         size, padding, top_padding = tables.size, tables.padding, CELL_TOP_BOTTOM
         font, leading = fonts.REGULAR, size * 1.2  # the table's FONT, its default leading
