@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -19,6 +20,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -60,6 +62,7 @@ _PARAGRAPH_ONLY = re.compile("[&<>\xad]")
 MAX_POINTS_PER_WIDTH = 5.5  # PDF points per unit of a form column's (Excel) width
 CELL_TOP_BOTTOM = 3.0  # padding above and below a cell's text
 PAGE_TALL = 10_000.0  # height offered to a paragraph when measuring it
+GRID_WIDTH = 0.5  # the forms' grid lines
 
 
 
@@ -180,17 +183,32 @@ class _Lines(Flowable):  # type: ignore[misc]
 
     def __init__(self, lines: list[Line], style: ParagraphStyle) -> None:
         super().__init__()
-        self._lines, self._style = lines, style
+        self._lines, self.style = lines, style
         self.height = len(lines) * style.leading
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return available_width, self.height
 
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """The lines that fit and the rest, as a paragraph splits (`Paragraph.split`: not
+        one line alone), for a row taller than a page that its table splits."""
+        fit = int(available_height / float(self.style.leading))
+        if fit <= 1:
+            return []
+        if len(self._lines) <= fit:
+            return [self]
+        return [_Lines(self._lines[:fit], self.style), _Lines(self._lines[fit:], self.style)]
+
     def draw(self) -> None:
-        style = self._style
+        style = self.style
         text = self.canv.beginText(0, self.height - style.fontSize)
         text.setFont(style.fontName, style.fontSize, style.leading)
+        self.write(text)
+        self.canv.drawText(text)
+
+    def write(self, text: PDFTextObject) -> None:
+        """The lines into `text`, from its current origin, in its current font."""
         for line in self._lines:
             if line.room > -1e-8 or not line.spaces:
                 text.textLine(line.text)
@@ -198,7 +216,6 @@ class _Lines(Flowable):  # type: ignore[misc]
                 text.setWordSpace(line.room / line.spaces)
                 text.textLine(line.text)
                 text.setWordSpace(0)
-        self.canv.drawText(text)
 
 
 def _title(figures: ReportFigures, office: OfficeSettings, styles: OfficialStyles,
@@ -286,6 +303,13 @@ def _signature(office: OfficeSettings, styles: OfficialStyles, width: float) -> 
     return KeepTogether([table])
 
 
+def _alignments(form: Form) -> list[str]:
+    """How each column's values sit in their cells (a header is left-aligned)."""
+    return ["RIGHT" if column.kind in (Kind.COUNT, Kind.MONEY) else
+            "CENTER" if column.kind in (Kind.INDEX, Kind.DATE) else "LEFT"
+            for column in form.columns]
+
+
 class _Tables:
     """Forms as tables: a header row, the rows, and a bold total row."""
 
@@ -332,7 +356,7 @@ class _Tables:
               heights: list[float] | None = None, total: bool = False,
               split_in_row: bool = False) -> Table:
         commands: list[tuple[Any, ...]] = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, self.size),
             ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
             ("VALIGN", (0, 1), (-1, -1), "TOP"),
@@ -341,11 +365,8 @@ class _Tables:
             ("TOPPADDING", (0, 0), (-1, -1), CELL_TOP_BOTTOM),
             ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_TOP_BOTTOM),
         ]
-        for index, column in enumerate(form.columns):
-            if column.kind in (Kind.COUNT, Kind.MONEY):
-                commands.append(("ALIGN", (index, 1), (index, -1), "RIGHT"))
-            elif column.kind in (Kind.INDEX, Kind.DATE):
-                commands.append(("ALIGN", (index, 1), (index, -1), "CENTER"))
+        commands += [("ALIGN", (index, 1), (index, -1), align)
+                     for index, align in enumerate(_alignments(form)) if align != "LEFT"]
         if total:
             commands.append(("FONT", (0, -1), (-1, -1), fonts.BOLD, self.size))
         return Table(data, colWidths=widths, rowHeights=heights, repeatRows=1,
@@ -358,6 +379,121 @@ class _Tables:
         rows += [(form.total, self.total)] if form.total is not None else []
         data = [[*self.head(form)], *(self.row(form, row, style, widths)[0] for row, style in rows)]
         return self.table(form, data, widths, total=form.total is not None)
+
+
+def _row_positions(heights: Sequence[float]) -> list[float]:
+    """Each row's top, from the table's top down to its bottom (0), summed as reportlab's
+    `Table._calc` sums them (from the bottom, compensated) for the very same positions."""
+    positions: list[float] = []
+    height = carry = 0.0
+    for row_height in reversed(heights):
+        positions.append(height)
+        step = row_height - carry
+        total = height + step
+        carry = (total - height) - step
+        height = total
+    positions.append(height)
+    positions.reverse()
+    return positions
+
+
+class _FormPage(Flowable):  # type: ignore[misc]
+    """A page of a long form drawn as `_Tables.table` draws the same cells and heights, at
+    the same positions, without a table's work for each cell (its style looked up, the
+    canvas saved, moved and restored around it): the rows' texts in one text object, the
+    header's paragraphs and any other paragraph drawn on their own, then the grid."""
+
+    def __init__(self, form: Form, tables: _Tables, head: list[Flowable],
+                 rows: list[list[Flowable | str]], heights: list[float],
+                 widths: list[float]) -> None:
+        """`heights`: the header's, then each row's."""
+        super().__init__()
+        self.hAlign = "CENTER"  # a table's
+        self._tables, self._head, self._rows = tables, head, rows
+        self._heights, self._widths = heights, widths
+        self._alignments = _alignments(form)
+        self._columns = list(accumulate(widths, initial=0.0))  # each column's left edge
+        self._tops = _row_positions(heights)
+        self.width, self.height = self._columns[-1], self._tops[0]
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        # Each position is reportlab's sum in its order (`Table._drawCell`, a cell's flowable
+        # drawn at its own origin), for the very same numbers in the page.
+        canvas, tables = self.canv, self._tables
+        size, padding, top_padding = tables.size, tables.padding, CELL_TOP_BOTTOM
+        font, leading = fonts.REGULAR, size * 1.2  # the table's FONT, its default leading
+        columns, tops, widths = self._columns, self._tops, self._widths
+        canvas.saveState()
+        canvas.setFillColor(colors.black)
+        canvas.setFont(font, size, leading)
+        paragraphs: list[tuple[Flowable, float, float]] = []
+        head_height, *heights = self._heights
+        # The header's cells VALIGN MIDDLE, the rows' TOP.
+        for cell, left, width in zip(self._head, columns[:-1], widths, strict=True):
+            _, cell_height = cell.wrapOn(canvas, width - padding - padding,
+                                         head_height - top_padding - top_padding)
+            middle = tops[1] + (head_height + top_padding - top_padding + cell_height) / 2.0
+            paragraphs.append((cell, left + padding, middle - cell_height))
+        text = canvas.beginText()
+        table_font = current = (font, size, leading)
+        for cells, bottom, height in zip(self._rows, tops[2:], heights, strict=True):
+            top = bottom + height - top_padding
+            for cell, left, width, align in zip(cells, columns[:-1], widths, self._alignments,
+                                                strict=True):
+                if isinstance(cell, str):
+                    if current != table_font:
+                        text.setFont(*(current := table_font))
+                    y = top - size
+                    for value in cell.split("\n"):
+                        if value:
+                            x = (left + padding if align == "LEFT" else
+                                 left + width - padding - _width(value, font, size)
+                                 if align == "RIGHT" else
+                                 left + (width + padding - padding) * 0.5
+                                 - 0.5 * _width(value, font, size))
+                            text.setTextOrigin(x, y)
+                            text.textLine(value)
+                        y -= leading
+                elif isinstance(cell, _Lines):
+                    style = cell.style
+                    if (style.fontName, style.fontSize, style.leading) != current:
+                        text.setFont(*(current := (style.fontName, style.fontSize,
+                                                   style.leading)))
+                    text.setTextOrigin(left + padding, top - cell.height
+                                       + (cell.height - style.fontSize))
+                    cell.write(text)
+                else:
+                    _, cell_height = cell.wrapOn(canvas, width - padding - padding,
+                                                 height - top_padding - top_padding)
+                    paragraphs.append((cell, left + padding, top - cell_height))
+        canvas.drawText(text)
+        for cell, x, y in paragraphs:
+            cell.drawOn(canvas, x, y)
+        self._draw_grid()
+        canvas.restoreState()
+
+    def _draw_grid(self) -> None:
+        """The lines of the table's GRID, in its order: the box, then the inner lines, their
+        caps and joins round (a table's line commands' own)."""
+        canvas, columns, tops = self.canv, self._columns, self._tops
+        left, right, top, bottom = columns[0], columns[-1], tops[0], tops[-1]
+        canvas.saveState()
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(GRID_WIDTH)
+        canvas.line(left, top, right, top)
+        canvas.line(left, bottom, right, bottom)
+        canvas.line(left, bottom, left, top)
+        canvas.line(right, bottom, right, top)
+        for y in tops[1:-1]:
+            canvas.line(left, y, right, y)
+        for x in columns[1:-1]:
+            canvas.line(x, bottom, x, top)
+        canvas.restoreState()
 
 
 class _PagedRows(Flowable):  # type: ignore[misc]
@@ -390,7 +526,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
         widths = tables.widths(form, self._width)
         head = self._head
         used = tables.height(head, widths)
-        data: list[list[Flowable | str]] = [[*head]]
+        rows: list[list[Flowable | str]] = []
         heights = [used]
         index, pending = self._start, self._pending
         while index < self._count:
@@ -400,13 +536,13 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             if used + height > available_height:
                 break
             pending = None
-            data.append(cells)
+            rows.append(cells)
             heights.append(height)
             used += height
             index += 1
         parts: list[Flowable]
         if index > self._start:
-            parts = [tables.table(form, data, widths, heights=heights)]
+            parts = [_FormPage(form, tables, head, rows, heights, widths)]
         elif not getattr(self, "_frame", None) or not self._frame._atTop:
             self._pending = pending
             return []  # not even one row here: on the next page
