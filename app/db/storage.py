@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,17 +84,18 @@ def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
 
 def _copy_into(engine: Engine, target: Path, data_key: bytes, *, keep_pages: bool) -> Any:
     """`copy_database`'s work; a DB-API connection on the copy, for the caller to close,
-    whose cache holds the pages written when `keep_pages` (for their check: `snapshot`)."""
+    whose cache holds the pages written when `keep_pages` (for their check, in another
+    thread: `snapshot`)."""
     if engine.dialect.name == POSTGRESQL:
         _server_copy(engine, target, data_key)
-        return keyed_connection(target, data_key)
+        return keyed_connection(target, data_key, any_thread=keep_pages)
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("copy_database", engine.dialect.name)
     source = engine.raw_connection()
     try:
         driver = source.driver_connection
         assert driver is not None
-        copy = keyed_connection(target, data_key)
+        copy = keyed_connection(target, data_key, any_thread=keep_pages)
         try:
             if keep_pages:
                 copy.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
@@ -293,24 +296,56 @@ class DamagedCopy(Exception):
         self.problems = problems
 
 
-@contextmanager
-def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Path]:
-    """A consistent copy of the database in a new file in `folder`, checked
-    (`storage_problems`; `DamagedCopy` when it has any), removed when the block ends (or,
-    after a crash, at the next open: `copies.remove_leftovers`).
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of the database (`snapshot`), its check running meanwhile."""
 
-    The check runs on the connection that wrote the copy, whose cache still holds the pages
-    it wrote: SQLCipher does not decrypt them again from the file."""
+    path: Path
+    _check: Future[list[str]]
+
+    def checked(self) -> None:
+        """Wait for the copy's check; `DamagedCopy` when it found problems."""
+        problems = self._check.result()
+        if problems:
+            raise DamagedCopy(problems)
+
+    @contextmanager
+    def opened(self, data_key: bytes) -> Iterator[Engine]:
+        """An engine on the copy (`opened_copy`) to read it while its check runs: a copy
+        too damaged to be read is `DamagedCopy`, with what the check found."""
+        try:
+            with opened_copy(self.path, data_key) as engine:
+                yield engine
+        except DatabaseError:
+            self.checked()
+            raise
+
+
+@contextmanager
+def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot]:
+    """A consistent copy of the database in a new file in `folder`, removed when the block
+    ends (or, after a crash, at the next open: `copies.remove_leftovers`).
+
+    Its check (`storage_problems`) runs in a thread while the block reads the copy (it
+    must not write to it before `Snapshot.checked`, nor let anything it made from the copy
+    out before that says the copy is sound): SQLite releases the GIL while a statement
+    runs, so a backup seals the copy on the other core meanwhile. The check runs on the
+    connection that wrote the copy, whose cache still holds the pages it wrote: SQLCipher
+    does not decrypt them again from the file. A block that ends before the check
+    interrupts it."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=folder, prefix=SNAPSHOT_PREFIX, suffix=".sqlite3")
     os.close(handle)
     copy = Path(name)
     try:
-        with closing(_copy_into(engine, copy, data_key, keep_pages=True)) as connection:
-            problems = _file_problems(connection)
-        if problems:
-            raise DamagedCopy(problems)
-        yield copy
+        writer = _copy_into(engine, copy, data_key, keep_pages=True)
+        with closing(writer), ThreadPoolExecutor(max_workers=1) as pool:
+            check = pool.submit(_file_problems, writer)
+            try:
+                yield Snapshot(copy, check)
+            finally:
+                if not check.done():
+                    writer.interrupt()  # its answer is no longer needed; the pool waits
     finally:
         copy.unlink(missing_ok=True)
 

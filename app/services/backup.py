@@ -114,9 +114,9 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     """Write a backup by hand (administrators) to `target` (default: the data folder's
     backups/).
 
-    The copy of the database is checked (`storage.snapshot`) before the file is
-    written: a damaged database never produces a backup that would push out good ones.
-    The file appears under its name only when complete.
+    The copy of the database is checked (`storage.snapshot`) while the file is written,
+    and the file appears under its name only when complete and the check passed: a
+    damaged database never produces a backup that would push out good ones.
     """
     actor.require(Permission.BACKUP)
     return _write(db, actor, target, automatic=False, progress=progress, token=token)[0]
@@ -134,12 +134,12 @@ def _write(db: Database, actor: Actor, target: Path | None, *, automatic: bool,
     _writable_folder(target.parent)
     data_key, admin_key = db.data_key, db.admin_key
     with _snapshot(db) as snapshot, _set_apart(db, snapshot) as stored_in:
-        with storage.opened_copy(snapshot, data_key) as engine:
+        with snapshot.opened(data_key) as engine:
             cases, evidence, revision = _contents(engine)
             with engine.connect() as connection:
                 sealed_copies, public_key, admin_key_id = _sealed_for(db, connection)
                 anchor = audit.anchor(connection)
-        members = backup_archive.members(paths, snapshot, evidence, stored_in)
+        members = backup_archive.members(paths, snapshot.path, evidence, stored_in)
         file_key = keys.new_data_key()
         header = backup_archive.encode_header(
             revision, keys.key_id(data_key), admin_key_id, cases, len(evidence),
@@ -148,7 +148,8 @@ def _write(db: Database, actor: Actor, target: Path | None, *, automatic: bool,
         mac = None if admin_key is None else sealing.mac(
             admin_key, sealing.MacPurpose.BACKUP, backup_archive.signed_part(header))
         backup_archive.write_archive(target, backup_archive.prefix(header, mac), file_key,
-                                     members, progress, token)
+                                     members, progress, token,
+                                     before_publishing=snapshot.checked)
     size = target.stat().st_size
     with db.write() as session:
         if not _inside(target, paths.backups):
@@ -205,8 +206,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 @contextmanager
-def _snapshot(db: Database) -> Iterator[Path]:
-    """A consistent copy of the database, checked, removed when the block ends."""
+def _snapshot(db: Database) -> Iterator[storage.Snapshot]:
+    """A consistent copy of the database, removed when the block ends; its check's
+    problems (`Snapshot.checked`) refuse the backup."""
     try:
         with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
             yield copy
@@ -224,20 +226,23 @@ _KEPT_AS_FILES = (EvidenceChunk.__tablename__, KeyFileRecord.__tablename__)
 
 
 @contextmanager
-def _set_apart(db: Database, snapshot: Path) -> Iterator[Path | None]:
-    """A server's snapshot: its evidence written out beside it as the files a data folder
-    holds (the same encrypted bytes), then its rows of `_KEPT_AS_FILES` removed. The
-    folder of those files (removed when the block ends); None for a data folder."""
+def _set_apart(db: Database, snapshot: storage.Snapshot) -> Iterator[Path | None]:
+    """A server's snapshot, once checked (it is rewritten here): its evidence written out
+    beside it as the files a data folder holds (the same encrypted bytes), then its rows
+    of `_KEPT_AS_FILES` removed. The folder of those files (removed when the block ends);
+    None for a data folder."""
     if not db.on_server:
         yield None
         return
-    folder = Path(tempfile.mkdtemp(dir=snapshot.parent, prefix=f"{snapshot.name}-"))
+    snapshot.checked()
+    copy = snapshot.path
+    folder = Path(tempfile.mkdtemp(dir=copy.parent, prefix=f"{copy.name}-"))
     try:
-        with storage.opened_copy(snapshot, db.data_key) as engine, engine.connect() as conn:
+        with storage.opened_copy(copy, db.data_key) as engine, engine.connect() as conn:
             for sha256 in chunks.hashes(conn):
                 with (folder / sha256).open("xb") as target:
                     shutil.copyfileobj(chunks.PartsReader(conn, sha256), target)
-        storage.leave_out(snapshot, db.data_key, _KEPT_AS_FILES)
+        storage.leave_out(copy, db.data_key, _KEPT_AS_FILES)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
