@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -298,7 +298,8 @@ class DamagedCopy(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A consistent copy of the database (`snapshot`), its check running meanwhile."""
+    """A consistent copy of the database, its check running meanwhile
+    (`checking_snapshot`)."""
 
     path: Path
     _check: Future[list[str]]
@@ -322,14 +323,21 @@ class Snapshot:
 
 
 @contextmanager
-def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot]:
-    """A consistent copy of the database in a new file in `folder`, removed when the block
-    ends (or, after a crash, at the next open: `copies.remove_leftovers`).
+def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Path]:
+    """A consistent copy of the database in a new file in `folder`, checked
+    (`storage_problems`; `DamagedCopy` when it has any), removed when the block ends (or,
+    after a crash, at the next open: `copies.remove_leftovers`)."""
+    with checking_snapshot(engine, folder, data_key) as copy:
+        copy.checked()
+        yield copy.path
 
-    Its check (`storage_problems`) runs in a thread while the block reads the copy (it
-    must not write to it before `Snapshot.checked`, nor let anything it made from the copy
-    out before that says the copy is sound): SQLite releases the GIL while a statement
-    runs, so a backup seals the copy on the other core meanwhile. The check runs on the
+
+@contextmanager
+def checking_snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot]:
+    """`snapshot`, its check running in a thread while the block reads the copy (it must
+    not write to it before `Snapshot.checked`, nor let anything it made from the copy out
+    before that says the copy is sound): SQLite releases the GIL while a statement runs,
+    so a backup seals the copy on the other core meanwhile. The check runs on the
     connection that wrote the copy, whose cache still holds the pages it wrote: SQLCipher
     does not decrypt them again from the file. A block that ends before the check
     interrupts it."""
@@ -339,15 +347,30 @@ def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot
     copy = Path(name)
     try:
         writer = _copy_into(engine, copy, data_key, keep_pages=True)
-        with closing(writer), ThreadPoolExecutor(max_workers=1) as pool:
-            check = pool.submit(_file_problems, writer)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            check = pool.submit(_checked_then_closed, writer)
             try:
                 yield Snapshot(copy, check)
             finally:
                 if not check.done():
-                    writer.interrupt()  # its answer is no longer needed; the pool waits
+                    _interrupt(writer)  # its answer is no longer needed; the pool waits
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _checked_then_closed(writer: Any) -> list[str]:
+    """The copy's problems, its writer closed as soon as they are known: a connection left
+    open would keep what a server's snapshot then rewrites (`backup._set_apart`) in its
+    write-ahead log, out of the file that is archived."""
+    with closing(writer):
+        return _file_problems(writer)
+
+
+def _interrupt(connection: Any) -> None:
+    import sqlcipher3
+
+    with suppress(sqlcipher3.ProgrammingError):  # closed meanwhile: the check had ended
+        connection.interrupt()
 
 
 @contextmanager
@@ -366,7 +389,7 @@ def storage_problems(engine: Engine) -> list[str]:
     """What is wrong with the stored database itself: damaged pages or indexes, rows
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
     Used by `check` on the open register and by a restore on the unpacked copy (a backup's
-    snapshot is checked by `snapshot` itself)."""
+    snapshot is checked by `checking_snapshot`)."""
     if engine.dialect.name == POSTGRESQL:
         return _server_problems(engine)
     if engine.dialect.name != SQLITE:

@@ -114,9 +114,9 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     """Write a backup by hand (administrators) to `target` (default: the data folder's
     backups/).
 
-    The copy of the database is checked (`storage.snapshot`) while the file is written,
-    and the file appears under its name only when complete and the check passed: a
-    damaged database never produces a backup that would push out good ones.
+    The copy of the database is checked (`storage.checking_snapshot`) while the file is
+    written, and the file appears under its name only when complete and the check
+    passed: a damaged database never produces a backup that would push out good ones.
     """
     actor.require(Permission.BACKUP)
     return _write(db, actor, target, automatic=False, progress=progress, token=token)[0]
@@ -133,7 +133,7 @@ def _write(db: Database, actor: Actor, target: Path | None, *, automatic: bool,
     target = target.expanduser()  # written under exactly this name (cli.md)
     _writable_folder(target.parent)
     data_key, admin_key = db.data_key, db.admin_key
-    with _snapshot(db) as snapshot, _set_apart(db, snapshot) as stored_in:
+    with _snapshot(db) as snapshot, _set_apart(db, snapshot.path) as stored_in:
         with snapshot.opened(data_key) as engine:
             cases, evidence, revision = _contents(engine)
             with engine.connect() as connection:
@@ -210,7 +210,9 @@ def _snapshot(db: Database) -> Iterator[storage.Snapshot]:
     """A consistent copy of the database, removed when the block ends; its check's
     problems (`Snapshot.checked`) refuse the backup."""
     try:
-        with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+        with storage.checking_snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+            if db.on_server:
+                copy.checked()  # before `_set_apart` rewrites it
             yield copy
     except storage.DamagedCopy as damaged:
         raise DataFolderError(
@@ -226,23 +228,20 @@ _KEPT_AS_FILES = (EvidenceChunk.__tablename__, KeyFileRecord.__tablename__)
 
 
 @contextmanager
-def _set_apart(db: Database, snapshot: storage.Snapshot) -> Iterator[Path | None]:
-    """A server's snapshot, once checked (it is rewritten here): its evidence written out
-    beside it as the files a data folder holds (the same encrypted bytes), then its rows
-    of `_KEPT_AS_FILES` removed. The folder of those files (removed when the block ends);
-    None for a data folder."""
+def _set_apart(db: Database, snapshot: Path) -> Iterator[Path | None]:
+    """A server's snapshot: its evidence written out beside it as the files a data folder
+    holds (the same encrypted bytes), then its rows of `_KEPT_AS_FILES` removed. The
+    folder of those files (removed when the block ends); None for a data folder."""
     if not db.on_server:
         yield None
         return
-    snapshot.checked()
-    copy = snapshot.path
-    folder = Path(tempfile.mkdtemp(dir=copy.parent, prefix=f"{copy.name}-"))
+    folder = Path(tempfile.mkdtemp(dir=snapshot.parent, prefix=f"{snapshot.name}-"))
     try:
-        with storage.opened_copy(copy, db.data_key) as engine, engine.connect() as conn:
+        with storage.opened_copy(snapshot, db.data_key) as engine, engine.connect() as conn:
             for sha256 in chunks.hashes(conn):
                 with (folder / sha256).open("xb") as target:
                     shutil.copyfileobj(chunks.PartsReader(conn, sha256), target)
-        storage.leave_out(copy, db.data_key, _KEPT_AS_FILES)
+        storage.leave_out(snapshot, db.data_key, _KEPT_AS_FILES)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
