@@ -1,18 +1,21 @@
 """The full check of a backup's snapshot and of `check` (SQLite's integrity check, indexes
 against their tables, and the foreign keys), run on connections whose page cache holds the
 whole database: a damage only that check finds still stops a backup and is named by
-`check`, the open register's connections keep their own settings, and a backup cancelled
-part-way leaves nothing behind."""
+`check`, also when the check ends after the archive was written (they run side by side),
+the open register's connections keep their own settings, and a backup cancelled part-way
+leaves nothing behind."""
 
 from __future__ import annotations
 
+import threading
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from app.db import Database, open_database
+from app.db import Database, open_database, storage
 from app.db.engine import keyed_connection
 from app.errors import DataFolderError
 from app.models import AuditEntry
@@ -71,6 +74,37 @@ def test_an_index_out_of_step_with_its_table_stops_a_backup_and_check_names_it(
         assert _backups_logged(damaged) == 0
         report = check_data_folder(damaged, admin)
         assert any(index in problem for problem in report.problems)
+    finally:
+        damaged.dispose()
+
+
+@pytest.mark.sqlite_only(ON_THE_FILE)
+def test_a_check_that_ends_after_the_archive_is_written_still_refuses_the_backup(
+        db: Database, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    damaged, index = _index_out_of_step(db, admin)
+    written = threading.Event()
+    check = storage._file_problems
+
+    def after_the_archive(connection: Any) -> list[str]:
+        # Bounded wait: the archive is sealed meanwhile on the thread that made the copy.
+        seen.append(written.wait(timeout=60))
+        return check(connection)
+
+    def progress(done: int, total: int) -> None:
+        if done == total:
+            written.set()
+
+    seen: list[bool] = []
+    monkeypatch.setattr(storage, "_file_problems", after_the_archive)
+    try:
+        target = tmp_path / "usb" / "ban-sao.svpbak"
+        with pytest.raises(DataFolderError, match="Không sao lưu") as refused:
+            backup.make_backup(damaged, admin, target, progress=progress)
+        assert seen == [True]  # the whole archive was written before the check ended
+        assert index in refused.value.message
+        assert list(target.parent.iterdir()) == []  # nor its part file
+        assert list(damaged.paths.backups.iterdir()) == []
+        assert _backups_logged(damaged) == 0
     finally:
         damaged.dispose()
 

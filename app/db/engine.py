@@ -66,13 +66,15 @@ def make_engine(database: Path, data_key: bytes, *, pool: type[Pool] = QueuePool
     return engine
 
 
-def keyed_connection(database: Path, data_key: bytes | None) -> Any:
+def keyed_connection(database: Path, data_key: bytes | None, *,
+                     any_thread: bool = False) -> Any:
     """A DB-API connection of SQLCipher's on `database` (a copy being written or read),
-    keyed with `data_key`; without one, on an unencrypted file."""
+    keyed with `data_key`; without one, on an unencrypted file. `any_thread`: usable from
+    another thread than the one that opened it (one at a time)."""
     import sqlcipher3
 
     _quiet()
-    connection = sqlcipher3.connect(database)
+    connection = sqlcipher3.connect(database, check_same_thread=not any_thread)
     if data_key is not None:
         connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
     return connection

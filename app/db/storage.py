@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,17 +84,18 @@ def copy_database(engine: Engine, target: Path, data_key: bytes) -> None:
 
 def _copy_into(engine: Engine, target: Path, data_key: bytes, *, keep_pages: bool) -> Any:
     """`copy_database`'s work; a DB-API connection on the copy, for the caller to close,
-    whose cache holds the pages written when `keep_pages` (for their check: `snapshot`)."""
+    whose cache holds the pages written when `keep_pages` (for their check, in another
+    thread: `snapshot`)."""
     if engine.dialect.name == POSTGRESQL:
         _server_copy(engine, target, data_key)
-        return keyed_connection(target, data_key)
+        return keyed_connection(target, data_key, any_thread=keep_pages)
     if engine.dialect.name != SQLITE:
         raise UnsupportedEngine("copy_database", engine.dialect.name)
     source = engine.raw_connection()
     try:
         driver = source.driver_connection
         assert driver is not None
-        copy = keyed_connection(target, data_key)
+        copy = keyed_connection(target, data_key, any_thread=keep_pages)
         try:
             if keep_pages:
                 copy.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
@@ -293,26 +296,81 @@ class DamagedCopy(Exception):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of the database, its check running meanwhile
+    (`checking_snapshot`)."""
+
+    path: Path
+    _check: Future[list[str]]
+
+    def checked(self) -> None:
+        """Wait for the copy's check; `DamagedCopy` when it found problems."""
+        problems = self._check.result()
+        if problems:
+            raise DamagedCopy(problems)
+
+    @contextmanager
+    def opened(self, data_key: bytes) -> Iterator[Engine]:
+        """An engine on the copy (`opened_copy`) to read it while its check runs: a copy
+        too damaged to be read is `DamagedCopy`, with what the check found."""
+        try:
+            with opened_copy(self.path, data_key) as engine:
+                yield engine
+        except DatabaseError:
+            self.checked()
+            raise
+
+
 @contextmanager
 def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Path]:
     """A consistent copy of the database in a new file in `folder`, checked
     (`storage_problems`; `DamagedCopy` when it has any), removed when the block ends (or,
-    after a crash, at the next open: `copies.remove_leftovers`).
+    after a crash, at the next open: `copies.remove_leftovers`)."""
+    with checking_snapshot(engine, folder, data_key) as copy:
+        copy.checked()
+        yield copy.path
 
-    The check runs on the connection that wrote the copy, whose cache still holds the pages
-    it wrote: SQLCipher does not decrypt them again from the file."""
+
+@contextmanager
+def checking_snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot]:
+    """`snapshot`, its check running in a thread while the block reads the copy (it must
+    not write to it before `Snapshot.checked`, nor let anything it made from the copy out
+    before that says the copy is sound): SQLite releases the GIL while a statement runs,
+    so a backup seals the copy on the other core meanwhile. The check runs on the
+    connection that wrote the copy, whose cache still holds the pages it wrote: SQLCipher
+    does not decrypt them again from the file. A block that ends before the check
+    interrupts it."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=folder, prefix=SNAPSHOT_PREFIX, suffix=".sqlite3")
     os.close(handle)
     copy = Path(name)
     try:
-        with closing(_copy_into(engine, copy, data_key, keep_pages=True)) as connection:
-            problems = _file_problems(connection)
-        if problems:
-            raise DamagedCopy(problems)
-        yield copy
+        writer = _copy_into(engine, copy, data_key, keep_pages=True)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            check = pool.submit(_checked_then_closed, writer)
+            try:
+                yield Snapshot(copy, check)
+            finally:
+                if not check.done():
+                    _interrupt(writer)  # its answer is no longer needed; the pool waits
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _checked_then_closed(writer: Any) -> list[str]:
+    """The copy's problems, its writer closed as soon as they are known: a connection left
+    open would keep what a server's snapshot then rewrites (`backup._set_apart`) in its
+    write-ahead log, out of the file that is archived."""
+    with closing(writer):
+        return _file_problems(writer)
+
+
+def _interrupt(connection: Any) -> None:
+    import sqlcipher3
+
+    with suppress(sqlcipher3.ProgrammingError):  # closed meanwhile: the check had ended
+        connection.interrupt()
 
 
 @contextmanager
@@ -331,7 +389,7 @@ def storage_problems(engine: Engine) -> list[str]:
     """What is wrong with the stored database itself: damaged pages or indexes, rows
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
     Used by `check` on the open register and by a restore on the unpacked copy (a backup's
-    snapshot is checked by `snapshot` itself)."""
+    snapshot is checked by `checking_snapshot`)."""
     if engine.dialect.name == POSTGRESQL:
         return _server_problems(engine)
     if engine.dialect.name != SQLITE:

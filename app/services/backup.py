@@ -114,9 +114,9 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     """Write a backup by hand (administrators) to `target` (default: the data folder's
     backups/).
 
-    The copy of the database is checked (`storage.snapshot`) before the file is
-    written: a damaged database never produces a backup that would push out good ones.
-    The file appears under its name only when complete.
+    The copy of the database is checked (`storage.checking_snapshot`) while the file is
+    written, and the file appears under its name only when complete and the check
+    passed: a damaged database never produces a backup that would push out good ones.
     """
     actor.require(Permission.BACKUP)
     return _write(db, actor, target, automatic=False, progress=progress, token=token)[0]
@@ -133,13 +133,13 @@ def _write(db: Database, actor: Actor, target: Path | None, *, automatic: bool,
     target = target.expanduser()  # written under exactly this name (cli.md)
     _writable_folder(target.parent)
     data_key, admin_key = db.data_key, db.admin_key
-    with _snapshot(db) as snapshot, _set_apart(db, snapshot) as stored_in:
-        with storage.opened_copy(snapshot, data_key) as engine:
+    with _snapshot(db) as snapshot, _set_apart(db, snapshot.path) as stored_in:
+        with snapshot.opened(data_key) as engine:
             cases, evidence, revision = _contents(engine)
             with engine.connect() as connection:
                 sealed_copies, public_key, admin_key_id = _sealed_for(db, connection)
                 anchor = audit.anchor(connection)
-        members = backup_archive.members(paths, snapshot, evidence, stored_in)
+        members = backup_archive.members(paths, snapshot.path, evidence, stored_in)
         file_key = keys.new_data_key()
         header = backup_archive.encode_header(
             revision, keys.key_id(data_key), admin_key_id, cases, len(evidence),
@@ -148,7 +148,8 @@ def _write(db: Database, actor: Actor, target: Path | None, *, automatic: bool,
         mac = None if admin_key is None else sealing.mac(
             admin_key, sealing.MacPurpose.BACKUP, backup_archive.signed_part(header))
         backup_archive.write_archive(target, backup_archive.prefix(header, mac), file_key,
-                                     members, progress, token)
+                                     members, progress, token,
+                                     before_publishing=snapshot.checked)
     size = target.stat().st_size
     with db.write() as session:
         if not _inside(target, paths.backups):
@@ -205,10 +206,13 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 @contextmanager
-def _snapshot(db: Database) -> Iterator[Path]:
-    """A consistent copy of the database, checked, removed when the block ends."""
+def _snapshot(db: Database) -> Iterator[storage.Snapshot]:
+    """A consistent copy of the database, removed when the block ends; its check's
+    problems (`Snapshot.checked`) refuse the backup."""
     try:
-        with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+        with storage.checking_snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+            if db.on_server:
+                copy.checked()  # before `_set_apart` rewrites it
             yield copy
     except storage.DamagedCopy as damaged:
         raise DataFolderError(

@@ -172,9 +172,11 @@ def _counter(total: int, progress: Progress | None,
 
 def write_archive(target: Path, start: bytes, content_key: bytes,
                   members: list[tuple[str, Path, int]], progress: Progress | None,
-                  token: CancelToken | None) -> None:
+                  token: CancelToken | None, *,
+                  before_publishing: Callable[[], None] = lambda: None) -> None:
     """Write the backup file `target`: `start` (its `prefix`), then `members` sealed with
-    `content_key`. It appears under its name only when complete."""
+    `content_key`. It appears under its name only when complete, and after
+    `before_publishing` returned (what raises there leaves no file)."""
     advanced = _counter(sum(size for _, _, size in members), progress, token)
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-",
                                          suffix=".part")
@@ -204,6 +206,7 @@ def write_archive(target: Path, start: bytes, content_key: bytes,
             sink.flush()
             os.fsync(sink.fileno())
         advanced(0)  # a cancel while the last chunk was being written still counts
+        before_publishing()
         os.replace(temp, target)
     except OSError as exc:
         raise UserError(f"Không ghi được bản sao lưu «{target.name}»: {exc.strerror}. "
