@@ -3,7 +3,9 @@
 `check_workbook` is the preview (nothing written); `import_workbook` checks the
 file again inside the write transaction, so that the codes and repeat offenders
 it checks against cannot change before the rows are inserted. Either streams the
-file: a register of 100,000 rows is never held whole in memory.
+file: a register of 100,000 rows is never held whole in memory. The rows are read and
+checked in the reading process (`app.importing.checking`), while this process checks what
+needs the database and inserts.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from app.domain.search_keys import account_key, url_key
 from app.domain.units import case_ref, checked_unit_code
 from app.domain.vocabulary import EventKind
 from app.errors import UserError
-from app.importing.check import FileScan
+from app.importing.checking import FileCheck
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
 from app.importing.export import write_problems
 from app.importing.reader import OpenedWorkbook, open_workbook
@@ -88,9 +90,9 @@ def _stage(progress: Progress | None, token: CancelToken | None) -> Progress:
 
 
 def _scan(db: Database, book: OpenedWorkbook, today: date | None,
-          progress: Progress) -> FileScan:
+          progress: Progress) -> FileCheck:
     citations = {p.citation: p.id for p in legal_basis.all_provisions(db)}
-    return FileScan(book, vocabulary.load(db), citations, today or date.today(), progress)
+    return FileCheck(book, vocabulary.load(db), citations, today or date.today(), progress)
 
 
 def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
@@ -110,10 +112,11 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
         for case in scan.cases():  # each case is checked as it is read
             scan.add(_sanction_warnings(scan, case, catalog))
             scan.add(_code_needed(scan, case, unit))
-    with db.read() as session:
-        scan.add(_repeat_offenders(session, scan, before=_next_case_id(session), own=own))
+        with db.read() as session:
+            scan.add(_repeat_offenders(session, scan, before=_next_case_id(session), own=own))
+        problems = scan.ordered_problems()
     return ImportPreview(path.name, len(scan.records), scan.event_count, scan.child_count,
-                         scan.ordered_problems())
+                         problems)
 
 
 def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
@@ -198,7 +201,7 @@ def _other_unit(unit: str | None, own: str) -> str | None:
     return None if code == own else code
 
 
-def _code_needed(scan: FileScan, case: PreparedCase, unit: str | None) -> list[Problem]:
+def _code_needed(scan: FileCheck, case: PreparedCase, unit: str | None) -> list[Problem]:
     """Another unit's case keeps the code that unit gave it: this office numbers only its
     own."""
     if unit is None or case.data.code:
@@ -229,7 +232,7 @@ def _numbered(session: Session, cases: list[PreparedCase], pattern: str,
     return numbered
 
 
-def _problem(scan: FileScan, row: int, key: str, message: str,
+def _problem(scan: FileCheck, row: int, key: str, message: str,
              warning: bool = False) -> Problem:
     return Problem(scan.sheet, row, _HEADERS[key], message, warning)
 
@@ -238,7 +241,7 @@ def _catalog(db: Database) -> dict[int, Provision]:
     return {p.id: p for p in legal_basis.all_provisions(db)}
 
 
-def _sanction_warnings(scan: FileScan, case: PreparedCase,
+def _sanction_warnings(scan: FileCheck, case: PreparedCase,
                        catalog: dict[int, Provision]) -> list[Problem]:
     """The rules of the sanction path the case just read breaks (app.domain.sanctions), as
     warnings: a register kept before the program did not follow them, and the import
@@ -258,7 +261,7 @@ def _sanction_warnings(scan: FileScan, case: PreparedCase,
             for problem in case_problems(recorded, offender=Offender.of(data), act_on=act.day)]
 
 
-def _codes_in_use(session: Session, scan: FileScan, unit: str) -> list[Problem]:
+def _codes_in_use(session: Session, scan: FileCheck, unit: str) -> list[Problem]:
     """The file's codes the unit it is imported under already has in the register."""
     used = units.codes_in_unit(session, unit, list(scan.codes))
     return [
@@ -269,7 +272,7 @@ def _codes_in_use(session: Session, scan: FileScan, unit: str) -> list[Problem]:
     ]
 
 
-def _repeat_offenders(session: Session, scan: FileScan, before: int,
+def _repeat_offenders(session: Session, scan: FileCheck, before: int,
                       own: str) -> list[Problem]:
     """A warning for each case whose account or URL is also another case's, in the
     database (cases numbered below `before`, not this import's) or in the file: a possible
