@@ -14,7 +14,10 @@ The parent sees the scan as `FileCheck`; the process holds it as `CheckInProcess
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import itertools
+import operator
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +31,17 @@ from app.importing.check import CaseRecord, FileScan
 from app.importing.reader import OpenedWorkbook
 from app.importing.worker import ChildBook
 from app.progress import Progress
+
+
+# Slotted frozen dataclasses pickle through `dataclasses.fields()` for each item (a second
+# for 20,000 records): the records and problems sent go as their fields' values instead.
+def _pickled_by_fields(kind: type[Any]) -> None:
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
+    copyreg.pickle(kind, lambda item: (kind, values(item)))
+
+
+_pickled_by_fields(CaseRecord)
+_pickled_by_fields(Problem)
 
 # Cases a batch: enough to amortise a request, few enough that the first ones reach the
 # parent's inserting early (each is about a kilobyte pickled).

@@ -13,7 +13,9 @@ map more than `MEMORY_LIMIT`, so such an allocation fails at once instead of swa
 
 The process is spawned (not forked), the same on Windows and Linux; the packaged program
 hands it over to `multiprocessing.freeze_support()` in `app/__main__.py`. The child loads
-this module and the few small ones it imports (60 ms), then python-calamine.
+this module and the few small ones it imports (60 ms), then python-calamine, then for the
+checks `checking.py` and the pure rules of `app.domain` it imports (never the database's
+or Qt's modules).
 """
 
 from __future__ import annotations
