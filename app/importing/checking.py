@@ -24,10 +24,13 @@ from datetime import date
 from typing import Any
 
 from app.domain.case import PreparedCase
+from app.domain.events import EventFact
 from app.domain.import_problems import Problem
-from app.domain.vocabulary import Vocabulary
+from app.domain.sanctions import Offender, RecordedDecision, case_problems, summed_maximum
+from app.domain.vocabulary import EventKind, Vocabulary
 from app.importing import check
 from app.importing.check import CaseRecord, FileScan
+from app.importing.columns import CASE_COLUMNS, CODE_HEADER
 from app.importing.reader import OpenedWorkbook
 from app.importing.worker import ChildBook
 from app.progress import Progress
@@ -43,9 +46,21 @@ def _pickled_by_fields(kind: type[Any]) -> None:
 _pickled_by_fields(CaseRecord)
 _pickled_by_fields(Problem)
 
+_HEADERS = {c.key: c.header for c in CASE_COLUMNS}
 # Cases a batch: enough to amortise a request, few enough that the first ones reach the
 # parent's inserting early (each is about a kilobyte pickled).
 BATCH_CASES = 500
+
+
+@dataclass(frozen=True)
+class FileRules:
+    """What the checks take from the register, sent with the request."""
+
+    vocabulary: Vocabulary
+    citations: dict[str, int]  # each legal basis's citation → its id
+    adult_maxima: dict[int, int | None]  # each legal basis's highest fine for an adult
+    today: date
+    unit: str | None  # another office's register: its unit's code
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +73,8 @@ class _Opened:
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
-    cases: list[tuple[CaseRecord, PreparedCase]]
+    records: list[CaseRecord]
+    cases: list[PreparedCase]  # those kept, until the file has an error
     has_errors: bool
     event_count: int
     child_count: int
@@ -71,15 +87,13 @@ class FileCheck:
     reading process. `cases()` yields each case checked, in file order; `records`,
     `event_count` and `child_count` follow the cases handed out."""
 
-    def __init__(self, book: OpenedWorkbook, vocabulary: Vocabulary,
-                 citations: Mapping[str, int], today: date, progress: Progress) -> None:
+    def __init__(self, book: OpenedWorkbook, rules: FileRules, progress: Progress) -> None:
         self._book = book
         self._progress = progress
         self._pending: list[Problem] = []  # added here, sent with the next request
         self._added_errors = False
         # The process applies this process's limit: it imports the modules afresh.
-        opened: _Opened = book.call("check", book.total_rows, vocabulary, dict(citations),
-                                    today, check.MAX_CASE_ROWS)
+        opened: _Opened = book.call("check", book.total_rows, rules, check.MAX_CASE_ROWS)
         self._replay(opened.ticks)
         self.sheets = opened.sheets
         self.codes = opened.codes
@@ -101,17 +115,25 @@ class FileCheck:
         self._added_errors = self._added_errors or any(not p.is_warning for p in problems)
 
     def cases(self) -> Iterator[PreparedCase]:
-        self._book.send("cases", self._sent())
+        """Each case checked, in file order, until the file has an error: none after it."""
+        return self._batches(keep=True)
+
+    def check_all(self) -> None:
+        """Every row checked, no case kept (the preview)."""
+        for _case in self._batches(keep=False):
+            pass
+
+    def _batches(self, keep: bool) -> Iterator[PreparedCase]:
+        self._book.send("cases", self._sent(), keep)
         while True:
             batch: _Batch = self._book.answer()
             if not batch.last:  # checked while this one is used
-                self._book.send("cases", self._sent())
+                self._book.send("cases", self._sent(), keep)
             self._replay(batch.ticks)
             self._found_errors = batch.has_errors
             self.event_count, self.child_count = batch.event_count, batch.child_count
-            for record, case in batch.cases:
-                self.records.append(record)
-                yield case
+            self.records.extend(batch.records)
+            yield from batch.cases
             if batch.last:
                 return
 
@@ -129,12 +151,15 @@ class FileCheck:
 
 
 class CheckInProcess:
-    """The scan in the reading process, on the workbook it holds."""
+    """The scan in the reading process, on the workbook it holds, and what the service adds
+    for each case (the sanction path's warnings, the codes another unit's cases need)."""
 
-    def __init__(self, book: ChildBook, total_rows: int, vocabulary: Vocabulary,
-                 citations: dict[str, int], today: date, max_case_rows: int) -> None:
+    def __init__(self, book: ChildBook, total_rows: int, rules: FileRules,
+                 max_case_rows: int) -> None:
         self._ticks: list[tuple[int, int]] = []
-        self._scan = FileScan(OpenedWorkbook(book, total_rows), vocabulary, citations, today,
+        self._rules = rules
+        self._scan = FileScan(OpenedWorkbook(book, total_rows), rules.vocabulary,
+                              rules.citations, rules.today,
                               lambda done, total: self._ticks.append((done, total)),
                               max_case_rows)
         self._cases = self._scan.cases()
@@ -143,21 +168,55 @@ class CheckInProcess:
         scan = self._scan
         return _Opened(scan.sheets, scan.codes, scan.has_errors, self._ticked())
 
-    def answer(self, kind: str, problems: list[Problem]) -> Any:
+    def answer(self, kind: str, problems: list[Problem], *arguments: Any) -> Any:
         self._scan.add(problems)
         if kind == "problems":
             return self._scan.ordered_problems()
-        return self._batch()
+        return self._batch(*arguments)
 
-    def _batch(self) -> _Batch:
+    def _batch(self, keep: bool) -> _Batch:
         scan = self._scan
-        # Each case with the record the scan just kept of it.
-        cases = list(itertools.islice(((scan.records[-1], case) for case in self._cases),
-                                      BATCH_CASES))
-        return _Batch(cases, scan.has_errors,
-                      scan.event_count, scan.child_count, self._ticked(),
-                      last=len(cases) < BATCH_CASES)
+        cases: list[PreparedCase] = []
+        start = len(scan.records)
+        for case in itertools.islice(self._cases, BATCH_CASES):
+            row = scan.records[-1].row  # the case just handed out
+            scan.add(_sanction_warnings(scan.sheet, row, case, self._rules.adult_maxima))
+            scan.add(_code_needed(scan.sheet, row, case, self._rules.unit))
+            if keep and not scan.has_errors:
+                cases.append(case)
+        records = scan.records[start:]
+        return _Batch(records, cases, scan.has_errors, scan.event_count, scan.child_count,
+                      self._ticked(), last=len(records) < BATCH_CASES)
 
     def _ticked(self) -> list[tuple[int, int]]:
         ticks, self._ticks = self._ticks, []
         return ticks
+
+
+def _sanction_warnings(sheet: str, row: int, case: PreparedCase,
+                       adult_maxima: Mapping[int, int | None]) -> list[Problem]:
+    """The rules of the sanction path the case breaks (app.domain.sanctions), as warnings: a
+    register kept before the program did not follow them, and the import template's errors
+    are fixed by its specification; "chốt số liệu" refuses them later."""
+    data = case.data
+    act = data.act_date
+    if act is None or not any(e.kind in (EventKind.SANCTION, EventKind.CLOSE)
+                              for e in case.events):
+        return []
+    recorded = [RecordedDecision(
+        EventFact(index, event.kind, event.occurred_on), event,
+        summed_maximum(adult_maxima[i] for i in event.legal_basis_ids if i in adult_maxima))
+        for index, event in enumerate(case.events) if event.occurred_on is not None]
+    return [Problem(sheet, row, _HEADERS["closed_on" if problem.field == "closing_result"
+                                         else "sanction_on"], problem.message, is_warning=True)
+            for problem in case_problems(recorded, offender=Offender.of(data), act_on=act.day)]
+
+
+def _code_needed(sheet: str, row: int, case: PreparedCase, unit: str | None) -> list[Problem]:
+    """Another unit's case keeps the code that unit gave it: this office numbers only its
+    own."""
+    if unit is None or case.data.code:
+        return []
+    return [Problem(sheet, row, _HEADERS["code"],
+                    f"Sổ của đơn vị {unit}: mỗi vụ việc cần có {CODE_HEADER} do đơn vị đó "
+                    "cấp; chương trình chỉ cấp mã cho vụ việc của đơn vị mình.")]
