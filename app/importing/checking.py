@@ -1,13 +1,15 @@
 """The file's checks run in the reading process, beside the parent's inserting.
 
-The checks of `check.py` are pure functions of the rows, the vocabulary, the legal
-bases' citations and today's date: the reading process (`worker.py`) runs them on the
-workbook it holds and sends the cases ready to insert, in batches, with their problems
-kept there. The parent asks for the next batch before it inserts the one it has, so the
-two cores work at once. What needs the database (codes in use, repeat offenders) and
-what the service adds for each case stays in the parent: its problems go to the process
-with the next request and are ordered with the others there, so the list is the one the
-checks made in one process.
+The checks of `check.py`, and those the import adds for each case (the sanction path's
+warnings, the code another unit's case needs), are pure functions of the rows and of
+what the parent sends with the request (`FileRules`: the vocabulary, the legal bases'
+citations and highest fines, today's date, the unit). The reading process (`worker.py`)
+runs them on the workbook it holds and sends the cases ready to insert, in batches, with
+a record of each; the problems stay there. The parent asks for the next batch before it
+inserts the one it has, so the two cores work at once. The checks that need the
+database (codes in use, repeat offenders) stay in the parent: their problems go to the
+process with the next request and are ordered with the others there, so the list is the
+one a single process made.
 
 The parent sees the scan as `FileCheck`; the process holds it as `CheckInProcess`.
 """
