@@ -202,8 +202,8 @@ class Sheet:
 
 class _StreamedWorksheet(Worksheet):  # type: ignore[misc]
     """A `constant_memory` worksheet that forgets a row's height once the row is in the
-    file: XlsxWriter keeps every row's (two objects and two dict entries, 20 MB for a
-    year's 64,000 cases of form 03), needed again only to place images or charts, which
+    file: XlsxWriter keeps every row's (two objects and two dict entries a row, for each of
+    a year's 64,000 rows of form 03), needed again only to place images or charts, which
     these sheets have none of."""
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
