@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
 import subprocess
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
+from xlsxwriter.worksheet import Worksheet
 
 from app.db import Database
 from app.domain.case import ChildInput
@@ -20,6 +23,7 @@ from app.domain.periods import Period
 from app.domain.report import ReportFigures
 from app.domain.report_forms import all_forms
 from app.progress import Cancelled, CancelToken
+from app.reports import spreadsheet
 from app.reports.excel import LINE_POINTS, write_workbook
 from app.reports.spreadsheet import writing
 from app.services import audit, cases, events
@@ -170,3 +174,37 @@ def test_a_cell_holds_at_most_excels_limit_of_text(tmp_path: Path) -> None:
     with CalamineWorkbook.from_path(str(target)) as read:
         [row] = read.get_sheet_by_index(0).to_python()
     assert row == ["ạ" * 32_767, "b" * 32_767]
+
+
+def test_the_streamed_workbook_is_xlsxwriters_own_byte_for_byte(
+        db: Database, figures: ReportFigures, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's sheets forget each row's height once the row is written (a year's
+    workbook held it for every row): the file is the one XlsxWriter's own worksheet writes,
+    every part alike but the time it was made, over a case list of rows of many heights."""
+    lines = [dataclasses.replace(line, code=f"{line.code}-{n}", summary="dòng\n" * (n % 7)
+                                 + line.summary)
+             for n in range(40) for line in figures.cases]
+    many = dataclasses.replace(figures, cases=tuple(lines))
+    office = load_office(db)
+    ours, stock = tmp_path / "ours.xlsx", tmp_path / "stock.xlsx"
+    write_workbook(many, office, ours)
+    monkeypatch.setattr(spreadsheet, "_StreamedWorksheet", Worksheet)
+    write_workbook(many, office, stock)
+    with zipfile.ZipFile(ours) as a, zipfile.ZipFile(stock) as b:
+        assert a.namelist() == b.namelist()
+        # docProps/core.xml says when the file was made, to the second.
+        assert [n for n in a.namelist()
+                if n != "docProps/core.xml" and a.read(n) != b.read(n)] == []
+    listing = openpyxl.load_workbook(ours)["Danh sách vụ việc"]
+    heights = {listing.row_dimensions[r].height for r in range(8, 8 + len(lines))}
+    assert len(heights) == 7 and None not in heights
+
+
+def test_a_streamed_sheet_keeps_no_row_it_has_written(tmp_path: Path) -> None:
+    with writing(tmp_path / "dai.xlsx") as book:
+        sheet = book.sheet("Trang")
+        for n in range(1_000):
+            sheet.append([n, "chữ"], [None, None], height=LINE_POINTS * (1 + n % 3))
+        written = sheet._sheet  # XlsxWriter's worksheet: the rows it still holds
+        assert len(written.row_info) <= 1 and len(written.row_sizes) <= 1

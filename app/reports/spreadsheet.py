@@ -200,12 +200,26 @@ class Sheet:
             sheet.write_blank(row, column, None, look.format)
 
 
+class _StreamedWorksheet(Worksheet):  # type: ignore[misc]
+    """A `constant_memory` worksheet that forgets a row's height once the row is in the
+    file: XlsxWriter keeps every row's (two objects and two dict entries a row, for each of
+    a year's 64,000 rows of form 03), needed again only to place images or charts, which
+    these sheets have none of."""
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        written = self.previous_row
+        super()._write_single_row(current_row_num)
+        self.row_info.pop(written, None)
+        self.row_sizes.pop(written, None)
+
+
 class Book:
     """The workbook being written: its looks and its sheets, in order."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+    def __init__(self, workbook: xlsxwriter.Workbook, *, streamed: bool = False) -> None:
         self._book = workbook
         self._plain = Look(workbook, {})
+        self._worksheet_class = _StreamedWorksheet if streamed else None
 
     def look(self, *, font: str | None = None, size: float | None = None, bold: bool = False,
              italic: bool = False, border: str | None = None, align: str | None = None,
@@ -239,7 +253,7 @@ class Book:
         return Look(self._book, properties)
 
     def sheet(self, name: str) -> Sheet:
-        return Sheet(self._book.add_worksheet(name), self._plain)
+        return Sheet(self._book.add_worksheet(name, self._worksheet_class), self._plain)
 
 
 @contextmanager
@@ -263,7 +277,7 @@ def _streamed(target: Path) -> Iterator[Book]:
             workbook = xlsxwriter.Workbook(str(temporary), {
                 **_OPTIONS, "constant_memory": True, "tmpdir": str(scratch)})
             try:
-                yield Book(workbook)
+                yield Book(workbook, streamed=True)
             except BaseException:
                 # Closing is XlsxWriter's only public way to let go of its scratch files
                 # (Windows cannot delete an open file); what it writes is removed below.

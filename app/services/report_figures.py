@@ -305,6 +305,18 @@ def _rows(session: Session, statement: Select[*_Columns]) -> Sequence[Row[*_Colu
     return session.connection().execute(statement).all()
 
 
+# Rows fetched at a time where a statement's rows are only gone through once.
+ROWS_PER_FETCH = 2_000
+
+
+def _streamed_rows(session: Session, statement: Select[*_Columns]) -> Iterator[Row[*_Columns]]:
+    """`_rows` a few thousand at a time: for a year's tens of thousands of rows that are
+    only folded into something smaller, so that they are never all held at once (the
+    year's case list fetched whole took 23 MB at 100,000 cases)."""
+    for rows in session.connection().execute(statement).partitions(ROWS_PER_FETCH):
+        yield from rows
+
+
 # --- the office's work ---------------------------------------------------------------------
 
 # Each field of `Work` but the minors: the events that count a case in it.
@@ -419,7 +431,7 @@ def _minor_offenders(session: Session, period: Period) -> int:
                func.coalesce(Case.offender_kind, "") != PartyKind.ORGANISATION,
                Case.id.in_(select(Event.case_id).where(_in_period(period))))
     )
-    return sum(1 for born, year, act_on in _rows(session, statement)
+    return sum(1 for born, year, act_on in _streamed_rows(session, statement)
                if (age := age_on(born, year, act_on)) is not None and minor_band(age))
 
 
@@ -497,7 +509,7 @@ def _listed_cases(session: Session, period: Period) -> _Listed:
     )
     ids: array[int] = array("q")
     minors: dict[int, Person] = {}
-    for case_id, name, year, born, kind, act_on in _rows(session, statement):
+    for case_id, name, year, born, kind, act_on in _streamed_rows(session, statement):
         ids.append(case_id)
         if (year is not None or born is not None) and (  # only a known age may be a child's
                 minor := as_minor(_offender(name, year, born, kind), act_on)):
