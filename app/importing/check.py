@@ -38,7 +38,7 @@ from app.domain.labels import ClosingResult, SanctionForm
 from app.domain.sanctions import DecisionFollowUp, follow_up_problems
 from app.domain.vocabulary import EventKind, Vocabulary
 from app.importing.columns import (
-    CASE_HEADERS,
+    CASE_COLUMNS,
     CASES,
     CHILDREN,
     CODE_HEADER,
@@ -59,10 +59,11 @@ from app.text import fold, format_number
 
 _T = TypeVar("_T")
 _PROGRESS_EVERY = 1_000
+_CASE_HEADERS = {c.key: c.header for c in CASE_COLUMNS}
 _INDEXED = re.compile(r"(children|defamed)\[(\d+)\]")
 # Where the problems of each first-sheet event are shown: field key → header.
 _EVENT_HEADERS = {
-    spec.kind: {key: CASE_HEADERS[spec.column_for(key)]
+    spec.kind: {key: _CASE_HEADERS[spec.column_for(key)]
                 for key in ("occurred_on", "document_number", "sanction_form", "fine_amount")}
     for spec in FIRST_SHEET_EVENTS
 }
@@ -324,7 +325,7 @@ class FileScan:
         plan = self._plan(self._header)
         for number, cells in first.rows(self._header.row + 1):
             self._tick()
-            origin = Origin(self.sheet, number, True, CODE_HEADER, CASE_HEADERS)
+            origin = Origin(self.sheet, number, True, CODE_HEADER, _CASE_HEADERS)
             values, unreadable = self._cells(origin, plan, cells)
             if not values and not unreadable:
                 continue  # an empty row
@@ -342,11 +343,11 @@ class FileScan:
                   for spec in FIRST_SHEET_EVENTS if spec.date_key in values or spec.details]
         rows.events[:0] = [e for e in events if e is not None]
         if children := values.pop("children", ()):
-            where = Origin(origin.sheet, origin.row, True, CASE_HEADERS["children"])
+            where = Origin(origin.sheet, origin.row, True, _CASE_HEADERS["children"])
             rows.children[:0] = [Placed(c, where) for c in children]
         if name := values.pop("defamed", None):
             rows.defamed.insert(0, Placed(DefamedInput(name), Origin(
-                origin.sheet, origin.row, True, CASE_HEADERS["defamed"])))
+                origin.sheet, origin.row, True, _CASE_HEADERS["defamed"])))
         data = _build(CaseInput, values, detected_on=None, platform_code=None, account=None,
                       group_code=None, summary=None,
                       children=tuple(c.item for c in rows.children),
@@ -368,8 +369,8 @@ class FileScan:
                 for key in spec.details.values():
                     if key in values:
                         self._add(origin.problem(key, (
-                            f"Có «{CASE_HEADERS[key]}» nhưng chưa có "
-                            f"«{CASE_HEADERS[spec.date_key]}»: ghi ngày đó, hoặc để trống "
+                            f"Có «{_CASE_HEADERS[key]}» nhưng chưa có "
+                            f"«{_CASE_HEADERS[spec.date_key]}»: ghi ngày đó, hoặc để trống "
                             "ô này.")))
             return None
         details: dict[str, Any] = {name: values.get(key) for name, key in spec.details.items()}

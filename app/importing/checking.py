@@ -33,7 +33,7 @@ from app.domain.sanctions import Offender, RecordedDecision, case_problems, summ
 from app.domain.vocabulary import EventKind, Vocabulary
 from app.importing import check
 from app.importing.check import CaseRecord, FileScan
-from app.importing.columns import CASE_HEADERS, CODE_HEADER
+from app.importing.columns import CASE_COLUMNS, CODE_HEADER
 from app.importing.reader import OpenedWorkbook, open_workbook
 from app.importing.worker import ChildBook
 from app.progress import CancelToken, Progress
@@ -49,6 +49,7 @@ def _pickled_by_fields(kind: type[Any]) -> None:
 _pickled_by_fields(CaseRecord)
 _pickled_by_fields(Problem)
 
+_HEADERS = {c.key: c.header for c in CASE_COLUMNS}
 # Cases a batch: enough to amortise a request, few enough that the first ones reach the
 # parent's inserting early (each is about a kilobyte pickled).
 BATCH_CASES = 500
@@ -216,7 +217,7 @@ def _sanction_warnings(sheet: str, row: int, case: PreparedCase,
         EventFact(index, event.kind, event.occurred_on), event,
         summed_maximum(adult_maxima[i] for i in event.legal_basis_ids if i in adult_maxima))
         for index, event in enumerate(case.events) if event.occurred_on is not None]
-    return [Problem(sheet, row, CASE_HEADERS["closed_on" if problem.field == "closing_result"
+    return [Problem(sheet, row, _HEADERS["closed_on" if problem.field == "closing_result"
                                          else "sanction_on"], problem.message, is_warning=True)
             for problem in case_problems(recorded, offender=Offender.of(data), act_on=act.day)]
 
@@ -226,6 +227,6 @@ def _code_needed(sheet: str, row: int, case: PreparedCase, unit: str | None) -> 
     own."""
     if unit is None or case.data.code:
         return []
-    return [Problem(sheet, row, CASE_HEADERS["code"],
+    return [Problem(sheet, row, _HEADERS["code"],
                     f"Sổ của đơn vị {unit}: mỗi vụ việc cần có {CODE_HEADER} do đơn vị đó "
                     "cấp; chương trình chỉ cấp mã cho vụ việc của đơn vị mình.")]

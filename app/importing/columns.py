@@ -244,8 +244,6 @@ CASE_COLUMNS: tuple[Column, ...] = (
            "25/02/2026", width=14),
     _case("notes", "Ghi chú khác.", None, 30),
 )
-# Each first-sheet column's header by its key: where a problem found in a case points.
-CASE_HEADERS = {c.key: c.header for c in CASE_COLUMNS}
 
 
 def _event(key: str, hint: str, example: object = None, width: int = 16,

@@ -28,7 +28,7 @@ from app.domain.search_keys import account_key, url_key
 from app.domain.units import case_ref, checked_unit_code
 from app.errors import UserError
 from app.importing.checking import FileCheck, FileRules, open_checked
-from app.importing.columns import CASE_HEADERS, CODE_HEADER
+from app.importing.columns import CASE_COLUMNS, CODE_HEADER
 from app.importing.export import write_problems
 from app.importing.reader import OpenedWorkbook
 from app.importing.template import builtin_vocabulary, write_template
@@ -41,6 +41,7 @@ from app.services.bulk import CHUNK, insert_cases, settle
 
 _IN_CHUNK = 500
 _NAMED = 5  # cases named in a repeat-offender warning; the rest are counted
+_HEADERS = {c.key: c.header for c in CASE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def _numbered(session: Session, cases: list[PreparedCase], pattern: str,
 
 def _problem(scan: FileCheck, row: int, key: str, message: str,
              warning: bool = False) -> Problem:
-    return Problem(scan.sheet, row, CASE_HEADERS[key], message, warning)
+    return Problem(scan.sheet, row, _HEADERS[key], message, warning)
 
 
 def _codes_in_use(session: Session, scan: FileCheck, unit: str) -> list[Problem]:
