@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from app.db import Database
 from app.domain.import_problems import FileRefused
-from app.importing import checking, package, reader, worker
+from app.importing import package, reader, worker
 from app.importing.columns import CASE_COLUMNS
 from app.importing.package import shared_string_sizes, shared_text_bytes
 from app.progress import Cancelled, CancelToken
@@ -280,7 +280,7 @@ def test_rows_come_in_batches_and_sheets_are_released(tmp_path: Path,
     monkeypatch.setattr(reader, "BATCH_CELLS", 7)
     path = write_book(tmp_path / "so.xlsx", [case_row(**{"Tài khoản, kênh": f"T{i}"})
                                              for i in range(40)])
-    with checking.open_checked(path) as book:
+    with reader.open_workbook(path) as book:
         sheet = book.sheet(book.sheet_names[0])
         account = next(i for i, column in enumerate(CASE_COLUMNS)
                        if column.header == "Tài khoản, kênh")

@@ -23,7 +23,6 @@ import operator
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from app.domain.case import PreparedCase
@@ -34,9 +33,9 @@ from app.domain.vocabulary import EventKind, Vocabulary
 from app.importing import check
 from app.importing.check import CaseRecord, FileScan
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
-from app.importing.reader import OpenedWorkbook, open_workbook
+from app.importing.reader import OpenedWorkbook
 from app.importing.worker import ChildBook
-from app.progress import CancelToken, Progress
+from app.progress import Progress
 
 
 # Slotted frozen dataclasses pickle through `dataclasses.fields()` for each item (a second
@@ -83,13 +82,6 @@ class _Batch:
     child_count: int
     ticks: list[tuple[int, int]]  # the progress reported while checking these
     last: bool
-
-
-def open_checked(path: Path, password: str | None = None,
-                 token: CancelToken | None = None) -> OpenedWorkbook:
-    """`path` opened in a reading process that checks it as well (`CheckInProcess`), for
-    `FileCheck`: `reader.open_workbook`'s refusals."""
-    return open_workbook(path, password, token, CheckInProcess)
 
 
 class FileCheck:

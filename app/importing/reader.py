@@ -20,13 +20,7 @@ from typing import Any
 
 from app.domain.import_problems import FileRefused, PasswordRequired
 from app.importing.package import MB, check_package, refuse
-from app.importing.worker import (
-    BATCH_CELLS,
-    FIRST_BATCH_CELLS,
-    ChildBook,
-    FileChecks,
-    ReadingProcess,
-)
+from app.importing.worker import BATCH_CELLS, FIRST_BATCH_CELLS, ChildBook, ReadingProcess
 from app.progress import CancelToken
 
 Cell = str | float | int | bool | date | datetime | time | timedelta
@@ -120,10 +114,9 @@ class OpenedWorkbook:
         self.close()
 
 
-def open_workbook(path: Path, password: str | None, token: CancelToken | None,
-                  checks: type[FileChecks]) -> OpenedWorkbook:
-    """Check `path` and open it in a reading process whose "check" request `checks`
-    answers (`checking.open_checked`); raises `FileRefused` or
+def open_workbook(path: Path, password: str | None = None,
+                  token: CancelToken | None = None) -> OpenedWorkbook:
+    """Check `path` and open it in a reading process; raises `FileRefused` or
     `PasswordRequired` with a message, `Cancelled` when `token` is cancelled while the
     process works."""
     name = path.name
@@ -142,7 +135,7 @@ def open_workbook(path: Path, password: str | None, token: CancelToken | None,
         raise refuse(name)
     total_rows = check_package(name, data)
     # The process reads the very bytes checked, decrypted if need be.
-    return OpenedWorkbook(ReadingProcess(name, data, token, checks), total_rows)
+    return OpenedWorkbook(ReadingProcess(name, data, token), total_rows)
 
 
 def _decrypt(name: str, data: bytes, password: str | None) -> bytes:

@@ -30,7 +30,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any, Protocol
+from typing import Any
 
 from app.domain.import_problems import FileRefused
 from app.importing.package import DAMAGED, refuse
@@ -53,29 +53,16 @@ ENDED = ("Không đọc được tệp «{name}»: chương trình đọc tệp 
          "kiểm tra rồi lưu lại, hoặc chia sổ thành nhiều tệp nhỏ hơn.")
 
 
-class FileChecks(Protocol):
-    """The file's checks in the process (`checking.CheckInProcess`), given to it by the
-    parent so that this module, which they read the file through, does not import them."""
-
-    def __init__(self, book: ChildBook, *arguments: Any) -> None: ...
-
-    def opened(self) -> object: ...
-
-    def answer(self, kind: str, *arguments: Any) -> object: ...
-
-
 class ReadingProcess:
     """The parent's end: one request at a time, each answer awaited while watching the
     cancel token and the process itself."""
 
-    def __init__(self, name: str, data: bytes, token: CancelToken | None,
-                 checks: type[FileChecks]) -> None:
+    def __init__(self, name: str, data: bytes, token: CancelToken | None) -> None:
         self._name = name
         self._token = token
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=serve, args=(child, MEMORY_LIMIT, checks),
-                                        daemon=True,
+        self._process = context.Process(target=serve, args=(child, MEMORY_LIMIT), daemon=True,
                                         name="sovipham-doc-tep")
         self._process.start()
         child.close()
@@ -154,9 +141,8 @@ class ReadingProcess:
 # ---------------------------------------------------------------------- the child
 
 
-def serve(connection: Connection, memory_limit: int, checks: type[FileChecks]) -> None:
-    """Read the file sent first, then answer requests until told to close or orphaned;
-    `checks` answers the "check" request and those that follow it."""
+def serve(connection: Connection, memory_limit: int) -> None:
+    """Read the file sent first, then answer requests until told to close or orphaned."""
     # The parent decides when to stop (a console's Ctrl+C reaches the whole group); what
     # calamine prints when it aborts is no message for the officer.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -167,7 +153,7 @@ def serve(connection: Connection, memory_limit: int, checks: type[FileChecks]) -
     try:
         data = connection.recv_bytes()
         try:
-            book = ChildBook(CalamineWorkbook.from_filelike(io.BytesIO(data)), checks)
+            book = ChildBook(CalamineWorkbook.from_filelike(io.BytesIO(data)))
         except CalamineError:
             connection.send(("refused", None))
             return
@@ -198,13 +184,12 @@ class ChildBook:
     parent's end (`ReadingProcess`) does: the file's checks (`checking.py`) read it through
     the same requests, without the pipe."""
 
-    def __init__(self, book: Any, checks: type[FileChecks]) -> None:
+    def __init__(self, book: Any) -> None:
         self._book = book
-        self._checks = checks
         self.sheet_names: list[str] = list(book.sheet_names)
         self._sheets: dict[int, _Sheet] = {}
         self._opened = 0
-        self._check: FileChecks | None = None  # the file's checks, once asked for
+        self._check: Any = None  # the file's checks, once asked for
         self._answer: object = None
 
     def call(self, *request: object) -> Any:
@@ -225,10 +210,11 @@ class ChildBook:
         elif kind == "rows":
             self._answer = self._sheets[arguments[0]].batch(*arguments[1:])
         elif kind == "check":
-            self._check = self._checks(self, *arguments)
+            from app.importing.checking import CheckInProcess
+
+            self._check = CheckInProcess(self, *arguments)
             self._answer = self._check.opened()
         else:  # the check's own requests
-            assert self._check is not None
             self._answer = self._check.answer(kind, *arguments)
 
     def answer(self) -> Any:

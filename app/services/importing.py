@@ -27,10 +27,10 @@ from app.domain.import_problems import ImportRefused, Problem, errors_of, warnin
 from app.domain.search_keys import account_key, url_key
 from app.domain.units import case_ref, checked_unit_code
 from app.errors import UserError
-from app.importing.checking import FileCheck, FileRules, open_checked
+from app.importing.checking import FileCheck, FileRules
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
 from app.importing.export import write_problems
-from app.importing.reader import OpenedWorkbook
+from app.importing.reader import OpenedWorkbook, open_workbook
 from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
 from app.progress import CancelToken, Progress
@@ -103,7 +103,7 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
     with db.read() as session:
         own = settings.read_office(session).unit_code
     unit = _other_unit(unit, own)
-    with open_checked(path, file_password, token) as book:
+    with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, unit, _stage(progress, token))
         with db.read() as session:
             scan.add(_codes_in_use(session, scan, own if unit is None else unit))
@@ -132,7 +132,7 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
     actor.require(Permission.IMPORT)
     with db.read() as session:
         unit = _other_unit(unit, settings.read_office(session).unit_code)
-    with open_checked(path, file_password, token) as book:
+    with open_workbook(path, file_password, token) as book:
         scan = _scan(db, book, today, unit, _stage(progress, token))
         with db.write() as session:
             office = settings.read_office(session)
