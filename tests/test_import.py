@@ -722,61 +722,6 @@ def test_one_bad_row_among_1000_leaves_the_database_unchanged(db: Database, offi
     assert case_count(db) == 1001
 
 
-def test_a_large_register_lists_every_problem_in_file_order_wherever_found(
-        db: Database, officer: Actor, tmp_path: Path) -> None:
-    """Problems found while reading (cells, rules, a code twice, the optional sheets) and
-    those that need the register (codes in use, repeat offenders) or follow the sanction
-    path, over a file read in several batches: one list, sheet by sheet and row by row,
-    the problems of one row in the order the checks find them; the preview and the refused
-    import give the same."""
-    cases.create_case(db, officer, make_case(code="HS-01", account="Trang cũ"), today=TODAY)
-    fine = {"Ngày quyết định xử phạt": "08/10/2026", "Số tiền phạt (đồng)": "7.500.000"}
-    rows = [case_row(**{"Tài khoản, kênh": f"Trang {i}"}) for i in range(1_300)]
-    rows[0] = case_row(**{"Mã vụ việc": "HS-01", "Tài khoản, kênh": "Trang cũ"})
-    rows[5] = case_row(**{"Mã vụ việc": "HS-02"})
-    rows[1_248] = case_row(**fine, **{"Ngày gỡ bỏ": "31/09/2026", "Tài khoản, kênh": "Trang 1"})
-    rows[1_288] = case_row(**{"Mã vụ việc": "HS-02", "Tóm tắt nội dung": None})
-    path = write_book(tmp_path / "so.xlsx", rows, sheets={
-        "Trẻ em liên quan": [{"Mã vụ việc": "HS-09", "Họ tên": "Bé"},
-                             {"Mã vụ việc": "HS-02", "Họ tên": "Bé", "Năm sinh": 1850}]})
-    preview = check(db, officer, path)
-    with pytest.raises(ImportRefused) as refused:
-        importing.import_workbook(db, officer, path, today=TODAY)
-    assert refused.value.problems == preview.problems
-    warned = "hãy xem các vụ việc này trước khi xử lý."
-    assert [(p.kind_label, p.line()) for p in preview.problems] == [
-        ("Lỗi", 'Dòng 2, cột "Mã vụ việc": Mã vụ việc «HS-01» đã có trong sổ: vụ việc này đã '
-                "được nhập hoặc ghi trước đây. Hãy bỏ dòng này, hoặc đổi mã nếu là vụ việc khác."),
-        ("Cảnh báo", 'Dòng 2, cột "Tài khoản, kênh": Tài khoản «Trang cũ» cũng có trong vụ việc '
-                     f"HS-01: {warned}"),
-        ("Cảnh báo", 'Dòng 3, cột "Tài khoản, kênh": Tài khoản «Trang 1» cũng có trong vụ việc '
-                     f"dòng 1250 của tệp: {warned}"),
-        ("Cảnh báo", 'Dòng 7, cột "Tài khoản, kênh": Tài khoản «Hóng biến Minh Tân» cũng có trong '
-                     f"vụ việc HS-02 (dòng 1290 của tệp): {warned}"),
-        ("Lỗi", 'Dòng 1250, cột "Ngày gỡ bỏ": Ngày «31/09/2026» không có thật trên lịch (ngày 31, '
-                "tháng 9, năm 2026): cần ngày dạng dd/mm/yyyy, ví dụ 05/02/2026."),
-        ("Cảnh báo", 'Dòng 1250, cột "Ngày quyết định xử phạt": Chưa xác định được đối tượng: '
-                     "không ra quyết định xử phạt (điểm d khoản 1 Điều 65 Luật Xử lý vi phạm "
-                     "hành chính). Hãy ghi họ tên đối tượng ở thẻ «Đối tượng» và lưu vụ việc "
-                     "trước; nếu không xác định được, hãy báo cáo, kiến nghị cấp trên hỗ trợ và "
-                     "kết thúc hồ sơ với kết quả «Không xác định được đối tượng»."),
-        ("Cảnh báo", 'Dòng 1250, cột "Tài khoản, kênh": Tài khoản «Trang 1» cũng có trong vụ việc '
-                     f"dòng 3 của tệp: {warned}"),
-        ("Lỗi", 'Dòng 1290, cột "Mã vụ việc": Mã vụ việc «HS-02» trùng với dòng 7 của tệp: mỗi vụ '
-                "việc cần một mã riêng."),
-        ("Lỗi", 'Dòng 1290, cột "Tóm tắt nội dung": Chưa nhập «Tóm tắt nội dung»: đây là thông '
-                "tin bắt buộc."),
-        ("Cảnh báo", 'Dòng 1290, cột "Tài khoản, kênh": Tài khoản «Hóng biến Minh Tân» cũng có '
-                     f"trong vụ việc HS-02 (dòng 7 của tệp): {warned}"),
-        ("Lỗi", 'Dòng 2, cột "Mã vụ việc": Trang «Trẻ em liên quan»: Mã vụ việc «HS-09» không có '
-                "trên trang đầu «Vụ việc» của tệp: mỗi dòng ở trang này phải thuộc một vụ việc "
-                "ghi trên trang đầu."),
-        ("Lỗi", 'Dòng 3, cột "Năm sinh": Trang «Trẻ em liên quan»: Trẻ em thứ 1: «Năm sinh» 1850 '
-                "không hợp lệ: cần năm có 4 chữ số từ 1900 đến 2026."),
-    ]
-    assert case_count(db) == 1
-
-
 def test_cancelling_during_the_insert_rolls_everything_back(
     db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -193,13 +193,6 @@ def _closing_problems(new: Decision, offender: Offender) -> list[FieldProblem]:
     return []
 
 
-def summed_maximum(maxima: Iterable[int | None]) -> int | None:
-    """The highest fine of several violations, each one's summed; None when none states one:
-    what the minors' half is taken of."""
-    highest = [m for m in maxima if m is not None]
-    return sum(highest) if highest else None
-
-
 @dataclass(frozen=True)
 class RecordedDecision:
     """A recorded event as the whole-case check reads it."""

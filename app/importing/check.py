@@ -52,8 +52,7 @@ from app.importing.columns import (
 )
 from app.importing.headers import SEARCH_ROWS, Header, read_header
 from app.importing.parse import CellError, CellReader, read_text
-from app.importing.reader import MAX_CASE_ROWS as MAX_CASE_ROWS  # the scan's, sent to the process
-from app.importing.reader import Cell, OpenedWorkbook, SheetRows
+from app.importing.reader import MAX_CASE_ROWS, Cell, OpenedWorkbook, SheetRows
 from app.progress import Progress
 from app.text import fold, format_number
 
@@ -133,8 +132,7 @@ class FileScan:
     optional sheets; `cases()` then checks and hands out each case of the first sheet."""
 
     def __init__(self, book: OpenedWorkbook, vocabulary: Vocabulary,
-                 citations: Mapping[str, int], today: date, progress: Progress,
-                 max_case_rows: int = MAX_CASE_ROWS) -> None:
+                 citations: Mapping[str, int], today: date, progress: Progress) -> None:
         if not book.sheet_names:
             raise FileRefused("Tệp không có trang tính nào.")
         self._reader = CellReader(vocabulary, citations)
@@ -151,7 +149,7 @@ class FileScan:
         self.child_count = 0
         first = book.sheet(self.sheets[0])
         self._first: SheetRows | None = first  # released once its cases are read
-        self._header = self._case_header(first, max_case_rows)
+        self._header = self._case_header(first)
         # Each code of the first sheet and the row that holds it first.
         self.codes: dict[str, int] = {}
         self._collect_codes()
@@ -189,15 +187,15 @@ class FileScan:
 
     # The first sheet's header and codes.
 
-    def _case_header(self, first: SheetRows, max_case_rows: int) -> Header:
+    def _case_header(self, first: SheetRows) -> Header:
         header = read_header(first, CASES, first_sheet=True)
         if header is None:
             raise FileRefused(f"Không tìm thấy dòng tiêu đề ở trang đầu «{first.name}»: cần một "
                               f"dòng có ô «{CASES.marker}» trong {SEARCH_ROWS} dòng đầu, các cột "
                               "như tệp mẫu.")
-        if first.height - header.row > max_case_rows:
+        if first.height - header.row > MAX_CASE_ROWS:
             raise FileRefused(f"Trang «{first.name}» có {format_number(first.height - header.row)}"
-                              f" dòng, nhiều hơn giới hạn {format_number(max_case_rows)} vụ việc "
+                              f" dòng, nhiều hơn giới hạn {format_number(MAX_CASE_ROWS)} vụ việc "
                               "của một lần nhập: hãy chia thành nhiều tệp.")
         self.add(list(header.problems))
         return header

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.domain.import_problems import FileRefused, PasswordRequired
 from app.importing.package import MB, check_package, refuse
-from app.importing.worker import BATCH_CELLS, FIRST_BATCH_CELLS, ChildBook, ReadingProcess
+from app.importing.worker import BATCH_CELLS, FIRST_BATCH_CELLS, ReadingProcess
 from app.progress import CancelToken
 
 Cell = str | float | int | bool | date | datetime | time | timedelta
@@ -74,9 +74,7 @@ class SheetRows:
 
 
 class OpenedWorkbook:
-    """The workbook the reading process holds (or, in that process, its own: `ChildBook`)."""
-
-    def __init__(self, process: ReadingProcess | ChildBook, total_rows: int) -> None:
+    def __init__(self, process: ReadingProcess, total_rows: int) -> None:
         self._process = process
         # Sheets dropped since the last request, released with the next one.
         self.released: list[int] = []
@@ -89,19 +87,10 @@ class OpenedWorkbook:
         return SheetRows(self, name, number, height, first_column, merged)
 
     def call(self, *request: object) -> Any:
-        self.send(*request)
-        return self.answer()
-
-    def send(self, *request: object) -> None:
-        """A request whose answer `answer` awaits: the process works on it meanwhile (the
-        next may be sent before it is answered)."""
         if self.released:
-            self._process.send("release", tuple(self.released), answered=False)
+            self._process.send("release", tuple(self.released))
             self.released.clear()
-        self._process.send(*request)
-
-    def answer(self) -> Any:
-        return self._process.answer()
+        return self._process.call(*request)
 
     def close(self) -> None:
         self._process.close()

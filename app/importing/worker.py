@@ -5,17 +5,13 @@ program.
 finds (calamine makes a sheet one dense table from its first filled cell to its last, so
 two cells far apart ask for hundreds of gigabytes and the library aborts the process)
 must not take the window or the command with it. The parent sends the checked bytes,
-then either opens sheets and reads their rows in batches, or has the process check the
-whole file itself (`checking.py`: the checks are pure functions of the rows, so they run
-beside the parent's inserting); if the process ends without an answer the import is
-refused with a message and the program goes on. On POSIX the process may not
+opens sheets and reads their rows in batches; if the process ends without an answer the
+import is refused with a message and the program goes on. On POSIX the process may not
 map more than `MEMORY_LIMIT`, so such an allocation fails at once instead of swapping.
 
 The process is spawned (not forked), the same on Windows and Linux; the packaged program
 hands it over to `multiprocessing.freeze_support()` in `app/__main__.py`. The child loads
-this module and the few small ones it imports (60 ms), then python-calamine, then for the
-checks `checking.py` and the pure rules of `app.domain` it imports (never the database's
-or Qt's modules).
+this module and the few small ones it imports (60 ms), then python-calamine.
 """
 
 from __future__ import annotations
@@ -66,33 +62,30 @@ class ReadingProcess:
                                         name="sovipham-doc-tep")
         self._process.start()
         child.close()
-        self._awaited = 0  # requests sent whose answer is not received yet
+        self._busy = False  # a request is being answered
         try:
             self._connection.send_bytes(data)
         except OSError as exc:  # the process ended before reading the file
             self.close()
             raise self._ended() from exc
-        self._awaited = 1  # the file's sheet names
-        self.sheet_names: list[str] = self.answer()
+        self.sheet_names: list[str] = self._answer()
 
     def call(self, *request: object) -> Any:
         self.send(*request)
-        return self.answer()
+        return self._answer()
 
-    def send(self, *request: object, answered: bool = True) -> None:
-        """A request; `answer` awaits its answer (none when not `answered`). A request may be
-        sent before the previous answer is received: the process works on it meanwhile."""
+    def send(self, *request: object) -> None:
+        """A request; `call` awaits its answer."""
         try:
             self._connection.send(request)
         except OSError as exc:
             self.close()
             raise self._ended() from exc
-        self._awaited += answered
 
     def close(self) -> None:
         process = self._process
         if process.is_alive():
-            if self._awaited:  # left working (an interrupt): its work is of no use now
+            if self._busy:  # left waiting (an interrupt): its work is of no use now
                 process.kill()
             else:
                 with contextlib.suppress(OSError):
@@ -103,8 +96,8 @@ class ReadingProcess:
         process.join()
         self._connection.close()
 
-    def answer(self) -> Any:
-        """The answer to the oldest request not answered yet."""
+    def _answer(self) -> Any:
+        self._busy = True
         while True:
             if self._token is not None and self._token.cancelled:
                 self._process.kill()
@@ -121,14 +114,12 @@ class ReadingProcess:
         except (EOFError, OSError) as exc:
             self.close()
             raise self._ended() from exc
-        self._awaited -= 1
+        self._busy = False
         if outcome == "ok":
             return value
         self.close()
         if outcome == "refused":
             raise refuse(self._name, DAMAGED)
-        if outcome == "not a register":  # the checks' own message (no header row…)
-            raise FileRefused(value)
         log.info("import reader process failed: %s", value)
         raise FileRefused(ENDED.format(name=self._name))
 
@@ -150,79 +141,42 @@ def serve(connection: Connection, memory_limit: int) -> None:
     _cap_memory(memory_limit)
     from python_calamine import CalamineError, CalamineWorkbook
 
+    sheets: dict[int, _Sheet] = {}
+    opened = 0
     try:
         data = connection.recv_bytes()
         try:
-            book = ChildBook(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except CalamineError:
             connection.send(("refused", None))
             return
         del data
-        connection.send(("ok", book.sheet_names))
+        connection.send(("ok", list(book.sheet_names)))
         while True:
             request = connection.recv()
-            if request[0] == "close":
+            kind = request[0]
+            if kind == "close":
                 return
             try:
-                book.send(*request)
+                if kind == "open":
+                    sheet = _Sheet(book.get_sheet_by_name(request[1]))
+                    opened += 1
+                    sheets[opened] = sheet
+                    answer: object = (opened, sheet.height, sheet.first_column, sheet.merged)
+                elif kind == "rows":
+                    answer = sheets[request[1]].batch(*request[2:])
+                else:  # "release": the parent dropped these sheets
+                    for number in request[1]:
+                        del sheets[number]
+                    continue
             except CalamineError:
                 connection.send(("refused", None))
                 return
-            except FileRefused as exc:
-                connection.send(("not a register", str(exc)))
-                return
-            if request[0] != "release":
-                connection.send(("ok", book.answer()))
+            connection.send(("ok", answer))
     except EOFError:
         return  # the parent is gone
     except Exception as exc:  # reported to the parent, which logs it
         connection.send(("failed", type(exc).__name__))
-
-
-class ChildBook:
-    """The workbook calamine holds in the process, answering the parent's requests as the
-    parent's end (`ReadingProcess`) does: the file's checks (`checking.py`) read it through
-    the same requests, without the pipe."""
-
-    def __init__(self, book: Any) -> None:
-        self._book = book
-        self.sheet_names: list[str] = list(book.sheet_names)
-        self._sheets: dict[int, _Sheet] = {}
-        self._opened = 0
-        self._check: Any = None  # the file's checks, once asked for
-        self._answer: object = None
-
-    def call(self, *request: object) -> Any:
-        self.send(*request)
-        return self.answer()
-
-    def send(self, *request: Any, answered: bool = True) -> None:
-        """Answers the request at once; "release" (these sheets were dropped) has none."""
-        kind, arguments = request[0], request[1:]
-        if kind == "release":
-            for number in arguments[0]:
-                del self._sheets[number]
-        elif kind == "open":
-            sheet = _Sheet(self._book.get_sheet_by_name(arguments[0]))
-            self._opened += 1
-            self._sheets[self._opened] = sheet
-            self._answer = (self._opened, sheet.height, sheet.first_column, sheet.merged)
-        elif kind == "rows":
-            self._answer = self._sheets[arguments[0]].batch(*arguments[1:])
-        elif kind == "check":
-            from app.importing.checking import CheckInProcess
-
-            self._check = CheckInProcess(self, *arguments)
-            self._answer = self._check.opened()
-        else:  # the check's own requests
-            self._answer = self._check.answer(kind, *arguments)
-
-    def answer(self) -> Any:
-        answer, self._answer = self._answer, None
-        return answer
-
-    def close(self) -> None:
-        """Nothing to end: the book lasts as long as the process."""
 
 
 class _Sheet:

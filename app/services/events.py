@@ -21,7 +21,6 @@ from app.domain.sanctions import (
     case_problems,
     follow_up_problems,
     sanction_problems,
-    summed_maximum,
 )
 from app.domain.vocabulary import EventKind
 from app.errors import UserError, ValidationError
@@ -66,8 +65,8 @@ def _check(session: Session, case: Case, data: EventInput, today: date, provisio
 def adult_maximum(provisions: Iterable[Provision]) -> int | None:
     """The highest fine for an adult person of `provisions`, summed (each is a violation),
     None when none states a range: what the minors' half is taken of."""
-    return summed_maximum(bounds[1] if (bounds := p.fine_range(PartyKind.PERSON)) else None
-                          for p in provisions)
+    highest = [bounds[1] for p in provisions if (bounds := p.fine_range(PartyKind.PERSON))]
+    return sum(highest) if highest else None
 
 
 def sanction_path_problems(case: Case, provisions: Catalog) -> list[str]:

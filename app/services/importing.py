@@ -3,9 +3,7 @@
 `check_workbook` is the preview (nothing written); `import_workbook` checks the
 file again inside the write transaction, so that the codes and repeat offenders
 it checks against cannot change before the rows are inserted. Either streams the
-file: a register of 100,000 rows is never held whole in memory. The rows are read and
-checked in the reading process (`app.importing.checking`), while this process checks what
-needs the database and inserts.
+file: a register of 100,000 rows is never held whole in memory.
 """
 
 from __future__ import annotations
@@ -23,11 +21,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
 from app.domain.case import PreparedCase
+from app.domain.events import EventFact
 from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
+from app.domain.sanctions import Offender, RecordedDecision, case_problems
 from app.domain.search_keys import account_key, url_key
 from app.domain.units import case_ref, checked_unit_code
+from app.domain.vocabulary import EventKind
 from app.errors import UserError
-from app.importing.checking import FileCheck, FileRules
+from app.importing.check import FileScan
 from app.importing.columns import CASE_COLUMNS, CODE_HEADER
 from app.importing.export import write_problems
 from app.importing.reader import OpenedWorkbook, open_workbook
@@ -38,6 +39,7 @@ from app.services import audit, events, legal_basis, numbering, settings, units,
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
 from app.services.bulk import CHUNK, insert_cases, settle
+from app.services.legal_basis import Provision
 
 _IN_CHUNK = 500
 _NAMED = 5  # cases named in a repeat-offender warning; the rest are counted
@@ -85,13 +87,10 @@ def _stage(progress: Progress | None, token: CancelToken | None) -> Progress:
     return report
 
 
-def _scan(db: Database, book: OpenedWorkbook, today: date | None, unit: str | None,
-          progress: Progress) -> FileCheck:
-    provisions = legal_basis.all_provisions(db)
-    return FileCheck(book, FileRules(
-        vocabulary.load(db), {p.citation: p.id for p in provisions},
-        {p.id: events.adult_maximum([p]) for p in provisions}, today or date.today(), unit),
-        progress)
+def _scan(db: Database, book: OpenedWorkbook, today: date | None,
+          progress: Progress) -> FileScan:
+    citations = {p.citation: p.id for p in legal_basis.all_provisions(db)}
+    return FileScan(book, vocabulary.load(db), citations, today or date.today(), progress)
 
 
 def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
@@ -104,15 +103,17 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
         own = settings.read_office(session).unit_code
     unit = _other_unit(unit, own)
     with open_workbook(path, file_password, token) as book:
-        scan = _scan(db, book, today, unit, _stage(progress, token))
+        scan = _scan(db, book, today, _stage(progress, token))
         with db.read() as session:
             scan.add(_codes_in_use(session, scan, own if unit is None else unit))
-        scan.check_all()
-        with db.read() as session:
-            scan.add(_repeat_offenders(session, scan, before=_next_case_id(session), own=own))
-        problems = scan.ordered_problems()
+        catalog = _catalog(db)
+        for case in scan.cases():  # each case is checked as it is read
+            scan.add(_sanction_warnings(scan, case, catalog))
+            scan.add(_code_needed(scan, case, unit))
+    with db.read() as session:
+        scan.add(_repeat_offenders(session, scan, before=_next_case_id(session), own=own))
     return ImportPreview(path.name, len(scan.records), scan.event_count, scan.child_count,
-                         problems)
+                         scan.ordered_problems())
 
 
 def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: str | None = None,
@@ -133,7 +134,8 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
     with db.read() as session:
         unit = _other_unit(unit, settings.read_office(session).unit_code)
     with open_workbook(path, file_password, token) as book:
-        scan = _scan(db, book, today, unit, _stage(progress, token))
+        scan = _scan(db, book, today, _stage(progress, token))
+        catalog = _catalog(db)
         with db.write() as session:
             office = settings.read_office(session)
             scan.add(_codes_in_use(session, scan, office.unit_code if unit is None else unit))
@@ -152,10 +154,13 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                                           unit_code=unit))
                 chunk.clear()
 
-            for case in scan.cases():  # none once the file has an error
-                chunk.append(case)
-                if len(chunk) == CHUNK:
-                    insert()
+            for case in scan.cases():
+                scan.add(_sanction_warnings(scan, case, catalog))
+                scan.add(_code_needed(scan, case, unit))
+                if not scan.has_errors:
+                    chunk.append(case)
+                    if len(chunk) == CHUNK:
+                        insert()
             if not scan.has_errors and chunk:
                 insert()
             scan.add(_repeat_offenders(session, scan, before=first_new, own=office.unit_code))
@@ -193,6 +198,16 @@ def _other_unit(unit: str | None, own: str) -> str | None:
     return None if code == own else code
 
 
+def _code_needed(scan: FileScan, case: PreparedCase, unit: str | None) -> list[Problem]:
+    """Another unit's case keeps the code that unit gave it: this office numbers only its
+    own."""
+    if unit is None or case.data.code:
+        return []
+    return [_problem(scan, scan.records[-1].row, "code",
+                     f"Sổ của đơn vị {unit}: mỗi vụ việc cần có {CODE_HEADER} do đơn vị đó "
+                     "cấp; chương trình chỉ cấp mã cho vụ việc của đơn vị mình.")]
+
+
 def _next_case_id(session: Session) -> int:
     return session.execute(select(func.coalesce(func.max(Case.id), 0))).scalar_one() + 1
 
@@ -214,12 +229,36 @@ def _numbered(session: Session, cases: list[PreparedCase], pattern: str,
     return numbered
 
 
-def _problem(scan: FileCheck, row: int, key: str, message: str,
+def _problem(scan: FileScan, row: int, key: str, message: str,
              warning: bool = False) -> Problem:
     return Problem(scan.sheet, row, _HEADERS[key], message, warning)
 
 
-def _codes_in_use(session: Session, scan: FileCheck, unit: str) -> list[Problem]:
+def _catalog(db: Database) -> dict[int, Provision]:
+    return {p.id: p for p in legal_basis.all_provisions(db)}
+
+
+def _sanction_warnings(scan: FileScan, case: PreparedCase,
+                       catalog: dict[int, Provision]) -> list[Problem]:
+    """The rules of the sanction path the case just read breaks (app.domain.sanctions), as
+    warnings: a register kept before the program did not follow them, and the import
+    template's errors are fixed by its specification; "chốt số liệu" refuses them later."""
+    data = case.data
+    act = data.act_date
+    if act is None or not any(e.kind in (EventKind.SANCTION, EventKind.CLOSE)
+                              for e in case.events):
+        return []
+    recorded = [RecordedDecision(
+        EventFact(index, event.kind, event.occurred_on), event,
+        events.adult_maximum(catalog[i] for i in event.legal_basis_ids if i in catalog))
+        for index, event in enumerate(case.events) if event.occurred_on is not None]
+    row = scan.records[-1].row  # the case just handed out
+    return [_problem(scan, row, "closed_on" if problem.field == "closing_result"
+                     else "sanction_on", problem.message, warning=True)
+            for problem in case_problems(recorded, offender=Offender.of(data), act_on=act.day)]
+
+
+def _codes_in_use(session: Session, scan: FileScan, unit: str) -> list[Problem]:
     """The file's codes the unit it is imported under already has in the register."""
     used = units.codes_in_unit(session, unit, list(scan.codes))
     return [
@@ -230,7 +269,7 @@ def _codes_in_use(session: Session, scan: FileCheck, unit: str) -> list[Problem]
     ]
 
 
-def _repeat_offenders(session: Session, scan: FileCheck, before: int,
+def _repeat_offenders(session: Session, scan: FileScan, before: int,
                       own: str) -> list[Problem]:
     """A warning for each case whose account or URL is also another case's, in the
     database (cases numbered below `before`, not this import's) or in the file: a possible
