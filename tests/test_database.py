@@ -204,7 +204,8 @@ def test_a_copy_is_checked_and_a_file_that_is_no_database_is_a_problem(
         db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "ban-chup"
     with storage.snapshot(db.engine, folder, db.data_key) as copy, \
-            storage.opened_copy(copy, db.data_key) as engine:
+            storage.opened_copy(copy.path, db.data_key) as engine:
+        copy.checked()
         assert storage.storage_problems(engine) == []
         assert current_revision(engine) == HEAD_REVISION
     assert list(folder.iterdir()) == []  # the snapshot goes with its block

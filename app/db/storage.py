@@ -299,7 +299,7 @@ class DamagedCopy(Exception):
 @dataclass(frozen=True)
 class Snapshot:
     """A consistent copy of the database, its check running meanwhile
-    (`checking_snapshot`)."""
+    (`snapshot`)."""
 
     path: Path
     _check: Future[list[str]]
@@ -323,21 +323,14 @@ class Snapshot:
 
 
 @contextmanager
-def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Path]:
-    """A consistent copy of the database in a new file in `folder`, checked
-    (`storage_problems`; `DamagedCopy` when it has any), removed when the block ends (or,
-    after a crash, at the next open: `copies.remove_leftovers`)."""
-    with checking_snapshot(engine, folder, data_key) as copy:
-        copy.checked()
-        yield copy.path
-
-
-@contextmanager
-def checking_snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot]:
-    """`snapshot`, its check running in a thread while the block reads the copy (it must
-    not write to it before `Snapshot.checked`, nor let anything it made from the copy out
-    before that says the copy is sound): SQLite releases the GIL while a statement runs,
-    so a backup seals the copy on the other core meanwhile. The check runs on the
+def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot]:
+    """A consistent copy of the database in a new file in `folder`, removed when the block
+    ends (or, after a crash, at the next open: `copies.remove_leftovers`), and its check
+    (`storage_problems`; `Snapshot.checked` raises `DamagedCopy` when it has any) running
+    in a thread while the block reads the copy (it must not write to it before
+    `Snapshot.checked`, nor let anything it made from the copy out before that says the
+    copy is sound): SQLite releases the GIL while a statement runs, so a backup seals the
+    copy on the other core meanwhile. The check runs on the
     connection that wrote the copy, whose cache still holds the pages it wrote: SQLCipher
     does not decrypt them again from the file. A block that ends before the check
     interrupts it."""
@@ -389,7 +382,7 @@ def storage_problems(engine: Engine) -> list[str]:
     """What is wrong with the stored database itself: damaged pages or indexes, rows
     pointing at rows that do not exist, or a file that is not a database. Empty when sound.
     Used by `check` on the open register and by a restore on the unpacked copy (a backup's
-    snapshot is checked by `checking_snapshot`)."""
+    snapshot is checked by `snapshot`)."""
     if engine.dialect.name == POSTGRESQL:
         return _server_problems(engine)
     if engine.dialect.name != SQLITE:

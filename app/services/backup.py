@@ -114,7 +114,7 @@ def make_backup(db: Database, actor: Actor, target: Path | None = None, *,
     """Write a backup by hand (administrators) to `target` (default: the data folder's
     backups/).
 
-    The copy of the database is checked (`storage.checking_snapshot`) while the file is
+    The copy of the database is checked (`storage.snapshot`) while the file is
     written, and the file appears under its name only when complete and the check
     passed: a damaged database never produces a backup that would push out good ones.
     """
@@ -210,7 +210,7 @@ def _snapshot(db: Database) -> Iterator[storage.Snapshot]:
     """A consistent copy of the database, removed when the block ends; its check's
     problems (`Snapshot.checked`) refuse the backup."""
     try:
-        with storage.checking_snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+        with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
             if db.on_server:
                 copy.checked()  # before `_set_apart` rewrites it
             yield copy
