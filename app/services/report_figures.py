@@ -109,11 +109,14 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def _in_period(period: Period, kinds: Iterable[str] = tuple(EventKind)) -> ColumnElement[bool]:
+def _in_period(period: Period,
+               kinds: Iterable[str] | None = tuple(EventKind)) -> ColumnElement[bool]:
     """Non-voided events of `kinds` dated in the period. Naming the kinds lets SQLite find
-    them through the (kind, date) index instead of reading every event."""
-    return and_(Event.kind.in_([str(k) for k in kinds]), Event.occurred_on >= period.start,
-                Event.occurred_on <= period.end, Event.voided_at.is_(None))
+    them through the (kind, date) index instead of reading every event; None names none
+    (the caller checks them)."""
+    return and_(true() if kinds is None else Event.kind.in_([str(k) for k in kinds]),
+                Event.occurred_on >= period.start, Event.occurred_on <= period.end,
+                Event.voided_at.is_(None))
 
 
 def _among(column: InstrumentedAttribute[int],
@@ -550,8 +553,7 @@ def _event_words(session: Session, period: Period, vocab: Vocabulary, masker: Ma
     statement = (
         select(Event.case_id, Event.kind, Event.occurred_on, Event.document_number,
                Event.sanction_form, Event.fine_amount, Event.closing_result)
-        .where(Event.case_id.in_(cases), Event.occurred_on >= period.start,
-               Event.occurred_on <= period.end, Event.voided_at.is_(None))
+        .where(Event.case_id.in_(cases), _in_period(period, kinds=None))
         .order_by(Event.case_id, Event.occurred_on, Event.id)
     )
     kinds = set(EventKind)
