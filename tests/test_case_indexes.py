@@ -20,9 +20,11 @@ from sqlalchemy import event, inspect
 
 from app.db import Database, text_index
 from app.db.migrate import alembic_config
-from app.db.schema import migrate
+from app.db.schema import changing_schema, migrate
 from app.domain.labels import Attention
 from app.domain.periods import Period
+from app.domain.vocabulary import EventKind
+from app.models import Event
 from app.services import cases, numbering, search
 from app.services.actor import Actor
 from app.services.report_figures import compute_figures, detected_per_period
@@ -98,8 +100,10 @@ USED_BY: dict[str, Callable[[Database], object]] = {
     "ix_events_kind_date": lambda db: compute_figures(db, OCTOBER),
     "ix_events_fines": _ids(CaseQuery(attention=Attention.COMPLIANCE_OVERDUE)),
     "ix_events_records": _ids(CaseQuery(attention=Attention.DECISION_OVERDUE)),
+    "ix_cases_offender_age": lambda db: compute_figures(db, OCTOBER),
 }
-ADDED_BY_0026 = {"ix_events_fines", "ix_events_records"}  # tests/test_dashboard_indexes.py
+# Made by later migrations (0026: tests/test_dashboard_indexes.py; 0027: below).
+ADDED_AFTER_0025 = {"ix_events_fines", "ix_events_records", "ix_cases_offender_age"}
 
 
 @PLANS_ARE_SQLITES
@@ -145,9 +149,31 @@ def test_migration_0025_keeps_the_cases_and_its_downgrade_makes_the_indexes_agai
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0024")
-    assert _indexes(db) == (set(USED_BY) - ADDED_BY_0026) | DROPPED
+    assert _indexes(db) == (set(USED_BY) - ADDED_AFTER_0025) | DROPPED
     with db.engine.begin() as connection:
         migrate(connection)
     assert _indexes(db) == set(USED_BY)
     assert search.search_case_ids(db, CaseQuery(sort=SortKey.DETECTED, descending=False),
                                   TODAY) == made
+
+
+def test_migration_0027_adds_the_offender_age_index_and_keeps_the_count(
+        db: Database, officer: Actor) -> None:
+    """Taken down to 0026 and up again (SQLCipher and PostgreSQL): the index is there and
+    the minor offenders of a month counted the same."""
+    case = make_case(detected_on=date(2026, 10, 5), offender_name="Lý Văn Dũng",
+                     offender_birth_year=2010)
+    case_id = cases.create_case(db, officer, case, today=TODAY).id
+    with db.write() as session:
+        session.add(Event(case_id=case_id, kind=EventKind.INVITE,
+                          occurred_on=date(2026, 10, 9), officer="canbo"))
+    config = alembic_config()
+    with changing_schema(db.engine) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0026")
+    assert "ix_cases_offender_age" not in _indexes(db)
+    assert compute_figures(db, OCTOBER).work.minor_offenders == 1
+    with changing_schema(db.engine) as connection:
+        migrate(connection)
+    assert _indexes(db) == set(USED_BY)
+    assert compute_figures(db, OCTOBER).work.minor_offenders == 1

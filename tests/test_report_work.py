@@ -108,6 +108,12 @@ def test_minor_offenders_are_the_cases_handled_in_the_period_of_offenders_under_
     # Only the birth year: the younger possible age, 17 in 2026.
     _case(db, officer, date(2026, 10, 5), invite, offender_name="Lý Văn Dũng",
           offender_birth_year=2009)
+    # Born in the act's year less 18: 17 by the birth year alone, 17 a day before turning
+    # 18 by the date; counted.
+    _case(db, officer, date(2026, 10, 5), invite, offender_name="Trịnh Văn Hậu",
+          offender_birth_year=2008)
+    _case(db, officer, date(2026, 10, 5), invite, offender_name="Mai Văn Phúc",
+          offender_birth_date=date(2008, 10, 6))
     # A minor detected last year, handled now: counted.
     _case(db, officer, date(2025, 11, 5), invite, offender_name="Đỗ Văn Tài",
           offender_birth_year=2012)
@@ -126,7 +132,7 @@ def test_minor_offenders_are_the_cases_handled_in_the_period_of_offenders_under_
     gone = _case(db, officer, date(2026, 10, 5), invite, offender_name="Lê Văn Hải",
                  offender_birth_year=2010)
     cases.delete_case(db, leader, gone, "Nhập trùng")
-    assert compute_figures(db, OCTOBER).work.minor_offenders == 3
+    assert compute_figures(db, OCTOBER).work.minor_offenders == 5
 
 
 # --- year to date and a year before ---------------------------------------------------------

@@ -34,6 +34,8 @@ from sqlalchemy import (
     Subquery,
     and_,
     case,
+    exists,
+    extract,
     func,
     literal,
     or_,
@@ -78,7 +80,7 @@ from app.domain.report import (
     count_children,
 )
 from app.domain.vocabulary import GROUP_ORDER, EventKind, Group, VocabList, Vocabulary
-from app.domain.warnings import minor_band
+from app.domain.warnings import MINOR_BANDS, minor_band
 from app.models import Case, Child, Event
 from app.services import settings, vocabulary
 from app.text import format_date, format_money, format_number
@@ -425,14 +427,21 @@ def _escalations(session: Session, period: Period) -> tuple[tuple[str, int], ...
 def _minor_offenders(session: Session, period: Period) -> int:
     """Cases with any event in the period whose offender, a person, was under 18 at the
     act (the age rule of `app.domain.protection`, the bands of `app.domain.warnings`).
-    One statement per period: the one for all periods read more (measured)."""
+    Read from `ix_cases_offender_age`, narrowed there to offenders born in the act's year
+    less 18 or later (anyone under 18 at the act was), their events looked up case by case: not
+    every case handled in the period read (a year to date's 35,000 rows, 1.0 s at 100,000
+    cases). One statement per period: the one for all periods read more (measured)."""
+    under = max(band.under for band in MINOR_BANDS)
+    born_in = func.coalesce(extract("year", Case.offender_birth_date),
+                            Case.offender_birth_year)
     statement = (
         select(Case.offender_birth_date, Case.offender_birth_year, _act_day())
         .where(Case.deleted_at.is_(None),
-               or_(Case.offender_birth_date.is_not(None), Case.offender_birth_year.is_not(None)),
+               or_(Case.offender_birth_year.is_not(None), Case.offender_birth_date.is_not(None)),
                func.coalesce(Case.offender_name, "") != "",
                func.coalesce(Case.offender_kind, "") != PartyKind.ORGANISATION,
-               Case.id.in_(select(Event.case_id).where(_in_period(period))))
+               born_in >= extract("year", _act_day()) - under,
+               exists().where(Event.case_id == Case.id, _in_period(period)))
     )
     return sum(1 for born, year, act_on in _streamed_rows(session, statement)
                if (age := age_on(born, year, act_on)) is not None and minor_band(age))
