@@ -157,23 +157,35 @@ def test_migration_0025_keeps_the_cases_and_its_downgrade_makes_the_indexes_agai
                                   TODAY) == made
 
 
-def test_migration_0027_adds_the_offender_age_index_and_keeps_the_count(
+def _columns(db: Database, table: str) -> dict[str, list[str]]:
+    return {index["name"]: index["column_names"]
+            for index in inspect(db.engine).get_indexes(table) if index["name"]}
+
+
+def test_migration_0027_makes_the_figures_indexes_and_keeps_the_counts(
         db: Database, officer: Actor) -> None:
-    """Taken down to 0026 and up again (SQLCipher and PostgreSQL): the index is there and
-    the minor offenders of a month counted the same."""
+    """Taken down to 0026 and up again (SQLCipher and PostgreSQL): the indexes are there,
+    the events' ones holding what the figures read, and a month's figures the same."""
     case = make_case(detected_on=date(2026, 10, 5), offender_name="Lý Văn Dũng",
                      offender_birth_year=2010)
     case_id = cases.create_case(db, officer, case, today=TODAY).id
     with db.write() as session:
         session.add(Event(case_id=case_id, kind=EventKind.INVITE,
                           occurred_on=date(2026, 10, 9), officer="canbo"))
+    before = compute_figures(db, OCTOBER)
     config = alembic_config()
     with changing_schema(db.engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0026")
     assert "ix_cases_offender_age" not in _indexes(db)
-    assert compute_figures(db, OCTOBER).work.minor_offenders == 1
+    assert _columns(db, "events")["ix_events_kind_date"] == ["kind", "occurred_on"]
     with changing_schema(db.engine) as connection:
         migrate(connection)
     assert _indexes(db) == set(USED_BY)
-    assert compute_figures(db, OCTOBER).work.minor_offenders == 1
+    events = _columns(db, "events")
+    assert events["ix_events_kind_date"][2:] == ["voided_at", "case_id", "sanction_form",
+                                                 "fine_amount"]
+    assert events["ix_events_fines"][-1] == "paid_amount"
+    after = compute_figures(db, OCTOBER)
+    assert after.work.minor_offenders == 1 and after.work.invited == 1
+    assert (after.summary, after.work) == (before.summary, before.work)
