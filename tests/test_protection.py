@@ -209,7 +209,7 @@ def test_masking_a_masked_text_again_changes_nothing_for_a_child_called_nam() ->
 
 
 # As many names as a year's report holds, sharing surnames, middle and given names: a word
-# is tried only against the names it may stand for (`Masker._split`, `_ending_in`),
+# is tried only against the names it may stand for (`Masker._holding_a_cut`, `_run_at`),
 # and must come out as if tried against each of them.
 CROWD = [Person(f"{surname} {middle} {given}") for surname, middle, given in itertools.product(
     ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Đỗ", "Ngô"),

@@ -28,7 +28,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -313,9 +313,16 @@ class Masker:
         self._by_case: dict[Hashable, frozenset[int]] = {}
         self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
         self._by_word: dict[str, set[int]] = {}  # folded name word → names holding it
+        # The same as bits of ints (name `i` the bit `1 << i`): a run narrows thousands of
+        # names sharing a surname word by word, as fast as ANDing a few kilobytes.
+        self._word_bits: dict[str, int] = {}
         # … by the marks the word carries in the name ("" for none)
-        self._by_marks: dict[str, dict[str, set[int]]] = {}
-        self._given: dict[str, set[int]] = {}  # folded given name → names ending with it
+        self._by_marks: dict[str, dict[str, int]] = {}
+        self._given: dict[str, int] = {}  # folded given name → names ending with it
+        self._surnamed: dict[str, int] = {}  # folded surname → names starting with it
+        by_marks: dict[str, dict[str, set[int]]] = {}
+        given: dict[str, set[int]] = {}
+        surnamed: dict[str, set[int]] = {}
         # Two folded words that may stand side by side in a run of one name: any two words
         # of a name.
         self._pairs: set[tuple[str, str]] = set()
@@ -329,9 +336,9 @@ class Masker:
                     ids.add(name_id)
                     for word, (marks, _letter) in name.words.items():
                         self._by_word.setdefault(word, set()).add(name_id)
-                        self._by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(
-                            name_id)
-                    self._given.setdefault(name.given, set()).add(name_id)
+                        by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(name_id)
+                    given.setdefault(name.given, set()).add(name_id)
+                    surnamed.setdefault(name.surname, set()).add(name_id)
                     self._pairs.update(itertools.product(name.words, name.words))
                     self._names.append(name)
                 places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
@@ -339,6 +346,11 @@ class Masker:
             if ids or places:
                 self._by_case[key] = frozenset(ids)
                 self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
+        self._word_bits = {word: _bits(ids) for word, ids in self._by_word.items()}
+        self._by_marks = {word: {marks: _bits(ids) for marks, ids in found.items()}
+                          for word, found in by_marks.items()}
+        self._given = {word: _bits(ids) for word, ids in given.items()}
+        self._surnamed = {word: _bits(ids) for word, ids in surnamed.items()}
         # Folded words known to play no part in any name (most words of most texts), those
         # that may, and among them those that are names' words run together.
         self._inert: set[str] = set()
@@ -426,13 +438,14 @@ class Masker:
                 after = run.last + 1
         return _replace(text, pieces) if pieces else text
 
-    def _holders(self, words: _Text, index: int) -> set[int]:
-        """The names word `index` is one of the words of, its marks (if typed) theirs."""
+    def _holders(self, words: _Text, index: int) -> int:
+        """The names (bits) word `index` is one of the words of, its marks (if typed)
+        theirs."""
         by_marks = self._by_marks.get(words.words[index])
         if by_marks is None:
-            return set()
+            return 0
         typed = _marks(words.typed(index))
-        return self._by_word[words.words[index]] if typed is None else by_marks.get(typed, set())
+        return self._word_bits[words.words[index]] if typed is None else by_marks.get(typed, 0)
 
     def _run_at(self, words: _Text, index: int, own: frozenset[int]) -> _Run | None:
         """The longest run of one name's words from `index` that holds its given name:
@@ -447,34 +460,36 @@ class Masker:
         names = self._holders(words, index)
         if not names:
             return None
+        own_bits = _bits(own)
         # Alone, a given name counts in its own case's texts or after a calling word.
-        alone = names & self._given.get(word, set())
-        mine = [] if own.isdisjoint(alone) else [i for i in alone if i in own]
-        found = mine[0] if mine else (
-            min(alone) if alone and self._called(words, index) else None)
+        alone = names & self._given.get(word, 0)
+        found = _lowest(alone & own_bits) if alone & own_bits else (
+            _lowest(alone) if alone and self._called(words, index) else None)
         best = None if found is None else self._run(index, index, found, (word,))
         run = [word]
         last = index
+        # Only names whose given name is a word of the run may stand for it (`_holds`);
+        # in another case's texts, without a calling word, only those whose surname is.
+        ending, surnamed = self._given.get(word, 0), self._surnamed.get(word, 0)
         while words.name_joined(last + 1):
-            names = names & self._holders(words, last + 1)
+            names &= self._holders(words, last + 1)
             if not names:
                 break
             last += 1
-            run.append(words.words[last])
-            held = Counter(run)
-            valid = min((i for i in self._ending_in(names, held)
-                         if self._holds(i, held, own, words, index)), default=None)
-            if valid is not None:
-                best = self._run(index, last, valid, tuple(run))
+            added = words.words[last]
+            run.append(added)
+            ending |= self._given.get(added, 0)
+            surnamed |= self._surnamed.get(added, 0)
+            candidates = names & ending
+            if candidates and not self._called(words, index):
+                candidates &= surnamed | own_bits
+            if candidates:
+                held = Counter(run)
+                valid = next((i for i in _ids(candidates)
+                              if self._holds(i, held, own, words, index)), None)
+                if valid is not None:
+                    best = self._run(index, last, valid, tuple(run))
         return best
-
-    def _ending_in(self, names: set[int], held: Counter[str]) -> set[int]:
-        """Those of `names` whose given name is one of the `held` words: the only ones
-        `_holds` may accept, found without trying each of thousands sharing a surname."""
-        found: set[int] = set()
-        for word in held:
-            found |= names & self._given.get(word, set())
-        return found
 
     def _holds(self, name_id: int, held: Counter[str], own: frozenset[int], words: _Text,
                index: int) -> bool:
@@ -516,21 +531,15 @@ class Masker:
         if word in self._joined:
             return self._joined[word]
         found: list[tuple[int, tuple[str, ...]]] = []
-        # Cut first into any names' words: few words can be, and only they are worth
-        # trying name by name: the names holding a word the text word starts with, one it
-        # ends with, and a given name it contains (a cut of the name's own words has
-        # all three), so that a slug is not tried against every name sharing its surname.
+        # Cut first into any names' words: few words can be, and only the names holding
+        # every word of one of its cuts are worth trying name by name (a cut into a
+        # name's own words is one of them), so that a slug is not tried against every
+        # name sharing its surname.
         ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
         if (word not in self._by_word and len(word) <= _LONGEST_JOINED
                 and any(word[:k] in self._by_word for k in ends)
-                and any(word[-k:] in self._by_word for k in ends)
-                and _segment(word, self._by_word)):
-            starting: set[int] = set()
-            ending: set[int] = set()
-            for size in ends:
-                starting.update(self._by_word.get(word[:size], ()))
-                ending.update(self._by_word.get(word[-size:], ()))
-            for name_id in sorted(starting & ending):
+                and any(word[-k:] in self._by_word for k in ends)):
+            for name_id in sorted(self._holding_a_cut(word)):
                 name = self._names[name_id]
                 if name.given not in word:
                     continue
@@ -539,6 +548,19 @@ class Masker:
                     found.append((name_id, parts))
         self._joined[word] = found
         return found
+
+    def _holding_a_cut(self, word: str) -> set[int]:
+        """The names holding every word of some cut of `word` into names' words: worked
+        from the end, the names of each tail's cuts found once (no cut is listed)."""
+        held: list[set[int]] = [set() for _ in word]
+        for start in range(len(word) - 1, -1, -1):
+            for end in range(start + 1, min(len(word), start + _LONGEST_SYLLABLE) + 1):
+                names = self._by_word.get(word[start:end])
+                if names and end == len(word):
+                    held[start] |= names
+                elif names and held[end]:
+                    held[start] |= names & held[end]
+        return held[0]
 
     # -- schools, addresses --
 
@@ -562,6 +584,29 @@ class Masker:
             else:
                 index += 1
         return _replace(text, pieces) if pieces else text
+
+
+def _bits(ids: Iterable[int]) -> int:
+    """`ids` as the bits of an int (`i` the bit `1 << i`)."""
+    found = sorted(ids)
+    if not found:
+        return 0
+    raw = bytearray(found[-1] // 8 + 1)
+    for i in found:
+        raw[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(raw, "little")
+
+
+def _lowest(bits: int) -> int:
+    return (bits & -bits).bit_length() - 1
+
+
+def _ids(bits: int) -> Iterator[int]:
+    """The ids of `bits`, lowest first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
 
 
 def _url_match(match: re.Match[str]) -> str:
