@@ -245,6 +245,10 @@ SAU = Person("Lò Lò Sáu")  # a word twice in one name
         ("Ông Lê Mai, bà Trần Mai, chị Ngô Tâm", "Ông L.M., bà T.M., chị N.T."),
         ("bán hàng Nguyễn Kim, em Thanh Tâm, con Mai", "bán hàng Nguyễn Kim, em T.T., con M."),
         ("em Thuỳ Zuyến và bạn Văn Bình", "em T.Z. và bạn V.B."),
+        # Two names' words run together into one syllable of the language are that word
+        # (Đỗ Anh, Ngô Anh); a handle of more syllables is the name.
+        ("Hộ kinh doanh, doanh nghiệp, ngoảnh mặt; dovananh, lean",
+         "Hộ kinh doanh, doanh nghiệp, ngoảnh mặt; Đ.V.A., L.A."),
         # Names' words, but no name: left as typed.
         ("không nêu tên ai cả, đăng tải ở chợ Minh Tân",
          "không nêu tên ai cả, đăng tải ở chợ Minh Tân"),

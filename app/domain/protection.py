@@ -8,8 +8,9 @@ THE rule, in one place (docs/architecture.md lists the outputs that use it):
 - A name is found word by word, the words compared after folding case, diacritics, `đ`,
   Unicode form and tone-mark placement (`Hoà`/`Hòa`): any run of a protected name's
   words that holds the given name (`Đặng Zuyến`, `Thuỳ Zuyến`, `zuyen.dang`), the words
-  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`); in the texts
-  of another case, a run that also holds the surname, or follows a calling word.
+  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`) unless they
+  make one syllable of the language (`doanh` is not `Đỗ Anh`); in the texts of another
+  case, a run that also holds the surname, or follows a calling word.
 - A given name alone is masked after a calling word (`em`, `bé`, `học sinh`…) and, in
   the texts of the case that records the person, anywhere: masking a place name that
   shares it is the price. A text word typed with marks must carry the name's marks
@@ -66,6 +67,14 @@ _URL_TAIL = ".,;:!?)]}»”'"
 _DESCRIBED_SEX = re.compile(r"\d+ tuoi, $")
 _SEX_WORDS = frozenset(fold(sex) for sex in Sex)
 _LONGEST_SYLLABLE = 7  # "nghiêng": a name word is never longer
+# A word shaped as one Vietnamese syllable, folded: an initial, one vowel group, a final.
+# Two names' words run together in it ("doanh": Đỗ Anh, "ngoanh": Ngô Anh) are a word of the
+# language ("kinh doanh", "ngoảnh"), never taken as the name.
+_ONE_SYLLABLE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?"
+    r"(?:uye|uya|uyu|uoi|uou|oai|oay|oeo|uay|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo"
+    r"|ua|ue|ui|uo|uu|uy|ya|ye|[aeiouy])"
+    r"(?:ng|nh|ch|[cmnpt])?")
 _LONGEST_JOINED = 40  # a handle of a whole name run together is shorter
 _OTHERS_KEPT = 1 << 13
 
@@ -537,6 +546,7 @@ class Masker:
         # name sharing its surname.
         ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
         if (word not in self._by_word and len(word) <= _LONGEST_JOINED
+                and not _ONE_SYLLABLE.fullmatch(word)
                 and any(word[:k] in self._by_word for k in ends)
                 and any(word[-k:] in self._by_word for k in ends)):
             for name_id in sorted(self._holding_a_cut(word)):
