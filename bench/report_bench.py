@@ -118,7 +118,7 @@ LISTED = """c.deleted_at IS NULL AND (c.detected_on BETWEEN :d1 AND :d2 OR c.id 
 CASES_SQL = f"""
 SELECT c.id, c.code, c.detected_on, c.platform_code, c.account, c.url, c.group_code, c.summary,
        c.offender_name, c.closed_on,
-       (SELECT SUM(fine_amount) FROM events e WHERE e.case_id = c.id AND e.kind = 'XP'
+       (SELECT SUM(fine_amount) FROM events e WHERE e.case_id = c.id AND +e.kind = 'XP'
           AND e.occurred_on BETWEEN :d1 AND :d2 AND e.voided_at IS NULL)
 FROM cases c WHERE {LISTED} ORDER BY c.detected_on, c.code
 """
