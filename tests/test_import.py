@@ -750,6 +750,35 @@ def test_cancelling_during_the_insert_rolls_everything_back(
     assert seen == sorted(seen)
 
 
+def test_chunks_inserted_beside_the_checking_keep_the_file_order_and_fail_whole(
+    db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk is inserted in a thread while the next is checked: the cases take the
+    file's order, and a chunk that fails there fails the import, nothing written."""
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    path = write_book(tmp_path / "so.xlsx", [case_row(**{"Tài khoản, kênh": f"Trang {i}"})
+                                             for i in range(7)])
+    before = snapshot(db)
+    insert = importing.insert_cases
+    calls: list[int] = []
+
+    def third_fails(session: Any, chunk: Any, **options: Any) -> list[str]:
+        calls.append(len(chunk))
+        if len(calls) == 3:
+            raise RuntimeError("ổ đĩa đầy")
+        return insert(session, chunk, **options)
+
+    monkeypatch.setattr(importing, "insert_cases", third_fails)
+    with pytest.raises(RuntimeError, match="ổ đĩa đầy"):
+        importing.import_workbook(db, officer, path, today=TODAY)
+    assert calls == [2, 2, 2] and snapshot(db) == before
+    monkeypatch.setattr(importing, "insert_cases", insert)
+    result = importing.import_workbook(db, officer, path, today=TODAY)
+    with db.read() as session:
+        accounts = session.scalars(select(Case.account).order_by(Case.code)).all()
+    assert len(result.codes) == 7 and accounts == [f"Trang {i}" for i in range(7)]
+
+
 def test_numbering_in_chunks_skips_codes_later_in_the_file(
     db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

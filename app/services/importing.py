@@ -12,6 +12,7 @@ import dataclasses
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -128,7 +129,9 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
 
     Cases are inserted in chunks as the file is read, so a large register is never held
     whole in memory; an error anywhere stops the inserting, the rest of the file is still
-    checked, and the transaction is rolled back.
+    checked, and the transaction is rolled back. A chunk is inserted in a thread while the
+    next one is read and checked: the database's work lets go of the GIL, so the checking
+    (Python) and the inserting (SQLite) run on two cores; one chunk at a time, in order.
     """
     actor.require(Permission.IMPORT)
     with db.read() as session:
@@ -144,25 +147,33 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
             codes: list[str] = []
             chunk: list[PreparedCase] = []
 
-            def insert() -> None:
+            def insert(cases: list[PreparedCase]) -> None:
                 # Without codes in the file, insert_cases' own numbering cannot collide.
-                numbered = _numbered(session, chunk, office.case_code_pattern, taken) \
-                    if taken else chunk
+                numbered = _numbered(session, cases, office.case_code_pattern, taken) \
+                    if taken else cases
                 codes.extend(insert_cases(session, numbered, username=actor.username,
                                           code_pattern=office.case_code_pattern,
                                           recorded_unit=office.unit_name or None,
                                           unit_code=unit))
-                chunk.clear()
 
-            for case in scan.cases():
-                scan.add(_sanction_warnings(scan, case, catalog))
-                scan.add(_code_needed(scan, case, unit))
-                if not scan.has_errors:
-                    chunk.append(case)
-                    if len(chunk) == CHUNK:
-                        insert()
+            # The session is the thread's while a chunk is inserted: this one waits for
+            # it before the next chunk, and before using the session again; leaving the
+            # block (an error, a cancel) waits for it before the transaction rolls back.
+            with ThreadPoolExecutor(max_workers=1) as inserter:
+                inserting: Future[None] | None = None
+                for case in scan.cases():
+                    scan.add(_sanction_warnings(scan, case, catalog))
+                    scan.add(_code_needed(scan, case, unit))
+                    if not scan.has_errors:
+                        chunk.append(case)
+                        if len(chunk) == CHUNK:
+                            if inserting is not None:
+                                inserting.result()
+                            inserting, chunk = inserter.submit(insert, chunk), []
+                if inserting is not None:
+                    inserting.result()
             if not scan.has_errors and chunk:
-                insert()
+                insert(chunk)
             scan.add(_repeat_offenders(session, scan, before=first_new, own=office.unit_code))
             problems = scan.ordered_problems()
             if scan.has_errors:
