@@ -386,8 +386,11 @@ class Masker:
 
     def _mask_other(self, text: str) -> str:
         """A text of a case without protected people. Such texts (offenders' names,
-        accounts, links) repeat across cases: each is masked once while the last
-        `_OTHERS_KEPT` are kept (a few MB)."""
+        summaries) repeat across cases: each is masked once while the last `_OTHERS_KEPT`
+        are kept (a few MB). A text of one word (a link, a handle) seldom comes again: kept,
+        it would push out those that do (a year: 54,526 of 73,840 texts)."""
+        if " " not in text:
+            return self._mask_names(text, frozenset())
         masked = self._others.get(text)
         if masked is None:
             if len(self._others) >= _OTHERS_KEPT:
