@@ -23,7 +23,7 @@ from app.domain.labels import ClosingResult
 from app.services import cases, events
 from app.services.actor import Actor
 from app.services.case_list import LIST_COLUMNS
-from app.services.search import CaseQuery
+from app.services.search import CaseQuery, SortKey
 from app.ui.case_editor import CaseEditor
 from app.ui.delete_dialog import DeleteCaseDialog
 from app.ui.filters import query_from_json, query_to_json
@@ -73,6 +73,20 @@ def _shown_ids(window: MainWindow) -> set[int]:
 def test_list_shows_every_case_with_counts(window: MainWindow, register: dict[str, int]) -> None:
     assert _shown_ids(window) == set(register.values())
     assert window.counts.text() == "Đang hiển thị 3 / 3 vụ việc"
+
+
+def test_the_total_stays_the_registers_when_sorted_or_filtered(
+        qtbot: QtBot, window: MainWindow, register: dict[str, int]) -> None:
+    """Unfiltered, the total is the list's own length; sorted otherwise, the same; filtered,
+    the whole register's count."""
+    view = window.case_list
+    with qtbot.waitSignal(view.results_shown):
+        view.filters.set_sort(SortKey.CODE, False)
+        view.refresh()
+    assert window.counts.text() == "Đang hiển thị 3 / 3 vụ việc"
+    with qtbot.waitSignal(view.results_shown):
+        view.filters.with_children.setChecked(True)
+    assert window.counts.text() == "Đang hiển thị 1 / 3 vụ việc"
 
 
 @pytest.mark.parametrize("typed", ["nguyen van duc", "Nguyễn Văn Đức",

@@ -294,3 +294,18 @@ def test_the_editor_names_another_units_case_by_its_unit() -> None:
     assert case_heading("VV2026-00001", NEIGHBOUR, OWN) == "Vụ việc VV2026-00001 (đơn vị 00007)"
     assert case_heading("VV2026-00001", OWN, OWN) == "Vụ việc VV2026-00001"
     assert case_heading("VV2026-00001", "", "") == "Vụ việc VV2026-00001"
+
+
+@pytest.mark.parametrize("other", ["00001", "99999"])
+def test_the_register_holds_other_units_whatever_their_code_beside_this_offices(
+        db: Database, officer: Actor, other: str) -> None:
+    """A unit code before or after this office's in the index's order (the list then shows
+    each case's unit)."""
+    from app.services import units
+
+    own = settings.load_office(db).unit_code
+    case_id = cases.create_case(db, officer, make_case(), today=TODAY).id
+    assert not units.holds_other_units(db, own)
+    with db.write() as session:
+        session.get(Case, case_id).unit_code = other  # type: ignore[union-attr]
+    assert units.holds_other_units(db, own)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import partial
@@ -66,6 +66,11 @@ class CaseQuery:
     deleted: bool = False
     sort: SortKey = SortKey.DETECTED
     descending: bool = True
+
+    @property
+    def whole_register(self) -> bool:
+        """Every live case, in whatever order: its count is its ids' (no count needed)."""
+        return replace(self, sort=SortKey.DETECTED, descending=True) == CaseQuery()
 
 
 def build_query(query: CaseQuery, dialect: str, office: OfficeSettings | None = None,

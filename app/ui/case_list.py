@@ -98,8 +98,9 @@ class CaseListView(QWidget):
         db, own_unit = self._db, self._own_unit
 
         def task(_progress: Progress, _token: CancelToken) -> tuple[list[int], int, bool]:
-            return (search_case_ids(db, query), count_cases(db, CaseQuery()),
-                    units.holds_other_units(db, own_unit))
+            ids = search_case_ids(db, query)
+            total = len(ids) if query.whole_register else count_cases(db, CaseQuery())
+            return ids, total, units.holds_other_units(db, own_unit)
 
         self._runner.start(task, on_success=lambda result: self._show(generation, query,
                                                                       result))
