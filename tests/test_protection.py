@@ -246,9 +246,10 @@ SAU = Person("Lò Lò Sáu")  # a word twice in one name
         ("bán hàng Nguyễn Kim, em Thanh Tâm, con Mai", "bán hàng Nguyễn Kim, em T.T., con M."),
         ("em Thuỳ Zuyến và bạn Văn Bình", "em T.Z. và bạn V.B."),
         # Two names' words run together into one syllable of the language are that word
-        # (Đỗ Anh, Ngô Anh); a handle of more syllables is the name.
-        ("Hộ kinh doanh, doanh nghiệp, ngoảnh mặt; dovananh, lean",
-         "Hộ kinh doanh, doanh nghiệp, ngoảnh mặt; Đ.V.A., L.A."),
+        # (Đỗ Anh, Ngô Anh) unless typed visibly as the name: a capital inside, or the
+        # name's own marks; a handle of more syllables is the name.
+        ("Hộ kinh doanh, DOANH nghiệp, ngoảnh mặt; DoAnh, đỗanh, NgôAnh; dovananh, lean",
+         "Hộ kinh doanh, DOANH nghiệp, ngoảnh mặt; Đ.A., Đ.A., N.A.; Đ.V.A., L.A."),
         # Names' words, but no name: left as typed.
         ("không nêu tên ai cả, đăng tải ở chợ Minh Tân",
          "không nêu tên ai cả, đăng tải ở chợ Minh Tân"),

@@ -8,9 +8,10 @@ THE rule, in one place (docs/architecture.md lists the outputs that use it):
 - A name is found word by word, the words compared after folding case, diacritics, `đ`,
   Unicode form and tone-mark placement (`Hoà`/`Hòa`): any run of a protected name's
   words that holds the given name (`Đặng Zuyến`, `Thuỳ Zuyến`, `zuyen.dang`), the words
-  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`) unless they
-  make one syllable of the language (`doanh` is not `Đỗ Anh`); in the texts of another
-  case, a run that also holds the surname, or follows a calling word.
+  joined by spaces, `-`, `_`, `.` or nothing at all (`dangthithuyzuyen`); run together
+  into one syllable of the language, only when typed visibly so (`DoAnh`, `ĐỗAnh` are
+  `Đỗ Anh`, `doanh` is not); in the texts of another case, a run that also holds the
+  surname, or follows a calling word.
 - A given name alone is masked after a calling word (`em`, `bé`, `học sinh`…) and, in
   the texts of the case that records the person, anywhere: masking a place name that
   shares it is the price. A text word typed with marks must carry the name's marks
@@ -69,7 +70,7 @@ _SEX_WORDS = frozenset(fold(sex) for sex in Sex)
 _LONGEST_SYLLABLE = 7  # "nghiêng": a name word is never longer
 # A word shaped as one Vietnamese syllable, folded: an initial, one vowel group, a final.
 # Two names' words run together in it ("doanh": Đỗ Anh, "ngoanh": Ngô Anh) are a word of the
-# language ("kinh doanh", "ngoảnh"), never taken as the name.
+# language ("kinh doanh", "ngoảnh") unless typed visibly as the name (`_joined_visibly`).
 _ONE_SYLLABLE = re.compile(
     r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?"
     r"(?:uye|uya|uyu|uoi|uou|oai|oay|oeo|uay|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo"
@@ -466,6 +467,9 @@ class Masker:
         if word in _SEX_WORDS and _DESCRIBED_SEX.search(words.folded, 0, words.spans[index][0]):
             return None
         for name_id, parts in self._split(word):  # a name's words run together
+            if _ONE_SYLLABLE.fullmatch(word) and not self._joined_visibly(
+                    words.typed(index), name_id, parts):
+                continue
             if name_id in own or self._names[name_id].surname in parts or self._called(
                     words, index):
                 return self._run(index, index, name_id, parts)
@@ -549,7 +553,6 @@ class Masker:
         # name sharing its surname.
         ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
         if (word not in self._by_word and len(word) <= _LONGEST_JOINED
-                and not _ONE_SYLLABLE.fullmatch(word)
                 and any(word[:k] in self._by_word for k in ends)
                 and any(word[-k:] in self._by_word for k in ends)):
             for name_id in sorted(self._holding_a_cut(word)):
@@ -561,6 +564,17 @@ class Masker:
                     found.append((name_id, parts))
         self._joined[word] = found
         return found
+
+    def _joined_visibly(self, typed: str, name_id: int, parts: tuple[str, ...]) -> bool:
+        """Whether a word shaped as one syllable was typed as the name's words run
+        together: a capital inside it (`DoAnh`), or exactly the marks of those words
+        (`ĐỗAnh`); not `doanh`, `Doanh`, `DOANH`, nor `ngoảnh` (not Ngô Anh's marks)."""
+        if typed[1:] != typed[1:].lower() and typed != typed.upper():
+            return True
+        marks = _marks(typed)
+        words = self._names[name_id].words
+        return marks is not None and marks == "".join(sorted("".join(
+            words[part][0] or "" for part in parts)))
 
     def _holding_a_cut(self, word: str) -> set[int]:
         """The names holding every word of some cut of `word` into names' words: worked
