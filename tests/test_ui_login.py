@@ -55,6 +55,25 @@ def test_sign_in_shown_before_the_data_opens_and_waits_for_it(qtbot: QtBot, db: 
         opened_db.dispose()
 
 
+def test_the_holidays_load_off_the_ui_thread_while_the_password_is_typed(
+        qtbot: QtBot, db: Database, paths: DataPaths) -> None:
+    """The case list's first deadlines count working days: the public holidays of the year
+    are loaded once the folder is open, before anyone signs in, not by the list's first
+    rows on the UI thread."""
+    from app.domain import workdays
+
+    workdays._library_year.cache_clear()
+    runner = TaskRunner()
+    dialog, opened = first_sign_in(runner, paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: workdays._library_year.cache_info().currsize > 0, timeout=10_000)
+    assert dialog.actor is None
+    runner.wait()
+    for opened_db in opened:
+        opened_db.dispose()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX mode bits")
 def test_a_folder_other_accounts_can_read_is_warned_about_and_signing_in_goes_on(
     qtbot: QtBot, db: Database, paths: DataPaths, monkeypatch: pytest.MonkeyPatch

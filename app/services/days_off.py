@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.labels import ANNOUNCED_DAY_OFF, ANNOUNCED_WORKING_DAY, WEEKDAY_LABELS
-from app.domain.workdays import WorkCalendar
+from app.domain.workdays import WorkCalendar, public_holidays
 from app.errors import FieldProblem, UserError, ValidationError
 from app.models import AnnouncedDay
 from app.services import audit
@@ -53,6 +53,13 @@ def read_calendar(session: Session) -> WorkCalendar:
 def load_calendar(db: Database) -> WorkCalendar:
     with db.read() as session:
         return read_calendar(session)
+
+
+def prepare(today: date) -> None:
+    """Load the public holidays of `today`'s year (the `holidays` library: ~0.15 s, most of
+    it importing every country's calendar) ahead of need: the case list's first rows count
+    working days to their deadlines on the UI thread."""
+    public_holidays(today.year)
 
 
 def announced_days(db: Database, year: int) -> list[AnnouncedDayRecord]:

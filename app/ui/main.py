@@ -64,6 +64,16 @@ def _open_data(paths: DataPaths) -> tuple[Database, str]:
     return db, vault.office_name(paths)
 
 
+def _prepare_calendar(_progress: Progress, _token: CancelToken) -> None:
+    """The public holidays the case list's first deadlines count, loaded off the UI thread
+    before the main window needs them."""
+    from datetime import date
+
+    from app.services import days_off
+
+    days_off.prepare(date.today())
+
+
 def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, list[Database]]:
     """The sign-in dialog, and the data folder it will open once it has been painted
     (importing the database layer meanwhile would delay the first paint). A folder with
@@ -82,6 +92,7 @@ def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, li
         dialog.warn_about_folder(folder_rights.exposure_warning(paths))
         dialog.attach(*result)
         log.info("sovipham %s: sign-in window shown, data folder open", __version__)
+        runner.start(_prepare_calendar)  # while the password is typed
 
     def open_task(_p: Progress, _t: CancelToken) -> tuple[Database, str] | None:
         if not _has_register(paths):
