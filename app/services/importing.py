@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -88,9 +88,9 @@ def _stage(progress: Progress | None, token: CancelToken | None) -> Progress:
     return report
 
 
-def _scan(db: Database, book: OpenedWorkbook, today: date | None,
-          progress: Progress) -> FileScan:
-    citations = {p.citation: p.id for p in legal_basis.all_provisions(db)}
+def _scan(db: Database, book: OpenedWorkbook, catalog: Mapping[int, Provision],
+          today: date | None, progress: Progress) -> FileScan:
+    citations = {p.citation: p.id for p in catalog.values()}
     return FileScan(book, vocabulary.load(db), citations, today or date.today(), progress)
 
 
@@ -104,10 +104,10 @@ def check_workbook(db: Database, actor: Actor, path: Path, *, file_password: str
         own = settings.read_office(session).unit_code
     unit = _other_unit(unit, own)
     with open_workbook(path, file_password, token) as book:
-        scan = _scan(db, book, today, _stage(progress, token))
+        catalog = _catalog(db)
+        scan = _scan(db, book, catalog, today, _stage(progress, token))
         with db.read() as session:
             scan.add(_codes_in_use(session, scan, own if unit is None else unit))
-        catalog = _catalog(db)
         for case in scan.cases():  # each case is checked as it is read
             scan.add(_sanction_warnings(scan, case, catalog))
             scan.add(_code_needed(scan, case, unit))
@@ -137,8 +137,8 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
     with db.read() as session:
         unit = _other_unit(unit, settings.read_office(session).unit_code)
     with open_workbook(path, file_password, token) as book:
-        scan = _scan(db, book, today, _stage(progress, token))
         catalog = _catalog(db)
+        scan = _scan(db, book, catalog, today, _stage(progress, token))
         with db.write() as session:
             office = settings.read_office(session)
             scan.add(_codes_in_use(session, scan, office.unit_code if unit is None else unit))
@@ -250,7 +250,7 @@ def _catalog(db: Database) -> dict[int, Provision]:
 
 
 def _sanction_warnings(scan: FileScan, case: PreparedCase,
-                       catalog: dict[int, Provision]) -> list[Problem]:
+                       catalog: Mapping[int, Provision]) -> list[Problem]:
     """The rules of the sanction path the case just read breaks (app.domain.sanctions), as
     warnings: a register kept before the program did not follow them, and the import
     template's errors are fixed by its specification; "chốt số liệu" refuses them later."""
