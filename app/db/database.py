@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import register_lock
-from app.db.engine import make_engine, make_server_engine, server_url
+from app.db.engine import begin_in_one_state, make_engine, make_server_engine, server_url
 from app.errors import DataFolderError
 from app.paths import DataPaths, make_private
 
@@ -55,6 +55,16 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._sessions[0]() as session:
             yield session
+
+    @contextmanager
+    def read_side_by_side(self) -> Iterator[tuple[Session, Session | None]]:
+        """Two sessions that read the register in one state, for statements run at once in
+        two threads (a session to each): the database works on both cores. The second is
+        None when another connection is writing to the SQLite file: then all is read on
+        the first (`begin_in_one_state`)."""
+        maker = self._sessions[0]
+        with maker() as first, maker() as second:
+            yield first, second if begin_in_one_state(self.engine, first, second) else None
 
     @contextmanager
     def write(self) -> Iterator[Session]:

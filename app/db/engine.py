@@ -10,8 +10,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, ExceptionContext
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool, QueuePool
 
 BUSY_TIMEOUT_MS = 10_000
@@ -81,6 +82,47 @@ def keyed_connection(database: Path, data_key: bytes | None, *,
 
 
 POSTGRESQL = "postgresql"
+
+# A snapshot's name as PostgreSQL's `pg_export_snapshot` gives it (`00000003-0000001B-1`):
+# written into `SET TRANSACTION SNAPSHOT`, which takes no parameter.
+_SNAPSHOT_NAME = re.compile(r"[0-9A-F]+(?:-[0-9A-F]+)+")
+
+
+def begin_in_one_state(engine: Engine, first: Session, second: Session) -> bool:
+    """Begin read transactions of the new sessions `first` and `second` that see the
+    database in one and the same state; False, `second` left unbegun, when that cannot be
+    had at once. SQLite: both begin while a third connection holds the write lock, so no
+    transaction can commit between them, and it lets go as soon as they have; another
+    connection already writing (an import, a save) is the False. PostgreSQL: `first`'s
+    repeatable-read snapshot exported to `second`."""
+    if engine.dialect.name == POSTGRESQL:
+        for session in (first, second):
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        name = first.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        if not _SNAPSHOT_NAME.fullmatch(name):
+            return False
+        second.execute(text(f"SET TRANSACTION SNAPSHOT '{name}'"))
+        return True
+    import sqlcipher3
+
+    lock = engine.raw_connection()
+    driver = lock.driver_connection
+    assert driver is not None
+    try:
+        driver.execute("PRAGMA busy_timeout = 0")  # a writer is not waited for
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError:  # "database is locked"
+            return False
+        try:
+            for session in (first, second):  # a read transaction's state is taken as it reads
+                session.execute(text("SELECT 1 FROM sqlite_schema LIMIT 1"))
+        finally:
+            driver.execute("ROLLBACK")
+        return True
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        lock.close()
 
 
 def server_url(text: str | URL) -> URL:

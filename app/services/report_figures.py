@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -652,22 +653,61 @@ def _case_lines(session: Session, period: Period, vocab: Vocabulary, masker: Mas
 class _StreamedCases:
     """Form 03's lines of a period (a `CaseList`), read from `session` `CASES_PER_CHUNK`
     cases at a time on each pass: of the period, only its cases' ids and protected people
-    (`_Listed`) are held."""
+    (`_Listed`) are held, and the first lines when read ahead (`read_ahead`)."""
 
     def __init__(self, session: Session, period: Period, vocab: Vocabulary, masker: Masker,
                  listed: _Listed, *, counts_only: bool) -> None:
         self._session, self._period, self._vocab = session, period, vocab
         self._masker, self._listed, self._counts_only = masker, listed, counts_only
+        self._ahead: list[CaseLine] = []
+        self._ahead_cases = 0  # the cases whose lines `_ahead` holds
 
     def __len__(self) -> int:
         return len(self._listed.ids)
 
     def __iter__(self) -> Iterator[CaseLine]:
-        ids, size = self._listed.ids, CASES_PER_CHUNK
-        for start in range(0, len(ids), size):
-            yield from _case_lines(self._session, self._period, self._vocab, self._masker,
-                                   self._listed, ids[start:start + size].tolist(),
-                                   counts_only=self._counts_only)
+        yield from self._ahead
+        for start in range(self._ahead_cases, len(self._listed.ids), CASES_PER_CHUNK):
+            yield from self._chunk(start)
+
+    def read_ahead(self, wanted: Callable[[], bool]) -> None:
+        """The first lines made and kept a chunk at a time while `wanted()` says so, at
+        most `READ_AHEAD_CASES`: the work of form 03 done while the other statements of the
+        report run in another thread."""
+        while wanted() and self._ahead_cases < min(READ_AHEAD_CASES, len(self._listed.ids)):
+            self._ahead += self._chunk(self._ahead_cases)
+            self._ahead_cases += CASES_PER_CHUNK
+
+    def _chunk(self, start: int) -> list[CaseLine]:
+        return _case_lines(self._session, self._period, self._vocab, self._masker, self._listed,
+                           self._listed.ids[start:start + CASES_PER_CHUNK].tolist(),
+                           counts_only=self._counts_only)
+
+
+# Form 03's lines kept when read ahead (about 1 KB each): what the other statements of a
+# month's report leave time for (docs/performance.md), far below the memory a file may take.
+READ_AHEAD_CASES = 10_000
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """A report's figures beside form 03: forms 01 and 02 of the period, the one before, the
+    year to date and the same period a year before; the office's work in three of them; the
+    escalations by addressee (not yet masked); the counts-only children's annex."""
+
+    summaries: tuple[Summary, ...]
+    works: list[Work]
+    escalations: tuple[tuple[str, int], ...]
+    children: ChildrenTable | None
+
+
+def _totals(session: Session, period: Period, vocab: Vocabulary, *,
+            counts_only: bool) -> _Totals:
+    periods = [period, period.previous(), period.year_to_date(), period.year_before()]
+    return _Totals(summaries_in(session, periods, vocab),
+                   _works(session, [period, periods[2], periods[3]]),
+                   _escalations(session, period),
+                   _children_table(session, period, vocab) if counts_only else None)
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -684,27 +724,33 @@ def compute_summaries(db: Database, periods: Sequence[Period]) -> tuple[Summary,
         return summaries_in(session, periods, vocabulary.load_from(session))
 
 
-def figures_in(session: Session, period: Period) -> ReportFigures:
+def figures_in(session: Session, period: Period, beside: Session | None = None) -> ReportFigures:
     """A period's figures, form 03's lines read from `session` on each pass over them: to
-    be gone through while it is open."""
+    be gone through while it is open. With `beside`, a session reading the same state
+    (`Database.read_side_by_side`), the other forms' statements run on it in a thread
+    while form 03 is read: SQLite and PostgreSQL work outside the GIL."""
     vocab = vocabulary.load_from(session)
     counts_only = chosen(settings.read_office(session), ReportOption.CHILDREN_COUNTS_ONLY)
-    summary, previous, to_date, year_before = summaries_in(
-        session, [period, period.previous(), period.year_to_date(), period.year_before()],
-        vocab)
-    listed = _listed_cases(session, period)
-    masker = _masker(listed, counts_only=counts_only)
-    cases = _StreamedCases(session, period, vocab, masker, listed, counts_only=counts_only)
-    work, work_to_date, work_year_before = _works(
-        session, [period, to_date.period, year_before.period])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = (None if beside is None else
+                   pool.submit(_totals, beside, period, vocab, counts_only=counts_only))
+        listed = _listed_cases(session, period)
+        masker = _masker(listed, counts_only=counts_only)
+        cases = _StreamedCases(session, period, vocab, masker, listed, counts_only=counts_only)
+        if pending is None:
+            totals = _totals(session, period, vocab, counts_only=counts_only)
+        else:
+            cases.read_ahead(lambda: not pending.done())
+            totals = pending.result()
+    summary, previous, to_date, year_before = totals.summaries
+    work, work_to_date, work_year_before = totals.works
     return ReportFigures(summary, previous, cases, masker, work=work,
                          year_to_date=Totals(to_date.period, to_date.total, work_to_date),
                          year_before=Totals(year_before.period, year_before.total,
                                             work_year_before),
-                         children=_children_table(session, period, vocab) if counts_only
-                         else None,
-                         escalations=tuple((masker.mask(body), n) for body, n
-                                           in _escalations(session, period)))
+                         children=totals.children,
+                         escalations=tuple((masker.mask(body), n)
+                                           for body, n in totals.escalations))
 
 
 def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
@@ -725,8 +771,8 @@ def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
 def streamed_figures(db: Database, period: Period) -> Iterator[ReportFigures]:
     """A period's figures for writing its files within the block, from one read
     transaction: form 03's lines read a chunk at a time on each pass, none of them kept."""
-    with db.read() as session:
-        yield figures_in(session, period)
+    with db.read_side_by_side() as (session, beside):
+        yield figures_in(session, period, beside)
 
 
 def compute_figures(db: Database, period: Period) -> ReportFigures:
