@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain.periods import Period
@@ -23,8 +24,8 @@ from tests.conftest import TODAY, make_case
 YEAR = Period.year_of(2026)
 
 
-def _count(session: object) -> int:
-    return session.execute(select(func.count()).select_from(Case)).scalar_one()  # type: ignore[attr-defined]
+def _count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
 
 
 def test_both_sessions_read_one_state_and_not_a_later_commit(db: Database,
