@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.db import Database, open_database, storage
 from app.db.engine import keyed_connection
 from app.errors import DataFolderError
-from app.models import AuditEntry
+from app.models import AuditEntry, Case
 from app.progress import Cancelled, CancelToken
 from app.services import backup, cases
 from app.services.actor import Actor
@@ -139,3 +139,64 @@ def test_a_backup_cancelled_part_way_leaves_no_file_and_no_log_row(
     assert list(db.paths.backups.iterdir()) == []
     assert _backups_logged(db) == 0
     assert backup.make_backup(db, admin, target).path == target  # and nothing is in the way
+
+
+def _cases_in(connection: Any) -> int:
+    return int(connection.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+
+@pytest.mark.sqlite_only(ON_THE_FILE)
+def test_a_case_saved_while_the_copy_is_made_is_neither_copied_nor_checked(
+        db: Database, admin: Actor, officer: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register is checked while it is copied, both at the state in which they began:
+    a case committed between their start and the copy is in neither."""
+    cases.create_case(db, officer, make_case(), today=TODAY)
+    backup_of, check = storage._backup, storage._file_problems
+    checked: list[int] = []
+
+    def saved_then_copied(source: Any, *args: Any, **kwargs: Any) -> Any:
+        cases.create_case(db, officer, make_case(), today=TODAY)
+        return backup_of(source, *args, **kwargs)
+
+    def counted_then_checked(connection: Any) -> list[str]:
+        checked.append(_cases_in(connection))
+        return check(connection)
+
+    monkeypatch.setattr(storage, "_backup", saved_then_copied)
+    monkeypatch.setattr(storage, "_file_problems", counted_then_checked)
+    with storage.snapshot(db.engine, db.paths.backups, db.data_key) as copy:
+        copy.checked()
+        with closing(keyed_connection(copy.path, db.data_key)) as connection:
+            assert _cases_in(connection) == 1
+    assert checked == [1]
+    with db.read() as session:
+        assert session.execute(select(func.count()).select_from(Case)).scalar_one() == 2
+
+
+@pytest.mark.sqlite_only(ON_THE_FILE)
+@pytest.mark.parametrize("writing", [False, True], ids=["alone", "beside-a-writer"])
+def test_a_snapshot_is_checked_whether_or_not_another_connection_is_writing(
+        db: Database, admin: Actor, writing: bool) -> None:
+    """Another connection in the middle of a write (its lock held, nothing committed): the
+    copy is made and checked after it is written instead; a sound copy holds the committed
+    cases only, an index out of step is found either way."""
+    damaged, index = _index_out_of_step(db, admin)
+    try:
+        with closing(keyed_connection(damaged.paths.database, damaged.data_key)) as other:
+            other.isolation_level = None
+            if writing:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("CREATE TABLE uncommitted (x)")  # not in the copy
+            with storage.snapshot(damaged.engine, damaged.paths.backups,
+                                  damaged.data_key) as copy:
+                with pytest.raises(storage.DamagedCopy) as found:
+                    copy.checked()
+                with closing(keyed_connection(copy.path, damaged.data_key)) as connection:
+                    assert _cases_in(connection) == 3
+                    assert connection.execute("SELECT count(*) FROM sqlite_master "
+                                              "WHERE name = 'uncommitted'").fetchone() == (0,)
+            if writing:
+                other.execute("ROLLBACK")
+        assert any(index in problem for problem in found.value.problems)
+    finally:
+        damaged.dispose()

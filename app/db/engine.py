@@ -4,7 +4,7 @@ the data key as a raw key (no passphrase derivation: the key is already random).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
@@ -91,10 +91,8 @@ _SNAPSHOT_NAME = re.compile(r"[0-9A-F]+(?:-[0-9A-F]+)+")
 def begin_in_one_state(engine: Engine, first: Session, second: Session) -> bool:
     """Begin read transactions of the new sessions `first` and `second` that see the
     database in one and the same state; False, `second` left unbegun, when that cannot be
-    had at once. SQLite: both begin while a third connection holds the write lock, so no
-    transaction can commit between them, and it lets go as soon as they have; another
-    connection already writing (an import, a save) is the False. PostgreSQL: `first`'s
-    repeatable-read snapshot exported to `second`."""
+    had at once. SQLite: both begin while no transaction can commit (`while_writes_wait`);
+    PostgreSQL: `first`'s repeatable-read snapshot exported to `second`."""
     if engine.dialect.name == POSTGRESQL:
         for session in (first, second):
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -103,20 +101,32 @@ def begin_in_one_state(engine: Engine, first: Session, second: Session) -> bool:
             return False
         second.execute(text(f"SET TRANSACTION SNAPSHOT '{name}'"))
         return True
+    return while_writes_wait(engine, lambda: [session.execute(text(FIRST_READ))
+                                              for session in (first, second)])
+
+
+# A read of the SQLite file: a read transaction's state is taken as it first reads.
+FIRST_READ = "SELECT 1 FROM sqlite_schema LIMIT 1"
+
+
+def while_writes_wait(engine: Engine, begin: Callable[[], object]) -> bool:
+    """`begin()` run while a connection of `engine` holds SQLite's write lock, so that no
+    transaction commits meanwhile (read transactions that `begin` starts see one state),
+    let go as soon as it returns. False, `begin` not run, when another connection is
+    already writing (an import, a save): it is not waited for."""
     import sqlcipher3
 
     lock = engine.raw_connection()
     driver = lock.driver_connection
     assert driver is not None
     try:
-        driver.execute("PRAGMA busy_timeout = 0")  # a writer is not waited for
+        driver.execute("PRAGMA busy_timeout = 0")
         try:
             driver.execute("BEGIN IMMEDIATE")
         except sqlcipher3.OperationalError:  # "database is locked"
             return False
         try:
-            for session in (first, second):  # a read transaction's state is taken as it reads
-                session.execute(text("SELECT 1 FROM sqlite_schema LIMIT 1"))
+            begin()
         finally:
             driver.execute("ROLLBACK")
         return True

@@ -44,11 +44,13 @@ from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
 from app.db.engine import (
+    FIRST_READ,
     POSTGRESQL,
     keyed_connection,
     make_engine,
     make_server_engine,
     server_url,
+    while_writes_wait,
 )
 from app.db.register_lock import limited_waits
 from app.db.schema import VERSION_TABLE, changing_schema, migrate, stored_revision
@@ -93,19 +95,23 @@ def _copy_into(engine: Engine, target: Path, data_key: bytes, *, keep_pages: boo
         raise UnsupportedEngine("copy_database", engine.dialect.name)
     source = engine.raw_connection()
     try:
-        driver = source.driver_connection
-        assert driver is not None
-        copy = keyed_connection(target, data_key, any_thread=keep_pages)
-        try:
-            if keep_pages:
-                copy.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
-            driver.backup(copy)
-        except BaseException:
-            copy.close()
-            raise
-        return copy
+        return _backup(source.driver_connection, target, data_key, keep_pages=keep_pages)
     finally:
         source.close()
+
+
+def _backup(source: Any, target: Path, data_key: bytes, *, keep_pages: bool) -> Any:
+    """SQLite's online backup of the DB-API connection `source` into `target` (of its
+    read transaction's state, when it has one open); the connection that wrote it."""
+    copy = keyed_connection(target, data_key, any_thread=keep_pages)
+    try:
+        if keep_pages:
+            copy.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
+        source.backup(copy)
+    except BaseException:
+        copy.close()
+        raise
+    return copy
 
 
 # Rows read and written at a time: a register of 100,000 cases is never held whole.
@@ -330,25 +336,64 @@ def snapshot(engine: Engine, folder: Path, data_key: bytes) -> Iterator[Snapshot
     in a thread while the block reads the copy (it must not write to it before
     `Snapshot.checked`, nor let anything it made from the copy out before that says the
     copy is sound): SQLite releases the GIL while a statement runs, so a backup seals the
-    copy on the other core meanwhile. The check runs on the
-    connection that wrote the copy, whose cache still holds the pages it wrote: SQLCipher
-    does not decrypt them again from the file. A block that ends before the check
-    interrupts it."""
+    copy on the other core meanwhile. A block that ends before the check interrupts it.
+
+    What is checked is the state copied (`_copied_and_checking`): in a data folder, the
+    register itself as the copy is being written; otherwise the copy once written."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=folder, prefix=SNAPSHOT_PREFIX, suffix=".sqlite3")
     os.close(handle)
     copy = Path(name)
     try:
-        writer = _copy_into(engine, copy, data_key, keep_pages=True)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            check = pool.submit(_checked_then_closed, writer)
+            checker, check = _copied_and_checking(engine, copy, data_key, pool)
             try:
                 yield Snapshot(copy, check)
             finally:
                 if not check.done():
-                    _interrupt(writer)  # its answer is no longer needed; the pool waits
+                    _interrupt(checker)  # its answer is no longer needed; the pool waits
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _copied_and_checking(engine: Engine, copy: Path, data_key: bytes,
+                         pool: ThreadPoolExecutor) -> tuple[Any, Future[list[str]]]:
+    """`copy` written and its state's check begun in `pool`: the checking connection and
+    the check. A data folder's register is checked while it is copied, on the other core,
+    by a connection whose read transaction began with the copy's while no write could
+    commit (`while_writes_wait`): the online backup copies the pages of its source's
+    transaction, so both read the same pages and the check finds what one of the copy
+    would. When another connection is writing at that moment, and for a server, the
+    connection that wrote the copy checks it afterwards, its cache still holding the
+    pages it wrote (SQLCipher does not decrypt them again from the file)."""
+    if engine.dialect.name == SQLITE:
+        source = engine.raw_connection()
+        try:
+            reader = source.driver_connection
+            assert reader is not None
+            checker = keyed_connection(Path(str(engine.url.database)), data_key,
+                                       any_thread=True)
+            if while_writes_wait(engine, lambda: _begin_reading(reader, checker)):
+                check = pool.submit(_checked_then_closed, checker)
+                try:
+                    _backup(reader, copy, data_key, keep_pages=False).close()
+                except BaseException:
+                    _interrupt(checker)
+                    raise
+                finally:
+                    reader.execute("ROLLBACK")
+                return checker, check
+            checker.close()
+        finally:
+            source.close()
+    writer = _copy_into(engine, copy, data_key, keep_pages=True)
+    return writer, pool.submit(_checked_then_closed, writer)
+
+
+def _begin_reading(*connections: Any) -> None:
+    for connection in connections:
+        connection.execute("BEGIN")
+        connection.execute(FIRST_READ)
 
 
 def _checked_then_closed(writer: Any) -> list[str]:
@@ -407,7 +452,8 @@ def _file_problems(connection: Any) -> list[str]:
     problems: list[str] = []
     try:
         connection.execute(f"PRAGMA cache_size = -{WHOLE_FILE_CACHE_KIB}")
-        connection.execute("BEGIN")
+        if not connection.in_transaction:  # `snapshot`'s began with the copy's
+            connection.execute("BEGIN")
         try:
             result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
             if result != ["ok"]:
