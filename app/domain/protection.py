@@ -322,41 +322,53 @@ class Masker:
         self._names: list[_Name] = []
         self._by_case: dict[Hashable, frozenset[int]] = {}
         self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
-        self._by_word: dict[str, set[int]] = {}  # folded name word → names holding it
-        # The same as bits of ints (name `i` the bit `1 << i`): a run narrows thousands of
-        # names sharing a surname word by word, as fast as ANDing a few kilobytes.
+        # Folded name word → the names holding it, as the bits of an int (name `i` the bit
+        # `1 << i`): a run narrows thousands of names sharing a surname word by word, as
+        # fast as ANDing a few kilobytes (and they take less room than sets).
         self._word_bits: dict[str, int] = {}
         # … by the marks the word carries in the name ("" for none)
         self._by_marks: dict[str, dict[str, int]] = {}
         self._given: dict[str, int] = {}  # folded given name → names ending with it
         self._surnamed: dict[str, int] = {}  # folded surname → names starting with it
+        by_word: dict[str, set[int]] = {}
         by_marks: dict[str, dict[str, set[int]]] = {}
         given: dict[str, set[int]] = {}
         surnamed: dict[str, set[int]] = {}
         # Two folded words that may stand side by side in a run of one name: any two words
         # of a name.
         self._pairs: set[tuple[str, str]] = set()
+        # The same name, school or address recorded for several people is read once and
+        # its words held once (a school's pupils, a common name): a year's masker is
+        # several times smaller.
+        names: dict[str, _Name | None] = {}
+        phrases: dict[str, list[tuple[str, ...]]] = {}
         for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
             for person in people:
-                name = _name(person)
+                if person.full_name not in names:
+                    names[person.full_name] = _name(person)
+                name = names[person.full_name]
                 if name is not None:
                     name_id = len(self._names)
                     ids.add(name_id)
                     for word, (marks, _letter) in name.words.items():
-                        self._by_word.setdefault(word, set()).add(name_id)
+                        by_word.setdefault(word, set()).add(name_id)
                         by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(name_id)
                     given.setdefault(name.given, set()).add(name_id)
                     surnamed.setdefault(name.surname, set()).add(name_id)
                     self._pairs.update(itertools.product(name.words, name.words))
                     self._names.append(name)
-                places += [(p, HIDDEN_SCHOOL) for p in _phrases(person.school_class)]
-                places += [(p, HIDDEN_ADDRESS) for p in _phrases(person.address)]
+                for value, label in ((person.school_class, HIDDEN_SCHOOL),
+                                     (person.address, HIDDEN_ADDRESS)):
+                    if value:
+                        if value not in phrases:
+                            phrases[value] = _phrases(value)
+                        places += [(p, label) for p in phrases[value]]
             if ids or places:
                 self._by_case[key] = frozenset(ids)
                 self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
-        self._word_bits = {word: _bits(ids) for word, ids in self._by_word.items()}
+        self._word_bits = {word: _bits(ids) for word, ids in by_word.items()}
         self._by_marks = {word: {marks: _bits(ids) for marks, ids in found.items()}
                           for word, found in by_marks.items()}
         self._given = {word: _bits(ids) for word, ids in given.items()}
@@ -408,7 +420,7 @@ class Masker:
         if self._inert.issuperset(folded_words):  # most texts: at C speed
             return text
         for word in set(folded_words).difference(self._inert, self._relevant):
-            if word in self._by_word:
+            if word in self._word_bits:
                 self._relevant.add(word)
             elif self._split(word):
                 self._relevant.add(word)
@@ -552,10 +564,10 @@ class Masker:
         # name's own words is one of them), so that a slug is not tried against every
         # name sharing its surname.
         ends = range(1, min(len(word), _LONGEST_SYLLABLE) + 1)
-        if (word not in self._by_word and len(word) <= _LONGEST_JOINED
-                and any(word[:k] in self._by_word for k in ends)
-                and any(word[-k:] in self._by_word for k in ends)):
-            for name_id in sorted(self._holding_a_cut(word)):
+        if (word not in self._word_bits and len(word) <= _LONGEST_JOINED
+                and any(word[:k] in self._word_bits for k in ends)
+                and any(word[-k:] in self._word_bits for k in ends)):
+            for name_id in _ids(self._holding_a_cut(word)):
                 name = self._names[name_id]
                 if name.given not in word:
                     continue
@@ -576,13 +588,13 @@ class Masker:
         return marks is not None and marks == "".join(sorted("".join(
             words[part][0] or "" for part in parts)))
 
-    def _holding_a_cut(self, word: str) -> set[int]:
-        """The names holding every word of some cut of `word` into names' words: worked
-        from the end, the names of each tail's cuts found once (no cut is listed)."""
-        held: list[set[int]] = [set() for _ in word]
+    def _holding_a_cut(self, word: str) -> int:
+        """The names (bits) holding every word of some cut of `word` into names' words:
+        worked from the end, the names of each tail's cuts found once (no cut is listed)."""
+        held = [0] * len(word)
         for start in range(len(word) - 1, -1, -1):
             for end in range(start + 1, min(len(word), start + _LONGEST_SYLLABLE) + 1):
-                names = self._by_word.get(word[start:end])
+                names = self._word_bits.get(word[start:end], 0)
                 if names and end == len(word):
                     held[start] |= names
                 elif names and held[end]:
