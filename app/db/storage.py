@@ -373,7 +373,12 @@ def _copied_and_checking(engine: Engine, copy: Path, data_key: bytes,
             assert reader is not None
             checker = keyed_connection(Path(str(engine.url.database)), data_key,
                                        any_thread=True)
-            if while_writes_wait(engine, lambda: _begin_reading(reader, checker)):
+            try:
+                together = while_writes_wait(engine, lambda: _begin_reading(reader, checker))
+            except BaseException:
+                checker.close()
+                raise
+            if together:
                 check = pool.submit(_checked_then_closed, checker)
                 try:
                     _backup(reader, copy, data_key, keep_pages=False).close()
