@@ -122,6 +122,22 @@ def test_two_children_sharing_a_given_name_and_a_child_of_one_word() -> None:
     assert masker.mask("bé Bống, bông hoa", 2) == "bé B., bông hoa"
 
 
+def test_a_name_and_school_recorded_in_several_cases_are_masked_in_each() -> None:
+    """The masker reads a name or place recorded for several people once: each case that
+    holds it still masks its given name, school and address, and another case's texts
+    the name (not a given name alone there, nor the first case's places)."""
+    bong = Person("Lê Thị Bống", school_class="lớp 3A Trường Tiểu học Kim Đồng",
+                  address="thôn Đông Sơn, xã Hòa An")
+    masker = Masker({1: [bong], 2: [Person("Lê Thị Bé"), bong], 3: [Person("Trần Văn Minh")]})
+    school = "Bống học lớp 3A trường tiểu học kim đồng, ở thôn Đông Sơn"
+    clip = "Clip của Lê Thị Bống và Lê Thị Bé đăng tại xã Hòa An"
+    for case in (1, 2):
+        assert masker.mask(school, case) == "B. học [trường, lớp], ở [địa chỉ]"
+        assert masker.mask(clip, case) == "Clip của L.T.B. và L.T.B. đăng tại [địa chỉ]"
+    assert masker.mask(school, 3) == school
+    assert masker.mask(clip, 3) == "Clip của L.T.B. và L.T.B. đăng tại xã Hòa An"
+
+
 def test_nothing_breaks_on_odd_text() -> None:
     masker = Masker({1: [ZUYEN, Person("  "), Person("Ánh")]})
     for text in ("", " ", ".", "-_-", "Zuyến" * 50, "https://", "a" * 10_000, "\x00\n",
