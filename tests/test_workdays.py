@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain import holiday_table, workdays
 from app.domain.deadlines import REPLY_CLOCK, reply_due
 from app.domain.labels import DayUnit
 from app.domain.office import OfficeSettings
@@ -96,3 +99,27 @@ def test_the_lists_cutoff_agrees_with_the_deadline(start: date, count: int, afte
     assert count == 0 or ANNOUNCED.is_working_day(deadline)
     assert (start + timedelta(days=count) < today) == (
         start < ANNOUNCED.overdue_before(today, count, DayUnit.CALENDAR))
+
+
+def test_the_shipped_table_is_the_librarys_calendar_year_by_year() -> None:
+    """`holiday_table` (made by `scripts/holiday_table.py`) holds, for each of its years,
+    exactly what the installed `holidays` library computes: run the script after updating
+    the library."""
+    assert min(holiday_table.YEARS) <= date.today().year - 5
+    assert max(holiday_table.YEARS) >= date.today().year + 15
+    for year in holiday_table.YEARS:
+        assert workdays._library_year(year) == workdays.library_year(year), year
+
+
+def test_a_year_of_the_table_is_counted_without_loading_the_library() -> None:
+    """The library loads every country's calendar (~17 MB): the window counts deadlines in
+    the table's years without it; a year outside the table still has its holidays."""
+    found = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from datetime import date; from app.domain.workdays import WorkCalendar; "
+         "assert not WorkCalendar().is_working_day(date(2027, 2, 6)); "
+         "print('holidays' in sys.modules)"],
+        capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
+    outside = max(holiday_table.YEARS) + 1
+    assert any(h.name == "Quốc khánh" for h in public_holidays(outside))

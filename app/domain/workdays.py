@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
+from app.domain import holiday_table
 from app.domain.labels import DayUnit
 
 WEEKEND = frozenset({5, 6})  # date.weekday(): Saturday, Sunday
@@ -41,8 +40,24 @@ class _Year:
 
 @cache
 def _library_year(year: int) -> _Year:
-    """The `holidays` library's calendar of Vietnam for `year`, in Vietnamese (named, not
-    read from the system's locale; build.spec ships the library's Vietnamese names)."""
+    """The `holidays` library's calendar of Vietnam for `year`: read from the table made of
+    it (`holiday_table`), the library itself loaded only for a year outside the table (it
+    loads every country's calendar: ~17 MB, ~0.15 s)."""
+    known = holiday_table.YEARS.get(year)
+    if known is None:
+        return library_year(year)
+    days, worked = known
+    names = tuple(PublicHoliday(date.fromisoformat(day), name) for day, name in days)
+    return _Year(frozenset(h.day for h in names), frozenset(map(date.fromisoformat, worked)),
+                 names)
+
+
+def library_year(year: int) -> _Year:
+    """The calendar of Vietnam for `year` as the `holidays` library computes it, in
+    Vietnamese (named, not read from the system's locale; build.spec ships the library's
+    Vietnamese names): what `holiday_table` holds (`scripts/holiday_table.py`)."""
+    import holidays
+
     found = holidays.country_holidays("VN", years=year, language="vi")
     names = tuple(PublicHoliday(day, name) for day, name in sorted(found.items()))
     return _Year(frozenset(found), frozenset(d for d in found.weekend_workdays

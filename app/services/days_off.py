@@ -56,9 +56,10 @@ def load_calendar(db: Database) -> WorkCalendar:
 
 
 def prepare(today: date) -> None:
-    """Load the public holidays of `today`'s year (the `holidays` library: ~0.15 s, most of
-    it importing every country's calendar) ahead of need: the case list's first rows count
-    working days to their deadlines on the UI thread."""
+    """Load the public holidays of `today`'s year ahead of need (from the table made of the
+    `holidays` library; for a year outside it the library itself, ~0.15 s, most of it
+    importing every country's calendar): the case list's first rows count working days to
+    their deadlines on the UI thread."""
     public_holidays(today.year)
 
 
