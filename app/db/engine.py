@@ -101,8 +101,11 @@ def begin_in_one_state(engine: Engine, first: Session, second: Session) -> bool:
             return False
         second.execute(text(f"SET TRANSACTION SNAPSHOT '{name}'"))
         return True
-    return while_writes_wait(engine, lambda: [session.execute(text(FIRST_READ))
-                                              for session in (first, second)])
+    def begin() -> None:
+        for session in (first, second):
+            session.execute(text(FIRST_READ))
+
+    return while_writes_wait(engine, begin)
 
 
 # A read of the SQLite file: a read transaction's state is taken as it first reads.

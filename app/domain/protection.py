@@ -275,15 +275,15 @@ class _Name:
     whole: str  # initials of the recorded name
 
 
-def _name(person: Person) -> _Name | None:
-    recorded = _LETTERS.findall(unicodedata.normalize("NFC", person.full_name))
+def _name(full_name: str) -> _Name | None:
+    recorded = _LETTERS.findall(unicodedata.normalize("NFC", full_name))
     if not recorded:
         return None
     folded = [fold(word) for word in recorded]
     words: dict[str, tuple[str | None, str]] = {}
     for word, key in zip(recorded, folded, strict=True):
         words.setdefault(key, (_marks(word), word[0].upper()))
-    return _Name(words, Counter(folded), folded[0], folded[-1], initials(person.full_name))
+    return _Name(words, Counter(folded), folded[0], folded[-1], initials(full_name))
 
 
 def _phrases(value: str | None) -> list[tuple[str, ...]]:
@@ -347,7 +347,7 @@ class Masker:
             places: list[tuple[tuple[str, ...], str]] = []
             for person in people:
                 if person.full_name not in names:
-                    names[person.full_name] = _name(person)
+                    names[person.full_name] = _name(person.full_name)
                 name = names[person.full_name]
                 if name is not None:
                     name_id = len(self._names)
