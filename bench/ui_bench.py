@@ -56,7 +56,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 IDLE_SECONDS = 2.0
 
-# Child programs: each prints the wall-clock time of its first paint.
+# Child programs: each prints the wall-clock time of its first paint. The program's children
+# import what `python -m app` does first (app/__main__.py: app.cli, then app.ui.main), in
+# its order: what an import costs depends on what came before it (PySide6's import hook).
 EMPTY_WINDOW = """
 import time
 from PySide6.QtWidgets import QApplication, QWidget
@@ -65,6 +67,7 @@ app.processEvents(); w.repaint(); print(time.time())
 """
 SIGN_IN = """
 import sys, time
+import app.cli
 from app.paths import DataPaths
 from app.ui.main import first_sign_in
 from app.ui.tasks import TaskRunner
@@ -81,6 +84,8 @@ print(",".join(m for m in ("xlsxwriter", "reportlab") if m in sys.modules))
 AFTER_SIGN_IN = """
 import gc, resource, sys, time
 from pathlib import Path
+import app.cli
+import app.ui.main
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 from app.db import open_database

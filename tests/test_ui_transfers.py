@@ -177,6 +177,7 @@ def test_other_roles_see_the_transfers_disabled_with_the_reason(
 def test_the_window_starts_without_the_transfer_modules() -> None:
     # The package's format and keys load with the first transfer, not with the window.
     code = ("import sys\n"
+            "import app.cli\n"  # the program's entry (app/__main__.py) imports it first
             "import app.ui.main, app.ui.main_window\n"
             "loaded = [m for m in ('app.ui.transfer_dialog', 'app.services.transfers') "
             "if m in sys.modules]\n"

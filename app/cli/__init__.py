@@ -10,24 +10,17 @@ import argparse
 import io
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from app import __version__
 from app.cli import argparse_vi
-from app.cli.base import (
-    EXIT_DATA_FOLDER,
-    EXIT_OK,
-    EXIT_USAGE,
-    Command,
-    Invocation,
-    StdinLines,
-    common_options,
-    run_command,
-)
-from app.cli.commands import COMMANDS
+from app.cli.options import EXIT_DATA_FOLDER, EXIT_OK, EXIT_USAGE, common_options
 from app.domain.labels import PROGRAM_NAME, PROGRAM_SUMMARY
 from app.errors import DataFolderError
 from app.paths import DataPaths
+
+if TYPE_CHECKING:
+    from app.cli.base import Command
 
 
 def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
@@ -63,6 +56,39 @@ def _utf8_unless_console(stream: TextIO | None) -> None:
         stream.reconfigure(encoding="utf-8", errors="replace")
 
 
+class _NotTheWindow(Exception):
+    pass
+
+
+class _WindowLine(argparse.ArgumentParser):
+    """Reads a line that only opens the window; anything else is left to the whole parser."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheWindow(message)
+
+
+def _window_paths(argv: Sequence[str] | None) -> DataPaths | None:
+    """The data folder of a line that opens the window (no command, no --help, --version
+    or --selftest), read without loading the commands and the services, spreadsheet and
+    encryption libraries they import: the sign-in dialog paints before them. None for any
+    other line."""
+    parser = _WindowLine(add_help=False, allow_abbrev=False, parents=[common_options()])
+    try:
+        args = parser.parse_args(argv)
+    except _NotTheWindow:
+        return None
+    return DataPaths.resolve(getattr(args, "data_dir", None), getattr(args, "database", None))
+
+
+def _run_window(paths: DataPaths) -> int:
+    from app.ui.main import run_window
+
+    try:
+        return run_window(paths)
+    except DataFolderError:
+        return EXIT_DATA_FOLDER  # the window has said why
+
+
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
          stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     # The process's own streams only (argparse's help and usage errors go there too).
@@ -70,6 +96,12 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         _utf8_unless_console(sys.stdout)
     if stderr is None:
         _utf8_unless_console(sys.stderr)
+    window = _window_paths(argv)
+    if window is not None:
+        return _run_window(window)
+    from app.cli.base import Invocation, StdinLines, run_command
+    from app.cli.commands import COMMANDS
+
     parser = build_parser(COMMANDS)
     try:
         args = parser.parse_args(argv)
@@ -86,13 +118,6 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
 
         return run_selftest(out)
     paths = DataPaths.resolve(args.data_dir, args.database)
-    if args.command is None:
-        from app.ui.main import run_window
-
-        try:
-            return run_window(paths)
-        except DataFolderError:
-            return EXIT_DATA_FOLDER  # the window has said why
     command = next(c for c in COMMANDS if c.name == args.command)
     invocation = Invocation(args=args, paths=paths, stdin=StdinLines(stdin or sys.stdin),
                             out=out, err=err)

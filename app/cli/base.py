@@ -1,4 +1,4 @@
-"""What every command shares: the account check, error handling and exit codes."""
+"""What every command shares: the account check and the handling of errors."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from app import errorlog, folder_rights
+from app.cli.options import (
+    EXIT_CANCELLED,
+    EXIT_DATA_FOLDER,
+    EXIT_NOT_ALLOWED,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+)
 from app.cli.progress import Job, long_job
 from app.errors import DataFolderError, NotAllowed, UserError, ValidationError
 from app.paths import DataPaths
@@ -17,14 +24,6 @@ from app.progress import Cancelled
 from app.services import accounts, data_folder
 from app.services.actor import Actor
 from app.services.data_folder import Database
-
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-EXIT_NOT_ALLOWED = 3
-EXIT_DATA_FOLDER = 4
-# cli.md names no status for a command stopped by Ctrl+C: 128 + SIGINT, as a shell reports it.
-EXIT_CANCELLED = 130
 
 CANCELLED = "Đã hủy: không có tệp nào bị ghi dở."
 
@@ -106,24 +105,6 @@ class Command:
     account_optional: bool = False
     # `init` makes the data folder; the others leave a missing one alone (and are refused).
     creates_data_folder: bool = False
-
-
-def common_options() -> argparse.ArgumentParser:
-    """Options accepted before or after the command (`init --admin A --password-stdin`),
-    given as a parent to every command's parser (and to a command's own subcommands)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="THƯ_MỤC", default=argparse.SUPPRESS,
-                        help="thư mục dữ liệu (mặc định: biến SOVIPHAM_DATA_DIR hoặc thư mục "
-                             "dữ liệu của người dùng)")
-    common.add_argument("--database", metavar="ĐỊA_CHỈ", default=argparse.SUPPRESS,
-                        help="chế độ máy chủ: cơ sở dữ liệu PostgreSQL "
-                             "(postgresql://người_dùng@máy:5432/tên; mặc định: biến "
-                             "SOVIPHAM_DATABASE_URL)")
-    common.add_argument("--user", metavar="TÊN", default=argparse.SUPPRESS,
-                        help="người dùng thực hiện lệnh")
-    common.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
-                        help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
-    return common
 
 
 def sign_in(invocation: Invocation) -> Session:

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
+from app.cli.base import Command, Invocation, Session, UsageError
+from app.cli.options import EXIT_OK, EXIT_REFUSED
 from app.domain.import_problems import ImportRefused, PasswordRequired, Problem, errors_of
 from app.errors import FieldProblem, ValidationError
 from app.services import exporting, importing

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
+from app.cli.base import Command, Invocation, Session, UsageError
+from app.cli.options import EXIT_OK, EXIT_REFUSED
 from app.domain.labels import RECOVERY_KEY_ADVICE
 from app.domain.office import OfficeSettings
 from app.services import demo, integrity, setup

@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.base import EXIT_OK, EXIT_REFUSED, Command, Invocation, Session, UsageError
+from app.cli.base import Command, Invocation, Session, UsageError
+from app.cli.options import EXIT_OK, EXIT_REFUSED
 from app.cli.report import add_period_options, chosen_period
 from app.domain.labels import NOT_SENT, SENT
 from app.errors import UserError

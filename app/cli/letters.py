@@ -7,7 +7,8 @@ import argparse
 import re
 from pathlib import Path
 
-from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
+from app.cli.base import Command, Invocation, Session, UsageError
+from app.cli.options import EXIT_OK
 from app.cli.report import _argument
 from app.domain import periods
 from app.domain.documents import DOCUMENT_KIND_LABELS, DocumentKind, document_kind

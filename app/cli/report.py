@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from app.cli.base import EXIT_OK, Command, Invocation, Session, UsageError
+from app.cli.base import Command, Invocation, Session, UsageError
+from app.cli.options import EXIT_OK
 from app.domain import periods
 from app.domain.periods import Period
 from app.errors import UserError

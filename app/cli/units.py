@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.base import EXIT_OK, Command, Invocation, Session
+from app.cli.base import Command, Invocation, Session
+from app.cli.options import EXIT_OK
 from app.services import unit_keys
 
 

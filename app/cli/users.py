@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.base import EXIT_OK, Command, Invocation, Session, common_options
+from app.cli.base import Command, Invocation, Session
+from app.cli.options import EXIT_OK, common_options
 from app.domain.labels import ROLE_LABELS, Role
 from app.services import accounts
 from app.services.actor import Permission
