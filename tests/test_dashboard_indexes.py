@@ -138,7 +138,8 @@ def _by_rule(db: Database, periods: list[Period]) -> list[dict[str, int]]:
 def test_the_own_columns_count_every_case_open_in_a_period(db: Database,
                                                            officer: Actor) -> None:
     """The cases closed on the first period's first day or later, or open, are read from the
-    open-case index: none closed before it counts, none after is missed."""
+    open-case index: none closed before it counts, none after is missed, nor one open in
+    the same month a year before and closed before the last months began."""
     today = date(2026, 11, 20)
     november = Period.month_of(today)
     periods = [november, same_days_month_before(today), november.previous(),
@@ -152,7 +153,11 @@ def test_the_own_columns_count_every_case_open_in_a_period(db: Database,
             (date(2026, 10, 1), date(2026, 10, 20), None),
             (date(2026, 10, 20), date(2026, 11, 1), "Lê Văn C"),
             (date(2026, 11, 2), None, ""),
-            (date(2026, 11, 20), date(2026, 11, 20), None)):
+            (date(2026, 11, 20), date(2026, 11, 20), None),
+            # Between the year before and the last months: open in none, or only in one.
+            (date(2026, 3, 2), date(2026, 5, 4), "Lê Văn D"),
+            (date(2025, 11, 15), date(2026, 6, 1), None),
+            (date(2025, 12, 3), date(2026, 10, 2), "")):
         case_id = _case(db, officer, detected_on=detected, offender_name=name)
         with db.write() as session:
             session.execute(update(Case).where(Case.id == case_id).values(closed_on=closed_on))
