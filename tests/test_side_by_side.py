@@ -112,3 +112,22 @@ def test_figures_side_by_side_are_those_read_on_one_session(
         one_session = dataclasses.replace(figures, cases=tuple(figures.cases))
     assert ahead == 21 and len(side_by_side.cases) > 3 * 21
     assert side_by_side == one_session
+
+
+@pytest.mark.sqlite_only("SQLite's own allocator")
+def test_sqlite_keeps_no_memory_statistics_for_connections_to_queue_on(db: Database) -> None:
+    """Counted, every allocation of every connection took one mutex of the process, and the
+    two sessions together ran slower than one after the other (docs/performance.md)."""
+    import ctypes
+
+    from sqlcipher3 import _sqlite3
+
+    try:
+        status = ctypes.CDLL(_sqlite3.__file__).sqlite3_status64
+    except AttributeError:
+        pytest.skip("this build of the driver exports no sqlite3_status64 (Windows)")
+    with db.read() as session:
+        assert _count(session) == 0  # the register read: its pages are in memory
+        used, highest = ctypes.c_int64(-1), ctypes.c_int64(-1)
+        assert status(0, ctypes.byref(used), ctypes.byref(highest), 0) == 0  # MEMORY_USED
+    assert used.value == 0  # (the highest is what was counted before they were turned off)

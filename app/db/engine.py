@@ -4,9 +4,10 @@ the data key as a raw key (no passphrase derivation: the key is already random).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,47 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-@cache
+_driver_lock = threading.Lock()
+_driver_ready = False
+
+
+def _prepare_driver() -> None:
+    """Once a process, before its first connection (every one is made here): SQLite
+    without memory statistics, SQLCipher quiet."""
+    global _driver_ready
+    with _driver_lock:
+        if not _driver_ready:
+            _without_memory_statistics()
+            _quiet()
+            _driver_ready = True
+
+
+SQLITE_CONFIG_MEMSTATUS = 9  # sqlite3.h
+
+
+def _without_memory_statistics() -> None:
+    """SQLite counts its memory under one mutex of the process, taken at each allocation:
+    two connections at work together (a report's two sessions, the backup's copy and its
+    check, the dashboard's two halves) queued on it, and together took longer than one
+    after the other (docs/performance.md, fifth round). Nothing reads the counts. They can
+    only be turned off before SQLite starts, through `sqlite3_config`, which the Linux
+    wheel of the driver exports; the Windows one exports nothing but its module's entry,
+    and there they stay on."""
+    import ctypes
+
+    from sqlcipher3 import _sqlite3
+
+    try:
+        library = ctypes.CDLL(_sqlite3.__file__)
+        configure = library.sqlite3_config
+    except (OSError, AttributeError):
+        return
+    # Importing the driver started SQLite; no connection is open yet to stop with it.
+    library.sqlite3_shutdown()
+    configure(SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0))
+    library.sqlite3_initialize()
+
+
 def _quiet() -> None:
     """SQLCipher writes its own errors to standard error (a wrong key, a file that is not a
     database); the program reports them itself, in Vietnamese. The level is the library's."""
@@ -58,7 +99,7 @@ def _quiet() -> None:
 def make_engine(database: Path, data_key: bytes, *, pool: type[Pool] = QueuePool) -> Engine:
     """An engine on the SQLCipher file `database` (made if missing), keyed with `data_key`
     as a raw key: no passphrase derivation, the key is already random."""
-    _quiet()
+    _prepare_driver()
     url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'",
                      database=str(database))
     engine = create_engine(url, poolclass=pool)
@@ -74,7 +115,7 @@ def keyed_connection(database: Path, data_key: bytes | None, *,
     another thread than the one that opened it (one at a time)."""
     import sqlcipher3
 
-    _quiet()
+    _prepare_driver()
     connection = sqlcipher3.connect(database, check_same_thread=not any_thread)
     if data_key is not None:
         connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
