@@ -31,12 +31,13 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Deleted and overwritten rows (a child's name corrected, a case purged) are zeroed
     # on disk instead of lingering in free pages.
     cursor.execute("PRAGMA secure_delete = ON")
-    # SQLite's page cache is left at its default (2 MB a connection). SQLCipher decrypts a
-    # page again each time it is read back into the cache, but what a larger one would
-    # keep costs more memory than the window has: at 100,000 cases the dashboard reads
-    # over 100 MB of pages and a two-letter search the whole table (128 MB: a process at
-    # 358 MB instead of 113 MB after both, the dashboard still over a second), and each
-    # connection of the pool has its own. Searches of longer words read indexes alone.
+    # SQLite's page cache is left at its default (the driver's build: 8 MB a connection).
+    # SQLCipher decrypts a page again each time it is read back into the cache, but what a
+    # larger one would keep costs more memory than the window has: at 100,000 cases the
+    # dashboard reads over 100 MB of pages and a two-letter search the whole table (128 MB:
+    # a process at 358 MB instead of 113 MB after both, the dashboard still over a second),
+    # and each connection of the pool has its own. Searches of longer words read indexes
+    # alone.
     cursor.close()
 
 
