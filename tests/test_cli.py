@@ -177,6 +177,50 @@ def test_abbreviated_options_are_refused(folder: Path, args: list[str],
     assert not (folder / "bc.xlsx").exists()
 
 
+# A new interpreter runs `main` as `python -m app` does, the window replaced by a line
+# naming its data folder, and tells whether any command's module was loaded.
+_WINDOW_OR_COMMAND = """
+import sys
+import app.cli
+app.cli._run_window = lambda paths: print("window", paths.root) or 0
+code = app.cli.main(sys.argv[1:])
+print("commands loaded" if "app.cli.commands" in sys.modules else "no command loaded")
+sys.exit(code)
+"""
+
+
+def _window_or_command(*args: str) -> tuple[int, list[str]]:
+    done = subprocess.run([sys.executable, "-c", _WINDOW_OR_COMMAND, *args],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return done.returncode, done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("args", [
+    [], ["--data-dir", "{folder}"], ["--user", "admin", "--data-dir={folder}"],
+])
+def test_a_line_without_a_command_opens_the_window_without_loading_the_commands(
+        folder: Path, args: list[str]) -> None:
+    code, lines = _window_or_command(*(a.format(folder=folder) for a in args))
+    assert code == 0
+    assert lines[0].startswith("window ")
+    if args:
+        assert lines[0] == f"window {folder}"
+    assert lines[-1] == "no command loaded"
+
+
+@pytest.mark.parametrize("args", [
+    ["--version"], ["--help"], ["--data-dir", "{folder}", "--data", "x"],
+    ["--data-dir", "{folder}", "--"],
+    ["--data-dir", "{folder}", "--user", "admin", "--password-stdin", "check"],
+])
+def test_any_other_line_goes_to_the_commands_and_never_opens_the_window(
+        folder: Path, args: list[str]) -> None:
+    code, lines = _window_or_command(*(a.format(folder=folder) for a in args))
+    assert not any(line.startswith("window ") for line in lines)
+    assert lines[-1] == "commands loaded"
+    assert code in (0, 2, 3)  # printed and left, a usage error, no password given
+
+
 def _audit_rows(folder: Path) -> int:
     db = open_unlocked(DataPaths(folder), password=PASSWORD)
     with db.read() as session:

@@ -23,6 +23,7 @@ from app.services.report_figures import (
     CASE_FIELDS,
     _case_flags,
     _children_counts,
+    _own_columns,
     _period_events,
     summaries_in,
 )
@@ -154,7 +155,8 @@ def test_the_own_columns_count_every_case_open_in_a_period(db: Database,
             (date(2026, 10, 20), date(2026, 11, 1), "Lê Văn C"),
             (date(2026, 11, 2), None, ""),
             (date(2026, 11, 20), date(2026, 11, 20), None),
-            # Between the year before and the last months: open in none, or only in one.
+            # Open only between the periods (read no more), only in the year before's
+            # month, only in the last months.
             (date(2026, 3, 2), date(2026, 5, 4), "Lê Văn D"),
             (date(2025, 11, 15), date(2026, 6, 1), None),
             (date(2025, 12, 3), date(2026, 10, 2), "")):
@@ -168,9 +170,12 @@ def test_the_own_columns_count_every_case_open_in_a_period(db: Database,
                                 deleted_reason="Nhầm"))
     with db.read() as session:
         summaries = summaries_in(session, periods, vocabulary.load_from(session))
+        read = {row.offender_name for row in session.execute(
+            select(_own_columns(periods, None).offender_name))}
     expected = _by_rule(db, periods)
     assert [{name: getattr(s.total, name) for name in CASE_FIELDS} for s in summaries] == expected
     assert expected[0]["carried_in"] > 0 and expected[3]["closed"] > 0
+    assert "Lê Văn D" not in read and "Lê Văn A" not in read and "Lê Văn C" in read
 
 
 def test_migration_0026_adds_the_indexes_and_keeps_the_cases(db: Database,

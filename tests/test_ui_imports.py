@@ -2,6 +2,7 @@
 
 import linecache
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +16,17 @@ def _import(name: str) -> None:
 
 
 @pytest.fixture
-def module_folder(tmp_path: Path):
+def module_folder(tmp_path: Path) -> Iterator[Path]:
     sys.path.insert(0, str(tmp_path))
     yield tmp_path
     sys.path.remove(str(tmp_path))
-    for name in ("plain_module_for_hook", "qt_module_for_hook"):
-        sys.modules.pop(name, None)
 
 
-def test_modules_imported_after_the_window_leave_no_source_in_memory(module_folder: Path) -> None:
-    plain = module_folder / "plain_module_for_hook.py"
+def test_modules_imported_after_the_window_leave_no_source_in_memory(
+        module_folder: Path) -> None:
+    plain = module_folder / "long_module_for_hook.py"
     plain.write_text("ANSWER = 42\n" + "# filler line\n" * 2000, encoding="utf-8")
-    _import("plain_module_for_hook")
+    _import("long_module_for_hook")
     assert str(plain) not in linecache.cache
 
 

@@ -118,6 +118,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
 
         return run_selftest(out)
     paths = DataPaths.resolve(args.data_dir, args.database)
+    if args.command is None:  # an option of the whole parser alone, should one be added
+        return _run_window(paths)
     command = next(c for c in COMMANDS if c.name == args.command)
     invocation = Invocation(args=args, paths=paths, stdin=StdinLines(stdin or sys.stdin),
                             out=out, err=err)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool, QueuePool
 
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_CONFIG_MEMSTATUS = 9  # sqlite3.h
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,17 +64,13 @@ def _prepare_driver() -> None:
             _driver_ready = True
 
 
-SQLITE_CONFIG_MEMSTATUS = 9  # sqlite3.h
-
 
 def _without_memory_statistics() -> None:
-    """SQLite counts its memory under one mutex of the process, taken at each allocation:
-    two connections at work together (a report's two sessions, the backup's copy and its
-    check, the dashboard's two halves) queued on it, and together took longer than one
-    after the other (docs/performance.md, fifth round). Nothing reads the counts. They can
-    only be turned off before SQLite starts, through `sqlite3_config`, which the Linux
-    wheel of the driver exports; the Windows one exports nothing but its module's entry,
-    and there they stay on."""
+    """SQLite counts its memory under one mutex of the process, taken at each allocation,
+    so two connections at work together (a report's two sessions, the backup's copy and
+    its check) queue on it. Nothing reads the counts. They can only be turned off before
+    SQLite starts, through `sqlite3_config`: the Linux wheel of the driver exports it, the
+    Windows one does not (there they stay on)."""
     import ctypes
 
     from sqlcipher3 import _sqlite3
