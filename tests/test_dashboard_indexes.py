@@ -19,6 +19,7 @@ from app.domain.vocabulary import EventKind
 from app.models import Case, Event
 from app.services import cases, vocabulary
 from app.services.actor import Actor
+from app.services.integrity import check_data_folder
 from app.services.report_figures import (
     CASE_FIELDS,
     _case_flags,
@@ -211,3 +212,19 @@ def test_the_events_indexes_name_the_kinds_of_a_sanction_and_a_record() -> None:
         index = next(i for i in Event.__table__.indexes if i.name == name)
         for dialect in ("sqlite", "postgresql"):
             assert str(index.dialect_options[dialect]["where"]) == f"kind = '{kind}'"
+
+
+def test_check_finds_a_case_closed_before_it_was_detected(db: Database,
+                                                          officer: Actor) -> None:
+    """The own columns rely on it never happening (the events' checks refuse it): `check`
+    says so if a register holds one anyway."""
+    case_id = _case(db, officer, detected_on=date(2026, 10, 20))
+    assert check_data_folder(db, officer).ok
+    with db.write() as session:
+        session.execute(update(Case).where(Case.id == case_id)
+                        .values(closed_on=date(2026, 10, 19)))
+        code = session.execute(select(Case.code).where(Case.id == case_id)).scalar_one()
+    problems = check_data_folder(db, officer).problems
+    assert problems == (f"Vụ việc {code} kết thúc xử lý ngày 19/10/2026, trước ngày phát "
+                        "hiện 20/10/2026: các biểu 01, 02 sẽ đếm sai vụ việc này. Hãy sửa "
+                        "ngày của bước xử lý kết thúc hoặc ngày phát hiện.",)

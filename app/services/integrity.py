@@ -1,6 +1,6 @@
-"""`check`: the database, the audit log (against its anchors), the accounts seal, every
-evidence file and every file kept in the database with its SHA-256 (the reports sent, the
-packages received, the return notes)."""
+"""`check`: the database, the audit log (against its anchors), the accounts seal, the
+cases' closing dates, every evidence file and every file kept in the database with its
+SHA-256 (the reports sent, the packages received, the return notes)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from app.db.storage import storage_problems
 from app.errors import UserError
 from app.models import (
     AuditEntry,
+    Case,
     Evidence,
     ReceivedReport,
     ReportReturn,
@@ -60,6 +61,7 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
             select(Evidence.sha256, Evidence.original_name).distinct()
         ))
         problems += _kept_files_problems(session)
+        problems += _closing_date_problems(session)
     for sha256, name in stored:
         if not is_stored(db.paths, sha256):
             problems.append(f"Thiếu tệp chứng cứ «{name}» ({sha256[:12]}…).")
@@ -70,6 +72,19 @@ def check_data_folder(db: Database, actor: Actor) -> CheckReport:
         audit.record(session, actor.username, AuditAction.CHECK,
                      detail={"problems": len(problems)})
     return CheckReport(tuple(problems), len(stored), audit_rows)
+
+
+def _closing_date_problems(session: Session) -> list[str]:
+    """Cases closed before they were detected: the events' checks refuse such dates, and
+    forms 01/02 read a case's own columns only from its detection to its closing
+    (`report_figures._own_columns`), so one found here would be counted wrongly."""
+    rows = session.execute(
+        select(Case.code, Case.detected_on, Case.closed_on)
+        .where(Case.deleted_at.is_(None), Case.closed_on < Case.detected_on)
+        .order_by(Case.code))
+    return [f"Vụ việc {code} kết thúc xử lý ngày {closed:%d/%m/%Y}, trước ngày phát hiện "
+            f"{detected:%d/%m/%Y}: các biểu 01, 02 sẽ đếm sai vụ việc này. Hãy sửa ngày của "
+            "bước xử lý kết thúc hoặc ngày phát hiện." for code, detected, closed in rows]
 
 
 # Files kept in the database beside the SHA-256 recorded when they were made or received:
