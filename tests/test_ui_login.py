@@ -62,12 +62,12 @@ def test_the_holidays_load_off_the_ui_thread_while_the_password_is_typed(
     rows on the UI thread."""
     from app.domain import workdays
 
-    workdays._library_year.cache_clear()
+    workdays._calendar_of.cache_clear()
     runner = TaskRunner()
     dialog, opened = first_sign_in(runner, paths)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: workdays._library_year.cache_info().currsize > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: workdays._calendar_of.cache_info().currsize > 0, timeout=10_000)
     assert dialog.actor is None
     runner.wait()
     for opened_db in opened:

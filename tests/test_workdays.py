@@ -108,7 +108,7 @@ def test_the_shipped_table_is_the_librarys_calendar_year_by_year() -> None:
     assert min(holiday_table.YEARS) <= date.today().year - 5
     assert max(holiday_table.YEARS) >= date.today().year + 15
     for year in holiday_table.YEARS:
-        assert workdays._library_year(year) == workdays.library_year(year), year
+        assert workdays._calendar_of(year) == workdays.library_year(year), year
 
 
 def test_a_year_of_the_table_is_counted_without_loading_the_library() -> None:

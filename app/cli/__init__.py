@@ -57,7 +57,7 @@ def _utf8_unless_console(stream: TextIO | None) -> None:
 
 
 class _NotTheWindow(Exception):
-    pass
+    """A line `_WindowLine` leaves to the whole parser."""
 
 
 class _WindowLine(argparse.ArgumentParser):

@@ -64,7 +64,6 @@ def _prepare_driver() -> None:
             _driver_ready = True
 
 
-
 def _without_memory_statistics() -> None:
     """SQLite counts its memory under one mutex of the process, taken at each allocation,
     so two connections at work together (a report's two sessions, the backup's copy and

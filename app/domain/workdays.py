@@ -39,7 +39,7 @@ class _Year:
 
 
 @cache
-def _library_year(year: int) -> _Year:
+def _calendar_of(year: int) -> _Year:
     """The `holidays` library's calendar of Vietnam for `year`: read from the table made of
     it (`holiday_table`), the library itself loaded only for a year outside the table (it
     loads every country's calendar: ~17 MB, ~0.15 s)."""
@@ -66,12 +66,12 @@ def library_year(year: int) -> _Year:
 
 def public_holidays(year: int) -> tuple[PublicHoliday, ...]:
     """The public holidays and days off in lieu the library knows for `year`, by date."""
-    return _library_year(year).names
+    return _calendar_of(year).names
 
 
 def library_working_weekends(year: int) -> frozenset[date]:
     """The weekend days the library knows as worked ("làm bù") in `year`."""
-    return _library_year(year).working_weekends
+    return _calendar_of(year).working_weekends
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,10 @@ class WorkCalendar:
             return False
         if day in self.extra_working_days:
             return True
-        library = _library_year(day.year)
-        if day in library.days_off:
+        public = _calendar_of(day.year)
+        if day in public.days_off:
             return False
-        return day in library.working_weekends or day.weekday() not in WEEKEND
+        return day in public.working_weekends or day.weekday() not in WEEKEND
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`th working day after `start` (`start` itself not counted); `start`

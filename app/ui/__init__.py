@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from types import ModuleType
 
 import PySide6.QtCore  # noqa: F401  (installs the import hook looked at below)
@@ -24,11 +25,8 @@ def _ask_without_keeping_sources() -> None:
     def uses_pyside(module: ModuleType) -> bool:
         path = getattr(module, "__file__", None)
         if isinstance(path, str) and path.endswith(".py"):
-            try:
-                with open(path, "rb") as source:
-                    return b"PySide6" in source.read()
-            except OSError:
-                pass
+            with suppress(OSError), open(path, "rb") as source:
+                return b"PySide6" in source.read()
         return bool(asked(module))
 
     feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
