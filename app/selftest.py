@@ -15,6 +15,7 @@ import re
 import secrets
 import tempfile
 import traceback
+import zipfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -91,6 +92,7 @@ def _run(folder: Path, out: TextIO) -> None:
     register = folder / "so-vu-viec.xlsx"
     xlsx, pdf = folder / f"bao-cao-{period.slug}.xlsx", folder / f"bao-cao-{period.slug}.pdf"
     docx = folder / f"bao-cao-{period.slug}.docx"
+    beside = folder / f"bao-cao-{period.slug}-tien-trinh-rieng.xlsx"
 
     # Random, and always of two kinds of characters: the demo cases hold children.
     file_password = f"Tự kiểm tra {secrets.token_urlsafe(12)}"
@@ -117,6 +119,7 @@ def _run(folder: Path, out: TextIO) -> None:
         step(f"Đã nhập {format_number(imported)} vụ việc vào một thư mục dữ liệu mới.")
         export_report(db, actor, period, Targets(xlsx, pdf, docx))
         step(f"Đã ghi báo cáo {period.phrase} (Excel, PDF và Word).")
+        export_report(db, actor, period, Targets(xlsx=beside), workbook_beside=True)
         summary = compute_summary(db, period)
         listed = len(compute_figures(db, period).cases)
         codes = draft_escalation(db, actor, folder)
@@ -130,6 +133,9 @@ def _run(folder: Path, out: TextIO) -> None:
     check_workbook(xlsx, (form_01(summary), form_02(summary)), listed)
     step(f"Bảng tính đúng số liệu tính lại từ cơ sở dữ liệu "
          f"({format_number(summary.total.detected)} vụ phát hiện trong {period.phrase}).")
+    check_same_workbook(beside, xlsx)
+    step("Bảng tính của một báo cáo dài, ghi bởi một tiến trình riêng của chương trình, giống "
+         "hệt bảng tính ghi trực tiếp.")
     pages, fonts = check_pdf(pdf)
     step(f"Tệp PDF hợp lệ: {pages} trang, {fonts} phông chữ đều được nhúng.")
     check_pdf_accelerated()
@@ -152,6 +158,16 @@ def _new_data_folder(root: Path) -> tuple[Database, Actor]:
     except Exception:
         db.dispose()
         raise
+
+
+def check_same_workbook(path: Path, expected: Path) -> None:
+    """Every part of the two files alike but the time each was made (docProps/core.xml)."""
+    with zipfile.ZipFile(path) as made, zipfile.ZipFile(expected) as model:
+        names = model.namelist()
+        if made.namelist() != names or any(
+                made.read(name) != model.read(name) for name in names
+                if name != "docProps/core.xml"):
+            raise SelftestFailed(f"bảng tính «{path.name}» khác bảng tính «{expected.name}».")
 
 
 def check_workbook(path: Path, forms: Sequence[Form], listed: int) -> None:

@@ -50,6 +50,7 @@ from typing import Any
 from keyed import data_key, sqlcipher, unencrypted_copy  # bench/ is the script's folder
 from python_calamine import CalamineWorkbook
 from run_all import figure, print_json
+from spawned import as_the_program
 
 from app.db import Database, open_database
 from app.domain.case import ChildInput, DefamedInput, PreparedCase
@@ -300,6 +301,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print one JSON line last")
     args = parser.parse_args()
     if args.measure:
+        as_the_program()
         _child(args)
         return
     with tempfile.TemporaryDirectory() as temporary:

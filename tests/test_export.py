@@ -699,7 +699,7 @@ def test_a_protected_export_leaves_nothing_in_the_system_temp_folder_nor_beside_
         return Half()
 
     with monkeypatch.context() as patched:
-        patched.setattr("app.reports.spreadsheet.OOXMLFile", broken)
+        patched.setattr("msoffcrypto.format.ooxml.OOXMLFile", broken)
         with pytest.raises(UserError, match="Không ghi được tệp"):
             export_cases(db, admin, out / "so.xlsx", **protect)
     assert list(out.iterdir()) == []

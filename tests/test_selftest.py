@@ -12,7 +12,7 @@ from reportlab.pdfgen import canvas
 from app.cli import main
 from app.domain.report import ReportFigures
 from app.domain.report_forms import ReportForms
-from app.reports import excel, fonts
+from app.reports import fonts, workbook_process
 from app.selftest import SelftestFailed, check_pdf, check_pdf_accelerated
 
 
@@ -34,7 +34,7 @@ def test_passes_on_a_working_program() -> None:
 
 
 def test_a_wrong_figure_written_to_the_workbook_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = excel.report_forms
+    real = workbook_process.report_forms
 
     def one_more_detected(figures: ReportFigures) -> ReportForms:
         forms = real(figures)
@@ -44,7 +44,7 @@ def test_a_wrong_figure_written_to_the_workbook_fails(monkeypatch: pytest.Monkey
         wrong = dataclasses.replace(summary, total=tuple(total))
         return dataclasses.replace(forms, sheets=(wrong, *forms.sheets[1:]))
 
-    monkeypatch.setattr(excel, "report_forms", one_more_detected)
+    monkeypatch.setattr(workbook_process, "report_forms", one_more_detected)
     status, out, _ = _selftest()
     assert status == 1
     # Six groups on rows 7 to 12, the total on row 13.

@@ -174,10 +174,18 @@ class _Ticker:
 def write_workbook(figures: ReportFigures, office: OfficeSettings, target: Path, *,
                    forms: ReportForms | None = None, progress: Progress | None = None,
                    token: CancelToken | None = None) -> None:
-    """A sheet per form of `forms` (a unit's report's by default) under `office`'s header."""
-    sheets = (forms or report_forms(figures)).sheets
+    """A sheet per form of `forms` (a unit's report's by default) under `office`'s header,
+    written by this process (`workbook_process.write_report` chooses)."""
+    write_sheets((forms or report_forms(figures)).sheets, office, figures.period.label, target,
+                 progress=progress, token=token)
+
+
+def write_sheets(sheets: Sequence[Form], office: OfficeSettings, period_label: str,
+                 target: Path, *, progress: Progress | None = None,
+                 token: CancelToken | None = None) -> None:
+    """A sheet per form, each form's rows gone through once."""
     tick = _Ticker(sum(len(f.rows) for f in sheets), progress, token)
     with writing(target) as book:
         looks = _Looks(book)
         for form in sheets:
-            _write_form(book, looks, form, office, figures.period.label, tick)
+            _write_form(book, looks, form, office, period_label, tick)

@@ -22,17 +22,20 @@ Drafting = Callable[[Callable[[Path | bytes], None]], None]
 def write_files(figures: ReportFigures, office: OfficeSettings, text: ReportText, *,
                 xlsx: Path | None = None, pdf: Path | None = None, docx: Path | None = None,
                 forms: ReportForms | None = None, drafting: Drafting | None = None,
-                progress: Progress | None = None, token: CancelToken | None = None) -> None:
+                progress: Progress | None = None, token: CancelToken | None = None,
+                workbook_beside: bool | None = None) -> None:
     """Every file asked for from the same figures, laid out as `forms` (a unit's report's by
-    default); progress runs once over them all (in thousandths)."""
+    default); progress runs once over them all (in thousandths). `workbook_beside`: see
+    `workbook_process.write_report`."""
     # Imported here: XlsxWriter, reportlab and python-docx would slow every start of the
     # window.
     writers: list[tuple[str, Callable[[Progress | None], None]]] = []
     if xlsx is not None:
-        from app.reports.excel import write_workbook
+        from app.reports.workbook_process import write_report
 
-        writers.append(("xlsx", lambda stage: write_workbook(
-            figures, office, xlsx, forms=forms, progress=stage, token=token)))
+        writers.append(("xlsx", lambda stage: write_report(
+            figures, office, xlsx, forms=forms, progress=stage, token=token,
+            beside=workbook_beside)))
     if pdf is not None:
         from app.reports.pdf import write_pdf
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -29,13 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from msoffcrypto.format.ooxml import OOXMLFile
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from app.errors import UserError
-from app.reports.files import written_atomically
+from app.reports.files import scratch_folder, written_atomically
 
 # Text a spreadsheet would read as a formula (or a formula's start) when typed.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -271,8 +269,7 @@ def writing(target: Path, *, password: str | None = None) -> Iterator[Book]:
 @contextmanager
 def _streamed(target: Path) -> Iterator[Book]:
     with written_atomically(target) as temporary:
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.stem}-", suffix=".tmp",
-                                        dir=target.parent))
+        scratch = scratch_folder(target)
         try:
             workbook = xlsxwriter.Workbook(str(temporary), {
                 **_OPTIONS, "constant_memory": True, "tmpdir": str(scratch)})
@@ -296,6 +293,10 @@ def _encrypted(target: Path, password: str) -> Iterator[Book]:
     yield Book(workbook)
     _close(workbook, target)
     plain.seek(0)
+    # Loaded here, for the rare workbook with a password: msoffcrypto and its cryptography
+    # weigh on every process that writes one without.
+    from msoffcrypto.format.ooxml import OOXMLFile
+
     with written_atomically(target) as temporary:
         try:
             with temporary.open("wb") as out:

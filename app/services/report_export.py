@@ -77,7 +77,8 @@ def draft_report(db: Database, actor: Actor, period: Period) -> ReportDraft:
 def export_report(db: Database, actor: Actor, period: Period, targets: Targets, *,
                   text: ReportText | None = None, progress: Progress | None = None,
                   token: CancelToken | None = None,
-                  warn: Callable[[str], None] | None = None) -> Summary:
+                  warn: Callable[[str], None] | None = None,
+                  workbook_beside: bool | None = None) -> Summary:
     """Write the report of `period` to the files asked for, and log who exported what.
     Without `text`: no number yet (the clerk gives it), today's date, the drafted text.
     A frozen period gives the files of its newest version as sent, whatever `text` says:
@@ -87,7 +88,8 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
 
     The files are written within the read transaction of their figures, form 03's cases
     read a chunk at a time as each file reaches them: a year's take no more memory than a
-    month's."""
+    month's. A long workbook is written by a process of its own (`workbook_beside`: always
+    or never, rather than by its length; the self-test asks for it)."""
     actor.require(Permission.REPORT)
     if not targets.paths:
         raise UserError("Chưa chọn tệp cần xuất (Excel, PDF hoặc Word).")
@@ -99,11 +101,11 @@ def export_report(db: Database, actor: Actor, period: Period, targets: Targets, 
             _frozen_docx(db, actor, sent, targets.docx, office_drafting(db, warn), progress, token)
         return sent.figures.summary
     office, drafting = load_office(db), office_drafting(db, warn)
-    with streamed_figures(db, period) as figures:
+    with streamed_figures(db, period, read_ahead=targets.xlsx is None) as figures:
         write_files(figures, office,
                     text or ReportText("", date.today(), draft(figures, office)),
                     xlsx=targets.xlsx, pdf=targets.pdf, docx=targets.docx, drafting=drafting,
-                    progress=progress, token=token)
+                    progress=progress, token=token, workbook_beside=workbook_beside)
     with db.write() as session:
         audit.record(session, actor.username, AuditAction.REPORT, entity="report",
                      detail={"period": period.label, "start": period.start.isoformat(),

@@ -507,14 +507,15 @@ def _listed(period: Period) -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class _Listed:
     """Form 03's cases, read once: their ids in its order (the day detected, then the
-    code) as plain integers, all a pass over its lines holds of the period; and the
-    protected people its masker and its lines take (few beside the lines)."""
+    code) as plain integers, all a pass over its lines holds of the period; its offenders
+    under 16 at the act (few); the masker of all its protected people. Their children are
+    read again with each chunk's lines rather than held (a year's took ~10 MB)."""
     ids: array[int]
-    children: dict[int, list[Person]]
-    minors: dict[int, Person]  # offenders under 16 at the act
+    minors: dict[int, Person]
+    masker: Masker
 
 
-def _listed_cases(session: Session, period: Period) -> _Listed:
+def _listed_cases(session: Session, period: Period, *, counts_only: bool) -> _Listed:
     """`_Listed` of the period: the cases and their offenders in one statement, their
     children by chunks of ids, instead of finding form 03's cases once for each (at
     20,000 cases, a year's cases were 0.3 s a time)."""
@@ -530,10 +531,19 @@ def _listed_cases(session: Session, period: Period) -> _Listed:
         if (year is not None or born is not None) and (  # only a known age may be a child's
                 minor := as_minor(_offender(name, year, born, kind), act_on)):
             minors[case_id] = minor
-    children: dict[int, list[Person]] = {}
-    for start in range(0, len(ids), CASES_PER_CHUNK):
-        children.update(_children_of(session, ids[start:start + CASES_PER_CHUNK].tolist()))
-    return _Listed(ids, children, minors)
+
+    def people() -> Iterator[tuple[int, tuple[Person, ...]]]:
+        for start in range(0, len(ids), CASES_PER_CHUNK):
+            chunk = ids[start:start + CASES_PER_CHUNK].tolist()
+            children = _children_of(session, chunk)
+            for case_id in chunk:
+                if case_id in children or case_id in minors:
+                    yield case_id, CasePeople(tuple(children.get(case_id, ())),
+                                              minors.get(case_id)).all
+
+    # Masks every text of the report, read before its first line.
+    masker = Masker(people(), replacement=HIDDEN_CHILD if counts_only else None)
+    return _Listed(ids, minors, masker)
 
 
 def _offender(name: str | None, birth_year: int | None, born: date | None,
@@ -607,22 +617,14 @@ def _children_of(session: Session, cases: Sequence[int]) -> dict[int, list[Perso
     return found
 
 
-def _masker(listed: _Listed, *, counts_only: bool) -> Masker:
-    """Masks with the protected people of all of form 03's cases (its children and its
-    offenders under 16 at the act) every text of the report: read before its first line."""
-    children, minors = listed.children, listed.minors
-    return Masker({case: CasePeople(tuple(children.get(case, ())), minors.get(case)).all
-                   for case in children.keys() | minors.keys()},
-                  replacement=HIDDEN_CHILD if counts_only else None)
-
-
-def _case_lines(session: Session, period: Period, vocab: Vocabulary, masker: Masker,
-                listed: _Listed, cases: Sequence[int], *, counts_only: bool) -> list[CaseLine]:
+def _case_lines(session: Session, period: Period, vocab: Vocabulary, listed: _Listed,
+                cases: Sequence[int], *, counts_only: bool) -> list[CaseLine]:
     """Form 03's rows of `cases`. A child is shown by initials, age and sex, or, with
     `counts_only`, not at all: a name in a text becomes `HIDDEN_CHILD`, a case says how
     many children."""
     raws = _case_rows(session, period, cases)
-    children = listed.children
+    children = _children_of(session, cases)
+    masker = listed.masker
     results, fines = _event_words(session, period, vocab, masker, cases)
     lines: list[CaseLine] = []
     for raw in raws:
@@ -655,13 +657,13 @@ def _case_lines(session: Session, period: Period, vocab: Vocabulary, masker: Mas
 
 class _StreamedCases:
     """Form 03's lines of a period (a `CaseList`), read from `session` `CASES_PER_CHUNK`
-    cases at a time on each pass: of the period, only its cases' ids and protected people
-    (`_Listed`) are held, and the first lines when read ahead (`read_ahead`)."""
+    cases at a time on each pass: of the period, only its cases' ids, young offenders and
+    masker (`_Listed`) are held, and the first lines when read ahead (`read_ahead`)."""
 
-    def __init__(self, session: Session, period: Period, vocab: Vocabulary, masker: Masker,
-                 listed: _Listed, *, counts_only: bool) -> None:
+    def __init__(self, session: Session, period: Period, vocab: Vocabulary, listed: _Listed,
+                 *, counts_only: bool) -> None:
         self._session, self._period, self._vocab = session, period, vocab
-        self._masker, self._listed, self._counts_only = masker, listed, counts_only
+        self._listed, self._counts_only = listed, counts_only
         self._ahead: list[CaseLine] = []
         self._ahead_cases = 0  # the cases whose lines `_ahead` holds
 
@@ -682,7 +684,7 @@ class _StreamedCases:
             self._ahead_cases += CASES_PER_CHUNK
 
     def _chunk(self, start: int) -> list[CaseLine]:
-        return _case_lines(self._session, self._period, self._vocab, self._masker, self._listed,
+        return _case_lines(self._session, self._period, self._vocab, self._listed,
                            self._listed.ids[start:start + CASES_PER_CHUNK].tolist(),
                            counts_only=self._counts_only)
 
@@ -727,23 +729,26 @@ def compute_summaries(db: Database, periods: Sequence[Period]) -> tuple[Summary,
         return summaries_in(session, periods, vocabulary.load_from(session))
 
 
-def figures_in(session: Session, period: Period, beside: Session | None = None) -> ReportFigures:
+def figures_in(session: Session, period: Period, beside: Session | None = None, *,
+               read_ahead: bool = True) -> ReportFigures:
     """A period's figures, form 03's lines read from `session` on each pass over them: to
     be gone through while it is open. With `beside`, a session reading the same state
     (`Database.read_side_by_side`), the other forms' statements run on it in a thread
-    while form 03 is read: SQLite and PostgreSQL work outside the GIL."""
+    while form 03's first lines are made (`read_ahead`): SQLite and PostgreSQL work
+    outside the GIL."""
     vocab = vocabulary.load_from(session)
     counts_only = chosen(settings.read_office(session), ReportOption.CHILDREN_COUNTS_ONLY)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = (None if beside is None else
                    pool.submit(_totals, beside, period, vocab, counts_only=counts_only))
-        listed = _listed_cases(session, period)
-        masker = _masker(listed, counts_only=counts_only)
-        cases = _StreamedCases(session, period, vocab, masker, listed, counts_only=counts_only)
+        listed = _listed_cases(session, period, counts_only=counts_only)
+        masker = listed.masker
+        cases = _StreamedCases(session, period, vocab, listed, counts_only=counts_only)
         if pending is None:
             totals = _totals(session, period, vocab, counts_only=counts_only)
         else:
-            cases.read_ahead(lambda: not pending.done())
+            if read_ahead:
+                cases.read_ahead(lambda: not pending.done())
             totals = pending.result()
     summary, previous, to_date, year_before = totals.summaries
     work, work_to_date, work_year_before = totals.works
@@ -771,11 +776,14 @@ def detected_per_period(db: Database, periods: Sequence[Period]) -> list[int]:
 
 
 @contextmanager
-def streamed_figures(db: Database, period: Period) -> Iterator[ReportFigures]:
+def streamed_figures(db: Database, period: Period, *,
+                     read_ahead: bool = True) -> Iterator[ReportFigures]:
     """A period's figures for writing its files within the block, from one read
-    transaction: form 03's lines read a chunk at a time on each pass, none of them kept."""
+    transaction: form 03's lines read a chunk at a time on each pass, none of them kept
+    but those read ahead (`figures_in`): of no use, and ~10 MB, when the first file is a
+    workbook, whose writing goes on while its lines are made (`reports.workbook_process`)."""
     with db.read_side_by_side() as (session, beside):
-        yield figures_in(session, period, beside)
+        yield figures_in(session, period, beside, read_ahead=read_ahead)
 
 
 def compute_figures(db: Database, period: Period) -> ReportFigures:
