@@ -8,11 +8,11 @@ child writes them with the same `excel.write_sheets` (docs/performance.md, sixth
 
 The child is given what the file holds and nothing else: rows already masked, the office's
 header and the path to write. It opens no database and never sees the data key. The pipe
-holds about a chunk, so neither side runs far ahead: the parent's memory is that of a
-chunk, the child's that of XlsxWriter's `constant_memory` mode (~25 MB in all, the
-interpreter's own included). A cancel, an error of the parent's (the register unreadable
-mid-way) or of the child's (the disk full) ends the writing inside `spreadsheet.writing`,
-which leaves no file behind; a child that dies without an answer is reported as such.
+holds about a chunk, so neither side runs far ahead: the parent holds a chunk of rows, the
+child XlsxWriter's `constant_memory` buffers (~27 MB in all, its interpreter included). A
+cancel, an error of the parent's (the register unreadable mid-way) or of the child's (the
+disk full) ends the writing inside `spreadsheet.writing`, which leaves no file behind; a
+child that dies without an answer is reported as such, and what it left is removed.
 
 The process is spawned (not forked), the same on Windows and Linux; the packaged program
 hands such a start to `multiprocessing.freeze_support()` in `app/__main__.py`.
@@ -41,8 +41,9 @@ from app.reports.files import remove_left_behind
 log = logging.getLogger(__name__)
 
 ROWS_PER_CHUNK = 500
-# From this many rows on, the workbook is written beside (the child's start, ~0.2 s of the
-# other core, is then well paid back: docs/performance.md, sixth round).
+# From this many rows on, the workbook is written beside: the child's start (~0.1 s here, the
+# packaged program started again on Windows) is then small beside the writing, which below
+# it takes under a second in place (docs/performance.md, sixth round).
 ROWS_FOR_OWN_PROCESS = 5_000
 _CLOSE_SECONDS = 10  # what a cancelled child may take to remove its scratch files
 
