@@ -45,7 +45,6 @@ SQL).
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 import statistics
 import tempfile
@@ -317,14 +316,12 @@ class _ChildrenPeaks:
 
 
 def _children() -> list[int]:
-    """This process's children, from each process's parent in `/proc/*/stat`."""
-    me, found = os.getpid(), []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with suppress(OSError, ValueError, IndexError):
-                # The fields after the command's closing parenthesis: state, parent, …
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == me:
-                    found.append(int(entry.name))
+    """This process's children, as each of its threads started them (a file per thread:
+    cheap enough to read every 20 ms beside the export being timed)."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        with suppress(OSError):
+            found += [int(pid) for pid in (task / "children").read_text().split()]
     return found
 
 

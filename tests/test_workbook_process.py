@@ -191,8 +191,32 @@ def test_a_writer_that_dies_is_reported_and_leaves_no_workbook(tmp_path: Path) -
 
 
 def _started_writing(folder: Path) -> None:
-    """Once the writer has made its hidden temporary file and scratch folder."""
+    """Once the writer has made its temporary file and scratch folder in its own folder."""
     deadline = time.monotonic() + 30
-    while len(list(folder.glob(".bc-*.tmp"))) < 2:
+    while not any(len(list(own.iterdir())) >= 2 for own in folder.glob(".bc-*.tmp")):
         assert time.monotonic() < deadline, "the writer never started"
         time.sleep(0.01)
+
+
+def test_another_writers_files_beside_the_target_are_left_alone(tmp_path: Path) -> None:
+    """Only the writer's own folder is removed: not the hidden files of another export of a
+    name that starts alike (`bc-2026-10.xlsx` being written beside `bc.xlsx`)."""
+    others = [tmp_path / ".bc-2026-10-k3j9.tmp", tmp_path / ".bc-x1y2.tmp"]
+    for other in others:
+        other.write_text("")
+    write_beside([_case_list(3 * ROWS_PER_CHUNK)], OFFICE, OCTOBER.label, tmp_path / "bc.xlsx")
+    assert sorted(tmp_path.iterdir()) == sorted([*others, tmp_path / "bc.xlsx"])
+    _no_process_left()
+
+
+def test_a_row_the_writer_cannot_write_is_reported_and_leaves_nothing(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    form = _case_list(3 * ROWS_PER_CHUNK)
+    rows = [*form.rows]
+    rows[700] = (*rows[700][:-1], {"not": "a cell"})
+    with pytest.raises(UserError, match="dừng bất thường"):
+        write_beside([dataclasses.replace(form, rows=rows)], OFFICE, OCTOBER.label,
+                     tmp_path / "bc.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    assert "TypeError: a cell cannot hold a dict" in caplog.text  # for the error log
+    _no_process_left()

@@ -6,9 +6,7 @@ half-written file.
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -24,6 +22,10 @@ def _prefix(target: Path) -> str:
     return f".{target.stem}-"
 
 
+def _not_writable(target: Path, exc: OSError) -> UserError:
+    return UserError(f"Không ghi được vào thư mục {target.parent}: {exc.strerror}.")
+
+
 @contextmanager
 def written_atomically(target: Path) -> Iterator[Path]:
     """A temporary path in `target`'s folder, renamed to `target` when the block succeeds."""
@@ -32,18 +34,23 @@ def written_atomically(target: Path) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(prefix=_prefix(target), suffix=_SUFFIX,
                                         dir=target.parent)
     except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục {target.parent}: {exc.strerror}.") from exc
+        raise _not_writable(target, exc) from exc
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
-        try:
-            os.replace(temporary, target)
-        except PermissionError as exc:
-            raise UserError(f"Không ghi đè được tệp {target}: tệp đang mở trong chương trình "
-                            "khác hoặc không có quyền ghi. Hãy đóng tệp rồi xuất lại.") from exc
+        moved_into_place(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def moved_into_place(written: Path, target: Path) -> None:
+    """The complete file `written`, on `target`'s disk, renamed onto `target`."""
+    try:
+        os.replace(written, target)
+    except PermissionError as exc:
+        raise UserError(f"Không ghi đè được tệp {target}: tệp đang mở trong chương trình "
+                        "khác hoặc không có quyền ghi. Hãy đóng tệp rồi xuất lại.") from exc
 
 
 @contextmanager
@@ -55,22 +62,12 @@ def written_together(targets: Sequence[Path]) -> Iterator[list[Path]]:
 
 
 def scratch_folder(target: Path) -> Path:
-    """A hidden folder beside `target` for a writer's own scratch files: on the same disk,
-    never the system's temporary folder; the writer removes it."""
-    return Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=_SUFFIX, dir=target.parent))
-
-
-def remove_left_behind(target: Path, since: float) -> None:
-    """What a writer ended mid-way (a process killed) left beside `target`, made at `since`
-    (`time.time()`) or later: its temporary file and scratch folders, as its own end would
-    have removed them."""
-    for path in target.parent.glob(glob.escape(_prefix(target)) + "*" + _SUFFIX):
-        try:
-            if path.stat().st_mtime < since - 1:  # another's, from before (coarse clocks)
-                continue
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue  # gone meanwhile, or not ours to remove
+    """A hidden folder beside `target` (made with its folder if missing) for a writer's own
+    scratch files: on the same disk, never the system's temporary folder; the writer
+    removes it."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=_SUFFIX,
+                                     dir=target.parent))
+    except OSError as exc:
+        raise _not_writable(target, exc) from exc

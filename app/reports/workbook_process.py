@@ -9,10 +9,11 @@ child writes them with the same `excel.write_sheets` (docs/performance.md, sixth
 The child is given what the file holds and nothing else: rows already masked, the office's
 header and the path to write. It opens no database and never sees the data key. The pipe
 holds about a chunk, so neither side runs far ahead: the parent holds a chunk of rows, the
-child XlsxWriter's `constant_memory` buffers (~27 MB in all, its interpreter included). A
-cancel, an error of the parent's (the register unreadable mid-way) or of the child's (the
-disk full) ends the writing inside `spreadsheet.writing`, which leaves no file behind; a
-child that dies without an answer is reported as such, and what it left is removed.
+child XlsxWriter's `constant_memory` buffers (~27 MB in all, its interpreter included). It
+writes in a hidden folder of its own beside the target, which the parent removes whatever
+happens: a cancel or an error of the parent's (the register unreadable mid-way) ends the
+child at once, an error of the child's (the disk full) comes back as its message, and a
+child that dies without an answer is reported as such; none leaves a file.
 
 The process is spawned (not forked), the same on Windows and Linux; the packaged program
 hands such a start to `multiprocessing.freeze_support()` in `app/__main__.py`.
@@ -25,8 +26,8 @@ import dataclasses
 import itertools
 import logging
 import multiprocessing
+import shutil
 import signal
-import time
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -35,8 +36,8 @@ from app.domain.office import OfficeSettings
 from app.domain.report import ReportFigures
 from app.domain.report_forms import Form, ReportForms, Row, report_forms
 from app.errors import UserError
-from app.progress import Cancelled, CancelToken, Progress
-from app.reports.files import remove_left_behind
+from app.progress import CancelToken, Progress
+from app.reports.files import moved_into_place, scratch_folder
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,10 @@ ROWS_PER_CHUNK = 500
 # packaged program started again on Windows) is then small beside the writing, which below
 # it takes under a second in place (docs/performance.md, sixth round).
 ROWS_FOR_OWN_PROCESS = 5_000
-_CLOSE_SECONDS = 10  # what a cancelled child may take to remove its scratch files
+_CLOSE_SECONDS = 10  # what a child that has answered may take to exit
+_POLL_SECONDS = 0.1  # how often the wait for its answer looks at the cancel token
 
 _END = None  # after a form's last chunk
-_CANCEL = "cancel"  # instead of a chunk: write nothing
 
 ENDED = ("Không ghi được tệp «{name}»: chương trình ghi tệp dừng bất thường. Chưa có tệp nào "
          "được ghi; hãy xuất lại báo cáo.")
@@ -76,66 +77,92 @@ def write_beside(sheets: Sequence[Form], office: OfficeSettings, period_label: s
                  target: Path, *, progress: Progress | None = None,
                  token: CancelToken | None = None) -> None:
     """`excel.write_sheets` of the same arguments, in a child process fed the forms' rows
-    as this one makes them; progress and cancel as there, counted in rows sent."""
-    started = time.time()
-    context = multiprocessing.get_context("spawn")
-    connection, child = context.Pipe()
-    process = context.Process(target=serve, args=(child,), daemon=True,
-                              name="sovipham-ghi-bang-tinh")
-    process.start()
-    child.close()
+    as this one makes them; progress and cancel as there, counted in rows sent. The child
+    writes in a hidden folder of its own beside `target`: the finished file is renamed onto
+    `target`, and the folder removed whatever happens, so that a child ended mid-way (a
+    cancel, an error on this side) or dying leaves nothing."""
+    folder = scratch_folder(target)
     try:
-        # A child that stopped reading has an answer that says why.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            _send(connection, sheets, office, period_label, target, progress, token)
-        _answer(connection, process, target)
-    except BaseException:
-        # Told to stop, the child leaves no file; one that does not stop is ended.
-        with contextlib.suppress(OSError):
-            connection.send(_CANCEL)
-        process.join(_CLOSE_SECONDS)
-        raise
+        context = multiprocessing.get_context("spawn")
+        connection, child = context.Pipe()
+        process = context.Process(target=serve, args=(child,), daemon=True,
+                                  name="sovipham-ghi-bang-tinh")
+        try:
+            process.start()
+        except OSError as exc:  # no process to be had (memory, a policy)
+            connection.close()
+            log.error("workbook writer process not started: %s", exc)
+            raise _ended(target) from exc
+        finally:
+            child.close()
+        try:
+            _send(connection, sheets, office, period_label, folder / target.name, progress,
+                  token)
+            _answer(connection, process, folder / target.name, target, token)
+        except BaseException:
+            process.kill()  # what it wrote is in the folder, removed below
+            raise
+        finally:
+            process.join(_CLOSE_SECONDS)  # after its answer, it only has to exit
+            if process.is_alive():
+                process.kill()
+                process.join()
+            connection.close()
+        moved_into_place(folder / target.name, target)
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        connection.close()
-        if process.exitcode != 0:  # killed: what it was writing is still there
-            remove_left_behind(target, started)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _send(connection: Connection, sheets: Sequence[Form], office: OfficeSettings,
-          period_label: str, target: Path, progress: Progress | None,
+          period_label: str, written: Path, progress: Progress | None,
           token: CancelToken | None) -> None:
-    """The forms, then each one's rows a chunk at a time."""
+    """The forms, then each one's rows a chunk at a time; stopped early when the child
+    stops reading (its answer says why)."""
     total = sum(len(form.rows) for form in sheets)
     done = 0
-    connection.send((str(target), office, period_label,
-                     [(dataclasses.replace(form, rows=()), len(form.rows)) for form in sheets]))
+    if not _put(connection, (str(written), office, period_label,
+                             [(dataclasses.replace(form, rows=()), len(form.rows))
+                              for form in sheets])):
+        return
     for form in sheets:
         rows = iter(form.rows)
         while chunk := list(itertools.islice(rows, ROWS_PER_CHUNK)):
             if token is not None:
                 token.raise_if_cancelled()
-            connection.send(chunk)
+            if not _put(connection, chunk):
+                return
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
-        connection.send(_END)
+        if not _put(connection, _END):
+            return
+
+
+def _put(connection: Connection, message: object) -> bool:
+    try:
+        connection.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        return False
+    return True
 
 
 def _answer(connection: Connection, process: multiprocessing.process.BaseProcess,
-            target: Path) -> None:
-    """The child's word once it has closed the workbook: nothing when written."""
-    wait([connection, process.sentinel])
+            written: Path, target: Path, token: CancelToken | None) -> None:
+    """The child's word once it has closed the workbook `written`, awaited while watching
+    the cancel token (closing a long workbook takes a second or two) and the child."""
+    while not wait([connection, process.sentinel], _POLL_SECONDS):
+        if token is not None:
+            token.raise_if_cancelled()
     try:
         outcome, value = connection.recv()
-    except (EOFError, OSError) as exc:
+    except (EOFError, OSError) as exc:  # it ended without a word
+        log.error("workbook writer process ended with exit code %s", process.exitcode)
         raise _ended(target) from exc
     if outcome == "written":
         return
-    if outcome == "refused":
-        raise UserError(value)
+    if outcome == "refused":  # its message names the file it wrote: the officer's is `target`
+        raise UserError(value.replace(str(written), str(target))
+                        .replace(str(written.parent), str(target.parent)))
     log.error("workbook writer process failed: %s", value)
     raise _ended(target)
 
@@ -158,8 +185,6 @@ class _Received:
 
     def __iter__(self) -> Iterator[Row]:
         while (chunk := self._connection.recv()) is not _END:
-            if chunk == _CANCEL:
-                raise Cancelled()
             yield from chunk
 
 
@@ -175,8 +200,8 @@ def serve(connection: Connection) -> None:
                   for form, count in forms]
         write_sheets(sheets, office, period_label, Path(target))
         answer: tuple[str, str] = ("written", "")
-    except (Cancelled, EOFError):
-        return  # the parent stopped or is gone: it needs no answer
+    except EOFError:
+        return  # the parent is gone: it needs no answer
     except UserError as exc:  # the file could not be written (its message says why)
         answer = ("refused", str(exc))
     except Exception as exc:  # reported to the parent, which logs it

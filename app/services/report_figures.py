@@ -780,8 +780,9 @@ def streamed_figures(db: Database, period: Period, *,
                      read_ahead: bool = True) -> Iterator[ReportFigures]:
     """A period's figures for writing its files within the block, from one read
     transaction: form 03's lines read a chunk at a time on each pass, none of them kept
-    but those read ahead (`figures_in`): of no use, and ~10 MB, when the first file is a
-    workbook, whose writing goes on while its lines are made (`reports.workbook_process`)."""
+    but those read ahead (`figures_in`): ~10 MB of no use when the first file is a
+    workbook (a long one is written while its lines are made, `reports.workbook_process`;
+    a short one's lines are few)."""
     with db.read_side_by_side() as (session, beside):
         yield figures_in(session, period, beside, read_ahead=read_ahead)
 
