@@ -8,7 +8,7 @@ import dataclasses
 import multiprocessing
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -54,8 +54,9 @@ def _sheets(path: Path) -> dict[str, bytes]:
                 if name != "docProps/core.xml"}
 
 
-def _case_list(count: int) -> Form:
-    """Form 03 with `count` rows of several line counts, made as they are gone through."""
+def _case_list(count: int, then: tuple[int, Callable[[], None]] | None = None) -> Form:
+    """Form 03 with `count` rows of several line counts, made as they are gone through;
+    `then`: before which row what happens (the register unreadable, the writer killed)."""
     def row(n: int) -> Row:
         return (n, f"VV-{n:05d}", date(2026, 10, 1 + n % 28), "Facebook", "tai.khoan",
                 "https://facebook.com/x", "Tin giả", "dòng\n" * (n % 4) + "Bài viết",
@@ -66,7 +67,10 @@ def _case_list(count: int) -> Form:
             return count
 
         def __iter__(self) -> Iterator[Row]:
-            return (row(n) for n in range(1, count + 1))
+            for n in range(1, count + 1):
+                if then is not None and n == then[0]:
+                    then[1]()
+                yield row(n)
 
     return Form("03", "Danh sách vụ việc", "DANH SÁCH", FORM03_COLUMNS, Rows(), None)
 
@@ -129,24 +133,25 @@ def test_a_cancel_ends_the_writer_and_leaves_nothing(tmp_path: Path) -> None:
     _no_process_left()
 
 
-def test_an_error_making_the_rows_ends_the_writer_and_leaves_nothing(tmp_path: Path) -> None:
-    """The register unreadable half-way: the error is the parent's, the file nobody's."""
-    form = _case_list(10 * ROWS_PER_CHUNK)
-    rows = form.rows
+@pytest.mark.parametrize(("stop", "raised", "words"), [
+    ("unreadable", OSError, "ổ đĩa"),  # the register unreadable half-way: the parent's error
+    ("killed", UserError, "dừng bất thường"),  # the writer dies: said so in Vietnamese
+])
+def test_a_writer_stopped_half_way_leaves_nothing(stop: str, raised: type[Exception],
+                                                  words: str, tmp_path: Path) -> None:
+    def unreadable() -> None:
+        raise OSError("ổ đĩa không đọc được")
 
-    class Failing:
-        def __len__(self) -> int:
-            return len(rows)
+    def killed() -> None:
+        _started_writing(tmp_path)
+        for child in multiprocessing.active_children():
+            child.kill()
 
-        def __iter__(self) -> Iterator[Row]:
-            for n, row in enumerate(rows):
-                if n == 3 * ROWS_PER_CHUNK:
-                    raise OSError("ổ đĩa không đọc được")
-                yield row
-
-    with pytest.raises(OSError, match="ổ đĩa"):
-        write_beside([dataclasses.replace(form, rows=Failing())], OFFICE, OCTOBER.label,
-                     tmp_path / "bc.xlsx")
+    at = {"unreadable": unreadable, "killed": killed}[stop]
+    form = _case_list(10 * ROWS_PER_CHUNK, then=(3 * ROWS_PER_CHUNK, at))
+    with pytest.raises(raised, match=words):
+        write_beside([form], OFFICE, OCTOBER.label, tmp_path / "bc.xlsx")
+    # The writer's temporary file and scratch folder too: killed, it could not remove them.
     assert list(tmp_path.iterdir()) == []
     _no_process_left()
 
@@ -163,30 +168,6 @@ def test_a_file_the_writer_cannot_write_is_refused_as_in_place(tmp_path: Path) -
     assert str(beside.value) == str(in_place.value)
     assert str(beside.value).startswith("Không ghi được vào thư mục")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["khong-phai-thu-muc"]
-    _no_process_left()
-
-
-def test_a_writer_that_dies_is_reported_and_leaves_no_workbook(tmp_path: Path) -> None:
-    form = _case_list(10 * ROWS_PER_CHUNK)
-    rows = form.rows
-
-    class Killing:
-        def __len__(self) -> int:
-            return len(rows)
-
-        def __iter__(self) -> Iterator[Row]:
-            for n, row in enumerate(rows):
-                if n == 2 * ROWS_PER_CHUNK:
-                    _started_writing(tmp_path)
-                    for child in multiprocessing.active_children():
-                        child.kill()
-                yield row
-
-    with pytest.raises(UserError, match="dừng bất thường"):
-        write_beside([dataclasses.replace(form, rows=Killing())], OFFICE, OCTOBER.label,
-                     tmp_path / "bc.xlsx")
-    # Its temporary file and scratch folder too: it could not remove them itself.
-    assert list(tmp_path.iterdir()) == []
     _no_process_left()
 
 
