@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.domain.labels import HIDDEN_ADDRESS, HIDDEN_SCHOOL, PartyKind, Sex
 from app.text import fold, initials
@@ -310,15 +310,13 @@ class _Run:
 class Masker:
     """Masks the protected people of some cases in every text that leaves the office.
 
-    `cases` maps a case (any key) to its protected people (or gives its pairs, each case
-    once: read a chunk at a time, they need not all be held). `mask(text)` masks every name
+    `cases` maps a case (any key) to its protected people. `mask(text)` masks every name
     of them by the rules of this module; `mask(text, case)` also masks, for a text of
     that case, its people's given names alone, their schools and addresses, and links.
     A name becomes its initials, or `replacement` where not even those may show.
     """
 
-    def __init__(self, cases: Mapping[Any, Sequence[Person]]
-                 | Iterable[tuple[Hashable, Sequence[Person]]] | None = None, *,
+    def __init__(self, cases: Mapping[Hashable, Sequence[Person]] | None = None, *,
                  replacement: str | None = None) -> None:
         self._replacement = replacement
         self._names: list[_Name] = []
@@ -344,7 +342,7 @@ class Masker:
         # several times smaller.
         names: dict[str, _Name | None] = {}
         phrases: dict[str, list[tuple[str, ...]]] = {}
-        for key, people in (cases.items() if isinstance(cases, Mapping) else cases or ()):
+        for key, people in (cases or {}).items():
             ids: set[int] = set()
             places: list[tuple[tuple[str, ...], str]] = []
             for person in people:

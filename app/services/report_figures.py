@@ -507,11 +507,11 @@ def _listed(period: Period) -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class _Listed:
     """Form 03's cases, read once: their ids in its order (the day detected, then the
-    code) as plain integers, all a pass over its lines holds of the period; its offenders
-    under 16 at the act (few); the masker of all its protected people. Their children are
-    read again with each chunk's lines rather than held (a year's took ~10 MB)."""
+    code) as plain integers, all a pass over its lines holds of the period; the protected
+    people its lines take (few beside the lines), and the masker made of them."""
     ids: array[int]
-    minors: dict[int, Person]
+    children: dict[int, list[Person]]
+    minors: dict[int, Person]  # offenders under 16 at the act
     masker: Masker
 
 
@@ -531,19 +531,16 @@ def _listed_cases(session: Session, period: Period, *, counts_only: bool) -> _Li
         if (year is not None or born is not None) and (  # only a known age may be a child's
                 minor := as_minor(_offender(name, year, born, kind), act_on)):
             minors[case_id] = minor
-
-    def people() -> Iterator[tuple[int, tuple[Person, ...]]]:
-        for start in range(0, len(ids), CASES_PER_CHUNK):
-            chunk = ids[start:start + CASES_PER_CHUNK].tolist()
-            children = _children_of(session, chunk)
-            for case_id in chunk:
-                if case_id in children or case_id in minors:
-                    yield case_id, CasePeople(tuple(children.get(case_id, ())),
-                                              minors.get(case_id)).all
-
-    # Masks every text of the report, read before its first line.
-    masker = Masker(people(), replacement=HIDDEN_CHILD if counts_only else None)
-    return _Listed(ids, minors, masker)
+    children: dict[int, list[Person]] = {}
+    for start in range(0, len(ids), CASES_PER_CHUNK):
+        children.update(_children_of(session, ids[start:start + CASES_PER_CHUNK].tolist()))
+    # Masks every text of the report, read before its first line; its people in form 03's
+    # order.
+    masker = Masker({case_id: CasePeople(tuple(children.get(case_id, ())),
+                                         minors.get(case_id)).all
+                     for case_id in ids if case_id in children or case_id in minors},
+                    replacement=HIDDEN_CHILD if counts_only else None)
+    return _Listed(ids, children, minors, masker)
 
 
 def _offender(name: str | None, birth_year: int | None, born: date | None,
@@ -623,7 +620,7 @@ def _case_lines(session: Session, period: Period, vocab: Vocabulary, listed: _Li
     `counts_only`, not at all: a name in a text becomes `HIDDEN_CHILD`, a case says how
     many children."""
     raws = _case_rows(session, period, cases)
-    children = _children_of(session, cases)
+    children = listed.children
     masker = listed.masker
     results, fines = _event_words(session, period, vocab, masker, cases)
     lines: list[CaseLine] = []
@@ -657,8 +654,8 @@ def _case_lines(session: Session, period: Period, vocab: Vocabulary, listed: _Li
 
 class _StreamedCases:
     """Form 03's lines of a period (a `CaseList`), read from `session` `CASES_PER_CHUNK`
-    cases at a time on each pass: of the period, only its cases' ids, young offenders and
-    masker (`_Listed`) are held, and the first lines when read ahead (`read_ahead`)."""
+    cases at a time on each pass: of the period, only its cases' ids and protected people
+    (`_Listed`) are held, and the first lines when read ahead (`read_ahead`)."""
 
     def __init__(self, session: Session, period: Period, vocab: Vocabulary, listed: _Listed,
                  *, counts_only: bool) -> None:
