@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import (
     URL,
+    BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
     Integer,
     MetaData,
+    String,
     Table,
+    Text,
     create_engine,
     insert,
     select,
@@ -77,3 +81,34 @@ def test_dates_and_times_are_stored_as_the_same_text_as_core_stores_them(
     finally:
         engine.dispose()
     assert stored[0] == stored[1] == ("2026-11-20", "2026-11-20 10:00:00.000000")
+
+
+@pytest.mark.sqlite_only  # a server's rows go through the driver's executemany
+def test_every_kind_of_value_is_stored_with_the_type_and_text_core_stores(
+        tmp_path: Path) -> None:
+    """SQLite's rows travel as one JSON text: each value must come out as the same
+    type and bytes as Core's parameter gives it (numbers written as text stay text,
+    quotes, line breaks, NUL and characters outside the BMP intact; true as 1)."""
+    metadata = MetaData()
+    table = Table("t", metadata, Column("id", Integer, primary_key=True),
+                  Column("n", Integer), Column("s", String(50)), Column("t", Text),
+                  Column("d", Date), Column("b", Boolean), Column("big", BigInteger))
+    texts = ["007", "1e3", "", "\"trích\" \\ 'dẫn'", "dòng 1\ndòng 2\r\n\ttab", "a\x00b",
+             "😀 Đ đ", "null", " [1, 2] "]
+    rows = [{"n": n, "s": s, "t": s[::-1], "d": date(2026, 1, 1 + n % 28), "b": n % 2 == 0,
+             "big": 2**62 + n} for n, s in enumerate(texts)]
+    rows.append({"n": None, "s": None, "t": None, "d": None, "b": None, "big": -(2**63)})
+    url = URL.create("sqlite+pysqlcipher", password="x'" + "11" * 32 + "'",
+                     database=str(tmp_path / "t.sqlite3"))
+    engine = create_engine(url)
+    columns = ", ".join(f"typeof({c}), quote({c})" for c in ("n", "s", "t", "d", "b", "big"))
+    try:
+        metadata.create_all(engine)
+        with engine.begin() as connection:
+            insert_rows(connection, table, [dict(row) for row in rows])
+            connection.execute(insert(table), [dict(row) for row in rows])
+            stored = connection.exec_driver_sql(f"SELECT {columns} FROM t ORDER BY id").all()
+    finally:
+        engine.dispose()
+    assert stored[:len(rows)] == stored[len(rows):]
+    assert stored[0][2:4] == ("text", "'007'")

@@ -307,7 +307,7 @@ def _import_file(path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("step", "args"), [
-    ("app.services.bulk:insert_rows", ["demo", "--cases", "100"]),
+    ("app.services.bulk:rows_to_insert", ["demo", "--cases", "100"]),
     ("app.importing.check:FileScan._tick", ["import", "{out}/nhap.xlsx"]),
     ("app.reports.pdf:_PagedRows.split",
      ["report", "--from", "2000-01-01", "--to", "2100-12-31", "--pdf", "{out}/bc.pdf"]),

@@ -731,7 +731,7 @@ def test_cancelling_during_the_insert_rolls_everything_back(
     token = CancelToken()
     seen: list[int] = []
     inserted: list[int] = []
-    insert = importing.insert_cases
+    insert = importing.insert_case_rows
 
     def counting_insert(session: Any, cases: Any, **options: Any) -> list[str]:
         inserted.append(len(cases))
@@ -742,7 +742,7 @@ def test_cancelling_during_the_insert_rolls_everything_back(
         if inserted:  # a first chunk of the file is in the transaction
             token.cancel()
 
-    monkeypatch.setattr(importing, "insert_cases", counting_insert)
+    monkeypatch.setattr(importing, "insert_case_rows", counting_insert)
     with pytest.raises(Cancelled):
         importing.import_workbook(db, officer, path, today=TODAY, progress=progress, token=token)
     assert inserted == [2_000]
@@ -759,7 +759,7 @@ def test_chunks_inserted_beside_the_checking_keep_the_file_order_and_fail_whole(
     path = write_book(tmp_path / "so.xlsx", [case_row(**{"Tài khoản, kênh": f"Trang {i}"})
                                              for i in range(7)])
     before = snapshot(db)
-    insert = importing.insert_cases
+    insert = importing.insert_case_rows
     calls: list[int] = []
 
     def third_fails(session: Any, chunk: Any, **options: Any) -> list[str]:
@@ -768,11 +768,11 @@ def test_chunks_inserted_beside_the_checking_keep_the_file_order_and_fail_whole(
             raise RuntimeError("ổ đĩa đầy")
         return insert(session, chunk, **options)
 
-    monkeypatch.setattr(importing, "insert_cases", third_fails)
+    monkeypatch.setattr(importing, "insert_case_rows", third_fails)
     with pytest.raises(RuntimeError, match="ổ đĩa đầy"):
         importing.import_workbook(db, officer, path, today=TODAY)
     assert calls == [2, 2, 2] and snapshot(db) == before
-    monkeypatch.setattr(importing, "insert_cases", insert)
+    monkeypatch.setattr(importing, "insert_case_rows", insert)
     result = importing.import_workbook(db, officer, path, today=TODAY)
     with db.read() as session:
         accounts = session.scalars(select(Case.account).order_by(Case.code)).all()
@@ -789,6 +789,26 @@ def test_numbering_in_chunks_skips_codes_later_in_the_file(
     ])
     result = importing.import_workbook(db, officer, path, today=TODAY)
     assert result.codes == ("VV2026-00002", "VV2026-00003", "VV2026-00001")
+
+
+def test_imported_cases_are_found_by_their_code_given_or_numbered_and_their_words(
+    db: Database, officer: Actor, tmp_path: Path
+) -> None:
+    """A case's search key begins with its code, which the import gives the rows it
+    numbers after making them."""
+    from app.services.search import CaseQuery, search_case_ids
+
+    path = write_book(tmp_path / "so.xlsx", [
+        case_row(**{"Tài khoản, kênh": "Trang A", "Tóm tắt nội dung": "Tin đồn vỡ đê điều"}),
+        case_row(**{"Tài khoản, kênh": "Trang B", "Mã vụ việc": "VV2026-00009"}),
+    ])
+    numbered, given = importing.import_workbook(db, officer, path, today=TODAY).codes
+    with db.read() as session:
+        ids = dict(session.execute(select(Case.code, Case.id)).all())
+    assert given == "VV2026-00009" and numbered != given
+    assert search_case_ids(db, CaseQuery(text=numbered)) == [ids[numbered]]
+    assert search_case_ids(db, CaseQuery(text="vv2026-00009")) == [ids[given]]
+    assert search_case_ids(db, CaseQuery(text="de dieu trang a")) == [ids[numbered]]
 
 
 def test_import_is_audited_and_needs_the_import_permission(db: Database, officer: Actor,

@@ -16,6 +16,7 @@ PostgreSQL; another engine gets `UnsupportedEngine` until its branch is written 
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -30,8 +31,11 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
+    LargeBinary,
     MetaData,
+    Numeric,
     Table,
+    TypeDecorator,
     delete,
     func,
     insert,
@@ -542,14 +546,36 @@ def settle_bulk_load(engine: Engine, tables: Sequence[Table]) -> None:
 
 def insert_rows(connection: Connection, table: Table,
                 rows: Sequence[dict[str, object]]) -> None:
-    """`rows` (each with the same keys) in one `executemany` of the DB-API cursor.
+    """`rows` (each with the same keys) written in one go: `rows_to_insert`, then run."""
+    rows_to_insert(connection, table, rows).run(connection)
+
+
+@dataclass(frozen=True)
+class RowsToInsert:
+    """A bulk insert made ready: the Python work done, the database's to come."""
+
+    statement: str
+    parameters: tuple[object, ...] | list[tuple[object, ...]] | list[dict[str, object]]
+
+    def run(self, connection: Connection) -> None:
+        connection.exec_driver_sql(self.statement, self.parameters)
+
+
+def rows_to_insert(connection: Connection, table: Table,
+                   rows: Sequence[dict[str, object]]) -> RowsToInsert:
+    """The statement writing `rows` (each with the same keys) and its parameters.
 
     Not the ORM's bulk path, which splits rows by which values are None and issues one
     statement per row; nor Core's `insert()`, which builds and processes a parameter
     dictionary per row (a sixth of an import of 100,000 rows). Each value goes through its
     column's bind processor and a column left out gets its Python default, so the stored
-    values are those Core would have written. The rows are handed over in the driver's
-    parameter style: tuples in the statement's order, or dictionaries by name.
+    values are those Core would have written.
+
+    SQLite gets the rows as one JSON array read by a single `INSERT … SELECT`: an
+    `executemany` takes the GIL back after each row, and beside a thread running Python
+    (the import's checking) it waits for it at every row and stalls. A server gets an
+    `executemany` in the driver's parameter style, as does a table holding bytes or floats,
+    which JSON would not carry exactly.
     """
     dialect = connection.dialect
     keys = list(rows[0])
@@ -574,12 +600,32 @@ def insert_rows(connection: Connection, table: Table,
         for index, processor in processors:
             line[index] = processor(line[index])
         lines.append(line)
+    if dialect.name == SQLITE and _carried_by_json(table):
+        return RowsToInsert(_insert_from_json(connection, table, order),
+                            (json.dumps(lines, ensure_ascii=False),))
     if statement.positional:
-        connection.exec_driver_sql(str(statement), [tuple(line) for line in lines])
-    else:
-        names = [statement.escaped_bind_names.get(key, key) for key in order]
-        connection.exec_driver_sql(str(statement),
-                                   [dict(zip(names, line, strict=True)) for line in lines])
+        return RowsToInsert(str(statement), [tuple(line) for line in lines])
+    names = [statement.escaped_bind_names.get(key, key) for key in order]
+    return RowsToInsert(str(statement), [dict(zip(names, line, strict=True)) for line in lines])
+
+
+def _carried_by_json(table: Table) -> bool:
+    """Whether JSON carries every column's stored values exactly: text, integers, NULL;
+    not bytes, nor floats."""
+    for column in table.c:
+        kind = column.type.impl_instance if isinstance(column.type, TypeDecorator) \
+            else column.type
+        if isinstance(kind, LargeBinary | Numeric):
+            return False
+    return True
+
+
+def _insert_from_json(connection: Connection, table: Table, order: Sequence[str]) -> str:
+    quote = connection.dialect.identifier_preparer
+    columns = ", ".join(quote.format_column(table.c[key]) for key in order)
+    values = ", ".join(f"value->>{index}" for index in range(len(order)))
+    return (f"INSERT INTO {quote.format_table(table)} ({columns}) "
+            f"SELECT {values} FROM json_each(?)")
 
 
 def empty_wal(engine: Engine) -> bool:

@@ -11,7 +11,16 @@ from app.text import fold
 
 def case_search_key(*parts: str | None) -> str:
     """Code, account, URL, offender and summary folded into one searchable text."""
-    return " | ".join(fold(p) for p in parts if p)
+    return joined_search_key(*search_parts(*parts))
+
+
+def search_parts(*parts: str | None) -> tuple[str, ...]:
+    """The parts of a search key, folded, the empty ones left out."""
+    return tuple(fold(p) for p in parts if p)
+
+
+def joined_search_key(*folded: str) -> str:
+    return " | ".join(folded)
 
 
 def account_key(account: str | None) -> str:

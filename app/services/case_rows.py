@@ -7,6 +7,7 @@ derived column (search keys, flags) is computed in one place.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from app.domain.case import CaseInput, ChildInput, DefamedInput
@@ -15,17 +16,34 @@ from app.domain.events import EventInput
 from app.domain.sanctions import DecisionFollowUp
 from app.domain.search_keys import (
     account_key,
-    case_search_key,
+    joined_search_key,
     offender_key,
     offender_sort_key,
+    search_parts,
     url_key,
 )
 
 
 def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
+    return uncoded_case_columns(data).coded(code)
+
+
+@dataclass(frozen=True)
+class UncodedCase:
+    """A case's columns but its code, and the search key's parts after it: the bulk
+    insert numbers cases after their columns are made."""
+
+    columns: dict[str, Any]
+    search_parts: tuple[str, ...]
+
+    def coded(self, code: str) -> dict[str, Any]:
+        return {**self.columns, "code": code,
+                "search_key": joined_search_key(*search_parts(code), *self.search_parts)}
+
+
+def uncoded_case_columns(data: CaseInput) -> UncodedCase:
     offender_kind = data.offender_kind or ("person" if data.offender_name else None)
-    return {
-        "code": code,
+    return UncodedCase({
         "detected_on": data.detected_on,
         "posted_on": data.posted_on,
         "posted_until": data.posted_until,
@@ -51,15 +69,13 @@ def case_columns(data: CaseInput, code: str) -> dict[str, Any]:
         "area": data.area,
         "notes": data.notes,
         "has_children": bool(data.children),
-        "search_key": case_search_key(code, data.account, data.url, data.offender_name,
-                                      data.summary),
         "account_key": account_key(data.account),
         "url_key": url_key(data.url),
         "offender_key": offender_key(data.offender_name),
         "area_sort": sort_key(data.area) or None,
         "account_sort": sort_key(data.account),
         "offender_sort": offender_sort_key(data.offender_name, offender_kind),
-    }
+    }, search_parts(data.account, data.url, data.offender_name, data.summary))
 
 
 def child_columns(child: ChildInput) -> dict[str, Any]:

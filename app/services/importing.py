@@ -8,11 +8,12 @@ file: a register of 100,000 rows is never held whole in memory.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+import threading
+from collections import defaultdict, deque
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,13 +37,14 @@ from app.importing.reader import OpenedWorkbook, open_workbook
 from app.importing.template import builtin_vocabulary, write_template
 from app.models import Case
 from app.progress import CancelToken, Progress
-from app.services import audit, events, legal_basis, numbering, settings, units, vocabulary
+from app.services import audit, events, legal_basis, settings, units, vocabulary
 from app.services.actor import Actor, Permission
 from app.services.audit import AuditAction
-from app.services.bulk import CHUNK, insert_cases, settle
+from app.services.bulk import CHUNK, CaseRows, case_rows, insert_case_rows, settle
 from app.services.legal_basis import Provision
 
 _IN_CHUNK = 500
+_AHEAD = 2  # chunks checked and waiting to be inserted
 _NAMED = 5  # cases named in a repeat-offender warning; the rest are counted
 _HEADERS = {c.key: c.header for c in CASE_COLUMNS}
 
@@ -130,8 +132,9 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
     Cases are inserted in chunks as the file is read, so a large register is never held
     whole in memory; an error anywhere stops the inserting, the rest of the file is still
     checked, and the transaction is rolled back. A chunk is inserted in a thread while the
-    next one is read and checked: the database's work lets go of the GIL, so the checking
-    (Python) and the inserting (SQLite) run on two cores; one chunk at a time, in order.
+    next ones are read and checked: the database's work lets go of the GIL, so the checking
+    (Python) and the writing (SQLite) run on two cores; the chunks one at a time, in order,
+    their rows made in turns with the checking (`_Turns`).
     """
     actor.require(Permission.IMPORT)
     with db.read() as session:
@@ -145,33 +148,40 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
             first_new = _next_case_id(session)
             taken = frozenset(scan.codes)
             codes: list[str] = []
-            chunk: list[PreparedCase] = []
+            chunk: list[CaseRows] = []
+            turns = _Turns()
 
-            def insert(cases: list[PreparedCase]) -> None:
-                # Without codes in the file, insert_cases' own numbering cannot collide.
-                numbered = _numbered(session, cases, office.case_code_pattern, taken) \
-                    if taken else cases
-                codes.extend(insert_cases(session, numbered, username=actor.username,
-                                          code_pattern=office.case_code_pattern,
-                                          recorded_unit=office.unit_name or None,
-                                          unit_code=unit))
+            def insert(cases: list[CaseRows]) -> None:
+                codes.extend(insert_case_rows(session, cases, username=actor.username,
+                                              code_pattern=office.case_code_pattern,
+                                              recorded_unit=office.unit_name or None,
+                                              unit_code=unit, taken=taken,
+                                              building=turns.building))
 
-            # The session is the thread's while a chunk is inserted: this one waits for
-            # it before the next chunk, and before using the session again; leaving the
-            # block (an error, a cancel) waits for it before the transaction rolls back.
+            # The session is the thread's while chunks are inserted, one after the other:
+            # this one goes on checking while up to `_AHEAD` wait their turn, so that it is
+            # never idle while the database works; it waits for them all before using the
+            # session again. Leaving the block (an error, a cancel) drops those not begun
+            # and waits for the one at work before the transaction rolls back.
             with ThreadPoolExecutor(max_workers=1) as inserter:
-                inserting: Future[None] | None = None
-                for case in scan.cases():
-                    scan.add(_sanction_warnings(scan, case, catalog))
-                    scan.add(_code_needed(scan, case, unit))
-                    if not scan.has_errors:
-                        chunk.append(case)
-                        if len(chunk) == CHUNK:
-                            if inserting is not None:
-                                inserting.result()
-                            inserting, chunk = inserter.submit(insert, chunk), []
-                if inserting is not None:
-                    inserting.result()
+                inserting: deque[Future[None]] = deque()
+                try:
+                    for case in scan.cases():
+                        turns.wait()
+                        scan.add(_sanction_warnings(scan, case, catalog))
+                        scan.add(_code_needed(scan, case, unit))
+                        if not scan.has_errors:
+                            chunk.append(case_rows(case))
+                            if len(chunk) == CHUNK:
+                                if len(inserting) == _AHEAD:
+                                    inserting.popleft().result()
+                                inserting.append(inserter.submit(insert, chunk))
+                                chunk = []
+                    while inserting:
+                        inserting.popleft().result()
+                finally:
+                    for waiting in inserting:
+                        waiting.cancel()
             if not scan.has_errors and chunk:
                 insert(chunk)
             scan.add(_repeat_offenders(session, scan, before=first_new, own=office.unit_code))
@@ -188,6 +198,30 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
             })
     settle(db)
     return ImportResult(tuple(codes), warnings_of(problems))
+
+
+class _Turns:
+    """The import's two threads take turns at Python: the checking waits while the
+    inserting thread makes a chunk's rows, and goes on while the database writes them
+    (which lets go of the GIL). Left to the GIL's switching, the checking, unblocked
+    when a chunk is written, ran exactly while the next one's rows were made, and the
+    database waited for both (the import of 100,000 rows 41.3 s; in turns 38.6 s)."""
+
+    def __init__(self) -> None:
+        self._free = threading.Event()
+        self._free.set()
+
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        self._free.clear()
+        try:
+            yield
+        finally:
+            self._free.set()
+
+    def wait(self) -> None:
+        """Until no rows are being made."""
+        self._free.wait()
 
 
 def save_problems(path: Path, problems: Sequence[Problem]) -> None:
@@ -221,23 +255,6 @@ def _code_needed(scan: FileScan, case: PreparedCase, unit: str | None) -> list[P
 
 def _next_case_id(session: Session) -> int:
     return session.execute(select(func.coalesce(func.max(Case.id), 0))).scalar_one() + 1
-
-
-def _numbered(session: Session, cases: list[PreparedCase], pattern: str,
-              taken: frozenset[str]) -> list[PreparedCase]:
-    """The chunk with a code for each case that has none. Numbering chunk by chunk must
-    skip every code the file holds, not only those of the chunk (`taken`)."""
-    missing: dict[int, list[int]] = defaultdict(list)
-    for index, case in enumerate(cases):
-        if not case.data.code and case.data.detected_on:
-            missing[case.data.detected_on.year].append(index)
-    numbered = list(cases)
-    for year, indexes in sorted(missing.items()):
-        reserved = numbering.reserve_codes(session, pattern, year, len(indexes), taken)
-        for index, code in zip(indexes, reserved, strict=True):
-            numbered[index] = dataclasses.replace(
-                cases[index], data=dataclasses.replace(cases[index].data, code=code))
-    return numbered
 
 
 def _problem(scan: FileScan, row: int, key: str, message: str,
