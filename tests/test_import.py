@@ -846,3 +846,34 @@ def test_rows_breaking_the_sanction_path_are_imported_with_a_warning(
     assert len(preview.problems) == 2
     result = importing.import_workbook(db, officer, path, today=TODAY)
     assert result.count == 3 and len(result.warnings) == 2
+
+
+@pytest.mark.sqlite_only  # a server's cache is the server's
+def test_the_import_writes_with_a_larger_page_cache_and_gives_it_back(
+    db: Database, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool's connection goes back to its own cache after the import, failed or not."""
+    from app.db.storage import BULK_CACHE_KIB
+
+    def cache(session: Any) -> int:
+        return int(session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    seen: list[int] = []
+    insert = importing.insert_case_rows
+
+    def watching(session: Any, cases: Any, **options: Any) -> list[str]:
+        seen.append(cache(session))
+        if len(seen) == 2:
+            raise RuntimeError("ổ đĩa đầy")
+        return insert(session, cases, **options)
+
+    monkeypatch.setattr(importing, "insert_case_rows", watching)
+    with db.write() as session:
+        own = cache(session)
+    path = write_book(tmp_path / "so.xlsx", [case_row()])
+    importing.import_workbook(db, officer, path, today=TODAY)
+    with pytest.raises(RuntimeError):
+        importing.import_workbook(db, officer, path, today=TODAY)
+    assert seen == [-BULK_CACHE_KIB] * 2 and own != -BULK_CACHE_KIB
+    with db.write() as session:
+        assert cache(session) == own

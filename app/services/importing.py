@@ -11,9 +11,9 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db import Database
+from app.db.storage import writing_in_bulk
 from app.domain.case import PreparedCase
 from app.domain.events import EventFact
 from app.domain.import_problems import ImportRefused, Problem, errors_of, warnings_of
@@ -148,42 +149,16 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
             first_new = _next_case_id(session)
             taken = frozenset(scan.codes)
             codes: list[str] = []
-            chunk: list[CaseRows] = []
-            turns = _Turns()
 
-            def insert(cases: list[CaseRows]) -> None:
+            def insert(cases: list[CaseRows], building: _Building) -> None:
                 codes.extend(insert_case_rows(session, cases, username=actor.username,
                                               code_pattern=office.case_code_pattern,
                                               recorded_unit=office.unit_name or None,
-                                              unit_code=unit, taken=taken,
-                                              building=turns.building))
+                                              unit_code=unit or office.unit_code, taken=taken,
+                                              building=building))
 
-            # The session is the thread's while chunks are inserted, one after the other:
-            # this one goes on checking while up to `_AHEAD` wait their turn, so that it is
-            # never idle while the database works; it waits for them all before using the
-            # session again. Leaving the block (an error, a cancel) drops those not begun
-            # and waits for the one at work before the transaction rolls back.
-            with ThreadPoolExecutor(max_workers=1) as inserter:
-                inserting: deque[Future[None]] = deque()
-                try:
-                    for case in scan.cases():
-                        turns.wait()
-                        scan.add(_sanction_warnings(scan, case, catalog))
-                        scan.add(_code_needed(scan, case, unit))
-                        if not scan.has_errors:
-                            chunk.append(case_rows(case))
-                            if len(chunk) == CHUNK:
-                                if len(inserting) == _AHEAD:
-                                    inserting.popleft().result()
-                                inserting.append(inserter.submit(insert, chunk))
-                                chunk = []
-                    while inserting:
-                        inserting.popleft().result()
-                finally:
-                    for waiting in inserting:
-                        waiting.cancel()
-            if not scan.has_errors and chunk:
-                insert(chunk)
+            with writing_in_bulk(session.connection()):
+                _insert_as_checked(scan, catalog, unit, insert)
             scan.add(_repeat_offenders(session, scan, before=first_new, own=office.unit_code))
             problems = scan.ordered_problems()
             if scan.has_errors:
@@ -198,6 +173,44 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
             })
     settle(db)
     return ImportResult(tuple(codes), warnings_of(problems))
+
+
+_Building = Callable[[], AbstractContextManager[object]]
+
+
+def _insert_as_checked(scan: FileScan, catalog: Mapping[int, Provision], unit: str | None,
+                       insert: Callable[[list[CaseRows], _Building], None]) -> None:
+    """Check each case of the file and `insert` the chunks of those checked while no error
+    was found; the last chunk is inserted before returning.
+
+    The session is the inserting thread's while chunks are inserted, one after the other:
+    this one goes on checking while up to `_AHEAD` wait their turn, so that it is never idle
+    while the database works; it waits for them all before the session is used again.
+    Leaving (an error, a cancel) drops those not begun and waits for the one at work before
+    the transaction rolls back."""
+    turns = _Turns()
+    chunk: list[CaseRows] = []
+    with ThreadPoolExecutor(max_workers=1) as inserter:
+        inserting: deque[Future[None]] = deque()
+        try:
+            for case in scan.cases():
+                turns.wait()
+                scan.add(_sanction_warnings(scan, case, catalog))
+                scan.add(_code_needed(scan, case, unit))
+                if not scan.has_errors:
+                    chunk.append(case_rows(case))
+                    if len(chunk) == CHUNK:
+                        if len(inserting) == _AHEAD:
+                            inserting.popleft().result()
+                        inserting.append(inserter.submit(insert, chunk, turns.building))
+                        chunk = []
+            while inserting:
+                inserting.popleft().result()
+        finally:
+            for waiting in inserting:
+                waiting.cancel()
+    if not scan.has_errors and chunk:
+        insert(chunk, turns.building)
 
 
 class _Turns:
