@@ -28,12 +28,13 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.domain.labels import HIDDEN_ADDRESS, HIDDEN_SCHOOL, PartyKind, Sex
 from app.text import fold, initials
@@ -269,21 +270,26 @@ class _Name:
     """A protected name: its folded words with their marks and initial letters."""
 
     words: dict[str, tuple[str | None, str]]  # folded word → (marks, initial as recorded)
-    counts: Counter[str]  # how often each folded word stands in the name
+    # How often each folded word stands in the name; None when each stands once (most).
+    counts: Counter[str] | None
     surname: str  # folded first word
     given: str  # folded last word
-    whole: str  # initials of the recorded name
 
 
-def _name(full_name: str) -> _Name | None:
+def _name(full_name: str, shared: dict[object, Any]) -> _Name | None:
+    """The name of `full_name`; its words, and their marks and initials, are those already
+    in `shared` where equal (a year's names repeat a few hundred words: held once)."""
     recorded = _LETTERS.findall(unicodedata.normalize("NFC", full_name))
     if not recorded:
         return None
-    folded = [fold(word) for word in recorded]
+    folded = [sys.intern(fold(word)) for word in recorded]
     words: dict[str, tuple[str | None, str]] = {}
     for word, key in zip(recorded, folded, strict=True):
-        words.setdefault(key, (_marks(word), word[0].upper()))
-    return _Name(words, Counter(folded), folded[0], folded[-1], initials(full_name))
+        if key not in words:
+            look = (_marks(word), word[0].upper())
+            words[key] = shared.setdefault(look, look)
+    counts = Counter(folded) if len(words) < len(folded) else None
+    return _Name(words, counts, folded[0], folded[-1])
 
 
 def _phrases(value: str | None) -> list[tuple[str, ...]]:
@@ -320,7 +326,7 @@ class Masker:
                  replacement: str | None = None) -> None:
         self._replacement = replacement
         self._names: list[_Name] = []
-        self._by_case: dict[Hashable, frozenset[int]] = {}
+        self._by_case: dict[Hashable, tuple[int, ...]] = {}
         self._places: dict[Hashable, list[tuple[tuple[str, ...], str]]] = {}
         # Folded name word → the names holding it, as the bits of an int (name `i` the bit
         # `1 << i`): a run narrows thousands of names sharing a surname word by word, as
@@ -330,10 +336,11 @@ class Masker:
         self._by_marks: dict[str, dict[str, int]] = {}
         self._given: dict[str, int] = {}  # folded given name → names ending with it
         self._surnamed: dict[str, int] = {}  # folded surname → names starting with it
-        by_word: dict[str, set[int]] = {}
-        by_marks: dict[str, dict[str, set[int]]] = {}
-        given: dict[str, set[int]] = {}
-        surnamed: dict[str, set[int]] = {}
+        # The names of each word, … as lists while they are read: each name once, in order.
+        by_word: dict[str, list[int]] = {}
+        by_marks: dict[str, dict[str, list[int]]] = {}
+        given: dict[str, list[int]] = {}
+        surnamed: dict[str, list[int]] = {}
         # Two folded words that may stand side by side in a run of one name: any two words
         # of a name.
         self._pairs: set[tuple[str, str]] = set()
@@ -341,33 +348,37 @@ class Masker:
         # its words held once (a school's pupils, a common name): a year's masker is
         # several times smaller.
         names: dict[str, _Name | None] = {}
-        phrases: dict[str, list[tuple[str, ...]]] = {}
+        shared: dict[object, Any] = {}
+        labelled: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         for key, people in (cases or {}).items():
             ids: set[int] = set()
-            places: list[tuple[tuple[str, ...], str]] = []
+            found_places: list[list[tuple[tuple[str, ...], str]]] = []
             for person in people:
                 if person.full_name not in names:
-                    names[person.full_name] = _name(person.full_name)
+                    names[person.full_name] = _name(person.full_name, shared)
                 name = names[person.full_name]
                 if name is not None:
                     name_id = len(self._names)
                     ids.add(name_id)
                     for word, (marks, _letter) in name.words.items():
-                        by_word.setdefault(word, set()).add(name_id)
-                        by_marks.setdefault(word, {}).setdefault(marks or "", set()).add(name_id)
-                    given.setdefault(name.given, set()).add(name_id)
-                    surnamed.setdefault(name.surname, set()).add(name_id)
+                        by_word.setdefault(word, []).append(name_id)
+                        by_marks.setdefault(word, {}).setdefault(marks or "", []).append(name_id)
+                    given.setdefault(name.given, []).append(name_id)
+                    surnamed.setdefault(name.surname, []).append(name_id)
                     self._pairs.update(itertools.product(name.words, name.words))
                     self._names.append(name)
                 for value, label in ((person.school_class, HIDDEN_SCHOOL),
                                      (person.address, HIDDEN_ADDRESS)):
                     if value:
-                        if value not in phrases:
-                            phrases[value] = _phrases(value)
-                        places += [(p, label) for p in phrases[value]]
-            if ids or places:
-                self._by_case[key] = frozenset(ids)
-                self._places[key] = sorted(places, key=lambda p: len(p[0]), reverse=True)
+                        if (value, label) not in labelled:
+                            labelled[value, label] = [(p, label) for p in _phrases(value)]
+                        if labelled[value, label]:
+                            found_places.append(labelled[value, label])
+            if ids or found_places:
+                self._by_case[key] = tuple(sorted(ids))
+                # Longest first; one place's phrases already are, and held once for all.
+                self._places[key] = found_places[0] if len(found_places) == 1 else sorted(
+                    itertools.chain(*found_places), key=lambda p: len(p[0]), reverse=True)
         self._word_bits = {word: _bits(ids) for word, ids in by_word.items()}
         self._by_marks = {word: {marks: _bits(ids) for marks, ids in found.items()}
                           for word, found in by_marks.items()}
@@ -403,15 +414,15 @@ class Masker:
         are kept (a few MB). A text of one word (a link, a handle) seldom comes again: kept,
         it would push out those that do (a year: 54,526 of 73,840 texts)."""
         if " " not in text:
-            return self._mask_names(text, frozenset())
+            return self._mask_names(text, ())
         masked = self._others.get(text)
         if masked is None:
             if len(self._others) >= _OTHERS_KEPT:
                 self._others.clear()
-            masked = self._others[text] = self._mask_names(text, frozenset())
+            masked = self._others[text] = self._mask_names(text, ())
         return masked
 
-    def _mask_names(self, text: str, own: frozenset[int]) -> str:
+    def _mask_names(self, text: str, own: tuple[int, ...]) -> str:
         """`text` with the names found: tried (`_match_names`) only at the words where a
         run may start (`_starts`)."""
         if not self._names:
@@ -432,7 +443,7 @@ class Masker:
         starts = self._starts(folded_words, own)
         return self._match_names(text, own, starts) if starts else text
 
-    def _starts(self, words: list[str], own: frozenset[int]) -> list[int]:
+    def _starts(self, words: list[str], own: tuple[int, ...]) -> list[int]:
         """The words (their indexes) at which `_run_at` may find a run, whatever their
         marks and what stands between them: a name's words run together, a word of the
         case's own names, a name's word after a calling word, or the first of two side by
@@ -445,7 +456,7 @@ class Masker:
             or (index > 0 and words[index - 1] in _CALLING_LAST)
             or (index < last and (word, words[index + 1]) in self._pairs))]
 
-    def _match_names(self, text: str, own: frozenset[int],
+    def _match_names(self, text: str, own: tuple[int, ...],
                      starts: Sequence[int] | None = None) -> str:
         """`text` with every run of a name's words found (`_run_at`) as its initials,
         tried at each word of `starts`, or at every word when None (the reference that
@@ -472,7 +483,7 @@ class Masker:
         typed = _marks(words.typed(index))
         return self._word_bits[words.words[index]] if typed is None else by_marks.get(typed, 0)
 
-    def _run_at(self, words: _Text, index: int, own: frozenset[int]) -> _Run | None:
+    def _run_at(self, words: _Text, index: int, own: tuple[int, ...]) -> _Run | None:
         """The longest run of one name's words from `index` that holds its given name:
         the names holding every word so far, narrowed word by word."""
         word = words.words[index]
@@ -519,14 +530,15 @@ class Masker:
                     best = self._run(index, last, valid, tuple(run))
         return best
 
-    def _holds(self, name_id: int, held: Counter[str], own: frozenset[int], words: _Text,
+    def _holds(self, name_id: int, held: Counter[str], own: tuple[int, ...], words: _Text,
                index: int) -> bool:
         """Whether a run of `held` words may stand for the name: its given name among them,
         none more often than in the name; in another case's texts, its surname too or a
         calling word before."""
         name = self._names[name_id]
         # Words held once each are never more than the name holds (it holds them all).
-        return name.given in held and (held.total() == len(held) or held <= name.counts) and (
+        return name.given in held and (held.total() == len(held) or (
+            name.counts is not None and held <= name.counts)) and (
             name_id in own or name.surname in held or self._called(words, index))
 
     def _run(self, first: int, last: int, name_id: int, parts: tuple[str, ...]) -> _Run:
@@ -559,6 +571,7 @@ class Masker:
         if word in self._joined:
             return self._joined[word]
         found: list[tuple[int, tuple[str, ...]]] = []
+        cuts: dict[tuple[str, ...], tuple[str, ...]] = {}  # names sharing a cut share it
         # Cut first into any names' words: few words can be, and only the names holding
         # every word of one of its cuts are worth trying name by name (a cut into a
         # name's own words is one of them), so that a slug is not tried against every
@@ -573,7 +586,7 @@ class Masker:
                     continue
                 parts = _segment(word, name.words)
                 if parts and len(parts) > 1 and name.given in parts:
-                    found.append((name_id, parts))
+                    found.append((name_id, cuts.setdefault(parts, parts)))
         self._joined[word] = found
         return found
 
@@ -662,7 +675,8 @@ def _segment(word: str, vocabulary: Mapping[str, object]) -> tuple[str, ...] | N
         for size in range(min(len(word) - start, _LONGEST_SYLLABLE), 0, -1):
             rest = tails[start + size]
             if rest is not None and word[start:start + size] in vocabulary:
-                tails[start] = (word[start:start + size], *rest)
+                # The vocabulary's words are interned (`_name`): held once.
+                tails[start] = (sys.intern(word[start:start + size]), *rest)
                 break
     return tails[0]
 
