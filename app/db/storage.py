@@ -46,7 +46,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from app.db.copies import SNAPSHOT_PREFIX
@@ -537,7 +537,7 @@ def writing_in_bulk(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        with suppress(DatabaseError):  # the connection broke: the pool drops it anyway
+        with suppress(SQLAlchemyError):  # the connection broke: the pool drops it anyway
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
@@ -647,7 +647,9 @@ _MISSING = object()
 
 
 def _tuple_getter(items: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """`itemgetter`, a tuple even of one item."""
+    """`itemgetter`, a tuple even of one item, or of none."""
+    if not items:
+        return lambda _container: ()
     if len(items) == 1:
         return lambda container: (container[items[0]],)
     return itemgetter(*items)

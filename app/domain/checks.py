@@ -6,9 +6,13 @@ from datetime import date
 
 from app.domain.fields import Field
 from app.errors import UserError
-from app.text import clean
+from app.text import clean, format_number
 
 EARLIEST_YEAR = 1900
+# The largest whole number a count or an amount may hold: the INTEGER column of a server
+# (PostgreSQL, 4 bytes); above it a register's row could not be written there, and SQLite's
+# bulk insert would keep it only as a real number.
+LARGEST_WHOLE_NUMBER = 2_147_483_647
 REASON_LIMIT = 2_000
 
 
@@ -54,6 +58,13 @@ def bad_year(field: Field, year: int | None, today: date) -> str | None:
 def negative(field: Field, value: int | None) -> str | None:
     if value is not None and value < 0:
         return f"«{field.label}» không được là số âm."
+    return too_large(field.label, value)
+
+
+def too_large(label: str, value: int | None) -> str | None:
+    if value is not None and value > LARGEST_WHOLE_NUMBER:
+        return (f"«{label}» {format_number(value)} quá lớn: hãy kiểm tra lại (lớn nhất "
+                f"{format_number(LARGEST_WHOLE_NUMBER)}).")
     return None
 
 

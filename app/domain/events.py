@@ -143,4 +143,6 @@ def _sanction_problems(new: EventInput) -> list[FieldProblem]:
                                                 "(số nguyên đồng, lớn hơn 0).")]
         if new.fine_amount <= 0:
             return [FieldProblem("fine_amount", f"«{amount_label}» phải lớn hơn 0 đồng.")]
+        if problem := checks.too_large(amount_label, new.fine_amount):
+            return [FieldProblem("fine_amount", problem)]
     return []

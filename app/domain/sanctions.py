@@ -368,6 +368,8 @@ def follow_up_problems(follow: DecisionFollowUp, *, decision: Decision,
                        "từ nộp tiền).")
     if follow.paid_amount is not None and follow.paid_amount <= 0:
         add("paid_amount", "Số tiền đã nộp phải lớn hơn 0 đồng.")
+    if problem := checks.too_large("Số tiền đã nộp", follow.paid_amount):
+        add("paid_amount", problem)
     if follow.enforcement_note is not None and follow.enforced_on is None:
         add("enforced_on", "Cần ghi ngày cưỡng chế.")
     if follow.enforced_on is not None:

@@ -2,7 +2,7 @@
 
 One ORM object per row is several times slower; this writes plain rows with
 explicit ids (`db/storage.reserve_ids`, safe beside other writers), through the DB-API
-cursor (`db/storage.insert_rows`), inside the caller's write transaction; the caller
+cursor (`db/storage.rows_to_insert`), inside the caller's write transaction; the caller
 calls `settle` once that has committed.
 """
 
@@ -112,14 +112,16 @@ def insert_case_rows(
     """Insert `cases`; returns their codes, numbered where none was given, skipping those
     `taken` by other cases about to be written. They are this office's, or `unit_code`'s:
     another unit's register, whose codes are all given. A context from `building` is held
-    while the rows are finished (Python's work) and left before the database writes them."""
+    while the rows are finished (Python's work: the codes and ids are taken before it, a
+    server may make them wait for another writer) and left before the database writes
+    them."""
     unit = settings.read_office(session).unit_code if unit_code is None else unit_code
     connection = session.connection()
+    codes = _codes(session, cases, code_pattern, taken)
+    case_ids = reserve_ids(connection, _table(Case), len(cases))
+    event_ids = iter(reserve_ids(connection, _table(Event),
+                                 sum(len(case.events) for case in cases)))
     with building():
-        codes = _codes(session, cases, code_pattern, taken)
-        case_ids = reserve_ids(connection, _table(Case), len(cases))
-        event_ids = iter(reserve_ids(connection, _table(Event),
-                                     sum(len(case.events) for case in cases)))
         now = utcnow()
         case_rows: list[dict[str, object]] = []
         group_rows: list[dict[str, object]] = []

@@ -197,7 +197,9 @@ def _insert_as_checked(scan: FileScan, catalog: Mapping[int, Provision], unit: s
                 turns.wait()
                 scan.add(_sanction_warnings(scan, case, catalog))
                 scan.add(_code_needed(scan, case, unit))
-                if not scan.has_errors:
+                if scan.has_errors:  # the import is refused: chunks not begun are of no use
+                    inserting = deque(f for f in inserting if not f.cancel())
+                else:
                     chunk.append(case_rows(case))
                     if len(chunk) == CHUNK:
                         if len(inserting) == _AHEAD:
