@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 
 from app.db import Database
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
+from app.domain.checks import LARGEST_WHOLE_NUMBER
 from app.domain.events import ADDRESSED_KINDS, EventInput
 from app.domain.import_problems import Problem
 from app.domain.labels import ClosingResult, DecisionTime, PartyKind, SanctionForm, Sex
@@ -138,7 +139,7 @@ def _follow_up(draw: st.DrawFn, decision: EventInput) -> DecisionFollowUp:
         return DecisionFollowUp(delivered)
     if draw(st.booleans()):
         return DecisionFollowUp(delivered, draw(_from(decision.occurred_on)),
-                                draw(st.integers(1, 10**11)), draw(_word))
+                                draw(st.integers(1, LARGEST_WHOLE_NUMBER)), draw(_word))
     if delivered is not None and compliance_deadline(delivered) < TODAY:
         enforced = draw(_from(compliance_deadline(delivered) + timedelta(days=1)))
         return DecisionFollowUp(delivered, enforced_on=enforced,
@@ -170,7 +171,7 @@ def _events(draw: st.DrawFn,
         made.append(EventInput(
             kind, when, draw(_maybe(_word)), note,
             SanctionForm.FINE if fine else SanctionForm.WARNING,
-            draw(st.integers(1, 10**11)) if fine else None, draw(_maybe(_word)),
+            draw(st.integers(1, LARGEST_WHOLE_NUMBER)) if fine else None, draw(_maybe(_word)),
             draw(_maybe(_long_text)),
             legal_basis_ids=tuple(draw(st.lists(st.integers(1, 23), max_size=2, unique=True)))))
         follow_ups[len(made) - 1] = draw(_follow_up(made[-1]))
