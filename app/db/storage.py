@@ -658,7 +658,7 @@ def _tuple_getter(items: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
 def _is_a_date(column: Column[Any]) -> bool:
     try:
         return issubclass(column.type.python_type, date)
-    except NotImplementedError:
+    except NotImplementedError:  # a type that does not say (SQLAlchemy's default): no date
         return False
 
 

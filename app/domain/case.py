@@ -322,7 +322,7 @@ def _check_value(field: Field, value: object, vocabulary: Vocabulary, today: dat
     if field.kind is Kind.YEAR and isinstance(value, int):
         return checks.bad_year(field, value, today)
     if field.kind is Kind.INTEGER and isinstance(value, int):
-        return checks.negative(field, value)
+        return checks.out_of_range(field, value)
     if isinstance(value, str):
         return checks.too_long(field, value)
     return None

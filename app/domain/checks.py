@@ -55,7 +55,8 @@ def bad_year(field: Field, year: int | None, today: date) -> str | None:
     return None
 
 
-def negative(field: Field, value: int | None) -> str | None:
+def out_of_range(field: Field, value: int | None) -> str | None:
+    """A count or an amount below 0 or above `LARGEST_WHOLE_NUMBER`."""
     if value is not None and value < 0:
         return f"«{field.label}» không được là số âm."
     return too_large(field.label, value)

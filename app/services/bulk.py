@@ -18,7 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.storage import reserve_ids, rows_to_insert, settle_bulk_load
+from app.db.storage import reserve_ids, rows_to_insert, settle_bulk_load, writing_in_bulk
 from app.domain.case import PreparedCase
 from app.domain.events import EventFact, closing_date
 from app.domain.sanctions import DecisionFollowUp
@@ -89,12 +89,14 @@ def insert_cases(
     """Insert `cases`, this office's; returns their codes (numbered where none was given)."""
     codes: list[str] = []
     taken = frozenset(c.data.code for c in cases if c.data.code)
-    for start in range(0, len(cases), CHUNK):
-        codes.extend(insert_case_rows(
-            session, [case_rows(c) for c in cases[start:start + CHUNK]], username=username,
-            code_pattern=code_pattern, recorded_unit=recorded_unit, taken=taken))
-        if progress:
-            progress(len(codes), len(cases))
+    with writing_in_bulk(session.connection()):
+        for start in range(0, len(cases), CHUNK):
+            codes.extend(insert_case_rows(
+                session, [case_rows(c) for c in cases[start:start + CHUNK]],
+                username=username, code_pattern=code_pattern, recorded_unit=recorded_unit,
+                taken=taken))
+            if progress:
+                progress(len(codes), len(cases))
     return codes
 
 
@@ -114,7 +116,7 @@ def insert_case_rows(
     another unit's register, whose codes are all given. A context from `building` is held
     while the rows are finished (Python's work: the codes and ids are taken before it, a
     server may make them wait for another writer) and left before the database writes
-    them."""
+    them. Its caller holds `storage.writing_in_bulk` around all its chunks."""
     unit = settings.read_office(session).unit_code if unit_code is None else unit_code
     connection = session.connection()
     codes = _codes(session, cases, code_pattern, taken)

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.db import Database
-from app.db.storage import writing_in_bulk
 from app.domain.case import CaseInput, ChildInput, DefamedInput, PreparedCase
 from app.domain.events import EventInput
 from app.domain.labels import ClosingResult, PartyKind, SanctionForm, Sex
@@ -331,10 +330,9 @@ def add_demo_cases(db: Database, actor: Actor, count: int, *, seed: int = 2026,
             settings.write_office(session, office)
         cases = generate(count, seed=seed, today=today or date.today(), areas=office.areas,
                          provisions=provisions)
-        with writing_in_bulk(session.connection()):
-            bulk.insert_cases(session, cases, username=actor.username,
-                              code_pattern=office.case_code_pattern,
-                              recorded_unit=office.unit_name, progress=progress)
+        bulk.insert_cases(session, cases, username=actor.username,
+                          code_pattern=office.case_code_pattern,
+                          recorded_unit=office.unit_name, progress=progress)
         audit.record(session, actor.username, AuditAction.DEMO, detail={"cases": count,
                                                                           "seed": seed})
     bulk.settle(db)

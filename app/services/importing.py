@@ -145,7 +145,8 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
         scan = _scan(db, book, catalog, today, _stage(progress, token))
         with db.write() as session:
             office = settings.read_office(session)
-            scan.add(_codes_in_use(session, scan, office.unit_code if unit is None else unit))
+            into = office.unit_code if unit is None else unit
+            scan.add(_codes_in_use(session, scan, into))
             first_new = _next_case_id(session)
             taken = frozenset(scan.codes)
             codes: list[str] = []
@@ -154,7 +155,7 @@ def import_workbook(db: Database, actor: Actor, path: Path, *, file_password: st
                 codes.extend(insert_case_rows(session, cases, username=actor.username,
                                               code_pattern=office.case_code_pattern,
                                               recorded_unit=office.unit_name or None,
-                                              unit_code=unit or office.unit_code, taken=taken,
+                                              unit_code=into, taken=taken,
                                               building=building))
 
             with writing_in_bulk(session.connection()):
