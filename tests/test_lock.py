@@ -105,10 +105,12 @@ def test_on_a_server_a_second_program_on_the_same_pc_is_not_refused(
 def test_the_window_says_who_holds_the_folder_and_exits(
         paths: DataPaths, holder: subprocess.Popen[str], qapp: object,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from app.ui import main as window_main
 
     shown: list[str] = []
-    monkeypatch.setattr(window_main.QMessageBox, "critical",
+    monkeypatch.setattr(QMessageBox, "critical",
                         lambda _parent, _title, text: shown.append(text))
     monkeypatch.setattr(window_main, "sign_in_loop", lambda *_: pytest.fail("signed in"))
     assert main(["--data-dir", str(paths.root)]) == 4

@@ -22,9 +22,10 @@ from app.services import cases, server_connection, settings, vocabulary
 from app.services.actor import Actor
 from app.services.server_connection import ServerAddress
 from app.ui.case_editor import CaseEditor
+from app.ui.dialogs import RECONNECT
 from app.ui.login import LoginDialog
 from app.ui.prefs import UiPrefs
-from app.ui.server_dialog import RECONNECT, ServerDialog
+from app.ui.server_dialog import ServerDialog
 from app.ui.tasks import TaskRunner
 from tests.conftest import TODAY, make_case
 from tests.memory_keyring import MemoryKeyring, store

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from app import __version__
 from app.cli import argparse_vi
 from app.cli.options import EXIT_DATA_FOLDER, EXIT_OK, EXIT_USAGE, common_options
-from app.domain.labels import PROGRAM_NAME, PROGRAM_SUMMARY
 from app.errors import DataFolderError
 from app.paths import DataPaths
 
@@ -24,6 +23,10 @@ if TYPE_CHECKING:
 
 
 def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    # Here, not at the top: a line that opens the window never builds this parser, and
+    # the labels' enums cost the sign-in dialog's first paint a millisecond.
+    from app.domain.labels import PROGRAM_NAME, PROGRAM_SUMMARY
+
     argparse_vi.install()
     parser = argparse.ArgumentParser(
         prog="sovipham",

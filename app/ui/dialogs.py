@@ -5,16 +5,21 @@ cancel button only when the dialog agrees."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QWidget
 
 from app.errors import UserError
 from app.progress import CancelToken, Progress
-from app.ui.prefs import UiPrefs
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import MessageLine
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from app.ui.prefs import UiPrefs
+
+RECONNECT = 3  # a dialog's result when the register to open has changed: open it anew
 
 
 class Dialog(QDialog):

@@ -32,7 +32,7 @@ from app.progress import CancelToken, Progress
 from app.resources import resource_path
 from app.services import server_connection
 from app.text import format_date
-from app.ui.dialogs import Dialog
+from app.ui.dialogs import RECONNECT, Dialog
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class FirstRunDialog(Dialog):
 
     def _server_connection(self) -> None:
         """The register to open changed: the dialog ends with `RECONNECT`."""
-        from app.ui.server_dialog import RECONNECT, ServerDialog
+        from app.ui.server_dialog import ServerDialog
 
         if ServerDialog(self._runner, self._paths, self).exec() == self.DialogCode.Accepted:
             self.done(RECONNECT)

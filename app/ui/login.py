@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
-from app.ui.dialogs import Dialog
+from app.ui.dialogs import RECONNECT, Dialog
 from app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -81,7 +80,7 @@ class LoginDialog(Dialog):
         (self.password if self._locked else self.username).setFocus()
 
     def _server_connection(self, paths: DataPaths) -> None:
-        from app.ui.server_dialog import RECONNECT, ServerDialog
+        from app.ui.server_dialog import ServerDialog
 
         if ServerDialog(self._runner, paths, self).exec() == ServerDialog.DialogCode.Accepted:
             self.done(RECONNECT)
@@ -95,12 +94,13 @@ class LoginDialog(Dialog):
                         "nguyên nội dung. Nhập mật khẩu để tiếp tục.")
         self.title.setText(heading)
 
-    def showEvent(self, event: QShowEvent) -> None:
+    def exec(self) -> int:
         # Locked, shown again after «Đăng xuất…» was answered no: what is typed next is the
-        # password, and Enter unlocks instead of asking to sign out again.
+        # password, and Enter unlocks instead of asking to sign out again. (Not in
+        # showEvent: an event's Python type costs ~2 ms to build before the first paint.)
         if self._locked:
             self.password.setFocus()
-        super().showEvent(event)
+        return super().exec()
 
     def confirm_close(self) -> bool:
         """Esc or the window's cross: leaves the program when signing in; the lock stays up

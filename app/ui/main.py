@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from app import __version__, errorlog, folder_rights
+from app import __version__, errorlog
 from app.errors import DataFolderError
 from app.paths import DataPaths
 from app.progress import CancelToken, Progress
 from app.resources import resource_path
 from app.services import data_folder, server_connection
 from app.ui.collector import collect_on_ui_thread
+from app.ui.dialogs import RECONNECT
 from app.ui.login import LoginDialog
-from app.ui.server_dialog import RECONNECT
 from app.ui.tasks import UNEXPECTED, TaskRunner
 from app.ui.translations import use_vietnamese
 
@@ -42,9 +42,17 @@ def _install_crash_handler(paths: DataPaths) -> None:
     def on_error(kind: type[BaseException], error: BaseException,
                  trace: TracebackType | None) -> None:
         log.error("unexpected error", exc_info=(kind, error, trace))
-        QMessageBox.critical(None, "Lỗi", UNEXPECTED)
+        _show_error("Lỗi", UNEXPECTED)
 
     sys.excepthook = on_error
+
+
+def _show_error(title: str, message: str) -> None:
+    # Imported when needed: Qt builds a class's Python type on first use, QMessageBox's
+    # in ~2 ms, which the sign-in dialog's first paint need not wait for.
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, title, message)
 
 
 def _has_register(paths: DataPaths) -> bool:
@@ -82,6 +90,8 @@ def first_sign_in(runner: TaskRunner, paths: DataPaths) -> tuple[LoginDialog, li
     opened: list[Database] = []
 
     def attach(result: tuple[Database, str] | None) -> None:
+        from app import folder_rights  # after the first paint, as the folder opens
+
         if result is None:
             result = _first_run(runner, paths, dialog)
             if result is None:
@@ -173,7 +183,7 @@ def run_window(paths: DataPaths) -> int:
                 # open (none on a server: the server arbitrates).
                 held.enter_context(data_folder.hold(active))
             except DataFolderError as exc:
-                QMessageBox.critical(None, "Không mở được thư mục dữ liệu", exc.message)
+                _show_error("Không mở được thư mục dữ liệu", exc.message)
                 raise
             if first:  # this PC's log, in the data folder whichever the register
                 _install_crash_handler(paths)

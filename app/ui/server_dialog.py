@@ -21,8 +21,6 @@ from app.services.server_connection import DEFAULT_PORT, CheckResult, ServerAddr
 from app.ui.dialogs import Dialog
 from app.ui.tasks import TaskRunner
 
-RECONNECT = 3  # a dialog's result when the register to open has changed: open it anew
-
 
 class ServerDialog(Dialog):
     """Accepted once a connection is saved, or the data folder on this PC chosen again."""

@@ -35,9 +35,10 @@ from app.services.actor import Actor, Permission
 from app.services.data_folder import Database
 from app.services.transfers import Received, Sent
 from app.services.unit_keys import RegisteredUnitRecord
+from app.ui.form_widgets import FittedList
 from app.ui.printing import confirm_replace, documents_folder
 from app.ui.task_dialog import TaskDialog
-from app.ui.widgets import FieldError, FittedList
+from app.ui.widgets import FieldError
 
 PACKAGE_FILTER = f"Gói chuyển vụ việc (*{transfers.SUFFIX})"
 NO_UNITS = ("Chưa đăng ký đơn vị nhận nào: hãy nhận tệp khóa công khai của đơn vị nhận, so "

@@ -1,23 +1,18 @@
-"""Small widgets the forms and the window share."""
+"""Small widgets the forms and the window share, the sign-in dialog's message line among
+them; the larger ones are in `app.ui.form_widgets`. Qt builds a class's Python type when
+first used (a list view's in ~2 ms): what only a form needs stays out of this module,
+which the sign-in dialog loads before its first paint."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QRadioButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.domain.labels import PARTY_LABELS, PartyKind
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
 
 ERROR_COLOUR = "#b00020"
 DONE_COLOUR = "#2e7d32"
@@ -27,6 +22,9 @@ WARNING_COLOUR = "#a15c00"
 def open_outside(path: Path) -> str | None:
     """Open the file or folder `path` with the program the system gives it; what to tell
     the user when none did (None when it opened)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return None
     if path.is_dir():
@@ -79,35 +77,6 @@ class MessageLine(FieldError):
         self.show_message(message)
 
 
-class FittedList(QListWidget):
-    """A list of wrapped lines as tall as they are, up to `most` pixels (then it scrolls):
-    one warning takes one line's height, not the room of several."""
-
-    def __init__(self, most: int) -> None:
-        super().__init__()
-        self._most = most
-        self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        model = self.model()
-        for changed in (model.rowsInserted, model.rowsRemoved, model.modelReset):
-            changed.connect(self.updateGeometry)
-
-    def sizeHint(self) -> QSize:
-        self.doItemsLayout()  # the lines wrapped at the present width
-        lines = sum(self.visualItemRect(self.item(row)).height() + 2 * self.spacing()
-                    for row in range(self.count()))
-        return QSize(super().sizeHint().width(),
-                     min(self._most, lines + 2 * self.frameWidth()))
-
-    def minimumSizeHint(self) -> QSize:  # a scroll area's own minimum is several lines
-        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():  # the lines wrap anew
-            self.updateGeometry()
-
-
 def with_error(widget: QWidget, *below: QWidget) -> tuple[QWidget, FieldError]:
     """`widget` with the line for its message right under it, then `below` (a warning)."""
     error = FieldError()
@@ -121,30 +90,6 @@ def with_error(widget: QWidget, *below: QWidget) -> tuple[QWidget, FieldError]:
     for part in (widget, error, *below):
         column.addWidget(part)
     return box, error
-
-
-class PartyKindChoice(QWidget):
-    """A person or an organisation (the offender, the defamed party)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.person = QRadioButton(PARTY_LABELS[PartyKind.PERSON])
-        self.organisation = QRadioButton(PARTY_LABELS[PartyKind.ORGANISATION])
-        self.person.setChecked(True)
-        group = QButtonGroup(self)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.person, self.organisation):
-            group.addButton(button)
-            row.addWidget(button)
-        row.addStretch(1)
-
-    def value(self) -> PartyKind:
-        return PartyKind.ORGANISATION if self.organisation.isChecked() else PartyKind.PERSON
-
-    def set_value(self, kind: PartyKind | None) -> None:
-        self.organisation.setChecked(kind is PartyKind.ORGANISATION)
-        self.person.setChecked(kind is not PartyKind.ORGANISATION)
 
 
 class LazyScreen(QWidget):

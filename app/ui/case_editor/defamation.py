@@ -10,7 +10,7 @@ from app.domain.labels import PartyKind
 from app.text import clean
 from app.ui.case_editor.section import Section, when_done
 from app.ui.dates import DateEntry
-from app.ui.widgets import PartyKindChoice
+from app.ui.form_widgets import PartyKindChoice
 
 
 class DefamationSection(Section):

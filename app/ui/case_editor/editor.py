@@ -49,10 +49,10 @@ from app.ui.case_editor.section import Section, by_field, show_checked
 from app.ui.case_editor.timeline import TimelineSection
 from app.ui.dates import NOT_SAVED, entries_ready
 from app.ui.dialogs import Dialog
+from app.ui.form_widgets import FittedList
 from app.ui.prefs import UiPrefs
 from app.ui.report.frozen_warning import save_checked
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import FittedList
 
 # The warnings take the lines they have, up to about six; beyond, they scroll.
 WARNINGS_MOST_HEIGHT = 130

@@ -8,7 +8,7 @@ from app.domain.case import CaseInput
 from app.domain.fields import CHOICE_BY_KEY
 from app.ui.case_editor.section import Section
 from app.ui.dates import DateEntry, YearEntry
-from app.ui.widgets import PartyKindChoice
+from app.ui.form_widgets import PartyKindChoice
 
 
 class OffenderSection(Section):
