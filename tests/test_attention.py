@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
 from app.db import Database
 from app.domain.deadlines import limitation_date
 from app.domain.events import EventInput
 from app.domain.labels import Attention, ClosingResult
-from app.domain.office import OfficeSettings
-from app.domain.workdays import WorkCalendar
+from app.models import Case
 from app.services import attention, cases, events
 from app.services.actor import Actor
 from app.services.search import CaseQuery, search_case_ids
@@ -97,15 +96,39 @@ def test_lock_request_accounts_count_live_cases_of_each_window(db: Database, off
     assert found == one_by_one  # as the case editor counts each account
 
 
-def test_the_kind_of_an_event_is_compared_as_each_engine_plans_it_best() -> None:
-    """SQLite is kept off the index on events' kind (it would read every removal request of
-    the register for each case); PostgreSQL gets the plain column, whose statistics its
-    planner needs (hidden behind `|| ''`, they made the dashboard's first view 8 × slower
-    than SQLite's at 10,000 cases: docs/performance.md)."""
-    condition = attention.condition(Attention.REMOVAL_UNANSWERED, OfficeSettings(), TODAY,
-                                    WorkCalendar())
-    on = {name: str(condition.compile(dialect=dialect))
-          for name, dialect in (("sqlite", sqlite.dialect()),
-                                ("postgresql", postgresql.dialect()))}
-    assert "(events.kind || '') = ?" in on["sqlite"]
-    assert "events.kind = %(" in on["postgresql"] and "||" not in on["postgresql"]
+def _event_dates(db: Database, case_id: int) -> tuple[date | None, date | None]:
+    with db.read() as session:
+        last, asked = session.execute(select(Case.last_event_on, Case.removal_asked_on)
+                                      .where(Case.id == case_id)).one()
+    return last, asked
+
+
+def test_a_cases_event_dates_follow_every_change_of_its_events(db: Database,
+                                                                officer: Actor) -> None:
+    """The database keeps them (migration 0028), whatever changes an event: added, its date
+    or kind edited, voided; an answered request stops counting, a later one counts."""
+    case_id = cases.create_case(db, officer, make_case(detected_on=TODAY - 40 * DAY),
+                                today=TODAY).id
+    assert _event_dates(db, case_id) == (None, None)
+
+    def add(kind: str, day: date) -> int:
+        detail = events.add_event(db, officer, case_id, EventInput(kind, day), today=TODAY)
+        return max(event.id for event in detail.events)
+
+    first = add("YCG", TODAY - 30 * DAY)
+    assert _event_dates(db, case_id) == (TODAY - 30 * DAY, TODAY - 30 * DAY)
+    second = add("YCG", TODAY - 20 * DAY)
+    assert _event_dates(db, case_id) == (TODAY - 20 * DAY, TODAY - 30 * DAY)
+    removed = add("GB", TODAY - 25 * DAY)  # answers the first request, not the second
+    assert _event_dates(db, case_id) == (TODAY - 20 * DAY, TODAY - 20 * DAY)
+    events.edit_event(db, officer, removed, EventInput("GB", TODAY - 20 * DAY), today=TODAY)
+    assert _event_dates(db, case_id) == (TODAY - 20 * DAY, None)  # the same day answers
+    events.edit_event(db, officer, removed, EventInput("XM", TODAY - 20 * DAY), today=TODAY)
+    assert _event_dates(db, case_id) == (TODAY - 20 * DAY, TODAY - 30 * DAY)
+    events.void_event(db, officer, second, "Ghi nhầm.")
+    events.void_event(db, officer, removed, "Ghi nhầm.")
+    assert _event_dates(db, case_id) == (TODAY - 30 * DAY, TODAY - 30 * DAY)
+    events.void_event(db, officer, first, "Ghi nhầm.")
+    assert _event_dates(db, case_id) == (None, None)
+    assert _ids(db, Attention.STALE) == {case_id}
+

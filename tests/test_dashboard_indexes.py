@@ -196,14 +196,57 @@ def test_migration_0026_adds_the_indexes_and_keeps_the_cases(db: Database,
     assert current_revision(db.engine) == HEAD_REVISION
     indexes = {i["name"]: i["column_names"] for table in ("cases", "events")
                for i in inspect(db.engine).get_indexes(table)}
-    assert indexes["ix_cases_live_open"][-3:] == ["group_code", "platform_code",
-                                                  "offender_name"]
+    assert {"group_code", "platform_code", "offender_name"} <= set(indexes["ix_cases_live_open"])
     assert {"ix_events_fines", "ix_events_records"} <= set(indexes)
     listed = search_case_ids(db, CaseQuery(attention=Attention.COMPLIANCE_OVERDUE),
                              today=TODAY)
     assert listed == [case_id]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Event)) == 1
+
+
+def test_migration_0028_gives_each_case_its_event_dates_and_keeps_them(
+        db: Database, officer: Actor) -> None:
+    """On an SQLCipher folder and on PostgreSQL: events recorded under 0027 (no dates kept)
+    get their cases' dates when the register is migrated, and the triggers keep them after;
+    taken down again, the columns and triggers go and the events stay."""
+    asked, answered = _case(db, officer), _case(db, officer)
+    config = alembic_config()
+    with changing_schema(db.engine) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0027")
+    columns = {c["name"] for c in inspect(db.engine).get_columns("cases")}
+    assert not {"last_event_on", "removal_asked_on"} & columns
+    with db.write() as session:  # as a program of revision 0027 would
+        session.execute(Event.__table__.insert(), [
+            {"case_id": asked, "kind": EventKind.REMOVAL_REQUEST,
+             "occurred_on": date(2026, 10, 6), "officer": "canbo"},
+            {"case_id": answered, "kind": EventKind.REMOVAL_REQUEST,
+             "occurred_on": date(2026, 10, 6), "officer": "canbo"},
+            {"case_id": answered, "kind": EventKind.REMOVED,
+             "occurred_on": date(2026, 10, 7), "officer": "canbo"}])
+    with changing_schema(db.engine) as conn:
+        migrate(conn)
+    assert current_revision(db.engine) == HEAD_REVISION
+
+    def dates() -> set[tuple[int, date | None, date | None]]:
+        with db.read() as session:
+            return {(case_id, last, asked) for case_id, last, asked in session.execute(
+                select(Case.id, Case.last_event_on, Case.removal_asked_on))}
+
+    assert dates() == {(asked, date(2026, 10, 6), date(2026, 10, 6)),
+                       (answered, date(2026, 10, 7), None)}
+    assert search_case_ids(db, CaseQuery(attention=Attention.REMOVAL_UNANSWERED),
+                           today=TODAY) == [asked]
+    with db.write() as session:
+        session.add(Event(case_id=asked, kind=EventKind.REMOVED,
+                          occurred_on=date(2026, 10, 8), officer="canbo"))
+    assert dates() == {(asked, date(2026, 10, 8), None), (answered, date(2026, 10, 7), None)}
+    with changing_schema(db.engine) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0027")
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Event)) == 4
 
 
 def test_the_events_indexes_name_the_kinds_of_a_sanction_and_a_record() -> None:

@@ -82,6 +82,12 @@ class Case(UuidMixin, Base):
     area_sort: Mapped[str | None] = mapped_column(SORT_KEY)
     account_sort: Mapped[str] = mapped_column(SORT_KEY, nullable=True)  # as act_on: always written
     offender_sort: Mapped[str | None] = mapped_column(SORT_KEY)
+    # Written by the database alone, from the case's live events (migration 0028's
+    # triggers, whoever writes an event): the date of the latest, and of the oldest
+    # removal request that no removal on that day or later answers. The needs-action lists
+    # compare them with the office's day counts (`services/attention.py`).
+    last_event_on: Mapped[date | None] = mapped_column(Date)
+    removal_asked_on: Mapped[date | None] = mapped_column(Date)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(60))
@@ -131,12 +137,13 @@ class Case(UuidMixin, Base):
             for column in SORTED_COLUMNS
         ),
         # The open cases (closed_on NULL) in the order of the needs-action lists, with what
-        # they show: the lists and their counts read this index, not the table. It holds
-        # `deleted_at` because SQLite 3.40 reads the table for a column of the condition;
-        # the group, platform and offender's name for the report's own columns of the cases
-        # open in a period (`report_figures.summaries_in`).
+        # they show and test: the lists and their counts read this index, not the table. It
+        # holds `deleted_at` because SQLite 3.40 reads the table for a column of the
+        # condition; the group, platform and offender's name for the report's own columns
+        # of the cases open in a period (`report_figures.summaries_in`).
         Index("ix_cases_live_open", "closed_on", "detected_on", "id", "code", "deleted_at",
-              "act_on", "group_code", "platform_code", "offender_name",
+              "act_on", "group_code", "platform_code", "offender_name", "last_event_on",
+              "removal_asked_on",
               sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
         # The live offenders with a birth date or year, with what the report's count of

@@ -68,8 +68,8 @@ class Event(UuidMixin, Base):
         # columns 6–10 and the office's work): the index alone, not each event's row.
         Index("ix_events_kind_date", "kind", "occurred_on", "voided_at", "case_id",
               "sanction_form", "fine_amount"),
-        # With the kind and the voiding: "no event for N days" and "removal requested but
-        # not done" are answered from the index for every open case.
+        # With the kind and the voiding: a case's event dates (migration 0028's triggers)
+        # and its events' flags are read from the index alone.
         Index("ix_events_case", "case_id", "occurred_on", "kind", "voided_at"),
         # The sanctions (EventKind.SANCTION) with what the fines past their time to comply
         # are tested on (`attention.sanction_condition`): a few pages, where probing every

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.db.planner import scanned_id, unindexed
+from app.db.planner import scanned_id
 from app.domain.deadlines import (
     COMPLIANCE_CLOCK,
     LIMITATION_PERIOD,
@@ -44,23 +44,15 @@ def condition(kind: Attention, office: OfficeSettings, today: date,
         warn_from = today - LIMITATION_PERIOD + timedelta(days=office.limitation_warning_days)
         # Counted from the act's date (`Case.act_on`), as the editor's warning is.
         return and_(is_open, Case.act_on <= warn_from)
-    live = Event.voided_at.is_(None)
+    # The case's event dates are kept by the database from its live events (migration
+    # 0028): the lists read the open cases' index, not each case's events.
     if kind is Attention.REMOVAL_UNANSWERED:
-        removed = aliased(Event)
-        # SQLite reads the case's few events through (case_id, date), not every request
-        # of the register through (kind, date) for each case (`db.planner`).
-        answered = _any(removed, removed.case_id == Event.case_id,
-                        unindexed(removed.kind) == EventKind.REMOVED,
-                        removed.voided_at.is_(None),
-                        removed.occurred_on >= Event.occurred_on)
-        overdue_request = _any(
-            Event, Event.case_id == Case.id, live,
-            unindexed(Event.kind) == EventKind.REMOVAL_REQUEST,
-            Event.occurred_on <= today - timedelta(days=office.removal_overdue_days), ~answered)
-        return and_(is_open, overdue_request)
+        # Its oldest request that no removal on that day or later answers.
+        return and_(is_open, Case.removal_asked_on
+                    <= today - timedelta(days=office.removal_overdue_days))
     cutoff = today - timedelta(days=office.stale_case_days)
-    recent = _any(Event, Event.case_id == Case.id, live, Event.occurred_on > cutoff)
-    return and_(is_open, Case.detected_on <= cutoff, ~recent)
+    return and_(is_open, Case.detected_on <= cutoff,
+                or_(Case.last_event_on.is_(None), Case.last_event_on <= cutoff))
 
 
 SANCTION_ATTENTION = frozenset({Attention.DECISION_OVERDUE, Attention.COMPLIANCE_OVERDUE})
@@ -103,12 +95,6 @@ def _time_is(time: DecisionTime) -> ColumnElement[bool]:
     if time is DecisionTime.STANDARD:  # stored as NULL, or named
         return or_(Event.decision_time.is_(None), Event.decision_time == time)
     return Event.decision_time == time
-
-
-def _any(events: type[Event], *conditions: ColumnElement[bool]) -> Exists:
-    """EXISTS over `events` selecting only the id: `EXISTS (SELECT * …)` makes SQLite 3.40
-    read each event's row, where the (case, date, kind, voided) index answers alone."""
-    return select(events.id).where(*conditions).exists()
 
 
 def any_condition(office: OfficeSettings, today: date,

@@ -100,15 +100,20 @@ def load_dashboard(db: Database, today: date | None = None) -> DashboardData:
 def _compute(db: Database, day: date) -> DashboardData:
     cut_off = counts_by_cut_off(db)
     months = months_before(day, MONTHS_SHOWN, cut_off=cut_off)
-    # The summaries and the lists cost about the same; each half runs on its own connection
-    # and SQLite lets go of the GIL while it works, so two cores take half the time.
+    # Two halves of about the same cost, each on its own connection (SQLite lets go of the
+    # GIL while it works, so two cores take half the time): the three recent months'
+    # summaries and the twelve months' detections; the lists and the same month a year
+    # before. Apart, the year before's cases closed since are not walked for the three
+    # recent months' figures (100,000 cases: 130 + 50 ms of summaries, against 215 ms for
+    # the four at once).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        summaries = pool.submit(compute_summaries, db, [
-            months[-1], same_days_month_before(day, cut_off=cut_off), months[-2],
-            months[-1].year_before()])
-        monthly = tuple(zip(months, detected_per_period(db, months), strict=True))
+        recent = pool.submit(compute_summaries, db, [
+            months[-1], same_days_month_before(day, cut_off=cut_off), months[-2]])
+        detected = pool.submit(detected_per_period, db, months)
         lists, accounts = _needs_action(db, day)
-        this_month, same_days, last_month, year_before = summaries.result()
+        (year_before,) = compute_summaries(db, [months[-1].year_before()])
+        this_month, same_days, last_month = recent.result()
+        monthly = tuple(zip(months, detected.result(), strict=True))
     return DashboardData(day, this_month, same_days, last_month, year_before, monthly, lists,
                          accounts)
 
