@@ -60,7 +60,9 @@ def holder(db: Database, paths: DataPaths) -> Iterator[subprocess.Popen[str]]:
 
 
 def _holder_named(message: str, pid: int) -> bool:
-    return (f"tiến trình {pid}" in message and platform.node() in message
+    # The computer's name as Windows gives it in `COMPUTERNAME`, elsewhere `platform.node()`.
+    computer = os.environ["COMPUTERNAME"] if sys.platform == "win32" else platform.node()
+    return (f"tiến trình {pid}" in message and computer in message
             and re.search(r"từ \d\d/\d\d/\d{4} \d\d:\d\d", message) is not None)
 
 

@@ -37,8 +37,8 @@ def empty(db: Database, tmp_path: Path) -> Iterator[DataPaths]:
 
 
 def _leftovers(paths: DataPaths) -> list[str]:
-    """What a register left: the folder's database and key file, or the server's tables
-    and extensions."""
+    """What a register left: the folder's database and key file, or the server's tables,
+    functions and extensions."""
     if paths.server is None:
         return [p.name for p in (paths.database, paths.keys) if p.exists()]
     engine = create_engine(paths.server, poolclass=NullPool)
@@ -46,7 +46,11 @@ def _leftovers(paths: DataPaths) -> list[str]:
         with engine.connect() as conn:
             extensions = conn.execute(text(
                 "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'")).scalars()
-            return [*inspect(conn).get_table_names(), *extensions]
+            functions = conn.execute(text(  # the program's, not an extension's
+                "SELECT proname FROM pg_proc p WHERE pronamespace = 'public'::regnamespace "
+                "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid "
+                "AND d.deptype = 'e')")).scalars()
+            return [*inspect(conn).get_table_names(), *functions, *extensions]
     finally:
         engine.dispose()
 

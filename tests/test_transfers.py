@@ -12,7 +12,7 @@ import json
 import struct
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -270,6 +270,33 @@ def test_the_newer_version_wins_and_an_older_one_changes_nothing(
     with receiver.db.read() as session:
         assert session.execute(select(func.count()).select_from(Case)).scalar_one() == 1
         assert session.execute(select(func.count()).select_from(Evidence)).scalar_one() == 2
+
+
+def test_the_receivers_event_dates_follow_its_own_events(
+        sender: Office, receiver: Office, tmp_path: Path) -> None:
+    """The dates each register keeps from a case's events (migration 0028) do not travel:
+    the receiver's follow the events it holds, its own among them, through an update."""
+    asked = TODAY - timedelta(days=20)
+    code, _ = _case_with_evidence(sender, tmp_path, detected_on=asked)
+    [sent_id] = cases.ids_of_codes(sender.db, sender.admin, [code])
+    events.add_event(sender.db, sender.admin, sent_id, EventInput("YCG", asked), today=TODAY)
+    transfers.transfer_in(receiver.db, receiver.admin, _sent(sender, [code], tmp_path / "1"))
+    received = _received_case(receiver.db, code, "00004")
+    assert (received.last_event_on, received.removal_asked_on) == (TODAY, asked)
+    events.add_event(receiver.db, receiver.admin, received.id,
+                     EventInput("GB", asked + timedelta(days=1)), today=TODAY)
+    current = cases.get_case(sender.db, sender.admin, sent_id)
+    cases.update_case(sender.db, sender.admin, sent_id,
+                      dataclasses.replace(current.data, summary="Đã nhắc lại yêu cầu gỡ."),
+                      expected_version=current.version, today=TODAY)
+    update = _sent(sender, [code], tmp_path / "2")
+    assert _outcomes(transfers.transfer_in(receiver.db, receiver.admin, update)) == [
+        TransferOutcome.UPDATED]
+    received = _received_case(receiver.db, code, "00004")
+    assert received.summary == "Đã nhắc lại yêu cầu gỡ."
+    assert (received.last_event_on, received.removal_asked_on) == (TODAY, None)
+    sender_case = _received_case(sender.db, code, "00004")
+    assert sender_case.removal_asked_on == asked  # the sender's own events say otherwise
 
 
 def _sent(office: Office, codes: list[str], target: Path, **options: Any) -> Path:

@@ -68,8 +68,9 @@ class Holder:
 
 
 def _computer_name() -> str:
-    """The name `platform.node()` gives, without loading `platform` (2 ms) or `socket`
-    (6 ms): the lock is taken before the sign-in dialog is painted."""
+    """This computer's name: `platform.node()`'s, but on Windows the one `COMPUTERNAME`
+    holds (the same name in capitals, cut at 15 letters) — without loading `platform`
+    (2 ms) or `socket` (6 ms): the lock is taken before the sign-in dialog is painted."""
     if sys.platform == "win32":
         return os.environ.get("COMPUTERNAME", "")
     return os.uname().nodename

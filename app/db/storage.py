@@ -37,6 +37,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Numeric,
+    String,
     Table,
     TypeDecorator,
     delete,
@@ -46,6 +47,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -197,38 +199,51 @@ def server_objects(url: str) -> frozenset[str]:
         return _objects(connection)
 
 
+# The functions the migrations make on a server (0028: the trigger keeping each case's
+# event dates); dropping the tables drops their triggers, not these.
+REGISTER_FUNCTIONS = ("events_case_dates",)
+
+
 def drop_made_since(url: str, before: frozenset[str]) -> None:
-    """The tables and extensions made in the server database since `server_objects` gave
-    `before` removed, in one transaction: an `init` that failed after its migrations
-    leaves the database as it found it (PostgreSQL's DDL is transactional). What was there
-    before is left alone: a table in the way makes the migrations fail with nothing made."""
+    """The tables, functions and extensions made in the server database since
+    `server_objects` gave `before` removed, in one transaction: an `init` that failed after
+    its migrations leaves the database as it found it (PostgreSQL's DDL is transactional).
+    What was there before is left alone: a table or function in the way makes the
+    migrations fail with nothing made."""
     with server_engine(url, None) as engine, engine.begin() as connection:
         made = _objects(connection) - before
-        for name in sorted(made):
-            kind, _, bare = name.partition(" ")
-            if kind == "table":
-                connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{bare}" CASCADE')
-        for name in sorted(made):
-            kind, _, bare = name.partition(" ")
-            if kind == "extension":
-                connection.exec_driver_sql(f'DROP EXTENSION IF EXISTS "{bare}"')
+        for kind, statement in (("table", 'DROP TABLE IF EXISTS "{}" CASCADE'),
+                                ("function", 'DROP FUNCTION IF EXISTS "{}"'),
+                                ("extension", 'DROP EXTENSION IF EXISTS "{}"')):
+            for name in sorted(made):
+                of_kind, _, bare = name.partition(" ")
+                if of_kind == kind:
+                    connection.exec_driver_sql(statement.format(bare))
 
 
 def drop_register(url: str) -> None:
-    """The program's tables removed from the server database at `url`, in one transaction:
-    a register an `init` left unfinished (`database.initialising`). Other tables and the
-    extensions stay (the migrations make theirs only if missing)."""
+    """The program's tables and functions removed from the server database at `url`, in one
+    transaction: a register an `init` left unfinished (`database.initialising`). Other
+    tables and the extensions stay (the migrations make theirs only if missing)."""
     ours = {*Base.metadata.tables, VERSION_TABLE}
     with server_engine(url, None) as engine, engine.begin() as connection:
         for name in sorted(ours & set(inspect(connection).get_table_names())):
             connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}" CASCADE')
+        for name in REGISTER_FUNCTIONS:
+            connection.exec_driver_sql(f'DROP FUNCTION IF EXISTS "{name}"')
 
 
 def _objects(connection: Connection) -> frozenset[str]:
     tables = connection.execute(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+    # Not an extension's own functions: they go with it.
+    functions = connection.execute(text(
+        "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+        "WHERE d.objid = p.oid AND d.deptype = 'e')")).scalars()
     extensions = connection.execute(text("SELECT extname FROM pg_extension")).scalars()
     return frozenset([*(f"table {name}" for name in tables),
+                      *(f"function {name}" for name in functions),
                       *(f"extension {name}" for name in extensions)])
 
 
@@ -580,7 +595,8 @@ class RowsToInsert:
     """A bulk insert made ready: the Python work done, the database's to come."""
 
     statement: str
-    parameters: tuple[object, ...] | list[tuple[object, ...]] | list[dict[str, object]]
+    parameters: (tuple[object, ...] | list[tuple[object, ...]] | list[dict[str, object]]
+                 | dict[str, list[object]])
 
     def run(self, connection: Connection) -> None:
         connection.exec_driver_sql(self.statement, self.parameters)
@@ -598,9 +614,10 @@ def rows_to_insert(connection: Connection, table: Table,
 
     SQLite gets the rows as one JSON array read by a single `INSERT … SELECT`: an
     `executemany` takes the GIL back after each row, and beside a thread running Python
-    (the import's checking) it waits for it at every row and stalls. A server gets an
-    `executemany` in the driver's parameter style, as does a table holding bytes or floats,
-    which JSON would not carry exactly.
+    (the import's checking) it waits for it at every row and stalls. A server gets one
+    array a column, read by a single `INSERT … SELECT … FROM unnest(…)`: its triggers run
+    once a statement (migration 0028's, on `events`). A table holding bytes or floats on
+    SQLite, which JSON would not carry exactly, gets an `executemany`.
     """
     dialect = connection.dialect
     keys = list(rows[0])
@@ -632,6 +649,10 @@ def rows_to_insert(connection: Connection, table: Table,
     if dialect.name == SQLITE and _carried_by_json(table):
         return RowsToInsert(_insert_from_json(connection, table, columns),
                             (json.dumps(lines, ensure_ascii=False),))
+    if dialect.name == POSTGRESQL:
+        return RowsToInsert(_insert_from_arrays(connection, table, columns),
+                            {f"c{index}": [line[index] for line in lines]
+                             for index in range(len(columns))})
     statement = insert(table).compile(dialect=dialect, column_keys=columns)
     if statement.positional:
         # The statement's parameters in its own order, one per column, named after it.
@@ -679,6 +700,28 @@ def _insert_from_json(connection: Connection, table: Table, order: Sequence[str]
     values = ", ".join(f"value->>{index}" for index in range(len(order)))
     return (f"INSERT INTO {quote.format_table(table)} ({columns}) "
             f"SELECT {values} FROM json_each(?)")
+
+
+def _insert_from_arrays(connection: Connection, table: Table, order: Sequence[str]) -> str:
+    quote = connection.dialect.identifier_preparer
+    columns = ", ".join(quote.format_column(table.c[key]) for key in order)
+    arrays = ", ".join(f"%(c{index})s::{_array_type(table.c[key], connection.dialect)}"
+                       for index, key in enumerate(order))
+    return (f"INSERT INTO {quote.format_table(table)} ({columns}) "
+            f"SELECT * FROM unnest({arrays})")
+
+
+def _array_type(column: Column[Any], dialect: Dialect) -> str:
+    """An array of `column`'s type as PostgreSQL names it. Text without its length or
+    collation: a cast to `varchar(n)` would cut a longer value silently, where storing it
+    in the column refuses it, as an `executemany` would; the column's collation applies as
+    the rows are stored."""
+    kind = column.type.dialect_impl(dialect)  # the server's variant of a type that has one
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance
+    if isinstance(kind, String):
+        kind = String()
+    return f"{kind.compile(dialect=dialect)}[]"
 
 
 def empty_wal(engine: Engine) -> bool:

@@ -89,10 +89,11 @@ from app.text import clean
 BASIS_LIMIT = 500
 MANIFEST_VERSION = 1
 SUFFIX = transfer_package.SUFFIX
-# Columns the receiving register gives itself: its own ids and links, the row version, and
-# a deletion (only live cases are sent).
+# Columns the receiving register gives itself: its own ids and links, the row version, a
+# deletion (only live cases are sent), and the dates its database keeps from the events it
+# holds (migration 0028), which may be more than the package's.
 _OWN = frozenset({"id", "case_id", "event_id", "version", "deleted_at", "deleted_by",
-                  "deleted_reason"})
+                  "deleted_reason", "last_event_on", "removal_asked_on"})
 # An event's texts a child's name could be typed in: masked like `masked_detail`'s.
 _EVENT_TEXTS = ("document_number", "note", "signer", "remedies", "void_reason", "addressee",
                 "receipt_number", "enforcement_note")
