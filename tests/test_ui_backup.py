@@ -146,8 +146,12 @@ def test_replacing_the_keys_from_the_administrators_screen(
 
     monkeypatch.setattr(RecoveryKeyDialog, "exec", keep)
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (ADMIN_PASSWORD, True))
-    screen = AdminScreen(db, admin, TaskRunner(), lambda _change: None)
+    runner = TaskRunner()
+    screen = AdminScreen(db, admin, runner, lambda _change: None)
     qtbot.addWidget(screen)
+    # The screen's own reads done first: the replacement needs the database alone and
+    # refuses (rightly) while another connection is open.
+    runner.wait()
     screen.keys.confirm_and_rotate()
     qtbot.waitUntil(lambda: "Đã thay khóa" in screen.keys.feedback.text(), timeout=20_000)
     # The confirmation said what changes; the result, who needs a new password.

@@ -75,8 +75,10 @@ def test_a_number_already_used_or_an_unknown_code_is_refused_and_the_dialog_stay
     dialog.codes.setText(case.code)
     dialog.number.setText("7")
     dialog.accept_button.click()
-    qtbot.waitUntil(lambda: "đã dùng" in dialog.message.text(), timeout=10_000)
-    assert dialog.isVisible() and dialog.accept_button.isEnabled()
+    # The refusal is said, then the button given back, by two callbacks of the task.
+    qtbot.waitUntil(lambda: "đã dùng" in dialog.message.text()
+                    and dialog.accept_button.isEnabled(), timeout=10_000)
+    assert dialog.isVisible()
     dialog.number.setText("")
     with qtbot.waitSignal(dialog.entered, timeout=10_000) as entered:
         dialog.accept_button.click()
