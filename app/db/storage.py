@@ -595,8 +595,7 @@ class RowsToInsert:
     """A bulk insert made ready: the Python work done, the database's to come."""
 
     statement: str
-    parameters: (tuple[object, ...] | list[tuple[object, ...]] | list[dict[str, object]]
-                 | dict[str, list[object]])
+    parameters: tuple[object, ...] | list[tuple[object, ...]] | dict[str, list[object]]
 
     def run(self, connection: Connection) -> None:
         connection.exec_driver_sql(self.statement, self.parameters)
@@ -653,15 +652,13 @@ def rows_to_insert(connection: Connection, table: Table,
         return RowsToInsert(_insert_from_arrays(connection, table, columns),
                             {f"c{index}": [line[index] for line in lines]
                              for index in range(len(columns))})
+    # SQLite, a table holding bytes or floats: the statement's parameters in its own order,
+    # one per column, named after it.
     statement = insert(table).compile(dialect=dialect, column_keys=columns)
-    if statement.positional:
-        # The statement's parameters in its own order, one per column, named after it.
-        order = statement.positiontup
-        assert order is not None and sorted(order) == sorted(columns), "one per column"
-        place = _tuple_getter([columns.index(key) for key in order])
-        return RowsToInsert(str(statement), [place(line) for line in lines])
-    names = [statement.escaped_bind_names.get(key, key) for key in columns]
-    return RowsToInsert(str(statement), [dict(zip(names, line, strict=True)) for line in lines])
+    order = statement.positiontup
+    assert order is not None and sorted(order) == sorted(columns), "one per column"
+    place = _tuple_getter([columns.index(key) for key in order])
+    return RowsToInsert(str(statement), [place(line) for line in lines])
 
 
 _MISSING = object()
