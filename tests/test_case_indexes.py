@@ -25,7 +25,7 @@ from app.domain.labels import Attention
 from app.domain.periods import Period
 from app.domain.vocabulary import EventKind
 from app.models import Event
-from app.services import accounts, cases, numbering, search
+from app.services import accounts, attention, cases, numbering, search
 from app.services.actor import Actor
 from app.services.report_figures import compute_figures, detected_per_period
 from app.services.search import CaseQuery, CaseStatus, SortKey
@@ -109,9 +109,11 @@ USED_BY: dict[str, Callable[[Database], object]] = {
     "ix_events_fines": _ids(CaseQuery(attention=Attention.COMPLIANCE_OVERDUE)),
     "ix_events_records": _ids(CaseQuery(attention=Attention.DECISION_OVERDUE)),
     "ix_cases_offender_age": lambda db: compute_figures(db, OCTOBER),
+    "ix_cases_live_id": lambda db: compute_figures(db, OCTOBER),
 }
-# Made by later migrations (0026: tests/test_dashboard_indexes.py; 0027: below).
-ADDED_AFTER_0025 = {"ix_events_fines", "ix_events_records", "ix_cases_offender_age"}
+# Made by later migrations (0026: tests/test_dashboard_indexes.py; 0027, 0029: below).
+ADDED_AFTER_0025 = {"ix_events_fines", "ix_events_records", "ix_cases_offender_age",
+                    "ix_cases_live_id"}
 
 
 @PLANS_ARE_SQLITES
@@ -125,8 +127,20 @@ def test_twelve_months_of_detections_are_ranges_of_the_live_detection_index(
         db: Database) -> None:
     months = [Period.month(2026, m) for m in range(1, 13)]
     plans = _indexes_read(db, lambda: detected_per_period(db, months))
-    assert len(re.findall(r"SEARCH cases USING INDEX ix_cases_live_detected_on "
+    assert len(re.findall(r"SEARCH cases USING (?:COVERING )?INDEX ix_cases_live_detected_on "
                           r"\(detected_on>\? AND detected_on<\?\)", plans)) == 12
+
+
+@PLANS_ARE_SQLITES
+def test_the_accounts_over_the_lock_threshold_are_counted_from_the_detection_index_alone(
+        db: Database) -> None:
+    def over_threshold() -> object:
+        with db.read() as session:
+            return attention.accounts_over_lock_threshold(session, TODAY)
+
+    plans = _indexes_read(db, over_threshold)
+    assert re.search(r"SEARCH cases USING COVERING INDEX ix_cases_live_detected_on "
+                     r"\(detected_on>\? AND detected_on<\?\)", plans)
 
 
 def _indexes(db: Database) -> set[str]:
@@ -197,3 +211,30 @@ def test_migration_0027_makes_the_figures_indexes_and_keeps_the_counts(
     after = compute_figures(db, OCTOBER)
     assert after.work.minor_offenders == 1 and after.work.invited == 1
     assert (after.summary, after.work) == (before.summary, before.work)
+
+
+def test_migration_0029_makes_the_case_lookup_indexes_and_keeps_the_counts(
+        db: Database, officer: Actor) -> None:
+    """Taken down to 0028 and up again (SQLCipher and PostgreSQL): the new index and the
+    detection index's account key there, a month's figures the same."""
+    case = make_case(detected_on=date(2026, 10, 5))
+    case_id = cases.create_case(db, officer, case, today=TODAY).id
+    with db.write() as session:
+        session.add(Event(case_id=case_id, kind=EventKind.REMOVED,
+                          occurred_on=date(2026, 10, 9), officer="canbo"))
+    before = compute_figures(db, OCTOBER)
+    assert before.summary.total.removed == 1
+    config = alembic_config()
+    with changing_schema(db.engine) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0028")
+    assert "ix_cases_live_id" not in _indexes(db)
+    assert _columns(db, "cases")["ix_cases_live_detected_on"] == ["detected_on", "id"]
+    with changing_schema(db.engine) as connection:
+        migrate(connection)
+    indexed = _columns(db, "cases")
+    assert indexed["ix_cases_live_id"] == [
+        "id", "group_code", "platform_code", "detected_on", "deleted_at"]
+    assert indexed["ix_cases_live_detected_on"] == [
+        "detected_on", "id", "account_key", "deleted_at"]
+    assert compute_figures(db, OCTOBER).summary == before.summary

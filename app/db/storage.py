@@ -21,7 +21,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager, suppress
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -541,19 +541,24 @@ BULK_CACHE_KIB = 16 * 1024
 
 
 @contextmanager
-def writing_in_bulk(connection: Connection) -> Iterator[None]:
-    """The connection set up for a bulk insert until the block ends. A server's cache is
-    the server's."""
+def page_cache_of(connection: Connection, kib: int) -> Iterator[None]:
+    """SQLite's page cache of `connection` at most `kib` until the block ends, then as it
+    was: what it kept beyond that is freed. A server's cache is the server's."""
     if connection.dialect.name != SQLITE:
         yield
         return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
     try:
         yield
     finally:
         with suppress(SQLAlchemyError):  # the connection broke: the pool drops it anyway
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def writing_in_bulk(connection: Connection) -> AbstractContextManager[None]:
+    """The connection set up for a bulk insert until the block ends."""
+    return page_cache_of(connection, BULK_CACHE_KIB)
 
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:

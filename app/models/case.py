@@ -27,6 +27,10 @@ OFFENDER_AGE_COLUMNS = ("offender_birth_year", "offender_birth_date", "act_on",
                         "offender_kind", "offender_name", "deleted_at", "id")
 OFFENDER_AGE_WHERE = text("deleted_at IS NULL AND "
                           "(offender_birth_year IS NOT NULL OR offender_birth_date IS NOT NULL)")
+# The detection date's index also holds each case's account key: the accounts over the lock
+# threshold are counted over a window of days from it alone (migration 0029).
+SORT_INDEX_HOLDS = {"detected_on": ("account_key", "deleted_at")}
+CASE_KINDS_INDEX = "ix_cases_live_id"  # named by the statements that read it (migration 0029)
 
 
 class Case(UuidMixin, Base):
@@ -131,7 +135,7 @@ class Case(UuidMixin, Base):
         # The list sorts the live register by any of these columns: one partial index
         # each, ending with the id, so the database walks the index instead of sorting.
         *(
-            Index(f"ix_cases_live_{column}", column, "id",
+            Index(f"ix_cases_live_{column}", column, "id", *SORT_INDEX_HOLDS.get(column, ()),
                   sqlite_where=text("deleted_at IS NULL"),
                   postgresql_where=text("deleted_at IS NULL"))
             for column in SORTED_COLUMNS
@@ -144,6 +148,14 @@ class Case(UuidMixin, Base):
         Index("ix_cases_live_open", "closed_on", "detected_on", "id", "code", "deleted_at",
               "act_on", "group_code", "platform_code", "offender_name", "last_event_on",
               "removal_asked_on",
+              sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
+        # A live case's group, platform and detection date by its id: forms 01 and 02 sum
+        # the columns of the cases with events (or children) in a period by these, looked
+        # up in this index's few pages rather than in the table's rows
+        # (`report_figures.summaries_in`, `planner.through_index`).
+        Index(CASE_KINDS_INDEX, "id", "group_code", "platform_code", "detected_on",
+              "deleted_at",
               sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
         # The live offenders with a birth date or year, with what the report's count of

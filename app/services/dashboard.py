@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.db.storage import page_cache_of
 from app.domain.deadlines import AccountOverThreshold
 from app.domain.labels import Attention
 from app.domain.periods import Period, same_days_month_before
@@ -31,6 +32,10 @@ from app.services.report_figures import compute_summaries, detected_per_period
 from app.services.search import CaseQuery, build_query, dialect_of
 
 MONTHS_SHOWN = 12
+# The needs-action lists' statements read more pages one after the other than SQLite's
+# 8 MB page cache holds, each evicting the others' (100,000 cases: 83 ms; 44 ms in 16 MB,
+# a window idle at 147 MB instead of 140 if every connection kept that much).
+LISTS_CACHE_KIB = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def _needs_action(db: Database, day: date,
                   ) -> tuple[tuple[AttentionList, ...], tuple[AccountOverThreshold, ...]]:
     office = settings.load_office(db)
     lists = []
-    with db.read() as session:
+    with db.read() as session, page_cache_of(session.connection(), LISTS_CACHE_KIB):
         calendar = read_calendar(session)
         for kind in Attention:
             statement = build_query(CaseQuery(attention=kind, descending=False),

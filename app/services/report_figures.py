@@ -48,6 +48,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.orm.util import AliasedClass
 
 from app.db import Database
+from app.db.planner import through_index
 from app.domain.collation import sort_key
 from app.domain.labels import (
     STATUS_LABELS,
@@ -83,6 +84,7 @@ from app.domain.report import (
 from app.domain.vocabulary import GROUP_ORDER, EventKind, Group, VocabList, Vocabulary
 from app.domain.warnings import MINOR_BANDS, minor_band
 from app.models import Case, Child, Event
+from app.models.case import CASE_KINDS_INDEX
 from app.services import settings, vocabulary
 from app.text import format_date, format_money, format_number
 
@@ -250,8 +252,9 @@ def summaries_in(session: Session, periods: Sequence[Period], vocab: Vocabulary,
 
     sources = [(_period_events(period, cases), _children_counts(period, cases))
                for period in periods]
-    flags = [_case_flags(period, *subqueries) for period, subqueries in zip(periods, sources,
-                                                                          strict=True)]
+    kinds = aliased(Case, through_index(Case.__table__, CASE_KINDS_INDEX, "case_kinds"))
+    flags = [_case_flags(period, *subqueries, kinds)
+             for period, subqueries in zip(periods, sources, strict=True)]
     own_cases = _own_columns(periods, cases)
     own_flags = [_case_flags(period, *subqueries, own_cases)
                  for period, subqueries in zip(periods, sources, strict=True)]
@@ -267,11 +270,11 @@ def summaries_in(session: Session, periods: Sequence[Period], vocab: Vocabulary,
     for n, (events, children) in enumerate(sources):
         for source, names in ((events, EVENT_FIELDS), (children, CHILD_FIELDS)):
             statement = (
-                select(Case.group_code, Case.platform_code,
+                select(kinds.group_code, kinds.platform_code,
                        *(func.sum(flags[n][name]).label(name) for name in names))
-                .select_from(source).join(Case, Case.id == source.c.case_id)
-                .where(Case.deleted_at.is_(None))
-                .group_by(Case.group_code, Case.platform_code)
+                .select_from(source).join(kinds, kinds.id == source.c.case_id)
+                .where(kinds.deleted_at.is_(None))
+                .group_by(kinds.group_code, kinds.platform_code)
             )
             for row in _rows(session, statement):
                 add(n, row, names)
