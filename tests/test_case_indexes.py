@@ -179,6 +179,27 @@ def test_migration_0025_keeps_the_cases_and_its_downgrade_makes_the_indexes_agai
                                   TODAY) == made
 
 
+def _october_case(db: Database, officer: Actor, kind: EventKind, **fields: Any) -> None:
+    """A case detected in October with an event of `kind` on the 9th."""
+    case_id = cases.create_case(db, officer, make_case(detected_on=date(2026, 10, 5), **fields),
+                                today=TODAY).id
+    with db.write() as session:
+        session.add(Event(case_id=case_id, kind=kind, occurred_on=date(2026, 10, 9),
+                          officer="canbo"))
+
+
+def _downgrade(db: Database, revision: str) -> None:
+    config = alembic_config()
+    with changing_schema(db.engine) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def _upgrade(db: Database) -> None:
+    with changing_schema(db.engine) as connection:
+        migrate(connection)
+
+
 def _columns(db: Database, table: str) -> dict[str, list[str]]:
     return {index["name"]: index["column_names"]
             for index in inspect(db.engine).get_indexes(table) if index["name"]}
@@ -188,21 +209,13 @@ def test_migration_0027_makes_the_figures_indexes_and_keeps_the_counts(
         db: Database, officer: Actor) -> None:
     """Taken down to 0026 and up again (SQLCipher and PostgreSQL): the indexes are there,
     the events' ones holding what the figures read, and a month's figures the same."""
-    case = make_case(detected_on=date(2026, 10, 5), offender_name="Lý Văn Dũng",
-                     offender_birth_year=2010)
-    case_id = cases.create_case(db, officer, case, today=TODAY).id
-    with db.write() as session:
-        session.add(Event(case_id=case_id, kind=EventKind.INVITE,
-                          occurred_on=date(2026, 10, 9), officer="canbo"))
+    _october_case(db, officer, EventKind.INVITE, offender_name="Lý Văn Dũng",
+                  offender_birth_year=2010)
     before = compute_figures(db, OCTOBER)
-    config = alembic_config()
-    with changing_schema(db.engine) as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0026")
+    _downgrade(db, "0026")
     assert "ix_cases_offender_age" not in _indexes(db)
     assert _columns(db, "events")["ix_events_kind_date"] == ["kind", "occurred_on"]
-    with changing_schema(db.engine) as connection:
-        migrate(connection)
+    _upgrade(db)
     assert _indexes(db) == set(USED_BY)
     events = _columns(db, "events")
     assert events["ix_events_kind_date"][2:] == ["voided_at", "case_id", "sanction_form",
@@ -217,21 +230,13 @@ def test_migration_0029_makes_the_case_lookup_indexes_and_keeps_the_counts(
         db: Database, officer: Actor) -> None:
     """Taken down to 0028 and up again (SQLCipher and PostgreSQL): the new index and the
     detection index's account key there, a month's figures the same."""
-    case = make_case(detected_on=date(2026, 10, 5))
-    case_id = cases.create_case(db, officer, case, today=TODAY).id
-    with db.write() as session:
-        session.add(Event(case_id=case_id, kind=EventKind.REMOVED,
-                          occurred_on=date(2026, 10, 9), officer="canbo"))
+    _october_case(db, officer, EventKind.REMOVED)
     before = compute_figures(db, OCTOBER)
     assert before.summary.total.removed == 1
-    config = alembic_config()
-    with changing_schema(db.engine) as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0028")
+    _downgrade(db, "0028")
     assert "ix_cases_live_id" not in _indexes(db)
     assert _columns(db, "cases")["ix_cases_live_detected_on"] == ["detected_on", "id"]
-    with changing_schema(db.engine) as connection:
-        migrate(connection)
+    _upgrade(db)
     indexed = _columns(db, "cases")
     assert indexed["ix_cases_live_id"] == [
         "id", "group_code", "platform_code", "detected_on", "deleted_at"]
