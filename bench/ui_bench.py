@@ -222,7 +222,7 @@ def main() -> None:
             heavy |= {loaded} - {""}
         ratio = statistics.median(s / e for s, e in zip(sign_in, empty, strict=True))
         print(f"empty PySide6 window painted: {stats(empty)}")
-        print(f"sign-in dialog painted:       {stats(sign_in)}  ratio {ratio:.2f} [≤ 1.3] "
+        print(f"sign-in dialog painted:       {stats(sign_in)}  ratio {ratio:.3f} [≤ 1.3] "
               f"(the median of {args.runs} pairs'; of the medians "
               f"{statistics.median(sign_in) / statistics.median(empty):.2f})"
               f"  heavy modules loaded: {sorted(heavy) or 'none'}")

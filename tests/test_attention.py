@@ -96,6 +96,19 @@ def test_lock_request_accounts_count_live_cases_of_each_window(db: Database, off
     assert found == one_by_one  # as the case editor counts each account
 
 
+def test_lock_request_accounts_with_as_many_cases_are_listed_by_account(
+        db: Database, officer: Actor) -> None:
+    """The dashboard shows the first ten: which of a tie, the same on every view and engine."""
+    for account in ("Quán Cơm Bờ Kè", "An Nhiên Shop", "Mỹ Phẩm Chợ Lớn"):
+        for n in range(10):
+            cases.create_case(db, officer, make_case(account=account,
+                                                     detected_on=TODAY - (40 + n) * DAY),
+                              today=TODAY)
+    with db.read() as session:
+        found = attention.accounts_over_lock_threshold(session, TODAY, limit=2)
+    assert [a.account for a in found] == ["An Nhiên Shop", "Mỹ Phẩm Chợ Lớn"]
+
+
 def _event_dates(db: Database, case_id: int) -> tuple[date | None, date | None]:
     with db.read() as session:
         last, asked = session.execute(select(Case.last_event_on, Case.removal_asked_on)

@@ -141,6 +141,7 @@ def test_the_accounts_over_the_lock_threshold_are_counted_from_the_detection_ind
     plans = _indexes_read(db, over_threshold)
     assert re.search(r"SEARCH cases USING COVERING INDEX ix_cases_live_detected_on "
                      r"\(detected_on>\? AND detected_on<\?\)", plans)
+    assert "SCAN cases" not in plans  # not every account's cases walked
 
 
 def _indexes(db: Database) -> set[str]:

@@ -134,7 +134,7 @@ def accounts_over_lock_threshold(session: Session, today: date,
         .where(_detected_live(long_from, today), Case.account_key != "")
         .group_by(Case.account_key)
         .having(or_(in_short >= SHORT_LOCK_WINDOW.cases, total >= LONG_LOCK_WINDOW.cases))
-        .order_by(total.desc())
+        .order_by(total.desc(), Case.account_key)  # ties in one order on either engine
         .limit(limit)).all()
     long_ids = select(Case.id).where(_detected_live(long_from, today))
     names: dict[str, str] = {key: name for key, name in session.execute(
