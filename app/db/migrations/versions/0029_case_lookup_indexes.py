@@ -12,7 +12,7 @@ where each table page read is decrypted again once it has left the 8 MB page cac
   (`planner.through_index`): 6 ms.
 - `ix_cases_live_detected_on` also holds the account key (and the deletion its condition
   tests): the accounts over the lock threshold are counted over the 90 days' cases from
-  it alone, instead of walking the whole account index (27 → 8 ms).
+  it alone, instead of walking the whole account index (27 → 12 ms).
 
 Revision ID: 0029
 Revises: 0028
