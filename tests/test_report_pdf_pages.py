@@ -60,7 +60,7 @@ ROWS[TALL] = (*ROWS[TALL][:9], " ".join(f"{SUMMARY[:-1]} lần {i}." for i in ra
 
 def _reference_page(form: Form, tables: pdf._Tables, head: list[Flowable],
                     rows: list[list[Flowable | str]], heights: list[float],
-                    widths: list[float]) -> Table:
+                    widths: list[float], head_form: str) -> Table:
     """The page as reportlab's Table draws the same cells at the same heights."""
     return tables.table(form, [[*head], *rows], widths, heights=heights)
 

@@ -7,7 +7,10 @@ Unicode map that lets the PDF's text be extracted intact.
 
 from __future__ import annotations
 
+import itertools
 import threading
+import weakref
+from typing import Any
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -34,6 +37,39 @@ _FILES = {
     MONO[False, True]: ("LiberationMono-Italic.ttf", 0, 1),
     MONO[True, True]: ("LiberationMono-BoldItalic.ttf", 1, 1),
 }
+
+
+class _Font(TTFont):  # type: ignore[misc]
+    """reportlab's TrueType font, splitting a text into its subsets' codes without a step
+    of Python for each letter when every letter already has its code in the document:
+    nearly every text after a report's first page. reportlab's loop (`TTFont.splitString`)
+    took a tenth of a year's report (docs/performance.md, tenth round). The same codes:
+    a letter's code, once given, never changes in a document."""
+
+    _state: tuple[weakref.ref[Any], Any] | None = None  # the last document's and its state
+
+    def splitString(self, text: str | bytes, doc: Any,  # noqa: N802 (reportlab's name)
+                    encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        if not isinstance(text, str):
+            return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
+        state = self._state
+        if state is None or state[0]() is not doc:
+            found = self.state.get(doc)
+            if found is None:  # the document's first text in this font: reportlab's state
+                return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
+            state = self._state = (weakref.ref(doc), found)
+        try:  # a no-break space is drawn as a space (reportlab's rule)
+            codes = list(map(state[1].assignments.__getitem__,
+                             map(ord, text.replace("\xa0", " "))))
+        except KeyError:  # a letter new to the document: reportlab gives it a code
+            return super().splitString(text, doc, encoding)  # type: ignore[no-any-return]
+        try:
+            return [(0, bytes(codes))] if codes else []
+        except ValueError:  # codes of later subsets (256 each)
+            return [(subset, bytes(code & 0xFF for code in run))
+                    for subset, run in itertools.groupby(codes, key=lambda code: code >> 8)]
+
+
 _lock = threading.Lock()
 _registered = False
 
@@ -45,7 +81,7 @@ def register() -> None:
         if _registered:
             return
         for name, (file_name, bold, italic) in _FILES.items():
-            pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", file_name))))
+            pdfmetrics.registerFont(_Font(name, str(resource_path("fonts", file_name))))
             addMapping(MONO_FAMILY if name.startswith(MONO_FAMILY) else FAMILY, bold, italic,
                        name)
         _registered = True

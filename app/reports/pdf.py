@@ -8,9 +8,10 @@ each with the line tying it to the report.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -79,9 +80,28 @@ class _Cell(Paragraph):  # type: ignore[misc]
         return self._wrapped[1]
 
 
-@lru_cache(maxsize=16_384)  # a register's texts repeat their syllables
-def _width(text: str, font: str, size: float) -> float:
-    return float(stringWidth(text, font, size))
+_WIDTHS_KEPT = 16_384  # words' widths kept per font and size
+
+
+class _Widths(dict[str, float]):
+    """The widths of texts in one font and size, each measured once: a register's texts
+    repeat their syllables. A lookup rather than a cached function's call: a year's report
+    looks up millions (docs/performance.md, tenth round)."""
+
+    def __init__(self, font: str, size: float) -> None:
+        super().__init__()
+        self.font, self.size = font, size
+
+    def __missing__(self, text: str) -> float:
+        if len(self) >= _WIDTHS_KEPT:
+            self.clear()
+        width = self[text] = float(stringWidth(text, self.font, self.size))
+        return width
+
+
+@cache  # a few fonts and sizes
+def _widths(font: str, size: float) -> _Widths:
+    return _Widths(font, size)
 
 
 class Line(NamedTuple):
@@ -126,7 +146,8 @@ def _broken(text: str, style: ParagraphStyle, width: float, *, several: bool) ->
         return []
     font, size, shrinkage = style.fontName, style.fontSize, style.spaceShrinkage
     words: list[tuple[str, bool]] = [(word, False) for word in split(text)]  # (text, a piece)
-    space = _width(" ", font, size)
+    widths = _widths(font, size)
+    space = widths[" "]
     lines: list[Line] = []
     line: list[str] = []
     used, forced, index = -space, False, 0  # -space: no space before a line's first word
@@ -135,11 +156,11 @@ def _broken(text: str, style: ParagraphStyle, width: float, *, several: bool) ->
         index += 1
         if not word and piece:
             forced = True  # the rest of a cut word starts on the next line
-        word_width = _width(word, font, size)
+        word_width = widths[word]
         new = used + space + word_width
         limit = width + shrinkage * space * len(line)
         if new > limit and not forced and not piece and word_width > width:
-            words[index:index] = _cut(word, used + space, width, font, size)
+            words[index:index] = _cut(word, used + space, width, widths)
             forced = True
             continue
         if new <= limit or not line or forced:
@@ -158,14 +179,13 @@ def _broken(text: str, style: ParagraphStyle, width: float, *, several: bool) ->
     return lines
 
 
-def _cut(word: str, used: float, width: float, font: str, size: float,
-         ) -> list[tuple[str, bool]]:
+def _cut(word: str, used: float, width: float, widths: _Widths) -> list[tuple[str, bool]]:
     """A word wider than the cell in pieces, the first filling what is left of the line
     (empty when not even a letter fits there), each other a line (reportlab's `_splitWord`)."""
     pieces: list[tuple[str, bool]] = []
     text = ""
     for letter in word:
-        letter_width = _width(letter, font, size)
+        letter_width = widths[letter]
         reach = used + letter_width
         if reach > width and (text or letter_width <= width):
             pieces.append((text, True))
@@ -401,15 +421,20 @@ class _FormPage(Flowable):  # type: ignore[misc]
     """A page of a long form drawn as `_Tables.table` draws the same cells and heights, at
     the same positions, without a table's work for each cell (its style looked up, the
     canvas saved, moved and restored around it): the rows' texts in one text object, the
-    header's paragraphs and any other paragraph drawn on their own, then the grid."""
+    header, then any other paragraph drawn on its own, then the grid.
+
+    The header, the same on every page, is drawn once in a document, as a PDF form (an
+    XObject named `head_form`) that every page then places: its paragraphs, drawn again on
+    each page, took a tenth of a year's report (docs/performance.md, tenth round)."""
 
     def __init__(self, form: Form, tables: _Tables, head: list[Flowable],
                  rows: list[list[Flowable | str]], heights: list[float],
-                 widths: list[float]) -> None:
+                 widths: list[float], head_form: str) -> None:
         """`heights`: the header's, then each row's."""
         super().__init__()
         self.hAlign = "CENTER"  # a table's
         self._tables, self._head, self._rows = tables, head, rows
+        self._head_form = head_form
         self._heights, self._widths = heights, widths
         self._alignments = _alignments(form)
         self._columns = list(accumulate(widths, initial=0.0))  # each column's left edge
@@ -431,13 +456,8 @@ class _FormPage(Flowable):  # type: ignore[misc]
         canvas.setFont(font, size, leading)
         paragraphs: list[tuple[Flowable, float, float]] = []
         head_height, *heights = self._heights
-        # The header's cells VALIGN MIDDLE, the rows' TOP.
-        for cell, left, width in zip(self._head, columns[:-1], widths, strict=True):
-            _, cell_height = cell.wrapOn(canvas, width - padding - padding,
-                                         head_height - top_padding - top_padding)
-            middle = tops[1] + (head_height + top_padding - top_padding + cell_height) / 2.0
-            paragraphs.append((cell, left + padding, middle - cell_height))
         text = canvas.beginText()
+        measured = _widths(font, size)
         table_font = current = (font, size, leading)
         for cells, bottom, height in zip(self._rows, tops[2:], heights, strict=True):
             top = bottom + height - top_padding
@@ -450,10 +470,10 @@ class _FormPage(Flowable):  # type: ignore[misc]
                     for value in cell.split("\n"):
                         if value:
                             x = (left + padding if align == "LEFT" else
-                                 left + width - padding - _width(value, font, size)
+                                 left + width - padding - measured[value]
                                  if align == "RIGHT" else
                                  left + (width + padding - padding) * 0.5
-                                 - 0.5 * _width(value, font, size))
+                                 - 0.5 * measured[value])
                             text.setTextOrigin(x, y)
                             text.textLine(value)
                         y -= leading
@@ -470,10 +490,29 @@ class _FormPage(Flowable):  # type: ignore[misc]
                                                  height - top_padding - top_padding)
                     paragraphs.append((cell, left + padding, top - cell_height))
         canvas.drawText(text)
+        if not canvas.hasForm(self._head_form):
+            self._draw_head(head_height)
+        canvas.saveState()
+        canvas.translate(0, tops[1])
+        canvas.doForm(self._head_form)
+        canvas.restoreState()
         for cell, x, y in paragraphs:
             cell.drawOn(canvas, x, y)
         self._draw_grid()
         canvas.restoreState()
+
+    def _draw_head(self, height: float) -> None:
+        """The header's cells, VALIGN MIDDLE, as the form `head_form`, from the header's
+        bottom left."""
+        canvas, padding, top_padding = self.canv, self._tables.padding, CELL_TOP_BOTTOM
+        canvas.beginForm(self._head_form, 0, 0, self.width, height)
+        for cell, left, width in zip(self._head, self._columns[:-1], self._widths,
+                                     strict=True):
+            _, cell_height = cell.wrapOn(canvas, width - padding - padding,
+                                         height - top_padding - top_padding)
+            middle = (height + top_padding - top_padding + cell_height) / 2.0
+            cell.drawOn(canvas, left + padding, middle - cell_height)
+        canvas.endForm()
 
     def _draw_grid(self) -> None:
         """The lines of the table's GRID, in its order: the box, then the inner lines, their
@@ -496,6 +535,9 @@ class _FormPage(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
+_HEAD_FORMS = itertools.count(1)  # the names of the headers' PDF forms, unique in a document
+
+
 class _PagedRows(Flowable):  # type: ignore[misc]
     """A long form laid out one page at a time.
 
@@ -508,7 +550,9 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     def __init__(self, form: Form, tables: _Tables, width: float, progress: Progress | None,
                  rows: Iterator[Row] | None = None, start: int = 0,
                  pending: tuple[list[Flowable | str], float] | None = None,
-                 head: list[Flowable] | None = None) -> None:
+                 head: tuple[list[Flowable], str] | None = None) -> None:
+        """`head`: the header's cells and the name of its PDF form (`_FormPage`), made
+        once for all the pages."""
         super().__init__()
         self._form, self._tables, self._width = form, tables, width
         # The rows not laid out yet, each made when its page is reached (form 03's from
@@ -516,7 +560,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
         self._rows, self._count = iter(form.rows) if rows is None else rows, len(form.rows)
         self._progress, self._start = progress, start
         self._pending = pending  # the row measured for a page it did not fit on
-        self._head = head or tables.head(form)
+        self._head = head or (tables.head(form), f"Head{next(_HEAD_FORMS)}")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, available_height + 1  # never fits whole: always split
@@ -524,7 +568,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         form, tables = self._form, self._tables
         widths = tables.widths(form, self._width)
-        head = self._head
+        head, head_form = self._head
         used = tables.height(head, widths)
         rows: list[list[Flowable | str]] = []
         heights = [used]
@@ -542,7 +586,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             index += 1
         parts: list[Flowable]
         if index > self._start:
-            parts = [_FormPage(form, tables, head, rows, heights, widths)]
+            parts = [_FormPage(form, tables, head, rows, heights, widths, head_form)]
         elif not getattr(self, "_frame", None) or not self._frame._atTop:
             self._pending = pending
             return []  # not even one row here: on the next page
@@ -554,7 +598,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             self._progress(index, self._count)
         if index < self._count:
             parts.append(_PagedRows(form, tables, self._width, self._progress, self._rows,
-                                    index, pending, head))
+                                    index, pending, self._head))
         return parts
 
     def draw(self) -> None:
