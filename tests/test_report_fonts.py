@@ -4,6 +4,9 @@ gives, or the PDF's text would change."""
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
@@ -43,6 +46,42 @@ def test_a_text_is_split_into_the_codes_reportlab_gives() -> None:
              for text in TEXTS * 2]
     assert [mine for mine, _ in split] == [reference for _, reference in split]
     assert {subset for codes, _ in split for subset, _text in codes} == {0, 1}
+
+
+def test_a_text_whose_letters_have_codes_is_split_without_reportlabs_loop(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The faster path is taken: once the document has coded a text's letters, reportlab's
+    own loop runs only for a letter the font lacks (never given a code)."""
+    fonts.register()
+    ours, document = pdfmetrics.getFont(fonts.REGULAR), PDFDocument()
+    for text in TEXTS:
+        ours.splitString(text, document)
+    looped: list[str | bytes] = []
+    own = TTFont.splitString
+
+    def counted(font: TTFont, text: str | bytes, doc: object, encoding: str = "utf-8",
+                ) -> list[tuple[int, bytes]]:
+        looped.append(text)
+        return own(font, text, doc, encoding)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(TTFont, "splitString", counted)
+    for text in TEXTS:
+        ours.splitString(text, document)
+    assert looped == [text for text in TEXTS if isinstance(text, bytes) or "\U0001f600" in text]
+
+
+def test_a_new_document_in_a_freed_ones_place_starts_its_own_codes() -> None:
+    """A document made after another was freed may get its address: its letters are coded
+    afresh, in its own texts' order."""
+    fonts.register()
+    ours, theirs = pdfmetrics.getFont(fonts.REGULAR), _reference()
+    for turn in range(20):
+        texts = TEXTS[turn % len(TEXTS):] + TEXTS[:turn % len(TEXTS)]
+        document, reference = PDFDocument(), PDFDocument()
+        for text in texts * 2:
+            assert ours.splitString(text, document) == theirs.splitString(text, reference)
+        del document, reference
+        gc.collect()
 
 
 def test_documents_written_by_turns_keep_their_own_codes() -> None:

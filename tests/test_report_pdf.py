@@ -89,6 +89,7 @@ def test_vietnamese_text_comes_out_intact(report: Path) -> None:
         "TỔNG HỢP KẾT QUẢ PHÁT HIỆN, XỬ LÝ THÔNG TIN VI PHẠM TRÊN MẠNG XÃ HỘI", "Phụ lục",
         "(Kèm theo Báo cáo số 07/BC-VHXH ngày 05/11/2026 của Phòng Văn hóa - Xã hội)",
         "Trong đó: chưa xác định được đối tượng", "Xâm phạm quyền trẻ em",
+        "Tóm tắt nội dung", "Kết quả xử lý",  # form 03's header, drawn as a PDF form
         "Trẻ em bị ảnh hưởng: N.T.Á.D., 9 tuổi,", "N.T.Á.D., không che mặt.",
         "gia đình em N.T.Á.D. để bảo vệ em",
     ]:

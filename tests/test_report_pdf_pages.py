@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from reportlab import rl_config
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table
 
 from app.domain.report_forms import FORM03_COLUMNS, Cell, Form
@@ -138,3 +139,21 @@ def test_a_row_taller_than_a_page_goes_on_over_the_pages(tmp_path: Path) -> None
     drawn = iter(text.split())
     assert all(word in drawn for word in str(ROWS[TALL][9]).split())  # each, in order
     assert all(f"VV-2026-{index:05d}" in text for index in range(1, len(ROWS) + 1))
+
+
+def test_the_header_is_drawn_once_and_shown_on_every_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header's paragraphs are drawn once, as a PDF form each page shows: every page has
+    its words, the file one form; the same form again makes the same file however many
+    were written before it (its name is made of the header, not counted)."""
+    form = Form("03", "Danh sách vụ việc", "Danh sách vụ việc", FORM03_COLUMNS, ROWS, None)
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no date or random id in the files
+    _write(first, form)
+    _write(second, form)
+
+    pages = [page.get_textpage().get_text_range() for page in pdfium.PdfDocument(first)]
+    assert len(pages) > 3
+    assert all("Tóm tắt nội dung" in " ".join(page.split()) for page in pages)
+    assert first.read_bytes().count(b"/Subtype /Form") == 1
+    assert first.read_bytes() == second.read_bytes()

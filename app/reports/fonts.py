@@ -69,6 +69,11 @@ class _Font(TTFont):  # type: ignore[misc]
             return [(subset, bytes(code & 0xFF for code in run))
                     for subset, run in itertools.groupby(codes, key=lambda code: code >> 8)]
 
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab's name)
+        """The font written into `doc` at its save, which ends the document's state."""
+        self._state = None
+        super().addObjects(doc)
+
 
 _lock = threading.Lock()
 _registered = False

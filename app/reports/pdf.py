@@ -8,7 +8,7 @@ each with the line tying it to the report.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -535,7 +535,14 @@ class _FormPage(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
-_HEAD_FORMS = itertools.count(1)  # the names of the headers' PDF forms, unique in a document
+def _head_form(form: Form, tables: _Tables, widths: Sequence[float], height: float) -> str:
+    """The name of the PDF form a long form's header is drawn in (`_FormPage`): made of
+    what the drawing depends on, so that another header in the same document gets a form of
+    its own and the same report's file comes out the same however many were written before
+    it."""
+    drawn = repr(([column.header for column in form.columns], tables.size, tables.padding,
+                  list(widths), height))
+    return "Head" + hashlib.sha256(drawn.encode()).hexdigest()[:16]
 
 
 class _PagedRows(Flowable):  # type: ignore[misc]
@@ -550,9 +557,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     def __init__(self, form: Form, tables: _Tables, width: float, progress: Progress | None,
                  rows: Iterator[Row] | None = None, start: int = 0,
                  pending: tuple[list[Flowable | str], float] | None = None,
-                 head: tuple[list[Flowable], str] | None = None) -> None:
-        """`head`: the header's cells and the name of its PDF form (`_FormPage`), made
-        once for all the pages."""
+                 head: list[Flowable] | None = None) -> None:
         super().__init__()
         self._form, self._tables, self._width = form, tables, width
         # The rows not laid out yet, each made when its page is reached (form 03's from
@@ -560,7 +565,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
         self._rows, self._count = iter(form.rows) if rows is None else rows, len(form.rows)
         self._progress, self._start = progress, start
         self._pending = pending  # the row measured for a page it did not fit on
-        self._head = head or (tables.head(form), f"Head{next(_HEAD_FORMS)}")
+        self._head = head or tables.head(form)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, available_height + 1  # never fits whole: always split
@@ -568,7 +573,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         form, tables = self._form, self._tables
         widths = tables.widths(form, self._width)
-        head, head_form = self._head
+        head = self._head
         used = tables.height(head, widths)
         rows: list[list[Flowable | str]] = []
         heights = [used]
@@ -586,7 +591,8 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             index += 1
         parts: list[Flowable]
         if index > self._start:
-            parts = [_FormPage(form, tables, head, rows, heights, widths, head_form)]
+            parts = [_FormPage(form, tables, head, rows, heights, widths,
+                               _head_form(form, tables, widths, heights[0]))]
         elif not getattr(self, "_frame", None) or not self._frame._atTop:
             self._pending = pending
             return []  # not even one row here: on the next page
@@ -598,7 +604,7 @@ class _PagedRows(Flowable):  # type: ignore[misc]
             self._progress(index, self._count)
         if index < self._count:
             parts.append(_PagedRows(form, tables, self._width, self._progress, self._rows,
-                                    index, pending, self._head))
+                                    index, pending, head))
         return parts
 
     def draw(self) -> None:
